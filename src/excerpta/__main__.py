@@ -1,0 +1,5 @@
+"""``python -m excerpta``."""
+
+from excerpta.cli import main
+
+main()

@@ -1,0 +1,187 @@
+"""Base classes of readers and writers. An adapter declares itself with class attributes.
+
+A concrete subclass with a ``name`` registers itself on definition (see
+:mod:`excerpta.registry`); adding a format never edits a dispatcher. Built-in adapters live
+in the ``excerpta.readers`` and ``excerpta.writers`` packages, one module per format family.
+
+Reader contract
+    ``read(source, state)`` yields :class:`~excerpta.model.Document` objects as it goes
+    (streaming: a 100 MB input is never loaded whole). It may yield the same document id more
+    than once, each time with some of its highlights: the library merges them (document fields
+    from the later copy, highlights by id). A record it cannot parse is reported with
+    ``state.report(...)`` and skipped; only an input that cannot be read at all raises
+    (:class:`~excerpta.errors.InputError`). An incremental reader reads from ``state.cursor``
+    and sets ``state.next_cursor`` when it is exhausted; it never saves a cursor itself.
+
+Writer contract
+    ``write(documents, sink)`` renders every document it is given and hands the bytes to the
+    :class:`~excerpta.output.OutputSink`, which writes atomically, never overwrites a file we
+    did not write, and skips files whose bytes did not change. Rendering the same library twice
+    gives byte-identical output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from excerpta.errors import ConfigError, InputError
+from excerpta.model import Document
+
+if TYPE_CHECKING:
+    from excerpta.output import OutputSink
+
+PROBE_BYTES = 64 * 1024
+
+
+class AdapterOptions(BaseModel):
+    """Base of adapter option models. A field may carry ``json_schema_extra={"cli": "flag"}``
+    to be offered by ``excerpta convert`` as ``--flag`` (see :func:`cli_option_fields`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoOptions(AdapterOptions):
+    """For adapters without options."""
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """A record that was skipped, and why. ``where`` is a line number or a record path."""
+
+    source: str
+    where: str | int | None
+    reason: str
+
+    def __str__(self) -> str:
+        location = f":{self.where}" if isinstance(self.where, int) else (
+            f": {self.where}" if self.where else ""
+        )
+        return f"{self.source}{location}: {self.reason}"
+
+
+@dataclass
+class ReadState:
+    """What a read starts from and what it leaves behind.
+
+    ``cursor`` is the saved cursor (``None``: read everything). The reader sets
+    ``next_cursor``; the caller saves it only once the outputs it covers are on disk.
+    ``on_problem`` lets a caller stream problems as they happen (a progress display).
+    """
+
+    cursor: str | None = None
+    next_cursor: str | None = None
+    problems: list[RecordProblem] = field(default_factory=list)
+    on_problem: Callable[[RecordProblem], None] | None = None
+
+    def report(self, source: str, where: str | int | None, reason: str) -> None:
+        """Record that one record of ``source`` at ``where`` was skipped for ``reason``."""
+        problem = RecordProblem(source, where, reason)
+        self.problems.append(problem)
+        if self.on_problem is not None:
+            self.on_problem(problem)
+
+
+@dataclass(frozen=True)
+class InputProbe:
+    """What auto-detection may look at: the input as spelled, and its first bytes if a file."""
+
+    source: str
+    path: Path | None
+    is_dir: bool
+    head: bytes
+
+    @classmethod
+    def of(cls, source: str) -> InputProbe:
+        """Probe ``source``: a path (file or folder) or a pseudo-URL such as ``readwise:``."""
+        path = Path(source).expanduser()
+        if path.is_dir():
+            return cls(source, path, True, b"")
+        if path.is_file():
+            with path.open("rb") as handle:
+                return cls(source, path, False, handle.read(PROBE_BYTES))
+        return cls(source, None, False, b"")
+
+    @property
+    def suffix(self) -> str:
+        """The lower-cased file extension, with its dot (``".json"``), or ``""``."""
+        return self.path.suffix.lower() if self.path is not None else ""
+
+    @property
+    def text_head(self) -> str:
+        """The first bytes decoded as UTF-8 (BOM dropped, undecodable bytes replaced)."""
+        return self.head.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+def input_file(source: str) -> Path:
+    """The path of a file input; raises InputError if it is missing or not a file."""
+    path = Path(source).expanduser()
+    if not path.exists():
+        raise InputError(f"{source}: no such file")
+    if not path.is_file():
+        raise InputError(f"{source}: not a file")
+    return path
+
+
+class Adapter:
+    """What readers and writers share: a name, a description and an options model."""
+
+    kind: ClassVar[Literal["reader", "writer"]]
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    options_model: ClassVar[type[AdapterOptions]] = NoOptions
+
+    def __init__(self, options: AdapterOptions | None = None) -> None:
+        self.options = options if options is not None else self.options_model()
+
+    @classmethod
+    def from_options(cls, values: dict[str, Any]) -> Adapter:
+        """Build the adapter from raw option values; invalid values are a ConfigError."""
+        known = cls.options_model.model_fields
+        try:
+            options = cls.options_model(**{k: v for k, v in values.items() if k in known})
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise ConfigError(f"{cls.name} option {where}: {first['msg']}") from None
+        return cls(options)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("name"):
+            from excerpta import registry
+
+            registry.register(cls)
+
+
+class Reader(Adapter):
+    """Turns one input (a file, a folder, ``readwise:``) into canonical documents."""
+
+    kind = "reader"
+
+    @classmethod
+    def recognize(cls, probe: InputProbe) -> int:
+        """How sure this reader is that it reads ``probe``: 0 (no) to 100 (certain)."""
+        return 0
+
+    def read(self, source: str, state: ReadState) -> Iterator[Document]:
+        """Yield the documents of ``source``; see the module docstring for the contract."""
+        raise NotImplementedError
+
+
+class Writer(Adapter):
+    """Renders canonical documents into files.
+
+    ``target`` says what ``--out`` names: one ``"file"`` or a ``"folder"`` of files.
+    """
+
+    kind = "writer"
+    target: ClassVar[Literal["file", "folder"]] = "file"
+
+    def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
+        """Render ``documents`` into ``sink``; see the module docstring for the contract."""
+        raise NotImplementedError

@@ -1,0 +1,88 @@
+"""The ``excerpta`` group: global options, logging, and the boundary that turns errors into
+one clear line (with the traceback under ``-v``) and an exit code."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from excerpta import __version__
+from excerpta.errors import ExcerptaError
+from excerpta.store import STATE_ENV
+
+INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in excerpta, not the user's fault
+
+
+@dataclass
+class Settings:
+    """The global options, shared with every command through ``ctx.obj``."""
+
+    verbose: int = 0
+    quiet: bool = False
+    state: Path | None = None
+
+
+def echo_error(message: str) -> None:
+    """Print one error line on stderr."""
+    click.secho(f"excerpta: error: {message}", fg="red", err=True)
+
+
+class ExcerptaGroup(click.Group):
+    """A click group whose ``invoke`` is the CLI's error boundary."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ExcerptaError as err:
+            settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+            if settings.verbose:
+                logging.getLogger("excerpta").exception("traceback")
+            echo_error(str(err))
+            ctx.exit(err.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            echo_error("interrupted")
+            ctx.exit(130)
+        except Exception as err:  # the boundary: a bug must still end in one line
+            settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+            if settings.verbose:
+                logging.getLogger("excerpta").exception("traceback")
+            hint = "" if settings.verbose else " (run with -v for the traceback)"
+            echo_error(f"internal error: {type(err).__name__}: {err}{hint}")
+            ctx.exit(INTERNAL_ERROR_EXIT)
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else (
+        logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    )
+    logging.basicConfig(level=level, stream=sys.stderr, force=True,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@click.group(cls=ExcerptaGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="excerpta")
+@click.option("-v", "--verbose", count=True, help="More detail: -v info and tracebacks, -vv debug.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.option("--state", type=click.Path(dir_okay=False, path_type=Path), envvar=STATE_ENV,
+              help=f"State database (library, cursors, outputs). Env: {STATE_ENV}.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool, state: Path | None) -> None:
+    """excerpta moves reading highlights between the places people keep them.
+
+    Read Kindle, Readwise and other exports into one canonical library, then write JSON,
+    Obsidian notes, CSV or Anki decks from it.
+    """
+    _configure_logging(verbose, quiet)
+    ctx.obj = Settings(verbose=verbose, quiet=quiet, state=state)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="excerpta")

@@ -1,0 +1,119 @@
+"""``excerpta convert``: one-shot conversion of inputs into one output format."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from excerpta import registry
+from excerpta.adapters import RecordProblem
+from excerpta.cli.app import Settings, cli
+from excerpta.cli.progress import ReadProgress
+from excerpta.errors import UserError
+from excerpta.pipeline import ConvertReport, convert
+from excerpta.store import default_state_path, open_store
+
+
+def _adapter_option_flags() -> list[click.Option]:
+    """A ``--flag`` for every adapter option field that asks for one (``{"cli": "flag"}``)."""
+    flags: dict[str, click.Option] = {}
+    for adapter in [*registry.readers().values(), *registry.writers().values()]:
+        for field_name, info in adapter.options_model.model_fields.items():
+            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            flag = extra.get("cli")
+            if not isinstance(flag, str) or flag in flags:
+                continue
+            is_flag = info.annotation is bool
+            help_text = f"{info.description or field_name} ({adapter.kind} {adapter.name})"
+            flags[flag] = click.Option([f"--{flag}", field_name], is_flag=is_flag,
+                                       default=None, help=help_text)
+    return list(flags.values())
+
+
+def _parse_option(values: tuple[str, ...]) -> dict[str, str]:
+    parsed = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name.strip():
+            raise UserError(f"--option {value!r}: expected NAME=VALUE")
+        parsed[name.strip().replace("-", "_")] = setting
+    return parsed
+
+
+def _echo_problem(quiet: bool) -> Callable[[RecordProblem], None]:
+    def echo(problem: RecordProblem) -> None:
+        if not quiet:
+            click.secho(f"skipped {problem}", fg="yellow", err=True)
+
+    return echo
+
+
+def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool) -> None:
+    for outcome in report.outcomes:
+        if outcome.action == "conflict":
+            click.secho(f"excerpta: not overwritten: {outcome.path}: {outcome.reason}",
+                        fg="red", err=True)
+        elif dry_run:
+            click.echo(f"would {outcome}")
+        elif not quiet:
+            click.echo(str(outcome), err=True)
+    if quiet:
+        return
+    counts = report.library_counts
+    click.echo(
+        f"read {len(report.inputs)} input(s): {counts.get('documents', 0)} documents, "
+        f"{counts.get('highlights', 0)} highlights; {len(report.problems)} record(s) skipped",
+        err=True,
+    )
+
+
+@cli.command(context_settings={"ignore_unknown_options": False})
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--to", "to", required=True, metavar="FORMAT",
+              help="Output format (see `excerpta formats`).")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Output file, or folder for folder formats.")
+@click.option("--from", "from_format", metavar="FORMAT",
+              help="Input format; detected from the input when left out.")
+@click.option("--dry-run", is_flag=True, help="Read and render, print what would be written, write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite output files excerpta did not write or that were edited.")
+@click.option("-O", "--option", "raw_options", multiple=True, metavar="NAME=VALUE",
+              help="Set any reader or writer option (repeatable).")
+@click.pass_obj
+def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: Path,
+                    from_format: str | None, dry_run: bool, force: bool,
+                    raw_options: tuple[str, ...], **flag_options: Any) -> None:
+    """Convert INPUT files into one output format.
+
+    Reads every INPUT (files, folders, or `readwise:`), merges them into one library and
+    writes it as FORMAT to --out. A file excerpta did not write, or one edited since, is
+    never overwritten (unless --force). Exit codes: 0 ok, 1 partial (records skipped or
+    outputs left alone, each reported), 2 bad input or command.
+    """
+    options: dict[str, Any] = {k: v for k, v in flag_options.items() if v is not None}
+    options.update(_parse_option(raw_options))
+    explicit_state = settings.state
+    state = open_store(explicit_state or default_state_path())
+    # Without --state the library lives for this run only: convert outputs exactly its inputs.
+    library = state if explicit_state else open_store(":memory:")
+    try:
+        with ReadProgress(enabled=sys.stderr.isatty() and not settings.quiet) as progress:
+            report = convert(list(inputs), to=to, out=out, library=library, state=state,
+                             from_format=from_format, options=options, force=force,
+                             dry_run=dry_run, on_document=progress.advance,
+                             on_problem=_echo_problem(settings.quiet))
+    finally:
+        if library is not state:
+            library.close()
+        state.close()
+    _print_report(report, dry_run=dry_run, quiet=settings.quiet)
+    if report.exit_code:
+        click.get_current_context().exit(report.exit_code)
+
+
+convert_command.name = "convert"
+convert_command.params.extend(_adapter_option_flags())

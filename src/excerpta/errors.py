@@ -1,0 +1,67 @@
+"""The one exception tree of excerpta.
+
+Only the CLI and the daemon turn these into messages; everything else raises them::
+
+    ExcerptaError
+    ├── UserError                 bad input, bad config, unknown format: one line, exit code 2
+    │   ├── InputError            an input file cannot be read at all (missing, malformed)
+    │   ├── UnknownFormatError    a --from/--to name no adapter has, or an unrecognised input
+    │   └── ConfigError           an invalid configuration file or option
+    ├── SourceError               talking to a remote source failed
+    │   ├── RetriableSourceError  network, timeouts, 429, 5xx: the next run may succeed
+    │   └── FatalSourceError      rejected token, API contract broken: retrying will not help
+    ├── WriteConflictError        an output changed under us (edited by the user, or not ours)
+    └── StateError                the state database is unusable (newer schema, corrupt)
+
+A single bad *record* is not an exception: readers report it as a :class:`RecordProblem`
+(see :mod:`excerpta.adapters`) and carry on, and the run ends "partial" (exit code 1).
+Messages never contain secrets: a token is held as ``pydantic.SecretStr`` and never formatted.
+"""
+
+from __future__ import annotations
+
+
+class ExcerptaError(Exception):
+    """Base of every error excerpta raises on purpose. ``str(err)`` is one user-facing line."""
+
+    exit_code = 2
+
+
+class UserError(ExcerptaError):
+    """The user asked for something impossible: fix the input, the command or the config."""
+
+
+class InputError(UserError):
+    """An input cannot be read at all (missing file, malformed JSON, wrong schema version)."""
+
+
+class UnknownFormatError(UserError):
+    """No adapter has this name, or no reader recognises this input."""
+
+
+class ConfigError(UserError):
+    """The configuration file or an option value is invalid."""
+
+
+class SourceError(ExcerptaError):
+    """A remote source failed."""
+
+    exit_code = 3
+
+
+class RetriableSourceError(SourceError):
+    """A transient failure (network, timeout, 429, 5xx) that outlasted our retries."""
+
+
+class FatalSourceError(SourceError):
+    """A failure retrying cannot fix, such as a rejected token."""
+
+
+class WriteConflictError(ExcerptaError):
+    """An output file is not ours to overwrite (the user edited it, or we never wrote it)."""
+
+    exit_code = 1
+
+
+class StateError(ExcerptaError):
+    """The state database cannot be used (written by a newer excerpta, or damaged)."""

@@ -1,0 +1,227 @@
+"""Where writers put their bytes: atomic writes that never clobber a file that is not ours.
+
+Every writer hands rendered files to an :class:`OutputSink`. For each file the sink decides,
+like vdirsyncer does with etags:
+
+* the file does not exist: ``create`` it;
+* it holds exactly the new bytes: ``unchanged``, it is not touched (its mtime stays);
+* it holds what we last wrote there (the manifest's hash): ``update`` it;
+* the caller read it and merged the user's text (``replaces=`` the hash it read, and the file
+  still has that hash): ``update`` it;
+* otherwise (the user edited it, or we never wrote it): ``conflict``, the file is left alone
+  and the clash reported, unless the sink was made with ``force=True``.
+
+Writes go to a temporary file in the same folder, are fsynced, then renamed over the target,
+so a crash leaves the old file or the new one, never half of one. Paths are relative to the
+sink's root and may never leave it. The records of what was written are only *pending* until
+the caller commits them (together with a cursor) through :meth:`OutputSink.pending_records`.
+If a run dies between writing a file and committing its record, the next run finds the same
+bytes on disk and records them as ``unchanged``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Literal, Protocol
+
+from excerpta.errors import WriteConflictError
+
+Action = Literal["create", "update", "unchanged", "conflict", "skip"]
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    """What we last wrote at ``path`` (absolute): its bytes' SHA-256, and for which content."""
+
+    path: str
+    job: str
+    writer: str
+    key: str
+    hash: str
+    source_hash: str | None
+    written_at: datetime
+
+
+class Manifest(Protocol):
+    """The part of the state store a sink needs (see :mod:`excerpta.store`)."""
+
+    def output_at(self, path: str) -> OutputRecord | None: ...
+
+    def outputs_for(self, job: str, writer: str) -> dict[str, OutputRecord]: ...
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """What happened (or, in a dry run, would happen) to one output file."""
+
+    path: Path
+    action: Action
+    size: int
+    reason: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.action} {self.path} ({self.size} bytes)"
+        return f"{text}: {self.reason}" if self.reason else text
+
+
+def file_sha256(path: Path) -> str | None:
+    """SHA-256 of a file's bytes, or None if there is no such file."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+    except FileNotFoundError:
+        return None
+    return digest.hexdigest()
+
+
+def _as_chunks(content: bytes | Iterable[bytes]) -> Iterable[bytes]:
+    return (content,) if isinstance(content, bytes) else content
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@dataclass
+class OutputSink:
+    """Writes one writer's files under ``root`` for one job; see the module docstring.
+
+    For a writer whose ``target`` is ``"file"``, ``root`` is the folder of ``--out`` and
+    ``file_name`` its name.
+    """
+
+    root: Path
+    job: str
+    writer: str
+    file_name: str = ""
+    manifest: Manifest | None = None
+    force: bool = False
+    dry_run: bool = False
+    outcomes: list[WriteOutcome] = field(default_factory=list)
+    _pending: list[OutputRecord] = field(default_factory=list)
+
+    def resolve(self, relative: str) -> Path:
+        """The absolute path of ``relative``; raises WriteConflictError if it leaves the root."""
+        pure = PurePosixPath(relative.replace("\\", "/"))
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts or relative.strip() == "":
+            raise WriteConflictError(f"refusing to write {relative!r}: outside {self.root}")
+        return self.root.resolve() / Path(*pure.parts)
+
+    def previous(self, key: str) -> OutputRecord | None:
+        """The record of what we last wrote for ``key`` (e.g. a document id), if any."""
+        if self.manifest is None:
+            return None
+        return self.manifest.outputs_for(self.job, self.writer).get(key)
+
+    def is_current(self, key: str, source_hash: str) -> bool:
+        """True if ``key`` was last written from ``source_hash`` and that file is intact.
+
+        Per-document writers call this to skip rendering documents that did not change.
+        """
+        record = self.previous(key)
+        if record is None or record.source_hash != source_hash:
+            return False
+        return file_sha256(Path(record.path)) == record.hash
+
+    def write(
+        self,
+        relative: str,
+        content: bytes | Iterable[bytes],
+        *,
+        key: str = "",
+        source_hash: str | None = None,
+        replaces: str | None = None,
+    ) -> WriteOutcome:
+        """Write ``content`` (bytes or chunks) at ``relative`` under the rules of this module."""
+        target = self.resolve(relative)
+        on_disk = file_sha256(target)
+        record = self.manifest.output_at(str(target)) if self.manifest is not None else None
+        ours = on_disk is None or (record is not None and record.hash == on_disk)
+        allowed = ours or self.force or (replaces is not None and replaces == on_disk)
+        if self.dry_run:
+            digest, size = _digest_chunks(_as_chunks(content))
+            outcome = self._decide(target, digest, size, on_disk, allowed)
+        else:
+            outcome, digest = self._write_atomically(target, _as_chunks(content), on_disk, allowed)
+            if outcome.action != "conflict":
+                self._pending.append(OutputRecord(
+                    str(target), self.job, self.writer, key, digest, source_hash, datetime.now(UTC)
+                ))
+        self.outcomes.append(outcome)
+        return outcome
+
+    def _decide(self, target: Path, digest: str, size: int, on_disk: str | None,
+                allowed: bool) -> WriteOutcome:
+        if on_disk == digest:
+            return WriteOutcome(target, "unchanged", size)
+        if not allowed:
+            record = self.manifest.output_at(str(target)) if self.manifest is not None else None
+            why = ("changed since excerpta wrote it" if record is not None
+                   else "exists and was not written by excerpta")
+            return WriteOutcome(target, "conflict", size, f"{why}; left alone (--force overwrites)")
+        return WriteOutcome(target, "create" if on_disk is None else "update", size)
+
+    def _write_atomically(self, target: Path, chunks: Iterable[bytes], on_disk: str | None,
+                          allowed: bool) -> tuple[WriteOutcome, str]:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed or removed below
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        )
+        temp = Path(handle.name)
+        try:
+            digest, size = hashlib.sha256(), 0
+            with handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+                handle.flush()
+                os.fsync(handle.fileno())
+            outcome = self._decide(target, digest.hexdigest(), size, on_disk, allowed)
+            if outcome.action in ("create", "update"):
+                mode = target.stat().st_mode & 0o777 if on_disk is not None else _new_file_mode()
+                os.chmod(temp, mode)
+                os.replace(temp, target)
+                _fsync_dir(target.parent)
+            return outcome, digest.hexdigest()
+        finally:
+            temp.unlink(missing_ok=True)
+
+    def pending_records(self) -> list[OutputRecord]:
+        """Records of the files written so far, for the caller to commit to the manifest."""
+        return list(self._pending)
+
+    @property
+    def conflicts(self) -> list[WriteOutcome]:
+        """Outcomes of files left alone because they were not ours to overwrite."""
+        return [o for o in self.outcomes if o.action == "conflict"]
+
+
+def _digest_chunks(chunks: Iterable[bytes]) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    for chunk in chunks:
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The rename is only durable once the folder's entry is; not possible on Windows.
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,152 @@
+"""The work behind ``excerpta convert``: read inputs, merge into a library, render, write.
+
+Plain functions the CLI (and tests) call; nothing here prints. Sync jobs reuse the same
+steps (:func:`resolve_inputs`, :func:`read_into`, :func:`write_library`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from excerpta import registry
+from excerpta.adapters import InputProbe, Reader, ReadState, RecordProblem, Writer
+from excerpta.errors import ExcerptaError, InputError, UserError
+from excerpta.model import Document
+from excerpta.output import OutputSink, WriteOutcome
+from excerpta.store import LibraryStore, MergeStats
+
+CONVERT_JOB = "convert"
+DocumentCallback = Callable[[Document], None]
+
+
+@dataclass
+class ConvertReport:
+    """What a conversion read, merged and wrote. ``exit_code``: 0 ok, 1 partial."""
+
+    inputs: list[tuple[str, str]] = field(default_factory=list)  # (input, reader name)
+    merged: MergeStats = field(default_factory=MergeStats)
+    problems: list[RecordProblem] = field(default_factory=list)
+    outcomes: list[WriteOutcome] = field(default_factory=list)
+    library_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def conflicts(self) -> list[WriteOutcome]:
+        """Outputs left alone because they were not ours to overwrite."""
+        return [o for o in self.outcomes if o.action == "conflict"]
+
+    @property
+    def exit_code(self) -> int:
+        """1 when records were skipped or outputs left alone, else 0."""
+        return 1 if self.problems or self.conflicts else 0
+
+    def counts(self) -> dict[str, int]:
+        """Figures for the run log."""
+        written = sum(1 for o in self.outcomes if o.action in ("create", "update"))
+        return {**self.library_counts, "skipped_records": len(self.problems),
+                "files_written": written, "conflicts": len(self.conflicts)}
+
+
+def resolve_inputs(inputs: Sequence[str], from_format: str | None,
+                   options: dict[str, Any]) -> list[tuple[str, Reader]]:
+    """Pick (and configure) the reader of every input before anything is read.
+
+    Raises UserError for a missing input or an unknown/unrecognisable format, so a bad
+    command fails before it reads or writes anything.
+    """
+    if not inputs:
+        raise UserError("no input given")
+    resolved = []
+    for source in inputs:
+        probe = InputProbe.of(source)
+        if from_format is None:
+            reader_cls = registry.detect_reader(probe)
+        else:
+            reader_cls = registry.reader(from_format)
+            if probe.path is None and not source.endswith(":"):
+                raise InputError(f"{source}: no such file or directory")
+        resolved.append((source, reader_cls.from_options(options)))
+    return resolved
+
+
+def read_into(library: LibraryStore, source: str, reader: Reader, state: ReadState,
+              on_document: DocumentCallback | None = None) -> MergeStats:
+    """Stream ``reader``'s documents of ``source`` into ``library``; returns what changed."""
+
+    def documents() -> Iterator[Document]:
+        for document in reader.read(source, state):
+            if on_document is not None:
+                on_document(document)
+            yield document
+
+    return library.merge(documents())
+
+
+def make_sink(writer: type[Writer], out: Path, *, job: str, manifest: LibraryStore,
+              force: bool, dry_run: bool) -> OutputSink:
+    """The sink for ``writer`` writing to ``out`` (a file or a folder, as the writer says)."""
+    out = out.expanduser()
+    if writer.target == "folder":
+        if out.exists() and not out.is_dir():
+            raise UserError(f"{out}: {writer.name} writes a folder, and this is a file")
+        return OutputSink(out, job, writer.name, manifest=manifest, force=force, dry_run=dry_run)
+    if out.is_dir():
+        raise UserError(f"{out}: is a folder; {writer.name} writes one file (give a file name)")
+    return OutputSink(out.parent, job, writer.name, file_name=out.name, manifest=manifest,
+                      force=force, dry_run=dry_run)
+
+
+def convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
+            state: LibraryStore, from_format: str | None = None,
+            options: dict[str, Any] | None = None, force: bool = False, dry_run: bool = False,
+            on_document: DocumentCallback | None = None,
+            on_problem: Callable[[RecordProblem], None] | None = None) -> ConvertReport:
+    """Convert ``inputs`` into format ``to`` at ``out``.
+
+    ``library`` holds the documents (a throwaway in-memory store, or the persistent ``state``
+    when the user gave ``--state``); ``state`` holds the output manifest and run log, and
+    the read cursors when it is also the library. Cursors and output records are committed
+    together, after the files are on disk. ``dry_run`` reads and renders but writes nothing.
+    Raises UserError (nothing written) for a bad command or an unreadable input.
+    """
+    run_id = None if dry_run else state.start_run(CONVERT_JOB)
+    try:
+        report = _convert(inputs, to=to, out=out, library=library, state=state,
+                          from_format=from_format, options=options or {}, force=force,
+                          dry_run=dry_run, on_document=on_document, on_problem=on_problem)
+    except ExcerptaError as err:
+        if run_id is not None:
+            state.finish_run(run_id, "failed", {}, str(err))
+        raise
+    if run_id is not None:
+        status = "partial" if report.exit_code else "ok"
+        state.finish_run(run_id, status, report.counts())
+    return report
+
+
+def _convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
+             state: LibraryStore, from_format: str | None, options: dict[str, Any], force: bool,
+             dry_run: bool, on_document: DocumentCallback | None,
+             on_problem: Callable[[RecordProblem], None] | None) -> ConvertReport:
+    writer_cls = registry.writer(to)
+    sink = make_sink(writer_cls, out, job=CONVERT_JOB, manifest=state, force=force,
+                     dry_run=dry_run)
+    writer = writer_cls.from_options(options)
+    report = ConvertReport()
+    cursors = []
+    for source, reader in resolve_inputs(inputs, from_format, options):
+        read_state = ReadState(cursor=library.cursor(CONVERT_JOB, source),
+                               on_problem=on_problem)
+        report.merged.add(read_into(library, source, reader, read_state, on_document))
+        report.problems.extend(read_state.problems)
+        report.inputs.append((source, reader.name))
+        if read_state.next_cursor is not None and library is state:
+            cursors.append((CONVERT_JOB, source, read_state.next_cursor))
+    report.library_counts = library.counts()
+    writer.write(library.documents(), sink)
+    report.outcomes = sink.outcomes
+    if not dry_run:
+        state.commit_outputs(sink.pending_records(), cursors)
+    return report

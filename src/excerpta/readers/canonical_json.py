@@ -1,0 +1,136 @@
+"""Readers of excerpta's own formats: ``json`` (one nested document) and ``jsonl``.
+
+``json`` is ``{"schema_version": 1, "documents": [...]}`` as :mod:`excerpta.model` defines it.
+``jsonl`` has one highlight per line, its fields at the top level and its document's fields
+(without ``highlights``) under ``"document"``; a document without highlights is a line with
+only ``"document"``. A document or line that fails validation is reported and skipped; a file
+that is not JSON at all, or declares another ``schema_version``, is an InputError.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import ValidationError
+
+from excerpta.adapters import InputProbe, Reader, ReadState, input_file
+from excerpta.errors import InputError
+from excerpta.model import SCHEMA_VERSION, Document, Highlight
+from excerpta.validation import describe
+
+
+class JsonReader(Reader):
+    """Reads the nested ``json`` format."""
+
+    name = "json"
+    description = "excerpta's canonical JSON: one document {schema_version, documents[...]}"
+
+    @classmethod
+    def recognize(cls, probe: InputProbe) -> int:
+        head = probe.text_head.lstrip()
+        if probe.is_dir or not head.startswith("{"):
+            return 0
+        if '"schema_version"' in head and '"documents"' in head:
+            return 90
+        return 10 if probe.suffix == ".json" else 0
+
+    def read(self, source: str, state: ReadState) -> Iterator[Document]:
+        path = input_file(source)
+        try:
+            with path.open("rb") as handle:
+                data = json.load(handle)
+        except json.JSONDecodeError as err:
+            raise InputError(f"{source}:{err.lineno}: malformed JSON: {err.msg}") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{source}: not UTF-8 text") from None
+        if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
+            raise InputError(f'{source}: expected an object with "schema_version" and "documents"')
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise InputError(
+                f"{source}: schema_version {json.dumps(version)} is not supported "
+                f"(expected {SCHEMA_VERSION})"
+            )
+        unknown = sorted(set(data) - {"schema_version", "documents"})
+        if unknown:
+            raise InputError(f"{source}: unknown top-level field {unknown[0]!r}")
+        for index, raw in enumerate(data["documents"]):
+            try:
+                yield Document.model_validate(raw)
+            except ValidationError as err:
+                state.report(source, None, describe(err, ("documents", index)))
+
+
+class JsonLinesReader(Reader):
+    """Reads the ``jsonl`` format, streaming line by line."""
+
+    name = "jsonl"
+    description = "excerpta's JSON Lines: one highlight per line, its document under 'document'"
+
+    @classmethod
+    def recognize(cls, probe: InputProbe) -> int:
+        first_line = probe.text_head.lstrip().split("\n", 1)[0]
+        if probe.is_dir or not first_line.startswith("{"):
+            return 0
+        if '"document"' in first_line:
+            return 90
+        return 10 if probe.suffix in (".jsonl", ".ndjson") else 0
+
+    def read(self, source: str, state: ReadState) -> Iterator[Document]:
+        path = input_file(source)
+        current: Document | None = None
+        with path.open("r", encoding="utf-8-sig", errors="strict", newline=None) as handle:
+            for number, line in _numbered_lines(source, handle):
+                parsed = _parse_line(source, number, line, state)
+                if parsed is None:
+                    continue
+                document, highlight = parsed
+                if current is not None and current.id != document.id:
+                    yield current
+                    current = None
+                if current is None:
+                    current = document
+                if highlight is not None:
+                    current.highlights.append(highlight)
+        if current is not None:
+            yield current
+
+
+def _numbered_lines(source: str, handle: Any) -> Iterator[tuple[int, str]]:
+    number = 0
+    try:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                yield number, line
+    except UnicodeDecodeError:
+        raise InputError(f"{source}:{number + 1}: not UTF-8 text") from None
+
+
+def _parse_line(source: str, number: int, line: str,
+                state: ReadState) -> tuple[Document, Highlight | None] | None:
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as err:
+        state.report(source, number, f"malformed JSON: {err.msg}")
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("document"), dict):
+        state.report(source, number, 'expected an object with a "document" object')
+        return None
+    document_fields = raw.pop("document")
+    if "highlights" in document_fields:
+        state.report(source, number, "document.highlights: not allowed in jsonl")
+        return None
+    try:
+        document = Document.model_validate(document_fields)
+    except ValidationError as err:
+        state.report(source, number, describe(err, ("document",)))
+        return None
+    if not raw:
+        return document, None
+    try:
+        return document, Highlight.model_validate(raw)
+    except ValidationError as err:
+        state.report(source, number, describe(err))
+        return None

@@ -1,0 +1,91 @@
+"""The one registry of adapters: lookup by name for ``--from``/``--to``, and auto-detection.
+
+Adapters register themselves when their class is defined (``Adapter.__init_subclass__``).
+Built-ins are found by importing every module of ``excerpta.readers`` and
+``excerpta.writers``; third-party adapters by the ``excerpta.adapters`` entry-point group.
+Nothing else in excerpta branches on a format name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any
+
+from excerpta.errors import UnknownFormatError
+
+if TYPE_CHECKING:
+    from excerpta.adapters import Adapter, InputProbe, Reader, Writer
+
+_READERS: dict[str, type[Reader]] = {}
+_WRITERS: dict[str, type[Writer]] = {}
+_loaded = False
+ENTRY_POINT_GROUP = "excerpta.adapters"
+
+
+def register(cls: type[Adapter]) -> None:
+    """Add an adapter class; a second class with the same kind and name is a bug."""
+    table: dict[str, Any] = _READERS if cls.kind == "reader" else _WRITERS
+    existing = table.get(cls.name)
+    if existing is not None and existing is not cls:
+        raise RuntimeError(f"two {cls.kind}s named {cls.name!r}: {existing} and {cls}")
+    table[cls.name] = cls
+
+
+def load_builtins() -> None:
+    """Import every built-in adapter module and every plugin entry point, once."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for package_name in ("excerpta.readers", "excerpta.writers"):
+        package = importlib.import_module(package_name)
+        for module in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{package_name}.{module.name}")
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        entry_point.load()
+
+
+def readers() -> dict[str, type[Reader]]:
+    """Every reader by name, sorted."""
+    load_builtins()
+    return dict(sorted(_READERS.items()))
+
+
+def writers() -> dict[str, type[Writer]]:
+    """Every writer by name, sorted."""
+    load_builtins()
+    return dict(sorted(_WRITERS.items()))
+
+
+def _lookup(table: dict[str, Any], kind: str, name: str) -> Any:
+    try:
+        return table[name]
+    except KeyError:
+        known = ", ".join(table) or "none"
+        raise UnknownFormatError(f"unknown {kind} format {name!r} (known: {known})") from None
+
+
+def reader(name: str) -> type[Reader]:
+    """The reader called ``name``; raises UnknownFormatError listing the known names."""
+    return _lookup(readers(), "input", name)
+
+
+def writer(name: str) -> type[Writer]:
+    """The writer called ``name``; raises UnknownFormatError listing the known names."""
+    return _lookup(writers(), "output", name)
+
+
+def detect_reader(probe: InputProbe) -> type[Reader]:
+    """The reader most sure it reads ``probe``; raises UnknownFormatError if none or a tie."""
+    scores = [(cls.recognize(probe), name, cls) for name, cls in readers().items()]
+    scores = sorted((s for s in scores if s[0] > 0), key=lambda s: (-s[0], s[1]))
+    if not scores:
+        if probe.path is None and not probe.source.endswith(":"):
+            raise UnknownFormatError(f"{probe.source}: no such file or directory")
+        raise UnknownFormatError(f"{probe.source}: unrecognised input format; name it with --from")
+    if len(scores) > 1 and scores[0][0] == scores[1][0]:
+        tied = " or ".join(s[1] for s in scores if s[0] == scores[0][0])
+        raise UnknownFormatError(f"{probe.source}: could be {tied}; name it with --from")
+    return scores[0][2]

@@ -1,0 +1,42 @@
+"""State: the library of documents and highlights, sync cursors, output manifest, run log.
+
+``open_store(path)`` opens (creating and migrating if needed) the embedded SQLite store.
+Where the state lives: ``--state PATH``, else ``$EXCERPTA_STATE``, else the platform's user
+state folder (``default_state_path()``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_state_path
+
+from excerpta.store.base import LibraryStore, MergeStats, RunRecord
+from excerpta.store.sqlite import SQLiteStore
+
+STATE_ENV = "EXCERPTA_STATE"
+STATE_FILE_NAME = "state.sqlite"
+
+__all__ = [
+    "STATE_ENV",
+    "LibraryStore",
+    "MergeStats",
+    "RunRecord",
+    "SQLiteStore",
+    "default_state_path",
+    "open_store",
+]
+
+
+def default_state_path() -> Path:
+    """``$EXCERPTA_STATE`` if set, else ``<user state dir>/excerpta/state.sqlite``."""
+    override = os.environ.get(STATE_ENV)
+    if override:
+        return Path(override).expanduser()
+    return user_state_path("excerpta", appauthor=False) / STATE_FILE_NAME
+
+
+def open_store(path: Path | str) -> SQLiteStore:
+    """Open the state store at ``path`` (``":memory:"`` for a throwaway library)."""
+    return SQLiteStore(path)

@@ -1,0 +1,83 @@
+"""The store interface: what the rest of excerpta may ask of the state, whatever backs it.
+
+Today one SQLite file backs it (:class:`excerpta.store.sqlite.SQLiteStore`); a hosted
+deployment would add a PostgreSQL implementation of the same protocol, not rewrite callers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from excerpta.model import Document
+from excerpta.output import OutputRecord
+
+
+@dataclass
+class MergeStats:
+    """What a merge changed. ``changed_document_ids`` are the documents to re-render."""
+
+    documents_added: int = 0
+    documents_updated: int = 0
+    highlights_added: int = 0
+    highlights_updated: int = 0
+    highlights_unchanged: int = 0
+    changed_document_ids: set[str] = field(default_factory=set)
+
+    def add(self, other: MergeStats) -> None:
+        """Accumulate ``other`` into this one."""
+        self.documents_added += other.documents_added
+        self.documents_updated += other.documents_updated
+        self.highlights_added += other.highlights_added
+        self.highlights_updated += other.highlights_updated
+        self.highlights_unchanged += other.highlights_unchanged
+        self.changed_document_ids |= other.changed_document_ids
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One logged run of a job."""
+
+    id: int
+    job: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    counts: dict[str, int]
+    error: str | None
+
+
+class LibraryStore(Protocol):
+    """Library + cursors + output manifest + run log.
+
+    ``merge`` upserts by id: merging the same input twice changes nothing; an edited highlight
+    is updated in place; a highlight absent from a later (partial) read is kept, never
+    deleted (deletions arrive as ``is_deleted`` tombstones). Document fields are replaced by
+    the latest copy; highlights keep their first-seen order.
+    """
+
+    def merge(self, documents: Iterable[Document]) -> MergeStats: ...
+
+    def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+    def cursor(self, job: str, source: str) -> str | None: ...
+
+    def commit_outputs(self, records: Iterable[OutputRecord],
+                       cursors: Iterable[tuple[str, str, str]] = ()) -> None: ...
+
+    def output_at(self, path: str) -> OutputRecord | None: ...
+
+    def outputs_for(self, job: str, writer: str) -> dict[str, OutputRecord]: ...
+
+    def start_run(self, job: str) -> int: ...
+
+    def finish_run(self, run_id: int, status: str, counts: dict[str, int],
+                   error: str | None = None) -> None: ...
+
+    def runs(self, job: str | None = None) -> list[RunRecord]: ...
+
+    def close(self) -> None: ...

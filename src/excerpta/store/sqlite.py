@@ -1,0 +1,222 @@
+"""The embedded state store: one SQLite file in WAL mode (see :mod:`excerpta.store`)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from excerpta.errors import StateError
+from excerpta.identity import canonical_json, content_hash
+from excerpta.model import Document, Highlight
+from excerpta.output import OutputRecord
+from excerpta.store.base import MergeStats, RunRecord
+from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class SQLiteStore:
+    """Library, cursors, output manifest and run log in one SQLite database.
+
+    ``path`` may be ``":memory:"`` for a library that lives only as long as the process
+    (``convert`` without ``--state``). Opening a database written by a newer excerpta raises
+    StateError instead of guessing.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as err:
+            raise StateError(f"{self.path}: not a usable excerpta state database ({err})") from None
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+    def close(self) -> None:
+        """Close the database; the store cannot be used afterwards."""
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: everything inside commits together or not at all."""
+        if self._db.in_transaction:
+            yield self._db
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StateError(
+                f"{self.path}: written by a newer excerpta (schema {version}, "
+                f"this one knows {SCHEMA_VERSION}); upgrade excerpta"
+            )
+        for index, (name, script) in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction() as db:
+                for statement in filter(str.strip, script.split(";")):
+                    db.execute(statement)
+                db.execute("INSERT INTO migrations VALUES (?, ?)", (name, _now()))
+                db.execute(f"PRAGMA user_version = {index}")
+
+    @property
+    def schema_version(self) -> int:
+        """How many migrations this database has applied."""
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- library -----------------------------------------------------------------------------
+
+    def merge(self, documents: Iterable[Document]) -> MergeStats:
+        """Upsert documents and their highlights; see :class:`excerpta.store.base.LibraryStore`."""
+        stats = MergeStats()
+        with self.transaction() as db:
+            for document in documents:
+                self._merge_document(db, document, stats)
+        return stats
+
+    def _merge_document(self, db: sqlite3.Connection, document: Document,
+                        stats: MergeStats) -> None:
+        now = _now()
+        data = canonical_json(document, exclude={"highlights"}).decode()
+        digest = content_hash(document, exclude={"highlights"})
+        row = db.execute("SELECT content_hash FROM documents WHERE id = ?", (document.id,)).fetchone()
+        if row is None:
+            db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", (document.id, data, digest, now))
+            stats.documents_added += 1
+            stats.changed_document_ids.add(document.id)
+        elif row[0] != digest:
+            db.execute("UPDATE documents SET data = ?, content_hash = ?, updated_at = ? WHERE id = ?",
+                       (data, digest, now, document.id))
+            stats.documents_updated += 1
+            stats.changed_document_ids.add(document.id)
+        for highlight in document.highlights:
+            self._merge_highlight(db, document.id, highlight, stats, now)
+
+    def _merge_highlight(self, db: sqlite3.Connection, doc_id: str, highlight: Highlight,
+                         stats: MergeStats, now: str) -> None:
+        digest = content_hash(highlight)
+        row = db.execute("SELECT content_hash, document_id FROM highlights WHERE id = ?",
+                         (highlight.id,)).fetchone()
+        if row is not None and row == (digest, doc_id):
+            stats.highlights_unchanged += 1
+            return
+        data = canonical_json(highlight).decode()
+        if row is None:
+            db.execute("INSERT INTO highlights VALUES (?, ?, ?, ?, ?)",
+                       (highlight.id, doc_id, data, digest, now))
+            stats.highlights_added += 1
+        else:
+            db.execute("UPDATE highlights SET document_id = ?, data = ?, content_hash = ?, "
+                       "updated_at = ? WHERE id = ?", (doc_id, data, digest, now, highlight.id))
+            stats.highlights_updated += 1
+            stats.changed_document_ids.add(row[1])
+        stats.changed_document_ids.add(doc_id)
+
+    def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]:
+        """Yield documents with their highlights, in first-seen order (all, or only ``ids``)."""
+        wanted = None if ids is None else set(ids)
+        cursor = self._db.execute(
+            "SELECT d.id, d.data, h.data FROM documents d "
+            "LEFT JOIN highlights h ON h.document_id = d.id ORDER BY d.rowid, h.rowid"
+        )
+        current_id: str | None = None
+        fields: dict[str, Any] = {}
+        highlights: list[dict[str, Any]] = []
+        for doc_id, doc_data, highlight_data in cursor:
+            if doc_id != current_id:
+                if current_id is not None:
+                    yield Document.model_validate({**fields, "highlights": highlights})
+                current_id, fields, highlights = doc_id, {}, []
+                if wanted is not None and doc_id not in wanted:
+                    current_id = None
+                    continue
+                fields = json.loads(doc_data)
+            if current_id is not None and highlight_data is not None:
+                highlights.append(json.loads(highlight_data))
+        if current_id is not None:
+            yield Document.model_validate({**fields, "highlights": highlights})
+
+    def counts(self) -> dict[str, int]:
+        """How many documents and highlights the library holds."""
+        docs = self._db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        highlights = self._db.execute("SELECT count(*) FROM highlights").fetchone()[0]
+        return {"documents": int(docs), "highlights": int(highlights)}
+
+    # -- cursors and outputs -----------------------------------------------------------------
+
+    def cursor(self, job: str, source: str) -> str | None:
+        """The saved cursor of ``source`` in ``job``, or None if it was never committed."""
+        row = self._db.execute("SELECT value FROM cursors WHERE job = ? AND source = ?",
+                               (job, source)).fetchone()
+        return None if row is None else str(row[0])
+
+    def commit_outputs(self, records: Iterable[OutputRecord],
+                       cursors: Iterable[tuple[str, str, str]] = ()) -> None:
+        """Record written files and, in the same transaction, save ``(job, source, value)``
+        cursors: a cursor is only ever saved together with the outputs it covers."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(r.path, r.job, r.writer, r.key, r.hash, r.source_hash, r.written_at.isoformat())
+                 for r in records],
+            )
+            db.executemany("INSERT OR REPLACE INTO cursors VALUES (?, ?, ?, ?)",
+                           [(*cursor, _now()) for cursor in cursors])
+
+    def output_at(self, path: str) -> OutputRecord | None:
+        """What we last wrote at the absolute ``path``, if anything."""
+        row = self._db.execute("SELECT * FROM outputs WHERE path = ?", (path,)).fetchone()
+        return None if row is None else _output_record(row)
+
+    def outputs_for(self, job: str, writer: str) -> dict[str, OutputRecord]:
+        """Every file ``writer`` wrote for ``job``, by key."""
+        rows = self._db.execute("SELECT * FROM outputs WHERE job = ? AND writer = ?", (job, writer))
+        return {row[3]: _output_record(row) for row in rows}
+
+    # -- runs --------------------------------------------------------------------------------
+
+    def start_run(self, job: str) -> int:
+        """Log the start of a run of ``job``; returns its id for :meth:`finish_run`."""
+        with self.transaction() as db:
+            cursor = db.execute("INSERT INTO runs (job, started_at, status) VALUES (?, ?, ?)",
+                                (job, _now(), "running"))
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, counts: dict[str, int],
+                   error: str | None = None) -> None:
+        """Log how run ``run_id`` ended: ``ok``, ``partial`` or ``failed``, with its counts."""
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET finished_at = ?, status = ?, counts = ?, error = ? "
+                       "WHERE id = ?", (_now(), status, json.dumps(counts), error, run_id))
+
+    def runs(self, job: str | None = None) -> list[RunRecord]:
+        """Logged runs, newest first (of one job, or all)."""
+        query = "SELECT * FROM runs" + (" WHERE job = ?" if job else "") + " ORDER BY id DESC"
+        rows = self._db.execute(query, (job,) if job else ())
+        return [RunRecord(r[0], r[1], datetime.fromisoformat(r[2]),
+                          datetime.fromisoformat(r[3]) if r[3] else None, r[4],
+                          json.loads(r[5]), r[6]) for r in rows]
+
+
+def _output_record(row: tuple[Any, ...]) -> OutputRecord:
+    return OutputRecord(row[0], row[1], row[2], row[3], row[4], row[5],
+                        datetime.fromisoformat(row[6]))

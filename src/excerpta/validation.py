@@ -1,0 +1,54 @@
+"""Turning pydantic validation errors into the one-line messages users see."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+# Short wordings for the errors users meet most; anything else uses pydantic's message.
+_SHORT_MESSAGES = {
+    "datetime_parsing": "invalid datetime",
+    "datetime_from_date_parsing": "invalid datetime",
+    "datetime_type": "invalid datetime",
+    "timezone_aware": "datetime needs a timezone (e.g. 2024-05-01T10:00:00Z)",
+    "missing": "field required",
+    "extra_forbidden": "unknown field",
+    "string_type": "expected a string",
+    "int_parsing": "expected an integer",
+    "bool_parsing": "expected true or false",
+    "list_type": "expected a list",
+    "dict_type": "expected an object",
+    "model_type": "expected an object",
+    "enum": "not one of the allowed values",
+    "literal_error": "not one of the allowed values",
+    "string_too_short": "must not be empty",
+}
+
+
+def _is_internal(part: str | int) -> bool:
+    return isinstance(part, str) and (part in {"int", "str", "bool"} or "[" in part)
+
+
+def format_location(parts: Sequence[str | int]) -> str:
+    """``("documents", 3, "highlights", 0, "text")`` → ``documents[3].highlights[0].text``."""
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def describe(err: ValidationError, prefix: Sequence[str | int] = ()) -> str:
+    """The first error of ``err`` as ``location: problem``, located under ``prefix``.
+
+    Union members make pydantic repeat a location with the member type appended (``int``,
+    ``str``); those are dropped so the user sees the field they wrote.
+    """
+    first = err.errors(include_url=False)[0]
+    loc = [part for part in first["loc"] if not _is_internal(part)]
+    message = _SHORT_MESSAGES.get(first["type"], str(first["msg"]).lower())
+    where = format_location([*prefix, *loc])
+    return f"{where}: {message}" if where else message

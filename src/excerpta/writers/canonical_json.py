@@ -1,0 +1,66 @@
+"""Writers of excerpta's own formats, ``json`` and ``jsonl`` (see the readers' module).
+
+Both are lossless: every field, tombstones included, so ``read(write(x)) == x``. Output is
+deterministic (model field order, two-space indent for ``json``, UTF-8 unescaped), so the
+same library always gives the same bytes, streamed document by document.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from excerpta.adapters import Writer
+from excerpta.model import SCHEMA_VERSION, Document
+from excerpta.output import OutputSink
+
+
+def _dumps(data: object, indent: int | None = None) -> str:
+    separators = (",", ": ") if indent else (",", ":")
+    return json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+
+
+def render_json(documents: Iterable[Document]) -> Iterator[bytes]:
+    """The ``json`` format, chunk by chunk; equal to ``json.dumps(library, indent=2) + "\\n"``."""
+    yield f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "documents": ['.encode()
+    separator = "\n"
+    for document in documents:
+        body = _dumps(document.model_dump(mode="json"), indent=2).replace("\n", "\n    ")
+        yield f"{separator}    {body}".encode()
+        separator = ",\n"
+    yield ("]\n}\n" if separator == "\n" else "\n  ]\n}\n").encode()
+
+
+def render_jsonl(documents: Iterable[Document]) -> Iterator[bytes]:
+    """The ``jsonl`` format: one line per highlight, or one ``{"document": …}`` line for a
+    document without highlights."""
+    for document in documents:
+        fields = document.model_dump(mode="json", exclude={"highlights"})
+        if not document.highlights:
+            yield (_dumps({"document": fields}) + "\n").encode()
+            continue
+        lines = [
+            _dumps({**highlight.model_dump(mode="json"), "document": fields})
+            for highlight in document.highlights
+        ]
+        yield ("\n".join(lines) + "\n").encode()
+
+
+class JsonWriter(Writer):
+    """Writes the whole library as one ``json`` file."""
+
+    name = "json"
+    description = "excerpta's canonical JSON: one document {schema_version, documents[...]}"
+
+    def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
+        sink.write(sink.file_name, render_json(documents))
+
+
+class JsonLinesWriter(Writer):
+    """Writes the whole library as one ``jsonl`` file."""
+
+    name = "jsonl"
+    description = "excerpta's JSON Lines: one highlight per line, its document under 'document'"
+
+    def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
+        sink.write(sink.file_name, render_jsonl(documents))

@@ -1,0 +1,58 @@
+"""The CLI surface: help everywhere, formats, schema, version."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from excerpta.cli import cli
+from excerpta.model import library_json_schema
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, f"{prefix}{name} "))
+    return found
+
+
+def test_every_command_and_option_has_help_text():
+    missing = []
+    for name, command in [("excerpta", cli), *_commands(cli)]:
+        if not (command.help or "").strip():
+            missing.append(name)
+        for param in command.params:
+            if isinstance(param, click.Option) and not (param.help or "").strip():
+                missing.append(f"{name} {param.opts[0]}")
+    assert missing == []
+
+
+def test_help_lists_every_command(run_cli):
+    result = run_cli("--help")
+    assert result.exit_code == 0
+    for name, _ in _commands(cli):
+        assert name.split()[0] in result.output
+
+
+def test_formats_lists_json_readers_and_writers(run_cli):
+    result = run_cli("formats")
+    assert result.exit_code == 0
+    inputs, outputs = result.output.split("Outputs (--to):")
+    for name in ("json", "jsonl"):
+        assert f"  {name} " in inputs
+        assert f"  {name} " in outputs
+
+
+def test_schema_prints_the_shipped_schema_and_it_is_current(run_cli):
+    result = run_cli("schema")
+    assert result.exit_code == 0
+    assert json.loads(result.output) == library_json_schema()
+
+
+def test_version(run_cli):
+    result = run_cli("--version")
+    assert result.exit_code == 0
+    assert result.output.startswith("excerpta, version ")
