@@ -1,0 +1,134 @@
+"""From clippings records to highlights: note attachment, re-saved highlights, duplicates.
+
+``My Clippings.txt`` is an append-only log with no ids linking a note to its highlight, and a
+highlight extended or re-saved on the device is appended again. The rules (reference §1.6-1.7):
+
+* a note attaches to a highlight of the same book whose range contains the note's location,
+  preferring the highlight that *ends* there, then the nearest in time, then the nearest in the
+  file; notes typed before their highlight attach too; a note nothing claims is kept as a
+  highlight of its own (empty ``text``, the note in ``note``);
+* a highlight of the same book, kind and start position whose text contains an earlier one's
+  text (or is contained in it) replaces it: the later record wins, and takes its notes; exact
+  duplicates (and bookmarks at one position) collapse the same way;
+* bookmarks are dropped unless asked for; a highlight whose text was only the clipping-limit
+  marker is dropped unless a note attaches to it.
+
+To keep memory flat on a 100 MB file, these rules look :data:`LOOKAROUND` records either side of
+a record rather than at the whole book: a note is decided once that many later records are known,
+and a record leaves the window (is emitted) twice that many records after it arrived. Notes and
+re-saves are made within seconds of their highlight, so in a real file they are neighbours.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from excerpta.model import Document, LocationType
+from excerpta.readers.kindle.locales import ClippingKind
+from excerpta.readers.kindle.metadata import Position
+
+LOOKAROUND = 64
+
+
+@dataclass(slots=True)
+class Clipping:
+    """One parsed record, placed in its book. ``start``/``end`` count ``location_type`` units."""
+
+    index: int
+    book: Document  # its document, without highlights
+    kind: ClippingKind
+    location_type: LocationType | None
+    start: Position | None
+    end: Position | None
+    when: datetime | None
+    text: str
+    limit_only: bool = False  # the body was only the clipping-limit marker
+    notes: list[tuple[int, str, datetime | None]] = field(default_factory=list)
+    dropped: bool = False  # superseded highlight, or attached note
+
+
+class ClippingWindow:
+    """Applies the attachment and replacement rules over a sliding window of records.
+
+    ``push`` records in file order and iterate what ``push`` and ``finish`` return: the
+    clippings that left the window, in file order, still carrying ``dropped`` flags.
+    """
+
+    def __init__(self, lookaround: int = LOOKAROUND) -> None:
+        self.lookaround = lookaround
+        self.buffer: deque[Clipping] = deque()
+
+    def push(self, clipping: Clipping) -> Iterator[Clipping]:
+        """Add the next record; yields the records that are now final."""
+        if clipping.kind is not ClippingKind.NOTE:
+            self._replace_earlier_copy(clipping)
+        self.buffer.append(clipping)
+        decide_at = clipping.index - self.lookaround
+        for candidate in reversed(self.buffer):
+            if candidate.index < decide_at:
+                break
+            if candidate.index == decide_at and candidate.kind is ClippingKind.NOTE:
+                self._attach(candidate)
+        emit_before = clipping.index - 2 * self.lookaround
+        while self.buffer and self.buffer[0].index <= emit_before:
+            yield self.buffer.popleft()
+
+    def finish(self) -> Iterator[Clipping]:
+        """Decide the notes still open and yield every remaining record."""
+        last = self.buffer[-1].index if self.buffer else 0
+        for candidate in self.buffer:
+            if candidate.kind is ClippingKind.NOTE and candidate.index > last - self.lookaround:
+                self._attach(candidate)
+        while self.buffer:
+            yield self.buffer.popleft()
+
+    def _replace_earlier_copy(self, new: Clipping) -> None:
+        for old in self.buffer:
+            if (old.kind is new.kind and not old.dropped and old.book.id == new.book.id
+                    and old.location_type == new.location_type and old.start == new.start
+                    and (old.text in new.text or new.text in old.text)):
+                if new.text or not old.text:
+                    old.dropped = True
+                    new.notes[:0] = old.notes
+                else:  # a later empty copy (image, clipping limit) never replaces a passage
+                    new.dropped = True
+                    old.notes.extend(new.notes)
+                    return
+
+    def _attach(self, note: Clipping) -> None:
+        if note.start is None:
+            return
+        best: Clipping | None = None
+        best_score: tuple[bool, float, int] | None = None
+        for highlight in self.buffer:
+            if (highlight.kind is not ClippingKind.HIGHLIGHT or highlight.dropped
+                    or highlight.book.id != note.book.id or highlight.location_type != note.location_type
+                    or abs(highlight.index - note.index) > self.lookaround
+                    or not _contains(highlight.start, highlight.end, note.start)):
+                continue
+            score = (highlight.end != note.start, _seconds_apart(highlight.when, note.when),
+                     abs(highlight.index - note.index))
+            if best_score is None or score < best_score:
+                best, best_score = highlight, score
+        if best is not None:
+            best.notes.append((note.index, note.text, note.when))
+            best.notes.sort(key=lambda item: item[0])
+            note.dropped = True
+
+
+def _contains(start: Position | None, end: Position | None, point: Position) -> bool:
+    if isinstance(start, int) and isinstance(end, int) and isinstance(point, int):
+        return start <= point <= end
+    return point in (start, end)
+
+
+def _seconds_apart(first: datetime | None, second: datetime | None) -> float:
+    if first is None or second is None:
+        return float("inf")
+    try:
+        return abs((first - second).total_seconds())
+    except TypeError:  # one names its zone, the other is device-local: compare wall clocks
+        return abs((first.replace(tzinfo=None) - second.replace(tzinfo=None)).total_seconds())

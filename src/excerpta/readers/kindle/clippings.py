@@ -1,0 +1,204 @@
+"""Reader ``kindle``: a Kindle's ``My Clippings.txt``, in every UI language and firmware generation.
+
+Streaming: the file is read line by line (:mod:`~excerpta.readers.kindle.records`), each
+record's metadata is parsed per record and per locale (:mod:`~excerpta.readers.kindle.metadata`),
+and records pass through a fixed-size window that attaches notes and collapses re-saved copies
+(:mod:`~excerpta.readers.kindle.assembly`), so memory does not grow with the file.
+
+Ids: a document's id comes from its title and author, a highlight's from its document, start
+position and text (:mod:`excerpta.identity`), so reading the file again, or after the device
+appended records to it, gives earlier highlights the same ids.
+
+Timestamps are device-local wall clock; the ``timezone`` option (default: this machine's zone)
+makes them aware. A record that cannot be parsed is reported with its line number and skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+
+from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file
+from excerpta.identity import document_id, highlight_id
+from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readers.kindle.assembly import Clipping, ClippingWindow
+from excerpta.readers.kindle.locales import ClippingKind, clipping_limit_markers
+from excerpta.readers.kindle.metadata import MetadataError, parse_metadata
+from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
+
+SOURCE = "kindle"
+_LIMIT_MARKERS = clipping_limit_markers()
+_KIND_PREFIX = {ClippingKind.HIGHLIGHT: "", ClippingKind.NOTE: "note:", ClippingKind.BOOKMARK: "bookmark:"}
+
+
+class KindleClippingsOptions(AdapterOptions):
+    """Options of the ``kindle`` reader."""
+
+    timezone: str | None = Field(
+        default=None,
+        description="IANA time zone the device clock was set to (default: this machine's zone)",
+        json_schema_extra={"cli": "timezone"},
+    )
+    kindle_bookmarks: bool = Field(
+        default=False,
+        description="keep Kindle bookmarks as empty highlights (dropped by default)",
+        json_schema_extra={"cli": "kindle-bookmarks"},
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r} (expected e.g. Europe/Berlin)") from None
+        return value
+
+
+class KindleClippingsReader(Reader):
+    """Reads ``My Clippings.txt``; see the module docstring."""
+
+    name = "kindle"
+    description = "Kindle 'My Clippings.txt' (every language and firmware generation)"
+    options_model = KindleClippingsOptions
+
+    @classmethod
+    def recognize(cls, probe: InputProbe) -> int:
+        if probe.is_dir or probe.path is None:
+            return 0
+        head = probe.text_head
+        lines = head.splitlines()[:400]
+        has_separator = any(line.strip("\ufeff \t") == SEPARATOR for line in lines)
+        has_metadata = any(_is_metadata(line) for line in lines[:60])
+        if has_separator and has_metadata:
+            return 90
+        if has_metadata or (has_separator and "clippings" in probe.path.name.lower()):
+            return 40
+        return 0
+
+    def read(self, source: str, state: ReadState) -> Iterator[Document]:
+        path = input_file(source)
+        options = self.options
+        assert isinstance(options, KindleClippingsOptions)
+        zone = ZoneInfo(options.timezone) if options.timezone else None
+        with path.open("r", encoding="utf-8", errors="replace", newline=None) as handle:
+            yield from read_clippings(handle, source, state, zone=zone,
+                                      keep_bookmarks=options.kindle_bookmarks)
+
+
+def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone: tzinfo | None = None,
+                   keep_bookmarks: bool = False) -> Iterator[Document]:
+    """The documents of a clippings text given as ``lines``, streaming; one Document per run of
+    consecutive highlights of the same book (the library merges repeated document ids)."""
+    window = ClippingWindow()
+    batch: list[Clipping] = []
+    index = 0
+    for record in iter_records(lines):
+        if record.metadata is None:
+            state.report(source, record.line_number, record.problem or "unreadable record")
+            continue
+        index += 1
+        clipping = _clipping(record, index, zone)
+        if clipping is None:
+            state.report(source, record.line_number, "a record without a title")
+            continue
+        for final in window.push(clipping):
+            yield from _emit(final, batch, keep_bookmarks)
+    for final in window.finish():
+        yield from _emit(final, batch, keep_bookmarks)
+    if batch:
+        yield _document(batch)
+
+
+def _emit(clipping: Clipping, batch: list[Clipping], keep_bookmarks: bool) -> Iterator[Document]:
+    if batch and batch[-1].book.id != clipping.book.id:
+        yield _document(batch)
+        batch.clear()
+    if clipping.dropped or (clipping.kind is ClippingKind.BOOKMARK and not keep_bookmarks):
+        return
+    if clipping.limit_only and not clipping.notes:
+        return
+    batch.append(clipping)
+
+
+def _document(batch: list[Clipping]) -> Document:
+    return batch[0].book.model_copy(update={"highlights": [_highlight(c) for c in batch]})
+
+
+def _highlight(clipping: Clipping) -> Highlight:
+    position = clipping.start if clipping.location_type is not LocationType.PAGE else f"p{clipping.start}"
+    if clipping.kind is ClippingKind.NOTE:
+        text, note = "", clipping.text or None
+    else:
+        text = clipping.text
+        note = "\n\n".join(n for _, n, _ in clipping.notes if n) or None
+    key = None if clipping.start is None else f"{_KIND_PREFIX[clipping.kind]}{position}"
+    identity_text = clipping.text if clipping.kind is ClippingKind.NOTE else text
+    return Highlight(
+        id=highlight_id(clipping.book.id, identity_text, key),
+        text=text,
+        note=note,
+        location=clipping.start,
+        location_type=clipping.location_type,
+        end_location=clipping.end if clipping.end != clipping.start else None,
+        highlighted_at=clipping.when,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _book(title_line: str) -> Document | None:
+    title, author = split_title_author(title_line)
+    if not title:
+        return None
+    return Document(id=document_id(title, author), title=title, author=author, category=Category.BOOKS,
+                    source=SOURCE)
+
+
+def _clipping(record: RawRecord, index: int, zone: tzinfo | None) -> Clipping | None:
+    document = _book(record.title_line)
+    metadata = record.metadata
+    if document is None or metadata is None:
+        return None
+    if metadata.location is not None:
+        location_type, (start, end) = LocationType.LOCATION, metadata.location
+    elif metadata.page is not None:
+        location_type, (start, end) = LocationType.PAGE, metadata.page
+    else:
+        location_type, start, end = None, None, None
+    text = record.text
+    if "\ufeff" in text:
+        text = text.replace("\ufeff", "")
+    limit_only = False
+    for marker in _LIMIT_MARKERS:
+        if text.endswith(marker):
+            text = text[: -len(marker)].rstrip()
+            limit_only = not text
+    return Clipping(index, document, metadata.kind, location_type, start, end,
+                    _localize(metadata.when, zone), text, limit_only)
+
+
+def _localize(when: datetime | None, zone: tzinfo | None) -> datetime | None:
+    if when is None or when.tzinfo is not None:
+        return when
+    if zone is not None:
+        return when.replace(tzinfo=zone)
+    try:
+        return when.astimezone()  # the machine's zone, with its daylight-saving rules at that date
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _is_metadata(line: str) -> bool:
+    stripped = line.strip("\ufeff \t")
+    if stripped[:1] not in ("-", "–") or "|" not in stripped:
+        return False
+    try:
+        parse_metadata(stripped)
+    except MetadataError:
+        return False
+    return True

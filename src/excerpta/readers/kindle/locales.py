@@ -1,0 +1,151 @@
+"""The words Kindle firmware writes in ``My Clippings.txt``, per UI language and generation, as data.
+
+Adding a language (or a firmware wording) is adding a :class:`ClippingLocale` to :data:`LOCALES`;
+the metadata grammar (:mod:`excerpta.readers.kindle.metadata`) compiles its regular expressions
+from this table and never names a language itself. Sources: the real files in
+``shared/corpus/kindle_clippings`` and ``shared/reference/local-formats.md`` §1.4.
+
+A record's locale is detected per record (devices switch language between records) from the
+kind phrase its metadata line contains: each phrase belongs to exactly one locale, and the
+month names of that locale then read its date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ClippingKind(StrEnum):
+    """What a clippings record is."""
+
+    HIGHLIGHT = "highlight"
+    NOTE = "note"
+    BOOKMARK = "bookmark"
+
+
+@dataclass(frozen=True)
+class ClippingLocale:
+    """One UI language: its kind phrases (every generation) and its month names (1-12).
+
+    ``phrases`` maps a phrase as the firmware writes it (matched case-insensitively, longest
+    first) to the kind of record it announces. ``months`` lists each month's spellings in
+    lower case (nominative and, where the language inflects it, genitive).
+    """
+
+    tag: str
+    phrases: dict[str, ClippingKind]
+    months: tuple[tuple[str, ...], ...] = ()
+    clipping_limit_markers: tuple[str, ...] = field(default=())
+
+
+H, N, B = ClippingKind.HIGHLIGHT, ClippingKind.NOTE, ClippingKind.BOOKMARK
+
+_EN_MONTHS = (("january",), ("february",), ("march",), ("april",), ("may",), ("june",), ("july",),
+              ("august",), ("september",), ("october",), ("november",), ("december",))
+
+LOCALES: tuple[ClippingLocale, ...] = (
+    ClippingLocale(
+        "en",
+        # 2014+ "Your Highlight", 2009-2013 "Highlight Loc.", KOReader's lower-case "Your highlight",
+        # web articles "Clip This Article" (a highlight of the whole clip).
+        {"your highlight": H, "your note": N, "your bookmark": B, "highlight": H, "note": N,
+         "bookmark": B, "clip this article": H},
+        _EN_MONTHS,
+        ("<You have reached the clipping limit for this item>",),
+    ),
+    ClippingLocale(
+        "de",
+        {"ihre markierung": H, "ihre notiz": N, "ihr lesezeichen": B,
+         "deine markierung": H, "deine notiz": N, "dein lesezeichen": B},
+        (("januar", "jänner"), ("februar",), ("märz",), ("april",), ("mai",), ("juni",), ("juli",),
+         ("august",), ("september",), ("oktober",), ("november",), ("dezember",)),
+    ),
+    ClippingLocale(
+        "es",
+        # "La subrayado" (sic) is what 2022-2024 firmware writes.
+        {"la subrayado": H, "tu subrayado": H, "mi subrayado": H, "la nota": N, "tu nota": N,
+         "mi nota": N, "el marcador": B, "tu marcador": B, "mi marcador": B},
+        (("enero",), ("febrero",), ("marzo",), ("abril",), ("mayo",), ("junio",), ("julio",),
+         ("agosto",), ("septiembre", "setiembre"), ("octubre",), ("noviembre",), ("diciembre",)),
+    ),
+    ClippingLocale(
+        "fr",
+        {"votre surlignement": H, "votre note": N, "votre signet": B},
+        (("janvier",), ("février",), ("mars",), ("avril",), ("mai",), ("juin",), ("juillet",),
+         ("août",), ("septembre",), ("octobre",), ("novembre",), ("décembre",)),
+    ),
+    ClippingLocale(
+        "it",
+        {"la tua evidenziazione": H, "la tua nota": N, "il tuo segnalibro": B,
+         "la mia evidenziazione": H, "le mie note": N, "la mia nota": N, "il mio segnalibro": B},
+        (("gennaio",), ("febbraio",), ("marzo",), ("aprile",), ("maggio",), ("giugno",), ("luglio",),
+         ("agosto",), ("settembre",), ("ottobre",), ("novembre",), ("dicembre",)),
+    ),
+    ClippingLocale(
+        "pt-BR",
+        {"seu destaque": H, "sua nota": N, "seu marcador de página": B, "seu marcador": B},
+        (("janeiro",), ("fevereiro",), ("março",), ("abril",), ("maio",), ("junho",), ("julho",),
+         ("agosto",), ("setembro",), ("outubro",), ("novembro",), ("dezembro",)),
+    ),
+    ClippingLocale(
+        "nl",
+        {"je highlight": H, "je notitie": N, "je bladwijzer": B},
+        (("januari",), ("februari",), ("maart",), ("april",), ("mei",), ("juni",), ("juli",),
+         ("augustus",), ("september",), ("oktober",), ("november",), ("december",)),
+    ),
+    ClippingLocale(
+        "ru",
+        {"ваш выделенный отрывок": H, "ваша заметка": N, "ваша закладка": B},
+        (("январь", "января"), ("февраль", "февраля"), ("март", "марта"), ("апрель", "апреля"),
+         ("май", "мая"), ("июнь", "июня"), ("июль", "июля"), ("август", "августа"),
+         ("сентябрь", "сентября"), ("октябрь", "октября"), ("ноябрь", "ноября"),
+         ("декабрь", "декабря")),
+    ),
+    # Japanese and Chinese put the kind at the end ("…のハイライト", "…的标注"); 2013 firmware put
+    # it first ("ハイライト ページ222", "我的标注"). Their dates are numeric (2024年8月22日).
+    ClippingLocale("ja", {"ハイライト": H, "メモ": N, "ブックマーク": B}),
+    ClippingLocale(
+        "zh-CN",
+        {"标注": H, "笔记": N, "书签": B},
+        (),
+        ("您已达到本内容的剪贴上限",),
+    ),
+)
+
+# Words before a page number ("on page 12", "auf Seite 12", "第 22 页", "ページ222") and after
+# one ("112ページ"); roman numerals are pages of front matter.
+PAGE_WORDS: tuple[str, ...] = (
+    "page", "seite", "página", "pagina", "страниц[еау]", "ページ", "第",
+)
+PAGE_SUFFIX_WORDS: tuple[str, ...] = ("ページ",)
+
+# Words before a location ("Location 12", "Loc. 12", "位置No. 12", "位置 #12").
+LOCATION_WORDS: tuple[str, ...] = (
+    "location", r"loc\.", "position", r"pos\.", "posición", "emplacement", "posizione", "posição",
+    "locatie", "место", "месте", r"位置\s*no\.", r"位置\s*#", "位置",
+)
+
+# Separators between the two ends of a range: ASCII hyphen, en dash (ru), "t/m" (nl).
+RANGE_SEPARATORS: tuple[str, ...] = ("-", "–", "t/m")
+
+# 12-hour clock markers: those written after the time and those written before it (zh).
+AFTER_TIME_MARKERS: dict[str, int] = {"am": 0, "pm": 12, "a.m.": 0, "p.m.": 12}
+BEFORE_TIME_MARKERS: dict[str, int] = {"上午": 0, "下午": 12, "午前": 0, "午後": 12}
+
+# What old English firmware wrote after the time instead of an offset.
+UTC_NAMES: tuple[str, ...] = ("greenwich mean time", "gmt", "utc")
+
+
+def month_table() -> dict[str, dict[str, int]]:
+    """Month number by lower-case name, per locale tag (locales with numeric dates are absent)."""
+    return {
+        locale.tag: {name: number for number, names in enumerate(locale.months, start=1) for name in names}
+        for locale in LOCALES
+        if locale.months
+    }
+
+
+def clipping_limit_markers() -> tuple[str, ...]:
+    """Every locale's "clipping limit reached" text, which firmware puts in place of a passage."""
+    return tuple(marker for locale in LOCALES for marker in locale.clipping_limit_markers)

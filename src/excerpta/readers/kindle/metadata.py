@@ -1,0 +1,207 @@
+"""The second line of a clippings record: kind, page, location and the device-local date.
+
+``- Your Highlight on page 12 | Location 123-125 | Added on Sunday, January 2, 2022 10:11:12 AM``
+and its relatives in every language and firmware generation (see
+:mod:`excerpta.readers.kindle.locales`). The grammar is structural, after calibre and hadynz:
+the last ``|`` field is the date, the kind is the locale phrase found in the rest, the page and
+the location are the numbers after the locale's page and location words, and a lone leftover
+number is the location.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+
+from excerpta.readers.kindle.locales import (
+    AFTER_TIME_MARKERS,
+    BEFORE_TIME_MARKERS,
+    LOCALES,
+    LOCATION_WORDS,
+    PAGE_SUFFIX_WORDS,
+    PAGE_WORDS,
+    RANGE_SEPARATORS,
+    UTC_NAMES,
+    ClippingKind,
+    month_table,
+)
+
+Position = int | str  # a roman page number ("xii") stays a string
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What a metadata line says. ``when`` is naive unless the line names its zone."""
+
+    kind: ClippingKind
+    locale: str
+    page: tuple[Position, Position] | None
+    location: tuple[int, int] | None
+    when: datetime | None
+
+
+class MetadataError(ValueError):
+    """The line is not a clippings metadata line; ``str()`` says why, for the problem report."""
+
+
+_PHRASE_KINDS = {
+    phrase: (locale.tag, kind) for locale in LOCALES for phrase, kind in locale.phrases.items()
+}
+_KIND_RE = re.compile(
+    "|".join(re.escape(p) for p in sorted(_PHRASE_KINDS, key=len, reverse=True)), re.IGNORECASE
+)
+_RANGE = r"(?:\s*(?:" + "|".join(re.escape(s) for s in RANGE_SEPARATORS) + r")\s*({num}))?"
+_NUMBER = r"\d+(?:[,.]\d{3})*"
+_PAGE_NUMBER = r"\d+|[ivxlcdm]+\b"
+_LOCATION_RE = re.compile(
+    r"(?:" + "|".join(LOCATION_WORDS) + r")\s*(" + _NUMBER + ")" + _RANGE.format(num=_NUMBER),
+    re.IGNORECASE,
+)
+_PAGE_RE = re.compile(
+    r"(?:" + "|".join(PAGE_WORDS) + r")\s*(" + _PAGE_NUMBER + ")" + _RANGE.format(num=_PAGE_NUMBER),
+    re.IGNORECASE,
+)
+_PAGE_SUFFIX_RE = re.compile(r"(\d+)(?:\s*-\s*(\d+))?\s*(?:" + "|".join(PAGE_SUFFIX_WORDS) + ")")
+_BARE_RANGE_RE = re.compile(r"(\d+)" + _RANGE.format(num=r"\d+"))
+_TIME_RE = re.compile(
+    r"(" + "|".join(BEFORE_TIME_MARKERS) + r")?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?"
+    r"(?:\s*(" + "|".join(re.escape(m) for m in AFTER_TIME_MARKERS) + r"))?",
+    re.IGNORECASE,
+)
+_CJK_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_DIGITS_RE = re.compile(r"\d+")
+_OFFSET_RE = re.compile(r"(?:gmt|utc)\s*([+-])(\d{1,2}):?(\d{2})?", re.IGNORECASE)
+_MONTHS = month_table()
+_ALL_MONTHS = {name: number for table in _MONTHS.values() for name, number in table.items()}
+_LEADING_DASHES = "-–—‐ \t\ufeff\u200b\u200c\u200d"
+
+
+def looks_like_metadata(line: str) -> bool:
+    """Whether ``line`` has the shape of a metadata line (a leading dash): the cheap test the
+    record grammar uses to tell a record start from a note that contains a separator line."""
+    stripped = line.lstrip("\ufeff\u200b ")
+    return stripped[:1] in ("-", "–", "—")
+
+
+def parse_metadata(line: str) -> Metadata:
+    """Parse one metadata line; raises :class:`MetadataError` if no locale's kind phrase is in it."""
+    text = line.strip().lstrip(_LEADING_DASHES)
+    head, bar, date_field = text.rpartition("|")
+    if not bar:
+        head, date_field = text, ""
+    kind_match = _KIND_RE.search(head)
+    if kind_match is None:
+        raise MetadataError(f"no known kind of record (highlight, note, bookmark) in {line.strip()!r}")
+    locale, kind = _PHRASE_KINDS[kind_match.group(0).lower()]
+    page, location = _positions(head)
+    return Metadata(kind, locale, page, location, parse_date(date_field, locale) if date_field else None)
+
+
+def _positions(head: str) -> tuple[tuple[Position, Position] | None, tuple[int, int] | None]:
+    location = None
+    match = _LOCATION_RE.search(head)
+    if match:
+        location = _int_range(match.group(1), match.group(2))
+        head = head[: match.start()] + " " + head[match.end():]
+    page = None
+    match = _PAGE_RE.search(head) or _PAGE_SUFFIX_RE.search(head)
+    if match:
+        page = _page_range(match.group(1), match.group(2))
+        head = head[: match.start()] + " " + head[match.end():]
+    if location is None and page is None:
+        # Old or unknown wordings: one leftover number (range) is the location (calibre's rule).
+        leftovers = _BARE_RANGE_RE.findall(head)
+        if len(leftovers) == 1:
+            location = _int_range(*leftovers[0])
+    return page, location
+
+
+def _int_range(start_text: str, end_text: str | None) -> tuple[int, int]:
+    start = int(start_text.replace(",", "").replace(".", ""))
+    if not end_text:
+        return start, start
+    end = int(end_text.replace(",", "").replace(".", ""))
+    if end < start and len(end_text) < len(start_text):
+        # 2009 firmware abbreviates the end: 5444-45 is 5444-5445, 1998-02 is 1998-2002.
+        scale = 10 ** len(end_text)
+        end = start - start % scale + end
+        if end < start:
+            end += scale
+    return start, end
+
+
+def _page_range(start_text: str, end_text: str | None) -> tuple[Position, Position]:
+    if start_text.isdigit() and (end_text is None or end_text.isdigit()):
+        return _int_range(start_text, end_text)
+    start = start_text.lower()
+    return start, (end_text.lower() if end_text else start)
+
+
+def parse_date(field: str, locale: str | None = None) -> datetime | None:
+    """The timestamp in a metadata line's date field, or None if it has none we can read.
+
+    Naive (device-local wall clock) unless the field names a zone (``Greenwich Mean Time``,
+    ``GMT+01:00``). Raises :class:`MetadataError` for a date that names an impossible day.
+    """
+    time_match = _TIME_RE.search(field)
+    if time_match is None:
+        return None
+    before = field[: time_match.start()]
+    cjk = _CJK_DATE_RE.search(before)
+    if cjk:
+        year, month, day = int(cjk.group(1)), int(cjk.group(2)), int(cjk.group(3))
+    else:
+        ymd = _western_date(before, locale)
+        if ymd is None:
+            return None
+        year, month, day = ymd
+    hour, minute = int(time_match.group(2)), int(time_match.group(3))
+    second = int(time_match.group(4) or 0)
+    marker_before, marker_after = time_match.group(1), time_match.group(5)
+    if marker_before or marker_after:
+        half = BEFORE_TIME_MARKERS.get(marker_before or "", None)
+        if half is None:
+            half = AFTER_TIME_MARKERS[marker_after.lower()]
+        hour = hour % 12 + half
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=_named_zone(field[time_match.end():]))
+    except ValueError as err:
+        raise MetadataError(f"impossible date {field.strip()!r}: {err}") from None
+
+
+def _western_date(text: str, locale: str | None) -> tuple[int, int, int] | None:
+    months = _MONTHS.get(locale or "", _ALL_MONTHS)
+    month = None
+    for word in _WORD_RE.findall(text):
+        lowered = word.lower()
+        month = months.get(lowered) or _ALL_MONTHS.get(lowered)
+        if month:
+            break
+    numbers = [int(n) for n in _DIGITS_RE.findall(text)]
+    if month is None or len(numbers) < 2:
+        return None
+    # "a number > 31 is the year, otherwise the last number is" (calibre); 2-digit years are 20xx.
+    years = [n for n in numbers if n > 31]
+    if years:
+        year, day = years[0], next((n for n in numbers if n <= 31), 0)
+    else:
+        year, day = numbers[-1], numbers[0]
+    if year < 100:
+        year += 2000
+    return year, month, day
+
+
+def _named_zone(rest: str) -> tzinfo | None:
+    lowered = rest.strip().lower()
+    if not lowered:
+        return None
+    offset = _OFFSET_RE.search(lowered)
+    if offset:
+        sign = -1 if offset.group(1) == "-" else 1
+        delta = timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3) or 0))
+        return timezone(sign * delta)
+    if lowered.startswith(UTC_NAMES):
+        return UTC
+    return None

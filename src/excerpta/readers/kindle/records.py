@@ -1,0 +1,153 @@
+"""The record grammar of ``My Clippings.txt``: lines in, :class:`RawRecord` objects out, streaming.
+
+A record is ``<title (author)>``, a metadata line, an optional blank line, a body of any number
+of lines, and a separator line of ten ``=``. What real files add (reference §1.1-1.3):
+
+* a BOM before any line, CRLF with bare LF inside notes, lone CR (universal newlines fold them);
+* a file that starts with a separator or blank lines; a last record without a separator;
+* a separator line typed *inside* a note: a "record" after a separator whose second line is not
+  a metadata line is glued back onto the previous body (calibre's rule), so records are held
+  back one step until the next record's metadata line confirms the separator;
+* separators stripped by another tool: a body line that parses as a metadata line right after a
+  title-like line that follows a blank line starts a new record.
+
+Nothing here raises for bad content: a record whose metadata line cannot be read is returned
+with ``metadata`` unset and ``problem`` saying why, for the reader to report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from excerpta.readers.kindle.metadata import Metadata, MetadataError, looks_like_metadata, parse_metadata
+
+SEPARATOR = "=========="
+_INVISIBLE = "\ufeff\u200b\u200c\u200d"
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """One record as written: its title line, metadata, body lines and where it starts (1-based)."""
+
+    line_number: int
+    title_line: str
+    metadata: Metadata | None
+    body: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The body with the optional blank line after the metadata and trailing blanks trimmed."""
+        return "\n".join(self.body).strip()
+
+
+def split_title_author(line: str) -> tuple[str, str | None]:
+    """``"Title (Author)"`` → ``("Title", "Author")``: the author is the last *balanced*
+    parenthesised group, so ``Handbuch (German Edition) (Amazon (Editors))`` keeps both.
+    A line without such a group, or that is one group as a whole, is all title."""
+    text = _clean(line)
+    if not text.endswith(")"):
+        return text, None
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        char = text[index]
+        if char == ")":
+            depth += 1
+        elif char == "(":
+            depth -= 1
+            if depth == 0:
+                title = text[:index].rstrip()
+                author = text[index + 1 : -1].strip()
+                if not title or not author:
+                    return text, None
+                return title, author
+    return text, None
+
+
+def _clean(line: str) -> str:
+    for char in _INVISIBLE:
+        if char in line:
+            line = line.replace(char, "")
+    return line.replace("\u00a0", " ").strip()
+
+
+def _is_separator(line: str) -> bool:
+    return line.strip(" \t\r\n" + _INVISIBLE) == SEPARATOR
+
+
+def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
+    """Group ``lines`` (with or without their newline) into records, in file order."""
+    pending: RawRecord | None = None  # closed by a separator, not yet confirmed by the next record
+    current: RawRecord | None = None
+    title: tuple[int, str] | None = None
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        if current is not None:
+            if _is_separator(line):
+                if pending is not None:
+                    yield pending
+                pending, current = current, None
+            elif looks_like_metadata(line) and _starts_record(current.body):
+                split = _try_metadata(line)
+                if split is None:
+                    current.body.append(line)
+                else:
+                    title_line = current.body.pop()
+                    current.body.pop()
+                    if pending is not None:
+                        yield pending
+                    pending = None
+                    yield current
+                    current = RawRecord(number - 1, title_line, split)
+            else:
+                current.body.append(line)
+            continue
+        if title is None:
+            if _is_separator(line) or not line.strip(" \t" + _INVISIBLE):
+                continue  # an empty record, or blank lines between records
+            title = (number, line)
+            continue
+        title_number, title_line = title
+        title = None
+        if looks_like_metadata(line):
+            if pending is not None:
+                yield pending
+                pending = None
+            current = RawRecord(title_number, title_line, None)
+            try:
+                current.metadata = parse_metadata(line)
+            except MetadataError as err:
+                current.problem = str(err)
+        elif pending is not None:
+            # The last separator was typed inside a note: this is more of that note.
+            pending.body.extend([SEPARATOR, title_line])
+            if not _is_separator(line):
+                pending.body.append(line)
+                current, pending = pending, None
+        elif _is_separator(line):
+            yield RawRecord(title_number, title_line, None, problem="a title line with no metadata line")
+        else:
+            current = RawRecord(title_number, title_line, None,
+                                problem=f"expected a metadata line ('- Your Highlight …'), found {line!r}")
+    if title is not None and pending is not None:
+        pending.body.extend([SEPARATOR, title[1]])
+    elif title is not None:
+        yield RawRecord(title[0], title[1], None, problem="a title line with no metadata line")
+    if pending is not None:
+        yield pending
+    if current is not None:
+        yield current
+
+
+def _starts_record(body: list[str]) -> bool:
+    # A title-like line right after a blank line: only then can a dashed line be a lost record start.
+    return len(body) >= 2 and bool(body[-1].strip()) and not body[-2].strip()
+
+
+def _try_metadata(line: str) -> Metadata | None:
+    try:
+        metadata = parse_metadata(line)
+    except MetadataError:
+        return None
+    return metadata if metadata.when is not None else None

@@ -1,0 +1,65 @@
+"""Helpers of the Kindle reader tests: read a clippings file or text the way the CLI does.
+
+(A plain module, not a conftest.py: a second ``conftest`` module would shadow the root one
+that holds ``CORPUS``.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import CORPUS
+from excerpta.adapters import ReadState
+from excerpta.model import Document, Highlight
+from excerpta.readers.kindle.clippings import KindleClippingsOptions, KindleClippingsReader
+
+CLIPPINGS = CORPUS / "kindle_clippings"
+NOTEBOOKS = CORPUS / "kindle_notebook_html"
+
+
+class Read:
+    """What one read gave: documents merged by id (as the library merges them) and problems."""
+
+    def __init__(self, documents: list[Document], state: ReadState) -> None:
+        merged: dict[str, Document] = {}
+        for document in documents:
+            if document.id in merged:
+                merged[document.id].highlights.extend(document.highlights)
+            else:
+                merged[document.id] = document.model_copy(deep=True)
+        self.documents = list(merged.values())
+        self.problems = state.problems
+
+    def titles(self) -> list[str]:
+        return [d.title for d in self.documents]
+
+    def document(self, title: str) -> Document:
+        return next(d for d in self.documents if d.title == title)
+
+    def highlights(self) -> list[Highlight]:
+        return [h for d in self.documents for h in d.highlights]
+
+    def highlight(self, text_start: str) -> Highlight:
+        matches = [h for h in self.highlights() if h.text.startswith(text_start)]
+        assert len(matches) == 1, f"{len(matches)} highlights start with {text_start!r}"
+        return matches[0]
+
+
+def read_path(path: Path, **options: object) -> Read:
+    """Read ``path`` with the ``kindle`` reader (timezone UTC unless given)."""
+    options.setdefault("timezone", "UTC")
+    state = ReadState()
+    reader = KindleClippingsReader(KindleClippingsOptions(**options))
+    return Read(list(reader.read(str(path), state)), state)
+
+
+def read_corpus(name: str, **options: object) -> Read:
+    """Read the corpus file ``kindle_clippings/<name>``."""
+    return read_path(CLIPPINGS / name, **options)
+
+
+def read_text(tmp_path: Path, text: str | bytes, **options: object) -> Read:
+    """Write ``text`` (str: as UTF-8) to ``tmp_path/My Clippings.txt`` and read it."""
+    path = tmp_path / "My Clippings.txt"
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return read_path(path, **options)
