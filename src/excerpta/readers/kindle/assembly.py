@@ -89,7 +89,7 @@ class ClippingWindow:
         for old in self.buffer:
             if (old.kind is new.kind and not old.dropped and old.book.id == new.book.id
                     and old.location_type == new.location_type and old.start == new.start
-                    and (old.text in new.text or new.text in old.text)):
+                    and _same_passage(old.text, new.text)):
                 if new.text or not old.text:
                     old.dropped = True
                     new.notes[:0] = old.notes
@@ -132,3 +132,12 @@ def _seconds_apart(first: datetime | None, second: datetime | None) -> float:
         return abs((first - second).total_seconds())
     except TypeError:  # one names its zone, the other is device-local: compare wall clocks
         return abs((first.replace(tzinfo=None) - second.replace(tzinfo=None)).total_seconds())
+
+
+def _same_passage(old: str, new: str) -> bool:
+    # An extended selection may lose the closing punctuation of the first one.
+    old_core, new_core = old.rstrip(_TRAILING), new.rstrip(_TRAILING)
+    return old_core in new or new_core in old
+
+
+_TRAILING = " \t\n.,;:!?…\"'”’»)"

@@ -5,9 +5,9 @@ of lines, and a separator line of ten ``=``. What real files add (reference §1.
 
 * a BOM before any line, CRLF with bare LF inside notes, lone CR (universal newlines fold them);
 * a file that starts with a separator or blank lines; a last record without a separator;
-* a separator line typed *inside* a note: a "record" after a separator whose second line is not
-  a metadata line is glued back onto the previous body (calibre's rule), so records are held
-  back one step until the next record's metadata line confirms the separator;
+* a separator line typed *inside* a note: a "record" after a note's separator whose second line
+  is not a metadata line is glued back onto the note (calibre's rule), so records are held back
+  one step until the next record's metadata line confirms the separator;
 * separators stripped by another tool: a body line that parses as a metadata line right after a
   title-like line that follows a blank line starts a new record.
 
@@ -20,9 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from excerpta.readers.kindle.locales import ClippingKind
 from excerpta.readers.kindle.metadata import Metadata, MetadataError, looks_like_metadata, parse_metadata
 
 SEPARATOR = "=========="
+_NOTE = ClippingKind.NOTE
 _INVISIBLE = "\ufeff\u200b\u200c\u200d"
 
 
@@ -119,7 +121,7 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
                 current.metadata = parse_metadata(line)
             except MetadataError as err:
                 current.problem = str(err)
-        elif pending is not None:
+        elif pending is not None and pending.metadata is not None and pending.metadata.kind is _NOTE:
             # The last separator was typed inside a note: this is more of that note.
             pending.body.extend([SEPARATOR, title_line])
             if not _is_separator(line):

@@ -1,0 +1,181 @@
+"""The ``kindle`` reader's behaviour on small files made by the tests: grammar edge cases, ids,
+options, problem reports, recognition and the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from kindle_reading import CLIPPINGS, read_text
+
+from excerpta import registry
+from excerpta.adapters import InputProbe
+from excerpta.errors import ConfigError, InputError
+from excerpta.readers.kindle.clippings import KindleClippingsReader
+from excerpta.readers.kindle.records import split_title_author
+
+SEP = "=========="
+
+
+def record(title: str, meta: str, body: str = "", eol: str = "\n") -> str:
+    return eol.join([title, meta, "", body, SEP]) + eol
+
+
+HIGHLIGHT = record("Walden (Thoreau, Henry David)",
+                   "- Your Highlight on page 5 | Location 70-72 | Added on Monday, July 4, 1845 9:15:00 AM",
+                   "I went to the woods because I wished to live deliberately.")
+NOTE = record("Walden (Thoreau, Henry David)",
+              "- Your Note on page 5 | Location 72 | Added on Monday, July 4, 1845 9:16:00 AM",
+              "Deliberately!")
+
+
+@pytest.mark.parametrize(("line", "title", "author"), [
+    ("Walden (Thoreau, Henry David)", "Walden", "Thoreau, Henry David"),
+    ("Handbuch (German Edition) (Amazon (Editors))", "Handbuch (German Edition)", "Amazon (Editors)"),
+    ("飘 ((美)米切尔)", "飘", "(美)米切尔"),
+    ("\ufeffPersonal notes  ", "Personal notes", None),
+    ("(Only a parenthesis)", "(Only a parenthesis)", None),
+    ("Unbalanced (author", "Unbalanced (author", None),
+    ("Broken) (", "Broken) (", None),
+])
+def test_author_is_the_last_balanced_parenthesised_group(line, title, author):
+    assert split_title_author(line) == (title, author)
+
+
+def test_note_attaches_to_highlight_ending_at_its_location(tmp_path):
+    read = read_text(tmp_path, HIGHLIGHT + NOTE)
+    [highlight] = read.highlights()
+    assert highlight.note == "Deliberately!"
+    assert (highlight.location, highlight.end_location) == (70, 72)
+
+
+def test_bom_before_every_record_and_mixed_line_endings_change_nothing(tmp_path):
+    plain = read_text(tmp_path, HIGHLIGHT + NOTE).highlights()
+    messy = "\ufeff" + HIGHLIGHT.replace("\n", "\r\n") + "\ufeff" + NOTE.replace("\n", "\r")
+    assert read_text(tmp_path, messy).highlights() == plain
+
+
+def test_ids_are_stable_when_the_device_appends_records(tmp_path):
+    before = read_text(tmp_path, HIGHLIGHT).highlights()
+    other = record("Emma (Austen, Jane)",
+                   "- Your Highlight on page 1 | Location 3-4 | Added on Tuesday, July 5, 1845 9:15:00 AM",
+                   "Emma Woodhouse, handsome, clever, and rich.")
+    after = read_text(tmp_path, HIGHLIGHT + NOTE + other).highlights()
+    assert before[0].id == after[0].id
+    assert len({h.id for h in after}) == 2
+
+
+def test_timestamps_are_device_local_in_the_given_zone(tmp_path):
+    [berlin] = read_text(tmp_path, HIGHLIGHT, timezone="Europe/Berlin").highlights()
+    assert berlin.highlighted_at == datetime(1845, 7, 4, 9, 15, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+def test_default_zone_is_the_machines(tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    import time
+
+    time.tzset()
+    try:
+        text = HIGHLIGHT.replace("1845", "2024")
+        [local] = read_text(tmp_path, text, timezone=None).highlights()
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert local.highlighted_at.utcoffset() == timedelta(hours=9)
+    assert local.highlighted_at.astimezone(UTC) == datetime(2024, 7, 4, 0, 15, tzinfo=UTC)
+
+
+def test_unknown_timezone_is_a_config_error():
+    with pytest.raises(ConfigError, match="timezone"):
+        KindleClippingsReader.from_options({"timezone": "Mars/Olympus"})
+
+
+def test_unreadable_record_is_reported_with_its_line_and_the_rest_is_read(tmp_path):
+    garbage = record("Walden (Thoreau, Henry David)", "- Something Kindle never wrote | 12:00", "?")
+    read = read_text(tmp_path, HIGHLIGHT + garbage + NOTE)
+    assert [h.note for h in read.highlights()] == ["Deliberately!"]
+    [problem] = read.problems
+    assert problem.where == 6
+    assert "no known kind of record" in problem.reason
+
+
+def test_title_without_metadata_line_is_reported(tmp_path):
+    read = read_text(tmp_path, HIGHLIGHT + "Lonely title\nnot a metadata line\n" + SEP + "\n" + NOTE)
+    assert [p.where for p in read.problems] == [6]
+    assert read.highlights()[0].note == "Deliberately!"
+
+
+def test_separator_typed_inside_a_note_stays_in_the_note(tmp_path):
+    note = NOTE.replace("Deliberately!", f"First part\n{SEP}\nsecond part")
+    [highlight] = read_text(tmp_path, HIGHLIGHT + note).highlights()
+    assert highlight.note == f"First part\n{SEP}\nsecond part"
+
+
+def test_last_record_without_a_separator_is_read(tmp_path):
+    [highlight] = read_text(tmp_path, HIGHLIGHT.removesuffix(SEP + "\n")).highlights()
+    assert highlight.text.startswith("I went to the woods")
+
+
+def test_clipping_limit_marker_is_removed_and_a_marker_only_highlight_dropped(tmp_path):
+    marker = "<You have reached the clipping limit for this item>"
+    cut = HIGHLIGHT.replace("deliberately.", f"deliberately. {marker}")
+    only = record("Walden (Thoreau, Henry David)",
+                  "- Your Highlight on page 9 | Location 90-91 | Added on Monday, July 4, 1845 9:20:00 AM",
+                  marker)
+    [highlight] = read_text(tmp_path, cut + only).highlights()
+    assert highlight.text == "I went to the woods because I wished to live deliberately."
+
+
+def test_extended_highlight_replaces_the_first_copy_and_keeps_its_note(tmp_path):
+    longer = HIGHLIGHT.replace("Location 70-72", "Location 70-75").replace(
+        "deliberately.", "deliberately, to front only the essential facts of life.").replace("9:15", "9:17")
+    [highlight] = read_text(tmp_path, HIGHLIGHT + NOTE + longer).highlights()
+    assert highlight.text.endswith("essential facts of life.")
+    assert highlight.note == "Deliberately!"
+    assert highlight.end_location == 75
+
+
+def test_nothing_but_garbage_gives_no_documents_and_no_crash(tmp_path):
+    read = read_text(tmp_path, b"\x00\xff\xfe garbage\n- | |\n==========\n")
+    assert read.documents == []
+
+
+def test_missing_file_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        list(KindleClippingsReader().read(str(tmp_path / "nope.txt"), None))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CLIPPINGS.glob("*.txt")))
+def test_every_corpus_file_is_recognised_as_kindle(name):
+    assert registry.detect_reader(InputProbe.of(str(CLIPPINGS / name))).name == "kindle"
+
+
+def test_json_is_not_recognised_as_kindle(tmp_path):
+    path = tmp_path / "library.json"
+    path.write_text('{"schema_version": 1, "documents": []}')
+    assert KindleClippingsReader.recognize(InputProbe.of(str(path))) == 0
+
+
+def test_convert_needs_no_from_and_offers_the_reader_flags(tmp_path, run_cli):
+    source = tmp_path / "My Clippings.txt"
+    source.write_text(HIGHLIGHT + NOTE + record(
+        "Walden (Thoreau, Henry David)",
+        "- Your Bookmark on page 7 | Location 99 | Added on Monday, July 4, 1845 9:30:00 AM"))
+    out = tmp_path / "out.json"
+    result = run_cli("convert", source, "--to", "json", "--out", out, "--timezone", "America/New_York",
+                     "--kindle-bookmarks")
+    assert result.exit_code == 0, result.output
+    [document] = json.loads(out.read_text())["documents"]
+    assert document["title"] == "Walden"
+    assert [h["highlighted_at"] for h in document["highlights"]] == [
+        "1845-07-04T09:15:00-04:56", "1845-07-04T09:30:00-04:56"]
+
+
+def test_convert_exits_1_partial_when_a_record_was_skipped(tmp_path, run_cli):
+    source = tmp_path / "My Clippings.txt"
+    source.write_text(HIGHLIGHT + record("Walden (Thoreau, Henry David)", "- Gibberish | nothing", "x"))
+    result = run_cli("convert", source, "--to", "json", "--out", tmp_path / "out.json", "--timezone", "UTC")
+    assert result.exit_code == 1
+    assert "My Clippings.txt:6" in result.output
