@@ -7,5 +7,6 @@ of :mod:`excerpta.readers`).
 from __future__ import annotations
 
 from excerpta.readers.kindle.clippings import KindleClippingsReader
+from excerpta.readers.kindle.notebook_html import KindleNotebookReader
 
-__all__ = ["KindleClippingsReader"]
+__all__ = ["KindleClippingsReader", "KindleNotebookReader"]

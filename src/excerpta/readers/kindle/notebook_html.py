@@ -1,0 +1,207 @@
+"""Reader ``kindle-html``: the Kindle apps' "Export notebook" HTML (one book per file).
+
+The file is a flat list of ``div`` (desktop app: mis-nested ``h3``) elements told apart by class:
+``bookTitle``, ``authors``, ``sectionHeading``, ``noteHeading`` and ``noteText``. Because the desktop
+export closes tags in the wrong order, the parser never trusts end tags: an element with one of
+these classes starts a field, and the field runs until the next such element starts.
+
+A heading reads ``Highlight (<span class="highlight_yellow">yellow</span>) - Chapter > Page 4 ·
+Location 274``; the span's class suffix is the colour (``annotation_<colour>`` in newer apps), the
+chapter path is optional, and page (possibly roman) and location are each optional. A ``Note``
+entry right after a highlight whose range can reach the note's location (the notebook shows
+only a highlight's start; its note sits at its end) is that highlight's note; any other note
+is kept as a highlight of its own with empty ``text``. Bookmarks (heading only) are dropped
+unless ``kindle_bookmarks`` is set. The export has no timestamps.
+
+Ids follow the ``kindle`` reader's scheme, so the same book exported both ways agrees.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from pydantic import Field
+
+from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file
+from excerpta.errors import InputError
+from excerpta.identity import document_id, highlight_id
+from excerpta.model import Category, Document, Highlight, LocationType
+
+FIELD_CLASSES = frozenset({"notebookFor", "bookTitle", "authors", "citation", "sectionHeading",
+                           "noteHeading", "noteText"})
+_COLOUR_CLASS = re.compile(r"^(?:highlight|annotation)_(\w+)$")
+_HEADING = re.compile(
+    r"^(?P<kind>highlight|note|bookmark|ハイライト|メモ|ブックマーク)\s*(?:\([^)]*\))?\s*-\s*"
+    r"(?:(?P<chapter>.*?)\s*>\s*)?"
+    r"(?:(?:page|ページ)\s*(?P<page>[0-9ivxlcdm]+))?\s*[·•]?\s*"
+    r"(?:(?:location|位置)\s*(?P<location>[\d,]+))?\s*$",
+    re.IGNORECASE,
+)
+_KINDS = {"highlight": "highlight", "ハイライト": "highlight", "note": "note", "メモ": "note",
+          "bookmark": "bookmark", "ブックマーク": "bookmark"}
+_WHITESPACE = re.compile(r"\s+")
+# A Kindle location is about 150 characters of text; a note sits at its highlight's end.
+CHARS_PER_LOCATION = 100
+
+
+class KindleNotebookOptions(AdapterOptions):
+    """Options of the ``kindle-html`` reader."""
+
+    kindle_bookmarks: bool = Field(
+        default=False,
+        description="keep Kindle bookmarks as empty highlights (dropped by default)",
+        json_schema_extra={"cli": "kindle-bookmarks"},
+    )
+
+
+@dataclass
+class _Entry:
+    heading: str
+    colour: str | None
+    section: str | None
+    text: list[str] = field(default_factory=list)
+
+
+class _NotebookParser(HTMLParser):
+    """Collects the notebook's fields in document order (see the module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.fields: dict[str, list[str]] = {"bookTitle": [], "authors": []}
+        self.entries: list[_Entry] = []
+        self.section: str | None = None
+        self._current: str | None = None
+        self._buffer: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = next((value or "" for name, value in attrs if name == "class"), "").split()
+        match = next((c for c in classes if c in FIELD_CLASSES), None)
+        if match is not None:
+            self._close()
+            self._current = match
+            if match == "noteHeading":
+                self.entries.append(_Entry("", None, self.section))
+            return
+        if tag == "br" and self._current == "noteText":
+            self._buffer.append("\n")
+        if self._current == "noteHeading" and self.entries:
+            colour = next((m.group(1) for c in classes if (m := _COLOUR_CLASS.match(c))), None)
+            if colour:
+                self.entries[-1].colour = colour.lower()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "hr":
+            self._close()
+        else:
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("body", "html"):
+            self._close()
+
+    def handle_data(self, data: str) -> None:
+        if self._current is not None:
+            self._buffer.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._close()
+
+    def _close(self) -> None:
+        current, text = self._current, "".join(self._buffer)
+        self._current, self._buffer = None, []
+        if current is None:
+            return
+        if current == "sectionHeading":
+            self.section = _squash(text) or None
+        elif current == "noteHeading":
+            self.entries[-1].heading = _squash(text)
+        elif current == "noteText" and self.entries:
+            self.entries[-1].text.append(text)
+        elif current in self.fields:
+            self.fields[current].append(_squash(text))
+
+
+def _squash(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _body(parts: list[str]) -> str:
+    lines = [_squash(line) for line in "".join(parts).split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+class KindleNotebookReader(Reader):
+    """Reads a Kindle app notebook export; see the module docstring."""
+
+    name = "kindle-html"
+    description = "Kindle app 'Export notebook' HTML (title, authors, colours, page/location, notes)"
+    options_model = KindleNotebookOptions
+
+    @classmethod
+    def recognize(cls, probe: InputProbe) -> int:
+        if probe.is_dir or probe.path is None:
+            return 0
+        head = probe.text_head
+        if "noteHeading" in head and "bookTitle" in head:
+            return 90
+        return 0
+
+    def read(self, source: str, state: ReadState) -> Iterator[Document]:
+        path = input_file(source)
+        options = self.options
+        assert isinstance(options, KindleNotebookOptions)
+        parser = _NotebookParser()
+        parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+        parser.close()
+        title = " ".join(t for t in parser.fields["bookTitle"] if t)
+        if not title:
+            raise InputError(f"{source}: not a Kindle notebook export (no bookTitle element)")
+        author = "; ".join(a for a in parser.fields["authors"] if a) or None
+        doc_id = document_id(title, author)
+        highlights: list[Highlight] = []
+        # The last highlight, and the last location its range can reach.
+        previous: tuple[Highlight, int] | None = None
+        for number, entry in enumerate(parser.entries, start=1):
+            match = _HEADING.match(entry.heading)
+            if match is None:
+                state.report(source, f"entry {number}", f"unrecognised heading {entry.heading!r}")
+                previous = None
+                continue
+            kind = _KINDS[match.group("kind").lower()]
+            location, location_type = _position(match.group("location"), match.group("page"))
+            text = _body(entry.text)
+            if kind == "note" and previous is not None and isinstance(location, int) and (
+                    previous[0].location is not None and previous[0].location <= location <= previous[1]):
+                target = previous[0]
+                target.note = f"{target.note}\n\n{text}" if target.note else text
+                continue
+            if kind == "bookmark" and not options.kindle_bookmarks:
+                continue
+            key = None if location is None else ("" if kind == "highlight" else f"{kind}:") + (
+                f"p{location}" if location_type is LocationType.PAGE else str(location))
+            highlight = Highlight(
+                id=highlight_id(doc_id, text, key),
+                text="" if kind == "note" else text,
+                note=text if kind == "note" else None,
+                location=location,
+                location_type=location_type,
+                color=entry.colour if kind == "highlight" else None,
+            )
+            highlights.append(highlight)
+            previous = None
+            if kind == "highlight" and isinstance(location, int):
+                previous = (highlight, location + len(text) // CHARS_PER_LOCATION + 2)
+        yield Document(id=doc_id, title=title, author=author, category=Category.BOOKS, source="kindle",
+                       highlights=highlights)
+
+
+def _position(location: str | None, page: str | None) -> tuple[int | str | None, LocationType | None]:
+    if location:
+        return int(location.replace(",", "")), LocationType.LOCATION
+    if page:
+        return (int(page) if page.isdigit() else page.lower()), LocationType.PAGE
+    return None, None

@@ -1,0 +1,154 @@
+"""The ``kindle-html`` reader on every file of ``shared/corpus/kindle_notebook_html``.
+
+Expected values were written by reading each export.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from kindle_reading import NOTEBOOKS
+
+from excerpta import registry
+from excerpta.adapters import InputProbe, ReadState
+from excerpta.errors import InputError
+from excerpta.model import Document, LocationType
+from excerpta.readers.kindle.notebook_html import KindleNotebookOptions, KindleNotebookReader
+
+
+def read_notebook(name: str, *, bookmarks: bool = False,
+                  folder: Path = NOTEBOOKS) -> tuple[Document, ReadState]:
+    state = ReadState()
+    reader = KindleNotebookReader(KindleNotebookOptions(kindle_bookmarks=bookmarks))
+    [document] = list(reader.read(str(folder / name), state))
+    return document, state
+
+
+def test_every_export_is_read_without_a_skipped_entry_and_recognised():
+    for path in sorted(NOTEBOOKS.glob("*.html")):
+        assert read_notebook(path.name)[1].problems == [], path.name
+        assert registry.detect_reader(InputProbe.of(str(path))).name == "kindle-html"
+
+
+def test_location_only_headings_and_notes_sharing_their_highlights_location():
+    document, _ = read_notebook("krystofl_example_notebook_en.html")
+    assert (document.title, document.author, document.source) == (
+        "On Writing: A Memoir of the Craft", "Stephen King", "kindle")
+    assert [h.location for h in document.highlights] == [
+        590, 592, 1445, 1649, 1855, 1870, 1873, 2240, 2463, 3238, 3251]
+    assert {h.color for h in document.highlights} == {"yellow"}
+    assert all(h.location_type is LocationType.LOCATION for h in document.highlights)
+    notes = {h.location: h.note for h in document.highlights if h.note}
+    assert notes[1445] == "Yes! Write what you want, and don't try to impress anyone."
+    assert notes[1855].startswith("So many Hollywood movies follow similar plotlines...")
+    assert len(notes) == 2
+    assert document.highlights[0].text.startswith(
+        "“When you write a story, you’re telling yourself the story,”")
+    assert document.highlights[0].highlighted_at is None  # the export has no timestamps
+
+
+def test_four_colours_bookmarks_and_a_note_at_its_highlights_end():
+    document, _ = read_notebook("nweii_call_me_by_your_name_notebook_en.html")
+    assert (document.title, document.author) == ("Call Me by Your Name: A Novel", "Aciman, André")
+    assert len(document.highlights) == 33
+    assert Counter(h.color for h in document.highlights) == {
+        "yellow": 19, "pink": 6, "orange": 4, "blue": 4}
+    [noted] = [h for h in document.highlights if h.note]
+    assert (noted.location, noted.color, noted.note) == (1387, "pink", "Invisible trip wire!")
+    with_bookmarks, _ = read_notebook("nweii_call_me_by_your_name_notebook_en.html", bookmarks=True)
+    bookmarks = [h for h in with_bookmarks.highlights if not h.text]
+    assert len(bookmarks) == 19
+    assert bookmarks[0].location == 85
+    assert all(b.color is None for b in bookmarks)
+
+
+def test_chapter_inside_the_heading_and_notes_after_their_highlights():
+    document, _ = read_notebook("nweii_artists_way_section_in_heading_en.html")
+    assert (document.title, document.author) == (
+        "The Artist's Way - 25th Anniversary Edition", "Julia Cameron")
+    # 19 entries: 16 highlights and 3 notes, each right after the highlight it ends.
+    assert len(document.highlights) == 16
+    assert [h.location for h in document.highlights][:3] == [824, 833, 904]
+    notes = {h.location: h.note for h in document.highlights if h.note}
+    assert notes == {
+        833: "Unfortunately this really rings true for me",
+        991: notes[991],
+        996: notes[996],
+    }
+    assert notes[991].startswith("There's some passavges here whwre I have no jdea")
+    assert notes[996].startswith("'Audacity,' is a better way to think about self-promotion.")
+
+
+def test_page_and_location_headings_with_a_middle_dot():
+    document, _ = read_notebook("nweii_annihilation_notebook_en.html", bookmarks=True)
+    assert (document.title, document.author) == (
+        "Annihilation: A Novel (The Southern Reach Trilogy Book 1)", "VanderMeer, Jeff")
+    assert [(h.location, h.color, bool(h.text)) for h in document.highlights] == [
+        (540, "yellow", True), (546, None, False), (1322, None, False), (1341, None, False),
+        (1527, "yellow", True), (2076, "orange", True), (2173, None, False)]
+    assert document.highlights[4].text == "made manifest."
+
+
+def test_desktop_export_with_mis_nested_tags():
+    document, _ = read_notebook("nweii_fixture_desktop_xhtml_h3_malformed.html", bookmarks=True)
+    assert (document.title, document.author) == ("Example Book: A Sample Subtitle", "Doe, Jane")
+    highlight, bookmark = document.highlights
+    assert (highlight.text, highlight.note, highlight.location, highlight.color) == (
+        "First example highlight text.", "First example note text.", 100, "yellow")
+    assert (bookmark.text, bookmark.location) == ("", 200)
+
+
+def test_annotation_class_colours_and_roman_pages():
+    document, _ = read_notebook("nweii_fixture_modern_annotation_class_roman_page.html")
+    assert (document.title, document.author) == (
+        "Trick Mirror - Reflections on Self-Delusion", "Jia Tolentino")
+    assert [(h.location, h.color) for h in document.highlights] == [(47, "yellow"), (1023, "aqua")]
+
+
+def test_page_only_heading_keeps_a_roman_page(tmp_path):
+    (tmp_path / "n.html").write_text(
+        '<div class="bookTitle">Essays</div><div class="authors">Montaigne</div>'
+        '<div class="noteHeading">Highlight(<span class="highlight_blue">blue</span>) - Page xii</div>'
+        '<div class="noteText">Que sais-je?</div>', encoding="utf-8")
+    document, _ = read_notebook("n.html", folder=tmp_path)
+    [highlight] = document.highlights
+    assert (highlight.location_type, highlight.location, highlight.color) == (
+        LocationType.PAGE, "xii", "blue")
+
+
+def test_unknown_heading_is_reported_and_the_rest_read(tmp_path):
+    (tmp_path / "n.html").write_text(
+        '<div class="bookTitle">Essays</div>'
+        '<div class="noteHeading">Scribble - somewhere</div><div class="noteText">?</div>'
+        '<div class="noteHeading">Highlight(yellow) - Location 5</div>'
+        '<div class="noteText">Que sais-je?</div>',
+        encoding="utf-8")
+    document, state = read_notebook("n.html", folder=tmp_path)
+    assert [h.text for h in document.highlights] == ["Que sais-je?"]
+    assert [(p.where, p.reason) for p in state.problems] == [
+        ("entry 1", "unrecognised heading 'Scribble - somewhere'")]
+
+
+def test_html_without_a_book_title_is_an_input_error(tmp_path):
+    (tmp_path / "page.html").write_text("<html><body><p>hello</p></body></html>")
+    with pytest.raises(InputError, match="not a Kindle notebook export"):
+        read_notebook("page.html", folder=tmp_path)
+
+
+def test_same_passage_from_clippings_and_notebook_gets_the_same_id(tmp_path):
+    (tmp_path / "n.html").write_text(
+        '<div class="bookTitle">Walden</div><div class="authors">Thoreau, Henry David</div>'
+        '<div class="noteHeading">Highlight(yellow) - Page 5 · Location 70</div>'
+        '<div class="noteText">I went to the woods because I wished to live deliberately.</div>',
+        encoding="utf-8")
+    (tmp_path / "My Clippings.txt").write_text(
+        "Walden (Thoreau, Henry David)\n"
+        "- Your Highlight on page 5 | Location 70-72 | Added on Monday, July 4, 1845 9:15:00 AM\n\n"
+        "I went to the woods because I wished to live deliberately.\n==========\n", encoding="utf-8")
+    document, _ = read_notebook("n.html", folder=tmp_path)
+    clippings = registry.reader("kindle").from_options({"timezone": "UTC"})
+    [from_clippings] = list(clippings.read(str(tmp_path / "My Clippings.txt"), ReadState()))
+    assert document.id == from_clippings.id
+    assert document.highlights[0].id == from_clippings.highlights[0].id
