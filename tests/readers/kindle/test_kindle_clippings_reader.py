@@ -179,3 +179,4 @@ def test_convert_exits_1_partial_when_a_record_was_skipped(tmp_path, run_cli):
     result = run_cli("convert", source, "--to", "json", "--out", tmp_path / "out.json", "--timezone", "UTC")
     assert result.exit_code == 1
     assert "My Clippings.txt:6" in result.output
+

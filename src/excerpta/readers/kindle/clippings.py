@@ -153,10 +153,11 @@ def _highlight(clipping: Clipping) -> Highlight:
 @lru_cache(maxsize=4096)
 def _book(title_line: str) -> Document | None:
     title, author = split_title_author(title_line)
-    if not title:
+    try:
+        doc_id = document_id(title, author)
+    except ValueError:  # a title of nothing but marks that normalise away
         return None
-    return Document(id=document_id(title, author), title=title, author=author, category=Category.BOOKS,
-                    source=SOURCE)
+    return Document(id=doc_id, title=title, author=author, category=Category.BOOKS, source=SOURCE)
 
 
 def _clipping(record: RawRecord, index: int, zone: tzinfo | None) -> Clipping | None:
