@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from kindle_reading import CLIPPINGS
 
 from excerpta.readers.kindle.locales import LOCALES, ClippingKind
-from excerpta.readers.kindle.metadata import MetadataError, parse_metadata
+from excerpta.readers.kindle.metadata import MetadataError, parse_metadata, parse_metadata_generally
 
 H, N, B = ClippingKind.HIGHLIGHT, ClippingKind.NOTE, ClippingKind.BOOKMARK
 AUG22 = datetime(2024, 8, 22, 18, 10, 53)
@@ -107,3 +108,17 @@ def test_impossible_day_is_an_error():
 
 def test_line_without_a_date_has_no_timestamp():
     assert parse_metadata("- Your Highlight Location 5-6").when is None
+
+
+def test_fast_paths_agree_with_the_general_grammar_on_every_corpus_line():
+    compared = 0
+    for path in sorted(CLIPPINGS.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.lstrip("\ufeff")[:1] in ("-", "–") and "|" in line:
+                try:
+                    general = parse_metadata_generally(line)
+                except MetadataError:
+                    continue
+                assert parse_metadata(line) == general, line
+                compared += 1
+    assert compared > 700

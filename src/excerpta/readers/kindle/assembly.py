@@ -25,12 +25,14 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from excerpta.model import Document, LocationType
 from excerpta.readers.kindle.locales import ClippingKind
 from excerpta.readers.kindle.metadata import Position
 
 LOOKAROUND = 64
+_StartKey = tuple[str, ClippingKind, LocationType | None, Position | None]  # book, kind, position
 
 
 @dataclass(slots=True)
@@ -60,36 +62,49 @@ class ClippingWindow:
     def __init__(self, lookaround: int = LOOKAROUND) -> None:
         self.lookaround = lookaround
         self.buffer: deque[Clipping] = deque()
+        self.undecided: deque[Clipping] = deque()  # notes not yet attached or kept alone
+        # Indexes of the buffer, so each rule looks only at records it can apply to.
+        self.by_start: dict[_StartKey, list[Clipping]] = {}
+        self.highlights_by_book: dict[str, list[Clipping]] = {}
 
     def push(self, clipping: Clipping) -> Iterator[Clipping]:
         """Add the next record; yields the records that are now final."""
-        if clipping.kind is not ClippingKind.NOTE:
+        if clipping.kind is ClippingKind.NOTE:
+            self.undecided.append(clipping)
+        else:
             self._replace_earlier_copy(clipping)
+            key = (clipping.book.id, clipping.kind, clipping.location_type, clipping.start)
+            self.by_start.setdefault(key, []).append(clipping)
+            if clipping.kind is ClippingKind.HIGHLIGHT:
+                self.highlights_by_book.setdefault(clipping.book.id, []).append(clipping)
         self.buffer.append(clipping)
         decide_at = clipping.index - self.lookaround
-        for candidate in reversed(self.buffer):
-            if candidate.index < decide_at:
-                break
-            if candidate.index == decide_at and candidate.kind is ClippingKind.NOTE:
-                self._attach(candidate)
+        while self.undecided and self.undecided[0].index <= decide_at:
+            self._attach(self.undecided.popleft())
         emit_before = clipping.index - 2 * self.lookaround
         while self.buffer and self.buffer[0].index <= emit_before:
-            yield self.buffer.popleft()
+            yield self._leave()
 
     def finish(self) -> Iterator[Clipping]:
         """Decide the notes still open and yield every remaining record."""
-        last = self.buffer[-1].index if self.buffer else 0
-        for candidate in self.buffer:
-            if candidate.kind is ClippingKind.NOTE and candidate.index > last - self.lookaround:
-                self._attach(candidate)
+        while self.undecided:
+            self._attach(self.undecided.popleft())
         while self.buffer:
-            yield self.buffer.popleft()
+            yield self._leave()
+
+    def _leave(self) -> Clipping:
+        clipping = self.buffer.popleft()
+        if clipping.kind is not ClippingKind.NOTE:
+            key = (clipping.book.id, clipping.kind, clipping.location_type, clipping.start)
+            _discard(self.by_start, key, clipping)
+            if clipping.kind is ClippingKind.HIGHLIGHT:
+                _discard(self.highlights_by_book, clipping.book.id, clipping)
+        return clipping
 
     def _replace_earlier_copy(self, new: Clipping) -> None:
-        for old in self.buffer:
-            if (old.kind is new.kind and not old.dropped and old.book.id == new.book.id
-                    and old.location_type == new.location_type and old.start == new.start
-                    and _same_passage(old.text, new.text)):
+        key = (new.book.id, new.kind, new.location_type, new.start)
+        for old in self.by_start.get(key, ()):
+            if not old.dropped and _same_passage(old.text, new.text):
                 if new.text or not old.text:
                     old.dropped = True
                     new.notes[:0] = old.notes
@@ -103,9 +118,8 @@ class ClippingWindow:
             return
         best: Clipping | None = None
         best_score: tuple[bool, float, int] | None = None
-        for highlight in self.buffer:
-            if (highlight.kind is not ClippingKind.HIGHLIGHT or highlight.dropped
-                    or highlight.book.id != note.book.id or highlight.location_type != note.location_type
+        for highlight in self.highlights_by_book.get(note.book.id, ()):
+            if (highlight.dropped or highlight.location_type != note.location_type
                     or abs(highlight.index - note.index) > self.lookaround
                     or not _contains(highlight.start, highlight.end, note.start)):
                 continue
@@ -117,6 +131,13 @@ class ClippingWindow:
             best.notes.append((note.index, note.text, note.when))
             best.notes.sort(key=lambda item: item[0])
             note.dropped = True
+
+
+def _discard(index: dict[Any, list[Clipping]], key: Any, clipping: Clipping) -> None:
+    entries = index[key]
+    entries.remove(clipping)
+    if not entries:
+        del index[key]
 
 
 def _contains(start: Position | None, end: Position | None, point: Position) -> bool:

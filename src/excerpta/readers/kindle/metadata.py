@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from excerpta.readers.kindle.locales import (
     AFTER_TIME_MARKERS,
     BEFORE_TIME_MARKERS,
+    FAST_LINE_PATTERNS,
     LOCALES,
     LOCATION_WORDS,
     PAGE_SUFFIX_WORDS,
@@ -76,6 +77,7 @@ _OFFSET_RE = re.compile(r"(?:gmt|utc)\s*([+-])(\d{1,2}):?(\d{2})?", re.IGNORECAS
 _MONTHS = month_table()
 _ALL_MONTHS = {name: number for table in _MONTHS.values() for name, number in table.items()}
 _LEADING_DASHES = "-–—‐ \t\ufeff\u200b\u200c\u200d"
+_FAST = tuple((tag, re.compile(pattern)) for tag, pattern in FAST_LINE_PATTERNS)
 
 
 def looks_like_metadata(line: str) -> bool:
@@ -87,6 +89,41 @@ def looks_like_metadata(line: str) -> bool:
 
 def parse_metadata(line: str) -> Metadata:
     """Parse one metadata line; raises :class:`MetadataError` if no locale's kind phrase is in it."""
+    for locale, pattern in _FAST:
+        match = pattern.match(line)
+        if match is not None:
+            metadata = _fast_metadata(locale, match)
+            if metadata is not None:
+                return metadata
+            break
+    return parse_metadata_generally(line)
+
+
+def _fast_metadata(locale: str, match: re.Match[str]) -> Metadata | None:
+    kind_phrase, page, start, end, day, month_name, year, hour, minute, second = match.group(
+        "kind", "page", "start", "end", "day", "month", "year", "hour", "minute", "second")
+    half = match.groupdict().get("half")
+    month = _MONTHS[locale].get(month_name.lower())
+    if month is None:
+        return None
+    hour_number = int(hour)
+    if half is not None:
+        hour_number = hour_number % 12 + (12 if half == "PM" else 0)
+    try:
+        when = datetime(int(year), month, int(day), hour_number, int(minute), int(second))
+    except ValueError:
+        return None  # the general grammar reports it
+    first = int(start)
+    return Metadata(
+        _PHRASE_KINDS[kind_phrase.lower()][1], locale,
+        None if page is None else (int(page), int(page)),
+        _int_range(start, end) if end is not None else (first, first),
+        when,
+    )
+
+
+def parse_metadata_generally(line: str) -> Metadata:
+    """:func:`parse_metadata` without the fast paths: the structural grammar for every wording."""
     text = line.strip().lstrip(_LEADING_DASHES)
     head, bar, date_field = text.rpartition("|")
     if not bar:
