@@ -113,20 +113,51 @@ LOCALES: tuple[ClippingLocale, ...] = (
     ),
 )
 
-# Whole-line patterns of the commonest current wordings, tried before the general grammar
-# (which gives the same result, only slower). Groups: kind (a phrase above), page, start, end,
-# day, month (a month name), year, hour, minute, second, half (AM/PM).
+# Whole-line patterns of the current wordings, tried before the general grammar (which gives the
+# same result, only slower). Each entry: locale, the characters its lines have right after the
+# leading dash and space (to pick candidates cheaply), and the pattern. Groups: kind (a phrase
+# above), page, start, end, day, month (a month name or number), year, hour, minute, second, and
+# half (AM/PM/上午/下午) where the clock has 12 hours.
+_TIME = r"(?P<hour>\d{1,2}):(?P<minute>\d\d):(?P<second>\d\d)"
+_RANGE = r"(?P<start>\d+)(?:-(?P<end>\d+))?"
 _EN_HEAD = (r"- (?P<kind>Your (?:Highlight|Note|Bookmark)) (?:on [Pp]age (?P<page>\d+) \| [Ll]ocation "
-            r"|on [Ll]ocation |at location )(?P<start>\d+)(?:-(?P<end>\d+))? \| Added on [A-Z][a-z]+, ")
-FAST_LINE_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("en", _EN_HEAD + r"(?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4}) "
-                      r"(?P<hour>\d{1,2}):(?P<minute>\d\d):(?P<second>\d\d) (?P<half>[AP]M)$"),
-    ("en", _EN_HEAD + r"(?P<day>\d{1,2}) (?P<month>[A-Z][a-z]+) (?P<year>\d{4}) "
-                      r"(?P<hour>\d{1,2}):(?P<minute>\d\d):(?P<second>\d\d)$"),
-    ("de", r"- (?P<kind>(?:Deine|Ihre) (?:Markierung|Notiz)|(?:Dein|Ihr) Lesezeichen) "
-           r"(?:auf Seite (?P<page>\d+) \| )?(?:bei )?Position (?P<start>\d+)(?:-(?P<end>\d+))? \| "
-           r"Hinzugefügt am [A-Z][a-z]+, (?P<day>\d{1,2})\. (?P<month>[A-Z][a-zä]+) (?P<year>\d{4}) "
-           r"(?P<hour>\d{1,2}):(?P<minute>\d\d):(?P<second>\d\d)$"),
+            r"|on [Ll]ocation |at location )" + _RANGE + r" \| Added on [A-Z][a-z]+, ")
+FAST_LINE_PATTERNS: tuple[tuple[str, str, str], ...] = (
+    ("en", "Y", _EN_HEAD + r"(?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4}) " + _TIME
+     + r" (?P<half>[AP]M)$"),
+    ("en", "Y", _EN_HEAD + r"(?P<day>\d{1,2}) (?P<month>[A-Z][a-z]+) (?P<year>\d{4}) " + _TIME + "$"),
+    # 2009-2013 English: "Loc.", abbreviated range ends, no seconds.
+    ("en", "HNB", r"- (?P<kind>Highlight|Note|Bookmark)(?: on Page (?P<page>\d+) \|)? Loc\. " + _RANGE
+     + r" +\| Added on [A-Z][a-z]+, (?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4}), "
+     r"(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))? (?P<half>[AP]M)$"),
+    # German 2013-2024: "Ihre"/"Deine", with or without "bei", "um … Uhr".
+    ("de", "DI", r"- (?P<kind>(?:Deine|Ihre) (?:Markierung|Notiz)|(?:Dein|Ihr) Lesezeichen) "
+     r"(?:auf Seite (?P<page>\d+) \| )?(?:bei )?Position " + _RANGE + r" \| Hinzugefügt am \w+, "
+     r"(?P<day>\d{1,2})\. (?P<month>\w+) (?P<year>\d{4}) (?:um )?" + _TIME + "(?: Uhr)?$"),
+    ("fr", "V", r"- (?P<kind>Votre (?:surlignement|note|signet)) (?:sur la page (?P<page>\d+) \| )?"
+     r"(?:à l'emplacement|emplacement) " + _RANGE + r" \| Ajouté le \w+ (?P<day>\d{1,2}) (?P<month>\w+) "
+     r"(?P<year>\d{4}) " + _TIME + "$"),
+    ("es", "LTE", r"- (?P<kind>(?:La|Tu) (?:subrayado|nota)|(?:El|Tu) marcador) (?:en la página "
+     r"(?P<page>\d+) \| )?posición " + _RANGE + r" \| Añadido el \w+, (?P<day>\d{1,2}) de (?P<month>\w+) "
+     r"de (?P<year>\d{4}) " + _TIME + "$"),
+    ("it", "LI", r"- (?P<kind>La tua (?:evidenziazione|nota)|Il tuo segnalibro) (?:a pagina (?P<page>\d+) "
+     r"\| )?posizione " + _RANGE + r" \| Aggiunto in data \w+ (?P<day>\d{1,2}) (?P<month>\w+) "
+     r"(?P<year>\d{4}) " + _TIME + "$"),
+    ("pt-BR", "S", r"- (?P<kind>Seu destaque|Sua nota|Seu marcador) (?:na página (?P<page>\d+) \| |ou )"
+     r"posição " + _RANGE + r" \| Adicionado: [\w-]+, (?P<day>\d{1,2}) de (?P<month>\w+) de "
+     r"(?P<year>\d{4}) " + _TIME + "$"),
+    ("nl", "J", r"- (?P<kind>Je (?:highlight|notitie|bladwijzer)) (?:op pagina (?P<page>\d+) \| )?locatie "
+     r"(?P<start>\d+)(?: t/m (?P<end>\d+))? \| Toegevoegd op \w+ (?P<day>\d{1,2}) (?P<month>\w+) "
+     r"(?P<year>\d{4}) " + _TIME + "$"),
+    ("ru", "В", r"– (?P<kind>Ваш выделенный отрывок|Ваша заметка|Ваша закладка) (?:на странице "
+     r"(?P<page>\d+) \| Место |в месте )(?P<start>\d+)(?:–(?P<end>\d+))? \| Добавлено: \w+, "
+     r"(?P<day>\d{1,2}) (?P<month>\w+) (?P<year>\d{4}) г\. в " + _TIME + "$"),
+    ("ja", "0123456789位", r"- (?:(?P<page>\d+)ページ\|)?位置No\. " + _RANGE
+     + r"の(?P<kind>ハイライト|メモ|ブックマーク) \|作成日: (?P<year>\d{4})年(?P<month>\d{1,2})月"
+     r"(?P<day>\d{1,2})日\w+ " + _TIME + "$"),
+    ("zh-CN", "您", r"- 您在(?:第 (?P<page>\d+) 页（)?位置 #" + _RANGE + r"）? ?的(?P<kind>标注|笔记|书签) "
+     r"\| 添加于 (?P<year>\d{4})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日星期\w (?P<half>上午|下午)?"
+     + _TIME + "$"),
 )
 
 # Words before a page number ("on page 12", "auf Seite 12", "第 22 页", "ページ222") and after

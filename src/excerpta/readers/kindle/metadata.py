@@ -77,7 +77,11 @@ _OFFSET_RE = re.compile(r"(?:gmt|utc)\s*([+-])(\d{1,2}):?(\d{2})?", re.IGNORECAS
 _MONTHS = month_table()
 _ALL_MONTHS = {name: number for table in _MONTHS.values() for name, number in table.items()}
 _LEADING_DASHES = "-–—‐ \t\ufeff\u200b\u200c\u200d"
-_FAST = tuple((tag, re.compile(pattern)) for tag, pattern in FAST_LINE_PATTERNS)
+_FAST: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+for _tag, _starts, _pattern in FAST_LINE_PATTERNS:
+    for _char in _starts:
+        _FAST.setdefault(_char, []).append((_tag, re.compile(_pattern)))
+_HALVES = {marker.lower(): half for marker, half in {**AFTER_TIME_MARKERS, **BEFORE_TIME_MARKERS}.items()}
 
 
 def looks_like_metadata(line: str) -> bool:
@@ -89,7 +93,7 @@ def looks_like_metadata(line: str) -> bool:
 
 def parse_metadata(line: str) -> Metadata:
     """Parse one metadata line; raises :class:`MetadataError` if no locale's kind phrase is in it."""
-    for locale, pattern in _FAST:
+    for locale, pattern in _FAST.get(line[2:3], ()):
         match = pattern.match(line)
         if match is not None:
             metadata = _fast_metadata(locale, match)
@@ -103,14 +107,14 @@ def _fast_metadata(locale: str, match: re.Match[str]) -> Metadata | None:
     kind_phrase, page, start, end, day, month_name, year, hour, minute, second = match.group(
         "kind", "page", "start", "end", "day", "month", "year", "hour", "minute", "second")
     half = match.groupdict().get("half")
-    month = _MONTHS[locale].get(month_name.lower())
+    month = int(month_name) if month_name.isdigit() else _MONTHS[locale].get(month_name.lower())
     if month is None:
         return None
     hour_number = int(hour)
     if half is not None:
-        hour_number = hour_number % 12 + (12 if half == "PM" else 0)
+        hour_number = hour_number % 12 + _HALVES[half.lower()]
     try:
-        when = datetime(int(year), month, int(day), hour_number, int(minute), int(second))
+        when = datetime(int(year), month, int(day), hour_number, int(minute), int(second or 0))
     except ValueError:
         return None  # the general grammar reports it
     first = int(start)
