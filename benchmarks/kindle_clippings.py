@@ -286,7 +286,8 @@ def main() -> None:
         if args.big_mb:
             count = generate(big, 0, english_only=False, seed=13, target_bytes=int(args.big_mb * 1e6))
             ours = [(OURS[0][0], measure(sys.executable, OURS_FULL, big, count, 1))]
-            _print_table(f"Memory: mixed file of {big.stat().st_size / 1e6:.1f} MB, {count:,} records", ours, None)
+            size = big.stat().st_size / 1e6
+            _print_table(f"Memory: mixed file of {size:.1f} MB, {count:,} records", ours, None)
 
 
 if __name__ == "__main__":
