@@ -180,3 +180,26 @@ def test_convert_exits_1_partial_when_a_record_was_skipped(tmp_path, run_cli):
     assert result.exit_code == 1
     assert "My Clippings.txt:6" in result.output
 
+
+
+def test_reading_streams_a_document_out_before_the_input_ends():
+    from itertools import count
+
+    from excerpta.adapters import ReadState
+    from excerpta.readers.kindle.assembly import LOOKAROUND
+    from excerpta.readers.kindle.clippings import BATCH_LIMIT, read_clippings
+
+    consumed = count()
+
+    def endless_lines():
+        for number in consumed:
+            text = HIGHLIGHT.replace("Location 70-72", f"Location {number * 10}-{number * 10 + 2}")
+            yield from text.splitlines(keepends=True)
+
+    documents = read_clippings(endless_lines(), "endless", ReadState())
+    first = next(documents)
+    assert [h.location for h in first.highlights] == [n * 10 for n in range(BATCH_LIMIT)]
+    # Highlight n leaves the note window when record n + 2 × LOOKAROUND is parsed (which needs the
+    # start of the record after it, to confirm its separator), and a document is yielded when the
+    # highlight after its BATCH_LIMIT-th leaves: nothing else is held back.
+    assert next(consumed) == BATCH_LIMIT + 1 + 2 * LOOKAROUND + 1

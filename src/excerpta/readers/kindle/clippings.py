@@ -31,6 +31,7 @@ from excerpta.readers.kindle.metadata import MetadataError, parse_metadata
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
 
 SOURCE = "kindle"
+BATCH_LIMIT = 256  # highlights per yielded Document: a one-book file must not be held whole
 _LIMIT_MARKERS = clipping_limit_markers()
 _KIND_PREFIX = {ClippingKind.HIGHLIGHT: "", ClippingKind.NOTE: "note:", ClippingKind.BOOKMARK: "bookmark:"}
 
@@ -93,8 +94,9 @@ class KindleClippingsReader(Reader):
 
 def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone: tzinfo | None = None,
                    keep_bookmarks: bool = False) -> Iterator[Document]:
-    """The documents of a clippings text given as ``lines``, streaming; one Document per run of
-    consecutive highlights of the same book (the library merges repeated document ids)."""
+    """The documents of a clippings text given as ``lines``, streaming: one Document per run of
+    consecutive highlights of the same book, at most :data:`BATCH_LIMIT` long (the library merges
+    repeated document ids)."""
     window = ClippingWindow()
     batch: list[Clipping] = []
     index = 0
@@ -116,7 +118,7 @@ def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone:
 
 
 def _emit(clipping: Clipping, batch: list[Clipping], keep_bookmarks: bool) -> Iterator[Document]:
-    if batch and batch[-1].book.id != clipping.book.id:
+    if batch and (batch[-1].book.id != clipping.book.id or len(batch) >= BATCH_LIMIT):
         yield _document(batch)
         batch.clear()
     if clipping.dropped or (clipping.kind is ClippingKind.BOOKMARK and not keep_bookmarks):
