@@ -11,7 +11,7 @@ import pytest
 from kindle_reading import CLIPPINGS, read_text
 
 from excerpta import registry
-from excerpta.adapters import InputProbe
+from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import ConfigError, InputError
 from excerpta.readers.kindle.clippings import KindleClippingsReader
 from excerpta.readers.kindle.records import split_title_author
@@ -185,7 +185,6 @@ def test_convert_exits_1_partial_when_a_record_was_skipped(tmp_path, run_cli):
 def test_reading_streams_a_document_out_before_the_input_ends():
     from itertools import count
 
-    from excerpta.adapters import ReadState
     from excerpta.readers.kindle.assembly import LOOKAROUND
     from excerpta.readers.kindle.clippings import BATCH_LIMIT, read_clippings
 
@@ -203,3 +202,13 @@ def test_reading_streams_a_document_out_before_the_input_ends():
     # start of the record after it, to confirm its separator), and a document is yielded when the
     # highlight after its BATCH_LIMIT-th leaves: nothing else is held back.
     assert next(consumed) == BATCH_LIMIT + 1 + 2 * LOOKAROUND + 1
+
+
+def test_documents_share_no_mutable_state(tmp_path):
+    other = HIGHLIGHT.replace("Location 70-72", "Location 90-92").replace("woods", "lake")
+    path = tmp_path / "My Clippings.txt"
+    path.write_text(HIGHLIGHT + other, encoding="utf-8")
+    first = list(KindleClippingsReader().read(str(path), ReadState()))
+    first[0].tags.append("mine")
+    second = list(KindleClippingsReader().read(str(path), ReadState()))
+    assert second[0].tags == []

@@ -129,7 +129,10 @@ def _emit(clipping: Clipping, batch: list[Clipping], keep_bookmarks: bool) -> It
 
 
 def _document(batch: list[Clipping]) -> Document:
-    return batch[0].book.model_copy(update={"highlights": [_highlight(c) for c in batch]})
+    # A new Document each time (not a copy of the cached book): nothing mutable is shared.
+    book = batch[0].book
+    return Document(id=book.id, title=book.title, author=book.author, category=book.category,
+                    source=book.source, highlights=[_highlight(c) for c in batch])
 
 
 def _highlight(clipping: Clipping) -> Highlight:
