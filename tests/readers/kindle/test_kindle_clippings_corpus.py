@@ -339,3 +339,17 @@ def test_generated_english_file_records_by_kind():
         ClippingKind.HIGHLIGHT: 137, ClippingKind.NOTE: 45, ClippingKind.BOOKMARK: 18}
     read = read_corpus("SYNTHETIC_gen_en_us_200.txt")
     assert all(h.highlighted_at is not None for h in read.highlights())
+
+
+def test_generated_mixed_file_first_book_extended_japanese_highlight_and_portuguese_note():
+    read = read_corpus("SYNTHETIC_gen_mixed_locales_300.txt")
+    sal = read.document("Sal")
+    assert sal.author == "Gri, Mi"
+    first, second = sal.highlights[:2]
+    # Re-saved from 355-360 to 355-362 nine minutes later: only the longer copy is kept.
+    assert (first.location, first.end_location, first.highlighted_at) == (
+        355, 362, utc(2014, 3, 2, 12, 16, 6))
+    assert first.text.endswith("hunkelmor nezen mi. Mi gri mor.")
+    assert (second.location, second.end_location, second.highlighted_at) == (
+        406, None, utc(2014, 3, 3, 5, 20, 50))
+    assert second.note == "Kelgri ka praost mi vumordor hun zen falto nixsal praqui karelnix relne."
