@@ -79,8 +79,10 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool) -> None:
               help="Output file, or folder for folder formats.")
 @click.option("--from", "from_format", metavar="FORMAT",
               help="Input format; detected from the input when left out.")
-@click.option("--dry-run", is_flag=True, help="Read and render, print what would be written, write nothing.")
-@click.option("--force", is_flag=True, help="Overwrite output files excerpta did not write or that were edited.")
+@click.option("--dry-run", is_flag=True,
+              help="Read and render, print what would be written, write nothing.")
+@click.option("--force", is_flag=True,
+              help="Overwrite output files excerpta did not write or that were edited.")
 @click.option("-O", "--option", "raw_options", multiple=True, metavar="NAME=VALUE",
               help="Set any reader or writer option (repeatable).")
 @click.pass_obj
