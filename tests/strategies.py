@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from hypothesis import strategies as st
 
-from excerpta.identity import document_id, highlight_id
+from excerpta.identity import document_id, highlight_id, normalize_text
 from excerpta.model import Category, Document, Highlight, LocationType
 
 # Text as people highlight it: any Unicode except surrogates, including newlines and quotes.
@@ -42,7 +42,7 @@ def highlights(draw: st.DrawFn, doc_id: str) -> Highlight:
 @st.composite
 def documents(draw: st.DrawFn) -> Document:
     title = draw(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40)
-                 .filter(lambda t: t.strip() != ""))
+                 .filter(lambda t: normalize_text(t) != ""))
     author = draw(optional_texts)
     doc_id = document_id(title, author)
     items = draw(st.lists(highlights(doc_id), max_size=5, unique_by=lambda h: h.id))
