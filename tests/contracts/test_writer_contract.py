@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
 
 from excerpta import registry
 from excerpta.adapters import ReadState
@@ -17,6 +16,8 @@ from excerpta.model import Document, Highlight
 from excerpta.pipeline import make_sink
 from excerpta.readers.canonical_json import JsonReader
 from excerpta.store import open_store
+
+from conftest import EXAMPLES
 
 HOSTILE_TITLES = ["../../escape", "/etc/passwd", "CON", "a:b|c?*<>\"", "..", "line\nbreak ---",
                   "桜" * 120, "{{ title }} {% if x %}", ".hidden", "trailing. "]
