@@ -107,6 +107,15 @@ def test_a_skipped_record_makes_the_run_partial(run_cli, tmp_path):
 def test_quiet_prints_nothing_on_success(run_cli, tmp_path):
     result = run_cli("--quiet", "convert", SAMPLE, "--to", "json", "--out", tmp_path / "x.json")
     assert (result.exit_code, result.output) == (0, "")
+    again = run_cli("convert", SAMPLE, "--to", "json", "--out", tmp_path / "y.json", "-q")
+    assert (again.exit_code, again.output) == (0, "")
+
+
+def test_verbose_is_accepted_after_the_command_too(run_cli, tmp_path):
+    result = run_cli("convert", tmp_path / "nope.json", "--from", "json", "--to", "json",
+                     "--out", tmp_path / "x.json", "-v")
+    assert result.exit_code == 2
+    assert "Traceback" in result.output
 
 
 def test_explicit_state_accumulates_the_library_across_runs(run_cli, tmp_path):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from excerpta.cli.app import cli
+from excerpta.cli.app import cli, global_options
 from excerpta.config import load_config
 
 
@@ -16,6 +16,7 @@ def config() -> None:
 
 
 @config.command()
+@global_options
 @click.argument("path", type=click.Path(path_type=Path))
 def check(path: Path) -> None:
     """Validate PATH and list its jobs; exit code 2 with one line naming the bad key."""
