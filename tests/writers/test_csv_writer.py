@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from excerpta.model import Document, Highlight
+from excerpta.model import Document, Highlight, Library
 from excerpta.writers.csv_writer import FULL_COLUMNS, render_csv
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -166,3 +166,57 @@ def test_readwise_profile_leaves_out_deleted_highlights_and_lone_notes():
                          _highlight("h3", "", note="a note without a passage"))
     rows = _rows(_render([document], "readwise"))
     assert [row[0] for row in rows[1:]] == ["kept"]
+
+
+def _convert(run_cli, source: Path, out: Path, *args: str) -> Path:
+    result = run_cli("convert", source, "--out", out, *args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _readwise_view(library: Library) -> list[tuple[object, ...]]:
+    """What the readwise profile carries of each highlight."""
+    return [(d.title, d.author, d.url, h.text, h.note, h.location, h.highlighted_at)
+            for d in library.documents for h in d.highlights]
+
+
+def test_readwise_profile_round_trips_through_the_readwise_csv_reader(run_cli, tmp_path):
+    original = Library.model_validate_json((EXAMPLES / "library.json").read_text(encoding="utf-8"))
+    csv_file = _convert(run_cli, EXAMPLES / "library.json", tmp_path / "out.csv",
+                        "--to", "csv", "--csv-profile", "readwise")
+    back = _convert(run_cli, csv_file, tmp_path / "back.json", "--from", "readwise-csv", "--to", "json")
+    read_back = Library.model_validate_json(back.read_text(encoding="utf-8"))
+    assert _readwise_view(read_back) == _readwise_view(original)
+    assert len(read_back.documents) == 4
+
+    again = _convert(run_cli, back, tmp_path / "again.csv", "--to", "csv", "--csv-profile", "readwise")
+    assert again.read_bytes() == csv_file.read_bytes()
+
+
+def test_readwise_round_trip_keeps_awkward_text_and_the_ids_the_reader_derives(run_cli, tmp_path):
+    document = Document(id="d1", title='Faust: "Teil 1", Tragödie', author="Goethe, J. W.",
+                        url="https://example.org/faust?a=1&b=2", highlights=[
+        Highlight(id="h1", text='Line one, "quoted"\nline two\r\nline three', note="Ἀρχὴ, 吾輩は猫である",
+                  location="xii", highlighted_at=datetime(2024, 5, 10, 7, 45, tzinfo=UTC)),
+        Highlight(id="h2", text="=SUM(A1:A2) stays a formula for the importer", location=7),
+        Highlight(id="h3", text="@mention and -dash", note="+plus"),
+    ])
+    source = tmp_path / "in.json"
+    source.write_text(Library(documents=[document]).model_dump_json(), encoding="utf-8")
+    first_csv = _convert(run_cli, source, tmp_path / "1.csv", "--to", "csv", "--csv-profile", "readwise")
+    first = _convert(run_cli, first_csv, tmp_path / "1.json", "--from", "readwise-csv", "--to", "json")
+    second_csv = _convert(run_cli, first, tmp_path / "2.csv", "--to", "csv", "--csv-profile", "readwise")
+    second = _convert(run_cli, second_csv, tmp_path / "2.json", "--from", "readwise-csv", "--to", "json")
+
+    read_back = Library.model_validate_json(first.read_text(encoding="utf-8"))
+    assert _readwise_view(read_back) == [
+        ('Faust: "Teil 1", Tragödie', "Goethe, J. W.", "https://example.org/faust?a=1&b=2",
+         'Line one, "quoted"\nline two\r\nline three', "Ἀρχὴ, 吾輩は猫である", "xii",
+         datetime(2024, 5, 10, 7, 45, tzinfo=UTC)),
+        ('Faust: "Teil 1", Tragödie', "Goethe, J. W.", "https://example.org/faust?a=1&b=2",
+         "=SUM(A1:A2) stays a formula for the importer", None, 7, None),
+        ('Faust: "Teil 1", Tragödie', "Goethe, J. W.", "https://example.org/faust?a=1&b=2",
+         "@mention and -dash", "+plus", None, None),
+    ]
+    assert second.read_bytes() == first.read_bytes()
+    assert second_csv.read_bytes() == first_csv.read_bytes()
