@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import pytest
 
+from conftest import EXAMPLES
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.anki.cards import note_fields, note_guid
 from excerpta.writers.anki.markup import (
@@ -18,8 +18,6 @@ from excerpta.writers.anki.markup import (
     safe_link,
 )
 from excerpta.writers.anki.note_types import FIELDS, MODEL_IDS, ROOT_DECK_ID, note_type_name
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_note_type_contract_is_frozen_for_schema_version_1():

