@@ -235,3 +235,14 @@ def test_real_readwise_export_keeps_every_highlight_verbatim_in_the_readwise_pro
     assert len(written) == 15
     assert any("\n\n" in text for text, *_ in written)
     assert any('"' in text for text, *_ in written)
+
+
+def test_readwise_profile_lists_what_it_left_out_with_v(run_cli, tmp_path):
+    document = _document(_highlight("h1", "kept"), _highlight("h2", "gone", is_deleted=True),
+                         title="Walden")
+    source = tmp_path / "in.json"
+    source.write_text(Library(documents=[document]).model_dump_json(), encoding="utf-8")
+    result = run_cli("-v", "convert", source, "--to", "csv", "--csv-profile", "readwise",
+                     "--out", tmp_path / "out.csv")
+    assert result.exit_code == 0
+    assert "not exported (deleted): Walden: h2" in result.output

@@ -4,7 +4,7 @@ Everything a user wrote is HTML-escaped (``<script>`` is stored as ``&lt;script&
 as text); the only markup in a field is what this module generates: ``<br>`` for line breaks,
 ``<b>``/``<mark>`` for ``**bold**``/``==mark==`` spans, and ``{{cN::…}}`` cloze deletions.
 
-Marks the user can make to ask for a cloze card:
+Marks the user can make to ask for a cloze card (the first kind present wins, in this order):
 
 * ``{{c1::…}}`` already in the highlight text: kept as written (numbering and hints included);
 * ``**bold**`` or ``==mark==`` spans (Reader, Markdown): each span becomes the next ``cN``;
@@ -21,6 +21,7 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from excerpta.model import Highlight, LocationType
 
@@ -47,7 +48,7 @@ def _escape_cloze_content(text: str) -> str:
     return escaped.replace("::", ":&#58;")
 
 
-def _render_marks(text: str, mode: str) -> str:
+def _render_marks(text: str, mode: Literal["plain", "keep", "hide"]) -> str:
     """Escape ``text`` and render its marks: ``plain`` (``<b>``/``<mark>``, user clozes as their
     text), ``keep`` (user clozes kept) or ``hide`` (every bold/mark span the next ``cN``)."""
     parts, last, number = [], 0, 0
