@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from excerpta import registry
 from excerpta.model import Library
 from excerpta.pipeline import convert
 from excerpta.store import open_store
@@ -66,7 +67,8 @@ def _bad_inputs(tmp_path):
         "malformed": ([malformed, "--to", "json"], f"{malformed}:1: malformed JSON"),
         "schema": ([future, "--to", "json"], f"{future}: schema_version 2 is not supported"),
         "missing": ([tmp_path / "nope.json", "--to", "json"], f"{tmp_path / 'nope.json'}: no such file"),
-        "unknown-to": ([SAMPLE, "--to", "docx"], "unknown output format 'docx' (known: json, jsonl"),
+        "unknown-to": ([SAMPLE, "--to", "docx"],
+                       f"unknown output format 'docx' (known: {', '.join(registry.writers())})"),
         "unknown-from": ([SAMPLE, "--from", "docx", "--to", "json"], "unknown input format 'docx'"),
     }
 

@@ -13,13 +13,14 @@ from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import InputError
 
-from conftest import EXAMPLES
+from conftest import CORPUS, EXAMPLES
 
 # Real inputs per reader (examples/ or the shared corpus). Readers of remote sources are
 # listed in NETWORK_READERS and tested against the fake server instead.
 READER_SAMPLES: dict[str, list[Path]] = {
     "json": [EXAMPLES / "library.json"],
     "jsonl": [EXAMPLES / "library.jsonl"],
+    "readwise-csv": sorted((CORPUS / "readwise" / "csv-export").glob("*.csv")),
 }
 NETWORK_READERS: set[str] = set()
 

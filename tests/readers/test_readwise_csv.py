@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS
 from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import InputError
 from excerpta.model import Category, Document, LocationType
 from excerpta.readers.readwise_csv import ReadwiseCsvReader
+
+from conftest import CORPUS
 
 CSV_DIR = CORPUS / "readwise" / "csv-export"
 EXPORT_2026 = CSV_DIR / "steshinss-readwise-data.2026.csv"

@@ -6,7 +6,6 @@ import zipfile
 
 import pytest
 
-from conftest import EXAMPLES
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.anki.cards import note_fields, note_guid
 from excerpta.writers.anki.markup import (
@@ -18,6 +17,8 @@ from excerpta.writers.anki.markup import (
     safe_link,
 )
 from excerpta.writers.anki.note_types import FIELDS, MODEL_IDS, ROOT_DECK_ID, note_type_name
+
+from conftest import EXAMPLES
 
 
 def test_note_type_contract_is_frozen_for_schema_version_1():

@@ -14,9 +14,10 @@ import pytest
 from anki import import_export_pb2
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-from conftest import CORPUS, EXAMPLES
 from excerpta.model import Document, Highlight, Library
 from excerpta.writers.anki.note_types import FIELDS
+
+from conftest import CORPUS, EXAMPLES
 
 IF_NEWER = import_export_pb2.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
 BOOK, CLOZE, QA = "excerpta v1 · Which book?", "excerpta v1 · Cloze", "excerpta v1 · Q&A"

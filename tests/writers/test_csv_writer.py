@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, EXAMPLES
 from excerpta.model import Document, Highlight, Library
 from excerpta.writers.csv_writer import FULL_COLUMNS, render_csv
+
+from conftest import CORPUS, EXAMPLES
 
 READWISE_HEADER = ["Highlight", "Title", "Author", "URL", "Note", "Location", "Date"]
 INJECTIONS = [
