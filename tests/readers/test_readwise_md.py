@@ -329,3 +329,27 @@ def test_folders_and_notes_are_recognised_and_other_markdown_is_not(tmp_path):
     plain = write_note(tmp_path / "vault" / "Ideas.md", "# Ideas\n\n## Highlights\n- mine\n")
     assert ReadwiseMarkdownReader.recognize(InputProbe.of(str(plain))) == 0
     assert ReadwiseMarkdownReader.recognize(InputProbe.of(str(plain.parent))) == 0
+
+
+def test_a_vault_is_recognised_by_its_readwise_folder_and_user_notes_are_skipped(tmp_path):
+    vault = tmp_path / "vault"
+    for number in range(30):
+        write_note(vault / "Daily" / f"2024-01-{number:02}.md", "# A day\n\n- [ ] a task\n")
+    write_note(vault / "Readwise" / "Books" / "Mindset.md", (BOOKS / "Mindset.md").read_text())
+    write_note(vault / ".obsidian" / "Hidden.md", (BOOKS / "Mindset.md").read_text())
+    assert registry.detect_reader(InputProbe.of(str(vault))) is ReadwiseMarkdownReader
+    documents, state = read(vault)
+    assert [d.title for d in documents] == ["Mindset"]
+    assert state.problems == []
+
+
+def test_separator_lines_of_custom_templates_end_a_highlight(tmp_path):
+    note = write_note(tmp_path / "Separated.md", "\n".join([
+        "# Separated", "## Metadata", "- Author: Ann", "## Highlights",
+        "- One ([Location 1](https://readwise.io/to_kindle?action=open&asin=B0&location=1))",
+        "---",
+        "- Two ([Location 2](https://readwise.io/to_kindle?action=open&asin=B0&location=2))",
+        "***",
+        "My own remark, not a highlight.",
+    ]))
+    assert [(h.text, h.location) for h in read_one(note).highlights] == [("One", 1), ("Two", 2)]

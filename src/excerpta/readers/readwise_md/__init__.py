@@ -38,6 +38,7 @@ from excerpta.readers.readwise_md.note import NotAReadwiseNote, build_document, 
 from excerpta.readers.readwise_md.note_layout import parse_note_body
 
 NOTE_SUFFIX = ".md"
+READWISE_FOLDER = "readwise"  # the plugin's default base folder in a vault
 CATEGORY_FOLDERS = {"books", "articles", "tweets", "podcasts", "supplementals"}
 PROBE_NOTES = 20  # notes a folder probe may open before giving up
 PROBE_CHARS = 16 * 1024
@@ -91,6 +92,13 @@ def looks_like_readwise_note(head: str) -> bool:
     return is_readwise_note(parse_note_body(body))
 
 
+def _probe_roots(folder: Path) -> list[Path]:
+    """Where a folder probe looks: a vault's ``Readwise`` folder first, then the folder itself."""
+    readwise = [child for child in sorted(folder.iterdir())
+                if child.is_dir() and child.name.casefold() == READWISE_FOLDER]
+    return [*readwise, folder]
+
+
 class ReadwiseMarkdownReader(Reader):
     """Reads notes written by the Readwise Obsidian plugin or Readwise's Markdown export."""
 
@@ -105,13 +113,17 @@ class ReadwiseMarkdownReader(Reader):
             if probe.suffix != NOTE_SUFFIX:
                 return 0
             return 90 if looks_like_readwise_note(probe.text_head.replace("\r\n", "\n")) else 0
-        for count, path in enumerate(iter_note_paths(probe.path)):
-            if count >= PROBE_NOTES:
-                break
-            with path.open("r", encoding="utf-8", errors="replace") as handle:
-                if looks_like_readwise_note(handle.read(PROBE_CHARS).replace("\r\n", "\n")):
-                    in_category_folder = path.parent.name.casefold() in CATEGORY_FOLDERS
-                    return 80 if in_category_folder else 60
+        for root in _probe_roots(probe.path):
+            for count, path in enumerate(iter_note_paths(root)):
+                if count >= PROBE_NOTES:
+                    break
+                try:
+                    with path.open("r", encoding="utf-8", errors="replace") as handle:
+                        head = handle.read(PROBE_CHARS).replace("\r\n", "\n")
+                except OSError:
+                    continue
+                if looks_like_readwise_note(head):
+                    return 80 if path.parent.name.casefold() in CATEGORY_FOLDERS else 60
         return 0
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:

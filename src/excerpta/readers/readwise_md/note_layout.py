@@ -28,6 +28,7 @@ SUB_BULLET = re.compile(
 )
 OTHER_SUB_BULLET = re.compile(r"^(?: {4}|\t)[-*]\s")
 BULLET = re.compile(r"^[-*](?:\s(?P<text>.*))?$")
+THEMATIC_BREAK = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 CONTINUATION_INDENT = "  "
 METADATA_TITLES = {"metadata"}
 HIGHLIGHTS_TITLES = {"highlights"}
@@ -75,7 +76,9 @@ class _HighlightCollector:
             self.blank_lines += 1
             return
         blanks, self.blank_lines = self.blank_lines, 0
-        if bullet := BULLET.match(line):
+        if THEMATIC_BREAK.match(line):
+            self.current, self.target = None, None  # a template's separator between highlights
+        elif bullet := BULLET.match(line):
             self.current = HighlightBlock(number, [bullet.group("text") or ""])
             self.blocks.append(self.current)
             self.target = self.current.text_lines
