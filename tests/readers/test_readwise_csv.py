@@ -168,6 +168,12 @@ def test_columns_are_found_by_header_name_in_any_order(tmp_path):
     assert a == b
 
 
+def test_a_byte_order_mark_and_lf_line_endings_change_nothing(tmp_path):
+    lf_with_bom = tmp_path / "bom.csv"
+    lf_with_bom.write_bytes(b"\xef\xbb\xbf" + EXPORT_BOOKSHQ.read_bytes().replace(b"\r\n", b"\n"))
+    assert read(lf_with_bom)[0] == read(EXPORT_BOOKSHQ)[0]
+
+
 def test_ids_are_stable_and_do_not_depend_on_row_order(tmp_path):
     rows = ["One,Walden,Thoreau,,,1,", "Two,Walden,Thoreau,,,2,", "Three,Other,Someone,,,1,"]
     forward = write_crlf(tmp_path / "forward.csv", IMPORT_HEADER, *rows)

@@ -353,3 +353,10 @@ def test_separator_lines_of_custom_templates_end_a_highlight(tmp_path):
         "My own remark, not a highlight.",
     ]))
     assert [(h.text, h.location) for h in read_one(note).highlights] == [("One", 1), ("Two", 2)]
+
+
+def test_a_note_saved_with_crlf_line_endings_reads_the_same(tmp_path):
+    crlf = tmp_path / "Books" / FIRST_SYNC.name
+    crlf.parent.mkdir()
+    crlf.write_bytes(FIRST_SYNC.read_bytes().replace(b"\n", b"\r\n"))
+    assert read_one(crlf) == read_one(FIRST_SYNC)

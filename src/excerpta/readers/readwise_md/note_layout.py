@@ -39,7 +39,6 @@ NEW_HIGHLIGHTS_PREFIX = "new highlights added"
 class HighlightBlock:
     """One highlight bullet as written: its text lines, and its ``Note``/``Tags`` values."""
 
-    line: int
     text_lines: list[str]
     note_lines: list[str] | None = None
     tags: str | None = None
@@ -71,21 +70,26 @@ class _HighlightCollector:
         self.target: list[str] | None = None  # where continuation lines go (text, note, nowhere)
         self.blank_lines = 0
 
-    def add(self, number: int, line: str) -> None:
+    def close(self) -> None:
+        """End the current highlight: the next lines belong to a new bullet or to nothing."""
+        self.current, self.target, self.blank_lines = None, None, 0
+
+    def add(self, line: str) -> None:
+        """Take the next line of a highlights section."""
         if not line.strip():
             self.blank_lines += 1
             return
         blanks, self.blank_lines = self.blank_lines, 0
         if THEMATIC_BREAK.match(line):
-            self.current, self.target = None, None  # a template's separator between highlights
+            self.close()  # a template's separator between highlights
         elif bullet := BULLET.match(line):
-            self.current = HighlightBlock(number, [bullet.group("text") or ""])
+            self.current = HighlightBlock([bullet.group("text") or ""])
             self.blocks.append(self.current)
             self.target = self.current.text_lines
         elif self.current is None:
             return
         elif sub := SUB_BULLET.match(line):
-            self._add_sub_bullet(sub.group("key").casefold(), sub.group("value"))
+            self.target = _add_sub_bullet(self.current, sub.group("key").casefold(), sub.group("value"))
         elif OTHER_SUB_BULLET.match(line):
             self.target = None
         elif self.target is None:
@@ -98,14 +102,14 @@ class _HighlightCollector:
         else:
             self.target.append(line)
 
-    def _add_sub_bullet(self, key: str, value: str) -> None:
-        assert self.current is not None
-        if key == "note":
-            self.current.note_lines = [value]
-            self.target = self.current.note_lines
-        else:
-            self.current.tags = value
-            self.target = None
+
+def _add_sub_bullet(block: HighlightBlock, key: str, value: str) -> list[str] | None:
+    """Record a ``Note``/``Tags`` sub-bullet; returns where its continuation lines go."""
+    if key == "note":
+        block.note_lines = [value]
+        return block.note_lines
+    block.tags = value
+    return None
 
 
 def parse_note_body(body: str) -> NoteBody:
@@ -114,7 +118,7 @@ def parse_note_body(body: str) -> NoteBody:
     section = "preamble"
     meta_key: str | None = None
     collector = _HighlightCollector(note.highlights)
-    for number, line in enumerate(body.split("\n"), start=1):
+    for line in body.split("\n"):
         heading = HEADING.match(line)
         if heading:
             text = heading.group("text")
@@ -125,16 +129,16 @@ def parse_note_body(body: str) -> NoteBody:
                 section, note.has_metadata = "metadata", True
             elif _is_highlights_heading(text):
                 section, note.has_highlights = "highlights", True
-                collector.current = None
             else:
                 section = "other"
+            collector.close()
             continue
         if section == "preamble" and note.cover_url is None and (cover := COVER.match(line)):
             note.cover_url = cover.group("url")
         elif section == "metadata":
             meta_key = _add_metadata_line(note.metadata, meta_key, line)
         elif section == "highlights":
-            collector.add(number, line)
+            collector.add(line)
     for key, value in note.metadata.items():
         note.metadata[key] = value.strip()
     return note
