@@ -360,3 +360,13 @@ def test_a_note_saved_with_crlf_line_endings_reads_the_same(tmp_path):
     crlf.parent.mkdir()
     crlf.write_bytes(FIRST_SYNC.read_bytes().replace(b"\n", b"\r\n"))
     assert read_one(crlf) == read_one(FIRST_SYNC)
+
+
+def test_a_readwise_note_that_is_not_utf8_is_reported_and_other_files_are_skipped(tmp_path):
+    latin1 = (BOOKS / "Mindset.md").read_text().encode("latin-1")
+    write_note(tmp_path / "Books" / "Good.md", (BOOKS / "Mindset.md").read_text())
+    (tmp_path / "Books" / "Latin-1.md").write_bytes(latin1)
+    (tmp_path / "Shopping list.md").write_bytes("- crème fraîche\n".encode("latin-1"))
+    documents, state = read(tmp_path)
+    assert [d.title for d in documents] == ["Mindset"]
+    assert [(Path(p.source).name, p.reason) for p in state.problems] == [("Latin-1.md", "not UTF-8 text")]

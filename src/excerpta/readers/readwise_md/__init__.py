@@ -59,14 +59,20 @@ def read_note(path: Path) -> Document:
     Raises NotAReadwiseNote if it has no Readwise layout, NoteProblem if it cannot be read.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise NoteProblem(None, "not UTF-8 text") from None
+        raw = path.read_bytes()
     except OSError as err:
         raise NoteProblem(None, f"cannot be read: {err.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:
+        if looks_like_readwise_note(raw.decode("utf-8", errors="replace")):
+            raise NoteProblem(None, "not UTF-8 text")
+        raise NotAReadwiseNote(str(path))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
-        front, body, _ = split_front_matter(text)
+        front, body = split_front_matter(text)
     except FrontMatterError as err:
         if not is_readwise_note(parse_note_body(text)):
             raise NotAReadwiseNote(str(path)) from None
@@ -86,7 +92,7 @@ def iter_note_paths(folder: Path) -> Iterator[Path]:
 def looks_like_readwise_note(head: str) -> bool:
     """Whether the start of a Markdown file has a Readwise note's layout."""
     try:
-        _, body, _ = split_front_matter(head)
+        _, body = split_front_matter(head)
     except FrontMatterError:
         body = head
     return is_readwise_note(parse_note_body(body))

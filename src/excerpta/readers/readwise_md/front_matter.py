@@ -25,15 +25,15 @@ class FrontMatterError(ValueError):
         self.reason = reason
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
-    """``(fields, body, body_line)``: the front matter with case-folded keys (``{}`` if the
-    note has none), the rest of the note and the line number the rest starts on.
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """``(fields, body)``: the front matter with case-folded keys (``{}`` if the note has
+    none) and the rest of the note.
 
     Raises FrontMatterError for an unclosed block, invalid YAML, or YAML that is not a mapping.
     """
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != FENCE:
-        return {}, text, 1
+        return {}, text
     for index in range(1, len(lines)):
         if lines[index].rstrip() in CLOSING_FENCES:
             break
@@ -52,7 +52,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     if not isinstance(data, dict):
         raise FrontMatterError(2, "front matter is not a set of 'key: value' lines")
     fields = {str(key).strip().casefold(): value for key, value in data.items()}
-    return fields, "\n".join(lines[index + 1:]), index + 2
+    return fields, "\n".join(lines[index + 1:])
 
 
 def as_text(value: Any) -> str | None:
