@@ -6,9 +6,12 @@ Expected values were written by reading the corpus notes in ../shared/corpus/rea
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CORPUS
 from excerpta import registry
@@ -370,3 +373,31 @@ def test_a_readwise_note_that_is_not_utf8_is_reported_and_other_files_are_skippe
     documents, state = read(tmp_path)
     assert [d.title for d in documents] == ["Mindset"]
     assert [(Path(p.source).name, p.reason) for p in state.problems] == [("Latin-1.md", "not UTF-8 text")]
+
+
+_LINE = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40).map(
+    str.strip).filter(bool)
+_TAG = st.text(st.characters(whitelist_categories=("L", "N")), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    paragraphs=st.lists(st.lists(_LINE, min_size=1, max_size=3), min_size=1, max_size=3),
+    note=st.none() | _LINE,
+    tags=st.lists(_TAG, max_size=3, unique=True),
+    location=st.integers(min_value=1, max_value=99999),
+)
+def test_any_highlight_rendered_by_the_default_template_reads_back(paragraphs, note, tags, location):
+    text = "\n\n".join("\n".join(lines) for lines in paragraphs)
+    link = f"https://readwise.io/to_kindle?action=open&asin=B0TEST&location={location}"
+    bullet = "- " + text.replace("\n", "\n  ") + f" ([Location {location}]({link}))"
+    if tags:
+        bullet += "\n    - Tags: " + "".join(f"[[{tag}]] " for tag in tags)
+    if note:
+        bullet += f"\n    - Note: {note}"
+    body = ("# Book\n\n## Metadata\n- Author: [[Ann]]\n- Full Title: Book\n- Category: #books\n\n"
+            f"## Highlights\n{bullet}\n")
+    with tempfile.TemporaryDirectory() as folder:
+        [highlight] = read_one(write_note(Path(folder) / "Book.md", body)).highlights
+    assert (highlight.text, highlight.note, highlight.tags) == (text, note, tags)
+    assert (highlight.location, highlight.location_type) == (location, LocationType.LOCATION)
