@@ -255,7 +255,7 @@ LOCATION_NOTE = "\n".join([
     '# A Podcast',
     '',
     '## Metadata',
-    '- Author: [[Some Host]]',
+    '- Author: [[Some Host]] and [[Another Host|A. Host]]',
     '- Full Title: A Podcast',
     '- Category: #podcasts',
     '- Document Tags: [[ai]] [[long reads]] ',
@@ -278,7 +278,7 @@ LOCATION_NOTE = "\n".join([
 def test_every_location_label_and_tag_sub_bullet(tmp_path):
     podcast = read_one(write_note(tmp_path / "A Podcast.md", LOCATION_NOTE))
     assert podcast.category is Category.PODCASTS
-    assert podcast.author == "Some Host"
+    assert podcast.author == "Some Host and Another Host"
     assert podcast.tags == ["ai", "long reads"]
     clip, page, opened, kindle, own_link, paragraphs = podcast.highlights
     assert (clip.text, clip.location, clip.location_type) == ("Clip one.", 101, LocationType.TIME_OFFSET)

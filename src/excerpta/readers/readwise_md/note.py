@@ -64,11 +64,10 @@ def is_readwise_note(body: NoteBody) -> bool:
 
 
 def unwikilink(value: str | None) -> str | None:
-    """``"[[Ann Lee]]"`` -> ``"Ann Lee"``; any other text unchanged; None for empty."""
-    if not value:
+    """``"[[Ann Lee]]"`` -> ``"Ann Lee"``, ``"[[A]] and [[B|Bee]]"`` -> ``"A and B"``; None for empty."""
+    if not value or not value.strip():
         return None
-    match = WIKILINK.fullmatch(value.strip())
-    return match.group("target").strip() if match else value.strip()
+    return WIKILINK.sub(lambda match: match.group("target").strip(), value).strip()
 
 
 def split_tag_list(value: str | None) -> list[str]:
