@@ -5,10 +5,15 @@ Expected values were written by reading the corpus files in ../shared/corpus/rea
 
 from __future__ import annotations
 
+import csv
+import io
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
@@ -169,6 +174,12 @@ def test_columns_are_found_by_header_name_in_any_order(tmp_path):
     assert a == b
 
 
+def test_a_byte_order_mark_and_lf_line_endings_change_nothing(tmp_path):
+    lf_with_bom = tmp_path / "bom.csv"
+    lf_with_bom.write_bytes(b"\xef\xbb\xbf" + EXPORT_BOOKSHQ.read_bytes().replace(b"\r\n", b"\n"))
+    assert read(lf_with_bom)[0] == read(EXPORT_BOOKSHQ)[0]
+
+
 def test_ids_are_stable_and_do_not_depend_on_row_order(tmp_path):
     rows = ["One,Walden,Thoreau,,,1,", "Two,Walden,Thoreau,,,2,", "Three,Other,Someone,,,1,"]
     forward = write_crlf(tmp_path / "forward.csv", IMPORT_HEADER, *rows)
@@ -217,3 +228,24 @@ def test_export_and_import_files_are_recognised_and_other_csv_is_not(tmp_path):
     other = write_crlf(tmp_path / "other.csv", "name,age", "Ann,3")
     assert ReadwiseCsvReader.recognize(InputProbe.of(str(other))) == 0
     assert ReadwiseCsvReader.recognize(InputProbe.of(str(CSV_DIR))) == 0
+
+
+_CELL = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(_CELL.filter(str.strip), _CELL, st.integers(0, 10**6)),
+                     min_size=1, max_size=5))
+def test_any_text_written_by_a_csv_writer_reads_back_verbatim(rows):
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["Highlight", "Title", "Note", "Location"])
+    for text, note, location in rows:
+        writer.writerow([text, "Walden", note, location])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rows.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+        documents, state = read(path)
+    assert state.problems == []
+    read_back = [(h.text, h.note, h.location) for d in documents for h in d.highlights]
+    assert read_back == [(text, note.strip() or None, location) for text, note, location in rows]
