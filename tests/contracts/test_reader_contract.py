@@ -21,6 +21,9 @@ READER_SAMPLES: dict[str, list[Path]] = {
     "json": [EXAMPLES / "library.json"],
     "jsonl": [EXAMPLES / "library.jsonl"],
     "readwise-csv": sorted((CORPUS / "readwise" / "csv-export").glob("*.csv")),
+    "readwise-md": [CORPUS / "readwise" / "markdown-export" / "steshinss" / "Readwise",
+                    CORPUS / "readwise" / "obsidian-official" / "jimbrig-vault",
+                    *sorted((CORPUS / "readwise" / "obsidian-official" / "jimbrig-vault").glob("Readwise/*/*.md"))],
 }
 NETWORK_READERS: set[str] = set()
 

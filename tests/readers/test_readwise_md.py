@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS
 from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import InputError
@@ -21,6 +20,8 @@ from excerpta.model import Category, Document, LocationType
 from excerpta.readers.readwise_csv import ReadwiseCsvReader
 from excerpta.readers.readwise_md import ReadwiseMarkdownReader
 from excerpta.store import open_store
+
+from conftest import CORPUS
 
 READWISE = CORPUS / "readwise"
 OFFICIAL = READWISE / "obsidian-official"
