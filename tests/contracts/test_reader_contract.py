@@ -17,13 +17,13 @@ from conftest import CORPUS, EXAMPLES
 
 # Real inputs per reader (examples/ or the shared corpus). Readers of remote sources are
 # listed in NETWORK_READERS and tested against the fake server instead.
+VAULT = CORPUS / "readwise" / "obsidian-official" / "jimbrig-vault"
 READER_SAMPLES: dict[str, list[Path]] = {
     "json": [EXAMPLES / "library.json"],
     "jsonl": [EXAMPLES / "library.jsonl"],
     "readwise-csv": sorted((CORPUS / "readwise" / "csv-export").glob("*.csv")),
-    "readwise-md": [CORPUS / "readwise" / "markdown-export" / "steshinss" / "Readwise",
-                    CORPUS / "readwise" / "obsidian-official" / "jimbrig-vault",
-                    *sorted((CORPUS / "readwise" / "obsidian-official" / "jimbrig-vault").glob("Readwise/*/*.md"))],
+    "readwise-md": [CORPUS / "readwise" / "markdown-export" / "steshinss" / "Readwise", VAULT,
+                    *sorted(VAULT.glob("Readwise/*/*.md"))],
 }
 NETWORK_READERS: set[str] = set()
 
