@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from conftest import TOKEN
 from excerpta.clients.pacing import InterruptibleSleep, RetryPolicy, WaitInterrupted
 from excerpta.errors import FatalSourceError, RetriableSourceError
+
+from .conftest import TOKEN
 
 EXPORT = "/api/v2/export/"
 

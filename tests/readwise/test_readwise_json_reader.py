@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conftest import CORPUS
 from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import InputError
 from excerpta.readers.readwise_json import ReadwiseFileOptions, ReadwiseJsonReader
 
-READWISE = CORPUS / "readwise"
+from .corpus import READWISE_CORPUS
+
+READWISE = READWISE_CORPUS
 PAGE1 = READWISE / "synthetic" / "v2-export-page1.synthetic.json"
 PAGE2 = READWISE / "synthetic" / "v2-export-page2.synthetic.json"
 SNIPPETS = READWISE / "api-v2-real-snippets"
