@@ -188,7 +188,8 @@ class ReadwiseClient:
 
     def _after_failure(self, path: str, failures: int, what: str) -> None:
         if failures >= self.policy.max_attempts:
-            raise RetriableSourceError(f"Readwise GET {path} failed {failures} times "
+            times = "once" if failures == 1 else f"{failures} times"
+            raise RetriableSourceError(f"Readwise GET {path} at {self.api_url} failed {times} "
                                        f"(last: {what}); the next run will retry")
         delay = self.policy.backoff(failures, self._rand())
         log.info("Readwise GET %s failed (%s): retry %d in %.2f s", path, what, failures, delay)
