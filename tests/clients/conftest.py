@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-
 import httpx
 import pytest
 import respx
@@ -12,27 +9,10 @@ import respx
 from excerpta.clients.readwise import ReadwiseClient
 from excerpta.clients.readwise_settings import ReadwiseSettings
 
+from .fake_clock import FakeClock
+
 API = "https://readwise.test"
 TOKEN = "tok_unit_test_0123456789abcdef"
-
-
-@dataclass
-class FakeClock:
-    """Monotonic and wall time that only move when the client sleeps; records every sleep."""
-
-    start: datetime = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-    elapsed: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def monotonic(self) -> float:
-        return self.elapsed
-
-    def now(self) -> datetime:
-        return self.start + timedelta(seconds=self.elapsed)
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.elapsed += seconds
 
 
 @pytest.fixture
