@@ -10,7 +10,8 @@ import pytest
 from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import InputError
-from excerpta.readers.readwise_json import ReadwiseFileOptions, ReadwiseJsonReader
+from excerpta.readers.readwise_json import ReadwiseJsonReader
+from excerpta.readwise.options import ReadwiseOptions
 
 from .corpus import READWISE_CORPUS
 
@@ -22,7 +23,7 @@ SNIPPETS = READWISE / "api-v2-real-snippets"
 
 def read(source, **options):
     state = ReadState()
-    reader = ReadwiseJsonReader(ReadwiseFileOptions(**options))
+    reader = ReadwiseJsonReader(ReadwiseOptions(**options))
     return list(reader.read(str(source), state)), state
 
 

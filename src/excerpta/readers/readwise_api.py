@@ -35,8 +35,8 @@ from excerpta.clients.readwise import ExportPage, ReadwiseClient
 from excerpta.clients.readwise_settings import ReadwiseSettings
 from excerpta.errors import InputError
 from excerpta.model import Document
-from excerpta.readers.readwise_json import ReadwiseFileOptions
 from excerpta.readwise.mapping import RecordError, book_id_of, book_to_document
+from excerpta.readwise.options import ReadwiseOptions
 
 INPUT = "readwise:"
 CURSOR_VERSION = 1
@@ -45,7 +45,7 @@ SAFETY_MARGIN = timedelta(minutes=10)  # clock skew and edits landing while a pu
 log = logging.getLogger(__name__)
 
 
-class ReadwiseApiOptions(ReadwiseFileOptions):
+class ReadwiseApiOptions(ReadwiseOptions):
     """Options of the ``readwise`` reader."""
 
     full_export: bool = Field(

@@ -22,36 +22,27 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
-from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState
+from excerpta.adapters import InputProbe, Reader, ReadState
 from excerpta.errors import InputError
 from excerpta.identity import source_id
 from excerpta.model import Document, Highlight
 from excerpta.readwise.mapping import (
     NAMESPACE,
+    PLACEHOLDER_TITLE,
     RecordError,
     book_to_document,
     highlight_fields,
     is_book,
     is_highlight,
 )
+from excerpta.readwise.options import ReadwiseOptions
 from excerpta.validation import describe
 
 PROBE_MARKERS = ('"nextPageCursor"', '"user_book_id"')  # export pages and their items
 WEAK_PROBE_MARKERS = ('"highlights_url"', '"location_type"')  # /books/ and /highlights/ items
 FOLDER_PROBE_FILES = 5  # how many *.json files of a folder auto-detection looks into
-PLACEHOLDER_TITLE = "Readwise book {}"
-
-
-class ReadwiseFileOptions(AdapterOptions):
-    """Options of the Readwise readers (file and API)."""
-
-    keep_discarded: bool = Field(
-        default=False,
-        description="Keep highlights discarded in Readwise review (default: treat them as deleted)",
-        json_schema_extra={"cli": "keep-discarded"},
-    )
 
 
 def _probe_score(head: str) -> int:
@@ -69,7 +60,7 @@ class ReadwiseJsonReader(Reader):
 
     name = "readwise-json"
     description = "Readwise API v2 /export/ pages saved as JSON (a file, a list of pages, or a folder)"
-    options_model = ReadwiseFileOptions
+    options_model = ReadwiseOptions
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
@@ -184,6 +175,3 @@ def _loose_document(source: str, doc_id: str, items: list[tuple[str, Mapping[str
             state.report(source, where or None, str(err))
     document.highlights = highlights
     return document
-
-
-__all__ = ["ReadwiseFileOptions", "ReadwiseJsonReader"]

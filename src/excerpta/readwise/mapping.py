@@ -13,9 +13,10 @@ Field by field (Readwise → canonical):
 * document ``id`` = ``readwise-<user_book_id>``; ``external_ids`` = ``{"readwise": user_book_id}``
   plus the Reader document ULID (``external_id``) under the book's ``source`` (``"reader"``);
 * ``title`` = the full ``title`` (``readable_title`` only when ``title`` is empty: it is a
-  shortened, title-cased copy), ``author``, ``category`` (unknown values → ``other``),
-  ``source``, ``url`` = ``source_url`` (else ``unique_url``), ``cover_image_url``, ``asin``,
-  ``tags`` = names of ``book_tags``, ``document_note``, ``summary``;
+  shortened, title-cased copy; ``Readwise book <id>`` when both are empty), ``author``,
+  ``category`` (unknown values → ``other``), ``source``, ``url`` = ``source_url`` (else
+  ``unique_url``), ``cover_image_url``, ``asin``, ``tags`` = names of ``book_tags``,
+  ``document_note``, ``summary``;
 * highlight ``id`` = ``readwise-<id>``; ``external_ids`` = ``{"readwise": id}`` plus
   ``external_id`` under the book's ``source`` (the Reader highlight ULID for ``reader``);
   ``text``, ``note``, ``location``, ``location_type`` (unknown → ``None``), ``end_location``,
@@ -24,8 +25,9 @@ Field by field (Readwise → canonical):
 * a highlight of a deleted book (``is_deleted`` on the book) is a tombstone too;
 * ``is_discard`` (discarded in review): a tombstone unless ``keep_discarded``, so a highlight
   discarded after an earlier sync disappears from outputs like a deleted one;
-* ``readwise_url`` (``/bookreview/<id>``, ``/open/<id>``), ``created_at`` and ``book_id`` are
-  not kept: the first two are derived from the ids, the last is the document.
+* not kept: ``readwise_url`` (``/bookreview/<id>``, ``/open/<id>``: derived from the ids),
+  ``book_id`` (it is the document), ``unique_url`` of a Reader document (derived from its
+  ULID) and ``created_at`` (the model has ``highlighted_at`` and ``updated_at``).
 
 A highlight that does not fit the model is reported through ``report(where, reason)`` and
 skipped; a book that does not is a :class:`RecordError`.
@@ -44,6 +46,7 @@ from excerpta.validation import describe
 
 NAMESPACE = "readwise"
 EXTERNAL_FALLBACK_KEY = "external"  # key of a highlight's external_id when its book has no source
+PLACEHOLDER_TITLE = "Readwise book {}"  # a book Readwise gave no title (or we only know its id)
 _CATEGORIES = {c.value for c in Category}
 _LOCATION_TYPES = {t.value for t in LocationType}
 
@@ -133,7 +136,7 @@ def document_fields(book: Mapping[str, Any]) -> dict[str, Any]:
     own_id = book_id_of(book)
     source = book.get("source") or None
     category = book.get("category")
-    title = book.get("title") or book.get("readable_title") or ""
+    title = book.get("title") or book.get("readable_title") or PLACEHOLDER_TITLE.format(own_id)
     return {
         "id": source_id(NAMESPACE, own_id),
         "title": title,
