@@ -25,6 +25,10 @@ def book(n):
     return {"user_book_id": n, "title": f"Book {n}", "highlights": []}
 
 
+def assert_every_call_sent_the_token(route):
+    assert [c.request.headers["Authorization"] for c in route.calls] == [f"Token {TOKEN}"] * route.call_count
+
+
 def pull(client, **filters):
     return [b["user_book_id"] for p in client.export(**filters) for b in p.results]
 
@@ -56,7 +60,7 @@ def test_export_follows_integer_and_string_cursors_verbatim_until_null(router, m
     assert pull(make_client()) == [1, 2, 3]
     sent = [dict(call.request.url.params) for call in route.calls]
     assert sent == [{}, {"pageCursor": "49244648"}, {"pageCursor": "c-abc"}]
-    assert all(c.request.headers["Authorization"] == f"Token {TOKEN}" for c in route.calls)
+    assert_every_call_sent_the_token(route)
 
 
 def test_export_sends_updated_after_in_utc_and_include_deleted(router, make_client):
@@ -82,7 +86,7 @@ def test_429_waits_retry_after_seconds_plus_jitter_then_retries(router, make_cli
     assert pull(make_client()) == [1]
     assert route.call_count == 2
     assert clock.sleeps == [pytest.approx(37 * 1.05)]
-    assert route.calls[1].request.headers["Authorization"] == f"Token {TOKEN}"
+    assert_every_call_sent_the_token(route)
 
 
 def test_429_with_an_http_date_waits_until_that_date(router, make_client, clock):
@@ -111,7 +115,8 @@ def test_endless_429_gives_up_with_a_retriable_error_after_bounded_tries(router,
     with pytest.raises(RetriableSourceError, match="kept rate-limiting"):
         pull(make_client())
     assert route.call_count == 11
-    assert len(clock.sleeps) == 10
+    assert clock.sleeps == [pytest.approx(1.05)] * 10
+    assert_every_call_sent_the_token(route)
 
 
 def test_5xx_backs_off_exponentially_with_full_jitter(router, make_client, clock):
@@ -120,6 +125,7 @@ def test_5xx_backs_off_exponentially_with_full_jitter(router, make_client, clock
     assert pull(make_client()) == [1]
     assert route.call_count == 4
     assert clock.sleeps == [0.5, 1.0, 2.0]
+    assert_every_call_sent_the_token(route)
 
 
 def test_persistent_5xx_stops_after_max_attempts_with_a_retriable_error(router, make_client, clock):
@@ -145,6 +151,7 @@ def test_connection_errors_and_timeouts_are_retried(router, make_client, clock, 
     assert pull(make_client()) == [1]
     assert route.call_count == 2
     assert clock.sleeps == [0.5]
+    assert_every_call_sent_the_token(route)
 
 
 def test_malformed_json_is_retried_like_a_transient_failure(router, make_client, clock):
@@ -154,6 +161,7 @@ def test_malformed_json_is_retried_like_a_transient_failure(router, make_client,
     assert pull(make_client()) == [1]
     assert route.call_count == 3
     assert clock.sleeps == [0.5, 1.0]
+    assert_every_call_sent_the_token(route)
 
 
 def test_other_4xx_is_fatal_without_retry(router, make_client, clock):
