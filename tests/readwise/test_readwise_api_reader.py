@@ -163,3 +163,11 @@ def test_full_export_option_ignores_the_cursor(run_cli, synced):
     assert result.exit_code == 0, result.output
     assert all("updatedAfter" not in r.params for r in server.export_requests[before:])
     assert len(server.export_requests) - before == server.pages_needed(includeDeleted="true")
+
+
+def test_convert_without_a_token_is_one_line_and_exit_2(run_cli, tmp_path):
+    result = run_cli("convert", "readwise:", "--to", "json", "--out", tmp_path / "out.json")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("excerpta: error: no Readwise token: set READWISE_TOKEN")
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "out.json").exists()

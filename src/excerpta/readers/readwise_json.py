@@ -65,10 +65,13 @@ class ReadwiseJsonReader(Reader):
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
         if probe.is_dir and probe.path is not None:
-            for path in sorted(probe.path.glob("*.json"))[:FOLDER_PROBE_FILES]:
-                with path.open("rb") as handle:
-                    if _probe_score(handle.read(4096).decode("utf-8", errors="replace")):
-                        return 60
+            try:
+                for path in sorted(probe.path.glob("*.json"))[:FOLDER_PROBE_FILES]:
+                    with path.open("rb") as handle:
+                        if _probe_score(handle.read(4096).decode("utf-8", errors="replace")):
+                            return 60
+            except OSError:  # an unreadable folder is not ours to claim; reading will say why
+                return 0
             return 0
         return _probe_score(probe.text_head)
 
