@@ -117,15 +117,19 @@ def test_incremental_books_are_completed_whole_so_documents_stay_complete(fake_r
     assert Counter(d.id for d in documents)[f"readwise-{book_id}"] == 2  # the change, then the book
 
 
-def test_next_cursor_is_the_pull_start_minus_the_safety_margin(fake_readwise):
-    fake_readwise(highlights=10)
+def test_next_cursor_is_the_pull_start_not_its_end_minus_the_safety_margin(fake_readwise):
+    server = fake_readwise(highlights=300, page_size=100)
+    server.inject(Fault.slow(0.5), at=2)  # the pull lasts at least half a second
     state = ReadState()
-    before = datetime.now(UTC).replace(microsecond=0)
+    before = datetime.now(UTC)
     list(ReadwiseReader().read("readwise:", state))
+    after = datetime.now(UTC)
     cursor = ReadwiseCursor.parse(state.next_cursor)
     assert cursor is not None
-    assert before - SAFETY_MARGIN - cursor.updated_after <= SAFETY_MARGIN / 10
-    assert cursor.updated_after <= before - SAFETY_MARGIN
+    assert after - before >= timedelta(seconds=0.5)
+    # the server's Date header has whole seconds, so the start may be read up to 1 s early
+    assert before - SAFETY_MARGIN - timedelta(seconds=1) <= cursor.updated_after
+    assert cursor.updated_after <= before - SAFETY_MARGIN + timedelta(seconds=0.4)
 
 
 def test_no_cursor_is_set_when_the_pull_fails_half_way(fake_readwise):

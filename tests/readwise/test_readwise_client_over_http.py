@@ -1,7 +1,7 @@
 """The client against the fake server over real HTTP: the faults only a socket can produce.
 
 Waits go to a fake clock (no real backoff); only the slow-response test spends real time,
-the 0.2 s read timeout.
+the 0.5 s read timeout.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ def test_a_transient_fault_mid_pull_is_retried_and_nothing_is_lost(server, fault
 
 def test_a_slow_response_times_out_and_is_retried(server):
     clock = FakeClock()
-    server.inject(Fault.slow(1.0), at=1)
-    with client_for(server, clock, read_timeout=0.2) as client:
+    server.inject(Fault.slow(2.0), at=1)
+    with client_for(server, clock, read_timeout=0.5) as client:
         assert len(pull_ids(client)) == 400
     assert len(server.export_requests) == server.pages_needed() + 1
     assert clock.sleeps == [0.5]
