@@ -150,7 +150,8 @@ class _Pull:
     def _documents(self, page: ExportPage) -> Iterator[tuple[Document, Any]]:
         self._pages += 1
         if not self._dated and page.server_date is not None:
-            # The server's clock, not ours: updatedAfter is compared with its timestamps.
+            # updatedAfter is compared with the server's timestamps: take the earlier of our
+            # start and its Date header, so clock skew can only make us re-read, never skip.
             self.started_at = min(self.started_at, page.server_date)
             self._dated = True
         for index, book in enumerate(page.results):
