@@ -22,10 +22,12 @@ READER_SAMPLES: dict[str, list[Path]] = {
     "json": [EXAMPLES / "library.json"],
     "jsonl": [EXAMPLES / "library.jsonl"],
     "readwise-csv": sorted((CORPUS / "readwise" / "csv-export").glob("*.csv")),
+    "readwise-json": [*sorted((CORPUS / "readwise" / "api-v2-real-snippets").glob("*export*.json")),
+                      *sorted((CORPUS / "readwise" / "synthetic").glob("v2-export-*.json"))],
     "readwise-md": [CORPUS / "readwise" / "markdown-export" / "steshinss" / "Readwise", VAULT,
                     *sorted(VAULT.glob("Readwise/*/*.md"))],
 }
-NETWORK_READERS: set[str] = set()
+NETWORK_READERS = {"readwise"}  # tested end to end against tests/readwise/fake_readwise.py
 
 
 def test_every_reader_has_samples_or_is_a_network_reader():
