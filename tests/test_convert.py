@@ -14,7 +14,7 @@ from excerpta.pipeline import convert
 from excerpta.store import open_store
 from excerpta.writers.canonical_json import render_json
 
-from conftest import EXAMPLES
+from paths import EXAMPLES
 from strategies import libraries
 
 SAMPLE = EXAMPLES / "library.json"

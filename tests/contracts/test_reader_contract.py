@@ -13,7 +13,7 @@ from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import InputError
 
-from conftest import CORPUS, EXAMPLES
+from paths import CORPUS, EXAMPLES
 
 # Real inputs per reader (examples/ or the shared corpus). Readers of remote sources are
 # listed in NETWORK_READERS and tested against the fake server instead.

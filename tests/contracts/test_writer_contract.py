@@ -17,7 +17,7 @@ from excerpta.pipeline import make_sink
 from excerpta.readers.canonical_json import JsonReader
 from excerpta.store import open_store
 
-from conftest import EXAMPLES
+from paths import EXAMPLES
 
 HOSTILE_TITLES = ["../../escape", "/etc/passwd", "CON", "a:b|c?*<>\"", "..", "line\nbreak ---",
                   "桜" * 120, "{{ title }} {% if x %}", ".hidden", "trailing. "]

@@ -13,7 +13,7 @@ from excerpta.errors import InputError
 from excerpta.readers.canonical_json import JsonLinesReader, JsonReader
 from excerpta.registry import detect_reader
 
-from conftest import EXAMPLES
+from paths import EXAMPLES
 
 
 def _read(reader, path: Path) -> tuple[list, ReadState]:
@@ -87,3 +87,10 @@ def test_json_and_jsonl_are_recognised_by_content(tmp_path):
     jsonl.write_text('{"id": "h", "text": "t", "document": {"id": "d", "title": "T"}}\n')
     assert detect_reader(InputProbe.of(str(jsonl))) is JsonLinesReader
     assert detect_reader(InputProbe.of(str(EXAMPLES / "library.json"))) is JsonReader
+
+
+def test_our_json_wins_detection_even_when_its_text_mentions_readwise_keys(tmp_path):
+    path = tmp_path / "library.json"
+    document = {"id": "d", "title": "T", "summary": '"user_book_id": 1, "nextPageCursor": 2'}
+    path.write_text(json.dumps(_library(document), indent=2))
+    assert detect_reader(InputProbe.of(str(path))) is JsonReader

@@ -21,7 +21,7 @@ from excerpta.errors import InputError
 from excerpta.model import Category, Document, LocationType
 from excerpta.readers.readwise_csv import ReadwiseCsvReader
 
-from conftest import CORPUS
+from paths import CORPUS
 
 CSV_DIR = CORPUS / "readwise" / "csv-export"
 EXPORT_2026 = CSV_DIR / "steshinss-readwise-data.2026.csv"

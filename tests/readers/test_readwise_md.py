@@ -21,7 +21,7 @@ from excerpta.readers.readwise_csv import ReadwiseCsvReader
 from excerpta.readers.readwise_md import ReadwiseMarkdownReader
 from excerpta.store import open_store
 
-from conftest import CORPUS
+from paths import CORPUS
 
 READWISE = CORPUS / "readwise"
 OFFICIAL = READWISE / "obsidian-official"

@@ -18,7 +18,7 @@ from excerpta.writers.anki.markup import (
 )
 from excerpta.writers.anki.note_types import FIELDS, MODEL_IDS, ROOT_DECK_ID, note_type_name
 
-from conftest import EXAMPLES
+from paths import EXAMPLES
 
 
 def test_note_type_contract_is_frozen_for_schema_version_1():

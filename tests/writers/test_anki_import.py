@@ -17,7 +17,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from excerpta.model import Document, Highlight, Library
 from excerpta.writers.anki.note_types import FIELDS
 
-from conftest import CORPUS, EXAMPLES
+from paths import CORPUS, EXAMPLES
 
 IF_NEWER = import_export_pb2.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
 BOOK, CLOZE, QA = "excerpta v1 · Which book?", "excerpta v1 · Cloze", "excerpta v1 · Q&A"

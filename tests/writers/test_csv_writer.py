@@ -12,7 +12,7 @@ import pytest
 from excerpta.model import Document, Highlight, Library
 from excerpta.writers.csv_writer import FULL_COLUMNS, render_csv
 
-from conftest import CORPUS, EXAMPLES
+from paths import CORPUS, EXAMPLES
 
 READWISE_HEADER = ["Highlight", "Title", "Author", "URL", "Note", "Location", "Date"]
 INJECTIONS = [

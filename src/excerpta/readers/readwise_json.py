@@ -18,6 +18,7 @@ InputError; in a folder such a file is reported and the other files are read.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -45,14 +46,19 @@ WEAK_PROBE_MARKERS = ('"highlights_url"', '"location_type"')  # /books/ and /hig
 FOLDER_PROBE_FILES = 5  # how many *.json files of a folder auto-detection looks into
 
 
+def _has_key(head: str, *keys: str) -> bool:
+    # A marker counts as an object key (followed by a colon), not as text inside a value.
+    return any(re.search(re.escape(key) + r"\s*:", head) for key in keys)
+
+
 def _probe_score(head: str) -> int:
     if not head.lstrip().startswith(("{", "[")):
         return 0
-    if any(marker in head for marker in PROBE_MARKERS):
+    if _has_key(head, *PROBE_MARKERS):
         return 90
-    if '"book_id"' in head and any(marker in head for marker in WEAK_PROBE_MARKERS):
+    if _has_key(head, '"book_id"') and _has_key(head, *WEAK_PROBE_MARKERS):
         return 70
-    return 70 if '"highlights_url"' in head and '"num_highlights"' in head else 0
+    return 70 if _has_key(head, '"highlights_url"') and _has_key(head, '"num_highlights"') else 0
 
 
 class ReadwiseJsonReader(Reader):
