@@ -49,8 +49,8 @@ def sync(vault: Path, state: SQLiteStore) -> SyncRunner:
     return run
 
 
-def kindle_book(highlights: int = 3, **fields: Any) -> Document:
-    """A Kindle book with ``highlights`` numbered highlights at locations 100, 200…"""
+def kindle_book(count: int = 3, **fields: Any) -> Document:
+    """A Kindle book with ``count`` numbered highlights at locations 100, 200…"""
     values: dict[str, Any] = {
         "id": "readwise-1001", "title": "Walden", "author": "Henry David Thoreau",
         "category": Category.BOOKS, "source": "kindle", "asin": "B0082RJSSQ",
@@ -61,7 +61,7 @@ def kindle_book(highlights: int = 3, **fields: Any) -> Document:
         Highlight(id=f"readwise-{n}", text=f"Highlight number {n}.", location=n * 100,
                   location_type=LocationType.LOCATION,
                   highlighted_at=datetime(2024, 3, 1, 20, n, tzinfo=UTC))
-        for n in range(1, highlights + 1)
+        for n in range(1, count + 1)
     ])
     return Document(**values)
 
