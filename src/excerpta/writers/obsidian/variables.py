@@ -23,13 +23,14 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.obsidian.dates import format_date
 from excerpta.writers.obsidian.naming import block_id
 
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _WHITESPACE = re.compile(r"\s+")
+_TWEET_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/status/", re.IGNORECASE)
 NBSP = "\u00a0"  # Readwise writes "Location 47" with a no-break space
 KINDLE_OPEN_URL = "https://readwise.io/to_kindle?action=open&asin={asin}&location={location}"
 
@@ -108,7 +109,7 @@ def location_link(document: Document, highlight: Highlight) -> tuple[str, str]:
     if kind == LocationType.TIME_OFFSET and isinstance(where, int):
         return f"Time {_clock(where)}", url
     if url:
-        return ("View Tweet" if document.category == Category.TWEETS else "View Highlight"), url
+        return ("View Tweet" if _TWEET_URL.match(url) else "View Highlight"), url
     return "", ""
 
 
