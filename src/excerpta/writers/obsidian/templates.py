@@ -111,6 +111,7 @@ class NoteTemplates:
     highlight: jinja2.Template
     frontmatter: list[tuple[str, Any, int]]  # (property, compiled expression, line)
     fingerprint: str
+    globals: dict[str, Any]  # the environment's globals (range, dict, namespace…)
 
     @classmethod
     def load(cls, folder: Path | None = None) -> NoteTemplates:
@@ -138,12 +139,19 @@ class NoteTemplates:
             highlight=compiled["highlight.md.jinja"],
             frontmatter=_compile_frontmatter(env, sources["frontmatter.yaml"]),
             fingerprint=digest.hexdigest(),
+            globals=dict(env.globals),
         )
 
     def render(self, template: jinja2.Template, context: dict[str, Any]) -> str:
         """Render ``template``; any error it raises becomes a ConfigError naming it and the line."""
+        # Template.render() would copy the environment's globals (a ChainMap: slow to copy) into
+        # every context; merging them into our plain dict once per call is several times faster.
+        context = template.new_context({**self.globals, **context}, shared=True)
         try:
-            return template.render(context)
+            try:
+                return template.environment.concat(template.root_render_func(context))  # type: ignore[attr-defined]
+            except Exception:
+                template.environment.handle_exception()  # re-raises with the template's line numbers
         # A template is the user's code: whatever it raises is their error to fix, not a crash.
         except Exception as err:
             raise template_error(str(template.name), err) from None
