@@ -139,3 +139,18 @@ def test_adoption_can_be_turned_off(plugin_vault, sync, library):
     created = [p for p in _notes(plugin_vault) if p not in SOURCES]
     assert len(created) == 1
     assert created[0].startswith("Books/Understanding Distributed Systems ")
+
+
+def test_a_highlight_line_the_user_edited_is_kept_not_replaced(plugin_vault, sync, library):
+    note = plugin_vault / "Articles" / "Stop Being a Junior.md"
+    original = note.read_text()
+    edited_line = next(line for line in original.splitlines() if "That's it." in line)
+    mine = edited_line.replace("That's it.", "That's **it**, I underlined this.")
+    note.write_text(original.replace(edited_line, mine))
+    collide = plugin_vault / "Articles" / "When Systems Collide.md"
+    note_line = next(line for line in collide.read_text().splitlines()
+                     if line.startswith("    - Note: The author"))
+    collide.write_text(collide.read_text().replace(note_line, note_line + " (and I disagree)"))
+    sync(library)
+    assert mine + "\n" in note.read_text()
+    assert note_line + " (and I disagree)\n" in collide.read_text()

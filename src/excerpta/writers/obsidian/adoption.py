@@ -18,11 +18,12 @@ A plugin note looks like (default templates)::
 Adoption sorts its lines into the plugin's and the user's. Plugin lines are: the ``# Title``
 line, the cover line, ``## Metadata`` and its known ``- Key:`` bullets, the ``## Highlights``
 and ``## New highlights added …`` headings, and every highlight bullet that is one of the
-document's highlights (same location link, or same text) with its continuation lines and its
-``Note:``/``Tags:`` sub-bullets. The header region takes the place of the first plugin header
-line, the highlights region the place of the first plugin highlights line, the other plugin
-lines (and blank lines between them) go; every other line stays, in order. A bullet that is
-not one of the document's highlights is kept as the user's: nothing is lost.
+document's highlights (same text) with its continuation lines and the ``Note:``/``Tags:``
+sub-bullets that say what the highlight's note and tags say. The header region takes the
+place of the first plugin header line, the highlights region the place of the first plugin
+highlights line, the other plugin lines (and blank lines between them) go; every other line
+stays, in order. A bullet that is not one of the document's highlights (or that the user
+edited) is kept as the user's: nothing is lost.
 """
 
 from __future__ import annotations
@@ -32,8 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from excerpta.identity import normalize_text, normalize_url
-from excerpta.model import Document
-from excerpta.writers.obsidian.variables import location_link
+from excerpta.model import Document, Highlight
 
 _TITLE = re.compile(r"^# (?P<title>.+?)\s*$")
 _COVER = re.compile(r"^!\[rw-book-cover\]\(.*\)\s*$")
@@ -43,7 +43,8 @@ _META_ITEM = re.compile(r"^- (?:\*\*)?(?P<key>Author|Full Title|Category|Documen
 _HIGHLIGHTS = re.compile(r"^#{2,3} (?:Highlights|New highlights added .*)\s*$")
 _BULLET = re.compile(r"^- (?P<text>.*)$")
 _CONTINUATION = re.compile(r"^  (?! )\S")
-_SUB_ITEM = re.compile(r"^    - (?:\*\*)?(?:Note|Tags)(?:\*\*)?:")
+_SUB_ITEM = re.compile(r"^    - (?:\*\*)?(?P<kind>Note|Tags)(?:\*\*)?:(?P<value>.*)$")
+_TAG_TOKEN = re.compile(r"\[\[([^\]]+)\]\]|#([^\s#]+)")
 _SUB_CONTINUATION = re.compile(r"^      ")
 _LOCATION = re.compile(r"\s*\(\[(?P<label>[^\]]*)\]\((?P<url>[^)\s]*)\)\)\s*$")
 _TRAILING_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
@@ -97,29 +98,40 @@ def document_keys(document: Document) -> list[str]:
 
 
 class HighlightMatcher:
-    """Tells whether a plugin bullet is one of ``document``'s highlights."""
+    """Tells which of ``document``'s highlights a plugin bullet is, if any.
+
+    A bullet is a highlight only if its text (location link and block id left out) is the
+    highlight's text, whitespace and case aside; a ``Note:``/``Tags:`` sub-bullet only if it
+    says what the highlight's note/tags say. A line the user edited therefore stays the user's
+    (kept as it is) rather than being replaced by the upstream version.
+    """
 
     def __init__(self, document: Document) -> None:
-        self.urls: set[str] = set()
-        self.texts: set[str] = set()
+        self.by_text: dict[str, Highlight] = {}
         for highlight in document.highlights:
-            _, url = location_link(document, highlight)
-            for candidate in (url, highlight.url):
-                if candidate:
-                    self.urls.add(normalize_url(candidate))
-            if highlight.text.strip():
-                self.texts.add(normalize_text(highlight.text))
+            if highlight.text.strip() and not highlight.is_deleted:
+                self.by_text.setdefault(normalize_text(highlight.text), highlight)
 
-    def matches(self, block: list[str]) -> bool:
-        """True if ``block`` (a bullet and its continuation lines) is one of the highlights."""
+    def match(self, block: list[str]) -> Highlight | None:
+        """The highlight ``block`` (a bullet and its continuation lines) renders, or None."""
         text = "\n".join([block[0][2:], *(line[2:] for line in block[1:])])
         text = _TRAILING_BLOCK_ID.sub("", text)
         location = _LOCATION.search(text)
         if location:
-            if normalize_url(location.group("url")) in self.urls:
-                return True
             text = text[:location.start()]
-        return normalize_text(text) in self.texts
+        return self.by_text.get(normalize_text(text))
+
+    @staticmethod
+    def owns_sub_item(highlight: Highlight, lines: list[str]) -> bool:
+        """True if ``lines`` (a ``Note:``/``Tags:`` sub-bullet) say what ``highlight`` says."""
+        item = _SUB_ITEM.match(lines[0])
+        if item is None:
+            return False
+        value = " ".join([item.group("value"), *lines[1:]])
+        if item.group("kind") == "Note":
+            return normalize_text(value) == normalize_text(highlight.note)
+        tags = {normalize_text(a or b) for a, b in _TAG_TOKEN.findall(value)}
+        return tags == {normalize_text(tag) for tag in highlight.tags}
 
 
 def _classify(lines: list[str], matcher: HighlightMatcher) -> list[str]:
@@ -148,15 +160,19 @@ def _classify(lines: list[str], matcher: HighlightMatcher) -> list[str]:
             end = index + 1
             while end < len(lines) and _CONTINUATION.match(lines[end]):
                 end += 1
-            if matcher.matches([raw.rstrip("\r\n") for raw in lines[index:end]]):
+            highlight = matcher.match([raw.rstrip("\r\n") for raw in lines[index:end]])
+            if highlight is not None:
                 for inner in range(index, end):
                     roles[inner] = "highlights"
-                while end < len(lines) and _SUB_ITEM.match(lines[end]):
-                    roles[end] = "highlights"
-                    end += 1
-                    while end < len(lines) and _SUB_CONTINUATION.match(lines[end]):
-                        roles[end] = "highlights"
-                        end += 1
+            while end < len(lines) and _SUB_ITEM.match(lines[end]):
+                sub_end = end + 1
+                while sub_end < len(lines) and _SUB_CONTINUATION.match(lines[sub_end]):
+                    sub_end += 1
+                sub_item = [raw.rstrip("\r\n") for raw in lines[end:sub_end]]
+                if highlight is not None and matcher.owns_sub_item(highlight, sub_item):
+                    for inner in range(end, sub_end):
+                        roles[inner] = "highlights"
+                end = sub_end
             index = end
             continue
         elif line.strip() and not _BULLET.match(line):
