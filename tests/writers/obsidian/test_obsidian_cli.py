@@ -88,3 +88,11 @@ def test_convert_help_lists_the_obsidian_options(run_cli):
     help_text = run_cli("convert", "--help").output
     for flag in ("--templates", "--sync-policy", "--deleted-highlights", "--flat", "--recreate-deleted"):
         assert flag in help_text
+
+
+def test_converting_into_a_second_vault_writes_every_note_there_too(run_cli, tmp_path):
+    run_cli("convert", LIBRARY, "--to", "obsidian", "--out", tmp_path / "one")
+    result = run_cli("convert", LIBRARY, "--to", "obsidian", "--out", tmp_path / "two")
+    assert result.exit_code == 0
+    assert _notes(tmp_path / "two") == _notes(tmp_path / "one")
+    assert len(_notes(tmp_path / "two")) == 4

@@ -89,7 +89,7 @@ class ObsidianWriter(Writer):
         run = _Run(self, sink)
         for document in documents:
             source_hash = self.source_hash(document)
-            if not sink.is_current(document.id, source_hash):
+            if not run.is_current(document, source_hash):
                 run.write_document(document, source_hash)
 
 
@@ -101,16 +101,23 @@ class _Run:
         self.options = writer.options
         self.sink = sink
         self.root = sink.root.resolve()
+        self._prefix = str(self.root / "x")[:-1]  # the root with its trailing separator
         self._index: VaultIndex | None = None
         self.claimed: set[str] = set()  # shared with the index once it is built
         recorded = [self._relative(record.path) for record in sink.records().values()]
         self.names = NameAllocator(self.root, {path for path in recorded if path is not None})
 
     def _relative(self, path: str) -> str | None:
-        try:
-            return Path(path).resolve().relative_to(self.root).as_posix()
-        except ValueError:
+        # The sink records absolute paths under its resolved root.
+        if not path.startswith(self._prefix):
             return None  # written under another --out: not this folder's business
+        return Path(path).relative_to(self.root).as_posix()
+
+    def is_current(self, document: Document, source_hash: str) -> bool:
+        """True if this folder's note of ``document`` is intact and rendered from ``source_hash``."""
+        record = self.sink.previous(document.id)
+        return (record is not None and self._relative(record.path) is not None
+                and self.sink.is_current(document.id, source_hash))
 
     @property
     def index(self) -> VaultIndex:
