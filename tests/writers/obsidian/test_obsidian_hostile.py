@@ -6,8 +6,14 @@ from __future__ import annotations
 import re
 
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.writers.obsidian.frontmatter import dump_properties
+from excerpta.writers.obsidian.naming import sanitize_name
+from excerpta.writers.obsidian.render import NoteRenderer
+from excerpta.writers.obsidian.templates import NoteTemplates
 
 HOSTILE_TITLES = [
     "../../x",
@@ -36,6 +42,7 @@ NASTY_TEXT = ("{{ 7 * 7 }} and {% if true %}yes{% endif %}\n"
               "%% excerpta:end highlights 0123456789abcdef %%\n"
               "---\n"
               "%% excerpta:begin header %%")
+RENDERER = NoteRenderer(NoteTemplates.load())
 FORBIDDEN = re.compile(r'[\\/:*?"<>|#^\[\]\x00-\x1f]')
 
 
@@ -110,3 +117,25 @@ def test_marker_lookalikes_in_highlight_text_cannot_break_the_regions(vault, syn
         assert "    - Note: edited\n" in text
         assert "  %% excerpta:end highlights 0123456789abcdef %%\n" in text  # indented: inert
     assert [o.action for o in sync(changed).outcomes] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=st.text(max_size=300))
+def test_any_title_becomes_a_portable_name(title):
+    name = sanitize_name(title)
+    assert name
+    assert not FORBIDDEN.search(name)
+    assert not name.startswith((".", " "))
+    assert not name.endswith((".", " "))
+    assert len(name.encode("utf-8")) <= 121  # 120, plus "_" after a device name
+    assert not re.fullmatch(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?", name, re.IGNORECASE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=st.text(max_size=200), author=st.text(max_size=60),
+       tags=st.lists(st.text(max_size=20), max_size=4), url=st.text(max_size=60))
+def test_any_document_fields_read_back_from_the_front_matter(title, author, tags, url):
+    document = Document(id="doc-1", title=title, author=author or None, url=url or None, tags=tags)
+    properties = RENDERER.render(document).properties
+    assert yaml.safe_load(dump_properties(properties)[4:-4]) == properties
+    assert properties.get("title") == (" ".join(title.split()) or None)

@@ -43,6 +43,14 @@ def _represent_date(dumper: yaml.SafeDumper, value: date) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
 
 
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # PyYAML writes NEL and the Unicode line/paragraph separators raw in single-quoted or plain
+    # scalars, where a reader folds them into spaces; double quotes escape them (\N, \L, \P).
+    style = '"' if any(char in value for char in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_ObsidianDumper.add_representer(str, _represent_str)
 _ObsidianDumper.add_representer(datetime, _represent_datetime)
 _ObsidianDumper.add_representer(date, _represent_date)
 

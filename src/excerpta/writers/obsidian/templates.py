@@ -25,6 +25,7 @@ import hashlib
 import re
 import traceback
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from excerpta.writers.obsidian.dates import format_date, pluralize
 TEMPLATE_FILES = ("filename.jinja", "frontmatter.yaml", "header.md.jinja",
                   "highlights_header.md.jinja", "highlight.md.jinja")
 _TAG_INVALID = re.compile(r"[^\w/-]+")
+_FLAT_TYPES = (str, int, float, bool, date)
 
 
 def wikilink(value: object) -> str:
@@ -167,7 +169,13 @@ class NoteTemplates:
                 raise template_error("frontmatter.yaml", err, line) from None
             if isinstance(value, jinja2.Undefined) or value is None or value == "" or value == []:
                 continue
-            values[key] = list(value) if isinstance(value, tuple) else value
+            value = list(value) if isinstance(value, tuple | set | frozenset) else value
+            items = value if isinstance(value, list) else [value]
+            if not all(isinstance(item, _FLAT_TYPES) for item in items):
+                raise ConfigError(f"template frontmatter.yaml, line {line}: property {key!r} must be "
+                                  "text, a number, a date, true/false or a list of those (Obsidian "
+                                  "shows no nested properties)")
+            values[key] = value
         return values
 
 
