@@ -268,3 +268,17 @@ def test_block_ids_stay_the_same_across_resyncs(vault, sync, books):
     edited = [h.model_copy(update={"text": h.text + " More."}) for h in book.highlights]
     sync([book.model_copy(update={"highlights": edited})])
     assert re.findall(r"\^(hl-[\w-]+)", _read(vault)) == ids == ["hl-readwise-1", "hl-readwise-2"]
+
+
+def test_a_note_saved_with_crlf_and_a_bom_is_still_merged_in_place(vault, sync, books):
+    book = books(2)
+    sync([book])
+    text = "\ufeff" + _read(vault).replace("\n", "\r\n") + "My CRLF line.\r\n"
+    (vault / NOTE).write_bytes(text.encode("utf-8"))
+    changed = [book.highlights[0].model_copy(update={"text": "Edited upstream."}), book.highlights[1]]
+    sync([book.model_copy(update={"highlights": changed})])
+    after = (vault / NOTE).read_bytes().decode("utf-8")
+    assert after.count("excerpta-id:") == 1
+    assert "- Edited upstream. (" in after
+    assert "Highlight number 1." not in after
+    assert after.endswith(" %%\nMy CRLF line.\r\n")  # our region in LF, the rest as the user saved it

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 ID_PROPERTY = "excerpta-id"
-_FENCE = re.compile(r"\A---[ \t]*\r?\n")
+_FENCE = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 
 
