@@ -59,9 +59,35 @@ def dump_properties(properties: dict[str, Any]) -> str:
     """The front matter block for ``properties``, fences included, ending with a newline."""
     if not properties:
         return ""
-    body = yaml.dump(properties, Dumper=_ObsidianDumper, allow_unicode=True, sort_keys=False,
-                     width=2**31, default_flow_style=False)
+    body = _dump_with_libyaml(properties)
+    if body is None:
+        body = yaml.dump(properties, Dumper=_ObsidianDumper, allow_unicode=True, sort_keys=False,
+                         width=2**31, default_flow_style=False)
     return f"---\n{body}---\n"
+
+
+_C_DUMPER = getattr(yaml, "CSafeDumper", None)
+_C_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SIMPLE = (str, int, float, bool)
+_LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
+_TOP_LEVEL_ITEM = re.compile(r"^- ", re.MULTILINE)
+
+
+def _dump_with_libyaml(properties: dict[str, Any]) -> str | None:
+    """The same YAML from libyaml's emitter (about 8x faster), for the common case only: text
+    without line breaks, numbers, booleans and lists of those. libyaml writes list items flush
+    with their key; they are indented as Obsidian does, and the result is read back and
+    compared before it is used. None: use the Python emitter."""
+    if _C_DUMPER is None:
+        return None
+    for value in properties.values():
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, _SIMPLE) or (isinstance(item, str) and not _LINE_BREAKS.isdisjoint(item)):
+                return None
+    text = yaml.dump(properties, Dumper=_C_DUMPER, allow_unicode=True, sort_keys=False,
+                     width=2**30, default_flow_style=False)
+    text = _TOP_LEVEL_ITEM.sub("  - ", text)
+    return text if yaml.load(text, Loader=_C_LOADER) == properties else None
 
 
 @dataclass(frozen=True)
@@ -141,4 +167,4 @@ def merge_properties(existing: SplitNote, ours: dict[str, Any], managed: set[str
 
 def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     # Compare as YAML would read our output back (datetimes lose microseconds and zone).
-    return yaml.safe_load(dump_properties(a)[4:-4] or "{}") == b if a else not b
+    return yaml.load(dump_properties(a)[4:-4] or "{}", Loader=_C_LOADER) == b if a else not b
