@@ -73,14 +73,16 @@ class NoteRenderer:
 
     def file_stem(self, document: Document) -> str:
         """The portable file name (no ``.md``) the file-name template gives ``document``."""
-        rendered = self.templates.render(self.templates.filename, document_variables(document))
+        context = self.templates.context(document_variables(document))
+        rendered = self.templates.render(self.templates.filename, context)
         return sanitize_name(rendered, self.max_name_bytes)
 
     def render(self, document: Document, *, strike: Collection[str] = ()) -> RenderedNote:
         """Render ``document``. A deleted highlight is left out, or struck through if its block
         id is in ``strike`` (it was in the note before and the user asked to keep it)."""
-        base = document_variables(document)
-        properties = with_id(document.id, self.templates.properties(base))
+        variables = document_variables(document)
+        properties = with_id(document.id, self.templates.properties(variables))
+        base = self.templates.context(variables)
         header = _paragraph(self.templates.render(self.templates.header, base))
         heading = _paragraph(self.templates.render(self.templates.highlights_header, base))
         blocks, live = [], []

@@ -144,14 +144,20 @@ class NoteTemplates:
             globals=dict(env.globals),
         )
 
+    def context(self, variables: dict[str, Any]) -> dict[str, Any]:
+        """``variables`` with the environment's globals (``range``, ``namespace``…): what
+        :meth:`render` takes. Build it once per document and extend it per highlight."""
+        return {**self.globals, **variables}
+
     def render(self, template: jinja2.Template, context: dict[str, Any]) -> str:
-        """Render ``template``; any error it raises becomes a ConfigError naming it and the line."""
-        # Template.render() would copy the environment's globals (a ChainMap: slow to copy) into
-        # every context; merging them into our plain dict once per call is several times faster.
-        context = template.new_context({**self.globals, **context}, shared=True)
+        """Render ``template`` with ``context`` (from :meth:`context`); any error it raises
+        becomes a ConfigError naming the template and the line."""
+        # Template.render() would copy the globals (a ChainMap: slow to copy) into every
+        # context; one render per highlight makes that the largest cost of rendering a note.
+        prepared = template.new_context(context, shared=True)
         try:
             try:
-                return template.environment.concat(template.root_render_func(context))  # type: ignore[attr-defined]
+                return template.environment.concat(template.root_render_func(prepared))  # type: ignore[attr-defined]
             except Exception:
                 template.environment.handle_exception()  # re-raises with the template's line numbers
         # A template is the user's code: whatever it raises is their error to fix, not a crash.
