@@ -17,10 +17,10 @@ def _load():
 
 
 def test_benchmark_counts_files_written_in_each_run(tmp_path):
-    figures = _load().run(documents=20, highlights=3, workdir=tmp_path)
+    figures = _load().run(documents=20, highlights=3, workdir=tmp_path, repeat=1)
     assert figures["highlights"] == 60
     assert figures["first_written"] == 20
     assert figures["unchanged_written"] == 0
     assert figures["one_percent_written"] == 1  # every hundredth document: the first of 20
-    assert sorted(p.name for p in (tmp_path / "plain").rglob("*.md")) == \
-        sorted(p.name for p in (tmp_path / "vault").rglob("*.md"))
+    assert sorted(p.name for p in (tmp_path / "plain0").rglob("*.md")) == \
+        sorted(p.name for p in (tmp_path / "vault0").rglob("*.md"))
