@@ -282,3 +282,16 @@ def test_a_note_saved_with_crlf_and_a_bom_is_still_merged_in_place(vault, sync, 
     assert "- Edited upstream. (" in after
     assert "Highlight number 1." not in after
     assert after.endswith(" %%\nMy CRLF line.\r\n")  # our region in LF, the rest as the user saved it
+
+
+def test_with_only_the_highlights_markers_removed_the_header_is_still_updated(vault, sync, books):
+    book = books(2)
+    sync([book])
+    text = re.sub(r"%% excerpta:(begin|end) highlights.*%%\n", "", _read(vault))
+    (vault / NOTE).write_text(text)
+    sink = sync([book.model_copy(update={"title": "Walden, retitled"})])
+    after = _read(vault)
+    assert "# Walden, retitled\n" in after
+    assert after.split("%% excerpta:end header", 1)[1].split("\n", 1)[1] == \
+        text.split("%% excerpta:end header", 1)[1].split("\n", 1)[1]
+    assert sink.outcomes[0].reason == "highlights markers removed; highlights not updated"

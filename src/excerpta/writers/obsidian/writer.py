@@ -121,11 +121,13 @@ class _Run:
 
     @property
     def index(self) -> VaultIndex:
+        """The vault index, built on first use (an unchanged re-run never walks the vault)."""
         if self._index is None:
             self._index = VaultIndex.scan(self.root, claimed=self.claimed)
         return self._index
 
     def write_document(self, document: Document, source_hash: str) -> None:
+        """Merge, find again, adopt, create or skip the note of ``document`` (module docstring)."""
         record = self.sink.previous(document.id)
         recorded = self._relative(record.path) if record is not None else None
         if recorded is not None and (self.root / recorded).is_file():
