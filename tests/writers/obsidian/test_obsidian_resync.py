@@ -62,9 +62,21 @@ def test_first_sync_writes_the_readwise_layout_with_regions_and_block_ids(vault,
 def test_region_end_marker_records_the_sha256_of_the_region_body(vault, sync, books):
     sync([books(2)])
     text = _read(vault)
-    body = text.split("%% excerpta:begin highlights %%\n")[1].split("%% excerpta:end")[0]
-    recorded = re.search(r"%% excerpta:end highlights ([0-9a-f]{16}) %%", text).group(1)
-    assert recorded == hashlib.sha256(body.encode()).hexdigest()[:16]
+    body = text.split("%% excerpta:begin header %%\n")[1].split("%% excerpta:end")[0]
+    # Trailing spaces ("[[philosophy]] ") and the closing blank line are left out of the hash.
+    assert body.endswith("- Document Tags: [[philosophy]] \n\n")
+    canonical = body.replace("- Document Tags: [[philosophy]] \n\n", "- Document Tags: [[philosophy]]")
+    recorded = re.search(r"%% excerpta:end header ([0-9a-f]{16}) %%", text).group(1)
+    assert recorded == hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def test_a_linter_trimming_trailing_spaces_does_not_make_a_region_hand_edited(vault, sync, books):
+    book = books(2)
+    sync([book])
+    (vault / NOTE).write_text(_read(vault).replace("[[philosophy]] \n", "[[philosophy]]\n"))
+    sink = sync([book.model_copy(update={"title": "Walden, retitled"})])
+    assert sink.outcomes[0].reason is None
+    assert "# Walden, retitled\n" in _read(vault)
 
 
 def test_unchanged_rerun_writes_nothing_and_keeps_mtimes(vault, sync, books, articles):

@@ -48,8 +48,11 @@ _BLOCK_ID = re.compile(r"\^(hl-[A-Za-z0-9-]+)(?=\s|$)")
 
 
 def region_digest(body: str) -> str:
-    """The hash the end marker records: 16 hex digits of SHA-256 of the body, CRLF as LF."""
-    return hashlib.sha256(body.replace("\r\n", "\n").encode("utf-8")).hexdigest()[:16]
+    """The hash the end marker records: 16 hex digits of SHA-256 of the body with CRLF as LF,
+    trailing whitespace of each line and blank lines at either end left out, so an editor or
+    linter that trims lines or changes line endings does not make the region look hand-edited."""
+    lines = [line.rstrip() for line in body.replace("\r\n", "\n").split("\n")]
+    return hashlib.sha256("\n".join(lines).strip("\n").encode("utf-8")).hexdigest()[:16]
 
 
 def render_region(name: str, body: str) -> str:
