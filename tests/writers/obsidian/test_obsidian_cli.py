@@ -96,3 +96,26 @@ def test_converting_into_a_second_vault_writes_every_note_there_too(run_cli, tmp
     assert result.exit_code == 0
     assert _notes(tmp_path / "two") == _notes(tmp_path / "one")
     assert len(_notes(tmp_path / "two")) == 4
+
+
+def test_pipeline_with_a_persistent_library_rewrites_only_the_changed_note(tmp_path):
+    import json
+
+    from excerpta.pipeline import convert
+    from excerpta.store import open_store
+
+    library_file = tmp_path / "library.json"
+    data = json.loads(LIBRARY.read_text())
+    library_file.write_text(json.dumps(data))
+    vault = tmp_path / "vault"
+    state = open_store(tmp_path / "state.sqlite")
+    try:
+        first = convert([str(library_file)], to="obsidian", out=vault, library=state, state=state)
+        assert [o.action for o in first.outcomes] == ["create"] * 4
+        data["documents"][1]["highlights"][0]["note"] = "A note added later."
+        library_file.write_text(json.dumps(data))
+        second = convert([str(library_file)], to="obsidian", out=vault, library=state, state=state)
+    finally:
+        state.close()
+    assert [(o.path.name, o.action) for o in second.outcomes] == [("Meditations.md", "update")]
+    assert "    - Note: A note added later.\n" in (vault / "Books" / "Meditations.md").read_text()

@@ -154,3 +154,13 @@ def test_a_highlight_line_the_user_edited_is_kept_not_replaced(plugin_vault, syn
     sync(library)
     assert mine + "\n" in note.read_text()
     assert note_line + " (and I disagree)\n" in collide.read_text()
+
+
+def test_no_adopted_note_repeats_a_highlight(plugin_vault, sync, library):
+    sync(library)
+    for relative in SOURCES:
+        text = (plugin_vault / relative).read_text()
+        links = re.findall(r"\(\[[^\]]+\]\((https://[^)\s]+)\)\)", text)
+        assert links, relative
+        assert len(links) == len(set(links)), relative
+        assert text.count(" ^hl-") == len(links), relative
