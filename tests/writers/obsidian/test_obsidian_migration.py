@@ -164,3 +164,12 @@ def test_no_adopted_note_repeats_a_highlight(plugin_vault, sync, library):
         assert links, relative
         assert len(links) == len(set(links)), relative
         assert text.count(" ^hl-") == len(links), relative
+
+
+def test_a_highlight_the_user_gave_a_block_id_is_kept_so_links_to_it_still_work(plugin_vault, sync, library):
+    note = plugin_vault / "Books" / "Mindset.md"
+    text = note.read_text()
+    bullet = next(line for line in text.splitlines() if line.startswith("- Perdão"))
+    note.write_text(text.replace(bullet, bullet + " ^rwhi123"))
+    sync(library)
+    assert bullet + " ^rwhi123\n" in note.read_text()

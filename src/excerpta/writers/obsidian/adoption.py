@@ -115,7 +115,8 @@ class HighlightMatcher:
     def match(self, block: list[str]) -> Highlight | None:
         """The highlight ``block`` (a bullet and its continuation lines) renders, or None."""
         text = "\n".join([block[0][2:], *(line[2:] for line in block[1:])])
-        text = _TRAILING_BLOCK_ID.sub("", text)
+        if _TRAILING_BLOCK_ID.search(text):
+            return None  # the user gave it a block id (^rwhi…): other notes may link to this line
         location = _LOCATION.search(text)
         if location:
             text = text[:location.start()]
