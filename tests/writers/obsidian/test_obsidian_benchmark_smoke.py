@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from conftest import REPO
+from paths import REPO
 
 SCRIPT = REPO / "benchmarks" / "obsidian_render.py"
 

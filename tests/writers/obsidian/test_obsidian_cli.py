@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import CORPUS, EXAMPLES
 from excerpta.cli import cli
+
+from paths import CORPUS, EXAMPLES
 
 LIBRARY = EXAMPLES / "library.json"
 LUCAS = CORPUS / "readwise" / "obsidian-official" / "lucasheriques-brain" / "Readwise"

@@ -29,11 +29,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS
 from excerpta.adapters import ReadState
 from excerpta.output import OutputSink
 from excerpta.readers.readwise_md import ReadwiseMarkdownReader
 from excerpta.writers.obsidian import ObsidianWriter
+
+from paths import CORPUS
 
 OFFICIAL = CORPUS / "readwise" / "obsidian-official"
 PLUGIN_NOTES = sorted(p for p in OFFICIAL.rglob("*.md") if p.name != "Readwise Syncs.md")

@@ -9,10 +9,11 @@ import shutil
 import pytest
 import yaml
 
-from conftest import CORPUS
 from excerpta.adapters import ReadState
 from excerpta.model import Highlight, LocationType
 from excerpta.readers.readwise_md import ReadwiseMarkdownReader
+
+from paths import CORPUS
 
 OFFICIAL = CORPUS / "readwise" / "obsidian-official"
 LUCAS = OFFICIAL / "lucasheriques-brain" / "Readwise"
