@@ -36,7 +36,11 @@ from excerpta.readers.readwise_md.note_layout import HighlightBlock, NoteBody
 
 WIKILINK = re.compile(r"\[\[(?P<target>[^\]|]+)(?:\|[^\]]*)?\]\]")
 HASHTAG = re.compile(r"(?:^|\s)#(?P<tag>[^\s#]+)")
-BLOCK_ID = re.compile(r"\s+\^[A-Za-z0-9-]+\s*$")
+EXCERPTA_ID_KEY = "excerpta-id"  # front matter property of notes our obsidian writer wrote
+BLOCK_ID = re.compile(r"\s+\^(?P<block>[A-Za-z0-9-]+)\s*$")
+# Our obsidian writer's block ids: ``hl-<highlight id>``, or ``hl-<20 hex digits>`` (a hash,
+# which does not give the id back) for ids Obsidian would not accept.
+OUR_BLOCK_ID = re.compile(r"^hl-(?!(?:[0-9a-f]{20})$)(?P<id>[A-Za-z0-9-]+)$")
 FAVORITE_TAG = "favorite"
 FRONT_MATTER_KEYS = {
     "title": ("title", "full title", "full_title"),
@@ -100,17 +104,26 @@ def _front(front: dict[str, Any], name: str) -> str | None:
     return None
 
 
-def build_highlight(document_id: str, block: HighlightBlock) -> tuple[Highlight, LocationLink | None]:
-    """The highlight of one bullet, and the location link it ended with (if any)."""
+def build_highlight(document_id: str, block: HighlightBlock,
+                    ours: bool = False) -> tuple[Highlight, LocationLink | None]:
+    """The highlight of one bullet, and the location link it ended with (if any).
+
+    ``ours``: the note was written by excerpta's obsidian writer, so a ``^hl-<id>`` block id
+    gives the highlight's id back exactly.
+    """
     raw = "\n".join(block.text_lines).rstrip()
+    block_id = BLOCK_ID.search(raw)
     raw = BLOCK_ID.sub("", raw)
+    own_id = OUR_BLOCK_ID.match(block_id.group("block")) if ours and block_id else None
     text, link = split_location_link(raw)
     text = text.rstrip()
     tags = split_tag_list(block.tags)
     note = "\n".join(block.note_lines).strip() if block.note_lines else None
     external_ids = dict(link.external_ids) if link else {}
     location = link.location if link else None
-    if "readwise" in external_ids:
+    if own_id is not None:
+        highlight_id = own_id.group("id")
+    elif "readwise" in external_ids:
         highlight_id = identity.source_id("readwise", external_ids["readwise"])
     elif "reader" in external_ids:
         highlight_id = identity.source_id("reader", external_ids["reader"])
@@ -140,12 +153,13 @@ def build_document(body: NoteBody, front: dict[str, Any], path: Path) -> Documen
     url = meta.get("url") or _front(front, "url")
     category = (parse_category(meta.get("category")) or parse_category(_front(front, "category"))
                 or parse_category(path.parent.name))
-    document_id = identity.document_id(title, author, url)
+    own_id = as_text(front.get(EXCERPTA_ID_KEY))
+    document_id = own_id or identity.document_id(title, author, url)
     highlights: list[Highlight] = []
     asin: str | None = None
     link_source: str | None = None
     for block in body.highlights:
-        highlight, link = build_highlight(document_id, block)
+        highlight, link = build_highlight(document_id, block, ours=own_id is not None)
         if not highlight.text and not highlight.note:
             continue  # an empty bullet
         highlights.append(highlight)

@@ -28,6 +28,9 @@ SUB_BULLET = re.compile(
 )
 OTHER_SUB_BULLET = re.compile(r"^(?: {4}|\t)[-*]\s")
 BULLET = re.compile(r"^[-*](?:\s(?P<text>.*))?$")
+# An Obsidian comment on a line of its own, e.g. the ``%% excerpta:begin header %%`` markers
+# our obsidian writer puts around its managed regions: it ends whatever value came before.
+COMMENT_LINE = re.compile(r"^\s*%%.*%%\s*$")
 THEMATIC_BREAK = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 CONTINUATION_INDENT = "  "
 METADATA_TITLES = {"metadata"}
@@ -119,6 +122,10 @@ def parse_note_body(body: str) -> NoteBody:
     meta_key: str | None = None
     collector = _HighlightCollector(note.highlights)
     for line in body.split("\n"):
+        if COMMENT_LINE.match(line):
+            meta_key = None
+            collector.close()
+            continue
         heading = HEADING.match(line)
         if heading:
             text = heading.group("text")
