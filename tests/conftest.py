@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -10,24 +9,7 @@ from click.testing import CliRunner, Result
 
 from excerpta.cli import cli
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLES = REPO / "examples"
-
-
-def _find_corpus() -> Path:
-    """The shared corpus of real export files: $EXCERPTA_CORPUS, else ``shared/corpus`` beside
-    the checkout or above it (CI clones elsewhere but has /work/shared)."""
-    override = os.environ.get("EXCERPTA_CORPUS")
-    candidates = [Path(override)] if override else []
-    candidates += [parent / "shared" / "corpus" for parent in REPO.parents]
-    candidates.append(Path("/work/shared/corpus"))
-    for candidate in candidates:
-        if (candidate / "PROVENANCE.md").is_file():
-            return candidate
-    raise RuntimeError("shared corpus not found: set EXCERPTA_CORPUS to shared/corpus")
-
-
-CORPUS = _find_corpus()
+from paths import CORPUS, EXAMPLES, REPO  # noqa: F401 - re-exported for older imports
 
 
 @pytest.fixture(autouse=True)

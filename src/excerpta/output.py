@@ -25,7 +25,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Literal, Protocol
@@ -110,6 +110,7 @@ class OutputSink:
     dry_run: bool = False
     outcomes: list[WriteOutcome] = field(default_factory=list)
     _pending: list[OutputRecord] = field(default_factory=list)
+    _records: dict[str, OutputRecord] | None = None
 
     def resolve(self, relative: str) -> Path:
         """The absolute path of ``relative``; raises WriteConflictError if it leaves the root."""
@@ -118,11 +119,20 @@ class OutputSink:
             raise WriteConflictError(f"refusing to write {relative!r}: outside {self.root}")
         return self.root.resolve() / Path(*pure.parts)
 
+    def records(self) -> dict[str, OutputRecord]:
+        """What this job's writer wrote before this run, by key (e.g. a document id).
+
+        A snapshot taken at first use: records of this run stay pending until committed, so a
+        sink (which serves one run) never needs to ask the manifest twice.
+        """
+        if self._records is None:
+            self._records = ({} if self.manifest is None
+                             else dict(self.manifest.outputs_for(self.job, self.writer)))
+        return self._records
+
     def previous(self, key: str) -> OutputRecord | None:
         """The record of what we last wrote for ``key`` (e.g. a document id), if any."""
-        if self.manifest is None:
-            return None
-        return self.manifest.outputs_for(self.job, self.writer).get(key)
+        return self.records().get(key)
 
     def is_current(self, key: str, source_hash: str) -> bool:
         """True if ``key`` was last written from ``source_hash`` and that file is intact.
@@ -142,8 +152,13 @@ class OutputSink:
         key: str = "",
         source_hash: str | None = None,
         replaces: str | None = None,
+        reason: str | None = None,
     ) -> WriteOutcome:
-        """Write ``content`` (bytes or chunks) at ``relative`` under the rules of this module."""
+        """Write ``content`` (bytes or chunks) at ``relative`` under the rules of this module.
+
+        ``reason`` explains a create/update/unchanged outcome to the user (e.g. "adopted a note
+        written by the Readwise plugin"); a conflict keeps its own reason.
+        """
         target = self.resolve(relative)
         on_disk = file_sha256(target)
         record = self.manifest.output_at(str(target)) if self.manifest is not None else None
@@ -158,6 +173,14 @@ class OutputSink:
                 self._pending.append(OutputRecord(
                     str(target), self.job, self.writer, key, digest, source_hash, datetime.now(UTC)
                 ))
+        if reason is not None and outcome.action != "conflict":
+            outcome = replace(outcome, reason=reason)
+        self.outcomes.append(outcome)
+        return outcome
+
+    def skip(self, relative: str, reason: str) -> WriteOutcome:
+        """Report that the file at ``relative`` was deliberately not written, and why."""
+        outcome = WriteOutcome(self.resolve(relative), "skip", 0, reason)
         self.outcomes.append(outcome)
         return outcome
 

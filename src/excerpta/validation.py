@@ -16,6 +16,7 @@ _SHORT_MESSAGES = {
     "extra_forbidden": "unknown field",
     "string_type": "expected a string",
     "int_parsing": "expected an integer",
+    "int_type": "expected an integer",
     "bool_parsing": "expected true or false",
     "list_type": "expected a list",
     "dict_type": "expected an object",
@@ -47,8 +48,15 @@ def describe(err: ValidationError, prefix: Sequence[str | int] = ()) -> str:
     Union members make pydantic repeat a location with the member type appended (``int``,
     ``str``); those are dropped so the user sees the field they wrote.
     """
-    first = err.errors(include_url=False)[0]
-    loc = [part for part in first["loc"] if not _is_internal(part)]
-    message = _SHORT_MESSAGES.get(first["type"], str(first["msg"]).lower())
+    errors = err.errors(include_url=False)
+    loc = [part for part in errors[0]["loc"] if not _is_internal(part)]
+    messages: list[str] = []
+    for error in errors:  # a union field fails once per member: say what each would take
+        if [part for part in error["loc"] if not _is_internal(part)] != loc:
+            continue
+        message = _SHORT_MESSAGES.get(error["type"], str(error["msg"]).lower())
+        if message not in messages:
+            messages.append(message)
+    message = " or ".join([messages[0], *(m.removeprefix("expected ") for m in messages[1:])])
     where = format_location([*prefix, *loc])
     return f"{where}: {message}" if where else message

@@ -66,6 +66,35 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
                         format="%(levelname)s %(name)s: %(message)s")
 
 
+def _settings(ctx: click.Context) -> Settings:
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = Settings()
+    return root.obj
+
+
+def _more_verbose(ctx: click.Context, _param: click.Parameter, value: int) -> None:
+    if value:
+        settings = _settings(ctx)
+        settings.verbose += value
+        _configure_logging(settings.verbose, settings.quiet)
+
+
+def _quieter(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        settings = _settings(ctx)
+        settings.quiet = True
+        _configure_logging(settings.verbose, settings.quiet)
+
+
+def global_options(command: Any) -> Any:
+    """Also accept ``-v`` and ``-q`` after a command name (``excerpta convert … -v``)."""
+    command = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_quieter,
+                           help="Only errors (same as the global -q).")(command)
+    return click.option("-v", "--verbose", count=True, expose_value=False, callback=_more_verbose,
+                        help="More detail (same as the global -v).")(command)
+
+
 @click.group(cls=ExcerptaGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="excerpta")
 @click.option("-v", "--verbose", count=True, help="More detail: -v info and tracebacks, -vv debug.")

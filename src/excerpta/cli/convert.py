@@ -11,7 +11,7 @@ import click
 
 from excerpta import registry
 from excerpta.adapters import RecordProblem
-from excerpta.cli.app import Settings, cli
+from excerpta.cli.app import Settings, cli, global_options
 from excerpta.cli.progress import ReadProgress
 from excerpta.errors import UserError
 from excerpta.pipeline import ConvertReport, convert
@@ -71,7 +71,8 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool) -> None:
     )
 
 
-@cli.command(context_settings={"ignore_unknown_options": False})
+@cli.command()
+@global_options
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("--to", "to", required=True, metavar="FORMAT",
               help="Output format (see `excerpta formats`).")
@@ -79,8 +80,10 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool) -> None:
               help="Output file, or folder for folder formats.")
 @click.option("--from", "from_format", metavar="FORMAT",
               help="Input format; detected from the input when left out.")
-@click.option("--dry-run", is_flag=True, help="Read and render, print what would be written, write nothing.")
-@click.option("--force", is_flag=True, help="Overwrite output files excerpta did not write or that were edited.")
+@click.option("--dry-run", is_flag=True,
+              help="Read and render, print what would be written, write nothing.")
+@click.option("--force", is_flag=True,
+              help="Overwrite output files excerpta did not write or that were edited.")
 @click.option("-O", "--option", "raw_options", multiple=True, metavar="NAME=VALUE",
               help="Set any reader or writer option (repeatable).")
 @click.pass_obj

@@ -10,6 +10,7 @@ that is not JSON at all, or declares another ``schema_version``, is an InputErro
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +20,8 @@ from excerpta.adapters import InputProbe, Reader, ReadState, input_file
 from excerpta.errors import InputError
 from excerpta.model import SCHEMA_VERSION, Document, Highlight
 from excerpta.validation import describe
+
+_OUR_JSON_START = re.compile(r'\{\s*"schema_version"\s*:\s*\d+\s*,\s*"documents"\s*:')
 
 
 class JsonReader(Reader):
@@ -32,8 +35,10 @@ class JsonReader(Reader):
         head = probe.text_head.lstrip()
         if probe.is_dir or not head.startswith("{"):
             return 0
+        if _OUR_JSON_START.match(head):  # how our writer starts every file
+            return 100
         if '"schema_version"' in head and '"documents"' in head:
-            return 90
+            return 80
         return 10 if probe.suffix == ".json" else 0
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from excerpta.errors import StateError
-from excerpta.identity import canonical_json, content_hash
+from excerpta.identity import content_hash
 from excerpta.model import Document, Highlight
 from excerpta.output import OutputRecord
 from excerpta.store.base import MergeStats, RunRecord
@@ -96,7 +96,7 @@ class SQLiteStore:
     def _merge_document(self, db: sqlite3.Connection, document: Document,
                         stats: MergeStats) -> None:
         now = _now()
-        data = canonical_json(document, exclude={"highlights"}).decode()
+        data = document.model_dump_json(exclude={"highlights"})
         digest = content_hash(document, exclude={"highlights"})
         row = db.execute("SELECT content_hash FROM documents WHERE id = ?", (document.id,)).fetchone()
         if row is None:
@@ -119,7 +119,7 @@ class SQLiteStore:
         if row is not None and row == (digest, doc_id):
             stats.highlights_unchanged += 1
             return
-        data = canonical_json(highlight).decode()
+        data = highlight.model_dump_json()
         if row is None:
             db.execute("INSERT INTO highlights VALUES (?, ?, ?, ?, ?)",
                        (highlight.id, doc_id, data, digest, now))

@@ -7,7 +7,6 @@ same library always gives the same bytes, streamed document by document.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 
 from excerpta.adapters import Writer
@@ -15,17 +14,13 @@ from excerpta.model import SCHEMA_VERSION, Document
 from excerpta.output import OutputSink
 
 
-def _dumps(data: object, indent: int | None = None) -> str:
-    separators = (",", ": ") if indent else (",", ":")
-    return json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
-
-
 def render_json(documents: Iterable[Document]) -> Iterator[bytes]:
     """The ``json`` format, chunk by chunk; equal to ``json.dumps(library, indent=2) + "\\n"``."""
     yield f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "documents": ['.encode()
     separator = "\n"
     for document in documents:
-        body = _dumps(document.model_dump(mode="json"), indent=2).replace("\n", "\n    ")
+        # pydantic's serializer (Rust) writes what json.dumps(indent=2) would, much faster
+        body = document.model_dump_json(indent=2).replace("\n", "\n    ")
         yield f"{separator}    {body}".encode()
         separator = ",\n"
     yield ("]\n}\n" if separator == "\n" else "\n  ]\n}\n").encode()
@@ -35,14 +30,13 @@ def render_jsonl(documents: Iterable[Document]) -> Iterator[bytes]:
     """The ``jsonl`` format: one line per highlight, or one ``{"document": …}`` line for a
     document without highlights."""
     for document in documents:
-        fields = document.model_dump(mode="json", exclude={"highlights"})
+        fields = document.model_dump_json(exclude={"highlights"})
         if not document.highlights:
-            yield (_dumps({"document": fields}) + "\n").encode()
+            yield f'{{"document":{fields}}}\n'.encode()
             continue
-        lines = [
-            _dumps({**highlight.model_dump(mode="json"), "document": fields})
-            for highlight in document.highlights
-        ]
+        # splice the document in before each highlight object's closing brace
+        lines = [f'{highlight.model_dump_json()[:-1]},"document":{fields}}}'
+                 for highlight in document.highlights]
         yield ("\n".join(lines) + "\n").encode()
 
 

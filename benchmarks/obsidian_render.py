@@ -1,0 +1,183 @@
+"""Benchmark of the obsidian writer: a large library into an empty vault, then re-runs.
+
+Runs (each one ``ObsidianWriter.write`` through an ``OutputSink`` with a SQLite manifest, plus
+committing the manifest, as ``convert``/``sync`` do):
+
+1. first run: every note created in an empty vault;
+2. re-run with nothing changed: target 0 files written, under 10% of the first run's time;
+3. re-run with 1% of the documents changed (one highlight edited in each).
+
+Baselines: the same bytes (the notes of run 1, already rendered, in memory) written by a plain
+loop, (a) ``open().write()`` per file, and (b) with the durability our sink gives (temporary
+file, fsync, rename, fsync of the folder). Target: the first run within 2x of the plain loop.
+The first run and the loops are repeated (``--repeat``, interleaved) and the fastest kept.
+
+Usage: ``python benchmarks/obsidian_render.py [--documents 5000] [--highlights 20] [--keep DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.output import OutputSink
+from excerpta.store import open_store
+from excerpta.writers.obsidian import ObsidianWriter
+
+WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "reading", "notes", "highlight",
+         "margin", "chapter", "idea", "attention", "memory", "habit", "system", "practice", "write",
+         "learn", "think", "slow", "fast", "deep", "work"]
+
+
+def make_library(documents: int, highlights: int, seed: int = 7) -> list[Document]:
+    """``documents`` Kindle books and Reader articles with ``highlights`` highlights each."""
+    rng = random.Random(seed)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    library = []
+    for d in range(documents):
+        is_book = d % 2 == 0
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 7))).title() + f" {d}"
+        items = []
+        for h in range(highlights):
+            text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(15, 60)))
+            items.append(Highlight(
+                id=f"readwise-{d * highlights + h}", text=text.capitalize() + ".",
+                note=("A note: " + " ".join(rng.choice(WORDS) for _ in range(8))) if h % 5 == 0 else None,
+                location=(h + 1) * 37,
+                location_type=LocationType.LOCATION if is_book else LocationType.OFFSET,
+                url=None if is_book else f"https://read.readwise.io/read/01h{d:08d}{h:05d}",
+                tags=["favorite"] if h % 11 == 0 else [],
+                highlighted_at=start + timedelta(minutes=d * highlights + h)))
+        library.append(Document(
+            id=f"readwise-book-{d}", title=title, author=f"Author {d % 997}",
+            category=Category.BOOKS if is_book else Category.ARTICLES,
+            source="kindle" if is_book else "reader", asin=f"B{d:09d}" if is_book else None,
+            url=None if is_book else f"https://example.com/articles/{d}",
+            cover_image_url=f"https://images.example/{d}.jpg", tags=["benchmark"] if d % 3 == 0 else [],
+            highlights=items))
+    return library
+
+
+def change_one_percent(library: list[Document]) -> list[Document]:
+    """The library with one highlight edited in every hundredth document."""
+    changed = list(library)
+    for index in range(0, len(changed), 100):
+        document = changed[index]
+        first = document.highlights[0]
+        edited = [first.model_copy(update={"text": first.text + " Edited."}), *document.highlights[1:]]
+        changed[index] = document.model_copy(update={"highlights": edited})
+    return changed
+
+
+def timed_run(library: list[Document], vault: Path, state_path: Path) -> tuple[float, int]:
+    """One writer run with its manifest; returns (seconds, files written)."""
+    store = open_store(state_path)
+    try:
+        began = time.perf_counter()
+        sink = OutputSink(vault, "bench", "obsidian", manifest=store)
+        ObsidianWriter().write(library, sink)
+        store.commit_outputs(sink.pending_records())
+        elapsed = time.perf_counter() - began
+    finally:
+        store.close()
+    return elapsed, sum(1 for o in sink.outcomes if o.action in ("create", "update"))
+
+
+def plain_loop(files: dict[str, bytes], target: Path, durable: bool) -> float:
+    """Seconds to write ``files`` under ``target`` with a plain loop (optionally durable)."""
+    began = time.perf_counter()
+    made: set[Path] = set()
+    for relative, data in files.items():
+        path = target / relative
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        if not durable:
+            with path.open("wb") as handle:
+                handle.write(data)
+            continue
+        temp = path.with_name(f".{path.name}.tmp")
+        with temp.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    return time.perf_counter() - began
+
+
+def run(documents: int, highlights: int, workdir: Path, repeat: int = 2) -> dict[str, float]:
+    """Every measurement, as figures (seconds, counts, ratios).
+
+    The machine is shared and its disk noisy, so the first run and the two loops are taken
+    ``repeat`` times, interleaved, each into a fresh folder, and the fastest of each is kept.
+    """
+    library = make_library(documents, highlights)
+    firsts, plains, durables = [], [], []
+    for attempt in range(repeat):
+        vault, state = workdir / f"vault{attempt}", workdir / f"state{attempt}.sqlite"
+        seconds, first_written = timed_run(library, vault, state)
+        firsts.append(seconds)
+        files = {p.relative_to(vault).as_posix(): p.read_bytes() for p in sorted(vault.rglob("*.md"))}
+        plains.append(plain_loop(files, workdir / f"plain{attempt}", durable=False))
+        durables.append(plain_loop(files, workdir / f"durable{attempt}", durable=True))
+    unchanged_runs = [timed_run(library, vault, state) for _ in range(repeat)]
+    unchanged = min(seconds for seconds, _ in unchanged_runs)
+    unchanged_written = max(written for _, written in unchanged_runs)
+    one_percent, one_percent_written = timed_run(change_one_percent(library), vault, state)
+    first, plain, durable = min(firsts), min(plains), min(durables)
+    return {
+        "documents": documents, "highlights": documents * highlights,
+        "bytes": sum(len(b) for b in files.values()),
+        "first_s": first, "first_written": first_written,
+        "unchanged_s": unchanged, "unchanged_written": unchanged_written,
+        "one_percent_s": one_percent, "one_percent_written": one_percent_written,
+        "plain_loop_s": plain, "durable_loop_s": durable,
+        "first_vs_plain": first / plain, "first_vs_durable": first / durable,
+        "unchanged_vs_first": unchanged / first,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=5000)
+    parser.add_argument("--highlights", type=int, default=20, help="per document")
+    parser.add_argument("--repeat", type=int, default=2, help="take the fastest of N first runs")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args(argv)
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="excerpta-obsidian-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        figures = run(args.documents, args.highlights, workdir, args.repeat)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    f = figures
+    print(f"library: {f['documents']:,} documents, {f['highlights']:,} highlights, "
+          f"{f['bytes'] / 1e6:.1f} MB of notes")
+    print(f"first run (empty vault):  {f['first_s']:7.2f} s  {f['first_written']:,} files written")
+    print(f"re-run, nothing changed:  {f['unchanged_s']:7.2f} s  {f['unchanged_written']:,} files written"
+          f"  ({f['unchanged_vs_first']:.1%} of first run; target < 10%, 0 files)")
+    print(f"re-run, 1% changed:       {f['one_percent_s']:7.2f} s  "
+          f"{f['one_percent_written']:,} files written")
+    print(f"plain loop, same bytes:   {f['plain_loop_s']:7.2f} s  (first run = {f['first_vs_plain']:.2f}x; "
+          "target within 2x)")
+    print(f"durable loop (fsync+rename): {f['durable_loop_s']:4.2f} s  "
+          f"(first run = {f['first_vs_durable']:.2f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

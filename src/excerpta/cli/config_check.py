@@ -1,0 +1,31 @@
+"""``excerpta config check``: validate a configuration file and summarise its jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from excerpta.cli.app import cli, global_options
+from excerpta.config import load_config
+
+
+@cli.group()
+def config() -> None:
+    """Inspect configuration files (see config/excerpta.example.toml)."""
+
+
+@config.command()
+@global_options
+@click.argument("path", type=click.Path(path_type=Path))
+def check(path: Path) -> None:
+    """Validate PATH and list its jobs; exit code 2 with one line naming the bad key."""
+    loaded = load_config(path)
+    click.echo(f"{path}: ok, {len(loaded.jobs)} job(s)")
+    for job in loaded.jobs:
+        schedule = job.schedule
+        when = "manual" if schedule is None else (
+            f"every {schedule.every}" if schedule.every else f"cron {schedule.cron}"
+        )
+        targets = ", ".join(f"{w.format} → {w.out}" for w in job.writers)
+        click.echo(f"  {job.name}: {job.source.input} → {targets} ({when})")

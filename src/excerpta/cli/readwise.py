@@ -1,0 +1,33 @@
+"""``excerpta readwise …``: commands about the Readwise account (``readwise check``)."""
+
+from __future__ import annotations
+
+import click
+
+from excerpta.cli.app import cli
+from excerpta.clients.pacing import RetryPolicy
+from excerpta.clients.readwise import ReadwiseClient
+from excerpta.clients.readwise_settings import ReadwiseSettings
+
+# A check is one request: report what happened instead of retrying it.
+CHECK_POLICY = RetryPolicy(max_attempts=1, max_rate_limited=0)
+
+
+@cli.group()
+def readwise() -> None:
+    """Readwise account commands (the `readwise:` input reads the API export)."""
+
+
+@readwise.command()
+def check() -> None:
+    """Check the Readwise token and API URL with one request.
+
+    The token comes from READWISE_TOKEN or from the file named by READWISE_TOKEN_FILE; the
+    API URL from READWISE_API_URL (default https://readwise.io). Exit codes: 0 accepted,
+    2 no or malformed token, 3 rejected token or unreachable API.
+    """
+    settings = ReadwiseSettings.from_env()
+    with ReadwiseClient(settings, policy=CHECK_POLICY) as client:
+        client.check_auth()
+    click.echo(f"Readwise token accepted by {settings.api_url}")
+

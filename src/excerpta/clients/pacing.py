@@ -1,0 +1,119 @@
+"""How the Readwise client waits: retry delays, the client-side rate budget, interruptible sleep.
+
+Pure policy, no HTTP: :class:`RetryPolicy` says how long to wait after a 429 (the server's
+``Retry-After``, seconds or HTTP-date) or a transient failure (exponential backoff with full
+jitter), :class:`RateBudget` keeps the request rate under Readwise's 240 requests/minute, and
+:class:`InterruptibleSleep` is the default sleep: a ``threading.Event`` wait that a shutting
+down daemon cuts short. Why our own loop and not a retry library: ``../shared/reference/
+reliability.md`` §2.3 (httpx-retries defaults to no backoff, stamina's 45 s budget is shorter
+than one ``Retry-After: 60``, and both end in an uninterruptible ``time.sleep``).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+
+from excerpta.errors import RetriableSourceError
+
+READWISE_REQUESTS_PER_MINUTE = 240  # documented limit of /api/v2/export/ per token
+
+
+class WaitInterrupted(RetriableSourceError):
+    """A wait was cut short because the caller is stopping (daemon shutdown, Ctrl-C)."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When to retry and how long to wait.
+
+    ``max_attempts`` bounds tries of one request on 5xx, transport errors, timeouts and
+    malformed bodies; ``max_rate_limited`` bounds 429 answers to one request; ``wait_budget``
+    bounds the seconds a client waits in total (one run) before it gives up.
+    """
+
+    max_attempts: int = 6
+    backoff_base: float = 1.0
+    backoff_cap: float = 60.0
+    retry_after_default: float = 60.0  # a 429 without a usable Retry-After
+    retry_after_cap: float = 300.0
+    retry_after_jitter: float = 0.1  # up to +10 % so many clients do not return in lockstep
+    max_rate_limited: int = 10
+    wait_budget: float = 15 * 60.0
+
+    def backoff(self, failures: int, rand: float) -> float:
+        """Full-jitter exponential backoff after the ``failures``-th failure (1-based):
+        ``rand * min(cap, base * 2 ** (failures - 1))`` with ``rand`` in [0, 1)."""
+        return rand * min(self.backoff_cap, self.backoff_base * 2 ** (failures - 1))
+
+    def rate_limited_wait(self, retry_after: str | None, now: datetime, rand: float) -> float:
+        """Seconds to wait after a 429: ``Retry-After`` (capped) plus up to 10 % jitter."""
+        seconds = parse_retry_after(retry_after, now)
+        if seconds is None:
+            seconds = self.retry_after_default
+        seconds = min(seconds, self.retry_after_cap)
+        return seconds * (1 + self.retry_after_jitter * rand)
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """``Retry-After`` as seconds from ``now``: delta-seconds or an HTTP-date; None if unusable.
+
+    A date in the past gives 0.
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - now).total_seconds())
+
+
+@dataclass
+class RateBudget:
+    """A token bucket: ``burst`` requests at once, then ``per_minute`` spread evenly.
+
+    In any 60-second window at most ``burst + per_minute`` requests go out, which must stay
+    under Readwise's limit (checked on construction).
+    """
+
+    # A full pull of ~50k highlights (~50 pages) fits in the burst; longer pulls settle at
+    # 175/min. Any 60 s window holds at most 235 requests, under Readwise's 240.
+    per_minute: float = 175.0
+    burst: int = 60
+    _tokens: float = field(default=-1.0, init=False)
+    _last: float | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        if self.per_minute <= 0 or self.burst < 1:
+            raise ValueError("a rate budget needs a positive rate and a burst of at least 1")
+        if self.burst + self.per_minute >= READWISE_REQUESTS_PER_MINUTE:
+            raise ValueError(f"burst + per_minute must stay under {READWISE_REQUESTS_PER_MINUTE}")
+        self._tokens = float(self.burst)
+
+    def reserve(self, now: float) -> float:
+        """Take one request slot at monotonic time ``now``; returns seconds to wait first."""
+        rate = self.per_minute / 60.0
+        if self._last is not None:
+            self._tokens = min(float(self.burst), self._tokens + (now - self._last) * rate)
+        self._last = now
+        self._tokens -= 1.0
+        return 0.0 if self._tokens >= 0 else -self._tokens / rate
+
+
+class InterruptibleSleep:
+    """``sleep(seconds)`` that returns early, raising WaitInterrupted, once ``stop`` is set."""
+
+    def __init__(self, stop: threading.Event | None = None) -> None:
+        self.stop = stop if stop is not None else threading.Event()
+
+    def __call__(self, seconds: float) -> None:
+        if self.stop.wait(max(0.0, seconds)):
+            raise WaitInterrupted("stopped while waiting to retry Readwise; the next run starts over")

@@ -1,0 +1,234 @@
+"""A small client of the Readwise API v2: it knows HTTP and the API, not our model.
+
+``check_auth()`` validates the token; ``export(...)`` yields the pages of ``/api/v2/export/``
+as plain dicts (the mapping to the canonical model is :mod:`excerpta.readwise.mapping`).
+
+Failure handling, per request (see :mod:`excerpta.clients.pacing` for the numbers):
+
+* 429: wait ``Retry-After`` (seconds or HTTP-date, capped, plus jitter) and retry;
+* 5xx, connection errors, timeouts, a malformed body: exponential backoff with full jitter,
+  at most ``max_attempts`` tries, then :class:`~excerpta.errors.RetriableSourceError`;
+* 401/403: :class:`~excerpta.errors.FatalSourceError` naming the fix; other 4xx: fatal too;
+* a page cursor seen twice (a pagination loop): FatalSourceError instead of a hang;
+* every request first takes a slot of the client-side :class:`RateBudget` (< 240/min).
+
+All waits go through the injected ``sleep`` (default: interruptible by a ``threading.Event``),
+time through the injected ``clock`` (monotonic) and ``now`` (wall clock); the transport is
+injectable, so tests use respx or a local fake server and never sleep for real.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from excerpta import __version__
+from excerpta.clients.pacing import InterruptibleSleep, RateBudget, RetryPolicy
+from excerpta.clients.readwise_settings import TOKEN_ENV, TOKEN_FILE_ENV, TOKEN_PAGE, ReadwiseSettings
+from excerpta.errors import FatalSourceError, RetriableSourceError
+
+AUTH_PATH = "/api/v2/auth/"
+EXPORT_PATH = "/api/v2/export/"
+MAX_IDS_PER_REQUEST = 100  # longer ids= lists risk HTTP 414 (reference: readwise.md §1.4)
+WRITE_TIMEOUT = 30.0
+POOL_TIMEOUT = 10.0
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExportPage:
+    """One page of ``/api/v2/export/``: its books, the next cursor, and the server's clock."""
+
+    results: list[dict[str, Any]]
+    next_cursor: int | str | None
+    count: int | None
+    server_date: datetime | None
+
+
+class _Malformed(ValueError):
+    """A 2xx response whose body is not the JSON the API promises."""
+
+
+def _system_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ReadwiseClient:
+    """Readwise API v2 over httpx; use as a context manager or call :meth:`close`."""
+
+    def __init__(self, settings: ReadwiseSettings, *, transport: httpx.BaseTransport | None = None,
+                 policy: RetryPolicy | None = None, budget: RateBudget | None = None,
+                 clock: Callable[[], float] = time.monotonic, now: Callable[[], datetime] = _system_now,
+                 sleep: Callable[[float], None] | None = None,
+                 rand: Callable[[], float] = random.random) -> None:
+        self.api_url = settings.api_url
+        self.policy = policy or RetryPolicy()
+        self.budget = budget or RateBudget()
+        self._clock, self._now, self._rand = clock, now, rand
+        self._sleep = sleep or InterruptibleSleep()
+        self.waited = 0.0  # seconds spent waiting (retries and pacing), for reports
+        self.requests = 0
+        timeout = httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
+                                write=WRITE_TIMEOUT, pool=POOL_TIMEOUT)
+        self._http = httpx.Client(
+            base_url=settings.api_url, transport=transport, timeout=timeout,
+            headers={"Authorization": f"Token {settings.token.get_secret_value()}",
+                     "User-Agent": f"excerpta/{__version__}", "Accept": "application/json"},
+        )
+
+    def __repr__(self) -> str:
+        return f"ReadwiseClient({self.api_url!r})"
+
+    def __enter__(self) -> ReadwiseClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def check_auth(self) -> None:
+        """One ``GET /api/v2/auth/``: returns if the token is accepted (204).
+
+        Raises FatalSourceError for a rejected token, RetriableSourceError if unreachable.
+        """
+        self._request(AUTH_PATH, {})
+
+    def export(self, *, updated_after: datetime | None = None, ids: Sequence[int | str] | None = None,
+               include_deleted: bool = False) -> Iterator[ExportPage]:
+        """Yield every page of ``/api/v2/export/`` for these filters, following ``pageCursor``.
+
+        ``ids`` (user_book_ids) are sent in chunks of at most 100, each chunk paginated.
+        Raises the errors listed in the module docstring.
+        """
+        params: dict[str, str] = {}
+        if updated_after is not None:
+            params["updatedAfter"] = updated_after.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        if include_deleted:
+            params["includeDeleted"] = "true"
+        if ids is None:
+            yield from self._pages(params)
+            return
+        wanted = [str(i) for i in ids]
+        for start in range(0, len(wanted), MAX_IDS_PER_REQUEST):
+            chunk = wanted[start:start + MAX_IDS_PER_REQUEST]
+            yield from self._pages({**params, "ids": ",".join(chunk)})
+
+    def _pages(self, params: dict[str, str]) -> Iterator[ExportPage]:
+        seen: set[str] = set()
+        cursor: int | str | None = None
+        while True:
+            page_params = params if cursor is None else {**params, "pageCursor": str(cursor)}
+            response, data = self._request(EXPORT_PATH, page_params, parse=_export_body)
+            page = ExportPage(results=data["results"], next_cursor=data.get("nextPageCursor"),
+                              count=data.get("count"), server_date=_date_header(response))
+            yield page
+            cursor = page.next_cursor
+            if cursor is None or cursor == "":
+                return
+            if str(cursor) in seen:
+                raise FatalSourceError(f"Readwise export returned page cursor {cursor} twice "
+                                       "(a pagination loop); stopped instead of looping")
+            seen.add(str(cursor))
+
+    def _request(self, path: str, params: dict[str, str],
+                 parse: Callable[[httpx.Response], Any] | None = None) -> tuple[httpx.Response, Any]:
+        failures = 0
+        rate_limited = 0
+        while True:
+            self._wait(self.budget.reserve(self._clock()), "pacing")
+            self.requests += 1
+            try:
+                response = self._http.get(path, params=params)
+            except httpx.TransportError as err:  # connection errors, timeouts, dropped connections
+                failures += 1
+                self._after_failure(path, failures, f"{type(err).__name__}")
+                continue
+            status = response.status_code
+            log.debug("GET %s %s → %d", path, _loggable(params), status)
+            if status == 429:
+                rate_limited += 1
+                if rate_limited > self.policy.max_rate_limited:
+                    raise RetriableSourceError(f"Readwise kept rate-limiting GET {path} "
+                                               f"({rate_limited} × HTTP 429); try again later")
+                delay = self.policy.rate_limited_wait(response.headers.get("Retry-After"),
+                                                      self._now(), self._rand())
+                log.info("Readwise rate limit (HTTP 429) on %s: waiting %.1f s", path, delay)
+                self._wait(delay, "Retry-After")
+                continue
+            if status in (401, 403):
+                raise FatalSourceError(f"Readwise rejected the token (HTTP {status}) at {self.api_url}: "
+                                       f"get a new one at {TOKEN_PAGE} and set {TOKEN_ENV} "
+                                       f"or {TOKEN_FILE_ENV}")
+            if status >= 500:
+                failures += 1
+                self._after_failure(path, failures, f"HTTP {status}")
+                continue
+            if status >= 400:
+                raise FatalSourceError(f"Readwise answered HTTP {status} to GET {path} at {self.api_url}")
+            if parse is None:
+                return response, None
+            try:
+                return response, parse(response)
+            except _Malformed as err:
+                failures += 1
+                self._after_failure(path, failures, str(err))
+
+    def _after_failure(self, path: str, failures: int, what: str) -> None:
+        if failures >= self.policy.max_attempts:
+            times = "once" if failures == 1 else f"{failures} times"
+            raise RetriableSourceError(f"Readwise GET {path} at {self.api_url} failed {times} "
+                                       f"(last: {what}); the next run will retry")
+        delay = self.policy.backoff(failures, self._rand())
+        log.info("Readwise GET %s failed (%s): retry %d in %.2f s", path, what, failures, delay)
+        self._wait(delay, "backoff")
+
+    def _wait(self, seconds: float, why: str) -> None:
+        if seconds <= 0:
+            return
+        if self.waited + seconds > self.policy.wait_budget:
+            raise RetriableSourceError(f"gave up on Readwise after waiting {self.waited:.0f} s "
+                                       f"({why}); the next run will retry")
+        self.waited += seconds
+        self._sleep(seconds)
+
+
+def _export_body(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise _Malformed("malformed JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+        raise _Malformed('JSON without a "results" list')
+    return data
+
+
+def _date_header(response: httpx.Response) -> datetime | None:
+    value = response.headers.get("Date")
+    if not value:
+        return None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo is not None else None
+
+
+def _loggable(params: dict[str, str]) -> str:
+    """Query parameters for a log line, with a long ``ids`` list shortened."""
+    shown = dict(params)
+    if "ids" in shown and len(shown["ids"]) > 40:
+        shown["ids"] = f"<{shown['ids'].count(',') + 1} ids>"
+    return " ".join(f"{k}={v}" for k, v in shown.items())

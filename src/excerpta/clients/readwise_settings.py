@@ -1,0 +1,93 @@
+"""Where the Readwise client connects and with what token: from the environment or a file.
+
+``READWISE_TOKEN`` (the token itself) or ``READWISE_TOKEN_FILE`` (a file holding it, e.g. a
+systemd credential); ``READWISE_API_URL`` (default ``https://readwise.io``, a local fake
+server in tests). The token is a ``SecretStr`` from here to the ``Authorization`` header and
+``hide_input_in_errors`` keeps it out of validation errors: it never reaches a log line, a
+message, a repr or a file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from excerpta.errors import ConfigError
+from excerpta.validation import describe
+
+TOKEN_ENV = "READWISE_TOKEN"
+TOKEN_FILE_ENV = "READWISE_TOKEN_FILE"
+API_URL_ENV = "READWISE_API_URL"
+DEFAULT_API_URL = "https://readwise.io"
+TOKEN_PAGE = "https://readwise.io/access_token"
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 60.0  # export pages can be large
+
+log = logging.getLogger(__name__)
+
+
+class ReadwiseSettings(BaseModel):
+    """Connection settings of :class:`~excerpta.clients.readwise.ReadwiseClient`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    token: SecretStr = Field(min_length=8, max_length=200)
+    api_url: str = DEFAULT_API_URL
+    connect_timeout: float = Field(default=DEFAULT_CONNECT_TIMEOUT, gt=0)
+    read_timeout: float = Field(default=DEFAULT_READ_TIMEOUT, gt=0)
+
+    @field_validator("token")
+    @classmethod
+    def _printable_token(cls, value: SecretStr) -> SecretStr:
+        secret = value.get_secret_value()
+        if any(ch.isspace() or not ch.isprintable() for ch in secret):
+            raise ValueError("the token contains spaces or control characters")
+        return value
+
+    @field_validator("api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http:// for a local server)")
+        return value
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: float) -> ReadwiseSettings:
+        """Settings from ``environ`` (default ``os.environ``); ``overrides`` set timeouts.
+
+        Raises ConfigError (without the token in it) when no token is configured, the token
+        file cannot be read, or a value is invalid.
+        """
+        env = os.environ if environ is None else environ
+        token = env.get(TOKEN_ENV, "").strip() or _token_from_file(env.get(TOKEN_FILE_ENV, ""))
+        if not token:
+            raise ConfigError(f"no Readwise token: set {TOKEN_ENV} or {TOKEN_FILE_ENV} "
+                              f"(get a token at {TOKEN_PAGE})")
+        try:
+            return cls(token=SecretStr(token), api_url=env.get(API_URL_ENV) or DEFAULT_API_URL,
+                       **overrides)
+        except ValidationError as err:
+            raise ConfigError(f"Readwise settings: {describe(err)}") from None
+
+
+def _token_from_file(name: str) -> str:
+    if not name.strip():
+        return ""
+    path = Path(name).expanduser()
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{TOKEN_FILE_ENV}={name}: no such file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        reason = err.strerror if isinstance(err, OSError) else "not UTF-8 text"
+        raise ConfigError(f"{TOKEN_FILE_ENV}={name}: cannot read ({reason})") from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        log.warning("%s: readable by other users; chmod 600 it", path)
+    return text.strip()

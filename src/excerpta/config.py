@@ -1,0 +1,136 @@
+"""The configuration file (TOML): state location, jobs with a source, writers and a schedule.
+
+``config/excerpta.example.toml`` documents every key. Secrets never live here: the Readwise
+token comes from ``READWISE_TOKEN`` or a token file named by ``readwise.token_file``.
+:func:`load_config` validates everything (including format names and option values against
+the adapters' option models) and raises ConfigError with one line naming file and key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from excerpta import registry
+from excerpta.errors import ConfigError, ExcerptaError
+from excerpta.validation import describe
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """``"90s"``, ``"15m"``, ``"1h"``, ``"1d"`` → timedelta; raises ValueError otherwise."""
+    match = _DURATION.match(text)
+    if match is None or int(match.group(1)) == 0:
+        raise ValueError(f"expected a duration like 15m, 1h or 1d, got {text!r}")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceConfig(_Section):
+    """Where a job reads: ``input`` as on the command line, ``format`` optional (detected)."""
+
+    input: str
+    format: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class WriterConfig(_Section):
+    """One output of a job: a format, where it writes, and the writer's options."""
+
+    format: str
+    out: Path
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class ScheduleConfig(_Section):
+    """When the daemon runs a job: ``every = "1h"`` or ``cron = "0 6 * * *"`` (not both)."""
+
+    every: str | None = None
+    cron: str | None = None
+
+    @field_validator("every")
+    @classmethod
+    def _valid_duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ScheduleConfig:
+        if (self.every is None) == (self.cron is None):
+            raise ValueError("give exactly one of 'every' or 'cron'")
+        return self
+
+
+class JobConfig(_Section):
+    """A named sync job: one source into one or more writers, on a schedule."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    source: SourceConfig
+    writers: list[WriterConfig] = Field(min_length=1)
+    schedule: ScheduleConfig | None = None
+
+
+class ReadwiseConfig(_Section):
+    """Readwise API settings; the token itself is never written in this file."""
+
+    base_url: str = "https://readwise.io"
+    token_file: Path | None = None
+
+
+class Config(_Section):
+    """The whole configuration file."""
+
+    state: Path | None = None
+    readwise: ReadwiseConfig = Field(default_factory=ReadwiseConfig)
+    jobs: list[JobConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_job_names(self) -> Config:
+        names = [job.name for job in self.jobs]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"job names must be unique: {', '.join(duplicates)}")
+        return self
+
+
+def _check_adapters(config: Config) -> None:
+    for index, job in enumerate(config.jobs):
+        where = f"jobs[{index}]"
+        if job.source.format is not None:
+            registry.reader(job.source.format).from_options(job.source.options)
+        for number, writer in enumerate(job.writers):
+            try:
+                registry.writer(writer.format).from_options(writer.options)
+            except ExcerptaError as err:
+                raise ConfigError(f"{where}.writers[{number}]: {err}") from None
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate the TOML file at ``path``; raises ConfigError naming file and key."""
+    try:
+        with path.expanduser().open("rb") as handle:
+            raw = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such configuration file") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: invalid TOML: {err}") from None
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as err:
+        raise ConfigError(f"{path}: {describe(err)}") from None
+    try:
+        _check_adapters(config)
+    except ExcerptaError as err:
+        raise ConfigError(f"{path}: {err}") from None
+    return config

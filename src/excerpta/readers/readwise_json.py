@@ -1,0 +1,186 @@
+"""Reader ``readwise-json``: Readwise API v2 responses saved to disk.
+
+Reads a file, or a folder of ``*.json`` files (in name order), holding any of:
+
+* an ``/api/v2/export/`` page ``{"count", "nextPageCursor", "results": [book, ...]}``;
+* a list of such pages, or a bare list of export ``results[]`` items, or one item;
+* ``/api/v2/books/`` items (documents without highlights) and ``/api/v2/highlights/`` items,
+  alone, in a list, or in a ``{"count", "next", "results"}`` page.
+
+Every book goes through :func:`excerpta.readwise.mapping.book_to_document`, the mapping the
+``readwise`` API reader uses, so ids and fields are the same whichever way they came.
+A ``/highlights/`` item carries no book title: its document is titled ``Readwise book <id>``
+unless a book with that id is in the same input. A record that cannot be mapped is reported
+and skipped. A single file that is not JSON, or holds nothing Readwise-shaped, is an
+InputError; in a folder such a file is reported and the other files are read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from excerpta.adapters import InputProbe, Reader, ReadState
+from excerpta.errors import InputError
+from excerpta.identity import source_id
+from excerpta.model import Document, Highlight
+from excerpta.readwise.mapping import (
+    NAMESPACE,
+    PLACEHOLDER_TITLE,
+    RecordError,
+    book_to_document,
+    highlight_fields,
+    is_book,
+    is_highlight,
+)
+from excerpta.readwise.options import ReadwiseOptions
+from excerpta.validation import describe
+
+PROBE_MARKERS = ('"nextPageCursor"', '"user_book_id"')  # export pages and their items
+WEAK_PROBE_MARKERS = ('"highlights_url"', '"location_type"')  # /books/ and /highlights/ items
+FOLDER_PROBE_FILES = 5  # how many *.json files of a folder auto-detection looks into
+
+
+def _has_key(head: str, *keys: str) -> bool:
+    # A marker counts as an object key (followed by a colon), not as text inside a value.
+    return any(re.search(re.escape(key) + r"\s*:", head) for key in keys)
+
+
+def _probe_score(head: str) -> int:
+    if not head.lstrip().startswith(("{", "[")):
+        return 0
+    if _has_key(head, *PROBE_MARKERS):
+        return 90
+    if _has_key(head, '"book_id"') and _has_key(head, *WEAK_PROBE_MARKERS):
+        return 70
+    return 70 if _has_key(head, '"highlights_url"') and _has_key(head, '"num_highlights"') else 0
+
+
+class ReadwiseJsonReader(Reader):
+    """Reads saved Readwise API v2 responses (export pages above all)."""
+
+    name = "readwise-json"
+    description = "Readwise API v2 /export/ pages saved as JSON (a file, a list of pages, or a folder)"
+    options_model = ReadwiseOptions
+
+    @classmethod
+    def recognize(cls, probe: InputProbe) -> int:
+        if probe.is_dir and probe.path is not None:
+            try:
+                for path in sorted(probe.path.glob("*.json"))[:FOLDER_PROBE_FILES]:
+                    with path.open("rb") as handle:
+                        if _probe_score(handle.read(4096).decode("utf-8", errors="replace")):
+                            return 60
+            except OSError:  # an unreadable folder is not ours to claim; reading will say why
+                return 0
+            return 0
+        return _probe_score(probe.text_head)
+
+    def read(self, source: str, state: ReadState) -> Iterator[Document]:
+        path = Path(source).expanduser()
+        if path.is_dir():
+            files = sorted(p for p in path.glob("*.json") if p.is_file())
+            if not files:
+                raise InputError(f"{source}: no *.json files in this folder")
+            for file in files:
+                try:
+                    yield from self._read_file(str(file), state)
+                except InputError as err:
+                    state.report(str(file), None, str(err).removeprefix(f"{file}: "))
+            return
+        if not path.exists():
+            raise InputError(f"{source}: no such file")
+        yield from self._read_file(source, state)
+
+    def _read_file(self, source: str, state: ReadState) -> Iterator[Document]:
+        data = _load_json(source)
+        records = list(_records(data))
+        if not records:
+            raise InputError(f"{source}: expected Readwise API JSON (an /export/ page or its results)")
+        keep_discarded = bool(getattr(self.options, "keep_discarded", False))
+        books: dict[str, Document] = {}
+        loose: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+        for where, record in records:
+            if is_book(record):
+                document = _map_book(source, where, record, state, keep_discarded)
+                if document is not None:
+                    books[document.id] = document
+                    yield document
+            elif is_highlight(record):
+                loose.setdefault(source_id(NAMESPACE, record["book_id"]), []).append((where, record))
+            else:
+                state.report(source, where, "not a Readwise book or highlight")
+        for doc_id, items in loose.items():
+            yield _loose_document(source, doc_id, items, books.get(doc_id), state, keep_discarded)
+
+
+def _load_json(source: str) -> Any:
+    try:
+        with open(source, "rb") as handle:
+            return json.load(handle)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{source}:{err.lineno}: malformed JSON: {err.msg}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{source}: not UTF-8 text") from None
+    except OSError as err:
+        raise InputError(f"{source}: cannot read ({err.strerror})") from None
+
+
+def _is_page(value: Any) -> bool:
+    return isinstance(value, Mapping) and isinstance(value.get("results"), list)
+
+
+def _records(data: Any) -> Iterator[tuple[str, Any]]:
+    """Every book or highlight record of ``data`` with where it sits (``[1].results[4]``)."""
+    if _is_page(data):
+        for index, record in enumerate(data["results"]):
+            yield f"results[{index}]", record
+    elif isinstance(data, list):
+        for outer, item in enumerate(data):
+            if _is_page(item):
+                for index, record in enumerate(item["results"]):
+                    yield f"[{outer}].results[{index}]", record
+            else:
+                yield f"[{outer}]", item
+    elif isinstance(data, Mapping) and (is_book(data) or is_highlight(data)):
+        yield "", data
+
+
+def _map_book(source: str, where: str, record: Mapping[str, Any], state: ReadState,
+              keep_discarded: bool) -> Document | None:
+    def report(inner: str, reason: str) -> None:
+        state.report(source, f"{where}.{inner}" if where else inner, reason)
+
+    try:
+        return book_to_document(record, report, keep_discarded=keep_discarded)
+    except RecordError as err:
+        state.report(source, where or None, str(err))
+        return None
+
+
+def _loose_document(source: str, doc_id: str, items: list[tuple[str, Mapping[str, Any]]],
+                    book: Document | None, state: ReadState, keep_discarded: bool) -> Document:
+    """The document of ``/highlights/`` items: their book if the input had it, else a stub."""
+    book_id = doc_id.removeprefix(f"{NAMESPACE}-")
+    if book is not None:
+        document = book.model_copy(deep=True)
+    else:
+        document = Document(id=doc_id, title=PLACEHOLDER_TITLE.format(book_id),
+                            external_ids={NAMESPACE: book_id})
+    source_name = document.source
+    highlights = list(document.highlights)
+    for where, raw in items:
+        try:
+            highlights.append(Highlight.model_validate(
+                highlight_fields(raw, source=source_name, keep_discarded=keep_discarded)))
+        except ValidationError as err:
+            state.report(source, where or None, describe(err))
+        except RecordError as err:
+            state.report(source, where or None, str(err))
+    document.highlights = highlights
+    return document

@@ -1,0 +1,161 @@
+"""Reader ``readwise-md``: notes Readwise wrote, by its Obsidian plugin or its Markdown export.
+
+Input: one note, or a folder (a vault, its ``Readwise/`` folder, an unzipped Markdown export)
+read recursively in sorted order, hidden folders such as ``.obsidian`` left out. One Document
+is yielded per note. In a folder, files that are not Readwise notes (the ``Readwise Syncs.md``
+log, the user's own notes) are skipped silently; a single file that is not one is an
+InputError. A note that cannot be read (broken front matter, not UTF-8) is reported with
+its line and skipped, and the other notes are read.
+
+Ids (see :mod:`excerpta.identity`). Notes carry no Readwise book id, so a document's id is
+``document_id(title, author, url)``: the same note read twice, or re-synced with more
+highlights, keeps its id. A highlight's id comes from its location link when the link names it:
+
+* ``https://readwise.io/open/<id>`` -> ``source_id("readwise", id)``, the namespace the
+  Readwise API reader gives highlight ids (and ``external_ids["readwise"]``);
+* ``https://read.readwise.io/read/<ulid>`` -> ``source_id("reader", ulid)`` (and
+  ``external_ids["reader"]``, which the API reader fills from a highlight's ``external_id``);
+* anything else (Kindle locations, tweets, no link) -> ``highlight_id(document id, text,
+  location)``, with the Kindle location when the link gives one; a tweet's id is kept in
+  ``external_ids["twitter"]``.
+
+The Readwise API knows a Reader highlight by its numeric id, which a note does not show, so
+the same highlight read from the API and from a note is two ids; ``external_ids["reader"]``
+is what joins them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from excerpta.adapters import InputProbe, Reader, ReadState
+from excerpta.errors import InputError
+from excerpta.model import Document
+from excerpta.readers.readwise_md.front_matter import FrontMatterError, split_front_matter
+from excerpta.readers.readwise_md.note import NotAReadwiseNote, build_document, is_readwise_note
+from excerpta.readers.readwise_md.note_layout import parse_note_body
+
+NOTE_SUFFIX = ".md"
+READWISE_FOLDER = "readwise"  # the plugin's default base folder in a vault
+CATEGORY_FOLDERS = {"books", "articles", "tweets", "podcasts", "supplementals"}
+PROBE_NOTES = 20  # notes a folder probe may open before giving up
+PROBE_CHARS = 16 * 1024
+
+
+class NoteProblem(ValueError):
+    """A note that cannot be read; ``line`` is where, if known."""
+
+    def __init__(self, line: int | None, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
+def read_note(path: Path) -> Document:
+    """The Document of the note at ``path``.
+
+    Raises NotAReadwiseNote if it has no Readwise layout, NoteProblem if it cannot be read.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise NoteProblem(None, f"cannot be read: {err.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:
+        if looks_like_readwise_note(raw.decode("utf-8", errors="replace")):
+            raise NoteProblem(None, "not UTF-8 text")
+        raise NotAReadwiseNote(str(path))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        front, body = split_front_matter(text)
+    except FrontMatterError as err:
+        if not is_readwise_note(parse_note_body(text)):
+            raise NotAReadwiseNote(str(path)) from None
+        raise NoteProblem(err.line, err.reason) from None
+    return build_document(parse_note_body(body), front, path)
+
+
+def iter_note_paths(folder: Path) -> Iterator[Path]:
+    """Every ``.md`` file under ``folder``, sorted, hidden files and folders left out."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.lower().endswith(NOTE_SUFFIX) and not name.startswith("."):
+                yield Path(root) / name
+
+
+def looks_like_readwise_note(head: str) -> bool:
+    """Whether the start of a Markdown file has a Readwise note's layout."""
+    try:
+        _, body = split_front_matter(head)
+    except FrontMatterError:
+        body = head
+    return is_readwise_note(parse_note_body(body))
+
+
+def _probe_roots(folder: Path) -> list[Path]:
+    """Where a folder probe looks: a vault's ``Readwise`` folder first, then the folder itself."""
+    readwise = [child for child in sorted(folder.iterdir())
+                if child.is_dir() and child.name.casefold() == READWISE_FOLDER]
+    return [*readwise, folder]
+
+
+class ReadwiseMarkdownReader(Reader):
+    """Reads notes written by the Readwise Obsidian plugin or Readwise's Markdown export."""
+
+    name = "readwise-md"
+    description = "Readwise notes in Markdown: Obsidian plugin vault/folder or Markdown export"
+
+    @classmethod
+    def recognize(cls, probe: InputProbe) -> int:
+        if probe.path is None:
+            return 0
+        if not probe.is_dir:
+            if probe.suffix != NOTE_SUFFIX:
+                return 0
+            return 90 if looks_like_readwise_note(probe.text_head.replace("\r\n", "\n")) else 0
+        for root in _probe_roots(probe.path):
+            for count, path in enumerate(iter_note_paths(root)):
+                if count >= PROBE_NOTES:
+                    break
+                try:
+                    with path.open("r", encoding="utf-8", errors="replace") as handle:
+                        head = handle.read(PROBE_CHARS).replace("\r\n", "\n")
+                except OSError:
+                    continue
+                if looks_like_readwise_note(head):
+                    return 80 if path.parent.name.casefold() in CATEGORY_FOLDERS else 60
+        return 0
+
+    def read(self, source: str, state: ReadState) -> Iterator[Document]:
+        path = Path(source).expanduser()
+        if path.is_dir():
+            yield from self._read_folder(path, state)
+            return
+        if not path.is_file():
+            raise InputError(f"{source}: no such file or folder")
+        try:
+            yield read_note(path)
+        except NotAReadwiseNote:
+            raise InputError(
+                f"{source}: not a Readwise note (expected a 'Highlights' section and 'Metadata' lines)"
+            ) from None
+        except NoteProblem as err:
+            where = f":{err.line}" if err.line else ""
+            raise InputError(f"{source}{where}: {err.reason}") from None
+
+    def _read_folder(self, folder: Path, state: ReadState) -> Iterator[Document]:
+        for path in iter_note_paths(folder):
+            try:
+                document = read_note(path)
+            except NotAReadwiseNote:
+                continue
+            except NoteProblem as err:
+                state.report(str(path), err.line, err.reason)
+                continue
+            yield document

@@ -1,0 +1,109 @@
+"""The location link Readwise puts after a highlight, and what it tells about the highlight.
+
+Readwise's highlight template ends a bullet with ``([{{highlight_location}}]({{url}}))`` or,
+without a URL, ``({{highlight_location}})``. The label and the URL between them give:
+
+==================================================  ==============================================
+``[Location 47](https://readwise.io/to_kindle?…)``  Kindle location 47, the book's ASIN
+``[View Highlight](https://read.readwise.io/read/<ulid>)``  the highlight's Reader id and URL
+``[View Highlight](https://readwise.io/open/<id>)``  the highlight's numeric Readwise id
+``[View Tweet](https://twitter.com/u/status/<id>)``  the tweet id and URL
+``[Time 0:01:41](…)``                               101 seconds into the audio (``time_offset``)
+``[Page 12](…)``                                    page 12 (``page``)
+==================================================  ==============================================
+
+Only these labels are taken for a location link, so a highlight that itself ends in a
+parenthesised Markdown link keeps its text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+from excerpta.model import LocationType
+
+# Readwise separates label words with a no-break space (U+00A0) as often as with a space.
+_LABEL = r"View\sHighlight|View\sTweet|View\sPost|Location\s\d+|Page\s[^\]\s()]+|Time\s\d+(?::\d{1,2}){1,2}"
+# A URL without spaces; balanced parentheses inside it are allowed (Wikipedia-style paths).
+_URL = r"[^\s()]*(?:\([^\s()]*\)[^\s()]*)*"
+TRAILING_LINK = re.compile(rf"\s*\(\[(?P<label>{_LABEL})\]\((?P<url>{_URL})\)\)\s*$", re.IGNORECASE)
+TRAILING_LABEL = re.compile(r"\s*\((?P<label>Location\s\d+|Page\s[^\s()]+|Time\s\d+(?::\d{1,2}){1,2})\)\s*$",
+                            re.IGNORECASE)
+READER_PATH = re.compile(r"^/(?:new/)?read/(?P<id>[0-9a-z]{26})/?$", re.IGNORECASE)
+OPEN_PATH = re.compile(r"^/open/(?P<id>\d+)/?$")
+TWEET_PATH = re.compile(r"^/[^/]+/status(?:es)?/(?P<id>\d+)")
+TWITTER_HOSTS = {"twitter.com", "x.com", "mobile.twitter.com", "www.twitter.com", "www.x.com"}
+
+
+@dataclass(frozen=True)
+class LocationLink:
+    """What a highlight's location link says. ``url`` is the highlight's own URL (Reader,
+    tweet, podcast clip…), not a Readwise deep link that can be rebuilt from the other fields."""
+
+    label: str
+    location: int | str | None = None
+    location_type: LocationType | None = None
+    url: str | None = None
+    asin: str | None = None
+    source: str | None = None  # the reading platform the link proves: kindle, reader, twitter
+    external_ids: dict[str, str] = field(default_factory=dict)
+
+
+def split_location_link(text: str) -> tuple[str, LocationLink | None]:
+    """Split ``text`` into the highlight text and its trailing location link, if it has one."""
+    match = TRAILING_LINK.search(text) or TRAILING_LABEL.search(text)
+    if match is None:
+        return text, None
+    url = match.groupdict().get("url") or None
+    link = interpret(match.group("label"), url)
+    return text[: match.start()], link
+
+
+def parse_clock(value: str) -> int:
+    """``"0:01:41"`` or ``"1:41"`` as seconds (101)."""
+    seconds = 0
+    for part in value.split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds
+
+
+def _location_from_label(label: str) -> tuple[int | str | None, LocationType | None]:
+    kind, value = label.split(None, 1)
+    kind = kind.casefold()
+    if kind == "location":
+        return int(value), LocationType.LOCATION
+    if kind == "page":
+        return (int(value) if value.isdigit() else value), LocationType.PAGE
+    if kind == "time":
+        return parse_clock(value), LocationType.TIME_OFFSET
+    return None, None
+
+
+def interpret(label: str, url: str | None) -> LocationLink:
+    """The :class:`LocationLink` for a location ``label`` and its ``url`` (may be None)."""
+    location, location_type = _location_from_label(label)
+    if not url:
+        return LocationLink(label, location, location_type)
+    parts = urlsplit(url)
+    host = parts.netloc.lower()
+    if host == "read.readwise.io" and (reader := READER_PATH.match(parts.path)):
+        reader_id = reader.group("id").lower()
+        return LocationLink(label, location, location_type, url=url, source="reader",
+                            external_ids={"reader": reader_id})
+    if host in ("readwise.io", "www.readwise.io"):
+        if opened := OPEN_PATH.match(parts.path):
+            return LocationLink(label, location, location_type,
+                                external_ids={"readwise": opened.group("id")})
+        if parts.path.rstrip("/") == "/to_kindle":
+            query = parse_qs(parts.query)
+            kindle_location = (query.get("location") or [""])[0]
+            if location is None and kindle_location.isdigit():
+                location, location_type = int(kindle_location), LocationType.LOCATION
+            return LocationLink(label, location, location_type, asin=(query.get("asin") or [None])[0],
+                                source="kindle")
+    if host in TWITTER_HOSTS and (tweet := TWEET_PATH.match(parts.path)):
+        return LocationLink(label, location, location_type, url=url, source="twitter",
+                            external_ids={"twitter": tweet.group("id")})
+    return LocationLink(label, location, location_type, url=url)

@@ -1,0 +1,163 @@
+"""The layout of a Readwise note: title, cover, ``Metadata`` lines and highlight bullets.
+
+Both layouts Readwise writes are read, with ``##`` or ``###`` headings:
+
+* the Obsidian plugin's: ``# Title``, ``![rw-book-cover](…)``, ``## Metadata`` with
+  ``- Author: [[…]]``, ``## Highlights`` (then ``## New highlights added <date>`` sections
+  appended by later syncs), bullets ``- text ([Location 47](…))`` whose further lines are
+  indented by two spaces, and ``    - Note: …`` / ``    - Tags: [[a]] [[b]]`` sub-bullets;
+* the bulk Markdown export's: ``### Metadata``, ``- Author: …`` without wikilinks, a
+  ``- Summary:`` that may run over several unindented lines, ``    - **Note:** …``.
+
+This module only finds the parts (:func:`parse_note_body`); :mod:`.note` makes the model.
+Sub-bullets other than ``Note``/``Tags`` (a user's own) are not Readwise data and are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.*?)\s*$")
+COVER = re.compile(r"^!\[[^\]]*\]\((?P<url>[^\s)]+)\)\s*$")
+META_LINE = re.compile(
+    r"^[-*]\s+(?:\*\*)?(?P<key>[A-Za-z][A-Za-z ]{0,30}?)(?::\*\*|\*\*:|:)\s?(?P<value>.*)$"
+)
+SUB_BULLET = re.compile(
+    r"^(?: {4}|\t)[-*]\s+(?:\*\*)?(?P<key>Note|Tags)(?::\*\*|\*\*:|:)\s?(?P<value>.*)$", re.IGNORECASE
+)
+OTHER_SUB_BULLET = re.compile(r"^(?: {4}|\t)[-*]\s")
+BULLET = re.compile(r"^[-*](?:\s(?P<text>.*))?$")
+# An Obsidian comment on a line of its own, e.g. the ``%% excerpta:begin header %%`` markers
+# our obsidian writer puts around its managed regions: it ends whatever value came before.
+COMMENT_LINE = re.compile(r"^\s*%%.*%%\s*$")
+THEMATIC_BREAK = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
+CONTINUATION_INDENT = "  "
+METADATA_TITLES = {"metadata"}
+HIGHLIGHTS_TITLES = {"highlights"}
+NEW_HIGHLIGHTS_PREFIX = "new highlights added"
+
+
+@dataclass
+class HighlightBlock:
+    """One highlight bullet as written: its text lines, and its ``Note``/``Tags`` values."""
+
+    text_lines: list[str]
+    note_lines: list[str] | None = None
+    tags: str | None = None
+
+
+@dataclass
+class NoteBody:
+    """The parts of a note body. ``metadata`` keys are case-folded (``"full title"``)."""
+
+    title: str | None = None
+    cover_url: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    has_metadata: bool = False
+    has_highlights: bool = False
+    highlights: list[HighlightBlock] = field(default_factory=list)
+
+
+def _is_highlights_heading(text: str) -> bool:
+    folded = text.casefold()
+    return folded in HIGHLIGHTS_TITLES or folded.startswith(NEW_HIGHLIGHTS_PREFIX)
+
+
+class _HighlightCollector:
+    """Groups the lines of a highlights section into :class:`HighlightBlock` objects."""
+
+    def __init__(self, blocks: list[HighlightBlock]) -> None:
+        self.blocks = blocks
+        self.current: HighlightBlock | None = None
+        self.target: list[str] | None = None  # where continuation lines go (text, note, nowhere)
+        self.blank_lines = 0
+
+    def close(self) -> None:
+        """End the current highlight: the next lines belong to a new bullet or to nothing."""
+        self.current, self.target, self.blank_lines = None, None, 0
+
+    def add(self, line: str) -> None:
+        """Take the next line of a highlights section."""
+        if not line.strip():
+            self.blank_lines += 1
+            return
+        blanks, self.blank_lines = self.blank_lines, 0
+        if THEMATIC_BREAK.match(line):
+            self.close()  # a template's separator between highlights
+        elif bullet := BULLET.match(line):
+            self.current = HighlightBlock([bullet.group("text") or ""])
+            self.blocks.append(self.current)
+            self.target = self.current.text_lines
+        elif self.current is None:
+            return
+        elif sub := SUB_BULLET.match(line):
+            self.target = _add_sub_bullet(self.current, sub.group("key").casefold(), sub.group("value"))
+        elif OTHER_SUB_BULLET.match(line):
+            self.target = None
+        elif self.target is None:
+            return
+        elif line.startswith(CONTINUATION_INDENT):
+            continuation = line[2:] if self.target is self.current.text_lines else line.strip()
+            self.target.extend([""] * blanks + [continuation])
+        elif blanks:
+            self.target = None  # unindented text after a blank line is the user's, not Readwise's
+        else:
+            self.target.append(line)
+
+
+def _add_sub_bullet(block: HighlightBlock, key: str, value: str) -> list[str] | None:
+    """Record a ``Note``/``Tags`` sub-bullet; returns where its continuation lines go."""
+    if key == "note":
+        block.note_lines = [value]
+        return block.note_lines
+    block.tags = value
+    return None
+
+
+def parse_note_body(body: str) -> NoteBody:
+    """Find the title, cover, metadata and highlight bullets of a note body (no front matter)."""
+    note = NoteBody()
+    section = "preamble"
+    meta_key: str | None = None
+    collector = _HighlightCollector(note.highlights)
+    for line in body.split("\n"):
+        if COMMENT_LINE.match(line):
+            meta_key = None
+            collector.close()
+            continue
+        heading = HEADING.match(line)
+        if heading:
+            text = heading.group("text")
+            if heading.group("level") == "#" and note.title is None and section == "preamble":
+                note.title = text
+                continue
+            if text.casefold() in METADATA_TITLES:
+                section, note.has_metadata = "metadata", True
+            elif _is_highlights_heading(text):
+                section, note.has_highlights = "highlights", True
+            else:
+                section = "other"
+            collector.close()
+            continue
+        if section == "preamble" and note.cover_url is None and (cover := COVER.match(line)):
+            note.cover_url = cover.group("url")
+        elif section == "metadata":
+            meta_key = _add_metadata_line(note.metadata, meta_key, line)
+        elif section == "highlights":
+            collector.add(line)
+    for key, value in note.metadata.items():
+        note.metadata[key] = value.strip()
+    return note
+
+
+def _add_metadata_line(metadata: dict[str, str], key: str | None, line: str) -> str | None:
+    """Add one ``Metadata`` line; a line that is no ``- Key: value`` continues the last value."""
+    match = META_LINE.match(line)
+    if match:
+        key = match.group("key").strip().casefold()
+        metadata.setdefault(key, match.group("value"))
+        return key
+    if key is not None and key in metadata:
+        metadata[key] += "\n" + line
+    return key

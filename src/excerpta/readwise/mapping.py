@@ -1,0 +1,188 @@
+"""Readwise API v2 objects → canonical documents and highlights: the one mapping.
+
+Both the ``readwise`` reader (live API) and the ``readwise-json`` reader (saved pages) go
+through :func:`book_to_document`, so a file and the API give the same ids and fields.
+
+Accepted shapes of a *book*: an ``/api/v2/export/`` ``results[]`` item (``user_book_id``,
+``book_tags``, nested ``highlights``) or a ``/api/v2/books/`` item (``id``, ``tags``, no
+highlights). Accepted shapes of a *highlight*: an export highlight (``updated_at``) or a
+``/api/v2/highlights/`` item (``updated``).
+
+Field by field (Readwise → canonical):
+
+* document ``id`` = ``readwise-<user_book_id>``; ``external_ids`` = ``{"readwise": user_book_id}``
+  plus the Reader document ULID (``external_id``) under the book's ``source`` (``"reader"``);
+* ``title`` = the full ``title`` (``readable_title`` only when ``title`` is empty: it is a
+  shortened, title-cased copy; ``Readwise book <id>`` when both are empty), ``author``,
+  ``category`` (unknown values → ``other``), ``source``, ``url`` = ``source_url`` (else
+  ``unique_url``), ``cover_image_url``, ``asin``, ``tags`` = names of ``book_tags``,
+  ``document_note``, ``summary``;
+* highlight ``id`` = ``readwise-<id>``; ``external_ids`` = ``{"readwise": id}`` plus
+  ``external_id`` under the book's ``source`` (the Reader highlight ULID for ``reader``);
+  ``text``, ``note``, ``location``, ``location_type`` (unknown → ``None``), ``end_location``,
+  ``color``, ``highlighted_at``, ``updated_at``, ``url``, ``tags`` = tag names,
+  ``is_favorite``, ``is_deleted``;
+* a highlight of a deleted book (``is_deleted`` on the book) is a tombstone too;
+* ``is_discard`` (discarded in review): a tombstone unless ``keep_discarded``, so a highlight
+  discarded after an earlier sync disappears from outputs like a deleted one;
+* not kept: ``readwise_url`` (``/bookreview/<id>``, ``/open/<id>``: derived from the ids),
+  ``book_id`` (it is the document), ``unique_url`` of a Reader document (derived from its
+  ULID) and ``created_at`` (the model has ``highlighted_at`` and ``updated_at``).
+
+A highlight that does not fit the model is reported through ``report(where, reason)`` and
+skipped; a book that does not is a :class:`RecordError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from excerpta.identity import source_id
+from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.validation import describe
+
+NAMESPACE = "readwise"
+EXTERNAL_FALLBACK_KEY = "external"  # key of a highlight's external_id when its book has no source
+PLACEHOLDER_TITLE = "Readwise book {}"  # a book Readwise gave no title (or we only know its id)
+_CATEGORIES = {c.value for c in Category}
+_LOCATION_TYPES = {t.value for t in LocationType}
+
+ProblemReporter = Callable[[str, str], None]
+
+
+class RecordError(ValueError):
+    """A Readwise record that cannot become a canonical object; ``str()`` is the reason."""
+
+
+def is_book(record: Any) -> bool:
+    """True for an export ``results[]`` item or a ``/books/`` item."""
+    return isinstance(record, Mapping) and (
+        "user_book_id" in record or ("id" in record and "num_highlights" in record)
+    )
+
+
+def is_highlight(record: Any) -> bool:
+    """True for an export highlight or a ``/highlights/`` list item (it names its book)."""
+    return isinstance(record, Mapping) and "book_id" in record and "text" in record
+
+
+def book_id_of(book: Mapping[str, Any]) -> int | str:
+    """The ``user_book_id`` of an export item or the ``id`` of a ``/books/`` item."""
+    value = book.get("user_book_id", book.get("id"))
+    if value is None or isinstance(value, bool) or str(value).strip() == "":
+        raise RecordError("book without user_book_id")
+    return value
+
+
+def _tag_names(raw: Any) -> list[str]:
+    if not raw:
+        return []
+    if not isinstance(raw, list):
+        raise RecordError("tags: expected a list")
+    names = []
+    for tag in raw:
+        name = tag.get("name") if isinstance(tag, Mapping) else tag
+        if isinstance(name, str) and name.strip():
+            names.append(name)
+    return names
+
+
+def _external_ids(own_id: int | str, external_id: Any, source: str | None) -> dict[str, str]:
+    ids = {NAMESPACE: str(own_id)}
+    if isinstance(external_id, str | int) and not isinstance(external_id, bool) and str(external_id):
+        ids[source or EXTERNAL_FALLBACK_KEY] = str(external_id)
+    return ids
+
+
+def highlight_fields(raw: Mapping[str, Any], *, source: str | None, book_deleted: bool = False,
+                     keep_discarded: bool = False) -> dict[str, Any]:
+    """The canonical fields of one Readwise highlight (not yet validated).
+
+    Raises RecordError when the highlight has no id.
+    """
+    own_id = raw.get("id")
+    if own_id is None or isinstance(own_id, bool) or str(own_id).strip() == "":
+        raise RecordError("highlight without id")
+    location_type = raw.get("location_type")
+    deleted = bool(raw.get("is_deleted")) or book_deleted
+    if raw.get("is_discard") and not keep_discarded:
+        deleted = True
+    return {
+        "id": source_id(NAMESPACE, own_id),
+        "text": raw.get("text") if raw.get("text") is not None else "",
+        "note": raw.get("note"),
+        "location": raw.get("location"),
+        "location_type": location_type if location_type in _LOCATION_TYPES else None,
+        "end_location": raw.get("end_location"),
+        "color": raw.get("color"),
+        "highlighted_at": raw.get("highlighted_at"),
+        "updated_at": raw.get("updated_at", raw.get("updated")),
+        "url": raw.get("url"),
+        "tags": _tag_names(raw.get("tags")),
+        "is_favorite": bool(raw.get("is_favorite")),
+        "is_deleted": deleted,
+        "external_ids": _external_ids(own_id, raw.get("external_id"), source),
+    }
+
+
+def document_fields(book: Mapping[str, Any]) -> dict[str, Any]:
+    """The canonical fields of one Readwise book, without highlights (not yet validated).
+
+    Raises RecordError when the book has no id.
+    """
+    own_id = book_id_of(book)
+    source = book.get("source") or None
+    category = book.get("category")
+    title = book.get("title") or book.get("readable_title") or PLACEHOLDER_TITLE.format(own_id)
+    return {
+        "id": source_id(NAMESPACE, own_id),
+        "title": title,
+        "author": book.get("author"),
+        "category": category if category in _CATEGORIES else (Category.OTHER if category else None),
+        "source": source,
+        "url": book.get("source_url") or book.get("unique_url"),
+        "cover_image_url": book.get("cover_image_url"),
+        "asin": book.get("asin"),
+        "tags": _tag_names(book.get("book_tags", book.get("tags"))),
+        "document_note": book.get("document_note"),
+        "summary": book.get("summary"),
+        "external_ids": _external_ids(own_id, book.get("external_id"), source),
+    }
+
+
+def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
+                     keep_discarded: bool = False) -> Document:
+    """Map one Readwise book (with its nested highlights, if any) to a canonical Document.
+
+    A highlight that does not validate is reported as ``report("highlights[i]", reason)``
+    and left out. Raises RecordError (with the reason) when the book itself is unusable.
+    """
+    if not isinstance(book, Mapping):
+        raise RecordError("expected a book object")
+    try:
+        fields = document_fields(book)
+        document = Document.model_validate(fields)
+    except ValidationError as err:
+        raise RecordError(describe(err)) from None
+    raw_highlights = book.get("highlights") or []
+    if not isinstance(raw_highlights, list):
+        raise RecordError("highlights: expected a list")
+    source = fields["source"]
+    book_deleted = bool(book.get("is_deleted"))
+    highlights = []
+    for index, raw in enumerate(raw_highlights):
+        where = f"highlights[{index}]"
+        try:
+            if not isinstance(raw, Mapping):
+                raise RecordError("expected a highlight object")
+            highlights.append(Highlight.model_validate(highlight_fields(
+                raw, source=source, book_deleted=book_deleted, keep_discarded=keep_discarded)))
+        except ValidationError as err:
+            report(where, describe(err))
+        except RecordError as err:
+            report(where, str(err))
+    document.highlights = highlights
+    return document

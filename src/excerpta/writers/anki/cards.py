@@ -1,0 +1,108 @@
+"""From one highlight to its Anki notes, one per card design that applies.
+
+* ``book`` ("Which book?"): every live highlight that has text;
+* ``cloze``: only when the user marked what to hide (see :mod:`.markup`);
+* ``qa``: only when the note starts with ``.qa``.
+
+Each note's GUID is ``genanki.guid_for("excerpta", <design>, <highlight id>)``: stable across
+exports, so re-importing updates the note in place (review history kept), and distinct per
+design, so a highlight's cloze and Q&A notes live side by side. Its modification time is the
+highlight's ``updated_at``, else ``highlighted_at``, else :data:`FALLBACK_MTIME`: never "now",
+so an unchanged highlight gives an unchanged note and Anki's "update if newer" keeps edits the
+user made inside Anki (their edit is newer) while taking upstream changes (newer still).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import genanki
+
+from excerpta.model import Document, Highlight
+from excerpta.writers.anki.markup import (
+    anki_tags,
+    cloze_text,
+    describe_location,
+    escape_html,
+    parse_action,
+    question_and_answer,
+    render_text,
+    safe_link,
+)
+from excerpta.writers.anki.note_types import FIELDS, Design
+
+FALLBACK_MTIME = int(datetime(2020, 1, 1, tzinfo=UTC).timestamp())
+GUID_NAMESPACE = "excerpta"  # a new NOTE_SCHEMA_VERSION needs a new namespace (see note_types)
+
+
+class HighlightNote(genanki.Note):
+    """A genanki note written with its own modification time instead of the package's.
+
+    Relies on genanki 0.13's ``Note.write_to_db(cursor, timestamp, deck_id, id_gen)``, which
+    stamps ``timestamp`` on the note and its cards (genanki is pinned to ``<0.14``).
+    """
+
+    def __init__(self, *, mtime: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.mtime = mtime
+
+    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
+        super().write_to_db(cursor, self.mtime, deck_id, id_gen)
+
+
+def note_mtime(highlight: Highlight) -> int:
+    """The note's modification time in Unix seconds; see the module docstring."""
+    moment = highlight.updated_at or highlight.highlighted_at
+    return int(moment.timestamp()) if moment is not None else FALLBACK_MTIME
+
+
+def note_guid(design: Design, highlight_id: str) -> str:
+    """The Anki GUID of ``design``'s note for the highlight ``highlight_id``."""
+    return genanki.guid_for(GUID_NAMESPACE, design, highlight_id)
+
+
+def _fields(**values: str) -> list[str]:
+    return [values.get(name, "") for name in FIELDS]
+
+
+def note_fields(document: Document, highlight: Highlight, design: Design) -> list[str] | None:
+    """The field values of ``design``'s note for ``highlight``, or None if it does not apply."""
+    common = {
+        "HighlightId": escape_html(highlight.id),
+        "Title": escape_html(document.title),
+        "Author": escape_html(document.author),
+        "Location": escape_html(describe_location(highlight)),
+        "URL": safe_link(highlight.url) or safe_link(document.url),
+    }
+    is_action = parse_action(highlight.note) is not None
+    if design == "book":
+        if not highlight.text.strip():
+            return None
+        note = "" if is_action else escape_html(highlight.note)
+        return _fields(**common, Text=render_text(highlight.text), Note=note)
+    if design == "cloze":
+        text = cloze_text(highlight.text, highlight.note)
+        if text is None:
+            return None
+        return _fields(**common, Text=text, Note="" if is_action else escape_html(highlight.note))
+    qa = question_and_answer(highlight.note)
+    if qa is None:
+        return None
+    question, answer = qa
+    return _fields(**common, Text=render_text(highlight.text), Question=escape_html(question),
+                   Answer=escape_html(answer))
+
+
+def notes_for(document: Document, highlight: Highlight, designs: Iterable[Design],
+              note_types: dict[Design, genanki.Model]) -> Iterator[HighlightNote]:
+    """Every note of ``highlight`` in the chosen ``designs`` (none for a deleted highlight)."""
+    if highlight.is_deleted:
+        return
+    tags = anki_tags([*document.tags, *highlight.tags])
+    for design in designs:
+        fields = note_fields(document, highlight, design)
+        if fields is not None:
+            yield HighlightNote(model=note_types[design], fields=fields, tags=tags,
+                                guid=note_guid(design, highlight.id), mtime=note_mtime(highlight))

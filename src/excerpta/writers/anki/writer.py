@@ -1,0 +1,123 @@
+"""Writer ``anki``: the library as one Anki deck package (``.apkg``) built with genanki.
+
+Options (``--anki-deck``, ``--anki-cards``, ``--anki-subdecks``):
+
+* ``deck``: the deck name (``::`` makes a hierarchy, e.g. ``Reading::Highlights``);
+* ``cards``: comma-separated card designs out of ``book``, ``cloze``, ``qa`` (default all:
+  every highlight gets a "Which book?" card, and cloze and Q&A cards where the user asked for
+  them; see :mod:`.cards`);
+* ``subdecks``: one sub-deck per document, ``<deck>::<title>``.
+
+Deleted highlights are not exported; each is logged at ``-v``. Anki never deletes a note on
+import, so a highlight deleted upstream stays in the user's collection until they delete it.
+Decks are matched by name in Anki: notes the user moved to another deck stay there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import genanki
+from pydantic import BeforeValidator, Field, field_validator
+
+from excerpta.adapters import AdapterOptions, Writer
+from excerpta.model import Document
+from excerpta.output import OutputSink
+from excerpta.writers.anki.cards import notes_for
+from excerpta.writers.anki.note_types import (
+    DESIGNS,
+    NOTE_TYPES_CHANGED_AT,
+    ROOT_DECK_ID,
+    Design,
+    build_note_type,
+)
+from excerpta.writers.anki.package import build_collection, read_chunks, zip_package
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DECK = "Highlights"
+UNTITLED = "Untitled"
+
+
+def _split_designs(value: Any) -> Any:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+class AnkiOptions(AdapterOptions):
+    """Options of the ``anki`` writer."""
+
+    deck: str = Field(default=DEFAULT_DECK, min_length=1, description="Anki deck name",
+                      json_schema_extra={"cli": "anki-deck"})
+    cards: Annotated[tuple[Design, ...], BeforeValidator(_split_designs)] = Field(
+        default=DESIGNS, min_length=1,
+        description="Card designs, comma-separated: book, cloze, qa (default: all)",
+        json_schema_extra={"cli": "anki-cards"},
+    )
+    subdecks: bool = Field(default=False, description="One Anki sub-deck per document",
+                           json_schema_extra={"cli": "anki-subdecks"})
+
+    @field_validator("deck")
+    @classmethod
+    def _deck_has_a_name(cls, value: str) -> str:
+        name = "::".join(part.strip() for part in value.split("::"))
+        if not all(name.split("::")):
+            raise ValueError("a deck name needs text between '::' separators")
+        return name
+
+
+def subdeck_name(deck: str, title: str) -> str:
+    """``<deck>::<title>``, with ``::`` in the title flattened so it cannot nest further."""
+    flat = " ".join(title.replace("::", ":").split()) or UNTITLED
+    return f"{deck}::{flat}"
+
+
+def deck_id_for(name: str) -> int:
+    """A stable deck id for a sub-deck name, in the range Anki and genanki use for ids."""
+    digest = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big")
+    return (1 << 30) + digest % (1 << 30)
+
+
+class AnkiWriter(Writer):
+    """Writes the whole library as one ``.apkg`` deck package."""
+
+    name = "anki"
+    description = "Anki deck package (.apkg): which-book, cloze and Q&A cards that update on re-import"
+    options_model = AnkiOptions
+
+    @property
+    def settings(self) -> AnkiOptions:
+        """The options, typed."""
+        assert isinstance(self.options, AnkiOptions)
+        return self.options
+
+    def placed_notes(self, documents: Iterable[Document]) -> Iterator[tuple[genanki.Deck, genanki.Note]]:
+        """Every note to export with its deck, document by document, highlight by highlight."""
+        options = self.settings
+        note_types = {design: build_note_type(design) for design in options.cards}
+        root = genanki.Deck(ROOT_DECK_ID, options.deck)
+        for document in documents:
+            deck = root
+            if options.subdecks:
+                name = subdeck_name(options.deck, document.title)
+                deck = genanki.Deck(deck_id_for(name), name)
+            for highlight in document.highlights:
+                if highlight.is_deleted:
+                    log.info("anki: not exported (deleted): %s: %s", document.title, highlight.id)
+                    continue
+                for note in notes_for(document, highlight, options.cards, note_types):
+                    yield deck, note
+
+    def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
+        with tempfile.TemporaryDirectory(prefix="excerpta-anki-") as folder:
+            collection, package = Path(folder, "collection.anki2"), Path(folder, "deck.apkg")
+            count = build_collection(collection, self.placed_notes(documents), NOTE_TYPES_CHANGED_AT)
+            zip_package(collection, package)
+            log.info("anki: %d notes in deck %r", count, self.settings.deck)
+            sink.write(sink.file_name, read_chunks(package))

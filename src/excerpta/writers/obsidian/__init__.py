@@ -1,0 +1,15 @@
+"""The ``obsidian`` writer: Readwise-compatible notes that never destroy what the user wrote.
+
+Modules: :mod:`.writer` (the adapter and its options, what happens to each document),
+:mod:`.note` (new, merged and adopted notes), :mod:`.render` and :mod:`.templates` (Jinja2,
+sandboxed, with the Readwise plugin's variables from :mod:`.variables` and date codes from
+:mod:`.dates`), :mod:`.frontmatter` (YAML properties), :mod:`.region` (managed regions and
+re-sync policies), :mod:`.adoption` (Readwise-plugin notes), :mod:`.vault` (finding notes by
+id), :mod:`.naming` (portable file names, block ids).
+"""
+
+from __future__ import annotations
+
+from excerpta.writers.obsidian.writer import ObsidianOptions, ObsidianWriter
+
+__all__ = ["ObsidianOptions", "ObsidianWriter"]

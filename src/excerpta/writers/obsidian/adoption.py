@@ -1,0 +1,213 @@
+"""Adopting notes written by the official Readwise plugin, keeping every line the user wrote.
+
+A plugin note looks like (default templates)::
+
+    # Title
+    ![rw-book-cover](…)
+    ## Metadata
+    - Author: [[…]]
+    - Full Title: …
+    - Category: #books
+    - URL: …
+    ## Highlights
+    - text ([Location 47](…))
+        - Note: …
+    ## New highlights added August 12, 2023 at 4:37 PM
+    - text …
+
+Adoption sorts its lines into the plugin's and the user's. Plugin lines are: the ``# Title``
+line, the cover line, ``## Metadata`` and its known ``- Key:`` bullets, the ``## Highlights``
+and ``## New highlights added …`` headings, and every highlight bullet that is one of the
+document's highlights (same text) with its continuation lines and the ``Note:``/``Tags:``
+sub-bullets that say what the highlight's note and tags say. The header region takes the
+place of the first plugin header line, the highlights region the place of the first plugin
+highlights line, the other plugin lines (and blank lines between them) go; every other line
+stays, in order. A bullet that is not one of the document's highlights (or that the user
+edited) is kept as the user's: nothing is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from excerpta.identity import normalize_text, normalize_url
+from excerpta.model import Document, Highlight
+
+_TITLE = re.compile(r"^# (?P<title>.+?)\s*$")
+_COVER = re.compile(r"^!\[rw-book-cover\]\(.*\)\s*$")
+_METADATA = re.compile(r"^#{2,3} Metadata\s*$")
+_META_ITEM = re.compile(r"^- (?:\*\*)?(?P<key>Author|Full Title|Category|Document Tags|URL|Summary|"
+                        r"Document Note|Tags)(?:\*\*)?:(?P<value>.*)$")
+_HIGHLIGHTS = re.compile(r"^#{2,3} (?:Highlights|New highlights added .*)\s*$")
+_BULLET = re.compile(r"^- (?P<text>.*)$")
+_CONTINUATION = re.compile(r"^  (?! )\S")
+_SUB_ITEM = re.compile(r"^    - (?:\*\*)?(?P<kind>Note|Tags)(?:\*\*)?:(?P<value>.*)$")
+_TAG_TOKEN = re.compile(r"\[\[([^\]]+)\]\]|#([^\s#]+)")
+_SUB_CONTINUATION = re.compile(r"^      ")
+_LOCATION = re.compile(r"\s*\(\[(?P<label>[^\]]*)\]\((?P<url>[^)\s]*)\)\)\s*$")
+_TRAILING_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
+_AUTHOR_LINK = re.compile(r"^\s*\[\[(?P<name>.*)\]\]\s*$")
+
+
+@dataclass(frozen=True)
+class PluginNote:
+    """What identifies the document a Readwise-plugin note is about."""
+
+    url: str
+    title: str
+    author: str
+
+
+def read_plugin_note(body: str) -> PluginNote | None:
+    """The identity of a note written by the Readwise plugin, or None if ``body`` is not one
+    (it needs a ``Metadata`` heading and a ``Highlights`` heading)."""
+    lines = body.splitlines()
+    if not any(_METADATA.match(line) for line in lines) or not any(
+            _HIGHLIGHTS.match(line) for line in lines):
+        return None
+    values: dict[str, str] = {}
+    heading = ""
+    for line in lines:
+        if not heading and (title := _TITLE.match(line)):
+            heading = title.group("title")
+        item = _META_ITEM.match(line)
+        if item and item.group("key") not in values:
+            values[item.group("key")] = item.group("value").strip()
+    author = values.get("Author", "")
+    if link := _AUTHOR_LINK.match(author):
+        author = link.group("name")
+    return PluginNote(normalize_url(values.get("URL", "")),
+                      normalize_text(values.get("Full Title") or heading), normalize_text(author))
+
+
+def plugin_keys(note: PluginNote) -> list[str]:
+    """The keys a plugin note is found by: its URL, and its title + author."""
+    keys = [f"url:{note.url}"] if note.url else []
+    if note.title:
+        keys.append(f"title:{note.title}\x1f{note.author}")
+    return keys
+
+
+def document_keys(document: Document) -> list[str]:
+    """The keys a document's plugin note would be found by, best first."""
+    keys = [f"url:{normalize_url(document.url)}"] if document.url else []
+    keys.append(f"title:{normalize_text(document.title)}\x1f{normalize_text(document.author)}")
+    return keys
+
+
+class HighlightMatcher:
+    """Tells which of ``document``'s highlights a plugin bullet is, if any.
+
+    A bullet is a highlight only if its text (location link and block id left out) is the
+    highlight's text, whitespace and case aside; a ``Note:``/``Tags:`` sub-bullet only if it
+    says what the highlight's note/tags say. A line the user edited therefore stays the user's
+    (kept as it is) rather than being replaced by the upstream version.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self.by_text: dict[str, Highlight] = {}
+        for highlight in document.highlights:
+            if highlight.text.strip() and not highlight.is_deleted:
+                self.by_text.setdefault(normalize_text(highlight.text), highlight)
+
+    def match(self, block: list[str]) -> Highlight | None:
+        """The highlight ``block`` (a bullet and its continuation lines) renders, or None."""
+        text = "\n".join([block[0][2:], *(line[2:] for line in block[1:])])
+        if _TRAILING_BLOCK_ID.search(text):
+            return None  # the user gave it a block id (^rwhi…): other notes may link to this line
+        location = _LOCATION.search(text)
+        if location:
+            text = text[:location.start()]
+        return self.by_text.get(normalize_text(text))
+
+    @staticmethod
+    def owns_sub_item(highlight: Highlight, lines: list[str]) -> bool:
+        """True if ``lines`` (a ``Note:``/``Tags:`` sub-bullet) say what ``highlight`` says."""
+        item = _SUB_ITEM.match(lines[0])
+        if item is None:
+            return False
+        value = " ".join([item.group("value"), *lines[1:]])
+        if item.group("kind") == "Note":
+            return normalize_text(value) == normalize_text(highlight.note)
+        tags = {normalize_text(a or b) for a, b in _TAG_TOKEN.findall(value)}
+        return tags == {normalize_text(tag) for tag in highlight.tags}
+
+
+def _classify(lines: list[str], matcher: HighlightMatcher) -> list[str]:
+    """A role per line: ``header``, ``highlights`` (plugin lines) or ``user``."""
+    roles = ["user"] * len(lines)
+    in_metadata = False
+    seen_title = False
+    index = 0
+    while index < len(lines):
+        line = lines[index].rstrip("\r\n")
+        if not seen_title and _TITLE.match(line):
+            roles[index], seen_title = "header", True
+        elif _COVER.match(line) or _METADATA.match(line):
+            roles[index] = "header"
+            in_metadata = in_metadata or bool(_METADATA.match(line))
+        elif in_metadata and _META_ITEM.match(line):
+            roles[index] = "header"
+            index += 1
+            while index < len(lines) and _CONTINUATION.match(lines[index]):
+                roles[index] = "header"
+                index += 1
+            continue
+        elif _HIGHLIGHTS.match(line):
+            roles[index], in_metadata = "highlights", False
+        elif _BULLET.match(line) and not in_metadata:
+            end = index + 1
+            while end < len(lines) and _CONTINUATION.match(lines[end]):
+                end += 1
+            highlight = matcher.match([raw.rstrip("\r\n") for raw in lines[index:end]])
+            if highlight is not None:
+                for inner in range(index, end):
+                    roles[inner] = "highlights"
+            while end < len(lines) and _SUB_ITEM.match(lines[end]):
+                sub_end = end + 1
+                while sub_end < len(lines) and _SUB_CONTINUATION.match(lines[sub_end]):
+                    sub_end += 1
+                sub_item = [raw.rstrip("\r\n") for raw in lines[end:sub_end]]
+                if highlight is not None and matcher.owns_sub_item(highlight, sub_item):
+                    for inner in range(end, sub_end):
+                        roles[inner] = "highlights"
+                end = sub_end
+            index = end
+            continue
+        elif line.strip() and not _BULLET.match(line):
+            in_metadata = False
+        index += 1
+    return roles
+
+
+def adopt_body(body: str, document: Document, header_region: str, highlights_region: str) -> str:
+    """``body`` of a plugin note with its plugin lines replaced by our two regions."""
+    lines = body.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    roles = _classify(lines, HighlightMatcher(document))
+    spans = {role: _span(roles, role) for role in ("header", "highlights")}
+    out: list[str] = []
+    if spans["header"] is None:
+        out.append(header_region)
+    if spans["highlights"] is None and spans["header"] is None:
+        out.append(highlights_region)
+    for index, line in enumerate(lines):
+        for role, region in (("header", header_region), ("highlights", highlights_region)):
+            span = spans[role]
+            if span is not None and index == span[0]:
+                out.append(region)
+        inside = any(s is not None and s[0] < index < s[1] for s in spans.values())
+        if roles[index] == "user" and (line.strip() or not inside):
+            out.append(line)
+        header = spans["header"]
+        if spans["highlights"] is None and header is not None and index == header[1]:
+            out.append(highlights_region)
+    return "".join(out)
+
+
+def _span(roles: Iterable[str], role: str) -> tuple[int, int] | None:
+    indexes = [index for index, value in enumerate(roles) if value == role]
+    return (indexes[0], indexes[-1]) if indexes else None

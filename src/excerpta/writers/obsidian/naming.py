@@ -1,0 +1,132 @@
+"""Portable note names and block ids: what a title may become on disk, and how clashes resolve.
+
+A note's file name must work on Windows, macOS and Linux and inside Obsidian links:
+
+* removed: the characters Windows forbids (``\\ / : * ? " < > |``), control characters, and
+  the ones that break Obsidian links (``# ^ [ ]``); newlines and tabs become spaces;
+* no leading dot (a hidden file) or whitespace, no trailing dot or space (Windows drops them);
+* Windows device names (``CON``, ``nul``, ``COM1``…) get a ``_`` appended;
+* at most :data:`MAX_NAME_BYTES` UTF-8 bytes (ext4 counts bytes: 85 CJK characters fill 255),
+  cut between characters, never inside a combining sequence;
+* an empty result is ``Untitled``.
+
+Two names clash when they are equal after Unicode NFC and case folding (macOS and Windows
+file systems consider them the same file). A clash is resolved by appending a short hash of the
+document id (``Dune 3f9a2b1c.md``): stable from run to run, never a counter or a timestamp.
+Nothing here can produce a path outside the folder it names a file in: the result is one
+path component.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+from excerpta.model import Category
+
+MAX_NAME_BYTES = 120
+NOTE_SUFFIX = ".md"
+UNTITLED = "Untitled"
+CATEGORY_FOLDERS: dict[Category | None, str] = {
+    Category.BOOKS: "Books",
+    Category.ARTICLES: "Articles",
+    Category.TWEETS: "Tweets",
+    Category.PODCASTS: "Podcasts",
+    Category.SUPPLEMENTALS: "Supplementals",
+    Category.OTHER: "Other",
+    None: "Other",
+}
+
+_FORBIDDEN = re.compile(r'[\\/:*?"<>|#^\[\]\x00-\x1f\x7f]')
+_SPACES = re.compile(r"[\r\n\t\v\f]+")
+_DEVICE_NAMES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$",
+                           re.IGNORECASE)
+_BLOCK_ID_SAFE = re.compile(r"^[A-Za-z0-9-]{1,60}$")
+BLOCK_ID_PREFIX = "hl-"
+
+
+def sanitize_name(title: str, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """The portable file name (without extension) for ``title``; see the module docstring."""
+    name = unicodedata.normalize("NFC", title)
+    name = _SPACES.sub(" ", name)
+    name = _FORBIDDEN.sub("", name)
+    name = _trim(name)
+    name = _trim(_truncate_utf8(name, max_bytes))
+    if _DEVICE_NAMES.match(name):
+        name += "_"
+    return name or UNTITLED
+
+
+def _trim(name: str) -> str:
+    return name.lstrip(" .\u00a0").rstrip(" .\u00a0")
+
+
+def _truncate_utf8(name: str, max_bytes: int) -> str:
+    if len(name.encode("utf-8")) <= max_bytes:
+        return name
+    cut, size = 0, 0
+    for index, char in enumerate(name):
+        size += len(char.encode("utf-8"))
+        if size > max_bytes:
+            break
+        cut = index + 1
+    # Never leave a base character without the combining marks that follow it.
+    while 0 < cut < len(name) and unicodedata.combining(name[cut]):
+        cut -= 1
+    return name[:cut]
+
+
+def fold_name(name: str) -> str:
+    """The form two names are compared in: NFC, case-folded (as macOS and Windows compare)."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def short_hash(value: str, length: int = 8) -> str:
+    """A short, stable hex digest of ``value`` (used to tell same-titled notes apart)."""
+    return hashlib.blake2b(value.encode("utf-8"), digest_size=16).hexdigest()[:length]
+
+
+def block_id(highlight_id: str) -> str:
+    """The Obsidian block id (without ``^``) of a highlight: ``hl-<id>`` when the id is made of
+    Latin letters, digits and dashes (what Obsidian allows), else ``hl-<hash of the id>``."""
+    if _BLOCK_ID_SAFE.match(highlight_id):
+        return BLOCK_ID_PREFIX + highlight_id
+    return BLOCK_ID_PREFIX + short_hash(highlight_id, 20)
+
+
+class NameAllocator:
+    """Hands out note paths under ``root`` that clash with nothing: files already on disk,
+    paths recorded for other documents, and paths handed out earlier in this run."""
+
+    def __init__(self, root: Path, reserved: set[str] | None = None) -> None:
+        self.root = root
+        self._taken: set[str] = {fold_name(path) for path in reserved or ()}
+        self._listed: set[str] = set()
+
+    def reserve(self, relative: str) -> None:
+        """Mark ``relative`` (a POSIX path under root) as used."""
+        self._taken.add(fold_name(relative))
+
+    def allocate(self, folder: str, stem: str, document_id: str) -> str:
+        """A free relative path ``folder/stem.md`` (or with the document's short hash appended),
+        reserved before it is returned. Deterministic for the same inputs and disk state."""
+        self._list_folder(folder)
+        candidates = [stem, f"{stem} {short_hash(document_id)}", f"{stem} {short_hash(document_id, 32)}"]
+        for candidate in candidates:
+            relative = f"{folder}/{candidate}{NOTE_SUFFIX}" if folder else f"{candidate}{NOTE_SUFFIX}"
+            if fold_name(relative) not in self._taken:
+                self.reserve(relative)
+                return relative
+        raise RuntimeError(f"no free note name for document {document_id}")  # 128-bit hash clash
+
+    def _list_folder(self, folder: str) -> None:
+        if folder in self._listed:
+            return
+        self._listed.add(folder)
+        path = self.root / folder if folder else self.root
+        if not path.is_dir():
+            return
+        for entry in path.iterdir():
+            self.reserve(f"{folder}/{entry.name}" if folder else entry.name)

@@ -1,0 +1,87 @@
+"""Whole notes: a new note, a re-synced note, an adopted Readwise-plugin note.
+
+Pure text in, text out; the writer (:mod:`.writer`) decides which applies and hands the
+result to the output sink. ``messages`` tell the user what was held back and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from excerpta.model import Document
+from excerpta.writers.obsidian.adoption import adopt_body
+from excerpta.writers.obsidian.frontmatter import dump_properties, merge_properties, split_note
+from excerpta.writers.obsidian.region import (
+    Policy,
+    block_ids,
+    find_regions,
+    render_region,
+    replace_regions,
+    update_header,
+    update_highlights,
+)
+from excerpta.writers.obsidian.render import NoteRenderer
+
+
+@dataclass
+class NoteText:
+    """The text to write (None: leave the note alone) and what to tell the user about it."""
+
+    text: str | None
+    messages: list[str] = field(default_factory=list)
+
+
+def new_note(document: Document, renderer: NoteRenderer) -> str:
+    """The complete text of a note for ``document`` that does not exist yet."""
+    rendered = renderer.render(document)
+    return rendered.text(dump_properties(rendered.properties))
+
+
+def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, policy: Policy,
+               keep_struck: bool) -> NoteText:
+    """``existing`` (a note excerpta wrote, perhaps edited since) re-synced with ``document``.
+
+    Text outside the managed regions is kept byte for byte; each region is updated under
+    ``policy`` (see :mod:`.region`). ``keep_struck``: deleted highlights already in the note
+    stay, struck through, instead of being removed.
+    """
+    split = split_note(existing)
+    regions = find_regions(split.body)
+    if not regions:
+        return NoteText(None, ["excerpta's region markers were removed; note left as it is"])
+    highlights = regions.get("highlights")
+    present = block_ids(highlights.body) if highlights is not None else set()
+    rendered = renderer.render(document, strike=present if keep_struck else ())
+    messages: list[str] = []
+    updates: dict[str, str] = {}
+    header = regions.get("header")
+    if header is None:
+        messages.append("header markers removed; header not updated")
+    else:
+        update = update_header(header, rendered.header_body, policy)
+        updates["header"] = update.text
+        messages += [update.message] if update.message else []
+    if highlights is None:
+        messages.append("highlights markers removed; highlights not updated")
+    else:
+        update = update_highlights(highlights, rendered.highlights_body, rendered.live_blocks, policy)
+        updates["highlights"] = update.text
+        messages += [update.message] if update.message else []
+    if split.broken:
+        messages.append("front matter is not valid YAML; left as it is")
+    front = merge_properties(split, rendered.properties, renderer.managed_properties)
+    return NoteText(front + replace_regions(split.body, regions, updates), messages)
+
+
+def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> NoteText:
+    """``existing`` (a note written by the Readwise plugin) taken over for ``document``: its
+    plugin lines become our managed regions, every other line is kept (see :mod:`.adoption`)."""
+    split = split_note(existing)
+    rendered = renderer.render(document)
+    body = adopt_body(split.body, document, render_region("header", rendered.header_body),
+                      render_region("highlights", rendered.highlights_body))
+    messages = ["adopted a note written by the Readwise plugin"]
+    if split.broken:
+        messages.append("front matter is not valid YAML; left as it is")
+    front = merge_properties(split, rendered.properties, renderer.managed_properties)
+    return NoteText(front + body, messages)

@@ -1,0 +1,107 @@
+"""Rendering one document into the pieces of a note: properties, header, highlight blocks.
+
+:class:`NoteRenderer` runs the templates (see :mod:`.templates`) over the variables (see
+:mod:`.variables`); :mod:`.note` assembles the pieces into a new note or merges them into an
+existing one. Every highlight block carries its block id (``^hl-…``), added after the
+location link when the template does not place it, so links to a highlight survive re-syncs
+and an append-only update can tell which highlights a note already has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from excerpta.model import Document
+from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, with_id
+from excerpta.writers.obsidian.naming import CATEGORY_FOLDERS, MAX_NAME_BYTES, block_id, sanitize_name
+from excerpta.writers.obsidian.region import guard_markers, render_region
+from excerpta.writers.obsidian.templates import NoteTemplates
+from excerpta.writers.obsidian.variables import document_variables, highlight_variables
+
+
+@dataclass(frozen=True)
+class RenderedNote:
+    """A document rendered: what goes in each part of its note."""
+
+    properties: dict[str, Any]
+    header_body: str
+    highlights_body: str
+    live_blocks: list[tuple[str, str]]  # (block id, block) of every highlight not deleted
+
+    def text(self, front_matter: str) -> str:
+        """A whole new note with ``front_matter`` (already dumped) on top."""
+        return (front_matter + render_region("header", self.header_body)
+                + render_region("highlights", self.highlights_body))
+
+
+def _place_block_id(block: str, ident: str) -> str:
+    # The id goes at the end of the item's own paragraph: before its first sub-bullet
+    # (indented 3+ spaces) or blank line, so it names the whole list item.
+    if f"^{ident}" in block:
+        return block
+    lines = block.split("\n")
+    end = len(lines)
+    for index in range(1, len(lines)):
+        if not lines[index].strip() or lines[index].startswith(("   ", "\t")):
+            end = index
+            break
+    lines[end - 1] = f"{lines[end - 1].rstrip()} ^{ident}"
+    return "\n".join(lines)
+
+
+def _paragraph(text: str) -> str:
+    """Rendered template output as region content: trailing whitespace lines dropped."""
+    return guard_markers(text.rstrip("\n")) if text.strip() else ""
+
+
+class NoteRenderer:
+    """Renders documents with one set of templates and options."""
+
+    def __init__(self, templates: NoteTemplates, *, flat: bool = False,
+                 max_name_bytes: int = MAX_NAME_BYTES) -> None:
+        self.templates = templates
+        self.flat = flat
+        self.max_name_bytes = max_name_bytes
+        # Every property the front-matter template may write, plus ours.
+        self.managed_properties = {key for key, _, _ in templates.frontmatter} | {ID_PROPERTY}
+
+    def folder(self, document: Document) -> str:
+        """The folder (relative, POSIX) a new note of ``document`` goes in."""
+        return "" if self.flat else CATEGORY_FOLDERS.get(document.category, CATEGORY_FOLDERS[None])
+
+    def file_stem(self, document: Document) -> str:
+        """The portable file name (no ``.md``) the file-name template gives ``document``."""
+        context = self.templates.context(document_variables(document))
+        rendered = self.templates.render(self.templates.filename, context)
+        return sanitize_name(rendered, self.max_name_bytes)
+
+    def render(self, document: Document, *, strike: Collection[str] = ()) -> RenderedNote:
+        """Render ``document``. A deleted highlight is left out, or struck through if its block
+        id is in ``strike`` (it was in the note before and the user asked to keep it)."""
+        variables = document_variables(document)
+        properties = with_id(document.id, self.templates.properties(variables))
+        base = self.templates.context(variables)
+        header = _paragraph(self.templates.render(self.templates.header, base))
+        heading = _paragraph(self.templates.render(self.templates.highlights_header, base))
+        blocks, live = [], []
+        for highlight in document.highlights:
+            ident = block_id(highlight.id)
+            if highlight.is_deleted and ident not in strike:
+                continue
+            context = highlight_variables(document, highlight, base, strike=highlight.is_deleted)
+            rendered = _paragraph(self.templates.render(self.templates.highlight, context))
+            if not rendered:
+                continue
+            block = _place_block_id(rendered, ident)
+            blocks.append(block)
+            if not highlight.is_deleted:
+                live.append((ident, block))
+        parts = [part for part in (heading, *blocks) if part]
+        return RenderedNote(
+            properties=properties,
+            header_body=(header + "\n\n") if header else "",
+            highlights_body=("\n".join(parts) + "\n\n") if parts else "",
+            live_blocks=live,
+        )

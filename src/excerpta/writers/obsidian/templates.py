@@ -1,0 +1,210 @@
+"""The note templates: sandboxed Jinja2 accepting the Readwise plugin's variables and filters.
+
+Five templates shape a note; each is a file, the defaults ship in this package's
+``templates/`` folder and a user folder (option ``templates``) may override any of them:
+
+==============================  ===============================================================
+``filename.jinja``              the note's file name, without ``.md`` (made portable afterwards)
+``frontmatter.yaml``            a YAML mapping: property name → Jinja *expression*; the values
+                                are written with a YAML emitter, never pasted into text
+``header.md.jinja``             title, cover, ``## Metadata``
+``highlights_header.md.jinja``  the heading above the highlights
+``highlight.md.jinja``          one highlight (Readwise's highlight template)
+==============================  ===============================================================
+
+The environment is Jinja's immutable sandbox (a template cannot reach Python internals or
+change its data). Besides Jinja's filters it has Readwise's ``date('F j, Y')`` (Django/PHP
+codes) and ``pluralize``, plus ``wikilink`` and ``tag`` for properties. Any error in a
+template, at load or at render time, is a :class:`~excerpta.errors.ConfigError` naming the
+template and the line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import traceback
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from excerpta.errors import ConfigError
+from excerpta.writers.obsidian.dates import format_date, pluralize
+
+TEMPLATE_FILES = ("filename.jinja", "frontmatter.yaml", "header.md.jinja",
+                  "highlights_header.md.jinja", "highlight.md.jinja")
+_TAG_INVALID = re.compile(r"[^\w/-]+")
+_FLAT_TYPES = (str, int, float, bool, date)
+
+
+def wikilink(value: object) -> str:
+    """``[[value]]`` (for properties: the YAML emitter quotes it)."""
+    return f"[[{value}]]" if value else ""
+
+
+def as_tag(value: object) -> str:
+    """An Obsidian tag: spaces and punctuation become ``-``, no ``#``, at least one non-digit."""
+    tag = _TAG_INVALID.sub("-", str(value).strip().lstrip("#")).strip("-")
+    if tag.isdigit():
+        tag = "y" + tag
+    return tag
+
+
+def _load_sources(folder: Path | None) -> dict[str, str]:
+    defaults = resources.files("excerpta.writers.obsidian") / "templates"
+    sources = {name: (defaults / name).read_text(encoding="utf-8") for name in TEMPLATE_FILES}
+    if folder is None:
+        return sources
+    if not folder.is_dir():
+        raise ConfigError(f"templates folder {folder} does not exist")
+    for name in TEMPLATE_FILES:
+        path = folder / name
+        if path.is_file():
+            try:
+                sources[name] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                raise ConfigError(f"template {path}: cannot be read ({err})") from None
+    return sources
+
+
+def _make_environment(sources: dict[str, str]) -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FunctionLoader(lambda name: (sources[name], name, lambda: True)
+                                     if name in sources else None),
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = format_date
+    env.filters["pluralize"] = pluralize
+    env.filters["wikilink"] = wikilink
+    env.filters["tag"] = as_tag
+    return env
+
+
+def _template_line(err: BaseException, name: str) -> int | None:
+    lineno = getattr(err, "lineno", None)
+    if isinstance(err, jinja2.TemplateSyntaxError) and lineno:
+        return int(lineno)
+    lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__) if frame.filename == name]
+    return lines[-1] if lines else None
+
+
+def template_error(name: str, err: BaseException, line: int | None = None) -> ConfigError:
+    """The user error for ``err`` raised by template ``name``, naming the template and line."""
+    line = line if line is not None else _template_line(err, name)
+    where = f"template {name}" + (f", line {line}" if line else "")
+    message = getattr(err, "message", None) or str(err) or type(err).__name__
+    return ConfigError(f"{where}: {message}")
+
+
+@dataclass
+class NoteTemplates:
+    """The five compiled templates and a fingerprint of their sources."""
+
+    filename: jinja2.Template
+    header: jinja2.Template
+    highlights_header: jinja2.Template
+    highlight: jinja2.Template
+    frontmatter: list[tuple[str, Any, int]]  # (property, compiled expression, line)
+    fingerprint: str
+    globals: dict[str, Any]  # the environment's globals (range, dict, namespace…)
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> NoteTemplates:
+        """The default templates, overridden by the files found in ``folder``.
+
+        Raises ConfigError (naming the template and line) if one does not compile.
+        """
+        sources = _load_sources(folder)
+        env = _make_environment(sources)
+        compiled = {}
+        for name in TEMPLATE_FILES:
+            if name.endswith(".yaml"):
+                continue
+            try:
+                compiled[name] = env.get_template(name)
+            except jinja2.TemplateSyntaxError as err:
+                raise template_error(name, err) from None
+        digest = hashlib.sha256()
+        for name in TEMPLATE_FILES:
+            digest.update(name.encode() + b"\0" + sources[name].encode("utf-8") + b"\0")
+        return cls(
+            filename=compiled["filename.jinja"],
+            header=compiled["header.md.jinja"],
+            highlights_header=compiled["highlights_header.md.jinja"],
+            highlight=compiled["highlight.md.jinja"],
+            frontmatter=_compile_frontmatter(env, sources["frontmatter.yaml"]),
+            fingerprint=digest.hexdigest(),
+            globals=dict(env.globals),
+        )
+
+    def context(self, variables: dict[str, Any]) -> dict[str, Any]:
+        """``variables`` with the environment's globals (``range``, ``namespace``…): what
+        :meth:`render` takes. Build it once per document and extend it per highlight."""
+        return {**self.globals, **variables}
+
+    def render(self, template: jinja2.Template, context: dict[str, Any]) -> str:
+        """Render ``template`` with ``context`` (from :meth:`context`); any error it raises
+        becomes a ConfigError naming the template and the line."""
+        # Template.render() would copy the globals (a ChainMap: slow to copy) into every
+        # context; one render per highlight makes that the largest cost of rendering a note.
+        prepared = template.new_context(context, shared=True)
+        try:
+            try:
+                return template.environment.concat(template.root_render_func(prepared))  # type: ignore[attr-defined]
+            except Exception:
+                template.environment.handle_exception()  # re-raises with the template's line numbers
+        # A template is the user's code: whatever it raises is their error to fix, not a crash.
+        except Exception as err:
+            raise template_error(str(template.name), err) from None
+
+    def properties(self, context: dict[str, Any]) -> dict[str, Any]:
+        """Evaluate the front-matter expressions; empty values (None, "", []) are left out."""
+        values: dict[str, Any] = {}
+        for key, expression, line in self.frontmatter:
+            try:
+                value = expression(**context)
+            # As in render(): a user's expression failing is a user error.
+            except Exception as err:
+                raise template_error("frontmatter.yaml", err, line) from None
+            if isinstance(value, jinja2.Undefined) or value is None or value == "" or value == []:
+                continue
+            value = list(value) if isinstance(value, tuple | set | frozenset) else value
+            items = value if isinstance(value, list) else [value]
+            if not all(isinstance(item, _FLAT_TYPES) for item in items):
+                raise ConfigError(f"template frontmatter.yaml, line {line}: property {key!r} must be "
+                                  "text, a number, a date, true/false or a list of those (Obsidian "
+                                  "shows no nested properties)")
+            values[key] = value
+        return values
+
+
+def _compile_frontmatter(env: ImmutableSandboxedEnvironment, source: str) -> list[tuple[str, Any, int]]:
+    name = "frontmatter.yaml"
+    try:
+        node = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise template_error(name, err, mark.line + 1 if mark else None) from None
+    if node is None:
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        raise ConfigError(f"template {name}: expected a mapping of property name to expression")
+    compiled = []
+    for key_node, value_node in node.value:
+        line = value_node.start_mark.line + 1
+        if not isinstance(value_node, yaml.ScalarNode) or not str(value_node.value).strip():
+            raise ConfigError(f"template {name}, line {line}: the value of {key_node.value!r} "
+                              "must be one Jinja expression")
+        try:
+            expression = env.compile_expression(str(value_node.value), undefined_to_none=True)
+        except jinja2.TemplateSyntaxError as err:
+            raise template_error(name, err, line) from None
+        compiled.append((str(key_node.value), expression, line))
+    return compiled

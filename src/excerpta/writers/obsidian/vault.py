@@ -1,0 +1,83 @@
+"""What is already in the output folder: notes by ``excerpta-id``, Readwise-plugin notes by URL
+and by title + author.
+
+Built once per run, and only when needed (a document excerpta has no record of, or whose note
+is no longer where we left it): an unchanged re-run never walks the vault. Only the first
+:data:`HEAD_BYTES` of each note are read; front matter and the Readwise metadata are at the
+top. Hidden folders (``.obsidian``, ``.trash``) and our temporary files are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from excerpta.writers.obsidian.adoption import plugin_keys, read_plugin_note
+from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, split_note
+from excerpta.writers.obsidian.naming import fold_name
+
+HEAD_BYTES = 32 * 1024
+
+
+@dataclass
+class VaultIndex:
+    """Notes under ``root`` (relative POSIX paths) by what identifies them."""
+
+    root: Path
+    by_id: dict[str, str] = field(default_factory=dict)
+    by_plugin_key: dict[str, str] = field(default_factory=dict)
+    claimed: set[str] = field(default_factory=set)
+
+    @classmethod
+    def scan(cls, root: Path, claimed: set[str] | None = None) -> VaultIndex:
+        """Index every ``.md`` note under ``root`` (sorted walk: the same vault, the same index).
+
+        ``claimed`` (folded relative paths, see :func:`fold_name`) is shared with the caller:
+        notes already taken by a document are never handed to another one.
+        """
+        index = cls(root, claimed=claimed if claimed is not None else set())
+        if not root.is_dir():
+            return index
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith(".") or not name.lower().endswith(".md"):
+                    continue
+                path = Path(folder) / name
+                index._add(path.relative_to(root).as_posix(), _head(path))
+        return index
+
+    def _add(self, relative: str, head: str) -> None:
+        split = split_note(head)
+        ident = (split.properties or {}).get(ID_PROPERTY)
+        if isinstance(ident, str | int) and str(ident):
+            self.by_id.setdefault(str(ident), relative)
+            return
+        note = read_plugin_note(split.body)
+        if note is not None:
+            for key in plugin_keys(note):
+                self.by_plugin_key.setdefault(key, relative)
+
+    def find_id(self, document_id: str) -> str | None:
+        """The note whose ``excerpta-id`` is ``document_id``, if not claimed this run."""
+        path = self.by_id.get(document_id)
+        return path if path is not None and fold_name(path) not in self.claimed else None
+
+    def find_plugin_note(self, keys: list[str]) -> str | None:
+        """The first unclaimed plugin note found by one of ``keys`` (best key first)."""
+        for key in keys:
+            path = self.by_plugin_key.get(key)
+            if path is not None and fold_name(path) not in self.claimed:
+                return path
+        return None
+
+
+
+def _head(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(HEAD_BYTES)
+    except OSError:
+        return ""
+    return data.decode("utf-8", errors="replace")

@@ -1,0 +1,198 @@
+"""The ``obsidian`` writer: one note per document in a vault folder, re-synced without loss.
+
+For each document (in library order):
+
+1. unchanged since we last wrote it (same content, options and templates, file intact, see
+   :meth:`~excerpta.output.OutputSink.is_current`): nothing is read or written;
+2. its note is where we left it: merged (:func:`.note.merge_note`);
+3. its note moved or was renamed inside the folder: found by ``excerpta-id``, merged there;
+4. its note is gone: the user deleted it, it is not re-created (reported) unless
+   ``recreate_deleted``;
+5. never written by us: a note carrying its ``excerpta-id`` (state lost) is merged, a note
+   written by the Readwise plugin for it (same URL, else same title and author) is adopted
+   (``adopt``), otherwise a new note is created under a free portable name.
+
+Every byte goes through the :class:`~excerpta.output.OutputSink` (atomic; a merged note is
+written with ``replaces=`` the hash of the bytes we read, so a file changed meanwhile is a
+conflict, not lost).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from excerpta.adapters import AdapterOptions, Writer
+from excerpta.identity import content_hash
+from excerpta.model import Document
+from excerpta.output import OutputSink
+from excerpta.writers.obsidian.adoption import document_keys
+from excerpta.writers.obsidian.naming import MAX_NAME_BYTES, NameAllocator, fold_name
+from excerpta.writers.obsidian.note import NoteText, adopt_note, merge_note, new_note
+from excerpta.writers.obsidian.render import NoteRenderer
+from excerpta.writers.obsidian.templates import NoteTemplates
+from excerpta.writers.obsidian.vault import VaultIndex
+
+# Bump when the rendering code changes what it writes, so every note is re-rendered once.
+RENDER_VERSION = "obsidian-1"
+
+
+class ObsidianOptions(AdapterOptions):
+    """Options of the ``obsidian`` writer."""
+
+    templates: Path | None = Field(
+        default=None, json_schema_extra={"cli": "templates"},
+        description="folder of templates overriding the defaults (filename.jinja, frontmatter.yaml, "
+                    "header.md.jinja, highlights_header.md.jinja, highlight.md.jinja)")
+    sync_policy: Literal["merge", "append-only", "overwrite"] = Field(
+        default="merge", json_schema_extra={"cli": "sync-policy"},
+        description="re-sync policy for notes: merge, append-only or overwrite")
+    deleted_highlights: Literal["remove", "strike"] = Field(
+        default="remove", json_schema_extra={"cli": "deleted-highlights"},
+        description="highlights deleted upstream: remove them from notes, or strike them through")
+    flat: bool = Field(default=False, json_schema_extra={"cli": "flat"},
+                       description="put every note in the output folder, no category folders")
+    recreate_deleted: bool = Field(default=False, json_schema_extra={"cli": "recreate-deleted"},
+                                   description="re-create notes the user deleted")
+    adopt: bool = Field(default=True, description="adopt notes written by the Readwise plugin")
+    max_name_bytes: int = Field(default=MAX_NAME_BYTES, ge=16, le=240,
+                                description="longest note file name, in UTF-8 bytes")
+
+
+class ObsidianWriter(Writer):
+    """Writes Readwise-compatible Obsidian notes that never destroy what the user wrote."""
+
+    name = "obsidian"
+    description = "Obsidian vault folder: one Readwise-style note per document, safe re-sync"
+    options_model = ObsidianOptions
+    target = "folder"
+    options: ObsidianOptions
+
+    def __init__(self, options: AdapterOptions | None = None) -> None:
+        super().__init__(options)
+        self.templates = NoteTemplates.load(self.options.templates)
+        self.renderer = NoteRenderer(self.templates, flat=self.options.flat,
+                                     max_name_bytes=self.options.max_name_bytes)
+        settings = self.options.model_dump_json(exclude={"templates"})
+        self.fingerprint = hashlib.sha256(
+            f"{RENDER_VERSION}\0{settings}\0{self.templates.fingerprint}".encode()).hexdigest()
+
+    def source_hash(self, document: Document) -> str:
+        """What a note is rendered from: the document's content, the options and the templates."""
+        return hashlib.sha256(f"{content_hash(document)}\0{self.fingerprint}".encode()).hexdigest()
+
+    def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
+        run = _Run(self, sink)
+        for document in documents:
+            source_hash = self.source_hash(document)
+            if not run.is_current(document, source_hash):
+                run.write_document(document, source_hash)
+
+
+class _Run:
+    """The state of one ``write`` call: names handed out, the vault index once needed."""
+
+    def __init__(self, writer: ObsidianWriter, sink: OutputSink) -> None:
+        self.writer = writer
+        self.options = writer.options
+        self.sink = sink
+        self.root = sink.root.resolve()
+        self._prefix = str(self.root / "x")[:-1]  # the root with its trailing separator
+        self._index: VaultIndex | None = None
+        self.claimed: set[str] = set()  # shared with the index once it is built
+        recorded = [self._relative(record.path) for record in sink.records().values()]
+        self.names = NameAllocator(self.root, {path for path in recorded if path is not None})
+
+    def _relative(self, path: str) -> str | None:
+        # The sink records absolute paths under its resolved root.
+        if not path.startswith(self._prefix):
+            return None  # written under another --out: not this folder's business
+        return Path(path).relative_to(self.root).as_posix()
+
+    def is_current(self, document: Document, source_hash: str) -> bool:
+        """True if this folder's note of ``document`` is intact and rendered from ``source_hash``."""
+        record = self.sink.previous(document.id)
+        return (record is not None and self._relative(record.path) is not None
+                and self.sink.is_current(document.id, source_hash))
+
+    @property
+    def index(self) -> VaultIndex:
+        """The vault index, built on first use (an unchanged re-run never walks the vault)."""
+        if self._index is None:
+            self._index = VaultIndex.scan(self.root, claimed=self.claimed)
+        return self._index
+
+    def write_document(self, document: Document, source_hash: str) -> None:
+        """Merge, find again, adopt, create or skip the note of ``document`` (module docstring)."""
+        record = self.sink.previous(document.id)
+        recorded = self._relative(record.path) if record is not None else None
+        if recorded is not None and (self.root / recorded).is_file():
+            self._merge(document, recorded, source_hash)
+            return
+        found = self.index.find_id(document.id)
+        if found is not None:
+            self._merge(document, found, source_hash, moved_from=recorded)
+        elif recorded is not None and not self.options.recreate_deleted:
+            self.sink.skip(recorded, "deleted from the vault; not re-created (--recreate-deleted)")
+        elif recorded is not None:
+            self._create(document, source_hash, recorded)
+        elif self.options.adopt and (plugin := self.index.find_plugin_note(document_keys(document))):
+            self._adopt(document, plugin, source_hash)
+        else:
+            self._create(document, source_hash)
+
+    def _create(self, document: Document, source_hash: str, relative: str | None = None) -> None:
+        if relative is None:
+            renderer = self.writer.renderer
+            relative = self.names.allocate(renderer.folder(document), renderer.file_stem(document),
+                                           document.id)
+        self.claimed.add(fold_name(relative))
+        text = new_note(document, self.writer.renderer)
+        self.sink.write(relative, text.encode("utf-8"), key=document.id, source_hash=source_hash)
+
+    def _merge(self, document: Document, relative: str, source_hash: str,
+               moved_from: str | None = None) -> None:
+        self.claimed.add(fold_name(relative))
+        existing = self._read(relative)
+        if existing is None:
+            return
+        raw, text = existing
+        result = merge_note(text, document, self.writer.renderer, policy=self.options.sync_policy,
+                            keep_struck=self.options.deleted_highlights == "strike")
+        if moved_from is not None and moved_from != relative:
+            result.messages.insert(0, f"found again by its excerpta-id (was {moved_from})")
+        self._write_merged(document, relative, raw, result, source_hash)
+
+    def _adopt(self, document: Document, relative: str, source_hash: str) -> None:
+        self.claimed.add(fold_name(relative))
+        existing = self._read(relative)
+        if existing is not None:
+            raw, text = existing
+            result = adopt_note(text, document, self.writer.renderer)
+            self._write_merged(document, relative, raw, result, source_hash)
+
+    def _read(self, relative: str) -> tuple[bytes, str] | None:
+        try:
+            raw = (self.root / relative).read_bytes()
+        except OSError as err:
+            self.sink.skip(relative, f"cannot be read ({err.strerror}); left as it is")
+            return None
+        try:
+            return raw, raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.sink.skip(relative, "not UTF-8 text; left as it is")
+            return None
+
+    def _write_merged(self, document: Document, relative: str, raw: bytes, result: NoteText,
+                      source_hash: str) -> None:
+        reason = "; ".join(result.messages) or None
+        if result.text is None:
+            self.sink.skip(relative, reason or "left as it is")
+            return
+        self.sink.write(relative, result.text.encode("utf-8"), key=document.id,
+                        source_hash=source_hash, replaces=hashlib.sha256(raw).hexdigest(),
+                        reason=reason)

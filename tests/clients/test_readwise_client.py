@@ -1,0 +1,222 @@
+"""The Readwise HTTP client: pagination, retries, rate limits and fatal errors (respx)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from excerpta.clients.pacing import InterruptibleSleep, RateBudget, RetryPolicy, WaitInterrupted
+from excerpta.errors import FatalSourceError, RetriableSourceError
+
+from .conftest import TOKEN
+
+EXPORT = "/api/v2/export/"
+
+
+def page(results=(), cursor=None):
+    return httpx.Response(200, json={"count": len(results), "nextPageCursor": cursor,
+                                     "results": list(results)})
+
+
+def book(n):
+    return {"user_book_id": n, "title": f"Book {n}", "highlights": []}
+
+
+def assert_every_call_sent_the_token(route):
+    assert [c.request.headers["Authorization"] for c in route.calls] == [f"Token {TOKEN}"] * route.call_count
+
+
+def pull(client, **filters):
+    return [b["user_book_id"] for p in client.export(**filters) for b in p.results]
+
+
+def test_check_auth_sends_the_token_header_and_accepts_204(router, make_client, clock):
+    route = router.get("/api/v2/auth/").mock(return_value=httpx.Response(204))
+    make_client().check_auth()
+    assert route.call_count == 1
+    assert route.calls.last.request.headers["Authorization"] == f"Token {TOKEN}"
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_rejected_token_is_fatal_at_once_and_names_the_fix(router, make_client, clock, status):
+    route = router.get("/api/v2/auth/").mock(return_value=httpx.Response(status))
+    with pytest.raises(FatalSourceError) as caught:
+        make_client().check_auth()
+    message = str(caught.value)
+    assert f"rejected the token (HTTP {status})" in message
+    assert "https://readwise.io/access_token" in message
+    assert "READWISE_TOKEN" in message
+    assert route.call_count == 1
+    assert clock.sleeps == []
+
+
+def test_export_follows_integer_and_string_cursors_verbatim_until_null(router, make_client):
+    route = router.get(EXPORT).mock(side_effect=[
+        page([book(1)], cursor=49244648), page([book(2)], cursor="c-abc"), page([book(3)])])
+    assert pull(make_client()) == [1, 2, 3]
+    sent = [dict(call.request.url.params) for call in route.calls]
+    assert sent == [{}, {"pageCursor": "49244648"}, {"pageCursor": "c-abc"}]
+    assert_every_call_sent_the_token(route)
+
+
+def test_export_sends_updated_after_in_utc_and_include_deleted(router, make_client):
+    route = router.get(EXPORT).mock(return_value=page())
+    since = datetime(2026, 11, 25, 13, 30, 5, 250000).astimezone(UTC)
+    pull(make_client(), updated_after=since, include_deleted=True)
+    params = dict(route.calls.last.request.url.params)
+    assert params == {"updatedAfter": since.isoformat().replace("+00:00", "Z"), "includeDeleted": "true"}
+
+
+def test_export_by_ids_sends_at_most_100_ids_per_request(router, make_client):
+    route = router.get(EXPORT).mock(side_effect=lambda request: page(
+        [book(int(i)) for i in request.url.params["ids"].split(",")]))
+    ids = list(range(1, 251))
+    assert pull(make_client(), ids=ids, include_deleted=True) == ids
+    chunks = [call.request.url.params["ids"].split(",") for call in route.calls]
+    assert [len(chunk) for chunk in chunks] == [100, 100, 50]
+
+
+def test_429_waits_retry_after_seconds_plus_jitter_then_retries(router, make_client, clock):
+    route = router.get(EXPORT).mock(side_effect=[
+        httpx.Response(429, headers={"Retry-After": "37"}), page([book(1)])])
+    assert pull(make_client()) == [1]
+    assert route.call_count == 2
+    assert clock.sleeps == [pytest.approx(37 * 1.05)]
+    assert_every_call_sent_the_token(route)
+
+
+def test_429_with_an_http_date_waits_until_that_date(router, make_client, clock):
+    route = router.get(EXPORT).mock(side_effect=[
+        httpx.Response(429, headers={"Retry-After": "Wed, 25 Nov 2026 12:00:20 GMT"}), page()])
+    pull(make_client())
+    assert route.call_count == 2
+    assert clock.sleeps == [pytest.approx(20 * 1.05)]
+
+
+def test_429_without_a_usable_retry_after_waits_a_minute(router, make_client, clock):
+    router.get(EXPORT).mock(side_effect=[
+        httpx.Response(429), httpx.Response(429, headers={"Retry-After": "soon"}), page()])
+    pull(make_client())
+    assert clock.sleeps == [pytest.approx(63.0), pytest.approx(63.0)]
+
+
+def test_a_huge_retry_after_is_capped(router, make_client, clock):
+    router.get(EXPORT).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "86400"}), page()])
+    pull(make_client())
+    assert clock.sleeps == [pytest.approx(300 * 1.05)]
+
+
+def test_endless_429_gives_up_with_a_retriable_error_after_bounded_tries(router, make_client, clock):
+    route = router.get(EXPORT).mock(return_value=httpx.Response(429, headers={"Retry-After": "1"}))
+    with pytest.raises(RetriableSourceError, match="kept rate-limiting"):
+        pull(make_client())
+    assert route.call_count == 11
+    assert clock.sleeps == [pytest.approx(1.05)] * 10
+    assert_every_call_sent_the_token(route)
+
+
+def test_5xx_backs_off_exponentially_with_full_jitter(router, make_client, clock):
+    route = router.get(EXPORT).mock(side_effect=[
+        httpx.Response(500), httpx.Response(502), httpx.Response(503), page([book(1)])])
+    assert pull(make_client()) == [1]
+    assert route.call_count == 4
+    assert clock.sleeps == [0.5, 1.0, 2.0]
+    assert_every_call_sent_the_token(route)
+
+
+def test_persistent_5xx_stops_after_max_attempts_with_a_retriable_error(router, make_client, clock):
+    route = router.get(EXPORT).mock(return_value=httpx.Response(503))
+    with pytest.raises(RetriableSourceError, match=r"failed 6 times \(last: HTTP 503\)"):
+        pull(make_client())
+    assert route.call_count == 6
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 8.0]
+
+
+def test_backoff_never_exceeds_its_cap(router, make_client, clock):
+    router.get(EXPORT).mock(return_value=httpx.Response(500))
+    with pytest.raises(RetriableSourceError):
+        pull(make_client(policy=RetryPolicy(max_attempts=10)))
+    assert max(clock.sleeps) == 30.0  # 0.5 × the 60 s cap
+
+
+@pytest.mark.parametrize("error", [httpx.ConnectError("refused"), httpx.ConnectTimeout("connect"),
+                                   httpx.ReadTimeout("read"), httpx.RemoteProtocolError("dropped")],
+                         ids=lambda e: type(e).__name__)
+def test_connection_errors_and_timeouts_are_retried(router, make_client, clock, error):
+    route = router.get(EXPORT).mock(side_effect=[error, page([book(1)])])
+    assert pull(make_client()) == [1]
+    assert route.call_count == 2
+    assert clock.sleeps == [0.5]
+    assert_every_call_sent_the_token(route)
+
+
+def test_malformed_json_is_retried_like_a_transient_failure(router, make_client, clock):
+    route = router.get(EXPORT).mock(side_effect=[
+        httpx.Response(200, text='{"count": 1, "results": [{"user_'),
+        httpx.Response(200, json={"detail": "no results key"}), page([book(1)])])
+    assert pull(make_client()) == [1]
+    assert route.call_count == 3
+    assert clock.sleeps == [0.5, 1.0]
+    assert_every_call_sent_the_token(route)
+
+
+def test_other_4xx_is_fatal_without_retry(router, make_client, clock):
+    route = router.get(EXPORT).mock(return_value=httpx.Response(404))
+    with pytest.raises(FatalSourceError, match="HTTP 404"):
+        pull(make_client())
+    assert route.call_count == 1
+    assert clock.sleeps == []
+
+
+def test_a_cursor_seen_twice_is_a_pagination_loop_error_not_a_hang(router, make_client):
+    route = router.get(EXPORT).mock(side_effect=[page([book(1)], cursor=5), page([book(2)], cursor=7),
+                                                 page([book(3)], cursor=5)])
+    with pytest.raises(FatalSourceError, match="page cursor 5 twice"):
+        pull(make_client())
+    assert route.call_count == 3
+
+
+def test_client_side_budget_keeps_every_minute_under_240_requests(router, make_client, clock):
+    sent_at = []
+
+    def serve(request):
+        sent_at.append(clock.monotonic())
+        number = len(sent_at)
+        return page([book(number)], cursor=number + 1 if number < 600 else None)
+
+    router.get(EXPORT).mock(side_effect=serve)
+    assert len(pull(make_client())) == 600
+    busiest = max(sum(1 for t in sent_at if start <= t < start + 60) for start in sent_at)
+    assert busiest < 240
+    burst = RateBudget().burst
+    assert sent_at[:burst] == [0.0] * burst  # a burst first, then paced
+    assert sent_at[burst] > 0.0
+
+
+def test_total_waiting_is_bounded_by_the_wait_budget(router, make_client, clock):
+    route = router.get(EXPORT).mock(return_value=httpx.Response(429, headers={"Retry-After": "300"}))
+    with pytest.raises(RetriableSourceError, match="gave up on Readwise after waiting"):
+        pull(make_client())
+    assert route.call_count == 3
+    assert clock.sleeps == [pytest.approx(315.0)] * 2
+
+
+def test_a_stop_request_interrupts_a_retry_after_wait(router, make_client):
+    route = router.get(EXPORT).mock(return_value=httpx.Response(429, headers={"Retry-After": "60"}))
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(WaitInterrupted):
+        pull(make_client(sleep=InterruptibleSleep(stop)))
+    assert route.call_count == 1
+
+
+def test_pages_carry_the_server_date(router, make_client):
+    router.get(EXPORT).mock(return_value=httpx.Response(
+        200, json={"count": 0, "nextPageCursor": None, "results": []},
+        headers={"Date": "Wed, 25 Nov 2026 12:34:56 GMT"}))
+    (only,) = list(make_client().export())
+    assert only.server_date == datetime(2026, 11, 25, 12, 34, 56, tzinfo=UTC)

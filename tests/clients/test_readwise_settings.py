@@ -1,0 +1,54 @@
+"""Where the Readwise token and API URL come from."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from excerpta.clients.readwise_settings import ReadwiseSettings
+from excerpta.errors import ConfigError
+
+TOKEN = "tok_settings_0123456789"
+
+
+def test_the_token_variable_wins_over_the_token_file(tmp_path):
+    token_file = tmp_path / "token"
+    token_file.write_text("tok_from_the_file_000000")
+    settings = ReadwiseSettings.from_env({"READWISE_TOKEN": TOKEN, "READWISE_TOKEN_FILE": str(token_file)})
+    assert settings.token.get_secret_value() == TOKEN
+
+
+def test_a_token_file_is_read_and_stripped(tmp_path):
+    token_file = tmp_path / "token"
+    token_file.write_text(f"  {TOKEN}\n")
+    token_file.chmod(0o600)
+    settings = ReadwiseSettings.from_env({"READWISE_TOKEN_FILE": str(token_file)})
+    assert settings.token.get_secret_value() == TOKEN
+
+
+def test_a_token_file_others_can_read_is_warned_about(tmp_path, caplog):
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN)
+    token_file.chmod(0o644)
+    with caplog.at_level(logging.WARNING):
+        ReadwiseSettings.from_env({"READWISE_TOKEN_FILE": str(token_file)})
+    assert "readable by other users; chmod 600 it" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+def test_the_api_url_defaults_to_readwise_and_loses_a_trailing_slash():
+    assert ReadwiseSettings.from_env({"READWISE_TOKEN": TOKEN}).api_url == "https://readwise.io"
+    custom = ReadwiseSettings.from_env({"READWISE_TOKEN": TOKEN, "READWISE_API_URL": "http://127.0.0.1:9/"})
+    assert custom.api_url == "http://127.0.0.1:9"
+
+
+@pytest.mark.parametrize("environ", [{}, {"READWISE_TOKEN": "   "}, {"READWISE_TOKEN_FILE": ""}])
+def test_no_token_is_a_config_error_saying_where_to_get_one(environ):
+    with pytest.raises(ConfigError, match=r"https://readwise\.io/access_token"):
+        ReadwiseSettings.from_env(environ)
+
+
+def test_timeouts_can_be_overridden():
+    settings = ReadwiseSettings.from_env({"READWISE_TOKEN": TOKEN}, read_timeout=5.0)
+    assert (settings.connect_timeout, settings.read_timeout) == (10.0, 5.0)

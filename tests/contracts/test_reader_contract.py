@@ -1,0 +1,70 @@
+"""Every registered file reader passes these: recognises its input, stable unique ids,
+garbage reported rather than crashing. A reader joins by adding its samples below."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from excerpta import registry
+from excerpta.adapters import InputProbe, ReadState
+from excerpta.errors import InputError
+
+from paths import CORPUS, EXAMPLES
+
+# Real inputs per reader (examples/ or the shared corpus). Readers of remote sources are
+# listed in NETWORK_READERS and tested against the fake server instead.
+VAULT = CORPUS / "readwise" / "obsidian-official" / "jimbrig-vault"
+READER_SAMPLES: dict[str, list[Path]] = {
+    "json": [EXAMPLES / "library.json"],
+    "jsonl": [EXAMPLES / "library.jsonl"],
+    "readwise-csv": sorted((CORPUS / "readwise" / "csv-export").glob("*.csv")),
+    "readwise-json": [*sorted((CORPUS / "readwise" / "api-v2-real-snippets").glob("*export*.json")),
+                      *sorted((CORPUS / "readwise" / "synthetic").glob("v2-export-*.json"))],
+    "readwise-md": [CORPUS / "readwise" / "markdown-export" / "steshinss" / "Readwise", VAULT,
+                    *sorted(VAULT.glob("Readwise/*/*.md"))],
+}
+NETWORK_READERS = {"readwise"}  # tested end to end against tests/readwise/fake_readwise.py
+
+
+def test_every_reader_has_samples_or_is_a_network_reader():
+    assert set(registry.readers()) == set(READER_SAMPLES) | NETWORK_READERS
+
+
+SAMPLES = [(name, path) for name, paths in READER_SAMPLES.items() for path in paths]
+
+
+@pytest.mark.parametrize(("name", "sample"), SAMPLES, ids=[f"{n}:{p.name}" for n, p in SAMPLES])
+def test_reader_recognises_its_sample(name, sample):
+    assert registry.detect_reader(InputProbe.of(str(sample))).name == name
+
+
+@pytest.mark.parametrize(("name", "sample"), SAMPLES, ids=[f"{n}:{p.name}" for n, p in SAMPLES])
+def test_reading_twice_gives_the_same_documents_and_ids_are_unique(name, sample):
+    reader = registry.reader(name)()
+    first = list(reader.read(str(sample), ReadState()))
+    second = list(registry.reader(name)().read(str(sample), ReadState()))
+    assert first
+    assert first == second
+    highlight_ids = [h.id for d in first for h in d.highlights]
+    assert len(highlight_ids) == len(set(highlight_ids))
+
+
+@pytest.mark.parametrize("name", sorted(READER_SAMPLES))
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(garbage=st.binary(max_size=2000))
+def test_garbage_is_reported_or_refused_never_a_crash(tmp_path, name, garbage):
+    path = tmp_path / "garbage.bin"
+    path.write_bytes(garbage)
+    state = ReadState()
+    try:
+        list(registry.reader(name)().read(str(path), state))
+    except InputError as err:
+        message = str(err)
+    else:
+        return
+    assert message.startswith(str(path))
+    assert "\n" not in message

@@ -1,0 +1,96 @@
+"""Reading our own json and jsonl: validation errors name the file and the record."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from excerpta.adapters import InputProbe, ReadState
+from excerpta.errors import InputError
+from excerpta.readers.canonical_json import JsonLinesReader, JsonReader
+from excerpta.registry import detect_reader
+
+from paths import EXAMPLES
+
+
+def _read(reader, path: Path) -> tuple[list, ReadState]:
+    state = ReadState()
+    return list(reader.read(str(path), state)), state
+
+
+def _library(*documents: dict) -> dict:
+    return {"schema_version": 1, "documents": list(documents)}
+
+
+def _document(doc_id: str, **highlight: object) -> dict:
+    highlights = [{"id": f"h-{doc_id}", "text": "x", **highlight}]
+    return {"id": doc_id, "title": f"Title {doc_id}", "highlights": highlights}
+
+
+def test_the_example_library_reads(tmp_path):
+    documents, state = _read(JsonReader(), EXAMPLES / "library.json")
+    assert state.problems == []
+    assert [d.title for d in documents] == ["Walden", "Meditations", "Faust: Eine Tragödie", "Self-Reliance"]
+    assert sum(len(d.highlights) for d in documents) == 8
+
+
+def test_a_bad_record_is_reported_with_its_path_and_the_others_are_kept(tmp_path):
+    path = tmp_path / "file.json"
+    docs = [_document(f"d{n}") for n in range(5)]
+    docs[3]["highlights"][0]["highlighted_at"] = "last tuesday"
+    path.write_text(json.dumps(_library(*docs)))
+    documents, state = _read(JsonReader(), path)
+    assert [d.id for d in documents] == ["d0", "d1", "d2", "d4"]
+    assert [str(p) for p in state.problems] == [
+        f"{path}: documents[3].highlights[0].highlighted_at: invalid datetime"
+    ]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('{"schema_version": 1, "documents": [', "malformed JSON"),
+    ('{"schema_version": 2, "documents": []}', "schema_version 2 is not supported (expected 1)"),
+    ('{"documents": []}', "schema_version null is not supported"),
+    ("[1, 2]", 'expected an object with "schema_version" and "documents"'),
+    ('{"schema_version": 1, "documents": [], "extra": 1}', "unknown top-level field 'extra'"),
+])
+def test_unreadable_json_is_one_input_error(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(InputError, match=re.escape(message)) as caught:
+        _read(JsonReader(), path)
+    assert str(caught.value).startswith(f"{path}")
+    assert "\n" not in str(caught.value)
+
+
+def test_jsonl_groups_consecutive_lines_into_documents_and_reports_bad_lines(tmp_path):
+    lines = [
+        {"id": "h1", "text": "a", "document": {"id": "d1", "title": "One"}},
+        {"id": "h2", "text": "b", "document": {"id": "d1", "title": "One"}},
+        {"id": "h3", "text": "c", "location": [], "document": {"id": "d2", "title": "Two"}},
+        {"document": {"id": "d3", "title": "No highlights"}},
+    ]
+    path = tmp_path / "x.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n{not json\n\n")
+    documents, state = _read(JsonLinesReader(), path)
+    assert [(d.id, [h.id for h in d.highlights]) for d in documents] == [("d1", ["h1", "h2"]), ("d3", [])]
+    assert [str(p) for p in state.problems] == [
+        f"{path}:3: location: expected an integer or a string",
+        f"{path}:5: malformed JSON: Expecting property name enclosed in double quotes",
+    ]
+
+
+def test_json_and_jsonl_are_recognised_by_content(tmp_path):
+    jsonl = tmp_path / "export.txt"
+    jsonl.write_text('{"id": "h", "text": "t", "document": {"id": "d", "title": "T"}}\n')
+    assert detect_reader(InputProbe.of(str(jsonl))) is JsonLinesReader
+    assert detect_reader(InputProbe.of(str(EXAMPLES / "library.json"))) is JsonReader
+
+
+def test_our_json_wins_detection_even_when_its_text_mentions_readwise_keys(tmp_path):
+    path = tmp_path / "library.json"
+    document = {"id": "d", "title": "T", "summary": '"user_book_id": 1, "nextPageCursor": 2'}
+    path.write_text(json.dumps(_library(document), indent=2))
+    assert detect_reader(InputProbe.of(str(path))) is JsonReader

@@ -1,0 +1,251 @@
+"""readwise-csv: Readwise's CSV export (9 and 11 columns) and its bulk-import format.
+
+Expected values were written by reading the corpus files in ../shared/corpus/readwise/csv-export.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from excerpta import registry
+from excerpta.adapters import InputProbe, ReadState
+from excerpta.errors import InputError
+from excerpta.model import Category, Document, LocationType
+from excerpta.readers.readwise_csv import ReadwiseCsvReader
+
+from paths import CORPUS
+
+CSV_DIR = CORPUS / "readwise" / "csv-export"
+EXPORT_2026 = CSV_DIR / "steshinss-readwise-data.2026.csv"
+EXPORT_2019 = CSV_DIR / "dpastoor-readwise-data.2019.excerpt.csv"
+EXPORT_BOOKSHQ = CSV_DIR / "franco3x-bookshq-readwise-data.excerpt.csv"
+IMPORT_HEADER = "Highlight,Title,Author,URL,Note,Location,Date"
+
+
+def read(path: Path | str) -> tuple[list[Document], ReadState]:
+    state = ReadState()
+    return list(ReadwiseCsvReader().read(str(path), state)), state
+
+
+def by_title(documents: list[Document]) -> dict[str, Document]:
+    merged: dict[str, Document] = {}
+    for document in documents:
+        if document.title in merged:
+            merged[document.title].highlights.extend(document.highlights)
+        else:
+            merged[document.title] = document
+    return merged
+
+
+def write_crlf(path: Path, *lines: str) -> Path:
+    path.write_bytes("\r\n".join(lines).encode() + b"\r\n")
+    return path
+
+
+def test_eleven_column_export_reads_titles_authors_notes_offsets_and_microsecond_dates():
+    documents, state = read(EXPORT_2026)
+    assert state.problems == []
+    docs = by_title(documents)
+    assert sorted(docs) == [
+        "Effortlessly save popular documents in two clicks",
+        "X",
+        "🚨 BREAKING: Temperatures are now set to reach up to...",
+    ]
+    tweet = docs["🚨 BREAKING: Temperatures are now set to reach up to..."]
+    assert tweet.author == "Politics UK"
+    [highlight] = tweet.highlights
+    assert highlight.text == "nd Thursday"
+    assert highlight.note == "beware"
+    assert highlight.location == 81
+    assert highlight.location_type is LocationType.OFFSET
+    assert highlight.color is None
+    assert highlight.highlighted_at == datetime(2026, 6, 22, 10, 34, 42, 964038, tzinfo=UTC)
+    wisereads = docs["Effortlessly save popular documents in two clicks"]
+    assert wisereads.author == "Daniel Doyon and Tristan Homsi"
+    assert wisereads.highlights[0].text == (
+        "over the past week in a newsletter called *Wisereads*. **Tap the bu**"
+    )
+    assert docs["X"].author == "x.com"
+    assert docs["X"].category is None
+
+
+def test_nine_column_2019_export_reads_every_record_without_dates():
+    documents, state = read(EXPORT_2019)
+    assert state.problems == []
+    highlights = [h for d in documents for h in d.highlights]
+    assert len(highlights) == 30  # header + first 20 + 10 later records (PROVENANCE.md)
+    assert all(h.highlighted_at is None for h in highlights)
+    docs = by_title(documents)
+    made_to_stick = docs["Made to Stick: Why Some Ideas Survive and Others Die"]
+    assert made_to_stick.author == "Chip Heath, Dan Heath"
+    assert made_to_stick.asin == "B000N2HCKQ"
+    assert made_to_stick.category is Category.BOOKS
+    assert [(h.location, h.color, h.tags) for h in made_to_stick.highlights] == [
+        (2949, "blue", ["blue"]), (890, "pink", ["pink"]), (3192, "blue", ["blue"]),
+    ]
+    managing = docs["Managing Humans: Biting and Humorous Tales of a Software Engineering Manager"]
+    assert managing.highlights[0].location == 332
+    assert managing.highlights[0].location_type is LocationType.LOCATION
+    assert managing.highlights[0].note is None
+
+
+def test_favorite_tag_marks_the_highlight_favorite_and_is_kept_as_a_tag():
+    documents, _ = read(EXPORT_2019)
+    zen = by_title(documents)[
+        "Presentation Zen: Simple Ideas on Presentation Design and Delivery (Voices That Matter)"
+    ]
+    favourite = next(h for h in zen.highlights if h.location == 1575)
+    assert favourite.is_favorite
+    assert favourite.tags == ["favorite"]
+    assert not next(h for h in zen.highlights if h.location == 479).is_favorite
+
+
+def test_multiline_cells_doubled_quotes_and_tweet_threads():
+    documents, state = read(EXPORT_BOOKSHQ)
+    assert state.problems == []
+    assert sum(len(d.highlights) for d in documents) == 15
+    thread = by_title(documents)["As an entrepreneur, you..."]
+    assert thread.author == "@realjondavids on Twitter"
+    assert thread.category is Category.TWEETS
+    assert [h.location for h in thread.highlights] == [0, 3, 1, 9, 15]
+    first = thread.highlights[0]
+    assert first.location_type is None
+    assert first.text.startswith("As an entrepreneur, you need to know your numbers.\n\nBut what does")
+    assert first.text.endswith("portfolio co's.\n\n🧵")
+    months = thread.highlights[2]
+    assert months.location_type is LocationType.ORDER
+    assert 'But instead of just "cash", I add in accounts receivable' in months.text
+    assert months.highlighted_at == datetime(2022, 4, 18, 1, 27, 32, 357530, tzinfo=UTC)
+
+
+def test_comma_joined_tags_and_heading_notes():
+    documents, _ = read(EXPORT_BOOKSHQ)
+    docs = by_title(documents)
+    crunchers = docs["Super Crunchers: Why Thinking-by-Numbers Is the New Way to Be Smart"]
+    assert crunchers.highlights[1].tags == ["sports", "interesting facts", "data"]
+    assert crunchers.highlights[2].tags == ["data science"]
+    grow_rich = docs["Think and Grow Rich: A Black Choice: A Guide to Success for Black Americans"]
+    assert grow_rich.author == "Dennis Kimbro, Napoleon Hill"
+    law = grow_rich.highlights[0]
+    assert (law.text, law.note, law.tags, law.location) == ("Law of Substitution", ".h2", ["h2"], 503)
+    roots = grow_rich.highlights[2]
+    assert roots.tags == ["power of thought", "favorite"]
+    assert roots.is_favorite
+    assert roots.highlighted_at == datetime(2025, 4, 10, 4, 56, tzinfo=UTC)
+
+
+def test_import_format_with_crlf_embedded_newlines_and_dates_without_offset(tmp_path):
+    path = write_crlf(
+        tmp_path / "import.csv",
+        IMPORT_HEADER,
+        '"First line\nsecond line",Walden,Henry David Thoreau,,"a note, with comma",12,2020-07-14 20:11:24',
+        "Plain,Walden,Henry David Thoreau,,,13,2020-07-14T20:11:24.5+02:00",
+        "From the web,,,https://example.com/post,,,",
+        "Untitled quote,,,,,,",
+    )
+    documents, state = read(path)
+    assert state.problems == []
+    walden, web, quotes = documents
+    assert (walden.title, walden.author, walden.url) == ("Walden", "Henry David Thoreau", None)
+    first, second = walden.highlights
+    assert first.text == "First line\nsecond line"
+    assert first.note == "a note, with comma"
+    assert first.location == 12
+    assert first.highlighted_at == datetime(2020, 7, 14, 20, 11, 24, tzinfo=UTC)
+    assert second.highlighted_at == datetime(2020, 7, 14, 18, 11, 24, 500000, tzinfo=UTC)
+    assert (web.title, web.url) == ("https://example.com/post", "https://example.com/post")
+    assert quotes.title == "Quotes"
+
+
+def test_columns_are_found_by_header_name_in_any_order(tmp_path):
+    in_order = write_crlf(tmp_path / "a.csv", IMPORT_HEADER, "Text,Walden,Thoreau,,note,7,")
+    shuffled = write_crlf(tmp_path / "b.csv", "date,NOTE,Location,Author,Title,Highlight",
+                          ",note,7,Thoreau,Walden,Text")
+    [a], _ = read(in_order)
+    [b], _ = read(shuffled)
+    assert a == b
+
+
+def test_a_byte_order_mark_and_lf_line_endings_change_nothing(tmp_path):
+    lf_with_bom = tmp_path / "bom.csv"
+    lf_with_bom.write_bytes(b"\xef\xbb\xbf" + EXPORT_BOOKSHQ.read_bytes().replace(b"\r\n", b"\n"))
+    assert read(lf_with_bom)[0] == read(EXPORT_BOOKSHQ)[0]
+
+
+def test_ids_are_stable_and_do_not_depend_on_row_order(tmp_path):
+    rows = ["One,Walden,Thoreau,,,1,", "Two,Walden,Thoreau,,,2,", "Three,Other,Someone,,,1,"]
+    forward = write_crlf(tmp_path / "forward.csv", IMPORT_HEADER, *rows)
+    backward = write_crlf(tmp_path / "backward.csv", IMPORT_HEADER, *reversed(rows))
+
+    def ids(path: Path) -> set[tuple[str, str]]:
+        return {(d.id, h.id) for d in read(path)[0] for h in d.highlights}
+
+    assert ids(forward) == ids(backward)
+    assert len(ids(forward)) == 3
+    assert ids(EXPORT_BOOKSHQ) == ids(EXPORT_BOOKSHQ)
+
+
+def test_missing_highlight_column_is_one_clear_input_error(tmp_path):
+    path = write_crlf(tmp_path / "notes.csv", "Title,Author,Note", "Walden,Thoreau,nice")
+    with pytest.raises(InputError, match=r"notes\.csv: no 'Highlight' column") as info:
+        read(path)
+    assert "\n" not in str(info.value)
+
+
+def test_bad_rows_are_reported_with_their_line_number_and_skipped(tmp_path):
+    path = write_crlf(
+        tmp_path / "bad.csv",
+        IMPORT_HEADER,
+        '"spans\ntwo lines",Walden,Thoreau,,,1,',
+        "Bad date,Walden,Thoreau,,,2,yesterday",
+        "Too,many,fields,,,,,,",
+        ",Walden,Thoreau,,,4,",
+        "Good,Walden,Thoreau,,,5,",
+    )
+    documents, state = read(path)
+    assert [h.text for d in documents for h in d.highlights] == ["spans\ntwo lines", "Good"]
+    assert [(p.where, p.reason) for p in state.problems] == [
+        (4, "invalid date 'yesterday'"),
+        (5, "expected 7 fields, found 9"),
+        (6, "empty Highlight"),
+    ]
+    assert str(state.problems[0]).startswith(f"{path}:4: ")
+
+
+def test_export_and_import_files_are_recognised_and_other_csv_is_not(tmp_path):
+    assert registry.detect_reader(InputProbe.of(str(EXPORT_2019))) is ReadwiseCsvReader
+    assert registry.detect_reader(InputProbe.of(str(EXPORT_2026))) is ReadwiseCsvReader
+    imported = write_crlf(tmp_path / "import.csv", IMPORT_HEADER, "a,b,c,,,,")
+    assert ReadwiseCsvReader.recognize(InputProbe.of(str(imported))) > 0
+    other = write_crlf(tmp_path / "other.csv", "name,age", "Ann,3")
+    assert ReadwiseCsvReader.recognize(InputProbe.of(str(other))) == 0
+    assert ReadwiseCsvReader.recognize(InputProbe.of(str(CSV_DIR))) == 0
+
+
+_CELL = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(_CELL.filter(str.strip), _CELL, st.integers(0, 10**6)),
+                     min_size=1, max_size=5))
+def test_any_text_written_by_a_csv_writer_reads_back_verbatim(rows):
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["Highlight", "Title", "Note", "Location"])
+    for text, note, location in rows:
+        writer.writerow([text, "Walden", note, location])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rows.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+        documents, state = read(path)
+    assert state.problems == []
+    read_back = [(h.text, h.note, h.location) for d in documents for h in d.highlights]
+    assert read_back == [(text, note.strip() or None, location) for text, note, location in rows]

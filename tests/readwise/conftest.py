@@ -1,0 +1,32 @@
+"""Fixtures of the Readwise tests: a fake Readwise server on 127.0.0.1 wired into the env."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .fake_readwise import FakeReadwise
+
+
+@pytest.fixture
+def fake_readwise(monkeypatch):
+    """``fake_readwise(highlights=N, ...)`` starts a fake server and points READWISE_* at it."""
+    servers = []
+
+    def start(**kwargs) -> FakeReadwise:
+        server = FakeReadwise(**kwargs).__enter__()
+        servers.append(server)
+        monkeypatch.setenv("READWISE_TOKEN", server.token)
+        monkeypatch.setenv("READWISE_API_URL", server.url)
+        return server
+
+    yield start
+    for server in servers:
+        server.__exit__(None, None, None)
+
+
+def read_jsonl(path):
+    """The highlights of a jsonl output, by id."""
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return {line["id"]: line for line in lines if "id" in line}, len(lines)

@@ -1,0 +1,256 @@
+"""A fake Readwise API v2 on 127.0.0.1: a real HTTP server in a thread, for end-to-end tests.
+
+Serves ``GET /api/v2/auth/`` and ``GET /api/v2/export/`` over a generated library of any size
+with the real API's behaviour: cursor pagination (``nextPageCursor`` is the next book's id,
+an integer, as observed), ``updatedAfter`` (only highlights changed since, in their books),
+``ids`` (every highlight of those books), ``includeDeleted`` (tombstones), and the
+``Authorization: Token …`` check (401 otherwise). Faults are scheduled per export request
+number: 429 with ``Retry-After``, 5xx, slow responses, dropped connections, malformed JSON.
+Every request is recorded, and every highlight delivered in a 200 export response counted.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+FAKE_TOKEN = "fake_readwise_token_8f3a9c2e71d4b605"
+BASE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
+WORDS = ("reading", "habit", "system", "memory", "attention", "craft", "river", "garden", "signal",
+         "practice", "patience", "structure", "story", "question", "margin", "quiet", "“curly”")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What to do instead of answering one export request normally."""
+
+    kind: str  # "status", "slow", "drop", "malformed"
+    status: int = 500
+    headers: tuple[tuple[str, str], ...] = ()
+    seconds: float = 0.0
+
+    @classmethod
+    def rate_limit(cls, retry_after: str = "1") -> Fault:
+        return cls("status", 429, (("Retry-After", retry_after),))
+
+    @classmethod
+    def server_error(cls, status: int = 500) -> Fault:
+        return cls("status", status)
+
+    @classmethod
+    def slow(cls, seconds: float) -> Fault:
+        return cls("slow", seconds=seconds)
+
+    @classmethod
+    def drop(cls) -> Fault:
+        return cls("drop")
+
+    @classmethod
+    def malformed(cls) -> Fault:
+        return cls("malformed")
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    params: dict[str, str]
+    authorized: bool
+
+
+def generate_library(highlights: int, *, per_book: int = 40, seed: int = 7) -> dict[int, dict[str, Any]]:
+    """Books (by user_book_id) holding ``highlights`` highlights in the export shape."""
+    rng = random.Random(seed)
+    books: dict[int, dict[str, Any]] = {}
+    next_highlight = 500_000_001
+    book_id = 10_000_001
+    left = highlights
+    while left > 0:
+        size = min(left, rng.randint(1, per_book * 2 - 1))
+        category = rng.choice(("books", "articles", "tweets", "podcasts"))
+        book = {
+            "user_book_id": book_id, "is_deleted": False, "title": f"Fake {category} {book_id}",
+            "readable_title": f"Fake {category.title()} {book_id}", "author": f"Author {book_id % 97}",
+            "source": "reader" if category == "articles" else "kindle", "category": category,
+            "cover_image_url": f"https://example.invalid/covers/{book_id}.jpg",
+            "unique_url": None, "book_tags": [{"id": 1, "name": "fake"}], "document_note": None,
+            "summary": None, "readwise_url": f"https://readwise.io/bookreview/{book_id}",
+            "source_url": f"https://example.invalid/{book_id}" if category == "articles" else None,
+            "external_id": None, "asin": None, "highlights": [],
+        }
+        for position in range(size):
+            stamp = (BASE_TIME + timedelta(minutes=next_highlight - 500_000_000)).isoformat()
+            text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 40)))
+            book["highlights"].append({
+                "id": next_highlight, "is_deleted": False, "text": text.capitalize() + ".",
+                "location": position * 10 + 1, "location_type": "location", "note": None,
+                "color": "yellow", "highlighted_at": stamp, "created_at": stamp, "updated_at": stamp,
+                "external_id": None, "end_location": None, "url": None, "book_id": book_id,
+                "tags": [], "is_favorite": False, "is_discard": False,
+                "readwise_url": f"https://readwise.io/open/{next_highlight}",
+            })
+            next_highlight += 1
+        books[book_id] = book
+        book_id += 1
+        left -= size
+    return books
+
+
+@dataclass
+class FakeReadwise:
+    """The server and its data. Use as a context manager; ``url`` is its base URL."""
+
+    highlights: int = 100
+    per_book: int = 40
+    page_size: int = 1000  # highlights per export page (whole books; at least one book)
+    token: str = FAKE_TOKEN
+    books: dict[int, dict[str, Any]] = field(default_factory=dict)
+    faults: dict[int, Fault] = field(default_factory=dict)
+    requests: list[RecordedRequest] = field(default_factory=list)
+    delivered: Counter[int] = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        if not self.books:
+            self.books = generate_library(self.highlights, per_book=self.per_book)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    def __enter__(self) -> FakeReadwise:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def export_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path == "/api/v2/export/"]
+
+    def highlight_ids(self, *, deleted: bool = False) -> set[int]:
+        return {h["id"] for b in self.books.values() for h in b["highlights"] if h["is_deleted"] == deleted}
+
+    def inject(self, fault: Fault, at: int | None = None) -> None:
+        """Answer export request number ``at`` (1-based; default: the next one) with ``fault``."""
+        with self._lock:
+            self.faults[at if at is not None else len(self.export_requests) + 1] = fault
+
+    def _highlight(self, highlight_id: int) -> dict[str, Any]:
+        for book in self.books.values():
+            for highlight in book["highlights"]:
+                if highlight["id"] == highlight_id:
+                    return highlight
+        raise KeyError(highlight_id)
+
+    def edit_highlight(self, highlight_id: int, **changes: Any) -> None:
+        with self._lock:
+            highlight = self._highlight(highlight_id)
+            highlight.update(changes, updated_at=datetime.now(UTC).isoformat())
+
+    def delete_highlight(self, highlight_id: int) -> None:
+        self.edit_highlight(highlight_id, is_deleted=True)
+
+    def pages_needed(self, **params: str) -> int:
+        """How many export pages a complete pull with ``params`` takes: the floor of requests."""
+        pages, cursor = 0, None
+        while True:
+            pages += 1
+            cursor = self.export_page({**params, **({"pageCursor": str(cursor)} if cursor else {})})[
+                "nextPageCursor"]
+            if cursor is None:
+                return pages
+
+    def export_page(self, params: dict[str, str]) -> dict[str, Any]:
+        """The export response for ``params``, as the real API would page it."""
+        since = datetime.fromisoformat(params["updatedAfter"]) if "updatedAfter" in params else None
+        wanted = {int(i) for i in params["ids"].split(",")} if "ids" in params else None
+        deleted_too = params.get("includeDeleted") == "true"
+        start = int(params.get("pageCursor", 0))
+        results: list[dict[str, Any]] = []
+        size = 0
+        for book_id in sorted(self.books):
+            if book_id < start or (wanted is not None and book_id not in wanted):
+                continue
+            highlights = [
+                h for h in self.books[book_id]["highlights"]
+                if (deleted_too or not h["is_deleted"])
+                and (since is None or datetime.fromisoformat(h["updated_at"]) > since)
+            ]
+            if not highlights and since is not None:
+                continue
+            if results and size + len(highlights) > self.page_size:
+                return {"count": len(results), "nextPageCursor": book_id, "results": results}
+            results.append({**self.books[book_id], "highlights": [dict(h) for h in highlights]})
+            size += len(highlights)
+        return {"count": len(results), "nextPageCursor": None, "results": results}
+
+
+def _handler_for(fake: FakeReadwise) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet test output
+            pass
+
+        def do_GET(self) -> None:
+            url = urlsplit(self.path)
+            params = {k: v[-1] for k, v in parse_qs(url.query).items()}
+            authorized = self.headers.get("Authorization") == f"Token {fake.token}"
+            with fake._lock:
+                fake.requests.append(RecordedRequest("GET", url.path, params, authorized))
+                number = len(fake.export_requests)
+                fault = fake.faults.pop(number, None) if url.path == "/api/v2/export/" else None
+            if not authorized:
+                self._send(401, b'{"detail": "Invalid token."}')
+            elif url.path == "/api/v2/auth/":
+                self._send(204, b"")
+            elif url.path != "/api/v2/export/":
+                self._send(404, b'{"detail": "Not found."}')
+            elif fault is not None and fault.kind != "slow":
+                self._fault(fault)
+            else:
+                if fault is not None:
+                    time.sleep(fault.seconds)
+                with fake._lock:
+                    body = fake.export_page(params)
+                payload = json.dumps(body).encode()
+                self._send(200, payload)
+                with fake._lock:
+                    fake.delivered.update(h["id"] for b in body["results"] for h in b["highlights"])
+
+        def _fault(self, fault: Fault) -> None:
+            if fault.kind == "status":
+                self._send(fault.status, b'{"detail": "fault"}', fault.headers)
+            elif fault.kind == "malformed":
+                self._send(200, b'{"count": 3, "nextPageCursor": 1, "results": [{"user_book_')
+            else:  # "drop": close the connection without a word
+                self.close_connection = True
+
+        def _send(self, status: int, body: bytes, headers: tuple[tuple[str, str], ...] = ()) -> None:
+            try:
+                self.send_response(status)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
+                self.close_connection = True
+
+    return Handler

@@ -1,0 +1,76 @@
+"""``excerpta readwise check``: one request that says whether the token and URL work."""
+
+from __future__ import annotations
+
+import socket
+
+
+def test_an_accepted_token_exits_0_after_one_request(run_cli, fake_readwise):
+    server = fake_readwise(highlights=1)
+    result = run_cli("readwise", "check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Readwise token accepted by {server.url}\n"
+    assert [(r.path, r.authorized) for r in server.requests] == [("/api/v2/auth/", True)]
+
+
+def test_a_rejected_token_exits_3_naming_the_fix(run_cli, fake_readwise, monkeypatch):
+    server = fake_readwise(highlights=1)
+    monkeypatch.setenv("READWISE_TOKEN", "an_old_revoked_token_123456")
+    result = run_cli("readwise", "check")
+    assert result.exit_code == 3
+    assert "rejected the token (HTTP 401)" in result.stderr
+    assert "https://readwise.io/access_token" in result.stderr
+    assert len(server.requests) == 1
+
+
+def test_the_token_can_come_from_a_file(run_cli, fake_readwise, monkeypatch, tmp_path):
+    server = fake_readwise(highlights=1)
+    token_file = tmp_path / "readwise-token"
+    token_file.write_text(server.token + "\n")
+    token_file.chmod(0o600)
+    monkeypatch.delenv("READWISE_TOKEN")
+    monkeypatch.setenv("READWISE_TOKEN_FILE", str(token_file))
+    assert run_cli("readwise", "check").exit_code == 0
+    assert server.requests[0].authorized
+
+
+def test_no_token_is_a_one_line_config_error(run_cli):
+    result = run_cli("readwise", "check")
+    assert result.exit_code == 2
+    assert result.stderr == ("excerpta: error: no Readwise token: set READWISE_TOKEN or READWISE_TOKEN_FILE "
+                             "(get a token at https://readwise.io/access_token)\n")
+
+
+def test_a_missing_token_file_is_a_config_error(run_cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("READWISE_TOKEN_FILE", str(tmp_path / "nope"))
+    result = run_cli("readwise", "check")
+    assert result.exit_code == 2
+    assert "READWISE_TOKEN_FILE=" in result.stderr
+    assert "no such file" in result.stderr
+
+
+def test_an_unreachable_api_url_exits_3_after_one_try(run_cli, monkeypatch):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("READWISE_TOKEN", "some_token_value_123456")
+    monkeypatch.setenv("READWISE_API_URL", f"http://127.0.0.1:{port}")
+    result = run_cli("readwise", "check")
+    assert result.exit_code == 3
+    assert f"http://127.0.0.1:{port} failed once (last: ConnectError)" in result.stderr
+
+
+def test_an_api_url_that_is_not_readwise_is_reported_with_the_url(run_cli, fake_readwise, monkeypatch):
+    server = fake_readwise(highlights=1)
+    monkeypatch.setenv("READWISE_API_URL", f"{server.url}/not-readwise")
+    result = run_cli("readwise", "check")
+    assert result.exit_code == 3
+    assert f"HTTP 404 to GET /api/v2/auth/ at {server.url}/not-readwise" in result.stderr
+
+
+def test_an_api_url_without_a_scheme_is_a_config_error(run_cli, monkeypatch):
+    monkeypatch.setenv("READWISE_TOKEN", "some_token_value_123456")
+    monkeypatch.setenv("READWISE_API_URL", "readwise.io")
+    result = run_cli("readwise", "check")
+    assert result.exit_code == 2
+    assert "api_url" in result.stderr

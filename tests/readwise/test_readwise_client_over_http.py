@@ -1,0 +1,68 @@
+"""The client against the fake server over real HTTP: the faults only a socket can produce.
+
+Waits go to a fake clock (no real backoff); only the slow-response test spends real time,
+the 0.5 s read timeout.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clients.fake_clock import FakeClock
+from excerpta.clients.readwise import ReadwiseClient
+from excerpta.clients.readwise_settings import ReadwiseSettings
+from excerpta.errors import FatalSourceError
+
+from .fake_readwise import Fault
+
+
+@pytest.fixture
+def server(fake_readwise):
+    return fake_readwise(highlights=400, page_size=100)
+
+
+def client_for(server, clock, **settings):
+    config = ReadwiseSettings(token=server.token, api_url=server.url, **settings)
+    return ReadwiseClient(config, clock=clock.monotonic, now=clock.now, sleep=clock.sleep, rand=lambda: 0.5)
+
+
+def pull_ids(client):
+    return [h["id"] for page in client.export() for b in page.results for h in b["highlights"]]
+
+
+@pytest.mark.parametrize("fault", [Fault.drop(), Fault.malformed(), Fault.server_error(503)],
+                         ids=["dropped-connection", "malformed-json", "503"])
+def test_a_transient_fault_mid_pull_is_retried_and_nothing_is_lost(server, fault):
+    clock = FakeClock()
+    server.inject(fault, at=2)
+    with client_for(server, clock) as client:
+        assert sorted(pull_ids(client)) == sorted(server.highlight_ids())
+    pages = server.pages_needed()
+    assert len(server.export_requests) == pages + 1
+    assert clock.sleeps == [0.5]
+
+
+def test_a_slow_response_times_out_and_is_retried(server):
+    clock = FakeClock()
+    server.inject(Fault.slow(2.0), at=1)
+    with client_for(server, clock, read_timeout=0.5) as client:
+        assert len(pull_ids(client)) == 400
+    assert len(server.export_requests) == server.pages_needed() + 1
+    assert clock.sleeps == [0.5]
+
+
+def test_a_429_from_the_server_waits_its_retry_after(server):
+    clock = FakeClock()
+    server.inject(Fault.rate_limit("12"), at=3)
+    with client_for(server, clock) as client:
+        assert len(pull_ids(client)) == 400
+    assert clock.sleeps == [pytest.approx(12 * 1.05)]
+    assert server.export_requests[2].params == server.export_requests[3].params
+
+
+def test_a_wrong_token_is_rejected_once(server):
+    clock = FakeClock()
+    config = ReadwiseSettings(token="not_the_right_token", api_url=server.url)
+    with ReadwiseClient(config, sleep=clock.sleep) as client, pytest.raises(FatalSourceError):
+        client.check_auth()
+    assert [r.authorized for r in server.requests] == [False]

@@ -1,0 +1,81 @@
+"""The one Readwise → canonical mapping, on small records made by code."""
+
+from __future__ import annotations
+
+import pytest
+
+from excerpta.readwise.mapping import RecordError, book_to_document
+
+
+def book(**fields):
+    return {"user_book_id": 42, "title": "A Title", "source": "kindle", "category": "books",
+            "highlights": [], **fields}
+
+
+def highlight(n=1, **fields):
+    return {"id": n, "text": f"text {n}", "book_id": 42, **fields}
+
+
+def mapped(record, **options):
+    problems = []
+    document = book_to_document(record, lambda where, reason: problems.append((where, reason)), **options)
+    return document, problems
+
+
+def test_ids_derive_from_readwise_ids():
+    document, _ = mapped(book(highlights=[highlight(7)]))
+    assert document.id == "readwise-42"
+    assert document.highlights[0].id == "readwise-7"
+    assert document.highlights[0].external_ids == {"readwise": "7"}
+
+
+def test_a_deleted_book_turns_its_highlights_into_tombstones():
+    document, _ = mapped(book(is_deleted=True, highlights=[highlight(1), highlight(2)]))
+    assert [h.is_deleted for h in document.highlights] == [True, True]
+
+
+def test_readable_title_is_only_a_fallback_for_an_empty_title():
+    assert mapped(book(title="", readable_title="Short"))[0].title == "Short"
+    assert mapped(book(title="Long: Sub", readable_title="Long"))[0].title == "Long: Sub"
+    assert mapped(book(title=None))[0].title == "Readwise book 42"
+
+
+def test_unknown_category_is_other_and_unknown_location_type_is_dropped():
+    document, _ = mapped(book(category="videos", highlights=[highlight(location=3, location_type="chapter")]))
+    assert document.category == "other"
+    assert (document.highlights[0].location, document.highlights[0].location_type) == (3, None)
+
+
+def test_an_external_id_of_another_source_is_kept_under_that_source():
+    document, _ = mapped(book(source="snipd", external_id="ep-9",
+                              highlights=[highlight(external_id="5f1a")]))
+    assert document.external_ids == {"readwise": "42", "snipd": "ep-9"}
+    assert document.highlights[0].external_ids == {"readwise": "1", "snipd": "5f1a"}
+
+
+def test_empty_strings_become_null_and_a_null_text_becomes_empty():
+    record = book(author="", document_note="", highlights=[highlight(text=None, note="", color="")])
+    document, _ = mapped(record)
+    assert (document.author, document.document_note) == (None, None)
+    only = document.highlights[0]
+    assert (only.text, only.note, only.color) == ("", None, None)
+
+
+def test_a_bad_highlight_is_reported_and_the_others_kept():
+    document, problems = mapped(book(highlights=[highlight(1), {"text": "no id"}, "nonsense",
+                                                 highlight(4, updated_at="not a date")]))
+    assert [h.id for h in document.highlights] == ["readwise-1"]
+    assert problems == [("highlights[1]", "highlight without id"),
+                        ("highlights[2]", "expected a highlight object"),
+                        ("highlights[3]", "updated_at: invalid datetime")]
+
+
+@pytest.mark.parametrize(("record", "reason"), [
+    (book(user_book_id=None), "book without user_book_id"),
+    (book(title=123), "title: expected a string"),
+    (book(highlights="many"), "highlights: expected a list"),
+    (book(book_tags="x"), "tags: expected a list"),
+])
+def test_an_unusable_book_is_a_record_error(record, reason):
+    with pytest.raises(RecordError, match=reason):
+        mapped(record)

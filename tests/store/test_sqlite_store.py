@@ -1,0 +1,136 @@
+"""The library store: idempotent merges, in-place updates, no deletion by absence, versioning."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from excerpta.errors import StateError
+from excerpta.model import Document, Highlight
+from excerpta.output import OutputRecord
+from excerpta.store import open_store
+from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+
+def _doc(*highlights: Highlight, title: str = "Walden") -> Document:
+    return Document(id="d1", title=title, author="Thoreau", highlights=list(highlights))
+
+
+H1 = Highlight(id="h1", text="Simplify, simplify.", location=10)
+H2 = Highlight(id="h2", text="Quiet desperation.", location=20)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    opened = open_store(tmp_path / "state.sqlite")
+    yield opened
+    opened.close()
+
+
+def test_merging_the_same_input_twice_is_a_no_op(store):
+    first = store.merge([_doc(H1, H2)])
+    second = store.merge([_doc(H1, H2)])
+    assert (first.documents_added, first.highlights_added) == (1, 2)
+    assert (second.documents_added, second.documents_updated, second.highlights_added,
+            second.highlights_updated, second.highlights_unchanged) == (0, 0, 0, 0, 2)
+    assert second.changed_document_ids == set()
+    assert list(store.documents()) == [_doc(H1, H2)]
+
+
+def test_an_edited_highlight_is_updated_in_place(store):
+    store.merge([_doc(H1, H2)])
+    edited = H1.model_copy(update={"note": "the whole point"})
+    stats = store.merge([_doc(edited)])
+    assert (stats.highlights_updated, stats.highlights_added) == (1, 0)
+    assert stats.changed_document_ids == {"d1"}
+    assert list(store.documents()) == [_doc(edited, H2)]  # same place, same count
+
+
+def test_a_highlight_missing_from_a_later_partial_read_is_kept(store):
+    store.merge([_doc(H1, H2)])
+    store.merge([_doc(H2)])
+    assert [h.id for h in next(store.documents()).highlights] == ["h1", "h2"]
+
+
+def test_a_tombstone_marks_a_highlight_deleted_without_removing_it(store):
+    store.merge([_doc(H1, H2)])
+    store.merge([_doc(H1.model_copy(update={"is_deleted": True}))])
+    assert [h.is_deleted for h in next(store.documents()).highlights] == [True, False]
+
+
+def test_document_fields_come_from_the_latest_copy(store):
+    store.merge([_doc(H1)])
+    stats = store.merge([_doc(title="Walden; or, Life in the Woods")])
+    assert stats.documents_updated == 1
+    assert next(store.documents()).title == "Walden; or, Life in the Woods"
+
+
+def test_documents_come_back_in_first_seen_order_and_can_be_selected(store):
+    docs = [Document(id=f"d{n}", title=f"T{n}", highlights=[Highlight(id=f"h{n}", text="x")])
+            for n in (3, 1, 2)]
+    store.merge(docs)
+    assert [d.id for d in store.documents()] == ["d3", "d1", "d2"]
+    assert [d.id for d in store.documents(["d2", "d3"])] == ["d3", "d2"]
+    assert store.counts() == {"documents": 3, "highlights": 3}
+
+
+def test_a_document_without_highlights_is_kept(store):
+    store.merge([Document(id="empty", title="Nothing yet")])
+    assert list(store.documents()) == [Document(id="empty", title="Nothing yet")]
+
+
+def test_cursor_is_saved_only_with_the_outputs_it_covers(store, tmp_path):
+    assert store.cursor("job", "readwise:") is None
+    record = OutputRecord(str(tmp_path / "x.json"), "job", "json", "", "abc", None, datetime.now(UTC))
+    store.commit_outputs([record], [("job", "readwise:", "cursor-1")])
+    assert store.cursor("job", "readwise:") == "cursor-1"
+    assert store.output_at(str(tmp_path / "x.json")) == record
+    assert store.outputs_for("job", "json") == {"": record}
+
+
+def test_a_failed_transaction_saves_nothing(store):
+    def crash_before_commit() -> None:
+        with store.transaction() as db:
+            db.execute("INSERT INTO cursors VALUES ('j', 's', 'v', 'now')")
+            raise RuntimeError("crash before commit")
+
+    with pytest.raises(RuntimeError):
+        crash_before_commit()
+    assert store.cursor("j", "s") is None
+
+
+def test_migrations_are_named_and_recorded(tmp_path):
+    path = tmp_path / "state.sqlite"
+    open_store(path).close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert [r[0] for r in db.execute("SELECT name FROM migrations")] == [m[0] for m in MIGRATIONS]
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_database_from_a_newer_excerpta_is_refused(tmp_path):
+    path = tmp_path / "state.sqlite"
+    open_store(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(StateError, match="newer excerpta"):
+        open_store(path)
+
+
+def test_a_file_that_is_not_a_database_is_a_state_error(tmp_path):
+    path = tmp_path / "state.sqlite"
+    path.write_text("not sqlite at all " * 100)
+    with pytest.raises(StateError, match="not a usable excerpta state database"):
+        open_store(path)
+
+
+def test_runs_are_logged(store):
+    run = store.start_run("convert")
+    store.finish_run(run, "partial", {"skipped_records": 2}, None)
+    [logged] = store.runs("convert")
+    assert (logged.status, logged.counts) == ("partial", {"skipped_records": 2})
+    assert logged.finished_at is not None

@@ -1,0 +1,67 @@
+"""The configuration file: validated up front, one line naming the file and the bad key."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from excerpta.config import load_config, parse_duration
+from excerpta.errors import ConfigError
+
+GOOD = """
+state = "/data/state.sqlite"
+[[jobs]]
+name = "backup"
+schedule = { every = "1h" }
+source = { input = "examples/library.json" }
+writers = [{ format = "jsonl", out = "/data/x.jsonl" }]
+"""
+
+
+def _write(tmp_path, text: str):
+    path = tmp_path / "excerpta.toml"
+    path.write_text(text)
+    return path
+
+
+def test_a_valid_file_loads(tmp_path):
+    config = load_config(_write(tmp_path, GOOD))
+    [job] = config.jobs
+    assert (job.name, job.source.input, job.writers[0].format) == ("backup", "examples/library.json", "jsonl")
+    assert job.schedule is not None
+    assert parse_duration(job.schedule.every or "") == timedelta(hours=1)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (('format = "jsonl"', 'format = "docx"'), "jobs[0].writers[0]: unknown output format 'docx'"),
+    (('every = "1h"', 'every = "soon"'), "jobs[0].schedule.every: value error, expected a duration"),
+    (('every = "1h"', 'every = "1h", cron = "* * * * *"'), "give exactly one of 'every' or 'cron'"),
+    (('name = "backup"', 'name = "has space"'), "jobs[0].name: string should match pattern"),
+    (('state =', 'stat ='), "stat: unknown field"),
+    (('[[jobs]]', '[[jobs]'), "invalid TOML"),
+])
+def test_mistakes_are_one_line_naming_the_key(tmp_path, change, message):
+    path = _write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}: ")
+    assert message in str(caught.value)
+
+
+def test_duplicate_job_names_are_refused(tmp_path):
+    text = GOOD + GOOD.split("state = \"/data/state.sqlite\"")[1]
+    with pytest.raises(ConfigError, match="job names must be unique: backup"):
+        load_config(_write(tmp_path, text))
+
+
+def test_config_check_command_summarises_jobs(run_cli, tmp_path):
+    result = run_cli("config", "check", _write(tmp_path, GOOD))
+    assert result.exit_code == 0
+    assert "backup: examples/library.json → jsonl → /data/x.jsonl (every 1h)" in result.output
+
+
+def test_a_missing_file_is_a_user_error(run_cli, tmp_path):
+    result = run_cli("config", "check", tmp_path / "nope.toml")
+    assert result.exit_code == 2
+    assert result.output == f"excerpta: error: {tmp_path / 'nope.toml'}: no such configuration file\n"

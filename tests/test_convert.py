@@ -1,0 +1,169 @@
+"""`excerpta convert` end to end: round trips, bad input, clashes, dry runs, state."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from excerpta import registry
+from excerpta.model import Library
+from excerpta.pipeline import convert
+from excerpta.store import open_store
+from excerpta.writers.canonical_json import render_json
+
+from paths import EXAMPLES
+from strategies import libraries
+
+SAMPLE = EXAMPLES / "library.json"
+
+
+def test_example_round_trips_through_jsonl_exactly(run_cli, tmp_path):
+    assert run_cli("convert", SAMPLE, "--to", "jsonl", "--out", tmp_path / "x.jsonl").exit_code == 0
+    back = run_cli("convert", tmp_path / "x.jsonl", "--to", "json", "--out", tmp_path / "x.json")
+    assert back.exit_code == 0
+    assert (tmp_path / "x.json").read_bytes() == SAMPLE.read_bytes()
+    written = Library.model_validate_json((tmp_path / "x.json").read_bytes())
+    assert written == Library.model_validate_json(SAMPLE.read_bytes())
+
+
+def test_converting_again_leaves_our_unchanged_output_untouched(run_cli, tmp_path):
+    out = tmp_path / "x.json"
+    run_cli("convert", SAMPLE, "--to", "json", "--out", out)
+    mtime = out.stat().st_mtime_ns
+    result = run_cli("convert", SAMPLE, "--to", "json", "--out", out)
+    assert result.exit_code == 0
+    assert "unchanged" in result.output
+    assert out.stat().st_mtime_ns == mtime
+
+
+def test_a_file_we_did_not_write_is_reported_and_left_alone_unless_forced(run_cli, tmp_path):
+    out = tmp_path / "notes.json"
+    out.write_text("precious")
+    result = run_cli("convert", SAMPLE, "--to", "json", "--out", out)
+    assert result.exit_code == 1
+    assert "not overwritten" in result.output
+    assert "--force" in result.output
+    assert out.read_text() == "precious"
+    assert run_cli("convert", SAMPLE, "--to", "json", "--out", out, "--force").exit_code == 0
+    assert out.read_bytes() == SAMPLE.read_bytes()
+
+
+def test_dry_run_prints_what_would_be_written_and_writes_nothing(run_cli, tmp_path):
+    result = run_cli("convert", SAMPLE, "--to", "jsonl", "--out", tmp_path / "x.jsonl", "--dry-run")
+    assert result.exit_code == 0
+    assert f"would create {tmp_path / 'x.jsonl'}" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def _bad_inputs(tmp_path):
+    malformed = tmp_path / "malformed.json"
+    malformed.write_text('{"schema_version": 1, "documents": [{"id": ')
+    future = tmp_path / "future.json"
+    future.write_text('{"schema_version": 2, "documents": []}')
+    return {
+        "malformed": ([malformed, "--to", "json"], f"{malformed}:1: malformed JSON"),
+        "schema": ([future, "--to", "json"], f"{future}: schema_version 2 is not supported"),
+        "missing": ([tmp_path / "nope.json", "--to", "json"], f"{tmp_path / 'nope.json'}: no such file"),
+        "unknown-to": ([SAMPLE, "--to", "docx"],
+                       f"unknown output format 'docx' (known: {', '.join(registry.writers())})"),
+        "unknown-from": ([SAMPLE, "--from", "docx", "--to", "json"], "unknown input format 'docx'"),
+    }
+
+
+@pytest.mark.parametrize("case", ["malformed", "schema", "missing", "unknown-to", "unknown-from"])
+def test_bad_input_is_one_line_exit_2_no_traceback_nothing_written(run_cli, tmp_path, case):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    args, message = _bad_inputs(inputs)[case]
+    out = tmp_path / "out" / "x.json"
+    result = run_cli("convert", *args, "--out", out)
+    assert result.exit_code == 2
+    assert result.output == f"excerpta: error: {message}" + result.output.split(message, 1)[1]
+    assert result.output.count("\n") == 1
+    assert "Traceback" not in result.output
+    assert not out.parent.exists()
+
+
+def test_verbose_shows_the_traceback_of_a_user_error(run_cli, tmp_path):
+    result = run_cli("-v", "convert", tmp_path / "nope.json", "--from", "json", "--to", "json",
+                     "--out", tmp_path / "x.json")
+    assert result.exit_code == 2
+    assert "Traceback" in result.output
+
+
+def test_a_skipped_record_makes_the_run_partial(run_cli, tmp_path):
+    data = json.loads(SAMPLE.read_text())
+    data["documents"][1]["highlights"][0]["highlighted_at"] = "yesterday"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    result = run_cli("convert", bad, "--to", "json", "--out", tmp_path / "x.json")
+    assert result.exit_code == 1
+    assert f"skipped {bad}: documents[1].highlights[0].highlighted_at: invalid datetime" in result.output
+    written = json.loads((tmp_path / "x.json").read_text())
+    assert [d["title"] for d in written["documents"]] == ["Walden", "Faust: Eine Tragödie", "Self-Reliance"]
+
+
+def test_quiet_prints_nothing_on_success(run_cli, tmp_path):
+    result = run_cli("--quiet", "convert", SAMPLE, "--to", "json", "--out", tmp_path / "x.json")
+    assert (result.exit_code, result.output) == (0, "")
+    again = run_cli("convert", SAMPLE, "--to", "json", "--out", tmp_path / "y.json", "-q")
+    assert (again.exit_code, again.output) == (0, "")
+
+
+def test_verbose_is_accepted_after_the_command_too(run_cli, tmp_path):
+    result = run_cli("convert", tmp_path / "nope.json", "--from", "json", "--to", "json",
+                     "--out", tmp_path / "x.json", "-v")
+    assert result.exit_code == 2
+    assert "Traceback" in result.output
+
+
+def test_explicit_state_accumulates_the_library_across_runs(run_cli, tmp_path):
+    state = tmp_path / "state.sqlite"
+    jsonl = tmp_path / "one.jsonl"
+    jsonl.write_text('{"id": "h-new", "text": "new", "document": {"id": "d-new", "title": "New"}}\n')
+    run_cli("--state", state, "convert", SAMPLE, "--to", "json", "--out", tmp_path / "a.json")
+    run_cli("--state", state, "convert", jsonl, "--to", "json", "--out", tmp_path / "a.json")
+    titles = [d["title"] for d in json.loads((tmp_path / "a.json").read_text())["documents"]]
+    assert titles == ["Walden", "Meditations", "Faust: Eine Tragödie", "Self-Reliance", "New"]
+    runs = sqlite3.connect(state).execute("SELECT status FROM runs ORDER BY id").fetchall()
+    assert runs == [("ok",), ("ok",)]
+
+
+def test_without_state_convert_outputs_exactly_its_inputs(run_cli, tmp_path):
+    jsonl = tmp_path / "one.jsonl"
+    jsonl.write_text('{"id": "h-new", "text": "new", "document": {"id": "d-new", "title": "New"}}\n')
+    run_cli("convert", SAMPLE, "--to", "json", "--out", tmp_path / "a.json")
+    run_cli("convert", jsonl, "--to", "json", "--out", tmp_path / "a.json")
+    titles = [d["title"] for d in json.loads((tmp_path / "a.json").read_text())["documents"]]
+    assert titles == ["New"]
+
+
+def test_a_folder_as_out_for_a_file_format_is_a_user_error(run_cli, tmp_path):
+    result = run_cli("convert", SAMPLE, "--to", "json", "--out", tmp_path)
+    assert result.exit_code == 2
+    assert "writes one file" in result.output
+
+
+def test_several_inputs_merge_into_one_output(run_cli, tmp_path):
+    run_cli("convert", SAMPLE, "--to", "jsonl", "--out", tmp_path / "x.jsonl")
+    result = run_cli("convert", SAMPLE, tmp_path / "x.jsonl", "--to", "json", "--out", tmp_path / "x.json")
+    assert result.exit_code == 0
+    assert (tmp_path / "x.json").read_bytes() == SAMPLE.read_bytes()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(documents=libraries)
+def test_convert_is_lossless_and_ids_are_stable_across_runs(tmp_path_factory, documents):
+    folder = tmp_path_factory.mktemp("prop")
+    source = folder / "in.json"
+    source.write_bytes(b"".join(render_json(documents)))
+    outputs = []
+    for run in range(2):  # two runs, two fresh libraries: same ids, same bytes
+        state, library = open_store(folder / f"state{run}.sqlite"), open_store(":memory:")
+        convert([str(source)], to="json", out=folder / f"out{run}.json", library=library, state=state)
+        outputs.append((folder / f"out{run}.json").read_bytes())
+    assert outputs[0] == outputs[1] == source.read_bytes()

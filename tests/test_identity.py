@@ -1,0 +1,55 @@
+"""Ids are stable: same identity, same id, in any process; content hashes track every field."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from excerpta.identity import content_hash, document_id, highlight_id, normalize_text, source_id
+from excerpta.model import Highlight
+
+
+def test_document_id_ignores_case_whitespace_bom_and_unicode_form():
+    base = document_id("Faust: Eine Tragödie", "Goethe")
+    assert document_id("\ufefffaust:  eine  TRAGÖDIE ", "goethe") == base
+    assert document_id("Faust: Eine Trago\u0308die", "Goethe") == base  # decomposed umlaut
+    assert document_id("Faust: Eine Tragödie", "Schiller") != base
+
+
+def test_document_id_prefers_the_url_and_ignores_its_fragment_and_trailing_slash():
+    a = document_id("A title", None, "https://Example.com/post/")
+    assert a == document_id("Another title", "someone", "https://example.com/post#section")
+    assert a != document_id("A title", None, "https://example.com/other")
+
+
+def test_highlight_id_depends_on_document_position_and_text():
+    doc = document_id("Walden", "Thoreau")
+    first = highlight_id(doc, "Simplify, simplify.", 1420)
+    assert first == highlight_id(doc, "simplify,\r\nsimplify.", "1420")
+    assert first != highlight_id(doc, "Simplify, simplify.", 1421)
+    assert first != highlight_id(document_id("Walden", "Someone"), "Simplify, simplify.", 1420)
+
+
+def test_source_ids_carry_their_namespace():
+    assert source_id("readwise", 123) == "readwise-123"
+
+
+def test_ids_are_the_same_in_another_process():
+    code = ("from excerpta.identity import document_id, highlight_id;"
+            "d = document_id('Walden', 'Thoreau'); print(d, highlight_id(d, 'x', 5))")
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={"PYTHONHASHSEED": "12345", "PYTHONPATH": ":".join(sys.path)})
+    doc = document_id("Walden", "Thoreau")
+    assert other.stdout.split() == [doc, highlight_id(doc, "x", 5)]
+
+
+def test_content_hash_changes_with_any_field_and_only_then():
+    highlight = Highlight(id="h", text="t")
+    same = Highlight(id="h", text="t")
+    assert content_hash(highlight) == content_hash(same)
+    assert content_hash(highlight) != content_hash(Highlight(id="h", text="t", is_favorite=True))
+    assert content_hash(highlight) != content_hash(Highlight(id="h", text="t", note="n"))
+
+
+def test_normalize_text_collapses_whitespace():
+    assert normalize_text("  A\tb\n\nC ") == "a b c"

@@ -1,0 +1,125 @@
+"""The output sink: atomic, never clobbers what is not ours, never rewrites what did not change."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from excerpta.errors import WriteConflictError
+from excerpta.output import OutputSink, file_sha256
+from excerpta.store import open_store
+
+
+@pytest.fixture
+def state(tmp_path: Path):
+    store = open_store(tmp_path / "state.sqlite")
+    yield store
+    store.close()
+
+
+def _sink(root: Path, state, **kwargs) -> OutputSink:
+    return OutputSink(root, "job", "json", manifest=state, **kwargs)
+
+
+def _write_and_commit(root: Path, state, name: str, content: bytes, **kwargs) -> str:
+    sink = _sink(root, state, **kwargs)
+    outcome = sink.write(name, content, key="k", source_hash="s1")
+    state.commit_outputs(sink.pending_records())
+    return outcome.action
+
+
+def test_create_then_unchanged_then_update(tmp_path, state):
+    out = tmp_path / "out"
+    assert _write_and_commit(out, state, "a.json", b"one") == "create"
+    before = os.stat(out / "a.json").st_mtime_ns
+    assert _write_and_commit(out, state, "a.json", b"one") == "unchanged"
+    assert os.stat(out / "a.json").st_mtime_ns == before
+    assert _write_and_commit(out, state, "a.json", [b"tw", b"o"]) == "update"
+    assert (out / "a.json").read_bytes() == b"two"
+
+
+def test_a_file_we_did_not_write_is_left_alone(tmp_path, state):
+    (tmp_path / "a.json").write_bytes(b"the user's own file")
+    assert _write_and_commit(tmp_path, state, "a.json", b"ours") == "conflict"
+    assert (tmp_path / "a.json").read_bytes() == b"the user's own file"
+
+
+def test_a_file_the_user_edited_after_we_wrote_it_is_left_alone(tmp_path, state):
+    _write_and_commit(tmp_path, state, "a.json", b"ours")
+    (tmp_path / "a.json").write_bytes(b"ours, edited by hand")
+    sink = _sink(tmp_path, state)
+    outcome = sink.write("a.json", b"ours, v2")
+    assert outcome.action == "conflict"
+    assert "changed since excerpta wrote it" in (outcome.reason or "")
+    assert (tmp_path / "a.json").read_bytes() == b"ours, edited by hand"
+    assert sink.pending_records() == []
+
+
+def test_force_overwrites_a_conflicting_file(tmp_path, state):
+    (tmp_path / "a.json").write_bytes(b"theirs")
+    assert _write_and_commit(tmp_path, state, "a.json", b"ours", force=True) == "update"
+    assert (tmp_path / "a.json").read_bytes() == b"ours"
+
+
+def test_replaces_lets_a_merging_writer_update_the_version_it_read(tmp_path, state):
+    (tmp_path / "note.md").write_bytes(b"user text")
+    read_hash = file_sha256(tmp_path / "note.md")
+    sink = _sink(tmp_path, state)
+    assert sink.write("note.md", b"user text + ours", replaces=read_hash).action == "update"
+    assert sink.write("note.md", b"again", replaces="stale-hash").action == "conflict"
+
+
+def test_paths_outside_the_root_are_refused(tmp_path, state):
+    sink = _sink(tmp_path / "out", state)
+    for hostile in ("../x", "a/../../x", "/etc/passwd", "", "..\\x"):
+        with pytest.raises(WriteConflictError, match="outside"):
+            sink.write(hostile, b"x")
+    assert not (tmp_path / "x").exists()
+
+
+def test_dry_run_writes_nothing_and_records_nothing(tmp_path, state):
+    sink = _sink(tmp_path, state, dry_run=True)
+    outcome = sink.write("sub/a.json", b"12345")
+    assert (outcome.action, outcome.size) == ("create", 5)
+    assert not (tmp_path / "sub").exists()
+    assert sink.pending_records() == []
+
+
+def test_no_temporary_files_are_left_behind(tmp_path, state):
+    _write_and_commit(tmp_path, state, "a.json", b"one")
+    _write_and_commit(tmp_path, state, "a.json", b"one")
+    (tmp_path / "b.json").write_bytes(b"theirs")
+    _write_and_commit(tmp_path, state, "b.json", b"ours")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json", "state.sqlite",
+                                                          "state.sqlite-shm", "state.sqlite-wal"]
+
+
+def test_a_failing_render_leaves_the_old_file_intact(tmp_path, state):
+    _write_and_commit(tmp_path, state, "a.json", b"complete old version")
+
+    def chunks():
+        yield b"half of the new"
+        raise RuntimeError("render failed")
+
+    with pytest.raises(RuntimeError):
+        _sink(tmp_path, state).write("a.json", chunks())
+    assert (tmp_path / "a.json").read_bytes() == b"complete old version"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_is_current_needs_the_same_source_hash_and_an_intact_file(tmp_path, state):
+    _write_and_commit(tmp_path, state, "a.json", b"one")
+    sink = _sink(tmp_path, state)
+    assert sink.is_current("k", "s1")
+    assert not sink.is_current("k", "s2")
+    (tmp_path / "a.json").write_bytes(b"edited")
+    assert not sink.is_current("k", "s1")
+
+
+def test_a_new_file_gets_normal_permissions(tmp_path, state):
+    _write_and_commit(tmp_path, state, "a.json", b"x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o666 & ~umask

@@ -1,0 +1,103 @@
+"""Fixtures of the obsidian writer tests: a temporary vault, a state store, a sync runner and
+small canonical documents built by code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.output import OutputSink
+from excerpta.store import SQLiteStore, open_store
+from excerpta.writers.obsidian import ObsidianWriter
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    path = tmp_path / "vault"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Iterable[SQLiteStore]:
+    store = open_store(tmp_path / "state.sqlite")
+    yield store
+    store.close()
+
+
+SyncRunner = Callable[..., OutputSink]
+
+
+@pytest.fixture
+def sync(vault: Path, state: SQLiteStore) -> SyncRunner:
+    """``sync(documents, **options)``: one writer run into ``vault``, manifest committed."""
+
+    def run(documents: list[Document], *, dry_run: bool = False, job: str = "test",
+            **options: Any) -> OutputSink:
+        writer = ObsidianWriter.from_options(options)
+        sink = OutputSink(vault, job, "obsidian", manifest=state, dry_run=dry_run)
+        writer.write(documents, sink)
+        if not dry_run:
+            state.commit_outputs(sink.pending_records())
+        return sink
+
+    return run
+
+
+def kindle_book(count: int = 3, **fields: Any) -> Document:
+    """A Kindle book with ``count`` numbered highlights at locations 100, 200…"""
+    values: dict[str, Any] = {
+        "id": "readwise-1001", "title": "Walden", "author": "Henry David Thoreau",
+        "category": Category.BOOKS, "source": "kindle", "asin": "B0082RJSSQ",
+        "cover_image_url": "https://images.example/walden.jpg", "tags": ["philosophy"],
+    }
+    values.update(fields)
+    values.setdefault("highlights", [
+        Highlight(id=f"readwise-{n}", text=f"Highlight number {n}.", location=n * 100,
+                  location_type=LocationType.LOCATION,
+                  highlighted_at=datetime(2024, 3, 1, 20, n, tzinfo=UTC))
+        for n in range(1, count + 1)
+    ])
+    return Document(**values)
+
+
+def article(**fields: Any) -> Document:
+    """A Reader article with two highlights linking to read.readwise.io."""
+    values: dict[str, Any] = {
+        "id": "readwise-2002", "title": "When Systems Collide", "author": "A Life Engineered",
+        "category": Category.ARTICLES, "source": "reader",
+        "url": "https://example.com/when-systems-collide",
+        "highlights": [
+            Highlight(id="readwise-11", text="First passage.", location=10,
+                      location_type=LocationType.OFFSET,
+                      url="https://read.readwise.io/read/01h4a5yqkte9zy55gkxq9g8rqv",
+                      note="A note."),
+            Highlight(id="readwise-12", text="Second passage.", location=20,
+                      location_type=LocationType.OFFSET,
+                      url="https://read.readwise.io/read/01h4a618d1ryns1fr02r645322"),
+        ],
+    }
+    values.update(fields)
+    return Document(**values)
+
+
+def edited(document: Document, **changes: Any) -> Document:
+    """A copy of ``document`` with fields replaced."""
+    return document.model_copy(update=changes, deep=True)
+
+
+@pytest.fixture
+def books() -> Callable[..., Document]:
+    """The :func:`kindle_book` factory."""
+    return kindle_book
+
+
+@pytest.fixture
+def articles() -> Callable[..., Document]:
+    """The :func:`article` factory."""
+    return article

@@ -1,0 +1,26 @@
+"""The obsidian benchmark script runs, at a tiny size, and counts what it claims to count."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from paths import REPO
+
+SCRIPT = REPO / "benchmarks" / "obsidian_render.py"
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("obsidian_render_benchmark", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_counts_files_written_in_each_run(tmp_path):
+    figures = _load().run(documents=20, highlights=3, workdir=tmp_path, repeat=1)
+    assert figures["highlights"] == 60
+    assert figures["first_written"] == 20
+    assert figures["unchanged_written"] == 0
+    assert figures["one_percent_written"] == 1  # every hundredth document: the first of 20
+    assert sorted(p.name for p in (tmp_path / "plain0").rglob("*.md")) == \
+        sorted(p.name for p in (tmp_path / "vault0").rglob("*.md"))

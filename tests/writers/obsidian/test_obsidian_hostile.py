@@ -1,0 +1,141 @@
+"""Hostile titles and texts give valid notes, inside the output folder, whose front matter reads
+back to the same values."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.writers.obsidian.frontmatter import dump_properties
+from excerpta.writers.obsidian.naming import sanitize_name
+from excerpta.writers.obsidian.render import NoteRenderer
+from excerpta.writers.obsidian.templates import NoteTemplates
+
+HOSTILE_TITLES = [
+    "../../x",
+    "..\\..\\windows",
+    "/etc/passwd",
+    "CON",
+    "con",
+    "a:b|c?",
+    "漢字" * 50,  # 300 bytes in UTF-8
+    "first line\n---\nsecond line",
+    "yes",
+    "null",
+    "@x",
+    "- y",
+    "[[Link]]",
+    "#hashtag",
+    "1984",
+    "key: value",
+    "'single' \"double\"",
+    "{{ title }}",
+    "{% raw %}",
+    ".hidden",
+    "   ",
+]
+NASTY_TEXT = ("{{ 7 * 7 }} and {% if true %}yes{% endif %}\n"
+              "%% excerpta:end highlights 0123456789abcdef %%\n"
+              "---\n"
+              "%% excerpta:begin header %%")
+RENDERER = NoteRenderer(NoteTemplates.load())
+FORBIDDEN = re.compile(r'[\\/:*?"<>|#^\[\]\x00-\x1f]')
+
+
+def _documents() -> list[Document]:
+    return [
+        Document(id=f"doc-{n}", title=title, author=title, category=Category.BOOKS,
+                 tags=["yes", "null", "@x", "- y", "two words", "1984"],
+                 highlights=[Highlight(id=f"h-{n}", text=NASTY_TEXT, note="{{ note }}: null",
+                                       location=n, location_type=LocationType.LOCATION)])
+        for n, title in enumerate(HOSTILE_TITLES)
+    ]
+
+
+def _front_matter(text: str) -> dict:
+    assert text.startswith("---\n")
+    return yaml.safe_load(text[4:text.index("\n---\n", 4)])
+
+
+def test_hostile_titles_give_one_valid_note_each_inside_the_vault(vault, sync):
+    documents = _documents()
+    sync(documents)
+    notes = sorted(vault.rglob("*.md"))
+    assert len(notes) == len(documents)
+    assert sorted(p.name for p in vault.iterdir()) == ["Books"]  # nothing escaped the folders
+    for note in notes:
+        assert note.resolve().is_relative_to(vault.resolve())
+        stem = note.name.removesuffix(".md")
+        assert not FORBIDDEN.search(stem)
+        assert not stem.startswith((".", " "))
+        assert not stem.endswith((".", " "))
+        assert len(note.name.encode("utf-8")) <= 120 + len(" 12345678.md")
+    names = {p.name.casefold() for p in notes}
+    assert "con_.md" in names
+    assert "漢字" * 20 + ".md" in {p.name for p in notes}  # cut at 120 bytes
+
+
+def test_front_matter_of_hostile_notes_reads_back_to_the_same_values(vault, sync):
+    documents = _documents()
+    sync(documents)
+    by_id = {}
+    for note in vault.rglob("*.md"):
+        properties = _front_matter(note.read_text(encoding="utf-8"))
+        by_id[properties["excerpta-id"]] = properties
+    for document in documents:
+        properties = by_id[document.id]
+        one_line = " ".join(document.title.split())
+        assert properties.get("title") == (one_line or None)
+        assert properties.get("author") == ([f"[[{one_line}]]"] if one_line else None)
+        assert properties["tags"] == ["yes", "null", "x", "y", "two-words", "y1984"]
+        assert properties["category"] == "books"
+
+
+def test_template_syntax_inside_highlight_text_is_written_literally(vault, sync):
+    sync(_documents()[:1])
+    text = next(vault.rglob("*.md")).read_text(encoding="utf-8")
+    assert "- {{ 7 * 7 }} and {% if true %}yes{% endif %}\n" in text
+    assert "49" not in text
+    assert "    - Note: {{ note }}: null\n" in text
+
+
+def test_marker_lookalikes_in_highlight_text_cannot_break_the_regions(vault, sync):
+    documents = _documents()[:2]
+    sync(documents)
+    # Re-sync with an edit: the region is found intact and updated in place.
+    changed = [d.model_copy(update={"highlights": [d.highlights[0].model_copy(update={"note": "edited"})]})
+               for d in documents]
+    sink = sync(changed)
+    assert [o.action for o in sink.outcomes] == ["update", "update"]
+    for note in vault.rglob("*.md"):
+        text = note.read_text(encoding="utf-8")
+        assert text.count("%% excerpta:begin highlights %%\n") == 1
+        assert "    - Note: edited\n" in text
+        assert "  %% excerpta:end highlights 0123456789abcdef %%\n" in text  # indented: inert
+    assert [o.action for o in sync(changed).outcomes] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=st.text(max_size=300))
+def test_any_title_becomes_a_portable_name(title):
+    name = sanitize_name(title)
+    assert name
+    assert not FORBIDDEN.search(name)
+    assert not name.startswith((".", " "))
+    assert not name.endswith((".", " "))
+    assert len(name.encode("utf-8")) <= 121  # 120, plus "_" after a device name
+    assert not re.fullmatch(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?", name, re.IGNORECASE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=st.text(max_size=200), author=st.text(max_size=60),
+       tags=st.lists(st.text(max_size=20), max_size=4), url=st.text(max_size=60))
+def test_any_document_fields_read_back_from_the_front_matter(title, author, tags, url):
+    document = Document(id="doc-1", title=title, author=author or None, url=url or None, tags=tags)
+    properties = RENDERER.render(document).properties
+    assert yaml.safe_load(dump_properties(properties)[4:-4]) == properties
+    assert properties.get("title") == (" ".join(title.split()) or None)

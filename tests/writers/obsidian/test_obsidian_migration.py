@@ -1,0 +1,176 @@
+"""Migration: a vault of notes the Readwise plugin wrote (copied from the corpus, with lines the
+user added) is adopted in place: no duplicates, every user line kept, highlights now managed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+import yaml
+
+from excerpta.adapters import ReadState
+from excerpta.model import Highlight, LocationType
+from excerpta.readers.readwise_md import ReadwiseMarkdownReader
+
+from paths import CORPUS
+
+OFFICIAL = CORPUS / "readwise" / "obsidian-official"
+LUCAS = OFFICIAL / "lucasheriques-brain" / "Readwise"
+JIMBRIG = OFFICIAL / "jimbrig-vault" / "Readwise"
+UDS_V2 = LUCAS / "Books" / "Understanding Distributed Systems.v2-after-resync@709e2d2.md"
+SOURCES = {  # vault path -> corpus note
+    "Books/Understanding Distributed Systems.md": UDS_V2,
+    "Books/Mindset.md": LUCAS / "Books" / "Mindset.md",
+    "Articles/When Systems Collide.md": LUCAS / "Articles" / "When Systems Collide.md",
+    "Articles/Stop Being a Junior.md": LUCAS / "Articles" / "Stop Being a Junior.md",
+    "Articles/Book Review  Wardley Mapping.md": LUCAS / "Articles" / "Book Review  Wardley Mapping.md",
+    "Tweets/Tweets From Charity Majors.md": LUCAS / "Tweets" / "Tweets From Charity Majors.md",
+    "Articles/The Map of Mathematics.md": JIMBRIG / "Articles" / "The Map of Mathematics.md",
+    "Tweets/Tweets From Massimo.md": JIMBRIG / "Tweets" / "Tweets From Massimo.md",
+}
+MINDSET_ABOVE = "Status:: reading\n\n"
+MINDSET_BETWEEN = "My own summary line, between Metadata and Highlights.\n\n"
+MINDSET_COMMENT = "    - my comment on this highlight\n"
+MINDSET_BELOW = "\n## Reflections\nI should reread this.\n"
+OWN_BULLET = "- my own bullet, not a highlight\n"
+
+
+@pytest.fixture
+def plugin_vault(vault):
+    """The corpus notes copied into ``vault``, with lines the user added to three of them."""
+    for relative, source in SOURCES.items():
+        (vault / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, vault / relative)
+    mindset = vault / "Books" / "Mindset.md"
+    text = mindset.read_text()
+    text = MINDSET_ABOVE + text.replace("## Highlights\n", MINDSET_BETWEEN + "## Highlights\n")
+    text = text.replace("location=235))\n", "location=235))\n" + MINDSET_COMMENT) + MINDSET_BELOW
+    mindset.write_text(text)
+    collide = vault / "Articles" / "When Systems Collide.md"
+    collide.write_text(collide.read_text() + OWN_BULLET)
+    maths = vault / "Articles" / "The Map of Mathematics.md"
+    maths.write_text(maths.read_text().replace("Source: reader\n", "Source: reader\nrating: 4\n"))
+    return vault
+
+
+@pytest.fixture
+def library():
+    """The same documents, as the library knows them; Mindset has one highlight more."""
+    documents = []
+    for source in SOURCES.values():
+        documents += ReadwiseMarkdownReader().read(str(source), ReadState())
+    mindset = next(d for d in documents if d.title == "Mindset")
+    mindset.highlights.append(Highlight(id="readwise-999", text="A highlight the note lacks.",
+                                        location=300, location_type=LocationType.LOCATION))
+    return documents
+
+
+def _notes(vault):
+    return sorted(p.relative_to(vault).as_posix() for p in vault.rglob("*.md"))
+
+
+def test_dry_run_shows_what_would_be_adopted_and_changes_nothing(plugin_vault, sync, library):
+    before = {p: (plugin_vault / p).read_bytes() for p in _notes(plugin_vault)}
+    sink = sync(library, dry_run=True)
+    assert sorted((o.path.relative_to(plugin_vault.resolve()).as_posix(), o.action, o.reason)
+                  for o in sink.outcomes) == sorted(
+        (p, "update", "adopted a note written by the Readwise plugin") for p in SOURCES)
+    assert {p: (plugin_vault / p).read_bytes() for p in _notes(plugin_vault)} == before
+
+
+def test_plugin_notes_are_adopted_in_place_without_duplicates(plugin_vault, sync, library):
+    sync(library)
+    assert _notes(plugin_vault) == sorted(SOURCES)
+    for relative in SOURCES:
+        text = (plugin_vault / relative).read_text()
+        assert text.count("%% excerpta:begin header %%\n") == 1
+        assert text.count("%% excerpta:begin highlights %%\n") == 1
+        assert text.count("## Highlights\n") == 1
+        assert "## New highlights added" not in text
+
+
+def test_every_line_the_user_wrote_is_still_there(plugin_vault, sync, library):
+    sync(library)
+    mindset = (plugin_vault / "Books" / "Mindset.md").read_text()
+    for line in (MINDSET_ABOVE, MINDSET_BETWEEN, MINDSET_COMMENT, MINDSET_BELOW):
+        assert line in mindset
+    assert mindset.endswith(MINDSET_BELOW)
+    assert OWN_BULLET in (plugin_vault / "Articles" / "When Systems Collide.md").read_text()
+    maths = (plugin_vault / "Articles" / "The Map of Mathematics.md").read_text()
+    # The user's own front matter (from their custom template) is kept byte for byte.
+    assert ("Date: 2023-06-13\nAuthor: <redacted vault-owner name and e-mail>\nSource: reader\n"
+            "rating: 4\nLink: https://www.youtube.com/watch?v=OmJ-4B-mS-Y\n"
+            'Tags: ["#Type/Highlight/Article"]\n'
+            'Aliases: ["The Map of Mathematics", "The Map of Mathematics"]\n---\n') in maths
+    properties = yaml.safe_load(maths.split("---\n")[1])
+    assert properties["excerpta-id"]
+    assert properties["rating"] == 4
+
+
+def test_adopted_highlights_are_managed_once_each(plugin_vault, sync, library):
+    sync(library)
+    text = (plugin_vault / "Books" / "Understanding Distributed Systems.md").read_text()
+    links = re.findall(r"\(\[Location\u00a0\d+\]\((https://[^)]+)\)\)", text)
+    assert len(links) == 77
+    assert len(set(links)) == 77
+    mindset = (plugin_vault / "Books" / "Mindset.md").read_text()
+    region = mindset.split("%% excerpta:begin highlights %%\n")[1].split("%% excerpta:end")[0]
+    assert "- A highlight the note lacks. ([Location\u00a0300](https://readwise.io/to_kindle?action=open&" \
+           "asin=B01NASOQGG&location=300)) ^hl-readwise-999\n" in region
+    assert region.count("^hl-") == 2
+
+
+def test_adopted_notes_resync_like_our_own(plugin_vault, sync, library):
+    sync(library)
+    assert [o.action for o in sync(library).outcomes] == []
+    mindset = next(d for d in library if d.title == "Mindset")
+    mindset.highlights[1] = mindset.highlights[1].model_copy(update={"text": "Edited upstream."})
+    sink = sync(library)
+    assert [o.action for o in sink.outcomes] == ["update"]
+    text = (plugin_vault / "Books" / "Mindset.md").read_text()
+    assert "- Edited upstream. (" in text
+    for line in (MINDSET_ABOVE, MINDSET_BETWEEN, MINDSET_COMMENT, MINDSET_BELOW):
+        assert line in text
+
+
+def test_adoption_can_be_turned_off(plugin_vault, sync, library):
+    sync(library[:1], adopt=False)
+    assert "Books/Understanding Distributed Systems 1" not in " ".join(_notes(plugin_vault))
+    created = [p for p in _notes(plugin_vault) if p not in SOURCES]
+    assert len(created) == 1
+    assert created[0].startswith("Books/Understanding Distributed Systems ")
+
+
+def test_a_highlight_line_the_user_edited_is_kept_not_replaced(plugin_vault, sync, library):
+    note = plugin_vault / "Articles" / "Stop Being a Junior.md"
+    original = note.read_text()
+    edited_line = next(line for line in original.splitlines() if "That's it." in line)
+    mine = edited_line.replace("That's it.", "That's **it**, I underlined this.")
+    note.write_text(original.replace(edited_line, mine))
+    collide = plugin_vault / "Articles" / "When Systems Collide.md"
+    note_line = next(line for line in collide.read_text().splitlines()
+                     if line.startswith("    - Note: The author"))
+    collide.write_text(collide.read_text().replace(note_line, note_line + " (and I disagree)"))
+    sync(library)
+    assert mine + "\n" in note.read_text()
+    assert note_line + " (and I disagree)\n" in collide.read_text()
+
+
+def test_no_adopted_note_repeats_a_highlight(plugin_vault, sync, library):
+    sync(library)
+    for relative in SOURCES:
+        text = (plugin_vault / relative).read_text()
+        links = re.findall(r"\(\[[^\]]+\]\((https://[^)\s]+)\)\)", text)
+        assert links, relative
+        assert len(links) == len(set(links)), relative
+        assert text.count(" ^hl-") == len(links), relative
+
+
+def test_a_highlight_the_user_gave_a_block_id_is_kept_so_links_to_it_still_work(plugin_vault, sync, library):
+    note = plugin_vault / "Books" / "Mindset.md"
+    text = note.read_text()
+    bullet = next(line for line in text.splitlines() if line.startswith("- Perdão"))
+    note.write_text(text.replace(bullet, bullet + " ^rwhi123"))
+    sync(library)
+    assert bullet + " ^rwhi123\n" in note.read_text()

@@ -1,0 +1,77 @@
+"""Note file names are portable and collision-free; block ids are stable and Obsidian-valid."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from excerpta.writers.obsidian.naming import NameAllocator, block_id, fold_name, sanitize_name
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Case Study: Modularizing a Package", "Case Study Modularizing a Package"),
+    ('a:b|c?"d"*e<f>g\\h/i', "abcdefghi"),
+    ("#88 [Link] ^caret", "88 Link caret"),
+    ("../../x", "x"),
+    ("CON", "CON_"),
+    ("con.md", "con.md_"),
+    ("lpt1", "lpt1_"),
+    (".hidden", "hidden"),
+    ("trailing dots...", "trailing dots"),
+    ("  spaced  ", "spaced"),
+    ("line\nbreak\ttab", "line break tab"),
+    ("", "Untitled"),
+    ("///", "Untitled"),
+])
+def test_titles_become_portable_file_names(title, expected):
+    assert sanitize_name(title) == expected
+
+
+def test_long_cjk_title_is_cut_to_the_byte_limit_between_characters():
+    title = "漢" * 100  # 300 bytes in UTF-8
+    name = sanitize_name(title, max_bytes=120)
+    assert name == "漢" * 40
+    assert len(name.encode("utf-8")) == 120
+
+
+def test_cut_never_separates_a_letter_from_its_combining_accent():
+    title = "q\u0301" * 100  # q + combining acute (no precomposed form): 3 bytes a pair
+    name = sanitize_name(title, max_bytes=10)
+    assert name == "q\u0301" * 3
+
+
+def test_names_differing_only_by_case_or_unicode_form_clash(tmp_path):
+    allocator = NameAllocator(tmp_path)
+    first = allocator.allocate("Books", "Dune", "doc-a")
+    second = allocator.allocate("Books", "DUNE", "doc-b")
+    third = allocator.allocate("Books", "Caf\u00e9", "doc-c")
+    fourth = allocator.allocate("Books", "Cafe\u0301", "doc-d")
+    assert first == "Books/Dune.md"
+    assert second.startswith("Books/DUNE ")
+    assert second != "Books/DUNE.md"
+    assert third == "Books/Café.md"
+    assert fold_name(fourth) != fold_name(third)
+
+
+def test_clash_suffix_is_a_stable_hash_of_the_document_id(tmp_path):
+    one = NameAllocator(tmp_path)
+    one.allocate("", "Dune", "doc-a")
+    two = NameAllocator(tmp_path)
+    two.allocate("", "Dune", "doc-a")
+    assert one.allocate("", "Dune", "doc-b") == two.allocate("", "Dune", "doc-b")
+
+
+def test_a_users_own_file_is_never_taken(tmp_path):
+    (tmp_path / "Books").mkdir()
+    (tmp_path / "Books" / "dune.md").write_text("mine")
+    allocator = NameAllocator(tmp_path)
+    assert allocator.allocate("Books", "Dune", "doc-a") != "Books/Dune.md"
+
+
+def test_block_ids_keep_simple_ids_and_hash_others():
+    assert block_id("readwise-123") == "hl-readwise-123"
+    assert block_id("ha934d3cdecd4a6a01063") == "hl-ha934d3cdecd4a6a01063"
+    odd = block_id("kobo:abc/def ghi")
+    assert re.fullmatch(r"hl-[0-9a-f]{20}", odd)
+    assert odd == block_id("kobo:abc/def ghi")

@@ -1,0 +1,36 @@
+"""Notes our obsidian writer wrote read back with readwise-md: same documents and highlights."""
+
+from __future__ import annotations
+
+import json
+
+from paths import EXAMPLES
+
+
+def test_our_notes_read_back_with_their_ids_texts_notes_and_book_locations(run_cli, tmp_path):
+    vault = tmp_path / "vault"
+    assert run_cli("convert", EXAMPLES / "library.json", "--to", "obsidian", "--out", vault).exit_code == 0
+    result = run_cli("convert", vault, "--to", "json", "--out", tmp_path / "back.json")
+    assert result.exit_code == 0
+    original = {d["id"]: d for d in json.loads((EXAMPLES / "library.json").read_text())["documents"]}
+    back = json.loads((tmp_path / "back.json").read_text())["documents"]
+    assert sorted(d["id"] for d in back) == sorted(original)
+    for document in back:
+        source = original[document["id"]]
+        assert (document["title"], document["author"], document["category"], document["url"]) == (
+            source["title"], source["author"], source["category"], source["url"])
+        expected = {h["id"]: h for h in source["highlights"]}
+        assert [h["id"] for h in document["highlights"]] == [h["id"] for h in source["highlights"]]
+        for highlight in document["highlights"]:
+            want = expected[highlight["id"]]
+            assert (highlight["text"], highlight["note"]) == (want["text"], want["note"])
+            if source["category"] == "books":  # articles show links, not their order numbers
+                assert highlight["location"] == want["location"]
+
+
+def test_the_url_line_does_not_swallow_the_comment_markers_after_it(run_cli, tmp_path):
+    vault = tmp_path / "vault"
+    run_cli("convert", EXAMPLES / "library.json", "--to", "obsidian", "--out", vault)
+    run_cli("convert", vault / "Articles" / "Self-Reliance.md", "--to", "json", "--out", tmp_path / "a.json")
+    [document] = json.loads((tmp_path / "a.json").read_text())["documents"]
+    assert document["url"] == "https://www.gutenberg.org/files/16643/16643-h/16643-h.htm"

@@ -1,0 +1,309 @@
+"""Re-syncing a vault never destroys what the user wrote (the heart of the obsidian writer)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+
+import yaml
+
+from excerpta.model import Highlight, LocationType
+
+KINDLE = "https://readwise.io/to_kindle?action=open&asin=B0082RJSSQ&location="
+NOTE = "Books/Walden.md"
+
+
+def _read(vault, relative=NOTE) -> str:
+    return (vault / relative).read_text(encoding="utf-8")
+
+
+def _written(sink) -> list[str]:
+    return [o.path.name for o in sink.outcomes if o.action in ("create", "update")]
+
+
+def _hashless(text: str) -> str:
+    return re.sub(r"(%% excerpta:end \w+) [0-9a-f]{16} %%", r"\1 HASH %%", text)
+
+
+def test_first_sync_writes_the_readwise_layout_with_regions_and_block_ids(vault, sync, books):
+    sync([books(2)])
+    assert _hashless(_read(vault)) == (
+        "---\n"
+        "excerpta-id: readwise-1001\n"
+        "title: Walden\n"
+        "author:\n"
+        "  - '[[Henry David Thoreau]]'\n"
+        "category: books\n"
+        "tags:\n"
+        "  - philosophy\n"
+        "---\n"
+        "%% excerpta:begin header %%\n"
+        "# Walden\n"
+        "\n"
+        "![rw-book-cover](https://images.example/walden.jpg)\n"
+        "\n"
+        "## Metadata\n"
+        "- Author: [[Henry David Thoreau]]\n"
+        "- Full Title: Walden\n"
+        "- Category: #books\n"
+        "- Document Tags: [[philosophy]] \n"
+        "\n"
+        "%% excerpta:end header HASH %%\n"
+        "%% excerpta:begin highlights %%\n"
+        "## Highlights\n"
+        f"- Highlight number 1. ([Location\u00a0100]({KINDLE}100)) ^hl-readwise-1\n"
+        f"- Highlight number 2. ([Location\u00a0200]({KINDLE}200)) ^hl-readwise-2\n"
+        "\n"
+        "%% excerpta:end highlights HASH %%\n"
+    )
+
+
+def test_region_end_marker_records_the_sha256_of_the_region_body(vault, sync, books):
+    sync([books(2)])
+    text = _read(vault)
+    body = text.split("%% excerpta:begin header %%\n")[1].split("%% excerpta:end")[0]
+    # Trailing spaces ("[[philosophy]] ") and the closing blank line are left out of the hash.
+    assert body.endswith("- Document Tags: [[philosophy]] \n\n")
+    canonical = body.replace("- Document Tags: [[philosophy]] \n\n", "- Document Tags: [[philosophy]]")
+    recorded = re.search(r"%% excerpta:end header ([0-9a-f]{16}) %%", text).group(1)
+    assert recorded == hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def test_a_linter_trimming_trailing_spaces_does_not_make_a_region_hand_edited(vault, sync, books):
+    book = books(2)
+    sync([book])
+    (vault / NOTE).write_text(_read(vault).replace("[[philosophy]] \n", "[[philosophy]]\n"))
+    sink = sync([book.model_copy(update={"title": "Walden, retitled"})])
+    assert sink.outcomes[0].reason is None
+    assert "# Walden, retitled\n" in _read(vault)
+
+
+def test_unchanged_rerun_writes_nothing_and_keeps_mtimes(vault, sync, books, articles):
+    sync([books(3), articles()])
+    os.utime(vault / NOTE, (1_000_000, 1_000_000))
+    second = sync([books(3), articles()])
+    assert _written(second) == []
+    assert (vault / NOTE).stat().st_mtime == 1_000_000
+
+
+def test_same_library_renders_byte_identical_vaults(tmp_path, books, articles):
+    from excerpta.output import OutputSink
+    from excerpta.writers.obsidian import ObsidianWriter
+
+    outputs = []
+    for name in ("one", "two"):
+        sink = OutputSink(tmp_path / name, "test", "obsidian")
+        ObsidianWriter().write([books(3), articles()], sink)
+        outputs.append({p.relative_to(tmp_path / name): p.read_bytes()
+                        for p in sorted((tmp_path / name).rglob("*.md"))})
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) == 2
+
+
+def test_user_text_above_between_and_below_survives_three_resyncs(vault, sync, books):
+    book = books(3)
+    sync([book])
+    text = _read(vault)
+    above = "My summary of Walden, written above everything.\n\n"
+    between = "\n> [!quote] A callout I put between the sections\n\n"
+    below = "\n## My thoughts\n\n- simplicity is a discipline\n- see [[Thoreau]]\n"
+    front, rest = text.split("%% excerpta:begin header %%\n", 1)
+    header, highlights = rest.split("%% excerpta:begin highlights %%\n", 1)
+    (vault / NOTE).write_text(front + above + "%% excerpta:begin header %%\n" + header + between
+                              + "%% excerpta:begin highlights %%\n" + highlights + below)
+
+    # Upstream 1: highlight 2 edited, highlight 4 added.
+    hl = list(book.highlights)
+    hl[1] = hl[1].model_copy(update={"text": "Highlight number 2, edited."})
+    hl.append(Highlight(id="readwise-4", text="Highlight number 4.", location=400,
+                        location_type=LocationType.LOCATION))
+    sync([book.model_copy(update={"highlights": hl})])
+    # Upstream 2: highlight 1 deleted, a note on highlight 3.
+    hl[0] = hl[0].model_copy(update={"is_deleted": True})
+    hl[2] = hl[2].model_copy(update={"note": "Added later."})
+    sync([book.model_copy(update={"highlights": hl})])
+    # Upstream 3: title of the document changed, highlight 5 added.
+    hl.append(Highlight(id="readwise-5", text="Highlight number 5.", location=500,
+                        location_type=LocationType.LOCATION))
+    sync([book.model_copy(update={"highlights": hl, "title": "Walden; or, Life in the Woods"})])
+
+    final = _read(vault)
+    assert above in final
+    assert between in final
+    assert final.endswith(below)
+    assert final.index(above) < final.index("# Walden; or, Life in the Woods") < final.index(between)
+    assert final.index(between) < final.index("## Highlights") < final.index(below)
+    assert "Highlight number 1." not in final
+    assert "- Highlight number 2, edited. (" in final
+    assert f"- Highlight number 3. ([Location\u00a0300]({KINDLE}300)) ^hl-readwise-3\n" \
+           "    - Note: Added later.\n" in final
+    assert final.count("^hl-readwise-4") == 1
+    assert final.count("^hl-readwise-5") == 1
+    assert final.index("^hl-readwise-2") < final.index("^hl-readwise-3") < final.index("^hl-readwise-5")
+
+
+def test_renamed_and_moved_note_is_found_by_its_id_and_updated_in_place(vault, sync, books):
+    book = books(2)
+    sync([book])
+    (vault / "Reading" / "Done").mkdir(parents=True)
+    moved = vault / "Reading" / "Done" / "Thoreau - Walden.md"
+    (vault / NOTE).rename(moved)
+    moved.write_text(moved.read_text() + "\nMoved and renamed by me.\n")
+
+    added = Highlight(id="readwise-3", text="A third one.", location=300,
+                      location_type=LocationType.LOCATION)
+    sink = sync([book.model_copy(update={"highlights": [*book.highlights, added]})])
+
+    assert not (vault / NOTE).exists()
+    assert sorted(p.relative_to(vault).as_posix() for p in vault.rglob("*.md")) == [
+        "Reading/Done/Thoreau - Walden.md"]
+    text = moved.read_text()
+    assert "^hl-readwise-3" in text
+    assert text.endswith("\nMoved and renamed by me.\n")
+    assert "found again by its excerpta-id (was Books/Walden.md)" in sink.outcomes[0].reason
+    # And the next run knows the new place: nothing to do.
+    assert _written(sync([book.model_copy(update={"highlights": [*book.highlights, added]})])) == []
+
+
+def test_hand_rewritten_region_is_not_overwritten_and_new_highlights_are_appended(vault, sync, books):
+    book = books(2)
+    sync([book])
+    text = _read(vault)
+    rewritten = text.replace("- Highlight number 1.", "- My own words for the first highlight.")
+    (vault / NOTE).write_text(rewritten)
+
+    changed = [book.highlights[0].model_copy(update={"text": "Upstream edit."}), book.highlights[1],
+               Highlight(id="readwise-3", text="Brand new.", location=300,
+                         location_type=LocationType.LOCATION)]
+    sink = sync([book.model_copy(update={"highlights": changed})])
+
+    after = _read(vault)
+    assert "- My own words for the first highlight." in after
+    assert "Upstream edit." not in after
+    assert after.count("^hl-readwise-3") == 1
+    assert after.replace(f"- Brand new. ([Location\u00a0300]({KINDLE}300)) ^hl-readwise-3\n", "") == rewritten
+    assert "highlights edited by hand; 1 new highlight(s) appended" in sink.outcomes[0].reason
+    # Still recognised as hand-edited next time: the user's words are never clobbered.
+    later = [*changed, Highlight(id="readwise-4", text="Another.", location=400,
+                                 location_type=LocationType.LOCATION)]
+    sync([book.model_copy(update={"highlights": later})])
+    assert "- My own words for the first highlight." in _read(vault)
+
+
+def test_a_note_the_user_deleted_is_not_recreated_unless_asked(vault, sync, books):
+    book = books(2)
+    sync([book])
+    (vault / NOTE).unlink()
+    sink = sync([book.model_copy(update={"title": "Walden (edited)"})])
+    assert not (vault / NOTE).exists()
+    assert [(o.action, o.reason) for o in sink.outcomes] == [
+        ("skip", "deleted from the vault; not re-created (--recreate-deleted)")]
+    sync([book.model_copy(update={"title": "Walden (edited)"})], recreate_deleted=True)
+    assert "# Walden (edited)" in _read(vault)
+
+
+def test_deleted_highlights_are_removed_or_struck_through_by_option(vault, sync, books):
+    book = books(2)
+    sync([book], deleted_highlights="strike")
+    gone = [book.highlights[0].model_copy(update={"is_deleted": True}), book.highlights[1]]
+    sync([book.model_copy(update={"highlights": gone})], deleted_highlights="strike")
+    assert f"- ~~Highlight number 1.~~ ([Location\u00a0100]({KINDLE}100)) ^hl-readwise-1\n" in _read(vault)
+    sync([book.model_copy(update={"highlights": gone})])
+    assert "Highlight number 1." not in _read(vault)
+    assert "^hl-readwise-2" in _read(vault)
+
+
+def test_a_highlight_deleted_before_it_was_ever_written_is_not_struck(vault, sync, books):
+    book = books(2)
+    gone = [book.highlights[0].model_copy(update={"is_deleted": True}), book.highlights[1]]
+    sync([book.model_copy(update={"highlights": gone})], deleted_highlights="strike")
+    assert "Highlight number 1." not in _read(vault)
+
+
+def test_append_only_policy_adds_new_highlights_and_changes_nothing_else(vault, sync, books):
+    book = books(2)
+    sync([book], sync_policy="append-only")
+    before = _read(vault)
+    changed = [book.highlights[0].model_copy(update={"text": "Edited upstream."}),
+               Highlight(id="readwise-3", text="New.", location=300, location_type=LocationType.LOCATION)]
+    sync([book.model_copy(update={"highlights": changed, "title": "Renamed"})],
+         sync_policy="append-only")
+    after = _read(vault)
+    assert "Edited upstream." not in after
+    assert "# Walden\n" in after
+    assert "Highlight number 2." in after  # absent upstream now, but append-only never removes
+    assert _hashless(after).replace(f"- New. ([Location\u00a0300]({KINDLE}300)) ^hl-readwise-3\n", "") \
+        .replace("title: Renamed", "title: Walden") == _hashless(before)
+
+
+def test_overwrite_policy_rewrites_hand_edited_regions_but_keeps_text_outside(vault, sync, books):
+    book = books(2)
+    sync([book])
+    text = _read(vault).replace("- Highlight number 1.", "- Mine.") + "\nKept below.\n"
+    (vault / NOTE).write_text(text)
+    sync([book], sync_policy="overwrite")
+    after = _read(vault)
+    assert "- Mine." not in after
+    assert "- Highlight number 1." in after
+    assert after.endswith("\nKept below.\n")
+
+
+def test_user_properties_are_kept_and_ours_updated(vault, sync, books):
+    book = books(2)
+    sync([book])
+    text = _read(vault).replace("category: books\n", "category: books\nstatus: reading\nrating: 5\n")
+    (vault / NOTE).write_text(text)
+    sync([book.model_copy(update={"title": "Walden, updated"})])
+    front = yaml.safe_load(_read(vault).split("---\n")[1])
+    assert front["status"] == "reading"
+    assert front["rating"] == 5
+    assert front["title"] == "Walden, updated"
+    assert front["excerpta-id"] == "readwise-1001"
+
+
+def test_removing_the_markers_leaves_the_note_alone_and_says_so(vault, sync, books):
+    book = books(2)
+    sync([book])
+    text = re.sub(r"%% excerpta:.*%%\n", "", _read(vault))
+    (vault / NOTE).write_text(text)
+    sink = sync([book.model_copy(update={"title": "Changed"})])
+    assert _read(vault) == text
+    assert sink.outcomes[0].action == "skip"
+    assert "markers were removed" in sink.outcomes[0].reason
+
+
+def test_block_ids_stay_the_same_across_resyncs(vault, sync, books):
+    book = books(2)
+    sync([book])
+    ids = re.findall(r"\^(hl-[\w-]+)", _read(vault))
+    edited = [h.model_copy(update={"text": h.text + " More."}) for h in book.highlights]
+    sync([book.model_copy(update={"highlights": edited})])
+    assert re.findall(r"\^(hl-[\w-]+)", _read(vault)) == ids == ["hl-readwise-1", "hl-readwise-2"]
+
+
+def test_a_note_saved_with_crlf_and_a_bom_is_still_merged_in_place(vault, sync, books):
+    book = books(2)
+    sync([book])
+    text = "\ufeff" + _read(vault).replace("\n", "\r\n") + "My CRLF line.\r\n"
+    (vault / NOTE).write_bytes(text.encode("utf-8"))
+    changed = [book.highlights[0].model_copy(update={"text": "Edited upstream."}), book.highlights[1]]
+    sync([book.model_copy(update={"highlights": changed})])
+    after = (vault / NOTE).read_bytes().decode("utf-8")
+    assert after.count("excerpta-id:") == 1
+    assert "- Edited upstream. (" in after
+    assert "Highlight number 1." not in after
+    assert after.endswith(" %%\nMy CRLF line.\r\n")  # our region in LF, the rest as the user saved it
+
+
+def test_with_only_the_highlights_markers_removed_the_header_is_still_updated(vault, sync, books):
+    book = books(2)
+    sync([book])
+    text = re.sub(r"%% excerpta:(begin|end) highlights.*%%\n", "", _read(vault))
+    (vault / NOTE).write_text(text)
+    sink = sync([book.model_copy(update={"title": "Walden, retitled"})])
+    after = _read(vault)
+    assert "# Walden, retitled\n" in after
+    assert after.split("%% excerpta:end header", 1)[1].split("\n", 1)[1] == \
+        text.split("%% excerpta:end header", 1)[1].split("\n", 1)[1]
+    assert sink.outcomes[0].reason == "highlights markers removed; highlights not updated"

@@ -1,0 +1,149 @@
+"""Templates: Readwise's variables and date codes, sandboxed, errors name the template and line."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import yaml
+
+from excerpta.errors import ConfigError
+from excerpta.model import Category, Highlight, LocationType
+from excerpta.writers.obsidian import ObsidianWriter
+from excerpta.writers.obsidian.dates import format_date, pluralize
+
+MOMENT = datetime(2023, 8, 12, 16, 37, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("fmt", "expected"), [
+    ("F j, Y", "August 12, 2023"),
+    ("Y-m-d", "2023-08-12"),
+    ("g:i A", "4:37 PM"),
+    ("D, jS M y", "Sat, 12th Aug 23"),
+    ("l N", "Saturday Aug."),
+    ("H:i:s", "16:37:05"),
+    ("P", "4:37 p.m."),
+    (r"\Y\e\a\r: Y", "Year: 2023"),
+    ("n/j/y", "8/12/23"),
+])
+def test_date_filter_understands_django_php_format_codes(fmt, expected):
+    assert format_date(MOMENT, fmt) == expected
+
+
+def test_date_filter_accepts_iso_strings_and_gives_empty_for_nothing():
+    assert format_date("2024-11-18T20:11:07.838Z", "F j, Y") == "November 18, 2024"
+    assert format_date(None, "Y") == ""
+    assert format_date("not a date", "Y") == ""
+
+
+def test_pluralize_follows_django():
+    assert (pluralize(1), pluralize(2), pluralize([1, 2]), pluralize(1, "y,ies"), pluralize(3, "y,ies")) \
+        == ("", "s", "s", "y", "ies")
+
+
+def _note(vault):
+    return next(vault.rglob("*.md")).read_text(encoding="utf-8")
+
+
+def test_a_pasted_readwise_highlight_template_renders_with_readwise_variables(tmp_path, vault, sync, books):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "highlight.md.jinja").write_text(
+        "> {{ highlight_text }}\n"
+        "> — {{ author }}, *{{ title }}* ({{ highlight_location }}, "
+        "{{ highlighted_at|date('F j, Y') }}) ^rwhi{{ highlight_id }}\n"
+        "{% if highlight_tags %}Tags: {{ highlight_tags|join(', ') }}{% endif %}")
+    (templates / "filename.jinja").write_text("{{ author }} - {{ title }}")
+    book = books(1)
+    book.highlights[0].tags = ["favorite", "h2"]
+    sync([book], templates=templates)
+    text = (vault / "Books" / "Henry David Thoreau - Walden.md").read_text()
+    assert ("> Highlight number 1.\n"
+            "> — Henry David Thoreau, *Walden* (Location\u00a0100, March 1, 2024) ^rwhireadwise-1\n"
+            "Tags: favorite, h2 ^hl-readwise-1\n") in text
+
+
+def test_our_block_id_is_not_added_twice_when_the_template_places_it(tmp_path, vault, sync, books):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "highlight.md.jinja").write_text("- {{ highlight_text }} ^{{ block_id }}")
+    sync([books(1)], templates=templates)
+    assert "- Highlight number 1. ^hl-readwise-1\n" in _note(vault)
+
+
+def test_front_matter_template_maps_properties_to_expressions(tmp_path, vault, sync, books):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "frontmatter.yaml").write_text(
+        "aliases: '[title, full_title] | unique | list'\n"
+        "highlights: num_highlights\n"
+        "last: last_highlighted_date\n"
+        "empty: document_note\n"
+        "source: source | upper\n")
+    sync([books(2)], templates=templates)
+    properties = yaml.safe_load(_note(vault).split("---\n")[1])
+    assert properties == {"excerpta-id": "readwise-1001", "aliases": ["Walden"], "highlights": 2,
+                          "last": datetime(2024, 3, 1, 20, 2), "source": "KINDLE"}
+
+
+@pytest.mark.parametrize(("name", "source", "line", "message"), [
+    ("header.md.jinja", "# {{ title }}\n\n{% if %}\n", 3, "Expected an expression"),
+    ("highlight.md.jinja", "- {{ highlight_text }}\n{{ 1 / 0 }}", 2, "division by zero"),
+    ("header.md.jinja", "# x\n{{ title.__class__.__mro__ }}", 2, "unsafe"),
+    ("filename.jinja", "{{ title | nosuchfilter }}", 1, "No filter named 'nosuchfilter'"),
+    ("frontmatter.yaml", "title: title\nbad: title |\n", 2, "frontmatter.yaml, line 2"),
+    ("frontmatter.yaml", "title: title\nboom: 1 / 0\n", 2, "division by zero"),
+    ("frontmatter.yaml", "nested: \"{'a': title}\"\n", 1, "Obsidian shows no nested properties"),
+])
+def test_a_template_error_is_a_user_error_naming_the_template_and_line(
+        tmp_path, sync, books, name, source, line, message):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / name).write_text(source)
+    with pytest.raises(ConfigError) as caught:
+        sync([books(1)], templates=templates)
+    text = str(caught.value)
+    assert text.startswith(f"template {name}, line {line}: ")
+    assert message in text
+
+
+def test_a_missing_templates_folder_is_a_user_error(tmp_path):
+    with pytest.raises(ConfigError, match=r"templates folder .* does not exist"):
+        ObsidianWriter.from_options({"templates": str(tmp_path / "nope")})
+
+
+def test_location_labels_follow_readwise(vault, sync, books):
+    podcast = books(0, id="p", title="Episode", category=Category.PODCASTS, asin=None, highlights=[
+        Highlight(id="t", text="Said aloud.", location=101, location_type=LocationType.TIME_OFFSET,
+                  url="https://share.snipd.com/snip/x"),
+        Highlight(id="pg", text="On paper.", location=12, location_type=LocationType.PAGE),
+    ])
+    tweets = books(0, id="tw", title="Tweets From Someone", category=Category.TWEETS, asin=None,
+                   highlights=[Highlight(id="s", text="A tweet.", location=1,
+                                         location_type=LocationType.ORDER,
+                                         url="https://twitter.com/x/status/1")])
+    sync([podcast, tweets])
+    text = (vault / "Podcasts" / "Episode.md").read_text()
+    assert "- Said aloud. ([Time 0:01:41](https://share.snipd.com/snip/x)) ^hl-t\n" in text
+    assert "- On paper. (Page\u00a012) ^hl-pg\n" in text
+    assert "- A tweet. ([View Tweet](https://twitter.com/x/status/1)) ^hl-s\n" in (
+        vault / "Tweets" / "Tweets From Someone.md").read_text()
+
+
+def test_multiline_highlights_and_notes_are_indented_as_readwise_does(vault, sync, books):
+    book = books(0, highlights=[Highlight(
+        id="m", text="1 -- first\n2 -- second\r\n\r\nthird paragraph", note="line one\nline two",
+        url="https://twitter.com/x/status/2")], category=Category.TWEETS, title="T")
+    sync([book])
+    assert ("- 1 -- first\n  2 -- second\n  third paragraph ([View Tweet](https://twitter.com/x/status/2))"
+            " ^hl-m\n    - Note: line one\n      line two\n") in _note(vault)
+
+
+def test_changing_a_template_rerenders_every_note(tmp_path, vault, sync, books):
+    sync([books(1)])
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "highlights_header.md.jinja").write_text("## Passages\n")
+    sink = sync([books(1)], templates=templates)
+    assert [o.action for o in sink.outcomes] == ["update"]
+    assert "## Passages\n" in _note(vault)

@@ -1,0 +1,155 @@
+"""The ``anki`` writer without Anki: markup rules, frozen note types, options, determinism."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from excerpta.model import Document, Highlight, LocationType
+from excerpta.writers.anki.cards import note_fields, note_guid
+from excerpta.writers.anki.markup import (
+    anki_tags,
+    cloze_text,
+    describe_location,
+    question_and_answer,
+    render_text,
+    safe_link,
+)
+from excerpta.writers.anki.note_types import FIELDS, MODEL_IDS, ROOT_DECK_ID, note_type_name
+
+from paths import EXAMPLES
+
+
+def test_note_type_contract_is_frozen_for_schema_version_1():
+    # Changing any of these makes every existing note in users' collections "conflicting".
+    assert FIELDS == ("HighlightId", "Text", "Note", "Question", "Answer", "Title", "Author", "Location",
+                      "URL", "Extra1", "Extra2", "Extra3")
+    assert MODEL_IDS == {"book": 1395081196, "cloze": 1467234666, "qa": 1357199147}
+    assert ROOT_DECK_ID == 1759614281
+    assert [note_type_name(d) for d in ("book", "cloze", "qa")] == [
+        "excerpta v1 · Which book?", "excerpta v1 · Cloze", "excerpta v1 · Q&A"]
+
+
+def test_guid_depends_only_on_design_and_highlight_id():
+    assert note_guid("book", "readwise-1") == note_guid("book", "readwise-1")
+    assert len({note_guid("book", "readwise-1"), note_guid("cloze", "readwise-1"),
+                note_guid("book", "readwise-2")}) == 3
+
+
+def test_unchanged_library_leaves_the_deck_file_untouched(run_cli, tmp_path):
+    out = tmp_path / "deck.apkg"
+    first = run_cli("convert", EXAMPLES / "library.json", "--to", "anki", "--out", out)
+    assert first.exit_code == 0
+    before = (out.read_bytes(), out.stat().st_mtime_ns)
+    second = run_cli("convert", EXAMPLES / "library.json", "--to", "anki", "--out", out)
+    assert second.exit_code == 0
+    assert f"unchanged {out}" in second.output
+    assert (out.read_bytes(), out.stat().st_mtime_ns) == before
+
+
+def test_deck_package_is_a_legacy_apkg_with_fixed_entry_dates(run_cli, tmp_path):
+    out = tmp_path / "deck.apkg"
+    run_cli("convert", EXAMPLES / "library.json", "--to", "anki", "--out", out)
+    with zipfile.ZipFile(out) as package:
+        entries = package.infolist()
+        assert [e.filename for e in entries] == ["collection.anki2", "media"]
+        assert {e.date_time for e in entries} == {(1980, 1, 1, 0, 0, 0)}
+        assert package.read("media") == b"{}"
+
+
+def test_unknown_card_design_is_one_line_error(run_cli, tmp_path):
+    result = run_cli("convert", EXAMPLES / "library.json", "--to", "anki", "--out", tmp_path / "d.apkg",
+                     "--anki-cards", "book,flashy")
+    assert result.exit_code == 2
+    assert "anki option cards" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "d.apkg").exists()
+
+
+def test_empty_deck_name_segment_is_refused(run_cli, tmp_path):
+    result = run_cli("convert", EXAMPLES / "library.json", "--to", "anki", "--out", tmp_path / "d.apkg",
+                     "--anki-deck", "Reading:: ")
+    assert result.exit_code == 2
+    assert "anki option deck" in result.output
+
+
+def test_bold_and_mark_spans_each_become_the_next_cloze():
+    assert cloze_text("A **b** c ==d e== f", None) == "A {{c1::b}} c {{c2::d e}} f"
+
+
+def test_text_without_marks_gives_no_cloze():
+    assert cloze_text("if a == b and b == c", None) is None
+    assert cloze_text("2 ** 3 ** 2", None) is None
+    assert cloze_text("plain", "an ordinary note") is None
+
+
+def test_cloze_note_hides_the_first_occurrence_of_each_term_and_ignores_missing_ones():
+    assert cloze_text("The cat sat on the cat mat.", ".cloze cat; dog; MAT") == \
+        "The {{c1::cat}} sat on the cat {{c2::mat}}."
+    assert cloze_text("Nothing to hide.", ".cloze absent") is None
+
+
+def test_generated_clozes_cannot_be_broken_by_braces_or_colons_in_the_text():
+    assert cloze_text("see **a::b}}c** <x>", None) == "see {{c1::a:&#58;b&#125;&#125;c}} &lt;x&gt;"
+
+
+def test_user_clozes_are_kept_with_their_content_escaped():
+    assert cloze_text("{{c2::<b>x</b>::hint}} & **y**", None) == \
+        "{{c2::&lt;b&gt;x&lt;/b&gt;::hint}} &amp; <b>y</b>"
+
+
+def test_render_text_shows_marks_and_strips_user_cloze_syntax():
+    assert render_text("{{c1::Paris::city}} is **big** & ==old==\nyes") == \
+        "Paris is <b>big</b> &amp; <mark>old</mark><br>yes"
+
+
+@pytest.mark.parametrize(("note", "expected"), [
+    (".qa What is X? It is Y.", ("What is X?", "It is Y.")),
+    (".QA   Why?", ("Why?", "")),
+    (".qa Name the author", ("Name the author", "")),
+    (".qa", None),
+    ("qa: not an action", None),
+    (".quality note", None),
+    (None, None),
+])
+def test_qa_notes_split_at_the_first_question_mark(note, expected):
+    assert question_and_answer(note) == expected
+
+
+def test_qa_design_fields_and_action_notes_hidden_from_other_designs():
+    document = Document(id="d", title="T", author="A")
+    highlight = Highlight(id="h", text="Context", note=".qa Q? A")
+    qa = dict(zip(FIELDS, note_fields(document, highlight, "qa") or [], strict=True))
+    assert (qa["Question"], qa["Answer"], qa["Text"], qa["Note"]) == ("Q?", "A", "Context", "")
+    book = dict(zip(FIELDS, note_fields(document, highlight, "book") or [], strict=True))
+    assert book["Note"] == ""
+    assert note_fields(document, highlight, "cloze") is None
+
+
+@pytest.mark.parametrize(("location", "kind", "end", "expected"), [
+    (1337, LocationType.LOCATION, None, "Location 1337"),
+    (12, LocationType.PAGE, 13, "Page 12–13"),
+    ("xii", LocationType.PAGE, None, "Page xii"),
+    (3, LocationType.ORDER, None, "#3"),
+    (3725, LocationType.TIME_OFFSET, None, "1:02:05"),
+    (65, LocationType.TIME_OFFSET, None, "1:05"),
+    (194, LocationType.OFFSET, None, "Offset 194"),
+    (7, None, None, "7"),
+    (None, None, None, ""),
+])
+def test_locations_are_described_for_readers(location, kind, end, expected):
+    highlight = Highlight(id="h", text="t", location=location, location_type=kind, end_location=end)
+    assert describe_location(highlight) == expected
+
+
+def test_only_http_links_are_kept_and_they_are_attribute_safe():
+    assert safe_link('https://example.org/?a=1&b="2"') == "https://example.org/?a=1&amp;b=&quot;2&quot;"
+    assert safe_link("javascript:alert(1)") == ""
+    assert safe_link("file:///etc/passwd") == ""
+    assert safe_link(None) == ""
+
+
+def test_tags_lose_whitespace_and_case_insensitive_duplicates():
+    assert anki_tags(["Behavioral  Economics", " x ", "", "books", "Books", "a\tb"]) == [
+        "Behavioral_Economics", "x", "books", "a_b"]

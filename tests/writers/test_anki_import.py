@@ -1,0 +1,271 @@
+"""The ``anki`` writer's decks, imported into a fresh collection with the official ``anki`` package.
+
+These tests are the proof that matters: what Anki stores, how many cards each design gives,
+and what happens on re-import (updated in place, review state kept, the user's edits kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from anki import import_export_pb2
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+from excerpta.model import Document, Highlight, Library
+from excerpta.writers.anki.note_types import FIELDS
+
+from paths import CORPUS, EXAMPLES
+
+IF_NEWER = import_export_pb2.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
+BOOK, CLOZE, QA = "excerpta v1 · Which book?", "excerpta v1 · Cloze", "excerpta v1 · Q&A"
+
+
+@pytest.fixture
+def collection(tmp_path) -> Iterator[Collection]:
+    """A fresh, empty Anki collection (Anki does not create the parent folder itself)."""
+    folder = tmp_path / "anki-profile"
+    folder.mkdir()
+    col = Collection(str(folder / "collection.anki2"))
+    yield col
+    col.close()
+
+
+def import_package(col: Collection, package: Path):
+    """Import like Anki's GUI defaults do: update notes and note types only if newer."""
+    options = ImportAnkiPackageOptions(merge_notetypes=False, update_notes=IF_NEWER,
+                                       update_notetypes=IF_NEWER, with_scheduling=False,
+                                       with_deck_configs=False)
+    return col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package),
+                                                            options=options)).log
+
+
+def notes_by_type(col: Collection) -> dict[str, list[dict[str, str]]]:
+    """Every note's fields (plus ``_tags`` and ``_cards``), grouped by note type name."""
+    found: dict[str, list[dict[str, str]]] = {}
+    for nid in sorted(col.find_notes("")):
+        note = col.get_note(nid)
+        fields = dict(note.items())
+        fields["_tags"] = " ".join(note.tags)
+        fields["_cards"] = str(len(note.card_ids()))
+        found.setdefault(note.note_type()["name"], []).append(fields)
+    return found
+
+
+def note_for(col: Collection, highlight_id: str, note_type: str = BOOK):
+    """The one note of ``note_type`` for ``highlight_id``."""
+    ids = col.find_notes(f'"note:{note_type}" "HighlightId:{highlight_id}"')
+    assert len(ids) == 1, ids
+    return col.get_note(ids[0])
+
+
+def write_library(path: Path, *documents: Document) -> Path:
+    path.write_text(Library(documents=list(documents)).model_dump_json(indent=2), encoding="utf-8")
+    return path
+
+
+def at(day: int, hour: int = 12) -> datetime:
+    return datetime(2024, 6, day, hour, tzinfo=UTC)
+
+
+def convert(run_cli, library: Path, out: Path, *options: str) -> Path:
+    result = run_cli("convert", library, "--to", "anki", "--out", out, *options)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_example_library_imports_as_one_which_book_note_per_highlight(run_cli, tmp_path, collection):
+    deck = convert(run_cli, EXAMPLES / "library.json", tmp_path / "deck.apkg")
+    log = import_package(collection, deck)
+    assert len(log.new) == 8
+    assert collection.note_count() == 8
+    assert collection.card_count() == 8
+    assert list(notes_by_type(collection)) == [BOOK]
+    walden = dict(note_for(collection, "ha934d3cdecd4a6a01063").items())
+    assert list(walden) == list(FIELDS)
+    assert walden["Text"].startswith("I went to the woods because I wished to live deliberately")
+    assert walden["Note"] == "The reason for the whole experiment."
+    assert (walden["Title"], walden["Author"], walden["Location"]) == (
+        "Walden", "Henry David Thoreau", "Location 1337")
+    assert note_for(collection, "ha934d3cdecd4a6a01063").tags == ["nature", "philosophy"]
+    emerson = dict(note_for(collection, "h8df154d4bf543e4a8787").items())
+    assert emerson["Note"] == "Often misquoted without &quot;foolish&quot;."
+    assert emerson["URL"] == "https://www.gutenberg.org/files/16643/16643-h/16643-h.htm"
+    assert [d.name for d in collection.decks.all_names_and_ids()] == ["Default", "Highlights"]
+
+
+def test_each_design_gives_its_cards_only_where_the_user_asked(run_cli, tmp_path, collection):
+    document = Document(id="d1", title="Notes on Design", author="A. Writer", highlights=[
+        Highlight(id="plain", text="Nothing marked here."),
+        Highlight(id="marked", text="Both **form** and ==function== matter."),
+        Highlight(id="user-cloze", text="{{c1::Paris}} is the capital of {{c2::France::country}}."),
+        Highlight(id="cloze-note", text="Entropy always increases.", note=".cloze entropy; increases"),
+        Highlight(id="qa-note", text="The mitochondria is the powerhouse of the cell.",
+                  note=".qa What is the powerhouse of the cell? The mitochondria"),
+        Highlight(id="lone-note", text="", note="a note without a passage"),
+    ])
+    deck = convert(run_cli, write_library(tmp_path / "lib.json", document), tmp_path / "deck.apkg")
+    import_package(collection, deck)
+    notes = notes_by_type(collection)
+    assert [n["HighlightId"] for n in notes[BOOK]] == ["plain", "marked", "user-cloze", "cloze-note",
+                                                       "qa-note"]
+    assert [(n["HighlightId"], n["_cards"]) for n in notes[CLOZE]] == [
+        ("marked", "2"), ("user-cloze", "2"), ("cloze-note", "2")]
+    assert [(n["HighlightId"], n["_cards"]) for n in notes[QA]] == [("qa-note", "1")]
+    assert collection.card_count() == 5 + 6 + 1
+    cloze = {n["HighlightId"]: n["Text"] for n in notes[CLOZE]}
+    assert cloze["marked"] == "Both {{c1::form}} and {{c2::function}} matter."
+    assert cloze["user-cloze"] == "{{c1::Paris}} is the capital of {{c2::France::country}}."
+    assert cloze["cloze-note"] == "{{c1::Entropy}} always {{c2::increases}}."
+    book = {n["HighlightId"]: n for n in notes[BOOK]}
+    assert book["marked"]["Text"] == "Both <b>form</b> and <mark>function</mark> matter."
+    assert book["user-cloze"]["Text"] == "Paris is the capital of France."
+    assert book["cloze-note"]["Note"] == ""
+    qa = notes[QA][0]
+    assert (qa["Question"], qa["Answer"]) == ("What is the powerhouse of the cell?", "The mitochondria")
+
+
+def test_cards_option_selects_the_designs(run_cli, tmp_path, collection):
+    document = Document(id="d1", title="T", highlights=[
+        Highlight(id="h1", text="**Bold** claim.", note=".qa Claim? Bold"),
+    ])
+    deck = convert(run_cli, write_library(tmp_path / "lib.json", document), tmp_path / "deck.apkg",
+                   "--anki-cards", "cloze,qa")
+    import_package(collection, deck)
+    assert sorted(notes_by_type(collection)) == [CLOZE, QA]
+
+
+def test_html_and_script_in_highlights_are_stored_as_text(run_cli, tmp_path, collection):
+    document = Document(id="d1", title="<i>Title</i> & Co", author='"Quoted" <Author>',
+                        url="javascript:alert(1)", highlights=[
+        Highlight(id="h1", text="<script>alert('x')</script> & <b>not bold</b>\nline two",
+                  note="<img src=x onerror=alert(1)>"),
+    ])
+    deck = convert(run_cli, write_library(tmp_path / "lib.json", document), tmp_path / "deck.apkg")
+    import_package(collection, deck)
+    note = dict(note_for(collection, "h1").items())
+    assert note["Text"] == ("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; "
+                            "&lt;b&gt;not bold&lt;/b&gt;<br>line two")
+    assert note["Note"] == "&lt;img src=x onerror=alert(1)&gt;"
+    assert note["Title"] == "&lt;i&gt;Title&lt;/i&gt; &amp; Co"
+    assert note["Author"] == "&quot;Quoted&quot; &lt;Author&gt;"
+    assert note["URL"] == ""
+
+
+def test_tags_come_from_document_and_highlight_without_spaces(run_cli, tmp_path, collection):
+    document = Document(id="d1", title="T", tags=["Behavioral Economics", "books"], highlights=[
+        Highlight(id="h1", text="x", tags=["to  review", "Books", "favorite"]),
+    ])
+    deck = convert(run_cli, write_library(tmp_path / "lib.json", document), tmp_path / "deck.apkg")
+    import_package(collection, deck)
+    assert note_for(collection, "h1").tags == ["Behavioral_Economics", "books", "favorite", "to_review"]
+
+
+def test_deleted_highlights_are_not_exported_and_are_listed_with_v(run_cli, tmp_path, collection):
+    document = Document(id="d1", title="Walden", highlights=[
+        Highlight(id="kept", text="kept"), Highlight(id="gone", text="gone", is_deleted=True),
+    ])
+    library = write_library(tmp_path / "lib.json", document)
+    result = run_cli("-v", "convert", library, "--to", "anki", "--out", tmp_path / "deck.apkg")
+    assert result.exit_code == 0
+    assert "not exported (deleted): Walden: gone" in result.output
+    import_package(collection, tmp_path / "deck.apkg")
+    assert [n["HighlightId"] for n in notes_by_type(collection)[BOOK]] == ["kept"]
+
+
+def test_subdecks_put_each_document_in_its_own_deck(run_cli, tmp_path, collection):
+    deck = convert(run_cli, EXAMPLES / "library.json", tmp_path / "deck.apkg",
+                   "--anki-deck", "Reading::Highlights", "--anki-subdecks")
+    import_package(collection, deck)
+    names = sorted(d.name for d in collection.decks.all_names_and_ids())
+    assert names == ["Default", "Reading", "Reading::Highlights", "Reading::Highlights::Faust: Eine Tragödie",
+                     "Reading::Highlights::Meditations", "Reading::Highlights::Self-Reliance",
+                     "Reading::Highlights::Walden"]
+    walden = note_for(collection, "ha934d3cdecd4a6a01063")
+    assert collection.decks.name(walden.cards()[0].did) == "Reading::Highlights::Walden"
+
+
+def test_note_modification_time_is_the_highlights_not_the_exports(run_cli, tmp_path, collection):
+    document = Document(id="d1", title="T", highlights=[
+        Highlight(id="updated", text="a", highlighted_at=at(1), updated_at=at(2)),
+        Highlight(id="highlighted", text="b", highlighted_at=at(3)),
+        Highlight(id="undated", text="c"),
+    ])
+    deck = convert(run_cli, write_library(tmp_path / "lib.json", document), tmp_path / "deck.apkg")
+    import_package(collection, deck)
+    assert note_for(collection, "updated").mod == int(at(2).timestamp())
+    assert note_for(collection, "highlighted").mod == int(at(3).timestamp())
+    assert note_for(collection, "undated").mod == int(datetime(2020, 1, 1, tzinfo=UTC).timestamp())
+
+
+def test_reimporting_an_updated_deck_updates_in_place_and_keeps_review_state(run_cli, tmp_path, collection):
+    first = Document(id="d1", title="Walden", highlights=[
+        Highlight(id="h1", text="Simplify.", highlighted_at=at(1)),
+        Highlight(id="h2", text="Quiet desperation.", highlighted_at=at(1)),
+    ])
+    deck = convert(run_cli, write_library(tmp_path / "v1.json", first), tmp_path / "deck.apkg")
+    import_package(collection, deck)
+    studied = note_for(collection, "h1")
+    card = studied.cards()[0]
+    card.start_timer()
+    collection.sched.answerCard(card, 3)
+    reviewed = collection.get_card(card.id)
+    before = (reviewed.type, reviewed.queue, reviewed.due, reviewed.ivl, reviewed.reps, reviewed.left)
+    assert reviewed.reps == 1
+
+    second = first.model_copy(update={"highlights": [
+        Highlight(id="h1", text="Simplify, simplify.", note="new note", tags=["thoreau"],
+                  highlighted_at=at(1), updated_at=at(5)),
+        first.highlights[1],
+        Highlight(id="h3", text="A new one.", highlighted_at=at(5)),
+    ]})
+    deck = convert(run_cli, write_library(tmp_path / "v2.json", second), tmp_path / "deck.apkg")
+    log = import_package(collection, deck)
+    assert (len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)) == (1, 1, 1, 0)
+    assert collection.note_count() == 3
+    assert len(collection.find_notes("HighlightId:h1")) == 1
+    updated = note_for(collection, "h1")
+    assert updated.id == studied.id
+    assert (updated["Text"], updated["Note"]) == ("Simplify, simplify.", "new note")
+    assert updated.tags == ["thoreau"]
+    kept = collection.get_card(card.id)
+    assert (kept.type, kept.queue, kept.due, kept.ivl, kept.reps, kept.left) == before
+
+
+def test_reimporting_the_same_deck_keeps_an_edit_made_inside_anki(run_cli, tmp_path, collection):
+    document = Document(id="d1", title="Walden", highlights=[
+        Highlight(id="h1", text="Simplify.", note="original", highlighted_at=at(1)),
+    ])
+    library = write_library(tmp_path / "lib.json", document)
+    deck = convert(run_cli, library, tmp_path / "deck.apkg")
+    import_package(collection, deck)
+    note = note_for(collection, "h1")
+    note["Note"] = "my own thoughts"
+    collection.update_note(note)
+
+    convert(run_cli, library, tmp_path / "again.apkg")
+    log = import_package(collection, tmp_path / "again.apkg")
+    assert (len(log.new), len(log.updated)) == (0, 0)
+    assert note_for(collection, "h1")["Note"] == "my own thoughts"
+    assert collection.note_count() == 1
+
+
+def test_real_readwise_export_becomes_cards_with_bold_spans_as_a_cloze(run_cli, tmp_path, collection):
+    source = CORPUS / "readwise" / "csv-export" / "steshinss-readwise-data.2026.csv"
+    deck = convert(run_cli, source, tmp_path / "deck.apkg")
+    import_package(collection, deck)
+    notes = notes_by_type(collection)
+    assert [n["Text"] for n in notes[BOOK]] == [
+        "nd Thursday",
+        "BREAKING: Temperatures are now set to reach up to 40C in the UK on Wednesday and Thursday",
+        "over the past week in a newsletter called *Wisereads*. <b>Tap the bu</b>",
+    ]
+    first = notes[BOOK][0]
+    assert (first["Title"], first["Author"], first["Note"], first["Location"]) == (
+        "🚨 BREAKING: Temperatures are now set to reach up to...", "Politics UK", "beware", "Offset 81")
+    assert [(n["Text"], n["Note"], n["_cards"]) for n in notes[CLOZE]] == [
+        ("over the past week in a newsletter called *Wisereads*. {{c1::Tap the bu}}", "asd", "1")]
+    assert note_for(collection, first["HighlightId"]).mod == int(
+        datetime(2026, 6, 22, 10, 34, 42, tzinfo=UTC).timestamp())
