@@ -26,6 +26,8 @@ READER_SAMPLES: dict[str, list[Path]] = {
                       *sorted((CORPUS / "readwise" / "synthetic").glob("v2-export-*.json"))],
     "readwise-md": [CORPUS / "readwise" / "markdown-export" / "steshinss" / "Readwise", VAULT,
                     *sorted(VAULT.glob("Readwise/*/*.md"))],
+    "kindle": [EXAMPLES / "My Clippings.txt", *sorted((CORPUS / "kindle_clippings").glob("*.txt"))],
+    "kindle-html": sorted((CORPUS / "kindle_notebook_html").glob("*.html")),
 }
 NETWORK_READERS = {"readwise"}  # tested end to end against tests/readwise/fake_readwise.py
 

@@ -1,17 +1,17 @@
 """Helpers of the Kindle reader tests: read a clippings file or text the way the CLI does.
 
-(A plain module, not a conftest.py: a second ``conftest`` module would shadow the root one
-that holds ``CORPUS``.)
+(A plain module of functions: the tests call them with their own ``tmp_path``.)
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import CORPUS
 from excerpta.adapters import ReadState
 from excerpta.model import Document, Highlight
 from excerpta.readers.kindle.clippings import KindleClippingsOptions, KindleClippingsReader
+
+from paths import CORPUS
 
 CLIPPINGS = CORPUS / "kindle_clippings"
 NOTEBOOKS = CORPUS / "kindle_notebook_html"

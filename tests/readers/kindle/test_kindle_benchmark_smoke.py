@@ -8,8 +8,9 @@ from collections import Counter
 
 from kindle_reading import read_path
 
-from conftest import REPO
 from excerpta.readers.kindle.records import iter_records
+
+from paths import REPO
 
 
 def load_benchmark():

@@ -6,7 +6,7 @@ import json
 
 from kindle_reading import read_path
 
-from conftest import EXAMPLES
+from paths import EXAMPLES
 
 EXAMPLE = EXAMPLES / "My Clippings.txt"
 
