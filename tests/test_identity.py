@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from excerpta.identity import content_hash, document_id, highlight_id, normalize_text, source_id
 from excerpta.model import Highlight
@@ -53,3 +58,9 @@ def test_content_hash_changes_with_any_field_and_only_then():
 
 def test_normalize_text_collapses_whitespace():
     assert normalize_text("  A\tb\n\nC ") == "a b c"
+
+
+@given(st.text())
+def test_normalize_text_collapses_exactly_what_a_whitespace_regex_would(value):
+    folded = unicodedata.normalize("NFKC", value.replace("\ufeff", "")).casefold()
+    assert normalize_text(value) == re.sub(r"\s+", " ", folded).strip()
