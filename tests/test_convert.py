@@ -167,3 +167,16 @@ def test_convert_is_lossless_and_ids_are_stable_across_runs(tmp_path_factory, do
         convert([str(source)], to="json", out=folder / f"out{run}.json", library=library, state=state)
         outputs.append((folder / f"out{run}.json").read_bytes())
     assert outputs[0] == outputs[1] == source.read_bytes()
+
+
+def test_many_outputs_are_summarised_and_listed_only_with_verbose(run_cli, tmp_path):
+    lines = [json.dumps({"id": f"h{n}", "text": "x", "document": {"id": f"d{n}", "title": f"Book {n}"}})
+             for n in range(25)]
+    source = tmp_path / "many.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    result = run_cli("convert", source, "--to", "obsidian", "--out", tmp_path / "vault")
+    assert result.exit_code == 0
+    assert "create " not in result.output
+    assert "outputs: 25 new" in result.output
+    verbose = run_cli("-v", "convert", source, "--to", "obsidian", "--out", tmp_path / "vault2")
+    assert verbose.output.count("create ") == 25

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -52,14 +53,20 @@ def _echo_problem(quiet: bool) -> Callable[[RecordProblem], None]:
     return echo
 
 
-def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool) -> None:
+LIST_ALL_OUTCOMES_UP_TO = 20  # beyond this, only outcomes with something to say are listed
+_SUMMARY_WORDS = {"create": "new", "update": "changed", "unchanged": "unchanged",
+                  "skip": "skipped", "conflict": "left alone"}
+
+
+def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose: int) -> None:
+    list_all = verbose > 0 or len(report.outcomes) <= LIST_ALL_OUTCOMES_UP_TO
     for outcome in report.outcomes:
         if outcome.action == "conflict":
             click.secho(f"excerpta: not overwritten: {outcome.path}: {outcome.reason}",
                         fg="red", err=True)
         elif dry_run:
             click.echo(f"would {outcome}")
-        elif not quiet:
+        elif not quiet and (list_all or outcome.reason):
             click.echo(str(outcome), err=True)
     if quiet:
         return
@@ -69,6 +76,11 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool) -> None:
         f"{counts.get('highlights', 0)} highlights; {len(report.problems)} record(s) skipped",
         err=True,
     )
+    tally = Counter(outcome.action for outcome in report.outcomes)
+    files = ", ".join(f"{tally[action]} {word}" for action, word in _SUMMARY_WORDS.items()
+                      if tally[action])
+    label = "outputs (dry run, nothing written)" if dry_run else "outputs"
+    click.echo(f"{label}: {files or 'nothing changed'}", err=True)
 
 
 @cli.command()
@@ -113,7 +125,7 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: P
         if library is not state:
             library.close()
         state.close()
-    _print_report(report, dry_run=dry_run, quiet=settings.quiet)
+    _print_report(report, dry_run=dry_run, quiet=settings.quiet, verbose=settings.verbose)
     if report.exit_code:
         click.get_current_context().exit(report.exit_code)
 
