@@ -9,6 +9,8 @@ import pytest
 from excerpta.config import load_config, parse_duration
 from excerpta.errors import ConfigError
 
+from paths import REPO
+
 GOOD = """
 state = "/data/state.sqlite"
 [[jobs]]
@@ -65,3 +67,9 @@ def test_a_missing_file_is_a_user_error(run_cli, tmp_path):
     result = run_cli("config", "check", tmp_path / "nope.toml")
     assert result.exit_code == 2
     assert result.output == f"excerpta: error: {tmp_path / 'nope.toml'}: no such configuration file\n"
+
+
+def test_the_example_configuration_is_valid():
+    config = load_config(REPO / "config" / "excerpta.example.toml")
+    assert [job.name for job in config.jobs] == ["readwise-to-vault", "kindle-backup"]
+    assert [w.format for job in config.jobs for w in job.writers] == ["obsidian", "anki", "json", "csv"]
