@@ -7,6 +7,7 @@ import io
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas
 import pytest
 
 from excerpta.model import Document, Highlight, Library
@@ -247,3 +248,16 @@ def test_readwise_profile_lists_what_it_left_out_with_v(run_cli, tmp_path):
                      "--out", tmp_path / "out.csv")
     assert result.exit_code == 0
     assert "not exported (deleted): Walden: h2" in result.output
+
+
+@pytest.mark.parametrize("profile", ["readwise", "full", "spreadsheet"])
+def test_an_independent_csv_parser_reads_the_same_cells(profile, tmp_path):
+    """pandas' C parser (the one data tools use on spreadsheet exports) agrees with csv."""
+    text = 'Line one, "quoted"\r\nline two; 吾輩は猫である 🚀\n=1+1'
+    document = _document(_highlight("h1", text, note="a,b\nc", location=7), title='T, "x"', author="Ä")
+    path = tmp_path / f"{profile}.csv"
+    path.write_bytes(_render([document, _document(_highlight("h2", "@second"), title="Two")], profile))
+    header, *rows = _rows(path.read_bytes(), "utf-8-sig")
+    frame = pandas.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(frame.columns) == header
+    assert frame.values.tolist() == rows
