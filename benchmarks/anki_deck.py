@@ -85,8 +85,8 @@ def run_excerpta(notes: int, out: Path) -> None:
     from excerpta.writers.anki import AnkiOptions, AnkiWriter
 
     writer = AnkiWriter(AnkiOptions(cards=("book",)))
-    sink = OutputSink(out.parent, "bench", "anki", file_name=out.name)
-    writer.write(make_documents(notes), sink)  # type: ignore[arg-type]
+    with OutputSink(out.parent, "bench", "anki", file_name=out.name) as sink:
+        writer.write(make_documents(notes), sink)  # type: ignore[arg-type]
 
 
 VARIANTS = {"genanki": run_genanki, "excerpta": run_excerpta}

@@ -123,3 +123,24 @@ def test_a_new_file_gets_normal_permissions(tmp_path, state):
     umask = os.umask(0)
     os.umask(umask)
     assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_files_appear_together_at_finish_and_not_before(tmp_path, state):
+    sink = _sink(tmp_path, state)
+    sink.write("a.md", b"one")
+    sink.write("sub/b.md", b"two")
+    assert not (tmp_path / "a.md").exists()
+    sink.finish()
+    assert ((tmp_path / "a.md").read_bytes(), (tmp_path / "sub" / "b.md").read_bytes()) == (b"one", b"two")
+
+
+def test_an_error_inside_the_sink_context_discards_everything_staged(tmp_path, state):
+    def crash() -> None:
+        with _sink(tmp_path, state) as sink:
+            sink.write("a.md", b"one")
+            raise RuntimeError("writer crashed")
+
+    with pytest.raises(RuntimeError):
+        crash()
+    assert not (tmp_path / "a.md").exists()
+    assert list(tmp_path.rglob(".*.tmp")) == []

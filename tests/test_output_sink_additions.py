@@ -53,6 +53,7 @@ def test_replaces_lets_a_merged_user_file_be_updated_with_a_reason(tmp_path):
     sink = OutputSink(tmp_path, "job", "w")
     outcome = sink.write("b.md", b"merged", replaces=hashlib.sha256(b"user's").hexdigest(),
                          reason="merged")
+    sink.finish()
     assert (outcome.action, outcome.reason) == ("update", "merged")
     assert (tmp_path / "b.md").read_bytes() == b"merged"
 

@@ -17,7 +17,6 @@ collapsed, so re-saving a file with other line endings or a BOM keeps every id.
 from __future__ import annotations
 
 import hashlib
-import json
 import unicodedata
 from urllib.parse import urlsplit, urlunsplit
 
@@ -82,12 +81,8 @@ def highlight_id(doc_id: str, text: str | None, location: int | str | None = Non
     return "h" + _digest(doc_id, position, normalize_text(text))
 
 
-def canonical_json(model: BaseModel, *, exclude: set[str] | None = None) -> bytes:
-    """The model as compact JSON with sorted keys: equal content gives equal bytes."""
-    data = model.model_dump(mode="json", exclude=exclude)
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
 def content_hash(model: BaseModel, *, exclude: set[str] | None = None) -> str:
-    """SHA-256 (hex) of :func:`canonical_json`: changes exactly when a public field changes."""
-    return hashlib.sha256(canonical_json(model, exclude=exclude)).hexdigest()
+    """SHA-256 (hex) of the model's JSON (fields in declared order, mappings in the order the
+    reader built them): changes whenever a public field changes. pydantic's serializer makes
+    this cheap enough to run on every highlight of every merge and render."""
+    return hashlib.sha256(model.model_dump_json(exclude=exclude).encode()).hexdigest()

@@ -11,8 +11,10 @@ like vdirsyncer does with etags:
 * otherwise (the user edited it, or we never wrote it): ``conflict``, the file is left alone
   and the clash reported, unless the sink was made with ``force=True``.
 
-Writes go to a temporary file in the same folder, are fsynced, then renamed over the target,
-so a crash leaves the old file or the new one, never half of one. Paths are relative to the
+Writes go to a temporary file in the same folder; :meth:`OutputSink.finish` then fsyncs the
+batch, renames each over its target and fsyncs the folders, so a crash leaves the old file or
+the new one, never half of one, and a run costs one journal commit instead of one per file.
+Until ``finish`` (which ``pending_records`` calls) the new files are not visible. Paths are relative to the
 sink's root and may never leave it. The records of what was written are only *pending* until
 the caller commits them (together with a cursor) through :meth:`OutputSink.pending_records`.
 If a run dies between writing a file and committing its record, the next run finds the same
@@ -25,6 +27,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -32,6 +35,7 @@ from typing import Literal, Protocol
 
 from excerpta.errors import WriteConflictError
 
+FSYNC_THREADS = 8
 Action = Literal["create", "update", "unchanged", "conflict", "skip"]
 _CHUNK = 1 << 20
 
@@ -97,6 +101,9 @@ def _new_file_mode() -> int:
 class OutputSink:
     """Writes one writer's files under ``root`` for one job; see the module docstring.
 
+    Files become visible at :meth:`finish`: use the sink as a context manager (finished on
+    success, discarded on error), or let :meth:`pending_records` finish it.
+
     For a writer whose ``target`` is ``"file"``, ``root`` is the folder of ``--out`` and
     ``file_name`` its name.
     """
@@ -110,6 +117,7 @@ class OutputSink:
     dry_run: bool = False
     outcomes: list[WriteOutcome] = field(default_factory=list)
     _pending: list[OutputRecord] = field(default_factory=list)
+    _staged: list[tuple[Path, Path]] = field(default_factory=list)  # (temporary file, target)
     _records: dict[str, OutputRecord] | None = None
 
     def resolve(self, relative: str) -> Path:
@@ -197,11 +205,14 @@ class OutputSink:
 
     def _write_atomically(self, target: Path, chunks: Iterable[bytes], on_disk: str | None,
                           allowed: bool) -> tuple[WriteOutcome, str]:
+        """Stream ``chunks`` into a temporary file beside ``target`` and stage it for
+        :meth:`finish` if it is to replace ``target``; otherwise remove it."""
         target.parent.mkdir(parents=True, exist_ok=True)
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed or removed below
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
         )
         temp = Path(handle.name)
+        staged = False
         try:
             digest, size = hashlib.sha256(), 0
             with handle:
@@ -209,20 +220,59 @@ class OutputSink:
                     handle.write(chunk)
                     digest.update(chunk)
                     size += len(chunk)
-                handle.flush()
-                os.fsync(handle.fileno())
             outcome = self._decide(target, digest.hexdigest(), size, on_disk, allowed)
             if outcome.action in ("create", "update"):
                 mode = target.stat().st_mode & 0o777 if on_disk is not None else _new_file_mode()
                 os.chmod(temp, mode)
-                os.replace(temp, target)
-                _fsync_dir(target.parent)
+                self._staged.append((temp, target))
+                staged = True
             return outcome, digest.hexdigest()
         finally:
+            if not staged:
+                temp.unlink(missing_ok=True)
+
+    def __enter__(self) -> OutputSink:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: object) -> None:
+        if error is None:
+            self.finish()
+        else:
+            self.discard()
+
+    def discard(self) -> None:
+        """Drop every staged file: nothing written since the last :meth:`finish` appears."""
+        staged, self._staged = self._staged, []
+        for temp, _ in staged:
             temp.unlink(missing_ok=True)
 
+    def finish(self) -> None:
+        """Make every file written so far durable and visible, as one batch: fsync the staged
+        temporary files (in parallel, so the file system commits them together), rename each
+        over its target, then fsync each folder once. On failure no temporary file is left.
+        """
+        staged, self._staged = self._staged, []
+        if not staged:
+            return
+        try:
+            with ThreadPoolExecutor(max_workers=FSYNC_THREADS) as pool:
+                list(pool.map(_fsync_file, [temp for temp, _ in staged]))
+            for temp, target in staged:
+                os.replace(temp, target)
+        except BaseException:
+            self._staged = staged
+            self.discard()
+            raise
+        for folder in {target.parent for _, target in staged}:
+            _fsync_dir(folder)
+
     def pending_records(self) -> list[OutputRecord]:
-        """Records of the files written so far, for the caller to commit to the manifest."""
+        """Records of the files written so far, for the caller to commit to the manifest.
+
+        Calls :meth:`finish` first: a record is only handed out once its file is on disk.
+        """
+        self.finish()
         return list(self._pending)
 
     @property
@@ -237,6 +287,14 @@ def _digest_chunks(chunks: Iterable[bytes]) -> tuple[str, int]:
         digest.update(chunk)
         size += len(chunk)
     return digest.hexdigest(), size
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)  # flushes the file's data whichever descriptor wrote it
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -145,7 +145,8 @@ def _convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore
         if read_state.next_cursor is not None and library is state:
             cursors.append((CONVERT_JOB, source, read_state.next_cursor))
     report.library_counts = library.counts()
-    writer.write(library.documents(), sink)
+    with sink:  # files appear together once the writer is done; none if it fails
+        writer.write(library.documents(), sink)
     report.outcomes = sink.outcomes
     if not dry_run:
         state.commit_outputs(sink.pending_records(), cursors)

@@ -134,3 +134,13 @@ def test_runs_are_logged(store):
     [logged] = store.runs("convert")
     assert (logged.status, logged.counts) == ("partial", {"skipped_records": 2})
     assert logged.finished_at is not None
+
+
+def test_stored_hashes_are_the_identity_content_hashes(store):
+    from excerpta.identity import content_hash
+
+    store.merge([_doc(H1)])
+    row = store._db.execute("SELECT content_hash FROM highlights WHERE id = 'h1'").fetchone()
+    doc_row = store._db.execute("SELECT content_hash FROM documents WHERE id = 'd1'").fetchone()
+    assert row[0] == content_hash(H1)
+    assert doc_row[0] == content_hash(_doc(H1), exclude={"highlights"})

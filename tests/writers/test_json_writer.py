@@ -18,8 +18,8 @@ PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 
 def _roundtrip(tmp_path, writer, reader, documents):
-    sink = OutputSink(tmp_path, "test", writer.name, file_name="out")
-    writer.write(documents, sink)
+    with OutputSink(tmp_path, "test", writer.name, file_name="out") as sink:
+        writer.write(documents, sink)
     return list(reader.read(str(tmp_path / "out"), ReadState()))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -11,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from excerpta.errors import StateError
-from excerpta.identity import content_hash
 from excerpta.model import Document, Highlight
 from excerpta.output import OutputRecord
 from excerpta.store.base import MergeStats, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _now() -> str:
@@ -97,7 +101,7 @@ class SQLiteStore:
                         stats: MergeStats) -> None:
         now = _now()
         data = document.model_dump_json(exclude={"highlights"})
-        digest = content_hash(document, exclude={"highlights"})
+        digest = _sha256(data)  # == content_hash(document, exclude={"highlights"})
         row = db.execute("SELECT content_hash FROM documents WHERE id = ?", (document.id,)).fetchone()
         if row is None:
             db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", (document.id, data, digest, now))
@@ -113,13 +117,13 @@ class SQLiteStore:
 
     def _merge_highlight(self, db: sqlite3.Connection, doc_id: str, highlight: Highlight,
                          stats: MergeStats, now: str) -> None:
-        digest = content_hash(highlight)
+        data = highlight.model_dump_json()
+        digest = _sha256(data)  # == content_hash(highlight)
         row = db.execute("SELECT content_hash, document_id FROM highlights WHERE id = ?",
                          (highlight.id,)).fetchone()
         if row is not None and row == (digest, doc_id):
             stats.highlights_unchanged += 1
             return
-        data = highlight.model_dump_json()
         if row is None:
             db.execute("INSERT INTO highlights VALUES (?, ?, ?, ?, ?)",
                        (highlight.id, doc_id, data, digest, now))

@@ -63,7 +63,8 @@ def _plugin_normalised(text: str) -> str:
 def _render(note: Path, out: Path) -> Path:
     documents = list(ReadwiseMarkdownReader().read(str(note), ReadState()))
     assert len(documents) == 1
-    ObsidianWriter().write(documents, OutputSink(out, "golden", "obsidian"))
+    with OutputSink(out, "golden", "obsidian") as sink:
+        ObsidianWriter().write(documents, sink)
     (written,) = out.rglob("*.md")
     return written
 

@@ -93,8 +93,8 @@ def test_same_library_renders_byte_identical_vaults(tmp_path, books, articles):
 
     outputs = []
     for name in ("one", "two"):
-        sink = OutputSink(tmp_path / name, "test", "obsidian")
-        ObsidianWriter().write([books(3), articles()], sink)
+        with OutputSink(tmp_path / name, "test", "obsidian") as sink:
+            ObsidianWriter().write([books(3), articles()], sink)
         outputs.append({p.relative_to(tmp_path / name): p.read_bytes()
                         for p in sorted((tmp_path / name).rglob("*.md"))})
     assert outputs[0] == outputs[1]
