@@ -180,3 +180,15 @@ def test_many_outputs_are_summarised_and_listed_only_with_verbose(run_cli, tmp_p
     assert "outputs: 25 new" in result.output
     verbose = run_cli("-v", "convert", source, "--to", "obsidian", "--out", tmp_path / "vault2")
     assert verbose.output.count("create ") == 25
+
+
+def test_an_option_no_adapter_of_the_conversion_takes_is_a_user_error(run_cli, tmp_path):
+    typo = run_cli("convert", SAMPLE, "--to", "obsidian", "--out", tmp_path / "v",
+                   "-O", "sync_polcy=overwrite")
+    assert typo.exit_code == 2
+    assert typo.output.startswith("excerpta: error: option 'sync_polcy' does not apply to obsidian → json")
+    other = run_cli("convert", SAMPLE, "--to", "json", "--out", tmp_path / "x.json", "--anki-deck", "X")
+    assert other.exit_code == 2
+    assert "option 'deck' does not apply to json" in other.output
+    assert not (tmp_path / "v").exists()
+    assert not (tmp_path / "x.json").exists()

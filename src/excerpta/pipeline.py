@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from excerpta import registry
-from excerpta.adapters import InputProbe, Reader, ReadState, RecordProblem, Writer
+from excerpta.adapters import Adapter, InputProbe, Reader, ReadState, RecordProblem, Writer
 from excerpta.errors import ExcerptaError, InputError, UserError
 from excerpta.model import Document
 from excerpta.output import OutputSink, WriteOutcome
@@ -69,6 +69,17 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None,
                 raise InputError(f"{source}: no such file or directory")
         resolved.append((source, reader_cls.from_options(options)))
     return resolved
+
+
+def check_options_apply(options: dict[str, Any], adapters: Sequence[Adapter]) -> None:
+    """Raise UserError if an option applies to none of ``adapters``: a typo in ``-O name=…``,
+    or a flag of a format that is not part of this conversion, must not pass silently."""
+    known = {name for adapter in adapters for name in adapter.options_model.model_fields}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        names = " → ".join(dict.fromkeys(adapter.name for adapter in adapters))
+        accepted = ", ".join(sorted(known)) or "none"
+        raise UserError(f"option {unknown[0]!r} does not apply to {names} (their options: {accepted})")
 
 
 def read_into(library: LibraryStore, source: str, reader: Reader, state: ReadState,
@@ -134,9 +145,11 @@ def _convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore
     sink = make_sink(writer_cls, out, job=CONVERT_JOB, manifest=state, force=force,
                      dry_run=dry_run)
     writer = writer_cls.from_options(options)
+    readers = resolve_inputs(inputs, from_format, options)
+    check_options_apply(options, [writer, *(reader for _, reader in readers)])
     report = ConvertReport()
     cursors = []
-    for source, reader in resolve_inputs(inputs, from_format, options):
+    for source, reader in readers:
         read_state = ReadState(cursor=library.cursor(CONVERT_JOB, source),
                                on_problem=on_problem)
         report.merged.add(read_into(library, source, reader, read_state, on_document))
