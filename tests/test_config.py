@@ -41,6 +41,8 @@ def test_a_valid_file_loads(tmp_path):
     (('every = "1h"', 'every = "1h", cron = "* * * * *"'), "give exactly one of 'every' or 'cron'"),
     (('name = "backup"', 'name = "has space"'), "jobs[0].name: string should match pattern"),
     (('state =', 'stat ='), "stat: unknown field"),
+    (('out = "/data/x.jsonl"', 'out = "/data/x.jsonl", options = { colour = 1 }'),
+     "jobs[0].writers[0]: option 'colour' does not apply to jsonl"),
     (('[[jobs]]', '[[jobs]'), "invalid TOML"),
 ])
 def test_mistakes_are_one_line_naming_the_key(tmp_path, change, message):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from excerpta import registry
 from excerpta.errors import ConfigError, ExcerptaError
+from excerpta.pipeline import check_options_apply
 from excerpta.validation import describe
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
@@ -108,10 +109,15 @@ def _check_adapters(config: Config) -> None:
     for index, job in enumerate(config.jobs):
         where = f"jobs[{index}]"
         if job.source.format is not None:
-            registry.reader(job.source.format).from_options(job.source.options)
+            try:
+                reader = registry.reader(job.source.format).from_options(job.source.options)
+                check_options_apply(job.source.options, [reader])
+            except ExcerptaError as err:
+                raise ConfigError(f"{where}.source: {err}") from None
         for number, writer in enumerate(job.writers):
             try:
-                registry.writer(writer.format).from_options(writer.options)
+                adapter = registry.writer(writer.format).from_options(writer.options)
+                check_options_apply(writer.options, [adapter])
             except ExcerptaError as err:
                 raise ConfigError(f"{where}.writers[{number}]: {err}") from None
 
