@@ -144,3 +144,19 @@ def test_an_error_inside_the_sink_context_discards_everything_staged(tmp_path, s
         crash()
     assert not (tmp_path / "a.md").exists()
     assert list(tmp_path.rglob(".*.tmp")) == []
+
+
+def test_a_file_the_user_saves_while_the_run_is_writing_is_left_alone(tmp_path, state):
+    _write_and_commit(tmp_path, state, "a.md", b"ours, v1")
+    sink = _sink(tmp_path, state)
+    assert sink.write("a.md", b"ours, v2").action == "update"
+    assert sink.write("b.md", b"new note").action == "create"
+    (tmp_path / "a.md").write_bytes(b"the user saved this meanwhile")
+    (tmp_path / "b.md").write_bytes(b"the user made this meanwhile")
+    records = sink.pending_records()
+    assert (tmp_path / "a.md").read_bytes() == b"the user saved this meanwhile"
+    assert (tmp_path / "b.md").read_bytes() == b"the user made this meanwhile"
+    assert [o.action for o in sink.outcomes] == ["conflict", "conflict"]
+    assert sink.outcomes[0].reason == "changed while excerpta was writing; left alone"
+    assert records == []
+    assert list(tmp_path.rglob(".*.tmp")) == []

@@ -117,7 +117,7 @@ class OutputSink:
     dry_run: bool = False
     outcomes: list[WriteOutcome] = field(default_factory=list)
     _pending: list[OutputRecord] = field(default_factory=list)
-    _staged: list[tuple[Path, Path]] = field(default_factory=list)  # (temporary file, target)
+    _staged: list[_Staged] = field(default_factory=list)
     _records: dict[str, OutputRecord] | None = None
 
     def resolve(self, relative: str) -> Path:
@@ -224,7 +224,7 @@ class OutputSink:
             if outcome.action in ("create", "update"):
                 mode = target.stat().st_mode & 0o777 if on_disk is not None else _new_file_mode()
                 os.chmod(temp, mode)
-                self._staged.append((temp, target))
+                self._staged.append(_Staged(temp, target, on_disk, len(self.outcomes)))
                 staged = True
             return outcome, digest.hexdigest()
         finally:
@@ -244,8 +244,8 @@ class OutputSink:
     def discard(self) -> None:
         """Drop every staged file: nothing written since the last :meth:`finish` appears."""
         staged, self._staged = self._staged, []
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
+        for item in staged:
+            item.temp.unlink(missing_ok=True)
 
     def finish(self) -> None:
         """Make every file written so far durable and visible, as one batch: fsync the staged
@@ -257,15 +257,27 @@ class OutputSink:
             return
         try:
             with ThreadPoolExecutor(max_workers=FSYNC_THREADS) as pool:
-                list(pool.map(_fsync_file, [temp for temp, _ in staged]))
-            for temp, target in staged:
-                os.replace(temp, target)
+                list(pool.map(_fsync_file, [item.temp for item in staged]))
+            for item in staged:
+                # The user may have saved the file since we decided (a long run, an open
+                # editor): compare again right before replacing, as vdirsyncer does with etags.
+                if file_sha256(item.target) != item.on_disk:
+                    self._changed_meanwhile(item)
+                else:
+                    os.replace(item.temp, item.target)
         except BaseException:
             self._staged = staged
             self.discard()
             raise
-        for folder in {target.parent for _, target in staged}:
+        for folder in {item.target.parent for item in staged}:
             _fsync_dir(folder)
+
+    def _changed_meanwhile(self, item: _Staged) -> None:
+        item.temp.unlink(missing_ok=True)
+        outcome = self.outcomes[item.outcome_index]
+        self.outcomes[item.outcome_index] = replace(
+            outcome, action="conflict", reason="changed while excerpta was writing; left alone")
+        self._pending = [record for record in self._pending if record.path != str(item.target)]
 
     def pending_records(self) -> list[OutputRecord]:
         """Records of the files written so far, for the caller to commit to the manifest.
@@ -279,6 +291,16 @@ class OutputSink:
     def conflicts(self) -> list[WriteOutcome]:
         """Outcomes of files left alone because they were not ours to overwrite."""
         return [o for o in self.outcomes if o.action == "conflict"]
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A written temporary file waiting for :meth:`OutputSink.finish`."""
+
+    temp: Path
+    target: Path
+    on_disk: str | None  # the target's hash when the write was decided (None: no file)
+    outcome_index: int  # where its outcome is in OutputSink.outcomes
 
 
 def _digest_chunks(chunks: Iterable[bytes]) -> tuple[str, int]:
