@@ -83,7 +83,7 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose:
     click.echo(f"{label}: {files or 'nothing changed'}", err=True)
 
 
-@cli.command()
+@cli.command("convert")
 @global_options
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("--to", "to", required=True, metavar="FORMAT",
@@ -130,5 +130,5 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: P
         click.get_current_context().exit(report.exit_code)
 
 
-convert_command.name = "convert"
+# Flags declared by adapter option models (`json_schema_extra={"cli": …}`), e.g. --timezone.
 convert_command.params.extend(_adapter_option_flags())
