@@ -128,7 +128,11 @@ def input_file(source: str) -> Path:
 
 
 class Adapter:
-    """What readers and writers share: a name, a description and an options model."""
+    """What readers and writers share: a name, a description and an options model.
+
+    A subclass with options declares both ``options_model = XOptions`` and the annotation
+    ``options: XOptions``: ``from_options`` builds exactly that model, so the annotation holds.
+    """
 
     kind: ClassVar[Literal["reader", "writer"]]
     name: ClassVar[str] = ""

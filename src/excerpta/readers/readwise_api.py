@@ -95,6 +95,7 @@ class ReadwiseReader(Reader):
     name = "readwise"
     description = "Readwise API v2 (input `readwise:`): full export, then incremental with deletions"
     options_model = ReadwiseApiOptions
+    options: ReadwiseApiOptions
 
     def __init__(self, options: ReadwiseApiOptions | None = None) -> None:
         super().__init__(options)
@@ -109,12 +110,12 @@ class ReadwiseReader(Reader):
             raise InputError(f"{source}: the readwise reader reads the input `{INPUT}`")
         settings = ReadwiseSettings.from_env()
         options = self.options
-        cursor = None if getattr(options, "full_export", False) else ReadwiseCursor.parse(state.cursor)
+        cursor = None if options.full_export else ReadwiseCursor.parse(state.cursor)
         if cursor is not None and cursor.api_url != settings.api_url:
             log.warning("Readwise cursor was made against %s; doing a full pull", cursor.api_url)
             cursor = None
         with ReadwiseClient(settings, sleep=InterruptibleSleep(self.stop)) as client:
-            pull = _Pull(client, source, state, bool(getattr(options, "keep_discarded", False)))
+            pull = _Pull(client, source, state, options.keep_discarded)
             yield from pull.run(cursor.updated_after if cursor is not None else None)
         state.next_cursor = ReadwiseCursor(pull.started_at - SAFETY_MARGIN, settings.api_url).dumps()
 

@@ -67,6 +67,7 @@ class ReadwiseJsonReader(Reader):
     name = "readwise-json"
     description = "Readwise API v2 /export/ pages saved as JSON (a file, a list of pages, or a folder)"
     options_model = ReadwiseOptions
+    options: ReadwiseOptions
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
@@ -102,7 +103,7 @@ class ReadwiseJsonReader(Reader):
         records = list(_records(data))
         if not records:
             raise InputError(f"{source}: expected Readwise API JSON (an /export/ page or its results)")
-        keep_discarded = bool(getattr(self.options, "keep_discarded", False))
+        keep_discarded = self.options.keep_discarded
         books: dict[str, Document] = {}
         loose: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
         for where, record in records:

@@ -166,7 +166,7 @@ class CsvWriter(Writer):
     name = "csv"
     description = "CSV, one row per highlight; profiles spreadsheet (default), full, readwise"
     options_model = CsvOptions
+    options: CsvOptions
 
     def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
-        assert isinstance(self.options, CsvOptions)
         sink.write(sink.file_name, render_csv(documents, self.options.profile))

@@ -67,6 +67,7 @@ class KindleClippingsReader(Reader):
     name = "kindle"
     description = "Kindle 'My Clippings.txt' (every language and firmware generation)"
     options_model = KindleClippingsOptions
+    options: KindleClippingsOptions
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
@@ -85,7 +86,6 @@ class KindleClippingsReader(Reader):
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = input_file(source)
         options = self.options
-        assert isinstance(options, KindleClippingsOptions)
         zone = ZoneInfo(options.timezone) if options.timezone else None
         with path.open("r", encoding="utf-8", errors="replace", newline=None) as handle:
             yield from read_clippings(handle, source, state, zone=zone,

@@ -140,6 +140,7 @@ class KindleNotebookReader(Reader):
     name = "kindle-html"
     description = "Kindle app 'Export notebook' HTML (title, authors, colours, page/location, notes)"
     options_model = KindleNotebookOptions
+    options: KindleNotebookOptions
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
@@ -153,7 +154,6 @@ class KindleNotebookReader(Reader):
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = input_file(source)
         options = self.options
-        assert isinstance(options, KindleNotebookOptions)
         parser = _NotebookParser()
         parser.feed(path.read_text(encoding="utf-8", errors="replace"))
         parser.close()

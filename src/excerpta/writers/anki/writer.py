@@ -90,16 +90,11 @@ class AnkiWriter(Writer):
     name = "anki"
     description = "Anki deck package (.apkg): which-book, cloze and Q&A cards that update on re-import"
     options_model = AnkiOptions
-
-    @property
-    def settings(self) -> AnkiOptions:
-        """The options, typed."""
-        assert isinstance(self.options, AnkiOptions)
-        return self.options
+    options: AnkiOptions
 
     def placed_notes(self, documents: Iterable[Document]) -> Iterator[tuple[genanki.Deck, genanki.Note]]:
         """Every note to export with its deck, document by document, highlight by highlight."""
-        options = self.settings
+        options = self.options
         note_types = {design: build_note_type(design) for design in options.cards}
         root = genanki.Deck(ROOT_DECK_ID, options.deck)
         for document in documents:
@@ -119,5 +114,5 @@ class AnkiWriter(Writer):
             collection, package = Path(folder, "collection.anki2"), Path(folder, "deck.apkg")
             count = build_collection(collection, self.placed_notes(documents), NOTE_TYPES_CHANGED_AT)
             zip_package(collection, package)
-            log.info("anki: %d notes in deck %r", count, self.settings.deck)
+            log.info("anki: %d notes in deck %r", count, self.options.deck)
             sink.write(sink.file_name, read_chunks(package))
