@@ -18,14 +18,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         -- rowid order is first-seen order: a library renders in the order it was read.
         CREATE TABLE documents (
             id TEXT PRIMARY KEY,
-            data TEXT NOT NULL,           -- canonical JSON of the document without highlights
+            data TEXT NOT NULL,           -- the document as JSON, without highlights
             content_hash TEXT NOT NULL,
             updated_at TEXT NOT NULL
         );
         CREATE TABLE highlights (
             id TEXT PRIMARY KEY,
             document_id TEXT NOT NULL REFERENCES documents(id),
-            data TEXT NOT NULL,           -- canonical JSON of the highlight
+            data TEXT NOT NULL,           -- the highlight as JSON
             content_hash TEXT NOT NULL,
             updated_at TEXT NOT NULL
         );
