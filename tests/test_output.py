@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from excerpta.errors import WriteConflictError
-from excerpta.output import OutputSink, file_sha256
+from excerpta.output import SYNCFS_MIN_FILES, OutputSink, file_sha256
 from excerpta.store import open_store
 
 
@@ -159,4 +159,16 @@ def test_a_file_the_user_saves_while_the_run_is_writing_is_left_alone(tmp_path, 
     assert [o.action for o in sink.outcomes] == ["conflict", "conflict"]
     assert sink.outcomes[0].reason == "changed while excerpta was writing; left alone"
     assert records == []
+    assert list(tmp_path.rglob(".*.tmp")) == []
+
+
+@pytest.mark.parametrize("count", [3, SYNCFS_MIN_FILES + 8])
+def test_a_batch_small_or_large_lands_whole_in_every_folder(tmp_path, state, count):
+    # A small batch is fsynced file by file, a large one flushed with one syncfs per file system.
+    sink = _sink(tmp_path, state)
+    for n in range(count):
+        sink.write(f"{'ab'[n % 2]}/{n}.md", f"note {n}".encode())
+    records = sink.pending_records()
+    assert len(records) == count
+    assert all((tmp_path / f"{'ab'[n % 2]}/{n}.md").read_text() == f"note {n}" for n in range(count))
     assert list(tmp_path.rglob(".*.tmp")) == []
