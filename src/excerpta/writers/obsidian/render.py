@@ -41,6 +41,8 @@ def _place_block_id(block: str, ident: str) -> str:
     # (indented 3+ spaces) or blank line, so it names the whole list item.
     if f"^{ident}" in block:
         return block
+    if "\n" not in block:  # a one-line item, the common case
+        return f"{block.rstrip()} ^{ident}"
     lines = block.split("\n")
     end = len(lines)
     for index in range(1, len(lines)):

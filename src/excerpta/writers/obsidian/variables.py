@@ -32,6 +32,7 @@ _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _WHITESPACE = re.compile(r"\s+")
 _TWEET_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/status/", re.IGNORECASE)
 NBSP = "\u00a0"  # Readwise writes "Location 47" with a no-break space
+_LOCATION, _PAGE, _TIME_OFFSET = LocationType.LOCATION, LocationType.PAGE, LocationType.TIME_OFFSET
 KINDLE_OPEN_URL = "https://readwise.io/to_kindle?action=open&asin={asin}&location={location}"
 
 
@@ -47,6 +48,10 @@ def normalize_newlines(value: str | None) -> str:
 
 def continued(value: str | None, indent: int) -> str:
     """Multi-line text as one Markdown list item: blank lines dropped, continuation indented."""
+    if not value:
+        return ""
+    if value.isprintable():  # one C scan: no line break of any kind (most highlights)
+        return value.strip()
     text = normalize_newlines(value).strip()
     text = _BLANK_LINES.sub("\n", text)
     return text.replace("\n", "\n" + " " * indent)
@@ -99,18 +104,22 @@ def _clock(seconds: int) -> str:
 def location_link(document: Document, highlight: Highlight) -> tuple[str, str]:
     """Readwise's (label, url) for a highlight's location; either may be ``""``."""
     kind, where, url = highlight.location_type, highlight.location, highlight.url or ""
-    if kind == LocationType.LOCATION and where is not None:
+    if kind is _LOCATION and where is not None:
         if document.asin:
-            url = KINDLE_OPEN_URL.format(asin=quote(document.asin, safe=""),
-                                         location=quote(str(where), safe=""))
+            url = KINDLE_OPEN_URL.format(asin=_quoted(document.asin), location=_quoted(str(where)))
         return f"Location{NBSP}{where}", url
-    if kind == LocationType.PAGE and where is not None:
+    if kind is _PAGE and where is not None:
         return f"Page{NBSP}{where}", url
-    if kind == LocationType.TIME_OFFSET and isinstance(where, int):
+    if kind is _TIME_OFFSET and isinstance(where, int):
         return f"Time {_clock(where)}", url
     if url:
         return ("View Tweet" if _TWEET_URL.match(url) else "View Highlight"), url
     return "", ""
+
+
+def _quoted(value: str) -> str:
+    # quote() is slow for what is nearly always an ASIN or a number, which it leaves as is.
+    return value if value.isascii() and value.isalnum() else quote(value, safe="")
 
 
 def highlight_variables(document: Document, highlight: Highlight, base: dict[str, Any],
