@@ -67,7 +67,7 @@ class NoteRenderer:
         self.flat = flat
         self.max_name_bytes = max_name_bytes
         # Every property the front-matter template may write, plus ours.
-        self.managed_properties = {key for key, _, _ in templates.frontmatter} | {ID_PROPERTY}
+        self.managed_properties = {key for key, _ in templates.frontmatter} | {ID_PROPERTY}
 
     def folder(self, document: Document) -> str:
         """The folder (relative, POSIX) a new note of ``document`` goes in."""

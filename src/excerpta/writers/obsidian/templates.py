@@ -32,6 +32,8 @@ from typing import Any
 
 import jinja2
 import yaml
+from jinja2 import nodes
+from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from excerpta.errors import ConfigError
@@ -41,6 +43,8 @@ TEMPLATE_FILES = ("filename.jinja", "frontmatter.yaml", "header.md.jinja",
                   "highlights_header.md.jinja", "highlight.md.jinja")
 _TAG_INVALID = re.compile(r"[^\w/-]+")
 _FLAT_TYPES = (str, int, float, bool, date)
+FRONTMATTER = "frontmatter.yaml"
+_PROPERTY_VAR = "excerpta_property_{}"  # where the values template leaves property number {}
 
 
 def wikilink(value: object) -> str:
@@ -111,7 +115,8 @@ class NoteTemplates:
     header: jinja2.Template
     highlights_header: jinja2.Template
     highlight: jinja2.Template
-    frontmatter: list[tuple[str, Any, int]]  # (property, compiled expression, line)
+    frontmatter: list[tuple[str, int]]  # (property, line) in template order
+    frontmatter_values: jinja2.Template  # assigns each property's value to _PROPERTY_VAR.format(i)
     fingerprint: str
     globals: dict[str, Any]  # the environment's globals (range, dict, namespace…)
 
@@ -139,7 +144,7 @@ class NoteTemplates:
             header=compiled["header.md.jinja"],
             highlights_header=compiled["highlights_header.md.jinja"],
             highlight=compiled["highlight.md.jinja"],
-            frontmatter=_compile_frontmatter(env, sources["frontmatter.yaml"]),
+            **_compile_frontmatter(env, sources["frontmatter.yaml"]),
             fingerprint=digest.hexdigest(),
             globals=dict(env.globals),
         )
@@ -166,45 +171,66 @@ class NoteTemplates:
 
     def properties(self, context: dict[str, Any]) -> dict[str, Any]:
         """Evaluate the front-matter expressions; empty values (None, "", []) are left out."""
-        values: dict[str, Any] = {}
-        for key, expression, line in self.frontmatter:
+        template = self.frontmatter_values
+        prepared = template.new_context(context, shared=True)
+        try:
             try:
-                value = expression(**context)
-            # As in render(): a user's expression failing is a user error.
-            except Exception as err:
-                raise template_error("frontmatter.yaml", err, line) from None
+                for _ in template.root_render_func(prepared):  # type: ignore[attr-defined]
+                    pass
+            except Exception:
+                template.environment.handle_exception()
+        # As in render(): a user's expression failing is a user error.
+        except Exception as err:
+            raise template_error(FRONTMATTER, err) from None
+        values: dict[str, Any] = {}
+        for index, (key, line) in enumerate(self.frontmatter):
+            value = prepared.vars[_PROPERTY_VAR.format(index)]
             if isinstance(value, jinja2.Undefined) or value is None or value == "" or value == []:
                 continue
             value = list(value) if isinstance(value, tuple | set | frozenset) else value
             items = value if isinstance(value, list) else [value]
             if not all(isinstance(item, _FLAT_TYPES) for item in items):
-                raise ConfigError(f"template frontmatter.yaml, line {line}: property {key!r} must be "
+                raise ConfigError(f"template {FRONTMATTER}, line {line}: property {key!r} must be "
                                   "text, a number, a date, true/false or a list of those (Obsidian "
                                   "shows no nested properties)")
             values[key] = value
         return values
 
 
-def _compile_frontmatter(env: ImmutableSandboxedEnvironment, source: str) -> list[tuple[str, Any, int]]:
-    name = "frontmatter.yaml"
+def _compile_frontmatter(env: ImmutableSandboxedEnvironment, source: str) -> dict[str, Any]:
+    """The ``frontmatter`` and ``frontmatter_values`` fields of :class:`NoteTemplates`.
+
+    Every expression becomes one ``set`` of a single template (as Jinja's own
+    ``compile_expression`` does for one), so a note's properties cost one render, not one per
+    property; each assignment carries its YAML line, so a failing expression names its line.
+    """
+    name = FRONTMATTER
     try:
         node = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise template_error(name, err, mark.line + 1 if mark else None) from None
-    if node is None:
-        return []
-    if not isinstance(node, yaml.MappingNode):
+    if node is not None and not isinstance(node, yaml.MappingNode):
         raise ConfigError(f"template {name}: expected a mapping of property name to expression")
-    compiled = []
-    for key_node, value_node in node.value:
+    entries, body = [], []
+    for key_node, value_node in node.value if node is not None else ():
         line = value_node.start_mark.line + 1
         if not isinstance(value_node, yaml.ScalarNode) or not str(value_node.value).strip():
             raise ConfigError(f"template {name}, line {line}: the value of {key_node.value!r} "
                               "must be one Jinja expression")
+        parser = Parser(env, str(value_node.value), name=name, state="variable")
         try:
-            expression = env.compile_expression(str(value_node.value), undefined_to_none=True)
+            expression = parser.parse_expression()
+            if not parser.stream.eos:
+                raise jinja2.TemplateSyntaxError("chunk after expression", line, name)
         except jinja2.TemplateSyntaxError as err:
             raise template_error(name, err, line) from None
-        compiled.append((str(key_node.value), expression, line))
-    return compiled
+        expression.set_lineno(line, override=True)
+        target = nodes.Name(_PROPERTY_VAR.format(len(entries)), "store", lineno=line)
+        body.append(nodes.Assign(target, expression, lineno=line))
+        entries.append((str(key_node.value), line))
+    tree = nodes.Template(body, lineno=1)
+    tree.set_environment(env)
+    code = env.compile(tree, name=name, filename=name)
+    return {"frontmatter": entries,
+            "frontmatter_values": env.template_class.from_code(env, code, env.make_globals(None))}
