@@ -20,6 +20,7 @@ conflict, not lost).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -108,10 +109,12 @@ class _Run:
         self.names = NameAllocator(self.root, {path for path in recorded if path is not None})
 
     def _relative(self, path: str) -> str | None:
-        # The sink records absolute paths under its resolved root.
+        # The sink records absolute paths under its resolved root. String slicing, not
+        # Path.relative_to: an unchanged re-run asks this for every note it skips.
         if not path.startswith(self._prefix):
             return None  # written under another --out: not this folder's business
-        return Path(path).relative_to(self.root).as_posix()
+        relative = path[len(self._prefix):]
+        return relative.replace(os.sep, "/") if os.sep != "/" else relative
 
     def is_current(self, document: Document, source_hash: str) -> bool:
         """True if this folder's note of ``document`` is intact and rendered from ``source_hash``."""
