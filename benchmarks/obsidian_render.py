@@ -8,9 +8,10 @@ committing the manifest, as ``convert``/``sync`` do):
 3. re-run with 1% of the documents changed (one highlight edited in each).
 
 Baselines: the same bytes (the notes of run 1, already rendered, in memory) written by a plain
-loop, (a) ``open().write()`` per file, and (b) with the durability our sink gives (temporary
-file, fsync, rename, fsync of the folder). Target: the first run within 2x of the plain loop.
-The first run and the loops are repeated (``--repeat``, interleaved) and the fastest kept.
+loop, (a) ``open().write()`` per file, (b) atomically (temporary file, rename) and (c) with
+per-file durability (temporary file, fsync, rename, fsync of the folder); and (d) the rendering
+alone, with no file written. Target: the first run within 2x of the plain loop. The first run
+and the loops are repeated (``--repeat``, interleaved) and the fastest kept.
 
 Usage: ``python benchmarks/obsidian_render.py [--documents 5000] [--highlights 20] [--keep DIR]``.
 """
@@ -31,6 +32,7 @@ from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.output import OutputSink
 from excerpta.store import open_store
 from excerpta.writers.obsidian import ObsidianWriter
+from excerpta.writers.obsidian.note import new_note
 
 WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "reading", "notes", "highlight",
          "margin", "chapter", "idea", "attention", "memory", "habit", "system", "practice", "write",
@@ -91,8 +93,13 @@ def timed_run(library: list[Document], vault: Path, state_path: Path) -> tuple[f
     return elapsed, sum(1 for o in sink.outcomes if o.action in ("create", "update"))
 
 
-def plain_loop(files: dict[str, bytes], target: Path, durable: bool) -> float:
-    """Seconds to write ``files`` under ``target`` with a plain loop (optionally durable)."""
+LOOPS = ("plain", "atomic", "durable")
+
+
+def plain_loop(files: dict[str, bytes], target: Path, mode: str) -> float:
+    """Seconds to write ``files`` under ``target`` with a plain loop: ``plain`` (open, write),
+    ``atomic`` (temporary file, rename: no half-written note after a crash, but not durable) or
+    ``durable`` (temporary file, fsync, rename, fsync of the folder)."""
     began = time.perf_counter()
     made: set[Path] = set()
     for relative, data in files.items():
@@ -100,21 +107,35 @@ def plain_loop(files: dict[str, bytes], target: Path, durable: bool) -> float:
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        if not durable:
+        if mode == "plain":
             with path.open("wb") as handle:
                 handle.write(data)
             continue
         temp = path.with_name(f".{path.name}.tmp")
         with temp.open("wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if mode == "durable":
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temp, path)
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        if mode == "durable":
+            folder = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
+    return time.perf_counter() - began
+
+
+def render_only(library: list[Document]) -> float:
+    """Seconds to render every note to text in memory (names, properties, templates): the
+    first run without any file system work."""
+    writer = ObsidianWriter()
+    began = time.perf_counter()
+    for document in library:
+        writer.source_hash(document)
+        writer.renderer.file_stem(document)
+        new_note(document, writer.renderer).encode("utf-8")
     return time.perf_counter() - began
 
 
@@ -125,27 +146,31 @@ def run(documents: int, highlights: int, workdir: Path, repeat: int = 2) -> dict
     ``repeat`` times, interleaved, each into a fresh folder, and the fastest of each is kept.
     """
     library = make_library(documents, highlights)
-    firsts, plains, durables = [], [], []
+    firsts: list[float] = []
+    loops: dict[str, list[float]] = {mode: [] for mode in LOOPS}
     for attempt in range(repeat):
         vault, state = workdir / f"vault{attempt}", workdir / f"state{attempt}.sqlite"
         seconds, first_written = timed_run(library, vault, state)
         firsts.append(seconds)
         files = {p.relative_to(vault).as_posix(): p.read_bytes() for p in sorted(vault.rglob("*.md"))}
-        plains.append(plain_loop(files, workdir / f"plain{attempt}", durable=False))
-        durables.append(plain_loop(files, workdir / f"durable{attempt}", durable=True))
+        for mode in LOOPS:
+            loops[mode].append(plain_loop(files, workdir / f"{mode}{attempt}", mode))
+    rendering = min(render_only(library) for _ in range(repeat))
     unchanged_runs = [timed_run(library, vault, state) for _ in range(repeat)]
     unchanged = min(seconds for seconds, _ in unchanged_runs)
     unchanged_written = max(written for _, written in unchanged_runs)
     one_percent, one_percent_written = timed_run(change_one_percent(library), vault, state)
-    first, plain, durable = min(firsts), min(plains), min(durables)
+    first, plain, atomic, durable = min(firsts), *(min(loops[mode]) for mode in LOOPS)
     return {
         "documents": documents, "highlights": documents * highlights,
         "bytes": sum(len(b) for b in files.values()),
         "first_s": first, "first_written": first_written,
         "unchanged_s": unchanged, "unchanged_written": unchanged_written,
         "one_percent_s": one_percent, "one_percent_written": one_percent_written,
-        "plain_loop_s": plain, "durable_loop_s": durable,
-        "first_vs_plain": first / plain, "first_vs_durable": first / durable,
+        "plain_loop_s": plain, "atomic_loop_s": atomic, "durable_loop_s": durable,
+        "render_only_s": rendering,
+        "first_vs_plain": first / plain, "first_vs_atomic": first / atomic,
+        "first_vs_durable": first / durable,
         "unchanged_vs_first": unchanged / first,
     }
 
@@ -174,8 +199,12 @@ def main(argv: list[str] | None = None) -> int:
           f"{f['one_percent_written']:,} files written")
     print(f"plain loop, same bytes:   {f['plain_loop_s']:7.2f} s  (first run = {f['first_vs_plain']:.2f}x; "
           "target within 2x)")
+    print(f"atomic loop (temp+rename): {f['atomic_loop_s']:5.2f} s  "
+          f"(first run = {f['first_vs_atomic']:.2f}x)")
     print(f"durable loop (fsync+rename): {f['durable_loop_s']:4.2f} s  "
           f"(first run = {f['first_vs_durable']:.2f}x)")
+    print(f"rendering alone, no files: {f['render_only_s']:5.2f} s  "
+          f"({f['render_only_s'] / f['plain_loop_s']:.2f}x the plain loop)")
     return 0
 
 
