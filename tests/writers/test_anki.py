@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import zipfile
 
+import genanki
 import pytest
 
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.anki.cards import note_fields, note_guid
+from excerpta.writers.anki.history import PreviousNote, note_digest, read_previous_notes, settle_mtime
 from excerpta.writers.anki.markup import (
     anki_tags,
     cloze_text,
@@ -153,3 +155,38 @@ def test_only_http_links_are_kept_and_they_are_attribute_safe():
 def test_tags_lose_whitespace_and_case_insensitive_duplicates():
     assert anki_tags(["Behavioral  Economics", " x ", "", "books", "Books", "a\tb"]) == [
         "Behavioral_Economics", "x", "books", "a_b"]
+
+
+def _note(text: str, tags: list[str]) -> genanki.Note:
+    return genanki.Note(model=genanki.BASIC_MODEL, fields=[text, "back"], tags=tags)
+
+
+def test_a_note_keeps_last_times_time_unless_its_content_changed():
+    note = _note("front", ["a", "b"])
+    same = PreviousNote(mod=500, digest=note_digest(["front", "back"], ["b", "a"]))
+    other = PreviousNote(mod=500, digest=note_digest(["old front", "back"], ["a", "b"]))
+    assert settle_mtime(note, natural=100, previous=None, now=900) == 100  # first export
+    assert settle_mtime(note, natural=100, previous=same, now=900) == 500  # unchanged: same bytes
+    assert settle_mtime(note, natural=700, previous=other, now=900) == 700  # the highlight is newer
+    assert settle_mtime(note, natural=100, previous=other, now=900) == 900  # e.g. a renamed book
+    assert settle_mtime(note, natural=100, previous=other, now=400) == 501  # a clock behind: still newer
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip", None])
+def test_a_missing_or_unreadable_previous_deck_gives_no_history(tmp_path, content, caplog):
+    package = tmp_path / "deck.apkg"
+    if content is not None:
+        package.write_bytes(content)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    assert read_previous_notes(package, scratch) == {}
+    assert list(scratch.iterdir()) == []
+    assert ("not a deck" in caplog.text) == (content is not None)
+
+
+def test_a_zip_whose_collection_is_not_a_database_gives_no_history(tmp_path, caplog):
+    package = tmp_path / "deck.apkg"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("collection.anki2", b"garbage" * 100)
+    assert read_previous_notes(package, tmp_path) == {}
+    assert "not a deck excerpta can read" in caplog.text

@@ -252,6 +252,48 @@ def test_reimporting_the_same_deck_keeps_an_edit_made_inside_anki(run_cli, tmp_p
     assert collection.note_count() == 1
 
 
+def test_a_renamed_book_reaches_existing_notes_though_no_highlight_changed(run_cli, tmp_path, collection):
+    # Anki only takes a note that is newer; the highlight's time did not move, so the note's
+    # time must come from the deck written before at the same path.
+    first = Document(id="d1", title="Walden", author="Thoreau", highlights=[
+        Highlight(id="h1", text="Simplify.", highlighted_at=at(1)),
+        Highlight(id="h2", text="Quiet desperation.", highlighted_at=at(2)),
+    ])
+    deck = convert(run_cli, write_library(tmp_path / "v1.json", first), tmp_path / "deck.apkg")
+    import_package(collection, deck)
+    before = note_for(collection, "h1").mod
+
+    renamed = first.model_copy(update={"title": "Walden; or, Life in the Woods", "tags": ["classic"]})
+    library = write_library(tmp_path / "v2.json", renamed)
+    convert(run_cli, library, deck)
+    log = import_package(collection, deck)
+    assert (len(log.new), len(log.updated)) == (0, 2)
+    assert [note_for(collection, h)["Title"] for h in ("h1", "h2")] == ["Walden; or, Life in the Woods"] * 2
+    assert note_for(collection, "h1").tags == ["classic"]
+    assert note_for(collection, "h1").mod > before
+
+    exported = deck.read_bytes()
+    convert(run_cli, library, deck)
+    assert deck.read_bytes() == exported  # unchanged again: same times, same bytes
+
+
+def test_an_edit_inside_anki_survives_re_exports_after_a_renamed_book(run_cli, tmp_path, collection):
+    first = Document(id="d1", title="Walden", highlights=[
+        Highlight(id="h1", text="Simplify.", note="original", highlighted_at=at(1))])
+    deck = convert(run_cli, write_library(tmp_path / "v1.json", first), tmp_path / "deck.apkg")
+    renamed = write_library(tmp_path / "v2.json", first.model_copy(update={"title": "Walden (1854)"}))
+    convert(run_cli, renamed, deck)
+    import_package(collection, deck)
+    note = note_for(collection, "h1")
+    note["Note"] = "my own thoughts"
+    collection.update_note(note)
+
+    convert(run_cli, renamed, deck)
+    log = import_package(collection, deck)
+    assert (len(log.new), len(log.updated)) == (0, 0)
+    assert note_for(collection, "h1")["Note"] == "my own thoughts"
+
+
 def test_real_readwise_export_becomes_cards_with_bold_spans_as_a_cloze(run_cli, tmp_path, collection):
     source = CORPUS / "readwise" / "csv-export" / "steshinss-readwise-data.2026.csv"
     deck = convert(run_cli, source, tmp_path / "deck.apkg")

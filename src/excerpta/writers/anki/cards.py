@@ -9,7 +9,8 @@ exports, so re-importing updates the note in place (review history kept), and di
 design, so a highlight's cloze and Q&A notes live side by side. Its modification time is the
 highlight's ``updated_at``, else ``highlighted_at``, else :data:`FALLBACK_MTIME`: never "now",
 so an unchanged highlight gives an unchanged note and Anki's "update if newer" keeps edits the
-user made inside Anki (their edit is newer) while taking upstream changes (newer still).
+user made inside Anki (their edit is newer) while taking upstream changes (newer still). A
+change that is not the highlight's own (a renamed book) is dated by :mod:`.history`.
 """
 
 from __future__ import annotations

@@ -8,8 +8,11 @@ Options (``--anki-deck``, ``--anki-cards``, ``--anki-subdecks``):
   them; see :mod:`.cards`);
 * ``subdecks``: one sub-deck per document, ``<deck>::<title>``.
 
-Deleted highlights are not exported; each is logged at ``-v``. Anki never deletes a note on
-import, so a highlight deleted upstream stays in the user's collection until they delete it.
+A note whose content changed since the deck last written at the same path gets a newer
+modification time even when its highlight's time did not move (see :mod:`.history`), so
+re-importing brings every change. Deleted highlights are not exported; each is logged at
+``-v``. Anki never deletes a note on import, so a highlight deleted upstream stays in the
+user's collection until they delete it.
 Decks are matched by name in Anki: notes the user moved to another deck stay there.
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,7 +32,8 @@ from pydantic import BeforeValidator, Field, field_validator
 from excerpta.adapters import AdapterOptions, Writer
 from excerpta.model import Document
 from excerpta.output import OutputSink
-from excerpta.writers.anki.cards import notes_for
+from excerpta.writers.anki.cards import HighlightNote, notes_for
+from excerpta.writers.anki.history import read_previous_notes, settle_mtime
 from excerpta.writers.anki.note_types import (
     DESIGNS,
     NOTE_TYPES_CHANGED_AT,
@@ -92,7 +97,7 @@ class AnkiWriter(Writer):
     options_model = AnkiOptions
     options: AnkiOptions
 
-    def placed_notes(self, documents: Iterable[Document]) -> Iterator[tuple[genanki.Deck, genanki.Note]]:
+    def placed_notes(self, documents: Iterable[Document]) -> Iterator[tuple[genanki.Deck, HighlightNote]]:
         """Every note to export with its deck, document by document, highlight by highlight."""
         options = self.options
         note_types = {design: build_note_type(design) for design in options.cards}
@@ -111,8 +116,16 @@ class AnkiWriter(Writer):
 
     def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
         with tempfile.TemporaryDirectory(prefix="excerpta-anki-") as folder:
+            previous = read_previous_notes(sink.resolve(sink.file_name), Path(folder))
+            now = int(time.time())
+
+            def settled() -> Iterator[tuple[genanki.Deck, HighlightNote]]:
+                for deck, note in self.placed_notes(documents):
+                    note.mtime = settle_mtime(note, note.mtime, previous.get(note.guid), now)
+                    yield deck, note
+
             collection, package = Path(folder, "collection.anki2"), Path(folder, "deck.apkg")
-            count = build_collection(collection, self.placed_notes(documents), NOTE_TYPES_CHANGED_AT)
+            count = build_collection(collection, settled(), NOTE_TYPES_CHANGED_AT)
             zip_package(collection, package)
             log.info("anki: %d notes in deck %r", count, self.options.deck)
             sink.write(sink.file_name, read_chunks(package))
