@@ -59,17 +59,19 @@ def read_previous_notes(package: Path, scratch: Path) -> dict[str, PreviousNote]
     except (OSError, zipfile.BadZipFile, KeyError) as err:
         log.warning("anki: %s is not a deck excerpta can read (%s); note times start afresh", package, err)
         return {}
+    notes: dict[str, PreviousNote] = {}
     try:
         with closing(sqlite3.connect(collection)) as connection:
-            rows = connection.execute("SELECT guid, mod, flds, tags FROM notes").fetchall()
+            # Row by row, keeping a digest: a 100,000-note deck never sits in memory whole.
+            for guid, mod, fields, tags in connection.execute("SELECT guid, mod, flds, tags FROM notes"):
+                notes[str(guid)] = PreviousNote(int(mod), note_digest(str(fields).split(_FIELD_SEPARATOR),
+                                                                      str(tags).split()))
     except sqlite3.DatabaseError as err:
         log.warning("anki: %s is not a deck excerpta can read (%s); note times start afresh", package, err)
         return {}
     finally:
         collection.unlink(missing_ok=True)
-    return {str(guid): PreviousNote(int(mod), note_digest(str(fields).split(_FIELD_SEPARATOR),
-                                                          str(tags).split()))
-            for guid, mod, fields, tags in rows}
+    return notes
 
 
 def settle_mtime(note: genanki.Note, natural: int, previous: PreviousNote | None, now: int) -> int:
