@@ -172,3 +172,20 @@ def test_a_batch_small_or_large_lands_whole_in_every_folder(tmp_path, state, cou
     assert len(records) == count
     assert all((tmp_path / f"{'ab'[n % 2]}/{n}.md").read_text() == f"note {n}" for n in range(count))
     assert list(tmp_path.rglob(".*.tmp")) == []
+
+
+def test_an_intact_file_is_told_by_its_size_and_mtime_and_a_touched_one_by_its_hash(tmp_path, state):
+    _write_and_commit(tmp_path, state, "a.md", b"ours")
+    path, record = tmp_path / "a.md", state.output_at(str(tmp_path / "a.md"))
+    assert (record.size, record.mtime_ns) == (4, path.stat().st_mtime_ns)
+    assert _sink(tmp_path, state).is_current("k", "s1")
+
+    later = record.mtime_ns + 5_000_000_000
+    os.utime(path, ns=(later, later))  # touched, same bytes: the hash decides
+    assert _sink(tmp_path, state).is_current("k", "s1")
+    path.write_bytes(b"mine")  # same size, new mtime: edited
+    assert not _sink(tmp_path, state).is_current("k", "s1")
+    # Like git's index, a rewrite that keeps the size and restores the mtime is not read again:
+    # is_current only ever skips work, so this can miss a re-render, never lose the user's text.
+    os.utime(path, ns=(record.mtime_ns, record.mtime_ns))
+    assert _sink(tmp_path, state).is_current("k", "s1")

@@ -55,6 +55,8 @@ class OutputRecord:
     hash: str
     source_hash: str | None
     written_at: datetime
+    size: int | None = None  # the file's size and mtime as written (None: not recorded)
+    mtime_ns: int | None = None
 
 
 class Manifest(Protocol):
@@ -152,11 +154,22 @@ class OutputSink:
     def is_current(self, key: str, source_hash: str) -> bool:
         """True if ``key`` was last written from ``source_hash`` and that file is intact.
 
-        Per-document writers call this to skip rendering documents that did not change.
+        Intact: the same size and modification time as when we wrote it (as git's index tells
+        an unmodified file), else the same SHA-256. Per-document writers call this to skip
+        documents that did not change. A skipped file is left exactly as it is, so even a file
+        wrongly taken as intact (rewritten to the same size within the same clock tick as our
+        write) can only miss a re-render, never lose the user's text.
         """
         record = self.previous(key)
         if record is None or record.source_hash != source_hash:
             return False
+        if record.size is not None and record.mtime_ns is not None:
+            try:
+                stat = os.stat(record.path)
+            except OSError:
+                return False
+            if (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns):
+                return True
         return file_sha256(Path(record.path)) == record.hash
 
     def write(
@@ -183,10 +196,11 @@ class OutputSink:
             digest, size = _digest_chunks(_as_chunks(content))
             outcome = self._decide(target, digest, size, on_disk, allowed)
         else:
-            outcome, digest = self._write_atomically(target, _as_chunks(content), on_disk, allowed)
+            outcome, digest, stat = self._write_atomically(target, _as_chunks(content), on_disk, allowed)
             if outcome.action != "conflict":
                 self._pending.append(OutputRecord(
-                    str(target), self.job, self.writer, key, digest, source_hash, datetime.now(UTC)
+                    str(target), self.job, self.writer, key, digest, source_hash, datetime.now(UTC),
+                    stat.st_size if stat else None, stat.st_mtime_ns if stat else None,
                 ))
         if reason is not None and outcome.action != "conflict":
             outcome = replace(outcome, reason=reason)
@@ -211,9 +225,11 @@ class OutputSink:
         return WriteOutcome(target, "create" if on_disk is None else "update", size)
 
     def _write_atomically(self, target: Path, chunks: Iterable[bytes], on_disk: str | None,
-                          allowed: bool) -> tuple[WriteOutcome, str]:
+                          allowed: bool) -> tuple[WriteOutcome, str, os.stat_result | None]:
         """Stream ``chunks`` into a temporary file beside ``target`` and stage it for
-        :meth:`finish` if it is to replace ``target``; otherwise remove it."""
+        :meth:`finish` if it is to replace ``target``; otherwise remove it. Returns the outcome,
+        the bytes' SHA-256 and the stat of the file that holds them once finished (a renamed
+        file keeps its size and mtime; for an unchanged file, the target's)."""
         target.parent.mkdir(parents=True, exist_ok=True)
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed or removed below
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
@@ -227,13 +243,17 @@ class OutputSink:
                     handle.write(chunk)
                     digest.update(chunk)
                     size += len(chunk)
+                handle.flush()
+                stat: os.stat_result | None = os.fstat(handle.fileno())
             outcome = self._decide(target, digest.hexdigest(), size, on_disk, allowed)
             if outcome.action in ("create", "update"):
                 mode = target.stat().st_mode & 0o777 if on_disk is not None else _new_file_mode()
-                os.chmod(temp, mode)
+                os.chmod(temp, mode)  # changes the ctime, not the recorded mtime
                 self._staged.append(_Staged(temp, target, on_disk, len(self.outcomes)))
                 staged = True
-            return outcome, digest.hexdigest()
+            elif outcome.action == "unchanged":
+                stat = _stat_or_none(target)
+            return outcome, digest.hexdigest(), stat
         finally:
             if not staged:
                 temp.unlink(missing_ok=True)
@@ -307,6 +327,13 @@ class _Staged:
     target: Path
     on_disk: str | None  # the target's hash when the write was decided (None: no file)
     outcome_index: int  # where its outcome is in OutputSink.outcomes
+
+
+def _stat_or_none(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 def _digest_chunks(chunks: Iterable[bytes]) -> tuple[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from excerpta.errors import StateError
 from excerpta.model import Document, Highlight
-from excerpta.output import OutputRecord
+from excerpta.output import OutputRecord, OutputSink
 from excerpta.store import open_store
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -144,3 +145,25 @@ def test_stored_hashes_are_the_identity_content_hashes(store):
     doc_row = store._db.execute("SELECT content_hash FROM documents WHERE id = 'd1'").fetchone()
     assert row[0] == content_hash(H1)
     assert doc_row[0] == content_hash(_doc(H1), exclude={"highlights"})
+
+
+def test_a_version_1_database_is_migrated_and_its_outputs_are_checked_by_hash(tmp_path):
+    path, note = tmp_path / "state.sqlite", tmp_path / "a.md"
+    note.write_bytes(b"ours")
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0][1])
+    db.execute("INSERT INTO migrations VALUES (?, ?)", (MIGRATIONS[0][0], "2026-01-01T00:00:00+00:00"))
+    db.execute("INSERT INTO outputs VALUES (?, 'job', 'json', 'k', ?, 's1', '2026-01-01T00:00:00+00:00')",
+               (str(note), hashlib.sha256(b"ours").hexdigest()))
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    store = open_store(path)
+    assert store.schema_version == SCHEMA_VERSION
+    record = store.output_at(str(note))
+    assert (record.hash, record.size, record.mtime_ns) == (hashlib.sha256(b"ours").hexdigest(), None, None)
+    sink = OutputSink(tmp_path, "job", "json", manifest=store)
+    assert sink.is_current("k", "s1")
+    note.write_bytes(b"mine")
+    assert not OutputSink(tmp_path, "job", "json", manifest=store).is_current("k", "s1")
+    store.close()

@@ -58,6 +58,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # Size and mtime of each file as we wrote it: an unchanged re-run tells an intact
+        # file by stat(), as git's index does, instead of reading the whole vault.
+        "0002_outputs_stat",
+        """
+        ALTER TABLE outputs ADD COLUMN size INTEGER;
+        ALTER TABLE outputs ADD COLUMN mtime_ns INTEGER;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

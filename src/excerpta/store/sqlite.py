@@ -179,21 +179,22 @@ class SQLiteStore:
         cursors: a cursor is only ever saved together with the outputs it covers."""
         with self.transaction() as db:
             db.executemany(
-                "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(r.path, r.job, r.writer, r.key, r.hash, r.source_hash, r.written_at.isoformat())
-                 for r in records],
+                f"INSERT OR REPLACE INTO outputs ({_OUTPUT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(r.path, r.job, r.writer, r.key, r.hash, r.source_hash, r.written_at.isoformat(),
+                  r.size, r.mtime_ns) for r in records],
             )
             db.executemany("INSERT OR REPLACE INTO cursors VALUES (?, ?, ?, ?)",
                            [(*cursor, _now()) for cursor in cursors])
 
     def output_at(self, path: str) -> OutputRecord | None:
         """What we last wrote at the absolute ``path``, if anything."""
-        row = self._db.execute("SELECT * FROM outputs WHERE path = ?", (path,)).fetchone()
+        row = self._db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE path = ?", (path,)).fetchone()
         return None if row is None else _output_record(row)
 
     def outputs_for(self, job: str, writer: str) -> dict[str, OutputRecord]:
         """Every file ``writer`` wrote for ``job``, by key."""
-        rows = self._db.execute("SELECT * FROM outputs WHERE job = ? AND writer = ?", (job, writer))
+        rows = self._db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE job = ? AND writer = ?",
+                               (job, writer))
         return {row[3]: _output_record(row) for row in rows}
 
     # -- runs --------------------------------------------------------------------------------
@@ -221,6 +222,9 @@ class SQLiteStore:
                           json.loads(r[5]), r[6]) for r in rows]
 
 
+_OUTPUT_COLUMNS = "path, job, writer, key, hash, source_hash, written_at, size, mtime_ns"
+
+
 def _output_record(row: tuple[Any, ...]) -> OutputRecord:
     return OutputRecord(row[0], row[1], row[2], row[3], row[4], row[5],
-                        datetime.fromisoformat(row[6]))
+                        datetime.fromisoformat(row[6]), row[7], row[8])
