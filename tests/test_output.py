@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from excerpta.disk import SYNCFS_MIN_FILES
 from excerpta.errors import WriteConflictError
-from excerpta.output import SYNCFS_MIN_FILES, OutputSink, file_sha256
+from excerpta.output import OutputSink, file_sha256
 from excerpta.store import open_store
 
 

@@ -13,10 +13,9 @@ like vdirsyncer does with etags:
 
 Writes go to a temporary file in the same folder; :meth:`OutputSink.finish` then flushes the
 batch to disk, renames each over its target and fsyncs the folders, so a crash leaves the old
-file or the new one, never half of one. A large batch is flushed with one ``syncfs`` (Linux)
-instead of an fsync per file: 5,000 notes take 0.04 s instead of 0.33 s.
-Until ``finish`` (which ``pending_records`` calls) the new files are not visible. Paths are relative to the
-sink's root and may never leave it. The records of what was written are only *pending* until
+file or the new one, never half of one (see :mod:`excerpta.disk`). Until ``finish`` (which
+``pending_records`` calls) the new files are not visible. Paths are relative to the sink's
+root and may never leave it. The records of what was written are only *pending* until
 the caller commits them (together with a cursor) through :meth:`OutputSink.pending_records`.
 If a run dies between writing a file and committing its record, the next run finds the same
 bytes on disk and records them as ``unchanged``.
@@ -24,24 +23,21 @@ bytes on disk and records them as ``unchanged``.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import os
-import sys
 import tempfile
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Literal, Protocol
 
+from excerpta.disk import file_sha256, flush_to_disk, fsync_dir
 from excerpta.errors import WriteConflictError
 
-FSYNC_THREADS = 8
-SYNCFS_MIN_FILES = 32  # below this, fsync each file: syncfs would also flush other programs' data
+__all__ = ["Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
+
 Action = Literal["create", "update", "unchanged", "conflict", "skip"]
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -79,18 +75,6 @@ class WriteOutcome:
     def __str__(self) -> str:
         text = f"{self.action} {self.path} ({self.size} bytes)"
         return f"{text}: {self.reason}" if self.reason else text
-
-
-def file_sha256(path: Path) -> str | None:
-    """SHA-256 of a file's bytes, or None if there is no such file."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
-    except FileNotFoundError:
-        return None
-    return digest.hexdigest()
 
 
 def _as_chunks(content: bytes | Iterable[bytes]) -> Iterable[bytes]:
@@ -276,14 +260,14 @@ class OutputSink:
 
     def finish(self) -> None:
         """Make every file written so far durable and visible, as one batch: flush the staged
-        temporary files to disk (:func:`_flush`), rename each over its target, then fsync each
-        folder once. On failure no temporary file is left.
+        temporary files to disk (:func:`~excerpta.disk.flush_to_disk`), rename each over its
+        target, then fsync each folder once. On failure no temporary file is left.
         """
         staged, self._staged = self._staged, []
         if not staged:
             return
         try:
-            _flush([item.temp for item in staged])
+            flush_to_disk([item.temp for item in staged])
             for item in staged:
                 # The user may have saved the file since we decided (a long run, an open
                 # editor): compare again right before replacing, as vdirsyncer does with etags.
@@ -296,7 +280,7 @@ class OutputSink:
             self.discard()
             raise
         for folder in {item.target.parent for item in staged}:
-            _fsync_dir(folder)
+            fsync_dir(folder)
 
     def _changed_meanwhile(self, item: _Staged) -> None:
         item.temp.unlink(missing_ok=True)
@@ -342,64 +326,3 @@ def _digest_chunks(chunks: Iterable[bytes]) -> tuple[str, int]:
         digest.update(chunk)
         size += len(chunk)
     return digest.hexdigest(), size
-
-
-def _flush(paths: list[Path]) -> None:
-    """Put the data of ``paths`` on stable storage: one ``syncfs`` per file system for a large
-    batch where the platform has it, else an fsync per file (in parallel, so the file system
-    commits them together)."""
-    if len(paths) >= SYNCFS_MIN_FILES and _syncfs_all({path.parent for path in paths}):
-        return
-    with ThreadPoolExecutor(max_workers=FSYNC_THREADS) as pool:
-        list(pool.map(_fsync_file, paths))
-
-
-def _libc_syncfs() -> Callable[[int], int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return ctypes.CDLL(None, use_errno=True).syncfs  # type: ignore[no-any-return]
-    except (OSError, AttributeError):  # a libc without syncfs (before glibc 2.14, some musl)
-        return None
-
-
-_SYNCFS = _libc_syncfs()
-
-
-def _syncfs_all(folders: set[Path]) -> bool:
-    """``syncfs`` once for each file system holding one of ``folders``; False if unavailable.
-    Since Linux 5.8 syncfs reports write-back errors, which are raised as OSError."""
-    if _SYNCFS is None:
-        return False
-    done: set[int] = set()
-    for folder in folders:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            device = os.fstat(fd).st_dev
-            if device not in done:
-                if _SYNCFS(fd) != 0:
-                    error = ctypes.get_errno()
-                    raise OSError(error, os.strerror(error), str(folder))
-                done.add(device)
-        finally:
-            os.close(fd)
-    return True
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)  # flushes the file's data whichever descriptor wrote it
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # The rename is only durable once the folder's entry is; not possible on Windows.
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
