@@ -64,3 +64,14 @@ def test_normalize_text_collapses_whitespace():
 def test_normalize_text_collapses_exactly_what_a_whitespace_regex_would(value):
     folded = unicodedata.normalize("NFKC", value.replace("\ufeff", "")).casefold()
     assert normalize_text(value) == re.sub(r"\s+", " ", folded).strip()
+
+
+def test_ids_keep_the_values_users_already_have():
+    # Anki note GUIDs and Obsidian block ids are these strings: a change to normalisation or
+    # hashing must not change them. Values computed by the implementation of 2026-11.
+    doc = document_id("Walden", "Henry David Thoreau")
+    assert doc == "d8a640a73bc629520b22b"
+    assert highlight_id(doc, "I went to the woods because I wished to live deliberately.", 70) == (
+        "hcddbf0c6bc7b189bf753")
+    assert highlight_id(doc, "  Ünïcödé\u00a0“quoted”  text\n\nwith ﬁ ligature ", "note:p12") == (
+        "hf801b9d8c1a39a58e66e")

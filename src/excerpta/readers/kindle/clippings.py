@@ -18,16 +18,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from functools import lru_cache
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
 from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file
 from excerpta.identity import document_id, highlight_id
-from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.model import Category, Document, LocationType
 from excerpta.readers.kindle.assembly import Clipping, ClippingWindow
+from excerpta.readers.kindle.blocks import Regular, iter_file_records
 from excerpta.readers.kindle.locales import ClippingKind, clipping_limit_markers
-from excerpta.readers.kindle.metadata import MetadataError, parse_metadata
+from excerpta.readers.kindle.metadata import MetadataError, parse_fast, parse_metadata
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
 
 SOURCE = "kindle"
@@ -88,8 +90,8 @@ class KindleClippingsReader(Reader):
         options = self.options
         zone = ZoneInfo(options.timezone) if options.timezone else None
         with path.open("r", encoding="utf-8", errors="replace", newline=None) as handle:
-            yield from read_clippings(handle, source, state, zone=zone,
-                                      keep_bookmarks=options.kindle_bookmarks)
+            yield from read_clippings_file(handle, source, state, zone=zone,
+                                           keep_bookmarks=options.kindle_bookmarks)
 
 
 def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone: tzinfo | None = None,
@@ -97,10 +99,37 @@ def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone:
     """The documents of a clippings text given as ``lines``, streaming: one Document per run of
     consecutive highlights of the same book, at most :data:`BATCH_LIMIT` long (the library merges
     repeated document ids)."""
-    window = ClippingWindow()
-    batch: list[Clipping] = []
+    return _documents(_clippings(iter_records(lines), source, state, zone), keep_bookmarks)
+
+
+def read_clippings_file(handle: TextIO, source: str, state: ReadState, *, zone: tzinfo | None = None,
+                        keep_bookmarks: bool = False) -> Iterator[Document]:
+    """:func:`read_clippings` of a file opened in text mode with universal newlines: the same
+    documents and reports, about three times faster (records are cut out of blocks, see
+    :mod:`~excerpta.readers.kindle.blocks`)."""
+    return _documents(_clippings(iter_file_records(handle), source, state, zone), keep_bookmarks)
+
+
+def _clippings(records: Iterable[Regular | RawRecord], source: str, state: ReadState,
+               zone: tzinfo | None) -> Iterator[Clipping]:
     index = 0
-    for record in iter_records(lines):
+    for record in records:
+        if type(record) is tuple:
+            number, title_line, metadata_line, body = record
+            fields = parse_fast(metadata_line, zone)
+            if fields is None:
+                record = _raw_record(number, title_line, metadata_line, body)
+            else:  # the common case, inline: one call less per record
+                index += 1
+                book = _book(title_line)
+                if book is None:
+                    state.report(source, number, "a record without a title")
+                    continue
+                kind, _, _, start, end, when = fields
+                text, limit_only = _body_text(body.strip())
+                yield Clipping(index, book, kind, LocationType.LOCATION, start, end,
+                               when if zone is not None else _localize(when, None), text, limit_only)
+                continue
         if record.metadata is None:
             state.report(source, record.line_number, record.problem or "unreadable record")
             continue
@@ -109,50 +138,71 @@ def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone:
         if clipping is None:
             state.report(source, record.line_number, "a record without a title")
             continue
+        yield clipping
+
+
+def _raw_record(number: int, title_line: str, metadata_line: str, body: str) -> RawRecord:
+    record = RawRecord(number, title_line, None, body.split("\n"))
+    try:
+        record.metadata = parse_metadata(metadata_line)
+    except MetadataError as err:
+        record.problem = str(err)
+    return record
+
+
+def _documents(clippings: Iterable[Clipping], keep_bookmarks: bool) -> Iterator[Document]:
+    window = ClippingWindow()
+    batch: list[Clipping] = []
+    for clipping in clippings:
         for final in window.push(clipping):
-            yield from _emit(final, batch, keep_bookmarks)
+            if batch and (batch[-1].book.id != final.book.id or len(batch) >= BATCH_LIMIT):
+                yield _document(batch)
+                batch = []
+            if _kept(final, keep_bookmarks):
+                batch.append(final)
     for final in window.finish():
-        yield from _emit(final, batch, keep_bookmarks)
+        if batch and (batch[-1].book.id != final.book.id or len(batch) >= BATCH_LIMIT):
+            yield _document(batch)
+            batch = []
+        if _kept(final, keep_bookmarks):
+            batch.append(final)
     if batch:
         yield _document(batch)
 
 
-def _emit(clipping: Clipping, batch: list[Clipping], keep_bookmarks: bool) -> Iterator[Document]:
-    if batch and (batch[-1].book.id != clipping.book.id or len(batch) >= BATCH_LIMIT):
-        yield _document(batch)
-        batch.clear()
+def _kept(clipping: Clipping, keep_bookmarks: bool) -> bool:
     if clipping.dropped or (clipping.kind is ClippingKind.BOOKMARK and not keep_bookmarks):
-        return
-    if clipping.limit_only and not clipping.notes:
-        return
-    batch.append(clipping)
+        return False
+    return not clipping.limit_only or bool(clipping.notes)
 
 
 def _document(batch: list[Clipping]) -> Document:
-    # A new Document each time (not a copy of the cached book): nothing mutable is shared.
+    # A new Document each time (not a copy of the cached book): nothing mutable is shared. One
+    # validation call for the document and its highlights: the same checks, half the cost.
     book = batch[0].book
-    return Document(id=book.id, title=book.title, author=book.author, category=book.category,
-                    source=book.source, highlights=[_highlight(c) for c in batch])
+    return Document.model_validate({"id": book.id, "title": book.title, "author": book.author,
+                                    "category": book.category, "source": book.source,
+                                    "highlights": [_highlight(c) for c in batch]})
 
 
-def _highlight(clipping: Clipping) -> Highlight:
-    position = clipping.start if clipping.location_type is not LocationType.PAGE else f"p{clipping.start}"
+def _highlight(clipping: Clipping) -> dict[str, Any]:
+    start = clipping.start
+    location_type = clipping.location_type
     if clipping.kind is ClippingKind.NOTE:
         text, note = "", clipping.text or None
     else:
         text = clipping.text
-        note = "\n\n".join(n for _, n, _ in clipping.notes if n) or None
-    key = None if clipping.start is None else f"{_KIND_PREFIX[clipping.kind]}{position}"
-    identity_text = clipping.text if clipping.kind is ClippingKind.NOTE else text
-    return Highlight(
-        id=highlight_id(clipping.book.id, identity_text, key),
-        text=text,
-        note=note,
-        location=clipping.start,
-        location_type=clipping.location_type,
-        end_location=clipping.end if clipping.end != clipping.start else None,
-        highlighted_at=clipping.when,
-    )
+        note = "\n\n".join(n for _, n, _ in clipping.notes if n) or None if clipping.notes else None
+    if start is None:
+        key = None
+    elif location_type is LocationType.PAGE:
+        key = f"{_KIND_PREFIX[clipping.kind]}p{start}"
+    else:
+        key = f"{_KIND_PREFIX[clipping.kind]}{start}"
+    return {"id": highlight_id(clipping.book.id, clipping.text, key), "text": text, "note": note,
+            "location": start, "location_type": location_type,
+            "end_location": clipping.end if clipping.end != start else None,
+            "highlighted_at": clipping.when}
 
 
 @lru_cache(maxsize=4096)
@@ -176,16 +226,22 @@ def _clipping(record: RawRecord, index: int, zone: tzinfo | None) -> Clipping | 
         location_type, (start, end) = LocationType.PAGE, metadata.page
     else:
         location_type, start, end = None, None, None
-    text = record.text
+    text, limit_only = _body_text(record.text)
+    return Clipping(index, document, metadata.kind, location_type, start, end,
+                    _localize(metadata.when, zone), text, limit_only)
+
+
+def _body_text(text: str) -> tuple[str, bool]:
+    # The text without BOMs and clipping-limit marker, and whether the marker was all there was.
     if "\ufeff" in text:
         text = text.replace("\ufeff", "")
     limit_only = False
-    for marker in _LIMIT_MARKERS:
-        if text.endswith(marker):
-            text = text[: -len(marker)].rstrip()
-            limit_only = not text
-    return Clipping(index, document, metadata.kind, location_type, start, end,
-                    _localize(metadata.when, zone), text, limit_only)
+    if text.endswith(_LIMIT_MARKERS):
+        for marker in _LIMIT_MARKERS:
+            if text.endswith(marker):
+                text = text[: -len(marker)].rstrip()
+                limit_only = not text
+    return text, limit_only
 
 
 def _localize(when: datetime | None, zone: tzinfo | None) -> datetime | None:
