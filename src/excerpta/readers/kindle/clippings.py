@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from functools import lru_cache
+from itertools import chain
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -34,6 +35,7 @@ from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, 
 
 SOURCE = "kindle"
 BATCH_LIMIT = 256  # highlights per yielded Document: a one-book file must not be held whole
+HELD_LIMIT = 1024  # highlights held back across books before they are yielded
 _LIMIT_MARKERS = clipping_limit_markers()
 _KIND_PREFIX = {ClippingKind.HIGHLIGHT: "", ClippingKind.NOTE: "note:", ClippingKind.BOOKMARK: "bookmark:"}
 
@@ -96,9 +98,9 @@ class KindleClippingsReader(Reader):
 
 def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone: tzinfo | None = None,
                    keep_bookmarks: bool = False) -> Iterator[Document]:
-    """The documents of a clippings text given as ``lines``, streaming: one Document per run of
-    consecutive highlights of the same book, at most :data:`BATCH_LIMIT` long (the library merges
-    repeated document ids)."""
+    """The documents of a clippings text given as ``lines``, streaming: a book's highlights come in
+    Documents of at most :data:`BATCH_LIMIT`, in file order, and a book may come more than once
+    (the library merges repeated document ids); at most :data:`HELD_LIMIT` highlights are held."""
     return _documents(_clippings(iter_records(lines), source, state, zone), keep_bookmarks)
 
 
@@ -151,22 +153,29 @@ def _raw_record(number: int, title_line: str, metadata_line: str, body: str) -> 
 
 
 def _documents(clippings: Iterable[Clipping], keep_bookmarks: bool) -> Iterator[Document]:
+    # Highlights wait in per-book batches, so a Document carries many (one validation call each,
+    # and fewer documents for the library to merge) even where books alternate. All batches
+    # leave together, in the order the books first appeared, whenever one is full or HELD_LIMIT
+    # highlights wait: the merged library is the same as with one Document per highlight.
     window = ClippingWindow()
-    batch: list[Clipping] = []
-    for clipping in clippings:
-        for final in window.push(clipping):
-            if batch and (batch[-1].book.id != final.book.id or len(batch) >= BATCH_LIMIT):
-                yield _document(batch)
-                batch = []
-            if _kept(final, keep_bookmarks):
+    batches: dict[str, list[Clipping]] = {}
+    held = 0
+    for clipping in chain(clippings, (None,)):
+        for final in window.push(clipping) if clipping is not None else window.finish():
+            if not _kept(final, keep_bookmarks):
+                continue
+            batch = batches.get(final.book.id)
+            if held >= HELD_LIMIT or (batch is not None and len(batch) >= BATCH_LIMIT):
+                for full in batches.values():
+                    yield _document(full)
+                batches.clear()
+                held, batch = 0, None
+            if batch is None:
+                batches[final.book.id] = [final]
+            else:
                 batch.append(final)
-    for final in window.finish():
-        if batch and (batch[-1].book.id != final.book.id or len(batch) >= BATCH_LIMIT):
-            yield _document(batch)
-            batch = []
-        if _kept(final, keep_bookmarks):
-            batch.append(final)
-    if batch:
+            held += 1
+    for batch in batches.values():
         yield _document(batch)
 
 
