@@ -37,6 +37,7 @@ SOURCE = "kindle"
 BATCH_LIMIT = 256  # highlights per yielded Document: a one-book file must not be held whole
 HELD_LIMIT = 1024  # highlights held back across books before they are yielded
 _LIMIT_MARKERS = clipping_limit_markers()
+_BOOKMARK = ClippingKind.BOOKMARK
 _KIND_PREFIX = {ClippingKind.HIGHLIGHT: "", ClippingKind.NOTE: "note:", ClippingKind.BOOKMARK: "bookmark:"}
 
 
@@ -162,27 +163,29 @@ def _documents(clippings: Iterable[Clipping], keep_bookmarks: bool) -> Iterator[
     held = 0
     for clipping in chain(clippings, (None,)):
         for final in window.push(clipping) if clipping is not None else window.finish():
-            if not _kept(final, keep_bookmarks):
+            if final.dropped or (final.kind is _BOOKMARK and not keep_bookmarks) or (
+                    final.limit_only and not final.notes):
                 continue
             batch = batches.get(final.book.id)
-            if held >= HELD_LIMIT or (batch is not None and len(batch) >= BATCH_LIMIT):
-                for full in batches.values():
-                    yield _document(full)
-                batches.clear()
-                held, batch = 0, None
             if batch is None:
+                if held >= HELD_LIMIT:
+                    yield from _flush(batches)
+                    held = 0
                 batches[final.book.id] = [final]
-            else:
+            elif len(batch) < BATCH_LIMIT and held < HELD_LIMIT:
                 batch.append(final)
+            else:
+                yield from _flush(batches)
+                held = 0
+                batches[final.book.id] = [final]
             held += 1
+    yield from _flush(batches)
+
+
+def _flush(batches: dict[str, list[Clipping]]) -> Iterator[Document]:
     for batch in batches.values():
         yield _document(batch)
-
-
-def _kept(clipping: Clipping, keep_bookmarks: bool) -> bool:
-    if clipping.dropped or (clipping.kind is ClippingKind.BOOKMARK and not keep_bookmarks):
-        return False
-    return not clipping.limit_only or bool(clipping.notes)
+    batches.clear()
 
 
 def _document(batch: list[Clipping]) -> Document:
