@@ -36,13 +36,14 @@ from excerpta.readers.kindle.records import (
     iter_records,
 )
 
-BLOCK_CHARS = 256 * 1024
+BLOCK_CHARS = 65536
 IRREGULAR_BLOCKS = 4  # blocks of irregular text held before the line grammar takes over
 Regular = tuple[int, str, str, str]  # line number of the title, title line, metadata line, body text
 _SEPARATOR_LINE = "\n" + SEPARATOR + "\n"
 _BLANK = " \t" + INVISIBLE
 # A body line starting with one of these may be a separator or a lost record start: look closer.
-_SUSPICIOUS_LINE = re.compile("\n[" + re.escape("".join(sorted(set(MAYBE_SEPARATOR + MAYBE_METADATA)))) + "]")
+_SUSPICIOUS_STARTS = "".join(sorted(set(MAYBE_SEPARATOR + MAYBE_METADATA)))
+_SUSPICIOUS_LINE = re.compile("\n[" + re.escape(_SUSPICIOUS_STARTS) + "]")
 
 
 def iter_file_records(handle: TextIO, block_chars: int = BLOCK_CHARS) -> Iterator[Regular | RawRecord]:
@@ -52,71 +53,96 @@ def iter_file_records(handle: TextIO, block_chars: int = BLOCK_CHARS) -> Iterato
     lines joined by ``\\n``), any other as the :class:`RawRecord` the line grammar makes of it.
     ``block_chars``: characters read at a time (tests make it small to cut records anywhere).
     """
+    return chain.from_iterable(iter_record_batches(handle, block_chars))
+
+
+def iter_record_batches(handle: TextIO,
+                        block_chars: int = BLOCK_CHARS) -> Iterator[list[Regular | RawRecord]]:
+    """:func:`iter_file_records` a block at a time: a list per block read (maybe empty)."""
     number = 1  # line number of the next piece's first line
-    held: tuple[Regular, str, int] | None = None  # the last regular record, its piece and line number
+    held: Regular | None = None  # the last regular record, not yet confirmed
+    held_piece, held_number = "", 0
     irregular: list[str] = []  # pieces for the line grammar (held's piece first)
     irregular_number = irregular_size = 0
     leftover = ""
     while block := handle.read(block_chars):
         pieces = (leftover + block).split(_SEPARATOR_LINE)
         leftover = pieces.pop()  # no separator after it yet
+        records: list[Regular | RawRecord] = []
         for piece in pieces:
             regular = _regular(piece, number)
             if regular is None:
                 if not irregular:
+                    irregular_number, irregular_size = number, 0
                     if held is not None:
-                        irregular.append(held[1])
-                        irregular_number, irregular_size = held[2], len(held[1])
-                        held = None
-                    else:
-                        irregular_number, irregular_size = number, 0
+                        irregular.append(held_piece)
+                        irregular_number, irregular_size, held = held_number, len(held_piece), None
                 irregular.append(piece)
                 irregular_size += len(piece)
             else:
                 if irregular:
-                    text = _SEPARATOR_LINE.join(irregular) + _SEPARATOR_LINE
-                    yield from _line_grammar(text, irregular_number)
+                    irregular.append("")  # the separator after the last irregular piece
+                    records += _line_grammar(_SEPARATOR_LINE.join(irregular), irregular_number)
                     irregular.clear()
                 elif held is not None:
-                    yield held[0]
-                held = (regular, piece, number)
+                    records.append(held)
+                held, held_piece, held_number = regular, piece, number
             number += piece.count("\n") + 2
+        yield records
         if irregular_size + len(leftover) > IRREGULAR_BLOCKS * block_chars:
-            yield from _rest_by_lines(handle, irregular, leftover, held, number, irregular_number)
+            if not irregular and held is not None:
+                irregular, irregular_number = [held_piece], held_number
+            elif not irregular:
+                irregular_number = number
+            yield from _rest_by_lines(handle, irregular, leftover, irregular_number)
             return
     if leftover or irregular:
         if not irregular and held is not None:
-            irregular.append(held[1])
-            irregular_number = held[2]
+            irregular, irregular_number = [held_piece], held_number
         elif not irregular:
             irregular_number = number
         tail = _SEPARATOR_LINE.join([*irregular, leftover]) if leftover else (
             _SEPARATOR_LINE.join(irregular) + _SEPARATOR_LINE)
-        yield from _line_grammar(tail, irregular_number)
+        yield _line_grammar(tail, irregular_number)
     elif held is not None:
-        yield held[0]
+        yield [held]
 
 
 def _regular(piece: str, number: int) -> Regular | None:
     # The title is the first line that is neither blank nor a separator (the grammar skips those).
+    end = piece.find("\n")
+    title = piece[:end]
+    stripped = title.strip(_BLANK)
+    if end < 0 or not stripped or stripped == SEPARATOR:
+        return _regular_after_blanks(piece, number)
+    meta_end = piece.find("\n", end + 1)
+    if meta_end < 0:
+        meta, body = piece[end + 1 :], ""
+    else:
+        meta, body = piece[end + 1 : meta_end], piece[meta_end + 1 :]
+        # The usual body, a blank line and one line of text, needs one look; the others a scan.
+        if body[:1] == "\n" and body.find("\n", 1) < 0:
+            if body[1:2] in _SUSPICIOUS_STARTS and not _plain_body(body):
+                return None
+        elif _SUSPICIOUS_LINE.search(piece, meta_end) and not _plain_body(body):
+            return None
+    if meta[:1] != "-" and not looks_like_metadata(meta):
+        return None
+    return number, title, meta, body
+
+
+def _regular_after_blanks(piece: str, number: int) -> Regular | None:
     start = 0
     while True:
         end = piece.find("\n", start)
         if end < 0:
             return None
-        title = piece[start:end]
-        stripped = title.strip(_BLANK)
+        stripped = piece[start:end].strip(_BLANK)
         if stripped and stripped != SEPARATOR:
             break
         start = end + 1
-    meta_end = piece.find("\n", end + 1)
-    meta = piece[end + 1 :] if meta_end < 0 else piece[end + 1 : meta_end]
-    if meta[:1] != "-" and not looks_like_metadata(meta):
-        return None
-    body = "" if meta_end < 0 else piece[meta_end + 1 :]
-    if meta_end >= 0 and _SUSPICIOUS_LINE.search(piece, meta_end) and not _plain_body(body):
-        return None
-    return number + piece.count("\n", 0, start) if start else number, title, meta, body
+    regular = _regular(piece[start:], number)
+    return None if regular is None else (number + piece.count("\n", 0, start), *regular[1:])
 
 
 def _plain_body(body: str) -> bool:
@@ -131,25 +157,22 @@ def _plain_body(body: str) -> bool:
     return True
 
 
-def _line_grammar(text: str, number: int) -> Iterator[RawRecord]:
+def _line_grammar(text: str, number: int) -> list[RawRecord]:
     lines = text.split("\n")
     if text.endswith("\n"):
         lines.pop()
-    yield from _renumbered(iter_records(lines), number)
+    return list(_renumbered(iter_records(lines), number))
 
 
-def _rest_by_lines(handle: TextIO, irregular: list[str], leftover: str, held: tuple[Regular, str, int] | None,
-                   number: int, irregular_number: int) -> Iterator[RawRecord]:
-    if not irregular and held is not None:
-        irregular, irregular_number = [held[1]], held[2]
-    elif not irregular:
-        irregular_number = number
+def _rest_by_lines(handle: TextIO, irregular: list[str], leftover: str,
+                   number: int) -> Iterator[list[RawRecord]]:
     text = (_SEPARATOR_LINE.join(irregular) + _SEPARATOR_LINE if irregular else "") + leftover
     text += handle.readline()  # to the end of the line the last block cut
     lines = text.split("\n")
     if text.endswith("\n"):
         lines.pop()
-    yield from _renumbered(iter_records(chain(lines, handle)), irregular_number)
+    for record in _renumbered(iter_records(chain(lines, handle)), number):
+        yield [record]
 
 
 def _renumbered(records: Iterator[RawRecord], first_line: int) -> Iterator[RawRecord]:

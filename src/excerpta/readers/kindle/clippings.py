@@ -28,7 +28,7 @@ from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, inp
 from excerpta.identity import document_id, highlight_id
 from excerpta.model import Category, Document, LocationType
 from excerpta.readers.kindle.assembly import Clipping, ClippingWindow
-from excerpta.readers.kindle.blocks import Regular, iter_file_records
+from excerpta.readers.kindle.blocks import Regular, iter_record_batches
 from excerpta.readers.kindle.locales import ClippingKind, clipping_limit_markers
 from excerpta.readers.kindle.metadata import MetadataError, parse_fast, parse_metadata
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
@@ -102,7 +102,8 @@ def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone:
     """The documents of a clippings text given as ``lines``, streaming: a book's highlights come in
     Documents of at most :data:`BATCH_LIMIT`, in file order, and a book may come more than once
     (the library merges repeated document ids); at most :data:`HELD_LIMIT` highlights are held."""
-    return _documents(_clippings(iter_records(lines), source, state, zone), keep_bookmarks)
+    return _documents(_clippings(([record] for record in iter_records(lines)), source, state, zone),
+                      keep_bookmarks)
 
 
 def read_clippings_file(handle: TextIO, source: str, state: ReadState, *, zone: tzinfo | None = None,
@@ -110,38 +111,43 @@ def read_clippings_file(handle: TextIO, source: str, state: ReadState, *, zone: 
     """:func:`read_clippings` of a file opened in text mode with universal newlines: the same
     documents and reports, about three times faster (records are cut out of blocks, see
     :mod:`~excerpta.readers.kindle.blocks`)."""
-    return _documents(_clippings(iter_file_records(handle), source, state, zone), keep_bookmarks)
+    return _documents(_clippings(iter_record_batches(handle), source, state, zone), keep_bookmarks)
 
 
-def _clippings(records: Iterable[Regular | RawRecord], source: str, state: ReadState,
-               zone: tzinfo | None) -> Iterator[Clipping]:
+def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state: ReadState,
+               zone: tzinfo | None) -> Iterator[list[Clipping]]:
+    # Records in, clippings out, a batch at a time (one generator step per batch, not per record).
     index = 0
-    for record in records:
-        if type(record) is tuple:
-            number, title_line, metadata_line, body = record
-            fields = parse_fast(metadata_line, zone)
-            if fields is None:
-                record = _raw_record(number, title_line, metadata_line, body)
-            else:  # the common case, inline: one call less per record
-                index += 1
-                book = _book(title_line)
-                if book is None:
-                    state.report(source, number, "a record without a title")
+    for records in batches:
+        clippings: list[Clipping] = []
+        for record in records:
+            if type(record) is tuple:
+                number, title_line, metadata_line, body = record
+                fields = parse_fast(metadata_line, zone)
+                if fields is None:
+                    record = _raw_record(number, title_line, metadata_line, body)
+                else:  # the common case, inline: one call less per record
+                    index += 1
+                    book = _book(title_line)
+                    if book is None:
+                        state.report(source, number, "a record without a title")
+                        continue
+                    kind, _, _, start, end, when = fields
+                    text, limit_only = _body_text(body.strip())
+                    clippings.append(Clipping(index, book, kind, LocationType.LOCATION, start, end,
+                                              when if zone is not None else _localize(when, None), text,
+                                              limit_only))
                     continue
-                kind, _, _, start, end, when = fields
-                text, limit_only = _body_text(body.strip())
-                yield Clipping(index, book, kind, LocationType.LOCATION, start, end,
-                               when if zone is not None else _localize(when, None), text, limit_only)
+            if record.metadata is None:
+                state.report(source, record.line_number, record.problem or "unreadable record")
                 continue
-        if record.metadata is None:
-            state.report(source, record.line_number, record.problem or "unreadable record")
-            continue
-        index += 1
-        clipping = _clipping(record, index, zone)
-        if clipping is None:
-            state.report(source, record.line_number, "a record without a title")
-            continue
-        yield clipping
+            index += 1
+            clipping = _clipping(record, index, zone)
+            if clipping is None:
+                state.report(source, record.line_number, "a record without a title")
+                continue
+            clippings.append(clipping)
+        yield clippings
 
 
 def _raw_record(number: int, title_line: str, metadata_line: str, body: str) -> RawRecord:
@@ -153,7 +159,7 @@ def _raw_record(number: int, title_line: str, metadata_line: str, body: str) -> 
     return record
 
 
-def _documents(clippings: Iterable[Clipping], keep_bookmarks: bool) -> Iterator[Document]:
+def _documents(clippings: Iterable[list[Clipping]], keep_bookmarks: bool) -> Iterator[Document]:
     # Highlights wait in per-book batches, so a Document carries many (one validation call each,
     # and fewer documents for the library to merge) even where books alternate. All batches
     # leave together, in the order the books first appeared, whenever one is full or HELD_LIMIT
@@ -161,7 +167,7 @@ def _documents(clippings: Iterable[Clipping], keep_bookmarks: bool) -> Iterator[
     window = ClippingWindow()
     batches: dict[str, list[Clipping]] = {}
     held = 0
-    for clipping in chain(clippings, (None,)):
+    for clipping in chain.from_iterable(chain(clippings, [[None]])):
         for final in window.push(clipping) if clipping is not None else window.finish():
             if final.dropped or (final.kind is _BOOKMARK and not keep_bookmarks) or (
                     final.limit_only and not final.notes):
