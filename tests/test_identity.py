@@ -75,3 +75,8 @@ def test_ids_keep_the_values_users_already_have():
         "hcddbf0c6bc7b189bf753")
     assert highlight_id(doc, "  Ünïcödé\u00a0“quoted”  text\n\nwith ﬁ ligature ", "note:p12") == (
         "hf801b9d8c1a39a58e66e")
+
+
+@given(st.integers())
+def test_an_integer_position_gives_the_id_of_its_normalised_digits(position):
+    assert highlight_id("d1", "text", position) == highlight_id("d1", "text", normalize_text(str(position)))

@@ -77,7 +77,12 @@ def highlight_id(doc_id: str, text: str | None, location: int | str | None = Non
     Two records with the same document, position and text are the same highlight (so exact
     duplicates collapse); appending records to a file never changes earlier ids.
     """
-    position = "" if location is None else normalize_text(str(location))
+    if location is None:
+        position = ""
+    elif type(location) is int:
+        position = str(location)  # ASCII digits and "-": normalize_text would return it unchanged
+    else:
+        position = normalize_text(str(location))
     return "h" + _digest(doc_id, position, normalize_text(text))
 
 

@@ -30,7 +30,7 @@ from excerpta.model import Category, Document, LocationType
 from excerpta.readers.kindle.assembly import Clipping, ClippingWindow
 from excerpta.readers.kindle.blocks import Regular, iter_record_batches
 from excerpta.readers.kindle.locales import ClippingKind, clipping_limit_markers
-from excerpta.readers.kindle.metadata import MetadataError, parse_fast, parse_metadata
+from excerpta.readers.kindle.metadata import MetadataError, Position, parse_fast, parse_metadata
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
 
 SOURCE = "kindle"
@@ -211,10 +211,13 @@ def _highlight(clipping: Clipping) -> dict[str, Any]:
     else:
         text = clipping.text
         note = "\n\n".join(n for _, n, _ in clipping.notes if n) or None if clipping.notes else None
+    key: Position | None
     if start is None:
         key = None
     elif location_type is LocationType.PAGE:
         key = f"{_KIND_PREFIX[clipping.kind]}p{start}"
+    elif clipping.kind is ClippingKind.HIGHLIGHT:
+        key = start  # as its digits: an int is hashed without normalising it again
     else:
         key = f"{_KIND_PREFIX[clipping.kind]}{start}"
     return {"id": highlight_id(clipping.book.id, clipping.text, key), "text": text, "note": note,
