@@ -72,6 +72,7 @@ def iter_record_batches(handle: TextIO,
         for piece in pieces:
             regular = _regular(piece, number)
             if regular is None:
+                newlines = piece.count("\n")
                 if not irregular:
                     irregular_number, irregular_size = number, 0
                     if held is not None:
@@ -86,8 +87,9 @@ def iter_record_batches(handle: TextIO,
                     irregular.clear()
                 elif held is not None:
                     records.append(held)
-                held, held_piece, held_number = regular, piece, number
-            number += piece.count("\n") + 2
+                held, newlines = regular
+                held_piece, held_number = piece, number
+            number += newlines + 2
         yield records
         if irregular_size + len(leftover) > IRREGULAR_BLOCKS * block_chars:
             if not irregular and held is not None:
@@ -108,7 +110,8 @@ def iter_record_batches(handle: TextIO,
         yield [held]
 
 
-def _regular(piece: str, number: int) -> Regular | None:
+def _regular(piece: str, number: int) -> tuple[Regular, int] | None:
+    # A regular record and the number of newlines in its piece (its lines less one), or None.
     # The title is the first line that is neither blank nor a separator (the grammar skips those).
     end = piece.find("\n")
     title = piece[:end]
@@ -117,21 +120,24 @@ def _regular(piece: str, number: int) -> Regular | None:
         return _regular_after_blanks(piece, number)
     meta_end = piece.find("\n", end + 1)
     if meta_end < 0:
-        meta, body = piece[end + 1 :], ""
+        meta, body, newlines = piece[end + 1 :], "", 1
     else:
         meta, body = piece[end + 1 : meta_end], piece[meta_end + 1 :]
         # The usual body, a blank line and one line of text, needs one look; the others a scan.
         if body[:1] == "\n" and body.find("\n", 1) < 0:
+            newlines = 3
             if body[1:2] in _SUSPICIOUS_STARTS and not _plain_body(body):
                 return None
-        elif _SUSPICIOUS_LINE.search(piece, meta_end) and not _plain_body(body):
-            return None
+        else:
+            newlines = 2 + body.count("\n")
+            if _SUSPICIOUS_LINE.search(piece, meta_end) and not _plain_body(body):
+                return None
     if meta[:1] != "-" and not looks_like_metadata(meta):
         return None
-    return number, title, meta, body
+    return (number, title, meta, body), newlines
 
 
-def _regular_after_blanks(piece: str, number: int) -> Regular | None:
+def _regular_after_blanks(piece: str, number: int) -> tuple[Regular, int] | None:
     start = 0
     while True:
         end = piece.find("\n", start)
@@ -141,8 +147,12 @@ def _regular_after_blanks(piece: str, number: int) -> Regular | None:
         if stripped and stripped != SEPARATOR:
             break
         start = end + 1
-    regular = _regular(piece[start:], number)
-    return None if regular is None else (number + piece.count("\n", 0, start), *regular[1:])
+    found = _regular(piece[start:], number)
+    if found is None:
+        return None
+    (_, title, meta, body), newlines = found
+    skipped = piece.count("\n", 0, start)
+    return (number + skipped, title, meta, body), newlines + skipped
 
 
 def _plain_body(body: str) -> bool:

@@ -133,7 +133,11 @@ def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state:
                         state.report(source, number, "a record without a title")
                         continue
                     kind, _, _, start, end, when = fields
-                    text, limit_only = _body_text(body.strip())
+                    text = body.strip()
+                    if "\ufeff" in text or text.endswith(_LIMIT_MARKERS):
+                        text, limit_only = _body_text(text)
+                    else:
+                        limit_only = False
                     clippings.append(Clipping(index, book, kind, LocationType.LOCATION, start, end,
                                               when if zone is not None else _localize(when, None), text,
                                               limit_only))
