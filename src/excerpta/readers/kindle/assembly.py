@@ -113,10 +113,10 @@ class ClippingWindow:
         clipping = self.buffer.popleft()
         kind = clipping.kind
         if kind is not _NOTE:
-            key = (clipping.book.id, kind, clipping.location_type, clipping.start)
-            _discard(self.by_start, key, clipping)
+            book_id = clipping.book.id
+            _discard(self.by_start, (book_id, kind, clipping.location_type, clipping.start), clipping)
             if kind is _HIGHLIGHT:
-                _discard(self.highlights_by_book, clipping.book.id, clipping)
+                _discard(self.highlights_by_book, book_id, clipping)
         return clipping
 
     def _attach(self, note: Clipping) -> None:
@@ -154,9 +154,10 @@ def _replace_earlier_copy(same_start: list[Clipping], new: Clipping) -> None:
 
 def _discard(index: dict[Any, list[Clipping]], key: Any, clipping: Clipping) -> None:
     entries = index[key]
-    entries.remove(clipping)
-    if not entries:
+    if len(entries) == 1:  # the usual case: ``clipping`` was alone there
         del index[key]
+    else:
+        entries.remove(clipping)
 
 
 def _contains(start: Position | None, end: Position | None, point: Position) -> bool:
