@@ -1,8 +1,9 @@
 """Reader ``kindle``: a Kindle's ``My Clippings.txt``, in every UI language and firmware generation.
 
-Streaming: the file is read line by line (:mod:`~excerpta.readers.kindle.records`), each
-record's metadata is parsed per record and per locale (:mod:`~excerpta.readers.kindle.metadata`),
-and records pass through a fixed-size window that attaches notes and collapses re-saved copies
+Streaming: the file is read in blocks and cut into records by the rules of the line grammar
+(:mod:`~excerpta.readers.kindle.blocks`, :mod:`~excerpta.readers.kindle.records`), each record's
+metadata is parsed per record and per locale (:mod:`~excerpta.readers.kindle.metadata`), and
+records pass through a fixed-size window that attaches notes and collapses re-saved copies
 (:mod:`~excerpta.readers.kindle.assembly`), so memory does not grow with the file.
 
 Ids: a document's id comes from its title and author, a highlight's from its document, start
@@ -109,8 +110,8 @@ def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone:
 def read_clippings_file(handle: TextIO, source: str, state: ReadState, *, zone: tzinfo | None = None,
                         keep_bookmarks: bool = False) -> Iterator[Document]:
     """:func:`read_clippings` of a file opened in text mode with universal newlines: the same
-    documents and reports, about three times faster (records are cut out of blocks, see
-    :mod:`~excerpta.readers.kindle.blocks`)."""
+    documents and reports, faster: regular records are cut out of blocks (see
+    :mod:`~excerpta.readers.kindle.blocks`) instead of being read line by line."""
     return _documents(_clippings(iter_record_batches(handle), source, state, zone), keep_bookmarks)
 
 
@@ -171,7 +172,7 @@ def _documents(clippings: Iterable[list[Clipping]], keep_bookmarks: bool) -> Ite
     window = ClippingWindow()
     batches: dict[str, list[Clipping]] = {}
     held = 0
-    for clipping in chain.from_iterable(chain(clippings, [[None]])):
+    for clipping in chain.from_iterable(chain(clippings, [[None]])):  # None: the end of the input
         for final in window.push(clipping) if clipping is not None else window.finish():
             if final.dropped or (final.kind is _BOOKMARK and not keep_bookmarks) or (
                     final.limit_only and not final.notes):
