@@ -177,7 +177,91 @@ with open(FILE, encoding="utf-8", errors="replace") as handle:
     n = sum(1 for r in iter_records(handle) if r.metadata is not None)
 STOP
 """
-OURS = (("excerpta kindle (full reader)", OURS_FULL), ("excerpta record grammar", OURS_RECORDS))
+OURS_BLOCKS = """
+from excerpta.readers.kindle.blocks import iter_file_records
+from excerpta.readers.kindle.metadata import MetadataError, parse_fast, parse_metadata
+START
+n = 0
+with open(FILE, encoding="utf-8", errors="replace") as handle:
+    for r in iter_file_records(handle):
+        if type(r) is not tuple:
+            n += r.metadata is not None
+        elif parse_fast(r[2]) is not None:
+            n += 1
+        else:
+            try:
+                n += parse_metadata(r[2]) is not None
+            except MetadataError:
+                pass
+STOP
+"""
+OURS = (("excerpta kindle (full reader)", OURS_FULL), ("excerpta record grammar", OURS_RECORDS),
+        ("excerpta block records (the grammar's records, cut from blocks)", OURS_BLOCKS))
+# Where the full reader's time goes: each stage runs everything before it too (the reader's own
+# functions, some private), timed in one process with the CPU clock, best of RUNS.
+BREAKDOWN = """
+import json, sys, time
+from collections import deque
+from zoneinfo import ZoneInfo
+from excerpta.adapters import ReadState
+from excerpta.readers.kindle import clippings as reader
+from excerpta.readers.kindle.assembly import ClippingWindow
+from excerpta.readers.kindle.blocks import BLOCK_CHARS, iter_record_batches
+from excerpta.readers.kindle.metadata import parse_fast
+FILE, RUNS = sys.argv[1], int(sys.argv[2])
+ZONE = ZoneInfo("UTC")
+def opened():
+    return open(FILE, encoding="utf-8", errors="replace", newline=None)
+def read_text():
+    with opened() as handle:
+        while handle.read(BLOCK_CHARS):
+            pass
+def cut_records():
+    with opened() as handle:
+        deque(iter_record_batches(handle), 0)
+def parse_metadata_lines():
+    with opened() as handle:
+        for records in iter_record_batches(handle):
+            for record in records:
+                parse_fast(record[2], ZONE)
+def make_clippings():
+    with opened() as handle:
+        deque(reader._clippings(iter_record_batches(handle), FILE, ReadState(), ZONE), 0)
+def note_window():
+    with opened() as handle:
+        window = ClippingWindow()
+        for clippings in reader._clippings(iter_record_batches(handle), FILE, ReadState(), ZONE):
+            for clipping in clippings:
+                window.push(clipping)
+        window.finish()
+def read_with(document):
+    def run():
+        original, reader._document = reader._document, document
+        try:
+            with opened() as handle:
+                deque(reader.read_clippings_file(handle, FILE, ReadState(), zone=ZONE), 0)
+        finally:
+            reader._document = original
+    return run
+STAGES = [
+    ("read the text (64K-char blocks, universal newlines)", read_text),
+    ("+ cut records out of the blocks", cut_records),
+    ("+ parse metadata lines (kind, location, aware date)", parse_metadata_lines),
+    ("+ clippings (book of each title line, text)", make_clippings),
+    ("+ note window (attach notes, collapse re-saves)", note_window),
+    ("+ per-book batches (no ids, no models)", read_with(len)),
+    ("+ highlight ids (the dicts to validate)", read_with(lambda batch: list(map(reader._highlight, batch)))),
+    ("+ validated Document/Highlight models (= full reader)", read_with(reader._document)),
+]
+def best(run):
+    times = []
+    for _ in range(RUNS):
+        start = time.process_time()
+        run()
+        times.append(time.process_time() - start)
+    return min(times)
+print(json.dumps([(name, best(run)) for name, run in STAGES]))
+"""
 PEER_CODE = {
     "kindle-clippy": """
 from clippy import Clipping
@@ -261,6 +345,21 @@ def _print_table(title: str, rows: list[tuple[str, dict[str, float] | str]], fas
         print(_row(name, result, fastest))
 
 
+def _print_breakdown(file: Path, records: int, runs: int) -> None:
+    done = subprocess.run([sys.executable, "-c", BREAKDOWN, str(file), str(runs)], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(SRC)}, check=False)
+    if done.returncode:
+        print(f"\nbreakdown failed: {(done.stderr.strip().splitlines() or ['?'])[-1][:100]}")
+        return
+    print(f"\nWhere the full reader's time goes ({file.name}, CPU time, µs per record)\n"
+          "| stage | total | this stage |\n|---|---|---|")
+    before = 0.0
+    for name, seconds in json.loads(done.stdout):
+        total = seconds / records * 1e6
+        print(f"| {name} | {total:.2f} | {total - before:+.2f} |")
+        before = total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=100_000)
@@ -270,7 +369,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="excerpta-bench-") as tmp:
         english, mixed, big = Path(tmp, "english.txt"), Path(tmp, "mixed.txt"), Path(tmp, "big.txt")
-        count = generate(english, args.records, english_only=True)
+        count = english_count = generate(english, args.records, english_only=True)
         peers = [] if args.no_peers else [(name, measure(peer_python(), code, english, count, args.runs))
                                           for name, code in PEER_CODE.items()]
         ours = [(name, measure(sys.executable, code, english, count, args.runs)) for name, code in OURS]
@@ -282,6 +381,8 @@ def main() -> None:
         ours = [(name, measure(sys.executable, code, mixed, count, args.runs)) for name, code in OURS]
         size = mixed.stat().st_size / 1e6
         _print_table(f"Mixed file (13 wordings, 11 languages): {size:.1f} MB, {count:,} records", ours, None)
+
+        _print_breakdown(english, english_count, args.runs)
 
         if args.big_mb:
             count = generate(big, 0, english_only=False, seed=13, target_bytes=int(args.big_mb * 1e6))

@@ -212,3 +212,39 @@ def test_documents_share_no_mutable_state(tmp_path):
     first[0].tags.append("mine")
     second = list(KindleClippingsReader().read(str(path), ReadState()))
     assert second[0].tags == []
+
+
+def test_alternating_books_come_as_one_document_each_with_highlights_in_file_order():
+    from excerpta.readers.kindle.clippings import read_clippings
+
+    text = ""
+    for number in range(10):
+        for title in ("Walden (Thoreau, Henry David)", "Emma (Austen, Jane)"):
+            text += HIGHLIGHT.replace("Walden (Thoreau, Henry David)", title).replace(
+                "Location 70-72", f"Location {number * 10}-{number * 10 + 2}")
+    documents = list(read_clippings(text.splitlines(keepends=True), "alternating", ReadState()))
+    assert [d.title for d in documents] == ["Walden", "Emma"]
+    assert [[h.location for h in d.highlights] for d in documents] == [list(range(0, 100, 10))] * 2
+
+
+def test_books_in_turn_are_held_back_no_longer_than_the_held_limit():
+    from itertools import count
+
+    from excerpta.readers.kindle.assembly import LOOKAROUND
+    from excerpta.readers.kindle.clippings import HELD_LIMIT, read_clippings
+
+    consumed = count()
+
+    def endless_lines():
+        for number in consumed:
+            title = f"Book {number % 5} (Writer)"  # 5 books: none reaches BATCH_LIMIT first
+            text = HIGHLIGHT.replace("Walden (Thoreau, Henry David)", title).replace(
+                "Location 70-72", f"Location {number * 10}-{number * 10 + 2}")
+            yield from text.splitlines(keepends=True)
+
+    documents = read_clippings(endless_lines(), "endless", ReadState())
+    first = [next(documents) for _ in range(5)]
+    assert [d.title for d in first] == ["Book 0", "Book 1", "Book 2", "Book 3", "Book 4"]
+    assert sum(len(d.highlights) for d in first) == HELD_LIMIT
+    # The held highlights leave together when the next one would be one too many.
+    assert next(consumed) == HELD_LIMIT + 1 + 2 * LOOKAROUND + 1

@@ -22,7 +22,6 @@ re-saves are made within seconds of their highlight, so in a real file they are 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -32,6 +31,7 @@ from excerpta.readers.kindle.locales import ClippingKind
 from excerpta.readers.kindle.metadata import Position
 
 LOOKAROUND = 64
+_NOTE, _HIGHLIGHT = ClippingKind.NOTE, ClippingKind.HIGHLIGHT
 _StartKey = tuple[str, ClippingKind, LocationType | None, Position | None]  # book, kind, position
 
 
@@ -67,51 +67,57 @@ class ClippingWindow:
         self.by_start: dict[_StartKey, list[Clipping]] = {}
         self.highlights_by_book: dict[str, list[Clipping]] = {}
 
-    def push(self, clipping: Clipping) -> Iterator[Clipping]:
-        """Add the next record; yields the records that are now final."""
-        if clipping.kind is ClippingKind.NOTE:
+    def push(self, clipping: Clipping) -> list[Clipping]:
+        """Add the next record; returns the records that are now final (most often none or one)."""
+        kind = clipping.kind
+        if kind is _NOTE:
             self.undecided.append(clipping)
         else:
-            self._replace_earlier_copy(clipping)
-            key = (clipping.book.id, clipping.kind, clipping.location_type, clipping.start)
-            self.by_start.setdefault(key, []).append(clipping)
-            if clipping.kind is ClippingKind.HIGHLIGHT:
-                self.highlights_by_book.setdefault(clipping.book.id, []).append(clipping)
-        self.buffer.append(clipping)
+            key = (clipping.book.id, kind, clipping.location_type, clipping.start)
+            same_start = self.by_start.get(key)
+            if same_start is None:
+                self.by_start[key] = [clipping]
+            else:
+                _replace_earlier_copy(same_start, clipping)
+                same_start.append(clipping)
+            if kind is _HIGHLIGHT:
+                book = self.highlights_by_book.get(clipping.book.id)
+                if book is None:
+                    self.highlights_by_book[clipping.book.id] = [clipping]
+                else:
+                    book.append(clipping)
+        buffer = self.buffer
+        buffer.append(clipping)
+        undecided = self.undecided
         decide_at = clipping.index - self.lookaround
-        while self.undecided and self.undecided[0].index <= decide_at:
-            self._attach(self.undecided.popleft())
+        while undecided and undecided[0].index <= decide_at:
+            self._attach(undecided.popleft())
         emit_before = clipping.index - 2 * self.lookaround
-        while self.buffer and self.buffer[0].index <= emit_before:
-            yield self._leave()
+        if not buffer or buffer[0].index > emit_before:
+            return []
+        final = []
+        while buffer and buffer[0].index <= emit_before:
+            final.append(self._leave())
+        return final
 
-    def finish(self) -> Iterator[Clipping]:
-        """Decide the notes still open and yield every remaining record."""
+    def finish(self) -> list[Clipping]:
+        """Decide the notes still open; returns every remaining record."""
         while self.undecided:
             self._attach(self.undecided.popleft())
+        final = []
         while self.buffer:
-            yield self._leave()
+            final.append(self._leave())
+        return final
 
     def _leave(self) -> Clipping:
         clipping = self.buffer.popleft()
-        if clipping.kind is not ClippingKind.NOTE:
-            key = (clipping.book.id, clipping.kind, clipping.location_type, clipping.start)
-            _discard(self.by_start, key, clipping)
-            if clipping.kind is ClippingKind.HIGHLIGHT:
-                _discard(self.highlights_by_book, clipping.book.id, clipping)
+        kind = clipping.kind
+        if kind is not _NOTE:
+            book_id = clipping.book.id
+            _discard(self.by_start, (book_id, kind, clipping.location_type, clipping.start), clipping)
+            if kind is _HIGHLIGHT:
+                _discard(self.highlights_by_book, book_id, clipping)
         return clipping
-
-    def _replace_earlier_copy(self, new: Clipping) -> None:
-        key = (new.book.id, new.kind, new.location_type, new.start)
-        for old in self.by_start.get(key, ()):
-            if not old.dropped and _same_passage(old.text, new.text):
-                if new.text or not old.text:
-                    old.dropped = True
-                    new.notes[:0] = old.notes
-                else:  # a later empty copy (image, clipping limit) never replaces a passage
-                    new.dropped = True
-                    old.notes.extend(new.notes)
-                    return
 
     def _attach(self, note: Clipping) -> None:
         if note.start is None:
@@ -133,11 +139,25 @@ class ClippingWindow:
             note.dropped = True
 
 
+def _replace_earlier_copy(same_start: list[Clipping], new: Clipping) -> None:
+    # ``same_start``: the records of ``new``'s book, kind and start position still in the window.
+    for old in same_start:
+        if not old.dropped and _same_passage(old.text, new.text):
+            if new.text or not old.text:
+                old.dropped = True
+                new.notes[:0] = old.notes
+            else:  # a later empty copy (image, clipping limit) never replaces a passage
+                new.dropped = True
+                old.notes.extend(new.notes)
+                return
+
+
 def _discard(index: dict[Any, list[Clipping]], key: Any, clipping: Clipping) -> None:
     entries = index[key]
-    entries.remove(clipping)
-    if not entries:
+    if len(entries) == 1:  # the usual case: ``clipping`` was alone there
         del index[key]
+    else:
+        entries.remove(clipping)
 
 
 def _contains(start: Position | None, end: Position | None, point: Position) -> bool:

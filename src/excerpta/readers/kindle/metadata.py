@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import Any
 
 from excerpta.readers.kindle.locales import (
     AFTER_TIME_MARKERS,
@@ -77,11 +78,35 @@ _OFFSET_RE = re.compile(r"(?:gmt|utc)\s*([+-])(\d{1,2}):?(\d{2})?", re.IGNORECAS
 _MONTHS = month_table()
 _ALL_MONTHS = {name: number for table in _MONTHS.values() for name, number in table.items()}
 _LEADING_DASHES = "-–—‐ \t\ufeff\u200b\u200c\u200d"
-_FAST: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-for _tag, _starts, _pattern in FAST_LINE_PATTERNS:
-    for _char in _starts:
-        _FAST.setdefault(_char, []).append((_tag, re.compile(_pattern)))
 _HALVES = {marker.lower(): half for marker, half in {**AFTER_TIME_MARKERS, **BEFORE_TIME_MARKERS}.items()}
+_FAST_GROUPS = ("kind", "page", "start", "end", "day", "month", "year", "hour", "minute", "second", "half")
+_CACHE_LIMIT = 512  # exact spellings remembered per pattern: bounded, whatever a file contains
+
+
+class _FastPattern:
+    """One of :data:`FAST_LINE_PATTERNS`, compiled, with its groups' positions in ``match.groups()``
+    and the spellings (kind phrases, month names, AM/PM) it has met, in the case written."""
+
+    __slots__ = ("halves", "kinds", "locale", "months", "pattern", "positions")
+
+    def __init__(self, locale: str, pattern: str) -> None:
+        self.locale = locale
+        self.pattern = re.compile(pattern)
+        index = self.pattern.groupindex
+        # -1: a group this pattern lacks ("half" on 24-hour wordings).
+        self.positions = tuple(index[name] - 1 if name in index else -1 for name in _FAST_GROUPS)
+        self.kinds: dict[str, ClippingKind] = {}
+        self.months: dict[str, int] = {}
+        self.halves: dict[str, int] = {}
+
+
+_FAST: dict[str, list[_FastPattern]] = {}
+for _tag, _starts, _pattern in FAST_LINE_PATTERNS:
+    _compiled = _FastPattern(_tag, _pattern)
+    for _char in _starts:
+        _FAST.setdefault(_char, []).append(_compiled)
+
+FastFields = tuple[ClippingKind, str, str | None, int, int, datetime]  # kind, locale, page, start, end, when
 
 
 def looks_like_metadata(line: str) -> bool:
@@ -93,37 +118,67 @@ def looks_like_metadata(line: str) -> bool:
 
 def parse_metadata(line: str) -> Metadata:
     """Parse one metadata line; raises :class:`MetadataError` if no locale's kind phrase is in it."""
-    for locale, pattern in _FAST.get(line[2:3], ()):
-        match = pattern.match(line)
-        if match is not None:
-            metadata = _fast_metadata(locale, match)
-            if metadata is not None:
-                return metadata
-            break
-    return parse_metadata_generally(line)
+    fields = parse_fast(line)
+    if fields is None:
+        return parse_metadata_generally(line)
+    kind, locale, page, start, end, when = fields
+    return Metadata(kind, locale, None if page is None else (int(page), int(page)), (start, end), when)
 
 
-def _fast_metadata(locale: str, match: re.Match[str]) -> Metadata | None:
-    kind_phrase, page, start, end, day, month_name, year, hour, minute, second = match.group(
-        "kind", "page", "start", "end", "day", "month", "year", "hour", "minute", "second")
-    half = match.groupdict().get("half")
-    month = int(month_name) if month_name.isdigit() else _MONTHS[locale].get(month_name.lower())
-    if month is None:
-        return None
-    hour_number = int(hour)
-    if half is not None:
-        hour_number = hour_number % 12 + _HALVES[half.lower()]
-    try:
-        when = datetime(int(year), month, int(day), hour_number, int(minute), int(second or 0))
-    except ValueError:
-        return None  # the general grammar reports it
-    first = int(start)
-    return Metadata(
-        _PHRASE_KINDS[kind_phrase.lower()][1], locale,
-        None if page is None else (int(page), int(page)),
-        _int_range(start, end) if end is not None else (first, first),
-        when,
-    )
+def parse_fast(line: str, zone: tzinfo | None = None) -> FastFields | None:
+    """The fields of a metadata line in one of the current wordings (:data:`FAST_LINE_PATTERNS`):
+    kind, locale, page (its digits, or None), location start and end, and the time with ``zone``
+    as its tzinfo (None: naive). None when the line is in no such wording, or names a month or a
+    day that does not exist: :func:`parse_metadata_generally` then decides (and gives the same
+    result for every line this accepts, only slower)."""
+    for fast in _FAST.get(line[2:3], ()):
+        match = fast.pattern.match(line)
+        if match is None:
+            continue
+        groups = match.groups()
+        (kind_at, page_at, start_at, end_at, day_at, month_at, year_at, hour_at, minute_at, second_at,
+         half_at) = fast.positions
+        month_name = groups[month_at]
+        month = fast.months.get(month_name)
+        if month is None:
+            month = int(month_name) if month_name.isdigit() else _MONTHS[fast.locale].get(month_name.lower())
+            if month is None:
+                return None
+            _remember(fast.months, month_name, month)
+        hour = int(groups[hour_at])
+        half_name = groups[half_at] if half_at >= 0 else None
+        if half_name is not None:
+            half = fast.halves.get(half_name)
+            if half is None:
+                half = _HALVES[half_name.lower()]
+                _remember(fast.halves, half_name, half)
+            hour = hour % 12 + half
+        second = groups[second_at]
+        try:
+            when = datetime(int(groups[year_at]), month, int(groups[day_at]), hour, int(groups[minute_at]),
+                            int(second) if second else 0, tzinfo=zone)
+        except ValueError:
+            return None  # the general grammar reports it
+        phrase = groups[kind_at]
+        kind = fast.kinds.get(phrase)
+        if kind is None:
+            kind = _PHRASE_KINDS[phrase.lower()][1]
+            _remember(fast.kinds, phrase, kind)
+        start_text, end_text = groups[start_at], groups[end_at]
+        start = int(start_text)
+        if end_text is None:
+            end = start
+        else:
+            end = int(end_text)
+            if end < start:
+                start, end = _int_range(start_text, end_text)
+        return kind, fast.locale, groups[page_at], start, end, when
+    return None
+
+
+def _remember(cache: dict[str, Any], spelling: str, value: Any) -> None:
+    if len(cache) < _CACHE_LIMIT:
+        cache[spelling] = value
 
 
 def parse_metadata_generally(line: str) -> Metadata:

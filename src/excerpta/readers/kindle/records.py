@@ -25,9 +25,9 @@ from excerpta.readers.kindle.metadata import Metadata, MetadataError, looks_like
 
 SEPARATOR = "=========="
 _NOTE = ClippingKind.NOTE
-_INVISIBLE = "\ufeff\u200b\u200c\u200d"
-_MAYBE_SEPARATOR = "= \t" + _INVISIBLE
-_MAYBE_METADATA = "-–— " + _INVISIBLE
+INVISIBLE = "\ufeff\u200b\u200c\u200d"
+MAYBE_SEPARATOR = "= \t" + INVISIBLE
+MAYBE_METADATA = "-–— " + INVISIBLE
 
 
 @dataclass(slots=True)
@@ -70,14 +70,15 @@ def split_title_author(line: str) -> tuple[str, str | None]:
 
 
 def _clean(line: str) -> str:
-    for char in _INVISIBLE:
+    for char in INVISIBLE:
         if char in line:
             line = line.replace(char, "")
     return line.replace("\u00a0", " ").strip()
 
 
-def _is_separator(line: str) -> bool:
-    return line.strip(" \t\r\n" + _INVISIBLE) == SEPARATOR
+def is_separator(line: str) -> bool:
+    """Whether ``line`` is a separator line (ten ``=``, maybe padded with spaces or invisible marks)."""
+    return line.strip(" \t\r\n" + INVISIBLE) == SEPARATOR
 
 
 def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
@@ -89,11 +90,11 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
         line = raw.rstrip("\r\n")
         if current is not None:
             # The cheap character tests first: this runs once per line of a 100 MB file.
-            if line == SEPARATOR or (line and line[0] in _MAYBE_SEPARATOR and _is_separator(line)):
+            if line == SEPARATOR or (line and line[0] in MAYBE_SEPARATOR and is_separator(line)):
                 if pending is not None:
                     yield pending
                 pending, current = current, None
-            elif line and line[0] in _MAYBE_METADATA and looks_like_metadata(line) and _starts_record(
+            elif line and line[0] in MAYBE_METADATA and looks_like_metadata(line) and _starts_record(
                     current.body):
                 split = _try_metadata(line)
                 if split is None:
@@ -110,7 +111,7 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
                 current.body.append(line)
             continue
         if title is None:
-            if _is_separator(line) or not line.strip(" \t" + _INVISIBLE):
+            if is_separator(line) or not line.strip(" \t" + INVISIBLE):
                 continue  # an empty record, or blank lines between records
             title = (number, line)
             continue
@@ -128,10 +129,10 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
         elif pending is not None and pending.metadata is not None and pending.metadata.kind is _NOTE:
             # The last separator was typed inside a note: this is more of that note.
             pending.body.extend([SEPARATOR, title_line])
-            if not _is_separator(line):
+            if not is_separator(line):
                 pending.body.append(line)
                 current, pending = pending, None
-        elif _is_separator(line):
+        elif is_separator(line):
             yield RawRecord(title_number, title_line, None, problem="a title line with no metadata line")
         else:
             current = RawRecord(title_number, title_line, None,
@@ -144,6 +145,12 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
         yield pending
     if current is not None:
         yield current
+
+
+def body_starts_record(body: list[str], line: str) -> bool:
+    """Whether the dashed ``line`` after the body lines ``body`` starts a record whose separator was
+    stripped (the rule :func:`iter_records` applies to every such line)."""
+    return _starts_record(body) and _try_metadata(line) is not None
 
 
 def _starts_record(body: list[str]) -> bool:
