@@ -94,6 +94,9 @@ def test_front_matter_template_maps_properties_to_expressions(tmp_path, vault, s
     ("frontmatter.yaml", "title: title\nbad: title |\n", 2, "frontmatter.yaml, line 2"),
     ("frontmatter.yaml", "title: title\nboom: 1 / 0\n", 2, "division by zero"),
     ("frontmatter.yaml", "nested: \"{'a': title}\"\n", 1, "Obsidian shows no nested properties"),
+    ("frontmatter.yaml", "title: title\n# a comment\nescape: title.__class__.__mro__\n", 3, "unsafe"),
+    ("frontmatter.yaml", "a: title\nb: authors | first\nc: (authors | first).nope()\n", 3,
+     "has no attribute 'nope'"),
 ])
 def test_a_template_error_is_a_user_error_naming_the_template_and_line(
         tmp_path, sync, books, name, source, line, message):
