@@ -22,10 +22,11 @@ Writer contract
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -113,8 +114,31 @@ class InputProbe:
 
     @property
     def text_head(self) -> str:
-        """The first bytes decoded as UTF-8 (BOM dropped, undecodable bytes replaced)."""
-        return self.head.decode("utf-8", errors="replace").lstrip("\ufeff")
+        """The first bytes decoded as text (UTF-8 unless a UTF-16/32 byte order mark says
+        otherwise, see :func:`text_encoding`; BOM dropped, undecodable bytes replaced)."""
+        return self.head.decode(text_encoding(self.head), errors="replace").lstrip("\ufeff")
+
+
+_UNICODE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                 (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def text_encoding(head: bytes, default: str = "utf-8") -> str:
+    """The encoding of a text file whose first bytes are ``head``: UTF-32 or UTF-16 when it
+    starts with their byte order mark (a file re-saved as "Unicode" by Notepad or Excel), else
+    ``default``. The UTF-32 marks are tested first: UTF-32-LE's starts with UTF-16-LE's."""
+    for bom, name in _UNICODE_BOMS:
+        if head.startswith(bom):
+            return name
+    return default
+
+
+def open_text(path: Path, *, default: str = "utf-8", errors: str = "replace",
+              newline: str | None = None) -> TextIO:
+    """``path`` opened for reading text in the encoding :func:`text_encoding` finds."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    return path.open("r", encoding=text_encoding(head, default), errors=errors, newline=newline)
 
 
 def input_file(source: str) -> Path:

@@ -249,3 +249,11 @@ def test_any_text_written_by_a_csv_writer_reads_back_verbatim(rows):
     assert state.problems == []
     read_back = [(h.text, h.note, h.location) for d in documents for h in d.highlights]
     assert read_back == [(text, note.strip() or None, location) for text, note, location in rows]
+
+
+def test_an_export_re_saved_as_utf16_reads_the_same(tmp_path):
+    resaved = tmp_path / EXPORT_2019.name
+    resaved.write_bytes(EXPORT_2019.read_text(encoding="utf-8-sig").encode("utf-16"))
+    (documents, state), (expected, _) = read(resaved), read(EXPORT_2019)
+    assert documents == expected
+    assert state.problems == []

@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from excerpta import identity
-from excerpta.adapters import InputProbe, Reader, ReadState, input_file
+from excerpta.adapters import InputProbe, Reader, ReadState, input_file, open_text
 from excerpta.errors import InputError
 from excerpta.model import Category, Document, Highlight, LocationType
 
@@ -180,10 +180,10 @@ class ReadwiseCsvReader(Reader):
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = input_file(source)
         try:
-            with path.open("r", encoding="utf-8-sig", newline="") as handle:
+            with open_text(path, default="utf-8-sig", errors="strict", newline="") as handle:
                 yield from self._read_rows(source, handle, state)
         except UnicodeDecodeError:
-            raise InputError(f"{source}: not UTF-8 text (expected a Readwise CSV)") from None
+            raise InputError(f"{source}: not UTF-8 or UTF-16 text (expected a Readwise CSV)") from None
         except csv.Error as err:
             raise InputError(f"{source}: not a readable CSV file: {err}") from None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from kindle_reading import read_path
 
 from paths import EXAMPLES
@@ -43,3 +44,15 @@ def test_quick_start_command_converts_the_example_without_from(tmp_path, run_cli
     assert len(documents) == 12
     walden = next(d for d in documents if d["title"] == "Walden")
     assert walden["highlights"][0]["highlighted_at"] == "2009-10-31T21:25:00Z"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_clippings_file_re_saved_as_unicode_is_recognised_and_read_the_same(tmp_path, run_cli, encoding):
+    # Notepad's and Excel's "Unicode" is UTF-16 with a byte order mark.
+    text = EXAMPLE.read_text(encoding="utf-8-sig")
+    resaved = tmp_path / "My Clippings.txt"
+    resaved.write_bytes(("\ufeff" + text).encode(encoding))
+    for source, out in ((EXAMPLE, tmp_path / "original.json"), (resaved, tmp_path / "resaved.json")):
+        result = run_cli("convert", source, "--to", "json", "--out", out, "--timezone", "UTC")
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "resaved.json").read_text() == (tmp_path / "original.json").read_text()

@@ -152,3 +152,11 @@ def test_same_passage_from_clippings_and_notebook_gets_the_same_id(tmp_path):
     [from_clippings] = list(clippings.read(str(tmp_path / "My Clippings.txt"), ReadState()))
     assert document.id == from_clippings.id
     assert document.highlights[0].id == from_clippings.highlights[0].id
+
+
+def test_a_notebook_re_saved_as_utf16_is_recognised_and_read_the_same(tmp_path):
+    name = "nweii_annihilation_notebook_en.html"
+    resaved = tmp_path / name
+    resaved.write_bytes((NOTEBOOKS / name).read_text(encoding="utf-8").encode("utf-16"))
+    assert registry.detect_reader(InputProbe.of(str(resaved))).name == "kindle-html"
+    assert read_notebook(name, folder=tmp_path) == read_notebook(name)

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
-from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file
+from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file, open_text
 from excerpta.identity import document_id, highlight_id
 from excerpta.model import Category, Document, LocationType
 from excerpta.readers.kindle.assembly import Clipping, ClippingWindow
@@ -93,7 +93,7 @@ class KindleClippingsReader(Reader):
         path = input_file(source)
         options = self.options
         zone = ZoneInfo(options.timezone) if options.timezone else None
-        with path.open("r", encoding="utf-8", errors="replace", newline=None) as handle:
+        with open_text(path) as handle:  # UTF-8, or UTF-16 if re-saved as "Unicode" by Notepad
             yield from read_clippings_file(handle, source, state, zone=zone,
                                            keep_bookmarks=options.kindle_bookmarks)
 

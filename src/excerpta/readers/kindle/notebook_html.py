@@ -25,7 +25,7 @@ from html.parser import HTMLParser
 
 from pydantic import Field
 
-from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file
+from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file, open_text
 from excerpta.errors import InputError
 from excerpta.identity import document_id, highlight_id
 from excerpta.model import Category, Document, Highlight, LocationType
@@ -155,7 +155,8 @@ class KindleNotebookReader(Reader):
         path = input_file(source)
         options = self.options
         parser = _NotebookParser()
-        parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+        with open_text(path) as handle:
+            parser.feed(handle.read())
         parser.close()
         title = " ".join(t for t in parser.fields["bookTitle"] if t)
         if not title:
