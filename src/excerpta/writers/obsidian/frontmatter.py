@@ -114,7 +114,7 @@ def split_note(text: str) -> SplitNote:
         return SplitNote("", None, text, broken=True)
     block, body = text[:closing.end()], text[closing.end():]
     try:
-        parsed = yaml.safe_load(text[opening.end():closing.start()])
+        parsed = yaml.load(text[opening.end():closing.start()], Loader=_C_LOADER)  # libyaml: 10x faster
     except yaml.YAMLError:
         return SplitNote(block, None, body, broken=True)
     if parsed is None:
@@ -126,8 +126,19 @@ def split_note(text: str) -> SplitNote:
 
 def note_id(text: str) -> str | None:
     """The ``excerpta-id`` property of a note, if it has one."""
+    if ID_PROPERTY not in text:  # no YAML to parse: most notes of a vault are not ours
+        return None
     value = (split_note(text).properties or {}).get(ID_PROPERTY)
     return str(value) if isinstance(value, str | int) and str(value) else None
+
+
+def note_body(text: str) -> str:
+    """The note without its front matter block, if it has one (nothing is parsed)."""
+    opening = _FENCE.match(text)
+    if opening is None:
+        return text
+    closing = _CLOSING.search(text, opening.end())
+    return text if closing is None else text[closing.end():]
 
 
 def with_id(document_id: str, properties: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from excerpta.writers.obsidian.adoption import plugin_keys, read_plugin_note
-from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, split_note
+from excerpta.writers.obsidian.frontmatter import note_body, note_id
 from excerpta.writers.obsidian.naming import fold_name
 
 HEAD_BYTES = 32 * 1024
@@ -49,12 +49,11 @@ class VaultIndex:
         return index
 
     def _add(self, relative: str, head: str) -> None:
-        split = split_note(head)
-        ident = (split.properties or {}).get(ID_PROPERTY)
-        if isinstance(ident, str | int) and str(ident):
-            self.by_id.setdefault(str(ident), relative)
+        ident = note_id(head)
+        if ident is not None:
+            self.by_id.setdefault(ident, relative)
             return
-        note = read_plugin_note(split.body)
+        note = read_plugin_note(note_body(head))
         if note is not None:
             for key in plugin_keys(note):
                 self.by_plugin_key.setdefault(key, relative)

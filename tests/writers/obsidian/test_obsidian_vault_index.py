@@ -1,0 +1,38 @@
+"""The vault index: our notes found by their ``excerpta-id``, plugin notes by URL and title, and
+every other note (most of a real vault) passed over without parsing its front matter."""
+
+from __future__ import annotations
+
+from excerpta.writers.obsidian.frontmatter import note_body, note_id
+from excerpta.writers.obsidian.vault import VaultIndex
+
+PLUGIN_BODY = ("# Walden\n\n## Metadata\n- Author: [[Henry David Thoreau]]\n- Full Title: Walden\n"
+               "- Category: #books\n\n## Highlights\n- Simplify, simplify. ([Location 47](https://x))\n")
+
+
+def test_the_index_tells_our_notes_plugin_notes_and_the_users_own_apart(tmp_path):
+    moved = tmp_path / "Moved" / "Deep"
+    moved.mkdir(parents=True)
+    (moved / "renamed.md").write_text("---\nexcerpta-id: d123\ntitle: Walden\n---\nbody\n")
+    (tmp_path / "Walden.md").write_text("---\ntags:\n  - reading\n---\n" + PLUGIN_BODY)
+    (tmp_path / "journal.md").write_text("---\ntitle: Journal\n---\nI saw `excerpta-id: d999` in a note.\n")
+    (tmp_path / "broken.md").write_text("---\nexcerpta-id: [unclosed\n---\n" + PLUGIN_BODY)
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / ".obsidian" / "hidden.md").write_text("---\nexcerpta-id: d777\n---\n")
+    index = VaultIndex.scan(tmp_path)
+    assert index.by_id == {"d123": "Moved/Deep/renamed.md"}
+    # Both plugin notes carry the same key; the first in the sorted walk keeps it ("W" < "b").
+    assert index.by_plugin_key == {"title:walden\x1fhenry david thoreau": "Walden.md"}
+    (tmp_path / "Moved" / "broken.md").write_text((tmp_path / "broken.md").read_text())
+    broken_only = VaultIndex.scan(tmp_path / "Moved")
+    # Front matter that is not valid YAML hides no plugin note: found by its title and author.
+    assert broken_only.by_plugin_key == {"title:walden\x1fhenry david thoreau": "broken.md"}
+
+
+def test_note_id_reads_only_the_front_matter_and_note_body_drops_it_unparsed():
+    assert note_id("---\nexcerpta-id: d1\n---\ntext") == "d1"
+    assert note_id("---\ntitle: x\n---\nexcerpta-id: d2 in the body") is None
+    assert note_id("no front matter at all") is None
+    assert note_body("---\ntitle: [not yaml\n---\n# Body\n") == "# Body\n"
+    assert note_body("---\nno closing fence\n# Body\n") == "---\nno closing fence\n# Body\n"
+    assert note_body("# Just a body\n") == "# Just a body\n"
