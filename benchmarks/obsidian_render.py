@@ -25,6 +25,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from excerpta.output import OutputSink
 from excerpta.store import open_store
 from excerpta.writers.obsidian import ObsidianWriter
 from excerpta.writers.obsidian.note import new_note
+from excerpta.writers.obsidian.vault import VaultIndex
 
 WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "reading", "notes", "highlight",
          "margin", "chapter", "idea", "attention", "memory", "habit", "system", "practice", "write",
@@ -127,6 +129,12 @@ def plain_loop(files: dict[str, bytes], target: Path, mode: str) -> float:
     return time.perf_counter() - began
 
 
+def _timed(action: Callable[[], object]) -> float:
+    began = time.perf_counter()
+    action()
+    return time.perf_counter() - began
+
+
 def render_only(library: list[Document]) -> float:
     """Seconds to render every note to text in memory (names, properties, templates): the
     first run without any file system work."""
@@ -156,6 +164,7 @@ def run(documents: int, highlights: int, workdir: Path, repeat: int = 2) -> dict
         for mode in LOOPS:
             loops[mode].append(plain_loop(files, workdir / f"{mode}{attempt}", mode))
     rendering = min(render_only(library) for _ in range(repeat))
+    indexing = min(_timed(lambda: VaultIndex.scan(vault)) for _ in range(repeat))
     unchanged_runs = [timed_run(library, vault, state) for _ in range(repeat)]
     unchanged = min(seconds for seconds, _ in unchanged_runs)
     unchanged_written = max(written for _, written in unchanged_runs)
@@ -168,7 +177,7 @@ def run(documents: int, highlights: int, workdir: Path, repeat: int = 2) -> dict
         "unchanged_s": unchanged, "unchanged_written": unchanged_written,
         "one_percent_s": one_percent, "one_percent_written": one_percent_written,
         "plain_loop_s": plain, "atomic_loop_s": atomic, "durable_loop_s": durable,
-        "render_only_s": rendering,
+        "render_only_s": rendering, "index_s": indexing,
         "first_vs_plain": first / plain, "first_vs_atomic": first / atomic,
         "first_vs_durable": first / durable,
         "unchanged_vs_first": unchanged / first,
@@ -205,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
           f"(first run = {f['first_vs_durable']:.2f}x)")
     print(f"rendering alone, no files: {f['render_only_s']:5.2f} s  "
           f"({f['render_only_s'] / f['plain_loop_s']:.2f}x the plain loop)")
+    print(f"vault index of the notes:  {f['index_s']:5.2f} s  (what a run with a new document or a moved "
+          "note reads first)")
     return 0
 
 
