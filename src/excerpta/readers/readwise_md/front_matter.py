@@ -14,6 +14,7 @@ import yaml
 
 FENCE = "---"
 CLOSING_FENCES = ("---", "...")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: 10x faster, same values
 
 
 class FrontMatterError(ValueError):
@@ -41,7 +42,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         raise FrontMatterError(1, "front matter opened with '---' is never closed")
     block = "\n".join(lines[1:index])
     try:
-        data = yaml.safe_load(block)
+        data = yaml.load(block, Loader=_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
