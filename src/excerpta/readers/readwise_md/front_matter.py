@@ -17,6 +17,17 @@ CLOSING_FENCES = ("---", "...")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: 10x faster, same values
 
 
+def _load(block: str) -> Any:
+    # libyaml first; what it rejects is read again by PyYAML's parser, so only YAML both
+    # reject is reported as broken.
+    try:
+        return yaml.load(block, Loader=_LOADER)
+    except yaml.YAMLError:
+        if _LOADER is yaml.SafeLoader:
+            raise
+        return yaml.load(block, Loader=yaml.SafeLoader)
+
+
 class FrontMatterError(ValueError):
     """Front matter that cannot be read; ``line`` is where (1-based, in the whole file)."""
 
@@ -42,7 +53,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         raise FrontMatterError(1, "front matter opened with '---' is never closed")
     block = "\n".join(lines[1:index])
     try:
-        data = yaml.load(block, Loader=_LOADER)
+        data = _load(block)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

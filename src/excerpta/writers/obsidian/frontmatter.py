@@ -90,6 +90,17 @@ def _dump_with_libyaml(properties: dict[str, Any]) -> str | None:
     return text if yaml.load(text, Loader=_C_LOADER) == properties else None
 
 
+def load_yaml(text: str) -> Any:
+    """``yaml.safe_load(text)``, 10x faster with libyaml where PyYAML has it. Text libyaml
+    rejects is read again by PyYAML's own parser: only YAML both reject raises YAMLError."""
+    try:
+        return yaml.load(text, Loader=_C_LOADER)
+    except yaml.YAMLError:
+        if _C_LOADER is yaml.SafeLoader:
+            raise
+        return yaml.load(text, Loader=yaml.SafeLoader)
+
+
 @dataclass(frozen=True)
 class SplitNote:
     """A note cut in two: its front matter block (fences included, as written) and the rest.
@@ -114,7 +125,7 @@ def split_note(text: str) -> SplitNote:
         return SplitNote("", None, text, broken=True)
     block, body = text[:closing.end()], text[closing.end():]
     try:
-        parsed = yaml.load(text[opening.end():closing.start()], Loader=_C_LOADER)  # libyaml: 10x faster
+        parsed = load_yaml(text[opening.end():closing.start()])
     except yaml.YAMLError:
         return SplitNote(block, None, body, broken=True)
     if parsed is None:
