@@ -135,6 +135,18 @@ def _timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - began
 
 
+def foreign_vault(folder: Path, notes: int) -> Path:
+    """A vault of ``notes`` notes of the user's own (front matter, a page of text), in 50 folders."""
+    text = "Some text about things. " * 80
+    for n in range(notes):
+        path = folder / f"folder {n % 50}" / f"note {n}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        front_matter = (f"title: My note {n}\ntags:\n  - daily\n  - idea\ncreated: 2024-01-{n % 28 + 1:02d}\n"
+                        f"aliases: [\"n{n}\"]\n")
+        path.write_text(f"---\n{front_matter}---\n# Note {n}\n\n{text}\n", encoding="utf-8")
+    return folder
+
+
 def render_only(library: list[Document]) -> float:
     """Seconds to render every note to text in memory (names, properties, templates): the
     first run without any file system work."""
@@ -147,7 +159,8 @@ def render_only(library: list[Document]) -> float:
     return time.perf_counter() - began
 
 
-def run(documents: int, highlights: int, workdir: Path, repeat: int = 2) -> dict[str, float]:
+def run(documents: int, highlights: int, workdir: Path, repeat: int = 2,
+        foreign_notes: int = 20_000) -> dict[str, float]:
     """Every measurement, as figures (seconds, counts, ratios).
 
     The machine is shared and its disk noisy, so the first run and the two loops are taken
@@ -165,6 +178,8 @@ def run(documents: int, highlights: int, workdir: Path, repeat: int = 2) -> dict
             loops[mode].append(plain_loop(files, workdir / f"{mode}{attempt}", mode))
     rendering = min(render_only(library) for _ in range(repeat))
     indexing = min(_timed(lambda: VaultIndex.scan(vault)) for _ in range(repeat))
+    users_vault = foreign_vault(workdir / "users-vault", foreign_notes)
+    foreign_indexing = min(_timed(lambda: VaultIndex.scan(users_vault)) for _ in range(repeat))
     unchanged_runs = [timed_run(library, vault, state) for _ in range(repeat)]
     unchanged = min(seconds for seconds, _ in unchanged_runs)
     unchanged_written = max(written for _, written in unchanged_runs)
@@ -177,7 +192,8 @@ def run(documents: int, highlights: int, workdir: Path, repeat: int = 2) -> dict
         "unchanged_s": unchanged, "unchanged_written": unchanged_written,
         "one_percent_s": one_percent, "one_percent_written": one_percent_written,
         "plain_loop_s": plain, "atomic_loop_s": atomic, "durable_loop_s": durable,
-        "render_only_s": rendering, "index_s": indexing,
+        "render_only_s": rendering, "index_s": indexing, "foreign_notes": foreign_notes,
+        "foreign_index_s": foreign_indexing,
         "first_vs_plain": first / plain, "first_vs_atomic": first / atomic,
         "first_vs_durable": first / durable,
         "unchanged_vs_first": unchanged / first,
@@ -190,11 +206,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--highlights", type=int, default=20, help="per document")
     parser.add_argument("--repeat", type=int, default=2, help="take the fastest of N first runs")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--foreign-notes", type=int, default=20_000,
+                        help="size of a vault of the user's own notes to index")
     args = parser.parse_args(argv)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="excerpta-obsidian-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        figures = run(args.documents, args.highlights, workdir, args.repeat)
+        figures = run(args.documents, args.highlights, workdir, args.repeat, args.foreign_notes)
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -216,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
           f"({f['render_only_s'] / f['plain_loop_s']:.2f}x the plain loop)")
     print(f"vault index of the notes:  {f['index_s']:5.2f} s  (what a run with a new document or a moved "
           "note reads first)")
+    print(f"vault index, {f['foreign_notes']:,} notes of the user's own: {f['foreign_index_s']:5.2f} s")
     return 0
 
 

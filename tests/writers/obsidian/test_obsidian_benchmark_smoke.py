@@ -17,10 +17,18 @@ def _load():
 
 
 def test_benchmark_counts_files_written_in_each_run(tmp_path):
-    figures = _load().run(documents=20, highlights=3, workdir=tmp_path, repeat=1)
+    figures = _load().run(documents=20, highlights=3, workdir=tmp_path, repeat=1, foreign_notes=30)
     assert figures["highlights"] == 60
     assert figures["first_written"] == 20
     assert figures["unchanged_written"] == 0
     assert figures["one_percent_written"] == 1  # every hundredth document: the first of 20
     assert sorted(p.name for p in (tmp_path / "plain0").rglob("*.md")) == \
         sorted(p.name for p in (tmp_path / "vault0").rglob("*.md"))
+
+
+def test_the_users_own_vault_is_indexed_without_a_single_note_taken_for_ours(tmp_path):
+    benchmark = _load()
+    folder = benchmark.foreign_vault(tmp_path / "users", 30)
+    assert len(list(folder.rglob("*.md"))) == 30
+    index = benchmark.VaultIndex.scan(folder)
+    assert (index.by_id, index.by_plugin_key) == ({}, {})
