@@ -12,20 +12,10 @@ from typing import Any
 
 import yaml
 
+from excerpta.yaml_load import safe_load
+
 FENCE = "---"
 CLOSING_FENCES = ("---", "...")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: 10x faster, same values
-
-
-def _load(block: str) -> Any:
-    # libyaml first; what it rejects is read again by PyYAML's parser, so only YAML both
-    # reject is reported as broken.
-    try:
-        return yaml.load(block, Loader=_LOADER)
-    except yaml.YAMLError:
-        if _LOADER is yaml.SafeLoader:
-            raise
-        return yaml.load(block, Loader=yaml.SafeLoader)
 
 
 class FrontMatterError(ValueError):
@@ -53,7 +43,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         raise FrontMatterError(1, "front matter opened with '---' is never closed")
     block = "\n".join(lines[1:index])
     try:
-        data = _load(block)
+        data = safe_load(block)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from excerpta.yaml_load import safe_load
+
 ID_PROPERTY = "excerpta-id"
 _FENCE = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
@@ -67,7 +69,6 @@ def dump_properties(properties: dict[str, Any]) -> str:
 
 
 _C_DUMPER = getattr(yaml, "CSafeDumper", None)
-_C_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SIMPLE = (str, int, float, bool)
 _LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
 _TOP_LEVEL_ITEM = re.compile(r"^- ", re.MULTILINE)
@@ -87,18 +88,7 @@ def _dump_with_libyaml(properties: dict[str, Any]) -> str | None:
     text = yaml.dump(properties, Dumper=_C_DUMPER, allow_unicode=True, sort_keys=False,
                      width=2**30, default_flow_style=False)
     text = _TOP_LEVEL_ITEM.sub("  - ", text)
-    return text if yaml.load(text, Loader=_C_LOADER) == properties else None
-
-
-def load_yaml(text: str) -> Any:
-    """``yaml.safe_load(text)``, 10x faster with libyaml where PyYAML has it. Text libyaml
-    rejects is read again by PyYAML's own parser: only YAML both reject raises YAMLError."""
-    try:
-        return yaml.load(text, Loader=_C_LOADER)
-    except yaml.YAMLError:
-        if _C_LOADER is yaml.SafeLoader:
-            raise
-        return yaml.load(text, Loader=yaml.SafeLoader)
+    return text if safe_load(text) == properties else None
 
 
 @dataclass(frozen=True)
@@ -115,17 +105,26 @@ class SplitNote:
     broken: bool = False
 
 
-def split_note(text: str) -> SplitNote:
-    """Separate the front matter (a ``---`` fenced block on the first line) from the body."""
+def _fences(text: str) -> tuple[int, re.Match[str] | None] | None:
+    """Where the front matter's content starts and its closing fence (None: never closed), or
+    None if ``text`` does not open with a ``---`` line."""
     opening = _FENCE.match(text)
     if opening is None:
+        return None
+    return opening.end(), _CLOSING.search(text, opening.end())
+
+
+def split_note(text: str) -> SplitNote:
+    """Separate the front matter (a ``---`` fenced block on the first line) from the body."""
+    fences = _fences(text)
+    if fences is None:
         return SplitNote("", None, text)
-    closing = _CLOSING.search(text, opening.end())
+    start, closing = fences
     if closing is None:
         return SplitNote("", None, text, broken=True)
     block, body = text[:closing.end()], text[closing.end():]
     try:
-        parsed = load_yaml(text[opening.end():closing.start()])
+        parsed = safe_load(text[start:closing.start()])
     except yaml.YAMLError:
         return SplitNote(block, None, body, broken=True)
     if parsed is None:
@@ -145,11 +144,10 @@ def note_id(text: str) -> str | None:
 
 def note_body(text: str) -> str:
     """The note without its front matter block, if it has one (nothing is parsed)."""
-    opening = _FENCE.match(text)
-    if opening is None:
+    fences = _fences(text)
+    if fences is None or fences[1] is None:
         return text
-    closing = _CLOSING.search(text, opening.end())
-    return text if closing is None else text[closing.end():]
+    return text[fences[1].end():]
 
 
 def with_id(document_id: str, properties: dict[str, Any]) -> dict[str, Any]:
@@ -169,10 +167,10 @@ def merge_properties(existing: SplitNote, ours: dict[str, Any], managed: set[str
     current = existing.properties or {}
     if current and not managed & current.keys():
         # None of ours there yet (an adopted note): put ours on top, theirs byte for byte.
-        opening = _FENCE.match(existing.front_matter)
-        closing = _CLOSING.search(existing.front_matter, opening.end() if opening else 0)
-        if opening is not None and closing is not None:
-            inner = existing.front_matter[opening.end():closing.start()]
+        fences = _fences(existing.front_matter)
+        if fences is not None and fences[1] is not None:
+            start, closing = fences
+            inner = existing.front_matter[start:closing.start()]
             return dump_properties(ours)[:-4] + inner + existing.front_matter[closing.start():]
     merged: dict[str, Any] = {}
     for key, value in current.items():
@@ -189,4 +187,4 @@ def merge_properties(existing: SplitNote, ours: dict[str, Any], managed: set[str
 
 def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     # Compare as YAML would read our output back (datetimes lose microseconds and zone).
-    return yaml.load(dump_properties(a)[4:-4] or "{}", Loader=_C_LOADER) == b if a else not b
+    return safe_load(dump_properties(a)[4:-4] or "{}") == b if a else not b
