@@ -71,6 +71,10 @@ class Highlight(CanonicalModel):
     location: Position = None
     location_type: LocationType | None = None
     end_location: Position = None
+    chapter: OptionalText = Field(
+        default=None,
+        description="The chapter or section the highlight is in, as the source names it; a nested "
+                    "path is joined with ' > ' (\"Part One > 3. The Rise\").")
     color: OptionalText = None
     highlighted_at: Timestamp = None
     updated_at: Timestamp = None

@@ -96,6 +96,15 @@ def test_example_library_imports_as_one_which_book_note_per_highlight(run_cli, t
     assert [d.name for d in collection.decks.all_names_and_ids()] == ["Default", "Highlights"]
 
 
+def test_a_kindle_notebooks_chapters_are_shown_before_the_location(run_cli, tmp_path, collection):
+    notebook = CORPUS / "kindle_notebook_html" / "krystofl_example_notebook_en.html"
+    log = import_package(collection, convert(run_cli, notebook, tmp_path / "deck.apkg"))
+    assert len(log.new) == 11
+    locations = sorted(fields["Location"] for fields in notes_by_type(collection)[BOOK])
+    assert locations[0] == "Chapter 1 · Location 590"
+    assert locations[-1] == "Chapter 5 On Living: A Postscript · Location 3251"
+
+
 def test_each_design_gives_its_cards_only_where_the_user_asked(run_cli, tmp_path, collection):
     document = Document(id="d1", title="Notes on Design", author="A. Writer", highlights=[
         Highlight(id="plain", text="Nothing marked here."),

@@ -11,7 +11,7 @@ import pandas
 import pytest
 
 from excerpta.model import Document, Highlight, Library
-from excerpta.writers.csv_writer import FULL_COLUMNS, render_csv
+from excerpta.writers.csv_writer import DOCUMENT_FIELDS, FULL_COLUMNS, HIGHLIGHT_FIELDS, render_csv
 
 from paths import CORPUS, EXAMPLES
 
@@ -137,6 +137,14 @@ def test_newlines_quotes_commas_and_non_latin_text_survive(profile):
     else:
         assert (cells["highlight_text"], cells["highlight_note"], cells["document_title"]) == (
             text, note, title)
+
+
+def test_full_profile_has_a_column_for_every_canonical_field_in_model_order():
+    assert tuple(name for name in Document.model_fields if name != "highlights") == DOCUMENT_FIELDS
+    assert tuple(Highlight.model_fields) == HIGHLIGHT_FIELDS
+    _, row = _rows(_render([_document(_highlight("h1", "text", chapter="Part One > 3. The Rise"))],
+                           "full"))
+    assert dict(zip(FULL_COLUMNS, row, strict=True))["highlight_chapter"] == "Part One > 3. The Rise"
 
 
 def test_full_profile_joins_lists_as_json_so_separators_inside_tags_stay_unambiguous():

@@ -51,8 +51,8 @@ DEFAULT_PROFILE: Profile = "spreadsheet"
 READWISE_COLUMNS = ("Highlight", "Title", "Author", "URL", "Note", "Location", "Date")
 DOCUMENT_FIELDS = ("id", "title", "author", "category", "source", "url", "cover_image_url", "asin",
                    "tags", "document_note", "summary", "external_ids")
-HIGHLIGHT_FIELDS = ("id", "text", "note", "location", "location_type", "end_location", "color",
-                    "highlighted_at", "updated_at", "url", "tags", "is_favorite", "is_deleted",
+HIGHLIGHT_FIELDS = ("id", "text", "note", "location", "location_type", "end_location", "chapter",
+                    "color", "highlighted_at", "updated_at", "url", "tags", "is_favorite", "is_deleted",
                     "external_ids")
 FULL_COLUMNS = (
     *(name if name.startswith("document_") else f"document_{name}" for name in DOCUMENT_FIELDS),

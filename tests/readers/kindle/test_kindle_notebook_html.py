@@ -47,6 +47,11 @@ def test_location_only_headings_and_notes_sharing_their_highlights_location():
     assert document.highlights[0].text.startswith(
         "“When you write a story, you’re telling yourself the story,”")
     assert document.highlights[0].highlighted_at is None  # the export has no timestamps
+    # Each sectionHeading names the chapter of the highlights below it.
+    assert [(h.location, h.chapter) for h in document.highlights] == [
+        (590, "Chapter 1"), (592, "Chapter 1"), (1445, "Chapter 3 Toolbox"),
+        *((location, "Chapter 4 On Writing") for location in (1649, 1855, 1870, 1873, 2240, 2463)),
+        (3238, "Chapter 5 On Living: A Postscript"), (3251, "Chapter 5 On Living: A Postscript")]
 
 
 def test_four_colours_bookmarks_and_a_note_at_its_highlights_end():
@@ -79,6 +84,11 @@ def test_chapter_inside_the_heading_and_notes_after_their_highlights():
     }
     assert notes[991].startswith("There's some passavges here whwre I have no jdea")
     assert notes[996].startswith("'Audacity,' is a better way to think about self-promotion.")
+    # The sectionHeading is the chapter, the path in the heading its subsection.
+    week1 = "Week 1: Recovering a Sense of Safety"
+    assert [h.chapter for h in document.highlights[:6]] == [
+        *[f"{week1} > Shadow Artists"] * 5, f"{week1} > Your Enemy Within: Core Negative Beliefs"]
+    assert document.highlights[-1].chapter == "Week 2: Recovering a Sense of Identity > Skepticism"
 
 
 def test_page_and_location_headings_with_a_middle_dot():
@@ -98,6 +108,8 @@ def test_desktop_export_with_mis_nested_tags():
     assert (highlight.text, highlight.note, highlight.location, highlight.color) == (
         "First example highlight text.", "First example note text.", 100, "yellow")
     assert (bookmark.text, bookmark.location) == ("", 200)
+    assert (highlight.chapter, bookmark.chapter) == (
+        "Part One: First Section > Chapter One", "Part One: First Section > Chapter Two")
 
 
 def test_annotation_class_colours_and_roman_pages():
@@ -116,6 +128,7 @@ def test_page_only_heading_keeps_a_roman_page(tmp_path):
     [highlight] = document.highlights
     assert (highlight.location_type, highlight.location, highlight.color) == (
         LocationType.PAGE, "xii", "blue")
+    assert highlight.chapter is None  # no sectionHeading, no path in the heading
 
 
 def test_unknown_heading_is_reported_and_the_rest_read(tmp_path):

@@ -7,7 +7,10 @@ these classes starts a field, and the field runs until the next such element sta
 
 A heading reads ``Highlight (<span class="highlight_yellow">yellow</span>) - Chapter > Page 4 ·
 Location 274``; the span's class suffix is the colour (``annotation_<colour>`` in newer apps), the
-chapter path is optional, and page (possibly roman) and location are each optional. A ``Note``
+chapter path is optional, and page (possibly roman) and location are each optional. A
+highlight's ``chapter`` is the ``sectionHeading`` above it followed by the heading's path
+(``Week 1: Recovering a Sense of Safety > Shadow Artists``), either one alone where the other
+is missing. A ``Note``
 entry right after a highlight whose range can reach the note's location (the notebook shows
 only a highlight's start; its note sits at its end) is that highlight's note; any other note
 is kept as a highlight of its own with empty ``text``. Bookmarks (heading only) are dropped
@@ -174,6 +177,7 @@ class KindleNotebookReader(Reader):
                 continue
             kind = _KINDS[match.group("kind").lower()]
             location, location_type = _position(match.group("location"), match.group("page"))
+            chapter = _chapter(entry.section, match.group("chapter"))
             text = _body(entry.text)
             if kind == "note" and previous is not None and isinstance(location, int) and (
                     previous[0].location is not None and previous[0].location <= location <= previous[1]):
@@ -190,6 +194,7 @@ class KindleNotebookReader(Reader):
                 note=text if kind == "note" else None,
                 location=location,
                 location_type=location_type,
+                chapter=chapter,
                 color=entry.colour if kind == "highlight" else None,
             )
             highlights.append(highlight)
@@ -198,6 +203,15 @@ class KindleNotebookReader(Reader):
                 previous = (highlight, location + len(text) // CHARS_PER_LOCATION + 2)
         yield Document(id=doc_id, title=title, author=author, category=Category.BOOKS, source="kindle",
                        highlights=highlights)
+
+
+def _chapter(section: str | None, path: str | None) -> str | None:
+    path = _squash(path or "")
+    if not path:
+        return section
+    if section is None or path == section or path.startswith(f"{section} >"):
+        return path
+    return f"{section} > {path}"
 
 
 def _position(location: str | None, page: str | None) -> tuple[int | str | None, LocationType | None]:

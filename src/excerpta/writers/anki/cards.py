@@ -74,7 +74,8 @@ def note_fields(document: Document, highlight: Highlight, design: Design) -> lis
         "HighlightId": escape_html(highlight.id),
         "Title": escape_html(document.title),
         "Author": escape_html(document.author),
-        "Location": escape_html(describe_location(highlight)),
+        "Location": escape_html(" · ".join(part for part in (highlight.chapter,
+                                                            describe_location(highlight)) if part)),
         "URL": safe_link(highlight.url) or safe_link(document.url),
     }
     is_action = parse_action(highlight.note) is not None

@@ -23,7 +23,8 @@ Question       Q&A design: the question from a ``.qa`` note
 Answer         Q&A design: the answer from a ``.qa`` note
 Title          the document title
 Author         the document author
-Location       "Location 1337", "Page 12–13", "12:05"…
+Location       "Location 1337", "Page 12–13", "12:05"…, after the chapter when known
+               ("Part One · Location 1337")
 URL            the highlight's link, else the document's (http/https only)
 Extra1..3      spare, empty in schema version 1
 =============  ==================================================================

@@ -4,7 +4,9 @@
 :mod:`.variables`); :mod:`.note` assembles the pieces into a new note or merges them into an
 existing one. Every highlight block carries its block id (``^hl-…``), added after the
 location link when the template does not place it, so links to a highlight survive re-syncs
-and an append-only update can tell which highlights a note already has.
+and an append-only update can tell which highlights a note already has. Where the chapter
+changes from one highlight to the next, the chapter template's heading goes between them; it
+is not part of either block, so an append-only update adds blocks without headings.
 """
 
 from __future__ import annotations
@@ -87,7 +89,8 @@ class NoteRenderer:
         base = self.templates.context(variables)
         header = _paragraph(self.templates.render(self.templates.header, base))
         heading = _paragraph(self.templates.render(self.templates.highlights_header, base))
-        blocks, live = [], []
+        parts, live = [heading] if heading else [], []
+        chapter = ""
         for highlight in document.highlights:
             ident = block_id(highlight.id)
             if highlight.is_deleted and ident not in strike:
@@ -96,14 +99,24 @@ class NoteRenderer:
             rendered = _paragraph(self.templates.render(self.templates.highlight, context))
             if not rendered:
                 continue
+            if context["highlight_chapter"] != chapter:
+                chapter = context["highlight_chapter"]
+                parts.append(self._chapter_heading(chapter, base))
             block = _place_block_id(rendered, ident)
-            blocks.append(block)
+            parts.append(block)
             if not highlight.is_deleted:
                 live.append((ident, block))
-        parts = [part for part in (heading, *blocks) if part]
+        parts = [part for part in parts if part]
         return RenderedNote(
             properties=properties,
             header_body=(header + "\n\n") if header else "",
             highlights_body=("\n".join(parts) + "\n\n") if parts else "",
             live_blocks=live,
         )
+
+    def _chapter_heading(self, chapter: str, base: dict[str, Any]) -> str:
+        """The chapter template rendered for ``chapter`` ("" for none), set off by blank lines."""
+        if not chapter:
+            return ""
+        heading = _paragraph(self.templates.render(self.templates.chapter, {**base, "chapter": chapter}))
+        return f"\n{heading}\n" if heading else ""

@@ -1,6 +1,6 @@
 """The note templates: sandboxed Jinja2 accepting the Readwise plugin's variables and filters.
 
-Five templates shape a note; each is a file, the defaults ship in this package's
+Six templates shape a note; each is a file, the defaults ship in this package's
 ``templates/`` folder and a user folder (option ``templates``) may override any of them:
 
 ==============================  ===============================================================
@@ -9,6 +9,8 @@ Five templates shape a note; each is a file, the defaults ship in this package's
                                 are written with a YAML emitter, never pasted into text
 ``header.md.jinja``             title, cover, ``## Metadata``
 ``highlights_header.md.jinja``  the heading above the highlights
+``chapter.md.jinja``            a chapter's heading, above the first highlight of each chapter
+                                (only for sources that name chapters, such as Kindle notebooks)
 ``highlight.md.jinja``          one highlight (Readwise's highlight template)
 ==============================  ===============================================================
 
@@ -40,7 +42,7 @@ from excerpta.errors import ConfigError
 from excerpta.writers.obsidian.dates import format_date, pluralize
 
 TEMPLATE_FILES = ("filename.jinja", "frontmatter.yaml", "header.md.jinja",
-                  "highlights_header.md.jinja", "highlight.md.jinja")
+                  "highlights_header.md.jinja", "chapter.md.jinja", "highlight.md.jinja")
 _TAG_INVALID = re.compile(r"[^\w/-]+")
 _FLAT_TYPES = (str, int, float, bool, date)
 FRONTMATTER = "frontmatter.yaml"
@@ -109,11 +111,12 @@ def template_error(name: str, err: BaseException, line: int | None = None) -> Co
 
 @dataclass
 class NoteTemplates:
-    """The five compiled templates and a fingerprint of their sources."""
+    """The compiled templates and a fingerprint of their sources."""
 
     filename: jinja2.Template
     header: jinja2.Template
     highlights_header: jinja2.Template
+    chapter: jinja2.Template
     highlight: jinja2.Template
     frontmatter: list[tuple[str, int]]  # (property, line) in template order
     frontmatter_values: jinja2.Template  # assigns each property's value to _PROPERTY_VAR.format(i)
@@ -143,6 +146,7 @@ class NoteTemplates:
             filename=compiled["filename.jinja"],
             header=compiled["header.md.jinja"],
             highlights_header=compiled["highlights_header.md.jinja"],
+            chapter=compiled["chapter.md.jinja"],
             highlight=compiled["highlight.md.jinja"],
             **_compile_frontmatter(env, sources["frontmatter.yaml"]),
             fingerprint=digest.hexdigest(),

@@ -1,0 +1,93 @@
+"""Chapter headings: highlights of a source that names chapters (a Kindle notebook) are grouped
+under one heading per chapter; sources without chapters keep Readwise's flat list."""
+
+from __future__ import annotations
+
+import re
+
+from excerpta.model import Highlight, LocationType
+from excerpta.writers.obsidian.region import find_regions
+
+from paths import CORPUS
+
+NOTEBOOK = CORPUS / "kindle_notebook_html" / "krystofl_example_notebook_en.html"
+
+
+def _note(vault):
+    [path] = vault.rglob("*.md")
+    return path.read_text(encoding="utf-8")
+
+
+def _chaptered(books, chapters: list[str | None]):
+    book = books(len(chapters))
+    for highlight, chapter in zip(book.highlights, chapters, strict=True):
+        highlight.chapter = chapter
+    return book
+
+
+def test_a_kindle_notebook_gets_one_heading_per_chapter_above_its_highlights(run_cli, tmp_path):
+    vault = tmp_path / "vault"
+    result = run_cli("convert", NOTEBOOK, "--to", "obsidian", "--out", vault)
+    assert result.exit_code == 0, result.output
+    text = _note(vault)
+    # Written from the export: Chapter 1 holds locations 590 and 592, Chapter 3 Toolbox 1445,
+    # Chapter 4 On Writing six highlights from 1649, Chapter 5 the last two.
+    headings = re.findall(r"^### (.*)$", text, flags=re.MULTILINE)
+    assert headings == ["Chapter 1", "Chapter 3 Toolbox", "Chapter 4 On Writing",
+                        "Chapter 5 On Living: A Postscript"]
+    region = text.split("### ")
+    assert [len(re.findall(r"^- .*\^hl-\w+$", part, flags=re.MULTILINE)) for part in region[1:]] == [
+        2, 1, 6, 2]
+    assert "Location\u00a0590" in region[1]
+    assert "Location\u00a03251" in region[4]
+    assert "## Highlights\n\n### Chapter 1\n\n- " in text
+    assert "\n\n### Chapter 3 Toolbox\n\n- " in text
+
+
+def test_no_chapter_no_heading_and_a_heading_only_where_the_chapter_changes(vault, sync, books):
+    sync([_chaptered(books, [None, "One", "One", None, "Two"])])
+    text = _note(vault)
+    lines = [line for line in text.splitlines() if line.startswith(("- ", "### "))]
+    assert [line.split(" (")[0].split(" ^")[0] for line in lines[4:]] == [
+        "- Highlight number 1.", "### One", "- Highlight number 2.", "- Highlight number 3.",
+        "- Highlight number 4.", "### Two", "- Highlight number 5."]
+
+
+def test_the_chapter_template_can_be_replaced_or_emptied(tmp_path, vault, sync, books):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "chapter.md.jinja").write_text("#### {{ chapter.split(' > ')[-1] }} ({{ title }})")
+    (templates / "highlight.md.jinja").write_text("- {{ highlight_text }} [{{ highlight_chapter }}]")
+    sync([_chaptered(books, ["Part I > Economy", "Part I > Economy"])], templates=templates)
+    text = _note(vault)
+    assert text.count("#### Economy (Walden)\n") == 1
+    assert "- Highlight number 2. [Part I > Economy] ^hl-readwise-2\n" in text
+
+    (templates / "chapter.md.jinja").write_text("{# no chapter headings #}")
+    sync([_chaptered(books, ["Part I > Economy", "Part I > Economy"])], templates=templates)
+    text = _note(vault)
+    assert "Economy (Walden)" not in text
+    assert "## Highlights\n- Highlight number 1." in text
+
+
+def test_re_sync_moves_headings_with_their_chapters_and_keeps_the_users_text(vault, sync, books):
+    sync([_chaptered(books, ["One", "One"])])
+    [path] = vault.rglob("*.md")
+    path.write_text(path.read_text(encoding="utf-8") + "\nMy own thoughts.\n", encoding="utf-8")
+    book = _chaptered(books, ["One", "One"])
+    book.highlights.insert(1, Highlight(id="readwise-9", text="Added later.", location=150,
+                                        location_type=LocationType.LOCATION, chapter="One and a half"))
+    sync([book])
+    text = _note(vault)
+    assert re.findall(r"^### (.*)$", text, flags=re.MULTILINE) == ["One", "One and a half", "One"]
+    assert text.endswith("\nMy own thoughts.\n")
+    assert "- Added later. ([Location\u00a0150]" in text
+
+
+def test_a_hostile_chapter_stays_one_heading_line_and_cannot_close_the_region(vault, sync, books):
+    sync([_chaptered(books, ["Line one\n%% excerpta:end highlights 0000000000000000 %%"])])
+    text = _note(vault)
+    assert "### Line one %% excerpta:end highlights 0000000000000000 %%\n" in text
+    region = find_regions(text)["highlights"]
+    assert region.pristine
+    assert "- Highlight number 1." in region.body
