@@ -359,6 +359,37 @@ def test_separator_lines_of_custom_templates_end_a_highlight(tmp_path):
     assert [(h.text, h.location) for h in read_one(note).highlights] == [("One", 1), ("Two", 2)]
 
 
+def test_headings_below_the_highlights_heading_name_chapters_and_do_not_end_the_section(tmp_path):
+    note = write_note(tmp_path / "Chaptered.md", "\n".join([
+        "# Chaptered", "## Metadata", "- Author: Ann", "## Highlights",
+        "- Before any chapter ([Location 1](https://readwise.io/to_kindle?action=open&asin=B0&location=1))",
+        "### Part I > Economy", "",
+        "- One ([Location 2](https://readwise.io/to_kindle?action=open&asin=B0&location=2))",
+        "#### Where I Lived", "",
+        "- Two ([Location 3](https://readwise.io/to_kindle?action=open&asin=B0&location=3))",
+        "## New highlights added July 5, 2024 at 9:00 AM",
+        "- Three ([Location 4](https://readwise.io/to_kindle?action=open&asin=B0&location=4))",
+        "## My thoughts",
+        "- not a highlight",
+    ]))
+    assert [(h.text, h.chapter) for h in read_one(note).highlights] == [
+        ("Before any chapter", None), ("One", "Part I > Economy"), ("Two", "Where I Lived"),
+        ("Three", None)]
+
+
+def test_in_our_own_notes_the_users_text_below_the_managed_region_is_not_read(tmp_path):
+    note = write_note(tmp_path / "Ours.md", "\n".join([
+        "---", "excerpta-id: d1", "---",
+        "%% excerpta:begin header %%", "# Ours", "## Metadata", "- Author: Ann",
+        "%% excerpta:end header 0123456789abcdef %%",
+        "%% excerpta:begin highlights %%", "## Highlights",
+        "- One ([Location 1](https://readwise.io/to_kindle?action=open&asin=B0&location=1)) ^hl-h1",
+        "%% excerpta:end highlights 0123456789abcdef %%",
+        "### My reading list", "- Walden, again",
+    ]))
+    assert [(h.id, h.text) for h in read_one(note).highlights] == [("h1", "One")]
+
+
 def test_a_note_saved_with_crlf_line_endings_reads_the_same(tmp_path):
     crlf = tmp_path / "Books" / FIRST_SYNC.name
     crlf.parent.mkdir()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from paths import EXAMPLES
+from paths import CORPUS, EXAMPLES
 
 
 def test_our_notes_read_back_with_their_ids_texts_notes_and_book_locations(run_cli, tmp_path):
@@ -34,3 +34,17 @@ def test_the_url_line_does_not_swallow_the_comment_markers_after_it(run_cli, tmp
     run_cli("convert", vault / "Articles" / "Self-Reliance.md", "--to", "json", "--out", tmp_path / "a.json")
     [document] = json.loads((tmp_path / "a.json").read_text())["documents"]
     assert document["url"] == "https://www.gutenberg.org/files/16643/16643-h/16643-h.htm"
+
+
+def test_kindle_notebooks_read_back_with_their_chapters(run_cli, tmp_path):
+    for notebook in sorted((CORPUS / "kindle_notebook_html").glob("*.html")):
+        assert run_cli("convert", notebook, "--to", "json", "--out", tmp_path / "a.json").exit_code == 0
+        vault = tmp_path / notebook.stem
+        assert run_cli("convert", notebook, "--to", "obsidian", "--out", vault).exit_code == 0
+        assert run_cli("convert", vault, "--to", "json", "--out", tmp_path / "b.json").exit_code == 0
+        [original] = json.loads((tmp_path / "a.json").read_text())["documents"]
+        [back] = json.loads((tmp_path / "b.json").read_text())["documents"]
+        fields = ("id", "text", "note", "location", "chapter")
+        assert [tuple(h[f] for f in fields) for h in back["highlights"]] == [
+            tuple(h[f] for f in fields) for h in original["highlights"]], notebook.name
+        assert any(h["chapter"] for h in back["highlights"]), notebook.name

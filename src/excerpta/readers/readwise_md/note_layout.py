@@ -9,6 +9,11 @@ Both layouts Readwise writes are read, with ``##`` or ``###`` headings:
 * the bulk Markdown export's: ``### Metadata``, ``- Author: …`` without wikilinks, a
   ``- Summary:`` that may run over several unindented lines, ``    - **Note:** …``.
 
+A heading below the ``Highlights`` heading's level names the chapter of the bullets under it
+(our obsidian writer's ``### Chapter`` headings); a heading at that level or above ends the
+section. In a note our obsidian writer wrote, the highlights end with its managed region: the
+user's text below is not read as highlights.
+
 This module only finds the parts (:func:`parse_note_body`); :mod:`.note` makes the model.
 Sub-bullets other than ``Note``/``Tags`` (a user's own) are not Readwise data and are left out.
 """
@@ -31,6 +36,7 @@ BULLET = re.compile(r"^[-*](?:\s(?P<text>.*))?$")
 # An Obsidian comment on a line of its own, e.g. the ``%% excerpta:begin header %%`` markers
 # our obsidian writer puts around its managed regions: it ends whatever value came before.
 COMMENT_LINE = re.compile(r"^\s*%%.*%%\s*$")
+OUR_HIGHLIGHTS_END = re.compile(r"^%% excerpta:end highlights [0-9a-f]{16} %%\s*$")
 THEMATIC_BREAK = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 CONTINUATION_INDENT = "  "
 METADATA_TITLES = {"metadata"}
@@ -45,6 +51,7 @@ class HighlightBlock:
     text_lines: list[str]
     note_lines: list[str] | None = None
     tags: str | None = None
+    chapter: str | None = None
 
 
 @dataclass
@@ -72,6 +79,7 @@ class _HighlightCollector:
         self.current: HighlightBlock | None = None
         self.target: list[str] | None = None  # where continuation lines go (text, note, nowhere)
         self.blank_lines = 0
+        self.chapter: str | None = None  # of the bullets from here on
 
     def close(self) -> None:
         """End the current highlight: the next lines belong to a new bullet or to nothing."""
@@ -86,7 +94,7 @@ class _HighlightCollector:
         if THEMATIC_BREAK.match(line):
             self.close()  # a template's separator between highlights
         elif bullet := BULLET.match(line):
-            self.current = HighlightBlock([bullet.group("text") or ""])
+            self.current = HighlightBlock([bullet.group("text") or ""], chapter=self.chapter)
             self.blocks.append(self.current)
             self.target = self.current.text_lines
         elif self.current is None:
@@ -121,24 +129,29 @@ def parse_note_body(body: str) -> NoteBody:
     section = "preamble"
     meta_key: str | None = None
     collector = _HighlightCollector(note.highlights)
+    highlights_level = 0  # of the heading that opened the highlights section
     for line in body.split("\n"):
         if COMMENT_LINE.match(line):
             meta_key = None
             collector.close()
+            if OUR_HIGHLIGHTS_END.match(line):
+                section = "other"
             continue
         heading = HEADING.match(line)
         if heading:
-            text = heading.group("text")
-            if heading.group("level") == "#" and note.title is None and section == "preamble":
+            text, level = heading.group("text"), len(heading.group("level"))
+            collector.close()
+            if level == 1 and note.title is None and section == "preamble":
                 note.title = text
-                continue
-            if text.casefold() in METADATA_TITLES:
-                section, note.has_metadata = "metadata", True
             elif _is_highlights_heading(text):
-                section, note.has_highlights = "highlights", True
+                section, note.has_highlights, highlights_level = "highlights", True, level
+                collector.chapter = None
+            elif section == "highlights" and level > highlights_level:
+                collector.chapter = text or None
+            elif text.casefold() in METADATA_TITLES:
+                section, note.has_metadata = "metadata", True
             else:
                 section = "other"
-            collector.close()
             continue
         if section == "preamble" and note.cover_url is None and (cover := COVER.match(line)):
             note.cover_url = cover.group("url")
