@@ -11,6 +11,7 @@ Only the CLI and the daemon turn these into messages; everything else raises the
     │   ├── RetriableSourceError  network, timeouts, 429, 5xx: the next run may succeed
     │   └── FatalSourceError      rejected token, API contract broken: retrying will not help
     ├── WriteConflictError        an output changed under us (edited by the user, or not ours)
+    ├── OutputBusyError           another excerpta run is writing the same output: retry later
     └── StateError                the state database is unusable (newer schema, corrupt)
 
 A single bad *record* is not an exception: readers report it as a :class:`RecordProblem`
@@ -61,6 +62,12 @@ class WriteConflictError(ExcerptaError):
     """An output file is not ours to overwrite (the user edited it, or we never wrote it)."""
 
     exit_code = 1
+
+
+class OutputBusyError(ExcerptaError):
+    """Another excerpta run holds the lock of this output; nothing was written."""
+
+    exit_code = 75  # EX_TEMPFAIL: a temporary failure, the user is invited to retry
 
 
 class StateError(ExcerptaError):

@@ -1,12 +1,14 @@
 """The work behind ``excerpta convert``: read inputs, merge into a library, render, write.
 
 Plain functions the CLI (and tests) call; nothing here prints. Sync jobs reuse the same
-steps (:func:`resolve_inputs`, :func:`read_into`, :func:`write_library`).
+steps (:func:`resolve_inputs`, :func:`read_into`, :func:`make_sink`) under the output's lock
+(:mod:`excerpta.locks`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from typing import Any
 from excerpta import registry
 from excerpta.adapters import Adapter, InputProbe, Reader, ReadState, RecordProblem, Writer
 from excerpta.errors import ExcerptaError, InputError, UserError
+from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output import OutputSink, WriteOutcome
 from excerpta.store import LibraryStore, MergeStats
@@ -142,6 +145,19 @@ def _convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore
              dry_run: bool, on_document: DocumentCallback | None,
              on_problem: Callable[[RecordProblem], None] | None) -> ConvertReport:
     writer_cls = registry.writer(to)
+    # The lock spans reading the output (a writer merges into what is there) to committing
+    # its records; a dry run writes nothing, so it does not wait for or block anyone.
+    with nullcontext() if dry_run else output_lock(out):
+        return _convert_locked(inputs, writer_cls, out=out, library=library, state=state,
+                               from_format=from_format, options=options, force=force,
+                               dry_run=dry_run, on_document=on_document, on_problem=on_problem)
+
+
+def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Path,
+                    library: LibraryStore, state: LibraryStore, from_format: str | None,
+                    options: dict[str, Any], force: bool, dry_run: bool,
+                    on_document: DocumentCallback | None,
+                    on_problem: Callable[[RecordProblem], None] | None) -> ConvertReport:
     sink = make_sink(writer_cls, out, job=CONVERT_JOB, manifest=state, force=force,
                      dry_run=dry_run)
     writer = writer_cls.from_options(options)

@@ -1,0 +1,66 @@
+"""One writer per output: an exclusive lock held from reading an output to committing its records.
+
+Two runs writing the same output at once (a scheduled sync and a manual ``convert``, or two
+terminals) would each decide from what the other is rewriting, and each commit a manifest the
+other's files contradict; their next runs would then report the user's notes as conflicts.
+So a run takes the output's lock before it reads the output and releases it after its records
+are committed, and a second run fails at once with :class:`~excerpta.errors.OutputBusyError`
+(nothing written) instead of waiting behind a first sync that may take minutes.
+
+The lock is an OS file lock (``flock``/``LockFileEx`` through the filelock library) on a file in
+the user's state folder, named by a hash of the output's resolved path: no lock file is ever put
+in the user's vault, and the OS releases the lock when a run dies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from platformdirs import user_state_path
+
+from excerpta.errors import OutputBusyError
+
+LOCKS_FOLDER = "locks"
+
+
+def lock_folder() -> Path:
+    """Where the lock files live: the user's state folder, else a per-user temporary folder
+    (a read-only home must not stop a run that keeps its state elsewhere)."""
+    folder = user_state_path("excerpta", appauthor=False) / LOCKS_FOLDER
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        uid = os.getuid() if hasattr(os, "getuid") else os.getlogin()
+        folder = Path(tempfile.gettempdir()) / f"excerpta-{uid}" / LOCKS_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def lock_path(out: Path) -> Path:
+    """The lock file of output ``out`` (a file or a folder; need not exist yet)."""
+    resolved = os.path.normcase(str(out.expanduser().resolve()))
+    return lock_folder() / f"{hashlib.sha256(resolved.encode('utf-8')).hexdigest()[:24]}.lock"
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold the lock of output ``out`` for the ``with`` block.
+
+    Raises OutputBusyError at once if another run holds it.
+    """
+    lock = FileLock(lock_path(out), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise OutputBusyError(f"{out}: another excerpta run is writing this output; "
+                              "try again when it has finished") from None
+    try:
+        yield
+    finally:
+        lock.release()

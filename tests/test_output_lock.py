@@ -1,0 +1,63 @@
+"""One writer per output: a second run into an output another run is writing stops at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from excerpta.locks import lock_path, output_lock
+
+from paths import EXAMPLES
+
+
+def test_a_run_into_a_locked_output_writes_nothing_and_says_why(run_cli, tmp_path):
+    vault = tmp_path / "vault"
+    with output_lock(vault):
+        result = run_cli("convert", EXAMPLES / "library.json", "--to", "obsidian", "--out", vault)
+        assert result.exit_code == 75
+        assert result.output.strip().endswith(
+            "another excerpta run is writing this output; try again when it has finished")
+        assert len(result.output.strip().splitlines()) == 1
+        assert not vault.exists()
+        # A dry run writes nothing, so it neither waits for nor blocks a real run.
+        preview = run_cli("convert", EXAMPLES / "library.json", "--to", "obsidian", "--out", vault,
+                          "--dry-run")
+        assert preview.exit_code == 0, preview.output
+    result = run_cli("convert", EXAMPLES / "library.json", "--to", "obsidian", "--out", vault)
+    assert result.exit_code == 0, result.output
+    assert len(list(vault.rglob("*.md"))) == 4
+
+
+def test_the_lock_of_another_process_is_seen_and_released_when_it_dies(run_cli, tmp_path):
+    out = tmp_path / "library.csv"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time
+            from pathlib import Path
+            from excerpta.locks import output_lock
+            with output_lock(Path({str(out)!r})):
+                print("locked", flush=True)
+                time.sleep(60)
+        """)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        busy = run_cli("convert", EXAMPLES / "library.json", "--to", "csv", "--out", out)
+        assert busy.exit_code == 75
+        assert not out.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    result = run_cli("convert", EXAMPLES / "library.json", "--to", "csv", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert out.exists()
+
+
+def test_the_lock_is_per_output_and_never_inside_it(run_cli, tmp_path):
+    with output_lock(tmp_path / "a.json"):
+        result = run_cli("convert", EXAMPLES / "library.json", "--to", "json", "--out", tmp_path / "b.json")
+        assert result.exit_code == 0, result.output
+    # Spellings of one path share a lock; the lock file lives in the state folder.
+    assert lock_path(tmp_path / "x" / ".." / "a.json") == lock_path(tmp_path / "a.json")
+    assert tmp_path not in lock_path(tmp_path / "a.json").parents
