@@ -107,7 +107,8 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: P
     Reads every INPUT (files, folders, or `readwise:`), merges them into one library and
     writes it as FORMAT to --out. A file excerpta did not write, or one edited since, is
     never overwritten (unless --force). Exit codes: 0 ok, 1 partial (records skipped or
-    outputs left alone, each reported), 2 bad input or command.
+    outputs left alone, each reported), 2 bad input or command, 3 the source failed, 75
+    another run is writing the same output.
     """
     options: dict[str, Any] = {k: v for k, v in flag_options.items() if v is not None}
     options.update(_parse_option(raw_options))
