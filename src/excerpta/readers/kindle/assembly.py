@@ -6,7 +6,8 @@ highlight extended or re-saved on the device is appended again. The rules (refer
 * a note attaches to a highlight of the same book whose range contains the note's location,
   preferring the highlight that *ends* there, then the nearest in time, then the nearest in the
   file; notes typed before their highlight attach too; a note nothing claims is kept as a
-  highlight of its own (empty ``text``, the note in ``note``);
+  highlight of its own (empty ``text``, the note in ``note``; the reader makes it a highlight
+  if its kind was only told by its shape);
 * a highlight of the same book, kind and start position whose text contains an earlier one's
   text (or is contained in it) replaces it: the later record wins, and takes its notes; exact
   duplicates (and bookmarks at one position) collapse the same way;
@@ -48,6 +49,7 @@ class Clipping:
     when: datetime | None
     text: str
     limit_only: bool = False  # the body was only the clipping-limit marker
+    by_shape: bool = False  # an unknown wording: kind told by its shape (see metadata.py)
     notes: list[tuple[int, str, datetime | None]] = field(default_factory=list)
     dropped: bool = False  # superseded highlight, or attached note
 

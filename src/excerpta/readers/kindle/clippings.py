@@ -12,10 +12,14 @@ appended records to it, gives earlier highlights the same ids.
 
 Timestamps are device-local wall clock; the ``timezone`` option (default: this machine's zone)
 makes them aware. A record that cannot be parsed is reported with its line number and skipped.
+Records in a wording no locale knows are read by their shape (see
+:mod:`~excerpta.readers.kindle.metadata`; an empty one is a bookmark), and one warning per file
+says how many.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from functools import lru_cache
@@ -31,8 +35,16 @@ from excerpta.model import Category, Document, LocationType
 from excerpta.readers.kindle.assembly import Clipping, ClippingWindow
 from excerpta.readers.kindle.blocks import Regular, iter_record_batches
 from excerpta.readers.kindle.locales import ClippingKind, clipping_limit_markers
-from excerpta.readers.kindle.metadata import MetadataError, Position, parse_fast, parse_metadata
+from excerpta.readers.kindle.metadata import (
+    UNKNOWN_LOCALE,
+    MetadataError,
+    Position,
+    parse_fast,
+    parse_metadata,
+)
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
+
+log = logging.getLogger(__name__)
 
 SOURCE = "kindle"
 BATCH_LIMIT = 256  # highlights per yielded Document: a one-book file must not be held whole
@@ -82,10 +94,12 @@ class KindleClippingsReader(Reader):
         head = probe.text_head
         lines = head.splitlines()[:400]
         has_separator = any(line.strip("\ufeff \t") == SEPARATOR for line in lines)
-        has_metadata = any(_is_metadata(line) for line in lines[:60])
-        if has_separator and has_metadata:
+        locales = {_metadata_locale(line) for line in lines[:60]} - {None}
+        if has_separator and locales:
             return 90
-        if has_metadata or (has_separator and "clippings" in probe.path.name.lower()):
+        # Without separators, only a known wording is evidence enough (a dashed line with a
+        # "|" and a time may be anything).
+        if locales - {UNKNOWN_LOCALE} or (has_separator and "clippings" in probe.path.name.lower()):
             return 40
         return 0
 
@@ -118,7 +132,7 @@ def read_clippings_file(handle: TextIO, source: str, state: ReadState, *, zone: 
 def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state: ReadState,
                zone: tzinfo | None) -> Iterator[list[Clipping]]:
     # Records in, clippings out, a batch at a time (one generator step per batch, not per record).
-    index = 0
+    index = by_shape = 0
     for records in batches:
         clippings: list[Clipping] = []
         for record in records:
@@ -151,8 +165,14 @@ def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state:
             if clipping is None:
                 state.report(source, record.line_number, "a record without a title")
                 continue
+            by_shape += clipping.by_shape
             clippings.append(clipping)
         yield clippings
+    if by_shape:
+        log.warning("%s: %d record(s) in a Kindle wording excerpta does not know were read by their "
+                    "shape (a location range is a highlight, a single location inside one its note, "
+                    "an empty record a bookmark); dates whose month is in no known language are left "
+                    "empty", source, by_shape)
 
 
 def _raw_record(number: int, title_line: str, metadata_line: str, body: str) -> RawRecord:
@@ -211,6 +231,10 @@ def _document(batch: list[Clipping]) -> Document:
 def _highlight(clipping: Clipping) -> dict[str, Any]:
     start = clipping.start
     location_type = clipping.location_type
+    if clipping.by_shape and clipping.kind is ClippingKind.NOTE:
+        # No highlight claimed it (see assembly.py): in an unknown wording a lone single
+        # location is more likely a highlight of old or page-only firmware than a free note.
+        clipping.kind = ClippingKind.HIGHLIGHT
     if clipping.kind is ClippingKind.NOTE:
         text, note = "", clipping.text or None
     else:
@@ -253,8 +277,11 @@ def _clipping(record: RawRecord, index: int, zone: tzinfo | None) -> Clipping | 
     else:
         location_type, start, end = None, None, None
     text, limit_only = _body_text(record.text)
-    return Clipping(index, document, metadata.kind, location_type, start, end,
-                    _localize(metadata.when, zone), text, limit_only)
+    kind, by_shape = metadata.kind, metadata.locale == UNKNOWN_LOCALE
+    if by_shape and not text and not limit_only:
+        kind = _BOOKMARK
+    return Clipping(index, document, kind, location_type, start, end,
+                    _localize(metadata.when, zone), text, limit_only, by_shape=by_shape)
 
 
 def _body_text(text: str) -> tuple[str, bool]:
@@ -281,12 +308,12 @@ def _localize(when: datetime | None, zone: tzinfo | None) -> datetime | None:
         return None
 
 
-def _is_metadata(line: str) -> bool:
+def _metadata_locale(line: str) -> str | None:
+    """The locale of ``line`` if it is a metadata line (UNKNOWN_LOCALE: by its shape), else None."""
     stripped = line.strip("\ufeff \t")
     if stripped[:1] not in ("-", "–") or "|" not in stripped:
-        return False
+        return None
     try:
-        parse_metadata(stripped)
+        return parse_metadata(stripped).locale
     except MetadataError:
-        return False
-    return True
+        return None

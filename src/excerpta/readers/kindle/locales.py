@@ -113,6 +113,30 @@ LOCALES: tuple[ClippingLocale, ...] = (
     ),
 )
 
+# Month names of languages whose Kindle wording no real file has shown us yet (Polish, Czech,
+# Swedish, Danish, Norwegian, Finnish, Turkish): records in them are read by their shape (see
+# ``metadata.parse_metadata_generally``), and these names still date them. Nominative and
+# genitive (or partitive) forms, lower case.
+DATE_ONLY_MONTHS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "pl": (("styczeń", "stycznia"), ("luty", "lutego"), ("marzec", "marca"), ("kwiecień", "kwietnia"),
+           ("maj", "maja"), ("czerwiec", "czerwca"), ("lipiec", "lipca"), ("sierpień", "sierpnia"),
+           ("wrzesień", "września"), ("październik", "października"), ("listopad", "listopada"),
+           ("grudzień", "grudnia")),
+    "cs": (("leden", "ledna"), ("únor", "února"), ("březen", "března"), ("duben", "dubna"),
+           ("květen", "května"), ("červen", "června"), ("červenec", "července"), ("srpen", "srpna"),
+           ("září",), ("říjen", "října"), ("listopad", "listopadu"), ("prosinec", "prosince")),
+    "sv": (("januari",), ("februari",), ("mars",), ("april",), ("maj",), ("juni",), ("juli",),
+           ("augusti",), ("september",), ("oktober",), ("november",), ("december",)),
+    "da-nb": (("januar",), ("februar",), ("marts", "mars"), ("april",), ("maj", "mai"), ("juni",),
+              ("juli",), ("august",), ("september",), ("oktober",), ("november",), ("december", "desember")),
+    "fi": (("tammikuu", "tammikuuta"), ("helmikuu", "helmikuuta"), ("maaliskuu", "maaliskuuta"),
+           ("huhtikuu", "huhtikuuta"), ("toukokuu", "toukokuuta"), ("kesäkuu", "kesäkuuta"),
+           ("heinäkuu", "heinäkuuta"), ("elokuu", "elokuuta"), ("syyskuu", "syyskuuta"),
+           ("lokakuu", "lokakuuta"), ("marraskuu", "marraskuuta"), ("joulukuu", "joulukuuta")),
+    "tr": (("ocak",), ("şubat",), ("mart",), ("nisan",), ("mayıs",), ("haziran",), ("temmuz",),
+           ("ağustos",), ("eylül",), ("ekim",), ("kasım",), ("aralık",)),
+}
+
 # Whole-line patterns of the current wordings, tried before the general grammar (which gives the
 # same result, only slower). Each entry: locale, the characters its lines have right after the
 # leading dash and space (to pick candidates cheaply), and the pattern. Groups: kind (a phrase
@@ -178,18 +202,19 @@ RANGE_SEPARATORS: tuple[str, ...] = ("-", "–", "t/m")
 
 # 12-hour clock markers: those written after the time and those written before it (zh).
 AFTER_TIME_MARKERS: dict[str, int] = {"am": 0, "pm": 12, "a.m.": 0, "p.m.": 12}
-BEFORE_TIME_MARKERS: dict[str, int] = {"上午": 0, "下午": 12, "午前": 0, "午後": 12}
+BEFORE_TIME_MARKERS: dict[str, int] = {"上午": 0, "下午": 12, "午前": 0, "午後": 12, "오전": 0, "오후": 12}
 
 # What old English firmware wrote after the time instead of an offset.
 UTC_NAMES: tuple[str, ...] = ("greenwich mean time", "gmt", "utc")
 
 
 def month_table() -> dict[str, dict[str, int]]:
-    """Month number by lower-case name, per locale tag (locales with numeric dates are absent)."""
+    """Month number by lower-case name, per locale tag (locales with numeric dates are absent),
+    the :data:`DATE_ONLY_MONTHS` languages included."""
+    tables = {locale.tag: locale.months for locale in LOCALES if locale.months} | DATE_ONLY_MONTHS
     return {
-        locale.tag: {name: number for number, names in enumerate(locale.months, start=1) for name in names}
-        for locale in LOCALES
-        if locale.months
+        tag: {name: number for number, names in enumerate(months, start=1) for name in names}
+        for tag, months in tables.items()
     }
 
 
