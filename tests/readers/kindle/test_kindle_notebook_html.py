@@ -5,6 +5,8 @@ Expected values were written by reading each export.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -173,3 +175,58 @@ def test_a_notebook_re_saved_as_utf16_is_recognised_and_read_the_same(tmp_path):
     resaved.write_bytes((NOTEBOOKS / name).read_text(encoding="utf-8").encode("utf-16"))
     assert registry.detect_reader(InputProbe.of(str(resaved))).name == "kindle-html"
     assert read_notebook(name, folder=tmp_path) == read_notebook(name)
+
+
+GERMAN_NOTEBOOK = """<html><body><div class="bodyContainer">
+<div class="notebookFor">Notizbuch für</div><div class="bookTitle">Der Prozess</div>
+<div class="authors">Kafka, Franz</div><hr/>
+<div class="sectionHeading">Erstes Kapitel</div>
+<div class="noteHeading">Markierung (<span class="highlight_yellow">Gelb</span>) -
+ Seite 4 · Position 274</div>
+<div class="noteText">Jemand mußte Josef K. verleumdet haben.</div>
+<div class="noteHeading">Notiz - Seite 4 · Position 276</div>
+<div class="noteText">Der berühmte erste Satz.</div>
+<div class="noteHeading">Lesezeichen - Seite 9 · Position 400</div>
+<div class="sectionHeading">Zweites Kapitel</div>
+<div class="noteHeading">Markierung (<span class="highlight_blue">Blau</span>) -
+ Unterkapitel &gt; Position 900</div>
+<div class="noteText">Zweiter Text.</div>
+<div class="noteHeading">Notiz - Seite xii</div><div class="noteText">Ohne Farbe.</div>
+<div class="noteHeading">Notiz - ohne Zahl</div><div class="noteText">?</div>
+</div></body></html>"""
+
+
+def test_a_notebook_in_an_unknown_language_is_read_by_the_shape_of_its_headings(tmp_path, caplog):
+    # A German-looking export (wording made up: the corpus has English exports only).
+    (tmp_path / "n.html").write_text(GERMAN_NOTEBOOK, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="excerpta"):
+        document, state = read_notebook("n.html", folder=tmp_path, bookmarks=True)
+    assert [(h.text, h.note, h.location, h.location_type, h.chapter, h.color)
+            for h in document.highlights] == [
+        ("Jemand mußte Josef K. verleumdet haben.", "Der berühmte erste Satz.", 274,
+         LocationType.LOCATION, "Erstes Kapitel", "yellow"),
+        ("", None, 400, LocationType.LOCATION, "Erstes Kapitel", None),  # the bookmark
+        ("Zweiter Text.", None, 900, LocationType.LOCATION, "Zweites Kapitel > Unterkapitel", "blue"),
+        # Text without a colour that no highlight claims: a highlight, on roman page xii.
+        ("Ohne Farbe.", None, "xii", LocationType.PAGE, "Zweites Kapitel", None),
+    ]
+    assert [(p.where, p.reason) for p in state.problems] == [
+        ("entry 6", "unrecognised heading 'Notiz - ohne Zahl'")]
+    [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "n.html: 5 entr(y/ies) in a Kindle wording excerpta does not know" in warning
+
+
+def test_every_real_export_with_its_heading_words_erased_reads_the_same(tmp_path):
+    words = re.compile(r"\b(?:Highlight|Note|Bookmark|Page|Location)\b")
+    for path in sorted(NOTEBOOKS.glob("*.html")):
+        erased = path.read_text(encoding="utf-8")
+        # Only inside headings: a passage may say "Note" too.
+        erased = re.sub(r"(noteHeading['\"]>)(.*?)(</div>|</h3>)", lambda m: m.group(1) + words.sub(
+            lambda w: {"Highlight": "Xyz", "Note": "Qrs", "Bookmark": "Uvw"}.get(w.group(0), "Zz"),
+            m.group(2)) + m.group(3), erased, flags=re.DOTALL)
+        assert erased != path.read_text(encoding="utf-8"), path.name
+        (tmp_path / path.name).write_text(erased, encoding="utf-8")
+        known, _ = read_notebook(path.name, bookmarks=True)
+        shaped, state = read_notebook(path.name, folder=tmp_path, bookmarks=True)
+        assert state.problems == [], path.name
+        assert shaped == known, path.name

@@ -16,15 +16,25 @@ only a highlight's start; its note sits at its end) is that highlight's note; an
 is kept as a highlight of its own with empty ``text``. Bookmarks (heading only) are dropped
 unless ``kindle_bookmarks`` is set. The export has no timestamps.
 
+A heading in a language whose words are not in :data:`_HEADING` (the Kindle apps export in their
+UI language) is read by its shape, as ``kindle`` reads such clippings: ``<kind> (<colour>) -
+[path >] [<page> · ]<location>``, where an entry with a colour is a highlight, one with text
+but no colour a note (a highlight if no highlight before it claims it), one with neither a
+bookmark; of two numbers the first is the page, a lone number is the location unless its word
+is a known page word or it is roman; a heading without any number is reported. One warning per
+file says how many entries were read so.
+
 Ids follow the ``kindle`` reader's scheme, so the same book exported both ways agrees.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 from pydantic import Field
 
@@ -32,6 +42,9 @@ from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, inp
 from excerpta.errors import InputError
 from excerpta.identity import document_id, highlight_id
 from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readers.kindle.locales import PAGE_WORDS
+
+log = logging.getLogger(__name__)
 
 FIELD_CLASSES = frozenset({"notebookFor", "bookTitle", "authors", "citation", "sectionHeading",
                            "noteHeading", "noteText"})
@@ -46,6 +59,10 @@ _HEADING = re.compile(
 _KINDS = {"highlight": "highlight", "ハイライト": "highlight", "note": "note", "メモ": "note",
           "bookmark": "bookmark", "ブックマーク": "bookmark"}
 _WHITESPACE = re.compile(r"\s+")
+# An unknown wording: "<kind> (<colour>) - <rest>", the rest "[path >] <positions>".
+_SHAPE = re.compile(r"^(?P<kind>[^-(]*?\S)\s*(?:\([^)]*\))?\s*-\s*(?P<rest>.*)$")
+_SHAPE_NUMBER = re.compile(r"\d[\d,.]*|\b[ivxlcdm]+\b", re.IGNORECASE)
+_PAGE_WORD = re.compile("|".join(PAGE_WORDS), re.IGNORECASE)
 # A Kindle location is about 150 characters of text; a note sits at its highlight's end.
 CHARS_PER_LOCATION = 100
 
@@ -169,16 +186,17 @@ class KindleNotebookReader(Reader):
         highlights: list[Highlight] = []
         # The last highlight, and the last location its range can reach.
         previous: tuple[Highlight, int] | None = None
+        by_shape = 0
         for number, entry in enumerate(parser.entries, start=1):
-            match = _HEADING.match(entry.heading)
-            if match is None:
+            text = _body(entry.text)
+            heading = _parse_heading(entry, text)
+            if heading is None:
                 state.report(source, f"entry {number}", f"unrecognised heading {entry.heading!r}")
                 previous = None
                 continue
-            kind = _KINDS[match.group("kind").lower()]
-            location, location_type = _position(match.group("location"), match.group("page"))
-            chapter = _chapter(entry.section, match.group("chapter"))
-            text = _body(entry.text)
+            kind, location, location_type = heading.kind, heading.location, heading.location_type
+            chapter = _chapter(entry.section, heading.path)
+            by_shape += heading.by_shape
             if kind == "note" and previous is not None and isinstance(location, int) and (
                     previous[0].location is not None and previous[0].location <= location <= previous[1]):
                 target = previous[0]
@@ -186,6 +204,8 @@ class KindleNotebookReader(Reader):
                 continue
             if kind == "bookmark" and not options.kindle_bookmarks:
                 continue
+            if kind == "note" and heading.by_shape:
+                kind = "highlight"  # no highlight claimed it: more likely one without a colour
             key = None if location is None else ("" if kind == "highlight" else f"{kind}:") + (
                 f"p{location}" if location_type is LocationType.PAGE else str(location))
             highlight = Highlight(
@@ -201,8 +221,48 @@ class KindleNotebookReader(Reader):
             previous = None
             if kind == "highlight" and isinstance(location, int):
                 previous = (highlight, location + len(text) // CHARS_PER_LOCATION + 2)
+        if by_shape:
+            log.warning("%s: %d entr(y/ies) in a Kindle wording excerpta does not know were read by "
+                        "their shape (coloured: a highlight, text only: its note, neither: a bookmark)",
+                        source, by_shape)
         yield Document(id=doc_id, title=title, author=author, category=Category.BOOKS, source="kindle",
                        highlights=highlights)
+
+
+class _Heading(NamedTuple):
+    kind: str  # highlight, note, bookmark
+    path: str | None  # the chapter path written in the heading
+    location: int | str | None
+    location_type: LocationType | None
+    by_shape: bool
+
+
+def _parse_heading(entry: _Entry, text: str) -> _Heading | None:
+    """What an entry's heading says (see the module docstring); None if it has no known shape."""
+    match = _HEADING.match(entry.heading)
+    if match is not None:
+        location, location_type = _position(match.group("location"), match.group("page"))
+        return _Heading(_KINDS[match.group("kind").lower()], match.group("chapter"), location,
+                        location_type, False)
+    match = _SHAPE.match(entry.heading)
+    if match is None:
+        return None
+    path, _, positions = match.group("rest").rpartition(">")
+    numbers = [(segment, found.group(0)) for segment in re.split("[·•]", positions)
+               if (found := _SHAPE_NUMBER.search(segment))]
+    if not numbers:
+        return None  # every Kindle heading has a page or a location: this is something else
+    page = location = None
+    if len(numbers) >= 2:
+        page, location = numbers[0][1], numbers[-1][1]
+    else:
+        segment, value = numbers[0]
+        if _PAGE_WORD.search(segment) or not value[0].isdigit():
+            page = value
+        else:
+            location = value
+    kind = "highlight" if entry.colour else "note" if text else "bookmark"
+    return _Heading(kind, path or None, *_position(location, page), True)
 
 
 def _chapter(section: str | None, path: str | None) -> str | None:
