@@ -155,7 +155,7 @@ def render_only(library: list[Document]) -> float:
     for document in library:
         writer.source_hash(document)
         writer.renderer.file_stem(document)
-        new_note(document, writer.renderer).encode("utf-8")
+        new_note(document, writer.renderer)[0].encode("utf-8")
     return time.perf_counter() - began
 
 

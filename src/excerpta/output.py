@@ -53,6 +53,7 @@ class OutputRecord:
     written_at: datetime
     size: int | None = None  # the file's size and mtime as written (None: not recorded)
     mtime_ns: int | None = None
+    memo: str | None = None  # what the writer asked to remember about the file (its format)
 
 
 class Manifest(Protocol):
@@ -165,11 +166,13 @@ class OutputSink:
         source_hash: str | None = None,
         replaces: str | None = None,
         reason: str | None = None,
+        memo: str | None = None,
     ) -> WriteOutcome:
         """Write ``content`` (bytes or chunks) at ``relative`` under the rules of this module.
 
         ``reason`` explains a create/update/unchanged outcome to the user (e.g. "adopted a note
-        written by the Readwise plugin"); a conflict keeps its own reason.
+        written by the Readwise plugin"); a conflict keeps its own reason. ``memo`` is kept in
+        the file's record for the writer's next run (:attr:`OutputRecord.memo`).
         """
         target = self.resolve(relative)
         on_disk = file_sha256(target)
@@ -184,7 +187,7 @@ class OutputSink:
             if outcome.action != "conflict":
                 self._pending.append(OutputRecord(
                     str(target), self.job, self.writer, key, digest, source_hash, datetime.now(UTC),
-                    stat.st_size if stat else None, stat.st_mtime_ns if stat else None,
+                    stat.st_size if stat else None, stat.st_mtime_ns if stat else None, memo,
                 ))
         if reason is not None and outcome.action != "conflict":
             outcome = replace(outcome, reason=reason)

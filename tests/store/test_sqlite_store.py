@@ -92,6 +92,16 @@ def test_cursor_is_saved_only_with_the_outputs_it_covers(store, tmp_path):
     assert store.outputs_for("job", "json") == {"": record}
 
 
+def test_a_writers_memo_is_kept_with_its_record_and_replaced_by_the_next(store, tmp_path):
+    path = str(tmp_path / "a.md")
+    first = OutputRecord(path, "job", "obsidian", "d1", "abc", "s1", datetime.now(UTC), 4, 1, '{"owned": {}}')
+    store.commit_outputs([first])
+    assert store.outputs_for("job", "obsidian")["d1"].memo == '{"owned": {}}'
+    second = OutputRecord(path, "job", "obsidian", "d1", "def", "s2", datetime.now(UTC), 4, 2, None)
+    store.commit_outputs([second])
+    assert store.output_at(path) == second
+
+
 def test_a_failed_transaction_saves_nothing(store):
     def crash_before_commit() -> None:
         with store.transaction() as db:
@@ -161,7 +171,8 @@ def test_a_version_1_database_is_migrated_and_its_outputs_are_checked_by_hash(tm
     store = open_store(path)
     assert store.schema_version == SCHEMA_VERSION
     record = store.output_at(str(note))
-    assert (record.hash, record.size, record.mtime_ns) == (hashlib.sha256(b"ours").hexdigest(), None, None)
+    assert (record.hash, record.size, record.mtime_ns, record.memo) == (
+        hashlib.sha256(b"ours").hexdigest(), None, None, None)
     sink = OutputSink(tmp_path, "job", "json", manifest=store)
     assert sink.is_current("k", "s1")
     note.write_bytes(b"mine")

@@ -67,6 +67,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE outputs ADD COLUMN mtime_ns INTEGER;
         """,
     ),
+    (
+        # What a writer wants to remember about a file it wrote (JSON): the obsidian writer
+        # keeps the list properties it wrote, to tell the user's additions from its own.
+        "0003_outputs_memo",
+        """
+        ALTER TABLE outputs ADD COLUMN memo TEXT;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -179,9 +179,9 @@ class SQLiteStore:
         cursors: a cursor is only ever saved together with the outputs it covers."""
         with self.transaction() as db:
             db.executemany(
-                f"INSERT OR REPLACE INTO outputs ({_OUTPUT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO outputs ({_OUTPUT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(r.path, r.job, r.writer, r.key, r.hash, r.source_hash, r.written_at.isoformat(),
-                  r.size, r.mtime_ns) for r in records],
+                  r.size, r.mtime_ns, r.memo) for r in records],
             )
             db.executemany("INSERT OR REPLACE INTO cursors VALUES (?, ?, ?, ?)",
                            [(*cursor, _now()) for cursor in cursors])
@@ -222,9 +222,9 @@ class SQLiteStore:
                           json.loads(r[5]), r[6]) for r in rows]
 
 
-_OUTPUT_COLUMNS = "path, job, writer, key, hash, source_hash, written_at, size, mtime_ns"
+_OUTPUT_COLUMNS = "path, job, writer, key, hash, source_hash, written_at, size, mtime_ns, memo"
 
 
 def _output_record(row: tuple[Any, ...]) -> OutputRecord:
     return OutputRecord(row[0], row[1], row[2], row[3], row[4], row[5],
-                        datetime.fromisoformat(row[6]), row[7], row[8])
+                        datetime.fromisoformat(row[6]), row[7], row[8], row[9])

@@ -9,6 +9,9 @@ import re
 import yaml
 
 from excerpta.model import Highlight, LocationType
+from excerpta.output import OutputSink
+from excerpta.store import open_store
+from excerpta.writers.obsidian import ObsidianWriter
 
 KINDLE = "https://readwise.io/to_kindle?action=open&asin=B0082RJSSQ&location="
 NOTE = "Books/Walden.md"
@@ -260,6 +263,52 @@ def test_user_properties_are_kept_and_ours_updated(vault, sync, books):
     assert front["rating"] == 5
     assert front["title"] == "Walden, updated"
     assert front["excerpta-id"] == "readwise-1001"
+
+
+def _front(vault) -> dict:
+    return yaml.safe_load(_read(vault).split("---\n")[1])
+
+
+def test_tags_the_user_adds_survive_and_tags_removed_upstream_go(vault, sync, books):
+    book = books(2, tags=["philosophy", "nature"])
+    sync([book])
+    text = _read(vault).replace("  - nature\n", "  - nature\n  - to-reread\n")
+    text = text.replace("author:\n  - '[[Henry David Thoreau]]'\n",
+                        "author:\n  - '[[Henry David Thoreau]]'\n  - '[[My Translator]]'\n")
+    (vault / NOTE).write_text(text)
+    # Three re-syncs: a new highlight, then a document tag renamed, then all tags removed.
+    book.highlights.append(Highlight(id="readwise-9", text="New.", location=900,
+                                     location_type=LocationType.LOCATION))
+    sync([book])
+    assert _front(vault)["tags"] == ["philosophy", "nature", "to-reread"]
+    sync([book.model_copy(update={"tags": ["philosophy", "walking"]})])
+    assert _front(vault)["tags"] == ["philosophy", "walking", "to-reread"]
+    assert _front(vault)["author"] == ["[[Henry David Thoreau]]", "[[My Translator]]"]
+    sync([book.model_copy(update={"tags": [], "title": "Walden; or, Life in the Woods"})])
+    front = _front(vault)
+    assert front["tags"] == ["to-reread"]
+    assert front["title"] == "Walden; or, Life in the Woods"
+
+
+def test_without_a_record_of_what_we_wrote_every_unknown_list_item_is_kept(tmp_path, books):
+    # A note whose state was lost (or written before excerpta kept its lists) can only be
+    # merged by keeping every item it does not write now: the user's, maybe an old one of ours.
+    vault = tmp_path / "vault"
+    book = books(1, tags=["nature"])
+    run = [0]
+
+    def sync_with_fresh_state(document):
+        run[0] += 1
+        store = open_store(tmp_path / f"state{run[0]}.sqlite")
+        sink = OutputSink(vault, "test", "obsidian", manifest=store)
+        ObsidianWriter().write([document], sink)
+        store.commit_outputs(sink.pending_records())
+        store.close()
+
+    sync_with_fresh_state(book)
+    (vault / NOTE).write_text(_read(vault).replace("  - nature\n", "  - nature\n  - mine\n"))
+    sync_with_fresh_state(book.model_copy(update={"tags": ["classics"]}))
+    assert _front(vault)["tags"] == ["classics", "nature", "mine"]
 
 
 def test_removing_the_markers_leaves_the_note_alone_and_says_so(vault, sync, books):

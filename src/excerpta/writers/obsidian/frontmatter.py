@@ -8,12 +8,14 @@ property: it is how a renamed or moved note is found again.
 
 On re-sync, properties are compared as parsed values, never as bytes: if the user's front
 matter already holds our values it is kept byte for byte; otherwise our properties are
-updated in place and every property the user added is kept.
+updated in place, every property the user added is kept, and so is every item the user added
+to one of our list properties (a tag of their own in ``tags``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -155,11 +157,22 @@ def with_id(document_id: str, properties: dict[str, Any]) -> dict[str, Any]:
     return {ID_PROPERTY: document_id, **{k: v for k, v in properties.items() if k != ID_PROPERTY}}
 
 
-def merge_properties(existing: SplitNote, ours: dict[str, Any], managed: set[str]) -> str:
+def owned_lists(properties: dict[str, Any]) -> dict[str, list[Any]]:
+    """The list properties among ``properties``: what the writer remembers having written, so
+    the next merge can tell the user's additions to a list from items it wrote itself."""
+    return {key: value for key, value in properties.items() if isinstance(value, list)}
+
+
+def merge_properties(existing: SplitNote, ours: dict[str, Any], managed: set[str],
+                     previous: dict[str, list[Any]] | None = None) -> str:
     """The front matter to write over ``existing``'s: ours updated, the user's kept.
 
     ``managed`` names every property excerpta may write (those of the template, even when
     empty now): such a property missing from ``ours`` is removed; any other is the user's.
+    A list property (``tags``, ``author``…) is ours followed by the items the user added: an
+    item in the note that is neither ours now nor was in ``previous`` (the lists we wrote last
+    time, :func:`owned_lists`; None when unknown, so every such item counts as the user's) is
+    kept, so a tag the user added survives while one removed upstream goes.
     A note whose front matter is not valid YAML keeps it untouched (the caller reports it).
     """
     if existing.broken:
@@ -172,17 +185,34 @@ def merge_properties(existing: SplitNote, ours: dict[str, Any], managed: set[str
             start, closing = fences
             inner = existing.front_matter[start:closing.start()]
             return dump_properties(ours)[:-4] + inner + existing.front_matter[closing.start():]
+    previous = previous or {}
     merged: dict[str, Any] = {}
     for key, value in current.items():
-        if key in ours:
-            merged[key] = ours[key]
-        elif key not in managed:
+        if key not in managed:
             merged[key] = value
+        elif isinstance(ours.get(key), list) or (key not in ours and isinstance(value, list)):
+            added = _users_items(value, ours.get(key, []), previous.get(key, []))
+            if key in ours or added:
+                merged[key] = ours.get(key, []) + added
+        elif key in ours:
+            merged[key] = ours[key]
     for key, value in ours.items():
         merged.setdefault(key, value)
     if _same(merged, current) and existing.front_matter:
         return existing.front_matter
     return dump_properties(merged)
+
+
+def _users_items(value: Any, ours: list[Any], previous: list[Any]) -> list[Any]:
+    """The items of the note's ``value`` (a list, or one item) that excerpta did not write."""
+    written = {_comparable(item) for item in [*ours, *previous]}
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    return [item for item in items if _comparable(item) not in written]
+
+
+def _comparable(item: Any) -> Any:
+    # A memo comes back from JSON: a date we wrote is a string there.
+    return item.isoformat() if isinstance(item, date) else item if isinstance(item, Hashable) else repr(item)
 
 
 def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:

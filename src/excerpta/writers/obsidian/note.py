@@ -7,10 +7,16 @@ result to the output sink. ``messages`` tell the user what was held back and why
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from excerpta.model import Document
 from excerpta.writers.obsidian.adoption import adopt_body
-from excerpta.writers.obsidian.frontmatter import dump_properties, merge_properties, split_note
+from excerpta.writers.obsidian.frontmatter import (
+    dump_properties,
+    merge_properties,
+    owned_lists,
+    split_note,
+)
 from excerpta.writers.obsidian.region import (
     Policy,
     block_ids,
@@ -25,25 +31,29 @@ from excerpta.writers.obsidian.render import NoteRenderer
 
 @dataclass
 class NoteText:
-    """The text to write (None: leave the note alone) and what to tell the user about it."""
+    """The text to write (None: leave the note alone), what to tell the user about it, and the
+    list properties we wrote (for the next merge: see :func:`.frontmatter.merge_properties`)."""
 
     text: str | None
     messages: list[str] = field(default_factory=list)
+    owned: dict[str, list[Any]] = field(default_factory=dict)
 
 
-def new_note(document: Document, renderer: NoteRenderer) -> str:
-    """The complete text of a note for ``document`` that does not exist yet."""
+def new_note(document: Document, renderer: NoteRenderer) -> tuple[str, dict[str, list[Any]]]:
+    """The complete text of a note for ``document`` that does not exist yet, and its list
+    properties (as :attr:`NoteText.owned`)."""
     rendered = renderer.render(document)
-    return rendered.text(dump_properties(rendered.properties))
+    return rendered.text(dump_properties(rendered.properties)), owned_lists(rendered.properties)
 
 
 def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, policy: Policy,
-               keep_struck: bool) -> NoteText:
+               keep_struck: bool, previous: dict[str, list[Any]] | None = None) -> NoteText:
     """``existing`` (a note excerpta wrote, perhaps edited since) re-synced with ``document``.
 
     Text outside the managed regions is kept byte for byte; each region is updated under
     ``policy`` (see :mod:`.region`). ``keep_struck``: deleted highlights already in the note
-    stay, struck through, instead of being removed.
+    stay, struck through, instead of being removed. ``previous``: the list properties we wrote
+    last time, if known.
     """
     split = split_note(existing)
     regions = find_regions(split.body)
@@ -69,8 +79,9 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
         messages += [update.message] if update.message else []
     if split.broken:
         messages.append("front matter is not valid YAML; left as it is")
-    front = merge_properties(split, rendered.properties, renderer.managed_properties)
-    return NoteText(front + replace_regions(split.body, regions, updates), messages)
+    front = merge_properties(split, rendered.properties, renderer.managed_properties, previous)
+    return NoteText(front + replace_regions(split.body, regions, updates), messages,
+                    owned_lists(rendered.properties))
 
 
 def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> NoteText:
@@ -84,4 +95,4 @@ def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> Not
     if split.broken:
         messages.append("front matter is not valid YAML; left as it is")
     front = merge_properties(split, rendered.properties, renderer.managed_properties)
-    return NoteText(front + body, messages)
+    return NoteText(front + body, messages, owned_lists(rendered.properties))

@@ -20,17 +20,18 @@ conflict, not lost).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from excerpta.adapters import AdapterOptions, Writer
 from excerpta.identity import content_hash
 from excerpta.model import Document
-from excerpta.output import OutputSink
+from excerpta.output import OutputRecord, OutputSink
 from excerpta.writers.obsidian.adoption import document_keys
 from excerpta.writers.obsidian.naming import MAX_NAME_BYTES, NameAllocator, fold_name
 from excerpta.writers.obsidian.note import NoteText, adopt_note, merge_note, new_note
@@ -154,8 +155,9 @@ class _Run:
             relative = self.names.allocate(renderer.folder(document), renderer.file_stem(document),
                                            document.id)
         self.claimed.add(fold_name(relative))
-        text = new_note(document, self.writer.renderer)
-        self.sink.write(relative, text.encode("utf-8"), key=document.id, source_hash=source_hash)
+        text, owned = new_note(document, self.writer.renderer)
+        self.sink.write(relative, text.encode("utf-8"), key=document.id, source_hash=source_hash,
+                        memo=_memo(owned))
 
     def _merge(self, document: Document, relative: str, source_hash: str,
                moved_from: str | None = None) -> None:
@@ -165,7 +167,8 @@ class _Run:
             return
         raw, text = existing
         result = merge_note(text, document, self.writer.renderer, policy=self.options.sync_policy,
-                            keep_struck=self.options.deleted_highlights == "strike")
+                            keep_struck=self.options.deleted_highlights == "strike",
+                            previous=_owned(self.sink.previous(document.id)))
         if moved_from is not None and moved_from != relative:
             result.messages.insert(0, f"found again by its excerpta-id (was {moved_from})")
         self._write_merged(document, relative, raw, result, source_hash)
@@ -198,4 +201,20 @@ class _Run:
             return
         self.sink.write(relative, result.text.encode("utf-8"), key=document.id,
                         source_hash=source_hash, replaces=hashlib.sha256(raw).hexdigest(),
-                        reason=reason)
+                        reason=reason, memo=_memo(result.owned))
+
+
+def _memo(owned: dict[str, list[Any]]) -> str:
+    # The list properties we wrote, for the next merge (JSON: dates as ISO strings).
+    return json.dumps({"owned": owned}, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def _owned(record: OutputRecord | None) -> dict[str, list[Any]] | None:
+    """The list properties recorded by :func:`_memo`; None if unknown (an older record)."""
+    if record is None or not record.memo:
+        return None
+    try:
+        owned = json.loads(record.memo).get("owned")
+    except (ValueError, AttributeError):
+        return None
+    return owned if isinstance(owned, dict) else None
