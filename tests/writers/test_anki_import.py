@@ -243,6 +243,28 @@ def test_reimporting_an_updated_deck_updates_in_place_and_keeps_review_state(run
     assert (kept.type, kept.queue, kept.due, kept.ivl, kept.reps, kept.left) == before
 
 
+def test_a_kindle_highlight_extended_on_the_device_updates_its_card_instead_of_adding_one(
+        run_cli, tmp_path, collection):
+    sep, title = "==========", "Walden (Thoreau, Henry David)"
+    first = "\n".join([
+        title, "- Your Highlight on page 5 | Location 70-72 | Added on Monday, July 4, 2022 9:15:00 AM",
+        "", "I went to the woods because I wished to live deliberately.", sep, ""])
+    extended = "\n".join([
+        title, "- Your Highlight on page 5 | Location 70-75 | Added on Monday, July 4, 2022 9:17:00 AM",
+        "", "I went to the woods because I wished to live deliberately, to front only the essential "
+        "facts of life.", sep, ""])
+    clippings = tmp_path / "My Clippings.txt"
+    clippings.write_text(first, encoding="utf-8")
+    deck = convert(run_cli, clippings, tmp_path / "deck.apkg", "--timezone", "UTC")
+    assert len(import_package(collection, deck).new) == 1
+    clippings.write_text(first + extended, encoding="utf-8")  # the device appends the new copy
+    deck = convert(run_cli, clippings, tmp_path / "deck.apkg", "--timezone", "UTC")
+    log = import_package(collection, deck)
+    assert (len(log.new), len(log.updated)) == (0, 1)
+    [note] = [collection.get_note(nid) for nid in collection.find_notes("")]
+    assert note["Text"].endswith("essential facts of life.")
+
+
 def test_reimporting_the_same_deck_keeps_an_edit_made_inside_anki(run_cli, tmp_path, collection):
     document = Document(id="d1", title="Walden", highlights=[
         Highlight(id="h1", text="Simplify.", note="original", highlighted_at=at(1)),

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from kindle_reading import read_text
 
 from excerpta.model import LocationType
+from excerpta.readers.kindle.locales import clipping_limit_markers
 
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None,
                              suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -70,7 +71,11 @@ FORMATS = {
 }
 
 words = st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1, max_size=12)
-passages = st.lists(words, min_size=1, max_size=12).map(" ".join)
+# A passage that ends with the firmware's clipping-limit text is not the passage itself (the
+# reader strips the marker; one that is only the marker is dropped): Hypothesis finds such
+# strings among the source's literals, so they are left out here.
+passages = st.lists(words, min_size=1, max_size=12).map(" ".join).filter(
+    lambda text: not text.endswith(clipping_limit_markers()))
 moments = st.datetimes(min_value=datetime(2009, 1, 1), max_value=datetime(2035, 12, 31)).map(
     lambda d: d.replace(microsecond=0))
 records = st.lists(

@@ -137,6 +137,22 @@ def test_extended_highlight_replaces_the_first_copy_and_keeps_its_note(tmp_path)
     assert highlight.end_location == 75
 
 
+def test_a_highlight_extended_twice_on_the_device_keeps_the_id_of_its_first_copy(tmp_path):
+    [first] = read_text(tmp_path, HIGHLIGHT + NOTE).highlights()
+    longer = HIGHLIGHT.replace("Location 70-72", "Location 70-75").replace(
+        "deliberately.", "deliberately, to front only the essential facts of life.").replace("9:15", "9:17")
+    longest = longer.replace("Location 70-75", "Location 70-78").replace(
+        "facts of life.", "facts of life, and see if I could not learn what it had to teach.")
+    [grown] = read_text(tmp_path, HIGHLIGHT + NOTE + longer).highlights()
+    [grown_again] = read_text(tmp_path, HIGHLIGHT + NOTE + longer + longest).highlights()
+    assert first.id == grown.id == grown_again.id
+    assert grown_again.text.endswith("what it had to teach.")
+    # A highlight that only starts at the same location is another highlight, with its own id.
+    other = HIGHLIGHT.replace("I went to the woods because I wished to live deliberately.",
+                              "Simplicity, simplicity, simplicity!")
+    assert len({h.id for h in read_text(tmp_path, HIGHLIGHT + other).highlights()}) == 2
+
+
 def test_nothing_but_garbage_gives_no_documents_and_no_crash(tmp_path):
     read = read_text(tmp_path, b"\x00\xff\xfe garbage\n- | |\n==========\n")
     assert read.documents == []

@@ -9,8 +9,9 @@ highlight extended or re-saved on the device is appended again. The rules (refer
   highlight of its own (empty ``text``, the note in ``note``; the reader makes it a highlight
   if its kind was only told by its shape);
 * a highlight of the same book, kind and start position whose text contains an earlier one's
-  text (or is contained in it) replaces it: the later record wins, and takes its notes; exact
-  duplicates (and bookmarks at one position) collapse the same way;
+  text (or is contained in it) replaces it: the later record wins, and takes its notes and its
+  id (so an Anki card or an Obsidian block link made from the first copy follows the edit);
+  exact duplicates (and bookmarks at one position) collapse the same way;
 * bookmarks are dropped unless asked for; a highlight whose text was only the clipping-limit
   marker is dropped unless a note attaches to it.
 
@@ -49,6 +50,9 @@ class Clipping:
     when: datetime | None
     text: str
     limit_only: bool = False  # the body was only the clipping-limit marker
+    # The text the highlight's id derives from when it is not ``text``: that of the first copy
+    # a re-saved (extended, shortened) copy replaced, so the highlight keeps its id.
+    id_text: str | None = None
     by_shape: bool = False  # an unknown wording: kind told by its shape (see metadata.py)
     notes: list[tuple[int, str, datetime | None]] = field(default_factory=list)
     dropped: bool = False  # superseded highlight, or attached note
@@ -148,6 +152,7 @@ def _replace_earlier_copy(same_start: list[Clipping], new: Clipping) -> None:
             if new.text or not old.text:
                 old.dropped = True
                 new.notes[:0] = old.notes
+                new.id_text = old.text if old.id_text is None else old.id_text
             else:  # a later empty copy (image, clipping limit) never replaces a passage
                 new.dropped = True
                 old.notes.extend(new.notes)

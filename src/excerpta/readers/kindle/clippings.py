@@ -8,7 +8,8 @@ records pass through a fixed-size window that attaches notes and collapses re-sa
 
 Ids: a document's id comes from its title and author, a highlight's from its document, start
 position and text (:mod:`excerpta.identity`), so reading the file again, or after the device
-appended records to it, gives earlier highlights the same ids.
+appended records to it, gives earlier highlights the same ids. A highlight extended (or
+shortened) and re-saved on the device keeps the id of its first copy, with the new text.
 
 Timestamps are device-local wall clock; the ``timezone`` option (default: this machine's zone)
 makes them aware. A record that cannot be parsed is reported with its line number and skipped.
@@ -249,7 +250,8 @@ def _highlight(clipping: Clipping) -> dict[str, Any]:
         key = start  # as its digits: an int is hashed without normalising it again
     else:
         key = f"{_KIND_PREFIX[clipping.kind]}{start}"
-    return {"id": highlight_id(clipping.book.id, clipping.text, key), "text": text, "note": note,
+    id_text = clipping.text if clipping.id_text is None else clipping.id_text
+    return {"id": highlight_id(clipping.book.id, id_text, key), "text": text, "note": note,
             "location": start, "location_type": location_type,
             "end_location": clipping.end if clipping.end != start else None,
             "highlighted_at": clipping.when}
