@@ -71,6 +71,11 @@ class Highlight(CanonicalModel):
     location: Position = None
     location_type: LocationType | None = None
     end_location: Position = None
+    page: Position = Field(
+        default=None,
+        description="The printed page where the source gives one besides the location (a Kindle "
+                    "highlight on page 12 at location 180); a page-only position is 'location' "
+                    "with location_type 'page'.")
     chapter: OptionalText = Field(
         default=None,
         description="The chapter or section the highlight is in, as the source names it; a nested "

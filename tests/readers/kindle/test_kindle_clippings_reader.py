@@ -13,6 +13,7 @@ from kindle_reading import CLIPPINGS, read_text
 from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import ConfigError, InputError
+from excerpta.model import LocationType
 from excerpta.readers.kindle.clippings import KindleClippingsReader
 from excerpta.readers.kindle.records import split_title_author
 
@@ -135,6 +136,17 @@ def test_extended_highlight_replaces_the_first_copy_and_keeps_its_note(tmp_path)
     assert highlight.text.endswith("essential facts of life.")
     assert highlight.note == "Deliberately!"
     assert highlight.end_location == 75
+
+
+def test_the_printed_page_is_kept_beside_the_location(tmp_path):
+    page_only = record("Essays (Montaigne)", "- Your Highlight on page xii | Added on Monday, "
+                       "July 4, 1845 9:15:00 AM", "Que sais-je?")
+    unknown = record("Lalka (Prus)", "- Twoje zakreślenie na stronie 7 | pozycja 80-81 | Dodano "
+                     "4 lipca 1845 9:15:00", "Tekst.")
+    highlight, page_only, shaped = read_text(tmp_path, HIGHLIGHT + page_only + unknown).highlights()
+    assert (highlight.location, highlight.location_type, highlight.page) == (70, LocationType.LOCATION, 5)
+    assert (page_only.location, page_only.location_type, page_only.page) == ("xii", LocationType.PAGE, None)
+    assert (shaped.location, shaped.page) == (80, 7)
 
 
 def test_a_highlight_extended_twice_on_the_device_keeps_the_id_of_its_first_copy(tmp_path):

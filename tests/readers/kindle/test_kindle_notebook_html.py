@@ -101,6 +101,8 @@ def test_page_and_location_headings_with_a_middle_dot():
         (540, "yellow", True), (546, None, False), (1322, None, False), (1341, None, False),
         (1527, "yellow", True), (2076, "orange", True), (2173, None, False)]
     assert document.highlights[4].text == "made manifest."
+    # "Page 45 · Location 540": the location places it, the printed page is kept beside it.
+    assert (document.highlights[0].location, document.highlights[0].page) == (540, 45)
 
 
 def test_desktop_export_with_mis_nested_tags():

@@ -150,3 +150,17 @@ def test_changing_a_template_rerenders_every_note(tmp_path, vault, sync, books):
     sink = sync([books(1)], templates=templates)
     assert [o.action for o in sink.outcomes] == ["update"]
     assert "## Passages\n" in _note(vault)
+
+
+def test_page_and_chapter_variables_for_citations(tmp_path, vault, sync, books):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "highlight.md.jinja").write_text(
+        "- {{ highlight_text }} ({{ author }}, p. {{ highlight_page or '?' }}"
+        "{% if highlight_chapter %}, {{ highlight_chapter }}{% endif %})")
+    book = books(2)
+    book.highlights[0].page, book.highlights[0].chapter = 12, "Economy"
+    sync([book], templates=templates)
+    text = _note(vault)
+    assert "- Highlight number 1. (Henry David Thoreau, p. 12, Economy) ^hl-readwise-1\n" in text
+    assert "- Highlight number 2. (Henry David Thoreau, p. ?) ^hl-readwise-2\n" in text

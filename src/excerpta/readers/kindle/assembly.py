@@ -54,6 +54,7 @@ class Clipping:
     # a re-saved (extended, shortened) copy replaced, so the highlight keeps its id.
     id_text: str | None = None
     by_shape: bool = False  # an unknown wording: kind told by its shape (see metadata.py)
+    page: Position | None = None  # the printed page, when a location is also given
     notes: list[tuple[int, str, datetime | None]] = field(default_factory=list)
     dropped: bool = False  # superseded highlight, or attached note
 

@@ -148,7 +148,7 @@ def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state:
                     if book is None:
                         state.report(source, number, "a record without a title")
                         continue
-                    kind, _, _, start, end, when = fields
+                    kind, _, page, start, end, when = fields
                     text = body.strip()
                     if "\ufeff" in text or text.endswith(_LIMIT_MARKERS):
                         text, limit_only = _body_text(text)
@@ -156,7 +156,7 @@ def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state:
                         limit_only = False
                     clippings.append(Clipping(index, book, kind, LocationType.LOCATION, start, end,
                                               when if zone is not None else _localize(when, None), text,
-                                              limit_only))
+                                              limit_only, page=None if page is None else int(page)))
                     continue
             if record.metadata is None:
                 state.report(source, record.line_number, record.problem or "unreadable record")
@@ -254,7 +254,7 @@ def _highlight(clipping: Clipping) -> dict[str, Any]:
     return {"id": highlight_id(clipping.book.id, id_text, key), "text": text, "note": note,
             "location": start, "location_type": location_type,
             "end_location": clipping.end if clipping.end != start else None,
-            "highlighted_at": clipping.when}
+            "page": clipping.page, "highlighted_at": clipping.when}
 
 
 @lru_cache(maxsize=4096)
@@ -272,8 +272,10 @@ def _clipping(record: RawRecord, index: int, zone: tzinfo | None) -> Clipping | 
     metadata = record.metadata
     if document is None or metadata is None:
         return None
+    page = None
     if metadata.location is not None:
         location_type, (start, end) = LocationType.LOCATION, metadata.location
+        page = metadata.page[0] if metadata.page is not None else None
     elif metadata.page is not None:
         location_type, (start, end) = LocationType.PAGE, metadata.page
     else:
@@ -283,7 +285,7 @@ def _clipping(record: RawRecord, index: int, zone: tzinfo | None) -> Clipping | 
     if by_shape and not text and not limit_only:
         kind = _BOOKMARK
     return Clipping(index, document, kind, location_type, start, end,
-                    _localize(metadata.when, zone), text, limit_only, by_shape=by_shape)
+                    _localize(metadata.when, zone), text, limit_only, by_shape=by_shape, page=page)
 
 
 def _body_text(text: str) -> tuple[str, bool]:

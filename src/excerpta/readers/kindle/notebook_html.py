@@ -214,6 +214,7 @@ class KindleNotebookReader(Reader):
                 note=text if kind == "note" else None,
                 location=location,
                 location_type=location_type,
+                page=heading.page,
                 chapter=chapter,
                 color=entry.colour if kind == "highlight" else None,
             )
@@ -235,15 +236,15 @@ class _Heading(NamedTuple):
     location: int | str | None
     location_type: LocationType | None
     by_shape: bool
+    page: int | str | None = None  # the printed page, when a location is also given
 
 
 def _parse_heading(entry: _Entry, text: str) -> _Heading | None:
     """What an entry's heading says (see the module docstring); None if it has no known shape."""
     match = _HEADING.match(entry.heading)
     if match is not None:
-        location, location_type = _position(match.group("location"), match.group("page"))
-        return _Heading(_KINDS[match.group("kind").lower()], match.group("chapter"), location,
-                        location_type, False)
+        return _heading(_KINDS[match.group("kind").lower()], match.group("chapter"),
+                        match.group("location"), match.group("page"), False)
     match = _SHAPE.match(entry.heading)
     if match is None:
         return None
@@ -262,7 +263,14 @@ def _parse_heading(entry: _Entry, text: str) -> _Heading | None:
         else:
             location = value
     kind = "highlight" if entry.colour else "note" if text else "bookmark"
-    return _Heading(kind, path or None, *_position(location, page), True)
+    return _heading(kind, path or None, location, page, True)
+
+
+def _heading(kind: str, path: str | None, location: str | None, page: str | None,
+             by_shape: bool) -> _Heading:
+    position, position_type = _position(location, page)
+    return _Heading(kind, path, position, position_type, by_shape,
+                    _page(page) if page and position_type is LocationType.LOCATION else None)
 
 
 def _chapter(section: str | None, path: str | None) -> str | None:
@@ -278,5 +286,9 @@ def _position(location: str | None, page: str | None) -> tuple[int | str | None,
     if location:
         return int(location.replace(",", "")), LocationType.LOCATION
     if page:
-        return (int(page) if page.isdigit() else page.lower()), LocationType.PAGE
+        return _page(page), LocationType.PAGE
     return None, None
+
+
+def _page(page: str) -> int | str:
+    return int(page) if page.isdigit() else page.lower()

@@ -13,7 +13,8 @@ two spaces, blank lines dropped, as Readwise renders them), ``highlight_note`` (
 indented six spaces), ``highlight_tags``, ``highlight_location`` (``Location 1234``, ``Page 12``,
 ``Time 0:01:41``, ``View Highlight``, ``View Tweet``), ``highlight_location_url``,
 ``highlight_id`` (the Readwise id when known, else ours), ``highlight_chapter`` (one line;
-``""`` when the source names no chapter), ``highlight_color``,
+``""`` when the source names no chapter), ``highlight_page`` (the printed page besides a
+Kindle location, ``""`` if none), ``highlight_color``,
 ``highlight_is_favorite``, ``highlighted_at``, ``highlight_url``, ``block_id`` (``hl-…``: the
 writer adds `` ^block_id`` itself when the template does not), ``raw_highlight_text``.
 """
@@ -138,6 +139,7 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
         "highlight_location_url": url,
         "highlight_id": highlight.external_ids.get("readwise", highlight.id),
         "highlight_chapter": one_line(highlight.chapter),
+        "highlight_page": "" if highlight.page is None else highlight.page,
         "highlight_color": highlight.color or "",
         "highlight_is_favorite": highlight.is_favorite,
         "highlighted_at": highlight.highlighted_at,
