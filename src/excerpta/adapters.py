@@ -187,9 +187,15 @@ class Adapter:
 
 
 class Reader(Adapter):
-    """Turns one input (a file, a folder, ``readwise:``) into canonical documents."""
+    """Turns one input (a file, a folder, ``readwise:``) into canonical documents.
+
+    ``absent_fields`` names the Highlight fields this format never carries (a clippings file
+    has no colours, a notebook export no dates): where the library already holds a value for
+    one of them, from another source of the same highlight, merging keeps it.
+    """
 
     kind = "reader"
+    absent_fields: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:

@@ -178,3 +178,24 @@ def test_a_version_1_database_is_migrated_and_its_outputs_are_checked_by_hash(tm
     note.write_bytes(b"mine")
     assert not OutputSink(tmp_path, "job", "json", manifest=store).is_current("k", "s1")
     store.close()
+
+
+def test_fields_a_format_never_carries_keep_the_value_another_source_gave(store):
+    dated = Highlight(id="h1", text="Same passage.", location=70, end_location=72,
+                      highlighted_at=datetime(2024, 7, 4, 9, 15, tzinfo=UTC))
+    coloured = Highlight(id="h1", text="Same passage.", location=70, color="blue", chapter="Economy")
+    store.merge([_doc(dated)])
+    stats = store.merge([_doc(coloured)], keep=frozenset({"highlighted_at", "end_location"}))
+    assert stats.highlights_updated == 1
+    [merged] = next(store.documents()).highlights
+    assert (merged.color, merged.chapter, merged.end_location, merged.highlighted_at) == (
+        "blue", "Economy", 72, datetime(2024, 7, 4, 9, 15, tzinfo=UTC))
+    # Merging the same copy again changes nothing; a value the format does carry still replaces.
+    again = store.merge([_doc(coloured)], keep=frozenset({"highlighted_at", "end_location"}))
+    assert (again.highlights_unchanged, again.highlights_updated) == (1, 0)
+    store.merge([_doc(dated.model_copy(update={"end_location": 75}))], keep=frozenset({"color", "chapter"}))
+    [merged] = next(store.documents()).highlights
+    assert (merged.color, merged.end_location) == ("blue", 75)
+    # Without ``keep`` the latest copy wins whole, as before.
+    store.merge([_doc(dated)])
+    assert next(store.documents()).highlights[0].color is None

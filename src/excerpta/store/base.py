@@ -55,10 +55,12 @@ class LibraryStore(Protocol):
     ``merge`` upserts by id: merging the same input twice changes nothing; an edited highlight
     is updated in place; a highlight absent from a later (partial) read is kept, never
     deleted (deletions arrive as ``is_deleted`` tombstones). Document fields are replaced by
-    the latest copy; highlights keep their first-seen order.
+    the latest copy, and so are highlight fields, except those named in ``keep`` (fields the
+    incoming format never carries, see ``Reader.absent_fields``): an empty incoming value
+    (None, "", [], False) there leaves the stored one. Highlights keep their first-seen order.
     """
 
-    def merge(self, documents: Iterable[Document]) -> MergeStats: ...
+    def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset()) -> MergeStats: ...
 
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]: ...
 

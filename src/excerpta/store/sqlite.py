@@ -89,16 +89,16 @@ class SQLiteStore:
 
     # -- library -----------------------------------------------------------------------------
 
-    def merge(self, documents: Iterable[Document]) -> MergeStats:
+    def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset()) -> MergeStats:
         """Upsert documents and their highlights; see :class:`excerpta.store.base.LibraryStore`."""
         stats = MergeStats()
         with self.transaction() as db:
             for document in documents:
-                self._merge_document(db, document, stats)
+                self._merge_document(db, document, stats, keep)
         return stats
 
     def _merge_document(self, db: sqlite3.Connection, document: Document,
-                        stats: MergeStats) -> None:
+                        stats: MergeStats, keep: frozenset[str]) -> None:
         now = _now()
         data = document.model_dump_json(exclude={"highlights"})
         digest = _sha256(data)  # == content_hash(document, exclude={"highlights"})
@@ -113,14 +113,18 @@ class SQLiteStore:
             stats.documents_updated += 1
             stats.changed_document_ids.add(document.id)
         for highlight in document.highlights:
-            self._merge_highlight(db, document.id, highlight, stats, now)
+            self._merge_highlight(db, document.id, highlight, stats, now, keep)
 
     def _merge_highlight(self, db: sqlite3.Connection, doc_id: str, highlight: Highlight,
-                         stats: MergeStats, now: str) -> None:
+                         stats: MergeStats, now: str, keep: frozenset[str]) -> None:
         data = highlight.model_dump_json()
         digest = _sha256(data)  # == content_hash(highlight)
         row = db.execute("SELECT content_hash, document_id FROM highlights WHERE id = ?",
                          (highlight.id,)).fetchone()
+        if row is not None and row[0] != digest and keep:
+            data = _kept(highlight, data, keep, db.execute(
+                "SELECT data FROM highlights WHERE id = ?", (highlight.id,)).fetchone()[0])
+            digest = _sha256(data)
         if row is not None and row == (digest, doc_id):
             stats.highlights_unchanged += 1
             return
@@ -220,6 +224,20 @@ class SQLiteStore:
         return [RunRecord(r[0], r[1], datetime.fromisoformat(r[2]),
                           datetime.fromisoformat(r[3]) if r[3] else None, r[4],
                           json.loads(r[5]), r[6]) for r in rows]
+
+
+def _kept(highlight: Highlight, data: str, keep: frozenset[str], stored_data: str) -> str:
+    """``highlight``'s JSON with the stored value of each ``keep`` field it leaves empty."""
+    stored = json.loads(stored_data)
+    filled = {name: stored[name] for name in keep
+              if not _empty(stored.get(name)) and _empty(getattr(highlight, name))}
+    if not filled:
+        return data
+    return Highlight.model_validate({**json.loads(data), **filled}).model_dump_json()
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value is False or value == "" or value == [] or value == {}
 
 
 _OUTPUT_COLUMNS = "path, job, writer, key, hash, source_hash, written_at, size, mtime_ns, memo"

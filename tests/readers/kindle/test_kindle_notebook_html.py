@@ -5,6 +5,7 @@ Expected values were written by reading each export.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections import Counter
@@ -232,3 +233,38 @@ def test_every_real_export_with_its_heading_words_erased_reads_the_same(tmp_path
         shaped, state = read_notebook(path.name, folder=tmp_path, bookmarks=True)
         assert state.problems == [], path.name
         assert shaped == known, path.name
+
+
+def test_clippings_and_notebook_of_one_book_combine_into_one_highlight_with_both_sides(run_cli, tmp_path):
+    # The notebook knows colours and chapters, My Clippings.txt dates and range ends: read
+    # together (in either order, or in two runs on one state), the highlight has all of them.
+    notebook = tmp_path / "n.html"
+    notebook.write_text(
+        '<div class="bookTitle">Walden</div><div class="authors">Thoreau, Henry David</div>'
+        '<div class="sectionHeading">Economy</div>'
+        '<div class="noteHeading">Highlight(<span class="highlight_blue">blue</span>) - Page 5 · Location 70'
+        '</div><div class="noteText">I went to the woods because I wished to live deliberately.</div>',
+        encoding="utf-8")
+    clippings = tmp_path / "My Clippings.txt"
+    clippings.write_text(
+        "Walden (Thoreau, Henry David)\n"
+        "- Your Highlight on page 5 | Location 70-72 | Added on Monday, July 4, 1845 9:15:00 AM\n\n"
+        "I went to the woods because I wished to live deliberately.\n==========\n", encoding="utf-8")
+    combined = ("blue", "Economy", 70, 72, 5, "1845-07-04T09:15:00Z")
+    for order in ((clippings, notebook), (notebook, clippings)):
+        out = tmp_path / "out.json"
+        result = run_cli("convert", *order, "--to", "json", "--out", out, "--timezone", "UTC")
+        assert result.exit_code == 0, result.output
+        [document] = json.loads(out.read_text())["documents"]
+        [highlight] = document["highlights"]
+        assert (highlight["color"], highlight["chapter"], highlight["location"], highlight["end_location"],
+                highlight["page"], highlight["highlighted_at"]) == combined
+    state = tmp_path / "state.sqlite"
+    for source in (notebook, clippings, clippings, notebook):
+        zone = ("--timezone", "UTC") if source is clippings else ()
+        result = run_cli("--state", state, "convert", source, "--to", "json", "--out", tmp_path / "s.json",
+                         *zone)
+        assert result.exit_code == 0, result.output
+    [highlight] = json.loads((tmp_path / "s.json").read_text())["documents"][0]["highlights"]
+    fields = ("color", "chapter", "end_location", "highlighted_at")
+    assert tuple(highlight[f] for f in fields) == ("blue", "Economy", 72, "1845-07-04T09:15:00Z")

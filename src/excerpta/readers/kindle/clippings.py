@@ -87,6 +87,8 @@ class KindleClippingsReader(Reader):
     description = "Kindle 'My Clippings.txt' (every language and firmware generation)"
     options_model = KindleClippingsOptions
     options: KindleClippingsOptions
+    # What the notebook export of the same book adds (it gives the same ids): see Reader.
+    absent_fields = frozenset({"color", "chapter"})
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:

@@ -161,6 +161,8 @@ class KindleNotebookReader(Reader):
     description = "Kindle app 'Export notebook' HTML (title, authors, colours, page/location, notes)"
     options_model = KindleNotebookOptions
     options: KindleNotebookOptions
+    # What My Clippings.txt adds for the same highlights (same ids): see Reader.
+    absent_fields = frozenset({"highlighted_at", "end_location"})
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
