@@ -7,11 +7,14 @@ import os
 import re
 
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from excerpta.model import Highlight, LocationType
 from excerpta.output import OutputSink
 from excerpta.store import open_store
 from excerpta.writers.obsidian import ObsidianWriter
+from excerpta.writers.obsidian.region import region_digest
 
 KINDLE = "https://readwise.io/to_kindle?action=open&asin=B0082RJSSQ&location="
 NOTE = "Books/Walden.md"
@@ -71,6 +74,15 @@ def test_region_end_marker_records_the_sha256_of_the_region_body(vault, sync, bo
     canonical = body.replace("- Document Tags: [[philosophy]] \n\n", "- Document Tags: [[philosophy]]")
     recorded = re.search(r"%% excerpta:end header ([0-9a-f]{16}) %%", text).group(1)
     assert recorded == hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "b", " ", "\t", "\n", "\r", "\xa0", "\u2028", "\x85",
+                                         "\u3000", "\x0b", "\x1c"]), max_size=30))
+def test_the_region_digest_is_sha256_of_the_trimmed_lines_whatever_the_text(body):
+    lines = [line.rstrip() for line in body.replace("\r\n", "\n").split("\n")]
+    expected = hashlib.sha256("\n".join(lines).strip("\n").encode("utf-8")).hexdigest()[:16]
+    assert region_digest(body) == expected
 
 
 def test_a_linter_trimming_trailing_spaces_does_not_make_a_region_hand_edited(vault, sync, books):
@@ -186,12 +198,86 @@ def test_hand_rewritten_region_is_not_overwritten_and_new_highlights_are_appende
     assert "Upstream edit." not in after
     assert after.count("^hl-readwise-3") == 1
     assert after.replace(f"- Brand new. ([Location\u00a0300]({KINDLE}300)) ^hl-readwise-3\n", "") == rewritten
-    assert "highlights edited by hand; 1 new highlight(s) appended" in sink.outcomes[0].reason
+    assert sink.outcomes[0].reason == ("highlights edited by hand: 1 highlight(s) you changed kept as "
+                                       "they are, 0 updated, 0 removed, 1 new appended")
     # Still recognised as hand-edited next time: the user's words are never clobbered.
     later = [*changed, Highlight(id="readwise-4", text="Another.", location=400,
                                  location_type=LocationType.LOCATION)]
     sync([book.model_copy(update={"highlights": later})])
     assert "- My own words for the first highlight." in _read(vault)
+
+
+def _bullet(n: int, text: str) -> str:
+    return f"- {text} ([Location\u00a0{n}00]({KINDLE}{n}00)) ^hl-readwise-{n}"
+
+
+def test_in_a_hand_edited_region_the_blocks_still_as_written_follow_upstream(vault, sync, books):
+    book = books(5)
+    sync([book])
+    text = _read(vault)
+    user = (text.replace(_bullet(1, "Highlight number 1.") + "\n",
+                         _bullet(1, "Highlight number 1.") + "\n\nMy aside between highlights.\n\n")
+            .replace("- Highlight number 2.", "- Highlight number 2, in my own words.")
+            .replace(_bullet(3, "Highlight number 3.") + "\n",
+                     _bullet(3, "Highlight number 3.") + "\n    - my thought on three\n")
+            .replace(_bullet(4, "Highlight number 4.") + "\n", ""))
+    (vault / NOTE).write_text(user)
+    upstream = [h.model_copy(update={"text": f"Edited {h.location}."}) for h in book.highlights[:3]]
+    upstream += [book.highlights[3], book.highlights[4].model_copy(update={"is_deleted": True}),
+                 Highlight(id="readwise-6", text="Highlight number 6.", location=600,
+                           location_type=LocationType.LOCATION)]
+    sink = sync([book.model_copy(update={"highlights": upstream})])
+    after = _read(vault)
+    region = after.split("%% excerpta:begin highlights %%\n")[1].split("%% excerpta:end")[0]
+    assert region == (
+        "## Highlights\n"
+        + _bullet(1, "Edited 100.") + "\n"  # as we wrote it: updated
+        "\nMy aside between highlights.\n\n"  # the user's line, kept
+        + _bullet(2, "Highlight number 2, in my own words.") + "\n"  # the user's words, kept
+        + _bullet(3, "Highlight number 3.") + "\n    - my thought on three\n"  # the user's sub-bullet
+        # 4: deleted by the user, not put back; 5: deleted upstream, removed
+        + _bullet(6, "Highlight number 6.") + "\n\n")  # new, appended
+    assert sink.outcomes[0].reason == ("highlights edited by hand: 2 highlight(s) you changed kept as "
+                                       "they are, 1 updated, 1 removed, 1 new appended")
+    assert after.split("%% excerpta:begin highlights")[0] == user.split("%% excerpta:begin highlights")[0]
+    # Next syncs: what we appended follows upstream too; the user's blocks never do.
+    upstream[0] = upstream[0].model_copy(update={"text": "Edited again."})
+    upstream[5] = upstream[5].model_copy(update={"text": "Six, edited."})
+    upstream[1] = upstream[1].model_copy(update={"text": "Upstream tries again."})
+    sync([book.model_copy(update={"highlights": upstream})])
+    after = _read(vault)
+    assert _bullet(1, "Edited again.") in after
+    assert _bullet(6, "Six, edited.") in after
+    assert "Upstream tries again." not in after
+    assert "in my own words" in after
+    assert "- my thought on three" in after
+    assert "^hl-readwise-4" not in after
+    assert _written(sync([book.model_copy(update={"highlights": upstream})])) == []
+
+
+def test_without_a_memory_of_its_blocks_a_hand_edited_region_only_gets_new_highlights(tmp_path, books):
+    # A note whose state was lost (or written by an older excerpta): no block can be told
+    # pristine, so none is touched.
+    vault, book = tmp_path / "vault", books(2)
+
+    def sync_with_fresh_state(document, state):
+        store = open_store(tmp_path / state)
+        sink = OutputSink(vault, "test", "obsidian", manifest=store)
+        ObsidianWriter().write([document], sink)
+        store.commit_outputs(sink.pending_records())
+        store.close()
+        return sink
+
+    sync_with_fresh_state(book, "first.sqlite")
+    user = _read(vault).replace("- Highlight number 2.", "- Number two, mine.")
+    (vault / NOTE).write_text(user)
+    upstream = [book.highlights[0].model_copy(update={"text": "Edited."}), book.highlights[1],
+                Highlight(id="readwise-3", text="Three.", location=300, location_type=LocationType.LOCATION)]
+    sink = sync_with_fresh_state(book.model_copy(update={"highlights": upstream}), "second.sqlite")
+    after = _read(vault)
+    assert after == user.replace(_bullet(2, "Number two, mine.") + "\n",
+                                 _bullet(2, "Number two, mine.") + "\n" + _bullet(3, "Three.") + "\n")
+    assert "1 new highlight(s) appended, nothing else changed" in sink.outcomes[0].reason
 
 
 def test_a_note_the_user_deleted_is_not_recreated_unless_asked(vault, sync, books):

@@ -6,6 +6,7 @@ result to the output sink. ``messages`` tell the user what was held back and why
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from excerpta.writers.obsidian.frontmatter import (
 )
 from excerpta.writers.obsidian.region import (
     Policy,
+    block_digests,
     block_ids,
     find_regions,
     render_region,
@@ -29,36 +31,62 @@ from excerpta.writers.obsidian.region import (
 from excerpta.writers.obsidian.render import NoteRenderer
 
 
+@dataclass(frozen=True)
+class NoteMemo:
+    """What excerpta remembers about a note it wrote (in the state, as ``OutputRecord.memo``):
+    the list properties it wrote (see :func:`.frontmatter.merge_properties`) and the digest of
+    each highlight block as written (see :func:`.region.update_highlights`). None: unknown."""
+
+    owned: dict[str, list[Any]] | None = None
+    blocks: dict[str, str] | None = None
+
+    def to_json(self) -> str:
+        """The memo as JSON (dates as ISO strings)."""
+        return json.dumps({"owned": self.owned, "blocks": self.blocks}, ensure_ascii=False,
+                          default=str, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> NoteMemo:
+        """The memo in ``text``; what is missing or unreadable is unknown."""
+        try:
+            data = json.loads(text) if text else {}
+        except ValueError:
+            data = {}
+        data = data if isinstance(data, dict) else {}
+        owned, blocks = data.get("owned"), data.get("blocks")
+        return cls(owned if isinstance(owned, dict) else None, blocks if isinstance(blocks, dict) else None)
+
+
 @dataclass
 class NoteText:
-    """The text to write (None: leave the note alone), what to tell the user about it, and the
-    list properties we wrote (for the next merge: see :func:`.frontmatter.merge_properties`)."""
+    """The text to write (None: leave the note alone), what to tell the user about it, and
+    what to remember about it for the next merge."""
 
     text: str | None
     messages: list[str] = field(default_factory=list)
-    owned: dict[str, list[Any]] = field(default_factory=dict)
+    memo: NoteMemo = field(default_factory=NoteMemo)
 
 
-def new_note(document: Document, renderer: NoteRenderer) -> tuple[str, dict[str, list[Any]]]:
-    """The complete text of a note for ``document`` that does not exist yet, and its list
-    properties (as :attr:`NoteText.owned`)."""
+def new_note(document: Document, renderer: NoteRenderer) -> tuple[str, NoteMemo]:
+    """The complete text of a note for ``document`` that does not exist yet, and its memo."""
     rendered = renderer.render(document)
-    return rendered.text(dump_properties(rendered.properties)), owned_lists(rendered.properties)
+    return (rendered.text(dump_properties(rendered.properties)),
+            NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks)))
 
 
 def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, policy: Policy,
-               keep_struck: bool, previous: dict[str, list[Any]] | None = None) -> NoteText:
+               keep_struck: bool, previous: NoteMemo | None = None) -> NoteText:
     """``existing`` (a note excerpta wrote, perhaps edited since) re-synced with ``document``.
 
     Text outside the managed regions is kept byte for byte; each region is updated under
     ``policy`` (see :mod:`.region`). ``keep_struck``: deleted highlights already in the note
-    stay, struck through, instead of being removed. ``previous``: the list properties we wrote
-    last time, if known.
+    stay, struck through, instead of being removed. ``previous``: the memo of our last write.
     """
+    previous = previous or NoteMemo()
     split = split_note(existing)
     regions = find_regions(split.body)
     if not regions:
-        return NoteText(None, ["excerpta's region markers were removed; note left as it is"])
+        return NoteText(None, ["excerpta's region markers were removed; note left as it is"], previous)
     highlights = regions.get("highlights")
     present = block_ids(highlights.body) if highlights is not None else set()
     rendered = renderer.render(document, strike=present if keep_struck else ())
@@ -71,17 +99,20 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
         update = update_header(header, rendered.header_body, policy)
         updates["header"] = update.text
         messages += [update.message] if update.message else []
+    written = previous.blocks
     if highlights is None:
         messages.append("highlights markers removed; highlights not updated")
     else:
-        update = update_highlights(highlights, rendered.highlights_body, rendered.live_blocks, policy)
+        update = update_highlights(highlights, rendered.highlights_body, rendered.blocks,
+                                   rendered.live_blocks, policy, previous.blocks)
         updates["highlights"] = update.text
         messages += [update.message] if update.message else []
+        written = update.written
     if split.broken:
         messages.append("front matter is not valid YAML; left as it is")
-    front = merge_properties(split, rendered.properties, renderer.managed_properties, previous)
+    front = merge_properties(split, rendered.properties, renderer.managed_properties, previous.owned)
     return NoteText(front + replace_regions(split.body, regions, updates), messages,
-                    owned_lists(rendered.properties))
+                    NoteMemo(owned_lists(rendered.properties), written))
 
 
 def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> NoteText:
@@ -95,4 +126,5 @@ def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> Not
     if split.broken:
         messages.append("front matter is not valid YAML; left as it is")
     front = merge_properties(split, rendered.properties, renderer.managed_properties)
-    return NoteText(front + body, messages, owned_lists(rendered.properties))
+    return NoteText(front + body, messages,
+                    NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks)))

@@ -16,10 +16,14 @@ The end line carries a hash of the region as excerpta wrote it. Everything outsi
 regions is the user's and is never touched. On re-sync, per region:
 
 * ``merge`` (default): a region whose hash still matches is re-rendered (edited highlights
-  change in place, new ones appear, deleted ones go, or stay struck through); a region the
-  user edited by hand is not clobbered: new highlights are appended to it and nothing else
-  changes (reported);
-* ``append-only``: only highlights whose block id is not in the region yet are appended;
+  change in place, new ones appear, deleted ones go, or stay struck through); in a highlights
+  region the user edited by hand, each highlight block (a top-level bullet and what is
+  indented under it) still exactly as excerpta wrote it (its digest is remembered per note) is
+  updated or removed, every block or line the user changed or added is kept byte for byte,
+  a highlight the user deleted is not put back, and new highlights are appended (reported).
+  Without that memory (a note written by an older excerpta) nothing in such a region changes
+  but the appended highlights;
+* ``append-only``: only highlights never written to the note before are appended;
 * ``overwrite``: regions are re-rendered even if edited by hand (text outside them is
   still kept).
 
@@ -30,7 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Policy = Literal["merge", "append-only", "overwrite"]
@@ -45,14 +49,17 @@ _REGION = re.compile(
     re.MULTILINE,
 )
 _BLOCK_ID = re.compile(r"\^(hl-[A-Za-z0-9-]+)(?=\s|$)")
+_BLOCK_START = re.compile(r"[-*+](?:[ \t]|$)")  # a top-level list item
 
 
 def region_digest(body: str) -> str:
     """The hash the end marker records: 16 hex digits of SHA-256 of the body with CRLF as LF,
     trailing whitespace of each line and blank lines at either end left out, so an editor or
     linter that trims lines or changes line endings does not make the region look hand-edited."""
-    lines = [line.rstrip() for line in body.replace("\r\n", "\n").split("\n")]
-    return hashlib.sha256("\n".join(lines).strip("\n").encode("utf-8")).hexdigest()[:16]
+    if "\n" in body or "\r" in body or body[-1:].isspace():
+        body = "\n".join(line.rstrip() for line in body.replace("\r\n", "\n").split("\n"))
+    # else: one line with nothing to trim, as most highlight blocks are
+    return hashlib.sha256(body.strip("\n").encode("utf-8")).hexdigest()[:16]
 
 
 def render_region(name: str, body: str) -> str:
@@ -122,10 +129,17 @@ def _raw(region: Region) -> str:
 
 @dataclass(frozen=True)
 class RegionUpdate:
-    """What to put in place of a region, and a note for the user if we held back."""
+    """What to put in place of a region, a note for the user if we held back, and (highlights)
+    the digest of each block as excerpta wrote it, to remember for the next merge."""
 
     text: str
     message: str | None = None
+    written: dict[str, str] = field(default_factory=dict)
+
+
+def block_digests(blocks: dict[str, str]) -> dict[str, str]:
+    """The digest of each rendered block, by block id (as :func:`region_digest` reads text)."""
+    return {ident: region_digest(block) for ident, block in blocks.items()}
 
 
 def update_header(region: Region, fresh_body: str, policy: Policy) -> RegionUpdate:
@@ -137,22 +151,80 @@ def update_header(region: Region, fresh_body: str, policy: Policy) -> RegionUpda
     return RegionUpdate(_raw(region))
 
 
-def update_highlights(region: Region, fresh_body: str, new_blocks: list[tuple[str, str]],
-                      policy: Policy) -> RegionUpdate:
+def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
+                      live: list[tuple[str, str]], policy: Policy,
+                      written: dict[str, str] | None = None) -> RegionUpdate:
     """The highlights region after a re-sync under ``policy``.
 
-    ``fresh_body`` is the region rendered from the library now; ``new_blocks`` are
-    ``(block id, rendered block)`` of every live highlight, for append-only updates.
+    ``fresh_body`` is the region rendered from the library now, ``blocks`` its blocks by id
+    and ``live`` the ``(block id, block)`` of every live highlight in order; ``written`` is
+    the digest of each block as we last wrote it (None: not known).
     """
     if policy == "overwrite" or (policy == "merge" and region.pristine):
-        return RegionUpdate(render_region(region.name, fresh_body))
+        return RegionUpdate(render_region(region.name, fresh_body), written=block_digests(blocks))
+    if policy == "merge" and written is not None:
+        return _merge_blocks(region, blocks, live, written)
     present = block_ids(region.body)
-    missing = [block for block_id, block in new_blocks if block_id not in present]
-    update = appended(region, missing)
+    known = written or {}
+    missing = [(ident, block) for ident, block in live if ident not in present and ident not in known]
+    update = appended(region, [block for _, block in missing])
+    remembered = {**known, **block_digests(dict(missing))}
     if policy == "merge":
         return RegionUpdate(update, f"highlights edited by hand; {len(missing)} new highlight(s) "
-                                    "appended, nothing else changed")
-    return RegionUpdate(update)
+                                    "appended, nothing else changed", remembered)
+    return RegionUpdate(update, written=remembered)
+
+
+def _merge_blocks(region: Region, blocks: dict[str, str], live: list[tuple[str, str]],
+                  written: dict[str, str]) -> RegionUpdate:
+    """A hand-edited highlights region, block by block (see the module docstring)."""
+    lines = region.body.split("\n")
+    out: list[str] = []
+    remembered: dict[str, str] = {}
+    present: set[str] = set()
+    edited = updated = removed = 0
+    index = 0
+    while index < len(lines):
+        if not _BLOCK_START.match(lines[index]):
+            out.append(lines[index])  # a heading, a blank line, the user's own paragraph
+            index += 1
+            continue
+        end = index + 1
+        while end < len(lines) and not _ends_block(lines[end]):
+            end += 1
+        segment = "\n".join(lines[index:end])
+        index = end
+        ids = block_ids(segment)
+        present |= ids
+        ident = next(iter(ids)) if len(ids) == 1 else None
+        if ident is not None and written.get(ident) == region_digest(segment):
+            if ident in blocks:  # as we wrote it: ours to update
+                out.append(blocks[ident])
+                remembered[ident] = region_digest(blocks[ident])
+                updated += blocks[ident] != segment
+            else:
+                removed += 1  # deleted upstream
+            continue
+        out.append(segment)  # the user's: kept byte for byte
+        remembered |= {found: written[found] for found in ids if found in written}
+        edited += ident is not None and ident in written
+    # A block of ours the user deleted stays deleted.
+    remembered |= {ident: digest for ident, digest in written.items()
+                   if ident not in present and ident in blocks}
+    new = [(ident, block) for ident, block in live if ident not in present and ident not in written]
+    remembered |= block_digests(dict(new))
+    body = "\n".join(out)
+    if new:
+        body = body.rstrip("\n") + "\n" + "\n".join(block for _, block in new) + "\n\n"
+    text = f"{_BEGIN.format(name=region.name)}\n{body}{_END.format(name=region.name, digest=region.digest)}\n"
+    message = (f"highlights edited by hand: {edited} highlight(s) you changed kept as they are, "
+               f"{updated} updated, {removed} removed, {len(new)} new appended")
+    return RegionUpdate(text, message, remembered)
+
+
+def _ends_block(line: str) -> bool:
+    return not line.strip() or line.startswith("#") or bool(_BLOCK_START.match(line)) or (
+        line.lstrip().startswith("%%"))
 
 
 def replace_regions(text: str, regions: dict[str, Region], updates: dict[str, str]) -> str:

@@ -31,6 +31,7 @@ class RenderedNote:
     header_body: str
     highlights_body: str
     live_blocks: list[tuple[str, str]]  # (block id, block) of every highlight not deleted
+    blocks: dict[str, str]  # block id -> block of every highlight rendered (struck ones too)
 
     def text(self, front_matter: str) -> str:
         """A whole new note with ``front_matter`` (already dumped) on top."""
@@ -89,7 +90,7 @@ class NoteRenderer:
         base = self.templates.context(variables)
         header = _paragraph(self.templates.render(self.templates.header, base))
         heading = _paragraph(self.templates.render(self.templates.highlights_header, base))
-        parts, live = [heading] if heading else [], []
+        parts, live, blocks = [heading] if heading else [], [], {}
         chapter = ""
         for highlight in document.highlights:
             ident = block_id(highlight.id)
@@ -104,6 +105,7 @@ class NoteRenderer:
                 parts.append(self._chapter_heading(chapter, base))
             block = _place_block_id(rendered, ident)
             parts.append(block)
+            blocks[ident] = block
             if not highlight.is_deleted:
                 live.append((ident, block))
         parts = [part for part in parts if part]
@@ -112,6 +114,7 @@ class NoteRenderer:
             header_body=(header + "\n\n") if header else "",
             highlights_body=("\n".join(parts) + "\n\n") if parts else "",
             live_blocks=live,
+            blocks=blocks,
         )
 
     def _chapter_heading(self, chapter: str, base: dict[str, Any]) -> str:

@@ -20,11 +20,10 @@ conflict, not lost).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
@@ -34,7 +33,7 @@ from excerpta.model import Document
 from excerpta.output import OutputRecord, OutputSink
 from excerpta.writers.obsidian.adoption import document_keys
 from excerpta.writers.obsidian.naming import MAX_NAME_BYTES, NameAllocator, fold_name
-from excerpta.writers.obsidian.note import NoteText, adopt_note, merge_note, new_note
+from excerpta.writers.obsidian.note import NoteMemo, NoteText, adopt_note, merge_note, new_note
 from excerpta.writers.obsidian.render import NoteRenderer
 from excerpta.writers.obsidian.templates import NoteTemplates
 from excerpta.writers.obsidian.vault import VaultIndex
@@ -155,9 +154,9 @@ class _Run:
             relative = self.names.allocate(renderer.folder(document), renderer.file_stem(document),
                                            document.id)
         self.claimed.add(fold_name(relative))
-        text, owned = new_note(document, self.writer.renderer)
+        text, memo = new_note(document, self.writer.renderer)
         self.sink.write(relative, text.encode("utf-8"), key=document.id, source_hash=source_hash,
-                        memo=_memo(owned))
+                        memo=memo.to_json())
 
     def _merge(self, document: Document, relative: str, source_hash: str,
                moved_from: str | None = None) -> None:
@@ -168,7 +167,7 @@ class _Run:
         raw, text = existing
         result = merge_note(text, document, self.writer.renderer, policy=self.options.sync_policy,
                             keep_struck=self.options.deleted_highlights == "strike",
-                            previous=_owned(self.sink.previous(document.id)))
+                            previous=_memo(self.sink.previous(document.id)))
         if moved_from is not None and moved_from != relative:
             result.messages.insert(0, f"found again by its excerpta-id (was {moved_from})")
         self._write_merged(document, relative, raw, result, source_hash)
@@ -201,20 +200,9 @@ class _Run:
             return
         self.sink.write(relative, result.text.encode("utf-8"), key=document.id,
                         source_hash=source_hash, replaces=hashlib.sha256(raw).hexdigest(),
-                        reason=reason, memo=_memo(result.owned))
+                        reason=reason, memo=result.memo.to_json())
 
 
-def _memo(owned: dict[str, list[Any]]) -> str:
-    # The list properties we wrote, for the next merge (JSON: dates as ISO strings).
-    return json.dumps({"owned": owned}, ensure_ascii=False, default=str, sort_keys=True)
-
-
-def _owned(record: OutputRecord | None) -> dict[str, list[Any]] | None:
-    """The list properties recorded by :func:`_memo`; None if unknown (an older record)."""
-    if record is None or not record.memo:
-        return None
-    try:
-        owned = json.loads(record.memo).get("owned")
-    except (ValueError, AttributeError):
-        return None
-    return owned if isinstance(owned, dict) else None
+def _memo(record: OutputRecord | None) -> NoteMemo:
+    """What we remembered about the note we last wrote for ``record``'s document."""
+    return NoteMemo.from_json(record.memo if record is not None else None)
