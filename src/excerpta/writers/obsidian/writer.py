@@ -30,7 +30,7 @@ from pydantic import Field
 from excerpta.adapters import AdapterOptions, Writer
 from excerpta.identity import content_hash
 from excerpta.model import Document
-from excerpta.output import OutputRecord, OutputSink
+from excerpta.output import OutputSink
 from excerpta.writers.obsidian.adoption import document_keys
 from excerpta.writers.obsidian.naming import MAX_NAME_BYTES, NameAllocator, fold_name
 from excerpta.writers.obsidian.note import NoteMemo, NoteText, adopt_note, merge_note, new_note
@@ -167,10 +167,18 @@ class _Run:
         raw, text = existing
         result = merge_note(text, document, self.writer.renderer, policy=self.options.sync_policy,
                             keep_struck=self.options.deleted_highlights == "strike",
-                            previous=_memo(self.sink.previous(document.id)))
+                            previous=self._memo(document.id))
         if moved_from is not None and moved_from != relative:
             result.messages.insert(0, f"found again by its excerpta-id (was {moved_from})")
         self._write_merged(document, relative, raw, result, source_hash)
+
+    def _memo(self, document_id: str) -> NoteMemo:
+        """What we remembered about the note we last wrote for the document in this folder
+        (a note written under another --out is another note)."""
+        record = self.sink.previous(document_id)
+        if record is None or self._relative(record.path) is None:
+            return NoteMemo()
+        return NoteMemo.from_json(record.memo)
 
     def _adopt(self, document: Document, relative: str, source_hash: str) -> None:
         self.claimed.add(fold_name(relative))
@@ -201,8 +209,3 @@ class _Run:
         self.sink.write(relative, result.text.encode("utf-8"), key=document.id,
                         source_hash=source_hash, replaces=hashlib.sha256(raw).hexdigest(),
                         reason=reason, memo=result.memo.to_json())
-
-
-def _memo(record: OutputRecord | None) -> NoteMemo:
-    """What we remembered about the note we last wrote for ``record``'s document."""
-    return NoteMemo.from_json(record.memo if record is not None else None)
