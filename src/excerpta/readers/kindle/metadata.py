@@ -20,21 +20,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
+from excerpta.readers.kindle.dates import HALVES, MONTHS, TIME_RE, ImpossibleDate, parse_date
 from excerpta.readers.kindle.locales import (
-    AFTER_TIME_MARKERS,
-    BEFORE_TIME_MARKERS,
     FAST_LINE_PATTERNS,
     LOCALES,
     LOCATION_WORDS,
     PAGE_SUFFIX_WORDS,
     PAGE_WORDS,
     RANGE_SEPARATORS,
-    UTC_NAMES,
     ClippingKind,
-    month_table,
 )
 
 Position = int | str  # a roman page number ("xii") stays a string
@@ -75,20 +72,8 @@ _PAGE_RE = re.compile(
 )
 _PAGE_SUFFIX_RE = re.compile(r"(\d+)(?:\s*-\s*(\d+))?\s*(?:" + "|".join(PAGE_SUFFIX_WORDS) + ")")
 _BARE_RANGE_RE = re.compile(r"(\d+)" + _RANGE.format(num=r"\d+"))
-_TIME_RE = re.compile(
-    r"(" + "|".join(BEFORE_TIME_MARKERS) + r")?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?"
-    r"(?:\s*(" + "|".join(re.escape(m) for m in AFTER_TIME_MARKERS) + r"))?",
-    re.IGNORECASE,
-)
-_CJK_DATE_RE = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 _RANGE_SHAPE_RE = re.compile(r"\d\s*(?:" + "|".join(re.escape(s) for s in RANGE_SEPARATORS) + r")\s*\d")
-_WORD_RE = re.compile(r"[^\W\d_]+")
-_DIGITS_RE = re.compile(r"\d+")
-_OFFSET_RE = re.compile(r"(?:gmt|utc)\s*([+-])(\d{1,2}):?(\d{2})?", re.IGNORECASE)
-_MONTHS = month_table()
-_ALL_MONTHS = {name: number for table in _MONTHS.values() for name, number in table.items()}
 _LEADING_DASHES = "-–—‐ \t\ufeff\u200b\u200c\u200d"
-_HALVES = {marker.lower(): half for marker, half in {**AFTER_TIME_MARKERS, **BEFORE_TIME_MARKERS}.items()}
 _FAST_GROUPS = ("kind", "page", "start", "end", "day", "month", "year", "hour", "minute", "second", "half")
 _CACHE_LIMIT = 512  # exact spellings remembered per pattern: bounded, whatever a file contains
 
@@ -151,7 +136,7 @@ def parse_fast(line: str, zone: tzinfo | None = None) -> FastFields | None:
         month_name = groups[month_at]
         month = fast.months.get(month_name)
         if month is None:
-            month = int(month_name) if month_name.isdigit() else _MONTHS[fast.locale].get(month_name.lower())
+            month = int(month_name) if month_name.isdigit() else MONTHS[fast.locale].get(month_name.lower())
             if month is None:
                 return None
             _remember(fast.months, month_name, month)
@@ -160,7 +145,7 @@ def parse_fast(line: str, zone: tzinfo | None = None) -> FastFields | None:
         if half_name is not None:
             half = fast.halves.get(half_name)
             if half is None:
-                half = _HALVES[half_name.lower()]
+                half = HALVES[half_name.lower()]
                 _remember(fast.halves, half_name, half)
             hour = hour % 12 + half
         second = groups[second_at]
@@ -202,12 +187,12 @@ def parse_metadata_generally(line: str) -> Metadata:
         return _by_shape(line, head, date_field)
     locale, kind = _PHRASE_KINDS[kind_match.group(0).lower()]
     page, location = _positions(head)
-    return Metadata(kind, locale, page, location, parse_date(date_field, locale) if date_field else None)
+    return Metadata(kind, locale, page, location, _date(date_field, locale) if date_field else None)
 
 
 def _by_shape(line: str, head: str, date_field: str) -> Metadata:
     """A line in an unknown wording, read by its shape (see the module docstring)."""
-    if not head or _TIME_RE.search(date_field) is None:
+    if not head or TIME_RE.search(date_field) is None:
         raise MetadataError(f"no known kind of record (highlight, note, bookmark) in {line.strip()!r}")
     page, location = _positions(head)
     if page is None and location is None:
@@ -220,7 +205,7 @@ def _by_shape(line: str, head: str, date_field: str) -> Metadata:
     if page is None and location is None:
         raise MetadataError(f"no known kind of record (highlight, note, bookmark) in {line.strip()!r}")
     kind = ClippingKind.HIGHLIGHT if _RANGE_SHAPE_RE.search(head) else ClippingKind.NOTE
-    return Metadata(kind, UNKNOWN_LOCALE, page, location, parse_date(date_field))
+    return Metadata(kind, UNKNOWN_LOCALE, page, location, _date(date_field, None))
 
 
 def _positions(head: str) -> tuple[tuple[Position, Position] | None, tuple[int, int] | None]:
@@ -263,69 +248,8 @@ def _page_range(start_text: str, end_text: str | None) -> tuple[Position, Positi
     return start, (end_text.lower() if end_text else start)
 
 
-def parse_date(field: str, locale: str | None = None) -> datetime | None:
-    """The timestamp in a metadata line's date field, or None if it has none we can read.
-
-    Naive (device-local wall clock) unless the field names a zone (``Greenwich Mean Time``,
-    ``GMT+01:00``). Raises :class:`MetadataError` for a date that names an impossible day.
-    """
-    time_match = _TIME_RE.search(field)
-    if time_match is None:
-        return None
-    before = field[: time_match.start()]
-    cjk = _CJK_DATE_RE.search(before)
-    if cjk:
-        year, month, day = int(cjk.group(1)), int(cjk.group(2)), int(cjk.group(3))
-    else:
-        ymd = _western_date(before, locale)
-        if ymd is None:
-            return None
-        year, month, day = ymd
-    hour, minute = int(time_match.group(2)), int(time_match.group(3))
-    second = int(time_match.group(4) or 0)
-    marker_before, marker_after = time_match.group(1), time_match.group(5)
-    if marker_before or marker_after:
-        half = BEFORE_TIME_MARKERS.get(marker_before or "", None)
-        if half is None:
-            half = AFTER_TIME_MARKERS[marker_after.lower()]
-        hour = hour % 12 + half
+def _date(field: str, locale: str | None) -> datetime | None:
     try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=_named_zone(field[time_match.end():]))
-    except ValueError as err:
-        raise MetadataError(f"impossible date {field.strip()!r}: {err}") from None
-
-
-def _western_date(text: str, locale: str | None) -> tuple[int, int, int] | None:
-    months = _MONTHS.get(locale or "", _ALL_MONTHS)
-    month = None
-    for word in _WORD_RE.findall(text):
-        lowered = word.lower()
-        month = months.get(lowered) or _ALL_MONTHS.get(lowered)
-        if month:
-            break
-    numbers = [int(n) for n in _DIGITS_RE.findall(text)]
-    if month is None or len(numbers) < 2:
-        return None
-    # "a number > 31 is the year, otherwise the last number is" (calibre); 2-digit years are 20xx.
-    years = [n for n in numbers if n > 31]
-    if years:
-        year, day = years[0], next((n for n in numbers if n <= 31), 0)
-    else:
-        year, day = numbers[-1], numbers[0]
-    if year < 100:
-        year += 2000
-    return year, month, day
-
-
-def _named_zone(rest: str) -> tzinfo | None:
-    lowered = rest.strip().lower()
-    if not lowered:
-        return None
-    offset = _OFFSET_RE.search(lowered)
-    if offset:
-        sign = -1 if offset.group(1) == "-" else 1
-        delta = timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3) or 0))
-        return timezone(sign * delta)
-    if lowered.startswith(UTC_NAMES):
-        return UTC
-    return None
+        return parse_date(field, locale)
+    except ImpossibleDate as err:
+        raise MetadataError(str(err)) from None

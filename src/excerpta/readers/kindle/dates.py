@@ -1,0 +1,100 @@
+"""The date field of a clippings metadata line (``Added on Sunday, January 2, 2022 10:11:12 AM``
+and its relatives): month names from any language of :mod:`excerpta.readers.kindle.locales`,
+numeric CJK and Korean dates, 12- and 24-hour clocks with the markers before (上午) or after
+(PM) the time, and the rare zone the old firmware wrote.
+
+Month names are looked up by the record's locale first, then in every language (calibre's rule:
+the month word and two numbers; a number above 31 is the year, else the last one is).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+
+from excerpta.readers.kindle.locales import AFTER_TIME_MARKERS, BEFORE_TIME_MARKERS, UTC_NAMES, month_table
+
+TIME_RE = re.compile(
+    r"(" + "|".join(BEFORE_TIME_MARKERS) + r")?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?"
+    r"(?:\s*(" + "|".join(re.escape(m) for m in AFTER_TIME_MARKERS) + r"))?",
+    re.IGNORECASE,
+)
+MONTHS = month_table()  # locale tag -> lower-case month name -> 1..12
+HALVES = {marker.lower(): half for marker, half in {**AFTER_TIME_MARKERS, **BEFORE_TIME_MARKERS}.items()}
+_ALL_MONTHS = {name: number for table in MONTHS.values() for name, number in table.items()}
+_CJK_DATE_RE = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_DIGITS_RE = re.compile(r"\d+")
+_OFFSET_RE = re.compile(r"(?:gmt|utc)\s*([+-])(\d{1,2}):?(\d{2})?", re.IGNORECASE)
+
+
+class ImpossibleDate(ValueError):
+    """The field names a day that does not exist (February 31)."""
+
+
+def parse_date(field: str, locale: str | None = None) -> datetime | None:
+    """The timestamp in a metadata line's date field, or None if it has none we can read.
+
+    Naive (device-local wall clock) unless the field names a zone (``Greenwich Mean Time``,
+    ``GMT+01:00``). Raises :class:`ImpossibleDate` for a date that names a day that does not exist.
+    """
+    time_match = TIME_RE.search(field)
+    if time_match is None:
+        return None
+    before = field[: time_match.start()]
+    cjk = _CJK_DATE_RE.search(before)
+    if cjk:
+        year, month, day = int(cjk.group(1)), int(cjk.group(2)), int(cjk.group(3))
+    else:
+        ymd = _western_date(before, locale)
+        if ymd is None:
+            return None
+        year, month, day = ymd
+    hour, minute = int(time_match.group(2)), int(time_match.group(3))
+    second = int(time_match.group(4) or 0)
+    marker_before, marker_after = time_match.group(1), time_match.group(5)
+    if marker_before or marker_after:
+        half = BEFORE_TIME_MARKERS.get(marker_before or "", None)
+        if half is None:
+            half = AFTER_TIME_MARKERS[marker_after.lower()]
+        hour = hour % 12 + half
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=_named_zone(field[time_match.end():]))
+    except ValueError as err:
+        raise ImpossibleDate(f"impossible date {field.strip()!r}: {err}") from None
+
+
+def _western_date(text: str, locale: str | None) -> tuple[int, int, int] | None:
+    months = MONTHS.get(locale or "", _ALL_MONTHS)
+    month = None
+    for word in _WORD_RE.findall(text):
+        lowered = word.lower()
+        month = months.get(lowered) or _ALL_MONTHS.get(lowered)
+        if month:
+            break
+    numbers = [int(n) for n in _DIGITS_RE.findall(text)]
+    if month is None or len(numbers) < 2:
+        return None
+    # "a number > 31 is the year, otherwise the last number is" (calibre); 2-digit years are 20xx.
+    years = [n for n in numbers if n > 31]
+    if years:
+        year, day = years[0], next((n for n in numbers if n <= 31), 0)
+    else:
+        year, day = numbers[-1], numbers[0]
+    if year < 100:
+        year += 2000
+    return year, month, day
+
+
+def _named_zone(rest: str) -> tzinfo | None:
+    lowered = rest.strip().lower()
+    if not lowered:
+        return None
+    offset = _OFFSET_RE.search(lowered)
+    if offset:
+        sign = -1 if offset.group(1) == "-" else 1
+        delta = timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3) or 0))
+        return timezone(sign * delta)
+    if lowered.startswith(UTC_NAMES):
+        return UTC
+    return None
