@@ -109,7 +109,7 @@ def test_incremental_books_are_completed_whole_so_documents_stay_complete(fake_r
     server = fake_readwise(highlights=300, page_size=100)
     book_id = sorted(server.books)[2]
     first = server.books[book_id]["highlights"][0]["id"]
-    cursor = ReadwiseCursor(datetime.now(UTC) - timedelta(hours=1), server.url).dumps()
+    cursor = ReadwiseCursor(datetime.now(UTC) - timedelta(hours=1), server.url, datetime.now(UTC)).dumps()
     server.edit_highlight(first, text="changed")
     documents = list(ReadwiseReader().read("readwise:", ReadState(cursor=cursor)))
     whole = [d for d in documents if d.id == f"readwise-{book_id}"][-1]
@@ -167,6 +167,51 @@ def test_full_export_option_ignores_the_cursor(run_cli, synced):
     assert result.exit_code == 0, result.output
     assert all("updatedAfter" not in r.params for r in server.export_requests[before:])
     assert len(server.export_requests) - before == server.pages_needed(includeDeleted="true")
+
+
+def _saved_cursor(state) -> ReadwiseCursor:
+    store = open_store(state)
+    try:
+        cursor = ReadwiseCursor.parse(store.cursor("convert", "readwise:"))
+    finally:
+        store.close()
+    assert cursor is not None
+    return cursor
+
+
+def _age_full_pull(state, days: float) -> None:
+    store = open_store(state)
+    try:
+        cursor = ReadwiseCursor.parse(store.cursor("convert", "readwise:"))
+        aged = ReadwiseCursor(cursor.updated_after, cursor.api_url, datetime.now(UTC) - timedelta(days=days))
+        store.commit_outputs([], [("convert", "readwise:", aged.dumps())])
+    finally:
+        store.close()
+
+
+def test_a_book_level_edit_arrives_with_the_full_pull_made_once_the_last_is_a_week_old(run_cli, synced):
+    # updatedAfter only sees highlights: a retitled book reaches no incremental pull.
+    server, state, out = synced
+    first_full = _saved_cursor(state).full_at
+    assert first_full is not None
+    book_id = sorted(server.books)[3]
+    server.books[book_id]["title"] = "Retitled in Readwise"
+    assert convert(run_cli, state, out).exit_code == 0
+    titles = {h["document"]["title"] for h in read_jsonl(out)[0].values()}
+    assert "Retitled in Readwise" not in titles
+    assert _saved_cursor(state).full_at == first_full  # an incremental pull keeps the date
+    _age_full_pull(state, days=8)
+    before = len(server.export_requests)
+    assert convert(run_cli, state, out).exit_code == 0
+    assert all("updatedAfter" not in r.params for r in server.export_requests[before:])
+    titles = {h["document"]["title"] for h in read_jsonl(out)[0].values()}
+    assert "Retitled in Readwise" in titles
+    assert datetime.now(UTC) - _saved_cursor(state).full_at < timedelta(minutes=1)  # no longer 8 days
+    # With full_export_days=0 only --full-export pulls everything.
+    _age_full_pull(state, days=30)
+    before = len(server.export_requests)
+    assert convert(run_cli, state, out, "-O", "full_export_days=0").exit_code == 0
+    assert [set(r.params) for r in server.export_requests[before:]] == [{"updatedAfter", "includeDeleted"}]
 
 
 def test_convert_without_a_token_is_one_line_and_exit_2(run_cli, tmp_path):

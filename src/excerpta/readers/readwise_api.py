@@ -8,13 +8,18 @@ highlights of each book, it re-fetches those books whole with ``ids=`` so writer
 complete documents. ``includeDeleted=true`` always: deletions arrive as tombstones
 (``is_deleted``). Books are mapped by :mod:`excerpta.readwise.mapping`, like ``readwise-json``.
 
+``updatedAfter`` only sees highlights: an edit to a book's own title, author, tags or note
+reaches no incremental pull. So a full pull is made again once the last one is older than
+``full_export_days`` (default 7; 0: never by age), as the reference recommends.
+
 The cursor (``ReadState.next_cursor``) is set only when the pull completed; the reader never
 saves it: the caller commits it together with the outputs it covers. Its JSON::
 
-    {"version": 1, "updated_after": "<ISO 8601 UTC>", "api_url": "https://readwise.io"}
+    {"version": 1, "updated_after": "<ISO 8601 UTC>", "api_url": "https://readwise.io",
+     "full_at": "<ISO 8601 UTC: start of the last full pull>"}
 
 A cursor that cannot be read, or was made against another API URL, means a full pull (a
-full pull never loses data; a wrong incremental one could).
+full pull never loses data; a wrong incremental one could); so does one without ``full_at``.
 """
 
 from __future__ import annotations
@@ -53,6 +58,12 @@ class ReadwiseApiOptions(ReadwiseOptions):
         description="Pull the whole Readwise export even when a cursor says what changed",
         json_schema_extra={"cli": "full-export"},
     )
+    full_export_days: int = Field(
+        default=7, ge=0,
+        description="Pull the whole export again when the last full pull is older than this many "
+                    "days: incremental pulls miss edits to a book's own title, author, tags or "
+                    "note (0: only with --full-export)",
+    )
 
 
 @dataclass(frozen=True)
@@ -61,12 +72,15 @@ class ReadwiseCursor:
 
     updated_after: datetime
     api_url: str
+    full_at: datetime | None = None  # when the last full pull started (None: not known)
 
     def dumps(self) -> str:
         """The cursor as the JSON string saved in the state."""
-        return json.dumps({"version": CURSOR_VERSION, "api_url": self.api_url,
-                           "updated_after": self.updated_after.astimezone(UTC).isoformat()},
-                          sort_keys=True)
+        data = {"version": CURSOR_VERSION, "api_url": self.api_url,
+                "updated_after": self.updated_after.astimezone(UTC).isoformat()}
+        if self.full_at is not None:
+            data["full_at"] = self.full_at.astimezone(UTC).isoformat()
+        return json.dumps(data, sort_keys=True)
 
     @classmethod
     def parse(cls, text: str | None) -> ReadwiseCursor | None:
@@ -78,9 +92,10 @@ class ReadwiseCursor:
             if data["version"] != CURSOR_VERSION:
                 return None
             when = datetime.fromisoformat(data["updated_after"])
-            if when.tzinfo is None:
+            full_at = datetime.fromisoformat(data["full_at"]) if data.get("full_at") else None
+            if when.tzinfo is None or (full_at is not None and full_at.tzinfo is None):
                 return None
-            return cls(when, str(data["api_url"]))
+            return cls(when, str(data["api_url"]), full_at)
         except (ValueError, TypeError, KeyError):
             log.warning("unreadable Readwise cursor in the state; doing a full pull")
             return None
@@ -114,10 +129,22 @@ class ReadwiseReader(Reader):
         if cursor is not None and cursor.api_url != settings.api_url:
             log.warning("Readwise cursor was made against %s; doing a full pull", cursor.api_url)
             cursor = None
+        if cursor is not None and _full_pull_due(cursor.full_at, options.full_export_days):
+            log.info("last full Readwise pull %s; doing a full pull to catch book-level edits",
+                     f"on {cursor.full_at:%Y-%m-%d}" if cursor.full_at else "not recorded")
+            cursor = None
         with ReadwiseClient(settings, sleep=InterruptibleSleep(self.stop)) as client:
             pull = _Pull(client, source, state, options.keep_discarded)
             yield from pull.run(cursor.updated_after if cursor is not None else None)
-        state.next_cursor = ReadwiseCursor(pull.started_at - SAFETY_MARGIN, settings.api_url).dumps()
+        full_at = pull.started_at if cursor is None else cursor.full_at
+        state.next_cursor = ReadwiseCursor(pull.started_at - SAFETY_MARGIN, settings.api_url,
+                                           full_at).dumps()
+
+
+def _full_pull_due(full_at: datetime | None, days: int) -> bool:
+    if days == 0:
+        return False
+    return full_at is None or datetime.now(UTC) - full_at >= timedelta(days=days)
 
 
 class _Pull:
