@@ -442,3 +442,19 @@ def test_with_only_the_highlights_markers_removed_the_header_is_still_updated(va
     assert after.split("%% excerpta:end header", 1)[1].split("\n", 1)[1] == \
         text.split("%% excerpta:end header", 1)[1].split("\n", 1)[1]
     assert sink.outcomes[0].reason == "highlights markers removed; highlights not updated"
+
+
+def test_a_document_without_a_highlight_to_show_gets_no_new_note_but_its_note_is_updated(vault, sync, books):
+    empty = books(0, id="readwise-empty", title="Nothing highlighted")
+    all_deleted = books(1, id="readwise-gone", title="All deleted")
+    all_deleted.highlights[0].is_deleted = True
+    sink = sync([empty, all_deleted])
+    assert list(vault.rglob("*.md")) == []
+    assert sink.outcomes == []
+    book = books(2)
+    sync([book])
+    gone = [h.model_copy(update={"is_deleted": True}) for h in book.highlights]
+    sync([book.model_copy(update={"highlights": gone})])
+    text = _read(vault)
+    assert "Highlight number" not in text
+    assert "## Highlights\n" in text

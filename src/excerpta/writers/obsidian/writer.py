@@ -10,7 +10,9 @@ For each document (in library order):
    ``recreate_deleted``;
 5. never written by us: a note carrying its ``excerpta-id`` (state lost) is merged, a note
    written by the Readwise plugin for it (same URL, else same title and author) is adopted
-   (``adopt``), otherwise a new note is created under a free portable name.
+   (``adopt``), otherwise a new note is created under a free portable name; but a document
+   without a highlight to show (none, or all deleted upstream) gets no new note (logged with
+   ``-v``): an empty note is noise, and a note we wrote before is still updated (case 2, 3).
 
 Every byte goes through the :class:`~excerpta.output.OutputSink` (atomic; a merged note is
 written with ``replaces=`` the hash of the bytes we read, so a file changed meanwhile is a
@@ -20,6 +22,7 @@ conflict, not lost).
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,6 +40,8 @@ from excerpta.writers.obsidian.note import NoteMemo, NoteText, adopt_note, merge
 from excerpta.writers.obsidian.render import NoteRenderer
 from excerpta.writers.obsidian.templates import NoteTemplates
 from excerpta.writers.obsidian.vault import VaultIndex
+
+log = logging.getLogger(__name__)
 
 # Bump when the rendering code changes what it writes, so every note is re-rendered once.
 RENDER_VERSION = "obsidian-1"
@@ -135,6 +140,11 @@ class _Run:
         recorded = self._relative(record.path) if record is not None else None
         if recorded is not None and (self.root / recorded).is_file():
             self._merge(document, recorded, source_hash)
+            return
+        if recorded is None and all(highlight.is_deleted for highlight in document.highlights):
+            # Before the vault index: a library of such documents must not cost a vault scan
+            # on every run.
+            log.info("%s: no highlights to show; no note created", document.title)
             return
         found = self.index.find_id(document.id)
         if found is not None:
