@@ -1,5 +1,5 @@
 """Clippings in a Kindle wording the locale table does not know are read by their shape, not
-dropped: a location range is a highlight, a single location inside one its note, an empty
+dropped: a location range is a highlight, a single location inside one is its note, an empty
 record a bookmark (see ``excerpta.readers.kindle.metadata``)."""
 
 from __future__ import annotations

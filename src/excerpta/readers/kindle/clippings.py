@@ -173,7 +173,7 @@ def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state:
         yield clippings
     if by_shape:
         log.warning("%s: %d record(s) in a Kindle wording excerpta does not know were read by their "
-                    "shape (a location range is a highlight, a single location inside one its note, "
+                    "shape (a location range is a highlight, a single location inside one is its note, "
                     "an empty record a bookmark); dates whose month is in no known language are left "
                     "empty", source, by_shape)
 
@@ -234,11 +234,12 @@ def _document(batch: list[Clipping]) -> Document:
 def _highlight(clipping: Clipping) -> dict[str, Any]:
     start = clipping.start
     location_type = clipping.location_type
-    if clipping.by_shape and clipping.kind is ClippingKind.NOTE:
+    kind = clipping.kind
+    if clipping.by_shape and kind is ClippingKind.NOTE:
         # No highlight claimed it (see assembly.py): in an unknown wording a lone single
         # location is more likely a highlight of old or page-only firmware than a free note.
-        clipping.kind = ClippingKind.HIGHLIGHT
-    if clipping.kind is ClippingKind.NOTE:
+        kind = ClippingKind.HIGHLIGHT
+    if kind is ClippingKind.NOTE:
         text, note = "", clipping.text or None
     else:
         text = clipping.text
@@ -247,11 +248,11 @@ def _highlight(clipping: Clipping) -> dict[str, Any]:
     if start is None:
         key = None
     elif location_type is LocationType.PAGE:
-        key = f"{_KIND_PREFIX[clipping.kind]}p{start}"
-    elif clipping.kind is ClippingKind.HIGHLIGHT:
+        key = f"{_KIND_PREFIX[kind]}p{start}"
+    elif kind is ClippingKind.HIGHLIGHT:
         key = start  # as its digits: an int is hashed without normalising it again
     else:
-        key = f"{_KIND_PREFIX[clipping.kind]}{start}"
+        key = f"{_KIND_PREFIX[kind]}{start}"
     id_text = clipping.text if clipping.id_text is None else clipping.id_text
     return {"id": highlight_id(clipping.book.id, id_text, key), "text": text, "note": note,
             "location": start, "location_type": location_type,

@@ -10,10 +10,10 @@ number is the location.
 A line in a wording no locale knows (a Kindle language no real file has shown us) is read by
 its shape when it has one: ``|``-separated fields with positions, and a time in the last. A
 location *range* is a highlight and a single location a note (the reader makes a note without
-text a bookmark): every note in the corpus has a single location, and about 97% of highlights
-a range. Of two numbered fields the first is the page and the second the location, as in every
-known wording. Its locale is :data:`UNKNOWN_LOCALE`, and its date is read if its month is named
-in any language of the table or written as numbers.
+text a bookmark): all 30 notes of the real corpus files have a single location, and 176 of
+their 193 highlights a range. Of two numbered fields the first is the page and the second the
+location, as in every known wording. Its locale is :data:`UNKNOWN_LOCALE`, and its date is read
+if its month is named in any language of the table or written as numbers.
 """
 
 from __future__ import annotations
