@@ -14,6 +14,7 @@ in the user's vault, and the OS releases the lock when a run dies.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import os
 import tempfile
@@ -36,8 +37,7 @@ def lock_folder() -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
-        uid = os.getuid() if hasattr(os, "getuid") else os.getlogin()
-        folder = Path(tempfile.gettempdir()) / f"excerpta-{uid}" / LOCKS_FOLDER
+        folder = Path(tempfile.gettempdir()) / f"excerpta-{getpass.getuser()}" / LOCKS_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
     return folder
 

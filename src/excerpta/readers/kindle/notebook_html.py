@@ -10,10 +10,10 @@ Location 274``; the span's class suffix is the colour (``annotation_<colour>`` i
 chapter path is optional, and page (possibly roman) and location are each optional. A
 highlight's ``chapter`` is the ``sectionHeading`` above it followed by the heading's path
 (``Week 1: Recovering a Sense of Safety > Shadow Artists``), either one alone where the other
-is missing. A ``Note``
-entry right after a highlight whose range can reach the note's location (the notebook shows
-only a highlight's start; its note sits at its end) is that highlight's note; any other note
-is kept as a highlight of its own with empty ``text``. Bookmarks (heading only) are dropped
+is missing; its ``page`` is kept beside its location. A ``Note`` entry right after a highlight
+whose range can reach the note's location (the notebook shows only a highlight's start; its
+note sits at its end) is that highlight's note; any other note is kept as a highlight of its
+own with empty ``text``. Bookmarks (heading only) are dropped
 unless ``kindle_bookmarks`` is set. The export has no timestamps.
 
 A heading in a language whose words are not in :data:`_HEADING` (the Kindle apps export in their
