@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from excerpta.locks import lock_path, output_lock
+from excerpta.locks import lock_folder, lock_path, output_lock
 
 from paths import EXAMPLES
 
@@ -61,3 +61,14 @@ def test_the_lock_is_per_output_and_never_inside_it(run_cli, tmp_path):
     # Spellings of one path share a lock; the lock file lives in the state folder.
     assert lock_path(tmp_path / "x" / ".." / "a.json") == lock_path(tmp_path / "a.json")
     assert tmp_path not in lock_path(tmp_path / "a.json").parents
+
+
+def test_a_state_folder_that_cannot_be_made_falls_back_to_a_temporary_one(run_cli, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the state folder would go")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    folder = lock_folder()
+    assert folder.is_dir()
+    assert blocker not in folder.parents
+    with output_lock(tmp_path / "out.json"):
+        assert lock_path(tmp_path / "out.json").parent == folder
