@@ -158,7 +158,8 @@ class KindleNotebookReader(Reader):
     """Reads a Kindle app notebook export; see the module docstring."""
 
     name = "kindle-html"
-    description = "Kindle app 'Export notebook' HTML (title, authors, colours, page/location, notes)"
+    description = ("Kindle app 'Export notebook' HTML (title, authors, chapters, colours, "
+                   "page/location, notes)")
     options_model = KindleNotebookOptions
     options: KindleNotebookOptions
     # What My Clippings.txt adds for the same highlights (same ids): see Reader.
