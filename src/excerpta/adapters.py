@@ -189,13 +189,15 @@ class Adapter:
 class Reader(Adapter):
     """Turns one input (a file, a folder, ``readwise:``) into canonical documents.
 
-    ``absent_fields`` names the Highlight fields this format never carries (a clippings file
-    has no colours, a notebook export no dates): where the library already holds a value for
-    one of them, from another source of the same highlight, merging keeps it.
+    ``unknown_when_empty`` names the Highlight fields whose empty value, in this format, means
+    "not said here", never "removed": fields it never carries (a clippings file has no colours,
+    a notebook export no dates), or cannot take back (``My Clippings.txt`` is an append-only
+    log: a later copy of a highlight without its note does not delete the note). Where the
+    library already holds a value for one of them, merging keeps it.
     """
 
     kind = "reader"
-    absent_fields: ClassVar[frozenset[str]] = frozenset()
+    unknown_when_empty: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:

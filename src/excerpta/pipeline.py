@@ -95,7 +95,7 @@ def read_into(library: LibraryStore, source: str, reader: Reader, state: ReadSta
                 on_document(document)
             yield document
 
-    return library.merge(documents(), keep=reader.absent_fields)
+    return library.merge(documents(), keep=reader.unknown_when_empty)
 
 
 def make_sink(writer: type[Writer], out: Path, *, job: str, manifest: LibraryStore,

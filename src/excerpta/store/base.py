@@ -56,8 +56,9 @@ class LibraryStore(Protocol):
     is updated in place; a highlight absent from a later (partial) read is kept, never
     deleted (deletions arrive as ``is_deleted`` tombstones). Document fields are replaced by
     the latest copy, and so are highlight fields, except those named in ``keep`` (fields the
-    incoming format never carries, see ``Reader.absent_fields``): an empty incoming value
-    (None, "", [], False) there leaves the stored one. Highlights keep their first-seen order.
+    incoming format never carries or cannot take back, see ``Reader.unknown_when_empty``):
+    an empty incoming value (None, "", [], False) there leaves the stored one. Highlights keep
+    their first-seen order.
     """
 
     def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset()) -> MergeStats: ...

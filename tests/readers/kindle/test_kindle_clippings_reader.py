@@ -14,6 +14,7 @@ from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import ConfigError, InputError
 from excerpta.model import LocationType
+from excerpta.readers.kindle.assembly import LOOKAROUND
 from excerpta.readers.kindle.clippings import KindleClippingsReader
 from excerpta.readers.kindle.records import split_title_author
 
@@ -163,6 +164,24 @@ def test_a_highlight_extended_twice_on_the_device_keeps_the_id_of_its_first_copy
     other = HIGHLIGHT.replace("I went to the woods because I wished to live deliberately.",
                               "Simplicity, simplicity, simplicity!")
     assert len({h.id for h in read_text(tmp_path, HIGHLIGHT + other).highlights()}) == 2
+
+
+def test_a_passage_highlighted_again_far_down_the_file_keeps_its_note(run_cli, tmp_path):
+    # Further apart than the note window, the two copies reach the library separately, with
+    # one id: the later one, without a note, must not take the note away (the log never
+    # deletes one).
+    filler = "".join(record("Other Book (Someone)", f"- Your Highlight on page 5 | Location {100 + 10 * n}-"
+                            f"{102 + 10 * n} | Added on Monday, July 4, 1845 10:00:00 AM", f"Filler {n}.")
+                     for n in range(3 * LOOKAROUND))
+    again = HIGHLIGHT.replace("July 4, 1845", "July 4, 1846")
+    (tmp_path / "My Clippings.txt").write_text(HIGHLIGHT + NOTE + filler + again, encoding="utf-8")
+    result = run_cli("convert", tmp_path / "My Clippings.txt", "--to", "json", "--out", tmp_path / "out.json",
+                     "--timezone", "UTC")
+    assert result.exit_code == 0, result.output
+    documents = json.loads((tmp_path / "out.json").read_text())["documents"]
+    [walden] = [d for d in documents if d["title"] == "Walden"]
+    [highlight] = walden["highlights"]
+    assert (highlight["note"], highlight["highlighted_at"]) == ("Deliberately!", "1846-07-04T09:15:00Z")
 
 
 def test_nothing_but_garbage_gives_no_documents_and_no_crash(tmp_path):

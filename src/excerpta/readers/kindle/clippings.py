@@ -87,8 +87,9 @@ class KindleClippingsReader(Reader):
     description = "Kindle 'My Clippings.txt' (every language and firmware generation)"
     options_model = KindleClippingsOptions
     options: KindleClippingsOptions
-    # What the notebook export of the same book adds (it gives the same ids): see Reader.
-    absent_fields = frozenset({"color", "chapter"})
+    # What the notebook export of the same book adds (it gives the same ids), and the note of
+    # a highlight the file holds again further on without it (the log never deletes): see Reader.
+    unknown_when_empty = frozenset({"color", "chapter", "note"})
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:

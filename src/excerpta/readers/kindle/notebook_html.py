@@ -163,7 +163,7 @@ class KindleNotebookReader(Reader):
     options_model = KindleNotebookOptions
     options: KindleNotebookOptions
     # What My Clippings.txt adds for the same highlights (same ids): see Reader.
-    absent_fields = frozenset({"highlighted_at", "end_location"})
+    unknown_when_empty = frozenset({"highlighted_at", "end_location"})
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
