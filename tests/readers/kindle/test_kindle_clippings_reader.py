@@ -166,22 +166,46 @@ def test_a_highlight_extended_twice_on_the_device_keeps_the_id_of_its_first_copy
     assert len({h.id for h in read_text(tmp_path, HIGHLIGHT + other).highlights()}) == 2
 
 
+def _filler() -> str:
+    """Records of another book: more than the note window holds."""
+    return "".join(record("Other Book (Someone)", f"- Your Highlight on page 5 | Location {100 + 10 * n}-"
+                          f"{102 + 10 * n} | Added on Monday, July 4, 1845 10:00:00 AM", f"Filler {n}.")
+                   for n in range(3 * LOOKAROUND))
+
+
+def _convert_to_json(run_cli, source, out) -> list[dict]:
+    result = run_cli("convert", source, "--to", "json", "--out", out, "--timezone", "UTC")
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text())["documents"]
+
+
 def test_a_passage_highlighted_again_far_down_the_file_keeps_its_note(run_cli, tmp_path):
     # Further apart than the note window, the two copies reach the library separately, with
     # one id: the later one, without a note, must not take the note away (the log never
     # deletes one).
-    filler = "".join(record("Other Book (Someone)", f"- Your Highlight on page 5 | Location {100 + 10 * n}-"
-                            f"{102 + 10 * n} | Added on Monday, July 4, 1845 10:00:00 AM", f"Filler {n}.")
-                     for n in range(3 * LOOKAROUND))
+    filler = _filler()
     again = HIGHLIGHT.replace("July 4, 1845", "July 4, 1846")
     (tmp_path / "My Clippings.txt").write_text(HIGHLIGHT + NOTE + filler + again, encoding="utf-8")
-    result = run_cli("convert", tmp_path / "My Clippings.txt", "--to", "json", "--out", tmp_path / "out.json",
-                     "--timezone", "UTC")
-    assert result.exit_code == 0, result.output
-    documents = json.loads((tmp_path / "out.json").read_text())["documents"]
+    documents = _convert_to_json(run_cli, tmp_path / "My Clippings.txt", tmp_path / "out.json")
     [walden] = [d for d in documents if d["title"] == "Walden"]
     [highlight] = walden["highlights"]
     assert (highlight["note"], highlight["highlighted_at"]) == ("Deliberately!", "1846-07-04T09:15:00Z")
+
+
+def test_a_passage_extended_far_down_the_file_updates_its_highlight_instead_of_adding_one(run_cli, tmp_path):
+    filler = _filler()
+    longer = (HIGHLIGHT.replace("Location 70-72", "Location 70-75").replace("July 4, 1845", "July 4, 1846")
+              .replace("deliberately.", "deliberately, to front only the essential facts of life."))
+    clippings = tmp_path / "My Clippings.txt"
+    clippings.write_text(HIGHLIGHT + NOTE + filler, encoding="utf-8")
+    [first] = read_text(tmp_path, HIGHLIGHT + NOTE + filler).document("Walden").highlights
+    clippings.write_text(HIGHLIGHT + NOTE + filler + longer, encoding="utf-8")
+    documents = _convert_to_json(run_cli, clippings, tmp_path / "out.json")
+    [walden] = [d for d in documents if d["title"] == "Walden"]
+    [highlight] = walden["highlights"]
+    assert highlight["id"] == first.id
+    assert highlight["text"].endswith("essential facts of life.")
+    assert (highlight["note"], highlight["end_location"]) == ("Deliberately!", 75)
 
 
 def test_nothing_but_garbage_gives_no_documents_and_no_crash(tmp_path):

@@ -18,7 +18,10 @@ highlight extended or re-saved on the device is appended again. The rules (refer
 To keep memory flat on a 100 MB file, these rules look :data:`LOOKAROUND` records either side of
 a record rather than at the whole book: a note is decided once that many later records are known,
 and a record leaves the window (is emitted) twice that many records after it arrived. Notes and
-re-saves are made within seconds of their highlight, so in a real file they are neighbours.
+re-saves are made within seconds of their highlight, so in a real file they are neighbours. A
+copy re-saved later than that (the passage extended on another day) still takes the id of the
+first, whose start and text the window remembers for the last :data:`REMEMBERED` highlights
+that left it: the library then updates that highlight in place instead of adding a second.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from excerpta.readers.kindle.locales import ClippingKind
 from excerpta.readers.kindle.metadata import Position
 
 LOOKAROUND = 64
+REMEMBERED = 4096  # at most, highlights that left the window and are remembered (a few MB)
 _NOTE, _HIGHLIGHT = ClippingKind.NOTE, ClippingKind.HIGHLIGHT
 _StartKey = tuple[str, ClippingKind, LocationType | None, Position | None]  # book, kind, position
 
@@ -73,6 +77,11 @@ class ClippingWindow:
         # Indexes of the buffer, so each rule looks only at records it can apply to.
         self.by_start: dict[_StartKey, list[Clipping]] = {}
         self.highlights_by_book: dict[str, list[Clipping]] = {}
+        # Highlights that left the window, by start, in two generations of REMEMBERED / 2: a
+        # full one is the older, the older is forgotten (cheaper per record than an LRU).
+        # Keyed by (book id, start) only: hashing the enums of a _StartKey is a Python call.
+        self.left: dict[tuple[str, Position | None], tuple[LocationType | None, str, str]] = {}
+        self.left_before: dict[tuple[str, Position | None], tuple[LocationType | None, str, str]] = {}
 
     def push(self, clipping: Clipping) -> list[Clipping]:
         """Add the next record; returns the records that are now final (most often none or one)."""
@@ -84,9 +93,16 @@ class ClippingWindow:
             same_start = self.by_start.get(key)
             if same_start is None:
                 self.by_start[key] = [clipping]
+                replaced = False
             else:
-                _replace_earlier_copy(same_start, clipping)
+                replaced = _replace_earlier_copy(same_start, clipping)
                 same_start.append(clipping)
+            if not replaced and kind is _HIGHLIGHT and clipping.text:
+                start = (key[0], clipping.start)
+                earlier = self.left.get(start) or self.left_before.get(start)
+                if (earlier is not None and earlier[0] is clipping.location_type
+                        and _same_passage(earlier[2], clipping.text)):
+                    clipping.id_text = earlier[1]
             if kind is _HIGHLIGHT:
                 book = self.highlights_by_book.get(clipping.book.id)
                 if book is None:
@@ -121,7 +137,14 @@ class ClippingWindow:
         kind = clipping.kind
         if kind is not _NOTE:
             book_id = clipping.book.id
-            _discard(self.by_start, (book_id, kind, clipping.location_type, clipping.start), clipping)
+            key = (book_id, kind, clipping.location_type, clipping.start)
+            _discard(self.by_start, key, clipping)
+            if kind is _HIGHLIGHT and not clipping.dropped and clipping.text:
+                self.left[book_id, clipping.start] = (
+                    clipping.location_type, clipping.text if clipping.id_text is None else clipping.id_text,
+                    clipping.text)
+                if len(self.left) >= REMEMBERED // 2:
+                    self.left_before, self.left = self.left, {}
             if kind is _HIGHLIGHT:
                 _discard(self.highlights_by_book, book_id, clipping)
         return clipping
@@ -146,18 +169,22 @@ class ClippingWindow:
             note.dropped = True
 
 
-def _replace_earlier_copy(same_start: list[Clipping], new: Clipping) -> None:
+def _replace_earlier_copy(same_start: list[Clipping], new: Clipping) -> bool:
     # ``same_start``: the records of ``new``'s book, kind and start position still in the window.
+    # True if ``new`` replaced one of them (or was itself dropped as an empty later copy).
+    replaced = False
     for old in same_start:
         if not old.dropped and _same_passage(old.text, new.text):
             if new.text or not old.text:
                 old.dropped = True
                 new.notes[:0] = old.notes
                 new.id_text = old.text if old.id_text is None else old.id_text
+                replaced = True
             else:  # a later empty copy (image, clipping limit) never replaces a passage
                 new.dropped = True
                 old.notes.extend(new.notes)
-                return
+                return True
+    return replaced
 
 
 def _discard(index: dict[Any, list[Clipping]], key: Any, clipping: Clipping) -> None:
