@@ -79,9 +79,9 @@ class ClippingWindow:
         self.highlights_by_book: dict[str, list[Clipping]] = {}
         # Highlights that left the window, by start, in two generations of REMEMBERED / 2: a
         # full one is the older, the older is forgotten (cheaper per record than an LRU).
-        # Keyed by (book id, start) only: hashing the enums of a _StartKey is a Python call.
-        self.left: dict[tuple[str, Position | None], tuple[LocationType | None, str, str]] = {}
-        self.left_before: dict[tuple[str, Position | None], tuple[LocationType | None, str, str]] = {}
+        # Each: the text its id derives from, and its text.
+        self.left: dict[_StartKey, tuple[str, str]] = {}
+        self.left_before: dict[_StartKey, tuple[str, str]] = {}
 
     def push(self, clipping: Clipping) -> list[Clipping]:
         """Add the next record; returns the records that are now final (most often none or one)."""
@@ -98,11 +98,9 @@ class ClippingWindow:
                 replaced = _replace_earlier_copy(same_start, clipping)
                 same_start.append(clipping)
             if not replaced and kind is _HIGHLIGHT and clipping.text:
-                start = (key[0], clipping.start)
-                earlier = self.left.get(start) or self.left_before.get(start)
-                if (earlier is not None and earlier[0] is clipping.location_type
-                        and _same_passage(earlier[2], clipping.text)):
-                    clipping.id_text = earlier[1]
+                earlier = self.left.get(key) or self.left_before.get(key)
+                if earlier is not None and _same_passage(earlier[1], clipping.text):
+                    clipping.id_text = earlier[0]
             if kind is _HIGHLIGHT:
                 book = self.highlights_by_book.get(clipping.book.id)
                 if book is None:
@@ -140,9 +138,8 @@ class ClippingWindow:
             key = (book_id, kind, clipping.location_type, clipping.start)
             _discard(self.by_start, key, clipping)
             if kind is _HIGHLIGHT and not clipping.dropped and clipping.text:
-                self.left[book_id, clipping.start] = (
-                    clipping.location_type, clipping.text if clipping.id_text is None else clipping.id_text,
-                    clipping.text)
+                self.left[key] = (clipping.text if clipping.id_text is None else clipping.id_text,
+                                  clipping.text)
                 if len(self.left) >= REMEMBERED // 2:
                     self.left_before, self.left = self.left, {}
             if kind is _HIGHLIGHT:
