@@ -255,10 +255,16 @@ def _highlight(clipping: Clipping) -> dict[str, Any]:
     else:
         key = f"{_KIND_PREFIX[kind]}{start}"
     id_text = clipping.text if clipping.id_text is None else clipping.id_text
-    return {"id": highlight_id(clipping.book.id, id_text, key), "text": text, "note": note,
-            "location": start, "location_type": location_type,
-            "end_location": clipping.end if clipping.end != start else None,
-            "page": clipping.page, "highlighted_at": clipping.when}
+    fields = {"id": highlight_id(clipping.book.id, id_text, key), "text": text, "location": start,
+              "location_type": location_type, "highlighted_at": clipping.when}
+    # Unknown fields are left to their defaults: each given one costs a validator call.
+    if note is not None:
+        fields["note"] = note
+    if clipping.end != start:
+        fields["end_location"] = clipping.end
+    if clipping.page is not None:
+        fields["page"] = clipping.page
+    return fields
 
 
 @lru_cache(maxsize=4096)
