@@ -150,6 +150,14 @@ def test_the_printed_page_is_kept_beside_the_location(tmp_path):
     assert (shaped.location, shaped.page) == (80, 7)
 
 
+def test_a_note_typed_for_a_highlight_later_shortened_stays_with_it(tmp_path):
+    shorter = HIGHLIGHT.replace("Location 70-72", "Location 70-71").replace(
+        " because I wished to live deliberately.", ".").replace("9:15", "9:20")
+    [highlight] = read_text(tmp_path, HIGHLIGHT + NOTE + shorter).highlights()
+    assert (highlight.text, highlight.end_location, highlight.note) == (
+        "I went to the woods.", 71, "Deliberately!")
+
+
 def test_a_highlight_extended_twice_on_the_device_keeps_the_id_of_its_first_copy(tmp_path):
     [first] = read_text(tmp_path, HIGHLIGHT + NOTE).highlights()
     longer = HIGHLIGHT.replace("Location 70-72", "Location 70-75").replace(

@@ -61,6 +61,7 @@ class Clipping:
     page: Position | None = None  # the printed page, when a location is also given
     notes: list[tuple[int, str, datetime | None]] = field(default_factory=list)
     dropped: bool = False  # superseded highlight, or attached note
+    replaced_by: Clipping | None = None  # the later copy that superseded it
 
 
 class ClippingWindow:
@@ -152,14 +153,21 @@ class ClippingWindow:
         best: Clipping | None = None
         best_score: tuple[bool, float, int] | None = None
         for highlight in self.highlights_by_book.get(note.book.id, ()):
-            if (highlight.dropped or highlight.location_type != note.location_type
+            if (highlight.location_type != note.location_type
                     or abs(highlight.index - note.index) > self.lookaround
                     or not _contains(highlight.start, highlight.end, note.start)):
+                continue
+            # A note typed for a copy since re-saved goes to the copy that replaced it, even
+            # one shortened past the note's location.
+            target = highlight
+            while target.dropped and target.replaced_by is not None:
+                target = target.replaced_by
+            if target.dropped:
                 continue
             score = (highlight.end != note.start, _seconds_apart(highlight.when, note.when),
                      abs(highlight.index - note.index))
             if best_score is None or score < best_score:
-                best, best_score = highlight, score
+                best, best_score = target, score
         if best is not None:
             best.notes.append((note.index, note.text, note.when))
             best.notes.sort(key=lambda item: item[0])
@@ -173,7 +181,7 @@ def _replace_earlier_copy(same_start: list[Clipping], new: Clipping) -> bool:
     for old in same_start:
         if not old.dropped and _same_passage(old.text, new.text):
             if new.text or not old.text:
-                old.dropped = True
+                old.dropped, old.replaced_by = True, new
                 new.notes[:0] = old.notes
                 new.id_text = old.text if old.id_text is None else old.id_text
                 replaced = True
