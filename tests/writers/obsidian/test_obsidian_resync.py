@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from datetime import UTC, datetime
 
 import yaml
 from hypothesis import given, settings
@@ -458,3 +459,17 @@ def test_a_document_without_a_highlight_to_show_gets_no_new_note_but_its_note_is
     text = _read(vault)
     assert "Highlight number" not in text
     assert "## Highlights\n" in text
+
+
+def test_dates_in_a_list_property_are_told_from_the_users_by_their_value_as_written(
+        tmp_path, vault, sync, books):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "frontmatter.yaml").write_text("title: title\nread: \"[date, '2024-05-01']\"\n")
+    book = books(1)
+    sync([book], templates=templates)
+    (vault / NOTE).write_text(_read(vault).replace("  - '2024-05-01'\n", "  - '2024-05-01'\n  - mine\n"))
+    later = book.model_copy(update={"highlights": [book.highlights[0].model_copy(update={
+        "highlighted_at": datetime(2024, 6, 1, 12, 30, 15, 500, tzinfo=UTC)})]})
+    sync([later], templates=templates)
+    assert _front(vault)["read"] == [datetime(2024, 6, 1, 12, 30, 15), "2024-05-01", "mine"]

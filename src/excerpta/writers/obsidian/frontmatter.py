@@ -210,9 +210,20 @@ def _users_items(value: Any, ours: list[Any], previous: list[Any]) -> list[Any]:
     return [item for item in items if _comparable(item) not in written]
 
 
+def as_written(value: Any) -> Any:
+    """``value`` as the front matter holds it once read back, a date or time as its ISO text
+    (a date-time in UTC without its zone, as written): how a remembered list item (JSON, see
+    ``NoteMemo``) and an item of the note are compared."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def _comparable(item: Any) -> Any:
-    # A memo comes back from JSON: a date we wrote is a string there.
-    return item.isoformat() if isinstance(item, date) else item if isinstance(item, Hashable) else repr(item)
+    item = as_written(item)
+    return item if isinstance(item, Hashable) else repr(item)
 
 
 def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from excerpta.model import Document
 from excerpta.writers.obsidian.adoption import adopt_body
 from excerpta.writers.obsidian.frontmatter import (
+    as_written,
     dump_properties,
     merge_properties,
     owned_lists,
@@ -43,7 +44,7 @@ class NoteMemo:
     def to_json(self) -> str:
         """The memo as JSON (dates as ISO strings)."""
         return json.dumps({"owned": self.owned, "blocks": self.blocks}, ensure_ascii=False,
-                          default=str, sort_keys=True)
+                          default=lambda value: str(as_written(value)), sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str | None) -> NoteMemo:
