@@ -398,6 +398,39 @@ def test_without_a_record_of_what_we_wrote_every_unknown_list_item_is_kept(tmp_p
     assert _front(vault)["tags"] == ["classics", "nature", "mine"]
 
 
+def test_a_header_the_user_added_lines_to_still_takes_upstream_changes(vault, sync, books):
+    book = books(2)
+    sync([book])
+    user = _read(vault).replace("- Category: #books\n", "- Category: #books\n- Rating: 5/5, reread in May\n")
+    (vault / NOTE).write_text(user)
+    renamed = book.model_copy(update={"title": "Walden; or, Life in the Woods",
+                                      "url": "https://example.com/walden"})
+    sink = sync([renamed])
+    text = _read(vault)
+    assert "# Walden; or, Life in the Woods\n" in text
+    assert "- Full Title: Walden; or, Life in the Woods\n" in text
+    assert "- Category: #books\n- Rating: 5/5, reread in May\n" in text
+    assert "- URL: https://example.com/walden\n" in text
+    assert sink.outcomes[0].reason == "header edited by hand: your lines kept, excerpta's updated"
+    # Again, with the user's line still there: the merge starts from what excerpta wrote.
+    sync([renamed.model_copy(update={"author": "H. D. Thoreau"})])
+    text = _read(vault)
+    assert "- Author: [[H. D. Thoreau]]\n" in text
+    assert text.count("- Rating: 5/5, reread in May\n") == 1
+
+
+def test_a_header_line_both_sides_changed_is_left_as_the_user_wrote_it(vault, sync, books):
+    book = books(2)
+    sync([book])
+    user = _read(vault).replace("# Walden\n", "# Walden (my copy)\n")
+    (vault / NOTE).write_text(user)
+    sink = sync([book.model_copy(update={"title": "Walden, revised"})])
+    text = _read(vault)
+    assert "# Walden (my copy)\n" in text
+    assert "- Full Title: Walden\n" in text  # the whole header is held back, not half-merged
+    assert "header edited by hand; left as it is" in sink.outcomes[0].reason
+
+
 def test_removing_the_markers_leaves_the_note_alone_and_says_so(vault, sync, books):
     book = books(2)
     sync([book])

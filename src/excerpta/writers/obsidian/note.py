@@ -40,11 +40,13 @@ class NoteMemo:
 
     owned: dict[str, list[Any]] | None = None
     blocks: dict[str, str] | None = None
+    header: str | None = None  # the header region's body as last rendered (a merge's base)
 
     def to_json(self) -> str:
         """The memo as JSON (dates as ISO strings)."""
-        return json.dumps({"owned": self.owned, "blocks": self.blocks}, ensure_ascii=False,
-                          default=lambda value: str(as_written(value)), sort_keys=True)
+        return json.dumps({"owned": self.owned, "blocks": self.blocks, "header": self.header},
+                          ensure_ascii=False, default=lambda value: str(as_written(value)),
+                          sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str | None) -> NoteMemo:
@@ -54,8 +56,9 @@ class NoteMemo:
         except ValueError:
             data = {}
         data = data if isinstance(data, dict) else {}
-        owned, blocks = data.get("owned"), data.get("blocks")
-        return cls(owned if isinstance(owned, dict) else None, blocks if isinstance(blocks, dict) else None)
+        owned, blocks, header = data.get("owned"), data.get("blocks"), data.get("header")
+        return cls(owned if isinstance(owned, dict) else None, blocks if isinstance(blocks, dict) else None,
+                   header if isinstance(header, str) else None)
 
 
 @dataclass
@@ -72,7 +75,7 @@ def new_note(document: Document, renderer: NoteRenderer) -> tuple[str, NoteMemo]
     """The complete text of a note for ``document`` that does not exist yet, and its memo."""
     rendered = renderer.render(document)
     return (rendered.text(dump_properties(rendered.properties)),
-            NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks)))
+            NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks), rendered.header_body))
 
 
 def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, policy: Policy,
@@ -94,12 +97,14 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
     messages: list[str] = []
     updates: dict[str, str] = {}
     header = regions.get("header")
+    header_base = previous.header
     if header is None:
         messages.append("header markers removed; header not updated")
     else:
-        update = update_header(header, rendered.header_body, policy)
+        update = update_header(header, rendered.header_body, policy, previous.header)
         updates["header"] = update.text
         messages += [update.message] if update.message else []
+        header_base = rendered.header_body if update.applied else previous.header
     written = previous.blocks
     if highlights is None:
         messages.append("highlights markers removed; highlights not updated")
@@ -113,7 +118,7 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
         messages.append("front matter is not valid YAML; left as it is")
     front = merge_properties(split, rendered.properties, renderer.managed_properties, previous.owned)
     return NoteText(front + replace_regions(split.body, regions, updates), messages,
-                    NoteMemo(owned_lists(rendered.properties), written))
+                    NoteMemo(owned_lists(rendered.properties), written, header_base))
 
 
 def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> NoteText:
@@ -127,5 +132,5 @@ def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> Not
     if split.broken:
         messages.append("front matter is not valid YAML; left as it is")
     front = merge_properties(split, rendered.properties, renderer.managed_properties)
-    return NoteText(front + body, messages,
-                    NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks)))
+    return NoteText(front + body, messages, NoteMemo(owned_lists(rendered.properties),
+                                                     block_digests(rendered.blocks), rendered.header_body))

@@ -16,7 +16,10 @@ The end line carries a hash of the region as excerpta wrote it. Everything outsi
 regions is the user's and is never touched. On re-sync, per region:
 
 * ``merge`` (default): a region whose hash still matches is re-rendered (edited highlights
-  change in place, new ones appear, deleted ones go, or stay struck through); in a highlights
+  change in place, new ones appear, deleted ones go, or stay struck through); a header the
+  user edited gets a three-way merge of lines (:mod:`.merge3`) against the header as excerpta
+  last wrote it (kept per note), applied only where the user and excerpta changed different
+  lines, else left as it is (reported); in a highlights
   region the user edited by hand, each highlight block (a top-level bullet and what is
   indented under it) still exactly as excerpta wrote it (its digest is remembered per note) is
   updated or removed, every block or line the user changed or added is kept byte for byte,
@@ -36,6 +39,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Literal
+
+from excerpta.writers.obsidian.merge3 import merge_lines
 
 Policy = Literal["merge", "append-only", "overwrite"]
 REGION_NAMES = ("header", "highlights")
@@ -135,6 +140,7 @@ class RegionUpdate:
     text: str
     message: str | None = None
     written: dict[str, str] = field(default_factory=dict)
+    applied: bool = True  # the fresh rendering went in (re-rendered or merged), not held back
 
 
 def block_digests(blocks: dict[str, str]) -> dict[str, str]:
@@ -142,13 +148,22 @@ def block_digests(blocks: dict[str, str]) -> dict[str, str]:
     return {ident: region_digest(block) for ident, block in blocks.items()}
 
 
-def update_header(region: Region, fresh_body: str, policy: Policy) -> RegionUpdate:
-    """The header region after a re-sync under ``policy``."""
+def update_header(region: Region, fresh_body: str, policy: Policy,
+                  base: str | None = None) -> RegionUpdate:
+    """The header region after a re-sync under ``policy``; ``base`` is its body as we last
+    wrote it (None: not known). ``applied`` says whether ``fresh_body`` went in."""
     if policy == "overwrite" or (policy == "merge" and region.pristine):
         return RegionUpdate(render_region(region.name, fresh_body))
-    if policy == "merge":
-        return RegionUpdate(_raw(region), "header edited by hand; left as it is")
-    return RegionUpdate(_raw(region))
+    if policy != "merge":
+        return RegionUpdate(_raw(region), applied=False)
+    merged = None if base is None else merge_lines(
+        base.split("\n"), fresh_body.split("\n"), region.body.replace("\r\n", "\n").split("\n"))
+    if merged is None:
+        return RegionUpdate(_raw(region), "header edited by hand; left as it is", applied=False)
+    body = "\n".join(merged)
+    body += "" if body.endswith("\n") else "\n"
+    text = f"{_BEGIN.format(name=region.name)}\n{body}{_END.format(name=region.name, digest=region.digest)}\n"
+    return RegionUpdate(text, "header edited by hand: your lines kept, excerpta's updated")
 
 
 def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],

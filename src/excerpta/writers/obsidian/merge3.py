@@ -1,0 +1,53 @@
+"""A three-way merge of lines, for a managed region the user edited by hand.
+
+``base`` is what excerpta wrote last time, ``ours`` what it would write now, ``theirs`` what
+the note holds. Each side's changes to ``base`` are found with :mod:`difflib`; when they touch
+different lines both are applied (lines both insert at one place: ours first), and when they
+change the same lines nothing is merged: the caller leaves the region as the user left it.
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+from typing import NamedTuple
+
+
+class _Change(NamedTuple):
+    start: int  # in base
+    end: int  # in base; == start for an insertion
+    lines: list[str]  # what replaces base[start:end]
+
+
+def _changes(base: list[str], other: list[str]) -> list[_Change]:
+    # Lines are compared without trailing whitespace (an editor trimming it changed nothing).
+    matcher = SequenceMatcher(None, [line.rstrip() for line in base], [line.rstrip() for line in other],
+                              autojunk=False)
+    return [_Change(i1, i2, other[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+            if tag != "equal"]
+
+
+def _clash(a: _Change, b: _Change) -> bool:
+    if a == b:
+        return False  # the same change on both sides
+    if a.start == a.end and b.start == b.end:
+        return False  # two insertions at one place: ours go first
+    if a.start == a.end:
+        return b.start < a.start < b.end  # an insertion inside the other's replaced lines
+    if b.start == b.end:
+        return a.start < b.start < a.end
+    return a.start < b.end and b.start < a.end
+
+
+def merge_lines(base: list[str], ours: list[str], theirs: list[str]) -> list[str] | None:
+    """``base`` with both sides' changes, or None if they change the same lines."""
+    mine, yours = _changes(base, ours), _changes(base, theirs)
+    if any(_clash(a, b) for a in mine for b in yours):
+        return None
+    # Same change made on both sides: apply it once. Applied from the end, so earlier
+    # positions stay valid; at one position, insertions go before a replacement that starts
+    # there, and our insertion before theirs.
+    changes = [(change, 0) for change in mine] + [(change, 1) for change in yours if change not in mine]
+    merged = list(base)
+    for change, _ in sorted(changes, key=lambda c: (c[0].start, c[0].end > c[0].start, c[1]), reverse=True):
+        merged[change.start:change.end] = change.lines
+    return merged
