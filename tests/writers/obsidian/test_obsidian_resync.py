@@ -200,7 +200,7 @@ def test_hand_rewritten_region_is_not_overwritten_and_new_highlights_are_appende
     assert after.count("^hl-readwise-3") == 1
     assert after.replace(f"- Brand new. ([Location\u00a0300]({KINDLE}300)) ^hl-readwise-3\n", "") == rewritten
     assert sink.outcomes[0].reason == ("highlights edited by hand: 1 highlight(s) you changed kept as "
-                                       "they are, 0 updated, 0 removed, 1 new appended")
+                                       "they are, 0 updated, 0 removed, 1 new added")
     # Still recognised as hand-edited next time: the user's words are never clobbered.
     later = [*changed, Highlight(id="readwise-4", text="Another.", location=400,
                                  location_type=LocationType.LOCATION)]
@@ -239,7 +239,7 @@ def test_in_a_hand_edited_region_the_blocks_still_as_written_follow_upstream(vau
         # 4: deleted by the user, not put back; 5: deleted upstream, removed
         + _bullet(6, "Highlight number 6.") + "\n\n")  # new, appended
     assert sink.outcomes[0].reason == ("highlights edited by hand: 2 highlight(s) you changed kept as "
-                                       "they are, 1 updated, 1 removed, 1 new appended")
+                                       "they are, 1 updated, 1 removed, 1 new added")
     assert after.split("%% excerpta:begin highlights")[0] == user.split("%% excerpta:begin highlights")[0]
     # Next syncs: what we appended follows upstream too; the user's blocks never do.
     upstream[0] = upstream[0].model_copy(update={"text": "Edited again."})
@@ -278,7 +278,34 @@ def test_without_a_memory_of_its_blocks_a_hand_edited_region_only_gets_new_highl
     after = _read(vault)
     assert after == user.replace(_bullet(2, "Number two, mine.") + "\n",
                                  _bullet(2, "Number two, mine.") + "\n" + _bullet(3, "Three.") + "\n")
-    assert "1 new highlight(s) appended, nothing else changed" in sink.outcomes[0].reason
+    assert "1 new highlight(s) added, nothing else changed" in sink.outcomes[0].reason
+
+
+def test_new_highlights_go_after_the_highlight_before_them_not_at_the_end(vault, sync, books):
+    book = books(3)
+    sync([book])
+    (vault / NOTE).write_text(_read(vault).replace("- Highlight number 3.", "- Number three, mine."))
+
+    def at(location: int, name: str) -> Highlight:
+        return Highlight(id=f"readwise-{name}", text=f"At {location}.", location=location,
+                         location_type=LocationType.LOCATION)
+
+    first, second, third = book.highlights
+    ordered = [at(50, "a"), first, second, at(250, "b"), third, at(900, "c")]
+    sync([book.model_copy(update={"highlights": ordered})])
+    region = _read(vault).split("## Highlights\n")[1].split("%% excerpta:end")[0]
+    assert [re.search(r"\^hl-readwise-(\w+)$", line).group(1) for line in region.splitlines() if line] == [
+        "a", "1", "2", "b", "3", "c"]
+
+
+def test_append_only_adds_in_reading_order_too(vault, sync, books):
+    book = books(2)
+    sync([book], sync_policy="append-only")
+    between = Highlight(id="readwise-x", text="Between.", location=150, location_type=LocationType.LOCATION)
+    sync([book.model_copy(update={"highlights": [book.highlights[0], between, book.highlights[1]]})],
+         sync_policy="append-only")
+    ids = re.findall(r"\^hl-readwise-(\w+)$", _read(vault), flags=re.MULTILINE)
+    assert ids == ["1", "x", "2"]
 
 
 def test_a_note_the_user_deleted_is_not_recreated_unless_asked(vault, sync, books):

@@ -19,15 +19,14 @@ from excerpta.writers.obsidian.frontmatter import (
     owned_lists,
     split_note,
 )
+from excerpta.writers.obsidian.highlights_region import block_digests, update_highlights
 from excerpta.writers.obsidian.region import (
     Policy,
-    block_digests,
     block_ids,
     find_regions,
     render_region,
     replace_regions,
     update_header,
-    update_highlights,
 )
 from excerpta.writers.obsidian.render import NoteRenderer
 

@@ -19,14 +19,9 @@ regions is the user's and is never touched. On re-sync, per region:
   change in place, new ones appear, deleted ones go, or stay struck through); a header the
   user edited gets a three-way merge of lines (:mod:`.merge3`) against the header as excerpta
   last wrote it (kept per note), applied only where the user and excerpta changed different
-  lines, else left as it is (reported); in a highlights
-  region the user edited by hand, each highlight block (a top-level bullet and what is
-  indented under it) still exactly as excerpta wrote it (its digest is remembered per note) is
-  updated or removed, every block or line the user changed or added is kept byte for byte,
-  a highlight the user deleted is not put back, and new highlights are appended (reported).
-  Without that memory (a note written by an older excerpta) nothing in such a region changes
-  but the appended highlights;
-* ``append-only``: only highlights never written to the note before are appended;
+  lines, else left as it is (reported); a highlights region the user edited is merged block
+  by block (:mod:`.highlights_region`);
+* ``append-only``: only highlights never written to the note before are added;
 * ``overwrite``: regions are re-rendered even if edited by hand (text outside them is
   still kept).
 
@@ -54,7 +49,6 @@ _REGION = re.compile(
     re.MULTILINE,
 )
 _BLOCK_ID = re.compile(r"\^(hl-[A-Za-z0-9-]+)(?=\s|$)")
-_BLOCK_START = re.compile(r"[-*+](?:[ \t]|$)")  # a top-level list item
 
 
 def region_digest(body: str) -> str:
@@ -112,23 +106,10 @@ def find_regions(text: str) -> dict[str, Region]:
     return regions
 
 
-def appended(region: Region, blocks: list[str]) -> str:
-    """The region with ``blocks`` added at its end, everything already in it unchanged.
-
-    The recorded hash is renewed only if the region was pristine: a hand-edited region stays
-    recognisably hand-edited.
-    """
-    if not blocks:
-        return render_region(region.name, region.body) if region.pristine else _raw(region)
-    kept = region.body.replace("\r\n", "\n").rstrip("\n")
-    body = (kept + "\n" if kept else "") + "\n".join(blocks) + "\n\n"
-    if region.pristine:
-        return render_region(region.name, body)
-    return f"{_BEGIN.format(name=region.name)}\n{body}{_END.format(name=region.name, digest=region.digest)}\n"
-
-
-def _raw(region: Region) -> str:
-    return (f"{_BEGIN.format(name=region.name)}\n{region.body}"
+def kept_region(region: Region, body: str | None = None) -> str:
+    """``region`` with ``body`` (default: its own) and its recorded hash unchanged, so a region
+    the user edited stays recognisably edited."""
+    return (f"{_BEGIN.format(name=region.name)}\n{region.body if body is None else body}"
             f"{_END.format(name=region.name, digest=region.digest)}\n")
 
 
@@ -143,11 +124,6 @@ class RegionUpdate:
     applied: bool = True  # the fresh rendering went in (re-rendered or merged), not held back
 
 
-def block_digests(blocks: dict[str, str]) -> dict[str, str]:
-    """The digest of each rendered block, by block id (as :func:`region_digest` reads text)."""
-    return {ident: region_digest(block) for ident, block in blocks.items()}
-
-
 def update_header(region: Region, fresh_body: str, policy: Policy,
                   base: str | None = None) -> RegionUpdate:
     """The header region after a re-sync under ``policy``; ``base`` is its body as we last
@@ -155,91 +131,15 @@ def update_header(region: Region, fresh_body: str, policy: Policy,
     if policy == "overwrite" or (policy == "merge" and region.pristine):
         return RegionUpdate(render_region(region.name, fresh_body))
     if policy != "merge":
-        return RegionUpdate(_raw(region), applied=False)
+        return RegionUpdate(kept_region(region), applied=False)
     merged = None if base is None else merge_lines(
         base.split("\n"), fresh_body.split("\n"), region.body.replace("\r\n", "\n").split("\n"))
     if merged is None:
-        return RegionUpdate(_raw(region), "header edited by hand; left as it is", applied=False)
+        return RegionUpdate(kept_region(region), "header edited by hand; left as it is", applied=False)
     body = "\n".join(merged)
     body += "" if body.endswith("\n") else "\n"
-    text = f"{_BEGIN.format(name=region.name)}\n{body}{_END.format(name=region.name, digest=region.digest)}\n"
-    return RegionUpdate(text, "header edited by hand: your lines kept, excerpta's updated")
-
-
-def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
-                      live: list[tuple[str, str]], policy: Policy,
-                      written: dict[str, str] | None = None) -> RegionUpdate:
-    """The highlights region after a re-sync under ``policy``.
-
-    ``fresh_body`` is the region rendered from the library now, ``blocks`` its blocks by id
-    and ``live`` the ``(block id, block)`` of every live highlight in order; ``written`` is
-    the digest of each block as we last wrote it (None: not known).
-    """
-    if policy == "overwrite" or (policy == "merge" and region.pristine):
-        return RegionUpdate(render_region(region.name, fresh_body), written=block_digests(blocks))
-    if policy == "merge" and written is not None:
-        return _merge_blocks(region, blocks, live, written)
-    present = block_ids(region.body)
-    known = written or {}
-    missing = [(ident, block) for ident, block in live if ident not in present and ident not in known]
-    update = appended(region, [block for _, block in missing])
-    remembered = {**known, **block_digests(dict(missing))}
-    if policy == "merge":
-        return RegionUpdate(update, f"highlights edited by hand; {len(missing)} new highlight(s) "
-                                    "appended, nothing else changed", remembered)
-    return RegionUpdate(update, written=remembered)
-
-
-def _merge_blocks(region: Region, blocks: dict[str, str], live: list[tuple[str, str]],
-                  written: dict[str, str]) -> RegionUpdate:
-    """A hand-edited highlights region, block by block (see the module docstring)."""
-    lines = region.body.split("\n")
-    out: list[str] = []
-    remembered: dict[str, str] = {}
-    present: set[str] = set()
-    edited = updated = removed = 0
-    index = 0
-    while index < len(lines):
-        if not _BLOCK_START.match(lines[index]):
-            out.append(lines[index])  # a heading, a blank line, the user's own paragraph
-            index += 1
-            continue
-        end = index + 1
-        while end < len(lines) and not _ends_block(lines[end]):
-            end += 1
-        segment = "\n".join(lines[index:end])
-        index = end
-        ids = block_ids(segment)
-        present |= ids
-        ident = next(iter(ids)) if len(ids) == 1 else None
-        if ident is not None and written.get(ident) == region_digest(segment):
-            if ident in blocks:  # as we wrote it: ours to update
-                out.append(blocks[ident])
-                remembered[ident] = region_digest(blocks[ident])
-                updated += blocks[ident] != segment
-            else:
-                removed += 1  # deleted upstream
-            continue
-        out.append(segment)  # the user's: kept byte for byte
-        remembered |= {found: written[found] for found in ids if found in written}
-        edited += ident is not None and ident in written
-    # A block of ours the user deleted stays deleted.
-    remembered |= {ident: digest for ident, digest in written.items()
-                   if ident not in present and ident in blocks}
-    new = [(ident, block) for ident, block in live if ident not in present and ident not in written]
-    remembered |= block_digests(dict(new))
-    body = "\n".join(out)
-    if new:
-        body = body.rstrip("\n") + "\n" + "\n".join(block for _, block in new) + "\n\n"
-    text = f"{_BEGIN.format(name=region.name)}\n{body}{_END.format(name=region.name, digest=region.digest)}\n"
-    message = (f"highlights edited by hand: {edited} highlight(s) you changed kept as they are, "
-               f"{updated} updated, {removed} removed, {len(new)} new appended")
-    return RegionUpdate(text, message, remembered)
-
-
-def _ends_block(line: str) -> bool:
-    return not line.strip() or line.startswith("#") or bool(_BLOCK_START.match(line)) or (
-        line.lstrip().startswith("%%"))
+    return RegionUpdate(kept_region(region, body),
+                        "header edited by hand: your lines kept, excerpta's updated")
 
 
 def replace_regions(text: str, regions: dict[str, Region], updates: dict[str, str]) -> str:

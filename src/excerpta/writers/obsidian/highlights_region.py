@@ -1,0 +1,153 @@
+"""The highlights region on re-sync: re-rendered, merged block by block, or added to.
+
+A *block* is one highlight as written: a top-level list item and every line after it up to a
+blank line, a heading, a comment line or the next top-level item; it carries the highlight's
+block id (``^hl-…``). excerpta remembers the digest of each block it wrote (``NoteMemo``):
+
+* ``merge``, region as written: re-rendered whole;
+* ``merge``, region edited by hand: each block still exactly as written is updated (or removed
+  when its highlight was deleted upstream); every block or line the user changed or added is
+  kept byte for byte; a block the user deleted is not put back. Without the digests (a note
+  written by an older excerpta) nothing but new highlights is added;
+* ``append-only``: only highlights never written to the note are added;
+* ``overwrite``: re-rendered whole.
+
+A new highlight goes right after the block of the highlight before it in the document (the
+Kindle plugin's neighbour rule), or before the first block when none before it is in the note,
+so a note stays in reading order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from excerpta.writers.obsidian.region import (
+    Policy,
+    Region,
+    RegionUpdate,
+    block_ids,
+    kept_region,
+    region_digest,
+    render_region,
+)
+
+_BLOCK_START = re.compile(r"[-*+](?:[ \t]|$)")  # a top-level list item
+
+
+def block_digests(blocks: dict[str, str]) -> dict[str, str]:
+    """The digest of each rendered block, by block id (as :func:`.region.region_digest` reads text)."""
+    return {ident: region_digest(block) for ident, block in blocks.items()}
+
+
+def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
+                      live: list[tuple[str, str]], policy: Policy,
+                      written: dict[str, str] | None = None) -> RegionUpdate:
+    """The highlights region after a re-sync under ``policy`` (see the module docstring).
+
+    ``fresh_body`` is the region rendered from the library now, ``blocks`` its blocks by id
+    and ``live`` the ``(block id, block)`` of every live highlight in document order;
+    ``written`` is the digest of each block as we last wrote it (None: not known).
+    """
+    if policy == "overwrite" or (policy == "merge" and region.pristine):
+        return RegionUpdate(render_region(region.name, fresh_body), written=block_digests(blocks))
+    parts, where = _parts(region.body.split("\n"))
+    if policy == "merge" and written is not None:
+        return _merge(region, parts, blocks, live, written)
+    known = written or {}
+    new = [(ident, block) for ident, block in live if ident not in where and ident not in known]
+    if not new:
+        text = kept_region(region)
+    else:  # a region as written stays so, with the new blocks in it
+        body = _with_new(parts, where, live, new)
+        text = render_region(region.name, body) if region.pristine else kept_region(region, body)
+    remembered = {**known, **block_digests(dict(new))}
+    if policy == "merge":
+        return RegionUpdate(text, f"highlights edited by hand; {len(new)} new highlight(s) "
+                                  "added, nothing else changed", remembered)
+    return RegionUpdate(text, written=remembered)
+
+
+def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[tuple[str, str]],
+           written: dict[str, str]) -> RegionUpdate:
+    """A hand-edited region, block by block (see the module docstring)."""
+    out: list[str] = []
+    where: dict[str, int] = {}
+    remembered: dict[str, str] = {}
+    edited = updated = removed = 0
+    present: set[str] = set()
+    for part in parts:
+        ids = block_ids(part) if _BLOCK_START.match(part) else set()
+        present |= ids
+        ident = next(iter(ids)) if len(ids) == 1 else None
+        if ident is not None and written.get(ident) == region_digest(part):
+            if ident not in blocks:
+                removed += 1  # as we wrote it, deleted upstream
+                continue
+            part, updated = blocks[ident], updated + (blocks[ident] != part)  # ours to update
+            remembered[ident] = region_digest(part)
+        else:  # the user's (or no block): kept byte for byte
+            remembered |= {found: written[found] for found in ids if found in written}
+            edited += ident is not None and ident in written
+        where |= dict.fromkeys(ids, len(out))
+        out.append(part)
+    # A block of ours the user deleted stays deleted.
+    remembered |= {ident: digest for ident, digest in written.items()
+                   if ident not in present and ident in blocks}
+    new = [(ident, block) for ident, block in live if ident not in present and ident not in written]
+    remembered |= block_digests(dict(new))
+    message = (f"highlights edited by hand: {edited} highlight(s) you changed kept as they are, "
+               f"{updated} updated, {removed} removed, {len(new)} new added")
+    return RegionUpdate(kept_region(region, _with_new(out, where, live, new)), message, remembered)
+
+
+def _parts(lines: list[str]) -> tuple[list[str], dict[str, int]]:
+    """``lines`` as parts (a block, or any other single line) and the part of each block id."""
+    parts: list[str] = []
+    where: dict[str, int] = {}
+    index = 0
+    while index < len(lines):
+        end = index + 1
+        if _BLOCK_START.match(lines[index]):
+            while end < len(lines) and not _ends_block(lines[end]):
+                end += 1
+            where |= dict.fromkeys(block_ids("\n".join(lines[index:end])), len(parts))
+        parts.append("\n".join(lines[index:end]))
+        index = end
+    return parts, where
+
+
+def _ends_block(line: str) -> bool:
+    return not line.strip() or line.startswith("#") or bool(_BLOCK_START.match(line)) or (
+        line.lstrip().startswith("%%"))
+
+
+def _with_new(parts: list[str], where: dict[str, int], live: list[tuple[str, str]],
+              new: list[tuple[str, str]]) -> str:
+    """The body of ``parts`` with the ``new`` blocks placed by the neighbour rule."""
+    if not new:
+        return "\n".join(parts)
+    adding = {ident for ident, _ in new}
+    after: dict[int, list[str]] = {}  # part index -> new blocks that follow it, in order
+    before_first: list[str] = []
+    anchor: int | None = None  # the part of the last live highlight met that is in the note
+    for ident, block in live:
+        if ident in adding:
+            if anchor is None:
+                before_first.append(block)
+            else:
+                after.setdefault(anchor, []).append(block)
+        elif ident in where:
+            anchor = where[ident]
+    out: list[str] = []
+    first_block = min(where.values(), default=None)
+    for index, part in enumerate(parts):
+        if index == first_block:
+            out.extend(before_first)
+            before_first = []
+        out.append(part)
+        out.extend(after.get(index, ()))
+    if before_first:  # no block in the note at all: after its last line of text
+        while out and not out[-1].strip():
+            out.pop()
+        out.extend([*before_first, "", ""])
+    return "\n".join(out)
