@@ -205,6 +205,7 @@ from collections import deque
 from zoneinfo import ZoneInfo
 from excerpta.adapters import ReadState
 from excerpta.readers.kindle import clippings as reader
+from excerpta.readers.kindle import documents as batches
 from excerpta.readers.kindle.assembly import ClippingWindow
 from excerpta.readers.kindle.blocks import BLOCK_CHARS, iter_record_batches
 from excerpta.readers.kindle.metadata import parse_fast
@@ -236,12 +237,12 @@ def note_window():
         window.finish()
 def read_with(document):
     def run():
-        original, reader._document = reader._document, document
+        original, batches._document = batches._document, document
         try:
             with opened() as handle:
                 deque(reader.read_clippings_file(handle, FILE, ReadState(), zone=ZONE), 0)
         finally:
-            reader._document = original
+            batches._document = original
     return run
 STAGES = [
     ("read the text (64K-char blocks, universal newlines)", read_text),
@@ -250,8 +251,9 @@ STAGES = [
     ("+ clippings (book of each title line, text)", make_clippings),
     ("+ note window (attach notes, collapse re-saves)", note_window),
     ("+ per-book batches (no ids, no models)", read_with(len)),
-    ("+ highlight ids (the dicts to validate)", read_with(lambda batch: list(map(reader._highlight, batch)))),
-    ("+ validated Document/Highlight models (= full reader)", read_with(reader._document)),
+    ("+ highlight ids (the dicts to validate)",
+     read_with(lambda batch: list(map(batches._highlight, batch)))),
+    ("+ validated Document/Highlight models (= full reader)", read_with(batches._document)),
 ]
 def best(run):
     times = []

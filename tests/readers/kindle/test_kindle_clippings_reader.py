@@ -265,7 +265,8 @@ def test_reading_streams_a_document_out_before_the_input_ends():
     from itertools import count
 
     from excerpta.readers.kindle.assembly import LOOKAROUND
-    from excerpta.readers.kindle.clippings import BATCH_LIMIT, read_clippings
+    from excerpta.readers.kindle.clippings import read_clippings
+    from excerpta.readers.kindle.documents import BATCH_LIMIT
 
     consumed = count()
 
@@ -310,7 +311,8 @@ def test_books_in_turn_are_held_back_no_longer_than_the_held_limit():
     from itertools import count
 
     from excerpta.readers.kindle.assembly import LOOKAROUND
-    from excerpta.readers.kindle.clippings import HELD_LIMIT, read_clippings
+    from excerpta.readers.kindle.clippings import read_clippings
+    from excerpta.readers.kindle.documents import HELD_LIMIT
 
     consumed = count()
 

@@ -24,22 +24,21 @@ import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from functools import lru_cache
-from itertools import chain
-from typing import Any, TextIO
+from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
 from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file, open_text
-from excerpta.identity import document_id, highlight_id
+from excerpta.identity import document_id
 from excerpta.model import Category, Document, LocationType
-from excerpta.readers.kindle.assembly import Clipping, ClippingWindow
+from excerpta.readers.kindle.assembly import Clipping
 from excerpta.readers.kindle.blocks import Regular, iter_record_batches
+from excerpta.readers.kindle.documents import documents_of
 from excerpta.readers.kindle.locales import ClippingKind, clipping_limit_markers
 from excerpta.readers.kindle.metadata import (
     UNKNOWN_LOCALE,
     MetadataError,
-    Position,
     parse_fast,
     parse_metadata,
 )
@@ -48,11 +47,8 @@ from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, 
 log = logging.getLogger(__name__)
 
 SOURCE = "kindle"
-BATCH_LIMIT = 256  # highlights per yielded Document: a one-book file must not be held whole
-HELD_LIMIT = 1024  # highlights held back across books before they are yielded
 _LIMIT_MARKERS = clipping_limit_markers()
 _BOOKMARK = ClippingKind.BOOKMARK
-_KIND_PREFIX = {ClippingKind.HIGHLIGHT: "", ClippingKind.NOTE: "note:", ClippingKind.BOOKMARK: "bookmark:"}
 
 
 class KindleClippingsOptions(AdapterOptions):
@@ -118,11 +114,12 @@ class KindleClippingsReader(Reader):
 
 def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone: tzinfo | None = None,
                    keep_bookmarks: bool = False) -> Iterator[Document]:
-    """The documents of a clippings text given as ``lines``, streaming: a book's highlights come in
-    Documents of at most :data:`BATCH_LIMIT`, in file order, and a book may come more than once
-    (the library merges repeated document ids); at most :data:`HELD_LIMIT` highlights are held."""
-    return _documents(_clippings(([record] for record in iter_records(lines)), source, state, zone),
-                      keep_bookmarks)
+    """The documents of a clippings text given as ``lines``, streaming: a book's highlights come
+    in Documents of at most ``BATCH_LIMIT``, in file order, and a book may come more than once
+    (the library merges repeated document ids); at most ``HELD_LIMIT`` highlights are held
+    (see :mod:`~excerpta.readers.kindle.documents`)."""
+    return documents_of(_clippings(([record] for record in iter_records(lines)), source, state, zone),
+                        keep_bookmarks)
 
 
 def read_clippings_file(handle: TextIO, source: str, state: ReadState, *, zone: tzinfo | None = None,
@@ -130,7 +127,7 @@ def read_clippings_file(handle: TextIO, source: str, state: ReadState, *, zone: 
     """:func:`read_clippings` of a file opened in text mode with universal newlines: the same
     documents and reports, faster: regular records are cut out of blocks (see
     :mod:`~excerpta.readers.kindle.blocks`) instead of being read line by line."""
-    return _documents(_clippings(iter_record_batches(handle), source, state, zone), keep_bookmarks)
+    return documents_of(_clippings(iter_record_batches(handle), source, state, zone), keep_bookmarks)
 
 
 def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state: ReadState,
@@ -186,85 +183,6 @@ def _raw_record(number: int, title_line: str, metadata_line: str, body: str) -> 
     except MetadataError as err:
         record.problem = str(err)
     return record
-
-
-def _documents(clippings: Iterable[list[Clipping]], keep_bookmarks: bool) -> Iterator[Document]:
-    # Highlights wait in per-book batches, so a Document carries many (one validation call each,
-    # and fewer documents for the library to merge) even where books alternate. All batches
-    # leave together, in the order the books first appeared, whenever one is full or HELD_LIMIT
-    # highlights wait: the merged library is the same as with one Document per highlight.
-    window = ClippingWindow()
-    batches: dict[str, list[Clipping]] = {}
-    held = 0
-    for clipping in chain.from_iterable(chain(clippings, [[None]])):  # None: the end of the input
-        for final in window.push(clipping) if clipping is not None else window.finish():
-            if final.dropped or (final.kind is _BOOKMARK and not keep_bookmarks) or (
-                    final.limit_only and not final.notes):
-                continue
-            batch = batches.get(final.book.id)
-            if batch is None:
-                if held >= HELD_LIMIT:
-                    yield from _flush(batches)
-                    held = 0
-                batches[final.book.id] = [final]
-            elif len(batch) < BATCH_LIMIT and held < HELD_LIMIT:
-                batch.append(final)
-            else:
-                yield from _flush(batches)
-                held = 0
-                batches[final.book.id] = [final]
-            held += 1
-    yield from _flush(batches)
-
-
-def _flush(batches: dict[str, list[Clipping]]) -> Iterator[Document]:
-    for batch in batches.values():
-        yield _document(batch)
-    batches.clear()
-
-
-def _document(batch: list[Clipping]) -> Document:
-    # A new Document each time (not a copy of the cached book): nothing mutable is shared. One
-    # validation call for the document and its highlights: the same checks, half the cost.
-    book = batch[0].book
-    return Document.model_validate({"id": book.id, "title": book.title, "author": book.author,
-                                    "category": book.category, "source": book.source,
-                                    "highlights": [_highlight(c) for c in batch]})
-
-
-def _highlight(clipping: Clipping) -> dict[str, Any]:
-    start = clipping.start
-    location_type = clipping.location_type
-    kind = clipping.kind
-    if clipping.by_shape and kind is ClippingKind.NOTE:
-        # No highlight claimed it (see assembly.py): in an unknown wording a lone single
-        # location is more likely a highlight of old or page-only firmware than a free note.
-        kind = ClippingKind.HIGHLIGHT
-    if kind is ClippingKind.NOTE:
-        text, note = "", clipping.text or None
-    else:
-        text = clipping.text
-        note = "\n\n".join(n for _, n, _ in clipping.notes if n) or None if clipping.notes else None
-    key: Position | None
-    if start is None:
-        key = None
-    elif location_type is LocationType.PAGE:
-        key = f"{_KIND_PREFIX[kind]}p{start}"
-    elif kind is ClippingKind.HIGHLIGHT:
-        key = start  # as its digits: an int is hashed without normalising it again
-    else:
-        key = f"{_KIND_PREFIX[kind]}{start}"
-    id_text = clipping.text if clipping.id_text is None else clipping.id_text
-    fields = {"id": highlight_id(clipping.book.id, id_text, key), "text": text, "location": start,
-              "location_type": location_type, "highlighted_at": clipping.when}
-    # Unknown fields are left to their defaults: each given one costs a validator call.
-    if note is not None:
-        fields["note"] = note
-    if clipping.end != start:
-        fields["end_location"] = clipping.end
-    if clipping.page is not None:
-        fields["page"] = clipping.page
-    return fields
 
 
 @lru_cache(maxsize=4096)
