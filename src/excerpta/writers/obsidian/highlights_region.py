@@ -76,7 +76,7 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
     edited = updated = removed = 0
     present: set[str] = set()
     for part in parts:
-        ids = block_ids(part) if _BLOCK_START.match(part) else set()
+        ids = block_ids(part)
         present |= ids
         ident = next(iter(ids)) if len(ids) == 1 else None
         if ident is not None and written.get(ident) == region_digest(part):
@@ -101,7 +101,8 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
 
 
 def _parts(lines: list[str]) -> tuple[list[str], dict[str, int]]:
-    """``lines`` as parts (a block, or any other single line) and the part of each block id."""
+    """``lines`` as parts (a list-item block, or any other single line) and the part holding
+    each block id (a template may write a highlight as something else than a list item)."""
     parts: list[str] = []
     where: dict[str, int] = {}
     index = 0
@@ -110,8 +111,9 @@ def _parts(lines: list[str]) -> tuple[list[str], dict[str, int]]:
         if _BLOCK_START.match(lines[index]):
             while end < len(lines) and not _ends_block(lines[end]):
                 end += 1
-            where |= dict.fromkeys(block_ids("\n".join(lines[index:end])), len(parts))
-        parts.append("\n".join(lines[index:end]))
+        part = "\n".join(lines[index:end])
+        where |= dict.fromkeys(block_ids(part), len(parts))
+        parts.append(part)
         index = end
     return parts, where
 
