@@ -91,3 +91,26 @@ def test_a_hostile_chapter_stays_one_heading_line_and_cannot_close_the_region(va
     region = find_regions(text)["highlights"]
     assert region.pristine
     assert "- Highlight number 1." in region.body
+
+
+def test_in_an_edited_note_a_new_highlight_goes_under_its_own_chapter(vault, sync, books):
+    sync([_chaptered(books, ["One", "One", "Two", "Two"])])
+    [path] = vault.rglob("*.md")
+    path.write_text(path.read_text(encoding="utf-8").replace("- Highlight number 4.", "- Number four, mine."),
+                    encoding="utf-8")
+
+    def at(location: int, name: str, chapter: str) -> Highlight:
+        return Highlight(id=f"readwise-{name}", text=f"At {location}.", location=location,
+                         location_type=LocationType.LOCATION, chapter=chapter)
+
+    book = _chaptered(books, ["One", "One", "Two", "Two"])
+    h1, h2, h3, h4 = book.highlights
+    # 'a' opens chapter Two (before 3), 'b' follows it, 'c' opens a chapter the note lacks.
+    book.highlights = [h1, h2, at(250, "a", "Two"), at(260, "b", "Two"), h3, h4, at(900, "c", "Three")]
+    # Chapter Two's first highlight now is 'a': the fresh render puts the heading above it.
+    sync([book])
+    region = _note(vault).split("## Highlights\n")[1].split("%% excerpta:end")[0]
+    items = [line.removeprefix("### ") if line.startswith("### ")
+             else re.search(r"\^hl-readwise-(\w+)$", line).group(1)
+             for line in region.splitlines() if line.strip()]
+    assert items == ["One", "1", "2", "Two", "a", "b", "3", "4", "Three", "c"]

@@ -14,7 +14,9 @@ block id (``^hl-…``). excerpta remembers the digest of each block it wrote (``
 
 A new highlight goes right after the block of the highlight before it in the document (the
 Kindle plugin's neighbour rule), or before the first block when none before it is in the note,
-so a note stays in reading order.
+so a note stays in reading order. One that opens a chapter goes under that chapter's heading
+when the note has it (before the chapter's first block), else after its neighbour with the
+heading above it.
 """
 
 from __future__ import annotations
@@ -41,24 +43,27 @@ def block_digests(blocks: dict[str, str]) -> dict[str, str]:
 
 def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
                       live: list[tuple[str, str]], policy: Policy,
-                      written: dict[str, str] | None = None) -> RegionUpdate:
+                      written: dict[str, str] | None = None,
+                      headings: dict[str, str] | None = None) -> RegionUpdate:
     """The highlights region after a re-sync under ``policy`` (see the module docstring).
 
     ``fresh_body`` is the region rendered from the library now, ``blocks`` its blocks by id
     and ``live`` the ``(block id, block)`` of every live highlight in document order;
-    ``written`` is the digest of each block as we last wrote it (None: not known).
+    ``written`` is the digest of each block as we last wrote it (None: not known);
+    ``headings`` the chapter heading rendered right above a block, by block id.
     """
+    headings = headings or {}
     if policy == "overwrite" or (policy == "merge" and region.pristine):
         return RegionUpdate(render_region(region.name, fresh_body), written=block_digests(blocks))
     parts, where = _parts(region.body.split("\n"))
     if policy == "merge" and written is not None:
-        return _merge(region, parts, blocks, live, written)
+        return _merge(region, parts, blocks, live, written, headings)
     known = written or {}
     new = [(ident, block) for ident, block in live if ident not in where and ident not in known]
     if not new:
         text = kept_region(region)
     else:  # a region as written stays so, with the new blocks in it
-        body = _with_new(parts, where, live, new)
+        body = _with_new(parts, where, live, new, headings)
         text = render_region(region.name, body) if region.pristine else kept_region(region, body)
     remembered = {**known, **block_digests(dict(new))}
     if policy == "merge":
@@ -68,7 +73,7 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
 
 
 def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[tuple[str, str]],
-           written: dict[str, str]) -> RegionUpdate:
+           written: dict[str, str], headings: dict[str, str]) -> RegionUpdate:
     """A hand-edited region, block by block (see the module docstring)."""
     out: list[str] = []
     where: dict[str, int] = {}
@@ -97,7 +102,8 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
     remembered |= block_digests(dict(new))
     message = (f"highlights edited by hand: {edited} highlight(s) you changed kept as they are, "
                f"{updated} updated, {removed} removed, {len(new)} new added")
-    return RegionUpdate(kept_region(region, _with_new(out, where, live, new)), message, remembered)
+    return RegionUpdate(kept_region(region, _with_new(out, where, live, new, headings)), message,
+                        remembered)
 
 
 def _parts(lines: list[str]) -> tuple[list[str], dict[str, int]]:
@@ -124,32 +130,48 @@ def _ends_block(line: str) -> bool:
 
 
 def _with_new(parts: list[str], where: dict[str, int], live: list[tuple[str, str]],
-              new: list[tuple[str, str]]) -> str:
-    """The body of ``parts`` with the ``new`` blocks placed by the neighbour rule."""
+              new: list[tuple[str, str]], headings: dict[str, str]) -> str:
+    """The body of ``parts`` with the ``new`` blocks placed (see the module docstring)."""
     if not new:
         return "\n".join(parts)
-    adding = {ident for ident, _ in new}
-    after: dict[int, list[str]] = {}  # part index -> new blocks that follow it, in order
-    before_first: list[str] = []
-    anchor: int | None = None  # the part of the last live highlight met that is in the note
-    for ident, block in live:
-        if ident in adding:
-            if anchor is None:
-                before_first.append(block)
-            else:
-                after.setdefault(anchor, []).append(block)
-        elif ident in where:
-            anchor = where[ident]
+    adding = dict(new)
+    block_parts = set(where.values())
+    # (part index, 0: before it / 1: after it) -> what goes there, in order.
+    slots: dict[tuple[int, int], list[str]] = {}
+    at_end: list[str] = []  # the note has no block at all
+    slot: tuple[int, int] | None = None  # where the last live highlight met is, or was put
+    for ident, _ in live:
+        if ident not in adding:
+            slot = (where[ident], 1) if ident in where else slot
+            continue
+        insert, target = [adding[ident]], slot
+        heading = headings.get(ident)
+        if heading is not None:
+            under = next((i for i, part in enumerate(parts) if part.strip() == heading.strip()), None)
+            if under is None:
+                insert = [heading, adding[ident]]
+            else:  # before the chapter's first block, or right under its heading
+                target = (under, 1)
+                for index in range(under + 1, len(parts)):
+                    if parts[index].lstrip().startswith("#"):
+                        break  # the next heading: the chapter has no block left
+                    if index in block_parts:
+                        target = (index, 0)
+                        break
+        if target is None and block_parts:
+            target = (min(block_parts), 0)
+        if target is None:
+            at_end.extend(insert)
+        else:
+            slots.setdefault(target, []).extend(insert)
+        slot = target
     out: list[str] = []
-    first_block = min(where.values(), default=None)
     for index, part in enumerate(parts):
-        if index == first_block:
-            out.extend(before_first)
-            before_first = []
+        out.extend(slots.get((index, 0), ()))
         out.append(part)
-        out.extend(after.get(index, ()))
-    if before_first:  # no block in the note at all: after its last line of text
+        out.extend(slots.get((index, 1), ()))
+    if at_end:  # after the note's last line of text
         while out and not out[-1].strip():
             out.pop()
-        out.extend([*before_first, "", ""])
+        out.extend([*at_end, "", ""])
     return "\n".join(out)

@@ -32,6 +32,7 @@ class RenderedNote:
     highlights_body: str
     live_blocks: list[tuple[str, str]]  # (block id, block) of every highlight not deleted
     blocks: dict[str, str]  # block id -> block of every highlight rendered (struck ones too)
+    headings: dict[str, str]  # block id -> the chapter heading right above it, where one is
 
     def text(self, front_matter: str) -> str:
         """A whole new note with ``front_matter`` (already dumped) on top."""
@@ -90,7 +91,7 @@ class NoteRenderer:
         base = self.templates.context(variables)
         header = _paragraph(self.templates.render(self.templates.header, base))
         heading = _paragraph(self.templates.render(self.templates.highlights_header, base))
-        parts, live, blocks = [heading] if heading else [], [], {}
+        parts, live, blocks, headings = [heading] if heading else [], [], {}, {}
         chapter = ""
         for highlight in document.highlights:
             ident = block_id(highlight.id)
@@ -103,6 +104,8 @@ class NoteRenderer:
             if context["highlight_chapter"] != chapter:
                 chapter = context["highlight_chapter"]
                 parts.append(self._chapter_heading(chapter, base))
+                if parts[-1]:
+                    headings[ident] = parts[-1]
             block = _place_block_id(rendered, ident)
             parts.append(block)
             blocks[ident] = block
@@ -115,6 +118,7 @@ class NoteRenderer:
             highlights_body=("\n".join(parts) + "\n\n") if parts else "",
             live_blocks=live,
             blocks=blocks,
+            headings=headings,
         )
 
     def _chapter_heading(self, chapter: str, base: dict[str, Any]) -> str:
