@@ -199,8 +199,8 @@ def test_hand_rewritten_region_is_not_overwritten_and_new_highlights_are_appende
     assert "Upstream edit." not in after
     assert after.count("^hl-readwise-3") == 1
     assert after.replace(f"- Brand new. ([Location\u00a0300]({KINDLE}300)) ^hl-readwise-3\n", "") == rewritten
-    assert sink.outcomes[0].reason == ("highlights edited by hand: 1 highlight(s) you changed kept as "
-                                       "they are, 0 updated, 0 removed, 1 new added")
+    assert sink.outcomes[0].reason == ("highlights edited by hand: 0 updated, 0 removed, 1 added; 1 you "
+                                       "changed kept as you wrote them, not as changed upstream")
     # Still recognised as hand-edited next time: the user's words are never clobbered.
     later = [*changed, Highlight(id="readwise-4", text="Another.", location=400,
                                  location_type=LocationType.LOCATION)]
@@ -238,8 +238,8 @@ def test_in_a_hand_edited_region_the_blocks_still_as_written_follow_upstream(vau
         + _bullet(3, "Highlight number 3.") + "\n    - my thought on three\n"  # the user's sub-bullet
         # 4: deleted by the user, not put back; 5: deleted upstream, removed
         + _bullet(6, "Highlight number 6.") + "\n\n")  # new, appended
-    assert sink.outcomes[0].reason == ("highlights edited by hand: 2 highlight(s) you changed kept as "
-                                       "they are, 1 updated, 1 removed, 1 new added")
+    assert sink.outcomes[0].reason == ("highlights edited by hand: 1 updated, 1 removed, 1 added; 2 you "
+                                       "changed kept as you wrote them, not as changed upstream")
     assert after.split("%% excerpta:begin highlights")[0] == user.split("%% excerpta:begin highlights")[0]
     # Next syncs: what we appended follows upstream too; the user's blocks never do.
     upstream[0] = upstream[0].model_copy(update={"text": "Edited again."})
@@ -533,3 +533,15 @@ def test_dates_in_a_list_property_are_told_from_the_users_by_their_value_as_writ
         "highlighted_at": datetime(2024, 6, 1, 12, 30, 15, 500, tzinfo=UTC)})]})
     sync([later], templates=templates)
     assert _front(vault)["read"] == [datetime(2024, 6, 1, 12, 30, 15), "2024-05-01", "mine"]
+
+
+def test_an_edited_note_with_nothing_new_upstream_is_left_quietly(vault, sync, books):
+    book = books(2)
+    sync([book])
+    edited = (_read(vault).replace("- Category: #books\n", "- Category: #books\n- Status: reading\n")
+              .replace("- Highlight number 1.", "- Highlight number 1 (!)"))
+    (vault / NOTE).write_text(edited)
+    sink = sync([book])
+    assert [(o.action, o.reason) for o in sink.outcomes] == [("unchanged", None)]
+    assert _read(vault) == edited
+    assert sync([book]).outcomes == []  # and from now on it is known as it is

@@ -66,7 +66,7 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
         body = _with_new(parts, where, live, new, headings)
         text = render_region(region.name, body) if region.pristine else kept_region(region, body)
     remembered = {**known, **block_digests(dict(new))}
-    if policy == "merge":
+    if policy == "merge" and new:
         return RegionUpdate(text, f"highlights edited by hand; {len(new)} new highlight(s) "
                                   "added, nothing else changed", remembered)
     return RegionUpdate(text, written=remembered)
@@ -78,7 +78,7 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
     out: list[str] = []
     where: dict[str, int] = {}
     remembered: dict[str, str] = {}
-    edited = updated = removed = 0
+    held = updated = removed = 0
     present: set[str] = set()
     for part in parts:
         ids = block_ids(part)
@@ -92,7 +92,8 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
             remembered[ident] = region_digest(part)
         else:  # the user's (or no block): kept byte for byte
             remembered |= {found: written[found] for found in ids if found in written}
-            edited += ident is not None and ident in written
+            # An upstream change to a highlight the user changed too: held back, say so.
+            held += ident in written and ident in blocks and region_digest(blocks[ident]) != written[ident]
         where |= dict.fromkeys(ids, len(out))
         out.append(part)
     # A block of ours the user deleted stays deleted.
@@ -100,8 +101,10 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
                    if ident not in present and ident in blocks}
     new = [(ident, block) for ident, block in live if ident not in present and ident not in written]
     remembered |= block_digests(dict(new))
-    message = (f"highlights edited by hand: {edited} highlight(s) you changed kept as they are, "
-               f"{updated} updated, {removed} removed, {len(new)} new added")
+    message = None
+    if updated or removed or new or held:  # else nothing upstream reached this note
+        message = f"highlights edited by hand: {updated} updated, {removed} removed, {len(new)} added"
+        message += f"; {held} you changed kept as you wrote them, not as changed upstream" if held else ""
     return RegionUpdate(kept_region(region, _with_new(out, where, live, new, headings)), message,
                         remembered)
 

@@ -138,6 +138,8 @@ def update_header(region: Region, fresh_body: str, policy: Policy,
         return RegionUpdate(kept_region(region), "header edited by hand; left as it is", applied=False)
     body = "\n".join(merged)
     body += "" if body.endswith("\n") else "\n"
+    if body == region.body.replace("\r\n", "\n"):
+        return RegionUpdate(kept_region(region))  # nothing upstream changed: nothing to say
     return RegionUpdate(kept_region(region, body),
                         "header edited by hand: your lines kept, excerpta's updated")
 
