@@ -22,6 +22,12 @@ def test_benchmark_counts_files_written_in_each_run(tmp_path):
     assert figures["first_written"] == 20
     assert figures["unchanged_written"] == 0
     assert figures["one_percent_written"] == 1  # every hundredth document: the first of 20
+    # Two of the 20 notes edited by hand: merged (unchanged bytes where nothing upstream reached
+    # them), none rewritten but the one whose highlight changed upstream.
+    assert figures["edited_notes"] == 2
+    assert figures["edited_written"] == 1
+    notes = [p.read_text(encoding="utf-8") for p in (tmp_path / "vault0").rglob("*.md")]
+    assert sum("- Status: read twice\n" in text and "## Highlights\n- (mine) " in text for text in notes) == 2
     assert sorted(p.name for p in (tmp_path / "plain0").rglob("*.md")) == \
         sorted(p.name for p in (tmp_path / "vault0").rglob("*.md"))
 
