@@ -139,3 +139,32 @@ def test_any_document_fields_read_back_from_the_front_matter(title, author, tags
     properties = RENDERER.render(document).properties
     assert yaml.safe_load(dump_properties(properties)[4:-4]) == properties
     assert properties.get("title") == (" ".join(title.split()) or None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(chapters=st.lists(st.one_of(st.none(), st.text(max_size=40), st.sampled_from(HOSTILE_TITLES)),
+                         min_size=1, max_size=5))
+def test_any_chapter_is_one_heading_line_and_never_opens_or_closes_a_region(chapters):
+    highlights = [Highlight(id=f"h{n}", text=f"Passage {n}.", location=n, location_type=LocationType.LOCATION,
+                            chapter=chapter) for n, chapter in enumerate(chapters, start=1)]
+    rendered = RENDERER.render(Document(id="d", title="T", highlights=highlights))
+    body = rendered.highlights_body
+    lines = body.split("\n")
+    # Every highlight is still one block, in order, each with its id at the end of its line.
+    assert [line.rsplit("^hl-", 1)[1] for line in lines if "^hl-" in line] == [f"h{n}" for n in
+                                                                             range(1, len(chapters) + 1)]
+    for line in lines:  # headings are single lines that cannot be region markers
+        assert not re.match(r"^%% excerpta:(?:begin|end) ", line)
+    headings = [line.removeprefix("### ").strip() for line in lines if line.startswith("### ")]
+    assert headings == [text for text in _collapse(chapters) if text]
+
+
+def _collapse(chapters):
+    """The chapter headings the renderer should write: one per change of (one-line) chapter."""
+    out, current = [], ""
+    for chapter in chapters:
+        text = " ".join((chapter or "").split())
+        if text != current:
+            current = text
+            out.append(text)
+    return out
