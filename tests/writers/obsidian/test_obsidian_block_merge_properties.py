@@ -25,13 +25,16 @@ USER_LINES = st.text(alphabet=st.characters(categories=["L", "N"], include_chara
                      min_size=1, max_size=30).map(lambda s: "My line " + s.strip())
 
 
-def _book(texts: dict[int, str | None], extra: int = 0) -> Document:
-    """Highlights 1..COUNT with ``texts`` (None: deleted upstream), plus ``extra`` new ones."""
+def _book(texts: dict[int, str | None], extra: int = 0, chapters: list[str | None] | None = None) -> Document:
+    """Highlights 1..COUNT with ``texts`` (None: deleted upstream), plus ``extra`` new ones, in
+    ``chapters`` (one per highlight, new ones included) when given."""
+    chapters = chapters or [None] * (COUNT + extra)
     highlights = [Highlight(id=f"h{n}", text=texts[n] or f"Text {n}.", location=n * 100,
-                            location_type=LocationType.LOCATION, is_deleted=texts[n] is None)
+                            location_type=LocationType.LOCATION, is_deleted=texts[n] is None,
+                            chapter=chapters[n - 1])
                   for n in range(1, COUNT + 1)]
     highlights += [Highlight(id=f"h{n}", text=f"New {n}.", location=n * 100,
-                             location_type=LocationType.LOCATION)
+                             location_type=LocationType.LOCATION, chapter=chapters[n - 1])
                    for n in range(COUNT + 1, COUNT + 1 + extra)]
     return Document(id="d1", title="Walden", author="Thoreau", category=Category.BOOKS, highlights=highlights)
 
@@ -54,11 +57,14 @@ def _block(text: str, n: int) -> re.Match[str] | None:
 @given(user=st.lists(st.sampled_from(USER_ACTIONS), min_size=COUNT, max_size=COUNT),
        upstream=st.lists(st.sampled_from(UPSTREAM_ACTIONS), min_size=COUNT, max_size=COUNT),
        inserted=st.lists(st.tuples(st.integers(0, COUNT), USER_LINES), max_size=3),
-       extra=st.integers(0, 2))
-def test_a_resync_keeps_what_the_user_wrote_and_updates_what_they_left(user, upstream, inserted, extra):
+       extra=st.integers(0, 2),
+       chapters=st.one_of(st.none(), st.lists(st.sampled_from([None, "One", "Two"]), min_size=COUNT + 2,
+                                                max_size=COUNT + 2)))
+def test_a_resync_keeps_what_the_user_wrote_and_updates_what_they_left(user, upstream, inserted, extra,
+                                                                       chapters):
     with tempfile.TemporaryDirectory() as folder:
         vault, state = Path(folder) / "vault", Path(folder) / "state.sqlite"
-        _sync(vault, state, _book({n: f"Text {n}." for n in range(1, COUNT + 1)}))
+        _sync(vault, state, _book({n: f"Text {n}." for n in range(1, COUNT + 1)}, chapters=chapters))
         [path] = vault.rglob("*.md")
         text = path.read_text(encoding="utf-8")
         # The user's edits, block by block, then lines of their own after some blocks.
@@ -88,7 +94,7 @@ def test_a_resync_keeps_what_the_user_wrote_and_updates_what_they_left(user, ups
 
         texts = {n: (None if action == "delete" else f"Upstream {n}." if action == "edit" else f"Text {n}.")
                  for n, action in enumerate(upstream, start=1)}
-        _sync(vault, state, _book(texts, extra))
+        _sync(vault, state, _book(texts, extra, chapters))
         after = path.read_text(encoding="utf-8")
 
         for line in mine:  # every line the user wrote or changed, as they wrote it
