@@ -193,3 +193,19 @@ def test_highlights_written_as_quotes_are_not_added_twice_by_later_syncs(tmp_pat
         text = note.read_text()
         assert [text.count(f"^hl-readwise-{n}") for n in (1, 2, 3)] == [1, 1, 1], policy
         assert "> Highlight number 1, quoted by me." in text
+
+
+def test_a_template_can_import_a_macro_from_another(tmp_path, vault, sync, books):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "highlights_header.md.jinja").write_text(
+        "{% macro starred(text) %}*{{ text }}* ({{ title }}){% endmacro %}"
+        "{% macro bang(n) %}{% for _ in range(n) %}!{% endfor %}{% endmacro %}## Highlights")
+    (templates / "highlight.md.jinja").write_text(
+        '{% from "highlights_header.md.jinja" import starred with context %}'
+        '{% import "highlights_header.md.jinja" as plain %}'
+        "- {{ starred(highlight_text) }}{{ plain.bang(2) }}")
+    sync([books(2)], templates=templates)
+    text = _note(vault)
+    assert "- *Highlight number 1.* (Walden)!! ^hl-readwise-1\n" in text
+    assert "- *Highlight number 2.* (Walden)!! ^hl-readwise-2\n" in text

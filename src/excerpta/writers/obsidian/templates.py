@@ -36,6 +36,7 @@ import jinja2
 import yaml
 from jinja2 import nodes
 from jinja2.parser import Parser
+from jinja2.runtime import new_context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from excerpta.errors import ConfigError
@@ -162,8 +163,11 @@ class NoteTemplates:
         """Render ``template`` with ``context`` (from :meth:`context`); any error it raises
         becomes a ConfigError naming the template and the line."""
         # Template.render() would copy the globals (a ChainMap: slow to copy) into every
-        # context; one render per highlight makes that the largest cost of rendering a note.
-        prepared = template.new_context(context, shared=True)
+        # context, and Template.new_context() still lists their keys: one render per highlight
+        # makes either the largest cost of rendering a note. The context already holds the
+        # globals (see context()); their key list only serves ``{% import %}``, which then
+        # uses the imported template's own module, made from the same globals.
+        prepared = new_context(template.environment, template.name, template.blocks, context, shared=True)
         try:
             try:
                 return template.environment.concat(template.root_render_func(prepared))  # type: ignore[attr-defined]
