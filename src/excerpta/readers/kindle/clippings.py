@@ -4,7 +4,8 @@ Streaming: the file is read in blocks and cut into records by the rules of the l
 (:mod:`~excerpta.readers.kindle.blocks`, :mod:`~excerpta.readers.kindle.records`), each record's
 metadata is parsed per record and per locale (:mod:`~excerpta.readers.kindle.metadata`), and
 records pass through a fixed-size window that attaches notes and collapses re-saved copies
-(:mod:`~excerpta.readers.kindle.assembly`), so memory does not grow with the file.
+(:mod:`~excerpta.readers.kindle.assembly`) and leave as per-book batches of validated
+Documents (:mod:`~excerpta.readers.kindle.documents`), so memory does not grow with the file.
 
 Ids: a document's id comes from its title and author, a highlight's from its document, start
 position and text (:mod:`excerpta.identity`), so reading the file again, or after the device
