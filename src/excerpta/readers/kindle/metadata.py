@@ -184,16 +184,20 @@ def parse_metadata_generally(line: str) -> Metadata:
         head, date_field = text, ""
     kind_match = _KIND_RE.search(head)
     if kind_match is None:
-        return _by_shape(line, head, date_field)
+        shaped = _by_shape(head, date_field)
+        if shaped is None:
+            raise MetadataError(f"no known kind of record (highlight, note, bookmark) in {line.strip()!r}")
+        return shaped
     locale, kind = _PHRASE_KINDS[kind_match.group(0).lower()]
     page, location = _positions(head)
     return Metadata(kind, locale, page, location, _date(date_field, locale) if date_field else None)
 
 
-def _by_shape(line: str, head: str, date_field: str) -> Metadata:
-    """A line in an unknown wording, read by its shape (see the module docstring)."""
+def _by_shape(head: str, date_field: str) -> Metadata | None:
+    """A line in an unknown wording, read by its shape (see the module docstring); None if it
+    has none (no positions, or no time in its date field)."""
     if not head or TIME_RE.search(date_field) is None:
-        raise MetadataError(f"no known kind of record (highlight, note, bookmark) in {line.strip()!r}")
+        return None
     page, location = _positions(head)
     if page is None and location is None:
         numbered = [found[0] for found in map(_BARE_RANGE_RE.findall, head.split("|")) if len(found) == 1]
@@ -203,7 +207,7 @@ def _by_shape(line: str, head: str, date_field: str) -> Metadata:
         elif len(numbered) == 1:
             location = _int_range(*numbered[0])
     if page is None and location is None:
-        raise MetadataError(f"no known kind of record (highlight, note, bookmark) in {line.strip()!r}")
+        return None
     kind = ClippingKind.HIGHLIGHT if _RANGE_SHAPE_RE.search(head) else ClippingKind.NOTE
     return Metadata(kind, UNKNOWN_LOCALE, page, location, _date(date_field, None))
 

@@ -36,15 +36,9 @@ class _ObsidianDumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
-def _represent_datetime(dumper: yaml.SafeDumper, value: datetime) -> yaml.Node:
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC)
-    text = value.replace(tzinfo=None, microsecond=0).isoformat()
-    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", text)
-
-
-def _represent_date(dumper: yaml.SafeDumper, value: date) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+def _represent_moment(dumper: yaml.SafeDumper, value: date) -> yaml.Node:
+    # A date, or a date-time in UTC without its zone: Obsidian's "Date & time" (as_written).
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", as_written(value))
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
@@ -55,8 +49,8 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 
 
 _ObsidianDumper.add_representer(str, _represent_str)
-_ObsidianDumper.add_representer(datetime, _represent_datetime)
-_ObsidianDumper.add_representer(date, _represent_date)
+_ObsidianDumper.add_representer(datetime, _represent_moment)
+_ObsidianDumper.add_representer(date, _represent_moment)
 
 
 def dump_properties(properties: dict[str, Any]) -> str:
@@ -211,8 +205,8 @@ def _users_items(value: Any, ours: list[Any], previous: list[Any]) -> list[Any]:
 
 
 def as_written(value: Any) -> Any:
-    """``value`` as the front matter holds it once read back, a date or time as its ISO text
-    (a date-time in UTC without its zone, as written): how a remembered list item (JSON, see
+    """``value`` as the front matter holds it, a date or time as its ISO text (a date-time in
+    UTC without its zone): what the emitter writes, and how a remembered list item (JSON, see
     ``NoteMemo``) and an item of the note are compared."""
     if isinstance(value, datetime):
         if value.tzinfo is not None:
