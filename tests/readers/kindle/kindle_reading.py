@@ -5,16 +5,31 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from excerpta.adapters import ReadState
 from excerpta.model import Document, Highlight
 from excerpta.readers.kindle.clippings import KindleClippingsOptions, KindleClippingsReader
+from excerpta.readers.kindle.locales import LOCALES
 
 from paths import CORPUS
 
 CLIPPINGS = CORPUS / "kindle_clippings"
 NOTEBOOKS = CORPUS / "kindle_notebook_html"
+_KIND_PHRASES = re.compile("|".join(map(re.escape, sorted(
+    {phrase for locale in LOCALES for phrase in locale.phrases}, key=len, reverse=True))), re.IGNORECASE)
+
+
+def real_clippings() -> list[Path]:
+    """The corpus clippings files that came from devices (not the generated ``SYNTHETIC_`` ones)."""
+    return [path for path in sorted(CLIPPINGS.glob("*.txt")) if not path.name.startswith("SYNTHETIC")]
+
+
+def erase_kind_phrases(line: str) -> str:
+    """``line`` with every kind phrase of the locale table replaced by a made-up word, as if
+    it were in a language excerpta does not know."""
+    return _KIND_PHRASES.sub("Xyz", line)
 
 
 class Read:

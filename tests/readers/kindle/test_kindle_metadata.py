@@ -5,12 +5,11 @@ Lines are copied from the reference (``shared/reference/local-formats.md`` §1.4
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from kindle_reading import CLIPPINGS
+from kindle_reading import CLIPPINGS, erase_kind_phrases, real_clippings
 
 from excerpta.adapters import open_text
 from excerpta.readers.kindle.locales import LOCALES, ClippingKind
@@ -140,12 +139,8 @@ def test_a_line_in_an_unknown_wording_is_read_by_its_shape(line, kind, page, loc
 def test_the_shape_rule_on_every_real_metadata_line_with_its_kind_phrase_erased():
     # Measured: all 30 notes of the real files have a single location (read as notes), and 176
     # of 193 highlights a range; the other 17 are 2009 "Loc. 1234" and page-only records.
-    phrases = sorted({phrase for locale in LOCALES for phrase in locale.phrases}, key=len, reverse=True)
-    unknown_phrase = re.compile("|".join(map(re.escape, phrases)), re.IGNORECASE)
     counts: Counter[tuple[ClippingKind, ClippingKind]] = Counter()
-    for path in sorted(CLIPPINGS.glob("*.txt")):
-        if path.name.startswith("SYNTHETIC"):
-            continue
+    for path in real_clippings():
         with open_text(path) as handle:
             lines = handle.read().splitlines()
         for line in lines:
@@ -155,7 +150,7 @@ def test_the_shape_rule_on_every_real_metadata_line_with_its_kind_phrase_erased(
                 continue
             if known.kind is B or "|" not in line:
                 continue
-            shaped = parse_metadata(unknown_phrase.sub("Xyz", line))
+            shaped = parse_metadata(erase_kind_phrases(line))
             assert shaped.locale == UNKNOWN_LOCALE
             assert (shaped.location, shaped.page, shaped.when) == (known.location, known.page, known.when)
             counts[known.kind, shaped.kind] += 1

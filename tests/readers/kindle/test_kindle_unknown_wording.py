@@ -5,14 +5,12 @@ record a bookmark (see ``excerpta.readers.kindle.metadata``)."""
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, datetime
 
-from kindle_reading import CLIPPINGS, read_path, read_text
+from kindle_reading import erase_kind_phrases, read_path, read_text, real_clippings
 
 from excerpta import registry
 from excerpta.adapters import InputProbe, open_text
-from excerpta.readers.kindle.locales import LOCALES
 
 SEP = "=========="
 # A Polish-looking wording (made up: no real Polish file has been seen), with Polish months.
@@ -61,16 +59,12 @@ def test_a_file_in_an_unknown_wording_is_recognised_by_its_separators(tmp_path):
 def test_every_real_file_with_its_kind_phrases_erased_loses_no_text(tmp_path):
     # Measured on the 20 real files: 187 of their 196 highlights come out the same (text, note,
     # location); the others are a 2009 single-location highlight read as a note, and the like.
-    phrases = sorted({phrase for locale in LOCALES for phrase in locale.phrases}, key=len, reverse=True)
-    erase = re.compile("|".join(map(re.escape, phrases)), re.IGNORECASE)
     same = total = 0
-    for path in sorted(CLIPPINGS.glob("*.txt")):
-        if path.name.startswith("SYNTHETIC"):
-            continue
+    for path in real_clippings():
         with open_text(path) as handle:
             lines = handle.read().split("\n")
         erased = tmp_path / path.name
-        erased.write_text("\n".join(erase.sub("Xyz", line) if line.lstrip("\ufeff ")[:1] in "-–"
+        erased.write_text("\n".join(erase_kind_phrases(line) if line.lstrip("\ufeff ")[:1] in "-–"
                                     and "|" in line else line for line in lines), encoding="utf-8")
         known, shaped = read_path(path), read_path(erased)
         assert shaped.problems == [], path.name

@@ -3,6 +3,7 @@ small canonical documents built by code."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +46,30 @@ def sync(vault: Path, state: SQLiteStore) -> SyncRunner:
         if not dry_run:
             state.commit_outputs(sink.pending_records())
         return sink
+
+    return run
+
+
+def sync_once(vault: Path, state_path: Path, documents: list[Document], **options: Any) -> OutputSink:
+    """One writer run into ``vault`` with the state database at ``state_path``, committed."""
+    store = open_store(state_path)
+    try:
+        sink = OutputSink(vault, "test", "obsidian", manifest=store)
+        ObsidianWriter.from_options(options).write(documents, sink)
+        store.commit_outputs(sink.pending_records())
+    finally:
+        store.close()
+    return sink
+
+
+@pytest.fixture
+def sync_forgetting(vault: Path, tmp_path: Path) -> SyncRunner:
+    """``sync_forgetting(documents, **options)``: a writer run with a new, empty state database
+    each time, as after a lost state or a note written by an older excerpta."""
+    runs = itertools.count()
+
+    def run(documents: list[Document], **options: Any) -> OutputSink:
+        return sync_once(vault, tmp_path / f"forgotten-{next(runs)}.sqlite", documents, **options)
 
     return run
 

@@ -12,9 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from excerpta.model import Category, Document, Highlight, LocationType
-from excerpta.output import OutputSink
-from excerpta.store import open_store
-from excerpta.writers.obsidian import ObsidianWriter
+
+from .conftest import sync_once
 
 COUNT = 6
 # What the user does to each of our highlight blocks, and what upstream does to each highlight.
@@ -39,16 +38,6 @@ def _book(texts: dict[int, str | None], extra: int = 0, chapters: list[str | Non
     return Document(id="d1", title="Walden", author="Thoreau", category=Category.BOOKS, highlights=highlights)
 
 
-def _sync(vault: Path, state: Path, document: Document) -> None:
-    store = open_store(state)
-    try:
-        sink = OutputSink(vault, "prop", "obsidian", manifest=store)
-        ObsidianWriter().write([document], sink)
-        store.commit_outputs(sink.pending_records())
-    finally:
-        store.close()
-
-
 def _block(text: str, n: int) -> re.Match[str] | None:
     return re.search(rf"^- .*\^hl-h{n}$", text, flags=re.MULTILINE)
 
@@ -64,7 +53,7 @@ def test_a_resync_keeps_what_the_user_wrote_and_updates_what_they_left(user, ups
                                                                        chapters):
     with tempfile.TemporaryDirectory() as folder:
         vault, state = Path(folder) / "vault", Path(folder) / "state.sqlite"
-        _sync(vault, state, _book({n: f"Text {n}." for n in range(1, COUNT + 1)}, chapters=chapters))
+        sync_once(vault, state, [_book({n: f"Text {n}." for n in range(1, COUNT + 1)}, chapters=chapters)])
         [path] = vault.rglob("*.md")
         text = path.read_text(encoding="utf-8")
         # The user's edits, block by block, then lines of their own after some blocks.
@@ -94,7 +83,7 @@ def test_a_resync_keeps_what_the_user_wrote_and_updates_what_they_left(user, ups
 
         texts = {n: (None if action == "delete" else f"Upstream {n}." if action == "edit" else f"Text {n}.")
                  for n, action in enumerate(upstream, start=1)}
-        _sync(vault, state, _book(texts, extra, chapters))
+        sync_once(vault, state, [_book(texts, extra, chapters)])
         after = path.read_text(encoding="utf-8")
 
         for line in mine:  # every line the user wrote or changed, as they wrote it

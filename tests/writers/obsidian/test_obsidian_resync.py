@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from excerpta.model import Highlight, LocationType
 from excerpta.output import OutputSink
-from excerpta.store import open_store
 from excerpta.writers.obsidian import ObsidianWriter
 from excerpta.writers.obsidian.region import region_digest
 
@@ -104,8 +103,6 @@ def test_unchanged_rerun_writes_nothing_and_keeps_mtimes(vault, sync, books, art
 
 
 def test_same_library_renders_byte_identical_vaults(tmp_path, books, articles):
-    from excerpta.output import OutputSink
-    from excerpta.writers.obsidian import ObsidianWriter
 
     outputs = []
     for name in ("one", "two"):
@@ -256,25 +253,17 @@ def test_in_a_hand_edited_region_the_blocks_still_as_written_follow_upstream(vau
     assert _written(sync([book.model_copy(update={"highlights": upstream})])) == []
 
 
-def test_without_a_memory_of_its_blocks_a_hand_edited_region_only_gets_new_highlights(tmp_path, books):
+def test_without_a_memory_of_its_blocks_a_hand_edited_region_only_gets_new_highlights(
+        vault, sync_forgetting, books):
     # A note whose state was lost (or written by an older excerpta): no block can be told
     # pristine, so none is touched.
-    vault, book = tmp_path / "vault", books(2)
-
-    def sync_with_fresh_state(document, state):
-        store = open_store(tmp_path / state)
-        sink = OutputSink(vault, "test", "obsidian", manifest=store)
-        ObsidianWriter().write([document], sink)
-        store.commit_outputs(sink.pending_records())
-        store.close()
-        return sink
-
-    sync_with_fresh_state(book, "first.sqlite")
+    book = books(2)
+    sync_forgetting([book])
     user = _read(vault).replace("- Highlight number 2.", "- Number two, mine.")
     (vault / NOTE).write_text(user)
     upstream = [book.highlights[0].model_copy(update={"text": "Edited."}), book.highlights[1],
                 Highlight(id="readwise-3", text="Three.", location=300, location_type=LocationType.LOCATION)]
-    sink = sync_with_fresh_state(book.model_copy(update={"highlights": upstream}), "second.sqlite")
+    sink = sync_forgetting([book.model_copy(update={"highlights": upstream})])
     after = _read(vault)
     assert after == user.replace(_bullet(2, "Number two, mine.") + "\n",
                                  _bullet(2, "Number two, mine.") + "\n" + _bullet(3, "Three.") + "\n")
@@ -404,24 +393,13 @@ def test_tags_the_user_adds_survive_and_tags_removed_upstream_go(vault, sync, bo
     assert front["title"] == "Walden; or, Life in the Woods"
 
 
-def test_without_a_record_of_what_we_wrote_every_unknown_list_item_is_kept(tmp_path, books):
+def test_without_a_record_of_what_we_wrote_every_unknown_list_item_is_kept(vault, sync_forgetting, books):
     # A note whose state was lost (or written before excerpta kept its lists) can only be
     # merged by keeping every item it does not write now: the user's, maybe an old one of ours.
-    vault = tmp_path / "vault"
     book = books(1, tags=["nature"])
-    run = [0]
-
-    def sync_with_fresh_state(document):
-        run[0] += 1
-        store = open_store(tmp_path / f"state{run[0]}.sqlite")
-        sink = OutputSink(vault, "test", "obsidian", manifest=store)
-        ObsidianWriter().write([document], sink)
-        store.commit_outputs(sink.pending_records())
-        store.close()
-
-    sync_with_fresh_state(book)
+    sync_forgetting([book])
     (vault / NOTE).write_text(_read(vault).replace("  - nature\n", "  - nature\n  - mine\n"))
-    sync_with_fresh_state(book.model_copy(update={"tags": ["classics"]}))
+    sync_forgetting([book.model_copy(update={"tags": ["classics"]})])
     assert _front(vault)["tags"] == ["classics", "nature", "mine"]
 
 

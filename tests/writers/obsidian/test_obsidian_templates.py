@@ -9,8 +9,6 @@ import yaml
 
 from excerpta.errors import ConfigError
 from excerpta.model import Category, Highlight, LocationType
-from excerpta.output import OutputSink
-from excerpta.store import open_store
 from excerpta.writers.obsidian import ObsidianWriter
 from excerpta.writers.obsidian.dates import format_date, pluralize
 
@@ -168,28 +166,21 @@ def test_page_and_chapter_variables_for_citations(tmp_path, vault, sync, books):
     assert "- Highlight number 2. (Henry David Thoreau, p. ?) ^hl-readwise-2\n" in text
 
 
-def test_highlights_written_as_quotes_are_not_added_twice_by_later_syncs(tmp_path, books):
+def test_highlights_written_as_quotes_are_not_added_twice_by_later_syncs(tmp_path, vault, sync_forgetting,
+                                                                         books):
     # A template need not write list items: the block ids still say what the note holds, also
     # for a note the state knows nothing about (lost, or written by an older excerpta).
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "highlight.md.jinja").write_text("> {{ highlight_text }}\n>\n> — {{ highlight_location }}\n")
-    vault, book = tmp_path / "vault", books(2)
+    book = books(2)
     added = Highlight(id="readwise-3", text="A third.", location=300, location_type=LocationType.LOCATION)
-
-    def sync_with_fresh_state(document, state: str, **options: object) -> None:
-        store = open_store(tmp_path / state)
-        sink = OutputSink(vault, "test", "obsidian", manifest=store)
-        ObsidianWriter.from_options({"templates": templates, **options}).write([document], sink)
-        store.commit_outputs(sink.pending_records())
-        store.close()
-
-    sync_with_fresh_state(book, "first.sqlite")
+    sync_forgetting([book], templates=templates)
     note = next(vault.rglob("*.md"))
     note.write_text(note.read_text().replace("> Highlight number 1.", "> Highlight number 1, quoted by me."))
-    for number, policy in enumerate(("merge", "append-only")):
-        sync_with_fresh_state(book.model_copy(update={"highlights": [*book.highlights, added]}),
-                              f"fresh{number}.sqlite", sync_policy=policy)
+    for policy in ("merge", "append-only"):
+        sync_forgetting([book.model_copy(update={"highlights": [*book.highlights, added]})],
+                        templates=templates, sync_policy=policy)
         text = note.read_text()
         assert [text.count(f"^hl-readwise-{n}") for n in (1, 2, 3)] == [1, 1, 1], policy
         assert "> Highlight number 1, quoted by me." in text
