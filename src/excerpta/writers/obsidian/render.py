@@ -7,13 +7,21 @@ location link when the template does not place it, so links to a highlight survi
 and an append-only update can tell which highlights a note already has. Where the chapter
 changes from one highlight to the next, the chapter template's heading goes between them; it
 is not part of either block, so an append-only update adds blocks without headings.
+
+With the ``atomic`` option a highlight with a note of its own (see :mod:`.atomic`) is shown in
+its document's note by the embed template instead, which links to that note; it keeps its
+block id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import copy
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import jinja2
 
 from excerpta.model import Document
 from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, with_id
@@ -43,8 +51,8 @@ class RenderedNote:
 def _place_block_id(block: str, ident: str) -> str:
     # The id goes at the end of the item's own paragraph: before its first sub-bullet
     # (indented 3+ spaces) or blank line, so it names the whole list item.
-    if f"^{ident}" in block:
-        return block
+    if f"^{ident}" in block and re.search(rf"\^{ident}(?:\s|$)", block):
+        return block  # placed by the template (an embed's "#^id]]" does not count)
     if "\n" not in block:  # a one-line item, the common case
         return f"{block.rstrip()} ^{ident}"
     lines = block.split("\n")
@@ -66,12 +74,25 @@ class NoteRenderer:
     """Renders documents with one set of templates and options."""
 
     def __init__(self, templates: NoteTemplates, *, flat: bool = False,
-                 max_name_bytes: int = MAX_NAME_BYTES) -> None:
+                 max_name_bytes: int = MAX_NAME_BYTES, embed: jinja2.Template | None = None) -> None:
         self.templates = templates
+        self.embed = embed or templates.embed  # the atomic set's, for a document's note
         self.flat = flat
         self.max_name_bytes = max_name_bytes
         # Every property the front-matter template may write, plus ours.
         self.managed_properties = {key for key, _ in templates.frontmatter} | {ID_PROPERTY}
+        self.links: Mapping[str, str] = {}
+
+    def with_links(self, links: Mapping[str, str]) -> NoteRenderer:
+        """This renderer, showing the highlights in ``links`` (highlight id → link target of
+        the highlight's own note) by the embed template."""
+        bound = copy.copy(self)
+        bound.links = links
+        return bound
+
+    def variables(self, document: Document) -> dict[str, Any]:
+        """The variables every template of a note of ``document`` sees."""
+        return document_variables(document)
 
     def folder(self, document: Document) -> str:
         """The folder (relative, POSIX) a new note of ``document`` goes in."""
@@ -79,14 +100,14 @@ class NoteRenderer:
 
     def file_stem(self, document: Document) -> str:
         """The portable file name (no ``.md``) the file-name template gives ``document``."""
-        context = self.templates.context(document_variables(document))
+        context = self.templates.context(self.variables(document))
         rendered = self.templates.render(self.templates.filename, context)
         return sanitize_name(rendered, self.max_name_bytes)
 
     def render(self, document: Document, *, strike: Collection[str] = ()) -> RenderedNote:
         """Render ``document``. A deleted highlight is left out, or struck through if its block
         id is in ``strike`` (it was in the note before and the user asked to keep it)."""
-        variables = document_variables(document)
+        variables = self.variables(document)
         properties = with_id(document.id, self.templates.properties(variables))
         base = self.templates.context(variables)
         header = _paragraph(self.templates.render(self.templates.header, base))
@@ -98,7 +119,11 @@ class NoteRenderer:
             if highlight.is_deleted and ident not in strike:
                 continue
             context = highlight_variables(document, highlight, base, strike=highlight.is_deleted)
-            rendered = _paragraph(self.templates.render(self.templates.highlight, context))
+            template = self.templates.highlight
+            if link := self.links.get(highlight.id):
+                context["highlight_link"] = link
+                template = self.embed
+            rendered = _paragraph(self.templates.render(template, context))
             if not rendered:
                 continue
             if context["highlight_chapter"] != chapter:

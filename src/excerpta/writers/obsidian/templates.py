@@ -14,6 +14,12 @@ Six templates shape a note; each is a file, the defaults ship in this package's
 ``highlight.md.jinja``          one highlight (Readwise's highlight template)
 ==============================  ===============================================================
 
+With the writer's ``atomic`` option every highlight also gets a note of its own, shaped by
+``highlight_filename.jinja``, ``highlight_frontmatter.yaml``, ``highlight_header.md.jinja``
+and the same ``highlight.md.jinja``; ``embed.md.jinja`` is then what the document's note
+shows for a highlight that has its own note. :data:`DOCUMENT_NOTE` and
+:data:`HIGHLIGHT_NOTE` say which file plays which part.
+
 The environment is Jinja's immutable sandbox (a template cannot reach Python internals or
 change its data). Besides Jinja's filters it has Readwise's ``date('F j, Y')`` (Django/PHP
 codes) and ``pluralize``, plus ``wikilink`` and ``tag`` for properties. Any error in a
@@ -42,11 +48,22 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from excerpta.errors import ConfigError
 from excerpta.writers.obsidian.dates import format_date, pluralize
 
-TEMPLATE_FILES = ("filename.jinja", "frontmatter.yaml", "header.md.jinja",
-                  "highlights_header.md.jinja", "chapter.md.jinja", "highlight.md.jinja")
+# The part each template file plays in a note (None: that part is empty).
+Roles = dict[str, str | None]
+DOCUMENT_NOTE: Roles = {
+    "filename": "filename.jinja", "frontmatter": "frontmatter.yaml", "header": "header.md.jinja",
+    "highlights_header": "highlights_header.md.jinja", "chapter": "chapter.md.jinja",
+    "highlight": "highlight.md.jinja", "embed": None,
+}
+HIGHLIGHT_NOTE: Roles = {
+    "filename": "highlight_filename.jinja", "frontmatter": "highlight_frontmatter.yaml",
+    "header": "highlight_header.md.jinja", "highlights_header": None, "chapter": None,
+    "highlight": "highlight.md.jinja", "embed": "embed.md.jinja",
+}
+TEMPLATE_FILES = tuple(dict.fromkeys(name for roles in (DOCUMENT_NOTE, HIGHLIGHT_NOTE)
+                                     for name in roles.values() if name is not None))
 _TAG_INVALID = re.compile(r"[^\w/-]+")
 _FLAT_TYPES = (str, int, float, bool, date)
-FRONTMATTER = "frontmatter.yaml"
 _PROPERTY_VAR = "excerpta_property_{}"  # where the values template leaves property number {}
 
 
@@ -112,44 +129,45 @@ def template_error(name: str, err: BaseException, line: int | None = None) -> Co
 
 @dataclass
 class NoteTemplates:
-    """The compiled templates and a fingerprint of their sources."""
+    """The compiled templates of one kind of note (see :data:`DOCUMENT_NOTE`) and a
+    fingerprint of their sources."""
 
     filename: jinja2.Template
     header: jinja2.Template
     highlights_header: jinja2.Template
     chapter: jinja2.Template
     highlight: jinja2.Template
+    embed: jinja2.Template
+    frontmatter_name: str
     frontmatter: list[tuple[str, int]]  # (property, line) in template order
     frontmatter_values: jinja2.Template  # assigns each property's value to _PROPERTY_VAR.format(i)
     fingerprint: str
     globals: dict[str, Any]  # the environment's globals (range, dict, namespace…)
 
     @classmethod
-    def load(cls, folder: Path | None = None) -> NoteTemplates:
-        """The default templates, overridden by the files found in ``folder``.
+    def load(cls, folder: Path | None = None, roles: Roles = DOCUMENT_NOTE) -> NoteTemplates:
+        """The default templates of ``roles``, overridden by the files found in ``folder``.
 
         Raises ConfigError (naming the template and line) if one does not compile.
         """
         sources = _load_sources(folder)
         env = _make_environment(sources)
         compiled = {}
-        for name in TEMPLATE_FILES:
-            if name.endswith(".yaml"):
+        digest = hashlib.sha256()
+        for role, name in roles.items():
+            if name is not None:  # (the digest of the document note's set is as before roles)
+                digest.update(name.encode() + b"\0" + sources[name].encode("utf-8") + b"\0")
+            if role == "frontmatter":
                 continue
             try:
-                compiled[name] = env.get_template(name)
+                compiled[role] = env.get_template(name) if name else env.from_string("")
             except jinja2.TemplateSyntaxError as err:
-                raise template_error(name, err) from None
-        digest = hashlib.sha256()
-        for name in TEMPLATE_FILES:
-            digest.update(name.encode() + b"\0" + sources[name].encode("utf-8") + b"\0")
+                raise template_error(str(name), err) from None
+        frontmatter = roles["frontmatter"] or ""
         return cls(
-            filename=compiled["filename.jinja"],
-            header=compiled["header.md.jinja"],
-            highlights_header=compiled["highlights_header.md.jinja"],
-            chapter=compiled["chapter.md.jinja"],
-            highlight=compiled["highlight.md.jinja"],
-            **_compile_frontmatter(env, sources["frontmatter.yaml"]),
+            **compiled,
+            frontmatter_name=frontmatter,
+            **_compile_frontmatter(env, sources.get(frontmatter, ""), frontmatter),
             fingerprint=digest.hexdigest(),
             globals=dict(env.globals),
         )
@@ -189,7 +207,7 @@ class NoteTemplates:
                 template.environment.handle_exception()
         # As in render(): a user's expression failing is a user error.
         except Exception as err:
-            raise template_error(FRONTMATTER, err) from None
+            raise template_error(self.frontmatter_name, err) from None
         values: dict[str, Any] = {}
         for index, (key, line) in enumerate(self.frontmatter):
             value = prepared.vars[_PROPERTY_VAR.format(index)]
@@ -198,21 +216,20 @@ class NoteTemplates:
             value = list(value) if isinstance(value, tuple | set | frozenset) else value
             items = value if isinstance(value, list) else [value]
             if not all(isinstance(item, _FLAT_TYPES) for item in items):
-                raise ConfigError(f"template {FRONTMATTER}, line {line}: property {key!r} must be "
+                raise ConfigError(f"template {self.frontmatter_name}, line {line}: property {key!r} must be "
                                   "text, a number, a date, true/false or a list of those (Obsidian "
                                   "shows no nested properties)")
             values[key] = value
         return values
 
 
-def _compile_frontmatter(env: ImmutableSandboxedEnvironment, source: str) -> dict[str, Any]:
+def _compile_frontmatter(env: ImmutableSandboxedEnvironment, source: str, name: str) -> dict[str, Any]:
     """The ``frontmatter`` and ``frontmatter_values`` fields of :class:`NoteTemplates`.
 
     Every expression becomes one ``set`` of a single template (as Jinja's own
     ``compile_expression`` does for one), so a note's properties cost one render, not one per
     property; each assignment carries its YAML line, so a failing expression names its line.
     """
-    name = FRONTMATTER
     try:
         node = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:

@@ -1,6 +1,7 @@
 """The ``obsidian`` writer: one note per document in a vault folder, re-synced without loss.
 
-For each document (in library order):
+For each document (in library order), and with the ``atomic`` option for each of its
+highlights first (:mod:`.atomic`: a highlight's own note is handled like a document's):
 
 1. unchanged since we last wrote it (same content, options and templates, file intact, see
    :meth:`~excerpta.output.OutputSink.is_current`): nothing is read or written;
@@ -25,6 +26,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -35,10 +37,11 @@ from excerpta.identity import content_hash
 from excerpta.model import Document
 from excerpta.output import OutputSink
 from excerpta.writers.obsidian.adoption import document_keys
+from excerpta.writers.obsidian.atomic import HighlightNoteRenderer, highlight_document, link_target
 from excerpta.writers.obsidian.naming import MAX_NAME_BYTES, NameAllocator, fold_name
 from excerpta.writers.obsidian.note import NoteMemo, NoteText, adopt_note, merge_note, new_note
 from excerpta.writers.obsidian.render import NoteRenderer
-from excerpta.writers.obsidian.templates import NoteTemplates
+from excerpta.writers.obsidian.templates import HIGHLIGHT_NOTE, NoteTemplates
 from excerpta.writers.obsidian.vault import VaultIndex
 
 log = logging.getLogger(__name__)
@@ -64,6 +67,9 @@ class ObsidianOptions(AdapterOptions):
                        description="put every note in the output folder, no category folders")
     recreate_deleted: bool = Field(default=False, json_schema_extra={"cli": "recreate-deleted"},
                                    description="re-create notes the user deleted")
+    atomic: bool = Field(default=False, json_schema_extra={"cli": "atomic"},
+                         description="also give every highlight a note of its own, in a folder named "
+                                     "after its document's note, which embeds it")
     adopt: bool = Field(default=True, description="adopt notes written by the Readwise plugin")
     max_name_bytes: int = Field(default=MAX_NAME_BYTES, ge=16, le=240,
                                 description="longest note file name, in UTF-8 bytes")
@@ -80,23 +86,48 @@ class ObsidianWriter(Writer):
 
     def __init__(self, options: AdapterOptions | None = None) -> None:
         super().__init__(options)
-        self.templates = NoteTemplates.load(self.options.templates)
-        self.renderer = NoteRenderer(self.templates, flat=self.options.flat,
-                                     max_name_bytes=self.options.max_name_bytes)
-        settings = self.options.model_dump_json(exclude={"templates"})
+        options = self.options
+        self.templates = NoteTemplates.load(options.templates)
+        fingerprints = [self.templates.fingerprint]
+        embed, self.highlight_renderer = None, None
+        if options.atomic:
+            atomic = NoteTemplates.load(options.templates, HIGHLIGHT_NOTE)
+            fingerprints.append(atomic.fingerprint)
+            embed = atomic.embed
+            self.highlight_renderer = HighlightNoteRenderer(atomic, max_name_bytes=options.max_name_bytes)
+        self.renderer = NoteRenderer(self.templates, flat=options.flat, max_name_bytes=options.max_name_bytes,
+                                     embed=embed)
+        # An option added later is left out while off, so adding it re-renders no note.
+        settings = options.model_dump_json(exclude={"templates"} | (set() if options.atomic else {"atomic"}))
         self.fingerprint = hashlib.sha256(
-            f"{RENDER_VERSION}\0{settings}\0{self.templates.fingerprint}".encode()).hexdigest()
+            "\0".join([RENDER_VERSION, settings, *fingerprints]).encode()).hexdigest()
 
-    def source_hash(self, document: Document) -> str:
-        """What a note is rendered from: the document's content, the options and the templates."""
-        return hashlib.sha256(f"{content_hash(document)}\0{self.fingerprint}".encode()).hexdigest()
+    def source_hash(self, document: Document, *context: str) -> str:
+        """What a note is rendered from: the document's content, the options, the templates
+        and ``context`` (where the notes it links to are)."""
+        return hashlib.sha256("\0".join([content_hash(document), self.fingerprint, *context]).encode()
+                              ).hexdigest()
 
     def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
         run = _Run(self, sink)
         for document in documents:
+            if self.highlight_renderer is not None:
+                run.write_atomic(document, self.highlight_renderer)
+                continue
             source_hash = self.source_hash(document)
             if not run.is_current(document, source_hash):
-                run.write_document(document, source_hash)
+                run.write_document(document, source_hash, self.renderer)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What to do with a document's note: ``merge`` it where it is (found again if
+    ``moved_from`` is set), ``adopt`` a Readwise-plugin note, ``create`` it, ``skip`` it (the
+    user deleted it) or nothing (``none``: nothing to show, no note)."""
+
+    action: Literal["merge", "adopt", "create", "skip", "none"]
+    relative: str | None = None
+    moved_from: str | None = None
 
 
 class _Run:
@@ -110,6 +141,7 @@ class _Run:
         self._prefix = str(self.root / "x")[:-1]  # the root with its trailing separator
         self._index: VaultIndex | None = None
         self.claimed: set[str] = set()  # shared with the index once it is built
+        self.placed: dict[str, _Plan] = {}  # what plan() decided, by note key
         recorded = [self._relative(record.path) for record in sink.records().values()]
         self.names = NameAllocator(self.root, {path for path in recorded if path is not None})
 
@@ -134,48 +166,93 @@ class _Run:
             self._index = VaultIndex.scan(self.root, claimed=self.claimed)
         return self._index
 
-    def write_document(self, document: Document, source_hash: str) -> None:
-        """Merge, find again, adopt, create or skip the note of ``document`` (module docstring)."""
+    def write_atomic(self, document: Document, highlights: HighlightNoteRenderer) -> None:
+        """The notes of ``document``'s highlights, then the document's note embedding them."""
+        plan = self.plan(document, self.writer.renderer)
+        home = plan.relative if plan.relative is not None else self._new_name(document, self.writer.renderer)
+        beside = highlights.beside(home)
+        links: dict[str, str] = {}
+        for highlight in document.highlights:
+            note = highlight_document(document, highlight)
+            source_hash = self.writer.source_hash(note, beside.document_link)
+            if self.is_current(note, source_hash):
+                where = self._relative(self.sink.records()[note.id].path)
+            else:
+                where = self.act(self.plan(note, beside, adopt=False), note, source_hash, beside)
+            if where is not None:
+                links[highlight.id] = link_target(where)
+        source_hash = self.writer.source_hash(document, *(f"{key}={value}" for key, value in links.items()))
+        if not self.is_current(document, source_hash):
+            self.act(self.plan(document, self.writer.renderer), document, source_hash,
+                     self.writer.renderer.with_links(links))
+
+    def write_document(self, document: Document, source_hash: str, renderer: NoteRenderer) -> str | None:
+        """Merge, find again, adopt, create or skip the note of ``document`` (module docstring);
+        returns where the note is now (None: there is none)."""
+        return self.act(self.plan(document, renderer), document, source_hash, renderer)
+
+    def plan(self, document: Document, renderer: NoteRenderer, *, adopt: bool = True) -> _Plan:
+        """What :meth:`act` is to do with the note of ``document``; a new note's name is
+        reserved here. Asked twice in a run, gives the same answer. ``adopt``: may take over
+        a Readwise-plugin note (a document's note may, a highlight's own note may not)."""
+        if (known := self.placed.get(document.id)) is not None:
+            return known
         record = self.sink.previous(document.id)
         recorded = self._relative(record.path) if record is not None else None
         if recorded is not None and (self.root / recorded).is_file():
-            self._merge(document, recorded, source_hash)
-            return
-        if recorded is None and all(highlight.is_deleted for highlight in document.highlights):
+            plan = _Plan("merge", recorded)
+        elif recorded is None and all(highlight.is_deleted for highlight in document.highlights):
             # Before the vault index: a library of such documents must not cost a vault scan
             # on every run.
-            log.info("%s: no highlights to show; no note created", document.title)
-            return
-        found = self.index.find_id(document.id)
-        if found is not None:
-            self._merge(document, found, source_hash, moved_from=recorded)
+            plan = _Plan("none")
+        elif (found := self.index.find_id(document.id)) is not None:
+            plan = _Plan("merge", found, moved_from=recorded)
         elif recorded is not None and not self.options.recreate_deleted:
-            self.sink.skip(recorded, "deleted from the vault; not re-created (--recreate-deleted)")
+            plan = _Plan("skip", recorded)
         elif recorded is not None:
-            self._create(document, source_hash, recorded)
-        elif self.options.adopt and (plugin := self.index.find_plugin_note(document_keys(document))):
-            self._adopt(document, plugin, source_hash)
+            plan = _Plan("create", recorded)
+        elif adopt and self.options.adopt and (
+                plugin := self.index.find_plugin_note(document_keys(document))) is not None:
+            plan = _Plan("adopt", plugin)
         else:
-            self._create(document, source_hash)
+            plan = _Plan("create", self._new_name(document, renderer))
+        if plan.relative is not None:
+            self.claimed.add(fold_name(plan.relative))
+        self.placed[document.id] = plan
+        return plan
 
-    def _create(self, document: Document, source_hash: str, relative: str | None = None) -> None:
-        if relative is None:
-            renderer = self.writer.renderer
-            relative = self.names.allocate(renderer.folder(document), renderer.file_stem(document),
-                                           document.id)
-        self.claimed.add(fold_name(relative))
-        text, memo = new_note(document, self.writer.renderer)
-        self.sink.write(relative, text.encode("utf-8"), key=document.id, source_hash=source_hash,
-                        memo=memo.to_json())
+    def act(self, plan: _Plan, document: Document, source_hash: str, renderer: NoteRenderer) -> str | None:
+        """Carry out ``plan`` for ``document``; returns where its note is (None: nowhere)."""
+        relative = plan.relative
+        if plan.action == "none":
+            log.info("%s: no highlights to show; no note created", document.title)
+        elif plan.action == "skip" and relative is not None:
+            self.sink.skip(relative, "deleted from the vault; not re-created (--recreate-deleted)")
+        elif plan.action == "create" and relative is not None:
+            self.claimed.add(fold_name(relative))
+            text, memo = new_note(document, renderer)
+            self.sink.write(relative, text.encode("utf-8"), key=document.id, source_hash=source_hash,
+                            memo=memo.to_json())
+            return relative
+        elif plan.action == "merge" and relative is not None:
+            self._merge(document, relative, source_hash, renderer, plan.moved_from)
+            return relative
+        elif plan.action == "adopt" and relative is not None:
+            self._adopt(document, relative, source_hash, renderer)
+            return relative
+        return None
 
-    def _merge(self, document: Document, relative: str, source_hash: str,
+    def _new_name(self, document: Document, renderer: NoteRenderer) -> str:
+        return self.names.allocate(renderer.folder(document), renderer.file_stem(document), document.id)
+
+    def _merge(self, document: Document, relative: str, source_hash: str, renderer: NoteRenderer,
                moved_from: str | None = None) -> None:
         self.claimed.add(fold_name(relative))
         existing = self._read(relative)
         if existing is None:
             return
         raw, text = existing
-        result = merge_note(text, document, self.writer.renderer, policy=self.options.sync_policy,
+        result = merge_note(text, document, renderer, policy=self.options.sync_policy,
                             keep_struck=self.options.deleted_highlights == "strike",
                             previous=self._memo(document.id))
         if moved_from is not None and moved_from != relative:
@@ -190,12 +267,12 @@ class _Run:
             return NoteMemo()
         return NoteMemo.from_json(record.memo)
 
-    def _adopt(self, document: Document, relative: str, source_hash: str) -> None:
+    def _adopt(self, document: Document, relative: str, source_hash: str, renderer: NoteRenderer) -> None:
         self.claimed.add(fold_name(relative))
         existing = self._read(relative)
         if existing is not None:
             raw, text = existing
-            result = adopt_note(text, document, self.writer.renderer)
+            result = adopt_note(text, document, renderer)
             self._write_merged(document, relative, raw, result, source_hash)
 
     def _read(self, relative: str) -> tuple[bytes, str] | None:
