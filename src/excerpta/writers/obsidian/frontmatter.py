@@ -77,14 +77,29 @@ def _dump_with_libyaml(properties: dict[str, Any]) -> str | None:
     compared before it is used. None: use the Python emitter."""
     if _C_DUMPER is None:
         return None
-    for value in properties.values():
-        for item in value if isinstance(value, list) else [value]:
-            if not isinstance(item, _SIMPLE) or (isinstance(item, str) and not _LINE_BREAKS.isdisjoint(item)):
+    plain: dict[str, Any] = {}
+    for key, value in properties.items():
+        items = [_moment(item) for item in (value if isinstance(value, list) else [value])]
+        for item in items:
+            if isinstance(item, str) and not _LINE_BREAKS.isdisjoint(item):
                 return None
-    text = yaml.dump(properties, Dumper=_C_DUMPER, allow_unicode=True, sort_keys=False,
+            if not isinstance(item, _SIMPLE) and type(item) not in (date, datetime):
+                return None
+        plain[key] = items if isinstance(value, list) else items[0]
+    text = yaml.dump(plain, Dumper=_C_DUMPER, allow_unicode=True, sort_keys=False,
                      width=2**30, default_flow_style=False)
     text = _TOP_LEVEL_ITEM.sub("  - ", text)
-    return text if safe_load(text) == properties else None
+    return text if safe_load(text) == plain else None
+
+
+def _moment(value: Any) -> Any:
+    """A date-time in UTC without its zone and fraction (what as_written writes); anything else
+    as is."""
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.replace(microsecond=0)
 
 
 @dataclass(frozen=True)

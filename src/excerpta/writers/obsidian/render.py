@@ -16,7 +16,6 @@ block id.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -51,8 +50,8 @@ class RenderedNote:
 def _place_block_id(block: str, ident: str) -> str:
     # The id goes at the end of the item's own paragraph: before its first sub-bullet
     # (indented 3+ spaces) or blank line, so it names the whole list item.
-    if f"^{ident}" in block and re.search(rf"\^{ident}(?:\s|$)", block):
-        return block  # placed by the template (an embed's "#^id]]" does not count)
+    if _has_block_id(block, f"^{ident}"):
+        return block
     if "\n" not in block:  # a one-line item, the common case
         return f"{block.rstrip()} ^{ident}"
     lines = block.split("\n")
@@ -63,6 +62,17 @@ def _place_block_id(block: str, ident: str) -> str:
             break
     lines[end - 1] = f"{lines[end - 1].rstrip()} ^{ident}"
     return "\n".join(lines)
+
+
+def _has_block_id(block: str, marker: str) -> bool:
+    # Placed by the template: followed by whitespace or the end (an embed's "#^id]]" is a link).
+    start = block.find(marker)
+    while start >= 0:
+        end = start + len(marker)
+        if end == len(block) or block[end].isspace():
+            return True
+        start = block.find(marker, end)
+    return False
 
 
 def _paragraph(text: str) -> str:
