@@ -1,4 +1,5 @@
-"""Putting bytes on stable storage: file hashes, fsync, and one ``syncfs`` for a large batch.
+"""Putting bytes on stable storage: temporary files, file hashes, fsync, and one ``syncfs`` for
+a large batch.
 
 Used by :class:`~excerpta.output.OutputSink`, which writes a batch of temporary files, flushes
 them with :func:`flush_to_disk`, renames them over their targets and then fsyncs each folder
@@ -12,25 +13,74 @@ import ctypes
 import hashlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 FSYNC_THREADS = 8
 SYNCFS_MIN_FILES = 32  # below this, fsync each file: syncfs would also flush other programs' data
 _CHUNK = 1 << 20
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def file_sha256(path: Path) -> str | None:
     """SHA-256 of a file's bytes, or None if there is no such file."""
-    digest = hashlib.sha256()
+    # os.open/os.read, not open(): a buffered file object costs five more system calls, and
+    # a run asks this of every note it writes.
     try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
+        fd = os.open(path, os.O_RDONLY | _O_BINARY)
     except FileNotFoundError:
         return None
+    digest = hashlib.sha256()
+    try:
+        while chunk := os.read(fd, _CHUNK):
+            digest.update(chunk)
+    finally:
+        os.close(fd)
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class TempFile:
+    """A temporary file :func:`write_temp` wrote: where, the SHA-256 and size of its bytes, its stat."""
+
+    path: Path
+    sha256: str
+    size: int
+    stat: os.stat_result
+
+
+def write_temp(target: Path, chunks: Iterable[bytes]) -> TempFile:
+    """Write ``chunks`` into a new hidden file beside ``target`` (``.<name>.<random>.tmp``: the
+    same folder, so renaming it over ``target`` is atomic), with a new file's permissions (the
+    umask applies). The caller renames or removes it; on error it is removed here."""
+    for _ in range(100):
+        path = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY | _O_NOFOLLOW, 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"no free temporary name beside {target}")
+    try:
+        digest, size = hashlib.sha256(), 0
+        try:
+            for chunk in chunks:
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(fd, view):]
+                digest.update(chunk)
+                size += len(chunk)
+            stat = os.fstat(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return TempFile(path, digest.hexdigest(), size, stat)
 
 
 def flush_to_disk(paths: list[Path]) -> None:

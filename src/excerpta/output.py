@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Literal, Protocol
 
-from excerpta.disk import file_sha256, flush_to_disk, fsync_dir
+from excerpta.disk import file_sha256, flush_to_disk, fsync_dir, write_temp
 from excerpta.errors import WriteConflictError
 
 __all__ = ["Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
@@ -82,12 +81,6 @@ def _as_chunks(content: bytes | Iterable[bytes]) -> Iterable[bytes]:
     return (content,) if isinstance(content, bytes) else content
 
 
-def _new_file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 @dataclass
 class OutputSink:
     """Writes one writer's files under ``root`` for one job; see the module docstring.
@@ -111,6 +104,7 @@ class OutputSink:
     _staged: list[_Staged] = field(default_factory=list)
     _records: dict[str, OutputRecord] | None = None
     _resolved_root: Path | None = None
+    _folders: set[Path] = field(default_factory=set)  # folders known to exist
 
     def resolve(self, relative: str) -> Path:
         """The absolute path of ``relative``; raises WriteConflictError if it leaves the root."""
@@ -217,33 +211,26 @@ class OutputSink:
         :meth:`finish` if it is to replace ``target``; otherwise remove it. Returns the outcome,
         the bytes' SHA-256 and the stat of the file that holds them once finished (a renamed
         file keeps its size and mtime; for an unchanged file, the target's)."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed or removed below
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-        )
-        temp = Path(handle.name)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        temp = write_temp(target, chunks)
         staged = False
         try:
-            digest, size = hashlib.sha256(), 0
-            with handle:
-                for chunk in chunks:
-                    handle.write(chunk)
-                    digest.update(chunk)
-                    size += len(chunk)
-                handle.flush()
-                stat: os.stat_result | None = os.fstat(handle.fileno())
-            outcome = self._decide(target, digest.hexdigest(), size, on_disk, allowed)
+            outcome = self._decide(target, temp.sha256, temp.size, on_disk, allowed)
+            stat: os.stat_result | None = temp.stat
             if outcome.action in ("create", "update"):
-                mode = target.stat().st_mode & 0o777 if on_disk is not None else _new_file_mode()
-                os.chmod(temp, mode)  # changes the ctime, not the recorded mtime
-                self._staged.append(_Staged(temp, target, on_disk, len(self.outcomes)))
+                mode = target.stat().st_mode & 0o777 if on_disk is not None else None
+                if mode is not None and mode != temp.stat.st_mode & 0o777:
+                    os.chmod(temp.path, mode)  # keep the user's permissions; changes the ctime only
+                self._staged.append(_Staged(temp.path, target, on_disk, len(self.outcomes)))
                 staged = True
             elif outcome.action == "unchanged":
                 stat = _stat_or_none(target)
-            return outcome, digest.hexdigest(), stat
+            return outcome, temp.sha256, stat
         finally:
             if not staged:
-                temp.unlink(missing_ok=True)
+                temp.path.unlink(missing_ok=True)
 
     def __enter__(self) -> OutputSink:
         return self
