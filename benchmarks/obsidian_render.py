@@ -13,7 +13,11 @@ per-file durability (temporary file, fsync, rename, fsync of the folder); and (d
 alone, with no file written. Target: the first run within 2x of the plain loop. The first run
 and the loops are repeated (``--repeat``, interleaved) and the fastest kept.
 
-Usage: ``python benchmarks/obsidian_render.py [--documents 5000] [--highlights 20] [--keep DIR]``.
+With ``--atomic`` every run uses the writer's ``atomic`` option (a note per highlight besides
+each document's note, 105,000 notes by default) and the loops write those notes.
+
+Usage: ``python benchmarks/obsidian_render.py [--documents 5000] [--highlights 20] [--atomic]
+[--keep DIR]``.
 """
 
 from __future__ import annotations
@@ -81,13 +85,15 @@ def change_one_percent(library: list[Document]) -> list[Document]:
     return changed
 
 
-def timed_run(library: list[Document], vault: Path, state_path: Path) -> tuple[float, int]:
-    """One writer run with its manifest; returns (seconds, files written)."""
+def timed_run(library: list[Document], vault: Path, state_path: Path,
+              options: dict[str, object]) -> tuple[float, int]:
+    """One writer run with the writer's ``options`` and its manifest; returns (seconds, files
+    written)."""
     store = open_store(state_path)
     try:
         began = time.perf_counter()
         sink = OutputSink(vault, "bench", "obsidian", manifest=store)
-        ObsidianWriter().write(library, sink)
+        ObsidianWriter.from_options(options).write(library, sink)
         store.commit_outputs(sink.pending_records())
         elapsed = time.perf_counter() - began
     finally:
@@ -162,7 +168,7 @@ def edit_by_hand(vault: Path, every: int) -> int:
 
 def render_only(library: list[Document]) -> float:
     """Seconds to render every note to text in memory (names, properties, templates): the
-    first run without any file system work."""
+    first run without any file system work (document notes as written without --atomic)."""
     writer = ObsidianWriter()
     began = time.perf_counter()
     for document in library:
@@ -173,18 +179,20 @@ def render_only(library: list[Document]) -> float:
 
 
 def run(documents: int, highlights: int, workdir: Path, repeat: int = 2,
-        foreign_notes: int = 20_000) -> dict[str, float]:
+        foreign_notes: int = 20_000, atomic: bool = False) -> dict[str, float]:
     """Every measurement, as figures (seconds, counts, ratios).
 
     The machine is shared and its disk noisy, so the first run and the two loops are taken
     ``repeat`` times, interleaved, each into a fresh folder, and the fastest of each is kept.
+    ``atomic``: the writer's option of that name (a note per highlight).
     """
+    options: dict[str, object] = {"atomic": True} if atomic else {}
     library = make_library(documents, highlights)
     firsts: list[float] = []
     loops: dict[str, list[float]] = {mode: [] for mode in LOOPS}
     for attempt in range(repeat):
         vault, state = workdir / f"vault{attempt}", workdir / f"state{attempt}.sqlite"
-        seconds, first_written = timed_run(library, vault, state)
+        seconds, first_written = timed_run(library, vault, state, options)
         firsts.append(seconds)
         files = {p.relative_to(vault).as_posix(): p.read_bytes() for p in sorted(vault.rglob("*.md"))}
         for mode in LOOPS:
@@ -193,15 +201,15 @@ def run(documents: int, highlights: int, workdir: Path, repeat: int = 2,
     indexing = min(_timed(lambda: VaultIndex.scan(vault)) for _ in range(repeat))
     users_vault = foreign_vault(workdir / "users-vault", foreign_notes)
     foreign_indexing = min(_timed(lambda: VaultIndex.scan(users_vault)) for _ in range(repeat))
-    unchanged_runs = [timed_run(library, vault, state) for _ in range(repeat)]
+    unchanged_runs = [timed_run(library, vault, state, options) for _ in range(repeat)]
     unchanged = min(seconds for seconds, _ in unchanged_runs)
     unchanged_written = max(written for _, written in unchanged_runs)
-    one_percent, one_percent_written = timed_run(change_one_percent(library), vault, state)
+    one_percent, one_percent_written = timed_run(change_one_percent(library), vault, state, options)
     edited_notes = edit_by_hand(vault, every=10)
-    edited, edited_written = timed_run(change_one_percent(change_one_percent(library)), vault, state)
+    edited, edited_written = timed_run(change_one_percent(change_one_percent(library)), vault, state, options)
     first, plain, atomic, durable = min(firsts), *(min(loops[mode]) for mode in LOOPS)
     return {
-        "documents": documents, "highlights": documents * highlights,
+        "documents": documents, "highlights": documents * highlights, "atomic": atomic,
         "bytes": sum(len(b) for b in files.values()),
         "first_s": first, "first_written": first_written,
         "unchanged_s": unchanged, "unchanged_written": unchanged_written,
@@ -224,17 +232,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--foreign-notes", type=int, default=20_000,
                         help="size of a vault of the user's own notes to index")
+    parser.add_argument("--atomic", action="store_true", help="a note per highlight too (option atomic)")
     args = parser.parse_args(argv)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="excerpta-obsidian-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        figures = run(args.documents, args.highlights, workdir, args.repeat, args.foreign_notes)
+        figures = run(args.documents, args.highlights, workdir, args.repeat, args.foreign_notes,
+                      atomic=args.atomic)
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
     f = figures
     print(f"library: {f['documents']:,} documents, {f['highlights']:,} highlights, "
-          f"{f['bytes'] / 1e6:.1f} MB of notes")
+          f"{f['bytes'] / 1e6:.1f} MB of notes" + (", a note per highlight (atomic)" if f["atomic"] else ""))
     print(f"first run (empty vault):  {f['first_s']:7.2f} s  {f['first_written']:,} files written")
     print(f"re-run, nothing changed:  {f['unchanged_s']:7.2f} s  {f['unchanged_written']:,} files written"
           f"  ({f['unchanged_vs_first']:.1%} of first run; target < 10%, 0 files)")

@@ -38,3 +38,12 @@ def test_the_users_own_vault_is_indexed_without_a_single_note_taken_for_ours(tmp
     assert len(list(folder.rglob("*.md"))) == 30
     index = benchmark.VaultIndex.scan(folder)
     assert (index.by_id, index.by_plugin_key) == ({}, {})
+
+
+def test_benchmark_with_atomic_notes_counts_a_note_per_highlight_too(tmp_path):
+    figures = _load().run(documents=20, highlights=3, workdir=tmp_path, repeat=1, foreign_notes=0,
+                          atomic=True)
+    assert figures["first_written"] == 20 + 60
+    assert figures["unchanged_written"] == 0
+    assert figures["one_percent_written"] == 1  # the edited highlight's own note; its embed is unchanged
+    assert len(list((tmp_path / "plain0").rglob("*.md"))) == 80
