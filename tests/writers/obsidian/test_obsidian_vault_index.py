@@ -36,3 +36,19 @@ def test_note_id_reads_only_the_front_matter_and_note_body_drops_it_unparsed():
     assert note_body("---\ntitle: [not yaml\n---\n# Body\n") == "# Body\n"
     assert note_body("---\nno closing fence\n# Body\n") == "---\nno closing fence\n# Body\n"
     assert note_body("# Just a body\n") == "# Just a body\n"
+
+
+def test_note_id_is_read_from_its_own_line_as_yaml_and_from_the_whole_front_matter_when_unsure():
+    # As Obsidian may rewrite it: quoted, among other properties, with a number for an id.
+    assert note_id("---\ntags:\n  - a\nexcerpta-id: 'readwise-1'\naliases: [x]\n---\n") == "readwise-1"
+    assert note_id('---\nexcerpta-id: "hl: 1 # not a comment"\n---\n') == "hl: 1 # not a comment"
+    assert note_id("---\nexcerpta-id: 12345\n---\n") == "12345"
+    assert note_id("---\nexcerpta-id:\n---\n") is None
+    assert note_id("---\nexcerpta-id: null\n---\n") is None
+    # The id line itself, even where another property is not valid YAML: the note is ours.
+    assert note_id("---\ntitle: [broken\nexcerpta-id: d4\n---\n") == "d4"
+    # Named elsewhere too (in another value, or twice): the whole front matter decides.
+    assert note_id('---\nnote: "excerpta-id: fake"\n---\n') is None
+    assert note_id("---\nalias: |\n  excerpta-id: inside a block\nexcerpta-id: d5\n---\n") == "d5"
+    assert note_id("---\nexcerpta-id: d6\nexcerpta-id: d7\n---\n") == "d7"  # YAML: the last one
+    assert note_id("---\nexcerpta-id: d8\nno closing fence\n") is None
