@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from paths import CORPUS, EXAMPLES
 
+# Without and with a note per highlight (the document's note then embeds them).
+LAYOUTS = pytest.mark.parametrize("layout", [[], ["--atomic"]], ids=["document-notes", "atomic"])
 
-def test_our_notes_read_back_with_their_ids_texts_notes_and_book_locations(run_cli, tmp_path):
+
+@LAYOUTS
+def test_our_notes_read_back_with_their_ids_texts_notes_and_book_locations(run_cli, tmp_path, layout):
     vault = tmp_path / "vault"
-    assert run_cli("convert", EXAMPLES / "library.json", "--to", "obsidian", "--out", vault).exit_code == 0
+    assert run_cli("convert", EXAMPLES / "library.json", "--to", "obsidian", "--out", vault,
+                   *layout).exit_code == 0
     result = run_cli("convert", vault, "--to", "json", "--out", tmp_path / "back.json")
     assert result.exit_code == 0
     original = {d["id"]: d for d in json.loads((EXAMPLES / "library.json").read_text())["documents"]}
@@ -23,7 +30,8 @@ def test_our_notes_read_back_with_their_ids_texts_notes_and_book_locations(run_c
         assert [h["id"] for h in document["highlights"]] == [h["id"] for h in source["highlights"]]
         for highlight in document["highlights"]:
             want = expected[highlight["id"]]
-            assert (highlight["text"], highlight["note"]) == (want["text"], want["note"])
+            assert (highlight["text"], highlight["note"], highlight["tags"]) == (
+                want["text"], want["note"], want["tags"])
             if source["category"] == "books":  # articles show links, not their order numbers
                 assert highlight["location"] == want["location"]
 
@@ -36,11 +44,12 @@ def test_the_url_line_does_not_swallow_the_comment_markers_after_it(run_cli, tmp
     assert document["url"] == "https://www.gutenberg.org/files/16643/16643-h/16643-h.htm"
 
 
-def test_kindle_notebooks_read_back_with_their_chapters(run_cli, tmp_path):
+@LAYOUTS
+def test_kindle_notebooks_read_back_with_their_chapters(run_cli, tmp_path, layout):
     for notebook in sorted((CORPUS / "kindle_notebook_html").glob("*.html")):
         assert run_cli("convert", notebook, "--to", "json", "--out", tmp_path / "a.json").exit_code == 0
         vault = tmp_path / notebook.stem
-        assert run_cli("convert", notebook, "--to", "obsidian", "--out", vault).exit_code == 0
+        assert run_cli("convert", notebook, "--to", "obsidian", "--out", vault, *layout).exit_code == 0
         assert run_cli("convert", vault, "--to", "json", "--out", tmp_path / "b.json").exit_code == 0
         [original] = json.loads((tmp_path / "a.json").read_text())["documents"]
         [back] = json.loads((tmp_path / "b.json").read_text())["documents"]
@@ -48,3 +57,22 @@ def test_kindle_notebooks_read_back_with_their_chapters(run_cli, tmp_path):
         assert [tuple(h[f] for f in fields) for h in back["highlights"]] == [
             tuple(h[f] for f in fields) for h in original["highlights"]], notebook.name
         assert any(h["chapter"] for h in back["highlights"]), notebook.name
+
+
+def test_a_highlight_note_read_from_inside_a_vault_and_a_lost_one_reported(run_cli, tmp_path):
+    vault = tmp_path / "vault"
+    out = vault / "Readwise"  # the output folder inside the vault: embeds start there
+    run_cli("convert", EXAMPLES / "library.json", "--to", "obsidian", "--out", out, "--atomic")
+    [walden] = (out / "Books").glob("Walden*.md")
+    lost = sorted((out / "Books" / walden.stem).glob("*.md"))[0]
+    moved = lost.rename(tmp_path / lost.name)  # out of the vault
+    result = run_cli("convert", walden, "--to", "json", "--out", tmp_path / "w.json")
+    assert result.exit_code == 0
+    [document] = json.loads((tmp_path / "w.json").read_text())["documents"]
+    original = next(d for d in json.loads((EXAMPLES / "library.json").read_text())["documents"]
+                    if d["title"] == document["title"])
+    assert len(document["highlights"]) == len(original["highlights"]) - 1
+    assert [h["text"] for h in document["highlights"]] == [
+        h["text"] for h in original["highlights"] if h["text"] not in moved.read_text()]
+    assert f"the note Books/{walden.stem}/{lost.stem}.md it embeds a highlight of is not found" in " ".join(
+        result.output.split())

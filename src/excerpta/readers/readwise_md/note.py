@@ -19,7 +19,9 @@ owner there; front-matter ``tags`` are the template's decoration (``literature-n
 ``#Type/Highlight/Article``), not the document's Readwise tags, and are not read.
 
 Highlight text is kept verbatim (inline Markdown, links, images), with the two-space
-continuation indent removed and the location link split off (see :mod:`.location_links`).
+continuation indent removed and the location link split off (see :mod:`.location_links`). In
+a note our obsidian writer wrote with its ``atomic`` option, a highlight shown by an embed is
+read from the note it embeds (see :mod:`.embeds`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 
 from excerpta import identity
 from excerpta.model import Category, Document, Highlight
+from excerpta.readers.readwise_md.embeds import embedded, is_embed
 from excerpta.readers.readwise_md.front_matter import as_text
 from excerpta.readers.readwise_md.location_links import LocationLink, split_location_link
 from excerpta.readers.readwise_md.note_layout import HighlightBlock, NoteBody
@@ -160,6 +163,11 @@ def build_document(body: NoteBody, front: dict[str, Any], path: Path) -> Documen
     asin: str | None = None
     link_source: str | None = None
     for block in body.highlights:
+        if own_id is not None and is_embed(block):
+            shown = embedded(path, block)
+            if shown is None:
+                continue
+            block = shown
         highlight, link = build_highlight(document_id, block, ours=own_id is not None)
         if not highlight.text and not highlight.note:
             continue  # an empty bullet

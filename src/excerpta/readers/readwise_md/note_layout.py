@@ -37,6 +37,7 @@ BULLET = re.compile(r"^[-*](?:\s(?P<text>.*))?$")
 # our obsidian writer puts around its managed regions: it ends whatever value came before.
 COMMENT_LINE = re.compile(r"^\s*%%.*%%\s*$")
 OUR_HIGHLIGHTS_END = re.compile(r"^%% excerpta:end highlights [0-9a-f]{16} %%\s*$")
+OUR_HIGHLIGHTS_BEGIN = re.compile(r"^%% excerpta:begin highlights %%\s*$")
 THEMATIC_BREAK = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 CONTINUATION_INDENT = "  "
 METADATA_TITLES = {"metadata"}
@@ -174,3 +175,21 @@ def _add_metadata_line(metadata: dict[str, str], key: str | None, line: str) -> 
     if key is not None and key in metadata:
         metadata[key] += "\n" + line
     return key
+
+
+def region_highlights(body: str) -> list[HighlightBlock]:
+    """The highlight bullets of our obsidian writer's highlights region, wherever it is: the
+    note of a single highlight (its ``atomic`` option) has no ``Highlights`` heading."""
+    blocks: list[HighlightBlock] = []
+    collector = _HighlightCollector(blocks)
+    inside = False
+    for line in body.split("\n"):
+        if OUR_HIGHLIGHTS_BEGIN.match(line):
+            inside = True
+        elif OUR_HIGHLIGHTS_END.match(line):
+            break
+        elif inside and (HEADING.match(line) or COMMENT_LINE.match(line)):
+            collector.close()
+        elif inside:
+            collector.add(line)
+    return blocks
