@@ -174,3 +174,20 @@ def test_a_highlight_the_user_gave_a_block_id_is_kept_so_links_to_it_still_work(
     note.write_text(text.replace(bullet, bullet + " ^rwhi123"))
     sync(library)
     assert bullet + " ^rwhi123\n" in note.read_text()
+
+
+def test_with_atomic_notes_plugin_notes_are_adopted_and_each_highlight_gets_its_note(
+        plugin_vault, sync, library):
+    sync(library, atomic=True)
+    notes = _notes(plugin_vault)
+    assert [p for p in notes if p.count("/") == 1] == sorted(SOURCES)  # no duplicate document note
+    for relative in SOURCES:
+        document = next(d for d in library if (plugin_vault / relative).read_text().count(d.id) > 0)
+        highlight_notes = [p for p in notes if p.startswith(relative[:-3] + "/")]
+        assert len(highlight_notes) == len([h for h in document.highlights if h.text]), relative
+        text = (plugin_vault / relative).read_text()
+        assert text.count("![[") == len(highlight_notes), relative
+    mindset = (plugin_vault / "Books" / "Mindset.md").read_text()
+    for line in (MINDSET_ABOVE, MINDSET_BETWEEN, MINDSET_COMMENT, MINDSET_BELOW):
+        assert line in mindset
+    assert [o.action for o in sync(library, atomic=True).outcomes] == []
