@@ -207,7 +207,7 @@ def run(documents: int, highlights: int, workdir: Path, repeat: int = 2,
     one_percent, one_percent_written = timed_run(change_one_percent(library), vault, state, options)
     edited_notes = edit_by_hand(vault, every=10)
     edited, edited_written = timed_run(change_one_percent(change_one_percent(library)), vault, state, options)
-    first, plain, atomic, durable = min(firsts), *(min(loops[mode]) for mode in LOOPS)
+    first, plain, atomic_loop, durable = min(firsts), *(min(loops[mode]) for mode in LOOPS)
     return {
         "documents": documents, "highlights": documents * highlights, "atomic": atomic,
         "bytes": sum(len(b) for b in files.values()),
@@ -215,10 +215,10 @@ def run(documents: int, highlights: int, workdir: Path, repeat: int = 2,
         "unchanged_s": unchanged, "unchanged_written": unchanged_written,
         "one_percent_s": one_percent, "one_percent_written": one_percent_written,
         "edited_notes": edited_notes, "edited_s": edited, "edited_written": edited_written,
-        "plain_loop_s": plain, "atomic_loop_s": atomic, "durable_loop_s": durable,
+        "plain_loop_s": plain, "atomic_loop_s": atomic_loop, "durable_loop_s": durable,
         "render_only_s": rendering, "index_s": indexing, "foreign_notes": foreign_notes,
         "foreign_index_s": foreign_indexing,
-        "first_vs_plain": first / plain, "first_vs_atomic": first / atomic,
+        "first_vs_plain": first / plain, "first_vs_atomic": first / atomic_loop,
         "first_vs_durable": first / durable,
         "unchanged_vs_first": unchanged / first,
     }

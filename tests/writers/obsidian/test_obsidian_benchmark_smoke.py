@@ -19,6 +19,7 @@ def _load():
 def test_benchmark_counts_files_written_in_each_run(tmp_path):
     figures = _load().run(documents=20, highlights=3, workdir=tmp_path, repeat=1, foreign_notes=30)
     assert figures["highlights"] == 60
+    assert figures["atomic"] is False
     assert figures["first_written"] == 20
     assert figures["unchanged_written"] == 0
     assert figures["one_percent_written"] == 1  # every hundredth document: the first of 20
@@ -47,3 +48,4 @@ def test_benchmark_with_atomic_notes_counts_a_note_per_highlight_too(tmp_path):
     assert figures["unchanged_written"] == 0
     assert figures["one_percent_written"] == 1  # the edited highlight's own note; its embed is unchanged
     assert len(list((tmp_path / "plain0").rglob("*.md"))) == 80
+    assert figures["atomic"] is True
