@@ -168,3 +168,35 @@ def _collapse(chapters):
             current = text
             out.append(text)
     return out
+
+
+def test_with_atomic_notes_hostile_titles_and_texts_give_valid_notes_whose_embeds_resolve(vault, sync):
+    documents = [document.model_copy(update={"highlights": [
+        document.highlights[0],
+        Highlight(id=f"t-{n}", text=title or "-", tags=["yes", "@x"], location=1000 + n,
+                  location_type=LocationType.LOCATION)]})
+        for n, (document, title) in enumerate(zip(_documents(), HOSTILE_TITLES, strict=True))]
+    sync(documents, atomic=True)
+    notes = sorted(vault.rglob("*.md"))
+    assert len(notes) == 3 * len(documents)
+    assert sorted(p.name for p in vault.iterdir()) == ["Books"]
+    ids = {}
+    for note in notes:
+        assert note.resolve().is_relative_to(vault.resolve())
+        for part in note.relative_to(vault).parts:
+            stem = part.removesuffix(".md")
+            assert not FORBIDDEN.search(stem), part
+            assert not stem.startswith((".", " ")), part
+            assert not stem.endswith((".", " ")), part
+        ids[_front_matter(note.read_text(encoding="utf-8"))["excerpta-id"]] = note
+    for document in documents:
+        home = ids[document.id].relative_to(vault).as_posix().removesuffix(".md")
+        text = ids[document.id].read_text(encoding="utf-8")
+        targets = re.findall(r"^- !\[\[([^\]#]+)#\^(hl-[\w-]+)\]\] \^\2$", text, re.MULTILINE)
+        assert len(targets) == 2
+        for target, _ in targets:
+            assert (vault / f"{target}.md").is_file()
+        own = _front_matter(ids[document.highlights[1].id].read_text(encoding="utf-8"))
+        assert own["source"] == f"[[{home}]]"
+        assert own["tags"] == ["yes", "x"]
+    assert [o.action for o in sync(documents, atomic=True).outcomes] == []
