@@ -7,6 +7,7 @@ import os
 import re
 from datetime import UTC, datetime
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -102,16 +103,16 @@ def test_unchanged_rerun_writes_nothing_and_keeps_mtimes(vault, sync, books, art
     assert (vault / NOTE).stat().st_mtime == 1_000_000
 
 
-def test_same_library_renders_byte_identical_vaults(tmp_path, books, articles):
-
+@pytest.mark.parametrize(("options", "notes"), [({}, 2), ({"atomic": True}, 2 + 5)])
+def test_same_library_renders_byte_identical_vaults(tmp_path, books, articles, options, notes):
     outputs = []
     for name in ("one", "two"):
         with OutputSink(tmp_path / name, "test", "obsidian") as sink:
-            ObsidianWriter().write([books(3), articles()], sink)
+            ObsidianWriter.from_options(options).write([books(3), articles()], sink)
         outputs.append({p.relative_to(tmp_path / name): p.read_bytes()
                         for p in sorted((tmp_path / name).rglob("*.md"))})
     assert outputs[0] == outputs[1]
-    assert len(outputs[0]) == 2
+    assert len(outputs[0]) == notes
 
 
 def test_user_text_above_between_and_below_survives_three_resyncs(vault, sync, books):
