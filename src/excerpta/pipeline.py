@@ -7,7 +7,7 @@ steps (:func:`resolve_inputs`, :func:`read_into`, :func:`make_sink`) under the o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +19,7 @@ from excerpta.errors import ExcerptaError, InputError, UserError
 from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output import OutputSink, WriteOutcome
+from excerpta.selection import Selection
 from excerpta.store import LibraryStore, MergeStats
 
 CONVERT_JOB = "convert"
@@ -34,6 +35,7 @@ class ConvertReport:
     problems: list[RecordProblem] = field(default_factory=list)
     outcomes: list[WriteOutcome] = field(default_factory=list)
     library_counts: dict[str, int] = field(default_factory=dict)
+    left_out: int = 0  # documents the selection did not give the writer
 
     @property
     def conflicts(self) -> list[WriteOutcome]:
@@ -48,7 +50,7 @@ class ConvertReport:
     def counts(self) -> dict[str, int]:
         """Figures for the run log."""
         written = sum(1 for o in self.outcomes if o.action in ("create", "update"))
-        return {**self.library_counts, "skipped_records": len(self.problems),
+        return {**self.library_counts, "left_out": self.left_out, "skipped_records": len(self.problems),
                 "files_written": written, "conflicts": len(self.conflicts)}
 
 
@@ -115,9 +117,10 @@ def make_sink(writer: type[Writer], out: Path, *, job: str, manifest: LibrarySto
 def convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
             state: LibraryStore, from_format: str | None = None,
             options: dict[str, Any] | None = None, force: bool = False, dry_run: bool = False,
-            on_document: DocumentCallback | None = None,
+            selection: Selection | None = None, on_document: DocumentCallback | None = None,
             on_problem: Callable[[RecordProblem], None] | None = None) -> ConvertReport:
-    """Convert ``inputs`` into format ``to`` at ``out``.
+    """Convert ``inputs`` into format ``to`` at ``out``: the documents ``selection`` selects
+    (default: all) are written, the library still gets every one.
 
     ``library`` holds the documents (a throwaway in-memory store, or the persistent ``state``
     when the user gave ``--state``); ``state`` holds the output manifest and run log, and
@@ -129,7 +132,8 @@ def convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
     try:
         report = _convert(inputs, to=to, out=out, library=library, state=state,
                           from_format=from_format, options=options or {}, force=force,
-                          dry_run=dry_run, on_document=on_document, on_problem=on_problem)
+                          dry_run=dry_run, selection=selection or Selection(),
+                          on_document=on_document, on_problem=on_problem)
     except ExcerptaError as err:
         if run_id is not None:
             state.finish_run(run_id, "failed", {}, str(err))
@@ -142,7 +146,7 @@ def convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
 
 def _convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
              state: LibraryStore, from_format: str | None, options: dict[str, Any], force: bool,
-             dry_run: bool, on_document: DocumentCallback | None,
+             dry_run: bool, selection: Selection, on_document: DocumentCallback | None,
              on_problem: Callable[[RecordProblem], None] | None) -> ConvertReport:
     writer_cls = registry.writer(to)
     # The lock spans reading the output (a writer merges into what is there) to committing
@@ -150,12 +154,13 @@ def _convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore
     with nullcontext() if dry_run else output_lock(out):
         return _convert_locked(inputs, writer_cls, out=out, library=library, state=state,
                                from_format=from_format, options=options, force=force,
-                               dry_run=dry_run, on_document=on_document, on_problem=on_problem)
+                               dry_run=dry_run, selection=selection, on_document=on_document,
+                               on_problem=on_problem)
 
 
 def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Path,
                     library: LibraryStore, state: LibraryStore, from_format: str | None,
-                    options: dict[str, Any], force: bool, dry_run: bool,
+                    options: dict[str, Any], force: bool, dry_run: bool, selection: Selection,
                     on_document: DocumentCallback | None,
                     on_problem: Callable[[RecordProblem], None] | None) -> ConvertReport:
     sink = make_sink(writer_cls, out, job=CONVERT_JOB, manifest=state, force=force,
@@ -175,8 +180,18 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
             cursors.append((CONVERT_JOB, source, read_state.next_cursor))
     report.library_counts = library.counts()
     with sink:  # files appear together once the writer is done; none if it fails
-        writer.write(library.documents(), sink)
+        writer.write(_selected(library.documents(), selection, report), sink)
     report.outcomes = sink.outcomes
     if not dry_run:
         state.commit_outputs(sink.pending_records(), cursors)
     return report
+
+
+def _selected(documents: Iterable[Document], selection: Selection,
+              report: ConvertReport) -> Iterator[Document]:
+    """The ``documents`` that ``selection`` selects, counting the others in ``report``."""
+    for document in documents:
+        if selection.selects(document):
+            yield document
+        else:
+            report.left_out += 1

@@ -16,6 +16,7 @@ from excerpta.cli.app import Settings, cli, global_options
 from excerpta.cli.progress import ReadProgress
 from excerpta.errors import UserError
 from excerpta.pipeline import ConvertReport, convert
+from excerpta.selection import Selection
 from excerpta.store import default_state_path, open_store
 
 
@@ -71,9 +72,11 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose:
     if quiet:
         return
     counts = report.library_counts
+    selected = f"; {report.left_out} document(s) not selected" if report.left_out else ""
     click.echo(
         f"read {len(report.inputs)} input(s): {counts.get('documents', 0)} documents, "
-        f"{counts.get('highlights', 0)} highlights; {len(report.problems)} record(s) skipped",
+        f"{counts.get('highlights', 0)} highlights; {len(report.problems)} record(s) skipped"
+        f"{selected}",
         err=True,
     )
     tally = Counter(outcome.action for outcome in report.outcomes)
@@ -98,10 +101,19 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose:
               help="Overwrite output files excerpta did not write or that were edited.")
 @click.option("-O", "--option", "raw_options", multiple=True, metavar="NAME=VALUE",
               help="Set any reader or writer option (repeatable).")
+@click.option("--tag", "tags", multiple=True, metavar="TAG",
+              help="Write only documents tagged TAG (a document tag; repeatable, or comma-separated: any "
+                   "of them).")
+@click.option("--skip-tag", "skip_tags", multiple=True, metavar="TAG",
+              help="Leave out documents tagged TAG (repeatable). The library still keeps them.")
+@click.option("--category", "categories", multiple=True, metavar="NAME",
+              help="Write only documents of this category: books, articles, tweets, podcasts, "
+                   "supplementals, other (repeatable, or comma-separated).")
 @click.pass_obj
 def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: Path,
                     from_format: str | None, dry_run: bool, force: bool,
-                    raw_options: tuple[str, ...], **flag_options: Any) -> None:
+                    raw_options: tuple[str, ...], tags: tuple[str, ...], skip_tags: tuple[str, ...],
+                    categories: tuple[str, ...], **flag_options: Any) -> None:
     """Convert INPUT files into one output format.
 
     Reads every INPUT (files, folders, or `readwise:`), merges them into one library and
@@ -112,6 +124,7 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: P
     """
     options: dict[str, Any] = {k: v for k, v in flag_options.items() if v is not None}
     options.update(_parse_option(raw_options))
+    selection = Selection.of(tags, skip_tags, categories)
     explicit_state = settings.state
     state = open_store(explicit_state or default_state_path())
     # Without --state the library lives for this run only: convert outputs exactly its inputs.
@@ -120,7 +133,7 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: P
         with ReadProgress(enabled=sys.stderr.isatty() and not settings.quiet) as progress:
             report = convert(list(inputs), to=to, out=out, library=library, state=state,
                              from_format=from_format, options=options, force=force,
-                             dry_run=dry_run, on_document=progress.advance,
+                             dry_run=dry_run, selection=selection, on_document=progress.advance,
                              on_problem=_echo_problem(settings.quiet))
     finally:
         if library is not state:
