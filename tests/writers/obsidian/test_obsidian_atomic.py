@@ -49,7 +49,7 @@ def test_each_highlight_gets_its_own_note_which_the_document_note_embeds(vault, 
     assert "- Source: [[Books/Walden|Walden]]\n- Author: [[Henry David Thoreau]]\n" in own
     assert f"- Highlight number 1. ([Location\u00a0100]({KINDLE}100)) ^hl-readwise-1\n" in own
     assert _properties(_highlight_note(vault, 1)) == {
-        "excerpta-id": "readwise-1", "source": "[[Books/Walden]]", "author": ["[[Henry David Thoreau]]"],
+        "excerpta-id": "hl-readwise-1", "source": "[[Books/Walden]]", "author": ["[[Henry David Thoreau]]"],
         "category": "books", "highlighted": datetime(2024, 3, 1, 20, 1)}  # in UTC, as Obsidian shows it
 
 
@@ -181,7 +181,7 @@ def test_same_opening_words_get_distinct_stable_names_and_hostile_text_stays_ins
     assert "Books/Walden/etcpasswd.md" in names  # no "/" or leading dots: one name, in the folder
     assert "Books/Walden/x  y.md" in names  # no link-breaking characters
     for name in names[1:]:
-        assert _properties(vault / name)["excerpta-id"].startswith("readwise-")
+        assert _properties(vault / name)["excerpta-id"].startswith("hl-readwise-")
     document = (vault / NOTE).read_text()
     for name in names[1:]:
         assert f"![[{name[:-3]}#^hl-" in document
@@ -192,3 +192,14 @@ def test_dry_run_writes_nothing_and_lists_every_note(vault, sync, books):
     assert _notes(vault) == []
     assert sorted(o.path.name for o in sink.outcomes if o.action == "create") == [
         "Highlight number 1.md", "Highlight number 2.md", "Walden.md"]
+
+
+def test_a_book_and_a_highlight_with_the_same_readwise_number_get_a_note_each(vault, sync, books):
+    # Readwise numbers books and highlights separately: book 1001 and highlight 1001 may both exist.
+    book = books(highlights=[Highlight(id="readwise-1001", text="Same number as its book.", location=1,
+                                       location_type=LocationType.LOCATION)])
+    sync([book], atomic=True)
+    assert _notes(vault) == ["Books/Walden.md", "Books/Walden/Same number as its book.md"]
+    assert _properties(vault / NOTE)["excerpta-id"] == "readwise-1001"
+    assert _properties(vault / "Books/Walden/Same number as its book.md")["excerpta-id"] == "hl-readwise-1001"
+    assert _written(sync([book], atomic=True)) == []

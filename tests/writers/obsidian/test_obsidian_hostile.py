@@ -196,7 +196,7 @@ def test_with_atomic_notes_hostile_titles_and_texts_give_valid_notes_whose_embed
         assert len(targets) == 2
         for target, _ in targets:
             assert (vault / f"{target}.md").is_file()
-        own = _front_matter(ids[document.highlights[1].id].read_text(encoding="utf-8"))
+        own = _front_matter(ids[f"hl-{document.highlights[1].id}"].read_text(encoding="utf-8"))
         assert own["source"] == f"[[{home}]]"
         assert own["tags"] == ["yes", "x"]
     assert [o.action for o in sync(documents, atomic=True).outcomes] == []

@@ -7,11 +7,11 @@ back to the document's note, the highlight block with the same block id, and wha
 writes around them (the point of such notes).
 
 To the writer a highlight's note is a note like any other, rendered from a one-highlight
-document (:func:`highlight_document`) whose id is the highlight's: it is found again by that
-``excerpta-id`` after a rename or a move, merged without loss, and not re-created once the user
-deleted it (the document's note then shows that highlight in full again). A highlight deleted
-upstream loses its block in its note (or has it struck through), but the note stays: the user
-may have written in it.
+document (:func:`highlight_document`) whose id is the highlight's block id: it is found again
+by that ``excerpta-id`` after a rename or a move, merged without loss, and not re-created once
+the user deleted it (the document's note then shows that highlight in full again). A
+highlight deleted upstream loses its block in its note (or has it struck through), but the
+note stays: the user may have written in it.
 """
 
 from __future__ import annotations
@@ -20,15 +20,16 @@ import copy
 from typing import Any
 
 from excerpta.model import Document, Highlight
-from excerpta.writers.obsidian.naming import NOTE_SUFFIX
+from excerpta.writers.obsidian.naming import NOTE_SUFFIX, block_id
 from excerpta.writers.obsidian.render import NoteRenderer
 from excerpta.writers.obsidian.variables import document_variables, highlight_variables
 
 
 def highlight_document(document: Document, highlight: Highlight) -> Document:
-    """The document a highlight's own note is rendered from: ``document`` with its id and
-    highlights replaced by the highlight's id and the highlight alone."""
-    return document.model_copy(update={"id": highlight.id, "highlights": [highlight]})
+    """The document a highlight's own note is rendered from: ``document`` with the highlight
+    alone, and the highlight's block id (``hl-…``) for an id. Not the highlight's id: a Readwise
+    book and a Readwise highlight may have the same number, hence the same id."""
+    return document.model_copy(update={"id": block_id(highlight.id), "highlights": [highlight]})
 
 
 def link_target(relative: str) -> str:
