@@ -203,3 +203,17 @@ def test_a_book_and_a_highlight_with_the_same_readwise_number_get_a_note_each(va
     assert _properties(vault / NOTE)["excerpta-id"] == "readwise-1001"
     assert _properties(vault / "Books/Walden/Same number as its book.md")["excerpta-id"] == "hl-readwise-1001"
     assert _written(sync([book], atomic=True)) == []
+
+
+def test_a_document_with_nothing_to_show_takes_no_name_from_another(vault, sync, books):
+    gone = books(1, id="readwise-1000")
+    gone = _with(gone, [gone.highlights[0].model_copy(update={"id": "readwise-9", "is_deleted": True})])
+    sync([gone, books(1)], atomic=True)
+    assert _notes(vault) == ["Books/Walden.md", "Books/Walden/Highlight number 1.md"]
+
+
+def test_flat_atomic_notes_go_in_a_folder_beside_the_document_note(vault, sync, books):
+    sync([books(1)], atomic=True, flat=True)
+    assert _notes(vault) == ["Walden.md", "Walden/Highlight number 1.md"]
+    embed = "- ![[Walden/Highlight number 1#^hl-readwise-1]] ^hl-readwise-1\n"
+    assert embed in (vault / "Walden.md").read_text()

@@ -168,8 +168,11 @@ class _Run:
 
     def write_atomic(self, document: Document, highlights: HighlightNoteRenderer) -> None:
         """The notes of ``document``'s highlights, then the document's note embedding them."""
-        plan = self.plan(document, self.writer.renderer)
-        home = plan.relative if plan.relative is not None else self._new_name(document, self.writer.renderer)
+        renderer = self.writer.renderer
+        plan = self.plan(document, renderer)
+        # No note for the document (nothing to show): its name is not taken from another one.
+        home = plan.relative or "/".join(
+            part for part in (renderer.folder(document), renderer.file_stem(document)) if part)
         beside = highlights.beside(home)
         links: dict[str, str] = {}
         for highlight in document.highlights:
@@ -183,8 +186,7 @@ class _Run:
                 links[highlight.id] = link_target(where)
         source_hash = self.writer.source_hash(document, *(f"{key}={value}" for key, value in links.items()))
         if not self.is_current(document, source_hash):
-            self.act(self.plan(document, self.writer.renderer), document, source_hash,
-                     self.writer.renderer.with_links(links))
+            self.act(plan, document, source_hash, renderer.with_links(links))
 
     def write_document(self, document: Document, source_hash: str, renderer: NoteRenderer) -> str | None:
         """Merge, find again, adopt, create or skip the note of ``document`` (module docstring);
@@ -192,9 +194,10 @@ class _Run:
         return self.act(self.plan(document, renderer), document, source_hash, renderer)
 
     def plan(self, document: Document, renderer: NoteRenderer, *, adopt: bool = True) -> _Plan:
-        """What :meth:`act` is to do with the note of ``document``; a new note's name is
-        reserved here. Asked twice in a run, gives the same answer. ``adopt``: may take over
-        a Readwise-plugin note (a document's note may, a highlight's own note may not)."""
+        """What :meth:`act` is to do with the note of ``document``; the note's path is claimed
+        (and a new note's name reserved) here. Asked twice in a run, gives the same answer.
+        ``adopt``: may take over a Readwise-plugin note (a document's note may, a highlight's
+        own note may not)."""
         if (known := self.placed.get(document.id)) is not None:
             return known
         record = self.sink.previous(document.id)
@@ -229,7 +232,6 @@ class _Run:
         elif plan.action == "skip" and relative is not None:
             self.sink.skip(relative, "deleted from the vault; not re-created (--recreate-deleted)")
         elif plan.action == "create" and relative is not None:
-            self.claimed.add(fold_name(relative))
             text, memo = new_note(document, renderer)
             self.sink.write(relative, text.encode("utf-8"), key=document.id, source_hash=source_hash,
                             memo=memo.to_json())
@@ -247,7 +249,6 @@ class _Run:
 
     def _merge(self, document: Document, relative: str, source_hash: str, renderer: NoteRenderer,
                moved_from: str | None = None) -> None:
-        self.claimed.add(fold_name(relative))
         existing = self._read(relative)
         if existing is None:
             return
@@ -268,7 +269,6 @@ class _Run:
         return NoteMemo.from_json(record.memo)
 
     def _adopt(self, document: Document, relative: str, source_hash: str, renderer: NoteRenderer) -> None:
-        self.claimed.add(fold_name(relative))
         existing = self._read(relative)
         if existing is not None:
             raw, text = existing
