@@ -110,6 +110,25 @@ def test_a_template_error_is_a_user_error_naming_the_template_and_line(
     assert message in text
 
 
+@pytest.mark.parametrize(("name", "source", "line", "message"), [
+    ("embed.md.jinja", "- ![[{{ highlight_link }}\n{% endif %}", 2, "endif"),
+    ("highlight_filename.jinja", "{{ 1 / 0 }}", 1, "division by zero"),
+    ("highlight_frontmatter.yaml", "a: title\nb: title |\n", 2, "highlight_frontmatter.yaml, line 2"),
+    ("highlight_header.md.jinja", "{{ document_link.__class__.__mro__ }}", 1, "unsafe"),
+])
+def test_an_atomic_template_error_names_the_template_and_line_when_atomic_is_on(
+        tmp_path, sync, books, name, source, line, message):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / name).write_text(source)
+    sync([books(1)], templates=templates)  # not used without atomic: no error
+    with pytest.raises(ConfigError) as caught:
+        sync([books(1)], templates=templates, atomic=True)
+    text = str(caught.value)
+    assert text.startswith(f"template {name}, line {line}: ")
+    assert message in text
+
+
 def test_a_missing_templates_folder_is_a_user_error(tmp_path):
     with pytest.raises(ConfigError, match=r"templates folder .* does not exist"):
         ObsidianWriter.from_options({"templates": str(tmp_path / "nope")})
