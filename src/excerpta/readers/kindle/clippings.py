@@ -25,12 +25,14 @@ import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from functools import lru_cache
+from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
 from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file, open_text
+from excerpta.errors import InputError
 from excerpta.identity import document_id
 from excerpta.model import Category, Document, LocationType
 from excerpta.readers.kindle.assembly import Clipping
@@ -48,6 +50,7 @@ from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, 
 log = logging.getLogger(__name__)
 
 SOURCE = "kindle"
+CLIPPINGS_FILE = "My Clippings.txt"  # on the device: documents/My Clippings.txt
 _LIMIT_MARKERS = clipping_limit_markers()
 _BOOKMARK = ClippingKind.BOOKMARK
 
@@ -90,7 +93,9 @@ class KindleClippingsReader(Reader):
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
-        if probe.is_dir or probe.path is None:
+        if probe.is_dir and probe.path is not None:
+            return 70 if clippings_in(probe.path) is not None else 0
+        if probe.path is None:
             return 0
         head = probe.text_head
         lines = head.splitlines()[:400]
@@ -105,12 +110,39 @@ class KindleClippingsReader(Reader):
         return 0
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
-        path = input_file(source)
+        folder = Path(source).expanduser()
+        if folder.is_dir():  # a Kindle's drive, or its documents folder
+            path = clippings_in(folder)
+            if path is None:
+                raise InputError(f"{source}: no {CLIPPINGS_FILE} in this folder or in its documents folder")
+            source = str(path)  # problems name the file they are in
+        else:
+            path = input_file(source)
         options = self.options
         zone = ZoneInfo(options.timezone) if options.timezone else None
         with open_text(path) as handle:  # UTF-8, or UTF-16 if re-saved as "Unicode" by Notepad
             yield from read_clippings_file(handle, source, state, zone=zone,
                                            keep_bookmarks=options.kindle_bookmarks)
+
+
+def clippings_in(folder: Path) -> Path | None:
+    """The ``My Clippings.txt`` of a Kindle mounted at ``folder``: in the folder itself or in its
+    ``documents`` folder (names compared without case, as the device's FAT file system does)."""
+    found = _entry(folder, CLIPPINGS_FILE, folder=False)
+    if found is None and (documents := _entry(folder, "documents", folder=True)) is not None:
+        found = _entry(documents, CLIPPINGS_FILE, folder=False)
+    return found
+
+
+def _entry(parent: Path, name: str, *, folder: bool) -> Path | None:
+    try:
+        entries = sorted(parent.iterdir())
+    except OSError:
+        return None
+    for entry in entries:
+        if entry.name.casefold() == name.casefold() and (entry.is_dir() if folder else entry.is_file()):
+            return entry
+    return None
 
 
 def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone: tzinfo | None = None,
