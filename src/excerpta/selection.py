@@ -63,6 +63,5 @@ class Selection:
         return (not self.tags or not tags.isdisjoint(self.tags)) and tags.isdisjoint(self.skip_tags)
 
 
-
 def _split(values: Iterable[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
