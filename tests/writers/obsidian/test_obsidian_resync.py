@@ -524,3 +524,34 @@ def test_an_edited_note_with_nothing_new_upstream_is_left_quietly(vault, sync, b
     assert [(o.action, o.reason) for o in sink.outcomes] == [("unchanged", None)]
     assert _read(vault) == edited
     assert sync([book]).outcomes == []  # and from now on it is known as it is
+
+
+@pytest.mark.parametrize("template", [
+    "> {{ highlight_text }}\n> — {{ highlight_location }}\n",  # a quote of two lines
+    "\n> [!quote] {{ highlight_location }}\n> {{ highlight_text }}\n",  # a callout, a blank line before
+    "{{ highlight_text }}\n",  # one paragraph line
+])
+def test_a_quote_template_in_a_hand_edited_note_still_takes_upstream_edits(tmp_path, vault, sync, books,
+                                                                           template):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "highlight.md.jinja").write_text(template)
+    book = books(3)
+    sync([book], templates=templates)
+    text = _read(vault)
+    # The user writes a line of their own right above the second highlight's block.
+    lines = text.split("\n")
+    first_of_two = next(n for n, line in enumerate(lines) if "Highlight number 2." in line or
+                        ("\u00a0200" in line and "^hl" not in line))
+    lines.insert(first_of_two, "My own line, no blank line around it.")
+    (vault / NOTE).write_text("\n".join(lines))
+    edited = [book.highlights[0], book.highlights[1].model_copy(update={"text": "Number two, edited."}),
+              book.highlights[2].model_copy(update={"text": "Number three, edited."})]
+    sink = sync([book.model_copy(update={"highlights": edited})], templates=templates)
+    after = _read(vault)
+    assert "My own line, no blank line around it." in after
+    assert "Number three, edited." in after  # a block left as written follows upstream
+    assert "Highlight number 3." not in after
+    assert after.count("^hl-readwise-3") == 1
+    assert "edited by hand" in sink.outcomes[0].reason
+    assert _written(sync([book.model_copy(update={"highlights": edited})], templates=templates)) == []

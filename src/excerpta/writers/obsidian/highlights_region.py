@@ -1,8 +1,10 @@
 """The highlights region on re-sync: re-rendered, merged block by block, or added to.
 
 A *block* is one highlight as written: a top-level list item and every line after it up to a
-blank line, a heading, a comment line or the next top-level item; it carries the highlight's
-block id (``^hl-…``). excerpta remembers the digest of each block it wrote (``NoteMemo``):
+blank line, a heading, a comment line or the next top-level item (or, for a template that
+writes quotes, callouts or paragraphs, the lines of a paragraph up to the one with the block
+id); it carries the highlight's block id (``^hl-…``). excerpta remembers the digest of each
+block it wrote (``NoteMemo``):
 
 * ``merge``, region as written: re-rendered whole;
 * ``merge``, region edited by hand: each block still exactly as written is updated (or removed
@@ -55,7 +57,7 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
     headings = headings or {}
     if policy == "overwrite" or (policy == "merge" and region.pristine):
         return RegionUpdate(render_region(region.name, fresh_body), written=block_digests(blocks))
-    parts, where = _parts(region.body.split("\n"))
+    parts, where = _parts(region.body.split("\n"), written)
     if policy == "merge" and written is not None:
         return _merge(region, parts, blocks, live, written, headings)
     known = written or {}
@@ -109,9 +111,10 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
                         remembered)
 
 
-def _parts(lines: list[str]) -> tuple[list[str], dict[str, int]]:
-    """``lines`` as parts (a list-item block, or any other single line) and the part holding
-    each block id (a template may write a highlight as something else than a list item)."""
+def _parts(lines: list[str], written: dict[str, str] | None = None) -> tuple[list[str], dict[str, int]]:
+    """``lines`` as parts, and the part holding each block id. A part is a list-item block; or
+    the lines of a block we wrote as a quote, a callout or a paragraph (a template's choice),
+    still as written (its digest is in ``written``); or any other single line."""
     parts: list[str] = []
     where: dict[str, int] = {}
     index = 0
@@ -120,11 +123,28 @@ def _parts(lines: list[str]) -> tuple[list[str], dict[str, int]]:
         if _BLOCK_START.match(lines[index]):
             while end < len(lines) and not _ends_block(lines[end]):
                 end += 1
+        elif written and (paragraph_end := _written_paragraph(lines, index, written)) is not None:
+            end = paragraph_end
         part = "\n".join(lines[index:end])
         where |= dict.fromkeys(block_ids(part), len(parts))
         parts.append(part)
         index = end
     return parts, where
+
+
+def _written_paragraph(lines: list[str], index: int, written: dict[str, str]) -> int | None:
+    """If the paragraph line at ``index`` starts a block we wrote, still as written, where that
+    block ends. The writer puts a block id at the end of a block's first paragraph, so the
+    block ends with the first line that has one."""
+    end = index
+    while end < len(lines) and not _ends_block(lines[end]):
+        end += 1
+        ids = block_ids(lines[end - 1])
+        if ids:
+            ident = next(iter(ids))
+            as_written = len(ids) == 1 and written.get(ident) == region_digest("\n".join(lines[index:end]))
+            return end if as_written else None
+    return None
 
 
 def _ends_block(line: str) -> bool:
