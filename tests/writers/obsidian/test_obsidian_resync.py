@@ -530,6 +530,7 @@ def test_an_edited_note_with_nothing_new_upstream_is_left_quietly(vault, sync, b
     "> {{ highlight_text }}\n> — {{ highlight_location }}\n",  # a quote of two lines
     "\n> [!quote] {{ highlight_location }}\n> {{ highlight_text }}\n",  # a callout, a blank line before
     "{{ highlight_text }}\n",  # one paragraph line
+    "> {{ highlight_text }}\n\nNote: {{ highlight_location }}\n",  # a second paragraph, after a blank line
 ])
 def test_a_quote_template_in_a_hand_edited_note_still_takes_upstream_edits(tmp_path, vault, sync, books,
                                                                            template):
@@ -553,5 +554,6 @@ def test_a_quote_template_in_a_hand_edited_note_still_takes_upstream_edits(tmp_p
     assert "Number three, edited." in after  # a block left as written follows upstream
     assert "Highlight number 3." not in after
     assert after.count("^hl-readwise-3") == 1
+    assert after.count("\u00a0300") == template.count("highlight_location")  # not twice
     assert "edited by hand" in sink.outcomes[0].reason
     assert _written(sync([book.model_copy(update={"highlights": edited})], templates=templates)) == []

@@ -134,17 +134,31 @@ def _parts(lines: list[str], written: dict[str, str] | None = None) -> tuple[lis
 
 def _written_paragraph(lines: list[str], index: int, written: dict[str, str]) -> int | None:
     """If the paragraph line at ``index`` starts a block we wrote, still as written, where that
-    block ends. The writer puts a block id at the end of a block's first paragraph, so the
-    block ends with the first line that has one."""
+    block ends. The writer puts a block id at the end of a block's first paragraph; more
+    paragraphs of the same block may follow it (a note under a quote), up to the next block,
+    heading or comment."""
     end = index
     while end < len(lines) and not _ends_block(lines[end]):
         end += 1
         ids = block_ids(lines[end - 1])
-        if ids:
-            ident = next(iter(ids))
-            as_written = len(ids) == 1 and written.get(ident) == region_digest("\n".join(lines[index:end]))
-            return end if as_written else None
+        if not ids:
+            continue
+        ident = next(iter(ids))
+        if len(ids) > 1 or ident not in written:
+            return None
+        while True:
+            if lines[end - 1].strip() and region_digest("\n".join(lines[index:end])) == written[ident]:
+                return end
+            if end == len(lines) or _ends_region_block(lines[end]):
+                return None
+            end += 1
     return None
+
+
+def _ends_region_block(line: str) -> bool:
+    # What a block of several paragraphs cannot run into: another block, a heading, a comment.
+    return bool(block_ids(line)) or line.startswith("#") or bool(_BLOCK_START.match(line)) or (
+        line.lstrip().startswith("%%"))
 
 
 def _ends_block(line: str) -> bool:
