@@ -76,3 +76,19 @@ def test_a_highlight_note_read_from_inside_a_vault_and_a_lost_one_reported(run_c
         h["text"] for h in original["highlights"] if h["text"] not in moved.read_text()]
     assert f"the note Books/{walden.stem}/{lost.stem}.md it embeds a highlight of is not found" in " ".join(
         result.output.split())
+
+
+def test_an_embed_that_leaves_the_folder_is_not_followed(run_cli, tmp_path):
+    vault = tmp_path / "vault"
+    run_cli("convert", EXAMPLES / "library.json", "--to", "obsidian", "--out", vault, "--atomic")
+    [walden] = (vault / "Books").glob("Walden*.md")
+    outside = tmp_path / "secret.md"
+    outside.write_text("%% excerpta:begin highlights %%\n- A secret. ^hl-x1\n%% excerpta:end highlights "
+                       "0000000000000000 %%\n")
+    text = walden.read_text()
+    embed = "- ![[../../secret#^hl-x1]] ^hl-x1\n"
+    walden.write_text(text.replace("## Highlights\n", "## Highlights\n" + embed, 1))
+    result = run_cli("convert", walden, "--to", "json", "--out", tmp_path / "w.json")
+    [document] = json.loads((tmp_path / "w.json").read_text())["documents"]
+    assert "A secret." not in [h["text"] for h in document["highlights"]]
+    assert "leaves the folder" in result.output

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from excerpta.readers.readwise_md.note_layout import HighlightBlock, region_highlights
 
@@ -33,6 +33,10 @@ def embedded(note: Path, block: HighlightBlock) -> HighlightBlock | None:
     if match is None:
         return None
     target, ident = match.group("target").strip(), match.group("block")
+    parts = PurePosixPath(target).parts
+    if not parts or target.startswith(("/", "\\")) or ".." in parts or ":" in target:
+        log.warning("%s: the embed of %s leaves the folder; highlight left out", note, target)
+        return None  # our writer never writes such a path: do not read whatever it names
     for folder in (note.parent, *note.parent.parents):
         path = folder / f"{target}.md"
         if path.is_file():
