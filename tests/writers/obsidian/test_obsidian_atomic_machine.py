@@ -54,22 +54,15 @@ class AtomicVault(RuleBasedStateMachine):
         self.highlights[book][ident] = Highlight(id=ident, text=f"{words} {self.counter}",
                                                  location=self.counter, location_type=LocationType.LOCATION)
 
-    @rule(data=st.data())
-    def edit_highlight(self, data: st.DataObject) -> None:
+    @rule(data=st.data(), change=st.sampled_from(["edit", "delete"]))
+    def change_highlight(self, data: st.DataObject, change: str) -> None:
         live = [(b, i) for b in BOOKS for i, h in self.highlights[b].items() if not h.is_deleted]
         if live:
             book, ident = data.draw(st.sampled_from(live))
             old = self.highlights[book][ident]
-            self.highlights[book][ident] = old.model_copy(update={"text": old.text + " Edited.",
-                                                                  "note": "A note."})
-
-    @rule(data=st.data())
-    def delete_highlight(self, data: st.DataObject) -> None:
-        live = [(b, i) for b in BOOKS for i, h in self.highlights[b].items() if not h.is_deleted]
-        if live:
-            book, ident = data.draw(st.sampled_from(live))
-            old = self.highlights[book][ident]
-            self.highlights[book][ident] = old.model_copy(update={"is_deleted": True})
+            update = ({"text": old.text + " Edited.", "note": "A note."} if change == "edit"
+                      else {"is_deleted": True})
+            self.highlights[book][ident] = old.model_copy(update=update)
 
     @rule(book=st.sampled_from(BOOKS))
     def retitle(self, book: str) -> None:
