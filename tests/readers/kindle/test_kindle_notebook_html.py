@@ -268,3 +268,35 @@ def test_clippings_and_notebook_of_one_book_combine_into_one_highlight_with_both
     [highlight] = json.loads((tmp_path / "s.json").read_text())["documents"][0]["highlights"]
     fields = ("color", "chapter", "end_location", "highlighted_at")
     assert tuple(highlight[f] for f in fields) == ("blue", "Economy", 72, "1845-07-04T09:15:00Z")
+
+
+def test_a_folder_of_exports_reads_every_book_and_reports_a_broken_one_alone(run_cli, tmp_path):
+    # The corpus folder itself: every export in it, recognised as a folder of notebooks.
+    assert registry.detect_reader(InputProbe.of(str(NOTEBOOKS))).name == "kindle-html"
+    state = ReadState()
+    documents = list(KindleNotebookReader().read(str(NOTEBOOKS), state))
+    one_by_one = [read_notebook(path.name)[0] for path in sorted(NOTEBOOKS.glob("*.html"))]
+    assert documents == one_by_one
+    assert state.problems == []
+    # A copy with a broken export among them (it looks like one, but has no title) and a page
+    # that is no export at all: the broken one is reported, the page ignored, the rest read.
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    for path in sorted(NOTEBOOKS.glob("*.html"))[:2]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "0-broken.html").write_text('<div class="noteHeading">Highlight - Location 1</div>'
+                                          "<!-- bookTitle -->")
+    (folder / "saved page.html").write_text("<html><body>Nothing to see</body></html>")
+    result = run_cli("convert", folder, "--to", "json", "--out", tmp_path / "books.json")
+    assert result.exit_code == 1
+    assert len(json.loads((tmp_path / "books.json").read_text())["documents"]) == 2
+    assert f"{folder / '0-broken.html'}" in result.output
+    assert "not a Kindle notebook export (no bookTitle element)" in result.output
+
+
+def test_a_folder_without_an_export_is_a_user_error(run_cli, tmp_path):
+    (tmp_path / "page.html").write_text("<html></html>")
+    result = run_cli("convert", tmp_path, "--from", "kindle-html", "--to", "json",
+                     "--out", tmp_path / "x.json")
+    assert result.exit_code == 2
+    assert "no Kindle notebook export (.html) in this folder" in result.output

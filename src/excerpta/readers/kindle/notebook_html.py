@@ -1,9 +1,7 @@
-"""Reader ``kindle-html``: the Kindle apps' "Export notebook" HTML (one book per file).
+"""Reader ``kindle-html``: the Kindle apps' "Export notebook" HTML (one book per file; given a
+folder, every export directly in it, each file's problems reported on their own).
 
-The file is a flat list of ``div`` (desktop app: mis-nested ``h3``) elements told apart by class:
-``bookTitle``, ``authors``, ``sectionHeading``, ``noteHeading`` and ``noteText``. Because the desktop
-export closes tags in the wrong order, the parser never trusts end tags: an element with one of
-these classes starts a field, and the field runs until the next such element starts.
+The file is parsed into fields and entries by :mod:`.notebook_parser`.
 
 A heading reads ``Highlight (<span class="highlight_yellow">yellow</span>) - Chapter > Page 4 ·
 Location 274``; the span's class suffix is the colour (``annotation_<colour>`` in newer apps), the
@@ -32,23 +30,28 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from pathlib import Path
 from typing import NamedTuple
 
 from pydantic import Field
 
-from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file, open_text
+from excerpta.adapters import (
+    PROBE_BYTES,
+    AdapterOptions,
+    InputProbe,
+    Reader,
+    ReadState,
+    input_file,
+    open_text,
+)
 from excerpta.errors import InputError
 from excerpta.identity import document_id, highlight_id
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.kindle.locales import PAGE_WORDS
+from excerpta.readers.kindle.notebook_parser import Entry, NotebookParser, body_text, squash
 
 log = logging.getLogger(__name__)
 
-FIELD_CLASSES = frozenset({"notebookFor", "bookTitle", "authors", "citation", "sectionHeading",
-                           "noteHeading", "noteText"})
-_COLOUR_CLASS = re.compile(r"^(?:highlight|annotation)_(\w+)$")
 _HEADING = re.compile(
     r"^(?P<kind>highlight|note|bookmark|ハイライト|メモ|ブックマーク)\s*(?:\([^)]*\))?\s*-\s*"
     r"(?:(?P<chapter>.*?)\s*>\s*)?"
@@ -58,7 +61,6 @@ _HEADING = re.compile(
 )
 _KINDS = {"highlight": "highlight", "ハイライト": "highlight", "note": "note", "メモ": "note",
           "bookmark": "bookmark", "ブックマーク": "bookmark"}
-_WHITESPACE = re.compile(r"\s+")
 # An unknown wording: "<kind> (<colour>) - <rest>", the rest "[path >] <positions>".
 _SHAPE = re.compile(r"^(?P<kind>[^-(]*?\S)\s*(?:\([^)]*\))?\s*-\s*(?P<rest>.*)$")
 _SHAPE_NUMBER = re.compile(r"\d[\d,.]*|\b[ivxlcdm]+\b", re.IGNORECASE)
@@ -77,83 +79,6 @@ class KindleNotebookOptions(AdapterOptions):
     )
 
 
-@dataclass
-class _Entry:
-    heading: str
-    colour: str | None
-    section: str | None
-    text: list[str] = field(default_factory=list)
-
-
-class _NotebookParser(HTMLParser):
-    """Collects the notebook's fields in document order (see the module docstring)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.fields: dict[str, list[str]] = {"bookTitle": [], "authors": []}
-        self.entries: list[_Entry] = []
-        self.section: str | None = None
-        self._current: str | None = None
-        self._buffer: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        classes = next((value or "" for name, value in attrs if name == "class"), "").split()
-        match = next((c for c in classes if c in FIELD_CLASSES), None)
-        if match is not None:
-            self._close()
-            self._current = match
-            if match == "noteHeading":
-                self.entries.append(_Entry("", None, self.section))
-            return
-        if tag == "br" and self._current == "noteText":
-            self._buffer.append("\n")
-        if self._current == "noteHeading" and self.entries:
-            colour = next((m.group(1) for c in classes if (m := _COLOUR_CLASS.match(c))), None)
-            if colour:
-                self.entries[-1].colour = colour.lower()
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "hr":
-            self._close()
-        else:
-            self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("body", "html"):
-            self._close()
-
-    def handle_data(self, data: str) -> None:
-        if self._current is not None:
-            self._buffer.append(data)
-
-    def close(self) -> None:
-        super().close()
-        self._close()
-
-    def _close(self) -> None:
-        current, text = self._current, "".join(self._buffer)
-        self._current, self._buffer = None, []
-        if current is None:
-            return
-        if current == "sectionHeading":
-            self.section = _squash(text) or None
-        elif current == "noteHeading":
-            self.entries[-1].heading = _squash(text)
-        elif current == "noteText" and self.entries:
-            self.entries[-1].text.append(text)
-        elif current in self.fields:
-            self.fields[current].append(_squash(text))
-
-
-def _squash(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
-
-
-def _body(parts: list[str]) -> str:
-    lines = [_squash(line) for line in "".join(parts).split("\n")]
-    return "\n".join(line for line in lines if line)
-
-
 class KindleNotebookReader(Reader):
     """Reads a Kindle app notebook export; see the module docstring."""
 
@@ -167,17 +92,31 @@ class KindleNotebookReader(Reader):
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
-        if probe.is_dir or probe.path is None:
+        if probe.is_dir and probe.path is not None:
+            return 65 if next(notebooks_in(probe.path), None) is not None else 0
+        if probe.path is None:
             return 0
-        head = probe.text_head
-        if "noteHeading" in head and "bookTitle" in head:
-            return 90
-        return 0
+        return 90 if _is_notebook(probe.text_head) else 0
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
-        path = input_file(source)
+        folder = Path(source).expanduser()
+        if not folder.is_dir():
+            yield from self._read_file(input_file(source), source, state)
+            return
+        # A folder of exports (one per book): one that cannot be read never loses the others.
+        found = False
+        for path in notebooks_in(folder):
+            found = True
+            try:
+                yield from self._read_file(path, str(path), state)
+            except InputError as err:
+                state.report(str(path), None, str(err).removeprefix(f"{path}: "))
+        if not found:
+            raise InputError(f"{source}: no Kindle notebook export (.html) in this folder")
+
+    def _read_file(self, path: Path, source: str, state: ReadState) -> Iterator[Document]:
         options = self.options
-        parser = _NotebookParser()
+        parser = NotebookParser()
         with open_text(path) as handle:
             parser.feed(handle.read())
         parser.close()
@@ -191,7 +130,7 @@ class KindleNotebookReader(Reader):
         previous: tuple[Highlight, int] | None = None
         by_shape = 0
         for number, entry in enumerate(parser.entries, start=1):
-            text = _body(entry.text)
+            text = body_text(entry.text)
             heading = _parse_heading(entry, text)
             if heading is None:
                 state.report(source, f"entry {number}", f"unrecognised heading {entry.heading!r}")
@@ -233,6 +172,24 @@ class KindleNotebookReader(Reader):
                        highlights=highlights)
 
 
+def notebooks_in(folder: Path) -> Iterator[Path]:
+    """The notebook exports (``.html``/``.htm`` files that look like one) directly in
+    ``folder``, by name."""
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in (".html", ".htm") and not path.name.startswith(".") and path.is_file():
+            try:
+                with path.open("rb") as handle:
+                    head = handle.read(PROBE_BYTES).decode("utf-8", errors="replace")
+            except OSError:
+                continue
+            if _is_notebook(head):
+                yield path
+
+
+def _is_notebook(head: str) -> bool:
+    return "noteHeading" in head and "bookTitle" in head
+
+
 class _Heading(NamedTuple):
     kind: str  # highlight, note, bookmark
     path: str | None  # the chapter path written in the heading
@@ -242,7 +199,7 @@ class _Heading(NamedTuple):
     page: int | str | None = None  # the printed page, when a location is also given
 
 
-def _parse_heading(entry: _Entry, text: str) -> _Heading | None:
+def _parse_heading(entry: Entry, text: str) -> _Heading | None:
     """What an entry's heading says (see the module docstring); None if it has no known shape."""
     match = _HEADING.match(entry.heading)
     if match is not None:
@@ -277,7 +234,7 @@ def _heading(kind: str, path: str | None, location: str | None, page: str | None
 
 
 def _chapter(section: str | None, path: str | None) -> str | None:
-    path = _squash(path or "")
+    path = squash(path or "")
     if not path:
         return section
     if section is None or path == section or path.startswith(f"{section} >"):
