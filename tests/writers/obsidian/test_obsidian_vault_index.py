@@ -3,6 +3,8 @@ every other note (most of a real vault) passed over without parsing its front ma
 
 from __future__ import annotations
 
+import os
+
 from excerpta.writers.obsidian.frontmatter import note_body, note_id
 from excerpta.writers.obsidian.vault import VaultIndex
 
@@ -52,3 +54,19 @@ def test_note_id_is_read_from_its_own_line_as_yaml_and_from_the_whole_front_matt
     assert note_id("---\nalias: |\n  excerpta-id: inside a block\nexcerpta-id: d5\n---\n") == "d5"
     assert note_id("---\nexcerpta-id: d6\nexcerpta-id: d7\n---\n") == "d7"  # YAML: the last one
     assert note_id("---\nexcerpta-id: d8\nno closing fence\n") is None
+
+
+def test_notes_still_as_written_are_indexed_from_the_state_without_being_read(vault, sync, books):
+    sync([books(1)])
+    note = (vault / "Books" / "Walden.md").resolve()
+    stat = note.stat()
+    known = {str(note): (stat.st_size, stat.st_mtime_ns, "readwise-1001")}  # as the writer passes it
+    # Same size and modification time as recorded: taken as written, not read. (Shown by
+    # swapping the id for another of the same length: the index still has the recorded one.)
+    note.write_text(note.read_text().replace("excerpta-id: readwise-1001", "excerpta-id: readwise-9999"))
+    os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    index = VaultIndex.scan(vault.resolve(), known=known)
+    assert index.by_id == {"readwise-1001": "Books/Walden.md"}
+    # Touched since (another modification time): read, and what it says now counts.
+    os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert VaultIndex.scan(vault.resolve(), known=known).by_id == {"readwise-9999": "Books/Walden.md"}

@@ -2,9 +2,11 @@
 and by title + author.
 
 Built once per run, and only when needed (a document excerpta has no record of, or whose note
-is no longer where we left it): an unchanged re-run never walks the vault. Only the first
-:data:`HEAD_BYTES` of each note are read; front matter and the Readwise metadata are at the
-top. Hidden folders (``.obsidian``, ``.trash``) and our temporary files are skipped.
+is no longer where we left it): an unchanged re-run never walks the vault. A note still as we
+wrote it (same path, size and modification time as recorded, see ``known``) is not even
+opened; of the others, only the first :data:`HEAD_BYTES` are read: front matter and the
+Readwise metadata are at the top. Hidden folders (``.obsidian``, ``.trash``) and our temporary
+files are skipped.
 """
 
 from __future__ import annotations
@@ -30,22 +32,31 @@ class VaultIndex:
     claimed: set[str] = field(default_factory=set)
 
     @classmethod
-    def scan(cls, root: Path, claimed: set[str] | None = None) -> VaultIndex:
+    def scan(cls, root: Path, claimed: set[str] | None = None,
+             known: dict[str, tuple[int, int, str]] | None = None) -> VaultIndex:
         """Index every ``.md`` note under ``root`` (sorted walk: the same vault, the same index).
 
         ``claimed`` (folded relative paths, see :func:`fold_name`) is shared with the caller:
-        notes already taken by a document are never handed to another one.
+        notes already taken by a document are never handed to another one. ``known``: the
+        ``(size, mtime_ns, excerpta-id)`` of the notes we wrote, by absolute path; such a note
+        with that size and modification time is indexed without being read.
         """
         index = cls(root, claimed=claimed if claimed is not None else set())
         if not root.is_dir():
             return index
+        known = known or {}
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 if name.startswith(".") or not name.lower().endswith(".md"):
                     continue
-                path = Path(folder) / name
-                index._add(path.relative_to(root).as_posix(), _head(path))
+                path = os.path.join(folder, name)
+                relative = os.path.relpath(path, root).replace(os.sep, "/")
+                ours = known.get(path)
+                if ours is not None and _stat(path) == ours[:2]:
+                    index.by_id.setdefault(ours[2], relative)
+                else:
+                    index._add(relative, _head(Path(path)))
         return index
 
     def _add(self, relative: str, head: str) -> None:
@@ -71,6 +82,14 @@ class VaultIndex:
                 return path
         return None
 
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _head(path: Path) -> str:

@@ -163,7 +163,10 @@ class _Run:
     def index(self) -> VaultIndex:
         """The vault index, built on first use (an unchanged re-run never walks the vault)."""
         if self._index is None:
-            self._index = VaultIndex.scan(self.root, claimed=self.claimed)
+            known = {record.path: (record.size, record.mtime_ns, record.key)
+                     for record in self.sink.records().values()
+                     if record.size is not None and record.mtime_ns is not None}
+            self._index = VaultIndex.scan(self.root, claimed=self.claimed, known=known)
         return self._index
 
     def write_atomic(self, document: Document, highlights: HighlightNoteRenderer) -> None:
