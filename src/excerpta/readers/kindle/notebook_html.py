@@ -43,6 +43,7 @@ from excerpta.adapters import (
     ReadState,
     input_file,
     open_text,
+    text_encoding,
 )
 from excerpta.errors import InputError
 from excerpta.identity import document_id, highlight_id
@@ -179,10 +180,10 @@ def notebooks_in(folder: Path) -> Iterator[Path]:
         if path.suffix.lower() in (".html", ".htm") and not path.name.startswith(".") and path.is_file():
             try:
                 with path.open("rb") as handle:
-                    head = handle.read(PROBE_BYTES).decode("utf-8", errors="replace")
+                    head = handle.read(PROBE_BYTES)
             except OSError:
                 continue
-            if _is_notebook(head):
+            if _is_notebook(head.decode(text_encoding(head), errors="replace")):
                 yield path
 
 
