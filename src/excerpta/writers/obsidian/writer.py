@@ -79,7 +79,7 @@ class ObsidianWriter(Writer):
     """Writes Readwise-compatible Obsidian notes that never destroy what the user wrote."""
 
     name = "obsidian"
-    description = "Obsidian vault folder: one Readwise-style note per document, safe re-sync"
+    description = "Obsidian vault folder: Readwise-style notes per document (and per highlight), safe re-sync"
     options_model = ObsidianOptions
     target = "folder"
     options: ObsidianOptions
