@@ -65,7 +65,15 @@ def dump_properties(properties: dict[str, Any]) -> str:
     return f"---\n{body}---\n"
 
 
-_C_DUMPER = getattr(yaml, "CSafeDumper", None)
+_C_DUMPER: type[yaml.SafeDumper] | None = None
+if hasattr(yaml, "CSafeDumper"):
+    class _CObsidianDumper(yaml.CSafeDumper):
+        """libyaml's emitter with our date representer (``T`` between date and time, as the
+        Python emitter and Obsidian write it; PyYAML's own puts a space)."""
+
+    _CObsidianDumper.add_representer(datetime, _represent_moment)
+    _CObsidianDumper.add_representer(date, _represent_moment)
+    _C_DUMPER = _CObsidianDumper
 _SIMPLE = (str, int, float, bool)
 _LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
 _TOP_LEVEL_ITEM = re.compile(r"^- ", re.MULTILINE)
@@ -73,16 +81,18 @@ _TOP_LEVEL_ITEM = re.compile(r"^- ", re.MULTILINE)
 
 def _dump_with_libyaml(properties: dict[str, Any]) -> str | None:
     """The same YAML from libyaml's emitter (about 8x faster), for the common case only: text
-    without line breaks, numbers, booleans and lists of those. libyaml writes list items flush
-    with their key; they are indented as Obsidian does, and the result is read back and
-    compared before it is used. None: use the Python emitter."""
+    without line breaks or characters beyond the Basic Multilingual Plane (libyaml escapes an
+    emoji, ``"\\U0001F680"``, where the Python emitter writes it as is), numbers, booleans,
+    dates and lists of those. libyaml writes list items flush with their key; they are
+    indented as Obsidian does, and the result is read back and compared before it is used.
+    None: use the Python emitter."""
     if _C_DUMPER is None:
         return None
     plain: dict[str, Any] = {}
     for key, value in properties.items():
         items = [_moment(item) for item in (value if isinstance(value, list) else [value])]
-        for item in items:
-            if isinstance(item, str) and not _LINE_BREAKS.isdisjoint(item):
+        for item in [key, *items]:
+            if isinstance(item, str) and not (_LINE_BREAKS.isdisjoint(item) and _in_bmp(item)):
                 return None
             if not isinstance(item, _SIMPLE) and type(item) not in (date, datetime):
                 return None
@@ -91,6 +101,10 @@ def _dump_with_libyaml(properties: dict[str, Any]) -> str | None:
                      width=2**30, default_flow_style=False)
     text = _TOP_LEVEL_ITEM.sub("  - ", text)
     return text if safe_load(text) == plain else None
+
+
+def _in_bmp(text: str) -> bool:
+    return text.isascii() or max(text) <= "\uffff"
 
 
 def _moment(value: Any) -> Any:
