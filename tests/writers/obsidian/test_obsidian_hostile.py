@@ -204,7 +204,7 @@ def test_with_atomic_notes_hostile_titles_and_texts_give_valid_notes_whose_embed
 
 
 _SCALARS = st.one_of(
-    st.text(max_size=30), st.integers(-10**6, 10**6), st.booleans(), st.dates(),
+    st.text(max_size=30), st.integers(-10**6, 10**6), st.floats(), st.booleans(), st.dates(),
     st.datetimes(timezones=st.one_of(st.none(), st.timezones())),
 )
 
