@@ -217,3 +217,27 @@ def test_flat_atomic_notes_go_in_a_folder_beside_the_document_note(vault, sync, 
     assert _notes(vault) == ["Walden.md", "Walden/Highlight number 1.md"]
     embed = "- ![[Walden/Highlight number 1#^hl-readwise-1]] ^hl-readwise-1\n"
     assert embed in (vault / "Walden.md").read_text()
+
+
+def test_notes_renamed_in_obsidian_are_followed_without_a_word_about_held_back_changes(vault, sync, books):
+    book = books(2)
+    sync([book], atomic=True)
+    # Obsidian renames a highlight's note and rewrites the embed to it, in its own (shortest) form.
+    _highlight_note(vault, 1).rename(vault / "Books" / "Walden" / "Simplicity is freedom.md")
+    document = vault / NOTE
+    document.write_text(document.read_text().replace("![[Books/Walden/Highlight number 1#",
+                                                     "![[Simplicity is freedom#"))
+    # Then the document's note: the links to it in its highlights' notes are rewritten too.
+    renamed = vault / "Books" / "Walden (Thoreau).md"
+    document.rename(renamed)
+    for note in (vault / "Books" / "Walden").glob("*.md"):
+        note.write_text(note.read_text().replace("[[Books/Walden|", "[[Walden (Thoreau)|")
+                        .replace("'[[Books/Walden]]'", "'[[Walden (Thoreau)]]'"))
+    edited = [book.highlights[0], book.highlights[1].model_copy(update={"note": "Later."})]
+    sink = sync([_with(book, edited)], atomic=True)
+    reasons = {o.path.name: o.reason for o in sink.outcomes}
+    assert reasons.pop("Walden (Thoreau).md") == "found again by its excerpta-id (was Books/Walden.md)"
+    assert all(reason is None or reason.startswith("found again") for reason in reasons.values()), reasons
+    assert "    - Note: Later.\n" in _highlight_note(vault, 2).read_text()  # the rest still arrives
+    assert "- ![[Simplicity is freedom#^hl-readwise-1]] ^hl-readwise-1\n" in renamed.read_text()
+    assert _written(sync([_with(book, edited)], atomic=True)) == []

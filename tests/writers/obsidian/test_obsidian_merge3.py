@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from excerpta.writers.obsidian.merge3 import merge_lines
+from excerpta.writers.obsidian.merge3 import merge_lines, same_but_link_targets
 
 BASE = ["# Walden", "", "## Metadata", "- Author: [[T]]", "- Full Title: Walden", "- Category: #books", ""]
 
@@ -33,6 +33,20 @@ def test_a_line_the_user_deleted_stays_deleted_and_trailing_spaces_are_no_change
     ours = ["# Walden, new", *BASE[1:]]
     theirs = [BASE[0] + "  ", *BASE[1:3], *BASE[4:]]  # trimmed Author line away, spaces added
     assert merge_lines(BASE, ours, theirs) == ["# Walden, new", *BASE[1:3], *BASE[4:]]
+
+
+def test_a_link_obsidian_pointed_elsewhere_is_the_users_and_the_other_changes_still_apply():
+    # The author's note was renamed in Obsidian (its link rewritten) while the title changed
+    # upstream and the author link was re-rendered to the new path.
+    ours = ["# Walden, new", *BASE[1:3], "- Author: [[People/T 2]]", *BASE[4:]]
+    theirs = [*BASE[:3], "- Author: [[T 2]]", *BASE[4:]]
+    assert merge_lines(BASE, ours, theirs) == ["# Walden, new", *BASE[1:3], "- Author: [[T 2]]", *BASE[4:]]
+    # A change of more than the target is a real clash.
+    assert merge_lines(BASE, ours, [*BASE[:3], "- Author: [[T 2]] and friends", *BASE[4:]]) is None
+    assert same_but_link_targets("- ![[Books/Walden/x#^hl-1]] ^hl-1", "- ![[y#^hl-1]] ^hl-1")
+    assert same_but_link_targets("[[a|Shown]] ", "[[b/c|Shown]]")
+    assert not same_but_link_targets("[[a|Shown]]", "[[a|Other]]")
+    assert not same_but_link_targets("[[a#^hl-1]]", "[[a#^hl-2]]")
 
 
 lines = st.lists(st.sampled_from(["a", "b", "c", "d", "", "- x", "- y"]), max_size=8)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from excerpta.writers.obsidian.merge3 import same_but_link_targets
 from excerpta.writers.obsidian.region import (
     Policy,
     Region,
@@ -94,8 +95,10 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
             remembered[ident] = region_digest(part)
         else:  # the user's (or no block): kept byte for byte
             remembered |= {found: written[found] for found in ids if found in written}
-            # An upstream change to a highlight the user changed too: held back, say so.
-            held += ident in written and ident in blocks and region_digest(blocks[ident]) != written[ident]
+            # An upstream change to a highlight the user changed too: held back, say so (not
+            # when the two differ only in link targets: Obsidian followed a renamed note).
+            held += (ident in written and ident in blocks and region_digest(blocks[ident]) != written[ident]
+                     and not same_but_link_targets(part, blocks[ident]))
         where |= dict.fromkeys(ids, len(out))
         out.append(part)
     # A block of ours the user deleted stays deleted.

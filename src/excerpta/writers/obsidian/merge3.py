@@ -4,12 +4,18 @@
 the note holds. Each side's changes to ``base`` are found with :mod:`difflib`; when they touch
 different lines both are applied (lines both insert at one place: ours first), and when they
 change the same lines nothing is merged: the caller leaves the region as the user left it.
+Lines that differ only in where their wikilinks point count as the same change, and the
+user's stands: Obsidian rewrites the links to a note the user renamed or moved, in its own
+form (``[[Walden 2]]`` where excerpta writes ``[[Books/Walden 2]]``).
 """
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 from typing import NamedTuple
+
+_LINK_TARGET = re.compile(r"\[\[[^\]|#^]*")
 
 
 class _Change(NamedTuple):
@@ -38,9 +44,21 @@ def _clash(a: _Change, b: _Change) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+def same_but_link_targets(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are the same text but for the targets of their wikilinks (and
+    trailing whitespace)."""
+    return _LINK_TARGET.sub("[[", a.rstrip()) == _LINK_TARGET.sub("[[", b.rstrip())
+
+
+def _alike(a: _Change, b: _Change) -> bool:
+    return (a.start, a.end) == (b.start, b.end) and len(a.lines) == len(b.lines) and all(
+        same_but_link_targets(x, y) for x, y in zip(a.lines, b.lines, strict=True))
+
+
 def merge_lines(base: list[str], ours: list[str], theirs: list[str]) -> list[str] | None:
     """``base`` with both sides' changes, or None if they change the same lines."""
     mine, yours = _changes(base, ours), _changes(base, theirs)
+    mine = [a for a in mine if not any(_alike(a, b) for b in yours)]  # theirs stands
     if any(_clash(a, b) for a in mine for b in yours):
         return None
     # Same change made on both sides: apply it once. Applied from the end, so earlier
