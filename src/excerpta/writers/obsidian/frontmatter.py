@@ -108,8 +108,8 @@ def _in_bmp(text: str) -> bool:
 
 
 def _moment(value: Any) -> Any:
-    """A date-time in UTC without its zone and fraction (what as_written writes); anything else
-    as is."""
+    """A date-time in UTC without its zone and fraction (what :func:`as_written` writes as
+    text); anything else as is."""
     if not isinstance(value, datetime):
         return value
     if value.tzinfo is not None:
@@ -252,11 +252,7 @@ def as_written(value: Any) -> Any:
     """``value`` as the front matter holds it, a date or time as its ISO text (a date-time in
     UTC without its zone): what the emitter writes, and how a remembered list item (JSON, see
     ``NoteMemo``) and an item of the note are compared."""
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.replace(microsecond=0).isoformat()
-    return value.isoformat() if isinstance(value, date) else value
+    return _moment(value).isoformat() if isinstance(value, date) else value
 
 
 def _comparable(item: Any) -> Any:
