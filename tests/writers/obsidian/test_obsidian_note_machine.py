@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -50,7 +51,7 @@ class DocumentNote(RuleBasedStateMachine):
         [path] = [p for p in self.vault.rglob("*.md") if note_id(p.read_text(encoding="utf-8")) == DOCUMENT]
         return path
 
-    def _edit(self, change: callable) -> None:
+    def _edit(self, change: Callable[[str], str]) -> None:
         path = self._note()
         path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
 
