@@ -126,3 +126,13 @@ def books() -> Callable[..., Document]:
 def articles() -> Callable[..., Document]:
     """The :func:`article` factory."""
     return article
+
+
+def template_folder(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A folder of templates for the writer's ``templates`` option: ``files`` maps a template's
+    file name to its source."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    for name, source in files.items():
+        (folder / name).write_text(source, encoding="utf-8")
+    return folder

@@ -8,6 +8,7 @@ import re
 from excerpta.model import Highlight, LocationType
 from excerpta.writers.obsidian.region import find_regions
 
+from .conftest import template_folder
 from paths import CORPUS
 
 NOTEBOOK = CORPUS / "kindle_notebook_html" / "krystofl_example_notebook_en.html"
@@ -54,10 +55,10 @@ def test_no_chapter_no_heading_and_a_heading_only_where_the_chapter_changes(vaul
 
 
 def test_the_chapter_template_can_be_replaced_or_emptied(tmp_path, vault, sync, books):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "chapter.md.jinja").write_text("#### {{ chapter.split(' > ')[-1] }} ({{ title }})")
-    (templates / "highlight.md.jinja").write_text("- {{ highlight_text }} [{{ highlight_chapter }}]")
+    templates = template_folder(tmp_path, {
+        "chapter.md.jinja": "#### {{ chapter.split(' > ')[-1] }} ({{ title }})",
+        "highlight.md.jinja": "- {{ highlight_text }} [{{ highlight_chapter }}]",
+    })
     sync([_chaptered(books, ["Part I > Economy", "Part I > Economy"])], templates=templates)
     text = _note(vault)
     assert text.count("#### Economy (Walden)\n") == 1

@@ -7,6 +7,7 @@ import shutil
 
 from excerpta.cli import cli
 
+from .conftest import template_folder
 from paths import CORPUS, EXAMPLES
 
 LIBRARY = EXAMPLES / "library.json"
@@ -74,9 +75,7 @@ def test_convert_adopts_plugin_notes_instead_of_duplicating_them(run_cli, tmp_pa
 def test_a_broken_template_is_a_one_line_user_error(tmp_path):
     from click.testing import CliRunner
 
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "highlight.md.jinja").write_text("- {{ highlight_text }}\n- {% for %}\n")
+    templates = template_folder(tmp_path, {"highlight.md.jinja": "- {{ highlight_text }}\n- {% for %}\n"})
     result = CliRunner().invoke(cli, ["convert", str(LIBRARY), "--to", "obsidian", "--out",
                                       str(tmp_path / "vault"), "--templates", str(templates)])
     assert result.exit_code == 2

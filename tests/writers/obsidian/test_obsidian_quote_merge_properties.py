@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from excerpta.model import Category, Document, Highlight, LocationType
 
-from .conftest import sync_once
+from .conftest import sync_once, template_folder
 
 COUNT = 5
 TEMPLATE = "> {{ highlight_text }}\n> — {{ highlight_location }}\n\nNote: {{ highlight_note or 'none' }}\n"
@@ -41,9 +41,7 @@ def _span(lines: list[str], n: int) -> tuple[int, int]:
 def test_a_quote_template_merge_keeps_the_users_lines_and_follows_upstream(places, upstream):
     with tempfile.TemporaryDirectory() as folder:
         vault, state = Path(folder) / "vault", Path(folder) / "state.sqlite"
-        templates = Path(folder) / "templates"
-        templates.mkdir()
-        (templates / "highlight.md.jinja").write_text(TEMPLATE, encoding="utf-8")
+        templates = template_folder(Path(folder), {"highlight.md.jinja": TEMPLATE})
         sync_once(vault, state, [_book({n: f"Text {n}." for n in range(1, COUNT + 1)})], templates=templates)
         [path] = vault.rglob("*.md")
         lines = path.read_text(encoding="utf-8").split("\n")

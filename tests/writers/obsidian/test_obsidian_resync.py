@@ -17,6 +17,8 @@ from excerpta.output import OutputSink
 from excerpta.writers.obsidian import ObsidianWriter
 from excerpta.writers.obsidian.region import region_digest
 
+from .conftest import template_folder
+
 KINDLE = "https://readwise.io/to_kindle?action=open&asin=B0082RJSSQ&location="
 NOTE = "Books/Walden.md"
 
@@ -502,9 +504,9 @@ def test_a_document_without_a_highlight_to_show_gets_no_new_note_but_its_note_is
 
 def test_dates_in_a_list_property_are_told_from_the_users_by_their_value_as_written(
         tmp_path, vault, sync, books):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "frontmatter.yaml").write_text("title: title\nread: \"[date, '2024-05-01']\"\n")
+    templates = template_folder(tmp_path, {
+        "frontmatter.yaml": "title: title\nread: \"[date, '2024-05-01']\"\n",
+    })
     book = books(1)
     sync([book], templates=templates)
     (vault / NOTE).write_text(_read(vault).replace("  - '2024-05-01'\n", "  - '2024-05-01'\n  - mine\n"))
@@ -534,9 +536,7 @@ def test_an_edited_note_with_nothing_new_upstream_is_left_quietly(vault, sync, b
 ])
 def test_a_quote_template_in_a_hand_edited_note_still_takes_upstream_edits(tmp_path, vault, sync, books,
                                                                            template):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "highlight.md.jinja").write_text(template)
+    templates = template_folder(tmp_path, {"highlight.md.jinja": template})
     book = books(3)
     sync([book], templates=templates)
     text = _read(vault)

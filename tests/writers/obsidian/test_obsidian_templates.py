@@ -12,6 +12,8 @@ from excerpta.model import Category, Highlight, LocationType
 from excerpta.writers.obsidian import ObsidianWriter
 from excerpta.writers.obsidian.dates import format_date, pluralize
 
+from .conftest import template_folder
+
 MOMENT = datetime(2023, 8, 12, 16, 37, 5, tzinfo=UTC)
 
 
@@ -46,14 +48,13 @@ def _note(vault):
 
 
 def test_a_pasted_readwise_highlight_template_renders_with_readwise_variables(tmp_path, vault, sync, books):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "highlight.md.jinja").write_text(
-        "> {{ highlight_text }}\n"
-        "> — {{ author }}, *{{ title }}* ({{ highlight_location }}, "
-        "{{ highlighted_at|date('F j, Y') }}) ^rwhi{{ highlight_id }}\n"
-        "{% if highlight_tags %}Tags: {{ highlight_tags|join(', ') }}{% endif %}")
-    (templates / "filename.jinja").write_text("{{ author }} - {{ title }}")
+    templates = template_folder(tmp_path, {
+        "highlight.md.jinja": "> {{ highlight_text }}\n"
+            "> — {{ author }}, *{{ title }}* ({{ highlight_location }}, "
+            "{{ highlighted_at|date('F j, Y') }}) ^rwhi{{ highlight_id }}\n"
+            "{% if highlight_tags %}Tags: {{ highlight_tags|join(', ') }}{% endif %}",
+        "filename.jinja": "{{ author }} - {{ title }}",
+    })
     book = books(1)
     book.highlights[0].tags = ["favorite", "h2"]
     sync([book], templates=templates)
@@ -64,22 +65,19 @@ def test_a_pasted_readwise_highlight_template_renders_with_readwise_variables(tm
 
 
 def test_our_block_id_is_not_added_twice_when_the_template_places_it(tmp_path, vault, sync, books):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "highlight.md.jinja").write_text("- {{ highlight_text }} ^{{ block_id }}")
+    templates = template_folder(tmp_path, {"highlight.md.jinja": "- {{ highlight_text }} ^{{ block_id }}"})
     sync([books(1)], templates=templates)
     assert "- Highlight number 1. ^hl-readwise-1\n" in _note(vault)
 
 
 def test_front_matter_template_maps_properties_to_expressions(tmp_path, vault, sync, books):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "frontmatter.yaml").write_text(
-        "aliases: '[title, full_title] | unique | list'\n"
-        "highlights: num_highlights\n"
-        "last: last_highlighted_date\n"
-        "empty: document_note\n"
-        "source: source | upper\n")
+    templates = template_folder(tmp_path, {
+        "frontmatter.yaml": "aliases: '[title, full_title] | unique | list'\n"
+            "highlights: num_highlights\n"
+            "last: last_highlighted_date\n"
+            "empty: document_note\n"
+            "source: source | upper\n",
+    })
     sync([books(2)], templates=templates)
     properties = yaml.safe_load(_note(vault).split("---\n")[1])
     assert properties == {"excerpta-id": "readwise-1001", "aliases": ["Walden"], "highlights": 2,
@@ -100,9 +98,7 @@ def test_front_matter_template_maps_properties_to_expressions(tmp_path, vault, s
 ])
 def test_a_template_error_is_a_user_error_naming_the_template_and_line(
         tmp_path, sync, books, name, source, line, message):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / name).write_text(source)
+    templates = template_folder(tmp_path, {name: source})
     with pytest.raises(ConfigError) as caught:
         sync([books(1)], templates=templates)
     text = str(caught.value)
@@ -118,9 +114,7 @@ def test_a_template_error_is_a_user_error_naming_the_template_and_line(
 ])
 def test_an_atomic_template_error_names_the_template_and_line_when_atomic_is_on(
         tmp_path, sync, books, name, source, line, message):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / name).write_text(source)
+    templates = template_folder(tmp_path, {name: source})
     sync([books(1)], templates=templates)  # not used without atomic: no error
     with pytest.raises(ConfigError) as caught:
         sync([books(1)], templates=templates, atomic=True)
@@ -163,20 +157,17 @@ def test_multiline_highlights_and_notes_are_indented_as_readwise_does(vault, syn
 
 def test_changing_a_template_rerenders_every_note(tmp_path, vault, sync, books):
     sync([books(1)])
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "highlights_header.md.jinja").write_text("## Passages\n")
+    templates = template_folder(tmp_path, {"highlights_header.md.jinja": "## Passages\n"})
     sink = sync([books(1)], templates=templates)
     assert [o.action for o in sink.outcomes] == ["update"]
     assert "## Passages\n" in _note(vault)
 
 
 def test_page_and_chapter_variables_for_citations(tmp_path, vault, sync, books):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "highlight.md.jinja").write_text(
-        "- {{ highlight_text }} ({{ author }}, p. {{ highlight_page or '?' }}"
-        "{% if highlight_chapter %}, {{ highlight_chapter }}{% endif %})")
+    templates = template_folder(tmp_path, {
+        "highlight.md.jinja": "- {{ highlight_text }} ({{ author }}, p. {{ highlight_page or '?' }}"
+            "{% if highlight_chapter %}, {{ highlight_chapter }}{% endif %})",
+    })
     book = books(2)
     book.highlights[0].page, book.highlights[0].chapter = 12, "Economy"
     sync([book], templates=templates)
@@ -189,9 +180,9 @@ def test_highlights_written_as_quotes_are_not_added_twice_by_later_syncs(tmp_pat
                                                                          books):
     # A template need not write list items: the block ids still say what the note holds, also
     # for a note the state knows nothing about (lost, or written by an older excerpta).
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "highlight.md.jinja").write_text("> {{ highlight_text }}\n>\n> — {{ highlight_location }}\n")
+    templates = template_folder(tmp_path, {
+        "highlight.md.jinja": "> {{ highlight_text }}\n>\n> — {{ highlight_location }}\n",
+    })
     book = books(2)
     added = Highlight(id="readwise-3", text="A third.", location=300, location_type=LocationType.LOCATION)
     sync_forgetting([book], templates=templates)
@@ -206,15 +197,13 @@ def test_highlights_written_as_quotes_are_not_added_twice_by_later_syncs(tmp_pat
 
 
 def test_a_template_can_import_a_macro_from_another(tmp_path, vault, sync, books):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "highlights_header.md.jinja").write_text(
-        "{% macro starred(text) %}*{{ text }}* ({{ title }}){% endmacro %}"
-        "{% macro bang(n) %}{% for _ in range(n) %}!{% endfor %}{% endmacro %}## Highlights")
-    (templates / "highlight.md.jinja").write_text(
-        '{% from "highlights_header.md.jinja" import starred with context %}'
-        '{% import "highlights_header.md.jinja" as plain %}'
-        "- {{ starred(highlight_text) }}{{ plain.bang(2) }}")
+    templates = template_folder(tmp_path, {
+        "highlights_header.md.jinja": "{% macro starred(text) %}*{{ text }}* ({{ title }}){% endmacro %}"
+            "{% macro bang(n) %}{% for _ in range(n) %}!{% endfor %}{% endmacro %}## Highlights",
+        "highlight.md.jinja": '{% from "highlights_header.md.jinja" import starred with context %}'
+            '{% import "highlights_header.md.jinja" as plain %}'
+            "- {{ starred(highlight_text) }}{{ plain.bang(2) }}",
+    })
     sync([books(2)], templates=templates)
     text = _note(vault)
     assert "- *Highlight number 1.* (Walden)!! ^hl-readwise-1\n" in text
