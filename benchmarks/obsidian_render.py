@@ -38,7 +38,7 @@ from excerpta.output import OutputSink
 from excerpta.store import open_store
 from excerpta.writers.obsidian import ObsidianWriter
 from excerpta.writers.obsidian.note import new_note
-from excerpta.writers.obsidian.vault import VaultIndex
+from excerpta.writers.obsidian.vault import VaultIndex, known_notes
 
 WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "reading", "notes", "highlight",
          "margin", "chapter", "idea", "attention", "memory", "habit", "system", "practice", "write",
@@ -166,13 +166,11 @@ def edit_by_hand(vault: Path, every: int) -> int:
     return len(notes)
 
 
-def known_notes(state_path: Path) -> dict[str, tuple[int, int, str]]:
+def recorded_notes(state_path: Path) -> dict[str, tuple[int, int, str]]:
     """What the writer tells the vault index about the notes it wrote (from the state)."""
     store = open_store(state_path)
     try:
-        return {record.path: (record.size, record.mtime_ns, record.key)
-                for record in store.outputs_for("bench", "obsidian").values()
-                if record.size is not None and record.mtime_ns is not None}
+        return known_notes(store.outputs_for("bench", "obsidian").values())
     finally:
         store.close()
 
@@ -209,7 +207,7 @@ def run(documents: int, highlights: int, workdir: Path, repeat: int = 2,
         for mode in LOOPS:
             loops[mode].append(plain_loop(files, workdir / f"{mode}{attempt}", mode))
     rendering = min(render_only(library) for _ in range(repeat))
-    known = known_notes(state)
+    known = recorded_notes(state)
     indexing = min(_timed(lambda: VaultIndex.scan(vault.resolve(), known=known)) for _ in range(repeat))
     reading_all = min(_timed(lambda: VaultIndex.scan(vault)) for _ in range(repeat))
     users_vault = foreign_vault(workdir / "users-vault", foreign_notes)

@@ -35,16 +35,7 @@ from typing import NamedTuple
 
 from pydantic import Field
 
-from excerpta.adapters import (
-    PROBE_BYTES,
-    AdapterOptions,
-    InputProbe,
-    Reader,
-    ReadState,
-    input_file,
-    open_text,
-    text_encoding,
-)
+from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file, open_text
 from excerpta.errors import InputError
 from excerpta.identity import document_id, highlight_id
 from excerpta.model import Category, Document, Highlight, LocationType
@@ -179,11 +170,10 @@ def notebooks_in(folder: Path) -> Iterator[Path]:
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() in (".html", ".htm") and not path.name.startswith(".") and path.is_file():
             try:
-                with path.open("rb") as handle:
-                    head = handle.read(PROBE_BYTES)
+                probe = InputProbe.of(str(path))
             except OSError:
                 continue
-            if _is_notebook(head.decode(text_encoding(head), errors="replace")):
+            if _is_notebook(probe.text_head):
                 yield path
 
 

@@ -13,7 +13,7 @@ import logging
 import re
 from pathlib import Path, PurePosixPath
 
-from excerpta.readers.readwise_md.note_layout import HighlightBlock, region_highlights
+from excerpta.readers.readwise_md.note_layout import BLOCK_ID, HighlightBlock, region_highlights
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +50,9 @@ def embedded(note: Path, block: HighlightBlock) -> HighlightBlock | None:
     except (OSError, UnicodeDecodeError) as err:
         log.warning("%s: cannot read %s (%s); highlight left out", note, path, err)
         return None
-    marker = re.compile(rf"\s\^{ident}\s*$")
     for candidate in region_highlights(text):
-        if any(marker.search(line) for line in candidate.text_lines):
+        if any((found := BLOCK_ID.search(line)) and found.group("block") == ident
+               for line in candidate.text_lines):
             candidate.chapter = block.chapter
             return candidate
     log.warning("%s: %s has no highlight ^%s; highlight left out", note, path, ident)

@@ -35,12 +35,11 @@ from excerpta.model import Category, Document, Highlight
 from excerpta.readers.readwise_md.embeds import embedded, is_embed
 from excerpta.readers.readwise_md.front_matter import as_text
 from excerpta.readers.readwise_md.location_links import LocationLink, split_location_link
-from excerpta.readers.readwise_md.note_layout import HighlightBlock, NoteBody
+from excerpta.readers.readwise_md.note_layout import BLOCK_ID, HighlightBlock, NoteBody
 
 WIKILINK = re.compile(r"\[\[(?P<target>[^\]|]+)(?:\|[^\]]*)?\]\]")
 HASHTAG = re.compile(r"(?:^|\s)#(?P<tag>[^\s#]+)")
 EXCERPTA_ID_KEY = "excerpta-id"  # front matter property of notes our obsidian writer wrote
-BLOCK_ID = re.compile(r"\s+\^(?P<block>[A-Za-z0-9-]+)\s*$")
 # Our obsidian writer's block ids: ``hl-<highlight id>``, or ``hl-<20 hex digits>`` (a hash,
 # which does not give the id back) for ids Obsidian would not accept.
 OUR_BLOCK_ID = re.compile(r"^hl-(?!(?:[0-9a-f]{20})$)(?P<id>[A-Za-z0-9-]+)$")

@@ -37,6 +37,8 @@ BULLET = re.compile(r"^[-*](?:\s(?P<text>.*))?$")
 # our obsidian writer puts around its managed regions: it ends whatever value came before.
 COMMENT_LINE = re.compile(r"^\s*%%.*%%\s*$")
 OUR_HIGHLIGHTS_END = re.compile(r"^%% excerpta:end highlights [0-9a-f]{16} %%\s*$")
+# A block id at the end of a line (``text ^hl-readwise-1``).
+BLOCK_ID = re.compile(r"\s+\^(?P<block>[A-Za-z0-9-]+)\s*$")
 OUR_HIGHLIGHTS_BEGIN = re.compile(r"^%% excerpta:begin highlights %%\s*$")
 THEMATIC_BREAK = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 CONTINUATION_INDENT = "  "

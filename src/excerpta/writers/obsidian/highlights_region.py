@@ -159,9 +159,9 @@ def _written_paragraph(lines: list[str], index: int, written: dict[str, str]) ->
 
 
 def _ends_region_block(line: str) -> bool:
-    # What a block of several paragraphs cannot run into: another block, a heading, a comment.
-    return bool(block_ids(line)) or line.startswith("#") or bool(_BLOCK_START.match(line)) or (
-        line.lstrip().startswith("%%"))
+    # What a block of several paragraphs cannot run into: another block, a heading, a comment
+    # (a blank line it can).
+    return bool(block_ids(line)) or (bool(line.strip()) and _ends_block(line))
 
 
 def _ends_block(line: str) -> bool:

@@ -12,9 +12,11 @@ files are skipped.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from excerpta.output import OutputRecord
 from excerpta.writers.obsidian.adoption import plugin_keys, read_plugin_note
 from excerpta.writers.obsidian.frontmatter import note_body, note_id
 from excerpta.writers.obsidian.naming import fold_name
@@ -82,6 +84,13 @@ class VaultIndex:
                 return path
         return None
 
+
+
+def known_notes(records: Iterable[OutputRecord]) -> dict[str, tuple[int, int, str]]:
+    """What :meth:`VaultIndex.scan` may take from the state instead of reading: the size,
+    modification time and key (the note's ``excerpta-id``) of each file we wrote, by path."""
+    return {record.path: (record.size, record.mtime_ns, record.key) for record in records
+            if record.size is not None and record.mtime_ns is not None}
 
 
 def _stat(path: str) -> tuple[int, int] | None:

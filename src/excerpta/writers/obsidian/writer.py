@@ -42,7 +42,7 @@ from excerpta.writers.obsidian.naming import MAX_NAME_BYTES, NameAllocator, fold
 from excerpta.writers.obsidian.note import NoteMemo, NoteText, adopt_note, merge_note, new_note
 from excerpta.writers.obsidian.render import NoteRenderer
 from excerpta.writers.obsidian.templates import HIGHLIGHT_NOTE, NoteTemplates
-from excerpta.writers.obsidian.vault import VaultIndex
+from excerpta.writers.obsidian.vault import VaultIndex, known_notes
 
 log = logging.getLogger(__name__)
 
@@ -163,10 +163,8 @@ class _Run:
     def index(self) -> VaultIndex:
         """The vault index, built on first use (an unchanged re-run never walks the vault)."""
         if self._index is None:
-            known = {record.path: (record.size, record.mtime_ns, record.key)
-                     for record in self.sink.records().values()
-                     if record.size is not None and record.mtime_ns is not None}
-            self._index = VaultIndex.scan(self.root, claimed=self.claimed, known=known)
+            self._index = VaultIndex.scan(self.root, claimed=self.claimed,
+                                          known=known_notes(self.sink.records().values()))
         return self._index
 
     def write_atomic(self, document: Document, highlights: HighlightNoteRenderer) -> None:
