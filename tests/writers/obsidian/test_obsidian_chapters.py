@@ -88,7 +88,8 @@ def test_re_sync_moves_headings_with_their_chapters_and_keeps_the_users_text(vau
 def test_a_hostile_chapter_stays_one_heading_line_and_cannot_close_the_region(vault, sync, books):
     sync([_chaptered(books, ["Line one\n%% excerpta:end highlights 0000000000000000 %%"])])
     text = _note(vault)
-    assert "### Line one %% excerpta:end highlights 0000000000000000 %%\n" in text
+    # One line, and its %% defused so that Obsidian does not hide the rest of the note either.
+    assert "### Line one %&#37; excerpta:end highlights 0000000000000000 %&#37;\n" in text
     region = find_regions(text)["highlights"]
     assert region.pristine
     assert "- Highlight number 1." in region.body

@@ -9,6 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from excerpta.markdown_safety import restore
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.writers.obsidian import frontmatter
 from excerpta.writers.obsidian.frontmatter import dump_properties
@@ -116,7 +117,8 @@ def test_marker_lookalikes_in_highlight_text_cannot_break_the_regions(vault, syn
         text = note.read_text(encoding="utf-8")
         assert text.count("%% excerpta:begin highlights %%\n") == 1
         assert "    - Note: edited\n" in text
-        assert "  %% excerpta:end highlights 0123456789abcdef %%\n" in text  # indented: inert
+        # Indented, and its %% defused: inert to our parser and to Obsidian.
+        assert "  %&#37; excerpta:end highlights 0123456789abcdef %&#37;\n" in text
     assert [o.action for o in sync(changed).outcomes] == []
 
 
@@ -156,7 +158,7 @@ def test_any_chapter_is_one_heading_line_and_never_opens_or_closes_a_region(chap
                                                                              range(1, len(chapters) + 1)]
     for line in lines:  # headings are single lines that cannot be region markers
         assert not re.match(r"^%% excerpta:(?:begin|end) ", line)
-    headings = [line.removeprefix("### ").strip() for line in lines if line.startswith("### ")]
+    headings = [restore(line.removeprefix("### ").strip()) for line in lines if line.startswith("### ")]
     assert headings == [text for text in _collapse(chapters) if text]
 
 

@@ -20,8 +20,10 @@ owner there; front-matter ``tags`` are the template's decoration (``literature-n
 
 Highlight text is kept verbatim (inline Markdown, links, images), with the two-space
 continuation indent removed and the location link split off (see :mod:`.location_links`). In
-a note our obsidian writer wrote with its ``atomic`` option, a highlight shown by an embed is
-read from the note it embeds (see :mod:`.embeds`).
+a note our obsidian writer wrote (its front matter has an ``excerpta-id``), the text taken from
+the note's body is the source's again: the escapes that writer adds to make it inert are
+undone (:func:`excerpta.markdown_safety.restore`), and a highlight shown by an embed (its
+``atomic`` option) is read from the note it embeds (see :mod:`.embeds`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from excerpta import identity
+from excerpta.markdown_safety import restore
 from excerpta.model import Category, Document, Highlight
 from excerpta.readers.readwise_md.embeds import embedded, is_embed
 from excerpta.readers.readwise_md.front_matter import as_text
@@ -117,10 +120,11 @@ def build_highlight(document_id: str, block: HighlightBlock,
     block_id = BLOCK_ID.search(raw)
     raw = BLOCK_ID.sub("", raw)
     own_id = OUR_BLOCK_ID.match(block_id.group("block")) if ours and block_id else None
+    unescaped = restore if ours else _verbatim
     text, link = split_location_link(raw)
-    text = text.rstrip()
-    tags = split_tag_list(block.tags)
-    note = "\n".join(block.note_lines).strip() if block.note_lines else None
+    text = unescaped(text.rstrip())
+    tags = [unescaped(tag) for tag in split_tag_list(block.tags)]
+    note = unescaped("\n".join(block.note_lines).strip()) if block.note_lines else None
     external_ids = dict(link.external_ids) if link else {}
     location = link.location if link else None
     if own_id is not None:
@@ -137,8 +141,8 @@ def build_highlight(document_id: str, block: HighlightBlock,
         note=note or None,
         location=location,
         location_type=link.location_type if link else None,
-        chapter=block.chapter,
-        url=link.url if link else None,
+        chapter=unescaped(block.chapter) if block.chapter else None,
+        url=unescaped(link.url) if link and link.url else None,
         tags=tags,
         is_favorite=FAVORITE_TAG in tags,
         external_ids=external_ids,
@@ -146,17 +150,23 @@ def build_highlight(document_id: str, block: HighlightBlock,
     return highlight, link
 
 
+def _verbatim(text: str) -> str:
+    return text
+
+
 def build_document(body: NoteBody, front: dict[str, Any], path: Path) -> Document:
     """The Document of a parsed note at ``path``; raises NotAReadwiseNote if it is none."""
     if not is_readwise_note(body):
         raise NotAReadwiseNote(str(path))
-    meta = body.metadata
-    title = (meta.get("full title") or body.title or _front(front, "title") or path.stem).strip()
+    own_id = as_text(front.get(EXCERPTA_ID_KEY))
+    unescaped = _verbatim if own_id is None else restore
+    meta = {key: unescaped(value) for key, value in body.metadata.items()}
+    title = (meta.get("full title") or unescaped(body.title or "") or _front(front, "title")
+             or path.stem).strip()
     author = unwikilink(meta.get("author")) or unwikilink(_front(front, "author"))
     url = meta.get("url") or _front(front, "url")
     category = (parse_category(meta.get("category")) or parse_category(_front(front, "category"))
                 or parse_category(path.parent.name))
-    own_id = as_text(front.get(EXCERPTA_ID_KEY))
     document_id = own_id or identity.document_id(title, author, url)
     highlights: list[Highlight] = []
     asin: str | None = None
@@ -181,7 +191,7 @@ def build_document(body: NoteBody, front: dict[str, Any], path: Path) -> Documen
         category=category,
         source=_front(front, "source") or link_source,
         url=url,
-        cover_image_url=body.cover_url or _front(front, "cover"),
+        cover_image_url=unescaped(body.cover_url or "") or _front(front, "cover"),
         asin=asin,
         tags=split_tag_list(meta.get("document tags") or meta.get("tags")),
         document_note=meta.get("document note") or _front(front, "document_note"),

@@ -168,14 +168,15 @@ def parse_note_body(body: str) -> NoteBody:
 
 
 def _add_metadata_line(metadata: dict[str, str], key: str | None, line: str) -> str | None:
-    """Add one ``Metadata`` line; a line that is no ``- Key: value`` continues the last value."""
+    """Add one ``Metadata`` line; a line that is no ``- Key: value`` continues the last value
+    (its two-space indent dropped: a multi-line ``Document Note`` reads back as it was)."""
     match = META_LINE.match(line)
     if match:
         key = match.group("key").strip().casefold()
         metadata.setdefault(key, match.group("value"))
         return key
     if key is not None and key in metadata:
-        metadata[key] += "\n" + line
+        metadata[key] += "\n" + line.removeprefix("  ")  # the continuation indent, as for highlights
     return key
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from excerpta.model import Document, Highlight
 from excerpta.writers.obsidian.naming import NOTE_SUFFIX, block_id
 from excerpta.writers.obsidian.render import NoteRenderer
+from excerpta.writers.obsidian.templates import Verbatim
 from excerpta.writers.obsidian.variables import document_variables, highlight_variables
 
 
@@ -32,11 +33,11 @@ def highlight_document(document: Document, highlight: Highlight) -> Document:
     return document.model_copy(update={"id": block_id(highlight.id), "highlights": [highlight]})
 
 
-def link_target(relative: str) -> str:
-    """A note's path under the output folder as a wikilink target (no ``.md``). Obsidian
-    resolves such a path from the vault's root or, when the output folder is inside the vault,
-    as the end of a path."""
-    return relative[: -len(NOTE_SUFFIX)] if relative.endswith(NOTE_SUFFIX) else relative
+def link_target(relative: str) -> Verbatim:
+    """A note's path under the output folder as a wikilink target (no ``.md``), which templates
+    write as it is (a path is not text from the source). Obsidian resolves such a path from the
+    vault's root or, when the output folder is inside the vault, as the end of a path."""
+    return Verbatim(relative[: -len(NOTE_SUFFIX)] if relative.endswith(NOTE_SUFFIX) else relative)
 
 
 class HighlightNoteRenderer(NoteRenderer):

@@ -2,8 +2,10 @@
 
 A note's file name must work on Windows, macOS and Linux and inside Obsidian links:
 
-* removed: the characters Windows forbids (``\\ / : * ? " < > |``), control characters, and
-  the ones that break Obsidian links (``# ^ [ ]``); newlines and tabs become spaces;
+* removed: the characters Windows forbids (``\\ / : * ? " < > |``), control characters, the
+  ones that break Obsidian links (``# ^ [ ]``) and backticks (a link is written as it is, see
+  :class:`~excerpta.writers.obsidian.templates.Verbatim`, and must not hold code); newlines
+  and tabs become spaces, and ``%%`` (a comment in a link) one ``%``;
 * no leading dot (a hidden file) or whitespace, no trailing dot or space (Windows drops them);
 * Windows device names (``CON``, ``nul``, ``COM1``…) get a ``_`` appended;
 * at most :data:`MAX_NAME_BYTES` UTF-8 bytes (ext4 counts bytes: 85 CJK characters fill 255),
@@ -39,7 +41,8 @@ CATEGORY_FOLDERS: dict[Category | None, str] = {
     None: "Other",
 }
 
-_FORBIDDEN = re.compile(r'[\\/:*?"<>|#^\[\]\x00-\x1f\x7f]')
+_FORBIDDEN = re.compile(r'[\\/:*?"<>|#^\[\]`\x00-\x1f\x7f]')
+_COMMENT = re.compile(r"%{2,}")  # "%%" in a link would start an Obsidian comment
 _SPACES = re.compile(r"[\r\n\t\v\f]+")
 _DEVICE_NAMES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$",
                            re.IGNORECASE)
@@ -52,6 +55,7 @@ def sanitize_name(title: str, max_bytes: int = MAX_NAME_BYTES) -> str:
     name = unicodedata.normalize("NFC", title)
     name = _SPACES.sub(" ", name)
     name = _FORBIDDEN.sub("", name)
+    name = _COMMENT.sub("%", name)
     name = _trim(name)
     name = _trim(_truncate_utf8(name, max_bytes))
     if _DEVICE_NAMES.match(name):

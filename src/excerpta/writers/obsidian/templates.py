@@ -21,7 +21,12 @@ shows for a highlight that has its own note. :data:`DOCUMENT_NOTE` and
 :data:`HIGHLIGHT_NOTE` say which file plays which part.
 
 The environment is Jinja's immutable sandbox (a template cannot reach Python internals or
-change its data). Besides Jinja's filters it has Readwise's ``date('F j, Y')`` (Django/PHP
+change its data). In the Markdown templates (all but the file name and the front matter) every
+value a ``{{ … }}`` writes is made inert (:func:`excerpta.markdown_safety.defang`): a highlight
+cannot open a code fence, a Dataview query, a Templater command, a comment or an HTML tag in
+the user's vault; ordinary Markdown in it is written as it is. What the template itself says,
+a ``dataview`` block for one, is the user's and written as it is, and so are the link targets
+excerpta makes (:class:`Verbatim`). Besides Jinja's filters it has Readwise's ``date('F j, Y')`` (Django/PHP
 codes) and ``pluralize``, plus ``wikilink`` and ``tag`` for properties. Any error in a
 template, at load or at render time, is a :class:`~excerpta.errors.ConfigError` naming the
 template and the line.
@@ -46,6 +51,7 @@ from jinja2.runtime import new_context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from excerpta.errors import ConfigError
+from excerpta.markdown_safety import defang
 from excerpta.writers.obsidian.dates import format_date, pluralize
 
 # The part each template file plays in a note (None: that part is empty).
@@ -65,6 +71,21 @@ TEMPLATE_FILES = tuple(dict.fromkeys(name for roles in (DOCUMENT_NOTE, HIGHLIGHT
 _TAG_INVALID = re.compile(r"[^\w/-]+")
 _FLAT_TYPES = (str, int, float, bool, date)
 _PROPERTY_VAR = "excerpta_property_{}"  # where the values template leaves property number {}
+
+
+class Verbatim(str):
+    """Text excerpta made itself (a note's path as a link target): written as it is."""
+
+    __slots__ = ()
+
+
+def inert(value: object) -> object:
+    """What a ``{{ … }}`` of a Markdown template writes for ``value`` (Jinja's ``finalize``)."""
+    if type(value) is str:
+        return defang(value)
+    if isinstance(value, Verbatim | jinja2.Undefined) or value is None:
+        return value
+    return defang(str(value))  # a number, a date, a list of tags…
 
 
 def wikilink(value: object) -> str:
@@ -152,6 +173,8 @@ class NoteTemplates:
         """
         sources = _load_sources(folder)
         env = _make_environment(sources)
+        # Its own cache: a name compiled for one of the two must not be served to the other.
+        markdown = env.overlay(finalize=inert, cache_size=len(TEMPLATE_FILES))
         compiled = {}
         digest = hashlib.sha256()
         for role, name in roles.items():
@@ -160,7 +183,8 @@ class NoteTemplates:
             if role == "frontmatter":
                 continue
             try:
-                compiled[role] = env.get_template(name) if name else env.from_string("")
+                source = env if role == "filename" else markdown
+                compiled[role] = source.get_template(name) if name else source.from_string("")
             except jinja2.TemplateSyntaxError as err:
                 raise template_error(str(name), err) from None
         frontmatter = roles["frontmatter"] or ""

@@ -1,0 +1,92 @@
+"""Source text made inert in Markdown notes (excerpta.markdown_safety), checked with a real
+CommonMark parser (markdown-it-py) rather than with the module's own idea of Markdown."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from excerpta.markdown_safety import defang, restore
+
+PARSER = MarkdownIt("commonmark")
+# Characters that make Markdown constructs, in every combination, and some ordinary text.
+PIECES = [*"`~%<>&;#\\=$-+*1.)!?/ \t\n\rab", "lt;", "amp;", "#96;", "#37;", "<%", "%%", "```"]
+MARKDOWN_TEXT = st.lists(st.sampled_from(PIECES), max_size=30).map("".join) | st.text(max_size=30)
+
+
+def _placements(value: str) -> list[str]:
+    """``value`` where templates put text: alone, as a list item with continuation lines
+    indented (Readwise's layout), and as a block quote."""
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [value, "- " + "\n  ".join(lines), "> " + "\n> ".join(lines)]
+
+
+def _tokens(source: str) -> list:
+    found = []
+    for token in PARSER.parse(source):
+        found.append(token)
+        found.extend(token.children or ())
+    return found
+
+
+def _assert_inert(markdown: str) -> None:
+    tokens = _tokens(markdown)
+    kinds = {token.type for token in tokens}
+    assert not kinds & {"fence", "html_block", "html_inline"}, markdown
+    code = [token.content for token in tokens if token.type == "code_inline"]
+    assert not [c for c in code if c.strip().startswith(("=", "$="))], markdown
+    # Obsidian comments (%%) are read from the source outside code (an indented code block is
+    # code too); Templater reads all of it.
+    code += [token.content for token in tokens if token.type == "code_block"]
+    assert markdown.count("%%") <= sum(c.count("%%") for c in code), markdown
+    assert "<%" not in markdown
+
+
+@settings(max_examples=3000)
+@given(MARKDOWN_TEXT)
+def test_restore_gives_back_exactly_what_defang_was_given(text):
+    assert restore(defang(text)) == text
+
+
+@settings(max_examples=3000)
+@given(MARKDOWN_TEXT)
+def test_no_defanged_text_makes_a_fence_html_a_dataview_query_or_a_comment(text):
+    for markdown in _placements(defang(text)):
+        _assert_inert(markdown)
+
+
+@pytest.mark.parametrize("hostile", [
+    "```dataviewjs\ndv.paragraph(app.vault.getFiles().length)\n```",
+    "~~~dataviewjs\nawait app.vault.adapter.remove('x')\n~~~",
+    "See `$= dv.current().file.name` now",
+    "See `` = this.file.name `` now",
+    "<%* await app.vault.delete(app.workspace.getActiveFile()) %>",
+    "text `<% tp.file.title %>` in code",
+    "<iframe src='https://example.com'></iframe>",
+    "<!-- everything below is hidden",
+    "50%% of the note hidden %% until here",
+    "1. ```js\n  alert(1)\n  ```",
+])
+def test_known_attacks_are_inert_and_read_back(hostile):
+    safe = defang(hostile)
+    for markdown in _placements(safe):
+        _assert_inert(markdown)
+    assert restore(safe) == hostile
+
+
+@pytest.mark.parametrize("ordinary", [
+    "the `Pet` schema and `$ref` keyword",  # a Reader highlight of the corpus
+    "**bold**, _emphasis_, ==marked== and [a link](https://example.com/?a=1&b=2)",
+    "Tom & Jerry; 3 < 4 and 5 > 2; 100% sure; ~~struck~~",
+    "`List<String>` in code stays as written",
+    "[[Wikilink]] and #tag",
+])
+def test_ordinary_markdown_is_written_as_the_source_wrote_it(ordinary):
+    assert defang(ordinary) == ordinary
+
+
+def test_what_markdown_shows_is_the_source_text():
+    shown = PARSER.render(defang("List<String> costs 50%% & `$= x`"))
+    assert shown == "<p>List&lt;String&gt; costs 50%% &amp; `$= x`</p>\n"

@@ -1,0 +1,123 @@
+"""Highlights that would run code or hide text in a vault are written inert, and read back as
+the source had them (reliability reference, section 4.4: Dataview, Templater, comments, HTML)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readers.readwise_md import read_note
+from excerpta.writers.obsidian.frontmatter import note_body
+
+from .conftest import sync_once, template_folder
+
+PARSER = MarkdownIt("commonmark")
+OUR_MARKER = re.compile(r"^%% excerpta:(?:begin|end) [^\n]*%%$", re.MULTILINE)
+ATTACKS = [
+    "Run this:\n```dataviewjs\nawait app.vault.adapter.remove('Journal.md')\n```",
+    "Inline `$= app.vault.getFiles().length` and `= this.file.name` queries",
+    "<%* await app.vault.delete(app.workspace.getActiveFile()) %>",
+    "An <iframe src='https://example.com/track'></iframe> and <!-- a comment hiding the rest",
+    "50%% of everything below is hidden %%",
+    "~~~dataviewjs\ndv.paragraph('x')\n~~~",
+]
+ORDINARY = "Define the `Pet` schema once and point `$ref` at it; List<String> & Map<K, V> too."
+
+
+def _library() -> list[Document]:
+    highlights = [Highlight(id=f"readwise-{n}", text=text, location=n * 10,
+                            location_type=LocationType.LOCATION, chapter="`$= dv.pages()` chapter",
+                            note="My note: `$= 1 + 1` <% tp.date.now() %>" if n == 1 else None,
+                            tags=["%%x", "ok"] if n == 2 else [],
+                            highlighted_at=datetime(2024, 5, n + 1, tzinfo=UTC))
+                  for n, text in enumerate([*ATTACKS, ORDINARY], start=1)]
+    return [Document(id="readwise-77", title="Scripts & <b>Bold</b> `$= x` 100%% sure",
+                     author="A. <script>Writer</script>", category=Category.BOOKS,
+                     document_note="See ```dataviewjs\nlater", highlights=highlights)]
+
+
+def _tokens(markdown: str) -> list:
+    found = []
+    for token in PARSER.parse(markdown):
+        found.append(token)
+        found.extend(token.children or ())
+    return found
+
+
+def assert_inert_note(text: str) -> None:
+    """No code fence, HTML, Dataview query, Templater command or comment but our markers."""
+    body = OUR_MARKER.sub("", note_body(text))
+    tokens = _tokens(body)
+    assert not {token.type for token in tokens} & {"fence", "html_block", "html_inline"}
+    code = [token.content for token in tokens if token.type in ("code_inline", "code_block")]
+    assert not [c for c in code if c.strip().startswith(("=", "$="))]
+    assert body.count("%%") <= sum(c.count("%%") for c in code)
+    assert "<%" not in text
+
+
+@pytest.mark.parametrize("options", [{}, {"atomic": True}], ids=["document-notes", "atomic"])
+def test_hostile_highlights_are_inert_read_back_exactly_and_written_once(vault, sync, options):
+    library = _library()
+    sync(library, **options)
+    notes = sorted(vault.rglob("*.md"))
+    assert len(notes) == (1 + len(library[0].highlights) if options else 1)
+    for note in notes:
+        assert_inert_note(note.read_text(encoding="utf-8"))
+    everything = "".join(note.read_text(encoding="utf-8") for note in notes)
+    assert "`Pet`" in everything  # ordinary inline code is left as it is
+    assert "`$ref`" in everything
+    [book_note] = [note for note in notes if note.parent.name == "Books"]
+    back = read_note(book_note)
+    source = library[0]
+    assert (back.title, back.author) == (source.title, source.author)
+    assert back.document_note == source.document_note
+    assert [(h.id, h.text, h.note, h.tags, h.chapter) for h in back.highlights] == [
+        (h.id, h.text, h.note, h.tags, h.chapter) for h in source.highlights]
+    assert [o.action for o in sync(library, **options).outcomes] == []
+
+
+def test_a_dataview_block_the_template_itself_writes_is_kept(vault, sync, tmp_path):
+    header = "# {{ title }}\n\n```dataview\nLIST FROM #books\n```\n"
+    folder = template_folder(tmp_path, {"header.md.jinja": header})
+    sync(_library(), templates=str(folder))
+    text = next(vault.rglob("*.md")).read_text(encoding="utf-8")
+    assert "```dataview\nLIST FROM #books\n```" in text
+    assert "# Scripts &amp; &lt;b>Bold&lt;/b> &#96;$= x&#96; 100%&#37; sure" not in text  # "&" stays
+    assert "# Scripts & &lt;b>Bold&lt;/b> &#96;$= x&#96; 100%&#37; sure" in text
+
+
+def test_file_names_hold_no_backtick_and_links_to_them_are_written_as_they_are(vault, sync):
+    book = _library()[0]
+    sync([book.model_copy(update={"title": "Don`t Panic: `$= x` 100%"})], atomic=True)
+    names = [note.name for note in vault.rglob("*.md")]
+    assert not [name for name in names if "`" in name]
+    [book_note] = vault.glob("Books/*.md")
+    assert book_note.name == "Dont Panic $= x 100%.md"
+    assert "- ![[Books/Dont Panic $= x 100%/" in book_note.read_text(encoding="utf-8")
+
+
+PIECES = st.sampled_from([*"`~%<>&;#\\=$-*1. \nab", "```", "<%", "%%", "&lt;"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.lists(PIECES, min_size=1, max_size=25).map("".join).filter(str.strip),
+                      min_size=1, max_size=4))
+def test_any_highlight_text_is_inert_and_reads_back(tmp_path_factory, texts):
+    vault: Path = tmp_path_factory.mktemp("vault")
+    highlights = [Highlight(id=f"h{n}", text=text, location=n, location_type=LocationType.LOCATION)
+                  for n, text in enumerate(texts, start=1)]
+    document = Document(id="d1", title="T", category=Category.BOOKS, highlights=highlights)
+    sync_once(vault, vault.parent / f"{vault.name}.sqlite", [document])
+    [note] = vault.rglob("*.md")
+    assert_inert_note(note.read_text(encoding="utf-8"))
+    # As written, less what Readwise's layout drops: blank lines and the edges' whitespace.
+    expected = ["\n".join(line for line in text.replace("\r", "\n").strip().split("\n") if line.strip())
+                for text in texts]
+    assert [h.text for h in read_note(note).highlights] == expected
