@@ -14,7 +14,9 @@ source wrote it:
 * a backtick that does not open a code span closed on the same line, or opens one whose
   content starts with ``=`` or ``$=`` (a Dataview query), becomes ``&#96;``: what stays is
   exactly the code spans of :func:`code_spans`, paired as any CommonMark parser pairs them;
-* ``<%`` (Templater, which reads the file, not the Markdown) becomes ``&lt;%``, wherever it is;
+* ``<%`` (Templater, which reads the file, not the Markdown) becomes ``&lt;%``, and the ``^``
+  of ``^hl-`` (the block ids excerpta writes and finds highlights by) ``&#94;``, wherever they
+  are;
 * outside code spans: ``%%`` becomes ``%&#37;``; ``<`` before a letter, ``/``, ``!`` or ``?``
   becomes ``&lt;`` (so ``List<String>`` shows as written instead of vanishing into an unknown
   tag); an ``&`` that would start an entity becomes ``&amp;``.
@@ -45,18 +47,18 @@ _LINE_END = re.compile(r"[\r\n]")
 # we wrote is read back; nor does "<%": Templater does not read Markdown escapes.
 # Every backtick outside code spans opens none: it is made text, so no parser can pair it with
 # another over a line end.
-_PLAIN = re.compile(r"%%|\\(?!<%)[^%&]|<(?=[A-Za-z/!?%])|&(?=#?[A-Za-z0-9]+;)|`")
-_PLAIN_BACK = re.compile(r"\\(?!<%)[^%&]|&(?:#96|#126|#37|lt|amp);")
-# Inside code spans: only "<%", and an "&" that would read back as one.
-_CODE = re.compile(r"<(?=%)|&(?=(?:amp;)*lt;%)")
-_CODE_BACK = re.compile(r"&lt;(?=%)|&amp;(?=(?:amp;)*lt;%)")
-_ENTITY_OF = {"%%": "%&#37;", "<": "&lt;", "&": "&amp;", "`": "&#96;"}
-_CHARACTER_OF = {"&#96;": "`", "&#126;": "~", "&#37;": "%", "&lt;": "<", "&amp;": "&"}
+_PLAIN = re.compile(r"%%|\\(?!<%|\^hl-)[^%&]|<(?=[A-Za-z/!?%])|\^(?=hl-)|&(?=#?[A-Za-z0-9]+;)|`")
+_PLAIN_BACK = re.compile(r"\\(?!<%|\^hl-)[^%&]|&(?:#96|#126|#37|#94|lt|amp);")
+# Inside code spans: only "<%" and "^hl-", and an "&" that would read back as one of them.
+_CODE = re.compile(r"<(?=%)|\^(?=hl-)|&(?=(?:amp;)*(?:lt;%|#94;hl-))")
+_CODE_BACK = re.compile(r"&lt;(?=%)|&#94;(?=hl-)|&amp;(?=(?:amp;)*(?:lt;%|#94;hl-))")
+_ENTITY_OF = {"%%": "%&#37;", "<": "&lt;", "&": "&amp;", "`": "&#96;", "^": "&#94;"}
+_CHARACTER_OF = {"&#96;": "`", "&#126;": "~", "&#37;": "%", "&#94;": "^", "&lt;": "<", "&amp;": "&"}
 
 
 def _hazardous(text: str) -> bool:
-    # Five substring tests: a sixth of the time of one regex search, on every value rendered.
-    return "`" in text or "<" in text or "&" in text or "%" in text or "~" in text
+    # Substring tests: a sixth of the time of one regex search, on every value rendered.
+    return "`" in text or "<" in text or "&" in text or "%" in text or "~" in text or "^hl-" in text
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -113,7 +115,7 @@ def _plain(text: str) -> str:
 
 
 def _code(span: str) -> str:
-    return _CODE.sub(_escaped, span) if "<%" in span or "&" in span else span
+    return _CODE.sub(_escaped, span) if "<%" in span or "&" in span or "^hl-" in span else span
 
 
 def defang(text: str) -> str:

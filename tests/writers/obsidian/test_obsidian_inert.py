@@ -16,7 +16,7 @@ from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.readwise_md import read_note
 from excerpta.writers.obsidian.frontmatter import note_body
 
-from .conftest import sync_once, template_folder
+from .conftest import kindle_book, sync_once, template_folder
 
 PARSER = MarkdownIt("commonmark")
 OUR_MARKER = re.compile(r"^%% excerpta:(?:begin|end) [^\n]*%%$", re.MULTILINE)
@@ -121,3 +121,25 @@ def test_any_highlight_text_is_inert_and_reads_back(tmp_path_factory, texts):
     expected = ["\n".join(line for line in text.replace("\r", "\n").strip().split("\n") if line.strip())
                 for text in texts]
     assert [h.text for h in read_note(note).highlights] == expected
+
+
+def test_a_highlight_quoting_our_block_ids_cannot_stand_for_another_highlight(vault, sync):
+    book = kindle_book(3)
+    first, second, third = book.highlights
+    mimic = first.model_copy(update={"text": "Compare ^hl-readwise-2 and ![[Books/Other#^hl-readwise-3]]"})
+    library = [book.model_copy(update={"highlights": [mimic, second, third]})]
+    sync(library)
+    [note] = vault.rglob("*.md")
+    text = note.read_text(encoding="utf-8")
+    assert text.count("^hl-readwise-2") == 1  # the block id we wrote, not the one quoted
+    # The user deletes highlight 2; upstream then edits highlight 1.
+    lines = text.split("\n")
+    kept = [line for line in lines if not line.endswith("^hl-readwise-2")]
+    note.write_text("\n".join(kept), encoding="utf-8")
+    edited = mimic.model_copy(update={"note": "edited upstream"})
+    sync([library[0].model_copy(update={"highlights": [edited, second, third]})])
+    text = note.read_text(encoding="utf-8")
+    assert "- Note: edited upstream" in text
+    assert "^hl-readwise-2" not in text  # not put back, and highlight 1 did not stand in for it
+    assert [(h.id, h.text) for h in read_note(note).highlights] == [("readwise-1", mimic.text),
+                                                                     ("readwise-3", third.text)]
