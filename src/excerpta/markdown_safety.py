@@ -42,18 +42,17 @@ _QUERY_AFTER = re.compile(r"[ \t\r\n]*\$?=")  # what follows a run that would op
 _RUN_OR_ESCAPE = re.compile(r"\\[\s\S]|`+")
 _LINE_END = re.compile(r"[\r\n]")
 
-# Outside code spans. A backslash pair is left as it is (Markdown shows its character as
-# text), but "%" and "&" never pair, so "\%%" is still defused and a backslash before an entity
-# we wrote is read back; nor does "<%": Templater does not read Markdown escapes.
-# Every backtick outside code spans opens none: it is made text, so no parser can pair it with
-# another over a line end.
+# Outside code spans. Every backtick is made text, so no parser can pair it with another over a
+# line end. A backslash pair is left as it is (Markdown shows its character as text), but "%"
+# and "&" never pair, so "\%%" is still defused and a backslash before an entity we wrote is
+# read back; nor do "<%" and "^hl-", which Templater and our merges read without Markdown.
 _PLAIN = re.compile(r"%%|\\(?!<%|\^hl-)[^%&]|<(?=[A-Za-z/!?%])|\^(?=hl-)|&(?=#?[A-Za-z0-9]+;)|`")
-_PLAIN_BACK = re.compile(r"\\(?!<%|\^hl-)[^%&]|&(?:#96|#126|#37|#94|lt|amp);")
+_PLAIN_BACK = re.compile(r"\\(?!<%|\^hl-)[^%&]|&(?:#96|#37|#94|lt|amp);")
 # Inside code spans: only "<%" and "^hl-", and an "&" that would read back as one of them.
 _CODE = re.compile(r"<(?=%)|\^(?=hl-)|&(?=(?:amp;)*(?:lt;%|#94;hl-))")
 _CODE_BACK = re.compile(r"&lt;(?=%)|&#94;(?=hl-)|&amp;(?=(?:amp;)*(?:lt;%|#94;hl-))")
 _ENTITY_OF = {"%%": "%&#37;", "<": "&lt;", "&": "&amp;", "`": "&#96;", "^": "&#94;"}
-_CHARACTER_OF = {"&#96;": "`", "&#126;": "~", "&#37;": "%", "&#94;": "^", "&lt;": "<", "&amp;": "&"}
+_CHARACTER_OF = {"&#96;": "`", "&#37;": "%", "&#94;": "^", "&lt;": "<", "&amp;": "&"}
 
 
 def _hazardous(text: str) -> bool:
@@ -133,11 +132,7 @@ def _plain_back(text: str) -> str:
 
 
 def _code_back(span: str) -> str:
-    return _CODE_BACK.sub(_unescaped_in_code, span) if "&" in span else span
-
-
-def _unescaped_in_code(match: re.Match[str]) -> str:
-    return _CHARACTER_OF[match.group()]
+    return _CODE_BACK.sub(_unescaped, span) if "&" in span else span
 
 
 def restore(text: str) -> str:

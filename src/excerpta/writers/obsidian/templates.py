@@ -21,15 +21,17 @@ shows for a highlight that has its own note. :data:`DOCUMENT_NOTE` and
 :data:`HIGHLIGHT_NOTE` say which file plays which part.
 
 The environment is Jinja's immutable sandbox (a template cannot reach Python internals or
-change its data). In the Markdown templates (all but the file name and the front matter) every
-value a ``{{ … }}`` writes is made inert (:func:`excerpta.markdown_safety.defang`): a highlight
-cannot open a code fence, a Dataview query, a Templater command, a comment or an HTML tag in
-the user's vault; ordinary Markdown in it is written as it is. What the template itself says,
-a ``dataview`` block for one, is the user's and written as it is, and so are the link targets
-excerpta makes (:class:`Verbatim`). Besides Jinja's filters it has Readwise's ``date('F j, Y')`` (Django/PHP
+change its data). Besides Jinja's filters it has Readwise's ``date('F j, Y')`` (Django/PHP
 codes) and ``pluralize``, plus ``wikilink`` and ``tag`` for properties. Any error in a
 template, at load or at render time, is a :class:`~excerpta.errors.ConfigError` naming the
 template and the line.
+
+In the Markdown templates (all but the file name and the front matter) every value a
+``{{ … }}`` writes is made inert (:func:`excerpta.markdown_safety.defang`, as Jinja's
+``finalize``): a highlight cannot open a code fence, a Dataview query, a Templater command, a
+comment or an HTML tag in the user's vault, and ordinary Markdown in it is written as it is.
+What the template itself says (a ``dataview`` block, say) is the user's and written as it is,
+and so are the link targets excerpta makes (:class:`Verbatim`).
 """
 
 from __future__ import annotations
