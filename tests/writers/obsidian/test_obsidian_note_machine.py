@@ -60,7 +60,9 @@ class DocumentNote(RuleBasedStateMachine):
         return self.counter
 
     # Upstream.
-    @rule(words=st.sampled_from(["Simplify.", "Live deliberately.", "Be awake."]))
+    # The last one is made inert in the note (markdown_safety) and must merge all the same.
+    @rule(words=st.sampled_from(["Simplify.", "Live deliberately.", "Be awake.",
+                                 "Run `$= x`, <b>50%%</b> ^hl-h1"]))
     def add_highlight(self, words: str) -> None:
         n = self._next()
         self.highlights[f"h{n}"] = Highlight(id=f"h{n}", text=f"{words} {n}", location=n * 10,
