@@ -105,6 +105,14 @@ def test_template_syntax_inside_highlight_text_is_written_literally(vault, sync)
     assert "    - Note: {{ note }}: null\n" in text
 
 
+def test_an_indented_line_in_a_highlight_does_not_move_its_block_id_into_the_text():
+    # Poetry and code keep their indents in the source; a list item's line cannot show one, and
+    # with it the line looked like a sub-bullet: the id went after the first line, mid-paragraph.
+    highlight = Highlight(id="h1", text="So we beat on,\n    boats against the current", note="Mine.")
+    body = RENDERER.render(Document(id="d", title="T", highlights=[highlight])).highlights_body
+    assert "- So we beat on,\n  boats against the current ^hl-h1\n    - Note: Mine.\n" in body
+
+
 def test_marker_lookalikes_in_highlight_text_cannot_break_the_regions(vault, sync):
     documents = _documents()[:2]
     sync(documents)

@@ -117,9 +117,8 @@ def test_any_highlight_text_is_inert_and_reads_back(tmp_path_factory, texts):
     sync_once(vault, vault.parent / f"{vault.name}.sqlite", [document])
     [note] = vault.rglob("*.md")
     assert_inert_note(note.read_text(encoding="utf-8"))
-    # As written, less what Readwise's layout drops: blank lines and the edges' whitespace.
-    expected = ["\n".join(line for line in text.replace("\r", "\n").strip().split("\n") if line.strip())
-                for text in texts]
+    # As written, less what a Markdown list item drops: blank lines and each line's indent.
+    expected = ["\n".join(line.strip() for line in text.split("\n") if line.strip()) for text in texts]
     assert [h.text for h in read_note(note).highlights] == expected
 
 

@@ -557,3 +557,21 @@ def test_a_quote_template_in_a_hand_edited_note_still_takes_upstream_edits(tmp_p
     assert after.count("\u00a0300") == template.count("highlight_location")  # not twice
     assert "edited by hand" in sink.outcomes[0].reason
     assert _written(sync([book.model_copy(update={"highlights": edited})], templates=templates)) == []
+
+
+def test_of_notes_with_one_id_the_original_is_updated_and_the_copies_are_said(
+        vault, sync_forgetting, books, caplog):
+    sync_forgetting([books(2)])
+    original = vault / NOTE
+    # "Make a copy" in Obsidian (beside it, and in a folder that comes first), then the state
+    # is lost and upstream retitles the book.
+    (vault / "Archive").mkdir()
+    copies = [vault / "Archive" / "Walden.md", vault / "Books" / "Walden 1.md"]
+    for copy in copies:
+        copy.write_text(original.read_text(encoding="utf-8") + "\nMy essay on it.\n", encoding="utf-8")
+    before = [copy.read_bytes() for copy in copies]
+    sync_forgetting([books(2).model_copy(update={"title": "Walden, retitled"})])
+    assert "# Walden, retitled\n" in _read(vault)
+    assert [copy.read_bytes() for copy in copies] == before
+    assert ("Walden, retitled: 3 notes carry its excerpta-id (Archive/Walden.md, Books/Walden 1.md, "
+            "Books/Walden.md); Books/Walden.md is updated") in caplog.text

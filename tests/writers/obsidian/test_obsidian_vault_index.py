@@ -22,7 +22,7 @@ def test_the_index_tells_our_notes_plugin_notes_and_the_users_own_apart(tmp_path
     (tmp_path / ".obsidian").mkdir()
     (tmp_path / ".obsidian" / "hidden.md").write_text("---\nexcerpta-id: d777\n---\n")
     index = VaultIndex.scan(tmp_path)
-    assert index.by_id == {"d123": "Moved/Deep/renamed.md"}
+    assert index.by_id == {"d123": ["Moved/Deep/renamed.md"]}
     # Both plugin notes carry the same key; the first in the sorted walk keeps it ("W" < "b").
     assert index.by_plugin_key == {"title:walden\x1fhenry david thoreau": "Walden.md"}
     (tmp_path / "Moved" / "broken.md").write_text((tmp_path / "broken.md").read_text())
@@ -66,7 +66,7 @@ def test_notes_still_as_written_are_indexed_from_the_state_without_being_read(va
     note.write_text(note.read_text().replace("excerpta-id: readwise-1001", "excerpta-id: readwise-9999"))
     os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     index = VaultIndex.scan(vault.resolve(), known=known)
-    assert index.by_id == {"readwise-1001": "Books/Walden.md"}
+    assert index.by_id == {"readwise-1001": ["Books/Walden.md"]}
     # Touched since (another modification time): read, and what it says now counts.
     os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    assert VaultIndex.scan(vault.resolve(), known=known).by_id == {"readwise-9999": "Books/Walden.md"}
+    assert VaultIndex.scan(vault.resolve(), known=known).by_id == {"readwise-9999": ["Books/Walden.md"]}

@@ -29,7 +29,6 @@ from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.obsidian.dates import format_date
 from excerpta.writers.obsidian.naming import block_id
 
-_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _WHITESPACE = re.compile(r"\s+")
 _TWEET_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/status/", re.IGNORECASE)
@@ -49,14 +48,16 @@ def normalize_newlines(value: str | None) -> str:
 
 
 def continued(value: str | None, indent: int) -> str:
-    """Multi-line text as one Markdown list item: blank lines dropped, continuation indented."""
+    """Multi-line text as one Markdown list item: blank lines dropped, each line stripped and
+    the continuation lines indented by ``indent``. (A line's own indent would not show, a
+    paragraph's lines lose it, and would make it look like a sub-bullet, ending the item's
+    first paragraph and with it the block id's place.)"""
     if not value:
         return ""
     if value.isprintable():  # one C scan: no line break of any kind (most highlights)
         return value.strip()
-    text = normalize_newlines(value).strip()
-    text = _BLANK_LINES.sub("\n", text)
-    return text.replace("\n", "\n" + " " * indent)
+    lines = (line.strip() for line in normalize_newlines(value).split("\n"))
+    return ("\n" + " " * indent).join(line for line in lines if line)
 
 
 def struck(value: str) -> str:

@@ -7,6 +7,10 @@ wrote it (same path, size and modification time as recorded, see ``known``) is n
 opened; of the others, only the first :data:`HEAD_BYTES` are read: front matter and the
 Readwise metadata are at the top. Hidden folders (``.obsidian``, ``.trash``) and our temporary
 files are skipped.
+
+Several notes may carry one ``excerpta-id``: Obsidian's "Make a copy" copies the properties,
+and a sync tool's conflict copy (``Walden.sync-conflict-….md``) too. The index keeps them all,
+for the writer to pick one and say so.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ class VaultIndex:
     """Notes under ``root`` (relative POSIX paths) by what identifies them."""
 
     root: Path
-    by_id: dict[str, str] = field(default_factory=dict)
+    by_id: dict[str, list[str]] = field(default_factory=dict)  # in walk order
     by_plugin_key: dict[str, str] = field(default_factory=dict)
     claimed: set[str] = field(default_factory=set)
 
@@ -56,7 +60,7 @@ class VaultIndex:
                 relative = os.path.relpath(path, root).replace(os.sep, "/")
                 ours = known.get(path)
                 if ours is not None and _stat(path) == ours[:2]:
-                    index.by_id.setdefault(ours[2], relative)
+                    index.by_id.setdefault(ours[2], []).append(relative)
                 else:
                     index._add(relative, _head(Path(path)))
         return index
@@ -64,17 +68,17 @@ class VaultIndex:
     def _add(self, relative: str, head: str) -> None:
         ident = note_id(head)
         if ident is not None:
-            self.by_id.setdefault(ident, relative)
+            self.by_id.setdefault(ident, []).append(relative)
             return
         note = read_plugin_note(note_body(head))
         if note is not None:
             for key in plugin_keys(note):
                 self.by_plugin_key.setdefault(key, relative)
 
-    def find_id(self, document_id: str) -> str | None:
-        """The note whose ``excerpta-id`` is ``document_id``, if not claimed this run."""
-        path = self.by_id.get(document_id)
-        return path if path is not None and fold_name(path) not in self.claimed else None
+    def find_id(self, document_id: str) -> list[str]:
+        """The notes whose ``excerpta-id`` is ``document_id`` and that no document claimed this
+        run, in walk order (usually one)."""
+        return [path for path in self.by_id.get(document_id, ()) if fold_name(path) not in self.claimed]
 
     def find_plugin_note(self, keys: list[str]) -> str | None:
         """The first unclaimed plugin note found by one of ``keys`` (best key first)."""
@@ -84,6 +88,16 @@ class VaultIndex:
                 return path
         return None
 
+
+
+def the_original(found: list[str], expected: str) -> str:
+    """Of several notes carrying one ``excerpta-id`` (relative paths, in walk order), the one to
+    update: at ``expected`` (where a new note would go), else in that folder, else the shortest
+    path, as copies get a suffix (``Walden 1``, ``Walden.sync-conflict-…``, ``Walden (conflicted
+    copy)``)."""
+    folder = expected.rpartition("/")[0]
+    return min(found, key=lambda path: (fold_name(path) != fold_name(expected),
+                                        path.rpartition("/")[0] != folder, len(path)))
 
 
 def known_notes(records: Iterable[OutputRecord]) -> dict[str, tuple[int, int, str]]:

@@ -27,10 +27,7 @@ import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
-
-from pydantic import Field
 
 from excerpta.adapters import AdapterOptions, Writer
 from excerpta.identity import content_hash
@@ -38,41 +35,17 @@ from excerpta.model import Document
 from excerpta.output import OutputSink
 from excerpta.writers.obsidian.adoption import document_keys
 from excerpta.writers.obsidian.atomic import HighlightNoteRenderer, highlight_document, link_target
-from excerpta.writers.obsidian.naming import MAX_NAME_BYTES, NameAllocator, fold_name
+from excerpta.writers.obsidian.naming import NOTE_SUFFIX, NameAllocator, fold_name
 from excerpta.writers.obsidian.note import NoteMemo, NoteText, adopt_note, merge_note, new_note
+from excerpta.writers.obsidian.options import ObsidianOptions
 from excerpta.writers.obsidian.render import NoteRenderer
 from excerpta.writers.obsidian.templates import HIGHLIGHT_NOTE, NoteTemplates
-from excerpta.writers.obsidian.vault import VaultIndex, known_notes
+from excerpta.writers.obsidian.vault import VaultIndex, known_notes, the_original
 
 log = logging.getLogger(__name__)
 
 # Bump when the rendering code changes what it writes, so every note is re-rendered once.
 RENDER_VERSION = "obsidian-2"  # 2: source text made inert (markdown_safety)
-
-
-class ObsidianOptions(AdapterOptions):
-    """Options of the ``obsidian`` writer."""
-
-    templates: Path | None = Field(
-        default=None, json_schema_extra={"cli": "templates"},
-        description="folder of templates overriding the defaults (filename.jinja, frontmatter.yaml, "
-                    "header.md.jinja, highlights_header.md.jinja, chapter.md.jinja, highlight.md.jinja)")
-    sync_policy: Literal["merge", "append-only", "overwrite"] = Field(
-        default="merge", json_schema_extra={"cli": "sync-policy"},
-        description="re-sync policy for notes: merge, append-only or overwrite")
-    deleted_highlights: Literal["remove", "strike"] = Field(
-        default="remove", json_schema_extra={"cli": "deleted-highlights"},
-        description="highlights deleted upstream: remove them from notes, or strike them through")
-    flat: bool = Field(default=False, json_schema_extra={"cli": "flat"},
-                       description="put every note in the output folder, no category folders")
-    recreate_deleted: bool = Field(default=False, json_schema_extra={"cli": "recreate-deleted"},
-                                   description="re-create notes the user deleted")
-    atomic: bool = Field(default=False, json_schema_extra={"cli": "atomic"},
-                         description="also give every highlight a note of its own, in a folder named "
-                                     "after its document's note, which embeds it")
-    adopt: bool = Field(default=True, description="adopt notes written by the Readwise plugin")
-    max_name_bytes: int = Field(default=MAX_NAME_BYTES, ge=16, le=240,
-                                description="longest note file name, in UTF-8 bytes")
 
 
 class ObsidianWriter(Writer):
@@ -172,8 +145,7 @@ class _Run:
         renderer = self.writer.renderer
         plan = self.plan(document, renderer)
         # No note for the document (nothing to show): its name is not taken from another one.
-        home = plan.relative or "/".join(
-            part for part in (renderer.folder(document), renderer.file_stem(document)) if part)
+        home = plan.relative or _stem(document, renderer)
         beside = highlights.beside(home)
         links: dict[str, str] = {}
         for highlight in document.highlights:
@@ -209,7 +181,7 @@ class _Run:
             # Before the vault index: a library of such documents must not cost a vault scan
             # on every run.
             plan = _Plan("none")
-        elif (found := self.index.find_id(document.id)) is not None:
+        elif (found := self._find(document, renderer)) is not None:
             plan = _Plan("merge", found, moved_from=recorded)
         elif recorded is not None and not self.options.recreate_deleted:
             plan = _Plan("skip", recorded)
@@ -244,6 +216,18 @@ class _Run:
             self._adopt(document, relative, source_hash, renderer)
             return relative
         return None
+
+    def _find(self, document: Document, renderer: NoteRenderer) -> str | None:
+        """The note in the vault carrying ``document``'s id; of several, the original
+        (:func:`.vault.the_original`), and the others are said."""
+        found = self.index.find_id(document.id)
+        if len(found) <= 1:
+            return found[0] if found else None
+        chosen = the_original(found, _stem(document, renderer) + NOTE_SUFFIX)
+        log.warning("%s: %d notes carry its excerpta-id (%s); %s is updated, the others are left as "
+                    "they are (a copy? delete its excerpta-id line to make it yours)",
+                    document.title, len(found), ", ".join(found), chosen)
+        return chosen
 
     def _new_name(self, document: Document, renderer: NoteRenderer) -> str:
         return self.names.allocate(renderer.folder(document), renderer.file_stem(document), document.id)
@@ -297,3 +281,8 @@ class _Run:
         self.sink.write(relative, result.text.encode("utf-8"), key=document.id,
                         source_hash=source_hash, replaces=hashlib.sha256(raw).hexdigest(),
                         reason=reason, memo=result.memo.to_json())
+
+
+def _stem(document: Document, renderer: NoteRenderer) -> str:
+    """Where a new note of ``document`` would go (relative, without ``.md``)."""
+    return "/".join(part for part in (renderer.folder(document), renderer.file_stem(document)) if part)

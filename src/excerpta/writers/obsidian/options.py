@@ -1,0 +1,36 @@
+"""The ``obsidian`` writer's options (``-O name=value``, and the flags their ``cli`` names)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from excerpta.adapters import AdapterOptions
+from excerpta.writers.obsidian.naming import MAX_NAME_BYTES
+
+
+class ObsidianOptions(AdapterOptions):
+    """Options of the ``obsidian`` writer."""
+
+    templates: Path | None = Field(
+        default=None, json_schema_extra={"cli": "templates"},
+        description="folder of templates overriding the defaults (filename.jinja, frontmatter.yaml, "
+                    "header.md.jinja, highlights_header.md.jinja, chapter.md.jinja, highlight.md.jinja)")
+    sync_policy: Literal["merge", "append-only", "overwrite"] = Field(
+        default="merge", json_schema_extra={"cli": "sync-policy"},
+        description="re-sync policy for notes: merge, append-only or overwrite")
+    deleted_highlights: Literal["remove", "strike"] = Field(
+        default="remove", json_schema_extra={"cli": "deleted-highlights"},
+        description="highlights deleted upstream: remove them from notes, or strike them through")
+    flat: bool = Field(default=False, json_schema_extra={"cli": "flat"},
+                       description="put every note in the output folder, no category folders")
+    recreate_deleted: bool = Field(default=False, json_schema_extra={"cli": "recreate-deleted"},
+                                   description="re-create notes the user deleted")
+    atomic: bool = Field(default=False, json_schema_extra={"cli": "atomic"},
+                         description="also give every highlight a note of its own, in a folder named "
+                                     "after its document's note, which embeds it")
+    adopt: bool = Field(default=True, description="adopt notes written by the Readwise plugin")
+    max_name_bytes: int = Field(default=MAX_NAME_BYTES, ge=16, le=240,
+                                description="longest note file name, in UTF-8 bytes")
