@@ -2,27 +2,30 @@
 
 Highlight text comes from books and web pages we do not control, and Obsidian plugins run
 what a note contains: Dataview runs `` ```dataviewjs `` blocks and inline `` `$= …` `` code
-(CVE-2021-42057), Templater runs ``<% … %>`` in a new note when "trigger on new file creation"
-is on, ``%%`` starts a comment that hides the rest of the note (and would fake our region
-markers), and an HTML tag or comment swallows or hides what follows. :func:`defang` changes
-exactly those constructs and nothing else, so ordinary Markdown in a Reader highlight
+(CVE-2021-42057; also in code blocks, by default), Templater runs ``<% … %>`` in a new note
+when "trigger on new file creation" is on, ``%%`` starts a comment that hides the rest of the
+note (and would fake our region markers), an HTML tag or comment swallows or hides what
+follows, and a ``^hl-…`` would pass for one of our block ids. :func:`defang` changes exactly
+those constructs and nothing else, so ordinary Markdown in a Reader highlight
 (``the `Pet` schema``, **bold**, links, ``List<String>`` in backticks) is written as the
 source wrote it:
 
-* a run of three or more backticks or tildes at the start of a line (a code fence) gets a
-  backslash before it (``\\```js``);
+* the start of a line's content (after indentation, ``>`` and list markers) gets a backslash
+  when it is a run of three or more backticks or tildes (a code fence: ``\\```js``), ``=`` or
+  ``$=`` (a query, should the line be an indented code block) or a line of ``-``, ``*`` or
+  ``_`` alone (a thematic break that would take the place of the highlight's list item,
+  ``- ---``, or an underline making the line above a heading);
 * a backtick that does not open a code span closed on the same line, or opens one whose
   content starts with ``=`` or ``$=`` (a Dataview query), becomes ``&#96;``: what stays is
   exactly the code spans of :func:`code_spans`, paired as any CommonMark parser pairs them;
-* ``<%`` (Templater, which reads the file, not the Markdown) becomes ``&lt;%``, and the ``^``
-  of ``^hl-`` (the block ids excerpta writes and finds highlights by) ``&#94;``, wherever they
-  are;
+* ``<%`` (Templater reads the file, not the Markdown) becomes ``&lt;%``, and the ``^`` of
+  ``^hl-`` ``&#94;``, wherever they are;
 * outside code spans: ``%%`` becomes ``%&#37;``; ``<`` before a letter, ``/``, ``!`` or ``?``
   becomes ``&lt;`` (so ``List<String>`` shows as written instead of vanishing into an unknown
   tag); an ``&`` that would start an entity becomes ``&amp;``.
 
 Every replacement is a Markdown escape or an entity, so reading view shows the text the source
-had (inside a code span an entity shows as typed: only around ``<%``).
+had (inside a code span an entity shows as typed: only around ``<%`` and ``^hl-``).
 :func:`restore` undoes :func:`defang` exactly (``restore(defang(t)) == t`` for every text, a
 property test checks it, with a CommonMark parser checking that nothing runs); on a note
 excerpta did not write it decodes the same escapes, which is what Markdown shows for them.
@@ -34,10 +37,15 @@ import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-# Where a line's content starts: indentation, block quote markers, list markers.
+# Where a line's content starts (indentation, block quote markers, list markers), and what it
+# must not start with: a fence, a query, a line of "-", "*" or "_" alone. A backslash goes
+# before it; the backslashes already there are counted, so restore can take exactly one away.
 _PREFIX = r"(?:^|(?<=\r))((?:[ \t]|>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)"
-_FENCE = re.compile(_PREFIX + r"(\\*)(?=`{3}|~{3})", re.MULTILINE)
-_ESCAPED_FENCE = re.compile(_PREFIX + r"\\(\\*)(?=`{3}|~{3})", re.MULTILINE)
+_BLOCK = r"(?=`{3}|~{3}|\$?=|([-*_])(?:[ \t]*\3)*[ \t]*(?:$|\r))"
+_LINE_START = re.compile(_PREFIX + r"(\\*)" + _BLOCK, re.MULTILINE)
+_ESCAPED_LINE_START = re.compile(_PREFIX + r"\\(\\*)" + _BLOCK, re.MULTILINE)
+_LINE_START_CHARACTERS = frozenset(">-+*`~=$_\\")
+
 _QUERY_AFTER = re.compile(r"[ \t\r\n]*\$?=")  # what follows a run that would open a query
 _RUN_OR_ESCAPE = re.compile(r"\\[\s\S]|`+")
 _LINE_END = re.compile(r"[\r\n]")
@@ -55,24 +63,22 @@ _ENTITY_OF = {"%%": "%&#37;", "<": "&lt;", "&": "&amp;", "`": "&#96;", "^": "&#9
 _CHARACTER_OF = {"&#96;": "`", "&#37;": "%", "&#94;": "^", "&lt;": "<", "&amp;": "&"}
 
 
-def _hazardous(text: str) -> bool:
-    # Substring tests: a sixth of the time of one regex search, on every value rendered.
-    return "`" in text or "<" in text or "&" in text or "%" in text or "~" in text or "^hl-" in text
+def defang(text: str) -> str:
+    """``text`` with every construct that would run, hide or swallow part of a note escaped
+    (see the module docstring); the text Markdown shows is unchanged."""
+    if _line_hazard(text):
+        text = _LINE_START.sub(r"\1\2\\", text)
+    elif not _inline_hazard(text):
+        return text  # most values: nothing to look at
+    return _by_span(text, _plain, _code) if "`" in text else _plain(text)
 
 
-def _escaped(match: re.Match[str]) -> str:
-    found = match.group()
-    return _ENTITY_OF.get(found, found)
-
-
-def _unescaped(match: re.Match[str]) -> str:
-    found = match.group()
-    return _CHARACTER_OF.get(found, found)
-
-
-@lru_cache(maxsize=16)
-def _closer(length: int) -> re.Pattern[str]:
-    return re.compile(rf"(?<!`)`{{{length}}}(?!`)")
+def restore(text: str) -> str:
+    """The text :func:`defang` was given, from what it returned; on other Markdown, the same
+    escapes and entities decoded."""
+    if "&" in text:
+        text = _by_span(text, _plain_back, _code_back) if "`" in text else _plain_back(text)
+    return _ESCAPED_LINE_START.sub(r"\1\2", text) if "\\" in text else text
 
 
 def code_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -98,6 +104,24 @@ def code_spans(text: str) -> Iterator[tuple[int, int]]:
             position = closer.end()
 
 
+@lru_cache(maxsize=16)
+def _closer(length: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<!`)`{{{length}}}(?!`)")
+
+
+def _line_hazard(text: str) -> bool:
+    # Several lines, or one whose content could start with a marker, a fence, a query or a rule.
+    if "\n" in text or "\r" in text:
+        return True
+    first = text.lstrip(" \t")[:1]
+    return first in _LINE_START_CHARACTERS or first.isdigit()
+
+
+def _inline_hazard(text: str) -> bool:
+    # Substring tests: a sixth of the time of one regex search, on every value rendered.
+    return "`" in text or "<" in text or "&" in text or "%" in text or "^hl-" in text
+
+
 def _by_span(text: str, plain: Callable[[str], str], code: Callable[[str], str]) -> str:
     parts: list[str] = []
     position = 0
@@ -110,21 +134,11 @@ def _by_span(text: str, plain: Callable[[str], str], code: Callable[[str], str])
 
 
 def _plain(text: str) -> str:
-    return _PLAIN.sub(_escaped, text) if _hazardous(text) else text
+    return _PLAIN.sub(_escaped, text) if _inline_hazard(text) else text
 
 
 def _code(span: str) -> str:
     return _CODE.sub(_escaped, span) if "<%" in span or "&" in span or "^hl-" in span else span
-
-
-def defang(text: str) -> str:
-    """``text`` with every construct that would run, hide or swallow part of a note escaped
-    (see the module docstring); the text Markdown shows is unchanged."""
-    if not _hazardous(text):
-        return text  # most values: nothing to look at
-    if "```" in text or "~~~" in text:
-        text = _FENCE.sub(r"\1\2\\", text)
-    return _by_span(text, _plain, _code) if "`" in text else _plain(text)
 
 
 def _plain_back(text: str) -> str:
@@ -135,11 +149,11 @@ def _code_back(span: str) -> str:
     return _CODE_BACK.sub(_unescaped, span) if "&" in span else span
 
 
-def restore(text: str) -> str:
-    """The text :func:`defang` was given, from what it returned; on other Markdown, the same
-    escapes and entities decoded."""
-    if "&" in text:
-        text = _by_span(text, _plain_back, _code_back) if "`" in text else _plain_back(text)
-    if "\\" in text and ("```" in text or "~~~" in text):
-        text = _ESCAPED_FENCE.sub(r"\1\2", text)
-    return text
+def _escaped(match: re.Match[str]) -> str:
+    found = match.group()
+    return _ENTITY_OF.get(found, found)
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    found = match.group()
+    return _CHARACTER_OF.get(found, found)

@@ -55,7 +55,9 @@ def assert_inert_note(text: str) -> None:
     """No code fence, HTML, Dataview query, Templater command or comment but our markers."""
     body = OUR_MARKER.sub("", note_body(text))
     tokens = _tokens(body)
-    assert not {token.type for token in tokens} & {"fence", "html_block", "html_inline"}
+    assert not {token.type for token in tokens} & {"fence", "html_block", "html_inline", "hr"}
+    # A line of "-" or "=" under a highlight's line would make it a heading (setext).
+    assert not [token for token in tokens if token.type == "heading_open" and token.markup in ("-", "=")]
     code = [token.content for token in tokens if token.type in ("code_inline", "code_block")]
     assert not [c for c in code if c.strip().startswith(("=", "$="))]
     assert body.count("%%") <= sum(c.count("%%") for c in code)
@@ -103,7 +105,7 @@ def test_file_names_hold_no_backtick_and_links_to_them_are_written_as_they_are(v
     assert "- ![[Books/Dont Panic $= x 100%/" in book_note.read_text(encoding="utf-8")
 
 
-PIECES = st.sampled_from([*"`~%<>&;#\\=$-*1. \nab", "```", "<%", "%%", "&lt;"])
+PIECES = st.sampled_from([*"`~%<>&;#\\=$-*1. \nab", "```", "<%", "%%", "&lt;", "---", "\n="])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
