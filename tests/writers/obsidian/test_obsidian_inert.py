@@ -105,23 +105,31 @@ def test_file_names_hold_no_backtick_and_links_to_them_are_written_as_they_are(v
     assert "- ![[Books/Dont Panic $= x 100%/" in book_note.read_text(encoding="utf-8")
 
 
-PIECES = st.sampled_from([*"`~%<>&;#\\=$-*1. \nab", "```", "<%", "%%", "&lt;", "---", "\n="])
+# Markdown's building blocks, and the lines a note of ours is made of.
+PIECES = st.sampled_from([*"`~%<>&;#\\=$-*1. \t\nab", "```", "~~~", "<%", "%%", "&lt;", "---", "\n=",
+                          "- ", "> ", "# ", "1. ", "- \t=", "    =", "^hl-h2", "([Location 5](u))",
+                          "[[a]]", "\n    - Note: x", "Tags:"])
+MARKDOWN_TEXT = st.lists(PIECES, min_size=1, max_size=25).map("".join).filter(str.strip)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(texts=st.lists(st.lists(PIECES, min_size=1, max_size=25).map("".join).filter(str.strip),
-                      min_size=1, max_size=4))
-def test_any_highlight_text_is_inert_and_reads_back(tmp_path_factory, texts):
+def _as_a_list_item_shows(text: str) -> str:
+    """``text`` less what a Markdown list item drops: blank lines and each line's indent."""
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(MARKDOWN_TEXT, min_size=1, max_size=3), note=st.one_of(st.none(), MARKDOWN_TEXT))
+def test_any_highlight_text_is_inert_and_reads_back(tmp_path_factory, texts, note):
     vault: Path = tmp_path_factory.mktemp("vault")
-    highlights = [Highlight(id=f"h{n}", text=text, location=n, location_type=LocationType.LOCATION)
-                  for n, text in enumerate(texts, start=1)]
+    highlights = [Highlight(id=f"h{n}", text=text, location=n, location_type=LocationType.LOCATION,
+                            note=note if n == 1 else None) for n, text in enumerate(texts, start=1)]
     document = Document(id="d1", title="T", category=Category.BOOKS, highlights=highlights)
     sync_once(vault, vault.parent / f"{vault.name}.sqlite", [document])
-    [note] = vault.rglob("*.md")
-    assert_inert_note(note.read_text(encoding="utf-8"))
-    # As written, less what a Markdown list item drops: blank lines and each line's indent.
-    expected = ["\n".join(line.strip() for line in text.split("\n") if line.strip()) for text in texts]
-    assert [h.text for h in read_note(note).highlights] == expected
+    [path] = vault.rglob("*.md")
+    assert_inert_note(path.read_text(encoding="utf-8"))
+    back = read_note(path).highlights
+    assert [(h.id, h.text) for h in back] == [(h.id, _as_a_list_item_shows(h.text)) for h in highlights]
+    assert back[0].note == (_as_a_list_item_shows(note) if note else None)
 
 
 def test_a_highlight_quoting_our_block_ids_cannot_stand_for_another_highlight(vault, sync):
