@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.readwise_md import read_note
-from excerpta.writers.obsidian.frontmatter import note_body
+from excerpta.writers.obsidian.frontmatter import note_body, split_note
 
 from .conftest import kindle_book, sync_once, template_folder
 
@@ -38,7 +38,7 @@ def _library() -> list[Document]:
                             tags=["%%x", "ok"] if n == 2 else [],
                             highlighted_at=datetime(2024, 5, n + 1, tzinfo=UTC))
                   for n, text in enumerate([*ATTACKS, ORDINARY], start=1)]
-    return [Document(id="readwise-77", title="Scripts & <b>Bold</b> `$= x` 100%% sure",
+    return [Document(id="readwise-77", title="Scripts & <b>Bold</b> `$= x` 100%% sure <%* tR += 1 %>",
                      author="A. <script>Writer</script>", category=Category.BOOKS,
                      document_note="See ```dataviewjs\nlater", highlights=highlights)]
 
@@ -79,6 +79,7 @@ def test_hostile_highlights_are_inert_read_back_exactly_and_written_once(vault, 
     back = read_note(book_note)
     source = library[0]
     assert (back.title, back.author) == (source.title, source.author)
+    assert split_note(book_note.read_text(encoding="utf-8")).properties["title"] == source.title
     assert back.document_note == source.document_note
     assert [(h.id, h.text, h.note, h.tags, h.chapter) for h in back.highlights] == [
         (h.id, h.text, h.note, h.tags, h.chapter) for h in source.highlights]
@@ -152,3 +153,33 @@ def test_a_highlight_quoting_our_block_ids_cannot_stand_for_another_highlight(va
     assert "^hl-readwise-2" not in text  # not put back, and highlight 1 did not stand in for it
     assert [(h.id, h.text) for h in read_note(note).highlights] == [("readwise-1", mimic.text),
                                                                      ("readwise-3", third.text)]
+
+
+def _one_line(text: str | None) -> str | None:
+    return " ".join(text.split()) or None if text else None
+
+
+LINK_SAFE_TEXT = MARKDOWN_TEXT.filter(lambda text: not set("[]|") & set(text))  # "]]" ends a link
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=MARKDOWN_TEXT, author=st.one_of(st.none(), LINK_SAFE_TEXT),
+       chapter=st.one_of(st.none(), MARKDOWN_TEXT), document_note=st.one_of(st.none(), MARKDOWN_TEXT),
+       atomic=st.booleans())
+def test_any_title_author_chapter_and_document_note_is_inert_and_reads_back(
+        tmp_path_factory, title, author, chapter, document_note, atomic):
+    vault: Path = tmp_path_factory.mktemp("vault")
+    highlight = Highlight(id="h1", text="Plain.", location=1, location_type=LocationType.LOCATION,
+                          chapter=chapter)
+    document = Document(id="d1", title=title, author=author, category=Category.BOOKS,
+                        document_note=document_note, highlights=[highlight])
+    sync_once(vault, vault.parent / f"{vault.name}.sqlite", [document], atomic=atomic)
+    for path in vault.rglob("*.md"):
+        assert_inert_note(path.read_text(encoding="utf-8"))
+    [path] = vault.glob("Books/*.md")
+    back = read_note(path)
+    assert (back.title, back.author) == (_one_line(title), _one_line(author))
+    assert back.highlights[0].chapter == _one_line(chapter)
+    assert back.document_note == (_as_a_list_item_shows(document_note) if document_note else None)
+    assert [o.action for o in sync_once(vault, vault.parent / f"{vault.name}.sqlite", [document],
+                                        atomic=atomic).outcomes if o.action != "unchanged"] == []

@@ -160,10 +160,12 @@ def build_document(body: NoteBody, front: dict[str, Any], path: Path) -> Documen
         raise NotAReadwiseNote(str(path))
     own_id = as_text(front.get(EXCERPTA_ID_KEY))
     unescaped = _verbatim if own_id is None else restore
-    meta = {key: unescaped(value) for key, value in body.metadata.items()}
+    # The writer escaped each value where a template put it: inside a link, the link's target.
+    links = {"author", "document tags", "tags"}
+    meta = {key: value if key in links else unescaped(value) for key, value in body.metadata.items()}
     title = (meta.get("full title") or unescaped(body.title or "") or _front(front, "title")
              or path.stem).strip()
-    author = unwikilink(meta.get("author")) or unwikilink(_front(front, "author"))
+    author = unescaped(unwikilink(meta.get("author")) or "") or unwikilink(_front(front, "author"))
     url = meta.get("url") or _front(front, "url")
     category = (parse_category(meta.get("category")) or parse_category(_front(front, "category"))
                 or parse_category(path.parent.name))
@@ -193,7 +195,7 @@ def build_document(body: NoteBody, front: dict[str, Any], path: Path) -> Documen
         url=url,
         cover_image_url=unescaped(body.cover_url or "") or _front(front, "cover"),
         asin=asin,
-        tags=split_tag_list(meta.get("document tags") or meta.get("tags")),
+        tags=[unescaped(tag) for tag in split_tag_list(meta.get("document tags") or meta.get("tags"))],
         document_note=meta.get("document note") or _front(front, "document_note"),
         summary=meta.get("summary") or _front(front, "summary"),
         highlights=highlights,

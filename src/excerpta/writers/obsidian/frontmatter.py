@@ -4,7 +4,11 @@ Written the way Obsidian writes them: block lists indented two spaces (``  - ite
 wrapping, Unicode as is, date-times as ``2024-05-01T10:30:05`` (UTC, no zone: Obsidian's
 "Date & time" type), every string that YAML would read as something else quoted by the
 emitter (``yes``, ``null``, ``@x``, ``- y``, ``[[Link]]``). ``excerpta-id`` is always the first
-property: it is how a renamed or moved note is found again.
+property: it is how a renamed or moved note is found again. A string holding ``<%`` is
+written double-quoted with the ``<`` escaped (``"\\x3C% …"``: the same value to any YAML reader),
+as Templater, which runs ``<% … %>`` in a new note when "trigger on new file creation" is on,
+reads the file, front matter included (:mod:`excerpta.markdown_safety` does the same for the
+body).
 
 On re-sync, properties are compared as parsed values, never as bytes: if the user's front
 matter already holds our values it is kept byte for byte; otherwise our properties are
@@ -25,6 +29,7 @@ import yaml
 from excerpta.yaml_load import safe_load
 
 ID_PROPERTY = "excerpta-id"
+TEMPLATER_OPEN = "<%"
 _FENCE = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 _ID_LINE = re.compile(rf"^{ID_PROPERTY}:.*$", re.MULTILINE)
@@ -45,7 +50,8 @@ def _represent_moment(dumper: yaml.SafeDumper, value: date) -> yaml.Node:
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     # PyYAML writes NEL and the Unicode line/paragraph separators raw in single-quoted or plain
     # scalars, where a reader folds them into spaces; double quotes escape them (\N, \L, \P).
-    style = '"' if any(char in value for char in "\x85\u2028\u2029") else None
+    # "<%" is double-quoted too, so that dump_properties can escape it (TEMPLATER_OPEN).
+    style = '"' if "<%" in value or any(char in value for char in "\x85\u2028\u2029") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -62,6 +68,9 @@ def dump_properties(properties: dict[str, Any]) -> str:
     if body is None:
         body = yaml.dump(properties, Dumper=_ObsidianDumper, allow_unicode=True, sort_keys=False,
                          width=2**31, default_flow_style=False)
+        # Every string holding "<%" is double-quoted (_represent_str), never folded (width), so
+        # each "<%" here is inside a double-quoted scalar, where "\x3C" is "<" again.
+        body = body.replace(TEMPLATER_OPEN, "\\x3C%")
     return f"---\n{body}---\n"
 
 
@@ -81,8 +90,8 @@ _TOP_LEVEL_ITEM = re.compile(r"^- ", re.MULTILINE)
 
 def _dump_with_libyaml(properties: dict[str, Any]) -> str | None:
     """The same YAML from libyaml's emitter (about 8x faster), for the common case only: text
-    without line breaks or characters beyond the Basic Multilingual Plane (libyaml escapes an
-    emoji, ``"\\U0001F680"``, where the Python emitter writes it as is), numbers, booleans,
+    without line breaks, ``<%`` or characters beyond the Basic Multilingual Plane (libyaml
+    escapes an emoji, ``"\\U0001F680"``, where the Python emitter writes it as is), numbers, booleans,
     dates and lists of those. libyaml writes list items flush with their key; they are
     indented as Obsidian does, and the result is read back and compared before it is used.
     None: use the Python emitter."""
@@ -92,7 +101,8 @@ def _dump_with_libyaml(properties: dict[str, Any]) -> str | None:
     for key, value in properties.items():
         items = [_moment(item) for item in (value if isinstance(value, list) else [value])]
         for item in [key, *items]:
-            if isinstance(item, str) and not (_LINE_BREAKS.isdisjoint(item) and _in_bmp(item)):
+            if isinstance(item, str) and not (_LINE_BREAKS.isdisjoint(item) and _in_bmp(item)
+                                              and TEMPLATER_OPEN not in item):
                 return None
             if not isinstance(item, _SIMPLE) and type(item) not in (date, datetime):
                 return None
