@@ -89,7 +89,6 @@ class VaultIndex:
         return None
 
 
-
 def the_original(found: list[str], expected: str) -> str:
     """Of several notes carrying one ``excerpta-id`` (relative paths, in walk order), the one to
     update: at ``expected`` (where a new note would go), else in that folder, else the shortest

@@ -45,7 +45,7 @@ from excerpta.writers.obsidian.vault import VaultIndex, known_notes, the_origina
 log = logging.getLogger(__name__)
 
 # Bump when the rendering code changes what it writes, so every note is re-rendered once.
-RENDER_VERSION = "obsidian-2"  # 2: source text made inert (markdown_safety)
+RENDER_VERSION = "obsidian-2"  # 2: source text made inert, a highlight's lines stripped
 
 
 class ObsidianWriter(Writer):
