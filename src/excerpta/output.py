@@ -29,53 +29,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Literal, Protocol
 
 from excerpta.disk import file_sha256, flush_to_disk, fsync_dir, write_temp
 from excerpta.errors import WriteConflictError
+from excerpta.output_records import Manifest, OutputRecord, WriteOutcome
 
 __all__ = ["Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
-
-Action = Literal["create", "update", "unchanged", "conflict", "skip"]
-
-
-@dataclass(frozen=True)
-class OutputRecord:
-    """What we last wrote at ``path`` (absolute): its bytes' SHA-256, and for which content."""
-
-    path: str
-    job: str
-    writer: str
-    key: str
-    hash: str
-    source_hash: str | None
-    written_at: datetime
-    size: int | None = None  # the file's size and mtime as written (None: not recorded)
-    mtime_ns: int | None = None
-    memo: str | None = None  # what the writer asked to remember about the file (its format)
-
-
-class Manifest(Protocol):
-    """The part of the state store a sink needs (see :mod:`excerpta.store`)."""
-
-    def output_at(self, path: str) -> OutputRecord | None: ...
-
-    def outputs_for(self, job: str, writer: str) -> dict[str, OutputRecord]: ...
-
-
-@dataclass(frozen=True)
-class WriteOutcome:
-    """What happened (or, in a dry run, would happen) to one output file."""
-
-    path: Path
-    action: Action
-    size: int
-    reason: str | None = None
-
-    def __str__(self) -> str:
-        text = f"{self.action} {self.path} ({self.size} bytes)"
-        return f"{text}: {self.reason}" if self.reason else text
-
 
 def _as_chunks(content: bytes | Iterable[bytes]) -> Iterable[bytes]:
     return (content,) if isinstance(content, bytes) else content
