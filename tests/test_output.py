@@ -190,3 +190,24 @@ def test_an_intact_file_is_told_by_its_size_and_mtime_and_a_touched_one_by_its_h
     # is_current only ever skips work, so this can miss a re-render, never lose the user's text.
     os.utime(path, ns=(record.mtime_ns, record.mtime_ns))
     assert _sink(tmp_path, state).is_current("k", "s1")
+
+
+def test_temporary_files_a_killed_run_left_are_removed_where_the_next_run_writes(tmp_path, state):
+    folder = tmp_path / "Books"
+    folder.mkdir()
+    names = {"stale": ".Walden.md.0123abcd.tmp", "fresh": ".Dune.md.89abcdef.tmp",
+             "users": ".obsidian-notes.tmp", "no dot": "Walden.md.0123abcd.tmp", "hidden note": ".draft.md"}
+    for name in names.values():
+        (folder / name).write_text("x")
+    two_hours_ago = os.stat(folder / names["stale"]).st_mtime - 7200
+    for key in ("stale", "users", "no dot", "hidden note"):  # only ours and old enough may go
+        os.utime(folder / names[key], (two_hours_ago, two_hours_ago))
+    (tmp_path / "Articles").mkdir()
+    elsewhere = tmp_path / "Articles" / names["stale"]
+    elsewhere.write_text("x")
+    os.utime(elsewhere, (two_hours_ago, two_hours_ago))
+    _write_and_commit(tmp_path, state, "Books/Meditations.md", b"note")
+    # The fresh one may be a run writing a folder inside this output right now.
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [names["fresh"], names["users"], names["no dot"], names["hidden note"], "Meditations.md"])
+    assert elsewhere.exists()  # a folder this run did not write into is not even listed

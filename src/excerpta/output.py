@@ -15,8 +15,10 @@ Writes go to a temporary file in the same folder; :meth:`OutputSink.finish` then
 batch to disk, renames each over its target and fsyncs the folders, so a crash leaves the old
 file or the new one, never half of one (see :mod:`excerpta.disk`). Until ``finish`` (which
 ``pending_records`` calls) the new files are not visible. Paths are relative to the sink's
-root and may never leave it. The records of what was written are only *pending* until
-the caller commits them (together with a cursor) through :meth:`OutputSink.pending_records`.
+root and may never leave it. In each folder it first writes into, the temporary files a
+killed run left there are removed (:func:`~excerpta.disk.sweep_temporary_files`). The records
+of what was written are only *pending* until the caller commits them (together with a cursor)
+through :meth:`OutputSink.pending_records`.
 If a run dies between writing a file and committing its record, the next run finds the same
 bytes on disk and records them as ``unchanged``.
 """
@@ -24,16 +26,18 @@ bytes on disk and records them as ``unchanged``.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from excerpta.disk import file_sha256, flush_to_disk, fsync_dir, write_temp
+from excerpta.disk import file_sha256, flush_to_disk, fsync_dir, sweep_temporary_files, write_temp
 from excerpta.errors import WriteConflictError
 from excerpta.output_records import Manifest, OutputRecord, WriteOutcome
 
+log = logging.getLogger(__name__)
 __all__ = ["Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
 
 def _as_chunks(content: bytes | Iterable[bytes]) -> Iterable[bytes]:
@@ -173,6 +177,8 @@ class OutputSink:
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
+            if swept := sweep_temporary_files(target.parent):
+                log.info("%s: removed %d temporary file(s) an interrupted run left", target.parent, swept)
         temp = write_temp(target, chunks)
         staged = False
         try:
