@@ -41,8 +41,8 @@ def sync(vault: Path, state: SQLiteStore) -> SyncRunner:
     def run(documents: list[Document], *, dry_run: bool = False, job: str = "test",
             **options: Any) -> OutputSink:
         writer = ObsidianWriter.from_options(options)
-        sink = OutputSink(vault, job, "obsidian", manifest=state, dry_run=dry_run)
-        writer.write(documents, sink)
+        with OutputSink(vault, job, "obsidian", manifest=state, dry_run=dry_run) as sink:  # as convert does
+            writer.write(documents, sink)
         if not dry_run:
             state.commit_outputs(sink.pending_records())
         return sink
@@ -54,8 +54,8 @@ def sync_once(vault: Path, state_path: Path, documents: list[Document], **option
     """One writer run into ``vault`` with the state database at ``state_path``, committed."""
     store = open_store(state_path)
     try:
-        sink = OutputSink(vault, "test", "obsidian", manifest=store)
-        ObsidianWriter.from_options(options).write(documents, sink)
+        with OutputSink(vault, "test", "obsidian", manifest=store) as sink:  # as convert does
+            ObsidianWriter.from_options(options).write(documents, sink)
         store.commit_outputs(sink.pending_records())
     finally:
         store.close()
