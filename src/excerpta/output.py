@@ -133,7 +133,9 @@ class OutputSink:
         """
         target = self.resolve(relative)
         on_disk = file_sha256(target)
-        record = self.manifest.output_at(str(target)) if self.manifest is not None else None
+        # A new file needs no record: one query less per note of a first run.
+        record = (self.manifest.output_at(str(target)) if self.manifest is not None and on_disk is not None
+                  else None)
         ours = on_disk is None or (record is not None and record.hash == on_disk)
         allowed = ours or self.force or (replaces is not None and replaces == on_disk)
         if self.dry_run:
