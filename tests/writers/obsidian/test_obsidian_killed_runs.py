@@ -48,6 +48,15 @@ def _finish(library: Path, vault: Path, state: Path, *options: str) -> tuple[int
     return process.returncode, (out + err).decode()
 
 
+def _wait_for_a_temporary_file(vault: Path, process: subprocess.Popen[bytes], deadline: float) -> None:
+    folders = [vault / "Books", *(vault / "Books").glob("*/")]
+    while time.monotonic() < deadline and process.poll() is None:
+        if any(entry.name.endswith(".tmp") for folder in folders if folder.is_dir()
+               for entry in os.scandir(folder)):
+            return
+        time.sleep(0.005)
+
+
 @pytest.mark.parametrize(("documents", "options"), [(1000, ()), (120, ("--atomic",))],
                          ids=["document-notes", "atomic"])
 def test_runs_killed_at_random_moments_lose_nothing_and_leave_nothing(tmp_path, documents, options):
@@ -65,13 +74,16 @@ def test_runs_killed_at_random_moments_lose_nothing_and_leave_nothing(tmp_path, 
         note.write_text(note.read_text(encoding="utf-8") + "\nMy own line.\n", encoding="utf-8")
     versions = [_library(tmp_path / f"v{version}.json", version, documents) for version in (2, 3)]
     rng = random.Random(20261125)
-    # Half the kills while the notes are written (after start-up and reading), half later, on
-    # the renames and the state's commit; the two versions alternate so each run has work.
-    windows = [(0.4, 0.8)] * (KILLS // 2) + [(0.8, 1.3)] * (KILLS // 2)  # in whole runs' time
-    moments = [rng.uniform(low, high) for low, high in windows]
-    for kill, moment in enumerate(moments):
+    # Half the kills while the notes are written (once the first temporary file is there),
+    # half at any moment, the renames and the state's commit included; the two versions
+    # alternate so that each run has work to do.
+    for kill in range(KILLS):
         process = _convert(versions[kill % 2], vault, state, *options)
-        time.sleep(moment * duration)
+        if kill < KILLS // 2:
+            _wait_for_a_temporary_file(vault, process, deadline=time.monotonic() + 10 * duration)
+            time.sleep(rng.uniform(0.0, 0.1) * duration)
+        else:
+            time.sleep(rng.uniform(0.3, 1.3) * duration)
         process.send_signal(signal.SIGKILL)
         process.wait()
     newer = versions[0]
