@@ -18,7 +18,11 @@ from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import InputError
 from excerpta.model import Document, LocationType
-from excerpta.readers.kindle.notebook_html import KindleNotebookOptions, KindleNotebookReader
+from excerpta.readers.kindle.notebook_html import (
+    MAX_EXPORT_BYTES,
+    KindleNotebookOptions,
+    KindleNotebookReader,
+)
 
 
 def read_notebook(name: str, *, bookmarks: bool = False,
@@ -300,3 +304,31 @@ def test_a_folder_without_an_export_is_a_user_error(run_cli, tmp_path):
                      "--out", tmp_path / "x.json")
     assert result.exit_code == 2
     assert "no Kindle notebook export (.html) in this folder" in result.output
+
+
+def test_an_export_larger_than_one_read_is_read_whole_across_the_pieces(tmp_path):
+    # 20,000 entries (about 3 MB): the parser is fed in pieces of a million characters, which
+    # cut headings, texts and entities anywhere.
+    page = (NOTEBOOKS / "krystofl_example_notebook_en.html").read_text(encoding="utf-8")
+    head = page[:page.index('<div class="noteHeading">')]
+    entries = "".join(
+        f'<div class="noteHeading">Highlight (<span class="highlight_yellow">yellow</span>) - '
+        f'Location {n * 10}</div>\n'
+        f'<div class="noteText">Passage number {n} &amp; its caf&eacute; line.</div>\n'
+        for n in range(1, 20_001))
+    (tmp_path / "big.html").write_text(head + entries + "</div></body></html>\n", encoding="utf-8")
+    document, state = read_notebook("big.html", folder=tmp_path)
+    assert state.problems == []
+    assert len(document.highlights) == 20_000
+    assert [(h.location, h.text) for h in document.highlights[::4999]] == [
+        (n * 10, f"Passage number {n} & its café line.") for n in (1, 5000, 9999, 14998, 19997)]
+
+
+def test_a_file_far_larger_than_any_export_is_refused_in_one_line(run_cli, tmp_path):
+    big = tmp_path / "not-a-notebook.html"
+    with big.open("wb") as handle:  # sparse: no disk used
+        handle.truncate(MAX_EXPORT_BYTES + 1)
+    result = run_cli("convert", big, "--from", "kindle-html", "--to", "json", "--out", tmp_path / "a.json")
+    assert result.exit_code == 2
+    assert f"{big}: 100 MB is far more than a Kindle notebook export holds" in result.output
+    assert "Traceback" not in result.output

@@ -59,6 +59,8 @@ _SHAPE_NUMBER = re.compile(r"\d[\d,.]*|\b[ivxlcdm]+\b", re.IGNORECASE)
 _PAGE_WORD = re.compile("|".join(PAGE_WORDS), re.IGNORECASE)
 # A Kindle location is about 150 characters of text; a note sits at its highlight's end.
 CHARS_PER_LOCATION = 100
+# The largest exports seen are a few MB (thousands of highlights); a file far larger is not one.
+MAX_EXPORT_BYTES = 100 * 2**20
 
 
 class KindleNotebookOptions(AdapterOptions):
@@ -108,9 +110,15 @@ class KindleNotebookReader(Reader):
 
     def _read_file(self, path: Path, source: str, state: ReadState) -> Iterator[Document]:
         options = self.options
+        size = path.stat().st_size
+        if size > MAX_EXPORT_BYTES:
+            raise InputError(f"{source}: {size / 2**20:.0f} MB is far more than a Kindle notebook export "
+                             f"holds (at most {MAX_EXPORT_BYTES // 2**20} MB read); is it the right file?")
         parser = NotebookParser()
         with open_text(path) as handle:
-            parser.feed(handle.read())
+            # In pieces: the parser keeps the fields it wants, not the whole page.
+            while chunk := handle.read(1 << 20):
+                parser.feed(chunk)
         parser.close()
         title = " ".join(t for t in parser.fields["bookTitle"] if t)
         if not title:
