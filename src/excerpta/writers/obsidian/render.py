@@ -108,6 +108,10 @@ class NoteRenderer:
         """The folder (relative, POSIX) a new note of ``document`` goes in."""
         return "" if self.flat else CATEGORY_FOLDERS.get(document.category, CATEGORY_FOLDERS[None])
 
+    def place(self, document: Document) -> str:
+        """Where a new note of ``document`` would go: folder and file name, without ``.md``."""
+        return "/".join(part for part in (self.folder(document), self.file_stem(document)) if part)
+
     def file_stem(self, document: Document) -> str:
         """The portable file name (no ``.md``) the file-name template gives ``document``."""
         context = self.templates.context(self.variables(document))

@@ -39,8 +39,9 @@ class VaultIndex:
 
     @classmethod
     def scan(cls, root: Path, claimed: set[str] | None = None,
-             known: dict[str, tuple[int, int, str]] | None = None) -> VaultIndex:
-        """Index every ``.md`` note under ``root`` (sorted walk: the same vault, the same index).
+             known: dict[str, tuple[int, int, str]] | None = None, under: str = "") -> VaultIndex:
+        """Index every ``.md`` note under ``root`` (sorted walk: the same vault, the same index),
+        or only those in its folder ``under`` (relative, POSIX); paths stay relative to ``root``.
 
         ``claimed`` (folded relative paths, see :func:`fold_name`) is shared with the caller:
         notes already taken by a document are never handed to another one. ``known``: the
@@ -48,10 +49,11 @@ class VaultIndex:
         with that size and modification time is indexed without being read.
         """
         index = cls(root, claimed=claimed if claimed is not None else set())
-        if not root.is_dir():
+        start = root.joinpath(*under.split("/")) if under else root
+        if not start.is_dir():
             return index
         known = known or {}
-        for folder, dirs, files in os.walk(root):
+        for folder, dirs, files in os.walk(start):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 if name.startswith(".") or not name.lower().endswith(".md"):
