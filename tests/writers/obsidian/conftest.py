@@ -50,15 +50,30 @@ def sync(vault: Path, state: SQLiteStore) -> SyncRunner:
     return run
 
 
-def sync_once(vault: Path, state_path: Path, documents: list[Document], **options: Any) -> OutputSink:
-    """One writer run into ``vault`` with the state database at ``state_path``, committed."""
+def sync_once(vault: Path, state_path: Path, documents: list[Document], *, dry_run: bool = False,
+              **options: Any) -> OutputSink:
+    """One writer run into ``vault`` with the state database at ``state_path``, committed
+    (``dry_run``: what it would do, nothing written or committed)."""
     store = open_store(state_path)
     try:
-        with OutputSink(vault, "test", "obsidian", manifest=store) as sink:  # as convert does
+        # Through the sink's context, as convert does: a failing run leaves nothing staged.
+        with OutputSink(vault, "test", "obsidian", manifest=store, dry_run=dry_run) as sink:
             ObsidianWriter.from_options(options).write(documents, sink)
-        store.commit_outputs(sink.pending_records())
+        if not dry_run:
+            store.commit_outputs(sink.pending_records())
     finally:
         store.close()
+    return sink
+
+
+def sync_as_predicted(vault: Path, state_path: Path, documents: list[Document], **options: Any) -> OutputSink:
+    """:func:`sync_once`, after a dry run that must write nothing and predict exactly what the
+    sync then does to each file."""
+    before = {path: path.read_bytes() for path in vault.rglob("*") if path.is_file()}
+    predicted = sync_once(vault, state_path, documents, dry_run=True, **options).outcomes
+    assert {path: path.read_bytes() for path in vault.rglob("*") if path.is_file()} == before
+    sink = sync_once(vault, state_path, documents, **options)
+    assert [(o.path, o.action) for o in predicted] == [(o.path, o.action) for o in sink.outcomes]
     return sink
 
 

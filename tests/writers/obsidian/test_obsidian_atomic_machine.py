@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.writers.obsidian.frontmatter import note_id
 
-from .conftest import sync_once
+from .conftest import sync_as_predicted, sync_once
 
 BOOKS = ("d1", "d2")
 
@@ -122,7 +122,7 @@ class AtomicVault(RuleBasedStateMachine):
     def sync(self, atomic: bool) -> None:
         """A sync, mostly with ``atomic`` on; off, the document notes show the highlights in
         full again and the highlights' notes are left as they are."""
-        sync_once(self.vault, self.state, self._library(), atomic=atomic)
+        sync_as_predicted(self.vault, self.state, self._library(), atomic=atomic)
         self.synced = True
         again = sync_once(self.vault, self.state, self._library(), atomic=atomic)
         assert [o for o in again.outcomes if o.action in ("create", "update")] == []

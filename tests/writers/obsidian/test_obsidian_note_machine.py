@@ -19,7 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.writers.obsidian.frontmatter import note_id
 
-from .conftest import sync_once
+from .conftest import sync_as_predicted, sync_once
 
 DOCUMENT = "d1"
 
@@ -171,7 +171,7 @@ class DocumentNote(RuleBasedStateMachine):
 
     @rule()
     def sync(self) -> None:
-        sync_once(self.vault, self.state, [self._document()])
+        sync_as_predicted(self.vault, self.state, [self._document()])
         self.synced = self.synced or any(not h.is_deleted for h in self.highlights.values())
         again = sync_once(self.vault, self.state, [self._document()])
         assert [o for o in again.outcomes if o.action in ("create", "update")] == []
