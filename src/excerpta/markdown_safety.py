@@ -12,9 +12,9 @@ source wrote it:
 
 * the start of a line's content (after indentation, ``>`` and list markers) gets a backslash
   when it is a run of three or more backticks or tildes (a code fence: ``\\```js``), ``=`` or
-  ``$=`` (a query, should the line be an indented code block) or a line of ``-``, ``*`` or
-  ``_`` alone (a thematic break that would take the place of the highlight's list item,
-  ``- ---``, or an underline making the line above a heading);
+  ``$=`` (a query, should the line be an indented code block; a line of ``=`` would make the
+  line above a heading) or a line of ``-``, ``*`` or ``_`` alone (a thematic break that would
+  take the place of the highlight's list item, ``- ---``, or again an underline);
 * a backtick that does not open a code span closed on the same line, or opens one whose
   content starts with ``=`` or ``$=`` (a Dataview query), becomes ``&#96;``: what stays is
   exactly the code spans of :func:`code_spans`, paired as any CommonMark parser pairs them;
