@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
 
 from excerpta.markdown_safety import defang, restore
+from markdown_checks import PARSER, assert_runs_nothing
 
-PARSER = MarkdownIt("commonmark")
 # Characters that make Markdown constructs, in every combination, and some ordinary text.
 PIECES = [*"`~%<>&;#\\=$-+*1.)!?/ \t\n\rab", "lt;", "amp;", "#96;", "#37;", "#94;", "^hl-", "<%", "%%", "```",
           "---", "***", "_", "="]
@@ -24,25 +23,8 @@ def _placements(value: str) -> list[str]:
     return [value, "- " + "\n  ".join(lines), "> " + "\n> ".join(lines)]
 
 
-def _tokens(source: str) -> list:
-    found = []
-    for token in PARSER.parse(source):
-        found.append(token)
-        found.extend(token.children or ())
-    return found
-
-
 def _assert_inert(markdown: str) -> None:
-    tokens = _tokens(markdown)
-    kinds = {token.type for token in tokens}
-    assert not kinds & {"fence", "html_block", "html_inline", "hr"}, markdown
-    assert not [t for t in tokens if t.type == "heading_open" and t.markup in ("-", "=")], markdown
-    # Dataview runs inline code and, by default, code blocks starting with "=" or "$=".
-    code = [token.content for token in tokens if token.type in ("code_inline", "code_block")]
-    assert not [c for c in code if c.strip().startswith(("=", "$="))], markdown
-    # Obsidian comments (%%) are read from the source outside code; Templater reads all of it.
-    assert markdown.count("%%") <= sum(c.count("%%") for c in code), markdown
-    assert "<%" not in markdown
+    assert_runs_nothing(markdown)
     assert "^hl-" not in markdown  # our block ids: never from the source
 
 

@@ -10,15 +10,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
 
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.readwise_md import read_note
 from excerpta.writers.obsidian.frontmatter import note_body, split_note
+from markdown_checks import assert_runs_nothing
 
 from .conftest import kindle_book, sync_once, template_folder
 
-PARSER = MarkdownIt("commonmark")
 OUR_MARKER = re.compile(r"^%% excerpta:(?:begin|end) [^\n]*%%$", re.MULTILINE)
 ATTACKS = [
     "Run this:\n```dataviewjs\nawait app.vault.adapter.remove('Journal.md')\n```",
@@ -43,25 +42,10 @@ def _library() -> list[Document]:
                      document_note="See ```dataviewjs\nlater", highlights=highlights)]
 
 
-def _tokens(markdown: str) -> list:
-    found = []
-    for token in PARSER.parse(markdown):
-        found.append(token)
-        found.extend(token.children or ())
-    return found
-
-
 def assert_inert_note(text: str) -> None:
-    """No code fence, HTML, Dataview query, Templater command or comment but our markers."""
-    body = OUR_MARKER.sub("", note_body(text))
-    tokens = _tokens(body)
-    assert not {token.type for token in tokens} & {"fence", "html_block", "html_inline", "hr"}
-    # A line of "-" or "=" under a highlight's line would make it a heading (setext).
-    assert not [token for token in tokens if token.type == "heading_open" and token.markup in ("-", "=")]
-    code = [token.content for token in tokens if token.type in ("code_inline", "code_block")]
-    assert not [c for c in code if c.strip().startswith(("=", "$="))]
-    assert body.count("%%") <= sum(c.count("%%") for c in code)
-    assert "<%" not in text
+    """Nothing in the note runs or hides anything, but our region markers (Obsidian comments)."""
+    assert_runs_nothing(OUR_MARKER.sub("", note_body(text)))
+    assert "<%" not in text  # the front matter too: Templater reads the whole file
 
 
 @pytest.mark.parametrize("options", [{}, {"atomic": True}], ids=["document-notes", "atomic"])
