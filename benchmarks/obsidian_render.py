@@ -5,7 +5,8 @@ committing the manifest, as ``convert``/``sync`` do):
 
 1. first run: every note created in an empty vault;
 2. re-run with nothing changed: target 0 files written, under 10% of the first run's time;
-3. re-run with 1% of the documents changed (one highlight edited in each).
+3. re-run with 1% of the documents changed (one highlight edited in each);
+4. re-run with a highlight added to 1% of the documents (a daily sync).
 
 Baselines: the same bytes (the notes of run 1, already rendered, in memory) written by a plain
 loop, (a) ``open().write()`` per file, (b) atomically (temporary file, rename) and (c) with
@@ -82,6 +83,18 @@ def change_one_percent(library: list[Document]) -> list[Document]:
         first = document.highlights[0]
         edited = [first.model_copy(update={"text": first.text + " Edited."}), *document.highlights[1:]]
         changed[index] = document.model_copy(update={"highlights": edited})
+    return changed
+
+
+def add_to_one_percent(library: list[Document]) -> list[Document]:
+    """The library with a new highlight at the end of every hundredth document."""
+    changed = list(library)
+    for index in range(0, len(changed), 100):
+        document = changed[index]
+        last = document.highlights[-1]
+        added = last.model_copy(update={"id": f"{last.id}-added", "text": "A highlight made today.",
+                                        "location": (last.location or 0) + 37})
+        changed[index] = document.model_copy(update={"highlights": [*document.highlights, added]})
     return changed
 
 
@@ -216,6 +229,8 @@ def run(documents: int, highlights: int, workdir: Path, repeat: int = 2,
     unchanged = min(seconds for seconds, _ in unchanged_runs)
     unchanged_written = max(written for _, written in unchanged_runs)
     one_percent, one_percent_written = timed_run(change_one_percent(library), vault, state, options)
+    added, added_written = timed_run(add_to_one_percent(change_one_percent(library)), vault, state, options)
+    library = add_to_one_percent(library)
     edited_notes = edit_by_hand(vault, every=10)
     edited, edited_written = timed_run(change_one_percent(change_one_percent(library)), vault, state, options)
     first, plain, atomic_loop, durable = min(firsts), *(min(loops[mode]) for mode in LOOPS)
@@ -225,6 +240,7 @@ def run(documents: int, highlights: int, workdir: Path, repeat: int = 2,
         "first_s": first, "first_written": first_written,
         "unchanged_s": unchanged, "unchanged_written": unchanged_written,
         "one_percent_s": one_percent, "one_percent_written": one_percent_written,
+        "added_s": added, "added_written": added_written,
         "edited_notes": edited_notes, "edited_s": edited, "edited_written": edited_written,
         "plain_loop_s": plain, "atomic_loop_s": atomic_loop, "durable_loop_s": durable,
         "render_only_s": rendering, "index_s": indexing, "index_read_all_s": reading_all,
@@ -262,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
           f"  ({f['unchanged_vs_first']:.1%} of first run; target < 10%, 0 files)")
     print(f"re-run, 1% changed:       {f['one_percent_s']:7.2f} s  "
           f"{f['one_percent_written']:,} files written")
+    print(f"re-run, 1% with a highlight added: {f['added_s']:5.2f} s  {f['added_written']:,} files written"
+          " (a daily sync)")
     print(f"after {f['edited_notes']:,} notes edited by hand, 1% changed: {f['edited_s']:5.2f} s  "
           f"{f['edited_written']:,} files written (the edited notes are merged once, then known)")
     print(f"plain loop, same bytes:   {f['plain_loop_s']:7.2f} s  (first run = {f['first_vs_plain']:.2f}x; "

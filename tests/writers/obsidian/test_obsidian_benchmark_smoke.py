@@ -23,6 +23,7 @@ def test_benchmark_counts_files_written_in_each_run(tmp_path):
     assert figures["first_written"] == 20
     assert figures["unchanged_written"] == 0
     assert figures["one_percent_written"] == 1  # every hundredth document: the first of 20
+    assert figures["added_written"] == 1  # a highlight added to that document
     # Two of the 20 notes edited by hand: merged (unchanged bytes where nothing upstream reached
     # them), none rewritten but the one whose highlight changed upstream.
     assert figures["edited_notes"] == 2
@@ -47,5 +48,6 @@ def test_benchmark_with_atomic_notes_counts_a_note_per_highlight_too(tmp_path):
     assert figures["first_written"] == 20 + 60
     assert figures["unchanged_written"] == 0
     assert figures["one_percent_written"] == 1  # the edited highlight's own note; its embed is unchanged
+    assert figures["added_written"] == 2  # the added highlight's note, and the note that embeds it
     assert len(list((tmp_path / "plain0").rglob("*.md"))) == 80
     assert figures["atomic"] is True
