@@ -114,6 +114,7 @@ class _Run:
         self._prefix = str(self.root / "x")[:-1]  # the root with its trailing separator
         self._index: VaultIndex | None = None
         self._folder_indexes: dict[str, VaultIndex] = {}
+        self._known: dict[str, tuple[int, int, str]] | None = None
         self.claimed: set[str] = set()  # shared with the index once it is built
         self.placed: dict[str, _Plan] = {}  # what plan() decided, by note key
         recorded = [self._relative(record.path) for record in sink.records().values()]
@@ -137,8 +138,7 @@ class _Run:
     def index(self) -> VaultIndex:
         """The vault index, built on first use (an unchanged re-run never walks the vault)."""
         if self._index is None:
-            self._index = VaultIndex.scan(self.root, claimed=self.claimed,
-                                          known=known_notes(self.sink.records().values()))
+            self._index = self._scan("")
         return self._index
 
     def _index_of(self, folder: str | None) -> VaultIndex:
@@ -146,10 +146,13 @@ class _Run:
         if folder is None or self._index is not None:
             return self.index
         if folder not in self._folder_indexes:
-            self._folder_indexes[folder] = VaultIndex.scan(
-                self.root, claimed=self.claimed, known=known_notes(self.sink.records().values()),
-                under=folder)
+            self._folder_indexes[folder] = self._scan(folder)
         return self._folder_indexes[folder]
+
+    def _scan(self, folder: str) -> VaultIndex:
+        if self._known is None:  # the notes as we wrote them, from the state: once per run
+            self._known = known_notes(self.sink.records().values())
+        return VaultIndex.scan(self.root, claimed=self.claimed, known=self._known, under=folder)
 
     def write_atomic(self, document: Document, highlights: HighlightNoteRenderer) -> None:
         """The notes of ``document``'s highlights, then the document's note embedding them."""
