@@ -16,7 +16,7 @@ for the writer to pick one and say so.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,6 +89,35 @@ class VaultIndex:
             if path is not None and fold_name(path) not in self.claimed:
                 return path
         return None
+
+
+class VaultIndexes:
+    """The vault index of one run, built on first use (an unchanged re-run never walks the
+    vault), or, where a note can only be in one folder and no index is built yet, that
+    folder's. All share ``claimed``; ``known`` (see :meth:`VaultIndex.scan`) is asked once."""
+
+    def __init__(self, root: Path, known: Callable[[], dict[str, tuple[int, int, str]]]) -> None:
+        self.root = root
+        self.claimed: set[str] = set()
+        self._known_source = known
+        self._known: dict[str, tuple[int, int, str]] | None = None
+        self._whole: VaultIndex | None = None
+        self._folders: dict[str, VaultIndex] = {}
+
+    def of(self, folder: str | None = None) -> VaultIndex:
+        """The index of the whole vault, or of ``folder`` alone while the whole is not built."""
+        if folder is None or self._whole is not None:
+            if self._whole is None:
+                self._whole = self._scan("")
+            return self._whole
+        if folder not in self._folders:
+            self._folders[folder] = self._scan(folder)
+        return self._folders[folder]
+
+    def _scan(self, folder: str) -> VaultIndex:
+        if self._known is None:
+            self._known = self._known_source()
+        return VaultIndex.scan(self.root, claimed=self.claimed, known=self._known, under=folder)
 
 
 def the_original(found: list[str], expected: str) -> str:

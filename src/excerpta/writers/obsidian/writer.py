@@ -40,7 +40,7 @@ from excerpta.writers.obsidian.note import NoteMemo, NoteText, adopt_note, merge
 from excerpta.writers.obsidian.options import ObsidianOptions
 from excerpta.writers.obsidian.render import NoteRenderer
 from excerpta.writers.obsidian.templates import HIGHLIGHT_NOTE, NoteTemplates
-from excerpta.writers.obsidian.vault import VaultIndex, known_notes, the_original
+from excerpta.writers.obsidian.vault import VaultIndexes, known_notes, the_original
 
 log = logging.getLogger(__name__)
 
@@ -112,10 +112,7 @@ class _Run:
         self.sink = sink
         self.root = sink.root.resolve()
         self._prefix = str(self.root / "x")[:-1]  # the root with its trailing separator
-        self._index: VaultIndex | None = None
-        self._folder_indexes: dict[str, VaultIndex] = {}
-        self._known: dict[str, tuple[int, int, str]] | None = None
-        self.claimed: set[str] = set()  # shared with the index once it is built
+        self.vault = VaultIndexes(self.root, lambda: known_notes(sink.records().values()))
         self.placed: dict[str, _Plan] = {}  # what plan() decided, by note key
         recorded = [self._relative(record.path) for record in sink.records().values()]
         self.names = NameAllocator(self.root, {path for path in recorded if path is not None})
@@ -133,26 +130,6 @@ class _Run:
         record = self.sink.previous(document.id)
         return (record is not None and self._relative(record.path) is not None
                 and self.sink.is_current(document.id, source_hash))
-
-    @property
-    def index(self) -> VaultIndex:
-        """The vault index, built on first use (an unchanged re-run never walks the vault)."""
-        if self._index is None:
-            self._index = self._scan("")
-        return self._index
-
-    def _index_of(self, folder: str | None) -> VaultIndex:
-        """The vault index, or (``folder``, and none built yet) the index of that folder alone."""
-        if folder is None or self._index is not None:
-            return self.index
-        if folder not in self._folder_indexes:
-            self._folder_indexes[folder] = self._scan(folder)
-        return self._folder_indexes[folder]
-
-    def _scan(self, folder: str) -> VaultIndex:
-        if self._known is None:  # the notes as we wrote them, from the state: once per run
-            self._known = known_notes(self.sink.records().values())
-        return VaultIndex.scan(self.root, claimed=self.claimed, known=self._known, under=folder)
 
     def write_atomic(self, document: Document, highlights: HighlightNoteRenderer) -> None:
         """The notes of ``document``'s highlights, then the document's note embedding them."""
@@ -208,12 +185,12 @@ class _Run:
         elif recorded is not None:
             plan = _Plan("create", recorded)
         elif adopt and self.options.adopt and (
-                plugin := self.index.find_plugin_note(document_keys(document))) is not None:
+                plugin := self.vault.of().find_plugin_note(document_keys(document))) is not None:
             plan = _Plan("adopt", plugin)
         else:
             plan = _Plan("create", self._new_name(document, renderer))
         if plan.relative is not None:
-            self.claimed.add(fold_name(plan.relative))
+            self.vault.claimed.add(fold_name(plan.relative))  # never handed to another document
         self.placed[document.id] = plan
         return plan
 
@@ -240,7 +217,7 @@ class _Run:
     def _find(self, document: Document, renderer: NoteRenderer, within: str | None = None) -> str | None:
         """The note in the vault (or in its folder ``within``) carrying ``document``'s id; of
         several, the original (:func:`.vault.the_original`), and the others are said."""
-        found = self._index_of(within).find_id(document.id)
+        found = self.vault.of(within).find_id(document.id)
         if len(found) <= 1:
             return found[0] if found else None
         chosen = the_original(found, renderer.place(document) + NOTE_SUFFIX)
