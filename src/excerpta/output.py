@@ -140,9 +140,10 @@ class OutputSink:
         allowed = ours or self.force or (replaces is not None and replaces == on_disk)
         if self.dry_run:
             digest, size = _digest_chunks(_as_chunks(content))
-            outcome = self._decide(target, digest, size, on_disk, allowed)
+            outcome = self._decide(target, digest, size, on_disk, allowed, record)
         else:
-            outcome, digest, stat = self._write_atomically(target, _as_chunks(content), on_disk, allowed)
+            outcome, digest, stat = self._write_atomically(target, _as_chunks(content), on_disk, allowed,
+                                                           record)
             if outcome.action != "conflict":
                 self._pending.append(OutputRecord(
                     str(target), self.job, self.writer, key, digest, source_hash, datetime.now(UTC),
@@ -159,19 +160,19 @@ class OutputSink:
         self.outcomes.append(outcome)
         return outcome
 
-    def _decide(self, target: Path, digest: str, size: int, on_disk: str | None,
-                allowed: bool) -> WriteOutcome:
+    def _decide(self, target: Path, digest: str, size: int, on_disk: str | None, allowed: bool,
+                record: OutputRecord | None) -> WriteOutcome:
         if on_disk == digest:
             return WriteOutcome(target, "unchanged", size)
         if not allowed:
-            record = self.manifest.output_at(str(target)) if self.manifest is not None else None
             why = ("changed since excerpta wrote it" if record is not None
                    else "exists and was not written by excerpta")
             return WriteOutcome(target, "conflict", size, f"{why}; left alone (--force overwrites)")
         return WriteOutcome(target, "create" if on_disk is None else "update", size)
 
     def _write_atomically(self, target: Path, chunks: Iterable[bytes], on_disk: str | None,
-                          allowed: bool) -> tuple[WriteOutcome, str, os.stat_result | None]:
+                          allowed: bool, record: OutputRecord | None,
+                          ) -> tuple[WriteOutcome, str, os.stat_result | None]:
         """Stream ``chunks`` into a temporary file beside ``target`` and stage it for
         :meth:`finish` if it is to replace ``target``; otherwise remove it. Returns the outcome,
         the bytes' SHA-256 and the stat of the file that holds them once finished (a renamed
@@ -184,7 +185,7 @@ class OutputSink:
         temp = write_temp(target, chunks)
         staged = False
         try:
-            outcome = self._decide(target, temp.sha256, temp.size, on_disk, allowed)
+            outcome = self._decide(target, temp.sha256, temp.size, on_disk, allowed, record)
             stat: os.stat_result | None = temp.stat
             if outcome.action in ("create", "update"):
                 mode = target.stat().st_mode & 0o777 if on_disk is not None else None
