@@ -45,6 +45,7 @@ _BLOCK = r"(?=`{3}|~{3}|\$?=|([-*_])(?:[ \t]*\3)*[ \t]*(?:$|\r))"
 _LINE_START = re.compile(_PREFIX + r"(\\*)" + _BLOCK, re.MULTILINE)
 _ESCAPED_LINE_START = re.compile(_PREFIX + r"\\(\\*)" + _BLOCK, re.MULTILINE)
 _LINE_START_CHARACTERS = frozenset(">-+*`~=$_\\")
+TEMPLATER_OPEN = "<%"  # what Templater runs: escaped wherever it is, code and properties too
 
 _QUERY_AFTER = re.compile(r"[ \t\r\n]*\$?=")  # what follows a run that would open a query
 _RUN_OR_ESCAPE = re.compile(r"\\[\s\S]|`+")

@@ -26,10 +26,10 @@ from typing import Any
 
 import yaml
 
+from excerpta.markdown_safety import TEMPLATER_OPEN
 from excerpta.yaml_load import safe_load
 
 ID_PROPERTY = "excerpta-id"
-TEMPLATER_OPEN = "<%"
 _FENCE = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 _ID_LINE = re.compile(rf"^{ID_PROPERTY}:.*$", re.MULTILINE)
@@ -51,7 +51,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     # PyYAML writes NEL and the Unicode line/paragraph separators raw in single-quoted or plain
     # scalars, where a reader folds them into spaces; double quotes escape them (\N, \L, \P).
     # "<%" is double-quoted too, so that dump_properties can escape it (TEMPLATER_OPEN).
-    style = '"' if "<%" in value or any(char in value for char in "\x85\u2028\u2029") else None
+    style = '"' if TEMPLATER_OPEN in value or any(char in value for char in "\x85\u2028\u2029") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

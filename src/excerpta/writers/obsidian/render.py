@@ -25,7 +25,7 @@ import jinja2
 from excerpta.model import Document
 from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, with_id
 from excerpta.writers.obsidian.naming import CATEGORY_FOLDERS, MAX_NAME_BYTES, block_id, sanitize_name
-from excerpta.writers.obsidian.region import guard_markers, render_region
+from excerpta.writers.obsidian.region import block_ids, guard_markers, render_region
 from excerpta.writers.obsidian.templates import NoteTemplates
 from excerpta.writers.obsidian.variables import document_variables, highlight_variables
 
@@ -50,7 +50,9 @@ class RenderedNote:
 def _place_block_id(block: str, ident: str) -> str:
     # The id goes at the end of the item's own paragraph: before its first sub-bullet
     # (indented 3+ spaces) or blank line, so it names the whole list item.
-    if _has_block_id(block, f"^{ident}"):
+    # Placed by the template (an embed's "#^id]]" is a link, not the id); the substring test
+    # first, as a template rarely places it.
+    if f"^{ident}" in block and ident in block_ids(block):
         return block
     if "\n" not in block:  # a one-line item, the common case
         return f"{block.rstrip()} ^{ident}"
@@ -62,17 +64,6 @@ def _place_block_id(block: str, ident: str) -> str:
             break
     lines[end - 1] = f"{lines[end - 1].rstrip()} ^{ident}"
     return "\n".join(lines)
-
-
-def _has_block_id(block: str, marker: str) -> bool:
-    # Placed by the template: followed by whitespace or the end (an embed's "#^id]]" is a link).
-    start = block.find(marker)
-    while start >= 0:
-        end = start + len(marker)
-        if end == len(block) or block[end].isspace():
-            return True
-        start = block.find(marker, end)
-    return False
 
 
 def _paragraph(text: str) -> str:
