@@ -124,12 +124,14 @@ class OutputSink:
         replaces: str | None = None,
         reason: str | None = None,
         memo: str | None = None,
+        pending: bool = False,
     ) -> WriteOutcome:
         """Write ``content`` (bytes or chunks) at ``relative`` under the rules of this module.
 
         ``reason`` explains a create/update/unchanged outcome to the user (e.g. "adopted a note
         written by the Readwise plugin"); a conflict keeps its own reason. ``memo`` is kept in
-        the file's record for the writer's next run (:attr:`OutputRecord.memo`).
+        the file's record for the writer's next run (:attr:`OutputRecord.memo`). ``pending``:
+        the content leaves out some of what the file should show (see :meth:`skip`).
         """
         target = self.resolve(relative)
         on_disk = file_sha256(target)
@@ -149,14 +151,19 @@ class OutputSink:
                     str(target), self.job, self.writer, key, digest, source_hash, datetime.now(UTC),
                     stat.st_size if stat else None, stat.st_mtime_ns if stat else None, memo,
                 ))
-        if reason is not None and outcome.action != "conflict":
-            outcome = replace(outcome, reason=reason)
+        if outcome.action != "conflict" and (reason is not None or pending):
+            outcome = replace(outcome, reason=reason or outcome.reason, pending=pending)
         self.outcomes.append(outcome)
         return outcome
 
-    def skip(self, relative: str, reason: str) -> WriteOutcome:
-        """Report that the file at ``relative`` was deliberately not written, and why."""
-        outcome = WriteOutcome(self.resolve(relative), "skip", 0, reason)
+    def skip(self, relative: str, reason: str, *, pending: bool = False) -> WriteOutcome:
+        """Report that the file at ``relative`` was not written, and why.
+
+        ``pending``: it was left alone although it had changes to take (it cannot be read or
+        updated safely), which makes the run partial; otherwise not writing it was the point
+        (a note the user deleted, say).
+        """
+        outcome = WriteOutcome(self.resolve(relative), "skip", 0, reason, pending)
         self.outcomes.append(outcome)
         return outcome
 

@@ -43,6 +43,7 @@ class WriteOutcome:
     action: Action
     size: int
     reason: str | None = None
+    pending: bool = False  # left alone with changes for it unwritten: the run is partial
 
     def __str__(self) -> str:
         text = f"{self.action} {self.path} ({self.size} bytes)"

@@ -44,8 +44,8 @@ class ConvertReport:
 
     @property
     def exit_code(self) -> int:
-        """1 when records were skipped or outputs left alone, else 0."""
-        return 1 if self.problems or self.conflicts else 0
+        """1 when records were skipped or outputs left alone with changes unwritten, else 0."""
+        return 1 if self.problems or self.conflicts or any(o.pending for o in self.outcomes) else 0
 
     def counts(self) -> dict[str, int]:
         """Figures for the run log."""

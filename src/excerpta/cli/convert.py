@@ -66,7 +66,7 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose:
             click.secho(f"excerpta: not overwritten: {outcome.path}: {outcome.reason}",
                         fg="red", err=True)
         elif dry_run:
-            click.echo(f"would {outcome}")
+            click.echo(str(outcome) if outcome.action == "unchanged" else f"would {outcome}")
         elif not quiet and (list_all or outcome.reason):
             click.echo(str(outcome), err=True)
     if quiet:

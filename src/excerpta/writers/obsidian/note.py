@@ -63,11 +63,13 @@ class NoteMemo:
 @dataclass
 class NoteText:
     """The text to write (None: leave the note alone), what to tell the user about it, and
-    what to remember about it for the next merge."""
+    what to remember about it for the next merge. ``held``: part of the document could not go
+    into the note (its markers or front matter are broken), so the note does not show it."""
 
     text: str | None
     messages: list[str] = field(default_factory=list)
     memo: NoteMemo = field(default_factory=NoteMemo)
+    held: bool = False
 
 
 def new_note(document: Document, renderer: NoteRenderer) -> tuple[str, NoteMemo]:
@@ -89,7 +91,8 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
     split = split_note(existing)
     regions = find_regions(split.body)
     if not regions:
-        return NoteText(None, ["excerpta's region markers were removed; note left as it is"], previous)
+        return NoteText(None, ["excerpta's region markers were removed; note left as it is"], previous,
+                        held=True)
     highlights = regions.get("highlights")
     present = block_ids(highlights.body) if highlights is not None else set()
     rendered = renderer.render(document, strike=present if keep_struck else ())
@@ -117,7 +120,8 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
         messages.append("front matter is not valid YAML; left as it is")
     front = merge_properties(split, rendered.properties, renderer.managed_properties, previous.owned)
     return NoteText(front + replace_regions(split.body, regions, updates), messages,
-                    NoteMemo(owned_lists(rendered.properties), written, header_base))
+                    NoteMemo(owned_lists(rendered.properties), written, header_base),
+                    held=header is None or highlights is None or split.broken)
 
 
 def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> NoteText:
@@ -132,4 +136,5 @@ def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> Not
         messages.append("front matter is not valid YAML; left as it is")
     front = merge_properties(split, rendered.properties, renderer.managed_properties)
     return NoteText(front + body, messages, NoteMemo(owned_lists(rendered.properties),
-                                                     block_digests(rendered.blocks), rendered.header_body))
+                                                     block_digests(rendered.blocks), rendered.header_body),
+                    held=split.broken)

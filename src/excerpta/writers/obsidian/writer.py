@@ -261,20 +261,23 @@ class _Run:
         try:
             raw = (self.root / relative).read_bytes()
         except OSError as err:
-            self.sink.skip(relative, f"cannot be read ({err.strerror}); left as it is")
+            self.sink.skip(relative, f"cannot be read ({err.strerror}); left as it is", pending=True)
             return None
         try:
             return raw, raw.decode("utf-8")
         except UnicodeDecodeError:
-            self.sink.skip(relative, "not UTF-8 text; left as it is")
+            self.sink.skip(relative, "not UTF-8 text; left as it is", pending=True)
             return None
 
     def _write_merged(self, document: Document, relative: str, raw: bytes, result: NoteText,
                       source_hash: str) -> None:
         reason = "; ".join(result.messages) or None
         if result.text is None:
-            self.sink.skip(relative, reason or "left as it is")
+            self.sink.skip(relative, reason or "left as it is", pending=True)
             return
+        # A note that could not take all of the document is not recorded as showing it, so
+        # the next run tries again (and says so again) instead of taking it as current.
         self.sink.write(relative, result.text.encode("utf-8"), key=document.id,
-                        source_hash=source_hash, replaces=hashlib.sha256(raw).hexdigest(),
-                        reason=reason, memo=result.memo.to_json())
+                        source_hash=None if result.held else source_hash,
+                        replaces=hashlib.sha256(raw).hexdigest(), reason=reason,
+                        memo=result.memo.to_json(), pending=result.held)
