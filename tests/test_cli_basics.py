@@ -9,6 +9,8 @@ import click
 from excerpta.cli import cli
 from excerpta.model import library_json_schema
 
+from paths import EXAMPLES
+
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     found = []
@@ -56,3 +58,14 @@ def test_version(run_cli):
     result = run_cli("--version")
     assert result.exit_code == 0
     assert result.output.startswith("excerpta, version ")
+
+
+def test_a_folder_the_machine_refuses_is_one_line_exit_74_no_traceback(run_cli, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    out = tmp_path / "a-file" / "vault"
+    result = run_cli("convert", EXAMPLES / "library.json", "--to", "obsidian", "--out", out)
+    assert result.exit_code == 74
+    assert result.output.startswith(f"excerpta: error: {out}/")
+    assert result.output.rstrip().endswith(": Not a directory")
+    assert len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output

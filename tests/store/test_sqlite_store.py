@@ -113,6 +113,19 @@ def test_a_failed_transaction_saves_nothing(store):
     assert store.cursor("j", "s") is None
 
 
+def test_a_database_that_cannot_be_written_is_a_state_error_naming_it(store, tmp_path):
+    # What a read-only file or folder gives (root, as in CI, may write through file modes,
+    # so SQLite's own switch stands in for them).
+    store._db.execute("PRAGMA query_only = ON")
+    with pytest.raises(StateError, match=r"state database .*state\.sqlite cannot be written "
+                                         r"\(attempt to write a readonly database\)"):
+        store.merge([_doc(H1)])
+    store._db.execute("PRAGMA query_only = OFF")
+    assert list(store.documents()) == []  # nothing half-saved, and the store still works
+    store.merge([_doc(H1)])
+    assert list(store.documents()) == [_doc(H1)]
+
+
 def test_migrations_are_named_and_recorded(tmp_path):
     path = tmp_path / "state.sqlite"
     open_store(path).close()

@@ -16,6 +16,7 @@ from excerpta.errors import ExcerptaError
 from excerpta.store import STATE_ENV
 
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in excerpta, not the user's fault
+IO_ERROR_EXIT = 74  # EX_IOERR: a file or folder could not be read or written
 
 
 @dataclass
@@ -49,6 +50,13 @@ class ExcerptaGroup(click.Group):
         except KeyboardInterrupt:
             echo_error("interrupted")
             ctx.exit(130)
+        except OSError as err:  # the machine refused (permissions, a full disk): not a bug
+            settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+            if settings.verbose:
+                logging.getLogger("excerpta").exception("traceback")
+            where = f"{err.filename}: " if err.filename else ""
+            echo_error(f"{where}{err.strerror or err}")
+            ctx.exit(IO_ERROR_EXIT)
         except Exception as err:  # the boundary: a bug must still end in one line
             settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
             if settings.verbose:

@@ -56,17 +56,35 @@ class SQLiteStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: everything inside commits together or not at all."""
+        """A write transaction: everything inside commits together or not at all.
+
+        Raises StateError, naming the database, when it cannot be written (a read-only file or
+        folder, a full disk, another process holding it for longer than the 30 s timeout).
+        """
         if self._db.in_transaction:
             yield self._db
             return
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise self._unwritable(err) from None
         try:
             yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
+        except BaseException as err:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            if isinstance(err, sqlite3.OperationalError):
+                raise self._unwritable(err) from None
             raise
-        self._db.execute("COMMIT")
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as err:
+            self._db.execute("ROLLBACK")
+            raise self._unwritable(err) from None
+
+    def _unwritable(self, err: sqlite3.OperationalError) -> StateError:
+        return StateError(f"state database {self.path} cannot be written ({err}); "
+                          "--state or EXCERPTA_STATE picks another")
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
