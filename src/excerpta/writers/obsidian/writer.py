@@ -243,10 +243,15 @@ class _Run:
         self._write_merged(document, relative, raw, result, source_hash)
 
     def _memo(self, document_id: str) -> NoteMemo:
-        """What we remembered about the note we last wrote for the document in this folder
-        (a note written under another --out is another note)."""
+        """What we remembered about the note we last wrote for the document in this folder.
+
+        A note written under another --out that is still there is another note. One that is
+        gone from there is this one: the folder was renamed or moved (or is a vault synced to
+        this machine at another path), and without the memo the highlights the user deleted
+        from it would come back.
+        """
         record = self.sink.previous(document_id)
-        if record is None or self._relative(record.path) is None:
+        if record is None or (self._relative(record.path) is None and os.path.lexists(record.path)):
             return NoteMemo()
         return NoteMemo.from_json(record.memo)
 

@@ -1,0 +1,61 @@
+"""A vault folder the user renamed or moved (or synced to another machine at another path)
+is re-synced as the same notes: what they deleted stays deleted, upstream edits arrive."""
+
+from __future__ import annotations
+
+import shutil
+
+from excerpta.model import Highlight
+
+from .conftest import edited, kindle_book, sync_once
+
+NOTE = "Books/Walden.md"
+
+
+def _without_highlight(text: str, block_id: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if f"^{block_id}" not in line)
+
+
+def _upstream_changes(book):
+    first, *rest = book.highlights
+    return edited(book, highlights=[first.model_copy(update={"text": "Edited upstream."}), *rest,
+                                    Highlight(id="hl-new", text="Added upstream.", location=900)])
+
+
+def test_a_renamed_vault_folder_keeps_deletions_and_takes_upstream_edits(tmp_path):
+    book = kindle_book(3)
+    state, before, after = tmp_path / "state.sqlite", tmp_path / "Readwise", tmp_path / "Reading"
+    sync_once(before, state, [book])
+    deleted = book.highlights[1]
+    note = before / NOTE
+    block_id = next(line.rsplit("^", 1)[1] for line in note.read_text(encoding="utf-8").splitlines()
+                    if deleted.text in line)
+    note.write_text(_without_highlight(note.read_text(encoding="utf-8"), block_id), encoding="utf-8")
+    before.rename(after)
+
+    sync_once(after, state, [_upstream_changes(book)])
+
+    text = (after / NOTE).read_text(encoding="utf-8")
+    assert deleted.text not in text
+    assert "Edited upstream." in text
+    assert "Added upstream." in text
+    assert not before.exists()
+
+
+def test_a_second_vault_still_in_place_is_another_note_and_gets_what_it_lacks(tmp_path):
+    book = kindle_book(3)
+    state, first, second = tmp_path / "state.sqlite", tmp_path / "first", tmp_path / "second"
+    sync_once(first, state, [book])
+    shutil.copytree(first, second)
+    changed = _upstream_changes(book)
+    sync_once(first, state, [changed])  # the record now holds the first vault's memo
+    mine = second / NOTE  # edited inside its highlights, so it is merged block by block
+    mine.write_text(mine.read_text(encoding="utf-8").replace("number 3.", "number 3 (mine)."),
+                    encoding="utf-8")
+
+    sync_once(second, state, [changed])
+
+    text = (second / NOTE).read_text(encoding="utf-8")
+    assert "Added upstream." in text  # the first vault got it; this one had not yet
+    assert "Highlight number 2." in text
+    assert "Highlight number 3 (mine)." in text
