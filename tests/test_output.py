@@ -211,3 +211,18 @@ def test_temporary_files_a_killed_run_left_are_removed_where_the_next_run_writes
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [names["fresh"], names["users"], names["no dot"], names["hidden note"], "Meditations.md"])
     assert elsewhere.exists()  # a folder this run did not write into is not even listed
+
+
+def test_a_file_the_user_made_a_link_is_written_through_the_link(tmp_path, state):
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert _write_and_commit(out, state, "a.md", b"one") == "create"
+    (out / "a.md").rename(elsewhere / "a.md")
+    (out / "a.md").symlink_to(elsewhere / "a.md")
+
+    assert _write_and_commit(out, state, "a.md", b"two") == "update"
+
+    assert (out / "a.md").is_symlink()
+    assert (elsewhere / "a.md").read_bytes() == b"two"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["a.md"]  # no temporary file left
+    assert _write_and_commit(out, state, "a.md", b"two") == "unchanged"

@@ -189,16 +189,19 @@ class OutputSink:
             self._folders.add(target.parent)
             if swept := sweep_temporary_files(target.parent):
                 log.info("%s: removed %d temporary file(s) an interrupted run left", target.parent, swept)
-        temp = write_temp(target, chunks)
+        # A file the user replaced by a link to one of theirs is written through the link:
+        # renaming over the link would leave two diverging copies.
+        into = Path(os.path.realpath(target)) if target.is_symlink() and target.is_file() else target
+        temp = write_temp(into, chunks)
         staged = False
         try:
             outcome = self._decide(target, temp.sha256, temp.size, on_disk, allowed, record)
             stat: os.stat_result | None = temp.stat
             if outcome.action in ("create", "update"):
-                mode = target.stat().st_mode & 0o777 if on_disk is not None else None
+                mode = into.stat().st_mode & 0o777 if on_disk is not None else None
                 if mode is not None and mode != temp.stat.st_mode & 0o777:
                     os.chmod(temp.path, mode)  # keep the user's permissions; changes the ctime only
-                self._staged.append(_Staged(temp.path, target, on_disk, len(self.outcomes)))
+                self._staged.append(_Staged(temp.path, into, on_disk, len(self.outcomes)))
                 staged = True
             elif outcome.action == "unchanged":
                 stat = _stat_or_none(target)
