@@ -15,11 +15,11 @@ from excerpta.writers.obsidian.adoption import adopt_body
 from excerpta.writers.obsidian.frontmatter import (
     as_written,
     dump_properties,
-    merge_properties,
     owned_lists,
     split_note,
 )
 from excerpta.writers.obsidian.highlights_region import block_digests, update_highlights
+from excerpta.writers.obsidian.property_merge import merge_properties
 from excerpta.writers.obsidian.region import (
     Policy,
     block_ids,
@@ -34,7 +34,7 @@ from excerpta.writers.obsidian.render import NoteRenderer
 @dataclass(frozen=True)
 class NoteMemo:
     """What excerpta remembers about a note it wrote (in the state, as ``OutputRecord.memo``):
-    the list properties it wrote (see :func:`.frontmatter.merge_properties`) and the digest of
+    the list properties it wrote (see :func:`.property_merge.merge_properties`) and the digest of
     each highlight block as written (see :func:`.region.update_highlights`). None: unknown."""
 
     owned: dict[str, list[Any]] | None = None
@@ -113,10 +113,9 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
         updates["highlights"] = update.text
         messages += [update.message] if update.message else []
         written = update.written
-    if split.broken:
-        messages.append("front matter is not valid YAML; left as it is")
     front = merge_properties(split, rendered.properties, renderer.managed_properties, previous.owned)
-    return NoteText(front + replace_regions(split.body, regions, updates), messages,
+    messages += [front.message] if front.message else []
+    return NoteText(front.text + replace_regions(split.body, regions, updates), messages,
                     NoteMemo(owned_lists(rendered.properties), written, header_base))
 
 
@@ -128,8 +127,7 @@ def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> Not
     body = adopt_body(split.body, document, render_region("header", rendered.header_body),
                       render_region("highlights", rendered.highlights_body))
     messages = ["adopted a note written by the Readwise plugin"]
-    if split.broken:
-        messages.append("front matter is not valid YAML; left as it is")
     front = merge_properties(split, rendered.properties, renderer.managed_properties)
-    return NoteText(front + body, messages, NoteMemo(owned_lists(rendered.properties),
+    messages += [front.message] if front.message else []
+    return NoteText(front.text + body, messages, NoteMemo(owned_lists(rendered.properties),
                                                      block_digests(rendered.blocks), rendered.header_body))
