@@ -10,16 +10,14 @@ as Templater, which runs ``<% … %>`` in a new note when "trigger on new file c
 reads the file, front matter included (:mod:`excerpta.markdown_safety` does the same for the
 body).
 
-On re-sync, properties are compared as parsed values, never as bytes: if the user's front
-matter already holds our values it is kept byte for byte; otherwise our properties are
-updated in place, every property the user added is kept, and so is every item the user added
-to one of our list properties (a tag of their own in ``tags``).
+On re-sync (:mod:`.property_merge`), properties are compared as parsed values, never as bytes:
+our properties are updated in place, every line of the user's is kept byte for byte, and so is
+every item the user added to one of our list properties (a tag of their own in ``tags``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -129,7 +127,8 @@ def _moment(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class SplitNote:
-    """A note cut in two: its front matter block (fences included, as written) and the rest.
+    """A note cut in two: its front matter block (fences and byte order mark included, as
+    written) and the rest.
 
     ``properties`` is the parsed front matter; None when there is none or it is not a valid
     YAML mapping (``broken`` tells the two apart).
@@ -141,7 +140,7 @@ class SplitNote:
     broken: bool = False
 
 
-def _fences(text: str) -> tuple[int, re.Match[str] | None] | None:
+def find_fences(text: str) -> tuple[int, re.Match[str] | None] | None:
     """Where the front matter's content starts and its closing fence (None: never closed), or
     None if ``text`` does not open with a ``---`` line."""
     opening = _FENCE.match(text)
@@ -151,10 +150,15 @@ def _fences(text: str) -> tuple[int, re.Match[str] | None] | None:
 
 
 def split_note(text: str) -> SplitNote:
-    """Separate the front matter (a ``---`` fenced block on the first line) from the body."""
-    fences = _fences(text)
+    """Separate the front matter (a ``---`` fenced block on the first line) from the body.
+
+    A byte order mark opening a note without front matter is its ``front_matter``, so that
+    properties written there go after it.
+    """
+    fences = find_fences(text)
     if fences is None:
-        return SplitNote("", None, text)
+        bom = "\ufeff" if text.startswith("\ufeff") else ""
+        return SplitNote(bom, None, text[len(bom):])
     start, closing = fences
     if closing is None:
         return SplitNote("", None, text, broken=True)
@@ -174,7 +178,7 @@ def note_id(text: str) -> str | None:
     """The ``excerpta-id`` property of a note, if it has one."""
     if ID_PROPERTY not in text:  # no YAML to parse: most notes of a vault are not ours
         return None
-    fences = _fences(text)
+    fences = find_fences(text)
     if fences is None or fences[1] is None:
         return None
     block = text[fences[0]:fences[1].start()]
@@ -194,7 +198,7 @@ def note_id(text: str) -> str | None:
 
 def note_body(text: str) -> str:
     """The note without its front matter block, if it has one (nothing is parsed)."""
-    fences = _fences(text)
+    fences = find_fences(text)
     if fences is None or fences[1] is None:
         return text
     return text[fences[1].end():]
@@ -207,55 +211,9 @@ def with_id(document_id: str, properties: dict[str, Any]) -> dict[str, Any]:
 
 def owned_lists(properties: dict[str, Any]) -> dict[str, list[Any]]:
     """The list properties among ``properties``: what the writer remembers having written, so
-    the next merge can tell the user's additions to a list from items it wrote itself."""
+    the next merge (:mod:`.property_merge`) can tell the user's additions to a list from
+    items it wrote itself."""
     return {key: value for key, value in properties.items() if isinstance(value, list)}
-
-
-def merge_properties(existing: SplitNote, ours: dict[str, Any], managed: set[str],
-                     previous: dict[str, list[Any]] | None = None) -> str:
-    """The front matter to write over ``existing``'s: ours updated, the user's kept.
-
-    ``managed`` names every property excerpta may write (those of the template, even when
-    empty now): such a property missing from ``ours`` is removed; any other is the user's.
-    A list property (``tags``, ``author``…) is ours followed by the items the user added: an
-    item in the note that is neither ours now nor was in ``previous`` (the lists we wrote last
-    time, :func:`owned_lists`; None when unknown, so every such item counts as the user's) is
-    kept, so a tag the user added survives while one removed upstream goes.
-    A note whose front matter is not valid YAML keeps it untouched (the caller reports it).
-    """
-    if existing.broken:
-        return existing.front_matter
-    current = existing.properties or {}
-    if current and not managed & current.keys():
-        # None of ours there yet (an adopted note): put ours on top, theirs byte for byte.
-        fences = _fences(existing.front_matter)
-        if fences is not None and fences[1] is not None:
-            start, closing = fences
-            inner = existing.front_matter[start:closing.start()]
-            return dump_properties(ours)[:-4] + inner + existing.front_matter[closing.start():]
-    previous = previous or {}
-    merged: dict[str, Any] = {}
-    for key, value in current.items():
-        if key not in managed:
-            merged[key] = value
-        elif isinstance(ours.get(key), list) or (key not in ours and isinstance(value, list)):
-            added = _users_items(value, ours.get(key, []), previous.get(key, []))
-            if key in ours or added:
-                merged[key] = ours.get(key, []) + added
-        elif key in ours:
-            merged[key] = ours[key]
-    for key, value in ours.items():
-        merged.setdefault(key, value)
-    if _same(merged, current) and existing.front_matter:
-        return existing.front_matter
-    return dump_properties(merged)
-
-
-def _users_items(value: Any, ours: list[Any], previous: list[Any]) -> list[Any]:
-    """The items of the note's ``value`` (a list, or one item) that excerpta did not write."""
-    written = {_comparable(item) for item in [*ours, *previous]}
-    items = value if isinstance(value, list) else [] if value is None else [value]
-    return [item for item in items if _comparable(item) not in written]
 
 
 def as_written(value: Any) -> Any:
@@ -263,13 +221,3 @@ def as_written(value: Any) -> Any:
     UTC without its zone): what the emitter writes, and how a remembered list item (JSON, see
     ``NoteMemo``) and an item of the note are compared."""
     return _moment(value).isoformat() if isinstance(value, date) else value
-
-
-def _comparable(item: Any) -> Any:
-    item = as_written(item)
-    return item if isinstance(item, Hashable) else repr(item)
-
-
-def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    # Compare as YAML would read our output back (datetimes lose microseconds and zone).
-    return safe_load(dump_properties(a)[4:-4] or "{}") == b if a else not b

@@ -15,11 +15,11 @@ from excerpta.writers.obsidian.adoption import adopt_body
 from excerpta.writers.obsidian.frontmatter import (
     as_written,
     dump_properties,
-    merge_properties,
     owned_lists,
     split_note,
 )
 from excerpta.writers.obsidian.highlights_region import block_digests, update_highlights
+from excerpta.writers.obsidian.property_merge import merge_properties
 from excerpta.writers.obsidian.region import (
     Policy,
     block_ids,
@@ -34,7 +34,7 @@ from excerpta.writers.obsidian.render import NoteRenderer
 @dataclass(frozen=True)
 class NoteMemo:
     """What excerpta remembers about a note it wrote (in the state, as ``OutputRecord.memo``):
-    the list properties it wrote (see :func:`.frontmatter.merge_properties`) and the digest of
+    the list properties it wrote (see :func:`.property_merge.merge_properties`) and the digest of
     each highlight block as written (see :func:`.region.update_highlights`). None: unknown."""
 
     owned: dict[str, list[Any]] | None = None
@@ -116,12 +116,11 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
         updates["highlights"] = update.text
         messages += [update.message] if update.message else []
         written = update.written
-    if split.broken:
-        messages.append("front matter is not valid YAML; left as it is")
     front = merge_properties(split, rendered.properties, renderer.managed_properties, previous.owned)
-    return NoteText(front + replace_regions(split.body, regions, updates), messages,
+    messages += [front.message] if front.message else []
+    return NoteText(front.text + replace_regions(split.body, regions, updates), messages,
                     NoteMemo(owned_lists(rendered.properties), written, header_base),
-                    held=header is None or highlights is None or split.broken)
+                    held=header is None or highlights is None or front.message is not None)
 
 
 def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> NoteText:
@@ -132,9 +131,7 @@ def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> Not
     body = adopt_body(split.body, document, render_region("header", rendered.header_body),
                       render_region("highlights", rendered.highlights_body))
     messages = ["adopted a note written by the Readwise plugin"]
-    if split.broken:
-        messages.append("front matter is not valid YAML; left as it is")
     front = merge_properties(split, rendered.properties, renderer.managed_properties)
-    return NoteText(front + body, messages, NoteMemo(owned_lists(rendered.properties),
-                                                     block_digests(rendered.blocks), rendered.header_body),
-                    held=split.broken)
+    messages += [front.message] if front.message else []
+    memo = NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks), rendered.header_body)
+    return NoteText(front.text + body, messages, memo, held=front.message is not None)
