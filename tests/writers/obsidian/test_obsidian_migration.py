@@ -191,3 +191,23 @@ def test_with_atomic_notes_plugin_notes_are_adopted_and_each_highlight_gets_its_
     for line in (MINDSET_ABOVE, MINDSET_BETWEEN, MINDSET_COMMENT, MINDSET_BELOW):
         assert line in mindset
     assert [o.action for o in sync(library, atomic=True).outcomes] == []
+
+
+@pytest.mark.parametrize(("after", "mine"), [
+    ("- Author: ", "    - see also [[Grit]]\n"),
+    ("- Author: ", "Read in 2019; see [[Grit]] too.\n"),
+    ("- Category: ", "- Category: #psychology\n"),  # the plugin writes a key once
+], ids=["sub-bullet", "paragraph", "second-key"])
+def test_a_line_the_user_wrote_inside_the_metadata_is_kept_once_and_no_metadata_line_doubles(
+        plugin_vault, sync, library, after, mine):
+    note = plugin_vault / "Books" / "Mindset.md"
+    text = note.read_text()
+    plugin_line = next(line for line in text.splitlines(keepends=True) if line.startswith(after))
+    note.write_text(text.replace(plugin_line, plugin_line + mine))
+    sync(library)
+    text = note.read_text()
+    for line in ("- Author: ", "- Full Title: Mindset\n", "- Category: #books\n", mine):
+        assert text.count(line) == 1, line
+    header_end = text.index("%% excerpta:end header ")
+    assert header_end < text.index(mine) < text.index("%% excerpta:begin highlights %%")
+    assert [o.action for o in sync(library).outcomes] == []

@@ -6,7 +6,17 @@ import re
 
 import pytest
 
-from excerpta.writers.obsidian.naming import NameAllocator, block_id, fold_name, sanitize_name
+from excerpta.model import Category, Document, Highlight
+from excerpta.writers.obsidian.naming import (
+    LONGEST_MAX_NAME_BYTES,
+    NameAllocator,
+    block_id,
+    fold_name,
+    sanitize_name,
+    short_hash,
+)
+
+from paths import EXAMPLES
 
 
 @pytest.mark.parametrize(("title", "expected"), [
@@ -75,3 +85,33 @@ def test_block_ids_keep_simple_ids_and_hash_others():
     odd = block_id("kobo:abc/def ghi")
     assert re.fullmatch(r"hl-[0-9a-f]{20}", odd)
     assert odd == block_id("kobo:abc/def ghi")
+
+
+@pytest.mark.parametrize(("title", "stem_bytes"), [("長" * 100, 204), ("con." + "x" * 300, 205)],
+                         ids=["cjk", "device-name"])
+def test_at_the_longest_name_allowed_the_longest_clash_and_its_temporary_file_still_fit(
+        vault, sync, title, stem_bytes):
+    # The user's files hold the title's name and its 8-hex clash name: the note gets the 32-hex
+    # one, and is written through a temporary ".<name>.<8 hex>.tmp" (ext4: 255 bytes a name).
+    stem = sanitize_name(title, LONGEST_MAX_NAME_BYTES)
+    assert len(stem.encode("utf-8")) == stem_bytes  # a device name gets its "_" after the cut
+    (vault / "Books").mkdir()
+    for taken in (stem, f"{stem} {short_hash('d1')}"):
+        (vault / "Books" / f"{taken}.md").write_text("the user's\n", encoding="utf-8")
+    book = Document(id="d1", title=title, category=Category.BOOKS,
+                    highlights=[Highlight(id="h1", text="One.")])
+    sink = sync([book], atomic=True, max_name_bytes=LONGEST_MAX_NAME_BYTES)
+    name = f"{stem} {short_hash('d1', 32)}.md"
+    assert [o.action for o in sink.outcomes] == ["create", "create"]
+    assert (vault / "Books" / name).is_file()
+    assert (vault / "Books" / name.removesuffix(".md")).is_dir()  # its highlights' folder
+    assert len(f".{name}.01234567.tmp".encode()) == stem_bytes + 50 <= 255
+
+
+def test_a_longer_name_than_leaves_room_for_clashes_is_a_one_line_option_error(run_cli, tmp_path):
+    result = run_cli("convert", EXAMPLES / "library.json", "--to", "obsidian", "--out", tmp_path / "v",
+                     "-O", f"max_name_bytes={LONGEST_MAX_NAME_BYTES + 1}")
+    assert result.exit_code == 2
+    assert "max_name_bytes" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "v").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import pytest
 
@@ -92,3 +93,32 @@ def test_an_embed_that_leaves_the_folder_is_not_followed(run_cli, tmp_path):
     [document] = json.loads((tmp_path / "w.json").read_text())["documents"]
     assert "A secret." not in [h["text"] for h in document["highlights"]]
     assert "leaves the folder" in result.output
+
+
+@LAYOUTS
+def test_control_characters_from_the_source_never_reach_a_note_which_reads_back(run_cli, tmp_path, layout):
+    # A PDF's NUL or ESC in a title or a highlight made the whole note binary, unreadable.
+    junk = "\x00\x01\x1b\x7f\x9b"
+    highlight = {"id": "h1", "text": f"PDF{junk} junk\x00here", "note": f"My{junk} note",
+                 "location": 7, "location_type": "location", "chapter": "Part\x00 One",
+                 "tags": [f"t{junk}ag"]}
+    library = {"schema_version": 1, "documents": [
+        {"id": "d1", "title": f"Bad{junk}Title", "author": "Henry\x00 Thoreau", "category": "books",
+         "url": "https://example.com/\x00walden", "tags": ["a\x00b"], "document_note": f"Mine{junk}.",
+         "highlights": [highlight]}]}
+    (tmp_path / "lib.json").write_text(json.dumps(library))
+    vault = tmp_path / "vault"
+    written = run_cli("convert", tmp_path / "lib.json", "--to", "obsidian", "--out", vault, *layout)
+    assert written.exit_code == 0
+    for note in vault.rglob("*.md"):
+        text = note.read_text(encoding="utf-8")
+        assert not [c for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n"], note
+    assert run_cli("convert", vault, "--from", "readwise-md", "--to", "json",
+                   "--out", tmp_path / "back.json").exit_code == 0
+    [document] = json.loads((tmp_path / "back.json").read_text())["documents"]
+    assert (document["title"], document["author"], document["url"]) == (
+        "BadTitle", "Henry Thoreau", "https://example.com/walden")
+    assert document["document_note"] == "Mine."
+    [back] = document["highlights"]
+    assert (back["id"], back["text"], back["note"], back["chapter"], back["tags"]) == (
+        "h1", "PDF junkhere", "My note", "Part One", ["tag"])

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import UTC, datetime
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from excerpta.errors import ConfigError
-from excerpta.model import Category, Highlight, LocationType
+from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.writers.obsidian import ObsidianWriter
 from excerpta.writers.obsidian.dates import format_date, pluralize
+from excerpta.writers.obsidian.templates import as_tag
 
-from .conftest import template_folder
+from .conftest import sync_once, template_folder
 
 MOMENT = datetime(2023, 8, 12, 16, 37, 5, tzinfo=UTC)
 
@@ -208,3 +213,40 @@ def test_a_template_can_import_a_macro_from_another(tmp_path, vault, sync, books
     text = _note(vault)
     assert "- *Highlight number 1.* (Walden)!! ^hl-readwise-1\n" in text
     assert "- *Highlight number 2.* (Walden)!! ^hl-readwise-2\n" in text
+
+
+@pytest.mark.parametrize(("value", "tag"), [
+    ("हिन्दी", "हिन्दी"),  # vowel signs and virama are combining marks, part of their letter
+    ("தமிழ்", "தமிழ்"),
+    ("ภาษาไทย", "ภาษาไทย"),
+    (unicodedata.normalize("NFD", "café"), "café"),  # as NFC: one character, not e + U+0301
+    ("Behavioral Economics & Co.", "Behavioral-Economics-Co"),
+    ("#inbox/to-read", "inbox/to-read"),
+    ("1984", "y1984"),
+    ("a\u2e2fb", "a-b"),  # a letter to Python, in a punctuation block to Obsidian
+    ("क, ि", "क-ि"),  # a mark amid separators is kept, the separators one "-"
+])
+def test_tag_filter_keeps_letters_with_their_combining_marks(value, tag):
+    assert as_tag(value) == tag
+
+
+# Obsidian's tag check, as reverse-engineered from app.js (reference writers.md, section 1.2).
+OBSIDIAN_TAG = re.compile(r"#[^\u2000-\u206F\u2E00-\u2E7F'!\"#$%&()*+,.:;<=>?@^`{|}~\[\]\\\s]+")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=20))
+def test_any_text_becomes_a_tag_obsidian_accepts_or_nothing(value):
+    tag = as_tag(value)
+    assert tag == "" or (OBSIDIAN_TAG.fullmatch("#" + tag) and not re.fullmatch(r"\d+", tag))
+    assert unicodedata.is_normalized("NFC", tag)
+
+
+def test_document_tags_in_any_script_reach_the_tags_property_whole(tmp_path):
+    vault = tmp_path / "vault"
+    book = Document(id="d1", title="Walden", category=Category.BOOKS,
+                    highlights=[Highlight(id="h1", text="x")],
+                    tags=["हिन्दी", "தமிழ்", unicodedata.normalize("NFD", "café")])
+    sync_once(vault, tmp_path / "state.sqlite", [book])
+    text = (vault / "Books" / "Walden.md").read_text(encoding="utf-8")
+    assert yaml.safe_load(text.split("---\n")[1])["tags"] == ["हिन्दी", "தமிழ்", "café"]

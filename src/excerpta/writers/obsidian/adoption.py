@@ -16,7 +16,8 @@ A plugin note looks like (default templates)::
     - text …
 
 Adoption sorts its lines into the plugin's and the user's. Plugin lines are: the ``# Title``
-line, the cover line, ``## Metadata`` and its known ``- Key:`` bullets, the ``## Highlights``
+line, the cover line, ``## Metadata`` and its known ``- Key:`` bullets (the first of each key,
+up to the next heading; what the user wrote among them stays theirs), the ``## Highlights``
 and ``## New highlights added …`` headings, and every highlight bullet that is one of the
 document's highlights (same text) with its continuation lines and the ``Note:``/``Tags:``
 sub-bullets that say what the highlight's note and tags say. The header region takes the
@@ -40,6 +41,7 @@ _COVER = re.compile(r"^!\[rw-book-cover\]\(.*\)\s*$")
 _METADATA = re.compile(r"^#{2,3} Metadata\s*$")
 _META_ITEM = re.compile(r"^- (?:\*\*)?(?P<key>Author|Full Title|Category|Document Tags|URL|Summary|"
                         r"Document Note|Tags)(?:\*\*)?:(?P<value>.*)$")
+_HEADING = re.compile(r"^#{1,6}(?:[ \t]|$)")
 _HIGHLIGHTS = re.compile(r"^#{2,3} (?:Highlights|New highlights added .*)\s*$")
 _BULLET = re.compile(r"^- (?P<text>.*)$")
 _CONTINUATION = re.compile(r"^  (?! )\S")
@@ -140,6 +142,7 @@ def _classify(lines: list[str], matcher: HighlightMatcher) -> list[str]:
     roles = ["user"] * len(lines)
     in_metadata = False
     seen_title = False
+    metadata_keys: set[str] = set()  # the plugin writes each once: a second one is the user's
     index = 0
     while index < len(lines):
         line = lines[index].rstrip("\r\n")
@@ -148,8 +151,9 @@ def _classify(lines: list[str], matcher: HighlightMatcher) -> list[str]:
         elif _COVER.match(line) or _METADATA.match(line):
             roles[index] = "header"
             in_metadata = in_metadata or bool(_METADATA.match(line))
-        elif in_metadata and _META_ITEM.match(line):
+        elif in_metadata and (item := _META_ITEM.match(line)) and item.group("key") not in metadata_keys:
             roles[index] = "header"
+            metadata_keys.add(item.group("key"))
             index += 1
             while index < len(lines) and _CONTINUATION.match(lines[index]):
                 roles[index] = "header"
@@ -176,7 +180,9 @@ def _classify(lines: list[str], matcher: HighlightMatcher) -> list[str]:
                 end = sub_end
             index = end
             continue
-        elif line.strip() and not _BULLET.match(line):
+        elif _HEADING.match(line):
+            # Only a heading ends the metadata: a line the user wrote among its bullets
+            # (``    - see also [[Grit]]``) stays theirs, and the bullets after it the plugin's.
             in_metadata = False
         index += 1
     return roles

@@ -9,7 +9,9 @@ A note's file name must work on Windows, macOS and Linux and inside Obsidian lin
 * no leading dot (a hidden file) or whitespace, no trailing dot or space (Windows drops them);
 * Windows device names (``CON``, ``nul``, ``COM1``…) get a ``_`` appended;
 * at most :data:`MAX_NAME_BYTES` UTF-8 bytes (ext4 counts bytes: 85 CJK characters fill 255),
-  cut between characters, never inside a combining sequence;
+  cut between characters, never inside a combining sequence; the most a user may set is
+  :data:`LONGEST_MAX_NAME_BYTES`, which leaves room for what a name may get appended (a clash's
+  hash, ``.md``, the temporary file written beside the note);
 * an empty result is ``Untitled``.
 
 Two names clash when they are equal after Unicode NFC and case folding (macOS and Windows
@@ -30,6 +32,12 @@ from excerpta.model import Category
 
 MAX_NAME_BYTES = 120
 NOTE_SUFFIX = ".md"
+# The longest a stem of max_bytes becomes: "_" after a device name, a clash's " <32 hex>"
+# (NameAllocator.allocate), ".md", and beside the note its temporary file, ".<name>.<8 hex>.tmp"
+# (excerpta.disk.write_temp). All of it must fit in 255 bytes (ext4; APFS and NTFS count
+# characters, never more than UTF-8 bytes).
+NAME_BYTES_ADDED = len("_") + len(" ") + 32 + len(NOTE_SUFFIX) + len("..01234567.tmp")
+LONGEST_MAX_NAME_BYTES = 255 - NAME_BYTES_ADDED
 UNTITLED = "Untitled"
 CATEGORY_FOLDERS: dict[Category | None, str] = {
     Category.BOOKS: "Books",

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from excerpta.adapters import AdapterOptions
-from excerpta.writers.obsidian.naming import MAX_NAME_BYTES
+from excerpta.writers.obsidian.naming import LONGEST_MAX_NAME_BYTES, MAX_NAME_BYTES
 
 
 class ObsidianOptions(AdapterOptions):
@@ -32,5 +32,6 @@ class ObsidianOptions(AdapterOptions):
                          description="also give every highlight a note of its own, in a folder named "
                                      "after its document's note, which embeds it")
     adopt: bool = Field(default=True, description="adopt notes written by the Readwise plugin")
-    max_name_bytes: int = Field(default=MAX_NAME_BYTES, ge=16, le=240,
-                                description="longest note file name, in UTF-8 bytes")
+    max_name_bytes: int = Field(default=MAX_NAME_BYTES, ge=16, le=LONGEST_MAX_NAME_BYTES,
+                                description="longest note file name, in UTF-8 bytes, before a clash's "
+                                            "hash and .md")

@@ -39,6 +39,7 @@ from __future__ import annotations
 import hashlib
 import re
 import traceback
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -70,7 +71,10 @@ HIGHLIGHT_NOTE: Roles = {
 }
 TEMPLATE_FILES = tuple(dict.fromkeys(name for roles in (DOCUMENT_NOTE, HIGHLIGHT_NOTE)
                                      for name in roles.values() if name is not None))
-_TAG_INVALID = re.compile(r"[^\w/-]+")
+# Not in a tag: what is neither a word character, "/" nor "-" (but combining marks, which \w
+# leaves out: see as_tag), and the punctuation blocks Obsidian refuses (\w has U+2E2F in one).
+_TAG_INVALID = re.compile(r"(?:[^\w/-]|[\u2000-\u206f\u2e00-\u2e7f])+")
+_TAG_DASHES = re.compile(r"-{2,}")
 _FLAT_TYPES = (str, int, float, bool, date)
 _PROPERTY_VAR = "excerpta_property_{}"  # where the values template leaves property number {}
 
@@ -96,11 +100,20 @@ def wikilink(value: object) -> str:
 
 
 def as_tag(value: object) -> str:
-    """An Obsidian tag: spaces and punctuation become ``-``, no ``#``, at least one non-digit."""
-    tag = _TAG_INVALID.sub("-", str(value).strip().lstrip("#")).strip("-")
+    """An Obsidian tag: NFC, letters, digits, combining marks, ``_``, ``/`` and ``-`` kept, any
+    other run of characters (spaces, punctuation) one ``-``; no ``#``, at least one non-digit."""
+    tag = unicodedata.normalize("NFC", str(value).strip().lstrip("#"))
+    tag = _TAG_INVALID.sub(_tag_separator, tag).strip("-")
     if tag.isdigit():
         tag = "y" + tag
     return tag
+
+
+def _tag_separator(run: re.Match[str]) -> str:
+    # A vowel sign or virama (हिन्दी, தமிழ்) is part of its letter, not a separator: \w in Python
+    # leaves the combining marks out, so they are put back here, around the "-" of the rest.
+    kept = "".join(c if unicodedata.category(c)[0] == "M" else "-" for c in run.group())
+    return _TAG_DASHES.sub("-", kept)
 
 
 def _load_sources(folder: Path | None) -> dict[str, str]:

@@ -17,6 +17,11 @@ indented six spaces), ``highlight_tags``, ``highlight_location`` (``Location 123
 Kindle location, ``""`` if none), ``highlight_color``,
 ``highlight_is_favorite``, ``highlighted_at``, ``highlight_url``, ``block_id`` (``hl-…``: the
 writer adds `` ^block_id`` itself when the template does not), ``raw_highlight_text``.
+
+No text variable holds a control character but tab and line feed (:func:`printable`): a NUL
+makes a note binary to every program that reads it (the ``readwise-md`` reader included), and
+none of them shows as anything. The ids (``id``, ``book_id``, ``highlight_id``) are given as
+they are: they are identity, not text.
 """
 
 from __future__ import annotations
@@ -32,19 +37,41 @@ from excerpta.writers.obsidian.naming import block_id
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _WHITESPACE = re.compile(r"\s+")
 _TWEET_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/status/", re.IGNORECASE)
+# Control characters (C0, DEL, C1) but tab and the line breaks normalize_newlines has replaced:
+# those Python counts as whitespace (the separators U+001C-001F) become a space, others go.
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0xA0)]) | dict.fromkeys(
+    range(0x1C, 0x20), " ")
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 NBSP = "\u00a0"  # Readwise writes "Location 47" with a no-break space
 _LOCATION, _PAGE, _TIME_OFFSET = LocationType.LOCATION, LocationType.PAGE, LocationType.TIME_OFFSET
 KINDLE_OPEN_URL = "https://readwise.io/to_kindle?action=open&asin={asin}&location={location}"
 
 
 def one_line(value: str | None) -> str:
-    """``value`` on one line (titles, authors: Obsidian text properties are single-line)."""
-    return _WHITESPACE.sub(" ", value).strip() if value else ""
+    """``value`` on one line (titles, authors: Obsidian text properties are single-line),
+    :func:`printable`."""
+    return _WHITESPACE.sub(" ", printable(value)).strip() if value else ""
 
 
 def normalize_newlines(value: str | None) -> str:
     """Every line break form (CRLF, CR, U+2028…) as ``\\n``; None as ``""``."""
     return _LINE_BREAKS.sub("\n", value) if value else ""
+
+
+def printable(value: str | None) -> str:
+    """``value`` with line breaks normalized (:func:`normalize_newlines`) and no other control
+    character but tab: the separators U+001C-001F (whitespace to Python) become a space, the
+    others (NUL, ESC, DEL, C1…) are dropped; None as ``""``."""
+    if not value:
+        return ""
+    # One C scan clears most values; a no-break space (Readwise's "Location 47") needs the second.
+    if value.isprintable() or _CONTROL_OR_BREAK.search(value) is None:
+        return value
+    return normalize_newlines(value).translate(_CONTROLS)
+
+
+def _printable_list(values: list[str]) -> list[str]:
+    return [printable(value) for value in values]
 
 
 def continued(value: str | None, indent: int) -> str:
@@ -56,7 +83,7 @@ def continued(value: str | None, indent: int) -> str:
         return ""
     if value.isprintable():  # one C scan: no line break of any kind (most highlights)
         return value.strip()
-    lines = (line.strip() for line in normalize_newlines(value).split("\n"))
+    lines = (line.strip() for line in printable(value).split("\n"))
     return ("\n" + " " * indent).join(line for line in lines if line)
 
 
@@ -82,11 +109,11 @@ def document_variables(document: Document) -> dict[str, Any]:
         "author": author,
         "authors": [author] if author else [],
         "category": document.category.value if document.category else "",
-        "source": document.source or "",
-        "url": document.url or "",
-        "image_url": document.cover_image_url or "",
-        "asin": document.asin or "",
-        "document_tags": list(document.tags),
+        "source": printable(document.source),
+        "url": printable(document.url),
+        "image_url": printable(document.cover_image_url),
+        "asin": printable(document.asin),
+        "document_tags": _printable_list(document.tags),
         "document_note": continued(document.document_note, 2),
         "summary": continued(document.summary, 2),
         "book_id": document.external_ids.get("readwise", ""),
@@ -129,22 +156,22 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
                         *, strike: bool = False) -> dict[str, Any]:
     """``base`` (the document variables) plus one highlight's variables."""
     label, url = location_link(document, highlight)
-    text = continued(highlight.text, 2)
+    text, page = continued(highlight.text, 2), highlight.page
     return {
         **base,
         "highlight_text": struck(text) if strike else text,
-        "raw_highlight_text": highlight.text,
+        "raw_highlight_text": printable(highlight.text),
         "highlight_note": continued(highlight.note, 6),
-        "highlight_tags": list(highlight.tags),
-        "highlight_location": label,
-        "highlight_location_url": url,
+        "highlight_tags": _printable_list(highlight.tags),
+        "highlight_location": printable(label),  # a location may be text ("xii")
+        "highlight_location_url": printable(url),
         "highlight_id": highlight.external_ids.get("readwise", highlight.id),
         "highlight_chapter": one_line(highlight.chapter),
-        "highlight_page": "" if highlight.page is None else highlight.page,
-        "highlight_color": highlight.color or "",
+        "highlight_page": "" if page is None else printable(page) if isinstance(page, str) else page,
+        "highlight_color": printable(highlight.color),
         "highlight_is_favorite": highlight.is_favorite,
         "highlighted_at": highlight.highlighted_at,
-        "highlight_url": highlight.url or "",
+        "highlight_url": printable(highlight.url),
         "block_id": block_id(highlight.id),
         "is_deleted": highlight.is_deleted,
     }
