@@ -103,16 +103,76 @@ def test_unreadable_record_is_reported_with_its_line_and_the_rest_is_read(tmp_pa
     assert "no known kind of record" in problem.reason
 
 
-def test_title_without_metadata_line_is_reported(tmp_path):
-    read = read_text(tmp_path, HIGHLIGHT + "Lonely title\nnot a metadata line\n" + SEP + "\n" + NOTE)
+@pytest.mark.parametrize("broken", [
+    f"Lonely title\n{SEP}\n",  # a record cut after its title line
+    f"Lonely title\n- Something Kindle never wrote | 12:00\n\nx\n{SEP}\n",  # a metadata line we cannot read
+])
+def test_title_without_metadata_line_is_reported(tmp_path, broken):
+    read = read_text(tmp_path, HIGHLIGHT + broken + NOTE)
     assert [p.where for p in read.problems] == [6]
+    [highlight] = read.highlights()
+    assert (highlight.text, highlight.note) == (
+        "I went to the woods because I wished to live deliberately.", "Deliberately!")
+
+
+def test_title_without_metadata_line_is_reported_where_no_record_precedes_it(tmp_path):
+    read = read_text(tmp_path, f"Lonely title\nnot a metadata line\n{SEP}\n" + HIGHLIGHT)
+    assert [(p.where, p.reason) for p in read.problems] == [
+        (1, "expected a metadata line ('- Your Highlight …'), found 'not a metadata line'")]
+    assert len(read.highlights()) == 1
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_a_file_cut_after_a_title_line_reports_it_and_leaves_the_highlight_before_alone(tmp_path, eol):
+    # The device unplugged while appending a record: only its title line reached the file.
+    clean = read_text(tmp_path, HIGHLIGHT.replace("\n", eol)).highlights()
+    read = read_text(tmp_path, (HIGHLIGHT + "Walden (Thoreau, Henry David)\n").replace("\n", eol))
+    assert read.highlights() == clean
+    assert [(p.where, p.reason) for p in read.problems] == [(6, "a title line with no metadata line")]
+
+
+def test_a_file_cut_after_a_title_line_after_a_note_leaves_the_note_alone(tmp_path):
+    read = read_text(tmp_path, HIGHLIGHT + NOTE + "Walden (Thoreau, Henry David)")
     assert read.highlights()[0].note == "Deliberately!"
+    assert [p.where for p in read.problems] == [11]
 
 
 def test_separator_typed_inside_a_note_stays_in_the_note(tmp_path):
     note = NOTE.replace("Deliberately!", f"First part\n{SEP}\nsecond part")
     [highlight] = read_text(tmp_path, HIGHLIGHT + note).highlights()
     assert highlight.note == f"First part\n{SEP}\nsecond part"
+
+
+def test_a_dashed_list_after_a_separator_typed_inside_a_note_stays_in_the_note(tmp_path):
+    typed = f"My note line one\n{SEP}\nTodo\n- buy the sequel\n- lend to Bob"
+    later = HIGHLIGHT.replace("Location 70-72", "Location 90-92").replace("woods", "lake")
+    read = read_text(tmp_path, HIGHLIGHT + NOTE.replace("Deliberately!", typed) + later)
+    assert read.problems == []
+    assert [h.note for h in read.highlights()] == [typed, None]
+
+
+def test_a_separator_line_in_a_highlighted_passage_stays_in_the_passage(tmp_path):
+    passage = f"Output:\n{SEP}\nTotal: 42\nDone"
+    later = HIGHLIGHT.replace("Location 70-72", "Location 90-92").replace("woods", "lake")
+    read = read_text(tmp_path, HIGHLIGHT.replace("I went to the woods because I wished to live deliberately.",
+                                                 passage) + NOTE + later)
+    assert read.problems == []
+    assert [(h.text, h.note) for h in read.highlights()] == [
+        (passage, "Deliberately!"), ("I went to the lake because I wished to live deliberately.", None)]
+
+
+@pytest.mark.parametrize("meta", [
+    "- Your Highlight on page 5 | Location 80-82 | Added on Monday, July 4, 99999999999999999999 9:15:00 AM",
+    "- Your Highlight on page 5 | Location 80-" + "9" * 5000 + " | Added on Monday, July 4, 1845 9:15:00 AM",
+    "- Your Highlight on page " + "9" * 30 + " | Location 80-82 | Added on Monday, July 4, 1845 9:15:00 AM",
+])
+def test_a_number_too_large_is_reported_and_the_other_records_read(tmp_path, meta):
+    read = read_text(tmp_path, HIGHLIGHT + record("Walden (Thoreau, Henry David)", meta, "huge") + NOTE)
+    [problem] = read.problems
+    assert problem.where == 6
+    assert len(problem.reason) < 200
+    assert [h.note for h in read.highlights()] == ["Deliberately!"]
+    assert KindleClippingsReader.recognize(InputProbe.of(str(tmp_path / "My Clippings.txt"))) == 90
 
 
 def test_last_record_without_a_separator_is_read(tmp_path):

@@ -4,7 +4,7 @@
 more than everything else the reader does. Nearly every record is *regular*: a title line, a
 metadata line, body lines that start with no ``=``, dash, space or invisible character, and the
 separator line. Those are cut out of large blocks with C-level ``str.split``/``find``; anything
-else (a separator typed inside a note, records whose separator was stripped, a blank or missing
+else (a separator typed inside a note or a passage, records whose separator was stripped, a blank or missing
 metadata line, the file's end) is handed to the line grammar with the record before it, so the
 result is the line grammar's, record for record and line number for line number.
 
@@ -34,6 +34,7 @@ from excerpta.readers.kindle.records import (
     body_starts_record,
     is_separator,
     iter_records,
+    starts_record,
 )
 
 BLOCK_CHARS = 65536
@@ -132,8 +133,8 @@ def _regular(piece: str, number: int) -> tuple[Regular, int] | None:
             newlines = 2 + body.count("\n")
             if _SUSPICIOUS_LINE.search(piece, meta_end) and not _plain_body(body):
                 return None
-    if meta[:1] != "-" and not looks_like_metadata(meta):
-        return None
+    if "|" not in meta or (meta[:1] != "-" and not starts_record(meta)):
+        return None  # the line grammar decides whether it is more of the record before
     return (number, title, meta, body), newlines
 
 
