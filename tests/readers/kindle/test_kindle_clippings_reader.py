@@ -389,3 +389,22 @@ def test_books_in_turn_are_held_back_no_longer_than_the_held_limit():
     assert sum(len(d.highlights) for d in first) == HELD_LIMIT
     # The held highlights leave together when the next one would be one too many.
     assert next(consumed) == HELD_LIMIT + 1 + 2 * LOOKAROUND + 1
+
+
+@pytest.mark.parametrize("name", ["My Clippings.txt", "my clippings.TXT"])
+def test_an_empty_clippings_file_is_recognised_by_its_name_and_reads_as_nothing(tmp_path, run_cli, name):
+    path = tmp_path / name
+    path.write_bytes(b"")
+    assert registry.detect_reader(InputProbe.of(str(path))).name == "kindle"
+    result = run_cli("convert", path, "--to", "json", "--out", tmp_path / "out.json")
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "out.json").read_text())["documents"] == []
+    (tmp_path / "notes.txt").write_bytes(b"")
+    assert KindleClippingsReader.recognize(InputProbe.of(str(tmp_path / "notes.txt"))) == 0
+
+
+def test_a_metadata_line_cut_short_is_reported(tmp_path):
+    read = read_text(tmp_path, HIGHLIGHT + "Walden (Thoreau, Henry David)\n- Your Highlight on page 2 | Loc")
+    assert [(p.where, p.reason) for p in read.problems] == [
+        (6, "a metadata line cut short: '- Your Highlight on page 2 | Loc'")]
+    assert len(read.highlights()) == 1

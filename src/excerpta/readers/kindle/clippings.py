@@ -107,7 +107,8 @@ class KindleClippingsReader(Reader):
         # "|" and a time may be anything).
         if locales - {UNKNOWN_LOCALE} or (has_separator and "clippings" in probe.path.name.lower()):
             return 40
-        return 0
+        # The device's own name, as for a drive: a file with no records yet (or only broken ones).
+        return 30 if probe.path.name.casefold() == CLIPPINGS_FILE.casefold() else 0
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         folder = Path(source).expanduser()

@@ -192,6 +192,9 @@ def parse_metadata_generally(line: str) -> Metadata:
             raise MetadataError(
                 f"no known kind of record (highlight, note, bookmark) in {shortened(line.strip())!r}")
         return shaped
+    if bar and not any(char.isdigit() for char in date_field):
+        # A date always has a number: this line was cut short (the device unplugged mid-write).
+        raise MetadataError(f"a metadata line cut short: {shortened(line.strip())!r}")
     locale, kind = _PHRASE_KINDS[kind_match.group(0).lower()]
     page, location = _positions(head)
     return Metadata(kind, locale, page, location, _date(date_field, locale) if date_field else None)
