@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from io import TextIOBase
 from itertools import chain
-from typing import TextIO
 
 from excerpta.readers.kindle.metadata import looks_like_metadata
 from excerpta.readers.kindle.records import (
@@ -47,7 +47,7 @@ _SUSPICIOUS_STARTS = "".join(sorted(set(MAYBE_SEPARATOR + MAYBE_METADATA)))
 _SUSPICIOUS_LINE = re.compile("\n[" + re.escape(_SUSPICIOUS_STARTS) + "]")
 
 
-def iter_file_records(handle: TextIO, block_chars: int = BLOCK_CHARS) -> Iterator[Regular | RawRecord]:
+def iter_file_records(handle: TextIOBase, block_chars: int = BLOCK_CHARS) -> Iterator[Regular | RawRecord]:
     """The records of a clippings file opened in text mode with universal newlines, in file order.
 
     A regular record is yielded as a :data:`Regular` tuple (its metadata line unparsed, its body
@@ -57,7 +57,7 @@ def iter_file_records(handle: TextIO, block_chars: int = BLOCK_CHARS) -> Iterato
     return chain.from_iterable(iter_record_batches(handle, block_chars))
 
 
-def iter_record_batches(handle: TextIO,
+def iter_record_batches(handle: TextIOBase,
                         block_chars: int = BLOCK_CHARS) -> Iterator[list[Regular | RawRecord]]:
     """:func:`iter_file_records` a block at a time: a list per block read (maybe empty)."""
     number = 1  # line number of the next piece's first line
@@ -175,7 +175,7 @@ def _line_grammar(text: str, number: int) -> list[RawRecord]:
     return list(_renumbered(iter_records(lines), number))
 
 
-def _rest_by_lines(handle: TextIO, irregular: list[str], leftover: str,
+def _rest_by_lines(handle: TextIOBase, irregular: list[str], leftover: str,
                    number: int) -> Iterator[list[RawRecord]]:
     text = (_SEPARATOR_LINE.join(irregular) + _SEPARATOR_LINE if irregular else "") + leftover
     text += handle.readline()  # to the end of the line the last block cut

@@ -25,8 +25,8 @@ import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from functools import lru_cache
+from io import TextIOBase
 from pathlib import Path
-from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -46,6 +46,7 @@ from excerpta.readers.kindle.metadata import (
     parse_metadata,
 )
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
+from excerpta.readers.kindle.undecodable import MARK_ERRORS, REPLACEMENT, MarkedText
 
 log = logging.getLogger(__name__)
 
@@ -121,9 +122,14 @@ class KindleClippingsReader(Reader):
             path = input_file(source)
         options = self.options
         zone = ZoneInfo(options.timezone) if options.timezone else None
-        with open_text(path) as handle:  # UTF-8, or UTF-16 if re-saved as "Unicode" by Notepad
+        with open_text(path, errors=MARK_ERRORS) as raw:  # UTF-8, or UTF-16 if re-saved by Notepad
+            handle = MarkedText(raw)
             yield from read_clippings_file(handle, source, state, zone=zone,
                                            keep_bookmarks=options.kindle_bookmarks)
+        if handle.lines:
+            state.report(source, handle.first_line, f"{handle.lines} line(s) hold bytes that are not "
+                         f"{raw.encoding.upper()}, read as {REPLACEMENT!r} (the first is this line): "
+                         "re-save the file as UTF-8")
 
 
 def clippings_in(folder: Path) -> Path | None:
@@ -156,7 +162,7 @@ def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone:
                         keep_bookmarks)
 
 
-def read_clippings_file(handle: TextIO, source: str, state: ReadState, *, zone: tzinfo | None = None,
+def read_clippings_file(handle: TextIOBase, source: str, state: ReadState, *, zone: tzinfo | None = None,
                         keep_bookmarks: bool = False) -> Iterator[Document]:
     """:func:`read_clippings` of a file opened in text mode with universal newlines: the same
     documents and reports, faster: regular records are cut out of blocks (see
