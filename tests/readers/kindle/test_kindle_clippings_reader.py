@@ -210,6 +210,16 @@ def test_the_printed_page_is_kept_beside_the_location(tmp_path):
     assert (shaped.location, shaped.page) == (80, 7)
 
 
+def test_an_extended_copy_before_its_first_copy_in_the_file_still_wins(tmp_path):
+    # Records reordered by another tool: the copy saved later, by its time, is the one to keep.
+    longer = HIGHLIGHT.replace("Location 70-72", "Location 70-75").replace(
+        "deliberately.", "deliberately, to front only the essential facts of life.").replace("9:15", "9:17")
+    [highlight] = read_text(tmp_path, longer + HIGHLIGHT + NOTE).highlights()
+    assert highlight.text.endswith("essential facts of life.")
+    assert (highlight.end_location, highlight.note) == (75, "Deliberately!")
+    assert highlight.id == read_text(tmp_path, longer).highlights()[0].id
+
+
 def test_a_note_typed_for_a_highlight_later_shortened_stays_with_it(tmp_path):
     shorter = HIGHLIGHT.replace("Location 70-72", "Location 70-71").replace(
         " because I wished to live deliberately.", ".").replace("9:15", "9:20")

@@ -9,8 +9,9 @@ highlight extended or re-saved on the device is appended again. The rules (refer
   highlight of its own (empty ``text``, the note in ``note``; the reader makes it a highlight
   if its kind was only told by its shape);
 * a highlight of the same book, kind and start position whose text contains an earlier one's
-  text (or is contained in it) replaces it: the later record wins, and takes its notes and its
-  id (so an Anki card or an Obsidian block link made from the first copy follows the edit);
+  text (or is contained in it) replaces it: the later record (by its time when both have one,
+  else by its place in the file) wins, and takes its notes and the id of the first in the file
+  (so an Anki card or an Obsidian block link made from the first copy follows the edit);
   exact duplicates (and bookmarks at one position) collapse the same way;
 * bookmarks are dropped unless asked for; a highlight whose text was only the clipping-limit
   marker is dropped unless a note attaches to it.
@@ -180,16 +181,26 @@ def _replace_earlier_copy(same_start: list[Clipping], new: Clipping) -> bool:
     replaced = False
     for old in same_start:
         if not old.dropped and _same_passage(old.text, new.text):
-            if new.text or not old.text:
+            if (new.text or not old.text) and not _earlier(new.when, old.when):
                 old.dropped, old.replaced_by = True, new
                 new.notes[:0] = old.notes
                 new.id_text = old.text if old.id_text is None else old.id_text
                 replaced = True
-            else:  # a later empty copy (image, clipping limit) never replaces a passage
-                new.dropped = True
+            else:  # a later empty copy (image, clipping limit), or one older by its time, never replaces
+                new.dropped, new.replaced_by = True, old
                 old.notes.extend(new.notes)
                 return True
     return replaced
+
+
+def _earlier(first: datetime | None, second: datetime | None) -> bool:
+    # Whether ``first`` is known to come before ``second`` (a file whose records were reordered).
+    if first is None or second is None:
+        return False
+    try:
+        return first < second
+    except TypeError:  # one names its zone, the other is device-local: compare wall clocks
+        return first.replace(tzinfo=None) < second.replace(tzinfo=None)
 
 
 def _discard(index: dict[Any, list[Clipping]], key: Any, clipping: Clipping) -> None:
