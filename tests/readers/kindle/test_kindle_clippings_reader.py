@@ -286,6 +286,43 @@ def test_a_passage_extended_far_down_the_file_updates_its_highlight_instead_of_a
     assert (highlight["note"], highlight["end_location"]) == ("Deliberately!", 75)
 
 
+@pytest.mark.parametrize("late_note", [
+    NOTE,  # at the highlight's end
+    NOTE.replace("Location 72", "Location 71"),  # inside its range
+])
+def test_a_note_typed_far_down_the_file_attaches_to_its_highlight(tmp_path, late_note):
+    later = late_note.replace("July 4, 1845", "July 4, 1846")
+    read = read_text(tmp_path, HIGHLIGHT + _filler() + later)
+    [highlight] = read.document("Walden").highlights
+    assert (highlight.text, highlight.note) == (
+        "I went to the woods because I wished to live deliberately.", "Deliberately!")
+    assert highlight.id == read_text(tmp_path, HIGHLIGHT).highlights()[0].id
+    assert read.problems == []
+    # The highlight came first as it was, then again with the note: a library merges the two.
+    yielded = [h.note for d in read.yielded if d.title == "Walden" for h in d.highlights]
+    assert yielded == [None, "Deliberately!"]
+
+
+def test_a_far_note_prefers_the_highlight_ending_at_its_location_then_the_nearest(tmp_path):
+    wider = HIGHLIGHT.replace("Location 70-72", "Location 60-80").replace("woods", "lake")
+    later = HIGHLIGHT.replace("woods", "hills").replace("9:15", "9:30")
+    read = read_text(tmp_path, HIGHLIGHT + wider + later + _filler() + NOTE.replace("1845", "1846"))
+    assert [(h.text.split()[4], h.note) for h in read.document("Walden").highlights] == [
+        ("woods", None), ("lake", None), ("hills", "Deliberately!")]
+
+
+def test_a_far_note_nothing_claims_is_kept_alone_and_a_seekless_input_keeps_far_notes_alone(tmp_path):
+    from excerpta.readers.kindle.clippings import read_clippings
+
+    read = read_text(tmp_path, HIGHLIGHT + _filler() + NOTE.replace("Location 72", "Location 73"))
+    assert [(h.text, h.note) for h in read.document("Walden").highlights] == [
+        ("I went to the woods because I wished to live deliberately.", None), ("", "Deliberately!")]
+    lines = (HIGHLIGHT + _filler() + NOTE).splitlines(keepends=True)
+    walden = [d for d in read_clippings(lines, "lines", ReadState()) if d.title == "Walden"]
+    assert [(h.text[:5], h.note) for d in walden for h in d.highlights] == [
+        ("I wen", None), ("", "Deliberately!")]
+
+
 def test_nothing_but_garbage_gives_no_documents_and_no_crash(tmp_path):
     read = read_text(tmp_path, b"\x00\xff\xfe garbage\n- | |\n==========\n")
     assert read.documents == []

@@ -166,12 +166,20 @@ def read_clippings_file(handle: TextIOBase, source: str, state: ReadState, *, zo
                         keep_bookmarks: bool = False) -> Iterator[Document]:
     """:func:`read_clippings` of a file opened in text mode with universal newlines: the same
     documents and reports, faster: regular records are cut out of blocks (see
-    :mod:`~excerpta.readers.kindle.blocks`) instead of being read line by line."""
-    return documents_of(_clippings(iter_record_batches(handle), source, state, zone), keep_bookmarks)
+    :mod:`~excerpta.readers.kindle.blocks`) instead of being read line by line. A seekable
+    ``handle`` is read again from its start when a note claims a highlight that already left
+    (see :func:`~excerpta.readers.kindle.documents.documents_of`)."""
+
+    def reread() -> Iterator[list[Clipping]]:
+        handle.seek(0)
+        return _clippings(iter_record_batches(handle), source, ReadState(), zone, warn=False)
+
+    return documents_of(_clippings(iter_record_batches(handle), source, state, zone), keep_bookmarks,
+                        reread if handle.seekable() else None)
 
 
 def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state: ReadState,
-               zone: tzinfo | None) -> Iterator[list[Clipping]]:
+               zone: tzinfo | None, *, warn: bool = True) -> Iterator[list[Clipping]]:
     # Records in, clippings out, a batch at a time (one generator step per batch, not per record).
     index = by_shape = 0
     for records in batches:
@@ -209,7 +217,7 @@ def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state:
             by_shape += clipping.by_shape
             clippings.append(clipping)
         yield clippings
-    if by_shape:
+    if by_shape and warn:
         log.warning("%s: %d record(s) in a Kindle wording excerpta does not know were read by their "
                     "shape (a location range is a highlight, a single location inside one is its note, "
                     "an empty record a bookmark); dates whose month is in no known language are left "

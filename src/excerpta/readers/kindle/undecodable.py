@@ -52,10 +52,15 @@ class MarkedText(io.TextIOBase):
         """The next line, with its newline."""
         return self._unmarked(self.handle.readline(size))
 
-    def rewind(self) -> None:
-        """Read again from the start; lines already counted are not counted again."""
-        self.handle.seek(0)
+    def seekable(self) -> bool:
+        return self.handle.seekable()
+
+    def seek(self, offset: int, whence: int = 0, /) -> int:
+        """Back to the start only (``seek(0)``): lines already counted are not counted again."""
+        if offset or whence:
+            raise io.UnsupportedOperation("a MarkedText seeks back to its start only")
         self._newlines = 0
+        return self.handle.seek(0)
 
     def _unmarked(self, text: str) -> str:
         if _MARK in text:
