@@ -33,16 +33,20 @@ def erase_kind_phrases(line: str) -> str:
 
 
 class Read:
-    """What one read gave: documents merged by id (as the library merges them) and problems."""
+    """What one read gave: documents merged by id, their highlights by id (as the library merges
+    them), the documents as yielded, and problems."""
 
     def __init__(self, documents: list[Document], state: ReadState) -> None:
         merged: dict[str, Document] = {}
         for document in documents:
             if document.id in merged:
-                merged[document.id].highlights.extend(document.highlights)
+                highlights = {h.id: h for h in merged[document.id].highlights}
+                highlights.update((h.id, h) for h in document.highlights)  # a later copy replaces
+                merged[document.id].highlights = list(highlights.values())
             else:
                 merged[document.id] = document.model_copy(deep=True)
         self.documents = list(merged.values())
+        self.yielded = documents
         self.problems = state.problems
 
     def titles(self) -> list[str]:

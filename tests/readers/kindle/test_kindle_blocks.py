@@ -83,7 +83,7 @@ FRAGMENTS = st.sampled_from([
     "==========", " ==========", "", "\ufeff", "Walden (Thoreau)", "\ufeffWalden (Thoreau)", HIGHLIGHT, NOTE,
     "- Your Bookmark on page 3 | Location 41 | Added on Monday, March 2, 2020 10:00:09 AM",
     "- Your Note at location 2 | Added on Monday, February 31, 2020 10:00:00", "- | | |", "-", "— text",
-    " indented", "\t", "text", "more text", "\r", "\r\n",
+    " indented", "\t", "text", "more text", "\r", "\r\n", "- a dashed list item", "- a | b",
     "<You have reached the clipping limit for this item>",
 ])
 RECORD = st.tuples(st.sampled_from(["Walden (Thoreau)", "\ufeffWalden (Thoreau)", "Emma"]),

@@ -103,16 +103,76 @@ def test_unreadable_record_is_reported_with_its_line_and_the_rest_is_read(tmp_pa
     assert "no known kind of record" in problem.reason
 
 
-def test_title_without_metadata_line_is_reported(tmp_path):
-    read = read_text(tmp_path, HIGHLIGHT + "Lonely title\nnot a metadata line\n" + SEP + "\n" + NOTE)
+@pytest.mark.parametrize("broken", [
+    f"Lonely title\n{SEP}\n",  # a record cut after its title line
+    f"Lonely title\n- Something Kindle never wrote | 12:00\n\nx\n{SEP}\n",  # a metadata line we cannot read
+])
+def test_title_without_metadata_line_is_reported(tmp_path, broken):
+    read = read_text(tmp_path, HIGHLIGHT + broken + NOTE)
     assert [p.where for p in read.problems] == [6]
+    [highlight] = read.highlights()
+    assert (highlight.text, highlight.note) == (
+        "I went to the woods because I wished to live deliberately.", "Deliberately!")
+
+
+def test_title_without_metadata_line_is_reported_where_no_record_precedes_it(tmp_path):
+    read = read_text(tmp_path, f"Lonely title\nnot a metadata line\n{SEP}\n" + HIGHLIGHT)
+    assert [(p.where, p.reason) for p in read.problems] == [
+        (1, "expected a metadata line ('- Your Highlight …'), found 'not a metadata line'")]
+    assert len(read.highlights()) == 1
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_a_file_cut_after_a_title_line_reports_it_and_leaves_the_highlight_before_alone(tmp_path, eol):
+    # The device unplugged while appending a record: only its title line reached the file.
+    clean = read_text(tmp_path, HIGHLIGHT.replace("\n", eol)).highlights()
+    read = read_text(tmp_path, (HIGHLIGHT + "Walden (Thoreau, Henry David)\n").replace("\n", eol))
+    assert read.highlights() == clean
+    assert [(p.where, p.reason) for p in read.problems] == [(6, "a title line with no metadata line")]
+
+
+def test_a_file_cut_after_a_title_line_after_a_note_leaves_the_note_alone(tmp_path):
+    read = read_text(tmp_path, HIGHLIGHT + NOTE + "Walden (Thoreau, Henry David)")
     assert read.highlights()[0].note == "Deliberately!"
+    assert [p.where for p in read.problems] == [11]
 
 
 def test_separator_typed_inside_a_note_stays_in_the_note(tmp_path):
     note = NOTE.replace("Deliberately!", f"First part\n{SEP}\nsecond part")
     [highlight] = read_text(tmp_path, HIGHLIGHT + note).highlights()
     assert highlight.note == f"First part\n{SEP}\nsecond part"
+
+
+def test_a_dashed_list_after_a_separator_typed_inside_a_note_stays_in_the_note(tmp_path):
+    typed = f"My note line one\n{SEP}\nTodo\n- buy the sequel\n- lend to Bob"
+    later = HIGHLIGHT.replace("Location 70-72", "Location 90-92").replace("woods", "lake")
+    read = read_text(tmp_path, HIGHLIGHT + NOTE.replace("Deliberately!", typed) + later)
+    assert read.problems == []
+    assert [h.note for h in read.highlights()] == [typed, None]
+
+
+def test_a_separator_line_in_a_highlighted_passage_stays_in_the_passage(tmp_path):
+    passage = f"Output:\n{SEP}\nTotal: 42\nDone"
+    later = HIGHLIGHT.replace("Location 70-72", "Location 90-92").replace("woods", "lake")
+    read = read_text(tmp_path, HIGHLIGHT.replace("I went to the woods because I wished to live deliberately.",
+                                                 passage) + NOTE + later)
+    assert read.problems == []
+    assert [(h.text, h.note) for h in read.highlights()] == [
+        (passage, "Deliberately!"), ("I went to the lake because I wished to live deliberately.", None)]
+
+
+@pytest.mark.parametrize("meta", [
+    "- Your Highlight on page 5 | Location 80-82 | Added on Monday, July 4, 99999999999999999999 9:15:00 AM",
+    "- Your Highlight on page 5 | Location 80-" + "9" * 5000 + " | Added on Monday, July 4, 1845 9:15:00 AM",
+    "- Your Highlight on page " + "9" * 30 + " | Location 80-82 | Added on Monday, July 4, 1845 9:15:00 AM",
+])
+def test_a_number_too_large_is_reported_and_the_other_records_read(tmp_path, meta):
+    read = read_text(tmp_path, HIGHLIGHT + record("Walden (Thoreau, Henry David)", meta, "huge") + NOTE)
+    [problem] = read.problems
+    assert problem.where == 6
+    assert len(problem.reason) < 200
+    assert [h.note for h in read.highlights()] == ["Deliberately!"]
+    assert KindleClippingsReader.recognize(InputProbe.of(str(tmp_path / "My Clippings.txt"))) == 90
 
 
 def test_last_record_without_a_separator_is_read(tmp_path):
@@ -148,6 +208,16 @@ def test_the_printed_page_is_kept_beside_the_location(tmp_path):
     assert (highlight.location, highlight.location_type, highlight.page) == (70, LocationType.LOCATION, 5)
     assert (page_only.location, page_only.location_type, page_only.page) == ("xii", LocationType.PAGE, None)
     assert (shaped.location, shaped.page) == (80, 7)
+
+
+def test_an_extended_copy_before_its_first_copy_in_the_file_still_wins(tmp_path):
+    # Records reordered by another tool: the copy saved later, by its time, is the one to keep.
+    longer = HIGHLIGHT.replace("Location 70-72", "Location 70-75").replace(
+        "deliberately.", "deliberately, to front only the essential facts of life.").replace("9:15", "9:17")
+    [highlight] = read_text(tmp_path, longer + HIGHLIGHT + NOTE).highlights()
+    assert highlight.text.endswith("essential facts of life.")
+    assert (highlight.end_location, highlight.note) == (75, "Deliberately!")
+    assert highlight.id == read_text(tmp_path, longer).highlights()[0].id
 
 
 def test_a_note_typed_for_a_highlight_later_shortened_stays_with_it(tmp_path):
@@ -214,6 +284,43 @@ def test_a_passage_extended_far_down_the_file_updates_its_highlight_instead_of_a
     assert highlight["id"] == first.id
     assert highlight["text"].endswith("essential facts of life.")
     assert (highlight["note"], highlight["end_location"]) == ("Deliberately!", 75)
+
+
+@pytest.mark.parametrize("late_note", [
+    NOTE,  # at the highlight's end
+    NOTE.replace("Location 72", "Location 71"),  # inside its range
+])
+def test_a_note_typed_far_down_the_file_attaches_to_its_highlight(tmp_path, late_note):
+    later = late_note.replace("July 4, 1845", "July 4, 1846")
+    read = read_text(tmp_path, HIGHLIGHT + _filler() + later)
+    [highlight] = read.document("Walden").highlights
+    assert (highlight.text, highlight.note) == (
+        "I went to the woods because I wished to live deliberately.", "Deliberately!")
+    assert highlight.id == read_text(tmp_path, HIGHLIGHT).highlights()[0].id
+    assert read.problems == []
+    # The highlight came first as it was, then again with the note: a library merges the two.
+    yielded = [h.note for d in read.yielded if d.title == "Walden" for h in d.highlights]
+    assert yielded == [None, "Deliberately!"]
+
+
+def test_a_far_note_prefers_the_highlight_ending_at_its_location_then_the_nearest(tmp_path):
+    wider = HIGHLIGHT.replace("Location 70-72", "Location 60-80").replace("woods", "lake")
+    later = HIGHLIGHT.replace("woods", "hills").replace("9:15", "9:30")
+    read = read_text(tmp_path, HIGHLIGHT + wider + later + _filler() + NOTE.replace("1845", "1846"))
+    assert [(h.text.split()[4], h.note) for h in read.document("Walden").highlights] == [
+        ("woods", None), ("lake", None), ("hills", "Deliberately!")]
+
+
+def test_a_far_note_nothing_claims_is_kept_alone_and_a_seekless_input_keeps_far_notes_alone(tmp_path):
+    from excerpta.readers.kindle.clippings import read_clippings
+
+    read = read_text(tmp_path, HIGHLIGHT + _filler() + NOTE.replace("Location 72", "Location 73"))
+    assert [(h.text, h.note) for h in read.document("Walden").highlights] == [
+        ("I went to the woods because I wished to live deliberately.", None), ("", "Deliberately!")]
+    lines = (HIGHLIGHT + _filler() + NOTE).splitlines(keepends=True)
+    walden = [d for d in read_clippings(lines, "lines", ReadState()) if d.title == "Walden"]
+    assert [(h.text[:5], h.note) for d in walden for h in d.highlights] == [
+        ("I wen", None), ("", "Deliberately!")]
 
 
 def test_nothing_but_garbage_gives_no_documents_and_no_crash(tmp_path):
@@ -329,3 +436,22 @@ def test_books_in_turn_are_held_back_no_longer_than_the_held_limit():
     assert sum(len(d.highlights) for d in first) == HELD_LIMIT
     # The held highlights leave together when the next one would be one too many.
     assert next(consumed) == HELD_LIMIT + 1 + 2 * LOOKAROUND + 1
+
+
+@pytest.mark.parametrize("name", ["My Clippings.txt", "my clippings.TXT"])
+def test_an_empty_clippings_file_is_recognised_by_its_name_and_reads_as_nothing(tmp_path, run_cli, name):
+    path = tmp_path / name
+    path.write_bytes(b"")
+    assert registry.detect_reader(InputProbe.of(str(path))).name == "kindle"
+    result = run_cli("convert", path, "--to", "json", "--out", tmp_path / "out.json")
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "out.json").read_text())["documents"] == []
+    (tmp_path / "notes.txt").write_bytes(b"")
+    assert KindleClippingsReader.recognize(InputProbe.of(str(tmp_path / "notes.txt"))) == 0
+
+
+def test_a_metadata_line_cut_short_is_reported(tmp_path):
+    read = read_text(tmp_path, HIGHLIGHT + "Walden (Thoreau, Henry David)\n- Your Highlight on page 2 | Loc")
+    assert [(p.where, p.reason) for p in read.problems] == [
+        (6, "a metadata line cut short: '- Your Highlight on page 2 | Loc'")]
+    assert len(read.highlights()) == 1

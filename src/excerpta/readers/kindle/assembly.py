@@ -9,8 +9,9 @@ highlight extended or re-saved on the device is appended again. The rules (refer
   highlight of its own (empty ``text``, the note in ``note``; the reader makes it a highlight
   if its kind was only told by its shape);
 * a highlight of the same book, kind and start position whose text contains an earlier one's
-  text (or is contained in it) replaces it: the later record wins, and takes its notes and its
-  id (so an Anki card or an Obsidian block link made from the first copy follows the edit);
+  text (or is contained in it) replaces it: the later record (by its time when both have one,
+  else by its place in the file) wins, and takes its notes and the id of the first in the file
+  (so an Anki card or an Obsidian block link made from the first copy follows the edit);
   exact duplicates (and bookmarks at one position) collapse the same way;
 * bookmarks are dropped unless asked for; a highlight whose text was only the clipping-limit
   marker is dropped unless a note attaches to it.
@@ -22,10 +23,15 @@ re-saves are made within seconds of their highlight, so in a real file they are 
 copy re-saved later than that (the passage extended on another day) still takes the id of the
 first, whose start and text the window remembers for the last :data:`REMEMBERED` highlights
 that left it: the library then updates that highlight in place instead of adding a second.
+A note typed later than that (on re-reading the book) and claimed by no highlight in the window
+looks among every highlight that left it, of which the window keeps the range and the record
+number only (12 bytes each): the note is then in :attr:`ClippingWindow.far`, for the reader to
+yield that highlight again with it (see :mod:`.documents`).
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +45,8 @@ LOOKAROUND = 64
 REMEMBERED = 4096  # at most, highlights that left the window and are remembered (a few MB)
 _NOTE, _HIGHLIGHT = ClippingKind.NOTE, ClippingKind.HIGHLIGHT
 _StartKey = tuple[str, ClippingKind, LocationType | None, Position | None]  # book, kind, position
+_BookKey = tuple[str, LocationType | None]  # book, and what its positions count
+NoteEntry = tuple[int, str, datetime | None]  # a note's record number, text and time
 
 
 @dataclass(slots=True)
@@ -71,8 +79,13 @@ class ClippingWindow:
     clippings that left the window, in file order, still carrying ``dropped`` flags.
     """
 
-    def __init__(self, lookaround: int = LOOKAROUND) -> None:
+    def __init__(self, lookaround: int = LOOKAROUND, *, look_far: bool = True) -> None:
         self.lookaround = lookaround
+        self.look_far = look_far
+        # Every highlight that left the window, per book: start, end, record number (int positions).
+        self.placed: dict[_BookKey, array[int]] = {}
+        # The notes claimed by a highlight that had left the window, by its record number.
+        self.far: dict[int, list[NoteEntry]] = {}
         self.buffer: deque[Clipping] = deque()
         self.undecided: deque[Clipping] = deque()  # notes not yet attached or kept alone
         # Indexes of the buffer, so each rule looks only at records it can apply to.
@@ -145,7 +158,38 @@ class ClippingWindow:
                     self.left_before, self.left = self.left, {}
             if kind is _HIGHLIGHT:
                 _discard(self.highlights_by_book, book_id, clipping)
+                if self.look_far and not clipping.dropped:
+                    self._place(clipping)
         return clipping
+
+    def _place(self, highlight: Clipping) -> None:
+        start, end = highlight.start, highlight.end
+        if type(start) is int and type(end) is int:
+            key = (highlight.book.id, highlight.location_type)
+            placed = self.placed.get(key)
+            if placed is None:
+                placed = self.placed[key] = array("i")
+            try:
+                placed.extend((start, end, highlight.index))
+            except OverflowError:  # positions of more than 9 digits are refused before
+                del placed[len(placed) - len(placed) % 3:]
+
+    def _attach_far(self, note: Clipping) -> None:
+        # The highlight that left the window and claims ``note``: the one ending at its location,
+        # then the nearest in the file (the file is a log: nearest in time, as far as we know).
+        point = note.start
+        placed = self.placed.get((note.book.id, note.location_type))
+        if placed is None or type(point) is not int:
+            return
+        best, best_score = -1, (True, 0)
+        for at in range(0, len(placed), 3):
+            if placed[at] <= point <= placed[at + 1]:
+                score = (placed[at + 1] != point, note.index - placed[at + 2])
+                if best < 0 or score < best_score:
+                    best, best_score = placed[at + 2], score
+        if best >= 0:
+            self.far.setdefault(best, []).append((note.index, note.text, note.when))
+            note.dropped = True
 
     def _attach(self, note: Clipping) -> None:
         if note.start is None:
@@ -154,7 +198,6 @@ class ClippingWindow:
         best_score: tuple[bool, float, int] | None = None
         for highlight in self.highlights_by_book.get(note.book.id, ()):
             if (highlight.location_type != note.location_type
-                    or abs(highlight.index - note.index) > self.lookaround
                     or not _contains(highlight.start, highlight.end, note.start)):
                 continue
             # A note typed for a copy since re-saved goes to the copy that replaced it, even
@@ -172,6 +215,8 @@ class ClippingWindow:
             best.notes.append((note.index, note.text, note.when))
             best.notes.sort(key=lambda item: item[0])
             note.dropped = True
+        elif self.look_far:
+            self._attach_far(note)
 
 
 def _replace_earlier_copy(same_start: list[Clipping], new: Clipping) -> bool:
@@ -180,16 +225,26 @@ def _replace_earlier_copy(same_start: list[Clipping], new: Clipping) -> bool:
     replaced = False
     for old in same_start:
         if not old.dropped and _same_passage(old.text, new.text):
-            if new.text or not old.text:
+            if (new.text or not old.text) and not _earlier(new.when, old.when):
                 old.dropped, old.replaced_by = True, new
                 new.notes[:0] = old.notes
                 new.id_text = old.text if old.id_text is None else old.id_text
                 replaced = True
-            else:  # a later empty copy (image, clipping limit) never replaces a passage
-                new.dropped = True
+            else:  # a later empty copy (image, clipping limit), or one older by its time, never replaces
+                new.dropped, new.replaced_by = True, old
                 old.notes.extend(new.notes)
                 return True
     return replaced
+
+
+def _earlier(first: datetime | None, second: datetime | None) -> bool:
+    # Whether ``first`` is known to come before ``second`` (a file whose records were reordered).
+    if first is None or second is None:
+        return False
+    try:
+        return first < second
+    except TypeError:  # one names its zone, the other is device-local: compare wall clocks
+        return first.replace(tzinfo=None) < second.replace(tzinfo=None)
 
 
 def _discard(index: dict[Any, list[Clipping]], key: Any, clipping: Clipping) -> None:

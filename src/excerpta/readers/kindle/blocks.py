@@ -4,7 +4,7 @@
 more than everything else the reader does. Nearly every record is *regular*: a title line, a
 metadata line, body lines that start with no ``=``, dash, space or invisible character, and the
 separator line. Those are cut out of large blocks with C-level ``str.split``/``find``; anything
-else (a separator typed inside a note, records whose separator was stripped, a blank or missing
+else (a separator typed inside a note or a passage, records whose separator was stripped, a blank or missing
 metadata line, the file's end) is handed to the line grammar with the record before it, so the
 result is the line grammar's, record for record and line number for line number.
 
@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from io import TextIOBase
 from itertools import chain
-from typing import TextIO
 
 from excerpta.readers.kindle.metadata import looks_like_metadata
 from excerpta.readers.kindle.records import (
@@ -34,6 +34,7 @@ from excerpta.readers.kindle.records import (
     body_starts_record,
     is_separator,
     iter_records,
+    starts_record,
 )
 
 BLOCK_CHARS = 65536
@@ -46,7 +47,7 @@ _SUSPICIOUS_STARTS = "".join(sorted(set(MAYBE_SEPARATOR + MAYBE_METADATA)))
 _SUSPICIOUS_LINE = re.compile("\n[" + re.escape(_SUSPICIOUS_STARTS) + "]")
 
 
-def iter_file_records(handle: TextIO, block_chars: int = BLOCK_CHARS) -> Iterator[Regular | RawRecord]:
+def iter_file_records(handle: TextIOBase, block_chars: int = BLOCK_CHARS) -> Iterator[Regular | RawRecord]:
     """The records of a clippings file opened in text mode with universal newlines, in file order.
 
     A regular record is yielded as a :data:`Regular` tuple (its metadata line unparsed, its body
@@ -56,7 +57,7 @@ def iter_file_records(handle: TextIO, block_chars: int = BLOCK_CHARS) -> Iterato
     return chain.from_iterable(iter_record_batches(handle, block_chars))
 
 
-def iter_record_batches(handle: TextIO,
+def iter_record_batches(handle: TextIOBase,
                         block_chars: int = BLOCK_CHARS) -> Iterator[list[Regular | RawRecord]]:
     """:func:`iter_file_records` a block at a time: a list per block read (maybe empty)."""
     number = 1  # line number of the next piece's first line
@@ -132,8 +133,8 @@ def _regular(piece: str, number: int) -> tuple[Regular, int] | None:
             newlines = 2 + body.count("\n")
             if _SUSPICIOUS_LINE.search(piece, meta_end) and not _plain_body(body):
                 return None
-    if meta[:1] != "-" and not looks_like_metadata(meta):
-        return None
+    if "|" not in meta or (meta[:1] != "-" and not starts_record(meta)):
+        return None  # the line grammar decides whether it is more of the record before
     return (number, title, meta, body), newlines
 
 
@@ -174,7 +175,7 @@ def _line_grammar(text: str, number: int) -> list[RawRecord]:
     return list(_renumbered(iter_records(lines), number))
 
 
-def _rest_by_lines(handle: TextIO, irregular: list[str], leftover: str,
+def _rest_by_lines(handle: TextIOBase, irregular: list[str], leftover: str,
                    number: int) -> Iterator[list[RawRecord]]:
     text = (_SEPARATOR_LINE.join(irregular) + _SEPARATOR_LINE if irregular else "") + leftover
     text += handle.readline()  # to the end of the line the last block cut

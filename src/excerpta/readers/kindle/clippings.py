@@ -25,8 +25,8 @@ import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from functools import lru_cache
+from io import TextIOBase
 from pathlib import Path
-from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -46,6 +46,7 @@ from excerpta.readers.kindle.metadata import (
     parse_metadata,
 )
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
+from excerpta.readers.kindle.undecodable import MARK_ERRORS, REPLACEMENT, MarkedText
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,8 @@ class KindleClippingsReader(Reader):
         # "|" and a time may be anything).
         if locales - {UNKNOWN_LOCALE} or (has_separator and "clippings" in probe.path.name.lower()):
             return 40
-        return 0
+        # The device's own name, as for a drive: a file with no records yet (or only broken ones).
+        return 30 if probe.path.name.casefold() == CLIPPINGS_FILE.casefold() else 0
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         folder = Path(source).expanduser()
@@ -120,9 +122,14 @@ class KindleClippingsReader(Reader):
             path = input_file(source)
         options = self.options
         zone = ZoneInfo(options.timezone) if options.timezone else None
-        with open_text(path) as handle:  # UTF-8, or UTF-16 if re-saved as "Unicode" by Notepad
+        with open_text(path, errors=MARK_ERRORS) as raw:  # UTF-8, or UTF-16 if re-saved by Notepad
+            handle = MarkedText(raw)
             yield from read_clippings_file(handle, source, state, zone=zone,
                                            keep_bookmarks=options.kindle_bookmarks)
+        if handle.lines:
+            state.report(source, handle.first_line, f"{handle.lines} line(s) hold bytes that are not "
+                         f"{raw.encoding.upper()}, read as {REPLACEMENT!r} (the first is this line): "
+                         "re-save the file as UTF-8")
 
 
 def clippings_in(folder: Path) -> Path | None:
@@ -155,16 +162,24 @@ def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone:
                         keep_bookmarks)
 
 
-def read_clippings_file(handle: TextIO, source: str, state: ReadState, *, zone: tzinfo | None = None,
+def read_clippings_file(handle: TextIOBase, source: str, state: ReadState, *, zone: tzinfo | None = None,
                         keep_bookmarks: bool = False) -> Iterator[Document]:
     """:func:`read_clippings` of a file opened in text mode with universal newlines: the same
     documents and reports, faster: regular records are cut out of blocks (see
-    :mod:`~excerpta.readers.kindle.blocks`) instead of being read line by line."""
-    return documents_of(_clippings(iter_record_batches(handle), source, state, zone), keep_bookmarks)
+    :mod:`~excerpta.readers.kindle.blocks`) instead of being read line by line. A seekable
+    ``handle`` is read again from its start when a note claims a highlight that already left
+    (see :func:`~excerpta.readers.kindle.documents.documents_of`)."""
+
+    def reread() -> Iterator[list[Clipping]]:
+        handle.seek(0)
+        return _clippings(iter_record_batches(handle), source, ReadState(), zone, warn=False)
+
+    return documents_of(_clippings(iter_record_batches(handle), source, state, zone), keep_bookmarks,
+                        reread if handle.seekable() else None)
 
 
 def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state: ReadState,
-               zone: tzinfo | None) -> Iterator[list[Clipping]]:
+               zone: tzinfo | None, *, warn: bool = True) -> Iterator[list[Clipping]]:
     # Records in, clippings out, a batch at a time (one generator step per batch, not per record).
     index = by_shape = 0
     for records in batches:
@@ -202,7 +217,7 @@ def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state:
             by_shape += clipping.by_shape
             clippings.append(clipping)
         yield clippings
-    if by_shape:
+    if by_shape and warn:
         log.warning("%s: %d record(s) in a Kindle wording excerpta does not know were read by their "
                     "shape (a location range is a highlight, a single location inside one is its note, "
                     "an empty record a bookmark); dates whose month is in no known language are left "

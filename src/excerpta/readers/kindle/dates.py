@@ -25,6 +25,7 @@ _ALL_MONTHS = {name: number for table in MONTHS.values() for name, number in tab
 _CJK_DATE_RE = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _DIGITS_RE = re.compile(r"\d+")
+_OUT_OF_RANGE = "a number out of range"
 _OFFSET_RE = re.compile(r"(?:gmt|utc)\s*([+-])(\d{1,2}):?(\d{2})?", re.IGNORECASE)
 
 
@@ -36,8 +37,22 @@ def parse_date(field: str, locale: str | None = None) -> datetime | None:
     """The timestamp in a metadata line's date field, or None if it has none we can read.
 
     Naive (device-local wall clock) unless the field names a zone (``Greenwich Mean Time``,
-    ``GMT+01:00``). Raises :class:`ImpossibleDate` for a date that names a day that does not exist.
+    ``GMT+01:00``). Raises :class:`ImpossibleDate` for a date that names a day that does not exist,
+    or a number no calendar reaches (a year of twenty digits).
     """
+    try:
+        return _parse_date(field, locale)
+    except (OverflowError, ValueError) as err:  # no such day, or a year of twenty digits
+        reason = _OUT_OF_RANGE if isinstance(err, OverflowError) else shortened(str(err))
+        raise ImpossibleDate(f"impossible date {shortened(field.strip())!r}: {reason}") from None
+
+
+def shortened(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters (with an ellipsis), for a one-line problem report."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _parse_date(field: str, locale: str | None) -> datetime | None:
     time_match = TIME_RE.search(field)
     if time_match is None:
         return None
@@ -58,10 +73,7 @@ def parse_date(field: str, locale: str | None = None) -> datetime | None:
         if half is None:
             half = AFTER_TIME_MARKERS[marker_after.lower()]
         hour = hour % 12 + half
-    try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=_named_zone(field[time_match.end():]))
-    except ValueError as err:
-        raise ImpossibleDate(f"impossible date {field.strip()!r}: {err}") from None
+    return datetime(year, month, day, hour, minute, second, tzinfo=_named_zone(field[time_match.end():]))
 
 
 def _western_date(text: str, locale: str | None) -> tuple[int, int, int] | None:
@@ -72,7 +84,10 @@ def _western_date(text: str, locale: str | None) -> tuple[int, int, int] | None:
         month = months.get(lowered) or _ALL_MONTHS.get(lowered)
         if month:
             break
-    numbers = [int(n) for n in _DIGITS_RE.findall(text)]
+    digits = _DIGITS_RE.findall(text)
+    if any(len(number) > 9 for number in digits):
+        raise ValueError(_OUT_OF_RANGE)  # and int() would refuse one of 4,300
+    numbers = [int(n) for n in digits]
     if month is None or len(numbers) < 2:
         return None
     # "a number > 31 is the year, otherwise the last number is" (calibre); 2-digit years are 20xx.

@@ -8,13 +8,13 @@ documents for the library to merge) and yields them as validated Documents with 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from typing import Any
 
 from excerpta.identity import highlight_id
 from excerpta.model import Document, LocationType
-from excerpta.readers.kindle.assembly import Clipping, ClippingWindow
+from excerpta.readers.kindle.assembly import Clipping, ClippingWindow, NoteEntry
 from excerpta.readers.kindle.locales import ClippingKind
 from excerpta.readers.kindle.metadata import Position
 
@@ -24,34 +24,61 @@ _BOOKMARK = ClippingKind.BOOKMARK
 _KIND_PREFIX = {ClippingKind.HIGHLIGHT: "", ClippingKind.NOTE: "note:", ClippingKind.BOOKMARK: "bookmark:"}
 
 
-def documents_of(clippings: Iterable[list[Clipping]], keep_bookmarks: bool) -> Iterator[Document]:
+def documents_of(clippings: Iterable[list[Clipping]], keep_bookmarks: bool,
+                 reread: Callable[[], Iterable[list[Clipping]]] | None = None) -> Iterator[Document]:
     """The Documents of ``clippings`` (batches of records in file order); bookmarks dropped
-    unless ``keep_bookmarks``. A book may come in several Documents: the library merges them."""
+    unless ``keep_bookmarks``. A book may come in several Documents: the library merges them.
+
+    A note claimed by a highlight that had already left the note window (see :mod:`.assembly`)
+    comes at the end, in that highlight yielded again (same id, same fields) with it: the
+    clippings of ``reread()`` (the same records again, from the start) are read up to the last
+    such highlight. Without ``reread`` such a note stays a highlight of its own."""
+    window = ClippingWindow(look_far=reread is not None)
+    yield from _batched(_final(window, clippings), keep_bookmarks)
+    if window.far and reread is not None:
+        yield from _batched(_claimed(window.far, reread()), keep_bookmarks)
+
+
+def _final(window: ClippingWindow, clippings: Iterable[list[Clipping]]) -> Iterator[Clipping]:
+    for clipping in chain.from_iterable(chain(clippings, [[None]])):  # None: the end of the input
+        yield from window.push(clipping) if clipping is not None else window.finish()
+
+
+def _claimed(far: dict[int, list[NoteEntry]], clippings: Iterable[list[Clipping]]) -> Iterator[Clipping]:
+    # The same records again: the highlights ``far`` names, with their far notes.
+    for final in _final(ClippingWindow(look_far=False), clippings):
+        notes = far.pop(final.index, None)
+        if notes is not None:
+            final.notes = sorted(final.notes + notes, key=lambda item: item[0])
+            yield final
+            if not far:
+                return
+
+
+def _batched(finals: Iterable[Clipping], keep_bookmarks: bool) -> Iterator[Document]:
     # Highlights wait in per-book batches, so a Document carries many (one validation call each,
     # and fewer documents for the library to merge) even where books alternate. All batches
     # leave together, in the order the books first appeared, whenever one is full or HELD_LIMIT
     # highlights wait: the merged library is the same as with one Document per highlight.
-    window = ClippingWindow()
     batches: dict[str, list[Clipping]] = {}
     held = 0
-    for clipping in chain.from_iterable(chain(clippings, [[None]])):  # None: the end of the input
-        for final in window.push(clipping) if clipping is not None else window.finish():
-            if final.dropped or (final.kind is _BOOKMARK and not keep_bookmarks) or (
-                    final.limit_only and not final.notes):
-                continue
-            batch = batches.get(final.book.id)
-            if batch is None:
-                if held >= HELD_LIMIT:
-                    yield from _flush(batches)
-                    held = 0
-                batches[final.book.id] = [final]
-            elif len(batch) < BATCH_LIMIT and held < HELD_LIMIT:
-                batch.append(final)
-            else:
+    for final in finals:
+        if final.dropped or (final.kind is _BOOKMARK and not keep_bookmarks) or (
+                final.limit_only and not final.notes):
+            continue
+        batch = batches.get(final.book.id)
+        if batch is None:
+            if held >= HELD_LIMIT:
                 yield from _flush(batches)
                 held = 0
-                batches[final.book.id] = [final]
-            held += 1
+            batches[final.book.id] = [final]
+        elif len(batch) < BATCH_LIMIT and held < HELD_LIMIT:
+            batch.append(final)
+        else:
+            yield from _flush(batches)
+            held = 0
+            batches[final.book.id] = [final]
+        held += 1
     yield from _flush(batches)
 
 

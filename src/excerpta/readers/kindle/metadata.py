@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from excerpta.readers.kindle.dates import HALVES, MONTHS, TIME_RE, ImpossibleDate, parse_date
+from excerpta.readers.kindle.dates import HALVES, MONTHS, TIME_RE, ImpossibleDate, parse_date, shortened
 from excerpta.readers.kindle.locales import (
     FAST_LINE_PATTERNS,
     LOCALES,
@@ -76,6 +76,7 @@ _RANGE_SHAPE_RE = re.compile(r"\d\s*(?:" + "|".join(re.escape(s) for s in RANGE_
 _LEADING_DASHES = "-–—‐ \t\ufeff\u200b\u200c\u200d"
 _FAST_GROUPS = ("kind", "page", "start", "end", "day", "month", "year", "hour", "minute", "second", "half")
 _CACHE_LIMIT = 512  # exact spellings remembered per pattern: bounded, whatever a file contains
+MAX_POSITION_DIGITS = 9  # a book has at most a few hundred thousand locations; more is a broken line
 
 
 class _FastPattern:
@@ -159,7 +160,9 @@ def parse_fast(line: str, zone: tzinfo | None = None) -> FastFields | None:
         if kind is None:
             kind = _PHRASE_KINDS[phrase.lower()][1]
             _remember(fast.kinds, phrase, kind)
-        start_text, end_text = groups[start_at], groups[end_at]
+        start_text, end_text, page = groups[start_at], groups[end_at], groups[page_at]
+        if max(len(start_text), len(end_text or ""), len(page or "")) > MAX_POSITION_DIGITS:
+            return None  # the general grammar reports it
         start = int(start_text)
         if end_text is None:
             end = start
@@ -167,7 +170,7 @@ def parse_fast(line: str, zone: tzinfo | None = None) -> FastFields | None:
             end = int(end_text)
             if end < start:
                 start, end = _int_range(start_text, end_text)
-        return kind, fast.locale, groups[page_at], start, end, when
+        return kind, fast.locale, page, start, end, when
     return None
 
 
@@ -186,8 +189,12 @@ def parse_metadata_generally(line: str) -> Metadata:
     if kind_match is None:
         shaped = _by_shape(head, date_field)
         if shaped is None:
-            raise MetadataError(f"no known kind of record (highlight, note, bookmark) in {line.strip()!r}")
+            raise MetadataError(
+                f"no known kind of record (highlight, note, bookmark) in {shortened(line.strip())!r}")
         return shaped
+    if bar and not any(char.isdigit() for char in date_field):
+        # A date always has a number: this line was cut short (the device unplugged mid-write).
+        raise MetadataError(f"a metadata line cut short: {shortened(line.strip())!r}")
     locale, kind = _PHRASE_KINDS[kind_match.group(0).lower()]
     page, location = _positions(head)
     return Metadata(kind, locale, page, location, _date(date_field, locale) if date_field else None)
@@ -232,10 +239,10 @@ def _positions(head: str) -> tuple[tuple[Position, Position] | None, tuple[int, 
 
 
 def _int_range(start_text: str, end_text: str | None) -> tuple[int, int]:
-    start = int(start_text.replace(",", "").replace(".", ""))
+    start = _position(start_text)
     if not end_text:
         return start, start
-    end = int(end_text.replace(",", "").replace(".", ""))
+    end = _position(end_text)
     if end < start and len(end_text) < len(start_text):
         # 2009 firmware abbreviates the end: 5444-45 is 5444-5445, 1998-02 is 1998-2002.
         scale = 10 ** len(end_text)
@@ -243,6 +250,13 @@ def _int_range(start_text: str, end_text: str | None) -> tuple[int, int]:
         if end < start:
             end += scale
     return start, end
+
+
+def _position(text: str) -> int:
+    digits = text.replace(",", "").replace(".", "")
+    if len(digits) > MAX_POSITION_DIGITS:
+        raise MetadataError(f"position {shortened(text, 24)!r} is too large for a page or a location")
+    return int(digits)
 
 
 def _page_range(start_text: str, end_text: str | None) -> tuple[Position, Position]:

@@ -5,9 +5,11 @@ of lines, and a separator line of ten ``=``. What real files add (reference §1.
 
 * a BOM before any line, CRLF with bare LF inside notes, lone CR (universal newlines fold them);
 * a file that starts with a separator or blank lines; a last record without a separator;
-* a separator line typed *inside* a note: a "record" after a note's separator whose second line
-  is not a metadata line is glued back onto the note (calibre's rule), so records are held back
-  one step until the next record's metadata line confirms the separator;
+* a separator line typed *inside* a note, or highlighted in a passage: a "record" after a note's
+  or a highlight's separator whose second line has no metadata line's shape (:func:`starts_record`)
+  is glued back onto it (calibre's rule), so records are held back one step until the next
+  record's metadata line confirms the separator; a lone line before the next separator (or the
+  file's end) is glued back onto a note only, else reported as a title without metadata line;
 * separators stripped by another tool: a body line that parses as a metadata line right after a
   title-like line that follows a blank line starts a new record.
 
@@ -24,7 +26,7 @@ from excerpta.readers.kindle.locales import ClippingKind
 from excerpta.readers.kindle.metadata import Metadata, MetadataError, looks_like_metadata, parse_metadata
 
 SEPARATOR = "=========="
-_NOTE = ClippingKind.NOTE
+_NOTE, _BOOKMARK = ClippingKind.NOTE, ClippingKind.BOOKMARK
 INVISIBLE = "\ufeff\u200b\u200c\u200d"
 MAYBE_SEPARATOR = "= \t" + INVISIBLE
 MAYBE_METADATA = "-–— " + INVISIBLE
@@ -117,7 +119,12 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
             continue
         title_number, title_line = title
         title = None
-        if looks_like_metadata(line):
+        if pending is not None and _continues(pending, title_line, line):
+            pending.body.extend([SEPARATOR, title_line])
+            if not is_separator(line):
+                pending.body.append(line)
+                current, pending = pending, None
+        elif looks_like_metadata(line):
             if pending is not None:
                 yield pending
                 pending = None
@@ -126,25 +133,43 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
                 current.metadata = parse_metadata(line)
             except MetadataError as err:
                 current.problem = str(err)
-        elif pending is not None and pending.metadata is not None and pending.metadata.kind is _NOTE:
-            # The last separator was typed inside a note: this is more of that note.
-            pending.body.extend([SEPARATOR, title_line])
-            if not is_separator(line):
-                pending.body.append(line)
-                current, pending = pending, None
         elif is_separator(line):
             yield RawRecord(title_number, title_line, None, problem="a title line with no metadata line")
         else:
             current = RawRecord(title_number, title_line, None,
                                 problem=f"expected a metadata line ('- Your Highlight …'), found {line!r}")
-    if title is not None and pending is not None:
+    if title is not None and pending is not None and _continues(pending, title[1], SEPARATOR):
         pending.body.extend([SEPARATOR, title[1]])
     elif title is not None:
+        # A file cut after a title line (the device unplugged while writing): the record is lost.
+        if pending is not None:
+            yield pending
+            pending = None
         yield RawRecord(title[0], title[1], None, problem="a title line with no metadata line")
     if pending is not None:
         yield pending
     if current is not None:
         yield current
+
+
+def starts_record(line: str) -> bool:
+    """Whether ``line``, after a title line, makes a record (maybe one whose metadata line cannot
+    be read) rather than more of the record before the separator: it has a metadata line's shape,
+    a leading dash and a ``|`` (every wording has one; a dashed list in a note has none)."""
+    return "|" in line and looks_like_metadata(line)
+
+
+def _continues(held: RawRecord, title_line: str, line: str) -> bool:
+    # Whether the separator that closed ``held`` was typed inside its body (calibre's rule): the
+    # "title" and ``line`` after it are no record start. A lone line before the next separator
+    # (``line`` is one) continues a note only, and not when it is the note's own title line: a
+    # highlight's passage and a record cut short after its title line are told apart no better.
+    metadata = held.metadata
+    if metadata is None or metadata.kind is _BOOKMARK:
+        return False
+    if is_separator(line):
+        return metadata.kind is _NOTE and title_line != held.title_line
+    return not starts_record(line)
 
 
 def body_starts_record(body: list[str], line: str) -> bool:
