@@ -208,3 +208,39 @@ def test_a_template_can_import_a_macro_from_another(tmp_path, vault, sync, books
     text = _note(vault)
     assert "- *Highlight number 1.* (Walden)!! ^hl-readwise-1\n" in text
     assert "- *Highlight number 2.* (Walden)!! ^hl-readwise-2\n" in text
+
+
+def test_a_value_that_would_break_a_link_gives_one_working_link_showing_the_value(vault, sync, books):
+    book = books(1, author="Smith]] and [[Jones | Co #2", tags=["x]]y", "plain"])
+    book.highlights[0].tags = ["a]]b", "c|d", "re: work"]
+    sync([book])
+    text = _note(vault)
+    assert "- Author: [[Smith and Jones Co 2|Smith and Jones Co #2]]\n" in text
+    assert "- Document Tags: [[xy]] [[plain]]\n" in text
+    assert "    - Tags: [[ab]] [[cd|c d]] [[re work|re: work]]\n" in text
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["author"] == ["[[Smith and Jones Co 2|Smith and Jones Co #2]]"]
+
+
+def test_an_ordinary_value_is_linked_as_the_readwise_plugin_links_it(vault, sync, books):
+    sync([books(1, author="Henry David Thoreau, Jr.", tags=["AC/DC", "two words"])])
+    text = _note(vault)
+    assert "- Author: [[Henry David Thoreau, Jr.]]\n" in text
+    assert "- Document Tags: [[AC/DC]] [[two words]]\n" in text
+
+
+def test_a_pasted_template_linking_a_value_by_hand_gets_the_same_working_link(tmp_path, vault, sync, books):
+    templates = template_folder(tmp_path, {
+        "header.md.jinja": "By [[{{author}}]] ({{ '[[' }}{{ title }}]]), "
+                           "[[{{ author | upper }}|{{ title }}]]\n{{ undefined_thing }}[[{{- author }}]]\n",
+    })
+    sync([books(1, author="Ann: A Life")], templates=templates)
+    text = _note(vault)
+    assert "By [[Ann A Life|Ann: A Life]] ([[Walden]]), [[ANN A LIFE|Walden]]\n" in text
+    assert "[[Ann: A Life]]\n" in text  # whitespace control: left as written
+
+
+def test_a_highlight_notes_source_link_shows_the_title_without_breaking(vault, sync, books):
+    sync([books(1, title="Notes | Part 1 [[draft]]")], atomic=True)
+    own = next(p for p in vault.rglob("*.md") if p.parent.name != "Books").read_text(encoding="utf-8")
+    assert "- Source: [[Books/Notes  Part 1 draft|Notes Part 1 draft]]\n" in own

@@ -56,9 +56,12 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
     ``headings`` the chapter heading rendered right above a block, by block id.
     """
     headings = headings or {}
+    if policy != "append-only" and region.holds(fresh_body):
+        # Nothing changed upstream: not even re-rendered (see region.Region.holds).
+        return RegionUpdate(region.text, written=block_digests(blocks))
     if policy == "overwrite" or (policy == "merge" and region.pristine):
         return RegionUpdate(render_region(region.name, fresh_body), written=block_digests(blocks))
-    parts, where = _parts(region.body.split("\n"), written)
+    parts, where = _parts(region.lines_body.split("\n"), written)
     if policy == "merge" and written is not None:
         return _merge(region, parts, blocks, live, written, headings)
     known = written or {}
