@@ -11,6 +11,7 @@ from excerpta.errors import ConfigError
 from excerpta.model import Category, Highlight, LocationType
 from excerpta.writers.obsidian import ObsidianWriter
 from excerpta.writers.obsidian.dates import format_date, pluralize
+from markdown_checks import PARSER
 
 from .conftest import template_folder
 
@@ -244,3 +245,36 @@ def test_a_highlight_notes_source_link_shows_the_title_without_breaking(vault, s
     sync([books(1, title="Notes | Part 1 [[draft]]")], atomic=True)
     own = next(p for p in vault.rglob("*.md") if p.parent.name != "Books").read_text(encoding="utf-8")
     assert "- Source: [[Books/Notes  Part 1 draft|Notes Part 1 draft]]\n" in own
+
+
+def _blockquotes(text: str) -> list[str]:
+    """The text of each blockquote of the highlights region, by a CommonMark parser."""
+    body = text.split("%% excerpta:begin highlights %%\n")[1].split("%% excerpta:end")[0]
+    found, depth, inline = [], 0, []
+    for token in PARSER.parse(body):
+        depth += {"blockquote_open": 1, "blockquote_close": -1}.get(token.type, 0)
+        if token.type == "inline" and depth:
+            inline.append(token.content)
+        if token.type == "blockquote_close" and not depth:
+            found.append("\n".join(inline))
+            inline = []
+    return found
+
+
+QUOTE = "> {{ highlight_text }}\n\n"
+
+
+def test_a_template_ending_with_a_blank_line_keeps_its_highlights_apart(tmp_path, vault, sync, books):
+    sync([books(3)], templates=template_folder(tmp_path, {"highlight.md.jinja": QUOTE}))
+    assert _blockquotes(_note(vault)) == [f"Highlight number {n}. ^hl-readwise-{n}" for n in (1, 2, 3)]
+
+
+def test_a_highlight_added_to_an_edited_quote_note_is_a_quote_of_its_own(tmp_path, vault, sync, books):
+    templates = template_folder(tmp_path, {"highlight.md.jinja": QUOTE})
+    book = books(3)
+    sync([book.model_copy(update={"highlights": book.highlights[::2]})], templates=templates)
+    path = next(vault.rglob("*.md"))
+    path.write_text(_note(vault).replace("^hl-readwise-1\n", "^hl-readwise-1\n\nmine\n"), encoding="utf-8")
+    sync([book], templates=templates)
+    assert _blockquotes(_note(vault)) == [f"Highlight number {n}. ^hl-readwise-{n}" for n in (1, 2, 3)]
+    assert "\n\nmine\n\n" in _note(vault)
