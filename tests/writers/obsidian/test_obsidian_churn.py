@@ -61,10 +61,11 @@ def test_a_crlf_note_rewritten_for_an_upstream_change_stays_all_crlf(vault, sync
     sync([book])
     text = (vault / NOTE).read_text(encoding="utf-8").replace("- Category", "- Mine: kept\n- Category")
     (vault / NOTE).write_bytes(text.replace("\n", "\r\n").encode("utf-8"))  # header edited by hand
-    later = book.model_copy(update={"highlights": [
+    later = book.model_copy(update={"title": "Walden II", "highlights": [
         book.highlights[0].model_copy(update={"text": "Edited upstream."}), *book.highlights[1:]]})
     sync([later])
     after = (vault / NOTE).read_bytes()
+    assert b"title: Walden II\r\n" in after
     assert b"- Edited upstream. (" in after
     assert b"- Mine: kept\r\n" in after
     assert b"\n" not in after.replace(b"\r\n", b"")

@@ -24,6 +24,7 @@ from excerpta.writers.obsidian.region import (
     Policy,
     block_ids,
     find_regions,
+    in_line_endings,
     render_region,
     replace_regions,
     update_header,
@@ -116,6 +117,8 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
     if split.broken:
         messages.append("front matter is not valid YAML; left as it is")
     front = merge_properties(split, rendered.properties, renderer.managed_properties, previous.owned)
+    # Properties excerpta rewrote take the front matter's line endings, as the regions do.
+    front = in_line_endings(front, "\r\n" if "\r\n" in split.front_matter else "\n")
     return NoteText(front + replace_regions(split.body, regions, updates), messages,
                     NoteMemo(owned_lists(rendered.properties), written, header_base))
 

@@ -167,6 +167,11 @@ def update_header(region: Region, fresh_body: str, policy: Policy,
                         "header edited by hand: your lines kept, excerpta's updated")
 
 
+def in_line_endings(text: str, newline: str) -> str:
+    """``text`` with each bare ``\\n`` as ``newline`` (``"\\r\\n"``: a CRLF note's)."""
+    return _LONE_LF.sub("\r\n", text) if newline == "\r\n" else text
+
+
 def replace_regions(text: str, regions: dict[str, Region], updates: dict[str, str]) -> str:
     """``text`` with each region named in ``updates`` replaced by its new text, its lines ended
     as the region's were (a bare ``\\n`` of a CRLF region's new text becomes ``\\r\\n``)."""
@@ -174,7 +179,7 @@ def replace_regions(text: str, regions: dict[str, Region], updates: dict[str, st
     for region in sorted(regions.values(), key=lambda r: r.start):
         out.append(text[cursor:region.start])
         update = updates.get(region.name, region.text)
-        out.append(_LONE_LF.sub("\r\n", update) if region.newline == "\r\n" else update)
+        out.append(in_line_endings(update, region.newline))
         cursor = region.end
     out.append(text[cursor:])
     return "".join(out)
