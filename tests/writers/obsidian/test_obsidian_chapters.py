@@ -3,10 +3,12 @@ under one heading per chapter; sources without chapters keep Readwise's flat lis
 
 from __future__ import annotations
 
+import json
 import re
 
 from excerpta.model import Highlight, LocationType
 from excerpta.writers.obsidian.region import find_regions
+from excerpta.writers.obsidian.render import reading_order
 
 from .conftest import template_folder
 from paths import CORPUS
@@ -116,3 +118,68 @@ def test_in_an_edited_note_a_new_highlight_goes_under_its_own_chapter(vault, syn
              else re.search(r"\^hl-readwise-(\w+)$", line).group(1)
              for line in region.splitlines() if line.strip()]
     assert items == ["One", "1", "2", "Two", "a", "b", "3", "4", "Three", "c"]
+
+
+def _first_seen(books):
+    """Walden as a state database lists it after a highlight at location 300, chapter
+    "Economy", arrived in a later sync: after the ones it had (100, 200 Economy; 5000 Reading)."""
+    book = books(4)
+    for highlight, (location, chapter) in zip(book.highlights, [(100, "Economy"), (200, "Economy"),
+                                                                (5000, "Reading"), (300, "Economy")],
+                                              strict=True):
+        highlight.location, highlight.chapter = location, chapter
+    return book
+
+
+def _order(text: str) -> list[str]:
+    return re.findall(r"^### .*$|\^hl-readwise-\d+", text, flags=re.MULTILINE)
+
+
+def test_highlights_are_written_in_reading_order_under_one_heading_per_chapter(vault, sync, books):
+    sync([_first_seen(books)])
+    assert _order(_note(vault)) == ["### Economy", "^hl-readwise-1", "^hl-readwise-2", "^hl-readwise-4",
+                                    "### Reading", "^hl-readwise-3"]
+
+
+def test_a_new_highlight_goes_to_its_reading_order_place_in_an_edited_note(vault, sync, books):
+    book = _first_seen(books)
+    sync([book.model_copy(update={"highlights": book.highlights[:3]})])
+    path = next(vault.rglob("*.md"))
+    path.write_text(_note(vault).replace("^hl-readwise-1\n", "^hl-readwise-1\n    - my note\n"))
+    sync([book])
+    text = _note(vault)
+    assert "^hl-readwise-1\n    - my note\n- Highlight number 2." in text
+    assert _order(text) == ["### Economy", "^hl-readwise-1", "^hl-readwise-2", "^hl-readwise-4",
+                            "### Reading", "^hl-readwise-3"]
+
+
+def test_with_a_state_database_a_fresh_folder_gets_each_chapter_once_in_reading_order(run_cli, tmp_path):
+    library = tmp_path / "library.json"
+    state = ["--state", str(tmp_path / "state.sqlite")]
+
+    def highlight(ident: str, location: int, chapter: str) -> dict:
+        return {"id": ident, "text": f"At {location}.", "location": location, "location_type": "location",
+                "chapter": chapter}
+
+    earlier = [highlight("h1", 1, "Economy"), highlight("h2", 2, "Economy"), highlight("h5", 50, "Reading")]
+    for highlights in (earlier, [*earlier[:2], highlight("h3", 3, "Economy"), earlier[2]]):
+        library.write_text(json.dumps({"schema_version": 1, "documents": [
+            {"id": "d1", "title": "Walden", "category": "books", "highlights": highlights}]}))
+        assert run_cli(*state, "convert", library, "--to", "obsidian", "--out", tmp_path / "a").exit_code == 0
+    assert run_cli(*state, "convert", library, "--to", "obsidian", "--out", tmp_path / "b").exit_code == 0
+    for vault in (tmp_path / "a", tmp_path / "b"):
+        assert re.findall(r"^### .*$|\^hl-h\d", _note(vault), flags=re.MULTILINE) == [
+            "### Economy", "^hl-h1", "^hl-h2", "^hl-h3", "### Reading", "^hl-h5"]
+
+
+def test_reading_order_sorts_each_kind_of_location_among_its_places_and_keeps_the_rest():
+    def at(ident: str, location: int | str | None, kind: LocationType | None = LocationType.LOCATION):
+        return Highlight(id=ident, text=ident, location=location, location_type=kind)
+
+    highlights = [at("l30", 30), at("none", None, None), at("p9", 9, LocationType.PAGE), at("l10", 10),
+                  at("xii", "xii", LocationType.PAGE), at("p2", 2, LocationType.PAGE), at("l20", 20),
+                  at("l10b", 10)]
+    assert [h.id for h in reading_order(highlights)] == [
+        "l10", "none", "p2", "l10b", "xii", "p9", "l20", "l30"]
+    in_order = highlights[3:4] + highlights[6:7]
+    assert reading_order(in_order) is in_order  # nothing to sort: the same list

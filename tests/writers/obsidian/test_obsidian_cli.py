@@ -25,7 +25,7 @@ def test_convert_writes_one_note_per_document_in_category_folders(run_cli, tmp_p
     assert _notes(vault) == ["Articles/Self-Reliance.md", "Books/Faust Eine Tragödie.md",
                              "Books/Meditations.md", "Books/Walden.md"]
     walden = (vault / "Books" / "Walden.md").read_text()
-    assert "- Document Tags: [[philosophy]] [[nature]] \n" in walden
+    assert "- Document Tags: [[philosophy]] [[nature]]\n" in walden
     assert ("- The mass of men lead lives of quiet desperation. ([Location\u00a0152]"
             "(https://readwise.io/to_kindle?action=open&asin=B0082RJSSQ&location=152))") in walden
 

@@ -16,6 +16,11 @@ Differences between the plugin's note and ours, all deliberate, removed before c
    (a sync date would also make the same library render to different bytes each run).
 5. The jimbrig vault's ``- Category: #Type/Highlight/Article`` line comes from that user's custom
    template; our default template writes ``#articles`` as the plugin's default does.
+6. Tag lists (``- Document Tags: [[a]] [[b]]``, ``    - Tags: …``) end without the space the
+   plugin's template writes after every tag (``[[{{tag}}]] ``): a linter trimming it made
+   every sync rewrite the note. An author or tag holding a character that breaks a link
+   (``# | ^ : [[ ]]``) is linked to a portable name with the value shown after ``|``, where the
+   plugin writes a broken link (none of these notes has either).
 
 Everything else (title line, cover line, ``## Metadata`` bullets, author wikilinks, the
 highlight bullets with their location links, ``Location`` with its no-break space, two-space

@@ -93,9 +93,17 @@ def test_front_matter_of_hostile_notes_reads_back_to_the_same_values(vault, sync
         properties = by_id[document.id]
         one_line = " ".join(document.title.split())
         assert properties.get("title") == (one_line or None)
-        assert properties.get("author") == ([f"[[{one_line}]]"] if one_line else None)
         assert properties["tags"] == ["yes", "null", "x", "y", "two-words", "y1984"]
         assert properties["category"] == "books"
+        # One link that works: no character that breaks a link in its target; the value is
+        # what it shows (less the brackets that would end it).
+        if not one_line:
+            assert properties.get("author") is None
+            continue
+        [link] = properties["author"]
+        assert re.fullmatch(r"\[\[[^\[\]|#^:]+(?:\|[^\[\]|]+)?\]\]", link), link
+        target, _, shown = link[2:-2].partition("|")
+        assert (shown or target) == " ".join(re.sub(r"[\[\]]", "", one_line).replace("|", " ").split())
 
 
 def test_template_syntax_inside_highlight_text_is_written_literally(vault, sync):

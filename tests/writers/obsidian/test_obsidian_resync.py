@@ -56,7 +56,7 @@ def test_first_sync_writes_the_readwise_layout_with_regions_and_block_ids(vault,
         "- Author: [[Henry David Thoreau]]\n"
         "- Full Title: Walden\n"
         "- Category: #books\n"
-        "- Document Tags: [[philosophy]] \n"
+        "- Document Tags: [[philosophy]]\n"
         "\n"
         "%% excerpta:end header HASH %%\n"
         "%% excerpta:begin highlights %%\n"
@@ -72,9 +72,9 @@ def test_region_end_marker_records_the_sha256_of_the_region_body(vault, sync, bo
     sync([books(2)])
     text = _read(vault)
     body = text.split("%% excerpta:begin header %%\n")[1].split("%% excerpta:end")[0]
-    # Trailing spaces ("[[philosophy]] ") and the closing blank line are left out of the hash.
-    assert body.endswith("- Document Tags: [[philosophy]] \n\n")
-    canonical = body.replace("- Document Tags: [[philosophy]] \n\n", "- Document Tags: [[philosophy]]")
+    # The closing blank line is left out of the hash (and trailing spaces: see the next test).
+    assert body.endswith("- Document Tags: [[philosophy]]\n\n")
+    canonical = body.removesuffix("\n\n")
     recorded = re.search(r"%% excerpta:end header ([0-9a-f]{16}) %%", text).group(1)
     assert recorded == hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
@@ -470,7 +470,8 @@ def test_a_note_saved_with_crlf_and_a_bom_is_still_merged_in_place(vault, sync, 
     assert after.count("excerpta-id:") == 1
     assert "- Edited upstream. (" in after
     assert "Highlight number 1." not in after
-    assert after.endswith(" %%\nMy CRLF line.\r\n")  # our region in LF, the rest as the user saved it
+    assert after.endswith(" %%\r\nMy CRLF line.\r\n")  # our regions in CRLF too, as the note is
+    assert "\n" not in after.replace("\r\n", "")
 
 
 def test_with_only_the_highlights_markers_removed_the_header_is_still_updated(vault, sync, books):

@@ -16,6 +16,7 @@ from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.writers.obsidian import ObsidianWriter
 from excerpta.writers.obsidian.dates import format_date, pluralize
 from excerpta.writers.obsidian.templates import as_tag
+from markdown_checks import PARSER
 
 from .conftest import sync_once, template_folder
 
@@ -250,3 +251,70 @@ def test_document_tags_in_any_script_reach_the_tags_property_whole(tmp_path):
     sync_once(vault, tmp_path / "state.sqlite", [book])
     text = (vault / "Books" / "Walden.md").read_text(encoding="utf-8")
     assert yaml.safe_load(text.split("---\n")[1])["tags"] == ["हिन्दी", "தமிழ்", "café"]
+def test_a_value_that_would_break_a_link_gives_one_working_link_showing_the_value(vault, sync, books):
+    book = books(1, author="Smith]] and [[Jones | Co #2", tags=["x]]y", "plain"])
+    book.highlights[0].tags = ["a]]b", "c|d", "re: work"]
+    sync([book])
+    text = _note(vault)
+    assert "- Author: [[Smith and Jones Co 2|Smith and Jones Co #2]]\n" in text
+    assert "- Document Tags: [[xy]] [[plain]]\n" in text
+    assert "    - Tags: [[ab]] [[cd|c d]] [[re work|re: work]]\n" in text
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["author"] == ["[[Smith and Jones Co 2|Smith and Jones Co #2]]"]
+
+
+def test_an_ordinary_value_is_linked_as_the_readwise_plugin_links_it(vault, sync, books):
+    sync([books(1, author="Henry David Thoreau, Jr.", tags=["AC/DC", "two words"])])
+    text = _note(vault)
+    assert "- Author: [[Henry David Thoreau, Jr.]]\n" in text
+    assert "- Document Tags: [[AC/DC]] [[two words]]\n" in text
+
+
+def test_a_pasted_template_linking_a_value_by_hand_gets_the_same_working_link(tmp_path, vault, sync, books):
+    templates = template_folder(tmp_path, {
+        "header.md.jinja": "By [[{{author}}]] ({{ '[[' }}{{ title }}]]), "
+                           "[[{{ author | upper }}|{{ title }}]]\n{{ undefined_thing }}[[{{- author }}]]\n",
+    })
+    sync([books(1, author="Ann: A Life")], templates=templates)
+    text = _note(vault)
+    assert "By [[Ann A Life|Ann: A Life]] ([[Walden]]), [[ANN A LIFE|Walden]]\n" in text
+    assert "[[Ann: A Life]]\n" in text  # whitespace control: left as written
+
+
+def test_a_highlight_notes_source_link_shows_the_title_without_breaking(vault, sync, books):
+    sync([books(1, title="Notes | Part 1 [[draft]]")], atomic=True)
+    own = next(p for p in vault.rglob("*.md") if p.parent.name != "Books").read_text(encoding="utf-8")
+    assert "- Source: [[Books/Notes  Part 1 draft|Notes Part 1 draft]]\n" in own
+
+
+def _blockquotes(text: str) -> list[str]:
+    """The text of each blockquote of the highlights region, by a CommonMark parser."""
+    body = text.split("%% excerpta:begin highlights %%\n")[1].split("%% excerpta:end")[0]
+    found, depth, inline = [], 0, []
+    for token in PARSER.parse(body):
+        depth += {"blockquote_open": 1, "blockquote_close": -1}.get(token.type, 0)
+        if token.type == "inline" and depth:
+            inline.append(token.content)
+        if token.type == "blockquote_close" and not depth:
+            found.append("\n".join(inline))
+            inline = []
+    return found
+
+
+QUOTE = "> {{ highlight_text }}\n\n"
+
+
+def test_a_template_ending_with_a_blank_line_keeps_its_highlights_apart(tmp_path, vault, sync, books):
+    sync([books(3)], templates=template_folder(tmp_path, {"highlight.md.jinja": QUOTE}))
+    assert _blockquotes(_note(vault)) == [f"Highlight number {n}. ^hl-readwise-{n}" for n in (1, 2, 3)]
+
+
+def test_a_highlight_added_to_an_edited_quote_note_is_a_quote_of_its_own(tmp_path, vault, sync, books):
+    templates = template_folder(tmp_path, {"highlight.md.jinja": QUOTE})
+    book = books(3)
+    sync([book.model_copy(update={"highlights": book.highlights[::2]})], templates=templates)
+    path = next(vault.rglob("*.md"))
+    path.write_text(_note(vault).replace("^hl-readwise-1\n", "^hl-readwise-1\n\nmine\n"), encoding="utf-8")
+    sync([book], templates=templates)
+    assert _blockquotes(_note(vault)) == [f"Highlight number {n}. ^hl-readwise-{n}" for n in (1, 2, 3)]
+    assert "\n\nmine\n\n" in _note(vault)

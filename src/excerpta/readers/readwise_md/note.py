@@ -40,7 +40,7 @@ from excerpta.readers.readwise_md.front_matter import as_text
 from excerpta.readers.readwise_md.location_links import LocationLink, split_location_link
 from excerpta.readers.readwise_md.note_layout import BLOCK_ID, HighlightBlock, NoteBody
 
-WIKILINK = re.compile(r"\[\[(?P<target>[^\]|]+)(?:\|[^\]]*)?\]\]")
+WIKILINK = re.compile(r"\[\[(?P<target>[^\]|]+)(?:\|(?P<display>[^\]]*))?\]\]")
 HASHTAG = re.compile(r"(?:^|\s)#(?P<tag>[^\s#]+)")
 EXCERPTA_ID_KEY = "excerpta-id"  # front matter property of notes our obsidian writer wrote
 # Our obsidian writer's block ids: ``hl-<highlight id>``, or ``hl-<20 hex digits>`` (a hash,
@@ -72,19 +72,28 @@ def is_readwise_note(body: NoteBody) -> bool:
     return any(split_location_link("\n".join(b.text_lines))[1] is not None for b in body.highlights)
 
 
-def unwikilink(value: str | None) -> str | None:
-    """``"[[Ann Lee]]"`` -> ``"Ann Lee"``, ``"[[A]] and [[B|Bee]]"`` -> ``"A and B"``; None for empty."""
+def unwikilink(value: str | None, *, shown: bool = False) -> str | None:
+    """``"[[Ann Lee]]"`` -> ``"Ann Lee"``, ``"[[A]] and [[B|Bee]]"`` -> ``"A and B"`` (``shown``:
+    ``"A and Bee"``, see :func:`_linked`); None for empty."""
     if not value or not value.strip():
         return None
-    return WIKILINK.sub(lambda match: match.group("target").strip(), value).strip()
+    return WIKILINK.sub(lambda match: _linked(match, shown), value).strip()
 
 
-def split_tag_list(value: str | None) -> list[str]:
-    """Tags written as ``[[a]] [[b]]``, ``#a #b`` or ``a, b``, in order."""
+def _linked(link: re.Match[str], shown: bool) -> str:
+    """A wikilink's target, or (``shown``) its display text if it has one: our obsidian writer
+    links a value a link target cannot hold (``Smith: A Life``) as ``[[Smith A Life|Smith: A Life]]``."""
+    display = link.group("display")
+    return (display if shown and display is not None and display.strip() else link.group("target")).strip()
+
+
+def split_tag_list(value: str | None, *, shown: bool = False) -> list[str]:
+    """Tags written as ``[[a]] [[b]]``, ``#a #b`` or ``a, b``, in order (``shown``: as
+    :func:`unwikilink`)."""
     if not value or not value.strip():
         return []
     if "[[" in value:
-        return [m.group("target").strip() for m in WIKILINK.finditer(value)]
+        return [_linked(m, shown) for m in WIKILINK.finditer(value)]
     if value.lstrip().startswith("#"):
         return [m.group("tag") for m in HASHTAG.finditer(value)]
     return [tag.strip() for tag in value.split(",") if tag.strip()]
@@ -123,7 +132,7 @@ def build_highlight(document_id: str, block: HighlightBlock,
     unescaped = restore if ours else _verbatim
     text, link = split_location_link(raw)
     text = unescaped(text.rstrip())
-    tags = [unescaped(tag) for tag in split_tag_list(block.tags)]
+    tags = [unescaped(tag) for tag in split_tag_list(block.tags, shown=ours)]
     note = unescaped("\n".join(block.note_lines).strip()) if block.note_lines else None
     external_ids = dict(link.external_ids) if link else {}
     location = link.location if link else None
@@ -165,7 +174,9 @@ def build_document(body: NoteBody, front: dict[str, Any], path: Path) -> Documen
     meta = {key: value if key in links else unescaped(value) for key, value in body.metadata.items()}
     title = (meta.get("full title") or unescaped(body.title or "") or _front(front, "title")
              or path.stem).strip()
-    author = unescaped(unwikilink(meta.get("author")) or "") or unwikilink(_front(front, "author"))
+    ours = own_id is not None
+    author = (unescaped(unwikilink(meta.get("author"), shown=ours) or "")
+              or unwikilink(_front(front, "author"), shown=ours))
     url = meta.get("url") or _front(front, "url")
     category = (parse_category(meta.get("category")) or parse_category(_front(front, "category"))
                 or parse_category(path.parent.name))
@@ -195,7 +206,8 @@ def build_document(body: NoteBody, front: dict[str, Any], path: Path) -> Documen
         url=url,
         cover_image_url=unescaped(body.cover_url or "") or _front(front, "cover"),
         asin=asin,
-        tags=[unescaped(tag) for tag in split_tag_list(meta.get("document tags") or meta.get("tags"))],
+        tags=[unescaped(tag) for tag in split_tag_list(meta.get("document tags") or meta.get("tags"),
+                                                       shown=ours)],
         document_note=meta.get("document note") or _front(front, "document_note"),
         summary=meta.get("summary") or _front(front, "summary"),
         highlights=highlights,

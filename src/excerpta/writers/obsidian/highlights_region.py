@@ -18,12 +18,14 @@ A new highlight goes right after the block of the highlight before it in the doc
 Kindle plugin's neighbour rule), or before the first block when none before it is in the note,
 so a note stays in reading order. One that opens a chapter goes under that chapter's heading
 when the note has it (before the chapter's first block), else after its neighbour with the
-heading above it.
+heading above it. A block whose template ends with a blank line (a quote, a callout) gets a
+blank line on either side, so it does not run into its neighbours.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from excerpta.writers.obsidian.merge3 import same_but_link_targets
 from excerpta.writers.obsidian.region import (
@@ -56,9 +58,12 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
     ``headings`` the chapter heading rendered right above a block, by block id.
     """
     headings = headings or {}
+    if policy != "append-only" and region.holds(fresh_body):
+        # Nothing changed upstream: not even re-rendered (see region.Region.holds).
+        return RegionUpdate(region.text, written=block_digests(blocks))
     if policy == "overwrite" or (policy == "merge" and region.pristine):
         return RegionUpdate(render_region(region.name, fresh_body), written=block_digests(blocks))
-    parts, where = _parts(region.body.split("\n"), written)
+    parts, where = _parts(region.lines_body.split("\n"), written)
     if policy == "merge" and written is not None:
         return _merge(region, parts, blocks, live, written, headings)
     known = written or {}
@@ -206,12 +211,29 @@ def _with_new(parts: list[str], where: dict[str, int], live: list[tuple[str, str
             slots.setdefault(target, []).extend(insert)
         slot = target
     out: list[str] = []
+    apart = False
     for index, part in enumerate(parts):
-        out.extend(slots.get((index, 0), ()))
-        out.append(part)
-        out.extend(slots.get((index, 1), ()))
+        apart = _place(out, slots.get((index, 0), ()), apart)
+        apart = _place(out, [part], apart, inserted=False)
+        apart = _place(out, slots.get((index, 1), ()), apart)
     if at_end:  # after the note's last line of text
         while out and not out[-1].strip():
             out.pop()
-        out.extend([*at_end, "", ""])
+        _place(out, at_end, False)
+        out.extend(["", ""])
     return "\n".join(out)
+
+
+def _place(out: list[str], items: Iterable[str], apart: bool, *, inserted: bool = True) -> bool:
+    """Append ``items`` to ``out``: an inserted block ending with ``\\n`` (its template sets it
+    apart, see :class:`.render.RenderedNote`) gets a blank line on either side. ``apart``: the
+    last of ``out`` wants a blank line after it; returns whether the last of ``items`` does."""
+    for item in items:
+        spaced = inserted and item.endswith("\n")
+        item = item[:-1] if spaced else item
+        after_text = bool(out) and bool(out[-1].rsplit("\n", 1)[-1].strip())
+        if (apart or spaced) and after_text and item.split("\n", 1)[0].strip():
+            out.append("")
+        out.append(item)
+        apart = spaced
+    return apart

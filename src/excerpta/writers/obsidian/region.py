@@ -25,7 +25,10 @@ regions is the user's and is never touched. On re-sync, per region:
 * ``overwrite``: regions are re-rendered even if edited by hand (text outside them is
   still kept).
 
-A region whose markers the user deleted is not put back (reported).
+A region whose markers the user deleted is not put back (reported). A region whose fresh
+rendering has the hash it was written with (nothing changed upstream) is left byte for byte as
+it is, so a note an editor saved with CRLF line endings or a linter trimmed is not rewritten.
+What excerpta writes into a region takes the region's line endings (a CRLF note stays CRLF).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ _REGION = re.compile(
     re.MULTILINE,
 )
 _BLOCK_ID = re.compile(r"\^(hl-[A-Za-z0-9-]+)(?=\s|$)")
+_LONE_LF = re.compile(r"(?<!\r)\n")
 
 
 def region_digest(body: str) -> str:
@@ -88,11 +92,28 @@ class Region:
     end: int
     body: str
     digest: str
+    text: str  # the whole region as it stands in the note, marker lines included
 
     @property
     def pristine(self) -> bool:
         """True if the region still holds exactly what excerpta wrote."""
         return region_digest(self.body) == self.digest
+
+    @property
+    def newline(self) -> str:
+        """The region's line ending, as its begin line has it: ``"\\r\\n"`` or ``"\\n"``."""
+        return "\r\n" if self.text.split("\n", 1)[0].endswith("\r") else "\n"
+
+    @property
+    def lines_body(self) -> str:
+        """The body with the region's own line ending as ``\\n`` (what the updates work on;
+        :func:`replace_regions` puts the region's line ending back)."""
+        return self.body.replace("\r\n", "\n") if self.newline == "\r\n" else self.body
+
+    def holds(self, fresh_body: str) -> bool:
+        """True if the region is as excerpta wrote it and ``fresh_body`` has the same hash:
+        re-rendering would change nothing but line endings or trailing whitespace."""
+        return self.pristine and region_digest(fresh_body) == self.digest
 
 
 def find_regions(text: str) -> dict[str, Region]:
@@ -102,7 +123,7 @@ def find_regions(text: str) -> dict[str, Region]:
         name = match.group("name")
         if name in REGION_NAMES and name not in regions:
             regions[name] = Region(name, match.start(), match.end(), match.group("body"),
-                                   match.group("digest"))
+                                   match.group("digest"), match.group(0))
     return regions
 
 
@@ -128,28 +149,37 @@ def update_header(region: Region, fresh_body: str, policy: Policy,
                   base: str | None = None) -> RegionUpdate:
     """The header region after a re-sync under ``policy``; ``base`` is its body as we last
     wrote it (None: not known). ``applied`` says whether ``fresh_body`` went in."""
+    if policy != "append-only" and region.holds(fresh_body):
+        return RegionUpdate(region.text)  # nothing changed upstream: not even re-rendered
     if policy == "overwrite" or (policy == "merge" and region.pristine):
         return RegionUpdate(render_region(region.name, fresh_body))
     if policy != "merge":
         return RegionUpdate(kept_region(region), applied=False)
     merged = None if base is None else merge_lines(
-        base.split("\n"), fresh_body.split("\n"), region.body.replace("\r\n", "\n").split("\n"))
+        base.split("\n"), fresh_body.split("\n"), region.lines_body.split("\n"))
     if merged is None:
         return RegionUpdate(kept_region(region), "header edited by hand; left as it is", applied=False)
     body = "\n".join(merged)
     body += "" if body.endswith("\n") else "\n"
-    if body == region.body.replace("\r\n", "\n"):
+    if body == region.lines_body:
         return RegionUpdate(kept_region(region))  # nothing upstream changed: nothing to say
     return RegionUpdate(kept_region(region, body),
                         "header edited by hand: your lines kept, excerpta's updated")
 
 
+def in_line_endings(text: str, newline: str) -> str:
+    """``text`` with each bare ``\\n`` as ``newline`` (``"\\r\\n"``: a CRLF note's)."""
+    return _LONE_LF.sub("\r\n", text) if newline == "\r\n" else text
+
+
 def replace_regions(text: str, regions: dict[str, Region], updates: dict[str, str]) -> str:
-    """``text`` with each region named in ``updates`` replaced by its new text."""
+    """``text`` with each region named in ``updates`` replaced by its new text, its lines ended
+    as the region's were (a bare ``\\n`` of a CRLF region's new text becomes ``\\r\\n``)."""
     out, cursor = [], 0
     for region in sorted(regions.values(), key=lambda r: r.start):
         out.append(text[cursor:region.start])
-        out.append(updates.get(region.name, text[region.start:region.end]))
+        update = updates.get(region.name, region.text)
+        out.append(in_line_endings(update, region.newline))
         cursor = region.end
     out.append(text[cursor:])
     return "".join(out)

@@ -4,9 +4,10 @@
 :mod:`.variables`); :mod:`.note` assembles the pieces into a new note or merges them into an
 existing one. Every highlight block carries its block id (``^hl-…``), added after the
 location link when the template does not place it, so links to a highlight survive re-syncs
-and an append-only update can tell which highlights a note already has. Where the chapter
-changes from one highlight to the next, the chapter template's heading goes between them; it
-is not part of either block, so an append-only update adds blocks without headings.
+and an append-only update can tell which highlights a note already has. Highlights go in
+reading order (:func:`reading_order`). Where the chapter changes from one highlight to the
+next, the chapter template's heading goes between them; it is not part of either block, so an
+append-only update adds blocks without headings.
 
 With the ``atomic`` option a highlight with a note of its own (see :mod:`.atomic`) is shown in
 its document's note by the embed template instead, which links to that note; it keeps its
@@ -16,18 +17,21 @@ block id.
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Mapping
+import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
-from excerpta.model import Document
+from excerpta.model import Document, Highlight
 from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, with_id
 from excerpta.writers.obsidian.naming import CATEGORY_FOLDERS, MAX_NAME_BYTES, block_id, sanitize_name
 from excerpta.writers.obsidian.region import block_ids, guard_markers, render_region
 from excerpta.writers.obsidian.templates import NoteTemplates
 from excerpta.writers.obsidian.variables import document_variables, highlight_variables
+
+_BLANK_END = re.compile(r"\n[ \t]*\n\s*\Z")
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,9 @@ class RenderedNote:
     properties: dict[str, Any]
     header_body: str
     highlights_body: str
-    live_blocks: list[tuple[str, str]]  # (block id, block) of every highlight not deleted
+    # (block id, block) of every highlight not deleted; a block the template ends with a blank
+    # line ends with "\n" (set apart by blank lines wherever a merge inserts it).
+    live_blocks: list[tuple[str, str]]
     blocks: dict[str, str]  # block id -> block of every highlight rendered (struck ones too)
     headings: dict[str, str]  # block id -> the chapter heading right above it, where one is
 
@@ -45,6 +51,27 @@ class RenderedNote:
         """A whole new note with ``front_matter`` (already dumped) on top."""
         return (front_matter + render_region("header", self.header_body)
                 + render_region("highlights", self.highlights_body))
+
+
+def reading_order(highlights: Sequence[Highlight]) -> Sequence[Highlight]:
+    """``highlights`` in reading order, as the Readwise plugin shows them: those with a numeric
+    location sorted by it among the places they hold, each location type apart (a Kindle
+    location is not a page); the others keep their places, and equal locations their order.
+    A state database lists a highlight added later after the others; a file in reading order
+    comes back as it is."""
+    places: dict[object, list[int]] = {}
+    for index, highlight in enumerate(highlights):
+        if type(highlight.location) is int:
+            places.setdefault(highlight.location_type, []).append(index)
+    ordered: list[Highlight] | None = None
+    for indexes in places.values():
+        located = [highlights[index] for index in indexes]
+        by_location = sorted(located, key=lambda highlight: highlight.location)  # stable
+        if by_location != located:
+            ordered = ordered or list(highlights)
+            for index, highlight in zip(indexes, by_location, strict=True):
+                ordered[index] = highlight
+    return highlights if ordered is None else ordered
 
 
 def _place_block_id(block: str, ident: str) -> str:
@@ -69,6 +96,12 @@ def _place_block_id(block: str, ident: str) -> str:
 def _paragraph(text: str) -> str:
     """Rendered template output as region content: trailing whitespace lines dropped."""
     return guard_markers(text.rstrip("\n")) if text.strip() else ""
+
+
+def _ends_with_blank_line(text: str) -> bool:
+    """Whether template output ends with a blank line: the template sets its highlights apart
+    (a quote or a callout per highlight must be, or they run together into one)."""
+    return bool(_BLANK_END.search(text))
 
 
 class NoteRenderer:
@@ -119,7 +152,8 @@ class NoteRenderer:
         heading = _paragraph(self.templates.render(self.templates.highlights_header, base))
         parts, live, blocks, headings = [heading] if heading else [], [], {}, {}
         chapter = ""
-        for highlight in document.highlights:
+        apart = False  # the block before wants a blank line after it
+        for highlight in reading_order(document.highlights):
             ident = block_id(highlight.id)
             if highlight.is_deleted and ident not in strike:
                 continue
@@ -128,7 +162,8 @@ class NoteRenderer:
             if link := self.links.get(highlight.id):
                 context["highlight_link"] = link
                 template = self.embed
-            rendered = _paragraph(self.templates.render(template, context))
+            output = self.templates.render(template, context)
+            rendered = _paragraph(output)
             if not rendered:
                 continue
             if context["highlight_chapter"] != chapter:
@@ -136,11 +171,15 @@ class NoteRenderer:
                 parts.append(self._chapter_heading(chapter, base))
                 if parts[-1]:
                     headings[ident] = parts[-1]
+                    apart = False  # a heading is set apart already
+            if apart:
+                parts[-1] += "\n"  # the block before, then a blank line
             block = _place_block_id(rendered, ident)
             parts.append(block)
             blocks[ident] = block
+            apart = _ends_with_blank_line(output)
             if not highlight.is_deleted:
-                live.append((ident, block))
+                live.append((ident, block + "\n" if apart else block))
         parts = [part for part in parts if part]
         return RenderedNote(
             properties=properties,

@@ -22,7 +22,8 @@ shows for a highlight that has its own note. :data:`DOCUMENT_NOTE` and
 
 The environment is Jinja's immutable sandbox (a template cannot reach Python internals or
 change its data). Besides Jinja's filters it has Readwise's ``date('F j, Y')`` (Django/PHP
-codes) and ``pluralize``, plus ``wikilink`` and ``tag`` for properties. Any error in a
+codes) and ``pluralize``, plus ``wikilink`` (a link that works whatever the value holds, see
+:mod:`.links`; a pasted ``[[{{ author }}]]`` is read as it) and ``tag``. Any error in a
 template, at load or at render time, is a :class:`~excerpta.errors.ConfigError` naming the
 template and the line.
 
@@ -56,6 +57,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from excerpta.errors import ConfigError
 from excerpta.markdown_safety import defang
 from excerpta.writers.obsidian.dates import format_date, pluralize
+from excerpta.writers.obsidian.links import SafeWikilinks, Verbatim, wikilink
 
 # The part each template file plays in a note (None: that part is empty).
 Roles = dict[str, str | None]
@@ -79,12 +81,6 @@ _FLAT_TYPES = (str, int, float, bool, date)
 _PROPERTY_VAR = "excerpta_property_{}"  # where the values template leaves property number {}
 
 
-class Verbatim(str):
-    """Text excerpta made itself (a note's path as a link target): written as it is."""
-
-    __slots__ = ()
-
-
 def inert(value: object) -> object:
     """What a ``{{ … }}`` of a Markdown template writes for ``value`` (Jinja's ``finalize``)."""
     if type(value) is str:
@@ -92,11 +88,6 @@ def inert(value: object) -> object:
     if isinstance(value, Verbatim | jinja2.Undefined) or value is None:
         return value
     return defang(str(value))  # a number, a date, a list of tags…
-
-
-def wikilink(value: object) -> str:
-    """``[[value]]`` (for properties: the YAML emitter quotes it)."""
-    return f"[[{value}]]" if value else ""
 
 
 def as_tag(value: object) -> str:
@@ -139,6 +130,7 @@ def _make_environment(sources: dict[str, str]) -> ImmutableSandboxedEnvironment:
                                      if name in sources else None),
         autoescape=False,
         keep_trailing_newline=True,
+        extensions=[SafeWikilinks],
     )
     env.filters["date"] = format_date
     env.filters["pluralize"] = pluralize
