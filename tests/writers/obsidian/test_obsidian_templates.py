@@ -97,6 +97,7 @@ def test_front_matter_template_maps_properties_to_expressions(tmp_path, vault, s
     ("filename.jinja", "{{ title | nosuchfilter }}", 1, "No filter named 'nosuchfilter'"),
     ("frontmatter.yaml", "title: title\nbad: title |\n", 2, "frontmatter.yaml, line 2"),
     ("frontmatter.yaml", "title: title\nboom: 1 / 0\n", 2, "division by zero"),
+    ("frontmatter.yaml", "title: title\n  bad: [\n", 2, "not valid YAML ("),
     ("frontmatter.yaml", "nested: \"{'a': title}\"\n", 1, "Obsidian shows no nested properties"),
     ("frontmatter.yaml", "title: title\n# a comment\nescape: title.__class__.__mro__\n", 3, "unsafe"),
     ("frontmatter.yaml", "a: title\nb: authors | first\nc: (authors | first).nope()\n", 3,
@@ -110,6 +111,7 @@ def test_a_template_error_is_a_user_error_naming_the_template_and_line(
     text = str(caught.value)
     assert text.startswith(f"template {name}, line {line}: ")
     assert message in text
+    assert "\n" not in text
 
 
 @pytest.mark.parametrize(("name", "source", "line", "message"), [
