@@ -9,6 +9,7 @@ Nothing else in excerpta branches on a format name.
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from excerpta.errors import UnknownFormatError
 if TYPE_CHECKING:
     from excerpta.adapters import Adapter, InputProbe, Reader, Writer
 
+log = logging.getLogger(__name__)
 _READERS: dict[str, type[Reader]] = {}
 _WRITERS: dict[str, type[Writer]] = {}
 _loaded = False
@@ -78,8 +80,12 @@ def writer(name: str) -> type[Writer]:
 
 
 def detect_reader(probe: InputProbe) -> type[Reader]:
-    """The reader most sure it reads ``probe``; raises UnknownFormatError if none or a tie."""
-    scores = [(cls.recognize(probe), name, cls) for name, cls in readers().items()]
+    """The reader most sure it reads ``probe``; raises UnknownFormatError if none or a tie.
+
+    A reader whose ``recognize`` raises (a bug, or a plugin's) is taken to say "not mine":
+    one reader's mistake never stops the others recognising the input.
+    """
+    scores = [(_recognize(cls, probe), name, cls) for name, cls in readers().items()]
     scores = sorted((s for s in scores if s[0] > 0), key=lambda s: (-s[0], s[1]))
     if not scores:
         if probe.path is None and not probe.source.endswith(":"):
@@ -89,3 +95,12 @@ def detect_reader(probe: InputProbe) -> type[Reader]:
         tied = " or ".join(s[1] for s in scores if s[0] == scores[0][0])
         raise UnknownFormatError(f"{probe.source}: could be {tied}; name it with --from")
     return scores[0][2]
+
+
+def _recognize(cls: type[Reader], probe: InputProbe) -> int:
+    try:
+        return cls.recognize(probe)
+    except Exception:  # any reader's, a plugin's too: detection is a boundary and carries on
+        log.debug("%s: reader %s failed to recognise it; taken as not its format",
+                  probe.source, cls.name, exc_info=True)
+        return 0

@@ -70,3 +70,23 @@ def test_garbage_is_reported_or_refused_never_a_crash(tmp_path, name, garbage):
         return
     assert message.startswith(str(path))
     assert "\n" not in message
+
+
+# Bytes a real file may hold: any bytes, and text with CSV's, HTML's and line endings'
+# characters in any encoding (with or without a byte order mark).
+_TEXTY = st.text(st.sampled_from('ab,;"<>/=\r\n\t\x00\ufeff-|é位'), max_size=300)
+_ANY_BYTES = st.one_of(
+    st.binary(max_size=2000),
+    st.builds(lambda text, encoding: text.encode(encoding, "replace"), _TEXTY,
+              st.sampled_from(["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1"])),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=_ANY_BYTES)
+def test_recognising_a_file_of_any_bytes_never_raises(tmp_path, content):
+    path = tmp_path / "input.csv"
+    path.write_bytes(content)
+    probe = InputProbe.of(str(path))
+    for name, reader in registry.readers().items():
+        assert 0 <= reader.recognize(probe) <= 100, name

@@ -230,6 +230,15 @@ def test_export_and_import_files_are_recognised_and_other_csv_is_not(tmp_path):
     assert ReadwiseCsvReader.recognize(InputProbe.of(str(CSV_DIR))) == 0
 
 
+def test_an_export_saved_with_cr_only_line_endings_is_recognised_and_read_the_same(tmp_path):
+    # Old Mac line endings: the header line ends at a lone CR, which csv.reader refuses.
+    resaved = tmp_path / EXPORT_2019.name
+    resaved.write_bytes(EXPORT_2019.read_bytes().replace(b"\r\n", b"\r").replace(b"\n", b"\r"))
+    assert b"\n" not in resaved.read_bytes()
+    assert registry.detect_reader(InputProbe.of(str(resaved))) is ReadwiseCsvReader
+    assert read(resaved) == read(EXPORT_2019)
+
+
 _CELL = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30)
 
 

@@ -168,7 +168,8 @@ class ReadwiseCsvReader(Reader):
     def recognize(cls, probe: InputProbe) -> int:
         if probe.is_dir or not probe.head:
             return 0
-        first_line = probe.text_head.split("\n", 1)[0].rstrip("\r")
+        # Up to any line ending (CR only too): csv.reader refuses a line holding a lone CR.
+        first_line = next(iter(probe.text_head.splitlines()), "")
         header = next(csv.reader([first_line]), [])
         fields = map_header(header)
         if "text" not in fields:

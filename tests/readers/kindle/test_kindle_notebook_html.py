@@ -150,7 +150,8 @@ def test_unknown_heading_is_reported_and_the_rest_read(tmp_path):
     document, state = read_notebook("n.html", folder=tmp_path)
     assert [h.text for h in document.highlights] == ["Que sais-je?"]
     assert [(p.where, p.reason) for p in state.problems] == [
-        ("entry 1", "unrecognised heading 'Scribble - somewhere'")]
+        (1, "entry 1, heading 'Scribble - somewhere': no page or location number (expected "
+            "'<kind> (<colour>) - [<chapter> >] [Page <n> · ]Location <n>')")]
 
 
 def test_html_without_a_book_title_is_an_input_error(tmp_path):
@@ -217,8 +218,8 @@ def test_a_notebook_in_an_unknown_language_is_read_by_the_shape_of_its_headings(
         # Text without a colour that no highlight claims: a highlight, on roman page xii.
         ("Ohne Farbe.", None, "xii", LocationType.PAGE, "Zweites Kapitel", None),
     ]
-    assert [(p.where, p.reason) for p in state.problems] == [
-        ("entry 6", "unrecognised heading 'Notiz - ohne Zahl'")]
+    assert [(p.where, p.reason.split(":")[0]) for p in state.problems] == [
+        (16, "entry 6, heading 'Notiz - ohne Zahl'")]
     [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert "n.html: 5 entr(y/ies) in a Kindle wording excerpta does not know" in warning
 

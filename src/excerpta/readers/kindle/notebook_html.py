@@ -14,13 +14,10 @@ note sits at its end) is that highlight's note; any other note is kept as a high
 own with empty ``text``. Bookmarks (heading only) are dropped
 unless ``kindle_bookmarks`` is set. The export has no timestamps.
 
-A heading in a language whose words are not in :data:`_HEADING` (the Kindle apps export in their
-UI language) is read by its shape, as ``kindle`` reads such clippings: ``<kind> (<colour>) -
-[path >] [<page> · ]<location>``, where an entry with a colour is a highlight, one with text
-but no colour a note (a highlight if no highlight before it claims it), one with neither a
-bookmark; of two numbers the first is the page, a lone number is the location unless its word
-is a known page word or it is roman; a heading without any number is reported. One warning per
-file says how many entries were read so.
+A heading is read by :mod:`.notebook_headings`, in English or Japanese wording or, in a
+language whose words it does not know, by its shape; one warning per file says how many entries
+were read so. An entry whose heading cannot be read, or that the end of a file cut short (see
+:mod:`.notebook_parser`), is reported with its line and skipped.
 
 Ids follow the ``kindle`` reader's scheme, so the same book exported both ways agrees.
 """
@@ -28,10 +25,8 @@ Ids follow the ``kindle`` reader's scheme, so the same book exported both ways a
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 from pydantic import Field
 
@@ -39,24 +34,11 @@ from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, inp
 from excerpta.errors import InputError
 from excerpta.identity import document_id, highlight_id
 from excerpta.model import Category, Document, Highlight, LocationType
-from excerpta.readers.kindle.locales import PAGE_WORDS
-from excerpta.readers.kindle.notebook_parser import Entry, NotebookParser, body_text, squash
+from excerpta.readers.kindle.notebook_headings import HeadingError, parse_heading
+from excerpta.readers.kindle.notebook_parser import NotebookParser, body_text, squash
 
 log = logging.getLogger(__name__)
 
-_HEADING = re.compile(
-    r"^(?P<kind>highlight|note|bookmark|ハイライト|メモ|ブックマーク)\s*(?:\([^)]*\))?\s*-\s*"
-    r"(?:(?P<chapter>.*?)\s*>\s*)?"
-    r"(?:(?:page|ページ)\s*(?P<page>[0-9ivxlcdm]+))?\s*[·•]?\s*"
-    r"(?:(?:location|位置)\s*(?P<location>[\d,]+))?\s*$",
-    re.IGNORECASE,
-)
-_KINDS = {"highlight": "highlight", "ハイライト": "highlight", "note": "note", "メモ": "note",
-          "bookmark": "bookmark", "ブックマーク": "bookmark"}
-# An unknown wording: "<kind> (<colour>) - <rest>", the rest "[path >] <positions>".
-_SHAPE = re.compile(r"^(?P<kind>[^-(]*?\S)\s*(?:\([^)]*\))?\s*-\s*(?P<rest>.*)$")
-_SHAPE_NUMBER = re.compile(r"\d[\d,.]*|\b[ivxlcdm]+\b", re.IGNORECASE)
-_PAGE_WORD = re.compile("|".join(PAGE_WORDS), re.IGNORECASE)
 # A Kindle location is about 150 characters of text; a note sits at its highlight's end.
 CHARS_PER_LOCATION = 100
 # The largest exports seen are a few MB (thousands of highlights); a file far larger is not one.
@@ -105,6 +87,8 @@ class KindleNotebookReader(Reader):
                 yield from self._read_file(path, str(path), state)
             except InputError as err:
                 state.report(str(path), None, str(err).removeprefix(f"{path}: "))
+            except OSError as err:
+                state.report(str(path), None, f"cannot be read: {err.strerror or err}")
         if not found:
             raise InputError(f"{source}: no Kindle notebook export (.html) in this folder")
 
@@ -116,10 +100,14 @@ class KindleNotebookReader(Reader):
                              f"holds (at most {MAX_EXPORT_BYTES // 2**20} MB read); is it the right file?")
         parser = NotebookParser()
         with open_text(path) as handle:
-            # In pieces: the parser keeps the fields it wants, not the whole page.
-            while chunk := handle.read(1 << 20):
-                parser.feed(chunk)
-        parser.close()
+            try:
+                # In pieces: the parser keeps the fields it wants, not the whole page.
+                while chunk := handle.read(1 << 20):
+                    parser.feed(chunk)
+                parser.close()
+            except AssertionError as err:  # html.parser's way to refuse a malformed declaration
+                raise InputError(f"{source}: not readable as HTML (line {parser.getpos()[0]}: "
+                                 f"{err})") from None
         title = " ".join(t for t in parser.fields["bookTitle"] if t)
         if not title:
             raise InputError(f"{source}: not a Kindle notebook export (no bookTitle element)")
@@ -129,11 +117,16 @@ class KindleNotebookReader(Reader):
         # The last highlight, and the last location its range can reach.
         previous: tuple[Highlight, int] | None = None
         by_shape = 0
+        if parser.cut_short:
+            log.warning("%s: ends before </body></html>: the file looks cut short", source)
         for number, entry in enumerate(parser.entries, start=1):
             text = body_text(entry.text)
-            heading = _parse_heading(entry, text)
-            if heading is None:
-                state.report(source, f"entry {number}", f"unrecognised heading {entry.heading!r}")
+            try:
+                if entry.cut_short:
+                    raise HeadingError("cut short by the end of the file (its text is incomplete)")
+                heading = parse_heading(entry, text)
+            except HeadingError as err:
+                state.report(source, entry.line, f"entry {number}, heading {entry.heading!r}: {err}")
                 previous = None
                 continue
             kind, location, location_type = heading.kind, heading.location, heading.location_type
@@ -189,49 +182,6 @@ def _is_notebook(head: str) -> bool:
     return "noteHeading" in head and "bookTitle" in head
 
 
-class _Heading(NamedTuple):
-    kind: str  # highlight, note, bookmark
-    path: str | None  # the chapter path written in the heading
-    location: int | str | None
-    location_type: LocationType | None
-    by_shape: bool
-    page: int | str | None = None  # the printed page, when a location is also given
-
-
-def _parse_heading(entry: Entry, text: str) -> _Heading | None:
-    """What an entry's heading says (see the module docstring); None if it has no known shape."""
-    match = _HEADING.match(entry.heading)
-    if match is not None:
-        return _heading(_KINDS[match.group("kind").lower()], match.group("chapter"),
-                        match.group("location"), match.group("page"), False)
-    match = _SHAPE.match(entry.heading)
-    if match is None:
-        return None
-    path, _, positions = match.group("rest").rpartition(">")
-    numbers = [(segment, found.group(0)) for segment in re.split("[·•]", positions)
-               if (found := _SHAPE_NUMBER.search(segment))]
-    if not numbers:
-        return None  # every Kindle heading has a page or a location: this is something else
-    page = location = None
-    if len(numbers) >= 2:
-        page, location = numbers[0][1], numbers[-1][1]
-    else:
-        segment, value = numbers[0]
-        if _PAGE_WORD.search(segment) or not value[0].isdigit():
-            page = value
-        else:
-            location = value
-    kind = "highlight" if entry.colour else "note" if text else "bookmark"
-    return _heading(kind, path or None, location, page, True)
-
-
-def _heading(kind: str, path: str | None, location: str | None, page: str | None,
-             by_shape: bool) -> _Heading:
-    position, position_type = _position(location, page)
-    return _Heading(kind, path, position, position_type, by_shape,
-                    _page(page) if page and position_type is LocationType.LOCATION else None)
-
-
 def _chapter(section: str | None, path: str | None) -> str | None:
     path = squash(path or "")
     if not path:
@@ -239,15 +189,3 @@ def _chapter(section: str | None, path: str | None) -> str | None:
     if section is None or path == section or path.startswith(f"{section} >"):
         return path
     return f"{section} > {path}"
-
-
-def _position(location: str | None, page: str | None) -> tuple[int | str | None, LocationType | None]:
-    if location:
-        return int(location.replace(",", "")), LocationType.LOCATION
-    if page:
-        return _page(page), LocationType.PAGE
-    return None, None
-
-
-def _page(page: str) -> int | str:
-    return int(page) if page.isdigit() else page.lower()

@@ -1,9 +1,16 @@
 """The fields of a Kindle app "Export notebook" HTML file, as :mod:`.notebook_html` reads them.
 
 The file is a flat list of ``div`` (desktop app: mis-nested ``h3``) elements told apart by class:
-``bookTitle``, ``authors``, ``sectionHeading``, ``noteHeading`` and ``noteText``. Because the desktop
-export closes tags in the wrong order, the parser never trusts end tags: an element with one of
-these classes starts a field, and the field runs until the next such element starts.
+``bookTitle``, ``authors``, ``sectionHeading``, ``noteHeading`` and ``noteText``. A field ends
+at the end of its element, at an ``<hr>``, or where the next field starts. Because the desktop
+export closes tags in the wrong order (``<h3 class='noteHeading'>…</div><div
+class='noteText'>…</h3>``), "the end of its element" is any end tag of an element the field did
+not open itself: the field's own, a wrong one, or an enclosing one (``</body>``). Text outside
+the fields (a footer, an app's added line) and script or style contents are never kept.
+
+A file that ends before ``</body>`` or ``</html>`` is :attr:`NotebookParser.cut_short`, and an
+entry whose field was still open there (or whose heading was the last field) is marked
+``cut_short``: its text may be incomplete.
 """
 
 from __future__ import annotations
@@ -16,16 +23,25 @@ FIELD_CLASSES = frozenset({"notebookFor", "bookTitle", "authors", "citation", "s
                            "noteHeading", "noteText"})
 _COLOUR_CLASS = re.compile(r"^(?:highlight|annotation)_(\w+)$")
 _WHITESPACE = re.compile(r"\s+")
+# Elements without an end tag: never "opened" inside a field.
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
+# Inside an entry's text these start a new line, as <br> does.
+_LINE_BREAKS = frozenset({"br", "p", "div", "li"})
+_HIDDEN = frozenset({"script", "style"})
 
 
 @dataclass
 class Entry:
-    """One entry of the notebook: its heading, highlight colour, section and text parts."""
+    """One entry of the notebook: its heading, highlight colour, section and text parts,
+    and the line its heading starts on."""
 
     heading: str
     colour: str | None
     section: str | None
+    line: int = 0
     text: list[str] = field(default_factory=list)
+    cut_short: bool = False
 
 
 class NotebookParser(HTMLParser):
@@ -36,19 +52,33 @@ class NotebookParser(HTMLParser):
         self.fields: dict[str, list[str]] = {"bookTitle": [], "authors": []}
         self.entries: list[Entry] = []
         self.section: str | None = None
+        self.cut_short = True  # until </body> or </html> is seen
         self._current: str | None = None
+        self._last: str | None = None  # the field closed last
+        self._opened: list[str] = []  # elements opened inside the current field
         self._buffer: list[str] = []
+        self._hidden: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN:
+            self._hidden = tag
+            return
+        if tag == "hr":
+            self._close()
+            return
         classes = next((value or "" for name, value in attrs if name == "class"), "").split()
         match = next((c for c in classes if c in FIELD_CLASSES), None)
         if match is not None:
             self._close()
             self._current = match
             if match == "noteHeading":
-                self.entries.append(Entry("", None, self.section))
+                self.entries.append(Entry("", None, self.section, self.getpos()[0]))
             return
-        if tag == "br" and self._current == "noteText":
+        if self._current is None:
+            return
+        if tag not in _VOID:
+            self._opened.append(tag)
+        if tag in _LINE_BREAKS and self._current == "noteText":
             self._buffer.append("\n")
         if self._current == "noteHeading" and self.entries:
             colour = next((m.group(1) for c in classes if (m := _COLOUR_CLASS.match(c))), None)
@@ -56,28 +86,43 @@ class NotebookParser(HTMLParser):
                 self.entries[-1].colour = colour.lower()
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "hr":
-            self._close()
-        else:
+        if tag not in _HIDDEN:
             self.handle_starttag(tag, attrs)
+            if tag not in _VOID and self._opened and self._opened[-1] == tag:
+                self._opened.pop()  # <span/>: opened and closed at once
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("body", "html"):
+        if tag == self._hidden:
+            self._hidden = None
+        elif tag in ("body", "html"):
+            self._close()
+            self.cut_short = False
+        elif tag in self._opened:
+            index = len(self._opened) - 1 - self._opened[::-1].index(tag)
+            del self._opened[index:]
+            if tag in _LINE_BREAKS and self._current == "noteText":
+                self._buffer.append("\n")
+        elif self._current is not None:
             self._close()
 
     def handle_data(self, data: str) -> None:
-        if self._current is not None:
+        if self._current is not None and self._hidden is None:
             self._buffer.append(data)
 
     def close(self) -> None:
         super().close()
+        if self.cut_short and self.entries and (
+                self._current in ("noteHeading", "noteText")
+                or (self._current is None and self._last == "noteHeading")):
+            self.entries[-1].cut_short = True
         self._close()
 
     def _close(self) -> None:
         current, text = self._current, "".join(self._buffer)
-        self._current, self._buffer = None, []
+        self._current, self._buffer, self._opened = None, [], []
         if current is None:
             return
+        self._last = current
         if current == "sectionHeading":
             self.section = squash(text) or None
         elif current == "noteHeading":

@@ -1,0 +1,176 @@
+"""The ``kindle-html`` reader on damaged or unusual exports: numbers written the local way,
+words that look like roman numerals, text outside the entries, files cut short, and a folder
+with a file that cannot be read among good ones.
+
+Inputs are real corpus exports changed by code, or small pages written here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from kindle_reading import NOTEBOOKS
+
+from excerpta.adapters import ReadState
+from excerpta.model import Document, LocationType
+from excerpta.readers.kindle.notebook_html import KindleNotebookOptions, KindleNotebookReader
+
+HEAD = ('<html><body><div class="bodyContainer"><div class="bookTitle">Der Prozess</div>'
+        '<div class="authors">Kafka, Franz</div><hr/>\n')
+TAIL = "</div></body></html>\n"
+KRYSTOFL = NOTEBOOKS / "krystofl_example_notebook_en.html"
+
+
+def entry(heading: str, text: str | None = "Text.", colour: str = "yellow") -> str:
+    """One entry of a notebook page; ``text=None`` for a heading alone (a bookmark)."""
+    span = f'(<span class="highlight_{colour}">{colour}</span>) ' if colour else ""
+    kind, _, rest = heading.partition(" - ")
+    page = f'<div class="noteHeading">{kind} {span}- {rest}</div>\n'
+    return page + ("" if text is None else f'<div class="noteText">{text}</div>\n')
+
+
+def read(path: Path, *, bookmarks: bool = False) -> tuple[list[Document], ReadState]:
+    state = ReadState()
+    reader = KindleNotebookReader(KindleNotebookOptions(kindle_bookmarks=bookmarks))
+    return list(reader.read(str(path), state)), state
+
+
+def read_page(tmp_path: Path, page: str, **options: bool) -> tuple[Document, ReadState]:
+    path = tmp_path / "n.html"
+    path.write_text(page, encoding="utf-8")
+    [document], state = read(path, **options)
+    return document, state
+
+
+def test_locations_with_the_thousands_separators_of_any_language(tmp_path, caplog):
+    page = HEAD + "".join(entry(h) for h in (
+        "Markierung - Seite 12 · Position 1.234",
+        "Surlignement - Page 12 · Emplacement 1 235",
+        "Surlignement - Page 12 · Emplacement 1\u202f236",
+        "Highlight - Location 1,237",
+        "Highlight - Page 1,024 · Location 5,000",
+    )) + TAIL
+    with caplog.at_level(logging.WARNING, logger="excerpta"):
+        document, state = read_page(tmp_path, page)
+    assert state.problems == []
+    assert [(h.location, h.page) for h in document.highlights] == [
+        (1234, 12), (1235, 12), (1236, 12), (1237, None), (5000, 1024)]
+    # Only the three made-up wordings are read by their shape; "Page 1,024" is English.
+    assert "3 entr(y/ies) in a Kindle wording excerpta does not know" in caplog.text
+
+
+def test_a_word_of_roman_numeral_letters_is_no_location_and_roman_numerals_are_pages_only(tmp_path):
+    page = HEAD + "".join(entry(h) for h in (
+        "Evidenziazione - Pagina 5 · Pos. di lettura 300",  # "di" is DI = 501
+        "Markierung - Seite xii · Position 310",
+        "Markierung - Seite 3 · Position xii",
+        "Markierung - Seite 4 · Position 320",
+    )) + TAIL
+    document, state = read_page(tmp_path, page)
+    assert [(h.location, h.page) for h in document.highlights] == [(300, 5), (310, "xii"), (320, 4)]
+    assert [(p.where, p.reason) for p in state.problems] == [
+        (6, "entry 3, heading 'Markierung (yellow) - Seite 3 · Position xii': "
+            "location 'xii' is not a Kindle location number")]
+
+
+def test_a_heading_whose_number_cannot_be_read_is_reported_with_its_line_and_the_rest_read(
+        run_cli, tmp_path):
+    page = HEAD + "".join(entry(h, f"Text {n}.") for n, h in enumerate((
+        "Highlight - Location 10",
+        "Markierung - Position 1.23",  # not groups of three: 1.23 is no number of a location
+        "Highlight - Location 12345678901234",
+        "Highlight - Location 20",
+    ))) + TAIL
+    document, state = read_page(tmp_path, page)
+    assert [h.text for h in document.highlights] == ["Text 0.", "Text 3."]
+    assert [(p.where, p.reason) for p in state.problems] == [
+        (4, "entry 2, heading 'Markierung (yellow) - Position 1.23': "
+            "location '1.23' is not a Kindle location number"),
+        (6, "entry 3, heading 'Highlight (yellow) - Location 12345678901234': "
+            "location '12345678901234' is not a Kindle location number")]
+    result = run_cli("convert", tmp_path / "n.html", "--to", "json", "--out", tmp_path / "o.json")
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'n.html'}:4: entry 2" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_folder_keeps_reading_past_an_export_that_is_not_readable_html(run_cli, tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    good = sorted(NOTEBOOKS.glob("*.html"))[:2]
+    for path in good:
+        (folder / path.name).write_bytes(path.read_bytes())
+    # html.parser refuses this marked section; the file otherwise looks like an export.
+    (folder / "0-bad.html").write_text(HEAD + "<![foo[ x ]]>" + entry("Highlight - Location 1") + TAIL)
+    documents, state = read(folder)
+    assert documents == [read(path)[0][0] for path in good]
+    [problem] = state.problems
+    assert (problem.source, problem.where) == (str(folder / "0-bad.html"), None)
+    assert problem.reason.startswith("not readable as HTML (line 2: unknown status keyword 'foo'")
+    result = run_cli("convert", folder, "--to", "json", "--out", tmp_path / "books.json")
+    assert result.exit_code == 1
+    assert len(json.loads((tmp_path / "books.json").read_text())["documents"]) == 2
+
+
+def test_a_script_or_footer_after_the_last_entry_never_becomes_text(tmp_path, caplog):
+    original = KRYSTOFL.read_text(encoding="utf-8")
+    with_script = tmp_path / KRYSTOFL.name
+    with_script.write_text(original.replace("</body>", '<script>console.log("x")</script></body>'),
+                           encoding="utf-8")
+    assert read(with_script) == read(KRYSTOFL)
+    assert read(KRYSTOFL)[0][0].highlights[-1].text.endswith("Drink and be filled up.")
+    footer = "<p>Exported from Kindle for iPhone</p>\n<style>p { color: red }</style>\n"
+    document, _ = read_page(tmp_path, HEAD + entry("Highlight - Location 5", "ok") + footer + TAIL)
+    assert [h.text for h in document.highlights] == ["ok"]
+    # A bookmark last: its heading does not take the footer in (nor read as a made-up wording).
+    with caplog.at_level(logging.WARNING, logger="excerpta"):
+        document, state = read_page(tmp_path, HEAD + entry("Bookmark - Page 9 · Location 40", None, "")
+                                    + footer + TAIL, bookmarks=True)
+    assert [(h.text, h.location, h.page) for h in document.highlights] == [("", 40, 9)]
+    assert (state.problems, caplog.text) == ([], "")
+
+
+def test_paragraphs_inside_an_entry_are_its_lines(tmp_path):
+    document, _ = read_page(tmp_path, HEAD + entry("Highlight - Location 5",
+                                                   "<p>Para one.</p><p>Para <b>two</b>.</p>") + TAIL)
+    assert document.highlights[0].text == "Para one.\nPara two."
+
+
+def test_an_export_cut_short_warns_and_skips_the_entry_it_cuts(run_cli, tmp_path, caplog):
+    original = KRYSTOFL.read_text(encoding="utf-8")
+    [whole], _ = read(KRYSTOFL)
+    cut = tmp_path / "cut.html"
+    cut.write_text(original[:original.index("Drink and be filled up.") + 5], encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="excerpta"):
+        [document], state = read(cut)
+    assert f"{cut}: ends before </body></html>: the file looks cut short" in caplog.text
+    assert document.highlights == whole.highlights[:-1]
+    [problem] = state.problems
+    assert problem.reason.startswith("entry 13, heading 'Highlight (yellow) - Location 3251': "
+                                     "cut short by the end of the file")
+    # Cut right after a heading: its text may be lost, so the entry is not taken for a bookmark.
+    cut.write_text(original[:original.rindex('<div class="noteText">')], encoding="utf-8")
+    [document], state = read(cut, bookmarks=True)
+    assert document.highlights == whole.highlights[:-1]
+    assert len(state.problems) == 1
+    result = run_cli("convert", cut, "--to", "json", "--out", tmp_path / "o.json")
+    assert result.exit_code == 1
+
+
+def test_locations_read_the_same_from_a_thousands_separated_copy_of_a_real_export(tmp_path):
+    # Every real location above 999 rewritten "1.445" (German style) reads the same.
+    original = KRYSTOFL.read_text(encoding="utf-8")
+    [whole], _ = read(KRYSTOFL)
+    dotted = original
+    for highlight in whole.highlights:
+        number = int(str(highlight.location))
+        if number > 999:
+            dotted = dotted.replace(f"Location {number}", f"Location {number // 1000}.{number % 1000:03}")
+    assert dotted != original
+    (tmp_path / KRYSTOFL.name).write_text(dotted.replace("Highlight (", "Markierung ("), encoding="utf-8")
+    [document], state = read(tmp_path / KRYSTOFL.name)
+    assert state.problems == []
+    assert [h.location for h in document.highlights] == [h.location for h in whole.highlights]
+    assert all(h.location_type is LocationType.LOCATION for h in document.highlights)
