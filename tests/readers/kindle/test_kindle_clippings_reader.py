@@ -323,6 +323,19 @@ def test_a_far_note_nothing_claims_is_kept_alone_and_a_seekless_input_keeps_far_
         ("I wen", None), ("", "Deliberately!")]
 
 
+def test_far_notes_look_among_a_bounded_number_of_highlights(tmp_path, monkeypatch):
+    # Memory stays bounded however long the file: past FAR_REMEMBERED highlights, the older
+    # half of each book's are forgotten, and a note typed that much later stays alone.
+    from excerpta.readers.kindle import assembly
+
+    text = HIGHLIGHT + _filler() + NOTE.replace("1845", "1846")
+    assert read_text(tmp_path, text).document("Walden").highlights[0].note == "Deliberately!"
+    monkeypatch.setattr(assembly, "FAR_REMEMBERED", LOOKAROUND)
+    read = read_text(tmp_path, text)
+    assert [(h.text[:5], h.note) for h in read.document("Walden").highlights] == [
+        ("I wen", None), ("", "Deliberately!")]
+
+
 def test_nothing_but_garbage_gives_no_documents_and_no_crash(tmp_path):
     read = read_text(tmp_path, b"\x00\xff\xfe garbage\n- | |\n==========\n")
     assert read.documents == []

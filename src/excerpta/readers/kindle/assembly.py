@@ -24,9 +24,11 @@ copy re-saved later than that (the passage extended on another day) still takes 
 first, whose start and text the window remembers for the last :data:`REMEMBERED` highlights
 that left it: the library then updates that highlight in place instead of adding a second.
 A note typed later than that (on re-reading the book) and claimed by no highlight in the window
-looks among every highlight that left it, of which the window keeps the range and the record
-number only (12 bytes each): the note is then in :attr:`ClippingWindow.far`, for the reader to
-yield that highlight again with it (see :mod:`.documents`).
+looks among the highlights that left it, of which the window keeps the range and the record
+number only (12 bytes each), for the last :data:`FAR_REMEMBERED` of them at most (the older
+half of each book's go when there are more, so memory stays bounded however long the file):
+the note is then in :attr:`ClippingWindow.far`, for the reader to yield that highlight again
+with it (see :mod:`.documents`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from excerpta.readers.kindle.metadata import Position
 
 LOOKAROUND = 64
 REMEMBERED = 4096  # at most, highlights that left the window and are remembered (a few MB)
+FAR_REMEMBERED = 1 << 16  # at most, highlights a far note can find (12 bytes each: 0.8 MB)
 _NOTE, _HIGHLIGHT = ClippingKind.NOTE, ClippingKind.HIGHLIGHT
 _StartKey = tuple[str, ClippingKind, LocationType | None, Position | None]  # book, kind, position
 _BookKey = tuple[str, LocationType | None]  # book, and what its positions count
@@ -84,6 +87,7 @@ class ClippingWindow:
         self.look_far = look_far
         # Every highlight that left the window, per book: start, end, record number (int positions).
         self.placed: dict[_BookKey, array[int]] = {}
+        self.placed_count = 0
         # The notes claimed by a highlight that had left the window, by its record number.
         self.far: dict[int, list[NoteEntry]] = {}
         self.buffer: deque[Clipping] = deque()
@@ -173,6 +177,23 @@ class ClippingWindow:
                 placed.extend((start, end, highlight.index))
             except OverflowError:  # positions of more than 9 digits are refused before
                 del placed[len(placed) - len(placed) % 3:]
+                return
+            self.placed_count += 1
+            if self.placed_count > FAR_REMEMBERED:
+                self._forget_older_half()
+
+    def _forget_older_half(self) -> None:
+        # Each book's entries are in file order: its older half goes (one entry: it goes). A far
+        # note still finds each book's newer half, and the work stays linear in the file.
+        kept = 0
+        for key, placed in list(self.placed.items()):
+            keep = len(placed) // 6
+            if keep:
+                del placed[:len(placed) - 3 * keep]
+                kept += keep
+            else:
+                del self.placed[key]
+        self.placed_count = kept
 
     def _attach_far(self, note: Clipping) -> None:
         # The highlight that left the window and claims ``note``: the one ending at its location,
