@@ -91,7 +91,7 @@ def as_text(value: Any, _depth: int = 0) -> str | None:
 
     ``[["Ann Lee"]]`` (an unquoted ``[[Ann Lee]]``) becomes ``"[[Ann Lee]]"``; a plain list
     is joined with ``", "``; dates are ISO 8601. Lists nested deeper than any template writes
-    (or an anchor holding itself, ``&x [*x]``) give None.
+    (or an anchor holding itself, ``&x [*x]``) are cut off there.
     """
     if value is None or _depth > MAX_TEXT_DEPTH:
         return None
