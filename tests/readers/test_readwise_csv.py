@@ -266,3 +266,21 @@ def test_an_export_re_saved_as_utf16_reads_the_same(tmp_path):
     (documents, state), (expected, _) = read(resaved), read(EXPORT_2019)
     assert documents == expected
     assert state.problems == []
+
+
+def test_a_cell_over_128_kib_is_read(tmp_path):
+    path = write_crlf(tmp_path / "big.csv", IMPORT_HEADER, f'long one,Book,,,"{"n" * 200_000}",1,',
+                      "after,Book,,,,2,")
+    documents, state = read(path)
+    assert [(h.text, len(h.note or "")) for d in documents for h in d.highlights] == [
+        ("long one", 200_000), ("after", 0)]
+    assert state.problems == []
+
+
+def test_a_cell_over_64_mib_is_reported_and_only_its_row_skipped(tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_bytes(f"{IMPORT_HEADER}\r\nhuge one,Book,,,\"".encode() + b"h" * (64 * 1024 * 1024 + 1)
+                     + b'",1,\r\nafter,Book,,,,2,\r\n')
+    documents, state = read(path)
+    assert [h.text for d in documents for h in d.highlights] == ["after"]
+    assert [(p.where, p.reason) for p in state.problems] == [(2, "a cell is larger than 64 MiB")]

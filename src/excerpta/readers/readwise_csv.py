@@ -8,8 +8,8 @@ Columns are found by their header name, never by position or by guessing from th
 
 Header names match case-insensitively, in any order; unknown columns are ignored and any
 column but ``Highlight`` may be missing. A file without a ``Highlight`` column is an
-InputError. A row that cannot be parsed (wrong number of fields, bad date, nothing
-highlighted) is reported with its line number and skipped.
+InputError. A row that cannot be parsed (wrong number of fields, a cell over 64 MiB, bad
+date, nothing highlighted) is reported with its line number and skipped.
 
 Mapping: ``Tags`` and ``Document tags`` are comma-separated (a ``favorite`` tag also sets
 ``is_favorite``); ``Location`` is an integer where it is one (a ``0`` stays ``0``), the text
@@ -59,10 +59,47 @@ COLUMNS = {
 QUOTES_TITLE = "Quotes"  # where Readwise files highlights imported without a title
 FAVORITE_TAG = "favorite"
 TWITTER_AUTHOR_SUFFIX = " on Twitter"
+# The csv module refuses a cell over 128 KiB by default, and a highlighted chapter or a long
+# note is more; past this, a cell is reported as its row's problem (and still held in memory).
+FIELD_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 class RowError(ValueError):
     """A row that cannot become a highlight; its message is the reason reported."""
+
+
+def allow_large_cells() -> None:
+    """Raise the csv module's cell size limit to FIELD_SIZE_LIMIT (never lower it).
+
+    The limit is process-wide. It is raised once and left so, not set and restored around a
+    read: a read yields documents as it goes, and whatever runs in between (another CSV reader
+    or writer) would see it change under it. A higher limit only lets larger cells through.
+    """
+    if csv.field_size_limit() < FIELD_SIZE_LIMIT:
+        csv.field_size_limit(FIELD_SIZE_LIMIT)
+
+
+def iter_records(source: str, handle: TextIO, state: ReadState) -> Iterator[tuple[int, list[str]]]:
+    """``(line, row)`` for each record of the CSV text in ``handle``, header included, ``line``
+    being where the record starts; a record the csv module cannot read (a cell over
+    FIELD_SIZE_LIMIT) is reported and skipped."""
+    rows = csv.reader(handle)
+    line = 1
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            reason = (f"a cell is larger than {FIELD_SIZE_LIMIT // 2**20} MiB"
+                      if "field limit" in str(err) else f"not readable as CSV: {err}")
+            state.report(source, line, reason)
+            if rows.line_num + 1 == line:
+                return  # nothing was consumed: the next try would fail the same way
+            line = rows.line_num + 1
+            continue
+        record_line, line = line, rows.line_num + 1
+        yield record_line, row
 
 
 def map_header(header: list[str]) -> dict[str, int]:
@@ -180,28 +217,25 @@ class ReadwiseCsvReader(Reader):
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = input_file(source)
+        allow_large_cells()
         try:
             with open_text(path, default="utf-8-sig", errors="strict", newline="") as handle:
                 yield from self._read_rows(source, handle, state)
         except UnicodeDecodeError:
             raise InputError(f"{source}: not UTF-8 or UTF-16 text (expected a Readwise CSV)") from None
-        except csv.Error as err:
-            raise InputError(f"{source}: not a readable CSV file: {err}") from None
 
     def _read_rows(self, source: str, handle: TextIO, state: ReadState) -> Iterator[Document]:
-        rows = csv.reader(handle)
-        header = next(rows, None)
-        positions = map_header(header or [])
-        if "text" not in positions:
+        records = iter_records(source, handle, state)
+        first_line, header = next(records, (0, []))
+        positions = map_header(header)
+        if first_line != 1 or "text" not in positions:
             raise InputError(f"{source}: no 'Highlight' column in the header (expected a Readwise CSV)")
         current: Document | None = None
-        line = rows.line_num + 1  # where the next record starts
-        for row in rows:
-            record_line, line = line, rows.line_num + 1
+        for record_line, row in records:
             if not any(cell.strip() for cell in row):
                 continue
-            if len(row) != len(header or []):
-                state.report(source, record_line, f"expected {len(header or [])} fields, found {len(row)}")
+            if len(row) != len(header):
+                state.report(source, record_line, f"expected {len(header)} fields, found {len(row)}")
                 continue
             cells = {field: row[index].strip() if field != "text" else row[index]
                      for field, index in positions.items()}
