@@ -244,7 +244,7 @@ _CELL = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
 
 @settings(max_examples=60, deadline=None)
 @given(rows=st.lists(st.tuples(_CELL.filter(str.strip), _CELL, st.integers(0, 10**6)),
-                     min_size=1, max_size=5))
+                     min_size=1, max_size=5, unique_by=lambda row: row[2]))  # no repeated highlight
 def test_any_text_written_by_a_csv_writer_reads_back_verbatim(rows):
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -284,3 +284,28 @@ def test_a_cell_over_64_mib_is_reported_and_only_its_row_skipped(tmp_path):
     documents, state = read(path)
     assert [h.text for d in documents for h in d.highlights] == ["after"]
     assert [(p.where, p.reason) for p in state.problems] == [(2, "a cell is larger than 64 MiB")]
+
+
+def test_rows_with_the_same_text_and_location_are_one_highlight_that_keeps_every_note(tmp_path):
+    path = write_crlf(tmp_path / "repeats.csv", "Highlight,Title,Note,Tags,Location",
+                      "same text,Book,first note,a,10", "same text,Book,first note,a,10",
+                      "same text,Book,second note,b,10", "other,Book,,,11", "same text,Book,,,10")
+    documents, state = read(path)
+    [book] = documents
+    assert [(h.text, h.note, h.tags) for h in book.highlights] == [
+        ("same text", "first note\n\nsecond note", ["a", "b"]), ("other", None, [])]
+    assert [(p.where, p.reason) for p in state.problems] == [
+        (4, "same text and location as line 2: read as one highlight, notes joined")]
+    assert read(path)[0] == documents
+
+
+def test_a_repeat_after_another_documents_rows_is_yielded_merged_so_the_library_keeps_both_notes(
+        run_cli, tmp_path):
+    path = write_crlf(tmp_path / "apart.csv", "Highlight,Title,Note,Location",
+                      "same text,Book,first note,10", "elsewhere,Other,,1", "same text,Book,second note,10")
+    documents, _ = read(path)
+    assert [(d.title, [h.note for h in d.highlights]) for d in documents] == [
+        ("Book", ["first note"]), ("Other", [None]), ("Book", ["first note\n\nsecond note"])]
+    out = tmp_path / "out.json"
+    assert run_cli("convert", path, "--to", "json", "--out", out).exit_code == 1
+    assert "first note\\n\\nsecond note" in out.read_text()

@@ -20,7 +20,9 @@ row proves it: an Amazon Book ID means ``books``, an ``@handle on Twitter`` auth
 
 Ids: rows carry no Readwise ids, so documents get ``identity.document_id(title, author, url)``
 and highlights ``identity.highlight_id(document id, text, location)``: reading the same file
-twice, or a re-export with more rows, gives the same ids.
+twice, or a re-export with more rows, gives the same ids. Rows with the same document, text
+and location are one highlight: an exact repeat is dropped, one with another note (tags,
+colour…) is merged into the first and reported (see :mod:`.repeats`).
 
 Rows are streamed; consecutive rows of one document are yielded as one Document, and a
 document whose rows are not consecutive is yielded again (the library merges by id).
@@ -37,6 +39,7 @@ from excerpta import identity
 from excerpta.adapters import InputProbe, Reader, ReadState, input_file, open_text
 from excerpta.errors import InputError
 from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readers.readwise_csv.repeats import RepeatedRows
 
 # Header name (case-folded) -> the field it fills.
 COLUMNS = {
@@ -231,6 +234,7 @@ class ReadwiseCsvReader(Reader):
         if first_line != 1 or "text" not in positions:
             raise InputError(f"{source}: no 'Highlight' column in the header (expected a Readwise CSV)")
         current: Document | None = None
+        repeats = RepeatedRows()
         for record_line, row in records:
             if not any(cell.strip() for cell in row):
                 continue
@@ -250,6 +254,8 @@ class ReadwiseCsvReader(Reader):
                 current = None
             if current is None:
                 current = document
-            current.highlights.append(highlight)
+                repeats.new_batch()
+            if (repeated := repeats.add(current, record_line, highlight)) is not None:
+                state.report(source, record_line, repeated)
         if current is not None:
             yield current
