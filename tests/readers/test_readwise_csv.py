@@ -211,13 +211,14 @@ def test_bad_rows_are_reported_with_their_line_number_and_skipped(tmp_path):
         "Good,Walden,Thoreau,,,5,",
     )
     documents, state = read(path)
-    assert [h.text for d in documents for h in d.highlights] == ["spans\ntwo lines", "Good"]
+    assert [h.text for d in documents for h in d.highlights] == ["spans\ntwo lines", "Bad date", "Good"]
     assert [(p.where, p.reason) for p in state.problems] == [
-        (4, "invalid date 'yesterday'"),
         (5, "expected 7 fields, found 9"),
         (6, "empty Highlight"),
+        (4, "Date 'yesterday' is not a date as Readwise writes it (expected ISO 8601, "
+            "YYYY-MM-DD HH:MM[:SS]); 1 highlight of this file read without a date"),
     ]
-    assert str(state.problems[0]).startswith(f"{path}:4: ")
+    assert str(state.problems[0]).startswith(f"{path}:5: ")
 
 
 def test_export_and_import_files_are_recognised_and_other_csv_is_not(tmp_path):
@@ -309,3 +310,18 @@ def test_a_repeat_after_another_documents_rows_is_yielded_merged_so_the_library_
     out = tmp_path / "out.json"
     assert run_cli("convert", path, "--to", "json", "--out", out).exit_code == 1
     assert "first note\\n\\nsecond note" in out.read_text()
+
+
+def test_dates_a_spreadsheet_rewrote_are_not_guessed_and_their_highlights_kept_without_them(tmp_path):
+    path = write_crlf(tmp_path / "excel.csv", IMPORT_HEADER,
+                      "First passage,Book,Ann,,,5,6/22/2026 10:34",
+                      "Second passage,Book,Ann,,,6,2026-06-23 09:00",
+                      "Third passage,Book,Ann,,,7,7/6/2026 9:00")
+    documents, state = read(path)
+    assert [(h.text, h.highlighted_at) for d in documents for h in d.highlights] == [
+        ("First passage", None), ("Second passage", datetime(2026, 6, 23, 9, 0, tzinfo=UTC)),
+        ("Third passage", None)]
+    [problem] = state.problems
+    assert str(problem) == (f"{path}:2: Date '6/22/2026 10:34' is not a date as Readwise writes it "
+                            "(expected ISO 8601, YYYY-MM-DD HH:MM[:SS]); 2 highlights of this file read "
+                            "without a date")

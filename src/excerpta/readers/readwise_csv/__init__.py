@@ -8,8 +8,10 @@ Columns are found by their header name, never by position or by guessing from th
 
 Header names match case-insensitively, in any order; unknown columns are ignored and any
 column but ``Highlight`` may be missing. A file without a ``Highlight`` column is an
-InputError. A row that cannot be parsed (wrong number of fields, a cell over 64 MiB, bad
-date, nothing highlighted) is reported with its line number and skipped.
+InputError. A row that cannot be parsed (wrong number of fields, a cell over 64 MiB,
+nothing highlighted) is reported with its line number and skipped. A date that is not ISO
+8601 (a spreadsheet's ``6/22/2026 10:34``) is not guessed at: its highlight is read without
+it, and the file's unreadable dates are reported once (see :mod:`.dates`).
 
 Mapping: ``Tags`` and ``Document tags`` are comma-separated (a ``favorite`` tag also sets
 ``is_favorite``); ``Location`` is an integer where it is one (a ``0`` stays ``0``), the text
@@ -32,13 +34,14 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TextIO
 
 from excerpta import identity
 from excerpta.adapters import InputProbe, Reader, ReadState, input_file, open_text
 from excerpta.errors import InputError
 from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readers.readwise_csv.dates import DateError, UnreadableDates, parse_timestamp
 from excerpta.readers.readwise_csv.repeats import RepeatedRows
 
 # Header name (case-folded) -> the field it fills.
@@ -115,17 +118,6 @@ def map_header(header: list[str]) -> dict[str, int]:
     return positions
 
 
-def parse_timestamp(value: str) -> datetime | None:
-    """``2026-06-22 10:34:42.964038+00:00``, ``2019-08-24 04:56:00`` (UTC) … or None if empty."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise RowError(f"invalid date {value!r}") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
 def parse_location(value: str) -> int | str | None:
     """An integer location where it is one, the text otherwise, None if empty."""
     if not value:
@@ -177,8 +169,9 @@ def build_document(cells: dict[str, str]) -> Document:
     )
 
 
-def build_highlight(document_id: str, cells: dict[str, str]) -> Highlight:
-    """The highlight of a row; raises RowError if the row has neither text nor note."""
+def build_highlight(document_id: str, cells: dict[str, str], highlighted_at: datetime | None) -> Highlight:
+    """The highlight of a row, its date parsed by the caller; raises RowError if the row has
+    neither text nor note."""
     text = cells.get("text", "")
     note = cells.get("note") or None
     if not text.strip() and not note:
@@ -192,7 +185,7 @@ def build_highlight(document_id: str, cells: dict[str, str]) -> Highlight:
         location=location,
         location_type=parse_location_type(cells.get("location_type", "")),
         color=cells.get("color") or None,
-        highlighted_at=parse_timestamp(cells.get("highlighted_at", "")),
+        highlighted_at=highlighted_at,
         tags=tags,
         is_favorite=FAVORITE_TAG in tags,
     )
@@ -235,6 +228,8 @@ class ReadwiseCsvReader(Reader):
             raise InputError(f"{source}: no 'Highlight' column in the header (expected a Readwise CSV)")
         current: Document | None = None
         repeats = RepeatedRows()
+        dates = positions.get("highlighted_at")
+        dateless = UnreadableDates(header[dates].strip().lstrip("\ufeff") if dates is not None else "")
         for record_line, row in records:
             if not any(cell.strip() for cell in row):
                 continue
@@ -244,8 +239,13 @@ class ReadwiseCsvReader(Reader):
             cells = {field: row[index].strip() if field != "text" else row[index]
                      for field, index in positions.items()}
             try:
+                highlighted_at = parse_timestamp(cells.get("highlighted_at", ""))
+            except DateError:
+                highlighted_at = None
+                dateless.add(record_line, cells["highlighted_at"])
+            try:
                 document = build_document(cells)
-                highlight = build_highlight(document.id, cells)
+                highlight = build_highlight(document.id, cells, highlighted_at)
             except RowError as err:
                 state.report(source, record_line, str(err))
                 continue
@@ -259,3 +259,4 @@ class ReadwiseCsvReader(Reader):
                 state.report(source, record_line, repeated)
         if current is not None:
             yield current
+        dateless.report(source, state)
