@@ -228,6 +228,15 @@ def test_a_single_file_that_is_not_a_readwise_note_is_an_input_error():
         read(JIMBRIG / "Readwise Syncs.md")
 
 
+def test_a_folder_without_readwise_notes_is_an_input_error_as_for_the_other_folder_readers(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match=r"empty: no Readwise notes in this folder"):
+        read(tmp_path / "empty")
+    write_note(tmp_path / "mine" / "Ideas.md", "# Ideas\n- not from Readwise\n")
+    with pytest.raises(InputError, match=r"mine: no Readwise notes in this folder"):
+        read(tmp_path / "mine")
+
+
 def test_unquoted_wikilinks_in_front_matter_are_turned_back_into_text(tmp_path):
     note = write_note(tmp_path / "Readwise" / "Articles" / "La Hipótesis.md", (
         "---\n"
