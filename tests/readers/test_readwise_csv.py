@@ -211,13 +211,14 @@ def test_bad_rows_are_reported_with_their_line_number_and_skipped(tmp_path):
         "Good,Walden,Thoreau,,,5,",
     )
     documents, state = read(path)
-    assert [h.text for d in documents for h in d.highlights] == ["spans\ntwo lines", "Good"]
+    assert [h.text for d in documents for h in d.highlights] == ["spans\ntwo lines", "Bad date", "Good"]
     assert [(p.where, p.reason) for p in state.problems] == [
-        (4, "invalid date 'yesterday'"),
         (5, "expected 7 fields, found 9"),
         (6, "empty Highlight"),
+        (4, "Date 'yesterday' is not a date as Readwise writes it (expected ISO 8601, "
+            "YYYY-MM-DD HH:MM[:SS]); 1 highlight of this file read without a date"),
     ]
-    assert str(state.problems[0]).startswith(f"{path}:4: ")
+    assert str(state.problems[0]).startswith(f"{path}:5: ")
 
 
 def test_export_and_import_files_are_recognised_and_other_csv_is_not(tmp_path):
@@ -244,7 +245,7 @@ _CELL = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
 
 @settings(max_examples=60, deadline=None)
 @given(rows=st.lists(st.tuples(_CELL.filter(str.strip), _CELL, st.integers(0, 10**6)),
-                     min_size=1, max_size=5))
+                     min_size=1, max_size=5, unique_by=lambda row: row[2]))  # no repeated highlight
 def test_any_text_written_by_a_csv_writer_reads_back_verbatim(rows):
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -266,3 +267,61 @@ def test_an_export_re_saved_as_utf16_reads_the_same(tmp_path):
     (documents, state), (expected, _) = read(resaved), read(EXPORT_2019)
     assert documents == expected
     assert state.problems == []
+
+
+def test_a_cell_over_128_kib_is_read(tmp_path):
+    path = write_crlf(tmp_path / "big.csv", IMPORT_HEADER, f'long one,Book,,,"{"n" * 200_000}",1,',
+                      "after,Book,,,,2,")
+    documents, state = read(path)
+    assert [(h.text, len(h.note or "")) for d in documents for h in d.highlights] == [
+        ("long one", 200_000), ("after", 0)]
+    assert state.problems == []
+
+
+def test_a_cell_over_64_mib_is_reported_and_only_its_row_skipped(tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_bytes(f"{IMPORT_HEADER}\r\nhuge one,Book,,,\"".encode() + b"h" * (64 * 1024 * 1024 + 1)
+                     + b'",1,\r\nafter,Book,,,,2,\r\n')
+    documents, state = read(path)
+    assert [h.text for d in documents for h in d.highlights] == ["after"]
+    assert [(p.where, p.reason) for p in state.problems] == [(2, "a cell is larger than 64 MiB")]
+
+
+def test_rows_with_the_same_text_and_location_are_one_highlight_that_keeps_every_note(tmp_path):
+    path = write_crlf(tmp_path / "repeats.csv", "Highlight,Title,Note,Tags,Location",
+                      "same text,Book,first note,a,10", "same text,Book,first note,a,10",
+                      "same text,Book,second note,b,10", "other,Book,,,11", "same text,Book,,,10")
+    documents, state = read(path)
+    [book] = documents
+    assert [(h.text, h.note, h.tags) for h in book.highlights] == [
+        ("same text", "first note\n\nsecond note", ["a", "b"]), ("other", None, [])]
+    assert [(p.where, p.reason) for p in state.problems] == [
+        (4, "same text and location as line 2: read as one highlight, notes joined")]
+    assert read(path)[0] == documents
+
+
+def test_a_repeat_after_another_documents_rows_is_yielded_merged_so_the_library_keeps_both_notes(
+        run_cli, tmp_path):
+    path = write_crlf(tmp_path / "apart.csv", "Highlight,Title,Note,Location",
+                      "same text,Book,first note,10", "elsewhere,Other,,1", "same text,Book,second note,10")
+    documents, _ = read(path)
+    assert [(d.title, [h.note for h in d.highlights]) for d in documents] == [
+        ("Book", ["first note"]), ("Other", [None]), ("Book", ["first note\n\nsecond note"])]
+    out = tmp_path / "out.json"
+    assert run_cli("convert", path, "--to", "json", "--out", out).exit_code == 1
+    assert "first note\\n\\nsecond note" in out.read_text()
+
+
+def test_dates_a_spreadsheet_rewrote_are_not_guessed_and_their_highlights_kept_without_them(tmp_path):
+    path = write_crlf(tmp_path / "excel.csv", IMPORT_HEADER,
+                      "First passage,Book,Ann,,,5,6/22/2026 10:34",
+                      "Second passage,Book,Ann,,,6,2026-06-23 09:00",
+                      "Third passage,Book,Ann,,,7,7/6/2026 9:00")
+    documents, state = read(path)
+    assert [(h.text, h.highlighted_at) for d in documents for h in d.highlights] == [
+        ("First passage", None), ("Second passage", datetime(2026, 6, 23, 9, 0, tzinfo=UTC)),
+        ("Third passage", None)]
+    [problem] = state.problems
+    assert str(problem) == (f"{path}:2: Date '6/22/2026 10:34' is not a date as Readwise writes it "
+                            "(expected ISO 8601, YYYY-MM-DD HH:MM[:SS]); 2 highlights of this file read "
+                            "without a date")

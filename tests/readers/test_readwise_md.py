@@ -228,6 +228,15 @@ def test_a_single_file_that_is_not_a_readwise_note_is_an_input_error():
         read(JIMBRIG / "Readwise Syncs.md")
 
 
+def test_a_folder_without_readwise_notes_is_an_input_error_as_for_the_other_folder_readers(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match=r"empty: no Readwise notes in this folder"):
+        read(tmp_path / "empty")
+    write_note(tmp_path / "mine" / "Ideas.md", "# Ideas\n- not from Readwise\n")
+    with pytest.raises(InputError, match=r"mine: no Readwise notes in this folder"):
+        read(tmp_path / "mine")
+
+
 def test_unquoted_wikilinks_in_front_matter_are_turned_back_into_text(tmp_path):
     note = write_note(tmp_path / "Readwise" / "Articles" / "La Hipótesis.md", (
         "---\n"
@@ -309,6 +318,32 @@ def test_broken_front_matter_is_reported_and_the_other_notes_are_read(tmp_path):
     with pytest.raises(InputError, match=r"Broken\.md:\d+: broken YAML front matter") as info:
         read(broken)
     assert "\n" not in str(info.value)
+
+
+def test_the_users_text_below_the_metadata_list_is_no_part_of_a_value_and_keeps_the_id(tmp_path):
+    metadata = ("# Some Article\n\n## Metadata\n- Author: [[Bob]]\n- Full Title: Some Article\n"
+                "- Category: #articles\n- URL: https://example.com/article\n")
+    highlights = ("\n## Highlights\n"
+                  "- A highlight ([View Highlight](https://read.readwise.io/read/01h4a5yqkte9zy55gkxq9g8rqv))\n")
+    plain = read_one(write_note(tmp_path / "Plain.md", metadata + highlights))
+    assert plain.url == "https://example.com/article"
+    for name, mine in [("Paragraph", "\nRead this for the Q3 planning.\n"),
+                       ("Lazy", "my own line right below\n"),
+                       ("Sub-bullet", "  - my own sub-bullet\n")]:
+        annotated = read_one(write_note(tmp_path / f"{name}.md", metadata + mine + highlights))
+        assert (annotated.id, annotated.url, annotated.author) == (plain.id, plain.url, "Bob"), name
+
+
+def test_a_summary_keeps_its_lines_and_paragraphs_up_to_the_next_metadata_item(tmp_path):
+    note = write_note(tmp_path / "Summed.md", (
+        "# Summed\n\n## Metadata\n- Author: Ann\n- Summary: first line\nsecond line\n\nsecond paragraph\n"
+        "- URL: https://example.com/s\n- Document Note: a note\n  indented by our writer\n\n"
+        "The user's paragraph.\n\n## Highlights\n- Text ([Location 5](https://readwise.io/to_kindle?asin=X&location=5))\n"
+    ))
+    document = read_one(note)
+    assert document.summary == "first line\nsecond line\n\nsecond paragraph"
+    assert document.document_note == "a note\nindented by our writer"
+    assert document.url == "https://example.com/s"
 
 
 def test_reading_twice_gives_the_same_ids():

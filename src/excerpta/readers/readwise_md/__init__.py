@@ -3,9 +3,9 @@
 Input: one note, or a folder (a vault, its ``Readwise/`` folder, an unzipped Markdown export)
 read recursively in sorted order, hidden folders such as ``.obsidian`` left out. One Document
 is yielded per note. In a folder, files that are not Readwise notes (the ``Readwise Syncs.md``
-log, the user's own notes) are skipped silently; a single file that is not one is an
-InputError. A note that cannot be read (broken front matter, not UTF-8) is reported with
-its line and skipped, and the other notes are read.
+log, the user's own notes) are skipped silently; a single file that is not one, or a folder
+holding none, is an InputError. A note that cannot be read (broken front matter, not UTF-8)
+is reported with its line and skipped, and the other notes are read.
 
 Ids (see :mod:`excerpta.identity`). Notes carry no Readwise book id, so a document's id is
 ``document_id(title, author, url)``: the same note read twice, or re-synced with more
@@ -150,12 +150,20 @@ class ReadwiseMarkdownReader(Reader):
             raise InputError(f"{source}{where}: {err.reason}") from None
 
     def _read_folder(self, folder: Path, state: ReadState) -> Iterator[Document]:
+        found = False
         for path in iter_note_paths(folder):
             try:
                 document = read_note(path)
             except NotAReadwiseNote:
                 continue
             except NoteProblem as err:
+                found = True
                 state.report(str(path), err.line, err.reason)
                 continue
+            found = True
             yield document
+        if not found:
+            # As the other folder readers do: an empty folder is a wrong path far more often
+            # than a library with nothing in it, and must not read as "everything was deleted".
+            raise InputError(f"{folder}: no Readwise notes in this folder (expected Markdown notes "
+                             "with a 'Highlights' section and 'Metadata' lines)")

@@ -16,6 +16,11 @@ from excerpta.yaml_load import safe_load
 
 FENCE = "---"
 CLOSING_FENCES = ("---", "...")
+# What reading YAML raises besides YAMLError: PyYAML's constructors let ValueError through for
+# an impossible date (``2023-02-30``, year 0, hour 25, a ``+99:00`` offset) or a bad ``!!int``,
+# and its recursive parser and constructor hit RecursionError on deeply nested lists.
+UNREADABLE_YAML = (yaml.YAMLError, ValueError, OverflowError, RecursionError)
+MAX_TEXT_DEPTH = 8  # list nesting as_text follows; a template writes two at most (``[[a]]``)
 
 
 class FrontMatterError(ValueError):
@@ -31,7 +36,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """``(fields, body)``: the front matter with case-folded keys (``{}`` if the note has
     none) and the rest of the note.
 
-    Raises FrontMatterError for an unclosed block, invalid YAML, or YAML that is not a mapping.
+    Raises FrontMatterError for an unclosed block, invalid YAML (an impossible date too), or
+    YAML that is not a mapping; never anything else, whatever the text.
     """
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != FENCE:
@@ -49,6 +55,11 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(err, "problem", None) or "invalid YAML"
         raise FrontMatterError(line, f"broken YAML front matter: {problem}") from None
+    except RecursionError:
+        raise FrontMatterError(2, "broken YAML front matter: nested too deeply") from None
+    except (ValueError, OverflowError) as err:
+        line = _unconstructible_line(block) + 1
+        raise FrontMatterError(line, f"broken YAML front matter: {err}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -57,19 +68,38 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return fields, "\n".join(lines[index + 1:])
 
 
-def as_text(value: Any) -> str | None:
+def _unconstructible_line(block: str) -> int:
+    """The line (1-based, in ``block``) of the first top-level key or value whose YAML parses
+    but cannot be made into a value (``date: 2023-02-30``); 1 if it cannot be told."""
+    try:
+        root = yaml.compose(block, Loader=yaml.SafeLoader)
+    except UNREADABLE_YAML:
+        return 1
+    if not isinstance(root, yaml.MappingNode):
+        return 1
+    for pair in root.value:
+        for node in pair:
+            try:
+                yaml.SafeLoader("").construct_document(node)
+            except UNREADABLE_YAML:
+                return int(node.start_mark.line) + 1
+    return 1
+
+
+def as_text(value: Any, _depth: int = 0) -> str | None:
     """A front-matter value as the text its template wrote; None for an empty value.
 
     ``[["Ann Lee"]]`` (an unquoted ``[[Ann Lee]]``) becomes ``"[[Ann Lee]]"``; a plain list
-    is joined with ``", "``; dates are ISO 8601.
+    is joined with ``", "``; dates are ISO 8601. Lists nested deeper than any template writes
+    (or an anchor holding itself, ``&x [*x]``) are cut off there.
     """
-    if value is None:
+    if value is None or _depth > MAX_TEXT_DEPTH:
         return None
     if isinstance(value, list):
         if len(value) == 1 and isinstance(value[0], list):
             # YAML split "[[a, b]]" at the comma; put the wikilink back together.
-            return "[[" + ", ".join(as_text(item) or "" for item in value[0]) + "]]"
-        parts = [as_text(item) for item in value]
+            return "[[" + ", ".join(as_text(item, _depth + 1) or "" for item in value[0]) + "]]"
+        parts = [as_text(item, _depth + 1) for item in value]
         return ", ".join(part for part in parts if part) or None
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()

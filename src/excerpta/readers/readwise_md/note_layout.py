@@ -45,6 +45,7 @@ CONTINUATION_INDENT = "  "
 METADATA_TITLES = {"metadata"}
 HIGHLIGHTS_TITLES = {"highlights"}
 NEW_HIGHLIGHTS_PREFIX = "new highlights added"
+MULTILINE_KEYS = {"summary", "document note"}  # metadata values that may run over several lines
 
 
 @dataclass
@@ -130,12 +131,12 @@ def parse_note_body(body: str) -> NoteBody:
     """Find the title, cover, metadata and highlight bullets of a note body (no front matter)."""
     note = NoteBody()
     section = "preamble"
-    meta_key: str | None = None
+    metadata = _MetadataCollector(note.metadata)
     collector = _HighlightCollector(note.highlights)
     highlights_level = 0  # of the heading that opened the highlights section
     for line in body.split("\n"):
         if COMMENT_LINE.match(line):
-            meta_key = None
+            metadata.close()
             collector.close()
             if OUR_HIGHLIGHTS_END.match(line):
                 section = "other"
@@ -143,6 +144,7 @@ def parse_note_body(body: str) -> NoteBody:
         heading = HEADING.match(line)
         if heading:
             text, level = heading.group("text"), len(heading.group("level"))
+            metadata.close()
             collector.close()
             if level == 1 and note.title is None and section == "preamble":
                 note.title = text
@@ -159,7 +161,7 @@ def parse_note_body(body: str) -> NoteBody:
         if section == "preamble" and note.cover_url is None and (cover := COVER.match(line)):
             note.cover_url = cover.group("url")
         elif section == "metadata":
-            meta_key = _add_metadata_line(note.metadata, meta_key, line)
+            metadata.add(line)
         elif section == "highlights":
             collector.add(line)
     for key, value in note.metadata.items():
@@ -167,17 +169,46 @@ def parse_note_body(body: str) -> NoteBody:
     return note
 
 
-def _add_metadata_line(metadata: dict[str, str], key: str | None, line: str) -> str | None:
-    """Add one ``Metadata`` line; a line that is no ``- Key: value`` continues the last value
-    (its two-space indent dropped: a multi-line ``Document Note`` reads back as it was)."""
-    match = META_LINE.match(line)
-    if match:
-        key = match.group("key").strip().casefold()
-        metadata.setdefault(key, match.group("value"))
-        return key
-    if key is not None and key in metadata:
-        metadata[key] += "\n" + line.removeprefix("  ")  # the continuation indent, as for highlights
-    return key
+class _MetadataCollector:
+    """Reads the ``- Key: value`` lines of a ``Metadata`` section into ``metadata``.
+
+    Only a ``Summary`` or ``Document Note`` runs over several lines (Readwise's export writes
+    them raw, our obsidian writer with a two-space indent, dropped here); the other values
+    (title, author, URL: the document's id is made of them) are one line, and text below
+    them is the user's. An unindented paragraph after a blank line continues a value only if
+    the list goes on below it (the export's multi-paragraph summary, then ``- URL:``); after
+    the last item it is the user's, not Readwise data.
+    """
+
+    def __init__(self, metadata: dict[str, str]) -> None:
+        self.metadata = metadata
+        self.key: str | None = None  # of the value that further lines may continue
+        self.held: list[str] = []  # lines from a blank line on, until we know whose they are
+
+    def close(self) -> None:
+        """End the list: held lines were the user's."""
+        self.key, self.held = None, []
+
+    def add(self, line: str) -> None:
+        """Take the next line of a ``Metadata`` section."""
+        if match := META_LINE.match(line):
+            self._continue(self.held)
+            key = match.group("key").strip().casefold()
+            self.metadata.setdefault(key, match.group("value"))
+            self.key, self.held = (key if key in MULTILINE_KEYS else None), []
+        elif self.key is None:
+            return
+        elif line.startswith(CONTINUATION_INDENT):
+            self._continue([*self.held, line.removeprefix(CONTINUATION_INDENT)])
+            self.held = []
+        elif self.held or not line.strip():
+            self.held.append(line)
+        else:
+            self._continue([line])  # a lazy continuation line, as Markdown reads one
+
+    def _continue(self, lines: list[str]) -> None:
+        if lines and self.key is not None and self.key in self.metadata:
+            self.metadata[self.key] += "\n" + "\n".join(lines)
 
 
 def region_highlights(body: str) -> list[HighlightBlock]:

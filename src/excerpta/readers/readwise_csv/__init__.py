@@ -8,8 +8,10 @@ Columns are found by their header name, never by position or by guessing from th
 
 Header names match case-insensitively, in any order; unknown columns are ignored and any
 column but ``Highlight`` may be missing. A file without a ``Highlight`` column is an
-InputError. A row that cannot be parsed (wrong number of fields, bad date, nothing
-highlighted) is reported with its line number and skipped.
+InputError. A row that cannot be parsed (wrong number of fields, a cell over 64 MiB,
+nothing highlighted) is reported with its line number and skipped. A date that is not ISO
+8601 (a spreadsheet's ``6/22/2026 10:34``) is not guessed at: its highlight is read without
+it, and the file's unreadable dates are reported once (see :mod:`.dates`).
 
 Mapping: ``Tags`` and ``Document tags`` are comma-separated (a ``favorite`` tag also sets
 ``is_favorite``); ``Location`` is an integer where it is one (a ``0`` stays ``0``), the text
@@ -20,7 +22,9 @@ row proves it: an Amazon Book ID means ``books``, an ``@handle on Twitter`` auth
 
 Ids: rows carry no Readwise ids, so documents get ``identity.document_id(title, author, url)``
 and highlights ``identity.highlight_id(document id, text, location)``: reading the same file
-twice, or a re-export with more rows, gives the same ids.
+twice, or a re-export with more rows, gives the same ids. Rows with the same document, text
+and location are one highlight: an exact repeat is dropped, one with another note (tags,
+colour…) is merged into the first and reported (see :mod:`.repeats`).
 
 Rows are streamed; consecutive rows of one document are yielded as one Document, and a
 document whose rows are not consecutive is yielded again (the library merges by id).
@@ -30,13 +34,15 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TextIO
 
 from excerpta import identity
 from excerpta.adapters import InputProbe, Reader, ReadState, input_file, open_text
 from excerpta.errors import InputError
 from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readers.readwise_csv.dates import DateError, UnreadableDates, parse_timestamp
+from excerpta.readers.readwise_csv.repeats import RepeatedRows
 
 # Header name (case-folded) -> the field it fills.
 COLUMNS = {
@@ -59,10 +65,47 @@ COLUMNS = {
 QUOTES_TITLE = "Quotes"  # where Readwise files highlights imported without a title
 FAVORITE_TAG = "favorite"
 TWITTER_AUTHOR_SUFFIX = " on Twitter"
+# The csv module refuses a cell over 128 KiB by default, and a highlighted chapter or a long
+# note is more; past this, a cell is reported as its row's problem (and still held in memory).
+FIELD_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 class RowError(ValueError):
     """A row that cannot become a highlight; its message is the reason reported."""
+
+
+def allow_large_cells() -> None:
+    """Raise the csv module's cell size limit to FIELD_SIZE_LIMIT (never lower it).
+
+    The limit is process-wide. It is raised once and left so, not set and restored around a
+    read: a read yields documents as it goes, and whatever runs in between (another CSV reader
+    or writer) would see it change under it. A higher limit only lets larger cells through.
+    """
+    if csv.field_size_limit() < FIELD_SIZE_LIMIT:
+        csv.field_size_limit(FIELD_SIZE_LIMIT)
+
+
+def iter_records(source: str, handle: TextIO, state: ReadState) -> Iterator[tuple[int, list[str]]]:
+    """``(line, row)`` for each record of the CSV text in ``handle``, header included, ``line``
+    being where the record starts; a record the csv module cannot read (a cell over
+    FIELD_SIZE_LIMIT) is reported and skipped."""
+    rows = csv.reader(handle)
+    line = 1
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            reason = (f"a cell is larger than {FIELD_SIZE_LIMIT // 2**20} MiB"
+                      if "field limit" in str(err) else f"not readable as CSV: {err}")
+            state.report(source, line, reason)
+            if rows.line_num + 1 == line:
+                return  # nothing was consumed: the next try would fail the same way
+            line = rows.line_num + 1
+            continue
+        record_line, line = line, rows.line_num + 1
+        yield record_line, row
 
 
 def map_header(header: list[str]) -> dict[str, int]:
@@ -73,17 +116,6 @@ def map_header(header: list[str]) -> dict[str, int]:
         if field is not None and field not in positions:
             positions[field] = index
     return positions
-
-
-def parse_timestamp(value: str) -> datetime | None:
-    """``2026-06-22 10:34:42.964038+00:00``, ``2019-08-24 04:56:00`` (UTC) … or None if empty."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise RowError(f"invalid date {value!r}") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def parse_location(value: str) -> int | str | None:
@@ -137,8 +169,9 @@ def build_document(cells: dict[str, str]) -> Document:
     )
 
 
-def build_highlight(document_id: str, cells: dict[str, str]) -> Highlight:
-    """The highlight of a row; raises RowError if the row has neither text nor note."""
+def build_highlight(document_id: str, cells: dict[str, str], highlighted_at: datetime | None) -> Highlight:
+    """The highlight of a row, its date parsed by the caller; raises RowError if the row has
+    neither text nor note."""
     text = cells.get("text", "")
     note = cells.get("note") or None
     if not text.strip() and not note:
@@ -152,7 +185,7 @@ def build_highlight(document_id: str, cells: dict[str, str]) -> Highlight:
         location=location,
         location_type=parse_location_type(cells.get("location_type", "")),
         color=cells.get("color") or None,
-        highlighted_at=parse_timestamp(cells.get("highlighted_at", "")),
+        highlighted_at=highlighted_at,
         tags=tags,
         is_favorite=FAVORITE_TAG in tags,
     )
@@ -180,34 +213,39 @@ class ReadwiseCsvReader(Reader):
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = input_file(source)
+        allow_large_cells()
         try:
             with open_text(path, default="utf-8-sig", errors="strict", newline="") as handle:
                 yield from self._read_rows(source, handle, state)
         except UnicodeDecodeError:
             raise InputError(f"{source}: not UTF-8 or UTF-16 text (expected a Readwise CSV)") from None
-        except csv.Error as err:
-            raise InputError(f"{source}: not a readable CSV file: {err}") from None
 
     def _read_rows(self, source: str, handle: TextIO, state: ReadState) -> Iterator[Document]:
-        rows = csv.reader(handle)
-        header = next(rows, None)
-        positions = map_header(header or [])
-        if "text" not in positions:
+        records = iter_records(source, handle, state)
+        first_line, header = next(records, (0, []))
+        positions = map_header(header)
+        if first_line != 1 or "text" not in positions:
             raise InputError(f"{source}: no 'Highlight' column in the header (expected a Readwise CSV)")
         current: Document | None = None
-        line = rows.line_num + 1  # where the next record starts
-        for row in rows:
-            record_line, line = line, rows.line_num + 1
+        repeats = RepeatedRows()
+        dates = positions.get("highlighted_at")
+        dateless = UnreadableDates(header[dates].strip().lstrip("\ufeff") if dates is not None else "")
+        for record_line, row in records:
             if not any(cell.strip() for cell in row):
                 continue
-            if len(row) != len(header or []):
-                state.report(source, record_line, f"expected {len(header or [])} fields, found {len(row)}")
+            if len(row) != len(header):
+                state.report(source, record_line, f"expected {len(header)} fields, found {len(row)}")
                 continue
             cells = {field: row[index].strip() if field != "text" else row[index]
                      for field, index in positions.items()}
             try:
+                highlighted_at = parse_timestamp(cells.get("highlighted_at", ""))
+            except DateError:
+                highlighted_at = None
+                dateless.add(record_line, cells["highlighted_at"])
+            try:
                 document = build_document(cells)
-                highlight = build_highlight(document.id, cells)
+                highlight = build_highlight(document.id, cells, highlighted_at)
             except RowError as err:
                 state.report(source, record_line, str(err))
                 continue
@@ -216,6 +254,9 @@ class ReadwiseCsvReader(Reader):
                 current = None
             if current is None:
                 current = document
-            current.highlights.append(highlight)
+                repeats.new_batch()
+            if (repeated := repeats.add(current, record_line, highlight)) is not None:
+                state.report(source, record_line, repeated)
         if current is not None:
             yield current
+        dateless.report(source, state)

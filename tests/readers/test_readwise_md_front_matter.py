@@ -1,0 +1,98 @@
+"""readwise-md: front matter, whatever a vault's notes hold, never stops the reader.
+
+The Readwise notes are corpus notes read in place (copied into a vault made in a temporary
+folder); the user's own notes and broken front matter are made by code.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from excerpta.adapters import ReadState
+from excerpta.errors import InputError
+from excerpta.model import Document
+from excerpta.readers.readwise_md import ReadwiseMarkdownReader
+
+from paths import CORPUS
+
+BOOKS = CORPUS / "readwise" / "obsidian-official" / "lucasheriques-brain" / "Readwise" / "Books"
+MINDSET = BOOKS / "Mindset.md"
+SMALL_NOTE_BODY = ("# Small\n\n## Metadata\n- Author: [[Ann]]\n\n## Highlights\n"
+                   "- Text ([Location 5](https://readwise.io/to_kindle?asin=X&location=5))\n")
+
+
+def read(source: Path) -> tuple[list[Document], ReadState]:
+    state = ReadState()
+    return list(ReadwiseMarkdownReader().read(str(source), state)), state
+
+
+def write_note(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("value", ["2023-02-30", "0000-01-01", "2023-01-01 25:00:00",
+                                   "2023-01-01 10:00:00+99:00", "!!int 0x_"])
+def test_a_users_own_note_with_an_impossible_date_is_skipped_and_the_vault_is_read(tmp_path, value):
+    write_note(tmp_path / "vault" / "Readwise" / "Books" / "Mindset.md", MINDSET.read_text())
+    write_note(tmp_path / "vault" / "Journal" / "day.md", f"---\ndate: {value}\n---\n# My journal entry\n")
+    documents, state = read(tmp_path / "vault")
+    assert [d.title for d in documents] == ["Mindset"]
+    assert state.problems == []
+
+
+def test_a_readwise_note_with_an_impossible_date_is_reported_with_its_line_and_skipped(tmp_path):
+    write_note(tmp_path / "Books" / "Mindset.md", MINDSET.read_text())
+    bad = write_note(tmp_path / "Books" / "Bad.md",
+                     "---\ntitle: Bad\ndate: 2023-02-30\n---\n" + SMALL_NOTE_BODY)
+    documents, state = read(tmp_path)
+    assert [d.title for d in documents] == ["Mindset"]
+    assert [(p.source, p.where, p.reason) for p in state.problems] == [
+        (str(bad), 3, "broken YAML front matter: day is out of range for month")]
+    with pytest.raises(InputError, match=r"Bad\.md:3: broken YAML front matter: day is out of range"):
+        read(bad)
+
+
+def test_front_matter_nested_too_deeply_or_holding_itself_is_no_crash(tmp_path):
+    nested = "[" * 1000 + "]" * 1000
+    deep = write_note(tmp_path / "Deep.md", f"---\ntitle: {nested}\n---\n" + SMALL_NOTE_BODY)
+    with pytest.raises(InputError, match=r"Deep\.md:2: broken YAML front matter: nested too deeply"):
+        read(deep)
+    cyclic = write_note(tmp_path / "Cyclic.md",
+                        "---\ntitle: &x [*x]\nauthor: &y [[*y]]\n---\n" + SMALL_NOTE_BODY)
+    [document], _ = read(cyclic)
+    assert document.title == "Small"
+
+
+_YAML_PIECES = st.sampled_from([
+    "date: 2023-02-30", "d: 0000-01-01", "t: 2023-01-01 10:00:00+99:00", "h: 2023-1-1 25:00:00",
+    "n: !!int 0x_", "f: !!float x", "b: !!binary '%%'", "s: !!set {a, b}", "x: &a [*a]",
+    "author: [[Ann Lee]]", "title: [[" , "? [a]\n: b", "- item", "key: |\n  block", "  indented: 1",
+    "tags: {a: [1, {b: 2}]}", "url: https://example.com/a#b", "'quoted: key': 'v'", "---", "...",
+    "%YAML 1.1", "!tag x", "*undefined", "\t", "\ufeff", "",
+])
+_FRONT_MATTER = st.one_of(
+    st.text(max_size=200),
+    st.lists(_YAML_PIECES | st.text(max_size=20), max_size=8).map("\n".join),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(front=_FRONT_MATTER)
+def test_any_front_matter_text_in_a_vaults_notes_never_crashes_the_reader(front):
+    with tempfile.TemporaryDirectory() as folder:
+        vault = Path(folder)
+        write_note(vault / "Readwise" / "Books" / "Mindset.md", MINDSET.read_text())
+        write_note(vault / "Readwise" / "Books" / "Fuzzed.md", f"---\n{front}\n---\n" + SMALL_NOTE_BODY)
+        write_note(vault / "Journal" / "day.md", f"---\n{front}\n---\n# My journal entry\n")
+        documents, state = read(vault)
+    titles = [d.title for d in documents]
+    assert "Mindset" in titles
+    assert len(titles) + len(state.problems) == 2  # the fuzzed Readwise note is read or reported
+    assert all(p.source.endswith("Fuzzed.md") and "\n" not in p.reason for p in state.problems)
