@@ -52,11 +52,13 @@ class NoOptions(AdapterOptions):
 
 @dataclass(frozen=True)
 class RecordProblem:
-    """A record that was skipped, and why. ``where`` is a line number or a record path."""
+    """A record that was skipped, and why. ``where`` is a line number or a record path.
+    ``kept``: the record was read all the same, less what ``reason`` names (a date left out)."""
 
     source: str
     where: str | int | None
     reason: str
+    kept: bool = False
 
     def __str__(self) -> str:
         location = f":{self.where}" if isinstance(self.where, int) else (
@@ -79,9 +81,10 @@ class ReadState:
     problems: list[RecordProblem] = field(default_factory=list)
     on_problem: Callable[[RecordProblem], None] | None = None
 
-    def report(self, source: str, where: str | int | None, reason: str) -> None:
-        """Record that one record of ``source`` at ``where`` was skipped for ``reason``."""
-        problem = RecordProblem(source, where, reason)
+    def report(self, source: str, where: str | int | None, reason: str, *, kept: bool = False) -> None:
+        """Record that one record of ``source`` at ``where`` was skipped for ``reason`` (``kept``:
+        read all the same, less what ``reason`` names). Either makes the run partial."""
+        problem = RecordProblem(source, where, reason, kept)
         self.problems.append(problem)
         if self.on_problem is not None:
             self.on_problem(problem)

@@ -325,3 +325,15 @@ def test_dates_a_spreadsheet_rewrote_are_not_guessed_and_their_highlights_kept_w
     assert str(problem) == (f"{path}:2: Date '6/22/2026 10:34' is not a date as Readwise writes it "
                             "(expected ISO 8601, YYYY-MM-DD HH:MM[:SS]); 2 highlights of this file read "
                             "without a date")
+    assert problem.kept
+
+
+def test_a_record_read_in_part_is_told_apart_from_a_skipped_one(run_cli, tmp_path):
+    path = write_crlf(tmp_path / "excel.csv", IMPORT_HEADER,
+                      "First passage,Book,Ann,,,5,6/22/2026 10:34",
+                      "Too,few,fields")
+    result = run_cli("convert", path, "--to", "json", "--out", tmp_path / "out.json")
+    assert result.exit_code == 1
+    assert f"read in part {path}:2: Date '6/22/2026 10:34'" in result.output
+    assert f"skipped {path}:3: " in result.output
+    assert "1 highlights; 1 record(s) skipped, 1 read in part" in result.output

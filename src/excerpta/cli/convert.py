@@ -49,7 +49,7 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, str]:
 def _echo_problem(quiet: bool) -> Callable[[RecordProblem], None]:
     def echo(problem: RecordProblem) -> None:
         if not quiet:
-            click.secho(f"skipped {problem}", fg="yellow", err=True)
+            click.secho(f"{'read in part' if problem.kept else 'skipped'} {problem}", fg="yellow", err=True)
 
     return echo
 
@@ -73,10 +73,12 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose:
         return
     counts = report.library_counts
     selected = f"; {report.left_out} document(s) not selected" if report.left_out else ""
+    in_part = sum(problem.kept for problem in report.problems)
+    partly = f", {in_part} read in part" if in_part else ""
     click.echo(
         f"read {len(report.inputs)} input(s): {counts.get('documents', 0)} documents, "
-        f"{counts.get('highlights', 0)} highlights; {len(report.problems)} record(s) skipped"
-        f"{selected}",
+        f"{counts.get('highlights', 0)} highlights; {len(report.problems) - in_part} record(s) skipped"
+        f"{partly}{selected}",
         err=True,
     )
     tally = Counter(outcome.action for outcome in report.outcomes)

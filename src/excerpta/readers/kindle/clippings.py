@@ -129,7 +129,7 @@ class KindleClippingsReader(Reader):
         if handle.lines:
             state.report(source, handle.first_line, f"{handle.lines} line(s) hold bytes that are not "
                          f"{raw.encoding.upper()}, read as {REPLACEMENT!r} (the first is this line): "
-                         "re-save the file as UTF-8")
+                         "re-save the file as UTF-8", kept=True)
 
 
 def clippings_in(folder: Path) -> Path | None:

@@ -256,7 +256,7 @@ class ReadwiseCsvReader(Reader):
                 current = document
                 repeats.new_batch()
             if (repeated := repeats.add(current, record_line, highlight)) is not None:
-                state.report(source, record_line, repeated)
+                state.report(source, record_line, repeated, kept=True)
         if current is not None:
             yield current
         dateless.report(source, state)

@@ -56,4 +56,4 @@ class UnreadableDates:
             read = "1 highlight" if self.count == 1 else f"{self.count} highlights"
             state.report(source, self.first_line,
                          f"{self.column} {self.first_value!r} is not a date as Readwise writes it "
-                         f"(expected {EXPECTED_FORMAT}); {read} of this file read without a date")
+                         f"(expected {EXPECTED_FORMAT}); {read} of this file read without a date", kept=True)
