@@ -147,6 +147,21 @@ def test_a_truncated_single_page_is_one_clear_input_error(tmp_path):
         read(truncated)
 
 
+def test_a_huge_number_or_deep_nesting_is_one_input_error_and_a_folder_reads_on(tmp_path):
+    (tmp_path / "a-big.json").write_text('{"count": 1, "results": [{"user_book_id": '
+                                         + "9" * 5000 + "}]}")
+    (tmp_path / "b-deep.json").write_text("[" * 50_000 + "]" * 50_000)
+    (tmp_path / "c-page.json").write_text(PAGE1.read_text())
+    with pytest.raises(InputError, match=r"a-big\.json: malformed JSON: a number longer than 4300"):
+        read(tmp_path / "a-big.json")
+    documents, state = read(tmp_path)
+    assert len(documents) == 2
+    assert [(p.source, p.reason) for p in state.problems] == [
+        (str(tmp_path / "a-big.json"), "malformed JSON: a number longer than 4300 digits"),
+        (str(tmp_path / "b-deep.json"), "malformed JSON: nested too deeply"),
+    ]
+
+
 def test_json_that_is_not_from_readwise_is_an_input_error(tmp_path):
     other = tmp_path / "other.json"
     other.write_text('{"hello": "world"}')

@@ -17,7 +17,6 @@ InputError; in a folder such a file is reported and the other files are read.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from excerpta import json_load
 from excerpta.adapters import InputProbe, Reader, ReadState
 from excerpta.errors import InputError
 from excerpta.identity import source_id
@@ -123,9 +123,10 @@ class ReadwiseJsonReader(Reader):
 def _load_json(source: str) -> Any:
     try:
         with open(source, "rb") as handle:
-            return json.load(handle)
-    except json.JSONDecodeError as err:
-        raise InputError(f"{source}:{err.lineno}: malformed JSON: {err.msg}") from None
+            return json_load.load(handle)
+    except json_load.JsonTextError as err:
+        where = source if err.line is None else f"{source}:{err.line}"
+        raise InputError(f"{where}: {err}") from None
     except UnicodeDecodeError:
         raise InputError(f"{source}: not UTF-8 text") from None
     except OSError as err:
