@@ -268,3 +268,18 @@ def test_convert_readwise_json_to_json_through_the_cli(run_cli, tmp_path):
     library = json.loads(out.read_text())
     ids = [h["id"] for d in library["documents"] for h in d["highlights"]]
     assert ids == [f"readwise-70000000{n}" for n in range(1, 7)]
+
+
+def test_a_record_of_the_wrong_json_types_is_reported_with_its_place_and_the_others_read(tmp_path):
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"count": 2, "next": None, "results": [
+        {"id": 1, "text": "t", "book_id": "", "location_type": "location"},
+        {"id": 2, "text": "ok", "book_id": 7, "location_type": "location"},
+        {"user_book_id": 8, "title": "B", "category": ["books"], "highlights": [{"id": 4, "text": "x"}]},
+    ]}))
+    documents, state = read(page)
+    assert [h.id for d in documents for h in d.highlights] == ["readwise-2"]
+    assert [str(p) for p in state.problems] == [
+        f"{page}: results[0]: book_id: expected a Readwise book id",
+        f"{page}: results[2]: category: not one of the allowed values",
+    ]

@@ -27,13 +27,13 @@ from pydantic import ValidationError
 from excerpta import json_load
 from excerpta.adapters import InputProbe, Reader, ReadState
 from excerpta.errors import InputError
-from excerpta.identity import source_id
 from excerpta.model import Document, Highlight
 from excerpta.readwise.mapping import (
     NAMESPACE,
     PLACEHOLDER_TITLE,
     RecordError,
     book_to_document,
+    highlight_book_id,
     highlight_fields,
     is_book,
     is_highlight,
@@ -113,7 +113,10 @@ class ReadwiseJsonReader(Reader):
                     books[document.id] = document
                     yield document
             elif is_highlight(record):
-                loose.setdefault(source_id(NAMESPACE, record["book_id"]), []).append((where, record))
+                try:
+                    loose.setdefault(highlight_book_id(record), []).append((where, record))
+                except RecordError as err:
+                    state.report(source, where or None, str(err))
             else:
                 state.report(source, where, "not a Readwise book or highlight")
         for doc_id, items in loose.items():
