@@ -122,3 +122,12 @@ def test_a_jsonl_line_with_a_huge_number_or_deep_nesting_is_reported_and_the_nex
         f"{path}:1: malformed JSON: a number longer than 4300 digits",
         f"{path}:2: malformed JSON: nested too deeply",
     ]
+
+
+def test_a_lone_surrogate_escape_is_read_as_a_replacement_character(tmp_path):
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"id": "h1", "text": "x \\udc00 y", "document": {"id": "d1", "title": "T \\ud83d"}}\n')
+    (document,), state = _read(JsonLinesReader(), path)
+    assert state.problems == []
+    assert (document.title, document.highlights[0].text) == ("T \ufffd", "x \ufffd y")
+    document.model_dump_json()  # writable as UTF-8
