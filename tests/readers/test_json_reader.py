@@ -94,3 +94,40 @@ def test_our_json_wins_detection_even_when_its_text_mentions_readwise_keys(tmp_p
     document = {"id": "d", "title": "T", "summary": '"user_book_id": 1, "nextPageCursor": 2'}
     path.write_text(json.dumps(_library(document), indent=2))
     assert detect_reader(InputProbe.of(str(path))) is JsonReader
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('{"schema_version": 1, "documents": [{"id": "d", "title": "T", "highlights": '
+     '[{"id": "h", "text": "x", "location": ' + "9" * 5000 + "}]}]}",
+     "malformed JSON: a number longer than 4300 digits"),
+    ('{"schema_version": 1, "documents": [' + "[" * 50_000 + "]" * 50_000 + "]}",
+     "malformed JSON: nested too deeply"),
+])
+def test_a_huge_number_or_deep_nesting_is_one_input_error_naming_the_file(tmp_path, content, message):
+    path = tmp_path / "big.json"
+    path.write_text(content)
+    with pytest.raises(InputError) as caught:
+        _read(JsonReader(), path)
+    assert str(caught.value) == f"{path}: {message}"
+
+
+def test_a_jsonl_line_with_a_huge_number_or_deep_nesting_is_reported_and_the_next_lines_read(tmp_path):
+    ok = '{"id": "h3", "text": "ok", "document": {"id": "d1", "title": "T"}}'
+    path = tmp_path / "big.jsonl"
+    path.write_text('{"id": "h1", "text": "x", "location": ' + "9" * 5000 + "}\n"
+                    + "[" * 50_000 + "]" * 50_000 + "\n" + ok + "\n")
+    documents, state = _read(JsonLinesReader(), path)
+    assert [h.id for d in documents for h in d.highlights] == ["h3"]
+    assert [str(p) for p in state.problems] == [
+        f"{path}:1: malformed JSON: a number longer than 4300 digits",
+        f"{path}:2: malformed JSON: nested too deeply",
+    ]
+
+
+def test_a_lone_surrogate_escape_is_read_as_a_replacement_character(tmp_path):
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"id": "h1", "text": "x \\udc00 y", "document": {"id": "d1", "title": "T \\ud83d"}}\n')
+    (document,), state = _read(JsonLinesReader(), path)
+    assert state.problems == []
+    assert (document.title, document.highlights[0].text) == ("T \ufffd", "x \ufffd y")
+    document.model_dump_json()  # writable as UTF-8

@@ -147,6 +147,21 @@ def test_a_truncated_single_page_is_one_clear_input_error(tmp_path):
         read(truncated)
 
 
+def test_a_huge_number_or_deep_nesting_is_one_input_error_and_a_folder_reads_on(tmp_path):
+    (tmp_path / "a-big.json").write_text('{"count": 1, "results": [{"user_book_id": '
+                                         + "9" * 5000 + "}]}")
+    (tmp_path / "b-deep.json").write_text("[" * 50_000 + "]" * 50_000)
+    (tmp_path / "c-page.json").write_text(PAGE1.read_text())
+    with pytest.raises(InputError, match=r"a-big\.json: malformed JSON: a number longer than 4300"):
+        read(tmp_path / "a-big.json")
+    documents, state = read(tmp_path)
+    assert len(documents) == 2
+    assert [(p.source, p.reason) for p in state.problems] == [
+        (str(tmp_path / "a-big.json"), "malformed JSON: a number longer than 4300 digits"),
+        (str(tmp_path / "b-deep.json"), "malformed JSON: nested too deeply"),
+    ]
+
+
 def test_json_that_is_not_from_readwise_is_an_input_error(tmp_path):
     other = tmp_path / "other.json"
     other.write_text('{"hello": "world"}')
@@ -253,3 +268,18 @@ def test_convert_readwise_json_to_json_through_the_cli(run_cli, tmp_path):
     library = json.loads(out.read_text())
     ids = [h["id"] for d in library["documents"] for h in d["highlights"]]
     assert ids == [f"readwise-70000000{n}" for n in range(1, 7)]
+
+
+def test_a_record_of_the_wrong_json_types_is_reported_with_its_place_and_the_others_read(tmp_path):
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"count": 2, "next": None, "results": [
+        {"id": 1, "text": "t", "book_id": "", "location_type": "location"},
+        {"id": 2, "text": "ok", "book_id": 7, "location_type": "location"},
+        {"user_book_id": 8, "title": "B", "category": ["books"], "highlights": [{"id": 4, "text": "x"}]},
+    ]}))
+    documents, state = read(page)
+    assert [h.id for d in documents for h in d.highlights] == ["readwise-2"]
+    assert [str(p) for p in state.problems] == [
+        f"{page}: results[0]: book_id: expected a Readwise book id",
+        f"{page}: results[2]: category: not one of the allowed values",
+    ]

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
-import pytest
+import contextlib
 
-from excerpta.readwise.mapping import RecordError, book_to_document
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from excerpta.readwise.mapping import RecordError, book_to_document, highlight_book_id
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
+    | st.sampled_from(["", "books", "page", "kindle", "2024-05-01T10:00:00Z"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=6,
+)
+BOOK_KEYS = ["user_book_id", "id", "title", "readable_title", "author", "category", "source",
+             "source_url", "unique_url", "cover_image_url", "asin", "book_tags", "tags",
+             "document_note", "summary", "external_id", "is_deleted", "highlights", "num_highlights"]
+HIGHLIGHT_KEYS = ["id", "text", "note", "location", "location_type", "end_location", "color",
+                  "highlighted_at", "updated_at", "updated", "url", "tags", "is_favorite",
+                  "is_deleted", "is_discard", "external_id", "book_id"]
 
 
 def book(**fields):
@@ -72,6 +89,9 @@ def test_a_bad_highlight_is_reported_and_the_others_kept():
 
 @pytest.mark.parametrize(("record", "reason"), [
     (book(user_book_id=None), "book without user_book_id"),
+    (book(user_book_id=[42]), "book without user_book_id"),
+    (book(category=["books"]), "category: not one of the allowed values"),
+    (book(source=["kindle"], external_id="x"), "source: expected a string"),
     (book(title=123), "title: expected a string"),
     (book(highlights="many"), "highlights: expected a list"),
     (book(book_tags="x"), "tags: expected a list"),
@@ -79,3 +99,28 @@ def test_a_bad_highlight_is_reported_and_the_others_kept():
 def test_an_unusable_book_is_a_record_error(record, reason):
     with pytest.raises(RecordError, match=reason):
         mapped(record)
+
+
+def test_a_list_or_object_where_a_choice_goes_is_reported_not_a_crash():
+    document, problems = mapped(book(highlights=[highlight(1, location_type=["page"]), highlight(2)]))
+    assert [h.id for h in document.highlights] == ["readwise-2"]
+    assert problems == [("highlights[0]", "location_type: not one of the allowed values")]
+
+
+@pytest.mark.parametrize("book_id", ["", " ", None, [7], {"id": 7}, True, 1.5])
+def test_a_highlight_naming_no_usable_book_id_is_a_record_error(book_id):
+    with pytest.raises(RecordError, match="book_id: expected a Readwise book id"):
+        highlight_book_id(highlight(book_id=book_id))
+
+
+@settings(max_examples=150, deadline=None)
+@given(book_fields=st.dictionaries(st.sampled_from(BOOK_KEYS), JSON_VALUES, max_size=4),
+       highlight_fields=st.dictionaries(st.sampled_from(HIGHLIGHT_KEYS), JSON_VALUES, max_size=4))
+def test_any_json_value_in_any_field_is_mapped_or_a_record_problem(book_fields, highlight_fields):
+    record = book(**{"highlights": [highlight(1, **highlight_fields)], **book_fields})
+    # Only RecordError may escape; anything else (TypeError, ValueError...) fails the test.
+    with contextlib.suppress(RecordError):
+        document, problems = mapped(record)
+        assert len(document.highlights) + len(problems) == len(record["highlights"] or [])
+    with contextlib.suppress(RecordError):
+        assert highlight_book_id(highlight(**highlight_fields)).startswith("readwise-")

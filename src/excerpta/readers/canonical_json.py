@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from excerpta import json_load
 from excerpta.adapters import InputProbe, Reader, ReadState, input_file
 from excerpta.errors import InputError
 from excerpta.model import SCHEMA_VERSION, Document, Highlight
@@ -45,9 +46,10 @@ class JsonReader(Reader):
         path = input_file(source)
         try:
             with path.open("rb") as handle:
-                data = json.load(handle)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{source}:{err.lineno}: malformed JSON: {err.msg}") from None
+                data = json_load.load(handle)
+        except json_load.JsonTextError as err:
+            where = source if err.line is None else f"{source}:{err.line}"
+            raise InputError(f"{where}: {err}") from None
         except UnicodeDecodeError:
             raise InputError(f"{source}: not UTF-8 text") from None
         if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
@@ -116,9 +118,9 @@ def _numbered_lines(source: str, handle: Any) -> Iterator[tuple[int, str]]:
 def _parse_line(source: str, number: int, line: str,
                 state: ReadState) -> tuple[Document, Highlight | None] | None:
     try:
-        raw = json.loads(line)
-    except json.JSONDecodeError as err:
-        state.report(source, number, f"malformed JSON: {err.msg}")
+        raw = json_load.loads(line)
+    except json_load.JsonTextError as err:
+        state.report(source, number, str(err))
         return None
     if not isinstance(raw, dict) or not isinstance(raw.get("document"), dict):
         state.report(source, number, 'expected an object with a "document" object')

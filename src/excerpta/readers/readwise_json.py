@@ -17,7 +17,6 @@ InputError; in a folder such a file is reported and the other files are read.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -25,15 +24,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from excerpta import json_load
 from excerpta.adapters import InputProbe, Reader, ReadState
 from excerpta.errors import InputError
-from excerpta.identity import source_id
 from excerpta.model import Document, Highlight
 from excerpta.readwise.mapping import (
     NAMESPACE,
     PLACEHOLDER_TITLE,
     RecordError,
     book_to_document,
+    highlight_book_id,
     highlight_fields,
     is_book,
     is_highlight,
@@ -113,7 +113,10 @@ class ReadwiseJsonReader(Reader):
                     books[document.id] = document
                     yield document
             elif is_highlight(record):
-                loose.setdefault(source_id(NAMESPACE, record["book_id"]), []).append((where, record))
+                try:
+                    loose.setdefault(highlight_book_id(record), []).append((where, record))
+                except RecordError as err:
+                    state.report(source, where or None, str(err))
             else:
                 state.report(source, where, "not a Readwise book or highlight")
         for doc_id, items in loose.items():
@@ -123,9 +126,10 @@ class ReadwiseJsonReader(Reader):
 def _load_json(source: str) -> Any:
     try:
         with open(source, "rb") as handle:
-            return json.load(handle)
-    except json.JSONDecodeError as err:
-        raise InputError(f"{source}:{err.lineno}: malformed JSON: {err.msg}") from None
+            return json_load.load(handle)
+    except json_load.JsonTextError as err:
+        where = source if err.line is None else f"{source}:{err.line}"
+        raise InputError(f"{where}: {err}") from None
     except UnicodeDecodeError:
         raise InputError(f"{source}: not UTF-8 text") from None
     except OSError as err:

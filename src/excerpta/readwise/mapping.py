@@ -69,12 +69,41 @@ def is_highlight(record: Any) -> bool:
     return isinstance(record, Mapping) and "book_id" in record and "text" in record
 
 
+def _own_id(value: Any) -> int | str | None:
+    """A Readwise id (an integer or a non-empty string), or None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def book_id_of(book: Mapping[str, Any]) -> int | str:
-    """The ``user_book_id`` of an export item or the ``id`` of a ``/books/`` item."""
-    value = book.get("user_book_id", book.get("id"))
-    if value is None or isinstance(value, bool) or str(value).strip() == "":
+    """The ``user_book_id`` of an export item or the ``id`` of a ``/books/`` item.
+
+    Raises RecordError when it is missing or not an integer or a non-empty string.
+    """
+    value = _own_id(book.get("user_book_id", book.get("id")))
+    if value is None:
         raise RecordError("book without user_book_id")
     return value
+
+
+def highlight_book_id(raw: Mapping[str, Any]) -> str:
+    """The canonical id of the document a ``/highlights/`` item names as ``book_id``.
+
+    Raises RecordError when ``book_id`` is not an integer or a non-empty string.
+    """
+    value = _own_id(raw.get("book_id"))
+    if value is None:
+        raise RecordError("book_id: expected a Readwise book id")
+    return source_id(NAMESPACE, value)
+
+
+def _choice(value: Any, allowed: set[str], unknown: Any) -> Any:
+    """``value`` if allowed, ``unknown`` for another string, None for nothing; a value of the
+    wrong JSON type stays as it is for validation to report (a list is not even hashable)."""
+    if not isinstance(value, str):
+        return value if value else None
+    return value if value in allowed else (unknown if value else None)
 
 
 def _tag_names(raw: Any) -> list[str]:
@@ -90,10 +119,10 @@ def _tag_names(raw: Any) -> list[str]:
     return names
 
 
-def _external_ids(own_id: int | str, external_id: Any, source: str | None) -> dict[str, str]:
+def _external_ids(own_id: int | str, external_id: Any, source: Any) -> dict[str, str]:
     ids = {NAMESPACE: str(own_id)}
     if isinstance(external_id, str | int) and not isinstance(external_id, bool) and str(external_id):
-        ids[source or EXTERNAL_FALLBACK_KEY] = str(external_id)
+        ids[source if isinstance(source, str) and source else EXTERNAL_FALLBACK_KEY] = str(external_id)
     return ids
 
 
@@ -101,12 +130,11 @@ def highlight_fields(raw: Mapping[str, Any], *, source: str | None, book_deleted
                      keep_discarded: bool = False) -> dict[str, Any]:
     """The canonical fields of one Readwise highlight (not yet validated).
 
-    Raises RecordError when the highlight has no id.
+    Raises RecordError when the highlight has no id (an integer or a non-empty string).
     """
-    own_id = raw.get("id")
-    if own_id is None or isinstance(own_id, bool) or str(own_id).strip() == "":
+    own_id = _own_id(raw.get("id"))
+    if own_id is None:
         raise RecordError("highlight without id")
-    location_type = raw.get("location_type")
     deleted = bool(raw.get("is_deleted")) or book_deleted
     if raw.get("is_discard") and not keep_discarded:
         deleted = True
@@ -115,7 +143,7 @@ def highlight_fields(raw: Mapping[str, Any], *, source: str | None, book_deleted
         "text": raw.get("text") if raw.get("text") is not None else "",
         "note": raw.get("note"),
         "location": raw.get("location"),
-        "location_type": location_type if location_type in _LOCATION_TYPES else None,
+        "location_type": _choice(raw.get("location_type"), _LOCATION_TYPES, None),
         "end_location": raw.get("end_location"),
         "color": raw.get("color"),
         "highlighted_at": raw.get("highlighted_at"),
@@ -135,13 +163,12 @@ def document_fields(book: Mapping[str, Any]) -> dict[str, Any]:
     """
     own_id = book_id_of(book)
     source = book.get("source") or None
-    category = book.get("category")
     title = book.get("title") or book.get("readable_title") or PLACEHOLDER_TITLE.format(own_id)
     return {
         "id": source_id(NAMESPACE, own_id),
         "title": title,
         "author": book.get("author"),
-        "category": category if category in _CATEGORIES else (Category.OTHER if category else None),
+        "category": _choice(book.get("category"), _CATEGORIES, Category.OTHER),
         "source": source,
         "url": book.get("source_url") or book.get("unique_url"),
         "cover_image_url": book.get("cover_image_url"),
