@@ -131,3 +131,33 @@ def test_a_lone_surrogate_escape_is_read_as_a_replacement_character(tmp_path):
     assert state.problems == []
     assert (document.title, document.highlights[0].text) == ("T \ufffd", "x \ufffd y")
     document.model_dump_json()  # writable as UTF-8
+
+
+def test_a_highlight_id_used_twice_is_reported_and_the_first_kept(tmp_path):
+    path = tmp_path / "lib.json"
+    path.write_text(json.dumps(_library(
+        {"id": "A", "title": "A",
+         "highlights": [{"id": "h1", "text": "in A"}, {"id": "h1", "text": "again"}]},
+        {"id": "B", "title": "B", "highlights": [{"id": "h1", "text": "in B"}, {"id": "h2", "text": "B2"}]})))
+    documents, state = _read(JsonReader(), path)
+    assert [(d.id, [h.text for h in d.highlights]) for d in documents] == [("A", ["in A"]), ("B", ["B2"])]
+    assert [str(p) for p in state.problems] == [
+        f"{path}: documents[0].highlights[1].id: highlight id 'h1' is already used in this document; "
+        "each highlight needs its own id",
+        f"{path}: documents[1].highlights[0].id: highlight id 'h1' is already used in document 'A'; "
+        "each highlight needs its own id"]
+
+
+def test_a_jsonl_line_reusing_a_highlight_id_is_reported_with_its_line(tmp_path):
+    path = tmp_path / "lib.jsonl"
+    lines = [{"document": {"id": "A", "title": "A"}, "id": "h1", "text": "in A"},
+             {"document": {"id": "B", "title": "B"}, "id": "h1", "text": "in B"},
+             {"document": {"id": "B", "title": "B"}, "id": "h2", "text": "B2"},
+             {"document": {"id": "C", "title": "C"}, "id": "h2", "text": "in C"}]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    documents, state = _read(JsonLinesReader(), path)
+    assert [(d.id, [h.text for h in d.highlights]) for d in documents] == [
+        ("A", ["in A"]), ("B", ["B2"]), ("C", [])]  # a document is still read without it
+    assert [str(p) for p in state.problems] == [
+        f"{path}:2: highlight id 'h1' is already used in document 'A'; each highlight needs its own id",
+        f"{path}:4: highlight id 'h2' is already used in document 'B'; each highlight needs its own id"]

@@ -4,7 +4,9 @@
 ``jsonl`` has one highlight per line, its fields at the top level and its document's fields
 (without ``highlights``) under ``"document"``; a document without highlights is a line with
 only ``"document"``. A document or line that fails validation is reported and skipped; a file
-that is not JSON at all, or declares another ``schema_version``, is an InputError.
+that is not JSON at all, or declares another ``schema_version``, is an InputError. A highlight
+id is one highlight: one already read from the file (in another document, or the same one) is
+reported and skipped, as the library would otherwise keep only the last of them.
 """
 
 from __future__ import annotations
@@ -63,11 +65,23 @@ class JsonReader(Reader):
         unknown = sorted(set(data) - {"schema_version", "documents"})
         if unknown:
             raise InputError(f"{source}: unknown top-level field {unknown[0]!r}")
+        seen: dict[str, str] = {}  # highlight id -> its document's id
         for index, raw in enumerate(data["documents"]):
             try:
-                yield Document.model_validate(raw)
+                document = Document.model_validate(raw)
             except ValidationError as err:
                 state.report(source, None, describe(err, ("documents", index)))
+                continue
+            kept = []
+            for number, highlight in enumerate(document.highlights):
+                clash = _clash(seen, document.id, highlight.id)
+                if clash is None:
+                    kept.append(highlight)
+                else:
+                    state.report(source, f"documents[{index}].highlights[{number}].id", clash)
+            if len(kept) != len(document.highlights):
+                document.highlights = kept
+            yield document
 
 
 class JsonLinesReader(Reader):
@@ -88,12 +102,16 @@ class JsonLinesReader(Reader):
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = input_file(source)
         current: Document | None = None
+        seen: dict[str, str] = {}  # highlight id -> its document's id
         with path.open("r", encoding="utf-8-sig", errors="strict", newline=None) as handle:
             for number, line in _numbered_lines(source, handle):
                 parsed = _parse_line(source, number, line, state)
                 if parsed is None:
                     continue
                 document, highlight = parsed
+                if highlight is not None and (clash := _clash(seen, document.id, highlight.id)):
+                    state.report(source, number, clash)
+                    highlight = None  # its document is still read
                 if current is not None and current.id != document.id:
                     yield current
                     current = None
@@ -103,6 +121,16 @@ class JsonLinesReader(Reader):
                     current.highlights.append(highlight)
         if current is not None:
             yield current
+
+
+def _clash(seen: dict[str, str], document_id: str, highlight_id: str) -> str | None:
+    # Why ``highlight_id`` cannot be read again (None: first seen; now it is).
+    owner = seen.get(highlight_id)
+    if owner is None:
+        seen[highlight_id] = document_id
+        return None
+    where = "in this document" if owner == document_id else f"in document {owner!r}"
+    return f"highlight id {highlight_id!r} is already used {where}; each highlight needs its own id"
 
 
 def _numbered_lines(source: str, handle: Any) -> Iterator[tuple[int, str]]:
