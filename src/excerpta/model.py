@@ -22,7 +22,15 @@ from enum import StrEnum
 from operator import itemgetter
 from typing import Annotated, Any, Literal, Self, get_args, get_origin
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    model_validator,
+)
 
 SCHEMA_VERSION = 1
 
@@ -150,6 +158,20 @@ class Document(CanonicalModel):
     summary: OptionalText = None
     external_ids: dict[str, str] = Field(default_factory=dict)
     highlights: list[Highlight] = Field(default_factory=list)
+    # Not part of the format: the reader knew only the id (a highlight's book id), so its other
+    # fields are placeholders the library must not take over a copy it already has.
+    _fields_unknown: bool = PrivateAttr(default=False)
+
+    def with_unknown_fields(self) -> Document:
+        """This document, marked as one whose fields (all but ``id`` and ``highlights``) are
+        placeholders: merged into a library that has it, only its highlights count."""
+        self._fields_unknown = True
+        return self
+
+    @property
+    def fields_unknown(self) -> bool:
+        """See :meth:`with_unknown_fields`."""
+        return self._fields_unknown
 
 
 class Library(CanonicalModel):

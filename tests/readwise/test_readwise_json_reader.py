@@ -248,6 +248,23 @@ def test_a_books_item_and_its_highlights_in_one_file_make_one_titled_document(tm
     assert [h.id for h in documents[-1].highlights] == ["readwise-969164749"]
 
 
+@pytest.mark.parametrize(("books", "highlights"), [("1-books.json", "2-highlights.json"),
+                                                   ("2-books.json", "1-highlights.json")])
+def test_a_books_response_and_a_highlights_response_in_separate_files_keep_the_title(
+        run_cli, tmp_path, books, highlights):
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / books).write_text((SNIPPETS / "aramzs-v2-book-detail.kindle.json").read_text())
+    (folder / highlights).write_text((SNIPPETS / "aramzs-v2-highlights-list-item.kindle.json").read_text())
+    for inputs in ([folder], sorted(folder.iterdir())):  # one folder, or two inputs
+        out = tmp_path / "out.json"
+        assert run_cli("convert", *inputs, "--from", "readwise-json", "--to", "json", "--out", out,
+                       "--force").exit_code == 0
+        [document] = json.loads(out.read_text())["documents"]
+        assert (document["title"], document["author"]) == ("Working in Public", "Nadia Eghbal")
+        assert [h["id"] for h in document["highlights"]] == ["readwise-969164749"]
+
+
 @pytest.mark.parametrize("path", sorted([*SNIPPETS.glob("*.json"), PAGE1, PAGE2]), ids=lambda p: p.name)
 def test_every_corpus_api_file_is_recognised_as_readwise_json(path):
     assert registry.detect_reader(InputProbe.of(str(path))) is ReadwiseJsonReader

@@ -212,3 +212,13 @@ def test_fields_a_format_never_carries_keep_the_value_another_source_gave(store)
     # Without ``keep`` the latest copy wins whole, as before.
     store.merge([_doc(dated)])
     assert next(store.documents()).highlights[0].color is None
+
+
+def test_a_document_whose_fields_are_unknown_never_replaces_the_copy_the_library_has(store):
+    placeholder = Document(id="d1", title="Readwise book 1", highlights=[H2]).with_unknown_fields()
+    store.merge([_doc(H1), placeholder])
+    [document] = store.documents()
+    assert (document.title, document.author) == ("Walden", "Thoreau")
+    assert document.highlights == [H1, H2]
+    store.merge([Document(id="d2", title="Readwise book 2").with_unknown_fields()])
+    assert [d.title for d in store.documents()] == ["Walden", "Readwise book 2"]  # new: kept as it is

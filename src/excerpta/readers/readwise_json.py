@@ -175,8 +175,10 @@ def _loose_document(source: str, doc_id: str, items: list[tuple[str, Mapping[str
     if book is not None:
         document = book.model_copy(deep=True)
     else:
+        # Only the book id is known: a library that has the book from another file keeps its
+        # title and author (a /books/ response saved beside this /highlights/ one).
         document = Document(id=doc_id, title=PLACEHOLDER_TITLE.format(book_id),
-                            external_ids={NAMESPACE: book_id})
+                            external_ids={NAMESPACE: book_id}).with_unknown_fields()
     source_name = document.source
     highlights = list(document.highlights)
     for where, raw in items:

@@ -125,7 +125,7 @@ class SQLiteStore:
             db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", (document.id, data, digest, now))
             stats.documents_added += 1
             stats.changed_document_ids.add(document.id)
-        elif row[0] != digest:
+        elif row[0] != digest and not document.fields_unknown:
             db.execute("UPDATE documents SET data = ?, content_hash = ?, updated_at = ? WHERE id = ?",
                        (data, digest, now, document.id))
             stats.documents_updated += 1
