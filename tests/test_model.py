@@ -51,23 +51,3 @@ def test_offsets_survive_serialisation():
 def test_document_category_is_one_of_the_readwise_categories():
     with pytest.raises(ValidationError):
         Document(id="d", title="t", category="novels")
-
-
-def test_a_lone_surrogate_becomes_a_replacement_character_in_every_text_field():
-    highlight = Highlight(id="h", text="cut emoji \ud83d", note="x \udc00 y", location="xii\udfff",
-                          tags=["t\ud800"], external_ids={"k\udc00": "\ud83d\ude00 split pair"})
-    assert (highlight.text, highlight.note, highlight.location) == (
-        "cut emoji \ufffd", "x \ufffd y", "xii\ufffd")
-    assert highlight.tags == ["t\ufffd"]
-    assert highlight.external_ids == {"k\ufffd": "\U0001f600 split pair"}
-    document = Document(id="d", title="T", author="A\ud83d", highlights=[highlight])
-    document.title = "set later \ud83d"
-    assert (document.author, document.title) == ("A\ufffd", "set later \ufffd")
-    assert "\\ud83d" not in document.model_dump_json()
-    with pytest.raises(ValidationError, match="unicode"):  # an id is checked by length: rejected
-        Highlight(id="h\ud83d", text="x")
-
-
-def test_valid_unicode_text_is_kept_as_it_is():
-    text = "Faust: Eine Tragödie — “quoted” \U0001f600"
-    assert Highlight(id="h", text=text, tags=[text]).text == text

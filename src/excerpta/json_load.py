@@ -4,13 +4,22 @@
 longer than Python's digit limit (``sys.get_int_max_str_digits()``, 4300 by default) and
 RecursionError for nesting deeper than the interpreter's stack: all three are bad input, so
 all three become :class:`JsonTextError`, never an internal error.
+
+A ``\\ud83d`` escape with no pair (an emoji cut in half by some tool) gives a string that
+cannot be written as UTF-8, so every lone surrogate in the result becomes U+FFFD, in keys and
+values; the rest of the text is kept. Only text holding such an escape is looked through.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import IO, Any
+
+# A \uD800-\uDFFF escape, the only way JSON text can give a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class JsonTextError(ValueError):
@@ -22,9 +31,12 @@ class JsonTextError(ValueError):
 
 
 def loads(text: str | bytes) -> Any:
-    """``json.loads(text)``; raises JsonTextError (see the module docstring)."""
+    """``json.loads(text)`` with lone surrogates replaced; raises JsonTextError (see the module
+    docstring)."""
+    escapes = _SURROGATE_ESCAPE_BYTES if isinstance(text, bytes) else _SURROGATE_ESCAPE
     try:
-        return json.loads(text)
+        data = json.loads(text)
+        return _valid_unicode(data) if escapes.search(text) else data
     except json.JSONDecodeError as err:
         raise JsonTextError(f"malformed JSON: {err.msg}", err.lineno) from None
     except RecursionError:
@@ -32,6 +44,21 @@ def loads(text: str | bytes) -> Any:
     except ValueError:  # json's only other ValueError: an integer past the digit limit
         raise JsonTextError(f"malformed JSON: a number longer than "
                             f"{sys.get_int_max_str_digits()} digits") from None
+
+
+def _valid_unicode(value: Any) -> Any:
+    # ``value`` with every string's lone surrogates as U+FFFD (a split pair joined again).
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, list):
+        return [_valid_unicode(item) for item in value]
+    if isinstance(value, dict):
+        return {_valid_unicode(key): _valid_unicode(item) for key, item in value.items()}
+    return value
 
 
 def load(handle: IO[bytes]) -> Any:

@@ -9,28 +9,18 @@ Conventions the models enforce:
 * unknown is ``None``, never ``""`` (empty optional strings are turned into ``None``);
 * datetimes are timezone-aware (a naive datetime is a validation error);
 * ``id`` is a stable string, see :mod:`excerpta.identity`;
-* unknown fields are rejected, so a typo in a hand-written file is reported, not ignored;
-* text is valid Unicode: a lone UTF-16 surrogate (text cut in the middle of an emoji, a JSON
-  ``"\\ud83d"`` escape) becomes U+FFFD, the rest of the text kept, so every model can be
-  written as UTF-8.
+* unknown fields are rejected, so a typo in a hand-written file is reported, not ignored.
+
+Text must be valid Unicode to be stored and written; the one way broken text gets in, a JSON
+``"\\ud83d"`` escape, is repaired where JSON is read (:mod:`excerpta.json_load`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import StrEnum
-from operator import itemgetter
-from typing import Annotated, Any, Literal, Self, get_args, get_origin
+from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    model_validator,
-)
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION = 1
 
@@ -69,49 +59,10 @@ Position = Annotated[int | str | None, BeforeValidator(_empty_to_none)]
 Timestamp = Annotated[AwareDatetime | None, BeforeValidator(_empty_to_none)]
 
 
-def _valid_unicode(text: str) -> str:
-    """``text`` with each lone surrogate replaced by U+FFFD (a split pair joined again)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return text
-
-
-_is_str = str.__instancecheck__  # a C-level isinstance(value, str)
-TextFields = tuple[Callable[[dict[str, Any]], tuple[Any, ...]], Callable[[dict[str, Any]], tuple[Any, ...]],
-                   tuple[str, ...], tuple[str, ...]]
-
-
 class CanonicalModel(BaseModel):
-    """Base of the public models: strict about unknown fields, validates on assignment, text is
-    valid Unicode (see the module docstring)."""
+    """Base of the public models: strict about unknown fields, validates on assignment."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-    @model_validator(mode="after")
-    def _replace_lone_surrogates(self) -> Self:
-        # All text joined and checked at C speed (about 0.5 µs a highlight): text that is ASCII,
-        # or encodable, costs no per-field work; only a model with broken text is rebuilt.
-        fields = self.__dict__
-        texts, positions, lists, dicts = _TEXT_FIELDS[self.__class__]
-        parts = [*filter(None, texts(fields)), *filter(_is_str, positions(fields))]
-        for name in lists:
-            parts += fields[name]
-        for name in dicts:
-            parts += fields[name]
-            parts += fields[name].values()
-        joined = "".join(parts)
-        if joined.isascii() or _valid_unicode(joined) is joined:
-            return self
-        for name, value in fields.items():
-            if isinstance(value, str):
-                fields[name] = _valid_unicode(value)
-        for name in lists:
-            fields[name] = [_valid_unicode(item) for item in fields[name]]
-        for name in dicts:
-            fields[name] = {_valid_unicode(k): _valid_unicode(v) for k, v in fields[name].items()}
-        return self
 
 
 class Highlight(CanonicalModel):
@@ -179,34 +130,6 @@ class Library(CanonicalModel):
 
     schema_version: Literal[1] = SCHEMA_VERSION
     documents: list[Document] = Field(default_factory=list)
-
-
-def _getter(names: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
-    if len(names) > 1:
-        return itemgetter(*names)
-    return lambda fields: tuple(fields[name] for name in names)  # itemgetter(one) is no tuple
-
-
-def _text_fields(model: type[CanonicalModel]) -> TextFields:
-    """How to join every text of a ``model`` instance, found from its field annotations."""
-    texts: list[str] = []  # str, str | None
-    positions: list[str] = []  # int | str | None
-    lists: list[str] = []  # list[str]
-    dicts: list[str] = []  # dict[str, str]
-    for name, info in model.model_fields.items():
-        annotation, args = info.annotation, get_args(info.annotation)
-        if get_origin(annotation) is list and args == (str,):
-            lists.append(name)
-        elif get_origin(annotation) is dict and args == (str, str):
-            dicts.append(name)
-        elif int in args and str in args:
-            positions.append(name)
-        elif annotation is str or str in args:
-            texts.append(name)
-    return _getter(texts), _getter(positions), tuple(lists), tuple(dicts)
-
-
-_TEXT_FIELDS = {model: _text_fields(model) for model in (Highlight, Document, Library)}
 
 
 def library_json_schema() -> dict[str, Any]:
