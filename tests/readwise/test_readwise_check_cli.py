@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import socket
 
+import httpx
 import pytest
+import respx
 
 
 def test_an_accepted_token_exits_0_after_one_request(run_cli, fake_readwise):
@@ -114,3 +116,18 @@ def test_a_token_file_with_a_non_ascii_token_is_named_in_the_error(run_cli, monk
     result = run_cli("readwise", "check")
     assert result.exit_code == 2
     assert result.stderr == f"excerpta: error: READWISE_TOKEN_FILE={token_file}: the file {BAD_TOKEN_LINE}"
+
+
+def test_a_redirecting_api_url_is_not_an_accepted_token(run_cli, monkeypatch):
+    """The real case: http://readwise.io redirects to https (answered here by respx, offline)."""
+    monkeypatch.setenv("READWISE_TOKEN", "some_token_value_123456")
+    monkeypatch.setenv("READWISE_API_URL", "http://readwise.io")
+    with respx.mock(base_url="http://readwise.io") as router:
+        router.get("/api/v2/auth/").mock(return_value=httpx.Response(
+            301, headers={"Location": "https://readwise.io/api/v2/auth/"}))
+        result = run_cli("readwise", "check")
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert result.stderr == ("excerpta: error: GET /api/v2/auth/ at http://readwise.io is redirected "
+                             "(HTTP 301) to https://readwise.io/api/v2/auth/: set READWISE_API_URL to "
+                             "https://readwise.io\n")
