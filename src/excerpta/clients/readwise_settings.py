@@ -56,18 +56,7 @@ class ReadwiseSettings(BaseModel):
     @field_validator("api_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        value = value.strip().rstrip("/")
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("not a valid http(s) URL: it must start with https:// "
-                             "(or http:// for a local server)")
-        try:
-            url = httpx.URL(value)
-            valid = bool(url.host) and (url.port is None or 0 < url.port < 65536)
-        except (httpx.InvalidURL, UnicodeError):
-            valid = False
-        if not valid:
-            raise ValueError("not a valid http(s) URL")
-        return value
+        return check_api_url(value)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: float) -> ReadwiseSettings:
@@ -95,6 +84,23 @@ class ReadwiseSettings(BaseModel):
             if field == "api_url":
                 raise ConfigError(f"{API_URL_ENV} is {_first_message(err)}") from None
             raise ConfigError(f"Readwise settings: {describe(err)}") from None
+
+
+def check_api_url(value: str) -> str:
+    """``value`` without surrounding blanks and trailing slashes; ValueError unless it is an
+    http(s) URL with a host (and a valid port), as httpx will need it."""
+    value = value.strip().rstrip("/")
+    if not value.startswith(("https://", "http://")):
+        raise ValueError("not a valid http(s) URL: it must start with https:// "
+                         "(or http:// for a local server)")
+    try:
+        url = httpx.URL(value)
+        valid = bool(url.host) and (url.port is None or 0 < url.port < 65536)
+    except (httpx.InvalidURL, UnicodeError):
+        valid = False
+    if not valid:
+        raise ValueError("not a valid http(s) URL")
+    return value
 
 
 def _first_message(err: ValidationError) -> str:
