@@ -44,6 +44,19 @@ def test_a_valid_file_loads(tmp_path):
     (('out = "/data/x.jsonl"', 'out = "/data/x.jsonl", options = { colour = 1 }'),
      "jobs[0].writers[0]: option 'colour' does not apply to jsonl"),
     (('[[jobs]]', '[[jobs]'), "invalid TOML"),
+    (('every = "1h"', 'cron = "not a cron at all"'),
+     'jobs[0].schedule.cron: value error, expected 5 crontab fields (minute hour day month weekday) '
+     'like "0 6 * * *", got \'not a cron at all\''),
+    (('every = "1h"', 'cron = "0 25 * * *"'), "the last value (25) is higher than the maximum value (23)"),
+    (('every = "1h"', 'cron = "0 6 * *"'), "wrong number of fields; got 4, expected 5"),
+    (('state =', '[readwise]\nbase_url = "not a url"\nstate ='),
+     "readwise.base_url: value error, not a valid http(s) url: it must start with https://"),
+    (('state =', '[readwise]\nbase_url = "http://[::1"\nstate ='),
+     "readwise.base_url: value error, not a valid http(s) url"),
+    (('input = "examples/library.json"', 'input = "readwise:", options = { bogus = 1 }'),
+     'jobs[0].source: options need a format: add format = "readwise" (detected from readwise: now)'),
+    (('input = "examples/library.json"', 'input = "/nonexistent/x.json", options = { bogus = 1 }'),
+     'jobs[0].source: options need a format: add format = "…" (see `excerpta formats`)'),
 ])
 def test_mistakes_are_one_line_naming_the_key(tmp_path, change, message):
     path = _write(tmp_path, GOOD.replace(*change))
@@ -51,6 +64,21 @@ def test_mistakes_are_one_line_naming_the_key(tmp_path, change, message):
         load_config(path)
     assert str(caught.value).startswith(f"{path}: ")
     assert message in str(caught.value)
+
+
+def test_a_valid_crontab_is_accepted(tmp_path):
+    config = load_config(_write(tmp_path, GOOD.replace('every = "1h"', 'cron = "*/15 6-18 * * mon-fri"')))
+    assert config.jobs[0].schedule is not None
+    assert config.jobs[0].schedule.cron == "*/15 6-18 * * mon-fri"
+
+
+def test_a_file_that_is_not_utf8_names_the_line_and_byte(run_cli, tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(GOOD.replace("/data/state", "/data/café").encode("latin-1"))
+    result = run_cli("config", "check", path)
+    assert result.exit_code == 2
+    assert result.output == (f"excerpta: error: {path}: line 2: not UTF-8 text (byte 0xe9 at offset 19); "
+                             "save the file as UTF-8\n")
 
 
 def test_duplicate_job_names_are_refused(tmp_path):

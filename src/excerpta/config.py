@@ -14,9 +14,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from excerpta import registry
+from excerpta.adapters import InputProbe
+from excerpta.clients.readwise_settings import check_api_url
 from excerpta.errors import ConfigError, ExcerptaError
 from excerpta.pipeline import check_options_apply
 from excerpta.validation import describe
@@ -66,6 +69,17 @@ class ScheduleConfig(_Section):
             parse_duration(value)
         return value
 
+    @field_validator("cron")
+    @classmethod
+    def _valid_crontab(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:  # the daemon's scheduler is the judge; the zone does not matter to validity
+                CronTrigger.from_crontab(value, timezone="UTC")
+            except ValueError as err:
+                raise ValueError(f"expected 5 crontab fields (minute hour day month weekday) "
+                                 f"like \"0 6 * * *\", got {value!r}: {err}") from None
+        return value
+
     @model_validator(mode="after")
     def _exactly_one(self) -> ScheduleConfig:
         if (self.every is None) == (self.cron is None):
@@ -88,6 +102,11 @@ class ReadwiseConfig(_Section):
     base_url: str = "https://readwise.io"
     token_file: Path | None = None
 
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        return check_api_url(value)
+
 
 class Config(_Section):
     """The whole configuration file."""
@@ -108,6 +127,8 @@ class Config(_Section):
 def _check_adapters(config: Config) -> None:
     for index, job in enumerate(config.jobs):
         where = f"jobs[{index}]"
+        if job.source.format is None and job.source.options:
+            raise ConfigError(f"{where}.source: options need a format{_format_hint(job.source.input)}")
         if job.source.format is not None:
             try:
                 reader = registry.reader(job.source.format).from_options(job.source.options)
@@ -122,15 +143,38 @@ def _check_adapters(config: Config) -> None:
                 raise ConfigError(f"{where}.writers[{number}]: {err}") from None
 
 
-def load_config(path: Path) -> Config:
-    """Read and validate the TOML file at ``path``; raises ConfigError naming file and key."""
+def _format_hint(source: str) -> str:
+    # Options are checked against one reader now; a reader detected at run time could be
+    # another (the file changed, or is not there yet), so the format must be named.
     try:
-        with path.expanduser().open("rb") as handle:
-            raw = tomllib.load(handle)
+        name = registry.detect_reader(InputProbe.of(source)).name
+    except (ExcerptaError, OSError):
+        return ': add format = "…" (see `excerpta formats`)'
+    return f': add format = "{name}" (detected from {source} now)'
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = path.expanduser().read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such configuration file") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read ({err.strerror})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise ConfigError(f"{path}: line {line}: not UTF-8 text (byte 0x{data[err.start]:02x} at "
+                          f"offset {err.start}); save the file as UTF-8") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: invalid TOML: {err}") from None
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate the TOML file at ``path``; raises ConfigError naming file and key."""
+    raw = _read_toml(path)
     try:
         config = Config.model_validate(raw)
     except ValidationError as err:

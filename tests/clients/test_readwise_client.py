@@ -54,6 +54,50 @@ def test_rejected_token_is_fatal_at_once_and_names_the_fix(router, make_client, 
     assert clock.sleeps == []
 
 
+@pytest.mark.parametrize("answer", [httpx.Response(200, html="<html>Welcome</html>"),
+                                    httpx.Response(200, json={"detail": "ok"}), httpx.Response(202)])
+def test_check_auth_accepts_nothing_but_204(router, make_client, clock, answer):
+    route = router.get("/api/v2/auth/").mock(return_value=answer)
+    with pytest.raises(FatalSourceError) as caught:
+        make_client().check_auth()
+    assert str(caught.value) == (
+        f"unexpected answer HTTP {answer.status_code} to GET /api/v2/auth/ at "
+        "https://readwise.test (expected 204): is READWISE_API_URL the Readwise API?")
+    assert route.call_count == 1
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize("path", ["/api/v2/auth/", EXPORT])
+def test_a_redirect_is_fatal_and_names_the_api_url_to_use(router, make_client, clock, path):
+    route = router.get(path).mock(return_value=httpx.Response(
+        301, headers={"Location": f"https://readwise.io{path}?updatedAfter=x"}))
+    client = make_client()
+    with pytest.raises(FatalSourceError) as caught:
+        client.check_auth() if path != EXPORT else pull(client)
+    assert str(caught.value) == (f"GET {path} at https://readwise.test is redirected (HTTP 301) to "
+                                 f"https://readwise.io{path}: set READWISE_API_URL to https://readwise.io")
+    assert route.call_count == 1
+
+
+@pytest.mark.parametrize(("location", "said"), [
+    ("/login/?next=/api/v2/export/",
+     "to https://readwise.test/login/: is READWISE_API_URL the Readwise API?"),
+    ("", "without a valid target: is READWISE_API_URL the Readwise API?")])
+def test_a_redirect_elsewhere_asks_whether_the_url_is_readwise(router, make_client, location, said):
+    router.get(EXPORT).mock(return_value=httpx.Response(302, headers={"Location": location}))
+    with pytest.raises(FatalSourceError) as caught:
+        pull(make_client())
+    assert str(caught.value) == f"GET {EXPORT} at https://readwise.test is redirected (HTTP 302) {said}"
+
+
+def test_an_html_page_instead_of_the_export_is_fatal_at_once(router, make_client, clock):
+    route = router.get(EXPORT).mock(return_value=httpx.Response(200, html="<html>Sign in</html>"))
+    with pytest.raises(FatalSourceError, match=r"a web page \(HTML\), not JSON: is READWISE_API_URL the"):
+        pull(make_client())
+    assert route.call_count == 1
+    assert clock.sleeps == []
+
+
 def test_export_follows_integer_and_string_cursors_verbatim_until_null(router, make_client):
     route = router.get(EXPORT).mock(side_effect=[
         page([book(1)], cursor=49244648), page([book(2)], cursor="c-abc"), page([book(3)])])

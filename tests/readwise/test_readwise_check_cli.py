@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import socket
 
+import httpx
+import pytest
+import respx
+
 
 def test_an_accepted_token_exits_0_after_one_request(run_cli, fake_readwise):
     server = fake_readwise(highlights=1)
@@ -73,4 +77,57 @@ def test_an_api_url_without_a_scheme_is_a_config_error(run_cli, monkeypatch):
     monkeypatch.setenv("READWISE_API_URL", "readwise.io")
     result = run_cli("readwise", "check")
     assert result.exit_code == 2
-    assert "api_url" in result.stderr
+    assert result.stderr == ("excerpta: error: READWISE_API_URL is not a valid http(s) URL: it must "
+                             "start with https:// (or http:// for a local server)\n")
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://", "http://127.0.0.1:99999"])
+def test_a_malformed_api_url_is_a_one_line_config_error(run_cli, monkeypatch, url):
+    monkeypatch.setenv("READWISE_TOKEN", "some_token_value_123456")
+    monkeypatch.setenv("READWISE_API_URL", url)
+    result = run_cli("readwise", "check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("excerpta: error: READWISE_API_URL is not a valid http(s) URL")
+    assert result.stderr.count("\n") == 1
+
+
+TOKEN_WITH_SMART_QUOTES = "“sekrit-123456”"
+BAD_TOKEN_LINE = ("holds characters a token cannot (smart quotes or spaces pasted?): "
+                  "a token is printable ASCII\n")
+
+
+@pytest.mark.parametrize("command", [("readwise", "check"), ("convert", "readwise:", "--to", "json")])
+def test_a_token_pasted_with_smart_quotes_is_a_config_error_that_does_not_echo_it(
+        run_cli, monkeypatch, tmp_path, command):
+    monkeypatch.setenv("READWISE_TOKEN", TOKEN_WITH_SMART_QUOTES)
+    monkeypatch.setenv("READWISE_API_URL", "http://127.0.0.1:9")
+    out = ("--out", tmp_path / "out.json") if command[0] == "convert" else ()
+    result = run_cli(*command, *out)
+    assert result.exit_code == 2
+    assert result.stderr == f"excerpta: error: READWISE_TOKEN {BAD_TOKEN_LINE}"
+    assert "sekrit" not in result.output
+
+
+def test_a_token_file_with_a_non_ascii_token_is_named_in_the_error(run_cli, monkeypatch, tmp_path):
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN_WITH_SMART_QUOTES + "\n", encoding="utf-8")
+    token_file.chmod(0o600)
+    monkeypatch.setenv("READWISE_TOKEN_FILE", str(token_file))
+    result = run_cli("readwise", "check")
+    assert result.exit_code == 2
+    assert result.stderr == f"excerpta: error: READWISE_TOKEN_FILE={token_file}: the file {BAD_TOKEN_LINE}"
+
+
+def test_a_redirecting_api_url_is_not_an_accepted_token(run_cli, monkeypatch):
+    """The real case: http://readwise.io redirects to https (answered here by respx, offline)."""
+    monkeypatch.setenv("READWISE_TOKEN", "some_token_value_123456")
+    monkeypatch.setenv("READWISE_API_URL", "http://readwise.io")
+    with respx.mock(base_url="http://readwise.io") as router:
+        router.get("/api/v2/auth/").mock(return_value=httpx.Response(
+            301, headers={"Location": "https://readwise.io/api/v2/auth/"}))
+        result = run_cli("readwise", "check")
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert result.stderr == ("excerpta: error: GET /api/v2/auth/ at http://readwise.io is redirected "
+                             "(HTTP 301) to https://readwise.io/api/v2/auth/: set READWISE_API_URL to "
+                             "https://readwise.io\n")

@@ -19,6 +19,7 @@ from excerpta.writers.anki.markup import (
     safe_link,
 )
 from excerpta.writers.anki.note_types import FIELDS, MODEL_IDS, ROOT_DECK_ID, note_type_name
+from excerpta.writers.anki.writer import subdeck_name
 
 from paths import EXAMPLES
 
@@ -74,6 +75,14 @@ def test_empty_deck_name_segment_is_refused(run_cli, tmp_path):
                      "--anki-deck", "Reading:: ")
     assert result.exit_code == 2
     assert "anki option deck" in result.output
+
+
+@pytest.mark.parametrize(("title", "deck"), [
+    ("Book:::Sub", "H::Book:Sub"), ("Book :: Sub", "H::Book : Sub"), ("A::::B::C", "H::A:B:C"),
+    (":::Lead", "H::Lead"), ("Re: Walden", "H::Re: Walden"), (" :: ", "H::Untitled"), ("", "H::Untitled")])
+def test_no_run_of_colons_in_a_title_makes_a_sub_deck(title, deck):
+    assert subdeck_name("H", title) == deck
+    assert subdeck_name("H", title).count("::") == 1
 
 
 def test_bold_and_mark_spans_each_become_the_next_cloze():

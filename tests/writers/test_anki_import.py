@@ -184,6 +184,35 @@ def test_deleted_highlights_are_not_exported_and_are_listed_with_v(run_cli, tmp_
     assert [n["HighlightId"] for n in notes_by_type(collection)[BOOK]] == ["kept"]
 
 
+def test_a_note_without_highlighted_text_is_listed_with_v_unless_it_is_a_qa_note(
+        run_cli, tmp_path, collection):
+    document = Document(id="d1", title="Walden", highlights=[
+        Highlight(id="kept", text="kept"), Highlight(id="lone", text="", note="a thought of mine"),
+        Highlight(id="asked", text=" ", note=".qa What did he build? A cabin"),
+    ])
+    library = write_library(tmp_path / "lib.json", document)
+    result = run_cli("-v", "convert", library, "--to", "anki", "--out", tmp_path / "deck.apkg")
+    assert result.exit_code == 0
+    assert ("not exported (a note without highlighted text; only a .qa note makes a card of it): "
+            "Walden: lone") in result.output
+    assert "Walden: asked" not in result.output
+    import_package(collection, tmp_path / "deck.apkg")
+    notes = notes_by_type(collection)
+    assert [n["HighlightId"] for n in notes[BOOK]] == ["kept"]
+    assert [(n["HighlightId"], n["Question"], n["_cards"]) for n in notes[QA]] == [
+        ("asked", "What did he build?", "1")]
+
+
+def test_titles_with_runs_of_colons_never_nest_sub_decks(run_cli, tmp_path, collection):
+    documents = [Document(id=f"d{n}", title=title, highlights=[Highlight(id=f"h{n}", text="x")])
+                 for n, title in enumerate(["Book:::Sub", "Left :: Right", "::::"])]
+    library = write_library(tmp_path / "lib.json", *documents)
+    import_package(collection, convert(run_cli, library, tmp_path / "deck.apkg", "--anki-subdecks"))
+    names = sorted(d.name for d in collection.decks.all_names_and_ids())
+    assert names == ["Default", "Highlights", "Highlights::Book:Sub", "Highlights::Left : Right",
+                     "Highlights::Untitled"]
+
+
 def test_subdecks_put_each_document_in_its_own_deck(run_cli, tmp_path, collection):
     deck = convert(run_cli, EXAMPLES / "library.json", tmp_path / "deck.apkg",
                    "--anki-deck", "Reading::Highlights", "--anki-subdecks")

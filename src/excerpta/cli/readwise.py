@@ -23,8 +23,9 @@ def check() -> None:
     """Check the Readwise token and API URL with one request.
 
     The token comes from READWISE_TOKEN or from the file named by READWISE_TOKEN_FILE; the
-    API URL from READWISE_API_URL (default https://readwise.io). Exit codes: 0 accepted,
-    2 no or malformed token, 3 rejected token or unreachable API.
+    API URL from READWISE_API_URL (default https://readwise.io). Exit codes: 0 accepted (HTTP 204),
+    2 no or malformed token or URL, 3 rejected token, unreachable API, or an
+    API URL that answers otherwise (a redirect names the URL to use).
     """
     settings = ReadwiseSettings.from_env()
     with ReadwiseClient(settings, policy=CHECK_POLICY) as client:

@@ -9,6 +9,8 @@ Failure handling, per request (see :mod:`excerpta.clients.pacing` for the number
 * 5xx, connection errors, timeouts, a malformed body: exponential backoff with full jitter,
   at most ``max_attempts`` tries, then :class:`~excerpta.errors.RetriableSourceError`;
 * 401/403: :class:`~excerpta.errors.FatalSourceError` naming the fix; other 4xx: fatal too;
+* a redirect (3xx), an HTML page, or an auth check answered with anything but 204: fatal, as
+  the API URL is not the Readwise API (a redirect names where it points: use that URL);
 * a page cursor seen twice (a pagination loop): FatalSourceError instead of a hang;
 * every request first takes a slot of the client-side :class:`RateBudget` (< 240/min).
 
@@ -33,7 +35,13 @@ import httpx
 
 from excerpta import __version__
 from excerpta.clients.pacing import InterruptibleSleep, RateBudget, RetryPolicy
-from excerpta.clients.readwise_settings import TOKEN_ENV, TOKEN_FILE_ENV, TOKEN_PAGE, ReadwiseSettings
+from excerpta.clients.readwise_settings import (
+    API_URL_ENV,
+    TOKEN_ENV,
+    TOKEN_FILE_ENV,
+    TOKEN_PAGE,
+    ReadwiseSettings,
+)
 from excerpta.errors import FatalSourceError, RetriableSourceError
 
 AUTH_PATH = "/api/v2/auth/"
@@ -100,11 +108,15 @@ class ReadwiseClient:
         self._http.close()
 
     def check_auth(self) -> None:
-        """One ``GET /api/v2/auth/``: returns if the token is accepted (204).
+        """One ``GET /api/v2/auth/``: returns if the token is accepted (204, and only 204).
 
-        Raises FatalSourceError for a rejected token, RetriableSourceError if unreachable.
+        Raises FatalSourceError for a rejected token or any other answer (a redirect, a web
+        page: not the Readwise API), RetriableSourceError if unreachable.
         """
-        self._request(AUTH_PATH, {})
+        response, _ = self._request(AUTH_PATH, {})
+        if response.status_code != 204:
+            raise FatalSourceError(f"unexpected answer HTTP {response.status_code} to GET {AUTH_PATH} at "
+                                   f"{self.api_url} (expected 204): is {API_URL_ENV} the Readwise API?")
 
     def export(self, *, updated_after: datetime | None = None, ids: Sequence[int | str] | None = None,
                include_deleted: bool = False) -> Iterator[ExportPage]:
@@ -178,13 +190,34 @@ class ReadwiseClient:
                 continue
             if status >= 400:
                 raise FatalSourceError(f"Readwise answered HTTP {status} to GET {path} at {self.api_url}")
+            if status >= 300:
+                raise FatalSourceError(self._redirect_message(path, response))
             if parse is None:
                 return response, None
+            if response.headers.get("Content-Type", "").startswith("text/html"):
+                raise FatalSourceError(f"unexpected answer to GET {path} at {self.api_url}: a web page "
+                                       f"(HTML), not JSON: is {API_URL_ENV} the Readwise API?")
             try:
                 return response, parse(response)
             except _Malformed as err:
                 failures += 1
                 self._after_failure(path, failures, str(err))
+
+    def _redirect_message(self, path: str, response: httpx.Response) -> str:
+        """What to do about a redirect: the URL to use instead when the target is recognisable."""
+        status = response.status_code
+        start = f"GET {path} at {self.api_url} is redirected (HTTP {status})"
+        location = response.headers.get("Location", "")
+        try:
+            target = response.url.join(location).copy_with(query=None, fragment=None)
+        except (httpx.InvalidURL, UnicodeError):
+            target = None
+        if not location or target is None:
+            return f"{start} without a valid target: is {API_URL_ENV} the Readwise API?"
+        if target.path.endswith(path):
+            base = str(target.copy_with(path=target.path[:-len(path)] or "/")).rstrip("/")
+            return f"{start} to {str(target)[:200]}: set {API_URL_ENV} to {base[:200]}"
+        return f"{start} to {str(target)[:200]}: is {API_URL_ENV} the Readwise API?"
 
     def _after_failure(self, path: str, failures: int, what: str) -> None:
         if failures >= self.policy.max_attempts:

@@ -15,6 +15,7 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
+import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from excerpta.errors import ConfigError
@@ -27,6 +28,8 @@ DEFAULT_API_URL = "https://readwise.io"
 TOKEN_PAGE = "https://readwise.io/access_token"
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 60.0  # export pages can be large
+BAD_TOKEN = ("holds characters a token cannot (smart quotes or spaces pasted?): "
+             "a token is printable ASCII")
 
 log = logging.getLogger(__name__)
 
@@ -44,28 +47,30 @@ class ReadwiseSettings(BaseModel):
     @field_validator("token")
     @classmethod
     def _printable_token(cls, value: SecretStr) -> SecretStr:
-        secret = value.get_secret_value()
-        if any(ch.isspace() or not ch.isprintable() for ch in secret):
-            raise ValueError("the token contains spaces or control characters")
+        # It goes into an HTTP header, which takes ASCII only: smart quotes or a non-breaking
+        # space pasted with it would otherwise fail deep inside httpx.
+        if not all("!" <= ch <= "~" for ch in value.get_secret_value()):
+            raise ValueError(BAD_TOKEN)
         return value
 
     @field_validator("api_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        value = value.strip().rstrip("/")
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("must start with https:// (or http:// for a local server)")
-        return value
+        return check_api_url(value)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: float) -> ReadwiseSettings:
         """Settings from ``environ`` (default ``os.environ``); ``overrides`` set timeouts.
 
         Raises ConfigError (without the token in it) when no token is configured, the token
-        file cannot be read, or a value is invalid.
+        file cannot be read, or a value is invalid; the message names the variable to fix.
         """
         env = os.environ if environ is None else environ
-        token = env.get(TOKEN_ENV, "").strip() or _token_from_file(env.get(TOKEN_FILE_ENV, ""))
+        token = env.get(TOKEN_ENV, "").strip()
+        origin = TOKEN_ENV
+        if not token:
+            token = _token_from_file(env.get(TOKEN_FILE_ENV, ""))
+            origin = f"{TOKEN_FILE_ENV}={env.get(TOKEN_FILE_ENV, '')}: the file"
         if not token:
             raise ConfigError(f"no Readwise token: set {TOKEN_ENV} or {TOKEN_FILE_ENV} "
                               f"(get a token at {TOKEN_PAGE})")
@@ -73,7 +78,43 @@ class ReadwiseSettings(BaseModel):
             return cls(token=SecretStr(token), api_url=env.get(API_URL_ENV) or DEFAULT_API_URL,
                        **overrides)
         except ValidationError as err:
+            field = err.errors(include_url=False)[0]["loc"][0]
+            if field == "token":
+                raise ConfigError(f"{origin} {_token_problem(err)}") from None
+            if field == "api_url":
+                raise ConfigError(f"{API_URL_ENV} is {_first_message(err)}") from None
             raise ConfigError(f"Readwise settings: {describe(err)}") from None
+
+
+def check_api_url(value: str) -> str:
+    """``value`` without surrounding blanks and trailing slashes; ValueError unless it is an
+    http(s) URL with a host (and a valid port), as httpx will need it."""
+    value = value.strip().rstrip("/")
+    if not value.startswith(("https://", "http://")):
+        raise ValueError("not a valid http(s) URL: it must start with https:// "
+                         "(or http:// for a local server)")
+    try:
+        url = httpx.URL(value)
+        valid = bool(url.host) and (url.port is None or 0 < url.port < 65536)
+    except (httpx.InvalidURL, UnicodeError):
+        valid = False
+    if not valid:
+        raise ValueError("not a valid http(s) URL")
+    return value
+
+
+def _first_message(err: ValidationError) -> str:
+    # Never the input: for the token it is the secret (hide_input_in_errors covers str(err) only).
+    return str(err.errors(include_url=False)[0]["msg"]).removeprefix("Value error, ")
+
+
+def _token_problem(err: ValidationError) -> str:
+    kind = err.errors(include_url=False)[0]["type"]
+    if kind in ("too_short", "string_too_short"):
+        return "is too short to be a Readwise token"
+    if kind in ("too_long", "string_too_long"):
+        return "is too long to be a Readwise token"
+    return _first_message(err)
 
 
 def _token_from_file(name: str) -> str:

@@ -10,8 +10,9 @@ Options (``--anki-deck``, ``--anki-cards``, ``--anki-subdecks``):
 
 A note whose content changed since the deck last written at the same path gets a newer
 modification time even when its highlight's time did not move (see :mod:`.history`), so
-re-importing brings every change. Deleted highlights are not exported; each is logged at
-``-v``. Anki never deletes a note on import, so a highlight deleted upstream stays in the
+re-importing brings every change. Deleted highlights are not exported, nor is a note made
+without highlighted text unless it is a ``.qa`` note (every other card shows the highlight);
+each is logged at ``-v``. Anki never deletes a note on import, so a highlight deleted upstream stays in the
 user's collection until they delete it.
 Decks are matched by name in Anki: notes the user moved to another deck stay there.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DECK = "Highlights"
 UNTITLED = "Untitled"
+_COLONS = re.compile(r":{2,}")
 
 
 def _split_designs(value: Any) -> Any:
@@ -78,8 +81,9 @@ class AnkiOptions(AdapterOptions):
 
 
 def subdeck_name(deck: str, title: str) -> str:
-    """``<deck>::<title>``, with ``::`` in the title flattened so it cannot nest further."""
-    flat = " ".join(title.replace("::", ":").split()) or UNTITLED
+    """``<deck>::<title>``, with every run of colons in the title made one, so it cannot nest
+    further (a leading colon goes too: ``<deck>:::x`` would be ambiguous)."""
+    flat = " ".join(_COLONS.sub(":", title).split()).lstrip(": ") or UNTITLED
     return f"{deck}::{flat}"
 
 
@@ -111,8 +115,13 @@ class AnkiWriter(Writer):
                 if highlight.is_deleted:
                     log.info("anki: not exported (deleted): %s: %s", document.title, highlight.id)
                     continue
+                made = 0
                 for note in notes_for(document, highlight, options.cards, note_types):
+                    made += 1
                     yield deck, note
+                if not made and not highlight.text.strip():
+                    log.info("anki: not exported (a note without highlighted text; only a .qa note "
+                             "makes a card of it): %s: %s", document.title, highlight.id)
 
     def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
         with tempfile.TemporaryDirectory(prefix="excerpta-anki-") as folder:
