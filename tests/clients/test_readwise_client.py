@@ -208,6 +208,14 @@ def test_malformed_json_is_retried_like_a_transient_failure(router, make_client,
     assert_every_call_sent_the_token(route)
 
 
+def test_a_lone_surrogate_escape_in_a_page_is_read_as_a_replacement_character(router, make_client):
+    router.get(EXPORT).mock(return_value=httpx.Response(200, text=(
+        '{"count": 1, "nextPageCursor": null, "results": '
+        '[{"user_book_id": 1, "title": "Cut emoji \\ud83d here", "highlights": []}]}')))
+    [result] = [b for p in make_client().export() for b in p.results]
+    assert result["title"] == "Cut emoji \ufffd here"
+
+
 def test_other_4xx_is_fatal_without_retry(router, make_client, clock):
     route = router.get(EXPORT).mock(return_value=httpx.Response(404))
     with pytest.raises(FatalSourceError, match="HTTP 404"):

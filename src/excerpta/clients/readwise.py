@@ -21,7 +21,6 @@ injectable, so tests use respx or a local fake server and never sleep for real.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
@@ -33,7 +32,7 @@ from typing import Any
 
 import httpx
 
-from excerpta import __version__
+from excerpta import __version__, json_load
 from excerpta.clients.pacing import InterruptibleSleep, RateBudget, RetryPolicy
 from excerpta.clients.readwise_settings import (
     API_URL_ENV,
@@ -239,10 +238,10 @@ class ReadwiseClient:
 
 
 def _export_body(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise _Malformed("malformed JSON") from None
+    try:  # json_load: a huge number or deep nesting is malformed too, a lone surrogate repaired
+        data = json_load.loads(response.content)
+    except (json_load.JsonTextError, UnicodeDecodeError) as err:
+        raise _Malformed(str(err) if isinstance(err, json_load.JsonTextError) else "malformed JSON") from None
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise _Malformed('JSON without a "results" list')
     return data
