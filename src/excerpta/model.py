@@ -20,7 +20,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 SCHEMA_VERSION = 1
 
@@ -109,20 +109,12 @@ class Document(CanonicalModel):
     summary: OptionalText = None
     external_ids: dict[str, str] = Field(default_factory=dict)
     highlights: list[Highlight] = Field(default_factory=list)
-    # Not part of the format: the reader knew only the id (a highlight's book id), so its other
-    # fields are placeholders the library must not take over a copy it already has.
-    _fields_unknown: bool = PrivateAttr(default=False)
 
-    def with_unknown_fields(self) -> Document:
-        """This document, marked as one whose fields (all but ``id`` and ``highlights``) are
-        placeholders: merged into a library that has it, only its highlights count."""
-        self._fields_unknown = True
-        return self
 
-    @property
-    def fields_unknown(self) -> bool:
-        """See :meth:`with_unknown_fields`."""
-        return self._fields_unknown
+class PlaceholderDocument(Document):
+    """A document known only by its id (the book of a Readwise ``/highlights/`` item): its other
+    fields are placeholders, so merged into a library that has the document, only its highlights
+    count. Not part of the format: it is written as any Document."""
 
 
 class Library(CanonicalModel):

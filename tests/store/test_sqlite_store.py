@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from excerpta.errors import StateError
-from excerpta.model import Document, Highlight
+from excerpta.model import Document, Highlight, PlaceholderDocument
 from excerpta.output import OutputRecord, OutputSink
 from excerpta.store import open_store
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -215,10 +215,10 @@ def test_fields_a_format_never_carries_keep_the_value_another_source_gave(store)
 
 
 def test_a_document_whose_fields_are_unknown_never_replaces_the_copy_the_library_has(store):
-    placeholder = Document(id="d1", title="Readwise book 1", highlights=[H2]).with_unknown_fields()
+    placeholder = PlaceholderDocument(id="d1", title="Readwise book 1", highlights=[H2])
     store.merge([_doc(H1), placeholder])
     [document] = store.documents()
     assert (document.title, document.author) == ("Walden", "Thoreau")
     assert document.highlights == [H1, H2]
-    store.merge([Document(id="d2", title="Readwise book 2").with_unknown_fields()])
+    store.merge([PlaceholderDocument(id="d2", title="Readwise book 2")])
     assert [d.title for d in store.documents()] == ["Walden", "Readwise book 2"]  # new: kept as it is

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from excerpta import json_load
 from excerpta.adapters import InputProbe, Reader, ReadState
 from excerpta.errors import InputError
-from excerpta.model import Document, Highlight
+from excerpta.model import Document, Highlight, PlaceholderDocument
 from excerpta.readwise.mapping import (
     NAMESPACE,
     PLACEHOLDER_TITLE,
@@ -177,8 +177,8 @@ def _loose_document(source: str, doc_id: str, items: list[tuple[str, Mapping[str
     else:
         # Only the book id is known: a library that has the book from another file keeps its
         # title and author (a /books/ response saved beside this /highlights/ one).
-        document = Document(id=doc_id, title=PLACEHOLDER_TITLE.format(book_id),
-                            external_ids={NAMESPACE: book_id}).with_unknown_fields()
+        document = PlaceholderDocument(id=doc_id, title=PLACEHOLDER_TITLE.format(book_id),
+                                       external_ids={NAMESPACE: book_id})
     source_name = document.source
     highlights = list(document.highlights)
     for where, raw in items:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from excerpta.errors import StateError
-from excerpta.model import Document, Highlight
+from excerpta.model import Document, Highlight, PlaceholderDocument
 from excerpta.output import OutputRecord
 from excerpta.store.base import MergeStats, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -125,7 +125,7 @@ class SQLiteStore:
             db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", (document.id, data, digest, now))
             stats.documents_added += 1
             stats.changed_document_ids.add(document.id)
-        elif row[0] != digest and not document.fields_unknown:
+        elif row[0] != digest and not isinstance(document, PlaceholderDocument):
             db.execute("UPDATE documents SET data = ?, content_hash = ?, updated_at = ? WHERE id = ?",
                        (data, digest, now, document.id))
             stats.documents_updated += 1

@@ -77,6 +77,7 @@ _LEADING_DASHES = "-–—‐ \t\ufeff\u200b\u200c\u200d"
 _FAST_GROUPS = ("kind", "page", "start", "end", "day", "month", "year", "hour", "minute", "second", "half")
 _CACHE_LIMIT = 512  # exact spellings remembered per pattern: bounded, whatever a file contains
 MAX_POSITION_DIGITS = 9  # a book has at most a few hundred thousand locations; more is a broken line
+_POSITION_GROUP = re.compile(r"\(\?P<(page|start|end)>\\d\+\)")
 
 
 class _FastPattern:
@@ -87,7 +88,9 @@ class _FastPattern:
 
     def __init__(self, locale: str, pattern: str) -> None:
         self.locale = locale
-        self.pattern = re.compile(pattern)
+        # A position of more digits than any book has does not match, so the general grammar
+        # reports that line (checked here, at no cost per line).
+        self.pattern = re.compile(_POSITION_GROUP.sub(rf"(?P<\1>\\d{{1,{MAX_POSITION_DIGITS}}})", pattern))
         index = self.pattern.groupindex
         # -1: a group this pattern lacks ("half" on 24-hour wordings).
         self.positions = tuple(index[name] - 1 if name in index else -1 for name in _FAST_GROUPS)
@@ -161,8 +164,6 @@ def parse_fast(line: str, zone: tzinfo | None = None) -> FastFields | None:
             kind = _PHRASE_KINDS[phrase.lower()][1]
             _remember(fast.kinds, phrase, kind)
         start_text, end_text, page = groups[start_at], groups[end_at], groups[page_at]
-        if max(len(start_text), len(end_text or ""), len(page or "")) > MAX_POSITION_DIGITS:
-            return None  # the general grammar reports it
         start = int(start_text)
         if end_text is None:
             end = start
