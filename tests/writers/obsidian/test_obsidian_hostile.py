@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -104,6 +105,15 @@ def test_front_matter_of_hostile_notes_reads_back_to_the_same_values(vault, sync
         assert re.fullmatch(r"\[\[[^\[\]|#^:]+(?:\|[^\[\]|]+)?\]\]", link), link
         target, _, shown = link[2:-2].partition("|")
         assert (shown or target) == " ".join(re.sub(r"[\[\]]", "", one_line).replace("|", " ").split())
+
+
+@pytest.mark.parametrize(("author", "written"), [("|", None), ("[[ ]]", None), ("#^", ["#^"])])
+def test_an_author_of_nothing_but_link_breaking_characters_leaves_no_empty_link(vault, sync, author,
+                                                                              written):
+    sync([Document(id="d1", title="Walden", author=author, category=Category.BOOKS,
+                   highlights=[Highlight(id="h1", text="Simplify.")])])
+    properties = _front_matter((vault / "Books" / "Walden.md").read_text(encoding="utf-8"))
+    assert properties.get("author") == written  # nothing to link to: the text alone, or nothing
 
 
 def test_template_syntax_inside_highlight_text_is_written_literally(vault, sync):

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from excerpta.writers.obsidian.frontmatter import split_note
-from excerpta.writers.obsidian.property_merge import NOT_SPLIT, NOT_VALID, merge_properties
+from excerpta.writers.obsidian.property_merge import NOT_SPLIT, NOT_VALID, MergedProperties, merge_properties
 
 NOTE = "Books/Walden.md"
 # Text to Obsidian (YAML 1.2), numbers, booleans or a UTC time to PyYAML (YAML 1.1).
@@ -95,6 +95,15 @@ def test_a_json_front_matter_is_written_as_yaml_with_its_values_unchanged():
     merged = merge_properties(note, {"excerpta-id": "d1", "title": "New"}, {"excerpta-id", "title"})
     assert yaml.safe_load(merged.text[4:-4]) == {"excerpta-id": "d1", "title": "New", "zip": "012345",
                                                  "c": "NO"}
+
+
+def test_a_flow_front_matter_without_any_of_ours_gets_them_and_still_parses():
+    ours = {"excerpta-id": "d1", "title": "New"}
+    json_note = split_note('---\n{"zip": "012345", "c": "NO"}\n---\n')
+    merged = merge_properties(json_note, ours, set(ours))
+    assert yaml.safe_load(merged.text[4:-4]) == {"zip": "012345", "c": "NO", **ours}
+    yaml_flow = split_note("---\n{zip: 012345}\n---\n")  # YAML 1.1 would make a number of it
+    assert merge_properties(yaml_flow, ours, set(ours)) == MergedProperties(yaml_flow.front_matter, NOT_SPLIT)
 
 
 MANAGED = {"excerpta-id", "title", "tags"}

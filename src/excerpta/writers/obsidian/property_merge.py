@@ -78,13 +78,14 @@ def merge_properties(existing: SplitNote, ours: dict[str, Any], managed: set[str
         return MergedProperties(block + dump_properties(_merged(current, ours, managed, previous)))
     head, tail = block[:fences[0]], block[fences[1].start():]
     inner, newline = block[fences[0]:fences[1].start()], "\r\n" if head.endswith("\r\n") else "\n"
-    if current and not managed & current.keys():
+    flow = inner.lstrip().startswith("{")
+    if current and not managed & current.keys() and not flow:
         # None of ours there yet (an adopted note): put ours on top, theirs byte for byte.
         return MergedProperties(head + _emit(ours, newline) + inner + tail)
     merged = _merged(current, ours, managed, previous)
     if _holds(current, merged, managed):
         return MergedProperties(block)
-    if inner.lstrip().startswith("{"):
+    if flow:
         # JSON, which Obsidian reads and writes back as YAML: its values read the same in YAML
         # 1.1 and 1.2 once written by the emitter (which quotes "012345" or "NO"), so it may too.
         as_json = _json_object(inner)
