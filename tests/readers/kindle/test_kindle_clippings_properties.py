@@ -76,10 +76,6 @@ words = st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1, max_s
 # strings among the source's literals, so they are left out here.
 passages = st.lists(words, min_size=1, max_size=12).map(" ".join).filter(
     lambda text: not text.endswith(clipping_limit_markers()))
-# A passage may hold a separator line (a scene break, program output) followed by two lines or
-# more: calibre's rule glues what follows back (a lone line after one is a record cut short).
-passages = st.one_of(passages, st.tuples(passages, passages, passages).map(
-    lambda parts: f"{parts[0]}\n==========\n{parts[1]}\n{parts[2]}"))
 moments = st.datetimes(min_value=datetime(2009, 1, 1), max_value=datetime(2035, 12, 31)).map(
     lambda d: d.replace(microsecond=0))
 records = st.lists(

@@ -151,14 +151,33 @@ def test_a_dashed_list_after_a_separator_typed_inside_a_note_stays_in_the_note(t
     assert [h.note for h in read.highlights()] == [typed, None]
 
 
-def test_a_separator_line_in_a_highlighted_passage_stays_in_the_passage(tmp_path):
-    passage = f"Output:\n{SEP}\nTotal: 42\nDone"
-    later = HIGHLIGHT.replace("Location 70-72", "Location 90-92").replace("woods", "lake")
-    read = read_text(tmp_path, HIGHLIGHT.replace("I went to the woods because I wished to live deliberately.",
-                                                 passage) + NOTE + later)
-    assert read.problems == []
+def test_a_damaged_record_after_a_highlight_is_reported_never_glued_into_its_passage(tmp_path):
+    # After a highlight nothing is glued back: a record whose metadata line lost its bars, its
+    # dash or its line is reported, and the passage before it keeps its text (and its id).
+    damaged = [  # (the record after the highlight, its text if it can still be read)
+        (record("Walden (Thoreau, Henry David)",
+                "- Your Highlight on page 5 Location 80-82 Added on Monday, July 4, 1845 9:20:00 AM",
+                "No bars."), "No bars."),
+        ("Walden (Thoreau, Henry David)\n\n- Your Highlight on page 5 | Location 90-92 | Added on Monday, "
+         "July 4, 1845 9:21:00 AM\n\nA blank line too many.\n==========\n", None),
+        (f"Output:\n{SEP}\nTotal: 42\nDone\n{SEP}\n", None),  # a separator in a highlighted passage
+    ]
+    clean = read_text(tmp_path, HIGHLIGHT).highlights()
+    for broken, text in damaged:
+        read = read_text(tmp_path, HIGHLIGHT + broken + NOTE.replace("1845", "1846"))
+        [first, *others] = read.highlights()
+        assert (first.id, first.text) == (clean[0].id, clean[0].text), broken
+        if text is None:
+            assert read.problems, broken
+        else:
+            assert text in [h.text for h in others], broken
+
+
+def test_a_file_cut_after_the_title_line_that_follows_a_note_reports_it(tmp_path):
+    read = read_text(tmp_path, HIGHLIGHT + NOTE + "Walden (Thoreau, Henry David)\r\n")
     assert [(h.text, h.note) for h in read.highlights()] == [
-        (passage, "Deliberately!"), ("I went to the lake because I wished to live deliberately.", None)]
+        ("I went to the woods because I wished to live deliberately.", "Deliberately!")]
+    assert [p.reason for p in read.problems] == ["a title line with no metadata line"]
 
 
 @pytest.mark.parametrize("meta", [

@@ -43,7 +43,7 @@ def test_a_problem_names_the_clippings_file_and_a_folder_without_one_is_a_user_e
     documents = tmp_path / "Kindle" / "documents"
     documents.mkdir(parents=True)
     text = EXAMPLE.read_text(encoding="utf-8")
-    broken = "A title line\n- not a metadata line | at all\n\nx\n==========\n"
+    broken = "A title line\n- not a metadata line, 3 times\n\nx\n==========\n"
     (documents / "My Clippings.txt").write_text(text + broken, encoding="utf-8")
     result = run_cli("convert", tmp_path / "Kindle", "--to", "json", "--out", tmp_path / "k.json")
     assert result.exit_code == 1

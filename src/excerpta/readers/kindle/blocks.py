@@ -133,7 +133,7 @@ def _regular(piece: str, number: int) -> tuple[Regular, int] | None:
             newlines = 2 + body.count("\n")
             if _SUSPICIOUS_LINE.search(piece, meta_end) and not _plain_body(body):
                 return None
-    if "|" not in meta or (meta[:1] != "-" and not starts_record(meta)):
+    if "|" not in meta or not starts_record(meta):
         return None  # the line grammar decides whether it is more of the record before
     return (number, title, meta, body), newlines
 

@@ -75,6 +75,7 @@ _BARE_RANGE_RE = re.compile(r"(\d+)" + _RANGE.format(num=r"\d+"))
 _RANGE_SHAPE_RE = re.compile(r"\d\s*(?:" + "|".join(re.escape(s) for s in RANGE_SEPARATORS) + r")\s*\d")
 _LEADING_DASHES = "-–—‐ \t\ufeff\u200b\u200c\u200d"
 _FAST_GROUPS = ("kind", "page", "start", "end", "day", "month", "year", "hour", "minute", "second", "half")
+_DIGIT = re.compile(r"\d")
 _CACHE_LIMIT = 512  # exact spellings remembered per pattern: bounded, whatever a file contains
 MAX_POSITION_DIGITS = 9  # a book has at most a few hundred thousand locations; more is a broken line
 _POSITION_GROUP = re.compile(r"\(\?P<(page|start|end)>\\d\+\)")
@@ -113,6 +114,13 @@ def looks_like_metadata(line: str) -> bool:
     record grammar uses to tell a record start from a note that contains a separator line."""
     stripped = line.lstrip("\ufeff\u200b ")
     return stripped[:1] in ("-", "–", "—")
+
+
+def names_a_record(line: str) -> bool:
+    """Whether a dashed ``line`` reads as a metadata line, maybe a damaged one: it holds a number
+    (every wording has a location or a date) or starts with a kind phrase (``- Your Highl…`` cut
+    short). A dashed list typed in a note (``- buy the sequel``) mostly does neither."""
+    return _DIGIT.search(line) is not None or _KIND_RE.match(line.lstrip(_LEADING_DASHES)) is not None
 
 
 def parse_metadata(line: str) -> Metadata:

@@ -5,11 +5,12 @@ of lines, and a separator line of ten ``=``. What real files add (reference §1.
 
 * a BOM before any line, CRLF with bare LF inside notes, lone CR (universal newlines fold them);
 * a file that starts with a separator or blank lines; a last record without a separator;
-* a separator line typed *inside* a note, or highlighted in a passage: a "record" after a note's
-  or a highlight's separator whose second line has no metadata line's shape (:func:`starts_record`)
-  is glued back onto it (calibre's rule), so records are held back one step until the next
-  record's metadata line confirms the separator; a lone line before the next separator (or the
-  file's end) is glued back onto a note only, else reported as a title without metadata line;
+* a separator line typed *inside* a note: a "record" after a note's separator whose second
+  line is no metadata line, not even a damaged one (:func:`starts_record`), is glued back onto
+  the note (calibre's rule), so records are held back one step until the next record's
+  metadata line confirms the separator; so is a lone line before the next separator. After a
+  highlight nothing is glued back: a damaged record must not vanish into the passage before it
+  (it is reported), and a title line at the end of the file is a record cut short (reported);
 * separators stripped by another tool: a body line that parses as a metadata line right after a
   title-like line that follows a blank line starts a new record.
 
@@ -23,10 +24,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from excerpta.readers.kindle.locales import ClippingKind
-from excerpta.readers.kindle.metadata import Metadata, MetadataError, looks_like_metadata, parse_metadata
+from excerpta.readers.kindle.metadata import (
+    Metadata,
+    MetadataError,
+    looks_like_metadata,
+    names_a_record,
+    parse_metadata,
+)
 
 SEPARATOR = "=========="
-_NOTE, _BOOKMARK = ClippingKind.NOTE, ClippingKind.BOOKMARK
+_NOTE = ClippingKind.NOTE
 INVISIBLE = "\ufeff\u200b\u200c\u200d"
 MAYBE_SEPARATOR = "= \t" + INVISIBLE
 MAYBE_METADATA = "-–— " + INVISIBLE
@@ -138,9 +145,7 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
         else:
             current = RawRecord(title_number, title_line, None,
                                 problem=f"expected a metadata line ('- Your Highlight …'), found {line!r}")
-    if title is not None and pending is not None and _continues(pending, title[1], SEPARATOR):
-        pending.body.extend([SEPARATOR, title[1]])
-    elif title is not None:
+    if title is not None:
         # A file cut after a title line (the device unplugged while writing): the record is lost.
         if pending is not None:
             yield pending
@@ -154,21 +159,21 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
 
 def starts_record(line: str) -> bool:
     """Whether ``line``, after a title line, makes a record (maybe one whose metadata line cannot
-    be read) rather than more of the record before the separator: it has a metadata line's shape,
-    a leading dash and a ``|`` (every wording has one; a dashed list in a note has none)."""
-    return "|" in line and looks_like_metadata(line)
+    be read) rather than more of a note before the separator: a leading dash or a ``|`` (one may
+    be lost, never both), and a number or a kind phrase
+    (:func:`~excerpta.readers.kindle.metadata.names_a_record`)."""
+    return (looks_like_metadata(line) or "|" in line) and names_a_record(line)
 
 
 def _continues(held: RawRecord, title_line: str, line: str) -> bool:
-    # Whether the separator that closed ``held`` was typed inside its body (calibre's rule): the
+    # Whether the separator that closed ``held`` was typed inside its note (calibre's rule): the
     # "title" and ``line`` after it are no record start. A lone line before the next separator
-    # (``line`` is one) continues a note only, and not when it is the note's own title line: a
-    # highlight's passage and a record cut short after its title line are told apart no better.
+    # (``line`` is one) continues a note, but not when it is the note's own title line.
     metadata = held.metadata
-    if metadata is None or metadata.kind is _BOOKMARK:
+    if metadata is None or metadata.kind is not _NOTE:
         return False
     if is_separator(line):
-        return metadata.kind is _NOTE and title_line != held.title_line
+        return title_line != held.title_line
     return not starts_record(line)
 
 
