@@ -132,6 +132,20 @@ def test_explicit_state_accumulates_the_library_across_runs(run_cli, tmp_path):
     assert runs == [("ok",), ("ok",)]
 
 
+def test_a_dry_run_with_a_state_leaves_its_library_as_it_was(run_cli, tmp_path):
+    state = tmp_path / "state.sqlite"
+    jsonl = tmp_path / "one.jsonl"
+    jsonl.write_text('{"id": "h-new", "text": "new", "document": {"id": "d-new", "title": "New"}}\n')
+    run_cli("--state", state, "convert", jsonl, "--to", "json", "--out", tmp_path / "a.json")
+    dry = run_cli("--state", state, "convert", SAMPLE, "--to", "json", "--out", tmp_path / "a.json",
+                  "--dry-run")
+    assert dry.exit_code == 0
+    assert "would update" in dry.output  # it saw the library with the sample in it
+    assert sqlite3.connect(state).execute("SELECT COUNT(*) FROM documents").fetchone() == (1,)
+    run_cli("--state", state, "convert", jsonl, "--to", "json", "--out", tmp_path / "a.json")
+    assert [d["title"] for d in json.loads((tmp_path / "a.json").read_text())["documents"]] == ["New"]
+
+
 def test_without_state_convert_outputs_exactly_its_inputs(run_cli, tmp_path):
     jsonl = tmp_path / "one.jsonl"
     jsonl.write_text('{"id": "h-new", "text": "new", "document": {"id": "d-new", "title": "New"}}\n')

@@ -130,7 +130,8 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: P
     explicit_state = settings.state
     state = open_store(explicit_state or default_state_path())
     # Without --state the library lives for this run only: convert outputs exactly its inputs.
-    library = state if explicit_state else open_store(":memory:")
+    # A dry run merges into a copy of the state's library: it changes nothing anywhere.
+    library = (state.snapshot() if dry_run else state) if explicit_state else open_store(":memory:")
     try:
         with ReadProgress(enabled=sys.stderr.isatty() and not settings.quiet) as progress:
             report = convert(list(inputs), to=to, out=out, library=library, state=state,

@@ -54,6 +54,17 @@ class SQLiteStore:
         """Close the database; the store cannot be used afterwards."""
         self._db.close()
 
+    def snapshot(self) -> SQLiteStore:
+        """An in-memory copy of this store, to change without changing it (a dry run merges
+        its inputs there). Reading a database in WAL mode waits for no writer."""
+        copy = SQLiteStore(":memory:")
+        try:
+            self._db.backup(copy._db)
+        except sqlite3.DatabaseError as err:
+            copy.close()
+            raise StateError(f"{self.path}: cannot be read ({err})") from None
+        return copy
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction: everything inside commits together or not at all.
