@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import click
+import pydantic
+import pytest
 
 from excerpta.cli import cli
+from excerpta.cli.app import _interrupted
 from excerpta.model import library_json_schema
 
 from paths import EXAMPLES
@@ -69,3 +73,33 @@ def test_a_folder_the_machine_refuses_is_one_line_exit_74_no_traceback(run_cli, 
     assert result.output.rstrip().endswith(": Not a directory")
     assert len(result.output.strip().splitlines()) == 1
     assert "Traceback" not in result.output
+
+
+def test_a_state_database_with_damaged_pages_is_one_line_exit_2(run_cli, tmp_path):
+    state, out = tmp_path / "state.sqlite", tmp_path / "out.json"
+    assert run_cli("--state", state, "convert", EXAMPLES / "library.json", "--to", "json",
+                   "--out", out).exit_code == 0
+    with sqlite3.connect(state) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with state.open("r+b") as handle:  # the header stays valid; the pages after it do not
+        handle.seek(4096 * 3)
+        handle.write(bytes(range(256)) * 32)
+    result = run_cli("--state", state, "convert", EXAMPLES / "library.json", "--to", "json", "--out", out)
+    assert result.exit_code == 2
+    assert "database disk image is malformed" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_ctrl_c_a_library_wrapped_is_still_an_interruption():
+    class Model(pydantic.BaseModel):
+        value: int
+
+        @pydantic.field_serializer("value")
+        def _serialize(self, value: int) -> int:
+            raise KeyboardInterrupt
+
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - whatever pydantic wraps it in
+        Model(value=1).model_dump_json()
+    assert not isinstance(caught.value, KeyboardInterrupt)
+    assert _interrupted(caught.value)
+    assert not _interrupted(ValueError("a bug"))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 
 from excerpta.locks import lock_folder, lock_path, output_lock
 
@@ -72,3 +74,23 @@ def test_a_state_folder_that_cannot_be_made_falls_back_to_a_temporary_one(run_cl
     assert blocker not in folder.parents
     with output_lock(tmp_path / "out.json"):
         assert lock_path(tmp_path / "out.json").parent == folder
+
+
+def test_a_run_into_a_locked_output_stops_at_once_even_while_the_state_is_busy(run_cli, tmp_path):
+    # The first run holds the output's lock and, reading, a write transaction on a shared state:
+    # the second stops on the lock before it would wait (30 s) for the state.
+    state, vault = tmp_path / "state.sqlite", tmp_path / "vault"
+    assert run_cli("--state", state, "convert", EXAMPLES / "library.json", "--to", "json",
+                   "--out", tmp_path / "first.json").exit_code == 0
+    busy = sqlite3.connect(state, isolation_level=None)
+    busy.execute("BEGIN IMMEDIATE")
+    try:
+        with output_lock(vault):
+            began = time.monotonic()
+            result = run_cli("--state", state, "convert", EXAMPLES / "library.json", "--to", "obsidian",
+                             "--out", vault)
+            assert result.exit_code == 75
+            assert time.monotonic() - began < 5
+    finally:
+        busy.execute("ROLLBACK")
+        busy.close()

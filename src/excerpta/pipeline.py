@@ -128,34 +128,25 @@ def convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
     together, after the files are on disk. ``dry_run`` reads and renders but writes nothing.
     Raises UserError (nothing written) for a bad command or an unreadable input.
     """
-    run_id = None if dry_run else state.start_run(CONVERT_JOB)
-    try:
-        report = _convert(inputs, to=to, out=out, library=library, state=state,
-                          from_format=from_format, options=options or {}, force=force,
-                          dry_run=dry_run, selection=selection or Selection(),
-                          on_document=on_document, on_problem=on_problem)
-    except ExcerptaError as err:
-        if run_id is not None:
-            state.finish_run(run_id, "failed", {}, str(err))
-        raise
-    if run_id is not None:
-        status = "partial" if report.exit_code else "ok"
-        state.finish_run(run_id, status, report.counts())
-    return report
-
-
-def _convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
-             state: LibraryStore, from_format: str | None, options: dict[str, Any], force: bool,
-             dry_run: bool, selection: Selection, on_document: DocumentCallback | None,
-             on_problem: Callable[[RecordProblem], None] | None) -> ConvertReport:
     writer_cls = registry.writer(to)
     # The lock spans reading the output (a writer merges into what is there) to committing
-    # its records; a dry run writes nothing, so it does not wait for or block anyone.
+    # its records; a dry run writes nothing, so it does not wait for or block anyone. It is
+    # taken first: a second run into this output stops at once, before it waits on the state.
     with nullcontext() if dry_run else output_lock(out):
-        return _convert_locked(inputs, writer_cls, out=out, library=library, state=state,
-                               from_format=from_format, options=options, force=force,
-                               dry_run=dry_run, selection=selection, on_document=on_document,
-                               on_problem=on_problem)
+        run_id = None if dry_run else state.start_run(CONVERT_JOB)
+        try:
+            report = _convert_locked(inputs, writer_cls, out=out, library=library, state=state,
+                                     from_format=from_format, options=options or {}, force=force,
+                                     dry_run=dry_run, selection=selection or Selection(),
+                                     on_document=on_document, on_problem=on_problem)
+        except ExcerptaError as err:
+            if run_id is not None:
+                state.finish_run(run_id, "failed", {}, str(err))
+            raise
+        if run_id is not None:
+            status = "partial" if report.exit_code else "ok"
+            state.finish_run(run_id, status, report.counts())
+        return report
 
 
 def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Path,

@@ -117,7 +117,7 @@ def test_a_database_that_cannot_be_written_is_a_state_error_naming_it(store, tmp
     # What a read-only file or folder gives (root, as in CI, may write through file modes,
     # so SQLite's own switch stands in for them).
     store._db.execute("PRAGMA query_only = ON")
-    with pytest.raises(StateError, match=r"state database .*state\.sqlite cannot be written "
+    with pytest.raises(StateError, match=r"state database .*state\.sqlite cannot be used "
                                          r"\(attempt to write a readonly database\)"):
         store.merge([_doc(H1)])
     store._db.execute("PRAGMA query_only = OFF")

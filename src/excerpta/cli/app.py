@@ -4,6 +4,7 @@ one clear line (with the traceback under ``-v``) and an exit code."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,10 @@ class ExcerptaGroup(click.Group):
         except KeyboardInterrupt:
             echo_error("interrupted")
             ctx.exit(130)
+        except sqlite3.DatabaseError as err:  # a damaged state database, met while reading it
+            echo_error(f"the state database cannot be read ({err}); --state or EXCERPTA_STATE "
+                       "picks another")
+            ctx.exit(2)
         except OSError as err:  # the machine refused (permissions, a full disk): not a bug
             settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
             if settings.verbose:
@@ -58,12 +63,25 @@ class ExcerptaGroup(click.Group):
             echo_error(f"{where}{err.strerror or err}")
             ctx.exit(IO_ERROR_EXIT)
         except Exception as err:  # the boundary: a bug must still end in one line
+            if _interrupted(err):  # Ctrl-C inside a library that wrapped it (pydantic's serializer)
+                echo_error("interrupted")
+                ctx.exit(130)
             settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
             if settings.verbose:
                 logging.getLogger("excerpta").exception("traceback")
             hint = "" if settings.verbose else " (run with -v for the traceback)"
             echo_error(f"internal error: {type(err).__name__}: {err}{hint}")
             ctx.exit(INTERNAL_ERROR_EXIT)
+
+
+def _interrupted(err: BaseException) -> bool:
+    """Whether ``err`` stands for a KeyboardInterrupt that a library caught and wrapped."""
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt) or "KeyboardInterrupt" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:

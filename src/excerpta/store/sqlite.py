@@ -77,24 +77,24 @@ class SQLiteStore:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as err:
+        except sqlite3.DatabaseError as err:
             raise self._unwritable(err) from None
         try:
             yield self._db
         except BaseException as err:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
-            if isinstance(err, sqlite3.OperationalError):
+            if isinstance(err, sqlite3.DatabaseError):  # locked, read-only, full, damaged
                 raise self._unwritable(err) from None
             raise
         try:
             self._db.execute("COMMIT")
-        except sqlite3.OperationalError as err:
+        except sqlite3.DatabaseError as err:
             self._db.execute("ROLLBACK")
             raise self._unwritable(err) from None
 
-    def _unwritable(self, err: sqlite3.OperationalError) -> StateError:
-        return StateError(f"state database {self.path} cannot be written ({err}); "
+    def _unwritable(self, err: sqlite3.DatabaseError) -> StateError:
+        return StateError(f"state database {self.path} cannot be used ({err}); "
                           "--state or EXCERPTA_STATE picks another")
 
     def _migrate(self) -> None:
