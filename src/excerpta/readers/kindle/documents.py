@@ -40,8 +40,13 @@ def documents_of(clippings: Iterable[list[Clipping]], keep_bookmarks: bool,
 
 
 def _final(window: ClippingWindow, clippings: Iterable[list[Clipping]]) -> Iterator[Clipping]:
-    for clipping in chain.from_iterable(chain(clippings, [[None]])):  # None: the end of the input
-        yield from window.push(clipping) if clipping is not None else window.finish()
+    # Iterated in C (map and chain): no generator step per record.
+    pushed = map(window.push, chain.from_iterable(clippings))
+    return chain.from_iterable(chain(pushed, _finished(window)))
+
+
+def _finished(window: ClippingWindow) -> Iterator[list[Clipping]]:
+    yield window.finish()  # once the input is exhausted
 
 
 def _claimed(far: dict[int, list[NoteEntry]], clippings: Iterable[list[Clipping]]) -> Iterator[Clipping]:

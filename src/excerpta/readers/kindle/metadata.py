@@ -78,7 +78,6 @@ _FAST_GROUPS = ("kind", "page", "start", "end", "day", "month", "year", "hour", 
 _DIGIT = re.compile(r"\d")
 _CACHE_LIMIT = 512  # exact spellings remembered per pattern: bounded, whatever a file contains
 MAX_POSITION_DIGITS = 9  # a book has at most a few hundred thousand locations; more is a broken line
-_POSITION_GROUP = re.compile(r"\(\?P<(page|start|end)>\\d\+\)")
 
 
 class _FastPattern:
@@ -89,9 +88,7 @@ class _FastPattern:
 
     def __init__(self, locale: str, pattern: str) -> None:
         self.locale = locale
-        # A position of more digits than any book has does not match, so the general grammar
-        # reports that line (checked here, at no cost per line).
-        self.pattern = re.compile(_POSITION_GROUP.sub(rf"(?P<\1>\\d{{1,{MAX_POSITION_DIGITS}}})", pattern))
+        self.pattern = re.compile(pattern)
         index = self.pattern.groupindex
         # -1: a group this pattern lacks ("half" on 24-hour wordings).
         self.positions = tuple(index[name] - 1 if name in index else -1 for name in _FAST_GROUPS)
@@ -172,6 +169,9 @@ def parse_fast(line: str, zone: tzinfo | None = None) -> FastFields | None:
             kind = _PHRASE_KINDS[phrase.lower()][1]
             _remember(fast.kinds, phrase, kind)
         start_text, end_text, page = groups[start_at], groups[end_at], groups[page_at]
+        if len(start_text) > MAX_POSITION_DIGITS or (end_text and len(end_text) > MAX_POSITION_DIGITS) or (
+                page and len(page) > MAX_POSITION_DIGITS):
+            return None  # more digits than any book has: the general grammar reports the line
         start = int(start_text)
         if end_text is None:
             end = start
