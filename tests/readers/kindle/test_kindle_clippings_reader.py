@@ -305,12 +305,9 @@ def test_a_passage_extended_far_down_the_file_updates_its_highlight_instead_of_a
     assert (highlight["note"], highlight["end_location"]) == ("Deliberately!", 75)
 
 
-@pytest.mark.parametrize("late_note", [
-    NOTE,  # at the highlight's end
-    NOTE.replace("Location 72", "Location 71"),  # inside its range
-])
-def test_a_note_typed_far_down_the_file_attaches_to_its_highlight(tmp_path, late_note):
-    later = late_note.replace("July 4, 1845", "July 4, 1846")
+def test_a_note_typed_far_down_the_file_attaches_to_its_highlight(tmp_path):
+    # At the highlight's end, where the Kindle puts a note (inside the range: only nearby).
+    later = NOTE.replace("July 4, 1845", "July 4, 1846")
     read = read_text(tmp_path, HIGHLIGHT + _filler() + later)
     [highlight] = read.document("Walden").highlights
     assert (highlight.text, highlight.note) == (
@@ -340,6 +337,17 @@ def test_a_far_note_nothing_claims_is_kept_alone_and_a_seekless_input_keeps_far_
     walden = [d for d in read_clippings(lines, "lines", ReadState()) if d.title == "Walden"]
     assert [(h.text[:5], h.note) for d in walden for h in d.highlights] == [
         ("I wen", None), ("", "Deliberately!")]
+
+
+def test_a_far_note_never_brings_back_the_text_of_a_highlight_extended_since(tmp_path):
+    extended = HIGHLIGHT.replace("Location 70-72", "Location 70-75").replace(
+        "deliberately.", "deliberately, to front only the essential facts of life.").replace("1845", "1846")
+    late = NOTE.replace("Location 72", "Location 72").replace("1845", "1847")
+    read = read_text(tmp_path, HIGHLIGHT + _filler() + extended + _filler() + late)
+    [highlight] = read.document("Walden").highlights
+    assert highlight.text.endswith("essential facts of life.")
+    assert highlight.note == "Deliberately!"
+    assert highlight.id == read_text(tmp_path, HIGHLIGHT).highlights()[0].id
 
 
 def test_far_notes_look_among_a_bounded_number_of_highlights(tmp_path, monkeypatch):

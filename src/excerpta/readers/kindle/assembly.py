@@ -24,16 +24,16 @@ copy re-saved later than that (the passage extended on another day) still takes 
 first, whose start and text the window remembers for the last :data:`REMEMBERED` highlights
 that left it: the library then updates that highlight in place instead of adding a second.
 A note typed later than that (on re-reading the book) and claimed by no highlight in the window
-looks among the highlights that left it, of which the window keeps the range and the record
-number only (12 bytes each), for the last :data:`FAR_REMEMBERED` of them at most (the older
-half of each book's go when there are more, so memory stays bounded however long the file):
-the note is then in :attr:`ClippingWindow.far`, for the reader to yield that highlight again
-with it (see :mod:`.documents`).
+looks, at its location, for the end of a highlight that left it (where the Kindle puts a note):
+the window keeps, per book, each end's last record number for the last :data:`FAR_REMEMBERED`
+highlights (past that, the older half of each book's go, so memory stays bounded however
+long the file), and looks the note's location up there. The note is then in
+:attr:`ClippingWindow.far`, for the reader to yield that highlight again with it (see
+:mod:`.documents`).
 """
 
 from __future__ import annotations
 
-from array import array
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,7 +45,7 @@ from excerpta.readers.kindle.metadata import Position
 
 LOOKAROUND = 64
 REMEMBERED = 4096  # at most, highlights that left the window and are remembered (a few MB)
-FAR_REMEMBERED = 1 << 16  # at most, highlights a far note can find (12 bytes each: 0.8 MB)
+FAR_REMEMBERED = 1 << 14  # at most, highlight ends a far note can find (about 150 bytes each)
 _NOTE, _HIGHLIGHT = ClippingKind.NOTE, ClippingKind.HIGHLIGHT
 _StartKey = tuple[str, ClippingKind, LocationType | None, Position | None]  # book, kind, position
 _BookKey = tuple[str, LocationType | None]  # book, and what its positions count
@@ -85,8 +85,9 @@ class ClippingWindow:
     def __init__(self, lookaround: int = LOOKAROUND, *, look_far: bool = True) -> None:
         self.lookaround = lookaround
         self.look_far = look_far
-        # Every highlight that left the window, per book: start, end, record number (int positions).
-        self.placed: dict[_BookKey, array[int]] = {}
+        # The highlights that left the window, per book: end -> record number of the last one
+        # ending there, oldest first.
+        self.placed: dict[_BookKey, dict[int, int]] = {}
         self.placed_count = 0
         # The notes claimed by a highlight that had left the window, by its record number.
         self.far: dict[int, list[NoteEntry]] = {}
@@ -167,18 +168,15 @@ class ClippingWindow:
         return clipping
 
     def _place(self, highlight: Clipping) -> None:
-        start, end = highlight.start, highlight.end
-        if type(start) is int and type(end) is int:
+        end = highlight.end
+        if type(end) is int:  # positions have at most 9 digits: an array "i" holds them
             key = (highlight.book.id, highlight.location_type)
             placed = self.placed.get(key)
             if placed is None:
-                placed = self.placed[key] = array("i")
-            try:
-                placed.extend((start, end, highlight.index))
-            except OverflowError:  # positions of more than 9 digits are refused before
-                del placed[len(placed) - len(placed) % 3:]
-                return
-            self.placed_count += 1
+                placed = self.placed[key] = {}
+            if placed.pop(end, None) is None:
+                self.placed_count += 1
+            placed[end] = highlight.index  # last: the newest
             if self.placed_count > FAR_REMEMBERED:
                 self._forget_older_half()
 
@@ -187,27 +185,20 @@ class ClippingWindow:
         # note still finds each book's newer half, and the work stays linear in the file.
         kept = 0
         for key, placed in list(self.placed.items()):
-            keep = len(placed) // 6
+            keep = len(placed) // 2
             if keep:
-                del placed[:len(placed) - 3 * keep]
+                self.placed[key] = dict(list(placed.items())[-keep:])
                 kept += keep
             else:
                 del self.placed[key]
         self.placed_count = kept
 
     def _attach_far(self, note: Clipping) -> None:
-        # The highlight that left the window and claims ``note``: the one ending at its location,
-        # then the nearest in the file (the file is a log: nearest in time, as far as we know).
-        point = note.start
+        # The highlight that left the window and ends at ``note``'s location; of several, the
+        # last in the file (a log: the nearest in time, as far as we know). One dict lookup: a
+        # file of many notes nothing claims stays linear.
         placed = self.placed.get((note.book.id, note.location_type))
-        if placed is None or type(point) is not int:
-            return
-        best, best_score = -1, (True, 0)
-        for at in range(0, len(placed), 3):
-            if placed[at] <= point <= placed[at + 1]:
-                score = (placed[at + 1] != point, note.index - placed[at + 2])
-                if best < 0 or score < best_score:
-                    best, best_score = placed[at + 2], score
+        best = -1 if placed is None or type(note.start) is not int else placed.get(note.start, -1)
         if best >= 0:
             self.far.setdefault(best, []).append((note.index, note.text, note.when))
             note.dropped = True

@@ -50,14 +50,25 @@ def _finished(window: ClippingWindow) -> Iterator[list[Clipping]]:
 
 
 def _claimed(far: dict[int, list[NoteEntry]], clippings: Iterable[list[Clipping]]) -> Iterator[Clipping]:
-    # The same records again: the highlights ``far`` names, with their far notes.
+    # The same records again: the highlights ``far`` names get their far notes. A copy re-saved
+    # later (extended on another day) took its id, and the library keeps the last version of an
+    # id: that copy gets them, so the note never brings the older text back.
+    claimed: dict[tuple[Any, ...], tuple[Clipping, list[NoteEntry]]] = {}
     for final in _final(ClippingWindow(look_far=False), clippings):
+        if final.dropped:
+            continue
         notes = far.pop(final.index, None)
+        if notes is None and not claimed:
+            continue
+        key = (final.book.id, final.kind, final.location_type, final.start,
+               final.text if final.id_text is None else final.id_text)
         if notes is not None:
-            final.notes = sorted(final.notes + notes, key=lambda item: item[0])
-            yield final
-            if not far:
-                return
+            claimed[key] = (final, claimed[key][1] + notes if key in claimed else notes)
+        elif key in claimed:
+            claimed[key] = (final, claimed[key][1])
+    for final, notes in claimed.values():
+        final.notes = sorted(final.notes + notes, key=lambda item: item[0])
+        yield final
 
 
 def _batched(finals: Iterable[Clipping], keep_bookmarks: bool) -> Iterator[Document]:
