@@ -213,16 +213,25 @@ def test_temporary_files_a_killed_run_left_are_removed_where_the_next_run_writes
     assert elsewhere.exists()  # a folder this run did not write into is not even listed
 
 
-def test_a_file_the_user_made_a_link_is_written_through_the_link(tmp_path, state):
-    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
-    elsewhere.mkdir()
+def test_a_file_the_user_made_a_link_is_written_through_it_inside_the_output_only(tmp_path, state):
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    outside.mkdir()
     assert _write_and_commit(out, state, "a.md", b"one") == "create"
-    (out / "a.md").rename(elsewhere / "a.md")
-    (out / "a.md").symlink_to(elsewhere / "a.md")
+    assert _write_and_commit(out, state, "b.md", b"one") == "create"
+    (out / "kept").mkdir()
+    (out / "a.md").rename(out / "kept" / "a.md")
+    (out / "a.md").symlink_to(out / "kept" / "a.md")
+    (out / "b.md").rename(outside / "b.md")
+    (out / "b.md").symlink_to(outside / "b.md")
 
     assert _write_and_commit(out, state, "a.md", b"two") == "update"
+    sink = _sink(out, state)
+    outcome = sink.write("b.md", b"two", key="b", source_hash="s1")
 
     assert (out / "a.md").is_symlink()
-    assert (elsewhere / "a.md").read_bytes() == b"two"
-    assert sorted(p.name for p in elsewhere.iterdir()) == ["a.md"]  # no temporary file left
+    assert (out / "kept" / "a.md").read_bytes() == b"two"
+    assert sorted(p.name for p in (out / "kept").iterdir()) == ["a.md"]  # no temporary file left
     assert _write_and_commit(out, state, "a.md", b"two") == "unchanged"
+    assert (outcome.action, outcome.reason, outcome.pending) == (
+        "skip", "a link to a file outside the output folder; left as it is", True)
+    assert (outside / "b.md").read_bytes() == b"one"

@@ -41,6 +41,8 @@ def loads(text: str | bytes) -> Any:
         raise JsonTextError(f"malformed JSON: {err.msg}", err.lineno) from None
     except RecursionError:
         raise JsonTextError("malformed JSON: nested too deeply") from None
+    except UnicodeDecodeError:  # bytes that are not UTF-8: the caller says so
+        raise
     except ValueError:  # json's only other ValueError: an integer past the digit limit
         raise JsonTextError(f"malformed JSON: a number longer than "
                             f"{sys.get_int_max_str_digits()} digits") from None

@@ -134,6 +134,12 @@ class OutputSink:
         the content leaves out some of what the file should show (see :meth:`skip`).
         """
         target = self.resolve(relative)
+        into = target  # a link the user made to a file in the output is written through
+        if target.is_symlink():  # (renaming over it would leave two diverging copies)
+            into = Path(os.path.realpath(target))
+            if not into.is_file() or not into.is_relative_to(self.root.resolve()):
+                return self.skip(relative, "a link to a file outside the output folder; left as it is",
+                                 pending=True)
         on_disk = file_sha256(target)
         # A new file needs no record: one query less per note of a first run.
         record = (self.manifest.output_at(str(target)) if self.manifest is not None and on_disk is not None
@@ -144,8 +150,8 @@ class OutputSink:
             digest, size = _digest_chunks(_as_chunks(content))
             outcome = self._decide(target, digest, size, on_disk, allowed, record)
         else:
-            outcome, digest, stat = self._write_atomically(target, _as_chunks(content), on_disk, allowed,
-                                                           record)
+            outcome, digest, stat = self._write_atomically(target, into, _as_chunks(content), on_disk,
+                                                           allowed, record)
             if outcome.action != "conflict":
                 self._pending.append(OutputRecord(
                     str(target), self.job, self.writer, key, digest, source_hash, datetime.now(UTC),
@@ -177,11 +183,11 @@ class OutputSink:
             return WriteOutcome(target, "conflict", size, f"{why}; left alone (--force overwrites)")
         return WriteOutcome(target, "create" if on_disk is None else "update", size)
 
-    def _write_atomically(self, target: Path, chunks: Iterable[bytes], on_disk: str | None,
+    def _write_atomically(self, target: Path, into: Path, chunks: Iterable[bytes], on_disk: str | None,
                           allowed: bool, record: OutputRecord | None,
                           ) -> tuple[WriteOutcome, str, os.stat_result | None]:
-        """Stream ``chunks`` into a temporary file beside ``target`` and stage it for
-        :meth:`finish` if it is to replace ``target``; otherwise remove it. Returns the outcome,
+        """Stream ``chunks`` into a temporary file beside ``into`` (``target`` or its link's file)
+        and stage it for :meth:`finish` if it is to replace it; otherwise remove it. Returns the outcome,
         the bytes' SHA-256 and the stat of the file that holds them once finished (a renamed
         file keeps its size and mtime; for an unchanged file, the target's)."""
         if target.parent not in self._folders:
@@ -189,9 +195,6 @@ class OutputSink:
             self._folders.add(target.parent)
             if swept := sweep_temporary_files(target.parent):
                 log.info("%s: removed %d temporary file(s) an interrupted run left", target.parent, swept)
-        # A file the user replaced by a link to one of theirs is written through the link:
-        # renaming over the link would leave two diverging copies.
-        into = Path(os.path.realpath(target)) if target.is_symlink() and target.is_file() else target
         temp = write_temp(into, chunks)
         staged = False
         try:

@@ -51,10 +51,6 @@ class ExcerptaGroup(click.Group):
         except KeyboardInterrupt:
             echo_error("interrupted")
             ctx.exit(130)
-        except sqlite3.DatabaseError as err:  # a damaged state database, met while reading it
-            echo_error(f"the state database cannot be read ({err}); --state or EXCERPTA_STATE "
-                       "picks another")
-            ctx.exit(2)
         except OSError as err:  # the machine refused (permissions, a full disk): not a bug
             settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
             if settings.verbose:
@@ -66,6 +62,10 @@ class ExcerptaGroup(click.Group):
             if _interrupted(err):  # Ctrl-C inside a library that wrapped it (pydantic's serializer)
                 echo_error("interrupted")
                 ctx.exit(130)
+            if type(err) in (sqlite3.OperationalError, sqlite3.DatabaseError):  # not its bug kinds
+                echo_error(f"the state database cannot be read ({err}); --state or EXCERPTA_STATE "
+                           "picks another")
+                ctx.exit(2)
             settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
             if settings.verbose:
                 logging.getLogger("excerpta").exception("traceback")
@@ -78,7 +78,8 @@ def _interrupted(err: BaseException) -> bool:
     """Whether ``err`` stands for a KeyboardInterrupt that a library caught and wrapped."""
     seen: BaseException | None = err
     while seen is not None:
-        if isinstance(seen, KeyboardInterrupt) or "KeyboardInterrupt" in str(seen):
+        if isinstance(seen, KeyboardInterrupt) or (
+                type(seen).__name__ == "PydanticSerializationError" and "KeyboardInterrupt" in str(seen)):
             return True
         seen = seen.__cause__ or seen.__context__
     return False

@@ -129,10 +129,11 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: P
     selection = Selection.of(tags, skip_tags, categories)
     explicit_state = settings.state
     state = open_store(explicit_state or default_state_path())
-    # Without --state the library lives for this run only: convert outputs exactly its inputs.
-    # A dry run merges into a copy of the state's library: it changes nothing anywhere.
-    library = (state.snapshot() if dry_run else state) if explicit_state else open_store(":memory:")
+    library = state
     try:
+        # Without --state the library lives for this run only: convert outputs exactly its
+        # inputs. A dry run merges into a copy of the state's library: it changes nothing.
+        library = (state.snapshot() if dry_run else state) if explicit_state else open_store(":memory:")
         with ReadProgress(enabled=sys.stderr.isatty() and not settings.quiet) as progress:
             report = convert(list(inputs), to=to, out=out, library=library, state=state,
                              from_format=from_format, options=options, force=force,

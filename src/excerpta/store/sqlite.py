@@ -90,7 +90,8 @@ class SQLiteStore:
         try:
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as err:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite may have rolled back already (an I/O error)
+                self._db.execute("ROLLBACK")
             raise self._unwritable(err) from None
 
     def _unwritable(self, err: sqlite3.DatabaseError) -> StateError:
