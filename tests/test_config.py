@@ -44,9 +44,11 @@ def test_a_valid_file_loads(tmp_path):
     (('out = "/data/x.jsonl"', 'out = "/data/x.jsonl", options = { colour = 1 }'),
      "jobs[0].writers[0]: option 'colour' does not apply to jsonl"),
     (('[[jobs]]', '[[jobs]'), "invalid TOML"),
-    (('every = "1h"', 'cron = "not a cron at all"'),
+    (('every = "1h"', 'cron = "daily please"'),
      'jobs[0].schedule.cron: value error, expected 5 crontab fields (minute hour day month weekday) '
-     'like "0 6 * * *", got \'not a cron at all\''),
+     'like "0 6 * * *", got \'daily please\''),
+    (('every = "1h"', 'cron = "not a cron at all"'),  # five fields: what is wrong with them
+     'jobs[0].schedule.cron: value error, got \'not a cron at all\': invalid month name "at"'),
     (('every = "1h"', 'cron = "0 25 * * *"'), "the last value (25) is higher than the maximum value (23)"),
     (('every = "1h"', 'cron = "0 6 * *"'), "wrong number of fields; got 4, expected 5"),
     (('state =', '[readwise]\nbase_url = "not a url"\nstate ='),

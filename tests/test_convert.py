@@ -206,3 +206,17 @@ def test_an_option_no_adapter_of_the_conversion_takes_is_a_user_error(run_cli, t
     assert "option 'deck' does not apply to json" in other.output
     assert not (tmp_path / "v").exists()
     assert not (tmp_path / "x.json").exists()
+
+
+def test_a_run_interrupted_midway_is_logged_as_interrupted_not_left_running(tmp_path):
+    store = open_store(tmp_path / "state.sqlite")
+
+    def press_ctrl_c(document):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        convert([str(SAMPLE)], to="json", out=tmp_path / "x.json", library=store, state=store,
+                on_document=press_ctrl_c)
+    assert [run.status for run in store.runs()] == ["interrupted"]
+    assert not (tmp_path / "x.json").exists()
+    store.close()

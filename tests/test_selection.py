@@ -45,6 +45,13 @@ def test_an_empty_selection_selects_everything_and_an_unknown_category_is_a_user
         Selection.of(categories=["bookz"])
 
 
+@pytest.mark.parametrize(("flag", "argument", "values"), [
+    ("--tag", "tags", [""]), ("--skip-tag", "skip_tags", [" , "]), ("--category", "categories", [","])])
+def test_an_empty_value_is_a_user_error_not_a_selection_of_everything(flag, argument, values):
+    with pytest.raises(UserError, match=rf"{flag}: expected a name, got nothing"):
+        Selection.of(**{argument: values})
+
+
 def _titles(path) -> list[str]:
     return [d["title"] for d in json.loads(path.read_text())["documents"]]
 

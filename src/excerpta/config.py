@@ -76,8 +76,9 @@ class ScheduleConfig(_Section):
             try:  # the daemon's scheduler is the judge; the zone does not matter to validity
                 CronTrigger.from_crontab(value, timezone="UTC")
             except ValueError as err:
-                raise ValueError(f"expected 5 crontab fields (minute hour day month weekday) "
-                                 f"like \"0 6 * * *\", got {value!r}: {err}") from None
+                shape = ("" if len(value.split()) == 5 else
+                         "expected 5 crontab fields (minute hour day month weekday) like \"0 6 * * *\", ")
+                raise ValueError(f"{shape}got {value!r}: {err}") from None
         return value
 
     @model_validator(mode="after")

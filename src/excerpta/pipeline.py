@@ -8,14 +8,14 @@ steps (:func:`resolve_inputs`, :func:`read_into`, :func:`make_sink`) under the o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from excerpta import registry
 from excerpta.adapters import Adapter, InputProbe, Reader, ReadState, RecordProblem, Writer
-from excerpta.errors import ExcerptaError, InputError, UserError
+from excerpta.errors import InputError, UserError
 from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output import OutputSink, WriteOutcome
@@ -139,9 +139,11 @@ def convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
                                      from_format=from_format, options=options or {}, force=force,
                                      dry_run=dry_run, selection=selection or Selection(),
                                      on_document=on_document, on_problem=on_problem)
-        except ExcerptaError as err:
+        except BaseException as err:  # the run log never keeps a run "running" for good
             if run_id is not None:
-                state.finish_run(run_id, "failed", {}, str(err))
+                with suppress(Exception):  # the error that ended the run is the one to tell
+                    state.finish_run(run_id, "interrupted" if isinstance(err, KeyboardInterrupt)
+                                     else "failed", {}, str(err) or type(err).__name__)
             raise
         if run_id is not None:
             status = "partial" if report.exit_code else "ok"

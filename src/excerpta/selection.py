@@ -36,6 +36,9 @@ class Selection:
            categories: Iterable[str] = ()) -> Selection:
         """A selection from command-line values; raises UserError for an unknown category.
         A value may list several, comma-separated (``--category books,articles``)."""
+        for flag, values in (("--tag", tags), ("--skip-tag", skip_tags), ("--category", categories)):
+            if any(not _split([value]) for value in values):
+                raise UserError(f"{flag}: expected a name, got nothing (an empty value selects nothing)")
         chosen = set()
         for name in _split(categories):
             try:

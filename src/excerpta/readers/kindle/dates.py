@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
-from excerpta.readers.kindle.locales import AFTER_TIME_MARKERS, BEFORE_TIME_MARKERS, UTC_NAMES, month_table
+from excerpta.readers.kindle.locales import (
+    AFTER_TIME_MARKERS,
+    BEFORE_TIME_MARKERS,
+    MAX_POSITION_DIGITS,
+    UTC_NAMES,
+    month_table,
+)
 
 TIME_RE = re.compile(
     r"(" + "|".join(BEFORE_TIME_MARKERS) + r")?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?"
@@ -85,7 +91,7 @@ def _western_date(text: str, locale: str | None) -> tuple[int, int, int] | None:
         if month:
             break
     digits = _DIGITS_RE.findall(text)
-    if any(len(number) > 9 for number in digits):
+    if any(len(number) > MAX_POSITION_DIGITS for number in digits):
         raise ValueError(_OUT_OF_RANGE)  # and int() would refuse one of 4,300
     numbers = [int(n) for n in digits]
     if month is None or len(numbers) < 2:

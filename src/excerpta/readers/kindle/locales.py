@@ -199,6 +199,9 @@ LOCATION_WORDS: tuple[str, ...] = (
 
 # Separators between the two ends of a range: ASCII hyphen, en dash (ru), "t/m" (nl).
 RANGE_SEPARATORS: tuple[str, ...] = ("-", "–", "t/m")
+# Digits in a position or a date number at most: a long book has some 20,000 locations; more
+# is a broken line (and int() refuses 4,300 digits).
+MAX_POSITION_DIGITS = 9
 
 # 12-hour clock markers: those written after the time and those written before it (zh).
 AFTER_TIME_MARKERS: dict[str, int] = {"am": 0, "pm": 12, "a.m.": 0, "p.m.": 12}

@@ -28,6 +28,7 @@ from excerpta.readers.kindle.locales import (
     FAST_LINE_PATTERNS,
     LOCALES,
     LOCATION_WORDS,
+    MAX_POSITION_DIGITS,
     PAGE_SUFFIX_WORDS,
     PAGE_WORDS,
     RANGE_SEPARATORS,
@@ -77,7 +78,6 @@ _LEADING_DASHES = "-–—‐ \t\ufeff\u200b\u200c\u200d"
 _FAST_GROUPS = ("kind", "page", "start", "end", "day", "month", "year", "hour", "minute", "second", "half")
 _DIGIT = re.compile(r"\d")
 _CACHE_LIMIT = 512  # exact spellings remembered per pattern: bounded, whatever a file contains
-MAX_POSITION_DIGITS = 9  # a book has at most a few hundred thousand locations; more is a broken line
 
 
 class _FastPattern:

@@ -23,7 +23,7 @@ import re
 from typing import NamedTuple
 
 from excerpta.model import LocationType
-from excerpta.readers.kindle.locales import PAGE_WORDS
+from excerpta.readers.kindle.locales import MAX_POSITION_DIGITS, PAGE_WORDS
 from excerpta.readers.kindle.notebook_parser import Entry
 
 _HEADING = re.compile(
@@ -43,8 +43,6 @@ _GROUPED = re.compile(r"\d{1,3}(?P<sep>[.,\u00a0\u202f ])\d{3}(?:(?P=sep)\d{3})*
 # A roman numeral (pages only: "Page ix"); "di" is one too, so only a whole word counts.
 _ROMAN = re.compile(r"(?=[ivxlcdm])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})",
                     re.IGNORECASE)
-# Far beyond any book (a long one has some 20,000 locations); more is not a position.
-MAX_POSITION_DIGITS = 9
 EXPECTED_HEADING = "'<kind> (<colour>) - [<chapter> >] [Page <n> · ]Location <n>'"
 _PAGE_WORD = re.compile("|".join(PAGE_WORDS), re.IGNORECASE)
 
