@@ -13,9 +13,12 @@ values; the rest of the text is kept. Only text holding such an escape is looked
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
-from typing import IO, Any
+from typing import Any
+
+from excerpta.errors import InputError
 
 # A \uD800-\uDFFF escape, the only way JSON text can give a lone surrogate.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -63,6 +66,17 @@ def _valid_unicode(value: Any) -> Any:
     return value
 
 
-def load(handle: IO[bytes]) -> Any:
-    """``json.load(handle)``; raises JsonTextError, and UnicodeDecodeError for text not UTF-8."""
-    return loads(handle.read())
+def load_file(path: str | os.PathLike[str], source: str) -> Any:
+    """The JSON of the file at ``path``, as :func:`loads` reads it; raises InputError (one line
+    naming ``source``, the input as the user gave it, and the line when known) for a file that
+    cannot be read, is not UTF-8 or is not JSON."""
+    try:
+        with open(path, "rb") as handle:
+            return loads(handle.read())
+    except JsonTextError as err:
+        where = source if err.line is None else f"{source}:{err.line}"
+        raise InputError(f"{where}: {err}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{source}: not UTF-8 text") from None
+    except OSError as err:
+        raise InputError(f"{source}: cannot read ({err.strerror})") from None

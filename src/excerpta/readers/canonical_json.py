@@ -45,15 +45,7 @@ class JsonReader(Reader):
         return 10 if probe.suffix == ".json" else 0
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
-        path = input_file(source)
-        try:
-            with path.open("rb") as handle:
-                data = json_load.load(handle)
-        except json_load.JsonTextError as err:
-            where = source if err.line is None else f"{source}:{err.line}"
-            raise InputError(f"{where}: {err}") from None
-        except UnicodeDecodeError:
-            raise InputError(f"{source}: not UTF-8 text") from None
+        data = json_load.load_file(input_file(source), source)
         if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
             raise InputError(f'{source}: expected an object with "schema_version" and "documents"')
         version = data.get("schema_version")

@@ -99,7 +99,7 @@ class ReadwiseJsonReader(Reader):
         yield from self._read_file(source, state)
 
     def _read_file(self, source: str, state: ReadState) -> Iterator[Document]:
-        data = _load_json(source)
+        data = json_load.load_file(source, source)
         records = list(_records(data))
         if not records:
             raise InputError(f"{source}: expected Readwise API JSON (an /export/ page or its results)")
@@ -121,19 +121,6 @@ class ReadwiseJsonReader(Reader):
                 state.report(source, where, "not a Readwise book or highlight")
         for doc_id, items in loose.items():
             yield _loose_document(source, doc_id, items, books.get(doc_id), state, keep_discarded)
-
-
-def _load_json(source: str) -> Any:
-    try:
-        with open(source, "rb") as handle:
-            return json_load.load(handle)
-    except json_load.JsonTextError as err:
-        where = source if err.line is None else f"{source}:{err.line}"
-        raise InputError(f"{where}: {err}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{source}: not UTF-8 text") from None
-    except OSError as err:
-        raise InputError(f"{source}: cannot read ({err.strerror})") from None
 
 
 def _is_page(value: Any) -> bool:

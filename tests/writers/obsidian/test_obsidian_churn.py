@@ -37,6 +37,15 @@ def _tagged(books):
     return book
 
 
+def _written_with_earlier_templates(tmp_path, sync, books):
+    """A tagged book synced with the templates our users' notes were written with."""
+    earlier = template_folder(tmp_path, {"header.md.jinja": EARLIER_HEADER,
+                                         "highlight.md.jinja": EARLIER_HIGHLIGHT})
+    book = _tagged(books)
+    sync([book], templates=earlier)
+    return earlier, book
+
+
 def _left_alone(vault, sync, book) -> None:
     """Sync ``book`` again: the note is neither written nor touched."""
     path = vault / NOTE
@@ -85,10 +94,7 @@ def test_the_default_templates_write_no_trailing_whitespace(vault, sync, books):
 
 def test_a_note_a_linter_trimmed_is_not_rewritten_while_nothing_changed_upstream(
         tmp_path, vault, sync, books):
-    earlier = template_folder(tmp_path, {"header.md.jinja": EARLIER_HEADER,
-                                         "highlight.md.jinja": EARLIER_HIGHLIGHT})
-    book = _tagged(books)
-    sync([book], templates=earlier)
+    earlier, book = _written_with_earlier_templates(tmp_path, sync, books)
     text = (vault / NOTE).read_text(encoding="utf-8")
     assert "- Document Tags: [[philosophy]] \n" in text
     (vault / NOTE).write_text("\n".join(line.rstrip() for line in text.split("\n")), encoding="utf-8")
@@ -102,10 +108,7 @@ def test_a_note_a_linter_trimmed_is_not_rewritten_while_nothing_changed_upstream
 def test_notes_written_before_the_templates_lost_their_trailing_spaces_are_not_rewritten(
         tmp_path, vault, sync, books):
     # Upgrading changes the default templates: every note is looked at again, none rewritten.
-    earlier = template_folder(tmp_path, {"header.md.jinja": EARLIER_HEADER,
-                                         "highlight.md.jinja": EARLIER_HIGHLIGHT})
-    book = _tagged(books)
-    sync([book], templates=earlier)
+    _, book = _written_with_earlier_templates(tmp_path, sync, books)
     assert "    - Tags: [[quotes]] [[nature]] \n" in (vault / NOTE).read_text(encoding="utf-8")
     _left_alone(vault, sync, book)
     # The recorded hashes still tell the note as written by us: an upstream change arrives.

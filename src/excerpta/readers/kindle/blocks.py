@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from io import TextIOBase
 from itertools import chain
 
-from excerpta.readers.kindle.metadata import looks_like_metadata
+from excerpta.readers.kindle.metadata import DIGIT, looks_like_metadata
 from excerpta.readers.kindle.records import (
     INVISIBLE,
     MAYBE_METADATA,
@@ -44,7 +44,6 @@ _SEPARATOR_LINE = "\n" + SEPARATOR + "\n"
 _BLANK = " \t" + INVISIBLE
 # A body line starting with one of these may be a separator or a lost record start: look closer.
 _SUSPICIOUS_STARTS = "".join(sorted(set(MAYBE_SEPARATOR + MAYBE_METADATA)))
-_DIGIT = re.compile(r"\d")  # a dashed line with a number: a record start (starts_record), quickly
 _SUSPICIOUS_LINE = re.compile("\n[" + re.escape(_SUSPICIOUS_STARTS) + "]")
 
 
@@ -134,7 +133,8 @@ def _regular(piece: str, number: int) -> tuple[Regular, int] | None:
             newlines = 2 + body.count("\n")
             if _SUSPICIOUS_LINE.search(piece, meta_end) and not _plain_body(body):
                 return None
-    if "|" not in meta or ((meta[:1] != "-" or _DIGIT.search(meta) is None) and not starts_record(meta)):
+    # starts_record(meta), its usual case (a dash and a number) checked inline: once per record.
+    if "|" not in meta or ((meta[:1] != "-" or DIGIT.search(meta) is None) and not starts_record(meta)):
         return None  # the line grammar decides whether it is more of the record before
     return (number, title, meta, body), newlines
 

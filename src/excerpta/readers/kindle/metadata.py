@@ -76,7 +76,7 @@ _BARE_RANGE_RE = re.compile(r"(\d+)" + _RANGE.format(num=r"\d+"))
 _RANGE_SHAPE_RE = re.compile(r"\d\s*(?:" + "|".join(re.escape(s) for s in RANGE_SEPARATORS) + r")\s*\d")
 _LEADING_DASHES = "-–—‐ \t\ufeff\u200b\u200c\u200d"
 _FAST_GROUPS = ("kind", "page", "start", "end", "day", "month", "year", "hour", "minute", "second", "half")
-_DIGIT = re.compile(r"\d")
+DIGIT = re.compile(r"\d")  # a line with a number (see names_a_record)
 _CACHE_LIMIT = 512  # exact spellings remembered per pattern: bounded, whatever a file contains
 
 
@@ -117,7 +117,7 @@ def names_a_record(line: str) -> bool:
     """Whether a dashed ``line`` reads as a metadata line, maybe a damaged one: it holds a number
     (every wording has a location or a date) or starts with a kind phrase (``- Your Highl…`` cut
     short). A dashed list typed in a note (``- buy the sequel``) mostly does neither."""
-    return _DIGIT.search(line) is not None or _KIND_RE.match(line.lstrip(_LEADING_DASHES)) is not None
+    return DIGIT.search(line) is not None or _KIND_RE.match(line.lstrip(_LEADING_DASHES)) is not None
 
 
 def parse_metadata(line: str) -> Metadata:

@@ -73,10 +73,9 @@ def wikilink(environment: jinja2.Environment, value: object, display: object = N
     if not target:
         return alias  # nothing left to link to ("#"): the text alone
     alias = "" if alias == target else alias
-    if environment.finalize is None:  # the front matter: values are YAML, not Markdown
+    if environment.finalize is None or not isinstance(value, Verbatim):
+        # Front matter (YAML, not Markdown), or a value finalize makes inert as a whole.
         return f"[[{target}|{alias}]]" if alias else f"[[{target}]]"
-    if not isinstance(value, Verbatim):
-        return f"[[{target}|{alias}]]" if alias else f"[[{target}]]"  # made inert as a whole
     # defang() as the alias stands in the link: after "|", never at the start of a line.
     return Verbatim(f"[[{target}{defang('|' + alias)}]]" if alias else f"[[{target}]]")
 

@@ -265,9 +265,8 @@ def _compile_frontmatter(env: ImmutableSandboxedEnvironment, source: str, name: 
         node = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        where = f"template {name}" + (f", line {mark.line + 1}" if mark else "")
-        problem = getattr(err, "problem", None) or "cannot be read"
-        raise ConfigError(f"{where}: not valid YAML ({problem})") from None
+        problem = ValueError(f"not valid YAML ({getattr(err, 'problem', None) or 'cannot be read'})")
+        raise template_error(name, problem, mark.line + 1 if mark else None) from None
     if node is not None and not isinstance(node, yaml.MappingNode):
         raise ConfigError(f"template {name}: expected a mapping of property name to expression")
     entries, body = [], []
