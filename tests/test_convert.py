@@ -132,6 +132,24 @@ def test_explicit_state_accumulates_the_library_across_runs(run_cli, tmp_path):
     assert runs == [("ok",), ("ok",)]
 
 
+def test_a_run_whose_later_input_is_unreadable_merges_none_of_its_inputs(run_cli, tmp_path):
+    state, out = tmp_path / "state.sqlite", tmp_path / "a.json"
+    jsonl = tmp_path / "one.jsonl"
+    jsonl.write_text('{"id": "h-new", "text": "new", "document": {"id": "d-new", "title": "New"}}\n')
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"schema_version": 1, "documents": [{"id": broken')
+    assert run_cli("--state", state, "convert", jsonl, "--to", "json", "--out", out).exit_code == 0
+    written = out.read_bytes()
+    result = run_cli("--state", state, "convert", EXAMPLES / "My Clippings.txt", broken, "--to", "json",
+                     "--out", out)
+    assert result.exit_code == 2
+    assert "broken.json:1: malformed JSON" in result.output
+    db = sqlite3.connect(state)
+    assert db.execute("SELECT id FROM documents").fetchall() == [("d-new",)]
+    assert db.execute("SELECT status FROM runs ORDER BY id").fetchall() == [("ok",), ("failed",)]
+    assert out.read_bytes() == written
+
+
 def test_a_dry_run_with_a_state_leaves_its_library_as_it_was(run_cli, tmp_path):
     state = tmp_path / "state.sqlite"
     jsonl = tmp_path / "one.jsonl"

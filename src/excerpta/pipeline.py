@@ -124,8 +124,9 @@ def convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
 
     ``library`` holds the documents (a throwaway in-memory store, or the persistent ``state``
     when the user gave ``--state``); ``state`` holds the output manifest and run log, and
-    the read cursors when it is also the library. Cursors and output records are committed
-    together, after the files are on disk. ``dry_run`` reads and renders but writes nothing.
+    the read cursors when it is also the library. The merges, cursors and output records are
+    committed together, after the files are on disk; a run that raises commits none of them.
+    ``dry_run`` reads and renders but writes nothing.
     Raises UserError (nothing written) for a bad command or an unreadable input.
     """
     writer_cls = registry.writer(to)
@@ -163,20 +164,24 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
     check_options_apply(options, [writer, *(reader for _, reader in readers)])
     report = ConvertReport()
     cursors = []
-    for source, reader in readers:
-        read_state = ReadState(cursor=library.cursor(CONVERT_JOB, source),
-                               on_problem=on_problem)
-        report.merged.add(read_into(library, source, reader, read_state, on_document))
-        report.problems.extend(read_state.problems)
-        report.inputs.append((source, reader.name))
-        if read_state.next_cursor is not None and library is state:
-            cursors.append((CONVERT_JOB, source, read_state.next_cursor))
-    report.library_counts = library.counts()
-    with sink:  # files appear together once the writer is done; none if it fails
-        writer.write(_selected(library.documents(), selection, report), sink)
-    report.outcomes = sink.outcomes
-    if not dry_run:
-        state.commit_outputs(sink.pending_records(), cursors)
+    # One transaction from the first merge to the output records: a run that fails (an input
+    # unreadable after others were read, the writer, an interruption) leaves the library and
+    # its cursors as they were. Merges stream into it; SQLite spills to its journal, not RAM.
+    with library.transaction():
+        for source, reader in readers:
+            read_state = ReadState(cursor=library.cursor(CONVERT_JOB, source),
+                                   on_problem=on_problem)
+            report.merged.add(read_into(library, source, reader, read_state, on_document))
+            report.problems.extend(read_state.problems)
+            report.inputs.append((source, reader.name))
+            if read_state.next_cursor is not None and library is state:
+                cursors.append((CONVERT_JOB, source, read_state.next_cursor))
+        report.library_counts = library.counts()
+        with sink:  # files appear together once the writer is done; none if it fails
+            writer.write(_selected(library.documents(), selection, report), sink)
+        report.outcomes = sink.outcomes
+        if not dry_run:
+            state.commit_outputs(sink.pending_records(), cursors)
     return report
 
 

@@ -7,6 +7,7 @@ deployment would add a PostgreSQL implementation of the same protocol, not rewri
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -59,7 +60,12 @@ class LibraryStore(Protocol):
     incoming format never carries or cannot take back, see ``Reader.unknown_when_empty``):
     an empty incoming value (None, "", [], False) there leaves the stored one. Highlights keep
     their first-seen order.
+
+    ``transaction()`` makes everything done through the store inside it (merges, cursors,
+    output records) land together or not at all; one opened inside another joins it.
     """
+
+    def transaction(self) -> AbstractContextManager[object]: ...
 
     def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset()) -> MergeStats: ...
 

@@ -67,7 +67,8 @@ class SQLiteStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: everything inside commits together or not at all.
+        """A write transaction: everything inside commits together or not at all. One opened
+        inside another joins it (a merge inside a run's transaction commits with the run).
 
         Raises StateError, naming the database, when it cannot be written (a read-only file or
         folder, a full disk, another process holding it for longer than the 30 s timeout).
