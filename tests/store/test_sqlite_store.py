@@ -12,7 +12,7 @@ import pytest
 from excerpta.errors import StateError
 from excerpta.model import Document, Highlight, PlaceholderDocument
 from excerpta.output import OutputRecord, OutputSink
-from excerpta.store import open_store
+from excerpta.store import SQLiteStore, open_store
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -150,6 +150,69 @@ def test_a_file_that_is_not_a_database_is_a_state_error(tmp_path):
     path.write_text("not sqlite at all " * 100)
     with pytest.raises(StateError, match="not a usable excerpta state database"):
         open_store(path)
+
+
+def _damage_every_page_but_the_first(path: Path) -> None:
+    """The header and schema page stay valid; every table's pages become noise."""
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = 4096
+    with path.open("r+b") as handle:
+        size = handle.seek(0, 2)
+        handle.seek(page)
+        handle.write(bytes(range(256)) * ((size - page) // 256))
+
+
+@pytest.mark.parametrize("read", [
+    lambda store: store.cursor("convert", "a.json"),
+    lambda store: list(store.documents()),
+    lambda store: store.counts(),
+    lambda store: store.output_at("/notes/a.md"),
+    lambda store: store.outputs_for("convert", "json"),
+    lambda store: store.runs(),
+    lambda store: store.snapshot().counts(),  # a dry run's copy names the file it came from
+], ids=["cursor", "documents", "counts", "output_at", "outputs_for", "runs", "snapshot"])
+def test_every_read_of_a_damaged_database_is_a_state_error_naming_it(tmp_path, read):
+    path = tmp_path / "state.sqlite"
+    store = open_store(path)
+    store.merge([_doc(H1, H2)])
+    store.commit_outputs([OutputRecord("/notes/a.md", "convert", "json", "d1", "abc", "s1",
+                                       datetime.now(UTC))], [("convert", "a.json", "c1")])
+    store.close()
+    _damage_every_page_but_the_first(path)
+    damaged = open_store(path)
+    with pytest.raises(StateError, match=rf"state database {path} cannot be read \(database disk "
+                                         r"image is malformed\); --state or EXCERPTA_STATE"):
+        read(damaged)
+    damaged.close()
+
+
+def test_a_truncated_database_is_a_state_error_naming_it(tmp_path):
+    path = tmp_path / "state.sqlite"
+    store = open_store(path)
+    store.merge([Document(id=f"d{n}", title="Walden " * 100, highlights=[H1.model_copy(
+        update={"id": f"h{n}"})]) for n in range(50)])
+    store.close()
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with path.open("r+b") as handle:
+        handle.truncate(handle.seek(0, 2) // 2)
+    with pytest.raises(StateError, match=f"{path}: .*database disk image is malformed"):
+        open_store(path)
+
+
+def test_a_database_another_process_holds_locked_is_a_state_error_naming_it(tmp_path):
+    path = tmp_path / "state.sqlite"
+    open_store(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StateError, match=f"{path}: .*database is locked"):
+            SQLiteStore(path, timeout=0.05)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
 
 
 def test_runs_are_logged(store):

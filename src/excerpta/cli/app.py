@@ -4,7 +4,6 @@ one clear line (with the traceback under ``-v``) and an exit code."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,10 +61,6 @@ class ExcerptaGroup(click.Group):
             if _interrupted(err):  # Ctrl-C inside a library that wrapped it (pydantic's serializer)
                 echo_error("interrupted")
                 ctx.exit(130)
-            if type(err) in (sqlite3.OperationalError, sqlite3.DatabaseError):  # not its bug kinds
-                echo_error(f"the state database cannot be read ({err}); --state or EXCERPTA_STATE "
-                           "picks another")
-                ctx.exit(2)
             settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
             if settings.verbose:
                 logging.getLogger("excerpta").exception("traceback")

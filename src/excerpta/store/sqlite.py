@@ -17,6 +17,8 @@ from excerpta.output import OutputRecord
 from excerpta.store.base import MergeStats, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
+LOCK_TIMEOUT_S = 30.0  # how long to wait for another process holding the database
+
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
@@ -31,15 +33,16 @@ class SQLiteStore:
 
     ``path`` may be ``":memory:"`` for a library that lives only as long as the process
     (``convert`` without ``--state``). Opening a database written by a newer excerpta raises
-    StateError instead of guessing.
+    StateError instead of guessing; so does any read or write of one that cannot be used
+    (not a database, damaged, locked by another process for over ``timeout`` seconds).
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, timeout: float = LOCK_TIMEOUT_S) -> None:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -63,6 +66,7 @@ class SQLiteStore:
         except sqlite3.DatabaseError as err:
             copy.close()
             raise StateError(f"{self.path}: cannot be read ({err})") from None
+        copy.path = self.path  # a damaged page copied along is the state file's: errors name it
         return copy
 
     @contextmanager
@@ -71,7 +75,7 @@ class SQLiteStore:
         inside another joins it (a merge inside a run's transaction commits with the run).
 
         Raises StateError, naming the database, when it cannot be written (a read-only file or
-        folder, a full disk, another process holding it for longer than the 30 s timeout).
+        folder, a full disk, another process holding it for longer than the timeout).
         """
         if self._db.in_transaction:
             yield self._db
@@ -99,6 +103,18 @@ class SQLiteStore:
         return StateError(f"state database {self.path} cannot be used ({err}); "
                           "--state or EXCERPTA_STATE picks another")
 
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for reads: a database that cannot be read (damaged pages, a lock
+        outlasting the timeout) raises StateError naming it, as :meth:`transaction` does."""
+        try:
+            yield self._db
+        except sqlite3.ProgrammingError:  # a closed store or a malformed query: our bug
+            raise
+        except sqlite3.DatabaseError as err:
+            raise StateError(f"state database {self.path} cannot be read ({err}); "
+                             "--state or EXCERPTA_STATE picks another") from None
+
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
@@ -116,7 +132,8 @@ class SQLiteStore:
     @property
     def schema_version(self) -> int:
         """How many migrations this database has applied."""
-        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        with self._reading() as db:
+            return int(db.execute("PRAGMA user_version").fetchone()[0])
 
     # -- library -----------------------------------------------------------------------------
 
@@ -173,39 +190,40 @@ class SQLiteStore:
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]:
         """Yield documents with their highlights, in first-seen order (all, or only ``ids``)."""
         wanted = None if ids is None else set(ids)
-        cursor = self._db.execute(
-            "SELECT d.id, d.data, h.data FROM documents d "
-            "LEFT JOIN highlights h ON h.document_id = d.id ORDER BY d.rowid, h.rowid"
-        )
         current_id: str | None = None
         fields: dict[str, Any] = {}
         highlights: list[dict[str, Any]] = []
-        for doc_id, doc_data, highlight_data in cursor:
-            if doc_id != current_id:
-                if current_id is not None:
-                    yield Document.model_validate({**fields, "highlights": highlights})
-                current_id, fields, highlights = doc_id, {}, []
-                if wanted is not None and doc_id not in wanted:
-                    current_id = None
-                    continue
-                fields = json.loads(doc_data)
-            if current_id is not None and highlight_data is not None:
-                highlights.append(json.loads(highlight_data))
+        with self._reading() as db:  # rows are fetched as the loop goes: all of it reads
+            for doc_id, doc_data, highlight_data in db.execute(
+                    "SELECT d.id, d.data, h.data FROM documents d "
+                    "LEFT JOIN highlights h ON h.document_id = d.id ORDER BY d.rowid, h.rowid"):
+                if doc_id != current_id:
+                    if current_id is not None:
+                        yield Document.model_validate({**fields, "highlights": highlights})
+                    current_id, fields, highlights = doc_id, {}, []
+                    if wanted is not None and doc_id not in wanted:
+                        current_id = None
+                        continue
+                    fields = json.loads(doc_data)
+                if current_id is not None and highlight_data is not None:
+                    highlights.append(json.loads(highlight_data))
         if current_id is not None:
             yield Document.model_validate({**fields, "highlights": highlights})
 
     def counts(self) -> dict[str, int]:
         """How many documents and highlights the library holds."""
-        docs = self._db.execute("SELECT count(*) FROM documents").fetchone()[0]
-        highlights = self._db.execute("SELECT count(*) FROM highlights").fetchone()[0]
+        with self._reading() as db:
+            docs = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+            highlights = db.execute("SELECT count(*) FROM highlights").fetchone()[0]
         return {"documents": int(docs), "highlights": int(highlights)}
 
     # -- cursors and outputs -----------------------------------------------------------------
 
     def cursor(self, job: str, source: str) -> str | None:
         """The saved cursor of ``source`` in ``job``, or None if it was never committed."""
-        row = self._db.execute("SELECT value FROM cursors WHERE job = ? AND source = ?",
-                               (job, source)).fetchone()
+        with self._reading() as db:
+            row = db.execute("SELECT value FROM cursors WHERE job = ? AND source = ?",
+                             (job, source)).fetchone()
         return None if row is None else str(row[0])
 
     def commit_outputs(self, records: Iterable[OutputRecord],
@@ -223,13 +241,15 @@ class SQLiteStore:
 
     def output_at(self, path: str) -> OutputRecord | None:
         """What we last wrote at the absolute ``path``, if anything."""
-        row = self._db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE path = ?", (path,)).fetchone()
+        with self._reading() as db:
+            row = db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE path = ?", (path,)).fetchone()
         return None if row is None else _output_record(row)
 
     def outputs_for(self, job: str, writer: str) -> dict[str, OutputRecord]:
         """Every file ``writer`` wrote for ``job``, by key."""
-        rows = self._db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE job = ? AND writer = ?",
-                               (job, writer))
+        with self._reading() as db:
+            rows = db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE job = ? AND writer = ?",
+                              (job, writer)).fetchall()
         return {row[3]: _output_record(row) for row in rows}
 
     # -- runs --------------------------------------------------------------------------------
@@ -251,7 +271,8 @@ class SQLiteStore:
     def runs(self, job: str | None = None) -> list[RunRecord]:
         """Logged runs, newest first (of one job, or all)."""
         query = "SELECT * FROM runs" + (" WHERE job = ?" if job else "") + " ORDER BY id DESC"
-        rows = self._db.execute(query, (job,) if job else ())
+        with self._reading() as db:
+            rows = db.execute(query, (job,) if job else ()).fetchall()
         return [RunRecord(r[0], r[1], datetime.fromisoformat(r[2]),
                           datetime.fromisoformat(r[3]) if r[3] else None, r[4],
                           json.loads(r[5]), r[6]) for r in rows]
