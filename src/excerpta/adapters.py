@@ -74,17 +74,20 @@ class ReadState:
     ``cursor`` is the saved cursor (``None``: read everything). The reader sets
     ``next_cursor``; the caller saves it only once the outputs it covers are on disk.
     ``on_problem`` lets a caller stream problems as they happen (a progress display).
+    ``source_names`` renames a source in problems: a pipe is read from a copy, and reported
+    as the user named it (see :mod:`excerpta.pipes`).
     """
 
     cursor: str | None = None
     next_cursor: str | None = None
     problems: list[RecordProblem] = field(default_factory=list)
     on_problem: Callable[[RecordProblem], None] | None = None
+    source_names: dict[str, str] = field(default_factory=dict)
 
     def report(self, source: str, where: str | int | None, reason: str, *, kept: bool = False) -> None:
         """Record that one record of ``source`` at ``where`` was skipped for ``reason`` (``kept``:
         read all the same, less what ``reason`` names). Either makes the run partial."""
-        problem = RecordProblem(source, where, reason, kept)
+        problem = RecordProblem(self.source_names.get(source, source), where, reason, kept)
         self.problems.append(problem)
         if self.on_problem is not None:
             self.on_problem(problem)

@@ -19,6 +19,7 @@ from excerpta.errors import InputError, UserError
 from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output import OutputSink, WriteOutcome
+from excerpta.pipes import named_as_given, spooled_pipes
 from excerpta.selection import Selection
 from excerpta.store import LibraryStore, MergeStats
 
@@ -126,8 +127,9 @@ def convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
     when the user gave ``--state``); ``state`` holds the output manifest and run log, and
     the read cursors when it is also the library. The merges, cursors and output records are
     committed together, after the files are on disk; a run that raises commits none of them.
-    ``dry_run`` reads and renders but writes nothing.
-    Raises UserError (nothing written) for a bad command or an unreadable input.
+    ``dry_run`` reads and renders but writes nothing. A pipe input (``-`` for standard input,
+    ``/dev/stdin``) is read once into a temporary copy, detected and read from there
+    (:mod:`excerpta.pipes`). Raises UserError (nothing written) for a bad command or an unreadable input.
     """
     writer_cls = registry.writer(to)
     # The lock spans reading the output (a writer merges into what is there) to committing
@@ -160,28 +162,30 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
     sink = make_sink(writer_cls, out, job=CONVERT_JOB, manifest=state, force=force,
                      dry_run=dry_run)
     writer = writer_cls.from_options(options)
-    readers = resolve_inputs(inputs, from_format, options)
-    check_options_apply(options, [writer, *(reader for _, reader in readers)])
-    report = ConvertReport()
-    cursors = []
-    # One transaction from the first merge to the output records: a run that fails (an input
-    # unreadable after others were read, the writer, an interruption) leaves the library and
-    # its cursors as they were. Merges stream into it; SQLite spills to its journal, not RAM.
-    with library.transaction():
-        for source, reader in readers:
-            read_state = ReadState(cursor=library.cursor(CONVERT_JOB, source),
-                                   on_problem=on_problem)
-            report.merged.add(read_into(library, source, reader, read_state, on_document))
-            report.problems.extend(read_state.problems)
-            report.inputs.append((source, reader.name))
-            if read_state.next_cursor is not None and library is state:
-                cursors.append((CONVERT_JOB, source, read_state.next_cursor))
-        report.library_counts = library.counts()
-        with sink:  # files appear together once the writer is done; none if it fails
-            writer.write(_selected(library.documents(), selection, report), sink)
-        report.outcomes = sink.outcomes
-        if not dry_run:
-            state.commit_outputs(sink.pending_records(), cursors)
+    with spooled_pipes(inputs) as readable, named_as_given(readable):
+        readers = resolve_inputs([readable[source] for source in inputs], from_format, options)
+        check_options_apply(options, [writer, *(reader for _, reader in readers)])
+        report = ConvertReport()
+        cursors = []
+        # One transaction from the first merge to the output records: a run that fails (an
+        # input unreadable after others were read, the writer, an interruption) leaves the
+        # library and its cursors as they were. Merges stream into it; SQLite spills to its
+        # journal, not to memory.
+        with library.transaction():
+            for source, (path, reader) in zip(inputs, readers, strict=True):
+                read_state = ReadState(cursor=library.cursor(CONVERT_JOB, source),
+                                       on_problem=on_problem, source_names={path: source})
+                report.merged.add(read_into(library, path, reader, read_state, on_document))
+                report.problems.extend(read_state.problems)
+                report.inputs.append((source, reader.name))
+                if read_state.next_cursor is not None and library is state:
+                    cursors.append((CONVERT_JOB, source, read_state.next_cursor))
+            report.library_counts = library.counts()
+            with sink:  # files appear together once the writer is done; none if it fails
+                writer.write(_selected(library.documents(), selection, report), sink)
+            report.outcomes = sink.outcomes
+            if not dry_run:
+                state.commit_outputs(sink.pending_records(), cursors)
     return report
 
 

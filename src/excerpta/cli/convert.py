@@ -118,8 +118,8 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: P
                     categories: tuple[str, ...], **flag_options: Any) -> None:
     """Convert INPUT files into one output format.
 
-    Reads every INPUT (files, folders, or `readwise:`), merges them into one library and
-    writes it as FORMAT to --out. A file excerpta did not write, or one edited since, is
+    Reads every INPUT (files, folders, `-` for standard input, or `readwise:`), merges them
+    into one library and writes it as FORMAT to --out. A file excerpta did not write, or one edited since, is
     never overwritten (unless --force). Exit codes: 0 ok, 1 partial (records skipped or
     outputs left alone, each reported), 2 bad input or command, 3 the source failed, 75
     another run is writing the same output.

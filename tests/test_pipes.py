@@ -1,0 +1,94 @@
+"""Pipe inputs: `excerpta convert -` and `/dev/stdin` read what is piped in, as a file would be."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from click.testing import CliRunner
+
+from excerpta.cli import cli
+
+from paths import EXAMPLES
+
+CLIPPINGS = EXAMPLES / "My Clippings.txt"
+
+
+@contextmanager
+def _stdin_fed_by_a_pipe(data: bytes) -> Iterator[None]:
+    """File descriptor 0 (what /dev/stdin opens) is a pipe holding ``data``, as under `cat … |`."""
+    read_end, write_end = os.pipe()
+    os.write(write_end, data)  # smaller than a pipe's buffer: no writer thread needed
+    os.close(write_end)
+    saved = os.dup(0)
+    os.dup2(read_end, 0)
+    os.close(read_end)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 0)
+        os.close(saved)
+
+
+def _convert(*args: object, stdin: bytes | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["convert", *map(str, args)], input=stdin,
+                                catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_dev_stdin_fed_by_a_pipe_reads_like_the_file(tmp_path):
+    assert len(CLIPPINGS.read_bytes()) < 60_000
+    _convert(CLIPPINGS, "--to", "json", "--out", tmp_path / "file.json")
+    with _stdin_fed_by_a_pipe(CLIPPINGS.read_bytes()):
+        code, output = _convert("/dev/stdin", "--from", "kindle", "--to", "json",
+                                "--out", tmp_path / "piped.json")
+    assert (code, output.splitlines()[-1]) == (0, "outputs: 1 new")
+    assert (tmp_path / "piped.json").read_bytes() == (tmp_path / "file.json").read_bytes()
+
+
+def test_a_dash_reads_standard_input_and_detects_its_format(tmp_path):
+    _convert(CLIPPINGS, "--to", "json", "--out", tmp_path / "file.json")
+    code, _ = _convert("-", "--to", "json", "--out", tmp_path / "piped.json",
+                       stdin=CLIPPINGS.read_bytes())
+    assert code == 0
+    assert (tmp_path / "piped.json").read_bytes() == (tmp_path / "file.json").read_bytes()
+
+
+def test_problems_and_errors_name_the_pipe_as_given_not_its_copy(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    broken = CLIPPINGS.read_bytes()[:400] + b"\r\n- Note Loc. 1301  | Added o\r\n\r\nx\r\n==========\r\n"
+    code, output = _convert("-", "--to", "json", "--out", tmp_path / "a.json", stdin=broken)
+    assert code == 1
+    assert "skipped -:6: a metadata line cut short" in output
+    code, output = _convert("-", "--from", "json", "--to", "json", "--out", tmp_path / "b.json",
+                            stdin=b'{"schema_version": 1, "documents": [')
+    assert (code, output) == (2, "excerpta: error: -:1: malformed JSON: Expecting value\n")
+    assert list((tmp_path / "temp").iterdir()) == []  # the copies are gone
+
+
+def test_a_terminal_as_input_is_refused_at_once_not_waited_on(tmp_path):
+    controller, terminal = os.openpty()
+    try:
+        name = os.ttyname(terminal)
+        code, output = _convert(name, "--from", "kindle", "--to", "json", "--out", tmp_path / "x.json")
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert (code, output) == (2, f"excerpta: error: {name}: is a terminal, not a file or a pipe "
+                                 f"(pipe the input in: `cat FILE | excerpta convert {name} …`)\n")
+    assert not (tmp_path / "x.json").exists()
+
+
+@pytest.mark.parametrize("given", ["-", "/dev/stdin"])
+def test_an_empty_pipe_is_reported_like_an_empty_file(tmp_path, given):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    code, file_output = _convert(empty, "--to", "json", "--out", tmp_path / "f.json")
+    with _stdin_fed_by_a_pipe(b""):
+        piped_code, piped_output = _convert(given, "--to", "json", "--out", tmp_path / "p.json",
+                                            stdin=b"")
+    assert (piped_code, piped_output) == (code, file_output.replace(str(empty), given))
