@@ -13,7 +13,7 @@ like vdirsyncer does with etags:
 
 Writes go to a temporary file in the same folder; :meth:`OutputSink.finish` then flushes the
 batch to disk, renames each over its target and fsyncs the folders, so a crash leaves the old
-file or the new one, never half of one (see :mod:`excerpta.disk`). Until ``finish`` (which
+file or the new one, never half of one (see :mod:`excerpta.output_batch`). Until ``finish`` (which
 ``pending_records`` calls) the new files are not visible. Paths are relative to the sink's
 root and may never leave it. In each folder it first writes into, the temporary files a
 killed run left there are removed (:func:`~excerpta.disk.sweep_temporary_files`). The records
@@ -26,19 +26,19 @@ bytes on disk and records them as ``unchanged``.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from excerpta.disk import file_sha256, flush_to_disk, fsync_dir, sweep_temporary_files, write_temp
+from excerpta.disk import file_sha256
 from excerpta.errors import WriteConflictError
+from excerpta.output_batch import StagedBatch, StagedFile
 from excerpta.output_records import Manifest, OutputRecord, WriteOutcome
 
-log = logging.getLogger(__name__)
 __all__ = ["Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
+
 
 def _as_chunks(content: bytes | Iterable[bytes]) -> Iterable[bytes]:
     return (content,) if isinstance(content, bytes) else content
@@ -64,10 +64,9 @@ class OutputSink:
     dry_run: bool = False
     outcomes: list[WriteOutcome] = field(default_factory=list)
     _pending: list[OutputRecord] = field(default_factory=list)
-    _staged: list[_Staged] = field(default_factory=list)
+    _staged: StagedBatch = field(default_factory=StagedBatch)
     _records: dict[str, OutputRecord] | None = None
     _resolved_root: Path | None = None
-    _folders: set[Path] = field(default_factory=set)  # folders known to exist
 
     def resolve(self, relative: str) -> Path:
         """The absolute path of ``relative``; raises WriteConflictError if it leaves the root."""
@@ -150,8 +149,9 @@ class OutputSink:
             digest, size = _digest_chunks(_as_chunks(content))
             outcome = self._decide(target, digest, size, on_disk, allowed, record)
         else:
-            outcome, digest, stat = self._write_atomically(target, into, _as_chunks(content), on_disk,
-                                                           allowed, record)
+            outcome, digest, stat = self._staged.stage(
+                target, into, _as_chunks(content), on_disk, len(self.outcomes),
+                lambda digest, size: self._decide(target, digest, size, on_disk, allowed, record))
             if outcome.action != "conflict":
                 self._pending.append(OutputRecord(
                     str(target), self.job, self.writer, key, digest, source_hash, datetime.now(UTC),
@@ -183,36 +183,6 @@ class OutputSink:
             return WriteOutcome(target, "conflict", size, f"{why}; left alone (--force overwrites)")
         return WriteOutcome(target, "create" if on_disk is None else "update", size)
 
-    def _write_atomically(self, target: Path, into: Path, chunks: Iterable[bytes], on_disk: str | None,
-                          allowed: bool, record: OutputRecord | None,
-                          ) -> tuple[WriteOutcome, str, os.stat_result | None]:
-        """Stream ``chunks`` into a temporary file beside ``into`` (``target`` or its link's file)
-        and stage it for :meth:`finish` if it is to replace it; otherwise remove it. Returns the outcome,
-        the bytes' SHA-256 and the stat of the file that holds them once finished (a renamed
-        file keeps its size and mtime; for an unchanged file, the target's)."""
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
-            if swept := sweep_temporary_files(target.parent):
-                log.info("%s: removed %d temporary file(s) an interrupted run left", target.parent, swept)
-        temp = write_temp(into, chunks)
-        staged = False
-        try:
-            outcome = self._decide(target, temp.sha256, temp.size, on_disk, allowed, record)
-            stat: os.stat_result | None = temp.stat
-            if outcome.action in ("create", "update"):
-                mode = into.stat().st_mode & 0o777 if on_disk is not None else None
-                if mode is not None and mode != temp.stat.st_mode & 0o777:
-                    os.chmod(temp.path, mode)  # keep the user's permissions; changes the ctime only
-                self._staged.append(_Staged(temp.path, into, on_disk, len(self.outcomes)))
-                staged = True
-            elif outcome.action == "unchanged":
-                stat = _stat_or_none(target)
-            return outcome, temp.sha256, stat
-        finally:
-            if not staged:
-                temp.path.unlink(missing_ok=True)
-
     def __enter__(self) -> OutputSink:
         return self
 
@@ -225,36 +195,18 @@ class OutputSink:
 
     def discard(self) -> None:
         """Drop every staged file: nothing written since the last :meth:`finish` appears."""
-        staged, self._staged = self._staged, []
-        for item in staged:
-            item.temp.unlink(missing_ok=True)
+        self._staged.discard()
 
     def finish(self) -> None:
         """Make every file written so far durable and visible, as one batch: flush the staged
-        temporary files to disk (:func:`~excerpta.disk.flush_to_disk`), rename each over its
-        target, then fsync each folder once. On failure no temporary file is left.
+        temporary files to disk, rename each over its target, then fsync each folder once
+        (:meth:`~excerpta.output_batch.StagedBatch.publish`). A file the user saved since its
+        write was decided is left alone and reported as a conflict. On failure no temporary
+        file is left.
         """
-        staged, self._staged = self._staged, []
-        if not staged:
-            return
-        try:
-            flush_to_disk([item.temp for item in staged])
-            for item in staged:
-                # The user may have saved the file since we decided (a long run, an open
-                # editor): compare again right before replacing, as vdirsyncer does with etags.
-                if file_sha256(item.target) != item.on_disk:
-                    self._changed_meanwhile(item)
-                else:
-                    os.replace(item.temp, item.target)
-        except BaseException:
-            self._staged = staged
-            self.discard()
-            raise
-        for folder in {item.target.parent for item in staged}:
-            fsync_dir(folder)
+        self._staged.publish(self._changed_meanwhile)
 
-    def _changed_meanwhile(self, item: _Staged) -> None:
-        item.temp.unlink(missing_ok=True)
+    def _changed_meanwhile(self, item: StagedFile) -> None:
         outcome = self.outcomes[item.outcome_index]
         self.outcomes[item.outcome_index] = replace(
             outcome, action="conflict", reason="changed while excerpta was writing; left alone")
@@ -272,23 +224,6 @@ class OutputSink:
     def conflicts(self) -> list[WriteOutcome]:
         """Outcomes of files left alone because they were not ours to overwrite."""
         return [o for o in self.outcomes if o.action == "conflict"]
-
-
-@dataclass(frozen=True)
-class _Staged:
-    """A written temporary file waiting for :meth:`OutputSink.finish`."""
-
-    temp: Path
-    target: Path
-    on_disk: str | None  # the target's hash when the write was decided (None: no file)
-    outcome_index: int  # where its outcome is in OutputSink.outcomes
-
-
-def _stat_or_none(path: Path) -> os.stat_result | None:
-    try:
-        return path.stat()
-    except OSError:
-        return None
 
 
 def _digest_chunks(chunks: Iterable[bytes]) -> tuple[str, int]:

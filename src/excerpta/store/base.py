@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from excerpta.model import Document
-from excerpta.output import OutputRecord
+from excerpta.output_records import OutputRecord
 
 
 @dataclass

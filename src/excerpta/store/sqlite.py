@@ -13,7 +13,7 @@ from typing import Any
 
 from excerpta.errors import StateError
 from excerpta.model import Document, Highlight, PlaceholderDocument
-from excerpta.output import OutputRecord
+from excerpta.output_records import OutputRecord
 from excerpta.store.base import MergeStats, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 

@@ -1,0 +1,119 @@
+"""The files an :class:`~excerpta.output.OutputSink` wrote and has not yet shown: temporary
+files beside their targets, made durable and visible together.
+
+:meth:`StagedBatch.stage` streams a file's bytes into a temporary file beside its target (in a
+folder it first writes into, removing the temporary files a killed run left there, see
+:func:`~excerpta.disk.sweep_temporary_files`) and keeps it if the sink decides to write it.
+:meth:`StagedBatch.publish` flushes the whole batch to disk (:func:`~excerpta.disk.flush_to_disk`:
+one ``syncfs`` per file system for a large batch), renames each file over its target and then
+fsyncs each folder once, so a crash leaves the old file or the new one, never half of one, and
+a run costs one journal commit rather than one per file. Right before a rename it compares the
+target with what it held when the write was decided: a file the user saved meanwhile is left
+alone and handed back to the sink to report.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from excerpta.disk import file_sha256, flush_to_disk, fsync_dir, sweep_temporary_files, write_temp
+from excerpta.output_records import WriteOutcome
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """A written temporary file waiting for :meth:`StagedBatch.publish`."""
+
+    temp: Path
+    target: Path
+    on_disk: str | None  # the target's hash when the write was decided (None: no file)
+    outcome_index: int  # where its outcome is in OutputSink.outcomes
+
+
+@dataclass
+class StagedBatch:
+    """Temporary files waiting to replace their targets together."""
+
+    _files: list[StagedFile] = field(default_factory=list)
+    _folders: set[Path] = field(default_factory=set)  # folders known to exist
+
+    def stage(self, target: Path, into: Path, chunks: Iterable[bytes], on_disk: str | None,
+              outcome_index: int, decide: Callable[[str, int], WriteOutcome],
+              ) -> tuple[WriteOutcome, str, os.stat_result | None]:
+        """Stream ``chunks`` into a temporary file beside ``into`` (``target``, or the file its
+        link points to), ask ``decide(sha256, size)`` what to do, and stage the file to replace
+        ``into`` at :meth:`publish` if that is ``create`` or ``update``; otherwise remove it.
+
+        Returns the outcome, the bytes' SHA-256 and the stat of the file that holds them once
+        published (a renamed file keeps its size and mtime; for an unchanged file, the
+        target's). ``on_disk`` is the target's hash now; ``outcome_index`` where the sink keeps
+        the outcome, for :meth:`publish` to report a change made meanwhile.
+        """
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+            if swept := sweep_temporary_files(target.parent):
+                log.info("%s: removed %d temporary file(s) an interrupted run left", target.parent, swept)
+        temp = write_temp(into, chunks)
+        staged = False
+        try:
+            outcome = decide(temp.sha256, temp.size)
+            stat: os.stat_result | None = temp.stat
+            if outcome.action in ("create", "update"):
+                mode = into.stat().st_mode & 0o777 if on_disk is not None else None
+                if mode is not None and mode != temp.stat.st_mode & 0o777:
+                    os.chmod(temp.path, mode)  # keep the user's permissions; changes the ctime only
+                self._files.append(StagedFile(temp.path, into, on_disk, outcome_index))
+                staged = True
+            elif outcome.action == "unchanged":
+                stat = _stat_or_none(target)
+            return outcome, temp.sha256, stat
+        finally:
+            if not staged:
+                temp.path.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        """Remove every staged temporary file: nothing staged since the last publish appears."""
+        files, self._files = self._files, []
+        for staged in files:
+            staged.temp.unlink(missing_ok=True)
+
+    def publish(self, changed_meanwhile: Callable[[StagedFile], None]) -> None:
+        """Make every staged file durable and visible, as one batch (see the module docstring).
+
+        A target whose bytes changed since its write was decided is not replaced: its
+        temporary file is removed and ``changed_meanwhile`` told. On failure no temporary file
+        is left, and the error propagates.
+        """
+        files, self._files = self._files, []
+        if not files:
+            return
+        try:
+            flush_to_disk([staged.temp for staged in files])
+            for staged in files:
+                # The user may have saved the file since we decided (a long run, an open
+                # editor): compare again right before replacing, as vdirsyncer does with etags.
+                if file_sha256(staged.target) != staged.on_disk:
+                    staged.temp.unlink(missing_ok=True)
+                    changed_meanwhile(staged)
+                else:
+                    os.replace(staged.temp, staged.target)
+        except BaseException:
+            self._files = files
+            self.discard()
+            raise
+        for folder in {staged.target.parent for staged in files}:
+            fsync_dir(folder)
+
+
+def _stat_or_none(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
