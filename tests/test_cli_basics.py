@@ -7,6 +7,7 @@ import sqlite3
 
 import click
 import pydantic
+import pydantic_core
 import pytest
 
 from excerpta.cli import cli
@@ -90,16 +91,42 @@ def test_a_state_database_with_damaged_pages_is_one_line_exit_2(run_cli, tmp_pat
     assert len(result.output.strip().splitlines()) == 1
 
 
-def test_a_ctrl_c_a_library_wrapped_is_still_an_interruption():
-    class Model(pydantic.BaseModel):
-        value: int
+class _InterruptedSerializing(pydantic.BaseModel):
+    value: int
 
-        @pydantic.field_serializer("value")
-        def _serialize(self, value: int) -> int:
-            raise KeyboardInterrupt
+    @pydantic.field_serializer("value")
+    def _serialize(self, value: int) -> int:
+        raise KeyboardInterrupt
 
+    @pydantic.computed_field
+    @property
+    def computed(self) -> int:
+        raise KeyboardInterrupt
+
+
+class _FailingSerializing(pydantic.BaseModel):
+    value: int
+
+    @pydantic.field_serializer("value")
+    def _serialize(self, value: int) -> int:
+        raise ValueError("KeyboardInterrupt")  # a bug that merely mentions the name
+
+
+@pytest.mark.parametrize("dump", [
+    lambda: _InterruptedSerializing(value=1).model_dump_json(),  # keeps only the name
+    lambda: _InterruptedSerializing(value=1).model_dump(),  # keeps it as the cause
+    lambda: _InterruptedSerializing(value=1).model_dump_json(exclude={"value"}),  # a property
+])
+def test_a_ctrl_c_a_library_wrapped_is_still_an_interruption(dump):
     with pytest.raises(Exception) as caught:  # noqa: PT011 - whatever pydantic wraps it in
-        Model(value=1).model_dump_json()
+        dump()
     assert not isinstance(caught.value, KeyboardInterrupt)
     assert _interrupted(caught.value)
+
+
+def test_a_bug_that_names_a_ctrl_c_is_not_taken_for_one():
+    for dump in (_FailingSerializing(value=1).model_dump_json, _FailingSerializing(value=1).model_dump):
+        with pytest.raises(pydantic_core.PydanticSerializationError) as caught:
+            dump()
+        assert not _interrupted(caught.value)
     assert not _interrupted(ValueError("a bug"))
