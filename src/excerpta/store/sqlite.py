@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -12,16 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from excerpta.errors import StateError
-from excerpta.model import Document, Highlight, PlaceholderDocument
+from excerpta.model import Document
 from excerpta.output_records import OutputRecord
 from excerpta.store.base import MergeStats, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from excerpta.store.upsert import upsert_document
 
 LOCK_TIMEOUT_S = 30.0  # how long to wait for another process holding the database
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _now() -> str:
@@ -142,50 +138,8 @@ class SQLiteStore:
         stats = MergeStats()
         with self.transaction() as db:
             for document in documents:
-                self._merge_document(db, document, stats, keep)
+                upsert_document(db, document, stats, keep)
         return stats
-
-    def _merge_document(self, db: sqlite3.Connection, document: Document,
-                        stats: MergeStats, keep: frozenset[str]) -> None:
-        now = _now()
-        data = document.model_dump_json(exclude={"highlights"})
-        digest = _sha256(data)  # == content_hash(document, exclude={"highlights"})
-        row = db.execute("SELECT content_hash FROM documents WHERE id = ?", (document.id,)).fetchone()
-        if row is None:
-            db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", (document.id, data, digest, now))
-            stats.documents_added += 1
-            stats.changed_document_ids.add(document.id)
-        elif row[0] != digest and not isinstance(document, PlaceholderDocument):
-            db.execute("UPDATE documents SET data = ?, content_hash = ?, updated_at = ? WHERE id = ?",
-                       (data, digest, now, document.id))
-            stats.documents_updated += 1
-            stats.changed_document_ids.add(document.id)
-        for highlight in document.highlights:
-            self._merge_highlight(db, document.id, highlight, stats, now, keep)
-
-    def _merge_highlight(self, db: sqlite3.Connection, doc_id: str, highlight: Highlight,
-                         stats: MergeStats, now: str, keep: frozenset[str]) -> None:
-        data = highlight.model_dump_json()
-        digest = _sha256(data)  # == content_hash(highlight)
-        row = db.execute("SELECT content_hash, document_id FROM highlights WHERE id = ?",
-                         (highlight.id,)).fetchone()
-        if row is not None and row[0] != digest and keep:
-            data = _kept(highlight, data, keep, db.execute(
-                "SELECT data FROM highlights WHERE id = ?", (highlight.id,)).fetchone()[0])
-            digest = _sha256(data)
-        if row is not None and row == (digest, doc_id):
-            stats.highlights_unchanged += 1
-            return
-        if row is None:
-            db.execute("INSERT INTO highlights VALUES (?, ?, ?, ?, ?)",
-                       (highlight.id, doc_id, data, digest, now))
-            stats.highlights_added += 1
-        else:
-            db.execute("UPDATE highlights SET document_id = ?, data = ?, content_hash = ?, "
-                       "updated_at = ? WHERE id = ?", (doc_id, data, digest, now, highlight.id))
-            stats.highlights_updated += 1
-            stats.changed_document_ids.add(row[1])
-        stats.changed_document_ids.add(doc_id)
 
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]:
         """Yield documents with their highlights, in first-seen order (all, or only ``ids``)."""
@@ -276,20 +230,6 @@ class SQLiteStore:
         return [RunRecord(r[0], r[1], datetime.fromisoformat(r[2]),
                           datetime.fromisoformat(r[3]) if r[3] else None, r[4],
                           json.loads(r[5]), r[6]) for r in rows]
-
-
-def _kept(highlight: Highlight, data: str, keep: frozenset[str], stored_data: str) -> str:
-    """``highlight``'s JSON with the stored value of each ``keep`` field it leaves empty."""
-    stored = json.loads(stored_data)
-    filled = {name: stored[name] for name in keep
-              if not _empty(stored.get(name)) and _empty(getattr(highlight, name))}
-    if not filled:
-        return data
-    return Highlight.model_validate({**json.loads(data), **filled}).model_dump_json()
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value is False or value == "" or value == [] or value == {}
 
 
 _OUTPUT_COLUMNS = "path, job, writer, key, hash, source_hash, written_at, size, mtime_ns, memo"

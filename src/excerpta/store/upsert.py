@@ -1,0 +1,80 @@
+"""How :meth:`SQLiteStore.merge <excerpta.store.sqlite.SQLiteStore.merge>` writes one document:
+upsert by id, compared by content hash (the hash of the model's JSON, as
+:func:`excerpta.identity.content_hash` computes it), keeping the stored value of the fields a
+format never carries (``keep``, see :class:`excerpta.store.base.LibraryStore`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+from excerpta.model import Document, Highlight, PlaceholderDocument
+from excerpta.store.base import MergeStats
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def upsert_document(db: sqlite3.Connection, document: Document, stats: MergeStats,
+                    keep: frozenset[str]) -> None:
+    """Insert or update ``document`` and its highlights in ``db`` (inside the caller's
+    transaction), counting what changed in ``stats``; see :meth:`SQLiteStore.merge`."""
+    now = datetime.now(UTC).isoformat()
+    data = document.model_dump_json(exclude={"highlights"})
+    digest = _sha256(data)  # == content_hash(document, exclude={"highlights"})
+    row = db.execute("SELECT content_hash FROM documents WHERE id = ?", (document.id,)).fetchone()
+    if row is None:
+        db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", (document.id, data, digest, now))
+        stats.documents_added += 1
+        stats.changed_document_ids.add(document.id)
+    elif row[0] != digest and not isinstance(document, PlaceholderDocument):
+        db.execute("UPDATE documents SET data = ?, content_hash = ?, updated_at = ? WHERE id = ?",
+                   (data, digest, now, document.id))
+        stats.documents_updated += 1
+        stats.changed_document_ids.add(document.id)
+    for highlight in document.highlights:
+        _upsert_highlight(db, document.id, highlight, stats, now, keep)
+
+
+def _upsert_highlight(db: sqlite3.Connection, doc_id: str, highlight: Highlight,
+                      stats: MergeStats, now: str, keep: frozenset[str]) -> None:
+    data = highlight.model_dump_json()
+    digest = _sha256(data)  # == content_hash(highlight)
+    row = db.execute("SELECT content_hash, document_id FROM highlights WHERE id = ?",
+                     (highlight.id,)).fetchone()
+    if row is not None and row[0] != digest and keep:
+        data = _kept(highlight, data, keep, db.execute(
+            "SELECT data FROM highlights WHERE id = ?", (highlight.id,)).fetchone()[0])
+        digest = _sha256(data)
+    if row is not None and row == (digest, doc_id):
+        stats.highlights_unchanged += 1
+        return
+    if row is None:
+        db.execute("INSERT INTO highlights VALUES (?, ?, ?, ?, ?)",
+                   (highlight.id, doc_id, data, digest, now))
+        stats.highlights_added += 1
+    else:
+        db.execute("UPDATE highlights SET document_id = ?, data = ?, content_hash = ?, "
+                   "updated_at = ? WHERE id = ?", (doc_id, data, digest, now, highlight.id))
+        stats.highlights_updated += 1
+        stats.changed_document_ids.add(row[1])
+    stats.changed_document_ids.add(doc_id)
+
+
+def _kept(highlight: Highlight, data: str, keep: frozenset[str], stored_data: str) -> str:
+    """``highlight``'s JSON with the stored value of each ``keep`` field it leaves empty."""
+    stored = json.loads(stored_data)
+    filled = {name: stored[name] for name in keep
+              if not _empty(stored.get(name)) and _empty(getattr(highlight, name))}
+    if not filled:
+        return data
+    return Highlight.model_validate({**json.loads(data), **filled}).model_dump_json()
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value is False or value == "" or value == [] or value == {}
