@@ -13,6 +13,7 @@ Only the CLI and the daemon turn these into messages; everything else raises the
     ├── WriteConflictError        an output changed under us (edited by the user, or not ours)
     ├── OutputBusyError           another excerpta run is writing the same output: retry later
     └── StateError                the state database is unusable (newer schema, corrupt)
+        └── StateBusyError        another run held it past the timeout: retry later
 
 A single bad *record* is not an exception: readers report it as a :class:`RecordProblem`
 (see :mod:`excerpta.adapters`) and carry on, and the run ends "partial" (exit code 1).
@@ -72,3 +73,9 @@ class OutputBusyError(ExcerptaError):
 
 class StateError(ExcerptaError):
     """The state database cannot be used (written by a newer excerpta, or damaged)."""
+
+
+class StateBusyError(StateError):
+    """Another process held the state database for longer than we wait; nothing changed."""
+
+    exit_code = 75  # EX_TEMPFAIL, as OutputBusyError: the next try may succeed

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from excerpta.errors import StateError
+from excerpta.errors import StateBusyError, StateError
 from excerpta.model import Document, Highlight, PlaceholderDocument
 from excerpta.output import OutputRecord, OutputSink
 from excerpta.store import SQLiteStore, open_store
@@ -201,18 +201,40 @@ def test_a_truncated_database_is_a_state_error_naming_it(tmp_path):
         open_store(path)
 
 
-def test_a_database_another_process_holds_locked_is_a_state_error_naming_it(tmp_path):
+def test_a_database_another_process_holds_locked_is_a_busy_state_naming_it(tmp_path):
     path = tmp_path / "state.sqlite"
     open_store(path).close()
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("PRAGMA locking_mode = EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        with pytest.raises(StateError, match=f"{path}: .*database is locked"):
+        with pytest.raises(StateBusyError, match=f"{path} is in use by another excerpta run") as err:
             SQLiteStore(path, timeout=0.05)
+        assert err.value.exit_code == 75  # try again later, not "fix your command"
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_a_write_waiting_past_the_timeout_for_another_run_is_a_busy_state(tmp_path):
+    # Two runs sharing a --state take turns; the one that waited too long is told to retry
+    # (exit 75), not to pick another state, which would split the user's library.
+    path = tmp_path / "state.sqlite"
+    store = SQLiteStore(path, timeout=0.05)
+    store.merge([_doc(H1)])
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StateBusyError, match=r"in use by another excerpta run .*try again"):
+            store.merge([_doc(H2)])
+        with pytest.raises(StateBusyError):
+            store.start_run("convert")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    [document] = store.documents()
+    assert [h.id for h in document.highlights] == ["h1"]  # the waiting merge changed nothing
+    store.close()
 
 
 def test_runs_are_logged(store):

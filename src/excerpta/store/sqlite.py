@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from excerpta.errors import StateError
+from excerpta.errors import StateBusyError, StateError
 from excerpta.model import Document
 from excerpta.output_records import OutputRecord
 from excerpta.store.base import MergeStats, RunRecord
@@ -18,6 +18,13 @@ from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from excerpta.store.upsert import upsert_document
 
 LOCK_TIMEOUT_S = 30.0  # how long to wait for another process holding the database
+
+
+def _busy(err: sqlite3.DatabaseError) -> bool:
+    """Whether ``err`` says another connection held the database past our timeout (a
+    temporary state, unlike a damaged or read-only database)."""
+    return isinstance(err, sqlite3.OperationalError) and (
+        "locked" in str(err) or "busy" in str(err))
 
 
 def _now() -> str:
@@ -35,6 +42,7 @@ class SQLiteStore:
 
     def __init__(self, path: Path | str, *, timeout: float = LOCK_TIMEOUT_S) -> None:
         self.path = str(path)
+        self._timeout = timeout
         if self.path != ":memory:":
             Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -44,6 +52,8 @@ class SQLiteStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
         except sqlite3.DatabaseError as err:
+            if _busy(err):
+                raise self._busy_error() from None
             raise StateError(f"{self.path}: not a usable excerpta state database ({err})") from None
 
     def __repr__(self) -> str:
@@ -95,7 +105,13 @@ class SQLiteStore:
                 self._db.execute("ROLLBACK")
             raise self._unwritable(err) from None
 
+    def _busy_error(self) -> StateBusyError:
+        return StateBusyError(f"state database {self.path} is in use by another excerpta run "
+                              f"(waited {self._timeout:g} s); try again when it has finished")
+
     def _unwritable(self, err: sqlite3.DatabaseError) -> StateError:
+        if _busy(err):
+            return self._busy_error()
         return StateError(f"state database {self.path} cannot be used ({err}); "
                           "--state or EXCERPTA_STATE picks another")
 
@@ -108,6 +124,8 @@ class SQLiteStore:
         except sqlite3.ProgrammingError:  # a closed store or a malformed query: our bug
             raise
         except sqlite3.DatabaseError as err:
+            if _busy(err):
+                raise self._busy_error() from None
             raise StateError(f"state database {self.path} cannot be read ({err}); "
                              "--state or EXCERPTA_STATE picks another") from None
 
