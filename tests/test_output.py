@@ -235,3 +235,17 @@ def test_a_file_the_user_made_a_link_is_written_through_it_inside_the_output_onl
     assert (outcome.action, outcome.reason, outcome.pending) == (
         "skip", "a link to a file outside the output folder; left as it is", True)
     assert (outside / "b.md").read_bytes() == b"one"
+
+
+def test_a_state_serving_two_outputs_gives_each_sink_the_records_under_its_own_root(tmp_path, state):
+    # One state, two vaults written in turn: each sink must judge its own file, whichever
+    # output was written last, or a file edited in one would be taken for intact in the other.
+    first, second = tmp_path / "first", tmp_path / "second"
+    for _ in range(2):
+        for root in (first, second, first):
+            _write_and_commit(root, state, "a.json", b"same")
+    (second / "a.json").write_bytes(b"same, edited by hand")
+    assert not _sink(second, state).is_current("k", "s1")
+    assert _sink(first, state).is_current("k", "s1")
+    assert _sink(second, state).previous("k").path == str((second / "a.json").resolve())
+    assert _write_and_commit(second, state, "a.json", b"new") == "conflict"

@@ -19,9 +19,9 @@ class CountingManifest:
     def output_at(self, path):
         return self.store.output_at(path)
 
-    def outputs_for(self, job, writer):
+    def outputs_for(self, job, writer, prefer=""):
         self.calls += 1
-        return self.store.outputs_for(job, writer)
+        return self.store.outputs_for(job, writer, prefer)
 
 
 def test_sink_asks_the_manifest_for_its_records_once_per_run(tmp_path):

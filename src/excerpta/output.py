@@ -73,19 +73,28 @@ class OutputSink:
         pure = PurePosixPath(relative.replace("\\", "/"))
         if pure.is_absolute() or ".." in pure.parts or not pure.parts or relative.strip() == "":
             raise WriteConflictError(f"refusing to write {relative!r}: outside {self.root}")
+        return self._root() / Path(*pure.parts)
+
+    def _root(self) -> Path:
         if self._resolved_root is None:  # once: resolve() costs a system call per path part
             self._resolved_root = self.root.resolve()
-        return self._resolved_root / Path(*pure.parts)
+        return self._resolved_root
 
     def records(self) -> dict[str, OutputRecord]:
         """What this job's writer wrote before this run, by key (e.g. a document id).
 
         A snapshot taken at first use: records of this run stay pending until committed, so a
-        sink (which serves one run) never needs to ask the manifest twice.
+        sink (which serves one run) never needs to ask the manifest twice. Of the records of
+        one key (one state serving several outputs: two vaults, two decks), the one under this
+        sink's root wins; one elsewhere is kept only when the root has none, as when the user
+        moved the output folder (a writer may follow it there).
         """
         if self._records is None:
-            self._records = ({} if self.manifest is None
-                             else dict(self.manifest.outputs_for(self.job, self.writer)))
+            if self.manifest is None:
+                self._records = {}
+            else:
+                ours = str(self._root() / self.file_name) if self.file_name else f"{self._root()}{os.sep}"
+                self._records = dict(self.manifest.outputs_for(self.job, self.writer, prefer=ours))
         return self._records
 
     def previous(self, key: str) -> OutputRecord | None:

@@ -217,11 +217,13 @@ class SQLiteStore:
             row = db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE path = ?", (path,)).fetchone()
         return None if row is None else _output_record(row)
 
-    def outputs_for(self, job: str, writer: str) -> dict[str, OutputRecord]:
-        """Every file ``writer`` wrote for ``job``, by key."""
+    def outputs_for(self, job: str, writer: str, prefer: str = "") -> dict[str, OutputRecord]:
+        """Every file ``writer`` wrote for ``job``, by key; of several files of one key (one
+        state serving two vaults), one whose path starts with ``prefer``, else the newest."""
         with self._reading() as db:
-            rows = db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE job = ? AND writer = ?",
-                              (job, writer)).fetchall()
+            rows = db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE job = ? AND writer = ? "
+                              "ORDER BY substr(path, 1, ?) = ?, rowid",  # the last one wins
+                              (job, writer, len(prefer), prefer)).fetchall()
         return {row[3]: _output_record(row) for row in rows}
 
     # -- runs --------------------------------------------------------------------------------
