@@ -353,11 +353,11 @@ def test_a_far_note_never_brings_back_the_text_of_a_highlight_extended_since(tmp
 def test_far_notes_look_among_a_bounded_number_of_highlights(tmp_path, monkeypatch):
     # Memory stays bounded however long the file: past FAR_REMEMBERED highlights, the older
     # half of each book's are forgotten, and a note typed that much later stays alone.
-    from excerpta.readers.kindle import assembly
+    from excerpta.readers.kindle import far_notes
 
     text = HIGHLIGHT + _filler() + NOTE.replace("1845", "1846")
     assert read_text(tmp_path, text).document("Walden").highlights[0].note == "Deliberately!"
-    monkeypatch.setattr(assembly, "FAR_REMEMBERED", LOOKAROUND)
+    monkeypatch.setattr(far_notes, "FAR_REMEMBERED", LOOKAROUND)
     read = read_text(tmp_path, text)
     assert [(h.text[:5], h.note) for h in read.document("Walden").highlights] == [
         ("I wen", None), ("", "Deliberately!")]

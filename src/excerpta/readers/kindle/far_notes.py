@@ -1,0 +1,63 @@
+"""Where a note typed long after its highlight finds it: the highlights that left the note window.
+
+The note window (:mod:`.assembly`) attaches a note to a highlight among its neighbours. A note
+typed later than that (on re-reading the book) and claimed by no neighbour looks here, among
+the highlights that left the window, for one of its book that ends at its location (where the
+Kindle puts a note); of several, the last in the file (a log: the nearest in time, as far as
+we know without keeping times).
+
+Memory stays bounded however long the file: per book, each end keeps the record number of the
+last highlight ending there, for the last :data:`FAR_REMEMBERED` highlights (past that, the
+older half of each book's go).
+"""
+
+from __future__ import annotations
+
+from excerpta.model import LocationType
+
+FAR_REMEMBERED = 1 << 14  # at most, highlight ends a far note can find (about 150 bytes each)
+BookKey = tuple[str, LocationType | None]  # book, and what its positions count
+
+
+class LeftHighlights:
+    """The highlights that left the note window, as far as a far note needs them.
+
+    Positions are ints: a page written in roman numerals is not remembered.
+    """
+
+    def __init__(self) -> None:
+        # Per book: end -> record number of the last highlight ending there, oldest first.
+        self.ends: dict[BookKey, dict[int, int]] = {}
+        self.count = 0
+
+    def place(self, book: BookKey, end: object, index: int) -> None:
+        """Remember that highlight number ``index`` of ``book`` ends at ``end``."""
+        if type(end) is not int:  # positions have at most 9 digits
+            return
+        ends = self.ends.get(book)
+        if ends is None:
+            ends = self.ends[book] = {}
+        if ends.pop(end, None) is None:
+            self.count += 1
+        ends[end] = index  # last: the newest
+        if self.count > FAR_REMEMBERED:
+            self._forget_older_half()
+
+    def claimant(self, book: BookKey, location: object) -> int:
+        """The record number of the highlight of ``book`` a note at ``location`` attaches to, or
+        -1. One dict lookup: a file of many notes nothing claims stays linear."""
+        ends = self.ends.get(book)
+        return -1 if ends is None or type(location) is not int else ends.get(location, -1)
+
+    def _forget_older_half(self) -> None:
+        # Each book's entries are in file order: its older half goes (one entry: it goes). A far
+        # note still finds each book's newer half, and the work stays linear in the file.
+        kept = 0
+        for book, ends in list(self.ends.items()):
+            keep = len(ends) // 2
+            if keep:
+                self.ends[book] = dict(list(ends.items())[-keep:])
+                kept += keep
+            else:
+                del self.ends[book]
+        self.count = kept
