@@ -157,8 +157,8 @@ class ClippingWindow:
             if kind is _HIGHLIGHT:
                 _discard(self.highlights_by_book, book_id, clipping)
                 if self.look_far and not clipping.dropped:
-                    self.left_highlights.place((book_id, clipping.location_type), clipping.end,
-                                               clipping.index)
+                    self.left_highlights.place((book_id, clipping.location_type), clipping.start,
+                                               clipping.end, clipping.index)
         return clipping
 
     def _attach_far(self, note: Clipping) -> None:

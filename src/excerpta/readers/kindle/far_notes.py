@@ -2,20 +2,24 @@
 
 The note window (:mod:`.assembly`) attaches a note to a highlight among its neighbours. A note
 typed later than that (on re-reading the book) and claimed by no neighbour looks here, among
-the highlights that left the window, for one of its book that ends at its location (where the
-Kindle puts a note); of several, the last in the file (a log: the nearest in time, as far as
-we know without keeping times).
+the highlights that left the window, by the window's rule: a highlight of its book whose range
+holds the note's location, preferring the one that *ends* there (where the Kindle puts a
+note), then the last in the file (a log: the nearest in time, as far as we know without
+keeping times).
 
-Memory stays bounded however long the file: per book, each end keeps the record number of the
-last highlight ending there, for the last :data:`FAR_REMEMBERED` highlights (past that, the
-older half of each book's go).
+Memory and time stay bounded however long the file: per book, each end keeps the record number
+and start of the last highlight ending there, for the last :data:`FAR_REMEMBERED` highlights
+(past that, the older half of each book's go). A note inside a range looks up the
+:data:`FAR_REACH` ends after its location, one dict lookup each: a highlight runs over a few
+locations (at most 10 in the real files), so one that holds the note ends that close.
 """
 
 from __future__ import annotations
 
 from excerpta.model import LocationType
 
-FAR_REMEMBERED = 1 << 14  # at most, highlight ends a far note can find (about 150 bytes each)
+FAR_REMEMBERED = 1 << 14  # at most, highlight ends a far note can find (about 200 bytes each)
+FAR_REACH = 32  # positions after a far note's location where the highlight holding it may end
 BookKey = tuple[str, LocationType | None]  # book, and what its positions count
 
 
@@ -26,12 +30,12 @@ class LeftHighlights:
     """
 
     def __init__(self) -> None:
-        # Per book: end -> record number of the last highlight ending there, oldest first.
-        self.ends: dict[BookKey, dict[int, int]] = {}
+        # Per book: end -> record number and start of the last highlight ending there, oldest first.
+        self.ends: dict[BookKey, dict[int, tuple[int, object]]] = {}
         self.count = 0
 
-    def place(self, book: BookKey, end: object, index: int) -> None:
-        """Remember that highlight number ``index`` of ``book`` ends at ``end``."""
+    def place(self, book: BookKey, start: object, end: object, index: int) -> None:
+        """Remember that highlight number ``index`` of ``book`` spans ``start``-``end``."""
         if type(end) is not int:  # positions have at most 9 digits
             return
         ends = self.ends.get(book)
@@ -39,15 +43,27 @@ class LeftHighlights:
             ends = self.ends[book] = {}
         if ends.pop(end, None) is None:
             self.count += 1
-        ends[end] = index  # last: the newest
+        ends[end] = (index, start)  # last: the newest
         if self.count > FAR_REMEMBERED:
             self._forget_older_half()
 
     def claimant(self, book: BookKey, location: object) -> int:
         """The record number of the highlight of ``book`` a note at ``location`` attaches to, or
-        -1. One dict lookup: a file of many notes nothing claims stays linear."""
+        -1: the one ending there, else the last in the file of those whose range holds it and
+        ends at most :data:`FAR_REACH` positions after it. At most that many dict lookups: a
+        file of many notes nothing claims stays linear."""
         ends = self.ends.get(book)
-        return -1 if ends is None or type(location) is not int else ends.get(location, -1)
+        if ends is None or type(location) is not int:
+            return -1
+        at_end = ends.get(location)
+        if at_end is not None:
+            return at_end[0]
+        best = -1
+        for end in range(location + 1, location + FAR_REACH + 1):
+            found = ends.get(end)
+            if found is not None and type(start := found[1]) is int and start <= location and found[0] > best:
+                best = found[0]
+        return best
 
     def _forget_older_half(self) -> None:
         # Each book's entries are in file order: its older half goes (one entry: it goes). A far
