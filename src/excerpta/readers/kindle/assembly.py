@@ -5,9 +5,11 @@ highlight extended or re-saved on the device is appended again. The rules (refer
 
 * a note attaches to a highlight of the same book whose range contains the note's location,
   preferring the highlight that *ends* there, then the nearest in time, then the nearest in the
-  file; notes typed before their highlight attach too; a note nothing claims is kept as a
-  highlight of its own (empty ``text``, the note in ``note``; the reader makes it a highlight
-  if its kind was only told by its shape);
+  file; a note written before its highlight attaches too (the Kindle does that for a note
+  typed with its highlight: the records are neighbours, with one time; a note written earlier
+  than the window reaches stays alone); a note nothing claims is kept as a highlight of its
+  own (empty ``text``, the note in ``note``; the reader makes it a highlight if its kind was
+  only told by its shape);
 * a highlight of the same book, kind and start position whose text contains an earlier one's
   text (or is contained in it) replaces it: the later record (by its time when both have one,
   else by its place in the file) wins, and takes its notes and the id of the first in the file
