@@ -346,6 +346,18 @@ def test_a_summary_keeps_its_lines_and_paragraphs_up_to_the_next_metadata_item(t
     assert document.url == "https://example.com/s"
 
 
+def test_a_summary_last_in_the_list_keeps_only_the_paragraphs_indented_under_it(tmp_path):
+    # As Markdown reads a list item: an indented paragraph is the item's, a flush-left one is
+    # not (Readwise writes its paragraphs flush left, as a user writes their own: the list
+    # going on below tells them apart, see above; the heading below does not).
+    highlights = "\n## Highlights\n- Text ([Location 5](https://readwise.io/to_kindle?asin=X&location=5))\n"
+    head = "# Summed\n\n## Metadata\n- Author: Ann\n- Summary: first paragraph\n\n"
+    indented = read_one(write_note(tmp_path / "Indented.md", head + "  second paragraph\n" + highlights))
+    flush = read_one(write_note(tmp_path / "Flush.md", head + "The user's paragraph.\n" + highlights))
+    assert (indented.summary, flush.summary) == ("first paragraph\n\nsecond paragraph", "first paragraph")
+    assert indented.id == flush.id
+
+
 def test_reading_twice_gives_the_same_ids():
     def ids(documents: list[Document]) -> list[tuple[str, list[str]]]:
         return [(d.id, [h.id for h in d.highlights]) for d in documents]

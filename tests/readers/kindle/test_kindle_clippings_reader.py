@@ -306,7 +306,7 @@ def test_a_passage_extended_far_down_the_file_updates_its_highlight_instead_of_a
 
 
 def test_a_note_typed_far_down_the_file_attaches_to_its_highlight(tmp_path):
-    # At the highlight's end, where the Kindle puts a note (inside the range: only nearby).
+    # At the highlight's end, where the Kindle puts a note (inside the range: see below).
     later = NOTE.replace("July 4, 1845", "July 4, 1846")
     read = read_text(tmp_path, HIGHLIGHT + _filler() + later)
     [highlight] = read.document("Walden").highlights
@@ -325,6 +325,29 @@ def test_a_far_note_prefers_the_highlight_ending_at_its_location_then_the_neares
     read = read_text(tmp_path, HIGHLIGHT + wider + later + _filler() + NOTE.replace("1845", "1846"))
     assert [(h.text.split()[4], h.note) for h in read.document("Walden").highlights] == [
         ("woods", None), ("lake", None), ("hills", "Deliberately!")]
+
+
+def test_a_note_typed_far_down_the_file_inside_a_highlights_range_attaches_to_the_last_that_holds_it(
+        tmp_path, monkeypatch):
+    from excerpta.readers.kindle import far_notes
+
+    wider = HIGHLIGHT.replace("Location 70-72", "Location 60-80").replace("woods", "lake")
+    inside, outside = (NOTE.replace("Location 72", f"Location {n}").replace("1845", "1846") for n in (71, 81))
+    read = read_text(tmp_path, HIGHLIGHT + _filler() + inside)
+    assert [(h.text.split()[4], h.note) for h in read.document("Walden").highlights] == [
+        ("woods", "Deliberately!")]
+    assert read.highlight("I went to the woods").id == read_text(tmp_path, HIGHLIGHT).highlights()[0].id
+    read = read_text(tmp_path, HIGHLIGHT + wider + _filler() + inside + outside)
+    assert [(h.text.split()[4] if h.text else "", h.note) for h in read.document("Walden").highlights] == [
+        ("woods", None), ("lake", "Deliberately!"), ("", "Deliberately!")]
+    # The search is bounded: the highlight must end at most FAR_REACH positions after the note.
+    monkeypatch.setattr(far_notes, "FAR_REACH", 8)
+    read = read_text(tmp_path, wider + HIGHLIGHT + _filler() + inside)
+    assert [(h.text.split()[4], h.note) for h in read.document("Walden").highlights] == [
+        ("lake", None), ("woods", "Deliberately!")]
+    read = read_text(tmp_path, wider + _filler() + inside)
+    assert [(h.text.split()[4] if h.text else "", h.note) for h in read.document("Walden").highlights] == [
+        ("lake", None), ("", "Deliberately!")]
 
 
 def test_a_far_note_nothing_claims_is_kept_alone_and_a_seekless_input_keeps_far_notes_alone(tmp_path):
@@ -353,11 +376,11 @@ def test_a_far_note_never_brings_back_the_text_of_a_highlight_extended_since(tmp
 def test_far_notes_look_among_a_bounded_number_of_highlights(tmp_path, monkeypatch):
     # Memory stays bounded however long the file: past FAR_REMEMBERED highlights, the older
     # half of each book's are forgotten, and a note typed that much later stays alone.
-    from excerpta.readers.kindle import assembly
+    from excerpta.readers.kindle import far_notes
 
     text = HIGHLIGHT + _filler() + NOTE.replace("1845", "1846")
     assert read_text(tmp_path, text).document("Walden").highlights[0].note == "Deliberately!"
-    monkeypatch.setattr(assembly, "FAR_REMEMBERED", LOOKAROUND)
+    monkeypatch.setattr(far_notes, "FAR_REMEMBERED", LOOKAROUND)
     read = read_text(tmp_path, text)
     assert [(h.text[:5], h.note) for h in read.document("Walden").highlights] == [
         ("I wen", None), ("", "Deliberately!")]

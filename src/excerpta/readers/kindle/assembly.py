@@ -5,9 +5,11 @@ highlight extended or re-saved on the device is appended again. The rules (refer
 
 * a note attaches to a highlight of the same book whose range contains the note's location,
   preferring the highlight that *ends* there, then the nearest in time, then the nearest in the
-  file; notes typed before their highlight attach too; a note nothing claims is kept as a
-  highlight of its own (empty ``text``, the note in ``note``; the reader makes it a highlight
-  if its kind was only told by its shape);
+  file; a note written before its highlight attaches too (the Kindle does that for a note
+  typed with its highlight: the records are neighbours, with one time; a note written earlier
+  than the window reaches stays alone); a note nothing claims is kept as a highlight of its
+  own (empty ``text``, the note in ``note``; the reader makes it a highlight if its kind was
+  only told by its shape);
 * a highlight of the same book, kind and start position whose text contains an earlier one's
   text (or is contained in it) replaces it: the later record (by its time when both have one,
   else by its place in the file) wins, and takes its notes and the id of the first in the file
@@ -24,11 +26,8 @@ copy re-saved later than that (the passage extended on another day) still takes 
 first, whose start and text the window remembers for the last :data:`REMEMBERED` highlights
 that left it: the library then updates that highlight in place instead of adding a second.
 A note typed later than that (on re-reading the book) and claimed by no highlight in the window
-looks, at its location, for the end of a highlight that left it (where the Kindle puts a note):
-the window keeps, per book, each end's last record number for the last :data:`FAR_REMEMBERED`
-highlights (past that, the older half of each book's go, so memory stays bounded however
-long the file), and looks the note's location up there. The note is then in
-:attr:`ClippingWindow.far`, for the reader to yield that highlight again with it (see
+looks for one among those that left it, in bounded memory (see :mod:`.far_notes`). The note is
+then in :attr:`ClippingWindow.far`, for the reader to yield that highlight again with it (see
 :mod:`.documents`).
 """
 
@@ -40,15 +39,14 @@ from datetime import datetime
 from typing import Any
 
 from excerpta.model import Document, LocationType
+from excerpta.readers.kindle.far_notes import LeftHighlights
 from excerpta.readers.kindle.locales import ClippingKind
 from excerpta.readers.kindle.metadata import Position
 
 LOOKAROUND = 64
 REMEMBERED = 4096  # at most, highlights that left the window and are remembered (a few MB)
-FAR_REMEMBERED = 1 << 14  # at most, highlight ends a far note can find (about 150 bytes each)
 _NOTE, _HIGHLIGHT = ClippingKind.NOTE, ClippingKind.HIGHLIGHT
 _StartKey = tuple[str, ClippingKind, LocationType | None, Position | None]  # book, kind, position
-_BookKey = tuple[str, LocationType | None]  # book, and what its positions count
 NoteEntry = tuple[int, str, datetime | None]  # a note's record number, text and time
 
 
@@ -85,10 +83,7 @@ class ClippingWindow:
     def __init__(self, lookaround: int = LOOKAROUND, *, look_far: bool = True) -> None:
         self.lookaround = lookaround
         self.look_far = look_far
-        # The highlights that left the window, per book: end -> record number of the last one
-        # ending there, oldest first.
-        self.placed: dict[_BookKey, dict[int, int]] = {}
-        self.placed_count = 0
+        self.left_highlights = LeftHighlights()  # what a far note looks among
         # The notes claimed by a highlight that had left the window, by its record number.
         self.far: dict[int, list[NoteEntry]] = {}
         self.buffer: deque[Clipping] = deque()
@@ -164,41 +159,12 @@ class ClippingWindow:
             if kind is _HIGHLIGHT:
                 _discard(self.highlights_by_book, book_id, clipping)
                 if self.look_far and not clipping.dropped:
-                    self._place(clipping)
+                    self.left_highlights.place((book_id, clipping.location_type), clipping.start,
+                                               clipping.end, clipping.index)
         return clipping
 
-    def _place(self, highlight: Clipping) -> None:
-        end = highlight.end
-        if type(end) is int:  # positions have at most 9 digits: an array "i" holds them
-            key = (highlight.book.id, highlight.location_type)
-            placed = self.placed.get(key)
-            if placed is None:
-                placed = self.placed[key] = {}
-            if placed.pop(end, None) is None:
-                self.placed_count += 1
-            placed[end] = highlight.index  # last: the newest
-            if self.placed_count > FAR_REMEMBERED:
-                self._forget_older_half()
-
-    def _forget_older_half(self) -> None:
-        # Each book's entries are in file order: its older half goes (one entry: it goes). A far
-        # note still finds each book's newer half, and the work stays linear in the file.
-        kept = 0
-        for key, placed in list(self.placed.items()):
-            keep = len(placed) // 2
-            if keep:
-                self.placed[key] = dict(list(placed.items())[-keep:])
-                kept += keep
-            else:
-                del self.placed[key]
-        self.placed_count = kept
-
     def _attach_far(self, note: Clipping) -> None:
-        # The highlight that left the window and ends at ``note``'s location; of several, the
-        # last in the file (a log: the nearest in time, as far as we know). One dict lookup: a
-        # file of many notes nothing claims stays linear.
-        placed = self.placed.get((note.book.id, note.location_type))
-        best = -1 if placed is None or type(note.start) is not int else placed.get(note.start, -1)
+        best = self.left_highlights.claimant((note.book.id, note.location_type), note.start)
         if best >= 0:
             self.far.setdefault(best, []).append((note.index, note.text, note.when))
             note.dropped = True

@@ -31,12 +31,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
-from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file, open_text
+from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file
 from excerpta.errors import InputError
 from excerpta.identity import document_id
 from excerpta.model import Category, Document, LocationType
 from excerpta.readers.kindle.assembly import Clipping
 from excerpta.readers.kindle.blocks import Regular, iter_record_batches
+from excerpta.readers.kindle.device import CLIPPINGS_FILE, clippings_in, decoded_head, open_clippings
 from excerpta.readers.kindle.documents import documents_of
 from excerpta.readers.kindle.locales import ClippingKind, clipping_limit_markers
 from excerpta.readers.kindle.metadata import (
@@ -51,7 +52,6 @@ from excerpta.readers.kindle.undecodable import MARK_ERRORS, REPLACEMENT, Marked
 log = logging.getLogger(__name__)
 
 SOURCE = "kindle"
-CLIPPINGS_FILE = "My Clippings.txt"  # on the device: documents/My Clippings.txt
 _LIMIT_MARKERS = clipping_limit_markers()
 _BOOKMARK = ClippingKind.BOOKMARK
 
@@ -98,7 +98,7 @@ class KindleClippingsReader(Reader):
             return 70 if clippings_in(probe.path) is not None else 0
         if probe.path is None:
             return 0
-        head = probe.text_head
+        head = decoded_head(probe.head)
         lines = head.splitlines()[:400]
         has_separator = any(line.strip("\ufeff \t") == SEPARATOR for line in lines)
         locales = {_metadata_locale(line) for line in lines[:60]} - {None}
@@ -122,7 +122,7 @@ class KindleClippingsReader(Reader):
             path = input_file(source)
         options = self.options
         zone = ZoneInfo(options.timezone) if options.timezone else None
-        with open_text(path, errors=MARK_ERRORS) as raw:  # UTF-8, or UTF-16 if re-saved by Notepad
+        with open_clippings(path, errors=MARK_ERRORS) as raw:  # UTF-8, or UTF-16 if re-saved
             handle = MarkedText(raw)
             yield from read_clippings_file(handle, source, state, zone=zone,
                                            keep_bookmarks=options.kindle_bookmarks)
@@ -130,26 +130,6 @@ class KindleClippingsReader(Reader):
             state.report(source, handle.first_line, f"{handle.lines} line(s) hold bytes that are not "
                          f"{raw.encoding.upper()}, read as {REPLACEMENT!r} (the first is this line): "
                          "re-save the file as UTF-8", kept=True)
-
-
-def clippings_in(folder: Path) -> Path | None:
-    """The ``My Clippings.txt`` of a Kindle mounted at ``folder``: in the folder itself or in its
-    ``documents`` folder (names compared without case, as the device's FAT file system does)."""
-    found = _entry(folder, CLIPPINGS_FILE, folder=False)
-    if found is None and (documents := _entry(folder, "documents", folder=True)) is not None:
-        found = _entry(documents, CLIPPINGS_FILE, folder=False)
-    return found
-
-
-def _entry(parent: Path, name: str, *, folder: bool) -> Path | None:
-    try:
-        entries = sorted(parent.iterdir())
-    except OSError:
-        return None
-    for entry in entries:
-        if entry.name.casefold() == name.casefold() and (entry.is_dir() if folder else entry.is_file()):
-            return entry
-    return None
 
 
 def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone: tzinfo | None = None,

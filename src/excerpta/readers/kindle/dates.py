@@ -43,19 +43,14 @@ def parse_date(field: str, locale: str | None = None) -> datetime | None:
     """The timestamp in a metadata line's date field, or None if it has none we can read.
 
     Naive (device-local wall clock) unless the field names a zone (``Greenwich Mean Time``,
-    ``GMT+01:00``). Raises :class:`ImpossibleDate` for a date that names a day that does not exist,
-    or a number no calendar reaches (a year of twenty digits).
+    ``GMT+01:00``). Raises :class:`ImpossibleDate` (``str()``: the reason, e.g. ``day is out of
+    range for month``) for a date that names a day that does not exist, or a number no calendar
+    reaches (a year of twenty digits).
     """
     try:
         return _parse_date(field, locale)
     except (OverflowError, ValueError) as err:  # no such day, or a year of twenty digits
-        reason = _OUT_OF_RANGE if isinstance(err, OverflowError) else shortened(str(err))
-        raise ImpossibleDate(f"impossible date {shortened(field.strip())!r}: {reason}") from None
-
-
-def shortened(text: str, limit: int = 80) -> str:
-    """``text`` cut to ``limit`` characters (with an ellipsis), for a one-line problem report."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+        raise ImpossibleDate(_OUT_OF_RANGE if isinstance(err, OverflowError) else str(err)) from None
 
 
 def _parse_date(field: str, locale: str | None) -> datetime | None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from excerpta.readers.kindle.dates import HALVES, MONTHS, TIME_RE, ImpossibleDate, parse_date, shortened
+from excerpta.readers.kindle.dates import HALVES, MONTHS, TIME_RE, ImpossibleDate, parse_date
 from excerpta.readers.kindle.locales import (
     FAST_LINE_PATTERNS,
     LOCALES,
@@ -52,6 +52,11 @@ class Metadata:
 
 class MetadataError(ValueError):
     """The line is not a clippings metadata line; ``str()`` says why, for the problem report."""
+
+
+def shortened(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters (with an ellipsis), for a one-line problem report."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _PHRASE_KINDS = {
@@ -279,4 +284,4 @@ def _date(field: str, locale: str | None) -> datetime | None:
     try:
         return parse_date(field, locale)
     except ImpossibleDate as err:
-        raise MetadataError(str(err)) from None
+        raise MetadataError(f"impossible date {shortened(field.strip())!r}: {shortened(str(err))}") from None
