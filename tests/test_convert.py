@@ -103,7 +103,9 @@ def test_a_skipped_record_makes_the_run_partial(run_cli, tmp_path):
     assert result.exit_code == 1
     assert f"skipped {bad}: documents[1].highlights[0].highlighted_at: invalid datetime" in result.output
     written = json.loads((tmp_path / "x.json").read_text())
-    assert [d["title"] for d in written["documents"]] == ["Walden", "Faust: Eine Tragödie", "Self-Reliance"]
+    # Only the bad highlight is skipped: its document and its other highlight are kept.
+    assert [(d["title"], len(d["highlights"])) for d in written["documents"]] == [
+        ("Walden", 3), ("Meditations", 1), ("Faust: Eine Tragödie", 1), ("Self-Reliance", 2)]
 
 
 def test_quiet_prints_nothing_on_success(run_cli, tmp_path):

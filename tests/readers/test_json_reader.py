@@ -43,10 +43,42 @@ def test_a_bad_record_is_reported_with_its_path_and_the_others_are_kept(tmp_path
     docs[3]["highlights"][0]["highlighted_at"] = "last tuesday"
     path.write_text(json.dumps(_library(*docs)))
     documents, state = _read(JsonReader(), path)
-    assert [d.id for d in documents] == ["d0", "d1", "d2", "d4"]
+    assert [(d.id, len(d.highlights)) for d in documents] == [("d0", 1), ("d1", 1), ("d2", 1), ("d3", 0),
+                                                              ("d4", 1)]
     assert [str(p) for p in state.problems] == [
-        f"{path}: documents[3].highlights[0].highlighted_at: invalid datetime"
+        f"{path}: documents[3].highlights[0].highlighted_at: invalid datetime (document 'Title d3': "
+        "this highlight skipped, the document and its other highlights kept)"
     ]
+
+
+def test_a_bad_highlight_is_skipped_alone_and_its_document_and_other_highlights_kept(tmp_path):
+    path = tmp_path / "file.json"
+    document = {"id": "d1", "title": "T", "highlights": [
+        {"id": "h1", "text": "a", "location": 1.5}, {"id": "h2", "text": "b valid"},
+        {"id": "h3", "text": None}, {"id": "h4", "text": "also valid"}]}
+    path.write_text(json.dumps(_library(document)))
+    (read,), state = _read(JsonReader(), path)
+    assert (read.id, read.title, [h.id for h in read.highlights]) == ("d1", "T", ["h2", "h4"])
+    assert [(p.where, p.reason.split(" (")[0], p.kept) for p in state.problems] == [
+        (None, "documents[0].highlights[0].location: input should be a valid integer, got a number "
+               "with a fractional part or a string", False),
+        (None, "documents[0].highlights[2].text: expected a string", False)]
+    assert all("(document 'T': this highlight skipped" in p.reason for p in state.problems)
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"title": None}, "documents[0].title: expected a string"),
+    ({"surprise": 1}, "documents[0].surprise: unknown field"),
+    ({"highlights": "not a list"}, "documents[0].highlights: expected a list"),
+])
+def test_a_document_whose_own_fields_fail_is_skipped_and_named_by_its_own_error(tmp_path, fields, message):
+    path = tmp_path / "file.json"
+    bad_highlight = {"id": "h1", "text": "a", "location": 1.5}
+    document = {"id": "d1", "title": "T", "highlights": [bad_highlight], **fields}
+    path.write_text(json.dumps(_library(document)))
+    documents, state = _read(JsonReader(), path)
+    assert documents == []
+    assert [str(p) for p in state.problems] == [f"{path}: {message}"]
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -75,9 +107,10 @@ def test_jsonl_groups_consecutive_lines_into_documents_and_reports_bad_lines(tmp
     path = tmp_path / "x.jsonl"
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n{not json\n\n")
     documents, state = _read(JsonLinesReader(), path)
-    assert [(d.id, [h.id for h in d.highlights]) for d in documents] == [("d1", ["h1", "h2"]), ("d3", [])]
+    assert [(d.id, [h.id for h in d.highlights]) for d in documents] == [
+        ("d1", ["h1", "h2"]), ("d2", []), ("d3", [])]
     assert [str(p) for p in state.problems] == [
-        f"{path}:3: location: expected an integer or a string",
+        f"{path}:3: location: expected an integer or a string (this highlight skipped, its document kept)",
         f"{path}:5: malformed JSON: Expecting property name enclosed in double quotes",
     ]
 
@@ -161,3 +194,20 @@ def test_a_jsonl_line_reusing_a_highlight_id_is_reported_with_its_line(tmp_path)
     assert [str(p) for p in state.problems] == [
         f"{path}:2: highlight id 'h1' is already used in document 'A'; each highlight needs its own id",
         f"{path}:4: highlight id 'h2' is already used in document 'B'; each highlight needs its own id"]
+
+
+def test_jsonl_lines_that_disagree_on_their_documents_fields_are_reported_and_the_first_kept(tmp_path):
+    lines = [
+        {"id": "h1", "text": "a", "document": {"id": "d1", "title": "T", "author": "A"}},
+        {"id": "h2", "text": "b", "document": {"id": "d1", "title": "T", "author": "A"}},
+        {"id": "h3", "text": "c", "document": {"id": "d1", "title": "Other title", "author": "B"}},
+        {"id": "h4", "text": "d", "document": {"id": "d2", "title": "Two"}},
+    ]
+    path = tmp_path / "x.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    documents, state = _read(JsonLinesReader(), path)
+    assert [(d.id, d.title, d.author, [h.id for h in d.highlights]) for d in documents] == [
+        ("d1", "T", "A", ["h1", "h2", "h3"]), ("d2", "Two", None, ["h4"])]
+    assert [(str(p), p.kept) for p in state.problems] == [
+        (f"{path}:3: document 'd1' as on line 1: this line's title, author ignored "
+         "(title: 'Other title' here, 'T' on line 1)", True)]

@@ -9,6 +9,7 @@ import pytest
 
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.anki.cards import note_fields, note_guid
+from excerpta.writers.anki.clozes import MAX_NESTING, Cloze, card_numbers, parse_clozes
 from excerpta.writers.anki.history import PreviousNote, note_digest, read_previous_notes, settle_mtime
 from excerpta.writers.anki.markup import (
     anki_tags,
@@ -19,7 +20,7 @@ from excerpta.writers.anki.markup import (
     safe_link,
 )
 from excerpta.writers.anki.note_types import FIELDS, MODEL_IDS, ROOT_DECK_ID, note_type_name
-from excerpta.writers.anki.writer import subdeck_name
+from excerpta.writers.anki.writer import AnkiOptions, deck_id_for, deck_key, subdeck_name
 
 from paths import EXAMPLES
 
@@ -83,6 +84,65 @@ def test_empty_deck_name_segment_is_refused(run_cli, tmp_path):
 def test_no_run_of_colons_in_a_title_makes_a_sub_deck(title, deck):
     assert subdeck_name("H", title) == deck
     assert subdeck_name("H", title).count("::") == 1
+
+
+def test_no_field_holds_anki_s_field_separator_or_a_control_character_it_would_drop():
+    dirty = "a\x1fb\x00c\x1bd\x7fe\tf"
+    document = Document(id="d", title=dirty, author=dirty, url="https://x.example/\x1f")
+    highlight = Highlight(id=f"id{dirty}", text=f"**{dirty}**", note=dirty, chapter=dirty,
+                          location=dirty, tags=[dirty])
+    for design in ("book", "cloze"):
+        fields = note_fields(document, highlight, design) or []
+        assert len(fields) == len(FIELDS)
+        assert not [f for f in fields if any((c < " " and c != "\t") or c == "\x7f" for c in f)]
+    book = dict(zip(FIELDS, note_fields(document, highlight, "book") or [], strict=True))
+    assert (book["HighlightId"], book["Title"], book["Note"]) == ("ida bcde\tf", "a bcde\tf", "a bcde\tf")
+    assert book["Text"] == "<b>a bcde\tf</b>"
+    assert anki_tags([dirty]) == ["a_bcde_f"]
+    assert subdeck_name("H", dirty) == "H::a bcde f"
+    assert AnkiOptions(deck="Reading\x1f::\x00Highlights").deck == "Reading::Highlights"
+
+
+def test_titles_anki_takes_for_one_deck_name_have_one_deck_key():
+    assert deck_key("H::walden") == deck_key("H::WALDEN")
+    assert deck_key("H::Straße") == deck_key("H::STRASSE")
+    assert deck_key("H::Caf\u00e9") == deck_key("H::Cafe\u0301")
+    assert deck_key("H::a b") != deck_key("H::a  b")
+    # Existing users' decks keep their ids: the id is still the name's own.
+    assert deck_id_for("Highlights::Walden") == 1435438274
+
+
+def test_nested_user_clozes_are_kept_and_read_as_their_text_on_other_cards():
+    text = "Nested {{c1::outer {{c2::inner::hint}} rest}} done"
+    assert cloze_text(text, None) == text
+    assert render_text(text) == "Nested outer inner rest done"
+    assert card_numbers(parse_clozes(text)) == {1, 2}
+
+
+def test_cloze_syntax_that_is_not_a_cloze_cannot_open_or_close_one():
+    assert cloze_text("{{c1::unterminated **bold** end", None) == \
+        "&#123;&#123;c1::unterminated {{c1::bold}} end"
+    assert cloze_text("a}} {{Title}} ==b==", None) == "a&#125;&#125; &#123;&#123;Title&#125;&#125; {{c1::b}}"
+    assert cloze_text("{{c1::x}} then }} and {{c2::", None) == \
+        "{{c1::x}} then &#125;&#125; and &#123;&#123;c2::"
+    assert cloze_text("{x} .", ".cloze x") == "&#123;{{c1::x}}&#125; ."
+    assert render_text("{{c1::unterminated **bold** end") == "{{c1::unterminated <b>bold</b> end"
+
+
+def test_clozes_anki_makes_no_card_for_are_text():
+    assert cloze_text("{{c0::zero}} and **b**", None) == "&#123;&#123;c0::zero&#125;&#125; and {{c1::b}}"
+    assert cloze_text("{{c65536::big}}", None) is None
+    assert card_numbers(parse_clozes("{{c65535::max}}")) == {65535}
+
+
+def test_clozes_nested_past_the_limit_are_text_and_never_exhaust_the_stack():
+    deep = "{{c1::" * 5000 + "x" + "}}" * 5000
+    rendered = cloze_text(deep, None) or ""
+    assert rendered.count("{{c1::") == MAX_NESTING
+    assert card_numbers(parse_clozes(rendered)) == {1}
+    assert render_text(deep).startswith("{{c1")  # the text past the limit, as it was written
+    [outer] = parse_clozes("{{c1::a{{c2::b}}c::h}}")
+    assert outer == Cloze("1", ["a", Cloze("2", ["b"]), "c"], "h")
 
 
 def test_bold_and_mark_spans_each_become_the_next_cloze():

@@ -6,6 +6,8 @@ and what happens on re-import (updated in place, review state kept, the user's e
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -213,6 +215,17 @@ def test_titles_with_runs_of_colons_never_nest_sub_decks(run_cli, tmp_path, coll
                      "Highlights::Untitled"]
 
 
+def test_titles_anki_takes_for_one_name_share_the_first_ones_deck(run_cli, tmp_path, collection):
+    documents = [Document(id=f"d{n}", title=title, highlights=[Highlight(id=f"h{n}", text=title)])
+                 for n, title in enumerate(["walden", "WALDEN", "Walden", "Straße", "STRASSE"])]
+    library = write_library(tmp_path / "lib.json", *documents)
+    import_package(collection, convert(run_cli, library, tmp_path / "deck.apkg", "--anki-subdecks"))
+    names = sorted(d.name for d in collection.decks.all_names_and_ids())
+    assert names == ["Default", "Highlights", "Highlights::Straße", "Highlights::walden"]
+    assert {collection.decks.name(note_for(collection, f"h{n}").cards()[0].did) for n in range(3)} == {
+        "Highlights::walden"}
+
+
 def test_subdecks_put_each_document_in_its_own_deck(run_cli, tmp_path, collection):
     deck = convert(run_cli, EXAMPLES / "library.json", tmp_path / "deck.apkg",
                    "--anki-deck", "Reading::Highlights", "--anki-subdecks")
@@ -371,3 +384,46 @@ def test_real_readwise_export_becomes_cards_with_bold_spans_as_a_cloze(run_cli, 
         ("over the past week in a newsletter called *Wisereads*. {{c1::Tap the bu}}", "asd", "1")]
     assert note_for(collection, first["HighlightId"]).mod == int(
         datetime(2026, 6, 22, 10, 34, 42, tzinfo=UTC).timestamp())
+
+
+def test_control_characters_anywhere_never_make_anki_refuse_the_deck(run_cli, tmp_path, collection):
+    # Anki joins a note's fields with U+001F: one inside a field made it refuse the whole package.
+    dirty = "PDF\x1ftext\x00"
+    document = Document(id="d1", title=f"A {dirty}", author=dirty, highlights=[
+        Highlight(id="h\x1f1", text=f"**copied** from a {dirty}", note=dirty, chapter=dirty,
+                  location=dirty, tags=[dirty]),
+        Highlight(id="h2", text="fine"),
+    ])
+    deck = convert(run_cli, write_library(tmp_path / "lib.json", document), tmp_path / "deck.apkg",
+                   "--anki-subdecks", "--anki-deck", "Reading\x1f")
+    log = import_package(collection, deck)
+    assert len(log.new) == 3
+    book = dict(note_for(collection, "h 1").items())
+    assert (book["Text"], book["Title"], book["Note"], book["Location"]) == (
+        "<b>copied</b> from a PDF text", "A PDF text", "PDF text", "PDF text · PDF text")
+    assert note_for(collection, "h 1", CLOZE)["Text"] == "{{c1::copied}} from a PDF text"
+    assert note_for(collection, "h 1").tags == ["PDF_text"]
+    assert "Reading::A PDF text" in [d.name for d in collection.decks.all_names_and_ids()]
+
+
+def visible(card_html: str) -> str:
+    """What a card shows, as text: no style sheet, no tags, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]*>", "", re.sub(r"(?s)<style>.*?</style>", "", card_html)))
+
+
+def test_nested_and_broken_user_clozes_give_cards_that_all_render(run_cli, tmp_path, collection):
+    document = Document(id="d1", title="Book", highlights=[
+        Highlight(id="nested", text="Nested {{c1::outer {{c2::inner}} rest}} done"),
+        Highlight(id="stray", text="}} {{Title}} {{c1::unterminated **bold** end"),
+    ])
+    import_package(collection, convert(run_cli, write_library(tmp_path / "lib.json", document),
+                                       tmp_path / "deck.apkg"))
+    cards = {(hid, card.ord): (visible(card.question()), visible(card.answer()))
+             for hid in ("nested", "stray") for card in note_for(collection, hid, CLOZE).cards()}
+    assert sorted(cards) == [("nested", 0), ("nested", 1), ("stray", 0)]
+    assert cards["nested", 0][0].startswith("Nested [...] done")
+    assert cards["nested", 1][0].startswith("Nested outer [...] rest done")
+    assert cards["nested", 0][1].startswith("Nested outer inner rest done")
+    assert cards["stray", 0][0].startswith("}} {{Title}} {{c1::unterminated [...] end")
+    assert cards["stray", 0][1].startswith("}} {{Title}} {{c1::unterminated bold end")
+    assert note_for(collection, "nested")["Text"] == "Nested outer inner rest done"

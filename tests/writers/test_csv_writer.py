@@ -117,6 +117,20 @@ def test_parser_profiles_leave_formula_like_cells_untouched(payload, profile):
     assert cells[note_column] == payload
 
 
+def test_spreadsheet_profile_writes_no_nul_or_other_control_character_and_full_keeps_them():
+    dirty = "a\x00b\x1fc\x1bd\x7fe\x85f\tg\nh"
+    document = _document(_highlight("h1", dirty, note="\x00=1+1"), title=dirty)
+    data = _render([document], "spreadsheet")
+    text = data.decode("utf-8-sig")
+    assert not [c for c in text if (c < " " and c not in "\t\n\r") or "\x7f" <= c <= "\x9f"]
+    header, row = _rows(data, "utf-8-sig")
+    cells = dict(zip(header, row, strict=True))
+    assert cells["highlight_text"] == cells["document_title"] == "ab cdef\tg\nh"
+    assert cells["highlight_note"] == "'=1+1"  # a formula once the NUL is gone: neutralized
+    header, row = _rows(_render([document], "full"))
+    assert dict(zip(header, row, strict=True))["highlight_text"] == dirty
+
+
 def test_cells_starting_with_a_formula_character_only_later_are_not_escaped():
     document = _document(_highlight("h1", "1 + 1 = 2, said nobody @ noon"))
     _, row = _rows(_render([document], "spreadsheet"), "utf-8-sig")

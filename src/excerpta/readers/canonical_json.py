@@ -3,10 +3,14 @@
 ``json`` is ``{"schema_version": 1, "documents": [...]}`` as :mod:`excerpta.model` defines it.
 ``jsonl`` has one highlight per line, its fields at the top level and its document's fields
 (without ``highlights``) under ``"document"``; a document without highlights is a line with
-only ``"document"``. A document or line that fails validation is reported and skipped; a file
-that is not JSON at all, or declares another ``schema_version``, is an InputError. A highlight
-id is one highlight: one already read from the file (in another document, or the same one) is
-reported and skipped, as the library would otherwise keep only the last of them.
+only ``"document"``. A highlight that fails validation is reported and skipped, its document
+and the other highlights kept; a document whose own fields fail (``json``), or a line that
+is not a highlight and its document (``jsonl``), is reported and skipped; a file that is not
+JSON at all, or declares another ``schema_version``, is an InputError. A highlight id is one
+highlight: one already read from the file (in another document, or the same one) is reported
+and skipped, as the library would otherwise keep only the last of them. In ``jsonl``, the
+document fields of a line that disagree with those its document was first read with are
+reported (the first line's kept).
 """
 
 from __future__ import annotations
@@ -59,10 +63,8 @@ class JsonReader(Reader):
             raise InputError(f"{source}: unknown top-level field {unknown[0]!r}")
         seen: dict[str, str] = {}  # highlight id -> its document's id
         for index, raw in enumerate(data["documents"]):
-            try:
-                document = Document.model_validate(raw)
-            except ValidationError as err:
-                state.report(source, None, describe(err, ("documents", index)))
+            document = _validate_document(source, index, raw, state)
+            if document is None:
                 continue
             kept = []
             for number, highlight in enumerate(document.highlights):
@@ -94,6 +96,7 @@ class JsonLinesReader(Reader):
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = input_file(source)
         current: Document | None = None
+        first_line = 0  # where ``current`` was first read
         seen: dict[str, str] = {}  # highlight id -> its document's id
         with path.open("r", encoding="utf-8-sig", errors="strict", newline=None) as handle:
             for number, line in _numbered_lines(source, handle):
@@ -108,11 +111,59 @@ class JsonLinesReader(Reader):
                     yield current
                     current = None
                 if current is None:
-                    current = document
+                    current, first_line = document, number
+                elif (disagreement := _disagreement(current, first_line, document)) is not None:
+                    state.report(source, number, disagreement, kept=True)
                 if highlight is not None:
                     current.highlights.append(highlight)
         if current is not None:
             yield current
+
+
+def _validate_document(source: str, index: int, raw: Any, state: ReadState) -> Document | None:
+    """``documents[index]`` less the highlights that fail validation (each reported), or None
+    (reported) if the document's own fields fail."""
+    try:
+        return Document.model_validate(raw)
+    except ValidationError as err:
+        error = err
+    if isinstance(raw, dict) and isinstance(raw.get("highlights"), list):
+        # Without its highlights: its own fields alone decide whether the document is kept.
+        try:
+            document = Document.model_validate({**raw, "highlights": []})
+        except ValidationError as err:
+            error = err
+        else:
+            for number, item in enumerate(raw["highlights"]):
+                try:
+                    document.highlights.append(Highlight.model_validate(item))
+                except ValidationError as err:
+                    where = describe(err, ("documents", index, "highlights", number))
+                    state.report(source, None, f"{where} (document {document.title!r}: this highlight "
+                                               "skipped, the document and its other highlights kept)")
+            return document
+    state.report(source, None, describe(error, ("documents", index)))
+    return None
+
+
+_DOCUMENT_FIELDS = tuple(name for name in Document.model_fields if name != "highlights")
+
+
+def _disagreement(first: Document, first_line: int, document: Document) -> str | None:
+    """Why a line's ``document`` disagrees with its document as first read on ``first_line``
+    (None: it agrees)."""
+    names = [name for name in _DOCUMENT_FIELDS if getattr(document, name) != getattr(first, name)]
+    if not names:
+        return None
+    name = names[0]
+    return (f"document {first.id!r} as on line {first_line}: this line's {', '.join(names)} ignored "
+            f"({name}: {_shorten(getattr(document, name))} here, {_shorten(getattr(first, name))} "
+            f"on line {first_line})")
+
+
+def _shorten(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _clash(seen: dict[str, str], document_id: str, highlight_id: str) -> str | None:
@@ -159,5 +210,5 @@ def _parse_line(source: str, number: int, line: str,
     try:
         return document, Highlight.model_validate(raw)
     except ValidationError as err:
-        state.report(source, number, describe(err))
-        return None
+        state.report(source, number, f"{describe(err)} (this highlight skipped, its document kept)")
+        return document, None

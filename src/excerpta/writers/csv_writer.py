@@ -8,7 +8,9 @@ Profiles (``--csv-profile``):
     would evaluate as a formula (first character ``=``, ``+``, ``-``, ``@``, tab or carriage
     return) prefixed with ``'``, as OWASP recommends against CSV injection (CWE-1236). This
     mutates such cells (``- a list item`` becomes ``'- a list item``), which is why programs
-    that parse the file should ask for ``full`` instead.
+    that parse the file should ask for ``full`` instead. No cell holds a control character but
+    tab, line feed and carriage return (:func:`spreadsheet_cell`): spreadsheets refuse or
+    mangle a NUL, and none shows the others.
 ``full``
     Every canonical field, in the fixed order of :data:`FULL_COLUMNS`: the document's fields
     (prefixed ``document_``) repeated on each of its highlights, then the highlight's. Lists and
@@ -23,6 +25,7 @@ Profiles (``--csv-profile``):
     ``'``. Deleted highlights and highlights without text (Readwise requires ``Highlight``)
     are left out.
 
+``full`` and ``readwise`` write every character as it is (control characters included).
 All profiles use RFC 4180 quoting (``QUOTE_MINIMAL``, quotes doubled, CRLF line ends), so
 embedded newlines, quotes and commas survive; the output is UTF-8 and deterministic.
 """
@@ -33,6 +36,7 @@ import csv
 import io
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,6 +63,10 @@ FULL_COLUMNS = (
     *(f"highlight_{name}" for name in HIGHLIGHT_FIELDS),
 )
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The separators U+001C-001F are whitespace to Python: a space, as the Obsidian and Anki writers do.
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x1C), *range(0x7F, 0xA0)]) | (
+    dict.fromkeys(range(0x1C, 0x20), " "))
 UTF8_BOM = "\ufeff"
 
 Row = list[str]
@@ -91,6 +99,15 @@ def format_cell(value: object) -> str:
 def neutralize_formula(cell: str) -> str:
     """``cell`` prefixed with ``'`` if a spreadsheet would evaluate it as a formula."""
     return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+
+
+def spreadsheet_cell(cell: str) -> str:
+    """``cell`` as the ``spreadsheet`` profile writes it: the separators U+001C-001F as a space,
+    the other control characters but tab, line feed and carriage return (NUL, ESC, DEL, C1)
+    dropped, then a formula neutralized (:func:`neutralize_formula`): ``"\\0=1"`` is ``'=1``."""
+    if _CONTROL.search(cell):
+        cell = cell.translate(_CONTROLS)
+    return neutralize_formula(cell)
 
 
 def full_rows(document: Document) -> Iterator[Row]:
@@ -156,7 +173,7 @@ def render_csv(documents: Iterable[Document], profile: Profile = DEFAULT_PROFILE
     yield flush()
     for document in documents:
         for row in spec.rows(document):
-            table.writerow([neutralize_formula(c) for c in row] if spec.for_spreadsheets else row)
+            table.writerow([spreadsheet_cell(c) for c in row] if spec.for_spreadsheets else row)
         yield flush()
 
 

@@ -1,8 +1,9 @@
 """The ``anki`` writer family: deck packages (``.apkg``) built with genanki.
 
 Modules: :mod:`.note_types` (the frozen fields, ids and templates), :mod:`.markup` (escaping,
-clozes, ``.qa`` notes, tags), :mod:`.cards` (highlight → notes, GUIDs, modification times),
-:mod:`.package` (deterministic ``.apkg`` files), :mod:`.writer` (the adapter and its options).
+clozes, ``.qa`` notes, tags), :mod:`.clozes` (user cloze syntax as Anki reads it),
+:mod:`.cards` (highlight → notes, GUIDs, modification times), :mod:`.package` (deterministic
+``.apkg`` files), :mod:`.writer` (the adapter and its options).
 """
 
 from __future__ import annotations

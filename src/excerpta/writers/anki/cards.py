@@ -22,17 +22,20 @@ from typing import Any
 import genanki
 
 from excerpta.model import Document, Highlight
+from excerpta.writers.anki.clozes import card_numbers, parse_clozes
 from excerpta.writers.anki.markup import (
     anki_tags,
     cloze_text,
     describe_location,
     escape_html,
+    has_control,
     parse_action,
+    printable,
     question_and_answer,
     render_text,
     safe_link,
 )
-from excerpta.writers.anki.note_types import FIELDS, Design
+from excerpta.writers.anki.note_types import FIELD_INDEX, FIELDS, Design
 
 FALLBACK_MTIME = int(datetime(2020, 1, 1, tzinfo=UTC).timestamp())
 GUID_NAMESPACE = "excerpta"  # a new NOTE_SCHEMA_VERSION needs a new namespace (see note_types)
@@ -52,6 +55,15 @@ class HighlightNote(genanki.Note):
     def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
         super().write_to_db(cursor, self.mtime, deck_id, id_gen)
 
+    @property
+    def cards(self) -> list[genanki.Card]:
+        """The note's cards. For a cloze note, one per cloze number in its Text as Anki reads it:
+        genanki's own regex misses nested clozes (``{{c1::a {{c2::b}}}}`` would get no card 2)."""
+        if self.model.model_type != genanki.Model.CLOZE:
+            return list(super().cards)
+        numbers = card_numbers(parse_clozes(self.fields[FIELD_INDEX["Text"]]))
+        return [genanki.Card(number - 1) for number in sorted(numbers)]
+
 
 def note_mtime(highlight: Highlight) -> int:
     """The note's modification time in Unix seconds; see the module docstring."""
@@ -65,7 +77,9 @@ def note_guid(design: Design, highlight_id: str) -> str:
 
 
 def _fields(**values: str) -> list[str]:
-    return [values.get(name, "") for name in FIELDS]
+    # The one place every field passes: no control character reaches Anki (see markup.printable).
+    fields = [values.get(name, "") for name in FIELDS]
+    return [printable(field) for field in fields] if has_control("".join(fields)) else fields
 
 
 def note_fields(document: Document, highlight: Highlight, design: Design) -> list[str] | None:

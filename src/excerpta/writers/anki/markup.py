@@ -6,10 +6,17 @@ as text); the only markup in a field is what this module generates: ``<br>`` for
 
 Marks the user can make to ask for a cloze card (the first kind present wins, in this order):
 
-* ``{{c1::…}}`` already in the highlight text: kept as written (numbering and hints included);
+* ``{{c1::…}}`` already in the highlight text: kept as written (numbering, hints and nesting
+  included, read as Anki reads them: see :mod:`.clozes`);
 * ``**bold**`` or ``==mark==`` spans (Reader, Markdown): each span becomes the next ``cN``;
 * a note starting with ``.cloze`` followed by ``;``-separated terms: the first occurrence of
   each term in the text becomes the next ``cN`` (terms not found are ignored).
+
+In a cloze note's Text, every brace that is not part of a cloze (a ``{{c1::`` never closed, a
+stray ``}}``, a ``{{Title}}``) is written as an entity, so text from the source never opens or
+closes a cloze; the other fields, which Anki shows as they are, keep them.
+
+No field holds a control character but tab and line breaks (:func:`printable`).
 
 A note starting with ``.qa`` (Readwise's action tag) is a question and answer: the question
 runs to the first ``?`` (inclusive), the answer is the rest.
@@ -24,14 +31,33 @@ from dataclasses import dataclass
 from typing import Literal
 
 from excerpta.model import Highlight, LocationType
+from excerpta.writers.anki.clozes import Cloze, card_numbers, cloze_plain_text, parse_clozes
 
-_MARK = re.compile(r"\{\{c(?P<number>\d+)::(?P<cloze>.+?)(?:::(?P<hint>.*?))?\}\}"
-                   r"|\*\*(?P<bold>(?=\S).+?(?<=\S))\*\*|==(?P<mark>(?=\S).+?(?<=\S))==", re.DOTALL)
+Mode = Literal["plain", "keep", "hide"]
+
+_MARK = re.compile(r"\*\*(?P<bold>(?=\S).+?(?<=\S))\*\*|==(?P<mark>(?=\S).+?(?<=\S))==", re.DOTALL)
+# Anki keeps a note's fields in one column joined by U+001F, so one inside a field splits the
+# note and Anki refuses the whole package; its import drops the other C0 controls and DEL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x1C), 0x7F]) | dict.fromkeys(
+    range(0x1C, 0x20), " ")
 _ACTION = re.compile(r"^\s*\.(?P<tag>qa|cloze)(?:\s+|$)(?P<rest>.*)$", re.DOTALL | re.IGNORECASE)
 _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 _TAG_SPACE = re.compile(r"\s+")
 _LOCATION_LABELS = {LocationType.LOCATION: "Location", LocationType.PAGE: "Page",
                     LocationType.ORDER: "#", LocationType.OFFSET: "Offset"}
+
+
+def has_control(text: str) -> bool:
+    """Whether ``text`` holds a character :func:`printable` would replace or drop."""
+    return _CONTROL.search(text) is not None
+
+
+def printable(text: str) -> str:
+    """``text`` without the control characters a field cannot hold: the separators
+    U+001C–U+001F become a space (U+001F is Anki's field separator), the others but tab, line
+    feed and carriage return (NUL, ESC, DEL…) are dropped, as Anki's own import drops them."""
+    return text.translate(_CONTROLS) if _CONTROL.search(text) else text
 
 
 def escape_html(text: str | None) -> str:
@@ -42,39 +68,57 @@ def escape_html(text: str | None) -> str:
     return escaped.replace("\n", "<br>")
 
 
+def _escape_braces(escaped: str) -> str:
+    return escaped.replace("{", "&#123;").replace("}", "&#125;")
+
+
 def _escape_cloze_content(text: str) -> str:
-    # Braces and "::" inside a generated deletion would be read as cloze syntax by Anki.
-    escaped = escape_html(text).replace("{", "&#123;").replace("}", "&#125;")
-    return escaped.replace("::", ":&#58;")
+    # Braces and "::" inside a deletion would be read as cloze syntax (or a hint) by Anki.
+    return _escape_braces(escape_html(text)).replace("::", ":&#58;")
 
 
-def _render_marks(text: str, mode: Literal["plain", "keep", "hide"]) -> str:
-    """Escape ``text`` and render its marks: ``plain`` (``<b>``/``<mark>``, user clozes as their
-    text), ``keep`` (user clozes kept) or ``hide`` (every bold/mark span the next ``cN``)."""
+def _escape_outside(text: str, mode: Mode) -> str:
+    # Outside a deletion only braces are syntax to Anki, and only with the cloze filter.
+    escaped = escape_html(text)
+    return escaped if mode == "plain" else _escape_braces(escaped)
+
+
+def _render_marks(text: str, mode: Mode) -> str:
+    """Escape ``text`` (no clozes in it) and render its bold/mark spans: as ``<b>``/``<mark>``
+    (``plain``, ``keep``) or each as the next ``cN`` (``hide``)."""
     parts, last, number = [], 0, 0
     for match in _MARK.finditer(text):
-        parts.append(escape_html(text[last:match.start()]))
+        parts.append(_escape_outside(text[last:match.start()], mode))
         last = match.end()
-        content = match["cloze"] or match["bold"] or match["mark"]
-        if match["cloze"] is not None and mode == "keep":
-            hint = f"::{_escape_cloze_content(match['hint'])}" if match["hint"] else ""
-            parts.append(f"{{{{c{match['number']}::{_escape_cloze_content(content)}{hint}}}}}")
-        elif match["cloze"] is not None:
-            parts.append(escape_html(content))
-        elif mode == "hide":
+        content = match["bold"] or match["mark"]
+        if mode == "hide":
             number += 1
             parts.append(f"{{{{c{number}::{_escape_cloze_content(content)}}}}}")
         else:
             tag = "b" if match["bold"] is not None else "mark"
-            parts.append(f"<{tag}>{escape_html(content)}</{tag}>")
-    parts.append(escape_html(text[last:]))
+            parts.append(f"<{tag}>{_escape_outside(content, mode)}</{tag}>")
+    parts.append(_escape_outside(text[last:], mode))
     return "".join(parts)
+
+
+def _render_cloze(cloze: Cloze) -> str:
+    content = "".join(_escape_cloze_content(part) if isinstance(part, str) else _render_cloze(part)
+                      for part in cloze.parts)
+    hint = "" if cloze.hint is None else f"::{_escape_cloze_content(cloze.hint)}"
+    return f"{{{{c{cloze.number}::{content}{hint}}}}}"
+
+
+def _render_parts(parts: list[str | Cloze], mode: Mode) -> str:
+    """Text runs with their marks, user clozes kept (``keep``) or as their text (``plain``)."""
+    return "".join(_render_marks(part, mode) if isinstance(part, str)
+                   else _render_cloze(part) if mode == "keep"
+                   else escape_html(cloze_plain_text(part)) for part in parts)
 
 
 def render_text(text: str) -> str:
     """The highlight for the non-cloze designs: ``**bold**``/``==mark==`` shown as
-    ``<b>``/``<mark>``, user cloze markers reduced to their text."""
-    return _render_marks(text, "plain")
+    ``<b>``/``<mark>``, user clozes (nested ones too) reduced to their text."""
+    return _render_parts(parse_clozes(text), "plain")
 
 
 def _term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
@@ -93,20 +137,19 @@ def _term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
 def _hide_spans(text: str, spans: list[tuple[int, int]]) -> str:
     parts, last = [], 0
     for number, (start, end) in enumerate(spans, start=1):
-        parts.append(escape_html(text[last:start]))
+        parts.append(_escape_outside(text[last:start], "hide"))
         parts.append(f"{{{{c{number}::{_escape_cloze_content(text[start:end])}}}}}")
         last = end
-    parts.append(escape_html(text[last:]))
+    parts.append(_escape_outside(text[last:], "hide"))
     return "".join(parts)
 
 
 def cloze_text(text: str, note: str | None) -> str | None:
     """The Text field of a cloze note, or ``None`` if the user marked nothing to hide."""
-    kinds = {kind for match in _MARK.finditer(text) for kind, value in match.groupdict().items()
-             if value is not None and kind in ("cloze", "bold", "mark")}
-    if "cloze" in kinds:
-        return _render_marks(text, "keep")
-    if kinds:
+    parts = parse_clozes(text)
+    if card_numbers(parts):
+        return _render_parts(parts, "keep")
+    if _MARK.search(text):
         return _render_marks(text, "hide")
     action = parse_action(note)
     if action is not None and action.tag == "cloze":
@@ -161,12 +204,13 @@ def safe_link(url: str | None) -> str:
 
 
 def anki_tags(tags: Iterable[str]) -> list[str]:
-    """Anki-safe tags: whitespace runs become ``_``, empty ones dropped, duplicates (Anki
-    compares tags case-insensitively) kept once, first spelling wins, order kept."""
+    """Anki-safe tags: whitespace runs become ``_``, other control characters dropped
+    (:func:`printable`), empty ones dropped, duplicates (Anki compares tags case-insensitively)
+    kept once, first spelling wins, order kept."""
     seen: set[str] = set()
     result = []
     for tag in tags:
-        safe = _TAG_SPACE.sub("_", tag.strip())
+        safe = _TAG_SPACE.sub("_", printable(tag).strip())
         if safe and safe.casefold() not in seen:
             seen.add(safe.casefold())
             result.append(safe)

@@ -6,7 +6,9 @@ Options (``--anki-deck``, ``--anki-cards``, ``--anki-subdecks``):
 * ``cards``: comma-separated card designs out of ``book``, ``cloze``, ``qa`` (default all:
   every highlight gets a "Which book?" card, and cloze and Q&A cards where the user asked for
   them; see :mod:`.cards`);
-* ``subdecks``: one sub-deck per document, ``<deck>::<title>``.
+* ``subdecks``: one sub-deck per document, ``<deck>::<title>``. Anki matches deck names
+  ignoring case and Unicode normal form, so documents whose titles differ only so (``walden``,
+  ``WALDEN``) share one deck: the first one's (:func:`deck_key`).
 
 A note whose content changed since the deck last written at the same path gets a newer
 modification time even when its highlight's time did not move (see :mod:`.history`), so
@@ -24,6 +26,7 @@ import logging
 import re
 import tempfile
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -36,6 +39,7 @@ from excerpta.model import Document
 from excerpta.output import OutputSink
 from excerpta.writers.anki.cards import HighlightNote, notes_for
 from excerpta.writers.anki.history import read_previous_notes, settle_mtime
+from excerpta.writers.anki.markup import printable
 from excerpta.writers.anki.note_types import (
     DESIGNS,
     NOTE_TYPES_CHANGED_AT,
@@ -74,7 +78,7 @@ class AnkiOptions(AdapterOptions):
     @field_validator("deck")
     @classmethod
     def _deck_has_a_name(cls, value: str) -> str:
-        name = "::".join(part.strip() for part in value.split("::"))
+        name = "::".join(part.strip() for part in printable(value).split("::"))
         if not all(name.split("::")):
             raise ValueError("a deck name needs text between '::' separators")
         return name
@@ -82,9 +86,16 @@ class AnkiOptions(AdapterOptions):
 
 def subdeck_name(deck: str, title: str) -> str:
     """``<deck>::<title>``, with every run of colons in the title made one, so it cannot nest
-    further (a leading colon goes too: ``<deck>:::x`` would be ambiguous)."""
-    flat = " ".join(_COLONS.sub(":", title).split()).lstrip(": ") or UNTITLED
+    further (a leading colon goes too: ``<deck>:::x`` would be ambiguous), whitespace runs made
+    one space and control characters dropped (:func:`.markup.printable`)."""
+    flat = " ".join(_COLONS.sub(":", printable(title)).split()).lstrip(": ") or UNTITLED
     return f"{deck}::{flat}"
+
+
+def deck_key(name: str) -> str:
+    """What Anki compares when it matches deck names: NFC and case-folded (``Straße`` is
+    ``STRASSE``, ``Café`` in either normal form one name)."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def deck_id_for(name: str) -> int:
@@ -106,11 +117,17 @@ class AnkiWriter(Writer):
         options = self.options
         note_types = {design: build_note_type(design) for design in options.cards}
         root = genanki.Deck(ROOT_DECK_ID, options.deck)
+        # One deck per name as Anki compares them: two ids for one name and Anki would rename
+        # the second deck ("WALDEN_"). The id stays that of the first spelling's own name.
+        subdecks: dict[str, genanki.Deck] = {}
         for document in documents:
             deck = root
             if options.subdecks:
                 name = subdeck_name(options.deck, document.title)
-                deck = genanki.Deck(deck_id_for(name), name)
+                key = deck_key(name)
+                if key not in subdecks:
+                    subdecks[key] = genanki.Deck(deck_id_for(name), name)
+                deck = subdecks[key]
             for highlight in document.highlights:
                 if highlight.is_deleted:
                     log.info("anki: not exported (deleted): %s: %s", document.title, highlight.id)
