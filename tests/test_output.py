@@ -249,3 +249,32 @@ def test_a_state_serving_two_outputs_gives_each_sink_the_records_under_its_own_r
     assert _sink(first, state).is_current("k", "s1")
     assert _sink(second, state).previous("k").path == str((second / "a.json").resolve())
     assert _write_and_commit(second, state, "a.json", b"new") == "conflict"
+
+
+def test_a_later_run_removes_what_a_killed_one_left_in_folders_it_has_no_reason_to_write(tmp_path, state):
+    # A run killed while staging leaves temporary files beside notes that the next run finds
+    # current: it writes nothing into their folder, yet must not leave the litter there.
+    out, listing = tmp_path / "vault", tmp_path / "state" / "vault.staging"
+    listing.parent.mkdir()
+    _write_and_commit(out, state, "Books/a.md", b"one", staging_list=listing)
+    killed = _sink(out, state, staging_list=listing)
+    killed.write("Books/a.md", b"two", key="k", source_hash="s2")  # staged, never published
+    [litter] = [p for p in (out / "Books").iterdir() if p.name.endswith(".tmp")]
+    assert listing.read_text(encoding="utf-8").splitlines() == [str((out / "Books").resolve())]
+    later = _sink(out, state, staging_list=listing)
+    later.finish()  # an hour is not over yet: a run could still be writing it
+    assert litter.exists()
+    assert listing.exists()
+    os.utime(litter, (litter.stat().st_mtime - 7200,) * 2)
+    _sink(out, state, staging_list=listing).finish()
+    assert not litter.exists()
+    assert not listing.exists()  # nothing left to sweep
+    assert (out / "Books" / "a.md").read_bytes() == b"one"
+
+
+def test_a_dry_run_keeps_no_staging_list(tmp_path, state):
+    listing = tmp_path / "vault.staging"
+    sink = _sink(tmp_path / "vault", state, staging_list=listing, dry_run=True)
+    sink.write("a.md", b"one", key="k", source_hash="s1")
+    sink.finish()
+    assert not listing.exists()

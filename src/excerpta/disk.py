@@ -112,6 +112,16 @@ def sweep_temporary_files(folder: Path, older_than: float = STALE_AFTER_SECONDS)
     return removed
 
 
+def has_temporary_files(folder: Path) -> bool:
+    """Whether ``folder`` holds a temporary file :func:`write_temp` made, of any age."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(entry.name[0] == "." and _TEMPORARY_NAME.fullmatch(entry.name)
+                       for entry in entries)
+    except OSError:
+        return False
+
+
 def flush_to_disk(paths: list[Path]) -> None:
     """Put the data of ``paths`` on stable storage: one ``syncfs`` per file system for a large
     batch where the platform has it, else an fsync per file (in parallel, so the file system

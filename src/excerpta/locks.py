@@ -48,6 +48,12 @@ def lock_path(out: Path) -> Path:
     return lock_folder() / f"{hashlib.sha256(resolved.encode('utf-8')).hexdigest()[:24]}.lock"
 
 
+def staging_list(out: Path) -> Path:
+    """The file listing the folders of output ``out`` a run staged temporary files in (see
+    :mod:`excerpta.output_batch`): beside its lock, never in the user's vault."""
+    return lock_path(out).with_suffix(".staging")
+
+
 @contextmanager
 def output_lock(out: Path) -> Iterator[None]:
     """Hold the lock of output ``out`` for the ``with`` block.

@@ -52,7 +52,8 @@ class OutputSink:
     success, discarded on error), or let :meth:`pending_records` finish it.
 
     For a writer whose ``target`` is ``"file"``, ``root`` is the folder of ``--out`` and
-    ``file_name`` its name.
+    ``file_name`` its name. ``staging_list``: where to list the folders a run stages files in,
+    so that a later run removes what a killed one left there (see :mod:`.output_batch`).
     """
 
     root: Path
@@ -62,11 +63,16 @@ class OutputSink:
     manifest: Manifest | None = None
     force: bool = False
     dry_run: bool = False
+    staging_list: Path | None = None
     outcomes: list[WriteOutcome] = field(default_factory=list)
     _pending: list[OutputRecord] = field(default_factory=list)
     _staged: StagedBatch = field(default_factory=StagedBatch)
     _records: dict[str, OutputRecord] | None = None
     _resolved_root: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not self.dry_run:
+            self._staged.listed_in = self.staging_list
 
     def resolve(self, relative: str) -> Path:
         """The absolute path of ``relative``; raises WriteConflictError if it leaves the root."""
@@ -211,9 +217,10 @@ class OutputSink:
         temporary files to disk, rename each over its target, then fsync each folder once
         (:meth:`~excerpta.output_batch.StagedBatch.publish`). A file the user saved since its
         write was decided is left alone and reported as a conflict. On failure no temporary
-        file is left.
+        file is left. Then the folders a killed run left temporary files in are swept.
         """
         self._staged.publish(self._changed_meanwhile)
+        self._staged.sweep_listed()
 
     def _changed_meanwhile(self, item: StagedFile) -> None:
         outcome = self.outcomes[item.outcome_index]

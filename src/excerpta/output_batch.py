@@ -10,6 +10,12 @@ fsyncs each folder once, so a crash leaves the old file or the new one, never ha
 a run costs one journal commit rather than one per file. Right before a rename it compares the
 target with what it held when the write was decided: a file the user saved meanwhile is left
 alone and handed back to the sink to report.
+
+A run killed while staging leaves temporary files in folders a later run may have no reason
+to write into (their notes were already current). So each folder is listed in the output's
+*staging list* (a file in excerpta's state folder, see :func:`~excerpta.locks.staging_list`)
+before the first file is staged there, and :meth:`StagedBatch.sweep_listed` sweeps every
+folder listed when a run has published, dropping from the list those left clean.
 """
 
 from __future__ import annotations
@@ -20,7 +26,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from excerpta.disk import file_sha256, flush_to_disk, fsync_dir, sweep_temporary_files, write_temp
+from excerpta.disk import (
+    file_sha256,
+    flush_to_disk,
+    fsync_dir,
+    has_temporary_files,
+    sweep_temporary_files,
+    write_temp,
+)
 from excerpta.output_records import WriteOutcome
 
 log = logging.getLogger(__name__)
@@ -40,6 +53,7 @@ class StagedFile:
 class StagedBatch:
     """Temporary files waiting to replace their targets together."""
 
+    listed_in: Path | None = None  # the staging list (None: keep none, as in a dry run)
     _files: list[StagedFile] = field(default_factory=list)
     _folders: set[Path] = field(default_factory=set)  # folders known to exist
 
@@ -58,6 +72,13 @@ class StagedBatch:
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
+            if self.listed_in is not None:
+                try:
+                    with self.listed_in.open("a", encoding="utf-8") as listing:
+                        listing.write(f"{target.parent}\n")
+                except OSError as err:  # costs only the clean-up after a killed run
+                    log.warning("cannot keep the staging list %s: %s", self.listed_in, err)
+                    self.listed_in = None
             if swept := sweep_temporary_files(target.parent):
                 log.info("%s: removed %d temporary file(s) an interrupted run left", target.parent, swept)
         temp = write_temp(into, chunks)
@@ -110,6 +131,35 @@ class StagedBatch:
             raise
         for folder in {staged.target.parent for staged in files}:
             fsync_dir(folder)
+
+
+    def sweep_listed(self) -> None:
+        """Sweep every folder of the staging list (:func:`~excerpta.disk.sweep_temporary_files`)
+        and keep listed only those still holding a temporary file too recent to remove. Call
+        it once the batch is published: this run's own temporary files are gone by then."""
+        if self.listed_in is None:
+            return
+        try:
+            listed = dict.fromkeys(self.listed_in.read_text(encoding="utf-8").splitlines())
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError) as err:
+            log.warning("cannot read the staging list %s: %s", self.listed_in, err)
+            return
+        left = []
+        for name in filter(None, listed):
+            folder = Path(name)
+            if swept := sweep_temporary_files(folder):
+                log.info("%s: removed %d temporary file(s) an interrupted run left", folder, swept)
+            if has_temporary_files(folder):
+                left.append(name)
+        try:
+            if left:
+                self.listed_in.write_text("".join(f"{name}\n" for name in left), encoding="utf-8")
+            else:
+                self.listed_in.unlink(missing_ok=True)
+        except OSError as err:
+            log.warning("cannot keep the staging list %s: %s", self.listed_in, err)
 
 
 def _stat_or_none(path: Path) -> os.stat_result | None:

@@ -16,7 +16,7 @@ from typing import Any
 from excerpta import registry
 from excerpta.adapters import Adapter, InputProbe, Reader, ReadState, RecordProblem, Writer
 from excerpta.errors import InputError, UserError
-from excerpta.locks import output_lock
+from excerpta.locks import output_lock, staging_list
 from excerpta.model import Document
 from excerpta.output import OutputSink, WriteOutcome
 from excerpta.pipes import named_as_given, spooled_pipes
@@ -108,11 +108,12 @@ def make_sink(writer: type[Writer], out: Path, *, job: str, manifest: LibrarySto
     if writer.target == "folder":
         if out.exists() and not out.is_dir():
             raise UserError(f"{out}: {writer.name} writes a folder, and this is a file")
-        return OutputSink(out, job, writer.name, manifest=manifest, force=force, dry_run=dry_run)
+        return OutputSink(out, job, writer.name, manifest=manifest, force=force, dry_run=dry_run,
+                          staging_list=staging_list(out))
     if out.is_dir():
         raise UserError(f"{out}: is a folder; {writer.name} writes one file (give a file name)")
     return OutputSink(out.parent, job, writer.name, file_name=out.name, manifest=manifest,
-                      force=force, dry_run=dry_run)
+                      force=force, dry_run=dry_run, staging_list=staging_list(out))
 
 
 def convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,

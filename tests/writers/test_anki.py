@@ -259,3 +259,14 @@ def test_a_zip_whose_collection_is_not_a_database_gives_no_history(tmp_path, cap
         archive.writestr("collection.anki2", b"garbage" * 100)
     assert read_previous_notes(package, tmp_path) == {}
     assert "not a deck excerpta can read" in caplog.text
+
+
+def test_a_deck_sqlite_cannot_build_is_the_machine_refusing_a_folder_not_a_bug(tmp_path):
+    # The CLI turns an OSError into one line naming the folder (exit 74); a raw sqlite3
+    # error would be an internal error (exit 70).
+    from excerpta.writers.anki.package import build_collection
+
+    where = tmp_path / "gone"
+    with pytest.raises(OSError, match="cannot build the deck there") as err:
+        build_collection(where / "collection.anki2", [], 0)
+    assert err.value.filename == str(where)

@@ -13,6 +13,7 @@ Anki, AnkiDroid and AnkiMobile imports.
 
 from __future__ import annotations
 
+import errno
 import itertools
 import shutil
 import sqlite3
@@ -35,8 +36,17 @@ def build_collection(path: Path, placed_notes: Iterable[tuple[genanki.Deck, gena
 
     ``timestamp`` becomes the note types' modification time and seeds note and card ids
     (notes carry their own modification time, see :class:`.cards.HighlightNote`). Decks are
-    recorded in the order they are first used.
+    recorded in the order they are first used. The machine refusing the file (a full disk, a
+    folder that cannot be written) is an OSError naming its folder, as any other file's.
     """
+    try:
+        return _build(path, placed_notes, timestamp)
+    except sqlite3.OperationalError as err:  # SQLite's words for ENOSPC, EIO, EACCES
+        raise OSError(errno.EIO, f"cannot build the deck there ({err})", str(path.parent)) from err
+
+
+def _build(path: Path, placed_notes: Iterable[tuple[genanki.Deck, genanki.Note]],
+           timestamp: int) -> int:
     decks: dict[int, genanki.Deck] = {}
     ids = itertools.count(timestamp * 1000)
     count = 0
