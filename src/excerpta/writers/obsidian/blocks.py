@@ -13,6 +13,7 @@ import re
 from excerpta.writers.obsidian.region import block_ids, region_digest
 
 BLOCK_START = re.compile(r"[-*+](?:[ \t]|$)")  # a top-level list item
+_BLANK_EDGES = re.compile(r"\A(?:[^\S\n]*\n)+|(?:\n[^\S\n]*)+\Z")
 
 
 def split_parts(lines: list[str], written: dict[str, str] | None = None) -> tuple[list[str], dict[str, int]]:
@@ -69,3 +70,12 @@ def ends_block(line: str) -> bool:
     """Whether ``line`` cannot continue a block: blank, a heading, a list item or a comment."""
     return not line.strip() or line.startswith("#") or bool(BLOCK_START.match(line)) or (
         line.lstrip().startswith("%%"))
+
+
+def as_part(block: str) -> str:
+    """A rendered ``block`` as :func:`split_parts` reads it back from a note: without the
+    whitespace-only lines a template may put at either end (each is a part of its own, so
+    writing them with the block again would add them once more on every merge)."""
+    if block[:1].isspace() or block[-1:].isspace():
+        return _BLANK_EDGES.sub("", block)
+    return block

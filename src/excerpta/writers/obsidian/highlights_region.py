@@ -24,7 +24,7 @@ blank line on either side, so it does not run into its neighbours.
 
 from __future__ import annotations
 
-from excerpta.writers.obsidian.blocks import split_parts
+from excerpta.writers.obsidian.blocks import as_part, split_parts
 from excerpta.writers.obsidian.merge3 import same_but_link_targets
 from excerpta.writers.obsidian.placement import with_new
 from excerpta.writers.obsidian.region import (
@@ -93,7 +93,8 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
             if ident not in blocks:
                 removed += 1  # as we wrote it, deleted upstream
                 continue
-            part, updated = blocks[ident], updated + (blocks[ident] != part)  # ours to update
+            fresh = as_part(blocks[ident])
+            part, updated = fresh, updated + (fresh != part)  # ours to update
             remembered[ident] = region_digest(part)
         else:  # the user's (or no block): kept byte for byte
             remembered |= {found: written[found] for found in ids if found in written}
