@@ -14,16 +14,20 @@ block it wrote (``NoteMemo``):
 * ``append-only``: only highlights never written to the note are added;
 * ``overwrite``: re-rendered whole.
 
-A new highlight goes right after the block of the highlight before it in the document (the
-Kindle plugin's neighbour rule), or before the first block when none before it is in the note,
-so a note stays in reading order. One that opens a chapter goes under that chapter's heading
-when the note has it (before the chapter's first block), else after its neighbour with the
-heading above it. A block whose template ends with a blank line (a quote, a callout) gets a
-blank line on either side, so it does not run into its neighbours.
+A new highlight goes right after the block of the highlight before it in the document's
+reading order (the Kindle plugin's neighbour rule), or before the first block when none before
+it is in the note (above the chapter heading over that block, unless it is in that chapter),
+so a note stays in reading order; one with a numeric location stays in location order among
+those with the same kind of location (:mod:`.placement`). One that opens a chapter goes under
+that chapter's heading when the note has it (before the chapter's first block), else after its
+neighbour with the heading above it. A new block never goes inside another one (a callout the
+user edited stays whole). A block whose template ends with a blank line (a quote, a callout)
+gets a blank line on either side, so it does not run into its neighbours.
 """
 
 from __future__ import annotations
 
+from excerpta.model import LocationType
 from excerpta.writers.obsidian.blocks import as_part, split_parts
 from excerpta.writers.obsidian.merge3 import same_but_link_targets
 from excerpta.writers.obsidian.placement import with_new
@@ -46,13 +50,15 @@ def block_digests(blocks: dict[str, str]) -> dict[str, str]:
 def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
                       live: list[tuple[str, str]], policy: Policy,
                       written: dict[str, str] | None = None,
-                      headings: dict[str, str] | None = None) -> RegionUpdate:
+                      headings: dict[str, str] | None = None,
+                      located: dict[str, LocationType | None] | None = None) -> RegionUpdate:
     """The highlights region after a re-sync under ``policy`` (see the module docstring).
 
     ``fresh_body`` is the region rendered from the library now, ``blocks`` its blocks by id
     and ``live`` the ``(block id, block)`` of every live highlight in document order;
     ``written`` is the digest of each block as we last wrote it (None: not known);
-    ``headings`` the chapter heading rendered right above a block, by block id.
+    ``headings`` the chapter heading rendered right above a block, by block id; ``located``
+    the kind of location of each highlight with a numeric one, by block id.
     """
     headings = headings or {}
     if policy != "append-only" and region.holds(fresh_body):
@@ -62,13 +68,13 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
         return RegionUpdate(render_region(region.name, fresh_body), written=block_digests(blocks))
     parts, where = split_parts(region.lines_body.split("\n"), written)
     if policy == "merge" and written is not None:
-        return _merge(region, parts, blocks, live, written, headings)
+        return _merge(region, parts, blocks, live, written, headings, located or {})
     known = written or {}
     new = [(ident, block) for ident, block in live if ident not in where and ident not in known]
     if not new:
         text = kept_region(region)
     else:  # a region as written stays so, with the new blocks in it
-        body = with_new(parts, where, live, new, headings)
+        body = with_new(parts, where, live, new, headings, located or {})
         text = render_region(region.name, body) if region.pristine else kept_region(region, body)
     remembered = {**known, **block_digests(dict(new))}
     if policy == "merge" and new:
@@ -78,7 +84,8 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
 
 
 def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[tuple[str, str]],
-           written: dict[str, str], headings: dict[str, str]) -> RegionUpdate:
+           written: dict[str, str], headings: dict[str, str],
+           located: dict[str, LocationType | None]) -> RegionUpdate:
     """A hand-edited region, block by block (see the module docstring)."""
     out: list[str] = []
     where: dict[str, int] = {}
@@ -113,5 +120,5 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
     if updated or removed or new or held:  # else nothing upstream reached this note
         message = f"highlights edited by hand: {updated} updated, {removed} removed, {len(new)} added"
         message += f"; {held} you changed kept as you wrote them, not as changed upstream" if held else ""
-    return RegionUpdate(kept_region(region, with_new(out, where, live, new, headings)), message,
+    return RegionUpdate(kept_region(region, with_new(out, where, live, new, headings, located)), message,
                         remembered)

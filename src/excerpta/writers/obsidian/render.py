@@ -24,7 +24,7 @@ from typing import Any
 
 import jinja2
 
-from excerpta.model import Document, Highlight
+from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, with_id
 from excerpta.writers.obsidian.naming import CATEGORY_FOLDERS, MAX_NAME_BYTES, block_id, sanitize_name
 from excerpta.writers.obsidian.region import block_ids, guard_markers, render_region
@@ -46,6 +46,7 @@ class RenderedNote:
     live_blocks: list[tuple[str, str]]
     blocks: dict[str, str]  # block id -> block of every highlight rendered (struck ones too)
     headings: dict[str, str]  # block id -> the chapter heading right above it, where one is
+    located: dict[str, LocationType | None]  # block id -> kind of location, where it is a number
 
     def text(self, front_matter: str) -> str:
         """A whole new note with ``front_matter`` (already dumped) on top."""
@@ -150,7 +151,7 @@ class NoteRenderer:
         base = self.templates.context(variables)
         header = _paragraph(self.templates.render(self.templates.header, base))
         heading = _paragraph(self.templates.render(self.templates.highlights_header, base))
-        parts, live, blocks, headings = [heading] if heading else [], [], {}, {}
+        parts, live, blocks, headings, located = [heading] if heading else [], [], {}, {}, {}
         chapter = ""
         apart = False  # the block before wants a blank line after it
         for highlight in reading_order(document.highlights):
@@ -180,6 +181,8 @@ class NoteRenderer:
             apart = _ends_with_blank_line(output)
             if not highlight.is_deleted:
                 live.append((ident, block + "\n" if apart else block))
+            if type(highlight.location) is int:  # sorted by it (reading_order)
+                located[ident] = highlight.location_type
         parts = [part for part in parts if part]
         return RenderedNote(
             properties=properties,
@@ -188,6 +191,7 @@ class NoteRenderer:
             live_blocks=live,
             blocks=blocks,
             headings=headings,
+            located=located,
         )
 
     def _chapter_heading(self, chapter: str, base: dict[str, Any]) -> str:
