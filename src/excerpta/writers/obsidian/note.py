@@ -28,7 +28,7 @@ from excerpta.writers.obsidian.region import (
     replace_regions,
     update_header,
 )
-from excerpta.writers.obsidian.render import NoteRenderer
+from excerpta.writers.obsidian.render import NoteRenderer, location_kinds
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
     else:
         update = update_highlights(highlights, rendered.highlights_body, rendered.blocks,
                                    rendered.live_blocks, policy, previous.blocks, rendered.headings,
-                                   rendered.located)
+                                   location_kinds(document.highlights))
         updates["highlights"] = update.text
         messages += [update.message] if update.message else []
         written = update.written

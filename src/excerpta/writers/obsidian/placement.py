@@ -56,7 +56,8 @@ class _Layout:
         end = index
         while end + 1 < len(self.parts) and self._continues(end + 1):
             end += 1
-        return (index if end + 1 in self.block_parts else end), 1
+        claimed = end + 1 in self.block_parts and not BLOCK_START.match(self.parts[end + 1])
+        return (index if claimed else end), 1
 
     def _continues(self, index: int) -> bool:
         # A line of the user's in the paragraph around a block: it runs into the block.

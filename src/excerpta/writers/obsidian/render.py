@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +46,6 @@ class RenderedNote:
     live_blocks: list[tuple[str, str]]
     blocks: dict[str, str]  # block id -> block of every highlight rendered (struck ones too)
     headings: dict[str, str]  # block id -> the chapter heading right above it, where one is
-    located: dict[str, LocationType | None]  # block id -> kind of location, where it is a number
 
     def text(self, front_matter: str) -> str:
         """A whole new note with ``front_matter`` (already dumped) on top."""
@@ -73,6 +72,13 @@ def reading_order(highlights: Sequence[Highlight]) -> Sequence[Highlight]:
             for index, highlight in zip(indexes, by_location, strict=True):
                 ordered[index] = highlight
     return highlights if ordered is None else ordered
+
+
+def location_kinds(highlights: Iterable[Highlight]) -> dict[str, LocationType | None]:
+    """The kind of location each highlight :func:`reading_order` sorts (one with a numeric
+    location) is sorted among, by block id."""
+    return {block_id(highlight.id): highlight.location_type for highlight in highlights
+            if type(highlight.location) is int}
 
 
 def _place_block_id(block: str, ident: str) -> str:
@@ -151,7 +157,7 @@ class NoteRenderer:
         base = self.templates.context(variables)
         header = _paragraph(self.templates.render(self.templates.header, base))
         heading = _paragraph(self.templates.render(self.templates.highlights_header, base))
-        parts, live, blocks, headings, located = [heading] if heading else [], [], {}, {}, {}
+        parts, live, blocks, headings = [heading] if heading else [], [], {}, {}
         chapter = ""
         apart = False  # the block before wants a blank line after it
         for highlight in reading_order(document.highlights):
@@ -181,8 +187,6 @@ class NoteRenderer:
             apart = _ends_with_blank_line(output)
             if not highlight.is_deleted:
                 live.append((ident, block + "\n" if apart else block))
-            if type(highlight.location) is int:  # sorted by it (reading_order)
-                located[ident] = highlight.location_type
         parts = [part for part in parts if part]
         return RenderedNote(
             properties=properties,
@@ -191,7 +195,6 @@ class NoteRenderer:
             live_blocks=live,
             blocks=blocks,
             headings=headings,
-            located=located,
         )
 
     def _chapter_heading(self, chapter: str, base: dict[str, Any]) -> str:
