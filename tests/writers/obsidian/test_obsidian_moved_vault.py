@@ -59,3 +59,37 @@ def test_a_second_vault_still_in_place_is_another_note_and_gets_what_it_lacks(tm
     assert "Added upstream." in text  # the first vault got it; this one had not yet
     assert "Highlight number 2." in text
     assert "Highlight number 3 (mine)." in text
+
+
+def _library() -> list:
+    return [kindle_book(2), kindle_book(2, id="readwise-2", title="Civil Disobedience")]
+
+
+def test_a_note_deleted_before_the_vault_folder_moved_is_not_recreated_unless_asked(tmp_path):
+    state, before, after = tmp_path / "state.sqlite", tmp_path / "Readwise", tmp_path / "Notes" / "Reading"
+    sync_once(before, state, _library())
+    (before / NOTE).unlink()
+    after.parent.mkdir()
+    before.rename(after)
+    new = kindle_book(1, id="readwise-3", title="Cape Cod")
+
+    sink = sync_once(after, state, [*_library(), new])
+
+    assert [(o.path, o.action, o.reason) for o in sink.outcomes] == [
+        (after / NOTE, "skip", "deleted from the vault; not re-created (--recreate-deleted)"),
+        (after / "Books/Civil Disobedience.md", "unchanged", None),
+        (after / "Books/Cape Cod.md", "create", None)]  # a new document is still written
+    assert not (after / NOTE).exists()
+    sync_once(after, state, _library(), recreate_deleted=True)
+    assert "Highlight number 2." in (after / NOTE).read_text(encoding="utf-8")
+
+
+def test_a_new_folder_after_the_old_one_was_deleted_gets_every_note(tmp_path):
+    state, before, after = tmp_path / "state.sqlite", tmp_path / "Readwise", tmp_path / "Reading"
+    sync_once(before, state, _library())
+    shutil.rmtree(before)  # on purpose: the user starts again elsewhere
+
+    sink = sync_once(after, state, _library())
+
+    assert [o.action for o in sink.outcomes] == ["create", "create"]
+    assert (after / NOTE).is_file()

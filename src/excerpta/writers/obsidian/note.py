@@ -28,7 +28,7 @@ from excerpta.writers.obsidian.region import (
     replace_regions,
     update_header,
 )
-from excerpta.writers.obsidian.render import NoteRenderer
+from excerpta.writers.obsidian.render import NoteRenderer, location_kinds
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,8 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
         messages.append("highlights markers removed; highlights not updated")
     else:
         update = update_highlights(highlights, rendered.highlights_body, rendered.blocks,
-                                   rendered.live_blocks, policy, previous.blocks, rendered.headings)
+                                   rendered.live_blocks, policy, previous.blocks, rendered.headings,
+                                   location_kinds(document.highlights))
         updates["highlights"] = update.text
         messages += [update.message] if update.message else []
         written = update.written

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
-from excerpta.model import Document, Highlight
+from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, with_id
 from excerpta.writers.obsidian.naming import CATEGORY_FOLDERS, MAX_NAME_BYTES, block_id, sanitize_name
 from excerpta.writers.obsidian.region import block_ids, guard_markers, render_region
@@ -72,6 +72,13 @@ def reading_order(highlights: Sequence[Highlight]) -> Sequence[Highlight]:
             for index, highlight in zip(indexes, by_location, strict=True):
                 ordered[index] = highlight
     return highlights if ordered is None else ordered
+
+
+def location_kinds(highlights: Iterable[Highlight]) -> dict[str, LocationType | None]:
+    """The kind of location each highlight :func:`reading_order` sorts (one with a numeric
+    location) is sorted among, by block id."""
+    return {block_id(highlight.id): highlight.location_type for highlight in highlights
+            if type(highlight.location) is int}
 
 
 def _place_block_id(block: str, ident: str) -> str:

@@ -8,7 +8,7 @@ highlights first (:mod:`.atomic`: a highlight's own note is handled like a docum
 2. its note is where we left it: merged (:func:`.note.merge_note`);
 3. its note moved or was renamed inside the folder: found by ``excerpta-id``, merged there;
 4. its note is gone: the user deleted it, it is not re-created (reported) unless
-   ``recreate_deleted``;
+   ``recreate_deleted``; so too in a folder renamed or moved since (:mod:`.moved`);
 5. never written by us: a note carrying its ``excerpta-id`` (state lost) is merged, a note
    written by the Readwise plugin for it (same URL, else same title and author) is adopted
    (``adopt``), otherwise a new note is created under a free portable name; but a document
@@ -35,6 +35,7 @@ from excerpta.model import Document
 from excerpta.output import OutputSink
 from excerpta.writers.obsidian.adoption import document_keys
 from excerpta.writers.obsidian.atomic import HighlightNoteRenderer, highlight_document, link_target
+from excerpta.writers.obsidian.moved import FolderMoves
 from excerpta.writers.obsidian.naming import NOTE_SUFFIX, NameAllocator, fold_name
 from excerpta.writers.obsidian.note import NoteMemo, NoteText, adopt_note, merge_note, new_note
 from excerpta.writers.obsidian.options import ObsidianOptions
@@ -113,6 +114,7 @@ class _Run:
         self.root = sink.root.resolve()
         self._prefix = str(self.root / "x")[:-1]  # the root with its trailing separator
         self.vault = VaultIndexes(self.root, lambda: known_notes(sink.records().values()))
+        self.moves = FolderMoves(self._prefix, sink.records, self.vault.of)
         self.placed: dict[str, _Plan] = {}  # what plan() decided, by note key
         recorded = [self._relative(record.path) for record in sink.records().values()]
         self.names = NameAllocator(self.root, {path for path in recorded if path is not None})
@@ -180,6 +182,8 @@ class _Run:
             plan = _Plan("none")
         elif (found := self._find(document, renderer, within if recorded is None else None)) is not None:
             plan = _Plan("merge", found, moved_from=recorded)
+        elif recorded is None and record is not None and (moved := self.moves.relative(record.path)):
+            plan = _Plan("create" if self.options.recreate_deleted else "skip", moved)
         elif recorded is not None and not self.options.recreate_deleted:
             plan = _Plan("skip", recorded)
         elif recorded is not None:
