@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import tzinfo
 from typing import Any
 
 from excerpta.model import Document, Highlight
@@ -65,6 +66,7 @@ class HighlightNoteRenderer(NoteRenderer):
 
     document_link: str = ""
     home: str = ""  # where new highlight notes of this document go
+    zone: tzinfo | None = None  # the display zone of dates (None: this machine's)
 
     def beside(self, document_note: str) -> HighlightNoteRenderer:
         """This renderer for the highlights of the document whose note is at ``document_note``
@@ -75,7 +77,8 @@ class HighlightNoteRenderer(NoteRenderer):
         return bound
 
     def variables(self, document: Document) -> dict[str, Any]:
-        variables = highlight_variables(document, document.highlights[0], document_variables(document))
+        variables = highlight_variables(document, document.highlights[0],
+                                        document_variables(document, self.zone), zone=self.zone)
         variables["document_link"] = self.document_link
         return variables
 

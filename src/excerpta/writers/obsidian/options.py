@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from excerpta.adapters import AdapterOptions
 from excerpta.writers.obsidian.naming import LONGEST_MAX_NAME_BYTES, MAX_NAME_BYTES
@@ -35,3 +37,21 @@ class ObsidianOptions(AdapterOptions):
     max_name_bytes: int = Field(default=MAX_NAME_BYTES, ge=16, le=LONGEST_MAX_NAME_BYTES,
                                 description="longest note file name, in UTF-8 bytes, before a clash's "
                                             "hash and .md")
+    timezone: str | None = Field(
+        default=None, json_schema_extra={"cli": "timezone"},
+        description="IANA time zone the dates of notes are shown in (default: this machine's zone)")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r} (expected e.g. Europe/Berlin)") from None
+        return value
+
+    def display_zone(self) -> tzinfo | None:
+        """The zone dates are shown in: the ``timezone`` option's, None for this machine's.
+        The same ``--timezone`` is the Kindle reader's device zone: one flag for both."""
+        return ZoneInfo(self.timezone) if self.timezone else None

@@ -21,7 +21,10 @@ writer adds `` ^block_id`` itself when the template does not), ``raw_highlight_t
 No text variable holds a control character but tab and line feed (:func:`printable`): a NUL
 makes a note binary to every program that reads it (the ``readwise-md`` reader included), and
 none of them shows as anything. The ids (``id``, ``book_id``, ``highlight_id``) are given as
-they are: they are identity, not text. The URLs (``url``, ``image_url``,
+they are: they are identity, not text. The dates (``date``, ``last_highlighted_date``,
+``highlighted_at``, and ``time``) are in the display zone (the writer's ``timezone`` option,
+else this machine's zone), so the ``date`` filter and the front matter (which Obsidian reads
+as local time) show the time the user's clock showed. The URLs (``url``, ``image_url``,
 ``highlight_location_url``, ``highlight_url``) are ``""`` when they would run code once
 clicked (:func:`link_url`: ``javascript:``, ``vbscript:``, ``data:``).
 """
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import quote
 
@@ -111,14 +115,21 @@ def struck(value: str) -> str:
     return "\n".join(f"~~{line.strip()}~~" if line.strip() else line for line in value.split("\n"))
 
 
-def _last_highlighted(document: Document) -> Any:
+def in_zone(moment: datetime | None, zone: tzinfo | None) -> datetime | None:
+    """``moment`` in ``zone`` (None: this machine's zone, with its daylight saving rules at
+    that date)."""
+    return None if moment is None else moment.astimezone(zone)
+
+
+def _last_highlighted(document: Document) -> datetime | None:
     dates = [h.highlighted_at for h in document.highlights if h.highlighted_at is not None]
     return max(dates) if dates else None
 
 
-def document_variables(document: Document) -> dict[str, Any]:
-    """The document-level variables of every template (see the module docstring)."""
-    last = _last_highlighted(document)
+def document_variables(document: Document, zone: tzinfo | None = None) -> dict[str, Any]:
+    """The document-level variables of every template (see the module docstring), dates in
+    ``zone`` (None: this machine's)."""
+    last = in_zone(_last_highlighted(document), zone)
     title = one_line(document.title)
     author = one_line(document.author)
     return {
@@ -173,8 +184,9 @@ def _quoted(value: str) -> str:
 
 
 def highlight_variables(document: Document, highlight: Highlight, base: dict[str, Any],
-                        *, strike: bool = False) -> dict[str, Any]:
-    """``base`` (the document variables) plus one highlight's variables."""
+                        *, strike: bool = False, zone: tzinfo | None = None) -> dict[str, Any]:
+    """``base`` (the document variables) plus one highlight's variables, dates in ``zone``
+    (None: this machine's)."""
     label, url = location_link(document, highlight)
     text, page = continued(highlight.text, 2), highlight.page
     return {
@@ -190,7 +202,7 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
         "highlight_page": "" if page is None else printable(page) if isinstance(page, str) else page,
         "highlight_color": printable(highlight.color),
         "highlight_is_favorite": highlight.is_favorite,
-        "highlighted_at": highlight.highlighted_at,
+        "highlighted_at": in_zone(highlight.highlighted_at, zone),
         "highlight_url": link_url(highlight.url),
         "block_id": block_id(highlight.id),
         "is_deleted": highlight.is_deleted,
