@@ -15,7 +15,7 @@ from excerpta.errors import ConfigError
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.writers.obsidian import ObsidianWriter
 from excerpta.writers.obsidian.frontmatter import as_written, dump_properties
-from excerpta.writers.obsidian.options import ObsidianOptions
+from excerpta.writers.obsidian.options import ObsidianOptions, machine_zone
 from excerpta.writers.obsidian.variables import document_variables, highlight_variables
 
 from .conftest import template_folder
@@ -76,8 +76,18 @@ def test_the_same_instant_from_a_source_in_another_zone_is_written_alike(berlin_
     assert [o.action for o in sink.outcomes if o.action != "unchanged"] == []
 
 
-def test_the_timezone_option_names_a_known_zone():
-    assert ObsidianOptions(timezone="Europe/Berlin").display_zone() == BERLIN
-    assert ObsidianOptions().display_zone() is None  # this machine's
+def test_the_timezone_option_names_a_known_zone(berlin_machine):
+    assert ObsidianOptions(timezone="Asia/Tokyo").display_zone() == ZoneInfo("Asia/Tokyo")
+    assert ObsidianOptions().display_zone() == BERLIN  # this machine's
     with pytest.raises(ConfigError, match="unknown time zone 'Mars/Olympus'"):
         ObsidianWriter.from_options({"timezone": "Mars/Olympus"})
+
+
+@pytest.mark.parametrize(("tz", "expected"), [
+    ("Asia/Tokyo", ZoneInfo("Asia/Tokyo")), (":Europe/Berlin", BERLIN),
+    ("CET-1CEST,M3.5.0,M10.5.0/3", None), ("/etc/passwd", None), ("../../etc/passwd", None),
+])
+def test_the_machines_zone_is_known_by_its_iana_name_or_not_at_all(monkeypatch, tz, expected):
+    # None: dates are converted by astimezone(), which asks the C library, as before.
+    monkeypatch.setenv("TZ", tz)
+    assert machine_zone() == expected

@@ -161,10 +161,12 @@ def _clock(seconds: int) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def location_link(document: Document, highlight: Highlight) -> tuple[str, str]:
+def location_link(document: Document, highlight: Highlight, url: str | None = None) -> tuple[str, str]:
     """Readwise's (label, url) for a highlight's location; either may be ``""``. A URL that
-    would run code (:func:`link_url`) is none: no "View Highlight" without a link."""
-    kind, where, url = highlight.location_type, highlight.location, link_url(highlight.url)
+    would run code (:func:`link_url`) is none: no "View Highlight" without a link. ``url``:
+    the highlight's, if already through :func:`link_url`."""
+    kind, where = highlight.location_type, highlight.location
+    url = link_url(highlight.url) if url is None else url
     if kind is _LOCATION and where is not None:
         if document.asin:
             url = KINDLE_OPEN_URL.format(asin=_quoted(document.asin), location=_quoted(str(where)))
@@ -187,8 +189,9 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
                         *, strike: bool = False, zone: tzinfo | None = None) -> dict[str, Any]:
     """``base`` (the document variables) plus one highlight's variables, dates in ``zone``
     (None: this machine's)."""
-    label, url = location_link(document, highlight)
-    text, page = continued(highlight.text, 2), highlight.page
+    own_url = link_url(highlight.url)
+    label, url = location_link(document, highlight, own_url)
+    text, page, moment = continued(highlight.text, 2), highlight.page, highlight.highlighted_at
     return {
         **base,
         "highlight_text": struck(text) if strike else text,
@@ -202,8 +205,8 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
         "highlight_page": "" if page is None else printable(page) if isinstance(page, str) else page,
         "highlight_color": printable(highlight.color),
         "highlight_is_favorite": highlight.is_favorite,
-        "highlighted_at": in_zone(highlight.highlighted_at, zone),
-        "highlight_url": link_url(highlight.url),
+        "highlighted_at": None if moment is None else moment.astimezone(zone),  # in_zone, inline
+        "highlight_url": own_url,
         "block_id": block_id(highlight.id),
         "is_deleted": highlight.is_deleted,
     }
