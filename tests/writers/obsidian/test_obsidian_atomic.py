@@ -241,3 +241,34 @@ def test_notes_renamed_in_obsidian_are_followed_without_a_word_about_held_back_c
     assert "    - Note: Later.\n" in _highlight_note(vault, 2).read_text()  # the rest still arrives
     assert "- ![[Simplicity is freedom#^hl-readwise-1]] ^hl-readwise-1\n" in renamed.read_text()
     assert _written(sync([_with(book, edited)], atomic=True)) == []
+
+
+def test_a_highlight_note_renamed_to_a_name_no_link_reaches_shows_in_full_instead_of_a_broken_embed(
+        vault, sync, books):
+    book = books(2)
+    sync([book], atomic=True)
+    renamed = vault / "Books" / "Walden" / "Idea #3 [draft] | wip.md"
+    _highlight_note(vault, 2).rename(renamed)
+    changed = [book.highlights[0], book.highlights[1].model_copy(update={"note": "Later."})]
+    sync([_with(book, changed)], atomic=True)
+    document = (vault / NOTE).read_text()
+    assert "Idea" not in document  # no "![[…Idea #3 [draft] | wip#^hl-readwise-2]]": a heading link
+    assert f"- Highlight number 2. ([Location\u00a0200]({KINDLE}200)) ^hl-readwise-2\n" in document
+    assert "    - Note: Later.\n" in renamed.read_text()  # the renamed note is still kept up to date
+    assert _written(sync([_with(book, changed)], atomic=True)) == []
+    renamed.rename(vault / "Books" / "Walden" / "Idea 3 draft.md")  # a name a link reaches again
+    sync([_with(book, changed)], atomic=True)
+    assert "- ![[Books/Walden/Idea 3 draft#^hl-readwise-2]] ^hl-readwise-2\n" in (vault / NOTE).read_text()
+
+
+def test_a_document_note_renamed_to_a_name_no_link_reaches_is_named_without_a_link(vault, sync, books):
+    book = books(1)
+    sync([book], atomic=True)
+    (vault / NOTE).rename(vault / "Books" / "Walden #1.md")
+    more = [*book.highlights, Highlight(id="readwise-2", text="Highlight number 2.", location=200,
+                                        location_type=LocationType.LOCATION)]
+    sync([_with(book, more)], atomic=True)
+    new_note = vault / "Books" / "Walden #1" / "Highlight number 2.md"
+    assert "- Source: Walden\n" in new_note.read_text()
+    assert "source" not in _properties(new_note)
+    assert "- Source: Walden\n" in _highlight_note(vault, 1).read_text()

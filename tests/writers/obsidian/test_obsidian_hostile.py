@@ -260,3 +260,38 @@ def test_an_emoji_in_a_title_is_written_as_is_in_the_front_matter(vault, sync):
                    highlights=[Highlight(id="h", text="Go.")])])
     text = (vault / "Articles" / "🚀 Launch notes.md").read_text(encoding="utf-8")
     assert "\ntitle: 🚀 Launch notes\n" in text  # not "\U0001F680 Launch notes" in quotes
+
+
+CODE_URLS = ["javascript:alert(document.cookie)", "JaVaScRiPt:alert(1)", " \x01java\tscript:alert(1)",
+             "&#106;avascript&colon;alert(1)", "vbscript:msgbox(1)",
+             "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="]
+
+
+@pytest.mark.parametrize("url", CODE_URLS)
+def test_a_url_that_runs_code_is_written_as_no_link_anywhere(vault, sync, url):
+    document = Document(id="d1", title="Trap", category=Category.ARTICLES, url=url, cover_image_url=url,
+                        highlights=[Highlight(id="h1", text="Click me.", url=url),
+                                    Highlight(id="h2", text="Page one.", url=url, location=1,
+                                              location_type=LocationType.PAGE)])
+    sync([document], atomic=True)
+    texts = [path.read_text(encoding="utf-8") for path in vault.rglob("*.md")]
+    assert len(texts) == 3
+    for text in texts:
+        assert not re.search(r"script|data:|\]\(|url:", text, re.IGNORECASE), text
+    # No "View Highlight" leading nowhere; a page is named without a link.
+    assert "- Click me. ^hl-h1\n" in (vault / "Articles" / "Trap" / "Click me.md").read_text(encoding="utf-8")
+    assert "- Page one. (Page\u00a01) ^hl-h2\n" in (vault / "Articles" / "Trap" / "Page one.md").read_text(
+        encoding="utf-8")
+
+
+@pytest.mark.parametrize("url", ["https://example.com/a?b=javascript:x", "http://example.com",
+                                 "kindle://book?action=open&asin=B0082RJSSQ&location=100",
+                                 "readwise://highlight/123", "obsidian://open?vault=v&file=Note",
+                                 "mailto:someone@example.com", "file:///home/me/data:1.pdf"])
+def test_ordinary_urls_stay_links(vault, sync, url):
+    document = Document(id="d1", title="Fine", category=Category.ARTICLES, url=url,
+                        highlights=[Highlight(id="h1", text="Click me.", url=url)])
+    sync([document])
+    text = (vault / "Articles" / "Fine.md").read_text(encoding="utf-8")
+    assert f"- Click me. ([View Highlight]({url})) ^hl-h1\n" in text
+    assert yaml.safe_load(text.split("---\n")[1])["url"] == url

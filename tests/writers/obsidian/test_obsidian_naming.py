@@ -25,7 +25,11 @@ from paths import EXAMPLES
     ("#88 [Link] ^caret", "88 Link caret"),
     ("../../x", "x"),
     ("CON", "CON_"),
-    ("con.md", "con.md_"),
+    ("con.md", "con_.md"),
+    ("Aux. verbs are helpers", "Aux_. verbs are helpers"),
+    ("nul .tar.gz", "nul_ .tar.gz"),
+    ("COM¹.log", "COM¹_.log"),
+    ("Console. A history", "Console. A history"),
     ("lpt1", "lpt1_"),
     (".hidden", "hidden"),
     ("trailing dots...", "trailing dots"),
@@ -36,6 +40,22 @@ from paths import EXAMPLES
 ])
 def test_titles_become_portable_file_names(title, expected):
     assert sanitize_name(title) == expected
+
+
+@pytest.mark.parametrize("title", ["\u200b\u200b", "\u200b \u2060\ufeff", "\u3000\u3164", "\u2800"])
+def test_a_title_of_which_nothing_shows_is_untitled_not_an_invisible_name(title):
+    assert sanitize_name(title) == "Untitled"
+
+
+def test_a_joiner_inside_a_visible_name_is_kept():
+    assert sanitize_name("\U0001f469\u200d\U0001f52c notes") == "\U0001f469\u200d\U0001f52c notes"
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202a", "\u202b", "\u202c", "\u202d", "\u2066", "\u2067",
+                                     "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"])
+def test_bidirectional_controls_are_stripped_from_names(control):
+    # "\u202egpj.exe" shows as "exe.jpg" in a file manager.
+    assert sanitize_name(f"{control}gpj.exe notes{control}") == "gpj.exe notes"
 
 
 def test_long_cjk_title_is_cut_to_the_byte_limit_between_characters():

@@ -320,3 +320,65 @@ def test_a_highlight_added_to_an_edited_quote_note_is_a_quote_of_its_own(tmp_pat
     sync([book], templates=templates)
     assert _blockquotes(_note(vault)) == [f"Highlight number {n}. ^hl-readwise-{n}" for n in (1, 2, 3)]
     assert "\n\nmine\n\n" in _note(vault)
+
+
+@pytest.mark.parametrize(("source", "line", "message"), [
+    ("? [x, y]\n: title\n", 1, "a property name must be text, not a list"),
+    ("title: title\n? {a: b}\n: title\n", 2, "a property name must be text, not a mapping"),
+    ('"": title\n', 1, "a property name must not be empty"),
+    ("title: title\n'  ': author\n", 2, "a property name must not be empty"),
+    ('"k\\ny": title\n', 1, "the property name 'k\\ny' must be on one line, without control characters"),
+    ("title: title\nauthor: author\ntitle: author\n", 3, "property 'title' is given twice (first on line 1)"),
+])
+def test_a_front_matter_key_that_is_no_property_name_is_a_user_error(
+        tmp_path, vault, sync, books, source, line, message):
+    templates = template_folder(tmp_path, {"frontmatter.yaml": source})
+    with pytest.raises(ConfigError) as caught:
+        sync([books(1)], templates=templates)
+    assert str(caught.value) == f"template frontmatter.yaml, line {line}: {message}"
+    assert not list(vault.rglob("*.md"))
+
+
+def test_front_matter_keys_yaml_reads_as_numbers_or_booleans_are_property_names(tmp_path, vault, sync, books):
+    templates = template_folder(tmp_path, {"frontmatter.yaml": "1984: title\nyes: category\n"})
+    sync([books(1)], templates=templates)
+    assert "\n'1984': Walden\n'yes': books\n" in _note(vault)
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"highlight.jinja": "> {{ highlight_text }}"},
+     r"highlight\.jinja is not a template name, did you mean highlight\.md\.jinja\? \(the names are "
+     r"filename\.jinja, frontmatter\.yaml, header\.md\.jinja, .*embed\.md\.jinja\)$"),
+    ({"Filename.jinja": "{{ author }}", "highlight.md.jinja": "- {{ highlight_text }}"},
+     r"Filename\.jinja is not a template name, did you mean filename\.jinja\?"),
+    ({"frontmatter.yml": "title: title"},
+     r"frontmatter\.yml is not a template name, did you mean frontmatter\.yaml\?"),
+    ({"Highlight-Filename.j2": "{{ block_id }}"},
+     r"Highlight-Filename\.j2 is not a template name, did you mean highlight_filename\.jinja\?"),
+    ({"README.md": "my templates", "notes.txt": "x"}, r"holds no template \(the names are filename\.jinja, "),
+    ({}, r"holds no template \(the names are "),
+])
+def test_a_templates_folder_with_misnamed_or_no_templates_is_a_user_error(tmp_path, files, message):
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    where = re.escape(str(folder))
+    with pytest.raises(ConfigError, match=rf"^templates folder {where}:? {message}") as caught:
+        ObsidianWriter.from_options({"templates": str(folder)})
+    assert "\n" not in str(caught.value)
+
+
+def test_files_beside_the_templates_that_are_not_templates_are_left_alone(tmp_path, vault, sync, books):
+    templates = template_folder(tmp_path, {"highlight.md.jinja": "- {{ highlight_text }}!"})
+    for other in ("README.md", "highlight.md.jinja.bak", "highlight.md.jinja~", ".highlight.jinja.swp"):
+        (templates / other).write_text("not a template", encoding="utf-8")
+    sync([books(1)], templates=templates)
+    assert "- Highlight number 1.! ^hl-readwise-1" in _note(vault)
+
+
+def test_a_templates_path_that_is_a_file_is_a_user_error_saying_so(tmp_path):
+    template = tmp_path / "highlight.md.jinja"
+    template.write_text("- {{ highlight_text }}", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^templates folder .*\.jinja is a file: give the folder"):
+        ObsidianWriter.from_options({"templates": str(template)})

@@ -17,6 +17,8 @@ note stays: the user may have written in it.
 from __future__ import annotations
 
 import copy
+import re
+from datetime import tzinfo
 from typing import Any
 
 from excerpta.model import Document, Highlight
@@ -24,6 +26,10 @@ from excerpta.writers.obsidian.naming import NOTE_SUFFIX, block_id
 from excerpta.writers.obsidian.render import NoteRenderer
 from excerpta.writers.obsidian.templates import Verbatim
 from excerpta.writers.obsidian.variables import document_variables, highlight_variables
+
+# Obsidian: a link to a name holding "# | ^ : %% [[ ]]" may not work. Not ":", which only a
+# Linux vault's names may hold, where links to them work.
+_UNLINKABLE = re.compile(r"[#^\[\]|]|%%")
 
 
 def highlight_document(document: Document, highlight: Highlight) -> Document:
@@ -36,8 +42,21 @@ def highlight_document(document: Document, highlight: Highlight) -> Document:
 def link_target(relative: str) -> Verbatim:
     """A note's path under the output folder as a wikilink target (no ``.md``), which templates
     write as it is (a path is not text from the source). Obsidian resolves such a path from the
-    vault's root or, when the output folder is inside the vault, as the end of a path."""
-    return Verbatim(relative[: -len(NOTE_SUFFIX)] if relative.endswith(NOTE_SUFFIX) else relative)
+    vault's root or, when the output folder is inside the vault, as the end of a path.
+
+    ``""`` (no link) for a path holding ``# ^ [ ] |`` or ``%%``: Obsidian reads a ``#`` in a
+    wikilink or a Markdown link as the start of a heading or block, ``|`` as the display text,
+    ``]]`` as the link's end, and refuses to give a note such a name, as no link reaches it.
+    excerpta never does either (:mod:`.naming`), but a user renaming a note outside Obsidian may:
+    the document's note then shows that highlight in full, as when its note is deleted, and a
+    highlight's note names its document without a link.
+    """
+    stem = _stem(relative)
+    return Verbatim("" if _UNLINKABLE.search(stem) else stem)
+
+
+def _stem(relative: str) -> str:
+    return relative[: -len(NOTE_SUFFIX)] if relative.endswith(NOTE_SUFFIX) else relative
 
 
 class HighlightNoteRenderer(NoteRenderer):
@@ -47,16 +66,19 @@ class HighlightNoteRenderer(NoteRenderer):
 
     document_link: str = ""
     home: str = ""  # where new highlight notes of this document go
+    zone: tzinfo | None = None  # the display zone of dates (None: this machine's)
 
     def beside(self, document_note: str) -> HighlightNoteRenderer:
         """This renderer for the highlights of the document whose note is at ``document_note``
         (relative path): their new notes go in a folder of that name."""
         bound = copy.copy(self)
-        bound.document_link = bound.home = link_target(document_note)
+        bound.document_link = link_target(document_note)
+        bound.home = _stem(document_note)
         return bound
 
     def variables(self, document: Document) -> dict[str, Any]:
-        variables = highlight_variables(document, document.highlights[0], document_variables(document))
+        variables = highlight_variables(document, document.highlights[0],
+                                        document_variables(document, self.zone), zone=self.zone)
         variables["document_link"] = self.document_link
         return variables
 

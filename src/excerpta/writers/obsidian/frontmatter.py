@@ -1,8 +1,10 @@
 """Note properties (YAML front matter): written with a YAML emitter, merged with the user's.
 
 Written the way Obsidian writes them: block lists indented two spaces (``  - item``), no line
-wrapping, Unicode as is, date-times as ``2024-05-01T10:30:05`` (UTC, no zone: Obsidian's
-"Date & time" type), every string that YAML would read as something else quoted by the
+wrapping, Unicode as is, date-times as ``2024-05-01T10:30:05`` (Obsidian's "Date & time" type:
+no zone, read as the reader's local time; so a date-time is written as the wall-clock time of
+its own zone, which the template variables give in the display zone, see :mod:`.variables`),
+every string that YAML would read as something else quoted by the
 emitter (``yes``, ``null``, ``@x``, ``- y``, ``[[Link]]``). ``excerpta-id`` is always the first
 property: it is how a renamed or moved note is found again. A string holding ``<%`` is
 written double-quoted with the ``<`` escaped (``"\\x3C% …"``: the same value to any YAML reader),
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import yaml
@@ -41,7 +43,7 @@ class _ObsidianDumper(yaml.SafeDumper):
 
 
 def _represent_moment(dumper: yaml.SafeDumper, value: date) -> yaml.Node:
-    # A date, or a date-time in UTC without its zone: Obsidian's "Date & time" (as_written).
+    # A date, or a date-time's wall-clock time without its zone: Obsidian's "Date & time" (as_written).
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", as_written(value))
 
 
@@ -116,13 +118,12 @@ def _in_bmp(text: str) -> bool:
 
 
 def _moment(value: Any) -> Any:
-    """A date-time in UTC without its zone and fraction (what :func:`as_written` writes as
-    text); anything else as is."""
+    """A date-time as its wall-clock time, without its zone and fraction (what
+    :func:`as_written` writes as text); anything else as is. Not converted to UTC: Obsidian
+    reads a date-time without a zone as local time, and shows it as it is written."""
     if not isinstance(value, datetime):
         return value
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.replace(microsecond=0)
+    return value.replace(tzinfo=None, microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ def owned_lists(properties: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def as_written(value: Any) -> Any:
-    """``value`` as the front matter holds it, a date or time as its ISO text (a date-time in
-    UTC without its zone): what the emitter writes, and how a remembered list item (JSON, see
+    """``value`` as the front matter holds it, a date or time as its ISO text (a date-time's
+    wall-clock time without its zone): what the emitter writes, and how a remembered list item (JSON, see
     ``NoteMemo``) and an item of the note are compared."""
     return _moment(value).isoformat() if isinstance(value, date) else value

@@ -3,16 +3,19 @@
 A note's file name must work on Windows, macOS and Linux and inside Obsidian links:
 
 * removed: the characters Windows forbids (``\\ / : * ? " < > |``), control characters, the
-  ones that break Obsidian links (``# ^ [ ]``) and backticks (a link is written as it is, see
-  :class:`~excerpta.writers.obsidian.templates.Verbatim`, and must not hold code); newlines
-  and tabs become spaces, and ``%%`` (a comment in a link) one ``%``;
+  ones that break Obsidian links (``# ^ [ ]``), backticks (a link is written as it is, see
+  :class:`~excerpta.writers.obsidian.templates.Verbatim`, and must not hold code) and the
+  bidirectional controls (U+202E would show ``‮gpj.exe`` as ``exe.jpg``; the note's text
+  keeps them); newlines and tabs become spaces, and ``%%`` (a comment in a link) one ``%``;
 * no leading dot (a hidden file) or whitespace, no trailing dot or space (Windows drops them);
-* Windows device names (``CON``, ``nul``, ``COM1``…) get a ``_`` appended;
+* a Windows device name (``CON``, ``nul``, ``COM1``…), alone or before an extension (Windows
+  reserves ``con.txt`` and ``Aux. verbs`` too), gets a ``_`` after it: ``con_.txt``;
 * at most :data:`MAX_NAME_BYTES` UTF-8 bytes (ext4 counts bytes: 85 CJK characters fill 255),
   cut between characters, never inside a combining sequence; the most a user may set is
   :data:`LONGEST_MAX_NAME_BYTES`, which leaves room for what a name may get appended (a clash's
   hash, ``.md``, the temporary file written beside the note);
-* an empty result is ``Untitled``.
+* an empty result, or one nothing of which shows (zero-width or blank characters only), is
+  ``Untitled``.
 
 Two names clash when they are equal after Unicode NFC and case folding (macOS and Windows
 file systems consider them the same file). A clash is resolved by appending a short hash of the
@@ -49,11 +52,17 @@ CATEGORY_FOLDERS: dict[Category | None, str] = {
     None: "Other",
 }
 
-_FORBIDDEN = re.compile(r'[\\/:*?"<>|#^\[\]`\x00-\x1f\x7f]')
+# The bidirectional controls (marks, embeddings, overrides, isolates) are among the removed.
+_FORBIDDEN = re.compile(r'[\\/:*?"<>|#^\[\]`\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]')
 _COMMENT = re.compile(r"%{2,}")  # "%%" in a link would start an Obsidian comment
 _SPACES = re.compile(r"[\r\n\t\v\f]+")
-_DEVICE_NAMES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$",
-                           re.IGNORECASE)
+# Windows reads a name up to its first dot, trailing spaces dropped, as a device name.
+_DEVICE_NAME = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(?= *(?:\.|$))",
+                          re.IGNORECASE)
+# What shows nothing: format characters (U+200B…), separators and controls, plus the letters
+# and symbols drawn blank (Hangul fillers, the blank Braille pattern).
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 _BLOCK_ID_SAFE = re.compile(r"^[A-Za-z0-9-]{1,60}$")
 BLOCK_ID_PREFIX = "hl-"
 
@@ -66,9 +75,15 @@ def sanitize_name(title: str, max_bytes: int = MAX_NAME_BYTES) -> str:
     name = _COMMENT.sub("%", name)
     name = _trim(name)
     name = _trim(_truncate_utf8(name, max_bytes))
-    if _DEVICE_NAMES.match(name):
-        name += "_"
-    return name or UNTITLED
+    if device := _DEVICE_NAME.match(name):
+        name = f"{device.group()}_{name[device.end():]}"
+    if not name or (not name.isascii() and not any(map(_shows, name))):
+        return UNTITLED
+    return name
+
+
+def _shows(char: str) -> bool:
+    return char not in _BLANK_GLYPHS and unicodedata.category(char) not in _INVISIBLE_CATEGORIES
 
 
 def _trim(name: str) -> str:

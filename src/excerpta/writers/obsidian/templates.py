@@ -1,7 +1,8 @@
 """The note templates: sandboxed Jinja2 accepting the Readwise plugin's variables and filters.
 
 Six templates shape a note; each is a file, the defaults ship in this package's
-``templates/`` folder and a user folder (option ``templates``) may override any of them:
+``templates/`` folder and a user folder (option ``templates``) may override any of them
+(:mod:`.template_sources` reads them, and refuses a file named almost like one):
 
 ==============================  ===============================================================
 ``filename.jinja``              the note's file name, without ``.md`` (made portable afterwards)
@@ -39,16 +40,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import traceback
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from jinja2 import nodes
 from jinja2.parser import Parser
 from jinja2.runtime import new_context
@@ -58,6 +56,7 @@ from excerpta.errors import ConfigError
 from excerpta.markdown_safety import defang
 from excerpta.writers.obsidian.dates import format_date, pluralize
 from excerpta.writers.obsidian.links import SafeWikilinks, Verbatim, wikilink
+from excerpta.writers.obsidian.template_sources import frontmatter_entries, load_sources, template_error
 
 # The part each template file plays in a note (None: that part is empty).
 Roles = dict[str, str | None]
@@ -107,23 +106,6 @@ def _tag_separator(run: re.Match[str]) -> str:
     return _TAG_DASHES.sub("-", kept)
 
 
-def _load_sources(folder: Path | None) -> dict[str, str]:
-    defaults = resources.files("excerpta.writers.obsidian") / "templates"
-    sources = {name: (defaults / name).read_text(encoding="utf-8") for name in TEMPLATE_FILES}
-    if folder is None:
-        return sources
-    if not folder.is_dir():
-        raise ConfigError(f"templates folder {folder} does not exist")
-    for name in TEMPLATE_FILES:
-        path = folder / name
-        if path.is_file():
-            try:
-                sources[name] = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as err:
-                raise ConfigError(f"template {path}: cannot be read ({err})") from None
-    return sources
-
-
 def _make_environment(sources: dict[str, str]) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.FunctionLoader(lambda name: (sources[name], name, lambda: True)
@@ -137,22 +119,6 @@ def _make_environment(sources: dict[str, str]) -> ImmutableSandboxedEnvironment:
     env.filters["wikilink"] = wikilink
     env.filters["tag"] = as_tag
     return env
-
-
-def _template_line(err: BaseException, name: str) -> int | None:
-    lineno = getattr(err, "lineno", None)
-    if isinstance(err, jinja2.TemplateSyntaxError) and lineno:
-        return int(lineno)
-    lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__) if frame.filename == name]
-    return lines[-1] if lines else None
-
-
-def template_error(name: str, err: BaseException, line: int | None = None) -> ConfigError:
-    """The user error for ``err`` raised by template ``name``, naming the template and line."""
-    line = line if line is not None else _template_line(err, name)
-    where = f"template {name}" + (f", line {line}" if line else "")
-    message = getattr(err, "message", None) or str(err) or type(err).__name__
-    return ConfigError(f"{where}: {message}")
 
 
 @dataclass
@@ -178,7 +144,7 @@ class NoteTemplates:
 
         Raises ConfigError (naming the template and line) if one does not compile.
         """
-        sources = _load_sources(folder)
+        sources = load_sources(folder, TEMPLATE_FILES)
         env = _make_environment(sources)
         # Its own cache: a name compiled for one of the two must not be served to the other.
         markdown = env.overlay(finalize=inert, cache_size=len(TEMPLATE_FILES))
@@ -261,21 +227,9 @@ def _compile_frontmatter(env: ImmutableSandboxedEnvironment, source: str, name: 
     ``compile_expression`` does for one), so a note's properties cost one render, not one per
     property; each assignment carries its YAML line, so a failing expression names its line.
     """
-    try:
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        problem = ValueError(f"not valid YAML ({getattr(err, 'problem', None) or 'cannot be read'})")
-        raise template_error(name, problem, mark.line + 1 if mark else None) from None
-    if node is not None and not isinstance(node, yaml.MappingNode):
-        raise ConfigError(f"template {name}: expected a mapping of property name to expression")
     entries, body = [], []
-    for key_node, value_node in node.value if node is not None else ():
-        line = value_node.start_mark.line + 1
-        if not isinstance(value_node, yaml.ScalarNode) or not str(value_node.value).strip():
-            raise ConfigError(f"template {name}, line {line}: the value of {key_node.value!r} "
-                              "must be one Jinja expression")
-        parser = Parser(env, str(value_node.value), name=name, state="variable")
+    for key, text, line in frontmatter_entries(source, name):
+        parser = Parser(env, text, name=name, state="variable")
         try:
             expression = parser.parse_expression()
             if not parser.stream.eos:
@@ -285,7 +239,7 @@ def _compile_frontmatter(env: ImmutableSandboxedEnvironment, source: str, name: 
         expression.set_lineno(line, override=True)
         target = nodes.Name(_PROPERTY_VAR.format(len(entries)), "store", lineno=line)
         body.append(nodes.Assign(target, expression, lineno=line))
-        entries.append((str(key_node.value), line))
+        entries.append((key, line))
     tree = nodes.Template(body, lineno=1)
     tree.set_environment(env)
     code = env.compile(tree, name=name, filename=name)

@@ -21,12 +21,19 @@ writer adds `` ^block_id`` itself when the template does not), ``raw_highlight_t
 No text variable holds a control character but tab and line feed (:func:`printable`): a NUL
 makes a note binary to every program that reads it (the ``readwise-md`` reader included), and
 none of them shows as anything. The ids (``id``, ``book_id``, ``highlight_id``) are given as
-they are: they are identity, not text.
+they are: they are identity, not text. The dates (``date``, ``last_highlighted_date``,
+``highlighted_at``, and ``time``) are in the display zone (the writer's ``timezone`` option,
+else this machine's zone), so the ``date`` filter and the front matter (which Obsidian reads
+as local time) show the time the user's clock showed. The URLs (``url``, ``image_url``,
+``highlight_location_url``, ``highlight_url``) are ``""`` when they would run code once
+clicked (:func:`link_url`: ``javascript:``, ``vbscript:``, ``data:``).
 """
 
 from __future__ import annotations
 
+import html
 import re
+from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import quote
 
@@ -44,6 +51,10 @@ _CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 
 _CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 NBSP = "\u00a0"  # Readwise writes "Location 47" with a no-break space
 _LOCATION, _PAGE, _TIME_OFFSET = LocationType.LOCATION, LocationType.PAGE, LocationType.TIME_OFFSET
+# Schemes whose URL is code or a whole page (data:text/html) rather than a place: a link to one
+# runs it when clicked. What a browser ignores in a URL (spaces, controls) is removed first.
+_CODE_SCHEMES = ("javascript:", "vbscript:", "data:")
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 KINDLE_OPEN_URL = "https://readwise.io/to_kindle?action=open&asin={asin}&location={location}"
 
 
@@ -70,6 +81,18 @@ def printable(value: str | None) -> str:
     return normalize_newlines(value).translate(_CONTROLS)
 
 
+def link_url(value: str | None) -> str:
+    """``value`` as a link's URL (:func:`printable`), or ``""`` if clicking it would run code:
+    a ``javascript:``, ``vbscript:`` or ``data:`` URL, whatever its case, the spaces and
+    control characters in it, or the HTML entities spelling it (Markdown decodes them in a
+    link). Any other scheme (``https``, ``kindle``, ``readwise``, ``obsidian``…) is kept."""
+    url = printable(value)
+    if not url or url.startswith(("https://", "http://")):  # nearly every URL
+        return url
+    scheme = _URL_IGNORED.sub("", html.unescape(url)).casefold()
+    return "" if scheme.startswith(_CODE_SCHEMES) else url
+
+
 def _printable_list(values: list[str]) -> list[str]:
     return [printable(value) for value in values]
 
@@ -92,14 +115,21 @@ def struck(value: str) -> str:
     return "\n".join(f"~~{line.strip()}~~" if line.strip() else line for line in value.split("\n"))
 
 
-def _last_highlighted(document: Document) -> Any:
+def in_zone(moment: datetime | None, zone: tzinfo | None) -> datetime | None:
+    """``moment`` in ``zone`` (None: this machine's zone, with its daylight saving rules at
+    that date)."""
+    return None if moment is None else moment.astimezone(zone)
+
+
+def _last_highlighted(document: Document) -> datetime | None:
     dates = [h.highlighted_at for h in document.highlights if h.highlighted_at is not None]
     return max(dates) if dates else None
 
 
-def document_variables(document: Document) -> dict[str, Any]:
-    """The document-level variables of every template (see the module docstring)."""
-    last = _last_highlighted(document)
+def document_variables(document: Document, zone: tzinfo | None = None) -> dict[str, Any]:
+    """The document-level variables of every template (see the module docstring), dates in
+    ``zone`` (None: this machine's)."""
+    last = in_zone(_last_highlighted(document), zone)
     title = one_line(document.title)
     author = one_line(document.author)
     return {
@@ -110,8 +140,8 @@ def document_variables(document: Document) -> dict[str, Any]:
         "authors": [author] if author else [],
         "category": document.category.value if document.category else "",
         "source": printable(document.source),
-        "url": printable(document.url),
-        "image_url": printable(document.cover_image_url),
+        "url": link_url(document.url),
+        "image_url": link_url(document.cover_image_url),
         "asin": printable(document.asin),
         "document_tags": _printable_list(document.tags),
         "document_note": continued(document.document_note, 2),
@@ -131,9 +161,12 @@ def _clock(seconds: int) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def location_link(document: Document, highlight: Highlight) -> tuple[str, str]:
-    """Readwise's (label, url) for a highlight's location; either may be ``""``."""
-    kind, where, url = highlight.location_type, highlight.location, highlight.url or ""
+def location_link(document: Document, highlight: Highlight, url: str | None = None) -> tuple[str, str]:
+    """Readwise's (label, url) for a highlight's location; either may be ``""``. A URL that
+    would run code (:func:`link_url`) is none: no "View Highlight" without a link. ``url``:
+    the highlight's, if already through :func:`link_url`."""
+    kind, where = highlight.location_type, highlight.location
+    url = link_url(highlight.url) if url is None else url
     if kind is _LOCATION and where is not None:
         if document.asin:
             url = KINDLE_OPEN_URL.format(asin=_quoted(document.asin), location=_quoted(str(where)))
@@ -153,10 +186,12 @@ def _quoted(value: str) -> str:
 
 
 def highlight_variables(document: Document, highlight: Highlight, base: dict[str, Any],
-                        *, strike: bool = False) -> dict[str, Any]:
-    """``base`` (the document variables) plus one highlight's variables."""
-    label, url = location_link(document, highlight)
-    text, page = continued(highlight.text, 2), highlight.page
+                        *, strike: bool = False, zone: tzinfo | None = None) -> dict[str, Any]:
+    """``base`` (the document variables) plus one highlight's variables, dates in ``zone``
+    (None: this machine's)."""
+    own_url = link_url(highlight.url)
+    label, url = location_link(document, highlight, own_url)
+    text, page, moment = continued(highlight.text, 2), highlight.page, highlight.highlighted_at
     return {
         **base,
         "highlight_text": struck(text) if strike else text,
@@ -164,14 +199,14 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
         "highlight_note": continued(highlight.note, 6),
         "highlight_tags": _printable_list(highlight.tags),
         "highlight_location": printable(label),  # a location may be text ("xii")
-        "highlight_location_url": printable(url),
+        "highlight_location_url": url,  # link_url'd by location_link
         "highlight_id": highlight.external_ids.get("readwise", highlight.id),
         "highlight_chapter": one_line(highlight.chapter),
         "highlight_page": "" if page is None else printable(page) if isinstance(page, str) else page,
         "highlight_color": printable(highlight.color),
         "highlight_is_favorite": highlight.is_favorite,
-        "highlighted_at": highlight.highlighted_at,
-        "highlight_url": printable(highlight.url),
+        "highlighted_at": None if moment is None else moment.astimezone(zone),  # in_zone, inline
+        "highlight_url": own_url,
         "block_id": block_id(highlight.id),
         "is_deleted": highlight.is_deleted,
     }
