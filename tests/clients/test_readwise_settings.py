@@ -52,3 +52,32 @@ def test_no_token_is_a_config_error_saying_where_to_get_one(environ):
 def test_timeouts_can_be_overridden():
     settings = ReadwiseSettings.from_env({"READWISE_TOKEN": TOKEN}, read_timeout=5.0)
     assert (settings.connect_timeout, settings.read_timeout) == (10.0, 5.0)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080", "http://127.5.6.7", "http://localhost:9",
+                                 "http://LOCALHOST", "http://[::1]:8080", "https://readwise.io",
+                                 "https://example.com:8443"])
+def test_http_is_accepted_to_this_machine_and_https_anywhere(url):
+    assert ReadwiseSettings.from_env({"READWISE_TOKEN": TOKEN, "READWISE_API_URL": url}).api_url == url
+
+
+@pytest.mark.parametrize("url", ["http://readwise.io", "http://example.com:8080", "http://10.0.0.1",
+                                 "http://[2001:db8::1]", "http://localhost.example.com"])
+def test_http_to_another_host_is_refused_as_the_token_would_travel_in_clear_text(url):
+    with pytest.raises(ConfigError) as caught:
+        ReadwiseSettings.from_env({"READWISE_TOKEN": TOKEN, "READWISE_API_URL": url})
+    assert str(caught.value) == (
+        "READWISE_API_URL is http:// to a host other than this machine: the token would travel in "
+        "clear text; use https:// (http:// is for a local server only)")
+
+
+@pytest.mark.parametrize("url", ["https://user:hunter2@readwise.io", "https://user@readwise.io",
+                                 "https://:hunter2@readwise.io", "http://user:hunter2@127.0.0.1:9"])
+def test_a_url_with_a_user_or_password_is_refused_without_echoing_it(url):
+    with pytest.raises(ConfigError) as caught:
+        ReadwiseSettings.from_env({"READWISE_TOKEN": TOKEN, "READWISE_API_URL": url})
+    assert str(caught.value) == (
+        "READWISE_API_URL is a URL with a user name or password (user:password@) in it: remove it, "
+        "the token is the only credential Readwise takes")
+    assert "hunter2" not in str(caught.value)
+    assert "\n" not in str(caught.value)

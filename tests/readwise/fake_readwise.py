@@ -112,6 +112,7 @@ class FakeReadwise:
     per_book: int = 40
     page_size: int = 1000  # highlights per export page (whole books; at least one book)
     token: str = FAKE_TOKEN
+    send_date: bool = True  # False: no Date header (a proxy that strips it)
     books: dict[int, dict[str, Any]] = field(default_factory=dict)
     faults: dict[int, Fault] = field(default_factory=dict)
     requests: list[RecordedRequest] = field(default_factory=list)
@@ -243,7 +244,10 @@ def _handler_for(fake: FakeReadwise) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, status: int, body: bytes, headers: tuple[tuple[str, str], ...] = ()) -> None:
             try:
-                self.send_response(status)
+                if fake.send_date:
+                    self.send_response(status)  # with Server and Date headers
+                else:
+                    self.send_response_only(status)
                 for name, value in headers:
                     self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,7 @@ from excerpta.errors import FatalSourceError
 from excerpta.readers.readwise_api import SAFETY_MARGIN, ReadwiseCursor, ReadwiseReader
 from excerpta.store import open_store
 
-from .conftest import read_jsonl
+from .conftest import cursor_for, read_jsonl
 from .fake_readwise import Fault
 
 
@@ -109,7 +110,7 @@ def test_incremental_books_are_completed_whole_so_documents_stay_complete(fake_r
     server = fake_readwise(highlights=300, page_size=100)
     book_id = sorted(server.books)[2]
     first = server.books[book_id]["highlights"][0]["id"]
-    cursor = ReadwiseCursor(datetime.now(UTC) - timedelta(hours=1), server.url, datetime.now(UTC)).dumps()
+    cursor = cursor_for(server, datetime.now(UTC) - timedelta(hours=1), datetime.now(UTC))
     server.edit_highlight(first, text="changed")
     documents = list(ReadwiseReader().read("readwise:", ReadState(cursor=cursor)))
     whole = [d for d in documents if d.id == f"readwise-{book_id}"][-1]
@@ -183,7 +184,7 @@ def _age_full_pull(state, days: float) -> None:
     store = open_store(state)
     try:
         cursor = ReadwiseCursor.parse(store.cursor("convert", "readwise:"))
-        aged = ReadwiseCursor(cursor.updated_after, cursor.api_url, datetime.now(UTC) - timedelta(days=days))
+        aged = dataclasses.replace(cursor, full_at=datetime.now(UTC) - timedelta(days=days))
         store.commit_outputs([], [("convert", "readwise:", aged.dumps())])
     finally:
         store.close()

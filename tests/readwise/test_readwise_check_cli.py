@@ -119,15 +119,29 @@ def test_a_token_file_with_a_non_ascii_token_is_named_in_the_error(run_cli, monk
 
 
 def test_a_redirecting_api_url_is_not_an_accepted_token(run_cli, monkeypatch):
-    """The real case: http://readwise.io redirects to https (answered here by respx, offline)."""
+    """A redirect (here www. to the bare domain, answered by respx, offline) names the URL to use."""
     monkeypatch.setenv("READWISE_TOKEN", "some_token_value_123456")
-    monkeypatch.setenv("READWISE_API_URL", "http://readwise.io")
-    with respx.mock(base_url="http://readwise.io") as router:
+    monkeypatch.setenv("READWISE_API_URL", "https://www.readwise.io")
+    with respx.mock(base_url="https://www.readwise.io") as router:
         router.get("/api/v2/auth/").mock(return_value=httpx.Response(
             301, headers={"Location": "https://readwise.io/api/v2/auth/"}))
         result = run_cli("readwise", "check")
     assert result.exit_code == 3
     assert result.stdout == ""
-    assert result.stderr == ("excerpta: error: GET /api/v2/auth/ at http://readwise.io is redirected "
+    assert result.stderr == ("excerpta: error: GET /api/v2/auth/ at https://www.readwise.io is redirected "
                              "(HTTP 301) to https://readwise.io/api/v2/auth/: set READWISE_API_URL to "
                              "https://readwise.io\n")
+
+
+@pytest.mark.parametrize("url", ["http://readwise.io", "https://me:hunter2@readwise.io"])
+def test_an_api_url_that_would_expose_a_secret_is_refused_before_any_request(run_cli, monkeypatch, url):
+    monkeypatch.setenv("READWISE_TOKEN", "some_token_value_123456")
+    monkeypatch.setenv("READWISE_API_URL", url)
+    with respx.mock(assert_all_called=False) as router:
+        route = router.route().mock(return_value=httpx.Response(204))
+        result = run_cli("readwise", "check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("excerpta: error: READWISE_API_URL is ")
+    assert result.stderr.count("\n") == 1
+    assert "hunter2" not in result.output
+    assert route.call_count == 0

@@ -171,15 +171,18 @@ def test_json_that_is_not_from_readwise_is_an_input_error(tmp_path):
 
 def test_a_highlight_that_does_not_fit_is_reported_and_the_rest_read(tmp_path):
     page = json.loads(PAGE1.read_text())
+    page["results"][0]["highlights"][0]["id"] = None
     page["results"][0]["highlights"][1]["highlighted_at"] = "yesterday"
     page["results"][1]["user_book_id"] = None
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps(page))
     documents, state = read(broken)
     assert [d.id for d in documents] == ["readwise-90000001"]
-    assert [h.id for h in documents[0].highlights] == ["readwise-700000001"]
+    [kept] = documents[0].highlights  # read without its date
+    assert (kept.id, kept.highlighted_at) == ("readwise-700000002", None)
     assert [(p.where, p.reason) for p in state.problems] == [
-        ("results[0].highlights[1]", "highlighted_at: invalid datetime"),
+        ("results[0].highlights[0]", "highlight without id"),
+        ("results[0].highlights[1]", "highlighted_at: invalid datetime; read without highlighted_at"),
         ("results[1]", "book without user_book_id"),
     ]
 

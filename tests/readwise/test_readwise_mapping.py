@@ -34,9 +34,18 @@ def highlight(n=1, **fields):
 
 
 def mapped(record, **options):
-    problems = []
-    document = book_to_document(record, lambda where, reason: problems.append((where, reason)), **options)
+    """The document and the problems of highlights left out (read in part: see mapped_in_part)."""
+    document, problems, _ = mapped_in_part(record, **options)
     return document, problems
+
+
+def mapped_in_part(record, **options):
+    """The document, the highlights left out, and those kept without some fields."""
+    problems, in_part = [], []
+    document = book_to_document(record, lambda where, reason: problems.append((where, reason)),
+                                report_kept=lambda where, reason: in_part.append((where, reason)),
+                                **options)
+    return document, problems, in_part
 
 
 def test_ids_derive_from_readwise_ids():
@@ -80,11 +89,55 @@ def test_empty_strings_become_null_and_a_null_text_becomes_empty():
 
 def test_a_bad_highlight_is_reported_and_the_others_kept():
     document, problems = mapped(book(highlights=[highlight(1), {"text": "no id"}, "nonsense",
-                                                 highlight(4, updated_at="not a date")]))
+                                                 highlight(4, text=["not", "text"])]))
     assert [h.id for h in document.highlights] == ["readwise-1"]
     assert problems == [("highlights[1]", "highlight without id"),
                         ("highlights[2]", "expected a highlight object"),
-                        ("highlights[3]", "updated_at: invalid datetime")]
+                        ("highlights[3]", "text: expected a string")]
+
+
+def test_a_field_that_does_not_fit_is_left_out_and_the_highlight_kept_and_reported_in_part():
+    zoneless = highlight(1, note="my note", highlighted_at="2025-06-01T10:00:00", location=7)
+    document, problems, in_part = mapped_in_part(book(highlights=[zoneless, highlight(2, color=5, tags="x")]))
+    first, second = document.highlights
+    assert (first.id, first.text, first.note, first.location, first.highlighted_at) == (
+        "readwise-1", "text 1", "my note", 7, None)
+    assert (second.id, second.color, second.tags) == ("readwise-2", None, [])
+    assert problems == []
+    assert in_part == [
+        ("highlights[0]", "highlighted_at: datetime needs a timezone (e.g. 2024-05-01T10:00:00Z); "
+                          "read without highlighted_at"),
+        ("highlights[1]", "color: expected a string; read without color, tags")]
+
+
+@pytest.mark.parametrize("odd", [{"color": 5}, {"highlighted_at": "2025-06-01T10:00:00"},
+                                 {"text": 12}, {"tags": "x", "note": ["n"], "location": 1.5}])
+def test_a_deletion_is_applied_whatever_its_other_fields_say(odd):
+    document, problems, in_part = mapped_in_part(book(highlights=[highlight(3, is_deleted=True, **odd)]))
+    [tombstone] = document.highlights
+    assert (tombstone.id, tombstone.is_deleted) == ("readwise-3", True)
+    assert problems == []
+    assert len(in_part) == 1
+
+
+def test_without_report_kept_a_highlight_read_in_part_is_reported_through_report():
+    problems = []
+    document = book_to_document(book(highlights=[highlight(1, color=5)]),
+                                lambda where, reason: problems.append((where, reason)))
+    assert [h.id for h in document.highlights] == ["readwise-1"]
+    assert problems == [("highlights[0]", "color: expected a string; read without color")]
+
+
+@pytest.mark.parametrize(("sent", "location"), [("12", 12), (" 0013 ", 13), (12, 12), ("xii", "xii"),
+                                                ("1" * 19, "1" * 19), ("\u0663", "\u0663"), ("", None)])
+def test_a_location_sent_as_a_string_of_digits_is_a_number(sent, location):
+    document, _ = mapped(book(highlights=[highlight(1, location=sent, end_location=sent)]))
+    assert (document.highlights[0].location, document.highlights[0].end_location) == (location, location)
+
+
+def test_numeric_string_locations_sort_with_numeric_ones():
+    document, _ = mapped(book(highlights=[highlight(1, location="12"), highlight(2, location=5)]))
+    assert sorted(h.location for h in document.highlights) == [5, 12]
 
 
 @pytest.mark.parametrize(("record", "reason"), [
@@ -102,9 +155,12 @@ def test_an_unusable_book_is_a_record_error(record, reason):
 
 
 def test_a_list_or_object_where_a_choice_goes_is_reported_not_a_crash():
-    document, problems = mapped(book(highlights=[highlight(1, location_type=["page"]), highlight(2)]))
-    assert [h.id for h in document.highlights] == ["readwise-2"]
-    assert problems == [("highlights[0]", "location_type: not one of the allowed values")]
+    document, _, in_part = mapped_in_part(book(highlights=[highlight(1, location_type=["page"]),
+                                                           highlight(2)]))
+    assert [(h.id, h.location_type) for h in document.highlights] == [("readwise-1", None),
+                                                                      ("readwise-2", None)]
+    assert in_part == [("highlights[0]", "location_type: not one of the allowed values; "
+                                          "read without location_type")]
 
 
 @pytest.mark.parametrize("book_id", ["", " ", None, [7], {"id": 7}, True, 1.5])
@@ -120,7 +176,8 @@ def test_any_json_value_in_any_field_is_mapped_or_a_record_problem(book_fields, 
     record = book(**{"highlights": [highlight(1, **highlight_fields)], **book_fields})
     # Only RecordError may escape; anything else (TypeError, ValueError...) fails the test.
     with contextlib.suppress(RecordError):
-        document, problems = mapped(record)
+        document, problems, in_part = mapped_in_part(record)
         assert len(document.highlights) + len(problems) == len(record["highlights"] or [])
+        assert len(in_part) <= len(document.highlights)
     with contextlib.suppress(RecordError):
         assert highlight_book_id(highlight(**highlight_fields)).startswith("readwise-")

@@ -6,8 +6,10 @@ as plain dicts (the mapping to the canonical model is :mod:`excerpta.readwise.ma
 Failure handling, per request (see :mod:`excerpta.clients.pacing` for the numbers):
 
 * 429: wait ``Retry-After`` (seconds or HTTP-date, capped, plus jitter) and retry;
-* 5xx, connection errors, timeouts, a malformed body: exponential backoff with full jitter,
-  at most ``max_attempts`` tries, then :class:`~excerpta.errors.RetriableSourceError`;
+* 5xx, connection errors, timeouts, a malformed body (not JSON, not the export envelope with
+  ``results`` and ``nextPageCursor``, or not the gzip/deflate its ``Content-Encoding`` says):
+  exponential backoff with full jitter, at most ``max_attempts`` tries, then
+  :class:`~excerpta.errors.RetriableSourceError`;
 * 401/403: :class:`~excerpta.errors.FatalSourceError` naming the fix; other 4xx: fatal too;
 * a redirect (3xx), an HTML page, or an auth check answered with anything but 204: fatal, as
   the API URL is not the Readwise API (a redirect names where it points: use that URL);
@@ -167,6 +169,11 @@ class ReadwiseClient:
                 failures += 1
                 self._after_failure(path, failures, f"{type(err).__name__}")
                 continue
+            except httpx.DecodingError:  # a body that is not the gzip/deflate it claims: malformed
+                failures += 1
+                self._after_failure(path, failures, "a body that does not decode as its "
+                                                    "Content-Encoding says")
+                continue
             status = response.status_code
             log.debug("GET %s %s → %d", path, _loggable(params), status)
             if status == 429:
@@ -193,7 +200,7 @@ class ReadwiseClient:
                 raise FatalSourceError(self._redirect_message(path, response))
             if parse is None:
                 return response, None
-            if response.headers.get("Content-Type", "").startswith("text/html"):
+            if _media_type(response) == "text/html":
                 raise FatalSourceError(f"unexpected answer to GET {path} at {self.api_url}: a web page "
                                        f"(HTML), not JSON: is {API_URL_ENV} the Readwise API?")
             try:
@@ -244,7 +251,19 @@ def _export_body(response: httpx.Response) -> dict[str, Any]:
         raise _Malformed(str(err) if isinstance(err, json_load.JsonTextError) else "malformed JSON") from None
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise _Malformed('JSON without a "results" list')
+    # The envelope always has the key (null on the last page, reference §1.4): without it a
+    # truncated or foreign body would silently end the pull early.
+    if "nextPageCursor" not in data:
+        raise _Malformed('JSON without "nextPageCursor"')
+    cursor = data["nextPageCursor"]
+    if cursor is not None and (isinstance(cursor, bool) or not isinstance(cursor, int | str)):
+        raise _Malformed('"nextPageCursor" neither a number, a string nor null')
     return data
+
+
+def _media_type(response: httpx.Response) -> str:
+    """The response's media type, lower-cased without parameters (``"text/html"``)."""
+    return response.headers.get("Content-Type", "").partition(";")[0].strip().lower()
 
 
 def _date_header(response: httpx.Response) -> datetime | None:

@@ -9,6 +9,7 @@ message, a repr or a file.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import stat
@@ -87,10 +88,14 @@ class ReadwiseSettings(BaseModel):
 
 
 def check_api_url(value: str) -> str:
-    """``value`` without surrounding blanks and trailing slashes; ValueError unless it is an
-    http(s) URL with a host (and a valid port), as httpx will need it."""
+    """``value`` without surrounding blanks and trailing slashes.
+
+    Raises ValueError (a message that never repeats the URL, which may hold a password) unless
+    it is an http(s) URL with a host and a valid port, as httpx will need it, without a user
+    name or password, and ``http://`` only to this machine (``localhost``, 127.0.0.0/8, ``::1``).
+    """
     value = value.strip().rstrip("/")
-    if not value.startswith(("https://", "http://")):
+    if not value.lower().startswith(("https://", "http://")):
         raise ValueError("not a valid http(s) URL: it must start with https:// "
                          "(or http:// for a local server)")
     try:
@@ -100,7 +105,25 @@ def check_api_url(value: str) -> str:
         valid = False
     if not valid:
         raise ValueError("not a valid http(s) URL")
+    # It would be sent as Basic auth next to the token and shown in messages and the cursor.
+    if url.userinfo:
+        raise ValueError("a URL with a user name or password (user:password@) in it: remove it, "
+                         "the token is the only credential Readwise takes")
+    # The token goes in a header of every request: over plain http only to this machine.
+    if url.scheme == "http" and not _is_loopback(url.host):
+        raise ValueError("http:// to a host other than this machine: the token would travel in "
+                         "clear text; use https:// (http:// is for a local server only)")
     return value
+
+
+def _is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ``::1``)."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name
+        return False
 
 
 def _first_message(err: ValidationError) -> str:

@@ -12,39 +12,43 @@ complete documents. ``includeDeleted=true`` always: deletions arrive as tombston
 reaches no incremental pull. So a full pull is made again once the last one is older than
 ``full_export_days`` (default 7; 0: never by age), as the reference recommends.
 
-The cursor (``ReadState.next_cursor``) is set only when the pull completed; the reader never
-saves it: the caller commits it together with the outputs it covers. Its JSON::
+The cursor (``ReadState.next_cursor``, see :mod:`excerpta.readwise.cursor`) is set only when
+the pull completed; the reader never saves it: the caller commits it together with the
+outputs it covers. A cursor that cannot be read, or was made against another API URL, another
+account (token) or other mapping options (``keep_discarded``), means a full pull (a full pull
+never loses data; a wrong incremental one could); so does one without ``full_at``.
 
-    {"version": 1, "updated_after": "<ISO 8601 UTC>", "api_url": "https://readwise.io",
-     "full_at": "<ISO 8601 UTC: start of the last full pull>"}
-
-A cursor that cannot be read, or was made against another API URL, means a full pull (a
-full pull never loses data; a wrong incremental one could); so does one without ``full_at``.
+Where the next pull starts: the start of this one on the server's clock (its ``Date``
+header) minus :data:`SAFETY_MARGIN`. A server (or proxy) that sends no ``Date`` leaves our own
+clock, which may run ahead of the server's: then the cursor never moves past the newest
+``updated_at`` seen in the pulled data (minus the margin), or past the previous cursor when no
+highlight came, and no cursor is set at all after a full pull that saw neither (the next run
+pulls everything again, which for an empty account is one request).
 """
 
 from __future__ import annotations
 
-import json
+import functools
 import logging
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import Field
 
-from excerpta.adapters import InputProbe, Reader, ReadState
+from excerpta.adapters import InputProbe, Reader, ReadState, RecordProblem
 from excerpta.clients.pacing import InterruptibleSleep
 from excerpta.clients.readwise import ExportPage, ReadwiseClient
 from excerpta.clients.readwise_settings import ReadwiseSettings
 from excerpta.errors import InputError
 from excerpta.model import Document
+from excerpta.readwise.cursor import ReadwiseCursor, account_fingerprint
 from excerpta.readwise.mapping import RecordError, book_id_of, book_to_document
 from excerpta.readwise.options import ReadwiseOptions
 
 INPUT = "readwise:"
-CURSOR_VERSION = 1
+MAX_FULL_EXPORT_DAYS = 3650
 SAFETY_MARGIN = timedelta(minutes=10)  # clock skew and edits landing while a pull runs
 
 log = logging.getLogger(__name__)
@@ -59,52 +63,18 @@ class ReadwiseApiOptions(ReadwiseOptions):
         json_schema_extra={"cli": "full-export"},
     )
     full_export_days: int = Field(
-        default=7, ge=0,
+        default=7, ge=0, le=MAX_FULL_EXPORT_DAYS,
         description="Pull the whole export again when the last full pull is older than this many "
                     "days: incremental pulls miss edits to a book's own title, author, tags or "
-                    "note (0: only with --full-export)",
+                    f"note (0: only with --full-export; at most {MAX_FULL_EXPORT_DAYS})",
     )
-
-
-@dataclass(frozen=True)
-class ReadwiseCursor:
-    """Where the next incremental pull starts."""
-
-    updated_after: datetime
-    api_url: str
-    full_at: datetime | None = None  # when the last full pull started (None: not known)
-
-    def dumps(self) -> str:
-        """The cursor as the JSON string saved in the state."""
-        data = {"version": CURSOR_VERSION, "api_url": self.api_url,
-                "updated_after": self.updated_after.astimezone(UTC).isoformat()}
-        if self.full_at is not None:
-            data["full_at"] = self.full_at.astimezone(UTC).isoformat()
-        return json.dumps(data, sort_keys=True)
-
-    @classmethod
-    def parse(cls, text: str | None) -> ReadwiseCursor | None:
-        """The cursor saved as ``text``; None when there is none or it cannot be used."""
-        if not text:
-            return None
-        try:
-            data = json.loads(text)
-            if data["version"] != CURSOR_VERSION:
-                return None
-            when = datetime.fromisoformat(data["updated_after"])
-            full_at = datetime.fromisoformat(data["full_at"]) if data.get("full_at") else None
-            if when.tzinfo is None or (full_at is not None and full_at.tzinfo is None):
-                return None
-            return cls(when, str(data["api_url"]), full_at)
-        except (ValueError, TypeError, KeyError):
-            log.warning("unreadable Readwise cursor in the state; doing a full pull")
-            return None
 
 
 class ReadwiseReader(Reader):
     """Reads ``readwise:`` through the Readwise API v2 export.
 
-    ``stop`` is a ``threading.Event``: a daemon sets it to cut retry waits short.
+    ``stop`` is a ``threading.Event``: a daemon sets it to cut retry waits short. ``now`` is
+    the wall clock (tests set a skewed one).
     """
 
     name = "readwise"
@@ -115,6 +85,7 @@ class ReadwiseReader(Reader):
     def __init__(self, options: ReadwiseApiOptions | None = None) -> None:
         super().__init__(options)
         self.stop = threading.Event()
+        self.now: Callable[[], datetime] = functools.partial(datetime.now, UTC)
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
@@ -125,37 +96,46 @@ class ReadwiseReader(Reader):
             raise InputError(f"{source}: the readwise reader reads the input `{INPUT}`")
         settings = ReadwiseSettings.from_env()
         options = self.options
+        token = settings.token.get_secret_value()
+        mapping = options.model_dump(include=set(ReadwiseOptions.model_fields))
         cursor = None if options.full_export else ReadwiseCursor.parse(state.cursor)
-        if cursor is not None and cursor.api_url != settings.api_url:
-            log.warning("Readwise cursor was made against %s; doing a full pull", cursor.api_url)
+        mismatch = cursor.mismatch(settings.api_url, token, mapping) if cursor is not None else None
+        if mismatch is not None:
+            log.warning("Readwise cursor %s; doing a full pull", mismatch)
             cursor = None
-        if cursor is not None and _full_pull_due(cursor.full_at, options.full_export_days):
+        if cursor is not None and _full_pull_due(cursor.full_at, options.full_export_days, self.now()):
             log.info("last full Readwise pull %s; doing a full pull to catch book-level edits",
                      f"on {cursor.full_at:%Y-%m-%d}" if cursor.full_at else "not recorded")
             cursor = None
         with ReadwiseClient(settings, sleep=InterruptibleSleep(self.stop)) as client:
-            pull = _Pull(client, source, state, options.keep_discarded)
+            pull = _Pull(client, source, state, options.keep_discarded, self.now())
             yield from pull.run(cursor.updated_after if cursor is not None else None)
+        updated_after = pull.resume_point(cursor.updated_after if cursor is not None else None)
+        if updated_after is None:
+            log.warning("Readwise sent no Date header and no highlight: no cursor saved, the next "
+                        "run pulls everything again")
+            return
         full_at = pull.started_at if cursor is None else cursor.full_at
-        state.next_cursor = ReadwiseCursor(pull.started_at - SAFETY_MARGIN, settings.api_url,
-                                           full_at).dumps()
+        state.next_cursor = ReadwiseCursor(updated_after, settings.api_url, full_at,
+                                           account_fingerprint(token), mapping).dumps()
 
 
-def _full_pull_due(full_at: datetime | None, days: int) -> bool:
+def _full_pull_due(full_at: datetime | None, days: int, now: datetime) -> bool:
     if days == 0:
         return False
-    return full_at is None or datetime.now(UTC) - full_at >= timedelta(days=days)
+    return full_at is None or now - full_at >= timedelta(days=days)
 
 
 class _Pull:
     """One pull: the pages of an export, with incremental books completed by ``ids=``."""
 
     def __init__(self, client: ReadwiseClient, source: str, state: ReadState,
-                 keep_discarded: bool) -> None:
+                 keep_discarded: bool, started_at: datetime) -> None:
         self.client, self.source, self.state = client, source, state
         self.keep_discarded = keep_discarded
-        self.started_at = datetime.now(UTC)
+        self.started_at = started_at
         self._dated = False
+        self._newest: datetime | None = None  # the newest highlight updated_at seen
         self._pages = 0
 
     def run(self, since: datetime | None) -> Iterator[Document]:
@@ -163,19 +143,39 @@ class _Pull:
         completed: set[str] = set()
         for page in self.client.export(updated_after=since, include_deleted=True):
             changed = []
-            for document, book_id in self._documents(page):
+            # An incremental page's books come again whole: their highlights' problems are
+            # reported from the whole copy, once; held here in case a book does not come.
+            held: dict[str, list[RecordProblem]] | None = None if since is None else {}
+            for document, book_id in self._documents(page, held):
                 yield document
                 changed.append(book_id)
-            if since is None:
+            if since is None or held is None:
                 continue
             missing = [book_id for book_id in changed if str(book_id) not in completed]
             completed.update(str(book_id) for book_id in missing)
             if missing:
                 for whole in self.client.export(ids=missing, include_deleted=True):
-                    for document, _ in self._documents(whole):
+                    for document, book_id in self._documents(whole):
+                        held.pop(str(book_id), None)
                         yield document
+            for problems in held.values():
+                self._report(problems)
 
-    def _documents(self, page: ExportPage) -> Iterator[tuple[Document, Any]]:
+    def resume_point(self, previous: datetime | None) -> datetime | None:
+        """Where the next incremental pull starts (``previous``: where this one started);
+        None when no server time is known at all (see the module docstring)."""
+        start = self.started_at - SAFETY_MARGIN
+        if self._dated:
+            return start
+        log.info("Readwise sent no Date header: the cursor follows the newest change seen")
+        if self._newest is not None:
+            return min(start, self._newest - SAFETY_MARGIN)
+        return None if previous is None else min(start, previous)
+
+    def _documents(self, page: ExportPage, held: dict[str, list[RecordProblem]] | None = None,
+                   ) -> Iterator[tuple[Document, Any]]:
+        """The documents of ``page`` with their book ids; a book's highlight problems are
+        reported, or added to ``held`` under its book id when ``held`` is given."""
         self._pages += 1
         if not self._dated and page.server_date is not None:
             # updatedAfter is compared with the server's timestamps: take the earlier of our
@@ -184,11 +184,43 @@ class _Pull:
             self._dated = True
         for index, book in enumerate(page.results):
             where = f"page {self._pages} results[{index}]"
+            problems: list[RecordProblem] = []
 
-            def report(inner: str, reason: str, where: str = where) -> None:
-                self.state.report(self.source, f"{where}.{inner}", reason)
+            def report(inner: str, reason: str, where: str = where, kept: bool = False,
+                       problems: list[RecordProblem] = problems) -> None:
+                problems.append(RecordProblem(self.source, f"{where}.{inner}", reason, kept))
 
             try:
-                yield book_to_document(book, report, keep_discarded=self.keep_discarded), book_id_of(book)
+                document = book_to_document(book, report, keep_discarded=self.keep_discarded,
+                                            report_kept=functools.partial(report, kept=True))
+                book_id = book_id_of(book)
             except RecordError as err:
                 self.state.report(self.source, where, str(err))
+                continue
+            self._note_newest(book)
+            if held is not None:
+                held.setdefault(str(book_id), []).extend(problems)
+            else:
+                self._report(problems)
+            yield document, book_id
+
+    def _report(self, problems: Iterable[RecordProblem]) -> None:
+        for problem in problems:
+            self.state.report(problem.source, problem.where, problem.reason, kept=problem.kept)
+
+    def _note_newest(self, book: Any) -> None:
+        for raw in book.get("highlights") or ():
+            stamp = _timestamp(raw.get("updated_at") if isinstance(raw, Mapping) else None)
+            if stamp is not None and (self._newest is None or stamp > self._newest):
+                self._newest = stamp
+
+
+def _timestamp(value: Any) -> datetime | None:
+    """An ISO 8601 timestamp with a time zone, or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None

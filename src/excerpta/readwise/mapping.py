@@ -29,8 +29,14 @@ Field by field (Readwise → canonical):
   ``book_id`` (it is the document), ``unique_url`` of a Reader document (derived from its
   ULID) and ``created_at`` (the model has ``highlighted_at`` and ``updated_at``).
 
-A highlight that does not fit the model is reported through ``report(where, reason)`` and
-skipped; a book that does not is a :class:`RecordError`.
+* ``location``/``end_location`` sent as a string of digits (``"12"``) become numbers, so they
+  sort with the others; another string (``"xii"``) stays a string.
+
+A highlight field that does not fit the model (a date without a time zone, a colour that is a
+number) is left out and the highlight kept: reported through ``report_kept(where, reason)``
+("read in part"). A highlight without an id, or a live one whose text does not fit, is
+reported through ``report(where, reason)`` and skipped; a deletion (``is_deleted``) is always
+kept, whatever its other fields say. A book that does not fit is a :class:`RecordError`.
 """
 
 from __future__ import annotations
@@ -47,7 +53,10 @@ from excerpta.validation import describe
 NAMESPACE = "readwise"
 EXTERNAL_FALLBACK_KEY = "external"  # key of a highlight's external_id when its book has no source
 PLACEHOLDER_TITLE = "Readwise book {}"  # a book Readwise gave no title (or we only know its id)
+MAX_LOCATION_DIGITS = 18  # a numeric-string location beyond this stays a string (SQLite int64)
 _CATEGORIES = {c.value for c in Category}
+# What validation may leave out of a highlight and still keep it: every field with a default.
+_DROPPABLE = frozenset(name for name, spec in Highlight.model_fields.items() if not spec.is_required())
 _LOCATION_TYPES = {t.value for t in LocationType}
 
 ProblemReporter = Callable[[str, str], None]
@@ -106,17 +115,27 @@ def _choice(value: Any, allowed: set[str], unknown: Any) -> Any:
     return value if value in allowed else (unknown if value else None)
 
 
-def _tag_names(raw: Any) -> list[str]:
+def _tag_names(raw: Any) -> Any:
+    """The names of a tag list; a value that is not a list stays as it is for validation."""
     if not raw:
         return []
     if not isinstance(raw, list):
-        raise RecordError("tags: expected a list")
+        return raw
     names = []
     for tag in raw:
         name = tag.get("name") if isinstance(tag, Mapping) else tag
         if isinstance(name, str) and name.strip():
             names.append(name)
     return names
+
+
+def _position(value: Any) -> Any:
+    """A location: a string of ASCII digits as a number (``"12"`` → 12), anything else as is."""
+    if isinstance(value, str):
+        digits = value.strip()
+        if digits.isascii() and digits.isdigit() and len(digits) <= MAX_LOCATION_DIGITS:
+            return int(digits)
+    return value
 
 
 def _external_ids(own_id: int | str, external_id: Any, source: Any) -> dict[str, str]:
@@ -142,9 +161,9 @@ def highlight_fields(raw: Mapping[str, Any], *, source: str | None, book_deleted
         "id": source_id(NAMESPACE, own_id),
         "text": raw.get("text") if raw.get("text") is not None else "",
         "note": raw.get("note"),
-        "location": raw.get("location"),
+        "location": _position(raw.get("location")),
         "location_type": _choice(raw.get("location_type"), _LOCATION_TYPES, None),
-        "end_location": raw.get("end_location"),
+        "end_location": _position(raw.get("end_location")),
         "color": raw.get("color"),
         "highlighted_at": raw.get("highlighted_at"),
         "updated_at": raw.get("updated_at", raw.get("updated")),
@@ -180,12 +199,38 @@ def document_fields(book: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def validate_highlight(fields: Mapping[str, Any]) -> tuple[Highlight, str | None]:
+    """The Highlight of :func:`highlight_fields`, and what was left out of it (None: nothing).
+
+    Fields that do not validate and have a default are left out (a deletion keeps an empty
+    text too); the reason names the first problem and every field left out. Raises
+    RecordError when the highlight cannot be kept.
+    """
+    try:
+        return Highlight.model_validate(fields), None
+    except ValidationError as err:
+        bad = {str(error["loc"][0]) for error in err.errors() if error["loc"]}
+        reason = describe(err)
+        allowed = _DROPPABLE | ({"text"} if fields.get("is_deleted") is True else set())
+        if not bad or not bad <= allowed:
+            raise RecordError(reason) from None
+    kept = {name: value for name, value in fields.items() if name not in bad}
+    if "text" in bad:
+        kept["text"] = ""
+    try:
+        return Highlight.model_validate(kept), f"{reason}; read without {', '.join(sorted(bad))}"
+    except ValidationError as err:
+        raise RecordError(describe(err)) from None
+
+
 def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
-                     keep_discarded: bool = False) -> Document:
+                     keep_discarded: bool = False, report_kept: ProblemReporter | None = None) -> Document:
     """Map one Readwise book (with its nested highlights, if any) to a canonical Document.
 
-    A highlight that does not validate is reported as ``report("highlights[i]", reason)``
-    and left out. Raises RecordError (with the reason) when the book itself is unusable.
+    A highlight that cannot be kept is reported as ``report("highlights[i]", reason)`` and
+    left out; one kept without some fields (see :func:`validate_highlight`) is reported as
+    ``report_kept("highlights[i]", reason)`` (default: ``report``). Raises RecordError (with
+    the reason) when the book itself is unusable.
     """
     if not isinstance(book, Mapping):
         raise RecordError("expected a book object")
@@ -205,11 +250,13 @@ def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
         try:
             if not isinstance(raw, Mapping):
                 raise RecordError("expected a highlight object")
-            highlights.append(Highlight.model_validate(highlight_fields(
-                raw, source=source, book_deleted=book_deleted, keep_discarded=keep_discarded)))
-        except ValidationError as err:
-            report(where, describe(err))
+            highlight, left_out = validate_highlight(highlight_fields(
+                raw, source=source, book_deleted=book_deleted, keep_discarded=keep_discarded))
         except RecordError as err:
             report(where, str(err))
+            continue
+        if left_out is not None:
+            (report_kept or report)(where, left_out)
+        highlights.append(highlight)
     document.highlights = highlights
     return document

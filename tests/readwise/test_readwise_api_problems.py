@@ -1,0 +1,61 @@
+"""The ``readwise`` reader on odd highlights: kept in part, deletions applied, reported once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from excerpta.adapters import ReadState
+from excerpta.readers.readwise_api import ReadwiseReader
+
+from .conftest import cursor_for
+
+
+def incremental_state(server) -> ReadState:
+    now = datetime.now(UTC)
+    return ReadState(cursor=cursor_for(server, now - timedelta(minutes=1), now))
+
+
+def test_an_odd_field_is_left_out_the_highlight_kept_and_the_deletion_applied_reported_once(fake_readwise):
+    server = fake_readwise(highlights=10, per_book=5)
+    book_id = sorted(server.books)[0]
+    first, second = (h["id"] for h in server.books[book_id]["highlights"][:2])
+    server.edit_highlight(first, text="a new text", note="my note", highlighted_at="2025-06-01T10:00:00")
+    server.edit_highlight(second, is_deleted=True, color=5)  # deleted, with a colour as a number
+    state = incremental_state(server)
+    documents = list(ReadwiseReader().read("readwise:", state))
+    whole = [d for d in documents if d.id == f"readwise-{book_id}"][-1]
+    by_id = {h.id: h for h in whole.highlights}
+    kept = by_id[f"readwise-{first}"]
+    assert (kept.text, kept.note, kept.highlighted_at) == ("a new text", "my note", None)
+    assert by_id[f"readwise-{second}"].is_deleted is True
+    assert len(whole.highlights) == len(server.books[book_id]["highlights"])
+    # once each (from the whole book, not also from the page of changes), as read in part
+    assert [(p.where, p.reason, p.kept) for p in state.problems] == [
+        ("page 2 results[0].highlights[0]", "highlighted_at: datetime needs a timezone "
+         "(e.g. 2024-05-01T10:00:00Z); read without highlighted_at", True),
+        ("page 2 results[0].highlights[1]", "color: expected a string; read without color", True),
+    ]
+    assert state.next_cursor is not None
+
+
+def test_the_problems_of_a_changed_book_that_does_not_come_back_whole_are_still_reported(fake_readwise):
+    server = fake_readwise(highlights=10, per_book=5)
+    book_id = sorted(server.books)[0]
+    odd = server.books[book_id]["highlights"][0]["id"]
+    server.edit_highlight(odd, color=5)
+    state = incremental_state(server)
+    documents = ReadwiseReader().read("readwise:", state)
+    assert next(documents).id == f"readwise-{book_id}"  # the page of changes
+    del server.books[book_id]  # gone before it is fetched whole
+    assert list(documents) == []
+    assert [(p.where, p.reason, p.kept) for p in state.problems] == [
+        ("page 1 results[0].highlights[0]", "color: expected a string; read without color", True)]
+
+
+def test_a_full_pull_reports_each_problem_once(fake_readwise):
+    server = fake_readwise(highlights=10, per_book=5)
+    book_id = sorted(server.books)[1]
+    server.books[book_id]["highlights"][2]["location_type"] = ["page"]
+    state = ReadState()
+    list(ReadwiseReader().read("readwise:", state))
+    assert [(p.where, p.kept) for p in state.problems] == [("page 1 results[1].highlights[2]", True)]
