@@ -180,10 +180,10 @@ def test_a_highlight_that_does_not_fit_is_reported_and_the_rest_read(tmp_path):
     assert [d.id for d in documents] == ["readwise-90000001"]
     [kept] = documents[0].highlights  # read without its date
     assert (kept.id, kept.highlighted_at) == ("readwise-700000002", None)
-    assert [(p.where, p.reason) for p in state.problems] == [
-        ("results[0].highlights[0]", "highlight without id"),
-        ("results[0].highlights[1]", "highlighted_at: invalid datetime; read without highlighted_at"),
-        ("results[1]", "book without user_book_id"),
+    assert [(p.where, p.reason, p.kept) for p in state.problems] == [
+        ("results[0].highlights[0]", "highlight without id", False),
+        ("results[0].highlights[1]", "highlighted_at: invalid datetime; read without highlighted_at", True),
+        ("results[1]", "book without user_book_id", False),
     ]
 
 

@@ -145,11 +145,14 @@ def _records(data: Any) -> Iterator[tuple[str, Any]]:
 
 def _map_book(source: str, where: str, record: Mapping[str, Any], state: ReadState,
               keep_discarded: bool) -> Document | None:
-    def report(inner: str, reason: str) -> None:
-        state.report(source, f"{where}.{inner}" if where else inner, reason)
+    def report(inner: str, reason: str, kept: bool = False) -> None:
+        state.report(source, f"{where}.{inner}" if where else inner, reason, kept=kept)
+
+    def report_kept(inner: str, reason: str) -> None:
+        report(inner, reason, kept=True)
 
     try:
-        return book_to_document(record, report, keep_discarded=keep_discarded)
+        return book_to_document(record, report, keep_discarded=keep_discarded, report_kept=report_kept)
     except RecordError as err:
         state.report(source, where or None, str(err))
         return None

@@ -91,3 +91,14 @@ def test_the_machines_zone_is_known_by_its_iana_name_or_not_at_all(monkeypatch, 
     # None: dates are converted by astimezone(), which asks the C library, as before.
     monkeypatch.setenv("TZ", tz)
     assert machine_zone() == expected
+
+
+def test_the_timezone_option_shows_dates_in_that_zone_whatever_the_machines(tmp_path, vault, sync):
+    templates = template_folder(tmp_path, {
+        "highlight.md.jinja": "- {{ highlight_text }} ({{ highlighted_at|date('Y-m-d H:i') }})"})
+    options = {"atomic": True, "templates": templates, "timezone": "Europe/Berlin"}
+    sync([_walden()], **options)
+    note = (vault / "Books" / "Walden" / "Midnight reading highlight.md").read_text(encoding="utf-8")
+    assert "\nhighlighted: 2024-03-03T00:30:00\n" in note
+    assert "- Midnight reading highlight. (2024-03-03 00:30) ^hl-h1" in note
+    assert [o.action for o in sync([_walden()], **options).outcomes] == []

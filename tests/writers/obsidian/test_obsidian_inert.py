@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from excerpta.model import Category, Document, Highlight, LocationType
@@ -150,6 +150,9 @@ LINK_SAFE_TEXT = MARKDOWN_TEXT.filter(lambda text: not set("[]|") & set(text))  
 @given(title=MARKDOWN_TEXT, author=st.one_of(st.none(), LINK_SAFE_TEXT),
        chapter=st.one_of(st.none(), MARKDOWN_TEXT), document_note=st.one_of(st.none(), MARKDOWN_TEXT),
        atomic=st.booleans())
+# A fence after a backslash in a link: restoring the link's target alone took the backslash
+# off, as if the writer had escaped a fence at the start of a line.
+@example(title="T", author="\\```", chapter=None, document_note=None, atomic=False)
 def test_any_title_author_chapter_and_document_note_is_inert_and_reads_back(
         tmp_path_factory, title, author, chapter, document_note, atomic):
     vault: Path = tmp_path_factory.mktemp("vault")

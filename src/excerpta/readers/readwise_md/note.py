@@ -169,13 +169,14 @@ def build_document(body: NoteBody, front: dict[str, Any], path: Path) -> Documen
         raise NotAReadwiseNote(str(path))
     own_id = as_text(front.get(EXCERPTA_ID_KEY))
     unescaped = _verbatim if own_id is None else restore
-    # The writer escaped each value where a template put it: inside a link, the link's target.
-    links = {"author", "document tags", "tags"}
-    meta = {key: value if key in links else unescaped(value) for key, value in body.metadata.items()}
+    # The writer made each value inert where a template put it, a link (``[[…]]``, our
+    # wikilink filter's output) as a whole: restored as a whole, before the link is taken
+    # apart (restoring a link's target alone would take a line-start escape off "\```").
+    meta = {key: unescaped(value) for key, value in body.metadata.items()}
     title = (meta.get("full title") or unescaped(body.title or "") or _front(front, "title")
              or path.stem).strip()
     ours = own_id is not None
-    author = (unescaped(unwikilink(meta.get("author"), shown=ours) or "")
+    author = (unwikilink(meta.get("author"), shown=ours)
               or unwikilink(_front(front, "author"), shown=ours))
     url = meta.get("url") or _front(front, "url")
     category = (parse_category(meta.get("category")) or parse_category(_front(front, "category"))
@@ -206,8 +207,7 @@ def build_document(body: NoteBody, front: dict[str, Any], path: Path) -> Documen
         url=url,
         cover_image_url=unescaped(body.cover_url or "") or _front(front, "cover"),
         asin=asin,
-        tags=[unescaped(tag) for tag in split_tag_list(meta.get("document tags") or meta.get("tags"),
-                                                       shown=ours)],
+        tags=split_tag_list(meta.get("document tags") or meta.get("tags"), shown=ours),
         document_note=meta.get("document note") or _front(front, "document_note"),
         summary=meta.get("summary") or _front(front, "summary"),
         highlights=highlights,

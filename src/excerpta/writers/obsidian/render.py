@@ -20,6 +20,7 @@ import copy
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 
 import jinja2
@@ -115,8 +116,10 @@ class NoteRenderer:
     """Renders documents with one set of templates and options."""
 
     def __init__(self, templates: NoteTemplates, *, flat: bool = False,
-                 max_name_bytes: int = MAX_NAME_BYTES, embed: jinja2.Template | None = None) -> None:
+                 max_name_bytes: int = MAX_NAME_BYTES, embed: jinja2.Template | None = None,
+                 zone: tzinfo | None = None) -> None:
         self.templates = templates
+        self.zone = zone  # the display zone of dates (None: this machine's)
         self.embed = embed or templates.embed  # the atomic set's, for a document's note
         self.flat = flat
         self.max_name_bytes = max_name_bytes
@@ -133,7 +136,7 @@ class NoteRenderer:
 
     def variables(self, document: Document) -> dict[str, Any]:
         """The variables every template of a note of ``document`` sees."""
-        return document_variables(document)
+        return document_variables(document, self.zone)
 
     def folder(self, document: Document) -> str:
         """The folder (relative, POSIX) a new note of ``document`` goes in."""
@@ -164,7 +167,8 @@ class NoteRenderer:
             ident = block_id(highlight.id)
             if highlight.is_deleted and ident not in strike:
                 continue
-            context = highlight_variables(document, highlight, base, strike=highlight.is_deleted)
+            context = highlight_variables(document, highlight, base, strike=highlight.is_deleted,
+                                          zone=self.zone)
             template = self.templates.highlight
             if link := self.links.get(highlight.id):
                 context["highlight_link"] = link

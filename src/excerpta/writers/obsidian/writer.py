@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -46,7 +47,8 @@ from excerpta.writers.obsidian.vault import VaultIndexes, known_notes, the_origi
 log = logging.getLogger(__name__)
 
 # Bump when the rendering code changes what it writes, so every note is re-rendered once.
-RENDER_VERSION = "obsidian-2"  # 2: source text made inert, a highlight's lines stripped
+RENDER_VERSION = "obsidian-3"  # 2: source text made inert, a highlight's lines stripped; 3: dates
+# in the display zone, not UTC
 
 
 class ObsidianWriter(Writer):
@@ -63,18 +65,22 @@ class ObsidianWriter(Writer):
         options = self.options
         self.templates = NoteTemplates.load(options.templates)
         fingerprints = [self.templates.fingerprint]
-        embed, self.highlight_renderer = None, None
+        embed, self.highlight_renderer, zone = None, None, options.display_zone()
         if options.atomic:
             atomic = NoteTemplates.load(options.templates, HIGHLIGHT_NOTE)
             fingerprints.append(atomic.fingerprint)
             embed = atomic.embed
-            self.highlight_renderer = HighlightNoteRenderer(atomic, max_name_bytes=options.max_name_bytes)
+            self.highlight_renderer = HighlightNoteRenderer(atomic, max_name_bytes=options.max_name_bytes,
+                                                            zone=zone)
         self.renderer = NoteRenderer(self.templates, flat=options.flat, max_name_bytes=options.max_name_bytes,
-                                     embed=embed)
+                                     embed=embed, zone=zone)
         # An option added later is left out while off, so adding it re-renders no note.
         settings = options.model_dump_json(exclude={"templates"} | (set() if options.atomic else {"atomic"}))
+        # The machine's zone by its names (not its offset now, which daylight saving changes):
+        # moved to another zone, notes show their dates in the new one.
+        shown_in = options.timezone or "|".join(time.tzname)
         self.fingerprint = hashlib.sha256(
-            "\0".join([RENDER_VERSION, settings, *fingerprints]).encode()).hexdigest()
+            "\0".join([RENDER_VERSION, settings, shown_in, *fingerprints]).encode()).hexdigest()
 
     def source_hash(self, document: Document, *context: str) -> str:
         """What a note is rendered from: the document's content, the options, the templates
