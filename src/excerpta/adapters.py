@@ -204,6 +204,9 @@ class Reader(Adapter):
 
     kind = "reader"
     unknown_when_empty: ClassVar[frozenset[str]] = frozenset()
+    # Reads over a network (slow, paced by rate limits): a run drains it into a temporary file
+    # before its transaction on the state, which other runs wait for (see excerpta.spool).
+    remote: ClassVar[bool] = False
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:

@@ -8,7 +8,7 @@ steps (:func:`resolve_inputs`, :func:`read_into`, :func:`make_sink`) under the o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import nullcontext, suppress
+from contextlib import ExitStack, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from excerpta.model import Document
 from excerpta.output import OutputSink, WriteOutcome
 from excerpta.pipes import named_as_given, spooled_pipes
 from excerpta.selection import Selection
+from excerpta.spool import spooled
 from excerpta.store import LibraryStore, MergeStats
 
 CONVERT_JOB = "convert"
@@ -91,14 +92,15 @@ def check_options_apply(options: dict[str, Any], adapters: Sequence[Adapter]) ->
 def read_into(library: LibraryStore, source: str, reader: Reader, state: ReadState,
               on_document: DocumentCallback | None = None) -> MergeStats:
     """Stream ``reader``'s documents of ``source`` into ``library``; returns what changed."""
+    return library.merge(_read(source, reader, state, on_document), keep=reader.unknown_when_empty)
 
-    def documents() -> Iterator[Document]:
-        for document in reader.read(source, state):
-            if on_document is not None:
-                on_document(document)
-            yield document
 
-    return library.merge(documents(), keep=reader.unknown_when_empty)
+def _read(source: str, reader: Reader, state: ReadState,
+          on_document: DocumentCallback | None) -> Iterator[Document]:
+    for document in reader.read(source, state):
+        if on_document is not None:
+            on_document(document)
+        yield document
 
 
 def make_sink(writer: type[Writer], out: Path, *, job: str, manifest: LibraryStore,
@@ -163,20 +165,26 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
     sink = make_sink(writer_cls, out, job=CONVERT_JOB, manifest=state, force=force,
                      dry_run=dry_run)
     writer = writer_cls.from_options(options)
-    with spooled_pipes(inputs) as readable, named_as_given(readable):
+    with spooled_pipes(inputs) as readable, named_as_given(readable), ExitStack() as spools:
         readers = resolve_inputs([readable[source] for source in inputs], from_format, options)
         check_options_apply(options, [writer, *(reader for _, reader in readers)])
         report = ConvertReport()
         cursors = []
+        reads: list[tuple[str, Reader, ReadState, Iterator[Document]]] = []
+        for source, (path, reader) in zip(inputs, readers, strict=True):
+            read_state = ReadState(cursor=library.cursor(CONVERT_JOB, source),
+                                   on_problem=on_problem, source_names={path: source})
+            documents = _read(path, reader, read_state, on_document)  # read while merged...
+            if reader.remote:  # ...but a network source now, outside the transaction
+                documents = spools.enter_context(spooled(documents))
+            reads.append((source, reader, read_state, documents))
         # One transaction from the first merge to the output records: a run that fails (an
         # input unreadable after others were read, the writer, an interruption) leaves the
         # library and its cursors as they were. Merges stream into it; SQLite spills to its
         # journal, not to memory.
         with library.transaction():
-            for source, (path, reader) in zip(inputs, readers, strict=True):
-                read_state = ReadState(cursor=library.cursor(CONVERT_JOB, source),
-                                       on_problem=on_problem, source_names={path: source})
-                report.merged.add(read_into(library, path, reader, read_state, on_document))
+            for source, reader, read_state, documents in reads:
+                report.merged.add(library.merge(documents, keep=reader.unknown_when_empty))
                 report.problems.extend(read_state.problems)
                 report.inputs.append((source, reader.name))
                 if read_state.next_cursor is not None and library is state:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
+import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -221,3 +224,36 @@ def test_convert_without_a_token_is_one_line_and_exit_2(run_cli, tmp_path):
     assert result.stderr.startswith("excerpta: error: no Readwise token: set READWISE_TOKEN")
     assert result.stderr.count("\n") == 1
     assert not (tmp_path / "out.json").exists()
+
+
+def test_a_slow_pull_never_holds_the_state_other_runs_share(run_cli, fake_readwise, tmp_path):
+    # The pull is read into a temporary file before the run's transaction: another run sharing
+    # the state (a sync into another output) can write it while Readwise is slow or makes us
+    # wait out a Retry-After, instead of waiting up to 30 s and giving up.
+    server = fake_readwise(highlights=2_000, page_size=500)
+    server.inject(Fault.slow(1.0), at=2)
+    state, out = tmp_path / "state.sqlite", tmp_path / "highlights.jsonl"
+    open_store(state).close()
+    probed: list[str] = []
+
+    def write_while_pulling() -> None:
+        while len(server.export_requests) < 2:
+            time.sleep(0.01)
+        other = sqlite3.connect(state, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            probed.append("written")
+        except sqlite3.OperationalError as err:
+            probed.append(str(err))
+        finally:
+            other.close()
+
+    prober = threading.Thread(target=write_while_pulling)
+    prober.start()
+    result = convert(run_cli, state, out)
+    prober.join()
+    assert result.exit_code == 0, result.output
+    assert probed == ["written"]
+    highlights, _ = read_jsonl(out)
+    assert {int(h.removeprefix("readwise-")) for h in highlights} == server.highlight_ids()

@@ -79,6 +79,7 @@ class ReadwiseReader(Reader):
 
     name = "readwise"
     description = "Readwise API v2 (input `readwise:`): full export, then incremental with deletions"
+    remote = True
     options_model = ReadwiseApiOptions
     options: ReadwiseApiOptions
 
