@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,14 @@ from paths import CORPUS, EXAMPLES, REPO  # noqa: F401 - re-exported for older i
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No test sees the user's state, token or Readwise URL (httpx's conftest does the same)."""
+    """No test sees the user's state, token or Readwise URL (httpx's conftest does the same),
+    nor the machine's time zone: dates default to it (Kindle clocks, Obsidian's display), and
+    the expected values are written for UTC."""
     for name in ("EXCERPTA_STATE", "READWISE_TOKEN", "READWISE_TOKEN_FILE", "READWISE_API_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
 
 
 @pytest.fixture
