@@ -74,9 +74,11 @@ class WriteRun:
         home = plan.relative or renderer.place(document)
         beside = highlights.beside(home)
         # The document's note is where the state says: a highlight's note it has no record of
-        # is new, or was written by a run that died before its commit, in the home folder; a
-        # scan of that folder finds it (a vault scan costs 1 s at 100,000 notes).
-        within = home if plan.action == "merge" and self.sink.previous(document.id) is not None else None
+        # is new, or was written by a run that died before its commit, in the folder of the
+        # document's note (not the note's path); a scan of that folder finds it (a vault scan
+        # costs 1 s at 100,000 notes).
+        recorded = plan.action == "merge" and self.sink.previous(document.id) is not None
+        within = beside.home if recorded else None
         links: dict[str, str] = {}
         for highlight in document.highlights:
             note = highlight_document(document, highlight)
