@@ -4,6 +4,7 @@ of the writer's module docstring) and doing it through the run's
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -30,9 +31,10 @@ log = logging.getLogger(__name__)
 class _Plan:
     """What to do with a document's note: ``merge`` it where it is (found again if
     ``moved_from`` is set), ``adopt`` a Readwise-plugin note, ``create`` it, ``skip`` it (the
-    user deleted it) or nothing (``none``: nothing to show, no note)."""
+    user deleted it), leave it ``gone`` (deleted, as the last run found, and its document
+    unchanged since) or nothing (``none``: nothing to show, no note)."""
 
-    action: Literal["merge", "adopt", "create", "skip", "none"]
+    action: Literal["merge", "adopt", "create", "skip", "gone", "none"]
     relative: str | None = None
     moved_from: str | None = None
 
@@ -111,6 +113,10 @@ class WriteRun:
         recorded = self._relative(record.path) if record is not None else None
         if recorded is not None and (self.root / recorded).is_file():
             plan = _Plan("merge", recorded)
+        elif recorded is not None and record is not None and self._still_deleted(document, record.memo):
+            # Not looked for again (a vault scan) until its document changes: a note the user
+            # moved, not deleted, is found then.
+            plan = _Plan("gone", recorded)
         elif recorded is None and all(highlight.is_deleted for highlight in document.highlights):
             # Before the vault index: a library of such documents must not cost a vault scan
             # on every run.
@@ -138,8 +144,14 @@ class WriteRun:
         relative = plan.relative
         if plan.action == "none":
             log.info("%s: no highlights to show; no note created", document.title)
+        elif plan.action == "gone":
+            log.info("%s: its note was deleted from the vault; not re-created (--recreate-deleted)",
+                     document.title)
         elif plan.action == "skip" and relative is not None:
             self.sink.skip(relative, "deleted from the vault; not re-created (--recreate-deleted)")
+            # Said once: the next runs leave it gone without a word (see plan()).
+            gone = dataclasses.replace(self._memo(document.id), deleted=self.writer.source_hash(document))
+            self.sink.remember(document.id, relative, gone.to_json())
         elif plan.action == "create" and relative is not None:
             text, memo = new_note(document, renderer)
             self.sink.write(relative, text.encode("utf-8"), key=document.id, source_hash=source_hash,
@@ -152,6 +164,13 @@ class WriteRun:
             self._adopt(document, relative, source_hash, renderer)
             return relative
         return None
+
+    def _still_deleted(self, document: Document, memo: str | None) -> bool:
+        """True if ``memo`` (of the note of ``document``, which is not where we wrote it) says the
+        note was found deleted when the document was as it is now."""
+        if self.options.recreate_deleted or memo is None or '"deleted"' not in memo:
+            return False  # (the test on the text spares reading the memo of a note just deleted)
+        return NoteMemo.from_json(memo).deleted == self.writer.source_hash(document)
 
     def _find(self, document: Document, renderer: NoteRenderer, within: str | None = None) -> str | None:
         """The note in the vault (or in its folder ``within``) carrying ``document``'s id; of

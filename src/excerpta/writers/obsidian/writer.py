@@ -9,7 +9,8 @@ like a document's):
 2. its note is where we left it: merged (:func:`.note.merge_note`);
 3. its note moved or was renamed inside the folder: found by ``excerpta-id``, merged there;
 4. its note is gone: the user deleted it, it is not re-created (reported) unless
-   ``recreate_deleted``; so too in a folder renamed or moved since (:mod:`.moved`);
+   ``recreate_deleted``; so too in a folder renamed or moved since (:mod:`.moved`). Said once:
+   until its document changes, later runs neither look for it (a vault scan) nor report it;
 5. never written by us: a note carrying its ``excerpta-id`` (state lost) is merged, a note
    written by the Readwise plugin for it (same URL, else same title and author) is adopted
    (``adopt``), otherwise a new note is created under a free portable name; but a document
