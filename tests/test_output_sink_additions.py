@@ -1,5 +1,5 @@
 """OutputSink additions made for the obsidian writer: a manifest snapshot per run, a reason on
-an outcome, and reported skips."""
+an outcome, reported skips, and records kept for files not written."""
 
 from __future__ import annotations
 
@@ -72,3 +72,20 @@ def test_skip_is_reported_as_an_outcome_without_touching_the_file(tmp_path):
         tmp_path.resolve() / "gone.md", "skip", "deleted by the user")
     assert sink.outcomes == [outcome]
     assert not (tmp_path / "gone.md").exists()
+
+
+def test_a_record_kept_for_a_file_not_written_carries_the_new_memo_and_writes_nothing(tmp_path):
+    store = open_store(tmp_path / "state.sqlite")
+    first = OutputSink(tmp_path / "out", "job", "w", manifest=store)
+    first.write("a.txt", b"x", key="a", source_hash="s", memo="old")
+    store.commit_outputs(first.pending_records())
+    (tmp_path / "out" / "a.txt").unlink()  # the user deleted it
+    second = OutputSink(tmp_path / "out", "job", "w", manifest=store)
+    second.remember("a", "a.txt", "deleted")
+    second.remember("unknown", "b.txt", "deleted")  # nothing to keep
+    store.commit_outputs(second.pending_records())
+    record = store.outputs_for("job", "w")["a"]
+    assert (record.memo, record.source_hash) == ("deleted", "s")
+    assert record.hash == hashlib.sha256(b"x").hexdigest()
+    assert sorted(store.outputs_for("job", "w")) == ["a"]
+    assert list((tmp_path / "out").iterdir()) == []

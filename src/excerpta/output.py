@@ -188,6 +188,17 @@ class OutputSink:
         self.outcomes.append(outcome)
         return outcome
 
+    def remember(self, key: str, relative: str, memo: str | None) -> None:
+        """Keep the record of ``key``'s file, at ``relative`` now, with ``memo`` for the
+        writer's next run, although the file was not written (say the user deleted it and the
+        writer is not to re-create it: the memo tells its next run so). The record still
+        describes the bytes we last wrote and what they were rendered from; it is committed
+        with the others (:meth:`pending_records`). Nothing to keep without a record, nor in a
+        dry run."""
+        record = self.previous(key)
+        if record is not None and not self.dry_run:
+            self._pending.append(replace(record, path=str(self.resolve(relative)), memo=memo))
+
     def _decide(self, target: Path, digest: str, size: int, on_disk: str | None, allowed: bool,
                 record: OutputRecord | None) -> WriteOutcome:
         if on_disk == digest:

@@ -21,19 +21,25 @@ from excerpta.store import default_state_path, open_store
 
 
 def _adapter_option_flags() -> list[click.Option]:
-    """A ``--flag`` for every adapter option field that asks for one (``{"cli": "flag"}``)."""
-    flags: dict[str, click.Option] = {}
+    """A ``--flag`` for every adapter option field that asks for one (``{"cli": "flag"}``).
+
+    Fields of several adapters may share a flag (``--timezone``: the Kindle reader's device
+    zone, the Obsidian writer's display zone): the first declares it, its help tells each use
+    once, with the adapters it is of.
+    """
+    # flag: (adapters by description, field name, is_flag)
+    flags: dict[str, tuple[dict[str, list[str]], str, bool]] = {}
     for adapter in [*registry.readers().values(), *registry.writers().values()]:
         for field_name, info in adapter.options_model.model_fields.items():
             extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
             flag = extra.get("cli")
-            if not isinstance(flag, str) or flag in flags:
+            if not isinstance(flag, str):
                 continue
-            is_flag = info.annotation is bool
-            help_text = f"{info.description or field_name} ({adapter.kind} {adapter.name})"
-            flags[flag] = click.Option([f"--{flag}", field_name], is_flag=is_flag,
-                                       default=None, help=help_text)
-    return list(flags.values())
+            uses = flags.setdefault(flag, ({}, field_name, info.annotation is bool))[0]
+            uses.setdefault(info.description or field_name, []).append(f"{adapter.kind} {adapter.name}")
+    return [click.Option([f"--{flag}", field_name], is_flag=is_flag, default=None,
+                         help="; ".join(f"{text} ({', '.join(of)})" for text, of in uses.items()))
+            for flag, (uses, field_name, is_flag) in flags.items()]
 
 
 def _parse_option(values: tuple[str, ...]) -> dict[str, str]:

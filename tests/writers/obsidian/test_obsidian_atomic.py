@@ -4,6 +4,7 @@ without loss like every note."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import datetime
 
 import yaml
@@ -119,6 +120,26 @@ def test_a_highlight_note_the_user_deleted_is_not_recreated_and_shows_in_full_ag
     document = (vault / NOTE).read_text()
     assert f"- Highlight number 2. ([Location\u00a0200]({KINDLE}200)) ^hl-readwise-2\n" in document
     assert "- ![[Books/Walden/Highlight number 3#^hl-readwise-3]] ^hl-readwise-3\n" in document
+    assert _written(sync([_with(book, changed)], atomic=True)) == []
+
+
+def test_a_highlight_note_whose_record_was_lost_is_found_in_its_folder_not_duplicated(
+        vault, sync, books, tmp_path):
+    book = books(2)
+    sync([book], atomic=True)
+    mine = _highlight_note(vault, 2)
+    mine.write_text(mine.read_text() + "\nMy own thoughts.\n")
+    # As after a run killed once its files were renamed, before their records were committed.
+    with sqlite3.connect(tmp_path / "state.sqlite") as db:
+        assert db.execute("DELETE FROM outputs WHERE key = 'hl-readwise-2'").rowcount == 1
+    changed = [book.highlights[0], book.highlights[1].model_copy(update={"note": "Added upstream."})]
+    sync([_with(book, changed)], atomic=True)
+    assert _notes(vault) == ["Books/Walden.md", "Books/Walden/Highlight number 1.md",
+                             "Books/Walden/Highlight number 2.md"]
+    assert "    - Note: Added upstream.\n" in mine.read_text()
+    assert mine.read_text().endswith("%%\n\nMy own thoughts.\n")
+    embed = "- ![[Books/Walden/Highlight number 2#^hl-readwise-2]] ^hl-readwise-2\n"
+    assert embed in (vault / NOTE).read_text()
     assert _written(sync([_with(book, changed)], atomic=True)) == []
 
 

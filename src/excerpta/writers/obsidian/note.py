@@ -35,16 +35,21 @@ from excerpta.writers.obsidian.render import NoteRenderer, location_kinds
 class NoteMemo:
     """What excerpta remembers about a note it wrote (in the state, as ``OutputRecord.memo``):
     the list properties it wrote (see :func:`.property_merge.merge_properties`) and the digest of
-    each highlight block as written (see :func:`.region.update_highlights`). None: unknown."""
+    each highlight block as written (see :func:`.region.update_highlights`). None: unknown.
+    ``deleted``: the note was found deleted by the user when its document was at this source
+    (:meth:`.writer.ObsidianWriter.source_hash`, no context); a note written since has none."""
 
     owned: dict[str, list[Any]] | None = None
     blocks: dict[str, str] | None = None
     header: str | None = None  # the header region's body as last rendered (a merge's base)
+    deleted: str | None = None
 
     def to_json(self) -> str:
         """The memo as JSON (dates as ISO strings)."""
-        return json.dumps({"owned": self.owned, "blocks": self.blocks, "header": self.header},
-                          ensure_ascii=False, default=lambda value: str(as_written(value)),
+        data: dict[str, Any] = {"owned": self.owned, "blocks": self.blocks, "header": self.header}
+        if self.deleted is not None:  # only then: the memo of every other note stays as it was
+            data["deleted"] = self.deleted
+        return json.dumps(data, ensure_ascii=False, default=lambda value: str(as_written(value)),
                           sort_keys=True)
 
     @classmethod
@@ -55,9 +60,9 @@ class NoteMemo:
         except ValueError:
             data = {}
         data = data if isinstance(data, dict) else {}
-        owned, blocks, header = data.get("owned"), data.get("blocks"), data.get("header")
+        owned, blocks, header, deleted = (data.get(name) for name in ("owned", "blocks", "header", "deleted"))
         return cls(owned if isinstance(owned, dict) else None, blocks if isinstance(blocks, dict) else None,
-                   header if isinstance(header, str) else None)
+                   header if isinstance(header, str) else None, deleted if isinstance(deleted, str) else None)
 
 
 @dataclass

@@ -1,0 +1,115 @@
+"""A note the user deleted is said once, then costs nothing: not looked for in the vault and not
+reported on every run while its document is unchanged, yet found when its document changes if
+the user only put it elsewhere."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+
+from excerpta.model import Highlight, LocationType
+
+from .conftest import kindle_book, sync_once
+
+NOTE = "Books/Walden.md"
+SKIPPED = "deleted from the vault; not re-created (--recreate-deleted)"
+
+
+@pytest.fixture
+def vault_walks(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """How many folder walks (a vault scan is one) the runs made since the last call."""
+    walks = 0
+    real_walk = os.walk
+
+    def counting_walk(*args, **kwargs):
+        nonlocal walks
+        walks += 1
+        return real_walk(*args, **kwargs)
+
+    monkeypatch.setattr(os, "walk", counting_walk)
+
+    def since_last() -> int:
+        nonlocal walks
+        count, walks = walks, 0
+        return count
+
+    return since_last
+
+
+def _said(sink) -> list[tuple[str, str, str | None]]:
+    return [(o.path.name, o.action, o.reason) for o in sink.outcomes]
+
+
+def test_a_deleted_note_is_said_once_then_neither_looked_for_nor_said_while_unchanged(vault, sync, books,
+                                                                                       vault_walks):
+    library = [books(2), books(1, id="readwise-2", title="Civil Disobedience")]
+    sync(library)
+    (vault / NOTE).unlink()
+    vault_walks()
+    assert _said(sync(library)) == [("Walden.md", "skip", SKIPPED)]
+    assert vault_walks() == 1  # once, to tell a deleted note from a moved one
+    for _ in range(2):
+        assert _said(sync(library)) == []
+        assert vault_walks() == 0
+    assert not (vault / NOTE).exists()
+
+
+def test_a_deleted_note_put_back_elsewhere_is_found_when_its_document_changes(vault, sync, books):
+    book = books(2)
+    sync([book])
+    note = (vault / NOTE).read_text() + "\nMy own line.\n"
+    (vault / NOTE).unlink()
+    sync([book])
+    (vault / "Kept").mkdir()
+    (vault / "Kept" / "Walden.md").write_text(note)  # from a backup, say
+    assert _said(sync([book])) == []  # not looked for while nothing changed
+    more = [*book.highlights, Highlight(id="readwise-3", text="Highlight number 3.", location=300,
+                                        location_type=LocationType.LOCATION)]
+    sink = sync([book.model_copy(update={"highlights": more})])
+    assert _said(sink) == [("Walden.md", "update", f"found again by its excerpta-id (was {NOTE})")]
+    text = (vault / "Kept" / "Walden.md").read_text()
+    assert "Highlight number 3." in text
+    assert text.endswith("\nMy own line.\n")
+    assert not (vault / NOTE).exists()
+
+
+def test_a_deleted_note_is_said_again_once_when_its_document_changes_and_recreated_if_asked(
+        vault, sync, books):
+    book = books(2)
+    sync([book])
+    (vault / NOTE).unlink()
+    sync([book])
+    edited = book.model_copy(update={"title": "Walden (edited)"})
+    assert _said(sync([edited])) == [("Walden.md", "skip", SKIPPED)]
+    assert _said(sync([edited])) == []
+    sync([edited], recreate_deleted=True)
+    assert "# Walden (edited)" in (vault / NOTE).read_text()
+
+
+def test_a_deleted_highlight_note_is_said_once_and_its_highlight_stays_shown_in_full(vault, sync, books,
+                                                                                      vault_walks):
+    book = books(2)
+    sync([book], atomic=True)
+    (vault / "Books" / "Walden" / "Highlight number 2.md").unlink()
+    vault_walks()
+    sink = sync([book], atomic=True)
+    assert _said(sink) == [("Highlight number 2.md", "skip", SKIPPED), ("Walden.md", "update", None)]
+    assert vault_walks() == 1
+    for _ in range(2):
+        assert _said(sync([book], atomic=True)) == []
+        assert vault_walks() == 0
+    assert "- Highlight number 2. ([Location" in (vault / NOTE).read_text()
+
+
+def test_a_note_deleted_before_the_vault_folder_moved_is_said_once(tmp_path):
+    state, before, after = tmp_path / "state.sqlite", tmp_path / "Readwise", tmp_path / "Reading"
+    library = [kindle_book(2), kindle_book(2, id="readwise-2", title="Civil Disobedience")]
+    sync_once(before, state, library)
+    (before / NOTE).unlink()
+    before.rename(after)
+    assert _said(sync_once(after, state, library)) == [
+        ("Walden.md", "skip", SKIPPED), ("Civil Disobedience.md", "unchanged", None)]
+    assert _said(sync_once(after, state, library)) == []
+    assert not (after / NOTE).exists()
