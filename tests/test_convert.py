@@ -240,3 +240,39 @@ def test_a_run_interrupted_midway_is_logged_as_interrupted_not_left_running(tmp_
     assert [run.status for run in store.runs()] == ["interrupted"]
     assert not (tmp_path / "x.json").exists()
     store.close()
+
+
+def test_the_writing_does_not_hold_the_state_other_runs_share(tmp_path):
+    # Another run sharing the --state (a sync into another output) must be able to write it
+    # while this run renders and writes its files (a first render of thousands of notes takes
+    # seconds), and a writer that fails leaves the cursors and output records uncommitted.
+    from excerpta.writers.canonical_json import JsonWriter
+
+    path = tmp_path / "state.sqlite"
+    probed: list[str] = []
+
+    class ProbingJsonWriter(JsonWriter):
+        name = "json-probing"
+
+        def write(self, documents, sink):
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+                probed.append("written")
+            except sqlite3.OperationalError as err:
+                probed.append(str(err))
+            finally:
+                other.close()
+            super().write(documents, sink)
+
+    state = open_store(path)
+    try:
+        report = convert([str(EXAMPLES / "library.json")], to="json-probing", out=tmp_path / "a.json",
+                         library=state, state=state)
+    finally:
+        registry._WRITERS.pop("json-probing")
+        state.close()
+    assert probed == ["written"]
+    assert report.exit_code == 0
+    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["documents"]

@@ -1,8 +1,9 @@
 """The work behind ``excerpta convert``: read inputs, merge into a library, render, write.
 
-Plain functions the CLI (and tests) call; nothing here prints. Sync jobs reuse the same
-steps (:func:`resolve_inputs`, :func:`read_into`, :func:`make_sink`) under the output's lock
-(:mod:`excerpta.locks`).
+Plain functions the CLI (and tests) call; nothing here prints. Sync jobs are to reuse
+:func:`convert` itself, or its steps (:func:`resolve_inputs`, :func:`make_sink`, the reading
+of :func:`_convert_locked`: network readers spooled, all merges in one transaction) under the
+output's lock (:mod:`excerpta.locks`).
 """
 
 from __future__ import annotations
@@ -89,12 +90,6 @@ def check_options_apply(options: dict[str, Any], adapters: Sequence[Adapter]) ->
         raise UserError(f"option {unknown[0]!r} does not apply to {names} (their options: {accepted})")
 
 
-def read_into(library: LibraryStore, source: str, reader: Reader, state: ReadState,
-              on_document: DocumentCallback | None = None) -> MergeStats:
-    """Stream ``reader``'s documents of ``source`` into ``library``; returns what changed."""
-    return library.merge(_read(source, reader, state, on_document), keep=reader.unknown_when_empty)
-
-
 def _read(source: str, reader: Reader, state: ReadState,
           on_document: DocumentCallback | None) -> Iterator[Document]:
     for document in reader.read(source, state):
@@ -128,8 +123,9 @@ def convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
 
     ``library`` holds the documents (a throwaway in-memory store, or the persistent ``state``
     when the user gave ``--state``); ``state`` holds the output manifest and run log, and
-    the read cursors when it is also the library. The merges, cursors and output records are
-    committed together, after the files are on disk; a run that raises commits none of them.
+    the read cursors when it is also the library. The inputs are merged together or not at
+    all (one that cannot be read leaves the library as it was); cursors and output records
+    are committed together, after the files are on disk.
     ``dry_run`` reads and renders but writes nothing. A pipe input (``-`` for standard input,
     ``/dev/stdin``) is read once into a temporary copy, detected and read from there
     (:mod:`excerpta.pipes`). Raises UserError (nothing written) for a bad command or an unreadable input.
@@ -178,10 +174,12 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
             if reader.remote:  # ...but a network source now, outside the transaction
                 documents = spools.enter_context(spooled(documents))
             reads.append((source, reader, read_state, documents))
-        # One transaction from the first merge to the output records: a run that fails (an
-        # input unreadable after others were read, the writer, an interruption) leaves the
-        # library and its cursors as they were. Merges stream into it; SQLite spills to its
-        # journal, not to memory.
+        # Every input's merges in one transaction: a run that cannot read one of its inputs
+        # (after others were read) or is interrupted merges none of them. Merges stream into
+        # it; SQLite spills to its journal, not to memory. The writing is left out of it, as
+        # other runs sharing the state wait for it (a first render of 5,000 notes takes
+        # seconds): should the writer fail, the library holds what was read, and the cursors,
+        # committed with the output records below, still point before it.
         with library.transaction():
             for source, reader, read_state, documents in reads:
                 report.merged.add(library.merge(documents, keep=reader.unknown_when_empty))
@@ -189,12 +187,12 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
                 report.inputs.append((source, reader.name))
                 if read_state.next_cursor is not None and library is state:
                     cursors.append((CONVERT_JOB, source, read_state.next_cursor))
-            report.library_counts = library.counts()
-            with sink:  # files appear together once the writer is done; none if it fails
-                writer.write(_selected(library.documents(), selection, report), sink)
-            report.outcomes = sink.outcomes
-            if not dry_run:
-                state.commit_outputs(sink.pending_records(), cursors)
+        report.library_counts = library.counts()
+        with sink:  # files appear together once the writer is done; none if it fails
+            writer.write(_selected(library.documents(), selection, report), sink)
+        report.outcomes = sink.outcomes
+        if not dry_run:  # cursors and records together, once the files are on disk
+            state.commit_outputs(sink.pending_records(), cursors)
     return report
 
 
