@@ -86,6 +86,7 @@ def test_the_timezone_option_names_a_known_zone(berlin_machine):
 @pytest.mark.parametrize(("tz", "expected"), [
     ("Asia/Tokyo", ZoneInfo("Asia/Tokyo")), (":Europe/Berlin", BERLIN),
     ("CET-1CEST,M3.5.0,M10.5.0/3", None), ("/etc/passwd", None), ("../../etc/passwd", None),
+    ("Europe", None),  # a folder of the time-zone database: an OSError inside ZoneInfo
 ])
 def test_the_machines_zone_is_known_by_its_iana_name_or_not_at_all(monkeypatch, tz, expected):
     # None: dates are converted by astimezone(), which asks the C library, as before.
@@ -102,3 +103,24 @@ def test_the_timezone_option_shows_dates_in_that_zone_whatever_the_machines(tmp_
     assert "\nhighlighted: 2024-03-03T00:30:00\n" in note
     assert "- Midnight reading highlight. (2024-03-03 00:30) ^hl-h1" in note
     assert [o.action for o in sync([_walden()], **options).outcomes] == []
+
+
+@pytest.mark.parametrize("name", ["Europe", "America/Argentina", "Mars/Olympus"])
+def test_a_zone_name_that_is_no_zone_is_one_user_error_for_both_uses(name):
+    # "Europe" is a folder of tzdata: ZoneInfo raised IsADirectoryError, and the run exit 74.
+    from excerpta.readers.kindle.clippings import KindleClippingsReader
+
+    for adapter in (ObsidianWriter, KindleClippingsReader):
+        with pytest.raises(ConfigError, match=f"unknown time zone '{name}'"):
+            adapter.from_options({"timezone": name})
+
+
+def test_zones_sharing_their_abbreviations_still_render_notes_anew(monkeypatch):
+    # America/Regina and Asia/Shanghai are both "CST" to the C library: the fingerprint goes by
+    # the zone's IANA name, so moving from one to the other re-renders every note.
+    fingerprints = set()
+    for zone in ("America/Regina", "Asia/Shanghai"):
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        fingerprints.add(ObsidianWriter.from_options({}).fingerprint)
+    assert len(fingerprints) == 2

@@ -27,7 +27,6 @@ from datetime import datetime, tzinfo
 from functools import lru_cache
 from io import TextIOBase
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
@@ -48,6 +47,7 @@ from excerpta.readers.kindle.metadata import (
 )
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
 from excerpta.readers.kindle.undecodable import MARK_ERRORS, REPLACEMENT, MarkedText
+from excerpta.zones import zone_named
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +74,7 @@ class KindleClippingsOptions(AdapterOptions):
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
         if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {value!r} (expected e.g. Europe/Berlin)") from None
+            zone_named(value)
         return value
 
 
@@ -121,7 +118,7 @@ class KindleClippingsReader(Reader):
         else:
             path = input_file(source)
         options = self.options
-        zone = ZoneInfo(options.timezone) if options.timezone else None
+        zone = zone_named(options.timezone) if options.timezone else None
         with open_clippings(path, errors=MARK_ERRORS) as raw:  # UTF-8, or UTF-16 if re-saved
             handle = MarkedText(raw)
             yield from read_clippings_file(handle, source, state, zone=zone,

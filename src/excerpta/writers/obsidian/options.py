@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
-from datetime import tzinfo
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
 
 from excerpta.adapters import AdapterOptions
 from excerpta.writers.obsidian.naming import LONGEST_MAX_NAME_BYTES, MAX_NAME_BYTES
+from excerpta.zones import machine_zone, zone_named
 
 
 class ObsidianOptions(AdapterOptions):
@@ -46,30 +45,11 @@ class ObsidianOptions(AdapterOptions):
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
         if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {value!r} (expected e.g. Europe/Berlin)") from None
+            zone_named(value)
         return value
 
-    def display_zone(self) -> tzinfo | None:
+    def display_zone(self) -> ZoneInfo | None:
         """The zone dates are shown in: the ``timezone`` option's, else this machine's (None
         when its IANA name is unknown: then ``astimezone()`` asks the C library for each date).
         The same ``--timezone`` is the Kindle reader's device zone: one flag for both."""
-        return ZoneInfo(self.timezone) if self.timezone else machine_zone()
-
-
-def machine_zone() -> ZoneInfo | None:
-    """This machine's zone by its IANA name (``TZ``, else the ``/etc/localtime`` link), or
-    None. Converting to it costs a third of ``astimezone()``'s call into the C library, once
-    per highlight."""
-    name = os.environ.get("TZ", "").removeprefix(":")
-    if not name:
-        try:
-            name = os.readlink("/etc/localtime").partition("zoneinfo/")[2]
-        except OSError:
-            return None
-    try:
-        return ZoneInfo(name) if name else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None  # a POSIX rule ("CET-1CEST,M3.5.0,M10.5.0/3"), a path…
+        return zone_named(self.timezone) if self.timezone else machine_zone()

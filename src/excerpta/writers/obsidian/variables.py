@@ -205,7 +205,7 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
         "highlight_page": "" if page is None else printable(page) if isinstance(page, str) else page,
         "highlight_color": printable(highlight.color),
         "highlight_is_favorite": highlight.is_favorite,
-        "highlighted_at": None if moment is None else moment.astimezone(zone),  # in_zone, inline
+        "highlighted_at": None if moment is None else moment.astimezone(zone),  # in_zone, inlined (hot)
         "highlight_url": own_url,
         "block_id": block_id(highlight.id),
         "is_deleted": highlight.is_deleted,

@@ -66,11 +66,15 @@ class ObsidianWriter(Writer):
                                                             zone=zone)
         self.renderer = NoteRenderer(self.templates, flat=options.flat, max_name_bytes=options.max_name_bytes,
                                      embed=embed, zone=zone)
-        # An option added later is left out while off, so adding it re-renders no note.
-        settings = options.model_dump_json(exclude={"templates"} | (set() if options.atomic else {"atomic"}))
-        # The machine's zone by its names (not its offset now, which daylight saving changes):
-        # moved to another zone, notes show their dates in the new one.
-        shown_in = options.timezone or "|".join(time.tzname)
+        # An option added later is left out while off, so adding it re-renders no note; the
+        # zone is in ``shown_in``.
+        settings = options.model_dump_json(
+            exclude={"templates", "timezone"} | (set() if options.atomic else {"atomic"}))
+        # The zone dates are shown in, by name (not its offset now, which daylight saving
+        # changes): moved to another zone, notes show their dates in the new one. The C
+        # library's names only when the machine's zone has no IANA name (they can be shared:
+        # America/Regina and Asia/Shanghai are both "CST").
+        shown_in = zone.key if zone is not None else "|".join(time.tzname)
         self.fingerprint = hashlib.sha256(
             "\0".join([RENDER_VERSION, settings, shown_in, *fingerprints]).encode()).hexdigest()
 
