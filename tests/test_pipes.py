@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,3 +94,34 @@ def test_an_empty_pipe_is_reported_like_an_empty_file(tmp_path, given):
         piped_code, piped_output = _convert(given, "--to", "json", "--out", tmp_path / "p.json",
                                             stdin=b"")
     assert (piped_code, piped_output) == (code, file_output.replace(str(empty), given))
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_an_endless_device_is_refused_not_copied_until_the_disk_is_full(tmp_path, monkeypatch, device):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    code, output = _convert(device, "--from", "kindle", "--to", "json", "--out", tmp_path / "x.json")
+    assert (code, output) == (2, f"excerpta: error: {device}: is a device, not a file or a pipe\n")
+    assert list((tmp_path / "temp").iterdir()) == []
+
+
+def test_a_closed_standard_input_is_one_line_not_an_internal_error(tmp_path):
+    # A process started with file descriptor 0 closed (a daemon, some cron setups): Python
+    # then has no sys.stdin at all.
+    run = subprocess.run([sys.executable, "-m", "excerpta", "convert", "-", "--to", "json",
+                          "--out", str(tmp_path / "x.json")],
+                         preexec_fn=lambda: os.close(0), capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.startswith("excerpta: error: -: there is no standard input")
+
+
+def test_a_copy_a_killed_run_left_is_removed_by_a_later_run_with_a_pipe(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    left = tmp_path / "temp" / "excerpta-pipe-killed"
+    (left / "0").mkdir(parents=True)
+    (left / "0" / "stdin").write_bytes(b"x" * 1000)
+    recent = tmp_path / "temp" / "excerpta-pipe-running"
+    recent.mkdir()
+    os.utime(left, (os.stat(left).st_mtime - 7200,) * 2)
+    assert _convert("-", "--to", "json", "--out", tmp_path / "a.json", stdin=CLIPPINGS.read_bytes())[0] == 0
+    assert sorted(p.name for p in (tmp_path / "temp").iterdir()) == ["excerpta-pipe-running"]
