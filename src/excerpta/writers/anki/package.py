@@ -27,6 +27,9 @@ from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
+# SQLite's primary result codes for the machine refusing a file: SQLITE_PERM, SQLITE_READONLY,
+# SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOLFS (ENOSPC, EIO, EACCES, EROFS).
+_MACHINE_REFUSED = frozenset({3, 8, 10, 13, 14, 22})
 _CHUNK = 1 << 20
 
 
@@ -41,7 +44,9 @@ def build_collection(path: Path, placed_notes: Iterable[tuple[genanki.Deck, gena
     """
     try:
         return _build(path, placed_notes, timestamp)
-    except sqlite3.OperationalError as err:  # SQLite's words for ENOSPC, EIO, EACCES
+    except sqlite3.OperationalError as err:
+        if err.sqlite_errorcode & 0xFF not in _MACHINE_REFUSED:
+            raise  # a mistake in our SQL: a bug, not the machine
         raise OSError(errno.EIO, f"cannot build the deck there ({err})", str(path.parent)) from err
 
 
