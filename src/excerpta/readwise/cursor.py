@@ -5,7 +5,8 @@ the same account (token) and the same mapping options (``keep_discarded`` change
 discarded highlight becomes, and an incremental pull would not bring the highlights already
 synced). So the cursor records all three, and :meth:`ReadwiseCursor.mismatch` names the first
 that differs; the reader then makes a full pull. Its JSON (``version`` 1; ``full_at``,
-``account`` and ``mapping`` were added later and a cursor without them means a full pull)::
+``account`` and ``mapping`` were added later: a cursor without ``account`` or ``mapping``
+means a full pull, one without ``full_at`` a full pull unless ``full_export_days`` is 0)::
 
     {"version": 1, "updated_after": "<ISO 8601 UTC>", "api_url": "https://readwise.io",
      "full_at": "<ISO 8601 UTC: start of the last full pull>",
