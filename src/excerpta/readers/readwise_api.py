@@ -193,7 +193,8 @@ class _Pull:
 
             try:
                 document = book_to_document(book, report, keep_discarded=self.keep_discarded,
-                                            report_kept=functools.partial(report, kept=True))
+                                            report_kept=functools.partial(report, kept=True),
+                                            leave_out=self.state.leave_out)
                 book_id = book_id_of(book)
             except RecordError as err:
                 self.state.report(self.source, where, str(err))
