@@ -76,6 +76,10 @@ class ReadState:
     ``on_problem`` lets a caller stream problems as they happen (a progress display).
     ``source_names`` renames a source in problems: a pipe is read from a copy, and reported
     as the user named it (see :mod:`excerpta.pipes`).
+    ``left_out``: highlight id -> the fields a reader left out of that highlight (a value that
+    did not parse, see :meth:`leave_out`). The merge keeps the library's value of exactly those
+    fields for exactly that highlight: there, an empty incoming value means "not read", not
+    "removed". A reader fills it before yielding the document holding the highlight.
     """
 
     cursor: str | None = None
@@ -83,6 +87,7 @@ class ReadState:
     problems: list[RecordProblem] = field(default_factory=list)
     on_problem: Callable[[RecordProblem], None] | None = None
     source_names: dict[str, str] = field(default_factory=dict)
+    left_out: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def report(self, source: str, where: str | int | None, reason: str, *, kept: bool = False) -> None:
         """Record that one record of ``source`` at ``where`` was skipped for ``reason`` (``kept``:
@@ -91,6 +96,12 @@ class ReadState:
         self.problems.append(problem)
         if self.on_problem is not None:
             self.on_problem(problem)
+
+    def leave_out(self, highlight_id: str, fields: Iterable[str]) -> None:
+        """Record that ``fields`` of highlight ``highlight_id`` were not read (their value did
+        not parse, and the highlight was kept without it): the merge keeps the library's value
+        of each. Several copies of one highlight in a read add up."""
+        self.left_out[highlight_id] = self.left_out.get(highlight_id, frozenset()).union(fields)
 
 
 @dataclass(frozen=True)
@@ -199,7 +210,8 @@ class Reader(Adapter):
     "not said here", never "removed": fields it never carries (a clippings file has no colours,
     a notebook export no dates), or cannot take back (``My Clippings.txt`` is an append-only
     log: a later copy of a highlight without its note does not delete the note). Where the
-    library already holds a value for one of them, merging keeps it.
+    library already holds a value for one of them, merging keeps it. A field left out of one
+    highlight only (its value did not parse) is told through :meth:`ReadState.leave_out`.
     """
 
     kind = "reader"

@@ -182,7 +182,8 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
         # committed with the output records below, still point before it.
         with library.transaction():
             for source, reader, read_state, documents in reads:
-                report.merged.add(library.merge(documents, keep=reader.unknown_when_empty))
+                report.merged.add(library.merge(documents, keep=reader.unknown_when_empty,
+                                                left_out=read_state.left_out))
                 report.problems.extend(read_state.problems)
                 report.inputs.append((source, reader.name))
                 if read_state.next_cursor is not None and library is state:

@@ -19,7 +19,9 @@ from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import InputError
 from excerpta.model import Category, Document, LocationType
+from excerpta.pipeline import convert
 from excerpta.readers.readwise_csv import ReadwiseCsvReader
+from excerpta.store import open_store
 
 from paths import CORPUS
 
@@ -326,6 +328,30 @@ def test_dates_a_spreadsheet_rewrote_are_not_guessed_and_their_highlights_kept_w
                             "(expected ISO 8601, YYYY-MM-DD HH:MM[:SS]); 2 highlights of this file read "
                             "without a date")
     assert problem.kept
+
+
+def test_a_re_export_with_mangled_dates_keeps_the_dates_the_library_has(tmp_path):
+    first = write_crlf(tmp_path / "first.csv", IMPORT_HEADER,
+                       "First passage,Book,Ann,,,5,2026-06-22 10:34",
+                       "Second passage,Book,Ann,,,6,2026-06-23 09:00")
+    again = write_crlf(tmp_path / "again.csv", IMPORT_HEADER,
+                       "First passage,Book,Ann,,new note,5,6/22/2026 10:34",
+                       "Second passage,Book,Ann,,,6,")
+    store = open_store(tmp_path / "state.sqlite")
+    for source in (first, again):
+        convert([str(source)], to="json", out=tmp_path / "out.json", library=store, state=store)
+    [document] = store.documents()
+    store.close()
+    # the unreadable date is not read; an empty one was removed from the file: removed here too
+    assert [(h.note, h.highlighted_at) for h in document.highlights] == [
+        ("new note", datetime(2026, 6, 22, 10, 34, tzinfo=UTC)), (None, None)]
+
+
+def test_a_row_skipped_for_another_reason_is_not_counted_as_read_without_its_date(tmp_path):
+    path = write_crlf(tmp_path / "excel.csv", IMPORT_HEADER, ",Book,Ann,,,5,6/22/2026 10:34")
+    documents, state = read(path)
+    assert documents == []
+    assert [(p.reason, p.kept) for p in state.problems] == [("empty Highlight", False)]
 
 
 def test_a_record_read_in_part_is_told_apart_from_a_skipped_one(run_cli, tmp_path):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from excerpta.adapters import ReadState
+from excerpta.pipeline import convert
 from excerpta.readers.readwise_api import ReadwiseReader
+from excerpta.store import open_store
 
 from .conftest import cursor_for
 
@@ -59,3 +61,52 @@ def test_a_full_pull_reports_each_problem_once(fake_readwise):
     state = ReadState()
     list(ReadwiseReader().read("readwise:", state))
     assert [(p.where, p.kept) for p in state.problems] == [("page 1 results[1].highlights[2]", True)]
+
+
+def test_a_copy_read_in_part_keeps_the_date_and_tags_the_library_has(fake_readwise, tmp_path):
+    server = fake_readwise(highlights=10, per_book=5)
+    book_id = sorted(server.books)[0]
+    odd, removed = (h["id"] for h in server.books[book_id]["highlights"][:2])
+    for highlight_id in (odd, removed):
+        server.edit_highlight(highlight_id, tags=[{"id": 1, "name": "fav"}])
+    store = open_store(tmp_path / "state.sqlite")
+
+    def pull() -> dict:
+        convert(["readwise:"], to="jsonl", out=tmp_path / "out.jsonl", library=store, state=store)
+        return {h.id: h for d in store.documents() for h in d.highlights}
+
+    before = pull()[f"readwise-{odd}"]
+    server.edit_highlight(odd, note="a new note", highlighted_at="2025-06-01T10:00:00",
+                          tags={"name": "fav"})  # a naive date, tags not a list
+    server.edit_highlight(removed, tags=[])  # removed in Readwise: removed here too
+    after = pull()  # incremental: the page of changes, then the book whole
+    store.close()
+    kept = after[f"readwise-{odd}"]
+    assert (kept.note, kept.highlighted_at, kept.tags) == ("a new note", before.highlighted_at, ["fav"])
+    assert before.highlighted_at is not None
+    assert after[f"readwise-{removed}"].tags == []
+
+
+def test_a_book_in_two_pages_of_changes_has_its_problems_reported_once(fake_readwise, monkeypatch):
+    server = fake_readwise(highlights=10, per_book=5)
+    book_id = sorted(server.books)[0]
+    for raw in server.books[book_id]["highlights"][:2]:
+        server.edit_highlight(raw["id"], color=5)
+    export_page = server.export_page
+
+    def changes_in_two_pages(params: dict[str, str]) -> dict:
+        """The page of changes split in two, the book in each (the rest as the server has it)."""
+        if "updatedAfter" not in params or "ids" in params:
+            return export_page(params)
+        part = int(params.pop("pageCursor", 0))
+        [book] = export_page(params)["results"]
+        return {"count": 1, "nextPageCursor": None if part else 1,
+                "results": [{**book, "highlights": book["highlights"][part:part + 1]}]}
+
+    monkeypatch.setattr(server, "export_page", changes_in_two_pages)
+    state = incremental_state(server)
+    documents = list(ReadwiseReader().read("readwise:", state))
+    assert [d.id for d in documents] == [f"readwise-{book_id}"] * 3  # part, whole, part
+    # from the whole book (page 2), not again from the second page of changes (page 3)
+    assert [(p.where, p.kept) for p in state.problems] == [
+        ("page 2 results[0].highlights[0]", True), ("page 2 results[0].highlights[1]", True)]

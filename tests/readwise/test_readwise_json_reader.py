@@ -10,8 +10,10 @@ import pytest
 from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import InputError
+from excerpta.pipeline import convert
 from excerpta.readers.readwise_json import ReadwiseJsonReader
 from excerpta.readwise.options import ReadwiseOptions
+from excerpta.store import open_store
 
 from .corpus import READWISE_CORPUS
 
@@ -185,6 +187,24 @@ def test_a_highlight_that_does_not_fit_is_reported_and_the_rest_read(tmp_path):
         ("results[0].highlights[1]", "highlighted_at: invalid datetime; read without highlighted_at", True),
         ("results[1]", "book without user_book_id", False),
     ]
+
+
+def test_a_later_copy_read_in_part_keeps_the_librarys_values_of_what_it_left_out(tmp_path):
+    page = json.loads(PAGE1.read_text())
+    odd, removed = page["results"][0]["highlights"][:2]
+    odd.update(highlighted_at="2024-03-02T04:56:00", tags={"name": "h2"}, note="a new note")
+    removed.update(tags=[], color=None)  # an empty value: removed in Readwise, not unknown
+    later = tmp_path / "later.json"
+    later.write_text(json.dumps(page))
+    store = open_store(tmp_path / "state.sqlite")
+    for source in (PAGE1, later):
+        convert([str(source)], to="jsonl", out=tmp_path / "out.jsonl", library=store, state=store)
+    highlights = by_id(store.documents())
+    store.close()
+    kept = highlights["readwise-700000001"]
+    assert (kept.note, kept.highlighted_at, kept.tags) == (
+        "a new note", datetime(2024, 3, 2, 4, 56, tzinfo=UTC), ["h2"])
+    assert (highlights["readwise-700000002"].tags, highlights["readwise-700000002"].color) == ([], None)
 
 
 def test_real_export_item_uses_the_full_title_not_the_readable_one():

@@ -120,6 +120,14 @@ def test_a_deletion_is_applied_whatever_its_other_fields_say(odd):
     assert len(in_part) == 1
 
 
+def test_the_fields_left_out_are_told_with_the_highlight_id_for_the_merge_to_keep():
+    left_out = []
+    book_to_document(book(highlights=[highlight(1), highlight(2, color=5, tags="x"),
+                                      highlight(3, is_deleted=True, text=12)]),
+                     lambda where, reason: None, leave_out=lambda *told: left_out.append(told))
+    assert left_out == [("readwise-2", frozenset({"color", "tags"})), ("readwise-3", frozenset({"text"}))]
+
+
 def test_without_report_kept_a_highlight_read_in_part_is_reported_through_report():
     problems = []
     document = book_to_document(book(highlights=[highlight(1, color=5)]),

@@ -307,3 +307,21 @@ def test_a_document_whose_fields_are_unknown_never_replaces_the_copy_the_library
     assert document.highlights == [H1, H2]
     store.merge([PlaceholderDocument(id="d2", title="Readwise book 2")])
     assert [d.title for d in store.documents()] == ["Walden", "Readwise book 2"]  # new: kept as it is
+
+
+def test_fields_left_out_of_one_highlight_keep_the_stored_value_of_that_highlight_only(store):
+    when = datetime(2024, 5, 1, 10, tzinfo=UTC)
+    store.merge([_doc(H1.model_copy(update={"highlighted_at": when, "tags": ["fav"]}),
+                      H2.model_copy(update={"highlighted_at": when, "tags": ["fav"]}))])
+    h3 = Highlight(id="h3", text="New, read in part.", location=30)
+    # h1's date and tags did not parse; h2's were removed (an empty value means "removed").
+    left_out = {"h1": frozenset({"highlighted_at", "tags"}), "h3": frozenset({"highlighted_at"})}
+    stats = store.merge([_doc(H1.model_copy(update={"note": "later"}), H2, h3)], left_out=left_out)
+    assert (stats.highlights_updated, stats.highlights_added) == (2, 1)
+    h1, h2, new = next(store.documents()).highlights
+    assert (h1.note, h1.highlighted_at, h1.tags) == ("later", when, ["fav"])
+    assert (h2.highlighted_at, h2.tags) == (None, [])
+    assert new == h3  # a new highlight is stored without what was left out
+    # A later copy that carries the field replaces it as always.
+    store.merge([_doc(H1.model_copy(update={"tags": ["other"]}))], left_out=left_out)
+    assert next(store.documents()).highlights[0].tags == ["other"]

@@ -152,6 +152,8 @@ class _Pull:
                 changed.append(book_id)
             if since is None or held is None:
                 continue
+            for book_id in {str(book_id) for book_id in changed} & completed:
+                del held[book_id]  # fetched whole earlier in this pull: reported from that copy
             missing = [book_id for book_id in changed if str(book_id) not in completed]
             completed.update(str(book_id) for book_id in missing)
             if missing:
@@ -193,7 +195,8 @@ class _Pull:
 
             try:
                 document = book_to_document(book, report, keep_discarded=self.keep_discarded,
-                                            report_kept=functools.partial(report, kept=True))
+                                            report_kept=functools.partial(report, kept=True),
+                                            leave_out=self.state.leave_out)
                 book_id = book_id_of(book)
             except RecordError as err:
                 self.state.report(self.source, where, str(err))

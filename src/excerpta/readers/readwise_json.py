@@ -152,7 +152,8 @@ def _map_book(source: str, where: str, record: Mapping[str, Any], state: ReadSta
         report(inner, reason, kept=True)
 
     try:
-        return book_to_document(record, report, keep_discarded=keep_discarded, report_kept=report_kept)
+        return book_to_document(record, report, keep_discarded=keep_discarded, report_kept=report_kept,
+                                leave_out=state.leave_out)
     except RecordError as err:
         state.report(source, where or None, str(err))
         return None

@@ -34,15 +34,17 @@ Field by field (Readwise → canonical):
 
 A highlight field that does not fit the model (a date without a time zone, a colour that is a
 number) is left out and the highlight kept: reported through ``report_kept(where, reason)``
-("read in part"). A highlight without an id, or a live one whose text does not fit, is
-reported through ``report(where, reason)`` and skipped; a deletion (``is_deleted``) is always
-kept, whatever its other fields say. A book that does not fit is a :class:`RecordError`.
+("read in part") and told to ``leave_out(highlight id, fields)``, so that merging keeps the
+library's value of those fields instead of taking the default as "removed". A highlight
+without an id, or a live one whose text does not fit, is reported through
+``report(where, reason)`` and skipped; a deletion (``is_deleted``) is always kept, whatever
+its other fields say. A book that does not fit is a :class:`RecordError`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -60,6 +62,14 @@ _DROPPABLE = frozenset(name for name, spec in Highlight.model_fields.items() if 
 _LOCATION_TYPES = {t.value for t in LocationType}
 
 ProblemReporter = Callable[[str, str], None]
+LeftOutReporter = Callable[[str, frozenset[str]], None]  # (highlight id, fields left out)
+
+
+class LeftOut(NamedTuple):
+    """What :func:`validate_highlight` left out of a highlight, and why."""
+
+    fields: frozenset[str]
+    reason: str  # the first problem, and every field left out
 
 
 class RecordError(ValueError):
@@ -199,7 +209,7 @@ def document_fields(book: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def validate_highlight(fields: Mapping[str, Any]) -> tuple[Highlight, str | None]:
+def validate_highlight(fields: Mapping[str, Any]) -> tuple[Highlight, LeftOut | None]:
     """The Highlight of :func:`highlight_fields`, and what was left out of it (None: nothing).
 
     Fields that do not validate and have a default are left out (a deletion keeps an empty
@@ -218,19 +228,22 @@ def validate_highlight(fields: Mapping[str, Any]) -> tuple[Highlight, str | None
     if "text" in bad:
         kept["text"] = ""
     try:
-        return Highlight.model_validate(kept), f"{reason}; read without {', '.join(sorted(bad))}"
+        return Highlight.model_validate(kept), LeftOut(
+            frozenset(bad), f"{reason}; read without {', '.join(sorted(bad))}")
     except ValidationError as err:
         raise RecordError(describe(err)) from None
 
 
 def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
-                     keep_discarded: bool = False, report_kept: ProblemReporter | None = None) -> Document:
+                     keep_discarded: bool = False, report_kept: ProblemReporter | None = None,
+                     leave_out: LeftOutReporter | None = None) -> Document:
     """Map one Readwise book (with its nested highlights, if any) to a canonical Document.
 
     A highlight that cannot be kept is reported as ``report("highlights[i]", reason)`` and
     left out; one kept without some fields (see :func:`validate_highlight`) is reported as
-    ``report_kept("highlights[i]", reason)`` (default: ``report``). Raises RecordError (with
-    the reason) when the book itself is unusable.
+    ``report_kept("highlights[i]", reason)`` (default: ``report``) and, given ``leave_out``
+    (a reader passes ``ReadState.leave_out``), told as ``leave_out(highlight id, fields)``.
+    Raises RecordError (with the reason) when the book itself is unusable.
     """
     if not isinstance(book, Mapping):
         raise RecordError("expected a book object")
@@ -256,7 +269,9 @@ def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
             report(where, str(err))
             continue
         if left_out is not None:
-            (report_kept or report)(where, left_out)
+            (report_kept or report)(where, left_out.reason)
+            if leave_out is not None:
+                leave_out(highlight.id, left_out.fields)
         highlights.append(highlight)
     document.highlights = highlights
     return document

@@ -6,7 +6,7 @@ deployment would add a PostgreSQL implementation of the same protocol, not rewri
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -58,8 +58,10 @@ class LibraryStore(Protocol):
     deleted (deletions arrive as ``is_deleted`` tombstones). Document fields are replaced by
     the latest copy, and so are highlight fields, except those named in ``keep`` (fields the
     incoming format never carries or cannot take back, see ``Reader.unknown_when_empty``):
-    an empty incoming value (None, "", [], False) there leaves the stored one. Highlights keep
-    their first-seen order.
+    an empty incoming value (None, "", [], False) there leaves the stored one; so does one of
+    the fields ``left_out`` names for that highlight (highlight id -> fields the reader left
+    out of it, see ``ReadState.left_out``: consulted as each document is merged, so a reader
+    may fill it while ``documents`` is being consumed). Highlights keep their first-seen order.
 
     ``transaction()`` makes everything done through the store inside it (merges, cursors,
     output records) land together or not at all; one opened inside another joins it.
@@ -67,7 +69,8 @@ class LibraryStore(Protocol):
 
     def transaction(self) -> AbstractContextManager[object]: ...
 
-    def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset()) -> MergeStats: ...
+    def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset(),
+              left_out: Mapping[str, frozenset[str]] | None = None) -> MergeStats: ...
 
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]: ...
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,12 +151,14 @@ class SQLiteStore:
 
     # -- library -----------------------------------------------------------------------------
 
-    def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset()) -> MergeStats:
+    def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset(),
+              left_out: Mapping[str, frozenset[str]] | None = None) -> MergeStats:
         """Upsert documents and their highlights; see :class:`excerpta.store.base.LibraryStore`."""
         stats = MergeStats()
+        left_out = {} if left_out is None else left_out
         with self.transaction() as db:
             for document in documents:
-                upsert_document(db, document, stats, keep)
+                upsert_document(db, document, stats, keep, left_out)
         return stats
 
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]:

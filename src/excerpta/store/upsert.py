@@ -1,7 +1,8 @@
 """How :meth:`SQLiteStore.merge <excerpta.store.sqlite.SQLiteStore.merge>` writes one document:
 upsert by id, compared by content hash (the hash of the model's JSON, as
 :func:`excerpta.identity.content_hash` computes it), keeping the stored value of the fields a
-format never carries (``keep``, see :class:`excerpta.store.base.LibraryStore`).
+format never carries (``keep``, see :class:`excerpta.store.base.LibraryStore`), and of the
+fields a reader left out of one highlight (``left_out``).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +23,7 @@ def _sha256(text: str) -> str:
 
 
 def upsert_document(db: sqlite3.Connection, document: Document, stats: MergeStats,
-                    keep: frozenset[str]) -> None:
+                    keep: frozenset[str], left_out: Mapping[str, frozenset[str]]) -> None:
     """Insert or update ``document`` and its highlights in ``db`` (inside the caller's
     transaction), counting what changed in ``stats``; see :meth:`SQLiteStore.merge`."""
     now = datetime.now(UTC).isoformat()
@@ -38,19 +40,21 @@ def upsert_document(db: sqlite3.Connection, document: Document, stats: MergeStat
         stats.documents_updated += 1
         stats.changed_document_ids.add(document.id)
     for highlight in document.highlights:
-        _upsert_highlight(db, document.id, highlight, stats, now, keep)
+        _upsert_highlight(db, document.id, highlight, stats, now, keep, left_out)
 
 
-def _upsert_highlight(db: sqlite3.Connection, doc_id: str, highlight: Highlight,
-                      stats: MergeStats, now: str, keep: frozenset[str]) -> None:
+def _upsert_highlight(db: sqlite3.Connection, doc_id: str, highlight: Highlight, stats: MergeStats,
+                      now: str, keep: frozenset[str], left_out: Mapping[str, frozenset[str]]) -> None:
     data = highlight.model_dump_json()
     digest = _sha256(data)  # == content_hash(highlight)
     row = db.execute("SELECT content_hash, document_id FROM highlights WHERE id = ?",
                      (highlight.id,)).fetchone()
-    if row is not None and row[0] != digest and keep:
-        data = _kept(highlight, data, keep, db.execute(
-            "SELECT data FROM highlights WHERE id = ?", (highlight.id,)).fetchone()[0])
-        digest = _sha256(data)
+    if row is not None and row[0] != digest:
+        kept = keep | left_out[highlight.id] if highlight.id in left_out else keep
+        if kept:
+            data = _kept(highlight, data, kept, db.execute(
+                "SELECT data FROM highlights WHERE id = ?", (highlight.id,)).fetchone()[0])
+            digest = _sha256(data)
     if row is not None and row == (digest, doc_id):
         stats.highlights_unchanged += 1
         return

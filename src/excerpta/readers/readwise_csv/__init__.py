@@ -11,7 +11,8 @@ column but ``Highlight`` may be missing. A file without a ``Highlight`` column i
 InputError. A row that cannot be parsed (wrong number of fields, a cell over 64 MiB,
 nothing highlighted) is reported with its line number and skipped. A date that is not ISO
 8601 (a spreadsheet's ``6/22/2026 10:34``) is not guessed at: its highlight is read without
-it, and the file's unreadable dates are reported once (see :mod:`.dates`).
+it (``ReadState.leave_out``: the library keeps a date it has), and the file's unreadable dates
+are reported once (see :mod:`.dates`).
 
 Mapping: ``Tags`` and ``Document tags`` are comma-separated (a ``favorite`` tag also sets
 ``is_favorite``); ``Location`` is an integer where it is one (a ``0`` stays ``0``), the text
@@ -62,6 +63,7 @@ COLUMNS = {
     "date": "highlighted_at",
     "document tags": "document_tags",
 }
+DATE_FIELDS = frozenset({"highlighted_at"})  # what an unreadable date leaves out
 QUOTES_TITLE = "Quotes"  # where Readwise files highlights imported without a title
 FAVORITE_TAG = "favorite"
 TWITTER_AUTHOR_SUFFIX = " on Twitter"
@@ -242,13 +244,16 @@ class ReadwiseCsvReader(Reader):
                 highlighted_at = parse_timestamp(cells.get("highlighted_at", ""))
             except DateError:
                 highlighted_at = None
-                dateless.add(record_line, cells["highlighted_at"])
             try:
                 document = build_document(cells)
                 highlight = build_highlight(document.id, cells, highlighted_at)
             except RowError as err:
                 state.report(source, record_line, str(err))
                 continue
+            if highlighted_at is None and cells.get("highlighted_at"):
+                # Not ISO 8601: read without it; a date the library has is kept, not erased.
+                dateless.add(record_line, cells["highlighted_at"])
+                state.leave_out(highlight.id, DATE_FIELDS)
             if current is not None and current.id != document.id:
                 yield current
                 current = None
