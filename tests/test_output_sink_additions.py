@@ -19,9 +19,9 @@ class CountingManifest:
     def output_at(self, path):
         return self.store.output_at(path)
 
-    def outputs_for(self, job, writer, prefer=""):
+    def output_history(self, job, writer):
         self.calls += 1
-        return self.store.outputs_for(job, writer, prefer)
+        return self.store.output_history(job, writer)
 
 
 def test_sink_asks_the_manifest_for_its_records_once_per_run(tmp_path):

@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from excerpta.disk import file_sha256
 from excerpta.errors import WriteConflictError
 from excerpta.output_batch import StagedBatch, StagedFile
-from excerpta.output_records import Manifest, OutputRecord, WriteOutcome
+from excerpta.output_records import Manifest, OutputRecord, WriteOutcome, records_of_output
 
 __all__ = ["Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
 
@@ -86,21 +86,26 @@ class OutputSink:
             self._resolved_root = self.root.resolve()
         return self._resolved_root
 
+    @property
+    def prefix(self) -> str:
+        """What the paths of this output's files start with: the resolved root with its
+        trailing separator, or a one-file output's resolved path."""
+        if self.file_name:
+            return str(self._root() / self.file_name)
+        return str(self._root() / "x")[:-1]  # (the root "/" has its separator already)
+
     def records(self) -> dict[str, OutputRecord]:
-        """What this job's writer wrote before this run, by key (e.g. a document id).
+        """What this job's writer wrote for this output before this run, by key (e.g. a
+        document id): under this sink's root, or where the output was before the user moved it
+        (a writer may follow it there); never another output's, though one state may serve
+        several (:func:`~excerpta.output_records.records_of_output` decides).
 
         A snapshot taken at first use: records of this run stay pending until committed, so a
-        sink (which serves one run) never needs to ask the manifest twice. Of the records of
-        one key (one state serving several outputs: two vaults, two decks), the one under this
-        sink's root wins; one elsewhere is kept only when the root has none, as when the user
-        moved the output folder (a writer may follow it there).
+        sink (which serves one run) never needs to ask the manifest twice.
         """
         if self._records is None:
-            if self.manifest is None:
-                self._records = {}
-            else:
-                ours = str(self._root() / self.file_name) if self.file_name else f"{self._root()}{os.sep}"
-                self._records = dict(self.manifest.outputs_for(self.job, self.writer, prefer=ours))
+            self._records = ({} if self.manifest is None else records_of_output(
+                self.manifest.output_history(self.job, self.writer), self.prefix))
         return self._records
 
     def previous(self, key: str) -> OutputRecord | None:

@@ -1,8 +1,11 @@
 """What an :class:`~excerpta.output.OutputSink` records and reports: the record of a file we
-wrote (kept in the state's manifest), the manifest's interface, and what happened to a file."""
+wrote (kept in the state's manifest), the manifest's interface, which records are one output's
+past (:func:`records_of_output`), and what happened to a file."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +35,37 @@ class Manifest(Protocol):
 
     def output_at(self, path: str) -> OutputRecord | None: ...
 
-    def outputs_for(self, job: str, writer: str, prefer: str = "") -> dict[str, OutputRecord]: ...
+    def output_history(self, job: str, writer: str) -> dict[str, list[OutputRecord]]: ...
+
+
+def records_of_output(history: Mapping[str, Sequence[OutputRecord]], prefix: str) -> dict[str, OutputRecord]:
+    """Of each key's records (``history``, oldest first: one state may serve several outputs,
+    two vaults, two decks), the one that is the past of the output at ``prefix`` (its folder
+    with a trailing separator, or a one-file output's path); a key with none is left out.
+
+    The newest record under ``prefix``. Else the output was moved (a folder renamed or moved, a
+    vault synced to this machine at another path): the newest record whose folder is gone. A
+    record whose folder is still there belongs to another output (in place, its files and their
+    memos are that output's, even a file the user deleted from it), never to this one. The one
+    rule for every writer; a writer following a moved folder still checks that the folder the
+    output was in is gone (:mod:`excerpta.writers.obsidian.moved`).
+    """
+    gone: dict[str, bool] = {}  # by folder: the records of a moved output share a few
+
+    def folder_gone(path: str) -> bool:
+        folder = os.path.dirname(path)
+        if folder not in gone:
+            gone[folder] = not os.path.lexists(folder)
+        return gone[folder]
+
+    chosen: dict[str, OutputRecord] = {}
+    for key, records in history.items():
+        here = [record for record in records if record.path.startswith(prefix)]
+        if here:
+            chosen[key] = here[-1]
+        elif moved := [record for record in records if folder_gone(record.path)]:
+            chosen[key] = moved[-1]
+    return chosen
 
 
 @dataclass(frozen=True)

@@ -219,14 +219,22 @@ class SQLiteStore:
             row = db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE path = ?", (path,)).fetchone()
         return None if row is None else _output_record(row)
 
-    def outputs_for(self, job: str, writer: str, prefer: str = "") -> dict[str, OutputRecord]:
+    def outputs_for(self, job: str, writer: str) -> dict[str, OutputRecord]:
         """Every file ``writer`` wrote for ``job``, by key; of several files of one key (one
-        state serving two vaults), one whose path starts with ``prefer``, else the newest."""
+        state serving two vaults), the newest. Which one is an output's past is
+        :func:`~excerpta.output_records.records_of_output`'s to decide, from :meth:`output_history`."""
+        return {key: records[-1] for key, records in self.output_history(job, writer).items()}
+
+    def output_history(self, job: str, writer: str) -> dict[str, list[OutputRecord]]:
+        """Every file ``writer`` wrote for ``job``, by key, oldest first (one key may have a
+        file in each output the state serves, and the files of a folder since moved)."""
         with self._reading() as db:
             rows = db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE job = ? AND writer = ? "
-                              "ORDER BY substr(path, 1, ?) = ?, rowid",  # the last one wins
-                              (job, writer, len(prefer), prefer)).fetchall()
-        return {row[3]: _output_record(row) for row in rows}
+                              "ORDER BY rowid", (job, writer)).fetchall()  # a rewrite gets a new rowid
+        history: dict[str, list[OutputRecord]] = {}
+        for row in rows:
+            history.setdefault(row[3], []).append(_output_record(row))
+        return history
 
     # -- runs --------------------------------------------------------------------------------
 

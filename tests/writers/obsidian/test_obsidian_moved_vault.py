@@ -93,3 +93,31 @@ def test_a_new_folder_after_the_old_one_was_deleted_gets_every_note(tmp_path):
 
     assert [o.action for o in sink.outcomes] == ["create", "create"]
     assert (after / NOTE).is_file()
+
+
+def test_a_renamed_vault_keeps_its_deletions_when_a_second_vault_in_place_synced_last(tmp_path):
+    # One state, two vaults. The second one, in place and synced last, holds the newest record
+    # of every note; its notes are another vault's, not this one's past.
+    state, first, second, renamed = (tmp_path / "state.sqlite", tmp_path / "first", tmp_path / "second",
+                                     tmp_path / "renamed")
+    book, other = _library()
+    for vault in (first, second):
+        sync_once(vault, state, _library())
+    deleted = book.highlights[1]
+    note = first / NOTE
+    note.write_text("".join(line for line in note.read_text(encoding="utf-8").splitlines(keepends=True)
+                            if deleted.text not in line), encoding="utf-8")
+    (first / "Books/Civil Disobedience.md").unlink()
+    sync_once(first, state, _library())  # the deletions seen once, where they were made
+    changed = [_upstream_changes(book), other]
+    sync_once(second, state, changed)
+    first.rename(renamed)
+
+    sink = sync_once(renamed, state, changed)
+
+    text = (renamed / NOTE).read_text(encoding="utf-8")
+    assert deleted.text not in text
+    assert "Added upstream." in text
+    assert not (renamed / "Books/Civil Disobedience.md").exists()
+    assert [o.action for o in sink.outcomes] == ["update", "skip"]
+    assert deleted.text in (second / NOTE).read_text(encoding="utf-8")  # the other vault's own

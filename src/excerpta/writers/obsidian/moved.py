@@ -8,7 +8,10 @@ never written, and be re-created. A folder counts as moved here from an old path
 path is gone and a note recorded under it is in this folder at the same relative path. So a
 new, empty folder (or one that holds none of those notes, say after the user deleted the old
 folder on purpose) gets every note written afresh, and a second vault still in place is
-another vault.
+another vault. The sink's records are this folder's past already
+(:func:`~excerpta.output_records.records_of_output`: under it, or in a folder since gone); the
+folder that held one is only taken as this folder's old place when it is gone too, not merely
+the note's subfolder.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class FolderMoves:
                 suffix = os.sep + relative.replace("/", os.sep)
                 if record.path.endswith(suffix):
                     candidates.add(record.path[:-len(suffix) + 1])
-        # Gone: a folder still there is another vault (see writer._memo).
+        # Gone: a folder still there is another vault (its subfolder holding a note may be
+        # gone while it is not: the user deleted that subfolder).
         old = [folder for folder in candidates if not os.path.lexists(folder)]
         return sorted(old, key=len, reverse=True)  # the deepest first

@@ -47,7 +47,7 @@ class WriteRun:
         self.options = writer.options
         self.sink = sink
         self.root = sink.root.resolve()
-        self._prefix = str(self.root / "x")[:-1]  # the root with its trailing separator
+        self._prefix = sink.prefix  # the root with its trailing separator
         self.vault = VaultIndexes(self.root, lambda: known_notes(sink.records().values()))
         self.moves = FolderMoves(self._prefix, sink.records, self.vault.of)
         self.placed: dict[str, _Plan] = {}  # what plan() decided, by note key
@@ -201,17 +201,12 @@ class WriteRun:
         self._write_merged(document, relative, raw, result, source_hash)
 
     def _memo(self, document_id: str) -> NoteMemo:
-        """What we remembered about the note we last wrote for the document in this folder.
-
-        A note written under another --out that is still there is another note. One that is
-        gone from there is this one: the folder was renamed or moved (or is a vault synced to
-        this machine at another path), and without the memo the highlights the user deleted
-        from it would come back.
-        """
+        """What we remembered about the note we last wrote for the document in this folder, or
+        where this folder was before the user moved it (the sink's records are this folder's
+        alone, :meth:`~excerpta.output.OutputSink.records`): without it the highlights the
+        user deleted from the note would come back."""
         record = self.sink.previous(document_id)
-        if record is None or (self._relative(record.path) is None and os.path.lexists(record.path)):
-            return NoteMemo()
-        return NoteMemo.from_json(record.memo)
+        return NoteMemo() if record is None else NoteMemo.from_json(record.memo)
 
     def _adopt(self, document: Document, relative: str, source_hash: str, renderer: NoteRenderer) -> None:
         existing = self._read(relative)
