@@ -59,6 +59,7 @@ def test_a_deleted_note_is_said_once_then_neither_looked_for_nor_said_while_unch
 def test_a_deleted_note_put_back_elsewhere_is_found_when_its_document_changes(vault, sync, books):
     book = books(2)
     sync([book])
+    (vault / "Inbox.md").write_text("A note of the user's: a vault, not an emptied output.\n")
     note = (vault / NOTE).read_text() + "\nMy own line.\n"
     (vault / NOTE).unlink()
     sync([book])
@@ -79,6 +80,7 @@ def test_a_deleted_note_is_said_again_once_when_its_document_changes_and_recreat
         vault, sync, books):
     book = books(2)
     sync([book])
+    (vault / "Inbox.md").write_text("A note of the user's: a vault, not an emptied output.\n")
     (vault / NOTE).unlink()
     sync([book])
     edited = book.model_copy(update={"title": "Walden (edited)"})
@@ -113,3 +115,30 @@ def test_a_note_deleted_before_the_vault_folder_moved_is_said_once(tmp_path):
         ("Walden.md", "skip", SKIPPED), ("Civil Disobedience.md", "unchanged", None)]
     assert _said(sync_once(after, state, library)) == []
     assert not (after / NOTE).exists()
+
+
+@pytest.mark.parametrize("how", ["folder deleted", "folder emptied"])
+def test_a_vault_deleted_or_emptied_to_start_over_gets_every_note_again(vault, sync, books, caplog, how):
+    # Deleting the output folder and running the same command again is how a user starts over;
+    # taking each note for one the user deleted wrote nothing, with exit code 0.
+    import shutil
+
+    library = [books(2), books(1, id="readwise-2", title="Civil Disobedience")]
+    sync(library)
+    shutil.rmtree(vault)
+    if how == "folder emptied":
+        vault.mkdir()
+    sink = sync(library)
+    assert sorted((o.path.name, o.action) for o in sink.outcomes) == [
+        ("Civil Disobedience.md", "create"), ("Walden.md", "create")]
+    assert "none of the 2 notes excerpta wrote here is left" in caplog.text
+    assert (vault / NOTE).is_file()
+    assert sync(library).outcomes == []  # nothing to write: both current
+
+
+def test_one_note_deleted_from_a_vault_still_holding_others_stays_deleted(vault, sync, books):
+    library = [books(2), books(1, id="readwise-2", title="Civil Disobedience")]
+    sync(library)
+    (vault / NOTE).unlink()
+    assert [(o.path.name, o.action) for o in sync(library).outcomes] == [("Walden.md", "skip")]
+    assert not (vault / NOTE).exists()

@@ -9,6 +9,7 @@ import hashlib
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from excerpta.model import Document
@@ -51,6 +52,7 @@ class WriteRun:
         self.vault = VaultIndexes(self.root, lambda: known_notes(sink.records().values()))
         self.moves = FolderMoves(self._prefix, sink.records, self.vault.of)
         self.placed: dict[str, _Plan] = {}  # what plan() decided, by note key
+        self._starting_over: bool | None = None  # see _recreating()
         recorded = [self._relative(record.path) for record in sink.records().values()]
         self.names = NameAllocator(self.root, {path for path in recorded if path is not None})
 
@@ -124,8 +126,8 @@ class WriteRun:
         elif (found := self._find(document, renderer, within if recorded is None else None)) is not None:
             plan = _Plan("merge", found, moved_from=recorded)
         elif recorded is None and record is not None and (moved := self.moves.relative(record.path)):
-            plan = _Plan("create" if self.options.recreate_deleted else "skip", moved)
-        elif recorded is not None and not self.options.recreate_deleted:
+            plan = _Plan("create" if self._recreating() else "skip", moved)
+        elif recorded is not None and not self._recreating():
             plan = _Plan("skip", recorded)
         elif recorded is not None:
             plan = _Plan("create", recorded)
@@ -165,10 +167,27 @@ class WriteRun:
             return relative
         return None
 
+    def _recreating(self) -> bool:
+        """Whether notes the user deleted are written again: ``--recreate-deleted``, or an output
+        folder deleted or emptied to start over (none of the notes we wrote there is left, nor
+        any other note: taking each for one the user deleted would write nothing, and say
+        little). A note moved elsewhere in the folder keeps it a vault, whose deletions stand."""
+        if self.options.recreate_deleted:
+            return True
+        if self._starting_over is None:
+            recorded = [record.path for record in self.sink.records().values()
+                        if record.path.startswith(self._prefix)]
+            self._starting_over = (bool(recorded) and not any(os.path.exists(path) for path in recorded)
+                                   and not _holds_a_note(self.root))
+            if self._starting_over:
+                log.warning("%s: none of the %d notes excerpta wrote here is left (the folder was "
+                            "emptied or deleted): writing them anew", self.root, len(recorded))
+        return self._starting_over
+
     def _still_deleted(self, document: Document, memo: str | None) -> bool:
         """True if ``memo`` (of the note of ``document``, which is not where we wrote it) says the
         note was found deleted when the document was as it is now."""
-        if self.options.recreate_deleted or memo is None or '"deleted"' not in memo:
+        if memo is None or '"deleted"' not in memo or self._recreating():
             return False  # (the test on the text spares reading the memo of a note just deleted)
         return NoteMemo.from_json(memo).deleted == self.writer.source_hash(document)
 
@@ -239,3 +258,13 @@ class WriteRun:
                         source_hash=None if result.held else source_hash,
                         replaces=hashlib.sha256(raw).hexdigest(), reason=reason,
                         memo=result.memo.to_json(), pending=result.held)
+
+
+def _holds_a_note(root: Path) -> bool:
+    """Whether a Markdown file is anywhere under ``root`` (hidden folders, such as Obsidian's
+    ``.obsidian`` and ``.trash``, left out); stops at the first."""
+    for _, folders, files in os.walk(root):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        if any(name.endswith(NOTE_SUFFIX) for name in files):
+            return True
+    return False
