@@ -40,6 +40,9 @@ from excerpta.output_records import Manifest, OutputRecord, WriteOutcome, record
 __all__ = ["Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
 
 
+LINKED_OUTSIDE = "a link to a file outside the output folder; left as it is"
+
+
 def _as_chunks(content: bytes | Iterable[bytes]) -> Iterable[bytes]:
     return (content,) if isinstance(content, bytes) else content
 
@@ -133,6 +136,16 @@ class OutputSink:
                 return True
         return file_sha256(Path(record.path)) == record.hash
 
+    def links_outside(self, relative: str) -> bool:
+        """Whether the file at ``relative`` is a link the user made to a file outside the
+        output folder (or to no file): never written through, nor read by a writer that
+        merges into what is there; :meth:`write` skips it as :data:`LINKED_OUTSIDE`."""
+        target = self.resolve(relative)
+        if not target.is_symlink():
+            return False
+        into = Path(os.path.realpath(target))
+        return not into.is_file() or not into.is_relative_to(self._root())
+
     def write(
         self,
         relative: str,
@@ -155,10 +168,9 @@ class OutputSink:
         target = self.resolve(relative)
         into = target  # a link the user made to a file in the output is written through
         if target.is_symlink():  # (renaming over it would leave two diverging copies)
+            if self.links_outside(relative):
+                return self.skip(relative, LINKED_OUTSIDE, pending=True)
             into = Path(os.path.realpath(target))
-            if not into.is_file() or not into.is_relative_to(self.root.resolve()):
-                return self.skip(relative, "a link to a file outside the output folder; left as it is",
-                                 pending=True)
         on_disk = file_sha256(target)
         # A new file needs no record: one query less per note of a first run.
         record = (self.manifest.output_at(str(target)) if self.manifest is not None and on_disk is not None

@@ -577,3 +577,19 @@ def test_of_notes_with_one_id_the_original_is_updated_and_the_copies_are_said(
     assert [copy.read_bytes() for copy in copies] == before
     assert ("Walden, retitled: 3 notes carry its excerpta-id (Archive/Walden.md, Books/Walden 1.md, "
             "Books/Walden.md); Books/Walden.md is updated") in caplog.text
+
+
+def test_a_note_the_user_replaced_by_a_link_to_a_plain_file_outside_is_neither_read_nor_written(
+        tmp_path, vault, sync, books):
+    # The note is not ours to merge into: reading the outside file gave a wrong reason ("region
+    # markers removed") and merged what it found.
+    book = books(2)
+    sync([book])
+    outside = tmp_path / "outside.md"
+    outside.write_text("The user's own file, elsewhere.\n")
+    (vault / NOTE).unlink()
+    (vault / NOTE).symlink_to(outside)
+    sink = sync([book.model_copy(update={"title": "Walden (edited)"})])
+    assert [(o.action, o.reason, o.pending) for o in sink.outcomes] == [
+        ("skip", "a link to a file outside the output folder; left as it is", True)]
+    assert outside.read_text() == "The user's own file, elsewhere.\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from excerpta.model import Document
-from excerpta.output import OutputSink
+from excerpta.output import LINKED_OUTSIDE, OutputSink
 from excerpta.writers.obsidian.adoption import document_keys
 from excerpta.writers.obsidian.atomic import HighlightNoteRenderer, highlight_document, link_target
 from excerpta.writers.obsidian.moved import FolderMoves
@@ -235,6 +235,9 @@ class WriteRun:
             self._write_merged(document, relative, raw, result, source_hash)
 
     def _read(self, relative: str) -> tuple[bytes, str] | None:
+        if self.sink.links_outside(relative):  # not ours to read either
+            self.sink.skip(relative, LINKED_OUTSIDE, pending=True)
+            return None
         try:
             raw = (self.root / relative).read_bytes()
         except OSError as err:
