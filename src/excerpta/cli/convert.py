@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
@@ -99,7 +98,7 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose:
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("--to", "to", required=True, metavar="FORMAT",
               help="Output format (see `excerpta formats`).")
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+@click.option("--out", "out", required=True, type=click.Path(),  # as typed: "dir/" is not "dir"
               help="Output file, or folder for folder formats.")
 @click.option("--from", "from_format", metavar="FORMAT",
               help="Input format; detected from the input when left out.")
@@ -118,7 +117,7 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose:
               help="Write only documents of this category: books, articles, tweets, podcasts, "
                    "supplementals, other (repeatable, or comma-separated).")
 @click.pass_obj
-def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: Path,
+def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: str,
                     from_format: str | None, dry_run: bool, force: bool,
                     raw_options: tuple[str, ...], tags: tuple[str, ...], skip_tags: tuple[str, ...],
                     categories: tuple[str, ...], **flag_options: Any) -> None:
