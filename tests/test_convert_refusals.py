@@ -73,3 +73,23 @@ def test_a_trailing_slash_names_the_folder_of_a_folder_writer(run_cli, tmp_path,
     monkeypatch.chdir(tmp_path)
     assert run_cli("convert", SAMPLE, "--to", "obsidian", "--out", "vault/").exit_code == 0
     assert (tmp_path / "vault").is_dir()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--to", "anki", "--anki-cards", "book,foo"],
+     "--anki-cards (anki option cards): expected 'book', 'cloze' or 'qa', got 'foo'"),
+    (["--to", "anki", "-O", "cards=book,foo"],
+     "anki option cards[1]: expected 'book', 'cloze' or 'qa', got 'foo'"),
+    (["--to", "anki", "--anki-cards", ","], "--anki-cards (anki option cards): needs at least one value"),
+    (["--to", "json", "--timezone", "Mars/Base"],
+     "--timezone (kindle option timezone): unknown time zone 'Mars/Base' (expected e.g. Europe/Berlin)"),
+    (["--to", "obsidian", "-O", "flat=maybe"], "obsidian option flat: expected true or false, got 'maybe'"),
+    (["--to", "json", "--anki-deck", "X"], "--anki-deck does not apply to kindle → json (their options: "),
+    (["--to", "obsidian", "-O", "bogus=1"], "-O bogus does not apply to kindle → obsidian (their options: "),
+])
+def test_an_option_error_names_the_option_as_typed_in_plain_words(run_cli, tmp_path, args, message):
+    result = run_cli("convert", EXAMPLES / "My Clippings.txt", *args, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"excerpta: error: {message}")
+    assert result.output.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []

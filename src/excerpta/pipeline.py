@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,11 +59,12 @@ class ConvertReport:
                 "files_written": written, "conflicts": len(self.conflicts)}
 
 
-def resolve_inputs(inputs: Sequence[str], from_format: str | None,
-                   options: dict[str, Any]) -> list[tuple[str, Reader]]:
+def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict[str, Any],
+                   typed: Mapping[str, str] | None = None) -> list[tuple[str, Reader]]:
     """Pick (and configure) the reader of every input before anything is read.
 
-    Raises UserError for a missing input or an unknown/unrecognisable format, so a bad
+    Raises UserError for a missing input, an unknown/unrecognisable format or an invalid
+    option value (named as ``typed`` says, see :meth:`Adapter.from_options`), so a bad
     command fails before it reads or writes anything.
     """
     if not inputs:
@@ -77,19 +78,24 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None,
             reader_cls = registry.reader(from_format)
             if probe.path is None and not source.endswith(":"):
                 raise InputError(f"{source}: no such file or directory")
-        resolved.append((source, reader_cls.from_options(options)))
+        resolved.append((source, reader_cls.from_options(options, typed)))
     return resolved
 
 
-def check_options_apply(options: dict[str, Any], adapters: Sequence[Adapter]) -> None:
-    """Raise UserError if an option applies to none of ``adapters``: a typo in ``-O name=…``,
-    or a flag of a format that is not part of this conversion, must not pass silently."""
+def check_options_apply(options: dict[str, Any], adapters: Sequence[Adapter],
+                        typed: Mapping[str, str] | None = None) -> None:
+    """Raise UserError if an option applies to none of ``adapters`` (readers first, then the
+    writer): a typo in ``-O name=…``, or a flag of a format that is not part of this
+    conversion, must not pass silently. ``typed`` says how each option was given on the
+    command line (``{"deck": "--anki-deck"}``); an option not in it is named by its key."""
     known = {name for adapter in adapters for name in adapter.options_model.model_fields}
     unknown = sorted(set(options) - known)
     if unknown:
         names = " → ".join(dict.fromkeys(adapter.name for adapter in adapters))
         accepted = ", ".join(sorted(known)) or "none"
-        raise UserError(f"option {unknown[0]!r} does not apply to {names} (their options: {accepted})")
+        option = (typed or {}).get(unknown[0], f"option {unknown[0]!r}")
+        more = "; see `excerpta formats`" if typed is not None else ""
+        raise UserError(f"{option} does not apply to {names} (their options: {accepted}{more})")
 
 
 @dataclass
@@ -169,7 +175,8 @@ def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: Libr
 
 def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: LibraryStore,
             state: LibraryStore, from_format: str | None = None,
-            options: dict[str, Any] | None = None, force: bool = False, dry_run: bool = False,
+            options: dict[str, Any] | None = None, typed: Mapping[str, str] | None = None,
+            force: bool = False, dry_run: bool = False,
             selection: Selection | None = None, on_document: DocumentCallback | None = None,
             on_problem: Callable[[RecordProblem], None] | None = None) -> ConvertReport:
     """Convert ``inputs`` into format ``to`` at ``out``: the documents ``selection`` selects
@@ -180,6 +187,8 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
     the read cursors when it is also the library. The inputs are merged together or not at
     all (one that cannot be read leaves the library as it was); cursors and output records
     are committed together, after the files are on disk.
+    ``typed`` says how each of ``options`` was given on the command line, for error messages
+    (``{"deck": "--anki-deck", "flat": "-O flat"}``).
     ``dry_run`` reads and renders but writes nothing. A pipe input (``-`` for standard input,
     ``/dev/stdin``) is read once into a temporary copy, detected and read from there
     (:mod:`excerpta.pipes`). Raises UserError (nothing written) for a bad command or an unreadable input.
@@ -193,7 +202,8 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
         run_id = None if dry_run else state.start_run(CONVERT_JOB)
         try:
             report = _convert_locked(inputs, writer_cls, out=out, library=library, state=state,
-                                     from_format=from_format, options=options or {}, force=force,
+                                     from_format=from_format, options=options or {}, typed=typed,
+                                     force=force,
                                      dry_run=dry_run, selection=selection or Selection(),
                                      on_document=on_document, on_problem=on_problem)
         except BaseException as err:  # the run log never keeps a run "running" for good
@@ -210,15 +220,16 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
 
 def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Path,
                     library: LibraryStore, state: LibraryStore, from_format: str | None,
-                    options: dict[str, Any], force: bool, dry_run: bool, selection: Selection,
+                    options: dict[str, Any], typed: Mapping[str, str] | None, force: bool,
+                    dry_run: bool, selection: Selection,
                     on_document: DocumentCallback | None,
                     on_problem: Callable[[RecordProblem], None] | None) -> ConvertReport:
     sink = make_sink(writer_cls, out, job=CONVERT_JOB, manifest=state, force=force,
                      dry_run=dry_run)
-    writer = writer_cls.from_options(options)
+    writer = writer_cls.from_options(options, typed)
     with spooled_pipes(inputs) as readable, named_as_given(readable), ExitStack() as spools:
-        readers = resolve_inputs([readable[source] for source in inputs], from_format, options)
-        check_options_apply(options, [writer, *(reader for _, reader in readers)])
+        readers = resolve_inputs([readable[source] for source in inputs], from_format, options, typed)
+        check_options_apply(options, [*(reader for _, reader in readers), writer], typed)
         report = ConvertReport()
         cursors = []
         reads: list[tuple[str, Reader, ReadState, Iterator[Document], _Tally]] = []

@@ -129,8 +129,12 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
     outputs left alone, each reported), 2 bad input or command, 3 the source failed, 75
     another run is writing the same output.
     """
+    flags = {param.name: param.opts[0] for param in click.get_current_context().command.params}
     options: dict[str, Any] = {k: v for k, v in flag_options.items() if v is not None}
-    options.update(_parse_option(raw_options))
+    typed = {name: flags[name] for name in options}  # errors name the option as the user gave it
+    given = _parse_option(raw_options)
+    options.update(given)
+    typed.update({name: f"-O {name}" for name in given})
     selection = Selection.of(tags, skip_tags, categories)
     explicit_state = settings.state
     state = open_store(explicit_state or default_state_path())
@@ -141,7 +145,7 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
         library = (state.snapshot() if dry_run else state) if explicit_state else open_store(":memory:")
         with ReadProgress(enabled=sys.stderr.isatty() and not settings.quiet) as progress:
             report = convert(list(inputs), to=to, out=out, library=library, state=state,
-                             from_format=from_format, options=options, force=force,
+                             from_format=from_format, options=options, typed=typed, force=force,
                              dry_run=dry_run, selection=selection, on_document=progress.advance,
                              on_problem=_echo_problem(settings.quiet))
     finally:
