@@ -105,3 +105,17 @@ def test_the_example_configuration_is_valid():
     config = load_config(REPO / "config" / "excerpta.example.toml")
     assert [job.name for job in config.jobs] == ["readwise-to-vault", "kindle-backup"]
     assert [w.format for job in config.jobs for w in job.writers] == ["obsidian", "anki", "json", "csv"]
+
+
+@pytest.mark.parametrize(("old", "new", "first", "second"), [
+    ('out = "/data/kindle.csv"', 'out = "/data/kindle.json"', "jobs[1].writers[0]", "jobs[1].writers[1]"),
+    ('out = "/data/kindle.csv"', 'out = "/data/../data/highlights.apkg"', "jobs[0].writers[1]",
+     "jobs[1].writers[1]"),
+])
+def test_two_writers_writing_one_path_are_refused_naming_both(run_cli, tmp_path, old, new, first, second):
+    example = (REPO / "config" / "excerpta.example.toml").read_text(encoding="utf-8")
+    path = _write(tmp_path, example.replace(old, new))
+    result = run_cli("config", "check", path)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"excerpta: error: {path}: {first} and {second} both write ")
+    assert result.output.count("\n") == 1
