@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+from pydantic.fields import FieldInfo
 
 from excerpta import registry
 from excerpta.adapters import RecordProblem
@@ -17,6 +18,13 @@ from excerpta.errors import UserError
 from excerpta.pipeline import ConvertReport, convert
 from excerpta.selection import Selection
 from excerpta.store import default_state_path, open_store
+
+
+def option_flag(info: FieldInfo) -> str | None:
+    """The ``--flag`` an adapter option field asks for (``json_schema_extra={"cli": …}``)."""
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    flag = extra.get("cli")
+    return f"--{flag}" if isinstance(flag, str) else None
 
 
 def _adapter_option_flags() -> list[click.Option]:
@@ -30,13 +38,12 @@ def _adapter_option_flags() -> list[click.Option]:
     flags: dict[str, tuple[dict[str, list[str]], str, bool]] = {}
     for adapter in [*registry.readers().values(), *registry.writers().values()]:
         for field_name, info in adapter.options_model.model_fields.items():
-            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-            flag = extra.get("cli")
-            if not isinstance(flag, str):
+            flag = option_flag(info)
+            if flag is None:
                 continue
             uses = flags.setdefault(flag, ({}, field_name, info.annotation is bool))[0]
             uses.setdefault(info.description or field_name, []).append(f"{adapter.kind} {adapter.name}")
-    return [click.Option([f"--{flag}", field_name], is_flag=is_flag, default=None,
+    return [click.Option([flag, field_name], is_flag=is_flag, default=None,
                          help="; ".join(f"{text} ({', '.join(of)})" for text, of in uses.items()))
             for flag, (uses, field_name, is_flag) in flags.items()]
 
@@ -125,9 +132,13 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
 
     Reads every INPUT (files, folders, `-` for standard input, or `readwise:`), merges them
     into one library and writes it as FORMAT to --out. A file excerpta did not write, or one edited since, is
-    never overwritten (unless --force). Exit codes: 0 ok, 1 partial (records skipped or
-    outputs left alone, each reported), 2 bad input or command, 3 the source failed, 75
-    another run is writing the same output.
+    never overwritten (unless --force). Reader and writer options, with their flags: `excerpta
+    formats NAME`.
+
+    Exit codes: 0 ok, 1 partial (records skipped or outputs left alone, each reported), 2 bad
+    input, command or state database, 3 the source failed (network, token), 70 internal
+    error, 74 the machine refused a file or folder (permissions, a full disk), 75 another run
+    is writing the same output or holds the state, 130 interrupted.
     """
     flags = {param.name: param.opts[0] for param in click.get_current_context().command.params}
     options: dict[str, Any] = {k: v for k, v in flag_options.items() if v is not None}
