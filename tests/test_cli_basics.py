@@ -162,3 +162,22 @@ def test_formats_of_an_unknown_name_is_one_line_exit_2(run_cli):
     result = run_cli("formats", "docx")
     assert result.exit_code == 2
     assert result.output.startswith("excerpta: error: unknown format 'docx' (known: anki, csv, json")
+
+
+def _cut_short_notebook(tmp_path):
+    from paths import CORPUS
+
+    html = (CORPUS / "kindle_notebook_html" / "krystofl_example_notebook_en.html").read_text(encoding="utf-8")
+    cut = tmp_path / "cut.html"
+    cut.write_text(html[: html.rindex("</body>")], encoding="utf-8")
+    return cut
+
+
+def test_warnings_read_like_the_error_lines_and_name_their_logger_only_with_verbose(run_cli, tmp_path):
+    cut = _cut_short_notebook(tmp_path)
+    plain = run_cli("convert", cut, "--to", "json", "--out", tmp_path / "a.json")
+    assert f"excerpta: warning: {cut}: ends before </body></html>" in plain.output
+    assert "WARNING" not in plain.output
+    assert "excerpta.readers" not in plain.output
+    verbose = run_cli("-v", "convert", cut, "--to", "json", "--out", tmp_path / "b.json")
+    assert f"excerpta: warning: excerpta.readers.kindle.notebook_html: {cut}: ends before" in verbose.output
