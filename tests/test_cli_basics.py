@@ -181,3 +181,15 @@ def test_warnings_read_like_the_error_lines_and_name_their_logger_only_with_verb
     assert "excerpta.readers" not in plain.output
     verbose = run_cli("-v", "convert", cut, "--to", "json", "--out", tmp_path / "b.json")
     assert f"excerpta: warning: excerpta.readers.kindle.notebook_html: {cut}: ends before" in verbose.output
+
+
+def test_with_a_state_the_summary_counts_the_library_as_the_library(run_cli, tmp_path):
+    state = tmp_path / "state.sqlite"
+    run_cli("--state", state, "convert", EXAMPLES / "library.json", "--to", "json",
+            "--out", tmp_path / "a.json")
+    result = run_cli("--state", state, "convert", EXAMPLES / "My Clippings.txt", "--to", "json",
+                     "--out", tmp_path / "b.json")
+    documents = sqlite3.connect(state).execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    assert f"read 1 input(s); library: {documents} documents, " in result.output
+    alone = run_cli("convert", EXAMPLES / "My Clippings.txt", "--to", "json", "--out", tmp_path / "c.json")
+    assert f"read 1 input(s): {documents - 4} documents, " in alone.output

@@ -93,3 +93,4 @@ def test_an_option_error_names_the_option_as_typed_in_plain_words(run_cli, tmp_p
     assert result.output.startswith(f"excerpta: error: {message}")
     assert result.output.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+

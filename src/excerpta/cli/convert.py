@@ -71,7 +71,10 @@ _SUMMARY_WORDS = {"create": "new", "update": "changed", "unchanged": "unchanged"
                   "skip": "skipped", "conflict": "left alone"}
 
 
-def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose: int) -> None:
+def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose: int,
+                  kept_library: bool) -> None:
+    """Print the outcomes and a summary. ``kept_library``: the library is the --state's, which
+    holds earlier runs' documents too, so its counts are not what this run read."""
     list_all = verbose > 0 or len(report.outcomes) <= LIST_ALL_OUTCOMES_UP_TO
     for outcome in report.outcomes:
         if outcome.action == "conflict":
@@ -88,7 +91,8 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose:
     in_part = sum(problem.kept for problem in report.problems)
     partly = f", {in_part} read in part" if in_part else ""
     click.echo(
-        f"read {len(report.inputs)} input(s): {counts.get('documents', 0)} documents, "
+        f"read {len(report.inputs)} input(s){'; library' if kept_library else ''}: "
+        f"{counts.get('documents', 0)} documents, "
         f"{counts.get('highlights', 0)} highlights; {len(report.problems) - in_part} record(s) skipped"
         f"{partly}{selected}",
         err=True,
@@ -163,7 +167,8 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
         if library is not state:
             library.close()
         state.close()
-    _print_report(report, dry_run=dry_run, quiet=settings.quiet, verbose=settings.verbose)
+    _print_report(report, dry_run=dry_run, quiet=settings.quiet, verbose=settings.verbose,
+                  kept_library=explicit_state is not None)
     if report.exit_code:
         click.get_current_context().exit(report.exit_code)
 
