@@ -173,14 +173,14 @@ def _cut_short_notebook(tmp_path):
     return cut
 
 
-def test_warnings_read_like_the_error_lines_and_name_their_logger_only_with_verbose(run_cli, tmp_path):
+def test_warnings_read_like_the_error_lines_and_keep_level_and_logger_with_verbose(run_cli, tmp_path):
     cut = _cut_short_notebook(tmp_path)
     plain = run_cli("convert", cut, "--to", "json", "--out", tmp_path / "a.json")
     assert f"excerpta: warning: {cut}: ends before </body></html>" in plain.output
     assert "WARNING" not in plain.output
     assert "excerpta.readers" not in plain.output
     verbose = run_cli("-v", "convert", cut, "--to", "json", "--out", tmp_path / "b.json")
-    assert f"excerpta: warning: excerpta.readers.kindle.notebook_html: {cut}: ends before" in verbose.output
+    assert f"WARNING excerpta.readers.kindle.notebook_html: {cut}: ends before" in verbose.output
 
 
 def test_with_a_state_the_summary_counts_the_library_as_the_library(run_cli, tmp_path):

@@ -89,11 +89,12 @@ def _interrupted(err: BaseException) -> bool:
 
 
 class _LogFormatter(logging.Formatter):
-    """``excerpta: warning: …`` like the error lines; under ``-v`` the logger's name too
-    (``excerpta: debug: excerpta.readers.kindle.clippings: …``), to tell where a line is from."""
+    """``excerpta: warning: …``, like the error lines; under ``-v`` the level as logging
+    spells it and the logger's name (``DEBUG excerpta.clients.readwise: …``), to tell where
+    each line of a detailed run comes from."""
 
-    def __init__(self, *, with_names: bool) -> None:
-        super().__init__("excerpta: %(level)s: %(name)s: %(message)s" if with_names
+    def __init__(self, *, detailed: bool) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s" if detailed
                          else "excerpta: %(level)s: %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
@@ -106,7 +107,7 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
         logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     )
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_LogFormatter(with_names=verbose > 0))
+    handler.setFormatter(_LogFormatter(detailed=verbose > 0))
     logging.basicConfig(level=level, handlers=[handler], force=True)
 
 
