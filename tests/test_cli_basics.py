@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import click
@@ -10,6 +11,7 @@ import pydantic
 import pydantic_core
 import pytest
 
+from excerpta import registry
 from excerpta.cli import cli
 from excerpta.cli.app import _interrupted
 from excerpta.model import library_json_schema
@@ -130,3 +132,64 @@ def test_a_bug_that_names_a_ctrl_c_is_not_taken_for_one():
             dump()
         assert not _interrupted(caught.value)
     assert not _interrupted(ValueError("a bug"))
+
+
+def test_convert_help_lists_every_exit_code_the_readme_lists(run_cli):
+    from paths import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    paragraph = readme.split("Exit codes:", 1)[1].split("\n\n", 1)[0]
+    codes = re.findall(r"`(\d+)`", paragraph)
+    assert codes == ["0", "1", "2", "3", "70", "74", "75", "130"]
+    help_text = " ".join(run_cli("convert", "--help").output.split())
+    for code in codes:
+        assert re.search(rf"\b{code} [a-z]", help_text), code
+
+
+def test_formats_name_lists_every_option_of_the_format_with_its_flag(run_cli):
+    for table in (registry.readers(), registry.writers()):
+        for name, adapter in table.items():
+            result = run_cli("formats", name)
+            assert result.exit_code == 0
+            for field_name in adapter.options_model.model_fields:
+                assert f"-O {field_name}\n" in result.output, (name, field_name)
+    anki = run_cli("formats", "anki").output
+    assert "  --anki-cards, -O cards\n      Card designs, comma-separated" in anki
+    assert "formats NAME" in run_cli("formats").output
+
+
+def test_formats_of_an_unknown_name_is_one_line_exit_2(run_cli):
+    result = run_cli("formats", "docx")
+    assert result.exit_code == 2
+    assert result.output.startswith("excerpta: error: unknown format 'docx' (known: anki, csv, json")
+
+
+def _cut_short_notebook(tmp_path):
+    from paths import CORPUS
+
+    html = (CORPUS / "kindle_notebook_html" / "krystofl_example_notebook_en.html").read_text(encoding="utf-8")
+    cut = tmp_path / "cut.html"
+    cut.write_text(html[: html.rindex("</body>")], encoding="utf-8")
+    return cut
+
+
+def test_warnings_read_like_the_error_lines_and_keep_level_and_logger_with_verbose(run_cli, tmp_path):
+    cut = _cut_short_notebook(tmp_path)
+    plain = run_cli("convert", cut, "--to", "json", "--out", tmp_path / "a.json")
+    assert f"excerpta: warning: {cut}: ends before </body></html>" in plain.output
+    assert "WARNING" not in plain.output
+    assert "excerpta.readers" not in plain.output
+    verbose = run_cli("-v", "convert", cut, "--to", "json", "--out", tmp_path / "b.json")
+    assert f"WARNING excerpta.readers.kindle.notebook_html: {cut}: ends before" in verbose.output
+
+
+def test_with_a_state_the_summary_counts_the_library_as_the_library(run_cli, tmp_path):
+    state = tmp_path / "state.sqlite"
+    run_cli("--state", state, "convert", EXAMPLES / "library.json", "--to", "json",
+            "--out", tmp_path / "a.json")
+    result = run_cli("--state", state, "convert", EXAMPLES / "My Clippings.txt", "--to", "json",
+                     "--out", tmp_path / "b.json")
+    documents = sqlite3.connect(state).execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    assert f"read 1 input(s); library: {documents} documents, " in result.output
+    alone = run_cli("convert", EXAMPLES / "My Clippings.txt", "--to", "json", "--out", tmp_path / "c.json")
+    assert f"read 1 input(s): {documents - 4} documents, " in alone.output

@@ -37,7 +37,7 @@ def test_a_valid_file_loads(tmp_path):
 
 @pytest.mark.parametrize(("change", "message"), [
     (('format = "jsonl"', 'format = "docx"'), "jobs[0].writers[0]: unknown output format 'docx'"),
-    (('every = "1h"', 'every = "soon"'), "jobs[0].schedule.every: value error, expected a duration"),
+    (('every = "1h"', 'every = "soon"'), "jobs[0].schedule.every: expected a duration"),
     (('every = "1h"', 'every = "1h", cron = "* * * * *"'), "give exactly one of 'every' or 'cron'"),
     (('name = "backup"', 'name = "has space"'), "jobs[0].name: string should match pattern"),
     (('state =', 'stat ='), "stat: unknown field"),
@@ -45,16 +45,16 @@ def test_a_valid_file_loads(tmp_path):
      "jobs[0].writers[0]: option 'colour' does not apply to jsonl"),
     (('[[jobs]]', '[[jobs]'), "invalid TOML"),
     (('every = "1h"', 'cron = "daily please"'),
-     'jobs[0].schedule.cron: value error, expected 5 crontab fields (minute hour day month weekday) '
+     'jobs[0].schedule.cron: expected 5 crontab fields (minute hour day month weekday) '
      'like "0 6 * * *", got \'daily please\''),
     (('every = "1h"', 'cron = "not a cron at all"'),  # five fields: what is wrong with them
-     'jobs[0].schedule.cron: value error, got \'not a cron at all\': invalid month name "at"'),
+     'jobs[0].schedule.cron: got \'not a cron at all\': invalid month name "at"'),
     (('every = "1h"', 'cron = "0 25 * * *"'), "the last value (25) is higher than the maximum value (23)"),
     (('every = "1h"', 'cron = "0 6 * *"'), "wrong number of fields; got 4, expected 5"),
     (('state =', '[readwise]\nbase_url = "not a url"\nstate ='),
-     "readwise.base_url: value error, not a valid http(s) url: it must start with https://"),
+     "readwise.base_url: not a valid http(s) url: it must start with https://"),
     (('state =', '[readwise]\nbase_url = "http://[::1"\nstate ='),
-     "readwise.base_url: value error, not a valid http(s) url"),
+     "readwise.base_url: not a valid http(s) url"),
     (('input = "examples/library.json"', 'input = "readwise:", options = { bogus = 1 }'),
      'jobs[0].source: options need a format: add format = "readwise" (detected from readwise: now)'),
     (('input = "examples/library.json"', 'input = "/nonexistent/x.json", options = { bogus = 1 }'),
@@ -105,3 +105,17 @@ def test_the_example_configuration_is_valid():
     config = load_config(REPO / "config" / "excerpta.example.toml")
     assert [job.name for job in config.jobs] == ["readwise-to-vault", "kindle-backup"]
     assert [w.format for job in config.jobs for w in job.writers] == ["obsidian", "anki", "json", "csv"]
+
+
+@pytest.mark.parametrize(("old", "new", "first", "second"), [
+    ('out = "/data/kindle.csv"', 'out = "/data/kindle.json"', "jobs[1].writers[0]", "jobs[1].writers[1]"),
+    ('out = "/data/kindle.csv"', 'out = "/data/../data/highlights.apkg"', "jobs[0].writers[1]",
+     "jobs[1].writers[1]"),
+])
+def test_two_writers_writing_one_path_are_refused_naming_both(run_cli, tmp_path, old, new, first, second):
+    example = (REPO / "config" / "excerpta.example.toml").read_text(encoding="utf-8")
+    path = _write(tmp_path, example.replace(old, new))
+    result = run_cli("config", "check", path)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"excerpta: error: {path}: {first} and {second} both write ")
+    assert result.output.count("\n") == 1

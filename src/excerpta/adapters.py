@@ -23,7 +23,7 @@ Writer contract
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TextIO
@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from excerpta.errors import ConfigError, InputError
 from excerpta.model import Document
+from excerpta.validation import describe_option
 
 if TYPE_CHECKING:
     from excerpta.output import OutputSink
@@ -184,15 +185,14 @@ class Adapter:
         self.options = options if options is not None else self.options_model()
 
     @classmethod
-    def from_options(cls, values: dict[str, Any]) -> Adapter:
-        """Build the adapter from raw option values; invalid values are a ConfigError."""
+    def from_options(cls, values: dict[str, Any], typed: Mapping[str, str] | None = None) -> Adapter:
+        """Build the adapter from raw option values; invalid values are a ConfigError naming
+        the option as ``typed`` says it was given (``{"cards": "--anki-cards"}``), else by name."""
         known = cls.options_model.model_fields
         try:
             options = cls.options_model(**{k: v for k, v in values.items() if k in known})
         except ValidationError as err:
-            first = err.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            raise ConfigError(f"{cls.name} option {where}: {first['msg']}") from None
+            raise ConfigError(describe_option(err, cls.name, typed)) from None
         return cls(options)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

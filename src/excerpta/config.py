@@ -8,6 +8,7 @@ the adapters' option models) and raises ConfigError with one line naming file an
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from datetime import timedelta
@@ -144,6 +145,20 @@ def _check_adapters(config: Config) -> None:
                 raise ConfigError(f"{where}.writers[{number}]: {err}") from None
 
 
+def _check_outputs(config: Config) -> None:
+    """Two writers (of one job or of two) writing one path would overwrite each other."""
+    seen: dict[str, str] = {}
+    for index, job in enumerate(config.jobs):
+        for number, writer in enumerate(job.writers):
+            where = f"jobs[{index}].writers[{number}]"
+            # Spelled differently, one file all the same: ~/x.json, ./x.json, a/../x.json
+            target = os.path.normcase(os.path.abspath(writer.out.expanduser()))
+            if target in seen:
+                raise ConfigError(f"{seen[target]} and {where} both write {writer.out}: "
+                                  "they would overwrite each other; give each its own out")
+            seen[target] = where
+
+
 def _format_hint(source: str) -> str:
     # Options are checked against one reader now; a reader detected at run time could be
     # another (the file changed, or is not there yet), so the format must be named.
@@ -182,6 +197,7 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: {describe(err)}") from None
     try:
         _check_adapters(config)
+        _check_outputs(config)
     except ExcerptaError as err:
         raise ConfigError(f"{path}: {err}") from None
     return config

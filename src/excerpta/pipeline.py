@@ -8,7 +8,9 @@ output's lock (:mod:`excerpta.locks`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,11 +59,12 @@ class ConvertReport:
                 "files_written": written, "conflicts": len(self.conflicts)}
 
 
-def resolve_inputs(inputs: Sequence[str], from_format: str | None,
-                   options: dict[str, Any]) -> list[tuple[str, Reader]]:
+def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict[str, Any],
+                   typed: Mapping[str, str] | None = None) -> list[tuple[str, Reader]]:
     """Pick (and configure) the reader of every input before anything is read.
 
-    Raises UserError for a missing input or an unknown/unrecognisable format, so a bad
+    Raises UserError for a missing input, an unknown/unrecognisable format or an invalid
+    option value (named as ``typed`` says, see :meth:`Adapter.from_options`), so a bad
     command fails before it reads or writes anything.
     """
     if not inputs:
@@ -75,47 +78,105 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None,
             reader_cls = registry.reader(from_format)
             if probe.path is None and not source.endswith(":"):
                 raise InputError(f"{source}: no such file or directory")
-        resolved.append((source, reader_cls.from_options(options)))
+        resolved.append((source, reader_cls.from_options(options, typed)))
     return resolved
 
 
-def check_options_apply(options: dict[str, Any], adapters: Sequence[Adapter]) -> None:
-    """Raise UserError if an option applies to none of ``adapters``: a typo in ``-O name=…``,
-    or a flag of a format that is not part of this conversion, must not pass silently."""
+def check_options_apply(options: dict[str, Any], adapters: Sequence[Adapter],
+                        typed: Mapping[str, str] | None = None) -> None:
+    """Raise UserError if an option applies to none of ``adapters`` (readers first, then the
+    writer): a typo in ``-O name=…``, or a flag of a format that is not part of this
+    conversion, must not pass silently. ``typed`` says how each option was given on the
+    command line (``{"deck": "--anki-deck"}``); an option not in it is named by its key."""
     known = {name for adapter in adapters for name in adapter.options_model.model_fields}
     unknown = sorted(set(options) - known)
     if unknown:
         names = " → ".join(dict.fromkeys(adapter.name for adapter in adapters))
         accepted = ", ".join(sorted(known)) or "none"
-        raise UserError(f"option {unknown[0]!r} does not apply to {names} (their options: {accepted})")
+        option = (typed or {}).get(unknown[0], f"option {unknown[0]!r}")
+        more = "; see `excerpta formats`" if typed is not None else ""
+        raise UserError(f"{option} does not apply to {names} (their options: {accepted}{more})")
 
 
-def _read(source: str, reader: Reader, state: ReadState,
-          on_document: DocumentCallback | None) -> Iterator[Document]:
+@dataclass
+class _Tally:
+    """How many documents a reader yielded for one input."""
+
+    documents: int = 0
+
+
+def _read(source: str, reader: Reader, state: ReadState, on_document: DocumentCallback | None,
+          tally: _Tally) -> Iterator[Document]:
     for document in reader.read(source, state):
+        tally.documents += 1
         if on_document is not None:
             on_document(document)
         yield document
 
 
-def make_sink(writer: type[Writer], out: Path, *, job: str, manifest: LibraryStore,
-              force: bool, dry_run: bool) -> OutputSink:
-    """The sink for ``writer`` writing to ``out`` (a file or a folder, as the writer says)."""
-    out = out.expanduser()
+def check_something_read(source: str, reader: Reader, state: ReadState, tally: _Tally, *,
+                         named: bool) -> None:
+    """Raise InputError when ``reader`` yielded no document from ``source`` yet skipped records:
+    the input is not in its format (a wrong ``--from``), and writing or merging an empty
+    library would empty outputs the user had. An empty input without problems passes.
+    ``named``: the user chose the reader (``--from``) rather than detection."""
+    skipped = [problem for problem in state.problems if not problem.kept]
+    if tally.documents or not skipped:
+        return
+    first = skipped[0]
+    where = (f"line {first.where}: " if isinstance(first.where, int)
+             else f"{first.where}: " if first.where else "")
+    hint = "is --from right?" if named else f"give --from if it is not {reader.name}"
+    raise InputError(f"{source}: nothing could be read as {reader.name} ({len(skipped)} record(s) "
+                     f"skipped; {where}{first.reason}); {hint}")
+
+
+def output_target(writer: type[Writer], out: str | Path) -> Path:
+    """``out`` (``--out`` as typed) as the path ``writer`` writes, checked before anything is
+    read. Raises UserError for an empty name, ``-``, a trailing slash on a file writer's name,
+    and an existing target of the wrong kind: a folder or a device (``/dev/zero`` would be
+    hashed forever) for a file writer, a file or a device for a folder writer."""
+    text = os.fspath(out)
+    noun = "file" if writer.target == "file" else "folder"
+    if not text.strip():
+        raise UserError(f"--out is empty; give a {noun} name")
+    if text == "-":
+        raise UserError(f"--out -: writing to standard output is not supported; give a {noun} name")
+    if writer.target == "file" and text.endswith(("/", os.sep)):
+        raise UserError(f"{text}: names a folder; give a file name ({writer.name} writes one file)")
+    path = Path(text).expanduser()
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # not there yet (or not reachable): the sink creates it or says why not
+        return path
     if writer.target == "folder":
-        if out.exists() and not out.is_dir():
-            raise UserError(f"{out}: {writer.name} writes a folder, and this is a file")
+        if stat.S_ISREG(mode):
+            raise UserError(f"{path}: {writer.name} writes a folder, and this is a file")
+        if not stat.S_ISDIR(mode):
+            raise UserError(f"{path}: not a folder ({writer.name} writes a folder of files)")
+    elif stat.S_ISDIR(mode):
+        raise UserError(f"{path}: is a folder; {writer.name} writes one file (give a file name)")
+    elif not stat.S_ISREG(mode):
+        raise UserError(f"{path}: not a regular file ({writer.name} writes one file)")
+    return path
+
+
+def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: LibraryStore,
+              force: bool, dry_run: bool) -> OutputSink:
+    """The sink for ``writer`` writing to ``out`` (a file or a folder, as the writer says).
+    Raises UserError for an ``out`` the writer cannot write (see :func:`output_target`)."""
+    out = output_target(writer, out)
+    if writer.target == "folder":
         return OutputSink(out, job, writer.name, manifest=manifest, force=force, dry_run=dry_run,
                           staging_list=staging_list(out))
-    if out.is_dir():
-        raise UserError(f"{out}: is a folder; {writer.name} writes one file (give a file name)")
     return OutputSink(out.parent, job, writer.name, file_name=out.name, manifest=manifest,
                       force=force, dry_run=dry_run, staging_list=staging_list(out))
 
 
-def convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
+def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: LibraryStore,
             state: LibraryStore, from_format: str | None = None,
-            options: dict[str, Any] | None = None, force: bool = False, dry_run: bool = False,
+            options: dict[str, Any] | None = None, typed: Mapping[str, str] | None = None,
+            force: bool = False, dry_run: bool = False,
             selection: Selection | None = None, on_document: DocumentCallback | None = None,
             on_problem: Callable[[RecordProblem], None] | None = None) -> ConvertReport:
     """Convert ``inputs`` into format ``to`` at ``out``: the documents ``selection`` selects
@@ -126,11 +187,14 @@ def convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
     the read cursors when it is also the library. The inputs are merged together or not at
     all (one that cannot be read leaves the library as it was); cursors and output records
     are committed together, after the files are on disk.
+    ``typed`` says how each of ``options`` was given on the command line, for error messages
+    (``{"deck": "--anki-deck", "flat": "-O flat"}``).
     ``dry_run`` reads and renders but writes nothing. A pipe input (``-`` for standard input,
     ``/dev/stdin``) is read once into a temporary copy, detected and read from there
     (:mod:`excerpta.pipes`). Raises UserError (nothing written) for a bad command or an unreadable input.
     """
     writer_cls = registry.writer(to)
+    out = output_target(writer_cls, out)
     # The lock spans reading the output (a writer merges into what is there) to committing
     # its records; a dry run writes nothing, so it does not wait for or block anyone. It is
     # taken first: a second run into this output stops at once, before it waits on the state.
@@ -138,7 +202,8 @@ def convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
         run_id = None if dry_run else state.start_run(CONVERT_JOB)
         try:
             report = _convert_locked(inputs, writer_cls, out=out, library=library, state=state,
-                                     from_format=from_format, options=options or {}, force=force,
+                                     from_format=from_format, options=options or {}, typed=typed,
+                                     force=force,
                                      dry_run=dry_run, selection=selection or Selection(),
                                      on_document=on_document, on_problem=on_problem)
         except BaseException as err:  # the run log never keeps a run "running" for good
@@ -155,25 +220,27 @@ def convert(inputs: Sequence[str], *, to: str, out: Path, library: LibraryStore,
 
 def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Path,
                     library: LibraryStore, state: LibraryStore, from_format: str | None,
-                    options: dict[str, Any], force: bool, dry_run: bool, selection: Selection,
+                    options: dict[str, Any], typed: Mapping[str, str] | None, force: bool,
+                    dry_run: bool, selection: Selection,
                     on_document: DocumentCallback | None,
                     on_problem: Callable[[RecordProblem], None] | None) -> ConvertReport:
     sink = make_sink(writer_cls, out, job=CONVERT_JOB, manifest=state, force=force,
                      dry_run=dry_run)
-    writer = writer_cls.from_options(options)
+    writer = writer_cls.from_options(options, typed)
     with spooled_pipes(inputs) as readable, named_as_given(readable), ExitStack() as spools:
-        readers = resolve_inputs([readable[source] for source in inputs], from_format, options)
-        check_options_apply(options, [writer, *(reader for _, reader in readers)])
+        readers = resolve_inputs([readable[source] for source in inputs], from_format, options, typed)
+        check_options_apply(options, [*(reader for _, reader in readers), writer], typed)
         report = ConvertReport()
         cursors = []
-        reads: list[tuple[str, Reader, ReadState, Iterator[Document]]] = []
+        reads: list[tuple[str, Reader, ReadState, Iterator[Document], _Tally]] = []
         for source, (path, reader) in zip(inputs, readers, strict=True):
             read_state = ReadState(cursor=library.cursor(CONVERT_JOB, source),
                                    on_problem=on_problem, source_names={path: source})
-            documents = _read(path, reader, read_state, on_document)  # read while merged...
+            tally = _Tally()
+            documents = _read(path, reader, read_state, on_document, tally)  # read while merged...
             if reader.remote:  # ...but a network source now, outside the transaction
                 documents = spools.enter_context(spooled(documents))
-            reads.append((source, reader, read_state, documents))
+            reads.append((source, reader, read_state, documents, tally))
         # Every input's merges in one transaction: a run that cannot read one of its inputs
         # (after others were read) or is interrupted merges none of them. Merges stream into
         # it; SQLite spills to its journal, not to memory. The writing is left out of it, as
@@ -181,9 +248,11 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
         # seconds): should the writer fail, the library holds what was read, and the cursors,
         # committed with the output records below, still point before it.
         with library.transaction():
-            for source, reader, read_state, documents in reads:
+            for source, reader, read_state, documents, tally in reads:
                 report.merged.add(library.merge(documents, keep=reader.unknown_when_empty,
                                                 left_out=read_state.left_out))
+                # Raised inside the transaction: no input of the run is merged, nothing written.
+                check_something_read(source, reader, read_state, tally, named=from_format is not None)
                 report.problems.extend(read_state.problems)
                 report.inputs.append((source, reader.name))
                 if read_state.next_cursor is not None and library is state:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 # Short wordings for the errors users meet most; anything else uses pydantic's message.
 _SHORT_MESSAGES = {
@@ -25,6 +26,41 @@ _SHORT_MESSAGES = {
     "literal_error": "not one of the allowed values",
     "string_too_short": "must not be empty",
 }
+
+
+def _message(error: ErrorDetails) -> str:
+    """The problem of one error: a short wording, else pydantic's message less its
+    "Value error, " (it says only that a validator raised; the validator's words follow)."""
+    short = _SHORT_MESSAGES.get(error["type"])
+    return short or str(error["msg"]).removeprefix("Value error, ").lower()
+
+
+def _option_message(error: ErrorDetails) -> str:
+    """The problem of one error in an option value, quoting the value given."""
+    ctx = error.get("ctx") or {}
+    if error["type"] in ("literal_error", "enum") and "expected" in ctx:
+        return f"expected {ctx['expected']}, got {error['input']!r}"
+    if error["type"] == "too_short" and "min_length" in ctx:
+        least = ctx["min_length"]
+        return "needs at least one value" if least == 1 else f"needs at least {least} values"
+    short = _SHORT_MESSAGES.get(error["type"], "")
+    if short.startswith("expected ") and isinstance(error["input"], str):
+        return f"{short}, got {error['input']!r}"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def describe_option(err: ValidationError, adapter: str, typed: Mapping[str, str] | None = None) -> str:
+    """The first error of an adapter's options ``err`` as one line, ``anki option cards[1]:
+    expected 'book', 'cloze' or 'qa', got 'foo'``, led by the flag the option was given with
+    when ``typed`` names one (``{"cards": "--anki-cards"}``): ``--anki-cards (anki option
+    cards): …``. Other spellings (``-O cards``, a configuration key) are the option's name."""
+    error = err.errors(include_url=False)[0]
+    field, *rest = [part for part in error["loc"] if not _is_internal(part)] or [""]
+    flag = (typed or {}).get(str(field), "")
+    message = _option_message(error)
+    if flag.startswith("--"):  # the value is quoted in the message: no need for an index
+        return f"{flag} ({adapter} option {field}): {message}"
+    return f"{adapter} option {format_location([field, *rest])}: {message}"
 
 
 def _is_internal(part: str | int) -> bool:
@@ -54,7 +90,7 @@ def describe(err: ValidationError, prefix: Sequence[str | int] = ()) -> str:
     for error in errors:  # a union field fails once per member: say what each would take
         if [part for part in error["loc"] if not _is_internal(part)] != loc:
             continue
-        message = _SHORT_MESSAGES.get(error["type"], str(error["msg"]).lower())
+        message = _message(error)
         if message not in messages:
             messages.append(message)
     message = " or ".join([messages[0], *(m.removeprefix("expected ") for m in messages[1:])])

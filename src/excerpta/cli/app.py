@@ -88,12 +88,27 @@ def _interrupted(err: BaseException) -> bool:
     return False
 
 
+class _LogFormatter(logging.Formatter):
+    """``excerpta: warning: …``, like the error lines; under ``-v`` the level as logging
+    spells it and the logger's name (``DEBUG excerpta.clients.readwise: …``), to tell where
+    each line of a detailed run comes from."""
+
+    def __init__(self, *, detailed: bool) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s" if detailed
+                         else "excerpta: %(level)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.level = record.levelname.lower()
+        return super().format(record)
+
+
 def _configure_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else (
         logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     )
-    logging.basicConfig(level=level, stream=sys.stderr, force=True,
-                        format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogFormatter(detailed=verbose > 0))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
 
 
 def _settings(ctx: click.Context) -> Settings:

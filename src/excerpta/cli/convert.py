@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
+from pydantic.fields import FieldInfo
 
 from excerpta import registry
 from excerpta.adapters import RecordProblem
@@ -18,6 +18,13 @@ from excerpta.errors import UserError
 from excerpta.pipeline import ConvertReport, convert
 from excerpta.selection import Selection
 from excerpta.store import default_state_path, open_store
+
+
+def option_flag(info: FieldInfo) -> str | None:
+    """The ``--flag`` an adapter option field asks for (``json_schema_extra={"cli": …}``)."""
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    flag = extra.get("cli")
+    return f"--{flag}" if isinstance(flag, str) else None
 
 
 def _adapter_option_flags() -> list[click.Option]:
@@ -31,13 +38,12 @@ def _adapter_option_flags() -> list[click.Option]:
     flags: dict[str, tuple[dict[str, list[str]], str, bool]] = {}
     for adapter in [*registry.readers().values(), *registry.writers().values()]:
         for field_name, info in adapter.options_model.model_fields.items():
-            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-            flag = extra.get("cli")
-            if not isinstance(flag, str):
+            flag = option_flag(info)
+            if flag is None:
                 continue
             uses = flags.setdefault(flag, ({}, field_name, info.annotation is bool))[0]
             uses.setdefault(info.description or field_name, []).append(f"{adapter.kind} {adapter.name}")
-    return [click.Option([f"--{flag}", field_name], is_flag=is_flag, default=None,
+    return [click.Option([flag, field_name], is_flag=is_flag, default=None,
                          help="; ".join(f"{text} ({', '.join(of)})" for text, of in uses.items()))
             for flag, (uses, field_name, is_flag) in flags.items()]
 
@@ -65,7 +71,10 @@ _SUMMARY_WORDS = {"create": "new", "update": "changed", "unchanged": "unchanged"
                   "skip": "skipped", "conflict": "left alone"}
 
 
-def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose: int) -> None:
+def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose: int,
+                  kept_library: bool) -> None:
+    """Print the outcomes and a summary. ``kept_library``: the library is the --state's, which
+    holds earlier runs' documents too, so its counts are not what this run read."""
     list_all = verbose > 0 or len(report.outcomes) <= LIST_ALL_OUTCOMES_UP_TO
     for outcome in report.outcomes:
         if outcome.action == "conflict":
@@ -82,7 +91,8 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose:
     in_part = sum(problem.kept for problem in report.problems)
     partly = f", {in_part} read in part" if in_part else ""
     click.echo(
-        f"read {len(report.inputs)} input(s): {counts.get('documents', 0)} documents, "
+        f"read {len(report.inputs)} input(s){'; library' if kept_library else ''}: "
+        f"{counts.get('documents', 0)} documents, "
         f"{counts.get('highlights', 0)} highlights; {len(report.problems) - in_part} record(s) skipped"
         f"{partly}{selected}",
         err=True,
@@ -99,7 +109,7 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose:
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("--to", "to", required=True, metavar="FORMAT",
               help="Output format (see `excerpta formats`).")
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+@click.option("--out", "out", required=True, type=click.Path(),  # as typed: "dir/" is not "dir"
               help="Output file, or folder for folder formats.")
 @click.option("--from", "from_format", metavar="FORMAT",
               help="Input format; detected from the input when left out.")
@@ -118,7 +128,7 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose:
               help="Write only documents of this category: books, articles, tweets, podcasts, "
                    "supplementals, other (repeatable, or comma-separated).")
 @click.pass_obj
-def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: Path,
+def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: str,
                     from_format: str | None, dry_run: bool, force: bool,
                     raw_options: tuple[str, ...], tags: tuple[str, ...], skip_tags: tuple[str, ...],
                     categories: tuple[str, ...], **flag_options: Any) -> None:
@@ -126,12 +136,20 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: P
 
     Reads every INPUT (files, folders, `-` for standard input, or `readwise:`), merges them
     into one library and writes it as FORMAT to --out. A file excerpta did not write, or one edited since, is
-    never overwritten (unless --force). Exit codes: 0 ok, 1 partial (records skipped or
-    outputs left alone, each reported), 2 bad input or command, 3 the source failed, 75
-    another run is writing the same output.
+    never overwritten (unless --force). Reader and writer options, with their flags: `excerpta
+    formats NAME`.
+
+    Exit codes: 0 ok, 1 partial (records skipped or outputs left alone, each reported), 2 bad
+    input, command or state database, 3 the source failed (network, token), 70 internal
+    error, 74 the machine refused a file or folder (permissions, a full disk), 75 another run
+    is writing the same output or holds the state, 130 interrupted.
     """
+    flags = {param.name: param.opts[0] for param in click.get_current_context().command.params}
     options: dict[str, Any] = {k: v for k, v in flag_options.items() if v is not None}
-    options.update(_parse_option(raw_options))
+    typed = {name: flags[name] for name in options}  # errors name the option as the user gave it
+    given = _parse_option(raw_options)
+    options.update(given)
+    typed.update({name: f"-O {name}" for name in given})
     selection = Selection.of(tags, skip_tags, categories)
     explicit_state = settings.state
     state = open_store(explicit_state or default_state_path())
@@ -142,14 +160,15 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: P
         library = (state.snapshot() if dry_run else state) if explicit_state else open_store(":memory:")
         with ReadProgress(enabled=sys.stderr.isatty() and not settings.quiet) as progress:
             report = convert(list(inputs), to=to, out=out, library=library, state=state,
-                             from_format=from_format, options=options, force=force,
+                             from_format=from_format, options=options, typed=typed, force=force,
                              dry_run=dry_run, selection=selection, on_document=progress.advance,
                              on_problem=_echo_problem(settings.quiet))
     finally:
         if library is not state:
             library.close()
         state.close()
-    _print_report(report, dry_run=dry_run, quiet=settings.quiet, verbose=settings.verbose)
+    _print_report(report, dry_run=dry_run, quiet=settings.quiet, verbose=settings.verbose,
+                  kept_library=explicit_state is not None)
     if report.exit_code:
         click.get_current_context().exit(report.exit_code)
 

@@ -1,0 +1,96 @@
+"""`excerpta convert` refusing a run that would damage what the user has: an input read in the
+wrong format, an --out that is not a file (or folder) excerpta can write."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from paths import CORPUS, EXAMPLES
+
+SAMPLE = EXAMPLES / "library.json"
+
+
+def test_an_input_nothing_of_which_reads_as_the_named_format_leaves_the_output_alone(run_cli, tmp_path):
+    out = tmp_path / "out.json"
+    assert run_cli("convert", SAMPLE, "--to", "json", "--out", out).exit_code == 0
+    written = out.read_bytes()
+    result = run_cli("convert", SAMPLE, "--from", "kindle", "--to", "json", "--out", out)
+    assert result.exit_code == 2
+    error = result.output.splitlines()[-1]
+    assert error.startswith(f"excerpta: error: {SAMPLE}: nothing could be read as kindle (1 record(s) "
+                            "skipped; line 1: expected a metadata line")
+    assert error.endswith("is --from right?")
+    assert out.read_bytes() == written
+
+
+def test_a_wrong_format_merges_none_of_the_run_s_inputs_into_the_state(run_cli, tmp_path):
+    state = tmp_path / "state.sqlite"
+    html = CORPUS / "kindle_notebook_html" / "krystofl_example_notebook_en.html"
+    result = run_cli("--state", state, "convert", EXAMPLES / "My Clippings.txt", html,
+                     "--from", "kindle", "--to", "json", "--out", tmp_path / "a.json")
+    assert result.exit_code == 2
+    assert f"{html}: nothing could be read as kindle" in result.output
+    assert sqlite3.connect(state).execute("SELECT COUNT(*) FROM documents").fetchone() == (0,)
+    assert not (tmp_path / "a.json").exists()
+
+
+def test_an_empty_input_without_problems_is_still_an_empty_library(run_cli, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    result = run_cli("convert", empty, "--from", "kindle", "--to", "json", "--out", tmp_path / "a.json")
+    assert result.exit_code == 0
+    assert '"documents": []' in (tmp_path / "a.json").read_text()
+
+
+def test_an_input_partly_read_is_partial_not_refused(run_cli, tmp_path):
+    clippings = (EXAMPLES / "My Clippings.txt").read_text(encoding="utf-8-sig")
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_text("garbage line\n==========\n" + clippings, encoding="utf-8")
+    result = run_cli("convert", mixed, "--from", "kindle", "--to", "json", "--out", tmp_path / "a.json")
+    assert result.exit_code == 1
+    assert (tmp_path / "a.json").exists()
+
+
+@pytest.mark.parametrize(("to", "out", "message"), [
+    ("json", "/dev/zero", "/dev/zero: not a regular file (json writes one file)"),
+    ("obsidian", "/dev/null", "/dev/null: not a folder (obsidian writes a folder of files)"),
+    ("json", "", "--out is empty; give a file name"),
+    ("obsidian", "", "--out is empty; give a folder name"),
+    ("json", "-", "--out -: writing to standard output is not supported; give a file name"),
+    ("json", "newdir/", "newdir/: names a folder; give a file name (json writes one file)"),
+])
+def test_an_out_that_is_not_a_file_excerpta_can_write_is_refused_before_reading(
+        run_cli, tmp_path, monkeypatch, to, out, message):
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("convert", SAMPLE, "--to", to, "--out", out)
+    assert (result.exit_code, result.output) == (2, f"excerpta: error: {message}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_trailing_slash_names_the_folder_of_a_folder_writer(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("convert", SAMPLE, "--to", "obsidian", "--out", "vault/").exit_code == 0
+    assert (tmp_path / "vault").is_dir()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--to", "anki", "--anki-cards", "book,foo"],
+     "--anki-cards (anki option cards): expected 'book', 'cloze' or 'qa', got 'foo'"),
+    (["--to", "anki", "-O", "cards=book,foo"],
+     "anki option cards[1]: expected 'book', 'cloze' or 'qa', got 'foo'"),
+    (["--to", "anki", "--anki-cards", ","], "--anki-cards (anki option cards): needs at least one value"),
+    (["--to", "json", "--timezone", "Mars/Base"],
+     "--timezone (kindle option timezone): unknown time zone 'Mars/Base' (expected e.g. Europe/Berlin)"),
+    (["--to", "obsidian", "-O", "flat=maybe"], "obsidian option flat: expected true or false, got 'maybe'"),
+    (["--to", "json", "--anki-deck", "X"], "--anki-deck does not apply to kindle → json (their options: "),
+    (["--to", "obsidian", "-O", "bogus=1"], "-O bogus does not apply to kindle → obsidian (their options: "),
+])
+def test_an_option_error_names_the_option_as_typed_in_plain_words(run_cli, tmp_path, args, message):
+    result = run_cli("convert", EXAMPLES / "My Clippings.txt", *args, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"excerpta: error: {message}")
+    assert result.output.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
