@@ -42,7 +42,7 @@ PROBE_BYTES = 64 * 1024
 
 class AdapterOptions(BaseModel):
     """Base of adapter option models. A field may carry ``json_schema_extra={"cli": "flag"}``
-    to be offered by ``excerpta convert`` as ``--flag`` (see :func:`cli_option_fields`)."""
+    to be offered by ``excerpta convert`` as ``--flag`` (see :func:`excerpta.cli.convert.option_flag`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -19,7 +19,9 @@ class ObsidianOptions(AdapterOptions):
     templates: Path | None = Field(
         default=None, json_schema_extra={"cli": "templates"},
         description="folder of templates overriding the defaults (filename.jinja, frontmatter.yaml, "
-                    "header.md.jinja, highlights_header.md.jinja, chapter.md.jinja, highlight.md.jinja)")
+                    "header.md.jinja, highlights_header.md.jinja, chapter.md.jinja, highlight.md.jinja; "
+                    "with --atomic also highlight_filename.jinja, highlight_frontmatter.yaml, "
+                    "highlight_header.md.jinja, embed.md.jinja)")
     sync_policy: Literal["merge", "append-only", "overwrite"] = Field(
         default="merge", json_schema_extra={"cli": "sync-policy"},
         description="re-sync policy for notes: merge, append-only or overwrite")
