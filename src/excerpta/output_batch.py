@@ -31,6 +31,7 @@ from excerpta.disk import (
     flush_to_disk,
     fsync_dir,
     has_temporary_files,
+    naming,
     sweep_temporary_files,
     write_temp,
 )
@@ -89,7 +90,10 @@ class StagedBatch:
             if outcome.action in ("create", "update"):
                 mode = into.stat().st_mode & 0o777 if on_disk is not None else None
                 if mode is not None and mode != temp.stat.st_mode & 0o777:
-                    os.chmod(temp.path, mode)  # keep the user's permissions; changes the ctime only
+                    try:  # keep the user's permissions; changes the ctime only
+                        os.chmod(temp.path, mode)
+                    except OSError as err:
+                        raise naming(err, into, "writing it") from err
                 self._files.append(StagedFile(temp.path, into, on_disk, outcome_index))
                 staged = True
             elif outcome.action == "unchanged":
@@ -116,15 +120,18 @@ class StagedBatch:
         if not files:
             return
         try:
-            flush_to_disk([staged.temp for staged in files])
+            _flush_naming_targets(files)
             for staged in files:
                 # The user may have saved the file since we decided (a long run, an open
                 # editor): compare again right before replacing, as vdirsyncer does with etags.
-                if file_sha256(staged.target) != staged.on_disk:
-                    staged.temp.unlink(missing_ok=True)
-                    changed_meanwhile(staged)
-                else:
-                    os.replace(staged.temp, staged.target)
+                try:
+                    if file_sha256(staged.target) != staged.on_disk:
+                        staged.temp.unlink(missing_ok=True)
+                        changed_meanwhile(staged)
+                    else:
+                        os.replace(staged.temp, staged.target)
+                except OSError as err:  # it named our temporary file (or nothing)
+                    raise naming(err, staged.target, "replacing it") from err
         except BaseException:
             self._files = files
             self.discard()
@@ -160,6 +167,18 @@ class StagedBatch:
                 self.listed_in.unlink(missing_ok=True)
         except OSError as err:
             log.warning("cannot keep the staging list %s: %s", self.listed_in, err)
+
+
+def _flush_naming_targets(files: list[StagedFile]) -> None:
+    """:func:`~excerpta.disk.flush_to_disk` the temporary files of ``files``; an OSError names
+    the target of the temporary file that failed (or the folder syncfs failed in)."""
+    try:
+        flush_to_disk([staged.temp for staged in files])
+    except OSError as err:
+        targets = {str(staged.temp): staged.target for staged in files}
+        named = err.filename and str(err.filename)
+        where = targets.get(named) or (Path(named) if named else files[0].target.parent)
+        raise naming(err, where, "flushing it to disk") from err
 
 
 def _stat_or_none(path: Path) -> os.stat_result | None:

@@ -11,6 +11,7 @@ import json
 import logging
 from pathlib import Path
 
+import pytest
 from kindle_reading import NOTEBOOKS
 
 from excerpta.adapters import ReadState
@@ -174,3 +175,26 @@ def test_locations_read_the_same_from_a_thousands_separated_copy_of_a_real_expor
     assert state.problems == []
     assert [h.location for h in document.highlights] == [h.location for h in whole.highlights]
     assert all(h.location_type is LocationType.LOCATION for h in document.highlights)
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").is_file(), reason="needs Linux's /proc")
+def test_a_folder_reports_an_html_file_it_cannot_read_and_names_the_html_that_is_no_export(
+        tmp_path, caplog):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    good = sorted(NOTEBOOKS.glob("*.html"))[:2]
+    for path in good:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "bin.html").write_bytes(bytes(range(256)) * 40)
+    (folder / "other.html").write_text("<html><body><p>My reading list</p></body></html>\n")
+    # A file the machine refuses to read even to root: /proc/self/mem at offset 0 is EIO.
+    (folder / "mem.html").symlink_to("/proc/self/mem")
+    with caplog.at_level(logging.WARNING, logger="excerpta"):
+        documents, state = read(folder)
+    assert documents == [read(path)[0][0] for path in good]
+    [problem] = state.problems
+    assert (problem.source, problem.where) == (str(folder / "mem.html"), None)
+    assert problem.reason == "cannot be read: Input/output error"
+    [warning] = [r.getMessage() for r in caplog.records if "not Kindle notebook exports" in r.getMessage()]
+    assert warning.endswith(": 2 HTML file(s) that are not Kindle notebook exports were left out: "
+                            "bin.html, other.html")

@@ -35,7 +35,8 @@ from excerpta.errors import InputError
 from excerpta.identity import document_id
 from excerpta.model import Category, Document, LocationType
 from excerpta.readers.kindle.assembly import Clipping
-from excerpta.readers.kindle.blocks import Regular, iter_record_batches
+from excerpta.readers.kindle.blocks import Regular
+from excerpta.readers.kindle.damaged import BoundedText, record_batches, report_damage
 from excerpta.readers.kindle.device import CLIPPINGS_FILE, clippings_in, decoded_head, open_clippings
 from excerpta.readers.kindle.documents import documents_of
 from excerpta.readers.kindle.locales import ClippingKind, clipping_limit_markers
@@ -46,7 +47,7 @@ from excerpta.readers.kindle.metadata import (
     parse_metadata,
 )
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
-from excerpta.readers.kindle.undecodable import MARK_ERRORS, REPLACEMENT, MarkedText
+from excerpta.readers.kindle.undecodable import MARK_ERRORS, REPLACEMENT
 from excerpta.zones import zone_named
 
 log = logging.getLogger(__name__)
@@ -120,9 +121,10 @@ class KindleClippingsReader(Reader):
         options = self.options
         zone = zone_named(options.timezone) if options.timezone else None
         with open_clippings(path, errors=MARK_ERRORS) as raw:  # UTF-8, or UTF-16 if re-saved
-            handle = MarkedText(raw)
+            handle = BoundedText(raw)  # NUL padding, endless lines: see .damaged
             yield from read_clippings_file(handle, source, state, zone=zone,
                                            keep_bookmarks=options.kindle_bookmarks)
+        report_damage(handle, source, state)
         if handle.lines:
             state.report(source, handle.first_line, f"{handle.lines} line(s) hold bytes that are not "
                          f"{raw.encoding.upper()}, read as {REPLACEMENT!r} (the first is this line): "
@@ -145,13 +147,15 @@ def read_clippings_file(handle: TextIOBase, source: str, state: ReadState, *, zo
     documents and reports, faster: regular records are cut out of blocks (see
     :mod:`~excerpta.readers.kindle.blocks`) instead of being read line by line. A seekable
     ``handle`` is read again from its start when a note claims a highlight that already left
-    (see :func:`~excerpta.readers.kindle.documents.documents_of`)."""
+    (see :func:`~excerpta.readers.kindle.documents.documents_of`). A
+    :class:`~excerpta.readers.kindle.damaged.BoundedText` ``handle`` keeps memory bounded in a
+    damaged file; the records holding a line it cut are skipped."""
 
     def reread() -> Iterator[list[Clipping]]:
         handle.seek(0)
-        return _clippings(iter_record_batches(handle), source, ReadState(), zone, warn=False)
+        return _clippings(record_batches(handle), source, ReadState(), zone, warn=False)
 
-    return documents_of(_clippings(iter_record_batches(handle), source, state, zone), keep_bookmarks,
+    return documents_of(_clippings(record_batches(handle), source, state, zone), keep_bookmarks,
                         reread if handle.seekable() else None)
 
 

@@ -1,5 +1,6 @@
 """Reader ``kindle-html``: the Kindle apps' "Export notebook" HTML (one book per file; given a
-folder, every export directly in it, each file's problems reported on their own).
+folder, every export directly in it, each file's problems reported on their own: one that
+cannot be read is a problem, and the HTML files that are no export are named in one warning).
 
 The file is parsed into fields and entries by :mod:`.notebook_parser`.
 
@@ -81,14 +82,22 @@ class KindleNotebookReader(Reader):
             return
         # A folder of exports (one per book): one that cannot be read never loses the others.
         found = False
-        for path in notebooks_in(folder):
-            found = True
+        others: list[str] = []  # HTML that is no export: a folder may hold other pages
+        for path in _html_files(folder):
             try:
+                if not _is_notebook(InputProbe.of(str(path)).text_head):
+                    others.append(path.name)
+                    continue
+                found = True
                 yield from self._read_file(path, str(path), state)
             except InputError as err:
                 state.report(str(path), None, str(err).removeprefix(f"{path}: "))
-            except OSError as err:
+            except OSError as err:  # maybe an export: said, and the run is partial
+                found = True
                 state.report(str(path), None, f"cannot be read: {err.strerror or err}")
+        if others:
+            log.warning("%s: %d HTML file(s) that are not Kindle notebook exports were left out: %s",
+                        source, len(others), ", ".join(others))
         if not found:
             raise InputError(f"{source}: no Kindle notebook export (.html) in this folder")
 
@@ -167,15 +176,21 @@ class KindleNotebookReader(Reader):
 
 def notebooks_in(folder: Path) -> Iterator[Path]:
     """The notebook exports (``.html``/``.htm`` files that look like one) directly in
-    ``folder``, by name."""
+    ``folder``, by name; one that cannot be read is left out (reading the folder reports it)."""
+    for path in _html_files(folder):
+        try:
+            probe = InputProbe.of(str(path))
+        except OSError:
+            continue
+        if _is_notebook(probe.text_head):
+            yield path
+
+
+def _html_files(folder: Path) -> Iterator[Path]:
+    # The files directly in ``folder`` that may be exports, by name; hidden ones are not.
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() in (".html", ".htm") and not path.name.startswith(".") and path.is_file():
-            try:
-                probe = InputProbe.of(str(path))
-            except OSError:
-                continue
-            if _is_notebook(probe.text_head):
-                yield path
+            yield path
 
 
 def _is_notebook(head: str) -> bool:

@@ -15,7 +15,8 @@ of lines, and a separator line of ten ``=``. What real files add (reference §1.
   title-like line that follows a blank line starts a new record.
 
 Nothing here raises for bad content: a record whose metadata line cannot be read is returned
-with ``metadata`` unset and ``problem`` saying why, for the reader to report.
+with ``metadata`` unset and ``problem`` saying why, for the reader to report. So is a record
+longer than :data:`CLIPPING_LIMIT_CHARS` (a damaged file), whose body is not kept.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from excerpta.readers.kindle.metadata import (
 )
 
 SEPARATOR = "=========="
+# No real clipping comes near this: the publisher's clipping limit keeps a highlight to a part
+# of its book (often 10-20 %), and a whole novel is about 500,000 characters.
+CLIPPING_LIMIT_CHARS = 1 << 20
 _NOTE = ClippingKind.NOTE
 INVISIBLE = "\ufeff\u200b\u200c\u200d"
 MAYBE_SEPARATOR = "= \t" + INVISIBLE
@@ -48,6 +52,7 @@ class RawRecord:
     metadata: Metadata | None
     body: list[str] = field(default_factory=list)
     problem: str | None = None
+    chars: int = 0  # of the body lines the grammar appended one by one
 
     @property
     def text(self) -> str:
@@ -118,6 +123,9 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
                     current = RawRecord(number - 1, title_line, split)
             else:
                 current.body.append(line)
+                current.chars += len(line)
+                if current.chars > CLIPPING_LIMIT_CHARS:
+                    _drop_body(current)
             continue
         if title is None:
             if is_separator(line) or not line.strip(" \t" + INVISIBLE):
@@ -155,6 +163,17 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
         yield pending
     if current is not None:
         yield current
+
+
+def _drop_body(record: RawRecord) -> None:
+    # A record too long to be a clipping: a problem, its body not held. Its last two lines are,
+    # for a record start whose separator was stripped (_starts_record).
+    if record.problem is None or record.metadata is not None:
+        record.metadata = None
+        record.problem = (f"a record longer than any clipping ({CLIPPING_LIMIT_CHARS:,} characters), "
+                          "skipped (a damaged file?)")
+    del record.body[:-2]
+    record.chars = sum(map(len, record.body))
 
 
 def starts_record(line: str) -> bool:
