@@ -278,3 +278,19 @@ def test_a_dry_run_keeps_no_staging_list(tmp_path, state):
     sink.write("a.md", b"one", key="k", source_hash="s1")
     sink.finish()
     assert not listing.exists()
+
+
+def test_the_staging_list_is_swept_once_a_run_not_each_time_the_sink_finishes(tmp_path, state, monkeypatch):
+    # A run finishes its sink twice (leaving its block, then handing out its records): the
+    # second time there is nothing new to sweep, and no folder is scanned again.
+    listing = tmp_path / "vault.staging"
+    sink = _sink(tmp_path / "vault", state, staging_list=listing)
+    for folder in ("a", "b", "c"):
+        sink.write(f"{folder}/n.md", b"x", key=folder, source_hash="s")
+    sink.finish()
+    scans = []
+    real_scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path=".": scans.append(path) or real_scandir(path))
+    assert len(sink.pending_records()) == 3
+    assert scans == []
+    assert not listing.exists()

@@ -55,6 +55,7 @@ class StagedBatch:
     """Temporary files waiting to replace their targets together."""
 
     listed_in: Path | None = None  # the staging list (None: keep none, as in a dry run)
+    _sweep_due: bool = True  # a folder was listed since the last sweep (or none was made yet)
     _files: list[StagedFile] = field(default_factory=list)
     _folders: set[Path] = field(default_factory=set)  # folders known to exist
 
@@ -74,6 +75,7 @@ class StagedBatch:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
             if self.listed_in is not None:
+                self._sweep_due = True
                 try:
                     with self.listed_in.open("a", encoding="utf-8") as listing:
                         listing.write(f"{target.parent}\n")
@@ -144,8 +146,9 @@ class StagedBatch:
         """Sweep every folder of the staging list (:func:`~excerpta.disk.sweep_temporary_files`)
         and keep listed only those still holding a temporary file too recent to remove. Call
         it once the batch is published: this run's own temporary files are gone by then."""
-        if self.listed_in is None:
-            return
+        if self.listed_in is None or not self._sweep_due:
+            return  # (a sink finishes twice a run: on leaving its block, then for its records)
+        self._sweep_due = False
         try:
             listed = dict.fromkeys(self.listed_in.read_text(encoding="utf-8").splitlines())
         except FileNotFoundError:
@@ -161,8 +164,10 @@ class StagedBatch:
             if has_temporary_files(folder):
                 left.append(name)
         try:
-            if left:
-                self.listed_in.write_text("".join(f"{name}\n" for name in left), encoding="utf-8")
+            if left:  # whole or not at all: a list cut short would leave litter unswept
+                kept = self.listed_in.with_suffix(".staging-new")
+                kept.write_text("".join(f"{name}\n" for name in left), encoding="utf-8")
+                os.replace(kept, self.listed_in)
             else:
                 self.listed_in.unlink(missing_ok=True)
         except OSError as err:
