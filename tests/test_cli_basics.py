@@ -152,9 +152,9 @@ def test_formats_name_lists_every_option_of_the_format_with_its_flag(run_cli):
             result = run_cli("formats", name)
             assert result.exit_code == 0
             for field_name in adapter.options_model.model_fields:
-                assert f"-O {field_name}\n" in result.output, (name, field_name)
+                assert f"-O {field_name}=VALUE\n" in result.output, (name, field_name)
     anki = run_cli("formats", "anki").output
-    assert "  --anki-cards, -O cards\n      Card designs, comma-separated" in anki
+    assert "  --anki-cards, -O cards=VALUE\n      Card designs, comma-separated" in anki
     assert "formats NAME" in run_cli("formats").output
 
 

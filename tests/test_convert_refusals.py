@@ -94,3 +94,23 @@ def test_an_option_error_names_the_option_as_typed_in_plain_words(run_cli, tmp_p
     assert result.output.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
 
+
+
+def test_a_clippings_file_of_nul_bytes_alone_leaves_the_output_alone(run_cli, tmp_path):
+    # An unplugged Kindle can leave My Clippings.txt as NUL bytes only: its padding is reported
+    # "read in part", and nothing else is read; the output the user had must stay.
+    out = tmp_path / "out.json"
+    assert run_cli("convert", SAMPLE, "--to", "json", "--out", out).exit_code == 0
+    written = out.read_bytes()
+    padded = tmp_path / "My Clippings.txt"
+    padded.write_bytes(b"\0" * 100_000)
+    result = run_cli("convert", padded, "--from", "kindle", "--to", "json", "--out", out)
+    assert result.exit_code == 2
+    assert f"{padded}: nothing could be read as kindle" in result.output
+    assert out.read_bytes() == written
+
+
+def test_an_out_in_the_home_of_no_such_user_is_one_line(run_cli, tmp_path):
+    result = run_cli("convert", SAMPLE, "--to", "json", "--out", "~no-such-user-here/x.json")
+    assert result.exit_code == 2
+    assert result.output == "excerpta: error: ~no-such-user-here/x.json: no such user's home folder\n"

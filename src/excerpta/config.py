@@ -152,7 +152,10 @@ def _check_outputs(config: Config) -> None:
         for number, writer in enumerate(job.writers):
             where = f"jobs[{index}].writers[{number}]"
             # Spelled differently, one file all the same: ~/x.json, ./x.json, a/../x.json
-            target = os.path.normcase(os.path.abspath(writer.out.expanduser()))
+            try:
+                target = os.path.normcase(os.path.abspath(writer.out.expanduser()))
+            except RuntimeError:  # "~someone" who is no user here
+                raise ConfigError(f"{where}: out {writer.out}: no such user's home folder") from None
             if target in seen:
                 raise ConfigError(f"{seen[target]} and {where} both write {writer.out}: "
                                   "they would overwrite each other; give each its own out")

@@ -44,9 +44,12 @@ def records_of_output(history: Mapping[str, Sequence[OutputRecord]], prefix: str
     with a trailing separator, or a one-file output's path); a key with none is left out.
 
     The newest record under ``prefix``. Else the output was moved (a folder renamed or moved, a
-    vault synced to this machine at another path): the newest record whose folder is gone. A
-    record whose folder is still there belongs to another output (in place, its files and their
-    memos are that output's, even a file the user deleted from it), never to this one. The one
+    vault synced to this machine at another path): the newest record whose file's folder is
+    gone. A record whose file's folder is still there belongs to another output (in place, its
+    files and their memos are that output's, even a file the user deleted from it), never to
+    this one. (A subfolder deleted from another output in place looks moved too: its records
+    may then serve this one, for the memo of a note found by its id; a writer following a
+    moved folder checks the output's own folder.) The one
     rule for every writer; a writer following a moved folder still checks that the folder the
     output was in is gone (:mod:`excerpta.writers.obsidian.moved`).
     """

@@ -114,14 +114,17 @@ def _read(source: str, reader: Reader, state: ReadState, on_document: DocumentCa
         yield document
 
 
-def check_something_read(source: str, reader: Reader, state: ReadState, tally: _Tally, *,
+def check_something_read(source: str, reader: Reader, state: ReadState, documents: int, *,
                          named: bool) -> None:
-    """Raise InputError when ``reader`` yielded no document from ``source`` yet skipped records:
-    the input is not in its format (a wrong ``--from``), and writing or merging an empty
-    library would empty outputs the user had. An empty input without problems passes.
-    ``named``: the user chose the reader (``--from``) rather than detection."""
-    skipped = [problem for problem in state.problems if not problem.kept]
-    if tally.documents or not skipped:
+    """Raise InputError when ``reader`` yielded no document (``documents`` is 0) from ``source``
+    yet reported problems (a record skipped, or read in part: a file of NUL bytes): the input
+    is not in its format (a wrong ``--from``) or holds nothing readable, and writing or merging
+    an empty library would empty outputs the user had. An empty input without problems passes.
+    ``named``: the user chose the reader (``--from``) rather than detection. Not for a network
+    reader (``Reader.remote``): an incremental pull whose only change is malformed is partial,
+    as its source is not a file that could be of the wrong format."""
+    skipped = state.problems
+    if documents or not skipped:
         return
     first = skipped[0]
     where = (f"line {first.where}: " if isinstance(first.where, int)
@@ -144,7 +147,10 @@ def output_target(writer: type[Writer], out: str | Path) -> Path:
         raise UserError(f"--out -: writing to standard output is not supported; give a {noun} name")
     if writer.target == "file" and text.endswith(("/", os.sep)):
         raise UserError(f"{text}: names a folder; give a file name ({writer.name} writes one file)")
-    path = Path(text).expanduser()
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError:  # "~someone" who is no user here
+        raise UserError(f"{text}: no such user's home folder") from None
     try:
         mode = path.stat().st_mode
     except OSError:  # not there yet (or not reachable): the sink creates it or says why not
@@ -164,7 +170,9 @@ def output_target(writer: type[Writer], out: str | Path) -> Path:
 def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: LibraryStore,
               force: bool, dry_run: bool) -> OutputSink:
     """The sink for ``writer`` writing to ``out`` (a file or a folder, as the writer says).
-    Raises UserError for an ``out`` the writer cannot write (see :func:`output_target`)."""
+    Raises UserError for an ``out`` the writer cannot write (see :func:`output_target`, which
+    :func:`convert` also calls first, before it takes the output's lock: this is the entry
+    point of sync jobs too)."""
     out = output_target(writer, out)
     if writer.target == "folder":
         return OutputSink(out, job, writer.name, manifest=manifest, force=force, dry_run=dry_run,
@@ -252,7 +260,9 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
                 report.merged.add(library.merge(documents, keep=reader.unknown_when_empty,
                                                 left_out=read_state.left_out))
                 # Raised inside the transaction: no input of the run is merged, nothing written.
-                check_something_read(source, reader, read_state, tally, named=from_format is not None)
+                if not reader.remote:
+                    check_something_read(source, reader, read_state, tally.documents,
+                                         named=from_format is not None)
                 report.problems.extend(read_state.problems)
                 report.inputs.append((source, reader.name))
                 if read_state.next_cursor is not None and library is state:

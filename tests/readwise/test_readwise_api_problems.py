@@ -110,3 +110,22 @@ def test_a_book_in_two_pages_of_changes_has_its_problems_reported_once(fake_read
     # from the whole book (page 2), not again from the second page of changes (page 3)
     assert [(p.where, p.kept) for p in state.problems] == [
         ("page 2 results[0].highlights[0]", True), ("page 2 results[0].highlights[1]", True)]
+
+
+def test_an_incremental_pull_whose_only_change_is_a_broken_book_is_partial_not_refused(fake_readwise,
+                                                                                      tmp_path):
+    # Nothing read from a network source is not a wrong --from: the run reports the book and
+    # goes on (exit 1), instead of refusing every run after it (exit 2) with a hint about --from.
+    server = fake_readwise(highlights=20, per_book=10)
+    store = open_store(tmp_path / "state.sqlite")
+    out = tmp_path / "out.jsonl"
+    convert(["readwise:"], to="jsonl", out=out, library=store, state=store)
+    written = out.read_bytes()
+    book_id = sorted(server.books)[0]
+    server.edit_highlight(server.books[book_id]["highlights"][0]["id"], text="edited")
+    server.books[book_id]["user_book_id"] = None  # a book without an id: unusable
+    report = convert(["readwise:"], to="jsonl", out=out, library=store, state=store)
+    store.close()
+    assert report.exit_code == 1
+    assert [p.reason for p in report.problems] == ["book without user_book_id"]
+    assert out.read_bytes() == written

@@ -98,8 +98,9 @@ class _LogFormatter(logging.Formatter):
                          else "excerpta: %(level)s: %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        record.level = record.levelname.lower()
-        return super().format(record)
+        # The record is shared by every handler: the lower-case level goes on a copy.
+        copy = logging.makeLogRecord({**record.__dict__, "level": record.levelname.lower()})
+        return super().format(copy)
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:

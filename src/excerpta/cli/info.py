@@ -55,7 +55,7 @@ def _describe_format(name: str) -> None:
             click.echo("  no options")
         for field_name, info in fields.items():
             flag = option_flag(info)
-            spelled = f"{flag}, -O {field_name}" if flag else f"-O {field_name}"
+            spelled = f"{flag}, -O {field_name}=VALUE" if flag else f"-O {field_name}=VALUE"
             click.echo(f"  {spelled}")
             click.echo(f"      {info.description or field_name}{_default(info)}")
 

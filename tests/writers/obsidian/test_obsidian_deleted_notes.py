@@ -59,7 +59,6 @@ def test_a_deleted_note_is_said_once_then_neither_looked_for_nor_said_while_unch
 def test_a_deleted_note_put_back_elsewhere_is_found_when_its_document_changes(vault, sync, books):
     book = books(2)
     sync([book])
-    (vault / "Inbox.md").write_text("A note of the user's: a vault, not an emptied output.\n")
     note = (vault / NOTE).read_text() + "\nMy own line.\n"
     (vault / NOTE).unlink()
     sync([book])
@@ -80,7 +79,6 @@ def test_a_deleted_note_is_said_again_once_when_its_document_changes_and_recreat
         vault, sync, books):
     book = books(2)
     sync([book])
-    (vault / "Inbox.md").write_text("A note of the user's: a vault, not an emptied output.\n")
     (vault / NOTE).unlink()
     sync([book])
     edited = book.model_copy(update={"title": "Walden (edited)"})
@@ -131,7 +129,7 @@ def test_a_vault_deleted_or_emptied_to_start_over_gets_every_note_again(vault, s
     sink = sync(library)
     assert sorted((o.path.name, o.action) for o in sink.outcomes) == [
         ("Civil Disobedience.md", "create"), ("Walden.md", "create")]
-    assert "none of the 2 notes excerpta wrote here is left" in caplog.text
+    assert "the folder is gone or empty, none of the 2 notes excerpta wrote there is left" in caplog.text
     assert (vault / NOTE).is_file()
     assert sync(library).outcomes == []  # nothing to write: both current
 
@@ -142,3 +140,15 @@ def test_one_note_deleted_from_a_vault_still_holding_others_stays_deleted(vault,
     (vault / NOTE).unlink()
     assert [(o.path.name, o.action) for o in sync(library).outcomes] == [("Walden.md", "skip")]
     assert not (vault / NOTE).exists()
+
+
+def test_every_note_deleted_one_by_one_stays_deleted(vault, sync, books):
+    # The folder still holds what the notes were in: a vault whose notes the user deleted (or
+    # moved elsewhere), not one emptied to start over.
+    library = [books(2), books(1, id="readwise-2", title="Civil Disobedience")]
+    sync(library)
+    (vault / NOTE).unlink()
+    sync(library)
+    (vault / "Books" / "Civil Disobedience.md").unlink()
+    assert [(o.path.name, o.action) for o in sync(library).outcomes] == [("Civil Disobedience.md", "skip")]
+    assert list((vault / "Books").iterdir()) == []

@@ -303,7 +303,6 @@ def test_append_only_adds_in_reading_order_too(vault, sync, books):
 def test_a_note_the_user_deleted_is_not_recreated_unless_asked(vault, sync, books):
     book = books(2)
     sync([book])
-    (vault / "Inbox.md").write_text("A note of the user's: a vault, not an emptied output.\n")
     (vault / NOTE).unlink()
     sink = sync([book.model_copy(update={"title": "Walden (edited)"})])
     assert not (vault / NOTE).exists()

@@ -169,19 +169,19 @@ class WriteRun:
 
     def _recreating(self) -> bool:
         """Whether notes the user deleted are written again: ``--recreate-deleted``, or an output
-        folder deleted or emptied to start over (none of the notes we wrote there is left, nor
-        any other note: taking each for one the user deleted would write nothing, and say
-        little). A note moved elsewhere in the folder keeps it a vault, whose deletions stand."""
+        folder deleted, or emptied of everything, to start over (taking each note for one the
+        user deleted would write nothing, and say little). A folder holding anything at all
+        (a subfolder, an attachment, Obsidian's settings) is a vault whose deletions stand: the
+        user may have deleted its notes one by one, or moved them elsewhere."""
         if self.options.recreate_deleted:
             return True
         if self._starting_over is None:
-            recorded = [record.path for record in self.sink.records().values()
-                        if record.path.startswith(self._prefix)]
-            self._starting_over = (bool(recorded) and not any(os.path.exists(path) for path in recorded)
-                                   and not _holds_a_note(self.root))
+            recorded = sum(1 for record in self.sink.records().values()
+                           if record.path.startswith(self._prefix))
+            self._starting_over = bool(recorded) and _empty_or_gone(self.root)
             if self._starting_over:
-                log.warning("%s: none of the %d notes excerpta wrote here is left (the folder was "
-                            "emptied or deleted): writing them anew", self.root, len(recorded))
+                log.warning("%s: the folder is gone or empty, none of the %d notes excerpta wrote "
+                            "there is left: writing them anew", self.root, recorded)
         return self._starting_over
 
     def _still_deleted(self, document: Document, memo: str | None) -> bool:
@@ -263,11 +263,12 @@ class WriteRun:
                         memo=result.memo.to_json(), pending=result.held)
 
 
-def _holds_a_note(root: Path) -> bool:
-    """Whether a Markdown file is anywhere under ``root`` (hidden folders, such as Obsidian's
-    ``.obsidian`` and ``.trash``, left out); stops at the first."""
-    for _, folders, files in os.walk(root):
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        if any(name.endswith(NOTE_SUFFIX) for name in files):
-            return True
-    return False
+def _empty_or_gone(folder: Path) -> bool:
+    """Whether ``folder`` is missing or holds nothing at all."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except FileNotFoundError:
+        return True
+    except OSError:  # unreadable: not known to be empty
+        return False
