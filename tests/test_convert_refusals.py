@@ -84,7 +84,8 @@ def test_a_trailing_slash_names_the_folder_of_a_folder_writer(run_cli, tmp_path,
     (["--to", "json", "--timezone", "Mars/Base"],
      "--timezone (kindle option timezone): unknown time zone 'Mars/Base' (expected e.g. Europe/Berlin)"),
     (["--to", "obsidian", "-O", "flat=maybe"], "obsidian option flat: expected true or false, got 'maybe'"),
-    (["--to", "json", "--anki-deck", "X"], "--anki-deck does not apply to kindle → json (their options: "),
+    (["--to", "json", "--anki-deck", "X"], "--anki-deck does not apply to kindle → json (their options: "
+                                           "--kindle-bookmarks, --timezone; see `excerpta formats`)"),
     (["--to", "obsidian", "-O", "bogus=1"], "-O bogus does not apply to kindle → obsidian (their options: "),
 ])
 def test_an_option_error_names_the_option_as_typed_in_plain_words(run_cli, tmp_path, args, message):
@@ -93,7 +94,6 @@ def test_an_option_error_names_the_option_as_typed_in_plain_words(run_cli, tmp_p
     assert result.output.startswith(f"excerpta: error: {message}")
     assert result.output.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
-
 
 
 def test_a_clippings_file_of_nul_bytes_alone_leaves_the_output_alone(run_cli, tmp_path):

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.fields import FieldInfo
 
 from excerpta.errors import ConfigError, InputError
 from excerpta.model import Document
@@ -42,9 +43,16 @@ PROBE_BYTES = 64 * 1024
 
 class AdapterOptions(BaseModel):
     """Base of adapter option models. A field may carry ``json_schema_extra={"cli": "flag"}``
-    to be offered by ``excerpta convert`` as ``--flag`` (see :func:`excerpta.cli.convert.option_flag`)."""
+    to be offered by ``excerpta convert`` as ``--flag`` (see :func:`option_flag`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def option_flag(info: FieldInfo) -> str | None:
+    """The ``--flag`` an adapter option field asks for (``json_schema_extra={"cli": …}``)."""
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    flag = extra.get("cli")
+    return f"--{flag}" if isinstance(flag, str) else None
 
 
 class NoOptions(AdapterOptions):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from excerpta import registry
-from excerpta.adapters import Adapter, InputProbe, Reader, ReadState, RecordProblem, Writer
+from excerpta.adapters import Adapter, InputProbe, Reader, ReadState, RecordProblem, Writer, option_flag
 from excerpta.errors import InputError, UserError
 from excerpta.locks import output_lock, staging_list
 from excerpta.model import Document
@@ -88,11 +88,16 @@ def check_options_apply(options: dict[str, Any], adapters: Sequence[Adapter],
     writer): a typo in ``-O name=…``, or a flag of a format that is not part of this
     conversion, must not pass silently. ``typed`` says how each option was given on the
     command line (``{"deck": "--anki-deck"}``); an option not in it is named by its key."""
-    known = {name for adapter in adapters for name in adapter.options_model.model_fields}
-    unknown = sorted(set(options) - known)
+    fields = {name: info for adapter in adapters
+              for name, info in adapter.options_model.model_fields.items()}
+    unknown = sorted(set(options) - set(fields))
     if unknown:
         names = " → ".join(dict.fromkeys(adapter.name for adapter in adapters))
-        accepted = ", ".join(sorted(known)) or "none"
+        if typed is None:  # a configuration file or -O: its options' names
+            accepted = ", ".join(sorted(fields)) or "none"
+        else:  # the command line: as they are typed there
+            accepted = ", ".join(sorted(option_flag(info) or f"-O {name}" for name, info in fields.items())
+                                 ) or "none"
         option = (typed or {}).get(unknown[0], f"option {unknown[0]!r}")
         more = "; see `excerpta formats`" if typed is not None else ""
         raise UserError(f"{option} does not apply to {names} (their options: {accepted}{more})")

@@ -8,23 +8,15 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from pydantic.fields import FieldInfo
 
 from excerpta import registry
-from excerpta.adapters import RecordProblem
+from excerpta.adapters import RecordProblem, option_flag
 from excerpta.cli.app import Settings, cli, global_options
 from excerpta.cli.progress import ReadProgress
 from excerpta.errors import UserError
 from excerpta.pipeline import ConvertReport, convert
 from excerpta.selection import Selection
 from excerpta.store import default_state_path, open_store
-
-
-def option_flag(info: FieldInfo) -> str | None:
-    """The ``--flag`` an adapter option field asks for (``json_schema_extra={"cli": …}``)."""
-    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    flag = extra.get("cli")
-    return f"--{flag}" if isinstance(flag, str) else None
 
 
 def _adapter_option_flags() -> list[click.Option]:

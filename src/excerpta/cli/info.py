@@ -9,9 +9,8 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from excerpta import registry
-from excerpta.adapters import Adapter
+from excerpta.adapters import Adapter, option_flag
 from excerpta.cli.app import cli
-from excerpta.cli.convert import option_flag
 from excerpta.errors import UserError
 
 SCHEMA_RESOURCE = "library.schema.json"
