@@ -119,3 +119,30 @@ def test_two_writers_writing_one_path_are_refused_naming_both(run_cli, tmp_path,
     assert result.exit_code == 2
     assert result.output.startswith(f"excerpta: error: {path}: {first} and {second} both write ")
     assert result.output.count("\n") == 1
+
+
+def test_two_writers_of_one_format_one_inside_the_other_are_refused(run_cli, tmp_path):
+    # Two obsidian outputs, a vault and a folder of it: each would take the other's notes for
+    # its own past. A json file inside the vault is another format's: allowed.
+    example = (REPO / "config" / "excerpta.example.toml").read_text(encoding="utf-8")
+    nested = example + ('\n[[jobs]]\nname = "inner"\nschedule = { every = "1h" }\n\n[jobs.source]\n'
+                        'input = "examples/library.json"\n\n'
+                        '[[jobs.writers]]\nformat = "obsidian"\nout = "/vault/Readwise/Kindle"\n')
+    result = run_cli("config", "check", _write(tmp_path, nested))
+    assert result.exit_code == 2
+    assert result.output.endswith("jobs[0].writers[0] and jobs[2].writers[0] both write obsidian, "
+                                  "/vault/Readwise/Kindle inside /vault/Readwise: each would take the "
+                                  "other's files for its own; give them folders side by side\n")
+    beside = example.replace('out = "/data/kindle.json"', 'out = "/vault/Readwise/kindle.json"')
+    assert run_cli("config", "check", _write(tmp_path, beside)).exit_code == 0
+
+
+def test_one_folder_spelled_through_a_link_is_one_output(run_cli, tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "alias").symlink_to(tmp_path / "data")
+    example = (REPO / "config" / "excerpta.example.toml").read_text(encoding="utf-8")
+    linked = (example.replace('out = "/data/kindle.json"', f'out = "{tmp_path}/data/k.json"')
+              .replace('out = "/data/kindle.csv"', f'out = "{tmp_path}/alias/k.json"'))
+    result = run_cli("config", "check", _write(tmp_path, linked))
+    assert result.exit_code == 2
+    assert "jobs[1].writers[0] and jobs[1].writers[1] both write" in result.output

@@ -146,20 +146,33 @@ def _check_adapters(config: Config) -> None:
 
 
 def _check_outputs(config: Config) -> None:
-    """Two writers (of one job or of two) writing one path would overwrite each other."""
-    seen: dict[str, str] = {}
+    """Two writers (of one job or of two) writing one path would overwrite each other; two of
+    one format, one writing inside the other's folder, would each take the other's files for
+    its own past (a vault and a folder of it)."""
+    seen: list[tuple[str, str, str, Path]] = []  # (real path, where, format, out as written)
     for index, job in enumerate(config.jobs):
         for number, writer in enumerate(job.writers):
             where = f"jobs[{index}].writers[{number}]"
-            # Spelled differently, one file all the same: ~/x.json, ./x.json, a/../x.json
+            # Spelled differently, one file all the same: ~/x.json, ./x.json, a/../x.json, a link
             try:
-                target = os.path.normcase(os.path.abspath(writer.out.expanduser()))
+                target = os.path.normcase(os.path.realpath(writer.out.expanduser()))
             except RuntimeError:  # "~someone" who is no user here
                 raise ConfigError(f"{where}: out {writer.out}: no such user's home folder") from None
-            if target in seen:
-                raise ConfigError(f"{seen[target]} and {where} both write {writer.out}: "
-                                  "they would overwrite each other; give each its own out")
-            seen[target] = where
+            for other, other_where, other_format, other_out in seen:
+                if target == other:
+                    raise ConfigError(f"{other_where} and {where} both write {writer.out}: they "
+                                      "would overwrite each other; give each its own out")
+                if writer.format == other_format and (_inside(target, other) or _inside(other, target)):
+                    inner, outer = ((writer.out, other_out) if _inside(target, other)
+                                    else (other_out, writer.out))
+                    raise ConfigError(f"{other_where} and {where} both write {writer.format}, {inner} inside "
+                                      f"{outer}: each would take the other's files for its own; "
+                                      "give them folders side by side")
+            seen.append((target, where, writer.format, writer.out))
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _format_hint(source: str) -> str:
