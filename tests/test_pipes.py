@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -125,3 +127,28 @@ def test_a_copy_a_killed_run_left_is_removed_by_a_later_run_with_a_pipe(tmp_path
     os.utime(left, (os.stat(left).st_mtime - 7200,) * 2)
     assert _convert("-", "--to", "json", "--out", tmp_path / "a.json", stdin=CLIPPINGS.read_bytes())[0] == 0
     assert sorted(p.name for p in (tmp_path / "temp").iterdir()) == ["excerpta-pipe-running"]
+
+
+def test_a_run_sigterm_stops_unwinds_as_ctrl_c_does_and_leaves_nothing(tmp_path):
+    # A service manager or `kill` sends SIGTERM: the run stops with one line and exit 143, and
+    # removes what it had made (here the copy of the pipe it was reading), instead of dying
+    # with its temporary files left behind.
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    run = subprocess.Popen([sys.executable, "-m", "excerpta", "convert", "-", "--from", "jsonl", "--to",
+                            "json", "--out", str(tmp_path / "x.json")],
+                           stdin=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env={**os.environ, "TMPDIR": str(temp)})
+    run.stdin.write(b'{"id": "h1", "text": "a", "document": {"id": "d1", "title": "T"}}\n')
+    run.stdin.flush()  # the input stays open: the run waits for more
+    for _ in range(500):
+        if any(temp.iterdir()):
+            break
+        time.sleep(0.01)
+    assert any(temp.iterdir())  # copying the pipe
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=30)
+    run.stdin.close()
+    assert (run.returncode, err.decode()) == (143, "excerpta: error: terminated\n")
+    assert list(temp.iterdir()) == []
+    assert not (tmp_path / "x.json").exists()

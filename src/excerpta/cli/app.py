@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,13 @@ from excerpta.store import STATE_ENV
 _WRAPPED_INTERRUPT = re.compile(r"(?:^|: )KeyboardInterrupt: ")  # how pydantic-core names one
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in excerpta, not the user's fault
 IO_ERROR_EXIT = 74  # EX_IOERR: a file or folder could not be read or written
+TERMINATED_EXIT = 128 + signal.SIGTERM  # as a shell reports a process SIGTERM ended
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a service manager stopping us) arrived: unwound as a Ctrl-C is, so a
+    run leaves no temporary file, rolls back what it had not committed and logs itself as
+    interrupted, instead of dying on the spot."""
 
 
 @dataclass
@@ -50,9 +58,9 @@ class ExcerptaGroup(click.Group):
             ctx.exit(err.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except KeyboardInterrupt:
-            echo_error("interrupted")
-            ctx.exit(130)
+        except KeyboardInterrupt as err:
+            echo_error("terminated" if isinstance(err, Terminated) else "interrupted")
+            ctx.exit(TERMINATED_EXIT if isinstance(err, Terminated) else 130)
         except OSError as err:  # the machine refused (permissions, a full disk): not a bug
             settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
             if settings.verbose:
@@ -160,4 +168,10 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, state: Path | None) -> No
 
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="excerpta")
+
+
+def _terminate(_signal: int, _frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends us at once
+    raise Terminated

@@ -134,7 +134,8 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
     Exit codes: 0 ok, 1 partial (records skipped or outputs left alone, each reported), 2 bad
     input, command or state database, 3 the source failed (network, token), 70 internal
     error, 74 the machine refused a file or folder (permissions, a full disk), 75 another run
-    is writing the same output or holds the state, 130 interrupted.
+    is writing the same output or holds the state, 130 interrupted (Ctrl-C), 143 terminated
+    (SIGTERM).
     """
     flags = {param.name: param.opts[0] for param in click.get_current_context().command.params}
     options: dict[str, Any] = {k: v for k, v in flag_options.items() if v is not None}
