@@ -152,3 +152,17 @@ def test_every_note_deleted_one_by_one_stays_deleted(vault, sync, books):
     (vault / "Books" / "Civil Disobedience.md").unlink()
     assert [(o.path.name, o.action) for o in sync(library).outcomes] == [("Civil Disobedience.md", "skip")]
     assert list((vault / "Books").iterdir()) == []
+
+
+def test_starting_over_is_decided_before_the_run_writes_into_the_folder(vault, sync, books):
+    # A new document written first makes the folder non-empty again: the notes after it are
+    # still re-created, not taken for notes the user deleted.
+    import shutil
+
+    library = [books(2), books(1, id="readwise-2", title="Civil Disobedience")]
+    sync(library)
+    shutil.rmtree(vault)
+    fresh = books(1, id="readwise-3", title="A Week on the Concord")
+    outcomes = sync([fresh, *library]).outcomes
+    assert sorted((o.path.name, o.action) for o in outcomes) == [
+        ("A Week on the Concord.md", "create"), ("Civil Disobedience.md", "create"), ("Walden.md", "create")]

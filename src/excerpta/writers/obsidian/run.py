@@ -52,9 +52,14 @@ class WriteRun:
         self.vault = VaultIndexes(self.root, lambda: known_notes(sink.records().values()))
         self.moves = FolderMoves(self._prefix, sink.records, self.vault.of)
         self.placed: dict[str, _Plan] = {}  # what plan() decided, by note key
-        self._starting_over: bool | None = None  # see _recreating()
         recorded = [self._relative(record.path) for record in sink.records().values()]
         self.names = NameAllocator(self.root, {path for path in recorded if path is not None})
+        # Before this run writes anything into the folder (see _recreating).
+        ours = sum(path is not None for path in recorded)
+        self._starting_over = bool(ours) and _empty_or_gone(self.root)
+        if self._starting_over:
+            log.warning("%s: the folder is gone or empty, none of the %d notes excerpta wrote there "
+                        "is left: writing them anew", self.root, ours)
 
     def _relative(self, path: str) -> str | None:
         # The sink records absolute paths under its resolved root. String slicing, not
@@ -173,16 +178,7 @@ class WriteRun:
         user deleted would write nothing, and say little). A folder holding anything at all
         (a subfolder, an attachment, Obsidian's settings) is a vault whose deletions stand: the
         user may have deleted its notes one by one, or moved them elsewhere."""
-        if self.options.recreate_deleted:
-            return True
-        if self._starting_over is None:
-            recorded = sum(1 for record in self.sink.records().values()
-                           if record.path.startswith(self._prefix))
-            self._starting_over = bool(recorded) and _empty_or_gone(self.root)
-            if self._starting_over:
-                log.warning("%s: the folder is gone or empty, none of the %d notes excerpta wrote "
-                            "there is left: writing them anew", self.root, recorded)
-        return self._starting_over
+        return self.options.recreate_deleted or self._starting_over
 
     def _still_deleted(self, document: Document, memo: str | None) -> bool:
         """True if ``memo`` (of the note of ``document``, which is not where we wrote it) says the
