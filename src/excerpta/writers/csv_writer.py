@@ -36,7 +36,6 @@ import csv
 import io
 import json
 import logging
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +44,7 @@ from typing import Literal
 from pydantic import Field
 
 from excerpta.adapters import AdapterOptions, Writer
+from excerpta.controls import without_controls
 from excerpta.model import Document, Highlight
 from excerpta.output import OutputSink
 
@@ -63,10 +63,6 @@ FULL_COLUMNS = (
     *(f"highlight_{name}" for name in HIGHLIGHT_FIELDS),
 )
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# The separators U+001C-001F are whitespace to Python: a space, as the Obsidian and Anki writers do.
-_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x1C), *range(0x7F, 0xA0)]) | (
-    dict.fromkeys(range(0x1C, 0x20), " "))
 UTF8_BOM = "\ufeff"
 
 Row = list[str]
@@ -105,9 +101,7 @@ def spreadsheet_cell(cell: str) -> str:
     """``cell`` as the ``spreadsheet`` profile writes it: the separators U+001C-001F as a space,
     the other control characters but tab, line feed and carriage return (NUL, ESC, DEL, C1)
     dropped, then a formula neutralized (:func:`neutralize_formula`): ``"\\0=1"`` is ``'=1``."""
-    if _CONTROL.search(cell):
-        cell = cell.translate(_CONTROLS)
-    return neutralize_formula(cell)
+    return neutralize_formula(without_controls(cell))
 
 
 def full_rows(document: Document) -> Iterator[Row]:

@@ -21,6 +21,7 @@ from typing import Any
 
 import genanki
 
+from excerpta.controls import has_control, without_controls
 from excerpta.model import Document, Highlight
 from excerpta.writers.anki.clozes import card_numbers, parse_clozes
 from excerpta.writers.anki.markup import (
@@ -28,9 +29,7 @@ from excerpta.writers.anki.markup import (
     cloze_text,
     describe_location,
     escape_html,
-    has_control,
     parse_action,
-    printable,
     question_and_answer,
     render_text,
     safe_link,
@@ -77,9 +76,9 @@ def note_guid(design: Design, highlight_id: str) -> str:
 
 
 def _fields(**values: str) -> list[str]:
-    # The one place every field passes: no control character reaches Anki (see markup.printable).
+    # The one place every field passes: no control character reaches Anki (excerpta.controls).
     fields = [values.get(name, "") for name in FIELDS]
-    return [printable(field) for field in fields] if has_control("".join(fields)) else fields
+    return [without_controls(field) for field in fields] if has_control("".join(fields)) else fields
 
 
 def note_fields(document: Document, highlight: Highlight, design: Design) -> list[str] | None:

@@ -16,7 +16,7 @@ In a cloze note's Text, every brace that is not part of a cloze (a ``{{c1::`` ne
 stray ``}}``, a ``{{Title}}``) is written as an entity, so text from the source never opens or
 closes a cloze; the other fields, which Anki shows as they are, keep them.
 
-No field holds a control character but tab and line breaks (:func:`printable`).
+No field holds a control character but tab and line breaks (:mod:`excerpta.controls`).
 
 A note starting with ``.qa`` (Readwise's action tag) is a question and answer: the question
 runs to the first ``?`` (inclusive), the answer is the rest.
@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from excerpta.controls import without_controls
 from excerpta.model import Highlight, LocationType
 from excerpta.writers.anki.clozes import Cloze, card_numbers, cloze_plain_text, parse_clozes
 
@@ -38,26 +39,11 @@ Mode = Literal["plain", "keep", "hide"]
 _MARK = re.compile(r"\*\*(?P<bold>(?=\S).+?(?<=\S))\*\*|==(?P<mark>(?=\S).+?(?<=\S))==", re.DOTALL)
 # Anki keeps a note's fields in one column joined by U+001F, so one inside a field splits the
 # note and Anki refuses the whole package; its import drops the other C0 controls and DEL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x1C), 0x7F]) | dict.fromkeys(
-    range(0x1C, 0x20), " ")
 _ACTION = re.compile(r"^\s*\.(?P<tag>qa|cloze)(?:\s+|$)(?P<rest>.*)$", re.DOTALL | re.IGNORECASE)
 _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 _TAG_SPACE = re.compile(r"\s+")
 _LOCATION_LABELS = {LocationType.LOCATION: "Location", LocationType.PAGE: "Page",
                     LocationType.ORDER: "#", LocationType.OFFSET: "Offset"}
-
-
-def has_control(text: str) -> bool:
-    """Whether ``text`` holds a character :func:`printable` would replace or drop."""
-    return _CONTROL.search(text) is not None
-
-
-def printable(text: str) -> str:
-    """``text`` without the control characters a field cannot hold: the separators
-    U+001C–U+001F become a space (U+001F is Anki's field separator), the others but tab, line
-    feed and carriage return (NUL, ESC, DEL…) are dropped, as Anki's own import drops them."""
-    return text.translate(_CONTROLS) if _CONTROL.search(text) else text
 
 
 def escape_html(text: str | None) -> str:
@@ -205,12 +191,12 @@ def safe_link(url: str | None) -> str:
 
 def anki_tags(tags: Iterable[str]) -> list[str]:
     """Anki-safe tags: whitespace runs become ``_``, other control characters dropped
-    (:func:`printable`), empty ones dropped, duplicates (Anki compares tags case-insensitively)
-    kept once, first spelling wins, order kept."""
+    (:func:`~excerpta.controls.without_controls`), empty ones dropped, duplicates (Anki
+    compares tags case-insensitively) kept once, first spelling wins, order kept."""
     seen: set[str] = set()
     result = []
     for tag in tags:
-        safe = _TAG_SPACE.sub("_", printable(tag).strip())
+        safe = _TAG_SPACE.sub("_", without_controls(tag).strip())
         if safe and safe.casefold() not in seen:
             seen.add(safe.casefold())
             result.append(safe)

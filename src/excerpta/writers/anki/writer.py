@@ -35,11 +35,11 @@ import genanki
 from pydantic import BeforeValidator, Field, field_validator
 
 from excerpta.adapters import AdapterOptions, Writer
+from excerpta.controls import without_controls
 from excerpta.model import Document
 from excerpta.output import OutputSink
 from excerpta.writers.anki.cards import HighlightNote, notes_for
 from excerpta.writers.anki.history import read_previous_notes, settle_mtime
-from excerpta.writers.anki.markup import printable
 from excerpta.writers.anki.note_types import (
     DESIGNS,
     NOTE_TYPES_CHANGED_AT,
@@ -78,7 +78,7 @@ class AnkiOptions(AdapterOptions):
     @field_validator("deck")
     @classmethod
     def _deck_has_a_name(cls, value: str) -> str:
-        name = "::".join(part.strip() for part in printable(value).split("::"))
+        name = "::".join(part.strip() for part in without_controls(value).split("::"))
         if not all(name.split("::")):
             raise ValueError("a deck name needs text between '::' separators")
         return name
@@ -87,8 +87,8 @@ class AnkiOptions(AdapterOptions):
 def subdeck_name(deck: str, title: str) -> str:
     """``<deck>::<title>``, with every run of colons in the title made one, so it cannot nest
     further (a leading colon goes too: ``<deck>:::x`` would be ambiguous), whitespace runs made
-    one space and control characters dropped (:func:`.markup.printable`)."""
-    flat = " ".join(_COLONS.sub(":", printable(title)).split()).lstrip(": ") or UNTITLED
+    one space and control characters dropped (:func:`excerpta.controls.without_controls`)."""
+    flat = " ".join(_COLONS.sub(":", without_controls(title)).split()).lstrip(": ") or UNTITLED
     return f"{deck}::{flat}"
 
 

@@ -37,6 +37,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import quote
 
+from excerpta.controls import without_controls
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.obsidian.dates import format_date
 from excerpta.writers.obsidian.naming import block_id
@@ -44,10 +45,7 @@ from excerpta.writers.obsidian.naming import block_id
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _WHITESPACE = re.compile(r"\s+")
 _TWEET_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/status/", re.IGNORECASE)
-# Control characters (C0, DEL, C1) but tab and the line breaks normalize_newlines has replaced:
-# those Python counts as whitespace (the separators U+001C-001F) become a space, others go.
-_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0xA0)]) | dict.fromkeys(
-    range(0x1C, 0x20), " ")
+# What printable must change: a control character (excerpta.controls) or a line break.
 _CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 NBSP = "\u00a0"  # Readwise writes "Location 47" with a no-break space
 _LOCATION, _PAGE, _TIME_OFFSET = LocationType.LOCATION, LocationType.PAGE, LocationType.TIME_OFFSET
@@ -78,7 +76,7 @@ def printable(value: str | None) -> str:
     # One C scan clears most values; a no-break space (Readwise's "Location 47") needs the second.
     if value.isprintable() or _CONTROL_OR_BREAK.search(value) is None:
         return value
-    return normalize_newlines(value).translate(_CONTROLS)
+    return without_controls(normalize_newlines(value))
 
 
 def link_url(value: str | None) -> str:
