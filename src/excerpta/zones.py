@@ -8,7 +8,10 @@ obsidian writer shows dates in one zone): both take ``--timezone``, else this ma
 from __future__ import annotations
 
 import os
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator
 
 
 def zone_named(name: str) -> ZoneInfo:
@@ -18,6 +21,15 @@ def zone_named(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of tzdata
         raise ValueError(f"unknown time zone {name!r} (expected e.g. Europe/Berlin)") from None
+
+
+def _known(name: str) -> str:
+    zone_named(name)
+    return name
+
+
+# An option naming a zone (``--timezone``), checked when the options are read.
+ZoneName = Annotated[str, AfterValidator(_known)]
 
 
 def machine_zone() -> ZoneInfo | None:

@@ -28,7 +28,7 @@ from functools import lru_cache
 from io import TextIOBase
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file
 from excerpta.errors import InputError
@@ -48,7 +48,7 @@ from excerpta.readers.kindle.metadata import (
 )
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
 from excerpta.readers.kindle.undecodable import MARK_ERRORS, REPLACEMENT
-from excerpta.zones import zone_named
+from excerpta.zones import ZoneName, zone_named
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ _BOOKMARK = ClippingKind.BOOKMARK
 class KindleClippingsOptions(AdapterOptions):
     """Options of the ``kindle`` reader."""
 
-    timezone: str | None = Field(
+    timezone: ZoneName | None = Field(
         default=None,
         description="IANA time zone the device clock was set to (default: this machine's zone)",
         json_schema_extra={"cli": "timezone"},
@@ -70,13 +70,6 @@ class KindleClippingsOptions(AdapterOptions):
         description="keep Kindle bookmarks as empty highlights (dropped by default)",
         json_schema_extra={"cli": "kindle-bookmarks"},
     )
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            zone_named(value)
-        return value
 
 
 class KindleClippingsReader(Reader):

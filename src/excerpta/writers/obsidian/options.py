@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from excerpta.adapters import AdapterOptions
 from excerpta.writers.obsidian.naming import LONGEST_MAX_NAME_BYTES, MAX_NAME_BYTES
-from excerpta.zones import machine_zone, zone_named
+from excerpta.zones import ZoneName, machine_zone, zone_named
 
 
 class ObsidianOptions(AdapterOptions):
@@ -39,16 +39,9 @@ class ObsidianOptions(AdapterOptions):
     max_name_bytes: int = Field(default=MAX_NAME_BYTES, ge=16, le=LONGEST_MAX_NAME_BYTES,
                                 description="longest note file name, in UTF-8 bytes, before a clash's "
                                             "hash and .md")
-    timezone: str | None = Field(
+    timezone: ZoneName | None = Field(
         default=None, json_schema_extra={"cli": "timezone"},
         description="IANA time zone the dates of notes are shown in (default: this machine's zone)")
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            zone_named(value)
-        return value
 
     def display_zone(self) -> ZoneInfo | None:
         """The zone dates are shown in: the ``timezone`` option's, else this machine's (None
