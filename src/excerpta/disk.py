@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 FSYNC_THREADS = 8
 SYNCFS_MIN_FILES = 32  # below this, fsync each file: syncfs would also flush other programs' data
@@ -115,16 +116,23 @@ def write_temp(target: Path, chunks: Iterable[bytes]) -> TempFile:
     return TempFile(path, digest.hexdigest(), size, stat)
 
 
-def sweep_temporary_files(folder: Path, older_than: float = STALE_AFTER_SECONDS) -> int:
+class Sweep(NamedTuple):
+    """What :func:`sweep_temporary_files` did in a folder."""
+
+    removed: int
+    left: int  # temporary files too recent to remove (a run may be writing them), or unremovable
+
+
+def sweep_temporary_files(folder: Path, older_than: float = STALE_AFTER_SECONDS) -> Sweep:
     """Remove from ``folder`` the temporary files :func:`write_temp` made more than
-    ``older_than`` seconds ago (left by a run that was killed); returns how many. No other file
-    is touched, and one that cannot be removed is left."""
-    removed = 0
+    ``older_than`` seconds ago (left by a run that was killed), and count those left. No other
+    file is touched, and one that cannot be removed is left."""
+    removed = left = 0
     cutoff = time.time() - older_than
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return 0
+        return Sweep(0, 0)
     for entry in entries:
         if entry.name[0] != "." or not _TEMPORARY_NAME.fullmatch(entry.name):
             continue
@@ -132,19 +140,11 @@ def sweep_temporary_files(folder: Path, older_than: float = STALE_AFTER_SECONDS)
             if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
                 os.unlink(entry.path)
                 removed += 1
+                continue
         except OSError:
-            continue
-    return removed
-
-
-def has_temporary_files(folder: Path) -> bool:
-    """Whether ``folder`` holds a temporary file :func:`write_temp` made, of any age."""
-    try:
-        with os.scandir(folder) as entries:
-            return any(entry.name[0] == "." and _TEMPORARY_NAME.fullmatch(entry.name)
-                       for entry in entries)
-    except OSError:
-        return False
+            pass
+        left += 1
+    return Sweep(removed, left)
 
 
 def flush_to_disk(paths: list[Path]) -> None:

@@ -30,7 +30,6 @@ from excerpta.disk import (
     file_sha256,
     flush_to_disk,
     fsync_dir,
-    has_temporary_files,
     naming,
     sweep_temporary_files,
     write_temp,
@@ -82,7 +81,7 @@ class StagedBatch:
                 except OSError as err:  # costs only the clean-up after a killed run
                     log.warning("cannot keep the staging list %s: %s", self.listed_in, err)
                     self.listed_in = None
-            if swept := sweep_temporary_files(target.parent):
+            if swept := sweep_temporary_files(target.parent).removed:
                 log.info("%s: removed %d temporary file(s) an interrupted run left", target.parent, swept)
         temp = write_temp(into, chunks)
         staged = False
@@ -159,9 +158,10 @@ class StagedBatch:
         left = []
         for name in filter(None, listed):
             folder = Path(name)
-            if swept := sweep_temporary_files(folder):
-                log.info("%s: removed %d temporary file(s) an interrupted run left", folder, swept)
-            if has_temporary_files(folder):
+            swept = sweep_temporary_files(folder)
+            if swept.removed:
+                log.info("%s: removed %d temporary file(s) an interrupted run left", folder, swept.removed)
+            if swept.left:
                 left.append(name)
         try:
             if left:  # whole or not at all: a list cut short would leave litter unswept
