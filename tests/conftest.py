@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from excerpta.cli import cli
+from excerpta.store import SQLiteStore, open_store
 
 from paths import CORPUS, EXAMPLES, REPO  # noqa: F401 - re-exported for older imports
 
@@ -23,6 +25,14 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyt
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Iterator[SQLiteStore]:
+    """An empty state database (library, manifest, run log) in the test's folder."""
+    store = open_store(tmp_path / "state.sqlite")
+    yield store
+    store.close()
 
 
 @pytest.fixture

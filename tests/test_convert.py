@@ -13,6 +13,7 @@ from excerpta.model import Library
 from excerpta.pipeline import convert
 from excerpta.store import open_store
 from excerpta.writers.canonical_json import render_json
+from state_checks import try_writing
 
 from paths import EXAMPLES
 from strategies import libraries
@@ -255,15 +256,7 @@ def test_the_writing_does_not_hold_the_state_other_runs_share(tmp_path):
         name = "json-probing"
 
         def write(self, documents, sink):
-            other = sqlite3.connect(path, timeout=0, isolation_level=None)
-            try:
-                other.execute("BEGIN IMMEDIATE")
-                other.execute("ROLLBACK")
-                probed.append("written")
-            except sqlite3.OperationalError as err:
-                probed.append(str(err))
-            finally:
-                other.close()
+            probed.append(try_writing(path))
             super().write(documents, sink)
 
     state = open_store(path)

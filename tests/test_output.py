@@ -10,14 +10,6 @@ import pytest
 from excerpta.disk import SYNCFS_MIN_FILES
 from excerpta.errors import WriteConflictError
 from excerpta.output import OutputSink, file_sha256
-from excerpta.store import open_store
-
-
-@pytest.fixture
-def state(tmp_path: Path):
-    store = open_store(tmp_path / "state.sqlite")
-    yield store
-    store.close()
 
 
 def _sink(root: Path, state, **kwargs) -> OutputSink:

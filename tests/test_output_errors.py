@@ -11,16 +11,8 @@ import pytest
 
 from excerpta.disk import write_temp
 from excerpta.output import OutputSink
-from excerpta.store import open_store
 
 from paths import EXAMPLES
-
-
-@pytest.fixture
-def state(tmp_path: Path):
-    store = open_store(tmp_path / "state.sqlite")
-    yield store
-    store.close()
 
 
 def test_a_file_that_cannot_be_made_is_named_as_the_user_asked_for_it(tmp_path):

@@ -6,17 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from excerpta.output import OutputSink
-from excerpta.store import open_store
-
-
-@pytest.fixture
-def state(tmp_path: Path):
-    store = open_store(tmp_path / "state.sqlite")
-    yield store
-    store.close()
 
 
 def _sink(root: Path, state) -> OutputSink:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sqlite3
 import threading
 import time
 from collections import Counter
@@ -17,6 +16,7 @@ from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import FatalSourceError
 from excerpta.readers.readwise_api import SAFETY_MARGIN, ReadwiseCursor, ReadwiseReader
 from excerpta.store import open_store
+from state_checks import try_writing
 
 from .conftest import cursor_for, read_jsonl
 from .fake_readwise import Fault
@@ -239,15 +239,7 @@ def test_a_slow_pull_never_holds_the_state_other_runs_share(run_cli, fake_readwi
     def write_while_pulling() -> None:
         while len(server.export_requests) < 2:
             time.sleep(0.01)
-        other = sqlite3.connect(state, timeout=0, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("ROLLBACK")
-            probed.append("written")
-        except sqlite3.OperationalError as err:
-            probed.append(str(err))
-        finally:
-            other.close()
+        probed.append(try_writing(state))
 
     prober = threading.Thread(target=write_while_pulling)
     prober.start()

@@ -4,7 +4,7 @@ small canonical documents built by code."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,13 +22,6 @@ def vault(tmp_path: Path) -> Path:
     path = tmp_path / "vault"
     path.mkdir()
     return path
-
-
-@pytest.fixture
-def state(tmp_path: Path) -> Iterable[SQLiteStore]:
-    store = open_store(tmp_path / "state.sqlite")
-    yield store
-    store.close()
 
 
 SyncRunner = Callable[..., OutputSink]
