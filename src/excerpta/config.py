@@ -22,7 +22,7 @@ from excerpta import registry
 from excerpta.adapters import InputProbe
 from excerpta.clients.readwise_settings import check_api_url
 from excerpta.errors import ConfigError, ExcerptaError
-from excerpta.pipeline import check_options_apply
+from excerpta.preflight import check_options_apply
 from excerpta.validation import describe
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")

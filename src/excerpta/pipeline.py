@@ -1,15 +1,13 @@
 """The work behind ``excerpta convert``: read inputs, merge into a library, render, write.
 
 Plain functions the CLI (and tests) call; nothing here prints. Sync jobs are to reuse
-:func:`convert` itself, or its steps (:func:`resolve_inputs`, :func:`make_sink`, the reading
+:func:`convert` itself, or its steps (:mod:`excerpta.preflight`'s checks and sink, the reading
 of :func:`_convert_locked`: network readers spooled, all merges in one transaction) under the
 output's lock (:mod:`excerpta.locks`).
 """
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, nullcontext, suppress
 from dataclasses import dataclass, field
@@ -17,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from excerpta import registry
-from excerpta.adapters import Adapter, InputProbe, Reader, ReadState, RecordProblem, Writer, option_flag
-from excerpta.errors import InputError, UserError
-from excerpta.locks import output_lock, staging_list
+from excerpta.adapters import Reader, ReadState, RecordProblem, Writer
+from excerpta.errors import InputError
+from excerpta.locks import output_lock
 from excerpta.model import Document
-from excerpta.output import OutputSink, WriteOutcome
+from excerpta.output import WriteOutcome
 from excerpta.pipes import named_as_given, spooled_pipes
+from excerpta.preflight import check_options_apply, make_sink, output_target, resolve_inputs
 from excerpta.selection import Selection
 from excerpta.spool import spooled
 from excerpta.store import LibraryStore, MergeStats
@@ -59,50 +58,6 @@ class ConvertReport:
                 "files_written": written, "conflicts": len(self.conflicts)}
 
 
-def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict[str, Any],
-                   typed: Mapping[str, str] | None = None) -> list[tuple[str, Reader]]:
-    """Pick (and configure) the reader of every input before anything is read.
-
-    Raises UserError for a missing input, an unknown/unrecognisable format or an invalid
-    option value (named as ``typed`` says, see :meth:`Adapter.from_options`), so a bad
-    command fails before it reads or writes anything.
-    """
-    if not inputs:
-        raise UserError("no input given")
-    resolved = []
-    for source in inputs:
-        probe = InputProbe.of(source)
-        if from_format is None:
-            reader_cls = registry.detect_reader(probe)
-        else:
-            reader_cls = registry.reader(from_format)
-            if probe.path is None and not source.endswith(":"):
-                raise InputError(f"{source}: no such file or directory")
-        resolved.append((source, reader_cls.from_options(options, typed)))
-    return resolved
-
-
-def check_options_apply(options: dict[str, Any], adapters: Sequence[Adapter],
-                        typed: Mapping[str, str] | None = None) -> None:
-    """Raise UserError if an option applies to none of ``adapters`` (readers first, then the
-    writer): a typo in ``-O name=…``, or a flag of a format that is not part of this
-    conversion, must not pass silently. ``typed`` says how each option was given on the
-    command line (``{"deck": "--anki-deck"}``); an option not in it is named by its key."""
-    fields = {name: info for adapter in adapters
-              for name, info in adapter.options_model.model_fields.items()}
-    unknown = sorted(set(options) - set(fields))
-    if unknown:
-        names = " → ".join(dict.fromkeys(adapter.name for adapter in adapters))
-        if typed is None:  # a configuration file or -O: its options' names
-            accepted = ", ".join(sorted(fields)) or "none"
-        else:  # the command line: as they are typed there
-            accepted = ", ".join(sorted(option_flag(info) or f"-O {name}" for name, info in fields.items())
-                                 ) or "none"
-        option = (typed or {}).get(unknown[0], f"option {unknown[0]!r}")
-        more = "; see `excerpta formats`" if typed is not None else ""
-        raise UserError(f"{option} does not apply to {names} (their options: {accepted}{more})")
-
-
 @dataclass
 class _Tally:
     """How many documents a reader yielded for one input."""
@@ -137,53 +92,6 @@ def check_something_read(source: str, reader: Reader, state: ReadState, document
     hint = "is --from right?" if named else f"give --from if it is not {reader.name}"
     raise InputError(f"{source}: nothing could be read as {reader.name} ({len(skipped)} record(s) "
                      f"skipped; {where}{first.reason}); {hint}")
-
-
-def output_target(writer: type[Writer], out: str | Path) -> Path:
-    """``out`` (``--out`` as typed) as the path ``writer`` writes, checked before anything is
-    read. Raises UserError for an empty name, ``-``, a trailing slash on a file writer's name,
-    and an existing target of the wrong kind: a folder or a device (``/dev/zero`` would be
-    hashed forever) for a file writer, a file or a device for a folder writer."""
-    text = os.fspath(out)
-    noun = "file" if writer.target == "file" else "folder"
-    if not text.strip():
-        raise UserError(f"--out is empty; give a {noun} name")
-    if text == "-":
-        raise UserError(f"--out -: writing to standard output is not supported; give a {noun} name")
-    if writer.target == "file" and text.endswith(("/", os.sep)):
-        raise UserError(f"{text}: names a folder; give a file name ({writer.name} writes one file)")
-    try:
-        path = Path(text).expanduser()
-    except RuntimeError:  # "~someone" who is no user here
-        raise UserError(f"{text}: no such user's home folder") from None
-    try:
-        mode = path.stat().st_mode
-    except OSError:  # not there yet (or not reachable): the sink creates it or says why not
-        return path
-    if writer.target == "folder":
-        if stat.S_ISREG(mode):
-            raise UserError(f"{path}: {writer.name} writes a folder, and this is a file")
-        if not stat.S_ISDIR(mode):
-            raise UserError(f"{path}: not a folder ({writer.name} writes a folder of files)")
-    elif stat.S_ISDIR(mode):
-        raise UserError(f"{path}: is a folder; {writer.name} writes one file (give a file name)")
-    elif not stat.S_ISREG(mode):
-        raise UserError(f"{path}: not a regular file ({writer.name} writes one file)")
-    return path
-
-
-def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: LibraryStore,
-              force: bool, dry_run: bool) -> OutputSink:
-    """The sink for ``writer`` writing to ``out`` (a file or a folder, as the writer says).
-    Raises UserError for an ``out`` the writer cannot write (see :func:`output_target`, which
-    :func:`convert` also calls first, before it takes the output's lock: this is the entry
-    point of sync jobs too)."""
-    out = output_target(writer, out)
-    if writer.target == "folder":
-        return OutputSink(out, job, writer.name, manifest=manifest, force=force, dry_run=dry_run,
-                          staging_list=staging_list(out))
-    return OutputSink(out.parent, job, writer.name, file_name=out.name, manifest=manifest,
-                      force=force, dry_run=dry_run, staging_list=staging_list(out))
 
 
 def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: LibraryStore,
