@@ -89,6 +89,9 @@ class ReadState:
     did not parse, see :meth:`leave_out`). The merge keeps the library's value of exactly those
     fields for exactly that highlight: there, an empty incoming value means "not read", not
     "removed". A reader fills it before yielding the document holding the highlight.
+    ``deleted``: the ids of documents the source deleted as a whole (see
+    :meth:`delete_document`): the merge deletes every highlight the library holds of them,
+    listed in this read or not. Only an explicit deletion goes here, never an empty document.
     """
 
     cursor: str | None = None
@@ -97,6 +100,7 @@ class ReadState:
     on_problem: Callable[[RecordProblem], None] | None = None
     source_names: dict[str, str] = field(default_factory=dict)
     left_out: dict[str, frozenset[str]] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)
 
     def report(self, source: str, where: str | int | None, reason: str, *, kept: bool = False) -> None:
         """Record that one record of ``source`` at ``where`` was skipped for ``reason`` (``kept``:
@@ -111,6 +115,16 @@ class ReadState:
         not parse, and the highlight was kept without it): the merge keeps the library's value
         of each. Several copies of one highlight in a read add up."""
         self.left_out[highlight_id] = self.left_out.get(highlight_id, frozenset()).union(fields)
+
+    def delete_document(self, document_id: str, deleted: bool = True) -> None:
+        """Record that document ``document_id`` was deleted as a whole at its source (a Readwise
+        book ``is_deleted``), or (``deleted=False``) that a later copy in this read lists it as
+        not deleted (restored): the last copy read says. A reader tells it before yielding the
+        copy; the merge applies it once the read is consumed, so spooling changes nothing."""
+        if deleted:
+            self.deleted.add(document_id)
+        else:
+            self.deleted.discard(document_id)
 
 
 @dataclass(frozen=True)

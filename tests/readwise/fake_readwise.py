@@ -3,7 +3,8 @@
 Serves ``GET /api/v2/auth/`` and ``GET /api/v2/export/`` over a generated library of any size
 with the real API's behaviour: cursor pagination (``nextPageCursor`` is the next book's id,
 an integer, as observed), ``updatedAfter`` (only highlights changed since, in their books),
-``ids`` (every highlight of those books), ``includeDeleted`` (tombstones), and the
+``ids`` (every highlight of those books), ``includeDeleted`` (tombstones; a book deleted as
+a whole comes ``is_deleted`` without highlights, see :meth:`FakeReadwise.delete_book`), and the
 ``Authorization: Token …`` check (401 otherwise). Faults are scheduled per export request
 number: 429 with ``Retry-After``, 5xx, slow responses, dropped connections, malformed JSON.
 Every request is recorded, and every highlight delivered in a 200 export response counted.
@@ -117,6 +118,8 @@ class FakeReadwise:
     faults: dict[int, Fault] = field(default_factory=dict)
     requests: list[RecordedRequest] = field(default_factory=list)
     delivered: Counter[int] = field(default_factory=Counter)
+    book_updated: dict[int, datetime] = field(default_factory=dict)  # book-level changes
+    hidden: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # of deleted books
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -166,6 +169,22 @@ class FakeReadwise:
     def delete_highlight(self, highlight_id: int) -> None:
         self.edit_highlight(highlight_id, is_deleted=True)
 
+    def delete_book(self, book_id: int) -> None:
+        """Delete a book as a whole: the export then lists it ``is_deleted`` without highlights."""
+        with self._lock:
+            book = self.books[book_id]
+            self.hidden[book_id] = book["highlights"]
+            book.update(is_deleted=True, highlights=[])
+            self.book_updated[book_id] = datetime.now(UTC)
+
+    def restore_book(self, book_id: int) -> None:
+        """Undo :meth:`delete_book`: the book and its highlights are back, changed just now."""
+        with self._lock:
+            now = datetime.now(UTC)
+            highlights = [{**h, "updated_at": now.isoformat()} for h in self.hidden.pop(book_id)]
+            self.books[book_id].update(is_deleted=False, highlights=highlights)
+            self.book_updated[book_id] = now
+
     def pages_needed(self, **params: str) -> int:
         """How many export pages a complete pull with ``params`` takes: the floor of requests."""
         pages, cursor = 0, None
@@ -187,12 +206,14 @@ class FakeReadwise:
         for book_id in sorted(self.books):
             if book_id < start or (wanted is not None and book_id not in wanted):
                 continue
+            if self.books[book_id]["is_deleted"] and not deleted_too:
+                continue
             highlights = [
                 h for h in self.books[book_id]["highlights"]
                 if (deleted_too or not h["is_deleted"])
                 and (since is None or datetime.fromisoformat(h["updated_at"]) > since)
             ]
-            if not highlights and since is not None:
+            if not highlights and since is not None and self.book_updated.get(book_id, since) <= since:
                 continue
             if results and size + len(highlights) > self.page_size:
                 return {"count": len(results), "nextPageCursor": book_id, "results": results}

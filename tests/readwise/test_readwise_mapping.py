@@ -60,6 +60,16 @@ def test_a_deleted_book_turns_its_highlights_into_tombstones():
     assert [h.is_deleted for h in document.highlights] == [True, True]
 
 
+@pytest.mark.parametrize(("is_deleted", "told"), [(True, True), (False, False), (None, False),
+                                                  (1, False), ("true", False)])
+def test_only_an_explicit_is_deleted_true_tells_the_whole_book_deleted(is_deleted, told):
+    deletions = []
+    document, _ = mapped(book(is_deleted=is_deleted, highlights=[highlight(1, is_discard=True)]),
+                         keep_discarded=True, delete_document=lambda *said: deletions.append(said))
+    assert deletions == [("readwise-42", told)]
+    assert document.highlights[0].is_deleted is bool(is_deleted)  # a listed highlight: as before
+
+
 def test_readable_title_is_only_a_fallback_for_an_empty_title():
     assert mapped(book(title="", readable_title="Short"))[0].title == "Short"
     assert mapped(book(title="Long: Sub", readable_title="Long"))[0].title == "Long: Sub"

@@ -62,6 +62,19 @@ def test_a_tombstone_marks_a_highlight_deleted_without_removing_it(store):
     assert [h.is_deleted for h in next(store.documents()).highlights] == [True, False]
 
 
+def test_a_document_deleted_as_a_whole_marks_every_highlight_held_of_it_deleted(store):
+    other = Document(id="d2", title="Other", highlights=[Highlight(id="h9", text="Kept.")])
+    store.merge([_doc(H1, H2.model_copy(update={"is_deleted": True})), other])
+    stats = store.merge([_doc()], deleted={"d1", "unknown"})  # the book, listed without highlights
+    assert (stats.highlights_updated, stats.highlights_unchanged) == (1, 0)
+    assert stats.changed_document_ids == {"d1"}
+    deleted = [H1.model_copy(update={"is_deleted": True}), H2.model_copy(update={"is_deleted": True})]
+    assert list(store.documents()) == [_doc(*deleted), other]  # same place; other documents untouched
+    again = store.merge([_doc(*deleted)], deleted={"d1"})  # its tombstones read later: no change
+    assert (again.highlights_updated, again.highlights_unchanged, again.changed_document_ids) == (0, 2, set())
+    assert store.merge([_doc()]).changed_document_ids == set()  # without ``deleted``: nothing deleted
+
+
 def test_document_fields_come_from_the_latest_copy(store):
     store.merge([_doc(H1)])
     stats = store.merge([_doc(title="Walden; or, Life in the Woods")])

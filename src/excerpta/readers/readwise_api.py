@@ -6,7 +6,9 @@ export. With one it asks only for what changed (``updatedAfter`` = start of the 
 successful pull minus :data:`SAFETY_MARGIN`), and since such a page holds only the changed
 highlights of each book, it re-fetches those books whole with ``ids=`` so writers can render
 complete documents. ``includeDeleted=true`` always: deletions arrive as tombstones
-(``is_deleted``). Books are mapped by :mod:`excerpta.readwise.mapping`, like ``readwise-json``.
+(``is_deleted``); a book deleted as a whole, listed with few or no highlights, is told to
+``ReadState.delete_document`` (the merge deletes every highlight the library holds of it).
+Books are mapped by :mod:`excerpta.readwise.mapping`, like ``readwise-json``.
 
 ``updatedAfter`` only sees highlights: an edit to a book's own title, author, tags or note
 reaches no incremental pull. So a full pull is made again once the last one is older than
@@ -196,7 +198,8 @@ class _Pull:
             try:
                 document = book_to_document(book, report, keep_discarded=self.keep_discarded,
                                             report_kept=functools.partial(report, kept=True),
-                                            leave_out=self.state.leave_out)
+                                            leave_out=self.state.leave_out,
+                                            delete_document=self.state.delete_document)
                 book_id = book_id_of(book)
             except RecordError as err:
                 self.state.report(self.source, where, str(err))

@@ -8,7 +8,8 @@ Reads a file, or a folder of ``*.json`` files (in name order), holding any of:
   alone, in a list, or in a ``{"count", "next", "results"}`` page.
 
 Every book goes through :func:`excerpta.readwise.mapping.book_to_document`, the mapping the
-``readwise`` API reader uses, so ids and fields are the same whichever way they came.
+``readwise`` API reader uses, so ids and fields are the same whichever way they came, and a
+book saved as deleted (``is_deleted``) deletes every highlight the library holds of it.
 A ``/highlights/`` item carries no book title: its document is titled ``Readwise book <id>``
 unless a book with that id is in the same input. A record that cannot be mapped is reported
 and skipped. A single file that is not JSON, or holds nothing Readwise-shaped, is an
@@ -153,7 +154,7 @@ def _map_book(source: str, where: str, record: Mapping[str, Any], state: ReadSta
 
     try:
         return book_to_document(record, report, keep_discarded=keep_discarded, report_kept=report_kept,
-                                leave_out=state.leave_out)
+                                leave_out=state.leave_out, delete_document=state.delete_document)
     except RecordError as err:
         state.report(source, where or None, str(err))
         return None

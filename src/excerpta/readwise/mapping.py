@@ -22,7 +22,9 @@ Field by field (Readwise → canonical):
   ``text``, ``note``, ``location``, ``location_type`` (unknown → ``None``), ``end_location``,
   ``color``, ``highlighted_at``, ``updated_at``, ``url``, ``tags`` = tag names,
   ``is_favorite``, ``is_deleted``;
-* a highlight of a deleted book (``is_deleted`` on the book) is a tombstone too;
+* a highlight of a deleted book (``is_deleted`` on the book) is a tombstone too, and the book
+  (only when ``is_deleted`` is ``true`` itself) is told to ``delete_document``: Readwise may
+  list a deleted book with few or no highlights, and the merge deletes the others it holds;
 * ``is_discard`` (discarded in review): a tombstone unless ``keep_discarded``, so a highlight
   discarded after an earlier sync disappears from outputs like a deleted one;
 * not kept: ``readwise_url`` (``/bookreview/<id>``, ``/open/<id>``: derived from the ids),
@@ -63,6 +65,7 @@ _LOCATION_TYPES = {t.value for t in LocationType}
 
 ProblemReporter = Callable[[str, str], None]
 LeftOutReporter = Callable[[str, frozenset[str]], None]  # (highlight id, fields left out)
+DeletionReporter = Callable[[str, bool], None]  # (document id, deleted as a whole)
 
 
 class LeftOut(NamedTuple):
@@ -236,13 +239,16 @@ def validate_highlight(fields: Mapping[str, Any]) -> tuple[Highlight, LeftOut | 
 
 def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
                      keep_discarded: bool = False, report_kept: ProblemReporter | None = None,
-                     leave_out: LeftOutReporter | None = None) -> Document:
+                     leave_out: LeftOutReporter | None = None,
+                     delete_document: DeletionReporter | None = None) -> Document:
     """Map one Readwise book (with its nested highlights, if any) to a canonical Document.
 
     A highlight that cannot be kept is reported as ``report("highlights[i]", reason)`` and
     left out; one kept without some fields (see :func:`validate_highlight`) is reported as
     ``report_kept("highlights[i]", reason)`` (default: ``report``) and, given ``leave_out``
     (a reader passes ``ReadState.leave_out``), told as ``leave_out(highlight id, fields)``.
+    Given ``delete_document`` (``ReadState.delete_document``), every mapped book is told as
+    ``delete_document(document id, deleted)``: deleted when its ``is_deleted`` is ``true``.
     Raises RecordError (with the reason) when the book itself is unusable.
     """
     if not isinstance(book, Mapping):
@@ -274,4 +280,7 @@ def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
                 leave_out(highlight.id, left_out.fields)
         highlights.append(highlight)
     document.highlights = highlights
+    if delete_document is not None:
+        # Only the explicit flag: an empty or odd value must never delete a whole book.
+        delete_document(document.id, book.get("is_deleted") is True)
     return document

@@ -6,7 +6,7 @@ deployment would add a PostgreSQL implementation of the same protocol, not rewri
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -62,6 +62,10 @@ class LibraryStore(Protocol):
     the fields ``left_out`` names for that highlight (highlight id -> fields the reader left
     out of it, see ``ReadState.left_out``: consulted as each document is merged, so a reader
     may fill it while ``documents`` is being consumed). Highlights keep their first-seen order.
+    ``deleted`` names documents their source deleted as a whole (see ``ReadState.deleted``):
+    once ``documents`` is consumed (a reader tells them as it reads), every live highlight the
+    library holds of them is marked deleted, counted in ``highlights_updated`` and its document
+    in ``changed_document_ids``, as a tombstone read for it would be. Nothing else deletes.
 
     ``transaction()`` makes everything done through the store inside it (merges, cursors,
     output records) land together or not at all; one opened inside another joins it.
@@ -70,7 +74,8 @@ class LibraryStore(Protocol):
     def transaction(self) -> AbstractContextManager[object]: ...
 
     def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset(),
-              left_out: Mapping[str, frozenset[str]] | None = None) -> MergeStats: ...
+              left_out: Mapping[str, frozenset[str]] | None = None,
+              deleted: Collection[str] = frozenset()) -> MergeStats: ...
 
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]: ...
 

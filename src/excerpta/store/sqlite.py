@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +15,7 @@ from excerpta.model import Document
 from excerpta.output_records import OutputRecord
 from excerpta.store.base import MergeStats, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from excerpta.store.upsert import upsert_document
+from excerpta.store.upsert import delete_highlights_of, upsert_document
 
 LOCK_TIMEOUT_S = 30.0  # how long to wait for another process holding the database
 
@@ -152,13 +152,17 @@ class SQLiteStore:
     # -- library -----------------------------------------------------------------------------
 
     def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset(),
-              left_out: Mapping[str, frozenset[str]] | None = None) -> MergeStats:
-        """Upsert documents and their highlights; see :class:`excerpta.store.base.LibraryStore`."""
+              left_out: Mapping[str, frozenset[str]] | None = None,
+              deleted: Collection[str] = frozenset()) -> MergeStats:
+        """Upsert documents and their highlights, then delete those of the ``deleted``
+        documents; see :class:`excerpta.store.base.LibraryStore`."""
         stats = MergeStats()
         left_out = {} if left_out is None else left_out
         with self.transaction() as db:
             for document in documents:
                 upsert_document(db, document, stats, keep, left_out)
+            for document_id in deleted:
+                delete_highlights_of(db, document_id, stats)
         return stats
 
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]:

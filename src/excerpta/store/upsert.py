@@ -2,7 +2,8 @@
 upsert by id, compared by content hash (the hash of the model's JSON, as
 :func:`excerpta.identity.content_hash` computes it), keeping the stored value of the fields a
 format never carries (``keep``, see :class:`excerpta.store.base.LibraryStore`), and of the
-fields a reader left out of one highlight (``left_out``).
+fields a reader left out of one highlight (``left_out``); and how it deletes the highlights of a
+document deleted as a whole (:func:`delete_highlights_of`).
 """
 
 from __future__ import annotations
@@ -68,6 +69,22 @@ def _upsert_highlight(db: sqlite3.Connection, doc_id: str, highlight: Highlight,
         stats.highlights_updated += 1
         stats.changed_document_ids.add(row[1])
     stats.changed_document_ids.add(doc_id)
+
+
+def delete_highlights_of(db: sqlite3.Connection, doc_id: str, stats: MergeStats) -> None:
+    """Mark every live highlight ``db`` holds of document ``doc_id`` deleted (inside the
+    caller's transaction), each counted in ``stats`` as updated, as its tombstone would be."""
+    now = datetime.now(UTC).isoformat()
+    rows = db.execute("SELECT id, data FROM highlights WHERE document_id = ?", (doc_id,)).fetchall()
+    for highlight_id, stored in rows:
+        fields = json.loads(stored)
+        if fields.get("is_deleted"):
+            continue
+        data = Highlight.model_validate({**fields, "is_deleted": True}).model_dump_json()
+        db.execute("UPDATE highlights SET data = ?, content_hash = ?, updated_at = ? WHERE id = ?",
+                   (data, _sha256(data), now, highlight_id))
+        stats.highlights_updated += 1
+        stats.changed_document_ids.add(doc_id)
 
 
 def _kept(highlight: Highlight, data: str, keep: frozenset[str], stored_data: str) -> str:
