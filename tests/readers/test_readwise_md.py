@@ -480,3 +480,12 @@ def test_any_highlight_rendered_by_the_default_template_reads_back(paragraphs, n
         [highlight] = read_one(write_note(Path(folder) / "Book.md", body)).highlights
     assert (highlight.text, highlight.note, highlight.tags) == (text, note, tags)
     assert (highlight.location, highlight.location_type) == (location, LocationType.LOCATION)
+
+
+def test_paragraphs_of_a_highlight_and_its_note_read_back_as_one_blank_line(tmp_path):
+    note = write_note(tmp_path / "Paragraphs.md", (
+        "# Book\n\n## Metadata\n- Author: [[Ann]]\n\n## Highlights\n"
+        "- One.\n\n\n  Two.\n  Three. ([Location 5](https://readwise.io/to_kindle?asin=X&location=5))\n"
+        "    - Note: A.\n  \n\n      B.\n\nThe user's own paragraph.\n"))
+    [highlight] = read_one(note).highlights
+    assert (highlight.text, highlight.note) == ("One.\n\nTwo.\nThree.", "A.\n\nB.")

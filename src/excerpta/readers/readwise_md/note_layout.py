@@ -5,7 +5,9 @@ Both layouts Readwise writes are read, with ``##`` or ``###`` headings:
 * the Obsidian plugin's: ``# Title``, ``![rw-book-cover](…)``, ``## Metadata`` with
   ``- Author: [[…]]``, ``## Highlights`` (then ``## New highlights added <date>`` sections
   appended by later syncs), bullets ``- text ([Location 47](…))`` whose further lines are
-  indented by two spaces, and ``    - Note: …`` / ``    - Tags: [[a]] [[b]]`` sub-bullets;
+  indented by two spaces, and ``    - Note: …`` / ``    - Tags: [[a]] [[b]]`` sub-bullets (a
+  blank line before an indented line, as our obsidian writer separates the paragraphs of a
+  text or note, is one paragraph break: ``"\n\n"``, however many blank lines);
 * the bulk Markdown export's: ``### Metadata``, ``- Author: …`` without wikilinks, a
   ``- Summary:`` that may run over several unindented lines, ``    - **Note:** …``.
 
@@ -111,7 +113,7 @@ class _HighlightCollector:
             return
         elif line.startswith(CONTINUATION_INDENT):
             continuation = line[2:] if self.target is self.current.text_lines else line.strip()
-            self.target.extend([""] * blanks + [continuation])
+            self.target.extend([""] * min(blanks, 1) + [continuation])  # Markdown shows one blank line
         elif blanks:
             self.target = None  # unindented text after a blank line is the user's, not Readwise's
         else:
