@@ -156,14 +156,14 @@ def test_a_quote_template_with_paragraph_highlights_still_takes_upstream_edits(t
     book = _book(books, text="Quoted one.\n\nQuoted two.")
     sync([book], templates=templates)
     text = _read(vault)
-    # highlight_text as the default template needs it (a quote's template may prefix its lines).
-    assert "> Quoted one. ^hl-readwise-2\n\n  Quoted two.\n> — Location\u00a0200\n" in text
+    # Paragraphs joined by a line break, as Readwise does: a blank line would end the quote.
+    assert "> Quoted one.\n  Quoted two.\n> — Location\u00a0200 ^hl-readwise-2\n" in text
     (vault / NOTE).write_text(text.replace("> Highlight number 1.", "> My words."), encoding="utf-8")
     edited = _book(books, text="Quoted one.\n\nQuoted two, edited.")
     sync([edited], templates=templates)
     after = _read(vault)
     assert "> My words." in after
-    assert "> Quoted one. ^hl-readwise-2\n\n  Quoted two, edited.\n> — Location\u00a0200\n" in after
+    assert "> Quoted one.\n  Quoted two, edited.\n> — Location\u00a0200 ^hl-readwise-2\n" in after
     assert after.count("^hl-readwise-2") == 1
     assert "Quoted two.\n" not in after
     assert _written(sync([edited], templates=templates)) == []

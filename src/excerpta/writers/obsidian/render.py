@@ -121,6 +121,13 @@ def _ends_with_blank_line(text: str) -> bool:
     return bool(_BLANK_END.search(text))
 
 
+def _breaks_out(output: str, context: dict[str, Any]) -> bool:
+    """Whether a highlight rendered as ``output`` is not a list item (a quote, a callout, a
+    paragraph) and its text or note holds a paragraph break, whose blank line would end it."""
+    return (not BLOCK_START.match(output)
+            and any("\n\n" in context[key] for key in ("highlight_text", "highlight_note")))
+
+
 class NoteRenderer:
     """Renders documents with one set of templates and options."""
 
@@ -183,6 +190,10 @@ class NoteRenderer:
                 context["highlight_link"] = link
                 template = self.embed
             output = self.templates.render(template, context)
+            if _breaks_out(output, context):  # a quote or a callout: paragraphs joined
+                context |= highlight_variables(document, highlight, base, strike=highlight.is_deleted,
+                                               zone=self.zone, paragraphs=False)
+                output = self.templates.render(template, context)
             rendered = _paragraph(output)
             if not rendered:
                 continue

@@ -97,21 +97,23 @@ def _printable_list(values: list[str]) -> list[str]:
     return [printable(value) for value in values]
 
 
-def continued(value: str | None, indent: int) -> str:
+def continued(value: str | None, indent: int, *, paragraphs: bool = True) -> str:
     """Multi-line text as one Markdown list item: each line stripped and every line after the
     first indented by ``indent``; a paragraph break (one or more blank or whitespace lines)
     kept as one empty line, which makes the item loose, with a paragraph per paragraph, and
     blank lines at either end dropped. (A line's own indent would not show, a paragraph's
     lines lose it, and would make it look like a sub-bullet, ending the item's first paragraph
-    and with it the block id's place; Markdown shows no more than one blank line.)"""
+    and with it the block id's place; Markdown shows no more than one blank line.)
+    ``paragraphs=False`` drops the blank lines instead, as Readwise does: what a quote or a
+    callout needs, which a blank line would end."""
     if not value:
         return ""
     if value.isprintable():  # one C scan: no line break of any kind (most highlights)
         return value.strip()
     continuation = "\n" + " " * indent
-    paragraphs = (continuation.join(line.strip() for line in paragraph.split("\n") if line.strip())
-                  for paragraph in _PARAGRAPH_BREAK.split(printable(value)))
-    return ("\n" + continuation).join(paragraph for paragraph in paragraphs if paragraph)
+    parts = (continuation.join(line.strip() for line in paragraph.split("\n") if line.strip())
+             for paragraph in _PARAGRAPH_BREAK.split(printable(value)))
+    return (("\n" if paragraphs else "") + continuation).join(part for part in parts if part)
 
 
 def struck(value: str) -> str:
@@ -192,17 +194,20 @@ def _quoted(value: str) -> str:
 
 
 def highlight_variables(document: Document, highlight: Highlight, base: dict[str, Any],
-                        *, strike: bool = False, zone: tzinfo | None = None) -> dict[str, Any]:
+                        *, strike: bool = False, zone: tzinfo | None = None,
+                        paragraphs: bool = True) -> dict[str, Any]:
     """``base`` (the document variables) plus one highlight's variables, dates in ``zone``
-    (None: this machine's)."""
+    (None: this machine's); ``paragraphs``: whether text and note keep paragraph breaks
+    (see :func:`continued`)."""
     own_url = link_url(highlight.url)
     label, url = location_link(document, highlight, own_url)
-    text, page, moment = continued(highlight.text, 2), highlight.page, highlight.highlighted_at
+    text = continued(highlight.text, 2, paragraphs=paragraphs)
+    page, moment = highlight.page, highlight.highlighted_at
     return {
         **base,
         "highlight_text": struck(text) if strike else text,
         "raw_highlight_text": printable(highlight.text),
-        "highlight_note": continued(highlight.note, 6),
+        "highlight_note": continued(highlight.note, 6, paragraphs=paragraphs),
         "highlight_tags": _printable_list(highlight.tags),
         "highlight_location": printable(label),  # a location may be text ("xii")
         "highlight_location_url": url,  # link_url'd by location_link
