@@ -337,25 +337,44 @@ def test_the_users_text_below_the_metadata_list_is_no_part_of_a_value_and_keeps_
 def test_a_summary_keeps_its_lines_and_paragraphs_up_to_the_next_metadata_item(tmp_path):
     note = write_note(tmp_path / "Summed.md", (
         "# Summed\n\n## Metadata\n- Author: Ann\n- Summary: first line\nsecond line\n\nsecond paragraph\n"
-        "- URL: https://example.com/s\n- Document Note: a note\n  indented by our writer\n\n"
-        "The user's paragraph.\n\n## Highlights\n- Text ([Location 5](https://readwise.io/to_kindle?asin=X&location=5))\n"
+        "- URL: https://example.com/s\n- Document Note: a note\n  indented by our writer\n\nIts paragraph.\n"
+        "- The user's item.\n\nThe user's paragraph.\n\n"
+        "## Highlights\n- Text ([Location 5](https://readwise.io/to_kindle?asin=X&location=5))\n"
     ))
     document = read_one(note)
     assert document.summary == "first line\nsecond line\n\nsecond paragraph"
-    assert document.document_note == "a note\nindented by our writer"
+    assert document.document_note == "a note\nindented by our writer\n\nIts paragraph."
     assert document.url == "https://example.com/s"
 
 
-def test_a_summary_last_in_the_list_keeps_only_the_paragraphs_indented_under_it(tmp_path):
-    # As Markdown reads a list item: an indented paragraph is the item's, a flush-left one is
-    # not (Readwise writes its paragraphs flush left, as a user writes their own: the list
-    # going on below tells them apart, see above; the heading below does not).
-    highlights = "\n## Highlights\n- Text ([Location 5](https://readwise.io/to_kindle?asin=X&location=5))\n"
+def test_a_summary_last_in_the_list_keeps_every_paragraph_up_to_the_heading(tmp_path):
+    # Readwise's export writes a summary's paragraphs flush left, the last item's too: a
+    # paragraph up to the next heading is the summary's, indented (our writer) or not.
+    highlights = ("\n## Highlights\n- Text ([Location 5](https://readwise.io/to_kindle?asin=X&location=5))\n"
+                  "\nThe user's text after the heading.\n")
     head = "# Summed\n\n## Metadata\n- Author: Ann\n- Summary: first paragraph\n\n"
     indented = read_one(write_note(tmp_path / "Indented.md", head + "  second paragraph\n" + highlights))
-    flush = read_one(write_note(tmp_path / "Flush.md", head + "The user's paragraph.\n" + highlights))
-    assert (indented.summary, flush.summary) == ("first paragraph\n\nsecond paragraph", "first paragraph")
+    flush = read_one(write_note(tmp_path / "Flush.md", head + "second paragraph\n\n\n \nthird one\n"
+                                + highlights))
+    assert indented.summary == "first paragraph\n\nsecond paragraph"
+    assert flush.summary == "first paragraph\n\nsecond paragraph\n\nthird one"
     assert indented.id == flush.id
+    assert [h.text for h in flush.highlights] == ["Text"]
+
+
+def test_a_summary_ends_at_a_list_item_of_the_users_and_at_our_writers_region_end(tmp_path):
+    highlights = "\n## Highlights\n- Text ([Location 5](https://readwise.io/to_kindle?asin=X&location=5))\n"
+    head = "# Summed\n\n## Metadata\n- Author: Ann\n- Summary: first paragraph\n"
+    item = read_one(write_note(tmp_path / "Item.md", head + "\nsecond paragraph\n- my own item\n\nmine\n"
+                               + highlights))
+    lazy = read_one(write_note(tmp_path / "Lazy.md", head + "* my own item\n" + highlights))
+    # Our writer indents a value's paragraphs: a flush-left one in its header region is the user's.
+    ours = read_one(write_note(tmp_path / "Ours.md", (
+        "---\nexcerpta-id: d1\n---\n%% excerpta:begin header %%\n" + head
+        + "\n  second paragraph\n\nThe user's paragraph.\n%% excerpta:end header 0123456789abcdef %%\n"
+        + highlights)))
+    assert (item.summary, lazy.summary) == ("first paragraph\n\nsecond paragraph", "first paragraph")
+    assert ours.summary == "first paragraph\n\nsecond paragraph"
 
 
 def test_reading_twice_gives_the_same_ids():
@@ -480,3 +499,12 @@ def test_any_highlight_rendered_by_the_default_template_reads_back(paragraphs, n
         [highlight] = read_one(write_note(Path(folder) / "Book.md", body)).highlights
     assert (highlight.text, highlight.note, highlight.tags) == (text, note, tags)
     assert (highlight.location, highlight.location_type) == (location, LocationType.LOCATION)
+
+
+def test_paragraphs_of_a_highlight_and_its_note_read_back_as_one_blank_line(tmp_path):
+    note = write_note(tmp_path / "Paragraphs.md", (
+        "# Book\n\n## Metadata\n- Author: [[Ann]]\n\n## Highlights\n"
+        "- One.\n\n\n  Two.\n  Three. ([Location 5](https://readwise.io/to_kindle?asin=X&location=5))\n"
+        "    - Note: A.\n  \n\n      B.\n\nThe user's own paragraph.\n"))
+    [highlight] = read_one(note).highlights
+    assert (highlight.text, highlight.note) == ("One.\n\nTwo.\nThree.", "A.\n\nB.")

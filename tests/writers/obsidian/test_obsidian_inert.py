@@ -93,13 +93,17 @@ def test_file_names_hold_no_backtick_and_links_to_them_are_written_as_they_are(v
 # Markdown's building blocks, and the lines a note of ours is made of.
 PIECES = st.sampled_from([*"`~%<>&;#\\=$-*1. \t\nab", "```", "~~~", "<%", "%%", "&lt;", "---", "\n=",
                           "- ", "> ", "# ", "1. ", "- \t=", "    =", "^hl-h2", "([Location 5](u))",
-                          "[[a]]", "\n    - Note: x", "Tags:"])
+                          "[[a]]", "\n    - Note: x", "Tags:", "\n\n", "\n \t\n\n"])
 MARKDOWN_TEXT = st.lists(PIECES, min_size=1, max_size=25).map("".join).filter(str.strip)
 
 
 def _as_a_list_item_shows(text: str) -> str:
-    """``text`` less what a Markdown list item drops: blank lines and each line's indent."""
-    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+    """``text`` less what a Markdown list item drops: each line's indent, and blank lines but
+    one between two paragraphs."""
+    paragraphs = re.split(r"\n[^\S\n]*\n\s*", text)
+    shown = ("\n".join(line.strip() for line in paragraph.split("\n") if line.strip())
+             for paragraph in paragraphs)
+    return "\n\n".join(paragraph for paragraph in shown if paragraph)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -115,6 +119,10 @@ def test_any_highlight_text_is_inert_and_reads_back(tmp_path_factory, texts, not
     back = read_note(path).highlights
     assert [(h.id, h.text) for h in back] == [(h.id, _as_a_list_item_shows(h.text)) for h in highlights]
     assert back[0].note == (_as_a_list_item_shows(note) if note else None)
+    # What was read back writes the same note again: write, read, write is a fixed point.
+    again: Path = tmp_path_factory.mktemp("again")
+    sync_once(again, again.parent / f"{again.name}.sqlite", [read_note(path)])
+    assert [p.read_bytes() for p in again.rglob("*.md")] == [path.read_bytes()]
 
 
 def test_a_highlight_quoting_our_block_ids_cannot_stand_for_another_highlight(vault, sync):

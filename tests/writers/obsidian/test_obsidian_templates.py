@@ -154,12 +154,12 @@ def test_location_labels_follow_readwise(vault, sync, books):
         vault / "Tweets" / "Tweets From Someone.md").read_text()
 
 
-def test_multiline_highlights_and_notes_are_indented_as_readwise_does(vault, sync, books):
+def test_multiline_highlights_and_notes_are_indented_as_readwise_does_paragraphs_kept(vault, sync, books):
     book = books(0, highlights=[Highlight(
         id="m", text="1 -- first\n2 -- second\r\n\r\nthird paragraph", note="line one\nline two",
         url="https://twitter.com/x/status/2")], category=Category.TWEETS, title="T")
     sync([book])
-    assert ("- 1 -- first\n  2 -- second\n  third paragraph ([View Tweet](https://twitter.com/x/status/2))"
+    assert ("- 1 -- first\n  2 -- second\n\n  third paragraph ([View Tweet](https://twitter.com/x/status/2))"
             " ^hl-m\n    - Note: line one\n      line two\n") in _note(vault)
 
 

@@ -5,7 +5,9 @@ Both layouts Readwise writes are read, with ``##`` or ``###`` headings:
 * the Obsidian plugin's: ``# Title``, ``![rw-book-cover](…)``, ``## Metadata`` with
   ``- Author: [[…]]``, ``## Highlights`` (then ``## New highlights added <date>`` sections
   appended by later syncs), bullets ``- text ([Location 47](…))`` whose further lines are
-  indented by two spaces, and ``    - Note: …`` / ``    - Tags: [[a]] [[b]]`` sub-bullets;
+  indented by two spaces, and ``    - Note: …`` / ``    - Tags: [[a]] [[b]]`` sub-bullets (a
+  blank line before an indented line, as our obsidian writer separates the paragraphs of a
+  text or note, is one paragraph break: ``"\n\n"``, however many blank lines);
 * the bulk Markdown export's: ``### Metadata``, ``- Author: …`` without wikilinks, a
   ``- Summary:`` that may run over several unindented lines, ``    - **Note:** …``.
 
@@ -33,6 +35,7 @@ SUB_BULLET = re.compile(
 )
 OTHER_SUB_BULLET = re.compile(r"^(?: {4}|\t)[-*]\s")
 BULLET = re.compile(r"^[-*](?:\s(?P<text>.*))?$")
+LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")  # any list item, ordered or not
 # An Obsidian comment on a line of its own, e.g. the ``%% excerpta:begin header %%`` markers
 # our obsidian writer puts around its managed regions: it ends whatever value came before.
 COMMENT_LINE = re.compile(r"^\s*%%.*%%\s*$")
@@ -111,7 +114,7 @@ class _HighlightCollector:
             return
         elif line.startswith(CONTINUATION_INDENT):
             continuation = line[2:] if self.target is self.current.text_lines else line.strip()
-            self.target.extend([""] * blanks + [continuation])
+            self.target.extend([""] * min(blanks, 1) + [continuation])  # Markdown shows one blank line
         elif blanks:
             self.target = None  # unindented text after a blank line is the user's, not Readwise's
         else:
@@ -144,7 +147,7 @@ def parse_note_body(body: str) -> NoteBody:
         heading = HEADING.match(line)
         if heading:
             text, level = heading.group("text"), len(heading.group("level"))
-            metadata.close()
+            metadata.end()
             collector.close()
             if level == 1 and note.title is None and section == "preamble":
                 note.title = text
@@ -164,6 +167,7 @@ def parse_note_body(body: str) -> NoteBody:
             metadata.add(line)
         elif section == "highlights":
             collector.add(line)
+    metadata.end()
     for key, value in note.metadata.items():
         note.metadata[key] = value.strip()
     return note
@@ -175,9 +179,12 @@ class _MetadataCollector:
     Only a ``Summary`` or ``Document Note`` runs over several lines (Readwise's export writes
     them raw, our obsidian writer with a two-space indent, dropped here); the other values
     (title, author, URL: the document's id is made of them) are one line, and text below
-    them is the user's. An unindented paragraph after a blank line continues a value only if
-    the list goes on below it (the export's multi-paragraph summary, then ``- URL:``); after
-    the last item it is the user's, not Readwise data.
+    them is the user's. Unindented paragraphs after a blank line continue a value up to the
+    next item or heading (Readwise's export writes a summary's paragraphs flush left, as the
+    last item too), one blank line between two: a ``- Key:`` item goes on with the list, any
+    other list item is the user's and ends the value. A comment line ends it too, without the
+    paragraphs held: our obsidian writer ends its header region so, and indents a value's
+    paragraphs, so flush-left ones in its notes are the user's.
     """
 
     def __init__(self, metadata: dict[str, str]) -> None:
@@ -186,8 +193,14 @@ class _MetadataCollector:
         self.held: list[str] = []  # lines from a blank line on, until we know whose they are
 
     def close(self) -> None:
-        """End the list: held lines were the user's."""
+        """End the list at a comment line: held lines were the user's."""
         self.key, self.held = None, []
+
+    def end(self) -> None:
+        """End the list at a heading, a list item of the user's or the end of the note: held
+        paragraphs were the value's."""
+        self._continue(self.held)
+        self.close()
 
     def add(self, line: str) -> None:
         """Take the next line of a ``Metadata`` section."""
@@ -196,6 +209,8 @@ class _MetadataCollector:
             key = match.group("key").strip().casefold()
             self.metadata.setdefault(key, match.group("value"))
             self.key, self.held = (key if key in MULTILINE_KEYS else None), []
+        elif LIST_ITEM.match(line):
+            self.end()
         elif self.key is None:
             return
         elif line.startswith(CONTINUATION_INDENT):
@@ -208,7 +223,10 @@ class _MetadataCollector:
 
     def _continue(self, lines: list[str]) -> None:
         if lines and self.key is not None and self.key in self.metadata:
-            self.metadata[self.key] += "\n" + "\n".join(lines)
+            # Blank lines as one empty line: one paragraph break, as Markdown shows it.
+            kept = [line if line.strip() else "" for line in lines]
+            kept = [line for index, line in enumerate(kept) if line or index == 0 or kept[index - 1]]
+            self.metadata[self.key] += "\n" + "\n".join(kept)
 
 
 def region_highlights(body: str) -> list[HighlightBlock]:

@@ -1,7 +1,8 @@
 """A highlights region's lines as parts: the blocks of highlights, and every other line.
 
-A part is a list-item block (a top-level item and the lines after it up to a blank line, a
-heading, a comment line or the next item); or the lines of a block excerpta wrote as a quote,
+A part is a list-item block (a top-level item and the lines after it up to a heading, a
+comment line, the next item or a blank line, but for a blank line before an indented line: a
+highlight's next paragraph, see :func:`item_end`); or the lines of a block excerpta wrote as a quote,
 a callout or a paragraph (a template's choice), still as written; or any other single line.
 See :mod:`.highlights_region` for what a re-sync does with them.
 """
@@ -13,6 +14,7 @@ import re
 from excerpta.writers.obsidian.region import block_ids, region_digest
 
 BLOCK_START = re.compile(r"[-*+](?:[ \t]|$)")  # a top-level list item
+_INDENTED = re.compile(r"(?: {2}|\t)")  # a line continuing a list item after a blank line
 _BLANK_EDGES = re.compile(r"\A(?:[^\S\n]*\n)+|(?:\n[^\S\n]*)+\Z")
 
 
@@ -26,8 +28,7 @@ def split_parts(lines: list[str], written: dict[str, str] | None = None) -> tupl
     while index < len(lines):
         end = index + 1
         if BLOCK_START.match(lines[index]):
-            while end < len(lines) and not ends_block(lines[end]):
-                end += 1
+            end = item_end(lines, index)
         elif written and (paragraph_end := _written_paragraph(lines, index, written)) is not None:
             end = paragraph_end
         part = "\n".join(lines[index:end])
@@ -35,6 +36,25 @@ def split_parts(lines: list[str], written: dict[str, str] | None = None) -> tupl
         parts.append(part)
         index = end
     return parts, where
+
+
+def item_end(lines: list[str], index: int) -> int:
+    """Where the list item starting at ``index`` ends: at a heading, a comment line, the next
+    top-level item, or a blank line not followed by an indented line. An indented line after
+    blank lines continues the item (as Markdown reads it: a highlight's or a note's next
+    paragraph, a loose list item)."""
+    end = index + 1
+    while end < len(lines):
+        if not ends_block(lines[end]):
+            end += 1
+            continue
+        after = end
+        while after < len(lines) and not lines[after].strip():
+            after += 1
+        if after in (end, len(lines)) or not _INDENTED.match(lines[after]) or ends_block(lines[after]):
+            break
+        end = after
+    return end
 
 
 def _written_paragraph(lines: list[str], index: int, written: dict[str, str]) -> int | None:

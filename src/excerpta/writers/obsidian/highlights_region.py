@@ -1,7 +1,8 @@
 """The highlights region on re-sync: re-rendered, merged block by block, or added to.
 
 A *block* is one highlight as written: a top-level list item and every line after it up to a
-blank line, a heading, a comment line or the next top-level item (or, for a template that
+heading, a comment line, the next top-level item or a blank line not followed by an indented
+line (a highlight of several paragraphs is one loose list item) (or, for a template that
 writes quotes, callouts or paragraphs, the lines of a paragraph up to the one with the block
 id); it carries the highlight's block id (``^hl-…``). excerpta remembers the digest of each
 block it wrote (``NoteMemo``):

@@ -26,6 +26,7 @@ from typing import Any
 import jinja2
 
 from excerpta.model import Document, Highlight, LocationType
+from excerpta.writers.obsidian.blocks import BLOCK_START
 from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, with_id
 from excerpta.writers.obsidian.naming import CATEGORY_FOLDERS, MAX_NAME_BYTES, block_id, sanitize_name
 from excerpta.writers.obsidian.region import block_ids, guard_markers, render_region
@@ -33,6 +34,7 @@ from excerpta.writers.obsidian.templates import NoteTemplates
 from excerpta.writers.obsidian.variables import document_variables, highlight_variables
 
 _BLANK_END = re.compile(r"\n[ \t]*\n\s*\Z")
+_TEXT_PARAGRAPH = re.compile(r"  (?! )\S")  # a list item's next paragraph (highlight_text's indent)
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,10 @@ def location_kinds(highlights: Iterable[Highlight]) -> dict[str, LocationType | 
 
 
 def _place_block_id(block: str, ident: str) -> str:
-    # The id goes at the end of the item's own paragraph: before its first sub-bullet
-    # (indented 3+ spaces) or blank line, so it names the whole list item.
+    # The id goes at the end of the item's own text, after the location link: before its first
+    # sub-bullet (indented 3+ spaces) or a blank line, so it names the whole list item; but a
+    # list item's text of several paragraphs (a blank line, then lines indented two spaces)
+    # goes on after a blank line. A quote's or a callout's id ends its first paragraph.
     # Placed by the template (an embed's "#^id]]" is a link, not the id); the substring test
     # first, as a template rarely places it.
     if f"^{ident}" in block and ident in block_ids(block):
@@ -93,10 +97,15 @@ def _place_block_id(block: str, ident: str) -> str:
         return f"{block.rstrip()} ^{ident}"
     lines = block.split("\n")
     end = len(lines)
+    paragraphs = BLOCK_START.match(block) is not None
     for index in range(1, len(lines)):
-        if not lines[index].strip() or lines[index].startswith(("   ", "\t")):
-            end = index
-            break
+        line = lines[index]
+        if line.strip() and not line.startswith(("   ", "\t")):
+            continue
+        if paragraphs and not line.strip() and index + 1 < end and _TEXT_PARAGRAPH.match(lines[index + 1]):
+            continue
+        end = index
+        break
     lines[end - 1] = f"{lines[end - 1].rstrip()} ^{ident}"
     return "\n".join(lines)
 
@@ -110,6 +119,13 @@ def _ends_with_blank_line(text: str) -> bool:
     """Whether template output ends with a blank line: the template sets its highlights apart
     (a quote or a callout per highlight must be, or they run together into one)."""
     return bool(_BLANK_END.search(text))
+
+
+def _breaks_out(output: str, context: dict[str, Any]) -> bool:
+    """Whether a highlight rendered as ``output`` is not a list item (a quote, a callout, a
+    paragraph) and its text or note holds a paragraph break, whose blank line would end it."""
+    return (not BLOCK_START.match(output)
+            and any("\n\n" in context[key] for key in ("highlight_text", "highlight_note")))
 
 
 class NoteRenderer:
@@ -174,6 +190,10 @@ class NoteRenderer:
                 context["highlight_link"] = link
                 template = self.embed
             output = self.templates.render(template, context)
+            if _breaks_out(output, context):  # a quote or a callout: paragraphs joined
+                context |= highlight_variables(document, highlight, base, strike=highlight.is_deleted,
+                                               zone=self.zone, paragraphs=False)
+                output = self.templates.render(template, context)
             rendered = _paragraph(output)
             if not rendered:
                 continue

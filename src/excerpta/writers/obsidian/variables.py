@@ -2,15 +2,16 @@
 
 Document variables (every template): ``id``, ``title`` and ``full_title`` (one line),
 ``author``, ``authors`` (list), ``category`` (``books``…), ``source``, ``url``, ``image_url``,
-``asin``, ``document_tags``, ``document_note``, ``summary``, ``book_id`` (the Readwise id when
-known), ``num_highlights``, ``date``/``time``/``last_highlighted_date`` (when the latest
-highlight was made: a sync date would make every run rewrite every note), ``is_new_page``
-(always true: excerpta re-renders its managed region instead of appending), and
-``has_new_highlights`` (false).
+``asin``, ``document_tags``, ``document_note`` and ``summary`` (lines and paragraphs as in
+``highlight_text``), ``book_id`` (the Readwise id when known), ``num_highlights``,
+``date``/``time``/``last_highlighted_date`` (when the latest highlight was made: a sync date
+would make every run rewrite every note), ``is_new_page`` (always true: excerpta re-renders
+its managed region instead of appending), and ``has_new_highlights`` (false).
 
 Highlight variables (``highlight.md.jinja``): ``highlight_text`` (continuation lines indented
-two spaces, blank lines dropped, as Readwise renders them), ``highlight_note`` (continuation
-indented six spaces), ``highlight_tags``, ``highlight_location`` (``Location 1234``, ``Page 12``,
+two spaces, as Readwise renders them; a paragraph break as one empty line, the lines after it
+indented too, so the list item holds both paragraphs), ``highlight_note`` (the same, indented
+six spaces), ``highlight_tags``, ``highlight_location`` (``Location 1234``, ``Page 12``,
 ``Time 0:01:41``, ``View Highlight``, ``View Tweet``), ``highlight_location_url``,
 ``highlight_id`` (the Readwise id when known, else ours), ``highlight_chapter`` (one line;
 ``""`` when the source names no chapter), ``highlight_page`` (the printed page besides a
@@ -44,6 +45,7 @@ from excerpta.writers.obsidian.naming import block_id
 
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _WHITESPACE = re.compile(r"\s+")
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line, and any after it
 _TWEET_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/status/", re.IGNORECASE)
 # What printable must change: a control character (excerpta.controls) or a line break.
 _CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -95,22 +97,30 @@ def _printable_list(values: list[str]) -> list[str]:
     return [printable(value) for value in values]
 
 
-def continued(value: str | None, indent: int) -> str:
-    """Multi-line text as one Markdown list item: blank lines dropped, each line stripped and
-    the continuation lines indented by ``indent``. (A line's own indent would not show, a
-    paragraph's lines lose it, and would make it look like a sub-bullet, ending the item's
-    first paragraph and with it the block id's place.)"""
+def continued(value: str | None, indent: int, *, paragraphs: bool = True) -> str:
+    """Multi-line text as one Markdown list item: each line stripped and every line after the
+    first indented by ``indent``; a paragraph break (one or more blank or whitespace lines)
+    kept as one empty line, which makes the item loose, with a paragraph per paragraph, and
+    blank lines at either end dropped. (A line's own indent would not show, a paragraph's
+    lines lose it, and would make it look like a sub-bullet, ending the item's first paragraph
+    and with it the block id's place; Markdown shows no more than one blank line.)
+    ``paragraphs=False`` drops the blank lines instead, as Readwise does: what a quote or a
+    callout needs, which a blank line would end."""
     if not value:
         return ""
     if value.isprintable():  # one C scan: no line break of any kind (most highlights)
         return value.strip()
-    lines = (line.strip() for line in printable(value).split("\n"))
-    return ("\n" + " " * indent).join(line for line in lines if line)
+    continuation = "\n" + " " * indent
+    parts = (continuation.join(line.strip() for line in paragraph.split("\n") if line.strip())
+             for paragraph in _PARAGRAPH_BREAK.split(printable(value)))
+    return (("\n" if paragraphs else "") + continuation).join(part for part in parts if part)
 
 
 def struck(value: str) -> str:
-    """``value`` struck through line by line (strikethrough does not cross lines)."""
-    return "\n".join(f"~~{line.strip()}~~" if line.strip() else line for line in value.split("\n"))
+    """``value`` struck through line by line (strikethrough does not cross lines), each line's
+    indent kept (a paragraph after a blank line stays in the list item only indented)."""
+    return "\n".join(f"{line[:len(line) - len(line.lstrip())]}~~{line.strip()}~~" if line.strip() else line
+                      for line in value.split("\n"))
 
 
 def in_zone(moment: datetime | None, zone: tzinfo | None) -> datetime | None:
@@ -184,17 +194,20 @@ def _quoted(value: str) -> str:
 
 
 def highlight_variables(document: Document, highlight: Highlight, base: dict[str, Any],
-                        *, strike: bool = False, zone: tzinfo | None = None) -> dict[str, Any]:
+                        *, strike: bool = False, zone: tzinfo | None = None,
+                        paragraphs: bool = True) -> dict[str, Any]:
     """``base`` (the document variables) plus one highlight's variables, dates in ``zone``
-    (None: this machine's)."""
+    (None: this machine's); ``paragraphs``: whether text and note keep paragraph breaks
+    (see :func:`continued`)."""
     own_url = link_url(highlight.url)
     label, url = location_link(document, highlight, own_url)
-    text, page, moment = continued(highlight.text, 2), highlight.page, highlight.highlighted_at
+    text = continued(highlight.text, 2, paragraphs=paragraphs)
+    page, moment = highlight.page, highlight.highlighted_at
     return {
         **base,
         "highlight_text": struck(text) if strike else text,
         "raw_highlight_text": printable(highlight.text),
-        "highlight_note": continued(highlight.note, 6),
+        "highlight_note": continued(highlight.note, 6, paragraphs=paragraphs),
         "highlight_tags": _printable_list(highlight.tags),
         "highlight_location": printable(label),  # a location may be text ("xii")
         "highlight_location_url": url,  # link_url'd by location_link
