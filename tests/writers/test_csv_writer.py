@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas
@@ -57,9 +57,9 @@ def test_readwise_profile_writes_exactly_the_readwise_import_columns(run_cli, tm
         "of life, and see if I could not learn what it had to teach, and not, when I came to die, "
         "discover that I had not lived.",
         "Walden", "Henry David Thoreau", "", "The reason for the whole experiment.", "1337",
-        "2024-03-02T21:14:00+00:00",
+        "2024-03-02 21:14:00",
     ]
-    assert rows[4][1:] == ["Meditations", "Marcus Aurelius", "", "", "402", "2024-05-10T07:45:00+01:00"]
+    assert rows[4][1:] == ["Meditations", "Marcus Aurelius", "", "", "402", "2024-05-10 06:45:00"]
     assert rows[7][:4] == ["Trust thyself: every heart vibrates to that iron string.", "Self-Reliance",
                            "Ralph Waldo Emerson", "https://www.gutenberg.org/files/16643/16643-h/16643-h.htm"]
 
@@ -183,6 +183,16 @@ def test_full_profile_keeps_deleted_highlights_and_documents_without_highlights(
     second = dict(zip(FULL_COLUMNS, rows[2], strict=True))
     assert second["document_title"] == "Nothing highlighted"
     assert second["highlight_id"] == second["highlight_text"] == ""
+
+
+def test_readwise_profile_writes_dates_as_readwise_import_reads_them_in_utc():
+    # Readwise's bulk import takes "YYYY-MM-DD HH:MM:SS" as UTC (reference/readwise.md §3.2).
+    berlin = timezone(timedelta(hours=1))
+    document = _document(_highlight("h1", "late", highlighted_at=datetime(2009, 10, 31, 23, 25, 7, 123456,
+                                                                           tzinfo=berlin)),
+                         _highlight("h2", "undated"))
+    rows = _rows(_render([document], "readwise"))
+    assert [row[6] for row in rows[1:]] == ["2009-10-31 22:25:07", ""]
 
 
 def test_readwise_profile_leaves_out_deleted_highlights_and_lone_notes():

@@ -20,7 +20,8 @@ Profiles (``--csv-profile``):
     ``true``); a document without highlights is one row with empty highlight cells.
 ``readwise``
     Exactly ``Highlight,Title,Author,URL,Note,Location,Date``, the columns Readwise's CSV
-    import reads (``URL`` is the document's, ``Date`` the ISO 8601 ``highlighted_at``). No BOM
+    import reads (``URL`` is the document's, ``Date`` the ``highlighted_at`` as that import
+    reads a date: ``YYYY-MM-DD HH:MM:SS`` in UTC, whole seconds). No BOM
     and no formula escaping: the file goes to a parser, and Readwise would import a literal
     ``'``. Deleted highlights and highlights without text (Readwise requires ``Highlight``)
     are left out.
@@ -38,7 +39,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import Field
@@ -129,8 +130,13 @@ def readwise_rows(document: Document) -> Iterator[Row]:
         if _exported_to_readwise(document, highlight):
             yield [format_cell(value) for value in (
                 highlight.text, document.title, document.author, document.url, highlight.note,
-                highlight.location, highlight.highlighted_at,
+                highlight.location, _readwise_date(highlight.highlighted_at),
             )]
+
+
+def _readwise_date(moment: datetime | None) -> str | None:
+    # Readwise's CSV import takes "YYYY-MM-DD HH:MM:SS" as UTC; an offset is not in that form.
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @dataclass(frozen=True)
