@@ -170,8 +170,10 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
         # committed with the output records below, still point before it.
         with library.transaction():
             for source, reader, read_state, documents, tally in reads:
-                report.merged.add(library.merge(documents, keep=reader.unknown_when_empty,
-                                                left_out=read_state.left_out, deleted=read_state.deleted))
+                report.merged.add(library.merge(
+                    documents, keep=reader.unknown_when_empty, left_out=read_state.left_out,
+                    deleted=read_state.deleted, keep_document=reader.document_unknown_when_empty,
+                    document_left_out=read_state.document_left_out))
                 # Raised inside the transaction: no input of the run is merged, nothing written.
                 if not reader.remote:
                     check_something_read(source, reader, read_state, tally.documents,
