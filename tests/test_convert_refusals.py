@@ -114,3 +114,27 @@ def test_an_out_in_the_home_of_no_such_user_is_one_line(run_cli, tmp_path):
     result = run_cli("convert", SAMPLE, "--to", "json", "--out", "~no-such-user-here/x.json")
     assert result.exit_code == 2
     assert result.output == "excerpta: error: ~no-such-user-here/x.json: no such user's home folder\n"
+
+
+def test_files_written_without_state_are_taken_over_by_a_run_given_state_unless_edited(run_cli, tmp_path):
+    # Runs without --state record their files in the default state: a first run with --state
+    # trusts a file holding exactly the bytes recorded there, and says which state it asked.
+    clippings = CORPUS / "kindle_clippings" / "hadynz_simple.txt"
+    outputs = {fmt: tmp_path / f"lib.{fmt}" for fmt in ("json", "csv", "anki")}
+    outputs["anki"] = tmp_path / "deck.apkg"
+    for fmt, out in outputs.items():
+        assert run_cli("convert", clippings, "--to", fmt, "--out", out).exit_code == 0
+    state = tmp_path / "state.sqlite"
+    more = CORPUS / "kindle_clippings" / "hadynz_first-scenario.txt"
+    for fmt, out in outputs.items():
+        before = out.read_bytes()
+        result = run_cli("--state", state, "convert", clippings, more, "--to", fmt, "--out", out)
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes() != before
+    # a file edited since is still left alone, and the message names the state it asked
+    edited = tmp_path / "edited.json"
+    assert run_cli("convert", clippings, "--to", "json", "--out", edited).exit_code == 0
+    edited.write_text(edited.read_text() + " ")
+    result = run_cli("--state", state, "convert", clippings, "--to", "json", "--out", edited)
+    assert result.exit_code == 1
+    assert f"exists and the state {state} has no record of excerpta writing it; left alone" in result.output

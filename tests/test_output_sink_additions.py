@@ -45,7 +45,7 @@ def test_reason_is_attached_to_written_outcomes_but_not_to_conflicts(tmp_path):
     (tmp_path / "b.md").write_bytes(b"user's")
     clash = sink.write("b.md", b"ours", reason="adopted")
     assert clash.action == "conflict"
-    assert clash.reason.startswith("exists and was not written by excerpta")
+    assert clash.reason == "exists and no state records excerpta writing it; left alone (--force overwrites)"
 
 
 def test_replaces_lets_a_merged_user_file_be_updated_with_a_reason(tmp_path):

@@ -8,7 +8,8 @@ Reader contract
     ``read(source, state)`` yields :class:`~excerpta.model.Document` objects as it goes
     (streaming: a 100 MB input is never loaded whole). It may yield the same document id more
     than once, each time with some of its highlights: the library merges them (document fields
-    from the later copy, highlights by id). A record it cannot parse is reported with
+    from the later copy, highlights by id; either keeps the library's value of a field the
+    format does not say, see :class:`Reader`). A record it cannot parse is reported with
     ``state.report(...)`` and skipped; only an input that cannot be read at all raises
     (:class:`~excerpta.errors.InputError`). An incremental reader reads from ``state.cursor``
     and sets ``state.next_cursor`` when it is exhausted; it never saves a cursor itself.
@@ -92,6 +93,9 @@ class ReadState:
     ``deleted``: the ids of documents the source deleted as a whole (see
     :meth:`delete_document`): the merge deletes every highlight the library holds of them,
     listed in this read or not. Only an explicit deletion goes here, never an empty document.
+    ``document_left_out``: document id -> the document fields this read does not say of it (a
+    column its CSV header lacks, a key its record lacks, see :meth:`leave_out_document`): the
+    merge keeps the library's value of each, as ``left_out`` does for a highlight.
     """
 
     cursor: str | None = None
@@ -101,6 +105,7 @@ class ReadState:
     source_names: dict[str, str] = field(default_factory=dict)
     left_out: dict[str, frozenset[str]] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
+    document_left_out: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def report(self, source: str, where: str | int | None, reason: str, *, kept: bool = False) -> None:
         """Record that one record of ``source`` at ``where`` was skipped for ``reason`` (``kept``:
@@ -115,6 +120,13 @@ class ReadState:
         not parse, and the highlight was kept without it): the merge keeps the library's value
         of each. Several copies of one highlight in a read add up."""
         self.left_out[highlight_id] = self.left_out.get(highlight_id, frozenset()).union(fields)
+
+    def leave_out_document(self, document_id: str, fields: Iterable[str]) -> None:
+        """Record that this read does not say ``fields`` of document ``document_id`` (its input
+        has no place for them: a CSV without that column): the merge keeps the library's value
+        of each. Told before yielding the document; several copies of it add up."""
+        known = self.document_left_out.get(document_id, frozenset())
+        self.document_left_out[document_id] = known.union(fields)
 
     def delete_document(self, document_id: str, deleted: bool = True) -> None:
         """Record that document ``document_id`` was deleted as a whole at its source (a Readwise
@@ -191,6 +203,15 @@ def input_file(source: str) -> Path:
     return path
 
 
+def fields_but(model: type[BaseModel], *said: str) -> frozenset[str]:
+    """Every field of ``model`` (Highlight or Document) but ``said``, its ``id`` and its
+    ``highlights``: the ``unknown_when_empty`` of a format that says only ``said``."""
+    unknown = set(model.model_fields) - {"id", "highlights", *said}
+    if missing := set(said) - set(model.model_fields):
+        raise ValueError(f"not fields of {model.__name__}: {sorted(missing)}")
+    return frozenset(unknown)
+
+
 class Adapter:
     """What readers and writers share: a name, a description and an options model.
 
@@ -230,14 +251,21 @@ class Reader(Adapter):
 
     ``unknown_when_empty`` names the Highlight fields whose empty value, in this format, means
     "not said here", never "removed": fields it never carries (a clippings file has no colours,
-    a notebook export no dates), or cannot take back (``My Clippings.txt`` is an append-only
-    log: a later copy of a highlight without its note does not delete the note). Where the
-    library already holds a value for one of them, merging keeps it. A field left out of one
-    highlight only (its value did not parse) is told through :meth:`ReadState.leave_out`.
+    a notebook export no dates), carries only for some records (a page), or cannot take back
+    (``My Clippings.txt`` is an append-only log: a later copy of a highlight without its note
+    does not delete the note). Where the library already holds a value for one of them,
+    merging keeps it. ``document_unknown_when_empty`` is the same for Document fields (a
+    clippings file has no cover, a Readwise CSV no ``source``); a field the format does say
+    (a title, an author) still replaces the library's. The default, nothing, suits a lossless
+    format: every field is said. Use :func:`fields_but` to name what a format says instead.
+    A field one input or one record leaves out (a CSV column the header lacks, a value that
+    did not parse) is told through :meth:`ReadState.leave_out` and
+    :meth:`ReadState.leave_out_document`.
     """
 
     kind = "reader"
     unknown_when_empty: ClassVar[frozenset[str]] = frozenset()
+    document_unknown_when_empty: ClassVar[frozenset[str]] = frozenset()
     # Reads over a network (slow, paced by rate limits): a run drains it into a temporary file
     # before its transaction on the state, which other runs wait for (see excerpta.spool).
     remote: ClassVar[bool] = False

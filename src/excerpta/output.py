@@ -64,6 +64,9 @@ class OutputSink:
     writer: str
     file_name: str = ""
     manifest: Manifest | None = None
+    # Other states (the default one, when --state names another): a file holding bytes one of
+    # them records writing there is ours too; excerpta wrote exactly what is there.
+    witnesses: tuple[Manifest, ...] = ()
     force: bool = False
     dry_run: bool = False
     staging_list: Path | None = None
@@ -175,7 +178,9 @@ class OutputSink:
         # A new file needs no record: one query less per note of a first run.
         record = (self.manifest.output_at(str(target)) if self.manifest is not None and on_disk is not None
                   else None)
-        ours = on_disk is None or (record is not None and record.hash == on_disk)
+        ours = on_disk is None or (record is not None and record.hash == on_disk) or any(
+            (seen := other.output_at(str(target))) is not None and seen.hash == on_disk
+            for other in self.witnesses)
         allowed = ours or self.force or (replaces is not None and replaces == on_disk)
         if self.dry_run:
             digest, size = _digest_chunks(_as_chunks(content))
@@ -221,8 +226,9 @@ class OutputSink:
         if on_disk == digest:
             return WriteOutcome(target, "unchanged", size)
         if not allowed:
-            why = ("changed since excerpta wrote it" if record is not None
-                   else "exists and was not written by excerpta")
+            why = ("changed since excerpta wrote it" if record is not None else
+                   f"exists and the state {self.manifest.path} has no record of excerpta writing it"
+                   if self.manifest is not None else "exists and no state records excerpta writing it")
             return WriteOutcome(target, "conflict", size, f"{why}; left alone (--force overwrites)")
         return WriteOutcome(target, "create" if on_disk is None else "update", size)
 

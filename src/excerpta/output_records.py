@@ -31,7 +31,10 @@ class OutputRecord:
 
 
 class Manifest(Protocol):
-    """The part of the state store a sink needs (see :mod:`excerpta.store`)."""
+    """The part of the state store a sink needs (see :mod:`excerpta.store`); ``path`` names it
+    in messages."""
+
+    path: str
 
     def output_at(self, path: str) -> OutputRecord | None: ...
 

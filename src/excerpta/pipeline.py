@@ -99,7 +99,8 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
             options: dict[str, Any] | None = None, typed: Mapping[str, str] | None = None,
             force: bool = False, dry_run: bool = False,
             selection: Selection | None = None, on_document: DocumentCallback | None = None,
-            on_problem: Callable[[RecordProblem], None] | None = None) -> ConvertReport:
+            on_problem: Callable[[RecordProblem], None] | None = None,
+            witnesses: Sequence[LibraryStore] = ()) -> ConvertReport:
     """Convert ``inputs`` into format ``to`` at ``out``: the documents ``selection`` selects
     (default: all) are written, the library still gets every one.
 
@@ -113,6 +114,8 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
     ``dry_run`` reads and renders but writes nothing. A pipe input (``-`` for standard input,
     ``/dev/stdin``) is read once into a temporary copy, detected and read from there
     (:mod:`excerpta.pipes`). Raises UserError (nothing written) for a bad command or an unreadable input.
+    ``witnesses``: other states whose record of an output file's current bytes lets this run
+    overwrite it although ``state`` never wrote it (see :class:`~excerpta.output.OutputSink`).
     """
     writer_cls = registry.writer(to)
     out = output_target(writer_cls, out)
@@ -126,7 +129,8 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
                                      from_format=from_format, options=options or {}, typed=typed,
                                      force=force,
                                      dry_run=dry_run, selection=selection or Selection(),
-                                     on_document=on_document, on_problem=on_problem)
+                                     on_document=on_document, on_problem=on_problem,
+                                     witnesses=witnesses)
         except BaseException as err:  # the run log never keeps a run "running" for good
             if run_id is not None:
                 with suppress(Exception):  # the error that ended the run is the one to tell
@@ -144,9 +148,10 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
                     options: dict[str, Any], typed: Mapping[str, str] | None, force: bool,
                     dry_run: bool, selection: Selection,
                     on_document: DocumentCallback | None,
-                    on_problem: Callable[[RecordProblem], None] | None) -> ConvertReport:
+                    on_problem: Callable[[RecordProblem], None] | None,
+                    witnesses: Sequence[LibraryStore]) -> ConvertReport:
     sink = make_sink(writer_cls, out, job=CONVERT_JOB, manifest=state, force=force,
-                     dry_run=dry_run)
+                     dry_run=dry_run, witnesses=witnesses)
     writer = writer_cls.from_options(options, typed)
     with spooled_pipes(inputs) as readable, named_as_given(readable), ExitStack() as spools:
         readers = resolve_inputs([readable[source] for source in inputs], from_format, options, typed)
@@ -170,8 +175,10 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
         # committed with the output records below, still point before it.
         with library.transaction():
             for source, reader, read_state, documents, tally in reads:
-                report.merged.add(library.merge(documents, keep=reader.unknown_when_empty,
-                                                left_out=read_state.left_out, deleted=read_state.deleted))
+                report.merged.add(library.merge(
+                    documents, keep=reader.unknown_when_empty, left_out=read_state.left_out,
+                    deleted=read_state.deleted, keep_document=reader.document_unknown_when_empty,
+                    document_left_out=read_state.document_left_out))
                 # Raised inside the transaction: no input of the run is merged, nothing written.
                 if not reader.remote:
                     check_something_read(source, reader, read_state, tally.documents,

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import InputError
+from excerpta.model import Document, Highlight
 
 from paths import CORPUS, EXAMPLES
 
@@ -90,3 +91,13 @@ def test_recognising_a_file_of_any_bytes_never_raises(tmp_path, content):
     probe = InputProbe.of(str(path))
     for name, reader in registry.readers().items():
         assert 0 <= reader.recognize(probe) <= 100, name
+
+
+@pytest.mark.parametrize("name", sorted(registry.readers()))
+def test_what_a_reader_leaves_to_the_library_names_fields_of_the_model_never_an_id(name):
+    reader = registry.reader(name)
+    assert reader.unknown_when_empty <= set(Highlight.model_fields) - {"id"}
+    assert reader.document_unknown_when_empty <= set(Document.model_fields) - {"id", "highlights"}
+    # the canonical formats are lossless: every field they hold is said
+    if name in ("json", "jsonl"):
+        assert reader.unknown_when_empty == reader.document_unknown_when_empty == frozenset()

@@ -342,9 +342,11 @@ def test_a_re_export_with_mangled_dates_keeps_the_dates_the_library_has(tmp_path
         convert([str(source)], to="json", out=tmp_path / "out.json", library=store, state=store)
     [document] = store.documents()
     store.close()
-    # the unreadable date is not read; an empty one was removed from the file: removed here too
+    # the unreadable date is not read; an empty cell of a file made for the bulk import is
+    # "not given" (see readwise_csv.unsaid): both keep the library's date
     assert [(h.note, h.highlighted_at) for h in document.highlights] == [
-        ("new note", datetime(2026, 6, 22, 10, 34, tzinfo=UTC)), (None, None)]
+        ("new note", datetime(2026, 6, 22, 10, 34, tzinfo=UTC)),
+        (None, datetime(2026, 6, 23, 9, 0, tzinfo=UTC))]
 
 
 def test_a_row_skipped_for_another_reason_is_not_counted_as_read_without_its_date(tmp_path):

@@ -313,6 +313,25 @@ def test_fields_a_format_never_carries_keep_the_value_another_source_gave(store)
     assert next(store.documents()).highlights[0].color is None
 
 
+def test_document_fields_a_format_never_carries_keep_the_value_another_source_gave(store):
+    rich = Document(id="d1", title="Walden", author="Thoreau", source="kindle", asin="B1",
+                    tags=["nature"], summary="Two years in a cabin.")
+    store.merge([rich])
+    plain = Document(id="d1", title="Walden; or, Life in the Woods", author="Thoreau")
+    stats = store.merge([plain], keep_document=frozenset({"source", "tags", "summary"}),
+                        document_left_out={"d1": frozenset({"asin"}), "d2": frozenset({"author"})})
+    [document] = store.documents()
+    # a title the format carries arrives; what it does not say keeps the library's value
+    assert (document.title, document.source, document.asin, document.tags, document.summary) == (
+        "Walden; or, Life in the Woods", "kindle", "B1", ["nature"], "Two years in a cabin.")
+    assert stats.documents_updated == 1
+    again = store.merge([plain], keep_document=frozenset({"source", "tags", "summary", "asin"}))
+    assert (again.documents_updated, again.changed_document_ids) == (0, set())
+    # without keep_document the latest copy wins whole, as before
+    store.merge([plain])
+    assert next(store.documents()).source is None
+
+
 def test_a_document_whose_fields_are_unknown_never_replaces_the_copy_the_library_has(store):
     placeholder = PlaceholderDocument(id="d1", title="Readwise book 1", highlights=[H2])
     store.merge([_doc(H1), placeholder])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -13,10 +14,10 @@ from excerpta import registry
 from excerpta.adapters import RecordProblem, option_flag
 from excerpta.cli.app import Settings, cli, global_options
 from excerpta.cli.progress import ReadProgress
-from excerpta.errors import UserError
+from excerpta.errors import StateError, UserError
 from excerpta.pipeline import ConvertReport, convert
 from excerpta.selection import Selection
-from excerpta.store import default_state_path, open_store
+from excerpta.store import LibraryStore, default_state_path, open_store
 
 
 def _adapter_option_flags() -> list[click.Option]:
@@ -147,6 +148,7 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
     explicit_state = settings.state
     state = open_store(explicit_state or default_state_path())
     library = state
+    witness = _default_state_beside(explicit_state) if explicit_state else None
     try:
         # Without --state the library lives for this run only: convert outputs exactly its
         # inputs. A dry run merges into a copy of the state's library: it changes nothing.
@@ -155,15 +157,31 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
             report = convert(list(inputs), to=to, out=out, library=library, state=state,
                              from_format=from_format, options=options, typed=typed, force=force,
                              dry_run=dry_run, selection=selection, on_document=progress.advance,
-                             on_problem=_echo_problem(settings.quiet))
+                             on_problem=_echo_problem(settings.quiet),
+                             witnesses=() if witness is None else (witness,))
     finally:
         if library is not state:
             library.close()
+        if witness is not None:
+            witness.close()
         state.close()
     _print_report(report, dry_run=dry_run, quiet=settings.quiet, verbose=settings.verbose,
                   kept_library=explicit_state is not None)
     if report.exit_code:
         click.get_current_context().exit(report.exit_code)
+
+
+def _default_state_beside(explicit: Path) -> LibraryStore | None:
+    """The default state database when ``--state`` names another, opened to vouch for the
+    output files it recorded writing (runs before ``--state`` was added wrote them); None
+    when there is none, or it cannot be opened: a witness never fails the run."""
+    default = default_state_path()
+    try:
+        if not default.is_file() or default.resolve() == explicit.expanduser().resolve():
+            return None
+        return open_store(default)
+    except (OSError, StateError):
+        return None
 
 
 # Flags declared by adapter option models (`json_schema_extra={"cli": …}`), e.g. --timezone.

@@ -46,7 +46,7 @@ from excerpta.clients.readwise_settings import ReadwiseSettings
 from excerpta.errors import InputError
 from excerpta.model import Document
 from excerpta.readwise.cursor import ReadwiseCursor, account_fingerprint
-from excerpta.readwise.mapping import RecordError, book_id_of, book_to_document
+from excerpta.readwise.mapping import UNKNOWN_WHEN_EMPTY, RecordError, book_id_of, book_to_document
 from excerpta.readwise.options import ReadwiseOptions
 
 INPUT = "readwise:"
@@ -84,6 +84,7 @@ class ReadwiseReader(Reader):
     remote = True
     options_model = ReadwiseApiOptions
     options: ReadwiseApiOptions
+    unknown_when_empty = UNKNOWN_WHEN_EMPTY  # see Reader
 
     def __init__(self, options: ReadwiseApiOptions | None = None) -> None:
         super().__init__(options)

@@ -32,6 +32,7 @@ from excerpta.model import Document, Highlight, PlaceholderDocument
 from excerpta.readwise.mapping import (
     NAMESPACE,
     PLACEHOLDER_TITLE,
+    UNKNOWN_WHEN_EMPTY,
     RecordError,
     book_to_document,
     highlight_book_id,
@@ -69,6 +70,7 @@ class ReadwiseJsonReader(Reader):
     description = "Readwise API v2 /export/ pages saved as JSON (a file, a list of pages, or a folder)"
     options_model = ReadwiseOptions
     options: ReadwiseOptions
+    unknown_when_empty = UNKNOWN_WHEN_EMPTY  # see Reader
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:

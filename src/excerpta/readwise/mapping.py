@@ -62,6 +62,8 @@ _CATEGORIES = {c.value for c in Category}
 # What validation may leave out of a highlight and still keep it: every field with a default.
 _DROPPABLE = frozenset(name for name, spec in Highlight.model_fields.items() if not spec.is_required())
 _LOCATION_TYPES = {t.value for t in LocationType}
+# Highlight fields no Readwise API object has: a book read from a Kindle keeps its chapters.
+UNKNOWN_WHEN_EMPTY = frozenset({"page", "chapter"})
 
 ProblemReporter = Callable[[str, str], None]
 LeftOutReporter = Callable[[str, frozenset[str]], None]  # (highlight id, fields left out)

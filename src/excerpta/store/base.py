@@ -56,12 +56,15 @@ class LibraryStore(Protocol):
     ``merge`` upserts by id: merging the same input twice changes nothing; an edited highlight
     is updated in place; a highlight absent from a later (partial) read is kept, never
     deleted (deletions arrive as ``is_deleted`` tombstones). Document fields are replaced by
-    the latest copy, and so are highlight fields, except those named in ``keep`` (fields the
-    incoming format never carries or cannot take back, see ``Reader.unknown_when_empty``):
-    an empty incoming value (None, "", [], False) there leaves the stored one; so does one of
-    the fields ``left_out`` names for that highlight (highlight id -> fields the reader left
-    out of it, see ``ReadState.left_out``: consulted as each document is merged, so a reader
-    may fill it while ``documents`` is being consumed). Highlights keep their first-seen order.
+    the latest copy, and so are highlight fields, except those named in ``keep`` (highlight
+    fields the incoming format never carries or cannot take back, see
+    ``Reader.unknown_when_empty``) and ``keep_document`` (document fields, see
+    ``Reader.document_unknown_when_empty``): an empty incoming value (None, "", [], {}, False)
+    there leaves the stored one; so does one of the fields ``left_out`` names for that
+    highlight (highlight id -> fields the reader left out of it, see ``ReadState.left_out``)
+    or ``document_left_out`` for that document (see ``ReadState.document_left_out``); both
+    are consulted as each document is merged, so a reader may fill them while ``documents``
+    is being consumed. Highlights keep their first-seen order.
     ``deleted`` names documents their source deleted as a whole (see ``ReadState.deleted``):
     once ``documents`` is consumed (a reader tells them as it reads), every live highlight the
     library holds of them is marked deleted, counted in ``highlights_updated`` and its document
@@ -75,7 +78,9 @@ class LibraryStore(Protocol):
 
     def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset(),
               left_out: Mapping[str, frozenset[str]] | None = None,
-              deleted: Collection[str] = frozenset()) -> MergeStats: ...
+              deleted: Collection[str] = frozenset(), *,
+              keep_document: frozenset[str] = frozenset(),
+              document_left_out: Mapping[str, frozenset[str]] | None = None) -> MergeStats: ...
 
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]: ...
 

@@ -153,14 +153,17 @@ class SQLiteStore:
 
     def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset(),
               left_out: Mapping[str, frozenset[str]] | None = None,
-              deleted: Collection[str] = frozenset()) -> MergeStats:
+              deleted: Collection[str] = frozenset(), *,
+              keep_document: frozenset[str] = frozenset(),
+              document_left_out: Mapping[str, frozenset[str]] | None = None) -> MergeStats:
         """Upsert documents and their highlights, then delete those of the ``deleted``
         documents; see :class:`excerpta.store.base.LibraryStore`."""
         stats = MergeStats()
         left_out = {} if left_out is None else left_out
         with self.transaction() as db:
             for document in documents:
-                upsert_document(db, document, stats, keep, left_out)
+                upsert_document(db, document, stats, keep, left_out, keep_document=keep_document,
+                                document_left_out=document_left_out)
             for document_id in deleted:
                 delete_highlights_of(db, document_id, stats)
         return stats

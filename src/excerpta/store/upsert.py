@@ -1,9 +1,10 @@
 """How :meth:`SQLiteStore.merge <excerpta.store.sqlite.SQLiteStore.merge>` writes one document:
 upsert by id, compared by content hash (the hash of the model's JSON, as
 :func:`excerpta.identity.content_hash` computes it), keeping the stored value of the fields a
-format never carries (``keep``, see :class:`excerpta.store.base.LibraryStore`), and of the
-fields a reader left out of one highlight (``left_out``); and how it deletes the highlights of a
-document deleted as a whole (:func:`delete_highlights_of`).
+format never carries (``keep``, ``keep_document``, see
+:class:`excerpta.store.base.LibraryStore`), and of the fields a reader left out of one
+highlight or document (``left_out``, ``document_left_out``); and how it deletes the
+highlights of a document deleted as a whole (:func:`delete_highlights_of`).
 """
 
 from __future__ import annotations
@@ -24,13 +25,18 @@ def _sha256(text: str) -> str:
 
 
 def upsert_document(db: sqlite3.Connection, document: Document, stats: MergeStats,
-                    keep: frozenset[str], left_out: Mapping[str, frozenset[str]]) -> None:
+                    keep: frozenset[str], left_out: Mapping[str, frozenset[str]], *,
+                    keep_document: frozenset[str] = frozenset(),
+                    document_left_out: Mapping[str, frozenset[str]] | None = None) -> None:
     """Insert or update ``document`` and its highlights in ``db`` (inside the caller's
     transaction), counting what changed in ``stats``; see :meth:`SQLiteStore.merge`."""
     now = datetime.now(UTC).isoformat()
     data = document.model_dump_json(exclude={"highlights"})
     digest = _sha256(data)  # == content_hash(document, exclude={"highlights"})
     row = db.execute("SELECT content_hash FROM documents WHERE id = ?", (document.id,)).fetchone()
+    if row is not None and row[0] != digest:
+        unsaid = (document_left_out or {}).get(document.id, frozenset())
+        data, digest = _kept_document(db, document.id, data, digest, keep_document | unsaid)
     if row is None:
         db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", (document.id, data, digest, now))
         stats.documents_added += 1
@@ -53,7 +59,7 @@ def _upsert_highlight(db: sqlite3.Connection, doc_id: str, highlight: Highlight,
     if row is not None and row[0] != digest:
         kept = keep | left_out[highlight.id] if highlight.id in left_out else keep
         if kept:
-            data = _kept(highlight, data, kept, db.execute(
+            data = _kept(Highlight, data, kept, db.execute(
                 "SELECT data FROM highlights WHERE id = ?", (highlight.id,)).fetchone()[0])
             digest = _sha256(data)
     if row is not None and row == (digest, doc_id):
@@ -87,14 +93,27 @@ def delete_highlights_of(db: sqlite3.Connection, doc_id: str, stats: MergeStats)
         stats.changed_document_ids.add(doc_id)
 
 
-def _kept(highlight: Highlight, data: str, keep: frozenset[str], stored_data: str) -> str:
-    """``highlight``'s JSON with the stored value of each ``keep`` field it leaves empty."""
-    stored = json.loads(stored_data)
+def _kept_document(db: sqlite3.Connection, doc_id: str, data: str, digest: str,
+                   keep: frozenset[str]) -> tuple[str, str]:
+    """The JSON of a stored document's incoming copy (``data``, hashed ``digest``) with the
+    stored value of each ``keep`` field it leaves empty, and its hash."""
+    if not keep:
+        return data, digest
+    stored = db.execute("SELECT data FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+    kept = _kept(Document, data, keep, stored)
+    return (data, digest) if kept is data else (kept, _sha256(kept))
+
+
+def _kept(model: type[Highlight] | type[Document], data: str, keep: frozenset[str],
+          stored_data: str) -> str:
+    """``data`` (the JSON of a ``model``, a Document's without highlights) with the stored
+    value of each ``keep`` field it leaves empty; ``data`` itself when none is filled."""
+    stored, incoming = json.loads(stored_data), json.loads(data)
     filled = {name: stored[name] for name in keep
-              if not _empty(stored.get(name)) and _empty(getattr(highlight, name))}
+              if not _empty(stored.get(name)) and _empty(incoming.get(name))}
     if not filled:
         return data
-    return Highlight.model_validate({**json.loads(data), **filled}).model_dump_json()
+    return model.model_validate({**incoming, **filled}).model_dump_json(exclude={"highlights"})
 
 
 def _empty(value: Any) -> bool:

@@ -30,10 +30,10 @@ from pathlib import Path
 
 from pydantic import Field
 
-from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file
+from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, fields_but, input_file
 from excerpta.errors import InputError
 from excerpta.identity import document_id
-from excerpta.model import Category, Document, LocationType
+from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.kindle.assembly import Clipping
 from excerpta.readers.kindle.blocks import Regular
 from excerpta.readers.kindle.damaged import BoundedText, record_batches, report_damage
@@ -79,9 +79,12 @@ class KindleClippingsReader(Reader):
     description = "Kindle 'My Clippings.txt' (every language and firmware generation)"
     options_model = KindleClippingsOptions
     options: KindleClippingsOptions
-    # What the notebook export of the same book adds (it gives the same ids), and the note of
-    # a highlight the file holds again further on without it (the log never deletes): see Reader.
-    unknown_when_empty = frozenset({"color", "chapter", "note"})
+    # An append-only log never takes a value back: a later copy of a highlight without its note,
+    # a record without a page or a date, says nothing of them. Nor does it carry what the
+    # notebook export of the same book adds (same ids: colour, chapter) or a Readwise CSV (tags).
+    # It says the range of its latest copy. See Reader.
+    unknown_when_empty = fields_but(Highlight, "text", "location", "location_type", "end_location")
+    document_unknown_when_empty = fields_but(Document, "title", "author", "category", "source")
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:

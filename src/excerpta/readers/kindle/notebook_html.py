@@ -31,7 +31,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, input_file, open_text
+from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, fields_but, input_file, open_text
 from excerpta.errors import InputError
 from excerpta.identity import document_id, highlight_id
 from excerpta.model import Category, Document, Highlight, LocationType
@@ -64,8 +64,11 @@ class KindleNotebookReader(Reader):
                    "page/location, notes)")
     options_model = KindleNotebookOptions
     options: KindleNotebookOptions
-    # What My Clippings.txt adds for the same highlights (same ids): see Reader.
-    unknown_when_empty = frozenset({"highlighted_at", "end_location"})
+    # Besides what it never carries (dates, ranges, tags: what My Clippings.txt or a Readwise CSV
+    # adds for the same ids), an entry without a page, colour or note says nothing of them: the
+    # clippings of the same highlight may have them, read before or after. See Reader.
+    unknown_when_empty = fields_but(Highlight, "text", "location", "location_type")
+    document_unknown_when_empty = fields_but(Document, "title", "author", "category", "source")
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:

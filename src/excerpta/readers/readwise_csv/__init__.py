@@ -12,7 +12,9 @@ InputError. A row that cannot be parsed (wrong number of fields, a cell over 64 
 nothing highlighted) is reported with its line number and skipped. A date that is not ISO
 8601 (a spreadsheet's ``6/22/2026 10:34``) is not guessed at: its highlight is read without
 it (``ReadState.leave_out``: the library keeps a date it has), and the file's unreadable dates
-are reported once (see :mod:`.dates`).
+are reported once (see :mod:`.dates`). What a file does not say (a column it lacks, an empty
+cell of a file made for the bulk import, a chapter no CSV has) keeps the library's value, see
+:mod:`.unsaid`.
 
 Mapping: ``Tags`` and ``Document tags`` are comma-separated (a ``favorite`` tag also sets
 ``is_favorite``); ``Location`` is an integer where it is one (a ``0`` stays ``0``), the text
@@ -39,11 +41,12 @@ from datetime import datetime
 from typing import TextIO
 
 from excerpta import identity
-from excerpta.adapters import InputProbe, Reader, ReadState, input_file, open_text
+from excerpta.adapters import InputProbe, Reader, ReadState, fields_but, input_file, open_text
 from excerpta.errors import InputError
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.readwise_csv.dates import DateError, UnreadableDates, parse_timestamp
 from excerpta.readers.readwise_csv.repeats import RepeatedRows
+from excerpta.readers.readwise_csv.unsaid import SAID_DOCUMENT, SAID_HIGHLIGHT, unsaid_fields
 
 # Header name (case-folded) -> the field it fills.
 COLUMNS = {
@@ -198,6 +201,10 @@ class ReadwiseCsvReader(Reader):
 
     name = "readwise-csv"
     description = "Readwise CSV export (readwise-data.csv) or Readwise bulk-import CSV"
+    # What no variant carries (a chapter, a range, a document's source…); what one file does
+    # not say besides, by its columns, is told per highlight and document (see .unsaid).
+    unknown_when_empty = fields_but(Highlight, *SAID_HIGHLIGHT)
+    document_unknown_when_empty = fields_but(Document, *SAID_DOCUMENT)
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
@@ -232,6 +239,7 @@ class ReadwiseCsvReader(Reader):
         repeats = RepeatedRows()
         dates = positions.get("highlighted_at")
         dateless = UnreadableDates(header[dates].strip().lstrip("\ufeff") if dates is not None else "")
+        unsaid = unsaid_fields(header, positions)
         for record_line, row in records:
             if not any(cell.strip() for cell in row):
                 continue
@@ -254,12 +262,16 @@ class ReadwiseCsvReader(Reader):
                 # Not ISO 8601: read without it; a date the library has is kept, not erased.
                 dateless.add(record_line, cells["highlighted_at"])
                 state.leave_out(highlight.id, DATE_FIELDS)
+            if unsaid.highlight:
+                state.leave_out(highlight.id, unsaid.highlight)
             if current is not None and current.id != document.id:
                 yield current
                 current = None
             if current is None:
                 current = document
                 repeats.new_batch()
+                if unsaid.document:
+                    state.leave_out_document(document.id, unsaid.document)
             if (repeated := repeats.add(current, record_line, highlight)) is not None:
                 state.report(source, record_line, repeated, kept=True)
         if current is not None:

@@ -30,9 +30,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from excerpta.adapters import InputProbe, Reader, ReadState
+from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
 from excerpta.errors import InputError
-from excerpta.model import Document
+from excerpta.model import Document, Highlight
 from excerpta.readers.readwise_md.front_matter import FrontMatterError, split_front_matter
 from excerpta.readers.readwise_md.note import NotAReadwiseNote, build_document, is_readwise_note
 from excerpta.readers.readwise_md.note_layout import parse_note_body
@@ -110,6 +110,11 @@ class ReadwiseMarkdownReader(Reader):
 
     name = "readwise-md"
     description = "Readwise notes in Markdown: Obsidian plugin vault/folder or Markdown export"
+    # A note shows what its template shows: past a highlight's text, note and tags, and a
+    # book's title and author, a value it lacks may be one the template left out. See Reader.
+    unknown_when_empty = fields_but(Highlight, "text", "note", "location", "location_type",
+                                    "tags", "is_favorite")
+    document_unknown_when_empty = fields_but(Document, "title", "author")
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
