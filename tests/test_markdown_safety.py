@@ -8,11 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from excerpta.markdown_safety import defang, restore
+from excerpta.readers.readwise_md.location_links import split_location_link
 from markdown_checks import PARSER, assert_runs_nothing
 
 # Characters that make Markdown constructs, in every combination, and some ordinary text.
-PIECES = [*"`~%<>&;#\\=$-+*1.)!?/ \t\n\rab", "lt;", "amp;", "#96;", "#37;", "#94;", "^hl-", "<%", "%%", "```",
-          "---", "***", "_", "="]
+PIECES = [*"`~%<>&;#\\=$-+*1.)!?/ \t\n\rab", "lt;", "amp;", "#96;", "#37;", "#94;", "#41;", "^hl-", "<%",
+          "%%", "```", "---", "***", "_", "=", " (Page 9)", "(Location 12", "(Time 0:01:41)",
+          "([View Highlight](u)"]
 MARKDOWN_TEXT = st.lists(st.sampled_from(PIECES), max_size=30).map("".join) | st.text(max_size=30)
 
 
@@ -74,3 +76,19 @@ def test_ordinary_markdown_is_written_as_the_source_wrote_it(ordinary):
 def test_what_markdown_shows_is_the_source_text():
     shown = PARSER.render(defang("List<String> costs 50%% & `$= x`"))
     assert shown == "<p>List&lt;String&gt; costs 50%% &amp; `$= x`</p>\n"
+
+
+@pytest.mark.parametrize("text", [
+    "shown in the table (Page 9)", "as the study notes (Location\u00a012) ", "at (Time 0:01:41)",
+    "see ([View Highlight](https://example.com/a_(b)))", "code `(Page 9`)",
+])
+def test_a_text_ending_as_a_readwise_location_does_not_read_as_one(text):
+    safe = defang(text)
+    assert split_location_link(safe) == (safe, None)  # what the readwise-md reader takes apart
+    assert restore(safe) == text
+    assert PARSER.render(safe) == PARSER.render(text)  # and shows as the source had it
+
+
+def test_a_parenthesis_not_ending_a_location_is_written_as_it_is():
+    for text in ["(Page 9) is where", "see (p. 9)", "the (Location) of it", "Chapter (Time 5)"]:
+        assert defang(text) == text

@@ -22,7 +22,11 @@ source wrote it:
   ``^hl-`` ``&#94;``, wherever they are;
 * outside code spans: ``%%`` becomes ``%&#37;``; ``<`` before a letter, ``/``, ``!`` or ``?``
   becomes ``&lt;`` (so ``List<String>`` shows as written instead of vanishing into an unknown
-  tag); an ``&`` that would start an entity becomes ``&amp;``.
+  tag); an ``&`` that would start an entity becomes ``&amp;``;
+* the last ``)`` of a ``(Page 9)``, ``(Location 12)``, ``(Time 0:01:41)`` or ``([View
+  Highlight](…))`` ending a value becomes ``&#41;``: the ``readwise-md`` reader takes such an
+  end of a highlight's text for the location Readwise writes after it (:data:`TRAILING_LINK`,
+  :data:`TRAILING_LABEL`), and a template may show no location there.
 
 Every replacement is a Markdown escape or an entity, so reading view shows the text the source
 had (inside a code span an entity shows as typed: only around ``<%`` and ``^hl-``).
@@ -56,12 +60,22 @@ _LINE_END = re.compile(r"[\r\n]")
 # and "&" never pair, so "\%%" is still defused and a backslash before an entity we wrote is
 # read back; nor do "<%" and "^hl-", which Templater and our merges read without Markdown.
 _PLAIN = re.compile(r"%%|\\(?!<%|\^hl-)[^%&]|<(?=[A-Za-z/!?%])|\^(?=hl-)|&(?=#?[A-Za-z0-9]+;)|`")
-_PLAIN_BACK = re.compile(r"\\(?!<%|\^hl-)[^%&]|&(?:#96|#37|#94|lt|amp);")
+_PLAIN_BACK = re.compile(r"\\(?!<%|\^hl-)[^%&]|&(?:#96|#37|#94|#41|lt|amp);")
 # Inside code spans: only "<%" and "^hl-", and an "&" that would read back as one of them.
 _CODE = re.compile(r"<(?=%)|\^(?=hl-)|&(?=(?:amp;)*(?:lt;%|#94;hl-))")
 _CODE_BACK = re.compile(r"&lt;(?=%)|&#94;(?=hl-)|&amp;(?=(?:amp;)*(?:lt;%|#94;hl-))")
 _ENTITY_OF = {"%%": "%&#37;", "<": "&lt;", "&": "&amp;", "`": "&#96;", "^": "&#94;"}
-_CHARACTER_OF = {"&#96;": "`", "&#37;": "%", "&#94;": "^", "&lt;": "<", "&amp;": "&"}
+_CHARACTER_OF = {"&#96;": "`", "&#37;": "%", "&#94;": "^", "&#41;": ")", "&lt;": "<", "&amp;": "&"}
+
+# The location Readwise writes after a highlight's text, ``([Location 47](…))`` or, without a
+# URL, ``(Page 12)``: how the readwise-md reader finds it, and what defang keeps a value from
+# ending with. Readwise separates label words with a no-break space as often as with a space.
+_LABEL = r"View\sHighlight|View\sTweet|View\sPost|Location\s\d+|Page\s[^\]\s()]+|Time\s\d+(?::\d{1,2}){1,2}"
+# A URL without spaces; balanced parentheses inside it are allowed (Wikipedia-style paths).
+_URL = r"[^\s()]*(?:\([^\s()]*\)[^\s()]*)*"
+TRAILING_LINK = re.compile(rf"\s*\(\[(?P<label>{_LABEL})\]\((?P<url>{_URL})\)\)\s*$", re.IGNORECASE)
+TRAILING_LABEL = re.compile(r"\s*\((?P<label>Location\s\d+|Page\s[^\s()]+|Time\s\d+(?::\d{1,2}){1,2})\)\s*$",
+                            re.IGNORECASE)
 
 
 def defang(text: str) -> str:
@@ -70,8 +84,9 @@ def defang(text: str) -> str:
     if _line_hazard(text):
         text = _LINE_START.sub(r"\1\2\\", text)
     elif not _inline_hazard(text):
-        return text  # most values: nothing to look at
-    return _by_span(text, _plain, _code) if "`" in text else _plain(text)
+        return _location_suffix_escaped(text)  # most values: nothing to look at
+    text = _by_span(text, _plain, _code) if "`" in text else _plain(text)
+    return _location_suffix_escaped(text)
 
 
 def restore(text: str) -> str:
@@ -80,6 +95,15 @@ def restore(text: str) -> str:
     if "&" in text:
         text = _by_span(text, _plain_back, _code_back) if "`" in text else _plain_back(text)
     return _ESCAPED_LINE_START.sub(r"\1\2", text) if "\\" in text else text
+
+
+def _location_suffix_escaped(text: str) -> str:
+    # Escaped last, as the reader sees it. The last ")" is outside every code span (a span's
+    # closer would come after it), and with it escaped the value ends with no other.
+    if not text.rstrip().endswith(")") or (TRAILING_LINK.search(text) or TRAILING_LABEL.search(text)) is None:
+        return text
+    end = text.rindex(")")
+    return f"{text[:end]}&#41;{text[end + 1:]}"
 
 
 def code_spans(text: str) -> Iterator[tuple[int, int]]:

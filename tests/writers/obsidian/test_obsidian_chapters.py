@@ -48,12 +48,25 @@ def test_a_kindle_notebook_gets_one_heading_per_chapter_above_its_highlights(run
 
 
 def test_no_chapter_no_heading_and_a_heading_only_where_the_chapter_changes(vault, sync, books):
-    sync([_chaptered(books, [None, "One", "One", None, "Two"])])
+    sync([_chaptered(books, [None, "One", "One", None, None, "Two"])])
     text = _note(vault)
-    lines = [line for line in text.splitlines() if line.startswith(("- ", "### "))]
+    lines = [line for line in text.splitlines() if line.startswith(("- ", "###"))]
+    # Highlights of no chapter after a chapter's sit under an empty heading that ends it.
     assert [line.split(" (")[0].split(" ^")[0] for line in lines[4:]] == [
         "- Highlight number 1.", "### One", "- Highlight number 2.", "- Highlight number 3.",
-        "- Highlight number 4.", "### Two", "- Highlight number 5."]
+        "###", "- Highlight number 4.", "- Highlight number 5.", "### Two", "- Highlight number 6."]
+    assert "^hl-readwise-3\n\n###\n\n- Highlight number 4." in text
+
+
+def test_the_end_of_a_chapter_has_the_level_of_its_heading_and_none_without_one(tmp_path, vault, sync, books):
+    templates = template_folder(tmp_path, {"chapter.md.jinja": "#### {{ chapter }}"})
+    sync([_chaptered(books, ["One", None])], templates=templates)
+    assert "^hl-readwise-1\n\n####\n\n- Highlight number 2." in _note(vault)
+
+    (templates / "chapter.md.jinja").write_text("**{{ chapter }}**")  # a label, not a section
+    sync([_chaptered(books, ["One", None])], templates=templates)
+    assert "**One**\n\n- Highlight number 1." in _note(vault)
+    assert "^hl-readwise-1\n- Highlight number 2." in _note(vault)
 
 
 def test_the_chapter_template_can_be_replaced_or_emptied(tmp_path, vault, sync, books):

@@ -93,7 +93,10 @@ def test_file_names_hold_no_backtick_and_links_to_them_are_written_as_they_are(v
 # Markdown's building blocks, and the lines a note of ours is made of.
 PIECES = st.sampled_from([*"`~%<>&;#\\=$-*1. \t\nab", "```", "~~~", "<%", "%%", "&lt;", "---", "\n=",
                           "- ", "> ", "# ", "1. ", "- \t=", "    =", "^hl-h2", "([Location 5](u))",
-                          "[[a]]", "\n    - Note: x", "Tags:", "\n\n", "\n \t\n\n"])
+                          "[[a]]", "\n    - Note: x", "Tags:", "\n\n", "\n \t\n\n",
+                          # What the reader takes for Readwise's location after a text.
+                          " (Page 9)", " (Location\u00a012)", "(Time 0:01:41)", " ([View Highlight](u))",
+                          "(Page xii)", ")", "&#41;"])
 MARKDOWN_TEXT = st.lists(PIECES, min_size=1, max_size=25).map("".join).filter(str.strip)
 
 
@@ -106,12 +109,21 @@ def _as_a_list_item_shows(text: str) -> str:
     return "\n\n".join(paragraph for paragraph in shown if paragraph)
 
 
+# Where a highlight is: a location the note shows after its text, or none it shows (an
+# article's offset, or no location at all).
+PLACES = st.sampled_from([LocationType.LOCATION, LocationType.OFFSET, None])
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(texts=st.lists(MARKDOWN_TEXT, min_size=1, max_size=3), note=st.one_of(st.none(), MARKDOWN_TEXT))
+@given(texts=st.lists(st.tuples(MARKDOWN_TEXT, PLACES), min_size=1, max_size=3),
+       note=st.one_of(st.none(), MARKDOWN_TEXT))
+@example(texts=[("The effect is shown in the table (Page 9)", LocationType.OFFSET),
+                ("as the study notes (Location 12)", None), ("see (Time 0:01:41)", LocationType.LOCATION)],
+         note=None)
 def test_any_highlight_text_is_inert_and_reads_back(tmp_path_factory, texts, note):
     vault: Path = tmp_path_factory.mktemp("vault")
-    highlights = [Highlight(id=f"h{n}", text=text, location=n, location_type=LocationType.LOCATION,
-                            note=note if n == 1 else None) for n, text in enumerate(texts, start=1)]
+    highlights = [Highlight(id=f"h{n}", text=text, location=n if kind else None, location_type=kind,
+                            note=note if n == 1 else None) for n, (text, kind) in enumerate(texts, start=1)]
     document = Document(id="d1", title="T", category=Category.BOOKS, highlights=highlights)
     sync_once(vault, vault.parent / f"{vault.name}.sqlite", [document])
     [path] = vault.rglob("*.md")

@@ -42,9 +42,9 @@ def _resync(vault: Path, sync: SyncRunner, before: list[Highlight], after: list[
 
 
 def _order(region: str) -> list[str]:
-    """The chapter headings and block ids of ``region``, in order."""
-    found = re.findall(r"^### (.*)$|\^hl-(\w+)$", region, flags=re.MULTILINE)
-    return [heading or ident for heading, ident in found]
+    """The chapter headings and block ids of ``region``, in order (a chapter's end: ``###``)."""
+    found = re.findall(r"^###(?: (.*))?$|\^hl-(\w+)$", region, flags=re.MULTILINE)
+    return [ident or heading or "###" for heading, ident in found]
 
 
 def test_a_new_highlight_keeps_location_order_past_a_highlight_without_location(vault, sync):
@@ -85,6 +85,19 @@ def test_a_new_first_highlight_without_a_chapter_goes_above_the_first_chapters_h
     region = _resync(vault, sync, old, [*old, _at("z", 50)])
     assert _order(region) == ["z", "One", "a", "Two", "b"]
     assert "^hl-z\n\n### One\n" in region
+
+
+def test_a_new_highlight_of_no_chapter_after_a_chapters_goes_below_the_end_of_that_chapter(vault, sync):
+    old = [_at("a", 100, chapter="One"), _at("c", 300)]
+    region = _resync(vault, sync, old, [*old, _at("b", 200), _at("d", 400, chapter="Two"), _at("e", 500)])
+    assert _order(region) == ["One", "a", "###", "b", "c", "Two", "d", "###", "e"]
+    assert "^hl-d\n\n###\n\n- Text e." in region  # laid out as a fresh render lays it out
+
+
+def test_a_new_highlight_opens_the_section_after_its_neighbour_of_several_with_one_heading(vault, sync):
+    old = [_at("a", 100, chapter="One"), _at("b", 200), _at("c", 300, chapter="Two"), _at("e", 500)]
+    region = _resync(vault, sync, old, [*old, _at("d", 400)])
+    assert _order(region) == ["One", "a", "###", "b", "Two", "c", "###", "d", "e"]
 
 
 def test_a_new_first_highlight_of_the_first_chapter_still_goes_under_its_heading(vault, sync):

@@ -124,3 +124,32 @@ def test_control_characters_from_the_source_never_reach_a_note_which_reads_back(
     [back] = document["highlights"]
     assert (back["id"], back["text"], back["note"], back["chapter"], back["tags"]) == (
         "h1", "PDF junkhere", "My note", "Part One", ["tag"])
+
+
+@LAYOUTS
+def test_a_highlight_of_no_chapter_after_a_chapters_reads_back_with_none(run_cli, tmp_path, layout):
+    # A clipping newer than the notebook export: no chapter, after the chapter's highlights.
+    def highlight(ident: str, location: int, chapter: str | None) -> dict:
+        return {"id": ident, "text": f"At {location}.", "location": location, "location_type": "location",
+                "chapter": chapter}
+
+    highlights = [highlight("h1", 10, "Chapter 1"), highlight("h2", 500, None),
+                  highlight("h3", 900, "Chapter 2"), highlight("h4", 950, None)]
+    library = {"schema_version": 1, "documents": [
+        {"id": "d1", "title": "Book", "category": "books", "highlights": highlights}]}
+    (tmp_path / "lib.json").write_text(json.dumps(library))
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert run_cli("convert", tmp_path / "lib.json", "--to", "obsidian", "--out", first,
+                   *layout).exit_code == 0
+    assert run_cli("convert", first, "--from", "readwise-md", "--to", "json",
+                   "--out", tmp_path / "back.json").exit_code == 0
+    [document] = json.loads((tmp_path / "back.json").read_text())["documents"]
+    assert [(h["id"], h["chapter"]) for h in document["highlights"]] == [
+        ("h1", "Chapter 1"), ("h2", None), ("h3", "Chapter 2"), ("h4", None)]
+    # Written again from what was read: the same notes (no "- Chapter:" gained by --atomic's).
+    assert run_cli("convert", tmp_path / "back.json", "--to", "obsidian", "--out", second,
+                   *layout).exit_code == 0
+    notes = sorted(path.relative_to(first) for path in first.rglob("*.md"))
+    assert notes == sorted(path.relative_to(second) for path in second.rglob("*.md"))
+    for note in notes:
+        assert (second / note).read_text() == (first / note).read_text(), note

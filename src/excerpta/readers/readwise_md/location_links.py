@@ -22,15 +22,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+from excerpta.markdown_safety import TRAILING_LABEL, TRAILING_LINK
 from excerpta.model import LocationType
 
-# Readwise separates label words with a no-break space (U+00A0) as often as with a space.
-_LABEL = r"View\sHighlight|View\sTweet|View\sPost|Location\s\d+|Page\s[^\]\s()]+|Time\s\d+(?::\d{1,2}){1,2}"
-# A URL without spaces; balanced parentheses inside it are allowed (Wikipedia-style paths).
-_URL = r"[^\s()]*(?:\([^\s()]*\)[^\s()]*)*"
-TRAILING_LINK = re.compile(rf"\s*\(\[(?P<label>{_LABEL})\]\((?P<url>{_URL})\)\)\s*$", re.IGNORECASE)
-TRAILING_LABEL = re.compile(r"\s*\((?P<label>Location\s\d+|Page\s[^\s()]+|Time\s\d+(?::\d{1,2}){1,2})\)\s*$",
-                            re.IGNORECASE)
 READER_PATH = re.compile(r"^/(?:new/)?read/(?P<id>[0-9a-z]{26})/?$", re.IGNORECASE)
 OPEN_PATH = re.compile(r"^/open/(?P<id>\d+)/?$")
 TWEET_PATH = re.compile(r"^/[^/]+/status(?:es)?/(?P<id>\d+)")

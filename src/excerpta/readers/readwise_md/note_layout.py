@@ -12,9 +12,9 @@ Both layouts Readwise writes are read, with ``##`` or ``###`` headings:
   ``- Summary:`` that may run over several unindented lines, ``    - **Note:** …``.
 
 A heading below the ``Highlights`` heading's level names the chapter of the bullets under it
-(our obsidian writer's ``### Chapter`` headings); a heading at that level or above ends the
-section. In a note our obsidian writer wrote, the highlights end with its managed region: the
-user's text below is not read as highlights.
+(our obsidian writer's ``### Chapter`` headings), an empty one (``###``) says they have none; a
+heading at that level or above ends the section. In a note our obsidian writer wrote, the
+highlights end with its managed region: the user's text below is not read as highlights.
 
 This module only finds the parts (:func:`parse_note_body`); :mod:`.note` makes the model.
 Sub-bullets other than ``Note``/``Tags`` (a user's own) are not Readwise data and are left out.
@@ -25,7 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.*?)\s*$")
+# An empty heading (``###``) is one too: our obsidian writer ends a chapter's section so.
+HEADING = re.compile(r"^(?P<level>#{1,6})(?:\s+(?P<text>.*?))?\s*$")
 COVER = re.compile(r"^!\[[^\]]*\]\((?P<url>[^\s)]+)\)\s*$")
 META_LINE = re.compile(
     r"^[-*]\s+(?:\*\*)?(?P<key>[A-Za-z][A-Za-z ]{0,30}?)(?::\*\*|\*\*:|:)\s?(?P<value>.*)$"
@@ -146,10 +147,10 @@ def parse_note_body(body: str) -> NoteBody:
             continue
         heading = HEADING.match(line)
         if heading:
-            text, level = heading.group("text"), len(heading.group("level"))
+            text, level = heading.group("text") or "", len(heading.group("level"))
             metadata.end()
             collector.close()
-            if level == 1 and note.title is None and section == "preamble":
+            if level == 1 and text and note.title is None and section == "preamble":
                 note.title = text
             elif _is_highlights_heading(text):
                 section, note.has_highlights, highlights_level = "highlights", True, level

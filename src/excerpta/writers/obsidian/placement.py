@@ -35,10 +35,10 @@ class _Layout:
         self.parts = parts
         self.block_parts = block_parts
         self.headings = {heading.strip() for heading in headings}
-        self._heading_at: dict[str, int] = {}
+        self._heading_at: dict[str, list[int]] = {}  # the parts holding each heading
         for index, part in enumerate(parts):
             if part.strip() in self.headings:
-                self._heading_at.setdefault(part.strip(), index)
+                self._heading_at.setdefault(part.strip(), []).append(index)
 
     def before(self, index: int) -> Slot:
         """Where a block goes right before the block in part ``index``: before the lines of the
@@ -63,10 +63,16 @@ class _Layout:
         # A line of the user's in the paragraph around a block: it runs into the block.
         return index not in self.block_parts and not ends_block(self.parts[index])
 
-    def under(self, heading: str) -> Slot | None:
+    def under(self, heading: str, after: Slot | None) -> Slot | None:
         """Where the first block of ``heading``'s chapter goes: before the chapter's first
-        block, or right under its heading; None: the note has no such heading."""
-        at = self._heading_at.get(heading.strip())
+        block, or right under its heading; None: the note has no such heading. Of several such
+        headings, the first after ``after`` (the slot after the block before), else the first;
+        but an empty heading (it ends a chapter, see :mod:`.render`) is only looked for after
+        ``after``: one above ends another chapter."""
+        found = self._heading_at.get(heading.strip(), [])
+        later = [index for index in found if after is None or (index, 0) > after]
+        names_chapter = bool(heading.strip().lstrip("#").strip())
+        at = later[0] if later else found[0] if found and names_chapter else None
         if at is None:
             return None
         for index in range(at + 1, len(self.parts)):
@@ -120,7 +126,7 @@ def with_new(parts: list[str], where: dict[str, int], live: list[tuple[str, str]
                     last_of_kind[located[ident]] = slot
             continue
         insert, heading = [adding[ident]], headings.get(ident)
-        target = None if heading is None else layout.under(heading)
+        target = None if heading is None else layout.under(heading, slot)
         if target is None:
             insert = [adding[ident]] if heading is None else [heading, adding[ident]]
             target = slot if slot is not None else layout.first(chapter)

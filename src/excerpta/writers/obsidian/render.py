@@ -7,7 +7,9 @@ location link when the template does not place it, so links to a highlight survi
 and an append-only update can tell which highlights a note already has. Highlights go in
 reading order (:func:`reading_order`). Where the chapter changes from one highlight to the
 next, the chapter template's heading goes between them; it is not part of either block, so an
-append-only update adds blocks without headings.
+append-only update adds blocks without headings. Highlights with no chapter after a chapter's
+go under an empty heading of that chapter heading's level (``###``): it ends the chapter's
+section, in Obsidian's outline and for the ``readwise-md`` reader, without naming a chapter.
 
 With the ``atomic`` option a highlight with a note of its own (see :mod:`.atomic`) is shown in
 its document's note by the embed template instead, which links to that note; it keeps its
@@ -35,6 +37,7 @@ from excerpta.writers.obsidian.variables import document_variables, highlight_va
 
 _BLANK_END = re.compile(r"\n[ \t]*\n\s*\Z")
 _TEXT_PARAGRAPH = re.compile(r"  (?! )\S")  # a list item's next paragraph (highlight_text's indent)
+_HEADING_MARKS = re.compile(r"^(#{1,6})(?:[ \t]|$)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,14 @@ def _ends_with_blank_line(text: str) -> bool:
     return bool(_BLANK_END.search(text))
 
 
+def _chapter_end(heading: str) -> str:
+    """What ends the section of a chapter ``heading`` opened, set off by blank lines, for
+    highlights of no chapter (or one whose heading the template leaves out): an empty heading
+    of its level, which names no chapter; "" if ``heading`` is no Markdown heading."""
+    marks = _HEADING_MARKS.search(heading.strip())
+    return f"\n{marks.group(1)}\n" if marks else ""
+
+
 def _breaks_out(output: str, context: dict[str, Any]) -> bool:
     """Whether a highlight rendered as ``output`` is not a list item (a quote, a callout, a
     paragraph) and its text or note holds a paragraph break, whose blank line would end it."""
@@ -175,9 +186,9 @@ class NoteRenderer:
         properties = with_id(document.id, self.templates.properties(variables))
         base = self.templates.context(variables)
         header = _paragraph(self.templates.render(self.templates.header, base))
-        heading = _paragraph(self.templates.render(self.templates.highlights_header, base))
-        parts, live, blocks, headings = [heading] if heading else [], [], {}, {}
-        chapter = ""
+        top = _paragraph(self.templates.render(self.templates.highlights_header, base))
+        parts, live, blocks, headings = [top] if top else [], [], {}, {}
+        chapter, opened = "", ""  # opened: the heading over the chapter's highlights
         apart = False  # the block before wants a blank line after it
         for highlight in reading_order(document.highlights):
             ident = block_id(highlight.id)
@@ -199,7 +210,9 @@ class NoteRenderer:
                 continue
             if context["highlight_chapter"] != chapter:
                 chapter = context["highlight_chapter"]
-                parts.append(self._chapter_heading(chapter, base))
+                heading = self._chapter_heading(chapter, base) if chapter else ""
+                parts.append(heading or _chapter_end(opened))
+                opened = heading
                 if parts[-1]:
                     headings[ident] = parts[-1]
                     apart = False  # a heading is set apart already
@@ -222,8 +235,6 @@ class NoteRenderer:
         )
 
     def _chapter_heading(self, chapter: str, base: dict[str, Any]) -> str:
-        """The chapter template rendered for ``chapter`` ("" for none), set off by blank lines."""
-        if not chapter:
-            return ""
+        """The chapter template rendered for ``chapter``, set off by blank lines."""
         heading = _paragraph(self.templates.render(self.templates.chapter, {**base, "chapter": chapter}))
         return f"\n{heading}\n" if heading else ""
