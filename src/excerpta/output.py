@@ -57,6 +57,12 @@ class OutputSink:
     For a writer whose ``target`` is ``"file"``, ``root`` is the folder of ``--out`` and
     ``file_name`` its name. ``staging_list``: where to list the folders a run stages files in,
     so that a later run removes what a killed one left there (see :mod:`.output_batch`).
+
+    ``persistent_library``: the library the writer renders from holds everything ever read
+    (``--state``), so a highlight its document no longer lists is gone from it (moved to another
+    document, as when Readwise merges two books). False: it holds this run's inputs only (no
+    ``--state``), so a highlight missing from them says nothing; a writer that merges into what
+    it wrote before (obsidian) keeps it, while a file export holds exactly the inputs.
     """
 
     root: Path
@@ -70,6 +76,7 @@ class OutputSink:
     force: bool = False
     dry_run: bool = False
     staging_list: Path | None = None
+    persistent_library: bool = True
     outcomes: list[WriteOutcome] = field(default_factory=list)
     _pending: list[OutputRecord] = field(default_factory=list)
     _staged: StagedBatch = field(default_factory=StagedBatch)

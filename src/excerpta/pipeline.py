@@ -100,15 +100,18 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
             force: bool = False, dry_run: bool = False,
             selection: Selection | None = None, on_document: DocumentCallback | None = None,
             on_problem: Callable[[RecordProblem], None] | None = None,
-            witnesses: Sequence[LibraryStore] = ()) -> ConvertReport:
+            witnesses: Sequence[LibraryStore] = (),
+            persistent_library: bool | None = None) -> ConvertReport:
     """Convert ``inputs`` into format ``to`` at ``out``: the documents ``selection`` selects
     (default: all) are written, the library still gets every one.
 
     ``library`` holds the documents (a throwaway in-memory store, or the persistent ``state``
     when the user gave ``--state``); ``state`` holds the output manifest and run log, and
-    the read cursors when it is also the library. The inputs are merged together or not at
-    all (one that cannot be read leaves the library as it was); cursors and output records
-    are committed together, after the files are on disk.
+    the read cursors when it is also the library. ``persistent_library``: ``library`` holds
+    everything ever read, as the ``state``'s library does, or a dry run's copy of it (default:
+    ``library is state``); the writer is told (see :class:`~excerpta.output.OutputSink`).
+    The inputs are merged together or not at all (one that cannot be read leaves the library
+    as it was); cursors and output records are committed together, after the files are on disk.
     ``typed`` says how each of ``options`` was given on the command line, for error messages
     (``{"deck": "--anki-deck", "flat": "-O flat"}``).
     ``dry_run`` reads and renders but writes nothing. A pipe input (``-`` for standard input,
@@ -127,8 +130,9 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
         try:
             report = _convert_locked(inputs, writer_cls, out=out, library=library, state=state,
                                      from_format=from_format, options=options or {}, typed=typed,
-                                     force=force,
-                                     dry_run=dry_run, selection=selection or Selection(),
+                                     force=force, dry_run=dry_run,
+                                     persistent_library=library is state if persistent_library is None
+                                     else persistent_library, selection=selection or Selection(),
                                      on_document=on_document, on_problem=on_problem,
                                      witnesses=witnesses)
         except BaseException as err:  # the run log never keeps a run "running" for good
@@ -146,12 +150,12 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
 def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Path,
                     library: LibraryStore, state: LibraryStore, from_format: str | None,
                     options: dict[str, Any], typed: Mapping[str, str] | None, force: bool,
-                    dry_run: bool, selection: Selection,
+                    dry_run: bool, persistent_library: bool, selection: Selection,
                     on_document: DocumentCallback | None,
                     on_problem: Callable[[RecordProblem], None] | None,
                     witnesses: Sequence[LibraryStore]) -> ConvertReport:
     sink = make_sink(writer_cls, out, job=CONVERT_JOB, manifest=state, force=force,
-                     dry_run=dry_run, witnesses=witnesses)
+                     dry_run=dry_run, witnesses=witnesses, persistent_library=persistent_library)
     writer = writer_cls.from_options(options, typed)
     with spooled_pipes(inputs) as readable, named_as_given(readable), ExitStack() as spools:
         readers = resolve_inputs([readable[source] for source in inputs], from_format, options, typed)

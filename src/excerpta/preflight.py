@@ -99,16 +99,18 @@ def output_target(writer: type[Writer], out: str | Path) -> Path:
 
 
 def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: LibraryStore,
-              force: bool, dry_run: bool, witnesses: Sequence[LibraryStore] = ()) -> OutputSink:
+              force: bool, dry_run: bool, witnesses: Sequence[LibraryStore] = (),
+              persistent_library: bool = True) -> OutputSink:
     """The sink for ``writer`` writing to ``out`` (a file or a folder, as the writer says);
-    ``witnesses``: other states whose records of a file's bytes make it ours too.
+    ``witnesses`` and ``persistent_library``: see :class:`~excerpta.output.OutputSink`.
     Raises UserError for an ``out`` the writer cannot write (see :func:`output_target`, which
     :func:`convert` also calls first, before it takes the output's lock: this is the entry
     point of sync jobs too)."""
     out = output_target(writer, out)
     if writer.target == "folder":
         return OutputSink(out, job, writer.name, manifest=manifest, force=force, dry_run=dry_run,
-                          staging_list=staging_list(out), witnesses=tuple(witnesses))
+                          staging_list=staging_list(out), witnesses=tuple(witnesses),
+                          persistent_library=persistent_library)
     return OutputSink(out.parent, job, writer.name, file_name=out.name, manifest=manifest,
                       force=force, dry_run=dry_run, staging_list=staging_list(out),
-                      witnesses=tuple(witnesses))
+                      witnesses=tuple(witnesses), persistent_library=persistent_library)

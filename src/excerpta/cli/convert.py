@@ -151,14 +151,16 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
     witness = _default_state_beside(explicit_state) if explicit_state else None
     try:
         # Without --state the library lives for this run only: convert outputs exactly its
-        # inputs. A dry run merges into a copy of the state's library: it changes nothing.
+        # inputs (but for what an Obsidian note showed before, see OutputSink). A dry run
+        # merges into a copy of the state's library: it changes nothing.
         library = (state.snapshot() if dry_run else state) if explicit_state else open_store(":memory:")
         with ReadProgress(enabled=sys.stderr.isatty() and not settings.quiet) as progress:
             report = convert(list(inputs), to=to, out=out, library=library, state=state,
                              from_format=from_format, options=options, typed=typed, force=force,
                              dry_run=dry_run, selection=selection, on_document=progress.advance,
                              on_problem=_echo_problem(settings.quiet),
-                             witnesses=() if witness is None else (witness,))
+                             witnesses=() if witness is None else (witness,),
+                             persistent_library=explicit_state is not None)
     finally:
         if library is not state:
             library.close()

@@ -12,8 +12,12 @@ block it wrote (``NoteMemo``):
   when its highlight was deleted upstream); every block or line the user changed or added is
   kept byte for byte; a block the user deleted is not put back. Without the digests (a note
   written by an older excerpta) nothing but new highlights is added;
+* ``merge``, library of this run's inputs only (no ``--state``): a block of a highlight its
+  document does not list at all (no tombstone) is kept as it is, region as written or not
+  (:mod:`.unlisted`), and said once per note; the other blocks as above;
 * ``append-only``: only highlights never written to the note are added;
-* ``overwrite``: re-rendered whole.
+* ``overwrite``: re-rendered whole, exactly as the library has it (without ``--state``: this
+  run's inputs).
 
 A new highlight goes right after the block of the highlight before it in the document's
 reading order (the Kindle plugin's neighbour rule), or before the first block when none before
@@ -27,6 +31,9 @@ gets a blank line on either side, so it does not run into its neighbours.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from excerpta.model import LocationType
 from excerpta.writers.obsidian.blocks import as_part, split_parts
@@ -52,42 +59,72 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
                       live: list[tuple[str, str]], policy: Policy,
                       written: dict[str, str] | None = None,
                       headings: dict[str, str] | None = None,
-                      located: dict[str, LocationType | None] | None = None) -> RegionUpdate:
+                      located: dict[str, LocationType | None] | None = None,
+                      unlisted: Collection[str] = (), order: Sequence[str] | None = None) -> RegionUpdate:
     """The highlights region after a re-sync under ``policy`` (see the module docstring).
 
     ``fresh_body`` is the region rendered from the library now, ``blocks`` its blocks by id
     and ``live`` the ``(block id, block)`` of every live highlight in document order;
     ``written`` is the digest of each block as we last wrote it (None: not known);
     ``headings`` the chapter heading rendered right above a block, by block id; ``located``
-    the kind of location of each highlight with a numeric one, by block id.
+    the kind of location of each highlight with a numeric one, by block id. ``unlisted``: the
+    block ids (in the note or in ``written``) of highlights the library does not list at all,
+    kept under ``merge`` (a library of this run's inputs only, see :mod:`.unlisted`; empty for
+    a persistent one). ``order``: the block ids new highlights are placed among, in reading
+    order (default: those of ``live``).
     """
     headings = headings or {}
     if policy != "append-only" and region.holds(fresh_body):
         # Nothing changed upstream: not even re-rendered (see region.Region.holds).
         return RegionUpdate(region.text, written=block_digests(blocks))
-    if policy == "overwrite" or (policy == "merge" and region.pristine):
+    shown = len(block_ids(region.body) & set(unlisted)) if unlisted else 0
+    if policy == "overwrite" or (policy == "merge" and region.pristine and not shown):
         return RegionUpdate(render_region(region.name, fresh_body), written=block_digests(blocks))
     parts, where = split_parts(region.lines_body.split("\n"), written)
+    placing = live if order is None else _in_order(order, live)
     if policy == "merge" and written is not None:
-        return _merge(region, parts, blocks, live, written, headings, located or {})
+        update = _merge(region, parts, blocks, live, placing, written, headings, located or {}, set(unlisted))
+    else:
+        update = _add_new(region, parts, where, live, placing, policy, written, headings, located or {})
+    if not shown or policy != "merge":
+        return update
+    said = (f"{shown} highlight{'s' if shown > 1 else ''} not in this run's input kept "
+            "(without --state the library holds only this run's inputs)")
+    return replace(update, message="; ".join(filter(None, (update.message, said))))
+
+
+def _add_new(region: Region, parts: list[str], where: dict[str, int], live: list[tuple[str, str]],
+             placing: list[tuple[str, str]], policy: Policy, written: dict[str, str] | None,
+             headings: dict[str, str], located: dict[str, LocationType | None]) -> RegionUpdate:
+    """``append-only``, or ``merge`` without the digests: the region with only the highlights
+    never written to it added (placed among ``placing``, see :func:`_merge`)."""
     known = written or {}
     new = [(ident, block) for ident, block in live if ident not in where and ident not in known]
     if not new:
         text = kept_region(region)
     else:  # a region as written stays so, with the new blocks in it
-        body = with_new(parts, where, live, new, headings, located or {})
+        body = with_new(parts, where, placing, new, headings, located)
         text = render_region(region.name, body) if region.pristine else kept_region(region, body)
     remembered = {**known, **block_digests(dict(new))}
-    if policy == "merge" and new:
+    if policy == "merge" and new and not region.pristine:
         return RegionUpdate(text, f"highlights edited by hand; {len(new)} new highlight(s) "
                                   "added, nothing else changed", remembered)
     return RegionUpdate(text, written=remembered)
 
 
+def _in_order(order: Sequence[str], live: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``order``'s block ids with the blocks of ``live`` ("" for one not live: a kept block,
+    which :func:`.placement.with_new` only places others by)."""
+    blocks = dict(live)
+    return [(ident, blocks.get(ident, "")) for ident in order]
+
+
 def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[tuple[str, str]],
-           written: dict[str, str], headings: dict[str, str],
-           located: dict[str, LocationType | None]) -> RegionUpdate:
-    """A hand-edited region, block by block (see the module docstring)."""
+           placing: list[tuple[str, str]], written: dict[str, str], headings: dict[str, str],
+           located: dict[str, LocationType | None], unlisted: set[str]) -> RegionUpdate:
+    """A region block by block (see the module docstring): hand-edited, or as written but
+    holding blocks of ``unlisted`` highlights, kept. ``placing``: ``live`` with the kept
+    blocks, in reading order, to place new blocks among."""
     out: list[str] = []
     where: dict[str, int] = {}
     remembered: dict[str, str] = {}
@@ -97,7 +134,7 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
         ids = block_ids(part)
         present |= ids
         ident = next(iter(ids)) if len(ids) == 1 else None
-        if ident is not None and written.get(ident) == region_digest(part):
+        if ident is not None and written.get(ident) == region_digest(part) and ident not in unlisted:
             if ident not in blocks:
                 removed += 1  # as we wrote it, deleted upstream
                 continue
@@ -112,14 +149,16 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
                      and not same_but_link_targets(part, blocks[ident]))
         where |= dict.fromkeys(ids, len(out))
         out.append(part)
-    # A block of ours the user deleted stays deleted.
+    # A block of ours the user deleted stays deleted (an unlisted one too: it may come back).
     remembered |= {ident: digest for ident, digest in written.items()
-                   if ident not in present and ident in blocks}
+                   if ident not in present and (ident in blocks or ident in unlisted)}
     new = [(ident, block) for ident, block in live if ident not in present and ident not in written]
     remembered |= block_digests(dict(new))
+    body = with_new(out, where, placing, new, headings, located)
+    if region.pristine:  # as written, kept blocks and all: it stays so, under a new hash
+        return RegionUpdate(render_region(region.name, body), written=remembered)
     message = None
     if updated or removed or new or held:  # else nothing upstream reached this note
         message = f"highlights edited by hand: {updated} updated, {removed} removed, {len(new)} added"
         message += f"; {held} you changed kept as you wrote them, not as changed upstream" if held else ""
-    return RegionUpdate(kept_region(region, with_new(out, where, live, new, headings, located)), message,
-                        remembered)
+    return RegionUpdate(kept_region(region, body), message, remembered)

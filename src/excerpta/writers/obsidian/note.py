@@ -29,6 +29,7 @@ from excerpta.writers.obsidian.region import (
     update_header,
 )
 from excerpta.writers.obsidian.render import NoteRenderer, location_kinds
+from excerpta.writers.obsidian.unlisted import placement, places_of, unlisted
 
 
 @dataclass(frozen=True)
@@ -37,18 +38,24 @@ class NoteMemo:
     the list properties it wrote (see :func:`.property_merge.merge_properties`) and the digest of
     each highlight block as written (see :func:`.region.update_highlights`). None: unknown.
     ``deleted``: the note was found deleted by the user when its document was at this source
-    (:meth:`.writer.ObsidianWriter.source_hash`, no context); a note written since has none."""
+    (:meth:`.writer.ObsidianWriter.source_hash`, no context); a note written since has none.
+    ``places``: where the highlight of each block sits, for one with a numeric location (see
+    :func:`.unlisted.places_of`), so a new highlight goes in reading order among blocks a later
+    library may not list."""
 
     owned: dict[str, list[Any]] | None = None
     blocks: dict[str, str] | None = None
     header: str | None = None  # the header region's body as last rendered (a merge's base)
     deleted: str | None = None
+    places: dict[str, list[Any]] | None = None
 
     def to_json(self) -> str:
         """The memo as JSON (dates as ISO strings)."""
         data: dict[str, Any] = {"owned": self.owned, "blocks": self.blocks, "header": self.header}
         if self.deleted is not None:  # only then: the memo of every other note stays as it was
             data["deleted"] = self.deleted
+        if self.places:
+            data["places"] = self.places
         return json.dumps(data, ensure_ascii=False, default=lambda value: str(as_written(value)),
                           sort_keys=True)
 
@@ -60,9 +67,11 @@ class NoteMemo:
         except ValueError:
             data = {}
         data = data if isinstance(data, dict) else {}
-        owned, blocks, header, deleted = (data.get(name) for name in ("owned", "blocks", "header", "deleted"))
+        owned, blocks, header, deleted, places = (
+            data.get(name) for name in ("owned", "blocks", "header", "deleted", "places"))
         return cls(owned if isinstance(owned, dict) else None, blocks if isinstance(blocks, dict) else None,
-                   header if isinstance(header, str) else None, deleted if isinstance(deleted, str) else None)
+                   header if isinstance(header, str) else None, deleted if isinstance(deleted, str) else None,
+                   places if isinstance(places, dict) else None)
 
 
 @dataclass
@@ -81,16 +90,21 @@ def new_note(document: Document, renderer: NoteRenderer) -> tuple[str, NoteMemo]
     """The complete text of a note for ``document`` that does not exist yet, and its memo."""
     rendered = renderer.render(document)
     return (rendered.text(dump_properties(rendered.properties)),
-            NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks), rendered.header_body))
+            NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks), rendered.header_body,
+                     places=places_of(document.highlights, rendered.blocks)))
 
 
 def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, policy: Policy,
-               keep_struck: bool, previous: NoteMemo | None = None) -> NoteText:
+               keep_struck: bool, previous: NoteMemo | None = None,
+               persistent_library: bool = True) -> NoteText:
     """``existing`` (a note excerpta wrote, perhaps edited since) re-synced with ``document``.
 
     Text outside the managed regions is kept byte for byte; each region is updated under
     ``policy`` (see :mod:`.region`). ``keep_struck``: deleted highlights already in the note
     stay, struck through, instead of being removed. ``previous``: the memo of our last write.
+    ``persistent_library``: ``document`` comes from a library of everything ever read; if not
+    (this run's inputs only), a highlight the note shows that ``document`` does not list is
+    kept (see :mod:`.unlisted`), but by ``overwrite``, which re-renders exactly the library.
     """
     previous = previous or NoteMemo()
     split = split_note(existing)
@@ -112,20 +126,27 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
         updates["header"] = update.text
         messages += [update.message] if update.message else []
         header_base = rendered.header_body if update.applied else previous.header
-    written = previous.blocks
+    written, places = previous.blocks, previous.places
     if highlights is None:
         messages.append("highlights markers removed; highlights not updated")
     else:
+        kept = set() if persistent_library else unlisted(document, present | set(previous.blocks or ()))
+        order, located = None, None
+        if kept & present:  # new highlights go in reading order among those kept
+            order, located = placement(document, rendered.live_blocks, kept & present, previous.places or {})
         update = update_highlights(highlights, rendered.highlights_body, rendered.blocks,
                                    rendered.live_blocks, policy, previous.blocks, rendered.headings,
-                                   location_kinds(document.highlights))
+                                   location_kinds(document.highlights) if located is None else located,
+                                   unlisted=kept, order=order)
         updates["highlights"] = update.text
         messages += [update.message] if update.message else []
         written = update.written
+        places = {ident: place for ident, place in (previous.places or {}).items()
+                  if ident in kept and ident in written} | places_of(document.highlights, written)
     front = merge_properties(split, rendered.properties, renderer.managed_properties, previous.owned)
     messages += [front.message] if front.message else []
     return NoteText(front.text + replace_regions(split.body, regions, updates), messages,
-                    NoteMemo(owned_lists(rendered.properties), written, header_base),
+                    NoteMemo(owned_lists(rendered.properties), written, header_base, places=places),
                     held=header is None or highlights is None or front.message is not None)
 
 
@@ -139,5 +160,6 @@ def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> Not
     messages = ["adopted a note written by the Readwise plugin"]
     front = merge_properties(split, rendered.properties, renderer.managed_properties)
     messages += [front.message] if front.message else []
-    memo = NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks), rendered.header_body)
+    memo = NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks), rendered.header_body,
+                    places=places_of(document.highlights, rendered.blocks))
     return NoteText(front.text + body, messages, memo, held=front.message is not None)

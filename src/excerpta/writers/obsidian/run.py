@@ -210,7 +210,8 @@ class WriteRun:
         raw, text = existing
         result = merge_note(text, document, renderer, policy=self.options.sync_policy,
                             keep_struck=self.options.deleted_highlights == "strike",
-                            previous=self._memo(document.id))
+                            previous=self._memo(document.id),
+                            persistent_library=self.sink.persistent_library)
         if moved_from is not None and moved_from != relative:
             result.messages.insert(0, f"found again by its excerpta-id (was {moved_from})")
         self._write_merged(document, relative, raw, result, source_hash)
