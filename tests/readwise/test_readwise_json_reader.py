@@ -323,3 +323,25 @@ def test_a_record_of_the_wrong_json_types_is_reported_with_its_place_and_the_oth
         f"{page}: results[0]: book_id: expected a Readwise book id",
         f"{page}: results[2]: category: not one of the allowed values",
     ]
+
+
+def test_a_books_item_without_a_summary_key_keeps_the_summary_an_export_page_gave(tmp_path):
+    # A /books/ item has no summary or document_note key: reading it after an export page
+    # must not erase them, while the fields it does hold (the title) still update.
+    page = {"count": 1, "next": None, "results": [
+        {"user_book_id": 5, "title": "Old title", "author": "A. Writer", "category": "articles",
+         "summary": "What it says.", "document_note": "Mine.", "highlights": []}]}
+    item = {"id": 5, "title": "New title", "author": "A. Writer", "category": "articles",
+            "source": "reader", "num_highlights": 0, "tags": []}
+    (tmp_path / "page.json").write_text(json.dumps(page), encoding="utf-8")
+    (tmp_path / "item.json").write_text(json.dumps(item), encoding="utf-8")
+    state = open_store(tmp_path / "state.sqlite")
+    try:
+        for name in ("page.json", "item.json"):
+            convert([str(tmp_path / name)], to="json", out=tmp_path / f"{name}.out.json", library=state,
+                    state=state, from_format="readwise-json")
+        (document,) = state.documents()
+    finally:
+        state.close()
+    assert (document.title, document.source) == ("New title", "reader")
+    assert (document.summary, document.document_note) == ("What it says.", "Mine.")

@@ -200,6 +200,7 @@ class _Pull:
                 document = book_to_document(book, report, keep_discarded=self.keep_discarded,
                                             report_kept=functools.partial(report, kept=True),
                                             leave_out=self.state.leave_out,
+                                            leave_out_document=self.state.leave_out_document,
                                             delete_document=self.state.delete_document)
                 book_id = book_id_of(book)
             except RecordError as err:

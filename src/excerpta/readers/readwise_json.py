@@ -156,7 +156,8 @@ def _map_book(source: str, where: str, record: Mapping[str, Any], state: ReadSta
 
     try:
         return book_to_document(record, report, keep_discarded=keep_discarded, report_kept=report_kept,
-                                leave_out=state.leave_out, delete_document=state.delete_document)
+                                leave_out=state.leave_out, delete_document=state.delete_document,
+                                leave_out_document=state.leave_out_document)
     except RecordError as err:
         state.report(source, where or None, str(err))
         return None

@@ -190,6 +190,20 @@ def highlight_fields(raw: Mapping[str, Any], *, source: str | None, book_deleted
     }
 
 
+# The keys each Document field is read from: a record holding none of them (a ``/books/``
+# item has no ``summary``) does not say that field.
+_DOCUMENT_KEYS = {
+    "author": ("author",), "category": ("category",), "source": ("source",),
+    "url": ("source_url", "unique_url"), "cover_image_url": ("cover_image_url",), "asin": ("asin",),
+    "tags": ("book_tags", "tags"), "document_note": ("document_note",), "summary": ("summary",),
+}
+
+
+def unsaid_document_fields(book: Mapping[str, Any]) -> frozenset[str]:
+    """The Document fields ``book`` holds no key for, so does not say (see ``_DOCUMENT_KEYS``)."""
+    return frozenset(name for name, keys in _DOCUMENT_KEYS.items() if not any(key in book for key in keys))
+
+
 def document_fields(book: Mapping[str, Any]) -> dict[str, Any]:
     """The canonical fields of one Readwise book, without highlights (not yet validated).
 
@@ -242,7 +256,8 @@ def validate_highlight(fields: Mapping[str, Any]) -> tuple[Highlight, LeftOut | 
 def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
                      keep_discarded: bool = False, report_kept: ProblemReporter | None = None,
                      leave_out: LeftOutReporter | None = None,
-                     delete_document: DeletionReporter | None = None) -> Document:
+                     delete_document: DeletionReporter | None = None,
+                     leave_out_document: LeftOutReporter | None = None) -> Document:
     """Map one Readwise book (with its nested highlights, if any) to a canonical Document.
 
     A highlight that cannot be kept is reported as ``report("highlights[i]", reason)`` and
@@ -251,6 +266,9 @@ def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
     (a reader passes ``ReadState.leave_out``), told as ``leave_out(highlight id, fields)``.
     Given ``delete_document`` (``ReadState.delete_document``), every mapped book is told as
     ``delete_document(document id, deleted)``: deleted when its ``is_deleted`` is ``true``.
+    Given ``leave_out_document`` (``ReadState.leave_out_document``), the Document fields the
+    book has no key for are told as ``leave_out_document(document id, fields)``, for the merge
+    to keep the library's value of each.
     Raises RecordError (with the reason) when the book itself is unusable.
     """
     if not isinstance(book, Mapping):
@@ -282,6 +300,8 @@ def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
                 leave_out(highlight.id, left_out.fields)
         highlights.append(highlight)
     document.highlights = highlights
+    if leave_out_document is not None and (unsaid := unsaid_document_fields(book)):
+        leave_out_document(document.id, unsaid)
     if delete_document is not None:
         # Only the explicit flag: an empty or odd value must never delete a whole book.
         delete_document(document.id, book.get("is_deleted") is True)
