@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from excerpta.readwise.mapping import RecordError, book_to_document, highlight_book_id
+from excerpta.readwise.mapping import book_to_document
+from excerpta.readwise.records import RecordError, highlight_book_id
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)

@@ -46,8 +46,9 @@ from excerpta.clients.readwise_settings import ReadwiseSettings
 from excerpta.errors import InputError
 from excerpta.model import Document
 from excerpta.readwise.cursor import ReadwiseCursor, account_fingerprint
-from excerpta.readwise.mapping import UNKNOWN_WHEN_EMPTY, RecordError, book_id_of, book_to_document
+from excerpta.readwise.mapping import UNKNOWN_WHEN_EMPTY, book_to_document
 from excerpta.readwise.options import ReadwiseOptions
+from excerpta.readwise.records import RecordError, book_id_of
 
 INPUT = "readwise:"
 MAX_FULL_EXPORT_DAYS = 3650

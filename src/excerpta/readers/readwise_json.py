@@ -30,17 +30,13 @@ from excerpta.adapters import InputProbe, Reader, ReadState
 from excerpta.errors import InputError
 from excerpta.model import Document, Highlight, PlaceholderDocument
 from excerpta.readwise.mapping import (
-    NAMESPACE,
     PLACEHOLDER_TITLE,
     UNKNOWN_WHEN_EMPTY,
-    RecordError,
     book_to_document,
-    highlight_book_id,
     highlight_fields,
-    is_book,
-    is_highlight,
 )
 from excerpta.readwise.options import ReadwiseOptions
+from excerpta.readwise.records import NAMESPACE, RecordError, highlight_book_id, is_book, is_highlight
 from excerpta.validation import describe
 
 PROBE_MARKERS = ('"nextPageCursor"', '"user_book_id"')  # export pages and their items

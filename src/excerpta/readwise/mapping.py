@@ -52,9 +52,9 @@ from pydantic import ValidationError
 
 from excerpta.identity import source_id
 from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readwise.records import NAMESPACE, RecordError, book_id_of, readwise_id
 from excerpta.validation import describe
 
-NAMESPACE = "readwise"
 EXTERNAL_FALLBACK_KEY = "external"  # key of a highlight's external_id when its book has no source
 PLACEHOLDER_TITLE = "Readwise book {}"  # a book Readwise gave no title (or we only know its id)
 MAX_LOCATION_DIGITS = 18  # a numeric-string location beyond this stays a string (SQLite int64)
@@ -75,51 +75,6 @@ class LeftOut(NamedTuple):
 
     fields: frozenset[str]
     reason: str  # the first problem, and every field left out
-
-
-class RecordError(ValueError):
-    """A Readwise record that cannot become a canonical object; ``str()`` is the reason."""
-
-
-def is_book(record: Any) -> bool:
-    """True for an export ``results[]`` item or a ``/books/`` item."""
-    return isinstance(record, Mapping) and (
-        "user_book_id" in record or ("id" in record and "num_highlights" in record)
-    )
-
-
-def is_highlight(record: Any) -> bool:
-    """True for an export highlight or a ``/highlights/`` list item (it names its book)."""
-    return isinstance(record, Mapping) and "book_id" in record and "text" in record
-
-
-def _own_id(value: Any) -> int | str | None:
-    """A Readwise id (an integer or a non-empty string), or None for anything else."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def book_id_of(book: Mapping[str, Any]) -> int | str:
-    """The ``user_book_id`` of an export item or the ``id`` of a ``/books/`` item.
-
-    Raises RecordError when it is missing or not an integer or a non-empty string.
-    """
-    value = _own_id(book.get("user_book_id", book.get("id")))
-    if value is None:
-        raise RecordError("book without user_book_id")
-    return value
-
-
-def highlight_book_id(raw: Mapping[str, Any]) -> str:
-    """The canonical id of the document a ``/highlights/`` item names as ``book_id``.
-
-    Raises RecordError when ``book_id`` is not an integer or a non-empty string.
-    """
-    value = _own_id(raw.get("book_id"))
-    if value is None:
-        raise RecordError("book_id: expected a Readwise book id")
-    return source_id(NAMESPACE, value)
 
 
 def _choice(value: Any, allowed: set[str], unknown: Any) -> Any:
@@ -166,7 +121,7 @@ def highlight_fields(raw: Mapping[str, Any], *, source: str | None, book_deleted
 
     Raises RecordError when the highlight has no id (an integer or a non-empty string).
     """
-    own_id = _own_id(raw.get("id"))
+    own_id = readwise_id(raw.get("id"))
     if own_id is None:
         raise RecordError("highlight without id")
     deleted = bool(raw.get("is_deleted")) or book_deleted
