@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import zipfile
 
 import genanki
@@ -15,6 +16,7 @@ from excerpta.writers.anki.markup import (
     anki_tags,
     cloze_text,
     describe_location,
+    escape_html,
     question_and_answer,
     render_text,
     safe_link,
@@ -161,6 +163,39 @@ def test_cloze_note_hides_the_first_occurrence_of_each_term_and_ignores_missing_
     assert cloze_text("Nothing to hide.", ".cloze absent") is None
 
 
+def test_cloze_terms_are_numbered_in_the_order_the_note_lists_them():
+    # An appended term gets the next number; the others keep theirs (their cards' history).
+    assert cloze_text("Entropy always increases.", ".cloze increases") == "Entropy always {{c1::increases}}."
+    assert cloze_text("Entropy always increases.", ".cloze increases; entropy") == \
+        "{{c2::Entropy}} always {{c1::increases}}."
+
+
+@pytest.mark.parametrize(("text", "note", "numbered"), [
+    # What the writer gave before numbers followed the note's order: terms listed in text order
+    # (the common case) keep these numbers.
+    ("Entropy always increases.", ".cloze increases", "Entropy always {{c1::increases}}."),
+    ("Entropy always increases.", ".cloze Entropy; increases", "{{c1::Entropy}} always {{c2::increases}}."),
+    ("The cat sat on the cat mat.", ".cloze cat; dog; MAT", "The {{c1::cat}} sat on the cat {{c2::mat}}."),
+    ("a b c", ".cloze a; a b; b; c", "{{c1::a}} {{c2::b}} {{c3::c}}"),
+])
+def test_terms_listed_in_text_order_keep_the_numbers_earlier_versions_gave(text, note, numbered):
+    assert cloze_text(text, note) == numbered
+
+
+def test_a_cloze_hiding_the_same_text_as_last_time_keeps_its_number():
+    # Bolding an earlier word: "life" was c1 in the deck written last time.
+    assert cloze_text("The cost of a thing is **life**.", None) == "The cost of a thing is {{c1::life}}."
+    assert cloze_text("The **cost** of a thing is **life**.", None, [("life", 1)]) == \
+        "The {{c2::cost}} of a thing is {{c1::life}}."
+    # A removed term leaves its number unused (its card keeps its own history, now empty).
+    assert cloze_text("a b c", ".cloze b; c", [("a", 1), ("b", 2), ("c", 3)]) == "a {{c2::b}} {{c3::c}}"
+    assert cloze_text("a b c d", ".cloze c; d; a", [("c", 2), ("d", 3)]) == \
+        "{{c4::a}} b {{c2::c}} {{c3::d}}"
+    # Text as the deck stores it: escaped, "::" an entity; the same text twice, each its own.
+    assert cloze_text("**x::y** and **x::y**", None, [("x:&#58;y", 2), ("x:&#58;y", 1)]) == \
+        "{{c2::x:&#58;y}} and {{c1::x:&#58;y}}"
+
+
 def test_generated_clozes_cannot_be_broken_by_braces_or_colons_in_the_text():
     assert cloze_text("see **a::b}}c** <x>", None) == "see {{c1::a:&#58;b&#125;&#125;c}} &lt;x&gt;"
 
@@ -175,10 +210,29 @@ def test_render_text_shows_marks_and_strips_user_cloze_syntax():
         "Paris is <b>big</b> &amp; <mark>old</mark><br>yes"
 
 
+def test_a_mark_around_user_clozes_is_rendered_and_never_cuts_one():
+    text = "**bold {{c1::inner}}** mix ==a {{c2::b}} c== \ue000"
+    assert render_text(text) == "<b>bold inner</b> mix <mark>a b c</mark> \ue000"
+    assert cloze_text(text, None) == "<b>bold {{c1::inner}}</b> mix <mark>a {{c2::b}} c</mark> \ue000"
+    assert render_text("a **b {{c1::c** d}} e") == "a **b c** d e"
+
+
+def test_anki_media_latex_and_mathjax_syntax_in_text_shows_as_written():
+    text = r"[sound:a.mp3] [anki:tts lang=en]x[/anki:tts] [LaTeX]y[/latex] [$]z[/$] [$$]w[/$$] \(f\) \[g\]"
+    escaped = escape_html(text)
+    for live in ("[sound:", "[anki:", "[LaTeX]", "[$]", "[$$]", "\\(", "\\)", "\\[", "\\]"):
+        assert live not in escaped
+    assert html.unescape(escaped).replace("\u2060", "") == text
+    assert escape_html("[1] costs $5, a\\b") == "[1] costs $5, a\\b"  # nothing else changes
+    assert safe_link("https://x.org/[sound:a.mp3]") == "https://x.org/&#91;sound:a.mp3]"
+
+
 @pytest.mark.parametrize(("note", "expected"), [
     (".qa What is X? It is Y.", ("What is X?", "It is Y.")),
-    (".QA   Why?", ("Why?", "")),
-    (".qa Name the author", ("Name the author", "")),
+    (".QA   Why?Because.", ("Why?", "Because.")),
+    (".QA   Why?", None),  # no answer
+    (".qa Name the author", None),  # no question mark: no question
+    (".qa ? an answer", None),
     (".qa", None),
     ("qa: not an action", None),
     (".quality note", None),
@@ -186,6 +240,15 @@ def test_render_text_shows_marks_and_strips_user_cloze_syntax():
 ])
 def test_qa_notes_split_at_the_first_question_mark(note, expected):
     assert question_and_answer(note) == expected
+
+
+def test_a_qa_note_that_makes_no_card_is_an_ordinary_note():
+    document = Document(id="d", title="T")
+    for note in (".qa Just an answer without mark", ".qa Q only?"):
+        highlight = Highlight(id="h", text="Context", note=note)
+        assert note_fields(document, highlight, "qa") is None
+        book = dict(zip(FIELDS, note_fields(document, highlight, "book") or [], strict=True))
+        assert book["Note"] == note
 
 
 def test_qa_design_fields_and_action_notes_hidden_from_other_designs():

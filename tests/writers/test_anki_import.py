@@ -191,16 +191,20 @@ def test_a_note_without_highlighted_text_is_listed_with_v_unless_it_is_a_qa_note
     document = Document(id="d1", title="Walden", highlights=[
         Highlight(id="kept", text="kept"), Highlight(id="lone", text="", note="a thought of mine"),
         Highlight(id="asked", text=" ", note=".qa What did he build? A cabin"),
+        Highlight(id="unanswered", text="", note=".qa What did he build?"),
+        Highlight(id="unasked", text="He built a cabin.", note=".qa A cabin"),
     ])
     library = write_library(tmp_path / "lib.json", document)
     result = run_cli("-v", "convert", library, "--to", "anki", "--out", tmp_path / "deck.apkg")
     assert result.exit_code == 0
-    assert ("not exported (a note without highlighted text; only a .qa note makes a card of it): "
-            "Walden: lone") in result.output
+    for hid in ("lone", "unanswered"):
+        assert ("not exported (a note without highlighted text; only a .qa note with a question and "
+                f"an answer makes a card of it): Walden: {hid}") in result.output
     assert "Walden: asked" not in result.output
     import_package(collection, tmp_path / "deck.apkg")
     notes = notes_by_type(collection)
-    assert [n["HighlightId"] for n in notes[BOOK]] == ["kept"]
+    # A .qa note without a question or an answer is an ordinary note: no Q&A card with a blank side.
+    assert [(n["HighlightId"], n["Note"]) for n in notes[BOOK]] == [("kept", ""), ("unasked", ".qa A cabin")]
     assert [(n["HighlightId"], n["Question"], n["_cards"]) for n in notes[QA]] == [
         ("asked", "What did he build?", "1")]
 
@@ -415,6 +419,7 @@ def test_nested_and_broken_user_clozes_give_cards_that_all_render(run_cli, tmp_p
     document = Document(id="d1", title="Book", highlights=[
         Highlight(id="nested", text="Nested {{c1::outer {{c2::inner}} rest}} done"),
         Highlight(id="stray", text="}} {{Title}} {{c1::unterminated **bold** end"),
+        Highlight(id="bold", text="**bold {{c1::inner}}** mix"),
     ])
     import_package(collection, convert(run_cli, write_library(tmp_path / "lib.json", document),
                                        tmp_path / "deck.apkg"))
@@ -427,3 +432,30 @@ def test_nested_and_broken_user_clozes_give_cards_that_all_render(run_cli, tmp_p
     assert cards["stray", 0][0].startswith("}} {{Title}} {{c1::unterminated [...] end")
     assert cards["stray", 0][1].startswith("}} {{Title}} {{c1::unterminated bold end")
     assert note_for(collection, "nested")["Text"] == "Nested outer inner rest done"
+    [bold] = note_for(collection, "bold", CLOZE).cards()
+    assert visible(bold.question()).startswith("bold [...] mix")
+    assert visible(bold.answer()).startswith("bold inner mix")
+    assert note_for(collection, "bold")["Text"] == "<b>bold inner</b> mix"
+
+
+def test_anki_media_latex_and_mathjax_syntax_in_highlights_is_text(run_cli, tmp_path, collection):
+    written = {"sound": "The tag [sound:intro.mp3] embeds audio.",
+               "latex": "[$]x[/$] and [latex]y[/latex] are LaTeX; [anki:tts lang=en_US]speak[/anki:tts]",
+               "mathjax": r"Write \(foo\) for a literal (foo), or **\[x\]**."}
+    document = Document(id="d1", title="Regular [sound:title.mp3]", highlights=[
+        Highlight(id=hid, text=text, note="[sound:note.mp3]") for hid, text in written.items()])
+    import_package(collection, convert(run_cli, write_library(tmp_path / "lib.json", document),
+                                       tmp_path / "deck.apkg"))
+    assert collection.media.check().missing == []  # no field refers to a sound or a LaTeX image
+    for card in (card for nid in collection.find_notes("") for card in collection.get_note(nid).cards()):
+        for side in (card.question(), card.answer()):
+            assert "[anki:play" not in side  # a sound player
+            assert "<img" not in side  # a LaTeX image
+            # What MathJax reads (the page's text): no delimiter left whole.
+            assert not re.search(r"\\[()[\]]", html.unescape(side))
+    for hid, text in written.items():
+        for design in (BOOK, CLOZE) if hid == "mathjax" else (BOOK,):
+            shown = visible(note_for(collection, hid, design).cards()[0].answer()).replace("\u2060", "")
+            assert shown.startswith(text.replace("**", "")), shown
+            assert "Regular [sound:title.mp3]" in shown
+            assert "[sound:note.mp3]" in shown

@@ -2,7 +2,7 @@
 
 * ``book`` ("Which book?"): every live highlight that has text;
 * ``cloze``: only when the user marked what to hide (see :mod:`.markup`);
-* ``qa``: only when the note starts with ``.qa``.
+* ``qa``: only when the note starts with ``.qa`` and holds a question and its answer.
 
 Each note's GUID is ``genanki.guid_for("excerpta", <design>, <highlight id>)``: stable across
 exports, so re-importing updates the note in place (review history kept), and distinct per
@@ -11,11 +11,15 @@ highlight's ``updated_at``, else ``highlighted_at``, else :data:`FALLBACK_MTIME`
 so an unchanged highlight gives an unchanged note and Anki's "update if newer" keeps edits the
 user made inside Anki (their edit is newer) while taking upstream changes (newer still). A
 change that is not the highlight's own (a renamed book) is dated by :mod:`.history`.
+
+Each new card's position in Anki's new-card queue is the writer's count of highlights (document
+order, then highlight order), so new cards come in reading order. Anki sets it only on the
+cards it adds: cards already in the collection keep their place and scheduling.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +28,7 @@ import genanki
 from excerpta.controls import has_control, without_controls
 from excerpta.model import Document, Highlight
 from excerpta.writers.anki.clozes import card_numbers, parse_clozes
+from excerpta.writers.anki.history import PreviousNote
 from excerpta.writers.anki.markup import (
     anki_tags,
     cloze_text,
@@ -81,8 +86,10 @@ def _fields(**values: str) -> list[str]:
     return [without_controls(field) for field in fields] if has_control("".join(fields)) else fields
 
 
-def note_fields(document: Document, highlight: Highlight, design: Design) -> list[str] | None:
-    """The field values of ``design``'s note for ``highlight``, or None if it does not apply."""
+def note_fields(document: Document, highlight: Highlight, design: Design,
+                earlier: Sequence[tuple[str, int]] = ()) -> list[str] | None:
+    """The field values of ``design``'s note for ``highlight``, or None if it does not apply.
+    ``earlier``: what the clozes of the previous deck's note hid (:func:`.markup.cloze_text`)."""
     common = {
         "HighlightId": escape_html(highlight.id),
         "Title": escape_html(document.title),
@@ -91,14 +98,16 @@ def note_fields(document: Document, highlight: Highlight, design: Design) -> lis
                                                             describe_location(highlight)) if part)),
         "URL": safe_link(highlight.url) or safe_link(document.url),
     }
-    is_action = parse_action(highlight.note) is not None
+    # An action note is an instruction, not a comment; a .qa note that makes no card is a comment.
+    action = parse_action(highlight.note)
+    is_action = action is not None and (action.tag != "qa" or question_and_answer(highlight.note) is not None)
     if design == "book":
         if not highlight.text.strip():
             return None
         note = "" if is_action else escape_html(highlight.note)
         return _fields(**common, Text=render_text(highlight.text), Note=note)
     if design == "cloze":
-        text = cloze_text(highlight.text, highlight.note)
+        text = cloze_text(highlight.text, highlight.note, earlier)
         if text is None:
             return None
         return _fields(**common, Text=text, Note="" if is_action else escape_html(highlight.note))
@@ -111,13 +120,18 @@ def note_fields(document: Document, highlight: Highlight, design: Design) -> lis
 
 
 def notes_for(document: Document, highlight: Highlight, designs: Iterable[Design],
-              note_types: dict[Design, genanki.Model]) -> Iterator[HighlightNote]:
-    """Every note of ``highlight`` in the chosen ``designs`` (none for a deleted highlight)."""
+              note_types: dict[Design, genanki.Model], *, position: int = 0,
+              previous: Mapping[str, PreviousNote] | None = None) -> Iterator[HighlightNote]:
+    """Every note of ``highlight`` in the chosen ``designs`` (none for a deleted highlight).
+    ``position``: its cards' place in the new-card queue; ``previous``: the notes of the deck
+    written last time, by GUID (:mod:`.history`)."""
     if highlight.is_deleted:
         return
     tags = anki_tags([*document.tags, *highlight.tags])
     for design in designs:
-        fields = note_fields(document, highlight, design)
+        guid = note_guid(design, highlight.id)
+        earlier = previous[guid].hidden if previous and guid in previous else ()
+        fields = note_fields(document, highlight, design, earlier)
         if fields is not None:
-            yield HighlightNote(model=note_types[design], fields=fields, tags=tags,
-                                guid=note_guid(design, highlight.id), mtime=note_mtime(highlight))
+            yield HighlightNote(model=note_types[design], fields=fields, tags=tags, guid=guid,
+                                due=position, mtime=note_mtime(highlight))

@@ -97,3 +97,10 @@ def card_numbers(parts: list[str | Cloze]) -> set[int]:
             numbers.add(int(cloze.number))
         pending.extend(part for part in cloze.parts if isinstance(part, Cloze))
     return numbers
+
+
+def hidden_texts(field: str) -> tuple[tuple[str, int], ...]:
+    """``(content, number)`` of each top-level cloze in a cloze note's Text ``field`` as stored
+    (the content still escaped, as :mod:`.markup` wrote it), in order; ``c0`` and the like too."""
+    return tuple((cloze_plain_text(part), int(part.number)) for part in parse_clozes(field)
+                 if isinstance(part, Cloze))

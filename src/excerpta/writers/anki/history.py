@@ -10,6 +10,9 @@ time at the same path and settles each note's time (:func:`settle_mtime`):
 * changed, and the highlight's time is later than last time's: the highlight's time;
 * changed otherwise: the export time (and always later than last time's), so Anki takes it.
 
+It also keeps which text each cloze of a cloze note hid under which number, so a cloze keeps its
+number (its card and review history) when the user marks more (see :mod:`.markup`).
+
 A deck that is missing, unreadable or not a deck gives no history: every note keeps its
 highlight's time, as on a first export.
 """
@@ -27,17 +30,23 @@ from pathlib import Path
 
 import genanki
 
+from excerpta.writers.anki.clozes import hidden_texts
+from excerpta.writers.anki.note_types import FIELD_INDEX
+
 log = logging.getLogger(__name__)
 
 _FIELD_SEPARATOR = "\x1f"  # how Anki stores a note's fields in one column
+_TEXT = FIELD_INDEX["Text"]
 
 
 @dataclass(frozen=True, slots=True)
 class PreviousNote:
-    """A note as the previous deck had it: its modification time and a digest of its content."""
+    """A note as the previous deck had it: its modification time, a digest of its content and,
+    for a cloze note, the ``(content, number)`` of each cloze in its Text."""
 
     mod: int
     digest: bytes
+    hidden: tuple[tuple[str, int], ...] = ()
 
 
 def note_digest(fields: list[str], tags: list[str] | frozenset[str]) -> bytes:
@@ -63,9 +72,11 @@ def read_previous_notes(package: Path, scratch: Path) -> dict[str, PreviousNote]
     try:
         with closing(sqlite3.connect(collection)) as connection:
             # Row by row, keeping a digest: a 100,000-note deck never sits in memory whole.
-            for guid, mod, fields, tags in connection.execute("SELECT guid, mod, flds, tags FROM notes"):
-                notes[str(guid)] = PreviousNote(int(mod), note_digest(str(fields).split(_FIELD_SEPARATOR),
-                                                                      str(tags).split()))
+            for guid, mod, flds, tags in connection.execute("SELECT guid, mod, flds, tags FROM notes"):
+                fields = str(flds).split(_FIELD_SEPARATOR)
+                text = fields[_TEXT] if len(fields) > _TEXT else ""
+                notes[str(guid)] = PreviousNote(int(mod), note_digest(fields, str(tags).split()),
+                                                hidden_texts(text) if "{{c" in text else ())
     except sqlite3.DatabaseError as err:
         log.warning("anki: %s is not a deck excerpta can read (%s); note times start afresh", package, err)
         return {}

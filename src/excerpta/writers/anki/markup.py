@@ -1,16 +1,27 @@
-"""Turning canonical text into Anki field HTML: escaping, marks, clozes, ``.qa`` notes, tags.
+r"""Turning canonical text into Anki field HTML: escaping, marks, clozes, ``.qa`` notes, tags.
 
 Everything a user wrote is HTML-escaped (``<script>`` is stored as ``&lt;script&gt;`` and shows
 as text); the only markup in a field is what this module generates: ``<br>`` for line breaks,
 ``<b>``/``<mark>`` for ``**bold**``/``==mark==`` spans, and ``{{cN::…}}`` cloze deletions.
+Anki's own syntax in the text shows as written too: the ``[`` of ``[sound:…]``, ``[anki:tts…]``,
+``[latex]``, ``[$]`` and ``[$$]`` is an entity, and a word joiner (U+2060, invisible) follows the
+backslash of ``\(``, ``\)``, ``\[`` and ``\]``, which MathJax would otherwise typeset.
 
 Marks the user can make to ask for a cloze card (the first kind present wins, in this order):
 
 * ``{{c1::…}}`` already in the highlight text: kept as written (numbering, hints and nesting
   included, read as Anki reads them: see :mod:`.clozes`);
-* ``**bold**`` or ``==mark==`` spans (Reader, Markdown): each span becomes the next ``cN``;
+* ``**bold**`` or ``==mark==`` spans (Reader, Markdown), numbered ``c1``, ``c2``… in text order;
 * a note starting with ``.cloze`` followed by ``;``-separated terms: the first occurrence of
-  each term in the text becomes the next ``cN`` (terms not found are ignored).
+  each term in the text is hidden, numbered ``c1``, ``c2``… in the order the note lists the
+  terms (terms not found, or overlapping an earlier one, are skipped).
+
+A cloze number is a card in Anki, with its review history, so numbers stay put as the user
+edits: a term appended to a ``.cloze`` note, or a word bolded anywhere, gets a new number and
+the others keep theirs. Given what the deck written last time hid under which number (see
+:mod:`.history`), a span hiding the same text keeps that number, and every other one takes the
+number above, unless nothing held it last time; without that deck, the numbers are the plain
+order above (what a first export gives).
 
 In a cloze note's Text, every brace that is not part of a cloze (a ``{{c1::`` never closed, a
 stray ``}}``, a ``{{Title}}``) is written as an entity, so text from the source never opens or
@@ -19,14 +30,16 @@ closes a cloze; the other fields, which Anki shows as they are, keep them.
 No field holds a control character but tab and line breaks (:mod:`excerpta.controls`).
 
 A note starting with ``.qa`` (Readwise's action tag) is a question and answer: the question
-runs to the first ``?`` (inclusive), the answer is the rest.
+runs to the first ``?`` (inclusive), the answer is the rest. Without a question before that
+``?`` or an answer after it, the note is an ordinary one.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,6 +50,11 @@ from excerpta.writers.anki.clozes import Cloze, card_numbers, cloze_plain_text, 
 Mode = Literal["plain", "keep", "hide"]
 
 _MARK = re.compile(r"\*\*(?P<bold>(?=\S).+?(?<=\S))\*\*|==(?P<mark>(?=\S).+?(?<=\S))==", re.DOTALL)
+# Anki reads these in a field's HTML itself (audio, LaTeX images); as an entity the "[" is text.
+_ANKI_TAG = re.compile(r"\[(?=sound:|anki:|latex\]|\$)", re.IGNORECASE)
+# MathJax typesets the card's text, where entities are already decoded: only a character between
+# the backslash and the bracket (U+2060 WORD JOINER: invisible) keeps it from reading a delimiter.
+_MATHJAX = re.compile(r"\\(?=[()[\]])")
 # Anki keeps a note's fields in one column joined by U+001F, so one inside a field splits the
 # note and Anki refuses the whole package; its import drops the other C0 controls and DEL.
 _ACTION = re.compile(r"^\s*\.(?P<tag>qa|cloze)(?:\s+|$)(?P<rest>.*)$", re.DOTALL | re.IGNORECASE)
@@ -51,7 +69,13 @@ def escape_html(text: str | None) -> str:
     if not text:
         return ""
     escaped = html.escape(text.replace("\r\n", "\n").replace("\r", "\n"), quote=True)
-    return escaped.replace("\n", "<br>")
+    return _neutralise_anki_syntax(escaped).replace("\n", "<br>")
+
+
+def _neutralise_anki_syntax(escaped: str) -> str:
+    if "\\" in escaped:  # first: "\[sound:" needs both
+        escaped = _MATHJAX.sub("\\\\\u2060", escaped)
+    return _ANKI_TAG.sub("&#91;", escaped) if "[" in escaped else escaped
 
 
 def _escape_braces(escaped: str) -> str:
@@ -69,22 +93,30 @@ def _escape_outside(text: str, mode: Mode) -> str:
     return escaped if mode == "plain" else _escape_braces(escaped)
 
 
-def _render_marks(text: str, mode: Mode) -> str:
-    """Escape ``text`` (no clozes in it) and render its bold/mark spans: as ``<b>``/``<mark>``
-    (``plain``, ``keep``) or each as the next ``cN`` (``hide``)."""
-    parts, last, number = [], 0, 0
+def _render_marks(text: str, mode: Mode, placeholder: str = "",
+                  clozes: Iterator[Cloze] | None = None) -> str:
+    """Escape ``text`` and render its bold/mark spans as ``<b>``/``<mark>``; with ``clozes``,
+    each ``placeholder`` in ``text`` stands for the next of them."""
+    parts, last = [], 0
     for match in _MARK.finditer(text):
-        parts.append(_escape_outside(text[last:match.start()], mode))
+        parts.append(_render_run(text[last:match.start()], mode, placeholder, clozes))
         last = match.end()
-        content = match["bold"] or match["mark"]
-        if mode == "hide":
-            number += 1
-            parts.append(f"{{{{c{number}::{_escape_cloze_content(content)}}}}}")
-        else:
-            tag = "b" if match["bold"] is not None else "mark"
-            parts.append(f"<{tag}>{_escape_outside(content, mode)}</{tag}>")
-    parts.append(_escape_outside(text[last:], mode))
+        tag, content = ("b", match["bold"]) if match["bold"] is not None else ("mark", match["mark"])
+        parts.append(f"<{tag}>{_render_run(content, mode, placeholder, clozes)}</{tag}>")
+    parts.append(_render_run(text[last:], mode, placeholder, clozes))
     return "".join(parts)
+
+
+def _render_run(text: str, mode: Mode, placeholder: str, clozes: Iterator[Cloze] | None) -> str:
+    if clozes is None:
+        return _escape_outside(text, mode)
+    runs = text.split(placeholder)
+    rendered = [_escape_outside(runs[0], mode)]
+    for run in runs[1:]:
+        cloze = next(clozes)
+        rendered.append(_render_cloze(cloze) if mode == "keep" else escape_html(cloze_plain_text(cloze)))
+        rendered.append(_escape_outside(run, mode))
+    return "".join(rendered)
 
 
 def _render_cloze(cloze: Cloze) -> str:
@@ -95,10 +127,18 @@ def _render_cloze(cloze: Cloze) -> str:
 
 
 def _render_parts(parts: list[str | Cloze], mode: Mode) -> str:
-    """Text runs with their marks, user clozes kept (``keep``) or as their text (``plain``)."""
-    return "".join(_render_marks(part, mode) if isinstance(part, str)
-                   else _render_cloze(part) if mode == "keep"
-                   else escape_html(cloze_plain_text(part)) for part in parts)
+    """Text runs with their marks, user clozes kept (``keep``) or as their text (``plain``).
+    A mark may hold clozes (``**bold {{c1::x}}**``), never cut one."""
+    runs = [part for part in parts if isinstance(part, str)]
+    clozes = [part for part in parts if isinstance(part, Cloze)]
+    if not clozes:
+        return _render_marks("".join(runs), mode)
+    # Marks are found in the text with one character standing for each cloze: a private-use
+    # one the text does not hold.
+    placeholder = next(chr(code) for code in itertools.count(0xE000) if all(chr(code) not in run
+                                                                           for run in runs))
+    skeleton = "".join(part if isinstance(part, str) else placeholder for part in parts)
+    return _render_marks(skeleton, mode, placeholder, iter(clozes))
 
 
 def render_text(text: str) -> str:
@@ -107,41 +147,81 @@ def render_text(text: str) -> str:
     return _render_parts(parse_clozes(text), "plain")
 
 
-def _term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+@dataclass(frozen=True)
+class _Hidden:
+    """A stretch of the text to hide: ``text[start:end]`` (delimiters included) becomes a cloze
+    of ``content``."""
+
+    start: int
+    end: int
+    content: str
+
+
+def _term_spans(text: str, terms: Iterable[str]) -> list[_Hidden]:
+    """The first occurrence of each term, in the order of ``terms``, skipping any not found or
+    overlapping an earlier one."""
+    spans: list[_Hidden] = []
     folded = text.casefold()
     for term in terms:
         position = text.find(term)
         if position < 0 and len(folded) == len(text):
             position = folded.find(term.casefold())
-        span = (position, position + len(term))
-        if position >= 0 and not any(s < span[1] and span[0] < e for s, e in spans):
-            spans.append(span)
-    return sorted(spans)
+        end = position + len(term)
+        if position >= 0 and not any(s.start < end and position < s.end for s in spans):
+            spans.append(_Hidden(position, end, text[position:end]))
+    return spans
 
 
-def _hide_spans(text: str, spans: list[tuple[int, int]]) -> str:
+def _mark_spans(text: str) -> list[_Hidden]:
+    return [_Hidden(m.start(), m.end(), m["bold"] or m["mark"]) for m in _MARK.finditer(text)]
+
+
+def _numbers(contents: list[str], earlier: Sequence[tuple[str, int]]) -> list[int]:
+    """Cloze numbers for ``contents`` (in their plain order), given the ``(content, number)``
+    pairs last time's note hid; see the module docstring."""
+    unclaimed = list(earlier)
+    numbers: list[int] = []
+    for content in contents:
+        kept = next((pair for pair in unclaimed if pair[0] == content), None)
+        if kept is not None:
+            unclaimed.remove(kept)
+        numbers.append(kept[1] if kept else 0)
+    # Numbers last time's note used belong to cards with a history: never given to other text.
+    taken = {number for _, number in earlier} | {number for number in numbers if number}
+    for index, number in enumerate(numbers):
+        if not number:
+            numbers[index] = index + 1 if index + 1 not in taken else max(taken) + 1
+            taken.add(numbers[index])
+    return numbers
+
+
+def _hide_spans(text: str, spans: list[_Hidden], earlier: Sequence[tuple[str, int]]) -> str:
+    contents = [_escape_cloze_content(span.content) for span in spans]
+    numbered = sorted(zip(spans, contents, _numbers([without_controls(c) for c in contents], earlier),
+                          strict=True), key=lambda item: item[0].start)
     parts, last = [], 0
-    for number, (start, end) in enumerate(spans, start=1):
-        parts.append(_escape_outside(text[last:start], "hide"))
-        parts.append(f"{{{{c{number}::{_escape_cloze_content(text[start:end])}}}}}")
-        last = end
+    for span, content, number in numbered:
+        parts.append(_escape_outside(text[last:span.start], "hide"))
+        parts.append(f"{{{{c{number}::{content}}}}}")
+        last = span.end
     parts.append(_escape_outside(text[last:], "hide"))
     return "".join(parts)
 
 
-def cloze_text(text: str, note: str | None) -> str | None:
-    """The Text field of a cloze note, or ``None`` if the user marked nothing to hide."""
+def cloze_text(text: str, note: str | None, earlier: Sequence[tuple[str, int]] = ()) -> str | None:
+    """The Text field of a cloze note, or ``None`` if the user marked nothing to hide.
+    ``earlier``: the ``(content, number)`` of each cloze the deck written last time had in this
+    note's Text (:func:`.clozes.hidden_texts`), which keeps numbers stable."""
     parts = parse_clozes(text)
     if card_numbers(parts):
         return _render_parts(parts, "keep")
-    if _MARK.search(text):
-        return _render_marks(text, "hide")
-    action = parse_action(note)
-    if action is not None and action.tag == "cloze":
+    spans = _mark_spans(text)
+    if not spans:
+        action = parse_action(note)
+        if action is None or action.tag != "cloze":
+            return None
         spans = _term_spans(text, (t.strip() for t in action.rest.split(";") if t.strip()))
-        return _hide_spans(text, spans) if spans else None
-    return None
+    return _hide_spans(text, spans, earlier) if spans else None
 
 
 @dataclass(frozen=True)
@@ -159,11 +239,14 @@ def parse_action(note: str | None) -> ActionNote | None:
 
 
 def question_and_answer(note: str | None) -> tuple[str, str] | None:
-    """(question, answer) of a ``.qa`` note, as plain text; ``None`` if it is not one."""
+    """(question, answer) of a ``.qa`` note, as plain text; ``None`` if it is not one (see the
+    module docstring)."""
     action = parse_action(note)
-    if action is None or action.tag != "qa" or not action.rest:
+    if action is None or action.tag != "qa":
         return None
     question, mark, answer = action.rest.partition("?")
+    if not (question.strip() and mark and answer.strip()):
+        return None  # a card would ask nothing or answer nothing
     return (question + mark).strip(), answer.strip()
 
 
@@ -183,10 +266,12 @@ def describe_location(highlight: Highlight) -> str:
 
 
 def safe_link(url: str | None) -> str:
-    """An http(s) URL escaped for a field and an ``href``; anything else (``javascript:``) ``""``."""
+    """An http(s) URL escaped for a field and an ``href`` (its ``[sound:`` and the like inert);
+    anything else (``javascript:``) ``""``."""
     if not url or not _SAFE_URL.match(url.strip()):
         return ""
-    return html.escape(url.strip(), quote=True)
+    # The link shows as text too; an entity still works in the href, a word joiner would not.
+    return _ANKI_TAG.sub("&#91;", html.escape(url.strip(), quote=True))
 
 
 def anki_tags(tags: Iterable[str]) -> list[str]:

@@ -22,12 +22,13 @@ Decks are matched by name in Anki: notes the user moved to another deck stay the
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import re
 import tempfile
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,7 +40,7 @@ from excerpta.controls import without_controls
 from excerpta.model import Document
 from excerpta.output import OutputSink
 from excerpta.writers.anki.cards import HighlightNote, notes_for
-from excerpta.writers.anki.history import read_previous_notes, settle_mtime
+from excerpta.writers.anki.history import PreviousNote, read_previous_notes, settle_mtime
 from excerpta.writers.anki.note_types import (
     DESIGNS,
     NOTE_TYPES_CHANGED_AT,
@@ -112,9 +113,13 @@ class AnkiWriter(Writer):
     options_model = AnkiOptions
     options: AnkiOptions
 
-    def placed_notes(self, documents: Iterable[Document]) -> Iterator[tuple[genanki.Deck, HighlightNote]]:
-        """Every note to export with its deck, document by document, highlight by highlight."""
+    def placed_notes(self, documents: Iterable[Document], previous: Mapping[str, PreviousNote] | None = None,
+                     ) -> Iterator[tuple[genanki.Deck, HighlightNote]]:
+        """Every note to export with its deck, document by document, highlight by highlight,
+        its cards placed in the new-card queue in that order. ``previous``: the notes of the deck
+        written last time, by GUID (:func:`.history.read_previous_notes`)."""
         options = self.options
+        positions = itertools.count(1)
         note_types = {design: build_note_type(design) for design in options.cards}
         root = genanki.Deck(ROOT_DECK_ID, options.deck)
         # One deck per name as Anki compares them: two ids for one name and Anki would rename
@@ -133,12 +138,14 @@ class AnkiWriter(Writer):
                     log.info("anki: not exported (deleted): %s: %s", document.title, highlight.id)
                     continue
                 made = 0
-                for note in notes_for(document, highlight, options.cards, note_types):
+                for note in notes_for(document, highlight, options.cards, note_types,
+                                      position=next(positions), previous=previous):
                     made += 1
                     yield deck, note
                 if not made and not highlight.text.strip():
                     log.info("anki: not exported (a note without highlighted text; only a .qa note "
-                             "makes a card of it): %s: %s", document.title, highlight.id)
+                             "with a question and an answer makes a card of it): %s: %s",
+                             document.title, highlight.id)
 
     def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
         with tempfile.TemporaryDirectory(prefix="excerpta-anki-") as folder:
@@ -146,7 +153,7 @@ class AnkiWriter(Writer):
             now = int(time.time())
 
             def settled() -> Iterator[tuple[genanki.Deck, HighlightNote]]:
-                for deck, note in self.placed_notes(documents):
+                for deck, note in self.placed_notes(documents, previous):
                     note.mtime = settle_mtime(note, note.mtime, previous.get(note.guid), now)
                     yield deck, note
 
