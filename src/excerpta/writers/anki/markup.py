@@ -16,12 +16,13 @@ Marks the user can make to ask for a cloze card (the first kind present wins, in
   each term in the text is hidden, numbered ``c1``, ``c2``… in the order the note lists the
   terms (terms not found, or overlapping an earlier one, are skipped).
 
-A cloze number is a card in Anki, with its review history, so numbers stay put as the user
-edits: a term appended to a ``.cloze`` note, or a word bolded anywhere, gets a new number and
-the others keep theirs. Given what the deck written last time hid under which number (see
-:mod:`.history`), a span hiding the same text keeps that number, and every other one takes the
-number above, unless nothing held it last time; without that deck, the numbers are the plain
-order above (what a first export gives).
+Each cloze number is a card in Anki, with its review history, so numbers stay with their text
+as the user marks more: a term appended to a ``.cloze`` note takes the next number by the rule
+above. For the other edits (a word bolded before the others, a term removed), the writer reads
+what the deck written last time at the same path hid under which number (:mod:`.history`): a
+cloze hiding the same text keeps its number; any other takes its number by the rule above if
+no cloze had it last time, else the next number above all in use. Without that deck, numbers
+follow the rule above (what a first export gives, and what earlier versions gave).
 
 In a cloze note's Text, every brace that is not part of a cloze (a ``{{c1::`` never closed, a
 stray ``}}``, a ``{{Title}}``) is written as an entity, so text from the source never opens or

@@ -13,10 +13,13 @@ Options (``--anki-deck``, ``--anki-cards``, ``--anki-subdecks``):
 A note whose content changed since the deck last written at the same path gets a newer
 modification time even when its highlight's time did not move (see :mod:`.history`), so
 re-importing brings every change. Deleted highlights are not exported, nor is a note made
-without highlighted text unless it is a ``.qa`` note (every other card shows the highlight);
-each is logged at ``-v``. Anki never deletes a note on import, so a highlight deleted upstream stays in the
-user's collection until they delete it.
-Decks are matched by name in Anki: notes the user moved to another deck stay there.
+without highlighted text unless it is a ``.qa`` note with a question and an answer (every other
+card shows the highlight); each is logged at ``-v``. Anki never deletes a note on import, so a
+highlight deleted upstream stays in the user's collection until they delete it.
+Decks are matched by name in Anki, and only for cards it adds: notes the user moved to another
+deck stay there, and a renamed document or a new ``deck``/``subdecks`` value leaves existing
+cards where they are. Anki also takes the package's tags for a note it updates, replacing its
+own (``marked``, ``leech``) and the user's.
 """
 
 from __future__ import annotations
