@@ -10,11 +10,15 @@ highlight extended or re-saved on the device is appended again. The rules (refer
   than the window reaches stays alone); a note nothing claims is kept as a highlight of its
   own (empty ``text``, the note in ``note``; the reader makes it a highlight if its kind was
   only told by its shape);
-* a highlight of the same book, kind and start position whose text contains an earlier one's
-  text (or is contained in it) replaces it: the later record (by its time when both have one,
-  else by its place in the file) wins, and takes its notes and the id of the first in the file
-  (so an Anki card or an Obsidian block link made from the first copy follows the edit);
-  exact duplicates (and bookmarks at one position) collapse the same way;
+* a highlight of the same book and kind whose range overlaps an earlier one's and whose text
+  contains that one's text (or is contained in it, :func:`excerpta.identity.same_passage`: the
+  rule the library applies across files, see :mod:`excerpta.store.resaves`) replaces it: the
+  selection extended or shortened at either end and re-saved. The later record (by its time when
+  both have one, else by its place in the file) wins, and takes its notes and the id of the
+  first in the file (so an Anki card or an Obsidian block link made from the first copy follows
+  the edit); exact duplicates (and bookmarks at one position) collapse the same way;
+* a note edited on the device is appended again at its location: of the notes of one highlight
+  at one location, the latest (by time, else by place in the file) is its text;
 * bookmarks are dropped unless asked for; a highlight whose text was only the clipping-limit
   marker is dropped unless a note attaches to it.
 
@@ -23,7 +27,7 @@ a record rather than at the whole book: a note is decided once that many later r
 and a record leaves the window (is emitted) twice that many records after it arrived. Notes and
 re-saves are made within seconds of their highlight, so in a real file they are neighbours. A
 copy re-saved later than that (the passage extended on another day) still takes the id of the
-first, whose start and text the window remembers for the last :data:`REMEMBERED` highlights
+first, whose range and text the window remembers for the last :data:`REMEMBERED` highlights
 that left it: the library then updates that highlight in place instead of adding a second.
 A note typed later than that (on re-reading the book) and claimed by no highlight in the window
 looks for one among those that left it, in bounded memory (see :mod:`.far_notes`). The note is
@@ -34,10 +38,12 @@ then in :attr:`ClippingWindow.far`, for the reader to yield that highlight again
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from excerpta.identity import same_passage
 from excerpta.model import Document, LocationType
 from excerpta.readers.kindle.far_notes import LeftHighlights
 from excerpta.readers.kindle.locales import ClippingKind
@@ -45,9 +51,15 @@ from excerpta.readers.kindle.metadata import Position
 
 LOOKAROUND = 64
 REMEMBERED = 4096  # at most, highlights that left the window and are remembered (a few MB)
+# Re-saved copies are found by range through buckets of this many locations: a record is listed
+# under each bucket its range touches (most often one), at most _MAX_BUCKETS of them.
+BUCKET = 64
+_MAX_BUCKETS = 32
 _NOTE, _HIGHLIGHT = ClippingKind.NOTE, ClippingKind.HIGHLIGHT
-_StartKey = tuple[str, ClippingKind, LocationType | None, Position | None]  # book, kind, position
-NoteEntry = tuple[int, str, datetime | None]  # a note's record number, text and time
+# Book, kind, location type and bucket (or the position itself when it is no number).
+_PlaceKey = tuple[str, ClippingKind, LocationType | None, object]
+IdSource = tuple[str, Position | None]  # the text and start position a highlight's id derives from
+NoteEntry = tuple[int, str, datetime | None, Position | None]  # record number, text, time, location
 
 
 @dataclass(slots=True)
@@ -63,14 +75,20 @@ class Clipping:
     when: datetime | None
     text: str
     limit_only: bool = False  # the body was only the clipping-limit marker
-    # The text the highlight's id derives from when it is not ``text``: that of the first copy
-    # a re-saved (extended, shortened) copy replaced, so the highlight keeps its id.
-    id_text: str | None = None
+    # What the highlight's id derives from when it is not ``text`` and ``start``: those of the
+    # first copy a re-saved (extended, shortened) copy replaced, so the highlight keeps its id.
+    id_from: IdSource | None = None
     by_shape: bool = False  # an unknown wording: kind told by its shape (see metadata.py)
     page: Position | None = None  # the printed page, when a location is also given
     notes: list[tuple[int, str, datetime | None]] = field(default_factory=list)
     dropped: bool = False  # superseded highlight, or attached note
     replaced_by: Clipping | None = None  # the later copy that superseded it
+    resaved_at: datetime | None = None  # the time of a later copy it outlived (an empty one)
+    # Its key in the window's index (not a note's), or its keys when its range spans buckets.
+    place: _PlaceKey | list[_PlaceKey] | None = None
+
+
+_Left = Clipping | list[Clipping]  # the highlights that left the window at one place
 
 
 class ClippingWindow:
@@ -89,13 +107,13 @@ class ClippingWindow:
         self.buffer: deque[Clipping] = deque()
         self.undecided: deque[Clipping] = deque()  # notes not yet attached or kept alone
         # Indexes of the buffer, so each rule looks only at records it can apply to.
-        self.by_start: dict[_StartKey, list[Clipping]] = {}
+        self.by_place: dict[_PlaceKey, list[Clipping]] = {}
         self.highlights_by_book: dict[str, list[Clipping]] = {}
-        # Highlights that left the window, by start, in two generations of REMEMBERED / 2: a
+        # Highlights that left the window, by place, in two generations of REMEMBERED / 2: a
         # full one is the older, the older is forgotten (cheaper per record than an LRU).
-        # Each: the text its id derives from, and its text.
-        self.left: dict[_StartKey, tuple[str, str]] = {}
-        self.left_before: dict[_StartKey, tuple[str, str]] = {}
+        self.left: dict[_PlaceKey, _Left] = {}
+        self.left_before: dict[_PlaceKey, _Left] = {}
+        self.left_count = 0
 
     def push(self, clipping: Clipping) -> list[Clipping]:
         """Add the next record; returns the records that are now final (most often none or one)."""
@@ -103,18 +121,31 @@ class ClippingWindow:
         if kind is _NOTE:
             self.undecided.append(clipping)
         else:
-            key = (clipping.book.id, kind, clipping.location_type, clipping.start)
-            same_start = self.by_start.get(key)
-            if same_start is None:
-                self.by_start[key] = [clipping]
-                replaced = False
+            start, end = clipping.start, clipping.end
+            by_place = self.by_place
+            if type(start) is int and type(end) is int and start // BUCKET == end // BUCKET:
+                # The usual case, inline: a range within one bucket.
+                key = clipping.place = (clipping.book.id, kind, clipping.location_type, start // BUCKET)
+                near = by_place.get(key)
+                if near is None:
+                    by_place[key] = [clipping]
+                    replaced = False
+                else:
+                    replaced = _replace_earlier_copy(near, clipping)
+                    near.append(clipping)
+                if not replaced and (key in self.left or key in self.left_before) and (
+                        kind is _HIGHLIGHT and clipping.text):
+                    self._remember_first(clipping, (key,))
             else:
-                replaced = _replace_earlier_copy(same_start, clipping)
-                same_start.append(clipping)
-            if not replaced and kind is _HIGHLIGHT and clipping.text:
-                earlier = self.left.get(key) or self.left_before.get(key)
-                if earlier is not None and _same_passage(earlier[1], clipping.text):
-                    clipping.id_text = earlier[0]
+                keys = _places(clipping)
+                clipping.place = keys[0] if len(keys) == 1 else list(keys)
+                near = sorted({id(c): c for key in keys for c in by_place.get(key, ())}.values(),
+                              key=lambda c: c.index)
+                replaced = bool(near) and _replace_earlier_copy(near, clipping)
+                for key in keys:
+                    by_place.setdefault(key, []).append(clipping)
+                if not replaced and kind is _HIGHLIGHT and clipping.text:
+                    self._remember_first(clipping, keys)
             if kind is _HIGHLIGHT:
                 book = self.highlights_by_book.get(clipping.book.id)
                 if book is None:
@@ -144,18 +175,41 @@ class ClippingWindow:
             final.append(self._leave())
         return final
 
+    def _remember_first(self, clipping: Clipping, keys: Iterable[_PlaceKey]) -> None:
+        # A copy re-saved after the first left the window takes its id (the latest first).
+        start, end, text = clipping.start, clipping.end, clipping.text
+        for generation in (self.left, self.left_before):
+            for key in keys:
+                remembered = generation.get(key)
+                if remembered is None:
+                    continue
+                for left in reversed(remembered) if type(remembered) is list else (remembered,):
+                    if _overlap(left.start, left.end, start, end) and same_passage(left.text, text):
+                        clipping.id_from = id_source(left)
+                        return
+
     def _leave(self) -> Clipping:
         clipping = self.buffer.popleft()
         kind = clipping.kind
         if kind is not _NOTE:
             book_id = clipping.book.id
-            key = (book_id, kind, clipping.location_type, clipping.start)
-            _discard(self.by_start, key, clipping)
+            place = clipping.place
+            keys = place if type(place) is list else (place,)
+            for key in keys:
+                _discard(self.by_place, key, clipping)
             if kind is _HIGHLIGHT and not clipping.dropped and clipping.text:
-                self.left[key] = (clipping.text if clipping.id_text is None else clipping.id_text,
-                                  clipping.text)
-                if len(self.left) >= REMEMBERED // 2:
-                    self.left_before, self.left = self.left, {}
+                remember = self.left
+                for key in keys:
+                    remembered = remember.get(key)
+                    if remembered is None:
+                        remember[key] = clipping
+                    elif type(remembered) is list:
+                        remembered.append(clipping)
+                    else:
+                        remember[key] = [remembered, clipping]
+                self.left_count += 1
+                if self.left_count >= REMEMBERED // 2:
+                    self.left_before, self.left, self.left_count = self.left, {}, 0
             if kind is _HIGHLIGHT:
                 _discard(self.highlights_by_book, book_id, clipping)
                 if self.look_far and not clipping.dropped:
@@ -166,7 +220,7 @@ class ClippingWindow:
     def _attach_far(self, note: Clipping) -> None:
         best = self.left_highlights.claimant((note.book.id, note.location_type), note.start)
         if best >= 0:
-            self.far.setdefault(best, []).append((note.index, note.text, note.when))
+            self.far.setdefault(best, []).append((note.index, note.text, note.when, note.start))
             note.dropped = True
 
     def _attach(self, note: Clipping) -> None:
@@ -190,33 +244,65 @@ class ClippingWindow:
             if best_score is None or score < best_score:
                 best, best_score = target, score
         if best is not None:
-            best.notes.append((note.index, note.text, note.when))
+            best.notes.append((note.index, note.text, note.when, note.start))
             best.notes.sort(key=lambda item: item[0])
             note.dropped = True
         elif self.look_far:
             self._attach_far(note)
 
 
-def _replace_earlier_copy(same_start: list[Clipping], new: Clipping) -> bool:
-    # ``same_start``: the records of ``new``'s book, kind and start position still in the window.
-    # True if ``new`` replaced one of them (or was itself dropped as an empty later copy).
+def id_source(clipping: Clipping) -> IdSource:
+    """The text and start position ``clipping``'s id derives from."""
+    return (clipping.text, clipping.start) if clipping.id_from is None else clipping.id_from
+
+
+def _places(clipping: Clipping) -> tuple[_PlaceKey, ...]:
+    # The index keys of ``clipping``'s range: one per bucket it touches.
+    start, end = clipping.start, clipping.end
+    if type(start) is not int:
+        return ((clipping.book.id, clipping.kind, clipping.location_type, start),)
+    first = start // BUCKET
+    if type(end) is not int or end // BUCKET == first:
+        return ((clipping.book.id, clipping.kind, clipping.location_type, first),)
+    last = min(end // BUCKET, first + _MAX_BUCKETS - 1)
+    head = (clipping.book.id, clipping.kind, clipping.location_type)
+    return tuple((*head, bucket) for bucket in range(first, last + 1))
+
+
+def _overlap(start: Position | None, end: Position | None,
+             other_start: Position | None, other_end: Position | None) -> bool:
+    # Whether two ranges share a location; positions that are no numbers only by being equal.
+    if type(start) is int and type(other_start) is int:
+        last = end if type(end) is int else start
+        other_last = other_end if type(other_end) is int else other_start
+        return start <= other_last and other_start <= last
+    return start == other_start
+
+
+def _replace_earlier_copy(near: list[Clipping], new: Clipping) -> bool:
+    # ``near``: the records of ``new``'s book and kind near its range still in the window, in
+    # file order. True if ``new`` replaced one of them (or was itself dropped as an empty later copy).
     replaced = False
-    for old in same_start:
-        if not old.dropped and _same_passage(old.text, new.text):
-            if (new.text or not old.text) and not _earlier(new.when, old.when):
+    for old in near:
+        if (not old.dropped and _overlap(old.start, old.end, new.start, new.end)
+                and same_passage(old.text, new.text)):
+            if (new.text or not old.text) and not earlier(new.when, old.when):
                 old.dropped, old.replaced_by = True, new
                 new.notes[:0] = old.notes
-                new.id_text = old.text if old.id_text is None else old.id_text
+                if not replaced:  # one copy joining two highlights keeps the first one's id
+                    new.id_from = id_source(old)
                 replaced = True
             else:  # a later empty copy (image, clipping limit), or one older by its time, never replaces
                 new.dropped, new.replaced_by = True, old
                 old.notes.extend(new.notes)
+                if new.when is not None and (old.resaved_at is None or earlier(old.resaved_at, new.when)):
+                    old.resaved_at = new.when
                 return True
     return replaced
 
 
-def _earlier(first: datetime | None, second: datetime | None) -> bool:
-    # Whether ``first`` is known to come before ``second`` (a file whose records were reordered).
+def earlier(first: datetime | None, second: datetime | None) -> bool:
+    """Whether ``first`` is known to come before ``second`` (False if either is unknown)."""
     if first is None or second is None:
         return False
     try:
@@ -226,11 +312,14 @@ def _earlier(first: datetime | None, second: datetime | None) -> bool:
 
 
 def _discard(index: dict[Any, list[Clipping]], key: Any, clipping: Clipping) -> None:
+    # Records leave in the order they came: ``clipping`` is the first of its entries.
     entries = index[key]
     if len(entries) == 1:  # the usual case: ``clipping`` was alone there
         del index[key]
-    else:
-        entries.remove(clipping)
+    elif entries[0] is clipping:
+        del entries[0]
+    else:  # by identity: a Clipping compares equal by value, slowly
+        del entries[next(n for n, entry in enumerate(entries) if entry is clipping)]
 
 
 def _contains(start: Position | None, end: Position | None, point: Position) -> bool:
@@ -247,11 +336,3 @@ def _seconds_apart(first: datetime | None, second: datetime | None) -> float:
     except TypeError:  # one names its zone, the other is device-local: compare wall clocks
         return abs((first.replace(tzinfo=None) - second.replace(tzinfo=None)).total_seconds())
 
-
-def _same_passage(old: str, new: str) -> bool:
-    # An extended selection may lose the closing punctuation of the first one.
-    old_core, new_core = old.rstrip(_TRAILING), new.rstrip(_TRAILING)
-    return old_core in new or new_core in old
-
-
-_TRAILING = " \t\n.,;:!?…\"'”’»)"
