@@ -171,7 +171,8 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
         with library.transaction():
             for source, reader, read_state, documents, tally in reads:
                 report.merged.add(library.merge(documents, keep=reader.unknown_when_empty,
-                                                left_out=read_state.left_out, deleted=read_state.deleted))
+                                                left_out=read_state.left_out, deleted=read_state.deleted,
+                                                resaves=reader.resaves))
                 # Raised inside the transaction: no input of the run is merged, nothing written.
                 if not reader.remote:
                     check_something_read(source, reader, read_state, tally.documents,

@@ -15,6 +15,7 @@ from excerpta.model import Document
 from excerpta.output_records import OutputRecord
 from excerpta.store.base import MergeStats, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from excerpta.store.resaves import ResavedCopies
 from excerpta.store.upsert import delete_highlights_of, upsert_document
 
 LOCK_TIMEOUT_S = 30.0  # how long to wait for another process holding the database
@@ -153,13 +154,15 @@ class SQLiteStore:
 
     def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset(),
               left_out: Mapping[str, frozenset[str]] | None = None,
-              deleted: Collection[str] = frozenset()) -> MergeStats:
+              deleted: Collection[str] = frozenset(), resaves: bool = False) -> MergeStats:
         """Upsert documents and their highlights, then delete those of the ``deleted``
         documents; see :class:`excerpta.store.base.LibraryStore`."""
         stats = MergeStats()
         left_out = {} if left_out is None else left_out
         with self.transaction() as db:
+            copies = ResavedCopies(db) if resaves else None  # see excerpta.store.resaves
             for document in documents:
+                document = document if copies is None else copies.match(document)
                 upsert_document(db, document, stats, keep, left_out)
             for document_id in deleted:
                 delete_highlights_of(db, document_id, stats)

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from excerpta.identity import same_passage
+from excerpta.identity import ranges_overlap, same_passage
 from excerpta.model import Document, LocationType
 from excerpta.readers.kindle.far_notes import LeftHighlights
 from excerpta.readers.kindle.locales import ClippingKind
@@ -184,7 +184,7 @@ class ClippingWindow:
                 if remembered is None:
                     continue
                 for left in reversed(remembered) if type(remembered) is list else (remembered,):
-                    if _overlap(left.start, left.end, start, end) and same_passage(left.text, text):
+                    if ranges_overlap(left.start, left.end, start, end) and same_passage(left.text, text):
                         clipping.id_from = id_source(left)
                         return
 
@@ -269,22 +269,12 @@ def _places(clipping: Clipping) -> tuple[_PlaceKey, ...]:
     return tuple((*head, bucket) for bucket in range(first, last + 1))
 
 
-def _overlap(start: Position | None, end: Position | None,
-             other_start: Position | None, other_end: Position | None) -> bool:
-    # Whether two ranges share a location; positions that are no numbers only by being equal.
-    if type(start) is int and type(other_start) is int:
-        last = end if type(end) is int else start
-        other_last = other_end if type(other_end) is int else other_start
-        return start <= other_last and other_start <= last
-    return start == other_start
-
-
 def _replace_earlier_copy(near: list[Clipping], new: Clipping) -> bool:
     # ``near``: the records of ``new``'s book and kind near its range still in the window, in
     # file order. True if ``new`` replaced one of them (or was itself dropped as an empty later copy).
     replaced = False
     for old in near:
-        if (not old.dropped and _overlap(old.start, old.end, new.start, new.end)
+        if (not old.dropped and ranges_overlap(old.start, old.end, new.start, new.end)
                 and same_passage(old.text, new.text)):
             if (new.text or not old.text) and not earlier(new.when, old.when):
                 old.dropped, old.replaced_by = True, new

@@ -79,6 +79,7 @@ class KindleClippingsReader(Reader):
     description = "Kindle 'My Clippings.txt' (every language and firmware generation)"
     options_model = KindleClippingsOptions
     options: KindleClippingsOptions
+    resaves = True  # a copy extended after the file was cleared, or in another Kindle's file
     # What the notebook export of the same book adds (it gives the same ids), and the note of
     # a highlight the file holds again further on without it (the log never deletes): see Reader.
     unknown_when_empty = frozenset({"color", "chapter", "note"})

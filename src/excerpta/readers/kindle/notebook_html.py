@@ -62,6 +62,7 @@ class KindleNotebookReader(Reader):
     name = "kindle-html"
     description = ("Kindle app 'Export notebook' HTML (title, authors, chapters, colours, "
                    "page/location, notes)")
+    resaves = True  # its id comes from the final text, the clippings' from the first copy's
     options_model = KindleNotebookOptions
     options: KindleNotebookOptions
     # What My Clippings.txt adds for the same highlights (same ids): see Reader.
