@@ -17,28 +17,30 @@ Which copy's text (with its location, end, page and time) the highlight keeps: t
 rule applies to an incoming highlight whose id the library holds with another text, so
 re-reading an old file never brings back the short first copy over a newer, longer one.
 
-Only highlights the library held before the merge began are candidates: those of the same input
-were already matched by its reader. Each is matched at most once per merge (the first incoming
-highlight to overlap it, in input order; of several candidates, one starting at the same
-position, else the first stored). Cost: one query per incoming Document for the ids it holds,
-and one per Document with a highlight whose id the library lacks, over that document's rows
-(through the ``highlights_by_document`` index), in C (``json_extract``).
+Only highlights the library held before the merge began are candidates (those of the same input
+were already matched by its reader), and not those the input gives itself, under their ids: a
+file read into a library gives what it gives read into an empty one. Each is matched at most
+once per merge (by the first incoming highlight to match it, in input order; of several
+candidates, one starting at the same position, else the first stored). Cost: one query per
+incoming Document for the ids it holds; for a document with a highlight whose id the library
+lacks, one over that document's rows (through the ``highlights_by_document`` index, in C with
+``json_extract``), once per merge.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
-from itertools import islice
 from typing import Any
 
 from excerpta.identity import normalize_text, ranges_overlap, same_passage
 from excerpta.model import Document, Highlight
 
 _CHUNK = 500  # ids per query: under SQLite's smallest limit on bound parameters (999)
+_CACHED_ROWS = 100_000  # positions of stored highlights kept per merge (some 15 MB at most)
 _COPY_FIELDS = ("text", "location", "end_location", "page", "highlighted_at")
 _Position = int | str | None
 
@@ -51,7 +53,11 @@ class ResavedCopies:
         self._db = db
         # Rows are never deleted, so rowid order is insertion order: this merge adds rows above.
         self._before = int(db.execute("SELECT coalesce(max(rowid), 0) FROM highlights").fetchone()[0])
-        self._claimed: set[str] = set()  # stored ids a highlight of this merge already took
+        # The rows (rowids) this merge was given (the input holds their ids itself) or matched
+        # an incoming highlight with: no longer candidates.
+        self._taken: set[int] = set()
+        self._candidates: dict[str, _Candidates] = {}  # by document, as first needed
+        self._cached = 0  # how many rows they hold
 
     def match(self, document: Document) -> Document:
         """``document`` with each highlight that is a re-saved copy of one the library holds
@@ -67,16 +73,15 @@ class ResavedCopies:
                 if highlight.id not in held and normalize_text(highlight.text):
                     unknown.append(number)
             elif stored_text != highlight.text:
-                merged = _merged(highlight, self._stored(highlight.id))
+                merged = _merged(highlight, self._stored("id", highlight.id))
                 if merged is not highlight:
                     changed[number] = merged
         if unknown:
-            candidates = _Candidates(self._positions(document.id, held))
+            candidates = self._of_document(document.id)
             for number in unknown:
                 highlight = document.highlights[number]
                 stored = self._first_match(highlight, candidates)
                 if stored is not None:
-                    self._claimed.add(stored.id)
                     changed[number] = _merged(highlight.model_copy(update={"id": stored.id}), stored)
         if not changed:
             return document
@@ -87,71 +92,84 @@ class ResavedCopies:
         # Of ``ids``, those the library holds: the text of those held before this merge, None
         # for those this merge wrote (the same input's: its reader decided them).
         held: dict[str, str | None] = {}
-        before = self._before
+        before, taken = self._before, self._taken
         for at in range(0, len(ids), _CHUNK):
             chunk = ids[at:at + _CHUNK] if len(ids) > _CHUNK else ids
             for row_id, rowid, text in self._db.execute(_held_query(len(chunk)), chunk):
-                held[row_id] = text if rowid <= before else None
+                if rowid <= before:
+                    held[row_id] = text
+                    taken.add(rowid)
+                else:
+                    held[row_id] = None
         return held
 
-    def _stored(self, highlight_id: str) -> Highlight:
-        row = self._db.execute("SELECT data FROM highlights WHERE id = ?", (highlight_id,)).fetchone()
+    def _stored(self, column: str, value: str | int) -> Highlight:
+        row = self._db.execute(f"SELECT data FROM highlights WHERE {column} = ?", (value,)).fetchone()
         return Highlight.model_validate_json(row[0])
 
-    def _positions(self, document_id: str, held: dict[str, Any]) -> Iterable[tuple[Any, ...]]:
-        # The live highlights of ``document_id`` held before this merge and not yet claimed, nor
-        # given by this document: (location type, start, end, rowid, id).
-        rows = self._db.execute(
-            "SELECT json_extract(data, '$.location_type'), json_extract(data, '$.location'), "
-            "json_extract(data, '$.end_location'), rowid, id FROM highlights "
-            "WHERE document_id = ? AND rowid <= ? AND NOT json_extract(data, '$.is_deleted') "
-            "AND json_extract(data, '$.text') != ''", (document_id, self._before))
-        claimed = self._claimed
-        return (row for row in rows if row[4] not in claimed and row[4] not in held)
+    def _of_document(self, document_id: str) -> _Candidates:
+        # The live highlights of ``document_id`` held before this merge, with text, by position:
+        # read once per merge (a book comes in many Documents), as those this merge changes
+        # are in ``_taken`` and never looked at again.
+        candidates = self._candidates.get(document_id)
+        if candidates is None:
+            if self._cached > _CACHED_ROWS:
+                self._candidates.clear()
+                self._cached = 0
+            candidates = self._candidates[document_id] = _Candidates(self._db.execute(
+                "SELECT json_extract(data, '$.location_type'), json_extract(data, '$.location'), "
+                "json_extract(data, '$.end_location'), rowid FROM highlights "
+                "WHERE document_id = ? AND rowid <= ? AND NOT json_extract(data, '$.is_deleted') "
+                "AND json_extract(data, '$.text') != ''", (document_id, self._before)))
+            self._cached += candidates.size
+        return candidates
 
     def _first_match(self, highlight: Highlight, candidates: _Candidates) -> Highlight | None:
         start, end = highlight.location, highlight.end_location
-        found = sorted((row[1] != start, row[3], row[4])
+        found = sorted((row[0] != start, row[2])
                        for row in candidates.near(highlight.location_type, start, end)
-                       if row[4] not in self._claimed)
-        for _, _, stored_id in found:
-            stored = self._stored(stored_id)
+                       if row[2] not in self._taken)
+        for _, rowid in found:
+            stored = self._stored("rowid", rowid)
             if same_passage(stored.text, highlight.text):
+                self._taken.add(rowid)
                 return stored
         return None
 
 
 class _Candidates:
-    """Stored positions, found by overlap with a range: sorted by start, per location type."""
+    """Stored positions, found by overlap with a range: sorted by start, per location type.
+    Each row: (start, end, rowid)."""
 
     def __init__(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        self._numbered: dict[Any, list[tuple[Any, ...]]] = {}  # by type: (start, row), sorted
+        numbered: dict[Any, list[tuple[Any, ...]]] = {}
         self._span: dict[Any, int] = {}  # by type: the longest numbered range
         self._other: dict[tuple[Any, Any], list[tuple[Any, ...]]] = {}  # by type and start
-        for row in rows:
-            kind, start, end = row[0], row[1], row[2]
+        self.size = 0
+        for kind, start, end, rowid in rows:
+            self.size += 1
             if type(start) is int:
-                self._numbered.setdefault(kind, []).append((start, row))
-                span = end - start if type(end) is int and end > start else 0
-                self._span[kind] = max(self._span.get(kind, 0), span)
+                numbered.setdefault(kind, []).append((start, end, rowid))
+                if type(end) is int and end - start > self._span.get(kind, 0):
+                    self._span[kind] = end - start
             else:
-                self._other.setdefault((kind, start), []).append(row)
-        for entries in self._numbered.values():
-            entries.sort(key=lambda entry: entry[0])
+                self._other.setdefault((kind, start), []).append((start, end, rowid))
+        self._numbered: dict[Any, tuple[list[int], list[tuple[Any, ...]]]] = {}
+        for kind, entries in numbered.items():
+            entries.sort(key=lambda entry: (entry[0], entry[2]))  # by start, then rowid
+            self._numbered[kind] = ([entry[0] for entry in entries], entries)
 
     def near(self, kind: Any, start: _Position, end: _Position) -> list[tuple[Any, ...]]:
         """The rows of location type ``kind`` whose range overlaps ``start..end``."""
         if type(start) is not int:
             return list(self._other.get((kind, start), ()))
-        entries = self._numbered.get(kind, [])
-        at = bisect_left(entries, start - self._span.get(kind, 0), key=lambda entry: entry[0])
+        starts, entries = self._numbered.get(kind, ([], []))
         last = end if type(end) is int and end > start else start
         found = []
-        for entry_start, row in islice(entries, at, None):
-            if entry_start > last:
-                break
-            if ranges_overlap(start, end, entry_start, row[2]):
-                found.append(row)
+        for at in range(bisect_left(starts, start - self._span.get(kind, 0)), bisect_right(starts, last)):
+            entry = entries[at]
+            if ranges_overlap(start, end, entry[0], entry[1]):
+                found.append(entry)
         return found
 
 

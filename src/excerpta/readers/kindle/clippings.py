@@ -10,7 +10,11 @@ Documents (:mod:`~excerpta.readers.kindle.documents`), so memory does not grow w
 Ids: a document's id comes from its title and author, a highlight's from its document, start
 position and text (:mod:`excerpta.identity`), so reading the file again, or after the device
 appended records to it, gives earlier highlights the same ids. A highlight extended (or
-shortened) and re-saved on the device keeps the id of its first copy, with the new text.
+shortened, at either end) and re-saved on the device keeps the id of its first copy, with the
+new text; when the first copy is in another file (the device's file was cleared since, another
+Kindle's), the library matches them (``resaves``, see :mod:`excerpta.store.resaves`). A note
+edited on the device replaces its first version; ``updated_at`` is the time of the latest note
+or copy, when later than the highlight's.
 
 Timestamps are device-local wall clock; the ``timezone`` option (default: this machine's zone)
 makes them aware. A record that cannot be parsed is reported with its line number and skipped.
