@@ -55,6 +55,8 @@ REMEMBERED = 4096  # at most, highlights that left the window and are remembered
 # under each bucket its range touches (most often one), at most _MAX_BUCKETS of them.
 BUCKET = 64
 _MAX_BUCKETS = 32
+_GENERATION = REMEMBERED // 2
+_PER_PLACE = 8  # highlights remembered per bucket (a book's, near one another: the latest)
 _NOTE, _HIGHLIGHT = ClippingKind.NOTE, ClippingKind.HIGHLIGHT
 # Book, kind, location type and bucket (or the position itself when it is no number).
 _PlaceKey = tuple[str, ClippingKind, LocationType | None, object]
@@ -88,7 +90,9 @@ class Clipping:
     place: _PlaceKey | list[_PlaceKey] | None = None
 
 
-_Left = Clipping | list[Clipping]  # the highlights that left the window at one place
+# The highlights that left the window at one place, each (start, end, id text, id start, text):
+# tuples of strings and numbers only, which the garbage collector stops tracking.
+_Left = tuple[tuple[Position | None, Position | None, str, Position | None, str], ...]
 
 
 class ClippingWindow:
@@ -123,9 +127,9 @@ class ClippingWindow:
         else:
             start, end = clipping.start, clipping.end
             by_place = self.by_place
-            if type(start) is int and type(end) is int and start // BUCKET == end // BUCKET:
+            if type(start) is int and type(end) is int and (bucket := start // BUCKET) == end // BUCKET:
                 # The usual case, inline: a range within one bucket.
-                key = clipping.place = (clipping.book.id, kind, clipping.location_type, start // BUCKET)
+                key = clipping.place = (clipping.book.id, kind, clipping.location_type, bucket)
                 near = by_place.get(key)
                 if near is None:
                     by_place[key] = [clipping]
@@ -180,12 +184,9 @@ class ClippingWindow:
         start, end, text = clipping.start, clipping.end, clipping.text
         for generation in (self.left, self.left_before):
             for key in keys:
-                remembered = generation.get(key)
-                if remembered is None:
-                    continue
-                for left in reversed(remembered) if type(remembered) is list else (remembered,):
-                    if ranges_overlap(left.start, left.end, start, end) and same_passage(left.text, text):
-                        clipping.id_from = id_source(left)
+                for left in reversed(generation.get(key, ())):
+                    if ranges_overlap(left[0], left[1], start, end) and same_passage(left[4], text):
+                        clipping.id_from = (left[2], left[3])
                         return
 
     def _leave(self) -> Clipping:
@@ -193,25 +194,37 @@ class ClippingWindow:
         kind = clipping.kind
         if kind is not _NOTE:
             book_id = clipping.book.id
-            place = clipping.place
-            keys = place if type(place) is list else (place,)
-            for key in keys:
-                _discard(self.by_place, key, clipping)
+            place, by_place = clipping.place, self.by_place
+            if type(place) is list:
+                keys = place
+                for key in keys:
+                    _discard(by_place, key, clipping)
+            else:  # the usual case, inline
+                keys = (place,)
+                entries = by_place[place]
+                if len(entries) == 1:
+                    del by_place[place]
+                elif entries[0] is clipping:
+                    del entries[0]
+                else:
+                    _discard(by_place, place, clipping)
             if kind is _HIGHLIGHT and not clipping.dropped and clipping.text:
                 remember = self.left
+                id_text, id_start = clipping.id_from or (clipping.text, clipping.start)
+                left = ((clipping.start, clipping.end, id_text, id_start, clipping.text),)
                 for key in keys:
                     remembered = remember.get(key)
-                    if remembered is None:
-                        remember[key] = clipping
-                    elif type(remembered) is list:
-                        remembered.append(clipping)
-                    else:
-                        remember[key] = [remembered, clipping]
-                self.left_count += 1
-                if self.left_count >= REMEMBERED // 2:
+                    remember[key] = left if remembered is None else (remembered + left)[-_PER_PLACE:]
+                self.left_count = count = self.left_count + 1
+                if count >= _GENERATION:
                     self.left_before, self.left, self.left_count = self.left, {}, 0
             if kind is _HIGHLIGHT:
-                _discard(self.highlights_by_book, book_id, clipping)
+                by_book = self.highlights_by_book
+                entries = by_book[book_id]
+                if entries[0] is clipping and len(entries) > 1:  # the usual case, inline
+                    del entries[0]
+                else:
+                    _discard(by_book, book_id, clipping)
                 if self.look_far and not clipping.dropped:
                     self.left_highlights.place((book_id, clipping.location_type), clipping.start,
                                                clipping.end, clipping.index)

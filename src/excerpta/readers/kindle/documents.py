@@ -126,11 +126,12 @@ def _highlight(clipping: Clipping) -> dict[str, Any]:
     else:
         text = clipping.text
         if notes:
-            notes = _edited(notes)
+            if len(notes) > 1:
+                notes = _edited(notes)
             note = "\n\n".join(n for _, n, _, _ in notes if n) or None
         else:
             note = None
-    id_text, id_start = id_source(clipping)
+    id_text, id_start = clipping.id_from or (clipping.text, start)
     key: Position | None
     if id_start is None:
         key = None
@@ -148,9 +149,10 @@ def _highlight(clipping: Clipping) -> dict[str, Any]:
         fields["note"] = note
     if notes or clipping.resaved_at is not None:
         # Its last change: a note added (or edited) later, a later copy that did not replace it.
-        latest = when
-        for moment in (clipping.resaved_at, *(entry[2] for entry in notes)):
-            if moment is not None and (latest is None or earlier(latest, moment)):
+        latest = clipping.resaved_at if when is None or earlier(when, clipping.resaved_at) else when
+        for entry in notes:
+            moment = entry[2]
+            if moment is not None and moment != latest and (latest is None or earlier(latest, moment)):
                 latest = moment
         if latest is not when:
             fields["updated_at"] = latest
@@ -165,8 +167,6 @@ def _edited(notes: list[NoteEntry]) -> list[NoteEntry]:
     # The firmware appends a note edited on the device as a new record at the same location,
     # later: of a highlight's notes at one location, one of a later time replaces the earlier.
     # Notes of one time are distinct (typed one after the other, as the Kindle saves them).
-    if len(notes) == 1:
-        return notes
     kept: list[NoteEntry] = []
     for entry in notes:  # in file order
         for number, other in enumerate(kept):
