@@ -44,3 +44,4 @@ def test_a_later_note_makes_the_card_newer_than_the_imported_one_with_the_deck_r
     assert same_guid == guid
     assert "a later note" in fields
     assert mod > imported_mod
+    assert export() == [(guid, mod, fields)]  # read again, the file dates the note the same

@@ -17,8 +17,9 @@ highlight extended or re-saved on the device is appended again. The rules (refer
   both have one, else by its place in the file) wins, and takes its notes and the id of the
   first in the file (so an Anki card or an Obsidian block link made from the first copy follows
   the edit); exact duplicates (and bookmarks at one position) collapse the same way;
-* a note edited on the device is appended again at its location: of the notes of one highlight
-  at one location, the latest (by time, else by place in the file) is its text;
+* a note edited on the device is appended again at its location, later: of the notes of one
+  highlight at one location, one of a later time replaces the earlier (notes of one time are
+  distinct: typed one after the other), see :mod:`.documents`;
 * bookmarks are dropped unless asked for; a highlight whose text was only the clipping-limit
   marker is dropped unless a note attaches to it.
 
@@ -48,19 +49,20 @@ from excerpta.model import Document, LocationType
 from excerpta.readers.kindle.far_notes import LeftHighlights
 from excerpta.readers.kindle.locales import ClippingKind
 from excerpta.readers.kindle.metadata import Position
+from excerpta.readers.kindle.resaved import (
+    BUCKET,
+    IdSource,
+    PlaceKey,
+    places,
+    replace_earlier_copy,
+)
 
 LOOKAROUND = 64
 REMEMBERED = 4096  # at most, highlights that left the window and are remembered (a few MB)
-# Re-saved copies are found by range through buckets of this many locations: a record is listed
-# under each bucket its range touches (most often one), at most _MAX_BUCKETS of them.
-BUCKET = 64
-_MAX_BUCKETS = 32
 _GENERATION = REMEMBERED // 2
 _PER_PLACE = 8  # highlights remembered per bucket (a book's, near one another: the latest)
 _NOTE, _HIGHLIGHT = ClippingKind.NOTE, ClippingKind.HIGHLIGHT
 # Book, kind, location type and bucket (or the position itself when it is no number).
-_PlaceKey = tuple[str, ClippingKind, LocationType | None, object]
-IdSource = tuple[str, Position | None]  # the text and start position a highlight's id derives from
 NoteEntry = tuple[int, str, datetime | None, Position | None]  # record number, text, time, location
 
 
@@ -87,7 +89,7 @@ class Clipping:
     replaced_by: Clipping | None = None  # the later copy that superseded it
     resaved_at: datetime | None = None  # the time of a later copy it outlived (an empty one)
     # Its key in the window's index (not a note's), or its keys when its range spans buckets.
-    place: _PlaceKey | list[_PlaceKey] | None = None
+    place: PlaceKey | list[PlaceKey] | None = None
 
 
 # The highlights that left the window at one place, each (start, end, id text, id start, text):
@@ -111,12 +113,12 @@ class ClippingWindow:
         self.buffer: deque[Clipping] = deque()
         self.undecided: deque[Clipping] = deque()  # notes not yet attached or kept alone
         # Indexes of the buffer, so each rule looks only at records it can apply to.
-        self.by_place: dict[_PlaceKey, list[Clipping]] = {}
+        self.by_place: dict[PlaceKey, list[Clipping]] = {}
         self.highlights_by_book: dict[str, list[Clipping]] = {}
         # Highlights that left the window, by place, in two generations of REMEMBERED / 2: a
         # full one is the older, the older is forgotten (cheaper per record than an LRU).
-        self.left: dict[_PlaceKey, _Left] = {}
-        self.left_before: dict[_PlaceKey, _Left] = {}
+        self.left: dict[PlaceKey, _Left] = {}
+        self.left_before: dict[PlaceKey, _Left] = {}
         self.left_count = 0
 
     def push(self, clipping: Clipping) -> list[Clipping]:
@@ -135,17 +137,17 @@ class ClippingWindow:
                     by_place[key] = [clipping]
                     replaced = False
                 else:
-                    replaced = _replace_earlier_copy(near, clipping)
+                    replaced = replace_earlier_copy(near, clipping)
                     near.append(clipping)
                 if not replaced and (key in self.left or key in self.left_before) and (
                         kind is _HIGHLIGHT and clipping.text):
                     self._remember_first(clipping, (key,))
             else:
-                keys = _places(clipping)
+                keys = places(clipping)
                 clipping.place = keys[0] if len(keys) == 1 else list(keys)
                 near = sorted({id(c): c for key in keys for c in by_place.get(key, ())}.values(),
                               key=lambda c: c.index)
-                replaced = bool(near) and _replace_earlier_copy(near, clipping)
+                replaced = bool(near) and replace_earlier_copy(near, clipping)
                 for key in keys:
                     by_place.setdefault(key, []).append(clipping)
                 if not replaced and kind is _HIGHLIGHT and clipping.text:
@@ -179,7 +181,7 @@ class ClippingWindow:
             final.append(self._leave())
         return final
 
-    def _remember_first(self, clipping: Clipping, keys: Iterable[_PlaceKey]) -> None:
+    def _remember_first(self, clipping: Clipping, keys: Iterable[PlaceKey]) -> None:
         # A copy re-saved after the first left the window takes its id (the latest first).
         start, end, text = clipping.start, clipping.end, clipping.text
         for generation in (self.left, self.left_before):
@@ -262,56 +264,6 @@ class ClippingWindow:
             note.dropped = True
         elif self.look_far:
             self._attach_far(note)
-
-
-def id_source(clipping: Clipping) -> IdSource:
-    """The text and start position ``clipping``'s id derives from."""
-    return (clipping.text, clipping.start) if clipping.id_from is None else clipping.id_from
-
-
-def _places(clipping: Clipping) -> tuple[_PlaceKey, ...]:
-    # The index keys of ``clipping``'s range: one per bucket it touches.
-    start, end = clipping.start, clipping.end
-    if type(start) is not int:
-        return ((clipping.book.id, clipping.kind, clipping.location_type, start),)
-    first = start // BUCKET
-    if type(end) is not int or end // BUCKET == first:
-        return ((clipping.book.id, clipping.kind, clipping.location_type, first),)
-    last = min(end // BUCKET, first + _MAX_BUCKETS - 1)
-    head = (clipping.book.id, clipping.kind, clipping.location_type)
-    return tuple((*head, bucket) for bucket in range(first, last + 1))
-
-
-def _replace_earlier_copy(near: list[Clipping], new: Clipping) -> bool:
-    # ``near``: the records of ``new``'s book and kind near its range still in the window, in
-    # file order. True if ``new`` replaced one of them (or was itself dropped as an empty later copy).
-    replaced = False
-    for old in near:
-        if (not old.dropped and ranges_overlap(old.start, old.end, new.start, new.end)
-                and same_passage(old.text, new.text)):
-            if (new.text or not old.text) and not earlier(new.when, old.when):
-                old.dropped, old.replaced_by = True, new
-                new.notes[:0] = old.notes
-                if not replaced:  # one copy joining two highlights keeps the first one's id
-                    new.id_from = id_source(old)
-                replaced = True
-            else:  # a later empty copy (image, clipping limit), or one older by its time, never replaces
-                new.dropped, new.replaced_by = True, old
-                old.notes.extend(new.notes)
-                if new.when is not None and (old.resaved_at is None or earlier(old.resaved_at, new.when)):
-                    old.resaved_at = new.when
-                return True
-    return replaced
-
-
-def earlier(first: datetime | None, second: datetime | None) -> bool:
-    """Whether ``first`` is known to come before ``second`` (False if either is unknown)."""
-    if first is None or second is None:
-        return False
-    try:
-        return first < second
-    except TypeError:  # one names its zone, the other is device-local: compare wall clocks
-        return first.replace(tzinfo=None) < second.replace(tzinfo=None)
 
 
 def _discard(index: dict[Any, list[Clipping]], key: Any, clipping: Clipping) -> None:
