@@ -269,6 +269,9 @@ class Reader(Adapter):
     # Reads over a network (slow, paced by rate limits): a run drains it into a temporary file
     # before its transaction on the state, which other runs wait for (see excerpta.spool).
     remote: ClassVar[bool] = False
+    # Its highlights may be re-saved copies (a selection extended or shortened) of ones the
+    # library holds under another id: merging matches them (see excerpta.store.resaves).
+    resaves: ClassVar[bool] = False
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:

@@ -12,6 +12,8 @@ depend on file names, row numbers or the order records arrive in. The rules:
 Normalisation (:func:`normalize_text`) is Unicode NFKC, case-folded, with runs of whitespace
 collapsed, so re-saving a file with other line endings or a BOM keeps every id.
 ``content_hash`` is the change detector: it covers every public field of a model.
+:func:`same_passage` and :func:`ranges_overlap` tell a re-saved (extended, shortened) copy of a
+highlight: the Kindle reader within a file, the library across files.
 """
 
 from __future__ import annotations
@@ -94,6 +96,30 @@ def highlight_id(doc_id: str, text: str | None, location: int | str | None = Non
     else:
         position = normalize_text(str(location))
     return "h" + _digest(doc_id, position, normalize_text(text))
+
+
+def same_passage(first: str, second: str) -> bool:
+    """Whether one text, normalised, contains the other: a copy of one highlight re-saved with
+    its selection extended or shortened (an empty text is contained in any). Trailing
+    punctuation is left out of the contained one: an extended selection may lose the closing
+    punctuation of the first (``"He said."`` -> ``"He said that."``)."""
+    first, second = normalize_text(first), normalize_text(second)
+    return first.rstrip(_TRAILING) in second or second.rstrip(_TRAILING) in first
+
+
+_TRAILING = " .,;:!?…\"'”’»)"
+
+
+def ranges_overlap(start: int | str | None, end: int | str | None,
+                   other_start: int | str | None, other_end: int | str | None) -> bool:
+    """Whether the ranges ``start..end`` and ``other_start..other_end`` share a position (an
+    end that is None or no number: the range is its start); positions that are no numbers
+    (roman pages) only by being equal."""
+    if type(start) is int and type(other_start) is int:
+        last = end if type(end) is int else start
+        other_last = other_end if type(other_end) is int else other_start
+        return start <= other_last and other_start <= last
+    return start == other_start
 
 
 def content_hash(model: BaseModel, *, exclude: set[str] | None = None) -> str:

@@ -182,7 +182,7 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
                 report.merged.add(library.merge(
                     documents, keep=reader.unknown_when_empty, left_out=read_state.left_out,
                     deleted=read_state.deleted, keep_document=reader.document_unknown_when_empty,
-                    document_left_out=read_state.document_left_out))
+                    document_left_out=read_state.document_left_out, resaves=reader.resaves))
                 # Raised inside the transaction: no input of the run is merged, nothing written.
                 if not reader.remote:
                     check_something_read(source, reader, read_state, tally.documents,

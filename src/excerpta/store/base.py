@@ -69,6 +69,8 @@ class LibraryStore(Protocol):
     once ``documents`` is consumed (a reader tells them as it reads), every live highlight the
     library holds of them is marked deleted, counted in ``highlights_updated`` and its document
     in ``changed_document_ids``, as a tombstone read for it would be. Nothing else deletes.
+    With ``resaves`` (see ``Reader.resaves``), a highlight re-saved with its selection extended
+    or shortened takes the id of the copy the library holds (see :mod:`excerpta.store.resaves`).
 
     ``transaction()`` makes everything done through the store inside it (merges, cursors,
     output records) land together or not at all; one opened inside another joins it.
@@ -80,7 +82,8 @@ class LibraryStore(Protocol):
               left_out: Mapping[str, frozenset[str]] | None = None,
               deleted: Collection[str] = frozenset(), *,
               keep_document: frozenset[str] = frozenset(),
-              document_left_out: Mapping[str, frozenset[str]] | None = None) -> MergeStats: ...
+              document_left_out: Mapping[str, frozenset[str]] | None = None,
+              resaves: bool = False) -> MergeStats: ...
 
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]: ...
 

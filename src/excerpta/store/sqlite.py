@@ -15,6 +15,7 @@ from excerpta.model import Document
 from excerpta.output_records import OutputRecord
 from excerpta.store.base import MergeStats, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from excerpta.store.resaves import ResavedCopies
 from excerpta.store.upsert import delete_highlights_of, upsert_document
 
 LOCK_TIMEOUT_S = 30.0  # how long to wait for another process holding the database
@@ -155,13 +156,16 @@ class SQLiteStore:
               left_out: Mapping[str, frozenset[str]] | None = None,
               deleted: Collection[str] = frozenset(), *,
               keep_document: frozenset[str] = frozenset(),
-              document_left_out: Mapping[str, frozenset[str]] | None = None) -> MergeStats:
+              document_left_out: Mapping[str, frozenset[str]] | None = None,
+              resaves: bool = False) -> MergeStats:
         """Upsert documents and their highlights, then delete those of the ``deleted``
         documents; see :class:`excerpta.store.base.LibraryStore`."""
         stats = MergeStats()
         left_out = {} if left_out is None else left_out
         with self.transaction() as db:
+            copies = ResavedCopies(db) if resaves else None  # see excerpta.store.resaves
             for document in documents:
+                document = document if copies is None else copies.match(document)
                 upsert_document(db, document, stats, keep, left_out, keep_document=keep_document,
                                 document_left_out=document_left_out)
             for document_id in deleted:

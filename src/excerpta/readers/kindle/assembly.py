@@ -10,11 +10,16 @@ highlight extended or re-saved on the device is appended again. The rules (refer
   than the window reaches stays alone); a note nothing claims is kept as a highlight of its
   own (empty ``text``, the note in ``note``; the reader makes it a highlight if its kind was
   only told by its shape);
-* a highlight of the same book, kind and start position whose text contains an earlier one's
-  text (or is contained in it) replaces it: the later record (by its time when both have one,
-  else by its place in the file) wins, and takes its notes and the id of the first in the file
-  (so an Anki card or an Obsidian block link made from the first copy follows the edit);
-  exact duplicates (and bookmarks at one position) collapse the same way;
+* a highlight of the same book and kind whose range overlaps an earlier one's and whose text
+  contains that one's text (or is contained in it, :func:`excerpta.identity.same_passage`: the
+  rule the library applies across files, see :mod:`excerpta.store.resaves`) replaces it: the
+  selection extended or shortened at either end and re-saved. The later record (by its time when
+  both have one, else by its place in the file) wins, and takes its notes and the id of the
+  first in the file (so an Anki card or an Obsidian block link made from the first copy follows
+  the edit); exact duplicates (and bookmarks at one position) collapse the same way;
+* a note edited on the device is appended again at its location, later: of the notes of one
+  highlight at one location, one of a later time replaces the earlier (notes of one time are
+  distinct: typed one after the other), see :mod:`.documents`;
 * bookmarks are dropped unless asked for; a highlight whose text was only the clipping-limit
   marker is dropped unless a note attaches to it.
 
@@ -23,7 +28,7 @@ a record rather than at the whole book: a note is decided once that many later r
 and a record leaves the window (is emitted) twice that many records after it arrived. Notes and
 re-saves are made within seconds of their highlight, so in a real file they are neighbours. A
 copy re-saved later than that (the passage extended on another day) still takes the id of the
-first, whose start and text the window remembers for the last :data:`REMEMBERED` highlights
+first, whose range and text the window remembers for the last :data:`REMEMBERED` highlights
 that left it: the library then updates that highlight in place instead of adding a second.
 A note typed later than that (on re-reading the book) and claimed by no highlight in the window
 looks for one among those that left it, in bounded memory (see :mod:`.far_notes`). The note is
@@ -34,20 +39,31 @@ then in :attr:`ClippingWindow.far`, for the reader to yield that highlight again
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from excerpta.identity import ranges_overlap, same_passage
 from excerpta.model import Document, LocationType
 from excerpta.readers.kindle.far_notes import LeftHighlights
 from excerpta.readers.kindle.locales import ClippingKind
 from excerpta.readers.kindle.metadata import Position
+from excerpta.readers.kindle.resaved import (
+    BUCKET,
+    IdSource,
+    PlaceKey,
+    places,
+    replace_earlier_copy,
+)
 
 LOOKAROUND = 64
 REMEMBERED = 4096  # at most, highlights that left the window and are remembered (a few MB)
+_GENERATION = REMEMBERED // 2
+_PER_PLACE = 8  # highlights remembered per bucket (a book's, near one another: the latest)
 _NOTE, _HIGHLIGHT = ClippingKind.NOTE, ClippingKind.HIGHLIGHT
-_StartKey = tuple[str, ClippingKind, LocationType | None, Position | None]  # book, kind, position
-NoteEntry = tuple[int, str, datetime | None]  # a note's record number, text and time
+# Book, kind, location type and bucket (or the position itself when it is no number).
+NoteEntry = tuple[int, str, datetime | None, Position | None]  # record number, text, time, location
 
 
 @dataclass(slots=True)
@@ -63,14 +79,22 @@ class Clipping:
     when: datetime | None
     text: str
     limit_only: bool = False  # the body was only the clipping-limit marker
-    # The text the highlight's id derives from when it is not ``text``: that of the first copy
-    # a re-saved (extended, shortened) copy replaced, so the highlight keeps its id.
-    id_text: str | None = None
+    # What the highlight's id derives from when it is not ``text`` and ``start``: those of the
+    # first copy a re-saved (extended, shortened) copy replaced, so the highlight keeps its id.
+    id_from: IdSource | None = None
     by_shape: bool = False  # an unknown wording: kind told by its shape (see metadata.py)
     page: Position | None = None  # the printed page, when a location is also given
     notes: list[tuple[int, str, datetime | None]] = field(default_factory=list)
     dropped: bool = False  # superseded highlight, or attached note
     replaced_by: Clipping | None = None  # the later copy that superseded it
+    resaved_at: datetime | None = None  # the time of a later copy it outlived (an empty one)
+    # Its key in the window's index (not a note's), or its keys when its range spans buckets.
+    place: PlaceKey | list[PlaceKey] | None = None
+
+
+# The highlights that left the window at one place, each (start, end, id text, id start, text):
+# tuples of strings and numbers only, which the garbage collector stops tracking.
+_Left = tuple[tuple[Position | None, Position | None, str, Position | None, str], ...]
 
 
 class ClippingWindow:
@@ -89,13 +113,13 @@ class ClippingWindow:
         self.buffer: deque[Clipping] = deque()
         self.undecided: deque[Clipping] = deque()  # notes not yet attached or kept alone
         # Indexes of the buffer, so each rule looks only at records it can apply to.
-        self.by_start: dict[_StartKey, list[Clipping]] = {}
+        self.by_place: dict[PlaceKey, list[Clipping]] = {}
         self.highlights_by_book: dict[str, list[Clipping]] = {}
-        # Highlights that left the window, by start, in two generations of REMEMBERED / 2: a
+        # Highlights that left the window, by place, in two generations of REMEMBERED / 2: a
         # full one is the older, the older is forgotten (cheaper per record than an LRU).
-        # Each: the text its id derives from, and its text.
-        self.left: dict[_StartKey, tuple[str, str]] = {}
-        self.left_before: dict[_StartKey, tuple[str, str]] = {}
+        self.left: dict[PlaceKey, _Left] = {}
+        self.left_before: dict[PlaceKey, _Left] = {}
+        self.left_count = 0
 
     def push(self, clipping: Clipping) -> list[Clipping]:
         """Add the next record; returns the records that are now final (most often none or one)."""
@@ -103,18 +127,31 @@ class ClippingWindow:
         if kind is _NOTE:
             self.undecided.append(clipping)
         else:
-            key = (clipping.book.id, kind, clipping.location_type, clipping.start)
-            same_start = self.by_start.get(key)
-            if same_start is None:
-                self.by_start[key] = [clipping]
-                replaced = False
+            start, end = clipping.start, clipping.end
+            by_place = self.by_place
+            if type(start) is int and type(end) is int and (bucket := start // BUCKET) == end // BUCKET:
+                # The usual case, inline: a range within one bucket.
+                key = clipping.place = (clipping.book.id, kind, clipping.location_type, bucket)
+                near = by_place.get(key)
+                if near is None:
+                    by_place[key] = [clipping]
+                    replaced = False
+                else:
+                    replaced = replace_earlier_copy(near, clipping)
+                    near.append(clipping)
+                if not replaced and (key in self.left or key in self.left_before) and (
+                        kind is _HIGHLIGHT and clipping.text):
+                    self._remember_first(clipping, (key,))
             else:
-                replaced = _replace_earlier_copy(same_start, clipping)
-                same_start.append(clipping)
-            if not replaced and kind is _HIGHLIGHT and clipping.text:
-                earlier = self.left.get(key) or self.left_before.get(key)
-                if earlier is not None and _same_passage(earlier[1], clipping.text):
-                    clipping.id_text = earlier[0]
+                keys = places(clipping)
+                clipping.place = keys[0] if len(keys) == 1 else list(keys)
+                near = sorted({id(c): c for key in keys for c in by_place.get(key, ())}.values(),
+                              key=lambda c: c.index)
+                replaced = bool(near) and replace_earlier_copy(near, clipping)
+                for key in keys:
+                    by_place.setdefault(key, []).append(clipping)
+                if not replaced and kind is _HIGHLIGHT and clipping.text:
+                    self._remember_first(clipping, keys)
             if kind is _HIGHLIGHT:
                 book = self.highlights_by_book.get(clipping.book.id)
                 if book is None:
@@ -144,20 +181,52 @@ class ClippingWindow:
             final.append(self._leave())
         return final
 
+    def _remember_first(self, clipping: Clipping, keys: Iterable[PlaceKey]) -> None:
+        # A copy re-saved after the first left the window takes its id (the latest first).
+        start, end, text = clipping.start, clipping.end, clipping.text
+        for generation in (self.left, self.left_before):
+            for key in keys:
+                for left in reversed(generation.get(key, ())):
+                    if ranges_overlap(left[0], left[1], start, end) and same_passage(left[4], text):
+                        clipping.id_from = (left[2], left[3])
+                        return
+
     def _leave(self) -> Clipping:
         clipping = self.buffer.popleft()
         kind = clipping.kind
         if kind is not _NOTE:
             book_id = clipping.book.id
-            key = (book_id, kind, clipping.location_type, clipping.start)
-            _discard(self.by_start, key, clipping)
+            place, by_place = clipping.place, self.by_place
+            if type(place) is list:
+                keys = place
+                for key in keys:
+                    _discard(by_place, key, clipping)
+            else:  # the usual case, inline
+                keys = (place,)
+                entries = by_place[place]
+                if len(entries) == 1:
+                    del by_place[place]
+                elif entries[0] is clipping:
+                    del entries[0]
+                else:
+                    _discard(by_place, place, clipping)
             if kind is _HIGHLIGHT and not clipping.dropped and clipping.text:
-                self.left[key] = (clipping.text if clipping.id_text is None else clipping.id_text,
-                                  clipping.text)
-                if len(self.left) >= REMEMBERED // 2:
-                    self.left_before, self.left = self.left, {}
+                remember = self.left
+                id_text, id_start = clipping.id_from or (clipping.text, clipping.start)
+                left = ((clipping.start, clipping.end, id_text, id_start, clipping.text),)
+                for key in keys:
+                    remembered = remember.get(key)
+                    remember[key] = left if remembered is None else (remembered + left)[-_PER_PLACE:]
+                self.left_count = count = self.left_count + 1
+                if count >= _GENERATION:
+                    self.left_before, self.left, self.left_count = self.left, {}, 0
             if kind is _HIGHLIGHT:
-                _discard(self.highlights_by_book, book_id, clipping)
+                by_book = self.highlights_by_book
+                entries = by_book[book_id]
+                if entries[0] is clipping and len(entries) > 1:  # the usual case, inline
+                    del entries[0]
+                else:
+                    _discard(by_book, book_id, clipping)
                 if self.look_far and not clipping.dropped:
                     self.left_highlights.place((book_id, clipping.location_type), clipping.start,
                                                clipping.end, clipping.index)
@@ -166,7 +235,7 @@ class ClippingWindow:
     def _attach_far(self, note: Clipping) -> None:
         best = self.left_highlights.claimant((note.book.id, note.location_type), note.start)
         if best >= 0:
-            self.far.setdefault(best, []).append((note.index, note.text, note.when))
+            self.far.setdefault(best, []).append((note.index, note.text, note.when, note.start))
             note.dropped = True
 
     def _attach(self, note: Clipping) -> None:
@@ -190,47 +259,22 @@ class ClippingWindow:
             if best_score is None or score < best_score:
                 best, best_score = target, score
         if best is not None:
-            best.notes.append((note.index, note.text, note.when))
+            best.notes.append((note.index, note.text, note.when, note.start))
             best.notes.sort(key=lambda item: item[0])
             note.dropped = True
         elif self.look_far:
             self._attach_far(note)
 
 
-def _replace_earlier_copy(same_start: list[Clipping], new: Clipping) -> bool:
-    # ``same_start``: the records of ``new``'s book, kind and start position still in the window.
-    # True if ``new`` replaced one of them (or was itself dropped as an empty later copy).
-    replaced = False
-    for old in same_start:
-        if not old.dropped and _same_passage(old.text, new.text):
-            if (new.text or not old.text) and not _earlier(new.when, old.when):
-                old.dropped, old.replaced_by = True, new
-                new.notes[:0] = old.notes
-                new.id_text = old.text if old.id_text is None else old.id_text
-                replaced = True
-            else:  # a later empty copy (image, clipping limit), or one older by its time, never replaces
-                new.dropped, new.replaced_by = True, old
-                old.notes.extend(new.notes)
-                return True
-    return replaced
-
-
-def _earlier(first: datetime | None, second: datetime | None) -> bool:
-    # Whether ``first`` is known to come before ``second`` (a file whose records were reordered).
-    if first is None or second is None:
-        return False
-    try:
-        return first < second
-    except TypeError:  # one names its zone, the other is device-local: compare wall clocks
-        return first.replace(tzinfo=None) < second.replace(tzinfo=None)
-
-
 def _discard(index: dict[Any, list[Clipping]], key: Any, clipping: Clipping) -> None:
+    # Records leave in the order they came: ``clipping`` is the first of its entries.
     entries = index[key]
     if len(entries) == 1:  # the usual case: ``clipping`` was alone there
         del index[key]
-    else:
-        entries.remove(clipping)
+    elif entries[0] is clipping:
+        del entries[0]
+    else:  # by identity: a Clipping compares equal by value, slowly
+        del entries[next(n for n, entry in enumerate(entries) if entry is clipping)]
 
 
 def _contains(start: Position | None, end: Position | None, point: Position) -> bool:
@@ -247,11 +291,3 @@ def _seconds_apart(first: datetime | None, second: datetime | None) -> float:
     except TypeError:  # one names its zone, the other is device-local: compare wall clocks
         return abs((first.replace(tzinfo=None) - second.replace(tzinfo=None)).total_seconds())
 
-
-def _same_passage(old: str, new: str) -> bool:
-    # An extended selection may lose the closing punctuation of the first one.
-    old_core, new_core = old.rstrip(_TRAILING), new.rstrip(_TRAILING)
-    return old_core in new or new_core in old
-
-
-_TRAILING = " \t\n.,;:!?…\"'”’»)"

@@ -10,7 +10,11 @@ Documents (:mod:`~excerpta.readers.kindle.documents`), so memory does not grow w
 Ids: a document's id comes from its title and author, a highlight's from its document, start
 position and text (:mod:`excerpta.identity`), so reading the file again, or after the device
 appended records to it, gives earlier highlights the same ids. A highlight extended (or
-shortened) and re-saved on the device keeps the id of its first copy, with the new text.
+shortened, at either end) and re-saved on the device keeps the id of its first copy, with the
+new text; when the first copy is in another file (the device's file was cleared since, another
+Kindle's), the library matches them (``resaves``, see :mod:`excerpta.store.resaves`). A note
+edited on the device replaces its first version; ``updated_at`` is the time of the latest note
+or copy, when later than the highlight's.
 
 Timestamps are device-local wall clock; the ``timezone`` option (default: this machine's zone)
 makes them aware. A record that cannot be parsed is reported with its line number and skipped.
@@ -79,6 +83,7 @@ class KindleClippingsReader(Reader):
     description = "Kindle 'My Clippings.txt' (every language and firmware generation)"
     options_model = KindleClippingsOptions
     options: KindleClippingsOptions
+    resaves = True  # a copy extended after the file was cleared, or in another Kindle's file
     # An append-only log never takes a value back: a later copy of a highlight without its note,
     # a record without a page or a date, says nothing of them. Nor does it carry what the
     # notebook export of the same book adds (same ids: colour, chapter) or a Readwise CSV (tags).

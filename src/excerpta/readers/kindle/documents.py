@@ -17,6 +17,7 @@ from excerpta.model import Document, LocationType
 from excerpta.readers.kindle.assembly import Clipping, ClippingWindow, NoteEntry
 from excerpta.readers.kindle.locales import ClippingKind
 from excerpta.readers.kindle.metadata import Position
+from excerpta.readers.kindle.resaved import earlier, id_source
 
 BATCH_LIMIT = 256  # highlights per yielded Document: a one-book file must not be held whole
 HELD_LIMIT = 1024  # highlights held back across books before they are yielded
@@ -60,8 +61,7 @@ def _claimed(far: dict[int, list[NoteEntry]], clippings: Iterable[list[Clipping]
         notes = far.pop(final.index, None)
         if notes is None and not claimed:
             continue
-        key = (final.book.id, final.kind, final.location_type, final.start,
-               final.text if final.id_text is None else final.id_text)
+        key = (final.book.id, final.kind, final.location_type, *id_source(final))
         if notes is not None:
             claimed[key] = (final, claimed[key][1] + notes if key in claimed else notes)
         elif key in claimed:
@@ -121,28 +121,59 @@ def _highlight(clipping: Clipping) -> dict[str, Any]:
         # No highlight claimed it (see assembly.py): in an unknown wording a lone single
         # location is more likely a highlight of old or page-only firmware than a free note.
         kind = ClippingKind.HIGHLIGHT
+    notes = clipping.notes
     if kind is ClippingKind.NOTE:
         text, note = "", clipping.text or None
     else:
         text = clipping.text
-        note = "\n\n".join(n for _, n, _ in clipping.notes if n) or None if clipping.notes else None
+        if notes:
+            if len(notes) > 1:
+                notes = _edited(notes)
+            note = "\n\n".join(n for _, n, _, _ in notes if n) or None
+        else:
+            note = None
+    id_text, id_start = clipping.id_from or (clipping.text, start)
     key: Position | None
-    if start is None:
+    if id_start is None:
         key = None
     elif location_type is LocationType.PAGE:
-        key = f"{_KIND_PREFIX[kind]}p{start}"
+        key = f"{_KIND_PREFIX[kind]}p{id_start}"
     elif kind is ClippingKind.HIGHLIGHT:
-        key = start  # as its digits: an int is hashed without normalising it again
+        key = id_start  # as its digits: an int is hashed without normalising it again
     else:
-        key = f"{_KIND_PREFIX[kind]}{start}"
-    id_text = clipping.text if clipping.id_text is None else clipping.id_text
+        key = f"{_KIND_PREFIX[kind]}{id_start}"
+    when = clipping.when
     fields = {"id": highlight_id(clipping.book.id, id_text, key), "text": text, "location": start,
-              "location_type": location_type, "highlighted_at": clipping.when}
+              "location_type": location_type, "highlighted_at": when}
     # Unknown fields are left to their defaults: each given one costs a validator call.
     if note is not None:
         fields["note"] = note
+    if notes or clipping.resaved_at is not None:
+        # Its last change: a note added (or edited) later, a later copy that did not replace it.
+        latest = clipping.resaved_at if when is None or earlier(when, clipping.resaved_at) else when
+        for entry in notes:
+            moment = entry[2]
+            if moment is not None and moment != latest and (latest is None or earlier(latest, moment)):
+                latest = moment
+        if latest is not when:
+            fields["updated_at"] = latest
     if clipping.end != start:
         fields["end_location"] = clipping.end
     if clipping.page is not None:
         fields["page"] = clipping.page
     return fields
+
+
+def _edited(notes: list[NoteEntry]) -> list[NoteEntry]:
+    # The firmware appends a note edited on the device as a new record at the same location,
+    # later: of a highlight's notes at one location, one of a later time replaces the earlier.
+    # Notes of one time are distinct (typed one after the other, as the Kindle saves them).
+    kept: list[NoteEntry] = []
+    for entry in notes:  # in file order
+        for number, other in enumerate(kept):
+            if other[3] == entry[3] and earlier(other[2], entry[2]):
+                kept[number] = entry
+                break
+        else:
+            kept.append(entry)
+    return kept

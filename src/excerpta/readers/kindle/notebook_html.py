@@ -62,6 +62,7 @@ class KindleNotebookReader(Reader):
     name = "kindle-html"
     description = ("Kindle app 'Export notebook' HTML (title, authors, chapters, colours, "
                    "page/location, notes)")
+    resaves = True  # its id comes from the final text, the clippings' from the first copy's
     options_model = KindleNotebookOptions
     options: KindleNotebookOptions
     # Besides what it never carries (dates, ranges, tags: what My Clippings.txt or a Readwise CSV

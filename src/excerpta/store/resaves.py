@@ -1,0 +1,202 @@
+"""Re-saved copies across inputs: how a merge gives a highlight re-saved on a Kindle (its
+selection extended or shortened) the id of the copy the library already holds.
+
+A Kindle appends a record each time a highlight is saved again. Within one clippings file the
+reader replaces the first copy and keeps its id (:mod:`excerpta.readers.kindle.assembly`); the
+first copy may be in an earlier file though (the device's file was cleared since), in another
+Kindle's file, or come from the notebook export, which gives the id of the final text. For the
+readers that declare ``Reader.resaves``, :class:`ResavedCopies` matches each incoming highlight
+whose id the library does not hold with a live highlight the library held before this merge,
+by the reader's own rule: same document and location type, overlapping ranges
+(``location..end_location``, :func:`~excerpta.identity.ranges_overlap`), one text containing
+the other (:func:`~excerpta.identity.same_passage`). A match takes the stored id, so an Anki
+card or an Obsidian block follows the edit instead of a second one appearing.
+
+Which copy's text (with its location, end, page and time) the highlight keeps: the later by
+``highlighted_at`` when both have one, else the longer text, else the incoming one. The same
+rule applies to an incoming highlight whose id the library holds with another text, so
+re-reading an old file never brings back the short first copy over a newer, longer one.
+
+Only highlights the library held before the merge began are candidates (those of the same input
+were already matched by its reader), and not those the input gives itself, under their ids: a
+file read into a library gives what it gives read into an empty one. Each is matched at most
+once per merge (by the first incoming highlight to match it, in input order; of several
+candidates, one starting at the same position, else the first stored). Cost: one query per
+incoming Document for the ids it holds; for a document with a highlight whose id the library
+lacks, one over that document's rows (through the ``highlights_by_document`` index, in C with
+``json_extract``), once per merge.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from excerpta.identity import normalize_text, ranges_overlap, same_passage
+from excerpta.model import Document, Highlight
+
+_CHUNK = 500  # ids per query: under SQLite's smallest limit on bound parameters (999)
+_CACHED_ROWS = 100_000  # positions of stored highlights kept per merge (some 15 MB at most)
+_COPY_FIELDS = ("text", "location", "end_location", "page", "highlighted_at")
+_Position = int | str | None
+
+
+class ResavedCopies:
+    """Matches incoming highlights with the re-saved copies the library holds, inside the
+    caller's transaction on ``db``; see the module docstring."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        # Rows are never deleted, so rowid order is insertion order: this merge adds rows above.
+        self._before = int(db.execute("SELECT coalesce(max(rowid), 0) FROM highlights").fetchone()[0])
+        # The rows (rowids) this merge was given (the input holds their ids itself) or matched
+        # an incoming highlight with: no longer candidates.
+        self._taken: set[int] = set()
+        self._candidates: dict[str, _Candidates] = {}  # by document, as first needed
+        self._cached = 0  # how many rows they hold
+
+    def match(self, document: Document) -> Document:
+        """``document`` with each highlight that is a re-saved copy of one the library holds
+        given that one's id and the winning copy's text (the same object if nothing changes)."""
+        if not self._before or not document.highlights:
+            return document
+        held = self._held_texts([h.id for h in document.highlights])
+        changed: dict[int, Highlight] = {}
+        unknown: list[int] = []
+        for number, highlight in enumerate(document.highlights):
+            stored_text = held.get(highlight.id)
+            if stored_text is None:
+                if highlight.id not in held and normalize_text(highlight.text):
+                    unknown.append(number)
+            elif stored_text != highlight.text:
+                merged = _merged(highlight, self._stored("id", highlight.id))
+                if merged is not highlight:
+                    changed[number] = merged
+        if unknown:
+            candidates = self._of_document(document.id)
+            for number in unknown:
+                highlight = document.highlights[number]
+                stored = self._first_match(highlight, candidates)
+                if stored is not None:
+                    changed[number] = _merged(highlight.model_copy(update={"id": stored.id}), stored)
+        if not changed:
+            return document
+        highlights = [changed.get(n, h) for n, h in enumerate(document.highlights)]
+        return document.model_copy(update={"highlights": highlights})
+
+    def _held_texts(self, ids: list[str]) -> dict[str, str | None]:
+        # Of ``ids``, those the library holds: the text of those held before this merge, None
+        # for those this merge wrote (the same input's: its reader decided them).
+        held: dict[str, str | None] = {}
+        before, taken = self._before, self._taken
+        for at in range(0, len(ids), _CHUNK):
+            chunk = ids[at:at + _CHUNK] if len(ids) > _CHUNK else ids
+            for row_id, rowid, text in self._db.execute(_held_query(len(chunk)), chunk):
+                if rowid <= before:
+                    held[row_id] = text
+                    taken.add(rowid)
+                else:
+                    held[row_id] = None
+        return held
+
+    def _stored(self, column: str, value: str | int) -> Highlight:
+        row = self._db.execute(f"SELECT data FROM highlights WHERE {column} = ?", (value,)).fetchone()
+        return Highlight.model_validate_json(row[0])
+
+    def _of_document(self, document_id: str) -> _Candidates:
+        # The live highlights of ``document_id`` held before this merge, with text, by position:
+        # read once per merge (a book comes in many Documents), as those this merge changes
+        # are in ``_taken`` and never looked at again.
+        candidates = self._candidates.get(document_id)
+        if candidates is None:
+            if self._cached > _CACHED_ROWS:
+                self._candidates.clear()
+                self._cached = 0
+            candidates = self._candidates[document_id] = _Candidates(self._db.execute(
+                "SELECT json_extract(data, '$.location_type'), json_extract(data, '$.location'), "
+                "json_extract(data, '$.end_location'), rowid FROM highlights "
+                "WHERE document_id = ? AND rowid <= ? AND NOT json_extract(data, '$.is_deleted') "
+                "AND json_extract(data, '$.text') != ''", (document_id, self._before)))
+            self._cached += candidates.size
+        return candidates
+
+    def _first_match(self, highlight: Highlight, candidates: _Candidates) -> Highlight | None:
+        start, end = highlight.location, highlight.end_location
+        found = sorted((row[0] != start, row[2])
+                       for row in candidates.near(highlight.location_type, start, end)
+                       if row[2] not in self._taken)
+        for _, rowid in found:
+            stored = self._stored("rowid", rowid)
+            if same_passage(stored.text, highlight.text):
+                self._taken.add(rowid)
+                return stored
+        return None
+
+
+class _Candidates:
+    """Stored positions, found by overlap with a range: sorted by start, per location type.
+    Each row: (start, end, rowid)."""
+
+    def __init__(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        numbered: dict[Any, list[tuple[Any, ...]]] = {}
+        self._span: dict[Any, int] = {}  # by type: the longest numbered range
+        self._other: dict[tuple[Any, Any], list[tuple[Any, ...]]] = {}  # by type and start
+        self.size = 0
+        for kind, start, end, rowid in rows:
+            self.size += 1
+            if type(start) is int:
+                numbered.setdefault(kind, []).append((start, end, rowid))
+                if type(end) is int and end - start > self._span.get(kind, 0):
+                    self._span[kind] = end - start
+            else:
+                self._other.setdefault((kind, start), []).append((start, end, rowid))
+        self._numbered: dict[Any, tuple[list[int], list[tuple[Any, ...]]]] = {}
+        for kind, entries in numbered.items():
+            entries.sort(key=lambda entry: (entry[0], entry[2]))  # by start, then rowid
+            self._numbered[kind] = ([entry[0] for entry in entries], entries)
+
+    def near(self, kind: Any, start: _Position, end: _Position) -> list[tuple[Any, ...]]:
+        """The rows of location type ``kind`` whose range overlaps ``start..end``."""
+        if type(start) is not int:
+            return list(self._other.get((kind, start), ()))
+        starts, entries = self._numbered.get(kind, ([], []))
+        last = end if type(end) is int and end > start else start
+        found = []
+        for at in range(bisect_left(starts, start - self._span.get(kind, 0)), bisect_right(starts, last)):
+            entry = entries[at]
+            if ranges_overlap(start, end, entry[0], entry[1]):
+                found.append(entry)
+        return found
+
+
+@lru_cache(maxsize=64)
+def _held_query(count: int) -> str:
+    marks = ",".join("?" * count)
+    return f"SELECT id, rowid, json_extract(data, '$.text') FROM highlights WHERE id IN ({marks})"
+
+
+def _merged(incoming: Highlight, stored: Highlight) -> Highlight:
+    # ``incoming`` with the copy fields of the winning copy (the other's where the winner's are
+    # empty) and the later of their ``updated_at``: see the module docstring.
+    if _later(stored.highlighted_at, incoming.highlighted_at) or (
+            not _later(incoming.highlighted_at, stored.highlighted_at)
+            and len(normalize_text(stored.text)) > len(normalize_text(incoming.text))):
+        winner, loser = stored, incoming
+    else:
+        winner, loser = incoming, stored
+    update = {name: getattr(winner, name) if getattr(winner, name) is not None else getattr(loser, name)
+              for name in _COPY_FIELDS}
+    changes = max((m for m in (incoming.updated_at, stored.updated_at) if m is not None), default=None)
+    moment = update["highlighted_at"]
+    update["updated_at"] = changes if changes is not None and (moment is None or changes > moment) else None
+    if all(getattr(incoming, name) == value for name, value in update.items()):
+        return incoming
+    return incoming.model_copy(update=update)
+
+
+def _later(first: datetime | None, second: datetime | None) -> bool:
+    return first is not None and second is not None and first > second

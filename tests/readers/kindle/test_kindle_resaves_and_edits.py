@@ -1,0 +1,80 @@
+"""The ``kindle`` reader on copies re-saved at either end, edited notes, and the time of a
+highlight's last change (``updated_at``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from kindle_reading import read_text
+
+from excerpta.readers.kindle.assembly import LOOKAROUND
+
+SEP = "=========="
+BOOK = "Walden (Thoreau, Henry David)"
+
+
+def highlight(start: int, end: int, when: str, text: str, book: str = BOOK) -> str:
+    return (f"{book}\n- Your Highlight on Location {start}-{end} | Added on {when}\n\n{text}\n{SEP}\n")
+
+
+def note(at: int, when: str, text: str) -> str:
+    return f"{BOOK}\n- Your Note on Location {at} | Added on {when}\n\n{text}\n{SEP}\n"
+
+
+DAY1 = "Monday, January 1, 2024 10:00:00 AM"
+
+
+def test_a_highlight_extended_at_its_start_replaces_its_first_copy_and_keeps_its_id(tmp_path):
+    first = highlight(100, 102, DAY1, "beta gamma delta")
+    extended = highlight(99, 102, "Monday, January 1, 2024 10:00:40 AM", "Alpha beta gamma delta")
+    [alone] = read_text(tmp_path, first).highlights()
+    [read] = read_text(tmp_path, first + extended).highlights()
+    assert (read.id, read.text, read.location, read.end_location) == (
+        alone.id, "Alpha beta gamma delta", 99, 102)
+
+
+def test_a_highlight_extended_at_both_ends_far_down_the_file_keeps_the_id_of_its_first_copy(tmp_path):
+    first = highlight(100, 102, DAY1, "beta gamma delta")
+    filler = "".join(highlight(500 + 10 * n, 501 + 10 * n, DAY1, f"Filler {n}.", book="Other (Someone)")
+                     for n in range(3 * LOOKAROUND))
+    extended = highlight(99, 104, "Tuesday, January 2, 2024 9:00:00 AM", "Alpha beta gamma delta epsilon")
+    [alone] = read_text(tmp_path, first).document("Walden").highlights
+    # The first copy has left the window: both reach the library, which keeps the last of an id.
+    copies = read_text(tmp_path, first + filler + extended).document("Walden").highlights
+    assert [(h.id, h.text) for h in copies] == [(alone.id, "beta gamma delta"),
+                                                (alone.id, "Alpha beta gamma delta epsilon")]
+
+
+def test_overlapping_highlights_whose_texts_differ_stay_two(tmp_path):
+    read = read_text(tmp_path, highlight(100, 102, DAY1, "beta gamma delta")
+                     + highlight(101, 104, DAY1, "delta epsilon zeta"))
+    assert [h.text for h in read.highlights()] == ["beta gamma delta", "delta epsilon zeta"]
+
+
+def test_an_edited_note_replaces_its_first_version(tmp_path):
+    # The firmware appends the edit as a new note record at the same location, later.
+    read = read_text(tmp_path, highlight(100, 102, DAY1, "Alpha beta gamma")
+                     + note(102, "Monday, January 1, 2024 10:00:20 AM", "My first thot")
+                     + note(102, "Wednesday, January 3, 2024 10:00:00 AM", "My first thought, corrected"))
+    [read_highlight] = read.highlights()
+    assert read_highlight.note == "My first thought, corrected"
+
+
+def test_notes_at_different_locations_of_one_highlight_are_all_kept(tmp_path):
+    read = read_text(tmp_path, highlight(100, 104, DAY1, "Alpha beta gamma delta epsilon")
+                     + note(101, "Monday, January 1, 2024 10:00:20 AM", "On beta")
+                     + note(104, "Wednesday, January 3, 2024 10:00:00 AM", "On epsilon"))
+    [read_highlight] = read.highlights()
+    assert read_highlight.note == "On beta\n\nOn epsilon"
+
+
+def test_a_note_added_later_dates_the_highlight_change_and_a_reread_changes_nothing(tmp_path):
+    alone = highlight(100, 102, DAY1, "Alpha beta gamma")
+    [before] = read_text(tmp_path, alone).highlights()
+    assert before.updated_at is None
+    later = alone + note(102, "Tuesday, January 2, 2024 10:00:00 AM", "a later note")
+    [after] = read_text(tmp_path, later).highlights()
+    assert after.id == before.id
+    assert after.highlighted_at == datetime(2024, 1, 1, 10, tzinfo=UTC)
+    assert after.updated_at == datetime(2024, 1, 2, 10, tzinfo=UTC)
+    assert read_text(tmp_path, later).highlights() == [after]

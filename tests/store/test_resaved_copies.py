@@ -1,0 +1,139 @@
+"""A highlight re-saved on a Kindle (its selection extended or shortened) in another input than
+its first copy updates the library's highlight, under its id, instead of adding a second."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from excerpta.adapters import ReadState
+from excerpta.model import Document
+from excerpta.readers.kindle.clippings import KindleClippingsOptions, KindleClippingsReader
+from excerpta.readers.kindle.notebook_html import KindleNotebookReader
+from excerpta.store import SQLiteStore
+
+from paths import CORPUS
+
+SEP = "=========="
+WALDEN = "Walden (Thoreau, Henry David)"
+DAY1, DAY2 = "Monday, January 1, 2024 10:00:00 AM", "Tuesday, January 2, 2024 9:00:00 AM"
+
+
+def highlight(start: int, end: int, when: str, text: str, book: str = WALDEN) -> str:
+    return f"{book}\n- Your Highlight on Location {start}-{end} | Added on {when}\n\n{text}\n{SEP}\n"
+
+
+SHORT = highlight(100, 102, DAY1, "Alpha beta gamma")
+LONG = highlight(100, 104, DAY2, "Alpha beta gamma and more words")
+
+
+def clippings(tmp_path: Path, text: str) -> list[Document]:
+    path = tmp_path / "My Clippings.txt"
+    path.write_text(text, encoding="utf-8")
+    reader = KindleClippingsReader(KindleClippingsOptions(timezone="UTC"))
+    return list(reader.read(str(path), ReadState()))
+
+
+def merged(store: SQLiteStore, documents: list[Document], *, resaves: bool = True) -> list[tuple]:
+    """Merge ``documents`` as the kindle reader's are; returns the library's highlights."""
+    store.merge(documents, keep=KindleClippingsReader.unknown_when_empty, resaves=resaves)
+    return [(h.id, h.text, h.location, h.end_location) for d in store.documents() for h in d.highlights]
+
+
+@pytest.fixture
+def store():
+    library = SQLiteStore(":memory:")
+    yield library
+    library.close()
+
+
+def test_a_copy_extended_in_a_later_file_takes_the_stored_id_and_its_text(store, tmp_path):
+    [(first_id, *_)] = merged(store, clippings(tmp_path, SHORT))
+    assert merged(store, clippings(tmp_path, LONG)) == [
+        (first_id, "Alpha beta gamma and more words", 100, 104)]
+    # Read again, either file changes nothing.
+    for text in (LONG, SHORT):
+        stats = store.merge(clippings(tmp_path, text), keep=KindleClippingsReader.unknown_when_empty,
+                            resaves=True)
+        assert (stats.highlights_added, stats.highlights_updated) == (0, 0)
+
+
+def test_an_old_file_read_after_the_newer_never_brings_back_its_short_copy(store, tmp_path):
+    [(long_id, *_)] = merged(store, clippings(tmp_path, LONG))
+    assert merged(store, clippings(tmp_path, SHORT)) == [
+        (long_id, "Alpha beta gamma and more words", 100, 104)]
+
+
+def test_a_copy_extended_at_its_start_in_a_later_file_is_the_same_highlight(store, tmp_path):
+    [(first_id, *_)] = merged(store, clippings(tmp_path, highlight(100, 102, DAY1, "beta gamma delta")))
+    later = highlight(99, 102, DAY2, "Alpha beta gamma delta")
+    assert merged(store, clippings(tmp_path, later)) == [(first_id, "Alpha beta gamma delta", 99, 102)]
+
+
+def test_one_stored_highlight_is_taken_by_one_copy_and_the_others_stay_highlights(store, tmp_path):
+    [(first_id, *_)] = merged(store, clippings(tmp_path, highlight(100, 101, DAY1, "beta gamma")))
+    both = (highlight(99, 101, DAY2, "alpha beta gamma")
+            + highlight(100, 102, "Tuesday, January 2, 2024 9:05:00 AM", "beta gamma delta"))
+    library = merged(store, clippings(tmp_path, both))
+    assert [text for _, text, _, _ in library] == ["alpha beta gamma", "beta gamma delta"]
+    assert library[0][0] == first_id
+    assert library[1][0] != first_id
+
+
+def test_overlapping_highlights_of_other_texts_or_other_books_stay_apart(store, tmp_path):
+    merged(store, clippings(tmp_path, SHORT))
+    others = (highlight(101, 103, DAY2, "gamma delta epsilon")
+              + highlight(100, 104, DAY2, "Alpha beta gamma and more words", book="Other (Someone)"))
+    assert len(merged(store, clippings(tmp_path, others))) == 3
+
+
+def test_without_resaves_a_copy_in_another_input_is_another_highlight(store, tmp_path):
+    merged(store, clippings(tmp_path, SHORT), resaves=False)
+    assert len(merged(store, clippings(tmp_path, LONG), resaves=False)) == 2
+
+
+NOTEBOOK = CORPUS / "kindle_notebook_html" / "krystofl_example_notebook_en.html"
+KING = "On Writing: A Memoir of the Craft (Stephen King)"
+STORY = "“When you write a story, you’re telling yourself the story,” he said."
+RESAVED = (highlight(590, 590, DAY1, STORY, book=KING) + highlight(
+    590, 591, "Monday, January 1, 2024 10:00:30 AM",
+    f"{STORY} “When you rewrite, your main job is taking out all the things that are not the story.”",
+    book=KING))
+
+
+@pytest.mark.parametrize("html_first", [False, True])
+def test_clippings_and_the_notebook_export_of_a_resaved_highlight_give_one(store, tmp_path, html_first):
+    html = list(KindleNotebookReader().read(str(NOTEBOOK), ReadState()))
+    inputs = [(html, KindleNotebookReader), (clippings(tmp_path, RESAVED), KindleClippingsReader)]
+    for documents, reader in inputs[::1 if html_first else -1] * 2:  # each twice: stable
+        store.merge(documents, keep=reader.unknown_when_empty, resaves=True)
+    [king] = [d for d in store.documents() if d.title.startswith("On Writing")]
+    story = [h for h in king.highlights if "telling yourself the story" in h.text]
+    assert len(story) == 1
+    assert (story[0].end_location, story[0].highlighted_at is not None) == (591, True)
+
+
+def test_two_kindles_files_in_one_run_give_one_highlight(run_cli, tmp_path):
+    (tmp_path / "kindleA.txt").write_text(SHORT, encoding="utf-8")
+    (tmp_path / "kindleB.txt").write_text(LONG, encoding="utf-8")
+    result = run_cli("convert", tmp_path / "kindleA.txt", tmp_path / "kindleB.txt", "--to", "csv",
+                     "--out", tmp_path / "two.csv", "--timezone", "UTC")
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "two.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["highlight_text"] for row in rows] == ["Alpha beta gamma and more words"]
+
+
+def test_a_cleared_device_file_then_an_extended_copy_updates_the_obsidian_block(run_cli, tmp_path):
+    clip, vault, state = tmp_path / "clip.txt", tmp_path / "vault", tmp_path / "st.db"
+    for text in (SHORT, LONG):
+        clip.write_text(text, encoding="utf-8")
+        result = run_cli("--state", state, "convert", clip, "--to", "obsidian", "--out", vault,
+                         "--timezone", "UTC")
+        assert result.exit_code == 0, result.output
+    note = (vault / "Books" / "Walden.md").read_text(encoding="utf-8")
+    blocks = [line for line in note.splitlines() if "^hl-" in line]
+    assert len(blocks) == 1
+    assert "Alpha beta gamma and more words" in blocks[0]
