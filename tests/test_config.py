@@ -59,6 +59,13 @@ def test_a_valid_file_loads(tmp_path):
      'jobs[0].source: options need a format: add format = "readwise" (detected from readwise: now)'),
     (('input = "examples/library.json"', 'input = "/nonexistent/x.json", options = { bogus = 1 }'),
      'jobs[0].source: options need a format: add format = "…" (see `excerpta formats`)'),
+    (('out = "/data/x.jsonl"', 'out = "/data/x\\u0000.jsonl"'),
+     "jobs[0].writers[0].out: a path cannot hold a zero byte (\\u0000)"),
+    (('"/data/state.sqlite"', '"/data/\\u0000state.sqlite"'), "state: a path cannot hold a zero byte"),
+    (('"examples/library.json"', '"examples/library.json\\u0000"'),
+     "jobs[0].source.input: a path cannot hold a zero byte"),
+    (('state =', '[readwise]\ntoken_file = "t\\u0000"\nstate ='),
+     "readwise.token_file: a path cannot hold a zero byte"),
 ])
 def test_mistakes_are_one_line_naming_the_key(tmp_path, change, message):
     path = _write(tmp_path, GOOD.replace(*change))
@@ -81,6 +88,13 @@ def test_a_file_that_is_not_utf8_names_the_line_and_byte(run_cli, tmp_path):
     assert result.exit_code == 2
     assert result.output == (f"excerpta: error: {path}: line 2: not UTF-8 text (byte 0xe9 at offset 19); "
                              "save the file as UTF-8\n")
+
+
+def test_toml_nested_too_deeply_is_a_user_error(run_cli, tmp_path):
+    path = _write(tmp_path, "a = " + "[" * 100_000 + "]" * 100_000)
+    result = run_cli("config", "check", path)
+    assert result.exit_code == 2
+    assert result.output == f"excerpta: error: {path}: invalid TOML: arrays or tables nested too deeply\n"
 
 
 def test_duplicate_job_names_are_refused(tmp_path):

@@ -13,10 +13,18 @@ import re
 import tomllib
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from excerpta import registry
 from excerpta.adapters import InputProbe
@@ -37,6 +45,18 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
+def _without_nul(path: Any) -> Any:
+    # The operating system ends a path at a NUL byte: every use of it would fail (or worse).
+    if "\0" in str(path):
+        raise ValueError("a path cannot hold a zero byte (\\u0000)")
+    return path
+
+
+# A path of the file (a str for an input, which may also be a URL or "-").
+FilePath = Annotated[Path, AfterValidator(_without_nul)]
+InputPath = Annotated[str, AfterValidator(_without_nul)]
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -44,7 +64,7 @@ class _Section(BaseModel):
 class SourceConfig(_Section):
     """Where a job reads: ``input`` as on the command line, ``format`` optional (detected)."""
 
-    input: str
+    input: InputPath
     format: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)
 
@@ -53,7 +73,7 @@ class WriterConfig(_Section):
     """One output of a job: a format, where it writes, and the writer's options."""
 
     format: str
-    out: Path
+    out: FilePath
     options: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -102,7 +122,7 @@ class ReadwiseConfig(_Section):
     """Readwise API settings; the token itself is never written in this file."""
 
     base_url: str = "https://readwise.io"
-    token_file: Path | None = None
+    token_file: FilePath | None = None
 
     @field_validator("base_url")
     @classmethod
@@ -113,7 +133,7 @@ class ReadwiseConfig(_Section):
 class Config(_Section):
     """The whole configuration file."""
 
-    state: Path | None = None
+    state: FilePath | None = None
     readwise: ReadwiseConfig = Field(default_factory=ReadwiseConfig)
     jobs: list[JobConfig] = Field(default_factory=list)
 
@@ -202,6 +222,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: invalid TOML: {err}") from None
+    except RecursionError:  # tomllib parses arrays and tables by recursion
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
 
 
 def load_config(path: Path) -> Config:

@@ -81,3 +81,13 @@ def test_a_url_with_a_user_or_password_is_refused_without_echoing_it(url):
         "the token is the only credential Readwise takes")
     assert "hunter2" not in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["https://readwise.io/?token=hunter2", "http://127.0.0.1:9/?token=hunter2",
+                                 "https://readwise.io#hunter2", "https://readwise.io/api?"])
+def test_a_url_with_a_query_or_fragment_is_refused_without_echoing_it(url):
+    with pytest.raises(ConfigError) as caught:
+        ReadwiseSettings.from_env({"READWISE_TOKEN": TOKEN, "READWISE_API_URL": url})
+    assert str(caught.value) == (
+        "READWISE_API_URL is a URL with a query or fragment (?… or #…) in it: give only the scheme, "
+        "host and port (a secret there would be shown in messages)")

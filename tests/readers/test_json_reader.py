@@ -84,7 +84,9 @@ def test_a_document_whose_own_fields_fail_is_skipped_and_named_by_its_own_error(
 @pytest.mark.parametrize(("content", "message"), [
     ('{"schema_version": 1, "documents": [', "malformed JSON"),
     ('{"schema_version": 2, "documents": []}', "schema_version 2 is not supported (expected 1)"),
-    ('{"documents": []}', "schema_version null is not supported"),
+    ('{"documents": []}', 'no "schema_version" (expected "schema_version": 1)'),
+    ('{"schema_version": true, "documents": []}', "schema_version true is not supported (expected 1)"),
+    ('{"schema_version": 1.0, "documents": []}', "schema_version 1.0 is not supported (expected 1)"),
     ("[1, 2]", 'expected an object with "schema_version" and "documents"'),
     ('{"schema_version": 1, "documents": [], "extra": 1}', "unknown top-level field 'extra'"),
 ])

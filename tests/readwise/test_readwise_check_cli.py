@@ -53,7 +53,7 @@ def test_a_missing_token_file_is_a_config_error(run_cli, monkeypatch, tmp_path):
     assert "no such file" in result.stderr
 
 
-def test_an_unreachable_api_url_exits_3_after_one_try(run_cli, monkeypatch):
+def test_an_unreachable_api_url_exits_3_after_one_try_naming_the_reason(run_cli, monkeypatch):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -61,7 +61,9 @@ def test_an_unreachable_api_url_exits_3_after_one_try(run_cli, monkeypatch):
     monkeypatch.setenv("READWISE_API_URL", f"http://127.0.0.1:{port}")
     result = run_cli("readwise", "check")
     assert result.exit_code == 3
-    assert f"http://127.0.0.1:{port} failed once (last: ConnectError)" in result.stderr
+    assert result.stderr == (f"excerpta: error: Readwise GET /api/v2/auth/ at http://127.0.0.1:{port} failed "
+                             "once (last: ConnectError: connection refused); check READWISE_API_URL and "
+                             "the network, then try again\n")  # a check is not retried by a next run
 
 
 def test_an_api_url_that_is_not_readwise_is_reported_with_the_url(run_cli, fake_readwise, monkeypatch):

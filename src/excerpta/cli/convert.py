@@ -146,7 +146,7 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
     typed.update({name: f"-O {name}" for name in given})
     selection = Selection.of(tags, skip_tags, categories)
     explicit_state = settings.state
-    state = open_store(explicit_state or default_state_path())
+    state = open_store(explicit_state or default_state_path(), reads_only=dry_run)
     library = state
     witness = _default_state_beside(explicit_state) if explicit_state else None
     try:

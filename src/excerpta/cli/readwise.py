@@ -7,10 +7,11 @@ import click
 from excerpta.cli.app import cli
 from excerpta.clients.pacing import RetryPolicy
 from excerpta.clients.readwise import ReadwiseClient
-from excerpta.clients.readwise_settings import ReadwiseSettings
+from excerpta.clients.readwise_settings import API_URL_ENV, ReadwiseSettings
 
 # A check is one request: report what happened instead of retrying it.
-CHECK_POLICY = RetryPolicy(max_attempts=1, max_rate_limited=0)
+CHECK_POLICY = RetryPolicy(max_attempts=1, max_rate_limited=0,
+                           then=f"check {API_URL_ENV} and the network, then try again")
 
 
 @cli.group()

@@ -31,7 +31,8 @@ class RetryPolicy:
 
     ``max_attempts`` bounds tries of one request on 5xx, transport errors, timeouts and
     malformed bodies; ``max_rate_limited`` bounds 429 answers to one request; ``wait_budget``
-    bounds the seconds a client waits in total (one run) before it gives up.
+    bounds the seconds a client waits in total (one run) before it gives up. ``then`` is what
+    follows a failure that outlasted them (a sync's next run retries; a one-off check does not).
     """
 
     max_attempts: int = 6
@@ -42,6 +43,7 @@ class RetryPolicy:
     retry_after_jitter: float = 0.1  # up to +10 % so many clients do not return in lockstep
     max_rate_limited: int = 10
     wait_budget: float = 15 * 60.0
+    then: str = "the next run will retry"
 
     def backoff(self, failures: int, rand: float) -> float:
         """Full-jitter exponential backoff after the ``failures``-th failure (1-based):

@@ -167,7 +167,7 @@ class ReadwiseClient:
                 response = self._http.get(path, params=params)
             except httpx.TransportError as err:  # connection errors, timeouts, dropped connections
                 failures += 1
-                self._after_failure(path, failures, f"{type(err).__name__}")
+                self._after_failure(path, failures, _transport_problem(err))
                 continue
             except httpx.DecodingError:  # a body that is not the gzip/deflate it claims: malformed
                 failures += 1
@@ -229,7 +229,7 @@ class ReadwiseClient:
         if failures >= self.policy.max_attempts:
             times = "once" if failures == 1 else f"{failures} times"
             raise RetriableSourceError(f"Readwise GET {path} at {self.api_url} failed {times} "
-                                       f"(last: {what}); the next run will retry")
+                                       f"(last: {what}); {self.policy.then}")
         delay = self.policy.backoff(failures, self._rand())
         log.info("Readwise GET %s failed (%s): retry %d in %.2f s", path, what, failures, delay)
         self._wait(delay, "backoff")
@@ -239,7 +239,7 @@ class ReadwiseClient:
             return
         if self.waited + seconds > self.policy.wait_budget:
             raise RetriableSourceError(f"gave up on Readwise after waiting {self.waited:.0f} s "
-                                       f"({why}); the next run will retry")
+                                       f"({why}); {self.policy.then}")
         self.waited += seconds
         self._sleep(seconds)
 
@@ -283,3 +283,15 @@ def _loggable(params: dict[str, str]) -> str:
     if "ids" in shown and len(shown["ids"]) > 40:
         shown["ids"] = f"<{shown['ids'].count(',') + 1} ids>"
     return " ".join(f"{k}={v}" for k, v in shown.items())
+
+
+def _transport_problem(err: httpx.TransportError) -> str:
+    """``ConnectError: connection refused``: the error's kind, and the operating system's
+    reason when one caused it (the URL in it is the API URL, which holds no secret)."""
+    cause: BaseException | None = err
+    while cause is not None:
+        if isinstance(cause, OSError) and cause.strerror:
+            return f"{type(err).__name__}: {cause.strerror[:1].lower()}{cause.strerror[1:]}"
+        cause = cause.__cause__ or cause.__context__
+    reason = str(err).strip()
+    return f"{type(err).__name__}: {reason[:200]}" if reason else type(err).__name__

@@ -92,7 +92,8 @@ def check_api_url(value: str) -> str:
 
     Raises ValueError (a message that never repeats the URL, which may hold a password) unless
     it is an http(s) URL with a host and a valid port, as httpx will need it, without a user
-    name or password, and ``http://`` only to this machine (``localhost``, 127.0.0.0/8, ``::1``).
+    name or password, a query or a fragment, and ``http://`` only to this machine
+    (``localhost``, 127.0.0.0/8, ``::1``).
     """
     value = value.strip().rstrip("/")
     if not value.lower().startswith(("https://", "http://")):
@@ -109,6 +110,10 @@ def check_api_url(value: str) -> str:
     if url.userinfo:
         raise ValueError("a URL with a user name or password (user:password@) in it: remove it, "
                          "the token is the only credential Readwise takes")
+    # A base URL has no use for them, and a "?token=…" would be shown in every message naming it.
+    if "?" in value or "#" in value:
+        raise ValueError("a URL with a query or fragment (?… or #…) in it: give only the scheme, "
+                         "host and port (a secret there would be shown in messages)")
     # The token goes in a header of every request: over plain http only to this machine.
     if url.scheme == "http" and not _is_loopback(url.host):
         raise ValueError("http:// to a host other than this machine: the token would travel in "

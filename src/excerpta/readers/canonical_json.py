@@ -52,8 +52,10 @@ class JsonReader(Reader):
         data = json_load.load_file(input_file(source), source)
         if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
             raise InputError(f'{source}: expected an object with "schema_version" and "documents"')
-        version = data.get("schema_version")
-        if version != SCHEMA_VERSION:
+        if "schema_version" not in data:
+            raise InputError(f'{source}: no "schema_version" (expected "schema_version": {SCHEMA_VERSION})')
+        version = data["schema_version"]
+        if type(version) is not int or version != SCHEMA_VERSION:  # true == 1 in Python, not here
             raise InputError(
                 f"{source}: schema_version {json.dumps(version)} is not supported "
                 f"(expected {SCHEMA_VERSION})"

@@ -37,6 +37,7 @@ def default_state_path() -> Path:
     return user_state_path("excerpta", appauthor=False) / STATE_FILE_NAME
 
 
-def open_store(path: Path | str) -> SQLiteStore:
-    """Open the state store at ``path`` (``":memory:"`` for a throwaway library)."""
-    return SQLiteStore(path)
+def open_store(path: Path | str, *, reads_only: bool = False) -> SQLiteStore:
+    """Open the state store at ``path`` (``":memory:"`` for a throwaway library); with
+    ``reads_only`` (a dry run), one in a folder we may not write is read as it is."""
+    return SQLiteStore(path, reads_only=reads_only)

@@ -13,6 +13,7 @@ from typing import Any
 from excerpta.errors import StateBusyError, StateError
 from excerpta.model import Document
 from excerpta.output_records import OutputRecord
+from excerpta.store import state_file
 from excerpta.store.base import MergeStats, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from excerpta.store.resaves import ResavedCopies
@@ -41,21 +42,42 @@ class SQLiteStore:
     (not a database, damaged, locked by another process for over ``timeout`` seconds).
     """
 
-    def __init__(self, path: Path | str, *, timeout: float = LOCK_TIMEOUT_S) -> None:
+    def __init__(self, path: Path | str, *, timeout: float = LOCK_TIMEOUT_S,
+                 reads_only: bool = False) -> None:
+        """Open (creating and migrating if needed) the database at ``path``. With ``reads_only``
+        (a dry run) a database in a folder we may not write is read as it is.
+
+        Raises StateError if it cannot be used (see :mod:`excerpta.store.state_file`), and
+        OSError if its folder cannot be made.
+        """
         self.path = str(path)
         self._timeout = timeout
         if self.path != ":memory:":
-            Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            state_file.make_folder(self.path)
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
+            try:
+                self._open()
+            except sqlite3.DatabaseError:
+                immutable = state_file.open_immutable(self.path, timeout) if reads_only else None
+                if immutable is None:
+                    raise
+                self._db.close()
+                self._db = immutable
+                self._migrate()
         except sqlite3.DatabaseError as err:
             if _busy(err):
                 raise self._busy_error() from None
-            raise StateError(f"{self.path}: not a usable excerpta state database ({err})") from None
+            raise state_file.open_error(self.path, err) from None
+
+    def _open(self) -> None:
+        # Whose database it is, before anything changes it (WAL mode is written in the file).
+        if self._db.execute("PRAGMA user_version").fetchone()[0] == 0:
+            state_file.refuse_foreign(self._db, self.path)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.path!r})"
@@ -173,27 +195,29 @@ class SQLiteStore:
         return stats
 
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]:
-        """Yield documents with their highlights, in first-seen order (all, or only ``ids``)."""
+        """Yield documents with their highlights, in first-seen order (all, or only ``ids``);
+        StateError, naming the row, at one its reader cannot read."""
         wanted = None if ids is None else set(ids)
         current_id: str | None = None
         fields: dict[str, Any] = {}
         highlights: list[dict[str, Any]] = []
         with self._reading() as db:  # rows are fetched as the loop goes: all of it reads
-            for doc_id, doc_data, highlight_data in db.execute(
-                    "SELECT d.id, d.data, h.data FROM documents d "
+            for doc_id, doc_data, highlight_id, highlight_data in db.execute(
+                    "SELECT d.id, d.data, h.id, h.data FROM documents d "
                     "LEFT JOIN highlights h ON h.document_id = d.id ORDER BY d.rowid, h.rowid"):
                 if doc_id != current_id:
                     if current_id is not None:
-                        yield Document.model_validate({**fields, "highlights": highlights})
+                        yield state_file.document_of(self.path, current_id, fields, highlights)
                     current_id, fields, highlights = doc_id, {}, []
                     if wanted is not None and doc_id not in wanted:
                         current_id = None
                         continue
-                    fields = json.loads(doc_data)
+                    fields = state_file.row_data(self.path, "documents", doc_id, doc_data)
                 if current_id is not None and highlight_data is not None:
-                    highlights.append(json.loads(highlight_data))
+                    row = state_file.row_data(self.path, "highlights", highlight_id, highlight_data)
+                    highlights.append(row)
         if current_id is not None:
-            yield Document.model_validate({**fields, "highlights": highlights})
+            yield state_file.document_of(self.path, current_id, fields, highlights)
 
     def counts(self) -> dict[str, int]:
         """How many documents and highlights the library holds."""
@@ -270,7 +294,7 @@ class SQLiteStore:
             rows = db.execute(query, (job,) if job else ()).fetchall()
         return [RunRecord(r[0], r[1], datetime.fromisoformat(r[2]),
                           datetime.fromisoformat(r[3]) if r[3] else None, r[4],
-                          json.loads(r[5]), r[6]) for r in rows]
+                          state_file.row_data(self.path, "runs", r[0], r[5]), r[6]) for r in rows]
 
 
 _OUTPUT_COLUMNS = "path, job, writer, key, hash, source_hash, written_at, size, mtime_ns, memo"

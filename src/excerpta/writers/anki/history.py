@@ -19,6 +19,7 @@ highlight's time, as on a first export.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import shutil
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 _FIELD_SEPARATOR = "\x1f"  # how Anki stores a note's fields in one column
 _TEXT = FIELD_INDEX["Text"]
+_NO_FILE = frozenset({errno.ENAMETOOLONG, errno.ELOOP})
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +65,14 @@ def read_previous_notes(package: Path, scratch: Path) -> dict[str, PreviousNote]
         with zipfile.ZipFile(package) as archive, archive.open("collection.anki2") as source, \
                 collection.open("wb") as target:
             shutil.copyfileobj(source, target, 1 << 20)
-    except FileNotFoundError:
+    except OSError as err:
+        # No file there (a path through a file, a name too long…): writing the deck will say
+        # what is wrong with the path; a file that is there but unreadable is worth a word.
+        if not isinstance(err, FileNotFoundError | NotADirectoryError | IsADirectoryError) \
+                and err.errno not in _NO_FILE:
+            log.warning("anki: %s cannot be read (%s); note times start afresh", package, err.strerror or err)
         return {}
-    except (OSError, zipfile.BadZipFile, KeyError) as err:
+    except (zipfile.BadZipFile, KeyError) as err:
         log.warning("anki: %s is not a deck excerpta can read (%s); note times start afresh", package, err)
         return {}
     notes: dict[str, PreviousNote] = {}

@@ -22,8 +22,9 @@ shows for a highlight that has its own note. :data:`DOCUMENT_NOTE` and
 :data:`HIGHLIGHT_NOTE` say which file plays which part.
 
 The environment is Jinja's immutable sandbox (a template cannot reach Python internals or
-change its data). Besides Jinja's filters it has Readwise's ``date('F j, Y')`` (Django/PHP
-codes) and ``pluralize``, plus ``wikilink`` (a link that works whatever the value holds, see
+change its data), with every render bounded in size, steps and time (:mod:`.template_limits`).
+Besides Jinja's filters it has Readwise's ``date('F j, Y')`` (Django/PHP codes) and
+``pluralize``, plus ``wikilink`` (a link that works whatever the value holds, see
 :mod:`.links`; a pasted ``[[{{ author }}]]`` is read as it) and ``tag``. Any error in a
 template, at load or at render time, is a :class:`~excerpta.errors.ConfigError` naming the
 template and the line.
@@ -50,12 +51,12 @@ import jinja2
 from jinja2 import nodes
 from jinja2.parser import Parser
 from jinja2.runtime import new_context
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from excerpta.errors import ConfigError
 from excerpta.markdown_safety import defang
 from excerpta.writers.obsidian.dates import format_date, pluralize
 from excerpta.writers.obsidian.links import SafeWikilinks, Verbatim, wikilink
+from excerpta.writers.obsidian.template_limits import LimitedEnvironment, RenderBudget, RenderLimits, counted
 from excerpta.writers.obsidian.template_sources import frontmatter_entries, load_sources, template_error
 
 # The part each template file plays in a note (None: that part is empty).
@@ -106,8 +107,9 @@ def _tag_separator(run: re.Match[str]) -> str:
     return _TAG_DASHES.sub("-", kept)
 
 
-def _make_environment(sources: dict[str, str]) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+def _make_environment(sources: dict[str, str], limits: RenderLimits) -> LimitedEnvironment:
+    env = LimitedEnvironment(
+        limits,
         loader=jinja2.FunctionLoader(lambda name: (sources[name], name, lambda: True)
                                      if name in sources else None),
         autoescape=False,
@@ -137,17 +139,20 @@ class NoteTemplates:
     frontmatter_values: jinja2.Template  # assigns each property's value to _PROPERTY_VAR.format(i)
     fingerprint: str
     globals: dict[str, Any]  # the environment's globals (range, dict, namespace…)
+    budget: RenderBudget  # what the current render has spent (see .template_limits)
 
     @classmethod
-    def load(cls, folder: Path | None = None, roles: Roles = DOCUMENT_NOTE) -> NoteTemplates:
-        """The default templates of ``roles``, overridden by the files found in ``folder``.
+    def load(cls, folder: Path | None = None, roles: Roles = DOCUMENT_NOTE,
+             limits: RenderLimits = RenderLimits()) -> NoteTemplates:  # noqa: B008 (frozen)
+        """The default templates of ``roles``, overridden by the files found in ``folder``,
+        each render bounded by ``limits``.
 
         Raises ConfigError (naming the template and line) if one does not compile.
         """
         sources = load_sources(folder, TEMPLATE_FILES)
-        env = _make_environment(sources)
+        env = _make_environment(sources, limits)
         # Its own cache: a name compiled for one of the two must not be served to the other.
-        markdown = env.overlay(finalize=inert, cache_size=len(TEMPLATE_FILES))
+        markdown = env.overlay(finalize=counted(inert, env.budget), cache_size=len(TEMPLATE_FILES))
         compiled = {}
         digest = hashlib.sha256()
         for role, name in roles.items():
@@ -167,6 +172,7 @@ class NoteTemplates:
             **_compile_frontmatter(env, sources.get(frontmatter, ""), frontmatter),
             fingerprint=digest.hexdigest(),
             globals=dict(env.globals),
+            budget=env.budget,
         )
 
     def context(self, variables: dict[str, Any]) -> dict[str, Any]:
@@ -183,9 +189,10 @@ class NoteTemplates:
         # globals (see context()); their key list only serves ``{% import %}``, which then
         # uses the imported template's own module, made from the same globals.
         prepared = new_context(template.environment, template.name, template.blocks, context, shared=True)
+        self.budget.start()
         try:
             try:
-                return template.environment.concat(template.root_render_func(prepared))  # type: ignore[attr-defined]
+                return self.budget.collect(template.root_render_func(prepared))  # type: ignore[attr-defined]
             except Exception:
                 template.environment.handle_exception()  # re-raises with the template's line numbers
         # A template is the user's code: whatever it raises is their error to fix, not a crash.
@@ -196,6 +203,7 @@ class NoteTemplates:
         """Evaluate the front-matter expressions; empty values (None, "", []) are left out."""
         template = self.frontmatter_values
         prepared = template.new_context(context, shared=True)
+        self.budget.start()
         try:
             try:
                 for _ in template.root_render_func(prepared):  # type: ignore[attr-defined]
@@ -220,7 +228,7 @@ class NoteTemplates:
         return values
 
 
-def _compile_frontmatter(env: ImmutableSandboxedEnvironment, source: str, name: str) -> dict[str, Any]:
+def _compile_frontmatter(env: LimitedEnvironment, source: str, name: str) -> dict[str, Any]:
     """The ``frontmatter`` and ``frontmatter_values`` fields of :class:`NoteTemplates`.
 
     Every expression becomes one ``set`` of a single template (as Jinja's own
@@ -240,7 +248,7 @@ def _compile_frontmatter(env: ImmutableSandboxedEnvironment, source: str, name: 
         target = nodes.Name(_PROPERTY_VAR.format(len(entries)), "store", lineno=line)
         body.append(nodes.Assign(target, expression, lineno=line))
         entries.append((key, line))
-    tree = nodes.Template(body, lineno=1)
+    tree = env.limit(nodes.Template(body, lineno=1))
     tree.set_environment(env)
     code = env.compile(tree, name=name, filename=name)
     return {"frontmatter": entries,

@@ -1,0 +1,111 @@
+"""The state database as a file: its folder, whose database it is, and its rows read back.
+
+:class:`~excerpta.store.sqlite.SQLiteStore` opens the file through these, so that each way a
+state file cannot be used is told as what it is (one line, exit code 2 as a
+:class:`~excerpta.errors.StateError`, or 74 for a folder that cannot be made):
+
+- a path through a regular file (``notes.txt/state.sqlite``): that file is not a folder;
+- a folder the user may not write: SQLite cannot create the database there, nor the ``-wal``
+  and ``-shm`` files it keeps beside one (a dry run then reads the database as it is);
+- another application's SQLite database: excerpta does not add its tables to it;
+- a row that no longer holds what excerpta wrote (edited or damaged): the table and row named.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from excerpta.errors import StateError
+from excerpta.model import Document
+
+_PICK_ANOTHER = "--state or EXCERPTA_STATE picks another"
+
+
+def make_folder(path: str) -> None:
+    """Create the folder of the state database ``path`` and its parents.
+
+    Raises NotADirectoryError naming the regular file that stands where a folder should be,
+    and OSError when the folder cannot be made (permissions).
+    """
+    folder = Path(path).expanduser().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
+        raise NotADirectoryError(errno.ENOTDIR, "a file, not a folder: the state database cannot be "
+                                 f"made under it ({_PICK_ANOTHER})", str(blocker)) from None
+
+
+def open_immutable(path: str, timeout: float) -> sqlite3.Connection | None:
+    """A read-only connection to the database ``path`` in a folder we may not write (where
+    SQLite cannot keep its ``-wal`` and ``-shm`` files), or None when there is no database to
+    read or a write-ahead log beside it may hold changes not yet in the file."""
+    if not os.path.isfile(path) or _writable_folder(path) or os.path.exists(path + "-wal"):
+        return None
+    uri = Path(path).expanduser().absolute().as_uri() + "?mode=ro&immutable=1"
+    return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
+
+
+def open_error(path: str, err: sqlite3.DatabaseError) -> StateError:
+    """The error to report when the database ``path`` cannot be opened: a folder we may not
+    write is named as the cause, rather than the database."""
+    folder = os.path.dirname(os.path.abspath(os.path.expanduser(path)))
+    if ("readonly" in str(err) or "unable to open" in str(err)) and not _writable_folder(path):
+        if not os.path.exists(path):
+            return StateError(f"{path}: the state database cannot be created there: folder {folder} "
+                              f"is not writable (permission denied); {_PICK_ANOTHER}")
+        return StateError(f"{path}: folder {folder} is read-only and SQLite writes the state "
+                          f"database's -wal and -shm files beside it; {_PICK_ANOTHER} (a --dry-run "
+                          "reads it as it is)")
+    return StateError(f"{path}: not a usable excerpta state database ({err})")
+
+
+def refuse_foreign(db: sqlite3.Connection, path: str) -> None:
+    """Raise StateError if ``db``, not yet an excerpta database (schema version 0), already
+    holds tables: it belongs to another application, whose file is not ours to change."""
+    names = [row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid")]
+    if names:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        raise StateError(f"{path}: a SQLite database of another application (tables: {shown}); "
+                         "give a new file for excerpta's state")
+
+
+def row_data(path: str, table: str, row_id: object, data: object) -> Any:
+    """The JSON value a row of ``table`` keeps in its ``data`` column; StateError if the row
+    was damaged (the database file, the table and the row named)."""
+    try:
+        return json.loads(data)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as err:
+        raise damaged(path, table, row_id, f"not JSON: {err}") from None
+
+
+def document_of(path: str, row_id: str, fields: dict[str, Any], highlights: list[Any]) -> Document:
+    """The document of row ``row_id`` with its highlights' rows; StateError if they no longer
+    make one (the first problem named)."""
+    try:
+        return Document.model_validate({**fields, "highlights": highlights})
+    except pydantic.ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the document"
+        more = f" (and {err.error_count() - 1} more problem(s))" if err.error_count() > 1 else ""
+        raise damaged(path, "documents", row_id, f"not a document: {where}: {first['msg']}{more}") from None
+    except (TypeError, ValueError) as err:  # a row holding a list, a number…
+        raise damaged(path, "documents", row_id, f"not a document: {err}") from None
+
+
+def damaged(path: str, table: str, row_id: object, problem: str) -> StateError:
+    """The StateError of a row of ``table`` that does not hold what excerpta wrote."""
+    return StateError(f"state database {path} is damaged: {table} row {row_id!r}, {problem}; "
+                      f"{_PICK_ANOTHER}")
+
+
+def _writable_folder(path: str) -> bool:
+    return os.access(os.path.dirname(os.path.abspath(os.path.expanduser(path))) or ".", os.W_OK)

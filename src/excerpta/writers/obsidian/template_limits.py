@@ -1,0 +1,181 @@
+"""The bounds of one template render: how much text, how many steps, how long.
+
+Jinja's sandbox keeps a template away from Python's internals but lets it run as long and
+make text as large as it likes (only ``range`` is capped): ``{{ "x" * 1000000000 }}`` would
+write a 2 GB note, two nested loops over ``range(100000)`` would never end. A template is the
+user's code, and a note that large or slow is surely a mistake in it, so
+:class:`LimitedEnvironment` stops a render, with a :class:`TemplateLimitError` that
+:mod:`.templates` reports as the template's error (naming it and the line), when:
+
+- ``*``, ``+`` or ``~`` would make a text or list longer than a note may be, or ``*`` and
+  ``**`` an integer of more than :data:`MAX_INTEGER_BITS` bits (checked before it is made);
+- the text written, or the text of the ``{{ … }}`` values made (in a ``{% set %}`` block or a
+  macro as well), passes :attr:`RenderLimits.characters`;
+- the loop turns and calls of the render pass :attr:`RenderLimits.steps`, or the render runs
+  past :attr:`RenderLimits.seconds`.
+
+Every render starts a fresh budget (:meth:`RenderBudget.start`); a filter given a huge width
+(``center(10**9)``) still makes its text once before the size is checked.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import nodes
+from jinja2.ext import Extension
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+MAX_INTEGER_BITS = 65_536  # a 20,000-digit number: no template needs more
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    """What one render of one template may spend."""
+
+    characters: int = 8_000_000  # of text written or made: a note of 8 MB is surely a mistake
+    steps: int = 250_000  # loop turns and calls: a note takes hundreds
+    seconds: float = 10.0
+
+
+class TemplateLimitError(Exception):
+    """A render passed one of its :class:`RenderLimits` (the template's error, not a crash)."""
+
+
+class RenderBudget:
+    """The counters of the current render, shared by every template of an environment."""
+
+    def __init__(self, limits: RenderLimits) -> None:
+        self.limits = limits
+        self.start()
+
+    def start(self) -> None:
+        """Begin a render: nothing spent yet, the clock restarted."""
+        self.steps = 0
+        self.made = 0
+        self.deadline = time.monotonic() + self.limits.seconds
+
+    def step(self) -> None:
+        """Count one loop turn or call; raise TemplateLimitError past the steps or the time."""
+        self.steps += 1
+        if self.steps > self.limits.steps:
+            raise TemplateLimitError(f"stopped after {self.limits.steps:,} loop turns and calls in one "
+                                     "render (a loop nested too deeply, or a macro calling itself?)")
+        if time.monotonic() > self.deadline:
+            raise TemplateLimitError(f"stopped: one render took more than {self.limits.seconds:g} s")
+
+    def check_size(self, size: int, what: str) -> None:
+        """Raise TemplateLimitError if a value of ``size`` characters or items is too large."""
+        if size > self.limits.characters:
+            raise TemplateLimitError(f"{what} would be {size:,} long, more than a note may hold "
+                                     f"({self.limits.characters:,} characters)")
+
+    def count_made(self, value: object) -> object:
+        """Count the text of a ``{{ … }}`` value (anywhere: in a block or macro too)."""
+        if isinstance(value, str):
+            self.made += len(value)
+            if self.made > self.limits.characters:
+                raise TemplateLimitError(self._too_much())
+        return value
+
+    def collect(self, chunks: Iterable[str]) -> str:
+        """The text of a render's ``chunks``, stopped as soon as it passes the limit."""
+        parts, written = [], 0
+        for chunk in chunks:
+            written += len(chunk)
+            if written > self.limits.characters:
+                raise TemplateLimitError(self._too_much())
+            parts.append(chunk)
+        return "".join(parts)
+
+    def _too_much(self) -> str:
+        return (f"rendered more than {self.limits.characters / 1_000_000:g} MB of text "
+                "(a note that large is surely a template mistake)")
+
+
+class _Limits(Extension):
+    """Where a template's loops and ``~`` reach the budget (see LimitedEnvironment._parse)."""
+
+    budget: RenderBudget  # set by LimitedEnvironment; a bound copy shares it
+
+    def loop(self, iterable: Iterable[Any]) -> Iterator[Any]:
+        """``iterable``, one step counted per item."""
+        step = self.budget.step
+        for item in iterable:
+            step()
+            yield item
+
+    def join(self, *parts: Any) -> str:
+        """What ``a ~ b`` makes, refused before it is made if too long."""
+        texts = [str(part) for part in parts]
+        self.budget.check_size(sum(map(len, texts)), "a text joined with '~'")
+        return "".join(texts)
+
+
+class LimitedEnvironment(ImmutableSandboxedEnvironment):
+    """The immutable sandbox with every render bounded by :class:`RenderLimits`."""
+
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def __init__(self, limits: RenderLimits, **options: Any) -> None:
+        options["extensions"] = [*options.get("extensions", ()), _Limits]
+        super().__init__(**options)
+        self.budget = RenderBudget(limits)
+        self.extensions[_Limits.identifier].budget = self.budget  # type: ignore[attr-defined]
+
+    def limit(self, tree: nodes.Template) -> nodes.Template:
+        """``tree`` with every loop's items counted and every ``~`` checked (in place)."""
+        for loop in tree.find_all(nodes.For):
+            loop.iter = self._call("loop", [loop.iter], loop.iter.lineno)
+        for concat in tree.find_all(nodes.Concat):
+            joined = self._call("join", concat.nodes, concat.lineno)
+            concat.nodes = [joined]  # a Concat of one node: str() of our text
+        return tree
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        return self.limit(super()._parse(source, name, filename))
+
+    @staticmethod
+    def _call(method: str, args: list[nodes.Expr], lineno: int) -> nodes.Call:
+        attribute = nodes.ExtensionAttribute(_Limits.identifier, method, lineno=lineno)
+        return nodes.Call(attribute, args, [], None, None, lineno=lineno)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call ``__obj`` from the template, one step counted."""
+        __self.budget.step()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        """``left operator right``, refused before a too large text, list or number is made."""
+        if operator == "**":
+            if _is_int(left) and _is_int(right) and right > 0 and abs(left) > 1:
+                _check_bits(left.bit_length() * right, operator)
+        elif operator == "*":
+            if _is_int(left) and _is_int(right):
+                _check_bits(left.bit_length() + right.bit_length(), operator)
+            elif _is_int(right) and hasattr(left, "__len__"):
+                self.budget.check_size(len(left) * right, "a repetition with '*'")
+            elif _is_int(left) and hasattr(right, "__len__"):
+                self.budget.check_size(len(right) * left, "a repetition with '*'")
+        elif hasattr(left, "__len__") and hasattr(right, "__len__"):  # "+"
+            self.budget.check_size(len(left) + len(right), "a text or list joined with '+'")
+        return super().call_binop(context, operator, left, right)
+
+
+def counted(finalize: Callable[[Any], Any], budget: RenderBudget) -> Callable[[Any], Any]:
+    """``finalize`` (what a ``{{ … }}`` writes), with the text it writes counted."""
+    return lambda value: budget.count_made(finalize(value))
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int)
+
+
+def _check_bits(bits: int, operator: str) -> None:
+    if bits > MAX_INTEGER_BITS:
+        raise TemplateLimitError(f"'{operator}' would make a number of about {bits:,} bits "
+                                 f"(at most {MAX_INTEGER_BITS:,})")

@@ -1,0 +1,77 @@
+"""A state file that cannot be used is told as what it is: a damaged row named, another
+application's database left alone, a path through a file named as not a folder."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from excerpta.errors import StateError
+from excerpta.model import Document, Highlight
+from excerpta.store import open_store
+
+
+def _library(path: Path) -> None:
+    store = open_store(path)
+    store.merge([Document(id="d1", title="Walden", author="Thoreau",
+                          highlights=[Highlight(id="h1", text="Simplify, simplify.", location=10)])])
+    store.start_run("job")
+    store.close()
+
+
+@pytest.mark.parametrize(("damage", "read", "message"), [
+    ("UPDATE documents SET data = '{not json'", "documents",
+     r"documents row 'd1', not JSON: Expecting property name"),
+    ("UPDATE documents SET data = '{\"id\": 5}'", "documents",
+     r"documents row 'd1', not a document: id: Input should be a valid string \(and 1 more problem\(s\)\)"),
+    ("UPDATE documents SET data = '[1, 2]'", "documents", r"documents row 'd1', not a document: "),
+    ("UPDATE highlights SET data = 'nope'", "documents", r"highlights row 'h1', not JSON: "),
+    ("UPDATE highlights SET data = '{\"text\": 1}'", "documents",
+     r"documents row 'd1', not a document: highlights\.0\.id: Field required"),
+    ("UPDATE runs SET counts = '{'", "runs", r"runs row 1, not JSON: "),
+])
+def test_a_damaged_row_is_a_state_error_naming_the_file_table_and_row(tmp_path, damage, read, message):
+    path = tmp_path / "state.sqlite"
+    _library(path)
+    with sqlite3.connect(path) as db:
+        db.execute(damage)
+    store = open_store(path)
+    with pytest.raises(StateError) as caught:
+        list(getattr(store, read)())
+    store.close()
+    text = str(caught.value)
+    assert text.startswith(f"state database {path} is damaged: ")
+    assert re.search(message, text), text
+    assert "\n" not in text
+
+
+def test_another_applications_database_is_refused_and_left_as_it_was(tmp_path):
+    path = tmp_path / "places.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE moz_places (id INTEGER, url TEXT)")
+        db.execute("CREATE INDEX by_url ON moz_places(url)")
+    before = path.read_bytes()
+    with pytest.raises(StateError, match=rf"^{path}: a SQLite database of another application \(tables: "
+                                         r"moz_places, by_url\); give a new file for excerpta's state$"):
+        open_store(path)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("content", [None, b""], ids=["no file", "empty file"])
+def test_a_new_or_empty_file_becomes_a_state_database(tmp_path, content):
+    path = tmp_path / "state.sqlite"
+    if content is not None:
+        path.write_bytes(content)
+    _library(path)
+    assert open_store(path).counts() == {"documents": 1, "highlights": 1}
+
+
+def test_a_state_path_through_a_file_says_that_file_is_not_a_folder(tmp_path):
+    (tmp_path / "notes.txt").write_text("x")
+    with pytest.raises(NotADirectoryError) as caught:
+        open_store(tmp_path / "notes.txt" / "sub" / "state.sqlite")
+    assert caught.value.filename == str(tmp_path / "notes.txt")
+    assert caught.value.strerror.startswith("a file, not a folder: the state database cannot be made")

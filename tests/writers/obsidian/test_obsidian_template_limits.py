@@ -1,0 +1,67 @@
+"""A template cannot write a note without bound, nor run without end: each render is bounded
+in size, steps and time, and passing a bound is the template's error, naming it and the line."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from excerpta.errors import ConfigError
+from excerpta.writers.obsidian.template_limits import RenderLimits
+from excerpta.writers.obsidian.templates import NoteTemplates
+
+from .conftest import template_folder
+
+
+@pytest.mark.parametrize(("name", "source", "message"), [
+    ("highlight.md.jinja", 'x\n{{ "x" * 1000000000 }}\n',
+     "a repetition with '*' would be 1,000,000,000 long"),
+    ("highlight.md.jinja", "x\n{{ [1, 2] * 100000000 }}\n",
+     "a repetition with '*' would be 200,000,000 long"),
+    ("header.md.jinja", "x\n{{ 10 ** 100000000 }}\n", "'**' would make a number of about 400,000,000 bits"),
+    ("highlight.md.jinja", '{% set ns = namespace(s="x") %}\n{% for i in range(40) %}'
+                           "{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+     "a text joined with '~' would be 8,388,608 long"),
+    ("highlight.md.jinja", '{% set ns = namespace(s="x") %}\n{% for i in range(40) %}'
+                           "{% set ns.s = ns.s + ns.s %}{% endfor %}",
+     "a text or list joined with '+' would be 8,388,608 long"),
+    ("highlight.md.jinja", "x\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
+                           "{% endfor %}",
+     "stopped after 250,000 loop turns and calls in one render"),
+    ("highlight.md.jinja", '{% set s = "y" * 4000000 %}\n{% for i in range(100) %}{{ s }}{% endfor %}',
+     "rendered more than 8 MB of text"),
+    ("highlight.md.jinja", '{% set s = "y" * 4000000 %}\n{% set t %}{% for i in range(100) %}{{ s }}'
+                           "{% endfor %}{% endset %}", "rendered more than 8 MB of text"),
+    ("frontmatter.yaml", 'a: title\nb: title * 1000000000\n', "a repetition with '*'"),
+])
+def test_a_template_making_a_huge_note_or_looping_without_end_is_stopped_as_its_error(
+        tmp_path, vault, sync, books, name, source, message):
+    templates = template_folder(tmp_path, {name: source})
+    started = time.monotonic()
+    with pytest.raises(ConfigError) as caught:
+        sync([books(1)], templates=templates)
+    assert time.monotonic() - started < 1
+    text = str(caught.value)
+    assert re.match(rf"template {name}(, line 2)?: ", text), text  # (no line: the note as a whole)
+    assert message in text
+    assert not any(vault.rglob("*.md"))
+
+
+def test_a_render_running_past_its_time_is_stopped(tmp_path):
+    folder = template_folder(tmp_path, {"header.md.jinja": "{% for i in range(100000) %}{% endfor %}"})
+    templates = NoteTemplates.load(folder, limits=RenderLimits(seconds=0.001))
+    context = templates.context({})
+    with pytest.raises(ConfigError, match=r"^template header.md.jinja, line 1: stopped: one render took "
+                                          r"more than 0.001 s"):
+        templates.render(templates.header, context)
+    assert templates.render(templates.chapter, {**context, "chapter": "One"})  # the next render starts afresh
+
+
+def test_every_render_has_its_own_budget(tmp_path, vault, sync, books):
+    # 50 highlights of 10,000 turns each: 500,000 turns in the note, under the limit per render.
+    templates = template_folder(tmp_path, {
+        "highlight.md.jinja": "{% for i in range(10000) %}{% endfor %}{{ highlight_text }}\n"})
+    sync([books(50)], templates=templates)
+    assert len(next(vault.rglob("*.md")).read_text().splitlines()) > 50
