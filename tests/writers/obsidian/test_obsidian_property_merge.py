@@ -4,7 +4,7 @@ the front matter comes back byte for byte (never read as YAML 1.1 and written ag
 from __future__ import annotations
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from excerpta.writers.obsidian.frontmatter import split_note
@@ -115,12 +115,18 @@ USER_LINES = st.lists(st.tuples(st.sampled_from(["property", "comment", "blank"]
 
 @settings(max_examples=300, deadline=None)
 @given(user=USER_LINES)
+@example(user=[("property", "'"), ("property", "'")])  # one value quoted over two lines
 def test_user_lines_of_any_text_come_back_byte_for_byte_when_ours_change(user):
     lines = {"property": "u{n}: {text}\n", "comment": "# {text}\n", "blank": "\n"}
     theirs = "".join(lines[kind].format(n=n, text=text) for n, (kind, text) in enumerate(user))
     text = f"---\nexcerpta-id: d1\ntitle: Old\n{theirs}tags:\n  - a\n---\nBody.\n"
     merged = merge_properties(split_note(text), {"excerpta-id": "d1", "title": "New", "tags": ["a"]}, MANAGED)
     if merged.message == NOT_VALID:  # the user's line is not YAML: nothing is changed
+        assert merged.text == text[:-len("Body.\n")]
+    elif merged.message == NOT_SPLIT:  # valid YAML, but not a property per line: left as it is
+        front = yaml.safe_load(text[4:text.index("\n---\n")])
+        assert [key for key in front if str(key).startswith("u")] != [
+            f"u{n}" for n, (kind, _) in enumerate(user) if kind == "property"]
         assert merged.text == text[:-len("Body.\n")]
     else:
         assert merged.message is None
