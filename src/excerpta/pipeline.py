@@ -24,7 +24,7 @@ from excerpta.pipes import named_as_given, spooled_pipes
 from excerpta.preflight import check_options_apply, make_sink, output_target, resolve_inputs
 from excerpta.selection import Selection
 from excerpta.spool import spooled
-from excerpta.store import LibraryStore, MergeStats
+from excerpta.store import LibraryStore, MergeRules, MergeStats
 
 CONVERT_JOB = "convert"
 DocumentCallback = Callable[[Document], None]
@@ -179,10 +179,10 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
         # committed with the output records below, still point before it.
         with library.transaction():
             for source, reader, read_state, documents, tally in reads:
-                report.merged.add(library.merge(
-                    documents, keep=reader.unknown_when_empty, left_out=read_state.left_out,
-                    deleted=read_state.deleted, keep_document=reader.document_unknown_when_empty,
-                    document_left_out=read_state.document_left_out, resaves=reader.resaves))
+                report.merged.add(library.merge(documents, MergeRules(
+                    keep=reader.unknown_when_empty, keep_document=reader.document_unknown_when_empty,
+                    left_out=read_state.left_out, document_left_out=read_state.document_left_out,
+                    deleted=read_state.deleted, resaves=reader.resaves)))
                 # Raised inside the transaction: no input of the run is merged, nothing written.
                 if not reader.remote:
                     check_something_read(source, reader, read_state, tally.documents,

@@ -11,7 +11,7 @@ import pytest
 
 from excerpta.adapters import ReadState
 from excerpta.readers.readwise_json import ReadwiseJsonReader
-from excerpta.store import open_store
+from excerpta.store import MergeRules, open_store
 
 from .conftest import read_jsonl
 from .fake_readwise import generate_library
@@ -158,6 +158,6 @@ def test_in_one_read_the_last_copy_of_a_book_says_whether_it_is_deleted(tmp_path
     for number, (deleted, highlight_ids) in enumerate(copies):
         saved_book(folder / f"{number}.json", *highlight_ids, is_deleted=deleted)
     state = ReadState()
-    store.merge(ReadwiseJsonReader().read(str(folder), state), deleted=state.deleted)
+    store.merge(ReadwiseJsonReader().read(str(folder), state), MergeRules(deleted=state.deleted))
     assert [h.is_deleted for d in store.documents() for h in d.highlights] == expected
     store.close()

@@ -12,7 +12,7 @@ from excerpta.adapters import ReadState
 from excerpta.model import Document
 from excerpta.readers.kindle.clippings import KindleClippingsOptions, KindleClippingsReader
 from excerpta.readers.kindle.notebook_html import KindleNotebookReader
-from excerpta.store import SQLiteStore
+from excerpta.store import MergeRules, SQLiteStore
 
 from paths import CORPUS
 
@@ -38,7 +38,7 @@ def clippings(tmp_path: Path, text: str) -> list[Document]:
 
 def merged(store: SQLiteStore, documents: list[Document], *, resaves: bool = True) -> list[tuple]:
     """Merge ``documents`` as the kindle reader's are; returns the library's highlights."""
-    store.merge(documents, keep=KindleClippingsReader.unknown_when_empty, resaves=resaves)
+    store.merge(documents, MergeRules(keep=KindleClippingsReader.unknown_when_empty, resaves=resaves))
     return [(h.id, h.text, h.location, h.end_location) for d in store.documents() for h in d.highlights]
 
 
@@ -55,8 +55,8 @@ def test_a_copy_extended_in_a_later_file_takes_the_stored_id_and_its_text(store,
         (first_id, "Alpha beta gamma and more words", 100, 104)]
     # Read again, either file changes nothing.
     for text in (LONG, SHORT):
-        stats = store.merge(clippings(tmp_path, text), keep=KindleClippingsReader.unknown_when_empty,
-                            resaves=True)
+        stats = store.merge(clippings(tmp_path, text),
+                            MergeRules(keep=KindleClippingsReader.unknown_when_empty, resaves=True))
         assert (stats.highlights_added, stats.highlights_updated) == (0, 0)
 
 
@@ -108,7 +108,7 @@ def test_clippings_and_the_notebook_export_of_a_resaved_highlight_give_one(store
     html = list(KindleNotebookReader().read(str(NOTEBOOK), ReadState()))
     inputs = [(html, KindleNotebookReader), (clippings(tmp_path, RESAVED), KindleClippingsReader)]
     for documents, reader in inputs[::1 if html_first else -1] * 2:  # each twice: stable
-        store.merge(documents, keep=reader.unknown_when_empty, resaves=True)
+        store.merge(documents, MergeRules(keep=reader.unknown_when_empty, resaves=True))
     [king] = [d for d in store.documents() if d.title.startswith("On Writing")]
     story = [h for h in king.highlights if "telling yourself the story" in h.text]
     assert len(story) == 1

@@ -12,7 +12,7 @@ import pytest
 from excerpta.errors import StateBusyError, StateError
 from excerpta.model import Document, Highlight, PlaceholderDocument
 from excerpta.output import OutputRecord, OutputSink
-from excerpta.store import SQLiteStore, open_store
+from excerpta.store import MergeRules, SQLiteStore, open_store
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -65,12 +65,13 @@ def test_a_tombstone_marks_a_highlight_deleted_without_removing_it(store):
 def test_a_document_deleted_as_a_whole_marks_every_highlight_held_of_it_deleted(store):
     other = Document(id="d2", title="Other", highlights=[Highlight(id="h9", text="Kept.")])
     store.merge([_doc(H1, H2.model_copy(update={"is_deleted": True})), other])
-    stats = store.merge([_doc()], deleted={"d1", "unknown"})  # the book, listed without highlights
+    # The book, listed without highlights:
+    stats = store.merge([_doc()], MergeRules(deleted={"d1", "unknown"}))
     assert (stats.highlights_updated, stats.highlights_unchanged) == (1, 0)
     assert stats.changed_document_ids == {"d1"}
     deleted = [H1.model_copy(update={"is_deleted": True}), H2.model_copy(update={"is_deleted": True})]
     assert list(store.documents()) == [_doc(*deleted), other]  # same place; other documents untouched
-    again = store.merge([_doc(*deleted)], deleted={"d1"})  # its tombstones read later: no change
+    again = store.merge([_doc(*deleted)], MergeRules(deleted={"d1"}))  # its tombstones read later: no change
     assert (again.highlights_updated, again.highlights_unchanged, again.changed_document_ids) == (0, 2, set())
     assert store.merge([_doc()]).changed_document_ids == set()  # without ``deleted``: nothing deleted
 
@@ -297,15 +298,16 @@ def test_fields_a_format_never_carries_keep_the_value_another_source_gave(store)
                       highlighted_at=datetime(2024, 7, 4, 9, 15, tzinfo=UTC))
     coloured = Highlight(id="h1", text="Same passage.", location=70, color="blue", chapter="Economy")
     store.merge([_doc(dated)])
-    stats = store.merge([_doc(coloured)], keep=frozenset({"highlighted_at", "end_location"}))
+    stats = store.merge([_doc(coloured)], MergeRules(keep=frozenset({"highlighted_at", "end_location"})))
     assert stats.highlights_updated == 1
     [merged] = next(store.documents()).highlights
     assert (merged.color, merged.chapter, merged.end_location, merged.highlighted_at) == (
         "blue", "Economy", 72, datetime(2024, 7, 4, 9, 15, tzinfo=UTC))
     # Merging the same copy again changes nothing; a value the format does carry still replaces.
-    again = store.merge([_doc(coloured)], keep=frozenset({"highlighted_at", "end_location"}))
+    again = store.merge([_doc(coloured)], MergeRules(keep=frozenset({"highlighted_at", "end_location"})))
     assert (again.highlights_unchanged, again.highlights_updated) == (1, 0)
-    store.merge([_doc(dated.model_copy(update={"end_location": 75}))], keep=frozenset({"color", "chapter"}))
+    store.merge([_doc(dated.model_copy(update={"end_location": 75}))],
+                MergeRules(keep=frozenset({"color", "chapter"})))
     [merged] = next(store.documents()).highlights
     assert (merged.color, merged.end_location) == ("blue", 75)
     # Without ``keep`` the latest copy wins whole, as before.
@@ -318,14 +320,15 @@ def test_document_fields_a_format_never_carries_keep_the_value_another_source_ga
                     tags=["nature"], summary="Two years in a cabin.")
     store.merge([rich])
     plain = Document(id="d1", title="Walden; or, Life in the Woods", author="Thoreau")
-    stats = store.merge([plain], keep_document=frozenset({"source", "tags", "summary"}),
-                        document_left_out={"d1": frozenset({"asin"}), "d2": frozenset({"author"})})
+    stats = store.merge([plain], MergeRules(
+        keep_document=frozenset({"source", "tags", "summary"}),
+        document_left_out={"d1": frozenset({"asin"}), "d2": frozenset({"author"})}))
     [document] = store.documents()
     # a title the format carries arrives; what it does not say keeps the library's value
     assert (document.title, document.source, document.asin, document.tags, document.summary) == (
         "Walden; or, Life in the Woods", "kindle", "B1", ["nature"], "Two years in a cabin.")
     assert stats.documents_updated == 1
-    again = store.merge([plain], keep_document=frozenset({"source", "tags", "summary", "asin"}))
+    again = store.merge([plain], MergeRules(keep_document=frozenset({"source", "tags", "summary", "asin"})))
     assert (again.documents_updated, again.changed_document_ids) == (0, set())
     # without keep_document the latest copy wins whole, as before
     store.merge([plain])
@@ -349,12 +352,13 @@ def test_fields_left_out_of_one_highlight_keep_the_stored_value_of_that_highligh
     h3 = Highlight(id="h3", text="New, read in part.", location=30)
     # h1's date and tags did not parse; h2's were removed (an empty value means "removed").
     left_out = {"h1": frozenset({"highlighted_at", "tags"}), "h3": frozenset({"highlighted_at"})}
-    stats = store.merge([_doc(H1.model_copy(update={"note": "later"}), H2, h3)], left_out=left_out)
+    stats = store.merge([_doc(H1.model_copy(update={"note": "later"}), H2, h3)],
+                        MergeRules(left_out=left_out))
     assert (stats.highlights_updated, stats.highlights_added) == (2, 1)
     h1, h2, new = next(store.documents()).highlights
     assert (h1.note, h1.highlighted_at, h1.tags) == ("later", when, ["fav"])
     assert (h2.highlighted_at, h2.tags) == (None, [])
     assert new == h3  # a new highlight is stored without what was left out
     # A later copy that carries the field replaces it as always.
-    store.merge([_doc(H1.model_copy(update={"tags": ["other"]}))], left_out=left_out)
+    store.merge([_doc(H1.model_copy(update={"tags": ["other"]}))], MergeRules(left_out=left_out))
     assert next(store.documents()).highlights[0].tags == ["other"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from platformdirs import user_state_path
 
-from excerpta.store.base import LibraryStore, MergeStats, RunRecord
+from excerpta.store.base import LibraryStore, MergeRules, MergeStats, RunRecord
 from excerpta.store.sqlite import SQLiteStore
 
 STATE_ENV = "EXCERPTA_STATE"
@@ -21,6 +21,7 @@ STATE_FILE_NAME = "state.sqlite"
 __all__ = [
     "STATE_ENV",
     "LibraryStore",
+    "MergeRules",
     "MergeStats",
     "RunRecord",
     "SQLiteStore",

@@ -50,22 +50,42 @@ class RunRecord:
     error: str | None
 
 
+@dataclass(frozen=True)
+class MergeRules:
+    """What a read says besides its documents, for :meth:`LibraryStore.merge` (see there).
+
+    ``keep``/``keep_document``: the Highlight/Document fields its format never says (a
+    reader's ``unknown_when_empty``/``document_unknown_when_empty``); ``left_out``/
+    ``document_left_out``: by highlight/document id, the fields this read did not say (a
+    ``ReadState``'s, filled while the documents are consumed); ``deleted``: the documents its
+    source deleted as a whole; ``resaves``: whether its highlights may be re-saved copies of
+    the library's (``Reader.resaves``).
+    """
+
+    keep: frozenset[str] = frozenset()
+    keep_document: frozenset[str] = frozenset()
+    left_out: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    document_left_out: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    deleted: Collection[str] = frozenset()
+    resaves: bool = False
+
+
 class LibraryStore(Protocol):
     """Library + cursors + output manifest + run log.
 
     ``merge`` upserts by id: merging the same input twice changes nothing; an edited highlight
     is updated in place; a highlight absent from a later (partial) read is kept, never
     deleted (deletions arrive as ``is_deleted`` tombstones). Document fields are replaced by
-    the latest copy, and so are highlight fields, except those named in ``keep`` (highlight
-    fields the incoming format never carries or cannot take back, see
-    ``Reader.unknown_when_empty``) and ``keep_document`` (document fields, see
-    ``Reader.document_unknown_when_empty``): an empty incoming value (None, "", [], {}, False)
-    there leaves the stored one; so does one of the fields ``left_out`` names for that
-    highlight (highlight id -> fields the reader left out of it, see ``ReadState.left_out``)
-    or ``document_left_out`` for that document (see ``ReadState.document_left_out``); both
-    are consulted as each document is merged, so a reader may fill them while ``documents``
-    is being consumed. Highlights keep their first-seen order.
-    ``deleted`` names documents their source deleted as a whole (see ``ReadState.deleted``):
+    the latest copy, and so are highlight fields, except those named in the ``rules``'
+    (:class:`MergeRules`) ``keep`` (highlight fields the incoming format never carries or
+    cannot take back, see ``Reader.unknown_when_empty``) and ``keep_document`` (document
+    fields, see ``Reader.document_unknown_when_empty``): an empty incoming value (None, "", [],
+    {}, False) there leaves the stored one; so does one of the fields ``left_out`` names for
+    that highlight (highlight id -> fields the reader left out of it, see
+    ``ReadState.left_out``) or ``document_left_out`` for that document (see
+    ``ReadState.document_left_out``); both are consulted as each document is merged, so a
+    reader may fill them while ``documents`` is being consumed. Highlights keep their
+    first-seen order. ``deleted`` names documents their source deleted as a whole (see ``ReadState.deleted``):
     once ``documents`` is consumed (a reader tells them as it reads), every live highlight the
     library holds of them is marked deleted, counted in ``highlights_updated`` and its document
     in ``changed_document_ids``, as a tombstone read for it would be. Nothing else deletes.
@@ -78,12 +98,7 @@ class LibraryStore(Protocol):
 
     def transaction(self) -> AbstractContextManager[object]: ...
 
-    def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset(),
-              left_out: Mapping[str, frozenset[str]] | None = None,
-              deleted: Collection[str] = frozenset(), *,
-              keep_document: frozenset[str] = frozenset(),
-              document_left_out: Mapping[str, frozenset[str]] | None = None,
-              resaves: bool = False) -> MergeStats: ...
+    def merge(self, documents: Iterable[Document], rules: MergeRules | None = None) -> MergeStats: ...
 
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]: ...
 

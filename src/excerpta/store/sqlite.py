@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +14,7 @@ from excerpta.errors import StateBusyError, StateError
 from excerpta.model import Document
 from excerpta.output_records import OutputRecord
 from excerpta.store import state_file
-from excerpta.store.base import MergeStats, RunRecord
+from excerpta.store.base import MergeRules, MergeStats, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from excerpta.store.resaves import ResavedCopies
 from excerpta.store.upsert import delete_highlights_of, upsert_document
@@ -174,23 +174,16 @@ class SQLiteStore:
 
     # -- library -----------------------------------------------------------------------------
 
-    def merge(self, documents: Iterable[Document], keep: frozenset[str] = frozenset(),
-              left_out: Mapping[str, frozenset[str]] | None = None,
-              deleted: Collection[str] = frozenset(), *,
-              keep_document: frozenset[str] = frozenset(),
-              document_left_out: Mapping[str, frozenset[str]] | None = None,
-              resaves: bool = False) -> MergeStats:
+    def merge(self, documents: Iterable[Document], rules: MergeRules | None = None) -> MergeStats:
         """Upsert documents and their highlights, then delete those of the ``deleted``
         documents; see :class:`excerpta.store.base.LibraryStore`."""
-        stats = MergeStats()
-        left_out = {} if left_out is None else left_out
+        stats, rules = MergeStats(), rules or MergeRules()
         with self.transaction() as db:
-            copies = ResavedCopies(db) if resaves else None  # see excerpta.store.resaves
+            copies = ResavedCopies(db) if rules.resaves else None  # see excerpta.store.resaves
             for document in documents:
                 document = document if copies is None else copies.match(document)
-                upsert_document(db, document, stats, keep, left_out, keep_document=keep_document,
-                                document_left_out=document_left_out)
-            for document_id in deleted:
+                upsert_document(db, document, stats, rules)
+            for document_id in rules.deleted:
                 delete_highlights_of(db, document_id, stats)
         return stats
 

@@ -1,9 +1,8 @@
 """How :meth:`SQLiteStore.merge <excerpta.store.sqlite.SQLiteStore.merge>` writes one document:
 upsert by id, compared by content hash (the hash of the model's JSON, as
 :func:`excerpta.identity.content_hash` computes it), keeping the stored value of the fields a
-format never carries (``keep``, ``keep_document``, see
-:class:`excerpta.store.base.LibraryStore`), and of the fields a reader left out of one
-highlight or document (``left_out``, ``document_left_out``); and how it deletes the
+format never carries and of the fields a reader left out of one highlight or document (the
+:class:`~excerpta.store.base.MergeRules`); and how it deletes the
 highlights of a document deleted as a whole (:func:`delete_highlights_of`).
 """
 
@@ -12,12 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from excerpta.model import Document, Highlight, PlaceholderDocument
-from excerpta.store.base import MergeStats
+from excerpta.store.base import MergeRules, MergeStats
 
 
 def _sha256(text: str) -> str:
@@ -25,18 +23,17 @@ def _sha256(text: str) -> str:
 
 
 def upsert_document(db: sqlite3.Connection, document: Document, stats: MergeStats,
-                    keep: frozenset[str], left_out: Mapping[str, frozenset[str]], *,
-                    keep_document: frozenset[str] = frozenset(),
-                    document_left_out: Mapping[str, frozenset[str]] | None = None) -> None:
+                    rules: MergeRules) -> None:
     """Insert or update ``document`` and its highlights in ``db`` (inside the caller's
-    transaction), counting what changed in ``stats``; see :meth:`SQLiteStore.merge`."""
+    transaction) under ``rules``, counting what changed in ``stats``; see
+    :meth:`SQLiteStore.merge`."""
     now = datetime.now(UTC).isoformat()
     data = document.model_dump_json(exclude={"highlights"})
     digest = _sha256(data)  # == content_hash(document, exclude={"highlights"})
     row = db.execute("SELECT content_hash FROM documents WHERE id = ?", (document.id,)).fetchone()
     if row is not None and row[0] != digest:
-        unsaid = (document_left_out or {}).get(document.id, frozenset())
-        data, digest = _kept_document(db, document.id, data, digest, keep_document | unsaid)
+        unsaid = rules.document_left_out.get(document.id, frozenset())
+        data, digest = _kept_document(db, document.id, data, digest, rules.keep_document | unsaid)
     if row is None:
         db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", (document.id, data, digest, now))
         stats.documents_added += 1
@@ -47,17 +44,18 @@ def upsert_document(db: sqlite3.Connection, document: Document, stats: MergeStat
         stats.documents_updated += 1
         stats.changed_document_ids.add(document.id)
     for highlight in document.highlights:
-        _upsert_highlight(db, document.id, highlight, stats, now, keep, left_out)
+        _upsert_highlight(db, document.id, highlight, stats, now, rules)
 
 
 def _upsert_highlight(db: sqlite3.Connection, doc_id: str, highlight: Highlight, stats: MergeStats,
-                      now: str, keep: frozenset[str], left_out: Mapping[str, frozenset[str]]) -> None:
+                      now: str, rules: MergeRules) -> None:
     data = highlight.model_dump_json()
     digest = _sha256(data)  # == content_hash(highlight)
     row = db.execute("SELECT content_hash, document_id FROM highlights WHERE id = ?",
                      (highlight.id,)).fetchone()
     if row is not None and row[0] != digest:
-        kept = keep | left_out[highlight.id] if highlight.id in left_out else keep
+        left_out = rules.left_out.get(highlight.id)
+        kept = rules.keep if left_out is None else rules.keep | left_out
         if kept:
             data = _kept(Highlight, data, kept, db.execute(
                 "SELECT data FROM highlights WHERE id = ?", (highlight.id,)).fetchone()[0])
