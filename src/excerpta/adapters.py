@@ -23,7 +23,6 @@ Writer contract
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ from pydantic.fields import FieldInfo
 from excerpta.errors import ConfigError, InputError
 from excerpta.model import Document
 from excerpta.validation import describe_option
+from excerpta.wide_text import bomless_utf16, text_encoding
 
 if TYPE_CHECKING:
     from excerpta.output import OutputSink
@@ -166,23 +166,11 @@ class InputProbe:
 
     @property
     def text_head(self) -> str:
-        """The first bytes decoded as text (UTF-8 unless a UTF-16/32 byte order mark says
-        otherwise, see :func:`text_encoding`; BOM dropped, undecodable bytes replaced)."""
-        return self.head.decode(text_encoding(self.head), errors="replace").lstrip("\ufeff")
-
-
-_UNICODE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                 (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
-def text_encoding(head: bytes, default: str = "utf-8") -> str:
-    """The encoding of a text file whose first bytes are ``head``: UTF-32 or UTF-16 when it
-    starts with their byte order mark (a file re-saved as "Unicode" by Notepad or Excel), else
-    ``default``. The UTF-32 marks are tested first: UTF-32-LE's starts with UTF-16-LE's."""
-    for bom, name in _UNICODE_BOMS:
-        if head.startswith(bom):
-            return name
-    return default
+        """The first bytes decoded as text (UTF-8 unless a UTF-16/32 byte order mark or UTF-16's
+        NULs say otherwise, see :mod:`excerpta.wide_text`; BOM dropped, undecodable bytes
+        replaced)."""
+        encoding = text_encoding(self.head, bomless_utf16(self.head) or "utf-8")
+        return self.head.decode(encoding, errors="replace").lstrip("\ufeff")
 
 
 def open_text(path: Path, *, default: str = "utf-8", errors: str = "replace",

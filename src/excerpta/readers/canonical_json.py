@@ -10,7 +10,9 @@ JSON at all, or declares another ``schema_version``, is an InputError. A highlig
 highlight: one already read from the file (in another document, or the same one) is reported
 and skipped, as the library would otherwise keep only the last of them. In ``jsonl``, the
 document fields of a line that disagree with those its document was first read with are
-reported (the first line's kept).
+reported (the first line's kept). Both are UTF-8: in ``jsonl`` a line holding bytes that are not
+is reported and skipped, and a UTF-16 or UTF-32 file (a PowerShell redirect) is an InputError
+naming its encoding; in ``json``, one document, such a byte is an InputError naming its line.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from excerpta.adapters import InputProbe, Reader, ReadState, input_file
 from excerpta.errors import InputError
 from excerpta.model import SCHEMA_VERSION, Document, Highlight
 from excerpta.validation import describe
+from excerpta.wide_text import NUL_SAMPLE_BYTES, wide_encoding
 
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # a byte surrogateescape kept
 _OUR_JSON_START = re.compile(r'\{\s*"schema_version"\s*:\s*\d+\s*,\s*"documents"\s*:')
 
 
@@ -95,11 +99,15 @@ class JsonLinesReader(Reader):
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = input_file(source)
+        with path.open("rb") as handle:
+            if (encoding := wide_encoding(handle.read(NUL_SAMPLE_BYTES))) is not None:
+                raise InputError(f"{source}: {encoding}; jsonl is UTF-8: re-save the file as UTF-8")
         current: Document | None = None
         first_line = 0  # where ``current`` was first read
         seen: dict[str, str] = {}  # highlight id -> its document's id
-        with path.open("r", encoding="utf-8-sig", errors="strict", newline=None) as handle:
-            for number, line in _numbered_lines(source, handle):
+        # Undecodable bytes are kept as lone surrogates, so that only their line is skipped.
+        with path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline=None) as handle:
+            for number, line in _numbered_lines(source, handle, state):
                 parsed = _parse_line(source, number, line, state)
                 if parsed is None:
                     continue
@@ -176,14 +184,16 @@ def _clash(seen: dict[str, str], document_id: str, highlight_id: str) -> str | N
     return f"highlight id {highlight_id!r} is already used {where}; each highlight needs its own id"
 
 
-def _numbered_lines(source: str, handle: Any) -> Iterator[tuple[int, str]]:
-    number = 0
-    try:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield number, line
-    except UnicodeDecodeError:
-        raise InputError(f"{source}:{number + 1}: not UTF-8 text") from None
+def _numbered_lines(source: str, handle: Any, state: ReadState) -> Iterator[tuple[int, str]]:
+    # The lines that are not blank, numbered; one holding bytes that are not UTF-8 (escaped as
+    # lone surrogates by the handle) is reported and skipped.
+    for number, line in enumerate(handle, start=1):
+        if (bad := _UNDECODABLE.search(line)) is not None:
+            byte = ord(bad.group()) - 0xDC00
+            state.report(source, number, f"not UTF-8 text (byte 0x{byte:02X} at column {bad.start() + 1}; "
+                         "jsonl is UTF-8)")
+        elif line.strip():
+            yield number, line
 
 
 def _parse_line(source: str, number: int, line: str,
