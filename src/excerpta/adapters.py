@@ -23,6 +23,7 @@ Writer contract
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,6 +148,7 @@ class InputProbe:
     path: Path | None
     is_dir: bool
     head: bytes
+    missing: str = ""  # why ``path`` is None, for a message: "no such file or directory"…
 
     @classmethod
     def of(cls, source: str) -> InputProbe:
@@ -157,7 +159,7 @@ class InputProbe:
         if path.is_file():
             with path.open("rb") as handle:
                 return cls(source, path, False, handle.read(PROBE_BYTES))
-        return cls(source, None, False, b"")
+        return cls(source, None, False, b"", why_unreachable(path))
 
     @property
     def suffix(self) -> str:
@@ -181,11 +183,29 @@ def open_text(path: Path, *, default: str = "utf-8", errors: str = "replace",
     return path.open("r", encoding=text_encoding(head, default), errors=errors, newline=newline)
 
 
+def why_unreachable(path: Path) -> str:
+    """Why ``path`` names no file or folder, in a few words: ``no such file or directory``, a
+    symbolic link that loops or leads nowhere, or the system's reason (``permission denied``);
+    ``not a file or folder`` for what it is not (a device)."""
+    try:
+        path.stat()
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "a symbolic link that loops (too many levels of symbolic links)"
+        if err.errno == errno.ENOENT:
+            return ("a symbolic link to nothing (its target is missing)" if path.is_symlink()
+                    else "no such file or directory")
+        return (err.strerror or str(err)).lower()
+    except ValueError:  # a NUL in the name
+        return "not a valid path"
+    return "not a file or folder"
+
+
 def input_file(source: str) -> Path:
     """The path of a file input; raises InputError if it is missing or not a file."""
     path = Path(source).expanduser()
     if not path.exists():
-        raise InputError(f"{source}: no such file")
+        raise InputError(f"{source}: {why_unreachable(path)}")
     if not path.is_file():
         raise InputError(f"{source}: not a file")
     return path
