@@ -36,7 +36,7 @@ from excerpta.identity import document_id
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.kindle.assembly import Clipping
 from excerpta.readers.kindle.blocks import Regular
-from excerpta.readers.kindle.damaged import BoundedText, record_batches, report_damage
+from excerpta.readers.kindle.damaged import BoundedText, record_batches, report_damage, report_unclosed_end
 from excerpta.readers.kindle.device import CLIPPINGS_FILE, clippings_in, decoded_head, open_clippings
 from excerpta.readers.kindle.documents import documents_of
 from excerpta.readers.kindle.locales import ClippingKind, clipping_limit_markers
@@ -121,6 +121,7 @@ class KindleClippingsReader(Reader):
             yield from read_clippings_file(handle, source, state, zone=zone,
                                            keep_bookmarks=options.kindle_bookmarks)
         report_damage(handle, source, state)
+        report_unclosed_end(handle, source, state)
         report_undecodable(handle, raw.encoding, source, state)
 
 
