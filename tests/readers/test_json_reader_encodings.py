@@ -62,3 +62,13 @@ def test_a_byte_that_is_not_utf8_in_a_json_file_is_an_error_naming_its_line(tmp_
     with pytest.raises(InputError) as caught:
         list(JsonReader().read(str(path), ReadState()))
     assert str(caught.value) == f"{path}:{line}: not UTF-8 text (byte 0xE9); re-save the file as UTF-8"
+
+
+def test_a_bad_byte_far_into_a_jsonl_file_costs_its_line_only_and_no_line_is_read_twice(tmp_path):
+    path = tmp_path / "long.jsonl"
+    _write_lines(path, [f"text {n}" for n in range(1, 2001)])
+    path.write_bytes(path.read_bytes().replace(b'"text 1500"', b'"text \xff1500"'))
+    state = ReadState()
+    texts = [h.text for d in JsonLinesReader().read(str(path), state) for h in d.highlights]
+    assert texts == [f"text {n}" for n in range(1, 2001) if n != 1500]
+    assert [(p.where, p.reason[:25]) for p in state.problems] == [(1500, "not UTF-8 text (byte 0xFF")]

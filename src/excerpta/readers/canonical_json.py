@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -105,25 +106,23 @@ class JsonLinesReader(Reader):
         current: Document | None = None
         first_line = 0  # where ``current`` was first read
         seen: dict[str, str] = {}  # highlight id -> its document's id
-        # Undecodable bytes are kept as lone surrogates, so that only their line is skipped.
-        with path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline=None) as handle:
-            for number, line in _numbered_lines(source, handle, state):
-                parsed = _parse_line(source, number, line, state)
-                if parsed is None:
-                    continue
-                document, highlight = parsed
-                if highlight is not None and (clash := _clash(seen, document.id, highlight.id)):
-                    state.report(source, number, clash)
-                    highlight = None  # its document is still read
-                if current is not None and current.id != document.id:
-                    yield current
-                    current = None
-                if current is None:
-                    current, first_line = document, number
-                elif (disagreement := _disagreement(current, first_line, document)) is not None:
-                    state.report(source, number, disagreement, kept=True)
-                if highlight is not None:
-                    current.highlights.append(highlight)
+        for number, line in _numbered_lines(source, path, state):
+            parsed = _parse_line(source, number, line, state)
+            if parsed is None:
+                continue
+            document, highlight = parsed
+            if highlight is not None and (clash := _clash(seen, document.id, highlight.id)):
+                state.report(source, number, clash)
+                highlight = None  # its document is still read
+            if current is not None and current.id != document.id:
+                yield current
+                current = None
+            if current is None:
+                current, first_line = document, number
+            elif (disagreement := _disagreement(current, first_line, document)) is not None:
+                state.report(source, number, disagreement, kept=True)
+            if highlight is not None:
+                current.highlights.append(highlight)
         if current is not None:
             yield current
 
@@ -184,16 +183,30 @@ def _clash(seen: dict[str, str], document_id: str, highlight_id: str) -> str | N
     return f"highlight id {highlight_id!r} is already used {where}; each highlight needs its own id"
 
 
-def _numbered_lines(source: str, handle: Any, state: ReadState) -> Iterator[tuple[int, str]]:
-    # The lines that are not blank, numbered; one holding bytes that are not UTF-8 (escaped as
-    # lone surrogates by the handle) is reported and skipped.
-    for number, line in enumerate(handle, start=1):
-        if (bad := _UNDECODABLE.search(line)) is not None:
-            byte = ord(bad.group()) - 0xDC00
-            state.report(source, number, f"not UTF-8 text (byte 0x{byte:02X} at column {bad.start() + 1}; "
-                         "jsonl is UTF-8)")
-        elif line.strip():
-            yield number, line
+def _numbered_lines(source: str, path: Path, state: ReadState) -> Iterator[tuple[int, str]]:
+    # The lines of ``path`` that are not blank, numbered. A text handle decodes a block at a
+    # time, so a byte that is not UTF-8 stops it with no line to name: from the first line it
+    # did not give, the file is read again with such bytes kept as lone surrogates, and a line
+    # holding one is reported and skipped. Only a damaged file pays for the search.
+    number = 0
+    try:
+        with path.open("r", encoding="utf-8-sig", errors="strict", newline=None) as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield number, line
+        return
+    except UnicodeDecodeError:
+        done = number
+    with path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline=None) as handle:
+        for number, line in enumerate(handle, start=1):
+            if number <= done:
+                continue
+            if (bad := _UNDECODABLE.search(line)) is not None:
+                byte, column = ord(bad.group()) - 0xDC00, bad.start() + 1
+                state.report(source, number, f"not UTF-8 text (byte 0x{byte:02X} at column {column}; "
+                             "jsonl is UTF-8)")
+            elif line.strip():
+                yield number, line
 
 
 def _parse_line(source: str, number: int, line: str,
