@@ -138,3 +138,17 @@ def test_files_written_without_state_are_taken_over_by_a_run_given_state_unless_
     result = run_cli("--state", state, "convert", clippings, "--to", "json", "--out", edited)
     assert result.exit_code == 1
     assert f"exists and the state {state} has no record of excerpta writing it; left alone" in result.output
+
+
+@pytest.mark.parametrize("from_format", [None, "kindle"])
+def test_an_input_that_cannot_be_reached_says_why_not_that_it_is_missing(run_cli, tmp_path, from_format):
+    (tmp_path / "l1").symlink_to(tmp_path / "l2")
+    (tmp_path / "l2").symlink_to(tmp_path / "l1")
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone")
+    named = ["--from", from_format] if from_format else []
+    for source, reason in [("l1", "a symbolic link that loops (too many levels of symbolic links)"),
+                           ("dangling", "a symbolic link to nothing (its target is missing)"),
+                           ("nope", "no such file or directory")]:
+        result = run_cli("convert", tmp_path / source, *named, "--to", "json", "--out", tmp_path / "o.json")
+        assert result.exit_code == 2
+        assert result.output == f"excerpta: error: {tmp_path / source}: {reason}\n"

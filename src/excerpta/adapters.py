@@ -23,7 +23,7 @@ Writer contract
 
 from __future__ import annotations
 
-import codecs
+import errno
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +35,7 @@ from pydantic.fields import FieldInfo
 from excerpta.errors import ConfigError, InputError
 from excerpta.model import Document
 from excerpta.validation import describe_option
+from excerpta.wide_text import bomless_utf16, text_encoding
 
 if TYPE_CHECKING:
     from excerpta.output import OutputSink
@@ -147,6 +148,7 @@ class InputProbe:
     path: Path | None
     is_dir: bool
     head: bytes
+    missing: str = ""  # why ``path`` is None, for a message: "no such file or directory"…
 
     @classmethod
     def of(cls, source: str) -> InputProbe:
@@ -157,7 +159,7 @@ class InputProbe:
         if path.is_file():
             with path.open("rb") as handle:
                 return cls(source, path, False, handle.read(PROBE_BYTES))
-        return cls(source, None, False, b"")
+        return cls(source, None, False, b"", why_unreachable(path))
 
     @property
     def suffix(self) -> str:
@@ -166,23 +168,11 @@ class InputProbe:
 
     @property
     def text_head(self) -> str:
-        """The first bytes decoded as text (UTF-8 unless a UTF-16/32 byte order mark says
-        otherwise, see :func:`text_encoding`; BOM dropped, undecodable bytes replaced)."""
-        return self.head.decode(text_encoding(self.head), errors="replace").lstrip("\ufeff")
-
-
-_UNICODE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                 (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
-def text_encoding(head: bytes, default: str = "utf-8") -> str:
-    """The encoding of a text file whose first bytes are ``head``: UTF-32 or UTF-16 when it
-    starts with their byte order mark (a file re-saved as "Unicode" by Notepad or Excel), else
-    ``default``. The UTF-32 marks are tested first: UTF-32-LE's starts with UTF-16-LE's."""
-    for bom, name in _UNICODE_BOMS:
-        if head.startswith(bom):
-            return name
-    return default
+        """The first bytes decoded as text (UTF-8 unless a UTF-16/32 byte order mark or UTF-16's
+        NULs say otherwise, see :mod:`excerpta.wide_text`; BOM dropped, undecodable bytes
+        replaced)."""
+        encoding = text_encoding(self.head, bomless_utf16(self.head) or "utf-8")
+        return self.head.decode(encoding, errors="replace").lstrip("\ufeff")
 
 
 def open_text(path: Path, *, default: str = "utf-8", errors: str = "replace",
@@ -193,11 +183,29 @@ def open_text(path: Path, *, default: str = "utf-8", errors: str = "replace",
     return path.open("r", encoding=text_encoding(head, default), errors=errors, newline=newline)
 
 
+def why_unreachable(path: Path) -> str:
+    """Why ``path`` names no file or folder, in a few words: ``no such file or directory``, a
+    symbolic link that loops or leads nowhere, or the system's reason (``permission denied``);
+    ``not a file or folder`` for what it is not (a device)."""
+    try:
+        path.stat()
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "a symbolic link that loops (too many levels of symbolic links)"
+        if err.errno == errno.ENOENT:
+            return ("a symbolic link to nothing (its target is missing)" if path.is_symlink()
+                    else "no such file or directory")
+        return (err.strerror or str(err)).lower()
+    except ValueError:  # a NUL in the name
+        return "not a valid path"
+    return "not a file or folder"
+
+
 def input_file(source: str) -> Path:
     """The path of a file input; raises InputError if it is missing or not a file."""
     path = Path(source).expanduser()
     if not path.exists():
-        raise InputError(f"{source}: no such file")
+        raise InputError(f"{source}: {why_unreachable(path)}")
     if not path.is_file():
         raise InputError(f"{source}: not a file")
     return path

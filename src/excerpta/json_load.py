@@ -69,14 +69,18 @@ def _valid_unicode(value: Any) -> Any:
 def load_file(path: str | os.PathLike[str], source: str) -> Any:
     """The JSON of the file at ``path``, as :func:`loads` reads it; raises InputError (one line
     naming ``source``, the input as the user gave it, and the line when known) for a file that
-    cannot be read, is not UTF-8 or is not JSON."""
+    cannot be read, is not UTF-8 (or UTF-16/32, which :mod:`json` finds by its NULs) or is not
+    JSON."""
     try:
         with open(path, "rb") as handle:
             return loads(handle.read())
     except JsonTextError as err:
         where = source if err.line is None else f"{source}:{err.line}"
         raise InputError(f"{where}: {err}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{source}: not UTF-8 text") from None
+    except UnicodeDecodeError as err:
+        # One document: a byte that is not UTF-8 leaves none of it readable; say where it is.
+        line = err.object[: err.start].count(b"\n") + 1
+        raise InputError(f"{source}:{line}: not UTF-8 text (byte 0x{err.object[err.start]:02X}); "
+                         "re-save the file as UTF-8") from None
     except OSError as err:
         raise InputError(f"{source}: cannot read ({err.strerror})") from None

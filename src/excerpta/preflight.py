@@ -39,7 +39,7 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
         else:
             reader_cls = registry.reader(from_format)
             if probe.path is None and not source.endswith(":"):
-                raise InputError(f"{source}: no such file or directory")
+                raise InputError(f"{source}: {probe.missing}")
         resolved.append((source, reader_cls.from_options(options, typed)))
     return resolved
 

@@ -89,7 +89,7 @@ def detect_reader(probe: InputProbe) -> type[Reader]:
     scores = sorted((s for s in scores if s[0] > 0), key=lambda s: (-s[0], s[1]))
     if not scores:
         if probe.path is None and not probe.source.endswith(":"):
-            raise UnknownFormatError(f"{probe.source}: no such file or directory")
+            raise UnknownFormatError(f"{probe.source}: {probe.missing}")
         raise UnknownFormatError(f"{probe.source}: unrecognised input format; name it with --from")
     if len(scores) > 1 and scores[0][0] == scores[1][0]:
         tied = " or ".join(s[1] for s in scores if s[0] == scores[0][0])

@@ -10,7 +10,9 @@ JSON at all, or declares another ``schema_version``, is an InputError. A highlig
 highlight: one already read from the file (in another document, or the same one) is reported
 and skipped, as the library would otherwise keep only the last of them. In ``jsonl``, the
 document fields of a line that disagree with those its document was first read with are
-reported (the first line's kept).
+reported (the first line's kept). Both are UTF-8: in ``jsonl`` a line holding bytes that are not
+is reported and skipped, and a UTF-16 or UTF-32 file (a PowerShell redirect) is an InputError
+naming its encoding; in ``json``, one document, such a byte is an InputError naming its line.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -27,7 +30,9 @@ from excerpta.adapters import InputProbe, Reader, ReadState, input_file
 from excerpta.errors import InputError
 from excerpta.model import SCHEMA_VERSION, Document, Highlight
 from excerpta.validation import describe
+from excerpta.wide_text import NUL_SAMPLE_BYTES, wide_encoding
 
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # a byte surrogateescape kept
 _OUR_JSON_START = re.compile(r'\{\s*"schema_version"\s*:\s*\d+\s*,\s*"documents"\s*:')
 
 
@@ -97,27 +102,29 @@ class JsonLinesReader(Reader):
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = input_file(source)
+        with path.open("rb") as handle:
+            if (encoding := wide_encoding(handle.read(NUL_SAMPLE_BYTES))) is not None:
+                raise InputError(f"{source}: {encoding}; jsonl is UTF-8: re-save the file as UTF-8")
         current: Document | None = None
         first_line = 0  # where ``current`` was first read
         seen: dict[str, str] = {}  # highlight id -> its document's id
-        with path.open("r", encoding="utf-8-sig", errors="strict", newline=None) as handle:
-            for number, line in _numbered_lines(source, handle):
-                parsed = _parse_line(source, number, line, state)
-                if parsed is None:
-                    continue
-                document, highlight = parsed
-                if highlight is not None and (clash := _clash(seen, document.id, highlight.id)):
-                    state.report(source, number, clash)
-                    highlight = None  # its document is still read
-                if current is not None and current.id != document.id:
-                    yield current
-                    current = None
-                if current is None:
-                    current, first_line = document, number
-                elif (disagreement := _disagreement(current, first_line, document)) is not None:
-                    state.report(source, number, disagreement, kept=True)
-                if highlight is not None:
-                    current.highlights.append(highlight)
+        for number, line in _numbered_lines(source, path, state):
+            parsed = _parse_line(source, number, line, state)
+            if parsed is None:
+                continue
+            document, highlight = parsed
+            if highlight is not None and (clash := _clash(seen, document.id, highlight.id)):
+                state.report(source, number, clash)
+                highlight = None  # its document is still read
+            if current is not None and current.id != document.id:
+                yield current
+                current = None
+            if current is None:
+                current, first_line = document, number
+            elif (disagreement := _disagreement(current, first_line, document)) is not None:
+                state.report(source, number, disagreement, kept=True)
+            if highlight is not None:
+                current.highlights.append(highlight)
         if current is not None:
             yield current
 
@@ -178,14 +185,30 @@ def _clash(seen: dict[str, str], document_id: str, highlight_id: str) -> str | N
     return f"highlight id {highlight_id!r} is already used {where}; each highlight needs its own id"
 
 
-def _numbered_lines(source: str, handle: Any) -> Iterator[tuple[int, str]]:
+def _numbered_lines(source: str, path: Path, state: ReadState) -> Iterator[tuple[int, str]]:
+    # The lines of ``path`` that are not blank, numbered. A text handle decodes a block at a
+    # time, so a byte that is not UTF-8 stops it with no line to name: from the first line it
+    # did not give, the file is read again with such bytes kept as lone surrogates, and a line
+    # holding one is reported and skipped. Only a damaged file pays for the search.
     number = 0
     try:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield number, line
+        with path.open("r", encoding="utf-8-sig", errors="strict", newline=None) as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield number, line
+        return
     except UnicodeDecodeError:
-        raise InputError(f"{source}:{number + 1}: not UTF-8 text") from None
+        done = number
+    with path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline=None) as handle:
+        for number, line in enumerate(handle, start=1):
+            if number <= done:
+                continue
+            if (bad := _UNDECODABLE.search(line)) is not None:
+                byte, column = ord(bad.group()) - 0xDC00, bad.start() + 1
+                state.report(source, number, f"not UTF-8 text (byte 0x{byte:02X} at column {column}; "
+                             "jsonl is UTF-8)")
+            elif line.strip():
+                yield number, line
 
 
 def _parse_line(source: str, number: int, line: str,

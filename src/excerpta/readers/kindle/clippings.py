@@ -40,7 +40,7 @@ from excerpta.identity import document_id
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.kindle.assembly import Clipping
 from excerpta.readers.kindle.blocks import Regular
-from excerpta.readers.kindle.damaged import BoundedText, record_batches, report_damage
+from excerpta.readers.kindle.damaged import BoundedText, record_batches, report_damage, report_unclosed_end
 from excerpta.readers.kindle.device import CLIPPINGS_FILE, clippings_in, decoded_head, open_clippings
 from excerpta.readers.kindle.documents import documents_of
 from excerpta.readers.kindle.locales import ClippingKind, clipping_limit_markers
@@ -51,7 +51,7 @@ from excerpta.readers.kindle.metadata import (
     parse_metadata,
 )
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
-from excerpta.readers.kindle.undecodable import MARK_ERRORS, REPLACEMENT
+from excerpta.readers.kindle.undecodable import MARK_ERRORS, report_undecodable
 from excerpta.zones import ZoneName, zone_named
 
 log = logging.getLogger(__name__)
@@ -126,10 +126,8 @@ class KindleClippingsReader(Reader):
             yield from read_clippings_file(handle, source, state, zone=zone,
                                            keep_bookmarks=options.kindle_bookmarks)
         report_damage(handle, source, state)
-        if handle.lines:
-            state.report(source, handle.first_line, f"{handle.lines} line(s) hold bytes that are not "
-                         f"{raw.encoding.upper()}, read as {REPLACEMENT!r} (the first is this line): "
-                         "re-save the file as UTF-8", kept=True)
+        report_unclosed_end(handle, source, state)
+        report_undecodable(handle, raw.encoding, source, state)
 
 
 def read_clippings(lines: Iterable[str], source: str, state: ReadState, *, zone: tzinfo | None = None,

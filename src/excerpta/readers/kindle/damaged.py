@@ -8,6 +8,11 @@ line longer than :data:`~excerpta.readers.kindle.records.CLIPPING_LIMIT_CHARS` d
 :data:`CUT_LINE` (a line no decoded text holds) while it reads past the rest of that line in
 blocks. :func:`record_batches` skips the records holding a cut line, and
 :func:`report_damage` reports the padding once and each cut line once, with its line number.
+
+The device writes a separator line after each record; unplugged while it writes one, it leaves a
+last record without it, maybe cut mid-text. :class:`BoundedText` notes whether the file ends with
+a separator and :func:`record_batches` which record was last, for
+:func:`report_unclosed_end`.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import TextIO
 
 from excerpta.adapters import ReadState
 from excerpta.readers.kindle.blocks import BLOCK_CHARS, Regular, iter_record_batches
-from excerpta.readers.kindle.records import CLIPPING_LIMIT_CHARS, RawRecord
+from excerpta.readers.kindle.records import CLIPPING_LIMIT_CHARS, SEPARATOR, RawRecord, is_separator
 from excerpta.readers.kindle.undecodable import MarkedText
 
 CUT_LINE = "\udcfe"  # a lone surrogate: what strict decoding never yields
@@ -42,6 +47,9 @@ class BoundedText(MarkedText):
         self.nul_chars = 0
         self.first_nul_line: int | None = None
         self._first_pass = True
+        self.separators = False  # whether a separator line was read
+        self.ends_with_separator = False  # whether the last line that is not blank is one
+        self.last_record: Regular | RawRecord | None = None  # set by record_batches
         self._tail = ""  # the start of the next line, not yet handed out
         self._cutting = -1  # characters read of the line being cut (-1: none)
         self._buffer, self._at = "", 0  # lines readline has read and not yet returned
@@ -67,6 +75,11 @@ class BoundedText(MarkedText):
         line, self._at = self._buffer[self._at : end + 1], end + 1
         return line
 
+    @property
+    def first_pass(self) -> bool:
+        """Whether the file is being read for the first time (no ``seek(0)`` yet)."""
+        return self._first_pass
+
     def seek(self, offset: int, whence: int = 0, /) -> int:
         """Back to the start only (``seek(0)``): what was counted is not counted again."""
         position = super().seek(offset, whence)
@@ -75,6 +88,22 @@ class BoundedText(MarkedText):
         return position
 
     def _lines(self, size: int) -> str:
+        text = self._whole_lines(size)
+        if text and self._first_pass:
+            self._note_end(text)
+        return text
+
+    def _note_end(self, text: str) -> None:
+        # Whether the file has separator lines, and ends (so far) with one.
+        if not self.separators and SEPARATOR in text:
+            self.separators = True
+        end = len(text)
+        while end and text[end - 1] in " \t\r\n":  # the few blank lines at the end, if any
+            end -= 1
+        if end:
+            self.ends_with_separator = is_separator(text[text.rfind("\n", 0, end) + 1 : end])
+
+    def _whole_lines(self, size: int) -> str:
         # Whole lines from blocks of ``size`` characters; "" only at the end of the file. The
         # line numbers come from MarkedText's count of the newlines read (the tail holds none).
         # Blocks no longer than the limit: only the line a block starts or ends in can exceed it.
@@ -133,6 +162,8 @@ def record_batches(handle: io.TextIOBase) -> Iterator[list[Regular | RawRecord]]
         yield from batches
         return
     for records in batches:
+        if records and handle.first_pass:
+            handle.last_record = records[-1]
         if handle.cut_lines:  # rare: look at each record only once a line was cut
             records = [record for record in records if not _holds_cut_line(record)]
         yield records
@@ -155,3 +186,23 @@ def report_damage(text: BoundedText, source: str, state: ReadState) -> None:
     for number, chars in text.cut_lines:
         state.report(source, number, f"a line of {chars:,} characters, longer than any clipping "
                      f"({text.limit:,}), was skipped with its record (a damaged file?)")
+
+
+def report_unclosed_end(text: BoundedText, source: str, state: ReadState) -> None:
+    """Report to ``state`` a last record that the file ends without closing, when the file has
+    separator lines (one that has none, its separators stripped by a tool, is read as it is): the
+    Kindle writes a separator after each record, so the file may have been cut while the device
+    wrote it. The record is read all the same (its text may be whole); one whose metadata line
+    was cut, or that holds a line cut for its length, is reported already."""
+    record = text.last_record
+    if record is None or text.ends_with_separator or not text.separators:
+        return
+    if text.cut_lines and _holds_cut_line(record):
+        return  # skipped, and reported
+    if type(record) is not tuple:
+        assert isinstance(record, RawRecord)
+        if record.metadata is None:
+            return
+    number = record[0] if type(record) is tuple else record.line_number
+    state.report(source, number, f"the last record has no closing {SEPARATOR} line: it may be cut "
+                 "off (the Kindle unplugged while writing?); read as it is", kept=True)

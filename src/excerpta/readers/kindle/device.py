@@ -5,10 +5,8 @@ the drive's ``documents`` folder. The device's FAT file system ignores case, so 
 compared without it.
 
 The device writes UTF-8. A file re-saved as "Unicode" is UTF-16 (or UTF-32), with a byte order
-mark from Notepad or Excel but without one from some editors and scripts (``utf-16-le``). Such
-a file is told by its NULs: clippings text is mostly ASCII (separators, metadata lines, digits,
-line breaks), and in UTF-16 each ASCII character has a NUL byte, always on the same side of
-its pair, while UTF-8 and the 8-bit encodings never write a NUL in text.
+mark from Notepad or Excel but without one from some editors and scripts (``utf-16-le``), told
+by its NULs (see :mod:`excerpta.wide_text`).
 """
 
 from __future__ import annotations
@@ -17,13 +15,9 @@ from pathlib import Path
 from typing import TextIO
 
 from excerpta.adapters import open_text, text_encoding
+from excerpta.wide_text import NUL_SAMPLE_BYTES, bomless_utf16
 
 CLIPPINGS_FILE = "My Clippings.txt"  # on the device: documents/My Clippings.txt
-NUL_SAMPLE_BYTES = 4096  # the first bytes looked at for UTF-16 without a byte order mark
-# In UTF-16 text, the share of pairs with a NUL on one side, at least: 1 in 8 (the corpus's
-# Chinese file has 2 in 5, a Latin-script one nearly all). The other side has at most an eighth
-# as many (CJK characters such as U+4E00 have a NUL low byte).
-MIN_NUL_SHARE = 8
 
 
 def decoded_head(head: bytes) -> str:
@@ -42,18 +36,8 @@ def open_clippings(path: Path, *, errors: str) -> TextIO:
 
 
 def _bomless_encoding(head: bytes) -> str:
-    # UTF-16 (little- or big-endian) when one byte of each pair is often NUL and the other
-    # rarely, else UTF-8.
-    if b"\0" not in head:  # the usual case: one C scan
-        return "utf-8"
-    pairs = min(len(head), NUL_SAMPLE_BYTES) // 2
-    sample = head[: 2 * pairs]
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd and odd * MIN_NUL_SHARE >= pairs and even * MIN_NUL_SHARE <= odd:
-        return "utf-16-le"  # "A\0": the NUL is the high byte, second
-    if even and even * MIN_NUL_SHARE >= pairs and odd * MIN_NUL_SHARE <= even:
-        return "utf-16-be"
-    return "utf-8"
+    # UTF-16 (little- or big-endian) when its NULs say so, else UTF-8.
+    return bomless_utf16(head) or "utf-8"
 
 
 def clippings_in(folder: Path) -> Path | None:

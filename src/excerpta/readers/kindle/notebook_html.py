@@ -17,7 +17,9 @@ unless ``kindle_bookmarks`` is set. The export has no timestamps.
 
 A heading is read by :mod:`.notebook_headings`, in English or Japanese wording or, in a
 language whose words it does not know, by its shape; one warning per file says how many entries
-were read so. An entry whose heading cannot be read, or that the end of a file cut short (see
+were read so. The file is UTF-8 (UTF-16 once re-saved, with or without a byte order mark); bytes
+that are not are read as U+FFFD and reported, as in ``My Clippings.txt``. An entry whose heading
+cannot be read, or that the end of a file cut short (see
 :mod:`.notebook_parser`), is reported with its line and skipped.
 
 Ids follow the ``kindle`` reader's scheme, so the same book exported both ways agrees.
@@ -37,6 +39,8 @@ from excerpta.identity import document_id, highlight_id
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.kindle.notebook_headings import HeadingError, parse_heading
 from excerpta.readers.kindle.notebook_parser import NotebookParser, body_text, squash
+from excerpta.readers.kindle.undecodable import MARK_ERRORS, MarkedText, report_undecodable
+from excerpta.wide_text import NUL_SAMPLE_BYTES, bomless_utf16
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +116,11 @@ class KindleNotebookReader(Reader):
             raise InputError(f"{source}: {size / 2**20:.0f} MB is far more than a Kindle notebook export "
                              f"holds (at most {MAX_EXPORT_BYTES // 2**20} MB read); is it the right file?")
         parser = NotebookParser()
-        with open_text(path) as handle:
+        with path.open("rb") as raw:
+            head = raw.read(NUL_SAMPLE_BYTES)
+        # UTF-8 as the apps write it, or UTF-16 once re-saved; other bytes read as U+FFFD, reported.
+        with open_text(path, default=bomless_utf16(head) or "utf-8", errors=MARK_ERRORS) as raw_text:
+            handle = MarkedText(raw_text)
             try:
                 # In pieces: the parser keeps the fields it wants, not the whole page.
                 while chunk := handle.read(1 << 20):
@@ -124,6 +132,7 @@ class KindleNotebookReader(Reader):
         title = " ".join(t for t in parser.fields["bookTitle"] if t)
         if not title:
             raise InputError(f"{source}: not a Kindle notebook export (no bookTitle element)")
+        report_undecodable(handle, raw_text.encoding, source, state)
         author = "; ".join(a for a in parser.fields["authors"] if a) or None
         doc_id = document_id(title, author)
         highlights: list[Highlight] = []

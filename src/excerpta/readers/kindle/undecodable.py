@@ -2,10 +2,11 @@
 
 ``My Clippings.txt`` is UTF-8 (UTF-16 once re-saved as "Unicode" by Notepad); one re-saved by an
 old editor as Windows-1252 or Latin-1 is not, and its accented letters cannot be decoded. The
-reader reads on and says where, streaming: the file is decoded with the :data:`MARK_ERRORS`
-handler, which leaves a lone surrogate (no strict decoding ever yields one) in place of each
-undecodable run, and :class:`MarkedText` turns the marks into U+FFFD while it counts the lines
-that held one.
+reader reads on and says where (:func:`report_undecodable`: read in part), streaming: the file
+is decoded with the :data:`MARK_ERRORS` handler, which leaves a lone surrogate (no strict
+decoding ever yields one) in place of each undecodable run, and :class:`MarkedText` turns the
+marks into U+FFFD while it counts the lines that held one. The notebook HTML reader does the
+same.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import codecs
 import io
 from typing import TextIO
+
+from excerpta.adapters import ReadState
 
 MARK_ERRORS = "excerpta-mark-undecodable"  # the ``errors`` name to open the file with
 REPLACEMENT = "\ufffd"
@@ -74,3 +77,12 @@ class MarkedText(io.TextIOBase):
             text = text.replace(_MARK, REPLACEMENT)
         self._newlines += text.count("\n")
         return text
+
+
+def report_undecodable(text: MarkedText, encoding: str, source: str, state: ReadState) -> None:
+    """Report to ``state`` the lines of ``source`` (read through ``text``, in ``encoding``) that
+    held bytes ``encoding`` cannot decode, once, at the first of them; nothing if none did."""
+    if text.lines:
+        state.report(source, text.first_line, f"{text.lines} line(s) hold bytes that are not "
+                     f"{encoding.upper()}, read as {REPLACEMENT!r} (the first is this line): "
+                     "re-save the file as UTF-8", kept=True)

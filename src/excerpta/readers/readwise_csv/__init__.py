@@ -7,8 +7,12 @@ Columns are found by their header name, never by position or by guessing from th
 * import (7 columns): ``Highlight, Title, Author, URL, Note, Location, Date``.
 
 Header names match case-insensitively, in any order; unknown columns are ignored and any
-column but ``Highlight`` may be missing. A file without a ``Highlight`` column is an
-InputError. A row that cannot be parsed (wrong number of fields, a cell over 64 MiB,
+column but ``Highlight`` may be missing. A file without a ``Highlight`` column, or whose header
+names a field twice, is an InputError; one delimited by ``;`` or tab (a spreadsheet's re-save)
+is read as such (see :mod:`.header`). The file is UTF-8, or UTF-16/32 with a byte order mark,
+or UTF-16 without one (told by its NULs, see :mod:`excerpta.wide_text`).
+
+A row that cannot be parsed (wrong number of fields, a cell over 64 MiB,
 nothing highlighted) is reported with its line number and skipped. A date that is not ISO
 8601 (a spreadsheet's ``6/22/2026 10:34``) is not guessed at: its highlight is read without
 it (``ReadState.leave_out``: the library keeps a date it has), and the file's unreadable dates
@@ -36,36 +40,26 @@ document whose rows are not consecutive is yielded again (the library merges by 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TextIO
+from itertools import chain
 
 from excerpta import identity
 from excerpta.adapters import InputProbe, Reader, ReadState, fields_but, input_file, open_text
 from excerpta.errors import InputError
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.readwise_csv.dates import DateError, UnreadableDates, parse_timestamp
+from excerpta.readers.readwise_csv.header import (
+    HeaderError,
+    check_header,
+    header_delimiter,
+    map_header,
+    split_line,
+)
 from excerpta.readers.readwise_csv.repeats import RepeatedRows
 from excerpta.readers.readwise_csv.unsaid import SAID_DOCUMENT, SAID_HIGHLIGHT, unsaid_fields
+from excerpta.wide_text import NUL_SAMPLE_BYTES, bomless_utf16, text_encoding
 
-# Header name (case-folded) -> the field it fills.
-COLUMNS = {
-    "highlight": "text",
-    "book title": "title",
-    "title": "title",
-    "book author": "author",
-    "author": "author",
-    "amazon book id": "asin",
-    "url": "url",
-    "note": "note",
-    "color": "color",
-    "tags": "tags",
-    "location type": "location_type",
-    "location": "location",
-    "highlighted at": "highlighted_at",
-    "date": "highlighted_at",
-    "document tags": "document_tags",
-}
 DATE_FIELDS = frozenset({"highlighted_at"})  # what an unreadable date leaves out
 QUOTES_TITLE = "Quotes"  # where Readwise files highlights imported without a title
 FAVORITE_TAG = "favorite"
@@ -90,11 +84,12 @@ def allow_large_cells() -> None:
         csv.field_size_limit(FIELD_SIZE_LIMIT)
 
 
-def iter_records(source: str, handle: TextIO, state: ReadState) -> Iterator[tuple[int, list[str]]]:
-    """``(line, row)`` for each record of the CSV text in ``handle``, header included, ``line``
-    being where the record starts; a record the csv module cannot read (a cell over
-    FIELD_SIZE_LIMIT) is reported and skipped."""
-    rows = csv.reader(handle)
+def iter_records(source: str, lines: Iterable[str], state: ReadState,
+                 delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+    """``(line, row)`` for each record of the CSV text ``lines`` (a handle opened with
+    ``newline=""``), header included, ``line`` being where the record starts; a record the csv
+    module cannot read (a cell over FIELD_SIZE_LIMIT) is reported and skipped."""
+    rows = csv.reader(lines, delimiter=delimiter)
     line = 1
     while True:
         try:
@@ -111,16 +106,6 @@ def iter_records(source: str, handle: TextIO, state: ReadState) -> Iterator[tupl
             continue
         record_line, line = line, rows.line_num + 1
         yield record_line, row
-
-
-def map_header(header: list[str]) -> dict[str, int]:
-    """Field name -> column index for a header row; the first of duplicate columns wins."""
-    positions: dict[str, int] = {}
-    for index, name in enumerate(header):
-        field = COLUMNS.get(name.strip().lstrip("\ufeff").casefold())
-        if field is not None and field not in positions:
-            positions[field] = index
-    return positions
 
 
 def parse_location(value: str) -> int | str | None:
@@ -210,10 +195,8 @@ class ReadwiseCsvReader(Reader):
     def recognize(cls, probe: InputProbe) -> int:
         if probe.is_dir or not probe.head:
             return 0
-        # Up to any line ending (CR only too): csv.reader refuses a line holding a lone CR.
-        first_line = next(iter(probe.text_head.splitlines()), "")
-        header = next(csv.reader([first_line]), [])
-        fields = map_header(header)
+        head = probe.text_head
+        fields = map_header(split_line(head, header_delimiter(head)))
         if "text" not in fields:
             return 0
         if "asin" in fields or "location_type" in fields:
@@ -223,18 +206,29 @@ class ReadwiseCsvReader(Reader):
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = input_file(source)
         allow_large_cells()
+        with path.open("rb") as raw:
+            head = raw.read(NUL_SAMPLE_BYTES)
+        encoding = text_encoding(head, bomless_utf16(head) or "utf-8-sig")
         try:
-            with open_text(path, default="utf-8-sig", errors="strict", newline="") as handle:
-                yield from self._read_rows(source, handle, state)
+            with open_text(path, default=encoding, errors="strict", newline="") as handle:
+                first = handle.readline()
+                yield from self._read_rows(source, chain([first], handle), header_delimiter(first), state)
         except UnicodeDecodeError:
-            raise InputError(f"{source}: not UTF-8 or UTF-16 text (expected a Readwise CSV)") from None
+            found = ("not UTF-8 text, nor UTF-16" if encoding == "utf-8-sig"
+                     else f"not valid {encoding.upper()} text, though it starts as such")
+            raise InputError(f"{source}: {found} (expected a Readwise CSV): re-save it as UTF-8") from None
 
-    def _read_rows(self, source: str, handle: TextIO, state: ReadState) -> Iterator[Document]:
-        records = iter_records(source, handle, state)
+    def _read_rows(self, source: str, lines: Iterable[str], delimiter: str,
+                   state: ReadState) -> Iterator[Document]:
+        records = iter_records(source, lines, state, delimiter)
         first_line, header = next(records, (0, []))
         positions = map_header(header)
         if first_line != 1 or "text" not in positions:
             raise InputError(f"{source}: no 'Highlight' column in the header (expected a Readwise CSV)")
+        try:
+            check_header(header)
+        except HeaderError as err:
+            raise InputError(f"{source}:1: the header names {err}") from None
         current: Document | None = None
         repeats = RepeatedRows()
         dates = positions.get("highlighted_at")
