@@ -23,16 +23,16 @@ Writer contract
 
 from __future__ import annotations
 
-import errno
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TextIO
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
 
-from excerpta.errors import ConfigError, InputError
+from excerpta.errors import ConfigError
+from excerpta.input_files import why_unreachable
 from excerpta.model import Document
 from excerpta.validation import describe_option
 from excerpta.wide_text import bomless_utf16, text_encoding
@@ -173,42 +173,6 @@ class InputProbe:
         replaced)."""
         encoding = text_encoding(self.head, bomless_utf16(self.head) or "utf-8")
         return self.head.decode(encoding, errors="replace").lstrip("\ufeff")
-
-
-def open_text(path: Path, *, default: str = "utf-8", errors: str = "replace",
-              newline: str | None = None) -> TextIO:
-    """``path`` opened for reading text in the encoding :func:`text_encoding` finds."""
-    with path.open("rb") as handle:
-        head = handle.read(4)
-    return path.open("r", encoding=text_encoding(head, default), errors=errors, newline=newline)
-
-
-def why_unreachable(path: Path) -> str:
-    """Why ``path`` names no file or folder, in a few words: ``no such file or directory``, a
-    symbolic link that loops or leads nowhere, or the system's reason (``permission denied``);
-    ``not a file or folder`` for what it is not (a device)."""
-    try:
-        path.stat()
-    except OSError as err:
-        if err.errno == errno.ELOOP:
-            return "a symbolic link that loops (too many levels of symbolic links)"
-        if err.errno == errno.ENOENT:
-            return ("a symbolic link to nothing (its target is missing)" if path.is_symlink()
-                    else "no such file or directory")
-        return (err.strerror or str(err)).lower()
-    except ValueError:  # a NUL in the name
-        return "not a valid path"
-    return "not a file or folder"
-
-
-def input_file(source: str) -> Path:
-    """The path of a file input; raises InputError if it is missing or not a file."""
-    path = Path(source).expanduser()
-    if not path.exists():
-        raise InputError(f"{source}: {why_unreachable(path)}")
-    if not path.is_file():
-        raise InputError(f"{source}: not a file")
-    return path
 
 
 def fields_but(model: type[BaseModel], *said: str) -> frozenset[str]:

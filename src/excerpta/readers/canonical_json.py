@@ -26,8 +26,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from excerpta import json_load
-from excerpta.adapters import InputProbe, Reader, ReadState, input_file
+from excerpta.adapters import InputProbe, Reader, ReadState
 from excerpta.errors import InputError
+from excerpta.input_files import input_file
 from excerpta.model import SCHEMA_VERSION, Document, Highlight
 from excerpta.validation import describe
 from excerpta.wide_text import NUL_SAMPLE_BYTES, wide_encoding

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from kindle_reading import CLIPPINGS, erase_kind_phrases, real_clippings
 
-from excerpta.adapters import open_text
+from excerpta.input_files import open_text
 from excerpta.readers.kindle.locales import LOCALES, ClippingKind
 from excerpta.readers.kindle.metadata import (
     UNKNOWN_LOCALE,

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from kindle_reading import erase_kind_phrases, read_path, read_text, real_clippings
 
 from excerpta import registry
-from excerpta.adapters import InputProbe, open_text
+from excerpta.adapters import InputProbe
+from excerpta.input_files import open_text
 
 SEP = "=========="
 # A Polish-looking wording (made up: no real Polish file has been seen), with Polish months.

@@ -14,8 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from excerpta.adapters import open_text, text_encoding
-from excerpta.wide_text import NUL_SAMPLE_BYTES, bomless_utf16
+from excerpta.input_files import open_text
+from excerpta.wide_text import NUL_SAMPLE_BYTES, bomless_utf16, text_encoding
 
 CLIPPINGS_FILE = "My Clippings.txt"  # on the device: documents/My Clippings.txt
 

@@ -33,9 +33,10 @@ from pathlib import Path
 
 from pydantic import Field
 
-from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, fields_but, input_file, open_text
+from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, fields_but
 from excerpta.errors import InputError
 from excerpta.identity import document_id, highlight_id
+from excerpta.input_files import input_file, open_text
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.kindle.notebook_headings import HeadingError, parse_heading
 from excerpta.readers.kindle.notebook_parser import NotebookParser, body_text, squash

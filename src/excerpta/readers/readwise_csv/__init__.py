@@ -45,8 +45,9 @@ from datetime import datetime
 from itertools import chain
 
 from excerpta import identity
-from excerpta.adapters import InputProbe, Reader, ReadState, fields_but, input_file, open_text
+from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
 from excerpta.errors import InputError
+from excerpta.input_files import input_file, open_text
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.readwise_csv.dates import DateError, UnreadableDates, parse_timestamp
 from excerpta.readers.readwise_csv.header import (
