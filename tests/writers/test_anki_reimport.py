@@ -92,3 +92,18 @@ def test_new_cards_come_in_reading_order_and_cards_already_imported_keep_their_p
     kept = collection.get_card(reviewed.id)
     assert (kept.type, kept.queue, kept.due, kept.ivl, kept.reps) == (
         reviewed.type, reviewed.queue, reviewed.due, reviewed.ivl, reviewed.reps)
+
+
+def test_new_cards_of_a_book_come_in_location_order_not_in_the_order_they_were_made(
+        run_cli, tmp_path, collection):
+    # My Clippings.txt lists highlights in the order they were made; a reader studies the book
+    # in reading order.
+    book = Document(id="d", title="Book", highlights=[
+        Highlight(id=hid, text=f"{hid}.", location=location, location_type="location")
+        for hid, location in (("late", 300), ("early", 10), ("middle", 120))])
+    deck = tmp_path / "deck.apkg"
+    convert(run_cli, write_library(tmp_path / "lib.json", book), deck)
+    import_package(collection, deck)
+    order = ("early", "middle", "late")
+    assert {hid: [card.due for card in note_for(collection, hid).cards()] for hid in order} == {
+        "early": [1], "middle": [2], "late": [3]}

@@ -7,8 +7,8 @@ import json
 import re
 
 from excerpta.model import Highlight, LocationType
+from excerpta.ordering import reading_order
 from excerpta.writers.obsidian.region import find_regions
-from excerpta.writers.obsidian.render import reading_order
 
 from .conftest import template_folder
 from paths import CORPUS

@@ -41,6 +41,7 @@ from pydantic import BeforeValidator, Field, field_validator
 from excerpta.adapters import AdapterOptions, Writer
 from excerpta.controls import without_controls
 from excerpta.model import Document
+from excerpta.ordering import reading_order
 from excerpta.output import OutputSink
 from excerpta.writers.anki.cards import HighlightNote, notes_for
 from excerpta.writers.anki.history import PreviousNote, read_previous_notes, settle_mtime
@@ -118,8 +119,9 @@ class AnkiWriter(Writer):
 
     def placed_notes(self, documents: Iterable[Document], previous: Mapping[str, PreviousNote] | None = None,
                      ) -> Iterator[tuple[genanki.Deck, HighlightNote]]:
-        """Every note to export with its deck, document by document, highlight by highlight,
-        its cards placed in the new-card queue in that order. ``previous``: the notes of the deck
+        """Every note to export with its deck, document by document, highlight by highlight in
+        reading order (:func:`~excerpta.ordering.reading_order`), its cards placed in the
+        new-card queue in that order. ``previous``: the notes of the deck
         written last time, by GUID (:func:`.history.read_previous_notes`)."""
         options = self.options
         positions = itertools.count(1)
@@ -136,7 +138,7 @@ class AnkiWriter(Writer):
                 if key not in subdecks:
                     subdecks[key] = genanki.Deck(deck_id_for(name), name)
                 deck = subdecks[key]
-            for highlight in document.highlights:
+            for highlight in reading_order(document.highlights):
                 if highlight.is_deleted:
                     log.info("anki: not exported (deleted): %s: %s", document.title, highlight.id)
                     continue

@@ -2,7 +2,7 @@
 
 The rules are in :mod:`.highlights_region`'s docstring: a new block goes right after the block
 of the highlight before it in reading order (the order of the live highlights, see
-:func:`.render.reading_order`), or before the first block, under its chapter's heading when the
+:func:`excerpta.ordering.reading_order`), or before the first block, under its chapter's heading when the
 note has it. The blocks already in the note stay where they are, and they may not be where a
 fresh render would put them: reading order keeps a highlight without a numeric location (or
 with another kind of location: a page is not a Kindle location) at its place in the list, and

@@ -5,7 +5,7 @@
 existing one. Every highlight block carries its block id (``^hl-…``), added after the
 location link when the template does not place it, so links to a highlight survive re-syncs
 and an append-only update can tell which highlights a note already has. Highlights go in
-reading order (:func:`reading_order`). Where the chapter changes from one highlight to the
+reading order (:func:`~excerpta.ordering.reading_order`). Where the chapter changes from one highlight to the
 next, the chapter template's heading goes between them; it is not part of either block, so an
 append-only update adds blocks without headings. Highlights with no chapter after a chapter's
 go under an empty heading of that chapter heading's level (``###``): it ends the chapter's
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
@@ -28,6 +28,7 @@ from typing import Any
 import jinja2
 
 from excerpta.model import Document, Highlight, LocationType
+from excerpta.ordering import reading_order
 from excerpta.writers.obsidian.blocks import BLOCK_START
 from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, with_id
 from excerpta.writers.obsidian.naming import CATEGORY_FOLDERS, MAX_NAME_BYTES, block_id, sanitize_name
@@ -57,27 +58,6 @@ class RenderedNote:
         """A whole new note with ``front_matter`` (already dumped) on top."""
         return (front_matter + render_region("header", self.header_body)
                 + render_region("highlights", self.highlights_body))
-
-
-def reading_order(highlights: Sequence[Highlight]) -> Sequence[Highlight]:
-    """``highlights`` in reading order, as the Readwise plugin shows them: those with a numeric
-    location sorted by it among the places they hold, each location type apart (a Kindle
-    location is not a page); the others keep their places, and equal locations their order.
-    A state database lists a highlight added later after the others; a file in reading order
-    comes back as it is."""
-    places: dict[object, list[int]] = {}
-    for index, highlight in enumerate(highlights):
-        if type(highlight.location) is int:
-            places.setdefault(highlight.location_type, []).append(index)
-    ordered: list[Highlight] | None = None
-    for indexes in places.values():
-        located = [highlights[index] for index in indexes]
-        by_location = sorted(located, key=lambda highlight: highlight.location)  # stable
-        if by_location != located:
-            ordered = ordered or list(highlights)
-            for index, highlight in zip(indexes, by_location, strict=True):
-                ordered[index] = highlight
-    return highlights if ordered is None else ordered
 
 
 def location_kinds(highlights: Iterable[Highlight]) -> dict[str, LocationType | None]:
