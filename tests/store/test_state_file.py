@@ -30,7 +30,7 @@ def _library(path: Path) -> None:
     ("UPDATE documents SET data = '[1, 2]'", "documents", r"documents row 'd1', not a document: "),
     ("UPDATE highlights SET data = 'nope'", "documents", r"highlights row 'h1', not JSON: "),
     ("UPDATE highlights SET data = '{\"text\": 1}'", "documents",
-     r"documents row 'd1', not a document: highlights\.0\.id: Field required"),
+     r"highlights row 'h1', not a highlight: id: Field required"),
     ("UPDATE runs SET counts = '{'", "runs", r"runs row 1, not JSON: "),
 ])
 def test_a_damaged_row_is_a_state_error_naming_the_file_table_and_row(tmp_path, damage, read, message):

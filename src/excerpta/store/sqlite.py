@@ -194,14 +194,15 @@ class SQLiteStore:
         current_id: str | None = None
         fields: dict[str, Any] = {}
         highlights: list[dict[str, Any]] = []
+        highlight_ids: list[str] = []  # their rows', for a message
         with self._reading() as db:  # rows are fetched as the loop goes: all of it reads
             for doc_id, doc_data, highlight_id, highlight_data in db.execute(
                     "SELECT d.id, d.data, h.id, h.data FROM documents d "
                     "LEFT JOIN highlights h ON h.document_id = d.id ORDER BY d.rowid, h.rowid"):
                 if doc_id != current_id:
                     if current_id is not None:
-                        yield state_file.document_of(self.path, current_id, fields, highlights)
-                    current_id, fields, highlights = doc_id, {}, []
+                        yield state_file.document_of(self.path, current_id, fields, highlights, highlight_ids)
+                    current_id, fields, highlights, highlight_ids = doc_id, {}, [], []
                     if wanted is not None and doc_id not in wanted:
                         current_id = None
                         continue
@@ -209,8 +210,9 @@ class SQLiteStore:
                 if current_id is not None and highlight_data is not None:
                     row = state_file.row_data(self.path, "highlights", highlight_id, highlight_data)
                     highlights.append(row)
+                    highlight_ids.append(highlight_id)
         if current_id is not None:
-            yield state_file.document_of(self.path, current_id, fields, highlights)
+            yield state_file.document_of(self.path, current_id, fields, highlights, highlight_ids)
 
     def counts(self) -> dict[str, int]:
         """How many documents and highlights the library holds."""

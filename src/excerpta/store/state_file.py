@@ -87,15 +87,22 @@ def row_data(path: str, table: str, row_id: object, data: object) -> Any:
         raise damaged(path, table, row_id, f"not JSON: {err}") from None
 
 
-def document_of(path: str, row_id: str, fields: dict[str, Any], highlights: list[Any]) -> Document:
-    """The document of row ``row_id`` with its highlights' rows; StateError if they no longer
-    make one (the first problem named)."""
+def document_of(path: str, row_id: str, fields: dict[str, Any], highlights: list[Any],
+                highlight_ids: list[str]) -> Document:
+    """The document of row ``row_id`` with its highlights' rows (``highlight_ids`` theirs);
+    StateError if they no longer make one (the first problem named, in its own row)."""
     try:
         return Document.model_validate({**fields, "highlights": highlights})
     except pydantic.ValidationError as err:
         first = err.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "the document"
+        loc = first["loc"]
         more = f" (and {err.error_count() - 1} more problem(s))" if err.error_count() > 1 else ""
+        if len(loc) >= 2 and loc[0] == "highlights" and isinstance(loc[1], int):
+            # A highlight row's fault: name that row (its id), not its document's.
+            where = ".".join(str(part) for part in loc[2:]) or "the highlight"
+            raise damaged(path, "highlights", highlight_ids[loc[1]],
+                          f"not a highlight: {where}: {first['msg']}{more}") from None
+        where = ".".join(str(part) for part in loc) or "the document"
         raise damaged(path, "documents", row_id, f"not a document: {where}: {first['msg']}{more}") from None
     except (TypeError, ValueError) as err:  # a row holding a list, a number…
         raise damaged(path, "documents", row_id, f"not a document: {err}") from None
