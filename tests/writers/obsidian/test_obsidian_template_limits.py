@@ -9,10 +9,11 @@ import time
 import pytest
 
 from excerpta.errors import ConfigError
+from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.obsidian.template_limits import RenderLimits
 from excerpta.writers.obsidian.templates import NoteTemplates
 
-from .conftest import template_folder
+from .conftest import kindle_book, template_folder
 
 
 @pytest.mark.parametrize(("name", "source", "message"), [
@@ -65,3 +66,23 @@ def test_every_render_has_its_own_budget(tmp_path, vault, sync, books):
         "highlight.md.jinja": "{% for i in range(10000) %}{% endfor %}{{ highlight_text }}\n"})
     sync([books(50)], templates=templates)
     assert len(next(vault.rglob("*.md")).read_text().splitlines()) > 50
+
+
+def _one_highlight_of(text: str) -> Document:
+    return kindle_book(highlights=[Highlight(id="readwise-1", text=text, location=100,
+                                             location_type=LocationType.LOCATION)])
+
+
+def test_a_highlight_larger_than_the_bound_is_data_not_a_template_mistake(vault, sync):
+    # 10 MB in one cell of a readwise-csv export, the default templates: its note is written.
+    text = "All work and no play. " * 480_000
+    sync([_one_highlight_of(text)])
+    assert text.strip() in next(vault.rglob("*.md")).read_text(encoding="utf-8")
+
+
+def test_a_template_blowing_up_a_large_document_is_still_stopped(tmp_path, vault, sync):
+    templates = template_folder(tmp_path, {"highlight.md.jinja": "x\n{{ highlight_text * 10 }}\n"})
+    with pytest.raises(ConfigError, match=r"^template highlight.md.jinja, line 2: a repetition with '\*' "
+                                          r"would be 30,000,000 long"):
+        sync([_one_highlight_of("y" * 3_000_000)], templates=templates)  # 8 MB + 4 times 3 MB: not 30 MB
+    assert not any(vault.rglob("*.md"))

@@ -7,6 +7,7 @@ Without ``--state`` the library holds only the run's inputs: a highlight missing
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +49,12 @@ def _texts(note: Path) -> list[str]:
     return [item[2:].split(" (")[0] for item in _items(note)]
 
 
-def _library(path: Path, *documents: dict[str, Any]) -> Path:
-    """A canonical JSON library of ``documents`` (``{"id": …, "highlights": [(id, location, deleted)]}``)."""
+def _library(path: Path, *documents: dict[str, Any], edited: str = "") -> Path:
+    """A canonical JSON library of ``documents`` (``{"id": …, "highlights": [(id, location, deleted)]}``);
+    the text of highlight ``edited`` says so."""
     built = [Document(id=document["id"], title=f"Book {document['id']}", author="An Author", category="books",
-                      highlights=[Highlight(id=ident, text=f"Passage {ident}.", location=location,
+                      highlights=[Highlight(id=ident, text=f"Passage {ident}{' edited' * (ident == edited)}.",
+                                            location=location,
                                             location_type=LocationType.LOCATION, is_deleted=deleted)
                                   for ident, location, deleted in document["highlights"]])
              for document in documents]
@@ -179,6 +182,39 @@ def test_without_state_and_with_the_default_state_lost_a_note_still_keeps_its_hi
     assert sorted(_texts(vault / "Books" / "Walden.md")) == ["Alpha one", "Beta two", "Gamma three"]
     assert f"2 {KEPT}" in output
     assert "edited by hand" not in output
+
+
+def test_a_note_this_state_has_no_record_of_still_follows_upstream_edits_and_deletions(run_cli, tmp_path):
+    vault = tmp_path / "vault"
+    _to_vault(run_cli, _library(tmp_path / "one.json", {"id": "a", "highlights": [
+        ("h1", 10, False), ("h2", 20, False), ("h3", 30, False), ("h4", 40, False)]}), vault)
+    # A copy of the vault (another machine): excerpta knows none of its blocks' digests.
+    copies = [shutil.copytree(vault, tmp_path / f"copy-{n}") for n in range(2)]
+    # h1 edited upstream, h2 not in this input, h4 deleted.
+    changed = _library(tmp_path / "two.json", {"id": "a", "highlights": [
+        ("h1", 10, False), ("h3", 30, False), ("h4", 40, True)]}, edited="h1")
+    for copy, options, texts in ((copies[0], ("--deleted-highlights", "strike"), ["~~Passage h4.~~"]),
+                                 (copies[1], (), [])):
+        output = _to_vault(run_cli, changed, copy, *options)
+        note = copy / "Books" / "Book a.md"
+        assert _texts(note) == ["Passage h1 edited.", "Passage h2.", "Passage h3.", *texts]
+        assert f"update {note} " in output
+        assert f"1 {KEPT.replace('highlights', 'highlight')}" in output
+        assert find_regions(note.read_text(encoding="utf-8"))["highlights"].pristine
+
+
+def test_adding_state_after_runs_without_it_keeps_the_highlights_they_kept(run_cli, tmp_path):
+    vault, clippings, state = tmp_path / "vault", tmp_path / "My Clippings.txt", tmp_path / "state.sqlite"
+    _to_vault(run_cli, _clippings(clippings, (100, "Alpha one"), (300, "Gamma three")), vault)
+    _to_vault(run_cli, _clippings(clippings, (300, "Gamma three")), vault)  # cleared on the device
+    note = vault / "Books" / "Walden.md"
+    # This state did not write Alpha one: it was not moved away, it is just not in its library.
+    output = _to_vault(run_cli, clippings, vault, state=state)
+    assert _texts(note) == ["Alpha one", "Gamma three"]
+    assert "1 highlight its document does not list kept (in the note before this state wrote it)" in output
+    output = _to_vault(run_cli, _clippings(clippings, (400, "Delta four")), vault, state=state)
+    assert _texts(note) == ["Alpha one", "Gamma three", "Delta four"]
+    assert "1 highlight its document does not list kept" in output
 
 
 def test_kept_highlights_go_among_the_live_ones_by_location_each_kind_apart():

@@ -11,7 +11,9 @@ block it wrote (``NoteMemo``):
 * ``merge``, region edited by hand: each block still exactly as written is updated (or removed
   when its highlight was deleted upstream); every block or line the user changed or added is
   kept byte for byte; a block the user deleted is not put back. Without the digests (a note
-  written by an older excerpta) nothing but new highlights is added;
+  written by an older excerpta, or one this state has no record of) nothing but new
+  highlights is added, but to a region as written: its list-item blocks are all ours, each
+  taken as written as it is;
 * ``merge``, library of this run's inputs only (no ``--state``): a block of a highlight its
   document does not list at all (no tombstone) is kept as it is, region as written or not
   (:mod:`.unlisted`), and said once per note; the other blocks as above;
@@ -36,7 +38,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from excerpta.model import LocationType
-from excerpta.writers.obsidian.blocks import as_part, split_parts
+from excerpta.writers.obsidian.blocks import BLOCK_START, as_part, split_parts
 from excerpta.writers.obsidian.merge3 import same_but_link_targets
 from excerpta.writers.obsidian.placement import with_new
 from excerpta.writers.obsidian.region import (
@@ -60,7 +62,8 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
                       written: dict[str, str] | None = None,
                       headings: dict[str, str] | None = None,
                       located: dict[str, LocationType | None] | None = None,
-                      unlisted: Collection[str] = (), order: Sequence[str] | None = None) -> RegionUpdate:
+                      unlisted: Collection[str] = (), order: Sequence[str] | None = None,
+                      persistent_library: bool = False) -> RegionUpdate:
     """The highlights region after a re-sync under ``policy`` (see the module docstring).
 
     ``fresh_body`` is the region rendered from the library now, ``blocks`` its blocks by id
@@ -69,9 +72,9 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
     ``headings`` the chapter heading rendered right above a block, by block id; ``located``
     the kind of location of each highlight with a numeric one, by block id. ``unlisted``: the
     block ids (in the note or in ``written``) of highlights the library does not list at all,
-    kept under ``merge`` (a library of this run's inputs only, see :mod:`.unlisted`; empty for
-    a persistent one). ``order``: the block ids new highlights are placed among, in reading
-    order (default: those of ``live``).
+    kept under ``merge`` (see :mod:`.unlisted`), said as not in this run's input, or, from a
+    ``persistent_library``, as shown before this state wrote the note. ``order``: the block
+    ids new highlights are placed among, in reading order (default: those of ``live``).
     """
     headings = headings or {}
     if policy != "append-only" and region.holds(fresh_body):
@@ -80,6 +83,10 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
     shown = len(block_ids(region.body) & set(unlisted)) if unlisted else 0
     if policy == "overwrite" or (policy == "merge" and region.pristine and not shown):
         return RegionUpdate(render_region(region.name, fresh_body), written=block_digests(blocks))
+    if policy == "merge" and written is None and region.pristine:
+        # Exactly as we wrote it, with blocks the library does not list: every block is ours,
+        # so merged block by block (upstream edits and deletions apply, the unlisted stay).
+        written = _as_written(region)
     parts, where = split_parts(region.lines_body.split("\n"), written)
     placing = live if order is None else _in_order(order, live)
     if policy == "merge" and written is not None:
@@ -88,9 +95,21 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
         update = _add_new(region, parts, where, live, placing, policy, written, headings, located or {})
     if not shown or policy != "merge":
         return update
-    said = (f"{shown} highlight{'s' if shown > 1 else ''} not in this run's input kept "
-            "(without --state the library holds only this run's inputs)")
+    said = f"{shown} highlight{'s' if shown > 1 else ''} " + (
+        "its document does not list kept (in the note before this state wrote it)"
+        if persistent_library else
+        "not in this run's input kept (without --state the library holds only this run's inputs)")
     return replace(update, message="; ".join(filter(None, (update.message, said))))
+
+
+def _as_written(region: Region) -> dict[str, str]:
+    """The digest of each list-item block of ``region`` (one excerpta wrote and no one changed
+    since) by block id, as the memo would have it. A block of a template writing quotes,
+    callouts or paragraphs is not told from what follows it without its digest: left out
+    (kept as it is)."""
+    parts, _ = split_parts(region.lines_body.split("\n"))
+    return {next(iter(ids)): region_digest(part) for part in parts
+            if BLOCK_START.match(part) and len(ids := block_ids(part)) == 1}
 
 
 def _add_new(region: Region, parts: list[str], where: dict[str, int], live: list[tuple[str, str]],

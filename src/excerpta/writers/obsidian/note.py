@@ -41,13 +41,20 @@ class NoteMemo:
     (:meth:`.writer.ObsidianWriter.source_hash`, no context); a note written since has none.
     ``places``: where the highlight of each block sits, for one with a numeric location (see
     :func:`.unlisted.places_of`), so a new highlight goes in reading order among blocks a later
-    library may not list."""
+    library may not list. ``kept``: written from a persistent library (``--state``), the block
+    ids the note showed that this library did not list, kept (see :func:`merge_note`); None: not
+    written from one (no ``--state``, or an older excerpta), so no block is known to be from it."""
 
     owned: dict[str, list[Any]] | None = None
     blocks: dict[str, str] | None = None
     header: str | None = None  # the header region's body as last rendered (a merge's base)
     deleted: str | None = None
     places: dict[str, list[Any]] | None = None
+    kept: list[str] | None = None
+
+    def from_library(self) -> set[str]:
+        """The block ids excerpta wrote from the persistent library this memo was kept in."""
+        return set() if self.kept is None or self.blocks is None else set(self.blocks) - set(self.kept)
 
     def to_json(self) -> str:
         """The memo as JSON (dates as ISO strings)."""
@@ -56,6 +63,8 @@ class NoteMemo:
             data["deleted"] = self.deleted
         if self.places:
             data["places"] = self.places
+        if self.kept is not None:
+            data["kept"] = self.kept
         return json.dumps(data, ensure_ascii=False, default=lambda value: str(as_written(value)),
                           sort_keys=True)
 
@@ -67,11 +76,12 @@ class NoteMemo:
         except ValueError:
             data = {}
         data = data if isinstance(data, dict) else {}
-        owned, blocks, header, deleted, places = (
-            data.get(name) for name in ("owned", "blocks", "header", "deleted", "places"))
+        owned, blocks, header, deleted, places, kept = (
+            data.get(name) for name in ("owned", "blocks", "header", "deleted", "places", "kept"))
         return cls(owned if isinstance(owned, dict) else None, blocks if isinstance(blocks, dict) else None,
                    header if isinstance(header, str) else None, deleted if isinstance(deleted, str) else None,
-                   places if isinstance(places, dict) else None)
+                   places if isinstance(places, dict) else None,
+                   kept if isinstance(kept, list) and all(isinstance(ident, str) for ident in kept) else None)
 
 
 @dataclass
@@ -86,12 +96,15 @@ class NoteText:
     held: bool = False
 
 
-def new_note(document: Document, renderer: NoteRenderer) -> tuple[str, NoteMemo]:
-    """The complete text of a note for ``document`` that does not exist yet, and its memo."""
+def new_note(document: Document, renderer: NoteRenderer, *,
+             persistent_library: bool = True) -> tuple[str, NoteMemo]:
+    """The complete text of a note for ``document`` that does not exist yet, and its memo
+    (``persistent_library``: see :func:`merge_note`)."""
     rendered = renderer.render(document)
     return (rendered.text(dump_properties(rendered.properties)),
             NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks), rendered.header_body,
-                     places=places_of(document.highlights, rendered.blocks)))
+                     places=places_of(document.highlights, rendered.blocks),
+                     kept=[] if persistent_library else None))
 
 
 def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, policy: Policy,
@@ -105,6 +118,10 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
     ``persistent_library``: ``document`` comes from a library of everything ever read; if not
     (this run's inputs only), a highlight the note shows that ``document`` does not list is
     kept (see :mod:`.unlisted`), but by ``overwrite``, which re-renders exactly the library.
+    If so, such a highlight moved to another document, and leaves the note, only when
+    ``previous`` (this state's memo) says excerpta wrote its block from this library
+    (:meth:`NoteMemo.from_library`); one the note showed before this state wrote it (runs
+    without ``--state`` kept it, or another state wrote the note) is kept as well.
     """
     previous = previous or NoteMemo()
     split = split_note(existing)
@@ -126,33 +143,40 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
         updates["header"] = update.text
         messages += [update.message] if update.message else []
         header_base = rendered.header_body if update.applied else previous.header
-    written, places = previous.blocks, previous.places
+    written, places, still_kept = previous.blocks, previous.places, previous.kept
     if highlights is None:
         messages.append("highlights markers removed; highlights not updated")
     else:
-        kept = set() if persistent_library else unlisted(document, present | set(previous.blocks or ()))
+        kept = unlisted(document, present | set(previous.blocks or ()))
+        if persistent_library:
+            kept -= previous.from_library()
         order, located = None, None
         if kept & present:  # new highlights go in reading order among those kept
             order, located = placement(document, rendered.live_blocks, kept & present, previous.places or {})
         update = update_highlights(highlights, rendered.highlights_body, rendered.blocks,
                                    rendered.live_blocks, policy, previous.blocks, rendered.headings,
                                    location_kinds(document.highlights) if located is None else located,
-                                   unlisted=kept, order=order)
+                                   unlisted=kept, order=order, persistent_library=persistent_library)
         updates["highlights"] = update.text
         messages += [update.message] if update.message else []
         written = update.written
         places = {ident: place for ident, place in (previous.places or {}).items()
                   if ident in kept and ident in written} | places_of(document.highlights, written)
+        # What this library wrote is from it, a block it keeps may be from before it.
+        still_kept = sorted(kept & set(written)) if persistent_library else None
     front = merge_properties(split, rendered.properties, renderer.managed_properties, previous.owned)
     messages += [front.message] if front.message else []
     return NoteText(front.text + replace_regions(split.body, regions, updates), messages,
-                    NoteMemo(owned_lists(rendered.properties), written, header_base, places=places),
+                    NoteMemo(owned_lists(rendered.properties), written, header_base, places=places,
+                             kept=still_kept),
                     held=header is None or highlights is None or front.message is not None)
 
 
-def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> NoteText:
+def adopt_note(existing: str, document: Document, renderer: NoteRenderer, *,
+               persistent_library: bool = True) -> NoteText:
     """``existing`` (a note written by the Readwise plugin) taken over for ``document``: its
-    plugin lines become our managed regions, every other line is kept (see :mod:`.adoption`)."""
+    plugin lines become our managed regions, every other line is kept (see :mod:`.adoption`;
+    ``persistent_library``: see :func:`merge_note`)."""
     split = split_note(existing)
     rendered = renderer.render(document)
     body = adopt_body(split.body, document, render_region("header", rendered.header_body),
@@ -161,5 +185,6 @@ def adopt_note(existing: str, document: Document, renderer: NoteRenderer) -> Not
     front = merge_properties(split, rendered.properties, renderer.managed_properties)
     messages += [front.message] if front.message else []
     memo = NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks), rendered.header_body,
-                    places=places_of(document.highlights, rendered.blocks))
+                    places=places_of(document.highlights, rendered.blocks),
+                    kept=[] if persistent_library else None)
     return NoteText(front.text + body, messages, memo, held=front.message is not None)

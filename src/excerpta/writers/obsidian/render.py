@@ -60,6 +60,14 @@ class RenderedNote:
                 + render_region("highlights", self.highlights_body))
 
 
+def text_size(document: Document) -> int:
+    """The characters of ``document``'s own text: what its note's renders may make in
+    proportion to (see :meth:`.template_limits.RenderBudget.allow`)."""
+    return sum(len(text) for text in (document.title, document.author, document.summary,
+                                      document.document_note) if text) + sum(
+        len(highlight.text) + len(highlight.note or "") for highlight in document.highlights)
+
+
 def location_kinds(highlights: Iterable[Highlight]) -> dict[str, LocationType | None]:
     """The kind of location each highlight :func:`reading_order` sorts (one with a numeric
     location) is sorted among, by block id."""
@@ -155,6 +163,7 @@ class NoteRenderer:
 
     def file_stem(self, document: Document) -> str:
         """The portable file name (no ``.md``) the file-name template gives ``document``."""
+        self.templates.budget.allow(text_size(document))
         context = self.templates.context(self.variables(document))
         rendered = self.templates.render(self.templates.filename, context)
         return sanitize_name(rendered, self.max_name_bytes)
@@ -162,6 +171,7 @@ class NoteRenderer:
     def render(self, document: Document, *, strike: Collection[str] = ()) -> RenderedNote:
         """Render ``document``. A deleted highlight is left out, or struck through if its block
         id is in ``strike`` (it was in the note before and the user asked to keep it)."""
+        self.templates.budget.allow(text_size(document))
         variables = self.variables(document)
         properties = with_id(document.id, self.templates.properties(variables))
         base = self.templates.context(variables)

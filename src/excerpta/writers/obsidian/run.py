@@ -160,7 +160,7 @@ class WriteRun:
             gone = dataclasses.replace(self._memo(document.id), deleted=self.writer.source_hash(document))
             self.sink.remember(document.id, relative, gone.to_json())
         elif plan.action == "create" and relative is not None:
-            text, memo = new_note(document, renderer)
+            text, memo = new_note(document, renderer, persistent_library=self.sink.persistent_library)
             self.sink.write(relative, text.encode("utf-8"), key=document.id, source_hash=source_hash,
                             memo=memo.to_json())
             return relative
@@ -228,7 +228,7 @@ class WriteRun:
         existing = self._read(relative)
         if existing is not None:
             raw, text = existing
-            result = adopt_note(text, document, renderer)
+            result = adopt_note(text, document, renderer, persistent_library=self.sink.persistent_library)
             self._write_merged(document, relative, raw, result, source_hash)
 
     def _read(self, relative: str) -> tuple[bytes, str] | None:

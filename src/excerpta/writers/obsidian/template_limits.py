@@ -3,14 +3,15 @@
 Jinja's sandbox keeps a template away from Python's internals but lets it run as long and
 make text as large as it likes (only ``range`` is capped): ``{{ "x" * 1000000000 }}`` would
 write a 2 GB note, two nested loops over ``range(100000)`` would never end. A template is the
-user's code, and a note that large or slow is surely a mistake in it, so
+user's code, and a note far larger than its document's own text (8 MB more than
+:attr:`RenderLimits.per_data_character` times it), or that slow, is surely a mistake in it, so
 :class:`LimitedEnvironment` stops a render, with a :class:`TemplateLimitError` that
 :mod:`.templates` reports as the template's error (naming it and the line), when:
 
 - ``*``, ``+`` or ``~`` would make a text or list longer than a note may be, or ``*`` and
   ``**`` an integer of more than :data:`MAX_INTEGER_BITS` bits (checked before it is made);
 - the text written, or the text of the ``{{ … }}`` values made (in a ``{% set %}`` block or a
-  macro as well), passes :attr:`RenderLimits.characters`;
+  macro as well), passes :attr:`RenderBudget.characters`;
 - the loop turns and calls of the render pass :attr:`RenderLimits.steps`, or the render runs
   past :attr:`RenderLimits.seconds`.
 
@@ -37,7 +38,8 @@ MAX_INTEGER_BITS = 65_536  # a 20,000-digit number: no template needs more
 class RenderLimits:
     """What one render of one template may spend."""
 
-    characters: int = 8_000_000  # of text written or made: a note of 8 MB is surely a mistake
+    characters: int = 8_000_000  # of text written or made, besides the data's share:
+    per_data_character: int = 4  # this many per character of the document's own text
     steps: int = 250_000  # loop turns and calls: a note takes hundreds
     seconds: float = 10.0
 
@@ -51,7 +53,14 @@ class RenderBudget:
 
     def __init__(self, limits: RenderLimits) -> None:
         self.limits = limits
+        self.characters = limits.characters  # what a render may write or make (see allow)
         self.start()
+
+    def allow(self, data: int) -> None:
+        """Bound the next renders by a document of ``data`` characters of its own text (titles,
+        highlights, notes, summary): a highlight of 10 MB makes a note that large, data not
+        a template's mistake."""
+        self.characters = self.limits.characters + self.limits.per_data_character * data
 
     def start(self) -> None:
         """Begin a render: nothing spent yet, the clock restarted."""
@@ -70,15 +79,15 @@ class RenderBudget:
 
     def check_size(self, size: int, what: str) -> None:
         """Raise TemplateLimitError if a value of ``size`` characters or items is too large."""
-        if size > self.limits.characters:
+        if size > self.characters:
             raise TemplateLimitError(f"{what} would be {size:,} long, more than a note may hold "
-                                     f"({self.limits.characters:,} characters)")
+                                     f"({self.characters:,} characters)")
 
     def count_made(self, value: object) -> object:
         """Count the text of a ``{{ … }}`` value (anywhere: in a block or macro too)."""
         if isinstance(value, str):
             self.made += len(value)
-            if self.made > self.limits.characters:
+            if self.made > self.characters:
                 raise TemplateLimitError(self._too_much())
         return value
 
@@ -87,14 +96,15 @@ class RenderBudget:
         parts, written = [], 0
         for chunk in chunks:
             written += len(chunk)
-            if written > self.limits.characters:
+            if written > self.characters:
                 raise TemplateLimitError(self._too_much())
             parts.append(chunk)
         return "".join(parts)
 
     def _too_much(self) -> str:
-        return (f"rendered more than {self.limits.characters / 1_000_000:g} MB of text "
-                "(a note that large is surely a template mistake)")
+        return (f"rendered more than {self.characters / 1_000_000:.3g} MB of text, "
+                f"{self.limits.characters / 1_000_000:g} MB more than {self.limits.per_data_character} "
+                "times the document's own text (surely a template mistake)")
 
 
 class _Limits(Extension):

@@ -9,7 +9,10 @@ held. Its block stays where it is, byte for byte, and its digest stays in the no
 an input that lists it again updates it in place. Only a tombstone removes (or strikes
 through) a highlight then. With ``--state`` the library holds everything ever read: a
 highlight its document no longer lists moved to another document (Readwise merged two
-books), and leaves this note, or it would be shown twice.
+books), and leaves this note, or it would be shown twice; but only one whose block this
+state's memo of the note says excerpta wrote from this library (``NoteMemo.from_library``).
+A block the note showed before this state wrote it (runs without ``--state`` kept it from a
+cleared file; another state, or none, wrote the note) is kept as without ``--state``.
 
 New highlights still go in reading order among the kept blocks: the memo remembers where each
 highlight it wrote sits (:func:`places_of`), and :func:`reading_order_with` puts the kept
