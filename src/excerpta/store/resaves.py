@@ -38,6 +38,7 @@ from typing import Any
 
 from excerpta.identity import normalize_text, ranges_overlap, same_passage
 from excerpta.model import Document, Highlight
+from excerpta.store.state_file import StoredRows
 
 _CHUNK = 500  # ids per query: under SQLite's smallest limit on bound parameters (999)
 _CACHED_ROWS = 100_000  # positions of stored highlights kept per merge (some 15 MB at most)
@@ -47,10 +48,11 @@ _Position = int | str | None
 
 class ResavedCopies:
     """Matches incoming highlights with the re-saved copies the library holds, inside the
-    caller's transaction on ``db``; see the module docstring."""
+    caller's transaction on ``db``, its stored rows read through ``rows``; see the module
+    docstring."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
+    def __init__(self, db: sqlite3.Connection, rows: StoredRows) -> None:
+        self._db, self._rows = db, rows
         # Rows are never deleted, so rowid order is insertion order: this merge adds rows above.
         self._before = int(db.execute("SELECT coalesce(max(rowid), 0) FROM highlights").fetchone()[0])
         # The rows (rowids) this merge was given (the input holds their ids itself) or matched
@@ -95,7 +97,7 @@ class ResavedCopies:
         before, taken = self._before, self._taken
         for at in range(0, len(ids), _CHUNK):
             chunk = ids[at:at + _CHUNK] if len(ids) > _CHUNK else ids
-            for row_id, rowid, text in self._db.execute(_held_query(len(chunk)), chunk):
+            for row_id, rowid, text in self._json_query(_held_query(len(chunk)), chunk):
                 if rowid <= before:
                     held[row_id] = text
                     taken.add(rowid)
@@ -104,8 +106,18 @@ class ResavedCopies:
         return held
 
     def _stored(self, column: str, value: str | int) -> Highlight:
-        row = self._db.execute(f"SELECT data FROM highlights WHERE {column} = ?", (value,)).fetchone()
-        return Highlight.model_validate_json(row[0])
+        row_id, data = self._db.execute(f"SELECT id, data FROM highlights WHERE {column} = ?",
+                                        (value,)).fetchone()
+        return self._rows.model(Highlight, "highlights", row_id,
+                                self._rows.fields("highlights", row_id, data))
+
+    def _json_query(self, query: str, parameters: Iterable[Any]) -> list[tuple[Any, ...]]:
+        # The rows of ``query``, which reads highlights with ``json_extract``: one not holding
+        # JSON is named, as any read of a damaged row is (StoredRows).
+        try:
+            return self._db.execute(query, tuple(parameters)).fetchall()
+        except sqlite3.OperationalError as err:
+            raise self._rows.json_error(self._db, "highlights", err) from None
 
     def _of_document(self, document_id: str) -> _Candidates:
         # The live highlights of ``document_id`` held before this merge, with text, by position:
@@ -116,7 +128,7 @@ class ResavedCopies:
             if self._cached > _CACHED_ROWS:
                 self._candidates.clear()
                 self._cached = 0
-            candidates = self._candidates[document_id] = _Candidates(self._db.execute(
+            candidates = self._candidates[document_id] = _Candidates(self._json_query(
                 "SELECT json_extract(data, '$.location_type'), json_extract(data, '$.location'), "
                 "json_extract(data, '$.end_location'), rowid FROM highlights "
                 "WHERE document_id = ? AND rowid <= ? AND NOT json_extract(data, '$.is_deleted') "

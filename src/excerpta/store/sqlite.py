@@ -177,14 +177,14 @@ class SQLiteStore:
     def merge(self, documents: Iterable[Document], rules: MergeRules | None = None) -> MergeStats:
         """Upsert documents and their highlights, then delete those of the ``deleted``
         documents; see :class:`excerpta.store.base.LibraryStore`."""
-        stats, rules = MergeStats(), rules or MergeRules()
+        stats, rules, rows = MergeStats(), rules or MergeRules(), state_file.StoredRows(self.path)
         with self.transaction() as db:
-            copies = ResavedCopies(db) if rules.resaves else None  # see excerpta.store.resaves
+            copies = ResavedCopies(db, rows) if rules.resaves else None  # see excerpta.store.resaves
             for document in documents:
                 document = document if copies is None else copies.match(document)
-                upsert_document(db, document, stats, rules)
+                upsert_document(db, document, stats, rules, rows)
             for document_id in rules.deleted:
-                delete_highlights_of(db, document_id, stats)
+                delete_highlights_of(db, document_id, stats, rows)
         return stats
 
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]:
