@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from excerpta.disk import file_sha256
 from excerpta.errors import WriteConflictError
 from excerpta.output_batch import StagedBatch, StagedFile
-from excerpta.output_records import Manifest, OutputRecord, WriteOutcome, records_of_output
+from excerpta.output_records import Manifest, OutputRecord, Witness, WriteOutcome, records_of_output
 
 __all__ = ["Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
 
@@ -72,7 +72,7 @@ class OutputSink:
     manifest: Manifest | None = None
     # Other states (the default one, when --state names another): a file holding bytes one of
     # them records writing there is ours too; excerpta wrote exactly what is there.
-    witnesses: tuple[Manifest, ...] = ()
+    witnesses: tuple[Witness, ...] = ()
     force: bool = False
     dry_run: bool = False
     staging_list: Path | None = None

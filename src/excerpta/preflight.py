@@ -18,6 +18,7 @@ from excerpta.adapters import Adapter, InputProbe, Reader, Writer, option_flag
 from excerpta.errors import InputError, UserError
 from excerpta.locks import staging_list
 from excerpta.output import OutputSink
+from excerpta.output_records import Witness
 from excerpta.store import LibraryStore
 
 
@@ -99,7 +100,7 @@ def output_target(writer: type[Writer], out: str | Path) -> Path:
 
 
 def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: LibraryStore,
-              force: bool, dry_run: bool, witnesses: Sequence[LibraryStore] = (),
+              force: bool, dry_run: bool, witnesses: Sequence[Witness] = (),
               persistent_library: bool = True) -> OutputSink:
     """The sink for ``writer`` writing to ``out`` (a file or a folder, as the writer says);
     ``witnesses`` and ``persistent_library``: see :class:`~excerpta.output.OutputSink`.

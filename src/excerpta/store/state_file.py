@@ -17,6 +17,7 @@ import errno
 import json
 import os
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,6 +25,7 @@ import pydantic
 
 from excerpta.errors import StateError
 from excerpta.model import Document
+from excerpta.output_records import OutputRecord
 
 _PICK_ANOTHER = "--state or EXCERPTA_STATE picks another"
 
@@ -153,6 +155,15 @@ def damaged(path: str, table: str, row_id: object, problem: str) -> StateError:
     """The StateError of a row of ``table`` that does not hold what excerpta wrote."""
     return StateError(f"state database {path} is damaged: {table} row {row_id!r}, {problem}; "
                       f"{_PICK_ANOTHER}")
+
+
+OUTPUT_COLUMNS = "path, job, writer, key, hash, source_hash, written_at, size, mtime_ns, memo"
+
+
+def output_record(row: tuple[Any, ...]) -> OutputRecord:
+    """The record of an ``outputs`` row, its columns selected as :data:`OUTPUT_COLUMNS`."""
+    return OutputRecord(row[0], row[1], row[2], row[3], row[4], row[5],
+                        datetime.fromisoformat(row[6]), row[7], row[8], row[9])
 
 
 def _writable_folder(path: str) -> bool:
