@@ -18,9 +18,13 @@ rule applies to an incoming highlight whose id the library holds with another te
 re-reading an old file never brings back the short first copy over a newer, longer one.
 
 Only highlights the library held before the merge began are candidates (those of the same input
-were already matched by its reader), and not those the input gives itself, under their ids: a
-file read into a library gives what it gives read into an empty one. Each is matched at most
-once per merge (by the first incoming highlight to match it, in input order; of several
+were already matched by its reader), and not those the input has given itself, under their ids,
+so far: the Documents stream in, and the ids of each are marked taken as it arrives, in input
+order. So a file read into a library gives what it gives read into an empty one when each
+highlight comes in a Document no later than its re-saved copies; a stored highlight whose id
+only a later Document gives may first be matched by a re-saved copy in an earlier one, which
+takes its id (the two become one highlight). Each is matched at most once per merge (by the
+first incoming highlight to match it, in input order; of several
 candidates, one starting at the same position, else the first stored). Cost: one query per
 incoming Document for the ids it holds; for a document with a highlight whose id the library
 lacks, one over that document's rows (through the ``highlights_by_document`` index, in C with
