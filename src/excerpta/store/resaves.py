@@ -24,11 +24,10 @@ order. So a file read into a library gives what it gives read into an empty one 
 highlight comes in a Document no later than its re-saved copies; a stored highlight whose id
 only a later Document gives may first be matched by a re-saved copy in an earlier one, which
 takes its id (the two become one highlight). Each is matched at most once per merge (by the
-first incoming highlight to match it, in input order; of several
-candidates, one starting at the same position, else the first stored). Cost: one query per
-incoming Document for the ids it holds; for a document with a highlight whose id the library
-lacks, one over that document's rows (through the ``highlights_by_document`` index, in C with
-``json_extract``), once per merge.
+first incoming highlight to match it, in input order; of several candidates, one starting at
+the same position, else the first stored). Cost: one query per incoming Document for the ids it
+holds; for a document with a highlight whose id the library lacks, one over that document's
+rows (through the ``highlights_by_document`` index, in C with ``json_extract``), once per merge.
 """
 
 from __future__ import annotations
