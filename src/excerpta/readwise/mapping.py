@@ -66,7 +66,7 @@ _LOCATION_TYPES = {t.value for t in LocationType}
 UNKNOWN_WHEN_EMPTY = frozenset({"page", "chapter"})
 
 ProblemReporter = Callable[[str, str], None]
-LeftOutReporter = Callable[[str, frozenset[str]], None]  # (highlight id, fields left out)
+LeftOutReporter = Callable[[str, frozenset[str]], None]  # (highlight or document id, fields left out)
 DeletionReporter = Callable[[str, bool], None]  # (document id, deleted as a whole)
 
 
