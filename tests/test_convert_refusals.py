@@ -4,8 +4,12 @@ wrong format, an --out that is not a file (or folder) excerpta can write."""
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
+
+from excerpta.store import default_state_path
+from excerpta.store.migrations import MIGRATIONS
 
 from paths import CORPUS, EXAMPLES
 
@@ -138,6 +142,42 @@ def test_files_written_without_state_are_taken_over_by_a_run_given_state_unless_
     result = run_cli("--state", state, "convert", clippings, "--to", "json", "--out", edited)
     assert result.exit_code == 1
     assert f"exists and the state {state} has no record of excerpta writing it; left alone" in result.output
+
+
+def _older_state(path: Path) -> None:
+    # A state database as the excerpta before the last migration left it.
+    with sqlite3.connect(path) as db:
+        for version, (name, script) in enumerate(MIGRATIONS[:-1], start=1):
+            for statement in filter(str.strip, script.split(";")):
+                db.execute(statement)
+            db.execute("INSERT INTO migrations VALUES (?, ?)", (name, "2020-01-01T00:00:00+00:00"))
+            db.execute(f"PRAGMA user_version = {version}")
+    sqlite3.connect(path).close()
+
+
+@pytest.mark.parametrize("schema", ["current", "older"])
+def test_the_default_state_asked_as_a_witness_is_never_written(run_cli, tmp_path, schema):
+    # --state names another database: the default one only vouches for the files it records,
+    # read-only (not migrated, not switched to WAL), by a dry run and a run alike.
+    clippings = CORPUS / "kindle_clippings" / "hadynz_simple.txt"
+    out = tmp_path / "lib.json"
+    assert run_cli("convert", clippings, "--to", "json", "--out", out).exit_code == 0
+    default = default_state_path()
+    if schema == "older":
+        default.unlink()
+        _older_state(default)
+    before = default.read_bytes()
+    more = CORPUS / "kindle_clippings" / "hadynz_first-scenario.txt"
+    for dry_run in (["--dry-run"], []):
+        result = run_cli("--state", tmp_path / "other.sqlite", "convert", clippings, more,
+                         "--to", "json", "--out", out, *dry_run)
+        # the current default state vouches for the file it wrote; an older one for nothing
+        assert result.exit_code == (0 if schema == "current" else 1), result.output
+        assert default.read_bytes() == before
+        assert not default.with_name(default.name + "-wal").exists()
+    with sqlite3.connect(default) as db:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+    assert version == len(MIGRATIONS) - (schema == "older")
 
 
 @pytest.mark.parametrize("from_format", [None, "kindle"])

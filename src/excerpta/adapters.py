@@ -35,7 +35,7 @@ from excerpta.errors import ConfigError
 from excerpta.input_files import why_unreachable
 from excerpta.model import Document
 from excerpta.validation import describe_option
-from excerpta.wide_text import bomless_utf16, text_encoding
+from excerpta.wide_text import encoding_of
 
 if TYPE_CHECKING:
     from excerpta.output import OutputSink
@@ -171,8 +171,7 @@ class InputProbe:
         """The first bytes decoded as text (UTF-8 unless a UTF-16/32 byte order mark or UTF-16's
         NULs say otherwise, see :mod:`excerpta.wide_text`; BOM dropped, undecodable bytes
         replaced)."""
-        encoding = text_encoding(self.head, bomless_utf16(self.head) or "utf-8")
-        return self.head.decode(encoding, errors="replace").lstrip("\ufeff")
+        return self.head.decode(encoding_of(self.head), errors="replace").lstrip("\ufeff")
 
 
 def fields_but(model: type[BaseModel], *said: str) -> frozenset[str]:

@@ -8,15 +8,17 @@ from pathlib import Path
 from typing import TextIO
 
 from excerpta.errors import InputError
-from excerpta.wide_text import text_encoding
+from excerpta.wide_text import NUL_SAMPLE_BYTES, encoding_of
 
 
 def open_text(path: Path, *, default: str = "utf-8", errors: str = "replace",
               newline: str | None = None) -> TextIO:
-    """``path`` opened for reading text in the encoding :func:`text_encoding` finds."""
+    """``path`` opened for reading text in the encoding its first bytes say
+    (:func:`~excerpta.wide_text.encoding_of`: a byte order mark, else UTF-16's NULs, else
+    ``default``); its ``encoding`` attribute names it."""
     with path.open("rb") as handle:
-        head = handle.read(4)
-    return path.open("r", encoding=text_encoding(head, default), errors=errors, newline=newline)
+        head = handle.read(NUL_SAMPLE_BYTES)
+    return path.open("r", encoding=encoding_of(head, default), errors=errors, newline=newline)
 
 
 def why_unreachable(path: Path) -> str:

@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from excerpta.disk import file_sha256
 from excerpta.errors import WriteConflictError
 from excerpta.output_batch import StagedBatch, StagedFile
-from excerpta.output_records import Manifest, OutputRecord, WriteOutcome, records_of_output
+from excerpta.output_records import Manifest, OutputRecord, Witness, WriteOutcome, records_of_output
 
 __all__ = ["Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
 
@@ -62,7 +62,9 @@ class OutputSink:
     (``--state``), so a highlight its document no longer lists is gone from it (moved to another
     document, as when Readwise merges two books). False: it holds this run's inputs only (no
     ``--state``), so a highlight missing from them says nothing; a writer that merges into what
-    it wrote before (obsidian) keeps it, while a file export holds exactly the inputs.
+    it wrote before (obsidian) keeps it, while a file export holds exactly the inputs. Its
+    default (True) serves sinks made directly (tests); :func:`~excerpta.preflight.make_sink`,
+    through which runs make theirs, requires it.
     """
 
     root: Path
@@ -72,7 +74,7 @@ class OutputSink:
     manifest: Manifest | None = None
     # Other states (the default one, when --state names another): a file holding bytes one of
     # them records writing there is ours too; excerpta wrote exactly what is there.
-    witnesses: tuple[Manifest, ...] = ()
+    witnesses: tuple[Witness, ...] = ()
     force: bool = False
     dry_run: bool = False
     staging_list: Path | None = None

@@ -30,13 +30,18 @@ class OutputRecord:
     memo: str | None = None  # what the writer asked to remember about the file (its format)
 
 
-class Manifest(Protocol):
+class Witness(Protocol):
+    """Another state, asked whether it records writing a file's bytes (see
+    :attr:`OutputSink.witnesses <excerpta.output.OutputSink.witnesses>`)."""
+
+    def output_at(self, path: str) -> OutputRecord | None: ...
+
+
+class Manifest(Witness, Protocol):
     """The part of the state store a sink needs (see :mod:`excerpta.store`); ``path`` names it
     in messages."""
 
     path: str
-
-    def output_at(self, path: str) -> OutputRecord | None: ...
 
     def output_history(self, job: str, writer: str) -> dict[str, list[OutputRecord]]: ...
 

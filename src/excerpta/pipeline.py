@@ -20,6 +20,7 @@ from excerpta.errors import InputError
 from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output import WriteOutcome
+from excerpta.output_records import Witness
 from excerpta.pipes import named_as_given, spooled_pipes
 from excerpta.preflight import check_options_apply, make_sink, output_target, resolve_inputs
 from excerpta.selection import Selection
@@ -100,7 +101,7 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
             force: bool = False, dry_run: bool = False,
             selection: Selection | None = None, on_document: DocumentCallback | None = None,
             on_problem: Callable[[RecordProblem], None] | None = None,
-            witnesses: Sequence[LibraryStore] = (),
+            witnesses: Sequence[Witness] = (),
             persistent_library: bool | None = None) -> ConvertReport:
     """Convert ``inputs`` into format ``to`` at ``out``: the documents ``selection`` selects
     (default: all) are written, the library still gets every one.
@@ -153,7 +154,7 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
                     dry_run: bool, persistent_library: bool, selection: Selection,
                     on_document: DocumentCallback | None,
                     on_problem: Callable[[RecordProblem], None] | None,
-                    witnesses: Sequence[LibraryStore]) -> ConvertReport:
+                    witnesses: Sequence[Witness]) -> ConvertReport:
     sink = make_sink(writer_cls, out, job=CONVERT_JOB, manifest=state, force=force,
                      dry_run=dry_run, witnesses=witnesses, persistent_library=persistent_library)
     writer = writer_cls.from_options(options, typed)

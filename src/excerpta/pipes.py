@@ -1,7 +1,7 @@
 """Inputs that are pipes: ``-`` (standard input), ``/dev/stdin``, ``<(command)``, a named pipe.
 
 A pipe can be read once, from its start, and never reopened, while readers treat an input as
-a file: detection reads its first bytes, :func:`~excerpta.adapters.open_text` reads its byte
+a file: detection reads its first bytes, :func:`~excerpta.input_files.open_text` reads its byte
 order mark and opens it again, the Kindle reader may read it twice. So :func:`spooled_pipes`
 first copies each pipe input, in chunks (never whole in memory), into a file of a private
 temporary folder, and the readers read that; :func:`named_as_given` keeps every message

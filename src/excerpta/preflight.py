@@ -18,6 +18,7 @@ from excerpta.adapters import Adapter, InputProbe, Reader, Writer, option_flag
 from excerpta.errors import InputError, UserError
 from excerpta.locks import staging_list
 from excerpta.output import OutputSink
+from excerpta.output_records import Witness
 from excerpta.store import LibraryStore
 
 
@@ -99,10 +100,12 @@ def output_target(writer: type[Writer], out: str | Path) -> Path:
 
 
 def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: LibraryStore,
-              force: bool, dry_run: bool, witnesses: Sequence[LibraryStore] = (),
-              persistent_library: bool = True) -> OutputSink:
+              force: bool, dry_run: bool, persistent_library: bool,
+              witnesses: Sequence[Witness] = ()) -> OutputSink:
     """The sink for ``writer`` writing to ``out`` (a file or a folder, as the writer says);
-    ``witnesses`` and ``persistent_library``: see :class:`~excerpta.output.OutputSink`.
+    ``witnesses`` and ``persistent_library``: see :class:`~excerpta.output.OutputSink`. The
+    latter has no default here: each caller (convert, a sync job) says what its library is,
+    as its wrong value makes a highlight missing from the input count as moved, or kept.
     Raises UserError for an ``out`` the writer cannot write (see :func:`output_target`, which
     :func:`convert` also calls first, before it takes the output's lock: this is the entry
     point of sync jobs too)."""

@@ -31,6 +31,14 @@ def text_encoding(head: bytes, default: str = "utf-8") -> str:
     return default
 
 
+def encoding_of(head: bytes, default: str = "utf-8") -> str:
+    """The encoding of a text file whose first bytes are ``head`` (at least its first
+    :data:`NUL_SAMPLE_BYTES` when it has as many): the one its byte order mark names
+    (:func:`text_encoding`), else UTF-16 when its NULs say so (:func:`bomless_utf16`), else
+    ``default``. The one rule every reader of text files follows."""
+    return text_encoding(head, bomless_utf16(head) or default)
+
+
 def bomless_utf16(head: bytes) -> str | None:
     """``"utf-16-le"`` or ``"utf-16-be"`` if the first bytes ``head`` of a file (at least its
     first :data:`NUL_SAMPLE_BYTES` when it has as many) are UTF-16 text without a byte order

@@ -37,7 +37,8 @@ def _write(writer_name: str, out: Path, state_path: Path) -> list:
     writer_cls = registry.writer(writer_name)
     state = open_store(state_path)
     try:
-        sink = make_sink(writer_cls, out, job="contract", manifest=state, force=False, dry_run=False)
+        sink = make_sink(writer_cls, out, job="contract", manifest=state, force=False, dry_run=False,
+                         persistent_library=True)
         writer_cls().write(_library(), sink)
         state.commit_outputs(sink.pending_records())
         return sink.outcomes

@@ -62,13 +62,15 @@ def test_a_deleted_book_turns_its_highlights_into_tombstones():
 
 
 @pytest.mark.parametrize(("is_deleted", "told"), [(True, True), (False, False), (None, False),
-                                                  (1, False), ("true", False)])
-def test_only_an_explicit_is_deleted_true_tells_the_whole_book_deleted(is_deleted, told):
+                                                  (1, False), ("true", False), ("false", False)])
+def test_only_an_explicit_is_deleted_true_tells_the_book_deleted_whole_and_its_listed_highlights(
+        is_deleted, told):
+    # One rule for both: an odd value deletes neither the book nor the highlights it lists.
     deletions = []
     document, _ = mapped(book(is_deleted=is_deleted, highlights=[highlight(1, is_discard=True)]),
                          keep_discarded=True, delete_document=lambda *said: deletions.append(said))
     assert deletions == [("readwise-42", told)]
-    assert document.highlights[0].is_deleted is bool(is_deleted)  # a listed highlight: as before
+    assert document.highlights[0].is_deleted is told
 
 
 def test_readable_title_is_only_a_fallback_for_an_empty_title():

@@ -11,7 +11,7 @@ import pytest
 
 from excerpta.errors import StateError
 from excerpta.model import Document, Highlight
-from excerpta.store import open_store
+from excerpta.store import MergeRules, open_store
 
 
 def _library(path: Path) -> None:
@@ -46,6 +46,37 @@ def test_a_damaged_row_is_a_state_error_naming_the_file_table_and_row(tmp_path, 
     assert text.startswith(f"state database {path} is damaged: ")
     assert re.search(message, text), text
     assert "\n" not in text
+
+
+_RESAVED = [Document(id="d1", title="Walden",
+                    highlights=[Highlight(id="h9", text="Simplify, simplify, simplify.", location=10)])]
+_EDITED = [Document(id="d1", title="Walden", highlights=[Highlight(id="h1", text="Simplify!", location=10)])]
+
+
+_MERGES = {"deleted": ([], MergeRules(deleted=frozenset({"d1"}))),
+           "keep": (_EDITED, MergeRules(keep=frozenset({"note"}))),
+           "resaves same id": (_EDITED, MergeRules(resaves=True)),
+           "resaves new id": (_RESAVED, MergeRules(resaves=True))}
+
+
+@pytest.mark.parametrize(("merge", "data"), [
+    *((merge, "{broken") for merge in _MERGES),
+    # JSON that is not a highlight: read whole by these two (matching re-saves reads its fields
+    # through SQLite first, and a row whose fields match nothing is not read further).
+    *((merge, data) for merge in ("deleted", "keep")
+      for data in ("[1]", '{"id": "h1", "text": 5, "note": 5}')),
+])
+def test_a_merge_reading_a_damaged_row_names_it_as_documents_does(tmp_path, merge, data):
+    documents, rules = _MERGES[merge]
+    path = tmp_path / "state.sqlite"
+    _library(path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE highlights SET data = ? WHERE id = 'h1'", (data,))
+    store = open_store(path)
+    with pytest.raises(StateError, match=rf"^state database {re.escape(str(path))} is damaged: "
+                                         r"highlights row 'h1', not "):
+        store.merge(documents, rules)
+    store.close()
 
 
 def test_another_applications_database_is_refused_and_left_as_it_was(tmp_path):

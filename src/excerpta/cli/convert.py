@@ -14,10 +14,11 @@ from excerpta import registry
 from excerpta.adapters import RecordProblem, option_flag
 from excerpta.cli.app import Settings, cli, global_options
 from excerpta.cli.progress import ReadProgress
-from excerpta.errors import StateError, UserError
+from excerpta.errors import UserError
 from excerpta.pipeline import ConvertReport, convert
 from excerpta.selection import Selection
-from excerpta.store import LibraryStore, default_state_path, open_store
+from excerpta.store import default_state_path, open_store
+from excerpta.store.witness import StateWitness
 
 
 def _adapter_option_flags() -> list[click.Option]:
@@ -148,7 +149,7 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
     explicit_state = settings.state
     state = open_store(explicit_state or default_state_path(), reads_only=dry_run)
     library = state
-    witness = _default_state_beside(explicit_state) if explicit_state else None
+    witness = _default_state_as_witness(explicit_state) if explicit_state else None
     try:
         # Without --state the library lives for this run only: convert outputs exactly its
         # inputs (but for what an Obsidian note showed before, see OutputSink). A dry run
@@ -173,16 +174,17 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
         click.get_current_context().exit(report.exit_code)
 
 
-def _default_state_beside(explicit: Path) -> LibraryStore | None:
-    """The default state database when ``--state`` names another, opened to vouch for the
-    output files it recorded writing (runs before ``--state`` was added wrote them); None
-    when there is none, or it cannot be opened: a witness never fails the run."""
+def _default_state_as_witness(explicit: Path) -> StateWitness | None:
+    """The default state database when ``--state`` names another, opened read-only to vouch
+    for the output files it recorded writing (runs before ``--state`` was added wrote them);
+    None when there is none, or it cannot vouch: a witness never fails (nor changes) anything.
+    See :mod:`excerpta.store.witness`."""
     default = default_state_path()
     try:
         if not default.is_file() or default.resolve() == explicit.expanduser().resolve():
             return None
-        return open_store(default)
-    except (OSError, StateError):
+        return StateWitness.open(default)
+    except OSError:
         return None
 
 

@@ -66,7 +66,7 @@ _LOCATION_TYPES = {t.value for t in LocationType}
 UNKNOWN_WHEN_EMPTY = frozenset({"page", "chapter"})
 
 ProblemReporter = Callable[[str, str], None]
-LeftOutReporter = Callable[[str, frozenset[str]], None]  # (highlight id, fields left out)
+LeftOutReporter = Callable[[str, frozenset[str]], None]  # (highlight or document id, fields left out)
 DeletionReporter = Callable[[str, bool], None]  # (document id, deleted as a whole)
 
 
@@ -220,7 +220,8 @@ def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
     ``report_kept("highlights[i]", reason)`` (default: ``report``) and, given ``leave_out``
     (a reader passes ``ReadState.leave_out``), told as ``leave_out(highlight id, fields)``.
     Given ``delete_document`` (``ReadState.delete_document``), every mapped book is told as
-    ``delete_document(document id, deleted)``: deleted when its ``is_deleted`` is ``true``.
+    ``delete_document(document id, deleted)``: deleted when its ``is_deleted`` is ``true``
+    (JSON's true alone: the same rule marks the highlights it lists deleted).
     Given ``leave_out_document`` (``ReadState.leave_out_document``), the Document fields the
     book has no key for are told as ``leave_out_document(document id, fields)``, for the merge
     to keep the library's value of each.
@@ -237,7 +238,9 @@ def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
     if not isinstance(raw_highlights, list):
         raise RecordError("highlights: expected a list")
     source = fields["source"]
-    book_deleted = bool(book.get("is_deleted"))
+    # Only the explicit flag, for the listed highlights and the whole book alike: an empty or
+    # odd value must never delete a book, in part or as a whole.
+    book_deleted = book.get("is_deleted") is True
     highlights = []
     for index, raw in enumerate(raw_highlights):
         where = f"highlights[{index}]"
@@ -258,6 +261,5 @@ def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
     if leave_out_document is not None and (unsaid := unsaid_document_fields(book)):
         leave_out_document(document.id, unsaid)
     if delete_document is not None:
-        # Only the explicit flag: an empty or odd value must never delete a whole book.
-        delete_document(document.id, book.get("is_deleted") is True)
+        delete_document(document.id, book_deleted)
     return document

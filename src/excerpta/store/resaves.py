@@ -18,13 +18,16 @@ rule applies to an incoming highlight whose id the library holds with another te
 re-reading an old file never brings back the short first copy over a newer, longer one.
 
 Only highlights the library held before the merge began are candidates (those of the same input
-were already matched by its reader), and not those the input gives itself, under their ids: a
-file read into a library gives what it gives read into an empty one. Each is matched at most
-once per merge (by the first incoming highlight to match it, in input order; of several
-candidates, one starting at the same position, else the first stored). Cost: one query per
-incoming Document for the ids it holds; for a document with a highlight whose id the library
-lacks, one over that document's rows (through the ``highlights_by_document`` index, in C with
-``json_extract``), once per merge.
+were already matched by its reader), and not those the input has given itself, under their ids,
+so far: the Documents stream in, and the ids of each are marked taken as it arrives, in input
+order. So a file read into a library gives what it gives read into an empty one when each
+highlight comes in a Document no later than its re-saved copies; a stored highlight whose id
+only a later Document gives may first be matched by a re-saved copy in an earlier one, which
+takes its id (the two become one highlight). Each is matched at most once per merge (by the
+first incoming highlight to match it, in input order; of several candidates, one starting at
+the same position, else the first stored). Cost: one query per incoming Document for the ids it
+holds; for a document with a highlight whose id the library lacks, one over that document's
+rows (through the ``highlights_by_document`` index, in C with ``json_extract``), once per merge.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from typing import Any
 
 from excerpta.identity import normalize_text, ranges_overlap, same_passage
 from excerpta.model import Document, Highlight
+from excerpta.store.state_file import StoredRows
 
 _CHUNK = 500  # ids per query: under SQLite's smallest limit on bound parameters (999)
 _CACHED_ROWS = 100_000  # positions of stored highlights kept per merge (some 15 MB at most)
@@ -47,10 +51,11 @@ _Position = int | str | None
 
 class ResavedCopies:
     """Matches incoming highlights with the re-saved copies the library holds, inside the
-    caller's transaction on ``db``; see the module docstring."""
+    caller's transaction on ``db``, its stored rows read through ``rows``; see the module
+    docstring."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
+    def __init__(self, db: sqlite3.Connection, rows: StoredRows) -> None:
+        self._db, self._rows = db, rows
         # Rows are never deleted, so rowid order is insertion order: this merge adds rows above.
         self._before = int(db.execute("SELECT coalesce(max(rowid), 0) FROM highlights").fetchone()[0])
         # The rows (rowids) this merge was given (the input holds their ids itself) or matched
@@ -95,7 +100,7 @@ class ResavedCopies:
         before, taken = self._before, self._taken
         for at in range(0, len(ids), _CHUNK):
             chunk = ids[at:at + _CHUNK] if len(ids) > _CHUNK else ids
-            for row_id, rowid, text in self._db.execute(_held_query(len(chunk)), chunk):
+            for row_id, rowid, text in self._json_query(_held_query(len(chunk)), chunk):
                 if rowid <= before:
                     held[row_id] = text
                     taken.add(rowid)
@@ -104,8 +109,18 @@ class ResavedCopies:
         return held
 
     def _stored(self, column: str, value: str | int) -> Highlight:
-        row = self._db.execute(f"SELECT data FROM highlights WHERE {column} = ?", (value,)).fetchone()
-        return Highlight.model_validate_json(row[0])
+        row_id, data = self._db.execute(f"SELECT id, data FROM highlights WHERE {column} = ?",
+                                        (value,)).fetchone()
+        return self._rows.model(Highlight, "highlights", row_id,
+                                self._rows.fields("highlights", row_id, data))
+
+    def _json_query(self, query: str, parameters: Iterable[Any]) -> list[tuple[Any, ...]]:
+        # The rows of ``query``, which reads highlights with ``json_extract``: one not holding
+        # JSON is named, as any read of a damaged row is (StoredRows).
+        try:
+            return self._db.execute(query, tuple(parameters)).fetchall()
+        except sqlite3.OperationalError as err:
+            raise self._rows.json_error(self._db, "highlights", err) from None
 
     def _of_document(self, document_id: str) -> _Candidates:
         # The live highlights of ``document_id`` held before this merge, with text, by position:
@@ -116,7 +131,7 @@ class ResavedCopies:
             if self._cached > _CACHED_ROWS:
                 self._candidates.clear()
                 self._cached = 0
-            candidates = self._candidates[document_id] = _Candidates(self._db.execute(
+            candidates = self._candidates[document_id] = _Candidates(self._json_query(
                 "SELECT json_extract(data, '$.location_type'), json_extract(data, '$.location'), "
                 "json_extract(data, '$.end_location'), rowid FROM highlights "
                 "WHERE document_id = ? AND rowid <= ? AND NOT json_extract(data, '$.is_deleted') "

@@ -17,6 +17,7 @@ from excerpta.store import state_file
 from excerpta.store.base import MergeRules, MergeStats, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from excerpta.store.resaves import ResavedCopies
+from excerpta.store.state_file import OUTPUT_COLUMNS, output_record
 from excerpta.store.upsert import delete_highlights_of, upsert_document
 
 LOCK_TIMEOUT_S = 30.0  # how long to wait for another process holding the database
@@ -177,14 +178,14 @@ class SQLiteStore:
     def merge(self, documents: Iterable[Document], rules: MergeRules | None = None) -> MergeStats:
         """Upsert documents and their highlights, then delete those of the ``deleted``
         documents; see :class:`excerpta.store.base.LibraryStore`."""
-        stats, rules = MergeStats(), rules or MergeRules()
+        stats, rules, rows = MergeStats(), rules or MergeRules(), state_file.StoredRows(self.path)
         with self.transaction() as db:
-            copies = ResavedCopies(db) if rules.resaves else None  # see excerpta.store.resaves
+            copies = ResavedCopies(db, rows) if rules.resaves else None  # see excerpta.store.resaves
             for document in documents:
                 document = document if copies is None else copies.match(document)
-                upsert_document(db, document, stats, rules)
+                upsert_document(db, document, stats, rules, rows)
             for document_id in rules.deleted:
-                delete_highlights_of(db, document_id, stats)
+                delete_highlights_of(db, document_id, stats, rows)
         return stats
 
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]:
@@ -236,7 +237,7 @@ class SQLiteStore:
         cursors: a cursor is only ever saved together with the outputs it covers."""
         with self.transaction() as db:
             db.executemany(
-                f"INSERT OR REPLACE INTO outputs ({_OUTPUT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO outputs ({OUTPUT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(r.path, r.job, r.writer, r.key, r.hash, r.source_hash, r.written_at.isoformat(),
                   r.size, r.mtime_ns, r.memo) for r in records],
             )
@@ -246,8 +247,8 @@ class SQLiteStore:
     def output_at(self, path: str) -> OutputRecord | None:
         """What we last wrote at the absolute ``path``, if anything."""
         with self._reading() as db:
-            row = db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE path = ?", (path,)).fetchone()
-        return None if row is None else _output_record(row)
+            row = db.execute(f"SELECT {OUTPUT_COLUMNS} FROM outputs WHERE path = ?", (path,)).fetchone()
+        return None if row is None else output_record(row)
 
     def outputs_for(self, job: str, writer: str) -> dict[str, OutputRecord]:
         """Every file ``writer`` wrote for ``job``, by key; of several files of one key (one
@@ -259,11 +260,11 @@ class SQLiteStore:
         """Every file ``writer`` wrote for ``job``, by key, oldest first (one key may have a
         file in each output the state serves, and the files of a folder since moved)."""
         with self._reading() as db:
-            rows = db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE job = ? AND writer = ? "
+            rows = db.execute(f"SELECT {OUTPUT_COLUMNS} FROM outputs WHERE job = ? AND writer = ? "
                               "ORDER BY rowid", (job, writer)).fetchall()  # a rewrite gets a new rowid
         history: dict[str, list[OutputRecord]] = {}
         for row in rows:
-            history.setdefault(row[3], []).append(_output_record(row))
+            history.setdefault(row[3], []).append(output_record(row))
         return history
 
     # -- runs --------------------------------------------------------------------------------
@@ -291,10 +292,3 @@ class SQLiteStore:
                           datetime.fromisoformat(r[3]) if r[3] else None, r[4],
                           state_file.row_data(self.path, "runs", r[0], r[5]), r[6]) for r in rows]
 
-
-_OUTPUT_COLUMNS = "path, job, writer, key, hash, source_hash, written_at, size, mtime_ns, memo"
-
-
-def _output_record(row: tuple[Any, ...]) -> OutputRecord:
-    return OutputRecord(row[0], row[1], row[2], row[3], row[4], row[5],
-                        datetime.fromisoformat(row[6]), row[7], row[8], row[9])

@@ -17,13 +17,15 @@ import errno
 import json
 import os
 import sqlite3
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pydantic
 
 from excerpta.errors import StateError
 from excerpta.model import Document
+from excerpta.output_records import OutputRecord
 
 _PICK_ANOTHER = "--state or EXCERPTA_STATE picks another"
 
@@ -94,24 +96,74 @@ def document_of(path: str, row_id: str, fields: dict[str, Any], highlights: list
     try:
         return Document.model_validate({**fields, "highlights": highlights})
     except pydantic.ValidationError as err:
-        first = err.errors()[0]
-        loc = first["loc"]
-        more = f" (and {err.error_count() - 1} more problem(s))" if err.error_count() > 1 else ""
+        loc = err.errors()[0]["loc"]
         if len(loc) >= 2 and loc[0] == "highlights" and isinstance(loc[1], int):
             # A highlight row's fault: name that row (its id), not its document's.
-            where = ".".join(str(part) for part in loc[2:]) or "the highlight"
             raise damaged(path, "highlights", highlight_ids[loc[1]],
-                          f"not a highlight: {where}: {first['msg']}{more}") from None
-        where = ".".join(str(part) for part in loc) or "the document"
-        raise damaged(path, "documents", row_id, f"not a document: {where}: {first['msg']}{more}") from None
+                          _invalid("a highlight", err, skip=2)) from None
+        raise damaged(path, "documents", row_id, _invalid("a document", err)) from None
     except (TypeError, ValueError) as err:  # a row holding a list, a number…
         raise damaged(path, "documents", row_id, f"not a document: {err}") from None
+
+
+class StoredRows:
+    """The rows of the state database ``path`` read back by a merge (to keep a stored value, to
+    delete or match a stored highlight): a damaged one raises the StateError
+    :meth:`SQLiteStore.documents <excerpta.store.sqlite.SQLiteStore.documents>` raises, naming
+    the table and row, never a bare decoding or validation error."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fields(self, table: str, row_id: object, data: object) -> dict[str, Any]:
+        """The JSON object a row of ``table`` keeps in its ``data`` column."""
+        value = row_data(self.path, table, row_id, data)
+        if not isinstance(value, dict):
+            raise damaged(self.path, table, row_id, f"not a JSON object: {type(value).__name__}")
+        return value
+
+    def model(self, model: type[_Model], table: str, row_id: object, fields: dict[str, Any]) -> _Model:
+        """``model`` made of ``fields``, which hold values of the row ``row_id`` of ``table``."""
+        try:
+            return model.model_validate(fields)
+        except pydantic.ValidationError as err:
+            raise damaged(self.path, table, row_id, _invalid(_KINDS[table], err)) from None
+
+    def json_error(self, db: sqlite3.Connection, table: str, err: sqlite3.Error) -> Exception:
+        """What to raise for ``err``, raised by a query reading rows of ``table`` with SQLite's
+        JSON functions: the first row not holding JSON named, else ``err`` itself."""
+        if "JSON" not in str(err):
+            return err
+        row = db.execute(f"SELECT id FROM {table} WHERE NOT json_valid(data) LIMIT 1").fetchone()
+        return err if row is None else damaged(self.path, table, row[0], "not JSON")
+
+
+_Model = TypeVar("_Model", bound=pydantic.BaseModel)
+_KINDS = {"highlights": "a highlight", "documents": "a document"}
+
+
+def _invalid(kind: str, err: pydantic.ValidationError, skip: int = 0) -> str:
+    # "not <kind>: <field>: <problem>" of the first problem, the location's first ``skip`` parts
+    # (those naming the row within its document) left out.
+    first = err.errors()[0]
+    more = f" (and {err.error_count() - 1} more problem(s))" if err.error_count() > 1 else ""
+    where = ".".join(str(part) for part in first["loc"][skip:]) or f"the {kind.split()[-1]}"
+    return f"not {kind}: {where}: {first['msg']}{more}"
 
 
 def damaged(path: str, table: str, row_id: object, problem: str) -> StateError:
     """The StateError of a row of ``table`` that does not hold what excerpta wrote."""
     return StateError(f"state database {path} is damaged: {table} row {row_id!r}, {problem}; "
                       f"{_PICK_ANOTHER}")
+
+
+OUTPUT_COLUMNS = "path, job, writer, key, hash, source_hash, written_at, size, mtime_ns, memo"
+
+
+def output_record(row: tuple[Any, ...]) -> OutputRecord:
+    """The record of an ``outputs`` row, its columns selected as :data:`OUTPUT_COLUMNS`."""
+    return OutputRecord(row[0], row[1], row[2], row[3], row[4], row[5],
+                        datetime.fromisoformat(row[6]), row[7], row[8], row[9])
 
 
 def _writable_folder(path: str) -> bool:

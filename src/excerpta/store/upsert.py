@@ -16,6 +16,7 @@ from typing import Any
 
 from excerpta.model import Document, Highlight, PlaceholderDocument
 from excerpta.store.base import MergeRules, MergeStats
+from excerpta.store.state_file import StoredRows
 
 
 def _sha256(text: str) -> str:
@@ -23,17 +24,17 @@ def _sha256(text: str) -> str:
 
 
 def upsert_document(db: sqlite3.Connection, document: Document, stats: MergeStats,
-                    rules: MergeRules) -> None:
+                    rules: MergeRules, rows: StoredRows) -> None:
     """Insert or update ``document`` and its highlights in ``db`` (inside the caller's
     transaction) under ``rules``, counting what changed in ``stats``; see
-    :meth:`SQLiteStore.merge`."""
+    :meth:`SQLiteStore.merge`. A stored row it reads is read through ``rows``."""
     now = datetime.now(UTC).isoformat()
     data = document.model_dump_json(exclude={"highlights"})
     digest = _sha256(data)  # == content_hash(document, exclude={"highlights"})
     row = db.execute("SELECT content_hash FROM documents WHERE id = ?", (document.id,)).fetchone()
     if row is not None and row[0] != digest:
         unsaid = rules.document_left_out.get(document.id, frozenset())
-        data, digest = _kept_document(db, document.id, data, digest, rules.keep_document | unsaid)
+        data, digest = _kept_document(db, rows, document.id, data, digest, rules.keep_document | unsaid)
     if row is None:
         db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", (document.id, data, digest, now))
         stats.documents_added += 1
@@ -44,11 +45,11 @@ def upsert_document(db: sqlite3.Connection, document: Document, stats: MergeStat
         stats.documents_updated += 1
         stats.changed_document_ids.add(document.id)
     for highlight in document.highlights:
-        _upsert_highlight(db, document.id, highlight, stats, now, rules)
+        _upsert_highlight(db, document.id, highlight, stats, now, rules, rows)
 
 
 def _upsert_highlight(db: sqlite3.Connection, doc_id: str, highlight: Highlight, stats: MergeStats,
-                      now: str, rules: MergeRules) -> None:
+                      now: str, rules: MergeRules, rows: StoredRows) -> None:
     data = highlight.model_dump_json()
     digest = _sha256(data)  # == content_hash(highlight)
     row = db.execute("SELECT content_hash, document_id FROM highlights WHERE id = ?",
@@ -57,7 +58,7 @@ def _upsert_highlight(db: sqlite3.Connection, doc_id: str, highlight: Highlight,
         left_out = rules.left_out.get(highlight.id)
         kept = rules.keep if left_out is None else rules.keep | left_out
         if kept:
-            data = _kept(Highlight, data, kept, db.execute(
+            data = _kept(rows, "highlights", highlight.id, data, kept, db.execute(
                 "SELECT data FROM highlights WHERE id = ?", (highlight.id,)).fetchone()[0])
             digest = _sha256(data)
     if row is not None and row == (digest, doc_id):
@@ -75,43 +76,50 @@ def _upsert_highlight(db: sqlite3.Connection, doc_id: str, highlight: Highlight,
     stats.changed_document_ids.add(doc_id)
 
 
-def delete_highlights_of(db: sqlite3.Connection, doc_id: str, stats: MergeStats) -> None:
+def delete_highlights_of(db: sqlite3.Connection, doc_id: str, stats: MergeStats,
+                         rows: StoredRows) -> None:
     """Mark every live highlight ``db`` holds of document ``doc_id`` deleted (inside the
-    caller's transaction), each counted in ``stats`` as updated, as its tombstone would be."""
+    caller's transaction), each counted in ``stats`` as updated, as its tombstone would be.
+    The stored rows are read through ``rows``."""
     now = datetime.now(UTC).isoformat()
-    rows = db.execute("SELECT id, data FROM highlights WHERE document_id = ?", (doc_id,)).fetchall()
-    for highlight_id, stored in rows:
-        fields = json.loads(stored)
+    stored_rows = db.execute("SELECT id, data FROM highlights WHERE document_id = ?", (doc_id,)).fetchall()
+    for highlight_id, stored in stored_rows:
+        fields = rows.fields("highlights", highlight_id, stored)
         if fields.get("is_deleted"):
             continue
-        data = Highlight.model_validate({**fields, "is_deleted": True}).model_dump_json()
+        data = rows.model(Highlight, "highlights", highlight_id,
+                          {**fields, "is_deleted": True}).model_dump_json()
         db.execute("UPDATE highlights SET data = ?, content_hash = ?, updated_at = ? WHERE id = ?",
                    (data, _sha256(data), now, highlight_id))
         stats.highlights_updated += 1
         stats.changed_document_ids.add(doc_id)
 
 
-def _kept_document(db: sqlite3.Connection, doc_id: str, data: str, digest: str,
+def _kept_document(db: sqlite3.Connection, rows: StoredRows, doc_id: str, data: str, digest: str,
                    keep: frozenset[str]) -> tuple[str, str]:
     """The JSON of a stored document's incoming copy (``data``, hashed ``digest``) with the
     stored value of each ``keep`` field it leaves empty, and its hash."""
     if not keep:
         return data, digest
     stored = db.execute("SELECT data FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
-    kept = _kept(Document, data, keep, stored)
+    kept = _kept(rows, "documents", doc_id, data, keep, stored)
     return (data, digest) if kept is data else (kept, _sha256(kept))
 
 
-def _kept(model: type[Highlight] | type[Document], data: str, keep: frozenset[str],
+def _kept(rows: StoredRows, table: str, row_id: str, data: str, keep: frozenset[str],
           stored_data: str) -> str:
-    """``data`` (the JSON of a ``model``, a Document's without highlights) with the stored
-    value of each ``keep`` field it leaves empty; ``data`` itself when none is filled."""
-    stored, incoming = json.loads(stored_data), json.loads(data)
+    """``data`` (the JSON of a highlight, or of a Document without highlights, as ``table``
+    holds) with the stored value (of row ``row_id``) of each ``keep`` field it leaves empty;
+    ``data`` itself when none is filled."""
+    stored, incoming = rows.fields(table, row_id, stored_data), json.loads(data)
     filled = {name: stored[name] for name in keep
               if not _empty(stored.get(name)) and _empty(incoming.get(name))}
     if not filled:
         return data
-    return model.model_validate({**incoming, **filled}).model_dump_json(exclude={"highlights"})
+    model = Highlight if table == "highlights" else Document
+    # Only the stored values can make it invalid: a fault of that row.
+    kept = rows.model(model, table, row_id, {**incoming, **filled})
+    return kept.model_dump_json(exclude={"highlights"})
 
 
 def _empty(value: Any) -> bool:

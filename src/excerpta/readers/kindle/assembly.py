@@ -53,6 +53,7 @@ from excerpta.readers.kindle.resaved import (
     BUCKET,
     IdSource,
     PlaceKey,
+    id_source,
     places,
     replace_earlier_copy,
 )
@@ -62,7 +63,6 @@ REMEMBERED = 4096  # at most, highlights that left the window and are remembered
 _GENERATION = REMEMBERED // 2
 _PER_PLACE = 8  # highlights remembered per bucket (a book's, near one another: the latest)
 _NOTE, _HIGHLIGHT = ClippingKind.NOTE, ClippingKind.HIGHLIGHT
-# Book, kind, location type and bucket (or the position itself when it is no number).
 NoteEntry = tuple[int, str, datetime | None, Position | None]  # record number, text, time, location
 
 
@@ -84,7 +84,7 @@ class Clipping:
     id_from: IdSource | None = None
     by_shape: bool = False  # an unknown wording: kind told by its shape (see metadata.py)
     page: Position | None = None  # the printed page, when a location is also given
-    notes: list[tuple[int, str, datetime | None]] = field(default_factory=list)
+    notes: list[NoteEntry] = field(default_factory=list)
     dropped: bool = False  # superseded highlight, or attached note
     replaced_by: Clipping | None = None  # the later copy that superseded it
     resaved_at: datetime | None = None  # the time of a later copy it outlived (an empty one)
@@ -130,7 +130,10 @@ class ClippingWindow:
             start, end = clipping.start, clipping.end
             by_place = self.by_place
             if type(start) is int and type(end) is int and (bucket := start // BUCKET) == end // BUCKET:
-                # The usual case, inline: a range within one bucket.
+                # The usual case, inline: a range within one bucket (places() for one key). The
+                # fast paths of push and _leave are written out on purpose, for speed: they run
+                # per record (see benchmarks/kindle_clippings.py); keep them in step with
+                # places() and _discard.
                 key = clipping.place = (clipping.book.id, kind, clipping.location_type, bucket)
                 near = by_place.get(key)
                 if near is None:
@@ -201,7 +204,7 @@ class ClippingWindow:
                 keys = place
                 for key in keys:
                     _discard(by_place, key, clipping)
-            else:  # the usual case, inline
+            else:  # the usual case, inline (_discard's fast path, for speed)
                 keys = (place,)
                 entries = by_place[place]
                 if len(entries) == 1:
@@ -212,7 +215,7 @@ class ClippingWindow:
                     _discard(by_place, place, clipping)
             if kind is _HIGHLIGHT and not clipping.dropped and clipping.text:
                 remember = self.left
-                id_text, id_start = clipping.id_from or (clipping.text, clipping.start)
+                id_text, id_start = id_source(clipping)
                 left = ((clipping.start, clipping.end, id_text, id_start, clipping.text),)
                 for key in keys:
                     remembered = remember.get(key)
@@ -223,7 +226,7 @@ class ClippingWindow:
             if kind is _HIGHLIGHT:
                 by_book = self.highlights_by_book
                 entries = by_book[book_id]
-                if entries[0] is clipping and len(entries) > 1:  # the usual case, inline
+                if entries[0] is clipping and len(entries) > 1:  # the usual case, inline (as above)
                     del entries[0]
                 else:
                     _discard(by_book, book_id, clipping)
@@ -267,7 +270,8 @@ class ClippingWindow:
 
 
 def _discard(index: dict[Any, list[Clipping]], key: Any, clipping: Clipping) -> None:
-    # Records leave in the order they came: ``clipping`` is the first of its entries.
+    # Records leave in the order they came, so ``clipping`` is most often the first of its
+    # entries (or alone); else it is found by identity.
     entries = index[key]
     if len(entries) == 1:  # the usual case: ``clipping`` was alone there
         del index[key]

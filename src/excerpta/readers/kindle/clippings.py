@@ -37,12 +37,12 @@ from pydantic import Field
 from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, fields_but
 from excerpta.errors import InputError
 from excerpta.identity import document_id
-from excerpta.input_files import input_file
+from excerpta.input_files import input_file, open_text
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.kindle.assembly import Clipping
 from excerpta.readers.kindle.blocks import Regular
 from excerpta.readers.kindle.damaged import BoundedText, record_batches, report_damage, report_unclosed_end
-from excerpta.readers.kindle.device import CLIPPINGS_FILE, clippings_in, decoded_head, open_clippings
+from excerpta.readers.kindle.device import CLIPPINGS_FILE, clippings_in
 from excerpta.readers.kindle.documents import documents_of
 from excerpta.readers.kindle.locales import ClippingKind, clipping_limit_markers
 from excerpta.readers.kindle.metadata import (
@@ -98,7 +98,7 @@ class KindleClippingsReader(Reader):
             return 70 if clippings_in(probe.path) is not None else 0
         if probe.path is None:
             return 0
-        head = decoded_head(probe.head)
+        head = probe.text_head
         lines = head.splitlines()[:400]
         has_separator = any(line.strip("\ufeff \t") == SEPARATOR for line in lines)
         locales = {_metadata_locale(line) for line in lines[:60]} - {None}
@@ -122,7 +122,7 @@ class KindleClippingsReader(Reader):
             path = input_file(source)
         options = self.options
         zone = zone_named(options.timezone) if options.timezone else None
-        with open_clippings(path, errors=MARK_ERRORS) as raw:  # UTF-8, or UTF-16 if re-saved
+        with open_text(path, errors=MARK_ERRORS) as raw:  # UTF-8, or UTF-16 if re-saved (device.py)
             handle = BoundedText(raw)  # NUL padding, endless lines: see .damaged
             yield from read_clippings_file(handle, source, state, zone=zone,
                                            keep_bookmarks=options.kindle_bookmarks)

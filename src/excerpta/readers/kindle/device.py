@@ -1,4 +1,5 @@
-"""A Kindle's ``My Clippings.txt`` as a file: where the device keeps it, which encoding it is in.
+"""A Kindle's ``My Clippings.txt`` as a file: where the device keeps it, which encoding it is in
+(:func:`~excerpta.input_files.open_text` finds it).
 
 On the device's drive the file is ``documents/My Clippings.txt``; a user may also point us at
 the drive's ``documents`` folder. The device's FAT file system ignores case, so names are
@@ -12,32 +13,8 @@ by its NULs (see :mod:`excerpta.wide_text`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TextIO
-
-from excerpta.input_files import open_text
-from excerpta.wide_text import NUL_SAMPLE_BYTES, bomless_utf16, text_encoding
 
 CLIPPINGS_FILE = "My Clippings.txt"  # on the device: documents/My Clippings.txt
-
-
-def decoded_head(head: bytes) -> str:
-    """The first bytes of a file decoded as :func:`open_clippings` would (byte order mark
-    dropped, undecodable bytes replaced): for recognising the file."""
-    return head.decode(text_encoding(head, _bomless_encoding(head)), errors="replace").lstrip("\ufeff")
-
-
-def open_clippings(path: Path, *, errors: str) -> TextIO:
-    """``path`` opened for reading text, with universal newlines: in the encoding its byte
-    order mark names, else in UTF-16 if its NULs say so (see the module docstring), else in
-    UTF-8; ``errors`` handles undecodable bytes."""
-    with path.open("rb") as handle:
-        head = handle.read(NUL_SAMPLE_BYTES)
-    return open_text(path, default=_bomless_encoding(head), errors=errors)
-
-
-def _bomless_encoding(head: bytes) -> str:
-    # UTF-16 (little- or big-endian) when its NULs say so, else UTF-8.
-    return bomless_utf16(head) or "utf-8"
 
 
 def clippings_in(folder: Path) -> Path | None:

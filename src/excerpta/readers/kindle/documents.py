@@ -132,7 +132,7 @@ def _highlight(clipping: Clipping) -> dict[str, Any]:
             note = "\n\n".join(n for _, n, _, _ in notes if n) or None
         else:
             note = None
-    id_text, id_start = clipping.id_from or (clipping.text, start)
+    id_text, id_start = id_source(clipping)
     key: Position | None
     if id_start is None:
         key = None

@@ -41,7 +41,6 @@ from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.kindle.notebook_headings import HeadingError, parse_heading
 from excerpta.readers.kindle.notebook_parser import NotebookParser, body_text, squash
 from excerpta.readers.kindle.undecodable import MARK_ERRORS, MarkedText, report_undecodable
-from excerpta.wide_text import NUL_SAMPLE_BYTES, bomless_utf16
 
 log = logging.getLogger(__name__)
 
@@ -117,10 +116,8 @@ class KindleNotebookReader(Reader):
             raise InputError(f"{source}: {size / 2**20:.0f} MB is far more than a Kindle notebook export "
                              f"holds (at most {MAX_EXPORT_BYTES // 2**20} MB read); is it the right file?")
         parser = NotebookParser()
-        with path.open("rb") as raw:
-            head = raw.read(NUL_SAMPLE_BYTES)
         # UTF-8 as the apps write it, or UTF-16 once re-saved; other bytes read as U+FFFD, reported.
-        with open_text(path, default=bomless_utf16(head) or "utf-8", errors=MARK_ERRORS) as raw_text:
+        with open_text(path, errors=MARK_ERRORS) as raw_text:
             handle = MarkedText(raw_text)
             try:
                 # In pieces: the parser keeps the fields it wants, not the whole page.

@@ -59,7 +59,6 @@ from excerpta.readers.readwise_csv.header import (
 )
 from excerpta.readers.readwise_csv.repeats import RepeatedRows
 from excerpta.readers.readwise_csv.unsaid import SAID_DOCUMENT, SAID_HIGHLIGHT, unsaid_fields
-from excerpta.wide_text import NUL_SAMPLE_BYTES, bomless_utf16, text_encoding
 
 DATE_FIELDS = frozenset({"highlighted_at"})  # what an unreadable date leaves out
 QUOTES_TITLE = "Quotes"  # where Readwise files highlights imported without a title
@@ -207,17 +206,15 @@ class ReadwiseCsvReader(Reader):
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = input_file(source)
         allow_large_cells()
-        with path.open("rb") as raw:
-            head = raw.read(NUL_SAMPLE_BYTES)
-        encoding = text_encoding(head, bomless_utf16(head) or "utf-8-sig")
-        try:
-            with open_text(path, default=encoding, errors="strict", newline="") as handle:
+        with open_text(path, default="utf-8-sig", errors="strict", newline="") as handle:
+            try:
                 first = handle.readline()
                 yield from self._read_rows(source, chain([first], handle), header_delimiter(first), state)
-        except UnicodeDecodeError:
-            found = ("not UTF-8 text, nor UTF-16" if encoding == "utf-8-sig"
-                     else f"not valid {encoding.upper()} text, though it starts as such")
-            raise InputError(f"{source}: {found} (expected a Readwise CSV): re-save it as UTF-8") from None
+            except UnicodeDecodeError:
+                found = ("not UTF-8 text, nor UTF-16" if handle.encoding == "utf-8-sig"
+                         else f"not valid {handle.encoding.upper()} text, though it starts as such")
+                raise InputError(f"{source}: {found} (expected a Readwise CSV): "
+                                 "re-save it as UTF-8") from None
 
     def _read_rows(self, source: str, lines: Iterable[str], delimiter: str,
                    state: ReadState) -> Iterator[Document]:

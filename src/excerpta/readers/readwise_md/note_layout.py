@@ -140,7 +140,7 @@ def parse_note_body(body: str) -> NoteBody:
     highlights_level = 0  # of the heading that opened the highlights section
     for line in body.split("\n"):
         if COMMENT_LINE.match(line):
-            metadata.close()
+            metadata.drop_held()
             collector.close()
             if OUR_HIGHLIGHTS_END.match(line):
                 section = "other"
@@ -148,7 +148,7 @@ def parse_note_body(body: str) -> NoteBody:
         heading = HEADING.match(line)
         if heading:
             text, level = heading.group("text") or "", len(heading.group("level"))
-            metadata.end()
+            metadata.keep_held()
             collector.close()
             if level == 1 and text and note.title is None and section == "preamble":
                 note.title = text
@@ -168,7 +168,7 @@ def parse_note_body(body: str) -> NoteBody:
             metadata.add(line)
         elif section == "highlights":
             collector.add(line)
-    metadata.end()
+    metadata.keep_held()
     for key, value in note.metadata.items():
         note.metadata[key] = value.strip()
     return note
@@ -193,15 +193,15 @@ class _MetadataCollector:
         self.key: str | None = None  # of the value that further lines may continue
         self.held: list[str] = []  # lines from a blank line on, until we know whose they are
 
-    def close(self) -> None:
-        """End the list at a comment line: held lines were the user's."""
+    def drop_held(self) -> None:
+        """End the list, dropping the held lines: at a comment line, they were the user's."""
         self.key, self.held = None, []
 
-    def end(self) -> None:
-        """End the list at a heading, a list item of the user's or the end of the note: held
-        paragraphs were the value's."""
+    def keep_held(self) -> None:
+        """End the list, keeping the held paragraphs as the value's: at a heading, a list item
+        of the user's or the end of the note."""
         self._continue(self.held)
-        self.close()
+        self.drop_held()
 
     def add(self, line: str) -> None:
         """Take the next line of a ``Metadata`` section."""
@@ -211,7 +211,7 @@ class _MetadataCollector:
             self.metadata.setdefault(key, match.group("value"))
             self.key, self.held = (key if key in MULTILINE_KEYS else None), []
         elif LIST_ITEM.match(line):
-            self.end()
+            self.keep_held()
         elif self.key is None:
             return
         elif line.startswith(CONTINUATION_INDENT):
