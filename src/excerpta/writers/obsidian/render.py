@@ -171,7 +171,9 @@ class NoteRenderer:
     def render(self, document: Document, *, strike: Collection[str] = ()) -> RenderedNote:
         """Render ``document``. A deleted highlight is left out, or struck through if its block
         id is in ``strike`` (it was in the note before and the user asked to keep it)."""
-        self.templates.budget.allow(text_size(document))
+        allowance = text_size(document)
+        self.templates.budget.allow(allowance)
+        NoteTemplates.budget_of(self.embed).allow(allowance)  # the atomic set's, for the embeds
         variables = self.variables(document)
         properties = with_id(document.id, self.templates.properties(variables))
         base = self.templates.context(variables)
