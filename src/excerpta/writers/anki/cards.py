@@ -13,7 +13,8 @@ user made inside Anki (their edit is newer) while taking upstream changes (newer
 change that is not the highlight's own (a renamed book) is dated by :mod:`.history`.
 
 Each new card's position in Anki's new-card queue is the writer's count of highlights (document
-order, then highlight order), so new cards come in reading order. Anki sets it only on the
+order, then each document's highlights in reading order, see
+:func:`~excerpta.ordering.reading_order`), so new cards come in reading order. Anki sets it only on the
 cards it adds: cards already in the collection keep their place and scheduling.
 """
 

@@ -7,16 +7,19 @@ writes quotes, callouts or paragraphs, the lines of a paragraph up to the one wi
 id); it carries the highlight's block id (``^hl-…``). excerpta remembers the digest of each
 block it wrote (``NoteMemo``):
 
-* ``merge``, region as written: re-rendered whole;
+* ``merge``, region as written: re-rendered whole, or, when it shows highlights kept as below
+  (:mod:`.unlisted`), merged block by block, every block taken as written;
 * ``merge``, region edited by hand: each block still exactly as written is updated (or removed
   when its highlight was deleted upstream); every block or line the user changed or added is
   kept byte for byte; a block the user deleted is not put back. Without the digests (a note
   written by an older excerpta, or one this state has no record of) nothing but new
   highlights is added, but to a region as written: its list-item blocks are all ours, each
   taken as written as it is;
-* ``merge``, library of this run's inputs only (no ``--state``): a block of a highlight its
-  document does not list at all (no tombstone) is kept as it is, region as written or not
-  (:mod:`.unlisted`), and said once per note; the other blocks as above;
+* ``merge``, a block of a highlight its document does not list at all (no tombstone) is kept as
+  it is, region as written or not (:mod:`.unlisted`), and said once per note, when the library
+  holds this run's inputs only (no ``--state``) or, with ``--state``, when this state did not
+  write that block from its library (the note showed it before this state wrote the note); the
+  other blocks as above;
 * ``append-only``: only highlights never written to the note are added;
 * ``overwrite``: re-rendered whole, exactly as the library has it (without ``--state``: this
   run's inputs).
@@ -125,7 +128,7 @@ def _add_new(region: Region, parts: list[str], where: dict[str, int], live: list
         body = with_new(parts, where, placing, new, headings, located)
         text = render_region(region.name, body) if region.pristine else kept_region(region, body)
     remembered = {**known, **block_digests(dict(new))}
-    if policy == "merge" and new and not region.pristine:
+    if policy == "merge" and new:  # (a region as written goes to _merge under merge)
         return RegionUpdate(text, f"highlights edited by hand; {len(new)} new highlight(s) "
                                   "added, nothing else changed", remembered)
     return RegionUpdate(text, written=remembered)
