@@ -29,15 +29,14 @@ import jinja2
 
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.ordering import reading_order
-from excerpta.writers.obsidian.blocks import BLOCK_START
+from excerpta.writers.obsidian.blocks import BLOCK_START, ITEM_PARAGRAPH
 from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, with_id
 from excerpta.writers.obsidian.naming import CATEGORY_FOLDERS, MAX_NAME_BYTES, block_id, sanitize_name
 from excerpta.writers.obsidian.region import block_ids, guard_markers, render_region
 from excerpta.writers.obsidian.templates import NoteTemplates
-from excerpta.writers.obsidian.variables import document_variables, highlight_variables
+from excerpta.writers.obsidian.variables import document_variables, has_paragraph_break, highlight_variables
 
 _BLANK_END = re.compile(r"\n[ \t]*\n\s*\Z")
-_TEXT_PARAGRAPH = re.compile(r"  (?! )\S")  # a list item's next paragraph (highlight_text's indent)
 _HEADING_MARKS = re.compile(r"^(#{1,6})(?:[ \t]|$)", re.MULTILINE)
 
 
@@ -93,7 +92,7 @@ def _place_block_id(block: str, ident: str) -> str:
         line = lines[index]
         if line.strip() and not line.startswith(("   ", "\t")):
             continue
-        if paragraphs and not line.strip() and index + 1 < end and _TEXT_PARAGRAPH.match(lines[index + 1]):
+        if paragraphs and not line.strip() and index + 1 < end and ITEM_PARAGRAPH.match(lines[index + 1]):
             continue
         end = index
         break
@@ -124,7 +123,7 @@ def _breaks_out(output: str, context: dict[str, Any]) -> bool:
     """Whether a highlight rendered as ``output`` is not a list item (a quote, a callout, a
     paragraph) and its text or note holds a paragraph break, whose blank line would end it."""
     return (not BLOCK_START.match(output)
-            and any("\n\n" in context[key] for key in ("highlight_text", "highlight_note")))
+            and any(has_paragraph_break(context[key]) for key in ("highlight_text", "highlight_note")))
 
 
 class NoteRenderer:
