@@ -24,6 +24,7 @@ from collections.abc import Iterable
 
 from excerpta.model import LocationType
 from excerpta.writers.obsidian.blocks import BLOCK_START, ends_block
+from excerpta.writers.obsidian.render import is_chapter_end
 
 Slot = tuple[int, int]  # (part index, 0: before it / 1: after it); slots sort in note order
 
@@ -71,8 +72,7 @@ class _Layout:
         ``after``: one above ends another chapter."""
         found = self._heading_at.get(heading.strip(), [])
         later = [index for index in found if after is None or (index, 0) > after]
-        names_chapter = bool(heading.strip().lstrip("#").strip())
-        at = later[0] if later else found[0] if found and names_chapter else None
+        at = later[0] if later else found[0] if found and not is_chapter_end(heading) else None
         if at is None:
             return None
         for index in range(at + 1, len(self.parts)):

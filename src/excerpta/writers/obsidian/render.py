@@ -119,6 +119,12 @@ def _chapter_end(heading: str) -> str:
     return f"\n{marks.group(1)}\n" if marks else ""
 
 
+def is_chapter_end(heading: str) -> bool:
+    """Whether a chapter ``heading`` (as rendered) names no chapter: the empty heading
+    :func:`_chapter_end` writes (or nothing)."""
+    return not heading.strip().lstrip("#").strip()
+
+
 def _breaks_out(output: str, context: dict[str, Any]) -> bool:
     """Whether a highlight rendered as ``output`` is not a list item (a quote, a callout, a
     paragraph) and its text or note holds a paragraph break, whose blank line would end it."""
