@@ -29,15 +29,23 @@ import jinja2
 
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.ordering import reading_order
-from excerpta.writers.obsidian.blocks import BLOCK_START, ITEM_PARAGRAPH
+from excerpta.writers.obsidian.blocks import BLOCK_START, ITEM_INDENT, ITEM_PARAGRAPH
 from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, with_id
 from excerpta.writers.obsidian.naming import CATEGORY_FOLDERS, MAX_NAME_BYTES, block_id, sanitize_name
 from excerpta.writers.obsidian.region import block_ids, guard_markers, render_region
 from excerpta.writers.obsidian.templates import NoteTemplates
-from excerpta.writers.obsidian.variables import document_variables, has_paragraph_break, highlight_variables
+from excerpta.writers.obsidian.variables import (
+    document_variables,
+    has_paragraph_break,
+    highlight_variables,
+    joined_paragraphs,
+)
 
 _BLANK_END = re.compile(r"\n[ \t]*\n\s*\Z")
 _HEADING_MARKS = re.compile(r"^(#{1,6})(?:[ \t]|$)", re.MULTILINE)
+# A quote's (or a callout's) line, the lines of its value (indented), then a paragraph of it
+# after a blank line: outside the quote.
+_QUOTE_BROKEN = re.compile(rf"^>[^\n]*(?:\n {{{ITEM_INDENT}}}[^\n]*)*\n\n {{{ITEM_INDENT}}}\S", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -182,7 +190,7 @@ class NoteRenderer:
         variables = self.variables(document)
         properties = with_id(document.id, self.templates.properties(variables))
         base = self.templates.context(variables)
-        header = _paragraph(self.templates.render(self.templates.header, base))
+        header = _paragraph(self._header(document, base))
         top = _paragraph(self.templates.render(self.templates.highlights_header, base))
         parts, live, blocks, headings = [top] if top else [], [], {}, {}
         chapter, opened = "", ""  # opened: the heading over the chapter's highlights
@@ -230,6 +238,15 @@ class NoteRenderer:
             blocks=blocks,
             headings=headings,
         )
+
+    def _header(self, document: Document, base: dict[str, Any]) -> str:
+        """The header template rendered; again with the paragraphs of the summary and the
+        document note joined if one of them would break out of a quote or a callout."""
+        output = self.templates.render(self.templates.header, base)
+        if (any(has_paragraph_break(base[key]) for key in ("summary", "document_note"))
+                and _QUOTE_BROKEN.search(output)):
+            output = self.templates.render(self.templates.header, base | joined_paragraphs(document))
+        return output
 
     def _chapter_heading(self, chapter: str, base: dict[str, Any]) -> str:
         """The chapter template rendered for ``chapter``, set off by blank lines."""

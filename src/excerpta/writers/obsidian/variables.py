@@ -117,6 +117,14 @@ def continued(value: str | None, indent: int, *, paragraphs: bool = True) -> str
     return (("\n" if paragraphs else "") + continuation).join(part for part in parts if part)
 
 
+def joined_paragraphs(document: Document) -> dict[str, str]:
+    """The document variables of several paragraphs (``summary``, ``document_note``) with
+    their paragraphs joined (``paragraphs=False`` of :func:`continued`): for a template writing
+    them in a quote or a callout."""
+    return {"summary": continued(document.summary, ITEM_INDENT, paragraphs=False),
+            "document_note": continued(document.document_note, ITEM_INDENT, paragraphs=False)}
+
+
 def has_paragraph_break(value: str) -> bool:
     """Whether ``value``, as :func:`continued` made it, holds a paragraph break (which it
     writes as one empty line, and nothing else as one)."""
