@@ -100,8 +100,8 @@ def note_fields(document: Document, highlight: Highlight, design: Design,
         "URL": safe_link(highlight.url) or safe_link(document.url),
     }
     # An action note is an instruction, not a comment; a .qa note that makes no card is a comment.
-    action = parse_action(highlight.note)
-    is_action = action is not None and (action.tag != "qa" or question_and_answer(highlight.note) is not None)
+    action, qa = parse_action(highlight.note), question_and_answer(highlight.note)
+    is_action = action is not None and (action.tag != "qa" or qa is not None)
     if design == "book":
         if not highlight.text.strip():
             return None
@@ -112,7 +112,6 @@ def note_fields(document: Document, highlight: Highlight, design: Design,
         if text is None:
             return None
         return _fields(**common, Text=text, Note="" if is_action else escape_html(highlight.note))
-    qa = question_and_answer(highlight.note)
     if qa is None:
         return None
     question, answer = qa
