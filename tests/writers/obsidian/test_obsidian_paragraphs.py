@@ -177,3 +177,14 @@ def test_paragraphs_of_a_summary_and_a_document_note_are_kept_and_read_back(vaul
     back = read_note(vault / NOTE)
     assert (back.summary, back.document_note) == ("Summed up.\n\nIn two paragraphs.", "Mine.\n\nAnd more.")
     assert _written(sync([book])) == []
+
+
+def test_a_header_quoting_a_summary_of_paragraphs_joins_them(tmp_path, vault, sync, books):
+    # A blank line would end the quote (or callout): the paragraphs joined, as for a highlight.
+    header = "# {{ title }}\n\n> {{ summary }}\n\n> [!note]\n> {{ document_note }}\n\n- Kept: {{ summary }}\n"
+    templates = template_folder(tmp_path, {"header.md.jinja": header})
+    sync([books(1, summary="Summed up.\n\nIn two.\nLines.", document_note="Mine.\n\nAnd more.")],
+         templates=templates)
+    text = _read(vault)
+    assert "> Summed up.\n  In two.\n  Lines.\n\n> [!note]\n> Mine.\n  And more.\n\n" in text
+    assert "- Kept: Summed up.\n  In two.\n  Lines.\n" in text  # (the whole header rendered again)

@@ -10,8 +10,9 @@ import pytest
 
 from excerpta.errors import ConfigError
 from excerpta.model import Document, Highlight, LocationType
+from excerpta.writers.obsidian.render import NoteRenderer
 from excerpta.writers.obsidian.template_limits import RenderLimits
-from excerpta.writers.obsidian.templates import NoteTemplates
+from excerpta.writers.obsidian.templates import HIGHLIGHT_NOTE, NoteTemplates
 
 from .conftest import kindle_book, template_folder
 
@@ -86,3 +87,23 @@ def test_a_template_blowing_up_a_large_document_is_still_stopped(tmp_path, vault
                                           r"would be 30,000,000 long"):
         sync([_one_highlight_of("y" * 3_000_000)], templates=templates)  # 8 MB + 4 times 3 MB: not 30 MB
     assert not any(vault.rglob("*.md"))
+
+
+def test_an_embed_renders_on_its_own_budget_started_and_allowed_for_the_document(tmp_path):
+    # The embed is the atomic set's template, rendered in the document's note: each embed is a
+    # render of its own (the text of many embeds does not add up, the clock starts with it) and
+    # may make as much as the document's own text allows.
+    limits = RenderLimits(characters=2000)
+    folder = template_folder(tmp_path, {
+        "embed.md.jinja": "- {% for i in range(3) %}{% endfor %}{{ highlight_text }} "
+                          "![[{{ highlight_link }}#^{{ block_id }}]]\n"})
+    document_set = NoteTemplates.load(folder, limits=limits)
+    atomic = NoteTemplates.load(folder, HIGHLIGHT_NOTE, limits=limits)
+    highlights = [Highlight(id=f"h{i}", text="y" * 40, location=i) for i in range(100)]
+    highlights.append(Highlight(id="long", text="z" * 3000, location=100))  # past 2,000 alone
+    document = kindle_book(highlights=highlights)
+    renderer = NoteRenderer(document_set, embed=atomic.embed).with_links(
+        {highlight.id: f"T/{highlight.id}" for highlight in highlights})
+    atomic.budget.deadline = time.monotonic() - 1  # its last highlight note rendered long ago
+    body = renderer.render(document).highlights_body
+    assert body.count("![[T/") == 101

@@ -7,12 +7,14 @@ Without ``--state`` the library holds only the run's inputs: a highlight missing
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 from excerpta.model import Document, Highlight, Library, LocationType
 from excerpta.store import default_state_path
+from excerpta.writers.obsidian.note import NoteMemo
 from excerpta.writers.obsidian.region import find_regions
 from excerpta.writers.obsidian.unlisted import reading_order_with
 
@@ -223,3 +225,11 @@ def test_kept_highlights_go_among_the_live_ones_by_location_each_kind_apart():
     kept = {"k1": (location, 50), "k2": (location, 200), "k3": (location, 400), "k4": (page, 9),
             "k5": (offset, 1)}
     assert reading_order_with(["a", "b", "p"], places, kept) == ["k1", "a", "k2", "b", "k3", "p", "k4", "k5"]
+
+
+def test_the_memo_of_blocks_not_from_the_library_keeps_its_json_key():
+    # Memos in existing states say "kept": read and written under that key.
+    memo = NoteMemo.from_json('{"blocks": {"hl-a": "d1", "hl-b": "d2"}, "kept": ["hl-b"]}')
+    assert memo.not_from_library == ["hl-b"]
+    assert memo.from_library() == {"hl-a"}
+    assert json.loads(memo.to_json())["kept"] == ["hl-b"]

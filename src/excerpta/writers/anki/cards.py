@@ -13,7 +13,8 @@ user made inside Anki (their edit is newer) while taking upstream changes (newer
 change that is not the highlight's own (a renamed book) is dated by :mod:`.history`.
 
 Each new card's position in Anki's new-card queue is the writer's count of highlights (document
-order, then highlight order), so new cards come in reading order. Anki sets it only on the
+order, then each document's highlights in reading order, see
+:func:`~excerpta.ordering.reading_order`), so new cards come in reading order. Anki sets it only on the
 cards it adds: cards already in the collection keep their place and scheduling.
 """
 
@@ -99,8 +100,8 @@ def note_fields(document: Document, highlight: Highlight, design: Design,
         "URL": safe_link(highlight.url) or safe_link(document.url),
     }
     # An action note is an instruction, not a comment; a .qa note that makes no card is a comment.
-    action = parse_action(highlight.note)
-    is_action = action is not None and (action.tag != "qa" or question_and_answer(highlight.note) is not None)
+    action, qa = parse_action(highlight.note), question_and_answer(highlight.note)
+    is_action = action is not None and (action.tag != "qa" or qa is not None)
     if design == "book":
         if not highlight.text.strip():
             return None
@@ -111,7 +112,6 @@ def note_fields(document: Document, highlight: Highlight, design: Design,
         if text is None:
             return None
         return _fields(**common, Text=text, Note="" if is_action else escape_html(highlight.note))
-    qa = question_and_answer(highlight.note)
     if qa is None:
         return None
     question, answer = qa

@@ -14,7 +14,13 @@ import re
 from excerpta.writers.obsidian.region import block_ids, region_digest
 
 BLOCK_START = re.compile(r"[-*+](?:[ \t]|$)")  # a top-level list item
-_INDENTED = re.compile(r"(?: {2}|\t)")  # a line continuing a list item after a blank line
+# The one definition of a list item's next paragraph: after a blank line, a line indented by
+# ITEM_INDENT spaces (what variables.continued writes for a highlight's text, the summary…).
+ITEM_INDENT = 2
+ITEM_PARAGRAPH = re.compile(" " * ITEM_INDENT + r"(?! )\S")  # the item's own text goes on
+# A line continuing a list item after a blank line: its own next paragraph, or one of a
+# sub-item's (indented more), or a tab's (as Markdown reads them).
+_INDENTED = re.compile(f"(?:{' ' * ITEM_INDENT}|\t)")
 _BLANK_EDGES = re.compile(r"\A(?:[^\S\n]*\n)+|(?:\n[^\S\n]*)+\Z")
 
 

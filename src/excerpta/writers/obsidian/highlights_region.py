@@ -7,16 +7,19 @@ writes quotes, callouts or paragraphs, the lines of a paragraph up to the one wi
 id); it carries the highlight's block id (``^hl-…``). excerpta remembers the digest of each
 block it wrote (``NoteMemo``):
 
-* ``merge``, region as written: re-rendered whole;
+* ``merge``, region as written: re-rendered whole, or, when it shows highlights kept as below
+  (:mod:`.unlisted`), merged block by block, every block taken as written;
 * ``merge``, region edited by hand: each block still exactly as written is updated (or removed
   when its highlight was deleted upstream); every block or line the user changed or added is
   kept byte for byte; a block the user deleted is not put back. Without the digests (a note
   written by an older excerpta, or one this state has no record of) nothing but new
   highlights is added, but to a region as written: its list-item blocks are all ours, each
   taken as written as it is;
-* ``merge``, library of this run's inputs only (no ``--state``): a block of a highlight its
-  document does not list at all (no tombstone) is kept as it is, region as written or not
-  (:mod:`.unlisted`), and said once per note; the other blocks as above;
+* ``merge``, a block of a highlight its document does not list at all (no tombstone) is kept as
+  it is, region as written or not (:mod:`.unlisted`), and said once per note, when the library
+  holds this run's inputs only (no ``--state``) or, with ``--state``, when this state did not
+  write that block from its library (the note showed it before this state wrote the note); the
+  other blocks as above;
 * ``append-only``: only highlights never written to the note are added;
 * ``overwrite``: re-rendered whole, exactly as the library has it (without ``--state``: this
   run's inputs).
@@ -67,7 +70,7 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
     """The highlights region after a re-sync under ``policy`` (see the module docstring).
 
     ``fresh_body`` is the region rendered from the library now, ``blocks`` its blocks by id
-    and ``live`` the ``(block id, block)`` of every live highlight in document order;
+    and ``live`` the ``(block id, block)`` of every live highlight in reading order;
     ``written`` is the digest of each block as we last wrote it (None: not known);
     ``headings`` the chapter heading rendered right above a block, by block id; ``located``
     the kind of location of each highlight with a numeric one, by block id. ``unlisted``: the
@@ -88,7 +91,7 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
         # so merged block by block (upstream edits and deletions apply, the unlisted stay).
         written = _as_written(region)
     parts, where = split_parts(region.lines_body.split("\n"), written)
-    placing = live if order is None else _in_order(order, live)
+    placing = [ident for ident, _ in live] if order is None else order
     if policy == "merge" and written is not None:
         update = _merge(region, parts, blocks, live, placing, written, headings, located or {}, set(unlisted))
     else:
@@ -113,7 +116,7 @@ def _as_written(region: Region) -> dict[str, str]:
 
 
 def _add_new(region: Region, parts: list[str], where: dict[str, int], live: list[tuple[str, str]],
-             placing: list[tuple[str, str]], policy: Policy, written: dict[str, str] | None,
+             placing: Sequence[str], policy: Policy, written: dict[str, str] | None,
              headings: dict[str, str], located: dict[str, LocationType | None]) -> RegionUpdate:
     """``append-only``, or ``merge`` without the digests: the region with only the highlights
     never written to it added (placed among ``placing``, see :func:`_merge`)."""
@@ -125,25 +128,18 @@ def _add_new(region: Region, parts: list[str], where: dict[str, int], live: list
         body = with_new(parts, where, placing, new, headings, located)
         text = render_region(region.name, body) if region.pristine else kept_region(region, body)
     remembered = {**known, **block_digests(dict(new))}
-    if policy == "merge" and new and not region.pristine:
+    if policy == "merge" and new:  # (a region as written goes to _merge under merge)
         return RegionUpdate(text, f"highlights edited by hand; {len(new)} new highlight(s) "
                                   "added, nothing else changed", remembered)
     return RegionUpdate(text, written=remembered)
 
 
-def _in_order(order: Sequence[str], live: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """``order``'s block ids with the blocks of ``live`` ("" for one not live: a kept block,
-    which :func:`.placement.with_new` only places others by)."""
-    blocks = dict(live)
-    return [(ident, blocks.get(ident, "")) for ident in order]
-
-
 def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[tuple[str, str]],
-           placing: list[tuple[str, str]], written: dict[str, str], headings: dict[str, str],
+           placing: Sequence[str], written: dict[str, str], headings: dict[str, str],
            located: dict[str, LocationType | None], unlisted: set[str]) -> RegionUpdate:
     """A region block by block (see the module docstring): hand-edited, or as written but
-    holding blocks of ``unlisted`` highlights, kept. ``placing``: ``live`` with the kept
-    blocks, in reading order, to place new blocks among."""
+    holding blocks of ``unlisted`` highlights, kept. ``placing``: the block ids of ``live`` and
+    of the kept blocks, in reading order, to place new blocks among."""
     out: list[str] = []
     where: dict[str, int] = {}
     remembered: dict[str, str] = {}

@@ -41,20 +41,23 @@ class NoteMemo:
     (:meth:`.writer.ObsidianWriter.source_hash`, no context); a note written since has none.
     ``places``: where the highlight of each block sits, for one with a numeric location (see
     :func:`.unlisted.places_of`), so a new highlight goes in reading order among blocks a later
-    library may not list. ``kept``: written from a persistent library (``--state``), the block
-    ids the note showed that this library did not list, kept (see :func:`merge_note`); None: not
-    written from one (no ``--state``, or an older excerpta), so no block is known to be from it."""
+    library may not list. ``not_from_library`` (``"kept"`` in the JSON): written from a
+    persistent library (``--state``), the block ids the note showed that this library did not
+    list, kept (see :func:`merge_note`); None: not written from one (no ``--state``, or an
+    older excerpta), so no block is known to be from it."""
 
     owned: dict[str, list[Any]] | None = None
     blocks: dict[str, str] | None = None
     header: str | None = None  # the header region's body as last rendered (a merge's base)
     deleted: str | None = None
     places: dict[str, list[Any]] | None = None
-    kept: list[str] | None = None
+    not_from_library: list[str] | None = None
 
     def from_library(self) -> set[str]:
         """The block ids excerpta wrote from the persistent library this memo was kept in."""
-        return set() if self.kept is None or self.blocks is None else set(self.blocks) - set(self.kept)
+        if self.not_from_library is None or self.blocks is None:
+            return set()
+        return set(self.blocks) - set(self.not_from_library)
 
     def to_json(self) -> str:
         """The memo as JSON (dates as ISO strings)."""
@@ -63,8 +66,8 @@ class NoteMemo:
             data["deleted"] = self.deleted
         if self.places:
             data["places"] = self.places
-        if self.kept is not None:
-            data["kept"] = self.kept
+        if self.not_from_library is not None:
+            data["kept"] = self.not_from_library  # (the key of the memos written before the name)
         return json.dumps(data, ensure_ascii=False, default=lambda value: str(as_written(value)),
                           sort_keys=True)
 
@@ -104,7 +107,7 @@ def new_note(document: Document, renderer: NoteRenderer, *,
     return (rendered.text(dump_properties(rendered.properties)),
             NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks), rendered.header_body,
                      places=places_of(document.highlights, rendered.blocks),
-                     kept=[] if persistent_library else None))
+                     not_from_library=[] if persistent_library else None))
 
 
 def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, policy: Policy,
@@ -143,32 +146,33 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
         updates["header"] = update.text
         messages += [update.message] if update.message else []
         header_base = rendered.header_body if update.applied else previous.header
-    written, places, still_kept = previous.blocks, previous.places, previous.kept
+    written, places, not_from_library = previous.blocks, previous.places, previous.not_from_library
     if highlights is None:
         messages.append("highlights markers removed; highlights not updated")
     else:
-        kept = unlisted(document, present | set(previous.blocks or ()))
+        kept_unlisted = unlisted(document, present | set(previous.blocks or ()))
         if persistent_library:
-            kept -= previous.from_library()
+            kept_unlisted -= previous.from_library()
         order, located = None, None
-        if kept & present:  # new highlights go in reading order among those kept
-            order, located = placement(document, rendered.live_blocks, kept & present, previous.places or {})
+        if kept_unlisted & present:  # new highlights go in reading order among those kept
+            order, located = placement(document, rendered.live_blocks, kept_unlisted & present,
+                                       previous.places or {})
         update = update_highlights(highlights, rendered.highlights_body, rendered.blocks,
                                    rendered.live_blocks, policy, previous.blocks, rendered.headings,
                                    location_kinds(document.highlights) if located is None else located,
-                                   unlisted=kept, order=order, persistent_library=persistent_library)
+                                   unlisted=kept_unlisted, order=order, persistent_library=persistent_library)
         updates["highlights"] = update.text
         messages += [update.message] if update.message else []
         written = update.written
         places = {ident: place for ident, place in (previous.places or {}).items()
-                  if ident in kept and ident in written} | places_of(document.highlights, written)
+                  if ident in kept_unlisted and ident in written} | places_of(document.highlights, written)
         # What this library wrote is from it, a block it keeps may be from before it.
-        still_kept = sorted(kept & set(written)) if persistent_library else None
+        not_from_library = sorted(kept_unlisted & set(written)) if persistent_library else None
     front = merge_properties(split, rendered.properties, renderer.managed_properties, previous.owned)
     messages += [front.message] if front.message else []
     return NoteText(front.text + replace_regions(split.body, regions, updates), messages,
                     NoteMemo(owned_lists(rendered.properties), written, header_base, places=places,
-                             kept=still_kept),
+                             not_from_library=not_from_library),
                     held=header is None or highlights is None or front.message is not None)
 
 
@@ -186,5 +190,5 @@ def adopt_note(existing: str, document: Document, renderer: NoteRenderer, *,
     messages += [front.message] if front.message else []
     memo = NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks), rendered.header_body,
                     places=places_of(document.highlights, rendered.blocks),
-                    kept=[] if persistent_library else None)
+                    not_from_library=[] if persistent_library else None)
     return NoteText(front.text + body, messages, memo, held=front.message is not None)

@@ -20,10 +20,11 @@ a highlight added later can change which places the others hold. So:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from excerpta.model import LocationType
 from excerpta.writers.obsidian.blocks import BLOCK_START, ends_block
+from excerpta.writers.obsidian.render import is_chapter_end
 
 Slot = tuple[int, int]  # (part index, 0: before it / 1: after it); slots sort in note order
 
@@ -71,8 +72,7 @@ class _Layout:
         ``after``: one above ends another chapter."""
         found = self._heading_at.get(heading.strip(), [])
         later = [index for index in found if after is None or (index, 0) > after]
-        names_chapter = bool(heading.strip().lstrip("#").strip())
-        at = later[0] if later else found[0] if found and names_chapter else None
+        at = later[0] if later else found[0] if found and not is_chapter_end(heading) else None
         if at is None:
             return None
         for index in range(at + 1, len(self.parts)):
@@ -98,26 +98,27 @@ class _Layout:
         return index, 0
 
 
-def with_new(parts: list[str], where: dict[str, int], live: list[tuple[str, str]],
+def with_new(parts: list[str], where: dict[str, int], order: Sequence[str],
              new: list[tuple[str, str]], headings: dict[str, str],
              located: dict[str, LocationType | None]) -> str:
     """The body of ``parts`` with the ``new`` blocks placed (see the module docstring).
 
-    ``where`` is the part holding each block id, ``live`` the ``(block id, block)`` of every
-    live highlight in reading order, ``headings`` the chapter heading rendered above a block
-    and ``located`` the kind of location of each highlight with a numeric one, by block id.
+    ``where`` is the part holding each block id, ``order`` the block id of every live
+    highlight (and every block kept, see :mod:`.unlisted`) in reading order, ``headings`` the
+    chapter heading rendered above a block and ``located`` the kind of location of each
+    highlight with a numeric one, by block id.
     """
     if not new:
         return "\n".join(parts)
     adding = dict(new)
     layout = _Layout(parts, set(where.values()), headings.values())
-    following = _next_of_kind(live, where, located, layout)
+    following = _next_of_kind(order, where, located, layout)
     slots: dict[Slot, list[str]] = {}  # what goes in each slot, in order
     at_end: list[str] = []  # the note has no block at all
     slot: Slot | None = None  # where a block after the last live highlight met goes
     last_of_kind: dict[LocationType | None, Slot] = {}  # likewise, per kind of location
     chapter: str | None = None  # the heading of the chapter of the last live highlight met
-    for ident, _ in live:
+    for ident in order:
         chapter = headings.get(ident, chapter)
         if ident not in adding:
             if ident in where:
@@ -155,13 +156,13 @@ def with_new(parts: list[str], where: dict[str, int], live: list[tuple[str, str]
     return "\n".join(out)
 
 
-def _next_of_kind(live: list[tuple[str, str]], where: dict[str, int], located: dict[str, LocationType | None],
+def _next_of_kind(order: Sequence[str], where: dict[str, int], located: dict[str, LocationType | None],
                   layout: _Layout) -> dict[str, Slot]:
     """For each located highlight not in the note, the slot right before the block of the next
     live highlight with the same kind of location that is in the note."""
     nearest: dict[LocationType | None, Slot] = {}
     following: dict[str, Slot] = {}
-    for ident, _ in reversed(live):
+    for ident in reversed(order):
         if ident not in located:
             continue
         kind = located[ident]

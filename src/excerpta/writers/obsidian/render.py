@@ -29,16 +29,23 @@ import jinja2
 
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.ordering import reading_order
-from excerpta.writers.obsidian.blocks import BLOCK_START
+from excerpta.writers.obsidian.blocks import BLOCK_START, ITEM_INDENT, ITEM_PARAGRAPH
 from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, with_id
 from excerpta.writers.obsidian.naming import CATEGORY_FOLDERS, MAX_NAME_BYTES, block_id, sanitize_name
 from excerpta.writers.obsidian.region import block_ids, guard_markers, render_region
 from excerpta.writers.obsidian.templates import NoteTemplates
-from excerpta.writers.obsidian.variables import document_variables, highlight_variables
+from excerpta.writers.obsidian.variables import (
+    document_variables,
+    has_paragraph_break,
+    highlight_variables,
+    joined_paragraphs,
+)
 
 _BLANK_END = re.compile(r"\n[ \t]*\n\s*\Z")
-_TEXT_PARAGRAPH = re.compile(r"  (?! )\S")  # a list item's next paragraph (highlight_text's indent)
 _HEADING_MARKS = re.compile(r"^(#{1,6})(?:[ \t]|$)", re.MULTILINE)
+# A quote's (or a callout's) line, the lines of its value (indented), then a paragraph of it
+# after a blank line: outside the quote.
+_QUOTE_BROKEN = re.compile(rf"^>[^\n]*(?:\n {{{ITEM_INDENT}}}[^\n]*)*\n\n {{{ITEM_INDENT}}}\S", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ def _place_block_id(block: str, ident: str) -> str:
         line = lines[index]
         if line.strip() and not line.startswith(("   ", "\t")):
             continue
-        if paragraphs and not line.strip() and index + 1 < end and _TEXT_PARAGRAPH.match(lines[index + 1]):
+        if paragraphs and not line.strip() and index + 1 < end and ITEM_PARAGRAPH.match(lines[index + 1]):
             continue
         end = index
         break
@@ -120,11 +127,17 @@ def _chapter_end(heading: str) -> str:
     return f"\n{marks.group(1)}\n" if marks else ""
 
 
+def is_chapter_end(heading: str) -> bool:
+    """Whether a chapter ``heading`` (as rendered) names no chapter: the empty heading
+    :func:`_chapter_end` writes (or nothing)."""
+    return not heading.strip().lstrip("#").strip()
+
+
 def _breaks_out(output: str, context: dict[str, Any]) -> bool:
     """Whether a highlight rendered as ``output`` is not a list item (a quote, a callout, a
     paragraph) and its text or note holds a paragraph break, whose blank line would end it."""
     return (not BLOCK_START.match(output)
-            and any("\n\n" in context[key] for key in ("highlight_text", "highlight_note")))
+            and any(has_paragraph_break(context[key]) for key in ("highlight_text", "highlight_note")))
 
 
 class NoteRenderer:
@@ -171,11 +184,13 @@ class NoteRenderer:
     def render(self, document: Document, *, strike: Collection[str] = ()) -> RenderedNote:
         """Render ``document``. A deleted highlight is left out, or struck through if its block
         id is in ``strike`` (it was in the note before and the user asked to keep it)."""
-        self.templates.budget.allow(text_size(document))
+        allowance = text_size(document)
+        self.templates.budget.allow(allowance)
+        NoteTemplates.budget_of(self.embed).allow(allowance)  # the atomic set's, for the embeds
         variables = self.variables(document)
         properties = with_id(document.id, self.templates.properties(variables))
         base = self.templates.context(variables)
-        header = _paragraph(self.templates.render(self.templates.header, base))
+        header = _paragraph(self._header(document, base))
         top = _paragraph(self.templates.render(self.templates.highlights_header, base))
         parts, live, blocks, headings = [top] if top else [], [], {}, {}
         chapter, opened = "", ""  # opened: the heading over the chapter's highlights
@@ -223,6 +238,15 @@ class NoteRenderer:
             blocks=blocks,
             headings=headings,
         )
+
+    def _header(self, document: Document, base: dict[str, Any]) -> str:
+        """The header template rendered; again with the paragraphs of the summary and the
+        document note joined if one of them would break out of a quote or a callout."""
+        output = self.templates.render(self.templates.header, base)
+        if (any(has_paragraph_break(base[key]) for key in ("summary", "document_note"))
+                and _QUOTE_BROKEN.search(output)):
+            output = self.templates.render(self.templates.header, base | joined_paragraphs(document))
+        return output
 
     def _chapter_heading(self, chapter: str, base: dict[str, Any]) -> str:
         """The chapter template rendered for ``chapter``, set off by blank lines."""

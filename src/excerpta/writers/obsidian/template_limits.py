@@ -15,8 +15,10 @@ user's code, and a note far larger than its document's own text (8 MB more than
 - the loop turns and calls of the render pass :attr:`RenderLimits.steps`, or the render runs
   past :attr:`RenderLimits.seconds`.
 
-Every render starts a fresh budget (:meth:`RenderBudget.start`); a filter given a huge width
-(``center(10**9)``) still makes its text once before the size is checked.
+Every render starts a fresh budget (:meth:`RenderBudget.start`): its template's environment's
+(an embed's is the atomic set's, allowed for the document whose note it is rendered in). A
+filter given a huge width (``center(10**9)``) still makes its text once before the size is
+checked.
 """
 
 from __future__ import annotations

@@ -141,6 +141,12 @@ class NoteTemplates:
     globals: dict[str, Any]  # the environment's globals (range, dict, namespace…)
     budget: RenderBudget  # what the current render has spent (see .template_limits)
 
+    @staticmethod
+    def budget_of(template: jinja2.Template) -> RenderBudget:
+        """The budget ``template`` spends: its own set's (an embed's is the atomic set's, not
+        the document set's it is rendered for)."""
+        return template.environment.budget  # type: ignore[attr-defined,no-any-return]
+
     @classmethod
     def load(cls, folder: Path | None = None, roles: Roles = DOCUMENT_NOTE,
              limits: RenderLimits = RenderLimits()) -> NoteTemplates:  # noqa: B008 (frozen)
@@ -189,10 +195,11 @@ class NoteTemplates:
         # globals (see context()); their key list only serves ``{% import %}``, which then
         # uses the imported template's own module, made from the same globals.
         prepared = new_context(template.environment, template.name, template.blocks, context, shared=True)
-        self.budget.start()
+        budget = self.budget_of(template)
+        budget.start()
         try:
             try:
-                return self.budget.collect(template.root_render_func(prepared))  # type: ignore[attr-defined]
+                return budget.collect(template.root_render_func(prepared))  # type: ignore[attr-defined]
             except Exception:
                 template.environment.handle_exception()  # re-raises with the template's line numbers
         # A template is the user's code: whatever it raises is their error to fix, not a crash.

@@ -40,6 +40,7 @@ from urllib.parse import quote
 
 from excerpta.controls import without_controls
 from excerpta.model import Document, Highlight, LocationType
+from excerpta.writers.obsidian.blocks import ITEM_INDENT
 from excerpta.writers.obsidian.dates import format_date
 from excerpta.writers.obsidian.naming import block_id
 
@@ -116,6 +117,20 @@ def continued(value: str | None, indent: int, *, paragraphs: bool = True) -> str
     return (("\n" if paragraphs else "") + continuation).join(part for part in parts if part)
 
 
+def joined_paragraphs(document: Document) -> dict[str, str]:
+    """The document variables of several paragraphs (``summary``, ``document_note``) with
+    their paragraphs joined (``paragraphs=False`` of :func:`continued`): for a template writing
+    them in a quote or a callout."""
+    return {"summary": continued(document.summary, ITEM_INDENT, paragraphs=False),
+            "document_note": continued(document.document_note, ITEM_INDENT, paragraphs=False)}
+
+
+def has_paragraph_break(value: str) -> bool:
+    """Whether ``value``, as :func:`continued` made it, holds a paragraph break (which it
+    writes as one empty line, and nothing else as one)."""
+    return "\n\n" in value
+
+
 def struck(value: str) -> str:
     """``value`` struck through line by line (strikethrough does not cross lines), each line's
     indent kept (a paragraph after a blank line stays in the list item only indented)."""
@@ -152,8 +167,8 @@ def document_variables(document: Document, zone: tzinfo | None = None) -> dict[s
         "image_url": link_url(document.cover_image_url),
         "asin": printable(document.asin),
         "document_tags": _printable_list(document.tags),
-        "document_note": continued(document.document_note, 2),
-        "summary": continued(document.summary, 2),
+        "document_note": continued(document.document_note, ITEM_INDENT),
+        "summary": continued(document.summary, ITEM_INDENT),
         "book_id": document.external_ids.get("readwise", ""),
         "num_highlights": sum(1 for h in document.highlights if not h.is_deleted),
         "date": last,
@@ -201,7 +216,7 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
     (see :func:`continued`)."""
     own_url = link_url(highlight.url)
     label, url = location_link(document, highlight, own_url)
-    text = continued(highlight.text, 2, paragraphs=paragraphs)
+    text = continued(highlight.text, ITEM_INDENT, paragraphs=paragraphs)
     page, moment = highlight.page, highlight.highlighted_at
     return {
         **base,
