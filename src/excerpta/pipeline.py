@@ -123,6 +123,7 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
     """
     writer_cls = registry.writer(to)
     out = output_target(writer_cls, out)
+    persistent = library is state if persistent_library is None else persistent_library
     # The lock spans reading the output (a writer merges into what is there) to committing
     # its records; a dry run writes nothing, so it does not wait for or block anyone. It is
     # taken first: a second run into this output stops at once, before it waits on the state.
@@ -131,11 +132,9 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
         try:
             report = _convert_locked(inputs, writer_cls, out=out, library=library, state=state,
                                      from_format=from_format, options=options or {}, typed=typed,
-                                     force=force, dry_run=dry_run,
-                                     persistent_library=library is state if persistent_library is None
-                                     else persistent_library, selection=selection or Selection(),
-                                     on_document=on_document, on_problem=on_problem,
-                                     witnesses=witnesses)
+                                     force=force, dry_run=dry_run, persistent_library=persistent,
+                                     selection=selection or Selection(), on_document=on_document,
+                                     on_problem=on_problem, witnesses=witnesses)
         except BaseException as err:  # the run log never keeps a run "running" for good
             if run_id is not None:
                 with suppress(Exception):  # the error that ended the run is the one to tell
