@@ -137,3 +137,57 @@ def test_a_cleared_device_file_then_an_extended_copy_updates_the_obsidian_block(
     blocks = [line for line in note.splitlines() if "^hl-" in line]
     assert len(blocks) == 1
     assert "Alpha beta gamma and more words" in blocks[0]
+
+
+def note(at: int, when: str, text: str, book: str = WALDEN) -> str:
+    return f"{book}\n- Your Note on Location {at} | Added on {when}\n\n{text}\n{SEP}\n"
+
+
+DAY3 = "Wednesday, January 3, 2024 8:00:00 AM"
+
+
+def notes_of(store: SQLiteStore) -> list[tuple]:
+    return [(h.text, h.note, h.location, h.updated_at and h.updated_at.isoformat())
+            for d in store.documents() for h in d.highlights]
+
+
+def test_a_note_edited_after_the_device_file_was_cleared_replaces_the_stored_note(store, tmp_path):
+    # The reproduction of the audit (REPORT.md I5): the edit came as a lone note record alone.
+    first = ("N (A B)\n- Your Highlight on page 2 | location 50-52 | Added on Monday, 30 September "
+             f"2019 10:00:00\n\nSome sentence.\n{SEP}\nN (A B)\n- Your Note on page 2 | location 52 | "
+             f"Added on Saturday, 5 October 2019 10:00:00\n\nFirst note.\n{SEP}\n")
+    edit = (f"N (A B)\n- Your Note on page 2 | location 52 | Added on Sunday, 6 October 2019 10:00:00"
+            f"\n\nEdited note.\n{SEP}\n")
+    [(first_id, *_)] = merged(store, clippings(tmp_path, first))
+    assert [h[0] for h in merged(store, clippings(tmp_path, edit))] == [first_id]
+    assert notes_of(store) == [("Some sentence.", "Edited note.", 50, "2019-10-06T10:00:00+00:00")]
+
+
+def test_a_note_added_in_a_later_file_joins_its_stored_highlight(store, tmp_path):
+    [(first_id, *_)] = merged(store, clippings(tmp_path, SHORT))
+    assert [h[0] for h in merged(store, clippings(tmp_path, note(102, DAY3, "Thoughts.")))] == [first_id]
+    assert notes_of(store) == [("Alpha beta gamma", "Thoughts.", 100, "2024-01-03T08:00:00+00:00")]
+    # Read again, the note's file changes nothing.
+    stats = store.merge(clippings(tmp_path, note(102, DAY3, "Thoughts.")),
+                        MergeRules(keep=KindleClippingsReader.unknown_when_empty, resaves=True))
+    assert (stats.highlights_added, stats.highlights_updated) == (0, 0)
+    assert notes_of(store) == [("Alpha beta gamma", "Thoughts.", 100, "2024-01-03T08:00:00+00:00")]
+
+
+def test_a_later_note_goes_to_the_stored_highlight_ending_at_it(store, tmp_path):
+    merged(store, clippings(tmp_path, highlight(90, 110, DAY1, "Wide passage") + SHORT))
+    merged(store, clippings(tmp_path, note(102, DAY3, "Thoughts.")))
+    assert [(text, n) for text, n, *_ in notes_of(store)] == [
+        ("Wide passage", None), ("Alpha beta gamma", "Thoughts.")]
+
+
+def test_a_later_note_outside_every_stored_range_stays_a_lone_note(store, tmp_path):
+    merged(store, clippings(tmp_path, SHORT))
+    merged(store, clippings(tmp_path, note(200, DAY3, "Elsewhere.") + note(101, DAY3, "Other book.",
+                                                                            book="Emma (Austen, Jane)")))
+    assert sorted((text, n, at) for text, n, at, _ in notes_of(store)) == [
+        ("", "Elsewhere.", 200), ("", "Other book.", 101), ("Alpha beta gamma", None, 100)]
+
+
+def test_without_a_library_a_note_alone_stays_a_lone_note(store, tmp_path):
+    assert [h[1] for h in merged(store, clippings(tmp_path, note(102, DAY3, "Thoughts.")))] == [""]

@@ -17,6 +17,14 @@ Which copy's text (with its location, end, page and time) the highlight keeps: t
 rule applies to an incoming highlight whose id the library holds with another text, so
 re-reading an old file never brings back the short first copy over a newer, longer one.
 
+A note typed (or edited) on the device for a highlight of an earlier file comes as a lone note
+(empty ``text``, the note in ``note``: the reader found no highlight for it). One whose id the
+library does not hold, at a location within the range of a live stored highlight of the same
+document and location type (the one ending there, else the nearest end), is folded into that
+highlight: the lone note leaves the Document, and the stored highlight comes in its place with
+the note's text as its note (an edit replaces the earlier note) and its ``updated_at`` the
+note's time when later; its other fields stay. Read again, the same note changes nothing.
+
 Only highlights the library held before the merge began are candidates (those of the same input
 were already matched by its reader), and not those the input has given itself, under their ids,
 so far: the Documents stream in, and the ids of each are marked taken as it arrives, in input
@@ -72,11 +80,15 @@ class ResavedCopies:
         held = self._held_texts([h.id for h in document.highlights])
         changed: dict[int, Highlight] = {}
         unknown: list[int] = []
+        lone: list[int] = []  # lone notes the library lacks: perhaps of a stored highlight
         for number, highlight in enumerate(document.highlights):
             stored_text = held.get(highlight.id)
             if stored_text is None:
-                if highlight.id not in held and normalize_text(highlight.text):
-                    unknown.append(number)
+                if highlight.id not in held:
+                    if normalize_text(highlight.text):
+                        unknown.append(number)
+                    elif highlight.note and highlight.location is not None:
+                        lone.append(number)
             elif stored_text != highlight.text:
                 merged = _merged(highlight, self._stored("id", highlight.id))
                 if merged is not highlight:
@@ -88,10 +100,47 @@ class ResavedCopies:
                 stored = self._first_match(highlight, candidates)
                 if stored is not None:
                     changed[number] = _merged(highlight.model_copy(update={"id": stored.id}), stored)
-        if not changed:
+        folded = self._fold_notes(document, lone, changed) if lone else set()
+        if not changed and not folded:
             return document
-        highlights = [changed.get(n, h) for n, h in enumerate(document.highlights)]
+        highlights = [changed.get(n, h) for n, h in enumerate(document.highlights) if n not in folded]
         return document.model_copy(update={"highlights": highlights})
+
+    def _fold_notes(self, document: Document, lone: list[int], changed: dict[int, Highlight]) -> set[int]:
+        # Folds the lone notes numbered ``lone`` into the stored highlights that claim them: the
+        # first note of each such highlight is replaced by it in ``changed``; returns the others
+        # (to drop). Notes fold in input order, so the last one's text is the note kept.
+        candidates = self._of_document(document.id)
+        folded: dict[int, tuple[int, Highlight]] = {}  # by rowid: its place, as folded so far
+        dropped: set[int] = set()
+        for number in lone:
+            note = document.highlights[number]
+            rowid = self._claimant(note, candidates, folded)
+            if rowid is None:
+                continue
+            at, stored = folded.get(rowid) or (number, self._stored("rowid", rowid))
+            folded[rowid] = (at, _with_note(stored, note))
+            self._taken.add(rowid)
+            if at != number:
+                dropped.add(number)
+        for at, highlight in folded.values():
+            changed[at] = highlight
+        return dropped
+
+    def _claimant(self, note: Highlight, candidates: _Candidates, folded: dict[int, Any]) -> int | None:
+        # The rowid of the stored highlight whose range holds the note's location (as the reader
+        # attaches a note: the one ending there, else the nearest end), if one is still free.
+        point = note.location
+        best: tuple[bool, int, int] | None = None
+        for start, end, rowid in candidates.near(note.location_type, point, point):
+            if rowid in self._taken and rowid not in folded:
+                continue
+            last = start if end is None else end
+            apart = abs(last - point) if type(last) is int and type(point) is int else 0
+            score = (last != point, apart, rowid)
+            if best is None or score < best:
+                best = score
+        return None if best is None else best[2]
 
     def _held_texts(self, ids: list[str]) -> dict[str, str | None]:
         # Of ``ids``, those the library holds: the text of those held before this merge, None
@@ -213,5 +262,22 @@ def _merged(incoming: Highlight, stored: Highlight) -> Highlight:
     return incoming.model_copy(update=update)
 
 
+def _with_note(stored: Highlight, note: Highlight) -> Highlight:
+    # ``stored`` with the lone note's text as its note and the note's time as its last change
+    # when later; ``stored`` itself when that changes nothing (the same file read again).
+    update: dict[str, Any] = {"note": note.note}
+    moment, last = note.highlighted_at, stored.updated_at or stored.highlighted_at
+    if moment is not None and (last is None or _later(moment, last)):
+        update["updated_at"] = moment
+    if all(getattr(stored, name) == value for name, value in update.items()):
+        return stored
+    return stored.model_copy(update=update)
+
+
 def _later(first: datetime | None, second: datetime | None) -> bool:
-    return first is not None and second is not None and first > second
+    if first is None or second is None:
+        return False
+    try:
+        return first > second
+    except TypeError:  # one names its zone, the other is device-local: compare wall clocks
+        return first.replace(tzinfo=None) > second.replace(tzinfo=None)
