@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from anki import import_export_pb2
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
@@ -23,16 +21,6 @@ from paths import CORPUS, EXAMPLES
 
 IF_NEWER = import_export_pb2.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
 BOOK, CLOZE, QA = "excerpta v1 · Which book?", "excerpta v1 · Cloze", "excerpta v1 · Q&A"
-
-
-@pytest.fixture
-def collection(tmp_path) -> Iterator[Collection]:
-    """A fresh, empty Anki collection (Anki does not create the parent folder itself)."""
-    folder = tmp_path / "anki-profile"
-    folder.mkdir()
-    col = Collection(str(folder / "collection.anki2"))
-    yield col
-    col.close()
 
 
 def import_package(col: Collection, package: Path):

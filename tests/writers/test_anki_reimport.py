@@ -5,23 +5,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 
-import pytest
 from anki.collection import Collection
 
 from excerpta.model import Document, Highlight
 from writers.test_anki_import import CLOZE, at, convert, import_package, note_for, write_library
-
-
-@pytest.fixture
-def collection(tmp_path) -> Iterator[Collection]:
-    """A fresh, empty Anki collection."""
-    folder = tmp_path / "anki-profile"
-    folder.mkdir()
-    col = Collection(str(folder / "collection.anki2"))
-    yield col
-    col.close()
 
 
 def asked_for(col: Collection, highlight_id: str) -> dict[int, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from kindle_reading import read_text
 
 from excerpta.readers.kindle.assembly import LOOKAROUND
@@ -51,21 +52,19 @@ def test_overlapping_highlights_whose_texts_differ_stay_two(tmp_path):
     assert [h.text for h in read.highlights()] == ["beta gamma delta", "delta epsilon zeta"]
 
 
-def test_an_edited_note_replaces_its_first_version(tmp_path):
-    # The firmware appends the edit as a new note record at the same location, later.
-    read = read_text(tmp_path, highlight(100, 102, DAY1, "Alpha beta gamma")
-                     + note(102, "Monday, January 1, 2024 10:00:20 AM", "My first thot")
-                     + note(102, "Wednesday, January 3, 2024 10:00:00 AM", "My first thought, corrected"))
-    [read_highlight] = read.highlights()
-    assert read_highlight.note == "My first thought, corrected"
-
-
-def test_notes_at_different_locations_of_one_highlight_are_all_kept(tmp_path):
+@pytest.mark.parametrize(("first", "second", "kept"), [
+    # The firmware appends an edit as a new note record at the same location, later.
+    ((102, "My first thot"), (102, "My first thought, corrected"), "My first thought, corrected"),
+    # Notes at different locations of one highlight are all kept.
+    ((101, "On beta"), (104, "On epsilon"), "On beta\n\nOn epsilon"),
+], ids=["an edit replaces the first version", "notes elsewhere in the range are all kept"])
+def test_a_later_note_at_the_same_location_replaces_the_first_and_others_are_kept(
+        tmp_path, first, second, kept):
     read = read_text(tmp_path, highlight(100, 104, DAY1, "Alpha beta gamma delta epsilon")
-                     + note(101, "Monday, January 1, 2024 10:00:20 AM", "On beta")
-                     + note(104, "Wednesday, January 3, 2024 10:00:00 AM", "On epsilon"))
+                     + note(first[0], "Monday, January 1, 2024 10:00:20 AM", first[1])
+                     + note(second[0], "Wednesday, January 3, 2024 10:00:00 AM", second[1]))
     [read_highlight] = read.highlights()
-    assert read_highlight.note == "On beta\n\nOn epsilon"
+    assert read_highlight.note == kept
 
 
 def test_a_note_added_later_dates_the_highlight_change_and_a_reread_changes_nothing(tmp_path):
