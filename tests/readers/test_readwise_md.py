@@ -508,3 +508,45 @@ def test_paragraphs_of_a_highlight_and_its_note_read_back_as_one_blank_line(tmp_
         "    - Note: A.\n  \n\n      B.\n\nThe user's own paragraph.\n"))
     [highlight] = read_one(note).highlights
     assert (highlight.text, highlight.note) == ("One.\n\nTwo.\nThree.", "A.\n\nB.")
+
+
+QUOTED_NOTE = """# Walden
+
+## Metadata
+- Author: [[Henry David Thoreau]]
+- Category: #books
+
+## Highlights
+> I went to the woods because I wished to live deliberately. ([Location 120](https://readwise.io/to_kindle?action=open&asin=B0&location=120))
+
+> Our life is frittered away by detail.
+> **Note:** simplify
+> Tags: [[simplicity]]
+
+> [!quote] Location 300
+> Heaven is under our feet
+as well as over our heads. ([Location 305](https://readwise.io/to_kindle?action=open&asin=B0&location=305))
+>
+> - Note: a second
+> paragraph ([View Highlight](https://read.readwise.io/read/01abc))
+
+## My thoughts
+> a quote of my own, in my own section
+"""
+
+
+def test_a_plugin_note_written_with_a_quote_or_callout_template_has_one_highlight_per_quote(tmp_path):
+    walden = read_one(write_note(tmp_path / "Walden.md", QUOTED_NOTE))
+    first, second, third = walden.highlights
+    assert (first.text, first.location, first.note) == (
+        "I went to the woods because I wished to live deliberately.", 120, None)
+    assert (second.text, second.note, second.tags) == (
+        "Our life is frittered away by detail.", "simplify", ["simplicity"])
+    assert (third.text, third.location) == ("Heaven is under our feet\nas well as over our heads.", 305)
+    assert third.note == "a second\nparagraph ([View Highlight](https://read.readwise.io/read/01abc))"
+
+
+def test_quotes_beside_highlight_bullets_are_the_users_and_not_read(tmp_path):
+    note = QUOTED_NOTE.replace("## My thoughts", "- A bullet highlight ([Location 9](https://readwise.io/to_kindle?asin=B0&location=9))\n")
+    walden = read_one(write_note(tmp_path / "Walden.md", note))
+    assert [(h.text, h.location) for h in walden.highlights] == [("A bullet highlight", 9)]

@@ -153,3 +153,29 @@ def test_a_highlight_of_no_chapter_after_a_chapters_reads_back_with_none(run_cli
     assert notes == sorted(path.relative_to(second) for path in second.rglob("*.md"))
     for note in notes:
         assert (second / note).read_text() == (first / note).read_text(), note
+
+
+QUOTE = ("> {{ highlight_text }}{% if highlight_location_url %} ([{{ highlight_location }}]"
+         "({{ highlight_location_url }})){% endif %}\n"
+         "{% if highlight_note %}> **Note:** {{ highlight_note }}\n{% endif %}\n")
+CALLOUT = ("> [!quote] {{ highlight_location }}\n> {{ highlight_text }}\n"
+           "{% if highlight_note %}>\n> - Note: {{ highlight_note }}\n{% endif %}\n")
+
+
+@pytest.mark.parametrize("template", [QUOTE, CALLOUT], ids=["quote", "callout"])
+def test_notes_of_a_quote_or_callout_template_read_back_with_their_ids_texts_and_notes(
+        run_cli, tmp_path, template):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "highlight.md.jinja").write_text(template)
+    vault = tmp_path / "vault"
+    assert run_cli("convert", EXAMPLES / "library.json", "--to", "obsidian", "--out", vault,
+                   "--templates", templates).exit_code == 0
+    assert "\n- " not in (vault / "Books" / "Walden.md").read_text().split("## Highlights")[1]
+    assert run_cli("convert", vault, "--to", "json", "--out", tmp_path / "back.json").exit_code == 0
+    original = [h for d in json.loads((EXAMPLES / "library.json").read_text())["documents"]
+                for h in d["highlights"]]
+    back = [h for d in json.loads((tmp_path / "back.json").read_text())["documents"]
+            for h in d["highlights"]]
+    assert sorted((h["id"], h["text"], h["note"]) for h in back) == sorted(
+        (h["id"], h["text"], h["note"]) for h in original)

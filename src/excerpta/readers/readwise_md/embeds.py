@@ -13,7 +13,8 @@ import logging
 import re
 from pathlib import Path, PurePosixPath
 
-from excerpta.readers.readwise_md.note_layout import BLOCK_ID, HighlightBlock, region_highlights
+from excerpta.readers.readwise_md.note_layout import region_highlights
+from excerpta.readers.readwise_md.note_parts import BLOCK_ID, HighlightBlock
 
 log = logging.getLogger(__name__)
 

@@ -38,7 +38,8 @@ from excerpta.model import Category, Document, Highlight
 from excerpta.readers.readwise_md.embeds import embedded, is_embed
 from excerpta.readers.readwise_md.front_matter import as_text
 from excerpta.readers.readwise_md.location_links import LocationLink, split_location_link
-from excerpta.readers.readwise_md.note_layout import BLOCK_ID, HighlightBlock, NoteBody
+from excerpta.readers.readwise_md.note_layout import NoteBody
+from excerpta.readers.readwise_md.note_parts import BLOCK_ID, HighlightBlock
 
 WIKILINK = re.compile(r"\[\[(?P<target>[^\]|]+)(?:\|(?P<display>[^\]]*))?\]\]")
 HASHTAG = re.compile(r"(?:^|\s)#(?P<tag>[^\s#]+)")

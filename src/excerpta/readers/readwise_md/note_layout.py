@@ -25,6 +25,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from excerpta.readers.readwise_md.note_parts import LIST_ITEM, HighlightBlock
+from excerpta.readers.readwise_md.quote_blocks import QuoteCollector
+
 # An empty heading (``###``) is one too: our obsidian writer ends a chapter's section so.
 HEADING = re.compile(r"^(?P<level>#{1,6})(?:\s+(?P<text>.*?))?\s*$")
 COVER = re.compile(r"^!\[[^\]]*\]\((?P<url>[^\s)]+)\)\s*$")
@@ -36,13 +39,10 @@ SUB_BULLET = re.compile(
 )
 OTHER_SUB_BULLET = re.compile(r"^(?: {4}|\t)[-*]\s")
 BULLET = re.compile(r"^[-*](?:\s(?P<text>.*))?$")
-LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")  # any list item, ordered or not
 # An Obsidian comment on a line of its own, e.g. the ``%% excerpta:begin header %%`` markers
 # our obsidian writer puts around its managed regions: it ends whatever value came before.
 COMMENT_LINE = re.compile(r"^\s*%%.*%%\s*$")
 OUR_HIGHLIGHTS_END = re.compile(r"^%% excerpta:end highlights [0-9a-f]{16} %%\s*$")
-# A block id at the end of a line (``text ^hl-readwise-1``).
-BLOCK_ID = re.compile(r"\s+\^(?P<block>[A-Za-z0-9-]+)\s*$")
 OUR_HIGHLIGHTS_BEGIN = re.compile(r"^%% excerpta:begin highlights %%\s*$")
 THEMATIC_BREAK = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 CONTINUATION_INDENT = "  "
@@ -50,16 +50,6 @@ METADATA_TITLES = {"metadata"}
 HIGHLIGHTS_TITLES = {"highlights"}
 NEW_HIGHLIGHTS_PREFIX = "new highlights added"
 MULTILINE_KEYS = {"summary", "document note"}  # metadata values that may run over several lines
-
-
-@dataclass
-class HighlightBlock:
-    """One highlight bullet as written: its text lines, and its ``Note``/``Tags`` values."""
-
-    text_lines: list[str]
-    note_lines: list[str] | None = None
-    tags: str | None = None
-    chapter: str | None = None
 
 
 @dataclass
@@ -88,10 +78,19 @@ class _HighlightCollector:
         self.target: list[str] | None = None  # where continuation lines go (text, note, nowhere)
         self.blank_lines = 0
         self.chapter: str | None = None  # of the bullets from here on
+        self.quotes = QuoteCollector()  # the highlights, if a template wrote them as quotes
 
     def close(self) -> None:
         """End the current highlight: the next lines belong to a new bullet or to nothing."""
         self.current, self.target, self.blank_lines = None, None, 0
+        self.quotes.close()
+
+    def finish(self) -> None:
+        """End the section: with no bullet in it, its quotes are its highlights (beside
+        bullets, a quote is the user's)."""
+        self.close()
+        if not self.blocks:
+            self.blocks.extend(self.quotes.blocks)
 
     def add(self, line: str) -> None:
         """Take the next line of a highlights section."""
@@ -99,6 +98,8 @@ class _HighlightCollector:
             self.blank_lines += 1
             return
         blanks, self.blank_lines = self.blank_lines, 0
+        if not self.blocks and self.quotes.add(line, blanks, self.chapter):
+            return
         if THEMATIC_BREAK.match(line):
             self.close()  # a template's separator between highlights
         elif bullet := BULLET.match(line):
@@ -169,6 +170,7 @@ def parse_note_body(body: str) -> NoteBody:
         elif section == "highlights":
             collector.add(line)
     metadata.keep_held()
+    collector.finish()
     for key, value in note.metadata.items():
         note.metadata[key] = value.strip()
     return note
@@ -245,4 +247,5 @@ def region_highlights(body: str) -> list[HighlightBlock]:
             collector.close()
         elif inside:
             collector.add(line)
+    collector.finish()
     return blocks
