@@ -161,6 +161,15 @@ def test_a_note_edited_after_the_device_file_was_cleared_replaces_the_stored_not
     [(first_id, *_)] = merged(store, clippings(tmp_path, first))
     assert [h[0] for h in merged(store, clippings(tmp_path, edit))] == [first_id]
     assert notes_of(store) == [("Some sentence.", "Edited note.", 50, "2019-10-06T10:00:00+00:00")]
+    # The old file read again (a backup, or both files in one command) keeps the edit, and so
+    # does an extended copy saved in between with the first note.
+    extended = first.replace("location 50-52", "location 50-53").replace("sentence.", "sentence. More")
+    for old in (first, extended):
+        merged(store, clippings(tmp_path, old))
+        assert [(n, at) for _, n, _, at in notes_of(store)] == [("Edited note.", "2019-10-06T10:00:00+00:00")]
+    # A note edited again later still replaces it.
+    merged(store, clippings(tmp_path, edit.replace("Sunday, 6", "Monday, 7").replace("Edited", "Third")))
+    assert [n for _, n, _, _ in notes_of(store)] == ["Third note."]
 
 
 def test_a_note_added_in_a_later_file_joins_its_stored_highlight(store, tmp_path):

@@ -23,7 +23,9 @@ library does not hold, at a location within the range of a live stored highlight
 document and location type (the one ending there, else the nearest end), is folded into that
 highlight: the lone note leaves the Document, and the stored highlight comes in its place with
 the note's text as its note (an edit replaces the earlier note) and its ``updated_at`` the
-note's time when later; its other fields stay. Read again, the same note changes nothing.
+note's time when later; its other fields stay. Read again, the same note changes nothing, and
+an older copy of the highlight (the old file read again) keeps the library's note when that
+was typed later than any note the copy carries (``updated_at``, else ``highlighted_at``).
 
 Only highlights the library held before the merge began are candidates (those of the same input
 were already matched by its reader), and not those the input has given itself, under their ids,
@@ -82,17 +84,20 @@ class ResavedCopies:
         unknown: list[int] = []
         lone: list[int] = []  # lone notes the library lacks: perhaps of a stored highlight
         for number, highlight in enumerate(document.highlights):
-            stored_text = held.get(highlight.id)
-            if stored_text is None:
+            stored_copy = held.get(highlight.id)
+            if stored_copy is None:
                 if highlight.id not in held:
                     if normalize_text(highlight.text):
                         unknown.append(number)
                     elif highlight.note and highlight.location is not None:
                         lone.append(number)
-            elif stored_text != highlight.text:
+            elif stored_copy.text != highlight.text:
                 merged = _merged(highlight, self._stored("id", highlight.id))
                 if merged is not highlight:
                     changed[number] = merged
+            elif _keeps_note(highlight, stored_copy.note, stored_copy.updated_at):
+                changed[number] = highlight.model_copy(
+                    update={"note": stored_copy.note, "updated_at": stored_copy.updated_at})
         if unknown:
             candidates = self._of_document(document.id)
             for number in unknown:
@@ -142,16 +147,16 @@ class ResavedCopies:
                 best = score
         return None if best is None else best[2]
 
-    def _held_texts(self, ids: list[str]) -> dict[str, str | None]:
-        # Of ``ids``, those the library holds: the text of those held before this merge, None
-        # for those this merge wrote (the same input's: its reader decided them).
-        held: dict[str, str | None] = {}
+    def _held_texts(self, ids: list[str]) -> dict[str, _HeldCopy | None]:
+        # Of ``ids``, those the library holds: the text and note of those held before this
+        # merge, None for those this merge wrote (the same input's: its reader decided them).
+        held: dict[str, _HeldCopy | None] = {}
         before, taken = self._before, self._taken
         for at in range(0, len(ids), _CHUNK):
             chunk = ids[at:at + _CHUNK] if len(ids) > _CHUNK else ids
-            for row_id, rowid, text in self._json_query(_held_query(len(chunk)), chunk):
+            for row_id, rowid, text, note, updated in self._json_query(_held_query(len(chunk)), chunk):
                 if rowid <= before:
-                    held[row_id] = text
+                    held[row_id] = _HeldCopy(text, note, updated)
                     taken.add(rowid)
                 else:
                     held[row_id] = None
@@ -240,7 +245,19 @@ class _Candidates:
 @lru_cache(maxsize=64)
 def _held_query(count: int) -> str:
     marks = ",".join("?" * count)
-    return f"SELECT id, rowid, json_extract(data, '$.text') FROM highlights WHERE id IN ({marks})"
+    return ("SELECT id, rowid, json_extract(data, '$.text'), json_extract(data, '$.note'), "
+            f"json_extract(data, '$.updated_at') FROM highlights WHERE id IN ({marks})")
+
+
+class _HeldCopy:
+    """What a merge needs of a highlight the library holds under an incoming highlight's id
+    while its text is the same: the note, and when the highlight last changed."""
+
+    __slots__ = ("note", "text", "updated_at")
+
+    def __init__(self, text: str | None, note: str | None, updated: str | None) -> None:
+        self.text, self.note = text, note
+        self.updated_at = datetime.fromisoformat(updated) if updated else None
 
 
 def _merged(incoming: Highlight, stored: Highlight) -> Highlight:
@@ -257,9 +274,20 @@ def _merged(incoming: Highlight, stored: Highlight) -> Highlight:
     changes = max((m for m in (incoming.updated_at, stored.updated_at) if m is not None), default=None)
     moment = update["highlighted_at"]
     update["updated_at"] = changes if changes is not None and (moment is None or changes > moment) else None
+    if _keeps_note(incoming, stored.note, stored.updated_at):
+        update["note"] = stored.note
     if all(getattr(incoming, name) == value for name, value in update.items()):
         return incoming
     return incoming.model_copy(update=update)
+
+
+def _keeps_note(incoming: Highlight, note: str | None, changed: datetime | None) -> bool:
+    # Whether the library's note (``note``, its highlight last changed at ``changed``) stays
+    # over the incoming copy's other note: it was typed later (an edit on the device that a
+    # later file brought) than any note the incoming copy carries, so an old file read again
+    # never brings the first version back.
+    return (incoming.note is not None and note is not None and note != incoming.note
+            and _later(changed, incoming.updated_at or incoming.highlighted_at))
 
 
 def _with_note(stored: Highlight, note: Highlight) -> Highlight:
