@@ -364,12 +364,12 @@ def test_real_readwise_export_becomes_cards_with_bold_spans_as_a_cloze(run_cli, 
     deck = convert(run_cli, source, tmp_path / "deck.apkg")
     import_package(collection, deck)
     notes = notes_by_type(collection)
-    assert [n["Text"] for n in notes[BOOK]] == [
-        "nd Thursday",
-        "BREAKING: Temperatures are now set to reach up to 40C in the UK on Wednesday and Thursday",
+    assert [n["Text"] for n in notes[BOOK]] == [  # by note id: in the order they were highlighted
         "over the past week in a newsletter called *Wisereads*. <b>Tap the bu</b>",
+        "BREAKING: Temperatures are now set to reach up to 40C in the UK on Wednesday and Thursday",
+        "nd Thursday",
     ]
-    first = notes[BOOK][0]
+    first = notes[BOOK][2]
     assert (first["Title"], first["Author"], first["Note"], first["Location"]) == (
         "🚨 BREAKING: Temperatures are now set to reach up to...", "Politics UK", "beware", "Offset 81")
     assert [(n["Text"], n["Note"], n["_cards"]) for n in notes[CLOZE]] == [

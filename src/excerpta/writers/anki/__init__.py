@@ -2,8 +2,8 @@
 
 Modules: :mod:`.note_types` (the frozen fields, ids and templates), :mod:`.markup` (escaping,
 clozes, ``.qa`` notes, tags), :mod:`.clozes` (user cloze syntax as Anki reads it),
-:mod:`.cards` (highlight → notes, GUIDs, modification times), :mod:`.package` (deterministic
-``.apkg`` files), :mod:`.writer` (the adapter and its options).
+:mod:`.cards` (highlight → notes, GUIDs, modification and creation times), :mod:`.package`
+(deterministic ``.apkg`` files, note and card ids), :mod:`.writer` (the adapter and its options).
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ design, so a highlight's cloze and Q&A notes live side by side. Its modification
 highlight's ``updated_at``, else ``highlighted_at``, else :data:`FALLBACK_MTIME`: never "now",
 so an unchanged highlight gives an unchanged note and Anki's "update if newer" keeps edits the
 user made inside Anki (their edit is newer) while taking upstream changes (newer still). A
-change that is not the highlight's own (a renamed book) is dated by :mod:`.history`.
+change that is not the highlight's own (a renamed book) is dated by :mod:`.history`. Its creation
+time (Anki's note id, the browser's "Created" column) is the highlight's ``highlighted_at``
+(:func:`note_created`); :mod:`.package` makes the ids unique.
 
 Each new card's position in Anki's new-card queue is the writer's count of highlights (document
 order, then each document's highlights in reading order, see
@@ -21,7 +23,7 @@ cards it adds: cards already in the collection keep their place and scheduling.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import genanki
@@ -43,19 +45,23 @@ from excerpta.writers.anki.markup import (
 from excerpta.writers.anki.note_types import FIELD_INDEX, FIELDS, Design
 
 FALLBACK_MTIME = int(datetime(2020, 1, 1, tzinfo=UTC).timestamp())
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 GUID_NAMESPACE = "excerpta"  # a new NOTE_SCHEMA_VERSION needs a new namespace (see note_types)
 
 
 class HighlightNote(genanki.Note):
-    """A genanki note written with its own modification time instead of the package's.
+    """A genanki note written with its own modification time instead of the package's, and
+    the time it was created (``created``, Unix milliseconds; None: unknown).
 
     Relies on genanki 0.13's ``Note.write_to_db(cursor, timestamp, deck_id, id_gen)``, which
-    stamps ``timestamp`` on the note and its cards (genanki is pinned to ``<0.14``).
+    stamps ``timestamp`` on the note and its cards and takes the note's id, then each card's,
+    from ``id_gen`` (genanki is pinned to ``<0.14``).
     """
 
-    def __init__(self, *, mtime: int, **kwargs: Any) -> None:
+    def __init__(self, *, mtime: int, created: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.mtime = mtime
+        self.created = created
 
     def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
         super().write_to_db(cursor, self.mtime, deck_id, id_gen)
@@ -74,6 +80,15 @@ def note_mtime(highlight: Highlight) -> int:
     """The note's modification time in Unix seconds; see the module docstring."""
     moment = highlight.updated_at or highlight.highlighted_at
     return int(moment.timestamp()) if moment is not None else FALLBACK_MTIME
+
+
+def note_created(highlight: Highlight) -> int | None:
+    """When the note was made, as Anki dates notes (Unix milliseconds): the highlight's
+    ``highlighted_at``; None without one, or for one before 1970, which no Anki id can be."""
+    moment = highlight.highlighted_at
+    if moment is None or moment <= EPOCH:
+        return None
+    return (moment - EPOCH) // timedelta(milliseconds=1)
 
 
 def note_guid(design: Design, highlight_id: str) -> str:
@@ -134,4 +149,5 @@ def notes_for(document: Document, highlight: Highlight, designs: Iterable[Design
         fields = note_fields(document, highlight, design, earlier)
         if fields is not None:
             yield HighlightNote(model=note_types[design], fields=fields, tags=tags, guid=guid,
-                                due=position, mtime=note_mtime(highlight))
+                                due=position, mtime=note_mtime(highlight),
+                                created=note_created(highlight))
