@@ -243,6 +243,10 @@ class Reader(Adapter):
     # Its highlights may be re-saved copies (a selection extended or shortened) of ones the
     # library holds under another id: merging matches them (see excerpta.store.resaves).
     resaves: ClassVar[bool] = False
+    # Its ids are the library's own (excerpta's JSON): never matched with the documents and
+    # highlights another source gave under other ids, as a reader's derived ids are (see
+    # excerpta.store.unify).
+    library_ids: ClassVar[bool] = False
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:

@@ -182,7 +182,8 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
                 report.merged.add(library.merge(documents, MergeRules(
                     keep=reader.unknown_when_empty, keep_document=reader.document_unknown_when_empty,
                     left_out=read_state.left_out, document_left_out=read_state.document_left_out,
-                    deleted=read_state.deleted, resaves=reader.resaves)))
+                    deleted=read_state.deleted, resaves=reader.resaves,
+                    unify=not reader.library_ids)))
                 # Raised inside the transaction: no input of the run is merged, nothing written.
                 if not reader.remote:
                     check_something_read(source, reader, read_state, tally.documents,

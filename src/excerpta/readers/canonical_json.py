@@ -42,6 +42,7 @@ class JsonReader(Reader):
 
     name = "json"
     description = "excerpta's canonical JSON: one document {schema_version, documents[...]}"
+    library_ids = True
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
@@ -91,6 +92,7 @@ class JsonLinesReader(Reader):
 
     name = "jsonl"
     description = "excerpta's JSON Lines: one highlight per line, its document under 'document'"
+    library_ids = True
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:

@@ -59,7 +59,9 @@ class MergeRules:
     ``document_left_out``: by highlight/document id, the fields this read did not say (a
     ``ReadState``'s, filled while the documents are consumed); ``deleted``: the documents its
     source deleted as a whole; ``resaves``: whether its highlights may be re-saved copies of
-    the library's (``Reader.resaves``).
+    the library's (``Reader.resaves``); ``unify``: whether its documents and highlights may be
+    ones another source gave the library under other ids (a reader that derives its ids, not
+    ``Reader.library_ids``; see :mod:`excerpta.store.unify`).
     """
 
     keep: frozenset[str] = frozenset()
@@ -68,6 +70,7 @@ class MergeRules:
     document_left_out: Mapping[str, frozenset[str]] = field(default_factory=dict)
     deleted: Collection[str] = frozenset()
     resaves: bool = False
+    unify: bool = False
 
 
 class LibraryStore(Protocol):
@@ -91,6 +94,8 @@ class LibraryStore(Protocol):
     in ``changed_document_ids``, as a tombstone read for it would be. Nothing else deletes.
     With ``resaves`` (see ``Reader.resaves``), a highlight re-saved with its selection extended
     or shortened takes the id of the copy the library holds (see :mod:`excerpta.store.resaves`).
+    With ``unify``, a document or highlight another source gave under another id takes the
+    library's id (see :mod:`excerpta.store.unify`).
 
     ``transaction()`` makes everything done through the store inside it (merges, cursors,
     output records) land together or not at all; one opened inside another joins it.

@@ -75,6 +75,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE outputs ADD COLUMN memo TEXT;
         """,
     ),
+    (
+        # The id a source gives a document or highlight the library holds under another id
+        # (the same book from Kindle clippings and from Readwise): see excerpta.store.unify.
+        "0004_aliases",
+        """
+        CREATE TABLE aliases (
+            kind TEXT NOT NULL,           -- document or highlight
+            alias TEXT NOT NULL,          -- the source's id
+            id TEXT NOT NULL,             -- the library's
+            PRIMARY KEY (kind, alias)
+        );
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -263,8 +263,8 @@ class _HeldCopy:
 def _merged(incoming: Highlight, stored: Highlight) -> Highlight:
     # ``incoming`` with the copy fields of the winning copy (the other's where the winner's are
     # empty) and the later of their ``updated_at``: see the module docstring.
-    if _later(stored.highlighted_at, incoming.highlighted_at) or (
-            not _later(incoming.highlighted_at, stored.highlighted_at)
+    if later(stored.highlighted_at, incoming.highlighted_at) or (
+            not later(incoming.highlighted_at, stored.highlighted_at)
             and len(normalize_text(stored.text)) > len(normalize_text(incoming.text))):
         winner, loser = stored, incoming
     else:
@@ -287,7 +287,7 @@ def _keeps_note(incoming: Highlight, note: str | None, changed: datetime | None)
     # later file brought) than any note the incoming copy carries, so an old file read again
     # never brings the first version back.
     return (incoming.note is not None and note is not None and note != incoming.note
-            and _later(changed, incoming.updated_at or incoming.highlighted_at))
+            and later(changed, incoming.updated_at or incoming.highlighted_at))
 
 
 def _with_note(stored: Highlight, note: Highlight) -> Highlight:
@@ -295,14 +295,16 @@ def _with_note(stored: Highlight, note: Highlight) -> Highlight:
     # when later; ``stored`` itself when that changes nothing (the same file read again).
     update: dict[str, Any] = {"note": note.note}
     moment, last = note.highlighted_at, stored.updated_at or stored.highlighted_at
-    if moment is not None and (last is None or _later(moment, last)):
+    if moment is not None and (last is None or later(moment, last)):
         update["updated_at"] = moment
     if all(getattr(stored, name) == value for name, value in update.items()):
         return stored
     return stored.model_copy(update=update)
 
 
-def _later(first: datetime | None, second: datetime | None) -> bool:
+def later(first: datetime | None, second: datetime | None) -> bool:
+    """Whether ``first`` is after ``second`` (False if either is unknown); a device-local time
+    and one naming its zone compare by their wall clocks."""
     if first is None or second is None:
         return False
     try:

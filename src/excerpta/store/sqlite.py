@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from excerpta.store.base import MergeRules, MergeStats, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from excerpta.store.resaves import ResavedCopies
 from excerpta.store.state_file import OUTPUT_COLUMNS, output_record
+from excerpta.store.unify import DOCUMENT_FIELDS, Renamed, SameAcrossSources
 from excerpta.store.upsert import delete_highlights_of, upsert_document
 
 LOCK_TIMEOUT_S = 30.0  # how long to wait for another process holding the database
@@ -180,12 +182,23 @@ class SQLiteStore:
         documents; see :class:`excerpta.store.base.LibraryStore`."""
         stats, rules, rows = MergeStats(), rules or MergeRules(), state_file.StoredRows(self.path)
         with self.transaction() as db:
+            same = SameAcrossSources(db, rows) if rules.unify else None  # see excerpta.store.unify
             copies = ResavedCopies(db, rows) if rules.resaves else None  # see excerpta.store.resaves
             for document in documents:
+                document_rules = rules
+                if same is not None:
+                    matched = same.match(document)
+                    document = matched.document
+                    if matched.unified:  # the reader's left-out fields are keyed by its own ids
+                        document_rules = replace(
+                            rules, keep_document=DOCUMENT_FIELDS,
+                            left_out=Renamed(rules.left_out, matched.renamed),
+                            document_left_out=Renamed(rules.document_left_out, matched.renamed))
                 document = document if copies is None else copies.match(document)
-                upsert_document(db, document, stats, rules, rows)
+                upsert_document(db, document, stats, document_rules, rows)
             for document_id in rules.deleted:
-                delete_highlights_of(db, document_id, stats, rows)
+                target, only = (document_id, None) if same is None else same.resolved(document_id)
+                delete_highlights_of(db, target, stats, rows, only=only)
         return stats
 
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -77,13 +78,15 @@ def _upsert_highlight(db: sqlite3.Connection, doc_id: str, highlight: Highlight,
 
 
 def delete_highlights_of(db: sqlite3.Connection, doc_id: str, stats: MergeStats,
-                         rows: StoredRows) -> None:
+                         rows: StoredRows, only: Collection[str] | None = None) -> None:
     """Mark every live highlight ``db`` holds of document ``doc_id`` deleted (inside the
-    caller's transaction), each counted in ``stats`` as updated, as its tombstone would be.
-    The stored rows are read through ``rows``."""
+    caller's transaction), or those of them ``only`` names, each counted in ``stats`` as
+    updated, as its tombstone would be. The stored rows are read through ``rows``."""
     now = datetime.now(UTC).isoformat()
     stored_rows = db.execute("SELECT id, data FROM highlights WHERE document_id = ?", (doc_id,)).fetchall()
     for highlight_id, stored in stored_rows:
+        if only is not None and highlight_id not in only:
+            continue
         fields = rows.fields("highlights", highlight_id, stored)
         if fields.get("is_deleted"):
             continue

@@ -1,0 +1,141 @@
+"""One book from several sources in one library: the copy another source gives takes the
+library's ids instead of becoming a second document (and every highlight a second card)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+SEP = "=========="
+KING = "On Writing: A Memoir of the Craft"
+FEAR = "Good writing is often about letting go of fear and affectation."
+TOOLBOX = "You need the toolbox, and you need to build up enough muscle."
+
+
+def clippings(folder: Path, *records: tuple[int, str], author: str = "King, Stephen") -> Path:
+    path = folder / "My Clippings.txt"
+    path.write_text("".join(
+        f"{KING} ({author})\n- Your Highlight on Location {at}-{at + 1} | Added on Wednesday, "
+        f"March 3, 2021 8:12:00 PM\n\n{text}\n{SEP}\n" for at, text in records), encoding="utf-8")
+    return path
+
+
+def readwise_page(folder: Path, *highlights: dict, book_id: int = 90000001, deleted: bool = False) -> Path:
+    path = folder / f"export-{book_id}.json"
+    book = {"user_book_id": book_id, "title": KING, "readable_title": "On Writing", "author": "Stephen King",
+            "source": "kindle", "category": "books", "asin": "B000FC0SIM", "book_tags": [],
+            "is_deleted": deleted, "highlights": [
+                {"id": h["id"], "text": h["text"], "location": h["location"], "location_type": "location",
+                 "note": h.get("note", ""), "highlighted_at": "2021-03-03T20:12:00Z",
+                 "updated_at": h.get("updated_at", "2021-03-04T00:00:00Z"), "book_id": book_id, "tags": [],
+                 "is_deleted": h.get("is_deleted", False)} for h in highlights]}
+    path.write_text(json.dumps({"count": 1, "nextPageCursor": None, "results": [book]}), encoding="utf-8")
+    return path
+
+
+FEAR_RW = {"id": 700000001, "text": FEAR, "location": 1445}
+TOOLBOX_RW = {"id": 700000002, "text": TOOLBOX, "location": 1500}
+
+
+@pytest.fixture
+def library(run_cli, tmp_path):
+    """Convert into one --state; returns the library's documents as JSON after each call."""
+    state = tmp_path / "state.sqlite"
+
+    def convert(*inputs: Path, source: str | None = None) -> list[dict]:
+        out = tmp_path / "out.json"
+        args = ["--from", source] if source else []
+        result = run_cli("--state", state, "convert", *inputs, *args, "--to", "json", "--out", out)
+        assert result.exit_code == 0, result.output
+        return json.loads(out.read_text())["documents"]
+
+    return convert
+
+
+def texts(documents: list[dict]) -> list[tuple[str, list[tuple[str, str | None, bool]]]]:
+    return [(d["title"], [(h["text"], h["note"], h["is_deleted"]) for h in d["highlights"]])
+            for d in documents]
+
+
+@pytest.mark.parametrize("clippings_first", [True, False], ids=["clippings-first", "readwise-first"])
+def test_a_book_from_kindle_clippings_and_from_readwise_is_one_document(library, tmp_path, clippings_first):
+    kindle = clippings(tmp_path, (1445, FEAR))
+    readwise = readwise_page(tmp_path, {**FEAR_RW, "note": "fear"}, TOOLBOX_RW)
+    first, second = (kindle, readwise) if clippings_first else (readwise, kindle)
+    [stored] = library(first, source="readwise-json" if first is readwise else None)
+    documents = library(second, source="readwise-json" if second is readwise else None)
+    assert [d["id"] for d in documents] == [stored["id"]]
+    assert texts(documents) == [(KING, [(FEAR, "fear", False), (TOOLBOX, None, False)])]
+    # Both read again: nothing changes, no second copy.
+    assert library(kindle) == documents
+    assert library(readwise, source="readwise-json") == documents
+
+
+def test_readwise_edits_and_deletions_reach_the_highlight_first_read_from_clippings(library, tmp_path):
+    [kindle_book] = library(clippings(tmp_path, (1445, FEAR), (1600, "Only on the device.")))
+    library(readwise_page(tmp_path, FEAR_RW), source="readwise-json")
+    # The text edited in Readwise: found by the id remembered, not by its text.
+    edited = library(readwise_page(tmp_path, {**FEAR_RW, "text": "Good writing is about letting go.",
+                                              "updated_at": "2022-01-01T00:00:00Z"}), source="readwise-json")
+    assert [h["text"] for h in edited[0]["highlights"]] == ["Good writing is about letting go.",
+                                                           "Only on the device."]
+    assert [h["id"] for h in edited[0]["highlights"]] == [h["id"] for h in kindle_book["highlights"]]
+    # The book deleted in Readwise: what Readwise gave goes, the device's own highlight stays.
+    gone = library(readwise_page(tmp_path, deleted=True), source="readwise-json")
+    assert texts(gone) == [(KING, [("Good writing is about letting go.", None, True),
+                                   ("Only on the device.", None, False)])]
+
+
+def test_the_authors_name_in_either_order_is_one_book(library, tmp_path):
+    library(clippings(tmp_path, (1445, FEAR), author="King, Stephen"))
+    (tmp_path / "two").mkdir()
+    documents = library(clippings(tmp_path / "two", (1445, FEAR), (1500, TOOLBOX), author="Stephen King"))
+    assert texts(documents) == [(KING, [(FEAR, None, False), (TOOLBOX, None, False)])]
+
+
+@pytest.mark.parametrize("csv_first", [True, False], ids=["csv-first", "markdown-first"])
+def test_an_article_from_the_readwise_csv_and_from_its_readwise_note_is_one(library, tmp_path, csv_first):
+    csv = tmp_path / "readwise-data.csv"
+    csv.write_text("Highlight,Book Title,Book Author,Amazon Book ID,Note,Color,Tags,Location Type,Location,"
+                   "Highlighted at,Document tags\nThe one sentence.,Stop Being a Junior,Lucas,,,,,offset,120,"
+                   "2023-10-01 10:00:00+00:00,\n", encoding="utf-8")
+    note = tmp_path / "Readwise" / "Articles" / "Stop Being a Junior.md"
+    note.parent.mkdir(parents=True)
+    note.write_text("# Stop Being a Junior\n\n## Metadata\n- Author: [[Lucas]]\n- Full Title: Stop Being a "
+                    "Junior\n- Category: #articles\n- URL: https://example.com/junior\n\n## Highlights\n"
+                    "- The one sentence. ([View Highlight](https://read.readwise.io/read/01hbz))\n",
+                    encoding="utf-8")
+    for source in (csv, note) if csv_first else (note, csv):
+        documents = library(source)
+    assert texts(documents) == [("Stop Being a Junior", [("The one sentence.", None, False)])]
+    assert documents[0]["url"] == "https://example.com/junior"
+
+
+def test_two_readwise_books_of_one_title_stay_two(library, tmp_path):
+    library(clippings(tmp_path, (1445, FEAR)))
+    library(readwise_page(tmp_path, FEAR_RW), source="readwise-json")
+    documents = library(readwise_page(tmp_path, {**TOOLBOX_RW, "id": 700000009}, book_id=90000002),
+                        source="readwise-json")
+    assert [len(d["highlights"]) for d in documents] == [1, 1]
+
+
+def test_documents_of_other_urls_or_from_our_json_are_never_joined(library, tmp_path):
+    def article(url: str, ident: str) -> dict:
+        return {"id": ident, "title": "Notes", "author": "Ann", "url": url, "highlights": [
+            {"id": f"{ident}-h", "text": "Same words."}]}
+
+    canonical = tmp_path / "library.json"
+    canonical.write_text(json.dumps({"schema_version": 1, "documents": [
+        article("https://a.example/notes", "d1"), article(None, "d2")]}), encoding="utf-8")
+    assert [d["id"] for d in library(canonical)] == ["d1", "d2"]
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"count": 1, "nextPageCursor": None, "results": [
+        {"user_book_id": 5, "title": "Notes", "author": "Ann", "category": "articles",
+         "source_url": "https://b.example/notes", "highlights": [{"id": 6, "text": "Same words."}]}]}),
+        encoding="utf-8")
+    documents = library(other, source="readwise-json")
+    # Another URL than d1's: another article; d2 has no URL, so it is the same one.
+    assert [(d["id"], len(d["highlights"])) for d in documents] == [("d1", 1), ("d2", 1)]
+    assert documents[1]["url"] == "https://b.example/notes"
