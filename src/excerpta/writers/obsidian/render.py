@@ -39,6 +39,7 @@ from excerpta.writers.obsidian.variables import (
     has_paragraph_break,
     highlight_variables,
     joined_paragraphs,
+    property_variables,
 )
 
 _BLANK_END = re.compile(r"\n[ \t]*\n\s*\Z")
@@ -188,7 +189,7 @@ class NoteRenderer:
         self.templates.budget.allow(allowance)
         NoteTemplates.budget_of(self.embed).allow(allowance)  # the atomic set's, for the embeds
         variables = self.variables(document)
-        properties = with_id(document.id, self.templates.properties(variables))
+        properties = with_id(document.id, self.templates.properties(property_variables(variables)))
         base = self.templates.context(variables)
         header = _paragraph(self._header(document, base))
         top = _paragraph(self.templates.render(self.templates.highlights_header, base))
