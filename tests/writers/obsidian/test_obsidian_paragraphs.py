@@ -207,6 +207,9 @@ def test_a_sub_bullet_indented_two_spaces_leaves_the_block_id_to_the_highlight(
     sync([_book(books)], templates=templates)
     text = _read(vault)
     assert f"- First paragraph.\n\n  Second paragraph.\n  Third line. ^hl-readwise-2{sub_bullet}\n" in text
+    if "Note:" in note:  # read back by readwise-md as Readwise's "    - Note:" sub-bullet
+        [second] = [h for h in read_note(vault / NOTE).highlights if h.id == "readwise-2"]
+        assert (second.text, second.note) == (TWO_PARAGRAPHS, "Note one.\n\nNote two.")
     assert _written(sync([_book(books)], templates=templates)) == []
 
 
