@@ -51,6 +51,26 @@ def test_a_joiner_inside_a_visible_name_is_kept():
     assert sanitize_name("\U0001f469\u200d\U0001f52c notes") == "\U0001f469\u200d\U0001f52c notes"
 
 
+@pytest.mark.parametrize("invisible", ["\ufeff", "\u200b", "\u2060", "\u00ad", "\u180e"])
+def test_invisible_characters_no_typed_link_holds_are_dropped_from_names(invisible):
+    # [[Walden]] typed by the user never reaches "\ufeffWalden.md".
+    assert sanitize_name(f"{invisible}Wal{invisible}den{invisible}") == "Walden"
+
+
+def test_a_zero_width_non_joiner_a_word_needs_is_kept():
+    word = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # Persian "I want"
+    assert sanitize_name(word) == word
+
+
+def test_a_file_name_template_saved_with_a_bom_gives_a_name_without_it(tmp_path, vault, sync, books):
+    # Windows Notepad saves "UTF-8 with BOM", CRLF.
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "filename.jinja").write_bytes(b"\xef\xbb\xbf{{ title }}\r\n")
+    sync([books(1)], templates=templates)
+    assert [path.name for path in (vault / "Books").iterdir()] == ["Walden.md"]
+
+
 @pytest.mark.parametrize("control", ["\u202e", "\u202a", "\u202b", "\u202c", "\u202d", "\u2066", "\u2067",
                                      "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"])
 def test_bidirectional_controls_are_stripped_from_names(control):

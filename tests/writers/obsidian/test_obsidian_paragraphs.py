@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from excerpta.model import Highlight, LocationType
 from excerpta.readers.readwise_md import read_note
 from excerpta.writers.obsidian.region import region_digest
@@ -188,3 +190,33 @@ def test_a_header_quoting_a_summary_of_paragraphs_joins_them(tmp_path, vault, sy
     text = _read(vault)
     assert "> Summed up.\n  In two.\n  Lines.\n\n> [!note]\n> Mine.\n  And more.\n\n" in text
     assert "- Kept: Summed up.\n  In two.\n  Lines.\n" in text  # (the whole header rendered again)
+
+
+@pytest.mark.parametrize(("note", "sub_bullet"), [
+    ("\n  - Note: {{ highlight_note }}", "\n  - Note: Note one.\n\n      Note two."),
+    ("\n  * Note: {{ highlight_note }}", "\n  * Note: Note one.\n\n      Note two."),
+    ("\n  1. {{ highlight_note }}", "\n  1. Note one.\n\n      Note two."),
+    ("\n\n  - Note: {{ highlight_note }}", "\n\n  - Note: Note one.\n\n      Note two."),
+], ids=["dash", "star", "ordered", "after-a-blank-line"])
+def test_a_sub_bullet_indented_two_spaces_leaves_the_block_id_to_the_highlight(
+        tmp_path, vault, sync, books, note, sub_bullet):
+    # In Obsidian the id at the end of a nested item names that item: a link to the highlight
+    # would show its note.
+    template = f"- {{{{ highlight_text }}}}{{% if highlight_note %}}{note}{{% endif %}}"
+    templates = template_folder(tmp_path, {"highlight.md.jinja": template})
+    sync([_book(books)], templates=templates)
+    text = _read(vault)
+    assert f"- First paragraph.\n\n  Second paragraph.\n  Third line. ^hl-readwise-2{sub_bullet}\n" in text
+    if "Note:" in note:  # read back by readwise-md as Readwise's "    - Note:" sub-bullet
+        [second] = [h for h in read_note(vault / NOTE).highlights if h.id == "readwise-2"]
+        assert (second.text, second.note) == (TWO_PARAGRAPHS, "Note one.\n\nNote two.")
+    assert _written(sync([_book(books)], templates=templates)) == []
+
+
+def test_a_highlights_own_lines_that_look_like_list_items_keep_the_block_id_at_its_end(vault, sync, books):
+    book = _book(books, text="Three rules:\n- one;\n2. two.", note=None)
+    sync([book])
+    assert (f"- Three rules:\n  - one;\n  2. two. ([Location\u00a0200]({KINDLE}200)) ^hl-readwise-2\n"
+            in _read(vault))
+    back = read_note(vault / NOTE).highlights
+    assert [(h.id, h.text) for h in back] == [(h.id, h.text) for h in book.highlights]

@@ -5,9 +5,10 @@ Both layouts Readwise writes are read, with ``##`` or ``###`` headings:
 * the Obsidian plugin's: ``# Title``, ``![rw-book-cover](…)``, ``## Metadata`` with
   ``- Author: [[…]]``, ``## Highlights`` (then ``## New highlights added <date>`` sections
   appended by later syncs), bullets ``- text ([Location 47](…))`` whose further lines are
-  indented by two spaces, and ``    - Note: …`` / ``    - Tags: [[a]] [[b]]`` sub-bullets (a
-  blank line before an indented line, as our obsidian writer separates the paragraphs of a
-  text or note, is one paragraph break: ``"\n\n"``, however many blank lines);
+  indented by two spaces, and ``    - Note: …`` / ``    - Tags: [[a]] [[b]]`` sub-bullets
+  (indented two spaces after our obsidian writer's block id too); a blank line before an
+  indented line, as our obsidian writer separates the paragraphs of a text or note, is one
+  paragraph break (``"\n\n"``, however many blank lines);
 * the bulk Markdown export's: ``### Metadata``, ``- Author: …`` without wikilinks, a
   ``- Summary:`` that may run over several unindented lines, ``    - **Note:** …``.
 
@@ -37,6 +38,13 @@ META_LINE = re.compile(
 SUB_BULLET = re.compile(
     r"^(?: {4}|\t)[-*]\s+(?:\*\*)?(?P<key>Note|Tags)(?::\*\*|\*\*:|:)\s?(?P<value>.*)$", re.IGNORECASE
 )
+# A template's sub-bullet indented two spaces, as Markdown nests an item too: one only after our
+# writer's block id, which it puts before such a sub-bullet; a highlight text's own lines come
+# before the id (indented two spaces as well, "- Note: x" may be one) and hold no "^hl-".
+NESTED_SUB_BULLET = re.compile(
+    r"^ {2,3}[-*]\s+(?:\*\*)?(?P<key>Note|Tags)(?::\*\*|\*\*:|:)\s?(?P<value>.*)$", re.IGNORECASE
+)
+OUR_BLOCK_ID_END = re.compile(r"\s\^hl-[A-Za-z0-9-]+\s*$")
 OTHER_SUB_BULLET = re.compile(r"^(?: {4}|\t)[-*]\s")
 BULLET = re.compile(r"^[-*](?:\s(?P<text>.*))?$")
 # An Obsidian comment on a line of its own, e.g. the ``%% excerpta:begin header %%`` markers
@@ -108,7 +116,9 @@ class _HighlightCollector:
             self.target = self.current.text_lines
         elif self.current is None:
             return
-        elif sub := SUB_BULLET.match(line):
+        elif (sub := SUB_BULLET.match(line)) or (
+                (sub := NESTED_SUB_BULLET.match(line)) and self.target is self.current.text_lines
+                and OUR_BLOCK_ID_END.search(self.current.text_lines[-1])):
             self.target = _add_sub_bullet(self.current, sub.group("key").casefold(), sub.group("value"))
         elif OTHER_SUB_BULLET.match(line):
             self.target = None

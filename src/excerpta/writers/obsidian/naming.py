@@ -6,7 +6,10 @@ A note's file name must work on Windows, macOS and Linux and inside Obsidian lin
   ones that break Obsidian links (``# ^ [ ]``), backticks (a link is written as it is, see
   :class:`~excerpta.writers.obsidian.templates.Verbatim`, and must not hold code) and the
   bidirectional controls (U+202E would show ``‮gpj.exe`` as ``exe.jpg``; the note's text
-  keeps them); newlines and tabs become spaces, and ``%%`` (a comment in a link) one ``%``;
+  keeps them), and the invisible characters a typed link never holds (U+FEFF, the BOM of a
+  template saved "UTF-8 with BOM", zero-width space, word joiner, soft hyphen; not the
+  zero-width joiners, which Persian, Indic scripts and emoji need); newlines and tabs become
+  spaces, and ``%%`` (a comment in a link) one ``%``;
 * no leading dot (a hidden file) or whitespace, no trailing dot or space (Windows drops them);
 * a Windows device name (``CON``, ``nul``, ``COM1``…), alone or before an extension (Windows
   reserves ``con.txt`` and ``Aux. verbs`` too), gets a ``_`` after it: ``con_.txt``;
@@ -52,8 +55,12 @@ CATEGORY_FOLDERS: dict[Category | None, str] = {
     None: "Other",
 }
 
-# The bidirectional controls (marks, embeddings, overrides, isolates) are among the removed.
-_FORBIDDEN = re.compile(r'[\\/:*?"<>|#^\[\]`\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+# The bidirectional controls (marks, embeddings, overrides, isolates) are among the removed, and
+# the invisible characters a typed link never holds: soft hyphen, Mongolian vowel separator,
+# zero-width space, word joiner and invisible operators, BOM (a template saved "UTF-8 with BOM").
+# Not the zero-width (non-)joiners: Persian, Indic scripts and emoji sequences need them.
+_FORBIDDEN = re.compile(r'[\\/:*?"<>|#^\[\]`\x00-\x1f\x7f\u00ad\u061c\u180e\u200b\u200e\u200f'
+                        r'\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]')
 _COMMENT = re.compile(r"%{2,}")  # "%%" in a link would start an Obsidian comment
 _SPACES = re.compile(r"[\r\n\t\v\f]+")
 # Windows reads a name up to its first dot, trailing spaces dropped, as a device name.

@@ -27,6 +27,7 @@ from typing import Any
 
 import jinja2
 
+from excerpta.markdown_safety import defang
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.ordering import reading_order
 from excerpta.writers.obsidian.blocks import BLOCK_START, ITEM_INDENT, ITEM_PARAGRAPH
@@ -39,10 +40,13 @@ from excerpta.writers.obsidian.variables import (
     has_paragraph_break,
     highlight_variables,
     joined_paragraphs,
+    property_variables,
 )
 
 _BLANK_END = re.compile(r"\n[ \t]*\n\s*\Z")
 _HEADING_MARKS = re.compile(r"^(#{1,6})(?:[ \t]|$)", re.MULTILINE)
+# A list item nested in a highlight's item: a template's sub-bullet ("  - Note: …").
+_NESTED_ITEM = re.compile(r"\s{2,}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 # A quote's (or a callout's) line, the lines of its value (indented), then a paragraph of it
 # after a blank line: outside the quote.
 _QUOTE_BROKEN = re.compile(rf"^>[^\n]*(?:\n {{{ITEM_INDENT}}}[^\n]*)*\n\n {{{ITEM_INDENT}}}\S", re.MULTILINE)
@@ -82,11 +86,15 @@ def location_kinds(highlights: Iterable[Highlight]) -> dict[str, LocationType | 
             if type(highlight.location) is int}
 
 
-def _place_block_id(block: str, ident: str) -> str:
+def _place_block_id(block: str, ident: str, text: str = "") -> str:
     # The id goes at the end of the item's own text, after the location link: before its first
-    # sub-bullet (indented 3+ spaces) or a blank line, so it names the whole list item; but a
-    # list item's text of several paragraphs (a blank line, then lines indented two spaces)
-    # goes on after a blank line. A quote's or a callout's id ends its first paragraph.
+    # sub-bullet (a list item indented 2+ spaces, or any line indented 3+) or a blank line, so
+    # it names the whole list item, not the sub-item ("  - Note: …") it would end; but a list
+    # item's text of several paragraphs (a blank line, then lines indented two spaces) goes on
+    # after a blank line. The highlight's own text (``text``, as the template wrote it), when
+    # the item starts with it, is the item's whatever its lines look like: a "- " line of it
+    # is the text's, which the readwise-md reader reads back with the id at its end. A quote's
+    # or a callout's id ends its first paragraph.
     # Placed by the template (an embed's "#^id]]" is a link, not the id); the substring test
     # first, as a template rarely places it.
     if f"^{ident}" in block and ident in block_ids(block):
@@ -96,11 +104,14 @@ def _place_block_id(block: str, ident: str) -> str:
     lines = block.split("\n")
     end = len(lines)
     paragraphs = BLOCK_START.match(block) is not None
-    for index in range(1, len(lines)):
+    start = block.find(text) if "\n" in text else -1
+    first = text.count("\n") + 1 if 0 <= start < len(lines[0]) else 1
+    for index in range(first, len(lines)):
         line = lines[index]
-        if line.strip() and not line.startswith(("   ", "\t")):
+        if line.strip() and not line.startswith(("   ", "\t")) and not _NESTED_ITEM.match(line):
             continue
-        if paragraphs and not line.strip() and index + 1 < end and ITEM_PARAGRAPH.match(lines[index + 1]):
+        if (paragraphs and not line.strip() and index + 1 < end and ITEM_PARAGRAPH.match(lines[index + 1])
+                and not _NESTED_ITEM.match(lines[index + 1])):
             continue
         end = index
         break
@@ -188,7 +199,7 @@ class NoteRenderer:
         self.templates.budget.allow(allowance)
         NoteTemplates.budget_of(self.embed).allow(allowance)  # the atomic set's, for the embeds
         variables = self.variables(document)
-        properties = with_id(document.id, self.templates.properties(variables))
+        properties = with_id(document.id, self.templates.properties(property_variables(variables)))
         base = self.templates.context(variables)
         header = _paragraph(self._header(document, base))
         top = _paragraph(self.templates.render(self.templates.highlights_header, base))
@@ -223,7 +234,8 @@ class NoteRenderer:
                     apart = False  # a heading is set apart already
             if apart:
                 parts[-1] += "\n"  # the block before, then a blank line
-            block = _place_block_id(rendered, ident)
+            written = context["highlight_text"]
+            block = _place_block_id(rendered, ident, defang(written) if "\n" in written else "")
             parts.append(block)
             blocks[ident] = block
             apart = _ends_with_blank_line(output)

@@ -4,9 +4,11 @@ Document variables (every template): ``id``, ``title`` and ``full_title`` (one l
 ``author``, ``authors`` (list), ``category`` (``books``…), ``source``, ``url``, ``image_url``,
 ``asin``, ``document_tags``, ``document_note`` and ``summary`` (lines and paragraphs as in
 ``highlight_text``), ``book_id`` (the Readwise id when known), ``num_highlights``,
-``date``/``time``/``last_highlighted_date`` (when the latest highlight was made: a sync date
-would make every run rewrite every note), ``is_new_page`` (always true: excerpta re-renders
-its managed region instead of appending), and ``has_new_highlights`` (false).
+``date``/``time``/``last_highlighted_date`` (when the latest highlight not deleted was made: a
+sync date would make every run rewrite every note), ``published_date`` (always ``""``: no
+source excerpta reads gives one, Readwise's v2 export included), ``is_new_page`` (always
+true: excerpta re-renders its managed region instead of appending), and
+``has_new_highlights`` (false).
 
 Highlight variables (``highlight.md.jinja``): ``highlight_text`` (continuation lines indented
 two spaces, as Readwise renders them; a paragraph break as one empty line, the lines after it
@@ -18,6 +20,7 @@ six spaces), ``highlight_tags``, ``highlight_location`` (``Location 1234``, ``Pa
 Kindle location, ``""`` if none), ``highlight_color``,
 ``highlight_is_favorite``, ``highlighted_at``, ``highlight_url``, ``block_id`` (``hl-…``: the
 writer adds `` ^block_id`` itself when the template does not), ``raw_highlight_text``.
+The front matter sees the text of several lines without that indent (:func:`property_variables`).
 
 No text variable holds a control character but tab and line feed (:func:`printable`): a NUL
 makes a note binary to every program that reads it (the ``readwise-md`` reader included), and
@@ -57,6 +60,10 @@ _LOCATION, _PAGE, _TIME_OFFSET = LocationType.LOCATION, LocationType.PAGE, Locat
 _CODE_SCHEMES = ("javascript:", "vbscript:", "data:")
 _URL_IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 KINDLE_OPEN_URL = "https://readwise.io/to_kindle?action=open&asin={asin}&location={location}"
+NOTE_INDENT = 6  # a highlight's note continues under Readwise's "    - Note: " sub-bullet
+# The variables continued() indents to stay in a list item of the body, by their indent.
+_INDENTED = {"highlight_text": ITEM_INDENT, "summary": ITEM_INDENT, "document_note": ITEM_INDENT,
+             "highlight_note": NOTE_INDENT}
 
 
 def one_line(value: str | None) -> str:
@@ -145,7 +152,10 @@ def in_zone(moment: datetime | None, zone: tzinfo | None) -> datetime | None:
 
 
 def _last_highlighted(document: Document) -> datetime | None:
-    dates = [h.highlighted_at for h in document.highlights if h.highlighted_at is not None]
+    # A highlight deleted upstream is not one the note shows (as num_highlights does not count
+    # it), and a tombstone kept by the state would hold its date forever.
+    dates = [h.highlighted_at for h in document.highlights
+             if h.highlighted_at is not None and not h.is_deleted]
     return max(dates) if dates else None
 
 
@@ -170,6 +180,7 @@ def document_variables(document: Document, zone: tzinfo | None = None) -> dict[s
         "document_note": continued(document.document_note, ITEM_INDENT),
         "summary": continued(document.summary, ITEM_INDENT),
         "book_id": document.external_ids.get("readwise", ""),
+        "published_date": "",  # no source excerpta reads gives one (see the module docstring)
         "num_highlights": sum(1 for h in document.highlights if not h.is_deleted),
         "date": last,
         "time": format_date(last, "g:i A") if last else "",
@@ -177,6 +188,17 @@ def document_variables(document: Document, zone: tzinfo | None = None) -> dict[s
         "is_new_page": True,
         "has_new_highlights": False,
     }
+
+
+def property_variables(variables: dict[str, Any]) -> dict[str, Any]:
+    """``variables`` as the front-matter expressions see them: the text of several lines
+    (``highlight_text``, ``highlight_note``, ``summary``, ``document_note``) without the indent
+    that keeps it in a list item of the body (a property is no list item), its lines and its
+    paragraph breaks (one empty line) kept."""
+    # continued() strips every line, so each of its line breaks is followed by exactly the
+    # indent: taking "\n" + indent back gives the lines as they were.
+    return variables | {key: value.replace("\n" + " " * indent, "\n") for key, indent in _INDENTED.items()
+                        if "\n" in (value := variables.get(key) or "")}
 
 
 def _clock(seconds: int) -> str:
@@ -222,7 +244,7 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
         **base,
         "highlight_text": struck(text) if strike else text,
         "raw_highlight_text": printable(highlight.text),
-        "highlight_note": continued(highlight.note, 6, paragraphs=paragraphs),
+        "highlight_note": continued(highlight.note, NOTE_INDENT, paragraphs=paragraphs),
         "highlight_tags": _printable_list(highlight.tags),
         "highlight_location": printable(label),  # a location may be text ("xii")
         "highlight_location_url": url,  # link_url'd by location_link

@@ -1,0 +1,66 @@
+"""Template variables: what the Readwise plugin's names hold in excerpta's notes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import yaml
+
+from excerpta.adapters import ReadState
+from excerpta.readers.readwise_json import ReadwiseJsonReader
+from excerpta.readwise.options import ReadwiseOptions
+
+from .conftest import template_folder
+from paths import CORPUS
+
+PAGE1 = CORPUS / "readwise" / "synthetic" / "v2-export-page1.synthetic.json"
+DATES = ('{{ last_highlighted_date|date("Y-m-d") }} / {{ date|date("F j, Y") }} at {{ time }}'
+         ' / {{ num_highlights }}')
+
+
+def _front_matter(path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+
+
+def test_dates_of_the_last_highlight_leave_out_deleted_highlights(tmp_path, vault, sync, books):
+    book = books(3)
+    book.highlights[0].highlighted_at = datetime(2024, 1, 1, 10, 0, tzinfo=UTC)
+    book.highlights[1].highlighted_at = datetime(2024, 9, 9, 10, 0, tzinfo=UTC)
+    book.highlights[1].is_deleted = True  # deleted (or discarded in review) upstream, last
+    book.highlights[2].highlighted_at = None
+    sync([book], templates=template_folder(tmp_path, {"header.md.jinja": DATES}), timezone="UTC")
+    text = (vault / "Books" / "Walden.md").read_text(encoding="utf-8")
+    assert "2024-01-01 / January 1, 2024 at 10:00 AM / 2\n" in text
+
+
+def test_published_date_is_a_variable_and_empty_as_no_source_gives_one(tmp_path, vault, sync, books):
+    header = "[{{ published_date }}] {{ published_date is defined }}"
+    sync([books(1)], templates=template_folder(tmp_path, {"header.md.jinja": header}))
+    assert "[] True\n" in (vault / "Books" / "Walden.md").read_text(encoding="utf-8")
+
+
+def test_front_matter_gets_texts_of_several_lines_without_the_bodys_list_indent(tmp_path, vault, sync, books):
+    book = books(1)
+    book.summary = "Summary one.\nSame paragraph.\n\nSummary two."
+    book.document_note = "Note line one.\nNote line two."
+    templates = template_folder(tmp_path, {"frontmatter.yaml": "summary: summary\nnote: document_note\n"})
+    sync([book], templates=templates)
+    note = vault / "Books" / "Walden.md"
+    assert _front_matter(note) | {"excerpta-id": None} == {
+        "excerpta-id": None, "summary": "Summary one.\nSame paragraph.\n\nSummary two.",
+        "note": "Note line one.\nNote line two."}
+    # The body keeps them in their list item.
+    assert "Summary one.\n  Same paragraph.\n\n  Summary two." in note.read_text(encoding="utf-8")
+
+
+def test_a_highlight_notes_front_matter_gets_its_text_and_note_unindented(tmp_path, vault, sync):
+    documents = list(ReadwiseJsonReader(ReadwiseOptions()).read(str(PAGE1), ReadState()))
+    templates = template_folder(tmp_path, {"highlight_frontmatter.yaml": "note: highlight_note\n"
+                                                                          "text: highlight_text\n"})
+    sync(documents, templates=templates, atomic=True)
+    notes = [path for path in (vault / "Books").rglob("*.md")
+             if _front_matter(path)["excerpta-id"] == "hl-readwise-700000002"]
+    assert len(notes) == 1
+    assert _front_matter(notes[0]) == {
+        "excerpta-id": "hl-readwise-700000002", "note": "My note.\nSecond line of the note.",
+        "text": "A multi-paragraph highlight.\n\nSecond paragraph of the same highlight."}
