@@ -139,3 +139,17 @@ def test_documents_of_other_urls_or_from_our_json_are_never_joined(library, tmp_
     # Another URL than d1's: another article; d2 has no URL, so it is the same one.
     assert [(d["id"], len(d["highlights"])) for d in documents] == [("d1", 1), ("d2", 1)]
     assert documents[1]["url"] == "https://b.example/notes"
+
+
+def test_a_note_removed_in_readwise_stays_removed_when_the_clippings_are_read_again(library, tmp_path):
+    kindle = clippings(tmp_path, (1445, FEAR))
+    kindle.write_text(kindle.read_text() + f"{KING} (King, Stephen)\n- Your Note on Location 1446 | Added on "
+                      f"Wednesday, March 3, 2021 8:13:00 PM\n\nMy note.\n{SEP}\n", encoding="utf-8")
+    library(kindle)
+    assert [h["note"] for h in library(readwise_page(tmp_path, {**FEAR_RW, "note": "My note."}),
+                                       source="readwise-json")[0]["highlights"]] == ["My note."]
+    removed = readwise_page(tmp_path, {**FEAR_RW, "updated_at": "2022-05-01T00:00:00Z"})
+    assert [h["note"] for h in library(removed, source="readwise-json")[0]["highlights"]] == [None]
+    again = library(kindle)
+    assert [(h["note"], h["end_location"]) for h in again[0]["highlights"]] == [(None, 1446)]
+    assert library(removed, source="readwise-json") == again

@@ -19,7 +19,7 @@ from excerpta.store.base import MergeRules, MergeStats, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from excerpta.store.resaves import ResavedCopies
 from excerpta.store.state_file import OUTPUT_COLUMNS, output_record
-from excerpta.store.unify import DOCUMENT_FIELDS, Renamed, SameAcrossSources
+from excerpta.store.unify import Renamed, SameAcrossSources
 from excerpta.store.upsert import delete_highlights_of, upsert_document
 
 LOCK_TIMEOUT_S = 30.0  # how long to wait for another process holding the database
@@ -189,10 +189,9 @@ class SQLiteStore:
                 if same is not None:
                     matched = same.match(document)
                     document = matched.document
-                    if matched.unified:  # the reader's left-out fields are keyed by its own ids
+                    if matched.renamed:  # the reader's left-out fields are keyed by its own ids
                         document_rules = replace(
-                            rules, keep_document=DOCUMENT_FIELDS,
-                            left_out=Renamed(rules.left_out, matched.renamed),
+                            rules, left_out=Renamed(rules.left_out, matched.renamed),
                             document_left_out=Renamed(rules.document_left_out, matched.renamed))
                 document = document if copies is None else copies.match(document)
                 upsert_document(db, document, stats, document_rules, rows)

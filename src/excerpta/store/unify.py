@@ -45,11 +45,8 @@ _SOURCE = re.compile(r"^([a-z][a-z0-9]*)-")  # ``readwise-123``: an id a source 
 _WORD = re.compile(r"\w+")
 _DOCUMENT, _HIGHLIGHT = "document", "highlight"
 _Key = tuple[str, str]
-# Of a document the library holds from several sources, an empty field keeps the stored value.
-DOCUMENT_FIELDS = frozenset(name for name in Document.model_fields if name not in ("id", "highlights"))
-# The fields one copy may lack and the other give (the flags and the id are the winner's).
-_FILLED = tuple(name for name in Highlight.model_fields
-                if name not in ("id", "is_deleted", "is_favorite", "external_ids"))
+# What an older copy gives a later one that lacks it: where the passage is.
+_PLACES = ("end_location", "page", "chapter", "color", "url", "highlighted_at")
 
 
 def identity_key(title: str | None, author: str | None) -> _Key | None:
@@ -225,8 +222,7 @@ class SameAcrossSources:
 class Matched:
     """What :meth:`SameAcrossSources.match` made of an incoming document: the document to
     merge; ``renamed``, the library's id -> the incoming one, of each id it changed;
-    ``unified``: the library holds the document from several sources, so an empty field of
-    this copy keeps the stored value (one source has what the other lacks)."""
+    ``unified``: the library holds the document from several sources."""
 
     document: Document
     renamed: dict[str, str]
@@ -235,19 +231,20 @@ class Matched:
 
 def settled(incoming: Highlight, stored: Highlight) -> Highlight:
     """The highlight a unified document keeps, under the ``stored`` copy's id, of it and
-    ``incoming`` (the same highlight, from another source perhaps): the later one's fields (by
-    ``updated_at``, else ``highlighted_at``; ``incoming`` when either is unknown), an empty
-    one filled from the other, their external ids together. So a source read again with an
-    old copy (a clippings file, read whole on every run) never undoes an edit another source
-    brought, and each source's fields stay."""
-    if later(_moment(stored), _moment(incoming)):
-        winner, loser = stored, incoming
-    else:
-        winner, loser = incoming, stored
-    update: dict[str, Any] = {name: getattr(loser, name) for name in _FILLED
-                              if _empty(getattr(winner, name)) and not _empty(getattr(loser, name))}
-    if loser.external_ids.keys() - winner.external_ids.keys():
-        update["external_ids"] = {**loser.external_ids, **winner.external_ids}
+    ``incoming`` (the same highlight, from another source perhaps): the later one (by
+    ``updated_at``, else ``highlighted_at``; ``incoming`` when either is unknown), with the
+    external ids of both. So a source read again with an old copy (a clippings file, read
+    whole on every run) never undoes an edit or deletion another source brought. The later
+    takes from the other the places it lacks (a range's end, a page, a chapter: what one
+    source knows and the other never says), never a note or tags it has no more; a later
+    incoming copy then merges as any does (the fields its reader never says keep the stored
+    values)."""
+    winner, loser = (stored, incoming) if later(_moment(stored), _moment(incoming)) else (incoming, stored)
+    update: dict[str, Any] = {name: getattr(loser, name) for name in _PLACES
+                              if getattr(winner, name) is None and getattr(loser, name) is not None}
+    external_ids = {**incoming.external_ids, **stored.external_ids, **winner.external_ids}
+    if external_ids != winner.external_ids:
+        update["external_ids"] = external_ids
     if winner.id != stored.id:
         update["id"] = stored.id
     return winner.model_copy(update=update) if update else winner
@@ -255,10 +252,6 @@ def settled(incoming: Highlight, stored: Highlight) -> Highlight:
 
 def _moment(highlight: Highlight) -> datetime | None:
     return highlight.updated_at or highlight.highlighted_at
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
 
 
 class _Stored:
