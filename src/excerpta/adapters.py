@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -149,6 +150,8 @@ class InputProbe:
     is_dir: bool
     head: bytes
     missing: str = ""  # why ``path`` is None, for a message: "no such file or directory"…
+    # Reader name -> its score, kept by excerpta.registry: a folder's files are asked twice.
+    scores: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, source: str) -> InputProbe:
@@ -166,7 +169,7 @@ class InputProbe:
         """The lower-cased file extension, with its dot (``".json"``), or ``""``."""
         return self.path.suffix.lower() if self.path is not None else ""
 
-    @property
+    @cached_property  # asked by every reader in turn, of every file of a folder
     def text_head(self) -> str:
         """The first bytes decoded as text (UTF-8 unless a UTF-16/32 byte order mark or UTF-16's
         NULs say otherwise, see :mod:`excerpta.wide_text`; BOM dropped, undecodable bytes
@@ -252,6 +255,16 @@ class Reader(Adapter):
     def recognize(cls, probe: InputProbe) -> int:
         """How sure this reader is that it reads ``probe``: 0 (no) to 100 (certain)."""
         return 0
+
+    @classmethod
+    def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:
+        """Whether reading ``folder`` (an input this reader recognised) reads, or reports, the
+        file ``probe`` (somewhere under it, not hidden). Files no reader's folder mode reads
+        are read as inputs of their own by the reader that recognises them (see
+        :mod:`excerpta.folder_inputs`). Default: every file under it that it recognises."""
+        from excerpta import registry
+
+        return registry.score(cls, probe) > 0
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         """Yield the documents of ``source``; see the module docstring for the contract."""

@@ -8,6 +8,7 @@ output's lock (:mod:`excerpta.locks`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, nullcontext, suppress
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from excerpta.spool import spooled
 from excerpta.store import LibraryStore, MergeRules, MergeStats
 
 CONVERT_JOB = "convert"
+_LINE = re.compile(r":(\d+): ")
 DocumentCallback = Callable[[Document], None]
 
 
@@ -75,6 +77,21 @@ def _read(source: str, reader: Reader, state: ReadState, on_document: DocumentCa
         yield document
 
 
+def _read_found(source: str, reader: Reader, state: ReadState, on_document: DocumentCallback | None,
+                tally: _Tally) -> Iterator[Document]:
+    # A file found in a folder input, not given itself: as for one file of a folder a reader
+    # reads, failing to read it is reported (the run partial) and the others are still read.
+    try:
+        yield from _read(source, reader, state, on_document, tally)
+    except InputError as err:  # "<source>: why" or "<source>:<line>: why"
+        said = str(err).removeprefix(source)
+        line = _LINE.match(said)
+        state.report(source, int(line[1]) if line else None,
+                     said[line.end():] if line else said.removeprefix(": "))
+    except OSError as err:
+        state.report(source, None, f"cannot be read: {err.strerror or err}")
+
+
 def check_something_read(source: str, reader: Reader, state: ReadState, documents: int, *,
                          named: bool) -> None:
     """Raise InputError when ``reader`` yielded no document (``documents`` is 0) from ``source``
@@ -115,6 +132,9 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
     as it was); cursors and output records are committed together, after the files are on disk.
     ``typed`` says how each of ``options`` was given on the command line, for error messages
     (``{"deck": "--anki-deck", "flat": "-O flat"}``).
+    A folder input holding files of several formats is read by each of their readers (see
+    :func:`~excerpta.preflight.resolve_inputs`); a file found in it that cannot be read is
+    reported (the run partial), as one file of a folder a reader reads is.
     ``dry_run`` reads and renders but writes nothing. A pipe input (``-`` for standard input,
     ``/dev/stdin``) is read once into a temporary copy, detected and read from there
     (:mod:`excerpta.pipes`). Raises UserError (nothing written) for a bad command or an unreadable input.
@@ -158,19 +178,23 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
                      dry_run=dry_run, witnesses=witnesses, persistent_library=persistent_library)
     writer = writer_cls.from_options(options, typed)
     with spooled_pipes(inputs) as readable, named_as_given(readable), ExitStack() as spools:
-        readers = resolve_inputs([readable[source] for source in inputs], from_format, options, typed)
-        check_options_apply(options, [*(reader for _, reader in readers), writer], typed)
+        paths = [readable[source] for source in inputs]
+        given = dict(zip(paths, inputs, strict=True))
+        resolved = resolve_inputs(paths, from_format, options, typed, leave_out=out)
+        check_options_apply(options, [*(each.reader for each in resolved), writer], typed)
         report = ConvertReport()
         cursors = []
-        reads: list[tuple[str, Reader, ReadState, Iterator[Document], _Tally]] = []
-        for source, (path, reader) in zip(inputs, readers, strict=True):
+        reads: list[tuple[str, Reader, ReadState, Iterator[Document], _Tally, bool]] = []
+        for path, reader, found_in in ((r.path, r.reader, r.found_in) for r in resolved):
+            source = given.get(path, path) if found_in is None else path
             read_state = ReadState(cursor=library.cursor(CONVERT_JOB, source),
                                    on_problem=on_problem, source_names={path: source})
             tally = _Tally()
-            documents = _read(path, reader, read_state, on_document, tally)  # read while merged...
+            read = _read if found_in is None else _read_found
+            documents = read(path, reader, read_state, on_document, tally)  # read while merged...
             if reader.remote:  # ...but a network source now, outside the transaction
                 documents = spools.enter_context(spooled(documents))
-            reads.append((source, reader, read_state, documents, tally))
+            reads.append((source, reader, read_state, documents, tally, found_in is not None))
         # Every input's merges in one transaction: a run that cannot read one of its inputs
         # (after others were read) or is interrupted merges none of them. Merges stream into
         # it; SQLite spills to its journal, not to memory. The writing is left out of it, as
@@ -178,14 +202,14 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
         # seconds): should the writer fail, the library holds what was read, and the cursors,
         # committed with the output records below, still point before it.
         with library.transaction():
-            for source, reader, read_state, documents, tally in reads:
+            for source, reader, read_state, documents, tally, found in reads:
                 report.merged.add(library.merge(documents, MergeRules(
                     keep=reader.unknown_when_empty, keep_document=reader.document_unknown_when_empty,
                     left_out=read_state.left_out, document_left_out=read_state.document_left_out,
                     deleted=read_state.deleted, resaves=reader.resaves,
                     unify=not reader.library_ids)))
                 # Raised inside the transaction: no input of the run is merged, nothing written.
-                if not reader.remote:
+                if not reader.remote and not found:  # a found file's problems are reported
                     check_something_read(source, reader, read_state, tally.documents,
                                          named=from_format is not None)
                 report.problems.extend(read_state.problems)

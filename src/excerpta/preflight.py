@@ -7,24 +7,48 @@ Each raises UserError for a bad command, so a conversion (or a configured job, w
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from excerpta import registry
 from excerpta.adapters import Adapter, InputProbe, Reader, Writer, option_flag
 from excerpta.errors import InputError, UserError
+from excerpta.folder_inputs import FolderFile, named, other_files
 from excerpta.locks import staging_list
 from excerpta.output import OutputSink
 from excerpta.output_records import Witness
 from excerpta.store import LibraryStore
 
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ResolvedInput:
+    """An input and the reader that reads it. ``found_in``: the folder input it is a file of
+    (not given itself, see :func:`resolve_inputs`): a failure to read it is reported and the
+    run goes on, as for one file of a folder a reader reads."""
+
+    path: str
+    reader: Reader
+    found_in: str | None = None
+
 
 def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict[str, Any],
-                   typed: Mapping[str, str] | None = None) -> list[tuple[str, Reader]]:
+                   typed: Mapping[str, str] | None = None, *,
+                   leave_out: Path | None = None) -> list[ResolvedInput]:
     """Pick (and configure) the reader of every input before anything is read.
+
+    A folder is read by the reader detection gives it, and each other file in it (see
+    :mod:`excerpta.folder_inputs`) that a reader recognises is read by that reader as an input
+    of its own, right after the folder, in name order; one several readers are equally sure
+    of is named in a warning and not read. With ``from_format``, only the files of that format
+    are read, and the others are named in one warning. ``leave_out``: the run's output, never
+    one of its inputs.
 
     Raises UserError for a missing input, an unknown/unrecognisable format or an invalid
     option value (named as ``typed`` says, see :meth:`Adapter.from_options`), so a bad
@@ -32,17 +56,54 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
     """
     if not inputs:
         raise UserError("no input given")
+    named_cls = registry.reader(from_format) if from_format is not None else None
+    built: dict[str, Reader] = {}
+
+    def reader_of(cls: type[Reader]) -> Reader:
+        if cls.name not in built:
+            built[cls.name] = cls.from_options(options, typed)
+        return built[cls.name]
+
     resolved = []
     for source in inputs:
         probe = InputProbe.of(source)
-        if from_format is None:
-            reader_cls = registry.detect_reader(probe)
-        else:
-            reader_cls = registry.reader(from_format)
-            if probe.path is None and not source.endswith(":"):
-                raise InputError(f"{source}: {probe.missing}")
-        resolved.append((source, reader_cls.from_options(options, typed)))
+        if named_cls is not None and probe.path is None and not source.endswith(":"):
+            raise InputError(f"{source}: {probe.missing}")
+        folder_cls = named_cls or (registry.detect_folder_reader(probe) if probe.is_dir
+                                   else registry.detect_reader(probe))
+        if folder_cls is not None:
+            resolved.append(ResolvedInput(source, reader_of(folder_cls)))
+        if probe.is_dir and probe.path is not None:
+            found = other_files(probe.path, folder_cls, leave_out=leave_out)
+            if folder_cls is None and not found:
+                registry.detect_reader(probe)  # raises: nothing in it is recognised
+            resolved.extend(ResolvedInput(str(file.path), reader_of(file.readers[0]), source)
+                            for file in _read_alone(source, probe.path, found, named_cls))
     return resolved
+
+
+def _read_alone(source: str, folder: Path, found: Sequence[FolderFile],
+                named_cls: type[Reader] | None) -> list[FolderFile]:
+    """Of the files ``found`` in ``folder`` (the input ``source``) besides what its reader
+    reads, those read as inputs of their own; the others are named in a warning."""
+    if named_cls is not None:
+        alone = [FolderFile(file.path, (named_cls,)) for file in found if named_cls in file.readers]
+        unread = [file for file in found if named_cls not in file.readers]
+        if unread:
+            log.warning("%s: %d file(s) of other formats in this folder not read (--from %s): %s; "
+                        "without --from they are read too", source, len(unread), named_cls.name,
+                        named(unread, folder))
+    else:
+        alone = [file for file in found if len(file.readers) == 1]
+        unread = [file for file in found if len(file.readers) > 1]
+        if unread:
+            log.warning("%s: %d file(s) in this folder not read, as they could be of either format: "
+                        "%s; give each as an input of its own, with --from", source, len(unread),
+                        named(unread, folder))
+    if alone:
+        log.info("%s: read besides, each as an input of its own: %s", source,
+                 named(alone, folder, every=True))
+    return alone
 
 
 def check_options_apply(options: dict[str, Any], adapters: Sequence[Adapter],

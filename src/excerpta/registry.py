@@ -85,16 +85,38 @@ def detect_reader(probe: InputProbe) -> type[Reader]:
     A reader whose ``recognize`` raises (a bug, or a plugin's) is taken to say "not mine":
     one reader's mistake never stops the others recognising the input.
     """
-    scores = [(_recognize(cls, probe), name, cls) for name, cls in readers().items()]
-    scores = sorted((s for s in scores if s[0] > 0), key=lambda s: (-s[0], s[1]))
-    if not scores:
+    found = detect_folder_reader(probe)
+    if found is None:
         if probe.path is None and not probe.source.endswith(":"):
             raise UnknownFormatError(f"{probe.source}: {probe.missing}")
         raise UnknownFormatError(f"{probe.source}: unrecognised input format; name it with --from")
-    if len(scores) > 1 and scores[0][0] == scores[1][0]:
-        tied = " or ".join(s[1] for s in scores if s[0] == scores[0][0])
+    return found
+
+
+def detect_folder_reader(probe: InputProbe) -> type[Reader] | None:
+    """As :func:`detect_reader`, but ``None`` when no reader recognises ``probe`` (a folder,
+    whose files may still be recognised one by one); a tie still raises."""
+    best = best_readers(probe)
+    if len(best) > 1:
+        tied = " or ".join(cls.name for cls in best)
         raise UnknownFormatError(f"{probe.source}: could be {tied}; name it with --from")
-    return scores[0][2]
+    return best[0] if best else None
+
+
+def best_readers(probe: InputProbe) -> list[type[Reader]]:
+    """The readers most sure they read ``probe``, by name: one, several (a tie), or none (no
+    reader recognises it). A reader whose ``recognize`` raises does not (see detect_reader)."""
+    scored = [(score(cls, probe), cls) for cls in readers().values()]
+    top = max((points for points, _ in scored), default=0)
+    return [cls for points, cls in scored if points > 0 and points == top]
+
+
+def score(cls: type[Reader], probe: InputProbe) -> int:
+    """How sure ``cls`` is that it reads ``probe`` (its ``recognize``, asked once per probe);
+    0 if ``recognize`` raises (see detect_reader)."""
+    if cls.name not in probe.scores:
+        probe.scores[cls.name] = _recognize(cls, probe)
+    return probe.scores[cls.name]
 
 
 def _recognize(cls: type[Reader], probe: InputProbe) -> int:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from excerpta.adapters import InputProbe, ReadState
-from excerpta.errors import InputError
+from excerpta.errors import InputError, UnknownFormatError
 from excerpta.readers.canonical_json import JsonLinesReader, JsonReader
 from excerpta.registry import detect_reader
 
-from paths import EXAMPLES
+from paths import CORPUS, EXAMPLES
 
 
 def _read(reader, path: Path) -> tuple[list, ReadState]:
@@ -79,6 +79,26 @@ def test_a_document_whose_own_fields_fail_is_skipped_and_named_by_its_own_error(
     documents, state = _read(JsonReader(), path)
     assert documents == []
     assert [str(p) for p in state.problems] == [f"{path}: {message}"]
+
+
+@pytest.mark.parametrize("other_app", [
+    CORPUS / "hypothesis" / "SYNTHETIC_api_search_response.json",
+    CORPUS / "readwise" / "synthetic" / "v2-highlights-create.request.synthetic.json",
+])
+def test_another_apps_json_object_is_unrecognised_not_a_broken_library(run_cli, tmp_path, other_app):
+    with pytest.raises(UnknownFormatError) as caught:
+        detect_reader(InputProbe.of(str(other_app)))
+    assert str(caught.value) == f"{other_app}: unrecognised input format; name it with --from"
+    named = run_cli("convert", other_app, "--from", "json", "--to", "json", "--out", tmp_path / "o.json")
+    assert named.exit_code == 2
+    assert f'{other_app}: expected an object with "schema_version" and "documents"' in named.output
+
+
+@pytest.mark.parametrize("content", ['{"documents": []}', '{\n  "schema_version": 2\n}'])
+def test_a_library_missing_one_of_its_keys_is_still_ours_and_told_what_is_wrong(tmp_path, content):
+    path = tmp_path / "edited.json"
+    path.write_text(content)
+    assert detect_reader(InputProbe.of(str(path))) is JsonReader
 
 
 @pytest.mark.parametrize(("content", "message"), [

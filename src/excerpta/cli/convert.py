@@ -84,8 +84,12 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose:
     selected = f"; {report.left_out} document(s) not selected" if report.left_out else ""
     in_part = sum(problem.kept for problem in report.problems)
     partly = f", {in_part} read in part" if in_part else ""
+    # Several readers (a folder of several formats, or inputs of each): how many each read.
+    by_reader = sorted(Counter(name for _, name in report.inputs).items())
+    readers = (f" ({', '.join(f'{count} {name}' for name, count in by_reader)})"
+               if len(by_reader) > 1 else "")
     click.echo(
-        f"read {len(report.inputs)} input(s){'; library' if kept_library else ''}: "
+        f"read {len(report.inputs)} input(s){readers}{'; library' if kept_library else ''}: "
         f"{counts.get('documents', 0)} documents, "
         f"{counts.get('highlights', 0)} highlights; {len(report.problems) - in_part} record(s) skipped"
         f"{partly}{selected}",

@@ -35,6 +35,7 @@ from excerpta.wide_text import NUL_SAMPLE_BYTES, wide_encoding
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # a byte surrogateescape kept
 _OUR_JSON_START = re.compile(r'\{\s*"schema_version"\s*:\s*\d+\s*,\s*"documents"\s*:')
+_OUR_KEY = re.compile(r'"(?:schema_version|documents)"\s*:')
 
 
 class JsonReader(Reader):
@@ -53,7 +54,9 @@ class JsonReader(Reader):
             return 100
         if '"schema_version"' in head and '"documents"' in head:
             return 80
-        return 10 if probe.suffix == ".json" else 0
+        # One of our keys: a library edited by hand (told what is wrong with it). Any other
+        # object (another app's JSON) is not ours: it gets "unrecognised", not our errors.
+        return 50 if _OUR_KEY.search(head) else 0
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         data = json_load.load_file(input_file(source), source)

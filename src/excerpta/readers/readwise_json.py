@@ -81,6 +81,11 @@ class ReadwiseJsonReader(Reader):
             return 0
         return _probe_score(probe.text_head)
 
+    @classmethod
+    def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:
+        # Every *.json directly in it: a page is read, any other JSON reported.
+        return probe.path is not None and probe.path.parent == folder and probe.path.match("*.json")
+
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = Path(source).expanduser()
         if path.is_dir():

@@ -111,6 +111,12 @@ class KindleClippingsReader(Reader):
         # The device's own name, as for a drive: a file with no records yet (or only broken ones).
         return 30 if probe.path.name.casefold() == CLIPPINGS_FILE.casefold() else 0
 
+    @classmethod
+    def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:
+        # Its own file alone: another clippings file beside it is an input of its own.
+        return (probe.path is not None and probe.path.name.casefold() == CLIPPINGS_FILE.casefold()
+                and probe.path == clippings_in(folder))
+
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         folder = Path(source).expanduser()
         if folder.is_dir():  # a Kindle's drive, or its documents folder

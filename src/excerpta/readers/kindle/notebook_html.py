@@ -83,6 +83,11 @@ class KindleNotebookReader(Reader):
             return 0
         return 90 if _is_notebook(probe.text_head) else 0
 
+    @classmethod
+    def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:
+        # Every HTML file directly in it: an export is read, any other named in a warning.
+        return probe.path is not None and probe.path.parent == folder and _is_html_name(probe.path)
+
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         folder = Path(source).expanduser()
         if not folder.is_dir():
@@ -200,8 +205,12 @@ def notebooks_in(folder: Path) -> Iterator[Path]:
 def _html_files(folder: Path) -> Iterator[Path]:
     # The files directly in ``folder`` that may be exports, by name; hidden ones are not.
     for path in sorted(folder.iterdir()):
-        if path.suffix.lower() in (".html", ".htm") and not path.name.startswith(".") and path.is_file():
+        if _is_html_name(path) and path.is_file():
             yield path
+
+
+def _is_html_name(path: Path) -> bool:
+    return path.suffix.lower() in (".html", ".htm") and not path.name.startswith(".")
 
 
 def _is_notebook(head: str) -> bool:

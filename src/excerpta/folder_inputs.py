@@ -1,0 +1,110 @@
+"""The files of a folder input that its reader does not read: a folder holding files of several
+formats (``My Clippings.txt``, a notebook export and a Readwise CSV side by side) is read by
+each reader that recognises some of them.
+
+Detection gives a folder one reader, the one most sure it reads the folder (a Kindle's drive, a
+folder of notebook exports, a vault of Readwise notes); that reader reads what its folder mode
+reads (:meth:`~excerpta.adapters.Reader.reads_in_folder`). Every other file under the folder,
+hidden files and folders left out and links to folders not followed, is probed as if it had
+been given on the command line (:func:`excerpta.registry.best_readers`), but for binary
+files (images, PDFs: NULs and bytes that are not UTF-8), which no reader of a folder's other
+files is asked about. What becomes of the files found is :mod:`excerpta.preflight`'s to say.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from excerpta import registry
+from excerpta.adapters import InputProbe
+from excerpta.wide_text import NUL_SAMPLE_BYTES, wide_encoding
+
+if TYPE_CHECKING:
+    from excerpta.adapters import Reader
+
+log = logging.getLogger(__name__)
+NAMED_FILES = 5  # a message names this many files of a folder, then says how many more
+
+
+@dataclass(frozen=True)
+class FolderFile:
+    """A file of a folder input that its reader does not read, and the readers most sure they
+    read it (several: a tie, which only ``--from`` settles)."""
+
+    path: Path
+    readers: tuple[type[Reader], ...]
+
+    def name_in(self, folder: Path) -> str:
+        """Its path inside ``folder`` and its readers: ``2019/data.csv (readwise-csv)``."""
+        return f"{self.path.relative_to(folder)} ({' or '.join(cls.name for cls in self.readers)})"
+
+
+def other_files(folder: Path, reader: type[Reader] | None, *,
+                leave_out: Path | None = None) -> list[FolderFile]:
+    """The files under ``folder`` that ``reader`` (``None``: no reader recognises the folder
+    itself) does not read but some reader recognises, depth first, by name. ``leave_out``:
+    this run's output (a file, or a folder), never read as its input."""
+    outside = leave_out.resolve() if leave_out is not None else None
+    found = []
+    for path in _files_under(folder):
+        if outside is not None and (outside == (real := path.resolve()) or outside in real.parents):
+            continue
+        try:
+            probe = InputProbe.of(str(path))
+        except OSError as err:  # an unreadable file is no one's to claim; said with -vv
+            log.debug("%s: not probed (%s)", path, err.strerror or err)
+            continue
+        if _is_binary(probe.head):
+            continue
+        if reader is not None and _reads_in_folder(reader, folder, probe):
+            continue
+        if best := registry.best_readers(probe):
+            found.append(FolderFile(path, tuple(best)))
+    return found
+
+
+def named(files: Sequence[FolderFile], folder: Path, *, every: bool = False) -> str:
+    """``files`` of ``folder`` for a one-line message: the first few, then how many more
+    (``every``: all of them)."""
+    shown = files if every else files[:NAMED_FILES]
+    more = len(files) - len(shown)
+    listed = ", ".join(file.name_in(folder) for file in shown)
+    return f"{listed} and {more} more" if more > 0 else listed
+
+
+def _files_under(folder: Path) -> Iterator[Path]:
+    # os.walk does not follow links to folders: a link back up never loops.
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root) / name
+            if not name.startswith(".") and path.is_file():  # not a pipe, which would block
+                yield path
+
+
+def _is_binary(head: bytes) -> bool:
+    # An image, a PDF, a database: NULs and bytes that are not UTF-8, and not UTF-16 text.
+    # Every reader asked of each attachment of a vault took seconds; a clippings file a
+    # Kindle padded with NULs is still UTF-8, and still probed.
+    sample = head[:NUL_SAMPLE_BYTES]
+    if b"\0" not in sample or wide_encoding(sample) is not None:
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return err.reason != "unexpected end of data"  # not a character the sample cut
+    return False
+
+
+def _reads_in_folder(reader: type[Reader], folder: Path, probe: InputProbe) -> bool:
+    try:
+        return reader.reads_in_folder(folder, probe)
+    except Exception:  # any reader's, a plugin's too: as in registry.detect_reader
+        log.debug("%s: reader %s failed to say whether it reads it; taken as not",
+                  probe.source, reader.name, exc_info=True)
+        return False

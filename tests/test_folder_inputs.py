@@ -1,0 +1,122 @@
+"""A folder holding files of several formats: each file is read by the reader that recognises
+it, as if it had been given on the command line; nothing readable is left out without a word."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from excerpta import registry
+from excerpta.adapters import InputProbe, Reader
+
+from paths import CORPUS
+
+CLIPPINGS = CORPUS / "kindle_clippings" / "hadynz_simple.txt"  # 2 highlights
+NOTEBOOK = CORPUS / "kindle_notebook_html" / "krystofl_example_notebook_en.html"  # 11
+READWISE_CSV = CORPUS / "readwise" / "csv-export" / "dpastoor-readwise-data.2019.excerpt.csv"  # 30
+READWISE_NOTE = CORPUS / "readwise/obsidian-official/lucasheriques-brain/Readwise/Books/Mindset.md"
+
+
+def _folder(root: Path, files: dict[str, Path | str]) -> Path:
+    """A folder of ``files`` (name: a corpus file, linked in place, or text)."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            path.symlink_to(content)
+        else:
+            path.write_text(content)
+    return root
+
+
+def _highlights(output: Path) -> int:
+    return sum(len(d["highlights"]) for d in json.loads(output.read_text())["documents"])
+
+
+@pytest.fixture
+def exports(tmp_path: Path) -> Path:
+    return _folder(tmp_path / "exports", {"My Clippings.txt": CLIPPINGS, "notebook.html": NOTEBOOK,
+                                          "readwise-data.csv": READWISE_CSV})
+
+
+def test_a_folder_of_three_formats_is_read_by_each_reader(run_cli, tmp_path, exports):
+    result = run_cli("convert", exports, "--to", "json", "--out", tmp_path / "all.json")
+    assert result.exit_code == 0, result.output
+    assert _highlights(tmp_path / "all.json") == 2 + 11 + 30
+    assert "read 3 input(s) (1 kindle, 1 kindle-html, 1 readwise-csv): " in result.output
+
+
+def test_a_folder_no_reader_recognises_as_a_whole_is_read_through_its_files(run_cli, tmp_path):
+    folder = _folder(tmp_path / "downloads", {"2019/readwise-data.csv": READWISE_CSV, "todo.txt": "milk\n"})
+    result = run_cli("convert", folder, "--to", "json", "--out", tmp_path / "all.json")
+    assert result.exit_code == 0, result.output
+    assert _highlights(tmp_path / "all.json") == 30
+
+
+def test_with_from_only_that_formats_files_are_read_and_the_others_named_once(run_cli, tmp_path, exports):
+    _folder(exports, {"older/clippings.txt": CORPUS / "kindle_clippings" / "hadynz_first-scenario.txt"})
+    result = run_cli("convert", exports, "--from", "kindle", "--to", "json", "--out", tmp_path / "k.json")
+    assert result.exit_code == 0, result.output
+    alone = run_cli("convert", exports / "older" / "clippings.txt", "--to", "json", "--out", tmp_path / "o.o")
+    assert alone.exit_code == 0, alone.output
+    assert _highlights(tmp_path / "k.json") == 2 + _highlights(tmp_path / "o.o")
+    assert result.output.count("warning") == 1
+    assert (f"excerpta: warning: {exports}: 2 file(s) of other formats in this folder not read (--from "
+            f"kindle): notebook.html (kindle-html), readwise-data.csv (readwise-csv); "
+            "without --from they are read too") in result.output
+
+
+def test_a_vaults_other_notes_and_attachments_are_skipped_silently(run_cli, tmp_path):
+    vault = _folder(tmp_path / "vault", {"Readwise/Books/Mindset.md": READWISE_NOTE,
+                                          "Daily/2026-01-01.md": "# Today\n\nRead a book.\n"})
+    (vault / "cover.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)) * 8)
+    result = run_cli("convert", vault, "--to", "json", "--out", tmp_path / "v.json")
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    assert "read 1 input(s): 1 documents" in result.output
+
+
+def test_a_file_of_the_folder_that_cannot_be_read_is_reported_and_the_others_read(run_cli, tmp_path, exports):
+    (exports / "notebook.html").unlink()
+    (exports / "readwise-data.csv").unlink()
+    (exports / "broken.csv").write_text("Highlight,Title,Title\nsome text,A,B\n")
+    result = run_cli("convert", exports, "--to", "json", "--out", tmp_path / "all.json")
+    assert result.exit_code == 1, result.output
+    assert f"skipped {exports}/broken.csv:1: the header names" in result.output
+    assert _highlights(tmp_path / "all.json") == 2
+
+
+def test_the_output_written_into_the_folder_is_not_read_back_as_an_input(run_cli, tmp_path, exports):
+    out = exports / "library.json"
+    first = run_cli("convert", exports, "--to", "json", "--out", out)
+    again = run_cli("convert", exports, "--to", "json", "--out", out)
+    assert (first.exit_code, again.exit_code) == (0, 0), again.output
+    assert "read 3 input(s)" in again.output
+    assert "outputs: 1 unchanged" in again.output
+
+
+@pytest.fixture
+def two_readers_of_tie_files() -> Iterator[None]:
+    """Two readers (as plugins might ship them) equally sure they read a ``.tie`` file."""
+    names = ("test-tie-a", "test-tie-b")
+    for name in names:
+        type(name, (Reader,), {"name": name, "recognize": classmethod(
+            lambda cls, probe: 50 if probe.suffix == ".tie" else 0)})
+    yield
+    for name in names:
+        registry._READERS.pop(name)
+
+
+@pytest.mark.usefixtures("two_readers_of_tie_files")
+def test_a_file_two_readers_are_equally_sure_of_is_named_and_not_read(run_cli, tmp_path, exports):
+    (exports / "notes.tie").write_text("either\n")
+    assert registry.best_readers(InputProbe.of(str(exports / "notes.tie"))) == [
+        registry.reader("test-tie-a"), registry.reader("test-tie-b")]
+    result = run_cli("convert", exports, "--to", "json", "--out", tmp_path / "all.json")
+    assert result.exit_code == 0, result.output
+    assert (f"{exports}: 1 file(s) in this folder not read, as they could be of either format: "
+            "notes.tie (test-tie-a or test-tie-b); give each as an input of its own, "
+            "with --from") in result.output
