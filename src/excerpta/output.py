@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISREG
 
 from excerpta.disk import file_sha256
 from excerpta.output_batch import StagedBatch, StagedFile
@@ -151,6 +152,23 @@ class OutputSink:
         written through, nor read by a writer that merges into what is there; :meth:`write`
         skips it as :data:`LINKED_OUTSIDE`."""
         return self._paths.outside(self.resolve(relative))
+
+    def holds_what_excerpta_wrote(self, relative: str) -> bool:
+        """Whether the file at ``relative`` holds exactly the bytes excerpta last wrote there, as
+        this sink's state or a witness records them (size, then SHA-256): a file a writer may
+        read back as its own. Not a file excerpta has no record of (not even read), nor one
+        :meth:`links_outside`, even with ``force`` (which may overwrite it, never read it)."""
+        target = self.resolve(relative)
+        records = [seen for state in (self.manifest, *self.witnesses)
+                   if state is not None and (seen := state.output_at(str(target))) is not None]
+        if not records or self._paths.outside(target):
+            return False
+        try:
+            found = os.stat(target)
+        except OSError:
+            return False
+        hashes = {record.hash for record in records if record.size in (None, found.st_size)}
+        return bool(hashes) and S_ISREG(found.st_mode) and file_sha256(target) in hashes
 
     def write(
         self,
