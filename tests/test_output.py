@@ -286,3 +286,34 @@ def test_the_staging_list_is_swept_once_a_run_not_each_time_the_sink_finishes(tm
     assert len(sink.pending_records()) == 3
     assert scans == []
     assert not listing.exists()
+
+
+def test_nothing_is_written_through_a_folder_that_links_outside_the_output(tmp_path, state):
+    # A folder of the vault replaced by a link (planted in a shared vault, say): only the last
+    # part of a path used to be checked, so notes were created and updated outside.
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    assert _write_and_commit(out, state, "Books/a.md", b"one") == "create"
+    (out / "Books").rename(outside)
+    (out / "Books").symlink_to(outside)
+    sink = _sink(out, state)
+    outcomes = [sink.write(name, b"two", key=name, source_hash="s2")
+                for name in ("Books/a.md", "Books/new.md", "Books/Walden/deeper.md")]
+    sink.finish()
+
+    assert [(o.action, o.reason, o.pending) for o in outcomes] == [
+        ("skip", "a link to a file outside the output folder; left as it is", True)] * 3
+    assert sorted(p.name for p in outside.iterdir()) == ["a.md"]  # no new file, folder or temp file
+    assert (outside / "a.md").read_bytes() == b"one"
+    assert sink.links_outside("Books/a.md")
+    assert not sink.links_outside("a.md")
+    assert not sink.is_current("k", "s1")  # so the writer gets to say it is left alone
+
+
+def test_a_folder_that_links_to_another_folder_of_the_output_is_written_through(tmp_path, state):
+    out = tmp_path / "out"
+    (out / "Archive").mkdir(parents=True)
+    (out / "Books").symlink_to(out / "Archive")
+    assert _write_and_commit(out, state, "Books/a.md", b"one") == "create"
+    assert (out / "Archive" / "a.md").read_bytes() == b"one"
+    assert _write_and_commit(out, state, "Books/a.md", b"two") == "update"
+    assert (out / "Archive" / "a.md").read_bytes() == b"two"

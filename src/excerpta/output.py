@@ -15,10 +15,11 @@ Writes go to a temporary file in the same folder; :meth:`OutputSink.finish` then
 batch to disk, renames each over its target and fsyncs the folders, so a crash leaves the old
 file or the new one, never half of one (see :mod:`excerpta.output_batch`). Until ``finish`` (which
 ``pending_records`` calls) the new files are not visible. Paths are relative to the sink's
-root and may never leave it. In each folder it first writes into, the temporary files a
-killed run left there are removed (:func:`~excerpta.disk.sweep_temporary_files`). The records
-of what was written are only *pending* until the caller commits them (together with a cursor)
-through :meth:`OutputSink.pending_records`.
+root and may never leave it, by name or through a link (:mod:`excerpta.output_paths`). In each
+folder it first writes into, the temporary files a killed run left there are removed
+(:func:`~excerpta.disk.sweep_temporary_files`). The records of what was written are only
+*pending* until the caller commits them (together with a cursor) through
+:meth:`OutputSink.pending_records`.
 If a run dies between writing a file and committing its record, the next run finds the same
 bytes on disk and records them as ``unchanged``.
 """
@@ -30,11 +31,12 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from stat import S_ISREG
 
 from excerpta.disk import file_sha256
-from excerpta.errors import WriteConflictError
 from excerpta.output_batch import StagedBatch, StagedFile
+from excerpta.output_paths import OutputPaths
 from excerpta.output_records import Manifest, OutputRecord, Witness, WriteOutcome, records_of_output
 
 __all__ = ["Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
@@ -83,31 +85,25 @@ class OutputSink:
     _pending: list[OutputRecord] = field(default_factory=list)
     _staged: StagedBatch = field(default_factory=StagedBatch)
     _records: dict[str, OutputRecord] | None = None
-    _resolved_root: Path | None = None
+    _paths: OutputPaths = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self._paths = OutputPaths(self.root)
         if not self.dry_run:
             self._staged.listed_in = self.staging_list
 
     def resolve(self, relative: str) -> Path:
-        """The absolute path of ``relative``; raises WriteConflictError if it leaves the root."""
-        pure = PurePosixPath(relative.replace("\\", "/"))
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts or relative.strip() == "":
-            raise WriteConflictError(f"refusing to write {relative!r}: outside {self.root}")
-        return self._root() / Path(*pure.parts)
-
-    def _root(self) -> Path:
-        if self._resolved_root is None:  # once: resolve() costs a system call per path part
-            self._resolved_root = self.root.resolve()
-        return self._resolved_root
+        """The absolute path of ``relative``; raises WriteConflictError if it leaves the root
+        (:meth:`~excerpta.output_paths.OutputPaths.resolve`)."""
+        return self._paths.resolve(relative)
 
     @property
     def prefix(self) -> str:
         """What the paths of this output's files start with: the resolved root with its
         trailing separator, or a one-file output's resolved path."""
         if self.file_name:
-            return str(self._root() / self.file_name)
-        return str(self._root() / "x")[:-1]  # (the root "/" has its separator already)
+            return str(self._paths.resolved_root / self.file_name)
+        return str(self._paths.resolved_root / "x")[:-1]  # (the root "/" has its separator already)
 
     def records(self) -> dict[str, OutputRecord]:
         """What this job's writer wrote for this output before this run, by key (e.g. a
@@ -134,10 +130,12 @@ class OutputSink:
         an unmodified file), else the same SHA-256. Per-document writers call this to skip
         documents that did not change. A skipped file is left exactly as it is, so even a file
         wrongly taken as intact (rewritten to the same size within the same clock tick as our
-        write) can only miss a re-render, never lose the user's text.
+        write) can only miss a re-render, never lose the user's text. A file now in a folder
+        linking outside the output is not (:meth:`links_outside`).
         """
         record = self.previous(key)
-        if record is None or record.source_hash != source_hash:
+        if record is None or record.source_hash != source_hash or not self._paths.folder_inside(
+                Path(record.path).parent):
             return False
         if record.size is not None and record.mtime_ns is not None:
             try:
@@ -149,14 +147,28 @@ class OutputSink:
         return file_sha256(Path(record.path)) == record.hash
 
     def links_outside(self, relative: str) -> bool:
-        """Whether the file at ``relative`` is a link the user made to a file outside the
-        output folder (or to no file): never written through, nor read by a writer that
-        merges into what is there; :meth:`write` skips it as :data:`LINKED_OUTSIDE`."""
+        """Whether the file at ``relative`` is, or is in a folder that is, a link the user made
+        to outside the output folder (:meth:`~excerpta.output_paths.OutputPaths.outside`): never
+        written through, nor read by a writer that merges into what is there; :meth:`write`
+        skips it as :data:`LINKED_OUTSIDE`."""
+        return self._paths.outside(self.resolve(relative))
+
+    def holds_what_excerpta_wrote(self, relative: str) -> bool:
+        """Whether the file at ``relative`` holds exactly the bytes excerpta last wrote there, as
+        this sink's state or a witness records them (size, then SHA-256): a file a writer may
+        read back as its own. Not a file excerpta has no record of (not even read), nor one
+        :meth:`links_outside`, even with ``force`` (which may overwrite it, never read it)."""
         target = self.resolve(relative)
-        if not target.is_symlink():
+        records = [seen for state in (self.manifest, *self.witnesses)
+                   if state is not None and (seen := state.output_at(str(target))) is not None]
+        if not records or self._paths.outside(target):
             return False
-        into = Path(os.path.realpath(target))
-        return not into.is_file() or not into.is_relative_to(self._root())
+        try:
+            found = os.stat(target)
+        except OSError:
+            return False
+        hashes = {record.hash for record in records if record.size in (None, found.st_size)}
+        return bool(hashes) and S_ISREG(found.st_mode) and file_sha256(target) in hashes
 
     def write(
         self,
@@ -178,10 +190,10 @@ class OutputSink:
         the content leaves out some of what the file should show (see :meth:`skip`).
         """
         target = self.resolve(relative)
+        if self._paths.outside(target):
+            return self.skip(relative, LINKED_OUTSIDE, pending=True)
         into = target  # a link the user made to a file in the output is written through
         if target.is_symlink():  # (renaming over it would leave two diverging copies)
-            if self.links_outside(relative):
-                return self.skip(relative, LINKED_OUTSIDE, pending=True)
             into = Path(os.path.realpath(target))
         on_disk = file_sha256(target)
         # A new file needs no record: one query less per note of a first run.

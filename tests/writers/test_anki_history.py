@@ -1,13 +1,21 @@
 """The previous deck's history: a path where no deck can be is no deck, said nothing about
-(writing the deck then names what is wrong with the path), not "a deck excerpta cannot read"."""
+(writing the deck then names what is wrong with the path), not "a deck excerpta cannot read".
+Only a deck excerpta wrote at ``--out`` is read, and even that one as untrusted."""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from excerpta.writers.anki.history import read_previous_notes
+from excerpta.model import Document, Highlight, Library
+from excerpta.writers.anki.history import UNPACKED_FLOOR, UNPACKED_RATIO, read_previous_notes
+
+from paths import EXAMPLES
 
 
 @pytest.mark.parametrize("where", ["through a file", "name too long", "a folder"])
@@ -22,3 +30,86 @@ def test_a_path_where_no_deck_can_be_gives_no_history_and_no_warning(tmp_path, c
     with caplog.at_level(logging.WARNING):
         assert read_previous_notes(package, scratch) == {}
     assert caplog.text == ""
+
+
+def test_a_collection_that_would_unpack_far_past_its_zip_size_is_not_unpacked(tmp_path, caplog):
+    package, scratch = tmp_path / "bomb.apkg", tmp_path / "scratch"
+    scratch.mkdir()
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("collection.anki2", "w") as member:
+        for _ in range(17):
+            member.write(bytes(1 << 20))
+    assert package.stat().st_size * UNPACKED_RATIO < UNPACKED_FLOOR < 17 << 20
+    assert read_previous_notes(package, scratch) == {}
+    assert f"would unpack to {17 << 20} bytes, over {UNPACKED_FLOOR}" in caplog.text
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_collection_whose_notes_are_a_view_is_not_queried(tmp_path, caplog):
+    # A view may be a recursive query that never ends (and grows without bound meanwhile).
+    collection, package = tmp_path / "c.anki2", tmp_path / "deck.apkg"
+    with sqlite3.connect(collection) as db:
+        db.execute("CREATE TABLE rows (guid, mod, flds, tags)")
+        db.execute("INSERT INTO rows VALUES ('g1', 1, 'a\x1fb', '')")
+        db.execute("CREATE VIEW notes AS SELECT * FROM rows")
+    db.close()
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.write(collection, "collection.anki2")
+    assert read_previous_notes(package, tmp_path / "") == {}
+    assert "its notes are not a table" in caplog.text
+
+
+def _notes(deck: Path, scratch: Path) -> dict[str, int]:
+    """The modification time of each note of the ``.apkg`` at ``deck``, by GUID."""
+    with zipfile.ZipFile(deck) as package:
+        package.extract("collection.anki2", scratch)
+    with sqlite3.connect(scratch / "collection.anki2") as db:
+        notes = dict(db.execute("SELECT guid, mod FROM notes"))
+    db.close()
+    return notes
+
+
+def _convert(run_cli, library: Path, deck: Path, *options: str | Path, force: bool = False,
+             ) -> tuple[int, str]:
+    force_it = ["--force"] if force else []
+    result = run_cli(*options, "convert", library, "--to", "anki", "--out", deck, *force_it)
+    return result.exit_code, result.output
+
+
+def test_a_deck_excerpta_did_not_write_at_out_is_never_read_even_when_forced(run_cli, tmp_path):
+    state, written, deck = tmp_path / "st.sqlite", tmp_path / "written.apkg", tmp_path / "deck.apkg"
+    library = EXAMPLES / "library.json"
+    assert _convert(run_cli, library, written, "--state", state)[0] == 0
+    # Another program's deck at --out: the same notes dated otherwise. Read, it would date the
+    # new deck's notes so (a zip bomb would have been unpacked).
+    with zipfile.ZipFile(written) as source:
+        source.extract("collection.anki2", tmp_path / "foreign")
+    with sqlite3.connect(tmp_path / "foreign" / "collection.anki2") as db:
+        db.execute("UPDATE notes SET mod = 4242")
+    db.close()
+    with zipfile.ZipFile(deck, "w") as archive:
+        archive.write(tmp_path / "foreign" / "collection.anki2", "collection.anki2")
+    before = deck.read_bytes()
+
+    code, output = _convert(run_cli, library, deck, "--state", state)
+    assert (code, deck.read_bytes()) == (1, before)
+    assert "has no record of excerpta writing it; left alone" in output
+    assert _convert(run_cli, library, deck, "--state", state, force=True)[0] == 0
+    assert _notes(deck, tmp_path / "new") == _notes(written, tmp_path / "first")
+
+
+def test_the_deck_last_written_is_read_by_a_run_given_state_later(run_cli, tmp_path):
+    # The default state vouches for the deck its runs wrote: a change that is not the
+    # highlight's own (a renamed book) still dates its notes newer, so Anki takes them.
+    deck = tmp_path / "deck.apkg"
+    walden = Document(id="d1", title="Walden", highlights=[
+        Highlight(id="h1", text="Simplify.", highlighted_at=datetime(2024, 6, 1, tzinfo=UTC))])
+    library = tmp_path / "library.json"
+    library.write_text(Library(documents=[walden]).model_dump_json(), encoding="utf-8")
+    assert _convert(run_cli, library, deck)[0] == 0
+    [first] = _notes(deck, tmp_path / "first").values()
+    retitled = walden.model_copy(update={"title": "Walden; or, Life in the Woods"})
+    library.write_text(Library(documents=[retitled]).model_dump_json(), encoding="utf-8")
+    assert _convert(run_cli, library, deck, "--state", tmp_path / "st.sqlite")[0] == 0
+    [second] = _notes(deck, tmp_path / "second").values()
+    assert second > first

@@ -14,7 +14,11 @@ It also keeps which text each cloze of a cloze note hid under which number, so a
 number (its card and review history) when the user marks more (see :mod:`.markup`).
 
 A deck that is missing, unreadable or not a deck gives no history: every note keeps its
-highlight's time, as on a first export.
+highlight's time, as on a first export. The writer reads only a deck excerpta wrote (see
+:meth:`AnkiWriter.write <excerpta.writers.anki.writer.AnkiWriter.write>`); even so the deck is
+read as untrusted: its collection is unpacked only up to :func:`unpacked_limit`, opened
+read-only with ``trusted_schema`` off, and read only if ``notes`` is a table (a view could
+run an endless query).
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import logging
-import shutil
 import sqlite3
 import zipfile
 from contextlib import closing
@@ -39,6 +42,15 @@ log = logging.getLogger(__name__)
 _FIELD_SEPARATOR = "\x1f"  # how Anki stores a note's fields in one column
 _TEXT = FIELD_INDEX["Text"]
 _NO_FILE = frozenset({errno.ENAMETOOLONG, errno.ELOOP})
+# A collection is SQLite pages, which deflate about 3 to 15 times (empty pages of a small deck
+# the most); a zip bomb, a thousand times. Any collection may take UNPACKED_FLOOR.
+UNPACKED_RATIO = 64
+UNPACKED_FLOOR = 16 << 20
+UNPACKED_CAP = 4 << 30
+
+
+class _TooLarge(Exception):
+    """The collection unpacks to more than :func:`unpacked_limit` allows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +69,19 @@ def note_digest(fields: list[str], tags: list[str] | frozenset[str]) -> bytes:
     return hashlib.blake2b(content.encode("utf-8"), digest_size=16).digest()
 
 
+def unpacked_limit(package_size: int) -> int:
+    """How many bytes the collection of a ``package_size``-byte ``.apkg`` may unpack to."""
+    return min(UNPACKED_CAP, max(UNPACKED_FLOOR, UNPACKED_RATIO * package_size))
+
+
 def read_previous_notes(package: Path, scratch: Path) -> dict[str, PreviousNote]:
     """Every note of the ``.apkg`` at ``package`` by GUID, or ``{}`` if there is none or it cannot
     be read as a deck (logged). ``scratch`` is a folder the collection may be unpacked into."""
     collection = scratch / "previous.anki2"
     try:
-        with zipfile.ZipFile(package) as archive, archive.open("collection.anki2") as source, \
-                collection.open("wb") as target:
-            shutil.copyfileobj(source, target, 1 << 20)
+        with zipfile.ZipFile(package) as archive:
+            _unpack(archive, collection, unpacked_limit(package.stat().st_size))
+        return _notes_in(collection)
     except OSError as err:
         # No file there (a path through a file, a name too long…): writing the deck will say
         # what is wrong with the path; a file that is there but unreadable is worth a word.
@@ -72,23 +89,39 @@ def read_previous_notes(package: Path, scratch: Path) -> dict[str, PreviousNote]
                 and err.errno not in _NO_FILE:
             log.warning("anki: %s cannot be read (%s); note times start afresh", package, err.strerror or err)
         return {}
-    except (zipfile.BadZipFile, KeyError) as err:
-        log.warning("anki: %s is not a deck excerpta can read (%s); note times start afresh", package, err)
-        return {}
-    notes: dict[str, PreviousNote] = {}
-    try:
-        with closing(sqlite3.connect(collection)) as connection:
-            # Row by row, keeping a digest: a 100,000-note deck never sits in memory whole.
-            for guid, mod, flds, tags in connection.execute("SELECT guid, mod, flds, tags FROM notes"):
-                fields = str(flds).split(_FIELD_SEPARATOR)
-                text = fields[_TEXT] if len(fields) > _TEXT else ""
-                notes[str(guid)] = PreviousNote(int(mod), note_digest(fields, str(tags).split()),
-                                                hidden_texts(text) if "{{c" in text else ())
-    except sqlite3.DatabaseError as err:
+    except (zipfile.BadZipFile, KeyError, _TooLarge, sqlite3.DatabaseError, ValueError, TypeError) as err:
         log.warning("anki: %s is not a deck excerpta can read (%s); note times start afresh", package, err)
         return {}
     finally:
         collection.unlink(missing_ok=True)
+
+
+def _unpack(archive: zipfile.ZipFile, collection: Path, limit: int) -> None:
+    member = archive.getinfo("collection.anki2")
+    if member.file_size > limit:  # what the zip says: checked again while unpacking
+        raise _TooLarge(f"its collection would unpack to {member.file_size} bytes, over {limit}")
+    with archive.open(member) as source, collection.open("wb") as target:
+        written = 0
+        while chunk := source.read(1 << 20):
+            written += len(chunk)
+            if written > limit:
+                raise _TooLarge(f"its collection unpacks to over {limit} bytes")
+            target.write(chunk)
+
+
+def _notes_in(collection: Path) -> dict[str, PreviousNote]:
+    notes: dict[str, PreviousNote] = {}
+    with closing(sqlite3.connect(f"{collection.as_uri()}?mode=ro", uri=True)) as connection:
+        connection.execute("PRAGMA trusted_schema = OFF")
+        kind = connection.execute("SELECT type FROM main.sqlite_master WHERE name = 'notes'").fetchone()
+        if kind != ("table",):  # a view may be a query that never ends
+            raise sqlite3.DatabaseError("its notes are not a table")
+        # Row by row, keeping a digest: a 100,000-note deck never sits in memory whole.
+        for guid, mod, flds, tags in connection.execute("SELECT guid, mod, flds, tags FROM main.notes"):
+            fields = str(flds).split(_FIELD_SEPARATOR)
+            text = fields[_TEXT] if len(fields) > _TEXT else ""
+            notes[str(guid)] = PreviousNote(int(mod), note_digest(fields, str(tags).split()),
+                                            hidden_texts(text) if "{{c" in text else ())
     return notes
 
 

@@ -153,8 +153,17 @@ class AnkiWriter(Writer):
                              document.title, highlight.id)
 
     def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
+        """Write the deck, each note's time settled against the deck at ``--out`` if excerpta
+        wrote exactly that file (:meth:`~excerpta.output.OutputSink.holds_what_excerpta_wrote`):
+        a file it did not write, a zip bomb say, is never unpacked, ``--force`` or not."""
         with tempfile.TemporaryDirectory(prefix="excerpta-anki-") as folder:
-            previous = read_previous_notes(sink.resolve(sink.file_name), Path(folder))
+            package = sink.resolve(sink.file_name)
+            previous: dict[str, PreviousNote] = {}
+            if sink.holds_what_excerpta_wrote(sink.file_name):
+                previous = read_previous_notes(package, Path(folder))
+            elif package.exists():
+                log.info("anki: %s not read: no state records excerpta writing it as it is; "
+                         "note times start afresh", package)
             now = int(time.time())
 
             def settled() -> Iterator[tuple[genanki.Deck, HighlightNote]]:
