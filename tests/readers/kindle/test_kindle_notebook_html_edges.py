@@ -198,3 +198,21 @@ def test_a_folder_reports_an_html_file_it_cannot_read_and_names_the_html_that_is
     [warning] = [r.getMessage() for r in caplog.records if "not Kindle notebook exports" in r.getMessage()]
     assert warning.endswith(": 2 HTML file(s) that are not Kindle notebook exports were left out: "
                             "bin.html, other.html")
+
+
+def test_elements_nested_past_the_cap_are_read_as_text_and_said_once(tmp_path, caplog):
+    # Hostile nesting: tracking every open element made each end tag cost the depth (200,000
+    # levels took 40 s); past MAX_OPEN_ELEMENTS only a count is kept, and the entries after it
+    # are read as always.
+    deep = "<b>" * 3000 + "Deep <i>text</i>." + "<span/>" + "</b>" * 3000
+    unclosed = "<b>" * 3000 + "Never closed."
+    page = HEAD + entry("Highlight - Location 5", deep) + entry("Highlight - Location 9", unclosed) \
+        + entry("Highlight - Location 12", "After.") + TAIL
+    (tmp_path / "deep.html").write_text(page, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="excerpta"):
+        [document], state = read(tmp_path / "deep.html")
+    assert state.problems == []
+    assert [(h.location, h.text) for h in document.highlights] == [
+        (5, "Deep text."), (9, "Never closed."), (12, "After.")]
+    assert caplog.text.count("elements nested more than 256 deep") == 1
+    assert f"{tmp_path / 'deep.html'}:3: elements nested" in caplog.text

@@ -39,7 +39,7 @@ from excerpta.identity import document_id, highlight_id
 from excerpta.input_files import input_file, open_text
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.kindle.notebook_headings import HeadingError, parse_heading
-from excerpta.readers.kindle.notebook_parser import NotebookParser, body_text, squash
+from excerpta.readers.kindle.notebook_parser import MAX_OPEN_ELEMENTS, NotebookParser, body_text, squash
 from excerpta.readers.kindle.undecodable import MARK_ERRORS, MarkedText, report_undecodable
 
 log = logging.getLogger(__name__)
@@ -144,6 +144,9 @@ class KindleNotebookReader(Reader):
         by_shape = 0
         if parser.cut_short:
             log.warning("%s: ends before </body></html>: the file looks cut short", source)
+        if parser.too_deep is not None:
+            log.warning("%s:%d: elements nested more than %d deep (no export does that); their text "
+                        "is read, their structure not", source, parser.too_deep, MAX_OPEN_ELEMENTS)
         for number, entry in enumerate(parser.entries, start=1):
             text = body_text(entry.text)
             try:

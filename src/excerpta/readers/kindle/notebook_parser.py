@@ -11,6 +11,10 @@ the fields (a footer, an app's added line) and script or style contents are neve
 A file that ends before ``</body>`` or ``</html>`` is :attr:`NotebookParser.cut_short`, and an
 entry whose field was still open there (or whose heading was the last field) is marked
 ``cut_short``: its text may be incomplete.
+
+Elements nested more than :data:`MAX_OPEN_ELEMENTS` deep inside a field are not tracked (their
+text is kept; :attr:`NotebookParser.too_deep` says where it began): each of their end tags
+closes one of them, so a file nested 200,000 deep reads in linear time and bounded memory.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
 # Inside an entry's text these start a new line, as <br> does.
 _LINE_BREAKS = frozenset({"br", "p", "div", "li"})
 _HIDDEN = frozenset({"script", "style"})
+# Elements a field may have open at once; an export nests three or four (``<span>``, ``<b>``).
+MAX_OPEN_ELEMENTS = 256
 
 
 @dataclass
@@ -56,6 +62,8 @@ class NotebookParser(HTMLParser):
         self._current: str | None = None
         self._last: str | None = None  # the field closed last
         self._opened: list[str] = []  # elements opened inside the current field
+        self._untracked = 0  # elements open past MAX_OPEN_ELEMENTS, whose end tags close them
+        self.too_deep: int | None = None  # the line elements first nested past MAX_OPEN_ELEMENTS
         self._buffer: list[str] = []
         self._hidden: str | None = None
 
@@ -77,7 +85,7 @@ class NotebookParser(HTMLParser):
         if self._current is None:
             return
         if tag not in _VOID:
-            self._opened.append(tag)
+            self._open(tag)
         if tag in _LINE_BREAKS and self._current == "noteText":
             self._buffer.append("\n")
         if self._current == "noteHeading" and self.entries:
@@ -87,9 +95,12 @@ class NotebookParser(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in _HIDDEN:
+            opened = (len(self._opened), self._untracked)
             self.handle_starttag(tag, attrs)
-            if tag not in _VOID and self._opened and self._opened[-1] == tag:
-                self._opened.pop()  # <span/>: opened and closed at once
+            if self._untracked > opened[1]:
+                self._untracked -= 1  # <span/>: opened and closed at once
+            elif len(self._opened) > opened[0]:
+                self._opened.pop()
 
     def handle_endtag(self, tag: str) -> None:
         if tag == self._hidden:
@@ -97,8 +108,9 @@ class NotebookParser(HTMLParser):
         elif tag in ("body", "html"):
             self._close()
             self.cut_short = False
-        elif tag in self._opened:
-            index = len(self._opened) - 1 - self._opened[::-1].index(tag)
+        elif self._untracked:
+            self._untracked -= 1
+        elif (index := self._innermost(tag)) is not None:
             del self._opened[index:]
             if tag in _LINE_BREAKS and self._current == "noteText":
                 self._buffer.append("\n")
@@ -117,9 +129,25 @@ class NotebookParser(HTMLParser):
             self.entries[-1].cut_short = True
         self._close()
 
+    def _open(self, tag: str) -> None:
+        if len(self._opened) < MAX_OPEN_ELEMENTS:
+            self._opened.append(tag)
+            return
+        self._untracked += 1
+        if self.too_deep is None:
+            self.too_deep = self.getpos()[0]
+
+    def _innermost(self, tag: str) -> int | None:
+        # The index of the innermost open ``tag``, searched from the end without a copy: a
+        # well-nested end tag is found at once.
+        for index in range(len(self._opened) - 1, -1, -1):
+            if self._opened[index] == tag:
+                return index
+        return None
+
     def _close(self) -> None:
         current, text = self._current, "".join(self._buffer)
-        self._current, self._buffer, self._opened = None, [], []
+        self._current, self._buffer, self._opened, self._untracked = None, [], [], 0
         if current is None:
             return
         self._last = current

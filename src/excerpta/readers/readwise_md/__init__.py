@@ -5,7 +5,12 @@ read recursively in sorted order, hidden folders such as ``.obsidian`` left out.
 is yielded per note. In a folder, files that are not Readwise notes (the ``Readwise Syncs.md``
 log, the user's own notes) are skipped silently; a single file that is not one, or a folder
 holding none, is an InputError. A note that cannot be read (broken front matter, not UTF-8)
-is reported with its line and skipped, and the other notes are read.
+is reported with its line and skipped, and the other notes are read. A ``.md`` that is no
+regular file (a device, a named pipe, a link to one) is left out with a warning, and a note
+larger than :data:`~.note_file.MAX_NOTE_BYTES` is reported (see :mod:`.note_file`).
+
+A note our obsidian writer gave highlights notes of their own embeds them (see :mod:`.embeds`):
+an embedded note is read only from inside the folder given as input (for one note, its folder).
 
 Ids (see :mod:`excerpta.identity`). Notes carry no Readwise book id, so a document's id is
 ``document_id(title, author, url)``: the same note read twice, or re-synced with more
@@ -26,6 +31,7 @@ is what joins them.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,7 +41,10 @@ from excerpta.errors import InputError
 from excerpta.model import Document, Highlight
 from excerpta.readers.readwise_md.front_matter import FrontMatterError, split_front_matter
 from excerpta.readers.readwise_md.note import NotAReadwiseNote, build_document, is_readwise_note
+from excerpta.readers.readwise_md.note_file import UnreadableNoteFile, is_special, read_note_file
 from excerpta.readers.readwise_md.note_layout import parse_note_body
+
+log = logging.getLogger(__name__)
 
 NOTE_SUFFIX = ".md"
 READWISE_FOLDER = "readwise"  # the plugin's default base folder in a vault
@@ -53,15 +62,18 @@ class NoteProblem(ValueError):
         self.reason = reason
 
 
-def read_note(path: Path) -> Document:
-    """The Document of the note at ``path``.
+def read_note(path: Path, root: Path | None = None) -> Document:
+    """The Document of the note at ``path``; the notes it embeds are read from inside ``root``
+    (the folder given as input; by default the note's own folder).
 
     Raises NotAReadwiseNote if it has no Readwise layout, NoteProblem if it cannot be read.
     """
     try:
-        raw = path.read_bytes()
+        raw = read_note_file(path)
     except OSError as err:
         raise NoteProblem(None, f"cannot be read: {err.strerror}") from None
+    except UnreadableNoteFile as err:
+        raise NoteProblem(None, str(err)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -77,7 +89,7 @@ def read_note(path: Path) -> Document:
         if not is_readwise_note(parse_note_body(text)):
             raise NotAReadwiseNote(str(path)) from None
         raise NoteProblem(err.line, err.reason) from None
-    return build_document(parse_note_body(body), front, path)
+    return build_document(parse_note_body(body), front, path, path.parent if root is None else root)
 
 
 def iter_note_paths(folder: Path) -> Iterator[Path]:
@@ -128,6 +140,8 @@ class ReadwiseMarkdownReader(Reader):
             for count, path in enumerate(iter_note_paths(root)):
                 if count >= PROBE_NOTES:
                     break
+                if is_special(path):
+                    continue  # opening a named pipe would wait for a writer
                 try:
                     with path.open("r", encoding="utf-8", errors="replace") as handle:
                         head = handle.read(PROBE_CHARS).replace("\r\n", "\n")
@@ -157,8 +171,12 @@ class ReadwiseMarkdownReader(Reader):
     def _read_folder(self, folder: Path, state: ReadState) -> Iterator[Document]:
         found = False
         for path in iter_note_paths(folder):
+            if is_special(path):
+                log.warning("%s: not a regular file (a device, a named pipe or a link to one); left out",
+                            path)
+                continue
             try:
-                document = read_note(path)
+                document = read_note(path, folder)
             except NotAReadwiseNote:
                 continue
             except NoteProblem as err:

@@ -4,15 +4,20 @@ The document's note then shows such a highlight as an embed,
 ``- ![[Books/Walden/I went to the woods…#^hl-…]] ^hl-…``, and its text, note and tags are in
 the embedded note, inside that note's highlights region. The embed's path starts at the
 writer's output folder, which holds the document's note, so the target is looked for as
-``<path>.md`` in the note's folder, then in each folder above it.
+``<path>.md`` in the note's folder, then in each folder above it; but only a target inside the
+folder given as input is read (its links followed, the file it names too), so a note never
+shows text from outside what the user asked to read. An output folder inside a vault read as
+a whole, or read alone, or one of its category folders: the embeds resolve all the same.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path, PurePosixPath
 
+from excerpta.readers.readwise_md.note_file import UnreadableNoteFile, read_note_file
 from excerpta.readers.readwise_md.note_layout import region_highlights
 from excerpta.readers.readwise_md.note_parts import BLOCK_ID, HighlightBlock
 
@@ -27,9 +32,10 @@ def is_embed(block: HighlightBlock) -> bool:
     return len(block.text_lines) == 1 and EMBED.match(block.text_lines[0].strip()) is not None
 
 
-def embedded(note: Path, block: HighlightBlock) -> HighlightBlock | None:
+def embedded(note: Path, block: HighlightBlock, root: Path) -> HighlightBlock | None:
     """The block that ``block`` (an embed, see :func:`is_embed`, in the note at ``note``)
-    shows, with ``block``'s chapter; None (logged) if that note or block cannot be found."""
+    shows, with ``block``'s chapter, read from a note inside the folder ``root``; None (logged)
+    if that note or block cannot be found there."""
     match = EMBED.match(block.text_lines[0].strip())
     if match is None:
         return None
@@ -38,17 +44,17 @@ def embedded(note: Path, block: HighlightBlock) -> HighlightBlock | None:
     if not parts or target.startswith(("/", "\\")) or ".." in parts or ":" in target:
         log.warning("%s: the embed of %s leaves the folder; highlight left out", note, target)
         return None  # our writer never writes such a path: do not read whatever it names
-    for folder in (note.parent, *note.parent.parents):
-        path = folder / f"{target}.md"
-        if path.is_file():
-            break
-    else:
-        log.warning("%s: the note %s.md it embeds a highlight of is not found; highlight left out",
-                    note, target)
+    path = _inside(root, note, f"{target}.md")
+    if path is None:
+        log.warning("%s: the note %s.md it embeds a highlight of is not found in %s; highlight left out",
+                    note, target, root)
         return None
     try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError) as err:
+        text = read_note_file(path).decode("utf-8-sig").replace("\r\n", "\n")
+    except OSError as err:
+        log.warning("%s: cannot read %s (%s); highlight left out", note, path, err.strerror or err)
+        return None
+    except (UnreadableNoteFile, UnicodeDecodeError) as err:
         log.warning("%s: cannot read %s (%s); highlight left out", note, path, err)
         return None
     for candidate in region_highlights(text):
@@ -57,4 +63,17 @@ def embedded(note: Path, block: HighlightBlock) -> HighlightBlock | None:
             candidate.chapter = block.chapter
             return candidate
     log.warning("%s: %s has no highlight ^%s; highlight left out", note, path, ident)
+    return None
+
+
+def _inside(root: Path, note: Path, name: str) -> Path | None:
+    """The first file ``<folder>/<name>`` that is inside ``root`` (its links followed too), for
+    the note's folder and each folder above it; None if there is none."""
+    root = Path(os.path.abspath(root))
+    real_root = Path(os.path.realpath(root))
+    folder = Path(os.path.abspath(note.parent))
+    for candidate in (folder / name for folder in (folder, *folder.parents)):
+        if (candidate.is_relative_to(root) and candidate.is_file()
+                and Path(os.path.realpath(candidate)).is_relative_to(real_root)):
+            return candidate
     return None

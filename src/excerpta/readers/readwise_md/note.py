@@ -164,8 +164,9 @@ def _verbatim(text: str) -> str:
     return text
 
 
-def build_document(body: NoteBody, front: dict[str, Any], path: Path) -> Document:
-    """The Document of a parsed note at ``path``; raises NotAReadwiseNote if it is none."""
+def build_document(body: NoteBody, front: dict[str, Any], path: Path, root: Path) -> Document:
+    """The Document of a parsed note at ``path``, its embedded notes read from inside ``root``;
+    raises NotAReadwiseNote if it is none."""
     if not is_readwise_note(body):
         raise NotAReadwiseNote(str(path))
     own_id = as_text(front.get(EXCERPTA_ID_KEY))
@@ -188,7 +189,7 @@ def build_document(body: NoteBody, front: dict[str, Any], path: Path) -> Documen
     link_source: str | None = None
     for block in body.highlights:
         if own_id is not None and is_embed(block):
-            shown = embedded(path, block)
+            shown = embedded(path, block, root)
             if shown is None:
                 continue
             block = shown
