@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,6 +16,8 @@ from excerpta.writers.obsidian.template_limits import RenderLimits
 from excerpta.writers.obsidian.templates import HIGHLIGHT_NOTE, NoteTemplates
 
 from .conftest import kindle_book, template_folder
+
+MOMENT = datetime(2024, 7, 2, 15, 5, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("name", "source", "message"), [
@@ -49,6 +52,59 @@ def test_a_template_making_a_huge_note_or_looping_without_end_is_stopped_as_its_
     assert re.match(rf"template {name}(, line 2)?: ", text), text  # (no line: the note as a whole)
     assert message in text
     assert not any(vault.rglob("*.md"))
+
+
+# Each would make 100,000 characters or more; the limit is 10,000 (a real one, 8 MB, is passed
+# the same way by ten thousand times these widths, which would take gigabytes before the fix).
+@pytest.mark.parametrize(("expression", "message"), [
+    ("title.ljust(300000)|length", "a text made with 'ljust' would be 300,000 long"),
+    ("title.center(100000)", "a text made with 'center' would be 100,000 long"),
+    ("title.rjust(100000)", "a text made with 'rjust'"),
+    ("title.zfill(100000)", "a text made with 'zfill'"),
+    ("('\\t' * 100).expandtabs(1000)", "a text made with 'expandtabs' would be 100,100 long"),
+    ("('x' * 100).replace('x', 'y' * 1000)", "a text made with 'replace' would be 100,000 long"),
+    ("('y' * 1000).join(range(100)|map('string'))", "a text made with 'join' would be 99,190 long"),
+    ("title.translate({87: 'y' * 5000})", "a text made with 'translate' would be 30,000 long"),
+    ("'%100000s' % title", "a text formatted with '%' would be 100,014 long"),
+    ("'%*s' % (100000, title)", "a text formatted with '%'"),
+    ("'%.100000f' % 1.5", "a text formatted with '%'"),
+    ("'{:>100000}'.format(title)", "a text made with 'format'"),
+    ("'{:>{}}'.format(title, 100000)", "a text made with 'format'"),
+    ("'{t:>100000}'.format_map({'t': title})", "a text made with 'format'"),
+    ("title|center(100000)", "a text centred with 'center' would be 100,000 long"),
+    ("('a\\n' * 10)|indent(10000)", "a text indented with 'indent'"),
+    ("title|wordwrap(1, wrapstring='y' * 9000)", "a text wrapped with 'wordwrap'"),
+    ("('x' * 100)|replace('x', 'y' * 1000)", "a text made with 'replace' would be 100,000 long"),
+    ("range(100)|map('string')|join('y' * 1000)", "a text made with 'join' would be 99,190 long"),
+    ("'%100000s'|format(title)", "a text made with 'format'"),
+    ("[1]|batch(100000, 'x')|list", "a batch filled up by 'batch' would be 100,000 long"),
+    ("[1]|slice(100000)|list", "the slices made by 'slice' would be 100,000 long"),
+    ("['y' * 1000] * 100", "a repetition with '*' would be 100,100 long"),
+])
+def test_a_string_method_filter_or_format_is_refused_before_it_makes_a_huge_text(
+        tmp_path, expression, message):
+    folder = template_folder(tmp_path, {"header.md.jinja": f"# x\n{{{{ {expression} }}}}"})
+    templates = NoteTemplates.load(folder, limits=RenderLimits(characters=10_000))
+    templates.budget.allow(0)
+    with pytest.raises(ConfigError) as caught:
+        templates.render(templates.header, templates.context({"title": "Walden"}))
+    assert str(caught.value).startswith("template header.md.jinja, line 2: ")
+    assert message in str(caught.value)
+    assert str(caught.value).endswith("more than a note may hold (10,000 characters)")
+
+
+def test_string_methods_filters_and_formats_of_ordinary_sizes_still_work(tmp_path):
+    source = ("{{ title.ljust(8) }}|{{ '%5s|%-3d|%%' % ('a', 1) }}|{{ '{:>5}{}'.format('a', 2) }}|"
+              "{{ 'a b'|replace(' ', '_') }}|{{ [1, 2]|join(',') }}|{{ title|center(10) }}|"
+              "{{ 'ab'|wordwrap(1) }}|{{ [1, 2, 3]|batch(2, 0)|list }}|{{ [1, 2, 3]|slice(2)|list }}|"
+              "{{ '%s+%s'|format('a', 'b') }}|{{ ', '.join(['x', 'y']) }}|{{ 10 % 3 }}|"
+              "{{ ('a' * 3).replace('a', 'bb', 2) }}|{{ 'x'|indent(2) }}|{{ ['ab'] * 2 }}|"
+              "{{ '{:%Y}'.format(when) }}{% for i in range(2) %}|{{ title.replace('W', 'w', 1).center(8) }}"
+              "{{ '-'.join(['a', 'b']) }}{{ '%s' % i }}{{ '{}'.format(i) }}{% endfor %}")
+    templates = NoteTemplates.load(template_folder(tmp_path, {"header.md.jinja": source}))
+    text = templates.render(templates.header, templates.context({"title": "Walden", "when": MOMENT}))
+    assert text == ("Walden  |    a|1  |%|    a2|a_b|1,2|  Walden  |a\nb|[[1, 2], [3, 0]]|[[1, 2], [3]]|a+b|"
+                    "x, y|1|bbbba|x|['ab', 'ab']|2024| walden a-b00| walden a-b11")
 
 
 def test_a_render_running_past_its_time_is_stopped(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -36,6 +37,15 @@ MOMENT = datetime(2023, 8, 12, 16, 37, 5, tzinfo=UTC)
 ])
 def test_date_filter_understands_django_php_format_codes(fmt, expected):
     assert format_date(MOMENT, fmt) == expected
+
+
+def test_date_codes_of_the_zone_follow_django():
+    summer = datetime(2024, 7, 2, 15, 5, tzinfo=UTC).astimezone(ZoneInfo("Europe/Paris"))
+    winter = datetime(2024, 1, 2, 15, 5, tzinfo=UTC).astimezone(ZoneInfo("America/New_York"))
+    assert format_date(summer, "Z I O") == "7200 1 +0200"
+    assert format_date(winter, "Z I") == "-18000 0"
+    assert format_date(MOMENT, "Z I") == "0 0"
+    assert format_date("2024-07-02T15:05:00", "[Z][I]") == "[][]"  # no zone: nothing, as Django
 
 
 def test_date_filter_accepts_iso_strings_and_gives_empty_for_nothing():

@@ -52,6 +52,12 @@ def _offset(value: datetime, colon: bool) -> str:
     return f"{sign}{hours:02d}{':' if colon else ''}{mins:02d}"
 
 
+def _offset_seconds(value: datetime) -> str:
+    # Django's "Z": the offset from UTC in seconds, west of it negative ("" without a zone).
+    delta = value.utcoffset()
+    return "" if delta is None else str(delta.days * 86400 + delta.seconds)
+
+
 _CODES: dict[str, Callable[[datetime], str]] = {
     "d": lambda v: f"{v.day:02d}",
     "j": lambda v: str(v.day),
@@ -90,6 +96,8 @@ _CODES: dict[str, Callable[[datetime], str]] = {
     "c": lambda v: v.isoformat(),
     "r": lambda v: v.strftime("%a, %d %b %Y %H:%M:%S ") + _offset(v, colon=False),
     "U": lambda v: str(int(v.timestamp())),
+    "Z": lambda v: _offset_seconds(v),
+    "I": lambda v: "" if v.tzinfo is None else "1" if v.dst() else "0",
 }
 
 
@@ -114,7 +122,7 @@ def as_datetime(value: object) -> datetime | None:
 
 def format_date(value: object, fmt: str = "N j, Y") -> str:
     """Format ``value`` with Django/PHP date codes; an empty or unparsable value gives ``""``."""
-    moment = as_datetime(value)
+    moment = as_datetime(value) if value else None  # (an unknown name's value warns when tested)
     if moment is None:
         return ""
     out: list[str] = []

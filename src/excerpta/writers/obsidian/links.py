@@ -63,11 +63,11 @@ def wikilink(environment: jinja2.Environment, value: object, display: object = N
     """``[[value]]`` or ``[[target|display]]`` (see the module docstring); "" for no value.
     In a Markdown template the display text is made inert and a :class:`Verbatim` target kept
     as it is; in the front matter the YAML emitter quotes the link."""
-    if value is None or isinstance(value, jinja2.Undefined) or str(value) == "":
+    # (str() of an unknown name's value is "", and warns of it: see .template_undefined)
+    if value is None or str(value) == "":
         return ""
     text = str(value)
-    shown = text if display is None or isinstance(display, jinja2.Undefined) or str(display) == "" \
-        else str(display)
+    shown = text if display is None or str(display) == "" else str(display)
     target = text if isinstance(value, Verbatim) else link_target(text)
     alias = "" if shown == target else link_display(shown)
     if not target:

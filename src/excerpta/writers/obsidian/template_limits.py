@@ -9,16 +9,17 @@ user's code, and a note far larger than its document's own text (8 MB more than
 :mod:`.templates` reports as the template's error (naming it and the line), when:
 
 - ``*``, ``+`` or ``~`` would make a text or list longer than a note may be, or ``*`` and
-  ``**`` an integer of more than :data:`MAX_INTEGER_BITS` bits (checked before it is made);
+  ``**`` an integer of more than :data:`MAX_INTEGER_BITS` bits; or so would a ``%`` or
+  ``format()`` width, a string method (``ljust``, ``center``, ``replace``, ``join``…) or a
+  filter (``center``, ``indent``, ``wordwrap``, ``replace``, ``join``, ``format``, ``batch``,
+  ``slice``), each measured by :mod:`.template_sizes` (checked before it is made);
 - the text written, or the text of the ``{{ … }}`` values made (in a ``{% set %}`` block or a
   macro as well), passes :attr:`RenderBudget.characters`;
 - the loop turns and calls of the render pass :attr:`RenderLimits.steps`, or the render runs
   past :attr:`RenderLimits.seconds`.
 
 Every render starts a fresh budget (:meth:`RenderBudget.start`): its template's environment's
-(an embed's is the atomic set's, allowed for the document whose note it is rendered in). A
-filter given a huge width (``center(10**9)``) still makes its text once before the size is
-checked.
+(an embed's is the atomic set's, allowed for the document whose note it is rendered in).
 """
 
 from __future__ import annotations
@@ -26,14 +27,27 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import update_wrapper
 from typing import Any
 
 from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.runtime import Context
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
+from markupsafe import Markup
+
+from excerpta.writers.obsidian.template_sizes import (
+    METHOD_SIZES,
+    bounded_filters,
+    format_spec_size,
+    joined_size,
+    listed,
+    printf_size,
+    text_size,
+)
 
 MAX_INTEGER_BITS = 65_536  # a 20,000-digit number: no template needs more
+_TEXTS = (str, bytes)
 
 
 @dataclass(frozen=True)
@@ -131,13 +145,14 @@ class _Limits(Extension):
 class LimitedEnvironment(ImmutableSandboxedEnvironment):
     """The immutable sandbox with every render bounded by :class:`RenderLimits`."""
 
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def __init__(self, limits: RenderLimits, **options: Any) -> None:
         options["extensions"] = [*options.get("extensions", ()), _Limits]
         super().__init__(**options)
         self.budget = RenderBudget(limits)
         self.extensions[_Limits.identifier].budget = self.budget  # type: ignore[attr-defined]
+        self.filters.update(bounded_filters(self.filters, self.budget.check_size))
 
     def limit(self, tree: nodes.Template) -> nodes.Template:
         """``tree`` with every loop's items counted and every ``~`` checked (in place)."""
@@ -157,9 +172,39 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         return nodes.Call(attribute, args, [], None, None, lineno=lineno)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        """Call ``__obj`` from the template, one step counted."""
+        """Call ``__obj`` from the template, one step counted; a string method refused before
+        it makes a text too large (``ljust(10**10)``)."""
         __self.budget.step()
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, _TEXTS):
+            method = __obj.__name__
+            if method == "join" and args:
+                args = (listed(args[0]), *args[1:])  # (a generator is measured, then joined)
+                __self.budget.check_size(joined_size(owner, args[0]), "a text made with 'join'")
+            elif method in METHOD_SIZES:
+                size = METHOD_SIZES[method](owner, args, kwargs)
+                __self.budget.check_size(size, f"a text made with {method!r}")
         return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``str.format`` (or ``format_map``) sandboxed as Jinja does, with each field's width
+        and precision counted, refused before the text grows too large."""
+        if not isinstance(getattr(value, "__self__", None), str) or \
+                getattr(value, "__name__", None) not in ("format", "format_map"):
+            return None
+        text: str = value.__self__
+        formatter = (_BoundedEscapeFormatter(self, escape=text.escape) if isinstance(text, Markup)
+                     else _BoundedFormatter(self))
+
+        def wrapper(*args: Any, **kwargs: Any) -> str:
+            if value.__name__ == "format_map":
+                if kwargs or len(args) != 1:
+                    raise TypeError("format_map() takes exactly one argument, and no keyword argument")
+                args, kwargs = (), args[0]
+            formatter.made = len(text)
+            return type(text)(formatter.vformat(text, args, kwargs))
+
+        return update_wrapper(wrapper, value)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         """``left operator right``, refused before a too large text, list or number is made."""
@@ -170,9 +215,12 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
             if _is_int(left) and _is_int(right):
                 _check_bits(left.bit_length() + right.bit_length(), operator)
             elif _is_int(right) and hasattr(left, "__len__"):
-                self.budget.check_size(len(left) * right, "a repetition with '*'")
+                self.budget.check_size(_repeated(left) * right, "a repetition with '*'")
             elif _is_int(left) and hasattr(right, "__len__"):
-                self.budget.check_size(len(right) * left, "a repetition with '*'")
+                self.budget.check_size(_repeated(right) * left, "a repetition with '*'")
+        elif operator == "%":
+            if isinstance(left, str | bytes):
+                self.budget.check_size(printf_size(left, right), "a text formatted with '%'")
         elif hasattr(left, "__len__") and hasattr(right, "__len__"):  # "+"
             self.budget.check_size(len(left) + len(right), "a text or list joined with '+'")
         return super().call_binop(context, operator, left, right)
@@ -181,6 +229,29 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
 def counted(finalize: Callable[[Any], Any], budget: RenderBudget) -> Callable[[Any], Any]:
     """``finalize`` (what a ``{{ … }}`` writes), with the text it writes counted."""
     return lambda value: budget.count_made(finalize(value))
+
+
+class _BoundedFormatter(SandboxedFormatter):
+    """Jinja's sandboxed ``str.format``, counting what each field's spec asks for."""
+
+    made = 0  # the length of the text so far, at most (set by wrap_str_format per call)
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        self.made += format_spec_size(format_spec) + text_size(value)
+        self._env.budget.check_size(self.made, "a text made with 'format'")  # type: ignore[attr-defined]
+        return super().format_field(value, format_spec)
+
+
+class _BoundedEscapeFormatter(_BoundedFormatter, SandboxedEscapeFormatter):
+    """:class:`_BoundedFormatter` for a ``Markup`` text (Jinja's escaping formatter)."""
+
+
+def _repeated(value: Any) -> int:
+    # What one copy of a repeated value weighs: its items, and a list's texts too (a list of
+    # one long text repeated is that text many times once written).
+    if not isinstance(value, list | tuple):
+        return len(value)
+    return len(value) + sum(len(item) for item in value if isinstance(item, str | bytes))
 
 
 def _is_int(value: object) -> bool:

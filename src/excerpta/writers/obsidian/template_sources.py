@@ -5,7 +5,8 @@ under the template's own name (see :mod:`.templates`). A name that is almost one
 (``Filename.jinja``, ``highlight.jinja``, ``frontmatter.yml``) would be ignored without a word
 and every note written with the default instead, so it is an error, and so is a folder holding
 no template at all; other files (a ``README.md``, a backup ``highlight.md.jinja.bak``) are
-left alone.
+left alone. A template may include, import or extend another file of the folder by name
+(:func:`helper_source`, :func:`included_files`), never one outside it.
 
 The front-matter template is a YAML mapping of property name to Jinja expression
 (:func:`frontmatter_entries`): each property name must be text on one line, given once.
@@ -16,6 +17,7 @@ Every error here is a :class:`~excerpta.errors.ConfigError` on one line naming t
 from __future__ import annotations
 
 import os
+import re
 import traceback
 import unicodedata
 from collections.abc import Iterable
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import jinja2
 import yaml
+from jinja2 import nodes
 
 from excerpta.errors import ConfigError
 
@@ -31,6 +34,15 @@ from excerpta.errors import ConfigError
 # "highlight.md.jinja"); a name ending otherwise (".bak", "~") is not taken for a template.
 _BREAKS_AND_CONTROLS = frozenset({"Cc", "Zl", "Zp"})
 _TEMPLATE_LIKE = frozenset({"jinja", "jinja2", "j2", "md", "yaml", "yml", "txt", "tmpl", "tpl", "njk"})
+# A front-matter value pasted from the Readwise plugin's template, "{{ expr }}" or
+# "[[{{ expr }}]]" left unquoted (a property's or a list item's), which YAML would read as a
+# mapping or a list: quoted before it is read (see frontmatter_entries).
+_PASTED_VALUE = re.compile(r"^(?P<head>(?:[^\s#'\"-][^\n]*?:|[ \t]*-)[ \t]+)"
+                           r"(?P<value>(?:\[\[)?\{\{[^\n]*\}\}(?:\]\])?)[ \t]*$", re.MULTILINE)
+_INSIDE = r"(?:(?!\{\{|\}\})[^\n])+?"  # the expression of one {{ }}, without another in it
+_WHOLE_EXPRESSION = re.compile(rf"\{{\{{[-+]?(?P<expression>{_INSIDE})[-+]?\}}\}}")
+_WHOLE_LINK = re.compile(rf"\[\[\{{\{{[-+]?(?P<target>{_INSIDE})[-+]?\}}\}}"
+                         rf"(?:\|\{{\{{[-+]?(?P<display>{_INSIDE})[-+]?\}}\}})?\]\]")
 
 
 def load_sources(folder: Path | None, names: Iterable[str]) -> dict[str, str]:
@@ -53,11 +65,39 @@ def load_sources(folder: Path | None, names: Iterable[str]) -> dict[str, str]:
     for name in names:
         path = folder / name
         if path.is_file():
-            try:
-                sources[name] = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as err:
-                raise ConfigError(f"template {path}: cannot be read ({err})") from None
+            sources[name] = _read(path)
     return sources
+
+
+def _read(path: Path) -> str:
+    """The text of template file ``path``, without the byte order mark an editor may have
+    saved it with (which would start every file name and line); line ends as ``\n``."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"template {path}: cannot be read ({err})") from None
+
+
+def helper_source(folder: Path | None, name: str) -> str:
+    """The source of ``name``, a file of ``folder`` other than the templates (a file of macros
+    a template includes or imports).
+
+    Raises jinja2.TemplateNotFound, saying why, if there is no such file or ``name`` would
+    lead out of ``folder`` (an absolute path, ``..``, a link to elsewhere); ConfigError if
+    it cannot be read.
+    """
+    if folder is None:
+        raise jinja2.TemplateNotFound(name, f"{name!r} cannot be included: it is not a template name, "
+                                            "and other files are read only from a templates folder")
+    root = folder.resolve()
+    path = (root / name).resolve()
+    if Path(name).is_absolute() or ".." in Path(name).parts or not path.is_relative_to(root):
+        raise jinja2.TemplateNotFound(name, f"{name!r} cannot be included: only files inside the "
+                                            f"templates folder {folder} can")
+    if not path.is_file():
+        raise jinja2.TemplateNotFound(name, f"{name!r} cannot be included: no such file in the "
+                                            f"templates folder {folder}")
+    return _read(path)
 
 
 def _check_file_names(folder: Path, names: tuple[str, ...]) -> None:
@@ -112,11 +152,15 @@ def frontmatter_entries(source: str, name: str) -> list[tuple[str, str, int]]:
     """The (property, expression, line) of each entry of front-matter template ``name``, in
     order; ``line`` is the expression's.
 
+    A value may also be spelled as in the Readwise plugin's front-matter template (quoted or
+    not): ``{{ expr }}`` is ``expr``, ``[[{{ expr }}]]`` is ``expr | wikilink``; a YAML list's
+    items are expressions too (``[title, full_title]``, ``["{{title}}", "{{full_title}}"]``).
+
     Raises ConfigError (naming the line) if ``source`` is not a YAML mapping, a property name
-    is not text, is empty, spans lines or is given twice, or a value is not one expression.
+    is not text, is empty, spans lines or is given twice, or a value is not an expression.
     """
     try:
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
+        node = yaml.compose(_PASTED_VALUE.sub(_quoted_value, source), Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problem = ValueError(f"not valid YAML ({getattr(err, 'problem', None) or 'cannot be read'})")
@@ -134,11 +178,39 @@ def frontmatter_entries(source: str, name: str) -> list[tuple[str, str, int]]:
             raise ConfigError(f"template {name}, line {key_line}: property {key!r} is given twice "
                               f"(first on line {first_seen[key]})")
         first_seen[key] = key_line
-        if not isinstance(value_node, yaml.ScalarNode) or not str(value_node.value).strip():
-            raise ConfigError(f"template {name}, line {line}: the value of {key!r} "
-                              "must be one Jinja expression")
-        entries.append((key, str(value_node.value), line))
+        items = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        if not items or not all(isinstance(item, yaml.ScalarNode) and str(item.value).strip()
+                                for item in items):
+            raise ConfigError(f"template {name}, line {line}: the value of {key!r} must be one Jinja "
+                              f"expression or a list of them ({frontmatter_format(name)})")
+        expressions = [_unwrapped(str(item.value)) for item in items]
+        expression = expressions[0] if items[0] is value_node else \
+            "[" + ", ".join(f"({text})" for text in expressions) + "]"
+        entries.append((key, expression, line))
     return entries
+
+
+def frontmatter_format(name: str) -> str:
+    """What front-matter template ``name`` holds, with examples: the hint of its errors."""
+    return (f"{name} maps each property to a Jinja expression, not to text with {{{{ }}}}: write "
+            "`title: title`, `date: date|date('Y-m-d')`, `category: \"'#' ~ category\"`")
+
+
+def _quoted_value(match: re.Match[str]) -> str:
+    # A pasted "{{ expr }}" or "[[{{ expr }}]]" as a YAML string, on the same line.
+    return match.group("head") + "'" + match.group("value").replace("'", "''") + "'"
+
+
+def _unwrapped(value: str) -> str:
+    """The expression a front-matter value stands for: itself, or the expression of a pasted
+    ``{{ expr }}`` or ``[[{{ expr }}]]`` (``[[{{ target }}|{{ display }}]]``)."""
+    text = value.strip()
+    if whole := _WHOLE_EXPRESSION.fullmatch(text):
+        return whole.group("expression").strip()
+    if link := _WHOLE_LINK.fullmatch(text):
+        display = link.group("display")
+        return f"({link.group('target').strip()}) | wikilink" + (f"({display.strip()})" if display else "")
+    return value
 
 
 def _property_name(node: yaml.Node, name: str, line: int) -> str:
@@ -153,3 +225,36 @@ def _property_name(node: yaml.Node, name: str, line: int) -> str:
         raise ConfigError(f"template {name}, line {line}: the property name {key!r} must be on one "
                           "line, without control characters")
     return key
+
+
+def included_files(env: jinja2.Environment, sources: dict[str, str], roots: list[str]) -> list[str]:
+    """The files besides the templates (``sources``) that the templates ``roots`` include,
+    import or extend by name, however indirectly, in order, each read into ``sources`` (by
+    ``env``'s loader).
+
+    Raises ConfigError naming the template and line if such a file is not in the templates
+    folder (unless included with ``ignore missing``) or does not compile.
+    """
+    found: list[str] = []
+    pending, seen = list(roots), set(roots)
+    while pending:
+        including = pending.pop()
+        try:
+            tree = env.parse(sources[including], including)
+        except jinja2.TemplateSyntaxError as err:
+            raise template_error(including, err) from None
+        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            name = node.template.value if isinstance(node.template, nodes.Const) else None
+            if not isinstance(name, str) or name in seen:
+                continue  # a name made at render time is looked for then
+            if name not in sources:
+                try:
+                    env.loader.get_source(env, name)  # type: ignore[union-attr]  (into sources)
+                except jinja2.TemplateNotFound as err:
+                    if getattr(node, "ignore_missing", False):
+                        continue
+                    raise template_error(including, err, node.lineno) from None
+                found.append(name)
+            seen.add(name)
+            pending.append(name)
+    return found

@@ -27,7 +27,10 @@ Besides Jinja's filters it has Readwise's ``date('F j, Y')`` (Django/PHP codes) 
 ``pluralize``, plus ``wikilink`` (a link that works whatever the value holds, see
 :mod:`.links`; a pasted ``[[{{ author }}]]`` is read as it) and ``tag``. Any error in a
 template, at load or at render time, is a :class:`~excerpta.errors.ConfigError` naming the
-template and the line.
+template and the line. A template may include, import or extend another file of the
+templates folder (a file of macros), and nothing outside it. ``None`` (an undated
+highlight's date) is written as nothing; so is a name that is no variable, with a warning
+(:mod:`.template_undefined`).
 
 In the Markdown templates (all but the file name and the front matter) every value a
 ``{{ … }}`` writes is made inert (:func:`excerpta.markdown_safety.defang`, as Jinja's
@@ -42,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -57,7 +61,15 @@ from excerpta.markdown_safety import defang
 from excerpta.writers.obsidian.dates import format_date, pluralize
 from excerpta.writers.obsidian.links import SafeWikilinks, Verbatim, wikilink
 from excerpta.writers.obsidian.template_limits import LimitedEnvironment, RenderBudget, RenderLimits, counted
-from excerpta.writers.obsidian.template_sources import frontmatter_entries, load_sources, template_error
+from excerpta.writers.obsidian.template_sources import (
+    frontmatter_entries,
+    frontmatter_format,
+    helper_source,
+    included_files,
+    load_sources,
+    template_error,
+)
+from excerpta.writers.obsidian.template_undefined import Warned, unknown_name_class
 
 # The part each template file plays in a note (None: that part is empty).
 Roles = dict[str, str | None]
@@ -85,9 +97,16 @@ def inert(value: object) -> object:
     """What a ``{{ … }}`` of a Markdown template writes for ``value`` (Jinja's ``finalize``)."""
     if type(value) is str:
         return defang(value)
-    if isinstance(value, Verbatim | jinja2.Undefined) or value is None:
+    if isinstance(value, Verbatim | jinja2.Undefined):
         return value
+    if value is None:
+        return ""  # an undated highlight's date: nothing, as date() gives, not "None"
     return defang(str(value))  # a number, a date, a list of tags…
+
+
+def _blank_none(value: object) -> object:
+    """What a ``{{ … }}`` of the file-name templates writes for ``value``."""
+    return "" if value is None else value
 
 
 def as_tag(value: object) -> str:
@@ -107,11 +126,20 @@ def _tag_separator(run: re.Match[str]) -> str:
     return _TAG_DASHES.sub("-", kept)
 
 
-def _make_environment(sources: dict[str, str], limits: RenderLimits) -> LimitedEnvironment:
+def _make_environment(sources: dict[str, str], limits: RenderLimits, folder: Path | None,
+                      warned: Warned) -> LimitedEnvironment:
+    """The environment of a set of templates: ``sources`` by name, and the other files of
+    ``folder`` a template includes or imports (:func:`.template_sources.helper_source`)."""
+
+    def source_of(name: str) -> tuple[str, str, Callable[[], bool]]:
+        if name not in sources:
+            sources[name] = helper_source(folder, name)
+        return sources[name], name, lambda: True
+
     env = LimitedEnvironment(
         limits,
-        loader=jinja2.FunctionLoader(lambda name: (sources[name], name, lambda: True)
-                                     if name in sources else None),
+        loader=jinja2.FunctionLoader(source_of),
+        undefined=unknown_name_class(warned),
         autoescape=False,
         keep_trailing_newline=True,
         extensions=[SafeWikilinks],
@@ -149,16 +177,20 @@ class NoteTemplates:
 
     @classmethod
     def load(cls, folder: Path | None = None, roles: Roles = DOCUMENT_NOTE,
-             limits: RenderLimits = RenderLimits()) -> NoteTemplates:  # noqa: B008 (frozen)
+             limits: RenderLimits = RenderLimits(),  # noqa: B008 (frozen)
+             warned: Warned | None = None) -> NoteTemplates:
         """The default templates of ``roles``, overridden by the files found in ``folder``,
-        each render bounded by ``limits``.
+        each render bounded by ``limits``; an unknown name a template uses is warned about
+        once per template and name held in ``warned`` (share it between the sets of a run).
 
-        Raises ConfigError (naming the template and line) if one does not compile.
+        Raises ConfigError (naming the template and line) if one does not compile, or one
+        includes a file that is not in ``folder``.
         """
         sources = load_sources(folder, TEMPLATE_FILES)
-        env = _make_environment(sources, limits)
-        # Its own cache: a name compiled for one of the two must not be served to the other.
+        env = _make_environment(sources, limits, folder, set() if warned is None else warned)
+        # Each its own cache: a name compiled for one of them must not be served to another.
         markdown = env.overlay(finalize=counted(inert, env.budget), cache_size=len(TEMPLATE_FILES))
+        names = env.overlay(finalize=_blank_none, cache_size=len(TEMPLATE_FILES))
         compiled = {}
         digest = hashlib.sha256()
         for role, name in roles.items():
@@ -167,10 +199,13 @@ class NoteTemplates:
             if role == "frontmatter":
                 continue
             try:
-                source = env if role == "filename" else markdown
+                source = names if role == "filename" else markdown
                 compiled[role] = source.get_template(name) if name else source.from_string("")
             except jinja2.TemplateSyntaxError as err:
                 raise template_error(str(name), err) from None
+        roots = [name for role, name in roles.items() if name and role != "frontmatter"]
+        for helper in included_files(env, sources, roots):  # a change to one re-renders the notes too
+            digest.update(helper.encode() + b"\0" + sources[helper].encode("utf-8") + b"\0")
         frontmatter = roles["frontmatter"] or ""
         return cls(
             **compiled,
@@ -223,7 +258,10 @@ class NoteTemplates:
         values: dict[str, Any] = {}
         for index, (key, line) in enumerate(self.frontmatter):
             value = prepared.vars[_PROPERTY_VAR.format(index)]
-            if isinstance(value, jinja2.Undefined) or value is None or value == "" or value == []:
+            if isinstance(value, jinja2.Undefined):  # a name that is no variable: said once
+                value._warn_at(self.frontmatter_name, line, context)  # type: ignore[attr-defined]
+                continue
+            if value is None or value == "" or value == []:
                 continue
             value = list(value) if isinstance(value, tuple | set | frozenset) else value
             items = value if isinstance(value, list) else [value]
@@ -244,12 +282,15 @@ def _compile_frontmatter(env: LimitedEnvironment, source: str, name: str) -> dic
     """
     entries, body = [], []
     for key, text, line in frontmatter_entries(source, name):
-        parser = Parser(env, text, name=name, state="variable")
-        try:
+        try:  # (the Parser reads the first token already: a "#" or "@" fails there)
+            parser = Parser(env, text, name=name, state="variable")
             expression = parser.parse_expression()
             if not parser.stream.eos:
                 raise jinja2.TemplateSyntaxError("chunk after expression", line, name)
         except jinja2.TemplateSyntaxError as err:
+            if "{{" in text or "{%" in text:  # text with {{ }} in it, as the plugin's template has
+                raise ConfigError(f"template {name}, line {line}: the value of {key!r} is not one "
+                                  f"expression ({frontmatter_format(name)})") from None
             raise template_error(name, err, line) from None
         expression.set_lineno(line, override=True)
         target = nodes.Name(_PROPERTY_VAR.format(len(entries)), "store", lineno=line)
@@ -260,3 +301,4 @@ def _compile_frontmatter(env: LimitedEnvironment, source: str, name: str) -> dic
     code = env.compile(tree, name=name, filename=name)
     return {"frontmatter": entries,
             "frontmatter_values": env.template_class.from_code(env, code, env.make_globals(None))}
+

@@ -57,11 +57,12 @@ class ObsidianWriter(Writer):
     def __init__(self, options: AdapterOptions | None = None) -> None:
         super().__init__(options)
         options = self.options
-        self.templates = NoteTemplates.load(options.templates)
+        warned: set[tuple[str, str]] = set()  # one warning of an unknown name per run, both sets
+        self.templates = NoteTemplates.load(options.templates, warned=warned)
         fingerprints = [self.templates.fingerprint]
         embed, self.highlight_renderer, zone = None, None, options.display_zone()
         if options.atomic:
-            atomic = NoteTemplates.load(options.templates, HIGHLIGHT_NOTE)
+            atomic = NoteTemplates.load(options.templates, HIGHLIGHT_NOTE, warned=warned)
             fingerprints.append(atomic.fingerprint)
             embed = atomic.embed
             self.highlight_renderer = HighlightNoteRenderer(atomic, max_name_bytes=options.max_name_bytes,
