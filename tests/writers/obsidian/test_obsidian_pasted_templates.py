@@ -137,7 +137,7 @@ def test_an_unknown_name_is_written_as_nothing_and_warned_of_once_per_template(
         tmp_path, vault, sync, books, caplog):
     templates = template_folder(tmp_path, {
         "highlight.md.jinja": "- {{ highlight_txet }}{{ highlight_text }}\n"
-                              "{%- if published_date %} {{ published_date }}{% endif %}"
+                              "{%- if num_books %} {{ num_books }}{% endif %}"
                               "{{ highlighted_att|date('Y') }}{{ nope is defined }}{{ nope2|default('') }}\n",
         "frontmatter.yaml": "title: titel\nauthor: '[[{{ authr }}]]'\n",
     })
@@ -151,7 +151,7 @@ def test_an_unknown_name_is_written_as_nothing_and_warned_of_once_per_template(
         "(did you mean title?)",
         "template highlight.md.jinja, line 1: 'highlight_txet' is not a variable of this template, written "
         "as nothing (did you mean highlight_text?)",
-        "template highlight.md.jinja, line 2: 'published_date' is not a variable of this template, written "
+        "template highlight.md.jinja, line 2: 'num_books' is not a variable of this template, written "
         "as nothing",
         "template highlight.md.jinja, line 2: 'highlighted_att' is not a variable of this template, written "
         "as nothing (did you mean highlighted_at?)",
