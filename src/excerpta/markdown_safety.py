@@ -70,12 +70,16 @@ _CHARACTER_OF = {"&#96;": "`", "&#37;": "%", "&#94;": "^", "&#41;": ")", "&lt;":
 # The location Readwise writes after a highlight's text, ``([Location 47](…))`` or, without a
 # URL, ``(Page 12)``: how the readwise-md reader finds it, and what defang keeps a value from
 # ending with. Readwise separates label words with a no-break space as often as with a space.
-_LABEL = r"View\sHighlight|View\sTweet|View\sPost|Location\s\d+|Page\s[^\]\s()]+|Time\s\d+(?::\d{1,2}){1,2}"
+# A page may be text, its brackets, parentheses and backslashes escaped by a backslash.
+_PAGE = r"Page\s(?:\\\S|[^\s()\\])+"
+_PAGE_IN_LINK = r"Page\s(?:\\\S|[^\]\s()\\])+"  # no "]" unescaped: it ends the link text
+_CLOCK = r"Time\s\d+(?::\d{1,2}){1,2}"
+_LABEL = rf"View\sHighlight|View\sTweet|View\sPost|Location\s\d+|{_PAGE_IN_LINK}|{_CLOCK}"
 # A URL without spaces; balanced parentheses inside it are allowed (Wikipedia-style paths).
 _URL = r"[^\s()]*(?:\([^\s()]*\)[^\s()]*)*"
+LINK_DESTINATION = re.compile(_URL)  # what a location link's URL may be, as TRAILING_LINK reads it
 TRAILING_LINK = re.compile(rf"\s*\(\[(?P<label>{_LABEL})\]\((?P<url>{_URL})\)\)\s*$", re.IGNORECASE)
-TRAILING_LABEL = re.compile(r"\s*\((?P<label>Location\s\d+|Page\s[^\s()]+|Time\s\d+(?::\d{1,2}){1,2})\)\s*$",
-                            re.IGNORECASE)
+TRAILING_LABEL = re.compile(rf"\s*\((?P<label>Location\s\d+|{_PAGE}|{_CLOCK})\)\s*$", re.IGNORECASE)
 
 
 def defang(text: str) -> str:
