@@ -4,10 +4,18 @@
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 PARSER = MarkdownIt("commonmark")
+# As a renderer that keeps every link as written (markdown-it's own check would hide a
+# javascript: link, Obsidian's may not): each link's destination, escapes and entities decoded.
+LINKING_PARSER = MarkdownIt("commonmark")
+LINKING_PARSER.validateLink = lambda url: True
+LINKING_PARSER.normalizeLink = lambda url: url
+CODE_URL = re.compile(r"(?:javascript|vbscript|data):", re.IGNORECASE)  # once spaces, controls are out
 
 
 def tokens(markdown: str) -> list[Token]:
@@ -19,10 +27,25 @@ def tokens(markdown: str) -> list[Token]:
     return found
 
 
+def link_targets(markdown: str) -> list[str]:
+    """The destination of every link and image of ``markdown`` (:data:`LINKING_PARSER`)."""
+    found: list[str] = []
+
+    def visit(tokens: list[Token]) -> None:
+        for token in tokens:
+            if token.type in ("link_open", "image"):
+                found.append(str(token.attrs.get("href", token.attrs.get("src", ""))))
+            visit(token.children or [])
+
+    visit(LINKING_PARSER.parse(markdown))
+    return found
+
+
 def assert_runs_nothing(markdown: str) -> None:
     """No fence, HTML, horizontal rule or setext heading; no code Dataview runs (inline code
     and, by default, code blocks starting with "=" or "$="); no ``%%`` outside code (Obsidian
-    reads comments from the source); no ``<%`` anywhere (Templater reads the whole file)."""
+    reads comments from the source); no ``<%`` anywhere (Templater reads the whole file); no
+    link or image to a URL that runs code (``javascript:``, ``vbscript:``, ``data:``)."""
     found = tokens(markdown)
     assert not {token.type for token in found} & {"fence", "html_block", "html_inline", "hr"}, markdown
     assert not [t for t in found if t.type == "heading_open" and t.markup in ("-", "=")], markdown
@@ -30,3 +53,5 @@ def assert_runs_nothing(markdown: str) -> None:
     assert not [c for c in code if c.strip().startswith(("=", "$="))], markdown
     assert markdown.count("%%") <= sum(c.count("%%") for c in code), markdown
     assert "<%" not in markdown
+    runs = [url for url in link_targets(markdown) if CODE_URL.match(re.sub(r"[\x00-\x20]+", "", url))]
+    assert not runs, markdown

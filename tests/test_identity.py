@@ -34,6 +34,12 @@ def test_document_id_prefers_the_url_and_ignores_its_fragment_and_trailing_slash
     assert a != document_id("A title", None, "https://example.com/other")
 
 
+def test_a_url_whose_host_is_no_address_gives_an_id_all_the_same():
+    # urlsplit refuses "[x]" as a host (no IPv6 address): a hostile source URL, not a crash.
+    url = "https://a) [x](javascript:alert(1)"
+    assert document_id("T", None, url) == document_id("Other", None, f" {url} ") != document_id("T")
+
+
 def test_highlight_id_depends_on_document_position_and_text():
     doc = document_id("Walden", "Thoreau")
     first = highlight_id(doc, "Simplify, simplify.", 1420)

@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 
 from excerpta.markdown_safety import defang, restore
 from excerpta.readers.readwise_md.location_links import split_location_link
-from markdown_checks import PARSER, assert_runs_nothing
+from markdown_checks import PARSER, assert_runs_nothing, link_targets
 
 # Characters that make Markdown constructs, in every combination, and some ordinary text.
 PIECES = [*"`~%<>&;#\\=$-+*1.)!?/ \t\n\rab", "lt;", "amp;", "#96;", "#37;", "#94;", "#41;", "^hl-", "<%",
           "%%", "```", "---", "***", "_", "=", " (Page 9)", "(Location 12", "(Time 0:01:41)",
-          "([View Highlight](u)"]
+          "([View Highlight](u)", "[x]", "](", "]:", "javascript:", "JaVa\tScript", "data:", "https://e.com"]
 MARKDOWN_TEXT = st.lists(st.sampled_from(PIECES), max_size=30).map("".join) | st.text(max_size=30)
 
 
@@ -92,3 +92,27 @@ def test_a_text_ending_as_a_readwise_location_does_not_read_as_one(text):
 def test_a_parenthesis_not_ending_a_location_is_written_as_it_is():
     for text in ["(Page 9) is where", "see (p. 9)", "the (Location) of it", "Chapter (Time 5)"]:
         assert defang(text) == text
+
+
+@pytest.mark.parametrize("hostile", [
+    "click [here](javascript:alert(document.cookie)) now",
+    "![x](JaVaScRiPt:alert(1))",
+    "[x](vbscript:msgbox(1)) and [y](data:text/html;base64,PHNjcmlwdD4=)",
+    "[x]( <\tjava\tscript:alert(1)>)",  # a browser drops the tabs and the space
+    "[x](javascript\\:alert(1))",  # "\\:" is ":" in a destination
+    "[x]\n\n[x]: javascript:alert(1)",  # a reference definition
+    "- [x]:\n  javascript:alert(1)\n\n[x]",
+])
+def test_a_link_in_text_that_would_run_code_is_text(hostile):
+    safe = defang(hostile)
+    for markdown in _placements(safe):
+        _assert_inert(markdown)
+        assert link_targets(markdown) == []
+    assert restore(safe) == hostile
+
+
+def test_a_link_that_runs_code_shows_as_the_source_wrote_it_and_others_stay_links():
+    text = "[a](javascript:x()) [b](https://example.com/) ![c](http://i.example/c.png) ![[Diary]]"
+    assert PARSER.render(defang(text)) == PARSER.render(text.replace("](j", "]\\(j"))
+    assert link_targets(defang(text)) == ["https://example.com/", "http://i.example/c.png"]
+    assert "![[Diary]]" in defang(text)

@@ -49,10 +49,15 @@ def normalize_text(value: str | None) -> str:
 
 
 def normalize_url(url: str | None) -> str:
-    """Fold a URL for identity: lower-case scheme and host, no fragment, no trailing slash."""
+    """Fold a URL for identity: lower-case scheme and host, no fragment, no trailing slash; a
+    value with no valid host (``https://a) [x](…)``, a bracket that is no IPv6 address) as it is,
+    stripped."""
     if not url:
         return ""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # what urlsplit refuses is no URL to fold, and names one thing still
+        return url.strip()
     path = parts.path.rstrip("/")
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 

@@ -22,7 +22,12 @@ source wrote it:
   ``^hl-`` ``&#94;``, wherever they are;
 * outside code spans: ``%%`` becomes ``%&#37;``; ``<`` before a letter, ``/``, ``!`` or ``?``
   becomes ``&lt;`` (so ``List<String>`` shows as written instead of vanishing into an unknown
-  tag); an ``&`` that would start an entity becomes ``&amp;``;
+  tag); an ``&`` that would start an entity becomes ``&amp;``; the ``(`` of ``](`` and the
+  ``:`` of ``]:`` before a ``javascript:``, ``vbscript:`` or ``data:`` URL (whatever its case,
+  the spaces and control characters a browser ignores in it) become ``&#40;`` and ``&#58;``:
+  a link or image (or a link reference definition) that would run code once clicked is text,
+  shown as the source wrote it (an ``https`` link or image, a ``[[wikilink]]`` or an
+  ``![[embed]]`` is left as it is);
 * the last ``)`` of a ``(Page 9)``, ``(Location 12)``, ``(Time 0:01:41)`` or ``([View
   Highlight](…))`` ending a value becomes ``&#41;``: the ``readwise-md`` reader takes such an
   end of a highlight's text for the location Readwise writes after it (:data:`TRAILING_LINK`,
@@ -55,27 +60,40 @@ _QUERY_AFTER = re.compile(r"[ \t\r\n]*\$?=")  # what follows a run that would op
 _RUN_OR_ESCAPE = re.compile(r"\\[\s\S]|`+")
 _LINE_END = re.compile(r"[\r\n]")
 
+# A link's "](" or a definition's "]:" before a URL that runs code: in a destination, a browser
+# ignores spaces and controls, "<" and ">" may enclose it (">" also a block quote's line start),
+# and a backslash may escape its ":".
+_GAP = r"[\x00-\x20<>]*"
+_CODE_SCHEME = "|".join(_GAP.join(word) for word in ("javascript", "vbscript", "data"))
+_CODE_LINK = rf"\][(:](?=(?i:{_GAP}(?:{_CODE_SCHEME}){_GAP}\\?:))"
 # Outside code spans. Every backtick is made text, so no parser can pair it with another over a
 # line end. A backslash pair is left as it is (Markdown shows its character as text), but "%"
 # and "&" never pair, so "\%%" is still defused and a backslash before an entity we wrote is
 # read back; nor do "<%" and "^hl-", which Templater and our merges read without Markdown.
-_PLAIN = re.compile(r"%%|\\(?!<%|\^hl-)[^%&]|<(?=[A-Za-z/!?%])|\^(?=hl-)|&(?=#?[A-Za-z0-9]+;)|`")
-_PLAIN_BACK = re.compile(r"\\(?!<%|\^hl-)[^%&]|&(?:#96|#37|#94|#41|lt|amp);")
+_PLAIN = re.compile(r"%%|\\(?!<%|\^hl-)[^%&]|<(?=[A-Za-z/!?%])|\^(?=hl-)|&(?=#?[A-Za-z0-9]+;)|`|"
+                    + _CODE_LINK)
+_PLAIN_BACK = re.compile(r"\\(?!<%|\^hl-)[^%&]|&(?:#96|#37|#94|#41|#40|#58|lt|amp);")
 # Inside code spans: only "<%" and "^hl-", and an "&" that would read back as one of them.
 _CODE = re.compile(r"<(?=%)|\^(?=hl-)|&(?=(?:amp;)*(?:lt;%|#94;hl-))")
 _CODE_BACK = re.compile(r"&lt;(?=%)|&#94;(?=hl-)|&amp;(?=(?:amp;)*(?:lt;%|#94;hl-))")
-_ENTITY_OF = {"%%": "%&#37;", "<": "&lt;", "&": "&amp;", "`": "&#96;", "^": "&#94;"}
-_CHARACTER_OF = {"&#96;": "`", "&#37;": "%", "&#94;": "^", "&#41;": ")", "&lt;": "<", "&amp;": "&"}
+_ENTITY_OF = {"%%": "%&#37;", "<": "&lt;", "&": "&amp;", "`": "&#96;", "^": "&#94;", "](": "]&#40;",
+              "]:": "]&#58;"}
+_CHARACTER_OF = {"&#96;": "`", "&#37;": "%", "&#94;": "^", "&#41;": ")", "&#40;": "(", "&#58;": ":",
+                 "&lt;": "<", "&amp;": "&"}
 
 # The location Readwise writes after a highlight's text, ``([Location 47](…))`` or, without a
 # URL, ``(Page 12)``: how the readwise-md reader finds it, and what defang keeps a value from
 # ending with. Readwise separates label words with a no-break space as often as with a space.
-_LABEL = r"View\sHighlight|View\sTweet|View\sPost|Location\s\d+|Page\s[^\]\s()]+|Time\s\d+(?::\d{1,2}){1,2}"
+# A page may be text, its brackets, parentheses and backslashes escaped by a backslash.
+_PAGE = r"Page\s(?:\\\S|[^\s()\\])+"
+_PAGE_IN_LINK = r"Page\s(?:\\\S|[^\]\s()\\])+"  # no "]" unescaped: it ends the link text
+_CLOCK = r"Time\s\d+(?::\d{1,2}){1,2}"
+_LABEL = rf"View\sHighlight|View\sTweet|View\sPost|Location\s\d+|{_PAGE_IN_LINK}|{_CLOCK}"
 # A URL without spaces; balanced parentheses inside it are allowed (Wikipedia-style paths).
 _URL = r"[^\s()]*(?:\([^\s()]*\)[^\s()]*)*"
+LINK_DESTINATION = re.compile(_URL)  # what a location link's URL may be, as TRAILING_LINK reads it
 TRAILING_LINK = re.compile(rf"\s*\(\[(?P<label>{_LABEL})\]\((?P<url>{_URL})\)\)\s*$", re.IGNORECASE)
-TRAILING_LABEL = re.compile(r"\s*\((?P<label>Location\s\d+|Page\s[^\s()]+|Time\s\d+(?::\d{1,2}){1,2})\)\s*$",
-                            re.IGNORECASE)
+TRAILING_LABEL = re.compile(rf"\s*\((?P<label>Location\s\d+|{_PAGE}|{_CLOCK})\)\s*$", re.IGNORECASE)
 
 
 def defang(text: str) -> str:
@@ -144,7 +162,8 @@ def _line_hazard(text: str) -> bool:
 
 def _inline_hazard(text: str) -> bool:
     # Substring tests: a sixth of the time of one regex search, on every value rendered.
-    return "`" in text or "<" in text or "&" in text or "%" in text or "^hl-" in text
+    return ("`" in text or "<" in text or "&" in text or "%" in text or "^hl-" in text
+            or "](" in text or "]:" in text)
 
 
 def _by_span(text: str, plain: Callable[[str], str], code: Callable[[str], str]) -> str:

@@ -28,6 +28,7 @@ from excerpta.model import LocationType
 READER_PATH = re.compile(r"^/(?:new/)?read/(?P<id>[0-9a-z]{26})/?$", re.IGNORECASE)
 OPEN_PATH = re.compile(r"^/open/(?P<id>\d+)/?$")
 TWEET_PATH = re.compile(r"^/[^/]+/status(?:es)?/(?P<id>\d+)")
+ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a Markdown backslash escape: shows its character
 TWITTER_HOSTS = {"twitter.com", "x.com", "mobile.twitter.com", "www.twitter.com", "www.x.com"}
 
 
@@ -68,7 +69,8 @@ def _location_from_label(label: str) -> tuple[int | str | None, LocationType | N
     kind = kind.casefold()
     if kind == "location":
         return int(value), LocationType.LOCATION
-    if kind == "page":
+    if kind == "page":  # text may hold escapes (a bracket, which would end the link text)
+        value = ESCAPED.sub(r"\1", value) if "\\" in value else value
         return (int(value) if value.isdigit() else value), LocationType.PAGE
     if kind == "time":
         return parse_clock(value), LocationType.TIME_OFFSET

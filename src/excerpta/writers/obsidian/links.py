@@ -1,6 +1,11 @@
-"""Wikilinks the templates write: one working ``[[…]]`` link whatever the value holds.
+"""Links the templates write: one working, inert link whatever the value holds.
 
-Obsidian says a link target holding ``# | ^ : %% [[ ]]`` "may not work": an author
+A URL from a source goes into ``[View Highlight](…)``, ``![rw-book-cover](…)`` and the
+``- URL:`` line; :func:`link_url` makes it one link destination (CommonMark ends a bare one
+at a space, a line break or an unbalanced ``)``, and the ``- URL:`` line is plain text, where
+``[x](…)`` would be a link of its own), and :func:`link_label` a location label one link text.
+
+Wikilinks: Obsidian says a link target holding ``# | ^ : %% [[ ]]`` "may not work": an author
 ``Smith]] and [[Jones | Co #2`` pasted into ``[[…]]`` makes two broken links. The ``wikilink``
 filter (``{{ author | wikilink }}``, ``{{ document_link | wikilink(title) }}``):
 
@@ -18,12 +23,14 @@ same: :class:`SafeWikilinks` rewrites those spellings to the filter before compi
 
 from __future__ import annotations
 
+import html
 import re
+from urllib.parse import quote
 
 import jinja2
 from jinja2.ext import Extension
 
-from excerpta.markdown_safety import defang
+from excerpta.markdown_safety import LINK_DESTINATION, defang
 from excerpta.writers.obsidian.naming import UNTITLED, sanitize_name
 
 # Room for ".md" and a clash suffix within the 255 bytes a file name may have.
@@ -36,6 +43,68 @@ _SPACES = re.compile(r"\s+")
 _EXPRESSION = r"\{\{(?![-+])(?P<NAME>[^{}\n]+?)(?<![-+])\}\}"
 _PASTED_LINK = re.compile(r"\[\[" + _EXPRESSION.replace("NAME", "target")
                           + r"(?:\|" + _EXPRESSION.replace("NAME", "display") + r")?\]\]")
+
+
+# Schemes whose URL is code or a whole page (data:text/html) rather than a place: a link to one
+# runs it when clicked. What a browser ignores in a URL (spaces, controls) is removed first.
+_CODE_SCHEMES = ("javascript:", "vbscript:", "data:")
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+# What a URL cannot hold as it is: whitespace (ends a destination, and a link in text), "<" and
+# ">" (an autolink, HTML), "\\" (an escape in a destination), a backtick (a code span wins over a
+# link), '"', and "[" "]" (in the "- URL:" line, "[x](…)" is a link). Browsers send them
+# percent-encoded, so the URL is the same one. "(" and ")" only when they do not pair as
+# LINK_DESTINATION allows (Wikipedia's "Foo_(bar)" pairs).
+_NOT_IN_URL = re.compile(r'[\s<>\\`"\[\]]')
+_PARENTHESES = re.compile(r"[()]")
+_IPV6_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#\[\]@]*@)?\[[0-9A-Fa-f:.]+\]")
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_WEB = re.compile(r"https?:", re.IGNORECASE)
+_WEB_WITH_HOST = re.compile(r"https?://[^/?#]", re.IGNORECASE)
+_LABEL_ENDING = re.compile(r"[\\\[\]()]")  # escaped in a label: it would end the link or the label
+
+
+def link_url(value: str) -> str:
+    """``value`` (:func:`.variables.printable` text) as one inert link destination, or ``""``:
+
+    * a URL that would run code once clicked (``javascript:``, ``vbscript:``, ``data:``,
+      whatever its case, the spaces and control characters in it, or the HTML entities
+      spelling it: Markdown decodes them in a link) is none;
+    * whitespace, ``<``, ``>``, ``\\``, a backtick, ``"``, ``[`` and ``]`` (but an IPv6 host's) are
+      percent-encoded, and so are ``(`` and ``)`` unless they pair one level deep;
+    * what is then no absolute URL (a scheme: ``https``, ``kindle``, ``mailto``, ``obsidian``…;
+      for ``http(s)`` a host) is none: a relative one would be a link to a note of the vault.
+
+    Spaces at either end are dropped, as a browser does."""
+    url = value.strip()
+    if not url:
+        return ""
+    if not url.startswith(("https://", "http://")):  # nearly every URL is
+        scheme = _URL_IGNORED.sub("", html.unescape(url)).casefold()
+        if scheme.startswith(_CODE_SCHEMES):
+            return ""
+    if _NOT_IN_URL.search(url):
+        host = _IPV6_HOST.match(url)
+        start = host.end() if host else 0
+        url = url[:start] + _NOT_IN_URL.sub(_percent_encoded, url[start:])
+    if ("(" in url or ")" in url) and not LINK_DESTINATION.fullmatch(url):
+        url = _PARENTHESES.sub(_percent_encoded, url)
+    if not _ABSOLUTE.match(url) or (_WEB.match(url) and not _WEB_WITH_HOST.match(url)):
+        return ""
+    return url
+
+
+def _percent_encoded(found: re.Match[str]) -> str:
+    return quote(found.group(), safe="")
+
+
+def link_label(value: str) -> str:
+    """``value`` (:func:`.variables.printable` text) as a link's text: on one line (a line
+    break as a space: a next line could start a heading), and ``[``, ``]``, ``(``, ``)`` and
+    ``\\`` escaped with a backslash, which Markdown shows as the character and the
+    ``readwise-md`` reader takes away (``Page 1](javascript:…)`` is one label, not a link)."""
+    if "\n" in value:
+        value = value.replace("\n", " ")
+    return _LABEL_ENDING.sub(r"\\\g<0>", value) if _LABEL_ENDING.search(value) else value
 
 
 class Verbatim(str):

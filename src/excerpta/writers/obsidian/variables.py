@@ -29,13 +29,14 @@ they are: they are identity, not text. The dates (``date``, ``last_highlighted_d
 ``highlighted_at``, and ``time``) are in the display zone (the writer's ``timezone`` option,
 else this machine's zone), so the ``date`` filter and the front matter (which Obsidian reads
 as local time) show the time the user's clock showed. The URLs (``url``, ``image_url``,
-``highlight_location_url``, ``highlight_url``) are ``""`` when they would run code once
-clicked (:func:`link_url`: ``javascript:``, ``vbscript:``, ``data:``).
+``highlight_location_url``, ``highlight_url``) are each one link destination, ``""`` when they
+would run code once clicked (``javascript:``, ``vbscript:``, ``data:``) or are no absolute URL
+(:func:`.links.link_url`); ``highlight_location`` is one line, its brackets, parentheses and
+backslashes escaped to stay one link text (:func:`.links.link_label`).
 """
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import datetime, tzinfo
 from typing import Any
@@ -45,6 +46,7 @@ from excerpta.controls import without_controls
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.obsidian.blocks import ITEM_INDENT
 from excerpta.writers.obsidian.dates import format_date
+from excerpta.writers.obsidian.links import link_label, link_url
 from excerpta.writers.obsidian.naming import block_id
 
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
@@ -55,10 +57,6 @@ _TWEET_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/
 _CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 NBSP = "\u00a0"  # Readwise writes "Location 47" with a no-break space
 _LOCATION, _PAGE, _TIME_OFFSET = LocationType.LOCATION, LocationType.PAGE, LocationType.TIME_OFFSET
-# Schemes whose URL is code or a whole page (data:text/html) rather than a place: a link to one
-# runs it when clicked. What a browser ignores in a URL (spaces, controls) is removed first.
-_CODE_SCHEMES = ("javascript:", "vbscript:", "data:")
-_URL_IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 KINDLE_OPEN_URL = "https://readwise.io/to_kindle?action=open&asin={asin}&location={location}"
 NOTE_INDENT = 6  # a highlight's note continues under Readwise's "    - Note: " sub-bullet
 # The variables continued() indents to stay in a list item of the body, by their indent.
@@ -87,18 +85,6 @@ def printable(value: str | None) -> str:
     if value.isprintable() or _CONTROL_OR_BREAK.search(value) is None:
         return value
     return without_controls(normalize_newlines(value))
-
-
-def link_url(value: str | None) -> str:
-    """``value`` as a link's URL (:func:`printable`), or ``""`` if clicking it would run code:
-    a ``javascript:``, ``vbscript:`` or ``data:`` URL, whatever its case, the spaces and
-    control characters in it, or the HTML entities spelling it (Markdown decodes them in a
-    link). Any other scheme (``https``, ``kindle``, ``readwise``, ``obsidian``…) is kept."""
-    url = printable(value)
-    if not url or url.startswith(("https://", "http://")):  # nearly every URL
-        return url
-    scheme = _URL_IGNORED.sub("", html.unescape(url)).casefold()
-    return "" if scheme.startswith(_CODE_SCHEMES) else url
 
 
 def _printable_list(values: list[str]) -> list[str]:
@@ -173,8 +159,8 @@ def document_variables(document: Document, zone: tzinfo | None = None) -> dict[s
         "authors": [author] if author else [],
         "category": document.category.value if document.category else "",
         "source": printable(document.source),
-        "url": link_url(document.url),
-        "image_url": link_url(document.cover_image_url),
+        "url": link_url(printable(document.url)),
+        "image_url": link_url(printable(document.cover_image_url)),
         "asin": printable(document.asin),
         "document_tags": _printable_list(document.tags),
         "document_note": continued(document.document_note, ITEM_INDENT),
@@ -208,10 +194,10 @@ def _clock(seconds: int) -> str:
 
 def location_link(document: Document, highlight: Highlight, url: str | None = None) -> tuple[str, str]:
     """Readwise's (label, url) for a highlight's location; either may be ``""``. A URL that
-    would run code (:func:`link_url`) is none: no "View Highlight" without a link. ``url``:
-    the highlight's, if already through :func:`link_url`."""
+    would run code (:func:`.links.link_url`) is none: no "View Highlight" without a link.
+    ``url``: the highlight's, if already through :func:`.links.link_url`."""
     kind, where = highlight.location_type, highlight.location
-    url = link_url(highlight.url) if url is None else url
+    url = link_url(printable(highlight.url)) if url is None else url
     if kind is _LOCATION and where is not None:
         if document.asin:
             url = KINDLE_OPEN_URL.format(asin=_quoted(document.asin), location=_quoted(str(where)))
@@ -236,7 +222,7 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
     """``base`` (the document variables) plus one highlight's variables, dates in ``zone``
     (None: this machine's); ``paragraphs``: whether text and note keep paragraph breaks
     (see :func:`continued`)."""
-    own_url = link_url(highlight.url)
+    own_url = link_url(printable(highlight.url))
     label, url = location_link(document, highlight, own_url)
     text = continued(highlight.text, ITEM_INDENT, paragraphs=paragraphs)
     page, moment = highlight.page, highlight.highlighted_at
@@ -246,7 +232,7 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
         "raw_highlight_text": printable(highlight.text),
         "highlight_note": continued(highlight.note, NOTE_INDENT, paragraphs=paragraphs),
         "highlight_tags": _printable_list(highlight.tags),
-        "highlight_location": printable(label),  # a location may be text ("xii")
+        "highlight_location": link_label(printable(label)),  # a location may be text ("xii")
         "highlight_location_url": url,  # link_url'd by location_link
         "highlight_id": highlight.external_ids.get("readwise", highlight.id),
         "highlight_chapter": one_line(highlight.chapter),

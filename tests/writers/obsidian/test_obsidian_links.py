@@ -1,0 +1,93 @@
+"""URLs and location labels from a source in a note: each one inert link whatever it holds (no
+second link, no new line, no Markdown of its own), read back by readwise-md as written."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+import pytest
+import yaml
+
+from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readers.readwise_md import read_note
+from excerpta.writers.obsidian.frontmatter import note_body
+from markdown_checks import link_targets, tokens
+
+from .test_obsidian_inert import assert_inert_note
+
+# A source's URL → the link destination written: what cannot stay in one percent-encoded.
+HOSTILE_URLS = {
+    "https://example.com/a) [evil](javascript:alert(1)":
+        "https://example.com/a%29%20%5Bevil%5D%28javascript:alert%281%29",
+    "https://example.com/a\n# Injected heading\n- [ ] injected task":
+        "https://example.com/a%0A#%20Injected%20heading%0A-%20%5B%20%5D%20injected%20task",
+    "http://i.example/c.png) ![[Secret diary]] [y](javascript:alert(2)":
+        "http://i.example/c.png%29%20!%5B%5BSecret%20diary%5D%5D%20%5By%5D%28javascript:alert%282%29",
+    "https://e.com/a[x](javascript:alert(2))": "https://e.com/a%5Bx%5D%28javascript:alert%282%29%29",
+    'https://e.com/<b>`$= x`"q"\\\u00a0z': "https://e.com/%3Cb%3E%60$=%20x%60%22q%22%5C%C2%A0z",
+    "kindle://book) [x](javascript:1)": "kindle://book%29%20%5Bx%5D%28javascript:1%29",
+    "  https://example.com/a%20b  ": "https://example.com/a%20b",
+    "http://[::1]:8080/a b": "http://[::1]:8080/a%20b",
+}
+
+
+def _note(vault, sync, document: Document) -> str:
+    sync([document])
+    [path] = vault.rglob("*.md")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("url", "written"), HOSTILE_URLS.items())
+def test_a_url_is_one_link_and_reads_back_as_written(vault, sync, url, written):
+    document = Document(id="d1", title="Links", category=Category.ARTICLES, url=url, cover_image_url=url,
+                        highlights=[Highlight(id="h1", text="First.", url=url),
+                                    Highlight(id="h2", text="Second.", url=url)])
+    text = _note(vault, sync, document)
+    assert_inert_note(text)
+    body = note_body(text)
+    assert link_targets(body) == [written] * 3  # the cover and each "View Highlight", nothing else
+    assert [t.tag for t in tokens(body) if t.type == "heading_open"] == ["h1", "h2", "h2"]  # the template's
+    assert f"- First. ([View Highlight]({written})) ^hl-h1\n" in body  # the block id on its highlight
+    assert f"\n- URL: {written}\n" in body
+    assert yaml.safe_load(text.split("---\n")[1])["url"] == written
+    assert unquote(written) == unquote(url.strip())  # the same URL
+    back = read_note(next(vault.rglob("*.md")))
+    assert (back.url, back.cover_image_url) == (written, written)
+    assert [(h.text, h.url) for h in back.highlights] == [("First.", written), ("Second.", written)]
+
+
+def test_a_url_with_paired_parentheses_is_written_as_it_is(vault, sync):
+    url = "https://en.wikipedia.org/wiki/Walden_(book)"
+    document = Document(id="d1", title="Links", category=Category.ARTICLES, url=url,
+                        highlights=[Highlight(id="h1", text="First.", url=url)])
+    text = _note(vault, sync, document)
+    assert f"- First. ([View Highlight]({url})) ^hl-h1\n" in text
+    back = read_note(next(vault.rglob("*.md")))
+    assert (back.url, back.highlights[0].url) == (url, url)
+
+
+@pytest.mark.parametrize("url", ["Secret diary.md", "www.example.com/a", "/etc/passwd", "https://", "http:///x",
+                                 "java script:alert(1)"])
+def test_what_is_no_absolute_url_is_no_link(vault, sync, url):
+    document = Document(id="d1", title="Links", category=Category.ARTICLES, url=url, cover_image_url=url,
+                        highlights=[Highlight(id="h1", text="Click.", url=url)])
+    text = _note(vault, sync, document)
+    assert link_targets(note_body(text)) == []
+    assert "- Click. ^hl-h1\n" in text
+    assert "URL:" not in text
+    assert "url" not in yaml.safe_load(text.split("---\n")[1])
+
+
+@pytest.mark.parametrize("url", [None, "https://example.com/p"])
+def test_a_page_label_is_one_link_text_and_reads_back(vault, sync, url):
+    label = "1](javascript:alert(1))[x\\(y)"
+    document = Document(id="d1", title="Pages", category=Category.BOOKS, highlights=[
+        Highlight(id="h1", text="Paged.", url=url, location=label, location_type=LocationType.PAGE),
+        Highlight(id="h2", text="Lined.", url=url, location="2\n# z", location_type=LocationType.PAGE)])
+    text = _note(vault, sync, document)
+    assert_inert_note(text)
+    body = note_body(text)
+    assert link_targets(body) == ([url] * 2 if url else [])
+    assert [t.tag for t in tokens(body) if t.type == "heading_open"] == ["h1", "h2", "h2"]
+    back = read_note(next(vault.rglob("*.md"))).highlights[0]
+    assert (back.text, back.location, back.location_type) == ("Paged.", label, LocationType.PAGE)
