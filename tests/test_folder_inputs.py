@@ -79,6 +79,15 @@ def test_a_vaults_other_notes_and_attachments_are_skipped_silently(run_cli, tmp_
     assert "read 1 input(s): 1 documents" in result.output
 
 
+def test_a_vaults_own_note_holding_pasted_clippings_is_not_read_as_kindle(run_cli, tmp_path):
+    vault = _folder(tmp_path / "vault", {"Readwise/Books/Mindset.md": READWISE_NOTE,
+                                          "Inbox/pasted.md": CLIPPINGS.read_text(encoding="utf-8")})
+    result = run_cli("convert", vault, "--to", "json", "--out", tmp_path / "v.json")
+    assert result.exit_code == 0, result.output
+    assert "read 1 input(s): 1 documents" in result.output
+    assert [d["title"] for d in json.loads((tmp_path / "v.json").read_text())["documents"]] == ["Mindset"]
+
+
 def test_a_file_of_the_folder_that_cannot_be_read_is_reported_and_the_others_read(run_cli, tmp_path, exports):
     (exports / "notebook.html").unlink()
     (exports / "readwise-data.csv").unlink()

@@ -97,6 +97,15 @@ def test_aliases_a_user_writes_in_front_matter_are_read(tmp_path):
         "Ann Lee", "https://example.com/a*b", "https://example.com/a*b, https://example.com/a*b")
 
 
+def test_a_list_holding_itself_many_times_is_read_once_not_spelled_out_eight_levels_deep(tmp_path):
+    # Its aliases add nothing as repr() writes it ([[...], [...], ...]); spelled out eight
+    # lists deep, as_text would have joined 4 ** 8 = 65,536 "Ann" (nine aliases: 43 million).
+    note = write_note(tmp_path / "Small.md",
+                      "---\nsummary: &s [*s, *s, *s, *s, Ann]\n---\n" + SMALL_NOTE_BODY)
+    [document], state = read(note)
+    assert (document.summary, state.problems) == ("Ann", [])
+
+
 _YAML_PIECES = st.sampled_from([
     "date: 2023-02-30", "d: 0000-01-01", "t: 2023-01-01 10:00:00+99:00", "h: 2023-1-1 25:00:00",
     "n: !!int 0x_", "f: !!float x", "b: !!binary '%%'", "s: !!set {a, b}", "x: &a [*a]",

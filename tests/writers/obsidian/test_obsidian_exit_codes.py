@@ -61,3 +61,31 @@ def test_a_note_the_user_deleted_and_not_recreated_is_not_a_partial_run(run_cli,
     assert result.exit_code == 0
     assert "not re-created" in result.output
     assert not deleted.exists()
+
+
+def test_a_note_whose_front_matter_aliases_repeat_too_much_keeps_it_as_broken_yaml_is_kept(
+        run_cli, tmp_path):
+    # Six lists of nine aliases of the one before (9 ** 6 values): read and compared, eight
+    # levels took 9 s and 700 MB, nine ran out of memory (exit 70).
+    assert _convert(run_cli, tmp_path, LIBRARY).exit_code == 0
+    bombed, broken, *others = _notes(tmp_path)
+    laughs = [f"l0: &l0 [{', '.join(['lol'] * 9)}]"]
+    laughs += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 6)]
+    text = bombed.read_text(encoding="utf-8")
+    bombed.write_text(text.replace("---\n", "---\n" + "\n".join(laughs) + "\nmore: *l5\n", 1),
+                      encoding="utf-8")
+    broken.write_text(broken.read_text(encoding="utf-8").replace("title:", "title: [", 1),
+                      encoding="utf-8")
+    fronts = {note: note.read_text(encoding="utf-8").split("\n---\n")[0] for note in (bombed, broken)}
+
+    result = _convert(run_cli, tmp_path, _with_a_new_highlight_in_every_document(LIBRARY))
+
+    assert result.exit_code == 1
+    assert (f"{bombed} ({bombed.stat().st_size} bytes): front matter not read (line 6: its "
+            "aliases (*name) repeat more than 100,000 characters); left as it is") in result.output
+    assert f"{broken} ({broken.stat().st_size} bytes): front matter is not valid YAML; left as it is" \
+        in result.output
+    for note in (bombed, broken, *others):
+        text = note.read_text(encoding="utf-8")
+        assert "Added upstream." in text
+        assert note not in fronts or text.split("\n---\n")[0] == fronts[note]

@@ -3,7 +3,8 @@
 Input: one note, or a folder (a vault, its ``Readwise/`` folder, an unzipped Markdown export)
 read recursively in sorted order, hidden folders such as ``.obsidian`` left out. One Document
 is yielded per note. In a folder, files that are not Readwise notes (the ``Readwise Syncs.md``
-log, the user's own notes) are skipped silently; a single file that is not one, or a folder
+log, the user's own notes) are skipped silently, never read as another format (a note of
+pasted Kindle clippings is no ``kindle`` input); a single file that is not one, or a folder
 holding none, is an InputError. A note that cannot be read (broken front matter, not UTF-8)
 is reported with its line and skipped, and the other notes are read. A ``.md`` that is no
 regular file (a device, a named pipe, a link to one) is left out with a warning, and a note
@@ -150,6 +151,12 @@ class ReadwiseMarkdownReader(Reader):
                 if looks_like_readwise_note(head):
                     return 80 if path.parent.name.casefold() in CATEGORY_FOLDERS else 60
         return 0
+
+    @classmethod
+    def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:
+        # Every note of the vault (iter_note_paths): a note that is no Readwise note is the
+        # user's own, skipped silently, never read as another format (pasted clippings).
+        return probe.path is not None and probe.path.name.lower().endswith(NOTE_SUFFIX)
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = Path(source).expanduser()

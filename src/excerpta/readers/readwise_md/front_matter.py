@@ -4,10 +4,10 @@ Readwise writes front matter only through a user's custom template, typically
 ``author: [[{{author}}]]`` unquoted, which YAML reads as a nested list (``[["Ann Lee"]]``):
 :func:`as_text` turns such values back into the ``[[Ann Lee]]`` the template wrote.
 
-YAML aliases (``*a``) repeat what an anchor (``&a``) holds: nine lists of nine aliases of the
-one before ("billion laughs") stand for billions of values in a few hundred bytes. Front matter
-whose aliases, spelled out as :func:`as_text` reads them, add more than :data:`MAX_ALIAS_GROWTH`
-characters is refused before :func:`as_text` ever sees it.
+Front matter whose YAML aliases (``*a``) would repeat more than
+:data:`excerpta.yaml_load.MAX_ALIAS_GROWTH` characters ("billion laughs") is refused by
+:func:`excerpta.yaml_load.safe_load` before any value is built, so :func:`as_text` never
+spells one out.
 """
 
 from __future__ import annotations
@@ -26,10 +26,6 @@ CLOSING_FENCES = ("---", "...")
 # and its recursive parser and constructor hit RecursionError on deeply nested lists.
 UNREADABLE_YAML = (yaml.YAMLError, ValueError, OverflowError, RecursionError)
 MAX_TEXT_DEPTH = 8  # list nesting as_text follows; a template writes two at most (``[[a]]``)
-# Characters that spelling out aliases (``*a``) may add to front matter: templates write none.
-MAX_ALIAS_GROWTH = 100_000
-# libyaml first, PyYAML's own parser for what libyaml rejects: as excerpta.yaml_load reads.
-_LOADERS = (getattr(yaml, "CSafeLoader", yaml.SafeLoader), yaml.SafeLoader)
 
 
 class FrontMatterError(ValueError):
@@ -46,8 +42,9 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     none) and the rest of the note.
 
     Raises FrontMatterError for an unclosed block, invalid YAML (an impossible date too), or
-    YAML that is not a mapping, aliases that add more than :data:`MAX_ALIAS_GROWTH`
-    characters; never anything else, whatever the text.
+    YAML that is not a mapping, aliases that add more than
+    :data:`excerpta.yaml_load.MAX_ALIAS_GROWTH` characters; never anything else, whatever the
+    text.
     """
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != FENCE:
@@ -58,8 +55,6 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     else:
         raise FrontMatterError(1, "front matter opened with '---' is never closed")
     block = "\n".join(lines[1:index])
-    if "*" in block:  # no alias without one
-        _refuse_alias_bomb(block)
     try:
         data = safe_load(block)
     except yaml.YAMLError as err:
@@ -80,73 +75,6 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return fields, "\n".join(lines[index + 1:])
 
 
-def _refuse_alias_bomb(block: str) -> None:
-    """Raises FrontMatterError (at the key where the limit is passed) if spelling out the
-    aliases of ``block``'s mapping, down to the depth :func:`as_text` reads, adds more than
-    :data:`MAX_ALIAS_GROWTH` characters. YAML that cannot be read is left to the loader."""
-    root = None
-    for loader in _LOADERS:
-        try:
-            root = yaml.compose(block, Loader=loader)
-            break
-        except UNREADABLE_YAML:
-            continue
-    if not isinstance(root, yaml.MappingNode):
-        return
-    limit = _written_size(root) + MAX_ALIAS_GROWTH
-    counted: dict[tuple[int, int], int] = {}
-    spelled_out = 0
-    for key, value in root.value:
-        spelled_out += _spelled_out_size(key, 0, counted, limit) + _spelled_out_size(value, 0, counted, limit)
-        if spelled_out > limit:
-            raise FrontMatterError(int(key.start_mark.line) + 2, (
-                f"broken YAML front matter: its aliases (*name) repeat more than "
-                f"{MAX_ALIAS_GROWTH:,} characters"))
-
-
-def _size(node: yaml.Node) -> int:
-    # A value's weight: one, and a scalar's characters.
-    return 1 + len(node.value) if isinstance(node, yaml.ScalarNode) else 1
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [child for pair in node.value for child in pair]
-    return []
-
-
-def _spelled_out_size(node: yaml.Node, depth: int, counted: dict[tuple[int, int], int],
-                      limit: int) -> int:
-    """The size of ``node`` at list depth ``depth`` with its aliases spelled out, nothing counted
-    below MAX_TEXT_DEPTH (where as_text stops, and an anchor holding itself ends); ``limit`` + 1
-    for more. ``counted`` keeps each (node, depth)'s: an anchor aliased nine times is counted once."""
-    key = (id(node), depth)
-    if key not in counted:
-        size = _size(node)
-        if depth <= MAX_TEXT_DEPTH:
-            for child in _children(node):
-                size += _spelled_out_size(child, depth + 1, counted, limit)
-                if size > limit:
-                    break
-        counted[key] = min(size, limit + 1)
-    return counted[key]
-
-
-def _written_size(root: yaml.Node) -> int:
-    """The size of the nodes under ``root``, each once: the values as the text writes them."""
-    seen: set[int] = set()
-    size, pending = 0, [root]
-    while pending:
-        node = pending.pop()
-        if id(node) not in seen:
-            seen.add(id(node))
-            size += _size(node)
-            pending.extend(_children(node))
-    return size
-
-
 def _unconstructible_line(block: str) -> int:
     """The line (1-based, in ``block``) of the first top-level key or value whose YAML parses
     but cannot be made into a value (``date: 2023-02-30``); 1 if it cannot be told."""
@@ -165,20 +93,23 @@ def _unconstructible_line(block: str) -> int:
     return 1
 
 
-def as_text(value: Any, _depth: int = 0) -> str | None:
+def as_text(value: Any, _inside: tuple[int, ...] = ()) -> str | None:
     """A front-matter value as the text its template wrote; None for an empty value.
 
     ``[["Ann Lee"]]`` (an unquoted ``[[Ann Lee]]``) becomes ``"[[Ann Lee]]"``; a plain list
     is joined with ``", "``; dates are ISO 8601. Lists nested deeper than any template writes
-    (or an anchor holding itself, ``&x [*x]``) are cut off there.
+    are cut off there, and a list inside itself (an anchor holding its own alias,
+    ``&x [*x, *x]``) is cut off where it is met again, as ``repr`` does.
     """
-    if value is None or _depth > MAX_TEXT_DEPTH:
+    if value is None or len(_inside) > MAX_TEXT_DEPTH or id(value) in _inside:
         return None
     if isinstance(value, list):
-        if len(value) == 1 and isinstance(value[0], list):
+        inside = (*_inside, id(value))
+        if len(value) == 1 and isinstance(value[0], list) and id(value[0]) not in inside:
             # YAML split "[[a, b]]" at the comma; put the wikilink back together.
-            return "[[" + ", ".join(as_text(item, _depth + 1) or "" for item in value[0]) + "]]"
-        parts = [as_text(item, _depth + 1) for item in value]
+            inside += (id(value[0]),)
+            return "[[" + ", ".join(as_text(item, inside) or "" for item in value[0]) + "]]"
+        parts = [as_text(item, inside) for item in value]
         return ", ".join(part for part in parts if part) or None
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()

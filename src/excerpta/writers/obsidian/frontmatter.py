@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from excerpta.markdown_safety import TEMPLATER_OPEN
-from excerpta.yaml_load import safe_load
+from excerpta.yaml_load import AliasGrowthError, safe_load
 
 ID_PROPERTY = "excerpta-id"
 _FENCE = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
@@ -132,13 +132,15 @@ class SplitNote:
     written) and the rest.
 
     ``properties`` is the parsed front matter; None when there is none or it is not a valid
-    YAML mapping (``broken`` tells the two apart).
+    YAML mapping (``broken`` tells the two apart; ``problem`` says why, with the line in the
+    note, when it is known: ``"line 4: its aliases (*name) repeat more than 100,000 characters"``).
     """
 
     front_matter: str
     properties: dict[str, Any] | None
     body: str
     broken: bool = False
+    problem: str | None = None
 
 
 def find_fences(text: str) -> tuple[int, re.Match[str] | None] | None:
@@ -166,6 +168,9 @@ def split_note(text: str) -> SplitNote:
     block, body = text[:closing.end()], text[closing.end():]
     try:
         parsed = safe_load(text[start:closing.start()])
+    except AliasGrowthError as err:  # read, its values would fill the memory (billion laughs)
+        line = text.count("\n", 0, start) + err.line
+        return SplitNote(block, None, body, broken=True, problem=f"line {line}: {err.problem}")
     except yaml.YAMLError:
         return SplitNote(block, None, body, broken=True)
     if parsed is None:

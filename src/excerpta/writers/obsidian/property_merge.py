@@ -66,12 +66,14 @@ def merge_properties(existing: SplitNote, ours: dict[str, Any], managed: set[str
     item in the note that is neither ours now nor was in ``previous`` (the lists we wrote last
     time, :func:`.frontmatter.owned_lists`; None when unknown, so every such item counts as the
     user's) is kept, so a tag the user added survives while one removed upstream goes.
-    Front matter that is not valid YAML, or cannot be changed without writing the user's
-    properties again (see the module docstring), is kept as it is, with a message saying so.
+    Front matter that is not valid YAML (or whose aliases repeat too much to be read, see
+    :mod:`excerpta.yaml_load`), or cannot be changed without writing the user's properties
+    again (see the module docstring), is kept as it is, with a message saying so.
     A byte order mark and CRLF line ends of the front matter are kept.
     """
     if existing.broken:
-        return MergedProperties(existing.front_matter, NOT_VALID)
+        problem = f"front matter not read ({existing.problem}); left as it is" if existing.problem else None
+        return MergedProperties(existing.front_matter, problem or NOT_VALID)
     block, current, previous = existing.front_matter, existing.properties or {}, previous or {}
     fences = find_fences(block)
     if fences is None or fences[1] is None:  # no front matter yet (perhaps a BOM)
