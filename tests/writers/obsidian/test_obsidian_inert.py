@@ -26,7 +26,8 @@ ATTACKS = [
     "An <iframe src='https://example.com/track'></iframe> and <!-- a comment hiding the rest",
     "50%% of everything below is hidden %%",
     "~~~dataviewjs\ndv.paragraph('x')\n~~~",
-    "Click [here](javascript:alert(document.cookie)) or ![x](DATA:text/html,x) or [r]\n[r]: vbscript:msgbox(1)",
+    "Click [here](javascript:alert(document.cookie)) or ![x](DATA:text/html,x) or [r]\n"
+    "[r]: vbscript:msgbox(1)",
 ]
 ORDINARY = "Define the `Pet` schema once and point `$ref` at it; List<String> & Map<K, V> too."
 
