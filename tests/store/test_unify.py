@@ -153,3 +153,64 @@ def test_a_note_removed_in_readwise_stays_removed_when_the_clippings_are_read_ag
     again = library(kindle)
     assert [(h["note"], h["end_location"]) for h in again[0]["highlights"]] == [(None, 1446)]
     assert library(removed, source="readwise-json") == again
+
+
+def test_a_book_deleted_in_readwise_read_first_keeps_what_only_the_device_has(library, tmp_path):
+    library(readwise_page(tmp_path, FEAR_RW), source="readwise-json")
+    library(clippings(tmp_path, (1445, FEAR), (1600, "Only on the device.")))
+    gone = library(readwise_page(tmp_path, deleted=True), source="readwise-json")
+    assert texts(gone) == [(KING, [(FEAR, None, True), ("Only on the device.", None, False)])]
+
+
+def test_a_passage_listed_twice_never_takes_the_id_matched_before(library, tmp_path):
+    [kindle_book] = library(clippings(tmp_path, (1445, FEAR)))
+    library(readwise_page(tmp_path, FEAR_RW), source="readwise-json")
+    # The same passage highlighted again in Readwise, listed before the one matched last time.
+    again = library(readwise_page(tmp_path, {**FEAR_RW, "id": 700000005}, FEAR_RW), source="readwise-json")
+    ids = {h["external_ids"].get("readwise"): h["id"] for h in again[0]["highlights"]}
+    assert ids["700000001"] == kindle_book["highlights"][0]["id"]
+    assert ids["700000005"] == "readwise-700000005"
+
+
+def test_a_url_joins_the_document_of_that_url_and_nobodys_notes_join_nothing(library, tmp_path):
+    def page(name: str, book_id: int, title: str, author: str | None, url: str | None) -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps({"count": 1, "nextPageCursor": None, "results": [
+            {"user_book_id": book_id, "title": title, "author": author, "category": "articles",
+             "source_url": url, "highlights": [{"id": book_id * 10, "text": f"Text {book_id}."}]}]}),
+            encoding="utf-8")
+        return path
+
+    canonical = tmp_path / "library.json"
+    canonical.write_text(json.dumps({"schema_version": 1, "documents": [
+        {"id": "plain", "title": "Essay", "author": "Ann", "highlights": []},
+        {"id": "linked", "title": "Essay", "author": "Ann", "url": "https://a.example/essay",
+         "highlights": []},
+        {"id": "notes", "title": "Notes", "highlights": []}]}), encoding="utf-8")
+    library(canonical)
+    library(page("a.json", 1, "Essay", "Ann", "https://a.example/essay"), source="readwise-json")
+    documents = library(page("b.json", 2, "Notes", None, None), source="readwise-json")
+    assert [(d["id"], len(d["highlights"])) for d in documents] == [
+        ("plain", 0), ("linked", 1), ("notes", 0), ("readwise-2", 1)]
+
+
+def test_punctuation_alone_is_no_passage_of_another_highlight(library, tmp_path):
+    library(clippings(tmp_path, (1445, FEAR)))
+    documents = library(readwise_page(tmp_path, {**FEAR_RW, "text": "."}), source="readwise-json")
+    assert sorted(h["text"] for h in documents[0]["highlights"]) == [".", FEAR]
+
+
+def test_an_undated_readwise_note_fills_what_a_device_highlight_lacks_but_never_undoes_a_removal(
+        library, tmp_path):
+    note = tmp_path / "Readwise" / "Books" / f"{KING}.md"
+    note.parent.mkdir(parents=True)
+    note.write_text(f"# {KING}\n\n## Metadata\n- Author: [[Stephen King]]\n- Full Title: {KING}\n"
+                    f"- Category: #books\n\n## Highlights\n- {FEAR} ([Location 1445](https://readwise.io/"
+                    "to_kindle?action=open&asin=B000FC0SIM&location=1445))\n    - Note: from Readwise\n",
+                    encoding="utf-8")
+    library(clippings(tmp_path, (1445, FEAR)))
+    assert texts(library(note)) == [(KING, [(FEAR, "from Readwise", False)])]
+    # The note removed in Readwise later: the old Markdown note read again does not bring it back.
+    removed = readwise_page(tmp_path, {**FEAR_RW, "updated_at": "2022-05-01T00:00:00Z"})
+    library(removed, source="readwise-json")
+    assert texts(library(note)) == [(KING, [(FEAR, None, False)])]

@@ -86,6 +86,7 @@ MIGRATIONS: list[tuple[str, str]] = [
             id TEXT NOT NULL,             -- the library's
             PRIMARY KEY (kind, alias)
         );
+        CREATE INDEX aliases_by_id ON aliases(kind, id);
         """,
     ),
 ]

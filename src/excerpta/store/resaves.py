@@ -43,20 +43,20 @@ rows (through the ``highlights_by_document`` index, in C with ``json_extract``),
 from __future__ import annotations
 
 import sqlite3
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from excerpta.identity import normalize_text, ranges_overlap, same_passage
+from excerpta.identity import normalize_text, same_passage
 from excerpta.model import Document, Highlight
+from excerpta.store.copies import later
+from excerpta.store.positions import Positions
 from excerpta.store.state_file import StoredRows
 
 _CHUNK = 500  # ids per query: under SQLite's smallest limit on bound parameters (999)
 _CACHED_ROWS = 100_000  # positions of stored highlights kept per merge (some 15 MB at most)
 _COPY_FIELDS = ("text", "location", "end_location", "page", "highlighted_at")
-_Position = int | str | None
 
 
 class ResavedCopies:
@@ -71,7 +71,7 @@ class ResavedCopies:
         # The rows (rowids) this merge was given (the input holds their ids itself) or matched
         # an incoming highlight with: no longer candidates.
         self._taken: set[int] = set()
-        self._candidates: dict[str, _Candidates] = {}  # by document, as first needed
+        self._candidates: dict[str, Positions] = {}  # by document, as first needed
         self._cached = 0  # how many rows they hold
 
     def match(self, document: Document) -> Document:
@@ -132,7 +132,7 @@ class ResavedCopies:
             changed[at] = highlight
         return dropped
 
-    def _claimant(self, note: Highlight, candidates: _Candidates, folded: dict[int, Any]) -> int | None:
+    def _claimant(self, note: Highlight, candidates: Positions, folded: dict[int, Any]) -> int | None:
         # The rowid of the stored highlight whose range holds the note's location (as the reader
         # attaches a note: the one ending there, else the nearest end), if one is still free.
         point = note.location
@@ -176,7 +176,7 @@ class ResavedCopies:
         except sqlite3.OperationalError as err:
             raise self._rows.json_error(self._db, "highlights", err) from None
 
-    def _of_document(self, document_id: str) -> _Candidates:
+    def _of_document(self, document_id: str) -> Positions:
         # The live highlights of ``document_id`` held before this merge, with text, by position:
         # read once per merge (a book comes in many Documents), as those this merge changes
         # are in ``_taken`` and never looked at again.
@@ -185,7 +185,7 @@ class ResavedCopies:
             if self._cached > _CACHED_ROWS:
                 self._candidates.clear()
                 self._cached = 0
-            candidates = self._candidates[document_id] = _Candidates(self._json_query(
+            candidates = self._candidates[document_id] = Positions(self._json_query(
                 "SELECT json_extract(data, '$.location_type'), json_extract(data, '$.location'), "
                 "json_extract(data, '$.end_location'), rowid FROM highlights "
                 "WHERE document_id = ? AND rowid <= ? AND NOT json_extract(data, '$.is_deleted') "
@@ -193,7 +193,7 @@ class ResavedCopies:
             self._cached += candidates.size
         return candidates
 
-    def _first_match(self, highlight: Highlight, candidates: _Candidates) -> Highlight | None:
+    def _first_match(self, highlight: Highlight, candidates: Positions) -> Highlight | None:
         start, end = highlight.location, highlight.end_location
         found = sorted((row[0] != start, row[2])
                        for row in candidates.near(highlight.location_type, start, end)
@@ -204,42 +204,6 @@ class ResavedCopies:
                 self._taken.add(rowid)
                 return stored
         return None
-
-
-class _Candidates:
-    """Stored positions, found by overlap with a range: sorted by start, per location type.
-    Each row: (start, end, rowid)."""
-
-    def __init__(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        numbered: dict[Any, list[tuple[Any, ...]]] = {}
-        self._span: dict[Any, int] = {}  # by type: the longest numbered range
-        self._other: dict[tuple[Any, Any], list[tuple[Any, ...]]] = {}  # by type and start
-        self.size = 0
-        for kind, start, end, rowid in rows:
-            self.size += 1
-            if type(start) is int:
-                numbered.setdefault(kind, []).append((start, end, rowid))
-                if type(end) is int and end - start > self._span.get(kind, 0):
-                    self._span[kind] = end - start
-            else:
-                self._other.setdefault((kind, start), []).append((start, end, rowid))
-        self._numbered: dict[Any, tuple[list[int], list[tuple[Any, ...]]]] = {}
-        for kind, entries in numbered.items():
-            entries.sort(key=lambda entry: (entry[0], entry[2]))  # by start, then rowid
-            self._numbered[kind] = ([entry[0] for entry in entries], entries)
-
-    def near(self, kind: Any, start: _Position, end: _Position) -> list[tuple[Any, ...]]:
-        """The rows of location type ``kind`` whose range overlaps ``start..end``."""
-        if type(start) is not int:
-            return list(self._other.get((kind, start), ()))
-        starts, entries = self._numbered.get(kind, ([], []))
-        last = end if type(end) is int and end > start else start
-        found = []
-        for at in range(bisect_left(starts, start - self._span.get(kind, 0)), bisect_right(starts, last)):
-            entry = entries[at]
-            if ranges_overlap(start, end, entry[0], entry[1]):
-                found.append(entry)
-        return found
 
 
 @lru_cache(maxsize=64)
@@ -300,14 +264,3 @@ def _with_note(stored: Highlight, note: Highlight) -> Highlight:
     if all(getattr(stored, name) == value for name, value in update.items()):
         return stored
     return stored.model_copy(update=update)
-
-
-def later(first: datetime | None, second: datetime | None) -> bool:
-    """Whether ``first`` is after ``second`` (False if either is unknown); a device-local time
-    and one naming its zone compare by their wall clocks."""
-    if first is None or second is None:
-        return False
-    try:
-        return first > second
-    except TypeError:  # one names its zone, the other is device-local: compare wall clocks
-        return first.replace(tzinfo=None) > second.replace(tzinfo=None)

@@ -13,40 +13,44 @@ whose ids are the library's), :class:`SameAcrossSources` matches:
   identity key (title and author words, case, accents of width and punctuation folded, the
   author's words in any order: ``Thoreau, Henry David`` is ``Henry David Thoreau``), unless
   both come from the same source that names documents itself (two Readwise books are two
-  books, even of one title) or both have URLs and they differ. Of several, the first stored;
-* in a document so matched, each highlight whose id the library does not hold with a live
-  stored highlight of that document of the same passage (:func:`~excerpta.identity.same_passage`)
-  at an overlapping location, or of the same text where the locations cannot be compared
-  (one has none, or they count in other units); each stored highlight is matched once per
-  merge, the same text at the same start first.
+  books, even of one title) or both have URLs and they differ. One with the same URL is
+  taken first; else a single candidate, and only with an author (``Notes`` by nobody is no
+  book to join); several: none (two books of one title and author in the library already);
+* in a document held from several sources (it has an alias), first each incoming highlight
+  the library holds under its id or an alias, then each other one with a live stored
+  highlight of that document not yet given: of the same passage
+  (:func:`~excerpta.identity.same_passage`, more than punctuation) at an overlapping
+  location, or of the same text where the locations cannot be compared (one has none, or
+  they count in other units); each stored highlight is matched once per merge, the same
+  text at the same start first.
 
 A match is remembered (the ``aliases`` table: the source's id -> the library's), so the source's
-next read finds it by id, even after an edit of the text. The document's fields are replaced by
-the latest copy as for any merge. A whole document deleted by a source that named it with an
-alias deletes the highlights that source gave (its own ids and those aliased from them), not
-those another source gave.
+next read finds it by id, even after an edit of the text. Every highlight of such a document is
+settled with its stored copy on each read, whichever source reads it (:func:`settled`: the
+later copy wins), so a source read again with old copies never undoes what another brought.
+The document's title and author stay the first source's; its other fields merge as for any
+read. A whole document deleted by one of its sources deletes the highlights that source gave
+(its own ids and those aliased from them), not those another source gave.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from excerpta.identity import normalize_text, normalize_url, ranges_overlap, same_passage
 from excerpta.model import Document, Highlight
-from excerpta.store.resaves import later
+from excerpta.store.copies import settled
+from excerpta.store.positions import Positions
 from excerpta.store.state_file import StoredRows
 
 _SOURCE = re.compile(r"^([a-z][a-z0-9]*)-")  # ``readwise-123``: an id a source gave
 _WORD = re.compile(r"\w+")
 _DOCUMENT, _HIGHLIGHT = "document", "highlight"
 _Key = tuple[str, str]
-# What an older copy gives a later one that lacks it: where the passage is.
-_PLACES = ("end_location", "page", "chapter", "color", "url", "highlighted_at")
 
 
 def identity_key(title: str | None, author: str | None) -> _Key | None:
@@ -86,7 +90,7 @@ class SameAcrossSources:
                 self._register(document)
                 return Matched(document, {}, unified=False)
             renamed = {target: document.id}
-        highlights = list(self._matched_highlights(target, document.highlights, renamed))
+        highlights = self._matched_highlights(target, document.highlights, renamed)
         update: dict[str, Any] = {"highlights": highlights}
         if target != document.id:  # the first source's name of the book stays, as its id does
             title, author = self._db.execute(
@@ -96,12 +100,12 @@ class SameAcrossSources:
         return Matched(document.model_copy(update=update), renamed, unified=True)
 
     def resolved(self, document_id: str) -> tuple[str, frozenset[str] | None]:
-        """The library's id of a document a source deleted as a whole, and (for one it named
-        with an alias) the ids of the highlights that source gave; None: all of them."""
-        target = self._alias(_DOCUMENT, document_id)
-        if target is None:
-            return document_id, None
+        """The library's id of a document a source deleted as a whole, and, for one held from
+        several sources, the ids of the highlights that source gave (None: all of them)."""
+        target = self._alias(_DOCUMENT, document_id) or document_id
         source = source_of(document_id)
+        if not self._unified(target):
+            return target, None
         rows = self._db.execute(
             "SELECT h.id, a.alias FROM highlights h LEFT JOIN aliases a "
             "ON a.kind = ? AND a.id = h.id WHERE h.document_id = ?", (_HIGHLIGHT, target)).fetchall()
@@ -119,6 +123,10 @@ class SameAcrossSources:
 
     def _remember(self, kind: str, alias: str, identifier: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?, ?)", (kind, alias, identifier))
+
+    def _unified(self, document_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM aliases WHERE kind = ? AND id = ? LIMIT 1",
+                                (_DOCUMENT, document_id)).fetchone() is not None
 
     def _index(self) -> dict[_Key, list[str]]:
         if self._keys is None:
@@ -141,81 +149,124 @@ class SameAcrossSources:
         key = identity_key(document.title, document.author)
         if key is None:
             return None
-        source = source_of(document.id)
+        source, url = source_of(document.id), normalize_url(document.url) if document.url else None
+        fitting: list[str] = []
         for candidate in self._index().get(key, ()):
             if source is not None and source in self._sources(candidate):
                 continue  # the source named the two itself: two documents
-            if document.url and _other_url(self._db, candidate, document.url):
-                continue
-            self._remember(_DOCUMENT, document.id, candidate)
-            return candidate
-        return None
+            stored_url = self._url(candidate)
+            if url is not None and stored_url == url:
+                fitting = [candidate]
+                break
+            if url is None or stored_url is None:
+                fitting.append(candidate)
+        if len(fitting) != 1 or not (key[1] or url):
+            return None
+        self._remember(_DOCUMENT, document.id, fitting[0])
+        return fitting[0]
+
+    def _url(self, document_id: str) -> str | None:
+        (url,) = self._db.execute("SELECT json_extract(data, '$.url') FROM documents WHERE id = ?",
+                                  (document_id,)).fetchone()
+        return normalize_url(url) if url else None
 
     def _sources(self, document_id: str) -> set[str | None]:
         aliases = self._db.execute("SELECT alias FROM aliases WHERE kind = ? AND id = ?",
                                    (_DOCUMENT, document_id)).fetchall()
         return {source_of(document_id), *(source_of(alias) for (alias,) in aliases)}
 
-    def _unified(self, document_id: str) -> bool:
-        return self._db.execute("SELECT 1 FROM aliases WHERE kind = ? AND id = ? LIMIT 1",
-                                (_DOCUMENT, document_id)).fetchone() is not None
-
     def _matched_highlights(self, target: str, highlights: list[Highlight],
-                            renamed: dict[str, str]) -> Iterator[Highlight]:
-        candidates: list[_Stored] | None = None
+                            renamed: dict[str, str]) -> list[Highlight]:
+        # First those the library knows by id or alias, so a passage read twice (a second
+        # copy listed before the one matched last time) never takes another's stored id.
         given = {h.id for h in highlights}
-        for highlight in highlights:
-            stored_id: str | None = highlight.id
-            if not self._held(_HIGHLIGHT, highlight.id):
-                stored_id = self._alias(_HIGHLIGHT, highlight.id)
-                if stored_id is None and normalize_text(highlight.text):
-                    if candidates is None:
-                        candidates = self._candidates(target, given)
-                    stored_id = self._find_highlight(highlight, candidates)
-                    if stored_id is not None:
-                        self._remember(_HIGHLIGHT, highlight.id, stored_id)
-                if stored_id is None or stored_id in given:
-                    yield highlight
-                    continue
-                renamed[stored_id] = highlight.id
-                given.add(stored_id)
-            yield settled(highlight, self._stored(stored_id))
+        known: dict[int, Highlight] = {}
+        unknown: list[int] = []
+        for number, highlight in enumerate(highlights):
+            stored = self._stored(highlight.id)
+            if stored is None:
+                alias = self._alias(_HIGHLIGHT, highlight.id)
+                stored = None if alias is None or alias in given else self._stored(alias)
+            if stored is None:
+                unknown.append(number)
+            else:
+                known[number] = settled(highlight, stored)
+                if stored.id != highlight.id:
+                    renamed[stored.id] = highlight.id
+                    given.add(stored.id)
+        if unknown:
+            candidates = _Candidates(self._db.execute(
+                "SELECT id, json_extract(data, '$.text'), json_extract(data, '$.location_type'), "
+                "json_extract(data, '$.location'), json_extract(data, '$.end_location') FROM highlights "
+                "WHERE document_id = ? AND NOT json_extract(data, '$.is_deleted') ORDER BY rowid",
+                (target,)), given | self._claimed)
+            for number in unknown:
+                highlight = highlights[number]
+                stored_id = candidates.take(highlight)
+                if stored_id is not None:
+                    self._claimed.add(stored_id)
+                    self._remember(_HIGHLIGHT, highlight.id, stored_id)
+                    renamed[stored_id] = highlight.id
+                    known[number] = settled(highlight, self._stored(stored_id))  # type: ignore[arg-type]
+        return [known.get(number, highlight) for number, highlight in enumerate(highlights)]
 
-    def _stored(self, highlight_id: str) -> Highlight:
-        (data,) = self._db.execute("SELECT data FROM highlights WHERE id = ?", (highlight_id,)).fetchone()
-        return self._rows.model(Highlight, "highlights", highlight_id,
-                                self._rows.fields("highlights", highlight_id, data))
-
-    def _candidates(self, target: str, given: set[str]) -> list[_Stored]:
-        rows = self._db.execute(
-            "SELECT id, json_extract(data, '$.text'), json_extract(data, '$.location_type'), "
-            "json_extract(data, '$.location'), json_extract(data, '$.end_location') FROM highlights "
-            "WHERE document_id = ? AND NOT json_extract(data, '$.is_deleted') ORDER BY rowid", (target,))
-        return [_Stored(*row) for row in rows if row[0] not in given and normalize_text(row[1])]
-
-    def _find_highlight(self, highlight: Highlight, candidates: list[_Stored]) -> str | None:
-        text = normalize_text(highlight.text)
-        best: tuple[bool, bool, int] | None = None
-        found: _Stored | None = None
-        for number, stored in enumerate(candidates):
-            if stored.id in self._claimed:
-                continue
-            comparable = (stored.location_type == highlight.location_type
-                          and stored.location is not None and highlight.location is not None)
-            if comparable:
-                if not (ranges_overlap(highlight.location, highlight.end_location,
-                                       stored.location, stored.end_location)
-                        and same_passage(stored.text, text)):
-                    continue
-            elif stored.text != text:
-                continue
-            score = (stored.text != text, stored.location != highlight.location, number)
-            if best is None or score < best:
-                best, found = score, stored
-        if found is None:
+    def _stored(self, highlight_id: str) -> Highlight | None:
+        row = self._db.execute("SELECT data FROM highlights WHERE id = ?", (highlight_id,)).fetchone()
+        if row is None:
             return None
-        self._claimed.add(found.id)
-        return found.id
+        return self._rows.model(Highlight, "highlights", highlight_id,
+                                self._rows.fields("highlights", highlight_id, row[0]))
+
+
+class _Candidates:
+    """The live stored highlights of a document an incoming highlight may be another copy of:
+    found by exact text, or by position (:class:`~excerpta.store.positions.Positions`) and
+    then passage. Each is taken at most once."""
+
+    def __init__(self, rows: Iterable[tuple[Any, ...]], excluded: set[str]) -> None:
+        self._ids: list[str] = []
+        self._texts: list[str] = []
+        self._places: list[tuple[Any, Any, Any]] = []  # location type, start, end
+        self._by_text: dict[str, list[int]] = {}
+        for row_id, text, kind, start, end in rows:
+            folded = normalize_text(text)
+            if row_id in excluded or not folded:
+                continue
+            self._by_text.setdefault(folded, []).append(len(self._ids))
+            self._ids.append(row_id)
+            self._texts.append(folded)
+            self._places.append((kind, start, end))
+        self._positions = Positions((kind, start, end, number)
+                                    for number, (kind, start, end) in enumerate(self._places))
+        self._taken: set[int] = set()
+
+    def take(self, highlight: Highlight) -> str | None:
+        """The id of the stored copy ``highlight`` is, now taken; None if there is none."""
+        text = normalize_text(highlight.text)
+        found = [number for number in self._by_text.get(text, ())
+                 if number not in self._taken and self._may_be_at(number, highlight)]
+        if highlight.location is not None and _more_than_punctuation(text):
+            found += [number for _, _, number in self._positions.near(
+                          highlight.location_type, highlight.location, highlight.end_location)
+                      if number not in self._taken and same_passage(self._texts[number], text)]
+        if not found:
+            return None
+        best = min(found, key=lambda number: (self._texts[number] != text,
+                                              self._places[number][1] != highlight.location, number))
+        self._taken.add(best)
+        return self._ids[best]
+
+    def _may_be_at(self, number: int, highlight: Highlight) -> bool:
+        # The same text elsewhere in the book (a passage highlighted twice) is another
+        # highlight, where the two locations can be compared.
+        kind, start, end = self._places[number]
+        if kind != highlight.location_type or start is None or highlight.location is None:
+            return True
+        return ranges_overlap(highlight.location, highlight.end_location, start, end)
+
+
+def _more_than_punctuation(text: str) -> bool:
+    return any(character.isalnum() for character in text)
 
 
 @dataclass(frozen=True)
@@ -229,58 +280,19 @@ class Matched:
     unified: bool
 
 
-def settled(incoming: Highlight, stored: Highlight) -> Highlight:
-    """The highlight a unified document keeps, under the ``stored`` copy's id, of it and
-    ``incoming`` (the same highlight, from another source perhaps): the later one (by
-    ``updated_at``, else ``highlighted_at``; ``incoming`` when either is unknown), with the
-    external ids of both. So a source read again with an old copy (a clippings file, read
-    whole on every run) never undoes an edit or deletion another source brought. The later
-    takes from the other the places it lacks (a range's end, a page, a chapter: what one
-    source knows and the other never says), never a note or tags it has no more; a later
-    incoming copy then merges as any does (the fields its reader never says keep the stored
-    values)."""
-    winner, loser = (stored, incoming) if later(_moment(stored), _moment(incoming)) else (incoming, stored)
-    update: dict[str, Any] = {name: getattr(loser, name) for name in _PLACES
-                              if getattr(winner, name) is None and getattr(loser, name) is not None}
-    external_ids = {**incoming.external_ids, **stored.external_ids, **winner.external_ids}
-    if external_ids != winner.external_ids:
-        update["external_ids"] = external_ids
-    if winner.id != stored.id:
-        update["id"] = stored.id
-    return winner.model_copy(update=update) if update else winner
-
-
-def _moment(highlight: Highlight) -> datetime | None:
-    return highlight.updated_at or highlight.highlighted_at
-
-
-class _Stored:
-    """A stored highlight, as a candidate for a match: its text normalised."""
-
-    __slots__ = ("end_location", "id", "location", "location_type", "text")
-
-    def __init__(self, row_id: str, text: str, location_type: Any, location: Any, end: Any) -> None:
-        self.id, self.text = row_id, normalize_text(text)
-        self.location_type, self.location, self.end_location = location_type, location, end
-
-
-def _other_url(db: sqlite3.Connection, document_id: str, url: str) -> bool:
-    row = db.execute("SELECT json_extract(data, '$.url') FROM documents WHERE id = ?",
-                     (document_id,)).fetchone()
-    return bool(row and row[0]) and normalize_url(row[0]) != normalize_url(url)
-
-
 class Renamed(Mapping[str, Any]):
-    """A mapping keyed by incoming ids, read by the library's ids a match gave them."""
+    """A mapping keyed by incoming ids (a reader's left-out fields), keyed instead by the
+    library's ids a match gave them (``renamed``: the library's id -> the incoming one)."""
 
     def __init__(self, base: Mapping[str, Any], renamed: dict[str, str]) -> None:
         self._base, self._renamed = base, renamed
+        self._library_ids = {incoming: library for library, incoming in renamed.items()}
 
     def __getitem__(self, key: str) -> Any:
         return self._base[self._renamed.get(key, key)]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._base)
+        return (self._library_ids.get(key, key) for key in self._base)
 
     def __len__(self) -> int:
         return len(self._base)
