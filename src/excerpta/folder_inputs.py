@@ -61,7 +61,7 @@ def other_files(folder: Path, reader: type[Reader] | None, *,
             continue
         if _is_binary(probe.head):
             continue
-        if reader is not None and _reads_in_folder(reader, folder, probe):
+        if reader is not None and reads_in_folder(reader, folder, probe):
             continue
         if best := registry.best_readers(probe):
             found.append(FolderFile(path, tuple(best)))
@@ -101,7 +101,9 @@ def _is_binary(head: bytes) -> bool:
     return False
 
 
-def _reads_in_folder(reader: type[Reader], folder: Path, probe: InputProbe) -> bool:
+def reads_in_folder(reader: type[Reader], folder: Path, probe: InputProbe) -> bool:
+    """Whether ``reader`` reading ``folder`` reads the file ``probe`` under it (see
+    :meth:`~excerpta.adapters.Reader.reads_in_folder`); not if it fails to say."""
     try:
         return reader.reads_in_folder(folder, probe)
     except Exception:  # any reader's, a plugin's too: as in registry.detect_reader
