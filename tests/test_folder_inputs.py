@@ -11,6 +11,7 @@ import pytest
 
 from excerpta import registry
 from excerpta.adapters import InputProbe, Reader
+from excerpta.folder_inputs import FolderFile, other_files
 
 from paths import CORPUS
 
@@ -182,3 +183,37 @@ def test_a_file_the_folders_reader_reads_is_not_read_again_when_given_too(run_cl
         assert "read 1 input(s): 1 documents, 1 highlights; 1 record(s) skipped" in result.output
         assert result.output.count(f"skipped {broken}: not UTF-8 text") == 1
 
+
+def test_the_notes_a_vaults_reader_reads_are_not_opened_to_find_its_other_files(tmp_path, monkeypatch):
+    vault = _folder(tmp_path / "vault", {"Readwise/Books/Mindset.md": READWISE_NOTE,
+                                          **{f"Daily/{day:02d}.md": "# Today\n" for day in range(1, 31)},
+                                          "readwise-data.csv": READWISE_CSV})
+    (vault / "cover.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)) * 8)
+    opened: list[str] = []
+    path_open = Path.open
+
+    def recording_open(path: Path, *args: object, **kwargs: object) -> object:
+        opened.append(path.name)
+        return path_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", recording_open)
+    found = other_files(vault, registry.reader("readwise-md"))
+    assert found == [FolderFile(vault / "readwise-data.csv", (registry.reader("readwise-csv"),))]
+    assert sorted(opened) == ["cover.png", "readwise-data.csv"]
+
+
+@pytest.fixture
+def reader_of_tie_folders() -> Iterator[type[Reader]]:
+    """A reader (as a plugin might ship it) of folders of ``.tie`` files, recognised by their
+    first line, whose folder mode reads what it recognises (the default ``reads_in_folder``)."""
+    cls = type("test-tie-folder", (Reader,), {"name": "test-tie-folder", "recognize": classmethod(
+        lambda cls, probe: 60 if probe.is_dir or probe.head.startswith(b"tie\n") else 0)})
+    yield cls
+    registry._READERS.pop(cls.name)
+
+
+def test_a_folder_reader_that_decides_by_content_still_sees_each_files_first_bytes(
+        tmp_path, reader_of_tie_folders):
+    folder = _folder(tmp_path / "ties", {"a.tie": "tie\n", "b.tie": "not one\n",
+                                         "readwise-data.csv": READWISE_CSV})
+    assert [file.path.name for file in other_files(folder, reader_of_tie_folders)] == ["readwise-data.csv"]

@@ -144,7 +144,7 @@ def _read_once(resolved: Sequence[ResolvedInput]) -> list[ResolvedInput]:
         elif where in seen:
             log.info("%s: read once, as it is also given as an input, or found in one", each.path)
         elif not where.is_dir() and any(
-                folder in where.parents and reads_in_folder(cls, folder, InputProbe.of(str(where)))
+                folder in where.parents and reads_in_folder(cls, folder, InputProbe.of_file(where))
                 for folder, cls in folders):
             log.info("%s: read with the folder given that holds it", each.path)
         else:
