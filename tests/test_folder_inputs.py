@@ -11,6 +11,7 @@ import pytest
 
 from excerpta import registry
 from excerpta.adapters import InputProbe, Reader
+from excerpta.folder_inputs import FolderFile, other_files
 
 from paths import CORPUS
 
@@ -129,3 +130,90 @@ def test_a_file_two_readers_are_equally_sure_of_is_named_and_not_read(run_cli, t
     assert (f"{exports}: 1 file(s) in this folder not read, as they could be of either format: "
             "notes.tie (test-tie-a or test-tie-b); give each as an input of its own, "
             "with --from") in result.output
+
+
+def test_with_from_a_reader_of_files_alone_reads_the_folders_files_of_its_format(run_cli, tmp_path, exports):
+    out = tmp_path / "r.json"
+    result = run_cli("convert", exports, "--from", "readwise-csv", "--to", "json", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert _highlights(tmp_path / "r.json") == 30
+    assert "read 1 input(s): " in result.output
+    assert (f"{exports}: 2 file(s) of other formats in this folder not read (--from readwise-csv): "
+            "My Clippings.txt (kindle), notebook.html (kindle-html)") in result.output
+
+
+def test_with_from_a_folder_with_no_file_of_that_format_is_refused_in_one_line(run_cli, tmp_path, exports):
+    (exports / "readwise-data.csv").unlink()
+    out = tmp_path / "r.json"
+    result = run_cli("convert", exports, "--from", "readwise-csv", "--to", "json", "--out", out)
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [
+        f"excerpta: error: {exports}: readwise-csv reads neither this folder nor any file in it "
+        "(--from readwise-csv); its files: My Clippings.txt (kindle), notebook.html (kindle-html)"]
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_with_from_a_folder_reader_that_does_not_recognise_the_folder_reads_its_files_alone(
+        run_cli, tmp_path):
+    folder = _folder(tmp_path / "backup", {"older/clippings.txt": CLIPPINGS,
+                                           "readwise-data.csv": READWISE_CSV})
+    result = run_cli("convert", folder, "--from", "kindle", "--to", "json", "--out", tmp_path / "k.json")
+    assert result.exit_code == 0, result.output
+    assert "read 1 input(s): " in result.output
+    assert _highlights(tmp_path / "k.json") == 2
+
+
+@pytest.mark.parametrize("order", ["file first", "folder first"])
+def test_a_file_given_and_found_in_a_folder_given_is_read_once(run_cli, tmp_path, exports, order):
+    csv = exports / "readwise-data.csv"
+    inputs = [csv, exports] if order == "file first" else [exports, csv]
+    result = run_cli("convert", *inputs, "--to", "json", "--out", tmp_path / "all.json")
+    assert result.exit_code == 0, result.output
+    assert "read 3 input(s) (1 kindle, 1 kindle-html, 1 readwise-csv): " in result.output
+    assert _highlights(tmp_path / "all.json") == 2 + 11 + 30
+
+
+def test_a_file_the_folders_reader_reads_is_not_read_again_when_given_too(run_cli, tmp_path):
+    vault = _folder(tmp_path / "vault", {"Readwise/Books/Mindset.md": READWISE_NOTE})
+    broken = vault / "Readwise" / "Books" / "Broken.md"
+    broken.write_bytes(READWISE_NOTE.read_bytes() + b"\xff")
+    for inputs in ([broken, vault], [vault, broken], [vault, vault]):
+        result = run_cli("convert", *inputs, "--to", "json", "--out", tmp_path / "v.json")
+        assert result.exit_code == 1, result.output
+        assert "read 1 input(s): 1 documents, 1 highlights; 1 record(s) skipped" in result.output
+        assert result.output.count(f"skipped {broken}: not UTF-8 text") == 1
+
+
+def test_the_notes_a_vaults_reader_reads_are_not_opened_to_find_its_other_files(tmp_path, monkeypatch):
+    vault = _folder(tmp_path / "vault", {"Readwise/Books/Mindset.md": READWISE_NOTE,
+                                          **{f"Daily/{day:02d}.md": "# Today\n" for day in range(1, 31)},
+                                          "readwise-data.csv": READWISE_CSV})
+    (vault / "cover.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)) * 8)
+    opened: list[str] = []
+    path_open = Path.open
+
+    def recording_open(path: Path, *args: object, **kwargs: object) -> object:
+        opened.append(path.name)
+        return path_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", recording_open)
+    found = other_files(vault, registry.reader("readwise-md"))
+    assert found == [FolderFile(vault / "readwise-data.csv", (registry.reader("readwise-csv"),))]
+    assert sorted(opened) == ["cover.png", "readwise-data.csv"]
+
+
+@pytest.fixture
+def reader_of_tie_folders() -> Iterator[type[Reader]]:
+    """A reader (as a plugin might ship it) of folders of ``.tie`` files, recognised by their
+    first line, whose folder mode reads what it recognises (the default ``reads_in_folder``)."""
+    cls = type("test-tie-folder", (Reader,), {"name": "test-tie-folder", "recognize": classmethod(
+        lambda cls, probe: 60 if probe.is_dir or probe.head.startswith(b"tie\n") else 0)})
+    yield cls
+    registry._READERS.pop(cls.name)
+
+
+def test_a_folder_reader_that_decides_by_content_still_sees_each_files_first_bytes(
+        tmp_path, reader_of_tie_folders):
+    folder = _folder(tmp_path / "ties", {"a.tie": "tie\n", "b.tie": "not one\n",
+                                         "readwise-data.csv": READWISE_CSV})
+    assert [file.path.name for file in other_files(folder, reader_of_tie_folders)] == ["readwise-data.csv"]

@@ -46,3 +46,8 @@ def test_a_clippings_file_with_cr_only_line_endings_is_detected_as_kindle(tmp_pa
     assert registry.detect_reader(InputProbe.of(str(resaved))).name == "kindle"
     result = run_cli("convert", resaved, "--to", "json", "--out", tmp_path / "o.json", "--timezone", "UTC")
     assert result.exit_code == 0, result.output
+
+
+def test_the_readers_with_a_folder_mode_are_those_saying_which_files_of_a_folder_they_read():
+    assert sorted(name for name, cls in registry.readers().items() if registry.reads_folders(cls)) == [
+        "kindle", "kindle-html", "readwise-json", "readwise-md"]

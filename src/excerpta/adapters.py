@@ -148,14 +148,15 @@ class InputProbe:
     source: str
     path: Path | None
     is_dir: bool
-    head: bytes
+    known_head: bytes | None = field(default=None, repr=False)  # None: read when asked (of_file)
     missing: str = ""  # why ``path`` is None, for a message: "no such file or directory"…
     # Reader name -> its score, kept by excerpta.registry: a folder's files are asked twice.
     scores: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, source: str) -> InputProbe:
-        """Probe ``source``: a path (file or folder) or a pseudo-URL such as ``readwise:``."""
+        """Probe ``source``: a path (file or folder) or a pseudo-URL such as ``readwise:``.
+        A file's first bytes are read now (raises OSError if they cannot be)."""
         path = Path(source).expanduser()
         if path.is_dir():
             return cls(source, path, True, b"")
@@ -163,6 +164,24 @@ class InputProbe:
             with path.open("rb") as handle:
                 return cls(source, path, False, handle.read(PROBE_BYTES))
         return cls(source, None, False, b"", why_unreachable(path))
+
+    @classmethod
+    def of_file(cls, path: Path) -> InputProbe:
+        """Probe the file ``path`` (found under a folder input) without opening it: its first
+        bytes are read when first asked for (:attr:`head`), so a reader that decides from its
+        path alone (a vault's notes) never opens the thousands of files of a folder."""
+        return cls(str(path), path, False)
+
+    @cached_property
+    def head(self) -> bytes:
+        """The first bytes of a file (``b""`` for a folder or a missing input); a probe made by
+        :meth:`of_file` reads them now, and raises OSError if they cannot be read."""
+        if self.known_head is not None:
+            return self.known_head
+        if self.path is None or self.is_dir:
+            return b""
+        with self.path.open("rb") as handle:
+            return handle.read(PROBE_BYTES)
 
     @property
     def suffix(self) -> str:
@@ -261,7 +280,9 @@ class Reader(Adapter):
         """Whether reading ``folder`` (an input this reader recognised) reads, or reports, the
         file ``probe`` (somewhere under it, not hidden). Files no reader's folder mode reads
         are read as inputs of their own by the reader that recognises them (see
-        :mod:`excerpta.folder_inputs`). Default: every file under it that it recognises."""
+        :mod:`excerpta.folder_inputs`). Asked before the file is opened: deciding from
+        ``probe.path`` alone leaves it unopened (``probe.head`` reads it, once). Default:
+        every file under it that it recognises."""
         from excerpta import registry
 
         return registry.score(cls, probe) > 0

@@ -4,7 +4,8 @@ each reader that recognises some of them.
 
 Detection gives a folder one reader, the one most sure it reads the folder (a Kindle's drive, a
 folder of notebook exports, a vault of Readwise notes); that reader reads what its folder mode
-reads (:meth:`~excerpta.adapters.Reader.reads_in_folder`). Every other file under the folder,
+reads (:meth:`~excerpta.adapters.Reader.reads_in_folder`, asked first: the files it reads
+are not opened here, as every built-in reader says from the path). Every other file under it,
 hidden files and folders left out and links to folders not followed, is probed as if it had
 been given on the command line (:func:`excerpta.registry.best_readers`), but for binary
 files (images, PDFs: NULs and bytes that are not UTF-8), which no reader of a folder's other
@@ -54,14 +55,17 @@ def other_files(folder: Path, reader: type[Reader] | None, *,
     for path in _files_under(folder):
         if outside is not None and (outside == (real := path.resolve()) or outside in real.parents):
             continue
+        probe = InputProbe.of_file(path)
+        # Asked first: the built-in readers decide from the path alone, so the notes of a
+        # vault its reader reads are never opened here.
+        if reader is not None and reads_in_folder(reader, folder, probe):
+            continue
         try:
-            probe = InputProbe.of(str(path))
+            head = probe.head
         except OSError as err:  # an unreadable file is no one's to claim; said with -vv
             log.debug("%s: not probed (%s)", path, err.strerror or err)
             continue
-        if _is_binary(probe.head):
-            continue
-        if reader is not None and _reads_in_folder(reader, folder, probe):
+        if _is_binary(head):
             continue
         if best := registry.best_readers(probe):
             found.append(FolderFile(path, tuple(best)))
@@ -101,7 +105,9 @@ def _is_binary(head: bytes) -> bool:
     return False
 
 
-def _reads_in_folder(reader: type[Reader], folder: Path, probe: InputProbe) -> bool:
+def reads_in_folder(reader: type[Reader], folder: Path, probe: InputProbe) -> bool:
+    """Whether ``reader`` reading ``folder`` reads the file ``probe`` under it (see
+    :meth:`~excerpta.adapters.Reader.reads_in_folder`); not if it fails to say."""
     try:
         return reader.reads_in_folder(folder, probe)
     except Exception:  # any reader's, a plugin's too: as in registry.detect_reader

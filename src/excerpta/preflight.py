@@ -18,7 +18,7 @@ from typing import Any
 from excerpta import registry
 from excerpta.adapters import Adapter, InputProbe, Reader, Writer, option_flag
 from excerpta.errors import InputError, UserError
-from excerpta.folder_inputs import FolderFile, named, other_files
+from excerpta.folder_inputs import FolderFile, named, other_files, reads_in_folder
 from excerpta.locks import staging_list
 from excerpta.output import OutputSink
 from excerpta.output_records import Witness
@@ -43,16 +43,18 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
                    leave_out: Path | None = None) -> list[ResolvedInput]:
     """Pick (and configure) the reader of every input before anything is read.
 
-    A folder is read by the reader detection gives it, and each other file in it (see
-    :mod:`excerpta.folder_inputs`) that a reader recognises is read by that reader as an input
-    of its own, right after the folder, in name order; one several readers are equally sure
-    of is named in a warning and not read. With ``from_format``, only the files of that format
-    are read, and the others are named in one warning. ``leave_out``: the run's output, never
-    one of its inputs.
+    A folder is read by the reader detection gives it (with ``from_format``, by that reader if
+    it recognises the folder), and each other file in it (see :mod:`excerpta.folder_inputs`)
+    that a reader recognises is read by that reader as an input of its own, right after the
+    folder, in name order; one several readers are equally sure of is named in a warning and
+    not read. With ``from_format``, only the files of that format are read, and the others are
+    named in one warning. Each file is read once (see :func:`_read_once`). ``leave_out``: the
+    run's output, never one of its inputs.
 
-    Raises UserError for a missing input, an unknown/unrecognisable format or an invalid
-    option value (named as ``typed`` says, see :meth:`Adapter.from_options`), so a bad
-    command fails before it reads or writes anything.
+    Raises UserError for a missing input, an unknown/unrecognisable format (a folder that
+    neither the reader ``from_format`` names nor any file in it is of) or an invalid option
+    value (named as ``typed`` says, see :meth:`Adapter.from_options`), so a bad command fails
+    before it reads or writes anything.
     """
     if not inputs:
         raise UserError("no input given")
@@ -69,17 +71,27 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
         probe = InputProbe.of(source)
         if named_cls is not None and probe.path is None and not source.endswith(":"):
             raise InputError(f"{source}: {probe.missing}")
-        folder_cls = named_cls or (registry.detect_folder_reader(probe) if probe.is_dir
-                                   else registry.detect_reader(probe))
+        if not probe.is_dir or probe.path is None:
+            resolved.append(ResolvedInput(source, reader_of(named_cls or registry.detect_reader(probe))))
+            continue
+        folder_cls = _folder_reader(probe, named_cls)
+        found = other_files(probe.path, folder_cls, leave_out=leave_out)
+        if folder_cls is None and named_cls is None and not found:
+            registry.detect_reader(probe)  # raises: nothing in it is recognised
+        if folder_cls is None and named_cls is not None and not any(
+                named_cls in file.readers for file in found):
+            if not registry.reads_folders(named_cls):
+                its_files = f"; its files: {named(found, probe.path)}" if found else ""
+                raise InputError(f"{source}: {named_cls.name} reads neither this folder nor any "
+                                 f"file in it (--from {named_cls.name}){its_files}")
+            # Its folder mode says what it expected (no My Clippings.txt on a Kindle's drive).
+            folder_cls = named_cls
+            found = other_files(probe.path, folder_cls, leave_out=leave_out)
         if folder_cls is not None:
             resolved.append(ResolvedInput(source, reader_of(folder_cls)))
-        if probe.is_dir and probe.path is not None:
-            found = other_files(probe.path, folder_cls, leave_out=leave_out)
-            if folder_cls is None and not found:
-                registry.detect_reader(probe)  # raises: nothing in it is recognised
-            resolved.extend(ResolvedInput(str(file.path), reader_of(file.readers[0]), source)
-                            for file in _read_alone(source, probe.path, found, named_cls))
-    return resolved
+        resolved.extend(ResolvedInput(str(file.path), reader_of(file.readers[0]), source)
+                        for file in _read_alone(source, probe.path, found, named_cls))
+    return _read_once(resolved)
 
 
 def _read_alone(source: str, folder: Path, found: Sequence[FolderFile],
@@ -104,6 +116,54 @@ def _read_alone(source: str, folder: Path, found: Sequence[FolderFile],
         log.info("%s: read besides, each as an input of its own: %s", source,
                  named(alone, folder, every=True))
     return alone
+
+
+def _folder_reader(probe: InputProbe, named_cls: type[Reader] | None) -> type[Reader] | None:
+    """The reader of the folder ``probe`` itself: ``named_cls`` (``--from``) if it recognises
+    the folder (a reader of single files alone, readwise-csv, does not: the folder's files of
+    its format are read instead, see :func:`resolve_inputs`), else the one detection gives;
+    ``None``: no reader's."""
+    if named_cls is None:
+        return registry.detect_folder_reader(probe)
+    return named_cls if registry.score(named_cls, probe) > 0 else None
+
+
+def _read_once(resolved: Sequence[ResolvedInput]) -> list[ResolvedInput]:
+    """``resolved`` with each file and folder read once: an input given again, or a file given
+    and found in a folder given, is read where it comes first (in command-line order); a file
+    the reader of a folder given reads with that folder (a note of a vault) is read with it
+    alone, wherever it was given, as the reader reads every file of its folder."""
+    folders = [(where, type(each.reader)) for each in resolved
+               if (where := _location(each.path)) is not None and where.is_dir()]
+    kept: list[ResolvedInput] = []
+    seen: set[Path] = set()
+    for each in resolved:
+        where = _location(each.path)
+        if where is None:  # a pseudo-URL (readwise:): no file to read twice
+            kept.append(each)
+        elif where in seen:
+            log.info("%s: read once, as it is also given as an input, or found in one", each.path)
+        elif not where.is_dir() and any(
+                folder in where.parents and reads_in_folder(cls, folder, InputProbe.of_file(where))
+                for folder, cls in folders):
+            log.info("%s: read with the folder given that holds it", each.path)
+        else:
+            seen.add(where)
+            kept.append(each)
+    return kept
+
+
+def _location(path: str) -> Path | None:
+    # The absolute path with its folders' links resolved, so two spellings of an input (or a
+    # file given and found through a link to its folder) are one; the file's own name is kept,
+    # as a folder's reader looks for it by name there (a link from a vault into a corpus).
+    try:
+        given = Path(path).expanduser().absolute()
+    except RuntimeError:  # "~someone" who is no user here: not a file
+        return None
+    if given.is_dir():
+        return given.resolve()
+    return given.parent.resolve() / given.name if given.exists() else None
 
 
 def check_options_apply(options: dict[str, Any], adapters: Sequence[Adapter],

@@ -111,6 +111,15 @@ def best_readers(probe: InputProbe) -> list[type[Reader]]:
     return [cls for points, cls in scored if points > 0 and points == top]
 
 
+def reads_folders(cls: type[Reader]) -> bool:
+    """Whether ``cls`` has a folder mode: it says which files of a folder it reads (overrides
+    :meth:`~excerpta.adapters.Reader.reads_in_folder`), as kindle does of a Kindle's drive; a
+    reader of single files (readwise-csv) does not."""
+    from excerpta.adapters import Reader
+
+    return getattr(cls.reads_in_folder, "__func__", None) is not Reader.reads_in_folder.__func__
+
+
 def score(cls: type[Reader], probe: InputProbe) -> int:
     """How sure ``cls`` is that it reads ``probe`` (its ``recognize``, asked once per probe);
     0 if ``recognize`` raises (see detect_reader)."""
