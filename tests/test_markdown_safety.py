@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from excerpta.markdown_safety import defang, restore
+from excerpta.markdown_safety import defang, restore, runs_code
 from excerpta.readers.readwise_md.location_links import split_location_link
-from markdown_checks import PARSER, assert_runs_nothing, link_targets
+from markdown_checks import PARSER, assert_runs_nothing, link_targets, tokens
 
 # Characters that make Markdown constructs, in every combination, and some ordinary text.
 PIECES = [*"`~%<>&;#\\=$-+*1.)!?/ \t\n\rab", "lt;", "amp;", "#96;", "#37;", "#94;", "#41;", "^hl-", "<%",
@@ -116,3 +116,31 @@ def test_a_link_that_runs_code_shows_as_the_source_wrote_it_and_others_stay_link
     assert PARSER.render(defang(text)) == PARSER.render(text.replace("](j", "]\\(j"))
     assert link_targets(defang(text)) == ["https://example.com/", "http://i.example/c.png"]
     assert "![[Diary]]" in defang(text)
+
+
+@pytest.mark.parametrize(("text", "safe"), [
+    ("Three rules:\n- one;\n2. two.\n+ three\n10) four\n*",
+     "Three rules:\n\\- one;\n2\\. two.\n\\+ three\n10\\) four\n\\*"),
+    ("a\n\\- escaped by the source\n2\\. too", "a\n\\\\- escaped by the source\n2\\\\. too"),
+    ("a\n- ---\n* * *", "a\n\\- ---\n\\* * *"),
+    ("a\n-one\n2.5 million\n- [ ] task", "a\n-one\n2.5 million\n\\- [ ] task"),
+])
+def test_a_line_after_the_first_that_would_be_a_list_item_is_text(text, safe):
+    # In a list item, such a line would be an item nested in it: the highlight's block id at
+    # its end would name that item.
+    assert defang(text) == safe
+    assert restore(safe) == text
+    markdown = "- Highlight: " + safe.replace("\n", "\n  ")
+    found = tokens(markdown)
+    assert [t.type for t in found].count("list_item_open") == 1
+    [inline] = [t for t in found if t.type == "inline"]
+    shown = "".join("\n" if c.type == "softbreak" else c.content for c in inline.children or ())
+    assert shown == "Highlight: " + text  # as the source wrote it
+
+
+def test_a_link_to_code_is_one_rule_whatever_its_case_spaces_and_controls():
+    for url in ["JaVa\tScript:alert(1)", " \x01data:text/html,x", "vbscript:x", "java\x7fscript:x"]:
+        assert runs_code(url), url
+        assert link_targets(defang(f"[x]({url})")) == [], url  # defang's check is the same rule
+    for url in ["https://example.com/javascript:", "javascript", "datas:x"]:
+        assert not runs_code(url), url

@@ -15,6 +15,10 @@ source wrote it:
   ``$=`` (a query, should the line be an indented code block; a line of ``=`` would make the
   line above a heading) or a line of ``-``, ``*`` or ``_`` alone (a thematic break that would
   take the place of the highlight's list item, ``- ---``, or again an underline);
+* a line after the first that starts (after indentation) with a list marker (``-``, ``+``,
+  ``*``, ``2.``, ``2)``) gets a backslash before the marker's ``-`` or ``.`` (``\\-``,
+  ``2\\.``): in a list item, such a line of a highlight would be an item nested in it, which
+  Obsidian's block id at its end would name instead of the highlight; the line stays text;
 * a backtick that does not open a code span closed on the same line, or opens one whose
   content starts with ``=`` or ``$=`` (a Dataview query), becomes ``&#96;``: what stays is
   exactly the code spans of :func:`code_spans`, paired as any CommonMark parser pairs them;
@@ -24,7 +28,8 @@ source wrote it:
   becomes ``&lt;`` (so ``List<String>`` shows as written instead of vanishing into an unknown
   tag); an ``&`` that would start an entity becomes ``&amp;``; the ``(`` of ``](`` and the
   ``:`` of ``]:`` before a ``javascript:``, ``vbscript:`` or ``data:`` URL (whatever its case,
-  the spaces and control characters a browser ignores in it) become ``&#40;`` and ``&#58;``:
+  the spaces and control characters a browser ignores in it: :func:`runs_code`) become
+  ``&#40;`` and ``&#58;``:
   a link or image (or a link reference definition) that would run code once clicked is text,
   shown as the source wrote it (an ``https`` link or image, a ``[[wikilink]]`` or an
   ``![[embed]]`` is left as it is);
@@ -49,7 +54,14 @@ from functools import lru_cache
 # Where a line's content starts (indentation, block quote markers, list markers), and what it
 # must not start with: a fence, a query, a line of "-", "*" or "_" alone. A backslash goes
 # before it; the backslashes already there are counted, so restore can take exactly one away.
-_PREFIX = r"(?:^|(?<=\r))((?:[ \t]|>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)"
+# A line after the first starting with a list marker (its backslashes counted, as above) is
+# text: the backslash goes before the "-" or the "." of the marker, and the rest of the line is
+# no line start (which it is for the first line, a value seldom starting a line of the note).
+_MARKER = r"([ \t]*(\d{1,9})?)(\\*)(?=(?(2)[.)]|[-+*])(?:[ \t\r\n]|\Z))"
+_LIST_LINE = re.compile(r"(?<=[\n\r])" + _MARKER)
+_ESCAPED_LIST_LINE = re.compile(r"(?<=[\n\r])" + _MARKER.replace(r"(\\*)", r"\\(\\*)", 1))
+_PREFIX = (r"(?:\A|(?<=[\n\r])(?![ \t]*(?:\d{1,9}\\*[.)]|\\*[-+*])(?:[ \t\r\n]|\Z)))"
+           r"((?:[ \t]|>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)")
 _BLOCK = r"(?=`{3}|~{3}|\$?=|([-*_])(?:[ \t]*\3)*[ \t]*(?:$|\r))"
 _LINE_START = re.compile(_PREFIX + r"(\\*)" + _BLOCK, re.MULTILINE)
 _ESCAPED_LINE_START = re.compile(_PREFIX + r"\\(\\*)" + _BLOCK, re.MULTILINE)
@@ -60,11 +72,17 @@ _QUERY_AFTER = re.compile(r"[ \t\r\n]*\$?=")  # what follows a run that would op
 _RUN_OR_ESCAPE = re.compile(r"\\[\s\S]|`+")
 _LINE_END = re.compile(r"[\r\n]")
 
-# A link's "](" or a definition's "]:" before a URL that runs code: in a destination, a browser
-# ignores spaces and controls, "<" and ">" may enclose it (">" also a block quote's line start),
-# and a backslash may escape its ":".
-_GAP = r"[\x00-\x20<>]*"
-_CODE_SCHEME = "|".join(_GAP.join(word) for word in ("javascript", "vbscript", "data"))
+# The one rule for a URL that runs code once clicked (see runs_code): its scheme, whatever its
+# case and the spaces and control characters in it (browsers ignore some; all of them are taken
+# out, to the safe side).
+CODE_SCHEMES = ("javascript", "vbscript", "data")
+_IGNORED_IN_URL = r"\x00-\x20\x7f-\x9f"
+_IGNORED = re.compile(f"[{_IGNORED_IN_URL}]+")
+_CODE_URL = re.compile(f"(?:{'|'.join(CODE_SCHEMES)}):", re.IGNORECASE)
+# A link's "](" or a definition's "]:" before such a URL, as the text spells it: "<" and ">" may
+# enclose it (">" also a block quote's line start), and a backslash may escape its ":".
+_GAP = f"[{_IGNORED_IN_URL}<>]*"
+_CODE_SCHEME = "|".join(_GAP.join(word) for word in CODE_SCHEMES)
 _CODE_LINK = rf"\][(:](?=(?i:{_GAP}(?:{_CODE_SCHEME}){_GAP}\\?:))"
 # Outside code spans. Every backtick is made text, so no parser can pair it with another over a
 # line end. A backslash pair is left as it is (Markdown shows its character as text), but "%"
@@ -101,6 +119,7 @@ def defang(text: str) -> str:
     (see the module docstring); the text Markdown shows is unchanged."""
     if _line_hazard(text):
         text = _LINE_START.sub(r"\1\2\\", text)
+        text = _LIST_LINE.sub(r"\1\3\\", text)
     elif not _inline_hazard(text):
         return _location_suffix_escaped(text)  # most values: nothing to look at
     text = _by_span(text, _plain, _code) if "`" in text else _plain(text)
@@ -112,7 +131,17 @@ def restore(text: str) -> str:
     escapes and entities decoded."""
     if "&" in text:
         text = _by_span(text, _plain_back, _code_back) if "`" in text else _plain_back(text)
-    return _ESCAPED_LINE_START.sub(r"\1\2", text) if "\\" in text else text
+    if "\\" not in text:
+        return text
+    return _ESCAPED_LIST_LINE.sub(r"\1\3", _ESCAPED_LINE_START.sub(r"\1\2", text))
+
+
+def runs_code(url: str) -> bool:
+    """Whether a link to ``url`` (a destination as Markdown reads it: escapes and entities
+    decoded) runs code once clicked: a ``javascript:``, ``vbscript:`` or ``data:`` URL (a
+    ``data:text/html`` one is a whole page), whatever its case and the spaces and control
+    characters in it."""
+    return _CODE_URL.match(_IGNORED.sub("", url)) is not None
 
 
 def _location_suffix_escaped(text: str) -> str:
@@ -161,9 +190,9 @@ def _line_hazard(text: str) -> bool:
 
 
 def _inline_hazard(text: str) -> bool:
-    # Substring tests: a sixth of the time of one regex search, on every value rendered.
-    return ("`" in text or "<" in text or "&" in text or "%" in text or "^hl-" in text
-            or "](" in text or "]:" in text)
+    # Substring tests: a sixth of the time of one regex search, on every value rendered ("]"
+    # for a link's "](" or a definition's "]:").
+    return "`" in text or "<" in text or "&" in text or "%" in text or "^hl-" in text or "]" in text
 
 
 def _by_span(text: str, plain: Callable[[str], str], code: Callable[[str], str]) -> str:

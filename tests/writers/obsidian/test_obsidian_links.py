@@ -13,6 +13,7 @@ from excerpta.readers.readwise_md import read_note
 from excerpta.writers.obsidian.frontmatter import note_body
 from markdown_checks import link_targets, tokens
 
+from .conftest import template_folder
 from .test_obsidian_inert import assert_inert_note
 
 # A source's URL → the link destination written: what cannot stay in one percent-encoded.
@@ -28,6 +29,10 @@ HOSTILE_URLS = {
     "kindle://book) [x](javascript:1)": "kindle://book%29%20%5Bx%5D%28javascript:1%29",
     "  https://example.com/a%20b  ": "https://example.com/a%20b",
     "http://[::1]:8080/a b": "http://[::1]:8080/a%20b",
+    # Only an IPv6 host's brackets stay: the userinfo before it is encoded like the rest.
+    "https://a b\n> quoted\n|x|y|\n@[::1]/p q": "https://a%20b%0A%3E%20quoted%0A|x|y|%0A@[::1]/p%20q",
+    # A browser strips spaces and controls at either end, not a no-break space (U+00A0, U+3000).
+    "https://example.com/a\u00a0": "https://example.com/a%C2%A0",
 }
 
 
@@ -50,7 +55,7 @@ def test_a_url_is_one_link_and_reads_back_as_written(vault, sync, url, written):
     assert f"- First. ([View Highlight]({written})) ^hl-h1\n" in body  # the block id on its highlight
     assert f"\n- URL: {written}\n" in body
     assert yaml.safe_load(text.split("---\n")[1])["url"] == written
-    assert unquote(written) == unquote(url.strip())  # the same URL
+    assert unquote(written) == unquote(url.strip(" "))  # the same URL
     back = read_note(next(vault.rglob("*.md")))
     assert (back.url, back.cover_image_url) == (written, written)
     assert [(h.text, h.url) for h in back.highlights] == [("First.", written), ("Second.", written)]
@@ -67,7 +72,7 @@ def test_a_url_with_paired_parentheses_is_written_as_it_is(vault, sync):
 
 
 @pytest.mark.parametrize("url", ["Secret diary.md", "www.example.com/a", "/etc/passwd", "https://", "http:///x",
-                                 "java script:alert(1)"])
+                                 "java script:alert(1)", "\u3000https://example.com/b"])
 def test_what_is_no_absolute_url_is_no_link(vault, sync, url):
     document = Document(id="d1", title="Links", category=Category.ARTICLES, url=url, cover_image_url=url,
                         highlights=[Highlight(id="h1", text="Click.", url=url)])
@@ -91,3 +96,18 @@ def test_a_page_label_is_one_link_text_and_reads_back(vault, sync, url):
     assert [t.tag for t in tokens(body) if t.type == "heading_open"] == ["h1", "h2", "h2"]
     back = read_note(next(vault.rglob("*.md"))).highlights[0]
     assert (back.text, back.location, back.location_type) == ("Paged.", label, LocationType.PAGE)
+
+
+def test_a_location_is_its_label_as_it_is_but_in_a_link_text(tmp_path, vault, sync):
+    # Readwise's spelling pasted ([{{x}}](…)) is one link text; elsewhere (a code span here, a
+    # property, a file name) the label shows no backslash.
+    template = ("- {{highlight_text}} ([{{highlight_location}}]({{highlight_location_url}}))"
+                " `{{ highlight_location }}`")
+    document = Document(id="d1", title="Pages", category=Category.BOOKS, highlights=[
+        Highlight(id="h1", text="Paged.", url="https://example.com/p", location="xii]",
+                  location_type=LocationType.PAGE)])
+    sync([document], templates=template_folder(tmp_path, {"highlight.md.jinja": template}))
+    body = note_body(next(vault.rglob("*.md")).read_text(encoding="utf-8"))
+    assert "- Paged. ([Page\u00a0xii\\]](https://example.com/p)) `Page\u00a0xii]` ^hl-h1\n" in body
+    assert link_targets(body) == ["https://example.com/p"]
+    assert [t.content for t in tokens(body) if t.type == "code_inline"] == ["Page\u00a0xii]"]

@@ -11,6 +11,7 @@ import pytest
 from excerpta.model import Highlight, LocationType
 from excerpta.readers.readwise_md import read_note
 from excerpta.writers.obsidian.region import region_digest
+from markdown_checks import tokens
 
 from .conftest import template_folder
 
@@ -213,10 +214,16 @@ def test_a_sub_bullet_indented_two_spaces_leaves_the_block_id_to_the_highlight(
     assert _written(sync([_book(books)], templates=templates)) == []
 
 
-def test_a_highlights_own_lines_that_look_like_list_items_keep_the_block_id_at_its_end(vault, sync, books):
-    book = _book(books, text="Three rules:\n- one;\n2. two.", note=None)
+def test_a_highlights_own_lines_that_look_like_list_items_stay_its_text_and_the_block_id_ends_it(
+        vault, sync, books):
+    # A "- " or "2. " line of the text, unescaped, would be an item nested in the highlight's,
+    # and the id at its end would name that item in Obsidian, not the highlight.
+    book = _book(books, text="Three rules:\n- one;\n2. two.", note="See:\n* this")
     sync([book])
-    assert (f"- Three rules:\n  - one;\n  2. two. ([Location\u00a0200]({KINDLE}200)) ^hl-readwise-2\n"
-            in _read(vault))
+    block = (f"- Three rules:\n  \\- one;\n  2\\. two. ([Location\u00a0200]({KINDLE}200)) ^hl-readwise-2\n"
+             "    - Note: See:\n      \\* this\n")
+    assert block in _read(vault)
+    items = [t for t in tokens(block) if t.type == "list_item_open"]
+    assert [t.level for t in items] == [1, 3]  # the highlight's item, and its note's sub-bullet
     back = read_note(vault / NOTE).highlights
-    assert [(h.id, h.text) for h in back] == [(h.id, h.text) for h in book.highlights]
+    assert [(h.id, h.text, h.note) for h in back] == [(h.id, h.text, h.note) for h in book.highlights]

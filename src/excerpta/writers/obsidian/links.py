@@ -3,7 +3,9 @@
 A URL from a source goes into ``[View Highlight](…)``, ``![rw-book-cover](…)`` and the
 ``- URL:`` line; :func:`link_url` makes it one link destination (CommonMark ends a bare one
 at a space, a line break or an unbalanced ``)``, and the ``- URL:`` line is plain text, where
-``[x](…)`` would be a link of its own), and :func:`link_label` a location label one link text.
+``[x](…)`` would be a link of its own). :func:`link_label` makes a value one link text: a
+template's ``[{{ x }}](…)`` (Readwise's ``[{{highlight_location}}](…)``) is read as
+``[{{ x | link_label }}](…)``, the value itself staying as it is everywhere else.
 
 Wikilinks: Obsidian says a link target holding ``# | ^ : %% [[ ]]`` "may not work": an author
 ``Smith]] and [[Jones | Co #2`` pasted into ``[[…]]`` makes two broken links. The ``wikilink``
@@ -18,7 +20,8 @@ filter (``{{ author | wikilink }}``, ``{{ document_link | wikilink(title) }}``):
 * a path excerpta made (:class:`Verbatim`, a note's place in the vault) is the target as it is.
 
 A Readwise template pasted as it is (``[[{{ author }}]]``, ``[[{{ a }}|{{ b }}]]``) gets the
-same: :class:`SafeWikilinks` rewrites those spellings to the filter before compiling.
+same: :class:`SafeWikilinks` rewrites those spellings to the filter before compiling, and
+``[{{ x }}](`` to the ``link_label`` filter.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from urllib.parse import quote
 import jinja2
 from jinja2.ext import Extension
 
-from excerpta.markdown_safety import LINK_DESTINATION, defang
+from excerpta.markdown_safety import LINK_DESTINATION, defang, runs_code
 from excerpta.writers.obsidian.naming import UNTITLED, sanitize_name
 
 # Room for ".md" and a clash suffix within the 255 bytes a file name may have.
@@ -43,12 +46,11 @@ _SPACES = re.compile(r"\s+")
 _EXPRESSION = r"\{\{(?![-+])(?P<NAME>[^{}\n]+?)(?<![-+])\}\}"
 _PASTED_LINK = re.compile(r"\[\[" + _EXPRESSION.replace("NAME", "target")
                           + r"(?:\|" + _EXPRESSION.replace("NAME", "display") + r")?\]\]")
+_PASTED_LABEL = re.compile(r"\[" + _EXPRESSION.replace("NAME", "label") + r"\]\(")  # "[{{ x }}]("
 
 
-# Schemes whose URL is code or a whole page (data:text/html) rather than a place: a link to one
-# runs it when clicked. What a browser ignores in a URL (spaces, controls) is removed first.
-_CODE_SCHEMES = ("javascript:", "vbscript:", "data:")
-_URL_IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+# What a browser strips at either end of a URL: C0 controls and the space (not U+00A0…).
+_URL_ENDS = "".join(map(chr, range(0x21)))
 # What a URL cannot hold as it is: whitespace (ends a destination, and a link in text), "<" and
 # ">" (an autolink, HTML), "\\" (an escape in a destination), a backtick (a code span wins over a
 # link), '"', and "[" "]" (in the "- URL:" line, "[x](…)" is a link). Browsers send them
@@ -56,7 +58,9 @@ _URL_IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 # LINK_DESTINATION allows (Wikipedia's "Foo_(bar)" pairs).
 _NOT_IN_URL = re.compile(r'[\s<>\\`"\[\]]')
 _PARENTHESES = re.compile(r"[()]")
-_IPV6_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#\[\]@]*@)?\[[0-9A-Fa-f:.]+\]")
+_IPV6_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#\[\]@]*@)?(?P<host>\[[0-9A-Fa-f:.]+\])")
+# Nearly every URL: http(s), a host, and nothing link_url would change (one match, no more).
+_PLAIN_WEB = re.compile(r'https?://[^/?#\s<>\\`"\[\]()][^\s<>\\`"\[\]()]*')
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _WEB = re.compile(r"https?:", re.IGNORECASE)
 _WEB_WITH_HOST = re.compile(r"https?://[^/?#]", re.IGNORECASE)
@@ -66,26 +70,27 @@ _LABEL_ENDING = re.compile(r"[\\\[\]()]")  # escaped in a label: it would end th
 def link_url(value: str) -> str:
     """``value`` (:func:`.variables.printable` text) as one inert link destination, or ``""``:
 
-    * a URL that would run code once clicked (``javascript:``, ``vbscript:``, ``data:``,
-      whatever its case, the spaces and control characters in it, or the HTML entities
-      spelling it: Markdown decodes them in a link) is none;
-    * whitespace, ``<``, ``>``, ``\\``, a backtick, ``"``, ``[`` and ``]`` (but an IPv6 host's) are
-      percent-encoded, and so are ``(`` and ``)`` unless they pair one level deep;
+    * spaces and C0 control characters at either end are dropped, as a browser drops them
+      (other whitespace, a no-break space say, is part of the URL: encoded, as below);
+    * a URL that would run code once clicked (:func:`~excerpta.markdown_safety.runs_code`, also
+      when HTML entities spell it: Markdown decodes them in a link) is none;
+    * whitespace, ``<``, ``>``, ``\\``, a backtick, ``"``, ``[`` and ``]`` (but the brackets of an
+      IPv6 host) are percent-encoded, and so are ``(`` and ``)`` unless they pair one level deep;
     * what is then no absolute URL (a scheme: ``https``, ``kindle``, ``mailto``, ``obsidian``…;
-      for ``http(s)`` a host) is none: a relative one would be a link to a note of the vault.
-
-    Spaces at either end are dropped, as a browser does."""
-    url = value.strip()
-    if not url:
+      for ``http(s)`` a host) is none: a relative one would be a link to a note of the vault."""
+    url = value.strip(_URL_ENDS)
+    if _PLAIN_WEB.fullmatch(url):  # nearly every URL
+        return url
+    if not url or runs_code(html.unescape(url)):
         return ""
-    if not url.startswith(("https://", "http://")):  # nearly every URL is
-        scheme = _URL_IGNORED.sub("", html.unescape(url)).casefold()
-        if scheme.startswith(_CODE_SCHEMES):
-            return ""
     if _NOT_IN_URL.search(url):
         host = _IPV6_HOST.match(url)
-        start = host.end() if host else 0
-        url = url[:start] + _NOT_IN_URL.sub(_percent_encoded, url[start:])
+        if host is None:
+            url = _NOT_IN_URL.sub(_percent_encoded, url)
+        else:  # its brackets kept: only the host's own span (the userinfo before it is encoded)
+            start, end = host.span("host")
+            url = (_NOT_IN_URL.sub(_percent_encoded, url[:start]) + url[start:end]
+                   + _NOT_IN_URL.sub(_percent_encoded, url[end:]))
     if ("(" in url or ")" in url) and not LINK_DESTINATION.fullmatch(url):
         url = _PARENTHESES.sub(_percent_encoded, url)
     if not _ABSOLUTE.match(url) or (_WEB.match(url) and not _WEB_WITH_HOST.match(url)):
@@ -97,11 +102,15 @@ def _percent_encoded(found: re.Match[str]) -> str:
     return quote(found.group(), safe="")
 
 
-def link_label(value: str) -> str:
-    """``value`` (:func:`.variables.printable` text) as a link's text: on one line (a line
-    break as a space: a next line could start a heading), and ``[``, ``]``, ``(``, ``)`` and
-    ``\\`` escaped with a backslash, which Markdown shows as the character and the
-    ``readwise-md`` reader takes away (``Page 1](javascript:…)`` is one label, not a link)."""
+def link_label(value: object) -> object:
+    """``value`` (:func:`.variables.printable` text) as a link's text (the ``link_label``
+    filter): on one line (a line break as a space: a next line could start a heading), and
+    ``[``, ``]``, ``(``, ``)`` and ``\\`` escaped with a backslash, which Markdown shows as the
+    character and the ``readwise-md`` reader takes away (``Page 1](javascript:…)`` is one label,
+    not a link). An unknown name's value is left to warn; None is ``""``."""
+    if isinstance(value, jinja2.Undefined):
+        return value
+    value = "" if value is None else str(value)
     if "\n" in value:
         value = value.replace("\n", " ")
     return _LABEL_ENDING.sub(r"\\\g<0>", value) if _LABEL_ENDING.search(value) else value
@@ -151,16 +160,27 @@ def wikilink(environment: jinja2.Environment, value: object, display: object = N
 
 class SafeWikilinks(Extension):
     """Rewrites a template's ``[[{{ x }}]]`` to ``{{ (x) | wikilink }}`` and ``[[{{ x }}|{{ y }}]]``
-    to ``{{ (x) | wikilink(y) }}`` before it is compiled (same lines, so errors name the
-    template's own line numbers)."""
+    to ``{{ (x) | wikilink(y) }}``, and a link text ``[{{ x }}](`` to ``[{{ (x) | link_label }}](``,
+    before it is compiled (same lines, so errors name the template's own line numbers). Adds
+    the ``link_label`` filter."""
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        super().__init__(environment)
+        environment.filters["link_label"] = link_label
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
-        if "[[{{" not in source:
-            return source
-        return _PASTED_LINK.sub(_as_filter, source)
+        if "[[{{" in source:
+            source = _PASTED_LINK.sub(_as_filter, source)
+        if "[{{" in source:
+            source = _PASTED_LABEL.sub(_as_label, source)
+        return source
 
 
 def _as_filter(match: re.Match[str]) -> str:
     target, display = match.group("target").strip(), match.group("display")
     argument = f"({display.strip()})" if display is not None else ""
     return "{{ (" + target + ") | wikilink" + argument + " }}"
+
+
+def _as_label(match: re.Match[str]) -> str:
+    return "[{{ (" + match.group("label").strip() + ") | link_label }}]("

@@ -27,7 +27,6 @@ from typing import Any
 
 import jinja2
 
-from excerpta.markdown_safety import defang
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.ordering import reading_order
 from excerpta.writers.obsidian.blocks import BLOCK_START, ITEM_INDENT, ITEM_PARAGRAPH
@@ -86,15 +85,14 @@ def location_kinds(highlights: Iterable[Highlight]) -> dict[str, LocationType | 
             if type(highlight.location) is int}
 
 
-def _place_block_id(block: str, ident: str, text: str = "") -> str:
+def _place_block_id(block: str, ident: str) -> str:
     # The id goes at the end of the item's own text, after the location link: before its first
     # sub-bullet (a list item indented 2+ spaces, or any line indented 3+) or a blank line, so
     # it names the whole list item, not the sub-item ("  - Note: …") it would end; but a list
     # item's text of several paragraphs (a blank line, then lines indented two spaces) goes on
-    # after a blank line. The highlight's own text (``text``, as the template wrote it), when
-    # the item starts with it, is the item's whatever its lines look like: a "- " line of it
-    # is the text's, which the readwise-md reader reads back with the id at its end. A quote's
-    # or a callout's id ends its first paragraph.
+    # after a blank line. A line of the highlight's own text is never a sub-bullet: defang
+    # escapes a list marker starting one ("  \- one;"). A quote's or a callout's id ends its
+    # first paragraph.
     # Placed by the template (an embed's "#^id]]" is a link, not the id); the substring test
     # first, as a template rarely places it.
     if f"^{ident}" in block and ident in block_ids(block):
@@ -104,9 +102,7 @@ def _place_block_id(block: str, ident: str, text: str = "") -> str:
     lines = block.split("\n")
     end = len(lines)
     paragraphs = BLOCK_START.match(block) is not None
-    start = block.find(text) if "\n" in text else -1
-    first = text.count("\n") + 1 if 0 <= start < len(lines[0]) else 1
-    for index in range(first, len(lines)):
+    for index in range(1, len(lines)):
         line = lines[index]
         if line.strip() and not line.startswith(("   ", "\t")) and not _NESTED_ITEM.match(line):
             continue
@@ -234,8 +230,7 @@ class NoteRenderer:
                     apart = False  # a heading is set apart already
             if apart:
                 parts[-1] += "\n"  # the block before, then a blank line
-            written = context["highlight_text"]
-            block = _place_block_id(rendered, ident, defang(written) if "\n" in written else "")
+            block = _place_block_id(rendered, ident)
             parts.append(block)
             blocks[ident] = block
             apart = _ends_with_blank_line(output)

@@ -31,8 +31,10 @@ else this machine's zone), so the ``date`` filter and the front matter (which Ob
 as local time) show the time the user's clock showed. The URLs (``url``, ``image_url``,
 ``highlight_location_url``, ``highlight_url``) are each one link destination, ``""`` when they
 would run code once clicked (``javascript:``, ``vbscript:``, ``data:``) or are no absolute URL
-(:func:`.links.link_url`); ``highlight_location`` is one line, its brackets, parentheses and
-backslashes escaped to stay one link text (:func:`.links.link_label`).
+(:func:`.links.link_url`). ``highlight_location`` is the label as it is (``Page xii]``): in a
+link text (``[{{ highlight_location }}](…)``, read as the ``link_label`` filter) or in the
+default template's ``({{ highlight_location | link_label }})`` its brackets, parentheses and
+backslashes are escaped (:func:`.links.link_label`).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from excerpta.controls import without_controls
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.obsidian.blocks import ITEM_INDENT
 from excerpta.writers.obsidian.dates import format_date
-from excerpta.writers.obsidian.links import link_label, link_url
+from excerpta.writers.obsidian.links import link_url
 from excerpta.writers.obsidian.naming import block_id
 
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
@@ -232,7 +234,7 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
         "raw_highlight_text": printable(highlight.text),
         "highlight_note": continued(highlight.note, NOTE_INDENT, paragraphs=paragraphs),
         "highlight_tags": _printable_list(highlight.tags),
-        "highlight_location": link_label(printable(label)),  # a location may be text ("xii")
+        "highlight_location": printable(label),  # a location may be text ("xii")
         "highlight_location_url": url,  # link_url'd by location_link
         "highlight_id": highlight.external_ids.get("readwise", highlight.id),
         "highlight_chapter": one_line(highlight.chapter),
