@@ -122,6 +122,17 @@ def test_a_list_holding_long_texts_is_weighed_by_its_text_before_it_is_made_or_w
     assert str(caught.value).endswith("more than a note may hold (10,000 characters)")
 
 
+def test_a_front_matter_list_holding_a_long_text_many_times_is_refused_before_it_is_written(tmp_path):
+    folder = template_folder(tmp_path, {"frontmatter.yaml": "a: title\nb: [\"'x' * 4000\", \"'y' * 4000\","
+                                                            " \"'z' * 4000\"]\n"})
+    templates = NoteTemplates.load(folder, limits=RenderLimits(characters=10_000))
+    templates.budget.allow(0)
+    with pytest.raises(ConfigError) as caught:
+        templates.properties(templates.context({"title": "Walden"}))
+    assert str(caught.value) == ("template frontmatter.yaml, line 2: property 'b' would be 12,014 long, more "
+                                 "than a note may hold (10,000 characters)")
+
+
 def test_string_methods_filters_and_formats_of_ordinary_sizes_still_work(tmp_path):
     source = ("{{ title.ljust(8) }}|{{ '%5s|%-3d|%%' % ('a', 1) }}|{{ '{:>5}{}'.format('a', 2) }}|"
               "{{ 'a b'|replace(' ', '_') }}|{{ [1, 2]|join(',') }}|{{ title|center(10) }}|"

@@ -93,23 +93,31 @@ class FrontMatter:
         values: dict[str, Any] = {}
         for index, (key, line) in enumerate(self.entries):
             value = prepared.vars[_PROPERTY_VAR.format(index)]
-            if isinstance(value, tuple | set | frozenset | list):
-                value = [item for item in value if not _unknown(item, self.name, line, context)]
-            elif _unknown(value, self.name, line, context):
+            if isinstance(value, jinja2.Undefined):
+                _unknown(value, self.name, line, context)
                 continue
+            if isinstance(value, tuple | set | frozenset):
+                value = list(value)
+            if isinstance(value, list) and not all(isinstance(item, _FLAT_TYPES) for item in value):
+                value = [item for item in value if not _unknown(item, self.name, line, context)]
+                if value and not all(isinstance(item, _FLAT_TYPES) for item in value):
+                    raise self._not_flat(key, line)
             if value is None or value == "" or value == []:
                 continue
-            items = value if isinstance(value, list) else [value]
-            if not all(isinstance(item, _FLAT_TYPES) for item in items):
-                raise ConfigError(f"template {self.name}, line {line}: property {key!r} must be "
-                                  "text, a number, a date, true/false or a list of those (Obsidian "
-                                  "shows no nested properties)")
-            try:
-                budget.check_size(text_size(value, budget.characters), f"property {key!r}")
-            except TemplateLimitError as err:
-                raise template_error(self.name, err, line) from None
+            if isinstance(value, list):
+                if len(value) > 1:  # (a text was measured as it was made; a list may repeat one)
+                    try:
+                        budget.check_size(text_size(value, budget.characters), f"property {key!r}")
+                    except TemplateLimitError as err:
+                        raise template_error(self.name, err, line) from None
+            elif not isinstance(value, _FLAT_TYPES):
+                raise self._not_flat(key, line)
             values[key] = value
         return values
+
+    def _not_flat(self, key: str, line: int) -> ConfigError:
+        return ConfigError(f"template {self.name}, line {line}: property {key!r} must be text, a number, "
+                           "a date, true/false or a list of those (Obsidian shows no nested properties)")
 
 
 def _unknown(value: object, template: str, line: int, context: dict[str, Any]) -> bool:

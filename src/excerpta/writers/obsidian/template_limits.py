@@ -102,23 +102,18 @@ class RenderBudget:
             raise TemplateLimitError(f"{what} would be {size:,} long, more than a note may hold "
                                      f"({self.characters:,} characters)")
 
-    def count_made(self, text: str) -> None:
-        """Count ``text``, a ``{{ … }}`` value's (anywhere: in a block or macro too)."""
-        self.made += len(text)
-        if self.made > self.characters:
-            raise TemplateLimitError(self._too_much())
-
     def collect(self, chunks: Iterable[str]) -> str:
         """The text of a render's ``chunks``, stopped as soon as it passes the limit."""
         parts, written = [], 0
         for chunk in chunks:
             written += len(chunk)
             if written > self.characters:
-                raise TemplateLimitError(self._too_much())
+                raise TemplateLimitError(self.too_much())
             parts.append(chunk)
         return "".join(parts)
 
-    def _too_much(self) -> str:
+    def too_much(self) -> str:
+        """What a render that wrote or made more text than :attr:`characters` is told."""
         return (f"rendered more than {self.characters / 1_000_000:.3g} MB of text, "
                 f"{self.limits.characters / 1_000_000:g} MB more than {self.limits.per_data_character} "
                 "times the document's own text (surely a template mistake)")
@@ -239,15 +234,21 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
 
 
 def counted(finalize: Callable[[Any], Any], budget: RenderBudget) -> Callable[[Any], Any]:
-    """``finalize`` (what a ``{{ … }}`` writes), with the text it writes counted, and a value
-    that is not a text (a list) measured before it is written as one."""
+    """``finalize`` (what a ``{{ … }}`` writes), with the text it writes counted in
+    ``budget.made`` (anywhere: in a block or a macro too), and a value that is not a text (a
+    list) measured before it is written as one."""
 
     def write(value: Any) -> Any:
         if type(value) is not str:
             budget.check_size(text_size(value, budget.characters), "the text of a value written")
-        text = finalize(value)
-        if isinstance(text, str):
-            budget.count_made(text)
+            text = finalize(value)
+            if not isinstance(text, str):
+                return text
+        else:
+            text = finalize(value)
+        budget.made += len(text)
+        if budget.made > budget.characters:
+            raise TemplateLimitError(budget.too_much())
         return text
 
     return write
