@@ -8,6 +8,7 @@ Six templates shape a note; each is a file, the defaults ship in this package's
 ``filename.jinja``              the note's file name, without ``.md`` (made portable afterwards)
 ``frontmatter.yaml``            a YAML mapping: property name → Jinja *expression*; the values
                                 are written with a YAML emitter, never pasted into text
+                                (:mod:`.template_frontmatter`)
 ``header.md.jinja``             title, cover, ``## Metadata``
 ``highlights_header.md.jinja``  the heading above the highlights
 ``chapter.md.jinja``            a chapter's heading, above the first highlight of each chapter
@@ -27,7 +28,8 @@ Besides Jinja's filters it has Readwise's ``date('F j, Y')`` (Django/PHP codes) 
 ``pluralize``, plus ``wikilink`` (a link that works whatever the value holds, see
 :mod:`.links`; a pasted ``[[{{ author }}]]`` is read as it) and ``tag``. Any error in a
 template, at load or at render time, is a :class:`~excerpta.errors.ConfigError` naming the
-template and the line. A template may include, import or extend another file of the
+template and the line (:mod:`.template_compiler` makes what Python cannot compile one). A
+template may include, import or extend another file of the
 templates folder (a file of macros), and nothing outside it. ``None`` (an undated
 highlight's date) is written as nothing; so is a name that is no variable, with a warning
 (:mod:`.template_undefined`).
@@ -37,7 +39,8 @@ In the Markdown templates (all but the file name and the front matter) every val
 ``finalize``): a highlight cannot open a code fence, a Dataview query, a Templater command, a
 comment or an HTML tag in the user's vault, and ordinary Markdown in it is written as it is.
 What the template itself says (a ``dataview`` block, say) is the user's and written as it is,
-and so are the link targets excerpta makes (:class:`Verbatim`).
+and so are the link targets excerpta makes (:class:`Verbatim`) and the text of a macro or a
+``{% set %}`` block, whose values were made inert already (:mod:`.template_compiler`).
 """
 
 from __future__ import annotations
