@@ -115,11 +115,57 @@ def test_a_template_includes_and_imports_a_file_of_macros_from_its_folder(tmp_pa
     assert "- «Highlight number 1.» (Walden) ^hl-readwise-1\n" in _note(vault)
 
 
+@pytest.mark.parametrize("include", [
+    '["macros.jinja"]', '"macros.jinja" if title else "other.jinja"',
+    '["nothing.jinja", "macros.jinja"]', "name",
+])
+def test_a_file_of_macros_included_by_a_name_made_at_render_time_re_renders_the_notes_when_changed(
+        tmp_path, vault, sync, books, include):
+    templates = template_folder(tmp_path, {
+        "highlight.md.jinja": "{% set name = 'macros.jinja' %}- {{ highlight_text }}"
+                              "{% include " + include + " %}\n",
+        "macros.jinja": "!",
+    })
+    sync([books(1)], templates=templates)
+    assert "- Highlight number 1.! ^hl-readwise-1\n" in _note(vault)
+    (templates / "macros.jinja").write_text("?", encoding="utf-8")
+    sink = sync([books(1)], templates=templates)
+    assert [outcome.action for outcome in sink.outcomes] == ["update"]
+    assert "- Highlight number 1.? ^hl-readwise-1\n" in _note(vault)
+
+
+def test_a_file_of_macros_that_cannot_be_compiled_is_its_error_naming_its_line(tmp_path, sync, books):
+    templates = template_folder(tmp_path, {
+        "highlight.md.jinja": '{% import "macros.jinja" as m %}- {{ highlight_text }}\n',
+        "macros.jinja": "{% macro f() %}\n{{ " + "1" * 4400 + " }}{% endmacro %}",
+    })
+    with pytest.raises(ConfigError) as caught:
+        sync([books(1)], templates=templates)
+    assert str(caught.value).startswith("template macros.jinja, line 2: Exceeds the limit (4300 digits)")
+
+
+def test_the_text_of_a_macro_a_call_or_a_set_block_is_made_inert_once(tmp_path, vault, sync):
+    templates = template_folder(tmp_path, {
+        "highlight.md.jinja": '{% import "macros.jinja" as m %}{% macro own(x) %}[{{ x }}]{% endmacro %}'
+                              "{% macro wrap() %}({{ caller() }}){% endmacro %}"
+                              "{% set block %}{{ highlight_text }}{% endset %}"
+                              "- {{ m.angled(highlight_text) }} {{ own(highlight_text) }} {{ block }} "
+                              "{% call wrap() %}{{ highlight_text }}{% endcall %}\n",
+        "macros.jinja": "{% macro angled(x) %}<{{ x }}>{% endmacro %}",
+    })
+    book = Document(id="d", title="Generics", highlights=[Highlight(id="h", text="List<String> & %%")])
+    sync([book], templates=templates)
+    inert = "List&lt;String> & %&#37;"  # (written once: "<" would open an HTML tag, "%%" a comment)
+    assert f"- <{inert}> [{inert}] {inert} ({inert}) ^hl-h\n" in _note(vault)
+
+
 @pytest.mark.parametrize(("include", "message"), [
     ('"macros.jinja"', "'macros.jinja' cannot be included: no such file in the templates folder"),
     ('"../outside.jinja"', "'../outside.jinja' cannot be included: only files inside the templates folder"),
     ('"linked.jinja"', "'linked.jinja' cannot be included: only files inside the templates folder"),
     ('"/etc/hostname"', "'/etc/hostname' cannot be included: only files inside the templates folder"),
+    ('"a\\x00b"', "'a\\x00b' cannot be included: embedded null byte"),
+    ('"' + "a" * 300 + '"', "'" + "a" * 300 + "' cannot be included: File name too long"),
 ])
 def test_including_a_file_not_in_the_templates_folder_is_a_user_error_saying_so(
         tmp_path, vault, sync, books, include, message):
@@ -155,6 +201,27 @@ def test_an_unknown_name_is_written_as_nothing_and_warned_of_once_per_template(
         "as nothing",
         "template highlight.md.jinja, line 2: 'highlighted_att' is not a variable of this template, written "
         "as nothing (did you mean highlighted_at?)",
+    ]
+
+
+def test_an_unknown_name_with_an_attribute_or_in_a_front_matter_list_is_written_as_nothing_too(
+        tmp_path, vault, sync, books, caplog):
+    templates = template_folder(tmp_path, {
+        "highlight.md.jinja": "- {{ highlight_text }}{{ book.title }}{{ book['title'].upper() }}\n",
+        "frontmatter.yaml": "title: title\ntags: [title, tagz]\naliases: ['{{title}}', '{{ book.title }}']\n",
+    })
+    with caplog.at_level(logging.WARNING, logger=UNKNOWN_NAMES):
+        sync([books(1)], templates=templates)
+    text = _note(vault)
+    assert "- Highlight number 1. ^hl-readwise-1\n" in text
+    assert yaml.safe_load(text.split("---\n")[1]) == {
+        "excerpta-id": "readwise-1001", "title": "Walden", "tags": ["Walden"], "aliases": ["Walden"]}
+    assert [record.getMessage() for record in caplog.records] == [
+        "template frontmatter.yaml, line 2: 'tagz' is not a variable of this template, written as nothing",
+        "template frontmatter.yaml, line 3: 'book' is not a variable of this template, written as nothing "
+        "(did you mean book_id?)",
+        "template highlight.md.jinja, line 1: 'book' is not a variable of this template, written as nothing "
+        "(did you mean book_id?)",
     ]
 
 

@@ -24,7 +24,7 @@ MOMENT = datetime(2024, 7, 2, 15, 5, tzinfo=UTC)
     ("highlight.md.jinja", 'x\n{{ "x" * 1000000000 }}\n',
      "a repetition with '*' would be 1,000,000,000 long"),
     ("highlight.md.jinja", "x\n{{ [1, 2] * 100000000 }}\n",
-     "a repetition with '*' would be 200,000,000 long"),
+     "a repetition with '*' would be 1,400,000,000 long"),
     ("header.md.jinja", "x\n{{ 10 ** 100000000 }}\n", "'**' would make a number of about 400,000,000 bits"),
     ("highlight.md.jinja", '{% set ns = namespace(s="x") %}\n{% for i in range(40) %}'
                            "{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
@@ -79,7 +79,7 @@ def test_a_template_making_a_huge_note_or_looping_without_end_is_stopped_as_its_
     ("'%100000s'|format(title)", "a text made with 'format'"),
     ("[1]|batch(100000, 'x')|list", "a batch filled up by 'batch' would be 100,000 long"),
     ("[1]|slice(100000)|list", "the slices made by 'slice' would be 100,000 long"),
-    ("['y' * 1000] * 100", "a repetition with '*' would be 100,100 long"),
+    ("['y' * 1000] * 100", "a repetition with '*' would be 100,600 long"),
 ])
 def test_a_string_method_filter_or_format_is_refused_before_it_makes_a_huge_text(
         tmp_path, expression, message):
@@ -91,6 +91,46 @@ def test_a_string_method_filter_or_format_is_refused_before_it_makes_a_huge_text
     assert str(caught.value).startswith("template header.md.jinja, line 2: ")
     assert message in str(caught.value)
     assert str(caught.value).endswith("more than a note may hold (10,000 characters)")
+
+
+# A list is weighed as the text it would be written as, every text it holds counted however
+# deep, and a key used many times counted as many times: each would make 18,000 to 81,000,000
+# characters under a limit of 10,000 (at the real 8 MB, terabytes), refused before it is made.
+@pytest.mark.parametrize(("source", "message"), [
+    ('{{ ("%(a)s" * 10) % {"a": a} }}', "a text formatted with '%' would be 60,050 long"),
+    ('{{ ("%(a)s" * 10)|format(a=a) }}', "a text made with 'format' would be 60,050 long"),
+    ('{{ [{"k": a}, {"k": a}]|join(attribute="k") }}', "a text made with 'join' would be 12,000 long"),
+    ("{% set ns = namespace(l=[a]) %}{% for i in range(10) %}{% set ns.l = ns.l + ns.l %}{% endfor %}",
+     "a text or list joined with '+' would be 12,012 long"),
+    ("{{ ([[a]] * 9000)|string|length }}", "a repetition with '*' would be 54,108,000 long"),
+    ("{{ [[a], [a]] ~ '' }}", "a text joined with '~' would be 12,022 long"),
+    ("{{ [[a], [a]]|string|length }}", "the text of a value given to 'string' would be 12,022 long"),
+    ("{{ [[a], [a]]|upper|length }}", "the text of a value given to 'upper' would be 12,022 long"),
+    ("{{ [[a], [a]] }}", "the text of a value written would be 12,022 long"),
+    ("{{ '%s' % ([[a], [a]],) }}", "a text formatted with '%' would be 12,024 long"),
+    ("{{ lipsum(1000)|length }}", "the text of 'lipsum' would be 1,616,000 long"),
+])
+def test_a_list_holding_long_texts_is_weighed_by_its_text_before_it_is_made_or_written(
+        tmp_path, source, message):
+    folder = template_folder(tmp_path, {"header.md.jinja": "# x\n{% set a = 'x' * 6000 %}" + source})
+    templates = NoteTemplates.load(folder, limits=RenderLimits(characters=10_000))
+    templates.budget.allow(0)
+    with pytest.raises(ConfigError) as caught:
+        templates.render(templates.header, templates.context({"title": "Walden"}))
+    assert str(caught.value).startswith("template header.md.jinja, line 2: ")
+    assert message in str(caught.value)
+    assert str(caught.value).endswith("more than a note may hold (10,000 characters)")
+
+
+def test_a_front_matter_list_holding_a_long_text_many_times_is_refused_before_it_is_written(tmp_path):
+    folder = template_folder(tmp_path, {"frontmatter.yaml": "a: title\nb: [\"'x' * 4000\", \"'y' * 4000\","
+                                                            " \"'z' * 4000\"]\n"})
+    templates = NoteTemplates.load(folder, limits=RenderLimits(characters=10_000))
+    templates.budget.allow(0)
+    with pytest.raises(ConfigError) as caught:
+        templates.properties(templates.context({"title": "Walden"}))
+    assert str(caught.value) == ("template frontmatter.yaml, line 2: property 'b' would be 12,014 long, more "
+                                 "than a note may hold (10,000 characters)")
 
 
 def test_string_methods_filters_and_formats_of_ordinary_sizes_still_work(tmp_path):

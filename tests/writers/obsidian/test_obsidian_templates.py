@@ -112,6 +112,14 @@ def test_front_matter_template_maps_properties_to_expressions(tmp_path, vault, s
     ("frontmatter.yaml", "title: title\n# a comment\nescape: title.__class__.__mro__\n", 3, "unsafe"),
     ("frontmatter.yaml", "a: title\nb: authors | first\nc: (authors | first).nope()\n", 3,
      "has no attribute 'nope'"),
+    # What Python itself cannot read or compile is the template's error too, not a crash.
+    ("header.md.jinja", "# x\n{{ " + "1" * 4400 + " }}", 2, "Exceeds the limit (4300 digits)"),
+    ("frontmatter.yaml", "a: title\nb: " + "1" * 4400 + "\n", 2, "Exceeds the limit (4300 digits)"),
+    ("header.md.jinja", "# x\n{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", 2, "nested too deeply"),
+    ("frontmatter.yaml", "a: title\nb: " + "(" * 3000 + "1" + ")" * 3000 + "\n", 2, "nested too deeply"),
+    ("header.md.jinja", "# x\n{{ 1" + " + 1" * 3000 + " }}", 2, "nested too deeply"),
+    ("highlight.md.jinja", "x\n" + "{% for a in [1] %}" * 25 + "{% endfor %}" * 25, 2,
+     "cannot be compiled (too many statically nested blocks)"),
 ])
 def test_a_template_error_is_a_user_error_naming_the_template_and_line(
         tmp_path, sync, books, name, source, line, message):

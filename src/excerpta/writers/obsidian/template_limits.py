@@ -8,11 +8,13 @@ user's code, and a note far larger than its document's own text (8 MB more than
 :class:`LimitedEnvironment` stops a render, with a :class:`TemplateLimitError` that
 :mod:`.templates` reports as the template's error (naming it and the line), when:
 
-- ``*``, ``+`` or ``~`` would make a text or list longer than a note may be, or ``*`` and
+- ``*``, ``+`` or ``~`` would make a text or list longer than a note may be (a list weighed
+  as the text it would be written as, every text it holds counted), or ``*`` and
   ``**`` an integer of more than :data:`MAX_INTEGER_BITS` bits; or so would a ``%`` or
   ``format()`` width, a string method (``ljust``, ``center``, ``replace``, ``join``…) or a
   filter (``center``, ``indent``, ``wordwrap``, ``replace``, ``join``, ``format``, ``batch``,
-  ``slice``), each measured by :mod:`.template_sizes` (checked before it is made);
+  ``slice``), or ``lipsum``; or a ``{{ … }}`` or a filter would write such a list as text;
+  each measured by :mod:`.template_sizes` (checked before it is made);
 - the text written, or the text of the ``{{ … }}`` values made (in a ``{% set %}`` block or a
   macro as well), passes :attr:`RenderBudget.characters`;
 - the loop turns and calls of the render pass :attr:`RenderLimits.steps`, or the render runs
@@ -34,6 +36,7 @@ from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
+from jinja2.utils import generate_lorem_ipsum
 from markupsafe import Markup
 
 from excerpta.writers.obsidian.template_sizes import (
@@ -99,25 +102,18 @@ class RenderBudget:
             raise TemplateLimitError(f"{what} would be {size:,} long, more than a note may hold "
                                      f"({self.characters:,} characters)")
 
-    def count_made(self, value: object) -> object:
-        """Count the text of a ``{{ … }}`` value (anywhere: in a block or macro too)."""
-        if isinstance(value, str):
-            self.made += len(value)
-            if self.made > self.characters:
-                raise TemplateLimitError(self._too_much())
-        return value
-
     def collect(self, chunks: Iterable[str]) -> str:
         """The text of a render's ``chunks``, stopped as soon as it passes the limit."""
         parts, written = [], 0
         for chunk in chunks:
             written += len(chunk)
             if written > self.characters:
-                raise TemplateLimitError(self._too_much())
+                raise TemplateLimitError(self.too_much())
             parts.append(chunk)
         return "".join(parts)
 
-    def _too_much(self) -> str:
+    def too_much(self) -> str:
+        """What a render that wrote or made more text than :attr:`characters` is told."""
         return (f"rendered more than {self.characters / 1_000_000:.3g} MB of text, "
                 f"{self.limits.characters / 1_000_000:g} MB more than {self.limits.per_data_character} "
                 "times the document's own text (surely a template mistake)")
@@ -136,10 +132,10 @@ class _Limits(Extension):
             yield item
 
     def join(self, *parts: Any) -> str:
-        """What ``a ~ b`` makes, refused before it is made if too long."""
-        texts = [str(part) for part in parts]
-        self.budget.check_size(sum(map(len, texts)), "a text joined with '~'")
-        return "".join(texts)
+        """What ``a ~ b`` makes, refused before it is made if too long (a list's text
+        measured before it is made, see :func:`.template_sizes.text_size`)."""
+        self.budget.check_size(joined_size("", parts, self.budget.characters), "a text joined with '~'")
+        return "".join([part if type(part) is str else str(part) for part in parts])
 
 
 class LimitedEnvironment(ImmutableSandboxedEnvironment):
@@ -152,7 +148,14 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self.budget = RenderBudget(limits)
         self.extensions[_Limits.identifier].budget = self.budget  # type: ignore[attr-defined]
-        self.filters.update(bounded_filters(self.filters, self.budget.check_size))
+        self.filters.update(bounded_filters(self.filters, self.budget))
+        self.globals["lipsum"] = self._bounded_lipsum
+
+    def _bounded_lipsum(self, n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
+        """Jinja's ``lipsum``, refused before it writes ``n`` paragraphs too many."""
+        words = max if isinstance(max, int) and max > 0 else 1
+        self.budget.check_size((n if isinstance(n, int) else 0) * (words * 16 + 16), "the text of 'lipsum'")
+        return generate_lorem_ipsum(n, html, min, max)
 
     def limit(self, tree: nodes.Template) -> nodes.Template:
         """``tree`` with every loop's items counted and every ``~`` checked (in place)."""
@@ -180,7 +183,8 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
             method = __obj.__name__
             if method == "join" and args:
                 args = (listed(args[0]), *args[1:])  # (a generator is measured, then joined)
-                __self.budget.check_size(joined_size(owner, args[0]), "a text made with 'join'")
+                __self.budget.check_size(joined_size(owner, args[0], __self.budget.characters),
+                                         "a text made with 'join'")
             elif method in METHOD_SIZES:
                 size = METHOD_SIZES[method](owner, args, kwargs)
                 __self.budget.check_size(size, f"a text made with {method!r}")
@@ -207,7 +211,9 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         return update_wrapper(wrapper, value)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        """``left operator right``, refused before a too large text, list or number is made."""
+        """``left operator right``, refused before a too large text, list or number is made
+        (a list weighs the text it would be written as, see :func:`.template_sizes.text_size`)."""
+        bound = self.budget.characters
         if operator == "**":
             if _is_int(left) and _is_int(right) and right > 0 and abs(left) > 1:
                 _check_bits(left.bit_length() * right, operator)
@@ -215,20 +221,37 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
             if _is_int(left) and _is_int(right):
                 _check_bits(left.bit_length() + right.bit_length(), operator)
             elif _is_int(right) and hasattr(left, "__len__"):
-                self.budget.check_size(_repeated(left) * right, "a repetition with '*'")
+                self.budget.check_size(text_size(left, bound) * right, "a repetition with '*'")
             elif _is_int(left) and hasattr(right, "__len__"):
-                self.budget.check_size(_repeated(right) * left, "a repetition with '*'")
+                self.budget.check_size(text_size(right, bound) * left, "a repetition with '*'")
         elif operator == "%":
             if isinstance(left, str | bytes):
-                self.budget.check_size(printf_size(left, right), "a text formatted with '%'")
+                self.budget.check_size(printf_size(left, right, bound), "a text formatted with '%'")
         elif hasattr(left, "__len__") and hasattr(right, "__len__"):  # "+"
-            self.budget.check_size(len(left) + len(right), "a text or list joined with '+'")
+            self.budget.check_size(text_size(left, bound) + text_size(right, bound),
+                                   "a text or list joined with '+'")
         return super().call_binop(context, operator, left, right)
 
 
 def counted(finalize: Callable[[Any], Any], budget: RenderBudget) -> Callable[[Any], Any]:
-    """``finalize`` (what a ``{{ … }}`` writes), with the text it writes counted."""
-    return lambda value: budget.count_made(finalize(value))
+    """``finalize`` (what a ``{{ … }}`` writes), with the text it writes counted in
+    ``budget.made`` (anywhere: in a block or a macro too), and a value that is not a text (a
+    list) measured before it is written as one."""
+
+    def write(value: Any) -> Any:
+        if type(value) is not str:
+            budget.check_size(text_size(value, budget.characters), "the text of a value written")
+            text = finalize(value)
+            if not isinstance(text, str):
+                return text
+        else:
+            text = finalize(value)
+        budget.made += len(text)
+        if budget.made > budget.characters:
+            raise TemplateLimitError(budget.too_much())
+        return text
+
+    return write
 
 
 class _BoundedFormatter(SandboxedFormatter):
@@ -244,14 +267,6 @@ class _BoundedFormatter(SandboxedFormatter):
 
 class _BoundedEscapeFormatter(_BoundedFormatter, SandboxedEscapeFormatter):
     """:class:`_BoundedFormatter` for a ``Markup`` text (Jinja's escaping formatter)."""
-
-
-def _repeated(value: Any) -> int:
-    # What one copy of a repeated value weighs: its items, and a list's texts too (a list of
-    # one long text repeated is that text many times once written).
-    if not isinstance(value, list | tuple):
-        return len(value)
-    return len(value) + sum(len(item) for item in value if isinstance(item, str | bytes))
 
 
 def _is_int(value: object) -> bool:

@@ -3,37 +3,77 @@ is made (see :mod:`.template_limits`, which refuses one larger than a note may b
 
 ``{{ title.ljust(10**10) }}``, ``{{ "%10000000000s" % title }}``, ``{{ "{:>10000000000}".format(x) }}``,
 ``{{ title|center(10**10) }}`` or ``{{ range(100000)|join(title * 1000) }}`` would each take
-gigabytes before any bound applied to their result. Each size here is the result's length
-or more (never less): the widths asked for, the growth a ``replace`` makes (counted), the
-items a ``join`` joins.
+gigabytes before any bound applied to their result, and so would the text of a list holding a
+long text many times (``{{ [[a]] * 1000 }}``, ``{{ nested|string }}``). Each size here is the
+result's length or more (never much less): the widths asked for, the growth a ``replace``
+makes (counted), the items a ``join`` joins, every text a list holds however deep
+(:func:`text_size`, the one measure of a value's text).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+import sys
+from collections.abc import Callable, Iterable, Mapping, MappingView
+from typing import Any, Protocol
 
-_PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)")
-_PRINTF_WIDTH = re.compile(r"%(?:\([^)]*\))?[-#0 +]*[*\d.]")  # a conversion given a width or precision
+from jinja2.filters import make_attrgetter
+from jinja2.utils import Namespace
+
+_PRINTF = re.compile(r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)")
 _FORMAT_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(\d*)[,_]?(?:\.(\d+))?[a-zA-Z%]?", re.DOTALL)
-_OTHER_VALUE = 32  # what str() of a number, a date or a None is at most, near enough
+_OTHER_VALUE = 32  # what str() of a float, a date or a None is at most, near enough
+_UNBOUNDED = sys.maxsize
+# Jinja's filters (and ours) that write their value as text (str() of a list, however large it
+# would be): the value is measured first.
+_STRINGIFYING = ("capitalize", "e", "escape", "forceescape", "lower", "pprint", "safe", "string",
+                 "striptags", "title", "trim", "truncate", "upper", "urlencode", "urlize",
+                 "wordcount", "tojson", "xmlattr", "tag", "wikilink")
 
 
-def text_size(value: object) -> int:
+class Budget(Protocol):
+    """What a size is checked against (:class:`.template_limits.RenderBudget`)."""
+
+    characters: int
+
+    def check_size(self, size: int, what: str) -> None: ...
+
+
+def text_size(value: object, bound: int = _UNBOUNDED) -> int:
     """About the length of ``str(value)`` (at least that of the texts it holds), without
-    making it: a text's length; a list's, tuple's or mapping's items' sizes, and their
-    separators."""
+    making it: a text's length, a number's digits; a list's, tuple's, set's or mapping's items'
+    sizes, however deep, and their separators. Counting stops once past ``bound`` (the result
+    is then more than ``bound``): a list holding itself many times over costs no more."""
     kind = type(value)
-    if kind is str or kind is int:  # (the most frequent first: this is on every format)
-        return len(value) if kind is str else _OTHER_VALUE  # type: ignore[arg-type]
-    if isinstance(value, str | bytes):
-        return len(value)
-    if isinstance(value, list | tuple | set | frozenset):
-        return 2 + sum(text_size(item) + 4 for item in value)
-    if isinstance(value, Mapping):
-        return 2 + sum(text_size(key) + text_size(item) + 6 for key, item in value.items())
-    return _OTHER_VALUE
+    if kind is str:  # (the most frequent first: this is on every format)
+        return len(value)  # type: ignore[arg-type]
+    if kind is int:
+        return _digits(value)  # type: ignore[arg-type]
+    size, pending = 0, [value]
+    while pending and size <= bound:
+        item = pending.pop()
+        if isinstance(item, str | bytes):
+            size += len(item)
+        elif isinstance(item, int) and not isinstance(item, bool):
+            size += _digits(item)
+        elif isinstance(item, list | tuple | set | frozenset | MappingView):
+            size += 2 + 4 * len(item)  # brackets, and quotes and ", " around each
+            pending.extend(item)
+        elif isinstance(item, Mapping):
+            size += 2 + 6 * len(item)
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, Namespace):  # written as "<Namespace {…}>"
+            size += 13
+            pending.append(object.__getattribute__(item, "_Namespace__attrs"))
+        else:
+            size += _OTHER_VALUE
+    return size
+
+
+def _digits(number: int) -> int:
+    # At least len(str(number)): log10(2) < 0.31, and a sign.
+    return number.bit_length() * 31 // 100 + 2
 
 
 def _int(value: object, default: int = 0) -> int:
@@ -56,9 +96,11 @@ def replaced_size(text: str | bytes, old: Any, new: Any, count: Any = -1) -> int
     return len(text) + found * (len(new) - len(old))
 
 
-def joined_size(separator: object, items: list[Any]) -> int:
-    """The length of ``separator`` joining ``items`` (each as text)."""
-    return sum(map(text_size, items)) + max(len(items) - 1, 0) * text_size(separator)
+def joined_size(separator: object, items: list[Any] | tuple[Any, ...], bound: int = _UNBOUNDED) -> int:
+    """The length of ``separator`` joining ``items`` (each as text; see :func:`text_size`
+    for ``bound``)."""
+    separators = max(len(items) - 1, 0) * text_size(separator, bound)
+    return separators + sum(text_size(item, bound) for item in items)
 
 
 def _expanded(owner: str | bytes, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
@@ -70,7 +112,7 @@ def _translated(owner: str | bytes, args: tuple[Any, ...], kwargs: dict[str, Any
     table = args[0] if args else kwargs.get("table")
     if not isinstance(table, Mapping):
         return len(owner)
-    longest = max((text_size(value) for value in table.values() if isinstance(value, str)), default=1)
+    longest = max((len(value) for value in table.values() if isinstance(value, str)), default=1)
     return len(owner) * max(longest, 1)
 
 
@@ -83,24 +125,29 @@ METHOD_SIZES: dict[str, Callable[[str | bytes, tuple[Any, ...], dict[str, Any]],
 }
 
 
-def printf_size(template: str | bytes, values: object) -> int:
-    """At least the length of ``template % values``: the template, the widths and precisions
-    its conversions ask for (``*`` read from ``values``), and the size of the values."""
+def printf_size(template: str | bytes, values: object, bound: int = _UNBOUNDED) -> int:
+    """At least the length of ``template % values``: the template, and for each conversion
+    the widths and precisions it asks for (``*`` read from ``values``) and the size of the
+    value it writes (a mapping's value as many times as its key is used)."""
     text = template.decode("latin-1") if isinstance(template, bytes) else template
-    size = len(text) + text_size(values)
-    if _PRINTF_WIDTH.search(text) is None:  # ("%s": the values' own text)
-        return size
-    given, index = list(values) if isinstance(values, tuple) else [values], 0
+    given = values if isinstance(values, tuple) else (values,)
+    mapping = values if isinstance(values, Mapping) else None
+    size, index = len(text), 0
     for conversion in _PRINTF.finditer(text):
-        if conversion.group(3) == "%":
+        if conversion.group(4) == "%":
             continue
-        for part in conversion.group(1, 2):
+        for part in conversion.group(2, 3):
             if part == "*":
                 size += abs(_int(given[index] if index < len(given) else 0))
                 index += 1
             elif part:
                 size += int(part)
-        index += 1
+        key = conversion.group("key")
+        if key is not None and mapping is not None:
+            size += text_size(mapping.get(key), bound)
+        else:
+            size += text_size(given[index], bound) if index < len(given) else 0
+            index += 1
     return size
 
 
@@ -115,52 +162,57 @@ def format_spec_size(spec: str) -> int:
     return sum(int(part) for part in parsed.groups() if part)
 
 
-def listed(items: Iterable[Any]) -> list[Any]:
-    """``items`` as a list (a ``join`` of a generator is measured, then joined)."""
-    return items if isinstance(items, list) else list(items)
+def listed(items: Iterable[Any]) -> list[Any] | tuple[Any, ...]:
+    """``items`` as a list or tuple, as given if it is one (a ``join`` of a generator is
+    measured, then joined)."""
+    return items if isinstance(items, list | tuple) else list(items)
 
 
-Check = Callable[[int, str], None]  # RenderBudget.check_size
-
-
-def bounded_filters(filters: Mapping[str, Callable[..., Any]], check: Check) -> dict[str, Callable[..., Any]]:
+def bounded_filters(filters: Mapping[str, Callable[..., Any]],
+                    budget: Budget) -> dict[str, Callable[..., Any]]:
     """Jinja's filters that can make a large result from small arguments, each checking the
-    size of its result with ``check`` before making it (``filters``: the environment's)."""
+    size of its result with ``budget`` before making it (``filters``: the environment's)."""
     center, indent, wordwrap = filters["center"], filters["indent"], filters["wordwrap"]
     replace, join, formatted = filters["replace"], filters["join"], filters["format"]
     batch, sliced = filters["batch"], filters["slice"]
+    check = budget.check_size
+
+    def size(value: Any) -> int:
+        return text_size(value, budget.characters)
 
     def bounded_center(value: Any, width: int = 80) -> str:
-        check(max(text_size(value), _int(width)), "a text centred with 'center'")
+        check(max(size(value), _int(width)), "a text centred with 'center'")
         return center(value, width)  # type: ignore[no-any-return]
 
     def bounded_indent(s: Any, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
         lines = (s.count("\n") if isinstance(s, str) else 0) + 1
-        check(text_size(s) + lines * (text_size(width) if isinstance(width, str) else _int(width)),
+        check(size(s) + lines * (size(width) if isinstance(width, str) else _int(width)),
               "a text indented with 'indent'")
         return indent(s, width, first, blank)  # type: ignore[no-any-return]
 
     def bounded_wordwrap(environment: Any, s: Any, width: int = 79, break_long_words: bool = True,
                          wrapstring: str | None = None, break_on_hyphens: bool = True) -> str:
         # At most a line per character, each ended by the wrap string.
-        size = text_size(s)
-        check(size + (size + 1) * text_size(wrapstring or "\n"), "a text wrapped with 'wordwrap'")
+        measured = size(s)
+        check(measured + (measured + 1) * size(wrapstring or "\n"), "a text wrapped with 'wordwrap'")
         return wordwrap(environment, s, width, break_long_words, wrapstring,  # type: ignore[no-any-return]
                         break_on_hyphens)
 
     def bounded_replace(eval_ctx: Any, s: Any, old: Any, new: Any, count: int | None = None) -> str:
-        check(replaced_size(str(s), str(old), str(new), -1 if count is None else count),
-              "a text made with 'replace'")
+        s, old, new = (_as_text(value, budget, "a text made with 'replace'") for value in (s, old, new))
+        check(replaced_size(s, old, new, -1 if count is None else count), "a text made with 'replace'")
         return replace(eval_ctx, s, old, new, count)  # type: ignore[no-any-return]
 
     def bounded_join(eval_ctx: Any, value: Any, d: str = "", attribute: Any = None) -> str:
+        if attribute is not None:  # (the items' attributes are what is joined)
+            value = map(make_attrgetter(eval_ctx.environment, attribute), value)
         items = listed(value)
-        if attribute is None:
-            check(joined_size(d, items), "a text made with 'join'")
-        return join(eval_ctx, items, d, attribute)  # type: ignore[no-any-return]
+        check(joined_size(d, items, budget.characters), "a text made with 'join'")
+        return join(eval_ctx, items, d)  # type: ignore[no-any-return]
 
     def bounded_format(value: Any, *args: Any, **kwargs: Any) -> str:
-        check(printf_size(str(value), kwargs or args), "a text made with 'format'")
+        value = _as_text(value, budget, "a text made with 'format'")
+        check(printf_size(value, kwargs or args, budget.characters), "a text made with 'format'")
         return formatted(value, *args, **kwargs)  # type: ignore[no-any-return]
 
     def bounded_batch(value: Any, linecount: int, fill_with: Any = None) -> Any:
@@ -172,11 +224,35 @@ def bounded_filters(filters: Mapping[str, Callable[..., Any]], check: Check) -> 
         check(_int(slices), "the slices made by 'slice'")
         return sliced(eval_ctx, value, slices, fill_with)
 
-    made = {"center": bounded_center, "indent": bounded_indent, "wordwrap": bounded_wordwrap,
-            "replace": bounded_replace, "join": bounded_join, "format": bounded_format,
-            "batch": bounded_batch, "slice": bounded_slice}
+    made: dict[str, Callable[..., Any]] = {
+        name: _measured(filters[name], name, budget) for name in _STRINGIFYING if name in filters}
+    made.update({"center": bounded_center, "indent": bounded_indent, "wordwrap": bounded_wordwrap,
+                 "replace": bounded_replace, "join": bounded_join, "format": bounded_format,
+                 "batch": bounded_batch, "slice": bounded_slice})
     for name, function in made.items():  # as Jinja's: the same context, environment… passed
         pass_arg = getattr(filters[name], "jinja_pass_arg", None)
         if pass_arg is not None:
             function.jinja_pass_arg = pass_arg  # type: ignore[attr-defined]
     return made
+
+
+def _as_text(value: Any, budget: Budget, what: str) -> Any:
+    """``value``, or its text once measured (``str()`` of a text is the text itself)."""
+    if isinstance(value, str):
+        return value
+    budget.check_size(text_size(value, budget.characters), what)
+    return str(value)
+
+
+def _measured(function: Callable[..., Any], name: str, budget: Budget) -> Callable[..., Any]:
+    """Filter ``function``, with a value that is not a text measured before it is written."""
+    at = 1 if getattr(function, "jinja_pass_arg", None) is not None else 0  # (after the context)
+    what = f"the text of a value given to {name!r}"
+
+    def measured(*args: Any, **kwargs: Any) -> Any:
+        value = args[at] if len(args) > at else None
+        if type(value) is not str:
+            budget.check_size(text_size(value, budget.characters), what)
+        return function(*args, **kwargs)
+
+    return measured

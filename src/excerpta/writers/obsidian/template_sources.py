@@ -89,12 +89,18 @@ def helper_source(folder: Path | None, name: str) -> str:
     if folder is None:
         raise jinja2.TemplateNotFound(name, f"{name!r} cannot be included: it is not a template name, "
                                             "and other files are read only from a templates folder")
-    root = folder.resolve()
-    path = (root / name).resolve()
-    if Path(name).is_absolute() or ".." in Path(name).parts or not path.is_relative_to(root):
+    try:  # (a name with a NUL in it, or longer than the file system allows, is no file)
+        root = folder.resolve()
+        path = (root / name).resolve()
+        inside = not Path(name).is_absolute() and ".." not in Path(name).parts and path.is_relative_to(root)
+        found = inside and path.is_file()
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "strerror", None) or str(err)
+        raise jinja2.TemplateNotFound(name, f"{name!r} cannot be included: {reason}") from None
+    if not inside:
         raise jinja2.TemplateNotFound(name, f"{name!r} cannot be included: only files inside the "
                                             f"templates folder {folder} can")
-    if not path.is_file():
+    if not found:
         raise jinja2.TemplateNotFound(name, f"{name!r} cannot be included: no such file in the "
                                             f"templates folder {folder}")
     return _read(path)
@@ -227,15 +233,21 @@ def _property_name(node: yaml.Node, name: str, line: int) -> str:
     return key
 
 
-def included_files(env: jinja2.Environment, sources: dict[str, str], roots: list[str]) -> list[str]:
+def included_files(env: jinja2.Environment, sources: dict[str, str],
+                   roots: list[str]) -> tuple[list[str], bool]:
     """The files besides the templates (``sources``) that the templates ``roots`` include,
-    import or extend by name, however indirectly, in order, each read into ``sources`` (by
-    ``env``'s loader).
+    import or extend, however indirectly, in order, each read into ``sources`` (by ``env``'s
+    loader); and whether one is named by more than text (``{% include n %}``, a name made at
+    render time: then any file of the folder may be one).
 
-    Raises ConfigError naming the template and line if such a file is not in the templates
-    folder (unless included with ``ignore missing``) or does not compile.
+    Every text in a name's expression counts (``["a.jinja", "b.jinja"]``, ``"a.jinja" if x
+    else "b.jinja"``); such a file that is missing is looked for again at render time.
+
+    Raises ConfigError naming the template and line if a file named by text alone is not in
+    the templates folder (unless included with ``ignore missing``) or one does not compile.
     """
     found: list[str] = []
+    computed = False
     pending, seen = list(roots), set(roots)
     while pending:
         including = pending.pop()
@@ -244,17 +256,47 @@ def included_files(env: jinja2.Environment, sources: dict[str, str], roots: list
         except jinja2.TemplateSyntaxError as err:
             raise template_error(including, err) from None
         for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-            name = node.template.value if isinstance(node.template, nodes.Const) else None
-            if not isinstance(name, str) or name in seen:
-                continue  # a name made at render time is looked for then
-            if name not in sources:
-                try:
-                    env.loader.get_source(env, name)  # type: ignore[union-attr]  (into sources)
-                except jinja2.TemplateNotFound as err:
-                    if getattr(node, "ignore_missing", False):
-                        continue
-                    raise template_error(including, err, node.lineno) from None
-                found.append(name)
-            seen.add(name)
-            pending.append(name)
-    return found
+            names = [const.value for const in _texts(node.template)]
+            alone = isinstance(node.template, nodes.Const)
+            computed = computed or not all(isinstance(part, nodes.Const | nodes.List | nodes.Tuple)
+                                           for part in _parts(node.template))
+            for name in names:
+                if name in seen:
+                    continue
+                if name not in sources:
+                    try:
+                        env.loader.get_source(env, name)  # type: ignore[union-attr]  (into sources)
+                    except jinja2.TemplateNotFound as err:
+                        if not alone or getattr(node, "ignore_missing", False):
+                            continue
+                        raise template_error(including, err, node.lineno) from None
+                    found.append(name)
+                seen.add(name)
+                pending.append(name)
+    return found, computed
+
+
+def _parts(expression: nodes.Node) -> list[nodes.Node]:
+    return [expression, *expression.find_all(nodes.Node)]
+
+
+def _texts(expression: nodes.Node) -> list[nodes.Const]:
+    """The text constants of ``expression``, itself included."""
+    return [part for part in _parts(expression)
+            if isinstance(part, nodes.Const) and isinstance(part.value, str)]
+
+
+def folder_files(folder: Path) -> list[tuple[str, bytes]]:
+    """Each regular file of ``folder`` and its subfolders (hidden ones left out), by path
+    relative to it, with its content; a file that cannot be read is left out."""
+    files = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        try:
+            if path.is_file():
+                files.append((relative.as_posix(), path.read_bytes()))
+        except OSError:
+            continue
+    return files

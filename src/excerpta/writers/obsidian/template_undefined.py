@@ -6,7 +6,10 @@ template) would otherwise empty every highlight without a word. The warning come
 name's value is used (written, tested by ``{% if %}``, looped over, measured), once per
 template and name in a run, naming the template, the line and the closest variable; a name
 only checked with ``is defined`` or given a ``default`` is not one to warn about, and the run's
-exit code is the same.
+exit code is the same. An attribute, item or call of such a name (``{{ book.title }}``,
+``{{ book["title"] }}``, ``{{ book.title.upper() }}``) is that same unknown name, written as
+nothing with the same warning; an attribute missing from a value that is a variable is
+Jinja's as ever (nothing, and an error when used further).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from jinja2.utils import missing
 
 log = logging.getLogger(__name__)
 Warned = set[tuple[str, str]]  # (template, name) already warned about in this run
+# What Jinja and its sandbox look up on a value they are about to call: none of a template's.
+_PROBED = frozenset({"jinja_pass_arg", "unsafe_callable", "alters_data"})
 
 
 def unknown_name_class(warned: Warned) -> type[jinja2.Undefined]:
@@ -48,6 +53,23 @@ def unknown_name_class(warned: Warned) -> type[jinja2.Undefined]:
             self._warn_at()
             return 0
 
+        def __getattr__(self, name: str) -> Any:
+            if name[:2] == "__" or self._undefined_obj is not missing:
+                return super().__getattr__(name)  # (Jinja's: an error)
+            if name in _PROBED:
+                raise AttributeError(name)
+            return self
+
+        def __getitem__(self, key: Any) -> Any:
+            if self._undefined_obj is not missing:
+                return super().__getitem__(key)
+            return self
+
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            if self._undefined_obj is not missing:
+                return super().__call__(*args, **kwargs)
+            return self
+
         def _warn_at(self, template: str | None = None, line: int | None = None,
                      names: Iterable[str] = ()) -> None:
             """Warn, unless warned already, that this name is no variable of ``template`` (by
@@ -64,7 +86,7 @@ def _warn(value: jinja2.Undefined, warned: Warned, template: str | None, line: i
     if name is None or value._undefined_obj is not missing:
         return  # an attribute or item missing from a value, not a variable: Jinja's own business
     if template is None:
-        frame = _template_frame(sys._getframe(3))  # (above _warn_at and the method using it)
+        frame = _template_frame(sys._getframe(1))
         if frame is not None:
             code = frame.f_globals["__jinja_template__"]
             template, line = code.name, code.get_corresponding_lineno(frame.f_lineno)

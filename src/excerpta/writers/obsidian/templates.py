@@ -8,6 +8,7 @@ Six templates shape a note; each is a file, the defaults ship in this package's
 ``filename.jinja``              the note's file name, without ``.md`` (made portable afterwards)
 ``frontmatter.yaml``            a YAML mapping: property name → Jinja *expression*; the values
                                 are written with a YAML emitter, never pasted into text
+                                (:mod:`.template_frontmatter`)
 ``header.md.jinja``             title, cover, ``## Metadata``
 ``highlights_header.md.jinja``  the heading above the highlights
 ``chapter.md.jinja``            a chapter's heading, above the first highlight of each chapter
@@ -27,7 +28,8 @@ Besides Jinja's filters it has Readwise's ``date('F j, Y')`` (Django/PHP codes) 
 ``pluralize``, plus ``wikilink`` (a link that works whatever the value holds, see
 :mod:`.links`; a pasted ``[[{{ author }}]]`` is read as it) and ``tag``. Any error in a
 template, at load or at render time, is a :class:`~excerpta.errors.ConfigError` naming the
-template and the line. A template may include, import or extend another file of the
+template and the line (:mod:`.template_compiler` makes what Python cannot compile one). A
+template may include, import or extend another file of the
 templates folder (a file of macros), and nothing outside it. ``None`` (an undated
 highlight's date) is written as nothing; so is a name that is no variable, with a warning
 (:mod:`.template_undefined`).
@@ -37,7 +39,8 @@ In the Markdown templates (all but the file name and the front matter) every val
 ``finalize``): a highlight cannot open a code fence, a Dataview query, a Templater command, a
 comment or an HTML tag in the user's vault, and ordinary Markdown in it is written as it is.
 What the template itself says (a ``dataview`` block, say) is the user's and written as it is,
-and so are the link targets excerpta makes (:class:`Verbatim`).
+and so are the link targets excerpta makes (:class:`Verbatim`) and the text of a macro or a
+``{% set %}`` block, whose values were made inert already (:mod:`.template_compiler`).
 """
 
 from __future__ import annotations
@@ -47,23 +50,20 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import nodes
-from jinja2.parser import Parser
 from jinja2.runtime import new_context
 
-from excerpta.errors import ConfigError
 from excerpta.markdown_safety import defang
 from excerpta.writers.obsidian.dates import format_date, pluralize
 from excerpta.writers.obsidian.links import SafeWikilinks, Verbatim, wikilink
-from excerpta.writers.obsidian.template_limits import LimitedEnvironment, RenderBudget, RenderLimits, counted
+from excerpta.writers.obsidian.template_compiler import SOURCE_FAULTS, NoteEnvironment, source_fault
+from excerpta.writers.obsidian.template_frontmatter import FrontMatter
+from excerpta.writers.obsidian.template_limits import RenderBudget, RenderLimits, counted
 from excerpta.writers.obsidian.template_sources import (
-    frontmatter_entries,
-    frontmatter_format,
+    folder_files,
     helper_source,
     included_files,
     load_sources,
@@ -89,8 +89,6 @@ TEMPLATE_FILES = tuple(dict.fromkeys(name for roles in (DOCUMENT_NOTE, HIGHLIGHT
 # leaves out: see as_tag), and the punctuation blocks Obsidian refuses (\w has U+2E2F in one).
 _TAG_INVALID = re.compile(r"(?:[^\w/-]|[\u2000-\u206f\u2e00-\u2e7f])+")
 _TAG_DASHES = re.compile(r"-{2,}")
-_FLAT_TYPES = (str, int, float, bool, date)
-_PROPERTY_VAR = "excerpta_property_{}"  # where the values template leaves property number {}
 
 
 def inert(value: object) -> object:
@@ -127,7 +125,7 @@ def _tag_separator(run: re.Match[str]) -> str:
 
 
 def _make_environment(sources: dict[str, str], limits: RenderLimits, folder: Path | None,
-                      warned: Warned) -> LimitedEnvironment:
+                      warned: Warned) -> NoteEnvironment:
     """The environment of a set of templates: ``sources`` by name, and the other files of
     ``folder`` a template includes or imports (:func:`.template_sources.helper_source`)."""
 
@@ -136,7 +134,7 @@ def _make_environment(sources: dict[str, str], limits: RenderLimits, folder: Pat
             sources[name] = helper_source(folder, name)
         return sources[name], name, lambda: True
 
-    env = LimitedEnvironment(
+    env = NoteEnvironment(
         limits,
         loader=jinja2.FunctionLoader(source_of),
         undefined=unknown_name_class(warned),
@@ -162,12 +160,15 @@ class NoteTemplates:
     chapter: jinja2.Template
     highlight: jinja2.Template
     embed: jinja2.Template
-    frontmatter_name: str
-    frontmatter: list[tuple[str, int]]  # (property, line) in template order
-    frontmatter_values: jinja2.Template  # assigns each property's value to _PROPERTY_VAR.format(i)
+    front_matter: FrontMatter
     fingerprint: str
     globals: dict[str, Any]  # the environment's globals (range, dict, namespace…)
     budget: RenderBudget  # what the current render has spent (see .template_limits)
+
+    @property
+    def frontmatter(self) -> list[tuple[str, int]]:
+        """The (property, line) of each front-matter entry, in template order."""
+        return self.front_matter.entries
 
     @staticmethod
     def budget_of(template: jinja2.Template) -> RenderBudget:
@@ -190,7 +191,7 @@ class NoteTemplates:
         env = _make_environment(sources, limits, folder, set() if warned is None else warned)
         # Each its own cache: a name compiled for one of them must not be served to another.
         markdown = env.overlay(finalize=counted(inert, env.budget), cache_size=len(TEMPLATE_FILES))
-        names = env.overlay(finalize=_blank_none, cache_size=len(TEMPLATE_FILES))
+        names = env.overlay(finalize=counted(_blank_none, env.budget), cache_size=len(TEMPLATE_FILES))
         compiled = {}
         digest = hashlib.sha256()
         for role, name in roles.items():
@@ -203,14 +204,19 @@ class NoteTemplates:
                 compiled[role] = source.get_template(name) if name else source.from_string("")
             except jinja2.TemplateSyntaxError as err:
                 raise template_error(str(name), err) from None
+            except SOURCE_FAULTS as err:  # (nested too deeply for what the compiler catches)
+                raise template_error(str(name), source_fault(err, None, name)) from None
         roots = [name for role, name in roles.items() if name and role != "frontmatter"]
-        for helper in included_files(env, sources, roots):  # a change to one re-renders the notes too
+        helpers, computed = included_files(env, sources, roots)
+        for helper in helpers:  # a change to one re-renders the notes too
             digest.update(helper.encode() + b"\0" + sources[helper].encode("utf-8") + b"\0")
+        if computed and folder is not None:  # a file named at render time: it may be any
+            for relative, content in folder_files(folder):
+                digest.update(relative.encode() + b"\0" + content + b"\0")
         frontmatter = roles["frontmatter"] or ""
         return cls(
             **compiled,
-            frontmatter_name=frontmatter,
-            **_compile_frontmatter(env, sources.get(frontmatter, ""), frontmatter),
+            front_matter=FrontMatter.compile(env, sources.get(frontmatter, ""), frontmatter),
             fingerprint=digest.hexdigest(),
             globals=dict(env.globals),
             budget=env.budget,
@@ -242,63 +248,5 @@ class NoteTemplates:
             raise template_error(str(template.name), err) from None
 
     def properties(self, context: dict[str, Any]) -> dict[str, Any]:
-        """Evaluate the front-matter expressions; empty values (None, "", []) are left out."""
-        template = self.frontmatter_values
-        prepared = template.new_context(context, shared=True)
-        self.budget.start()
-        try:
-            try:
-                for _ in template.root_render_func(prepared):  # type: ignore[attr-defined]
-                    pass
-            except Exception:
-                template.environment.handle_exception()
-        # As in render(): a user's expression failing is a user error.
-        except Exception as err:
-            raise template_error(self.frontmatter_name, err) from None
-        values: dict[str, Any] = {}
-        for index, (key, line) in enumerate(self.frontmatter):
-            value = prepared.vars[_PROPERTY_VAR.format(index)]
-            if isinstance(value, jinja2.Undefined):  # a name that is no variable: said once
-                value._warn_at(self.frontmatter_name, line, context)  # type: ignore[attr-defined]
-                continue
-            if value is None or value == "" or value == []:
-                continue
-            value = list(value) if isinstance(value, tuple | set | frozenset) else value
-            items = value if isinstance(value, list) else [value]
-            if not all(isinstance(item, _FLAT_TYPES) for item in items):
-                raise ConfigError(f"template {self.frontmatter_name}, line {line}: property {key!r} must be "
-                                  "text, a number, a date, true/false or a list of those (Obsidian "
-                                  "shows no nested properties)")
-            values[key] = value
-        return values
-
-
-def _compile_frontmatter(env: LimitedEnvironment, source: str, name: str) -> dict[str, Any]:
-    """The ``frontmatter`` and ``frontmatter_values`` fields of :class:`NoteTemplates`.
-
-    Every expression becomes one ``set`` of a single template (as Jinja's own
-    ``compile_expression`` does for one), so a note's properties cost one render, not one per
-    property; each assignment carries its YAML line, so a failing expression names its line.
-    """
-    entries, body = [], []
-    for key, text, line in frontmatter_entries(source, name):
-        try:  # (the Parser reads the first token already: a "#" or "@" fails there)
-            parser = Parser(env, text, name=name, state="variable")
-            expression = parser.parse_expression()
-            if not parser.stream.eos:
-                raise jinja2.TemplateSyntaxError("chunk after expression", line, name)
-        except jinja2.TemplateSyntaxError as err:
-            if "{{" in text or "{%" in text:  # text with {{ }} in it, as the plugin's template has
-                raise ConfigError(f"template {name}, line {line}: the value of {key!r} is not one "
-                                  f"expression ({frontmatter_format(name)})") from None
-            raise template_error(name, err, line) from None
-        expression.set_lineno(line, override=True)
-        target = nodes.Name(_PROPERTY_VAR.format(len(entries)), "store", lineno=line)
-        body.append(nodes.Assign(target, expression, lineno=line))
-        entries.append((key, line))
-    tree = env.limit(nodes.Template(body, lineno=1))
-    tree.set_environment(env)
-    code = env.compile(tree, name=name, filename=name)
-    return {"frontmatter": entries,
-            "frontmatter_values": env.template_class.from_code(env, code, env.make_globals(None))}
-
+        """Evaluate the front-matter expressions (:meth:`.FrontMatter.properties`)."""
+        return self.front_matter.properties(context, self.budget)

@@ -1,0 +1,144 @@
+"""How the note templates are compiled: Jinja's compiler, with every fault of the user's
+source a syntax error naming its line, and the text a block makes written as it is.
+
+A template is the user's code, so whatever stops it compiling is their error to fix, never a
+crash: an integer literal of more than 4,300 digits (Python refuses to read it), brackets
+nested thousands deep (the parser's recursion), loops nested past Python's 20 blocks. Each
+becomes a :class:`jinja2.TemplateSyntaxError` naming the template and the line, which
+:mod:`.templates` reports as the template's error.
+
+The text of a macro, a ``{% call %}`` body, a recursive loop or a ``{% set %}`` block was made
+of the template's own text and of values each made inert as it was written; written again by
+``{{ … }}``, it would be made inert twice (``<`` become ``&amp;lt;``). Such a body returns its
+text as :class:`~.links.Verbatim`, which the Markdown templates write as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from types import CodeType
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.lexer import Lexer, Token
+from jinja2.parser import Parser
+
+from excerpta.writers.obsidian.links import Verbatim
+from excerpta.writers.obsidian.template_limits import LimitedEnvironment
+
+# What stops Python (not Jinja) reading or compiling a template the user wrote.
+SOURCE_FAULTS = (ValueError, RecursionError, MemoryError)
+_DEBUG_INFO = re.compile(r"^debug_info = '([0-9=&]*)'$", re.MULTILINE)
+
+
+def source_fault(err: BaseException, line: int | None, name: str | None) -> TemplateSyntaxError:
+    """The syntax error for ``err``, a fault Python met reading ``name`` at ``line``."""
+    if isinstance(err, RecursionError | MemoryError):
+        message = "nested too deeply to be read (brackets, blocks or expressions inside each other)"
+    else:
+        message = str(err).split("; use sys.")[0]  # (Python's advice is not the user's to take)
+    return TemplateSyntaxError(message, line or 0, name, name)
+
+
+class _Lexer(Lexer):
+    """Jinja's lexer, a literal Python cannot read (a number of 5,000 digits) a syntax error."""
+
+    def wrap(self, stream: Iterable[tuple[int, str, str]], name: str | None = None,
+             filename: str | None = None) -> Iterator[Token]:
+        line = 1
+
+        def lines() -> Iterator[tuple[int, str, str]]:
+            nonlocal line
+            for token in stream:
+                line = token[0]
+                yield token
+
+        try:
+            yield from super().wrap(lines(), name, filename)
+        except ValueError as err:
+            raise source_fault(err, line, name) from None
+
+
+class _CodeGenerator(CodeGenerator):
+    """Jinja's code generator: a body's text :class:`Verbatim`; too deep a template a syntax
+    error at the last line it reached."""
+
+    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
+        try:
+            super().visit_Template(node, frame)
+        except (RecursionError, MemoryError) as err:
+            raise source_fault(err, self._last_line, self.name) from None
+
+    def return_buffer_contents(self, frame: Frame, force_unescaped: bool = False) -> None:
+        if not force_unescaped and (frame.eval_ctx.volatile or frame.eval_ctx.autoescape):
+            super().return_buffer_contents(frame, force_unescaped)  # (Markup: escaped already)
+            return
+        self.writeline(f"return environment.made_text(concat({frame.buffer}))")
+
+    def visit_AssignBlock(self, node: nodes.AssignBlock, frame: Frame) -> None:
+        # Jinja's, with the block's text (filtered or not) made Verbatim.
+        self.push_assign_tracking()
+        block_frame = frame.inner()
+        block_frame.require_output_check = False  # (a set block always captures)
+        block_frame.symbols.analyze_node(node)
+        self.enter_frame(block_frame)
+        self.buffer(block_frame)
+        self.blockvisit(node.body, block_frame)
+        self.newline(node)
+        self.visit(node.target, frame)
+        self.write(" = environment.made_text((Markup if context.eval_ctx.autoescape else identity)(")
+        if node.filter is not None:
+            self.visit_Filter(node.filter, block_frame)
+        else:
+            self.write(f"concat({block_frame.buffer})")
+        self.write("))")
+        self.pop_assign_tracking(frame)
+        self.leave_frame(block_frame)
+
+
+class NoteEnvironment(LimitedEnvironment):
+    """The environment of the note templates: :class:`LimitedEnvironment`, compiled as this
+    module says."""
+
+    code_generator_class = _CodeGenerator
+
+    def __init__(self, *args: Any, **options: Any) -> None:
+        super().__init__(*args, **options)
+        self._lexer = _Lexer(self)
+
+    @property
+    def lexer(self) -> Lexer:  # type: ignore[override]
+        return self._lexer
+
+    @staticmethod
+    def made_text(text: str) -> str:
+        """The text a block of a template made: written as it is."""
+        return text if isinstance(text, Verbatim) or type(text) is not str else Verbatim(text)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        parser = Parser(self, source, name, filename)
+        try:
+            return self.limit(parser.parse())
+        except (RecursionError, MemoryError) as err:
+            raise source_fault(err, parser.stream.current.lineno, name) from None
+
+    def _compile(self, source: str, filename: str) -> CodeType:
+        try:
+            return super()._compile(source, filename)
+        except (SyntaxError, *SOURCE_FAULTS) as err:
+            line = _template_line(source, getattr(err, "lineno", None))
+            reason = getattr(err, "msg", None) or str(err)
+            raise TemplateSyntaxError(f"cannot be compiled ({reason})", line or 0, filename,
+                                      filename) from None
+
+
+def _template_line(code: str, code_line: int | None) -> int | None:
+    """The template's line that made line ``code_line`` of its generated ``code``."""
+    found = _DEBUG_INFO.search(code)
+    if found is None or not code_line or not found.group(1):
+        return None
+    pairs = [tuple(map(int, pair.split("="))) for pair in found.group(1).split("&")]
+    before = [line for line, generated in pairs if generated <= code_line]
+    return before[-1] if before else None

@@ -1,0 +1,128 @@
+"""The front-matter template compiled and evaluated: property name → a Jinja expression's value.
+
+Every expression of ``frontmatter.yaml`` (:func:`.template_sources.frontmatter_entries` reads
+them) becomes one ``set`` of a single template, as Jinja's own ``compile_expression`` does for
+one, so a note's properties cost one render, not one per property; each assignment carries its
+YAML line, so a failing expression names its line. A value is written with a YAML emitter,
+never pasted into text; Obsidian shows no nested properties, so a value must be text, a
+number, a date, true/false or a list of those. A name that is no variable (alone or as an item
+of a list) is left out with a warning, as a ``{{ … }}`` writes it as nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from jinja2.parser import Parser
+
+from excerpta.errors import ConfigError
+from excerpta.writers.obsidian.template_compiler import SOURCE_FAULTS, source_fault
+from excerpta.writers.obsidian.template_limits import LimitedEnvironment, RenderBudget, TemplateLimitError
+from excerpta.writers.obsidian.template_sizes import text_size
+from excerpta.writers.obsidian.template_sources import frontmatter_entries, frontmatter_format, template_error
+
+_FLAT_TYPES = (str, int, float, bool, date)
+_PROPERTY_VAR = "excerpta_property_{}"  # where the values template leaves property number {}
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """A compiled front-matter template."""
+
+    name: str  # the template's file name ("" for none)
+    entries: list[tuple[str, int]]  # (property, line) in template order
+    values: jinja2.Template  # assigns each property's value to _PROPERTY_VAR.format(i)
+
+    @classmethod
+    def compile(cls, env: LimitedEnvironment, source: str, name: str) -> FrontMatter:
+        """The front matter of template ``name`` of ``source``, compiled in ``env``.
+
+        Raises ConfigError naming the template and the line if an entry is not one expression.
+        """
+        entries, body = [], []
+        for key, text, line in frontmatter_entries(source, name):
+            parser = None
+            try:  # (the Parser reads the first token already: a "#" or "@" fails there)
+                parser = Parser(env, text, name=name, state="variable")
+                expression = parser.parse_expression()
+                if not parser.stream.eos:
+                    raise jinja2.TemplateSyntaxError("chunk after expression", line, name)
+            except SOURCE_FAULTS as err:  # (nested too deeply)
+                raise template_error(name, source_fault(err, line, name), line) from None
+            except jinja2.TemplateSyntaxError as err:
+                if "{{" in text or "{%" in text:  # text with {{ }} in it, as the plugin's template has
+                    raise ConfigError(f"template {name}, line {line}: the value of {key!r} is not one "
+                                      f"expression ({frontmatter_format(name)})") from None
+                raise template_error(name, err, line) from None
+            expression.set_lineno(line, override=True)
+            target = nodes.Name(_PROPERTY_VAR.format(len(entries)), "store", lineno=line)
+            body.append(nodes.Assign(target, expression, lineno=line))
+            entries.append((key, line))
+        try:
+            tree = env.limit(nodes.Template(body, lineno=1))
+            tree.set_environment(env)
+            code = env.compile(tree, name=name, filename=name)
+        except SOURCE_FAULTS as err:
+            raise template_error(name, source_fault(err, None, name)) from None
+        except jinja2.TemplateSyntaxError as err:
+            raise template_error(name, err) from None
+        return cls(name, entries, env.template_class.from_code(env, code, env.make_globals(None)))
+
+    def properties(self, context: dict[str, Any], budget: RenderBudget) -> dict[str, Any]:
+        """Evaluate the expressions with ``context`` (spending ``budget``); empty values
+        (None, "", []) are left out, and so is a name that is no variable, with a warning.
+
+        Raises ConfigError naming the template and line if one fails or is not a flat value.
+        """
+        template = self.values
+        prepared = template.new_context(context, shared=True)
+        budget.start()
+        try:
+            try:
+                for _ in template.root_render_func(prepared):  # type: ignore[attr-defined]
+                    pass
+            except Exception:
+                template.environment.handle_exception()
+        # A template is the user's code: whatever it raises is their error to fix, not a crash.
+        except Exception as err:
+            raise template_error(self.name, err) from None
+        values: dict[str, Any] = {}
+        for index, (key, line) in enumerate(self.entries):
+            value = prepared.vars[_PROPERTY_VAR.format(index)]
+            if isinstance(value, jinja2.Undefined):
+                _unknown(value, self.name, line, context)
+                continue
+            if isinstance(value, tuple | set | frozenset):
+                value = list(value)
+            if isinstance(value, list) and not all(isinstance(item, _FLAT_TYPES) for item in value):
+                value = [item for item in value if not _unknown(item, self.name, line, context)]
+                if value and not all(isinstance(item, _FLAT_TYPES) for item in value):
+                    raise self._not_flat(key, line)
+            if value is None or value == "" or value == []:
+                continue
+            if isinstance(value, list):
+                if len(value) > 1:  # (a text was measured as it was made; a list may repeat one)
+                    try:
+                        budget.check_size(text_size(value, budget.characters), f"property {key!r}")
+                    except TemplateLimitError as err:
+                        raise template_error(self.name, err, line) from None
+            elif not isinstance(value, _FLAT_TYPES):
+                raise self._not_flat(key, line)
+            values[key] = value
+        return values
+
+    def _not_flat(self, key: str, line: int) -> ConfigError:
+        return ConfigError(f"template {self.name}, line {line}: property {key!r} must be text, a number, "
+                           "a date, true/false or a list of those (Obsidian shows no nested properties)")
+
+
+def _unknown(value: object, template: str, line: int, context: dict[str, Any]) -> bool:
+    """Whether ``value`` is a name that is no variable, warned about (once) if so."""
+    if isinstance(value, jinja2.Undefined):
+        value._warn_at(template, line, context)  # type: ignore[attr-defined]
+        return True
+    return False
