@@ -56,14 +56,19 @@ class FreeIds:
         # Many notes made in the same millisecond (a whole book imported at once) would each
         # search past all the earlier ones: a long run's search starts where the last one ended.
         self._run_ends: dict[int, int] = {}
+        # The highest id handed out: one above it is free without asking the table (highlights
+        # made in the order they are read ask nothing: 200,000 queries fewer for 100,000 notes).
+        self._top = -1
 
     def take(self, wanted: int) -> int:
         """The first id at or after ``wanted`` not in the table (the caller inserts it next)."""
         candidate = self._run_ends.get(wanted, wanted)
-        while self._connection.execute(self._held, (candidate,)).fetchone() is not None:
-            candidate += 1
-        if candidate - wanted >= _LONG_RUN:
-            self._run_ends[wanted] = candidate
+        if candidate <= self._top:
+            while self._connection.execute(self._held, (candidate,)).fetchone() is not None:
+                candidate += 1
+            if candidate - wanted >= _LONG_RUN:
+                self._run_ends[wanted] = candidate
+        self._top = max(self._top, candidate)
         return candidate
 
 
