@@ -105,11 +105,20 @@ def highlight_id(doc_id: str, text: str | None, location: int | str | None = Non
 
 def same_passage(first: str, second: str) -> bool:
     """Whether one text, normalised, contains the other: a copy of one highlight re-saved with
-    its selection extended or shortened (an empty text is contained in any). Trailing
+    its selection extended or shortened (two empty texts are one passage). Trailing
     punctuation is left out of the contained one: an extended selection may lose the closing
-    punctuation of the first (``"He said."`` -> ``"He said that."``)."""
+    punctuation of the first (``"He said."`` -> ``"He said that."``). A text of punctuation
+    alone is only the same passage as the same text."""
     first, second = normalize_text(first), normalize_text(second)
-    return first.rstrip(_TRAILING) in second or second.rstrip(_TRAILING) in first
+    if first == second:
+        return True
+    # A text of punctuation alone ("…") is contained in nearly any: no passage of another.
+    return any(_has_word(inner) and inner.rstrip(_TRAILING) in outer
+               for inner, outer in ((first, second), (second, first)))
+
+
+def _has_word(text: str) -> bool:
+    return any(character.isalnum() for character in text)
 
 
 _TRAILING = " .,;:!?…\"'”’»)"

@@ -214,3 +214,34 @@ def test_an_undated_readwise_note_fills_what_a_device_highlight_lacks_but_never_
     removed = readwise_page(tmp_path, {**FEAR_RW, "updated_at": "2022-05-01T00:00:00Z"})
     library(removed, source="readwise-json")
     assert texts(library(note)) == [(KING, [(FEAR, None, False)])]
+
+
+@pytest.mark.parametrize("readwise_first", [True, False], ids=["readwise-first", "clippings-first"])
+def test_a_highlight_of_punctuation_alone_never_swallows_a_passage(library, tmp_path, readwise_first):
+    kindle = clippings(tmp_path, (1445, FEAR))
+    readwise = readwise_page(tmp_path, {**FEAR_RW, "text": "…"})
+    for source in (readwise, kindle) if readwise_first else (kindle, readwise):
+        documents = library(source, source="readwise-json" if source is readwise else None)
+    assert sorted(h["text"] for h in documents[0]["highlights"]) == sorted(["…", FEAR])
+
+
+def test_a_second_readwise_highlight_of_one_passage_never_takes_the_first_ones_copy(library, tmp_path):
+    library(clippings(tmp_path, (1445, FEAR)))
+    library(readwise_page(tmp_path, FEAR_RW), source="readwise-json")
+    # An incremental pull bringing only a new Readwise highlight of the same passage.
+    documents = library(readwise_page(tmp_path, {**FEAR_RW, "id": 700000007, "note": "again"}),
+                        source="readwise-json")
+    assert sorted((h["id"].startswith("readwise-"), h["note"]) for h in documents[0]["highlights"]) == [
+        (False, None), (True, "again")]
+
+
+def test_a_document_by_nobody_joins_only_the_one_of_its_url(library, tmp_path):
+    canonical = tmp_path / "library.json"
+    canonical.write_text(json.dumps({"schema_version": 1, "documents": [
+        {"id": "notes", "title": "Notes", "highlights": []}]}), encoding="utf-8")
+    library(canonical)
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"count": 1, "nextPageCursor": None, "results": [
+        {"user_book_id": 3, "title": "Notes", "category": "articles", "source_url": "https://a.example/n",
+         "highlights": [{"id": 30, "text": "Some words."}]}]}), encoding="utf-8")
+    assert [d["id"] for d in library(page, source="readwise-json")] == ["notes", "readwise-3"]

@@ -156,11 +156,14 @@ class SameAcrossSources:
                 continue  # the source named the two itself: two documents
             stored_url = self._url(candidate)
             if url is not None and stored_url == url:
-                fitting = [candidate]
+                fitting, same_url = [candidate], True
                 break
             if url is None or stored_url is None:
                 fitting.append(candidate)
-        if len(fitting) != 1 or not (key[1] or url):
+        else:
+            same_url = False
+        # Without an author, only the same URL says it is the same document.
+        if len(fitting) != 1 or not (key[1] or same_url):
             return None
         self._remember(_DOCUMENT, document.id, fitting[0])
         return fitting[0]
@@ -199,7 +202,9 @@ class SameAcrossSources:
                 "SELECT id, json_extract(data, '$.text'), json_extract(data, '$.location_type'), "
                 "json_extract(data, '$.location'), json_extract(data, '$.end_location') FROM highlights "
                 "WHERE document_id = ? AND NOT json_extract(data, '$.is_deleted') ORDER BY rowid",
-                (target,)), given | self._claimed)
+                (target,)), given | self._claimed, self._db.execute(
+                "SELECT a.id, a.alias FROM aliases a JOIN highlights h ON h.id = a.id "
+                "WHERE a.kind = ? AND h.document_id = ?", (_HIGHLIGHT, target)))
             for number in unknown:
                 highlight = highlights[number]
                 stored_id = candidates.take(highlight)
@@ -223,7 +228,13 @@ class _Candidates:
     found by exact text, or by position (:class:`~excerpta.store.positions.Positions`) and
     then passage. Each is taken at most once."""
 
-    def __init__(self, rows: Iterable[tuple[Any, ...]], excluded: set[str]) -> None:
+    def __init__(self, rows: Iterable[tuple[Any, ...]], excluded: set[str],
+                 aliases: Iterable[tuple[str, str]]) -> None:
+        # The sources that gave each stored highlight (its own id's, its aliases'): another
+        # highlight of one of them is another highlight (two copies a source lists itself).
+        self._sources: dict[str, set[str | None]] = {}
+        for row_id, alias in aliases:
+            self._sources.setdefault(row_id, {source_of(row_id)}).add(source_of(alias))
         self._ids: list[str] = []
         self._texts: list[str] = []
         self._places: list[tuple[Any, Any, Any]] = []  # location type, start, end
@@ -242,19 +253,25 @@ class _Candidates:
 
     def take(self, highlight: Highlight) -> str | None:
         """The id of the stored copy ``highlight`` is, now taken; None if there is none."""
-        text = normalize_text(highlight.text)
+        text, source = normalize_text(highlight.text), source_of(highlight.id)
         found = [number for number in self._by_text.get(text, ())
-                 if number not in self._taken and self._may_be_at(number, highlight)]
-        if highlight.location is not None and _more_than_punctuation(text):
+                 if self._free(number, source) and self._may_be_at(number, highlight)]
+        if highlight.location is not None:
             found += [number for _, _, number in self._positions.near(
                           highlight.location_type, highlight.location, highlight.end_location)
-                      if number not in self._taken and same_passage(self._texts[number], text)]
+                      if self._free(number, source) and same_passage(self._texts[number], text)]
         if not found:
             return None
         best = min(found, key=lambda number: (self._texts[number] != text,
                                               self._places[number][1] != highlight.location, number))
         self._taken.add(best)
         return self._ids[best]
+
+    def _free(self, number: int, source: str | None) -> bool:
+        if number in self._taken:
+            return False
+        row_id = self._ids[number]
+        return source is None or source not in self._sources.get(row_id, {source_of(row_id)})
 
     def _may_be_at(self, number: int, highlight: Highlight) -> bool:
         # The same text elsewhere in the book (a passage highlighted twice) is another
@@ -263,10 +280,6 @@ class _Candidates:
         if kind != highlight.location_type or start is None or highlight.location is None:
             return True
         return ranges_overlap(highlight.location, highlight.end_location, start, end)
-
-
-def _more_than_punctuation(text: str) -> bool:
-    return any(character.isalnum() for character in text)
 
 
 @dataclass(frozen=True)
