@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from excerpta.model import Document
 from excerpta.output_records import OutputRecord
@@ -128,3 +128,21 @@ class LibraryStore(Protocol):
     def runs(self, job: str | None = None) -> list[RunRecord]: ...
 
     def close(self) -> None: ...
+
+
+class Renamed(Mapping[str, Any]):
+    """A mapping keyed by incoming ids (a reader's left-out fields), keyed instead by the
+    library's ids a match gave them (``renamed``: the library's id -> the incoming one)."""
+
+    def __init__(self, base: Mapping[str, Any], renamed: dict[str, str]) -> None:
+        self._base, self._renamed = base, renamed
+        self._library_ids = {incoming: library for library, incoming in renamed.items()}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._base[self._renamed.get(key, key)]
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._library_ids.get(key, key) for key in self._base)
+
+    def __len__(self) -> int:
+        return len(self._base)

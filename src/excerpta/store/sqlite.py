@@ -15,11 +15,11 @@ from excerpta.errors import StateBusyError, StateError
 from excerpta.model import Document
 from excerpta.output_records import OutputRecord
 from excerpta.store import state_file
-from excerpta.store.base import MergeRules, MergeStats, RunRecord
+from excerpta.store.base import MergeRules, MergeStats, Renamed, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from excerpta.store.resaves import ResavedCopies
 from excerpta.store.state_file import OUTPUT_COLUMNS, output_record
-from excerpta.store.unify import Renamed, SameAcrossSources
+from excerpta.store.unify import SameAcrossSources
 from excerpta.store.upsert import delete_highlights_of, upsert_document
 
 LOCK_TIMEOUT_S = 30.0  # how long to wait for another process holding the database

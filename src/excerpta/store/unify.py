@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -291,21 +291,3 @@ class Matched:
     document: Document
     renamed: dict[str, str]
     unified: bool
-
-
-class Renamed(Mapping[str, Any]):
-    """A mapping keyed by incoming ids (a reader's left-out fields), keyed instead by the
-    library's ids a match gave them (``renamed``: the library's id -> the incoming one)."""
-
-    def __init__(self, base: Mapping[str, Any], renamed: dict[str, str]) -> None:
-        self._base, self._renamed = base, renamed
-        self._library_ids = {incoming: library for library, incoming in renamed.items()}
-
-    def __getitem__(self, key: str) -> Any:
-        return self._base[self._renamed.get(key, key)]
-
-    def __iter__(self) -> Iterator[str]:
-        return (self._library_ids.get(key, key) for key in self._base)
-
-    def __len__(self) -> int:
-        return len(self._base)
