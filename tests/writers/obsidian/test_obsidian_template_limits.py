@@ -109,6 +109,8 @@ def test_a_string_method_filter_or_format_is_refused_before_it_makes_a_huge_text
     ("{{ [[a], [a]] }}", "the text of a value written would be 12,022 long"),
     ("{{ '%s' % ([[a], [a]],) }}", "a text formatted with '%' would be 12,024 long"),
     ("{{ lipsum(1000)|length }}", "the text of 'lipsum' would be 1,616,000 long"),
+    # (a namespace holding itself: counted up to the limit, not for ever)
+    ("{% set ns = namespace() %}{% set ns.x = ns %}{{ '{}'.format(ns) }}", "a text made with 'format'"),
 ])
 def test_a_list_holding_long_texts_is_weighed_by_its_text_before_it_is_made_or_written(
         tmp_path, source, message):

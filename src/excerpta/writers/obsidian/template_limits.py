@@ -260,8 +260,9 @@ class _BoundedFormatter(SandboxedFormatter):
     made = 0  # the length of the text so far, at most (set by wrap_str_format per call)
 
     def format_field(self, value: Any, format_spec: str) -> Any:
-        self.made += format_spec_size(format_spec) + text_size(value)
-        self._env.budget.check_size(self.made, "a text made with 'format'")  # type: ignore[attr-defined]
+        budget = self._env.budget  # type: ignore[attr-defined]
+        self.made += format_spec_size(format_spec) + text_size(value, budget.characters)
+        budget.check_size(self.made, "a text made with 'format'")
         return super().format_field(value, format_spec)
 
 
