@@ -80,6 +80,12 @@ def test_a_template_making_a_huge_note_or_looping_without_end_is_stopped_as_its_
     ("[1]|batch(100000, 'x')|list", "a batch filled up by 'batch' would be 100,000 long"),
     ("[1]|slice(100000)|list", "the slices made by 'slice' would be 100,000 long"),
     ("['y' * 1000] * 100", "a repetition with '*' would be 100,600 long"),
+    # (a text within the bound that a filter or a method makes larger: measured once made, so a
+    # chain of them, each up to 6 times larger, stops at the first step past the bound)
+    ("('\\\\' * 6000)|tojson|length", "the text made by 'tojson' would be 12,002 long"),
+    ("('<' * 6000)|tojson|length", "the text made by 'tojson' would be 36,002 long"),
+    ("('ß' * 6000)|upper|length", "the text made by 'upper' would be 12,000 long"),
+    ("('ß' * 6000).upper()|length", "a text made with 'upper' would be 12,000 long"),
 ])
 def test_a_string_method_filter_or_format_is_refused_before_it_makes_a_huge_text(
         tmp_path, expression, message):

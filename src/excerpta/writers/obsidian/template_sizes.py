@@ -243,14 +243,20 @@ def _as_text(value: Any, budget: Budget, what: str) -> Any:
 
 
 def _measured(function: Callable[..., Any], name: str, budget: Budget) -> Callable[..., Any]:
-    """Filter ``function``, with a value that is not a text measured before it is written."""
+    """Filter ``function``, with a value that is not a text measured before it is written, and
+    its result measured once made (a text within the bound can grow: ``tojson`` writes ``<``
+    as ``\\u003c``, ``upper`` ``ß`` as ``SS``; so each step of a chain is bounded)."""
     at = 1 if getattr(function, "jinja_pass_arg", None) is not None else 0  # (after the context)
     what = f"the text of a value given to {name!r}"
+    made = f"the text made by {name!r}"
 
     def measured(*args: Any, **kwargs: Any) -> Any:
         value = args[at] if len(args) > at else None
         if type(value) is not str:
             budget.check_size(text_size(value, budget.characters), what)
-        return function(*args, **kwargs)
+        result = function(*args, **kwargs)
+        if isinstance(result, str):
+            budget.check_size(len(result), made)
+        return result
 
     return measured
