@@ -141,6 +141,17 @@ def test_a_front_matter_list_holding_a_long_text_many_times_is_refused_before_it
                                  "than a note may hold (10,000 characters)")
 
 
+def test_many_front_matter_properties_each_within_the_bound_are_refused_past_it_all_told(tmp_path):
+    source = "".join(f"p{i}: \"'x' * 3000\"\n" for i in range(5))
+    templates = NoteTemplates.load(template_folder(tmp_path, {"frontmatter.yaml": source}),
+                                   limits=RenderLimits(characters=10_000))
+    templates.budget.allow(0)
+    with pytest.raises(ConfigError) as caught:
+        templates.properties(templates.context({"title": "Walden"}))
+    assert str(caught.value) == ("template frontmatter.yaml, line 4: the properties up to 'p3' would be "
+                                 "12,008 long, more than a note may hold (10,000 characters)")
+
+
 def test_string_methods_filters_and_formats_of_ordinary_sizes_still_work(tmp_path):
     source = ("{{ title.ljust(8) }}|{{ '%5s|%-3d|%%' % ('a', 1) }}|{{ '{:>5}{}'.format('a', 2) }}|"
               "{{ 'a b'|replace(' ', '_') }}|{{ [1, 2]|join(',') }}|{{ title|center(10) }}|"
