@@ -7,18 +7,22 @@ when "trigger on new file creation" is on, ``%%`` starts a comment that hides th
 note (and would fake our region markers), an HTML tag or comment swallows or hides what
 follows, and a ``^hl-…`` would pass for one of our block ids. :func:`defang` changes exactly
 those constructs and nothing else, so ordinary Markdown in a Reader highlight
-(``the `Pet` schema``, **bold**, links, ``List<String>`` in backticks) is written as the
-source wrote it:
+(``the `Pet` schema``, **bold**, links, ``List<String>`` in backticks, a note's lists) is
+written as the source wrote it:
 
 * the start of a line's content (after indentation, ``>`` and list markers) gets a backslash
   when it is a run of three or more backticks or tildes (a code fence: ``\\```js``), ``=`` or
   ``$=`` (a query, should the line be an indented code block; a line of ``=`` would make the
   line above a heading) or a line of ``-``, ``*`` or ``_`` alone (a thematic break that would
   take the place of the highlight's list item, ``- ---``, or again an underline);
-* a line after the first that starts (after indentation) with a list marker (``-``, ``+``,
-  ``*``, ``2.``, ``2)``) gets a backslash before the marker's ``-`` or ``.`` (``\\-``,
-  ``2\\.``): in a list item, such a line of a highlight would be an item nested in it, which
-  Obsidian's block id at its end would name instead of the highlight; the line stays text;
+* in a highlight's text (a :class:`ListItemText`), a line after the first that starts (after
+  indentation) with a list marker (``-``, ``+``, ``*``, ``2.``, ``2)``) gets a backslash
+  before the marker's ``-`` or ``.`` (``\\-``, ``2\\.``): in a list item, such a line would
+  be an item nested in it, which Obsidian's block id at its end would name instead of the
+  highlight; the line stays text. In any other value (a note, a summary: no block id ends
+  them) such a line stays a list item, unless a backslash is already before its marker (one
+  more, so that :func:`restore` can take one away) or what follows the marker would start a
+  fence, a query or a rule (then as in a highlight's text);
 * a backtick that does not open a code span closed on the same line, or opens one whose
   content starts with ``=`` or ``$=`` (a Dataview query), becomes ``&#96;``: what stays is
   exactly the code spans of :func:`code_spans`, paired as any CommonMark parser pairs them;
@@ -66,6 +70,9 @@ _BLOCK = r"(?=`{3}|~{3}|\$?=|([-*_])(?:[ \t]*\3)*[ \t]*(?:$|\r))"
 _LINE_START = re.compile(_PREFIX + r"(\\*)" + _BLOCK, re.MULTILINE)
 _ESCAPED_LINE_START = re.compile(_PREFIX + r"\\(\\*)" + _BLOCK, re.MULTILINE)
 _LINE_START_CHARACTERS = frozenset(">-+*`~=$_\\")
+# A list line's content, after its markers, that would start a fence, a query or a rule.
+_LIST_LINE_HAZARD = re.compile(r"((?:[ \t]|>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)(\\*)" + _BLOCK,
+                               re.MULTILINE)
 TEMPLATER_OPEN = "<%"  # what Templater runs: escaped wherever it is, code and properties too
 
 _QUERY_AFTER = re.compile(r"[ \t\r\n]*\$?=")  # what follows a run that would open a query
@@ -114,12 +121,20 @@ TRAILING_LINK = re.compile(rf"\s*\(\[(?P<label>{_LABEL})\]\((?P<url>{_URL})\)\)\
 TRAILING_LABEL = re.compile(rf"\s*\((?P<label>Location\s\d+|{_PAGE}|{_CLOCK})\)\s*$", re.IGNORECASE)
 
 
+class ListItemText(str):
+    """A highlight's text, written in the list item its block id ends: :func:`defang` makes
+    its lines that start with a list marker text (see the module docstring)."""
+
+    __slots__ = ()
+
+
 def defang(text: str) -> str:
     """``text`` with every construct that would run, hide or swallow part of a note escaped
     (see the module docstring); the text Markdown shows is unchanged."""
     if _line_hazard(text):
+        item = isinstance(text, ListItemText)
         text = _LINE_START.sub(r"\1\2\\", text)
-        text = _LIST_LINE.sub(r"\1\3\\", text)
+        text = _LIST_LINE.sub(r"\1\3\\" if item else _list_line_escaped, text)
     elif not _inline_hazard(text):
         return _location_suffix_escaped(text)  # most values: nothing to look at
     text = _by_span(text, _plain, _code) if "`" in text else _plain(text)
@@ -187,6 +202,14 @@ def _line_hazard(text: str) -> bool:
         return True
     first = text.lstrip(" \t")[:1]
     return first in _LINE_START_CHARACTERS or first.isdigit()
+
+
+def _list_line_escaped(line: re.Match[str]) -> str:
+    # Outside a highlight's text, a list line stays one unless it must be text to read back
+    # (a backslash before its marker) or to be inert (a fence, a query or a rule after it).
+    if line.group(3) or _LIST_LINE_HAZARD.match(line.string, line.start()):
+        return f"{line.group(1)}{line.group(3)}\\"
+    return line.group()
 
 
 def _inline_hazard(text: str) -> bool:

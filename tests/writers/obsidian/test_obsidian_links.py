@@ -98,10 +98,12 @@ def test_a_page_label_is_one_link_text_and_reads_back(vault, sync, url):
     assert (back.text, back.location, back.location_type) == ("Paged.", label, LocationType.PAGE)
 
 
-def test_a_location_is_its_label_as_it_is_but_in_a_link_text(tmp_path, vault, sync):
+@pytest.mark.parametrize("label", ["{{highlight_location}}", "{{ highlight_location | link_label }}"])
+def test_a_location_is_its_label_as_it_is_but_in_a_link_text(tmp_path, vault, sync, label):
     # Readwise's spelling pasted ([{{x}}](…)) is one link text; elsewhere (a code span here, a
-    # property, a file name) the label shows no backslash.
-    template = ("- {{highlight_text}} ([{{highlight_location}}]({{highlight_location_url}}))"
+    # property, a file name) the label shows no backslash. A "| link_label" of the template's
+    # own escapes it once, not twice.
+    template = (f"- {{{{highlight_text}}}} ([{label}]({{{{highlight_location_url}}}}))"
                 " `{{ highlight_location }}`")
     document = Document(id="d1", title="Pages", category=Category.BOOKS, highlights=[
         Highlight(id="h1", text="Paged.", url="https://example.com/p", location="xii]",

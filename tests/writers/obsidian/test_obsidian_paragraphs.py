@@ -217,13 +217,15 @@ def test_a_sub_bullet_indented_two_spaces_leaves_the_block_id_to_the_highlight(
 def test_a_highlights_own_lines_that_look_like_list_items_stay_its_text_and_the_block_id_ends_it(
         vault, sync, books):
     # A "- " or "2. " line of the text, unescaped, would be an item nested in the highlight's,
-    # and the id at its end would name that item in Obsidian, not the highlight.
-    book = _book(books, text="Three rules:\n- one;\n2. two.", note="See:\n* this")
+    # and the id at its end would name that item in Obsidian, not the highlight. The note's
+    # lines are inside its sub-bullet, after the id: its list stays a list.
+    book = _book(books, text="Three rules:\n- one;\n2. two.", note="See:\n* this\n2. that")
     sync([book])
     block = (f"- Three rules:\n  \\- one;\n  2\\. two. ([Location\u00a0200]({KINDLE}200)) ^hl-readwise-2\n"
-             "    - Note: See:\n      \\* this\n")
+             "    - Note: See:\n      * this\n      2. that\n")
     assert block in _read(vault)
     items = [t for t in tokens(block) if t.type == "list_item_open"]
-    assert [t.level for t in items] == [1, 3]  # the highlight's item, and its note's sub-bullet
+    # the highlight's item, its note's sub-bullet, and the note's own list
+    assert [t.level for t in items] == [1, 3, 5, 5]
     back = read_note(vault / NOTE).highlights
     assert [(h.id, h.text, h.note) for h in back] == [(h.id, h.text, h.note) for h in book.highlights]

@@ -159,6 +159,18 @@ def test_the_text_of_a_macro_a_call_or_a_set_block_is_made_inert_once(tmp_path, 
     assert f"- <{inert}> [{inert}] {inert} ({inert}) ^hl-h\n" in _note(vault)
 
 
+@pytest.mark.parametrize("source", [
+    "{% set b | striptags %}{{ highlight_text }}{% endset %}- {{ b }}\n",
+    "- {% filter striptags %}{{ highlight_text }}{% endfilter %}\n",
+])
+def test_a_filtered_set_or_filter_block_is_made_inert_as_it_is_written(tmp_path, vault, sync, source):
+    # 'striptags' unescapes what made the values inert: its result is made inert again.
+    templates = template_folder(tmp_path, {"highlight.md.jinja": source})
+    text = "<% tp.file.title %> %%c ^hl-x List<String>"
+    sync([Document(id="d", title="T", highlights=[Highlight(id="h", text=text)])], templates=templates)
+    assert "- &lt;% tp.file.title %> %&#37;c &#94;hl-x List&lt;String> ^hl-h\n" in _note(vault)
+
+
 @pytest.mark.parametrize(("include", "message"), [
     ('"macros.jinja"', "'macros.jinja' cannot be included: no such file in the templates folder"),
     ('"../outside.jinja"', "'../outside.jinja' cannot be included: only files inside the templates folder"),

@@ -80,6 +80,12 @@ def test_a_template_making_a_huge_note_or_looping_without_end_is_stopped_as_its_
     ("[1]|batch(100000, 'x')|list", "a batch filled up by 'batch' would be 100,000 long"),
     ("[1]|slice(100000)|list", "the slices made by 'slice' would be 100,000 long"),
     ("['y' * 1000] * 100", "a repetition with '*' would be 100,600 long"),
+    # (a text within the bound that a filter or a method makes larger: measured once made, so a
+    # chain of them, each up to 6 times larger, stops at the first step past the bound)
+    ("('\\\\' * 6000)|tojson|length", "the text made by 'tojson' would be 12,002 long"),
+    ("('<' * 6000)|tojson|length", "the text made by 'tojson' would be 36,002 long"),
+    ("('ß' * 6000)|upper|length", "the text made by 'upper' would be 12,000 long"),
+    ("('ß' * 6000).upper()|length", "a text made with 'upper' would be 12,000 long"),
 ])
 def test_a_string_method_filter_or_format_is_refused_before_it_makes_a_huge_text(
         tmp_path, expression, message):
@@ -109,6 +115,8 @@ def test_a_string_method_filter_or_format_is_refused_before_it_makes_a_huge_text
     ("{{ [[a], [a]] }}", "the text of a value written would be 12,022 long"),
     ("{{ '%s' % ([[a], [a]],) }}", "a text formatted with '%' would be 12,024 long"),
     ("{{ lipsum(1000)|length }}", "the text of 'lipsum' would be 1,616,000 long"),
+    # (a namespace holding itself: counted up to the limit, not for ever)
+    ("{% set ns = namespace() %}{% set ns.x = ns %}{{ '{}'.format(ns) }}", "a text made with 'format'"),
 ])
 def test_a_list_holding_long_texts_is_weighed_by_its_text_before_it_is_made_or_written(
         tmp_path, source, message):
@@ -131,6 +139,17 @@ def test_a_front_matter_list_holding_a_long_text_many_times_is_refused_before_it
         templates.properties(templates.context({"title": "Walden"}))
     assert str(caught.value) == ("template frontmatter.yaml, line 2: property 'b' would be 12,014 long, more "
                                  "than a note may hold (10,000 characters)")
+
+
+def test_many_front_matter_properties_each_within_the_bound_are_refused_past_it_all_told(tmp_path):
+    source = "".join(f"p{i}: \"'x' * 3000\"\n" for i in range(5))
+    templates = NoteTemplates.load(template_folder(tmp_path, {"frontmatter.yaml": source}),
+                                   limits=RenderLimits(characters=10_000))
+    templates.budget.allow(0)
+    with pytest.raises(ConfigError) as caught:
+        templates.properties(templates.context({"title": "Walden"}))
+    assert str(caught.value) == ("template frontmatter.yaml, line 4: the properties up to 'p3' would be "
+                                 "12,008 long, more than a note may hold (10,000 characters)")
 
 
 def test_string_methods_filters_and_formats_of_ordinary_sizes_still_work(tmp_path):

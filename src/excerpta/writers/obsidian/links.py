@@ -47,6 +47,7 @@ _EXPRESSION = r"\{\{(?![-+])(?P<NAME>[^{}\n]+?)(?<![-+])\}\}"
 _PASTED_LINK = re.compile(r"\[\[" + _EXPRESSION.replace("NAME", "target")
                           + r"(?:\|" + _EXPRESSION.replace("NAME", "display") + r")?\]\]")
 _PASTED_LABEL = re.compile(r"\[" + _EXPRESSION.replace("NAME", "label") + r"\]\(")  # "[{{ x }}]("
+_LINK_LABELLED = re.compile(r"\|\s*link_label$")  # an expression ending with the filter
 
 
 # What a browser strips at either end of a URL: C0 controls and the space (not U+00A0…).
@@ -183,4 +184,7 @@ def _as_filter(match: re.Match[str]) -> str:
 
 
 def _as_label(match: re.Match[str]) -> str:
-    return "[{{ (" + match.group("label").strip() + ") | link_label }}]("
+    label = match.group("label").strip()
+    if _LINK_LABELLED.search(label):  # the template's own "| link_label": escaped once
+        return match.group()
+    return "[{{ (" + label + ") | link_label }}]("

@@ -7,10 +7,12 @@ nested thousands deep (the parser's recursion), loops nested past Python's 20 bl
 becomes a :class:`jinja2.TemplateSyntaxError` naming the template and the line, which
 :mod:`.templates` reports as the template's error.
 
-The text of a macro, a ``{% call %}`` body, a recursive loop or a ``{% set %}`` block was made
-of the template's own text and of values each made inert as it was written; written again by
-``{{ … }}``, it would be made inert twice (``<`` become ``&amp;lt;``). Such a body returns its
-text as :class:`~.links.Verbatim`, which the Markdown templates write as it is.
+The text of a macro, a ``{% call %}`` body, a recursive loop or an unfiltered ``{% set %}``
+block was made of the template's own text and of values each made inert as it was written;
+written again by ``{{ … }}``, it would be made inert twice (``<`` become ``&amp;lt;``). Such a
+body returns its text as :class:`~.links.Verbatim`, which the Markdown templates write as it
+is. A filter run on a block's text (``{% set x | f %}``, ``{% filter f %}``) may undo what made
+it inert (``striptags`` unescapes), so its result is made inert again as it is written.
 """
 
 from __future__ import annotations
@@ -78,7 +80,9 @@ class _CodeGenerator(CodeGenerator):
         self.writeline(f"return environment.made_text(concat({frame.buffer}))")
 
     def visit_AssignBlock(self, node: nodes.AssignBlock, frame: Frame) -> None:
-        # Jinja's, with the block's text (filtered or not) made Verbatim.
+        # Jinja's, with the block's text made Verbatim when no filter ran on it: a filter can
+        # undo what made the values inert ('striptags' unescapes), so its result is plain
+        # text, made inert when written like any value.
         self.push_assign_tracking()
         block_frame = frame.inner()
         block_frame.require_output_check = False  # (a set block always captures)
@@ -88,14 +92,30 @@ class _CodeGenerator(CodeGenerator):
         self.blockvisit(node.body, block_frame)
         self.newline(node)
         self.visit(node.target, frame)
-        self.write(" = environment.made_text((Markup if context.eval_ctx.autoescape else identity)(")
         if node.filter is not None:
+            self.write(" = ")
             self.visit_Filter(node.filter, block_frame)
         else:
-            self.write(f"concat({block_frame.buffer})")
-        self.write("))")
+            self.write(" = environment.made_text((Markup if context.eval_ctx.autoescape else identity)(")
+            self.write(f"concat({block_frame.buffer})))")
         self.pop_assign_tracking(frame)
         self.leave_frame(block_frame)
+
+    def visit_FilterBlock(self, node: nodes.FilterBlock, frame: Frame) -> None:
+        # Jinja's, with the filter's result finalized (made inert) as a written value is:
+        # Jinja writes it as it is, and a filter can undo what made the body's values inert.
+        filter_frame = frame.inner()
+        filter_frame.symbols.analyze_node(node)
+        self.enter_frame(filter_frame)
+        self.buffer(filter_frame)
+        self.blockvisit(node.body, filter_frame)
+        self.start_write(frame, node)
+        finalize = self._make_finalize()
+        self._output_child_pre(node, frame, finalize)
+        self.visit_Filter(node.filter, filter_frame)
+        self._output_child_post(node, frame, finalize)
+        self.end_write(frame)
+        self.leave_frame(filter_frame)
 
 
 class NoteEnvironment(LimitedEnvironment):

@@ -73,10 +73,12 @@ class FrontMatter:
         return cls(name, entries, env.template_class.from_code(env, code, env.make_globals(None)))
 
     def properties(self, context: dict[str, Any], budget: RenderBudget) -> dict[str, Any]:
-        """Evaluate the expressions with ``context`` (spending ``budget``); empty values
-        (None, "", []) are left out, and so is a name that is no variable, with a warning.
+        """Evaluate the expressions with ``context`` (spending ``budget``: the properties'
+        names and values all told are bounded as a render's text); empty values (None, "", [])
+        are left out, and so is a name that is no variable, with a warning.
 
-        Raises ConfigError naming the template and line if one fails or is not a flat value.
+        Raises ConfigError naming the template and line if one fails, is not a flat value or
+        takes the properties past the bound.
         """
         template = self.values
         prepared = template.new_context(context, shared=True)
@@ -104,14 +106,18 @@ class FrontMatter:
                     raise self._not_flat(key, line)
             if value is None or value == "" or value == []:
                 continue
-            if isinstance(value, list):
-                if len(value) > 1:  # (a text was measured as it was made; a list may repeat one)
-                    try:
-                        budget.check_size(text_size(value, budget.characters), f"property {key!r}")
-                    except TemplateLimitError as err:
-                        raise template_error(self.name, err, line) from None
-            elif not isinstance(value, _FLAT_TYPES):
+            if not isinstance(value, (list, *_FLAT_TYPES)):
                 raise self._not_flat(key, line)
+            # Each text was measured as it was made, but a list may repeat one, and many
+            # properties of a text each within the bound would make a front matter past it.
+            size = text_size(value, budget.characters)
+            budget.made += len(key) + size
+            try:
+                if isinstance(value, list) and len(value) > 1:
+                    budget.check_size(size, f"property {key!r}")
+                budget.check_size(budget.made, f"the properties up to {key!r}")
+            except TemplateLimitError as err:
+                raise template_error(self.name, err, line) from None
             values[key] = value
         return values
 

@@ -176,7 +176,8 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         """Call ``__obj`` from the template, one step counted; a string method refused before
-        it makes a text too large (``ljust(10**10)``)."""
+        it makes a text too large (``ljust(10**10)``), or once made if its size cannot be told
+        before (``upper``: a text grows a step at most)."""
         __self.budget.step()
         owner = getattr(__obj, "__self__", None)
         if isinstance(owner, _TEXTS):
@@ -188,6 +189,11 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
             elif method in METHOD_SIZES:
                 size = METHOD_SIZES[method](owner, args, kwargs)
                 __self.budget.check_size(size, f"a text made with {method!r}")
+            else:  # measured once made ("ß".upper() is "SS"): each step of a chain bounded
+                made = super().call(__context, __obj, *args, **kwargs)
+                if isinstance(made, str | bytes):
+                    __self.budget.check_size(len(made), f"a text made with {method!r}")
+                return made
         return super().call(__context, __obj, *args, **kwargs)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
@@ -260,8 +266,9 @@ class _BoundedFormatter(SandboxedFormatter):
     made = 0  # the length of the text so far, at most (set by wrap_str_format per call)
 
     def format_field(self, value: Any, format_spec: str) -> Any:
-        self.made += format_spec_size(format_spec) + text_size(value)
-        self._env.budget.check_size(self.made, "a text made with 'format'")  # type: ignore[attr-defined]
+        budget = self._env.budget  # type: ignore[attr-defined]
+        self.made += format_spec_size(format_spec) + text_size(value, budget.characters)
+        budget.check_size(self.made, "a text made with 'format'")
         return super().format_field(value, format_spec)
 
 

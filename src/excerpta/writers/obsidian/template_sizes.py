@@ -13,7 +13,6 @@ makes (counted), the items a ``join`` joins, every text a list holds however dee
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Iterable, Mapping, MappingView
 from typing import Any, Protocol
 
@@ -23,7 +22,6 @@ from jinja2.utils import Namespace
 _PRINTF = re.compile(r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)")
 _FORMAT_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(\d*)[,_]?(?:\.(\d+))?[a-zA-Z%]?", re.DOTALL)
 _OTHER_VALUE = 32  # what str() of a float, a date or a None is at most, near enough
-_UNBOUNDED = sys.maxsize
 # Jinja's filters (and ours) that write their value as text (str() of a list, however large it
 # would be): the value is measured first.
 _STRINGIFYING = ("capitalize", "e", "escape", "forceescape", "lower", "pprint", "safe", "string",
@@ -39,7 +37,7 @@ class Budget(Protocol):
     def check_size(self, size: int, what: str) -> None: ...
 
 
-def text_size(value: object, bound: int = _UNBOUNDED) -> int:
+def text_size(value: object, bound: int) -> int:
     """About the length of ``str(value)`` (at least that of the texts it holds), without
     making it: a text's length, a number's digits; a list's, tuple's, set's or mapping's items'
     sizes, however deep, and their separators. Counting stops once past ``bound`` (the result
@@ -96,7 +94,7 @@ def replaced_size(text: str | bytes, old: Any, new: Any, count: Any = -1) -> int
     return len(text) + found * (len(new) - len(old))
 
 
-def joined_size(separator: object, items: list[Any] | tuple[Any, ...], bound: int = _UNBOUNDED) -> int:
+def joined_size(separator: object, items: list[Any] | tuple[Any, ...], bound: int) -> int:
     """The length of ``separator`` joining ``items`` (each as text; see :func:`text_size`
     for ``bound``)."""
     separators = max(len(items) - 1, 0) * text_size(separator, bound)
@@ -125,7 +123,7 @@ METHOD_SIZES: dict[str, Callable[[str | bytes, tuple[Any, ...], dict[str, Any]],
 }
 
 
-def printf_size(template: str | bytes, values: object, bound: int = _UNBOUNDED) -> int:
+def printf_size(template: str | bytes, values: object, bound: int) -> int:
     """At least the length of ``template % values``: the template, and for each conversion
     the widths and precisions it asks for (``*`` read from ``values``) and the size of the
     value it writes (a mapping's value as many times as its key is used)."""
@@ -245,14 +243,20 @@ def _as_text(value: Any, budget: Budget, what: str) -> Any:
 
 
 def _measured(function: Callable[..., Any], name: str, budget: Budget) -> Callable[..., Any]:
-    """Filter ``function``, with a value that is not a text measured before it is written."""
+    """Filter ``function``, with a value that is not a text measured before it is written, and
+    its result measured once made (a text within the bound can grow: ``tojson`` writes ``<``
+    as ``\\u003c``, ``upper`` ``ß`` as ``SS``; so each step of a chain is bounded)."""
     at = 1 if getattr(function, "jinja_pass_arg", None) is not None else 0  # (after the context)
     what = f"the text of a value given to {name!r}"
+    made = f"the text made by {name!r}"
 
     def measured(*args: Any, **kwargs: Any) -> Any:
         value = args[at] if len(args) > at else None
         if type(value) is not str:
             budget.check_size(text_size(value, budget.characters), what)
-        return function(*args, **kwargs)
+        result = function(*args, **kwargs)
+        if isinstance(result, str):
+            budget.check_size(len(result), made)
+        return result
 
     return measured

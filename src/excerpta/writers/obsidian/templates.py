@@ -56,7 +56,7 @@ from typing import Any
 import jinja2
 from jinja2.runtime import new_context
 
-from excerpta.markdown_safety import defang
+from excerpta.markdown_safety import ListItemText, defang
 from excerpta.writers.obsidian.dates import format_date, pluralize
 from excerpta.writers.obsidian.links import SafeWikilinks, Verbatim, wikilink
 from excerpta.writers.obsidian.template_compiler import SOURCE_FAULTS, NoteEnvironment, source_fault
@@ -93,7 +93,7 @@ _TAG_DASHES = re.compile(r"-{2,}")
 
 def inert(value: object) -> object:
     """What a ``{{ … }}`` of a Markdown template writes for ``value`` (Jinja's ``finalize``)."""
-    if type(value) is str:
+    if type(value) is str or type(value) is ListItemText:
         return defang(value)
     if isinstance(value, Verbatim | jinja2.Undefined):
         return value

@@ -12,7 +12,9 @@ true: excerpta re-renders its managed region instead of appending), and
 
 Highlight variables (``highlight.md.jinja``): ``highlight_text`` (continuation lines indented
 two spaces, as Readwise renders them; a paragraph break as one empty line, the lines after it
-indented too, so the list item holds both paragraphs), ``highlight_note`` (the same, indented
+indented too, so the list item holds both paragraphs; a
+:class:`~excerpta.markdown_safety.ListItemText`, so its lines starting with a list marker are
+written as text, not as items nested in the highlight's), ``highlight_note`` (the same, indented
 six spaces), ``highlight_tags``, ``highlight_location`` (``Location 1234``, ``Page 12``,
 ``Time 0:01:41``, ``View Highlight``, ``View Tweet``), ``highlight_location_url``,
 ``highlight_id`` (the Readwise id when known, else ours), ``highlight_chapter`` (one line;
@@ -45,6 +47,7 @@ from typing import Any
 from urllib.parse import quote
 
 from excerpta.controls import without_controls
+from excerpta.markdown_safety import ListItemText
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.obsidian.blocks import ITEM_INDENT
 from excerpta.writers.obsidian.dates import format_date
@@ -184,9 +187,10 @@ def property_variables(variables: dict[str, Any]) -> dict[str, Any]:
     that keeps it in a list item of the body (a property is no list item), its lines and its
     paragraph breaks (one empty line) kept."""
     # continued() strips every line, so each of its line breaks is followed by exactly the
-    # indent: taking "\n" + indent back gives the lines as they were.
-    return variables | {key: value.replace("\n" + " " * indent, "\n") for key, indent in _INDENTED.items()
-                        if "\n" in (value := variables.get(key) or "")}
+    # indent: taking "\n" + indent back gives the lines as they were (and a plain str, which
+    # YAML writes, of a ListItemText).
+    return variables | {key: str(value).replace("\n" + " " * indent, "\n")
+                        for key, indent in _INDENTED.items() if (value := variables.get(key)) is not None}
 
 
 def _clock(seconds: int) -> str:
@@ -230,7 +234,7 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
     page, moment = highlight.page, highlight.highlighted_at
     return {
         **base,
-        "highlight_text": struck(text) if strike else text,
+        "highlight_text": ListItemText(struck(text) if strike else text),  # (its list lines text)
         "raw_highlight_text": printable(highlight.text),
         "highlight_note": continued(highlight.note, NOTE_INDENT, paragraphs=paragraphs),
         "highlight_tags": _printable_list(highlight.tags),
