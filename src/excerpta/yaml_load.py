@@ -17,6 +17,7 @@ person writes that many.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -58,21 +59,21 @@ def safe_load(text: str, max_alias_growth: int = MAX_ALIAS_GROWTH) -> Any:
 
 
 def _load(text: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_FAST_LOADER)
-    except yaml.YAMLError:
-        if _FAST_LOADER is yaml.SafeLoader:
-            raise
-        return yaml.load(text, Loader=yaml.SafeLoader)
+    return _with_fallback(yaml.load, text)
 
 
 def _compose(text: str) -> yaml.Node | None:
+    return _with_fallback(yaml.compose, text)
+
+
+def _with_fallback(parse: Callable[..., Any], text: str) -> Any:
+    # libyaml first; PyYAML's own parser where libyaml refuses what PyYAML reads.
     try:
-        return yaml.compose(text, Loader=_FAST_LOADER)
+        return parse(text, Loader=_FAST_LOADER)
     except yaml.YAMLError:
         if _FAST_LOADER is yaml.SafeLoader:
             raise
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return parse(text, Loader=yaml.SafeLoader)
 
 
 def check_alias_growth(root: yaml.Node, max_growth: int = MAX_ALIAS_GROWTH) -> None:

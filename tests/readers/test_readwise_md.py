@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from readwise_md_reading import read, write_note
 
 from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
@@ -33,22 +34,11 @@ FIRST_SYNC = BOOKS / "Understanding Distributed Systems.v1-first-sync@56d77b7.md
 AFTER_RESYNC = BOOKS / "Understanding Distributed Systems.v2-after-resync@709e2d2.md"
 
 
-def read(source: Path | str) -> tuple[list[Document], ReadState]:
-    state = ReadState()
-    return list(ReadwiseMarkdownReader().read(str(source), state)), state
-
-
 def read_one(source: Path | str) -> Document:
     documents, state = read(source)
     assert state.problems == []
     [document] = documents
     return document
-
-
-def write_note(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_kindle_book_note_with_default_templates():

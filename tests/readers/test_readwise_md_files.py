@@ -16,11 +16,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from readwise_md_reading import read, write_note
 
-from excerpta.adapters import ReadState
 from excerpta.errors import InputError
-from excerpta.model import Document
-from excerpta.readers.readwise_md import ReadwiseMarkdownReader
 from excerpta.readers.readwise_md.note_file import MAX_NOTE_BYTES
 
 from paths import CORPUS, EXAMPLES
@@ -31,17 +29,6 @@ DIARY = ("%% excerpta:begin highlights %%\n- My bank PIN is 4321 ^hl-h1\n"
          "%% excerpta:end highlights 0000000000000000 %%\n")
 EMBEDDING = ("---\nexcerpta-id: d1\n---\n# Shared\n\n## Metadata\n- Author: [[Someone]]\n\n"
              "## Highlights\n- ![[{target}#^hl-h1]]\n")
-
-
-def read(source: Path) -> tuple[list[Document], ReadState]:
-    state = ReadState()
-    return list(ReadwiseMarkdownReader().read(str(source), state)), state
-
-
-def write_note(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _open_other_end(pipe: Path, done: threading.Event) -> None:

@@ -13,11 +13,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from readwise_md_reading import read, write_note
 
-from excerpta.adapters import ReadState
 from excerpta.errors import InputError
-from excerpta.model import Document
-from excerpta.readers.readwise_md import ReadwiseMarkdownReader
 
 from paths import CORPUS
 
@@ -25,17 +23,6 @@ BOOKS = CORPUS / "readwise" / "obsidian-official" / "lucasheriques-brain" / "Rea
 MINDSET = BOOKS / "Mindset.md"
 SMALL_NOTE_BODY = ("# Small\n\n## Metadata\n- Author: [[Ann]]\n\n## Highlights\n"
                    "- Text ([Location 5](https://readwise.io/to_kindle?asin=X&location=5))\n")
-
-
-def read(source: Path) -> tuple[list[Document], ReadState]:
-    state = ReadState()
-    return list(ReadwiseMarkdownReader().read(str(source), state)), state
-
-
-def write_note(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize("value", ["2023-02-30", "0000-01-01", "2023-01-01 25:00:00",

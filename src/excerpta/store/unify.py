@@ -80,7 +80,7 @@ class SameAcrossSources:
     def match(self, document: Document) -> Matched:
         """``document`` under the library's ids (the same object if it has them and holds no
         other source's), settled with what the library holds of it; see :class:`Matched`."""
-        if self._held(_DOCUMENT, document.id):
+        if self._held(document.id):
             if not self._unified(document.id):
                 return Matched(document, {}, unified=False)
             target, renamed = document.id, {}
@@ -112,9 +112,8 @@ class SameAcrossSources:
         return target, frozenset(row_id for row_id, alias in rows if source is not None and (
             source_of(row_id) == source or (alias is not None and source_of(alias) == source)))
 
-    def _held(self, kind: str, identifier: str) -> bool:
-        table = "documents" if kind == _DOCUMENT else "highlights"
-        return self._db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (identifier,)).fetchone() is not None
+    def _held(self, document_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone() is not None
 
     def _alias(self, kind: str, identifier: str) -> str | None:
         row = self._db.execute("SELECT id FROM aliases WHERE kind = ? AND alias = ?",

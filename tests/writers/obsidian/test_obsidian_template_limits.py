@@ -130,26 +130,22 @@ def test_a_list_holding_long_texts_is_weighed_by_its_text_before_it_is_made_or_w
     assert str(caught.value).endswith("more than a note may hold (10,000 characters)")
 
 
-def test_a_front_matter_list_holding_a_long_text_many_times_is_refused_before_it_is_written(tmp_path):
-    folder = template_folder(tmp_path, {"frontmatter.yaml": "a: title\nb: [\"'x' * 4000\", \"'y' * 4000\","
-                                                            " \"'z' * 4000\"]\n"})
-    templates = NoteTemplates.load(folder, limits=RenderLimits(characters=10_000))
-    templates.budget.allow(0)
-    with pytest.raises(ConfigError) as caught:
-        templates.properties(templates.context({"title": "Walden"}))
-    assert str(caught.value) == ("template frontmatter.yaml, line 2: property 'b' would be 12,014 long, more "
-                                 "than a note may hold (10,000 characters)")
-
-
-def test_many_front_matter_properties_each_within_the_bound_are_refused_past_it_all_told(tmp_path):
-    source = "".join(f"p{i}: \"'x' * 3000\"\n" for i in range(5))
+@pytest.mark.parametrize(("source", "message"), [
+    # A list holding a long text many times.
+    ("a: title\nb: [\"'x' * 4000\", \"'y' * 4000\", \"'z' * 4000\"]\n",
+     "line 2: property 'b' would be 12,014 long"),
+    # Many properties, each within the bound, past it all told.
+    ("".join(f"p{i}: \"'x' * 3000\"\n" for i in range(5)),
+     "line 4: the properties up to 'p3' would be 12,008 long"),
+], ids=["a-long-list", "many-properties"])
+def test_front_matter_too_large_is_refused_before_it_is_written(tmp_path, source, message):
     templates = NoteTemplates.load(template_folder(tmp_path, {"frontmatter.yaml": source}),
                                    limits=RenderLimits(characters=10_000))
     templates.budget.allow(0)
     with pytest.raises(ConfigError) as caught:
         templates.properties(templates.context({"title": "Walden"}))
-    assert str(caught.value) == ("template frontmatter.yaml, line 4: the properties up to 'p3' would be "
-                                 "12,008 long, more than a note may hold (10,000 characters)")
+    assert str(caught.value) == (f"template frontmatter.yaml, {message}, more than a note may hold "
+                                 "(10,000 characters)")
 
 
 def test_string_methods_filters_and_formats_of_ordinary_sizes_still_work(tmp_path):
