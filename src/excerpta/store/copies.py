@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from excerpta.model import Highlight
+from excerpta.store.upsert import is_empty
 
 # What an older copy gives a later one that lacks it: where the passage is.
 _PLACES = ("end_location", "page", "chapter", "color", "url", "highlighted_at")
@@ -37,17 +38,13 @@ def settled(incoming: Highlight, stored: Highlight) -> Highlight:
     else:
         winner, loser = incoming, stored
     update: dict[str, Any] = {name: getattr(loser, name) for name in fill
-                              if _empty(getattr(winner, name)) and not _empty(getattr(loser, name))}
+                              if is_empty(getattr(winner, name)) and not is_empty(getattr(loser, name))}
     external_ids = {**incoming.external_ids, **stored.external_ids, **winner.external_ids}
     if external_ids != winner.external_ids:
         update["external_ids"] = external_ids
     if winner.id != stored.id:
         update["id"] = stored.id
     return winner.model_copy(update=update) if update else winner
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == []
 
 
 def _moment(highlight: Highlight) -> datetime | None:

@@ -116,7 +116,7 @@ def _kept(rows: StoredRows, table: str, row_id: str, data: str, keep: frozenset[
     ``data`` itself when none is filled."""
     stored, incoming = rows.fields(table, row_id, stored_data), json.loads(data)
     filled = {name: stored[name] for name in keep
-              if not _empty(stored.get(name)) and _empty(incoming.get(name))}
+              if not is_empty(stored.get(name)) and is_empty(incoming.get(name))}
     if not filled:
         return data
     model = Highlight if table == "highlights" else Document
@@ -125,5 +125,6 @@ def _kept(rows: StoredRows, table: str, row_id: str, data: str, keep: frozenset[
     return kept.model_dump_json(exclude={"highlights"})
 
 
-def _empty(value: Any) -> bool:
+def is_empty(value: Any) -> bool:
+    """Whether a field's value says nothing (None, False, "", [], {}): a merge keeps another's."""
     return value is None or value is False or value == "" or value == [] or value == {}
