@@ -217,3 +217,66 @@ def test_a_folder_reader_that_decides_by_content_still_sees_each_files_first_byt
     folder = _folder(tmp_path / "ties", {"a.tie": "tie\n", "b.tie": "not one\n",
                                          "readwise-data.csv": READWISE_CSV})
     assert [file.path.name for file in other_files(folder, reader_of_tie_folders)] == ["readwise-data.csv"]
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    """A vault of one Readwise note and one that cannot be read, a Readwise CSV beside them."""
+    folder = _folder(tmp_path / "vault", {"Readwise/Books/Mindset.md": READWISE_NOTE,
+                                          "readwise-data.csv": READWISE_CSV})
+    (folder / "Readwise" / "Books" / "Broken.md").write_bytes(READWISE_NOTE.read_bytes() + b"\xff")
+    (tmp_path / "link").symlink_to(folder)
+    return folder
+
+
+@pytest.mark.parametrize("inputs", [
+    ["vault", "vault/Readwise"], ["vault/Readwise/Books", "vault"], ["vault", "vault"],
+    ["vault", "vault/./"], ["vault", "link"], ["link/Readwise", "vault", "link/Readwise/Books"]])
+def test_a_folder_given_again_or_under_a_folder_given_is_read_and_counted_once(
+        run_cli, tmp_path, vault, inputs):
+    broken = vault / "Readwise" / "Books" / "Broken.md"
+    result = run_cli("convert", *(f"{tmp_path}/{each}" for each in inputs),
+                     "--to", "json", "--out", tmp_path / "v.json")
+    assert result.exit_code == 1, result.output
+    assert ("read 2 input(s) (1 readwise-csv, 1 readwise-md): 10 documents, 31 highlights; "
+            "1 record(s) skipped") in result.output
+    assert result.output.count("not UTF-8 text") == 1
+    assert str(broken.relative_to(tmp_path)) in result.output
+    assert _highlights(tmp_path / "v.json") == 1 + 30
+
+
+def test_a_kindles_drive_and_its_documents_folder_read_its_clippings_once(run_cli, tmp_path):
+    drive = _folder(tmp_path / "drive", {"documents/My Clippings.txt": CLIPPINGS,
+                                          "backup/My Clippings.txt": CORPUS / "kindle_clippings"
+                                          / "hadynz_first-scenario.txt"})
+    for inputs in ([drive, drive / "documents"], [drive / "documents", drive]):
+        result = run_cli("convert", *inputs, "--to", "json", "--out", tmp_path / "k.json")
+        assert result.exit_code == 0, result.output
+        assert "read 2 input(s): 3 documents, 7 highlights" in result.output
+    # Under the drive, but not read by the drive's reader: read as a folder of its own, once.
+    result = run_cli("convert", drive, drive / "backup", "--to", "json", "--out", tmp_path / "k.json")
+    assert "read 2 input(s): 3 documents, 7 highlights" in result.output
+
+
+def test_a_folders_unread_files_are_named_once_when_a_folder_under_it_is_given_too(
+        run_cli, tmp_path, exports):
+    _folder(exports, {"older/notes.html": NOTEBOOK})
+    result = run_cli("convert", exports, exports / "older", exports, "--from", "kindle",
+                     "--to", "json", "--out", tmp_path / "k.json")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("warning") == 1
+    assert "read 1 input(s): " in result.output
+
+
+@pytest.mark.parametrize("order", ["file first", "folder first"])
+def test_a_file_given_and_found_in_a_folder_given_fails_the_run_as_given_when_unreadable(
+        run_cli, tmp_path, exports, order):
+    broken = exports / "broken.csv"
+    broken.write_text("Highlight,Title,Title\nsome text,A,B\n")
+    inputs = [broken, exports] if order == "file first" else [exports, broken]
+    result = run_cli("convert", *inputs, "--to", "json", "--out", tmp_path / "all.json")
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [
+        f"excerpta: error: {broken}:1: the header names two 'Title' columns (columns 2 and 3): "
+        "expected each column once (rename or remove one)"]
+    assert not (tmp_path / "all.json").exists()

@@ -114,3 +114,24 @@ def reads_in_folder(reader: type[Reader], folder: Path, probe: InputProbe) -> bo
         log.debug("%s: reader %s failed to say whether it reads it; taken as not",
                   probe.source, reader.name, exc_info=True)
         return False
+
+
+def holds(outer: Path, inner: Path) -> bool:
+    """Whether the folder ``inner`` is ``outer`` or a folder under it that reading ``outer``
+    walks into (no hidden folder on the way); both resolved."""
+    if inner == outer:
+        return True
+    return outer in inner.parents and not any(
+        part.startswith(".") for part in inner.relative_to(outer).parts)
+
+
+def reads_all(outer_reader: type[Reader], outer: Path, inner_reader: type[Reader], inner: Path) -> bool:
+    """Whether ``outer_reader`` reading the folder ``outer`` reads every file that
+    ``inner_reader`` reading ``inner`` (a folder it :func:`holds`) reads: a vault and one of its
+    folders, a Kindle's drive and its documents folder; not a folder of notebook exports and
+    one under it (its reader reads only the files directly in it)."""
+    for path in _files_under(inner):
+        probe = InputProbe.of_file(path)
+        if reads_in_folder(inner_reader, inner, probe) and not reads_in_folder(outer_reader, outer, probe):
+            return False
+    return True

@@ -18,7 +18,7 @@ from typing import Any
 from excerpta import registry
 from excerpta.adapters import Adapter, InputProbe, Reader, Writer, option_flag
 from excerpta.errors import InputError, UserError
-from excerpta.folder_inputs import FolderFile, named, other_files, reads_in_folder
+from excerpta.folder_inputs import FolderFile, holds, named, other_files, reads_all, reads_in_folder
 from excerpta.locks import staging_list
 from excerpta.output import OutputSink
 from excerpta.output_records import Witness
@@ -48,7 +48,9 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
     that a reader recognises is read by that reader as an input of its own, right after the
     folder, in name order; one several readers are equally sure of is named in a warning and
     not read. With ``from_format``, only the files of that format are read, and the others are
-    named in one warning. Each file is read once (see :func:`_read_once`). ``leave_out``: the
+    named in one warning. Each file is read once and counted once: a folder given again, or
+    under another folder given, is read with it (see :func:`_nested`), and a file given and
+    found in a folder given is read as given (see :func:`_read_once`). ``leave_out``: the
     run's output, never one of its inputs.
 
     Raises UserError for a missing input, an unknown/unrecognisable format (a folder that
@@ -66,32 +68,91 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
             built[cls.name] = cls.from_options(options, typed)
         return built[cls.name]
 
-    resolved = []
+    settled: list[ResolvedInput | _FolderInput] = []
     for source in inputs:
         probe = InputProbe.of(source)
         if named_cls is not None and probe.path is None and not source.endswith(":"):
             raise InputError(f"{source}: {probe.missing}")
         if not probe.is_dir or probe.path is None:
-            resolved.append(ResolvedInput(source, reader_of(named_cls or registry.detect_reader(probe))))
-            continue
-        folder_cls = _folder_reader(probe, named_cls)
-        found = other_files(probe.path, folder_cls, leave_out=leave_out)
-        if folder_cls is None and named_cls is None and not found:
-            registry.detect_reader(probe)  # raises: nothing in it is recognised
-        if folder_cls is None and named_cls is not None and not any(
-                named_cls in file.readers for file in found):
-            if not registry.reads_folders(named_cls):
-                its_files = f"; its files: {named(found, probe.path)}" if found else ""
-                raise InputError(f"{source}: {named_cls.name} reads neither this folder nor any "
-                                 f"file in it (--from {named_cls.name}){its_files}")
-            # Its folder mode says what it expected (no My Clippings.txt on a Kindle's drive).
-            folder_cls = named_cls
-            found = other_files(probe.path, folder_cls, leave_out=leave_out)
-        if folder_cls is not None:
-            resolved.append(ResolvedInput(source, reader_of(folder_cls)))
-        resolved.extend(ResolvedInput(str(file.path), reader_of(file.readers[0]), source)
-                        for file in _read_alone(source, probe.path, found, named_cls))
+            settled.append(ResolvedInput(source, reader_of(named_cls or registry.detect_reader(probe))))
+        else:
+            settled.append(_settle_folder(probe, probe.path, named_cls, leave_out))
+    read_with, within = _nested([each for each in settled if isinstance(each, _FolderInput)])
+    resolved = []
+    for each in settled:
+        if isinstance(each, ResolvedInput):
+            resolved.append(each)
+        elif (holder := read_with.get(each)) is not None:
+            log.info("%s: read once, with %s (the folder given that holds it)", each.source, holder.source)
+        else:
+            if each.reader is not None:
+                resolved.append(ResolvedInput(each.source, reader_of(each.reader)))
+            if each not in within:  # else its other files are those of the folder holding it
+                resolved.extend(ResolvedInput(str(file.path), reader_of(file.readers[0]), each.source)
+                                for file in _read_alone(each.source, each.path, each.found, named_cls))
     return _read_once(resolved)
+
+
+@dataclass(frozen=True, eq=False)
+class _FolderInput:
+    """A folder input settled before anything is read: ``reader`` reads it (``None``: no
+    reader's, only its files are read), ``found`` are its other files (see other_files);
+    ``where``: its resolved path."""
+
+    source: str
+    path: Path
+    reader: type[Reader] | None
+    found: list[FolderFile]
+    where: Path
+
+
+def _settle_folder(probe: InputProbe, path: Path, named_cls: type[Reader] | None,
+                   leave_out: Path | None) -> _FolderInput:
+    """The folder input ``probe`` (at ``path``): its reader and its other files; raises
+    UserError as :func:`resolve_inputs` says."""
+    source = probe.source
+    folder_cls = _folder_reader(probe, named_cls)
+    found = other_files(path, folder_cls, leave_out=leave_out)
+    if folder_cls is None and named_cls is None and not found:
+        registry.detect_reader(probe)  # raises: nothing in it is recognised
+    if folder_cls is None and named_cls is not None and not any(
+            named_cls in file.readers for file in found):
+        if not registry.reads_folders(named_cls):
+            its_files = f"; its files: {named(found, path)}" if found else ""
+            raise InputError(f"{source}: {named_cls.name} reads neither this folder nor any "
+                             f"file in it (--from {named_cls.name}){its_files}")
+        # Its folder mode says what it expected (no My Clippings.txt on a Kindle's drive).
+        folder_cls = named_cls
+        found = other_files(path, folder_cls, leave_out=leave_out)
+    return _FolderInput(source, path, folder_cls, found, path.resolve())
+
+
+def _nested(folders: Sequence[_FolderInput]) -> tuple[dict[_FolderInput, _FolderInput],
+                                                       set[_FolderInput]]:
+    """Of ``folders``, those given again or under another one given (resolved paths: a link
+    to a folder is that folder), so that each file is read once: ``read_with`` the ones not
+    read at all, as the folder holding them reads all they would (no reader's of their own,
+    or the same reader's, which reads all of their files there too), each with that folder;
+    ``within`` the others held by one, read by their reader, whose other files are the
+    holding folder's. The outermost is kept, and the first given of the same folder, whatever
+    the order of the arguments."""
+    read_with: dict[_FolderInput, _FolderInput] = {}
+    within: set[_FolderInput] = set()
+    kept: list[_FolderInput] = []
+    for folder in sorted(folders, key=lambda each: len(each.where.parts)):  # stable: given order
+        holders = [other for other in kept if holds(other.where, folder.where)]
+        if not holders:
+            kept.append(folder)
+            continue
+        reading = holders if folder.reader is None else [
+            other for other in holders if other.reader is folder.reader
+            and reads_all(other.reader, other.where, folder.reader, folder.where)]
+        if reading:
+            read_with[folder] = reading[0]
+        else:
+            within.add(folder)
+            kept.append(folder)
+    return read_with, within
 
 
 def _read_alone(source: str, folder: Path, found: Sequence[FolderFile],
@@ -129,18 +190,22 @@ def _folder_reader(probe: InputProbe, named_cls: type[Reader] | None) -> type[Re
 
 
 def _read_once(resolved: Sequence[ResolvedInput]) -> list[ResolvedInput]:
-    """``resolved`` with each file and folder read once: an input given again, or a file given
-    and found in a folder given, is read where it comes first (in command-line order); a file
-    the reader of a folder given reads with that folder (a note of a vault) is read with it
-    alone, wherever it was given, as the reader reads every file of its folder."""
+    """``resolved`` with each file and folder read once: an input given again is read where
+    it comes first (in command-line order); a file given and found in a folder given is read
+    as given, wherever it comes (a failure to read it fails the run, see ResolvedInput); a
+    file the reader of a folder given reads with that folder (a note of a vault) is read with
+    it alone, wherever it was given, as the reader reads every file of its folder."""
     folders = [(where, type(each.reader)) for each in resolved
                if (where := _location(each.path)) is not None and where.is_dir()]
+    given = {where for each in resolved if each.found_in is None and (where := _location(each.path))}
     kept: list[ResolvedInput] = []
     seen: set[Path] = set()
     for each in resolved:
         where = _location(each.path)
         if where is None:  # a pseudo-URL (readwise:): no file to read twice
             kept.append(each)
+        elif each.found_in is not None and where in given:
+            log.info("%s: read as given, not as a file found in %s", each.path, each.found_in)
         elif where in seen:
             log.info("%s: read once, as it is also given as an input, or found in one", each.path)
         elif not where.is_dir() and any(

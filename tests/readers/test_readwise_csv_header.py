@@ -1,6 +1,6 @@
 """readwise-csv: a header that names a field twice, a spreadsheet's re-save with another
-delimiter, and the encodings a re-save gives. The export read is the corpus's 2026 one, re-saved
-by code."""
+delimiter, and the encodings a re-save gives (Excel's Windows-1252 too). The exports read are
+the corpus's, re-saved by code."""
 
 from __future__ import annotations
 
@@ -9,16 +9,20 @@ import io
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
+from excerpta.cli import cli
 from excerpta.errors import InputError
+from excerpta.input_files import SCAN_BYTES
 from excerpta.model import Document
 from excerpta.readers.readwise_csv import ReadwiseCsvReader
 
 from paths import CORPUS
 
 EXPORT_2026 = CORPUS / "readwise" / "csv-export" / "steshinss-readwise-data.2026.csv"
+EXPORT_FRANCO = CORPUS / "readwise" / "csv-export" / "franco3x-bookshq-readwise-data.excerpt.csv"
 
 
 def _rows() -> list[list[str]]:
@@ -84,9 +88,61 @@ def test_a_utf16_csv_without_a_byte_order_mark_is_recognised_and_read(tmp_path, 
     assert _highlights(documents) == _highlights(_read(EXPORT_2026)[0])
 
 
-def test_a_csv_in_latin1_says_it_is_neither_utf8_nor_utf16(tmp_path):
-    path = _save(tmp_path / "latin1.csv", [["Highlight", "Title"], ["café", "Book"]], encoding="latin-1")
+def _excel_resave(path: Path, source: Path, encoding: str) -> Path:
+    """``source`` re-saved as Excel does in ``encoding``: what it cannot hold becomes ``?``."""
+    text = source.read_text(encoding="utf-8-sig").encode("cp1252", "replace").decode("cp1252")
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_an_excel_resave_in_windows_1252_is_read_with_one_warning_and_the_same_ids(tmp_path, caplog):
+    resaved = _excel_resave(tmp_path / "resaved.csv", EXPORT_FRANCO, "cp1252")
+    utf8 = _excel_resave(tmp_path / "utf8.csv", EXPORT_FRANCO, "utf-8")
+    documents, state = _read(resaved)
+    assert state.problems == []
+    assert [record.getMessage() for record in caplog.records] == [
+        f"{resaved}: not UTF-8; read as Windows-1252"]
+    assert documents == _read(utf8)[0]
+    assert any("\u2019" in text for _, text, _ in _highlights(documents))  # ’, not mojibake
+
+
+def test_a_windows_1252_csv_converts_with_its_warning_and_exit_0(run_cli, tmp_path):
+    resaved = _excel_resave(tmp_path / "resaved.csv", EXPORT_FRANCO, "cp1252")
+    result = run_cli("convert", resaved, "--to", "json", "--out", tmp_path / "out.json")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"excerpta: warning: {resaved}: not UTF-8; read as Windows-1252"
+    assert "read 1 input(s): 4 documents, 15 highlights; 0 record(s) skipped" in result.output
+    piped = CliRunner().invoke(cli, ["convert", "-", "--to", "json", "--out", str(tmp_path / "p.json")],
+                               input=resaved.read_bytes(), catch_exceptions=False)
+    assert piped.exit_code == 0, piped.output
+    assert piped.output.splitlines()[0] == "excerpta: warning: -: not UTF-8; read as Windows-1252"
+
+
+@pytest.mark.parametrize("byte", [0x81, 0x8D, 0x8F, 0x90, 0x9D])
+def test_a_csv_with_a_byte_undefined_in_windows_1252_is_refused_naming_its_line(tmp_path, byte):
+    path = tmp_path / "other.csv"
+    path.write_bytes(b"Highlight,Title\ncaf\xe9,Book\n\"two\nlines\",B" + bytes([byte]) + b"\n")
     with pytest.raises(InputError) as caught:
         _read(path)
-    assert str(caught.value) == (f"{path}: not UTF-8 text, nor UTF-16 (expected a Readwise CSV): "
+    assert str(caught.value) == (f"{path}:4: not UTF-8 text, nor UTF-16, nor Windows-1252 "
+                                 f"(byte 0x{byte:02X} is none of them; expected a Readwise CSV): "
                                  "re-save it as UTF-8")
+
+
+def test_a_csv_that_starts_as_utf8_with_its_mark_and_is_not_is_refused(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbfHighlight,Title\ncaf\xe9,Book\n")
+    with pytest.raises(InputError) as caught:
+        _read(path)
+    assert str(caught.value) == (f"{path}: not valid UTF-8 text, though it starts as such "
+                                 "(expected a Readwise CSV): re-save it as UTF-8")
+
+
+def test_a_utf8_csv_with_a_character_cut_by_the_checks_reading_block_is_utf8(tmp_path, caplog):
+    path = tmp_path / "long.csv"
+    rows = "Highlight,Title\n" + "x" * (SCAN_BYTES - len("Highlight,Title\n") - 1) + "\u00e9,Book\n"
+    path.write_text(rows, encoding="utf-8")
+    assert path.read_bytes()[SCAN_BYTES - 1:SCAN_BYTES + 1] == "\u00e9".encode()
+    documents, state = _read(path)
+    assert (state.problems, caplog.records) == ([], [])
+    assert _highlights(documents)[0][1].endswith("\u00e9")
