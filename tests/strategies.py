@@ -47,7 +47,8 @@ def documents(draw: st.DrawFn) -> Document:
     doc_id = document_id(title, author)
     items = draw(st.lists(highlights(doc_id), max_size=5, unique_by=lambda h: h.id))
     return Document(
-        id=doc_id, title=title, author=author, category=draw(st.none() | st.sampled_from(list(Category))),
+        id=doc_id, title=title, readable_title=draw(optional_texts), author=author,
+        category=draw(st.none() | st.sampled_from(list(Category))),
         source=draw(optional_texts), url=draw(optional_texts), cover_image_url=draw(optional_texts),
         asin=draw(optional_texts), tags=draw(tag_lists), document_note=draw(optional_texts),
         summary=draw(optional_texts), external_ids=draw(external), highlights=items,

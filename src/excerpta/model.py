@@ -98,6 +98,12 @@ class Document(CanonicalModel):
 
     id: str = Field(min_length=1, description="Stable id; see excerpta.identity.")
     title: str
+    readable_title: OptionalText = Field(
+        default=None,
+        description="The shorter name the source shows for this document (Readwise's "
+                    "readable_title: \"Screenwriting\" for \"Screenwriting: The Sequence "
+                    "Approach\"); None when the source gives none or it equals title. Ids and "
+                    "matching use title.")
     author: OptionalText = None
     category: Category | None = None
     source: OptionalText = Field(default=None, description="Reading platform: kindle, reader, kobo…")

@@ -207,12 +207,13 @@ def test_a_later_copy_read_in_part_keeps_the_librarys_values_of_what_it_left_out
     assert (highlights["readwise-700000002"].tags, highlights["readwise-700000002"].color) == ([], None)
 
 
-def test_real_export_item_uses_the_full_title_not_the_readable_one():
+def test_real_export_item_uses_the_full_title_and_keeps_the_readable_one_beside_it():
     documents, state = read(SNIPPETS / "simonw-til-v2-export-result-item.kindle.json")
     assert state.problems == []
     (book,) = documents
     assert book.id == "readwise-15433610"
     assert book.title == "Screenwriting: The Sequence Approach"
+    assert book.readable_title == "Screenwriting"
     assert book.author == "Paul Joseph Gulino"
     assert book.category == "books"
     assert book.source == "kindle"

@@ -79,6 +79,31 @@ def test_readable_title_is_only_a_fallback_for_an_empty_title():
     assert mapped(book(title=None))[0].title == "Readwise book 42"
 
 
+def test_readable_title_is_kept_beside_the_full_title_when_it_differs():
+    full = "Screenwriting: The Sequence Approach"
+    document, _ = mapped(book(title=full, readable_title="Screenwriting"))
+    assert (document.title, document.readable_title) == (full, "Screenwriting")
+    assert document.id == "readwise-42"  # the id is the book's, whatever its titles
+    # Title-cased only (Readwise's readable title of an article) is a different name too.
+    article, _ = mapped(book(title="la hipótesis", readable_title="La Hipótesis"))
+    assert article.readable_title == "La Hipótesis"
+
+
+@pytest.mark.parametrize("readable", ["A Title", "", "  ", None, 7, ["A"]])
+def test_a_readable_title_equal_to_the_title_empty_or_no_text_is_none_and_the_book_is_kept(readable):
+    document, problems = mapped(book(readable_title=readable))
+    assert (document.title, document.readable_title, problems) == ("A Title", None, [])
+
+
+def test_a_record_without_readable_title_does_not_say_it_so_the_library_keeps_its_own():
+    unsaid = []
+    mapped(book(highlights=[highlight()]), leave_out_document=lambda doc_id, fields: unsaid.append(fields))
+    assert "readable_title" in unsaid[0]
+    unsaid.clear()
+    mapped(book(readable_title="A Title"), leave_out_document=lambda doc_id, fields: unsaid.append(fields))
+    assert "readable_title" not in unsaid[0]
+
+
 def test_unknown_category_is_other_and_unknown_location_type_is_dropped():
     document, _ = mapped(book(category="videos", highlights=[highlight(location=3, location_type="chapter")]))
     assert document.category == "other"

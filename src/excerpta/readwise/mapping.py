@@ -13,7 +13,9 @@ Field by field (Readwise → canonical):
 * document ``id`` = ``readwise-<user_book_id>``; ``external_ids`` = ``{"readwise": user_book_id}``
   plus the Reader document ULID (``external_id``) under the book's ``source`` (``"reader"``);
 * ``title`` = the full ``title`` (``readable_title`` only when ``title`` is empty: it is a
-  shortened, title-cased copy; ``Readwise book <id>`` when both are empty), ``author``,
+  shortened, title-cased copy; ``Readwise book <id>`` when both are empty);
+  ``readable_title`` = ``readable_title`` when it is not empty and differs from that title (the
+  name Readwise's Obsidian plugin shows and names notes by); ``author``,
   ``category`` (unknown values → ``other``), ``source``, ``url`` = ``source_url`` (else
   ``unique_url``), ``cover_image_url``, ``asin``, ``tags`` = names of ``book_tags``,
   ``document_note``, ``summary``;
@@ -148,7 +150,8 @@ def highlight_fields(raw: Mapping[str, Any], *, source: str | None, book_deleted
 # The keys each Document field is read from: a record holding none of them (a ``/books/``
 # item has no ``summary``) does not say that field.
 _DOCUMENT_KEYS = {
-    "author": ("author",), "category": ("category",), "source": ("source",),
+    "readable_title": ("readable_title",), "author": ("author",), "category": ("category",),
+    "source": ("source",),
     "url": ("source_url", "unique_url"), "cover_image_url": ("cover_image_url",), "asin": ("asin",),
     "tags": ("book_tags", "tags"), "document_note": ("document_note",), "summary": ("summary",),
 }
@@ -166,10 +169,15 @@ def document_fields(book: Mapping[str, Any]) -> dict[str, Any]:
     """
     own_id = book_id_of(book)
     source = book.get("source") or None
-    title = book.get("title") or book.get("readable_title") or PLACEHOLDER_TITLE.format(own_id)
+    readable = book.get("readable_title")
+    title = book.get("title") or readable or PLACEHOLDER_TITLE.format(own_id)
+    # Only a name to show: one that is no text is left out rather than losing the book.
+    if not isinstance(readable, str) or not readable.strip() or readable == title:
+        readable = None
     return {
         "id": source_id(NAMESPACE, own_id),
         "title": title,
+        "readable_title": readable,
         "author": book.get("author"),
         "category": _choice(book.get("category"), _CATEGORIES, Category.OTHER),
         "source": source,

@@ -54,8 +54,8 @@ log = logging.getLogger(__name__)
 Profile = Literal["spreadsheet", "full", "readwise"]
 DEFAULT_PROFILE: Profile = "spreadsheet"
 READWISE_COLUMNS = ("Highlight", "Title", "Author", "URL", "Note", "Location", "Date")
-DOCUMENT_FIELDS = ("id", "title", "author", "category", "source", "url", "cover_image_url", "asin",
-                   "tags", "document_note", "summary", "external_ids")
+DOCUMENT_FIELDS = ("id", "title", "readable_title", "author", "category", "source", "url", "cover_image_url",
+                   "asin", "tags", "document_note", "summary", "external_ids")
 HIGHLIGHT_FIELDS = ("id", "text", "note", "location", "location_type", "end_location", "page", "chapter",
                     "color", "highlighted_at", "updated_at", "url", "tags", "is_favorite", "is_deleted",
                     "external_ids")

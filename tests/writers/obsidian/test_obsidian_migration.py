@@ -211,3 +211,20 @@ def test_a_line_the_user_wrote_inside_the_metadata_is_kept_once_and_no_metadata_
     header_end = text.index("%% excerpta:end header ")
     assert header_end < text.index(mine) < text.index("%% excerpta:begin highlights %%")
     assert [o.action for o in sync(library).outcomes] == []
+
+
+def test_a_plugin_note_without_full_title_is_adopted_by_its_heading_the_readable_title(vault, sync, library):
+    # The plugin heads a note with the readable title; a template without "- Full Title:"
+    # leaves only that to find it by, while the library holds the full title.
+    note = vault / "Books" / "Mindset.md"
+    note.parent.mkdir()
+    note.write_text(SOURCES["Books/Mindset.md"].read_text().replace("- Full Title: Mindset\n", ""))
+    mindset = next(d for d in library if d.title == "Mindset")
+    full = mindset.model_copy(update={"title": "Mindset: The New Psychology of Success",
+                                      "readable_title": "Mindset"})
+    sync([full])
+    assert _notes(vault) == ["Books/Mindset.md"]
+    text = note.read_text()
+    assert text.count("%% excerpta:begin header %%\n") == 1
+    assert "# Mindset\n" in text
+    assert "- Full Title: Mindset: The New Psychology of Success\n" in text

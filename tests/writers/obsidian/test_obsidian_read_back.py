@@ -179,3 +179,17 @@ def test_notes_of_a_quote_or_callout_template_read_back_with_their_ids_texts_and
             for h in d["highlights"]]
     assert sorted((h["id"], h["text"], h["note"]) for h in back) == sorted(
         (h["id"], h["text"], h["note"]) for h in original)
+
+
+@LAYOUTS
+def test_a_readable_title_reads_back_beside_the_full_title(run_cli, tmp_path, layout):
+    page = CORPUS / "readwise" / "synthetic" / "v2-export-page1.synthetic.json"
+    vault = tmp_path / "vault"
+    assert run_cli("convert", page, "--to", "obsidian", "--out", vault, *layout).exit_code == 0
+    assert (vault / "Books" / "An Example Book.md").is_file()
+    assert run_cli("convert", vault, "--to", "json", "--out", tmp_path / "back.json").exit_code == 0
+    back = {d["id"]: d for d in json.loads((tmp_path / "back.json").read_text())["documents"]}
+    assert (back["readwise-90000001"]["title"], back["readwise-90000001"]["readable_title"]) == (
+        "An Example Book: With a Long Subtitle", "An Example Book")
+    assert (back["readwise-90000002"]["title"], back["readwise-90000002"]["readable_title"]) == (
+        "la hipótesis del escalado: un ejemplo", "La Hipótesis Del Escalado: Un Ejemplo")

@@ -64,3 +64,45 @@ def test_a_highlight_notes_front_matter_gets_its_text_and_note_unindented(tmp_pa
     assert _front_matter(notes[0]) == {
         "excerpta-id": "hl-readwise-700000002", "note": "My note.\nSecond line of the note.",
         "text": "A multi-paragraph highlight.\n\nSecond paragraph of the same highlight."}
+
+
+def _page1_book():
+    documents = list(ReadwiseJsonReader(ReadwiseOptions()).read(str(PAGE1), ReadState()))
+    (book,) = (d for d in documents if d.id == "readwise-90000001")
+    return book
+
+
+def test_a_readwise_book_is_named_and_headed_by_its_readable_title_the_full_title_beside(vault, sync):
+    # As Readwise's plugin: file name and "# {{title}}" the readable title, "Full Title" the title.
+    sync([_page1_book()])
+    assert [p.relative_to(vault).as_posix() for p in vault.rglob("*.md")] == ["Books/An Example Book.md"]
+    note = vault / "Books" / "An Example Book.md"
+    text = note.read_text(encoding="utf-8")
+    assert "\n# An Example Book\n" in text
+    assert "\n- Full Title: An Example Book: With a Long Subtitle\n" in text
+    assert _front_matter(note)["title"] == "An Example Book"
+
+
+def test_a_pasted_template_gets_title_readable_and_full_title_full(tmp_path, vault, sync, books):
+    templates = template_folder(tmp_path, {"header.md.jinja": "[{{title}}] [{{ full_title }}]",
+                                           "filename.jinja": "{{ full_title }}"})
+    sync([_page1_book(), books(1)], templates=templates)
+    book = vault / "Books" / "An Example Book With a Long Subtitle.md"
+    assert "[An Example Book] [An Example Book: With a Long Subtitle]\n" in book.read_text(encoding="utf-8")
+    # A document without a readable title has its title in both.
+    assert "[Walden] [Walden]\n" in (vault / "Books" / "Walden.md").read_text(encoding="utf-8")
+
+
+def test_a_note_written_before_readable_titles_keeps_its_path_and_shows_the_readable_title(
+        vault, sync, sync_forgetting):
+    book = _page1_book()
+    before = book.model_copy(update={"readable_title": None})  # what an older excerpta stored
+    sync([before])
+    old = vault / "Books" / "An Example Book With a Long Subtitle.md"
+    assert old.is_file()
+    sync([book])  # the recorded path
+    sync_forgetting([book])  # no record: found by its excerpta-id
+    assert list(vault.rglob("*.md")) == [old]
+    text = old.read_text(encoding="utf-8")
+    assert "\n# An Example Book\n" in text
+    assert "\n- Full Title: An Example Book: With a Long Subtitle\n" in text

@@ -4,6 +4,8 @@ Where each field comes from, first found wins:
 
 ==================  ==========================================================================
 title               ``- Full Title:``, the ``# heading``, front matter ``title``, the file name
+readable_title      the ``# heading``, else the file name if the title goes on from it after
+                    ``:`` (:func:`readable_title`); none when it is the title
 author              ``- Author:`` (``[[…]]`` removed), front matter ``author``
 category            ``- Category: #books``, front matter ``category``, the category folder
 url                 ``- URL:``, front matter ``url``/``link``/``source_url``
@@ -119,6 +121,19 @@ def _front(front: dict[str, Any], name: str) -> str | None:
     return None
 
 
+def readable_title(heading: str, stem: str, title: str) -> str | None:
+    """The shorter name a note shows for ``title``: its ``# heading`` (where Readwise's plugin
+    writes the readable title), else its file name ``stem`` (the plugin names notes by it) when
+    ``title`` goes on from it after a colon (``Screenwriting`` of ``Screenwriting: The Sequence
+    Approach``: a name from another template, or cut short, is none); None when it is
+    ``title``."""
+    if not heading:
+        name = stem.strip()
+        rest = title[len(name):] if name and title[:len(name)].casefold() == name.casefold() else ""
+        heading = name if rest.lstrip().startswith(":") else ""
+    return heading if heading and heading != title else None
+
+
 def build_highlight(document_id: str, block: HighlightBlock,
                     ours: bool = False) -> tuple[Highlight, LocationLink | None]:
     """The highlight of one bullet, and the location link it ended with (if any).
@@ -175,8 +190,8 @@ def build_document(body: NoteBody, front: dict[str, Any], path: Path, root: Path
     # wikilink filter's output) as a whole: restored as a whole, before the link is taken
     # apart (restoring a link's target alone would take a line-start escape off "\```").
     meta = {key: unescaped(value) for key, value in body.metadata.items()}
-    title = (meta.get("full title") or unescaped(body.title or "") or _front(front, "title")
-             or path.stem).strip()
+    heading = unescaped(body.title or "").strip()
+    title = (meta.get("full title") or heading or _front(front, "title") or path.stem).strip()
     ours = own_id is not None
     author = (unwikilink(meta.get("author"), shown=ours)
               or unwikilink(_front(front, "author"), shown=ours))
@@ -203,6 +218,7 @@ def build_document(body: NoteBody, front: dict[str, Any], path: Path, root: Path
     return Document(
         id=document_id,
         title=title,
+        readable_title=readable_title(heading, path.stem, title),
         author=author,
         category=category,
         source=_front(front, "source") or link_source,

@@ -85,7 +85,8 @@ def read_plugin_note(body: str) -> PluginNote | None:
 
 
 def plugin_keys(note: PluginNote) -> list[str]:
-    """The keys a plugin note is found by: its URL, and its title + author."""
+    """The keys a plugin note is found by: its URL, and its title (its full title, else its
+    heading: the readable title) + author."""
     keys = [f"url:{note.url}"] if note.url else []
     if note.title:
         keys.append(f"title:{note.title}\x1f{note.author}")
@@ -95,7 +96,10 @@ def plugin_keys(note: PluginNote) -> list[str]:
 def document_keys(document: Document) -> list[str]:
     """The keys a document's plugin note would be found by, best first."""
     keys = [f"url:{normalize_url(document.url)}"] if document.url else []
-    keys.append(f"title:{normalize_text(document.title)}\x1f{normalize_text(document.author)}")
+    author = normalize_text(document.author)
+    keys.append(f"title:{normalize_text(document.title)}\x1f{author}")
+    if document.readable_title:  # a note without "- Full Title:" is known by its "# heading"
+        keys.append(f"title:{normalize_text(document.readable_title)}\x1f{author}")
     return keys
 
 

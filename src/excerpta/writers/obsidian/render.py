@@ -73,8 +73,8 @@ class RenderedNote:
 def text_size(document: Document) -> int:
     """The characters of ``document``'s own text: what its note's renders may make in
     proportion to (see :meth:`.template_limits.RenderBudget.allow`)."""
-    return sum(len(text) for text in (document.title, document.author, document.summary,
-                                      document.document_note) if text) + sum(
+    return sum(len(text) for text in (document.title, document.readable_title, document.author,
+                                      document.summary, document.document_note) if text) + sum(
         len(highlight.text) + len(highlight.note or "") for highlight in document.highlights)
 
 

@@ -1,6 +1,8 @@
 """The template variables: the Readwise plugin's names, filled from canonical documents.
 
-Document variables (every template): ``id``, ``title`` and ``full_title`` (one line),
+Document variables (every template): ``id``, ``title`` (the readable title where the source
+gives one, as Readwise's plugin shows and names notes by: ``Screenwriting``; else the title)
+and ``full_title`` (``Screenwriting: The Sequence Approach``), each one line,
 ``author``, ``authors`` (list), ``category`` (``books``…), ``source``, ``url``, ``image_url``,
 ``asin``, ``document_tags``, ``document_note`` and ``summary`` (lines and paragraphs as in
 ``highlight_text``), ``book_id`` (the Readwise id when known), ``num_highlights``,
@@ -154,12 +156,12 @@ def document_variables(document: Document, zone: tzinfo | None = None) -> dict[s
     """The document-level variables of every template (see the module docstring), dates in
     ``zone`` (None: this machine's)."""
     last = in_zone(_last_highlighted(document), zone)
-    title = one_line(document.title)
+    full_title = one_line(document.title)
     author = one_line(document.author)
     return {
         "id": document.id,
-        "title": title,
-        "full_title": title,
+        "title": one_line(document.readable_title) or full_title,
+        "full_title": full_title,
         "author": author,
         "authors": [author] if author else [],
         "category": document.category.value if document.category else "",
