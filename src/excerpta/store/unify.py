@@ -15,7 +15,13 @@ whose ids are the library's), :class:`SameAcrossSources` matches:
   both come from the same source that names documents itself (two Readwise books are two
   books, even of one title) or both have URLs and they differ. One with the same URL is
   taken first; else a single candidate, and only with an author (``Notes`` by nobody is no
-  book to join); several: none (two books of one title and author in the library already);
+  book to join); several: none (two books of one title and author in the library already).
+  Where the library holds none of that key, the same rules pick among the documents of the
+  same author one of whose titles is the other's main title (:mod:`.titles`: ``Sapiens`` and
+  ``Sapiens: A Brief History of Humankind``), and the one found is joined only if one of the
+  incoming highlights is of the same passage as one of its live highlights
+  (:func:`~excerpta.store.titles.shares_a_passage`): a volume and its series' title sharing
+  none stay two books;
 * in a document held from several sources (it has an alias), first each incoming highlight
   the library holds under its id or an alias, then each other one with a live stored
   highlight of that document not yet given: of the same passage
@@ -28,35 +34,33 @@ A match is remembered (the ``aliases`` table: the source's id -> the library's),
 next read finds it by id, even after an edit of the text. Every highlight of such a document is
 settled with its stored copy on each read, whichever source reads it (:func:`settled`: the
 later copy wins), so a source read again with old copies never undoes what another brought.
-The document's title and author stay the first source's; its other fields merge as for any
-read. A whole document deleted by one of its sources deletes the highlights that source gave
-(its own ids and those aliased from them), not those another source gave.
+The document keeps the library's id (Anki cards and note blocks hang on it; an Obsidian note
+keeps its path when its title changes). Its title and author are those of a source that names
+its documents itself (the Readwise API's, where its user edits them) over those of one that
+derives its ids, else the later read's where it says more than the stored
+(:func:`~excerpta.store.titles.names_kept`); its other fields merge as for any read. A whole
+document deleted by one of its sources deletes the highlights that source gave (its own ids
+and those aliased from them), not those another source gave.
+
+Cost: linear in the highlights read and in those of the documents they join (8,000 on each
+side of one book, first match: 0.6 s; 100,000 in 1,000 books: 9-10 s, read again: 3 s;
+``benchmarks/unify_match.py``).
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from excerpta.identity import normalize_text, normalize_url
+from excerpta.identity import normalize_url
 from excerpta.model import Document, Highlight
 from excerpta.store.candidates import Candidates, source_of
 from excerpta.store.copies import settled
 from excerpta.store.state_file import StoredRows
+from excerpta.store.titles import NAMING_FIELDS, TitleIndex, identity_key, names_kept, shares_a_passage
 
-_WORD = re.compile(r"\w+")
 _DOCUMENT, _HIGHLIGHT = "document", "highlight"
-_Key = tuple[str, str]
-
-
-def identity_key(title: str | None, author: str | None) -> _Key | None:
-    """The title's words in order and the author's in any, folded; None without a title."""
-    words = _WORD.findall(normalize_text(title))
-    if not words:
-        return None
-    return " ".join(words), " ".join(sorted(_WORD.findall(normalize_text(author))))
 
 
 class SameAcrossSources:
@@ -65,7 +69,7 @@ class SameAcrossSources:
 
     def __init__(self, db: sqlite3.Connection, rows: StoredRows) -> None:
         self._db, self._rows = db, rows
-        self._keys: dict[_Key, list[str]] | None = None  # stored documents by key, built once
+        self._titles: TitleIndex | None = None  # stored documents by name, built once
         self._claimed: set[str] = set()  # stored highlights matched in this merge
 
     def match(self, document: Document) -> Matched:
@@ -82,12 +86,9 @@ class SameAcrossSources:
                 return Matched(document, {}, unified=False)
             renamed = {target: document.id}
         highlights = self._matched_highlights(target, document.highlights, renamed)
-        update: dict[str, Any] = {"highlights": highlights}
-        if target != document.id:  # the first source's name of the book stays, as its id does
-            title, author = self._db.execute(
-                "SELECT json_extract(data, '$.title'), json_extract(data, '$.author') FROM documents "
-                "WHERE id = ?", (target,)).fetchone()
-            update.update(id=target, title=title, author=author)
+        update: dict[str, Any] = {"highlights": highlights, **self._names_kept(target, document)}
+        if target != document.id:  # the library's id stays: cards and blocks hang on it
+            update["id"] = target
         return Matched(document.model_copy(update=update), renamed, unified=True)
 
     def resolved(self, document_id: str) -> tuple[str, frozenset[str] | None]:
@@ -118,45 +119,70 @@ class SameAcrossSources:
         return self._db.execute("SELECT 1 FROM aliases WHERE kind = ? AND id = ? LIMIT 1",
                                 (_DOCUMENT, document_id)).fetchone() is not None
 
-    def _index(self) -> dict[_Key, list[str]]:
-        if self._keys is None:
-            self._keys = {}
+    def _names_kept(self, target: str, document: Document) -> dict[str, Any]:
+        stored = self._db.execute(
+            "SELECT " + ", ".join(f"json_extract(data, '$.{name}')" for name in NAMING_FIELDS)
+            + " FROM documents WHERE id = ?", (target,)).fetchone()
+        source = source_of(document.id)
+        others = self._sources(target) - {source}
+        return names_kept(document, dict(zip(NAMING_FIELDS, stored, strict=True)), source is not None,
+                          any(other is not None for other in others))
+
+    def _index(self) -> TitleIndex:
+        if self._titles is None:
+            self._titles = TitleIndex()
             for row_id, title, author in self._db.execute(
                     "SELECT id, json_extract(data, '$.title'), json_extract(data, '$.author') "
                     "FROM documents ORDER BY rowid"):
-                key = identity_key(title, author)
-                if key is not None:
-                    self._keys.setdefault(key, []).append(row_id)
-        return self._keys
+                self._titles.add(row_id, title, author)
+        return self._titles
 
     def _register(self, document: Document) -> None:
         # A document stored under its own id in this merge: a later input's copy may match it.
-        key = identity_key(document.title, document.author)
-        if self._keys is not None and key is not None:
-            self._keys.setdefault(key, []).append(document.id)
+        if self._titles is not None:
+            self._titles.add(document.id, document.title, document.author)
 
     def _find_document(self, document: Document) -> str | None:
         key = identity_key(document.title, document.author)
         if key is None:
             return None
-        source, url = source_of(document.id), normalize_url(document.url) if document.url else None
-        fitting: list[str] = []
-        for candidate in self._index().get(key, ()):
-            if source is not None and source in self._sources(candidate):
-                continue  # the source named the two itself: two documents
-            stored_url = self._url(candidate)
-            if url is not None and stored_url == url:
-                fitting, same_url = [candidate], True
-                break
-            if url is None or stored_url is None:
-                fitting.append(candidate)
-        else:
-            same_url = False
+        candidates = self._index().same(key)
+        related = not candidates  # then one title the other's main title: one book if they share a passage
+        if related:
+            candidates = self._index().related(document.title, document.author)
+        fitting, same_url = self._fitting(document, candidates)
+        if related and len(fitting) == 1 and not shares_a_passage(
+                (row[1:] for row in self._live(fitting[0])), document.highlights):
+            return None
         # Without an author, only the same URL says it is the same document.
         if len(fitting) != 1 or not (key[1] or same_url):
             return None
         self._remember(_DOCUMENT, document.id, fitting[0])
         return fitting[0]
+
+    def _fitting(self, document: Document, candidates: list[str]) -> tuple[list[str], bool]:
+        """Of the ``candidates``, the one of ``document``'s URL (and True), else those it may be
+        (and False): not named by its source too (two documents it named itself), without
+        another URL."""
+        source, url = source_of(document.id), normalize_url(document.url) if document.url else None
+        fitting: list[str] = []
+        for candidate in candidates:
+            if source is not None and source in self._sources(candidate):
+                continue
+            stored_url = self._url(candidate)
+            if url is not None and stored_url == url:
+                return [candidate], True
+            if url is None or stored_url is None:
+                fitting.append(candidate)
+        return fitting, False
+
+    def _live(self, target: str) -> list[tuple[Any, ...]]:
+        """The live highlights of ``target``: id, text, location type, location, end."""
+        return self._db.execute(
+            "SELECT id, json_extract(data, '$.text'), json_extract(data, '$.location_type'), "
+            "json_extract(data, '$.location'), json_extract(data, '$.end_location') FROM highlights "
+            "WHERE document_id = ? AND NOT json_extract(data, '$.is_deleted') ORDER BY rowid",
+            (target,)).fetchall()
 
     def _url(self, document_id: str) -> str | None:
         (url,) = self._db.execute("SELECT json_extract(data, '$.url') FROM documents WHERE id = ?",
@@ -189,11 +215,7 @@ class SameAcrossSources:
                     given.add(stored.id)
         if unknown:
             # CROSS JOIN: from this document's highlights, not from every alias of the library.
-            candidates = Candidates(self._db.execute(
-                "SELECT id, json_extract(data, '$.text'), json_extract(data, '$.location_type'), "
-                "json_extract(data, '$.location'), json_extract(data, '$.end_location') FROM highlights "
-                "WHERE document_id = ? AND NOT json_extract(data, '$.is_deleted') ORDER BY rowid",
-                (target,)), given | self._claimed, self._db.execute(
+            candidates = Candidates(self._live(target), given | self._claimed, self._db.execute(
                 "SELECT a.id, a.alias FROM highlights h CROSS JOIN aliases a ON a.kind = ? AND a.id = h.id "
                 "WHERE h.document_id = ?", (_HIGHLIGHT, target)))
             for number in unknown:
