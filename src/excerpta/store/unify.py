@@ -43,7 +43,7 @@ document deleted by one of its sources deletes the highlights that source gave (
 and those aliased from them), not those another source gave.
 
 Cost: linear in the highlights read and in those of the documents they join (8,000 on each
-side of one book, first match: 0.6 s; 100,000 in 1,000 books: 9-10 s, read again: 3 s;
+side of one book, first match: 0.6 s; 100,000 in 1,000 books: 7-10 s, read again: 2.5-3 s;
 ``benchmarks/unify_match.py``).
 """
 
