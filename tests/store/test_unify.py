@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from excerpta.model import Document, Highlight
+from excerpta.store import MergeRules, SQLiteStore
+
 SEP = "=========="
 KING = "On Writing: A Memoir of the Craft"
 FEAR = "Good writing is often about letting go of fear and affectation."
@@ -37,21 +40,6 @@ def readwise_page(folder: Path, *highlights: dict, book_id: int = 90000001, dele
 
 FEAR_RW = {"id": 700000001, "text": FEAR, "location": 1445}
 TOOLBOX_RW = {"id": 700000002, "text": TOOLBOX, "location": 1500}
-
-
-@pytest.fixture
-def library(run_cli, tmp_path):
-    """Convert into one --state; returns the library's documents as JSON after each call."""
-    state = tmp_path / "state.sqlite"
-
-    def convert(*inputs: Path, source: str | None = None) -> list[dict]:
-        out = tmp_path / "out.json"
-        args = ["--from", source] if source else []
-        result = run_cli("--state", state, "convert", *inputs, *args, "--to", "json", "--out", out)
-        assert result.exit_code == 0, result.output
-        return json.loads(out.read_text())["documents"]
-
-    return convert
 
 
 def texts(documents: list[dict]) -> list[tuple[str, list[tuple[str, str | None, bool]]]]:
@@ -245,3 +233,35 @@ def test_a_document_by_nobody_joins_only_the_one_of_its_url(library, tmp_path):
         {"user_book_id": 3, "title": "Notes", "category": "articles", "source_url": "https://a.example/n",
          "highlights": [{"id": 30, "text": "Some words."}]}]}), encoding="utf-8")
     assert [d["id"] for d in library(page, source="readwise-json")] == ["notes", "readwise-3"]
+
+
+def _book(ident: str, texts: list[str]) -> Document:
+    return Document(id=ident, title=KING, author="Stephen King", highlights=[
+        Highlight(id=f"{ident}-{at}", text=text, location=at * 10, location_type="location")
+        for at, text in enumerate(texts)])
+
+
+def _steps_to_match_a_book(aliased_elsewhere: int) -> int:
+    """SQLite's steps to merge a Readwise book into a library holding its Kindle copy and
+    ``aliased_elsewhere`` highlights of other books matched across sources."""
+    texts = [f"Passage number {at} of the book." for at in range(20)]
+    store = SQLiteStore(":memory:")
+    store.merge([_book("dkindle", texts)], MergeRules(unify=True))
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    with store.transaction() as db:
+        db.executemany("INSERT INTO aliases VALUES ('highlight', ?, ?)",
+                       ((f"readwise-{at}", f"h{at}") for at in range(aliased_elsewhere)))
+        db.set_progress_handler(count, 100)
+    store.merge([_book("readwise-1", texts)], MergeRules(unify=True))
+    assert store.counts() == {"documents": 1, "highlights": 20}
+    store.close()
+    return steps[0]
+
+
+def test_matching_a_book_costs_no_more_in_a_library_with_many_highlights_matched_elsewhere():
+    assert _steps_to_match_a_book(20_000) < 1.2 * _steps_to_match_a_book(0)

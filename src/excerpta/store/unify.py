@@ -15,7 +15,13 @@ whose ids are the library's), :class:`SameAcrossSources` matches:
   both come from the same source that names documents itself (two Readwise books are two
   books, even of one title) or both have URLs and they differ. One with the same URL is
   taken first; else a single candidate, and only with an author (``Notes`` by nobody is no
-  book to join); several: none (two books of one title and author in the library already);
+  book to join); several: none (two books of one title and author in the library already).
+  Where the library holds none of that key, the same rules pick among the documents of the
+  same author one of whose titles is the other's main title (:mod:`.titles`: ``Sapiens`` and
+  ``Sapiens: A Brief History of Humankind``), and the one found is joined only if one of the
+  incoming highlights is of the same passage as one of its live highlights
+  (:func:`~excerpta.store.titles.shares_a_passage`): a volume and its series' title sharing
+  none stay two books;
 * in a document held from several sources (it has an alias), first each incoming highlight
   the library holds under its id or an alias, then each other one with a live stored
   highlight of that document not yet given: of the same passage
@@ -28,44 +34,33 @@ A match is remembered (the ``aliases`` table: the source's id -> the library's),
 next read finds it by id, even after an edit of the text. Every highlight of such a document is
 settled with its stored copy on each read, whichever source reads it (:func:`settled`: the
 later copy wins), so a source read again with old copies never undoes what another brought.
-The document's title and author stay the first source's; its other fields merge as for any
-read. A whole document deleted by one of its sources deletes the highlights that source gave
-(its own ids and those aliased from them), not those another source gave.
+The document keeps the library's id (Anki cards and note blocks hang on it; an Obsidian note
+keeps its path when its title changes). Its title and author are those of a source that names
+its documents itself (the Readwise API's, where its user edits them) over those of one that
+derives its ids, else the later read's where it says more than the stored
+(:func:`~excerpta.store.titles.names_kept`); its other fields merge as for any read. A whole
+document deleted by one of its sources deletes the highlights that source gave (its own ids
+and those aliased from them), not those another source gave.
+
+Cost: linear in the highlights read and in those of the documents they join (8,000 on each
+side of one book, first match: 0.6 s; 100,000 in 1,000 books: 7-10 s, read again: 2.5-3 s;
+``benchmarks/unify_match.py``).
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from excerpta.identity import normalize_text, normalize_url, ranges_overlap, same_passage
+from excerpta.identity import normalize_url
 from excerpta.model import Document, Highlight
+from excerpta.store.candidates import Candidates, source_of
 from excerpta.store.copies import settled
-from excerpta.store.positions import Positions
 from excerpta.store.state_file import StoredRows
+from excerpta.store.titles import NAMING_FIELDS, TitleIndex, identity_key, names_kept, shares_a_passage
 
-_SOURCE = re.compile(r"^([a-z][a-z0-9]*)-")  # ``readwise-123``: an id a source gave
-_WORD = re.compile(r"\w+")
 _DOCUMENT, _HIGHLIGHT = "document", "highlight"
-_Key = tuple[str, str]
-
-
-def identity_key(title: str | None, author: str | None) -> _Key | None:
-    """The title's words in order and the author's in any, folded; None without a title."""
-    words = _WORD.findall(normalize_text(title))
-    if not words:
-        return None
-    return " ".join(words), " ".join(sorted(_WORD.findall(normalize_text(author))))
-
-
-def source_of(identifier: str) -> str | None:
-    """The source that gave ``identifier`` (``"readwise"`` for ``readwise-123``), None for a
-    derived (hash) id."""
-    found = _SOURCE.match(identifier)
-    return found.group(1) if found else None
 
 
 class SameAcrossSources:
@@ -74,7 +69,7 @@ class SameAcrossSources:
 
     def __init__(self, db: sqlite3.Connection, rows: StoredRows) -> None:
         self._db, self._rows = db, rows
-        self._keys: dict[_Key, list[str]] | None = None  # stored documents by key, built once
+        self._titles: TitleIndex | None = None  # stored documents by name, built once
         self._claimed: set[str] = set()  # stored highlights matched in this merge
 
     def match(self, document: Document) -> Matched:
@@ -91,12 +86,9 @@ class SameAcrossSources:
                 return Matched(document, {}, unified=False)
             renamed = {target: document.id}
         highlights = self._matched_highlights(target, document.highlights, renamed)
-        update: dict[str, Any] = {"highlights": highlights}
-        if target != document.id:  # the first source's name of the book stays, as its id does
-            title, author = self._db.execute(
-                "SELECT json_extract(data, '$.title'), json_extract(data, '$.author') FROM documents "
-                "WHERE id = ?", (target,)).fetchone()
-            update.update(id=target, title=title, author=author)
+        update: dict[str, Any] = {"highlights": highlights, **self._names_kept(target, document)}
+        if target != document.id:  # the library's id stays: cards and blocks hang on it
+            update["id"] = target
         return Matched(document.model_copy(update=update), renamed, unified=True)
 
     def resolved(self, document_id: str) -> tuple[str, frozenset[str] | None]:
@@ -127,45 +119,70 @@ class SameAcrossSources:
         return self._db.execute("SELECT 1 FROM aliases WHERE kind = ? AND id = ? LIMIT 1",
                                 (_DOCUMENT, document_id)).fetchone() is not None
 
-    def _index(self) -> dict[_Key, list[str]]:
-        if self._keys is None:
-            self._keys = {}
+    def _names_kept(self, target: str, document: Document) -> dict[str, Any]:
+        stored = self._db.execute(
+            "SELECT " + ", ".join(f"json_extract(data, '$.{name}')" for name in NAMING_FIELDS)
+            + " FROM documents WHERE id = ?", (target,)).fetchone()
+        source = source_of(document.id)
+        others = self._sources(target) - {source}
+        return names_kept(document, dict(zip(NAMING_FIELDS, stored, strict=True)), source is not None,
+                          any(other is not None for other in others))
+
+    def _index(self) -> TitleIndex:
+        if self._titles is None:
+            self._titles = TitleIndex()
             for row_id, title, author in self._db.execute(
                     "SELECT id, json_extract(data, '$.title'), json_extract(data, '$.author') "
                     "FROM documents ORDER BY rowid"):
-                key = identity_key(title, author)
-                if key is not None:
-                    self._keys.setdefault(key, []).append(row_id)
-        return self._keys
+                self._titles.add(row_id, title, author)
+        return self._titles
 
     def _register(self, document: Document) -> None:
         # A document stored under its own id in this merge: a later input's copy may match it.
-        key = identity_key(document.title, document.author)
-        if self._keys is not None and key is not None:
-            self._keys.setdefault(key, []).append(document.id)
+        if self._titles is not None:
+            self._titles.add(document.id, document.title, document.author)
 
     def _find_document(self, document: Document) -> str | None:
         key = identity_key(document.title, document.author)
         if key is None:
             return None
-        source, url = source_of(document.id), normalize_url(document.url) if document.url else None
-        fitting: list[str] = []
-        for candidate in self._index().get(key, ()):
-            if source is not None and source in self._sources(candidate):
-                continue  # the source named the two itself: two documents
-            stored_url = self._url(candidate)
-            if url is not None and stored_url == url:
-                fitting, same_url = [candidate], True
-                break
-            if url is None or stored_url is None:
-                fitting.append(candidate)
-        else:
-            same_url = False
+        candidates = self._index().same(key)
+        related = not candidates  # then one title the other's main title: one book if they share a passage
+        if related:
+            candidates = self._index().related(document.title, document.author)
+        fitting, same_url = self._fitting(document, candidates)
+        if related and len(fitting) == 1 and not shares_a_passage(
+                (row[1:] for row in self._live(fitting[0])), document.highlights):
+            return None
         # Without an author, only the same URL says it is the same document.
         if len(fitting) != 1 or not (key[1] or same_url):
             return None
         self._remember(_DOCUMENT, document.id, fitting[0])
         return fitting[0]
+
+    def _fitting(self, document: Document, candidates: list[str]) -> tuple[list[str], bool]:
+        """Of the ``candidates``, the one of ``document``'s URL (and True), else those it may be
+        (and False): not named by its source too (two documents it named itself), without
+        another URL."""
+        source, url = source_of(document.id), normalize_url(document.url) if document.url else None
+        fitting: list[str] = []
+        for candidate in candidates:
+            if source is not None and source in self._sources(candidate):
+                continue
+            stored_url = self._url(candidate)
+            if url is not None and stored_url == url:
+                return [candidate], True
+            if url is None or stored_url is None:
+                fitting.append(candidate)
+        return fitting, False
+
+    def _live(self, target: str) -> list[tuple[Any, ...]]:
+        """The live highlights of ``target``: id, text, location type, location, end."""
+        return self._db.execute(
+            "SELECT id, json_extract(data, '$.text'), json_extract(data, '$.location_type'), "
+            "json_extract(data, '$.location'), json_extract(data, '$.end_location') FROM highlights "
+            "WHERE document_id = ? AND NOT json_extract(data, '$.is_deleted') ORDER BY rowid",
+            (target,)).fetchall()
 
     def _url(self, document_id: str) -> str | None:
         (url,) = self._db.execute("SELECT json_extract(data, '$.url') FROM documents WHERE id = ?",
@@ -197,13 +214,10 @@ class SameAcrossSources:
                     renamed[stored.id] = highlight.id
                     given.add(stored.id)
         if unknown:
-            candidates = _Candidates(self._db.execute(
-                "SELECT id, json_extract(data, '$.text'), json_extract(data, '$.location_type'), "
-                "json_extract(data, '$.location'), json_extract(data, '$.end_location') FROM highlights "
-                "WHERE document_id = ? AND NOT json_extract(data, '$.is_deleted') ORDER BY rowid",
-                (target,)), given | self._claimed, self._db.execute(
-                "SELECT a.id, a.alias FROM aliases a JOIN highlights h ON h.id = a.id "
-                "WHERE a.kind = ? AND h.document_id = ?", (_HIGHLIGHT, target)))
+            # CROSS JOIN: from this document's highlights, not from every alias of the library.
+            candidates = Candidates(self._live(target), given | self._claimed, self._db.execute(
+                "SELECT a.id, a.alias FROM highlights h CROSS JOIN aliases a ON a.kind = ? AND a.id = h.id "
+                "WHERE h.document_id = ?", (_HIGHLIGHT, target)))
             for number in unknown:
                 highlight = highlights[number]
                 stored_id = candidates.take(highlight)
@@ -220,65 +234,6 @@ class SameAcrossSources:
             return None
         return self._rows.model(Highlight, "highlights", highlight_id,
                                 self._rows.fields("highlights", highlight_id, row[0]))
-
-
-class _Candidates:
-    """The live stored highlights of a document an incoming highlight may be another copy of:
-    found by exact text, or by position (:class:`~excerpta.store.positions.Positions`) and
-    then passage. Each is taken at most once."""
-
-    def __init__(self, rows: Iterable[tuple[Any, ...]], excluded: set[str],
-                 aliases: Iterable[tuple[str, str]]) -> None:
-        # The sources that gave each stored highlight (its own id's, its aliases'): another
-        # highlight of one of them is another highlight (two copies a source lists itself).
-        self._sources: dict[str, set[str | None]] = {}
-        for row_id, alias in aliases:
-            self._sources.setdefault(row_id, {source_of(row_id)}).add(source_of(alias))
-        self._ids: list[str] = []
-        self._texts: list[str] = []
-        self._places: list[tuple[Any, Any, Any]] = []  # location type, start, end
-        self._by_text: dict[str, list[int]] = {}
-        for row_id, text, kind, start, end in rows:
-            folded = normalize_text(text)
-            if row_id in excluded or not folded:
-                continue
-            self._by_text.setdefault(folded, []).append(len(self._ids))
-            self._ids.append(row_id)
-            self._texts.append(folded)
-            self._places.append((kind, start, end))
-        self._positions = Positions((kind, start, end, number)
-                                    for number, (kind, start, end) in enumerate(self._places))
-        self._taken: set[int] = set()
-
-    def take(self, highlight: Highlight) -> str | None:
-        """The id of the stored copy ``highlight`` is, now taken; None if there is none."""
-        text, source = normalize_text(highlight.text), source_of(highlight.id)
-        found = [number for number in self._by_text.get(text, ())
-                 if self._free(number, source) and self._may_be_at(number, highlight)]
-        if highlight.location is not None:
-            found += [number for _, _, number in self._positions.near(
-                          highlight.location_type, highlight.location, highlight.end_location)
-                      if self._free(number, source) and same_passage(self._texts[number], text)]
-        if not found:
-            return None
-        best = min(found, key=lambda number: (self._texts[number] != text,
-                                              self._places[number][1] != highlight.location, number))
-        self._taken.add(best)
-        return self._ids[best]
-
-    def _free(self, number: int, source: str | None) -> bool:
-        if number in self._taken:
-            return False
-        row_id = self._ids[number]
-        return source is None or source not in self._sources.get(row_id, {source_of(row_id)})
-
-    def _may_be_at(self, number: int, highlight: Highlight) -> bool:
-        # The same text elsewhere in the book (a passage highlighted twice) is another
-        # highlight, where the two locations can be compared.
-        kind, start, end = self._places[number]
-        if kind != highlight.location_type or start is None or highlight.location is None:
-            return True
-        return ranges_overlap(highlight.location, highlight.end_location, start, end)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,80 @@
+"""Which stored highlights of a document an incoming highlight may be another copy of, for
+:mod:`excerpta.store.unify`, and which source gave an id."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from excerpta.identity import normalize_text, ranges_overlap, same_passage
+from excerpta.model import Highlight
+from excerpta.store.positions import Positions
+
+_SOURCE = re.compile(r"^([a-z][a-z0-9]*)-")  # ``readwise-123``: an id a source gave
+
+
+def source_of(identifier: str) -> str | None:
+    """The source that gave ``identifier`` (``"readwise"`` for ``readwise-123``), None for a
+    derived (hash) id."""
+    found = _SOURCE.match(identifier)
+    return found.group(1) if found else None
+
+
+class Candidates:
+    """The live stored highlights of a document an incoming highlight may be another copy of:
+    found by exact text, or by position (:class:`~excerpta.store.positions.Positions`) and
+    then passage. Each is taken at most once."""
+
+    def __init__(self, rows: Iterable[tuple[Any, ...]], excluded: set[str],
+                 aliases: Iterable[tuple[str, str]]) -> None:
+        # The sources that gave each stored highlight (its own id's, its aliases'): another
+        # highlight of one of them is another highlight (two copies a source lists itself).
+        self._sources: dict[str, set[str | None]] = {}
+        for row_id, alias in aliases:
+            self._sources.setdefault(row_id, {source_of(row_id)}).add(source_of(alias))
+        self._ids: list[str] = []
+        self._texts: list[str] = []
+        self._places: list[tuple[Any, Any, Any]] = []  # location type, start, end
+        self._by_text: dict[str, list[int]] = {}
+        for row_id, text, kind, start, end in rows:
+            folded = normalize_text(text)
+            if row_id in excluded or not folded:
+                continue
+            self._by_text.setdefault(folded, []).append(len(self._ids))
+            self._ids.append(row_id)
+            self._texts.append(folded)
+            self._places.append((kind, start, end))
+        self._positions = Positions((kind, start, end, number)
+                                    for number, (kind, start, end) in enumerate(self._places))
+        self._taken: set[int] = set()
+
+    def take(self, highlight: Highlight) -> str | None:
+        """The id of the stored copy ``highlight`` is, now taken; None if there is none."""
+        text, source = normalize_text(highlight.text), source_of(highlight.id)
+        found = [number for number in self._by_text.get(text, ())
+                 if self._free(number, source) and self._may_be_at(number, highlight)]
+        if highlight.location is not None:
+            found += [number for _, _, number in self._positions.near(
+                          highlight.location_type, highlight.location, highlight.end_location)
+                      if self._free(number, source) and same_passage(self._texts[number], text)]
+        if not found:
+            return None
+        best = min(found, key=lambda number: (self._texts[number] != text,
+                                              self._places[number][1] != highlight.location, number))
+        self._taken.add(best)
+        return self._ids[best]
+
+    def _free(self, number: int, source: str | None) -> bool:
+        if number in self._taken:
+            return False
+        row_id = self._ids[number]
+        return source is None or source not in self._sources.get(row_id, {source_of(row_id)})
+
+    def _may_be_at(self, number: int, highlight: Highlight) -> bool:
+        # The same text elsewhere in the book (a passage highlighted twice) is another
+        # highlight, where the two locations can be compared.
+        kind, start, end = self._places[number]
+        if kind != highlight.location_type or start is None or highlight.location is None:
+            return True
+        return ranges_overlap(highlight.location, highlight.end_location, start, end)
