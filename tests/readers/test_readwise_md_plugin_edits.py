@@ -38,6 +38,16 @@ def _note(lines: list[str], cover: str = "https://example.com/cover.jpg") -> str
     return HEAD.replace("COVER", cover) + "\n".join(lines) + "\n"
 
 
+def test_the_users_sub_items_under_plugin_highlights_leave_them_as_they_were(tmp_path):
+    plain = _read_one(write_note(tmp_path / "plain" / "Book.md", _note(PLUGIN)))
+    edited = [line for index, plugin in enumerate(PLUGIN) for line in [plugin, *USERS.get(index, [])]]
+    document = _read_one(write_note(tmp_path / "edited" / "Book.md", _note(edited)))
+    assert [(h.text, h.note, h.location, h.tags) for h in plain.highlights] == [
+        ("One.", None, 47, []), ("Two.", "the real note", 48, []),
+        ("Three:\n- a list the book has\n- in the highlight", None, 49, []), ("Four.", None, 50, ["t"])]
+    assert document.highlights == plain.highlights  # ids too
+
+
 def test_readwise_page_labels_of_several_words_and_any_digits_are_locations(tmp_path):
     note = write_note(tmp_path / "Book.md", _note([
         "- One. ([Page 12 a](https://example.com/p))",
@@ -50,3 +60,14 @@ def test_readwise_page_labels_of_several_words_and_any_digits_are_locations(tmp_
         ("One.", "12 a", LocationType.PAGE), ("Two.", "xii 3", LocationType.PAGE),
         ("Three.", "²", LocationType.PAGE), ("Four.", None, None),
         ("Five, a text that ends (Page after page)", None, None)]
+
+
+def test_note_and_tags_nested_two_spaces_after_the_texts_end_are_the_highlights(tmp_path):
+    # A template of the user's ("- {{ highlight_text }} ^rw{{ highlight_id }}", its sub-bullets
+    # two spaces in, as Markdown nests them too); the user's own item between them stays theirs.
+    note = write_note(tmp_path / "Book.md", _note([
+        f"- One. ([Location 47]({KINDLE}47)) ^rw123", "  - Note: a note", "  - mine", "  - Tags: [[t]] ",
+        "- Two:", "  - Note: the book's own line", f"  ends here ([Location 48]({KINDLE}48))",
+    ]))
+    assert [(h.text, h.note, h.tags, h.location) for h in _read_one(note).highlights] == [
+        ("One.", "a note", ["t"], 47), ("Two:\n- Note: the book's own line\nends here", None, [], 48)]

@@ -84,3 +84,18 @@ def test_any_page_or_location_label_reads_back(places):
         back = read_note(_written(Path(folder), book))
     assert _places(back) == _places(book)
     assert sorted((h.id, h.text) for h in back.highlights) == sorted((h.id, h.text) for h in book.highlights)
+
+
+def test_the_users_sub_items_under_our_highlights_leave_their_ids_texts_and_notes(tmp_path):
+    book = _book([(47, LocationType.LOCATION, None), ("xii 3", LocationType.PAGE, PAGE),
+                  (9, LocationType.PAGE, None)])
+    note = _written(tmp_path, book)
+    text = note.read_text()
+    text = text.replace(" ^hl-h0\n", " ^hl-h0\n  - my thought\n  - See also [[X]]\n")
+    text = text.replace("    - Note: Note 1.\n", "    - Note: Note 1.\n  - my thought\n    on two lines\n")
+    text = text.replace(" ^hl-h2\n", " ^hl-h2\n\n  my own paragraph\n  1. and a list\n")
+    note.write_text(text)
+    assert text.count("my thought") == 2
+    back = read_note(note)
+    assert sorted((h.id, h.text, h.note, str(h.location)) for h in back.highlights) == sorted(
+        (h.id, h.text, h.note, str(h.location)) for h in book.highlights)
