@@ -62,6 +62,13 @@ def test_readwise_page_labels_of_several_words_and_any_digits_are_locations(tmp_
         ("Five, a text that ends (Page after page)", None, None)]
 
 
+def test_a_cover_url_with_parentheses_is_read_whole(tmp_path):
+    for cover in ["https://example.com/a_(1).jpg", "https://example.com/a_%281%29.jpg",
+                  "https://example.com/a_(1.jpg"]:
+        note = write_note(tmp_path / "Book.md", _note([f"- One. ([Location 47]({KINDLE}47))"], cover))
+        assert _read_one(note).cover_image_url == cover
+
+
 def test_note_and_tags_nested_two_spaces_after_the_texts_end_are_the_highlights(tmp_path):
     # A template of the user's ("- {{ highlight_text }} ^rw{{ highlight_id }}", its sub-bullets
     # two spaces in, as Markdown nests them too); the user's own item between them stays theirs.

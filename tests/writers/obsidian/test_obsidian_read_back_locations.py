@@ -99,3 +99,13 @@ def test_the_users_sub_items_under_our_highlights_leave_their_ids_texts_and_note
     back = read_note(note)
     assert sorted((h.id, h.text, h.note, str(h.location)) for h in back.highlights) == sorted(
         (h.id, h.text, h.note, str(h.location)) for h in book.highlights)
+
+
+def test_a_cover_url_with_parentheses_reads_back_whole(tmp_path):
+    # A URL's parentheses that pair are written as they are, others percent-encoded (the same URL).
+    for cover, written in [("https://example.com/a_(1).jpg", "https://example.com/a_(1).jpg"),
+                           ("https://example.com/a_(1.jpg", "https://example.com/a_%281.jpg")]:
+        book = _book([(1, LocationType.PAGE, None)], cover_image_url=cover)
+        note = _written(tmp_path / written[-10:], book)
+        assert f"![rw-book-cover]({written})\n" in note.read_text()
+        assert read_note(note).cover_image_url == written

@@ -37,7 +37,9 @@ from excerpta.readers.readwise_md.quote_blocks import QuoteCollector
 
 # An empty heading (``###``) is one too: our obsidian writer ends a chapter's section so.
 HEADING = re.compile(r"^(?P<level>#{1,6})(?:\s+(?P<text>.*?))?\s*$")
-COVER = re.compile(r"^!\[[^\]]*\]\((?P<url>[^\s)]+)\)\s*$")
+# The cover image: its URL up to the line's last ")", so one with parentheses is read whole
+# (``a_(1).jpg``, as the plugin and our obsidian writer write one that pairs them).
+COVER = re.compile(r"^!\[[^\]]*\]\((?P<url>\S+)\)\s*$")
 META_LINE = re.compile(
     r"^[-*]\s+(?:\*\*)?(?P<key>[A-Za-z][A-Za-z ]{0,30}?)(?::\*\*|\*\*:|:)\s?(?P<value>.*)$"
 )
