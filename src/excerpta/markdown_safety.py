@@ -109,16 +109,24 @@ _CHARACTER_OF = {"&#96;": "`", "&#37;": "%", "&#94;": "^", "&#41;": ")", "&#40;"
 # The location Readwise writes after a highlight's text, ``([Location 47](…))`` or, without a
 # URL, ``(Page 12)``: how the readwise-md reader finds it, and what defang keeps a value from
 # ending with. Readwise separates label words with a no-break space as often as with a space.
-# A page may be text, its brackets, parentheses and backslashes escaped by a backslash.
-_PAGE = r"Page\s(?:\\\S|[^\s()\\])+"
-_PAGE_IN_LINK = r"Page\s(?:\\\S|[^\]\s()\\])+"  # no "]" unescaped: it ends the link text
+# A page may be text, its brackets, parentheses and backslashes escaped by a backslash. In a
+# link the label may hold spaces (``[Page 12 a](…)``: the link marks where it ends); without
+# one, only after a no-break space (``(Page xii 3)``, as Readwise and our obsidian writer
+# separate the label's words), else one word (``(Page after page)`` ending a text is text). A
+# location after a no-break space may be any text as a page may (what a source gave).
+_WORDS = r"\u00a0(?:\\\S|[^()\\\n])+"  # "[^\n]": a label is on one line
+_WORD = r"\s(?:\\\S|[^\s()\\])+"
+_WORDS_IN_LINK = r"(?:\\\S|[^\]()\\\n])+"  # no "]" unescaped: it ends the link text
+_PAGE = rf"Page(?:{_WORDS}|{_WORD})"
+_LOCATION = rf"Location(?:\s\d+|{_WORDS})"
 _CLOCK = r"Time\s\d+(?::\d{1,2}){1,2}"
-_LABEL = rf"View\sHighlight|View\sTweet|View\sPost|Location\s\d+|{_PAGE_IN_LINK}|{_CLOCK}"
+_IN_LINK = rf"Page\s{_WORDS_IN_LINK}|Location(?:\s\d+|\u00a0{_WORDS_IN_LINK})"
+_LABEL = rf"View\sHighlight|View\sTweet|View\sPost|{_IN_LINK}|{_CLOCK}"
 # A URL without spaces; balanced parentheses inside it are allowed (Wikipedia-style paths).
 _URL = r"[^\s()]*(?:\([^\s()]*\)[^\s()]*)*"
 LINK_DESTINATION = re.compile(_URL)  # what a location link's URL may be, as TRAILING_LINK reads it
 TRAILING_LINK = re.compile(rf"\s*\(\[(?P<label>{_LABEL})\]\((?P<url>{_URL})\)\)\s*$", re.IGNORECASE)
-TRAILING_LABEL = re.compile(rf"\s*\((?P<label>Location\s\d+|{_PAGE}|{_CLOCK})\)\s*$", re.IGNORECASE)
+TRAILING_LABEL = re.compile(rf"\s*\((?P<label>{_LOCATION}|{_PAGE}|{_CLOCK})\)\s*$", re.IGNORECASE)
 
 
 class ListItemText(str):

@@ -9,16 +9,22 @@ without a URL, ``({{highlight_location}})``. The label and the URL between them 
 ``[View Highlight](https://readwise.io/open/<id>)``  the highlight's numeric Readwise id
 ``[View Tweet](https://twitter.com/u/status/<id>)``  the tweet id and URL
 ``[Time 0:01:41](…)``                               101 seconds into the audio (``time_offset``)
-``[Page 12](…)``                                    page 12 (``page``)
+``[Page 12](…)``, ``[Page xii 3](…)``              page 12, page ``"xii 3"`` (``page``)
 ==================================================  ==============================================
 
 Only these labels are taken for a location link, so a highlight that itself ends in a
-parenthesised Markdown link keeps its text.
+parenthesised Markdown link keeps its text. A page's or a location's value is the label's text
+after its first space, as written (our obsidian writer's label of a text location: its
+brackets, parentheses and backslashes escaped, its spaces kept), an integer where it spells
+one as Python would (``12``, ``-3``; ``012`` and ``²`` stay text). Without a link, a label
+of several words is taken after a no-break space only (see
+:data:`~excerpta.markdown_safety.TRAILING_LABEL`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
@@ -29,6 +35,8 @@ READER_PATH = re.compile(r"^/(?:new/)?read/(?P<id>[0-9a-z]{26})/?$", re.IGNORECA
 OPEN_PATH = re.compile(r"^/open/(?P<id>\d+)/?$")
 TWEET_PATH = re.compile(r"^/[^/]+/status(?:es)?/(?P<id>\d+)")
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a Markdown backslash escape: shows its character
+LABEL_PARTS = re.compile(r"(?P<kind>\S+)\s(?P<value>.*)")  # "Page xii 3": "Page", "xii 3"
+INTEGER = re.compile(r"-?[0-9]{1,18}")  # within a 64-bit integer, as the stores keep one
 TWITTER_HOSTS = {"twitter.com", "x.com", "mobile.twitter.com", "www.twitter.com", "www.x.com"}
 
 
@@ -46,13 +54,17 @@ class LocationLink:
     external_ids: dict[str, str] = field(default_factory=dict)
 
 
-def split_location_link(text: str) -> tuple[str, LocationLink | None]:
-    """Split ``text`` into the highlight text and its trailing location link, if it has one."""
+def split_location_link(text: str, unescaped: Callable[[str], str] | None = None,
+                        ) -> tuple[str, LocationLink | None]:
+    """Split ``text`` into the highlight text and its trailing location link, if it has one;
+    ``unescaped`` undoes what a writer escaped in the link's label (our obsidian writer's
+    :func:`~excerpta.markdown_safety.defang` entities, in a page that is text)."""
     match = TRAILING_LINK.search(text) or TRAILING_LABEL.search(text)
     if match is None:
         return text, None
     url = match.groupdict().get("url") or None
-    link = interpret(match.group("label"), url)
+    label = match.group("label")
+    link = interpret(label if unescaped is None else unescaped(label), url)
     return text[: match.start()], link
 
 
@@ -65,16 +77,21 @@ def parse_clock(value: str) -> int:
 
 
 def _location_from_label(label: str) -> tuple[int | str | None, LocationType | None]:
-    kind, value = label.split(None, 1)
-    kind = kind.casefold()
-    if kind == "location":
-        return int(value), LocationType.LOCATION
-    if kind == "page":  # text may hold escapes (a bracket, which would end the link text)
-        value = ESCAPED.sub(r"\1", value) if "\\" in value else value
-        return (int(value) if value.isdigit() else value), LocationType.PAGE
+    parts = LABEL_PARTS.fullmatch(label)
+    if parts is None:
+        return None, None
+    kind, value = parts.group("kind").casefold(), parts.group("value")
     if kind == "time":
         return parse_clock(value), LocationType.TIME_OFFSET
-    return None, None
+    if kind not in ("location", "page"):
+        return None, None
+    # The text after the first space, as written (its own spaces kept: "xii 3", " 12"), but its
+    # escapes (a bracket, which would end the link text): our obsidian writer's label of a
+    # location that is text. An integer where the label spells one exactly as it would.
+    value = ESCAPED.sub(r"\1", value) if "\\" in value else value
+    number = int(value) if INTEGER.fullmatch(value) else None
+    where = number if number is not None and str(number) == value else value
+    return where, LocationType.LOCATION if kind == "location" else LocationType.PAGE
 
 
 def interpret(label: str, url: str | None) -> LocationLink:
@@ -95,7 +112,7 @@ def interpret(label: str, url: str | None) -> LocationLink:
         if parts.path.rstrip("/") == "/to_kindle":
             query = parse_qs(parts.query)
             kindle_location = (query.get("location") or [""])[0]
-            if location is None and kindle_location.isdigit():
+            if location is None and INTEGER.fullmatch(kindle_location):
                 location, location_type = int(kindle_location), LocationType.LOCATION
             return LocationLink(label, location, location_type, asin=(query.get("asin") or [None])[0],
                                 source="kindle")

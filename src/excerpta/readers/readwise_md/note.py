@@ -146,7 +146,7 @@ def build_highlight(document_id: str, block: HighlightBlock,
     raw = BLOCK_ID.sub("", raw)
     own_id = OUR_BLOCK_ID.match(block_id.group("block")) if ours and block_id else None
     unescaped = restore if ours else _verbatim
-    text, link = split_location_link(raw)
+    text, link = split_location_link(raw, unescaped)
     text = unescaped(text.rstrip())
     tags = [unescaped(tag) for tag in split_tag_list(block.tags, shown=ours)]
     note = unescaped("\n".join(block.note_lines).strip()) if block.note_lines else None

@@ -18,7 +18,12 @@ heading at that level or above ends the section. In a note our obsidian writer w
 highlights end with its managed region: the user's text below is not read as highlights.
 
 This module only finds the parts (:func:`parse_note_body`); :mod:`.note` makes the model.
-Sub-bullets other than ``Note``/``Tags`` (a user's own) are not Readwise data and are left out.
+Sub-bullets other than ``Note``/``Tags`` (a user's own) are not Readwise data and are left out,
+as Markdown nests them, four spaces in or two (``  - my thought``, ``  - See also [[X]]``):
+after the line that ends a highlight's text (its location link, a block id, ``^rw…`` or our
+writer's ``^hl-…``) or under its ``Note``, so the text keeps its location and id, and the note
+is the note. They stay the user's lines in the vault (an adopting or re-syncing writer keeps
+them); read into a highlight, they would be written once more below it on the next sync.
 """
 
 from __future__ import annotations
@@ -26,26 +31,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from excerpta.readers.readwise_md.note_parts import LIST_ITEM, HighlightBlock
+from excerpta.markdown_safety import TRAILING_LABEL, TRAILING_LINK
+from excerpta.readers.readwise_md.note_parts import BLOCK_ID, LIST_ITEM, HighlightBlock
 from excerpta.readers.readwise_md.quote_blocks import QuoteCollector
 
 # An empty heading (``###``) is one too: our obsidian writer ends a chapter's section so.
 HEADING = re.compile(r"^(?P<level>#{1,6})(?:\s+(?P<text>.*?))?\s*$")
-COVER = re.compile(r"^!\[[^\]]*\]\((?P<url>[^\s)]+)\)\s*$")
+# The cover image: its URL up to the line's last ")", so one with parentheses is read whole
+# (``a_(1).jpg``, as the plugin and our obsidian writer write one that pairs them).
+COVER = re.compile(r"^!\[[^\]]*\]\((?P<url>\S+)\)\s*$")
 META_LINE = re.compile(
     r"^[-*]\s+(?:\*\*)?(?P<key>[A-Za-z][A-Za-z ]{0,30}?)(?::\*\*|\*\*:|:)\s?(?P<value>.*)$"
 )
 SUB_BULLET = re.compile(
     r"^(?: {4}|\t)[-*]\s+(?:\*\*)?(?P<key>Note|Tags)(?::\*\*|\*\*:|:)\s?(?P<value>.*)$", re.IGNORECASE
 )
-# A template's sub-bullet indented two spaces, as Markdown nests an item too: one only after our
-# writer's block id, which it puts before such a sub-bullet; a highlight text's own lines come
-# before the id (indented two spaces as well, "- Note: x" may be one) and hold no "^hl-".
+# A template's sub-bullet indented two spaces, as Markdown nests an item too: one only after the
+# text's end (a block id, which our writer puts before such a sub-bullet, or a location link); a
+# highlight text's own lines come before it (indented two spaces as well, "- Note: x" may be one).
 NESTED_SUB_BULLET = re.compile(
     r"^ {2,3}[-*]\s+(?:\*\*)?(?P<key>Note|Tags)(?::\*\*|\*\*:|:)\s?(?P<value>.*)$", re.IGNORECASE
 )
 OUR_BLOCK_ID_END = re.compile(r"\s\^hl-[A-Za-z0-9-]+\s*$")
 OTHER_SUB_BULLET = re.compile(r"^(?: {4}|\t)[-*]\s")
+# An item nested in a highlight's, beside its Note/Tags sub-bullets: the user's, if not one.
+NESTED_ITEM = re.compile(r"^ {2,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 BULLET = re.compile(r"^[-*](?:\s(?P<text>.*))?$")
 # An Obsidian comment on a line of its own, e.g. the ``%% excerpta:begin header %%`` markers
 # our obsidian writer puts around its managed regions: it ends whatever value came before.
@@ -117,13 +127,14 @@ class _HighlightCollector:
         elif self.current is None:
             return
         elif (sub := SUB_BULLET.match(line)) or (
-                (sub := NESTED_SUB_BULLET.match(line)) and self.target is self.current.text_lines
-                and OUR_BLOCK_ID_END.search(self.current.text_lines[-1])):
+                (sub := NESTED_SUB_BULLET.match(line)) and _text_ended(self.current)):
             self.target = _add_sub_bullet(self.current, sub.group("key").casefold(), sub.group("value"))
         elif OTHER_SUB_BULLET.match(line):
             self.target = None
         elif self.target is None:
             return
+        elif self._is_users_line(self.current, line):
+            self.target = None
         elif line.startswith(CONTINUATION_INDENT):
             continuation = line[2:] if self.target is self.current.text_lines else line.strip()
             self.target.extend([""] * min(blanks, 1) + [continuation])  # Markdown shows one blank line
@@ -131,6 +142,25 @@ class _HighlightCollector:
             self.target = None  # unindented text after a blank line is the user's, not Readwise's
         else:
             self.target.append(line)
+
+
+    def _is_users_line(self, block: HighlightBlock, line: str) -> bool:
+        """Whether ``line``, which the text or note of ``block`` would take, is the user's: an
+        item nested beside the ``Note``/``Tags`` ones (``  - my thought``) under a note, or
+        after the text's end (see :func:`_text_ended`); after our obsidian writer's block id
+        (which ends a highlight's text, all its paragraphs), any line."""
+        if self.target is not block.text_lines:
+            return NESTED_ITEM.match(line) is not None
+        if OUR_BLOCK_ID_END.search(block.text_lines[-1]):
+            return True
+        return NESTED_ITEM.match(line) is not None and _text_ended(block)
+
+
+def _text_ended(block: HighlightBlock) -> bool:
+    """Whether the text of ``block`` has ended: with a block id (``^hl-…``, ``^rw…``) or a
+    location link, which come after the highlight's own lines."""
+    last = block.text_lines[-1]
+    return (BLOCK_ID.search(last) or TRAILING_LINK.search(last) or TRAILING_LABEL.search(last)) is not None
 
 
 def _add_sub_bullet(block: HighlightBlock, key: str, value: str) -> list[str] | None:

@@ -1,0 +1,80 @@
+"""readwise-md on notes the Readwise plugin wrote and the user then added to, and on the labels
+and covers Readwise writes: what a user writes under a highlight stays theirs and leaves the
+highlight's text, note, location and id as they were."""
+
+from __future__ import annotations
+
+from readwise_md_reading import read, write_note
+
+from excerpta.model import Document, LocationType
+
+KINDLE = "https://readwise.io/to_kindle?action=open&asin=B0TEST&location="
+HEAD = ("# Book\n\n![rw-book-cover](COVER)\n\n## Metadata\n- Author: [[Ann]]\n- Full Title: Book\n\n"
+        "## Highlights\n")
+# As the plugin writes them (default template, and a custom one ending with "^rw{{highlight_id}}").
+PLUGIN = [
+    f"- One. ([Location 47]({KINDLE}47)) ^rw123",
+    f"- Two. ([Location 48]({KINDLE}48))",
+    "    - Note: the real note",
+    "- Three:",
+    "  - a list the book has",
+    f"  - in the highlight ([Location 49]({KINDLE}49))",
+    f"- Four. ([Location 50]({KINDLE}50))",
+    "    - Tags: [[t]] ",
+]
+# Where the user adds a line of theirs (after the list line at that index).
+USERS = {0: ["  - my thought", "  - See also [[X]]"], 1: ["  - my thought"],
+         2: ["  - my thought", "    more of it"], 5: ["", "  1. my numbered thought"], 7: ["  * mine"]}
+
+
+def _read_one(path) -> Document:
+    documents, state = read(path)
+    assert state.problems == []
+    [document] = documents
+    return document
+
+
+def _note(lines: list[str], cover: str = "https://example.com/cover.jpg") -> str:
+    return HEAD.replace("COVER", cover) + "\n".join(lines) + "\n"
+
+
+def test_the_users_sub_items_under_plugin_highlights_leave_them_as_they_were(tmp_path):
+    plain = _read_one(write_note(tmp_path / "plain" / "Book.md", _note(PLUGIN)))
+    edited = [line for index, plugin in enumerate(PLUGIN) for line in [plugin, *USERS.get(index, [])]]
+    document = _read_one(write_note(tmp_path / "edited" / "Book.md", _note(edited)))
+    assert [(h.text, h.note, h.location, h.tags) for h in plain.highlights] == [
+        ("One.", None, 47, []), ("Two.", "the real note", 48, []),
+        ("Three:\n- a list the book has\n- in the highlight", None, 49, []), ("Four.", None, 50, ["t"])]
+    assert document.highlights == plain.highlights  # ids too
+
+
+def test_readwise_page_labels_of_several_words_and_any_digits_are_locations(tmp_path):
+    note = write_note(tmp_path / "Book.md", _note([
+        "- One. ([Page 12 a](https://example.com/p))",
+        "- Two. (Page\u00a0xii 3)",
+        "- Three. ([Page ²](https://example.com/p))",
+        "- Four. ([View Highlight](https://readwise.io/to_kindle?asin=B0&location=%C2%B2))",
+        "- Five, a text that ends (Page after page)",
+    ]))
+    assert [(h.text, h.location, h.location_type) for h in _read_one(note).highlights] == [
+        ("One.", "12 a", LocationType.PAGE), ("Two.", "xii 3", LocationType.PAGE),
+        ("Three.", "²", LocationType.PAGE), ("Four.", None, None),
+        ("Five, a text that ends (Page after page)", None, None)]
+
+
+def test_a_cover_url_with_parentheses_is_read_whole(tmp_path):
+    for cover in ["https://example.com/a_(1).jpg", "https://example.com/a_%281%29.jpg",
+                  "https://example.com/a_(1.jpg"]:
+        note = write_note(tmp_path / "Book.md", _note([f"- One. ([Location 47]({KINDLE}47))"], cover))
+        assert _read_one(note).cover_image_url == cover
+
+
+def test_note_and_tags_nested_two_spaces_after_the_texts_end_are_the_highlights(tmp_path):
+    # A template of the user's ("- {{ highlight_text }} ^rw{{ highlight_id }}", its sub-bullets
+    # two spaces in, as Markdown nests them too); the user's own item between them stays theirs.
+    note = write_note(tmp_path / "Book.md", _note([
+        f"- One. ([Location 47]({KINDLE}47)) ^rw123", "  - Note: a note", "  - mine", "  - Tags: [[t]] ",
+        "- Two:", "  - Note: the book's own line", f"  ends here ([Location 48]({KINDLE}48))",
+    ]))
+    assert [(h.text, h.note, h.tags, h.location) for h in _read_one(note).highlights] == [
+        ("One.", "a note", ["t"], 47), ("Two:\n- Note: the book's own line\nends here", None, [], 48)]
