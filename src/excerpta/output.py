@@ -15,11 +15,11 @@ Writes go to a temporary file in the same folder; :meth:`OutputSink.finish` then
 batch to disk, renames each over its target and fsyncs the folders, so a crash leaves the old
 file or the new one, never half of one (see :mod:`excerpta.output_batch`). Until ``finish`` (which
 ``pending_records`` calls) the new files are not visible. Paths are relative to the sink's
-root and may never leave it, by name or through a link (:mod:`excerpta.output_paths`). In each
-folder it first writes into, the temporary files a killed run left there are removed
-(:func:`~excerpta.disk.sweep_temporary_files`). The records of what was written are only
-*pending* until the caller commits them (together with a cursor) through
-:meth:`OutputSink.pending_records`.
+root and may never leave it, by name or through a link, even one a folder was swapped for
+during the run (:mod:`excerpta.output_paths`). In each folder it first writes into, the
+temporary files a killed run left there are removed (:func:`~excerpta.disk.sweep_temporary_files`).
+The records of what was written are only *pending* until the caller commits them (together
+with a cursor) through :meth:`OutputSink.pending_records`.
 If a run dies between writing a file and committing its record, the next run finds the same
 bytes on disk and records them as ``unchanged``.
 """
@@ -72,12 +72,11 @@ class OutputSink(OutputFolder):
     persistent_library: bool = True
     outcomes: list[WriteOutcome] = field(default_factory=list)
     _pending: list[OutputRecord] = field(default_factory=list)
-    _staged: StagedBatch = field(default_factory=StagedBatch)
+    _staged: StagedBatch = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if not self.dry_run:
-            self._staged.listed_in = self.staging_list
+        self._staged = StagedBatch(self._paths, None if self.dry_run else self.staging_list)
 
     def write(
         self,
@@ -116,9 +115,12 @@ class OutputSink(OutputFolder):
             digest, size = _digest_chunks(_as_chunks(content))
             outcome = self._decide(target, digest, size, on_disk, allowed, record)
         else:
-            outcome, digest, stat = self._staged.stage(
+            staged = self._staged.stage(
                 target, into, _as_chunks(content), on_disk, len(self.outcomes),
                 lambda digest, size: self._decide(target, digest, size, on_disk, allowed, record))
+            if staged is None:  # its folder was swapped for a link since the check above
+                return self.skip(relative, LINKED_OUTSIDE, pending=True)
+            outcome, digest, stat = staged
             if outcome.action != "conflict":
                 self._pending.append(OutputRecord(
                     str(target), self.job, self.writer, key, digest, source_hash, datetime.now(UTC),
@@ -180,16 +182,18 @@ class OutputSink(OutputFolder):
         """Make every file written so far durable and visible, as one batch: flush the staged
         temporary files to disk, rename each over its target, then fsync each folder once
         (:meth:`~excerpta.output_batch.StagedBatch.publish`). A file the user saved since its
-        write was decided is left alone and reported as a conflict. On failure no temporary
-        file is left. Then the folders a killed run left temporary files in are swept.
+        write was decided is left alone and reported as a conflict; one whose folder was made a
+        link to outside the output meanwhile is skipped as :data:`LINKED_OUTSIDE`. On failure no
+        temporary file is left. Then the folders a killed run left temporary files in are swept.
         """
-        self._staged.publish(self._changed_meanwhile)
+        self._staged.publish(self._left_alone)
         self._staged.sweep_listed()
 
-    def _changed_meanwhile(self, item: StagedFile) -> None:
+    def _left_alone(self, item: StagedFile, linked_outside: bool) -> None:
         outcome = self.outcomes[item.outcome_index]
-        self.outcomes[item.outcome_index] = replace(
-            outcome, action="conflict", reason="changed while excerpta was writing; left alone")
+        self.outcomes[item.outcome_index] = (
+            replace(outcome, action="skip", reason=LINKED_OUTSIDE, pending=True) if linked_outside else
+            replace(outcome, action="conflict", reason="changed while excerpta was writing; left alone"))
         self._pending = [record for record in self._pending if record.path != str(item.target)]
 
     def pending_records(self) -> list[OutputRecord]:
