@@ -16,6 +16,7 @@ it)``, with the errno kept.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import hashlib
@@ -38,12 +39,13 @@ _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def file_sha256(path: Path) -> str | None:
-    """SHA-256 of a file's bytes, or None if there is no such file."""
+def file_sha256(path: Path, dir_fd: int | None = None) -> str | None:
+    """SHA-256 of a file's bytes, or None if there is no such file. ``dir_fd``: its folder open
+    (``path`` is then taken there by its name)."""
     # os.open/os.read, not open(): a buffered file object costs five more system calls, and
     # a run asks this of every note it writes.
     try:
-        fd = os.open(path, os.O_RDONLY | _O_BINARY)
+        fd = os.open(_in(path, dir_fd), os.O_RDONLY | _O_BINARY, dir_fd=dir_fd)
     except FileNotFoundError:
         return None
     digest = hashlib.sha256()
@@ -73,10 +75,11 @@ def naming(err: OSError, path: Path, doing: str) -> OSError:
     return OSError(err.errno, f"{strerror} ({doing})", str(path))
 
 
-def write_temp(target: Path, chunks: Iterable[bytes]) -> TempFile:
+def write_temp(target: Path, chunks: Iterable[bytes], dir_fd: int | None = None) -> TempFile:
     """Write ``chunks`` into a new hidden file beside ``target`` (``.<name>.<random>.tmp``: the
     same folder, so renaming it over ``target`` is atomic), with a new file's permissions (the
-    umask applies). The caller renames or removes it; on error it is removed here.
+    umask applies). The caller renames or removes it; on error it is removed here. ``dir_fd``:
+    the folder open, to make the file in (whatever its path names by then).
 
     Raises OSError naming ``target`` (see :func:`naming`) if the file cannot be made or
     written; an error ``chunks`` raises propagates as it is.
@@ -84,7 +87,8 @@ def write_temp(target: Path, chunks: Iterable[bytes]) -> TempFile:
     for _ in range(100):
         path = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY | _O_NOFOLLOW, 0o666)
+            fd = os.open(_in(path, dir_fd), os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY | _O_NOFOLLOW,
+                         0o666, dir_fd=dir_fd)
             break
         except FileExistsError:
             continue
@@ -111,7 +115,7 @@ def write_temp(target: Path, chunks: Iterable[bytes]) -> TempFile:
             except OSError as err:  # NFS and FUSE report a failed write-back here
                 raise naming(err, target, "writing it") from err
     except BaseException:
-        path.unlink(missing_ok=True)
+        remove_file(path, dir_fd)
         raise
     return TempFile(path, digest.hexdigest(), size, stat)
 
@@ -123,28 +127,44 @@ class Sweep(NamedTuple):
     left: int  # temporary files too recent to remove (a run may be writing them), or unremovable
 
 
-def sweep_temporary_files(folder: Path, older_than: float = STALE_AFTER_SECONDS) -> Sweep:
-    """Remove from ``folder`` the temporary files :func:`write_temp` made more than
-    ``older_than`` seconds ago (left by a run that was killed), and count those left. No other
-    file is touched, and one that cannot be removed is left."""
+def sweep_temporary_files(folder: Path, older_than: float = STALE_AFTER_SECONDS,
+                          dir_fd: int | None = None) -> Sweep:
+    """Remove from ``folder`` (``dir_fd``: that folder open, as the caller checked it) the
+    temporary files :func:`write_temp` made more than ``older_than`` seconds ago (left by a run
+    that was killed), and count those left. Only regular files named as :func:`write_temp` names
+    them: no other file is touched, a link named so is neither followed nor removed (nor
+    counted), and a file that cannot be removed is left."""
     removed = left = 0
     cutoff = time.time() - older_than
     try:
-        entries = list(os.scandir(folder))
+        with os.scandir(folder if dir_fd is None else dir_fd) as found:
+            entries = list(found)
     except OSError:
         return Sweep(0, 0)
     for entry in entries:
         if entry.name[0] != "." or not _TEMPORARY_NAME.fullmatch(entry.name):
             continue
         try:
-            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
-                os.unlink(entry.path)
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                os.unlink(entry.path if dir_fd is None else entry.name, dir_fd=dir_fd)
                 removed += 1
                 continue
         except OSError:
             pass
         left += 1
     return Sweep(removed, left)
+
+
+def remove_file(path: Path, dir_fd: int | None = None) -> None:
+    """Remove ``path`` (``dir_fd``: its folder open, ``path`` taken there by its name), if there."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(_in(path, dir_fd), dir_fd=dir_fd)
+
+
+def _in(path: Path, dir_fd: int | None) -> str | Path:
+    return path if dir_fd is None else path.name
 
 
 def flush_to_disk(paths: list[Path]) -> None:

@@ -15,11 +15,11 @@ Writes go to a temporary file in the same folder; :meth:`OutputSink.finish` then
 batch to disk, renames each over its target and fsyncs the folders, so a crash leaves the old
 file or the new one, never half of one (see :mod:`excerpta.output_batch`). Until ``finish`` (which
 ``pending_records`` calls) the new files are not visible. Paths are relative to the sink's
-root and may never leave it, by name or through a link (:mod:`excerpta.output_paths`). In each
-folder it first writes into, the temporary files a killed run left there are removed
-(:func:`~excerpta.disk.sweep_temporary_files`). The records of what was written are only
-*pending* until the caller commits them (together with a cursor) through
-:meth:`OutputSink.pending_records`.
+root and may never leave it, by name or through a link, even one a folder was swapped for
+during the run (:mod:`excerpta.output_paths`). In each folder it first writes into, the
+temporary files a killed run left there are removed (:func:`~excerpta.disk.sweep_temporary_files`).
+The records of what was written are only *pending* until the caller commits them (together
+with a cursor) through :meth:`OutputSink.pending_records`.
 If a run dies between writing a file and committing its record, the next run finds the same
 bytes on disk and records them as ``unchanged``.
 """
@@ -32,17 +32,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from stat import S_ISREG
 
 from excerpta.disk import file_sha256
 from excerpta.output_batch import StagedBatch, StagedFile
-from excerpta.output_paths import OutputPaths
-from excerpta.output_records import Manifest, OutputRecord, Witness, WriteOutcome, records_of_output
+from excerpta.output_folder import LINKED_OUTSIDE, OutputFolder
+from excerpta.output_records import Manifest, OutputRecord, WriteOutcome
 
-__all__ = ["Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
-
-
-LINKED_OUTSIDE = "a link to a file outside the output folder; left as it is"
+__all__ = ["LINKED_OUTSIDE", "Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
 
 
 def _as_chunks(content: bytes | Iterable[bytes]) -> Iterable[bytes]:
@@ -50,15 +46,16 @@ def _as_chunks(content: bytes | Iterable[bytes]) -> Iterable[bytes]:
 
 
 @dataclass
-class OutputSink:
+class OutputSink(OutputFolder):
     """Writes one writer's files under ``root`` for one job; see the module docstring.
 
     Files become visible at :meth:`finish`: use the sink as a context manager (finished on
     success, discarded on error), or let :meth:`pending_records` finish it.
 
-    For a writer whose ``target`` is ``"file"``, ``root`` is the folder of ``--out`` and
-    ``file_name`` its name. ``staging_list``: where to list the folders a run stages files in,
-    so that a later run removes what a killed one left there (see :mod:`.output_batch`).
+    Where it writes, what it wrote there before and the reading back are an
+    :class:`~excerpta.output_folder.OutputFolder`'s. ``staging_list``: where to list the
+    folders a run stages files in, so that a later run removes what a killed one left there
+    (see :mod:`.output_batch`).
 
     ``persistent_library``: the library the writer renders from holds everything ever read
     (``--state``), so a highlight its document no longer lists is gone from it (moved to another
@@ -69,106 +66,17 @@ class OutputSink:
     through which runs make theirs, requires it.
     """
 
-    root: Path
-    job: str
-    writer: str
-    file_name: str = ""
-    manifest: Manifest | None = None
-    # Other states (the default one, when --state names another): a file holding bytes one of
-    # them records writing there is ours too; excerpta wrote exactly what is there.
-    witnesses: tuple[Witness, ...] = ()
     force: bool = False
     dry_run: bool = False
     staging_list: Path | None = None
     persistent_library: bool = True
     outcomes: list[WriteOutcome] = field(default_factory=list)
     _pending: list[OutputRecord] = field(default_factory=list)
-    _staged: StagedBatch = field(default_factory=StagedBatch)
-    _records: dict[str, OutputRecord] | None = None
-    _paths: OutputPaths = field(init=False, repr=False)
+    _staged: StagedBatch = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._paths = OutputPaths(self.root)
-        if not self.dry_run:
-            self._staged.listed_in = self.staging_list
-
-    def resolve(self, relative: str) -> Path:
-        """The absolute path of ``relative``; raises WriteConflictError if it leaves the root
-        (:meth:`~excerpta.output_paths.OutputPaths.resolve`)."""
-        return self._paths.resolve(relative)
-
-    @property
-    def prefix(self) -> str:
-        """What the paths of this output's files start with: the resolved root with its
-        trailing separator, or a one-file output's resolved path."""
-        if self.file_name:
-            return str(self._paths.resolved_root / self.file_name)
-        return str(self._paths.resolved_root / "x")[:-1]  # (the root "/" has its separator already)
-
-    def records(self) -> dict[str, OutputRecord]:
-        """What this job's writer wrote for this output before this run, by key (e.g. a
-        document id): under this sink's root, or where the output was before the user moved it
-        (a writer may follow it there); never another output's, though one state may serve
-        several (:func:`~excerpta.output_records.records_of_output` decides).
-
-        A snapshot taken at first use: records of this run stay pending until committed, so a
-        sink (which serves one run) never needs to ask the manifest twice.
-        """
-        if self._records is None:
-            self._records = ({} if self.manifest is None else records_of_output(
-                self.manifest.output_history(self.job, self.writer), self.prefix))
-        return self._records
-
-    def previous(self, key: str) -> OutputRecord | None:
-        """The record of what we last wrote for ``key`` (e.g. a document id), if any."""
-        return self.records().get(key)
-
-    def is_current(self, key: str, source_hash: str) -> bool:
-        """True if ``key`` was last written from ``source_hash`` and that file is intact.
-
-        Intact: the same size and modification time as when we wrote it (as git's index tells
-        an unmodified file), else the same SHA-256. Per-document writers call this to skip
-        documents that did not change. A skipped file is left exactly as it is, so even a file
-        wrongly taken as intact (rewritten to the same size within the same clock tick as our
-        write) can only miss a re-render, never lose the user's text. A file now in a folder
-        linking outside the output is not (:meth:`links_outside`).
-        """
-        record = self.previous(key)
-        if record is None or record.source_hash != source_hash or not self._paths.folder_inside(
-                Path(record.path).parent):
-            return False
-        if record.size is not None and record.mtime_ns is not None:
-            try:
-                stat = os.stat(record.path)
-            except OSError:
-                return False
-            if (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns):
-                return True
-        return file_sha256(Path(record.path)) == record.hash
-
-    def links_outside(self, relative: str) -> bool:
-        """Whether the file at ``relative`` is, or is in a folder that is, a link the user made
-        to outside the output folder (:meth:`~excerpta.output_paths.OutputPaths.outside`): never
-        written through, nor read by a writer that merges into what is there; :meth:`write`
-        skips it as :data:`LINKED_OUTSIDE`."""
-        return self._paths.outside(self.resolve(relative))
-
-    def holds_what_excerpta_wrote(self, relative: str) -> bool:
-        """Whether the file at ``relative`` holds exactly the bytes excerpta last wrote there, as
-        this sink's state or a witness records them (size, then SHA-256): a file a writer may
-        read back as its own. Not a file excerpta has no record of (not even read), nor one
-        :meth:`links_outside`, even with ``force`` (which may overwrite it, never read it)."""
-        target = self.resolve(relative)
-        records = [seen for state in (self.manifest, *self.witnesses)
-                   if state is not None and (seen := state.output_at(str(target))) is not None]
-        if not records or self._paths.outside(target):
-            return False
-        try:
-            found = os.stat(target)
-        except OSError:
-            return False
-        hashes = {record.hash for record in records if record.size in (None, found.st_size)}
-        return bool(hashes) and S_ISREG(found.st_mode) and file_sha256(target) in hashes
+        super().__post_init__()
+        self._staged = StagedBatch(self._paths, None if self.dry_run else self.staging_list)
 
     def write(
         self,
@@ -207,9 +115,12 @@ class OutputSink:
             digest, size = _digest_chunks(_as_chunks(content))
             outcome = self._decide(target, digest, size, on_disk, allowed, record)
         else:
-            outcome, digest, stat = self._staged.stage(
+            staged = self._staged.stage(
                 target, into, _as_chunks(content), on_disk, len(self.outcomes),
                 lambda digest, size: self._decide(target, digest, size, on_disk, allowed, record))
+            if staged is None:  # its folder was swapped for a link since the check above
+                return self.skip(relative, LINKED_OUTSIDE, pending=True)
+            outcome, digest, stat = staged
             if outcome.action != "conflict":
                 self._pending.append(OutputRecord(
                     str(target), self.job, self.writer, key, digest, source_hash, datetime.now(UTC),
@@ -271,16 +182,18 @@ class OutputSink:
         """Make every file written so far durable and visible, as one batch: flush the staged
         temporary files to disk, rename each over its target, then fsync each folder once
         (:meth:`~excerpta.output_batch.StagedBatch.publish`). A file the user saved since its
-        write was decided is left alone and reported as a conflict. On failure no temporary
-        file is left. Then the folders a killed run left temporary files in are swept.
+        write was decided is left alone and reported as a conflict; one whose folder was made a
+        link to outside the output meanwhile is skipped as :data:`LINKED_OUTSIDE`. On failure no
+        temporary file is left. Then the folders a killed run left temporary files in are swept.
         """
-        self._staged.publish(self._changed_meanwhile)
+        self._staged.publish(self._left_alone)
         self._staged.sweep_listed()
 
-    def _changed_meanwhile(self, item: StagedFile) -> None:
+    def _left_alone(self, item: StagedFile, linked_outside: bool) -> None:
         outcome = self.outcomes[item.outcome_index]
-        self.outcomes[item.outcome_index] = replace(
-            outcome, action="conflict", reason="changed while excerpta was writing; left alone")
+        self.outcomes[item.outcome_index] = (
+            replace(outcome, action="skip", reason=LINKED_OUTSIDE, pending=True) if linked_outside else
+            replace(outcome, action="conflict", reason="changed while excerpta was writing; left alone"))
         self._pending = [record for record in self._pending if record.path != str(item.target)]
 
     def pending_records(self) -> list[OutputRecord]:

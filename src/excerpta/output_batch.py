@@ -11,6 +11,11 @@ a run costs one journal commit rather than one per file. Right before a rename i
 target with what it held when the write was decided: a file the user saved meanwhile is left
 alone and handed back to the sink to report.
 
+Each file is made, compared and renamed in its folder opened and checked to be in the output
+(:meth:`~excerpta.output_paths.OutputPaths.open_folder`), however its path was checked before:
+a folder swapped for a link to elsewhere during a run is never written through; its file is
+handed back to the sink as left alone.
+
 A run killed while staging leaves temporary files in folders a later run may have no reason
 to write into (their notes were already current). So each folder is listed in the output's
 *staging list* (a file in excerpta's state folder, see :func:`~excerpta.locks.staging_list`)
@@ -27,13 +32,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from excerpta.disk import (
+    Sweep,
     file_sha256,
     flush_to_disk,
     fsync_dir,
     naming,
+    remove_file,
     sweep_temporary_files,
     write_temp,
 )
+from excerpta.output_paths import OpenFolder, OutputPaths
 from excerpta.output_records import WriteOutcome
 
 log = logging.getLogger(__name__)
@@ -47,12 +55,14 @@ class StagedFile:
     target: Path
     on_disk: str | None  # the target's hash when the write was decided (None: no file)
     outcome_index: int  # where its outcome is in OutputSink.outcomes
+    identity: tuple[int, int]  # the temporary file's st_dev and st_ino: tells it is still there
 
 
 @dataclass
 class StagedBatch:
-    """Temporary files waiting to replace their targets together."""
+    """Temporary files waiting to replace their targets together, in the output ``paths`` lead to."""
 
+    paths: OutputPaths
     listed_in: Path | None = None  # the staging list (None: keep none, as in a dry run)
     _sweep_due: bool = True  # a folder was listed since the last sweep (or none was made yet)
     _files: list[StagedFile] = field(default_factory=list)
@@ -60,86 +70,99 @@ class StagedBatch:
 
     def stage(self, target: Path, into: Path, chunks: Iterable[bytes], on_disk: str | None,
               outcome_index: int, decide: Callable[[str, int], WriteOutcome],
-              ) -> tuple[WriteOutcome, str, os.stat_result | None]:
+              ) -> tuple[WriteOutcome, str, os.stat_result | None] | None:
         """Stream ``chunks`` into a temporary file beside ``into`` (``target``, or the file its
         link points to), ask ``decide(sha256, size)`` what to do, and stage the file to replace
         ``into`` at :meth:`publish` if that is ``create`` or ``update``; otherwise remove it.
 
         Returns the outcome, the bytes' SHA-256 and the stat of the file that holds them once
         published (a renamed file keeps its size and mtime; for an unchanged file, the
-        target's). ``on_disk`` is the target's hash now; ``outcome_index`` where the sink keeps
-        the outcome, for :meth:`publish` to report a change made meanwhile.
+        target's); None, having written nothing, if the folder of ``into`` now leads outside
+        the output. ``on_disk`` is the target's hash now; ``outcome_index`` where the sink
+        keeps the outcome, for :meth:`publish` to report a change made meanwhile.
         """
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
-            if self.listed_in is not None:
-                self._sweep_due = True
-                try:
-                    with self.listed_in.open("a", encoding="utf-8") as listing:
-                        listing.write(f"{target.parent}\n")
-                except OSError as err:  # costs only the clean-up after a killed run
-                    log.warning("cannot keep the staging list %s: %s", self.listed_in, err)
-                    self.listed_in = None
-            if swept := sweep_temporary_files(target.parent).removed:
-                log.info("%s: removed %d temporary file(s) an interrupted run left", target.parent, swept)
-        temp = write_temp(into, chunks)
-        staged = False
+        first = into.parent not in self._folders
+        if first:
+            into.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(into.parent)
+            self._list(into.parent)
+        with self.paths.open_folder(into.parent) as folder:
+            if not folder.inside:
+                return None
+            if first and (swept := sweep_temporary_files(into.parent, dir_fd=folder.fd).removed):
+                log.info("%s: removed %d temporary file(s) an interrupted run left", into.parent, swept)
+            temp = write_temp(into, chunks, folder.fd)
+            staged = False
+            try:
+                outcome = decide(temp.sha256, temp.size)
+                stat: os.stat_result | None = temp.stat
+                if outcome.action in ("create", "update"):
+                    found = _stat_or_none(into, folder) if on_disk is not None else None
+                    mode = found.st_mode & 0o777 if found is not None else None
+                    if mode is not None and mode != temp.stat.st_mode & 0o777:
+                        try:  # keep the user's permissions; changes the ctime only
+                            os.chmod(folder.name(temp.path), mode, dir_fd=folder.fd)
+                        except OSError as err:
+                            raise naming(err, into, "writing it") from err
+                    self._files.append(StagedFile(temp.path, into, on_disk, outcome_index,
+                                                  (temp.stat.st_dev, temp.stat.st_ino)))
+                    staged = True
+                elif outcome.action == "unchanged":
+                    stat = _stat_or_none(target)
+                return outcome, temp.sha256, stat
+            finally:
+                if not staged:
+                    remove_file(temp.path, folder.fd)
+
+    def _list(self, folder: Path) -> None:
+        """Add ``folder`` to the staging list, before a file is staged there."""
+        if self.listed_in is None:
+            return
+        self._sweep_due = True
         try:
-            outcome = decide(temp.sha256, temp.size)
-            stat: os.stat_result | None = temp.stat
-            if outcome.action in ("create", "update"):
-                mode = into.stat().st_mode & 0o777 if on_disk is not None else None
-                if mode is not None and mode != temp.stat.st_mode & 0o777:
-                    try:  # keep the user's permissions; changes the ctime only
-                        os.chmod(temp.path, mode)
-                    except OSError as err:
-                        raise naming(err, into, "writing it") from err
-                self._files.append(StagedFile(temp.path, into, on_disk, outcome_index))
-                staged = True
-            elif outcome.action == "unchanged":
-                stat = _stat_or_none(target)
-            return outcome, temp.sha256, stat
-        finally:
-            if not staged:
-                temp.path.unlink(missing_ok=True)
+            with self.listed_in.open("a", encoding="utf-8") as listing:
+                listing.write(f"{folder}\n")
+        except OSError as err:  # costs only the clean-up after a killed run
+            log.warning("cannot keep the staging list %s: %s", self.listed_in, err)
+            self.listed_in = None
 
     def discard(self) -> None:
         """Remove every staged temporary file: nothing staged since the last publish appears."""
         files, self._files = self._files, []
         for staged in files:
-            staged.temp.unlink(missing_ok=True)
+            try:
+                with self.paths.open_folder(staged.temp.parent) as folder:
+                    _remove_if_ours(staged, folder)
+            except OSError:  # its folder is gone: nothing to remove
+                pass
 
-    def publish(self, changed_meanwhile: Callable[[StagedFile], None]) -> None:
+    def publish(self, left_alone: Callable[[StagedFile, bool], None]) -> None:
         """Make every staged file durable and visible, as one batch (see the module docstring).
 
-        A target whose bytes changed since its write was decided is not replaced: its
-        temporary file is removed and ``changed_meanwhile`` told. On failure no temporary file
-        is left, and the error propagates.
+        A target whose bytes changed since its write was decided, or whose folder was swapped
+        meanwhile, is not replaced: its temporary file is removed (if still there) and
+        ``left_alone`` told, with whether the folder now leads outside the output. On failure
+        no temporary file is left, and the error propagates.
         """
         files, self._files = self._files, []
         if not files:
             return
+        folders: dict[Path, list[StagedFile]] = {}
+        for staged in files:
+            folders.setdefault(staged.target.parent, []).append(staged)
+        renamed_in = []
         try:
             _flush_naming_targets(files)
-            for staged in files:
-                # The user may have saved the file since we decided (a long run, an open
-                # editor): compare again right before replacing, as vdirsyncer does with etags.
-                try:
-                    if file_sha256(staged.target) != staged.on_disk:
-                        staged.temp.unlink(missing_ok=True)
-                        changed_meanwhile(staged)
-                    else:
-                        os.replace(staged.temp, staged.target)
-                except OSError as err:  # it named our temporary file (or nothing)
-                    raise naming(err, staged.target, "replacing it") from err
+            for path, group in folders.items():
+                with self.paths.open_folder(path) as folder:
+                    if [_replace(staged, folder, left_alone) for staged in group].count(True):
+                        renamed_in.append(path)
         except BaseException:
             self._files = files
             self.discard()
             raise
-        for folder in {staged.target.parent for staged in files}:
-            fsync_dir(folder)
-
+        for path in renamed_in:
+            fsync_dir(path)
 
     def sweep_listed(self) -> None:
         """Sweep every folder of the staging list (:func:`~excerpta.disk.sweep_temporary_files`)
@@ -158,7 +181,7 @@ class StagedBatch:
         left = []
         for name in filter(None, listed):
             folder = Path(name)
-            swept = sweep_temporary_files(folder)
+            swept = self._sweep(folder)
             if swept.removed:
                 log.info("%s: removed %d temporary file(s) an interrupted run left", folder, swept.removed)
             if swept.left:
@@ -174,6 +197,54 @@ class StagedBatch:
             log.warning("cannot keep the staging list %s: %s", self.listed_in, err)
 
 
+    def _sweep(self, folder: Path) -> Sweep:
+        """:func:`~excerpta.disk.sweep_temporary_files` in ``folder`` if it is still in the output
+        (not since made a link to elsewhere: what is there is not ours to remove)."""
+        try:
+            with self.paths.open_folder(folder) as opened:
+                if opened.inside:
+                    return sweep_temporary_files(folder, dir_fd=opened.fd)
+        except OSError:  # gone, or no longer a folder
+            return Sweep(0, 0)
+        log.info("%s: now leads outside the output folder; not swept", folder)
+        return Sweep(0, 0)
+
+
+def _replace(staged: StagedFile, folder: OpenFolder, left_alone: Callable[[StagedFile, bool], None]) -> bool:
+    """Rename ``staged``'s temporary file over its target in ``folder`` (open, so neither can be
+    redirected), unless the target changed or the folder is not the one the file was made in;
+    returns whether it did. Raises OSError naming the target."""
+    try:
+        # The user may have saved the file since we decided (a long run, an open editor):
+        # compare again right before replacing, as vdirsyncer does with etags.
+        if not folder.inside or not _holds(folder, staged):
+            _remove_if_ours(staged, folder)
+            left_alone(staged, not folder.inside)
+        elif file_sha256(staged.target, folder.fd) != staged.on_disk:
+            remove_file(staged.temp, folder.fd)
+            left_alone(staged, False)
+        else:
+            os.replace(folder.name(staged.temp), folder.name(staged.target),
+                       src_dir_fd=folder.fd, dst_dir_fd=folder.fd)
+            return True
+    except OSError as err:  # it named our temporary file (or nothing)
+        raise naming(err, staged.target, "replacing it") from err
+    return False
+
+
+def _holds(folder: OpenFolder, staged: StagedFile) -> bool:
+    """Whether ``folder`` holds the temporary file of ``staged`` (not a file named so)."""
+    found = _stat_or_none(staged.temp, folder)
+    return found is not None and (found.st_dev, found.st_ino) == staged.identity
+
+
+def _remove_if_ours(staged: StagedFile, folder: OpenFolder) -> None:
+    """Remove the temporary file of ``staged`` from ``folder`` if it is there, wherever the
+    folder now is (it may have been moved with it): no other file."""
+    if _holds(folder, staged):
+        remove_file(staged.temp, folder.fd)
+
+
 def _flush_naming_targets(files: list[StagedFile]) -> None:
     """:func:`~excerpta.disk.flush_to_disk` the temporary files of ``files``; an OSError names
     the target of the temporary file that failed (or the folder syncfs failed in)."""
@@ -186,8 +257,11 @@ def _flush_naming_targets(files: list[StagedFile]) -> None:
         raise naming(err, where, "flushing it to disk") from err
 
 
-def _stat_or_none(path: Path) -> os.stat_result | None:
+def _stat_or_none(path: Path, folder: OpenFolder | None = None) -> os.stat_result | None:
+    """The stat of ``path`` (in ``folder``, not following a link there), or None."""
     try:
-        return path.stat()
+        if folder is None:
+            return path.stat()
+        return os.stat(folder.name(path), dir_fd=folder.fd, follow_symlinks=False)
     except OSError:
         return None

@@ -1,15 +1,42 @@
 """Where one output's files may go: paths under its folder, never leaving it, neither by name
 (``..``, an absolute path) nor through a link the user made (a note, or a folder holding it,
 that links outside). An :class:`~excerpta.output.OutputSink` asks this before it reads back,
-writes or replaces a file."""
+writes or replaces a file.
+
+A folder checked may be swapped for a link before the write (a sync tool, another program, a
+planted link): so the temporary files are made, renamed and swept relative to a descriptor of
+their folder (:meth:`OutputPaths.open_folder`), checked once open to be in the output; a later
+swap of its path cannot redirect them. Where the platform has no such calls (``dir_fd``:
+Windows), paths are used, checked right before."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from excerpta.disk import naming
 from excerpta.errors import WriteConflictError
+
+# What working inside an open folder takes (os.replace is os.rename with dir_fd on POSIX).
+DIR_FD = (hasattr(os, "O_DIRECTORY") and os.scandir in os.supports_fd
+          and {os.open, os.stat, os.unlink, os.rename, os.chmod} <= os.supports_dir_fd)
+
+
+@dataclass(frozen=True)
+class OpenFolder:
+    """A folder :meth:`OutputPaths.open_folder` opened: ``fd`` for ``dir_fd=`` calls (None where
+    the platform has none: then ``path`` is used), and whether it is in the output (``inside``)."""
+
+    path: Path
+    fd: int | None
+    inside: bool
+
+    def name(self, path: Path) -> str | Path:
+        """What names ``path`` (a file of this folder) in a call given ``dir_fd=self.fd``."""
+        return path if self.fd is None else path.name
 
 
 @dataclass
@@ -56,3 +83,40 @@ class OutputPaths:
             inside = Path(os.path.realpath(folder)).is_relative_to(self.resolved_root)
             self._inside_folders[folder] = inside
         return inside
+
+    @contextmanager
+    def open_folder(self, folder: Path) -> Iterator[OpenFolder]:
+        """``folder`` opened (links followed) for the block, and whether the folder opened is
+        the root or under it, told from the open descriptor (Linux: ``/proc/self/fd``, else
+        its identity with the folder its resolved path names): a folder swapped for a link
+        after the check is never written through. Raises OSError naming ``folder`` if it
+        cannot be opened."""
+        try:
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY) if DIR_FD else None
+        except PermissionError:  # a folder one may write in but not list: as without dir_fd
+            fd = None
+        except OSError as err:
+            raise naming(err, folder, "opening the folder") from err
+        if fd is None:
+            yield OpenFolder(folder, None, Path(os.path.realpath(folder)).is_relative_to(self.resolved_root))
+            return
+        try:
+            where = _where_open(fd, folder)
+            yield OpenFolder(folder, fd, where is not None and where.is_relative_to(self.resolved_root))
+        finally:
+            os.close(fd)
+
+
+def _where_open(fd: int, folder: Path) -> Path | None:
+    """The path of the folder open as ``fd`` (opened as ``folder``), or None if unknown."""
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:  # no /proc (BSD, macOS)
+        pass
+    # A folder has one name, so the same folder as the resolved path names is there. (A swap
+    # between the two calls can still fool this, as any check by path: /proc cannot be.)
+    real = os.path.realpath(folder)
+    try:
+        return Path(real) if os.path.samestat(os.fstat(fd), os.stat(real)) else None
+    except OSError:
+        return None

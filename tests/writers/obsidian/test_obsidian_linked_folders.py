@@ -54,3 +54,20 @@ def test_highlight_notes_of_an_atomic_vault_are_not_written_into_a_folder_linkin
         ("Highlight number 1.md", *SKIPPED), ("Highlight number 2.md", *SKIPPED), ("New one.md", *SKIPPED),
         ("Walden.md", "update", None, False)]
     assert _files(outside) == before
+
+
+def test_a_note_linked_from_outside_is_not_taken_for_a_documents_note(
+        tmp_path, vault, sync_forgetting, books):
+    # Found by a vault scan, it used to be read and then reported as left alone: not the
+    # output's, so not looked at, and the document gets its own note in the vault.
+    book = books(2)
+    sync_forgetting([book])
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.move(vault / "Books" / "Walden.md", outside / "Walden.md")
+    (vault / "Linked.md").symlink_to(outside / "Walden.md")
+    before = _files(outside)
+    sink = sync_forgetting([book])
+    assert [(o.path.relative_to(vault).as_posix(), o.action) for o in sink.outcomes] == [
+        ("Books/Walden.md", "create")]
+    assert _files(outside) == before

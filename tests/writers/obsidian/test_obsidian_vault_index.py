@@ -70,3 +70,25 @@ def test_notes_still_as_written_are_indexed_from_the_state_without_being_read(va
     # Touched since (another modification time): read, and what it says now counts.
     os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert VaultIndex.scan(vault.resolve(), known=known).by_id == {"readwise-9999": ["Books/Walden.md"]}
+
+
+def test_links_leading_outside_the_output_folder_are_neither_read_nor_indexed(tmp_path):
+    vault, outside = tmp_path / "vault", tmp_path / "outside"
+    (outside / "Deep").mkdir(parents=True)
+    (vault / "Archive").mkdir(parents=True)
+    (outside / "secret.md").write_text("---\nexcerpta-id: d1\n---\n")
+    (outside / "Deep" / "deeper.md").write_text("---\nexcerpta-id: d2\n---\n")
+    (outside / "Walden.md").write_text("---\ntags: []\n---\n" + PLUGIN_BODY)
+    (vault / "Archive" / "kept.md").write_text("---\nexcerpta-id: d3\n---\n")
+    (vault / "Books").symlink_to(outside)  # a folder, and notes, linking outside
+    (vault / "linked.md").symlink_to(outside / "secret.md")
+    (vault / "Walden.md").symlink_to(outside / "Walden.md")
+    (vault / "alias.md").symlink_to(vault / "Archive" / "kept.md")  # inside: read as before
+    (vault / "Shelf").symlink_to(vault / "Archive")  # a linked folder is not walked into
+
+    whole = VaultIndex.scan(vault)
+    assert (whole.by_id, whole.by_plugin_key) == ({"d3": ["alias.md", "Archive/kept.md"]}, {})
+    for under in ("Books", "Books/Deep"):
+        linked = VaultIndex.scan(vault, under=under)
+        assert (linked.by_id, linked.by_plugin_key) == ({}, {})
+    assert VaultIndex.scan(vault, under="Shelf").by_id == {"d3": ["Shelf/kept.md"]}

@@ -6,7 +6,9 @@ is no longer where we left it): an unchanged re-run never walks the vault. A not
 wrote it (same path, size and modification time as recorded, see ``known``) is not even
 opened; of the others, only the first :data:`HEAD_BYTES` are read: front matter and the
 Readwise metadata are at the top. Hidden folders (``.obsidian``, ``.trash``) and our temporary
-files are skipped.
+files are skipped, and so is every link leading outside the output folder (a note, or the
+folder scanned): what is not the output's is neither read nor claimed. A link to a note inside
+it is read; a linked folder is not walked into.
 
 Several notes may carry one ``excerpta-id``: Obsidian's "Make a copy" copies the properties,
 and a sync tool's conflict copy (``Walden.sync-conflict-….md``) too. The index keeps them all,
@@ -49,16 +51,19 @@ class VaultIndex:
         with that size and modification time is indexed without being read.
         """
         index = cls(root, claimed=claimed if claimed is not None else set())
+        inside = Path(os.path.realpath(root))
         start = root.joinpath(*under.split("/")) if under else root
-        if not start.is_dir():
+        if not start.is_dir() or not Path(os.path.realpath(start)).is_relative_to(inside):
             return index
         known = known or {}
-        for folder, dirs, files in os.walk(start):
+        for folder, dirs, files in os.walk(start):  # (a linked folder is not walked into)
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 if name.startswith(".") or not name.lower().endswith(".md"):
                     continue
                 path = os.path.join(folder, name)
+                if os.path.islink(path) and not _note_inside(path, inside):
+                    continue
                 relative = os.path.relpath(path, root).replace(os.sep, "/")
                 ours = known.get(path)
                 if ours is not None and _stat(path) == ours[:2]:
@@ -135,6 +140,12 @@ def known_notes(records: Iterable[OutputRecord]) -> dict[str, tuple[int, int, st
     modification time and key (the note's ``excerpta-id``) of each file we wrote, by path."""
     return {record.path: (record.size, record.mtime_ns, record.key) for record in records
             if record.size is not None and record.mtime_ns is not None}
+
+
+def _note_inside(path: str, inside: Path) -> bool:
+    """Whether the link ``path`` leads to a file in the folder ``inside`` (resolved)."""
+    target = Path(os.path.realpath(path))
+    return target.is_relative_to(inside) and target.is_file()
 
 
 def _stat(path: str) -> tuple[int, int] | None:
