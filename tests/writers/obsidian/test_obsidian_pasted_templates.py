@@ -162,13 +162,14 @@ def test_the_text_of_a_macro_a_call_or_a_set_block_is_made_inert_once(tmp_path, 
 @pytest.mark.parametrize("source", [
     "{% set b | striptags %}{{ highlight_text }}{% endset %}- {{ b }}\n",
     "- {% filter striptags %}{{ highlight_text }}{% endfilter %}\n",
+    "- {{ highlight_text | striptags }}\n",
 ])
 def test_a_filtered_set_or_filter_block_is_made_inert_as_it_is_written(tmp_path, vault, sync, source):
-    # 'striptags' unescapes what made the values inert: its result is made inert again.
+    # 'striptags' takes tags out and unescapes entities: its result is made inert as it is written.
     templates = template_folder(tmp_path, {"highlight.md.jinja": source})
-    text = "<% tp.file.title %> %%c ^hl-x List<String>"
+    text = "<b>Bold</b> %%c ^hl-x &lt;% tp.file.title %&gt;"
     sync([Document(id="d", title="T", highlights=[Highlight(id="h", text=text)])], templates=templates)
-    assert "- &lt;% tp.file.title %> %&#37;c &#94;hl-x List&lt;String> ^hl-h\n" in _note(vault)
+    assert "- Bold %&#37;c &#94;hl-x &lt;% tp.file.title %> ^hl-h\n" in _note(vault)
 
 
 @pytest.mark.parametrize(("include", "message"), [

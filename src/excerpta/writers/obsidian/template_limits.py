@@ -135,7 +135,7 @@ class _Limits(Extension):
         """What ``a ~ b`` makes, refused before it is made if too long (a list's text
         measured before it is made, see :func:`.template_sizes.text_size`)."""
         self.budget.check_size(joined_size("", parts, self.budget.characters), "a text joined with '~'")
-        return "".join([part if type(part) is str else str(part) for part in parts])
+        return self.environment.joined(parts)  # type: ignore[attr-defined,no-any-return]
 
 
 class LimitedEnvironment(ImmutableSandboxedEnvironment):
@@ -150,6 +150,10 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         self.extensions[_Limits.identifier].budget = self.budget  # type: ignore[attr-defined]
         self.filters.update(bounded_filters(self.filters, self.budget))
         self.globals["lipsum"] = self._bounded_lipsum
+
+    def joined(self, parts: tuple[Any, ...]) -> str:
+        """What ``a ~ b`` makes of ``parts``, measured already."""
+        return "".join([part if type(part) is str else str(part) for part in parts])
 
     def _bounded_lipsum(self, n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
         """Jinja's ``lipsum``, refused before it writes ``n`` paragraphs too many."""

@@ -191,6 +191,7 @@ class NoteTemplates:
         env = _make_environment(sources, limits, folder, set() if warned is None else warned)
         # Each its own cache: a name compiled for one of them must not be served to another.
         markdown = env.overlay(finalize=counted(inert, env.budget), cache_size=len(TEMPLATE_FILES))
+        markdown.inert_blocks = True  # type: ignore[attr-defined]
         names = env.overlay(finalize=counted(_blank_none, env.budget), cache_size=len(TEMPLATE_FILES))
         compiled = {}
         digest = hashlib.sha256()
