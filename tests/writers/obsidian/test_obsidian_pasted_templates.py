@@ -275,3 +275,22 @@ def test_the_default_templates_and_every_documented_variable_warn_of_nothing(tmp
         sync(documents, templates=templates, atomic=True)
     assert any("In a chapter." in path.read_text(encoding="utf-8") for path in vault.rglob("*.md"))
     assert caplog.records == []
+
+
+def test_a_name_made_at_render_time_reads_only_template_files_neither_backups_nor_others(
+        tmp_path, vault, sync, books):
+    templates = template_folder(tmp_path, {"highlight.md.jinja": "{% set name = 'macros.jinja' %}"
+                                                                 "- {{ highlight_text }}{% include name %}\n",
+                                           "macros.jinja": "!"})
+    sync([books(1)], templates=templates)
+    for backup in ("macros.jinja~", ".macros.jinja.swp", ".#macros.jinja", "macros.jinja.bak", "cover.png"):
+        (templates / backup).write_text("an editor's copy", encoding="utf-8")
+    (templates / ".git").mkdir()
+    (templates / ".git" / "index.jinja").write_text("?", encoding="utf-8")
+    sink = sync([books(1)], templates=templates)
+    assert [outcome.action for outcome in sink.outcomes] == []  # none of them read: nothing to re-render
+    templates.joinpath("highlight.md.jinja").write_text("{% set name = 'macros.jinja~' %}"
+                                                        "- {{ highlight_text }}{% include name %}\n",
+                                                        encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape("'macros.jinja~' cannot be included: not a template")):
+        sync([books(1)], templates=templates)

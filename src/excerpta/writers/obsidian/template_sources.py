@@ -29,6 +29,9 @@ from excerpta.errors import ConfigError
 # The extensions a template file might have been given by mistake ("highlight.md" for
 # "highlight.md.jinja"); a name ending otherwise (".bak", "~") is not taken for a template.
 _TEMPLATE_LIKE = frozenset({"jinja", "jinja2", "j2", "md", "yaml", "yml", "txt", "tmpl", "tpl", "njk"})
+# What a file a template includes may end with: an editor's backup or swap file ("x.jinja~",
+# "x.jinja.bak", ".x.jinja.swp", ".#x.jinja") is none, nor is any file in a hidden folder.
+HELPER_EXTENSIONS = _TEMPLATE_LIKE | {"html", "htm"}
 
 
 def load_sources(folder: Path | None, names: Iterable[str]) -> dict[str, str]:
@@ -89,7 +92,19 @@ def helper_source(folder: Path | None, name: str) -> str:
     if not found:
         raise jinja2.TemplateNotFound(name, f"{name!r} cannot be included: no such file in the "
                                             f"templates folder {folder}")
+    if not is_helper_name(name):
+        extensions = ", ".join(f".{extension}" for extension in sorted(HELPER_EXTENSIONS))
+        raise jinja2.TemplateNotFound(name, f"{name!r} cannot be included: not a template file (a "
+                                            f"name ending with one of {extensions}, not hidden)")
     return _read(path)
+
+
+def is_helper_name(name: str) -> bool:
+    """Whether ``name`` (a path relative to the templates folder) may name a file a template
+    includes (:data:`HELPER_EXTENSIONS`, in any case; nothing hidden on its path)."""
+    parts = Path(name).parts
+    return bool(parts) and not any(part.startswith(".") for part in parts) and \
+        parts[-1].rsplit(".", 1)[-1].casefold() in HELPER_EXTENSIONS and "." in parts[-1]
 
 
 def _check_file_names(folder: Path, names: tuple[str, ...]) -> None:
@@ -194,16 +209,20 @@ def _texts(expression: nodes.Node) -> list[nodes.Const]:
 
 
 def folder_files(folder: Path) -> list[tuple[str, bytes]]:
-    """Each regular file of ``folder`` and its subfolders (hidden ones left out), by path
-    relative to it, with its content; a file that cannot be read is left out."""
+    """Each file of ``folder`` and its subfolders a template may include (:func:`is_helper_name`:
+    no backup, nothing hidden), by path relative to it, with its content; a file that cannot be
+    read is left out."""
     files = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        try:
-            if path.is_file():
-                files.append((relative.as_posix(), path.read_bytes()))
-        except OSError:
-            continue
-    return files
+    for root, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))  # (not walked)
+        for name in sorted(names):
+            path = Path(root) / name
+            relative = path.relative_to(folder).as_posix()
+            if not is_helper_name(relative):
+                continue
+            try:
+                if path.is_file():
+                    files.append((relative, path.read_bytes()))
+            except OSError:
+                continue
+    return sorted(files, key=lambda file: file[0].split("/"))  # (in path order, as the digest was)

@@ -211,7 +211,7 @@ class NoteTemplates:
         helpers, computed = included_files(env, sources, roots)
         for helper in helpers:  # a change to one re-renders the notes too
             digest.update(helper.encode() + b"\0" + sources[helper].encode("utf-8") + b"\0")
-        if computed and folder is not None:  # a file named at render time: it may be any
+        if computed and folder is not None:  # a file named at render time: any one it may include
             for relative, content in folder_files(folder):
                 digest.update(relative.encode() + b"\0" + content + b"\0")
         frontmatter = roles["frontmatter"] or ""
