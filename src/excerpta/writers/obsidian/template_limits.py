@@ -187,7 +187,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         if isinstance(owner, _TEXTS):
             method = __obj.__name__
             if method == "join" and args:
-                args = (listed(args[0]), *args[1:])  # (a generator is measured, then joined)
+                args = (listed(args[0], __self.budget), *args[1:])  # (a generator measured as it comes)
                 __self.budget.check_size(joined_size(owner, args[0], __self.budget.characters),
                                          "a text made with 'join'")
             elif method in METHOD_SIZES:
