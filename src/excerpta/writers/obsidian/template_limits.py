@@ -14,6 +14,8 @@ user's code, and a note far larger than its document's own text (8 MB more than
   ``format()`` width, a string method (``ljust``, ``center``, ``replace``, ``join``…) or a
   filter (``center``, ``indent``, ``wordwrap``, ``replace``, ``join``, ``format``, ``batch``,
   ``slice``), or ``lipsum``; or a ``{{ … }}`` or a filter would write such a list as text;
+  or a filter collecting items (``list``, ``sort``, ``join``, ``sum``…) or ``join`` would
+  collect more (many values, each within the bound, measured as they come, not all made);
   each measured by :mod:`.template_sizes` (checked before it is made);
 - the text written, or the text of the ``{{ … }}`` values made (in a ``{% set %}`` block or a
   macro as well), passes :attr:`RenderBudget.characters`;
