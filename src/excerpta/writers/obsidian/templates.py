@@ -40,7 +40,9 @@ In the Markdown templates (all but the file name and the front matter) every val
 comment or an HTML tag in the user's vault, and ordinary Markdown in it is written as it is.
 What the template itself says (a ``dataview`` block, say) is the user's and written as it is,
 and so are the link targets excerpta makes (:class:`Verbatim`) and the text of a macro or a
-``{% set %}`` block, whose values were made inert already (:mod:`.template_compiler`).
+``{% set %}`` block, whose values were made inert already (:mod:`.template_compiler`). What a
+filter, a string method or an operator makes of a highlight's text is made inert as that text
+is, and of a block's text once (:mod:`.template_kinds`).
 """
 
 from __future__ import annotations
