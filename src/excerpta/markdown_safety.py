@@ -159,6 +159,12 @@ def restore(text: str) -> str:
     return _ESCAPED_LIST_LINE.sub(r"\1\3", _ESCAPED_LINE_START.sub(r"\1\2", text))
 
 
+def holds_list_line_made_text(text: str) -> bool:
+    """Whether :func:`defang` made a line of ``text`` (after the first) that starts with a list
+    marker text, as it does in a highlight's text (or kept one text that was already)."""
+    return "\\" in text and _ESCAPED_LIST_LINE.search(text) is not None
+
+
 def runs_code(url: str) -> bool:
     """Whether a link to ``url`` (a destination as Markdown reads it: escapes and entities
     decoded) runs code once clicked: a ``javascript:``, ``vbscript:`` or ``data:`` URL (a

@@ -162,13 +162,14 @@ def test_the_text_of_a_macro_a_call_or_a_set_block_is_made_inert_once(tmp_path, 
 @pytest.mark.parametrize("source", [
     "{% set b | striptags %}{{ highlight_text }}{% endset %}- {{ b }}\n",
     "- {% filter striptags %}{{ highlight_text }}{% endfilter %}\n",
+    "- {{ highlight_text | striptags }}\n",
 ])
 def test_a_filtered_set_or_filter_block_is_made_inert_as_it_is_written(tmp_path, vault, sync, source):
-    # 'striptags' unescapes what made the values inert: its result is made inert again.
+    # 'striptags' takes tags out and unescapes entities: its result is made inert as it is written.
     templates = template_folder(tmp_path, {"highlight.md.jinja": source})
-    text = "<% tp.file.title %> %%c ^hl-x List<String>"
+    text = "<b>Bold</b> %%c ^hl-x &lt;% tp.file.title %&gt;"
     sync([Document(id="d", title="T", highlights=[Highlight(id="h", text=text)])], templates=templates)
-    assert "- &lt;% tp.file.title %> %&#37;c &#94;hl-x List&lt;String> ^hl-h\n" in _note(vault)
+    assert "- Bold %&#37;c &#94;hl-x &lt;% tp.file.title %> ^hl-h\n" in _note(vault)
 
 
 @pytest.mark.parametrize(("include", "message"), [
@@ -274,3 +275,22 @@ def test_the_default_templates_and_every_documented_variable_warn_of_nothing(tmp
         sync(documents, templates=templates, atomic=True)
     assert any("In a chapter." in path.read_text(encoding="utf-8") for path in vault.rglob("*.md"))
     assert caplog.records == []
+
+
+def test_a_name_made_at_render_time_reads_only_template_files_neither_backups_nor_others(
+        tmp_path, vault, sync, books):
+    templates = template_folder(tmp_path, {"highlight.md.jinja": "{% set name = 'macros.jinja' %}"
+                                                                 "- {{ highlight_text }}{% include name %}\n",
+                                           "macros.jinja": "!"})
+    sync([books(1)], templates=templates)
+    for backup in ("macros.jinja~", ".macros.jinja.swp", ".#macros.jinja", "macros.jinja.bak", "cover.png"):
+        (templates / backup).write_text("an editor's copy", encoding="utf-8")
+    (templates / ".git").mkdir()
+    (templates / ".git" / "index.jinja").write_text("?", encoding="utf-8")
+    sink = sync([books(1)], templates=templates)
+    assert [outcome.action for outcome in sink.outcomes] == []  # none of them read: nothing to re-render
+    templates.joinpath("highlight.md.jinja").write_text("{% set name = 'macros.jinja~' %}"
+                                                        "- {{ highlight_text }}{% include name %}\n",
+                                                        encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape("'macros.jinja~' cannot be included: not a template")):
+        sync([books(1)], templates=templates)

@@ -105,7 +105,7 @@ def test_a_string_method_filter_or_format_is_refused_before_it_makes_a_huge_text
 @pytest.mark.parametrize(("source", "message"), [
     ('{{ ("%(a)s" * 10) % {"a": a} }}', "a text formatted with '%' would be 60,050 long"),
     ('{{ ("%(a)s" * 10)|format(a=a) }}', "a text made with 'format' would be 60,050 long"),
-    ('{{ [{"k": a}, {"k": a}]|join(attribute="k") }}', "a text made with 'join' would be 12,000 long"),
+    ('{{ [{"k": a}, {"k": a}]|join(attribute="k") }}', "items collected in one list would be 12,010 long"),
     ("{% set ns = namespace(l=[a]) %}{% for i in range(10) %}{% set ns.l = ns.l + ns.l %}{% endfor %}",
      "a text or list joined with '+' would be 12,012 long"),
     ("{{ ([[a]] * 9000)|string|length }}", "a repetition with '*' would be 54,108,000 long"),
@@ -115,6 +115,14 @@ def test_a_string_method_filter_or_format_is_refused_before_it_makes_a_huge_text
     ("{{ [[a], [a]] }}", "the text of a value written would be 12,022 long"),
     ("{{ '%s' % ([[a], [a]],) }}", "a text formatted with '%' would be 12,024 long"),
     ("{{ lipsum(1000)|length }}", "the text of 'lipsum' would be 1,616,000 long"),
+    # Many values, each within the bound, collected in one list (as they come: not all made).
+    ("{{ range(1000)|map('center', 5000)|list|length }}", "items collected in one list would be 10,010"),
+    ("{{ range(1000)|map('center', 5000)|join }}", "items collected in one list would be 10,010"),
+    ("{{ ''.join(range(1000)|map('center', 5000)) }}", "items collected in one list would be 10,010"),
+    ("{{ range(1000)|map('center', 5000)|sort|first }}", "items collected in one list would be 10,010"),
+    ("{{ range(100)|map('center', 5000)|map('list')|sum(start=[]) }}", "collected in one list"),
+    # Bytes are written as b'\xc3\xbf…': four characters a byte.
+    ("{{ ('\u00ff' * 2000).encode() }}", "the text of a value written would be 16,003 long"),
     # (a namespace holding itself: counted up to the limit, not for ever)
     ("{% set ns = namespace() %}{% set ns.x = ns %}{{ '{}'.format(ns) }}", "a text made with 'format'"),
 ])

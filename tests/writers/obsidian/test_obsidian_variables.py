@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import yaml
 
 from excerpta.adapters import ReadState
+from excerpta.model import Document, Highlight, LocationType
 from excerpta.readers.readwise_json import ReadwiseJsonReader
 from excerpta.readwise.options import ReadwiseOptions
 
@@ -106,3 +107,24 @@ def test_a_note_written_before_readable_titles_keeps_its_path_and_shows_the_read
     text = old.read_text(encoding="utf-8")
     assert "\n# An Example Book\n" in text
     assert "\n- Full Title: An Example Book: With a Long Subtitle\n" in text
+
+
+ONE_LINE = ("source", "asin", "document_tags", "highlight_tags", "highlight_location", "highlight_page",
+            "highlight_color", "title", "author", "highlight_chapter")
+
+
+def test_every_variable_said_to_be_one_line_is_one_line(tmp_path, vault, sync):
+    broken = "one\r\n- two\u2028three \n\n  # four"
+    document = Document(id="d", title=broken, author=broken, source=broken, asin=broken, tags=[broken],
+                        highlights=[Highlight(id="h", text="Text.", location=broken,
+                                              location_type=LocationType.PAGE, page=broken, color=broken,
+                                              chapter=broken, tags=[broken])])
+    template = "".join(f"{name}=[{{{{ {name} }}}}]\n" for name in ONE_LINE)
+    sync([document], templates=template_folder(tmp_path, {"highlight.md.jinja": template}))
+    lines = next(vault.rglob("*.md")).read_text(encoding="utf-8").splitlines()
+    shown = dict(line.split("=", 1) for line in lines if line.split("=", 1)[0] in ONE_LINE)
+    assert shown.keys() == set(ONE_LINE)
+    assert all(value.removesuffix(" ^hl-h").endswith("]") for value in shown.values())  # each one line
+    assert shown["highlight_location"] == "[Page\u00a0one - two three # four]"  # (its no-break space kept)
+    assert shown["highlight_page"] == "[one - two three # four]"
+    assert shown["document_tags"] == "[['one - two three # four']]"

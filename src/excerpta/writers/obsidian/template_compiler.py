@@ -10,9 +10,12 @@ becomes a :class:`jinja2.TemplateSyntaxError` naming the template and the line, 
 The text of a macro, a ``{% call %}`` body, a recursive loop or an unfiltered ``{% set %}``
 block was made of the template's own text and of values each made inert as it was written;
 written again by ``{{ … }}``, it would be made inert twice (``<`` become ``&amp;lt;``). Such a
-body returns its text as :class:`~.links.Verbatim`, which the Markdown templates write as it
-is. A filter run on a block's text (``{% set x | f %}``, ``{% filter f %}``) may undo what made
-it inert (``striptags`` unescapes), so its result is made inert again as it is written.
+body returns its text as :class:`~.template_kinds.BlockText` (in the Markdown templates; a
+:class:`~.links.Verbatim` in the others), which is written as it is. A filter run on a block's
+text (``{% set x | f %}``, ``{% filter f %}``) may undo what made it inert (``striptags``
+unescapes) or keep it (``upper``), so the values of such a block are not made inert as they
+are written in it (:meth:`NoteEnvironment.raw_piece`): the filter's result is, once, as it is
+written (a ``{% set x | f %}`` as ``x``, a value like any other).
 """
 
 from __future__ import annotations
@@ -27,11 +30,14 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.lexer import Lexer, Token
 from jinja2.parser import Parser
 
+from excerpta.markdown_safety import ListItemText
 from excerpta.writers.obsidian.links import Verbatim
-from excerpta.writers.obsidian.template_limits import LimitedEnvironment
+from excerpta.writers.obsidian.template_kinds import BlockText, KindKeepingEnvironment, raw
+from excerpta.writers.obsidian.template_limits import counted
 
 # What stops Python (not Jinja) reading or compiling a template the user wrote.
 SOURCE_FAULTS = (ValueError, RecursionError, MemoryError)
+_Finalize = CodeGenerator._FinalizeInfo
 _DEBUG_INFO = re.compile(r"^debug_info = '([0-9=&]*)'$", re.MULTILINE)
 
 
@@ -64,8 +70,55 @@ class _Lexer(Lexer):
 
 
 class _CodeGenerator(CodeGenerator):
-    """Jinja's code generator: a body's text :class:`Verbatim`; too deep a template a syntax
-    error at the last line it reached."""
+    """Jinja's code generator: a body's text :class:`Verbatim`, a filtered block's values
+    written as they are into it; too deep a template a syntax error at the last line it
+    reached."""
+
+    # What a filtered block writes its values with (see NoteEnvironment.raw_piece).
+    _RAW = _Finalize(lambda value: "" if value is None else str(value),
+                                       "environment.raw_piece(")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._raw_buffers: set[str] = set()  # the buffers of filtered blocks (and their loops)
+
+    def _finalize_of(self, frame: Frame) -> _Finalize:
+        return self._RAW if frame.buffer in self._raw_buffers else self._make_finalize()
+
+    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
+        if frame.buffer not in self._raw_buffers:
+            super().visit_Output(node, frame)
+            return
+        kept, self._finalize = self._make_finalize(), self._RAW
+        try:
+            super().visit_Output(node, frame)
+        finally:
+            self._finalize = kept
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: _Finalize) -> None:
+        if finalize is self._RAW:  # (no str(): a highlight's text stays one)
+            self.write(str(finalize.src))
+            return
+        super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: _Finalize) -> None:
+        if finalize is self._RAW:
+            self.write(")")
+            return
+        super()._output_child_post(node, frame, finalize)
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        if len(node.nodes) == 1:  # a "~" LimitedEnvironment made one call: its text as it is
+            self.visit(node.nodes[0], frame)
+            return
+        super().visit_Concat(node, frame)
+
+    def visit_Filter(self, node: nodes.Filter, frame: Frame) -> None:
+        if node.node is not None or frame.buffer not in self._raw_buffers:
+            super().visit_Filter(node, frame)
+            return
+        with self._filter_test_common(node, frame, True):  # a filtered block's text
+            self.write(f"environment.raw_block({frame.buffer})")
 
     def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
         try:
@@ -89,6 +142,8 @@ class _CodeGenerator(CodeGenerator):
         block_frame.symbols.analyze_node(node)
         self.enter_frame(block_frame)
         self.buffer(block_frame)
+        if node.filter is not None:
+            self._raw_buffers.add(str(block_frame.buffer))
         self.blockvisit(node.body, block_frame)
         self.newline(node)
         self.visit(node.target, frame)
@@ -102,15 +157,16 @@ class _CodeGenerator(CodeGenerator):
         self.leave_frame(block_frame)
 
     def visit_FilterBlock(self, node: nodes.FilterBlock, frame: Frame) -> None:
-        # Jinja's, with the filter's result finalized (made inert) as a written value is:
-        # Jinja writes it as it is, and a filter can undo what made the body's values inert.
+        # Jinja's, with the body's values written as they are and the filter's result finalized
+        # (made inert) as a written value is: Jinja writes it as it is.
         filter_frame = frame.inner()
         filter_frame.symbols.analyze_node(node)
         self.enter_frame(filter_frame)
         self.buffer(filter_frame)
+        self._raw_buffers.add(str(filter_frame.buffer))
         self.blockvisit(node.body, filter_frame)
         self.start_write(frame, node)
-        finalize = self._make_finalize()
+        finalize = self._finalize_of(frame)
         self._output_child_pre(node, frame, finalize)
         self.visit_Filter(node.filter, filter_frame)
         self._output_child_post(node, frame, finalize)
@@ -118,24 +174,34 @@ class _CodeGenerator(CodeGenerator):
         self.leave_frame(filter_frame)
 
 
-class NoteEnvironment(LimitedEnvironment):
-    """The environment of the note templates: :class:`LimitedEnvironment`, compiled as this
-    module says."""
+class NoteEnvironment(KindKeepingEnvironment):
+    """The environment of the note templates: :class:`KindKeepingEnvironment`, compiled as
+    this module says."""
 
     code_generator_class = _CodeGenerator
+    inert_blocks = False  # whether the values written are made inert (a Markdown template's)
 
     def __init__(self, *args: Any, **options: Any) -> None:
         super().__init__(*args, **options)
         self._lexer = _Lexer(self)
+        self.raw_piece = counted(_raw_value, self.budget)
 
     @property
     def lexer(self) -> Lexer:  # type: ignore[override]
         return self._lexer
 
-    @staticmethod
-    def made_text(text: str) -> str:
+    def made_text(self, text: str) -> str:
         """The text a block of a template made: written as it is."""
-        return text if isinstance(text, Verbatim) or type(text) is not str else Verbatim(text)
+        if isinstance(text, Verbatim) or type(text) is not str:
+            return text
+        return BlockText(text) if self.inert_blocks else Verbatim(text)
+
+    @staticmethod
+    def raw_block(pieces: list[str]) -> str:
+        """The text of a filtered block, written by :meth:`raw_piece`: a highlight's text if
+        one of its pieces is."""
+        text = "".join(pieces)
+        return ListItemText(text) if any(type(piece) is ListItemText for piece in pieces) else text
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         parser = Parser(self, source, name, filename)
@@ -152,6 +218,17 @@ class NoteEnvironment(LimitedEnvironment):
             reason = getattr(err, "msg", None) or str(err)
             raise TemplateSyntaxError(f"cannot be compiled ({reason})", line or 0, filename,
                                       filename) from None
+
+
+def _raw_value(value: object) -> object:
+    """What a filtered block writes for ``value`` (its ``raw_piece``, counted as a value
+    written): a text as it is, a block's text as it was made from (see
+    :func:`.template_kinds.raw`), None as nothing."""
+    if type(value) is str or type(value) is ListItemText:
+        return value
+    if isinstance(value, BlockText):
+        return raw(value)
+    return "" if value is None else str(value)
 
 
 def _template_line(code: str, code_line: int | None) -> int | None:

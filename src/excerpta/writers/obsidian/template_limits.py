@@ -14,6 +14,8 @@ user's code, and a note far larger than its document's own text (8 MB more than
   ``format()`` width, a string method (``ljust``, ``center``, ``replace``, ``join``…) or a
   filter (``center``, ``indent``, ``wordwrap``, ``replace``, ``join``, ``format``, ``batch``,
   ``slice``), or ``lipsum``; or a ``{{ … }}`` or a filter would write such a list as text;
+  or a filter collecting items (``list``, ``sort``, ``join``, ``sum``…) or ``join`` would
+  collect more (many values, each within the bound, measured as they come, not all made);
   each measured by :mod:`.template_sizes` (checked before it is made);
 - the text written, or the text of the ``{{ … }}`` values made (in a ``{% set %}`` block or a
   macro as well), passes :attr:`RenderBudget.characters`;
@@ -135,7 +137,7 @@ class _Limits(Extension):
         """What ``a ~ b`` makes, refused before it is made if too long (a list's text
         measured before it is made, see :func:`.template_sizes.text_size`)."""
         self.budget.check_size(joined_size("", parts, self.budget.characters), "a text joined with '~'")
-        return "".join([part if type(part) is str else str(part) for part in parts])
+        return self.environment.joined(parts)  # type: ignore[attr-defined,no-any-return]
 
 
 class LimitedEnvironment(ImmutableSandboxedEnvironment):
@@ -150,6 +152,10 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         self.extensions[_Limits.identifier].budget = self.budget  # type: ignore[attr-defined]
         self.filters.update(bounded_filters(self.filters, self.budget))
         self.globals["lipsum"] = self._bounded_lipsum
+
+    def joined(self, parts: tuple[Any, ...]) -> str:
+        """What ``a ~ b`` makes of ``parts``, measured already."""
+        return "".join([part if type(part) is str else str(part) for part in parts])
 
     def _bounded_lipsum(self, n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
         """Jinja's ``lipsum``, refused before it writes ``n`` paragraphs too many."""
@@ -183,7 +189,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         if isinstance(owner, _TEXTS):
             method = __obj.__name__
             if method == "join" and args:
-                args = (listed(args[0]), *args[1:])  # (a generator is measured, then joined)
+                args = (listed(args[0], __self.budget), *args[1:])  # (a generator measured as it comes)
                 __self.budget.check_size(joined_size(owner, args[0], __self.budget.characters),
                                          "a text made with 'join'")
             elif method in METHOD_SIZES:

@@ -21,9 +21,13 @@ from jinja2.utils import Namespace
 
 _PRINTF = re.compile(r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)")
 _FORMAT_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(\d*)[,_]?(?:\.(\d+))?[a-zA-Z%]?", re.DOTALL)
+_PRINTABLE_BYTES = bytes(range(0x20, 0x7F))  # what str() of bytes writes as it is (but "\\")
 _OTHER_VALUE = 32  # what str() of a float, a date or a None is at most, near enough
 # Jinja's filters (and ours) that write their value as text (str() of a list, however large it
 # would be): the value is measured first.
+# Jinja's filters that collect their value's items (into a list, a set, a sum) before they give
+# anything: the items are measured as they come (see listed).
+_COLLECTING = ("list", "sort", "unique", "reverse", "slice", "batch", "groupby", "sum")
 _STRINGIFYING = ("capitalize", "e", "escape", "forceescape", "lower", "pprint", "safe", "string",
                  "striptags", "title", "trim", "truncate", "upper", "urlencode", "urlize",
                  "wordcount", "tojson", "xmlattr", "tag", "wikilink")
@@ -50,8 +54,10 @@ def text_size(value: object, bound: int) -> int:
     size, pending = 0, [value]
     while pending and size <= bound:
         item = pending.pop()
-        if isinstance(item, str | bytes):
+        if isinstance(item, str):
             size += len(item)
+        elif isinstance(item, bytes):  # written as b'…', a byte but a printable one as 4 (\xff)
+            size += 3 + len(item) + 3 * len(item.translate(None, _PRINTABLE_BYTES)) + item.count(b"\\")
         elif isinstance(item, int) and not isinstance(item, bool):
             size += _digits(item)
         elif isinstance(item, list | tuple | set | frozenset | MappingView):
@@ -160,10 +166,19 @@ def format_spec_size(spec: str) -> int:
     return sum(int(part) for part in parsed.groups() if part)
 
 
-def listed(items: Iterable[Any]) -> list[Any] | tuple[Any, ...]:
-    """``items`` as a list or tuple, as given if it is one (a ``join`` of a generator is
-    measured, then joined)."""
-    return items if isinstance(items, list | tuple) else list(items)
+def listed(items: Iterable[Any], budget: Budget) -> list[Any] | tuple[Any, ...]:
+    """``items`` as a list or tuple, as given if it is one, else collected, each item measured
+    as it comes (:func:`text_size`, with a separator's worth): refused once the list's text
+    would pass the bound, before the next items are made (``range(100000)|map("center", 10**6)``
+    would take 100 GB, each item within the bound)."""
+    if isinstance(items, list | tuple):
+        return items
+    made, size = [], 2
+    for item in items:
+        size += 4 + text_size(item, budget.characters)
+        budget.check_size(size, "the items collected in one list")
+        made.append(item)
+    return made
 
 
 def bounded_filters(filters: Mapping[str, Callable[..., Any]],
@@ -204,7 +219,7 @@ def bounded_filters(filters: Mapping[str, Callable[..., Any]],
     def bounded_join(eval_ctx: Any, value: Any, d: str = "", attribute: Any = None) -> str:
         if attribute is not None:  # (the items' attributes are what is joined)
             value = map(make_attrgetter(eval_ctx.environment, attribute), value)
-        items = listed(value)
+        items = listed(value, budget)
         check(joined_size(d, items, budget.characters), "a text made with 'join'")
         return join(eval_ctx, items, d)  # type: ignore[no-any-return]
 
@@ -227,6 +242,10 @@ def bounded_filters(filters: Mapping[str, Callable[..., Any]],
     made.update({"center": bounded_center, "indent": bounded_indent, "wordwrap": bounded_wordwrap,
                  "replace": bounded_replace, "join": bounded_join, "format": bounded_format,
                  "batch": bounded_batch, "slice": bounded_slice})
+    lists = (list, tuple, Mapping)
+    made.update({name: _collecting(made.get(name, filters[name]), filters[name], budget,
+                                   (*lists, str) if name == "reverse" else lists)  # (of a text: a text)
+                 for name in _COLLECTING})
     for name, function in made.items():  # as Jinja's: the same context, environment… passed
         pass_arg = getattr(filters[name], "jinja_pass_arg", None)
         if pass_arg is not None:
@@ -240,6 +259,20 @@ def _as_text(value: Any, budget: Budget, what: str) -> Any:
         return value
     budget.check_size(text_size(value, budget.characters), what)
     return str(value)
+
+
+def _collecting(function: Callable[..., Any], jinja_filter: Callable[..., Any], budget: Budget,
+                made: tuple[type, ...]) -> Callable[..., Any]:
+    """Filter ``function`` (Jinja's ``jinja_filter``, bounded), its value's items collected by
+    :func:`listed` first, unless the value is one of ``made`` (a list, made and measured)."""
+    at = 1 if getattr(jinja_filter, "jinja_pass_arg", None) is not None else 0  # (after the context)
+
+    def collecting(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > at and not isinstance(args[at], made):
+            args = (*args[:at], listed(args[at], budget), *args[at + 1:])
+        return function(*args, **kwargs)
+
+    return collecting
 
 
 def _measured(function: Callable[..., Any], name: str, budget: Budget) -> Callable[..., Any]:

@@ -1,4 +1,5 @@
-"""Where the note templates come from, and the front-matter template's mapping checked.
+"""Where the note templates come from: the default ones, a templates folder, the files they
+include.
 
 A templates folder (option ``templates``) overrides the default template of each file it holds
 under the template's own name (see :mod:`.templates`). A name that is almost one of them
@@ -8,41 +9,29 @@ no template at all; other files (a ``README.md``, a backup ``highlight.md.jinja.
 left alone. A template may include, import or extend another file of the folder by name
 (:func:`helper_source`, :func:`included_files`), never one outside it.
 
-The front-matter template is a YAML mapping of property name to Jinja expression
-(:func:`frontmatter_entries`): each property name must be text on one line, given once.
 Every error here is a :class:`~excerpta.errors.ConfigError` on one line naming the template
-(and the line, when there is one).
+(and the line, when there is one): :func:`template_error`.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import traceback
-import unicodedata
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
 import jinja2
-import yaml
 from jinja2 import nodes
 
 from excerpta.errors import ConfigError
 
 # The extensions a template file might have been given by mistake ("highlight.md" for
 # "highlight.md.jinja"); a name ending otherwise (".bak", "~") is not taken for a template.
-_BREAKS_AND_CONTROLS = frozenset({"Cc", "Zl", "Zp"})
 _TEMPLATE_LIKE = frozenset({"jinja", "jinja2", "j2", "md", "yaml", "yml", "txt", "tmpl", "tpl", "njk"})
-# A front-matter value pasted from the Readwise plugin's template, "{{ expr }}" or
-# "[[{{ expr }}]]" left unquoted (a property's or a list item's), which YAML would read as a
-# mapping or a list: quoted before it is read (see frontmatter_entries).
-_PASTED_VALUE = re.compile(r"^(?P<head>(?:[^\s#'\"-][^\n]*?:|[ \t]*-)[ \t]+)"
-                           r"(?P<value>(?:\[\[)?\{\{[^\n]*\}\}(?:\]\])?)[ \t]*$", re.MULTILINE)
-_INSIDE = r"(?:(?!\{\{|\}\})[^\n])+?"  # the expression of one {{ }}, without another in it
-_WHOLE_EXPRESSION = re.compile(rf"\{{\{{[-+]?(?P<expression>{_INSIDE})[-+]?\}}\}}")
-_WHOLE_LINK = re.compile(rf"\[\[\{{\{{[-+]?(?P<target>{_INSIDE})[-+]?\}}\}}"
-                         rf"(?:\|\{{\{{[-+]?(?P<display>{_INSIDE})[-+]?\}}\}})?\]\]")
+# What a file a template includes may end with: an editor's backup or swap file ("x.jinja~",
+# "x.jinja.bak", ".x.jinja.swp", ".#x.jinja") is none, nor is any file in a hidden folder.
+HELPER_EXTENSIONS = _TEMPLATE_LIKE | {"html", "htm"}
 
 
 def load_sources(folder: Path | None, names: Iterable[str]) -> dict[str, str]:
@@ -103,7 +92,19 @@ def helper_source(folder: Path | None, name: str) -> str:
     if not found:
         raise jinja2.TemplateNotFound(name, f"{name!r} cannot be included: no such file in the "
                                             f"templates folder {folder}")
+    if not is_helper_name(name):
+        extensions = ", ".join(f".{extension}" for extension in sorted(HELPER_EXTENSIONS))
+        raise jinja2.TemplateNotFound(name, f"{name!r} cannot be included: not a template file (a "
+                                            f"name ending with one of {extensions}, not hidden)")
     return _read(path)
+
+
+def is_helper_name(name: str) -> bool:
+    """Whether ``name`` (a path relative to the templates folder) may name a file a template
+    includes (:data:`HELPER_EXTENSIONS`, in any case; nothing hidden on its path)."""
+    parts = Path(name).parts
+    return bool(parts) and not any(part.startswith(".") for part in parts) and \
+        parts[-1].rsplit(".", 1)[-1].casefold() in HELPER_EXTENSIONS and "." in parts[-1]
 
 
 def _check_file_names(folder: Path, names: tuple[str, ...]) -> None:
@@ -152,85 +153,6 @@ def template_error(name: str, err: BaseException, line: int | None = None) -> Co
     where = f"template {name}" + (f", line {line}" if line else "")
     message = getattr(err, "message", None) or str(err) or type(err).__name__
     return ConfigError(f"{where}: {message}")
-
-
-def frontmatter_entries(source: str, name: str) -> list[tuple[str, str, int]]:
-    """The (property, expression, line) of each entry of front-matter template ``name``, in
-    order; ``line`` is the expression's.
-
-    A value may also be spelled as in the Readwise plugin's front-matter template (quoted or
-    not): ``{{ expr }}`` is ``expr``, ``[[{{ expr }}]]`` is ``expr | wikilink``; a YAML list's
-    items are expressions too (``[title, full_title]``, ``["{{title}}", "{{full_title}}"]``).
-
-    Raises ConfigError (naming the line) if ``source`` is not a YAML mapping, a property name
-    is not text, is empty, spans lines or is given twice, or a value is not an expression.
-    """
-    try:
-        node = yaml.compose(_PASTED_VALUE.sub(_quoted_value, source), Loader=yaml.SafeLoader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        problem = ValueError(f"not valid YAML ({getattr(err, 'problem', None) or 'cannot be read'})")
-        raise template_error(name, problem, mark.line + 1 if mark else None) from None
-    if node is None:
-        return []
-    if not isinstance(node, yaml.MappingNode):
-        raise ConfigError(f"template {name}: expected a mapping of property name to expression")
-    entries: list[tuple[str, str, int]] = []
-    first_seen: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        key_line, line = key_node.start_mark.line + 1, value_node.start_mark.line + 1
-        key = _property_name(key_node, name, key_line)
-        if key in first_seen:
-            raise ConfigError(f"template {name}, line {key_line}: property {key!r} is given twice "
-                              f"(first on line {first_seen[key]})")
-        first_seen[key] = key_line
-        items = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-        if not items or not all(isinstance(item, yaml.ScalarNode) and str(item.value).strip()
-                                for item in items):
-            raise ConfigError(f"template {name}, line {line}: the value of {key!r} must be one Jinja "
-                              f"expression or a list of them ({frontmatter_format(name)})")
-        expressions = [_unwrapped(str(item.value)) for item in items]
-        expression = expressions[0] if items[0] is value_node else \
-            "[" + ", ".join(f"({text})" for text in expressions) + "]"
-        entries.append((key, expression, line))
-    return entries
-
-
-def frontmatter_format(name: str) -> str:
-    """What front-matter template ``name`` holds, with examples: the hint of its errors."""
-    return (f"{name} maps each property to a Jinja expression, not to text with {{{{ }}}}: write "
-            "`title: title`, `date: date|date('Y-m-d')`, `category: \"'#' ~ category\"`")
-
-
-def _quoted_value(match: re.Match[str]) -> str:
-    # A pasted "{{ expr }}" or "[[{{ expr }}]]" as a YAML string, on the same line.
-    return match.group("head") + "'" + match.group("value").replace("'", "''") + "'"
-
-
-def _unwrapped(value: str) -> str:
-    """The expression a front-matter value stands for: itself, or the expression of a pasted
-    ``{{ expr }}`` or ``[[{{ expr }}]]`` (``[[{{ target }}|{{ display }}]]``)."""
-    text = value.strip()
-    if whole := _WHOLE_EXPRESSION.fullmatch(text):
-        return whole.group("expression").strip()
-    if link := _WHOLE_LINK.fullmatch(text):
-        display = link.group("display")
-        return f"({link.group('target').strip()}) | wikilink" + (f"({display.strip()})" if display else "")
-    return value
-
-
-def _property_name(node: yaml.Node, name: str, line: int) -> str:
-    """The property name a key node gives: text on one line (Obsidian's property names)."""
-    if not isinstance(node, yaml.ScalarNode):
-        raise ConfigError(f"template {name}, line {line}: a property name must be text, "
-                          f"not a {'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}")
-    key = str(node.value)
-    if not key.strip():
-        raise ConfigError(f"template {name}, line {line}: a property name must not be empty")
-    if any(unicodedata.category(char) in _BREAKS_AND_CONTROLS for char in key):
-        raise ConfigError(f"template {name}, line {line}: the property name {key!r} must be on one "
-                          "line, without control characters")
-    return key
 
 
 def included_files(env: jinja2.Environment, sources: dict[str, str],
@@ -287,16 +209,20 @@ def _texts(expression: nodes.Node) -> list[nodes.Const]:
 
 
 def folder_files(folder: Path) -> list[tuple[str, bytes]]:
-    """Each regular file of ``folder`` and its subfolders (hidden ones left out), by path
-    relative to it, with its content; a file that cannot be read is left out."""
+    """Each file of ``folder`` and its subfolders a template may include (:func:`is_helper_name`:
+    no backup, nothing hidden), by path relative to it, with its content; a file that cannot be
+    read is left out."""
     files = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        try:
-            if path.is_file():
-                files.append((relative.as_posix(), path.read_bytes()))
-        except OSError:
-            continue
-    return files
+    for root, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))  # (not walked)
+        for name in sorted(names):
+            path = Path(root) / name
+            relative = path.relative_to(folder).as_posix()
+            if not is_helper_name(relative):
+                continue
+            try:
+                if path.is_file():
+                    files.append((relative, path.read_bytes()))
+            except OSError:
+                continue
+    return sorted(files, key=lambda file: file[0].split("/"))  # (in path order, as the digest was)

@@ -40,7 +40,9 @@ In the Markdown templates (all but the file name and the front matter) every val
 comment or an HTML tag in the user's vault, and ordinary Markdown in it is written as it is.
 What the template itself says (a ``dataview`` block, say) is the user's and written as it is,
 and so are the link targets excerpta makes (:class:`Verbatim`) and the text of a macro or a
-``{% set %}`` block, whose values were made inert already (:mod:`.template_compiler`).
+``{% set %}`` block, whose values were made inert already (:mod:`.template_compiler`). What a
+filter, a string method or an operator makes of a highlight's text is made inert as that text
+is, and of a block's text once (:mod:`.template_kinds`).
 """
 
 from __future__ import annotations
@@ -191,6 +193,7 @@ class NoteTemplates:
         env = _make_environment(sources, limits, folder, set() if warned is None else warned)
         # Each its own cache: a name compiled for one of them must not be served to another.
         markdown = env.overlay(finalize=counted(inert, env.budget), cache_size=len(TEMPLATE_FILES))
+        markdown.inert_blocks = True  # type: ignore[attr-defined]
         names = env.overlay(finalize=counted(_blank_none, env.budget), cache_size=len(TEMPLATE_FILES))
         compiled = {}
         digest = hashlib.sha256()
@@ -210,7 +213,7 @@ class NoteTemplates:
         helpers, computed = included_files(env, sources, roots)
         for helper in helpers:  # a change to one re-renders the notes too
             digest.update(helper.encode() + b"\0" + sources[helper].encode("utf-8") + b"\0")
-        if computed and folder is not None:  # a file named at render time: it may be any
+        if computed and folder is not None:  # a file named at render time: any one it may include
             for relative, content in folder_files(folder):
                 digest.update(relative.encode() + b"\0" + content + b"\0")
         frontmatter = roles["frontmatter"] or ""

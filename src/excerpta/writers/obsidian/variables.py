@@ -26,6 +26,11 @@ Kindle location, ``""`` if none), ``highlight_color``,
 writer adds `` ^block_id`` itself when the template does not), ``raw_highlight_text``.
 The front matter sees the text of several lines without that indent (:func:`property_variables`).
 
+The labels (``source``, ``asin``, each tag of ``document_tags`` and ``highlight_tags``,
+``highlight_location``, ``highlight_page``, ``highlight_color``) are each on one line, as
+``title``, ``author`` and ``highlight_chapter`` are: a line break in one (a page label a source
+gave as text) would end the highlight's list item where a template writes it (:func:`unbroken`).
+
 No text variable holds a control character but tab and line feed (:func:`printable`): a NUL
 makes a note binary to every program that reads it (the ``readwise-md`` reader included), and
 none of them shows as anything. The ids (``id``, ``book_id``, ``highlight_id``) are given as
@@ -62,6 +67,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line, and any after
 _TWEET_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/status/", re.IGNORECASE)
 # What printable must change: a control character (excerpta.controls) or a line break.
 _CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_BREAK_AND_SPACES = re.compile(r"[^\S\n]*\n\s*")  # a line break, and the white space around it
 NBSP = "\u00a0"  # Readwise writes "Location 47" with a no-break space
 _LOCATION, _PAGE, _TIME_OFFSET = LocationType.LOCATION, LocationType.PAGE, LocationType.TIME_OFFSET
 KINDLE_OPEN_URL = "https://readwise.io/to_kindle?action=open&asin={asin}&location={location}"
@@ -94,8 +100,15 @@ def printable(value: str | None) -> str:
     return without_controls(normalize_newlines(value))
 
 
-def _printable_list(values: list[str]) -> list[str]:
-    return [printable(value) for value in values]
+def unbroken(value: str | None) -> str:
+    """``value`` :func:`printable` and on one line: a line break, with the white space around
+    it, one space (other white space, a label's no-break space, kept); None as ``""``."""
+    text = printable(value)
+    return _BREAK_AND_SPACES.sub(" ", text).strip() if "\n" in text else text
+
+
+def _unbroken_list(values: list[str]) -> list[str]:
+    return [unbroken(value) for value in values]
 
 
 def continued(value: str | None, indent: int, *, paragraphs: bool = True) -> str:
@@ -165,11 +178,11 @@ def document_variables(document: Document, zone: tzinfo | None = None) -> dict[s
         "author": author,
         "authors": [author] if author else [],
         "category": document.category.value if document.category else "",
-        "source": printable(document.source),
+        "source": unbroken(document.source),
         "url": link_url(printable(document.url)),
         "image_url": link_url(printable(document.cover_image_url)),
-        "asin": printable(document.asin),
-        "document_tags": _printable_list(document.tags),
+        "asin": unbroken(document.asin),
+        "document_tags": _unbroken_list(document.tags),
         "document_note": continued(document.document_note, ITEM_INDENT),
         "summary": continued(document.summary, ITEM_INDENT),
         "book_id": document.external_ids.get("readwise", ""),
@@ -239,13 +252,13 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
         "highlight_text": ListItemText(struck(text) if strike else text),  # (its list lines text)
         "raw_highlight_text": printable(highlight.text),
         "highlight_note": continued(highlight.note, NOTE_INDENT, paragraphs=paragraphs),
-        "highlight_tags": _printable_list(highlight.tags),
-        "highlight_location": printable(label),  # a location may be text ("xii")
+        "highlight_tags": _unbroken_list(highlight.tags),
+        "highlight_location": unbroken(label),  # a location may be text ("xii")
         "highlight_location_url": url,  # link_url'd by location_link
         "highlight_id": highlight.external_ids.get("readwise", highlight.id),
         "highlight_chapter": one_line(highlight.chapter),
-        "highlight_page": "" if page is None else printable(page) if isinstance(page, str) else page,
-        "highlight_color": printable(highlight.color),
+        "highlight_page": "" if page is None else unbroken(page) if isinstance(page, str) else page,
+        "highlight_color": unbroken(highlight.color),
         "highlight_is_favorite": highlight.is_favorite,
         "highlighted_at": None if moment is None else moment.astimezone(zone),  # in_zone, inlined (hot)
         "highlight_url": own_url,
