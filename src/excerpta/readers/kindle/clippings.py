@@ -42,6 +42,7 @@ from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.kindle.assembly import Clipping
 from excerpta.readers.kindle.blocks import Regular
 from excerpta.readers.kindle.damaged import BoundedText, record_batches, report_damage, report_unclosed_end
+from excerpta.readers.kindle.dates import MachineZoneDays
 from excerpta.readers.kindle.device import CLIPPINGS_FILE, clippings_in
 from excerpta.readers.kindle.documents import documents_of
 from excerpta.readers.kindle.locales import ClippingKind, clipping_limit_markers
@@ -169,12 +170,14 @@ def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state:
                zone: tzinfo | None, *, warn: bool = True) -> Iterator[list[Clipping]]:
     # Records in, clippings out, a batch at a time (one generator step per batch, not per record).
     index = by_shape = 0
+    # Without a zone, the fast path finds the machine's once per day (as _localize would).
+    fast_zone = MachineZoneDays() if zone is None else zone
     for records in batches:
         clippings: list[Clipping] = []
         for record in records:
             if type(record) is tuple:
                 number, title_line, metadata_line, body = record
-                fields = parse_fast(metadata_line, zone)
+                fields = parse_fast(metadata_line, fast_zone)
                 if fields is None:
                     record = _raw_record(number, title_line, metadata_line, body)
                 else:  # the common case, inline: one call less per record
@@ -189,9 +192,10 @@ def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state:
                         text, limit_only = _body_text(text)
                     else:
                         limit_only = False
-                    clippings.append(Clipping(index, book, kind, LocationType.LOCATION, start, end,
-                                              when if zone is not None else _localize(when, None), text,
-                                              limit_only, page=None if page is None else int(page)))
+                    if when.tzinfo is None:  # a day the machine's clocks change
+                        when = _localize(when, None)
+                    clippings.append(Clipping(index, book, kind, LocationType.LOCATION, start, end, when,
+                                              text, limit_only, page=None if page is None else int(page)))
                     continue
             if record.metadata is None:
                 state.report(source, record.line_number, record.problem or "unreadable record")

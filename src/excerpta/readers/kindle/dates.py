@@ -114,3 +114,48 @@ def _named_zone(rest: str) -> tzinfo | None:
     if lowered.startswith(UTC_NAMES):
         return UTC
     return None
+
+
+class MachineZoneDays:
+    """This machine's zone for device-local times, as ``datetime.astimezone()`` gives it for a
+    naive time (a fixed offset named as the system names it: ``timezone(+1h, "CET")``), found
+    once per day instead of once per record (``astimezone`` asks the C library twice a call).
+
+    :meth:`on` is the zone of every time of a day whose first and last second have the same
+    offset and name and are no time the clocks skipped (the system's rules change an offset at
+    most once in a day), else None: a day the clocks change, or one the system cannot place,
+    which the caller resolves time by time. At most :data:`_DAYS_REMEMBERED` days are remembered
+    (records are in time order).
+    """
+
+    __slots__ = ("days",)
+
+    def __init__(self) -> None:
+        self.days: dict[tuple[int, int, int], tzinfo | None] = {}
+
+    def on(self, year: int, month: int, day: int) -> tzinfo | None:
+        """The zone of every time of that day, or None (see the class docstring)."""
+        key = (year, month, day)
+        try:
+            return self.days[key]
+        except KeyError:
+            pass
+        zone = None
+        try:
+            start, end = datetime(year, month, day), datetime(year, month, day, 23, 59, 59)
+            first, last = start.astimezone(), end.astimezone()
+        except (OverflowError, OSError, ValueError):  # a date the system cannot place
+            pass
+        else:
+            # One offset and name from the first second to the last, neither in a gap the clocks
+            # skipped (astimezone moves a time in a gap: 1916-04-30 in Berlin skipped 23:00-24:00).
+            if (first.replace(tzinfo=None) == start and last.replace(tzinfo=None) == end
+                    and (first.utcoffset(), first.tzname()) == (last.utcoffset(), last.tzname())):
+                zone = first.tzinfo
+        if len(self.days) >= _DAYS_REMEMBERED:
+            self.days.clear()
+        self.days[key] = zone
+        return zone
+
+
+_DAYS_REMEMBERED = 1024

@@ -21,9 +21,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from operator import itemgetter
 from typing import Any
 
-from excerpta.readers.kindle.dates import HALVES, MONTHS, TIME_RE, ImpossibleDate, parse_date
+from excerpta.readers.kindle.dates import (
+    HALVES,
+    MONTHS,
+    TIME_RE,
+    ImpossibleDate,
+    MachineZoneDays,
+    parse_date,
+)
 from excerpta.readers.kindle.locales import (
     FAST_LINE_PATTERNS,
     LOCALES,
@@ -86,17 +94,21 @@ _CACHE_LIMIT = 512  # exact spellings remembered per pattern: bounded, whatever 
 
 
 class _FastPattern:
-    """One of :data:`FAST_LINE_PATTERNS`, compiled, with its groups' positions in ``match.groups()``
-    and the spellings (kind phrases, month names, AM/PM) it has met, in the case written."""
+    """One of :data:`FAST_LINE_PATTERNS`, compiled, with a getter of its groups (in
+    :data:`_FAST_GROUPS` order, but ``half``) from ``match.groups()``, the position of ``half``
+    (-1: a 24-hour wording) and the spellings (kind phrases, month names, AM/PM) it has met, in
+    the case written."""
 
-    __slots__ = ("halves", "kinds", "locale", "months", "pattern", "positions")
+    __slots__ = ("half_at", "halves", "kinds", "locale", "months", "pattern", "pick")
 
     def __init__(self, locale: str, pattern: str) -> None:
         self.locale = locale
         self.pattern = re.compile(pattern)
         index = self.pattern.groupindex
-        # -1: a group this pattern lacks ("half" on 24-hour wordings).
-        self.positions = tuple(index[name] - 1 if name in index else -1 for name in _FAST_GROUPS)
+        *always, half = _FAST_GROUPS
+        # One C call picks the ten groups every pattern has, in a fixed order.
+        self.pick = itemgetter(*(index[name] - 1 for name in always))
+        self.half_at = index[half] - 1 if half in index else -1
         self.kinds: dict[str, ClippingKind] = {}
         self.months: dict[str, int] = {}
         self.halves: dict[str, int] = {}
@@ -134,10 +146,11 @@ def parse_metadata(line: str) -> Metadata:
     return Metadata(kind, locale, None if page is None else (int(page), int(page)), (start, end), when)
 
 
-def parse_fast(line: str, zone: tzinfo | None = None) -> FastFields | None:
+def parse_fast(line: str, zone: tzinfo | MachineZoneDays | None = None) -> FastFields | None:
     """The fields of a metadata line in one of the current wordings (:data:`FAST_LINE_PATTERNS`):
     kind, locale, page (its digits, or None), location start and end, and the time with ``zone``
-    as its tzinfo (None: naive). None when the line is in no such wording, or names a month or a
+    as its tzinfo (None: naive; :class:`MachineZoneDays`: this machine's zone of that day, naive
+    on a day the clocks change). None when the line is in no such wording, or names a month or a
     day that does not exist: :func:`parse_metadata_generally` then decides (and gives the same
     result for every line this accepts, only slower)."""
     for fast in _FAST.get(line[2:3], ()):
@@ -145,35 +158,30 @@ def parse_fast(line: str, zone: tzinfo | None = None) -> FastFields | None:
         if match is None:
             continue
         groups = match.groups()
-        (kind_at, page_at, start_at, end_at, day_at, month_at, year_at, hour_at, minute_at, second_at,
-         half_at) = fast.positions
-        month_name = groups[month_at]
+        phrase, page, start_text, end_text, day, month_name, year, hour, minute, second = fast.pick(groups)
         month = fast.months.get(month_name)
         if month is None:
             month = int(month_name) if month_name.isdigit() else MONTHS[fast.locale].get(month_name.lower())
             if month is None:
                 return None
             _remember(fast.months, month_name, month)
-        hour = int(groups[hour_at])
-        half_name = groups[half_at] if half_at >= 0 else None
-        if half_name is not None:
+        hour = int(hour)
+        if fast.half_at >= 0 and (half_name := groups[fast.half_at]) is not None:
             half = fast.halves.get(half_name)
             if half is None:
                 half = HALVES[half_name.lower()]
                 _remember(fast.halves, half_name, half)
             hour = hour % 12 + half
-        second = groups[second_at]
         try:
-            when = datetime(int(groups[year_at]), month, int(groups[day_at]), hour, int(groups[minute_at]),
-                            int(second) if second else 0, tzinfo=zone)
+            year, day = int(year), int(day)
+            when = datetime(year, month, day, hour, int(minute), int(second) if second else 0,
+                            tzinfo=zone.on(year, month, day) if type(zone) is MachineZoneDays else zone)
         except ValueError:
             return None  # the general grammar reports it
-        phrase = groups[kind_at]
         kind = fast.kinds.get(phrase)
         if kind is None:
             kind = _PHRASE_KINDS[phrase.lower()][1]
             _remember(fast.kinds, phrase, kind)
-        start_text, end_text, page = groups[start_at], groups[end_at], groups[page_at]
         if len(start_text) > MAX_POSITION_DIGITS or (end_text and len(end_text) > MAX_POSITION_DIGITS) or (
                 page and len(page) > MAX_POSITION_DIGITS):
             return None  # more digits than any book has: the general grammar reports the line
