@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import re
 from pathlib import Path
 from typing import TextIO
 
@@ -13,6 +14,12 @@ from excerpta.errors import InputError
 from excerpta.wide_text import NUL_SAMPLE_BYTES, encoding_of
 
 SCAN_BYTES = 1 << 20  # what the check of a whole file's encoding decodes at a time
+# A well-formed UTF-8 sequence of two to four bytes. 8-bit text (Windows-1252) almost never
+# holds one: ``é`` is a lone 0xE9 there, while UTF-8 writes it 0xC3 0xA9 (``Ã©`` in cp1252).
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xC2-\xDF][\x80-\xBF]|\xE0[\xA0-\xBF][\x80-\xBF]|[\xE1-\xEC\xEE\xEF][\x80-\xBF]{2}"
+    rb"|\xED[\x80-\x9F][\x80-\xBF]|\xF0[\x90-\xBF][\x80-\xBF]{2}|[\xF1-\xF3][\x80-\xBF]{3}"
+    rb"|\xF4[\x80-\x8F][\x80-\xBF]{2}")
 
 
 class UndecodableText(ValueError):
@@ -25,6 +32,11 @@ class UndecodableText(ValueError):
         self.byte = byte
 
 
+class MixedText(UndecodableText):
+    """A file that is ``default`` text (UTF-8) in places but not throughout: a stray byte in
+    it is no sign of another encoding, and reading all of it in one would garble the rest."""
+
+
 def open_text(path: Path, *, default: str = "utf-8", errors: str = "replace",
               newline: str | None = None, fallback: str | None = None) -> TextIO:
     """``path`` opened for reading text in the encoding its first bytes say
@@ -34,13 +46,17 @@ def open_text(path: Path, *, default: str = "utf-8", errors: str = "replace",
     ``fallback`` (an 8-bit encoding: ``cp1252``, what Excel re-saves a CSV as): the encoding
     of a file without a byte order mark that is not ``default`` text throughout, when it is
     ``fallback`` text throughout (the file is decoded once first, in bounded memory, as an
-    encoding cannot be changed once text was read); raises UndecodableText if it is neither.
+    encoding cannot be changed once text was read) and holds no ``default`` (UTF-8) sequence of
+    several bytes; raises MixedText if it holds one (UTF-8 with a stray byte: read as
+    ``fallback`` its other text would change, and so its ids), UndecodableText if it is neither.
     """
     with path.open("rb") as handle:
         head = handle.read(NUL_SAMPLE_BYTES)
     encoding = encoding_of(head, default)
     if (fallback is not None and encoding == default and not head.startswith(codecs.BOM_UTF8)
-            and first_undecodable(path, default) is not None):
+            and (stray := first_undecodable(path, default)) is not None):
+        if codecs.lookup(default).name.startswith("utf-8") and _holds_utf8_sequence(path):
+            raise MixedText(stray.line, stray.byte)
         if (undecodable := first_undecodable(path, fallback)) is not None:
             raise undecodable
         encoding = fallback
@@ -62,6 +78,17 @@ def first_undecodable(path: Path, encoding: str) -> UndecodableText | None:
             if not chunk:
                 return None
             lines += chunk.count(b"\n")
+
+
+def _holds_utf8_sequence(path: Path) -> bool:
+    """Whether the file ``path`` holds a well-formed UTF-8 sequence of several bytes."""
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(SCAN_BYTES):
+            if _UTF8_SEQUENCE.search(tail + chunk):
+                return True
+            tail = chunk[-3:]  # a sequence cut by the chunk's end
+    return False
 
 
 def why_unreachable(path: Path) -> str:

@@ -12,7 +12,8 @@ names a field twice, is an InputError; one delimited by ``;`` or tab (a spreadsh
 is read as such (see :mod:`.header`). The file is UTF-8, or UTF-16/32 with a byte order mark,
 or UTF-16 without one (told by its NULs, see :mod:`excerpta.wide_text`), or Windows-1252 (an
 Excel re-save): a file without a byte order mark that is not UTF-8 throughout is read as
-such, with a warning, when it decodes as such (the same text gives the same ids).
+such, with a warning, when it decodes as such and holds no UTF-8 sequence of several bytes (the
+same text gives the same ids); UTF-8 with a stray byte is refused naming its line.
 
 A row that cannot be parsed (wrong number of fields, a cell over 64 MiB,
 nothing highlighted) is reported with its line number and skipped. A date that is not ISO
@@ -50,7 +51,7 @@ from itertools import chain
 from excerpta import identity
 from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
 from excerpta.errors import InputError
-from excerpta.input_files import UndecodableText, input_file, open_text
+from excerpta.input_files import MixedText, UndecodableText, input_file, open_text
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.readwise_csv.dates import DateError, UnreadableDates, parse_timestamp
 from excerpta.readers.readwise_csv.header import (
@@ -215,6 +216,10 @@ class ReadwiseCsvReader(Reader):
         try:
             handle = open_text(path, default="utf-8-sig", errors="strict", newline="",
                                fallback=EXCEL_ENCODING)
+        except MixedText as err:
+            raise InputError(f"{source}:{err.line}: not UTF-8 throughout (byte 0x{err.byte:02X}), though "
+                             "UTF-8 elsewhere, so not read as Windows-1252 either (expected a Readwise "
+                             "CSV): re-save it as UTF-8") from None
         except UndecodableText as err:
             raise InputError(f"{source}:{err.line}: not UTF-8 text, nor UTF-16, nor Windows-1252 "
                              f"(byte 0x{err.byte:02X} is none of them; expected a Readwise CSV): "
