@@ -9,7 +9,8 @@ are not opened here, as every built-in reader says from the path). Every other f
 hidden files and folders left out and links to folders not followed, is probed as if it had
 been given on the command line (:func:`excerpta.registry.best_readers`), but for binary
 files (images, PDFs: NULs and bytes that are not UTF-8), which no reader of a folder's other
-files is asked about. What becomes of the files found is :mod:`excerpta.preflight`'s to say.
+files is asked about. What becomes of the files found is :mod:`excerpta.preflight`'s to say; :func:`nested` says which
+folders given are read with another one given that holds them.
 """
 
 from __future__ import annotations
@@ -135,3 +136,43 @@ def reads_all(outer_reader: type[Reader], outer: Path, inner_reader: type[Reader
         if reads_in_folder(inner_reader, inner, probe) and not reads_in_folder(outer_reader, outer, probe):
             return False
     return True
+
+
+@dataclass(frozen=True, eq=False)
+class FolderInput:
+    """A folder input settled before anything is read: ``reader`` reads it (``None``: no
+    reader's, only its files are read), ``found`` are its other files (see other_files);
+    ``where``: its resolved path."""
+
+    source: str
+    path: Path
+    reader: type[Reader] | None
+    found: list[FolderFile]
+    where: Path
+
+
+def nested(folders: Sequence[FolderInput]) -> tuple[dict[FolderInput, FolderInput], set[FolderInput]]:
+    """Of ``folders``, those given again or under another one given (resolved paths: a link
+    to a folder is that folder), so that each file is read once: ``read_with`` the ones not
+    read at all, as the folder holding them reads all they would (no reader's of their own,
+    or the same reader's, which reads all of their files there too), each with that folder;
+    ``within`` the others held by one, read by their reader, whose other files are the
+    holding folder's. The outermost is kept, and the first given of the same folder, whatever
+    the order of the arguments."""
+    read_with: dict[FolderInput, FolderInput] = {}
+    within: set[FolderInput] = set()
+    kept: list[FolderInput] = []
+    for folder in sorted(folders, key=lambda each: len(each.where.parts)):  # stable: given order
+        holders = [other for other in kept if holds(other.where, folder.where)]
+        if not holders:
+            kept.append(folder)
+            continue
+        reading = holders if folder.reader is None else [
+            other for other in holders if other.reader is folder.reader
+            and reads_all(other.reader, other.where, folder.reader, folder.where)]
+        if reading:
+            read_with[folder] = reading[0]
+        else:
+            within.add(folder)
+            kept.append(folder)
+    return read_with, within

@@ -18,7 +18,7 @@ from typing import Any
 from excerpta import registry
 from excerpta.adapters import Adapter, InputProbe, Reader, Writer, option_flag
 from excerpta.errors import InputError, UserError
-from excerpta.folder_inputs import FolderFile, holds, named, other_files, reads_all, reads_in_folder
+from excerpta.folder_inputs import FolderFile, FolderInput, named, nested, other_files, reads_in_folder
 from excerpta.locks import staging_list
 from excerpta.output import OutputSink
 from excerpta.output_records import Witness
@@ -49,9 +49,9 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
     folder, in name order; one several readers are equally sure of is named in a warning and
     not read. With ``from_format``, only the files of that format are read, and the others are
     named in one warning. Each file is read once and counted once: a folder given again, or
-    under another folder given, is read with it (see :func:`_nested`), and a file given and
-    found in a folder given is read as given (see :func:`_read_once`). ``leave_out``: the
-    run's output, never one of its inputs.
+    under another folder given, is read with it (see :func:`~excerpta.folder_inputs.nested`),
+    and a file given and found in a folder given is read as given (see :func:`_read_once`).
+    ``leave_out``: the run's output, never one of its inputs.
 
     Raises UserError for a missing input, an unknown/unrecognisable format (a folder that
     neither the reader ``from_format`` names nor any file in it is of) or an invalid option
@@ -68,7 +68,7 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
             built[cls.name] = cls.from_options(options, typed)
         return built[cls.name]
 
-    settled: list[ResolvedInput | _FolderInput] = []
+    settled: list[ResolvedInput | FolderInput] = []
     for source in inputs:
         probe = InputProbe.of(source)
         if named_cls is not None and probe.path is None and not source.endswith(":"):
@@ -77,7 +77,7 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
             settled.append(ResolvedInput(source, reader_of(named_cls or registry.detect_reader(probe))))
         else:
             settled.append(_settle_folder(probe, probe.path, named_cls, leave_out))
-    read_with, within = _nested([each for each in settled if isinstance(each, _FolderInput)])
+    read_with, within = nested([each for each in settled if isinstance(each, FolderInput)])
     resolved = []
     for each in settled:
         if isinstance(each, ResolvedInput):
@@ -93,21 +93,8 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
     return _read_once(resolved)
 
 
-@dataclass(frozen=True, eq=False)
-class _FolderInput:
-    """A folder input settled before anything is read: ``reader`` reads it (``None``: no
-    reader's, only its files are read), ``found`` are its other files (see other_files);
-    ``where``: its resolved path."""
-
-    source: str
-    path: Path
-    reader: type[Reader] | None
-    found: list[FolderFile]
-    where: Path
-
-
 def _settle_folder(probe: InputProbe, path: Path, named_cls: type[Reader] | None,
-                   leave_out: Path | None) -> _FolderInput:
+                   leave_out: Path | None) -> FolderInput:
     """The folder input ``probe`` (at ``path``): its reader and its other files; raises
     UserError as :func:`resolve_inputs` says."""
     source = probe.source
@@ -124,35 +111,7 @@ def _settle_folder(probe: InputProbe, path: Path, named_cls: type[Reader] | None
         # Its folder mode says what it expected (no My Clippings.txt on a Kindle's drive).
         folder_cls = named_cls
         found = other_files(path, folder_cls, leave_out=leave_out)
-    return _FolderInput(source, path, folder_cls, found, path.resolve())
-
-
-def _nested(folders: Sequence[_FolderInput]) -> tuple[dict[_FolderInput, _FolderInput],
-                                                       set[_FolderInput]]:
-    """Of ``folders``, those given again or under another one given (resolved paths: a link
-    to a folder is that folder), so that each file is read once: ``read_with`` the ones not
-    read at all, as the folder holding them reads all they would (no reader's of their own,
-    or the same reader's, which reads all of their files there too), each with that folder;
-    ``within`` the others held by one, read by their reader, whose other files are the
-    holding folder's. The outermost is kept, and the first given of the same folder, whatever
-    the order of the arguments."""
-    read_with: dict[_FolderInput, _FolderInput] = {}
-    within: set[_FolderInput] = set()
-    kept: list[_FolderInput] = []
-    for folder in sorted(folders, key=lambda each: len(each.where.parts)):  # stable: given order
-        holders = [other for other in kept if holds(other.where, folder.where)]
-        if not holders:
-            kept.append(folder)
-            continue
-        reading = holders if folder.reader is None else [
-            other for other in holders if other.reader is folder.reader
-            and reads_all(other.reader, other.where, folder.reader, folder.where)]
-        if reading:
-            read_with[folder] = reading[0]
-        else:
-            within.add(folder)
-            kept.append(folder)
-    return read_with, within
+    return FolderInput(source, path, folder_cls, found, path.resolve())
 
 
 def _read_alone(source: str, folder: Path, found: Sequence[FolderFile],
