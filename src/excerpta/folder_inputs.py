@@ -9,8 +9,8 @@ are not opened here, as every built-in reader says from the path). Every other f
 hidden files and folders left out and links to folders not followed, is probed as if it had
 been given on the command line (:func:`excerpta.registry.best_readers`), but for binary
 files (images, PDFs: NULs and bytes that are not UTF-8), which no reader of a folder's other
-files is asked about. What becomes of the files found is :mod:`excerpta.preflight`'s to say; :func:`nested` says which
-folders given are read with another one given that holds them.
+files is asked about. What becomes of the files found is :mod:`excerpta.preflight`'s to say;
+:func:`nested` says which folders given are read with another one given that holds them.
 """
 
 from __future__ import annotations
