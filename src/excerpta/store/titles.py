@@ -94,7 +94,12 @@ class TitleIndex:
 def shares_a_passage(stored: Iterable[tuple[Any, ...]], highlights: Iterable[Highlight]) -> bool:
     """Whether one of ``highlights`` is of the same passage (:func:`same_passage`, of at least
     :data:`EVIDENCE_WORDS` words) as one of the ``stored`` (rows of text, location type, start,
-    end): the same text anywhere, or a passage containing the other at an overlapping location."""
+    end): the same text anywhere, or a passage containing the other at an overlapping location.
+
+    Not :class:`~excerpta.store.candidates.Candidates`, on purpose: that finds which stored
+    highlight a copy *is* (the same text elsewhere in a book is another highlight, each taken
+    once, never two of one source's), while here any shared passage is evidence of one book,
+    wherever each edition puts it."""
     texts: list[str] = []
     places = []
     for text, kind, start, end in stored:
