@@ -217,11 +217,21 @@ def test_a_lone_surrogate_escape_in_a_page_is_read_as_a_replacement_character(ro
 
 
 def test_other_4xx_is_fatal_without_retry(router, make_client, clock):
-    route = router.get(EXPORT).mock(return_value=httpx.Response(404))
-    with pytest.raises(FatalSourceError, match="HTTP 404"):
+    route = router.get(EXPORT).mock(return_value=httpx.Response(400))
+    with pytest.raises(FatalSourceError, match="HTTP 400"):
         pull(make_client())
     assert route.call_count == 1
     assert clock.sleeps == []
+
+
+def test_a_404_names_the_full_url_requested_and_asks_whether_it_is_readwise(router, make_client):
+    router.get(EXPORT).mock(return_value=httpx.Response(404))
+    with pytest.raises(FatalSourceError) as caught:
+        pull(make_client(), updated_after=datetime(2026, 1, 2, tzinfo=UTC))
+    assert str(caught.value) == ("Readwise answered HTTP 404 to GET https://readwise.test/api/v2/export/"
+                                 "?updatedAfter=2026-01-02T00%3A00%3A00Z: is READWISE_API_URL the "
+                                 "Readwise API (https://readwise.io)?")
+    assert TOKEN not in str(caught.value)
 
 
 def test_a_cursor_seen_twice_is_a_pagination_loop_error_not_a_hang(router, make_client):

@@ -38,6 +38,7 @@ from excerpta import __version__, json_load
 from excerpta.clients.pacing import InterruptibleSleep, RateBudget, RetryPolicy
 from excerpta.clients.readwise_settings import (
     API_URL_ENV,
+    DEFAULT_API_URL,
     TOKEN_ENV,
     TOKEN_FILE_ENV,
     TOKEN_PAGE,
@@ -195,7 +196,9 @@ class ReadwiseClient:
                 self._after_failure(path, failures, f"HTTP {status}")
                 continue
             if status >= 400:
-                raise FatalSourceError(f"Readwise answered HTTP {status} to GET {path} at {self.api_url}")
+                hint = f": is {API_URL_ENV} the Readwise API ({DEFAULT_API_URL})?" if status == 404 else ""
+                raise FatalSourceError(f"Readwise answered HTTP {status} to GET "
+                                       f"{_shown_url(response.request.url)}{hint}")
             if status >= 300:
                 raise FatalSourceError(self._redirect_message(path, response))
             if parse is None:
@@ -283,6 +286,12 @@ def _loggable(params: dict[str, str]) -> str:
     if "ids" in shown and len(shown["ids"]) > 40:
         shown["ids"] = f"<{shown['ids'].count(',') + 1} ids>"
     return " ".join(f"{k}={v}" for k, v in shown.items())
+
+
+def _shown_url(url: httpx.URL) -> str:
+    """The URL of a request for a message: in full (it never holds the token, which travels in
+    a header), or without its query when a long ``ids`` list would swamp the line."""
+    return str(url) if len(str(url)) <= 200 else f"{url.copy_with(query=None)}?…"
 
 
 def _transport_problem(err: httpx.TransportError) -> str:
