@@ -5,7 +5,8 @@ as plain dicts (the mapping to the canonical model is :mod:`excerpta.readwise.ma
 
 Failure handling, per request (see :mod:`excerpta.clients.pacing` for the numbers):
 
-* 429: wait ``Retry-After`` (seconds or HTTP-date, capped, plus jitter) and retry;
+* 429: wait ``Retry-After`` (seconds or HTTP-date, plus jitter) and retry; when it asks for
+  longer than the cap or the wait budget left, RetriableSourceError at once naming the time;
 * 5xx, connection errors, timeouts, a malformed body (not JSON, not the export envelope with
   ``results`` and ``nextPageCursor``, or not the gzip/deflate its ``Content-Encoding`` says):
   exponential backoff with full jitter, at most ``max_attempts`` tries, then
@@ -182,8 +183,8 @@ class ReadwiseClient:
                 if rate_limited > self.policy.max_rate_limited:
                     raise RetriableSourceError(f"Readwise kept rate-limiting GET {path} "
                                                f"({rate_limited} × HTTP 429); try again later")
-                delay = self.policy.rate_limited_wait(response.headers.get("Retry-After"),
-                                                      self._now(), self._rand())
+                delay = self.policy.rate_limited_wait(response.headers.get("Retry-After"), self._now(),
+                                                      self._rand(), self.policy.wait_budget - self.waited)
                 log.info("Readwise rate limit (HTTP 429) on %s: waiting %.1f s", path, delay)
                 self._wait(delay, "Retry-After")
                 continue
