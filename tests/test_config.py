@@ -75,6 +75,11 @@ def test_mistakes_are_one_line_naming_the_key(tmp_path, change, message):
     assert message in str(caught.value)
 
 
+def test_a_base_url_ending_in_api_v2_loses_it(tmp_path):
+    text = GOOD + '[readwise]\nbase_url = "https://readwise.io/api/v2/"\n'
+    assert load_config(_write(tmp_path, text)).readwise.base_url == "https://readwise.io"
+
+
 def test_a_valid_crontab_is_accepted(tmp_path):
     config = load_config(_write(tmp_path, GOOD.replace('every = "1h"', 'cron = "*/15 6-18 * * mon-fri"')))
     assert config.jobs[0].schedule is not None

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from excerpta.clients.pacing import RateBudget, RetryPolicy, parse_retry_after
+from excerpta.errors import RetriableSourceError
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -37,3 +38,11 @@ def test_rate_budget_allows_a_burst_then_spreads_requests():
 def test_rate_budget_refuses_settings_at_or_over_readwise_limit():
     with pytest.raises(ValueError, match="under 240"):
         RateBudget(per_minute=220, burst=20)
+
+
+def test_a_retry_after_within_the_cap_is_waited_with_jitter_and_beyond_it_refused():
+    policy = RetryPolicy()
+    assert policy.rate_limited_wait("300", NOW, 1.0) == pytest.approx(330.0)
+    assert policy.rate_limited_wait(None, NOW, 0.0) == 60.0  # no header: our own guess, waited
+    with pytest.raises(RetriableSourceError, match="asked to wait 301 s, until 2026-11-25 12:05:01 UTC"):
+        policy.rate_limited_wait("301", NOW, 0.0)

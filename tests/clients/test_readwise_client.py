@@ -148,10 +148,23 @@ def test_429_without_a_usable_retry_after_waits_a_minute(router, make_client, cl
     assert clock.sleeps == [pytest.approx(63.0), pytest.approx(63.0)]
 
 
-def test_a_huge_retry_after_is_capped(router, make_client, clock):
-    router.get(EXPORT).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "86400"}), page()])
+def test_a_retry_after_of_exactly_the_cap_is_waited(router, make_client, clock):
+    router.get(EXPORT).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "300"}), page()])
     pull(make_client())
     assert clock.sleeps == [pytest.approx(300 * 1.05)]
+
+
+@pytest.mark.parametrize("retry_after", ["3600", "Wed, 25 Nov 2026 13:00:00 GMT"])
+def test_a_retry_after_beyond_the_cap_fails_at_once_naming_when_to_come_back(router, make_client,
+                                                                               clock, retry_after):
+    route = router.get(EXPORT).mock(return_value=httpx.Response(429, headers={"Retry-After": retry_after}))
+    with pytest.raises(RetriableSourceError) as caught:
+        pull(make_client())
+    assert str(caught.value) == ("Readwise is rate-limiting (HTTP 429) and asked to wait 3600 s, until "
+                                 "2026-11-25 13:00:00 UTC, longer than excerpta waits (300 s at most); "
+                                 "run again after that")
+    assert route.call_count == 1
+    assert clock.sleeps == []
 
 
 def test_endless_429_gives_up_with_a_retriable_error_after_bounded_tries(router, make_client, clock):
@@ -217,11 +230,21 @@ def test_a_lone_surrogate_escape_in_a_page_is_read_as_a_replacement_character(ro
 
 
 def test_other_4xx_is_fatal_without_retry(router, make_client, clock):
-    route = router.get(EXPORT).mock(return_value=httpx.Response(404))
-    with pytest.raises(FatalSourceError, match="HTTP 404"):
+    route = router.get(EXPORT).mock(return_value=httpx.Response(400))
+    with pytest.raises(FatalSourceError, match="HTTP 400"):
         pull(make_client())
     assert route.call_count == 1
     assert clock.sleeps == []
+
+
+def test_a_404_names_the_full_url_requested_and_asks_whether_it_is_readwise(router, make_client):
+    router.get(EXPORT).mock(return_value=httpx.Response(404))
+    with pytest.raises(FatalSourceError) as caught:
+        pull(make_client(), updated_after=datetime(2026, 1, 2, tzinfo=UTC))
+    assert str(caught.value) == ("Readwise answered HTTP 404 to GET https://readwise.test/api/v2/export/"
+                                 "?updatedAfter=2026-01-02T00%3A00%3A00Z: is READWISE_API_URL the "
+                                 "Readwise API (https://readwise.io)?")
+    assert TOKEN not in str(caught.value)
 
 
 def test_a_cursor_seen_twice_is_a_pagination_loop_error_not_a_hang(router, make_client):
@@ -250,11 +273,28 @@ def test_client_side_budget_keeps_every_minute_under_240_requests(router, make_c
 
 
 def test_total_waiting_is_bounded_by_the_wait_budget(router, make_client, clock):
+    route = router.get(EXPORT).mock(side_effect=[httpx.Response(500)] * 5 + [page()] * 200)
+    policy = RetryPolicy(backoff_base=100.0, backoff_cap=300.0, wait_budget=400.0)
+    with pytest.raises(RetriableSourceError, match="gave up on Readwise after waiting 300 s"):
+        pull(make_client(policy=policy, rand=lambda: 1.0))
+    assert route.call_count == 3
+    assert clock.sleeps == [100.0, 200.0]
+
+
+def test_a_retry_after_beyond_the_wait_budget_left_fails_without_waiting_it(router, make_client, clock):
     route = router.get(EXPORT).mock(return_value=httpx.Response(429, headers={"Retry-After": "300"}))
-    with pytest.raises(RetriableSourceError, match="gave up on Readwise after waiting"):
+    with pytest.raises(RetriableSourceError, match=r"asked to wait 300 s, until 2026-11-25 12:15:30 UTC, "
+                                                   r"longer than excerpta waits \(270 s left of its 900 s "
+                                                   r"budget\); run again after that"):
         pull(make_client())
     assert route.call_count == 3
     assert clock.sleeps == [pytest.approx(315.0)] * 2
+
+
+def test_the_jitter_of_a_retry_after_stops_at_the_wait_budget_left(router, make_client, clock):
+    router.get(EXPORT).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "100"}), page()])
+    pull(make_client(policy=RetryPolicy(wait_budget=102.0), rand=lambda: 1.0))
+    assert clock.sleeps == [102.0]
 
 
 def test_a_stop_request_interrupts_a_retry_after_wait(router, make_client):

@@ -43,6 +43,23 @@ def test_the_api_url_defaults_to_readwise_and_loses_a_trailing_slash():
     assert custom.api_url == "http://127.0.0.1:9"
 
 
+@pytest.mark.parametrize(("url", "base"), [
+    ("https://readwise.io/api/v2", "https://readwise.io"), ("https://readwise.io/api/v2/", "https://readwise.io"),
+    ("http://127.0.0.1:9/proxy/api/v2//", "http://127.0.0.1:9/proxy"),
+])
+def test_a_trailing_api_v2_as_readwise_docs_write_it_is_dropped(url, base):
+    # the client adds /api/v2/… to every path: kept, it would ask for /api/v2/api/v2/auth/
+    assert ReadwiseSettings.from_env({"READWISE_TOKEN": TOKEN, "READWISE_API_URL": url}).api_url == base
+
+
+def test_an_endpoint_url_pasted_whole_is_refused_naming_the_part_to_give():
+    with pytest.raises(ConfigError) as caught:
+        ReadwiseSettings.from_env({"READWISE_TOKEN": TOKEN,
+                                   "READWISE_API_URL": "https://readwise.io/api/v2/export/"})
+    assert str(caught.value) == ("READWISE_API_URL is a URL with a path after /api/v2: give the part "
+                                 "before /api/v2 (such as https://readwise.io)")
+
+
 @pytest.mark.parametrize("environ", [{}, {"READWISE_TOKEN": "   "}, {"READWISE_TOKEN_FILE": ""}])
 def test_no_token_is_a_config_error_saying_where_to_get_one(environ):
     with pytest.raises(ConfigError, match=r"https://readwise\.io/access_token"):

@@ -71,7 +71,18 @@ def test_an_api_url_that_is_not_readwise_is_reported_with_the_url(run_cli, fake_
     monkeypatch.setenv("READWISE_API_URL", f"{server.url}/not-readwise")
     result = run_cli("readwise", "check")
     assert result.exit_code == 3
-    assert f"HTTP 404 to GET /api/v2/auth/ at {server.url}/not-readwise" in result.stderr
+    assert result.stderr == (f"excerpta: error: Readwise answered HTTP 404 to GET {server.url}/not-readwise"
+                             "/api/v2/auth/: is READWISE_API_URL the Readwise API (https://readwise.io)?\n")
+
+
+@pytest.mark.parametrize("suffix", ["/api/v2", "/api/v2/"])
+def test_an_api_url_written_as_in_readwise_docs_works(run_cli, fake_readwise, monkeypatch, suffix):
+    server = fake_readwise(highlights=1)
+    monkeypatch.setenv("READWISE_API_URL", server.url + suffix)
+    result = run_cli("readwise", "check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Readwise token accepted by {server.url}\n"
+    assert [r.path for r in server.requests] == ["/api/v2/auth/"]
 
 
 def test_an_api_url_without_a_scheme_is_a_config_error(run_cli, monkeypatch):

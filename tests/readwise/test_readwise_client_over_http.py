@@ -11,7 +11,7 @@ import pytest
 from clients.fake_clock import FakeClock
 from excerpta.clients.readwise import ReadwiseClient
 from excerpta.clients.readwise_settings import ReadwiseSettings
-from excerpta.errors import FatalSourceError
+from excerpta.errors import FatalSourceError, RetriableSourceError
 
 from .fake_readwise import Fault
 
@@ -66,3 +66,14 @@ def test_a_wrong_token_is_rejected_once(server):
     with ReadwiseClient(config, sleep=clock.sleep) as client, pytest.raises(FatalSourceError):
         client.check_auth()
     assert [r.authorized for r in server.requests] == [False]
+
+
+def test_a_429_asking_for_longer_than_the_cap_ends_the_pull_at_once(server):
+    clock = FakeClock()
+    server.inject(Fault.rate_limit("3600"), at=3)
+    with client_for(server, clock) as client, pytest.raises(RetriableSourceError) as caught:
+        pull_ids(client)
+    assert str(caught.value) == ("Readwise is rate-limiting (HTTP 429) and asked to wait 3600 s, until "
+                                 "2026-11-25 13:00:00 UTC, longer than excerpta waits (300 s at most); "
+                                 "run again after that")
+    assert (len(server.export_requests), clock.sleeps) == (3, [])

@@ -11,9 +11,10 @@ than one ``Retry-After: 60``, and both end in an uninterruptible ``time.sleep``)
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from excerpta.errors import RetriableSourceError
@@ -50,13 +51,26 @@ class RetryPolicy:
         ``rand * min(cap, base * 2 ** (failures - 1))`` with ``rand`` in [0, 1)."""
         return rand * min(self.backoff_cap, self.backoff_base * 2 ** (failures - 1))
 
-    def rate_limited_wait(self, retry_after: str | None, now: datetime, rand: float) -> float:
-        """Seconds to wait after a 429: ``Retry-After`` (capped) plus up to 10 % jitter."""
+    def rate_limited_wait(self, retry_after: str | None, now: datetime, rand: float,
+                          remaining: float = math.inf) -> float:
+        """Seconds to wait after a 429: ``Retry-After`` plus up to 10 % jitter, the jitter never
+        past ``remaining`` (what is left of the wait budget); 60 s when the header is unusable.
+
+        Raises RetriableSourceError, naming when to come back, when the server asks for longer
+        than ``retry_after_cap`` or ``remaining``: an earlier retry would only be refused again.
+        """
         seconds = parse_retry_after(retry_after, now)
-        if seconds is None:
-            seconds = self.retry_after_default
-        seconds = min(seconds, self.retry_after_cap)
-        return seconds * (1 + self.retry_after_jitter * rand)
+        if seconds is None:  # our own guess, not the server's word: waited as any other wait
+            return min(self.retry_after_default, self.retry_after_cap) * (1 + self.retry_after_jitter * rand)
+        if seconds > self.retry_after_cap or seconds > remaining:
+            limit = (f"{self.retry_after_cap:.0f} s at most" if seconds > self.retry_after_cap
+                     else f"{max(0.0, remaining):.0f} s left of its {self.wait_budget:.0f} s budget")
+            until = (now + timedelta(seconds=math.ceil(seconds))).astimezone(UTC)
+            raise RetriableSourceError(
+                f"Readwise is rate-limiting (HTTP 429) and asked to wait {math.ceil(seconds)} s, "
+                f"until {until:%Y-%m-%d %H:%M:%S} UTC, longer than excerpta waits "
+                f"({limit}); run again after that")
+        return min(seconds * (1 + self.retry_after_jitter * rand), remaining)
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:

@@ -5,7 +5,8 @@ as plain dicts (the mapping to the canonical model is :mod:`excerpta.readwise.ma
 
 Failure handling, per request (see :mod:`excerpta.clients.pacing` for the numbers):
 
-* 429: wait ``Retry-After`` (seconds or HTTP-date, capped, plus jitter) and retry;
+* 429: wait ``Retry-After`` (seconds or HTTP-date, plus jitter) and retry; when it asks for
+  longer than the cap or the wait budget left, RetriableSourceError at once naming the time;
 * 5xx, connection errors, timeouts, a malformed body (not JSON, not the export envelope with
   ``results`` and ``nextPageCursor``, or not the gzip/deflate its ``Content-Encoding`` says):
   exponential backoff with full jitter, at most ``max_attempts`` tries, then
@@ -38,6 +39,7 @@ from excerpta import __version__, json_load
 from excerpta.clients.pacing import InterruptibleSleep, RateBudget, RetryPolicy
 from excerpta.clients.readwise_settings import (
     API_URL_ENV,
+    DEFAULT_API_URL,
     TOKEN_ENV,
     TOKEN_FILE_ENV,
     TOKEN_PAGE,
@@ -181,8 +183,8 @@ class ReadwiseClient:
                 if rate_limited > self.policy.max_rate_limited:
                     raise RetriableSourceError(f"Readwise kept rate-limiting GET {path} "
                                                f"({rate_limited} × HTTP 429); try again later")
-                delay = self.policy.rate_limited_wait(response.headers.get("Retry-After"),
-                                                      self._now(), self._rand())
+                delay = self.policy.rate_limited_wait(response.headers.get("Retry-After"), self._now(),
+                                                      self._rand(), self.policy.wait_budget - self.waited)
                 log.info("Readwise rate limit (HTTP 429) on %s: waiting %.1f s", path, delay)
                 self._wait(delay, "Retry-After")
                 continue
@@ -195,7 +197,9 @@ class ReadwiseClient:
                 self._after_failure(path, failures, f"HTTP {status}")
                 continue
             if status >= 400:
-                raise FatalSourceError(f"Readwise answered HTTP {status} to GET {path} at {self.api_url}")
+                hint = f": is {API_URL_ENV} the Readwise API ({DEFAULT_API_URL})?" if status == 404 else ""
+                raise FatalSourceError(f"Readwise answered HTTP {status} to GET "
+                                       f"{_shown_url(response.request.url)}{hint}")
             if status >= 300:
                 raise FatalSourceError(self._redirect_message(path, response))
             if parse is None:
@@ -283,6 +287,12 @@ def _loggable(params: dict[str, str]) -> str:
     if "ids" in shown and len(shown["ids"]) > 40:
         shown["ids"] = f"<{shown['ids'].count(',') + 1} ids>"
     return " ".join(f"{k}={v}" for k, v in shown.items())
+
+
+def _shown_url(url: httpx.URL) -> str:
+    """The URL of a request for a message: in full (it never holds the token, which travels in
+    a header), or without its query when a long ``ids`` list would swamp the line."""
+    return str(url) if len(str(url)) <= 200 else f"{url.copy_with(query=None)}?…"
 
 
 def _transport_problem(err: httpx.TransportError) -> str:

@@ -26,6 +26,7 @@ TOKEN_ENV = "READWISE_TOKEN"
 TOKEN_FILE_ENV = "READWISE_TOKEN_FILE"
 API_URL_ENV = "READWISE_API_URL"
 DEFAULT_API_URL = "https://readwise.io"
+API_PREFIX = "/api/v2"  # of every endpoint's path, added by the client
 TOKEN_PAGE = "https://readwise.io/access_token"
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 60.0  # export pages can be large
@@ -88,7 +89,9 @@ class ReadwiseSettings(BaseModel):
 
 
 def check_api_url(value: str) -> str:
-    """``value`` without surrounding blanks and trailing slashes.
+    """``value`` without surrounding blanks, trailing slashes and a trailing ``/api/v2``.
+
+    Readwise's docs write URLs with ``/api/v2``, which the client adds to each path itself.
 
     Raises ValueError (a message that never repeats the URL, which may hold a password) unless
     it is an http(s) URL with a host and a valid port, as httpx will need it, without a user
@@ -118,7 +121,10 @@ def check_api_url(value: str) -> str:
     if url.scheme == "http" and not _is_loopback(url.host):
         raise ValueError("http:// to a host other than this machine: the token would travel in "
                          "clear text; use https:// (http:// is for a local server only)")
-    return value
+    if API_PREFIX + "/" in url.path:  # an endpoint's URL (…/api/v2/export/) pasted whole
+        raise ValueError(f"a URL with a path after {API_PREFIX}: give the part before {API_PREFIX} "
+                         f"(such as {DEFAULT_API_URL})")
+    return value.removesuffix(API_PREFIX).rstrip("/")
 
 
 def _is_loopback(host: str) -> bool:
