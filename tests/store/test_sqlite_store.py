@@ -362,3 +362,32 @@ def test_fields_left_out_of_one_highlight_keep_the_stored_value_of_that_highligh
     # A later copy that carries the field replaces it as always.
     store.merge([_doc(H1.model_copy(update={"tags": ["other"]}))], MergeRules(left_out=left_out))
     assert next(store.documents()).highlights[0].tags == ["other"]
+
+
+@pytest.mark.parametrize(("stored", "incoming", "kept"), [
+    (datetime(2024, 6, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC), "stored"),  # older: ignored
+    (datetime(2024, 6, 1, tzinfo=UTC), datetime(2024, 6, 1, tzinfo=UTC), "incoming"),  # as recent
+    (datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 6, 1, tzinfo=UTC), "incoming"),  # newer
+    (datetime(2024, 6, 1, tzinfo=UTC), None, "incoming"),  # undated: the last read wins
+    (None, datetime(2024, 1, 1, tzinfo=UTC), "incoming"),
+])
+def test_of_two_copies_under_one_id_a_strictly_older_one_leaves_the_stored_row_in_its_document(
+        store, stored, incoming, kept):
+    first = H1.model_copy(update={"note": "stored", "updated_at": stored})
+    store.merge([_doc(first)])
+    second = H1.model_copy(update={"note": "incoming", "updated_at": incoming, "is_deleted": True})
+    moved = Document(id="d2", title="Other", highlights=[second])
+    stats = store.merge([moved], MergeRules(deleted={"d2"}))
+    if kept == "stored":
+        assert (stats.highlights_updated, stats.highlights_unchanged) == (0, 1)
+        assert [(d.id, d.highlights) for d in store.documents()] == [("d1", [first]), ("d2", [])]
+    else:
+        assert [(d.id, d.highlights) for d in store.documents()] == [("d1", []), ("d2", [second])]
+
+
+def test_a_stored_highlight_whose_updated_at_is_no_time_is_a_state_error_naming_it(store):
+    store.merge([_doc(H1.model_copy(update={"updated_at": datetime(2024, 6, 1, tzinfo=UTC)}))])
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE highlights SET data = json_set(data, '$.updated_at', 'soon')")
+    with pytest.raises(StateError, match="highlights row 'h1', updated_at 'soon' is no time"):
+        store.merge([_doc(H1.model_copy(update={"note": "edited"}))])

@@ -1,6 +1,6 @@
 """Two copies of one highlight: which one a merge keeps (:func:`settled`, for a document held
 from several sources, see :mod:`.unify`) and which of two moments is later (:func:`later`, also
-the rule of :mod:`.resaves`)."""
+the rule of :mod:`.resaves`, and of :mod:`.upsert` for two copies under one id)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from excerpta.model import Highlight
-from excerpta.store.upsert import is_empty
 
 # What an older copy gives a later one that lacks it: where the passage is.
 _PLACES = ("end_location", "page", "chapter", "color", "url", "highlighted_at")
@@ -60,3 +59,8 @@ def later(first: datetime | None, second: datetime | None) -> bool:
         return first > second
     except TypeError:  # one names its zone, the other is device-local: compare wall clocks
         return first.replace(tzinfo=None) > second.replace(tzinfo=None)
+
+
+def is_empty(value: Any) -> bool:
+    """Whether a field's value says nothing (None, False, "", [], {}): a merge keeps another's."""
+    return value is None or value is False or value == "" or value == [] or value == {}

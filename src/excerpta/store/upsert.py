@@ -4,6 +4,14 @@ upsert by id, compared by content hash (the hash of the model's JSON, as
 format never carries and of the fields a reader left out of one highlight or document (the
 :class:`~excerpta.store.base.MergeRules`); and how it deletes the
 highlights of a document deleted as a whole (:func:`delete_highlights_of`).
+
+Of two copies of a highlight under one id, the incoming one replaces the stored one unless the
+stored one changed strictly later (``updated_at``, both known, :func:`~excerpta.store.copies.later`):
+then the stored row stays whole, in its document. So an old export or backup read after a newer
+one, or a stale copy listed again under the book a highlight left (in the same pull, or by a book
+deleted in a merge), never undoes an edit, brings a deleted highlight back, moves it back, or
+deletes it with that book. Of two copies as recent (our own JSON, edited by hand and read back)
+or where one has no ``updated_at`` (a Kindle's, a CSV's), the one read last wins.
 """
 
 from __future__ import annotations
@@ -17,7 +25,8 @@ from typing import Any
 
 from excerpta.model import Document, Highlight, PlaceholderDocument
 from excerpta.store.base import MergeRules, MergeStats
-from excerpta.store.state_file import StoredRows
+from excerpta.store.copies import is_empty, later
+from excerpta.store.state_file import StoredRows, damaged
 
 
 def _sha256(text: str) -> str:
@@ -56,11 +65,15 @@ def _upsert_highlight(db: sqlite3.Connection, doc_id: str, highlight: Highlight,
     row = db.execute("SELECT content_hash, document_id FROM highlights WHERE id = ?",
                      (highlight.id,)).fetchone()
     if row is not None and row[0] != digest:
+        stored = rows.fields("highlights", highlight.id, db.execute(
+            "SELECT data FROM highlights WHERE id = ?", (highlight.id,)).fetchone()[0])
+        if later(_updated_at(rows, highlight.id, stored), highlight.updated_at):
+            stats.highlights_unchanged += 1  # an older copy: the stored one stays, where it is
+            return
         left_out = rules.left_out.get(highlight.id)
         kept = rules.keep if left_out is None else rules.keep | left_out
         if kept:
-            data = _kept(rows, "highlights", highlight.id, data, kept, db.execute(
-                "SELECT data FROM highlights WHERE id = ?", (highlight.id,)).fetchone()[0])
+            data = _kept(rows, "highlights", highlight.id, data, kept, stored)
             digest = _sha256(data)
     if row is not None and row == (digest, doc_id):
         stats.highlights_unchanged += 1
@@ -105,16 +118,27 @@ def _kept_document(db: sqlite3.Connection, rows: StoredRows, doc_id: str, data: 
     if not keep:
         return data, digest
     stored = db.execute("SELECT data FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
-    kept = _kept(rows, "documents", doc_id, data, keep, stored)
+    kept = _kept(rows, "documents", doc_id, data, keep, rows.fields("documents", doc_id, stored))
     return (data, digest) if kept is data else (kept, _sha256(kept))
 
 
+def _updated_at(rows: StoredRows, highlight_id: str, stored: dict[str, Any]) -> datetime | None:
+    """When the stored highlight ``highlight_id`` (its row's fields ``stored``) last changed."""
+    value = stored.get("updated_at")
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise damaged(rows.path, "highlights", highlight_id, f"updated_at {value!r} is no time") from None
+
+
 def _kept(rows: StoredRows, table: str, row_id: str, data: str, keep: frozenset[str],
-          stored_data: str) -> str:
+          stored: dict[str, Any]) -> str:
     """``data`` (the JSON of a highlight, or of a Document without highlights, as ``table``
-    holds) with the stored value (of row ``row_id``) of each ``keep`` field it leaves empty;
-    ``data`` itself when none is filled."""
-    stored, incoming = rows.fields(table, row_id, stored_data), json.loads(data)
+    holds) with the stored value (of row ``row_id``, whose fields are ``stored``) of each
+    ``keep`` field it leaves empty; ``data`` itself when none is filled."""
+    incoming = json.loads(data)
     filled = {name: stored[name] for name in keep
               if not is_empty(stored.get(name)) and is_empty(incoming.get(name))}
     if not filled:
@@ -123,8 +147,3 @@ def _kept(rows: StoredRows, table: str, row_id: str, data: str, keep: frozenset[
     # Only the stored values can make it invalid: a fault of that row.
     kept = rows.model(model, table, row_id, {**incoming, **filled})
     return kept.model_dump_json(exclude={"highlights"})
-
-
-def is_empty(value: Any) -> bool:
-    """Whether a field's value says nothing (None, False, "", [], {}): a merge keeps another's."""
-    return value is None or value is False or value == "" or value == [] or value == {}
