@@ -11,7 +11,7 @@ import pytest
 from clients.fake_clock import FakeClock
 from excerpta.clients.readwise import ReadwiseClient
 from excerpta.clients.readwise_settings import ReadwiseSettings
-from excerpta.errors import FatalSourceError
+from excerpta.errors import FatalSourceError, RetriableSourceError
 
 from .fake_readwise import Fault
 
@@ -66,3 +66,11 @@ def test_a_wrong_token_is_rejected_once(server):
     with ReadwiseClient(config, sleep=clock.sleep) as client, pytest.raises(FatalSourceError):
         client.check_auth()
     assert [r.authorized for r in server.requests] == [False]
+
+
+def test_a_page_that_stays_malformed_fails_saying_where_its_json_breaks(server):
+    for attempt in range(1, 11):
+        server.inject(Fault.malformed(), at=attempt)
+    with client_for(server, FakeClock()) as client, pytest.raises(RetriableSourceError) as caught:
+        pull_ids(client)
+    assert "(last: malformed JSON: Unterminated string starting at line 1, column 48)" in str(caught.value)
