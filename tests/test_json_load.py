@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from excerpta import json_load
+from excerpta.errors import InputError
 
 
 @pytest.mark.parametrize("text", [
@@ -35,3 +36,25 @@ def test_any_mix_of_escapes_reads_as_text_writable_as_utf8(parts):
     text.encode("utf-8")
     assert text.replace("\ufffd", "").replace("\U0001f600", "") == "".join(
         {"a": "a", "\\u00e9": "é", " ": " "}.get(part, "") for part in parts)
+
+
+@pytest.mark.parametrize(("text", "reason", "in_line"), [
+    ('{"a": "cut', "malformed JSON: Unterminated string starting at line 1, column 7",
+     "malformed JSON: Unterminated string starting at column 7"),
+    (b'{\n  "a": }', "malformed JSON: Expecting value at line 2, column 8",
+     "malformed JSON: Expecting value at column 8"),
+    ('{"\u00e9t\u00e9": "\u00e9\n'.encode(), "malformed JSON: Invalid control character at line 1, "
+     "column 11", "malformed JSON: Invalid control character at column 11"),  # characters, not bytes
+])
+def test_malformed_text_is_one_reason_saying_where(text, reason, in_line):
+    with pytest.raises(json_load.JsonTextError) as caught:
+        json_load.loads(text)
+    assert (str(caught.value), caught.value.in_line()) == (reason, in_line)
+
+
+def test_a_truncated_file_is_named_with_its_line_and_column(tmp_path):
+    truncated = tmp_path / "trunc.json"
+    truncated.write_text('{"count": 3, "nextPageCursor": 1, "results": [{"user_b', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        json_load.load_file(truncated, "w05/trunc.json")
+    assert str(caught.value) == "w05/trunc.json:1: malformed JSON: Unterminated string starting at column 48"

@@ -70,7 +70,7 @@ def test_problems_and_errors_name_the_pipe_as_given_not_its_copy(tmp_path, monke
     assert "skipped -:6: a metadata line cut short" in output
     code, output = _convert("-", "--from", "json", "--to", "json", "--out", tmp_path / "b.json",
                             stdin=b'{"schema_version": 1, "documents": [')
-    assert (code, output) == (2, "excerpta: error: -:1: malformed JSON: Expecting value\n")
+    assert (code, output) == (2, "excerpta: error: -:1: malformed JSON: Expecting value at column 37\n")
     assert list((tmp_path / "temp").iterdir()) == []  # the copies are gone
 
 

@@ -26,11 +26,23 @@ _SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class JsonTextError(ValueError):
-    """JSON we cannot read. ``str()`` is the reason; ``line`` the 1-based line when known."""
+    """JSON we cannot read. ``str()`` is the reason, ending with where in the text when known
+    (``… at line 3, column 17``); ``line`` and ``column`` are that place, 1-based (a column
+    counts characters); :meth:`in_line` is the reason for a message that names the line."""
 
-    def __init__(self, reason: str, line: int | None = None) -> None:
-        super().__init__(reason)
-        self.line = line
+    def __init__(self, reason: str, line: int | None = None, column: int | None = None) -> None:
+        self.reason, self.line, self.column = reason, line, column
+        known = line is not None and column is not None
+        super().__init__(_at(reason, f"line {line}, column {column}") if known else reason)
+
+    def in_line(self) -> str:
+        """The reason with only the column: for ``source:line: reason`` messages."""
+        return _at(self.reason, f"column {self.column}") if self.column is not None else self.reason
+
+
+def _at(reason: str, place: str) -> str:
+    # json's reasons are "Expecting value" or end in "at" ("Unterminated string starting at").
+    return f"{reason} {place}" if reason.endswith(" at") else f"{reason} at {place}"
 
 
 def loads(text: str | bytes) -> Any:
@@ -41,7 +53,7 @@ def loads(text: str | bytes) -> Any:
         data = json.loads(text)
         return _valid_unicode(data) if escapes.search(text) else data
     except json.JSONDecodeError as err:
-        raise JsonTextError(f"malformed JSON: {err.msg}", err.lineno) from None
+        raise JsonTextError(f"malformed JSON: {err.msg}", err.lineno, err.colno) from None
     except RecursionError:
         raise JsonTextError("malformed JSON: nested too deeply") from None
     except UnicodeDecodeError:  # bytes that are not UTF-8: the caller says so
@@ -76,7 +88,7 @@ def load_file(path: str | os.PathLike[str], source: str) -> Any:
             return loads(handle.read())
     except JsonTextError as err:
         where = source if err.line is None else f"{source}:{err.line}"
-        raise InputError(f"{where}: {err}") from None
+        raise InputError(f"{where}: {err.in_line()}") from None
     except UnicodeDecodeError as err:
         # One document: a byte that is not UTF-8 leaves none of it readable; say where it is.
         line = err.object[: err.start].count(b"\n") + 1

@@ -153,6 +153,21 @@ class OutputSink(OutputFolder):
         if record is not None and not self.dry_run:
             self._pending.append(replace(record, path=str(self.resolve(relative)), memo=memo))
 
+    def hold_back(self, reason: str) -> bool:
+        """Write none of the files written so far when one of them would replace an existing
+        file (an ``update``): the staged files are dropped, and each that would have been
+        created or updated is reported as a pending skip for ``reason``. Returns whether they
+        were held back; when nothing existing would change (a first run, unchanged files),
+        nothing is held back. To call before :meth:`finish`."""
+        if not any(outcome.action == "update" for outcome in self.outcomes):
+            return False
+        self.discard()
+        held = {str(o.path) for o in self.outcomes if o.action in ("create", "update")}
+        self._pending = [record for record in self._pending if record.path not in held]
+        self.outcomes = [replace(o, action="skip", reason=reason, pending=True) if str(o.path) in held
+                         else o for o in self.outcomes]
+        return True
+
     def _decide(self, target: Path, digest: str, size: int, on_disk: str | None, allowed: bool,
                 record: OutputRecord | None) -> WriteOutcome:
         if on_disk == digest:

@@ -43,6 +43,7 @@ class ConvertReport:
     outcomes: list[WriteOutcome] = field(default_factory=list)
     library_counts: dict[str, int] = field(default_factory=dict)
     left_out: int = 0  # documents the selection did not give the writer
+    held_back: str | None = None  # why the outputs were left as they were (see _empty_pulls)
 
     @property
     def conflicts(self) -> list[WriteOutcome]:
@@ -66,6 +67,11 @@ class _Tally:
     """How many documents a reader yielded for one input."""
 
     documents: int = 0
+
+
+# An input being read: its name, reader, read state, documents, tally and whether it was found
+# in a folder input.
+_Input = tuple[str, Reader, ReadState, Iterator[Document], _Tally, bool]
 
 
 def _read(source: str, reader: Reader, state: ReadState, on_document: DocumentCallback | None,
@@ -184,7 +190,7 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
         check_options_apply(options, [*(each.reader for each in resolved), writer], typed)
         report = ConvertReport()
         cursors = []
-        reads: list[tuple[str, Reader, ReadState, Iterator[Document], _Tally, bool]] = []
+        reads: list[_Input] = []
         for path, reader, found_in in ((r.path, r.reader, r.found_in) for r in resolved):
             source = given.get(path, path) if found_in is None else path
             read_state = ReadState(cursor=library.cursor(CONVERT_JOB, source),
@@ -217,12 +223,32 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
                 if read_state.next_cursor is not None and library is state:
                     cursors.append((CONVERT_JOB, source, read_state.next_cursor))
         report.library_counts = library.counts()
+        held_back = None if persistent_library or force else _empty_pulls(reads)
         with sink:  # files appear together once the writer is done; none if it fails
             writer.write(_selected(library.documents(), selection, report), sink)
+            if held_back is not None and sink.hold_back(held_back):
+                report.held_back = held_back
         report.outcomes = sink.outcomes
         if not dry_run:  # cursors and records together, once the files are on disk
             state.commit_outputs(sink.pending_records(), cursors)
     return report
+
+
+def _empty_pulls(reads: Iterable[_Input]) -> str | None:
+    """Why outputs are to be left as they were, or None: a network input (a Readwise pull)
+    yielded no document. Without ``--state`` an output holds only what its run read, so a
+    glitch of the server (an empty answer, records that cannot be read) would replace a good
+    export with an empty one; the sink holds back its files when they would replace others
+    (:meth:`~excerpta.output.OutputSink.hold_back`), and ``--force`` writes them."""
+    empty = [(source, state) for source, reader, state, _, tally, _ in reads
+             if reader.remote and not tally.documents]
+    if not empty:
+        return None
+    sources = ", ".join(source for source, _ in empty)
+    skipped = sum(len(state.problems) for _, state in empty)
+    what = f"nothing readable ({skipped} record(s) skipped)" if skipped else "nothing (no document)"
+    return (f"left as it was: {sources} returned {what}, and without --state writing would drop "
+            "everything it gave before (--force writes it)")
 
 
 def _selected(documents: Iterable[Document], selection: Selection,

@@ -133,7 +133,7 @@ def test_jsonl_groups_consecutive_lines_into_documents_and_reports_bad_lines(tmp
         ("d1", ["h1", "h2"]), ("d2", []), ("d3", [])]
     assert [str(p) for p in state.problems] == [
         f"{path}:3: location: expected an integer or a string (this highlight skipped, its document kept)",
-        f"{path}:5: malformed JSON: Expecting property name enclosed in double quotes",
+        f"{path}:5: malformed JSON: Expecting property name enclosed in double quotes at column 2",
     ]
 
 

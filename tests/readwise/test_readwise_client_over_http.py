@@ -77,3 +77,11 @@ def test_a_429_asking_for_longer_than_the_cap_ends_the_pull_at_once(server):
                                  "2026-11-25 13:00:00 UTC, longer than excerpta waits (300 s at most); "
                                  "run again after that")
     assert (len(server.export_requests), clock.sleeps) == (3, [])
+
+
+def test_a_page_that_stays_malformed_fails_saying_where_its_json_breaks(server):
+    for attempt in range(1, 11):
+        server.inject(Fault.malformed(), at=attempt)
+    with client_for(server, FakeClock()) as client, pytest.raises(RetriableSourceError) as caught:
+        pull_ids(client)
+    assert "(last: malformed JSON: Unterminated string starting at line 1, column 48)" in str(caught.value)

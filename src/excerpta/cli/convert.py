@@ -74,6 +74,8 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose:
         if outcome.action == "conflict":
             click.secho(f"excerpta: not overwritten: {outcome.path}: {outcome.reason}",
                         fg="red", err=True)
+        elif outcome.action == "skip" and report.held_back and outcome.reason == report.held_back:
+            click.secho(f"excerpta: warning: {outcome.path}: {outcome.reason}", fg="yellow", err=True)
         elif dry_run:
             click.echo(str(outcome) if outcome.action == "unchanged" else f"would {outcome}")
         elif not quiet and (list_all or outcome.reason):
@@ -114,7 +116,8 @@ def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose:
 @click.option("--dry-run", is_flag=True,
               help="Read and render, print what would be written, write nothing.")
 @click.option("--force", is_flag=True,
-              help="Overwrite output files excerpta did not write or that were edited.")
+              help="Overwrite output files excerpta did not write or that were edited; without "
+                   "--state, write outputs even when a Readwise pull brought nothing.")
 @click.option("-O", "--option", "raw_options", multiple=True, metavar="NAME=VALUE",
               help="Set any reader or writer option (repeatable).")
 @click.option("--tag", "tags", multiple=True, metavar="TAG",

@@ -222,7 +222,7 @@ def _parse_line(source: str, number: int, line: str,
     try:
         raw = json_load.loads(line)
     except json_load.JsonTextError as err:
-        state.report(source, number, str(err))
+        state.report(source, number, err.in_line())  # the line is the file's, not the text's
         return None
     if not isinstance(raw, dict) or not isinstance(raw.get("document"), dict):
         state.report(source, number, 'expected an object with a "document" object')
