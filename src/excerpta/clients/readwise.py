@@ -30,12 +30,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
-from excerpta import __version__, json_load
+from excerpta import __version__
 from excerpta.clients.pacing import InterruptibleSleep, RateBudget, RetryPolicy
 from excerpta.clients.readwise_settings import (
     API_URL_ENV,
@@ -44,6 +43,15 @@ from excerpta.clients.readwise_settings import (
     TOKEN_FILE_ENV,
     TOKEN_PAGE,
     ReadwiseSettings,
+)
+from excerpta.clients.responses import (
+    Malformed,
+    date_header,
+    export_body,
+    loggable,
+    media_type,
+    shown_url,
+    transport_problem,
 )
 from excerpta.errors import FatalSourceError, RetriableSourceError
 
@@ -64,10 +72,6 @@ class ExportPage:
     next_cursor: int | str | None
     count: int | None
     server_date: datetime | None
-
-
-class _Malformed(ValueError):
-    """A 2xx response whose body is not the JSON the API promises."""
 
 
 def _system_now() -> datetime:
@@ -146,9 +150,9 @@ class ReadwiseClient:
         cursor: int | str | None = None
         while True:
             page_params = params if cursor is None else {**params, "pageCursor": str(cursor)}
-            response, data = self._request(EXPORT_PATH, page_params, parse=_export_body)
+            response, data = self._request(EXPORT_PATH, page_params, parse=export_body)
             page = ExportPage(results=data["results"], next_cursor=data.get("nextPageCursor"),
-                              count=data.get("count"), server_date=_date_header(response))
+                              count=data.get("count"), server_date=date_header(response))
             yield page
             cursor = page.next_cursor
             if cursor is None or cursor == "":
@@ -169,7 +173,7 @@ class ReadwiseClient:
                 response = self._http.get(path, params=params)
             except httpx.TransportError as err:  # connection errors, timeouts, dropped connections
                 failures += 1
-                self._after_failure(path, failures, _transport_problem(err))
+                self._after_failure(path, failures, transport_problem(err))
                 continue
             except httpx.DecodingError:  # a body that is not the gzip/deflate it claims: malformed
                 failures += 1
@@ -177,7 +181,7 @@ class ReadwiseClient:
                                                     "Content-Encoding says")
                 continue
             status = response.status_code
-            log.debug("GET %s %s → %d", path, _loggable(params), status)
+            log.debug("GET %s %s → %d", path, loggable(params), status)
             if status == 429:
                 rate_limited += 1
                 if rate_limited > self.policy.max_rate_limited:
@@ -199,17 +203,17 @@ class ReadwiseClient:
             if status >= 400:
                 hint = f": is {API_URL_ENV} the Readwise API ({DEFAULT_API_URL})?" if status == 404 else ""
                 raise FatalSourceError(f"Readwise answered HTTP {status} to GET "
-                                       f"{_shown_url(response.request.url)}{hint}")
+                                       f"{shown_url(response.request.url)}{hint}")
             if status >= 300:
                 raise FatalSourceError(self._redirect_message(path, response))
             if parse is None:
                 return response, None
-            if _media_type(response) == "text/html":
+            if media_type(response) == "text/html":
                 raise FatalSourceError(f"unexpected answer to GET {path} at {self.api_url}: a web page "
                                        f"(HTML), not JSON: is {API_URL_ENV} the Readwise API?")
             try:
                 return response, parse(response)
-            except _Malformed as err:
+            except Malformed as err:
                 failures += 1
                 self._after_failure(path, failures, str(err))
 
@@ -246,62 +250,3 @@ class ReadwiseClient:
                                        f"({why}); {self.policy.then}")
         self.waited += seconds
         self._sleep(seconds)
-
-
-def _export_body(response: httpx.Response) -> dict[str, Any]:
-    try:  # json_load: a huge number or deep nesting is malformed too, a lone surrogate repaired
-        data = json_load.loads(response.content)
-    except (json_load.JsonTextError, UnicodeDecodeError) as err:
-        raise _Malformed(str(err) if isinstance(err, json_load.JsonTextError) else "malformed JSON") from None
-    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-        raise _Malformed('JSON without a "results" list')
-    # The envelope always has the key (null on the last page, reference §1.4): without it a
-    # truncated or foreign body would silently end the pull early.
-    if "nextPageCursor" not in data:
-        raise _Malformed('JSON without "nextPageCursor"')
-    cursor = data["nextPageCursor"]
-    if cursor is not None and (isinstance(cursor, bool) or not isinstance(cursor, int | str)):
-        raise _Malformed('"nextPageCursor" neither a number, a string nor null')
-    return data
-
-
-def _media_type(response: httpx.Response) -> str:
-    """The response's media type, lower-cased without parameters (``"text/html"``)."""
-    return response.headers.get("Content-Type", "").partition(";")[0].strip().lower()
-
-
-def _date_header(response: httpx.Response) -> datetime | None:
-    value = response.headers.get("Date")
-    if not value:
-        return None
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return when if when.tzinfo is not None else None
-
-
-def _loggable(params: dict[str, str]) -> str:
-    """Query parameters for a log line, with a long ``ids`` list shortened."""
-    shown = dict(params)
-    if "ids" in shown and len(shown["ids"]) > 40:
-        shown["ids"] = f"<{shown['ids'].count(',') + 1} ids>"
-    return " ".join(f"{k}={v}" for k, v in shown.items())
-
-
-def _shown_url(url: httpx.URL) -> str:
-    """The URL of a request for a message: in full (it never holds the token, which travels in
-    a header), or without its query when a long ``ids`` list would swamp the line."""
-    return str(url) if len(str(url)) <= 200 else f"{url.copy_with(query=None)}?…"
-
-
-def _transport_problem(err: httpx.TransportError) -> str:
-    """``ConnectError: connection refused``: the error's kind, and the operating system's
-    reason when one caused it (the URL in it is the API URL, which holds no secret)."""
-    cause: BaseException | None = err
-    while cause is not None:
-        if isinstance(cause, OSError) and cause.strerror:
-            return f"{type(err).__name__}: {cause.strerror[:1].lower()}{cause.strerror[1:]}"
-        cause = cause.__cause__ or cause.__context__
-    reason = str(err).strip()
-    return f"{type(err).__name__}: {reason[:200]}" if reason else type(err).__name__
