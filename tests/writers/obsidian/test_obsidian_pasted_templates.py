@@ -277,14 +277,15 @@ def test_the_default_templates_and_every_documented_variable_warn_of_nothing(tmp
     assert caplog.records == []
 
 
-def test_a_name_made_at_render_time_reads_only_template_files_neither_backups_nor_others(
+def test_a_name_made_at_render_time_reads_neither_backups_nor_hidden_nor_binary_files(
         tmp_path, vault, sync, books):
     templates = template_folder(tmp_path, {"highlight.md.jinja": "{% set name = 'macros.jinja' %}"
                                                                  "- {{ highlight_text }}{% include name %}\n",
                                            "macros.jinja": "!"})
     sync([books(1)], templates=templates)
-    for backup in ("macros.jinja~", ".macros.jinja.swp", ".#macros.jinja", "macros.jinja.bak", "cover.png"):
+    for backup in ("macros.jinja~", ".macros.jinja.swp", ".#macros.jinja", "macros.jinja.bak"):
         (templates / backup).write_text("an editor's copy", encoding="utf-8")
+    (templates / "cover.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (templates / ".git").mkdir()
     (templates / ".git" / "index.jinja").write_text("?", encoding="utf-8")
     sink = sync([books(1)], templates=templates)
@@ -292,5 +293,15 @@ def test_a_name_made_at_render_time_reads_only_template_files_neither_backups_no
     templates.joinpath("highlight.md.jinja").write_text("{% set name = 'macros.jinja~' %}"
                                                         "- {{ highlight_text }}{% include name %}\n",
                                                         encoding="utf-8")
-    with pytest.raises(ConfigError, match=re.escape("'macros.jinja~' cannot be included: not a template")):
+    with pytest.raises(ConfigError, match=re.escape("'macros.jinja~' cannot be included: an editor's")):
         sync([books(1)], templates=templates)
+
+
+@pytest.mark.parametrize("name", ["hl", "parts/hl.markdown", "parts/hl.liquid"])
+def test_an_include_of_any_other_name_in_the_templates_folder_works(tmp_path, vault, sync, books, name):
+    templates = template_folder(tmp_path, {"highlight.md.jinja": f"{{% include '{name}' %}}\n"})
+    (templates / name).parent.mkdir(exist_ok=True)
+    (templates / name).write_text("- {{ highlight_text }} (kept)", encoding="utf-8")
+    sync([books(1)], templates=templates)
+    (note,) = vault.rglob("*.md")
+    assert "(kept)" in note.read_text(encoding="utf-8")

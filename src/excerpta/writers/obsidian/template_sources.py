@@ -29,9 +29,10 @@ from excerpta.errors import ConfigError
 # The extensions a template file might have been given by mistake ("highlight.md" for
 # "highlight.md.jinja"); a name ending otherwise (".bak", "~") is not taken for a template.
 _TEMPLATE_LIKE = frozenset({"jinja", "jinja2", "j2", "md", "yaml", "yml", "txt", "tmpl", "tpl", "njk"})
-# What a file a template includes may end with: an editor's backup or swap file ("x.jinja~",
-# "x.jinja.bak", ".x.jinja.swp", ".#x.jinja") is none, nor is any file in a hidden folder.
-HELPER_EXTENSIONS = _TEMPLATE_LIKE | {"html", "htm"}
+# What no file a template includes ends with: an editor's backup or swap file ("x.jinja~",
+# "x.jinja.bak", ".x.jinja.swp", ".#x.jinja"); nor is any hidden or in a hidden folder. Any other
+# name may be included ("hl", "parts/hl.markdown"), as Jinja's own loaders allow.
+BACKUP_EXTENSIONS = frozenset({"bak", "swp", "swo", "swx", "tmp", "orig", "rej", "old"})
 
 
 def load_sources(folder: Path | None, names: Iterable[str]) -> dict[str, str]:
@@ -93,18 +94,19 @@ def helper_source(folder: Path | None, name: str) -> str:
         raise jinja2.TemplateNotFound(name, f"{name!r} cannot be included: no such file in the "
                                             f"templates folder {folder}")
     if not is_helper_name(name):
-        extensions = ", ".join(f".{extension}" for extension in sorted(HELPER_EXTENSIONS))
-        raise jinja2.TemplateNotFound(name, f"{name!r} cannot be included: not a template file (a "
-                                            f"name ending with one of {extensions}, not hidden)")
+        raise jinja2.TemplateNotFound(name, f"{name!r} cannot be included: an editor's backup or a "
+                                            "hidden file, not a template")
     return _read(path)
 
 
 def is_helper_name(name: str) -> bool:
     """Whether ``name`` (a path relative to the templates folder) may name a file a template
-    includes (:data:`HELPER_EXTENSIONS`, in any case; nothing hidden on its path)."""
+    includes: nothing hidden on its path, and no backup (``~``, :data:`BACKUP_EXTENSIONS` in
+    any case)."""
     parts = Path(name).parts
     return bool(parts) and not any(part.startswith(".") for part in parts) and \
-        parts[-1].rsplit(".", 1)[-1].casefold() in HELPER_EXTENSIONS and "." in parts[-1]
+        not parts[-1].endswith("~") and \
+        ("." not in parts[-1] or parts[-1].rsplit(".", 1)[-1].casefold() not in BACKUP_EXTENSIONS)
 
 
 def _check_file_names(folder: Path, names: tuple[str, ...]) -> None:
@@ -211,7 +213,7 @@ def _texts(expression: nodes.Node) -> list[nodes.Const]:
 def folder_files(folder: Path) -> list[tuple[str, bytes]]:
     """Each file of ``folder`` and its subfolders a template may include (:func:`is_helper_name`:
     no backup, nothing hidden), by path relative to it, with its content; a file that cannot be
-    read is left out."""
+    read, or that is no text (a NUL in it: an image), is left out."""
     files = []
     for root, folders, names in os.walk(folder):
         folders[:] = sorted(name for name in folders if not name.startswith("."))  # (not walked)
@@ -221,8 +223,8 @@ def folder_files(folder: Path) -> list[tuple[str, bytes]]:
             if not is_helper_name(relative):
                 continue
             try:
-                if path.is_file():
-                    files.append((relative, path.read_bytes()))
+                if path.is_file() and b"\0" not in (content := path.read_bytes()):
+                    files.append((relative, content))
             except OSError:
                 continue
     return sorted(files, key=lambda file: file[0].split("/"))  # (in path order, as the digest was)
