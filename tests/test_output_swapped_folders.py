@@ -106,3 +106,21 @@ def test_a_folder_moved_out_and_linked_back_after_staging_keeps_its_files_and_ge
         ("c.md", "create", None, False)]
     assert _tree(outside) == {"Books/a.md": b"one"}  # as the user moved it: ours removed
     assert [Path(record.path).name for record in records] == ["c.md"]
+
+
+def test_a_folder_named_by_proc_in_another_case_is_still_inside(tmp_path, state, monkeypatch):
+    # A disk that ignores case (a USB stick, casefold ext4): /proc names the folder as the
+    # kernel cached it (``OUT``), the resolved path as the user typed it (``out``).
+    real_readlink = os.readlink
+
+    def cased(path, *args, **kwargs):
+        where = real_readlink(path, *args, **kwargs)
+        return where.replace("/out", "/OUT") if str(path).startswith("/proc/self/fd/") else where
+
+    monkeypatch.setattr(os, "readlink", cased)
+    out = tmp_path / "out"
+    sink = _sink(out, state)
+    outcome = sink.write("Books/a.md", b"one", key="a", source_hash="s")
+    sink.finish()
+    assert (outcome.action, outcome.reason) == ("create", None)
+    assert (out / "Books" / "a.md").read_bytes() == b"one"

@@ -20,6 +20,7 @@ import contextlib
 import ctypes
 import errno
 import hashlib
+import logging
 import os
 import re
 import sys
@@ -29,6 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
+
+log = logging.getLogger(__name__)
 
 FSYNC_THREADS = 8
 SYNCFS_MIN_FILES = 32  # below this, fsync each file: syncfs would also flush other programs' data
@@ -225,7 +228,11 @@ def fsync_dir(folder: Path) -> None:
     Raises OSError naming ``folder``."""
     if os.name != "posix":
         return
-    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except PermissionError:  # a folder one may write in but not list: its rename stands unflushed
+        log.debug("%s: cannot be opened to flush it to disk (not readable)", folder)
+        return
     try:
         os.fsync(fd)
     except OSError as err:

@@ -102,9 +102,23 @@ class OutputPaths:
             return
         try:
             where = _where_open(fd, folder)
-            yield OpenFolder(folder, fd, where is not None and where.is_relative_to(self.resolved_root))
+            inside = where is not None and where.is_relative_to(self.resolved_root)
+            # /proc names a folder as the kernel cached it: on a disk that ignores case (a USB
+            # stick, casefold ext4) ``Vault`` for ``--out vault``. Then the folder the resolved
+            # path names now must be the very one open, which a swap for a link never is.
+            yield OpenFolder(folder, fd, inside or _is_open_at(fd, folder, self.resolved_root))
         finally:
             os.close(fd)
+
+
+def _is_open_at(fd: int, folder: Path, root: Path) -> bool:
+    """Whether the folder open as ``fd`` is the one ``folder``'s resolved path names, under
+    ``root``."""
+    real = os.path.realpath(folder)
+    try:
+        return Path(real).is_relative_to(root) and os.path.samestat(os.fstat(fd), os.stat(real))
+    except OSError:
+        return False
 
 
 def _where_open(fd: int, folder: Path) -> Path | None:
