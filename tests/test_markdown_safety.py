@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from excerpta.markdown_safety import ListItemText, defang, restore, runs_code
+from excerpta.markdown_safety import ListItemText, defang, escape_edges, restore, runs_code
 from excerpta.readers.readwise_md.location_links import split_location_link
 from markdown_checks import PARSER, assert_runs_nothing, link_targets, tokens
 
@@ -164,3 +164,24 @@ def test_a_link_to_code_is_one_rule_whatever_its_case_spaces_and_controls():
         assert link_targets(defang(f"[x]({url})")) == [], url  # defang's check is the same rule
     for url in ["https://example.com/javascript:", "javascript", "datas:x"]:
         assert not runs_code(url), url
+
+
+@pytest.mark.parametrize("kind", AS_WRITTEN)
+@settings(max_examples=2000)
+@given(MARKDOWN_TEXT)
+def test_restore_gives_back_exactly_a_value_with_its_edges_escaped(kind, text):
+    assert restore(escape_edges(defang(kind(text)))) == text
+
+
+# What a template may write right before, between or after values: nothing, or a character
+# that completes a construct with what a value starts or ends with.
+JOINTS = ["", "<", "%", "^", "]", "(", ":", "`"]
+VALUE = MARKDOWN_TEXT.filter(bool)
+
+
+@settings(max_examples=2000)
+@given(VALUE, st.sampled_from(JOINTS), VALUE, st.sampled_from(JOINTS))
+def test_values_side_by_side_make_nothing_together(first, joint, second, after):
+    markdown = escape_edges(defang(first)) + joint + escape_edges(defang(second)) + after
+    for placed in _placements(markdown):
+        _assert_inert(placed)
