@@ -4,7 +4,7 @@ CommonMark parser (markdown-it-py) rather than with the module's own idea of Mar
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from excerpta.markdown_safety import ListItemText, defang, escape_edges, restore, runs_code
@@ -181,6 +181,10 @@ VALUE = MARKDOWN_TEXT.filter(bool)
 
 @settings(max_examples=2000)
 @given(VALUE, st.sampled_from(JOINTS), VALUE, st.sampled_from(JOINTS))
+@example("a <", "", "% tp.file.title %>", "")
+@example("x\n~", "", "~~dataviewjs", "")
+@example("``a``", "", "`x`= q` `", "")
+@example("[a](java", "", "script:x", "")
 def test_values_side_by_side_make_nothing_together(first, joint, second, after):
     markdown = escape_edges(defang(first)) + joint + escape_edges(defang(second)) + after
     for placed in _placements(markdown):

@@ -14,7 +14,8 @@ written as the source wrote it:
   when it is a run of three or more backticks or tildes (a code fence: ``\\```js``), ``=`` or
   ``$=`` (a query, should the line be an indented code block; a line of ``=`` would make the
   line above a heading) or a line of ``-``, ``*`` or ``_`` alone (a thematic break that would
-  take the place of the highlight's list item, ``- ---``, or again an underline);
+  take the place of the highlight's list item, ``- ---``, or again an underline), and so
+  does a last line of one or two tildes (what follows could make it a fence: ``~`` ``~~js``);
 * in a highlight's text (a :class:`ListItemText`), a line after the first that starts (after
   indentation) with a list marker (``-``, ``+``, ``*``, ``2.``, ``2)``) gets a backslash
   before the marker's ``-`` or ``.`` (``\\-``, ``2\\.``): in a list item, such a line would
@@ -81,6 +82,10 @@ _LINE_START_CHARACTERS = frozenset(">-+*`~=$_\\")
 # A list line's content, after its markers, that would start a fence, a query or a rule.
 _LIST_LINE_HAZARD = re.compile(r"((?:[ \t]|>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)(\\*)" + _BLOCK,
                                re.MULTILINE)
+# A last line of one or two tildes, which what follows the value would make a fence ("~" and
+# "~~dataviewjs"): a backslash goes before them, counted as above.
+_TILDES_END = re.compile(r"((?:[ \t]|>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)(\\*)(?=~{1,2}\Z)")
+_ESCAPED_TILDES_END = re.compile(_TILDES_END.pattern.replace(r"(\\*)", r"\\(\\*)", 1))
 TEMPLATER_OPEN = "<%"  # what Templater runs: escaped wherever it is, code and properties too
 
 _QUERY_AFTER = re.compile(r"[ \t\r\n]*\$?=")  # what follows a run that would open a query
@@ -163,6 +168,7 @@ def defang(text: str) -> str:
         item = isinstance(text, ListItemText)
         text = _LINE_START.sub(r"\1\2\\", text)
         text = _LIST_LINE.sub(r"\1\3\\" if item else _list_line_escaped, text)
+        text = _last_line_tildes(text, _TILDES_END, r"\1\2\\")
     elif not _inline_hazard(text):
         return _location_suffix_escaped(text)  # most values: nothing to look at
     text = _by_span(text, _plain, _code, _query_after_span) if "`" in text else _plain(text)
@@ -178,6 +184,7 @@ def restore(text: str) -> str:
         text = _plain_back(text)
     if "\\" not in text:
         return text
+    text = _last_line_tildes(text, _ESCAPED_TILDES_END, r"\1\2")
     return _ESCAPED_LIST_LINE.sub(r"\1\3", _ESCAPED_LINE_START.sub(r"\1\2", text))
 
 
@@ -238,6 +245,13 @@ def _line_hazard(text: str) -> bool:
         return True
     first = text.lstrip(" \t")[:1]
     return first in _LINE_START_CHARACTERS or first.isdigit()
+
+
+def _last_line_tildes(text: str, pattern: re.Pattern[str], replacement: str) -> str:
+    if not text.endswith("~"):
+        return text
+    found = pattern.match(text, max(text.rfind("\n"), text.rfind("\r")) + 1)
+    return text if found is None else text[:found.start()] + found.expand(replacement) + text[found.end():]
 
 
 def _list_line_escaped(line: re.Match[str]) -> str:

@@ -218,8 +218,9 @@ SIDE_BY_SIDE = "- {{ highlight_text }}{{ highlight_note }}\n"
     (SIDE_BY_SIDE, "click [here]", "(javascript:alert(1))"),
     (SIDE_BY_SIDE, "click [here](java", "script:alert(1))"),
     (SIDE_BY_SIDE, "``a``", "`x`= dv.pages()` `"),  # a Dataview query: "`= dv.pages()`"
+    (SIDE_BY_SIDE, "~", "~~dataviewjs\ndv.paragraph(1)"),  # a fence in the list item
 ], ids=["templater", "comment", "template-text", "template-percent", "block-id", "link", "split-url",
-        "query"])
+        "query", "fence"])
 def test_values_written_side_by_side_make_nothing_together(vault, sync, tmp_path, template, text, note):
     written = _written_with(vault, sync, tmp_path, template, text, note)
     assert_inert_note(written)
