@@ -126,7 +126,9 @@ _ESCAPED_AFTER_CLOSER = re.compile(r"\A([ \t]*)\\(\\*)(?=\$?=)")
 _PART_OF_SCHEME = "|".join(
     "".join(f"{letter}(?:{_GAP}" for letter in word) + ")?" * len(word) for word in CODE_SCHEMES)
 _URL_BEGUN = rf"(?i:{_GAP}(?:{_PART_OF_SCHEME})?{_GAP}\\?\Z)"
-_EDGE = re.compile(rf"\A%|%\Z|<\Z|\^(?=(?:h|hl)?\Z)|(?<=\])[(:](?={_URL_BEGUN})"
+# A value ending in ``%`` is left as it is ("rose 12%"): a leading ``%`` escaped in the next
+# value, and a trailing ``<`` in this one, already keep two values from making ``%%`` or ``<%``.
+_EDGE = re.compile(rf"\A%|<\Z|\^(?=(?:h|hl)?\Z)|(?<=\])[(:](?={_URL_BEGUN})"
                    rf"|\A[(:](?={_URL_BEGUN}|(?i:{_GAP}(?:{_CODE_SCHEME}){_GAP}\\?:))")
 _CHARACTER_OF = {"&#96;": "`", "&#37;": "%", "&#94;": "^", "&#41;": ")", "&#40;": "(", "&#58;": ":",
                  "&lt;": "<", "&amp;": "&"}
@@ -298,7 +300,7 @@ def escape_edges(text: str) -> str:
     """``text`` (what :func:`defang` returned) with the characters at its ends escaped that,
     next to another value or the template's own text, would make a construct :func:`defang`
     escapes (see the module docstring); :func:`restore` decodes them as the others."""
-    if not text or not (text[0] in "%(:" or text[-1] in "<%^" or "^h" in text[-3:]
+    if not text or not (text[0] in "%(:" or text[-1] in "<^" or "^h" in text[-3:]
                         or "](" in text or "]:" in text):
         return text  # most values: nothing to look at
     return _EDGE.sub(_escaped, text)
