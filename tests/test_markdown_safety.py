@@ -4,10 +4,10 @@ CommonMark parser (markdown-it-py) rather than with the module's own idea of Mar
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from excerpta.markdown_safety import ListItemText, defang, restore, runs_code
+from excerpta.markdown_safety import ListItemText, defang, escape_edges, restore, runs_code
 from excerpta.readers.readwise_md.location_links import split_location_link
 from markdown_checks import PARSER, assert_runs_nothing, link_targets, tokens
 
@@ -164,3 +164,38 @@ def test_a_link_to_code_is_one_rule_whatever_its_case_spaces_and_controls():
         assert link_targets(defang(f"[x]({url})")) == [], url  # defang's check is the same rule
     for url in ["https://example.com/javascript:", "javascript", "datas:x"]:
         assert not runs_code(url), url
+
+
+@pytest.mark.parametrize("kind", AS_WRITTEN)
+@settings(max_examples=2000)
+@given(MARKDOWN_TEXT)
+def test_restore_gives_back_exactly_a_value_with_its_edges_escaped(kind, text):
+    assert restore(escape_edges(defang(kind(text)))) == text
+
+
+# What a template may write between or after values: nothing, or a character that completes a
+# construct with what a value starts or ends with. Not before one: "<" ("<{{ x }}" is HTML
+# for a value starting with a letter), "(" or ":" after a "]" (a link to the value, a URL),
+# nor "^" (before "hl-"): a value starts with these too often to be escaped there. Not "%"
+# after a value: one ends with it too often ("up 12%") to be stored as an entity. Not a
+# backtick, nor a value starting or ending with a code span next to another: the runs would
+# pair otherwise, and only taking the span's code away could prevent it (a known limit).
+AFTER = ["", "<", "^", "]", "(", ":"]
+BETWEEN = ["", "]"]
+
+
+def _alone(text: str) -> str:
+    return escape_edges(defang(text))
+
+
+@settings(max_examples=2000)
+@given(MARKDOWN_TEXT, st.sampled_from(BETWEEN), MARKDOWN_TEXT, st.sampled_from(AFTER))
+@example("a <", "", "% tp.file.title %>", "")
+@example("x\n~", "", "~~dataviewjs", "")
+@example("[a](java", "", "script:x", "")
+@example("see [a]", "", "(javascript:x)", "")
+def test_values_side_by_side_make_nothing_together(first, joint, second, after):
+    values = [_alone(first), _alone(second)]
+    assume(all(value and value[0] != "`" and value[-1] != "`" for value in values))
+    for placed in _placements(values[0] + joint + values[1] + after):
+        _assert_inert(placed)

@@ -14,7 +14,8 @@ written as the source wrote it:
   when it is a run of three or more backticks or tildes (a code fence: ``\\```js``), ``=`` or
   ``$=`` (a query, should the line be an indented code block; a line of ``=`` would make the
   line above a heading) or a line of ``-``, ``*`` or ``_`` alone (a thematic break that would
-  take the place of the highlight's list item, ``- ---``, or again an underline);
+  take the place of the highlight's list item, ``- ---``, or again an underline), and so
+  does a last line of one or two tildes (what follows could make it a fence: ``~`` ``~~js``);
 * in a highlight's text (a :class:`ListItemText`), a line after the first that starts (after
   indentation) with a list marker (``-``, ``+``, ``*``, ``2.``, ``2)``) gets a backslash
   before the marker's ``-`` or ``.`` (``\\-``, ``2\\.``): in a list item, such a line would
@@ -37,10 +38,18 @@ written as the source wrote it:
   a link or image (or a link reference definition) that would run code once clicked is text,
   shown as the source wrote it (an ``https`` link or image, a ``[[wikilink]]`` or an
   ``![[embed]]`` is left as it is);
+* the ``=`` or ``$`` of a ``=`` or ``$=`` right after a code span (spaces between) gets a
+  backslash (``\\=``): a backtick of a neighbour could make the span's closer an opener;
 * the last ``)`` of a ``(Page 9)``, ``(Location 12)``, ``(Time 0:01:41)`` or ``([View
   Highlight](…))`` ending a value becomes ``&#41;``: the ``readwise-md`` reader takes such an
   end of a highlight's text for the location Readwise writes after it (:data:`TRAILING_LINK`,
   :data:`TRAILING_LABEL`), and a template may show no location there.
+
+A value is made inert on its own, and the template writes it next to its own text or another
+value: :func:`escape_edges` also escapes what a value starts or ends with that a neighbour could
+complete (``a <`` and ``% x %>`` make ``<%``), as entities: a ``<`` or ``%`` ending it, a ``%``
+starting it, a ``^`` ending it that ``hl-`` could follow, and the ``(`` or ``:`` of a link that
+ends it with part of a URL that would run code, or that starts it.
 
 Every replacement is a Markdown escape or an entity, so reading view shows the text the source
 had (inside a code span an entity shows as typed: only around ``<%`` and ``^hl-``).
@@ -73,6 +82,10 @@ _LINE_START_CHARACTERS = frozenset(">-+*`~=$_\\")
 # A list line's content, after its markers, that would start a fence, a query or a rule.
 _LIST_LINE_HAZARD = re.compile(r"((?:[ \t]|>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)(\\*)" + _BLOCK,
                                re.MULTILINE)
+# A last line of one or two tildes, which what follows the value would make a fence ("~" and
+# "~~dataviewjs"): a backslash goes before them, counted as above.
+_TILDES_END = re.compile(r"((?:[ \t]|>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)(\\*)(?=~{1,2}\Z)")
+_ESCAPED_TILDES_END = re.compile(_TILDES_END.pattern.replace(r"(\\*)", r"\\(\\*)", 1))
 TEMPLATER_OPEN = "<%"  # what Templater runs: escaped wherever it is, code and properties too
 
 _QUERY_AFTER = re.compile(r"[ \t\r\n]*\$?=")  # what follows a run that would open a query
@@ -102,7 +115,21 @@ _PLAIN_BACK = re.compile(r"\\(?!<%|\^hl-)[^%&]|&(?:#96|#37|#94|#41|#40|#58|lt|am
 _CODE = re.compile(r"<(?=%)|\^(?=hl-)|&(?=(?:amp;)*(?:lt;%|#94;hl-))")
 _CODE_BACK = re.compile(r"&lt;(?=%)|&#94;(?=hl-)|&amp;(?=(?:amp;)*(?:lt;%|#94;hl-))")
 _ENTITY_OF = {"%%": "%&#37;", "<": "&lt;", "&": "&amp;", "`": "&#96;", "^": "&#94;", "](": "]&#40;",
-              "]:": "]&#58;"}
+              "]:": "]&#58;", "%": "&#37;", "(": "&#40;", ":": "&#58;"}
+_AFTER_CLOSER = re.compile(r"\A([ \t]*)(\\*)(?=\$?=)")
+_ESCAPED_AFTER_CLOSER = re.compile(r"\A([ \t]*)\\(\\*)(?=\$?=)")
+# A value's ends that a neighbour (a value, or the template's text) could complete into "<%",
+# "%%", an HTML tag, "^hl-", or a link to a URL that runs code: "<" or "%" ending it, "%"
+# starting it, a "^" ending it with what starts "hl-", and the "(" or ":" after "]" of a link
+# (or a definition) that ends it with as much of such a URL as it holds, or that starts it
+# followed by such a URL or the start of one.
+_PART_OF_SCHEME = "|".join(
+    "".join(f"{letter}(?:{_GAP}" for letter in word) + ")?" * len(word) for word in CODE_SCHEMES)
+_URL_BEGUN = rf"(?i:{_GAP}(?:{_PART_OF_SCHEME})?{_GAP}\\?\Z)"
+# A value ending in ``%`` is left as it is ("rose 12%"): a leading ``%`` escaped in the next
+# value, and a trailing ``<`` in this one, already keep two values from making ``%%`` or ``<%``.
+_EDGE = re.compile(rf"\A%|<\Z|\^(?=(?:h|hl)?\Z)|(?<=\])[(:](?={_URL_BEGUN})"
+                   rf"|\A[(:](?={_URL_BEGUN}|(?i:{_GAP}(?:{_CODE_SCHEME}){_GAP}\\?:))")
 _CHARACTER_OF = {"&#96;": "`", "&#37;": "%", "&#94;": "^", "&#41;": ")", "&#40;": "(", "&#58;": ":",
                  "&lt;": "<", "&amp;": "&"}
 
@@ -143,19 +170,23 @@ def defang(text: str) -> str:
         item = isinstance(text, ListItemText)
         text = _LINE_START.sub(r"\1\2\\", text)
         text = _LIST_LINE.sub(r"\1\3\\" if item else _list_line_escaped, text)
+        text = _last_line_tildes(text, _TILDES_END, r"\1\2\\")
     elif not _inline_hazard(text):
         return _location_suffix_escaped(text)  # most values: nothing to look at
-    text = _by_span(text, _plain, _code) if "`" in text else _plain(text)
+    text = _by_span(text, _plain, _code, _query_after_span) if "`" in text else _plain(text)
     return _location_suffix_escaped(text)
 
 
 def restore(text: str) -> str:
     """The text :func:`defang` was given, from what it returned; on other Markdown, the same
     escapes and entities decoded."""
-    if "&" in text:
-        text = _by_span(text, _plain_back, _code_back) if "`" in text else _plain_back(text)
+    if "`" in text and ("&" in text or "\\" in text):
+        text = _by_span(text, _plain_back, _code_back, _query_after_span_back)
+    elif "&" in text:
+        text = _plain_back(text)
     if "\\" not in text:
         return text
+    text = _last_line_tildes(text, _ESCAPED_TILDES_END, r"\1\2")
     return _ESCAPED_LIST_LINE.sub(r"\1\3", _ESCAPED_LINE_START.sub(r"\1\2", text))
 
 
@@ -218,6 +249,13 @@ def _line_hazard(text: str) -> bool:
     return first in _LINE_START_CHARACTERS or first.isdigit()
 
 
+def _last_line_tildes(text: str, pattern: re.Pattern[str], replacement: str) -> str:
+    if not text.endswith("~"):
+        return text
+    found = pattern.match(text, max(text.rfind("\n"), text.rfind("\r")) + 1)
+    return text if found is None else text[:found.start()] + found.expand(replacement) + text[found.end():]
+
+
 def _list_line_escaped(line: re.Match[str]) -> str:
     # Outside a highlight's text, a list line stays one unless it must be text to read back
     # (a backslash before its marker) or to be inert (a fence, a query or a rule after it).
@@ -232,15 +270,40 @@ def _inline_hazard(text: str) -> bool:
     return "`" in text or "<" in text or "&" in text or "%" in text or "^hl-" in text or "]" in text
 
 
-def _by_span(text: str, plain: Callable[[str], str], code: Callable[[str], str]) -> str:
+def _by_span(text: str, plain: Callable[[str], str], code: Callable[[str], str],
+             after: Callable[[str], str]) -> str:
+    # "after": what the text following a span (from its closer on) is also given.
     parts: list[str] = []
     position = 0
     for start, end in code_spans(text):
-        parts.append(plain(text[position:start]))
+        part = plain(text[position:start])
+        parts.append(after(part) if position else part)
         parts.append(code(text[start:end]))
         position = end
-    parts.append(plain(text[position:]))
+    part = plain(text[position:])
+    parts.append(after(part) if position else part)
     return "".join(parts)
+
+
+def _query_after_span(text: str) -> str:
+    # A closer followed by "=" or "$=" would open a Dataview query were it paired otherwise
+    # (a backtick of a neighbouring value or of the template before it): the "=" or "$" gets
+    # a backslash, the ones already there counted so that restore takes exactly one away.
+    return _AFTER_CLOSER.sub(r"\1\2\\", text, count=1)
+
+
+def _query_after_span_back(text: str) -> str:
+    return _ESCAPED_AFTER_CLOSER.sub(r"\1\2", text, count=1)
+
+
+def escape_edges(text: str) -> str:
+    """``text`` (what :func:`defang` returned) with the characters at its ends escaped that,
+    next to another value or the template's own text, would make a construct :func:`defang`
+    escapes (see the module docstring); :func:`restore` decodes them as the others."""
+    if not text or not (text[0] in "%(:" or text[-1] in "<^" or "^h" in text[-3:]
+                        or "](" in text or "]:" in text):
+        return text  # most values: nothing to look at
+    return _EDGE.sub(_escaped, text)
 
 
 def _plain(text: str) -> str:

@@ -192,3 +192,40 @@ def test_any_title_author_chapter_and_document_note_is_inert_and_reads_back(
     assert back.document_note == (_as_a_list_item_shows(document_note) if document_note else None)
     assert [o.action for o in sync_once(vault, vault.parent / f"{vault.name}.sqlite", [document],
                                         atomic=atomic).outcomes if o.action != "unchanged"] == []
+
+
+
+def _written_with(vault: Path, sync, tmp_path: Path, template: str, text: str, note: str | None) -> str:
+    """The note of one highlight written with ``template`` as its highlight template."""
+    folder = template_folder(tmp_path, {"highlight.md.jinja": template})
+    highlight = Highlight(id="readwise-1", text=text, note=note, location=1,
+                          location_type=LocationType.LOCATION)
+    sync([Document(id="d1", title="T", category=Category.BOOKS, highlights=[highlight])],
+         templates=str(folder))
+    [path] = vault.rglob("*.md")
+    return path.read_text(encoding="utf-8")
+
+
+SIDE_BY_SIDE = "- {{ highlight_text }}{{ highlight_note }}\n"
+
+
+@pytest.mark.parametrize(("template", "text", "note"), [
+    (SIDE_BY_SIDE, "a <", "% tp.file.title %>"),  # Templater
+    (SIDE_BY_SIDE, "50 %", "% of the rest, hidden"),  # an Obsidian comment
+    ("- <{{ highlight_text }}\n", "% tp.file.title %>", None),  # with the template's own "<"
+    (SIDE_BY_SIDE, "see ^", "hl-readwise-2"),  # one of our block ids
+    (SIDE_BY_SIDE, "click [here]", "(javascript:alert(1))"),
+    (SIDE_BY_SIDE, "click [here](java", "script:alert(1))"),
+    (SIDE_BY_SIDE, "``a``", "`x`= dv.pages()` `"),  # a Dataview query: "`= dv.pages()`"
+    (SIDE_BY_SIDE, "~", "~~dataviewjs\ndv.paragraph(1)"),  # a fence in the list item
+], ids=["templater", "comment", "template-text", "block-id", "link", "split-url",
+        "query", "fence"])
+def test_values_written_side_by_side_make_nothing_together(vault, sync, tmp_path, template, text, note):
+    written = _written_with(vault, sync, tmp_path, template, text, note)
+    assert_inert_note(written)
+    assert "^hl-readwise-2" not in written
+
+
+def test_ordinary_values_side_by_side_are_written_as_they_are(vault, sync, tmp_path):
+    written = _written_with(vault, sync, tmp_path, SIDE_BY_SIDE, "50% off, a < b: up 12%", "[1] (p. 2)")
+    assert "- 50% off, a < b: up 12%[1] (p. 2) ^hl-readwise-1\n" in written

@@ -36,8 +36,10 @@ highlight's date) is written as nothing; so is a name that is no variable, with 
 
 In the Markdown templates (all but the file name and the front matter) every value a
 ``{{ … }}`` writes is made inert (:func:`excerpta.markdown_safety.defang`, as Jinja's
-``finalize``): a highlight cannot open a code fence, a Dataview query, a Templater command, a
-comment or an HTML tag in the user's vault, and ordinary Markdown in it is written as it is.
+``finalize``), with its ends escaped where the text next to it could complete a construct
+(:func:`~excerpta.markdown_safety.escape_edges`): a highlight cannot open a code fence, a
+Dataview query, a Templater command, a comment or an HTML tag in the user's vault, alone or
+next to another value, and ordinary Markdown in it is written as it is.
 What the template itself says (a ``dataview`` block, say) is the user's and written as it is,
 and so are the link targets excerpta makes (:class:`Verbatim`) and the text of a macro or a
 ``{% set %}`` block, whose values were made inert already (:mod:`.template_compiler`). What a
@@ -58,7 +60,7 @@ from typing import Any
 import jinja2
 from jinja2.runtime import new_context
 
-from excerpta.markdown_safety import ListItemText, defang
+from excerpta.markdown_safety import ListItemText, defang, escape_edges
 from excerpta.writers.obsidian.dates import format_date, pluralize
 from excerpta.writers.obsidian.links import SafeWikilinks, Verbatim, wikilink
 from excerpta.writers.obsidian.template_compiler import SOURCE_FAULTS, NoteEnvironment, source_fault
@@ -96,12 +98,12 @@ _TAG_DASHES = re.compile(r"-{2,}")
 def inert(value: object) -> object:
     """What a ``{{ … }}`` of a Markdown template writes for ``value`` (Jinja's ``finalize``)."""
     if type(value) is str or type(value) is ListItemText:
-        return defang(value)
+        return escape_edges(defang(value))
     if isinstance(value, Verbatim | jinja2.Undefined):
         return value
     if value is None:
         return ""  # an undated highlight's date: nothing, as date() gives, not "None"
-    return defang(str(value))  # a number, a date, a list of tags…
+    return escape_edges(defang(str(value)))  # a number, a date, a list of tags…
 
 
 def _blank_none(value: object) -> object:
