@@ -42,14 +42,14 @@ written as the source wrote it:
   backslash (``\\=``): a backtick of a neighbour could make the span's closer an opener;
 * the last ``)`` of a ``(Page 9)``, ``(Location 12)``, ``(Time 0:01:41)`` or ``([View
   Highlight](…))`` ending a value becomes ``&#41;``: the ``readwise-md`` reader takes such an
-  end of a highlight's text for the location Readwise writes after it (:data:`TRAILING_LINK`,
-  :data:`TRAILING_LABEL`), and a template may show no location there.
+  end of a highlight's text for the location Readwise writes after it
+  (:mod:`excerpta.location_labels`), and a template may show no location there.
 
 A value is made inert on its own, and the template writes it next to its own text or another
 value: :func:`escape_edges` also escapes what a value starts or ends with that a neighbour could
-complete (``a <`` and ``% x %>`` make ``<%``), as entities: a ``<`` or ``%`` ending it, a ``%``
-starting it, a ``^`` ending it that ``hl-`` could follow, and the ``(`` or ``:`` of a link that
-ends it with part of a URL that would run code, or that starts it.
+complete (``a <`` and ``% x %>`` make ``<%``), as entities: a ``<`` ending it, a ``%`` starting
+it (not ending it: ``up 12%``), a ``^`` ending it that ``hl-`` could follow, and the ``(`` or
+``:`` of a link that ends it with part of a URL that would run code, or that starts it.
 
 Every replacement is a Markdown escape or an entity, so reading view shows the text the source
 had (inside a code span an entity shows as typed: only around ``<%`` and ``^hl-``).
@@ -63,6 +63,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+
+from excerpta.location_labels import label_end_escaped
 
 # Where a line's content starts (indentation, block quote markers, list markers), and what it
 # must not start with: a fence, a query, a line of "-", "*" or "_" alone. A backslash goes
@@ -119,41 +121,18 @@ _ENTITY_OF = {"%%": "%&#37;", "<": "&lt;", "&": "&amp;", "`": "&#96;", "^": "&#9
 _AFTER_CLOSER = re.compile(r"\A([ \t]*)(\\*)(?=\$?=)")
 _ESCAPED_AFTER_CLOSER = re.compile(r"\A([ \t]*)\\(\\*)(?=\$?=)")
 # A value's ends that a neighbour (a value, or the template's text) could complete into "<%",
-# "%%", an HTML tag, "^hl-", or a link to a URL that runs code: "<" or "%" ending it, "%"
-# starting it, a "^" ending it with what starts "hl-", and the "(" or ":" after "]" of a link
-# (or a definition) that ends it with as much of such a URL as it holds, or that starts it
-# followed by such a URL or the start of one.
+# "%%", an HTML tag, "^hl-", or a link to a URL that runs code: "<" ending it, "%" starting it
+# (one ending it stays: "up 12%"; the next value's "%" is escaped), a "^" ending it with what
+# starts "hl-", the "(" or ":" after "]" of a link (or a definition) ending it with as much of
+# such a URL as it holds, or starting it followed by such a URL or the start of one.
 _PART_OF_SCHEME = "|".join(
     "".join(f"{letter}(?:{_GAP}" for letter in word) + ")?" * len(word) for word in CODE_SCHEMES)
 _URL_BEGUN = rf"(?i:{_GAP}(?:{_PART_OF_SCHEME})?{_GAP}\\?\Z)"
-# A value ending in ``%`` is left as it is ("rose 12%"): a leading ``%`` escaped in the next
-# value, and a trailing ``<`` in this one, already keep two values from making ``%%`` or ``<%``.
 _EDGE = re.compile(rf"\A%|<\Z|\^(?=(?:h|hl)?\Z)|(?<=\])[(:](?={_URL_BEGUN})"
                    rf"|\A[(:](?={_URL_BEGUN}|(?i:{_GAP}(?:{_CODE_SCHEME}){_GAP}\\?:))")
 _CHARACTER_OF = {"&#96;": "`", "&#37;": "%", "&#94;": "^", "&#41;": ")", "&#40;": "(", "&#58;": ":",
                  "&lt;": "<", "&amp;": "&"}
 
-# The location Readwise writes after a highlight's text, ``([Location 47](…))`` or, without a
-# URL, ``(Page 12)``: how the readwise-md reader finds it, and what defang keeps a value from
-# ending with. Readwise separates label words with a no-break space as often as with a space.
-# A page may be text, its brackets, parentheses and backslashes escaped by a backslash. In a
-# link the label may hold spaces (``[Page 12 a](…)``: the link marks where it ends); without
-# one, only after a no-break space (``(Page xii 3)``, as Readwise and our obsidian writer
-# separate the label's words), else one word (``(Page after page)`` ending a text is text). A
-# location after a no-break space may be any text as a page may (what a source gave).
-_WORDS = r"\u00a0(?:\\\S|[^()\\\n])+"  # "[^\n]": a label is on one line
-_WORD = r"\s(?:\\\S|[^\s()\\])+"
-_WORDS_IN_LINK = r"(?:\\\S|[^\]()\\\n])+"  # no "]" unescaped: it ends the link text
-_PAGE = rf"Page(?:{_WORDS}|{_WORD})"
-_LOCATION = rf"Location(?:\s\d+|{_WORDS})"
-_CLOCK = r"Time\s\d+(?::\d{1,2}){1,2}"
-_IN_LINK = rf"Page\s{_WORDS_IN_LINK}|Location(?:\s\d+|\u00a0{_WORDS_IN_LINK})"
-_LABEL = rf"View\sHighlight|View\sTweet|View\sPost|{_IN_LINK}|{_CLOCK}"
-# A URL without spaces; balanced parentheses inside it are allowed (Wikipedia-style paths).
-_URL = r"[^\s()]*(?:\([^\s()]*\)[^\s()]*)*"
-LINK_DESTINATION = re.compile(_URL)  # what a location link's URL may be, as TRAILING_LINK reads it
-TRAILING_LINK = re.compile(rf"\s*\(\[(?P<label>{_LABEL})\]\((?P<url>{_URL})\)\)\s*$", re.IGNORECASE)
-TRAILING_LABEL = re.compile(rf"\s*\((?P<label>{_LOCATION}|{_PAGE}|{_CLOCK})\)\s*$", re.IGNORECASE)
 
 
 class ListItemText(str):
@@ -172,9 +151,9 @@ def defang(text: str) -> str:
         text = _LIST_LINE.sub(r"\1\3\\" if item else _list_line_escaped, text)
         text = _last_line_tildes(text, _TILDES_END, r"\1\2\\")
     elif not _inline_hazard(text):
-        return _location_suffix_escaped(text)  # most values: nothing to look at
+        return label_end_escaped(text)  # most values: nothing to look at
     text = _by_span(text, _plain, _code, _query_after_span) if "`" in text else _plain(text)
-    return _location_suffix_escaped(text)
+    return label_end_escaped(text)
 
 
 def restore(text: str) -> str:
@@ -202,15 +181,6 @@ def runs_code(url: str) -> bool:
     ``data:text/html`` one is a whole page), whatever its case and the spaces and control
     characters in it."""
     return _CODE_URL.match(_IGNORED.sub("", url)) is not None
-
-
-def _location_suffix_escaped(text: str) -> str:
-    # Escaped last, as the reader sees it. The last ")" is outside every code span (a span's
-    # closer would come after it), and with it escaped the value ends with no other.
-    if not text.rstrip().endswith(")") or (TRAILING_LINK.search(text) or TRAILING_LABEL.search(text)) is None:
-        return text
-    end = text.rindex(")")
-    return f"{text[:end]}&#41;{text[end + 1:]}"
 
 
 def code_spans(text: str) -> Iterator[tuple[int, int]]:

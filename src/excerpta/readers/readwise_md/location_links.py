@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from excerpta.markdown_safety import TRAILING_LABEL, TRAILING_LINK
+from excerpta.location_labels import TRAILING_LABEL, TRAILING_LINK
 from excerpta.model import LocationType
 
 READER_PATH = re.compile(r"^/(?:new/)?read/(?P<id>[0-9a-z]{26})/?$", re.IGNORECASE)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from excerpta.markdown_safety import TRAILING_LABEL, TRAILING_LINK
+from excerpta.location_labels import TRAILING_LABEL, TRAILING_LINK
 from excerpta.readers.readwise_md.note_parts import BLOCK_ID, LIST_ITEM, HighlightBlock
 from excerpta.readers.readwise_md.quote_blocks import QuoteCollector
 

@@ -33,7 +33,8 @@ from urllib.parse import quote
 import jinja2
 from jinja2.ext import Extension
 
-from excerpta.markdown_safety import LINK_DESTINATION, defang, runs_code
+from excerpta.location_labels import LINK_DESTINATION
+from excerpta.markdown_safety import defang, runs_code
 from excerpta.writers.obsidian.naming import UNTITLED, sanitize_name
 
 # Room for ".md" and a clash suffix within the 255 bytes a file name may have.
