@@ -54,6 +54,19 @@ def test_a_template_making_a_huge_note_or_looping_without_end_is_stopped_as_its_
     assert not any(vault.rglob("*.md"))
 
 
+def _assert_header_refused(tmp_path, source: str, message: str) -> None:
+    """A header template ``source`` is refused on its line 2 before it writes more than a note
+    of 10,000 characters may hold, saying ``message``."""
+    templates = NoteTemplates.load(template_folder(tmp_path, {"header.md.jinja": source}),
+                                   limits=RenderLimits(characters=10_000))
+    templates.budget.allow(0)
+    with pytest.raises(ConfigError) as caught:
+        templates.render(templates.header, templates.context({"title": "Walden"}))
+    assert str(caught.value).startswith("template header.md.jinja, line 2: ")
+    assert message in str(caught.value)
+    assert str(caught.value).endswith("more than a note may hold (10,000 characters)")
+
+
 # Each would make 100,000 characters or more; the limit is 10,000 (a real one, 8 MB, is passed
 # the same way by ten thousand times these widths, which would take gigabytes before the fix).
 @pytest.mark.parametrize(("expression", "message"), [
@@ -89,14 +102,7 @@ def test_a_template_making_a_huge_note_or_looping_without_end_is_stopped_as_its_
 ])
 def test_a_string_method_filter_or_format_is_refused_before_it_makes_a_huge_text(
         tmp_path, expression, message):
-    folder = template_folder(tmp_path, {"header.md.jinja": f"# x\n{{{{ {expression} }}}}"})
-    templates = NoteTemplates.load(folder, limits=RenderLimits(characters=10_000))
-    templates.budget.allow(0)
-    with pytest.raises(ConfigError) as caught:
-        templates.render(templates.header, templates.context({"title": "Walden"}))
-    assert str(caught.value).startswith("template header.md.jinja, line 2: ")
-    assert message in str(caught.value)
-    assert str(caught.value).endswith("more than a note may hold (10,000 characters)")
+    _assert_header_refused(tmp_path, f"# x\n{{{{ {expression} }}}}", message)
 
 
 # A list is weighed as the text it would be written as, every text it holds counted however
@@ -128,14 +134,7 @@ def test_a_string_method_filter_or_format_is_refused_before_it_makes_a_huge_text
 ])
 def test_a_list_holding_long_texts_is_weighed_by_its_text_before_it_is_made_or_written(
         tmp_path, source, message):
-    folder = template_folder(tmp_path, {"header.md.jinja": "# x\n{% set a = 'x' * 6000 %}" + source})
-    templates = NoteTemplates.load(folder, limits=RenderLimits(characters=10_000))
-    templates.budget.allow(0)
-    with pytest.raises(ConfigError) as caught:
-        templates.render(templates.header, templates.context({"title": "Walden"}))
-    assert str(caught.value).startswith("template header.md.jinja, line 2: ")
-    assert message in str(caught.value)
-    assert str(caught.value).endswith("more than a note may hold (10,000 characters)")
+    _assert_header_refused(tmp_path, "# x\n{% set a = 'x' * 6000 %}" + source, message)
 
 
 @pytest.mark.parametrize(("source", "message"), [
