@@ -427,6 +427,21 @@ def test_a_header_the_user_added_lines_to_still_takes_upstream_changes(vault, sy
     assert text.count("- Rating: 5/5, reread in May\n") == 1
 
 
+def test_a_header_line_the_user_put_between_two_lines_upstream_changes_is_kept_and_both_change(
+        vault, sync, books):
+    book = books(2)
+    sync([book])
+    mine = "- Author: [[Henry David Thoreau]]\n- Translator: none (my line)\n"
+    (vault / NOTE).write_text(_read(vault).replace("- Author: [[Henry David Thoreau]]\n", mine))
+    fixed = book.model_copy(update={"title": "Walden; or, Life in the Woods", "author": "H. D. Thoreau"})
+    sink = sync([fixed])
+    text = _read(vault)
+    assert "# Walden; or, Life in the Woods\n" in text
+    assert ("- Author: [[H. D. Thoreau]]\n- Translator: none (my line)\n"
+            "- Full Title: Walden; or, Life in the Woods\n") in text
+    assert sink.outcomes[0].reason == "header edited by hand: your lines kept, excerpta's updated"
+
+
 def test_a_header_line_both_sides_changed_is_left_as_the_user_wrote_it(vault, sync, books):
     book = books(2)
     sync([book])

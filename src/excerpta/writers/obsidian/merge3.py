@@ -4,6 +4,9 @@
 the note holds. Each side's changes to ``base`` are found with :mod:`difflib`; when they touch
 different lines both are applied (lines both insert at one place: ours first), and when they
 change the same lines nothing is merged: the caller leaves the region as the user left it.
+Lines a side replaced one for one are each a change of their own, so a line the other side
+inserts between two of them merges; lines replaced by more or fewer lines stay one change (which
+new line stands for which old one is not known), and a line inserted inside them is a clash.
 Lines that differ only in where their wikilinks point count as the same change, and the
 user's stands: Obsidian rewrites the links to a note the user renamed or moved, in its own
 form (``[[Walden 2]]`` where excerpta writes ``[[Books/Walden 2]]``).
@@ -28,8 +31,15 @@ def _changes(base: list[str], other: list[str]) -> list[_Change]:
     # Lines are compared without trailing whitespace (an editor trimming it changed nothing).
     matcher = SequenceMatcher(None, [line.rstrip() for line in base], [line.rstrip() for line in other],
                               autojunk=False)
-    return [_Change(i1, i2, other[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-            if tag != "equal"]
+    changes: list[_Change] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            # Lines replaced one for one are changes of one line each: difflib groups adjacent
+            # ones, and the other side's line inserted between two of them is no clash.
+            changes += [_Change(i1 + k, i1 + k + 1, [other[j1 + k]]) for k in range(i2 - i1)]
+        elif tag != "equal":
+            changes.append(_Change(i1, i2, other[j1:j2]))
+    return changes
 
 
 def _clash(a: _Change, b: _Change) -> bool:
