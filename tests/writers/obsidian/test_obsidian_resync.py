@@ -593,6 +593,34 @@ def test_of_notes_with_one_id_the_original_is_updated_and_the_copies_are_said(
             "Books/Walden.md); Books/Walden.md is updated") in caplog.text
 
 
+def test_of_a_moved_note_and_its_copy_left_behind_the_moved_original_is_updated(vault, sync, books, caplog):
+    sync([books(1)])
+    original = vault / NOTE
+    # "Make a copy" in Obsidian leaves "Walden 1" beside it; the user moves the original.
+    copy = vault / "Books" / "Walden 1.md"
+    copy.write_bytes(original.read_bytes())
+    (vault / "Finished").mkdir()
+    original.rename(vault / "Finished" / "Walden.md")
+    before = copy.read_bytes()
+    sync([books(2)])
+    assert "^hl-readwise-2" in _read(vault, "Finished/Walden.md")
+    assert copy.read_bytes() == before
+    assert ("Walden: 2 notes carry its excerpta-id (Books/Walden 1.md, Finished/Walden.md); "
+            "Finished/Walden.md is updated") in caplog.text
+
+
+def test_of_two_moved_notes_with_the_recorded_name_the_one_still_as_written_is_updated(vault, sync, books):
+    sync([books(1)])
+    (vault / "Finished").mkdir()
+    (vault / "Archive").mkdir()
+    (vault / "Archive" / "Walden.md").write_bytes((vault / NOTE).read_bytes())  # a copy: a new time
+    os.utime(vault / "Archive" / "Walden.md", ns=(1, 10**18))
+    (vault / NOTE).rename(vault / "Finished" / "Walden.md")  # a move keeps its time
+    sync([books(2)])
+    assert "^hl-readwise-2" in _read(vault, "Finished/Walden.md")
+    assert "^hl-readwise-2" not in _read(vault, "Archive/Walden.md")
+
+
 def test_a_note_the_user_replaced_by_a_link_to_a_plain_file_outside_is_neither_read_nor_written(
         tmp_path, vault, sync, books):
     # The note is not ours to merge into: reading the outside file gave a wrong reason ("region

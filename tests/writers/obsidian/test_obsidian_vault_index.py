@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from excerpta.writers.obsidian.frontmatter import note_body, note_id
-from excerpta.writers.obsidian.vault import VaultIndex
+from excerpta.writers.obsidian.vault import VaultIndex, the_original
 
 PLUGIN_BODY = ("# Walden\n\n## Metadata\n- Author: [[Henry David Thoreau]]\n- Full Title: Walden\n"
                "- Category: #books\n\n## Highlights\n- Simplify, simplify. ([Location 47](https://x))\n")
@@ -92,3 +92,36 @@ def test_links_leading_outside_the_output_folder_are_neither_read_nor_indexed(tm
         linked = VaultIndex.scan(vault, under=under)
         assert (linked.by_id, linked.by_plugin_key) == ({}, {})
     assert VaultIndex.scan(vault, under="Shelf").by_id == {"d3": ["Shelf/kept.md"]}
+
+
+def test_of_notes_with_one_id_the_original_is_the_one_not_named_as_a_copy_wherever_it_was_moved():
+    # The original moved, the copy ("Make a copy" in Obsidian) left where the note was; with
+    # our record of its name, with none (a lost state), and after an upstream retitle.
+    moved = ["Books/Walden 1.md", "Finished/Walden.md"]
+    assert the_original(moved, "Books/Walden.md", "Walden.md") == "Finished/Walden.md"
+    assert the_original(moved, "Books/Walden.md") == "Finished/Walden.md"
+    assert the_original(moved, "Books/Walden, retitled.md", "Walden.md") == "Finished/Walden.md"
+    # The original in place, the copy moved away.
+    assert the_original(["Archive/Walden 1.md", "Books/Walden.md"], "Books/Walden.md") == "Books/Walden.md"
+    # The original renamed (a copy made before, or after, under the new name).
+    assert the_original(["Books/Walden 1.md", "Finished/Walden (read).md"], "Books/Walden.md",
+                        "Walden.md") == "Finished/Walden (read).md"
+    assert the_original(["Books/Walden (read) copy.md", "Finished/Walden (read).md"], "Books/Walden.md",
+                        "Walden.md") == "Finished/Walden (read).md"
+    # Copies by other tools, and a title that ends in a number.
+    copies = ["Books/Walden (1).md", "Books/Walden - Copy (2).md", "Books/walden copy 2.md",
+              "Books/Walden (Ann's conflicted copy 2024-01-02).md",
+              "Books/Walden.sync-conflict-20240101-101010-ABCDEFG.md"]
+    assert the_original([*copies, "Z/Walden.md"], "Books/Walden.md", "Walden.md") == "Z/Walden.md"
+    catch = ["Books/Catch 22 1.md", "Done/Catch 22.md"]
+    assert the_original(catch, "Books/Catch 22.md") == "Done/Catch 22.md"
+
+
+def test_of_two_notes_with_the_recorded_name_the_one_still_as_written_is_the_original():
+    found = ["Archive/Walden.md", "Finished/Walden.md"]  # moved (its time kept), and a copy
+    assert the_original(found, "Books/Walden.md", "Walden.md", ["Finished/Walden.md"]) == "Finished/Walden.md"
+    # Else the one where a new note would go, or in its folder (unchanged from before).
+    found = ["Archive/Walden.md", "Books/Walden 2.md", "Books/Walden.md"]
+    assert the_original(found, "Books/Walden.md") == "Books/Walden.md"
+    found = ["Archive/Walden.md", "Books/Walden.md"]
+    assert the_original(found, "Books/Walden, retitled.md") == "Books/Walden.md"

@@ -20,7 +20,7 @@ from excerpta.writers.obsidian.moved import FolderMoves
 from excerpta.writers.obsidian.naming import NOTE_SUFFIX, NameAllocator, fold_name
 from excerpta.writers.obsidian.note import NoteMemo, NoteText, adopt_note, merge_note, new_note
 from excerpta.writers.obsidian.render import NoteRenderer
-from excerpta.writers.obsidian.vault import VaultIndexes, known_notes, the_original
+from excerpta.writers.obsidian.vault import VaultIndexes, known_notes, still_as_written, the_original
 
 if TYPE_CHECKING:
     from excerpta.writers.obsidian.writer import ObsidianWriter
@@ -193,7 +193,10 @@ class WriteRun:
         found = self.vault.of(within).find_id(document.id)
         if len(found) <= 1:
             return found[0] if found else None
-        chosen = the_original(found, renderer.place(document) + NOTE_SUFFIX)
+        record = self.sink.previous(document.id)
+        chosen = the_original(found, renderer.place(document) + NOTE_SUFFIX,
+                              None if record is None else os.path.basename(record.path),
+                              still_as_written(self.root, found, record))
         log.warning("%s: %d notes carry its excerpta-id (%s); %s is updated, the others are left as "
                     "they are (a copy? delete its excerpta-id line to make it yours)",
                     document.title, len(found), ", ".join(found), chosen)

@@ -18,7 +18,8 @@ for the writer to pick one and say so.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,14 +126,55 @@ class VaultIndexes:
         return VaultIndex.scan(self.root, claimed=self.claimed, known=self._known, under=folder)
 
 
-def the_original(found: list[str], expected: str) -> str:
+# What a copy's name adds to its original's: Obsidian's "Make a copy" and iCloud (" 1"), macOS
+# (" copy", " copy 2"), Windows (" - Copy", " - Copy (2)"), browsers and Drive (" (1)"), sync
+# tools' conflict copies (".sync-conflict-…", " (conflicted copy …)", " (… conflict …)").
+_COPY_SUFFIX = re.compile(r"(?: \d+| \(\d+\)| copy(?: \d+)?| - copy(?: \(\d+\))?| \([^()]*conflict[^()]*\)"
+                          r"|\.sync-conflict-.*)+", re.IGNORECASE)
+
+
+def the_original(found: list[str], expected: str, recorded: str | None = None,
+                 as_written: Collection[str] = ()) -> str:
     """Of several notes carrying one ``excerpta-id`` (relative paths, in walk order), the one to
-    update: at ``expected`` (where a new note would go), else in that folder, else the shortest
-    path, as copies get a suffix (``Walden 1``, ``Walden.sync-conflict-…``, ``Walden (conflicted
-    copy)``)."""
-    folder = expected.rpartition("/")[0]
-    return min(found, key=lambda path: (fold_name(path) != fold_name(expected),
-                                        path.rpartition("/")[0] != folder, len(path)))
+    update. ``expected``: where a new note would go; ``recorded``: the file name of the note we
+    last wrote (None: no record); ``as_written``: those of ``found`` still with the size and
+    modification time we recorded (a move keeps them, a copy gets its own time).
+
+    In that order: not named as a copy of another's name, of ``recorded`` or of ``expected``
+    (``Walden 1``, ``Walden copy``, ``Walden.sync-conflict-…``, ``Walden (conflicted copy)``:
+    the original keeps its name wherever the user moved it); with the recorded name (else, with
+    no record, the expected one); still as written; at ``expected``; in its folder; the
+    shortest path; the first found."""
+    folder, _, expected_name = expected.rpartition("/")
+    name = fold_name(recorded if recorded is not None else expected_name)
+    stems = {_stem(path) for path in [*found, expected, *([recorded] if recorded is not None else [])]}
+    written = {fold_name(path) for path in as_written}
+
+    def rank(path: str) -> tuple[bool, ...]:
+        folded = fold_name(path)
+        return (_is_copy(_stem(path), stems), folded.rpartition("/")[2] != name, folded not in written,
+                folded != fold_name(expected), path.rpartition("/")[0] != folder)
+
+    return min(found, key=lambda path: (rank(path), len(path)))
+
+
+def still_as_written(root: Path, found: list[str], record: OutputRecord | None) -> list[str]:
+    """Those of ``found`` (relative to ``root``) with the size and modification time ``record``
+    has for the note we wrote (see :func:`the_original`)."""
+    if record is None or record.size is None or record.mtime_ns is None:
+        return []
+    return [path for path in found if _stat(str(root / path)) == (record.size, record.mtime_ns)]
+
+
+def _stem(path: str) -> str:
+    name = fold_name(path.rpartition("/")[2])
+    return name[:-3] if name.endswith(".md") else name
+
+
+def _is_copy(stem: str, stems: set[str]) -> bool:
+    """Whether ``stem`` is one of ``stems`` with a copy's suffix."""
+    return any(stem.startswith(other) and _COPY_SUFFIX.fullmatch(stem, len(other)) is not None
+               for other in stems if len(other) < len(stem))
 
 
 def known_notes(records: Iterable[OutputRecord]) -> dict[str, tuple[int, int, str]]:
