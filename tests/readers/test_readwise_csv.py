@@ -223,6 +223,24 @@ def test_bad_rows_are_reported_with_their_line_number_and_skipped(tmp_path):
     assert str(state.problems[0]).startswith(f"{path}:5: ")
 
 
+def test_a_quote_never_closed_names_every_line_it_swallowed(tmp_path):
+    # The open quote runs its record on to the end of the file: rows 3 and 4 are in it, and
+    # the one problem reported for it has to say so or they vanish without a word.
+    path = write_crlf(
+        tmp_path / "cut.csv",
+        IMPORT_HEADER,
+        "First,Walden,Thoreau,,,1,",
+        '"Second has a stray quote,Walden,Thoreau,,,2,',
+        "Third,Walden,Thoreau,,,3,",
+        "Fourth,Walden,Thoreau,,,4,",
+    )
+    documents, state = read(path)
+    assert [h.text for d in documents for h in d.highlights] == ["First"]
+    assert [(p.where, p.reason) for p in state.problems] == [
+        (3, "lines 3-5 read as one record, expected 7 fields, found 1 "
+            "(a cell on line 3 opens a quote it never closes?)")]
+
+
 def test_export_and_import_files_are_recognised_and_other_csv_is_not(tmp_path):
     assert registry.detect_reader(InputProbe.of(str(EXPORT_2019))) is ReadwiseCsvReader
     assert registry.detect_reader(InputProbe.of(str(EXPORT_2026))) is ReadwiseCsvReader

@@ -83,6 +83,16 @@ def test_the_authors_name_in_either_order_is_one_book(library, tmp_path):
     assert texts(documents) == [(KING, [(FEAR, None, False), (TOOLBOX, None, False)])]
 
 
+@pytest.mark.parametrize("joined", ["Stephen King and Peter Straub", "Peter Straub & Stephen King",
+                                    "Stephen King, Peter Straub"])
+def test_several_authors_joined_by_and_are_the_kindles_list_of_them(library, tmp_path, joined):
+    # Kindle lists "Last, First; Last, First"; Readwise joins the same names with " and "
+    library(clippings(tmp_path, (1445, FEAR), author="King, Stephen; Straub, Peter"))
+    (tmp_path / "two").mkdir()
+    documents = library(clippings(tmp_path / "two", (1445, FEAR), (1500, TOOLBOX), author=joined))
+    assert texts(documents) == [(KING, [(FEAR, None, False), (TOOLBOX, None, False)])]
+
+
 @pytest.mark.parametrize("csv_first", [True, False], ids=["csv-first", "markdown-first"])
 def test_an_article_from_the_readwise_csv_and_from_its_readwise_note_is_one(library, tmp_path, csv_first):
     csv = tmp_path / "readwise-data.csv"

@@ -28,6 +28,7 @@ _TRAILING_PART = re.compile(r"\s*\([^()]*\)\s*$")
 EVIDENCE_WORDS = 3  # a passage of fewer words ("Love.") says nothing of which book it is in
 NAMING_FIELDS = ("title", "author")  # what the source that names a joined document gives
 Key = tuple[str, str]
+_NAME_JOINERS = frozenset({"and"})  # folded; "&" is no word, so it is never one already
 
 
 def identity_key(title: str | None, author: str | None) -> Key | None:
@@ -35,7 +36,7 @@ def identity_key(title: str | None, author: str | None) -> Key | None:
     words = _words(title)
     if not words:
         return None
-    return " ".join(words), " ".join(sorted(_words(author)))
+    return " ".join(words), " ".join(author_words(author))
 
 
 def main_titles(title: str | None) -> list[str]:
@@ -148,9 +149,15 @@ def _says_no_more(name: str, value: Any, stored: Any) -> bool:
     if name == "title":
         return _words(value) == _words(stored) or is_main_title_of(value, stored)
     if name == "author":
-        return sorted(_words(value)) == sorted(_words(stored))
+        return author_words(value) == author_words(stored)
     return bool(value == stored)
 
 
 def _words(text: str | None) -> list[str]:
     return _WORD.findall(normalize_text(text))
+
+
+def author_words(author: str | None) -> list[str]:
+    """The words of ``author`` in sorted order, without the word that joins names: Kindle
+    writes ``Heath, Chip; Heath, Dan`` where Readwise writes ``Chip Heath and Dan Heath``."""
+    return sorted(word for word in _words(author) if word not in _NAME_JOINERS)

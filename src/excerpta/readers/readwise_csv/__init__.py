@@ -92,10 +92,11 @@ def allow_large_cells() -> None:
 
 
 def iter_records(source: str, lines: Iterable[str], state: ReadState,
-                 delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
-    """``(line, row)`` for each record of the CSV text ``lines`` (a handle opened with
-    ``newline=""``), header included, ``line`` being where the record starts; a record the csv
-    module cannot read (a cell over FIELD_SIZE_LIMIT) is reported and skipped."""
+                 delimiter: str = ",") -> Iterator[tuple[int, int, list[str]]]:
+    """``(line, last_line, row)`` for each record of the CSV text ``lines`` (a handle opened
+    with ``newline=""``), header included, the record being on lines ``line`` to
+    ``last_line``; a record the csv module cannot read (a cell over FIELD_SIZE_LIMIT) is
+    reported and skipped."""
     rows = csv.reader(lines, delimiter=delimiter)
     line = 1
     while True:
@@ -112,7 +113,17 @@ def iter_records(source: str, lines: Iterable[str], state: ReadState,
             line = rows.line_num + 1
             continue
         record_line, line = line, rows.line_num + 1
-        yield record_line, row
+        yield record_line, rows.line_num, row
+
+
+def _wrong_width(expected: int, found: int, line: int, last_line: int) -> str:
+    reason = f"expected {expected} fields, found {found}"
+    if found < expected and last_line > line:
+        # A quote opened and never closed runs the record on to the next quote, or to the end
+        # of the file: say which rows went with it, or they vanish without a word.
+        reason = (f"lines {line}-{last_line} read as one record, {reason} (a cell on line {line} "
+                  "opens a quote it never closes?)")
+    return reason
 
 
 def parse_location(value: str) -> int | str | None:
@@ -239,7 +250,7 @@ class ReadwiseCsvReader(Reader):
     def _read_rows(self, source: str, lines: Iterable[str], delimiter: str,
                    state: ReadState) -> Iterator[Document]:
         records = iter_records(source, lines, state, delimiter)
-        first_line, header = next(records, (0, []))
+        first_line, _, header = next(records, (0, 0, []))
         positions = map_header(header)
         if first_line != 1 or "text" not in positions:
             raise InputError(f"{source}: no 'Highlight' column in the header (expected a Readwise CSV)")
@@ -252,11 +263,11 @@ class ReadwiseCsvReader(Reader):
         dates = positions.get("highlighted_at")
         dateless = UnreadableDates(header[dates].strip().lstrip("\ufeff") if dates is not None else "")
         unsaid = unsaid_fields(header, positions)
-        for record_line, row in records:
+        for record_line, last_line, row in records:
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
-                state.report(source, record_line, f"expected {len(header)} fields, found {len(row)}")
+                state.report(source, record_line, _wrong_width(len(header), len(row), record_line, last_line))
                 continue
             cells = {field: row[index].strip() if field != "text" else row[index]
                      for field, index in positions.items()}
