@@ -161,15 +161,18 @@ def test_a_note_edited_after_the_device_file_was_cleared_replaces_the_stored_not
     [(first_id, *_)] = merged(store, clippings(tmp_path, first))
     assert [h[0] for h in merged(store, clippings(tmp_path, edit))] == [first_id]
     assert notes_of(store) == [("Some sentence.", "Edited note.", 50, "2019-10-06T10:00:00+00:00")]
-    # The old file read again (a backup, or both files in one command) keeps the edit, and so
-    # does an extended copy saved in between with the first note.
-    extended = first.replace("location 50-52", "location 50-53").replace("sentence.", "sentence. More")
-    for old in (first, extended):
-        merged(store, clippings(tmp_path, old))
-        assert [(n, at) for _, n, _, at in notes_of(store)] == [("Edited note.", "2019-10-06T10:00:00+00:00")]
+    # The old file read again (a backup, or both files in one command) keeps the edit.
+    merged(store, clippings(tmp_path, first))
+    assert [(n, at) for _, n, _, at in notes_of(store)] == [("Edited note.", "2019-10-06T10:00:00+00:00")]
     # A note edited again later still replaces it.
-    merged(store, clippings(tmp_path, edit.replace("Sunday, 6", "Monday, 7").replace("Edited", "Third")))
+    third = edit.replace("Sunday, 6", "Monday, 7").replace("Edited", "Third")
+    merged(store, clippings(tmp_path, third))
     assert [n for _, n, _, _ in notes_of(store)] == ["Third note."]
+    # So does an extended copy saved in between with the first note: typed after both copies
+    # were saved, it is the same note, edited since.
+    extended = first.replace("location 50-52", "location 50-53").replace("sentence.", "sentence. More")
+    merged(store, clippings(tmp_path, extended))
+    assert [(n, at) for _, n, _, at in notes_of(store)] == [("Third note.", "2019-10-07T10:00:00+00:00")]
 
 
 def test_a_note_added_in_a_later_file_joins_its_stored_highlight(store, tmp_path):
@@ -200,3 +203,62 @@ def test_a_later_note_outside_every_stored_range_stays_a_lone_note(store, tmp_pa
 
 def test_without_a_library_a_note_alone_stays_a_lone_note(store, tmp_path):
     assert [h[1] for h in merged(store, clippings(tmp_path, note(102, DAY3, "Thoughts.")))] == [""]
+
+
+NOTE_A = highlight(100, 105, DAY1, "It was the best of times") + note(105, DAY1.replace(":00:00", ":00:30"),
+                                                                       "note A")
+NOTE_B = highlight(100, 110, DAY2, "It was the best of times, it was the worst") + note(
+    110, DAY2.replace(":00:00", ":00:30"), "note B")
+
+
+@pytest.mark.parametrize("order", [(NOTE_A, NOTE_B), (NOTE_B, NOTE_A)])
+def test_notes_at_the_ends_of_two_copies_in_two_files_are_both_kept(store, tmp_path, order):
+    # As in one file: notes at different locations of one highlight are all kept, in the
+    # order they were typed; read again, either file changes nothing.
+    for text in order * 2:
+        merged(store, clippings(tmp_path, text))
+    assert [(t, n) for t, n, *_ in notes_of(store)] == [
+        ("It was the best of times, it was the worst", "note A\n\nnote B")]
+
+
+def test_a_later_note_inside_a_stored_range_but_not_at_its_end_joins_its_note(store, tmp_path):
+    merged(store, clippings(tmp_path, NOTE_B))
+    merged(store, clippings(tmp_path, note(105, DAY3, "note C")))
+    assert [n for _, n, *_ in notes_of(store)] == ["note B\n\nnote C"]
+
+
+LONE_V1, LONE_V2 = note(500, DAY1, "free note first version"), note(500, DAY2, "free note edited")
+
+
+@pytest.mark.parametrize("order", [(LONE_V1, LONE_V2), (LONE_V2, LONE_V1)])
+def test_a_lone_note_edited_in_a_later_file_replaces_the_stored_one_under_its_id(store, tmp_path, order):
+    [(first_id, *_)] = merged(store, clippings(tmp_path, order[0]))
+    assert [h[0] for h in merged(store, clippings(tmp_path, order[1]))] == [first_id]
+    assert notes_of(store) == [("", "free note edited", 500, None)]
+
+
+def test_lone_notes_of_one_time_at_one_place_are_distinct_notes(store, tmp_path):
+    merged(store, clippings(tmp_path, note(500, DAY1, "one")))
+    merged(store, clippings(tmp_path, note(500, DAY1, "two")))
+    assert [n for _, n, *_ in notes_of(store)] == ["one", "two"]
+
+
+HIGHLIGHT_V1 = highlight(100, 110, DAY1, "Alpha beta") + note(110, DAY1.replace(":00:00", ":00:30"), "v1")
+EDIT_V2 = note(110, DAY3, "v2") + highlight(300, 305, DAY2, "Same on two Kindles")
+SAME_DAY1 = highlight(300, 305, DAY1.replace("10:00", "11:00"), "Same on two Kindles")
+
+
+@pytest.mark.parametrize("order", [(HIGHLIGHT_V1 + SAME_DAY1, EDIT_V2), (EDIT_V2, HIGHLIGHT_V1 + SAME_DAY1)])
+def test_two_files_give_one_result_in_either_order(store, tmp_path, order):
+    # A note edited in the file read first folds into the highlight the second brings, and
+    # the same highlight saved on two days keeps the later date (as within one file).
+    for text in order:
+        merged(store, clippings(tmp_path, text))
+    assert sorted(notes_of(store)) == [("Alpha beta", "v2", 100, "2024-01-03T08:00:00+00:00"),
+                                       ("Same on two Kindles", None, 300, None)]
+    dates = {h.text: h.highlighted_at.isoformat() for d in store.documents() for h in d.highlights}
+    assert dates["Same on two Kindles"] == "2024-01-02T09:00:00+00:00"
+    for text in order:  # read again, in turn: nothing changes
+        stats = store.merge(clippings(tmp_path, text),
+                            MergeRules(keep=KindleClippingsReader.unknown_when_empty, resaves=True))
+        assert (stats.highlights_added, stats.highlights_updated) == (0, 0)

@@ -1,6 +1,8 @@
 """Two copies of one highlight: which one a merge keeps (:func:`settled`, for a document held
-from several sources, see :mod:`.unify`) and which of two moments is later (:func:`later`, also
-the rule of :mod:`.resaves`, and of :mod:`.upsert` for two copies under one id)."""
+from several sources, see :mod:`.unify`), which of two moments is later (:func:`later`, also
+the rule of :mod:`.resaves`, and of :mod:`.upsert` for two copies under one id), and whether
+the notes of two Kindle copies are one note edited or notes to join (:func:`notes_apart`,
+:func:`joined_notes`, the rules of :mod:`.resaves`)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 
 from excerpta.model import Highlight
 
+NOTE_SEPARATOR = "\n\n"  # as the Kindle reader joins the notes of one highlight
 # What an older copy gives a later one that lacks it: where the passage is.
 _PLACES = ("end_location", "page", "chapter", "color", "url", "highlighted_at")
 # What an undated copy gives a dated one that lacks it (the flags and ids are the winner's).
@@ -64,3 +67,47 @@ def later(first: datetime | None, second: datetime | None) -> bool:
 def is_empty(value: Any) -> bool:
     """Whether a field's value says nothing (None, False, "", [], {}): a merge keeps another's."""
     return value is None or value is False or value == "" or value == [] or value == {}
+
+
+def note_moment(highlight: Highlight) -> datetime | None:
+    """When ``highlight`` last changed: its note typed (``updated_at``), else it was saved."""
+    return highlight.updated_at or highlight.highlighted_at
+
+
+def end_of(highlight: Highlight) -> int | str | None:
+    """Where ``highlight`` ends: the Kindle writes a note typed on a highlight there."""
+    return highlight.location if highlight.end_location is None else highlight.end_location
+
+
+def holds(note: str, other: str) -> bool:
+    """Whether ``note`` holds ``other`` whole: equal, or one of the notes joined in it."""
+    return f"{NOTE_SEPARATOR}{other}{NOTE_SEPARATOR}" in f"{NOTE_SEPARATOR}{note}{NOTE_SEPARATOR}"
+
+
+def joined_notes(first: str, second: str) -> str:
+    """The notes ``first`` and ``second`` (typed in that order) as one, as the Kindle reader
+    joins the notes at different locations of one highlight; the one that holds the other
+    (:func:`holds`) alone, so a note read again is never doubled."""
+    if holds(first, second):
+        return first
+    if holds(second, first):
+        return second
+    return f"{first}{NOTE_SEPARATOR}{second}"
+
+
+def notes_apart(one: Highlight, other: Highlight) -> bool:
+    """Whether the notes of ``one`` and ``other`` (two copies of one highlight, a re-save of
+    the other, both with a note) are notes at different locations, all kept (joined), rather
+    than one note edited (the later replaces the earlier). The library keeps no note's
+    location: a note is taken to be where the Kindle writes one typed on a highlight, at the
+    end of the copy it was typed for. So they are apart when the copies end at different
+    locations and the earlier note was typed before the later copy was saved (it was typed on
+    the earlier selection); with a time unknown, whenever the ends differ (joined, not lost)."""
+    if end_of(one) == end_of(other):
+        return False
+    notes, saved = (note_moment(one), note_moment(other)), (one.highlighted_at, other.highlighted_at)
+    if None in notes or None in saved:
+        return True
+    first_note = notes[1] if later(notes[0], notes[1]) else notes[0]
+    last_saved = saved[0] if later(saved[0], saved[1]) else saved[1]
+    return later(last_saved, first_note)

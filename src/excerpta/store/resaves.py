@@ -14,18 +14,32 @@ card or an Obsidian block follows the edit instead of a second one appearing.
 
 Which copy's text (with its location, end, page and time) the highlight keeps: the later by
 ``highlighted_at`` when both have one, else the longer text, else the incoming one. The same
-rule applies to an incoming highlight whose id the library holds with another text, so
-re-reading an old file never brings back the short first copy over a newer, longer one.
+rule applies to an incoming highlight whose id the library holds with another text or an
+earlier ``highlighted_at`` (the same passage saved on two Kindles keeps the later date, as in
+one file), so re-reading an old file never brings back the short first copy over a newer,
+longer one, and the result of two files does not depend on their order (only the ids do).
+The notes of the two copies are both kept, joined as the reader joins the notes of one
+highlight (:func:`~excerpta.store.copies.joined_notes`, the earlier typed first) when they are
+at different locations (:func:`~excerpta.store.copies.notes_apart`: the library keeps no note's
+location, so a note is taken to be at the end of the copy it was typed for); otherwise they are
+one note edited, and the later one stays.
 
 A note typed (or edited) on the device for a highlight of an earlier file comes as a lone note
 (empty ``text``, the note in ``note``: the reader found no highlight for it). One whose id the
 library does not hold, at a location within the range of a live stored highlight of the same
 document and location type (the one ending there, else the nearest end), is folded into that
 highlight: the lone note leaves the Document, and the stored highlight comes in its place with
-the note's text as its note (an edit replaces the earlier note) and its ``updated_at`` the
-note's time when later; its other fields stay. Read again, the same note changes nothing, and
-an older copy of the highlight (the old file read again) keeps the library's note when that
-was typed later than any note the copy carries (``updated_at``, else ``highlighted_at``).
+the note folded into its note and its ``updated_at`` the note's time when later; its other
+fields stay. A note at the highlight's end is an edit of the note there: the later replaces the
+earlier; one elsewhere in its range is joined to it (the stored note's place is unknown, and a
+duplicate is better than a note lost). Read again, the same note changes nothing, and an older
+copy of the highlight (the old file read again) keeps the library's note when that holds the
+copy's or was typed later than any note the copy carries (``updated_at``, else
+``highlighted_at``). A lone note no highlight claims folds into a stored lone note of the
+document at the same place when one is strictly later (a note edited on the device): the later
+stays, under the stored id. A highlight new to the library that no stored copy matches claims a
+stored lone note in its range (one read first, from an earlier file: the one at its end, else
+the nearest), takes its id and folds it in, so the order of the files changes only ids.
 
 Only highlights the library held before the merge began are candidates (those of the same input
 were already matched by its reader), and not those the input has given itself, under their ids,
@@ -50,7 +64,7 @@ from typing import Any
 
 from excerpta.identity import normalize_text, same_passage
 from excerpta.model import Document, Highlight
-from excerpta.store.copies import later
+from excerpta.store.copies import end_of, holds, joined_notes, later, note_moment, notes_apart
 from excerpta.store.positions import Positions
 from excerpta.store.state_file import StoredRows
 
@@ -72,6 +86,7 @@ class ResavedCopies:
         # an incoming highlight with: no longer candidates.
         self._taken: set[int] = set()
         self._candidates: dict[str, Positions] = {}  # by document, as first needed
+        self._lone: dict[str, Positions] = {}  # the lone notes, likewise
         self._cached = 0  # how many rows they hold
 
     def match(self, document: Document) -> Document:
@@ -91,7 +106,12 @@ class ResavedCopies:
                         unknown.append(number)
                     elif highlight.note and highlight.location is not None:
                         lone.append(number)
-            elif stored_copy.text != highlight.text:
+            elif not normalize_text(highlight.text) and normalize_text(stored_copy.text or ""):
+                # A lone note whose id the highlight that claimed it took (see _claimed_note).
+                if highlight.note:
+                    changed[number] = _with_note(self._stored("id", highlight.id), highlight)
+            elif stored_copy.text != highlight.text or later(stored_copy.highlighted_at,
+                                                             highlight.highlighted_at):
                 merged = _merged(highlight, self._stored("id", highlight.id))
                 if merged is not highlight:
                     changed[number] = merged
@@ -105,6 +125,10 @@ class ResavedCopies:
                 stored = self._first_match(highlight, candidates)
                 if stored is not None:
                     changed[number] = _merged(highlight.model_copy(update={"id": stored.id}), stored)
+                else:
+                    note = self._claimed_note(highlight, document.id)
+                    if note is not None:
+                        changed[number] = _with_note(highlight.model_copy(update={"id": note.id}), note)
         folded = self._fold_notes(document, lone, changed) if lone else set()
         if not changed and not folded:
             return document
@@ -121,10 +145,15 @@ class ResavedCopies:
         for number in lone:
             note = document.highlights[number]
             rowid = self._claimant(note, candidates, folded)
+            fold = _with_note
             if rowid is None:
-                continue
+                rowid, fold = self._same_place(note, document.id, folded), _later_note
+                if rowid is None:
+                    continue
             at, stored = folded.get(rowid) or (number, self._stored("rowid", rowid))
-            folded[rowid] = (at, _with_note(stored, note))
+            if fold is _later_note and not _one_note(stored, note):
+                continue
+            folded[rowid] = (at, fold(stored, note))
             self._taken.add(rowid)
             if at != number:
                 dropped.add(number)
@@ -147,6 +176,33 @@ class ResavedCopies:
                 best = score
         return None if best is None else best[2]
 
+    def _same_place(self, note: Highlight, document_id: str, folded: dict[int, Any]) -> int | None:
+        # The rowid of a stored lone note of the document at the lone ``note``'s very place, if
+        # one is still free (else folded into in this merge).
+        for start, _, rowid in self._lone_notes(document_id).near(note.location_type, note.location,
+                                                                  note.location):
+            if start == note.location and (rowid not in self._taken or rowid in folded):
+                return rowid
+        return None
+
+    def _claimed_note(self, highlight: Highlight, document_id: str) -> Highlight | None:
+        # A stored lone note (read before the highlight, in an earlier input) that ``highlight``,
+        # new to the library, claims: in its range, the one at its end, else the nearest.
+        point = end_of(highlight)
+        best: tuple[bool, int, int] | None = None
+        for start, _, rowid in self._lone_notes(document_id).near(
+                highlight.location_type, highlight.location, highlight.end_location):
+            if rowid in self._taken:
+                continue
+            apart = abs(start - point) if type(start) is int and type(point) is int else 0
+            score = (start != point, apart, rowid)
+            if best is None or score < best:
+                best = score
+        if best is None:
+            return None
+        self._taken.add(best[2])
+        return self._stored("rowid", best[2])
+
     def _held_texts(self, ids: list[str]) -> dict[str, _HeldCopy | None]:
         # Of ``ids``, those the library holds: the text and note of those held before this
         # merge, None for those this merge wrote (the same input's: its reader decided them).
@@ -154,9 +210,9 @@ class ResavedCopies:
         before, taken = self._before, self._taken
         for at in range(0, len(ids), _CHUNK):
             chunk = ids[at:at + _CHUNK] if len(ids) > _CHUNK else ids
-            for row_id, rowid, text, note, updated in self._json_query(_held_query(len(chunk)), chunk):
+            for row_id, rowid, text, note, *moments in self._json_query(_held_query(len(chunk)), chunk):
                 if rowid <= before:
-                    held[row_id] = _HeldCopy(text, note, updated)
+                    held[row_id] = _HeldCopy(text, note, *moments)
                     taken.add(rowid)
                 else:
                     held[row_id] = None
@@ -184,6 +240,7 @@ class ResavedCopies:
         if candidates is None:
             if self._cached > _CACHED_ROWS:
                 self._candidates.clear()
+                self._lone.clear()
                 self._cached = 0
             candidates = self._candidates[document_id] = Positions(self._json_query(
                 "SELECT json_extract(data, '$.location_type'), json_extract(data, '$.location'), "
@@ -192,6 +249,18 @@ class ResavedCopies:
                 "AND json_extract(data, '$.text') != ''", (document_id, self._before)))
             self._cached += candidates.size
         return candidates
+
+    def _lone_notes(self, document_id: str) -> Positions:
+        # The live lone notes (empty text) of ``document_id`` held before this merge, by place.
+        notes = self._lone.get(document_id)
+        if notes is None:
+            notes = self._lone[document_id] = Positions(self._json_query(
+                "SELECT json_extract(data, '$.location_type'), json_extract(data, '$.location'), "
+                "NULL, rowid FROM highlights "
+                "WHERE document_id = ? AND rowid <= ? AND NOT json_extract(data, '$.is_deleted') "
+                "AND json_extract(data, '$.text') = '' AND json_extract(data, '$.note') IS NOT NULL",
+                (document_id, self._before)))
+        return notes
 
     def _first_match(self, highlight: Highlight, candidates: Positions) -> Highlight | None:
         start, end = highlight.location, highlight.end_location
@@ -210,18 +279,21 @@ class ResavedCopies:
 def _held_query(count: int) -> str:
     marks = ",".join("?" * count)
     return ("SELECT id, rowid, json_extract(data, '$.text'), json_extract(data, '$.note'), "
-            f"json_extract(data, '$.updated_at') FROM highlights WHERE id IN ({marks})")
+            "json_extract(data, '$.updated_at'), json_extract(data, '$.highlighted_at') "
+            f"FROM highlights WHERE id IN ({marks})")
 
 
 class _HeldCopy:
     """What a merge needs of a highlight the library holds under an incoming highlight's id
-    while its text is the same: the note, and when the highlight last changed."""
+    while its text is the same: the note, when the highlight last changed and was saved."""
 
-    __slots__ = ("note", "text", "updated_at")
+    __slots__ = ("highlighted_at", "note", "text", "updated_at")
 
-    def __init__(self, text: str | None, note: str | None, updated: str | None) -> None:
+    def __init__(self, text: str | None, note: str | None, updated: str | None,
+                 highlighted: str | None) -> None:
         self.text, self.note = text, note
         self.updated_at = datetime.fromisoformat(updated) if updated else None
+        self.highlighted_at = datetime.fromisoformat(highlighted) if highlighted else None
 
 
 def _merged(incoming: Highlight, stored: Highlight) -> Highlight:
@@ -238,7 +310,11 @@ def _merged(incoming: Highlight, stored: Highlight) -> Highlight:
     changes = max((m for m in (incoming.updated_at, stored.updated_at) if m is not None), default=None)
     moment = update["highlighted_at"]
     update["updated_at"] = changes if changes is not None and (moment is None or changes > moment) else None
-    if _keeps_note(incoming, stored.note, stored.updated_at):
+    if incoming.note is not None and stored.note is not None and notes_apart(incoming, stored):
+        first, second = (incoming, stored) if later(note_moment(stored), note_moment(incoming)) \
+            else (stored, incoming)
+        update["note"] = joined_notes(first.note or "", second.note or "")
+    elif _keeps_note(incoming, stored.note, stored.updated_at):
         update["note"] = stored.note
     if all(getattr(incoming, name) == value for name, value in update.items()):
         return incoming
@@ -247,20 +323,48 @@ def _merged(incoming: Highlight, stored: Highlight) -> Highlight:
 
 def _keeps_note(incoming: Highlight, note: str | None, changed: datetime | None) -> bool:
     # Whether the library's note (``note``, its highlight last changed at ``changed``) stays
-    # over the incoming copy's other note: it was typed later (an edit on the device that a
-    # later file brought) than any note the incoming copy carries, so an old file read again
-    # never brings the first version back.
+    # over the incoming copy's other note at the same place: it holds it (notes joined since),
+    # or was typed later (an edit on the device that a later file brought) than any note the
+    # incoming copy carries and is not one of them, so an old file read again never brings the
+    # first version back.
     return (incoming.note is not None and note is not None and note != incoming.note
-            and later(changed, incoming.updated_at or incoming.highlighted_at))
+            and not holds(incoming.note, note)
+            and (holds(note, incoming.note) or later(changed, note_moment(incoming))))
 
 
 def _with_note(stored: Highlight, note: Highlight) -> Highlight:
-    # ``stored`` with the lone note's text as its note and the note's time as its last change
-    # when later; ``stored`` itself when that changes nothing (the same file read again).
-    update: dict[str, Any] = {"note": note.note}
+    # ``stored`` with the lone note folded into its note (see the module docstring) and the
+    # note's time as its last change when later; ``stored`` itself when that changes nothing
+    # (the same file read again).
+    text, held = note.note or "", stored.note
+    if held is None or (note.location == end_of(stored) and not holds(held, text)
+                        and not later(note_moment(stored), note.highlighted_at)):
+        kept: str | None = text  # no note yet, or an edit of the one at its end
+    elif note.location == end_of(stored) and not holds(held, text):
+        kept = held  # an older version of the note it holds (an old file read again)
+    elif later(note_moment(stored), note.highlighted_at):
+        kept = joined_notes(text, held)
+    else:
+        kept = joined_notes(held, text)
+    update: dict[str, Any] = {"note": kept}
     moment, last = note.highlighted_at, stored.updated_at or stored.highlighted_at
     if moment is not None and (last is None or later(moment, last)):
         update["updated_at"] = moment
     if all(getattr(stored, name) == value for name, value in update.items()):
         return stored
     return stored.model_copy(update=update)
+
+
+def _one_note(stored: Highlight, note: Highlight) -> bool:
+    # Whether the lone notes ``stored`` and ``note``, at one place, are one note edited: one
+    # is strictly later (notes of one time, or of an unknown one, are distinct notes, kept).
+    return stored.note == note.note or later(note.highlighted_at, stored.highlighted_at) or later(
+        stored.highlighted_at, note.highlighted_at)
+
+
+def _later_note(stored: Highlight, note: Highlight) -> Highlight:
+    # Of two lone notes at one place (an edit on the device), the later by time, under the
+    # stored one's id.
+    if later(note.highlighted_at, stored.highlighted_at):
+        return note.model_copy(update={"id": stored.id})
+    return stored
