@@ -22,9 +22,13 @@ and ``## New highlights added …`` headings, and every highlight bullet that is
 document's highlights (same text) with its continuation lines and the ``Note:``/``Tags:``
 sub-bullets that say what the highlight's note and tags say. The header region takes the
 place of the first plugin header line, the highlights region the place of the first plugin
-highlights line, the other plugin lines (and blank lines between them) go; every other line
-stays, in order. A bullet that is not one of the document's highlights (or that the user
-edited) is kept as the user's: nothing is lost.
+highlights line, the other plugin lines (and blank lines between two of them) go; every other
+line stays, in order, blank ones too. A bullet that is not one of the document's highlights
+(or that the user edited) is kept as the user's: nothing is lost. Lines the user wrote under a
+highlight's bullet (``    - my thought``, a ``Note:`` they edited) stay under it: that
+highlight goes into the region as a block the user edited, kept as it is by later runs. What
+excerpta writes takes the note's line ending. A note holding our region markers is ours (its
+``excerpta-id`` removed), never adopted.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ from dataclasses import dataclass
 
 from excerpta.identity import normalize_text, normalize_url
 from excerpta.model import Document, Highlight
+from excerpta.writers.obsidian.blocks import as_part, item_end
+from excerpta.writers.obsidian.naming import block_id
+from excerpta.writers.obsidian.region import find_regions, in_line_endings, kept_region, render_region
 
 _TITLE = re.compile(r"^# (?P<title>.+?)\s*$")
 _COVER = re.compile(r"^!\[rw-book-cover\]\(.*\)\s*$")
@@ -51,6 +58,7 @@ _SUB_CONTINUATION = re.compile(r"^      ")
 _LOCATION = re.compile(r"\s*\(\[(?P<label>[^\]]*)\]\((?P<url>[^)\s]*)\)\)\s*$")
 _TRAILING_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
 _AUTHOR_LINK = re.compile(r"^\s*\[\[(?P<name>.*)\]\]\s*$")
+_MARKER = re.compile(r"^%% excerpta:(?:begin|end) ", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -141,15 +149,27 @@ class HighlightMatcher:
         return tags == {normalize_text(tag) for tag in highlight.tags}
 
 
-def _classify(lines: list[str], matcher: HighlightMatcher) -> list[str]:
-    """A role per line: ``header``, ``highlights`` (plugin lines) or ``user``."""
+@dataclass
+class _Sorted:
+    """A plugin note's lines sorted: a role per line (``header``, ``highlights``: plugin
+    lines; ``mine``: a line the user wrote under one of the plugin's highlight bullets;
+    ``user``: any other), and, by block id, the line indexes under each highlight bullet that
+    holds a line of the user's (its ``Note:``/``Tags:`` sub-items among them)."""
+
+    roles: list[str]
+    under: dict[str, list[int]]
+
+
+def _classify(lines: list[str], matcher: HighlightMatcher) -> _Sorted:
+    """The roles of ``lines`` (without their line ends), see :class:`_Sorted`."""
     roles = ["user"] * len(lines)
+    under: dict[str, list[int]] = {}
     in_metadata = False
     seen_title = False
     metadata_keys: set[str] = set()  # the plugin writes each once: a second one is the user's
     index = 0
     while index < len(lines):
-        line = lines[index].rstrip("\r\n")
+        line = lines[index]
         if not seen_title and _TITLE.match(line):
             roles[index], seen_title = "header", True
         elif _COVER.match(line) or _METADATA.match(line):
@@ -166,39 +186,78 @@ def _classify(lines: list[str], matcher: HighlightMatcher) -> list[str]:
         elif _HIGHLIGHTS.match(line):
             roles[index], in_metadata = "highlights", False
         elif _BULLET.match(line) and not in_metadata:
-            end = index + 1
-            while end < len(lines) and _CONTINUATION.match(lines[end]):
-                end += 1
-            highlight = matcher.match([raw.rstrip("\r\n") for raw in lines[index:end]])
-            if highlight is not None:
-                for inner in range(index, end):
-                    roles[inner] = "highlights"
-            while end < len(lines) and _SUB_ITEM.match(lines[end]):
-                sub_end = end + 1
-                while sub_end < len(lines) and _SUB_CONTINUATION.match(lines[sub_end]):
-                    sub_end += 1
-                sub_item = [raw.rstrip("\r\n") for raw in lines[end:sub_end]]
-                if highlight is not None and matcher.owns_sub_item(highlight, sub_item):
-                    for inner in range(end, sub_end):
-                        roles[inner] = "highlights"
-                end = sub_end
-            index = end
+            index = _classify_bullet(lines, index, matcher, roles, under)
             continue
         elif _HEADING.match(line):
             # Only a heading ends the metadata: a line the user wrote among its bullets
             # (``    - see also [[Grit]]``) stays theirs, and the bullets after it the plugin's.
             in_metadata = False
         index += 1
-    return roles
+    return _Sorted(roles, under)
 
 
-def adopt_body(body: str, document: Document, header_region: str, highlights_region: str) -> str:
-    """``body`` of a plugin note with its plugin lines replaced by our two regions."""
+def _classify_bullet(lines: list[str], index: int, matcher: HighlightMatcher, roles: list[str],
+                     under: dict[str, list[int]]) -> int:
+    """Sort the list item starting at ``index`` (its lines as :func:`.blocks.item_end` reads
+    them, as a region would); returns where it ends. A highlight's bullet and the sub-items
+    saying its note and tags are the plugin's; any other line under it is the user's, kept
+    under it (``mine``)."""
+    end = index + 1
+    while end < len(lines) and _CONTINUATION.match(lines[end]):
+        end += 1
+    item = max(end, item_end(lines, index))
+    # Only indented lines: a line at the margin (a code fence) is not the highlight's in Markdown.
+    item = next((at for at in range(end, item) if lines[at].strip() and not lines[at][:1].isspace()), item)
+    highlight = matcher.match(lines[index:end])
+    if highlight is None:
+        return item  # the user's bullet: every line of it stays theirs
+    roles[index:end] = ["highlights"] * (end - index)
+    mine = False
+    while end < item:
+        sub_end = end + 1
+        owned = _SUB_ITEM.match(lines[end]) is not None
+        if owned:
+            while sub_end < item and _SUB_CONTINUATION.match(lines[sub_end]):
+                sub_end += 1
+            owned = matcher.owns_sub_item(highlight, lines[end:sub_end])
+        roles[end:sub_end] = ["highlights" if owned else "mine"] * (sub_end - end)
+        mine = mine or not owned
+        end = sub_end
+    if mine:
+        under.setdefault(block_id(highlight.id), []).extend(range(index + 1, item))
+    return item
+
+
+def line_ending(text: str) -> str:
+    """The line ending of ``text``, as its first line has it: ``"\\r\\n"`` or ``"\\n"``."""
+    return "\r\n" if text.split("\n", 1)[0].endswith("\r") else "\n"
+
+
+def holds_regions(body: str) -> bool:
+    """Whether ``body`` holds a line of excerpta's region markers: a note excerpta wrote (its
+    ``excerpta-id`` removed, say), never one of the plugin's to adopt."""
+    return _MARKER.search(body) is not None
+
+
+def adopt_body(body: str, document: Document, header_body: str, highlights_body: str,
+               blocks: dict[str, str]) -> str:
+    """``body`` of a plugin note with its plugin lines replaced by our two regions (rendered
+    from ``header_body`` and ``highlights_body``; ``blocks``: each highlight's rendered block
+    by block id), in the note's line ending. A line the user wrote under a highlight's bullet
+    stays under it, in the highlights region, as a block the user edited (see
+    :func:`_edited_region`); a blank line goes only from between two plugin lines."""
+    newline = line_ending(body)
     lines = body.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    roles = _classify(lines, HighlightMatcher(document))
+        lines[-1] += newline
+    plain = [line.rstrip("\r\n") for line in lines]
+    sorted_lines = _classify(plain, HighlightMatcher(document))
+    roles = sorted_lines.roles
+    highlights_region = _edited_region(highlights_body, blocks, sorted_lines.under, plain, roles)
+    header_region, highlights_region = (in_line_endings(region, newline) for region in
+                                        (render_region("header", header_body), highlights_region))
     spans = {role: _span(roles, role) for role in ("header", "highlights")}
+    between = _between_plugin_lines(plain, roles)
     out: list[str] = []
     if spans["header"] is None:
         out.append(header_region)
@@ -210,12 +269,68 @@ def adopt_body(body: str, document: Document, header_region: str, highlights_reg
             if span is not None and index == span[0]:
                 out.append(region)
         inside = any(s is not None and s[0] < index < s[1] for s in spans.values())
-        if roles[index] == "user" and (line.strip() or not inside):
+        if roles[index] == "user" and (plain[index].strip() or not inside or not between[index]):
             out.append(line)
         header = spans["header"]
         if spans["highlights"] is None and header is not None and index == header[1]:
             out.append(highlights_region)
     return "".join(out)
+
+
+def _edited_region(body: str, blocks: dict[str, str], under: dict[str, list[int]],
+                   lines: list[str], roles: list[str]) -> str:
+    """The highlights region of ``body``, each highlight the user wrote under (``under``) as
+    the user's block: its rendered bullet, then the lines the note shows under it (with a
+    ``Note:``/``Tags:`` sub-item of ours it lacks), as a region the user edited (its end
+    marker's hash is of ``body``), so a re-sync keeps that block as it is and updates the
+    others (:mod:`.highlights_region`). A block not found in ``body`` (a template's quirk)
+    leaves the lines where they are, as the user's (``roles`` updated)."""
+    edited = body
+    for ident, indexes in under.items():
+        block = as_part(blocks.get(ident, ""))
+        if not block or block not in edited:
+            for index in indexes:
+                roles[index] = "user" if roles[index] == "mine" else roles[index]
+            continue
+        edited = edited.replace(block, _with_lines_under(block, ident, [lines[i] for i in indexes]), 1)
+    fresh = render_region("highlights", body)
+    return fresh if edited == body else kept_region(find_regions(fresh)["highlights"], edited)
+
+
+def _with_lines_under(block: str, ident: str, mine: list[str]) -> str:
+    """``block`` (rendered, block id ``ident``) with ``mine`` (the lines under its bullet in the
+    note) in place of its sub-items, but for a ``Note:``/``Tags:`` sub-item of a kind ``mine``
+    lacks (added upstream since the plugin wrote the note): kept, first."""
+    lines = block.split("\n")
+    own = next((index + 1 for index, line in enumerate(lines) if f"^{ident}" in line), len(lines))
+    shown = {item.group("kind") for line in mine if (item := _SUB_ITEM.match(line))}
+    extra: list[str] = []
+    keep = False
+    for line in lines[own:]:
+        if item := _SUB_ITEM.match(line):
+            keep = item.group("kind") not in shown
+        extra += [line] if keep else []
+    return "\n".join([*lines[:own], *extra, *mine])
+
+
+def _between_plugin_lines(lines: list[str], roles: list[str]) -> list[bool]:
+    """Per line: whether it is blank with a plugin line (or one of ``mine``, which goes into
+    the region too) as the nearest non-blank line on either side: a blank line that may go."""
+    before = [False] * len(lines)  # the nearest non-blank line above is a plugin line
+    last = False
+    for index, line in enumerate(lines):
+        if line.strip():
+            last = roles[index] != "user"
+        else:
+            before[index] = last
+    result = [False] * len(lines)
+    last = False
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip():
+            last = roles[index] != "user"
+        else:
+            result[index] = before[index] and last
+    return result
 
 
 def _span(roles: Iterable[str], role: str) -> tuple[int, int] | None:

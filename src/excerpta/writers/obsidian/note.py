@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from excerpta.model import Document
-from excerpta.writers.obsidian.adoption import adopt_body
+from excerpta.writers.obsidian.adoption import adopt_body, holds_regions, line_ending
 from excerpta.writers.obsidian.frontmatter import (
     as_written,
     dump_properties,
@@ -24,7 +24,7 @@ from excerpta.writers.obsidian.region import (
     Policy,
     block_ids,
     find_regions,
-    render_region,
+    in_line_endings,
     replace_regions,
     update_header,
 )
@@ -179,16 +179,23 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
 def adopt_note(existing: str, document: Document, renderer: NoteRenderer, *,
                persistent_library: bool = True) -> NoteText:
     """``existing`` (a note written by the Readwise plugin) taken over for ``document``: its
-    plugin lines become our managed regions, every other line is kept (see :mod:`.adoption`;
-    ``persistent_library``: see :func:`merge_note`)."""
+    plugin lines become our managed regions, every other line is kept, and what excerpta
+    writes takes the note's line ending (see :mod:`.adoption`; ``persistent_library``: see
+    :func:`merge_note`). A note holding excerpta's region markers is excerpta's, its
+    ``excerpta-id`` removed (a copy made the user's, as a warning of ours advises): never
+    adopted, it is left as it is (``text`` None, ``held``) and said, for the user to decide."""
     split = split_note(existing)
+    if holds_regions(split.body):
+        return NoteText(None, [f"excerpta's note without its excerpta-id; left as it is (yours): put back "
+                               f"'excerpta-id: {document.id}' in its properties to have it updated"],
+                        held=True)
     rendered = renderer.render(document)
-    body = adopt_body(split.body, document, render_region("header", rendered.header_body),
-                      render_region("highlights", rendered.highlights_body))
+    body = adopt_body(split.body, document, rendered.header_body, rendered.highlights_body, rendered.blocks)
     messages = ["adopted a note written by the Readwise plugin"]
     front = merge_properties(split, rendered.properties, renderer.managed_properties)
     messages += [front.message] if front.message else []
     memo = NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks), rendered.header_body,
                     places=places_of(document.highlights, rendered.blocks),
                     not_from_library=[] if persistent_library else None)
-    return NoteText(front.text + body, messages, memo, held=front.message is not None)
+    return NoteText(in_line_endings(front.text, line_ending(existing)) + body, messages, memo,
+                    held=front.message is not None)
