@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from excerpta.model import Document
 from excerpta.output import OutputRecord
 from excerpta.store import open_store
 from excerpta.store.witness import StateWitness, TakeOver
@@ -59,4 +60,21 @@ def test_a_record_carried_over_once_is_the_state_s_own(tmp_path):
         assert taken.carried_over(chosen, [], "/v/") == []  # not written into the state again
     finally:
         state.close()
+        witness.close()
+
+
+def test_a_witness_that_was_some_run_s_library_hands_over_no_record(tmp_path):
+    # Its memos may say what its library wrote, which the new state's library is not.
+    state, witness = _states(tmp_path, [], [_record("/v/Walden.md", '{"kept": []}', 1)])
+    state.close()
+    witness.close()
+    default = open_store(tmp_path / "default.sqlite")
+    default.merge([Document(id="d1", title="Walden", highlights=[])])
+    default.close()
+    witness = StateWitness.open(tmp_path / "default.sqlite")
+    assert witness is not None
+    try:
+        assert witness.output_history("convert", "obsidian") == {}
+        assert witness.output_at("/v/Walden.md") is not None  # it still vouches for the file
+    finally:
         witness.close()

@@ -71,9 +71,13 @@ class StateWitness:
     def output_history(self, job: str, writer: str) -> dict[str, list[OutputRecord]]:
         """Every file ``writer`` wrote for ``job``, by key, oldest first (as
         :meth:`SQLiteStore.output_history <excerpta.store.sqlite.SQLiteStore.output_history>`);
-        empty if it cannot be read now."""
+        empty if it cannot be read now, or if the database holds a library (it was some run's
+        ``--state``): a writer's memo may then say what that library wrote, which this run's
+        library would take as written from itself (an Obsidian note's blocks from the library)."""
         history: dict[str, list[OutputRecord]] = {}
         try:
+            if self._db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None:
+                return {}
             rows = self._db.execute(f"SELECT {OUTPUT_COLUMNS} FROM outputs WHERE job = ? AND writer = ? "
                                     "ORDER BY rowid", (job, writer)).fetchall()
             for row in rows:
