@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -165,6 +167,17 @@ def test_a_dry_run_with_a_state_leaves_its_library_as_it_was(run_cli, tmp_path):
     assert sqlite3.connect(state).execute("SELECT COUNT(*) FROM documents").fetchone() == (1,)
     run_cli("--state", state, "convert", jsonl, "--to", "json", "--out", tmp_path / "a.json")
     assert [d["title"] for d in json.loads((tmp_path / "a.json").read_text())["documents"]] == ["New"]
+
+
+def test_a_dry_run_creates_no_state_database_lock_or_folder(run_cli, tmp_path):
+    state_home = Path(os.environ["XDG_STATE_HOME"])
+    for state in ([], ["--state", tmp_path / "typo" / "new.sqlite"]):
+        result = run_cli(*state, "convert", SAMPLE, "--to", "obsidian", "--out", tmp_path / "vault",
+                         "--dry-run")
+        assert result.exit_code == 0, result.output
+        assert "outputs (dry run, nothing written): 4 new" in result.output
+        assert list(state_home.iterdir()) == []  # neither the default state nor locks/
+        assert list(tmp_path.iterdir()) == []
 
 
 def test_without_state_convert_outputs_exactly_its_inputs(run_cli, tmp_path):

@@ -30,28 +30,34 @@ from excerpta.errors import OutputBusyError
 LOCKS_FOLDER = "locks"
 
 
-def lock_folder() -> Path:
+def lock_folder(*, make: bool = True) -> Path:
     """Where the lock files live: the user's state folder, else a per-user temporary folder
-    (a read-only home must not stop a run that keeps its state elsewhere)."""
+    (a read-only home must not stop a run that keeps its state elsewhere). ``make``: create
+    it; without, where it is (or would be: a dry run makes no folder)."""
     folder = user_state_path("excerpta", appauthor=False) / LOCKS_FOLDER
+    fallback = Path(tempfile.gettempdir()) / f"excerpta-{getpass.getuser()}" / LOCKS_FOLDER
+    if not make:
+        return fallback if not folder.is_dir() and fallback.is_dir() else folder
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
-        folder = Path(tempfile.gettempdir()) / f"excerpta-{getpass.getuser()}" / LOCKS_FOLDER
+        folder = fallback
         folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def lock_path(out: Path) -> Path:
-    """The lock file of output ``out`` (a file or a folder; need not exist yet)."""
+def lock_path(out: Path, *, make: bool = True) -> Path:
+    """The lock file of output ``out`` (a file or a folder; need not exist yet); ``make``: create
+    its folder (:func:`lock_folder`)."""
     resolved = os.path.normcase(str(out.expanduser().resolve()))
-    return lock_folder() / f"{hashlib.sha256(resolved.encode('utf-8')).hexdigest()[:24]}.lock"
+    return lock_folder(make=make) / f"{hashlib.sha256(resolved.encode('utf-8')).hexdigest()[:24]}.lock"
 
 
 def staging_list(out: Path) -> Path:
     """The file listing the folders of output ``out`` a run staged temporary files in (see
-    :mod:`excerpta.output_batch`): beside its lock, never in the user's vault."""
-    return lock_path(out).with_suffix(".staging")
+    :mod:`excerpta.output_batch`): beside its lock, never in the user's vault. Its folder is
+    not made here: a run writing the list holds the lock (:func:`output_lock`), made with it."""
+    return lock_path(out, make=False).with_suffix(".staging")
 
 
 @contextmanager

@@ -21,12 +21,13 @@ from excerpta.errors import InputError
 from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output import WriteOutcome
-from excerpta.output_records import Witness
+from excerpta.output_records import Manifest
 from excerpta.pipes import named_as_given, spooled_pipes
 from excerpta.preflight import check_options_apply, make_sink, output_target, resolve_inputs
 from excerpta.selection import Selection
 from excerpta.spool import spooled
 from excerpta.store import LibraryStore, MergeRules, MergeStats
+from excerpta.store.witness import TakeOver
 
 CONVERT_JOB = "convert"
 _LINE = re.compile(r":(\d+): ")
@@ -124,7 +125,7 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
             force: bool = False, dry_run: bool = False,
             selection: Selection | None = None, on_document: DocumentCallback | None = None,
             on_problem: Callable[[RecordProblem], None] | None = None,
-            witnesses: Sequence[Witness] = (),
+            witnesses: Sequence[Manifest] = (),
             persistent_library: bool | None = None) -> ConvertReport:
     """Convert ``inputs`` into format ``to`` at ``out``: the documents ``selection`` selects
     (default: all) are written, the library still gets every one.
@@ -145,7 +146,9 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
     ``/dev/stdin``) is read once into a temporary copy, detected and read from there
     (:mod:`excerpta.pipes`). Raises UserError (nothing written) for a bad command or an unreadable input.
     ``witnesses``: other states whose record of an output file's current bytes lets this run
-    overwrite it although ``state`` never wrote it (see :class:`~excerpta.output.OutputSink`).
+    overwrite it although ``state`` never wrote it (see :class:`~excerpta.output.OutputSink`);
+    their records of the output's files are the writer's too, and are committed into ``state``
+    (:class:`~excerpta.store.witness.TakeOver`): the run takes the files over.
     """
     writer_cls = registry.writer(to)
     out = output_target(writer_cls, out)
@@ -179,8 +182,9 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
                     dry_run: bool, persistent_library: bool, selection: Selection,
                     on_document: DocumentCallback | None,
                     on_problem: Callable[[RecordProblem], None] | None,
-                    witnesses: Sequence[Witness]) -> ConvertReport:
-    sink = make_sink(writer_cls, out, job=CONVERT_JOB, manifest=state, force=force,
+                    witnesses: Sequence[Manifest]) -> ConvertReport:
+    manifest = TakeOver(state, witnesses) if witnesses else None
+    sink = make_sink(writer_cls, out, job=CONVERT_JOB, manifest=manifest or state, force=force,
                      dry_run=dry_run, witnesses=witnesses, persistent_library=persistent_library)
     writer = writer_cls.from_options(options, typed)
     with spooled_pipes(inputs) as readable, named_as_given(readable), ExitStack() as spools:
@@ -230,7 +234,10 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
                 report.held_back = held_back
         report.outcomes = sink.outcomes
         if not dry_run:  # cursors and records together, once the files are on disk
-            state.commit_outputs(sink.pending_records(), cursors)
+            records = sink.pending_records()
+            if manifest is not None:
+                records += manifest.carried_over(sink.records(), records, sink.prefix)
+            state.commit_outputs(records, cursors)
     return report
 
 

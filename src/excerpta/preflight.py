@@ -21,8 +21,7 @@ from excerpta.errors import InputError, UserError
 from excerpta.folder_inputs import FolderFile, FolderInput, named, nested, other_files, reads_in_folder
 from excerpta.locks import staging_list
 from excerpta.output import OutputSink
-from excerpta.output_records import Witness
-from excerpta.store import LibraryStore
+from excerpta.output_records import Manifest, Witness
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +243,7 @@ def output_target(writer: type[Writer], out: str | Path) -> Path:
     return path
 
 
-def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: LibraryStore,
+def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: Manifest,
               force: bool, dry_run: bool, persistent_library: bool,
               witnesses: Sequence[Witness] = ()) -> OutputSink:
     """The sink for ``writer`` writing to ``out`` (a file or a folder, as the writer says);

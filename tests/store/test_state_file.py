@@ -1,5 +1,6 @@
 """A state file that cannot be used is told as what it is: a damaged row named, another
-application's database left alone, a path through a file named as not a folder."""
+application's database left alone, a path through a file named as not a folder; a dry run's
+copy of the state changes nothing on disk."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from excerpta.errors import StateError
 from excerpta.model import Document, Highlight
 from excerpta.store import MergeRules, open_store
+from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 
 def _library(path: Path) -> None:
@@ -79,7 +81,8 @@ def test_a_merge_reading_a_damaged_row_names_it_as_documents_does(tmp_path, merg
     store.close()
 
 
-def test_another_applications_database_is_refused_and_left_as_it_was(tmp_path):
+@pytest.mark.parametrize("reads_only", [False, True], ids=["run", "dry run"])
+def test_another_applications_database_is_refused_and_left_as_it_was(tmp_path, reads_only):
     path = tmp_path / "places.sqlite"
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE moz_places (id INTEGER, url TEXT)")
@@ -87,7 +90,7 @@ def test_another_applications_database_is_refused_and_left_as_it_was(tmp_path):
     before = path.read_bytes()
     with pytest.raises(StateError, match=rf"^{path}: a SQLite database of another application \(tables: "
                                          r"moz_places, by_url\); give a new file for excerpta's state$"):
-        open_store(path)
+        open_store(path, reads_only=reads_only)
     assert path.read_bytes() == before
 
 
@@ -100,9 +103,40 @@ def test_a_new_or_empty_file_becomes_a_state_database(tmp_path, content):
     assert open_store(path).counts() == {"documents": 1, "highlights": 1}
 
 
-def test_a_state_path_through_a_file_says_that_file_is_not_a_folder(tmp_path):
+@pytest.mark.parametrize("reads_only", [False, True], ids=["run", "dry run"])
+def test_a_state_path_through_a_file_says_that_file_is_not_a_folder(tmp_path, reads_only):
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(NotADirectoryError) as caught:
-        open_store(tmp_path / "notes.txt" / "sub" / "state.sqlite")
+        open_store(tmp_path / "notes.txt" / "sub" / "state.sqlite", reads_only=reads_only)
     assert caught.value.filename == str(tmp_path / "notes.txt")
     assert caught.value.strerror.startswith("a file, not a folder: the state database cannot be made")
+
+
+def test_a_dry_run_reads_an_older_state_migrated_in_memory_and_leaves_the_file_as_it_was(tmp_path):
+    path = tmp_path / "state.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)  # as the excerpta before the last migration left it
+    for version, (name, script) in enumerate(MIGRATIONS[:-1], start=1):
+        db.executescript(script)
+        db.execute("INSERT INTO migrations VALUES (?, ?)", (name, "2020-01-01T00:00:00+00:00"))
+        db.execute(f"PRAGMA user_version = {version}")
+    db.close()
+    before = path.read_bytes()
+    copy = open_store(path, reads_only=True)
+    try:
+        assert copy.schema_version == SCHEMA_VERSION
+        copy.merge([Document(id="d1", title="Walden", highlights=[])])  # in memory only
+        assert copy.counts()["documents"] == 1
+    finally:
+        copy.close()
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.sqlite"]  # no -wal, no -shm
+
+
+def test_a_dry_run_of_a_state_not_made_yet_makes_neither_it_nor_its_folder(tmp_path):
+    store = open_store(tmp_path / "new" / "state.sqlite", reads_only=True)
+    try:
+        assert store.counts() == {"documents": 0, "highlights": 0}
+        assert store.path == str(tmp_path / "new" / "state.sqlite")  # errors name it
+    finally:
+        store.close()
+    assert list(tmp_path.iterdir()) == []

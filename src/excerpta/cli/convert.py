@@ -154,14 +154,15 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
     typed.update({name: f"-O {name}" for name in given})
     selection = Selection.of(tags, skip_tags, categories)
     explicit_state = settings.state
+    # A dry run reads the state into memory and changes nothing there: it creates no state
+    # file (nor folder) either, and merges its inputs into the copy.
     state = open_store(explicit_state or default_state_path(), reads_only=dry_run)
     library = state
     witness = _default_state_as_witness(explicit_state) if explicit_state else None
     try:
         # Without --state the library lives for this run only: convert outputs exactly its
-        # inputs (but for what an Obsidian note showed before, see OutputSink). A dry run
-        # merges into a copy of the state's library: it changes nothing.
-        library = (state.snapshot() if dry_run else state) if explicit_state else open_store(":memory:")
+        # inputs (but for what an Obsidian note showed before, see OutputSink).
+        library = state if explicit_state else open_store(":memory:")
         with ReadProgress(enabled=sys.stderr.isatty() and not settings.quiet) as progress:
             report = convert(list(inputs), to=to, out=out, library=library, state=state,
                              from_format=from_format, options=options, typed=typed, force=force,

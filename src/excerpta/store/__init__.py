@@ -40,5 +40,6 @@ def default_state_path() -> Path:
 
 def open_store(path: Path | str, *, reads_only: bool = False) -> SQLiteStore:
     """Open the state store at ``path`` (``":memory:"`` for a throwaway library); with
-    ``reads_only`` (a dry run), one in a folder we may not write is read as it is."""
-    return SQLiteStore(path, reads_only=reads_only)
+    ``reads_only`` (a dry run), a copy of it in memory, the file neither created nor changed
+    (:meth:`SQLiteStore.copy_in_memory`)."""
+    return SQLiteStore.copy_in_memory(path) if reads_only else SQLiteStore(path)

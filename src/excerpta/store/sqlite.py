@@ -45,10 +45,8 @@ class SQLiteStore:
     (not a database, damaged, locked by another process for over ``timeout`` seconds).
     """
 
-    def __init__(self, path: Path | str, *, timeout: float = LOCK_TIMEOUT_S,
-                 reads_only: bool = False) -> None:
-        """Open (creating and migrating if needed) the database at ``path``. With ``reads_only``
-        (a dry run) a database in a folder we may not write is read as it is.
+    def __init__(self, path: Path | str, *, timeout: float = LOCK_TIMEOUT_S) -> None:
+        """Open (creating and migrating if needed) the database at ``path``.
 
         Raises StateError if it cannot be used (see :mod:`excerpta.store.state_file`), and
         OSError if its folder cannot be made.
@@ -59,19 +57,31 @@ class SQLiteStore:
             state_file.make_folder(self.path)
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
-            try:
-                self._open()
-            except sqlite3.DatabaseError:
-                immutable = state_file.open_immutable(self.path, timeout) if reads_only else None
-                if immutable is None:
-                    raise
-                self._db.close()
-                self._db = immutable
-                self._migrate()
+            self._open()
         except sqlite3.DatabaseError as err:
             if _busy(err):
                 raise self._busy_error() from None
             raise state_file.open_error(self.path, err) from None
+
+    @classmethod
+    def copy_in_memory(cls, path: Path | str, *, timeout: float = LOCK_TIMEOUT_S) -> SQLiteStore:
+        """A store in memory holding what the database at ``path`` holds, migrated there (empty
+        when there is none yet), for a dry run: the file and its folder are left exactly as they
+        are (not created, migrated nor switched to WAL), nothing is put beside them. Raises
+        what opening it raises (StateError, NotADirectoryError), but never for a folder that
+        cannot be written."""
+        copy = cls(":memory:", timeout=timeout)
+        copy.path = str(path)  # errors name the state file
+        try:
+            if state_file.copy_into(copy._db, copy.path, timeout):
+                copy._migrate()
+        except sqlite3.DatabaseError as err:
+            copy.close()
+            raise (copy._busy_error() if _busy(err) else state_file.open_error(copy.path, err)) from None
+        except BaseException:
+            copy.close()
+            raise
+        return copy
 
     def _open(self) -> None:
         # Whose database it is, before anything changes it (WAL mode is written in the file).
@@ -88,18 +98,6 @@ class SQLiteStore:
     def close(self) -> None:
         """Close the database; the store cannot be used afterwards."""
         self._db.close()
-
-    def snapshot(self) -> SQLiteStore:
-        """An in-memory copy of this store, to change without changing it (a dry run merges
-        its inputs there). Reading a database in WAL mode waits for no writer."""
-        copy = SQLiteStore(":memory:")
-        try:
-            self._db.backup(copy._db)
-        except sqlite3.DatabaseError as err:
-            copy.close()
-            raise StateError(f"{self.path}: cannot be read ({err})") from None
-        copy.path = self.path  # a damaged page copied along is the state file's: errors name it
-        return copy
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

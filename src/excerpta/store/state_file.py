@@ -6,7 +6,8 @@ state file cannot be used is told as what it is (one line, exit code 2 as a
 
 - a path through a regular file (``notes.txt/state.sqlite``): that file is not a folder;
 - a folder the user may not write: SQLite cannot create the database there, nor the ``-wal``
-  and ``-shm`` files it keeps beside one (a dry run then reads the database as it is);
+  and ``-shm`` files it keeps beside one (a dry run reads the database as it is, see
+  :func:`copy_into`);
 - another application's SQLite database: excerpta does not add its tables to it;
 - a row that no longer holds what excerpta wrote (edited or damaged): the table and row named.
 """
@@ -30,28 +31,50 @@ from excerpta.output_records import OutputRecord
 _PICK_ANOTHER = "--state or EXCERPTA_STATE picks another"
 
 
-def make_folder(path: str) -> None:
-    """Create the folder of the state database ``path`` and its parents.
+def make_folder(path: str, *, make: bool = True) -> None:
+    """Create the folder of the state database ``path`` and its parents (``make`` False: only
+    check that nothing stands in the way, creating nothing: a dry run).
 
     Raises NotADirectoryError naming the regular file that stands where a folder should be,
     and OSError when the folder cannot be made (permissions).
     """
     folder = Path(path).expanduser().parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if make:
+            folder.mkdir(parents=True, exist_ok=True)
+        elif any(p.exists() and not p.is_dir() for p in (folder, *folder.parents)):
+            raise NotADirectoryError
     except (FileExistsError, NotADirectoryError):
         blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
         raise NotADirectoryError(errno.ENOTDIR, "a file, not a folder: the state database cannot be "
                                  f"made under it ({_PICK_ANOTHER})", str(blocker)) from None
 
 
-def open_immutable(path: str, timeout: float) -> sqlite3.Connection | None:
-    """A read-only connection to the database ``path`` in a folder we may not write (where
-    SQLite cannot keep its ``-wal`` and ``-shm`` files), or None when there is no database to
-    read or a write-ahead log beside it may hold changes not yet in the file."""
-    if not os.path.isfile(path) or _writable_folder(path) or os.path.exists(path + "-wal"):
-        return None
-    uri = Path(path).expanduser().absolute().as_uri() + "?mode=ro&immutable=1"
+def copy_into(target: sqlite3.Connection, path: str, timeout: float) -> bool:
+    """Replace the database of ``target`` with a copy of the database ``path``, read without
+    changing it (:func:`_open_read_only`); False when there is none (nothing copied, nothing
+    made: the folder is only checked, see :func:`make_folder`). Raises StateError for another
+    application's database, sqlite3.DatabaseError for one that cannot be read."""
+    make_folder(path, make=False)
+    if not os.path.isfile(os.path.expanduser(path)):
+        return False
+    source = _open_read_only(path, timeout)
+    try:
+        if source.execute("PRAGMA user_version").fetchone()[0] == 0:
+            refuse_foreign(source, path)
+        source.backup(target)
+    finally:
+        source.close()
+    return True
+
+
+def _open_read_only(path: str, timeout: float) -> sqlite3.Connection:
+    """A connection reading the database ``path`` that changes nothing, nor creates anything
+    beside it: the file read as immutable when no write-ahead log is beside it (read with
+    ``mode=ro`` alone, a database in WAL mode gets -wal and -shm files, left there), else read
+    only (another run is writing it; its log holds changes not yet in the file)."""
+    has_log = os.path.exists(os.path.expanduser(path) + "-wal")
+    uri = Path(path).expanduser().absolute().as_uri() + ("?mode=ro" if has_log else "?mode=ro&immutable=1")
     return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
 
 

@@ -2,7 +2,11 @@
 
 When ``--state`` names a database other than the default one, files an earlier run wrote
 under the default state are still excerpta's: its record of a file's bytes lets this run take
-the file over (:attr:`OutputSink.witnesses <excerpta.output.OutputSink.witnesses>`). That
+the file over (:attr:`OutputSink.witnesses <excerpta.output.OutputSink.witnesses>`), and
+:class:`TakeOver` hands the writer the witness's record of each file, with what the writer
+remembered about it (the highlights an Obsidian note showed, the note the user deleted), so
+that the run knows what those runs knew: a highlight the user deleted from a note is not put
+back, a note the user deleted is not re-created. That
 database is not the user's choice for this run, so it is never written: it is opened with
 SQLite's ``mode=ro`` (no migration, no switch to WAL, a ``--dry-run`` changes nothing), and a
 database it cannot read as this excerpta writes it (another schema, another application's,
@@ -12,9 +16,10 @@ damaged, locked) vouches for nothing instead of failing the run.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from excerpta.output_records import OutputRecord
+from excerpta.output_records import Manifest, OutputRecord
 from excerpta.store.migrations import SCHEMA_VERSION
 from excerpta.store.state_file import OUTPUT_COLUMNS, output_record
 
@@ -63,6 +68,69 @@ class StateWitness:
         except (sqlite3.Error, ValueError):  # ValueError: a damaged written_at
             return None
 
+    def output_history(self, job: str, writer: str) -> dict[str, list[OutputRecord]]:
+        """Every file ``writer`` wrote for ``job``, by key, oldest first (as
+        :meth:`SQLiteStore.output_history <excerpta.store.sqlite.SQLiteStore.output_history>`);
+        empty if it cannot be read now, or if the database holds a library (it was some run's
+        ``--state``): a writer's memo may then say what that library wrote, which this run's
+        library would take as written from itself (an Obsidian note's blocks from the library)."""
+        history: dict[str, list[OutputRecord]] = {}
+        try:
+            if self._db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None:
+                return {}
+            rows = self._db.execute(f"SELECT {OUTPUT_COLUMNS} FROM outputs WHERE job = ? AND writer = ? "
+                                    "ORDER BY rowid", (job, writer)).fetchall()
+            for row in rows:
+                history.setdefault(row[3], []).append(output_record(row))
+        except (sqlite3.Error, ValueError):  # ValueError: a damaged written_at
+            return {}
+        return history
+
     def close(self) -> None:
         """Close the database; the witness cannot be used afterwards."""
         self._db.close()
+
+
+class TakeOver:
+    """The manifest of this run's ``state`` as a sink reads it, with the witnesses' records
+    (see the module docstring): of a key's records in all of them, the newest written is the
+    last (whichever state last wrote the file knows best what it holds). A witness's record the
+    state holds already (carried over by an earlier run) is the state's.
+
+    :meth:`carried_over` names the witnesses' records a run is to commit into its state although
+    it did not write their files (unchanged since), so that the state keeps knowing them (even
+    once the witness is gone). The witnesses are never written.
+    """
+
+    def __init__(self, state: Manifest, witnesses: Sequence[Manifest]) -> None:
+        self.state = state
+        self.path = state.path
+        self._witnesses = witnesses
+        self._theirs: set[OutputRecord] = set()
+
+    def output_at(self, path: str) -> OutputRecord | None:
+        """The state's record at ``path`` (a witness's is asked by the sink itself)."""
+        return self.state.output_at(path)
+
+    def output_history(self, job: str, writer: str) -> dict[str, list[OutputRecord]]:
+        """The state's history of ``writer`` for ``job`` with the witnesses' records added; of
+        each key's records, the one written last is last."""
+        history = self.state.output_history(job, writer)
+        for witness in self._witnesses:
+            for key, records in witness.output_history(job, writer).items():
+                ours = history.get(key, [])
+                theirs = [record for record in records if record not in ours]
+                if theirs:
+                    self._theirs.update(theirs)
+                    # timestamp(): a damaged row's naive date still sorts (as local time)
+                    history[key] = sorted([*ours, *theirs], key=lambda record: record.written_at.timestamp())
+        return history
+
+    def carried_over(self, chosen: Mapping[str, OutputRecord], written: Iterable[OutputRecord],
+                     prefix: str) -> list[OutputRecord]:
+        """Of ``chosen`` (a sink's :meth:`~excerpta.output_folder.OutputFolder.records`), the
+        witnesses' records of files under ``prefix`` (the sink's output) whose key has no new
+        record among ``written``: the records to commit into the state with the run's."""
+        keys = {record.key for record in written}
+        return [record for key, record in chosen.items()
+                if record in self._theirs and key not in keys and record.path.startswith(prefix)]

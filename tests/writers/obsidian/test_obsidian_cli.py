@@ -128,3 +128,36 @@ def test_pipeline_with_a_persistent_library_rewrites_only_the_changed_note(tmp_p
         state.close()
     assert [(o.path.name, o.action) for o in second.outcomes] == [("Meditations.md", "update")]
     assert "    - Note: A note added later.\n" in (vault / "Books" / "Meditations.md").read_text()
+
+
+def _without_block(text: str, ending: str) -> str:
+    # The note's text less the highlight whose line ends with ``ending``, and its sub-items.
+    lines = text.splitlines(keepends=True)
+    start = next(n for n, line in enumerate(lines) if line.rstrip().endswith(ending))
+    end = next(n for n in range(start + 1, len(lines)) if not lines[n].startswith("    "))
+    return "".join(lines[:start] + lines[end:])
+
+
+def test_a_run_given_state_after_runs_without_it_keeps_the_user_s_deletions(run_cli, tmp_path):
+    from excerpta.store import default_state_path
+
+    vault, state = tmp_path / "vault", tmp_path / "new.sqlite"
+    assert run_cli("convert", LIBRARY, "--to", "obsidian", "--out", vault).exit_code == 0
+    walden = vault / "Books" / "Walden.md"
+    walden.write_text(_without_block(walden.read_text(), "^hl-ha934d3cdecd4a6a01063"))
+    (vault / "Books" / "Meditations.md").unlink()
+    assert run_cli("convert", LIBRARY, "--to", "obsidian", "--out", vault).exit_code == 0  # said once
+    kept = walden.read_bytes()
+    result = run_cli("--state", state, "convert", LIBRARY, "--to", "obsidian", "--out", vault)
+    assert result.exit_code == 0, result.output
+    assert walden.read_bytes() == kept  # the highlight the user deleted is not put back
+    assert not (vault / "Books" / "Meditations.md").exists()
+    # The new state took over what the default one knew: it needs it no more, even for a note
+    # rendered anew (another option).
+    default_state_path().unlink()
+    result = run_cli("--state", state, "convert", LIBRARY, "--to", "obsidian", "--out", vault,
+                     "--deleted-highlights", "strike")
+    assert result.exit_code == 0, result.output
+    assert "^hl-ha934d3cdecd4a6a01063" not in walden.read_text()
+    assert "^hl-h613ae2b42e540db89f82" in walden.read_text()
+    assert not (vault / "Books" / "Meditations.md").exists()

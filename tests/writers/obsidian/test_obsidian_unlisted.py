@@ -210,12 +210,17 @@ def test_adding_state_after_runs_without_it_keeps_the_highlights_they_kept(run_c
     _to_vault(run_cli, _clippings(clippings, (100, "Alpha one"), (300, "Gamma three")), vault)
     _to_vault(run_cli, _clippings(clippings, (300, "Gamma three")), vault)  # cleared on the device
     note = vault / "Books" / "Walden.md"
-    # This state did not write Alpha one: it was not moved away, it is just not in its library.
+    # The state takes over the default state's record of the note, current: nothing to write.
     output = _to_vault(run_cli, clippings, vault, state=state)
     assert _texts(note) == ["Alpha one", "Gamma three"]
-    assert "1 highlight its document does not list kept (in the note before this state wrote it)" in output
+    assert "outputs: nothing changed" in output
+    # This state did not write Alpha one: it was not moved away, it is just not in its library.
     output = _to_vault(run_cli, _clippings(clippings, (400, "Delta four")), vault, state=state)
     assert _texts(note) == ["Alpha one", "Gamma three", "Delta four"]
+    assert "1 highlight its document does not list kept (in the note before this state wrote it)" in output
+    default_state_path().unlink()  # the state took the note's record over: it needs it no more
+    output = _to_vault(run_cli, _clippings(clippings, (500, "Epsilon five")), vault, state=state)
+    assert _texts(note) == ["Alpha one", "Gamma three", "Delta four", "Epsilon five"]
     assert "1 highlight its document does not list kept" in output
 
 
