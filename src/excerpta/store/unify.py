@@ -196,8 +196,8 @@ class SameAcrossSources:
 
     def _titled(self, document: Document, authored: bool) -> str | None:
         """The single document of ``document``'s title, where one of the two has no author (a
-        Kindle notebook of a personal document), if it is another source's and they share a
-        passage; None where the library holds several of that title."""
+        Kindle notebook of a personal document), if it may be this one (:meth:`_fitting`) and
+        they share a passage; None where the library holds several of that title."""
         titled = self._index().titled(document.title)
         if len(titled) != 1 or (authored and titled[0][1]):
             return None
