@@ -217,7 +217,7 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
                     keep=reader.unknown_when_empty, keep_document=reader.document_unknown_when_empty,
                     left_out=read_state.left_out, document_left_out=read_state.document_left_out,
                     deleted=read_state.deleted, resaves=reader.resaves,
-                    unify=not reader.library_ids)))
+                    unify=not reader.library_ids, reader=_source_of(reader))))
                 # Raised inside the transaction: no input of the run is merged, nothing written.
                 if not reader.remote and not found:  # a found file's problems are reported
                     check_something_read(source, reader, read_state, tally.documents,
@@ -239,6 +239,13 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
                 records += manifest.carried_over(sink.records(), records, sink.prefix)
             state.commit_outputs(records, cursors)
     return report
+
+
+def _source_of(reader: Reader) -> str:
+    """The source ``reader`` reads, for :mod:`excerpta.store.unify`: its name, except that the
+    Kindle's clippings and notebook (the readers whose copies :mod:`excerpta.store.resaves`
+    matches, under ids derived alike) are one source."""
+    return "kindle" if reader.resaves else reader.name
 
 
 def _empty_pulls(reads: Iterable[_Input]) -> str | None:

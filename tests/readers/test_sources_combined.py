@@ -69,13 +69,14 @@ def test_a_9_column_readwise_export_keeps_what_the_kindle_sources_gave_and_bring
     assert (document.source, highlight.highlighted_at, highlight.end_location, highlight.page,
             highlight.chapter) == ("kindle", datetime(2024, 1, 1, 10, 5, tzinfo=UTC), 1446, 12,
                                    "Chapter 3 Toolbox")
-    # what the export does say arrives
+    # what the export does say arrives where the Kindle's copy lacks it (tags); another source's
+    # undated copy never replaces the dated copy's note or colour (as with the author spelled otherwise,
+    # where the two ids differ: README, "an undated copy fills what a dated one lacks")
     assert (document.asin, highlight.note, highlight.color, highlight.tags) == (
-        "B000FC0SIM", "Edited in Readwise", "blue", ["craft"])
-    # Readwise's own export is Readwise's word on the note: an empty cell is no note there
+        "B000FC0SIM", NOTE, "yellow", ["craft"])
     _, highlight = _read(store, tmp_path, _csv(tmp_path, EXPORT_9, ROW.format(note="")))
     assert (highlight.note, highlight.chapter, highlight.highlighted_at) == (
-        None, "Chapter 3 Toolbox", datetime(2024, 1, 1, 10, 5, tzinfo=UTC))
+        NOTE, "Chapter 3 Toolbox", datetime(2024, 1, 1, 10, 5, tzinfo=UTC))
     store.close()
 
 
@@ -98,9 +99,12 @@ def test_empty_cells_of_a_bulk_import_csv_are_not_given_and_erase_nothing(tmp_pa
     document, highlight = _read(store, tmp_path, csv)
     assert (document.source, highlight.note, highlight.highlighted_at, highlight.chapter) == (
         "kindle", NOTE, datetime(2024, 1, 1, 10, 5, tzinfo=UTC), "Chapter 3 Toolbox")
-    # a cell it fills still arrives
-    csv = _csv(tmp_path, IMPORT, f"{TEXT},On Writing: A Memoir of the Craft,Stephen King,,Later,1445,")
-    assert _read(store, tmp_path, csv)[1].note == "Later"
+    # a cell it fills arrives where the Kindle's copy has none (its undated note never
+    # replaces the dated copy's: another source's copy, see above)
+    csv = _csv(tmp_path, IMPORT, f"{TEXT},On Writing: A Memoir of the Craft,Stephen King,,Later,1445,",
+               "Only in Readwise.,On Writing: A Memoir of the Craft,Stephen King,,Later,1500,")
+    document, highlight = _read(store, tmp_path, csv)
+    assert (highlight.note, [h.note for h in document.highlights if h.location == 1500]) == (NOTE, ["Later"])
     store.close()
 
 

@@ -61,7 +61,9 @@ class MergeRules:
     source deleted as a whole; ``resaves``: whether its highlights may be re-saved copies of
     the library's (``Reader.resaves``); ``unify``: whether its documents and highlights may be
     ones another source gave the library under other ids (a reader that derives its ids, not
-    ``Reader.library_ids``; see :mod:`excerpta.store.unify`).
+    ``Reader.library_ids``; see :mod:`excerpta.store.unify`); ``reader``: for ``unify``, the
+    source read (a reader's name; None: not known), so that a document held under the id it
+    derives and read from another source is matched as one held from several.
     """
 
     keep: frozenset[str] = frozenset()
@@ -71,6 +73,7 @@ class MergeRules:
     deleted: Collection[str] = frozenset()
     resaves: bool = False
     unify: bool = False
+    reader: str | None = None
 
 
 class LibraryStore(Protocol):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from excerpta.identity import normalize_text, ranges_overlap, same_passage
 from excerpta.model import Highlight
+from excerpta.store.copies import later
 from excerpta.store.positions import Positions
 
 _SOURCE = re.compile(r"^([a-z][a-z0-9]*)-")  # ``readwise-123``: an id a source gave
@@ -22,12 +24,20 @@ def source_of(identifier: str) -> str | None:
 
 
 class Candidates:
-    """The live stored highlights of a document an incoming highlight may be another copy of:
+    """The stored highlights of a document an incoming highlight may be another copy of:
     found by exact text, or by position (:class:`~excerpta.store.positions.Positions`) and
-    then passage. Each is taken at most once."""
+    then passage. Each is taken at most once.
+
+    A deleted one is a candidate too (its copy, read again from another source, settles with
+    it and stays deleted, see :func:`~excerpta.store.copies.settled`), except for a copy
+    highlighted after it was deleted: the passage highlighted again, a new highlight. Of
+    several as fitting, a live one is taken first."""
 
     def __init__(self, rows: Iterable[tuple[Any, ...]], excluded: set[str],
                  aliases: Iterable[tuple[str, str]]) -> None:
+        """``rows``: id, text, location type, start, end and, of a deleted highlight, when it
+        was deleted (its ``updated_at``, else its ``highlighted_at``, as ISO text; "" if
+        neither is known), None for a live one."""
         # The sources that gave each stored highlight (its own id's, its aliases'): another
         # highlight of one of them is another highlight (two copies a source lists itself).
         self._sources: dict[str, set[str | None]] = {}
@@ -36,11 +46,14 @@ class Candidates:
         self._ids: list[str] = []
         self._texts: list[str] = []
         self._places: list[tuple[Any, Any, Any]] = []  # location type, start, end
+        self._deleted: dict[int, datetime | None] = {}  # when each deleted one was, if known
         self._by_text: dict[str, list[int]] = {}
-        for row_id, text, kind, start, end in rows:
+        for row_id, text, kind, start, end, deleted_at in rows:
             folded = normalize_text(text)
             if row_id in excluded or not folded:
                 continue
+            if deleted_at is not None:
+                self._deleted[len(self._ids)] = _moment(deleted_at)
             self._by_text.setdefault(folded, []).append(len(self._ids))
             self._ids.append(row_id)
             self._texts.append(folded)
@@ -53,21 +66,24 @@ class Candidates:
         """The id of the stored copy ``highlight`` is, now taken; None if there is none."""
         text, source = normalize_text(highlight.text), source_of(highlight.id)
         found = [number for number in self._by_text.get(text, ())
-                 if self._free(number, source) and self._may_be_at(number, highlight)]
+                 if self._free(number, source, highlight) and self._may_be_at(number, highlight)]
         if highlight.location is not None:
             found += [number for _, _, number in self._positions.near(
                           highlight.location_type, highlight.location, highlight.end_location)
-                      if self._free(number, source) and same_passage(self._texts[number], text)]
+                      if self._free(number, source, highlight) and same_passage(self._texts[number], text)]
         if not found:
             return None
         best = min(found, key=lambda number: (self._texts[number] != text,
-                                              self._places[number][1] != highlight.location, number))
+                                              self._places[number][1] != highlight.location,
+                                              number in self._deleted, number))
         self._taken.add(best)
         return self._ids[best]
 
-    def _free(self, number: int, source: str | None) -> bool:
+    def _free(self, number: int, source: str | None, highlight: Highlight) -> bool:
         if number in self._taken:
             return False
+        if number in self._deleted and later(highlight.highlighted_at, self._deleted[number]):
+            return False  # highlighted again after the deletion: a new highlight
         row_id = self._ids[number]
         return source is None or source not in self._sources.get(row_id, {source_of(row_id)})
 
@@ -78,3 +94,11 @@ class Candidates:
         if kind != highlight.location_type or start is None or highlight.location is None:
             return True
         return ranges_overlap(highlight.location, highlight.end_location, start, end)
+
+
+def _moment(text: str) -> datetime | None:
+    # A stored row's time, as the model wrote it; an unreadable one is no known time.
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None

@@ -180,7 +180,7 @@ class SQLiteStore:
         documents; see :class:`excerpta.store.base.LibraryStore`."""
         stats, rules, rows = MergeStats(), rules or MergeRules(), state_file.StoredRows(self.path)
         with self.transaction() as db:
-            same = SameAcrossSources(db, rows) if rules.unify else None  # see excerpta.store.unify
+            same = SameAcrossSources(db, rows, rules.reader) if rules.unify else None  # see .unify
             copies = ResavedCopies(db, rows) if rules.resaves else None  # see excerpta.store.resaves
             for document in documents:
                 document_rules = rules

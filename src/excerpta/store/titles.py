@@ -66,6 +66,7 @@ class TitleIndex:
     def __init__(self) -> None:
         self._same: dict[Key, list[str]] = {}
         self._main: dict[Key, list[str]] = {}
+        self._titled: dict[str, list[Key]] = {}  # by title words: (id, author words)
 
     def add(self, document_id: str, title: str | None, author: str | None) -> None:
         """Index ``document_id`` (in the order added) under its name."""
@@ -73,12 +74,19 @@ class TitleIndex:
         if key is None:
             return
         self._same.setdefault(key, []).append(document_id)
+        self._titled.setdefault(key[0], []).append((document_id, key[1]))
         for form in main_titles(title):
             self._main.setdefault((" ".join(_WORD.findall(form)), key[1]), []).append(document_id)
 
     def same(self, key: Key) -> list[str]:
         """The documents of identity key ``key``."""
         return self._same.get(key, [])
+
+    def titled(self, title: str | None) -> list[Key]:
+        """The documents of ``title`` (its words, folded), whatever their author: each id with
+        its author's words ("" without an author)."""
+        key = identity_key(title, None)
+        return [] if key is None else self._titled.get(key[0], [])
 
     def related(self, title: str | None, author: str | None) -> list[str]:
         """The documents of the same author whose main title ``title`` is, or whose title is

@@ -21,14 +21,26 @@ whose ids are the library's), :class:`SameAcrossSources` matches:
   ``Sapiens: A Brief History of Humankind``), and the one found is joined only if one of the
   incoming highlights is of the same passage as one of its live highlights
   (:func:`~excerpta.store.titles.shares_a_passage`): a volume and its series' title sharing
-  none stay two books;
-* in a document held from several sources (it has an alias), first each incoming highlight
-  the library holds under its id or an alias, then each other one with a live stored
-  highlight of that document not yet given: of the same passage
+  none stay two books. A document without an author (a Kindle notebook of a personal
+  document), or one whose title the library holds only without an author, joins the single
+  document of its title, whatever its author, on the same evidence; never one of several;
+* a document is held from several sources when it has an alias, or when the library holds it
+  under the id the incoming copy has from another source (Kindle clippings, a Readwise CSV
+  and a Readwise note spelling title and author alike derive one id; the source of each
+  document is recorded, an alias of kind ``reader``; the Kindle's clippings and notebook are
+  one source, the ids ``readwise-…`` name theirs whichever reader reads them; a document
+  stored before sources were recorded counts as held from another). Two copies from one
+  source are matched by id only, as any merge does. In a document held from several
+  sources, first each incoming highlight the library holds under its id or an alias, then
+  each other one with a stored highlight of that document not yet given: of the same passage
   (:func:`~excerpta.identity.same_passage`, more than punctuation) at an overlapping
   location, or of the same text where the locations cannot be compared (one has none, or
   they count in other units); each stored highlight is matched once per merge, the same
-  text at the same start first.
+  text at the same start first. A deleted one is matched too, so the copy settles with it
+  and stays deleted (an old export, the clippings read after a Readwise deletion), unless
+  the copy was highlighted after the deletion (its ``highlighted_at`` later than the deleted
+  one's ``updated_at``, else ``highlighted_at``): the passage highlighted again is a new
+  highlight (:class:`~excerpta.store.candidates.Candidates`).
 
 A match is remembered (the ``aliases`` table: the source's id -> the library's), so the source's
 next read finds it by id, even after an edit of the text. Every highlight of such a document is
@@ -60,15 +72,18 @@ from excerpta.store.copies import settled
 from excerpta.store.state_file import StoredRows
 from excerpta.store.titles import NAMING_FIELDS, TitleIndex, identity_key, names_kept, shares_a_passage
 
-_DOCUMENT, _HIGHLIGHT = "document", "highlight"
+_DOCUMENT, _HIGHLIGHT, _READER = "document", "highlight", "reader"
 
 
 class SameAcrossSources:
     """Matches incoming documents and highlights with those another source gave, inside the
     caller's transaction on ``db``; see the module docstring."""
 
-    def __init__(self, db: sqlite3.Connection, rows: StoredRows) -> None:
-        self._db, self._rows = db, rows
+    def __init__(self, db: sqlite3.Connection, rows: StoredRows, reader: str | None = None) -> None:
+        """``reader``: the name of the source the merged documents are read from (the
+        Kindle's clippings and notebook, which :mod:`.resaves` matches, are one); None: not
+        known, a document held under its id is matched only if it has an alias."""
+        self._db, self._rows, self._reader = db, rows, reader
         self._titles: TitleIndex | None = None  # stored documents by name, built once
         self._claimed: set[str] = set()  # stored highlights matched in this merge
 
@@ -76,14 +91,17 @@ class SameAcrossSources:
         """``document`` under the library's ids (the same object if it has them and holds no
         other source's), settled with what the library holds of it; see :class:`Matched`."""
         if self._held(document.id):
-            if not self._unified(document.id):
+            elsewhere = self._read_elsewhere(document.id, document.id)
+            if not (elsewhere or self._unified(document.id)):
                 return Matched(document, {}, unified=False)
             target, renamed = document.id, {}
         else:
             target = self._alias(_DOCUMENT, document.id) or self._find_document(document)
             if target is None:
                 self._register(document)
+                self._read_elsewhere(document.id, document.id)
                 return Matched(document, {}, unified=False)
+            self._read_elsewhere(target, document.id)
             renamed = {target: document.id}
         highlights = self._matched_highlights(target, document.highlights, renamed)
         update: dict[str, Any] = {"highlights": highlights, **self._names_kept(target, document)}
@@ -114,6 +132,21 @@ class SameAcrossSources:
 
     def _remember(self, kind: str, alias: str, identifier: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?, ?)", (kind, alias, identifier))
+
+    def _read_elsewhere(self, document_id: str, incoming_id: str) -> bool:
+        """Whether the library holds ``document_id`` from another source than the one of this
+        read's ``incoming_id`` too, or from one not recorded (a library written before sources
+        were); that source is recorded (an alias of kind ``reader``: ``"<source> <id>"``). A
+        source is the one that names the incoming document (``readwise`` of ``readwise-123``,
+        whichever reader reads it), else this read's reader."""
+        if self._reader is None:
+            return False
+        own = f"{source_of(incoming_id) or self._reader} {document_id}"
+        readers = {alias for (alias,) in self._db.execute(
+            "SELECT alias FROM aliases WHERE kind = ? AND id = ?", (_READER, document_id))}
+        if own not in readers:
+            self._remember(_READER, own, document_id)
+        return readers != {own}
 
     def _unified(self, document_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM aliases WHERE kind = ? AND id = ? LIMIT 1",
@@ -151,14 +184,28 @@ class SameAcrossSources:
         if related:
             candidates = self._index().related(document.title, document.author)
         fitting, same_url = self._fitting(document, candidates)
-        if related and len(fitting) == 1 and not shares_a_passage(
-                (row[1:] for row in self._live(fitting[0])), document.highlights):
+        if related and len(fitting) == 1 and not self._shares_a_passage(fitting[0], document):
             return None
-        # Without an author, only the same URL says it is the same document.
-        if len(fitting) != 1 or not (key[1] or same_url):
+        # Without an author, only the same URL (or a passage shared, below) says it is the same document.
+        found = fitting[0] if len(fitting) == 1 and (key[1] or same_url) else None
+        if found is None and (not key[1] or not candidates):
+            found = self._titled(document, bool(key[1]))
+        if found is not None:
+            self._remember(_DOCUMENT, document.id, found)
+        return found
+
+    def _titled(self, document: Document, authored: bool) -> str | None:
+        """The single document of ``document``'s title, where one of the two has no author (a
+        Kindle notebook of a personal document), if it may be this one (:meth:`_fitting`) and
+        they share a passage; None where the library holds several of that title."""
+        titled = self._index().titled(document.title)
+        if len(titled) != 1 or (authored and titled[0][1]):
             return None
-        self._remember(_DOCUMENT, document.id, fitting[0])
-        return fitting[0]
+        fitting, _ = self._fitting(document, [titled[0][0]])
+        return fitting[0] if fitting and self._shares_a_passage(fitting[0], document) else None
+
+    def _shares_a_passage(self, target: str, document: Document) -> bool:
+        return shares_a_passage((row[1:] for row in self._live(target)), document.highlights)
 
     def _fitting(self, document: Document, candidates: list[str]) -> tuple[list[str], bool]:
         """Of the ``candidates``, the one of ``document``'s URL (and True), else those it may be
@@ -183,6 +230,16 @@ class SameAcrossSources:
             "json_extract(data, '$.location'), json_extract(data, '$.end_location') FROM highlights "
             "WHERE document_id = ? AND NOT json_extract(data, '$.is_deleted') ORDER BY rowid",
             (target,)).fetchall()
+
+    def _candidates(self, target: str) -> list[tuple[Any, ...]]:
+        """The highlights of ``target``: id, text, location type, location, end and, of a
+        deleted one, when (see :class:`~excerpta.store.candidates.Candidates`)."""
+        return self._db.execute(
+            "SELECT id, json_extract(data, '$.text'), json_extract(data, '$.location_type'), "
+            "json_extract(data, '$.location'), json_extract(data, '$.end_location'), "
+            "CASE WHEN json_extract(data, '$.is_deleted') THEN coalesce(json_extract(data, '$.updated_at'), "
+            "json_extract(data, '$.highlighted_at'), '') END FROM highlights WHERE document_id = ? "
+            "ORDER BY rowid", (target,)).fetchall()
 
     def _url(self, document_id: str) -> str | None:
         (url,) = self._db.execute("SELECT json_extract(data, '$.url') FROM documents WHERE id = ?",
@@ -215,7 +272,7 @@ class SameAcrossSources:
                     given.add(stored.id)
         if unknown:
             # CROSS JOIN: from this document's highlights, not from every alias of the library.
-            candidates = Candidates(self._live(target), given | self._claimed, self._db.execute(
+            candidates = Candidates(self._candidates(target), given | self._claimed, self._db.execute(
                 "SELECT a.id, a.alias FROM highlights h CROSS JOIN aliases a ON a.kind = ? AND a.id = h.id "
                 "WHERE h.document_id = ?", (_HIGHLIGHT, target)))
             for number in unknown:
