@@ -113,3 +113,11 @@ def test_a_bookmark_between_a_highlight_and_its_note_keeps_them_together_either_
         noted = [(h.location, h.note) for h in document.highlights if h.note]
         assert noted == [(2813, "my note on the poll")]
 
+
+
+def test_a_note_entry_of_no_text_is_dropped_and_adds_nothing_to_its_highlight(tmp_path):
+    document, _ = read_page(tmp_path, HEAD + entry("Note - Location 5", "", colour="")
+                            + entry("Highlight - Location 2813", POLL)
+                            + entry("Note - Location 2817", "", colour="")
+                            + entry("Note - Location 2817", "my note on the poll", colour="") + TAIL)
+    assert notes_by_location(document) == [(2813, POLL[:6], "my note on the poll")]

@@ -103,5 +103,6 @@ def test_notes_no_highlight_claims_stay_apart_at_one_time_on_one_page_or_in_two_
                      + page_note(12, DAY1, "top of the page")
                      + page_note(12, "Tuesday, January 2, 2024 9:00:00 AM", "foot of the page")
                      + other_book + note(500, "Tuesday, January 2, 2024 9:00:00 AM", ""))
+    # The empty note at 500 a day later is no edit: it removes neither, and is dropped.
     assert sorted(h.note or "" for h in read.highlights()) == [
-        "", "foot of the page", "same place, other book", "top of the page", "typed first", "typed next"]
+        "foot of the page", "same place, other book", "top of the page", "typed first", "typed next"]

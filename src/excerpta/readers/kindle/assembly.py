@@ -22,7 +22,7 @@ highlight extended or re-saved on the device is appended again. The rules (refer
   distinct: typed one after the other), see :mod:`.documents`; so of a book's notes kept alone
   at one location (not a page: a PDF's notes share it), see :class:`.resaved.LoneNotes`;
 * bookmarks are dropped unless asked for; a highlight whose text was only the clipping-limit
-  marker is dropped unless a note attaches to it.
+  marker is dropped unless a note attaches to it, and so is a note of no text kept alone.
 
 To keep memory flat on a 100 MB file, these rules look :data:`LOOKAROUND` records either side of
 a record rather than at the whole book: a note is decided once that many later records are known,

@@ -14,7 +14,7 @@ of its section (after that highlight's other notes and any bookmarks) is that hi
 when its location is at or after the highlight's start, before the next highlight's start, and
 within the reach of the highlight's text (the notebook shows only a highlight's start; its note
 sits at its end: see :func:`reach`); any other note is kept as a highlight of its own with empty
-``text``. Bookmarks (heading only) are dropped
+``text`` (one of no text is dropped). Bookmarks (heading only) are dropped
 unless ``kindle_bookmarks`` is set. The export has no timestamps.
 
 A heading is read by :mod:`.notebook_headings`, in English or Japanese wording or, in a
@@ -171,6 +171,8 @@ class KindleNotebookReader(Reader):
             kind, location, location_type = heading.kind, heading.location, heading.location_type
             chapter = _chapter(entry.section, heading.path)
             by_shape += heading.by_shape
+            if kind == "note" and not text:
+                continue  # says nothing, as in My Clippings.txt
             if kind == "note" and previous is not None and isinstance(location, int) and (
                     previous[1] == entry.section and previous[0].location_type is location_type
                     and previous[0].location is not None
