@@ -209,6 +209,17 @@ def test_clipping_limit_marker_is_removed_and_a_marker_only_highlight_dropped(tm
     assert highlight.text == "I went to the woods because I wished to live deliberately."
 
 
+def test_an_empty_note_no_highlight_claims_is_dropped_like_a_marker_only_highlight(tmp_path):
+    empty = record("Walden (Thoreau, Henry David)",
+                   "- Your Note on Location 50 | Added on Monday, July 4, 1845 9:10:00 AM", "")
+    alone = record("Essays (Montaigne)", "- Your Note on page 12 | Added on Monday, July 4, 1845 9:20:00 AM",
+                   " \n")
+    read = read_text(tmp_path, empty + HIGHLIGHT + NOTE.replace("Deliberately!", "") + alone)
+    assert [(h.text[:11], h.note) for h in read.highlights()] == [("I went to t", None)]
+    assert read.titles() == ["Walden"]
+    assert read.problems == []
+
+
 def test_extended_highlight_replaces_the_first_copy_and_keeps_its_note(tmp_path):
     longer = HIGHLIGHT.replace("Location 70-72", "Location 70-75").replace(
         "deliberately.", "deliberately, to front only the essential facts of life.").replace("9:15", "9:17")

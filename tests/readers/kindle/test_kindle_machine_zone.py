@@ -1,6 +1,7 @@
 """Without ``--timezone``, device-local times take this machine's zone exactly as
 ``datetime.astimezone()`` gives it, though the reader asks the system once per day
-(:class:`~excerpta.readers.kindle.dates.MachineZoneDays`): on days the clocks change too.
+(:class:`~excerpta.readers.kindle.dates.MachineZoneDays`): on days the clocks change too. A time
+the clocks skipped, which ``astimezone`` moves, reads as with ``--timezone`` naming that zone.
 """
 
 from __future__ import annotations
@@ -61,4 +62,25 @@ def test_the_reader_dates_records_on_a_clock_change_day_in_the_machines_zone(
     assert [d.isoformat() for d in dates[:2] + dates[3:]] == [
         "2023-03-25T23:00:00+01:00", "2023-03-26T01:30:00+01:00", "2023-03-26T03:30:00+02:00",
         "2023-03-27T09:00:00+02:00"]
-    assert dates[2] == datetime(2023, 3, 26, 2, 30).astimezone()  # a time the clocks skipped
+    # A time the clocks skipped: the offset before they went forward, as with --timezone.
+    assert dates[2].isoformat() == "2023-03-26T02:30:00+01:00"
+    named = read_text(tmp_path, text, timezone="Europe/Berlin").highlights()
+    assert [d.isoformat() for d in dates] == [h.highlighted_at.isoformat() for h in named]
+
+
+@pytest.mark.parametrize(("zone", "gap"), [
+    ("Europe/Berlin", datetime(1916, 4, 30, 23)),  # 23:00-24:00 skipped
+    ("Australia/Lord_Howe", datetime(2023, 10, 1, 2)),  # 02:00-02:30 skipped
+    ("America/Sao_Paulo", datetime(2018, 11, 4)),  # midnight-01:00 skipped
+])
+def test_a_time_the_clocks_skipped_is_one_instant_with_or_without_the_zone_named(
+        monkeypatch, machine_zone, tmp_path, zone, gap):
+    _use_zone(monkeypatch, zone)
+    times = [gap - timedelta(minutes=1), gap + timedelta(minutes=17), gap + timedelta(hours=2)]
+    text = "".join(
+        f"Walden (Thoreau, Henry David)\n- Your Highlight on Location {10 * n}-{10 * n + 2} | Added on "
+        f"{when:%A, %B %d, %Y %I:%M:%S %p}\n\nPassage {n}.\n==========\n" for n, when in enumerate(times))
+    machine = read_text(tmp_path, text, timezone=None).highlights()
+    named = read_text(tmp_path, text, timezone=zone).highlights()
+    assert [h.highlighted_at.isoformat() for h in machine] == [h.highlighted_at.isoformat() for h in named]
+    assert machine[1].highlighted_at.replace(tzinfo=None) == times[1]  # the wall time as written

@@ -77,3 +77,32 @@ def test_a_note_added_later_dates_the_highlight_change_and_a_reread_changes_noth
     assert after.highlighted_at == datetime(2024, 1, 1, 10, tzinfo=UTC)
     assert after.updated_at == datetime(2024, 1, 2, 10, tzinfo=UTC)
     assert read_text(tmp_path, later).highlights() == [after]
+
+
+def page_note(page: int, when: str, text: str) -> str:
+    return f"{BOOK}\n- Your Note on page {page} | Added on {when}\n\n{text}\n{SEP}\n"
+
+
+def test_an_edited_note_no_highlight_claims_replaces_its_first_version_and_keeps_its_id(tmp_path):
+    first = note(500, DAY1, "free note first version")
+    [alone] = read_text(tmp_path, first).highlights()
+    elsewhere = highlight(600, 605, "Monday, January 1, 2024 10:10:00 AM", "A highlight elsewhere")
+    edit = note(500, "Tuesday, January 2, 2024 9:00:00 AM", "free note edited version")
+    for text in (first + elsewhere + edit, edit + elsewhere + first):  # the later by time wins
+        assert [(h.text, h.note) for h in read_text(tmp_path, text).highlights()] == [
+            ("", "free note edited version"), ("A highlight elsewhere", None)]
+    # The file grew by the edit: the note keeps the id and time of its first version.
+    [edited, _] = read_text(tmp_path, first + elsewhere + edit).highlights()
+    assert (edited.id, edited.highlighted_at, edited.updated_at) == (
+        alone.id, datetime(2024, 1, 1, 10, tzinfo=UTC), datetime(2024, 1, 2, 9, tzinfo=UTC))
+
+
+def test_notes_no_highlight_claims_stay_apart_at_one_time_on_one_page_or_in_two_books(tmp_path):
+    other_book = note(500, DAY1, "same place, other book").replace(BOOK, "Other (Someone)")
+    read = read_text(tmp_path, note(500, DAY1, "typed first") + note(500, DAY1, "typed next")
+                     + page_note(12, DAY1, "top of the page")
+                     + page_note(12, "Tuesday, January 2, 2024 9:00:00 AM", "foot of the page")
+                     + other_book + note(500, "Tuesday, January 2, 2024 9:00:00 AM", ""))
+    # The empty note at 500 a day later is no edit: it removes neither, and is dropped.
+    assert sorted(h.note or "" for h in read.highlights()) == [
+        "foot of the page", "same place, other book", "top of the page", "typed first", "typed next"]

@@ -19,9 +19,10 @@ highlight extended or re-saved on the device is appended again. The rules (refer
   the edit); exact duplicates (and bookmarks at one position) collapse the same way;
 * a note edited on the device is appended again at its location, later: of the notes of one
   highlight at one location, one of a later time replaces the earlier (notes of one time are
-  distinct: typed one after the other), see :mod:`.documents`;
+  distinct: typed one after the other), see :mod:`.documents`; so of a book's notes kept alone
+  at one location (not a page: a PDF's notes share it), see :class:`.resaved.LoneNotes`;
 * bookmarks are dropped unless asked for; a highlight whose text was only the clipping-limit
-  marker is dropped unless a note attaches to it.
+  marker is dropped unless a note attaches to it, and so is a note of no text kept alone.
 
 To keep memory flat on a 100 MB file, these rules look :data:`LOOKAROUND` records either side of
 a record rather than at the whole book: a note is decided once that many later records are known,
@@ -52,6 +53,7 @@ from excerpta.readers.kindle.metadata import Position
 from excerpta.readers.kindle.resaved import (
     BUCKET,
     IdSource,
+    LoneNotes,
     PlaceKey,
     id_source,
     places,
@@ -112,6 +114,7 @@ class ClippingWindow:
         self.far: dict[int, list[NoteEntry]] = {}
         self.buffer: deque[Clipping] = deque()
         self.undecided: deque[Clipping] = deque()  # notes not yet attached or kept alone
+        self.lone = LoneNotes()
         # Indexes of the buffer, so each rule looks only at records it can apply to.
         self.by_place: dict[PlaceKey, list[Clipping]] = {}
         self.highlights_by_book: dict[str, list[Clipping]] = {}
@@ -197,7 +200,9 @@ class ClippingWindow:
     def _leave(self) -> Clipping:
         clipping = self.buffer.popleft()
         kind = clipping.kind
-        if kind is not _NOTE:
+        if kind is _NOTE and self.lone.by_place:
+            self.lone.leave(clipping)
+        elif kind is not _NOTE:
             book_id = clipping.book.id
             place, by_place = clipping.place, self.by_place
             if type(place) is list:
@@ -265,8 +270,12 @@ class ClippingWindow:
             best.notes.append((note.index, note.text, note.when, note.start))
             best.notes.sort(key=lambda item: item[0])
             note.dropped = True
-        elif self.look_far:
+            return
+        if self.look_far:
             self._attach_far(note)
+        # Kept alone: it may be an edit (not by its shape: perhaps a highlight).
+        if not (note.dropped or note.by_shape or note.location_type is LocationType.PAGE):
+            self.lone.keep(note)
 
 
 def _discard(index: dict[Any, list[Clipping]], key: Any, clipping: Clipping) -> None:

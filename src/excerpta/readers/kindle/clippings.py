@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 from io import TextIOBase
 from pathlib import Path
@@ -269,12 +269,22 @@ def _body_text(text: str) -> tuple[str, bool]:
 
 
 def _localize(when: datetime | None, zone: tzinfo | None) -> datetime | None:
+    # A wall time in ``zone``, else in the machine's zone (with its daylight-saving rules at that
+    # date). One the clocks skipped (02:30 as they go forward) reads in the offset before the
+    # change, as zoneinfo has it (the device's clock had not moved yet): one instant either way.
     if when is None or when.tzinfo is not None:
         return when
     if zone is not None:
         return when.replace(tzinfo=zone)
     try:
-        return when.astimezone()  # the machine's zone, with its daylight-saving rules at that date
+        local = when.astimezone()
+        if local.replace(tzinfo=None) == when:
+            return local
+        # In a gap astimezone moves the time (to 01:30 or 03:30): of the offsets either side,
+        # the smaller is the one before the clocks went forward.
+        after = when.replace(fold=1).astimezone()
+        before = min(local, after, key=lambda moment: moment.utcoffset() or timedelta(0))
+        return when.replace(tzinfo=before.tzinfo)
     except (OverflowError, OSError, ValueError):
         return None
 

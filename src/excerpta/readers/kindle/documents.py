@@ -21,14 +21,15 @@ from excerpta.readers.kindle.resaved import earlier, id_source
 
 BATCH_LIMIT = 256  # highlights per yielded Document: a one-book file must not be held whole
 HELD_LIMIT = 1024  # highlights held back across books before they are yielded
-_BOOKMARK = ClippingKind.BOOKMARK
+_BOOKMARK, _NOTE = ClippingKind.BOOKMARK, ClippingKind.NOTE
 _KIND_PREFIX = {ClippingKind.HIGHLIGHT: "", ClippingKind.NOTE: "note:", ClippingKind.BOOKMARK: "bookmark:"}
 
 
 def documents_of(clippings: Iterable[list[Clipping]], keep_bookmarks: bool,
                  reread: Callable[[], Iterable[list[Clipping]]] | None = None) -> Iterator[Document]:
     """The Documents of ``clippings`` (batches of records in file order); bookmarks dropped
-    unless ``keep_bookmarks``. A book may come in several Documents: the library merges them.
+    unless ``keep_bookmarks``, and so are notes of no text that no highlight claims. A book may
+    come in several Documents: the library merges them.
 
     A note claimed by a highlight that had already left the note window (see :mod:`.assembly`)
     comes at the end, in that highlight yielded again (same id, same fields) with it: the
@@ -79,8 +80,11 @@ def _batched(finals: Iterable[Clipping], keep_bookmarks: bool) -> Iterator[Docum
     batches: dict[str, list[Clipping]] = {}
     held = 0
     for final in finals:
-        if final.dropped or (final.kind is _BOOKMARK and not keep_bookmarks) or (
-                final.limit_only and not final.notes):
+        # Dropped: what says nothing (a highlight of only the clipping-limit marker and no note,
+        # a note of no text that no highlight claimed).
+        kind = final.kind
+        if final.dropped or (kind is _BOOKMARK and not keep_bookmarks) or (
+                final.limit_only and not final.notes) or (kind is _NOTE and not final.text):
             continue
         batch = batches.get(final.book.id)
         if batch is None:

@@ -9,10 +9,12 @@ Location 274``; the span's class suffix is the colour (``annotation_<colour>`` i
 chapter path is optional, and page (possibly roman) and location are each optional. A
 highlight's ``chapter`` is the ``sectionHeading`` above it followed by the heading's path
 (``Week 1: Recovering a Sense of Safety > Shadow Artists``), either one alone where the other
-is missing; its ``page`` is kept beside its location. A ``Note`` entry right after a highlight
-whose range can reach the note's location (the notebook shows only a highlight's start; its
-note sits at its end) is that highlight's note; any other note is kept as a highlight of its
-own with empty ``text``. Bookmarks (heading only) are dropped
+is missing; its ``page`` is kept beside its location. A ``Note`` entry that follows a highlight
+of its section (after that highlight's other notes and any bookmarks) is that highlight's note
+when its location is at or after the highlight's start, before the next highlight's start, and
+within the reach of the highlight's text (the notebook shows only a highlight's start; its note
+sits at its end: see :func:`reach`); any other note is kept as a highlight of its own with empty
+``text`` (one of no text is dropped). Bookmarks (heading only) are dropped
 unless ``kindle_bookmarks`` is set. The export has no timestamps.
 
 A heading is read by :mod:`.notebook_headings`, in English or Japanese wording or, in a
@@ -28,6 +30,7 @@ Ids follow the ``kindle`` reader's scheme, so the same book exported both ways a
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,14 +41,26 @@ from excerpta.errors import InputError
 from excerpta.identity import document_id, highlight_id
 from excerpta.input_files import input_file, open_text
 from excerpta.model import Category, Document, Highlight, LocationType
-from excerpta.readers.kindle.notebook_headings import HeadingError, parse_heading
-from excerpta.readers.kindle.notebook_parser import MAX_OPEN_ELEMENTS, NotebookParser, body_text, squash
+from excerpta.readers.kindle.notebook_headings import Heading, HeadingError, parse_heading
+from excerpta.readers.kindle.notebook_parser import (
+    MAX_OPEN_ELEMENTS,
+    Entry,
+    NotebookParser,
+    body_text,
+    squash,
+)
 from excerpta.readers.kindle.undecodable import MARK_ERRORS, MarkedText, report_undecodable
 
 log = logging.getLogger(__name__)
 
-# A Kindle location is about 150 characters of text; a note sits at its highlight's end.
-CHARS_PER_LOCATION = 100
+# A Kindle location is about 150 bytes of the book, markup included: 100 characters of English
+# or more, but as few as 25 of Chinese (3 bytes each), and fewer where markup is dense (ruby).
+# A note sits at its highlight's end, which the export does not show: a note at most this far
+# on is taken for the highlight's (clippings of real devices never hold fewer characters per
+# location); one farther away is a note of its own, as My Clippings.txt, which knows the end,
+# keeps it, so the two sources agree.
+MIN_CHARS_PER_LOCATION = 10
+REACH_SLACK = 3  # locations: a short highlight across a location boundary ends one further on
 # The largest exports seen are a few MB (thousands of highlights); a file far larger is not one.
 MAX_EXPORT_BYTES = 100 * 2**20
 
@@ -138,30 +153,31 @@ class KindleNotebookReader(Reader):
         report_undecodable(handle, raw_text.encoding, source, state)
         author = "; ".join(a for a in parser.fields["authors"] if a) or None
         doc_id = document_id(title, author)
-        highlights: list[Highlight] = []
-        # The last highlight, and the last location its range can reach.
-        previous: tuple[Highlight, int] | None = None
-        by_shape = 0
         if parser.cut_short:
             log.warning("%s: ends before </body></html>: the file looks cut short", source)
         if parser.too_deep is not None:
             log.warning("%s:%d: elements nested more than %d deep (no export does that); their text "
                         "is read, their structure not", source, parser.too_deep, MAX_OPEN_ELEMENTS)
-        for number, entry in enumerate(parser.entries, start=1):
-            text = body_text(entry.text)
-            try:
-                if entry.cut_short:
-                    raise HeadingError("cut short by the end of the file (its text is incomplete)")
-                heading = parse_heading(entry, text)
-            except HeadingError as err:
-                state.report(source, entry.line, f"entry {number}, heading {entry.heading!r}: {err}")
+        entries = list(_headed(parser.entries, source, state))
+        next_starts = _next_starts(entries)
+        highlights: list[Highlight] = []
+        # The last highlight, its section, and the last location its note can be at.
+        previous: tuple[Highlight, str | None, int] | None = None
+        by_shape = 0
+        for number, (entry, heading, text) in enumerate(entries):
+            if heading is None:  # reported: it breaks the run of a highlight and its notes
                 previous = None
                 continue
             kind, location, location_type = heading.kind, heading.location, heading.location_type
             chapter = _chapter(entry.section, heading.path)
             by_shape += heading.by_shape
+            if kind == "note" and not text:
+                continue  # says nothing, as in My Clippings.txt
             if kind == "note" and previous is not None and isinstance(location, int) and (
-                    previous[0].location is not None and previous[0].location <= location <= previous[1]):
+                    previous[1] == entry.section and previous[0].location_type is location_type
+                    and previous[0].location is not None
+                    and previous[0].location <= location <= previous[2]
+                    and location < next_starts[number]):
                 target = previous[0]
                 target.note = f"{target.note}\n\n{text}" if target.note else text
                 continue
@@ -182,15 +198,51 @@ class KindleNotebookReader(Reader):
                 color=entry.colour if kind == "highlight" else None,
             )
             highlights.append(highlight)
+            if kind == "bookmark":
+                continue  # a bookmark inside a highlight's range is no reason to keep its note apart
             previous = None
             if kind == "highlight" and isinstance(location, int):
-                previous = (highlight, location + len(text) // CHARS_PER_LOCATION + 2)
+                previous = (highlight, entry.section, reach(location, text))
         if by_shape:
             log.warning("%s: %d entr(y/ies) in a Kindle wording excerpta does not know were read by "
                         "their shape (coloured: a highlight, text only: its note, neither: a bookmark)",
                         source, by_shape)
         yield Document(id=doc_id, title=title, author=author, category=Category.BOOKS, source="kindle",
                        highlights=highlights)
+
+
+def reach(start: int, text: str) -> int:
+    """The last location a highlight of ``text`` starting at ``start`` may end at (where its
+    note sits): at :data:`MIN_CHARS_PER_LOCATION` characters a location, and
+    :data:`REACH_SLACK` more."""
+    return start + len(text) // MIN_CHARS_PER_LOCATION + REACH_SLACK
+
+
+def _headed(entries: list[Entry], source: str,
+            state: ReadState) -> Iterator[tuple[Entry, Heading | None, str]]:
+    # Each entry with its heading read, and its text; an unreadable one is reported (heading None).
+    for number, entry in enumerate(entries, start=1):
+        text = body_text(entry.text)
+        try:
+            if entry.cut_short:
+                raise HeadingError("cut short by the end of the file (its text is incomplete)")
+            yield entry, parse_heading(entry, text), text
+        except HeadingError as err:
+            state.report(source, entry.line, f"entry {number}, heading {entry.heading!r}: {err}")
+            yield entry, None, text
+
+
+def _next_starts(entries: list[tuple[Entry, Heading | None, str]]) -> list[float]:
+    # For each entry, the start of the first (coloured) highlight after it: a note before it
+    # is not that one's (a note follows its highlight). Infinite where none follows.
+    starts: list[float] = [math.inf] * len(entries)
+    following = math.inf
+    for number in range(len(entries) - 1, -1, -1):
+        starts[number] = following
+        heading = entries[number][1]
+        if heading is not None and heading.kind == "highlight" and isinstance(heading.location, int):
+            following = heading.location
+    return starts
 
 
 def notebooks_in(folder: Path) -> Iterator[Path]:

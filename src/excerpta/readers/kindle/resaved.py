@@ -1,6 +1,7 @@
 """Re-saved copies within one clippings file: where the note window looks for the earlier copy of
-a highlight, and which copy wins (the rule is in :mod:`.assembly`'s docstring; the library
-applies the same across files, see :mod:`excerpta.store.resaves`).
+a highlight, which copy wins, and which version of a note no highlight claims is kept (the rules
+are in :mod:`.assembly`'s docstring; the library applies the same across files, see
+:mod:`excerpta.store.resaves`).
 """
 
 from __future__ import annotations
@@ -63,6 +64,41 @@ def replace_earlier_copy(near: list[Clipping], new: Clipping) -> bool:
                     old.resaved_at = new.when
                 return True
     return replaced
+
+
+class LoneNotes:
+    """The notes no highlight claims still in the window, by book and location, where an edit
+    of one finds it (the rule of :meth:`keep`)."""
+
+    def __init__(self) -> None:
+        self.by_place: dict[tuple[str, LocationType | None, Position | None], Clipping] = {}
+
+    def keep(self, note: Clipping) -> None:
+        """Keep ``note`` alone, or drop it as one version of the earlier note at its place.
+
+        Of two versions, the one of the later time is the text, kept in the first (its place,
+        its id and its time; the edit's time is ``resaved_at``). Notes of one time (or of no
+        time) are distinct, typed one after the other; an empty one edits nothing."""
+        place = (note.book.id, note.location_type, note.start)
+        first = self.by_place.setdefault(place, note)
+        if first is note:
+            return
+        content_time = first.when if first.resaved_at is None else first.resaved_at
+        if not note.text or not first.text or not (
+                earlier(content_time, note.when) or earlier(note.when, content_time)):
+            self.by_place[place] = note  # another note: the next version edits this one
+            return
+        if earlier(content_time, note.when):
+            if first.id_from is None:
+                first.id_from = id_source(first)  # the text changes, the id stays
+            first.text, first.resaved_at = note.text, note.when
+        note.dropped, note.replaced_by = True, first
+
+    def leave(self, note: Clipping) -> None:
+        """Forget ``note``: it left the window."""
+        place = (note.book.id, note.location_type, note.start)
+        if self.by_place.get(place) is note:
+            del self.by_place[place]
 
 
 def earlier(first: datetime | None, second: datetime | None) -> bool:
