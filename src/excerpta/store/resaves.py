@@ -24,22 +24,9 @@ at different locations (:func:`~excerpta.store.copies.notes_apart`: the library 
 location, so a note is taken to be at the end of the copy it was typed for); otherwise they are
 one note edited, and the later one stays.
 
-A note typed (or edited) on the device for a highlight of an earlier file comes as a lone note
-(empty ``text``, the note in ``note``: the reader found no highlight for it). One whose id the
-library does not hold, at a location within the range of a live stored highlight of the same
-document and location type (the one ending there, else the nearest end), is folded into that
-highlight: the lone note leaves the Document, and the stored highlight comes in its place with
-the note folded into its note and its ``updated_at`` the note's time when later; its other
-fields stay. A note at the highlight's end is an edit of the note there: the later replaces the
-earlier; one elsewhere in its range is joined to it (the stored note's place is unknown, and a
-duplicate is better than a note lost). Read again, the same note changes nothing, and an older
-copy of the highlight (the old file read again) keeps the library's note when that holds the
-copy's or was typed later than any note the copy carries (``updated_at``, else
-``highlighted_at``). A lone note no highlight claims folds into a stored lone note of the
-document at the same place when one is strictly later (a note edited on the device): the later
-stays, under the stored id. A highlight new to the library that no stored copy matches claims a
-stored lone note in its range (one read first, from an earlier file: the one at its end, else
-the nearest), takes its id and folds it in, so the order of the files changes only ids.
+A lone note (typed on the device for a highlight of an earlier file) folds into the stored
+highlight whose range holds it, else into a stored lone note at its place, and a highlight new to
+the library claims a stored lone note in its range: the rules are :mod:`excerpta.store.notes`'s.
 
 Only highlights the library held before the merge began are candidates (those of the same input
 were already matched by its reader), and not those the input has given itself, under their ids,
@@ -64,7 +51,16 @@ from typing import Any
 
 from excerpta.identity import normalize_text, same_passage
 from excerpta.model import Document, Highlight
-from excerpta.store.copies import end_of, holds, joined_notes, later, note_moment, notes_apart
+from excerpta.store.copies import joined_notes, later, note_moment, notes_apart
+from excerpta.store.notes import (
+    claimant,
+    claimed_note,
+    keeps_note,
+    later_note,
+    one_note,
+    same_place,
+    with_note,
+)
 from excerpta.store.positions import Positions
 from excerpta.store.state_file import StoredRows
 
@@ -109,13 +105,13 @@ class ResavedCopies:
             elif not normalize_text(highlight.text) and normalize_text(stored_copy.text or ""):
                 # A lone note whose id the highlight that claimed it took (see _claimed_note).
                 if highlight.note:
-                    changed[number] = _with_note(self._stored("id", highlight.id), highlight)
+                    changed[number] = with_note(self._stored("id", highlight.id), highlight)
             elif stored_copy.text != highlight.text or later(stored_copy.highlighted_at,
                                                              highlight.highlighted_at):
                 merged = _merged(highlight, self._stored("id", highlight.id))
                 if merged is not highlight:
                     changed[number] = merged
-            elif _keeps_note(highlight, stored_copy.note, stored_copy.updated_at):
+            elif keeps_note(highlight, stored_copy.note, stored_copy.updated_at):
                 changed[number] = highlight.model_copy(
                     update={"note": stored_copy.note, "updated_at": stored_copy.updated_at})
         if unknown:
@@ -128,7 +124,7 @@ class ResavedCopies:
                 else:
                     note = self._claimed_note(highlight, document.id)
                     if note is not None:
-                        changed[number] = _with_note(highlight.model_copy(update={"id": note.id}), note)
+                        changed[number] = with_note(highlight.model_copy(update={"id": note.id}), note)
         folded = self._fold_notes(document, lone, changed) if lone else set()
         if not changed and not folded:
             return document
@@ -144,14 +140,14 @@ class ResavedCopies:
         dropped: set[int] = set()
         for number in lone:
             note = document.highlights[number]
-            rowid = self._claimant(note, candidates, folded)
-            fold = _with_note
+            rowid = claimant(note, candidates, self._taken, folded)
+            fold = with_note
             if rowid is None:
-                rowid, fold = self._same_place(note, document.id, folded), _later_note
+                rowid, fold = same_place(note, self._lone_notes(document.id), self._taken, folded), later_note
                 if rowid is None:
                     continue
             at, stored = folded.get(rowid) or (number, self._stored("rowid", rowid))
-            if fold is _later_note and not _one_note(stored, note):
+            if fold is later_note and not one_note(stored, note):
                 continue
             folded[rowid] = (at, fold(stored, note))
             self._taken.add(rowid)
@@ -161,47 +157,14 @@ class ResavedCopies:
             changed[at] = highlight
         return dropped
 
-    def _claimant(self, note: Highlight, candidates: Positions, folded: dict[int, Any]) -> int | None:
-        # The rowid of the stored highlight whose range holds the note's location (as the reader
-        # attaches a note: the one ending there, else the nearest end), if one is still free.
-        point = note.location
-        best: tuple[bool, int, int] | None = None
-        for start, end, rowid in candidates.near(note.location_type, point, point):
-            if rowid in self._taken and rowid not in folded:
-                continue
-            last = start if end is None else end
-            apart = abs(last - point) if type(last) is int and type(point) is int else 0
-            score = (last != point, apart, rowid)
-            if best is None or score < best:
-                best = score
-        return None if best is None else best[2]
-
-    def _same_place(self, note: Highlight, document_id: str, folded: dict[int, Any]) -> int | None:
-        # The rowid of a stored lone note of the document at the lone ``note``'s very place, if
-        # one is still free (else folded into in this merge).
-        for start, _, rowid in self._lone_notes(document_id).near(note.location_type, note.location,
-                                                                  note.location):
-            if start == note.location and (rowid not in self._taken or rowid in folded):
-                return rowid
-        return None
-
     def _claimed_note(self, highlight: Highlight, document_id: str) -> Highlight | None:
-        # A stored lone note (read before the highlight, in an earlier input) that ``highlight``,
-        # new to the library, claims: in its range, the one at its end, else the nearest.
-        point = end_of(highlight)
-        best: tuple[bool, int, int] | None = None
-        for start, _, rowid in self._lone_notes(document_id).near(
-                highlight.location_type, highlight.location, highlight.end_location):
-            if rowid in self._taken:
-                continue
-            apart = abs(start - point) if type(start) is int and type(point) is int else 0
-            score = (start != point, apart, rowid)
-            if best is None or score < best:
-                best = score
-        if best is None:
+        # The stored lone note ``highlight``, new to the library, claims (see notes.claimed_note),
+        # taken: it is the highlight's now.
+        rowid = claimed_note(highlight, self._lone_notes(document_id), self._taken)
+        if rowid is None:
             return None
-        self._taken.add(best[2])
-        return self._stored("rowid", best[2])
+        self._taken.add(rowid)
+        return self._stored("rowid", rowid)
 
     def _held_texts(self, ids: list[str]) -> dict[str, _HeldCopy | None]:
         # Of ``ids``, those the library holds: the text and note of those held before this
@@ -314,57 +277,8 @@ def _merged(incoming: Highlight, stored: Highlight) -> Highlight:
         first, second = (incoming, stored) if later(note_moment(stored), note_moment(incoming)) \
             else (stored, incoming)
         update["note"] = joined_notes(first.note or "", second.note or "")
-    elif _keeps_note(incoming, stored.note, stored.updated_at):
+    elif keeps_note(incoming, stored.note, stored.updated_at):
         update["note"] = stored.note
     if all(getattr(incoming, name) == value for name, value in update.items()):
         return incoming
     return incoming.model_copy(update=update)
-
-
-def _keeps_note(incoming: Highlight, note: str | None, changed: datetime | None) -> bool:
-    # Whether the library's note (``note``, its highlight last changed at ``changed``) stays
-    # over the incoming copy's other note at the same place: it holds it (notes joined since),
-    # or was typed later (an edit on the device that a later file brought) than any note the
-    # incoming copy carries and is not one of them, so an old file read again never brings the
-    # first version back.
-    return (incoming.note is not None and note is not None and note != incoming.note
-            and not holds(incoming.note, note)
-            and (holds(note, incoming.note) or later(changed, note_moment(incoming))))
-
-
-def _with_note(stored: Highlight, note: Highlight) -> Highlight:
-    # ``stored`` with the lone note folded into its note (see the module docstring) and the
-    # note's time as its last change when later; ``stored`` itself when that changes nothing
-    # (the same file read again).
-    text, held = note.note or "", stored.note
-    if held is None or (note.location == end_of(stored) and not holds(held, text)
-                        and not later(note_moment(stored), note.highlighted_at)):
-        kept: str | None = text  # no note yet, or an edit of the one at its end
-    elif note.location == end_of(stored) and not holds(held, text):
-        kept = held  # an older version of the note it holds (an old file read again)
-    elif later(note_moment(stored), note.highlighted_at):
-        kept = joined_notes(text, held)
-    else:
-        kept = joined_notes(held, text)
-    update: dict[str, Any] = {"note": kept}
-    moment, last = note.highlighted_at, stored.updated_at or stored.highlighted_at
-    if moment is not None and (last is None or later(moment, last)):
-        update["updated_at"] = moment
-    if all(getattr(stored, name) == value for name, value in update.items()):
-        return stored
-    return stored.model_copy(update=update)
-
-
-def _one_note(stored: Highlight, note: Highlight) -> bool:
-    # Whether the lone notes ``stored`` and ``note``, at one place, are one note edited: one
-    # is strictly later (notes of one time, or of an unknown one, are distinct notes, kept).
-    return stored.note == note.note or later(note.highlighted_at, stored.highlighted_at) or later(
-        stored.highlighted_at, note.highlighted_at)
-
-
-def _later_note(stored: Highlight, note: Highlight) -> Highlight:
-    # Of two lone notes at one place (an edit on the device), the later by time, under the
-    # stored one's id.
-    if later(note.highlighted_at, stored.highlighted_at):
-        return note.model_copy(update={"id": stored.id})
-    return stored

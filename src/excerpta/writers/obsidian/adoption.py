@@ -15,12 +15,9 @@ A plugin note looks like (default templates)::
     ## New highlights added August 12, 2023 at 4:37 PM
     - text …
 
-Adoption sorts its lines into the plugin's and the user's. Plugin lines are: the ``# Title``
-line, the cover line, ``## Metadata`` and its known ``- Key:`` bullets (the first of each key,
-up to the next heading; what the user wrote among them stays theirs), the ``## Highlights``
-and ``## New highlights added …`` headings, and every highlight bullet that is one of the
-document's highlights (same text) with its continuation lines and the ``Note:``/``Tags:``
-sub-bullets that say what the highlight's note and tags say. The header region takes the
+Adoption sorts its lines into the plugin's and the user's (:mod:`.plugin_lines`: the title,
+cover and metadata lines, the highlights headings, and each bullet that is one of the
+document's highlights with its ``Note:``/``Tags:`` sub-bullets). The header region takes the
 place of the first plugin header line, the highlights region the place of the first plugin
 highlights line, the other plugin lines (and blank lines between two of them) go; every other
 line stays, in order, blank ones too. A bullet that is not one of the document's highlights
@@ -38,25 +35,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from excerpta.identity import normalize_text, normalize_url
-from excerpta.model import Document, Highlight
-from excerpta.writers.obsidian.blocks import as_part, item_end
-from excerpta.writers.obsidian.naming import block_id
+from excerpta.model import Document
+from excerpta.writers.obsidian.blocks import as_part
+from excerpta.writers.obsidian.plugin_lines import (
+    HIGHLIGHTS,
+    META_ITEM,
+    METADATA,
+    SUB_ITEM,
+    TITLE,
+    HighlightMatcher,
+    classify_lines,
+)
 from excerpta.writers.obsidian.region import find_regions, in_line_endings, kept_region, render_region
 
-_TITLE = re.compile(r"^# (?P<title>.+?)\s*$")
-_COVER = re.compile(r"^!\[rw-book-cover\]\(.*\)\s*$")
-_METADATA = re.compile(r"^#{2,3} Metadata\s*$")
-_META_ITEM = re.compile(r"^- (?:\*\*)?(?P<key>Author|Full Title|Category|Document Tags|URL|Summary|"
-                        r"Document Note|Tags)(?:\*\*)?:(?P<value>.*)$")
-_HEADING = re.compile(r"^#{1,6}(?:[ \t]|$)")
-_HIGHLIGHTS = re.compile(r"^#{2,3} (?:Highlights|New highlights added .*)\s*$")
-_BULLET = re.compile(r"^- (?P<text>.*)$")
-_CONTINUATION = re.compile(r"^  (?! )\S")
-_SUB_ITEM = re.compile(r"^    - (?:\*\*)?(?P<kind>Note|Tags)(?:\*\*)?:(?P<value>.*)$")
-_TAG_TOKEN = re.compile(r"\[\[([^\]]+)\]\]|#([^\s#]+)")
-_SUB_CONTINUATION = re.compile(r"^      ")
-_LOCATION = re.compile(r"\s*\(\[(?P<label>[^\]]*)\]\((?P<url>[^)\s]*)\)\)\s*$")
-_TRAILING_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
 _AUTHOR_LINK = re.compile(r"^\s*\[\[(?P<name>.*)\]\]\s*$")
 _MARKER = re.compile(r"^%% excerpta:(?:begin|end) ", re.MULTILINE)
 
@@ -74,15 +65,15 @@ def read_plugin_note(body: str) -> PluginNote | None:
     """The identity of a note written by the Readwise plugin, or None if ``body`` is not one
     (it needs a ``Metadata`` heading and a ``Highlights`` heading)."""
     lines = body.splitlines()
-    if not any(_METADATA.match(line) for line in lines) or not any(
-            _HIGHLIGHTS.match(line) for line in lines):
+    if not any(METADATA.match(line) for line in lines) or not any(
+            HIGHLIGHTS.match(line) for line in lines):
         return None
     values: dict[str, str] = {}
     heading = ""
     for line in lines:
-        if not heading and (title := _TITLE.match(line)):
+        if not heading and (title := TITLE.match(line)):
             heading = title.group("title")
-        item = _META_ITEM.match(line)
+        item = META_ITEM.match(line)
         if item and item.group("key") not in values:
             values[item.group("key")] = item.group("value").strip()
     author = values.get("Author", "")
@@ -111,123 +102,6 @@ def document_keys(document: Document) -> list[str]:
     return keys
 
 
-class HighlightMatcher:
-    """Tells which of ``document``'s highlights a plugin bullet is, if any.
-
-    A bullet is a highlight only if its text (location link and block id left out) is the
-    highlight's text, whitespace and case aside; a ``Note:``/``Tags:`` sub-bullet only if it
-    says what the highlight's note/tags say. A line the user edited therefore stays the user's
-    (kept as it is) rather than being replaced by the upstream version.
-    """
-
-    def __init__(self, document: Document) -> None:
-        self.by_text: dict[str, Highlight] = {}
-        for highlight in document.highlights:
-            if highlight.text.strip() and not highlight.is_deleted:
-                self.by_text.setdefault(normalize_text(highlight.text), highlight)
-
-    def match(self, block: list[str]) -> Highlight | None:
-        """The highlight ``block`` (a bullet and its continuation lines) renders, or None."""
-        text = "\n".join([block[0][2:], *(line[2:] for line in block[1:])])
-        if _TRAILING_BLOCK_ID.search(text):
-            return None  # the user gave it a block id (^rwhi…): other notes may link to this line
-        location = _LOCATION.search(text)
-        if location:
-            text = text[:location.start()]
-        return self.by_text.get(normalize_text(text))
-
-    @staticmethod
-    def owns_sub_item(highlight: Highlight, lines: list[str]) -> bool:
-        """True if ``lines`` (a ``Note:``/``Tags:`` sub-bullet) say what ``highlight`` says."""
-        item = _SUB_ITEM.match(lines[0])
-        if item is None:
-            return False
-        value = " ".join([item.group("value"), *lines[1:]])
-        if item.group("kind") == "Note":
-            return normalize_text(value) == normalize_text(highlight.note)
-        tags = {normalize_text(a or b) for a, b in _TAG_TOKEN.findall(value)}
-        return tags == {normalize_text(tag) for tag in highlight.tags}
-
-
-@dataclass
-class _Sorted:
-    """A plugin note's lines sorted: a role per line (``header``, ``highlights``: plugin
-    lines; ``mine``: a line the user wrote under one of the plugin's highlight bullets;
-    ``user``: any other), and, by block id, the line indexes under each highlight bullet that
-    holds a line of the user's (its ``Note:``/``Tags:`` sub-items among them)."""
-
-    roles: list[str]
-    under: dict[str, list[int]]
-
-
-def _classify(lines: list[str], matcher: HighlightMatcher) -> _Sorted:
-    """The roles of ``lines`` (without their line ends), see :class:`_Sorted`."""
-    roles = ["user"] * len(lines)
-    under: dict[str, list[int]] = {}
-    in_metadata = False
-    seen_title = False
-    metadata_keys: set[str] = set()  # the plugin writes each once: a second one is the user's
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        if not seen_title and _TITLE.match(line):
-            roles[index], seen_title = "header", True
-        elif _COVER.match(line) or _METADATA.match(line):
-            roles[index] = "header"
-            in_metadata = in_metadata or bool(_METADATA.match(line))
-        elif in_metadata and (item := _META_ITEM.match(line)) and item.group("key") not in metadata_keys:
-            roles[index] = "header"
-            metadata_keys.add(item.group("key"))
-            index += 1
-            while index < len(lines) and _CONTINUATION.match(lines[index]):
-                roles[index] = "header"
-                index += 1
-            continue
-        elif _HIGHLIGHTS.match(line):
-            roles[index], in_metadata = "highlights", False
-        elif _BULLET.match(line) and not in_metadata:
-            index = _classify_bullet(lines, index, matcher, roles, under)
-            continue
-        elif _HEADING.match(line):
-            # Only a heading ends the metadata: a line the user wrote among its bullets
-            # (``    - see also [[Grit]]``) stays theirs, and the bullets after it the plugin's.
-            in_metadata = False
-        index += 1
-    return _Sorted(roles, under)
-
-
-def _classify_bullet(lines: list[str], index: int, matcher: HighlightMatcher, roles: list[str],
-                     under: dict[str, list[int]]) -> int:
-    """Sort the list item starting at ``index`` (its lines as :func:`.blocks.item_end` reads
-    them, as a region would); returns where it ends. A highlight's bullet and the sub-items
-    saying its note and tags are the plugin's; any other line under it is the user's, kept
-    under it (``mine``)."""
-    end = index + 1
-    while end < len(lines) and _CONTINUATION.match(lines[end]):
-        end += 1
-    item = max(end, item_end(lines, index))
-    # Only indented lines: a line at the margin (a code fence) is not the highlight's in Markdown.
-    item = next((at for at in range(end, item) if lines[at].strip() and not lines[at][:1].isspace()), item)
-    highlight = matcher.match(lines[index:end])
-    if highlight is None:
-        return item  # the user's bullet: every line of it stays theirs
-    roles[index:end] = ["highlights"] * (end - index)
-    mine = False
-    while end < item:
-        sub_end = end + 1
-        owned = _SUB_ITEM.match(lines[end]) is not None
-        if owned:
-            while sub_end < item and _SUB_CONTINUATION.match(lines[sub_end]):
-                sub_end += 1
-            owned = matcher.owns_sub_item(highlight, lines[end:sub_end])
-        roles[end:sub_end] = ["highlights" if owned else "mine"] * (sub_end - end)
-        mine = mine or not owned
-        end = sub_end
-    if mine:
-        under.setdefault(block_id(highlight.id), []).extend(range(index + 1, item))
-    return item
-
-
 def line_ending(text: str) -> str:
     """The line ending of ``text``, as its first line has it: ``"\\r\\n"`` or ``"\\n"``."""
     return "\r\n" if text.split("\n", 1)[0].endswith("\r") else "\n"
@@ -251,7 +125,7 @@ def adopt_body(body: str, document: Document, header_body: str, highlights_body:
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += newline
     plain = [line.rstrip("\r\n") for line in lines]
-    sorted_lines = _classify(plain, HighlightMatcher(document))
+    sorted_lines = classify_lines(plain, HighlightMatcher(document))
     roles = sorted_lines.roles
     highlights_region = _edited_region(highlights_body, blocks, sorted_lines.under, plain, roles)
     header_region, highlights_region = (in_line_endings(region, newline) for region in
@@ -303,11 +177,11 @@ def _with_lines_under(block: str, ident: str, mine: list[str]) -> str:
     lacks (added upstream since the plugin wrote the note): kept, first."""
     lines = block.split("\n")
     own = next((index + 1 for index, line in enumerate(lines) if f"^{ident}" in line), len(lines))
-    shown = {item.group("kind") for line in mine if (item := _SUB_ITEM.match(line))}
+    shown = {item.group("kind") for line in mine if (item := SUB_ITEM.match(line))}
     extra: list[str] = []
     keep = False
     for line in lines[own:]:
-        if item := _SUB_ITEM.match(line):
+        if item := SUB_ITEM.match(line):
             keep = item.group("kind") not in shown
         extra += [line] if keep else []
     return "\n".join([*lines[:own], *extra, *mine])

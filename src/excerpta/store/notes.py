@@ -1,0 +1,128 @@
+"""Lone notes folded into the library's highlights: the rules :class:`~.resaves.ResavedCopies`
+applies to the notes of Kindle copies, as pure functions of highlights and stored positions
+(they read no database and change nothing: the caller reads the rows and marks them taken).
+
+A note typed (or edited) on the device for a highlight of an earlier file comes as a lone note
+(empty ``text``, the note in ``note``: the reader found no highlight for it). One whose id the
+library does not hold, at a location within the range of a live stored highlight of the same
+document and location type (the one ending there, else the nearest end: :func:`claimant`), is
+folded into that highlight: the lone note leaves the Document, and the stored highlight comes in
+its place with the note folded into its note and its ``updated_at`` the note's time when later;
+its other fields stay (:func:`with_note`). A note at the highlight's end is an edit of the note
+there: the later replaces the earlier; one elsewhere in its range is joined to it (the stored
+note's place is unknown, and a duplicate is better than a note lost). Read again, the same note
+changes nothing, and an older copy of the highlight (the old file read again) keeps the
+library's note when that holds the copy's or was typed later than any note the copy carries
+(``updated_at``, else ``highlighted_at``: :func:`keeps_note`). A lone note no highlight claims
+folds into a stored lone note of the document at the same place (:func:`same_place`) when one is
+strictly later (a note edited on the device, :func:`one_note`): the later stays, under the
+stored id (:func:`later_note`). A highlight new to the library that no stored copy matches
+claims a stored lone note in its range (one read first, from an earlier file: the one at its
+end, else the nearest, :func:`claimed_note`), takes its id and folds it in, so the order of the
+files changes only ids.
+
+The rules on two notes as such (whether one holds the other, how two are joined, whether the
+notes of two copies are apart or one note edited) are those of :mod:`.copies`
+(:func:`~.copies.holds`, :func:`~.copies.joined_notes`, :func:`~.copies.notes_apart`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from excerpta.model import Highlight
+from excerpta.store.copies import end_of, holds, joined_notes, later, note_moment
+from excerpta.store.positions import Positions
+
+
+def claimant(note: Highlight, candidates: Positions, taken: set[int], folded: dict[int, Any]) -> int | None:
+    """The rowid of the stored highlight of ``candidates`` whose range holds the lone ``note``'s
+    location (as the reader attaches a note: the one ending there, else the nearest end), of
+    those not ``taken`` in this merge or ``folded`` into already; None if there is none."""
+    point = note.location
+    best: tuple[bool, int, int] | None = None
+    for start, end, rowid in candidates.near(note.location_type, point, point):
+        if rowid in taken and rowid not in folded:
+            continue
+        last = start if end is None else end
+        apart = abs(last - point) if type(last) is int and type(point) is int else 0
+        score = (last != point, apart, rowid)
+        if best is None or score < best:
+            best = score
+    return None if best is None else best[2]
+
+
+def same_place(note: Highlight, lone_notes: Positions, taken: set[int], folded: dict[int, Any]) -> int | None:
+    """The rowid of a stored lone note of ``lone_notes`` at the lone ``note``'s very place, if
+    one is still free (not ``taken``, else ``folded`` into in this merge); None if there is none."""
+    for start, _, rowid in lone_notes.near(note.location_type, note.location, note.location):
+        if start == note.location and (rowid not in taken or rowid in folded):
+            return rowid
+    return None
+
+
+def claimed_note(highlight: Highlight, lone_notes: Positions, taken: set[int]) -> int | None:
+    """The rowid of the stored lone note of ``lone_notes`` (read before the highlight, in an
+    earlier input) that ``highlight``, new to the library, claims: one not ``taken``, in its
+    range, the one at its end, else the nearest; None if there is none."""
+    point = end_of(highlight)
+    best: tuple[bool, int, int] | None = None
+    for start, _, rowid in lone_notes.near(highlight.location_type, highlight.location,
+                                           highlight.end_location):
+        if rowid in taken:
+            continue
+        apart = abs(start - point) if type(start) is int and type(point) is int else 0
+        score = (start != point, apart, rowid)
+        if best is None or score < best:
+            best = score
+    return None if best is None else best[2]
+
+
+def keeps_note(incoming: Highlight, note: str | None, changed: datetime | None) -> bool:
+    """Whether the library's note (``note``, its highlight last changed at ``changed``) stays
+    over the incoming copy's other note at the same place: it holds it (notes joined since),
+    or was typed later (an edit on the device that a later file brought) than any note the
+    incoming copy carries and is not one of them, so an old file read again never brings the
+    first version back."""
+    return (incoming.note is not None and note is not None and note != incoming.note
+            and not holds(incoming.note, note)
+            and (holds(note, incoming.note) or later(changed, note_moment(incoming))))
+
+
+def with_note(stored: Highlight, note: Highlight) -> Highlight:
+    """``stored`` with the lone ``note`` folded into its note (see the module docstring) and the
+    note's time as its last change when later; ``stored`` itself when that changes nothing
+    (the same file read again)."""
+    text, held = note.note or "", stored.note
+    if held is None or (note.location == end_of(stored) and not holds(held, text)
+                        and not later(note_moment(stored), note.highlighted_at)):
+        kept: str | None = text  # no note yet, or an edit of the one at its end
+    elif note.location == end_of(stored) and not holds(held, text):
+        kept = held  # an older version of the note it holds (an old file read again)
+    elif later(note_moment(stored), note.highlighted_at):
+        kept = joined_notes(text, held)
+    else:
+        kept = joined_notes(held, text)
+    update: dict[str, Any] = {"note": kept}
+    moment, last = note.highlighted_at, stored.updated_at or stored.highlighted_at
+    if moment is not None and (last is None or later(moment, last)):
+        update["updated_at"] = moment
+    if all(getattr(stored, name) == value for name, value in update.items()):
+        return stored
+    return stored.model_copy(update=update)
+
+
+def one_note(stored: Highlight, note: Highlight) -> bool:
+    """Whether the lone notes ``stored`` and ``note``, at one place, are one note edited: one
+    is strictly later (notes of one time, or of an unknown one, are distinct notes, kept)."""
+    return stored.note == note.note or later(note.highlighted_at, stored.highlighted_at) or later(
+        stored.highlighted_at, note.highlighted_at)
+
+
+def later_note(stored: Highlight, note: Highlight) -> Highlight:
+    """Of two lone notes at one place (an edit on the device), the later by time, under the
+    stored one's id."""
+    if later(note.highlighted_at, stored.highlighted_at):
+        return note.model_copy(update={"id": stored.id})
+    return stored
