@@ -14,29 +14,45 @@ from excerpta.model import Highlight
 NOTE_SEPARATOR = "\n\n"  # as the Kindle reader joins the notes of one highlight
 # What an older copy gives a later one that lacks it: where the passage is.
 _PLACES = ("end_location", "page", "chapter", "color", "url", "highlighted_at")
-# What an undated copy gives a dated one that lacks it (the flags and ids are the winner's).
-_FIELDS = tuple(name for name in Highlight.model_fields
-                if name not in ("id", "is_deleted", "is_favorite", "external_ids"))
+# What a copy gives one whose empty fields say nothing (the deletion and the ids are the
+# winner's): a favourite too, which a Kindle never marks.
+_FIELDS = tuple(name for name in Highlight.model_fields if name not in ("id", "is_deleted", "external_ids"))
+# The external ids of a copy Readwise gave (see excerpta.readwise.mapping).
+_READWISE_IDS = frozenset({"readwise", "reader"})
 
 
 def settled(incoming: Highlight, stored: Highlight) -> Highlight:
     """The highlight a unified document keeps, under the ``stored`` copy's id, of it and
     ``incoming`` (the same highlight, from another source perhaps), with the external ids of
-    both. The later one wins (by ``updated_at``, else ``highlighted_at``), so a source read
-    again with an old copy (a clippings file, read whole on every run) never undoes an edit
-    or deletion another source brought; it takes from the other the places it lacks (a
-    range's end, a page, a chapter: what one source knows and the other never says), never a
-    note or tags it has no more. An undated copy (a Readwise note's) loses to a dated stored
-    one, which takes what it lacks from it, every field, unless it records a change of its own
-    (``updated_at``: what it lacks was removed). With no date to tell, the incoming copy wins.
-    A winning incoming copy then merges as any does (the fields its reader never says keep
-    the stored values)."""
+    both. The later one wins (by ``updated_at``, else ``highlighted_at``; a dated copy over an
+    undated one), so a source read again with an old copy (a clippings file, read whole on
+    every run) never undoes an edit or deletion another source brought. The winner takes from
+    the other what it lacks:
+
+    * a copy that records a change of every field it holds, a Readwise copy's ``updated_at``
+      (:func:`records_removals`: what it lacks was removed), takes only the places it lacks (a
+      range's end, a page, a chapter: what one source knows and the other never says), never a
+      note or tags it has no more;
+    * a device's copy whose ``updated_at`` is the time of its latest note or re-save (a Kindle's:
+      it never says tags, a colour, a favourite, and its empty note is "none typed", never
+      "removed"), and a dated copy winning over an undated one (a Readwise note's, a 9-column
+      CSV's) without a change of its own, take every field they lack: the tags and colour of a
+      Readwise CSV or note arrive whether it is read before or after ``My Clippings.txt``;
+    * otherwise (a copy dated only by ``highlighted_at`` later than the other's) the places.
+
+    Of two different notes the winner's stays: a Kindle note (typed at a known time) over an
+    undated Readwise CSV's or note's, in either order, since nothing says the Readwise one is
+    later. With no date to tell, or equal ones, the incoming copy wins. A winning incoming copy
+    then merges as any does (the fields its reader never says keep the stored values), which
+    gives the same result as the second rule."""
     fill = _PLACES
     if _moment(stored) is not None and _moment(incoming) is None:
         winner, loser = stored, incoming
-        fill = _PLACES if stored.updated_at is not None else _FIELDS
+        fill = _PLACES if records_removals(stored) else _FIELDS
     elif later(_moment(stored), _moment(incoming)):
         winner, loser = stored, incoming
+        if stored.updated_at is not None and not records_removals(stored):
+            fill = _FIELDS  # a device's note time: it says nothing of tags or colour
     else:
         winner, loser = incoming, stored
     update: dict[str, Any] = {name: getattr(loser, name) for name in fill
@@ -47,6 +63,16 @@ def settled(incoming: Highlight, stored: Highlight) -> Highlight:
     if winner.id != stored.id:
         update["id"] = stored.id
     return winner.model_copy(update=update) if update else winner
+
+
+def records_removals(highlight: Highlight) -> bool:
+    """Whether what ``highlight`` lacks was removed at its source, as of its ``updated_at``: a
+    copy Readwise gave (its ``external_ids`` name a Readwise or Reader id), whose ``updated_at``
+    is its last edit, of any field. A device's ``updated_at`` (a Kindle's: the time of its
+    latest note or re-save) says nothing of what the device never carries. A copy that won a
+    merge keeps the loser's external ids too: a Kindle copy merged with a Readwise one (whose
+    tags it kept) then counts as Readwise's, which only narrows what it takes later."""
+    return highlight.updated_at is not None and not _READWISE_IDS.isdisjoint(highlight.external_ids)
 
 
 def _moment(highlight: Highlight) -> datetime | None:

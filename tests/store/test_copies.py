@@ -1,0 +1,98 @@
+"""Two copies of one highlight from two sources (``excerpta.store.copies.settled``): each gives
+what the other never says, whichever is read first, in one run or in two."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+TEXT = "Fear is the mind-killer. Fear is the little-death that brings total obliteration."
+CLIPPINGS = (f"Dune (Herbert, Frank)\n- Your Highlight on page 12 | Location 100-102 | Added on Monday, "
+             f"January 2, 2023 10:00:00 AM\n\n{TEXT}\n==========\nDune (Herbert, Frank)\n- Your Note on "
+             "page 12 | Location 102 | Added on Monday, January 2, 2023 10:01:00 AM\n\n"
+             "classic line\n==========\n")
+CSV_HEADERS = {
+    9: "Highlight,Book Title,Book Author,Amazon Book ID,Note,Color,Tags,Location Type,Location",
+    11: "Highlight,Book Title,Book Author,Amazon Book ID,Note,Color,Tags,Location Type,Location,"
+        "Highlighted at,Document tags"}
+CSV_ROW = (f'"{TEXT}",Dune,Frank Herbert,B00B7NPRY8,classic line edited in Readwise,yellow,'
+           '"scifi, favorite",location,100')
+NOTE = (f"# Dune\n\n## Metadata\n- Author: [[Frank Herbert]]\n- Full Title: Dune\n- Category: #books\n\n"
+        f"## Highlights\n- {TEXT} ([Location 100](https://readwise.io/to_kindle?action=open&asin=B00B7NPRY8"
+        "&location=100))\n    - Note: classic line\n    - Tags: [[scifi]] [[fear]]\n")
+
+
+def kindle(folder: Path) -> Path:
+    path = folder / "My Clippings.txt"
+    path.write_text(CLIPPINGS, encoding="utf-8")
+    return path
+
+
+def readwise_csv(folder: Path, columns: int) -> Path:
+    path = folder / "readwise-data.csv"
+    extra = ",2023-01-02 10:00:00+00:00," if columns == 11 else ""
+    path.write_text(f"{CSV_HEADERS[columns]}\n{CSV_ROW}{extra}\n", encoding="utf-8")
+    return path
+
+
+def readwise_note(folder: Path) -> Path:
+    path = folder / "Readwise" / "Books" / "Dune.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(NOTE, encoding="utf-8")
+    return path.parent.parent
+
+
+def converted(run_cli, folder: Path, *runs: tuple[Path, ...]) -> dict:
+    """The one highlight of the one document, after each run (inputs) read into a new --state
+    (in ``folder``, made here)."""
+    folder.mkdir()
+    state, out = folder / "state.sqlite", folder / "out.json"
+    for inputs in runs:
+        zone = ["--timezone", "UTC"] if any(path.name == "My Clippings.txt" for path in inputs) else []
+        result = run_cli("--state", state, "convert", *zone, *inputs, "--to", "json", "--out", out)
+        assert result.exit_code == 0, result.output
+    [document] = json.loads(out.read_text())["documents"]
+    [highlight] = document["highlights"]
+    return {name: value for name, value in highlight.items() if name != "id"}  # the first source's
+
+
+def orders(first: Path, second: Path) -> dict[str, list[tuple[Path, ...]]]:
+    return {"two runs": [(first,), (second,)], "two runs reversed": [(second,), (first,)],
+            "one run": [(first, second)], "one run reversed": [(second, first)]}
+
+
+@pytest.mark.parametrize("columns", [9, 11])
+def test_a_readwise_csvs_tags_colour_and_favourite_arrive_whether_read_before_or_after_a_kindle_note(
+        run_cli, tmp_path, columns):
+    results = {}
+    for name, runs in orders(kindle(tmp_path), readwise_csv(tmp_path, columns)).items():
+        results[name] = converted(run_cli, tmp_path / name, *runs)
+    first = results["two runs"]
+    assert (first["tags"], first["color"], first["is_favorite"]) == (["scifi", "favorite"], "yellow", True)
+    # The Kindle note has a time, the CSV's none: the dated one stays, in every order.
+    assert (first["note"], first["end_location"], first["page"]) == ("classic line", 102, 12)
+    assert all(result == first for result in results.values()), results
+
+
+def test_a_readwise_notes_tags_arrive_whether_read_before_or_after_a_kindle_note(run_cli, tmp_path):
+    results = {}
+    for name, runs in orders(kindle(tmp_path), readwise_note(tmp_path)).items():
+        results[name] = converted(run_cli, tmp_path / name, *runs)
+    assert results["two runs"]["tags"] == ["scifi", "fear"]
+    assert all(result == results["two runs"] for result in results.values()), results
+
+
+def test_an_old_csv_never_brings_back_tags_removed_in_readwise_since(run_cli, tmp_path):
+    csv = readwise_csv(tmp_path, 9)
+    pulled = tmp_path / "export.json"
+    pulled.write_text(json.dumps({"count": 1, "nextPageCursor": None, "results": [{
+        "user_book_id": 7, "title": "Dune", "author": "Frank Herbert", "category": "books",
+        "source": "kindle", "book_tags": [], "highlights": [{
+            "id": 70, "text": TEXT, "location": 100, "location_type": "location", "note": "",
+            "color": "yellow", "highlighted_at": "2023-01-02T10:00:00Z",
+            "updated_at": "2023-06-01T00:00:00Z", "tags": []}]}]}), encoding="utf-8")
+    for number, runs in enumerate(([(csv,), (pulled,), (csv,)], [(pulled,), (csv,)])):
+        highlight = converted(run_cli, tmp_path / f"order {number}", *runs)
+        assert (highlight["tags"], highlight["note"], highlight["is_favorite"]) == ([], None, False)
