@@ -61,7 +61,8 @@ class MergeRules:
     source deleted as a whole; ``resaves``: whether its highlights may be re-saved copies of
     the library's (``Reader.resaves``); ``unify``: whether its documents and highlights may be
     ones another source gave the library under other ids (a reader that derives its ids, not
-    ``Reader.library_ids``; see :mod:`excerpta.store.unify`); ``reader``: for ``unify``, the
+    ``Reader.library_ids``, whose aliased ids are only looked up; see :mod:`excerpta.store.unify`
+    and :mod:`excerpta.store.aliased`); ``reader``: for ``unify``, the
     source read (a reader's name; None: not known), so that a document held under the id it
     derives and read from another source is matched as one held from several.
     """
@@ -98,7 +99,8 @@ class LibraryStore(Protocol):
     With ``resaves`` (see ``Reader.resaves``), a highlight re-saved with its selection extended
     or shortened takes the id of the copy the library holds (see :mod:`excerpta.store.resaves`).
     With ``unify``, a document or highlight another source gave under another id takes the
-    library's id (see :mod:`excerpta.store.unify`).
+    library's id (see :mod:`excerpta.store.unify`); without it, only the ids the library holds
+    as such a source's (aliases), and not as its own, do (see :mod:`excerpta.store.aliased`).
 
     ``transaction()`` makes everything done through the store inside it (merges, cursors,
     output records) land together or not at all; one opened inside another joins it.

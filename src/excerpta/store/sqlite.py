@@ -15,6 +15,7 @@ from excerpta.errors import StateBusyError, StateError
 from excerpta.model import Document
 from excerpta.output_records import OutputRecord
 from excerpta.store import state_file
+from excerpta.store.aliased import AliasedIds
 from excerpta.store.base import MergeRules, MergeStats, Renamed, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from excerpta.store.resaves import ResavedCopies
@@ -180,21 +181,22 @@ class SQLiteStore:
         documents; see :class:`excerpta.store.base.LibraryStore`."""
         stats, rules, rows = MergeStats(), rules or MergeRules(), state_file.StoredRows(self.path)
         with self.transaction() as db:
-            same = SameAcrossSources(db, rows, rules.reader) if rules.unify else None  # see .unify
+            # Ids another source gave: matched (see .unify), or, for a read of the library's
+            # ids (our JSON), those the library holds as aliases looked up (see .aliased).
+            same = SameAcrossSources(db, rows, rules.reader) if rules.unify else AliasedIds(db, rows)
             copies = ResavedCopies(db, rows) if rules.resaves else None  # see excerpta.store.resaves
             for document in documents:
                 document_rules = rules
-                if same is not None:
-                    matched = same.match(document)
-                    document = matched.document
-                    if matched.renamed:  # the reader's left-out fields are keyed by its own ids
-                        document_rules = replace(
-                            rules, left_out=Renamed(rules.left_out, matched.renamed),
-                            document_left_out=Renamed(rules.document_left_out, matched.renamed))
+                matched = same.match(document)
+                document = matched.document
+                if matched.renamed:  # the reader's left-out fields are keyed by its own ids
+                    document_rules = replace(
+                        rules, left_out=Renamed(rules.left_out, matched.renamed),
+                        document_left_out=Renamed(rules.document_left_out, matched.renamed))
                 document = document if copies is None else copies.match(document)
                 upsert_document(db, document, stats, document_rules, rows)
             for document_id in rules.deleted:
-                target, only = (document_id, None) if same is None else same.resolved(document_id)
+                target, only = same.resolved(document_id)
                 delete_highlights_of(db, target, stats, rows, only=only)
         return stats
 

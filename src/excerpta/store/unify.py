@@ -6,8 +6,8 @@ Kindle clippings, a Readwise CSV or a Readwise note by a hash of the title and a
 the URL when the source has one (:mod:`excerpta.identity`). So the same book read from
 ``My Clippings.txt`` and pulled from Readwise, or an article read from a Readwise CSV (no URL
 column) and from its Readwise note (a URL), would be two documents and every highlight two
-Anki cards. For a read whose reader derives its ids (``MergeRules.unify``; not our own JSON,
-whose ids are the library's), :class:`SameAcrossSources` matches:
+Anki cards. For a read whose reader derives its ids (``MergeRules.unify``; our own JSON's ids
+are the library's, only its aliases looked up, :mod:`.aliased`), :class:`SameAcrossSources` matches:
 
 * a document whose id the library does not hold with the stored document of the same
   identity key (title and author words, case, accents of width and punctuation folded, the
@@ -104,7 +104,7 @@ class SameAcrossSources:
             self._read_elsewhere(target, document.id)
             renamed = {target: document.id}
         highlights = self._matched_highlights(target, document.highlights, renamed)
-        update: dict[str, Any] = {"highlights": highlights, **self._names_kept(target, document)}
+        update: dict[str, Any] = {"highlights": highlights, **joined_names(self._db, target, document)}
         if target != document.id:  # the library's id stays: cards and blocks hang on it
             update["id"] = target
         return Matched(document.model_copy(update=update), renamed, unified=True)
@@ -151,15 +151,6 @@ class SameAcrossSources:
     def _unified(self, document_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM aliases WHERE kind = ? AND id = ? LIMIT 1",
                                 (_DOCUMENT, document_id)).fetchone() is not None
-
-    def _names_kept(self, target: str, document: Document) -> dict[str, Any]:
-        stored = self._db.execute(
-            "SELECT " + ", ".join(f"json_extract(data, '$.{name}')" for name in NAMING_FIELDS)
-            + " FROM documents WHERE id = ?", (target,)).fetchone()
-        source = source_of(document.id)
-        others = self._sources(target) - {source}
-        return names_kept(document, dict(zip(NAMING_FIELDS, stored, strict=True)), source is not None,
-                          any(other is not None for other in others))
 
     def _index(self) -> TitleIndex:
         if self._titles is None:
@@ -214,7 +205,7 @@ class SameAcrossSources:
         source, url = source_of(document.id), normalize_url(document.url) if document.url else None
         fitting: list[str] = []
         for candidate in candidates:
-            if source is not None and source in self._sources(candidate):
+            if source is not None and source in sources_of(self._db, candidate):
                 continue
             stored_url = self._url(candidate)
             if url is not None and stored_url == url:
@@ -245,11 +236,6 @@ class SameAcrossSources:
         (url,) = self._db.execute("SELECT json_extract(data, '$.url') FROM documents WHERE id = ?",
                                   (document_id,)).fetchone()
         return normalize_url(url) if url else None
-
-    def _sources(self, document_id: str) -> set[str | None]:
-        aliases = self._db.execute("SELECT alias FROM aliases WHERE kind = ? AND id = ?",
-                                   (_DOCUMENT, document_id)).fetchall()
-        return {source_of(document_id), *(source_of(alias) for (alias,) in aliases)}
 
     def _matched_highlights(self, target: str, highlights: list[Highlight],
                             renamed: dict[str, str]) -> list[Highlight]:
@@ -291,6 +277,24 @@ class SameAcrossSources:
             return None
         return self._rows.model(Highlight, "highlights", highlight_id,
                                 self._rows.fields("highlights", highlight_id, row[0]))
+
+
+def joined_names(db: sqlite3.Connection, target: str, document: Document) -> dict[str, Any]:
+    """Of the naming fields of ``document``, another source's copy of the library's document
+    ``target``, the stored values that stay (:func:`~excerpta.store.titles.names_kept`)."""
+    stored = db.execute("SELECT " + ", ".join(f"json_extract(data, '$.{name}')" for name in NAMING_FIELDS)
+                        + " FROM documents WHERE id = ?", (target,)).fetchone()
+    source = source_of(document.id)
+    others = sources_of(db, target) - {source}
+    return names_kept(document, dict(zip(NAMING_FIELDS, stored, strict=True)), source is not None,
+                      any(other is not None for other in others))
+
+
+def sources_of(db: sqlite3.Connection, document_id: str) -> set[str | None]:
+    """The sources of document ``document_id``'s id and aliases (None: one deriving its ids)."""
+    aliases = db.execute("SELECT alias FROM aliases WHERE kind = ? AND id = ?",
+                         (_DOCUMENT, document_id)).fetchall()
+    return {source_of(document_id), *(source_of(alias) for (alias,) in aliases)}
 
 
 @dataclass(frozen=True)
