@@ -267,7 +267,8 @@ class Reader(Adapter):
     resaves: ClassVar[bool] = False
     # Its ids are the library's own (excerpta's JSON): never matched with the documents and
     # highlights another source gave under other ids, as a reader's derived ids are (see
-    # excerpta.store.unify).
+    # excerpta.store.unify); only an id the library holds as an alias is looked up (see
+    # excerpta.store.aliased).
     library_ids: ClassVar[bool] = False
 
     @classmethod
