@@ -115,3 +115,84 @@ def test_a_note_or_tags_line_the_user_edited_under_a_highlight_stays_under_it(va
     region = _region(note.read_text())
     assert f"{_bullet(region)}\n{sub_item}\n" in region
     assert note.read_text().count(sub_item) == 1
+
+
+CHARITY = LUCAS / "Tweets" / "Tweets From Charity Majors.md"
+OLDER = "    - Note: first version"
+EXPORT = (CORPUS / "readwise" / "markdown-export" / "steshinss" / "Readwise" / "Articles"
+          / "Quickly add great reads from the Readwise community to your library.md")
+
+
+def test_a_line_under_a_multi_line_highlight_leaves_the_highlight_text_once(vault, sync):
+    thought = "    - my own thought on the tweet"
+    note = _plugin_note(vault, CHARITY, "Tweets/Tweets From Charity Majors.md",
+                        lambda text: text.rstrip("\n") + f"\n{thought}\n")
+    sync(_library(CHARITY))
+    text = note.read_text()
+    region = _region(text)
+    for line in ("2 -- how happy your users are", "3 -- how happy your people are"):
+        assert text.count(line) == 1
+    assert "conflict. https://t.co/nQSLPiyoKz ([View Tweet](https://twitter.com/mipsytipsy/status/" \
+           "1693058666822303899)) ^hl-" in region
+    assert region.split(" ^hl-")[1].split("\n", 1)[1].startswith(thought + "\n")
+    assert [o.action for o in sync(_library(CHARITY)).outcomes] == []
+
+
+def test_a_note_line_older_than_the_librarys_is_kept_outside_and_the_highlight_follows_upstream(vault, sync):
+    # The plugin never rewrites a note once written: the note was edited in Readwise since.
+    note = _plugin_note(vault, JUNIOR, "Articles/Stop Being a Junior.md",
+                        lambda text: text.replace(THATS_IT + "\n", f"{THATS_IT}\n{OLDER}\n"))
+    library = _library(JUNIOR)
+    document = library[0]
+    index = next(i for i, h in enumerate(document.highlights) if h.text.endswith("That's it."))
+    revised = document.highlights[index].model_copy(update={"note": "revised in Readwise"})
+    document.highlights[index] = revised
+    sink = sync(library)
+    assert "1 highlight(s) showed an older Note:/Tags: line than Readwise's" in sink.outcomes[0].reason
+    region = _region(note.read_text())
+    assert f"{_bullet(region)}\n    - Note: revised in Readwise\n" in region
+    assert note.read_text().split("%% excerpta:end highlights ")[1].count(OLDER + "\n") == 1  # kept
+    document.highlights[index] = revised.model_copy(update={"note": "revised again"})
+    assert [o.action for o in sync(library).outcomes] == ["update"]  # not held as the user's
+    assert f"{_bullet(_region(note.read_text()))}\n    - Note: revised again\n" in note.read_text()
+
+
+def test_a_readwise_export_bold_note_line_is_read_as_the_plugins_not_the_users(vault, sync):
+    note = _plugin_note(vault, EXPORT, "Articles/Quickly.md")
+    library = _library(EXPORT)
+    sink = sync(library)
+    assert "you changed" not in sink.outcomes[0].reason
+    highlight = library[0].highlights[0]
+    library[0].highlights[0] = highlight.model_copy(update={"note": "asd, edited upstream"})
+    sink = sync(library)
+    assert [o.action for o in sink.outcomes] == ["update"]
+    assert "you changed" not in (sink.outcomes[0].reason or "")
+    region = _region(note.read_text())
+    assert "    - Note: asd, edited upstream\n" in region
+    assert "**Note:** asd" not in region
+
+
+def test_an_older_note_line_with_the_users_own_line_keeps_both_and_shows_the_librarys(vault, sync):
+    older = "    - Note: my reworded note"
+    note = _plugin_note(vault, JUNIOR, "Articles/Stop Being a Junior.md",
+                        lambda text: text.replace(THATS_IT + "\n", f"{THATS_IT}\n{older}\n{COMMENT}\n"))
+    library = _library(JUNIOR)
+    document = library[0]
+    index = next(i for i, h in enumerate(document.highlights) if h.text.endswith("That's it."))
+    document.highlights[index] = document.highlights[index].model_copy(update={"note": "Readwise's note"})
+    sync(library)
+    region = _region(note.read_text())
+    assert f"{_bullet(region)}\n    - Note: Readwise's note\n{older}\n{COMMENT}\n" in region
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_blank_line_the_user_wrote_after_their_line_under_a_highlight_is_kept(vault, sync, newline):
+    note = _plugin_note(vault, JUNIOR, "Articles/Stop Being a Junior.md",
+                        lambda text: text.replace(THATS_IT + "\n", f"{THATS_IT}\n{COMMENT}\n\n")
+                        .replace("\n", newline))
+    sync(_library(JUNIOR))
+    data = note.read_bytes().decode()
+    region = data.split(f"%% excerpta:begin highlights %%{newline}")[1]
+    assert f"{COMMENT}{newline}{newline}- " in region
+    assert data.count("\n") == data.count(newline)
+    assert [o.action for o in sync(_library(JUNIOR)).outcomes] == []

@@ -22,8 +22,12 @@ place of the first plugin header line, the highlights region the place of the fi
 highlights line, the other plugin lines (and blank lines between two of them) go; every other
 line stays, in order, blank ones too. A bullet that is not one of the document's highlights
 (or that the user edited) is kept as the user's: nothing is lost. Lines the user wrote under a
-highlight's bullet (``    - my thought``, a ``Note:`` they edited) stay under it: that
-highlight goes into the region as a block the user edited, kept as it is by later runs. What
+highlight's bullet (``    - my thought``, the blank lines after them) stay under it: that
+highlight goes into the region as a block the user edited, kept as it is by later runs, the
+library's current note and tags added unless a line under it says them. A ``Note:``/``Tags:``
+line alone under a bullet is the plugin's: the highlight shows the library's current note and
+follows upstream like any other; one saying an older note stays (perhaps the user's words),
+outside the region, and is said. What
 excerpta writes takes the note's line ending. A note holding our region markers is ours (its
 ``excerpta-id`` removed), never adopted.
 """
@@ -44,6 +48,7 @@ from excerpta.writers.obsidian.plugin_lines import (
     SUB_ITEM,
     TITLE,
     HighlightMatcher,
+    SortedLines,
     classify_lines,
 )
 from excerpta.writers.obsidian.region import find_regions, in_line_endings, kept_region, render_region
@@ -114,10 +119,12 @@ def holds_regions(body: str) -> bool:
 
 
 def adopt_body(body: str, document: Document, header_body: str, highlights_body: str,
-               blocks: dict[str, str]) -> str:
+               blocks: dict[str, str]) -> tuple[str, int]:
     """``body`` of a plugin note with its plugin lines replaced by our two regions (rendered
     from ``header_body`` and ``highlights_body``; ``blocks``: each highlight's rendered block
-    by block id), in the note's line ending. A line the user wrote under a highlight's bullet
+    by block id), in the note's line ending; and how many highlights showed an older
+    ``Note:``/``Tags:`` line than the library's, now showing the library's (see
+    :class:`.plugin_lines.SortedLines`). A line the user wrote under a highlight's bullet
     stays under it, in the highlights region, as a block the user edited (see
     :func:`_edited_region`); a blank line goes only from between two plugin lines."""
     newline = line_ending(body)
@@ -127,7 +134,7 @@ def adopt_body(body: str, document: Document, header_body: str, highlights_body:
     plain = [line.rstrip("\r\n") for line in lines]
     sorted_lines = classify_lines(plain, HighlightMatcher(document))
     roles = sorted_lines.roles
-    highlights_region = _edited_region(highlights_body, blocks, sorted_lines.under, plain, roles)
+    highlights_region = _edited_region(highlights_body, blocks, sorted_lines, plain)
     header_region, highlights_region = (in_line_endings(region, newline) for region in
                                         (render_region("header", header_body), highlights_region))
     spans = {role: _span(roles, role) for role in ("header", "highlights")}
@@ -148,36 +155,37 @@ def adopt_body(body: str, document: Document, header_body: str, highlights_body:
         header = spans["header"]
         if spans["highlights"] is None and header is not None and index == header[1]:
             out.append(highlights_region)
-    return "".join(out)
+    return "".join(out), sorted_lines.replaced
 
 
-def _edited_region(body: str, blocks: dict[str, str], under: dict[str, list[int]],
-                   lines: list[str], roles: list[str]) -> str:
-    """The highlights region of ``body``, each highlight the user wrote under (``under``) as
-    the user's block: its rendered bullet, then the lines the note shows under it (with a
-    ``Note:``/``Tags:`` sub-item of ours it lacks), as a region the user edited (its end
-    marker's hash is of ``body``), so a re-sync keeps that block as it is and updates the
-    others (:mod:`.highlights_region`). A block not found in ``body`` (a template's quirk)
-    leaves the lines where they are, as the user's (``roles`` updated)."""
-    edited = body
-    for ident, indexes in under.items():
+def _edited_region(body: str, blocks: dict[str, str], sorted_lines: SortedLines, lines: list[str]) -> str:
+    """The highlights region of ``body``, each highlight the user wrote under
+    (``sorted_lines.under``) as the user's block: its rendered bullet, then the lines the note
+    shows under it (after a ``Note:``/``Tags:`` sub-item of ours they do not say), as a region
+    the user edited (its end marker's hash is of ``body``), so a re-sync keeps that block as it
+    is and updates the others (:mod:`.highlights_region`). A block not found in ``body`` (a
+    template's quirk) leaves the lines where they are, as the user's (roles updated)."""
+    edited, roles = body, sorted_lines.roles
+    for ident, indexes in sorted_lines.under.items():
         block = as_part(blocks.get(ident, ""))
         if not block or block not in edited:
             for index in indexes:
                 roles[index] = "user" if roles[index] == "mine" else roles[index]
             continue
-        edited = edited.replace(block, _with_lines_under(block, ident, [lines[i] for i in indexes]), 1)
+        under = [lines[index] for index in indexes]
+        edited = edited.replace(block, _with_lines_under(block, ident, under, sorted_lines.said[ident]), 1)
     fresh = render_region("highlights", body)
     return fresh if edited == body else kept_region(find_regions(fresh)["highlights"], edited)
 
 
-def _with_lines_under(block: str, ident: str, mine: list[str]) -> str:
+def _with_lines_under(block: str, ident: str, mine: list[str], shown: set[str]) -> str:
     """``block`` (rendered, block id ``ident``) with ``mine`` (the lines under its bullet in the
-    note) in place of its sub-items, but for a ``Note:``/``Tags:`` sub-item of a kind ``mine``
-    lacks (added upstream since the plugin wrote the note): kept, first."""
+    note) in place of its sub-items, but for a ``Note:``/``Tags:`` sub-item of a kind (``Note``,
+    ``Tags``) not in ``shown`` (what ``mine`` says as the library does): kept, first. So a
+    note added or changed upstream since the plugin wrote the note is shown, and an older one
+    among ``mine`` (perhaps the user's words) stays too."""
     lines = block.split("\n")
     own = next((index + 1 for index, line in enumerate(lines) if f"^{ident}" in line), len(lines))
-    shown = {item.group("kind") for line in mine if (item := SUB_ITEM.match(line))}
     extra: list[str] = []
     keep = False
     for line in lines[own:]:

@@ -190,8 +190,12 @@ def adopt_note(existing: str, document: Document, renderer: NoteRenderer, *,
                                f"'excerpta-id: {document.id}' in its properties to have it updated"],
                         held=True)
     rendered = renderer.render(document)
-    body = adopt_body(split.body, document, rendered.header_body, rendered.highlights_body, rendered.blocks)
+    body, replaced = adopt_body(split.body, document, rendered.header_body, rendered.highlights_body,
+                                rendered.blocks)
     messages = ["adopted a note written by the Readwise plugin"]
+    if replaced:  # perhaps the user's words, or a note edited in Readwise since the plugin wrote it
+        messages.append(f"{replaced} highlight(s) showed an older Note:/Tags: line than Readwise's: "
+                        f"Readwise's current one shown, the older line kept below the highlights")
     front = merge_properties(split, rendered.properties, renderer.managed_properties)
     messages += [front.message] if front.message else []
     memo = NoteMemo(owned_lists(rendered.properties), block_digests(rendered.blocks), rendered.header_body,

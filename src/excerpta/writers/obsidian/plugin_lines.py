@@ -5,15 +5,18 @@ Plugin lines are: the ``# Title`` line, the cover line, ``## Metadata`` and its 
 ``- Key:`` bullets (the first of each key, up to the next heading; what the user wrote among
 them stays theirs), the ``## Highlights`` and ``## New highlights added …`` headings, and every
 highlight bullet that is one of the document's highlights (same text, :class:`HighlightMatcher`)
-with its continuation lines and the ``Note:``/``Tags:`` sub-bullets that say what the
-highlight's note and tags say. Every other line is the user's, one under such a bullet kept
+with its continuation lines and its ``Note:``/``Tags:`` sub-bullets (``**Note:**`` too, as
+Readwise's Markdown export writes it): one saying an older note (tags) than the highlight's is
+the plugin's too, which writes a note once and never updates it (kept, as it may be the
+user's words, but the highlight follows the library); one under a highlight with
+no note (tags) is the user's. Every other line is the user's, one under such a bullet kept
 under it (:func:`classify_lines`). A line the user edited is therefore the user's.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from excerpta.identity import normalize_text
 from excerpta.model import Document, Highlight
@@ -26,7 +29,8 @@ METADATA = re.compile(r"^#{2,3} Metadata\s*$")
 META_ITEM = re.compile(r"^- (?:\*\*)?(?P<key>Author|Full Title|Category|Document Tags|URL|Summary|"
                        r"Document Note|Tags)(?:\*\*)?:(?P<value>.*)$")
 HIGHLIGHTS = re.compile(r"^#{2,3} (?:Highlights|New highlights added .*)\s*$")
-SUB_ITEM = re.compile(r"^    - (?:\*\*)?(?P<kind>Note|Tags)(?:\*\*)?:(?P<value>.*)$")
+# ``Note:``, ``**Note**:`` (the plugin's templates) or ``**Note:**`` (Readwise's Markdown export).
+SUB_ITEM = re.compile(r"^    - (?:\*\*)?(?P<kind>Note|Tags)(?::\*\*|\*\*:|:)(?P<value>.*)$")
 
 _COVER = re.compile(r"^!\[rw-book-cover\]\(.*\)\s*$")
 _HEADING = re.compile(r"^#{1,6}(?:[ \t]|$)")
@@ -75,22 +79,40 @@ class HighlightMatcher:
         tags = {normalize_text(a or b) for a, b in _TAG_TOKEN.findall(value)}
         return tags == {normalize_text(tag) for tag in highlight.tags}
 
+    @staticmethod
+    def has_kind(highlight: Highlight, lines: list[str]) -> bool:
+        """True if ``highlight`` has a note (tags) at all, ``lines`` being a ``Note:``
+        (``Tags:``) sub-bullet: one that differs then shows an older one the plugin wrote."""
+        item = SUB_ITEM.match(lines[0])
+        kind = item.group("kind") if item else ""
+        if kind == "Note":
+            return bool((highlight.note or "").strip())
+        return kind == "Tags" and bool(highlight.tags)
+
 
 @dataclass
 class SortedLines:
     """A plugin note's lines sorted: a role per line (``header``, ``highlights``: plugin
-    lines; ``mine``: a line the user wrote under one of the plugin's highlight bullets;
-    ``user``: any other), and, by block id, the line indexes under each highlight bullet that
-    holds a line of the user's (its ``Note:``/``Tags:`` sub-items among them)."""
+    lines; ``mine``: a line the user wrote under one of the plugin's highlight bullets, or a
+    line kept with them; ``user``: any other); by block id, the line indexes under each
+    highlight bullet that holds a line of the user's (the blank lines after the last one up to
+    the next plugin line, and its ``Note:``/``Tags:`` sub-items among them) and the kinds
+    (``Note``, ``Tags``) of those sub-items that say what the library says; and ``replaced``:
+    how many highlights' ``Note:``/``Tags:`` sub-items said an older note or tags (the plugin
+    wrote them before they were changed in Readwise, or the user edited them), the library's
+    current ones shown in the region, the older lines kept where they are as the user's, the
+    highlight holding no other line of the user's."""
 
     roles: list[str]
-    under: dict[str, list[int]]
+    under: dict[str, list[int]] = field(default_factory=dict)
+    said: dict[str, set[str]] = field(default_factory=dict)
+    replaced: int = 0
 
 
 def classify_lines(lines: list[str], matcher: HighlightMatcher) -> SortedLines:
     """The roles of ``lines`` (without their line ends), see :class:`SortedLines`."""
     roles = ["user"] * len(lines)
-    under: dict[str, list[int]] = {}
+    result = SortedLines(roles)
     in_metadata = False
     seen_title = False
     metadata_keys: set[str] = set()  # the plugin writes each once: a second one is the user's
@@ -113,22 +135,27 @@ def classify_lines(lines: list[str], matcher: HighlightMatcher) -> SortedLines:
         elif HIGHLIGHTS.match(line):
             roles[index], in_metadata = "highlights", False
         elif _BULLET.match(line) and not in_metadata:
-            index = _classify_bullet(lines, index, matcher, roles, under)
+            index = _classify_bullet(lines, index, matcher, result)
             continue
         elif _HEADING.match(line):
             # Only a heading ends the metadata: a line the user wrote among its bullets
             # (``    - see also [[Grit]]``) stays theirs, and the bullets after it the plugin's.
             in_metadata = False
         index += 1
-    return SortedLines(roles, under)
+    for ident, indexes in result.under.items():
+        result.under[ident] = _with_blank_lines_after(lines, roles, indexes)
+    return result
 
 
-def _classify_bullet(lines: list[str], index: int, matcher: HighlightMatcher, roles: list[str],
-                     under: dict[str, list[int]]) -> int:
+def _classify_bullet(lines: list[str], index: int, matcher: HighlightMatcher, result: SortedLines) -> int:
     """Sort the list item starting at ``index`` (its lines as :func:`.blocks.item_end` reads
-    them, as a region would); returns where it ends. A highlight's bullet and the sub-items
-    saying its note and tags are the plugin's; any other line under it is the user's, kept
-    under it (``mine``)."""
+    them, as a region would); returns where it ends. A highlight's bullet, its continuation
+    lines and its ``Note:``/``Tags:`` sub-items are the plugin's; any other line under it is
+    the user's, kept under it (``mine``) with every line under the bullet. A sub-item saying
+    another note (tags) than the highlight's current one is the plugin's older one if the
+    highlight has one (kept, as the user's: the highlight follows the library), else the
+    user's."""
+    roles = result.roles
     end = index + 1
     while end < len(lines) and _CONTINUATION.match(lines[end]):
         end += 1
@@ -139,17 +166,51 @@ def _classify_bullet(lines: list[str], index: int, matcher: HighlightMatcher, ro
     if highlight is None:
         return item  # the user's bullet: every line of it stays theirs
     roles[index:end] = ["highlights"] * (end - index)
-    mine = False
+    below = end  # the first line under the bullet (not one of its own continuation lines)
+    said: set[str] = set()
+    mine = older = False
     while end < item:
         sub_end = end + 1
-        owned = SUB_ITEM.match(lines[end]) is not None
-        if owned:
+        sub_item = SUB_ITEM.match(lines[end])
+        role = "mine" if lines[end].strip() else "highlights"
+        if sub_item is not None:
             while sub_end < item and _SUB_CONTINUATION.match(lines[sub_end]):
                 sub_end += 1
-            owned = matcher.owns_sub_item(highlight, lines[end:sub_end])
-        roles[end:sub_end] = ["highlights" if owned else "mine"] * (sub_end - end)
-        mine = mine or not owned
+            if matcher.owns_sub_item(highlight, lines[end:sub_end]):
+                role = "highlights"
+                said.add(sub_item.group("kind"))
+            elif matcher.has_kind(highlight, lines[end:sub_end]):
+                role, older = "older", True
+        roles[end:sub_end] = [role] * (sub_end - end)
+        mine = mine or role == "mine"
         end = sub_end
-    if mine:
-        under.setdefault(block_id(highlight.id), []).extend(range(index + 1, item))
+    if not mine:
+        # The highlight follows the library; an older line stays where it is (perhaps the
+        # user's words), with the user's lines outside the region.
+        roles[below:item] = ["user" if role == "older" else role for role in roles[below:item]]
+        result.replaced += older
+        return item
+    # The user's lines make it their block: every line under the bullet stays, as written (an
+    # older note among them, which may be the user's words: the current one is added).
+    roles[below:item] = ["mine"] * (item - below)
+    result.under.setdefault(block_id(highlight.id), []).extend(range(below, item))
+    result.said.setdefault(block_id(highlight.id), set()).update(said)
     return item
+
+
+def _with_blank_lines_after(lines: list[str], roles: list[str], indexes: list[int]) -> list[int]:
+    """``indexes`` (the user's lines under a highlight's bullets, ``mine``) with the blank
+    lines after each run of them when a line going into the region (a plugin line, or
+    ``mine``) follows: the user's blank lines, kept with their lines."""
+    kept: list[int] = []
+    for at, index in enumerate(indexes):
+        kept.append(index)
+        if at + 1 < len(indexes) and indexes[at + 1] == index + 1:
+            continue
+        after = index + 1
+        while after < len(lines) and not lines[after].strip():
+            after += 1
+        if index + 1 < after < len(lines) and roles[after] != "user":
+            roles[index + 1:after] = ["mine"] * (after - index - 1)
+            kept.extend(range(index + 1, after))
+    return kept
