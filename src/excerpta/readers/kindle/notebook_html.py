@@ -11,11 +11,12 @@ highlight's ``chapter`` is the ``sectionHeading`` above it followed by the headi
 (``Week 1: Recovering a Sense of Safety > Shadow Artists``), either one alone where the other
 is missing; its ``page`` is kept beside its location. A ``Note`` entry that follows a highlight
 of its section (after that highlight's other notes and any bookmarks) is that highlight's note
-when its location is at or after the highlight's start, before the next highlight's start, and
-within the reach of the highlight's text (the notebook shows only a highlight's start; its note
-sits at its end: see :func:`reach`); any other note is kept as a highlight of its own with empty
-``text`` (one of no text is dropped). Bookmarks (heading only) are dropped
-unless ``kindle_bookmarks`` is set. The export has no timestamps.
+when its location is at or after the highlight's start, not past the next highlight's start
+(two highlights may start in one location), and within the reach of the highlight's text (the
+notebook shows only a highlight's start; its note sits at its end: see :func:`reach`, by the
+characters' script); any other note is kept as a highlight of its own with empty ``text`` (one
+of no text is dropped). Bookmarks (heading only) are dropped unless ``kindle_bookmarks`` is set.
+The export has no timestamps.
 
 A heading is read by :mod:`.notebook_headings`, in English or Japanese wording or, in a
 language whose words it does not know, by its shape; one warning per file says how many entries
@@ -31,7 +32,9 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 
 from pydantic import Field
@@ -53,14 +56,17 @@ from excerpta.readers.kindle.undecodable import MARK_ERRORS, MarkedText, report_
 
 log = logging.getLogger(__name__)
 
-# A Kindle location is about 150 bytes of the book, markup included: 100 characters of English
-# or more, but as few as 25 of Chinese (3 bytes each), and fewer where markup is dense (ruby).
-# A note sits at its highlight's end, which the export does not show: a note at most this far
-# on is taken for the highlight's (clippings of real devices never hold fewer characters per
-# location); one farther away is a note of its own, as My Clippings.txt, which knows the end,
-# keeps it, so the two sources agree.
-MIN_CHARS_PER_LOCATION = 10
+# A Kindle location is about 150 bytes of the book, markup included. A note sits at its
+# highlight's end, which the export does not show: a note at most this far on is taken for the
+# highlight's; one farther away is a note of its own, as My Clippings.txt, which knows the end,
+# keeps it, so the two sources agree. The fewest characters a location holds, by the bytes a
+# character takes in UTF-8: English and most Latin text 1 (real clippings hold 47 or more a
+# location, mostly 90 to 150), accented Latin, Greek, Cyrillic, Hebrew and Arabic 2, CJK, kana,
+# Hangul, Indic and Thai 3 (25 to 50 in real clippings, fewer where markup is dense: ruby).
+CHARS_PER_LOCATION_BY_WIDTH = {1: 40, 2: 20, 3: 10}
 REACH_SLACK = 3  # locations: a short highlight across a location boundary ends one further on
+_TWO_BYTES = re.compile("[\u0080-\u07ff]")
+_THREE_BYTES_OR_MORE = re.compile("[^\u0000-\u07ff]")
 # The largest exports seen are a few MB (thousands of highlights); a file far larger is not one.
 MAX_EXPORT_BYTES = 100 * 2**20
 
@@ -177,7 +183,7 @@ class KindleNotebookReader(Reader):
                     previous[1] == entry.section and previous[0].location_type is location_type
                     and previous[0].location is not None
                     and previous[0].location <= location <= previous[2]
-                    and location < next_starts[number]):
+                    and location <= next_starts[number]):
                 target = previous[0]
                 target.note = f"{target.note}\n\n{text}" if target.note else text
                 continue
@@ -213,9 +219,15 @@ class KindleNotebookReader(Reader):
 
 def reach(start: int, text: str) -> int:
     """The last location a highlight of ``text`` starting at ``start`` may end at (where its
-    note sits): at :data:`MIN_CHARS_PER_LOCATION` characters a location, and
-    :data:`REACH_SLACK` more."""
-    return start + len(text) // MIN_CHARS_PER_LOCATION + REACH_SLACK
+    note sits): each character fills a location's share by its UTF-8 width, at
+    :data:`CHARS_PER_LOCATION_BY_WIDTH` (so a Chinese passage reaches four times as far as an
+    English one of as many characters), and :data:`REACH_SLACK` more."""
+    two = len(_TWO_BYTES.findall(text))
+    more = len(_THREE_BYTES_OR_MORE.findall(text))
+    by_width = {1: len(text) - two - more, 2: two, 3: more}
+    locations = sum(Fraction(count, CHARS_PER_LOCATION_BY_WIDTH[width])
+                    for width, count in by_width.items())
+    return start + math.floor(locations) + REACH_SLACK
 
 
 def _headed(entries: list[Entry], source: str,
@@ -233,8 +245,10 @@ def _headed(entries: list[Entry], source: str,
 
 
 def _next_starts(entries: list[tuple[Entry, Heading | None, str]]) -> list[float]:
-    # For each entry, the start of the first (coloured) highlight after it: a note before it
-    # is not that one's (a note follows its highlight). Infinite where none follows.
+    # For each entry, the start of the first (coloured) highlight after it: a note listed
+    # before it is not that one's (a note follows its highlight), so a note past that start is
+    # not the previous one's either; one at it is (two highlights may start in one location).
+    # Infinite where none follows.
     starts: list[float] = [math.inf] * len(entries)
     following = math.inf
     for number in range(len(entries) - 1, -1, -1):
