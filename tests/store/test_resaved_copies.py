@@ -230,11 +230,13 @@ def test_a_later_note_inside_a_stored_range_but_not_at_its_end_joins_its_note(st
 LONE_V1, LONE_V2 = note(500, DAY1, "free note first version"), note(500, DAY2, "free note edited")
 
 
-@pytest.mark.parametrize("order", [(LONE_V1, LONE_V2), (LONE_V2, LONE_V1)])
-def test_a_lone_note_edited_in_a_later_file_replaces_the_stored_one_under_its_id(store, tmp_path, order):
+@pytest.mark.parametrize(("order", "edited_at"), [((LONE_V1, LONE_V2), "2024-01-02T09:00:00+00:00"),
+                                                  ((LONE_V2, LONE_V1), None)])
+def test_a_lone_note_edited_in_a_later_file_replaces_the_stored_one_under_its_id(store, tmp_path, order,
+                                                                                  edited_at):
     [(first_id, *_)] = merged(store, clippings(tmp_path, order[0]))
     assert [h[0] for h in merged(store, clippings(tmp_path, order[1]))] == [first_id]
-    assert notes_of(store) == [("", "free note edited", 500, None)]
+    assert notes_of(store) == [("", "free note edited", 500, edited_at)]
 
 
 def test_lone_notes_of_one_time_at_one_place_are_distinct_notes(store, tmp_path):

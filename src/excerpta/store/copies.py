@@ -105,6 +105,14 @@ def end_of(highlight: Highlight) -> int | str | None:
     return highlight.location if highlight.end_location is None else highlight.end_location
 
 
+def end_unknown(highlight: Highlight) -> bool:
+    """Whether where ``highlight`` ends is unknown: it gives neither an end nor a time, as the
+    Kindle notebook export, which shows a highlight's start only (a dated clippings copy
+    without ``end_location`` ends where it starts; an undated one cannot be told from the
+    export's)."""
+    return highlight.end_location is None and highlight.highlighted_at is None
+
+
 def holds(note: str, other: str) -> bool:
     """Whether ``note`` holds ``other`` whole: equal, or one of the notes joined in it."""
     return f"{NOTE_SEPARATOR}{other}{NOTE_SEPARATOR}" in f"{NOTE_SEPARATOR}{note}{NOTE_SEPARATOR}"
@@ -128,8 +136,11 @@ def notes_apart(one: Highlight, other: Highlight) -> bool:
     location: a note is taken to be where the Kindle writes one typed on a highlight, at the
     end of the copy it was typed for. So they are apart when the copies end at different
     locations and the earlier note was typed before the later copy was saved (it was typed on
-    the earlier selection); with a time unknown, whenever the ends differ (joined, not lost)."""
-    if end_of(one) == end_of(other):
+    the earlier selection); with a time unknown, whenever the ends differ (joined, not lost).
+    A copy whose end is unknown (:func:`end_unknown`: the notebook export's) beside one whose
+    end is known is at no other end: its note is the other's, edited (two whose ends are
+    both unknown are told apart by their starts, as the undated ones)."""
+    if end_unknown(one) != end_unknown(other) or end_of(one) == end_of(other):
         return False
     notes, saved = (note_moment(one), note_moment(other)), (one.highlighted_at, other.highlighted_at)
     if None in notes or None in saved:

@@ -15,11 +15,14 @@ changes nothing, and an older copy of the highlight (the old file read again) ke
 library's note when that holds the copy's or was typed later than any note the copy carries
 (``updated_at``, else ``highlighted_at``: :func:`keeps_note`). A lone note no highlight claims
 folds into a stored lone note of the document at the same place (:func:`same_place`) when one is
-strictly later (a note edited on the device, :func:`one_note`): the later stays, under the
-stored id (:func:`later_note`). A highlight new to the library that no stored copy matches
-claims a stored lone note in its range (one read first, from an earlier file: the one at its
-end, else the nearest, :func:`claimed_note`), takes its id and folds it in, so the order of the
-files changes only ids.
+strictly later (a note edited on the device, :func:`one_note`): the later text stays, with
+the stored id and ``highlighted_at`` and the edit's time as ``updated_at``, as one file holding
+both gives (:func:`later_note`), so the old file read again keeps the edit (:func:`keeps_note`);
+a stored lone note the input gives itself by id (a file that grew, its two versions too far
+apart for the reader to fold) takes the edit in the same way, instead of a second note. A
+highlight new to the library that no stored copy matches claims a stored lone note in its range
+(one read first, from an earlier file: the one at its end, else the nearest,
+:func:`claimed_note`), takes its id and folds it in, so the order of the files changes only ids.
 
 The rules on two notes as such (whether one holds the other, how two are joined, whether the
 notes of two copies are apart or one note edited) are those of :mod:`.copies`
@@ -53,11 +56,14 @@ def claimant(note: Highlight, candidates: Positions, taken: set[int], folded: di
     return None if best is None else best[2]
 
 
-def same_place(note: Highlight, lone_notes: Positions, taken: set[int], folded: dict[int, Any]) -> int | None:
+def same_place(note: Highlight, lone_notes: Positions, taken: set[int], folded: dict[int, Any],
+               given: set[int]) -> int | None:
     """The rowid of a stored lone note of ``lone_notes`` at the lone ``note``'s very place, if
-    one is still free (not ``taken``, else ``folded`` into in this merge); None if there is none."""
+    one is still free (not ``taken``, else ``folded`` into in this merge, or ``given``: its id
+    came in this merge's input, a first version the reader read too far from its edit to fold
+    them); None if there is none."""
     for start, _, rowid in lone_notes.near(note.location_type, note.location, note.location):
-        if start == note.location and (rowid not in taken or rowid in folded):
+        if start == note.location and (rowid not in taken or rowid in folded or rowid in given):
             return rowid
     return None
 
@@ -114,15 +120,20 @@ def with_note(stored: Highlight, note: Highlight) -> Highlight:
 
 
 def one_note(stored: Highlight, note: Highlight) -> bool:
-    """Whether the lone notes ``stored`` and ``note``, at one place, are one note edited: one
-    is strictly later (notes of one time, or of an unknown one, are distinct notes, kept)."""
-    return stored.note == note.note or later(note.highlighted_at, stored.highlighted_at) or later(
-        stored.highlighted_at, note.highlighted_at)
+    """Whether the lone notes ``stored`` and ``note``, at one place, are one note edited: the
+    same text, or one is strictly later than the other's note (``stored``'s last edit,
+    :func:`~.copies.note_moment`); notes of one time, or of an unknown one, are distinct
+    notes, kept."""
+    moment = note_moment(stored)
+    return stored.note == note.note or later(note.highlighted_at, moment) or later(
+        moment, note.highlighted_at)
 
 
 def later_note(stored: Highlight, note: Highlight) -> Highlight:
-    """Of two lone notes at one place (an edit on the device), the later by time, under the
-    stored one's id."""
-    if later(note.highlighted_at, stored.highlighted_at):
-        return note.model_copy(update={"id": stored.id})
+    """Of two lone notes at one place (an edit on the device), the later by time, as the reader
+    keeps an edit in one file: ``stored`` (its id and ``highlighted_at``, when the note was
+    first typed) with the later note's text, and its time as ``updated_at``; ``stored`` itself
+    when it is the later (an old file read again never brings the first version back)."""
+    if later(note.highlighted_at, note_moment(stored)):
+        return stored.model_copy(update={"note": note.note, "updated_at": note.highlighted_at})
     return stored

@@ -21,8 +21,11 @@ longer one, and the result of two files does not depend on their order (only the
 The notes of the two copies are both kept, joined as the reader joins the notes of one
 highlight (:func:`~excerpta.store.copies.joined_notes`, the earlier typed first) when they are
 at different locations (:func:`~excerpta.store.copies.notes_apart`: the library keeps no note's
-location, so a note is taken to be at the end of the copy it was typed for); otherwise they are
-one note edited, and the later one stays.
+location, so a note is taken to be at the end of the copy it was typed for; the notebook
+export's copy, which gives no end, is at no other end), in the order they were typed (with no
+time to tell, the order of their texts, so not of the inputs); otherwise they are one note
+edited, and the later one stays (with no time to tell, the one read last, as in
+:mod:`.upsert`).
 
 A lone note (typed on the device for a highlight of an earlier file) folds into the stored
 highlight whose range holds it, else into a stored lone note at its place, and a highlight new to
@@ -81,6 +84,7 @@ class ResavedCopies:
         # The rows (rowids) this merge was given (the input holds their ids itself) or matched
         # an incoming highlight with: no longer candidates.
         self._taken: set[int] = set()
+        self._given: set[int] = set()  # those given, of the lone notes (see notes.same_place)
         self._candidates: dict[str, Positions] = {}  # by document, as first needed
         self._lone: dict[str, Positions] = {}  # the lone notes, likewise
         self._cached = 0  # how many rows they hold
@@ -125,25 +129,32 @@ class ResavedCopies:
                     note = self._claimed_note(highlight, document.id)
                     if note is not None:
                         changed[number] = with_note(highlight.model_copy(update={"id": note.id}), note)
-        folded = self._fold_notes(document, lone, changed) if lone else set()
+        folded = self._fold_notes(document, lone, changed, held) if lone else set()
         if not changed and not folded:
             return document
         highlights = [changed.get(n, h) for n, h in enumerate(document.highlights) if n not in folded]
         return document.model_copy(update={"highlights": highlights})
 
-    def _fold_notes(self, document: Document, lone: list[int], changed: dict[int, Highlight]) -> set[int]:
+    def _fold_notes(self, document: Document, lone: list[int], changed: dict[int, Highlight],
+                    held: dict[str, _HeldCopy | None]) -> set[int]:
         # Folds the lone notes numbered ``lone`` into the stored highlights that claim them: the
         # first note of each such highlight is replaced by it in ``changed``; returns the others
-        # (to drop). Notes fold in input order, so the last one's text is the note kept.
+        # (to drop). Notes fold in input order, so the last one's text is the note kept. A stored
+        # lone note this document gives itself, by id, is folded into there.
         candidates = self._of_document(document.id)
         folded: dict[int, tuple[int, Highlight]] = {}  # by rowid: its place, as folded so far
+        for number, highlight in enumerate(document.highlights):
+            copy = held.get(highlight.id)
+            if copy is not None and copy.rowid in self._given:
+                folded[copy.rowid] = (number, changed.get(number, highlight))
         dropped: set[int] = set()
         for number in lone:
             note = document.highlights[number]
             rowid = claimant(note, candidates, self._taken, folded)
             fold = with_note
             if rowid is None:
-                rowid, fold = same_place(note, self._lone_notes(document.id), self._taken, folded), later_note
+                rowid, fold = same_place(note, self._lone_notes(document.id), self._taken, folded,
+                                         self._given), later_note
                 if rowid is None:
                     continue
             at, stored = folded.get(rowid) or (number, self._stored("rowid", rowid))
@@ -154,7 +165,8 @@ class ResavedCopies:
             if at != number:
                 dropped.add(number)
         for at, highlight in folded.values():
-            changed[at] = highlight
+            if highlight is not document.highlights[at]:
+                changed[at] = highlight
         return dropped
 
     def _claimed_note(self, highlight: Highlight, document_id: str) -> Highlight | None:
@@ -175,8 +187,10 @@ class ResavedCopies:
             chunk = ids[at:at + _CHUNK] if len(ids) > _CHUNK else ids
             for row_id, rowid, text, note, *moments in self._json_query(_held_query(len(chunk)), chunk):
                 if rowid <= before:
-                    held[row_id] = _HeldCopy(text, note, *moments)
+                    held[row_id] = _HeldCopy(rowid, text, note, *moments)
                     taken.add(rowid)
+                    if not text and note is not None:
+                        self._given.add(rowid)
                 else:
                     held[row_id] = None
         return held
@@ -250,11 +264,11 @@ class _HeldCopy:
     """What a merge needs of a highlight the library holds under an incoming highlight's id
     while its text is the same: the note, when the highlight last changed and was saved."""
 
-    __slots__ = ("highlighted_at", "note", "text", "updated_at")
+    __slots__ = ("highlighted_at", "note", "rowid", "text", "updated_at")
 
-    def __init__(self, text: str | None, note: str | None, updated: str | None,
+    def __init__(self, rowid: int, text: str | None, note: str | None, updated: str | None,
                  highlighted: str | None) -> None:
-        self.text, self.note = text, note
+        self.rowid, self.text, self.note = rowid, text, note
         self.updated_at = datetime.fromisoformat(updated) if updated else None
         self.highlighted_at = datetime.fromisoformat(highlighted) if highlighted else None
 
@@ -274,8 +288,12 @@ def _merged(incoming: Highlight, stored: Highlight) -> Highlight:
     moment = update["highlighted_at"]
     update["updated_at"] = changes if changes is not None and (moment is None or changes > moment) else None
     if incoming.note is not None and stored.note is not None and notes_apart(incoming, stored):
-        first, second = (incoming, stored) if later(note_moment(stored), note_moment(incoming)) \
-            else (stored, incoming)
+        if later(note_moment(stored), note_moment(incoming)):
+            first, second = incoming, stored
+        elif later(note_moment(incoming), note_moment(stored)):
+            first, second = stored, incoming
+        else:  # no time tells which was typed first: an order of the notes', not the inputs'
+            first, second = sorted((incoming, stored), key=lambda copy: copy.note or "")
         update["note"] = joined_notes(first.note or "", second.note or "")
     elif keeps_note(incoming, stored.note, stored.updated_at):
         update["note"] = stored.note
