@@ -17,6 +17,8 @@ _PLACES = ("end_location", "page", "chapter", "color", "url", "highlighted_at")
 # What a copy gives one whose empty fields say nothing (the deletion and the ids are the
 # winner's): a favourite too, which a Kindle never marks.
 _FIELDS = tuple(name for name in Highlight.model_fields if name not in ("id", "is_deleted", "external_ids"))
+# What two as recent copies are told apart by (see ahead).
+_CONTENT = tuple(name for name in Highlight.model_fields if name != "id")
 # The external ids of a copy Readwise gave (see excerpta.readwise.mapping).
 _READWISE_IDS = frozenset({"readwise", "reader"})
 
@@ -71,12 +73,14 @@ def ahead(one: Highlight, other: Highlight) -> bool:
         return True
     if later(moments[1], moments[0]) or (moments[1] is not None and moments[0] is None):
         return False
-    return _rank(one) > _rank(other)
-
-
-def _rank(highlight: Highlight) -> tuple[bool, int, str]:
-    return (records_removals(highlight), len(highlight.text),
-            highlight.model_dump_json(exclude={"id"}))
+    ranks = (records_removals(one), len(one.text)), (records_removals(other), len(other.text))
+    if ranks[0] != ranks[1]:
+        return ranks[0] > ranks[1]
+    for name in _CONTENT:  # the first field they differ in: no whole copy written out (costly)
+        mine, theirs = getattr(one, name), getattr(other, name)
+        if mine != theirs:
+            return repr(mine) > repr(theirs)
+    return False
 
 
 def records_removals(highlight: Highlight) -> bool:
@@ -109,7 +113,9 @@ def later(first: datetime | None, second: datetime | None) -> bool:
 
 def is_empty(value: Any) -> bool:
     """Whether a field's value says nothing (None, False, "", [], {}): a merge keeps another's."""
-    return value is None or value is False or value == "" or value == [] or value == {}
+    if value:
+        return False  # most values: one test, on every field of every merged copy
+    return value is None or value is False or isinstance(value, str | list | dict)
 
 
 def note_moment(highlight: Highlight) -> datetime | None:
