@@ -4,9 +4,15 @@ what the other never says, whichever is read first, in one run or in two."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from excerpta.model import Highlight
+from excerpta.store.copies import settled
 
 TEXT = "Fear is the mind-killer. Fear is the little-death that brings total obliteration."
 CLIPPINGS = (f"Dune (Herbert, Frank)\n- Your Highlight on page 12 | Location 100-102 | Added on Monday, "
@@ -96,3 +102,69 @@ def test_an_old_csv_never_brings_back_tags_removed_in_readwise_since(run_cli, tm
     for number, runs in enumerate(([(csv,), (pulled,), (csv,)], [(pulled,), (csv,)])):
         highlight = converted(run_cli, tmp_path / f"order {number}", *runs)
         assert (highlight["tags"], highlight["note"], highlight["is_favorite"]) == ([], None, False)
+
+
+SHORT, LONG = "Fear is the mind-killer.", "Fear is the mind-killer. Fear is the little-death."
+CSV_11 = CSV_HEADERS[11]
+
+
+def clippings(folder: Path, *records: tuple[str, str, str, str]) -> Path:
+    """``My Clippings.txt`` of Dune with ``records``: kind, where, when (10:00 AM), text."""
+    path = folder / "My Clippings.txt"
+    path.write_text("".join(f"Dune (Frank Herbert)\n- Your {kind} on page 12 | Location {where} | Added on "
+                            f"Monday, January 2, 2023 {when}\n\n{text}\n==========\n"
+                            for kind, where, when, text in records), encoding="utf-8")
+    return path
+
+
+def csv_11(folder: Path, note: str, tags: str, highlighted_at: str) -> Path:
+    path = folder / "readwise-data.csv"
+    path.write_text(f'{CSV_11}\n"{LONG}",Dune,Frank Herbert,,{note},pink,"{tags}",location,100,'
+                    f"{highlighted_at},\n", encoding="utf-8")
+    return path
+
+
+def test_a_csvs_tags_and_note_arrive_on_a_selection_extended_later_on_the_kindle_in_every_order(
+        run_cli, tmp_path):
+    # The Kindle's copy (re-saved longer at noon) is later than the CSV's: it wins, and takes
+    # what it lacks, the CSV's tags and note, whichever is read first.
+    kindle_file = clippings(tmp_path, ("Highlight", "100-100", "10:00:00 AM", SHORT),
+                            ("Highlight", "100-101", "12:00:00 PM", LONG))
+    csv = csv_11(tmp_path, "my readwise note", "t1", "2023-01-02 10:00:00+00:00")
+    runs = {**orders(kindle_file, csv), "read again": [(kindle_file,), (csv,), (kindle_file,), (csv,)]}
+    results = {name: converted(run_cli, tmp_path / name, *each) for name, each in runs.items()}
+    first = results["two runs"]
+    assert (first["text"], first["note"], first["tags"], first["color"]) == (
+        LONG, "my readwise note", ["t1"], "pink")
+    assert all(result == first for result in results.values()), results
+
+
+def test_a_kindle_note_stays_on_a_later_dated_csv_copy_without_one_in_every_order(run_cli, tmp_path):
+    kindle_file = clippings(tmp_path, ("Highlight", "100-101", "10:00:00 AM", LONG),
+                            ("Note", "101", "10:30:00 AM", "kindle note"))
+    csv = csv_11(tmp_path, "", "t1, t2", "2023-01-02 11:00:00+00:00")
+    runs = {**orders(kindle_file, csv), "read again": [(kindle_file,), (csv,), (kindle_file,), (csv,)]}
+    results = {name: converted(run_cli, tmp_path / name, *each) for name, each in runs.items()}
+    first = results["two runs"]
+    assert (first["note"], first["tags"], first["end_location"], first["page"]) == (
+        "kindle note", ["t1", "t2"], 101, 12)
+    assert all(result == first for result in results.values()), results
+
+
+_MOMENTS = st.sampled_from([None, datetime(2023, 1, 2, 10, tzinfo=UTC), datetime(2023, 1, 2, 11, tzinfo=UTC),
+                            datetime(2023, 1, 2, 12, tzinfo=timezone(timedelta(hours=2)))])
+copies = st.builds(
+    Highlight, id=st.sampled_from(["h1", "readwise-7"]), text=st.sampled_from([SHORT, LONG]),
+    note=st.sampled_from([None, "kindle note", "csv note"]), location=st.sampled_from([None, 100]),
+    end_location=st.sampled_from([None, 101]), page=st.sampled_from([None, 12]),
+    color=st.sampled_from([None, "pink", "yellow"]), highlighted_at=_MOMENTS, updated_at=_MOMENTS,
+    tags=st.sampled_from([[], ["t1"], ["t1", "t2"]]), is_favorite=st.booleans(), is_deleted=st.booleans(),
+    external_ids=st.sampled_from([{}, {"readwise": "7"}, {"readwise": "8", "kindle": "k"}]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(copies, copies)
+def test_settled_gives_one_result_whichever_copy_is_stored_and_which_incoming(one, other):
+    forth, back = settled(one, other), settled(other, one)
+    assert (forth.id, back.id) == (other.id, one.id)
+    assert forth.model_dump(exclude={"id"}) == back.model_dump(exclude={"id"})

@@ -99,6 +99,24 @@ def test_a_second_highlight_of_a_passage_from_the_same_source_stays_a_second_one
 
 
 @SPELLINGS
+@pytest.mark.parametrize("first", ["kindle", "csv"])
+def test_a_second_highlight_of_an_overlapping_passage_from_one_source_stays_a_second_one_beside_the_kindle(
+        library, tmp_path, author, first):
+    # The Kindle and the CSV derive one id for LONG: the CSV gave it too, so the CSV's next
+    # highlight of an overlapping passage (an export of the new ones) is another highlight.
+    for folder in ("kindle", "csv", "new"):
+        (tmp_path / folder).mkdir()
+    kindle = clippings(tmp_path / "kindle", author,
+                       ("Highlight", "100-101", "Monday, January 2, 2023 10:00:00 AM", LONG))
+    csv = readwise_csv(tmp_path / "csv", LONG, "2023-01-02 10:00:00+00:00")
+    for path in [kindle, csv] if first == "kindle" else [csv, kindle]:
+        library(path)
+    documents = library(readwise_csv(tmp_path / "new", SHORT, "2023-01-03 10:00:00+00:00"))
+    assert highlights(documents) == [(LONG, None, False), (SHORT, None, False)]
+    assert highlights(library(kindle)) == highlights(library(csv)) == highlights(documents)
+
+
+@SPELLINGS
 def test_a_highlight_deleted_in_readwise_stays_deleted_when_the_clippings_are_read(library, tmp_path, author):
     library(deleted_in_readwise(tmp_path, LONG), source="readwise-json")
     documents = library(clippings(tmp_path, author, ("Highlight", "100-101",

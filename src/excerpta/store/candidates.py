@@ -34,15 +34,19 @@ class Candidates:
     several as fitting, a live one is taken first."""
 
     def __init__(self, rows: Iterable[tuple[Any, ...]], excluded: set[str],
-                 aliases: Iterable[tuple[str, str]]) -> None:
+                 givers: Iterable[tuple[str, str | None]], source: str | None = None) -> None:
         """``rows``: id, text, location type, start, end and, of a deleted highlight, when it
         was deleted (its ``updated_at``, else its ``highlighted_at``, as ISO text; "" if
-        neither is known), None for a live one."""
-        # The sources that gave each stored highlight (its own id's, its aliases'): another
-        # highlight of one of them is another highlight (two copies a source lists itself).
+        neither is known), None for a live one. ``givers``: stored highlight id, a source that
+        gave it (besides the one its own id names); ``source``: the source of the incoming
+        highlights whose ids name none (None: not known, any stored highlight may be theirs)."""
+        # The sources that gave each stored highlight (its own id's, its aliases', those
+        # recorded): another highlight of one of them is another highlight (two copies a source
+        # lists itself, an overlapping passage highlighted twice).
         self._sources: dict[str, set[str | None]] = {}
-        for row_id, alias in aliases:
-            self._sources.setdefault(row_id, {source_of(row_id)}).add(source_of(alias))
+        for row_id, giver in givers:
+            self._sources.setdefault(row_id, {source_of(row_id)}).add(giver)
+        self._source = source
         self._ids: list[str] = []
         self._texts: list[str] = []
         self._places: list[tuple[Any, Any, Any]] = []  # location type, start, end
@@ -64,7 +68,7 @@ class Candidates:
 
     def take(self, highlight: Highlight) -> str | None:
         """The id of the stored copy ``highlight`` is, now taken; None if there is none."""
-        text, source = normalize_text(highlight.text), source_of(highlight.id)
+        text, source = normalize_text(highlight.text), source_of(highlight.id) or self._source
         found = [number for number in self._by_text.get(text, ())
                  if self._free(number, source, highlight) and self._may_be_at(number, highlight)]
         if highlight.location is not None:

@@ -17,6 +17,8 @@ _PLACES = ("end_location", "page", "chapter", "color", "url", "highlighted_at")
 # What a copy gives one whose empty fields say nothing (the deletion and the ids are the
 # winner's): a favourite too, which a Kindle never marks.
 _FIELDS = tuple(name for name in Highlight.model_fields if name not in ("id", "is_deleted", "external_ids"))
+# What two as recent copies are told apart by (see ahead).
+_CONTENT = tuple(name for name in Highlight.model_fields if name != "id")
 # The external ids of a copy Readwise gave (see excerpta.readwise.mapping).
 _READWISE_IDS = frozenset({"readwise", "reader"})
 
@@ -24,45 +26,61 @@ _READWISE_IDS = frozenset({"readwise", "reader"})
 def settled(incoming: Highlight, stored: Highlight) -> Highlight:
     """The highlight a unified document keeps, under the ``stored`` copy's id, of it and
     ``incoming`` (the same highlight, from another source perhaps), with the external ids of
-    both. The later one wins (by ``updated_at``, else ``highlighted_at``; a dated copy over an
-    undated one), so a source read again with an old copy (a clippings file, read whole on
-    every run) never undoes an edit or deletion another source brought. The winner takes from
-    the other what it lacks:
+    both; every other field is the same whichever of the two is stored and which incoming.
+
+    The later one wins (:func:`ahead`: by the later of its ``updated_at`` and
+    ``highlighted_at``; a dated copy over an undated one), so a source read again with an old
+    copy (a clippings file, read whole on every run) never undoes an edit or deletion another
+    source brought. The winner takes from the other what it lacks:
 
     * a copy that records a change of every field it holds, a Readwise copy's ``updated_at``
       (:func:`records_removals`: what it lacks was removed), takes only the places it lacks (a
       range's end, a page, a chapter: what one source knows and the other never says), never a
       note or tags it has no more;
-    * a device's copy whose ``updated_at`` is the time of its latest note or re-save (a Kindle's:
-      it never says tags, a colour, a favourite, and its empty note is "none typed", never
-      "removed"), and a dated copy winning over an undated one (a Readwise note's, a 9-column
-      CSV's) without a change of its own, take every field they lack: the tags and colour of a
-      Readwise CSV or note arrive whether it is read before or after ``My Clippings.txt``;
-    * otherwise (a copy dated only by ``highlighted_at`` later than the other's) the places.
+    * any other copy takes every field it lacks: a Kindle's ``updated_at`` is the time of its
+      latest note or re-save, and its empty note, tags, colour, favourite say "none typed",
+      never "removed"; a Readwise CSV or note records no change at all. So the tags and colour
+      of a Readwise CSV or note arrive whether it is read before or after
+      ``My Clippings.txt``, and a Kindle note stays on a later-dated CSV copy without one.
 
     Of two different notes the winner's stays: a Kindle note (typed at a known time) over an
     undated Readwise CSV's or note's, in either order, since nothing says the Readwise one is
-    later. With no date to tell, or equal ones, the incoming copy wins. A winning incoming copy
-    then merges as any does (the fields its reader never says keep the stored values), which
-    gives the same result as the second rule."""
-    fill = _PLACES
-    if _moment(stored) is not None and _moment(incoming) is None:
-        winner, loser = stored, incoming
-        fill = _PLACES if records_removals(stored) else _FIELDS
-    elif later(_moment(stored), _moment(incoming)):
-        winner, loser = stored, incoming
-        if stored.updated_at is not None and not records_removals(stored):
-            fill = _FIELDS  # a device's note time: it says nothing of tags or colour
-    else:
+    later. A winning incoming copy then merges as any does (the fields its reader never says
+    keep the stored values): already filled here."""
+    if ahead(incoming, stored):
         winner, loser = incoming, stored
+    else:
+        winner, loser = stored, incoming
+    fill = _PLACES if records_removals(winner) else _FIELDS
     update: dict[str, Any] = {name: getattr(loser, name) for name in fill
                               if is_empty(getattr(winner, name)) and not is_empty(getattr(loser, name))}
-    external_ids = {**incoming.external_ids, **stored.external_ids, **winner.external_ids}
+    external_ids = {**loser.external_ids, **winner.external_ids}
     if external_ids != winner.external_ids:
         update["external_ids"] = external_ids
     if winner.id != stored.id:
         update["id"] = stored.id
     return winner.model_copy(update=update) if update else winner
+
+
+def ahead(one: Highlight, other: Highlight) -> bool:
+    """Whether ``one`` wins over ``other`` in :func:`settled`: it changed later (the later of its
+    ``updated_at`` and ``highlighted_at``), or it is dated and ``other`` is not. Of two as recent (equal
+    times, or both undated) the one that records removals (:func:`records_removals`), else the
+    longer text (an extended selection), else the one first by content: never by which is read
+    first, so two sources give one result in either order. False for two equal copies."""
+    moments = _moment(one), _moment(other)
+    if later(*moments) or (moments[0] is not None and moments[1] is None):
+        return True
+    if later(moments[1], moments[0]) or (moments[1] is not None and moments[0] is None):
+        return False
+    ranks = (records_removals(one), len(one.text)), (records_removals(other), len(other.text))
+    if ranks[0] != ranks[1]:
+        return ranks[0] > ranks[1]
+    for name in _CONTENT:  # the first field they differ in: no whole copy written out (costly)
+        mine, theirs = getattr(one, name), getattr(other, name)
+        if mine != theirs:
+            return repr(mine) > repr(theirs)
+    return False
 
 
 def records_removals(highlight: Highlight) -> bool:
@@ -76,7 +94,10 @@ def records_removals(highlight: Highlight) -> bool:
 
 
 def _moment(highlight: Highlight) -> datetime | None:
-    return highlight.updated_at or highlight.highlighted_at
+    # The later of the two: a copy that won over an earlier note keeps that note's time as its
+    # updated_at, yet was itself highlighted later.
+    first, second = highlight.updated_at, highlight.highlighted_at
+    return first if second is None or later(first, second) else second
 
 
 def later(first: datetime | None, second: datetime | None) -> bool:
@@ -92,7 +113,9 @@ def later(first: datetime | None, second: datetime | None) -> bool:
 
 def is_empty(value: Any) -> bool:
     """Whether a field's value says nothing (None, False, "", [], {}): a merge keeps another's."""
-    return value is None or value is False or value == "" or value == [] or value == {}
+    if value:
+        return False  # most values: one test, on every field of every merged copy
+    return value is None or value is False or isinstance(value, str | list | dict)
 
 
 def note_moment(highlight: Highlight) -> datetime | None:

@@ -30,10 +30,15 @@ are the library's, only its aliases looked up, :mod:`.aliased`), :class:`SameAcr
   document is recorded, an alias of kind ``reader``; the Kindle's clippings and notebook are
   one source, the ids ``readwise-…`` name theirs whichever reader reads them; a document
   stored before sources were recorded counts as held from another). Two copies from one
-  source are matched by id only, as any merge does. In a document held from several
-  sources, first each incoming highlight the library holds under its id or an alias, then
-  each other one with a stored highlight of that document not yet given: of the same passage
-  (:func:`~excerpta.identity.same_passage`, more than punctuation) at an overlapping
+  source are matched by id only, as any merge does: the sources that gave each highlight of
+  such a document are recorded too (an alias of kind ``given``, ``"<source> <id>"``: Kindle
+  clippings, a Readwise CSV and a Readwise note derive one id for one passage, so one
+  highlight may have several; those held before a second source came are the first one's),
+  and a source's next highlight of an overlapping passage is another highlight. In a
+  document held from several sources, first each incoming highlight the library holds under
+  its id or an alias, then each other one with a stored highlight of that document not yet
+  given: of the same passage (:func:`~excerpta.identity.same_passage`, more than
+  punctuation) at an overlapping
   location, or of the same text where the locations cannot be compared (one has none, or
   they count in other units); each stored highlight is matched once per merge, the same
   text at the same start first. A deleted one is matched too, so the copy settles with it
@@ -55,12 +60,13 @@ document deleted by one of its sources deletes the highlights that source gave (
 and those aliased from them), not those another source gave.
 
 Cost: linear in the highlights read and in those of the documents they join (8,000 on each
-side of one book, first match: 0.6 s; 100,000 in 1,000 books: 7-10 s, read again: 2.5-3 s;
-``benchmarks/unify_match.py``).
+side of one book, first match: 0.4-0.6 s; 100,000 in 1,000 books: 7-10 s, read again: 2.5-3 s;
+``benchmarks/unify_match.py``); recording the sources, one query per document.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -73,6 +79,7 @@ from excerpta.store.state_file import StoredRows
 from excerpta.store.titles import NAMING_FIELDS, TitleIndex, identity_key, names_kept, shares_a_passage
 
 _DOCUMENT, _HIGHLIGHT, _READER = "document", "highlight", "reader"
+_GIVEN = "given"  # "<source> <id>" -> id: a highlight of a unified document a source gave
 
 
 class SameAcrossSources:
@@ -103,7 +110,8 @@ class SameAcrossSources:
                 return Matched(document, {}, unified=False)
             self._read_elsewhere(target, document.id)
             renamed = {target: document.id}
-        highlights = self._matched_highlights(target, document.highlights, renamed)
+        highlights = self._matched_highlights(target, document.highlights, renamed,
+                                              source_of(document.id) or self._reader)
         update: dict[str, Any] = {"highlights": highlights, **joined_names(self._db, target, document)}
         if target != document.id:  # the library's id stays: cards and blocks hang on it
             update["id"] = target
@@ -146,6 +154,10 @@ class SameAcrossSources:
             "SELECT alias FROM aliases WHERE kind = ? AND id = ?", (_READER, document_id))}
         if own not in readers:
             self._remember(_READER, own, document_id)
+            if len(readers) == 1:  # held from one source until now: it gave every highlight
+                self._db.execute(
+                    "INSERT OR IGNORE INTO aliases SELECT ?, ? || ' ' || id, id FROM highlights "
+                    "WHERE document_id = ?", (_GIVEN, next(iter(readers)).split(" ", 1)[0], document_id))
         return readers != {own}
 
     def _unified(self, document_id: str) -> bool:
@@ -237,8 +249,8 @@ class SameAcrossSources:
                                   (document_id,)).fetchone()
         return normalize_url(url) if url else None
 
-    def _matched_highlights(self, target: str, highlights: list[Highlight],
-                            renamed: dict[str, str]) -> list[Highlight]:
+    def _matched_highlights(self, target: str, highlights: list[Highlight], renamed: dict[str, str],
+                            source: str | None) -> list[Highlight]:
         # First those the library knows by id or alias, so a passage read twice (a second
         # copy listed before the one matched last time) never takes another's stored id.
         given = {h.id for h in highlights}
@@ -257,10 +269,8 @@ class SameAcrossSources:
                     renamed[stored.id] = highlight.id
                     given.add(stored.id)
         if unknown:
-            # CROSS JOIN: from this document's highlights, not from every alias of the library.
-            candidates = Candidates(self._candidates(target), given | self._claimed, self._db.execute(
-                "SELECT a.id, a.alias FROM highlights h CROSS JOIN aliases a ON a.kind = ? AND a.id = h.id "
-                "WHERE h.document_id = ?", (_HIGHLIGHT, target)))
+            candidates = Candidates(self._candidates(target), given | self._claimed, self._givers(target),
+                                    source)
             for number in unknown:
                 highlight = highlights[number]
                 stored_id = candidates.take(highlight)
@@ -269,7 +279,21 @@ class SameAcrossSources:
                     self._remember(_HIGHLIGHT, highlight.id, stored_id)
                     renamed[stored_id] = highlight.id
                     known[number] = settled(highlight, self._stored(stored_id))  # type: ignore[arg-type]
-        return [known.get(number, highlight) for number, highlight in enumerate(highlights)]
+        matched = [known.get(number, highlight) for number, highlight in enumerate(highlights)]
+        if source is not None:  # so that its next copy of an overlapping passage is another highlight
+            self._db.execute(
+                "INSERT OR IGNORE INTO aliases SELECT ?, ? || ' ' || value, value FROM json_each(?)",
+                (_GIVEN, source, json.dumps([h.id for h in matched if source_of(h.id) != source])))
+        return matched
+
+    def _givers(self, target: str) -> list[tuple[str, str | None]]:
+        """Each highlight of ``target`` (its id) with a source that gave it besides the one its
+        id names: one of its aliases names, or one recorded (a source deriving its ids)."""
+        # CROSS JOIN: from this document's highlights, not from every alias of the library.
+        return [(row_id, alias.split(" ", 1)[0] if kind == _GIVEN else source_of(alias))
+                for row_id, kind, alias in self._db.execute(
+                    "SELECT a.id, a.kind, a.alias FROM highlights h CROSS JOIN aliases a ON a.kind IN (?, ?) "
+                    "AND a.id = h.id WHERE h.document_id = ?", (_HIGHLIGHT, _GIVEN, target))]
 
     def _stored(self, highlight_id: str) -> Highlight | None:
         row = self._db.execute("SELECT data FROM highlights WHERE id = ?", (highlight_id,)).fetchone()
