@@ -5,10 +5,10 @@ Such a read is never matched by passage (:mod:`.unify` is for readers that deriv
 its ids are authoritative. But our JSON written by another run (one without ``--state``, or
 with another state) holds the ids its sources gave, and the library may hold the same book
 from several sources under ids of its own, each other source's id remembered as an alias (the
-``aliases`` table, see :mod:`.unify`). Read as they are, those ids would make the book a second
-document, its highlights duplicates, and take from the library's document the highlights it
-holds under that run's ids. So :class:`AliasedIds` looks each id up (no passage, title or
-author compared):
+``aliases`` table, see :mod:`.aliases_table`). Read as they are, those ids would make the book
+a second document, its highlights duplicates, and take from the library's document the
+highlights it holds under that run's ids. So :class:`AliasedIds` looks each id up (no passage,
+title or author compared):
 
 * a document id the library does not hold as its own but as an alias takes the library's id;
   its title and author are merged as another source's copy's are
@@ -35,11 +35,11 @@ import sqlite3
 from typing import Any, TypeVar
 
 from excerpta.model import Document, Highlight
+from excerpta.store.aliases_table import DOCUMENT, HIGHLIGHT
 from excerpta.store.copies import is_empty, settled
 from excerpta.store.state_file import StoredRows
 from excerpta.store.unify import Matched, joined_names
 
-_DOCUMENT, _HIGHLIGHT = "document", "highlight"
 _Model = TypeVar("_Model", Document, Highlight)
 
 
@@ -50,14 +50,14 @@ class AliasedIds:
     def __init__(self, db: sqlite3.Connection, rows: StoredRows) -> None:
         self._db, self._rows = db, rows
         self._any = db.execute("SELECT 1 FROM aliases WHERE kind IN (?, ?) LIMIT 1",
-                               (_DOCUMENT, _HIGHLIGHT)).fetchone() is not None
+                               (DOCUMENT, HIGHLIGHT)).fetchone() is not None
 
     def match(self, document: Document) -> Matched:
         """``document`` under the library's ids of the aliases it holds (the same object if it
         holds none); ``renamed``: the library's id -> the incoming one, of each id changed."""
         if not self._any:
             return Matched(document, {}, unified=False)
-        target = self._target(_DOCUMENT, "documents", document.id)
+        target = self._target(DOCUMENT, "documents", document.id)
         renamed: dict[str, str] = {}
         highlights = self._highlights(document.highlights, renamed)
         if target is None and not renamed:
@@ -74,7 +74,7 @@ class AliasedIds:
     def resolved(self, document_id: str) -> tuple[str, None]:
         """The library's id of a document a source deleted as a whole, and None: all of its
         highlights go."""
-        return (self._target(_DOCUMENT, "documents", document_id) if self._any else None) or document_id, None
+        return (self._target(DOCUMENT, "documents", document_id) if self._any else None) or document_id, None
 
     # A table named in these queries is one of two given in this module, never input.
     def _target(self, kind: str, table: str, identifier: str) -> str | None:
@@ -90,7 +90,7 @@ class AliasedIds:
             "SELECT a.alias, a.id FROM aliases a WHERE a.kind = ? AND a.alias IN "
             "(SELECT value FROM json_each(?)) "
             "AND NOT EXISTS (SELECT 1 FROM highlights h WHERE h.id = a.alias)",
-            (_HIGHLIGHT, json.dumps([h.id for h in highlights]))).fetchall())
+            (HIGHLIGHT, json.dumps([h.id for h in highlights]))).fetchall())
         if not targets:
             return highlights
         given = {h.id for h in highlights}

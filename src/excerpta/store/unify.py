@@ -47,17 +47,17 @@ are the library's, only its aliases looked up, :mod:`.aliased`), :class:`SameAcr
   one's ``updated_at``, else ``highlighted_at``): the passage highlighted again is a new
   highlight (:class:`~excerpta.store.candidates.Candidates`).
 
-A match is remembered (the ``aliases`` table: the source's id -> the library's), so the source's
-next read finds it by id, even after an edit of the text. Every highlight of such a document is
-settled with its stored copy on each read, whichever source reads it (:func:`settled`: the
-later copy wins), so a source read again with old copies never undoes what another brought.
-The document keeps the library's id (Anki cards and note blocks hang on it; an Obsidian note
-keeps its path when its title changes). Its title and author are those of a source that names
-its documents itself (the Readwise API's, where its user edits them) over those of one that
-derives its ids, else the later read's where it says more than the stored
-(:func:`~excerpta.store.titles.names_kept`); its other fields merge as for any read. A whole
-document deleted by one of its sources deletes the highlights that source gave (its own ids
-and those aliased from them), not those another source gave.
+A match is remembered (the ``aliases`` table, :mod:`.aliases_table`: the source's id -> the
+library's), so the source's next read finds it by id, even after an edit of the text. Every
+highlight of such a document is settled with its stored copy on each read, whichever source
+reads it (:func:`settled`: the later copy wins), so a source read again with old copies never
+undoes what another brought. The document keeps the library's id (Anki cards and note blocks
+hang on it; an Obsidian note keeps its path when its title changes). Its title and author are
+those of a source that names its documents itself (the Readwise API's, where its user edits
+them) over those of one that derives its ids, else the later read's where it says more than
+the stored (:func:`~excerpta.store.titles.names_kept`); its other fields merge as for any
+read. A whole document deleted by one of its sources deletes the highlights that source gave
+(its own ids and those aliased from them), not those another source gave.
 
 Cost: linear in the highlights read and in those of the documents they join (8,000 on each
 side of one book, first match: 0.4-0.6 s; 100,000 in 1,000 books: 7-10 s, read again: 2.5-3 s;
@@ -66,20 +66,28 @@ side of one book, first match: 0.4-0.6 s; 100,000 in 1,000 books: 7-10 s, read a
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from excerpta.identity import normalize_url
 from excerpta.model import Document, Highlight
+from excerpta.store.aliases_table import (
+    DOCUMENT,
+    HIGHLIGHT,
+    givers,
+    is_unified,
+    library_id,
+    named_by,
+    record_given,
+    record_reader,
+    remember,
+    sources_of,
+)
 from excerpta.store.candidates import Candidates, source_of
 from excerpta.store.copies import settled
 from excerpta.store.state_file import StoredRows
 from excerpta.store.titles import NAMING_FIELDS, TitleIndex, identity_key, names_kept, shares_a_passage
-
-_DOCUMENT, _HIGHLIGHT, _READER = "document", "highlight", "reader"
-_GIVEN = "given"  # "<source> <id>" -> id: a highlight of a unified document a source gave
 
 
 class SameAcrossSources:
@@ -99,11 +107,11 @@ class SameAcrossSources:
         other source's), settled with what the library holds of it; see :class:`Matched`."""
         if self._held(document.id):
             elsewhere = self._read_elsewhere(document.id, document.id)
-            if not (elsewhere or self._unified(document.id)):
+            if not (elsewhere or is_unified(self._db, document.id)):
                 return Matched(document, {}, unified=False)
             target, renamed = document.id, {}
         else:
-            target = self._alias(_DOCUMENT, document.id) or self._find_document(document)
+            target = library_id(self._db, DOCUMENT, document.id) or self._find_document(document)
             if target is None:
                 self._register(document)
                 self._read_elsewhere(document.id, document.id)
@@ -120,49 +128,23 @@ class SameAcrossSources:
     def resolved(self, document_id: str) -> tuple[str, frozenset[str] | None]:
         """The library's id of a document a source deleted as a whole, and, for one held from
         several sources, the ids of the highlights that source gave (None: all of them)."""
-        target = self._alias(_DOCUMENT, document_id) or document_id
-        source = source_of(document_id)
-        if not self._unified(target):
+        target = library_id(self._db, DOCUMENT, document_id) or document_id
+        if not is_unified(self._db, target):
             return target, None
-        rows = self._db.execute(
-            "SELECT h.id, a.alias FROM highlights h LEFT JOIN aliases a "
-            "ON a.kind = ? AND a.id = h.id WHERE h.document_id = ?", (_HIGHLIGHT, target)).fetchall()
-        return target, frozenset(row_id for row_id, alias in rows if source is not None and (
-            source_of(row_id) == source or (alias is not None and source_of(alias) == source)))
+        return target, named_by(self._db, target, source_of(document_id))
 
     def _held(self, document_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone() is not None
 
-    def _alias(self, kind: str, identifier: str) -> str | None:
-        row = self._db.execute("SELECT id FROM aliases WHERE kind = ? AND alias = ?",
-                               (kind, identifier)).fetchone()
-        return None if row is None else str(row[0])
-
-    def _remember(self, kind: str, alias: str, identifier: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?, ?)", (kind, alias, identifier))
-
     def _read_elsewhere(self, document_id: str, incoming_id: str) -> bool:
         """Whether the library holds ``document_id`` from another source than the one of this
-        read's ``incoming_id`` too, or from one not recorded (a library written before sources
-        were); that source is recorded (an alias of kind ``reader``: ``"<source> <id>"``). A
-        source is the one that names the incoming document (``readwise`` of ``readwise-123``,
-        whichever reader reads it), else this read's reader."""
+        read's ``incoming_id`` too, or from one not recorded, recording this one
+        (:func:`~excerpta.store.aliases_table.record_reader`): the source that names the
+        incoming document (``readwise`` of ``readwise-123``, whichever reader reads it), else
+        this read's reader. False where the reader is not known."""
         if self._reader is None:
             return False
-        own = f"{source_of(incoming_id) or self._reader} {document_id}"
-        readers = {alias for (alias,) in self._db.execute(
-            "SELECT alias FROM aliases WHERE kind = ? AND id = ?", (_READER, document_id))}
-        if own not in readers:
-            self._remember(_READER, own, document_id)
-            if len(readers) == 1:  # held from one source until now: it gave every highlight
-                self._db.execute(
-                    "INSERT OR IGNORE INTO aliases SELECT ?, ? || ' ' || id, id FROM highlights "
-                    "WHERE document_id = ?", (_GIVEN, next(iter(readers)).split(" ", 1)[0], document_id))
-        return readers != {own}
-
-    def _unified(self, document_id: str) -> bool:
-        return self._db.execute("SELECT 1 FROM aliases WHERE kind = ? AND id = ? LIMIT 1",
-                                (_DOCUMENT, document_id)).fetchone() is not None
+        return record_reader(self._db, document_id, source_of(incoming_id) or self._reader)
 
     def _index(self) -> TitleIndex:
         if self._titles is None:
@@ -194,7 +176,7 @@ class SameAcrossSources:
         if found is None and (not key[1] or not candidates):
             found = self._titled(document, bool(key[1]))
         if found is not None:
-            self._remember(_DOCUMENT, document.id, found)
+            remember(self._db, DOCUMENT, document.id, found)
         return found
 
     def _titled(self, document: Document, authored: bool) -> str | None:
@@ -259,7 +241,7 @@ class SameAcrossSources:
         for number, highlight in enumerate(highlights):
             stored = self._stored(highlight.id)
             if stored is None:
-                alias = self._alias(_HIGHLIGHT, highlight.id)
+                alias = library_id(self._db, HIGHLIGHT, highlight.id)
                 stored = None if alias is None or alias in given else self._stored(alias)
             if stored is None:
                 unknown.append(number)
@@ -269,31 +251,20 @@ class SameAcrossSources:
                     renamed[stored.id] = highlight.id
                     given.add(stored.id)
         if unknown:
-            candidates = Candidates(self._candidates(target), given | self._claimed, self._givers(target),
+            candidates = Candidates(self._candidates(target), given | self._claimed, givers(self._db, target),
                                     source)
             for number in unknown:
                 highlight = highlights[number]
                 stored_id = candidates.take(highlight)
                 if stored_id is not None:
                     self._claimed.add(stored_id)
-                    self._remember(_HIGHLIGHT, highlight.id, stored_id)
+                    remember(self._db, HIGHLIGHT, highlight.id, stored_id)
                     renamed[stored_id] = highlight.id
                     known[number] = settled(highlight, self._stored(stored_id))  # type: ignore[arg-type]
         matched = [known.get(number, highlight) for number, highlight in enumerate(highlights)]
         if source is not None:  # so that its next copy of an overlapping passage is another highlight
-            self._db.execute(
-                "INSERT OR IGNORE INTO aliases SELECT ?, ? || ' ' || value, value FROM json_each(?)",
-                (_GIVEN, source, json.dumps([h.id for h in matched if source_of(h.id) != source])))
+            record_given(self._db, source, (h.id for h in matched))
         return matched
-
-    def _givers(self, target: str) -> list[tuple[str, str | None]]:
-        """Each highlight of ``target`` (its id) with a source that gave it besides the one its
-        id names: one of its aliases names, or one recorded (a source deriving its ids)."""
-        # CROSS JOIN: from this document's highlights, not from every alias of the library.
-        return [(row_id, alias.split(" ", 1)[0] if kind == _GIVEN else source_of(alias))
-                for row_id, kind, alias in self._db.execute(
-                    "SELECT a.id, a.kind, a.alias FROM highlights h CROSS JOIN aliases a ON a.kind IN (?, ?) "
-                    "AND a.id = h.id WHERE h.document_id = ?", (_HIGHLIGHT, _GIVEN, target))]
 
     def _stored(self, highlight_id: str) -> Highlight | None:
         row = self._db.execute("SELECT data FROM highlights WHERE id = ?", (highlight_id,)).fetchone()
@@ -312,13 +283,6 @@ def joined_names(db: sqlite3.Connection, target: str, document: Document) -> dic
     others = sources_of(db, target) - {source}
     return names_kept(document, dict(zip(NAMING_FIELDS, stored, strict=True)), source is not None,
                       any(other is not None for other in others))
-
-
-def sources_of(db: sqlite3.Connection, document_id: str) -> set[str | None]:
-    """The sources of document ``document_id``'s id and aliases (None: one deriving its ids)."""
-    aliases = db.execute("SELECT alias FROM aliases WHERE kind = ? AND id = ?",
-                         (_DOCUMENT, document_id)).fetchall()
-    return {source_of(document_id), *(source_of(alias) for (alias,) in aliases)}
 
 
 @dataclass(frozen=True)
