@@ -100,3 +100,33 @@ def test_a_highlight_given_under_the_librarys_id_too_is_not_made_one_with_its_al
         Highlight(id="k1", text=FEAR, location=100, location_type="location", page=12, tags=["fear"]),
         Highlight(id="readwise-9", text=MUST, location=200, location_type="location")])])
     assert _library(store) == [("kindle-book", [("k1", FEAR, ["fear"], 12), ("readwise-9", MUST, [], None)])]
+
+
+def test_a_hand_edit_of_that_runs_json_is_kept_unless_the_library_changed_later(tmp_path):
+    # A note typed by hand where the library has none, under an aliased id: as under the
+    # library's own id, the copy read wins when nothing says the library's is later.
+    store = SQLiteStore(tmp_path / "state.sqlite")
+    _joined(store)
+    store.merge([Document(id="readwise-1", title="Dune", author="Frank Herbert", highlights=[
+        Highlight(id="readwise-9", text=FEAR, location=100, location_type="location", highlighted_at=_at(2),
+                  updated_at=_at(3), tags=["fear"], external_ids={"readwise": "9"})])],
+                MergeRules(unify=True, reader="readwise-json"))
+
+    def read_back(**changes: object) -> Highlight:
+        store.merge([Document(id="readwise-1", title="Dune", author="Frank Herbert", highlights=[
+            Highlight(id="readwise-9", text=FEAR, location=100, location_type="location",
+                      highlighted_at=_at(2), external_ids={"readwise": "9"}, **changes)])],
+            MergeRules(unify=False))
+        [document] = store.documents()
+        [highlight] = document.highlights
+        return highlight
+
+    edited = read_back(note="Aaa, typed by hand", updated_at=_at(3))  # the time that run's JSON holds
+    assert (edited.id, edited.note, edited.tags, edited.page) == ("k1", "Aaa, typed by hand", ["fear"], 12)
+    store.merge([Document(id="readwise-1", title="Dune", author="Frank Herbert", highlights=[
+        Highlight(id="readwise-9", text=FEAR, location=100, location_type="location",
+                  note="edited in Readwise", highlighted_at=_at(2), updated_at=_at(9),
+                  external_ids={"readwise": "9"})])],
+                MergeRules(unify=True, reader="readwise-json"))
+    # An older copy of that run's JSON read again never undoes the later edit.
+    assert read_back(note="Aaa, typed by hand", updated_at=_at(5)).note == "edited in Readwise"

@@ -15,9 +15,11 @@ title or author compared):
   (:func:`~excerpta.store.unify.joined_names`);
 * a highlight id likewise, whichever document the read puts it in (as one of the library's
   own ids would be: in the read's document, moved there if the library holds it in another);
-  it is settled with the stored copy (:func:`~excerpta.store.copies.settled`: the later one
-  wins), as another source's copy is. Unless the library's id is given in the same document
-  already (by its own id or another alias): two highlights of the read are never made one.
+  it is settled with the stored copy as another source's copy is
+  (:func:`~excerpta.store.copies.settled`) when the stored copy was changed later; else the
+  copy read wins, as under the library's own id, so a hand edit of that JSON is kept.
+  Unless the library's id is given in the same document already (by its own id or another
+  alias): two highlights of the read are never made one.
   Of such a copy, document or highlight, a field left empty keeps the stored value: it is
   what a source said that run, and a source leaves empty what it never says (a Readwise CSV
   a book's category, a Kindle a highlight's tags, or its deletion in Readwise);
@@ -36,7 +38,7 @@ from typing import Any, TypeVar
 
 from excerpta.model import Document, Highlight
 from excerpta.store.aliases_table import DOCUMENT, HIGHLIGHT
-from excerpta.store.copies import is_empty, settled
+from excerpta.store.copies import is_empty, later, settled
 from excerpta.store.state_file import StoredRows
 from excerpta.store.unify import Matched, joined_names
 
@@ -104,7 +106,7 @@ class AliasedIds:
             if stored is not None:
                 given.add(stored.id)
                 renamed[stored.id] = highlight.id
-                highlight = settled(highlight, stored)
+                highlight = _kept(highlight, stored)
                 highlight = highlight.model_copy(update=_unsaid(highlight, stored))
             resolved.append(highlight)
         return resolved
@@ -113,6 +115,17 @@ class AliasedIds:
         row = self._db.execute(f"SELECT data FROM {table} WHERE id = ?", (row_id,)).fetchone()
         return None if row is None else self._rows.model(model, table, row_id,
                                                          self._rows.fields(table, row_id, row[0]))
+
+
+def _kept(incoming: Highlight, stored: Highlight) -> Highlight:
+    """Of ``incoming`` (a copy under an alias) and ``stored``, the one kept under the stored id:
+    the stored copy, settled with the other (:func:`~excerpta.store.copies.settled`), only when
+    it was changed later (``updated_at``); else the copy read, as one under the library's own
+    id would be (see :mod:`.upsert`), so a hand edit of that run's JSON is kept."""
+    if later(stored.updated_at, incoming.updated_at):
+        return settled(incoming, stored)
+    return incoming.model_copy(update={"id": stored.id,
+                                       "external_ids": {**stored.external_ids, **incoming.external_ids}})
 
 
 def _unsaid(incoming: Document | Highlight, stored: Document | Highlight) -> dict[str, Any]:
