@@ -116,6 +116,30 @@ def test_a_second_highlight_of_an_overlapping_passage_from_one_source_stays_a_se
     assert highlights(library(kindle)) == highlights(library(csv)) == highlights(documents)
 
 
+
+def readwise_page(folder: Path, *texts: tuple[int, str]) -> Path:
+    """A saved Readwise /export/ page listing ``texts`` (id, text), all at location 100."""
+    path = folder / "export.json"
+    path.write_text(json.dumps({"count": 1, "nextPageCursor": None, "results": [{
+        "user_book_id": 42, "is_deleted": False, "title": "Dune", "author": "Frank Herbert",
+        "readable_title": "Dune", "source": "kindle", "category": "books", "book_tags": [],
+        "highlights": [{"id": number, "is_deleted": False, "text": text, "location": 100,
+                        "location_type": "location", "note": "", "highlighted_at": "2023-01-02T09:00:00Z",
+                        "updated_at": "2023-01-02T09:00:00Z", "book_id": 42, "tags": []}
+                       for number, text in texts]}]}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("listed", [[(7001, LONG), (7000, SHORT)], [(7000, SHORT), (7001, LONG)]],
+                         ids=["long-first", "short-first"])
+def test_a_readwise_pull_of_a_long_and_a_short_highlight_of_one_passage_keeps_both_beside_the_csvs(
+        library, tmp_path, listed):
+    # The CSV's SHORT is the pull's SHORT (the same text), whichever the pull lists first.
+    library(readwise_csv(tmp_path, SHORT, "2023-01-02 10:00:00+00:00"))
+    documents = library(readwise_page(tmp_path, *listed), source="readwise-json")
+    assert sorted(highlights(documents)) == [(SHORT, None, False), (LONG, None, False)]
+
+
 @SPELLINGS
 def test_a_highlight_deleted_in_readwise_stays_deleted_when_the_clippings_are_read(library, tmp_path, author):
     library(deleted_in_readwise(tmp_path, LONG), source="readwise-json")

@@ -14,6 +14,7 @@ from excerpta.store.copies import later
 from excerpta.store.positions import Positions
 
 _SOURCE = re.compile(r"^([a-z][a-z0-9]*)-")  # ``readwise-123``: an id a source gave
+KINDLE = "kindle"  # the source of the Kindle's clippings and notebook (``MergeRules.reader``)
 
 
 def source_of(identifier: str) -> str | None:
@@ -26,7 +27,8 @@ def source_of(identifier: str) -> str | None:
 class Candidates:
     """The stored highlights of a document an incoming highlight may be another copy of:
     found by exact text, or by position (:class:`~excerpta.store.positions.Positions`) and
-    then passage. Each is taken at most once.
+    then passage. Each is taken at most once, by exact text before by passage
+    (:meth:`take_all`).
 
     A deleted one is a candidate too (its copy, read again from another source, settles with
     it and stays deleted, see :func:`~excerpta.store.copies.settled`), except for a copy
@@ -39,7 +41,8 @@ class Candidates:
         was deleted (its ``updated_at``, else its ``highlighted_at``, as ISO text; "" if
         neither is known), None for a live one. ``givers``: stored highlight id, a source that
         gave it (besides the one its own id names); ``source``: the source of the incoming
-        highlights whose ids name none (None: not known, any stored highlight may be theirs)."""
+        highlights whose ids name none (None: not known, or a source whose own copies of one
+        highlight may have other ids, the Kindle's: any stored highlight may be theirs)."""
         # The sources that gave each stored highlight (its own id's, its aliases', those
         # recorded): another highlight of one of them is another highlight (two copies a source
         # lists itself, an overlapping passage highlighted twice).
@@ -66,12 +69,22 @@ class Candidates:
                                     for number, (kind, start, end) in enumerate(self._places))
         self._taken: set[int] = set()
 
-    def take(self, highlight: Highlight) -> str | None:
-        """The id of the stored copy ``highlight`` is, now taken; None if there is none."""
+    def take_all(self, highlights: list[Highlight]) -> list[str | None]:
+        """For each of ``highlights`` (one document's, in input order), the id of the stored
+        copy it is, now taken; None where there is none. Every copy of the same text is taken
+        before any of an overlapping passage, so a long highlight listed before a short one of
+        the same start never takes the short one's stored copy from it."""
+        found: list[str | None] = [self.take(highlight, exact=True) for highlight in highlights]
+        return [stored if stored is not None else self.take(highlight)
+                for stored, highlight in zip(found, highlights, strict=True)]
+
+    def take(self, highlight: Highlight, exact: bool = False) -> str | None:
+        """The id of the stored copy ``highlight`` is, now taken; None if there is none (of
+        its text, if ``exact``)."""
         text, source = normalize_text(highlight.text), source_of(highlight.id) or self._source
         found = [number for number in self._by_text.get(text, ())
                  if self._free(number, source, highlight) and self._may_be_at(number, highlight)]
-        if highlight.location is not None:
+        if highlight.location is not None and not exact:
             found += [number for _, _, number in self._positions.near(
                           highlight.location_type, highlight.location, highlight.end_location)
                       if self._free(number, source, highlight) and same_passage(self._texts[number], text)]

@@ -34,18 +34,20 @@ are the library's, only its aliases looked up, :mod:`.aliased`), :class:`SameAcr
   such a document are recorded too (an alias of kind ``given``, ``"<source> <id>"``: Kindle
   clippings, a Readwise CSV and a Readwise note derive one id for one passage, so one
   highlight may have several; those held before a second source came are the first one's),
-  and a source's next highlight of an overlapping passage is another highlight. In a
-  document held from several sources, first each incoming highlight the library holds under
-  its id or an alias, then each other one with a stored highlight of that document not yet
-  given: of the same passage (:func:`~excerpta.identity.same_passage`, more than
-  punctuation) at an overlapping
-  location, or of the same text where the locations cannot be compared (one has none, or
-  they count in other units); each stored highlight is matched once per merge, the same
-  text at the same start first. A deleted one is matched too, so the copy settles with it
-  and stays deleted (an old export, the clippings read after a Readwise deletion), unless
-  the copy was highlighted after the deletion (its ``highlighted_at`` later than the deleted
-  one's ``updated_at``, else ``highlighted_at``): the passage highlighted again is a new
-  highlight (:class:`~excerpta.store.candidates.Candidates`).
+  and a source's next highlight of an overlapping passage is another highlight (not the
+  Kindle's: its clippings and notebook may derive two ids for one highlight, and its second
+  highlight of a passage is a re-save, :mod:`.resaves`). In a document held from several
+  sources, first each incoming highlight the library holds under its id or an alias, then
+  each other one with a stored highlight of that document not yet matched nor given by its
+  source: of the same passage (:func:`~excerpta.identity.same_passage`, more than
+  punctuation) at an overlapping location, or of the same text where the locations cannot be
+  compared (one has none, or they count in other units); each stored highlight is matched
+  once per merge, by the same text (at the same start first) before by passage, whatever the
+  incoming order. A deleted one is matched too, so the copy settles with it and stays
+  deleted (an old export, the clippings read after a Readwise deletion), unless the copy was
+  highlighted after the deletion (its ``highlighted_at`` later than the deleted one's
+  ``updated_at``, else ``highlighted_at``): the passage highlighted again is a new highlight
+  (:class:`~excerpta.store.candidates.Candidates`).
 
 A match is remembered (the ``aliases`` table, :mod:`.aliases_table`: the source's id -> the
 library's), so the source's next read finds it by id, even after an edit of the text. Every
@@ -84,7 +86,7 @@ from excerpta.store.aliases_table import (
     remember,
     sources_of,
 )
-from excerpta.store.candidates import Candidates, source_of
+from excerpta.store.candidates import KINDLE, Candidates, source_of
 from excerpta.store.copies import settled
 from excerpta.store.state_file import StoredRows
 from excerpta.store.titles import NAMING_FIELDS, TitleIndex, identity_key, names_kept, shares_a_passage
@@ -251,11 +253,14 @@ class SameAcrossSources:
                     renamed[stored.id] = highlight.id
                     given.add(stored.id)
         if unknown:
+            # The Kindle's own copies of one highlight may have other ids (its clippings and its
+            # notebook spell an author apart), and its second highlight of a passage is a
+            # re-save (:mod:`.resaves`): any stored highlight may be its copy.
             candidates = Candidates(self._candidates(target), given | self._claimed, givers(self._db, target),
-                                    source)
-            for number in unknown:
+                                    None if source == KINDLE else source)
+            taken = candidates.take_all([highlights[number] for number in unknown])
+            for number, stored_id in zip(unknown, taken, strict=True):
                 highlight = highlights[number]
-                stored_id = candidates.take(highlight)
                 if stored_id is not None:
                     self._claimed.add(stored_id)
                     remember(self._db, HIGHLIGHT, highlight.id, stored_id)
