@@ -179,6 +179,19 @@ def test_a_readwise_deletion_of_a_shorter_highlight_never_deletes_the_longer_one
     assert sorted(highlights(documents)) == [(SHORT, None, True), (LONG, None, False)]
 
 
+@pytest.mark.parametrize("order", ["KM", "MK", "KMK", "MKM"])
+def test_the_dated_clippings_text_wins_over_an_undated_readwise_notes_whatever_the_order(
+        library, tmp_path, order):
+    # The Readwise note's LONG starts where the clippings' SHORT does: one highlight, whose
+    # dated copy wins (the Kindle's re-save rule never undoes that for the longer text).
+    files = {"K": clippings(tmp_path, "Frank Herbert",
+                            ("Highlight", "100-100", "Monday, January 2, 2023 10:00:00 AM", SHORT)),
+             "M": readwise_note(tmp_path, LONG)}
+    for name in order:
+        documents = library(files[name])
+    assert highlights(documents) == [(SHORT, None, False)]
+
+
 PERSONAL = "A passage from my personal document that I liked."
 
 
