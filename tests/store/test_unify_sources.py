@@ -192,6 +192,19 @@ def test_the_dated_clippings_text_wins_over_an_undated_readwise_notes_whatever_t
     assert highlights(documents) == [(SHORT, None, False)]
 
 
+@pytest.mark.parametrize("order", ["KC", "CK", "KCK", "CKC"])
+def test_a_kindle_note_typed_after_a_readwise_csvs_copy_keeps_the_kindle_text_whatever_the_order(
+        library, tmp_path, order):
+    # The same time, but the Kindle's note was typed later: its copy is the later one.
+    files = {"K": clippings(tmp_path, "Frank Herbert",
+                            ("Highlight", "100-100", "Monday, January 2, 2023 9:00:00 AM", SHORT),
+                            ("Note", "100", "Monday, January 2, 2023 9:05:00 AM", "knote")),
+             "C": readwise_csv(tmp_path, LONG, "2023-01-02 09:00:00+00:00")}
+    for name in order:
+        documents = library(files[name])
+    assert highlights(documents) == [(SHORT, "knote", False)]
+
+
 PERSONAL = "A passage from my personal document that I liked."
 
 

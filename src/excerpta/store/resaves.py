@@ -18,9 +18,9 @@ rule applies to an incoming highlight whose id the library holds with another te
 earlier ``highlighted_at`` (the same passage saved on two Kindles keeps the later date, as in
 one file), so re-reading an old file never brings back the short first copy over a newer,
 longer one, and the result of two files does not depend on their order (only the ids do);
-there a dated copy wins over an undated one first, as :func:`~excerpta.store.copies.settled`
-decides for a highlight another source gave (a Readwise note's undated text never undoes
-that decision).
+there the copy that wins is :func:`~excerpta.store.copies.settled`'s (:func:`~.copies.ahead`: a
+dated copy over an undated one, a note's time counts), so a copy another source gave, which
+:mod:`.unify` settled under the id, is never undone here.
 The notes of the two copies are both kept, joined as the reader joins the notes of one
 highlight (:func:`~excerpta.store.copies.joined_notes`, the earlier typed first) when they are
 at different locations (:func:`~excerpta.store.copies.notes_apart`: the library keeps no note's
@@ -57,7 +57,7 @@ from typing import Any
 
 from excerpta.identity import normalize_text, same_passage
 from excerpta.model import Document, Highlight
-from excerpta.store.copies import joined_notes, later, note_moment, notes_apart
+from excerpta.store.copies import ahead, joined_notes, later, note_moment, notes_apart
 from excerpta.store.notes import (
     claimant,
     claimed_note,
@@ -115,7 +115,8 @@ class ResavedCopies:
                     changed[number] = with_note(self._stored("id", highlight.id), highlight)
             elif stored_copy.text != highlight.text or later(stored_copy.highlighted_at,
                                                              highlight.highlighted_at):
-                merged = _merged(highlight, self._stored("id", highlight.id), dated_first=True)
+                stored = self._stored("id", highlight.id)
+                merged = _merged(highlight, stored, stored_wins=not ahead(highlight, stored))
                 if merged is not highlight:
                     changed[number] = merged
             elif keeps_note(highlight, stored_copy.note, stored_copy.updated_at):
@@ -276,14 +277,11 @@ class _HeldCopy:
         self.highlighted_at = datetime.fromisoformat(highlighted) if highlighted else None
 
 
-def _merged(incoming: Highlight, stored: Highlight, dated_first: bool = False) -> Highlight:
+def _merged(incoming: Highlight, stored: Highlight, stored_wins: bool | None = None) -> Highlight:
     # ``incoming`` with the copy fields of the winning copy (the other's where the winner's are
-    # empty) and the later of their ``updated_at``: see the module docstring. ``dated_first``:
-    # a dated copy wins over an undated one before texts are compared.
-    dated = (incoming.highlighted_at is not None, stored.highlighted_at is not None)
-    if dated_first and dated[0] != dated[1]:
-        stored_wins = dated[1]
-    else:
+    # empty) and the later of their ``updated_at``: see the module docstring. ``stored_wins``:
+    # which copy wins, if decided (under a held id, as copies.settled does).
+    if stored_wins is None:
         stored_wins = later(stored.highlighted_at, incoming.highlighted_at) or (
             not later(incoming.highlighted_at, stored.highlighted_at)
             and len(normalize_text(stored.text)) > len(normalize_text(incoming.text)))
