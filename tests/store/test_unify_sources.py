@@ -37,14 +37,15 @@ def readwise_csv(folder: Path, text: str, when: str) -> Path:
     return path
 
 
-def readwise_note(folder: Path, text: str) -> Path:
-    """A Readwise-written Obsidian note of the highlight, without a Note line."""
+def readwise_note(folder: Path, *texts: str) -> Path:
+    """A Readwise-written Obsidian note of the highlights ``texts``, all at location 100,
+    without a Note line."""
     books = folder / "Readwise" / "Books"
     books.mkdir(parents=True, exist_ok=True)
     (books / "Dune.md").write_text(
         "# Dune\n\n## Metadata\n- Author: [[Frank Herbert]]\n- Full Title: Dune\n- Category: #books\n\n"
-        f"## Highlights\n- {text} ([Location 100](https://readwise.io/to_kindle?action=open&asin=B00B7NPRY8"
-        "&location=100))\n", encoding="utf-8")
+        "## Highlights\n" + "".join(f"- {text} ([Location 100](https://readwise.io/to_kindle?action=open"
+                                    "&asin=B00B7NPRY8&location=100))\n" for text in texts), encoding="utf-8")
     return folder / "Readwise"
 
 
@@ -162,6 +163,46 @@ def test_a_passage_highlighted_again_on_the_kindle_after_its_deletion_is_a_new_h
     documents = library(clippings(tmp_path, "Herbert, Frank",
                                   ("Highlight", "100-101", "Saturday, April 1, 2023 10:00:00 AM", LONG)))
     assert highlights(documents) == [(LONG, None, True), (LONG, None, False)]
+
+
+@pytest.mark.parametrize("order", ["KDM", "KMD", "DKM", "DMK", "MKD", "MDK"])
+def test_a_readwise_deletion_of_a_shorter_highlight_never_deletes_the_longer_one_whatever_the_order(
+        library, tmp_path, order):
+    # The clippings' LONG and Readwise's deleted SHORT share a passage but are two highlights;
+    # the Readwise note lists both.
+    files = {"K": (clippings(tmp_path, "Frank Herbert",
+                             ("Highlight", "100-101", "Monday, January 2, 2023 11:00:00 AM", LONG)), None),
+             "D": (deleted_in_readwise(tmp_path, SHORT), "readwise-json"),
+             "M": (readwise_note(tmp_path, LONG, SHORT), None)}
+    for name in order:
+        documents = library(files[name][0], source=files[name][1])
+    assert sorted(highlights(documents)) == [(SHORT, None, True), (LONG, None, False)]
+
+
+@pytest.mark.parametrize("order", ["KM", "MK", "KMK", "MKM"])
+def test_the_dated_clippings_text_wins_over_an_undated_readwise_notes_whatever_the_order(
+        library, tmp_path, order):
+    # The Readwise note's LONG starts where the clippings' SHORT does: one highlight, whose
+    # dated copy wins (the Kindle's re-save rule never undoes that for the longer text).
+    files = {"K": clippings(tmp_path, "Frank Herbert",
+                            ("Highlight", "100-100", "Monday, January 2, 2023 10:00:00 AM", SHORT)),
+             "M": readwise_note(tmp_path, LONG)}
+    for name in order:
+        documents = library(files[name])
+    assert highlights(documents) == [(SHORT, None, False)]
+
+
+@pytest.mark.parametrize("order", ["KC", "CK", "KCK", "CKC"])
+def test_a_kindle_note_typed_after_a_readwise_csvs_copy_keeps_the_kindle_text_whatever_the_order(
+        library, tmp_path, order):
+    # The same time, but the Kindle's note was typed later: its copy is the later one.
+    files = {"K": clippings(tmp_path, "Frank Herbert",
+                            ("Highlight", "100-100", "Monday, January 2, 2023 9:00:00 AM", SHORT),
+                            ("Note", "100", "Monday, January 2, 2023 9:05:00 AM", "knote")),
+             "C": readwise_csv(tmp_path, LONG, "2023-01-02 09:00:00+00:00")}
+    for name in order:
+        documents = library(files[name])
+    assert highlights(documents) == [(SHORT, "knote", False)]
 
 
 PERSONAL = "A passage from my personal document that I liked."

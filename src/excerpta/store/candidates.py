@@ -30,10 +30,12 @@ class Candidates:
     then passage. Each is taken at most once, by exact text before by passage
     (:meth:`take_all`).
 
-    A deleted one is a candidate too (its copy, read again from another source, settles with
-    it and stays deleted, see :func:`~excerpta.store.copies.settled`), except for a copy
-    highlighted after it was deleted: the passage highlighted again, a new highlight. Of
-    several as fitting, a live one is taken first."""
+    A deleted one is a candidate too, of its own text only (its copy, read again from another
+    source, settles with it and stays deleted, see :func:`~excerpta.store.copies.settled`),
+    except for a copy highlighted after it was deleted: the passage highlighted again, a new
+    highlight. A deletion never takes a live highlight of a longer or shorter text either (the
+    deletion of a shorter highlight of the passage is not the longer one's). Of several as
+    fitting, a live one is taken first."""
 
     def __init__(self, rows: Iterable[tuple[Any, ...]], excluded: set[str],
                  givers: Iterable[tuple[str, str | None]], source: str | None = None) -> None:
@@ -73,9 +75,14 @@ class Candidates:
         """For each of ``highlights`` (one document's, in input order), the id of the stored
         copy it is, now taken; None where there is none. Every copy of the same text is taken
         before any of an overlapping passage, so a long highlight listed before a short one of
-        the same start never takes the short one's stored copy from it."""
+        the same start never takes the short one's stored copy from it. A deleted one is the
+        copy of a stored highlight of its text only: its passage may be another's, longer or
+        shorter, that stays."""
         found: list[str | None] = [self.take(highlight, exact=True) for highlight in highlights]
-        return [stored if stored is not None else self.take(highlight)
+        # A deletion of a shorter highlight never deletes (nor shortens) a live longer one of
+        # the same passage: the two are another highlight each, and a later copy of the
+        # deleted one finds it by its text.
+        return [stored if stored is not None or highlight.is_deleted else self.take(highlight)
                 for stored, highlight in zip(found, highlights, strict=True)]
 
     def take(self, highlight: Highlight, exact: bool = False) -> str | None:
@@ -87,7 +94,8 @@ class Candidates:
         if highlight.location is not None and not exact:
             found += [number for _, _, number in self._positions.near(
                           highlight.location_type, highlight.location, highlight.end_location)
-                      if self._free(number, source, highlight) and same_passage(self._texts[number], text)]
+                      if number not in self._deleted and self._free(number, source, highlight)
+                      and same_passage(self._texts[number], text)]
         if not found:
             return None
         best = min(found, key=lambda number: (self._texts[number] != text,

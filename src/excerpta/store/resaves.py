@@ -17,7 +17,10 @@ Which copy's text (with its location, end, page and time) the highlight keeps: t
 rule applies to an incoming highlight whose id the library holds with another text or an
 earlier ``highlighted_at`` (the same passage saved on two Kindles keeps the later date, as in
 one file), so re-reading an old file never brings back the short first copy over a newer,
-longer one, and the result of two files does not depend on their order (only the ids do).
+longer one, and the result of two files does not depend on their order (only the ids do);
+there the copy that wins is :func:`~excerpta.store.copies.settled`'s (:func:`~.copies.ahead`: a
+dated copy over an undated one, a note's time counts), so a copy another source gave, which
+:mod:`.unify` settled under the id, is never undone here.
 The notes of the two copies are both kept, joined as the reader joins the notes of one
 highlight (:func:`~excerpta.store.copies.joined_notes`, the earlier typed first) when they are
 at different locations (:func:`~excerpta.store.copies.notes_apart`: the library keeps no note's
@@ -54,7 +57,7 @@ from typing import Any
 
 from excerpta.identity import normalize_text, same_passage
 from excerpta.model import Document, Highlight
-from excerpta.store.copies import joined_notes, later, note_moment, notes_apart
+from excerpta.store.copies import ahead, joined_notes, later, note_moment, notes_apart
 from excerpta.store.notes import (
     claimant,
     claimed_note,
@@ -112,7 +115,8 @@ class ResavedCopies:
                     changed[number] = with_note(self._stored("id", highlight.id), highlight)
             elif stored_copy.text != highlight.text or later(stored_copy.highlighted_at,
                                                              highlight.highlighted_at):
-                merged = _merged(highlight, self._stored("id", highlight.id))
+                stored = self._stored("id", highlight.id)
+                merged = _merged(highlight, stored, stored_wins=not ahead(highlight, stored))
                 if merged is not highlight:
                     changed[number] = merged
             elif keeps_note(highlight, stored_copy.note, stored_copy.updated_at):
@@ -273,12 +277,15 @@ class _HeldCopy:
         self.highlighted_at = datetime.fromisoformat(highlighted) if highlighted else None
 
 
-def _merged(incoming: Highlight, stored: Highlight) -> Highlight:
+def _merged(incoming: Highlight, stored: Highlight, stored_wins: bool | None = None) -> Highlight:
     # ``incoming`` with the copy fields of the winning copy (the other's where the winner's are
-    # empty) and the later of their ``updated_at``: see the module docstring.
-    if later(stored.highlighted_at, incoming.highlighted_at) or (
+    # empty) and the later of their ``updated_at``: see the module docstring. ``stored_wins``:
+    # which copy wins, if decided (under a held id, as copies.settled does).
+    if stored_wins is None:
+        stored_wins = later(stored.highlighted_at, incoming.highlighted_at) or (
             not later(incoming.highlighted_at, stored.highlighted_at)
-            and len(normalize_text(stored.text)) > len(normalize_text(incoming.text))):
+            and len(normalize_text(stored.text)) > len(normalize_text(incoming.text)))
+    if stored_wins:
         winner, loser = stored, incoming
     else:
         winner, loser = incoming, stored
