@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from excerpta.identity import normalize_text, ranges_overlap, same_passage
+from excerpta.identity import highlight_id, normalize_text, ranges_overlap, same_passage
 from excerpta.model import Highlight
 from excerpta.store.copies import later
 from excerpta.store.positions import Positions
@@ -22,6 +23,42 @@ def source_of(identifier: str) -> str | None:
     derived (hash) id."""
     found = _SOURCE.match(identifier)
     return found.group(1) if found else None
+
+
+def live_rows(db: sqlite3.Connection, document_id: str) -> list[tuple[Any, ...]]:
+    """The live highlights of the library's document ``document_id``: id, text, location
+    type, location, end."""
+    return db.execute(
+        "SELECT id, json_extract(data, '$.text'), json_extract(data, '$.location_type'), "
+        "json_extract(data, '$.location'), json_extract(data, '$.end_location') FROM highlights "
+        "WHERE document_id = ? AND NOT json_extract(data, '$.is_deleted') ORDER BY rowid",
+        (document_id,)).fetchall()
+
+
+def rows_of(db: sqlite3.Connection, document_id: str) -> list[tuple[Any, ...]]:
+    """The highlights of the library's document ``document_id``: id, text, location type,
+    location, end and, of a deleted one, when (the ``rows`` of :class:`Candidates`)."""
+    return db.execute(
+        "SELECT id, json_extract(data, '$.text'), json_extract(data, '$.location_type'), "
+        "json_extract(data, '$.location'), json_extract(data, '$.end_location'), "
+        "CASE WHEN json_extract(data, '$.is_deleted') THEN coalesce(json_extract(data, '$.updated_at'), "
+        "json_extract(data, '$.highlighted_at'), '') END FROM highlights WHERE document_id = ? "
+        "ORDER BY rowid", (document_id,)).fetchall()
+
+
+def extended(stored: Highlight, incoming: Highlight) -> bool:
+    """Whether the live ``stored`` copy, held under ``incoming``'s id (or an alias of it), is
+    the live ``incoming`` one's passage extended: another source (Readwise) made it longer.
+    (Not one shortened: the Kindle's re-save of a shorter selection, :mod:`.resaves`.)"""
+    stored_text, text = normalize_text(stored.text), normalize_text(incoming.text)
+    return not (stored.is_deleted or incoming.is_deleted) and len(stored_text) > len(text) \
+        and same_passage(stored_text, text)
+
+
+def apart_id(incoming: Highlight) -> str:
+    """The id of ``incoming``'s own copy where the stored one its id holds was extended
+    (:func:`extended`) and a copy of that text took it (:mod:`.unify`): found there next."""
+    return highlight_id(incoming.id, incoming.text)
 
 
 class Candidates:
@@ -71,14 +108,17 @@ class Candidates:
                                     for number, (kind, start, end) in enumerate(self._places))
         self._taken: set[int] = set()
 
-    def take_all(self, highlights: list[Highlight]) -> list[str | None]:
+    def take_all(self, highlights: list[Highlight], held: Iterable[str] = ()) -> list[str | None]:
         """For each of ``highlights`` (one document's, in input order), the id of the stored
         copy it is, now taken; None where there is none. Every copy of the same text is taken
         before any of an overlapping passage, so a long highlight listed before a short one of
         the same start never takes the short one's stored copy from it. A deleted one is the
         copy of a stored highlight of its text only: its passage may be another's, longer or
-        shorter, that stays."""
+        shorter, that stays. ``held``: stored ids another incoming copy holds by id though
+        another source extended them (:func:`extended`): taken by a copy of their text only."""
         found: list[str | None] = [self.take(highlight, exact=True) for highlight in highlights]
+        held_ids = set(held)  # the rest stay their holders' own copies, never another's by passage
+        self._taken.update(number for number, row_id in enumerate(self._ids) if row_id in held_ids)
         # A deletion of a shorter highlight never deletes (nor shortens) a live longer one of
         # the same passage: the two are another highlight each, and a later copy of the
         # deleted one finds it by its text.

@@ -37,7 +37,9 @@ are the library's, only its aliases looked up, :mod:`.aliased`), :class:`SameAcr
   and a source's next highlight of an overlapping passage is another highlight (not the
   Kindle's: its clippings and notebook may derive two ids for one highlight, and its second
   highlight of a passage is a re-save, :mod:`.resaves`). In a document held from several
-  sources, first each incoming highlight the library holds under its id or an alias, then
+  sources, first each incoming highlight the library holds under its id or an alias (one
+  whose copy there another source extended is left to an incoming copy of that longer text,
+  if any: then a new highlight, apart, :func:`~excerpta.store.candidates.apart_id`), then
   each other one with a stored highlight of that document not yet matched nor given by its
   source: of the same passage (:func:`~excerpta.identity.same_passage`, more than
   punctuation) at an overlapping location, or of the same text where the locations cannot be
@@ -86,7 +88,7 @@ from excerpta.store.aliases_table import (
     remember,
     sources_of,
 )
-from excerpta.store.candidates import KINDLE, Candidates, source_of
+from excerpta.store.candidates import KINDLE, Candidates, apart_id, extended, live_rows, rows_of, source_of
 from excerpta.store.copies import settled
 from excerpta.store.state_file import StoredRows
 from excerpta.store.titles import NAMING_FIELDS, TitleIndex, identity_key, names_kept, shares_a_passage
@@ -192,7 +194,7 @@ class SameAcrossSources:
         return fitting[0] if fitting and self._shares_a_passage(fitting[0], document) else None
 
     def _shares_a_passage(self, target: str, document: Document) -> bool:
-        return shares_a_passage((row[1:] for row in self._live(target)), document.highlights)
+        return shares_a_passage((row[1:] for row in live_rows(self._db, target)), document.highlights)
 
     def _fitting(self, document: Document, candidates: list[str]) -> tuple[list[str], bool]:
         """Of the ``candidates``, the one of ``document``'s URL (and True), else those it may be
@@ -210,24 +212,6 @@ class SameAcrossSources:
                 fitting.append(candidate)
         return fitting, False
 
-    def _live(self, target: str) -> list[tuple[Any, ...]]:
-        """The live highlights of ``target``: id, text, location type, location, end."""
-        return self._db.execute(
-            "SELECT id, json_extract(data, '$.text'), json_extract(data, '$.location_type'), "
-            "json_extract(data, '$.location'), json_extract(data, '$.end_location') FROM highlights "
-            "WHERE document_id = ? AND NOT json_extract(data, '$.is_deleted') ORDER BY rowid",
-            (target,)).fetchall()
-
-    def _candidates(self, target: str) -> list[tuple[Any, ...]]:
-        """The highlights of ``target``: id, text, location type, location, end and, of a
-        deleted one, when (see :class:`~excerpta.store.candidates.Candidates`)."""
-        return self._db.execute(
-            "SELECT id, json_extract(data, '$.text'), json_extract(data, '$.location_type'), "
-            "json_extract(data, '$.location'), json_extract(data, '$.end_location'), "
-            "CASE WHEN json_extract(data, '$.is_deleted') THEN coalesce(json_extract(data, '$.updated_at'), "
-            "json_extract(data, '$.highlighted_at'), '') END FROM highlights WHERE document_id = ? "
-            "ORDER BY rowid", (target,)).fetchall()
-
     def _url(self, document_id: str) -> str | None:
         (url,) = self._db.execute("SELECT json_extract(data, '$.url') FROM documents WHERE id = ?",
                                   (document_id,)).fetchone()
@@ -237,14 +221,23 @@ class SameAcrossSources:
                             source: str | None) -> list[Highlight]:
         # First those the library knows by id or alias, so a passage read twice (a second
         # copy listed before the one matched last time) never takes another's stored id.
-        given = {h.id for h in highlights}
+        own = [self._stored(highlight.id) for highlight in highlights]
+        # Held under its id though another source extended it, it may have its own copy apart.
+        apart = {number: self._stored(apart_id(highlight)) for number, highlight in enumerate(highlights)
+                 if (stored := own[number]) is not None and extended(stored, highlight)}
+        given = {h.id for number, h in enumerate(highlights) if apart.get(number) is None}
         known: dict[int, Highlight] = {}
         unknown: list[int] = []
+        held: dict[int, Highlight] = {}  # by id or alias, though extended since
         for number, highlight in enumerate(highlights):
-            stored = self._stored(highlight.id)
+            stored = own[number]
             if stored is None:
                 alias = library_id(self._db, HIGHLIGHT, highlight.id)
                 stored = None if alias is None or alias in given else self._stored(alias)
+            if stored is not None and extended(stored, highlight) and apart.get(number) is None:
+                held[number] = stored  # settled with it below, unless a copy of its text takes it
+                continue
+            stored = apart.get(number) or stored
             if stored is None:
                 unknown.append(number)
             else:
@@ -252,13 +245,15 @@ class SameAcrossSources:
                 if stored.id != highlight.id:
                     renamed[stored.id] = highlight.id
                     given.add(stored.id)
+        taken: list[str | None] = []
         if unknown:
             # The Kindle's own copies of one highlight may have other ids (its clippings and its
             # notebook spell an author apart), and its second highlight of a passage is a
             # re-save (:mod:`.resaves`): any stored highlight may be its copy.
-            candidates = Candidates(self._candidates(target), given | self._claimed, givers(self._db, target),
-                                    None if source == KINDLE else source)
-            taken = candidates.take_all([highlights[number] for number in unknown])
+            held_ids = {stored.id for stored in held.values()}
+            candidates = Candidates(rows_of(self._db, target), (given - held_ids) | self._claimed,
+                                    givers(self._db, target), None if source == KINDLE else source)
+            taken = candidates.take_all([highlights[number] for number in unknown], held_ids)
             for number, stored_id in zip(unknown, taken, strict=True):
                 highlight = highlights[number]
                 if stored_id is not None:
@@ -266,6 +261,16 @@ class SameAcrossSources:
                     remember(self._db, HIGHLIGHT, highlight.id, stored_id)
                     renamed[stored_id] = highlight.id
                     known[number] = settled(highlight, self._stored(stored_id))  # type: ignore[arg-type]
+        for number, stored in held.items():
+            highlight = highlights[number]
+            if stored.id in taken and own[number] is None:
+                continue  # a new highlight, under its id
+            # Taken: a new highlight, apart from the one its id holds; else still its id's copy.
+            copy = highlight.model_copy(update={"id": apart_id(highlight)}) if stored.id in taken \
+                else settled(highlight, stored)
+            known[number] = copy
+            if copy.id != highlight.id:
+                renamed[copy.id] = highlight.id
         matched = [known.get(number, highlight) for number, highlight in enumerate(highlights)]
         if source is not None:  # so that its next copy of an overlapping passage is another highlight
             record_given(self._db, source, (h.id for h in matched))
