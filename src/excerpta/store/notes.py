@@ -34,9 +34,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from excerpta.identity import normalize_text
 from excerpta.model import Highlight
-from excerpta.store.copies import end_of, holds, joined_notes, later, note_moment
+from excerpta.store.copies import end_of, holds, joined_notes, later, note_moment, notes_apart
 from excerpta.store.positions import Positions
+
+_COPY_FIELDS = ("text", "location", "end_location", "page", "highlighted_at")  # see merged_copy
 
 
 def claimant(note: Highlight, candidates: Positions, taken: set[int], folded: dict[int, Any]) -> int | None:
@@ -137,3 +140,36 @@ def later_note(stored: Highlight, note: Highlight) -> Highlight:
     if later(note.highlighted_at, note_moment(stored)):
         return stored.model_copy(update={"note": note.note, "updated_at": note.highlighted_at})
     return stored
+
+
+def merged_copy(incoming: Highlight, stored: Highlight, stored_wins: bool | None = None) -> Highlight:
+    """``incoming`` with the copy fields of the winning copy (the other's where the winner's are
+    empty) and the later of their ``updated_at``, the notes of the two folded: the rule of
+    :class:`~.resaves.ResavedCopies` (see :mod:`.resaves`). ``stored_wins``: which copy wins,
+    if decided (under a held id, as :func:`~.copies.settled` does)."""
+    if stored_wins is None:
+        stored_wins = later(stored.highlighted_at, incoming.highlighted_at) or (
+            not later(incoming.highlighted_at, stored.highlighted_at)
+            and len(normalize_text(stored.text)) > len(normalize_text(incoming.text)))
+    if stored_wins:
+        winner, loser = stored, incoming
+    else:
+        winner, loser = incoming, stored
+    update = {name: getattr(winner, name) if getattr(winner, name) is not None else getattr(loser, name)
+              for name in _COPY_FIELDS}
+    changes = max((m for m in (incoming.updated_at, stored.updated_at) if m is not None), default=None)
+    moment = update["highlighted_at"]
+    update["updated_at"] = changes if changes is not None and (moment is None or changes > moment) else None
+    if incoming.note is not None and stored.note is not None and notes_apart(incoming, stored):
+        if later(note_moment(stored), note_moment(incoming)):
+            first, second = incoming, stored
+        elif later(note_moment(incoming), note_moment(stored)):
+            first, second = stored, incoming
+        else:  # no time tells which was typed first: an order of the notes', not the inputs'
+            first, second = sorted((incoming, stored), key=lambda copy: copy.note or "")
+        update["note"] = joined_notes(first.note or "", second.note or "")
+    elif keeps_note(incoming, stored.note, stored.updated_at):
+        update["note"] = stored.note
+    if all(getattr(incoming, name) == value for name, value in update.items()):
+        return incoming
+    return incoming.model_copy(update=update)

@@ -57,12 +57,13 @@ from typing import Any
 
 from excerpta.identity import normalize_text, same_passage
 from excerpta.model import Document, Highlight
-from excerpta.store.copies import ahead, joined_notes, later, note_moment, notes_apart
+from excerpta.store.copies import ahead, later
 from excerpta.store.notes import (
     claimant,
     claimed_note,
     keeps_note,
     later_note,
+    merged_copy,
     one_note,
     same_place,
     with_note,
@@ -72,7 +73,6 @@ from excerpta.store.state_file import StoredRows
 
 _CHUNK = 500  # ids per query: under SQLite's smallest limit on bound parameters (999)
 _CACHED_ROWS = 100_000  # positions of stored highlights kept per merge (some 15 MB at most)
-_COPY_FIELDS = ("text", "location", "end_location", "page", "highlighted_at")
 
 
 class ResavedCopies:
@@ -116,7 +116,7 @@ class ResavedCopies:
             elif stored_copy.text != highlight.text or later(stored_copy.highlighted_at,
                                                              highlight.highlighted_at):
                 stored = self._stored("id", highlight.id)
-                merged = _merged(highlight, stored, stored_wins=not ahead(highlight, stored))
+                merged = merged_copy(highlight, stored, stored_wins=not ahead(highlight, stored))
                 if merged is not highlight:
                     changed[number] = merged
             elif keeps_note(highlight, stored_copy.note, stored_copy.updated_at):
@@ -128,7 +128,7 @@ class ResavedCopies:
                 highlight = document.highlights[number]
                 stored = self._first_match(highlight, candidates)
                 if stored is not None:
-                    changed[number] = _merged(highlight.model_copy(update={"id": stored.id}), stored)
+                    changed[number] = merged_copy(highlight.model_copy(update={"id": stored.id}), stored)
                 else:
                     note = self._claimed_note(highlight, document.id)
                     if note is not None:
@@ -275,35 +275,3 @@ class _HeldCopy:
         self.rowid, self.text, self.note = rowid, text, note
         self.updated_at = datetime.fromisoformat(updated) if updated else None
         self.highlighted_at = datetime.fromisoformat(highlighted) if highlighted else None
-
-
-def _merged(incoming: Highlight, stored: Highlight, stored_wins: bool | None = None) -> Highlight:
-    # ``incoming`` with the copy fields of the winning copy (the other's where the winner's are
-    # empty) and the later of their ``updated_at``: see the module docstring. ``stored_wins``:
-    # which copy wins, if decided (under a held id, as copies.settled does).
-    if stored_wins is None:
-        stored_wins = later(stored.highlighted_at, incoming.highlighted_at) or (
-            not later(incoming.highlighted_at, stored.highlighted_at)
-            and len(normalize_text(stored.text)) > len(normalize_text(incoming.text)))
-    if stored_wins:
-        winner, loser = stored, incoming
-    else:
-        winner, loser = incoming, stored
-    update = {name: getattr(winner, name) if getattr(winner, name) is not None else getattr(loser, name)
-              for name in _COPY_FIELDS}
-    changes = max((m for m in (incoming.updated_at, stored.updated_at) if m is not None), default=None)
-    moment = update["highlighted_at"]
-    update["updated_at"] = changes if changes is not None and (moment is None or changes > moment) else None
-    if incoming.note is not None and stored.note is not None and notes_apart(incoming, stored):
-        if later(note_moment(stored), note_moment(incoming)):
-            first, second = incoming, stored
-        elif later(note_moment(incoming), note_moment(stored)):
-            first, second = stored, incoming
-        else:  # no time tells which was typed first: an order of the notes', not the inputs'
-            first, second = sorted((incoming, stored), key=lambda copy: copy.note or "")
-        update["note"] = joined_notes(first.note or "", second.note or "")
-    elif keeps_note(incoming, stored.note, stored.updated_at):
-        update["note"] = stored.note
-    if all(getattr(incoming, name) == value for name, value in update.items()):
-        return incoming
-    return incoming.model_copy(update=update)
