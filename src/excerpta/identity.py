@@ -123,6 +123,14 @@ def same_passage(first: str, second: str) -> bool:
                for inner, outer in ((first, second), (second, first)))
 
 
+def same_words(first: str, second: str) -> bool:
+    """Whether the two texts, normalised, differ at most in their trailing punctuation
+    (``"Fear is the mind-killer"`` and ``"Fear is the mind-killer."``): one selection, not
+    one extended or shortened (:func:`same_passage`)."""
+    first, second = normalize_text(first), normalize_text(second)
+    return first == second or (_has_word(first) and first.rstrip(_TRAILING) == second.rstrip(_TRAILING))
+
+
 def _has_word(text: str) -> bool:
     return any(character.isalnum() for character in text)
 

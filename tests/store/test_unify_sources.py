@@ -179,6 +179,17 @@ def test_a_readwise_deletion_of_a_shorter_highlight_never_deletes_the_longer_one
     assert sorted(highlights(documents)) == [(SHORT, None, True), (LONG, None, False)]
 
 
+@pytest.mark.parametrize("order", ["KD", "DK", "KDK"])
+def test_a_readwise_deletion_that_adds_a_period_to_the_kindles_text_deletes_it(library, tmp_path, order):
+    # One selection, Readwise's copy ending in a period the clippings' lacks: one highlight, deleted.
+    kindle = ("Highlight", "100-101", "Monday, January 2, 2023 10:00:00 AM", SHORT[:-1])
+    files = {"K": (clippings(tmp_path, "Frank Herbert", kindle), None),
+             "D": (deleted_in_readwise(tmp_path, SHORT), "readwise-json")}
+    for name in order:
+        documents = library(files[name][0], source=files[name][1])
+    assert [deleted for _, _, deleted in highlights(documents)] == [True]
+
+
 @pytest.mark.parametrize("order", ["KM", "MK", "KMK", "MKM"])
 def test_the_dated_clippings_text_wins_over_an_undated_readwise_notes_whatever_the_order(
         library, tmp_path, order):

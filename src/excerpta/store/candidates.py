@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from excerpta.identity import highlight_id, normalize_text, ranges_overlap, same_passage
+from excerpta.identity import highlight_id, normalize_text, ranges_overlap, same_passage, same_words
 from excerpta.model import Highlight
 from excerpta.store.copies import later
 from excerpta.store.positions import Positions
@@ -113,16 +113,14 @@ class Candidates:
         copy it is, now taken; None where there is none. Every copy of the same text is taken
         before any of an overlapping passage, so a long highlight listed before a short one of
         the same start never takes the short one's stored copy from it. A deleted one is the
-        copy of a stored highlight of its text only: its passage may be another's, longer or
-        shorter, that stays. ``held``: stored ids another incoming copy holds by id though
-        another source extended them (:func:`extended`): taken by a copy of their text only."""
+        copy of a stored highlight of its words only (:func:`~excerpta.identity.same_words`):
+        its passage may be another's, longer or shorter, that stays. ``held``: stored ids
+        another incoming copy holds by id though another source extended them
+        (:func:`extended`): taken by a copy of their text only."""
         found: list[str | None] = [self.take(highlight, exact=True) for highlight in highlights]
         held_ids = set(held)  # the rest stay their holders' own copies, never another's by passage
         self._taken.update(number for number, row_id in enumerate(self._ids) if row_id in held_ids)
-        # A deletion of a shorter highlight never deletes (nor shortens) a live longer one of
-        # the same passage: the two are another highlight each, and a later copy of the
-        # deleted one finds it by its text.
-        return [stored if stored is not None or highlight.is_deleted else self.take(highlight)
+        return [stored if stored is not None else self.take(highlight)
                 for stored, highlight in zip(found, highlights, strict=True)]
 
     def take(self, highlight: Highlight, exact: bool = False) -> str | None:
@@ -134,8 +132,7 @@ class Candidates:
         if highlight.location is not None and not exact:
             found += [number for _, _, number in self._positions.near(
                           highlight.location_type, highlight.location, highlight.end_location)
-                      if number not in self._deleted and self._free(number, source, highlight)
-                      and same_passage(self._texts[number], text)]
+                      if self._free(number, source, highlight) and self._passage_of(number, highlight, text)]
         if not found:
             return None
         best = min(found, key=lambda number: (self._texts[number] != text,
@@ -151,6 +148,15 @@ class Candidates:
             return False  # highlighted again after the deletion: a new highlight
         row_id = self._ids[number]
         return source is None or source not in self._sources.get(row_id, {source_of(row_id)})
+
+    def _passage_of(self, number: int, highlight: Highlight, text: str) -> bool:
+        # A deletion of a shorter highlight never deletes (nor shortens) a live longer one of
+        # the same passage: where either copy is deleted, the two are one only as the same
+        # selection (trailing punctuation aside: Readwise may add a period), else another
+        # highlight each, and a later copy of the deleted one finds it by its text.
+        if highlight.is_deleted or number in self._deleted:
+            return same_words(self._texts[number], text)
+        return same_passage(self._texts[number], text)
 
     def _may_be_at(self, number: int, highlight: Highlight) -> bool:
         # The same text elsewhere in the book (a passage highlighted twice) is another
