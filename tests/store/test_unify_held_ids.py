@@ -4,10 +4,11 @@ another source turned the copy there into another passage, leaves it to a copy o
 from __future__ import annotations
 
 import itertools
-import json
 from pathlib import Path
 
 import pytest
+
+from readwise_pages import dune_export
 
 SHORT = "Fear is the mind-killer."
 LONG = "Fear is the mind-killer. Fear is the little-death that brings total obliteration."
@@ -24,14 +25,8 @@ def sources(folder: Path) -> dict[str, tuple[Path, str | None]]:
     csv, when = folder / "readwise-data.csv", "2023-01-02 11:00:00+00:00"
     csv.write_text(f"{CSV_HEADER}\n{SHORT},Dune,Frank Herbert,,cnote,,\"t1, t2\",location,100,{when},\n"
                    f"{LONG},Dune,Frank Herbert,,,,,location,100,{when},\n", encoding="utf-8")
-    api = folder / "export.json"
-    api.write_text(json.dumps({"count": 1, "nextPageCursor": None, "results": [{
-        "user_book_id": 42, "is_deleted": False, "title": "Dune", "author": "Frank Herbert",
-        "readable_title": "Dune", "source": "kindle", "category": "books", "book_tags": [],
-        "highlights": [{"id": 7001, "is_deleted": False, "text": LONG, "location": 100,
-                        "location_type": "location", "note": "", "highlighted_at": "2023-01-02T10:00:00Z",
-                        "updated_at": "2023-01-02T11:30:00Z", "book_id": 42,
-                        "tags": [{"id": 1, "name": "t9"}]}]}]}), encoding="utf-8")
+    api = dune_export(folder / "export.json", {"id": 7001, "text": LONG, "updated_at": "2023-01-02T11:30:00Z",
+                                               "tags": [{"id": 1, "name": "t9"}]})
     return {"K": (kindle, None), "C": (csv, None), "J": (api, "readwise-json")}
 
 

@@ -6,10 +6,11 @@ it (a deletion, an edit) stays whatever the order the three are read in."""
 from __future__ import annotations
 
 import itertools
-import json
 from pathlib import Path
 
 import pytest
+
+from readwise_pages import dune_export
 
 SEP = "=========="
 LONG = "Fear is the mind-killer. Fear is the little-death that brings total obliteration."
@@ -42,15 +43,9 @@ def notebook(folder: Path, *entries: tuple[str, int, str]) -> Path:
 
 def readwise_page(folder: Path, text: str, location: int, *, deleted: bool = False) -> Path:
     """A saved Readwise /export/ page: the highlight edited (or deleted) there the next day."""
-    path = folder / "export.json"
-    path.write_text(json.dumps({"count": 1, "nextPageCursor": None, "results": [{
-        "user_book_id": 42, "is_deleted": False, "title": "Dune", "author": "Frank Herbert",
-        "readable_title": "Dune", "source": "kindle", "category": "books", "book_tags": [],
-        "highlights": [{"id": 7000, "is_deleted": deleted, "text": text, "location": location,
-                        "location_type": "location", "note": "", "highlighted_at": "2023-01-02T09:00:00Z",
-                        "updated_at": "2023-01-03T00:00:00Z", "book_id": 42, "tags": []}]}]}),
-        encoding="utf-8")
-    return path
+    return dune_export(folder / "export.json", {
+        "id": 7000, "is_deleted": deleted, "text": text, "location": location,
+        "highlighted_at": "2023-01-02T09:00:00Z", "updated_at": "2023-01-03T00:00:00Z"})
 
 
 def read_in_order(library, order: str, kindle: Path, book: Path, readwise: Path) -> list[dict]:

@@ -4,10 +4,11 @@ author joined by a shared passage."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+
+from readwise_pages import dune_export
 
 SEP = "=========="
 SHORT = "Fear is the mind-killer."
@@ -51,15 +52,8 @@ def readwise_note(folder: Path, *texts: str) -> Path:
 
 def deleted_in_readwise(folder: Path, text: str) -> Path:
     """A saved Readwise /export/ page: the highlight deleted there on 2023-03-01."""
-    path = folder / "export.json"
-    path.write_text(json.dumps({"count": 1, "nextPageCursor": None, "results": [{
-        "user_book_id": 42, "is_deleted": False, "title": "Dune", "author": "Frank Herbert",
-        "readable_title": "Dune", "source": "kindle", "category": "books", "book_tags": [],
-        "highlights": [{"id": 1001, "is_deleted": True, "text": text, "location": 100,
-                        "location_type": "location", "note": "", "highlighted_at": "2023-01-02T10:00:00Z",
-                        "updated_at": "2023-03-01T00:00:00Z", "book_id": 42, "tags": []}]}]}),
-        encoding="utf-8")
-    return path
+    return dune_export(folder / "export.json", {"id": 1001, "is_deleted": True, "text": text,
+                                                 "updated_at": "2023-03-01T00:00:00Z"})
 
 
 def highlights(documents: list[dict]) -> list[tuple[str, str | None, bool]]:
@@ -120,15 +114,9 @@ def test_a_second_highlight_of_an_overlapping_passage_from_one_source_stays_a_se
 
 def readwise_page(folder: Path, *texts: tuple[int, str]) -> Path:
     """A saved Readwise /export/ page listing ``texts`` (id, text), all at location 100."""
-    path = folder / "export.json"
-    path.write_text(json.dumps({"count": 1, "nextPageCursor": None, "results": [{
-        "user_book_id": 42, "is_deleted": False, "title": "Dune", "author": "Frank Herbert",
-        "readable_title": "Dune", "source": "kindle", "category": "books", "book_tags": [],
-        "highlights": [{"id": number, "is_deleted": False, "text": text, "location": 100,
-                        "location_type": "location", "note": "", "highlighted_at": "2023-01-02T09:00:00Z",
-                        "updated_at": "2023-01-02T09:00:00Z", "book_id": 42, "tags": []}
-                       for number, text in texts]}]}), encoding="utf-8")
-    return path
+    return dune_export(folder / "export.json", *(
+        {"id": number, "text": text, "highlighted_at": "2023-01-02T09:00:00Z",
+         "updated_at": "2023-01-02T09:00:00Z"} for number, text in texts))
 
 
 @pytest.mark.parametrize("listed", [[(7001, LONG), (7000, SHORT)], [(7000, SHORT), (7001, LONG)]],
