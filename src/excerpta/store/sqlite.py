@@ -272,12 +272,7 @@ class SQLiteStore:
         """Every file ``writer`` wrote for ``job``, by key, oldest first (one key may have a
         file in each output the state serves, and the files of a folder since moved)."""
         with self._reading() as db:
-            rows = db.execute(f"SELECT {OUTPUT_COLUMNS} FROM outputs WHERE job = ? AND writer = ? "
-                              "ORDER BY rowid", (job, writer)).fetchall()  # a rewrite gets a new rowid
-        history: dict[str, list[OutputRecord]] = {}
-        for row in rows:
-            history.setdefault(row[3], []).append(output_record(row))
-        return history
+            return state_file.output_history(db, job, writer)
 
     # -- runs --------------------------------------------------------------------------------
 

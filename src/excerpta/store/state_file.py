@@ -52,13 +52,13 @@ def make_folder(path: str, *, make: bool = True) -> None:
 
 def copy_into(target: sqlite3.Connection, path: str, timeout: float) -> bool:
     """Replace the database of ``target`` with a copy of the database ``path``, read without
-    changing it (:func:`_open_read_only`); False when there is none (nothing copied, nothing
+    changing it (:func:`open_read_only`); False when there is none (nothing copied, nothing
     made: the folder is only checked, see :func:`make_folder`). Raises StateError for another
     application's database, sqlite3.DatabaseError for one that cannot be read."""
     make_folder(path, make=False)
     if not os.path.isfile(os.path.expanduser(path)):
         return False
-    source = _open_read_only(path, timeout)
+    source = open_read_only(path, timeout)
     try:
         if source.execute("PRAGMA user_version").fetchone()[0] == 0:
             refuse_foreign(source, path)
@@ -68,7 +68,7 @@ def copy_into(target: sqlite3.Connection, path: str, timeout: float) -> bool:
     return True
 
 
-def _open_read_only(path: str, timeout: float) -> sqlite3.Connection:
+def open_read_only(path: str, timeout: float) -> sqlite3.Connection:
     """A connection reading the database ``path`` that changes nothing, nor creates anything
     beside it: the file read as immutable when no write-ahead log is beside it (read with
     ``mode=ro`` alone, a database in WAL mode gets -wal and -shm files, left there), else read
@@ -187,6 +187,16 @@ def output_record(row: tuple[Any, ...]) -> OutputRecord:
     """The record of an ``outputs`` row, its columns selected as :data:`OUTPUT_COLUMNS`."""
     return OutputRecord(row[0], row[1], row[2], row[3], row[4], row[5],
                         datetime.fromisoformat(row[6]), row[7], row[8], row[9])
+
+
+def output_history(db: sqlite3.Connection, job: str, writer: str) -> dict[str, list[OutputRecord]]:
+    """Every file ``writer`` wrote for ``job`` in the state ``db``, by key, oldest first (a
+    rewrite gets a new rowid)."""
+    history: dict[str, list[OutputRecord]] = {}
+    for row in db.execute(f"SELECT {OUTPUT_COLUMNS} FROM outputs WHERE job = ? AND writer = ? ORDER BY rowid",
+                          (job, writer)):
+        history.setdefault(row[3], []).append(output_record(row))
+    return history
 
 
 def _writable_folder(path: str) -> bool:

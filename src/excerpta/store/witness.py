@@ -21,7 +21,7 @@ from pathlib import Path
 
 from excerpta.output_records import Manifest, OutputRecord
 from excerpta.store.migrations import SCHEMA_VERSION
-from excerpta.store.state_file import OUTPUT_COLUMNS, output_record
+from excerpta.store.state_file import OUTPUT_COLUMNS, open_read_only, output_history, output_record
 
 _TIMEOUT_S = 5.0  # a witness waits little for a writer: it is only asked, never needed
 
@@ -39,14 +39,11 @@ class StateWitness:
         not at this excerpta's schema version, without an ``outputs`` table, or unreadable."""
         if not path.is_file():
             return None
-        # A database in WAL mode read with mode=ro alone gets a -wal and an -shm file beside it,
-        # left there. Without a -wal file the database file holds everything committed: read it
-        # as immutable. (A run writing it meanwhile may make a read fail or miss its newest
-        # records: the witness then vouches for less, never for bytes no state recorded.)
-        has_log = path.with_name(path.name + "-wal").exists()
-        uri = path.expanduser().absolute().as_uri() + ("?mode=ro" if has_log else "?mode=ro&immutable=1")
+        # Read changing nothing (see open_read_only). A run writing it meanwhile may make a read
+        # fail or miss its newest records: the witness then vouches for less, never for bytes
+        # no state recorded.
         try:
-            db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=_TIMEOUT_S)
+            db = open_read_only(str(path), _TIMEOUT_S)
         except sqlite3.Error:
             return None
         try:
@@ -74,17 +71,12 @@ class StateWitness:
         empty if it cannot be read now, or if the database holds a library (it was some run's
         ``--state``): a writer's memo may then say what that library wrote, which this run's
         library would take as written from itself (an Obsidian note's blocks from the library)."""
-        history: dict[str, list[OutputRecord]] = {}
         try:
             if self._db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None:
                 return {}
-            rows = self._db.execute(f"SELECT {OUTPUT_COLUMNS} FROM outputs WHERE job = ? AND writer = ? "
-                                    "ORDER BY rowid", (job, writer)).fetchall()
-            for row in rows:
-                history.setdefault(row[3], []).append(output_record(row))
+            return output_history(self._db, job, writer)
         except (sqlite3.Error, ValueError):  # ValueError: a damaged written_at
             return {}
-        return history
 
     def close(self) -> None:
         """Close the database; the witness cannot be used afterwards."""
