@@ -51,7 +51,13 @@ from excerpta.writers.obsidian.plugin_lines import (
     SortedLines,
     classify_lines,
 )
-from excerpta.writers.obsidian.region import find_regions, in_line_endings, kept_region, render_region
+from excerpta.writers.obsidian.region import (
+    find_regions,
+    in_line_endings,
+    kept_region,
+    line_ending,
+    render_region,
+)
 
 _AUTHOR_LINK = re.compile(r"^\s*\[\[(?P<name>.*)\]\]\s*$")
 _MARKER = re.compile(r"^%% excerpta:(?:begin|end) ", re.MULTILINE)
@@ -105,11 +111,6 @@ def document_keys(document: Document) -> list[str]:
     if document.readable_title:  # a note without "- Full Title:" is known by its "# heading"
         keys.append(f"title:{normalize_text(document.readable_title)}\x1f{author}")
     return keys
-
-
-def line_ending(text: str) -> str:
-    """The line ending of ``text``, as its first line has it: ``"\\r\\n"`` or ``"\\n"``."""
-    return "\r\n" if text.split("\n", 1)[0].endswith("\r") else "\n"
 
 
 def holds_regions(body: str) -> bool:

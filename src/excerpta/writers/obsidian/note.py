@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from excerpta.model import Document
-from excerpta.writers.obsidian.adoption import adopt_body, holds_regions, line_ending
+from excerpta.writers.obsidian.adoption import adopt_body, holds_regions
 from excerpta.writers.obsidian.frontmatter import (
     as_written,
     dump_properties,
@@ -25,6 +25,7 @@ from excerpta.writers.obsidian.region import (
     block_ids,
     find_regions,
     in_line_endings,
+    line_ending,
     replace_regions,
     update_header,
 )

@@ -101,8 +101,8 @@ class Region:
 
     @property
     def newline(self) -> str:
-        """The region's line ending, as its begin line has it: ``"\\r\\n"`` or ``"\\n"``."""
-        return "\r\n" if self.text.split("\n", 1)[0].endswith("\r") else "\n"
+        """The region's line ending, as its begin line has it (:func:`line_ending`)."""
+        return line_ending(self.text)
 
     @property
     def lines_body(self) -> str:
@@ -165,6 +165,11 @@ def update_header(region: Region, fresh_body: str, policy: Policy,
         return RegionUpdate(kept_region(region))  # nothing upstream changed: nothing to say
     return RegionUpdate(kept_region(region, body),
                         "header edited by hand: your lines kept, excerpta's updated")
+
+
+def line_ending(text: str) -> str:
+    """The line ending of ``text``, as its first line has it: ``"\\r\\n"`` or ``"\\n"``."""
+    return "\r\n" if text.split("\n", 1)[0].endswith("\r") else "\n"
 
 
 def in_line_endings(text: str, newline: str) -> str:
