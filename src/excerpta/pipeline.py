@@ -27,6 +27,7 @@ from excerpta.preflight import check_options_apply, make_sink, output_target, re
 from excerpta.selection import Selection
 from excerpta.spool import spooled
 from excerpta.store import LibraryStore, MergeRules, MergeStats
+from excerpta.store.candidates import KINDLE
 from excerpta.store.witness import TakeOver
 
 CONVERT_JOB = "convert"
@@ -245,7 +246,7 @@ def _source_of(reader: Reader) -> str:
     """The source ``reader`` reads, for :mod:`excerpta.store.unify`: its name, except that the
     Kindle's clippings and notebook (the readers whose copies :mod:`excerpta.store.resaves`
     matches, under ids derived alike) are one source."""
-    return "kindle" if reader.resaves else reader.name
+    return KINDLE if reader.resaves else reader.name
 
 
 def _empty_pulls(reads: Iterable[_Input]) -> str | None:

@@ -153,13 +153,12 @@ def _read_once(resolved: Sequence[ResolvedInput]) -> list[ResolvedInput]:
     as given, wherever it comes (a failure to read it fails the run, see ResolvedInput); a
     file the reader of a folder given reads with that folder (a note of a vault) is read with
     it alone, wherever it was given, as the reader reads every file of its folder."""
-    folders = [(where, type(each.reader)) for each in resolved
-               if (where := _location(each.path)) is not None and where.is_dir()]
-    given = {where for each in resolved if each.found_in is None and (where := _location(each.path))}
+    located = [(each, _location(each.path)) for each in resolved]  # each resolved once
+    folders = [(where, type(each.reader)) for each, where in located if where is not None and where.is_dir()]
+    given = {where for each, where in located if each.found_in is None and where is not None}
     kept: list[ResolvedInput] = []
     seen: set[Path] = set()
-    for each in resolved:
-        where = _location(each.path)
+    for each, where in located:
         if where is None:  # a pseudo-URL (readwise:): no file to read twice
             kept.append(each)
         elif each.found_in is not None and where in given:

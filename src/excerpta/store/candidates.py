@@ -25,16 +25,6 @@ def source_of(identifier: str) -> str | None:
     return found.group(1) if found else None
 
 
-def live_rows(db: sqlite3.Connection, document_id: str) -> list[tuple[Any, ...]]:
-    """The live highlights of the library's document ``document_id``: id, text, location
-    type, location, end."""
-    return db.execute(
-        "SELECT id, json_extract(data, '$.text'), json_extract(data, '$.location_type'), "
-        "json_extract(data, '$.location'), json_extract(data, '$.end_location') FROM highlights "
-        "WHERE document_id = ? AND NOT json_extract(data, '$.is_deleted') ORDER BY rowid",
-        (document_id,)).fetchall()
-
-
 def rows_of(db: sqlite3.Connection, document_id: str) -> list[tuple[Any, ...]]:
     """The highlights of the library's document ``document_id``: id, text, location type,
     location, end and, of a deleted one, when (the ``rows`` of :class:`Candidates`)."""

@@ -104,17 +104,19 @@ def with_note(stored: Highlight, note: Highlight) -> Highlight:
     note's time as its last change when later; ``stored`` itself when that changes nothing
     (the same file read again)."""
     text, held = note.note or "", stored.note
-    if held is None or (note.location == end_of(stored) and not holds(held, text)
-                        and not later(note_moment(stored), note.highlighted_at)):
+    last = note_moment(stored)
+    stored_later = later(last, note.highlighted_at)
+    at_end = held is not None and note.location == end_of(stored) and not holds(held, text)
+    if held is None or (at_end and not stored_later):
         kept: str | None = text  # no note yet, or an edit of the one at its end
-    elif note.location == end_of(stored) and not holds(held, text):
+    elif at_end:
         kept = held  # an older version of the note it holds (an old file read again)
-    elif later(note_moment(stored), note.highlighted_at):
+    elif stored_later:
         kept = joined_notes(text, held)
     else:
         kept = joined_notes(held, text)
     update: dict[str, Any] = {"note": kept}
-    moment, last = note.highlighted_at, stored.updated_at or stored.highlighted_at
+    moment = note.highlighted_at
     if moment is not None and (last is None or later(moment, last)):
         update["updated_at"] = moment
     if all(getattr(stored, name) == value for name, value in update.items()):

@@ -88,7 +88,7 @@ from excerpta.store.aliases_table import (
     remember,
     sources_of,
 )
-from excerpta.store.candidates import KINDLE, Candidates, apart_id, extended, live_rows, rows_of, source_of
+from excerpta.store.candidates import KINDLE, Candidates, apart_id, extended, rows_of, source_of
 from excerpta.store.copies import settled
 from excerpta.store.state_file import StoredRows
 from excerpta.store.titles import NAMING_FIELDS, TitleIndex, identity_key, names_kept, shares_a_passage
@@ -194,7 +194,8 @@ class SameAcrossSources:
         return fitting[0] if fitting and self._shares_a_passage(fitting[0], document) else None
 
     def _shares_a_passage(self, target: str, document: Document) -> bool:
-        return shares_a_passage((row[1:] for row in live_rows(self._db, target)), document.highlights)
+        live = (row[1:5] for row in rows_of(self._db, target) if row[5] is None)  # not deleted
+        return shares_a_passage(live, document.highlights)
 
     def _fitting(self, document: Document, candidates: list[str]) -> tuple[list[str], bool]:
         """Of the ``candidates``, the one of ``document``'s URL (and True), else those it may be
@@ -245,7 +246,7 @@ class SameAcrossSources:
                 if stored.id != highlight.id:
                     renamed[stored.id] = highlight.id
                     given.add(stored.id)
-        taken: list[str | None] = []
+        taken: set[str | None] = set()
         if unknown:
             # The Kindle's own copies of one highlight may have other ids (its clippings and its
             # notebook spell an author apart), and its second highlight of a passage is a
@@ -253,8 +254,9 @@ class SameAcrossSources:
             held_ids = {stored.id for stored in held.values()}
             candidates = Candidates(rows_of(self._db, target), (given - held_ids) | self._claimed,
                                     givers(self._db, target), None if source == KINDLE else source)
-            taken = candidates.take_all([highlights[number] for number in unknown], held_ids)
-            for number, stored_id in zip(unknown, taken, strict=True):
+            found = candidates.take_all([highlights[number] for number in unknown], held_ids)
+            taken.update(found)
+            for number, stored_id in zip(unknown, found, strict=True):
                 highlight = highlights[number]
                 if stored_id is not None:
                     self._claimed.add(stored_id)
