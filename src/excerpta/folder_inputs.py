@@ -47,14 +47,14 @@ class FolderFile:
 
 
 def other_files(folder: Path, reader: type[Reader] | None, *,
-                leave_out: Path | None = None) -> list[FolderFile]:
+                leave_out: Sequence[Path] = ()) -> list[FolderFile]:
     """The files under ``folder`` that ``reader`` (``None``: no reader recognises the folder
     itself) does not read but some reader recognises, depth first, by name. ``leave_out``:
-    this run's output (a file, or a folder), never read as its input."""
-    outside = leave_out.resolve() if leave_out is not None else None
+    this run's outputs (files, or folders), never read as its inputs."""
+    outputs = {out.resolve() for out in leave_out}
     found = []
     for path in _files_under(folder):
-        if outside is not None and (outside == (real := path.resolve()) or outside in real.parents):
+        if outputs and _within(path.resolve(), outputs):
             continue
         probe = InputProbe.of_file(path)
         # Asked first: the built-in readers decide from the path alone, so the notes of a
@@ -71,6 +71,10 @@ def other_files(folder: Path, reader: type[Reader] | None, *,
         if best := registry.best_readers(probe):
             found.append(FolderFile(path, tuple(best)))
     return found
+
+
+def _within(real: Path, outputs: set[Path]) -> bool:
+    return real in outputs or not outputs.isdisjoint(real.parents)
 
 
 def named(files: Sequence[FolderFile], folder: Path, *, every: bool = False) -> str:

@@ -1,16 +1,16 @@
-"""The work behind ``excerpta convert``: read inputs, merge into a library, render, write.
+"""The work behind ``excerpta convert`` and sync jobs: read inputs, merge into a library,
+render, write.
 
-Plain functions the CLI (and tests) call; nothing here prints. Sync jobs are to reuse
-:func:`convert` itself, or its steps (:mod:`excerpta.preflight`'s checks and sink, the reading
-of :func:`_convert_locked`: network readers spooled, all merges in one transaction) under the
-output's lock (:mod:`excerpta.locks`).
+Plain functions the CLI, the jobs (:mod:`excerpta.jobs`) and tests call; nothing here prints.
+:func:`run_once` reads and merges its inputs once and writes each of its outputs under that
+output's lock (:mod:`excerpta.locks`); :func:`convert` is it with one output.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, nullcontext, suppress
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,15 @@ class ConvertReport:
         written = sum(1 for o in self.outcomes if o.action in ("create", "update"))
         return {**self.library_counts, "left_out": self.left_out, "skipped_records": len(self.problems),
                 "files_written": written, "conflicts": len(self.conflicts)}
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output of a run: its writer, configured, and where it writes (``out`` as
+    :func:`~excerpta.preflight.output_target` settled it)."""
+
+    writer: Writer
+    out: Path
 
 
 @dataclass
@@ -152,19 +161,47 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
     (:class:`~excerpta.store.witness.TakeOver`): the run takes the files over.
     """
     writer_cls = registry.writer(to)
-    out = output_target(writer_cls, out)
+    target = output_target(writer_cls, out)
+    writer = writer_cls.from_options(options or {}, typed)
+    return run_once(inputs, [Output(writer, target)], run_name=CONVERT_JOB, library=library,
+                    state=state, from_format=from_format, options=options, typed=typed,
+                    force=force, dry_run=dry_run, selection=selection, on_document=on_document,
+                    on_problem=on_problem, witnesses=witnesses,
+                    persistent_library=persistent_library)
+
+
+def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
+             library: LibraryStore, state: LibraryStore, from_format: str | None = None,
+             options: dict[str, Any] | None = None, typed: Mapping[str, str] | None = None,
+             force: bool = False, dry_run: bool = False, selection: Selection | None = None,
+             on_document: DocumentCallback | None = None,
+             on_problem: Callable[[RecordProblem], None] | None = None,
+             witnesses: Sequence[Manifest] = (),
+             persistent_library: bool | None = None) -> ConvertReport:
+    """:func:`convert` into several ``outputs`` at once (a sync job's writers): the inputs are
+    read and merged once, then each output is written in turn, its records committed once its
+    files are on disk, and the read cursors with the last output's records (an output that
+    fails leaves them where they were, so the next run reads it all again; the outputs
+    written before it are then unchanged). ``run_name`` names the run in the run log.
+    ``options`` are the readers' (and, for :func:`convert`, the writer's too). Output records
+    and read cursors are the library's, whatever the run's name: a scheduled job and a
+    ``convert --state`` writing one output share its history. Every output's lock is held
+    for the whole run."""
     persistent = library is state if persistent_library is None else persistent_library
-    # The lock spans reading the output (a writer merges into what is there) to committing
-    # its records; a dry run writes nothing, so it does not wait for or block anyone. It is
-    # taken first: a second run into this output stops at once, before it waits on the state.
-    with nullcontext() if dry_run else output_lock(out):
-        run_id = None if dry_run else state.start_run(CONVERT_JOB)
+    # The locks span reading the outputs (a writer merges into what is there) to committing
+    # their records; a dry run writes nothing, so it does not wait for or block anyone. They
+    # are taken first: a second run into an output stops at once, before it waits on the
+    # state; in one order (by path), so two runs sharing outputs never hold one each.
+    with ExitStack() as locks:
+        for out in [] if dry_run else sorted({output.out for output in outputs}):
+            locks.enter_context(output_lock(out))
+        run_id = None if dry_run else state.start_run(run_name)
         try:
-            report = _convert_locked(inputs, writer_cls, out=out, library=library, state=state,
-                                     from_format=from_format, options=options or {}, typed=typed,
-                                     force=force, dry_run=dry_run, persistent_library=persistent,
-                                     selection=selection or Selection(), on_document=on_document,
-                                     on_problem=on_problem, witnesses=witnesses)
+            report = _run_locked(inputs, outputs, library=library, state=state,
+                                 from_format=from_format, options=options or {}, typed=typed,
+                                 force=force, dry_run=dry_run, persistent_library=persistent,
+                                 selection=selection or Selection(), on_document=on_document,
+                                 on_problem=on_problem, witnesses=witnesses)
         except BaseException as err:  # the run log never keeps a run "running" for good
             if run_id is not None:
                 with suppress(Exception):  # the error that ended the run is the one to tell
@@ -177,22 +214,24 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
         return report
 
 
-def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Path,
-                    library: LibraryStore, state: LibraryStore, from_format: str | None,
-                    options: dict[str, Any], typed: Mapping[str, str] | None, force: bool,
-                    dry_run: bool, persistent_library: bool, selection: Selection,
-                    on_document: DocumentCallback | None,
-                    on_problem: Callable[[RecordProblem], None] | None,
-                    witnesses: Sequence[Manifest]) -> ConvertReport:
+def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
+                library: LibraryStore, state: LibraryStore, from_format: str | None,
+                options: dict[str, Any], typed: Mapping[str, str] | None, force: bool,
+                dry_run: bool, persistent_library: bool, selection: Selection,
+                on_document: DocumentCallback | None,
+                on_problem: Callable[[RecordProblem], None] | None,
+                witnesses: Sequence[Manifest]) -> ConvertReport:
     manifest = TakeOver(state, witnesses) if witnesses else None
-    sink = make_sink(writer_cls, out, job=CONVERT_JOB, manifest=manifest or state, force=force,
-                     dry_run=dry_run, witnesses=witnesses, persistent_library=persistent_library)
-    writer = writer_cls.from_options(options, typed)
+    sinks = [make_sink(type(output.writer), output.out, job=CONVERT_JOB, manifest=manifest or state,
+                       force=force, dry_run=dry_run, witnesses=witnesses,
+                       persistent_library=persistent_library) for output in outputs]
     with spooled_pipes(inputs) as readable, named_as_given(readable), ExitStack() as spools:
         paths = [readable[source] for source in inputs]
         given = dict(zip(paths, inputs, strict=True))
-        resolved = resolve_inputs(paths, from_format, options, typed, leave_out=out)
-        check_options_apply(options, [*(each.reader for each in resolved), writer], typed)
+        resolved = resolve_inputs(paths, from_format, options, typed,
+                                  leave_out=[output.out for output in outputs])
+        check_options_apply(options, [*(each.reader for each in resolved),
+                                      *(output.writer for output in outputs)], typed)
         report = ConvertReport()
         cursors = []
         reads: list[_Input] = []
@@ -229,16 +268,18 @@ def _convert_locked(inputs: Sequence[str], writer_cls: type[Writer], *, out: Pat
                     cursors.append((CONVERT_JOB, source, read_state.next_cursor))
         report.library_counts = library.counts()
         held_back = None if persistent_library or force else _empty_pulls(reads)
-        with sink:  # files appear together once the writer is done; none if it fails
-            writer.write(_selected(library.documents(), selection, report), sink)
-            if held_back is not None and sink.hold_back(held_back):
-                report.held_back = held_back
-        report.outcomes = sink.outcomes
-        if not dry_run:  # cursors and records together, once the files are on disk
-            records = sink.pending_records()
-            if manifest is not None:
-                records += manifest.carried_over(sink.records(), records, sink.prefix)
-            state.commit_outputs(records, cursors)
+        for number, (output, sink) in enumerate(zip(outputs, sinks, strict=True), 1):
+            report.left_out = 0  # the same for every output: the selection and library are
+            with sink:  # files appear together once the writer is done; none if it fails
+                output.writer.write(_selected(library.documents(), selection, report), sink)
+                if held_back is not None and sink.hold_back(held_back):
+                    report.held_back = held_back
+            report.outcomes += sink.outcomes
+            if not dry_run:  # cursors with the last output's records, once its files are on disk
+                records = sink.pending_records()
+                if manifest is not None:
+                    records += manifest.carried_over(sink.records(), records, sink.prefix)
+                state.commit_outputs(records, cursors if number == len(outputs) else [])
     return report
 
 

@@ -39,7 +39,7 @@ class ResolvedInput:
 
 def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict[str, Any],
                    typed: Mapping[str, str] | None = None, *,
-                   leave_out: Path | None = None) -> list[ResolvedInput]:
+                   leave_out: Sequence[Path] = ()) -> list[ResolvedInput]:
     """Pick (and configure) the reader of every input before anything is read.
 
     A folder is read by the reader detection gives it (with ``from_format``, by that reader if
@@ -50,7 +50,7 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
     named in one warning. Each file is read once and counted once: a folder given again, or
     under another folder given, is read with it (see :func:`~excerpta.folder_inputs.nested`),
     and a file given and found in a folder given is read as given (see :func:`_read_once`).
-    ``leave_out``: the run's output, never one of its inputs.
+    ``leave_out``: the run's outputs, never one of its inputs.
 
     Raises UserError for a missing input, an unknown/unrecognisable format (a folder that
     neither the reader ``from_format`` names nor any file in it is of) or an invalid option
@@ -93,7 +93,7 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
 
 
 def _settle_folder(probe: InputProbe, path: Path, named_cls: type[Reader] | None,
-                   leave_out: Path | None) -> FolderInput:
+                   leave_out: Sequence[Path]) -> FolderInput:
     """The folder input ``probe`` (at ``path``): its reader and its other files; raises
     UserError as :func:`resolve_inputs` says."""
     source = probe.source

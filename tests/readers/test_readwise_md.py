@@ -540,3 +540,13 @@ def test_quotes_beside_highlight_bullets_are_the_users_and_not_read(tmp_path):
     note = QUOTED_NOTE.replace("## My thoughts", "- A bullet highlight ([Location 9](https://readwise.io/to_kindle?asin=B0&location=9))\n")
     walden = read_one(write_note(tmp_path / "Walden.md", note))
     assert [(h.text, h.location) for h in walden.highlights] == [("A bullet highlight", 9)]
+
+
+@pytest.mark.parametrize("text", ["--\n0", "---\nand then"])
+def test_a_highlight_that_starts_with_hyphens_is_a_highlight_not_a_separator(tmp_path, text):
+    # The plugin writes its first line as "- --", which is no template's separator ("---" and
+    # "- - -" are).
+    bullet = "- " + text.replace("\n", "\n  ") + " ([Location 7](https://readwise.io/to_kindle?asin=X&location=7))"
+    note = write_note(tmp_path / "Book.md", "# Book\n\n## Metadata\n- Author: [[Ann]]\n\n"
+                                           f"## Highlights\n- One.\n{bullet}\n- - -\n- Two.\n")
+    assert [h.text for h in read_one(note).highlights] == ["One.", text, "Two."]

@@ -50,34 +50,32 @@ class ExcerptaGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except ExcerptaError as err:
-            settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
-            if settings.verbose:
-                logging.getLogger("excerpta").exception("traceback")
-            echo_error(str(err))
-            ctx.exit(err.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt as err:
             echo_error("terminated" if isinstance(err, Terminated) else "interrupted")
             ctx.exit(TERMINATED_EXIT if isinstance(err, Terminated) else 130)
-        except OSError as err:  # the machine refused (permissions, a full disk): not a bug
-            settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
-            if settings.verbose:
-                logging.getLogger("excerpta").exception("traceback")
-            where = f"{err.filename}: " if err.filename else ""
-            echo_error(f"{where}{err.strerror or err}")
-            ctx.exit(IO_ERROR_EXIT)
         except Exception as err:  # the boundary: a bug must still end in one line
-            if _interrupted(err):  # Ctrl-C inside a library that wrapped it (pydantic's serializer)
-                echo_error("interrupted")
-                ctx.exit(130)
             settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
-            if settings.verbose:
-                logging.getLogger("excerpta").exception("traceback")
-            hint = "" if settings.verbose else " (run with -v for the traceback)"
-            echo_error(f"internal error: {type(err).__name__}: {err}{hint}")
-            ctx.exit(INTERNAL_ERROR_EXIT)
+            message, code = failure(err, verbose=settings.verbose)
+            echo_error(message)
+            ctx.exit(code)
+
+
+def failure(err: Exception, *, verbose: int) -> tuple[str, int]:
+    """The one line and the exit code that report ``err`` (its traceback logged under ``-v``):
+    the CLI's boundary, and each job's in ``sync`` and the daemon, which go on with the next."""
+    if not isinstance(err, ExcerptaError | OSError) and _interrupted(err):
+        return "interrupted", 130  # Ctrl-C inside a library that wrapped it (pydantic's serializer)
+    if verbose:
+        logging.getLogger("excerpta").exception("traceback")
+    if isinstance(err, ExcerptaError):
+        return str(err), err.exit_code
+    if isinstance(err, OSError):  # the machine refused (permissions, a full disk): not a bug
+        where = f"{err.filename}: " if err.filename else ""
+        return f"{where}{err.strerror or err}", IO_ERROR_EXIT
+    hint = "" if verbose else " (run with -v for the traceback)"
+    return f"internal error: {type(err).__name__}: {err}{hint}", INTERNAL_ERROR_EXIT
 
 
 def _interrupted(err: BaseException) -> bool:

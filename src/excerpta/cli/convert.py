@@ -52,7 +52,7 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, str]:
     return parsed
 
 
-def _echo_problem(quiet: bool) -> Callable[[RecordProblem], None]:
+def echo_problem(quiet: bool) -> Callable[[RecordProblem], None]:
     def echo(problem: RecordProblem) -> None:
         if not quiet:
             click.secho(f"{'read in part' if problem.kept else 'skipped'} {problem}", fg="yellow", err=True)
@@ -65,7 +65,7 @@ _SUMMARY_WORDS = {"create": "new", "update": "changed", "unchanged": "unchanged"
                   "skip": "skipped", "conflict": "left alone"}
 
 
-def _print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose: int,
+def print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose: int,
                   kept_library: bool) -> None:
     """Print the outcomes and a summary. ``kept_library``: the library is the --state's, which
     holds earlier runs' documents too, so its counts are not what this run read."""
@@ -167,7 +167,7 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
             report = convert(list(inputs), to=to, out=out, library=library, state=state,
                              from_format=from_format, options=options, typed=typed, force=force,
                              dry_run=dry_run, selection=selection, on_document=progress.advance,
-                             on_problem=_echo_problem(settings.quiet),
+                             on_problem=echo_problem(settings.quiet),
                              witnesses=() if witness is None else (witness,),
                              persistent_library=explicit_state is not None)
     finally:
@@ -176,7 +176,7 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
         if witness is not None:
             witness.close()
         state.close()
-    _print_report(report, dry_run=dry_run, quiet=settings.quiet, verbose=settings.verbose,
+    print_report(report, dry_run=dry_run, quiet=settings.quiet, verbose=settings.verbose,
                   kept_library=explicit_state is not None)
     if report.exit_code:
         click.get_current_context().exit(report.exit_code)

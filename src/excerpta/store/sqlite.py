@@ -290,11 +290,11 @@ class SQLiteStore:
             db.execute("UPDATE runs SET finished_at = ?, status = ?, counts = ?, error = ? "
                        "WHERE id = ?", (_now(), status, json.dumps(counts), error, run_id))
 
-    def runs(self, job: str | None = None) -> list[RunRecord]:
-        """Logged runs, newest first (of one job, or all)."""
-        query = "SELECT * FROM runs" + (" WHERE job = ?" if job else "") + " ORDER BY id DESC"
+    def runs(self, job: str | None = None, *, limit: int = -1) -> list[RunRecord]:
+        """Logged runs, newest first (of one job, or all; the ``limit`` newest, -1: all)."""
+        query = "SELECT * FROM runs" + (" WHERE job = ?" if job else "") + " ORDER BY id DESC LIMIT ?"
         with self._reading() as db:
-            rows = db.execute(query, (job,) if job else ()).fetchall()
+            rows = db.execute(query, (job, limit) if job else (limit,)).fetchall()
         return [RunRecord(r[0], r[1], datetime.fromisoformat(r[2]),
                           datetime.fromisoformat(r[3]) if r[3] else None, r[4],
                           state_file.row_data(self.path, "runs", r[0], r[5]), r[6]) for r in rows]

@@ -62,7 +62,9 @@ BULLET = re.compile(r"^[-*](?:\s(?P<text>.*))?$")
 COMMENT_LINE = re.compile(r"^\s*%%.*%%\s*$")
 OUR_HIGHLIGHTS_END = re.compile(r"^%% excerpta:end highlights [0-9a-f]{16} %%\s*$")
 OUR_HIGHLIGHTS_BEGIN = re.compile(r"^%% excerpta:begin highlights %%\s*$")
-THEMATIC_BREAK = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
+# A template's separator between highlights; "- --" (no space between the last hyphens) is no
+# one's separator but the bullet of a highlight that starts with "--", as the plugin writes it.
+THEMATIC_BREAK = re.compile(r"^(?!-[ \t]+-+[ \t]*$)(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 CONTINUATION_INDENT = "  "
 METADATA_TITLES = {"metadata"}
 HIGHLIGHTS_TITLES = {"highlights"}

@@ -1,0 +1,151 @@
+"""``excerpta sync``, ``excerpta daemon`` and ``excerpta status``: the configuration's jobs,
+run once, run on their schedules, and how their runs went (:mod:`excerpta.jobs`,
+:mod:`excerpta.daemon`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+from tzlocal import get_localzone
+
+from excerpta.cli.app import Settings, cli, echo_error, failure, global_options
+from excerpta.cli.convert import echo_problem, print_report
+from excerpta.config import Config, JobConfig, load_config
+from excerpta.daemon import Daemon, describe, first_run
+from excerpta.jobs import CONFIG_ENV, chosen_jobs, default_config_path, run_job, state_path
+from excerpta.store import RunRecord, open_store
+
+config_option = click.option(
+    "-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    envvar=CONFIG_ENV, default=None,
+    help=f"Configuration file (see config/excerpta.example.toml). Env: {CONFIG_ENV}; "
+         "default: excerpta.toml in your configuration folder.")
+
+
+def _load(config_path: Path | None) -> tuple[Path, Config]:
+    path = config_path or default_config_path()
+    return path, load_config(path)
+
+
+def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_run: bool = False) -> int:
+    """Run ``job`` once and print how it went; returns its exit code. A job that fails is
+    reported in one line naming it, and the next job still runs; a stop (Ctrl-C, SIGTERM)
+    is not caught."""
+    state = None
+    try:
+        state = open_store(state_path(config, settings.state), reads_only=dry_run)
+        report = run_job(job, state, readwise=config.readwise, dry_run=dry_run,
+                         on_problem=echo_problem(settings.quiet))
+    except Exception as err:  # each job is a boundary: the others still run
+        message, code = failure(err, verbose=settings.verbose)
+        echo_error(f"job {job.name}: {message}")
+        return code
+    finally:
+        if state is not None:
+            state.close()
+    if not settings.quiet:
+        click.echo(f"job {job.name}:", err=True)
+    print_report(report, dry_run=dry_run, quiet=settings.quiet, verbose=settings.verbose,
+                 kept_library=True)
+    return report.exit_code
+
+
+@cli.command("sync")
+@global_options
+@config_option
+@click.argument("names", nargs=-1, metavar="[JOB]...")
+@click.option("--dry-run", is_flag=True, help="Read and render, print what would be written, write nothing.")
+@click.pass_obj
+def sync_command(settings: Settings, config_path: Path | None, names: tuple[str, ...], dry_run: bool) -> None:
+    """Run the configuration's jobs once now (all of them, or each JOB named), in order.
+
+    Each reads its source from where its last run stopped (a Readwise pull asks only for
+    what changed) into the state's library, and each of its writers writes what changed.
+    A job that fails is reported and the next one runs. Exit code: the highest of the jobs'
+    (0 ok, 1 partial, 2 bad input or configuration, 3 the source failed, 74 a file refused,
+    75 another run is writing an output).
+    """
+    path, config = _load(config_path)
+    codes = [_run_and_report(job, config, settings, dry_run=dry_run)
+             for job in chosen_jobs(config, names, config_path=path)]
+    if max(codes):
+        click.get_current_context().exit(max(codes))
+
+
+def _last_runs(config: Config, settings: Settings) -> dict[str, RunRecord]:
+    """Each job's last logged run, by job name (none: never ran, or no state yet)."""
+    path = state_path(config, settings.state)
+    if not path.exists():
+        return {}
+    state = open_store(path)
+    try:
+        return {job.name: runs[0] for job in config.jobs if (runs := state.runs(job.name, limit=1))}
+    finally:
+        state.close()
+
+
+def _when(moment: datetime | None) -> str:
+    return "never" if moment is None else moment.astimezone().isoformat(" ", "seconds")
+
+
+@cli.command("daemon")
+@global_options
+@config_option
+@click.pass_obj
+def daemon_command(settings: Settings, config_path: Path | None) -> None:
+    """Run each scheduled job of the configuration on its schedule, until stopped.
+
+    Jobs run one at a time. A job that never ran, or whose time came while the daemon was
+    not running, runs at start. A failing run is reported and the job runs again at its
+    next time. SIGTERM or Ctrl-C stops the daemon (exit code 0): a running job is
+    interrupted safely (nothing half-written; its next run redoes it). Edit the
+    configuration, then restart the daemon.
+    """
+    path, config = _load(config_path)
+    last = {name: run.started_at for name, run in _last_runs(config, settings).items()}
+
+    def run(job: JobConfig) -> None:
+        _run_and_report(job, config, settings)
+        say(f"job {job.name}: next run {_when(daemon.next_run(job))}")
+
+    daemon = Daemon(chosen_jobs(config, (), config_path=path), run, last)
+    say = (lambda line: None) if settings.quiet else (lambda line: click.echo(line, err=True))
+    for job in daemon.jobs:
+        assert job.schedule is not None
+        say(f"job {job.name}: {describe(job.schedule)}, first run {_when(daemon.first[job.name])}")
+    unscheduled = [job.name for job in config.jobs if job.schedule is None]
+    if unscheduled:
+        say(f"not scheduled (run by `excerpta sync`): {', '.join(unscheduled)}")
+    daemon.serve()
+    say("excerpta: daemon stopped")
+
+
+@cli.command("status")
+@global_options
+@config_option
+@click.pass_obj
+def status_command(settings: Settings, config_path: Path | None) -> None:
+    """Show each job's schedule, its last run (when, how it ended, what it wrote, its error)
+    and when it is next due, from the state's run log."""
+    path, config = _load(config_path)
+    last_runs = _last_runs(config, settings)
+    zone = get_localzone()
+    now = datetime.now(zone)
+    for job in chosen_jobs(config, (), config_path=path):
+        last = last_runs.get(job.name)
+        click.echo(f"{job.name}: {describe(job.schedule) if job.schedule else 'not scheduled'}")
+        if last is None:
+            click.echo("  last run: never")
+        else:
+            counts = last.counts
+            written = (f", {counts.get('files_written', 0)} file(s) written, "
+                       f"{counts.get('conflicts', 0)} left alone, "
+                       f"{counts.get('skipped_records', 0)} record(s) skipped") if counts else ""
+            click.echo(f"  last run: {_when(last.started_at)}, {last.status}{written}")
+            if last.error:
+                click.echo(f"  error: {last.error}")
+        if job.schedule is not None:
+            due = first_run(job.schedule, last.started_at if last else None, now, zone)
+            click.echo(f"  due: {'now' if due <= now else _when(due)}")

@@ -1,0 +1,101 @@
+"""Sync jobs: a configured source read into its writers, once (``excerpta sync``) or on a
+schedule (:mod:`excerpta.daemon`).
+
+A job's run is :func:`~excerpta.pipeline.run_once` with the job's source and writers, into the
+configuration's state, whose library keeps everything ever read: the source is read from its
+saved cursor (a Readwise pull asks only for what changed), merged, and each writer writes only
+the documents that changed since it last wrote them; the cursor is committed with the last
+writer's records, once every output is on disk. Output records and cursors belong to the
+state, not to the job's name (which names its runs in the run log): a job and a
+``convert --state`` run writing the same output share its history, and two jobs reading the
+same source share its cursor, each writer still writing all that its output lacks.
+
+The configuration's ``[readwise]`` table stands in for the environment variables a user did
+not set (``READWISE_API_URL``, ``READWISE_TOKEN_FILE``), while a job runs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from platformdirs import user_config_path
+
+from excerpta import registry
+from excerpta.adapters import RecordProblem
+from excerpta.clients.readwise_settings import (
+    API_URL_ENV,
+    DEFAULT_API_URL,
+    TOKEN_ENV,
+    TOKEN_FILE_ENV,
+)
+from excerpta.config import Config, JobConfig, ReadwiseConfig
+from excerpta.errors import UserError
+from excerpta.pipeline import ConvertReport, Output, run_once
+from excerpta.preflight import output_target
+from excerpta.store import LibraryStore, default_state_path
+
+CONFIG_ENV = "EXCERPTA_CONFIG"
+
+
+def default_config_path() -> Path:
+    """Where ``sync``, ``daemon`` and ``status`` look for the configuration when not told:
+    ``EXCERPTA_CONFIG``, else ``excerpta.toml`` in the user's configuration folder
+    (``~/.config/excerpta/excerpta.toml`` on Linux)."""
+    return Path(os.environ.get(CONFIG_ENV) or user_config_path("excerpta", appauthor=False) / "excerpta.toml")
+
+
+def state_path(config: Config, given: Path | None) -> Path:
+    """The state database of ``config``'s jobs: ``given`` (``--state``, ``EXCERPTA_STATE``),
+    else the configuration's ``state``, else the default one."""
+    return (given or config.state or default_state_path()).expanduser()
+
+
+def chosen_jobs(config: Config, names: Sequence[str], *, config_path: Path) -> list[JobConfig]:
+    """The jobs named (all of them, in the file's order, when ``names`` is empty); raises
+    UserError for a name the configuration does not have, or a configuration without jobs."""
+    if not config.jobs:
+        raise UserError(f"{config_path}: no [[jobs]] to run (see config/excerpta.example.toml)")
+    by_name = {job.name: job for job in config.jobs}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        raise UserError(f"{config_path}: no job named {', '.join(map(repr, unknown))}; "
+                        f"its jobs: {', '.join(by_name)}")
+    return [by_name[name] for name in dict.fromkeys(names)] if names else list(config.jobs)
+
+
+def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | None = None,
+            dry_run: bool = False, on_problem: Callable[[RecordProblem], None] | None = None,
+            ) -> ConvertReport:
+    """Run ``job`` once into ``state`` (its library, manifest, cursors and run log; a dry
+    run's copy of it with ``dry_run``). Raises as :func:`~excerpta.pipeline.convert` does;
+    the run log records how the run ended, under the job's name."""
+    outputs = []
+    for writer in job.writers:
+        writer_cls = registry.writer(writer.format)
+        outputs.append(Output(writer_cls.from_options(writer.options), output_target(writer_cls, writer.out)))
+    with readwise_environment(readwise or ReadwiseConfig()):
+        return run_once([job.source.input], outputs, run_name=job.name, library=state, state=state,
+                        from_format=job.source.format, options=dict(job.source.options),
+                        dry_run=dry_run, on_problem=on_problem, persistent_library=True)
+
+
+@contextmanager
+def readwise_environment(readwise: ReadwiseConfig) -> Iterator[None]:
+    """``readwise``'s settings as the environment variables the Readwise client reads, for the
+    ``with`` block, where the user set none: the environment wins, as for every option (a
+    ``READWISE_TOKEN`` wins over the token file)."""
+    defaults = {}
+    if readwise.base_url != DEFAULT_API_URL:
+        defaults[API_URL_ENV] = readwise.base_url
+    if readwise.token_file is not None and not os.environ.get(TOKEN_ENV, "").strip():
+        defaults[TOKEN_FILE_ENV] = str(readwise.token_file.expanduser())
+    added = {name: value for name, value in defaults.items() if not os.environ.get(name)}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)

@@ -1,0 +1,162 @@
+"""``excerpta sync`` and ``status``: the configuration's jobs run once, into every writer,
+sharing the state's library, cursors and output records (:mod:`excerpta.jobs`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from paths import EXAMPLES
+
+CLIPPINGS = EXAMPLES / "My Clippings.txt"
+NEW_RECORD = ("Walden (Thoreau, Henry David)\n"
+              "- Your Highlight on Location 3001-3002 | Added on Tuesday, March 3, 2020 10:00:00 AM\n\n"
+              "Rather than love, than money, than fame, give me truth.\n==========\n")
+
+
+def write_config(folder: Path, *jobs: str) -> Path:
+    config = folder / "excerpta.toml"
+    config.write_text(f'state = "{folder / "state.sqlite"}"\n' + "".join(jobs), encoding="utf-8")
+    return config
+
+
+def kindle_job(folder: Path, name: str = "kindle", source: Path | None = None, schedule: str = "") -> str:
+    source = source or folder / "clip.txt"
+    return (f'[[jobs]]\nname = "{name}"\n{schedule}\n[jobs.source]\ninput = "{source}"\n'
+            f'[[jobs.writers]]\nformat = "obsidian"\nout = "{folder / "vault" / name}"\n'
+            f'[[jobs.writers]]\nformat = "json"\nout = "{folder / f"{name}.json"}"\n')
+
+
+@pytest.fixture
+def clippings(tmp_path: Path) -> Path:
+    copy = tmp_path / "clip.txt"
+    shutil.copyfile(CLIPPINGS, copy)
+    return copy
+
+
+def notes(vault: Path) -> dict[str, int]:
+    """Each note's modification time, by path."""
+    return {str(p.relative_to(vault)): p.stat().st_mtime_ns for p in sorted(vault.rglob("*.md"))}
+
+
+def runs(state: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(state) as db:
+        return db.execute("SELECT job, status FROM runs ORDER BY id").fetchall()
+
+
+def texts(library: Path) -> list[str]:
+    return sorted(h["text"] for d in json.loads(library.read_text(encoding="utf-8"))["documents"]
+                  for h in d["highlights"])
+
+
+def test_a_job_writes_every_writer_then_nothing_until_its_source_grows(run_cli, tmp_path, clippings):
+    config = write_config(tmp_path, kindle_job(tmp_path))
+    first = run_cli("sync", "-c", config)
+    assert first.exit_code == 0, first.output
+    vault = tmp_path / "vault" / "kindle"
+    written = notes(vault)
+    assert len(written) == 12
+    assert len(texts(tmp_path / "kindle.json")) == 12
+    assert "job kindle:" in first.output
+    assert "outputs: 13 new" in first.output
+
+    again = run_cli("sync", "-c", config)
+    assert again.exit_code == 0
+    assert "outputs: 1 unchanged" in again.output
+    assert notes(vault) == written
+
+    with clippings.open("a", encoding="utf-8") as file:
+        file.write(NEW_RECORD)
+    grown = run_cli("sync", "-c", config)
+    assert grown.exit_code == 0
+    assert "outputs: 2 changed" in grown.output
+    assert "give me truth" in (vault / "Books" / "Walden.md").read_text(encoding="utf-8")
+    assert len(texts(tmp_path / "kindle.json")) == 13
+    changed = notes(vault)
+    assert [name for name in written if changed[name] != written[name]] == ["Books/Walden.md"]
+    assert runs(tmp_path / "state.sqlite") == [("kindle", "ok")] * 3
+
+
+def test_a_job_takes_up_an_output_a_convert_with_its_state_wrote(run_cli, tmp_path, clippings):
+    # Output records are the state's, not the job's: the vault a `convert --state` wrote is
+    # the job's own, nothing rewritten and nothing reported as not ours.
+    config = write_config(tmp_path, kindle_job(tmp_path))
+    vault = tmp_path / "vault" / "kindle"
+    converted = run_cli("--state", tmp_path / "state.sqlite", "convert", clippings, "--to", "obsidian",
+                        "--out", vault)
+    assert converted.exit_code == 0, converted.output
+    before = notes(vault)
+    synced = run_cli("sync", "-c", config)
+    assert synced.exit_code == 0, synced.output
+    assert "outputs: 1 new" in synced.output  # the json only
+    assert notes(vault) == before
+
+
+def test_a_failing_job_is_reported_and_the_next_one_still_runs(run_cli, tmp_path, clippings):
+    config = write_config(tmp_path, kindle_job(tmp_path, "missing", source=tmp_path / "nowhere.txt"),
+                          kindle_job(tmp_path, "kindle"))
+    result = run_cli("sync", "-c", config)
+    assert result.exit_code == 2
+    assert f"excerpta: error: job missing: {tmp_path / 'nowhere.txt'}: " in result.output
+    assert len(notes(tmp_path / "vault" / "kindle")) == 12
+    assert not (tmp_path / "missing.json").exists()
+    assert runs(tmp_path / "state.sqlite") == [("missing", "failed"), ("kindle", "ok")]
+
+
+def test_sync_runs_the_jobs_named_and_refuses_a_name_it_does_not_have(run_cli, tmp_path, clippings):
+    config = write_config(tmp_path, kindle_job(tmp_path, "one"), kindle_job(tmp_path, "two"))
+    assert run_cli("sync", "-c", config, "two").exit_code == 0
+    assert (tmp_path / "two.json").exists()
+    assert not (tmp_path / "one.json").exists()
+    unknown = run_cli("sync", "-c", config, "three")
+    assert unknown.exit_code == 2
+    assert unknown.output == f"excerpta: error: {config}: no job named 'three'; its jobs: one, two\n"
+
+
+def test_a_configuration_without_jobs_or_file_is_one_line(run_cli, tmp_path, monkeypatch):
+    empty = write_config(tmp_path)
+    assert run_cli("sync", "-c", empty).output == (
+        f"excerpta: error: {empty}: no [[jobs]] to run (see config/excerpta.example.toml)\n")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
+    missing = run_cli("sync")
+    assert missing.exit_code == 2
+    assert missing.output == (f"excerpta: error: {tmp_path / 'config-home' / 'excerpta' / 'excerpta.toml'}: "
+                              "no such configuration file\n")
+    monkeypatch.setenv("EXCERPTA_CONFIG", str(empty))
+    assert "no [[jobs]] to run" in run_cli("status").output
+
+
+def test_a_dry_run_writes_nothing_and_creates_no_state(run_cli, tmp_path, clippings):
+    config = write_config(tmp_path, kindle_job(tmp_path))
+    result = run_cli("sync", "-c", config, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would create" in result.output
+    assert not (tmp_path / "vault").exists()
+    assert not (tmp_path / "state.sqlite").exists()
+
+
+def test_status_tells_each_jobs_last_run_and_when_it_is_due(run_cli, tmp_path, clippings):
+    config = write_config(tmp_path, kindle_job(tmp_path, "daily", schedule='schedule = { every = "1d" }'),
+                          kindle_job(tmp_path, "missing", source=tmp_path / "nowhere.txt",
+                                     schedule='schedule = { cron = "0 6 * * *" }'),
+                          kindle_job(tmp_path, "manual"))
+    before = run_cli("status", "-c", config).output.splitlines()
+    assert before == ["daily: every 1d", "  last run: never", "  due: now",
+                      'missing: cron "0 6 * * *"', "  last run: never", "  due: now",
+                      "manual: not scheduled", "  last run: never"]
+    run_cli("sync", "-c", config, "daily", "missing")
+    after = run_cli("status", "-c", config).output.splitlines()
+    assert after[0] == "daily: every 1d"
+    assert after[1].startswith("  last run: ")
+    assert after[1].endswith(
+        ", ok, 13 file(s) written, 0 left alone, 0 record(s) skipped")
+    assert after[2].startswith("  due: ")
+    assert after[2] != "  due: now"
+    assert after[4].endswith(", failed")
+    assert after[5].startswith(f"  error: {tmp_path / 'nowhere.txt'}: ")
+    assert after[6].startswith("  due: ")
+    assert after[6] != "  due: now"
