@@ -10,25 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from paths import EXAMPLES
-
-CLIPPINGS = EXAMPLES / "My Clippings.txt"
-NEW_RECORD = ("Walden (Thoreau, Henry David)\n"
-              "- Your Highlight on Location 3001-3002 | Added on Tuesday, March 3, 2020 10:00:00 AM\n\n"
-              "Rather than love, than money, than fame, give me truth.\n==========\n")
-
-
-def write_config(folder: Path, *jobs: str) -> Path:
-    config = folder / "excerpta.toml"
-    config.write_text(f'state = "{folder / "state.sqlite"}"\n' + "".join(jobs), encoding="utf-8")
-    return config
-
-
-def kindle_job(folder: Path, name: str = "kindle", source: Path | None = None, schedule: str = "") -> str:
-    source = source or folder / "clip.txt"
-    return (f'[[jobs]]\nname = "{name}"\n{schedule}\n[jobs.source]\ninput = "{source}"\n'
-            f'[[jobs.writers]]\nformat = "obsidian"\nout = "{folder / "vault" / name}"\n'
-            f'[[jobs.writers]]\nformat = "json"\nout = "{folder / f"{name}.json"}"\n')
+from job_configs import CLIPPINGS, NEW_RECORD, kindle_job, write_config
 
 
 @pytest.fixture

@@ -20,8 +20,9 @@ Times are the machine's local zone (``TZ``) unless given one.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
+from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -42,9 +43,10 @@ def first_run(schedule: ScheduleConfig, last: datetime | None, now: datetime, zo
     next due, ``now`` when that is already past: see the module docstring."""
     if last is None:
         return now
-    if schedule.every:
-        return max(now, last + parse_duration(schedule.every))
-    due = CronTrigger.from_crontab(str(schedule.cron), timezone=zone).get_next_fire_time(None, last)
+    if schedule.every:  # in UTC: an hour after 01:00 is 03:00 the night clocks go forward
+        due = (last.astimezone(UTC) + parse_duration(schedule.every)).astimezone(zone)
+    else:  # its first time after the last run (strictly: not the one that run was)
+        due = CronTrigger.from_crontab(str(schedule.cron), timezone=zone).get_next_fire_time(last, last)
     return now if due is None or due <= now else due
 
 
@@ -77,6 +79,7 @@ class Daemon:
         self.scheduler = BlockingScheduler(timezone=self.zone, executors={"default": {"type": "debug"}},
                                            job_defaults={"coalesce": True, "max_instances": 1,
                                                          "misfire_grace_time": None})
+        self.scheduler.add_listener(self._after_run, EVENT_JOB_SUBMITTED)
         start = now or datetime.now(self.zone)
         self.first: dict[str, datetime] = {}
         for job in self.jobs:
@@ -105,9 +108,18 @@ class Daemon:
 
     def _run_one(self, job: JobConfig) -> None:
         # APScheduler's executor catches everything a job raises (KeyboardInterrupt too) and
-        # goes on: a stop is caught here and ends the scheduler's loop instead.
+        # goes on: a stop is caught here, the other jobs due now are skipped, and the loop
+        # ends once the scheduler has booked this run (see _after_run).
+        if self.stopped_by is not None:
+            return
         try:
             self._run(job)
         except KeyboardInterrupt as err:
             self.stopped_by = err
+
+    def _after_run(self, _event: JobSubmissionEvent) -> None:
+        # Shut down from a listener of submissions, which the scheduler tells once it has run
+        # the jobs due (here, in its thread) and worked out their next times: from the job
+        # itself (or a listener of runs, told at once), it would find its job store gone.
+        if self.stopped_by is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
