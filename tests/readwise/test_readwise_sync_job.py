@@ -1,0 +1,110 @@
+"""A sync job pulling Readwise into two writers (fake server): one pull per run, incremental
+from the saved cursor, the cursor saved only once every output is on disk, and the
+configuration's ``[readwise]`` settings used where the environment has none."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from excerpta.pipeline import CONVERT_JOB
+from excerpta.store import open_store
+
+from .fake_readwise import FakeReadwise
+
+BAD_TEMPLATE = "- {{ highlight_text }} {{ 1 // 0 }}\n"
+
+
+def write_config(folder: Path, *, readwise: str = "", templates: bool = False) -> Path:
+    config = folder / "excerpta.toml"
+    options = f'options = {{ templates = "{folder / "templates"}" }}\n' if templates else ""
+    config.write_text(
+        f'state = "{folder / "state.sqlite"}"\n{readwise}\n'
+        '[[jobs]]\nname = "readwise-to-vault"\nschedule = { every = "1h" }\n'
+        '[jobs.source]\ninput = "readwise:"\n'
+        f'[[jobs.writers]]\nformat = "json"\nout = "{folder / "library.json"}"\n'
+        f'[[jobs.writers]]\nformat = "obsidian"\nout = "{folder / "vault"}"\n{options}', encoding="utf-8")
+    return config
+
+
+def cursor(folder: Path) -> str | None:
+    state = open_store(folder / "state.sqlite")
+    try:
+        return state.cursor(CONVERT_JOB, "readwise:")
+    finally:
+        state.close()
+
+
+def incremental(server: FakeReadwise) -> list[bool]:
+    """Whether each pull was incremental (requests for whole books, ``ids``, left out: an
+    incremental pull asks for the books of what changed)."""
+    return ["updatedAfter" in request.params for request in server.export_requests
+            if "ids" not in request.params]
+
+
+def json_texts(folder: Path) -> set[str]:
+    library = json.loads((folder / "library.json").read_text(encoding="utf-8"))
+    return {h["text"] for d in library["documents"] for h in d["highlights"]}
+
+
+def test_each_run_pulls_once_and_then_only_what_changed_into_every_writer(run_cli, tmp_path, fake_readwise):
+    server = fake_readwise(highlights=30, per_book=10)
+    config = write_config(tmp_path)
+    assert run_cli("sync", "-c", config).exit_code == 0
+    assert len(json_texts(tmp_path)) == 30
+    assert len(list((tmp_path / "vault").rglob("*.md"))) == 3
+    server.edit_highlight(min(server.highlight_ids()), text="Edited on Readwise.")
+    again = run_cli("sync", "-c", config)
+    assert again.exit_code == 0, again.output
+    assert incremental(server) == [False, True]  # one pull per run, whatever the writers
+    assert "Edited on Readwise." in json_texts(tmp_path)
+    assert any("Edited on Readwise." in note.read_text(encoding="utf-8")
+               for note in (tmp_path / "vault").rglob("*.md"))
+
+
+def test_the_cursor_waits_for_the_last_writer(run_cli, tmp_path, fake_readwise):
+    # The json is written, the Obsidian notes fail (a template error): the cursor stays where
+    # it was, so the next run pulls it all again and the notes get everything.
+    server = fake_readwise(highlights=30, per_book=10)
+    config = write_config(tmp_path, templates=True)
+    template = tmp_path / "templates" / "highlight.md.jinja"
+    template.parent.mkdir()
+    template.write_text(BAD_TEMPLATE, encoding="utf-8")
+    failed = run_cli("sync", "-c", config)
+    assert failed.exit_code == 2
+    assert failed.output == ("excerpta: error: job readwise-to-vault: template highlight.md.jinja, "
+                             "line 1: integer division or modulo by zero\n")
+    assert len(json_texts(tmp_path)) == 30
+    assert not (tmp_path / "vault").exists()
+    assert cursor(tmp_path) is None
+
+    template.write_text("- {{ highlight_text }}\n", encoding="utf-8")
+    fixed = run_cli("sync", "-c", config)
+    assert fixed.exit_code == 0, fixed.output
+    assert "outputs: 3 new, 1 unchanged" in fixed.output
+    assert cursor(tmp_path) is not None
+    assert run_cli("sync", "-c", config).exit_code == 0
+    assert incremental(server) == [False, False, True]
+
+
+def test_the_configurations_readwise_settings_stand_in_for_the_environment(
+        run_cli, tmp_path, fake_readwise, monkeypatch):
+    server = fake_readwise(highlights=10, per_book=10)
+    monkeypatch.delenv("READWISE_TOKEN")
+    monkeypatch.delenv("READWISE_API_URL")
+    token_file = tmp_path / "token"
+    token_file.write_text(server.token + "\n", encoding="utf-8")
+    config = write_config(tmp_path, readwise=f'[readwise]\nbase_url = "{server.url}"\n'
+                                             f'token_file = "{token_file}"\n')
+    result = run_cli("sync", "-c", config)
+    assert result.exit_code == 0, result.output
+    assert len(json_texts(tmp_path)) == 10
+    assert not {"READWISE_API_URL", "READWISE_TOKEN_FILE"} & set(os.environ)  # for the run only
+
+    # The environment wins: a token given there is the one sent, not the file's.
+    monkeypatch.setenv("READWISE_TOKEN", "a_token_the_server_refuses_0001")
+    refused = run_cli("sync", "-c", config)
+    assert refused.exit_code == 3
+    assert "job readwise-to-vault: " in refused.output
+    assert server.token not in refused.output
