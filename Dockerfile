@@ -19,6 +19,7 @@ RUN pip install . && rm -rf /opt/excerpta/src
 
 USER excerpta
 VOLUME ["/data"]
-# The daemon (`excerpta daemon --config /config/excerpta.toml`) arrives with the scheduling
-# issue; until then the image validates the mounted configuration and shows the commands.
-CMD ["sh", "-c", "excerpta config check /config/excerpta.toml; excerpta --help"]
+# The daemon runs the mounted configuration's jobs on their schedules; `docker stop` sends
+# SIGTERM, which it handles (exit 0). `excerpta sync` and `excerpta status` read the same file.
+ENV EXCERPTA_CONFIG=/config/excerpta.toml
+CMD ["excerpta", "daemon"]
