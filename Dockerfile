@@ -1,12 +1,15 @@
 # excerpta: the sync daemon in a container.
 #   docker build -t excerpta .
-#   docker run -v ./config:/config:ro -v excerpta-data:/data -e READWISE_TOKEN excerpta
+#   docker run -v ./config:/config:ro -v excerpta-data:/data -e READWISE_TOKEN -e TZ=Europe/Berlin excerpta
+# The state (unless the configuration names one) and the locks that keep two runs from
+# writing one output live on the /data volume, so a `docker run … excerpta sync` beside the
+# daemon's container takes turns with it.
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    EXCERPTA_STATE=/data/state.sqlite
+    XDG_STATE_HOME=/data
 
 RUN useradd --create-home --uid 10001 excerpta \
     && mkdir -p /data /config \

@@ -13,7 +13,7 @@ import pytest
 
 from excerpta import registry
 from excerpta.cli import cli
-from excerpta.cli.app import _interrupted
+from excerpta.cli.app import interrupted
 from excerpta.model import library_json_schema
 
 from paths import EXAMPLES
@@ -123,15 +123,15 @@ def test_a_ctrl_c_a_library_wrapped_is_still_an_interruption(dump):
     with pytest.raises(Exception) as caught:  # noqa: PT011 - whatever pydantic wraps it in
         dump()
     assert not isinstance(caught.value, KeyboardInterrupt)
-    assert _interrupted(caught.value)
+    assert interrupted(caught.value)
 
 
 def test_a_bug_that_names_a_ctrl_c_is_not_taken_for_one():
     for dump in (_FailingSerializing(value=1).model_dump_json, _FailingSerializing(value=1).model_dump):
         with pytest.raises(pydantic_core.PydanticSerializationError) as caught:
             dump()
-        assert not _interrupted(caught.value)
-    assert not _interrupted(ValueError("a bug"))
+        assert not interrupted(caught.value)
+    assert not interrupted(ValueError("a bug"))
 
 
 def test_convert_help_lists_every_exit_code_the_readme_lists(run_cli):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from excerpta.locks import output_lock
 from job_configs import CLIPPINGS, NEW_RECORD, kindle_job, write_config
 
 
@@ -142,3 +143,44 @@ def test_status_tells_each_jobs_last_run_and_when_it_is_due(run_cli, tmp_path, c
     assert after[5].startswith(f"  error: {tmp_path / 'nowhere.txt'}: ")
     assert after[6].startswith("  due: ")
     assert after[6] != "  due: now"
+
+
+def test_a_writer_that_fails_leaves_the_others_written_and_the_job_failed(run_cli, tmp_path, clippings):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "highlight.md.jinja").write_text("- {{ 1 // 0 }}\n", encoding="utf-8")
+    config = write_config(tmp_path, kindle_job(tmp_path).replace(
+        'format = "obsidian"\n', f'format = "obsidian"\noptions = {{ templates = "{templates}" }}\n'))
+    result = run_cli("sync", "-c", config)
+    assert result.exit_code == 2
+    assert result.output == ("excerpta: error: job kindle: template highlight.md.jinja, line 1: "
+                             "integer division or modulo by zero\n")
+    assert len(texts(tmp_path / "kindle.json")) == 12  # written after the one that failed
+    assert not (tmp_path / "vault").exists()
+    assert runs(tmp_path / "state.sqlite") == [("kindle", "failed")]
+
+
+def test_a_run_kept_out_by_another_writing_its_output_is_logged(run_cli, tmp_path, clippings):
+    config = write_config(tmp_path, kindle_job(tmp_path))
+    with output_lock(tmp_path / "kindle.json"):
+        busy = run_cli("sync", "-c", config)
+    assert busy.exit_code == 75
+    assert busy.output == (f"excerpta: error: job kindle: {tmp_path / 'kindle.json'}: another excerpta "
+                           "run is writing this output; try again when it has finished\n")
+    assert runs(tmp_path / "state.sqlite") == [("kindle", "failed")]
+    assert "  error: " in run_cli("status", "-c", config).output
+    assert not (tmp_path / "vault").exists()
+
+
+def test_jobs_reading_one_input_with_other_options_are_refused(run_cli, tmp_path, clippings):
+    tokyo = kindle_job(tmp_path, "tokyo").replace(
+        "[[jobs.writers]]", 'options = { timezone = "Asia/Tokyo" }\nformat = "kindle"\n[[jobs.writers]]', 1)
+    config = write_config(tmp_path, tokyo, kindle_job(tmp_path, "ny"))
+    result = run_cli("config", "check", config)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"excerpta: error: {config}: jobs[0].source and jobs[1].source both read {tmp_path / 'clip.txt'} but "
+        "with another format or options: they share one library and read cursor, so each would undo the "
+        "other's; give them the same, or make one job of both with all the writers\n")
+    assert run_cli("sync", "-c", config).exit_code == 2
+    assert not (tmp_path / "state.sqlite").exists()

@@ -191,6 +191,24 @@ def _check_outputs(config: Config) -> None:
             seen.append((target, where, writer.format, writer.out))
 
 
+def _check_sources(config: Config) -> None:
+    """Jobs reading one input share the state's library and that input's read cursor: read
+    with other options (another time zone, discarded highlights kept), each would undo the
+    other's (every Readwise pull would be a full one)."""
+    seen: dict[str, tuple[str, SourceConfig]] = {}  # input as read: (where, source)
+    for index, job in enumerate(config.jobs):
+        where = f"jobs[{index}].source"
+        source = job.source
+        key = source.input if source.input.endswith(":") else os.path.realpath(
+            Path(source.input).expanduser())
+        other_where, other = seen.setdefault(key, (where, source))
+        if (other.format, other.options) != (source.format, source.options):
+            raise ConfigError(f"{other_where} and {where} both read {source.input} but with another "
+                              "format or options: they share one library and read cursor, so each "
+                              "would undo the other's; give them the same, or make one job of both "
+                              "with all the writers")
+
+
 def _inside(path: str, folder: str) -> bool:
     return path.startswith(folder.rstrip(os.sep) + os.sep)
 
@@ -236,6 +254,7 @@ def load_config(path: Path) -> Config:
     try:
         _check_adapters(config)
         _check_outputs(config)
+        _check_sources(config)
     except ExcerptaError as err:
         raise ConfigError(f"{path}: {err}") from None
     return config

@@ -1,36 +1,56 @@
-"""The daemon: every scheduled job of a configuration, run on its schedule (APScheduler 3.x).
+"""The daemon: every scheduled job of a configuration, run on its schedule.
 
-* **One at a time, in this thread.** Jobs run in the scheduler's own thread (the main one;
-  APScheduler's ``debug`` executor), so no job ever runs twice at once nor beside another
-  (they share one state), and a stop (SIGTERM, Ctrl-C) unwinds the running one exactly as it
-  unwinds ``convert``: nothing half-committed, temporary files gone, its run logged as
-  interrupted; the daemon then returns. The run's commit protocol makes even a kill safe.
+APScheduler 3's cron trigger says when a crontab is due, in a time zone; the loop that waits
+and runs is this module's, as APScheduler's executors and listeners catch everything a job
+raises, a stop (KeyboardInterrupt, which SIGTERM raises too) included, and would carry on.
+
+* **One at a time, in this thread.** No job ever runs twice at once nor beside another (they
+  share one state), and a stop unwinds the running one exactly as it unwinds ``convert``:
+  nothing half-committed, temporary files gone, its run logged as interrupted; the daemon
+  then returns. Between runs, it waits at most :data:`WAKE_SECONDS` at a time, so a stop that
+  arrives just before a wait begins (which CPython would leave for the wait to end) is seen
+  within that.
 * **First runs from the run log.** A job that never ran, or whose time came while the daemon
   was not running (its next time after its last logged run is past), runs at start; else at
-  its next time (``every``: its last run plus the interval). The daemon remembers nothing
-  itself: a restart, a new machine or a manual ``sync`` in between are all read from the log.
+  its next time (``every``: its last run plus the interval, in real time across a clock
+  change). The daemon remembers nothing itself: a restart, a reboot or a manual ``sync`` in
+  between are all read from the log.
 * **Missed times coalesce.** Times that pass while another job runs (or the machine sleeps)
-  give one late run, never a burst.
+  give one late run, never a burst; a cron time the clocks go back over (02:30 twice in one
+  night) is one time.
 * **A failing run does not stop the daemon**: the caller's ``run`` reports it, and the job
   runs again at its next time.
 
-Times are the machine's local zone (``TZ``) unless given one.
+Times are in the machine's local zone (``TZ``) unless given one.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfoNotFoundError
 
-from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
-from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from tzlocal import get_localzone
 
 from excerpta.config import JobConfig, ScheduleConfig, parse_duration
-from excerpta.errors import UserError
+from excerpta.errors import ConfigError, UserError
+
+WAKE_SECONDS = 1.0
+_TICK = timedelta(microseconds=1)
+_MINUTE = timedelta(minutes=1)
+_SEARCH_MINUTES = 24 * 60  # steps of the search for a cron time, far more than an hour's
+
+
+def local_zone() -> tzinfo:
+    """The machine's zone, as APScheduler finds it (``TZ``, else the system's setting);
+    raises ConfigError naming ``TZ`` when that names no zone the machine knows."""
+    try:
+        return get_localzone()
+    except (ZoneInfoNotFoundError, ValueError, LookupError) as err:
+        raise ConfigError(f"the machine's time zone is unknown ({err}): set TZ to a zone such as "
+                          "Europe/Berlin (in Docker: docker run -e TZ=Europe/Berlin …)") from None
 
 
 def describe(schedule: ScheduleConfig) -> str:
@@ -38,24 +58,56 @@ def describe(schedule: ScheduleConfig) -> str:
     return f"every {schedule.every}" if schedule.every else f'cron "{schedule.cron}"'
 
 
+class Timetable:
+    """When the runs of ``schedule`` are due: ``every`` counted from ``start`` in real time
+    (UTC), ``cron`` by APScheduler's crontab in ``zone``."""
+
+    # Every instant here is in UTC: Python compares and subtracts two datetimes of one zone
+    # by their wall clocks, which in the hour that comes twice go back.
+
+    def __init__(self, schedule: ScheduleConfig, start: datetime, zone: tzinfo) -> None:
+        self.start = start.astimezone(UTC)
+        self.every = parse_duration(schedule.every) if schedule.every else None
+        self.cron = None if schedule.every else CronTrigger.from_crontab(str(schedule.cron), timezone=zone)
+        self.zone = zone
+
+    def after(self, moment: datetime) -> datetime | None:
+        """The first time later than ``moment``, in UTC (None: never). Times passed are not made up
+        for: they coalesce into the run that ``moment`` is the start of. A cron time whose
+        wall clock is not past ``moment``'s is skipped: the hour the clocks go back over comes
+        twice, and its times are one time each (``30 2 * * *`` runs once that night)."""
+        moment = moment.astimezone(UTC)
+        if self.every is not None:
+            passed = (moment - self.start) // self.every + 1 if moment >= self.start else 0
+            return self.start + passed * self.every
+        assert self.cron is not None
+        wall = moment.astimezone(self.zone).replace(tzinfo=None)
+        probe = moment + _TICK
+        for _ in range(_SEARCH_MINUTES):
+            due = self.cron.get_next_fire_time(None, probe)  # the first time from probe on
+            if due is None:
+                return None
+            if due > moment and due.replace(tzinfo=None) > wall:
+                return due.astimezone(UTC)
+            # In the hour that comes twice, APScheduler 3 answers a time of its first pass for
+            # a moment in its second (earlier than asked), or the same time again: look on
+            # from the next whole minute, a crontab's finest step.
+            probe = due.astimezone(UTC) + _TICK if due >= probe else _next_minute(probe)
+        return None
+
+
+def _next_minute(moment: datetime) -> datetime:
+    return (moment + _MINUTE).replace(second=0, microsecond=0)
+
+
 def first_run(schedule: ScheduleConfig, last: datetime | None, now: datetime, zone: tzinfo) -> datetime:
-    """When a job on ``schedule`` whose last run started at ``last`` (None: it never ran) is
-    next due, ``now`` when that is already past: see the module docstring."""
+    """When (in UTC) a job on ``schedule`` whose last run started at ``last`` (None: it never
+    ran) is next due, ``now`` when that is already past: see the module docstring."""
+    now = now.astimezone(UTC)
     if last is None:
         return now
-    if schedule.every:  # in UTC: an hour after 01:00 is 03:00 the night clocks go forward
-        due = (last.astimezone(UTC) + parse_duration(schedule.every)).astimezone(zone)
-    else:  # its first time after the last run (strictly: not the one that run was)
-        due = CronTrigger.from_crontab(str(schedule.cron), timezone=zone).get_next_fire_time(last, last)
-    return now if due is None or due <= now else due
-
-
-def trigger(schedule: ScheduleConfig, first: datetime, zone: tzinfo) -> BaseTrigger:
-    """The APScheduler trigger of ``schedule``; an interval counts from ``first``."""
-    if schedule.every:
-        return IntervalTrigger(seconds=parse_duration(schedule.every).total_seconds(),
-                               start_date=first, timezone=zone)
-    return CronTrigger.from_crontab(str(schedule.cron), timezone=zone)
+    due = Timetable(schedule, last, zone).after(last)
+    return now if due is None else max(now, due)
 
 
 class Daemon:
@@ -69,57 +121,50 @@ class Daemon:
     def __init__(self, jobs: Sequence[JobConfig], run: Callable[[JobConfig], None],
                  last_runs: Mapping[str, datetime], *, zone: tzinfo | None = None,
                  now: datetime | None = None) -> None:
-        self.zone = zone or get_localzone()
+        self.zone = zone or local_zone()
         self.jobs = [job for job in jobs if job.schedule is not None]
         if not self.jobs:
             raise UserError("no job has a schedule: give a job schedule = { every = \"1h\" } "
                             "or { cron = \"0 6 * * *\" } (`excerpta sync` runs jobs once)")
         self._run = run
         self.stopped_by: KeyboardInterrupt | None = None
-        self.scheduler = BlockingScheduler(timezone=self.zone, executors={"default": {"type": "debug"}},
-                                           job_defaults={"coalesce": True, "max_instances": 1,
-                                                         "misfire_grace_time": None})
-        self.scheduler.add_listener(self._after_run, EVENT_JOB_SUBMITTED)
-        start = now or datetime.now(self.zone)
+        start = now or datetime.now(UTC)
         self.first: dict[str, datetime] = {}
+        self._timetables: dict[str, Timetable] = {}
+        self._due: dict[str, datetime | None] = {}
         for job in self.jobs:
             assert job.schedule is not None
-            first = first_run(job.schedule, last_runs.get(job.name), start, self.zone)
-            self.first[job.name] = first
-            self.scheduler.add_job(self._run_one, trigger(job.schedule, first, self.zone), args=[job],
-                                   id=job.name, name=job.name, next_run_time=first)
+            self.first[job.name] = self._due[job.name] = first_run(
+                job.schedule, last_runs.get(job.name), start, self.zone)
+            self._timetables[job.name] = Timetable(job.schedule, self.first[job.name], self.zone)
 
     def next_run(self, job: JobConfig) -> datetime | None:
-        """When ``job`` runs next after now, by its schedule (None: never again)."""
-        assert job.schedule is not None
-        return trigger(job.schedule, self.first[job.name], self.zone).get_next_fire_time(
-            None, datetime.now(self.zone))
+        """When ``job`` is next due, in UTC (None: never again)."""
+        return self._due[job.name]
 
     def serve(self) -> None:
         """Run the jobs on their schedules until a stop (SIGTERM, Ctrl-C), then return; a stop
         while a job runs interrupts it first (see the module docstring)."""
         try:
-            self.scheduler.start()
-        except KeyboardInterrupt as err:  # raised while waiting for the next time
-            self.stopped_by = err
-        finally:
-            if self.scheduler.running:
-                self.scheduler.shutdown(wait=False)
-
-    def _run_one(self, job: JobConfig) -> None:
-        # APScheduler's executor catches everything a job raises (KeyboardInterrupt too) and
-        # goes on: a stop is caught here, the other jobs due now are skipped, and the loop
-        # ends once the scheduler has booked this run (see _after_run).
-        if self.stopped_by is not None:
-            return
-        try:
-            self._run(job)
+            while True:
+                self._run_due()
+                waiting = [due for due in self._due.values() if due is not None]
+                if not waiting:
+                    return  # every job's schedule has ended
+                seconds = (min(waiting) - datetime.now(UTC)).total_seconds()
+                time.sleep(min(max(seconds, 0), WAKE_SECONDS))
         except KeyboardInterrupt as err:
             self.stopped_by = err
 
-    def _after_run(self, _event: JobSubmissionEvent) -> None:
-        # Shut down from a listener of submissions, which the scheduler tells once it has run
-        # the jobs due (here, in its thread) and worked out their next times: from the job
-        # itself (or a listener of runs, told at once), it would find its job store gone.
-        if self.stopped_by is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+    def _run_due(self) -> None:
+        """Run every job that is due, earliest first (the file's order among equals), each once
+        however many of its times have passed, and work out its next time."""
+        now = datetime.now(UTC)
+        due = sorted((moment, number) for number, job in enumerate(self.jobs)
+                     if (moment := self._due[job.name]) is not None and moment <= now)
+        for moment, number in due:
+            job = self.jobs[number]
+            # Worked out first, so ``run`` can tell it (next_run); the times that pass while
+            # the job runs make one late run after it.
+            self._due[job.name] = self._timetables[job.name].after(max(moment, datetime.now(UTC)))
+            self._run(job)

@@ -72,10 +72,15 @@ def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | N
     """Run ``job`` once into ``state`` (its library, manifest, cursors and run log; a dry
     run's copy of it with ``dry_run``). Raises as :func:`~excerpta.pipeline.convert` does;
     the run log records how the run ended, under the job's name."""
-    outputs = []
-    for writer in job.writers:
-        writer_cls = registry.writer(writer.format)
-        outputs.append(Output(writer_cls.from_options(writer.options), output_target(writer_cls, writer.out)))
+    try:
+        outputs = []
+        for writer in job.writers:
+            cls = registry.writer(writer.format)
+            outputs.append(Output(cls.from_options(writer.options), output_target(cls, writer.out)))
+    except UserError as err:  # an output the writer cannot write (a folder where a file goes)
+        if not dry_run:  # logged, so `status` and the daemon's first run know of the run
+            state.finish_run(state.start_run(job.name), "failed", {}, str(err))
+        raise
     with readwise_environment(readwise or ReadwiseConfig()):
         return run_once([job.source.input], outputs, run_name=job.name, library=state, state=state,
                         from_format=job.source.format, options=dict(job.source.options),

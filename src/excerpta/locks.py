@@ -66,12 +66,28 @@ def output_lock(out: Path) -> Iterator[None]:
 
     Raises OutputBusyError at once if another run holds it.
     """
-    lock = FileLock(lock_path(out), timeout=0)
+    with _held(lock_path(out), f"{out}: another excerpta run is writing this output; "
+                               "try again when it has finished"):
+        yield
+
+
+@contextmanager
+def daemon_lock(state: Path) -> Iterator[None]:
+    """Hold the lock of the daemon of state database ``state`` for the ``with`` block: two
+    daemons of one state would run each job twice. Raises OutputBusyError at once if another
+    daemon holds it."""
+    with _held(lock_path(state).with_suffix(".daemon"),
+               f"another excerpta daemon is running with the state {state}; stop it first"):
+        yield
+
+
+@contextmanager
+def _held(path: Path, busy: str) -> Iterator[None]:
+    lock = FileLock(path, timeout=0)
     try:
         lock.acquire()
     except Timeout:
-        raise OutputBusyError(f"{out}: another excerpta run is writing this output; "
-                              "try again when it has finished") from None
+        raise OutputBusyError(busy) from None
     try:
         yield
     finally:

@@ -17,7 +17,7 @@ from typing import Any
 
 from excerpta import registry
 from excerpta.adapters import Reader, ReadState, RecordProblem, Writer
-from excerpta.errors import InputError
+from excerpta.errors import InputError, OutputBusyError
 from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output import WriteOutcome
@@ -180,9 +180,10 @@ def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
              persistent_library: bool | None = None) -> ConvertReport:
     """:func:`convert` into several ``outputs`` at once (a sync job's writers): the inputs are
     read and merged once, then each output is written in turn, its records committed once its
-    files are on disk, and the read cursors with the last output's records (an output that
-    fails leaves them where they were, so the next run reads it all again; the outputs
-    written before it are then unchanged). ``run_name`` names the run in the run log.
+    files are on disk, and the read cursors with the last output's records. An output that
+    fails does not stop the others; the first failure is raised once they are written, and
+    the cursors stay where they were, so the next run reads it all again (the outputs
+    written then find nothing changed). ``run_name`` names the run in the run log.
     ``options`` are the readers' (and, for :func:`convert`, the writer's too). Output records
     and read cursors are the library's, whatever the run's name: a scheduled job and a
     ``convert --state`` writing one output share its history. Every output's lock is held
@@ -193,8 +194,12 @@ def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
     # are taken first: a second run into an output stops at once, before it waits on the
     # state; in one order (by path), so two runs sharing outputs never hold one each.
     with ExitStack() as locks:
-        for out in [] if dry_run else sorted({output.out for output in outputs}):
-            locks.enter_context(output_lock(out))
+        try:
+            for out in [] if dry_run else sorted({output.out for output in outputs}):
+                locks.enter_context(output_lock(out))
+        except OutputBusyError as err:  # logged too: the run log tells every run tried
+            state.finish_run(state.start_run(run_name), "failed", {}, str(err))
+            raise
         run_id = None if dry_run else state.start_run(run_name)
         try:
             report = _run_locked(inputs, outputs, library=library, state=state,
@@ -268,18 +273,25 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                     cursors.append((CONVERT_JOB, source, read_state.next_cursor))
         report.library_counts = library.counts()
         held_back = None if persistent_library or force else _empty_pulls(reads)
+        failed: Exception | None = None
         for number, (output, sink) in enumerate(zip(outputs, sinks, strict=True), 1):
-            report.left_out = 0  # the same for every output: the selection and library are
-            with sink:  # files appear together once the writer is done; none if it fails
-                output.writer.write(_selected(library.documents(), selection, report), sink)
-                if held_back is not None and sink.hold_back(held_back):
-                    report.held_back = held_back
+            report.left_out = 0  # counted again by each output, which all get the same ones
+            try:
+                with sink:  # files appear together once the writer is done; none if it fails
+                    output.writer.write(_selected(library.documents(), selection, report), sink)
+                    if held_back is not None and sink.hold_back(held_back):
+                        report.held_back = held_back
+            except Exception as err:  # the other outputs are still written; raised below
+                failed = failed or err
+                continue
             report.outcomes += sink.outcomes
-            if not dry_run:  # cursors with the last output's records, once its files are on disk
+            if not dry_run:  # the cursors with the last records, once every output is on disk
                 records = sink.pending_records()
                 if manifest is not None:
                     records += manifest.carried_over(sink.records(), records, sink.prefix)
-                state.commit_outputs(records, cursors if number == len(outputs) else [])
+                state.commit_outputs(records, cursors if number == len(outputs) and not failed else [])
+        if failed is not None:
+            raise failed
     return report
 
 

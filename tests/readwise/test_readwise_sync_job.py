@@ -17,14 +17,18 @@ BAD_TEMPLATE = "- {{ highlight_text }} {{ 1 // 0 }}\n"
 
 
 def write_config(folder: Path, *, readwise: str = "", templates: bool = False) -> Path:
+    """A job pulling Readwise into a json file and an Obsidian vault; with ``templates``,
+    the vault first, with the templates of ``folder/templates``."""
+    json_writer = f'[[jobs.writers]]\nformat = "json"\nout = "{folder / "library.json"}"\n'
+    vault_writer = f'[[jobs.writers]]\nformat = "obsidian"\nout = "{folder / "vault"}"\n'
+    if templates:
+        vault_writer += f'options = {{ templates = "{folder / "templates"}" }}\n'
     config = folder / "excerpta.toml"
-    options = f'options = {{ templates = "{folder / "templates"}" }}\n' if templates else ""
     config.write_text(
         f'state = "{folder / "state.sqlite"}"\n{readwise}\n'
         '[[jobs]]\nname = "readwise-to-vault"\nschedule = { every = "1h" }\n'
         '[jobs.source]\ninput = "readwise:"\n'
-        f'[[jobs.writers]]\nformat = "json"\nout = "{folder / "library.json"}"\n'
-        f'[[jobs.writers]]\nformat = "obsidian"\nout = "{folder / "vault"}"\n{options}', encoding="utf-8")
+        + (vault_writer + json_writer if templates else json_writer + vault_writer), encoding="utf-8")
     return config
 
 
@@ -63,9 +67,9 @@ def test_each_run_pulls_once_and_then_only_what_changed_into_every_writer(run_cl
                for note in (tmp_path / "vault").rglob("*.md"))
 
 
-def test_the_cursor_waits_for_the_last_writer(run_cli, tmp_path, fake_readwise):
-    # The json is written, the Obsidian notes fail (a template error): the cursor stays where
-    # it was, so the next run pulls it all again and the notes get everything.
+def test_the_cursor_waits_for_every_writer(run_cli, tmp_path, fake_readwise):
+    # The Obsidian notes fail (a template error), the json after them is still written: the
+    # cursor stays where it was, so the next run pulls it all again and the notes get it all.
     server = fake_readwise(highlights=30, per_book=10)
     config = write_config(tmp_path, templates=True)
     template = tmp_path / "templates" / "highlight.md.jinja"

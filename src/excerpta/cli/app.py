@@ -65,7 +65,7 @@ class ExcerptaGroup(click.Group):
 def failure(err: Exception, *, verbose: int) -> tuple[str, int]:
     """The one line and the exit code that report ``err`` (its traceback logged under ``-v``):
     the CLI's boundary, and each job's in ``sync`` and the daemon, which go on with the next."""
-    if not isinstance(err, ExcerptaError | OSError) and _interrupted(err):
+    if not isinstance(err, ExcerptaError | OSError) and interrupted(err):
         return "interrupted", 130  # Ctrl-C inside a library that wrapped it (pydantic's serializer)
     if verbose:
         logging.getLogger("excerpta").exception("traceback")
@@ -78,7 +78,7 @@ def failure(err: Exception, *, verbose: int) -> tuple[str, int]:
     return f"internal error: {type(err).__name__}: {err}{hint}", INTERNAL_ERROR_EXIT
 
 
-def _interrupted(err: BaseException) -> bool:
+def interrupted(err: BaseException) -> bool:
     """Whether ``err`` stands for a KeyboardInterrupt that a library caught and wrapped: one
     in its chain of causes (pydantic's ``model_dump`` keeps it as the ``__cause__``), or a
     serializer's that pydantic reports by name only."""

@@ -8,13 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from tzlocal import get_localzone
 
-from excerpta.cli.app import Settings, cli, echo_error, failure, global_options
+from excerpta.cli.app import Settings, cli, echo_error, failure, global_options, interrupted
 from excerpta.cli.convert import echo_problem, print_report
 from excerpta.config import Config, JobConfig, load_config
-from excerpta.daemon import Daemon, describe, first_run
+from excerpta.daemon import Daemon, describe, first_run, local_zone
 from excerpta.jobs import CONFIG_ENV, chosen_jobs, default_config_path, run_job, state_path
+from excerpta.locks import daemon_lock
 from excerpta.store import RunRecord, open_store
 
 config_option = click.option(
@@ -29,24 +29,34 @@ def _load(config_path: Path | None) -> tuple[Path, Config]:
     return path, load_config(path)
 
 
-def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_run: bool = False) -> int:
+def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_run: bool = False,
+                    brief: bool = False) -> int:
     """Run ``job`` once and print how it went; returns its exit code. A job that fails is
     reported in one line naming it, and the next job still runs; a stop (Ctrl-C, SIGTERM)
-    is not caught."""
+    is not caught, even one a library wrapped. ``brief``: a run that changed nothing and
+    skipped nothing is one line."""
     state = None
     try:
         state = open_store(state_path(config, settings.state), reads_only=dry_run)
         report = run_job(job, state, readwise=config.readwise, dry_run=dry_run,
                          on_problem=echo_problem(settings.quiet))
     except Exception as err:  # each job is a boundary: the others still run
+        if interrupted(err):
+            raise KeyboardInterrupt from err
         message, code = failure(err, verbose=settings.verbose)
         echo_error(f"job {job.name}: {message}")
         return code
     finally:
         if state is not None:
             state.close()
-    if not settings.quiet:
-        click.echo(f"job {job.name}:", err=True)
+    if settings.quiet:
+        return report.exit_code
+    if brief and not report.exit_code and all(o.action == "unchanged" for o in report.outcomes):
+        counts = report.library_counts
+        click.echo(f"job {job.name}: nothing changed ({counts.get('documents', 0)} documents, "
+                   f"{counts.get('highlights', 0)} highlights)", err=True)
+        return 0
+    click.echo(f"job {job.name}:", err=True)
     print_report(report, dry_run=dry_run, quiet=settings.quiet, verbose=settings.verbose,
                  kept_library=True)
     return report.exit_code
@@ -107,7 +117,7 @@ def daemon_command(settings: Settings, config_path: Path | None) -> None:
     last = {name: run.started_at for name, run in _last_runs(config, settings).items()}
 
     def run(job: JobConfig) -> None:
-        _run_and_report(job, config, settings)
+        _run_and_report(job, config, settings, brief=True)
         say(f"job {job.name}: next run {_when(daemon.next_run(job))}")
 
     daemon = Daemon(chosen_jobs(config, (), config_path=path), run, last)
@@ -118,7 +128,8 @@ def daemon_command(settings: Settings, config_path: Path | None) -> None:
     unscheduled = [job.name for job in config.jobs if job.schedule is None]
     if unscheduled:
         say(f"not scheduled (run by `excerpta sync`): {', '.join(unscheduled)}")
-    daemon.serve()
+    with daemon_lock(state_path(config, settings.state)):
+        daemon.serve()
     say("excerpta: daemon stopped")
 
 
@@ -131,7 +142,7 @@ def status_command(settings: Settings, config_path: Path | None) -> None:
     and when it is next due, from the state's run log."""
     path, config = _load(config_path)
     last_runs = _last_runs(config, settings)
-    zone = get_localzone()
+    zone = local_zone()
     now = datetime.now(zone)
     for job in chosen_jobs(config, (), config_path=path):
         last = last_runs.get(job.name)
