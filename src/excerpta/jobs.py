@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from platformdirs import user_config_path
@@ -32,7 +32,7 @@ from excerpta.clients.readwise_settings import (
     TOKEN_FILE_ENV,
 )
 from excerpta.config import Config, JobConfig, ReadwiseConfig
-from excerpta.errors import UserError
+from excerpta.errors import ExcerptaError, OutputBusyError, StateBusyError, UserError
 from excerpta.pipeline import ConvertReport, Output, run_once
 from excerpta.preflight import output_target
 from excerpta.store import LibraryStore, default_state_path
@@ -78,13 +78,25 @@ def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | N
             cls = registry.writer(writer.format)
             outputs.append(Output(cls.from_options(writer.options), output_target(cls, writer.out)))
     except UserError as err:  # an output the writer cannot write (a folder where a file goes)
-        if not dry_run:  # logged, so `status` and the daemon's first run know of the run
-            state.finish_run(state.start_run(job.name), "failed", {}, str(err))
+        _log_failed(state, job.name, err, dry_run)
         raise
-    with readwise_environment(readwise or ReadwiseConfig()):
-        return run_once([job.source.input], outputs, run_name=job.name, library=state, state=state,
-                        from_format=job.source.format, options=dict(job.source.options),
-                        dry_run=dry_run, on_problem=on_problem, persistent_library=True)
+    try:
+        with readwise_environment(readwise or ReadwiseConfig()):
+            return run_once([job.source.input], outputs, run_name=job.name, library=state, state=state,
+                            from_format=job.source.format, options=dict(job.source.options),
+                            dry_run=dry_run, on_problem=on_problem, persistent_library=True)
+    except OutputBusyError as err:  # another run writing an output: raised before the run is logged
+        _log_failed(state, job.name, err, dry_run)
+        raise
+
+
+def _log_failed(state: LibraryStore, name: str, err: ExcerptaError, dry_run: bool) -> None:
+    """Log a run of job ``name`` that ``err`` ended before it began, so `status` and the
+    daemon's first run know of every run tried; a state busy too (past its timeout) goes
+    without it, and a dry run logs nothing."""
+    if not dry_run:
+        with suppress(StateBusyError):
+            state.finish_run(state.start_run(name), "failed", {}, str(err))
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from typing import Any
 
 from excerpta import registry
 from excerpta.adapters import Reader, ReadState, RecordProblem, Writer
-from excerpta.errors import InputError, OutputBusyError
+from excerpta.errors import InputError
 from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output import WriteOutcome
@@ -194,12 +194,8 @@ def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
     # are taken first: a second run into an output stops at once, before it waits on the
     # state; in one order (by path), so two runs sharing outputs never hold one each.
     with ExitStack() as locks:
-        try:
-            for out in [] if dry_run else sorted({output.out for output in outputs}):
-                locks.enter_context(output_lock(out))
-        except OutputBusyError as err:  # logged too: the run log tells every run tried
-            state.finish_run(state.start_run(run_name), "failed", {}, str(err))
-            raise
+        for out in [] if dry_run else sorted({output.out for output in outputs}):
+            locks.enter_context(output_lock(out))
         run_id = None if dry_run else state.start_run(run_name)
         try:
             report = _run_locked(inputs, outputs, library=library, state=state,
