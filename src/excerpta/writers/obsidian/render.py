@@ -33,8 +33,10 @@ from excerpta.writers.obsidian.blocks import BLOCK_START, ITEM_INDENT, ITEM_PARA
 from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, with_id
 from excerpta.writers.obsidian.naming import CATEGORY_FOLDERS, MAX_NAME_BYTES, block_id, sanitize_name
 from excerpta.writers.obsidian.region import block_ids, guard_markers, render_region
+from excerpta.writers.obsidian.template_names import used_names
 from excerpta.writers.obsidian.templates import NoteTemplates
 from excerpta.writers.obsidian.variables import (
+    HIGHLIGHT_VARIABLES,
     document_variables,
     has_paragraph_break,
     highlight_variables,
@@ -161,6 +163,10 @@ class NoteRenderer:
         # Every property the front-matter template may write, plus ours.
         self.managed_properties = {key for key, _ in templates.frontmatter} | {ID_PROPERTY}
         self.links: Mapping[str, str] = {}
+        # The names the highlight template reads that are no highlight variable (None: unknown).
+        names = used_names(templates.highlight)
+        self._highlight_names = names
+        self._other_names = None if names is None else names.difference(HIGHLIGHT_VARIABLES)
 
     def with_links(self, links: Mapping[str, str]) -> NoteRenderer:
         """This renderer, showing the highlights in ``links`` (highlight id → link target of
@@ -197,6 +203,9 @@ class NoteRenderer:
         variables = self.variables(document)
         properties = with_id(document.id, self.templates.properties(property_variables(variables)))
         base = self.templates.context(variables)
+        names = self._highlight_names
+        if names is not None and not all(name in base for name in self._other_names):
+            names = None  # a name that is no variable: its warning suggests among all of them
         header = _paragraph(self._header(document, base))
         top = _paragraph(self.templates.render(self.templates.highlights_header, base))
         parts, live, blocks, headings = [top] if top else [], [], {}, {}
@@ -206,16 +215,18 @@ class NoteRenderer:
             ident = block_id(highlight.id)
             if highlight.is_deleted and ident not in strike:
                 continue
-            context = highlight_variables(document, highlight, base, strike=highlight.is_deleted,
-                                          zone=self.zone)
             template = self.templates.highlight
-            if link := self.links.get(highlight.id):
+            link = self.links.get(highlight.id)
+            made = None if link else names  # (an embed is another template)
+            context = highlight_variables(document, highlight, base, strike=highlight.is_deleted,
+                                          zone=self.zone, names=made)
+            if link:
                 context["highlight_link"] = link
                 template = self.embed
             output = self.templates.render(template, context)
             if _breaks_out(output, context):  # a quote or a callout: paragraphs joined
                 context |= highlight_variables(document, highlight, base, strike=highlight.is_deleted,
-                                               zone=self.zone, paragraphs=False)
+                                               zone=self.zone, paragraphs=False, names=made)
                 output = self.templates.render(template, context)
             rendered = _paragraph(output)
             if not rendered:

@@ -49,6 +49,7 @@ backslashes are escaped (:func:`.links.link_label`).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import quote
@@ -237,15 +238,28 @@ def _quoted(value: str) -> str:
     return value if value.isascii() and value.isalnum() else quote(value, safe="")
 
 
+# The variables highlight_variables makes besides the document's, in the order it makes them.
+HIGHLIGHT_VARIABLES = ("highlight_text", "raw_highlight_text", "highlight_note", "highlight_tags",
+                       "highlight_location", "highlight_location_url", "highlight_id", "highlight_chapter",
+                       "highlight_page", "highlight_color", "highlight_is_favorite", "highlighted_at",
+                       "highlight_url", "block_id", "is_deleted")
+# What the renderer reads of them whatever its template uses (see highlight_variables' names).
+RENDERER_READS = frozenset({"highlight_text", "highlight_note", "highlight_chapter"})
+
+
 def highlight_variables(document: Document, highlight: Highlight, base: dict[str, Any],
                         *, strike: bool = False, zone: tzinfo | None = None,
-                        paragraphs: bool = True) -> dict[str, Any]:
+                        paragraphs: bool = True, names: Collection[str] | None = None) -> dict[str, Any]:
     """``base`` (the document variables) plus one highlight's variables, dates in ``zone``
     (None: this machine's); ``paragraphs``: whether text and note keep paragraph breaks
-    (see :func:`continued`)."""
+    (see :func:`continued`). ``names``: the highlight variables to make besides
+    :data:`RENDERER_READS` (None: all), for a template known to use no other (see
+    :func:`.template_names.used_names`): making each costs as much as rendering it."""
+    text = continued(highlight.text, ITEM_INDENT, paragraphs=paragraphs)
+    if names is not None:
+        return _some_highlight_variables(document, highlight, base, text, strike, zone, paragraphs, names)
     own_url = link_url(printable(highlight.url))
     label, url = location_link(document, highlight, own_url)
-    text = continued(highlight.text, ITEM_INDENT, paragraphs=paragraphs)
     page, moment = highlight.page, highlight.highlighted_at
     return {
         **base,
@@ -265,3 +279,46 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
         "block_id": block_id(highlight.id),
         "is_deleted": highlight.is_deleted,
     }
+
+
+def _some_highlight_variables(document: Document, highlight: Highlight, base: dict[str, Any], text: str,
+                              strike: bool, zone: tzinfo | None, paragraphs: bool,
+                              names: Collection[str]) -> dict[str, Any]:
+    """What :func:`highlight_variables` makes of ``names`` (and :data:`RENDERER_READS`): each the
+    same value."""
+    variables = {
+        **base,
+        "highlight_text": ListItemText(struck(text) if strike else text),
+        "highlight_note": continued(highlight.note, NOTE_INDENT, paragraphs=paragraphs),
+        "highlight_chapter": one_line(highlight.chapter),
+    }
+    located = "highlight_location" in names or "highlight_location_url" in names
+    if located or "highlight_url" in names:
+        own_url = link_url(printable(highlight.url))
+        if "highlight_url" in names:
+            variables["highlight_url"] = own_url
+        if located:
+            label, variables["highlight_location_url"] = location_link(document, highlight, own_url)
+            variables["highlight_location"] = unbroken(label)
+    if "raw_highlight_text" in names:
+        variables["raw_highlight_text"] = printable(highlight.text)
+    if "highlight_tags" in names:
+        variables["highlight_tags"] = _unbroken_list(highlight.tags)
+    if "highlight_id" in names:
+        variables["highlight_id"] = highlight.external_ids.get("readwise", highlight.id)
+    if "highlight_page" in names:
+        page = highlight.page
+        variables["highlight_page"] = ("" if page is None else unbroken(page) if isinstance(page, str)
+                                       else page)
+    if "highlight_color" in names:
+        variables["highlight_color"] = unbroken(highlight.color)
+    if "highlight_is_favorite" in names:
+        variables["highlight_is_favorite"] = highlight.is_favorite
+    if "highlighted_at" in names:
+        moment = highlight.highlighted_at
+        variables["highlighted_at"] = None if moment is None else moment.astimezone(zone)
+    if "block_id" in names:
+        variables["block_id"] = block_id(highlight.id)
+    if "is_deleted" in names:
+        variables["is_deleted"] = highlight.is_deleted
+    return variables
