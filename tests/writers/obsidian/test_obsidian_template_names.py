@@ -12,7 +12,13 @@ from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.writers.obsidian import ObsidianWriter
 from excerpta.writers.obsidian.template_names import used_names
 from excerpta.writers.obsidian.templates import NoteTemplates
-from excerpta.writers.obsidian.variables import HIGHLIGHT_VARIABLES, document_variables, highlight_variables
+from excerpta.writers.obsidian.variables import (
+    HIGHLIGHT_VARIABLES,
+    TITLE_VARIABLES,
+    document_variables,
+    highlight_variables,
+    title_variables,
+)
 
 from .conftest import template_folder
 
@@ -111,3 +117,25 @@ def test_an_unknown_name_is_warned_with_a_hint_among_every_variable(tmp_path, ca
     with caplog.at_level(logging.WARNING):
         writer.renderer.render(_book())
     assert "did you mean raw_highlight_text?" in caplog.text
+
+
+@pytest.mark.parametrize("readable", [None, "", "Walden\n(short)"])
+def test_the_titles_made_alone_are_the_document_variables(readable):
+    document = Document(id="d", title=" Walden;\x00 or\r\nLife ", readable_title=readable, highlights=[])
+    every = document_variables(document)
+    assert title_variables(document) == {name: every[name] for name in TITLE_VARIABLES}
+
+
+FILE_NAMES = ["{{ title }}", "{{ full_title }} - {{ title }}", "{{ title }} {{ author }}", "{{ titel }}",
+              "{% include 'part.jinja' %}"]
+
+
+@pytest.mark.parametrize("template", FILE_NAMES)
+def test_a_file_name_is_the_one_of_every_variable(tmp_path, monkeypatch, template):
+    folder = template_folder(tmp_path, {"filename.jinja": template, "part.jinja": "{{ author }} {{ title }}"})
+    renderer = ObsidianWriter.from_options({"templates": folder}).renderer
+    document = Document(id="d", title="Walden: or, Life", readable_title="Walden", author="Thoreau",
+                        highlights=[])
+    fast = renderer.file_stem(document)
+    monkeypatch.setattr(renderer, "_titles_only", False)
+    assert renderer.file_stem(document) == fast

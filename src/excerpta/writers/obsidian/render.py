@@ -37,11 +37,13 @@ from excerpta.writers.obsidian.template_names import used_names
 from excerpta.writers.obsidian.templates import NoteTemplates
 from excerpta.writers.obsidian.variables import (
     HIGHLIGHT_VARIABLES,
+    TITLE_VARIABLES,
     document_variables,
     has_paragraph_break,
     highlight_variables,
     joined_paragraphs,
     property_variables,
+    title_variables,
 )
 
 _BLANK_END = re.compile(r"\n[ \t]*\n\s*\Z")
@@ -167,6 +169,11 @@ class NoteRenderer:
         names = used_names(templates.highlight)
         self._highlight_names = names
         self._other_names = None if names is None else names.difference(HIGHLIGHT_VARIABLES)
+        # Whether the file-name template reads no more than the titles of the document
+        # variables (a subclass's variables may be others: see file_stem).
+        names = used_names(templates.filename)
+        self._titles_only = (names is not None and names <= TITLE_VARIABLES
+                             and type(self).variables is NoteRenderer.variables)
 
     def with_links(self, links: Mapping[str, str]) -> NoteRenderer:
         """This renderer, showing the highlights in ``links`` (highlight id → link target of
@@ -190,7 +197,11 @@ class NoteRenderer:
     def file_stem(self, document: Document) -> str:
         """The portable file name (no ``.md``) the file-name template gives ``document``."""
         self.templates.budget.allow(text_size(document))
-        context = self.templates.context(self.variables(document))
+        # Given the titles alone when it reads no other name (a name unknown to it would be
+        # warned about with a hint among every variable): the other variables cost as much as
+        # the rest of this.
+        variables = title_variables(document) if self._titles_only else self.variables(document)
+        context = self.templates.context(variables)
         rendered = self.templates.render(self.templates.filename, context)
         return sanitize_name(rendered, self.max_name_bytes)
 

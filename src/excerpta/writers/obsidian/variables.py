@@ -197,6 +197,16 @@ def document_variables(document: Document, zone: tzinfo | None = None) -> dict[s
     }
 
 
+# The document variables a template reading only these may be given alone (a file name's).
+TITLE_VARIABLES = frozenset({"title", "full_title"})
+
+
+def title_variables(document: Document) -> dict[str, str]:
+    """:data:`TITLE_VARIABLES`, as :func:`document_variables` makes them."""
+    full_title = one_line(document.title)
+    return {"title": one_line(document.readable_title) or full_title, "full_title": full_title}
+
+
 def property_variables(variables: dict[str, Any]) -> dict[str, Any]:
     """``variables`` as the front-matter expressions see them: the text of several lines
     (``highlight_text``, ``highlight_note``, ``summary``, ``document_note``) without the indent
