@@ -255,6 +255,7 @@ HIGHLIGHT_VARIABLES = ("highlight_text", "raw_highlight_text", "highlight_note",
                        "highlight_url", "block_id", "is_deleted")
 # What the renderer reads of them whatever its template uses (see highlight_variables' names).
 RENDERER_READS = frozenset({"highlight_text", "highlight_note", "highlight_chapter"})
+_ALL = frozenset(HIGHLIGHT_VARIABLES)
 
 
 def highlight_variables(document: Document, highlight: Highlight, base: dict[str, Any],
@@ -265,70 +266,41 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
     (see :func:`continued`). ``names``: the highlight variables to make besides
     :data:`RENDERER_READS` (None: all), for a template known to use no other (see
     :func:`.template_names.used_names`): making each costs as much as rendering it."""
+    made = _ALL if names is None else names
     text = continued(highlight.text, ITEM_INDENT, paragraphs=paragraphs)
-    if names is not None:
-        return _some_highlight_variables(document, highlight, base, text, strike, zone, paragraphs, names)
-    own_url = link_url(printable(highlight.url))
-    label, url = location_link(document, highlight, own_url)
-    page, moment = highlight.page, highlight.highlighted_at
-    return {
-        **base,
-        "highlight_text": ListItemText(struck(text) if strike else text),  # (its list lines text)
-        "raw_highlight_text": printable(highlight.text),
-        "highlight_note": continued(highlight.note, NOTE_INDENT, paragraphs=paragraphs),
-        "highlight_tags": _unbroken_list(highlight.tags),
-        "highlight_location": unbroken(label),  # a location may be text ("xii")
-        "highlight_location_url": url,  # link_url'd by location_link
-        "highlight_id": highlight.external_ids.get("readwise", highlight.id),
-        "highlight_chapter": one_line(highlight.chapter),
-        "highlight_page": "" if page is None else unbroken(page) if isinstance(page, str) else page,
-        "highlight_color": unbroken(highlight.color),
-        "highlight_is_favorite": highlight.is_favorite,
-        "highlighted_at": None if moment is None else moment.astimezone(zone),  # in_zone, inlined (hot)
-        "highlight_url": own_url,
-        "block_id": block_id(highlight.id),
-        "is_deleted": highlight.is_deleted,
-    }
-
-
-def _some_highlight_variables(document: Document, highlight: Highlight, base: dict[str, Any], text: str,
-                              strike: bool, zone: tzinfo | None, paragraphs: bool,
-                              names: Collection[str]) -> dict[str, Any]:
-    """What :func:`highlight_variables` makes of ``names`` (and :data:`RENDERER_READS`): each the
-    same value."""
     variables = {
         **base,
-        "highlight_text": ListItemText(struck(text) if strike else text),
+        "highlight_text": ListItemText(struck(text) if strike else text),  # (its list lines text)
         "highlight_note": continued(highlight.note, NOTE_INDENT, paragraphs=paragraphs),
         "highlight_chapter": one_line(highlight.chapter),
     }
-    located = "highlight_location" in names or "highlight_location_url" in names
-    if located or "highlight_url" in names:
+    located = "highlight_location" in made or "highlight_location_url" in made
+    if located or "highlight_url" in made:
         own_url = link_url(printable(highlight.url))
-        if "highlight_url" in names:
+        if "highlight_url" in made:
             variables["highlight_url"] = own_url
         if located:
             label, variables["highlight_location_url"] = location_link(document, highlight, own_url)
-            variables["highlight_location"] = unbroken(label)
-    if "raw_highlight_text" in names:
+            variables["highlight_location"] = unbroken(label)  # a location may be text ("xii")
+    if "raw_highlight_text" in made:
         variables["raw_highlight_text"] = printable(highlight.text)
-    if "highlight_tags" in names:
+    if "highlight_tags" in made:
         variables["highlight_tags"] = _unbroken_list(highlight.tags)
-    if "highlight_id" in names:
+    if "highlight_id" in made:
         variables["highlight_id"] = highlight.external_ids.get("readwise", highlight.id)
-    if "highlight_page" in names:
+    if "highlight_page" in made:
         page = highlight.page
         variables["highlight_page"] = ("" if page is None else unbroken(page) if isinstance(page, str)
                                        else page)
-    if "highlight_color" in names:
+    if "highlight_color" in made:
         variables["highlight_color"] = unbroken(highlight.color)
-    if "highlight_is_favorite" in names:
+    if "highlight_is_favorite" in made:
         variables["highlight_is_favorite"] = highlight.is_favorite
-    if "highlighted_at" in names:
+    if "highlighted_at" in made:  # in_zone, inlined (hot)
         moment = highlight.highlighted_at
         variables["highlighted_at"] = None if moment is None else moment.astimezone(zone)
-    if "block_id" in names:
+    if "block_id" in made:
         variables["block_id"] = block_id(highlight.id)
-    if "is_deleted" in names:
+    if "is_deleted" in made:
         variables["is_deleted"] = highlight.is_deleted
     return variables
