@@ -33,13 +33,17 @@ from excerpta.writers.obsidian.blocks import BLOCK_START, ITEM_INDENT, ITEM_PARA
 from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, with_id
 from excerpta.writers.obsidian.naming import CATEGORY_FOLDERS, MAX_NAME_BYTES, block_id, sanitize_name
 from excerpta.writers.obsidian.region import block_ids, guard_markers, render_region
+from excerpta.writers.obsidian.template_names import used_names
 from excerpta.writers.obsidian.templates import NoteTemplates
 from excerpta.writers.obsidian.variables import (
+    HIGHLIGHT_VARIABLES,
+    TITLE_VARIABLES,
     document_variables,
     has_paragraph_break,
     highlight_variables,
     joined_paragraphs,
     property_variables,
+    title_variables,
 )
 
 _BLANK_END = re.compile(r"\n[ \t]*\n\s*\Z")
@@ -161,6 +165,15 @@ class NoteRenderer:
         # Every property the front-matter template may write, plus ours.
         self.managed_properties = {key for key, _ in templates.frontmatter} | {ID_PROPERTY}
         self.links: Mapping[str, str] = {}
+        # The names the highlight template reads that are no highlight variable (None: unknown).
+        names = used_names(templates.highlight)
+        self._highlight_names = names
+        self._other_names = None if names is None else names.difference(HIGHLIGHT_VARIABLES)
+        # Whether the file-name template reads no more than the titles of the document
+        # variables (a subclass's variables may be others: see file_stem).
+        names = used_names(templates.filename)
+        self._titles_only = (names is not None and names <= TITLE_VARIABLES
+                             and type(self).variables is NoteRenderer.variables)
 
     def with_links(self, links: Mapping[str, str]) -> NoteRenderer:
         """This renderer, showing the highlights in ``links`` (highlight id → link target of
@@ -184,7 +197,11 @@ class NoteRenderer:
     def file_stem(self, document: Document) -> str:
         """The portable file name (no ``.md``) the file-name template gives ``document``."""
         self.templates.budget.allow(text_size(document))
-        context = self.templates.context(self.variables(document))
+        # Given the titles alone when it reads no other name (a name unknown to it would be
+        # warned about with a hint among every variable): the other variables cost as much as
+        # the rest of this.
+        variables = title_variables(document) if self._titles_only else self.variables(document)
+        context = self.templates.context(variables)
         rendered = self.templates.render(self.templates.filename, context)
         return sanitize_name(rendered, self.max_name_bytes)
 
@@ -197,6 +214,9 @@ class NoteRenderer:
         variables = self.variables(document)
         properties = with_id(document.id, self.templates.properties(property_variables(variables)))
         base = self.templates.context(variables)
+        names = self._highlight_names
+        if names is not None and not all(name in base for name in self._other_names):
+            names = None  # a name that is no variable: its warning suggests among all of them
         header = _paragraph(self._header(document, base))
         top = _paragraph(self.templates.render(self.templates.highlights_header, base))
         parts, live, blocks, headings = [top] if top else [], [], {}, {}
@@ -206,16 +226,18 @@ class NoteRenderer:
             ident = block_id(highlight.id)
             if highlight.is_deleted and ident not in strike:
                 continue
-            context = highlight_variables(document, highlight, base, strike=highlight.is_deleted,
-                                          zone=self.zone)
             template = self.templates.highlight
-            if link := self.links.get(highlight.id):
+            link = self.links.get(highlight.id)
+            made = None if link else names  # (an embed is another template)
+            context = highlight_variables(document, highlight, base, strike=highlight.is_deleted,
+                                          zone=self.zone, names=made)
+            if link:
                 context["highlight_link"] = link
                 template = self.embed
             output = self.templates.render(template, context)
             if _breaks_out(output, context):  # a quote or a callout: paragraphs joined
                 context |= highlight_variables(document, highlight, base, strike=highlight.is_deleted,
-                                               zone=self.zone, paragraphs=False)
+                                               zone=self.zone, paragraphs=False, names=made)
                 output = self.templates.render(template, context)
             rendered = _paragraph(output)
             if not rendered:

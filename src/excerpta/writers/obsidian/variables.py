@@ -49,6 +49,7 @@ backslashes are escaped (:func:`.links.link_label`).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import quote
@@ -196,6 +197,16 @@ def document_variables(document: Document, zone: tzinfo | None = None) -> dict[s
     }
 
 
+# The document variables a template reading only these may be given alone (a file name's).
+TITLE_VARIABLES = frozenset({"title", "full_title"})
+
+
+def title_variables(document: Document) -> dict[str, str]:
+    """:data:`TITLE_VARIABLES`, as :func:`document_variables` makes them."""
+    full_title = one_line(document.title)
+    return {"title": one_line(document.readable_title) or full_title, "full_title": full_title}
+
+
 def property_variables(variables: dict[str, Any]) -> dict[str, Any]:
     """``variables`` as the front-matter expressions see them: the text of several lines
     (``highlight_text``, ``highlight_note``, ``summary``, ``document_note``) without the indent
@@ -237,31 +248,59 @@ def _quoted(value: str) -> str:
     return value if value.isascii() and value.isalnum() else quote(value, safe="")
 
 
+# The variables highlight_variables makes besides the document's, in the order it makes them.
+HIGHLIGHT_VARIABLES = ("highlight_text", "raw_highlight_text", "highlight_note", "highlight_tags",
+                       "highlight_location", "highlight_location_url", "highlight_id", "highlight_chapter",
+                       "highlight_page", "highlight_color", "highlight_is_favorite", "highlighted_at",
+                       "highlight_url", "block_id", "is_deleted")
+# What the renderer reads of them whatever its template uses (see highlight_variables' names).
+RENDERER_READS = frozenset({"highlight_text", "highlight_note", "highlight_chapter"})
+_ALL = frozenset(HIGHLIGHT_VARIABLES)
+
+
 def highlight_variables(document: Document, highlight: Highlight, base: dict[str, Any],
                         *, strike: bool = False, zone: tzinfo | None = None,
-                        paragraphs: bool = True) -> dict[str, Any]:
+                        paragraphs: bool = True, names: Collection[str] | None = None) -> dict[str, Any]:
     """``base`` (the document variables) plus one highlight's variables, dates in ``zone``
     (None: this machine's); ``paragraphs``: whether text and note keep paragraph breaks
-    (see :func:`continued`)."""
-    own_url = link_url(printable(highlight.url))
-    label, url = location_link(document, highlight, own_url)
+    (see :func:`continued`). ``names``: the highlight variables to make besides
+    :data:`RENDERER_READS` (None: all), for a template known to use no other (see
+    :func:`.template_names.used_names`): making each costs as much as rendering it."""
+    made = _ALL if names is None else names
     text = continued(highlight.text, ITEM_INDENT, paragraphs=paragraphs)
-    page, moment = highlight.page, highlight.highlighted_at
-    return {
+    variables = {
         **base,
         "highlight_text": ListItemText(struck(text) if strike else text),  # (its list lines text)
-        "raw_highlight_text": printable(highlight.text),
         "highlight_note": continued(highlight.note, NOTE_INDENT, paragraphs=paragraphs),
-        "highlight_tags": _unbroken_list(highlight.tags),
-        "highlight_location": unbroken(label),  # a location may be text ("xii")
-        "highlight_location_url": url,  # link_url'd by location_link
-        "highlight_id": highlight.external_ids.get("readwise", highlight.id),
         "highlight_chapter": one_line(highlight.chapter),
-        "highlight_page": "" if page is None else unbroken(page) if isinstance(page, str) else page,
-        "highlight_color": unbroken(highlight.color),
-        "highlight_is_favorite": highlight.is_favorite,
-        "highlighted_at": None if moment is None else moment.astimezone(zone),  # in_zone, inlined (hot)
-        "highlight_url": own_url,
-        "block_id": block_id(highlight.id),
-        "is_deleted": highlight.is_deleted,
     }
+    located = "highlight_location" in made or "highlight_location_url" in made
+    if located or "highlight_url" in made:
+        own_url = link_url(printable(highlight.url))
+        if "highlight_url" in made:
+            variables["highlight_url"] = own_url
+        if located:
+            label, variables["highlight_location_url"] = location_link(document, highlight, own_url)
+            variables["highlight_location"] = unbroken(label)  # a location may be text ("xii")
+    if "raw_highlight_text" in made:
+        variables["raw_highlight_text"] = printable(highlight.text)
+    if "highlight_tags" in made:
+        variables["highlight_tags"] = _unbroken_list(highlight.tags)
+    if "highlight_id" in made:
+        variables["highlight_id"] = highlight.external_ids.get("readwise", highlight.id)
+    if "highlight_page" in made:
+        page = highlight.page
+        variables["highlight_page"] = ("" if page is None else unbroken(page) if isinstance(page, str)
+                                       else page)
+    if "highlight_color" in made:
+        variables["highlight_color"] = unbroken(highlight.color)
+    if "highlight_is_favorite" in made:
+        variables["highlight_is_favorite"] = highlight.is_favorite
+    if "highlighted_at" in made:  # in_zone, inlined (hot)
+        moment = highlight.highlighted_at
+        variables["highlighted_at"] = None if moment is None else moment.astimezone(zone)
+    if "block_id" in made:
+        variables["block_id"] = block_id(highlight.id)
+    if "is_deleted" in made:
+        variables["is_deleted"] = highlight.is_deleted
+    return variables
