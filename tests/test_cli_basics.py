@@ -13,7 +13,7 @@ import pytest
 
 from excerpta import registry
 from excerpta.cli import cli
-from excerpta.cli.app import interrupted
+from excerpta.errors import interrupted
 from excerpta.model import library_json_schema
 
 from paths import EXAMPLES

@@ -4,6 +4,7 @@ worked out from the run log, and a stop that leaves nothing half-done (:mod:`exc
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -209,3 +210,27 @@ def test_a_time_zone_the_machine_does_not_know_is_one_line(tmp_path):
     assert run.stderr.startswith("excerpta: error: the machine's time zone is unknown (")
     assert run.stderr.endswith("set TZ to a zone such as Europe/Berlin (in Docker: docker run -e "
                                "TZ=Europe/Berlin …)\n")
+
+
+@pytest.mark.parametrize(("cron", "weekdays"), [
+    ("0 6 * * 0", {"Sun"}), ("0 6 * * 7", {"Sun"}), ("0 6 * * 1-5", {"Mon", "Tue", "Wed", "Thu", "Fri"}),
+    ("0 6 * * */2", {"Sun", "Tue", "Thu", "Sat"}), ("0 6 * * 5-7", {"Fri", "Sat", "Sun"}),
+    ("0 6 * * sat,sun", {"Sat", "Sun"}), ("0 6 * * 1,3", {"Mon", "Wed"}),
+])
+def test_a_crontab_weekday_counts_from_sunday(cron, weekdays):
+    # APScheduler 3 alone counts numbered weekdays from Monday: "0" would be a Monday.
+    timetable = Timetable(ScheduleConfig(cron=cron), at("2026-11-26 00:00"), BERLIN)
+    moment, days = at("2026-11-26 00:00"), set()
+    for _ in range(14):
+        moment = timetable.after(moment)
+        days.add(moment.astimezone(BERLIN).strftime("%a"))
+    assert days == weekdays
+
+
+@pytest.mark.parametrize(("cron", "message"), [
+    ("0 0 31 2 *", "'0 0 31 2 *' names no day that comes (such as 31 February)"),
+    ("0 6 * * 8", "weekday '8': expected 0-7 (0 and 7 are Sunday)"),
+])
+def test_a_crontab_that_never_comes_is_refused(cron, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        ScheduleConfig(cron=cron)

@@ -184,3 +184,25 @@ def test_jobs_reading_one_input_with_other_options_are_refused(run_cli, tmp_path
         "other's; give them the same, or make one job of both with all the writers\n")
     assert run_cli("sync", "-c", config).exit_code == 2
     assert not (tmp_path / "state.sqlite").exists()
+
+
+def test_jobs_reading_one_input_alike_are_not_refused_however_written(run_cli, tmp_path, clippings):
+    # The format detected or given, the options left out or given as their defaults, the path
+    # spelled another way: one input read one way.
+    spelled = kindle_job(tmp_path, "given", source=tmp_path / "." / "clip.txt").replace(
+        "[[jobs.writers]]", 'format = "kindle"\noptions = { kindle_bookmarks = false }\n[[jobs.writers]]', 1)
+    config = write_config(tmp_path, spelled, kindle_job(tmp_path, "detected"))
+    result = run_cli("config", "check", config)
+    assert result.exit_code == 0, result.output
+
+
+def test_the_readwise_api_however_spelled_is_one_input(run_cli, tmp_path):
+    job = ('[[jobs]]\nname = "{name}"\n[jobs.source]\ninput = "{input}"\nformat = "readwise"\n{options}'
+           '[[jobs.writers]]\nformat = "json"\nout = "{out}"\n')
+    plain = job.format(name="a", input="readwise:", options="", out=tmp_path / "a.json")
+    other = job.format(name="b", input=" Readwise:", options="options = { keep_discarded = true }\n",
+                       out=tmp_path / "b.json")
+    config = write_config(tmp_path, plain, other)
+    result = run_cli("config", "check", config)
+    assert result.exit_code == 2
+    assert "jobs[0].source and jobs[1].source both read  Readwise: but with another format" in result.output

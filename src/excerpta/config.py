@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -94,12 +94,14 @@ class ScheduleConfig(_Section):
     @classmethod
     def _valid_crontab(cls, value: str | None) -> str | None:
         if value is not None:
-            try:  # the daemon's scheduler is the judge; the zone does not matter to validity
-                CronTrigger.from_crontab(value, timezone="UTC")
+            try:  # the daemon's trigger is the judge; the zone does not matter to validity
+                trigger = cron_trigger(value, UTC)
             except ValueError as err:
                 shape = ("" if len(value.split()) == 5 else
                          "expected 5 crontab fields (minute hour day month weekday) like \"0 6 * * *\", ")
                 raise ValueError(f"{shape}got {value!r}: {err}") from None
+            if trigger.get_next_fire_time(None, datetime(2000, 1, 1, tzinfo=UTC)) is None:
+                raise ValueError(f"{value!r} names no day that comes (such as 31 February)")
         return value
 
     @model_validator(mode="after")
@@ -107,6 +109,34 @@ class ScheduleConfig(_Section):
         if (self.every is None) == (self.cron is None):
             raise ValueError("give exactly one of 'every' or 'cron'")
         return self
+
+
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # a crontab's 0-6 (and 7: Sunday)
+_WEEKDAY_ITEM = re.compile(r"^(?:(\*)|(\d+)(?:-(\d+))?)(?:/(\d+))?$")
+
+
+def cron_trigger(crontab: str, zone: tzinfo) -> CronTrigger:
+    """APScheduler's trigger of a 5-field ``crontab`` in ``zone``; raises ValueError for one it
+    cannot read. APScheduler 3 counts numbered weekdays from Monday (0), where a crontab
+    counts them from Sunday (0 or 7): its weekday field is given by name."""
+    fields = crontab.split()
+    if len(fields) == 5:
+        fields[4] = ",".join(_weekday_names(item) for item in fields[4].split(","))
+    return CronTrigger.from_crontab(" ".join(fields), timezone=zone)
+
+
+def _weekday_names(item: str) -> str:
+    """One item of a crontab's weekday field (``1-5``, ``*/2``, ``0``, ``sat``) by names."""
+    match = _WEEKDAY_ITEM.match(item)
+    if match is None or (match[1] and not match[4]):
+        return item  # names, "*": APScheduler reads them as a crontab does
+    star, first, last, step = match.groups()
+    start = 0 if star else int(first)
+    end = 6 if star or (last is None and step) else int(last if last is not None else first)
+    if max(start, end) > 7 or start > end or step == "0":
+        raise ValueError(f"weekday {item!r}: expected 0-7 (0 and 7 are Sunday)")
+    days = range(start, end + 1, int(step or 1))
+    return ",".join(dict.fromkeys(_WEEKDAYS[day % 7] for day in days))
 
 
 class JobConfig(_Section):
@@ -194,19 +224,31 @@ def _check_outputs(config: Config) -> None:
 def _check_sources(config: Config) -> None:
     """Jobs reading one input share the state's library and that input's read cursor: read
     with other options (another time zone, discarded highlights kept), each would undo the
-    other's (every Readwise pull would be a full one)."""
-    seen: dict[str, tuple[str, SourceConfig]] = {}  # input as read: (where, source)
+    other's (every Readwise pull would be a full one). Options are compared as the reader
+    takes them (defaults filled in), its format as detected where not given."""
+    seen: dict[str, tuple[str, object]] = {}  # input as read: (where, how)
     for index, job in enumerate(config.jobs):
         where = f"jobs[{index}].source"
         source = job.source
-        key = source.input if source.input.endswith(":") else os.path.realpath(
-            Path(source.input).expanduser())
-        other_where, other = seen.setdefault(key, (where, source))
-        if (other.format, other.options) != (source.format, source.options):
+        text = source.input.strip()
+        key = text.lower() if text.endswith(":") else os.path.realpath(Path(text).expanduser())
+        other_where, other = seen.setdefault(key, (where, _read_as(source)))
+        if other != _read_as(source):
             raise ConfigError(f"{other_where} and {where} both read {source.input} but with another "
                               "format or options: they share one library and read cursor, so each "
                               "would undo the other's; give them the same, or make one job of both "
                               "with all the writers")
+
+
+def _read_as(source: SourceConfig) -> object:
+    """How ``source`` is read: its reader's name and options (as given, where the format is
+    neither given nor detected now)."""
+    try:
+        reader = (registry.reader(source.format) if source.format is not None
+                  else registry.detect_reader(InputProbe.of(source.input)))
+        return reader.name, reader.from_options(source.options).options
+    except (ExcerptaError, OSError):
+        return source.format, source.options
 
 
 def _inside(path: str, folder: str) -> bool:

@@ -1,8 +1,9 @@
 """The daemon: every scheduled job of a configuration, run on its schedule.
 
-APScheduler 3's cron trigger says when a crontab is due, in a time zone; the loop that waits
-and runs is this module's, as APScheduler's executors and listeners catch everything a job
-raises, a stop (KeyboardInterrupt, which SIGTERM raises too) included, and would carry on.
+APScheduler 3's cron trigger (:func:`~excerpta.config.cron_trigger`) says when a crontab is
+due, in a time zone; the loop that waits and runs is this module's, as APScheduler's executors
+and listeners catch everything a job raises, a stop (KeyboardInterrupt, which SIGTERM raises
+too) included, and would carry on.
 
 * **One at a time, in this thread.** No job ever runs twice at once nor beside another (they
   share one state), and a stop unwinds the running one exactly as it unwinds ``convert``:
@@ -31,10 +32,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfoNotFoundError
 
-from apscheduler.triggers.cron import CronTrigger
 from tzlocal import get_localzone
 
-from excerpta.config import JobConfig, ScheduleConfig, parse_duration
+from excerpta.config import JobConfig, ScheduleConfig, cron_trigger, parse_duration
 from excerpta.errors import ConfigError, UserError
 
 WAKE_SECONDS = 1.0
@@ -68,7 +68,7 @@ class Timetable:
     def __init__(self, schedule: ScheduleConfig, start: datetime, zone: tzinfo) -> None:
         self.start = start.astimezone(UTC)
         self.every = parse_duration(schedule.every) if schedule.every else None
-        self.cron = None if schedule.every else CronTrigger.from_crontab(str(schedule.cron), timezone=zone)
+        self.cron = None if schedule.every else cron_trigger(str(schedule.cron), zone)
         self.zone = zone
 
     def after(self, moment: datetime) -> datetime | None:

@@ -22,6 +22,12 @@ Messages never contain secrets: a token is held as ``pydantic.SecretStr`` and ne
 
 from __future__ import annotations
 
+import re
+
+from pydantic_core import PydanticSerializationError
+
+_WRAPPED_INTERRUPT = re.compile(r"(?:^|: )KeyboardInterrupt: ")  # how pydantic-core names one
+
 
 class ExcerptaError(Exception):
     """Base of every error excerpta raises on purpose. ``str(err)`` is one user-facing line."""
@@ -79,3 +85,19 @@ class StateBusyError(StateError):
     """Another process held the state database for longer than we wait; nothing changed."""
 
     exit_code = 75  # EX_TEMPFAIL, as OutputBusyError: the next try may succeed
+
+
+def interrupted(err: BaseException) -> bool:
+    """Whether ``err`` stands for a KeyboardInterrupt that a library caught and wrapped: one
+    in its chain of causes (pydantic's ``model_dump`` keeps it as the ``__cause__``), or a
+    serializer's that pydantic reports by name only."""
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        # model_dump_json keeps no link to the serializer's exception, only "<type>: <message>"
+        # at the end of its own (pydantic-core issue #828): that is all there is to go by.
+        if isinstance(seen, PydanticSerializationError) and _WRAPPED_INTERRUPT.search(str(seen)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

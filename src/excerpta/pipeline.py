@@ -17,7 +17,7 @@ from typing import Any
 
 from excerpta import registry
 from excerpta.adapters import Reader, ReadState, RecordProblem, Writer
-from excerpta.errors import InputError
+from excerpta.errors import InputError, interrupted
 from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output import WriteOutcome
@@ -278,6 +278,8 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                     if held_back is not None and sink.hold_back(held_back):
                         report.held_back = held_back
             except Exception as err:  # the other outputs are still written; raised below
+                if interrupted(err):  # a Ctrl-C a library wrapped stops the run at once
+                    raise
                 failed = failed or err
                 continue
             report.outcomes += sink.outcomes

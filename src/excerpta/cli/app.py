@@ -4,7 +4,6 @@ one clear line (with the traceback under ``-v``) and an exit code."""
 from __future__ import annotations
 
 import logging
-import re
 import signal
 import sys
 from dataclasses import dataclass
@@ -12,13 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import click
-from pydantic_core import PydanticSerializationError
 
 from excerpta import __version__
-from excerpta.errors import ExcerptaError
+from excerpta.errors import ExcerptaError, interrupted
 from excerpta.store import STATE_ENV
 
-_WRAPPED_INTERRUPT = re.compile(r"(?:^|: )KeyboardInterrupt: ")  # how pydantic-core names one
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in excerpta, not the user's fault
 IO_ERROR_EXIT = 74  # EX_IOERR: a file or folder could not be read or written
 TERMINATED_EXIT = 128 + signal.SIGTERM  # as a shell reports a process SIGTERM ended
@@ -76,22 +73,6 @@ def failure(err: Exception, *, verbose: int) -> tuple[str, int]:
         return f"{where}{err.strerror or err}", IO_ERROR_EXIT
     hint = "" if verbose else " (run with -v for the traceback)"
     return f"internal error: {type(err).__name__}: {err}{hint}", INTERNAL_ERROR_EXIT
-
-
-def interrupted(err: BaseException) -> bool:
-    """Whether ``err`` stands for a KeyboardInterrupt that a library caught and wrapped: one
-    in its chain of causes (pydantic's ``model_dump`` keeps it as the ``__cause__``), or a
-    serializer's that pydantic reports by name only."""
-    seen: BaseException | None = err
-    while seen is not None:
-        if isinstance(seen, KeyboardInterrupt):
-            return True
-        # model_dump_json keeps no link to the serializer's exception, only "<type>: <message>"
-        # at the end of its own (pydantic-core issue #828): that is all there is to go by.
-        if isinstance(seen, PydanticSerializationError) and _WRAPPED_INTERRUPT.search(str(seen)):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 class _LogFormatter(logging.Formatter):

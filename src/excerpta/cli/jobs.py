@@ -9,10 +9,11 @@ from pathlib import Path
 
 import click
 
-from excerpta.cli.app import Settings, cli, echo_error, failure, global_options, interrupted
+from excerpta.cli.app import Settings, cli, echo_error, failure, global_options
 from excerpta.cli.convert import echo_problem, print_report
 from excerpta.config import Config, JobConfig, load_config
 from excerpta.daemon import Daemon, describe, first_run, local_zone
+from excerpta.errors import interrupted
 from excerpta.jobs import CONFIG_ENV, chosen_jobs, default_config_path, run_job, state_path
 from excerpta.locks import daemon_lock
 from excerpta.store import RunRecord, open_store
