@@ -11,11 +11,10 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -29,6 +28,7 @@ from pydantic import (
 from excerpta import registry
 from excerpta.adapters import InputProbe
 from excerpta.clients.readwise_settings import check_api_url
+from excerpta.crontab import cron_trigger
 from excerpta.errors import ConfigError, ExcerptaError
 from excerpta.preflight import check_options_apply
 from excerpta.validation import describe
@@ -109,34 +109,6 @@ class ScheduleConfig(_Section):
         if (self.every is None) == (self.cron is None):
             raise ValueError("give exactly one of 'every' or 'cron'")
         return self
-
-
-_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # a crontab's 0-6 (and 7: Sunday)
-_WEEKDAY_ITEM = re.compile(r"^(?:(\*)|(\d+)(?:-(\d+))?)(?:/(\d+))?$")
-
-
-def cron_trigger(crontab: str, zone: tzinfo) -> CronTrigger:
-    """APScheduler's trigger of a 5-field ``crontab`` in ``zone``; raises ValueError for one it
-    cannot read. APScheduler 3 counts numbered weekdays from Monday (0), where a crontab
-    counts them from Sunday (0 or 7): its weekday field is given by name."""
-    fields = crontab.split()
-    if len(fields) == 5:
-        fields[4] = ",".join(_weekday_names(item) for item in fields[4].split(","))
-    return CronTrigger.from_crontab(" ".join(fields), timezone=zone)
-
-
-def _weekday_names(item: str) -> str:
-    """One item of a crontab's weekday field (``1-5``, ``*/2``, ``0``, ``sat``) by names."""
-    match = _WEEKDAY_ITEM.match(item)
-    if match is None or (match[1] and not match[4]):
-        return item  # names, "*": APScheduler reads them as a crontab does
-    star, first, last, step = match.groups()
-    start = 0 if star else int(first)
-    end = 6 if star or (last is None and step) else int(last if last is not None else first)
-    if max(start, end) > 7 or start > end or step == "0":
-        raise ValueError(f"weekday {item!r}: expected 0-7 (0 and 7 are Sunday)")
-    days = range(start, end + 1, int(step or 1))
-    return ",".join(dict.fromkeys(_WEEKDAYS[day % 7] for day in days))
 
 
 class JobConfig(_Section):

@@ -1,6 +1,6 @@
 """The daemon: every scheduled job of a configuration, run on its schedule.
 
-APScheduler 3's cron trigger (:func:`~excerpta.config.cron_trigger`) says when a crontab is
+APScheduler 3's cron trigger (:func:`~excerpta.crontab.cron_trigger`) says when a crontab is
 due, in a time zone; the loop that waits and runs is this module's, as APScheduler's executors
 and listeners catch everything a job raises, a stop (KeyboardInterrupt, which SIGTERM raises
 too) included, and would carry on.
@@ -34,7 +34,8 @@ from zoneinfo import ZoneInfoNotFoundError
 
 from tzlocal import get_localzone
 
-from excerpta.config import JobConfig, ScheduleConfig, cron_trigger, parse_duration
+from excerpta.config import JobConfig, ScheduleConfig, parse_duration
+from excerpta.crontab import cron_trigger
 from excerpta.errors import ConfigError, UserError
 
 WAKE_SECONDS = 1.0

@@ -33,8 +33,9 @@ from excerpta.clients.readwise_settings import (
 )
 from excerpta.config import Config, JobConfig, ReadwiseConfig
 from excerpta.errors import ExcerptaError, OutputBusyError, StateBusyError, UserError
-from excerpta.pipeline import ConvertReport, Output, run_once
+from excerpta.pipeline import Output, run_once
 from excerpta.preflight import output_target
+from excerpta.run_report import ConvertReport
 from excerpta.store import LibraryStore, default_state_path
 
 CONFIG_ENV = "EXCERPTA_CONFIG"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,48 +20,19 @@ from excerpta.adapters import Reader, ReadState, RecordProblem, Writer
 from excerpta.errors import InputError, interrupted
 from excerpta.locks import output_lock
 from excerpta.model import Document
-from excerpta.output import WriteOutcome
 from excerpta.output_records import Manifest
 from excerpta.pipes import named_as_given, spooled_pipes
 from excerpta.preflight import check_options_apply, make_sink, output_target, resolve_inputs
+from excerpta.run_report import ConvertReport
 from excerpta.selection import Selection
 from excerpta.spool import spooled
-from excerpta.store import LibraryStore, MergeRules, MergeStats
+from excerpta.store import LibraryStore, MergeRules
 from excerpta.store.candidates import KINDLE
 from excerpta.store.witness import TakeOver
 
 CONVERT_JOB = "convert"
 _LINE = re.compile(r":(\d+): ")
 DocumentCallback = Callable[[Document], None]
-
-
-@dataclass
-class ConvertReport:
-    """What a conversion read, merged and wrote. ``exit_code``: 0 ok, 1 partial."""
-
-    inputs: list[tuple[str, str]] = field(default_factory=list)  # (input, reader name)
-    merged: MergeStats = field(default_factory=MergeStats)
-    problems: list[RecordProblem] = field(default_factory=list)
-    outcomes: list[WriteOutcome] = field(default_factory=list)
-    library_counts: dict[str, int] = field(default_factory=dict)
-    left_out: int = 0  # documents the selection did not give the writer
-    held_back: str | None = None  # why the outputs were left as they were (see _empty_pulls)
-
-    @property
-    def conflicts(self) -> list[WriteOutcome]:
-        """Outputs left alone because they were not ours to overwrite."""
-        return [o for o in self.outcomes if o.action == "conflict"]
-
-    @property
-    def exit_code(self) -> int:
-        """1 when records were skipped or outputs left alone with changes unwritten, else 0."""
-        return 1 if self.problems or self.conflicts or any(o.pending for o in self.outcomes) else 0
-
-    def counts(self) -> dict[str, int]:
-        """Figures for the run log."""
-        written = sum(1 for o in self.outcomes if o.action in ("create", "update"))
-        return {**self.library_counts, "left_out": self.left_out, "skipped_records": len(self.problems),
-                "files_written": written, "conflicts": len(self.conflicts)}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from excerpta.adapters import RecordProblem, option_flag
 from excerpta.cli.app import Settings, cli, global_options
 from excerpta.cli.progress import ReadProgress
 from excerpta.errors import UserError
-from excerpta.pipeline import ConvertReport, convert
+from excerpta.pipeline import convert
+from excerpta.run_report import ConvertReport
 from excerpta.selection import Selection
 from excerpta.store import default_state_path, open_store
 from excerpta.store.witness import StateWitness
