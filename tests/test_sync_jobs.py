@@ -206,3 +206,11 @@ def test_the_readwise_api_however_spelled_is_one_input(run_cli, tmp_path):
     result = run_cli("config", "check", config)
     assert result.exit_code == 2
     assert "jobs[0].source and jobs[1].source both read  Readwise: but with another format" in result.output
+
+
+def test_an_input_in_the_home_of_no_user_is_one_line(run_cli, tmp_path):
+    config = write_config(tmp_path, kindle_job(tmp_path, source=Path("~no_such_user_here/clip.txt")))
+    result = run_cli("config", "check", config)
+    assert result.exit_code == 2
+    assert result.output == (f"excerpta: error: {config}: jobs[0].source: input ~no_such_user_here/clip.txt: "
+                             "no such user's home folder\n")

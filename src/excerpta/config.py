@@ -175,11 +175,7 @@ def _check_outputs(config: Config) -> None:
     for index, job in enumerate(config.jobs):
         for number, writer in enumerate(job.writers):
             where = f"jobs[{index}].writers[{number}]"
-            # Spelled differently, one file all the same: ~/x.json, ./x.json, a/../x.json, a link
-            try:
-                target = os.path.normcase(os.path.realpath(writer.out.expanduser()))
-            except RuntimeError:  # "~someone" who is no user here
-                raise ConfigError(f"{where}: out {writer.out}: no such user's home folder") from None
+            target = _real(writer.out, f"{where}: out")
             for other, other_where, other_format, other_out in seen:
                 if target == other:
                     raise ConfigError(f"{other_where} and {where} both write {writer.out}: they "
@@ -203,9 +199,10 @@ def _check_sources(config: Config) -> None:
         where = f"jobs[{index}].source"
         source = job.source
         text = source.input.strip()
-        key = text.lower() if text.endswith(":") else os.path.realpath(Path(text).expanduser())
-        other_where, other = seen.setdefault(key, (where, _read_as(source)))
-        if other != _read_as(source):
+        key = text.lower() if text.endswith(":") else _real(Path(text), f"{where}: input")
+        how = _read_as(source)
+        other_where, other = seen.setdefault(key, (where, how))
+        if other != how:
             raise ConfigError(f"{other_where} and {where} both read {source.input} but with another "
                               "format or options: they share one library and read cursor, so each "
                               "would undo the other's; give them the same, or make one job of both "
@@ -221,6 +218,15 @@ def _read_as(source: SourceConfig) -> object:
         return reader.name, reader.from_options(source.options).options
     except (ExcerptaError, OSError):
         return source.format, source.options
+
+
+def _real(path: Path, where: str) -> str:
+    """``path`` as the file it names, however spelled (``~/x.json``, ``./x.json``, ``a/../x.json``,
+    a link); raises ConfigError for ``~someone`` who is no user here."""
+    try:
+        return os.path.normcase(os.path.realpath(path.expanduser()))
+    except RuntimeError:
+        raise ConfigError(f"{where} {path}: no such user's home folder") from None
 
 
 def _inside(path: str, folder: str) -> bool:

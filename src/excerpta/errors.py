@@ -11,7 +11,8 @@ Only the CLI and the daemon turn these into messages; everything else raises the
     │   ├── RetriableSourceError  network, timeouts, 429, 5xx: the next run may succeed
     │   └── FatalSourceError      rejected token, API contract broken: retrying will not help
     ├── WriteConflictError        an output changed under us (edited by the user, or not ours)
-    ├── OutputBusyError           another excerpta run is writing the same output: retry later
+    ├── OutputBusyError           another excerpta run is writing the same output (or another
+    │                             daemon runs the same state's jobs): retry later
     └── StateError                the state database is unusable (newer schema, corrupt)
         └── StateBusyError        another run held it past the timeout: retry later
 

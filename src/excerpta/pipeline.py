@@ -177,7 +177,7 @@ def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
         except BaseException as err:  # the run log never keeps a run "running" for good
             if run_id is not None:
                 with suppress(Exception):  # the error that ended the run is the one to tell
-                    state.finish_run(run_id, "interrupted" if isinstance(err, KeyboardInterrupt)
+                    state.finish_run(run_id, "interrupted" if interrupted(err)
                                      else "failed", {}, str(err) or type(err).__name__)
             raise
         if run_id is not None:
@@ -209,7 +209,7 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
         reads: list[_Input] = []
         for path, reader, found_in in ((r.path, r.reader, r.found_in) for r in resolved):
             source = given.get(path, path) if found_in is None else path
-            read_state = ReadState(cursor=library.cursor(CONVERT_JOB, source),
+            read_state = ReadState(cursor=library.cursor(CONVERT_JOB, _cursor_key(source, reader)),
                                    on_problem=on_problem, source_names={path: source})
             tally = _Tally()
             read = _read if found_in is None else _read_found
@@ -237,7 +237,7 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                 report.problems.extend(read_state.problems)
                 report.inputs.append((source, reader.name))
                 if read_state.next_cursor is not None and library is state:
-                    cursors.append((CONVERT_JOB, source, read_state.next_cursor))
+                    cursors.append((CONVERT_JOB, _cursor_key(source, reader), read_state.next_cursor))
         report.library_counts = library.counts()
         held_back = None if persistent_library or force else _empty_pulls(reads)
         failed: Exception | None = None
@@ -262,6 +262,12 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
         if failed is not None:
             raise failed
     return report
+
+
+def _cursor_key(source: str, reader: Reader) -> str:
+    """What ``source``'s read cursor is kept under: the input as given, a network one in one
+    spelling (``Readwise:`` reads what ``readwise:`` does)."""
+    return source.strip().lower() if reader.remote else source
 
 
 def _source_of(reader: Reader) -> str:

@@ -250,8 +250,8 @@ def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: Mani
     latter has no default here: each caller (convert, a sync job) says what its library is,
     as its wrong value makes a highlight missing from the input count as moved, or kept.
     Raises UserError for an ``out`` the writer cannot write (see :func:`output_target`, which
-    :func:`convert` also calls first, before it takes the output's lock: this is the entry
-    point of sync jobs too)."""
+    :func:`~excerpta.pipeline.convert` and :func:`~excerpta.jobs.run_job` call first, before
+    they take the output's lock: settling it again here costs a ``stat``)."""
     out = output_target(writer, out)
     if writer.target == "folder":
         return OutputSink(out, job, writer.name, manifest=manifest, force=force, dry_run=dry_run,

@@ -112,3 +112,12 @@ def test_the_configurations_readwise_settings_stand_in_for_the_environment(
     assert refused.exit_code == 3
     assert "job readwise-to-vault: " in refused.output
     assert server.token not in refused.output
+
+
+def test_the_readwise_cursor_is_one_however_the_input_is_spelled(run_cli, tmp_path, fake_readwise):
+    server = fake_readwise(highlights=10, per_book=10)
+    for spelled in ("READWISE:", "readwise:"):
+        result = run_cli("--state", tmp_path / "state.sqlite", "convert", spelled, "--to", "json",
+                         "--out", tmp_path / "out.json")
+        assert result.exit_code == 0, result.output
+    assert incremental(server) == [False, True]

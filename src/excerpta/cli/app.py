@@ -19,6 +19,7 @@ from excerpta.store import STATE_ENV
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in excerpta, not the user's fault
 IO_ERROR_EXIT = 74  # EX_IOERR: a file or folder could not be read or written
 TERMINATED_EXIT = 128 + signal.SIGTERM  # as a shell reports a process SIGTERM ended
+INTERRUPTED_EXIT = 130  # as a shell reports Ctrl-C
 
 
 class Terminated(KeyboardInterrupt):
@@ -51,7 +52,7 @@ class ExcerptaGroup(click.Group):
             raise
         except KeyboardInterrupt as err:
             echo_error("terminated" if isinstance(err, Terminated) else "interrupted")
-            ctx.exit(TERMINATED_EXIT if isinstance(err, Terminated) else 130)
+            ctx.exit(TERMINATED_EXIT if isinstance(err, Terminated) else INTERRUPTED_EXIT)
         except Exception as err:  # the boundary: a bug must still end in one line
             settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
             message, code = failure(err, verbose=settings.verbose)
@@ -63,7 +64,7 @@ def failure(err: Exception, *, verbose: int) -> tuple[str, int]:
     """The one line and the exit code that report ``err`` (its traceback logged under ``-v``):
     the CLI's boundary, and each job's in ``sync`` and the daemon, which go on with the next."""
     if not isinstance(err, ExcerptaError | OSError) and interrupted(err):
-        return "interrupted", 130  # Ctrl-C inside a library that wrapped it (pydantic's serializer)
+        return "interrupted", INTERRUPTED_EXIT  # Ctrl-C a library wrapped (pydantic's serializer)
     if verbose:
         logging.getLogger("excerpta").exception("traceback")
     if isinstance(err, ExcerptaError):

@@ -54,6 +54,8 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def echo_problem(quiet: bool) -> Callable[[RecordProblem], None]:
+    """The callback that prints each record problem as a run reports it (none with ``quiet``)."""
+
     def echo(problem: RecordProblem) -> None:
         if not quiet:
             click.secho(f"{'read in part' if problem.kept else 'skipped'} {problem}", fg="yellow", err=True)

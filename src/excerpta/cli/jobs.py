@@ -9,11 +9,10 @@ from pathlib import Path
 
 import click
 
-from excerpta.cli.app import Settings, cli, echo_error, failure, global_options
+from excerpta.cli.app import INTERRUPTED_EXIT, Settings, cli, echo_error, failure, global_options
 from excerpta.cli.convert import echo_problem, print_report
 from excerpta.config import Config, JobConfig, load_config
 from excerpta.daemon import Daemon, describe, first_run, local_zone
-from excerpta.errors import interrupted
 from excerpta.jobs import CONFIG_ENV, chosen_jobs, default_config_path, run_job, state_path
 from excerpta.locks import daemon_lock
 from excerpta.store import RunRecord, open_store
@@ -42,9 +41,9 @@ def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_r
         report = run_job(job, state, readwise=config.readwise, dry_run=dry_run,
                          on_problem=echo_problem(settings.quiet))
     except Exception as err:  # each job is a boundary: the others still run
-        if interrupted(err):
-            raise KeyboardInterrupt from err
         message, code = failure(err, verbose=settings.verbose)
+        if code == INTERRUPTED_EXIT:  # as the command's boundary says it: a stop, not a failure
+            raise KeyboardInterrupt from err
         echo_error(f"job {job.name}: {message}")
         return code
     finally:
@@ -115,21 +114,22 @@ def daemon_command(settings: Settings, config_path: Path | None) -> None:
     configuration, then restart the daemon.
     """
     path, config = _load(config_path)
-    last = {name: run.started_at for name, run in _last_runs(config, settings).items()}
+    jobs = chosen_jobs(config, (), config_path=path)
+    say = (lambda line: None) if settings.quiet else (lambda line: click.echo(line, err=True))
 
     def run(job: JobConfig) -> None:
         _run_and_report(job, config, settings, brief=True)
         say(f"job {job.name}: next run {_when(daemon.next_run(job))}")
 
-    daemon = Daemon(chosen_jobs(config, (), config_path=path), run, last)
-    say = (lambda line: None) if settings.quiet else (lambda line: click.echo(line, err=True))
-    for job in daemon.jobs:
-        assert job.schedule is not None
-        say(f"job {job.name}: {describe(job.schedule)}, first run {_when(daemon.first[job.name])}")
-    unscheduled = [job.name for job in config.jobs if job.schedule is None]
-    if unscheduled:
-        say(f"not scheduled (run by `excerpta sync`): {', '.join(unscheduled)}")
-    with daemon_lock(state_path(config, settings.state)):
+    with daemon_lock(state_path(config, settings.state)):  # before anything is said or run
+        last = {name: run.started_at for name, run in _last_runs(config, settings).items()}
+        daemon = Daemon(jobs, run, last)
+        for job in daemon.jobs:
+            assert job.schedule is not None
+            say(f"job {job.name}: {describe(job.schedule)}, first run {_when(daemon.first[job.name])}")
+        unscheduled = [job.name for job in config.jobs if job.schedule is None]
+        if unscheduled:
+            say(f"not scheduled (run by `excerpta sync`): {', '.join(unscheduled)}")
         daemon.serve()
     say("excerpta: daemon stopped")
 

@@ -170,12 +170,10 @@ def document_variables(document: Document, zone: tzinfo | None = None) -> dict[s
     """The document-level variables of every template (see the module docstring), dates in
     ``zone`` (None: this machine's)."""
     last = in_zone(_last_highlighted(document), zone)
-    full_title = one_line(document.title)
     author = one_line(document.author)
     return {
         "id": document.id,
-        "title": one_line(document.readable_title) or full_title,
-        "full_title": full_title,
+        **title_variables(document),
         "author": author,
         "authors": [author] if author else [],
         "category": document.category.value if document.category else "",
@@ -202,7 +200,7 @@ TITLE_VARIABLES = frozenset({"title", "full_title"})
 
 
 def title_variables(document: Document) -> dict[str, str]:
-    """:data:`TITLE_VARIABLES`, as :func:`document_variables` makes them."""
+    """:data:`TITLE_VARIABLES` of ``document``, which :func:`document_variables` holds too."""
     full_title = one_line(document.title)
     return {"title": one_line(document.readable_title) or full_title, "full_title": full_title}
 
@@ -248,13 +246,11 @@ def _quoted(value: str) -> str:
     return value if value.isascii() and value.isalnum() else quote(value, safe="")
 
 
-# The variables highlight_variables makes besides the document's, in the order it makes them.
+# The variables highlight_variables makes besides the document's.
 HIGHLIGHT_VARIABLES = ("highlight_text", "raw_highlight_text", "highlight_note", "highlight_tags",
                        "highlight_location", "highlight_location_url", "highlight_id", "highlight_chapter",
                        "highlight_page", "highlight_color", "highlight_is_favorite", "highlighted_at",
                        "highlight_url", "block_id", "is_deleted")
-# What the renderer reads of them whatever its template uses (see highlight_variables' names).
-RENDERER_READS = frozenset({"highlight_text", "highlight_note", "highlight_chapter"})
 _ALL = frozenset(HIGHLIGHT_VARIABLES)
 
 
@@ -263,9 +259,10 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
                         paragraphs: bool = True, names: Collection[str] | None = None) -> dict[str, Any]:
     """``base`` (the document variables) plus one highlight's variables, dates in ``zone``
     (None: this machine's); ``paragraphs``: whether text and note keep paragraph breaks
-    (see :func:`continued`). ``names``: the highlight variables to make besides
-    :data:`RENDERER_READS` (None: all), for a template known to use no other (see
-    :func:`.template_names.used_names`): making each costs as much as rendering it."""
+    (see :func:`continued`). ``names``: the highlight variables to make besides the text,
+    note and chapter, which the renderer reads itself (None: all), for a template known to
+    use no other (see :func:`.template_names.used_names`): making each costs as much as
+    rendering it."""
     made = _ALL if names is None else names
     text = continued(highlight.text, ITEM_INDENT, paragraphs=paragraphs)
     variables = {
