@@ -214,3 +214,15 @@ def test_an_input_in_the_home_of_no_user_is_one_line(run_cli, tmp_path):
     assert result.exit_code == 2
     assert result.output == (f"excerpta: error: {config}: jobs[0].source: input ~no_such_user_here/clip.txt: "
                              "no such user's home folder\n")
+
+
+def test_a_file_the_machine_refuses_is_told_alike_on_screen_and_in_the_run_log(run_cli, tmp_path, clippings):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    config = write_config(tmp_path, kindle_job(tmp_path).replace(
+        f'out = "{tmp_path / "kindle.json"}"', f'out = "{tmp_path / "a-file" / "kindle.json"}"'))
+    result = run_cli("sync", "-c", config)
+    assert result.exit_code == 74
+    told = result.output.removeprefix("excerpta: error: job kindle: ").rstrip("\n")
+    assert "Errno" not in told
+    assert told.startswith(str(tmp_path / "a-file"))
+    assert f"  error: {told}" in run_cli("status", "-c", config).output.splitlines()

@@ -102,3 +102,10 @@ def interrupted(err: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+def said(err: BaseException) -> str:
+    """The one line that tells ``err``: an OSError's file and reason (``x.json: Permission
+    denied``, not its ``[Errno 13] …`` form), else its text, else its type's name."""
+    reason = (err.strerror if isinstance(err, OSError) else None) or str(err) or type(err).__name__
+    return f"{err.filename}: {reason}" if isinstance(err, OSError) and err.filename else reason

@@ -30,6 +30,7 @@ from excerpta.clients.readwise_settings import (
     DEFAULT_API_URL,
     TOKEN_ENV,
     TOKEN_FILE_ENV,
+    named_as,
 )
 from excerpta.config import Config, JobConfig, ReadwiseConfig
 from excerpta.errors import ExcerptaError, OutputBusyError, StateBusyError, UserError
@@ -39,6 +40,7 @@ from excerpta.run_report import ConvertReport
 from excerpta.store import LibraryStore, default_state_path
 
 CONFIG_ENV = "EXCERPTA_CONFIG"
+_CONFIG_KEYS = {API_URL_ENV: "[readwise] base_url", TOKEN_FILE_ENV: "[readwise] token_file"}
 
 
 def default_config_path() -> Path:
@@ -104,7 +106,7 @@ def _log_failed(state: LibraryStore, name: str, err: ExcerptaError, dry_run: boo
 def readwise_environment(readwise: ReadwiseConfig) -> Iterator[None]:
     """``readwise``'s settings as the environment variables the Readwise client reads, for the
     ``with`` block, where the user set none: the environment wins, as for every option (a
-    ``READWISE_TOKEN`` wins over the token file)."""
+    ``READWISE_TOKEN`` wins over the token file). Messages name them as the file's keys."""
     defaults = {}
     if readwise.base_url != DEFAULT_API_URL:
         defaults[API_URL_ENV] = readwise.base_url
@@ -113,7 +115,8 @@ def readwise_environment(readwise: ReadwiseConfig) -> Iterator[None]:
     added = {name: value for name, value in defaults.items() if not os.environ.get(name)}
     os.environ.update(added)
     try:
-        yield
+        with named_as({name: _CONFIG_KEYS[name] for name in added}):
+            yield
     finally:
         for name in added:
             os.environ.pop(name, None)

@@ -17,7 +17,7 @@ from typing import Any
 
 from excerpta import registry
 from excerpta.adapters import Reader, ReadState, RecordProblem, Writer
-from excerpta.errors import InputError, interrupted
+from excerpta.errors import InputError, interrupted, said
 from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output_records import Manifest
@@ -177,8 +177,8 @@ def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
         except BaseException as err:  # the run log never keeps a run "running" for good
             if run_id is not None:
                 with suppress(Exception):  # the error that ended the run is the one to tell
-                    state.finish_run(run_id, "interrupted" if interrupted(err)
-                                     else "failed", {}, str(err) or type(err).__name__)
+                    state.finish_run(run_id, "interrupted" if interrupted(err) else "failed", {},
+                                     said(err))
             raise
         if run_id is not None:
             status = "partial" if report.exit_code else "ok"

@@ -121,3 +121,19 @@ def test_the_readwise_cursor_is_one_however_the_input_is_spelled(run_cli, tmp_pa
                          "--out", tmp_path / "out.json")
         assert result.exit_code == 0, result.output
     assert incremental(server) == [False, True]
+
+
+def test_a_token_file_the_configuration_names_is_named_as_its_key(
+        run_cli, tmp_path, fake_readwise, monkeypatch):
+    server = fake_readwise(highlights=10, per_book=10)
+    monkeypatch.delenv("READWISE_TOKEN")
+    missing = tmp_path / "no-token"
+    config = write_config(tmp_path, readwise=f'[readwise]\nbase_url = "{server.url}"\n'
+                                             f'token_file = "{missing}"\n')
+    said = "excerpta: error: job readwise-to-vault: "
+    result = run_cli("sync", "-c", config)
+    assert result.exit_code == 2
+    assert result.output == f"{said}[readwise] token_file {missing}: no such file\n"
+    monkeypatch.setenv("READWISE_TOKEN_FILE", str(missing))  # set by the user: named so
+    result = run_cli("sync", "-c", config)
+    assert result.output == f"{said}READWISE_TOKEN_FILE={missing}: no such file\n"

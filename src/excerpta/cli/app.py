@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from excerpta import __version__
-from excerpta.errors import ExcerptaError, interrupted
+from excerpta.errors import ExcerptaError, interrupted, said
 from excerpta.store import STATE_ENV
 
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in excerpta, not the user's fault
@@ -70,8 +70,7 @@ def failure(err: Exception, *, verbose: int) -> tuple[str, int]:
     if isinstance(err, ExcerptaError):
         return str(err), err.exit_code
     if isinstance(err, OSError):  # the machine refused (permissions, a full disk): not a bug
-        where = f"{err.filename}: " if err.filename else ""
-        return f"{where}{err.strerror or err}", IO_ERROR_EXIT
+        return said(err), IO_ERROR_EXIT
     hint = "" if verbose else " (run with -v for the traceback)"
     return f"internal error: {type(err).__name__}: {err}{hint}", INTERNAL_ERROR_EXIT
 

@@ -13,7 +13,9 @@ import ipaddress
 import logging
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import httpx
@@ -72,7 +74,7 @@ class ReadwiseSettings(BaseModel):
         origin = TOKEN_ENV
         if not token:
             token = _token_from_file(env.get(TOKEN_FILE_ENV, ""))
-            origin = f"{TOKEN_FILE_ENV}={env.get(TOKEN_FILE_ENV, '')}: the file"
+            origin = f"{_setting(TOKEN_FILE_ENV, env.get(TOKEN_FILE_ENV, ''))}: the file"
         if not token:
             raise ConfigError(f"no Readwise token: set {TOKEN_ENV} or {TOKEN_FILE_ENV} "
                               f"(get a token at {TOKEN_PAGE})")
@@ -151,6 +153,28 @@ def _token_problem(err: ValidationError) -> str:
     return _first_message(err)
 
 
+# How messages name a variable whose value came from elsewhere (the configuration file's
+# [readwise] table, see excerpta.jobs), while a job runs: the user set that, not the variable.
+_NAMED_AS: ContextVar[Mapping[str, str] | None] = ContextVar("readwise_settings_named_as", default=None)
+
+
+@contextmanager
+def named_as(names: Mapping[str, str]) -> Iterator[None]:
+    """Within the ``with`` block, messages call each variable of ``names`` by its value there
+    (``{"READWISE_TOKEN_FILE": "[readwise] token_file"}``)."""
+    reset = _NAMED_AS.set(names)
+    try:
+        yield
+    finally:
+        _NAMED_AS.reset(reset)
+
+
+def _setting(variable: str, value: str) -> str:
+    """``READWISE_TOKEN_FILE=/x``, or ``[readwise] token_file /x`` where it came from there."""
+    named = (_NAMED_AS.get() or {}).get(variable)
+    return f"{variable}={value}" if named is None else f"{named} {value}"
+
+
 def _token_from_file(name: str) -> str:
     if not name.strip():
         return ""
@@ -159,10 +183,10 @@ def _token_from_file(name: str) -> str:
         mode = path.stat().st_mode
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{TOKEN_FILE_ENV}={name}: no such file") from None
+        raise ConfigError(f"{_setting(TOKEN_FILE_ENV, name)}: no such file") from None
     except (OSError, UnicodeDecodeError) as err:
         reason = err.strerror if isinstance(err, OSError) else "not UTF-8 text"
-        raise ConfigError(f"{TOKEN_FILE_ENV}={name}: cannot read ({reason})") from None
+        raise ConfigError(f"{_setting(TOKEN_FILE_ENV, name)}: cannot read ({reason})") from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         log.warning("%s: readable by other users; chmod 600 it", path)
     return text.strip()
