@@ -104,6 +104,10 @@ class ScheduleConfig(_Section):
                 raise ValueError(f"{value!r} names no day that comes (such as 31 February)")
         return value
 
+    def __str__(self) -> str:
+        """``every 1h`` or ``cron "30 6 * * *"``, for messages."""
+        return f"every {self.every}" if self.every else f'cron "{self.cron}"'
+
     @model_validator(mode="after")
     def _exactly_one(self) -> ScheduleConfig:
         if (self.every is None) == (self.cron is None):

@@ -54,11 +54,6 @@ def local_zone() -> tzinfo:
                           "Europe/Berlin (in Docker: docker run -e TZ=Europe/Berlin …)") from None
 
 
-def describe(schedule: ScheduleConfig) -> str:
-    """``every 1h`` or ``cron "30 6 * * *"``, for messages."""
-    return f"every {schedule.every}" if schedule.every else f'cron "{schedule.cron}"'
-
-
 class Timetable:
     """When the runs of ``schedule`` are due: ``every`` counted from ``start`` in real time
     (UTC), ``cron`` by APScheduler's crontab in ``zone``."""

@@ -23,9 +23,6 @@ def check(path: Path) -> None:
     loaded = load_config(path)
     click.echo(f"{path}: ok, {len(loaded.jobs)} job(s)")
     for job in loaded.jobs:
-        schedule = job.schedule
-        when = "manual" if schedule is None else (
-            f"every {schedule.every}" if schedule.every else f"cron {schedule.cron}"
-        )
+        when = job.schedule or "manual"
         targets = ", ".join(f"{w.format} → {w.out}" for w in job.writers)
         click.echo(f"  {job.name}: {job.source.input} → {targets} ({when})")

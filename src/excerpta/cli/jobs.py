@@ -12,7 +12,7 @@ import click
 from excerpta.cli.app import INTERRUPTED_EXIT, Settings, cli, echo_error, failure, global_options
 from excerpta.cli.convert import echo_problem, print_report
 from excerpta.config import Config, JobConfig, load_config
-from excerpta.daemon import Daemon, describe, first_run, local_zone
+from excerpta.daemon import Daemon, first_run, local_zone
 from excerpta.jobs import CONFIG_ENV, chosen_jobs, default_config_path, run_job, state_path
 from excerpta.locks import daemon_lock
 from excerpta.store import RunRecord, open_store
@@ -125,8 +125,7 @@ def daemon_command(settings: Settings, config_path: Path | None) -> None:
         last = {name: run.started_at for name, run in _last_runs(config, settings).items()}
         daemon = Daemon(jobs, run, last)
         for job in daemon.jobs:
-            assert job.schedule is not None
-            say(f"job {job.name}: {describe(job.schedule)}, first run {_when(daemon.first[job.name])}")
+            say(f"job {job.name}: {job.schedule}, first run {_when(daemon.first[job.name])}")
         unscheduled = [job.name for job in config.jobs if job.schedule is None]
         if unscheduled:
             say(f"not scheduled (run by `excerpta sync`): {', '.join(unscheduled)}")
@@ -147,7 +146,7 @@ def status_command(settings: Settings, config_path: Path | None) -> None:
     now = datetime.now(zone)
     for job in chosen_jobs(config, (), config_path=path):
         last = last_runs.get(job.name)
-        click.echo(f"{job.name}: {describe(job.schedule) if job.schedule else 'not scheduled'}")
+        click.echo(f"{job.name}: {job.schedule or 'not scheduled'}")
         if last is None:
             click.echo("  last run: never")
         else:
