@@ -261,6 +261,17 @@ def test_runs_are_logged(store):
     assert logged.finished_at is not None
 
 
+def test_the_run_log_keeps_each_jobs_newest_runs(store, monkeypatch):
+    from excerpta.store import run_log
+
+    monkeypatch.setattr(run_log, "RUNS_KEPT", 3)
+    other = store.start_run("other")
+    for number in range(5):
+        store.finish_run(store.start_run("daily"), "ok", {"files_written": number})
+    assert [run.counts["files_written"] for run in store.runs("daily")] == [4, 3, 2]
+    assert [run.id for run in store.runs("other")] == [other]  # another job's runs are its own
+
+
 def test_stored_hashes_are_the_identity_content_hashes(store):
     from excerpta.identity import content_hash
 

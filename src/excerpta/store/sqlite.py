@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ from typing import Any
 from excerpta.errors import StateBusyError, StateError
 from excerpta.model import Document
 from excerpta.output_records import OutputRecord
-from excerpta.store import state_file
+from excerpta.store import run_log, state_file
 from excerpta.store.aliased import AliasedIds
 from excerpta.store.base import MergeRules, MergeStats, Renamed, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -277,25 +276,19 @@ class SQLiteStore:
     # -- runs --------------------------------------------------------------------------------
 
     def start_run(self, job: str) -> int:
-        """Log the start of a run of ``job``; returns its id for :meth:`finish_run`."""
+        """Log the start of a run of ``job``; returns its id for :meth:`finish_run`. The log
+        keeps each job's newest runs (:mod:`.run_log`)."""
         with self.transaction() as db:
-            cursor = db.execute("INSERT INTO runs (job, started_at, status) VALUES (?, ?, ?)",
-                                (job, _now(), "running"))
-        return int(cursor.lastrowid or 0)
+            return run_log.start(db, job, _now())
 
     def finish_run(self, run_id: int, status: str, counts: dict[str, int],
                    error: str | None = None) -> None:
         """Log how run ``run_id`` ended: ``ok``, ``partial`` or ``failed``, with its counts."""
         with self.transaction() as db:
-            db.execute("UPDATE runs SET finished_at = ?, status = ?, counts = ?, error = ? "
-                       "WHERE id = ?", (_now(), status, json.dumps(counts), error, run_id))
+            run_log.finish(db, run_id, _now(), status, counts, error)
 
     def runs(self, job: str | None = None, *, limit: int = -1) -> list[RunRecord]:
         """Logged runs, newest first (of one job, or all; the ``limit`` newest, -1: all)."""
-        query = "SELECT * FROM runs" + (" WHERE job = ?" if job else "") + " ORDER BY id DESC LIMIT ?"
         with self._reading() as db:
-            rows = db.execute(query, (job, limit) if job else (limit,)).fetchall()
-        return [RunRecord(r[0], r[1], datetime.fromisoformat(r[2]),
-                          datetime.fromisoformat(r[3]) if r[3] else None, r[4],
-                          state_file.row_data(self.path, "runs", r[0], r[5]), r[6]) for r in rows]
+            return run_log.runs(db, self.path, job, limit)
 
