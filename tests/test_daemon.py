@@ -95,6 +95,25 @@ def test_jobs_run_one_at_a_time_in_their_order_until_a_stop():
     assert ran[2][1] - ran[0][1] >= 0.9  # then every second, not at once
 
 
+def test_a_reload_requested_in_a_run_returns_after_it_and_serving_again_goes_on():
+    ran: list[str] = []
+
+    def run(job: JobConfig) -> None:
+        ran.append(job.name)
+        if len(ran) == 1:
+            daemon.request_reload()  # as SIGHUP does, in the middle of a run: it is not stopped
+        elif len(ran) == 3:
+            raise KeyboardInterrupt
+
+    daemon = Daemon([_job("a"), _job("b")], run, {}, zone=UTC)
+    daemon.serve()
+    assert (ran, daemon.stopped_by) == (["a", "b"], None)  # the runs due at that time, no more
+    daemon.reload_requested = False
+    daemon.serve()
+    assert ran[2] == "a"
+    assert isinstance(daemon.stopped_by, KeyboardInterrupt)
+
+
 def test_a_job_that_ran_recently_waits_for_its_time():
     started = datetime.now(UTC)
     daemon = Daemon([_job("hourly", "1h")], lambda job: None, {"hourly": started - timedelta(minutes=10)},
@@ -158,6 +177,37 @@ def test_the_daemon_syncs_on_schedule_reports_failures_and_stops_on_sigterm(tmp_
     assert any(line.startswith("job kindle: nothing changed (12 documents, ") for line in lines)
     assert "running" not in {status for _, status in _runs(state)}
     assert list((tmp_path / "temp").iterdir()) == []
+
+
+def test_sighup_reads_the_configuration_again_and_a_bad_one_changes_nothing(tmp_path):
+    (tmp_path / "temp").mkdir()
+    shutil.copyfile(CLIPPINGS, tmp_path / "clip.txt")
+    hourly = 'schedule = { every = "1h" }'
+    config = write_config(tmp_path, kindle_job(tmp_path, schedule=hourly))
+    state = tmp_path / "state.sqlite"
+    daemon = _daemon(config, tmp_path)
+    try:
+        _wait(lambda: _runs(state) == [("kindle", "ok")])
+        added = kindle_job(tmp_path, "added", schedule=hourly)
+        write_config(tmp_path, kindle_job(tmp_path, schedule=hourly), added)
+        daemon.send_signal(signal.SIGHUP)
+        # the new job never ran: at once; the other ran within the hour: not again
+        _wait(lambda: _runs(state) == [("kindle", "ok"), ("added", "ok")])
+        config.write_text("[[jobs]\n", encoding="utf-8")
+        daemon.send_signal(signal.SIGHUP)
+        time.sleep(1.5)
+        assert daemon.poll() is None  # still serving, with the jobs it had
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        _, err = daemon.communicate(timeout=30)
+    assert daemon.returncode == 0, err
+    assert f"excerpta: {config}: configuration read again\njob kindle: every 1h, first run " in err
+    assert "job added: every 1h, first run " in err
+    [refused] = [line for line in err.splitlines() if "not read again" in line]
+    assert refused.startswith(f"excerpta: error: configuration not read again: {config}")
+    assert refused.endswith("; the daemon goes on with the jobs it had")
+    assert err.splitlines()[-1] == "excerpta: daemon stopped"
+    assert _runs(state) == [("kindle", "ok"), ("added", "ok")]
 
 
 def test_a_stop_in_the_middle_of_a_run_interrupts_it_safely(tmp_path):

@@ -21,6 +21,10 @@ too) included, and would carry on.
   night) is one time.
 * **A failing run does not stop the daemon**: the caller's ``run`` reports it, and the job
   runs again at its next time.
+* **A reload waits for the runs due.** :meth:`Daemon.request_reload` (SIGHUP) makes
+  :meth:`~Daemon.serve` return once the jobs due have run, never in the middle of one; the
+  caller then starts a daemon of the configuration read again, whose first runs come from
+  the run log as at a restart.
 
 Times are in the machine's local zone (``TZ``) unless given one.
 """
@@ -124,6 +128,7 @@ class Daemon:
                             "or { cron = \"0 6 * * *\" } (`excerpta sync` runs jobs once)")
         self._run = run
         self.stopped_by: KeyboardInterrupt | None = None
+        self.reload_requested = False
         start = now or datetime.now(UTC)
         self.first: dict[str, datetime] = {}
         self._timetables: dict[str, Timetable] = {}
@@ -138,12 +143,19 @@ class Daemon:
         """When ``job`` is next due, in UTC (None: never again)."""
         return self._due[job.name]
 
+    def request_reload(self) -> None:
+        """Make :meth:`serve` return once the jobs due now have run (safe in a signal handler)."""
+        self.reload_requested = True
+
     def serve(self) -> None:
-        """Run the jobs on their schedules until a stop (SIGTERM, Ctrl-C), then return; a stop
-        while a job runs interrupts it first (see the module docstring)."""
+        """Run the jobs on their schedules until a stop (SIGTERM, Ctrl-C) or a reload is
+        requested, then return; a stop while a job runs interrupts it first (see the module
+        docstring). Called again once ``reload_requested`` is cleared, it goes on as before."""
         try:
-            while True:
+            while not self.reload_requested:  # asked for in a wait: before any run is due
                 self._run_due()
+                if self.reload_requested:  # asked for in a run: before the next wait
+                    return
                 waiting = [due for due in self._due.values() if due is not None]
                 if not waiting:
                     return  # every job's schedule has ended

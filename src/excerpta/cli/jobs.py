@@ -4,6 +4,8 @@ run once, run on their schedules, and how their runs went (:mod:`excerpta.jobs`,
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from excerpta.cli.app import INTERRUPTED_EXIT, Settings, cli, echo_error, failur
 from excerpta.cli.convert import echo_problem, print_report
 from excerpta.config import Config, JobConfig, load_config
 from excerpta.daemon import Daemon, first_run, local_zone
+from excerpta.errors import ConfigError
 from excerpta.jobs import CONFIG_ENV, chosen_jobs, default_config_path, run_job, state_path
 from excerpta.locks import daemon_lock
 from excerpta.store import RunRecord, open_store
@@ -110,27 +113,74 @@ def daemon_command(settings: Settings, config_path: Path | None) -> None:
     Jobs run one at a time. A job that never ran, or whose time came while the daemon was
     not running, runs at start. A failing run is reported and the job runs again at its
     next time. SIGTERM or Ctrl-C stops the daemon (exit code 0): a running job is
-    interrupted safely (nothing half-written; its next run redoes it). Edit the
-    configuration, then restart the daemon.
+    interrupted safely (nothing half-written; its next run redoes it). SIGHUP reads the
+    configuration again once the run in progress ends (a file with an error is reported
+    and the daemon goes on with the jobs it had).
     """
     path, config = _load(config_path)
-    jobs = chosen_jobs(config, (), config_path=path)
+    state = state_path(config, settings.state)
     say = (lambda line: None) if settings.quiet else (lambda line: click.echo(line, err=True))
+    with daemon_lock(state):  # before anything is said or run
+        daemon = _scheduled(path, config, settings, say)
+        _say_schedule(daemon, config, say)
+        hangup = getattr(signal, "SIGHUP", None)  # not on Windows
+        before = signal.signal(hangup, lambda _signal, _frame: daemon.request_reload()) if hangup else None
+        try:
+            daemon.serve()
+            while daemon.stopped_by is None and daemon.reload_requested:
+                daemon = _reloaded(path, daemon, state, settings, say)
+                daemon.serve()
+        except KeyboardInterrupt:
+            pass  # a stop while the configuration was read again: nothing was running
+        finally:
+            if hangup:
+                signal.signal(hangup, before or signal.SIG_DFL)
+    say("excerpta: daemon stopped")
+
+
+def _scheduled(path: Path, config: Config, settings: Settings, say: Callable[[str], None]) -> Daemon:
+    """A daemon of ``config``'s scheduled jobs, their first runs worked out from the run log;
+    raises UserError for a configuration without jobs, or without a scheduled one."""
+    jobs = chosen_jobs(config, (), config_path=path)
 
     def run(job: JobConfig) -> None:
         _run_and_report(job, config, settings, brief=True)
         say(f"job {job.name}: next run {_when(daemon.next_run(job))}")
 
-    with daemon_lock(state_path(config, settings.state)):  # before anything is said or run
-        last = {name: run.started_at for name, run in _last_runs(config, settings).items()}
-        daemon = Daemon(jobs, run, last)
-        for job in daemon.jobs:
-            say(f"job {job.name}: {job.schedule}, first run {_when(daemon.first[job.name])}")
-        unscheduled = [job.name for job in config.jobs if job.schedule is None]
-        if unscheduled:
-            say(f"not scheduled (run by `excerpta sync`): {', '.join(unscheduled)}")
-        daemon.serve()
-    say("excerpta: daemon stopped")
+    last = {name: run.started_at for name, run in _last_runs(config, settings).items()}
+    daemon = Daemon(jobs, run, last)
+    return daemon
+
+
+def _say_schedule(daemon: Daemon, config: Config, say: Callable[[str], None]) -> None:
+    for job in daemon.jobs:
+        say(f"job {job.name}: {job.schedule}, first run {_when(daemon.first[job.name])}")
+    unscheduled = [job.name for job in config.jobs if job.schedule is None]
+    if unscheduled:
+        say(f"not scheduled (run by `excerpta sync`): {', '.join(unscheduled)}")
+
+
+def _reloaded(path: Path, daemon: Daemon, state: Path, settings: Settings,
+              say: Callable[[str], None]) -> Daemon:
+    """A daemon of the configuration at ``path`` read again (SIGHUP), or ``daemon`` itself,
+    to go on as it was, when that file cannot be used (reported in one line)."""
+    daemon.reload_requested = False
+    try:
+        config = load_config(path)
+        if state_path(config, settings.state) != state:  # the lock we hold is that state's
+            raise ConfigError(f"{path}: state is now {state_path(config, settings.state)}; "
+                              "restart the daemon to move to another state")
+        reloaded = _scheduled(path, config, settings, say)
+    except Exception as err:  # as a job is, a reload is a boundary: the daemon goes on
+        message, code = failure(err, verbose=settings.verbose)
+        if code == INTERRUPTED_EXIT:
+            raise KeyboardInterrupt from err
+        echo_error(f"configuration not read again: {message}; the daemon goes on with the jobs it had")
+        return daemon
+    say(f"excerpta: {path}: configuration read again")
+    _say_schedule(reloaded, config, say)
+    reloaded.reload_requested = daemon.reload_requested  # a SIGHUP that came while reading
+    return reloaded
 
 
 @cli.command("status")
