@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 from paths import EXAMPLES
@@ -23,3 +27,19 @@ def kindle_job(folder: Path, name: str = "kindle", source: Path | None = None, s
     return (f'[[jobs]]\nname = "{name}"\n{schedule}\n[jobs.source]\ninput = "{source}"\n'
             f'[[jobs.writers]]\nformat = "obsidian"\nout = "{folder / "vault" / name}"\n'
             f'[[jobs.writers]]\nformat = "json"\nout = "{folder / f"{name}.json"}"\n')
+
+
+def logged_runs(state: Path) -> list[tuple[str, str]]:
+    """The run log of ``state`` as a daemon has it so far (nothing while it creates the state)."""
+    try:
+        with closing(sqlite3.connect(f"file:{state}?mode=ro", uri=True)) as db:
+            return db.execute("SELECT job, status FROM runs ORDER BY id").fetchall()
+    except sqlite3.OperationalError:
+        return []
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)

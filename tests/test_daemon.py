@@ -7,12 +7,9 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,7 +20,7 @@ from excerpta.config import JobConfig, ScheduleConfig
 from excerpta.daemon import Daemon, Timetable, first_run
 from excerpta.errors import UserError
 from excerpta.locks import daemon_lock
-from job_configs import CLIPPINGS, NEW_RECORD, kindle_job, write_config
+from job_configs import CLIPPINGS, NEW_RECORD, kindle_job, logged_runs, wait_until, write_config
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -127,22 +124,6 @@ def test_a_configuration_without_a_scheduled_job_is_refused():
         Daemon([_job("manual", None)], lambda job: None, {})
 
 
-def _runs(state: Path) -> list[tuple[str, str]]:
-    """The run log, as the daemon has it so far (nothing while it creates the state)."""
-    try:
-        with closing(sqlite3.connect(f"file:{state}?mode=ro", uri=True)) as db:
-            return db.execute("SELECT job, status FROM runs ORDER BY id").fetchall()
-    except sqlite3.OperationalError:
-        return []
-
-
-def _wait(condition: Callable[[], bool], seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 def _daemon(config: Path, tmp_path: Path) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "excerpta", "daemon", "-c", str(config)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -158,12 +139,12 @@ def test_the_daemon_syncs_on_schedule_reports_failures_and_stops_on_sigterm(tmp_
     state = tmp_path / "state.sqlite"
     daemon = _daemon(config, tmp_path)
     try:
-        _wait(lambda: _runs(state).count(("kindle", "ok")) >= 2)
+        wait_until(lambda: logged_runs(state).count(("kindle", "ok")) >= 2)
         with (tmp_path / "clip.txt").open("a", encoding="utf-8") as file:
             file.write(NEW_RECORD)
         walden = tmp_path / "vault" / "kindle" / "Books" / "Walden.md"
-        _wait(lambda: "give me truth" in walden.read_text(encoding="utf-8"))
-        _wait(lambda: _runs(state).count(("missing", "failed")) >= 2)  # a failing job goes on
+        wait_until(lambda: "give me truth" in walden.read_text(encoding="utf-8"))
+        wait_until(lambda: logged_runs(state).count(("missing", "failed")) >= 2)  # a failing job goes on
     finally:
         daemon.send_signal(signal.SIGTERM)
         _, err = daemon.communicate(timeout=30)
@@ -175,7 +156,7 @@ def test_the_daemon_syncs_on_schedule_reports_failures_and_stops_on_sigterm(tmp_
     assert lines[-1] == "excerpta: daemon stopped"
     # the second run found nothing new: one line
     assert any(line.startswith("job kindle: nothing changed (12 documents, ") for line in lines)
-    assert "running" not in {status for _, status in _runs(state)}
+    assert "running" not in {status for _, status in logged_runs(state)}
     assert list((tmp_path / "temp").iterdir()) == []
 
 
@@ -187,12 +168,12 @@ def test_sighup_reads_the_configuration_again_and_a_bad_one_changes_nothing(tmp_
     state = tmp_path / "state.sqlite"
     daemon = _daemon(config, tmp_path)
     try:
-        _wait(lambda: _runs(state) == [("kindle", "ok")])
+        wait_until(lambda: logged_runs(state) == [("kindle", "ok")])
         added = kindle_job(tmp_path, "added", schedule=hourly)
         write_config(tmp_path, kindle_job(tmp_path, schedule=hourly), added)
         daemon.send_signal(signal.SIGHUP)
         # the new job never ran: at once; the other ran within the hour: not again
-        _wait(lambda: _runs(state) == [("kindle", "ok"), ("added", "ok")])
+        wait_until(lambda: logged_runs(state) == [("kindle", "ok"), ("added", "ok")])
         config.write_text("[[jobs]\n", encoding="utf-8")
         daemon.send_signal(signal.SIGHUP)
         time.sleep(1.5)
@@ -207,7 +188,7 @@ def test_sighup_reads_the_configuration_again_and_a_bad_one_changes_nothing(tmp_
     assert refused.startswith(f"excerpta: error: configuration not read again: {config}")
     assert refused.endswith("; the daemon goes on with the jobs it had")
     assert err.splitlines()[-1] == "excerpta: daemon stopped"
-    assert _runs(state) == [("kindle", "ok"), ("added", "ok")]
+    assert logged_runs(state) == [("kindle", "ok"), ("added", "ok")]
 
 
 def test_a_stop_in_the_middle_of_a_run_interrupts_it_safely(tmp_path):
@@ -222,11 +203,11 @@ def test_a_stop_in_the_middle_of_a_run_interrupts_it_safely(tmp_path):
     writer = os.open(fifo, os.O_WRONLY)  # waits for the daemon's run to open it
     try:
         os.write(writer, CLIPPINGS.read_bytes()[:300])
-        _wait(lambda: any((tmp_path / "temp").iterdir()))  # copying the pipe
+        wait_until(lambda: any((tmp_path / "temp").iterdir()))  # copying the pipe
         # ...and waiting for more: a signal that came just before that read began would not
         # interrupt it (a race of CPython's), and it never returns here.
         time.sleep(0.5)
-        assert _runs(tmp_path / "state.sqlite") == [("kindle", "running")]
+        assert logged_runs(tmp_path / "state.sqlite") == [("kindle", "running")]
         daemon.send_signal(signal.SIGTERM)
         _, err = daemon.communicate(timeout=30)
     finally:
@@ -236,7 +217,7 @@ def test_a_stop_in_the_middle_of_a_run_interrupts_it_safely(tmp_path):
             print(daemon.communicate()[1])
     assert daemon.returncode == 0, err
     assert err.splitlines()[-1] == "excerpta: daemon stopped"
-    assert _runs(tmp_path / "state.sqlite") == [("kindle", "interrupted")]
+    assert logged_runs(tmp_path / "state.sqlite") == [("kindle", "interrupted")]
     assert list((tmp_path / "temp").iterdir()) == []
     assert not (tmp_path / "kindle.json").exists()
     assert not (tmp_path / "vault").exists()
