@@ -34,6 +34,10 @@ class Positions:
             entries.sort(key=lambda entry: (entry[0], entry[2]))  # by start, then rowid
             self._numbered[kind] = ([entry[0] for entry in entries], entries)
 
+    def starts(self, kind: Any) -> list[int]:
+        """The numbered starts of location type ``kind``, sorted (one per row)."""
+        return self._numbered.get(kind, ([], []))[0]
+
     def near(self, kind: Any, start: _Position, end: _Position) -> list[tuple[Any, ...]]:
         """The rows of location type ``kind`` whose range overlaps ``start..end``."""
         if type(start) is not int:

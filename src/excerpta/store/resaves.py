@@ -33,6 +33,8 @@ edited, and the later one stays (with no time to tell, the one read last, as in
 A lone note (typed on the device for a highlight of an earlier file) folds into the stored
 highlight whose range holds it, else into a stored lone note at its place, and a highlight new to
 the library claims a stored lone note in its range: the rules are :mod:`excerpta.store.notes`'s.
+A lone note one input gives and a highlight's note from another holds, in that highlight's
+window (:mod:`.note_windows`), is that note given twice: deleted, whichever came first.
 
 Only highlights the library held before the merge began are candidates (those of the same input
 were already matched by its reader), and not those the input has given itself, under their ids,
@@ -52,12 +54,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from excerpta.identity import normalize_text, same_passage
-from excerpta.model import Document, Highlight
+from excerpta.model import Document, Highlight, LocationType
 from excerpta.store.copies import ahead, later
+from excerpta.store.note_windows import NoteWindows, numbered, repeated_notes, repeats_a_note
 from excerpta.store.notes import (
     claimant,
     claimed_note,
@@ -134,9 +137,11 @@ class ResavedCopies:
                     if note is not None:
                         changed[number] = with_note(highlight.model_copy(update={"id": note.id}), note)
         folded = self._fold_notes(document, lone, changed, held) if lone else set()
-        if not changed and not folded:
+        repeated = self._repeated_lone_notes(document)
+        if not changed and not folded and not repeated:
             return document
         highlights = [changed.get(n, h) for n, h in enumerate(document.highlights) if n not in folded]
+        highlights.extend(repeated)
         return document.model_copy(update={"highlights": highlights})
 
     def _fold_notes(self, document: Document, lone: list[int], changed: dict[int, Highlight],
@@ -146,6 +151,7 @@ class ResavedCopies:
         # (to drop). Notes fold in input order, so the last one's text is the note kept. A stored
         # lone note this document gives itself, by id, is folded into there.
         candidates = self._of_document(document.id)
+        windows = self._windows(document)
         folded: dict[int, tuple[int, Highlight]] = {}  # by rowid: its place, as folded so far
         for number, highlight in enumerate(document.highlights):
             copy = held.get(highlight.id)
@@ -160,6 +166,8 @@ class ResavedCopies:
                 rowid, fold = same_place(note, self._lone_notes(document.id), self._taken, folded,
                                          self._given), later_note
                 if rowid is None:
+                    if repeats_a_note(note, windows, candidates, partial(self._stored, "rowid")):
+                        changed[number] = note.model_copy(update={"is_deleted": True})
                     continue
             at, stored = folded.get(rowid) or (number, self._stored("rowid", rowid))
             if fold is later_note and not one_note(stored, note):
@@ -172,6 +180,22 @@ class ResavedCopies:
             if highlight is not document.highlights[at]:
                 changed[at] = highlight
         return dropped
+
+    def _repeated_lone_notes(self, document: Document) -> list[Highlight]:
+        # The stored lone notes, not given by the input, that a note of one of its highlights
+        # holds in its window (see .note_windows): deleted, given twice.
+        if not any(h.note and numbered(h) for h in document.highlights):
+            return []
+        lone_notes = self._lone_notes(document.id)
+        if not lone_notes.size:
+            return []
+        repeated = repeated_notes(document.highlights, self._windows(document), lone_notes,
+                                  self._taken, partial(self._stored, "rowid"))
+        self._taken.update(repeated)
+        return [note.model_copy(update={"is_deleted": True}) for note in repeated.values()]
+
+    def _windows(self, document: Document) -> NoteWindows:
+        return NoteWindows(self._of_document(document.id).starts(LocationType.LOCATION), document.highlights)
 
     def _claimed_note(self, highlight: Highlight, document_id: str) -> Highlight | None:
         # The stored lone note ``highlight``, new to the library, claims (see notes.claimed_note),
