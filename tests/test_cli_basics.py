@@ -195,3 +195,19 @@ def test_with_a_state_the_summary_counts_the_library_as_the_library(run_cli, tmp
     # library.json's 4 documents, the clippings' 12, Walden in both.
     assert documents == 4 + 12 - 1
     assert "read 1 input(s): 12 documents, " in alone.output
+
+
+def test_state_is_also_taken_after_the_command_name_and_wins_over_the_global_one(run_cli, tmp_path):
+    # The README writes "convert --state"; -v and -q were already taken there.
+    first, second, out = tmp_path / "first.sqlite", tmp_path / "second.sqlite", tmp_path / "out.json"
+    result = run_cli("--state", first, "convert", EXAMPLES / "library.json", "--to", "json", "--out", out,
+                     "--state", second)
+    assert result.exit_code == 0, result.output
+    assert second.exists()
+    assert not first.exists()
+    config = tmp_path / "excerpta.toml"
+    config.write_text(f'[[jobs]]\nname = "j"\n[jobs.source]\ninput = "{EXAMPLES / "library.json"}"\n'
+                      f'[[jobs.writers]]\nformat = "json"\nout = "{tmp_path / "j.json"}"\n', encoding="utf-8")
+    assert run_cli("sync", "-c", config, "--state", first).exit_code == 0
+    assert "last run: " in run_cli("status", "-c", config, "--state", first).output
+    assert run_cli("status", "-c", config, "--state", second).output.splitlines()[1] == "  last run: never"

@@ -128,6 +128,18 @@ def global_options(command: Any) -> Any:
                         help="More detail (same as the global -v).")(command)
 
 
+def _given_state(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        _settings(ctx).state = value
+
+
+def state_option(command: Any) -> Any:
+    """Also accept ``--state`` after the name of a command that uses it (``excerpta convert …
+    --state lib.sqlite``), as the README writes ``convert --state``."""
+    return click.option("--state", type=click.Path(dir_okay=False, path_type=Path), expose_value=False,
+                        callback=_given_state, help="State database (same as the global --state).")(command)
+
+
 @click.group(cls=ExcerptaGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="excerpta")
 @click.option("-v", "--verbose", count=True, help="More detail: -v info and tracebacks, -vv debug.")

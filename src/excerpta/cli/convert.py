@@ -12,7 +12,7 @@ import click
 
 from excerpta import registry
 from excerpta.adapters import RecordProblem, option_flag
-from excerpta.cli.app import Settings, cli, global_options
+from excerpta.cli.app import Settings, cli, global_options, state_option
 from excerpta.cli.progress import ReadProgress
 from excerpta.errors import UserError
 from excerpta.pipeline import convert
@@ -109,6 +109,7 @@ def print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose: 
 
 @cli.command("convert")
 @global_options
+@state_option
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("--to", "to", required=True, metavar="FORMAT",
               help="Output format (see `excerpta formats`).")

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import click
 
-from excerpta.cli.app import INTERRUPTED_EXIT, Settings, cli, echo_error, failure, global_options
+from excerpta.cli.app import (
+    INTERRUPTED_EXIT,
+    Settings,
+    cli,
+    echo_error,
+    failure,
+    global_options,
+    state_option,
+)
 from excerpta.cli.convert import echo_problem, print_report
 from excerpta.config import Config, JobConfig, load_config
 from excerpta.daemon import Daemon, first_run, local_zone
@@ -67,6 +75,7 @@ def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_r
 
 @cli.command("sync")
 @global_options
+@state_option
 @config_option
 @click.argument("names", nargs=-1, metavar="[JOB]...")
 @click.option("--dry-run", is_flag=True, help="Read and render, print what would be written, write nothing.")
@@ -105,6 +114,7 @@ def _when(moment: datetime | None) -> str:
 
 @cli.command("daemon")
 @global_options
+@state_option
 @config_option
 @click.pass_obj
 def daemon_command(settings: Settings, config_path: Path | None) -> None:
@@ -185,6 +195,7 @@ def _reloaded(path: Path, daemon: Daemon, state: Path, settings: Settings,
 
 @cli.command("status")
 @global_options
+@state_option
 @config_option
 @click.pass_obj
 def status_command(settings: Settings, config_path: Path | None) -> None:
