@@ -8,6 +8,7 @@ import click
 
 from excerpta.cli.app import cli, global_options
 from excerpta.config import load_config
+from excerpta.jobs import chosen_jobs, default_config_path
 
 
 @cli.group()
@@ -17,10 +18,14 @@ def config() -> None:
 
 @config.command()
 @global_options
-@click.argument("path", type=click.Path(path_type=Path))
-def check(path: Path) -> None:
-    """Validate PATH and list its jobs; exit code 2 with one line naming the bad key."""
+@click.argument("path", type=click.Path(path_type=Path), required=False)
+def check(path: Path | None) -> None:
+    """Validate PATH (default: the file `sync` and `daemon` read, EXCERPTA_CONFIG or excerpta.toml
+    in your configuration folder) and list its jobs; exit code 2 with one line naming the bad
+    key, or saying it has no job to run."""
+    path = path or default_config_path()
     loaded = load_config(path)
+    chosen_jobs(loaded, (), config_path=path)  # a file without jobs: what sync would refuse
     click.echo(f"{path}: ok, {len(loaded.jobs)} job(s)")
     for job in loaded.jobs:
         when = job.schedule or "manual"
