@@ -114,11 +114,13 @@ def test_config_check_command_summarises_jobs(run_cli, tmp_path):
     assert "backup: examples/library.json → jsonl → /data/x.jsonl (every 1h)" in result.output
 
 
-def test_config_check_refuses_a_file_without_jobs_and_reads_the_file_sync_reads(run_cli, tmp_path, monkeypatch):
+def test_config_check_refuses_a_file_without_jobs_and_reads_the_file_sync_reads(run_cli, tmp_path,
+                                                                                 monkeypatch):
     empty = _write(tmp_path, "")
     result = run_cli("config", "check", empty)
     assert result.exit_code == 2  # as `sync` and `daemon` would refuse it
-    assert result.output == f"excerpta: error: {empty}: no [[jobs]] to run (see config/excerpta.example.toml)\n"
+    assert result.output == (f"excerpta: error: {empty}: no [[jobs]] to run "
+                             "(see config/excerpta.example.toml)\n")
     monkeypatch.setenv("EXCERPTA_CONFIG", str(_write(tmp_path, GOOD)))
     result = run_cli("config", "check")
     assert result.exit_code == 0

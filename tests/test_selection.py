@@ -91,6 +91,31 @@ def test_notes_of_documents_left_out_are_not_touched(run_cli, tmp_path):
     assert mine.stat().st_mtime == 1_000_000  # not even merged: it was not selected
 
 
+@pytest.mark.parametrize("writer", ["json", "csv", "anki"])
+def test_a_selection_of_nothing_does_not_empty_an_output_it_would_replace(run_cli, tmp_path, writer):
+    out = tmp_path / f"out.{writer}"
+    assert run_cli("convert", LIBRARY, "--to", writer, "--out", out).exit_code == 0
+    before = out.read_bytes()
+    result = run_cli("convert", LIBRARY, "--to", writer, "--out", out, "--tag", "filosophy")  # misspelt
+    assert result.exit_code == 1
+    assert f"excerpta: warning: {out}: left as it was: --tag filosophy selects none of the library's 4 " \
+        "document(s), and writing would empty it (--force writes it)" in result.output
+    assert out.read_bytes() == before
+    forced = run_cli("convert", LIBRARY, "--to", writer, "--out", out, "--tag", "filosophy", "--force")
+    assert forced.exit_code == 0
+    assert out.read_bytes() != before
+    # a first run has nothing to lose: the empty output is written
+    fresh = tmp_path / f"fresh.{writer}"
+    assert run_cli("convert", LIBRARY, "--to", writer, "--out", fresh, "--category", "tweets").exit_code == 0
+    assert fresh.exists()
+
+
+def test_a_selection_says_itself_as_options():
+    selection = Selection.of(["Nature", "#Stoic"], ["x"], ["books"])
+    assert str(selection) == "--tag nature,stoic --skip-tag x --category books"
+    assert str(Selection()) == "everything"
+
+
 def test_an_unknown_category_fails_before_anything_is_written(run_cli, tmp_path):
     result = run_cli("convert", LIBRARY, "--to", "json", "--out", tmp_path / "x.json", "--category", "novels")
     assert result.exit_code == 2

@@ -242,12 +242,13 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
         held_back = None if persistent_library or force else _empty_pulls(reads)
         failed: Exception | None = None
         for number, (output, sink) in enumerate(zip(outputs, sinks, strict=True), 1):
-            report.left_out = 0  # counted again by each output, which all get the same ones
+            report.left_out = report.selected = 0  # counted again by each output: the same ones
             try:
                 with sink:  # files appear together once the writer is done; none if it fails
                     output.writer.write(_selected(library.documents(), selection, report), sink)
-                    if held_back is not None and sink.hold_back(held_back):
-                        report.held_back = held_back
+                    reason = held_back or (None if force else _nothing_selected(selection, report))
+                    if reason is not None and sink.hold_back(reason):
+                        report.held_back = reason
             except Exception as err:  # the other outputs are still written; raised below
                 if interrupted(err):  # a Ctrl-C a library wrapped stops the run at once
                     raise
@@ -294,11 +295,23 @@ def _empty_pulls(reads: Iterable[_Input]) -> str | None:
             "everything it gave before (--force writes it)")
 
 
+def _nothing_selected(selection: Selection, report: ConvertReport) -> str | None:
+    """Why outputs are to be left as they were, or None: ``selection`` gave the writer none of
+    the library's documents (``--tag`` misspelt), and a single-file output holding the last
+    run's selection would be emptied; the sink holds back its files when they would replace
+    others, and ``--force`` writes them (see :func:`_empty_pulls`)."""
+    if report.selected or not report.left_out:
+        return None
+    return (f"left as it was: {selection} selects none of the library's {report.left_out} "
+            "document(s), and writing would empty it (--force writes it)")
+
+
 def _selected(documents: Iterable[Document], selection: Selection,
               report: ConvertReport) -> Iterator[Document]:
-    """The ``documents`` that ``selection`` selects, counting the others in ``report``."""
+    """The ``documents`` that ``selection`` selects, counting them and the others in ``report``."""
     for document in documents:
         if selection.selects(document):
+            report.selected += 1
             yield document
         else:
             report.left_out += 1

@@ -20,7 +20,8 @@ class ConvertReport:
     outcomes: list[WriteOutcome] = field(default_factory=list)
     library_counts: dict[str, int] = field(default_factory=dict)
     left_out: int = 0  # documents the selection did not give the writer
-    held_back: str | None = None  # why the outputs were left as they were (see pipeline._empty_pulls)
+    selected: int = 0  # documents it gave the writer
+    held_back: str | None = None  # why outputs were left as they were (pipeline._empty_pulls, …)
 
     @property
     def conflicts(self) -> list[WriteOutcome]:

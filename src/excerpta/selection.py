@@ -49,6 +49,12 @@ class Selection:
         return cls(frozenset(_folded(tag) for tag in _split(tags)),
                    frozenset(_folded(tag) for tag in _split(skip_tags)), frozenset(chosen))
 
+    def __str__(self) -> str:
+        """The selection as options (``--tag philosophy --category books``)."""
+        given = [("--tag", sorted(self.tags)), ("--skip-tag", sorted(self.skip_tags)),
+                 ("--category", sorted(category.value for category in self.categories))]
+        return " ".join(f"{flag} {','.join(values)}" for flag, values in given if values) or "everything"
+
     @property
     def everything(self) -> bool:
         """True if this selection leaves nothing out."""
