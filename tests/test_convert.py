@@ -21,6 +21,7 @@ from paths import EXAMPLES
 from strategies import libraries
 
 SAMPLE = EXAMPLES / "library.json"
+CLIPPINGS = EXAMPLES / "My Clippings.txt"
 
 
 def test_example_round_trips_through_jsonl_exactly(run_cli, tmp_path):
@@ -59,6 +60,21 @@ def test_dry_run_prints_what_would_be_written_and_writes_nothing(run_cli, tmp_pa
     assert result.exit_code == 0
     assert f"would create {tmp_path / 'x.jsonl'}" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_dry_run_lists_what_would_change_and_unchanged_files_only_as_a_run_would(run_cli, tmp_path):
+    vault = tmp_path / "vault"
+    assert run_cli("convert", CLIPPINGS, "--to", "obsidian", "--out", vault).exit_code == 0
+    changed = next(vault.rglob("Walden.md"))
+    changed.unlink()
+    records = run_cli("--state", tmp_path / "other.sqlite", "convert", CLIPPINGS, "--to", "obsidian",
+                      "--out", vault, "--dry-run", "--recreate-deleted")
+    # 12 notes the other state has no record of: each said, as 12 is few enough to list all
+    assert records.output.count("unchanged ") == 11
+    assert f"would create {changed}" in records.output
+    quiet = run_cli("-q", "--state", tmp_path / "other.sqlite", "convert", CLIPPINGS, "--to", "obsidian",
+                    "--out", vault, "--dry-run", "--recreate-deleted")
+    assert quiet.output.splitlines() == [f"would create {changed} (675 bytes)"]  # -q: what would change
 
 
 def _bad_inputs(tmp_path):

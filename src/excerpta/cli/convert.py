@@ -79,8 +79,11 @@ def print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose: 
                         fg="red", err=True)
         elif outcome.action == "skip" and report.held_back and outcome.reason == report.held_back:
             click.secho(f"excerpta: warning: {outcome.path}: {outcome.reason}", fg="yellow", err=True)
-        elif dry_run:
-            click.echo(str(outcome) if outcome.action == "unchanged" else f"would {outcome}")
+        elif dry_run and outcome.action != "unchanged":  # what the dry run was asked for: always
+            click.echo(f"would {outcome}")
+        elif dry_run:  # as a run lists them
+            if not quiet and (list_all or outcome.reason):
+                click.echo(str(outcome))
         elif not quiet and (list_all or outcome.reason):
             click.echo(str(outcome), err=True)
     if quiet:
