@@ -4,9 +4,10 @@
 more than everything else the reader does. Nearly every record is *regular*: a title line, a
 metadata line, body lines that start with no ``=``, dash, space or invisible character, and the
 separator line. Those are cut out of large blocks with C-level ``str.split``/``find``; anything
-else (a separator typed inside a note or a passage, records whose separator was stripped, a blank or missing
-metadata line, the file's end) is handed to the line grammar with the record before it, so the
-result is the line grammar's, record for record and line number for line number.
+else (a separator typed inside a note or a passage, records whose separator was stripped or glued
+to the record after it, a blank or missing metadata line, the file's end) is handed to the line
+grammar with the record before it, so the result is the line grammar's, record for record and
+line number for line number.
 
 Why that is exact: after a separator line the line grammar holds at most one record (closed,
 waiting for the next record to confirm its separator) and nothing else, and a regular record
@@ -32,6 +33,7 @@ from excerpta.readers.kindle.records import (
     SEPARATOR,
     RawRecord,
     body_starts_record,
+    glued_title,
     is_separator,
     iter_records,
     starts_record,
@@ -119,6 +121,8 @@ def _regular(piece: str, number: int) -> tuple[Regular, int] | None:
     stripped = title.strip(_BLANK)
     if end < 0 or not stripped or stripped == SEPARATOR:
         return _regular_after_blanks(piece, number)
+    if stripped[:1] == "=" and glued_title(stripped) is not None:
+        return None  # the file starts with a record glued to a separator
     meta_end = piece.find("\n", end + 1)
     if meta_end < 0:
         meta, body, newlines = piece[end + 1 :], "", 1
@@ -161,7 +165,7 @@ def _plain_body(body: str) -> bool:
     # The line grammar's body rules: True if it appends every line of ``body`` to the record.
     lines: list[str] = []
     for line in body.split("\n"):
-        if line[:1] in MAYBE_SEPARATOR and is_separator(line):
+        if line[:1] in MAYBE_SEPARATOR and (is_separator(line) or glued_title(line) is not None):
             return False
         if line[:1] in MAYBE_METADATA and looks_like_metadata(line) and body_starts_record(lines, line):
             return False

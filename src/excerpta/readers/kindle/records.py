@@ -12,7 +12,11 @@ of lines, and a separator line of ten ``=``. What real files add (reference §1.
   highlight nothing is glued back: a damaged record must not vanish into the passage before it
   (it is reported), and a title line at the end of the file is a record cut short (reported);
 * separators stripped by another tool: a body line that parses as a metadata line right after a
-  title-like line that follows a blank line starts a new record.
+  title-like line that follows a blank line starts a new record;
+* a record glued to the separator before it (``==========Walden (Thoreau)``): the file ended in a
+  separator without its line break (an editor trimmed it) when the device appended. Such a line
+  followed by a metadata line is a separator and a title line (:func:`glued_title`); followed
+  by anything else, it is a line of the record it is in.
 
 Nothing here raises for bad content: a record whose metadata line cannot be read is returned
 with ``metadata`` unset and ``problem`` saying why, for the reader to report. So is a record
@@ -41,6 +45,7 @@ _NOTE = ClippingKind.NOTE
 INVISIBLE = "\ufeff\u200b\u200c\u200d"
 MAYBE_SEPARATOR = "= \t" + INVISIBLE
 MAYBE_METADATA = "-–— " + INVISIBLE
+_PADDING = " \t" + INVISIBLE
 
 
 @dataclass(slots=True)
@@ -95,16 +100,39 @@ def is_separator(line: str) -> bool:
     return line.strip(" \t\r\n" + INVISIBLE) == SEPARATOR
 
 
+def glued_title(line: str) -> str | None:
+    """The title line of a record glued to a separator (``==========Walden (Thoreau)``), else None."""
+    stripped = line.lstrip(_PADDING)
+    if not stripped.startswith(SEPARATOR):
+        return None
+    title = stripped[len(SEPARATOR):].lstrip(_PADDING)
+    return title if title.strip("=" + _PADDING) else None  # a longer row of "=" is no title
+
+
 def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
     """Group ``lines`` (with or without their newline) into records, in file order."""
     pending: RawRecord | None = None  # closed by a separator, not yet confirmed by the next record
     current: RawRecord | None = None
     title: tuple[int, str] | None = None
+    glued: tuple[int, str] | None = None  # a body line that may be a separator and a title line
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
+        if glued is not None:
+            assert current is not None
+            glued_number, glued_line = glued
+            glued = None
+            if looks_like_metadata(line):  # the separator closed ``current``; a title line follows
+                if pending is not None:
+                    yield pending
+                pending, current = current, None
+                title = (glued_number, glued_title(glued_line) or glued_line)
+            else:
+                _append(current, glued_line)
         if current is not None:
             # The cheap character tests first: this runs once per line of a 100 MB file.
-            if line == SEPARATOR or (line and line[0] in MAYBE_SEPARATOR and is_separator(line)):
+            if line[:1] in MAYBE_SEPARATOR and line != SEPARATOR and glued_title(line) is not None:
+                glued = (number, line)  # decided by the next line
+            elif line == SEPARATOR or (line and line[0] in MAYBE_SEPARATOR and is_separator(line)):
                 if pending is not None:
                     yield pending
                 pending, current = current, None
@@ -122,15 +150,12 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
                     yield current
                     current = RawRecord(number - 1, title_line, split)
             else:
-                current.body.append(line)
-                current.chars += len(line)
-                if current.chars > CLIPPING_LIMIT_CHARS:
-                    _drop_body(current)
+                _append(current, line)
             continue
         if title is None:
             if is_separator(line) or not line.strip(" \t" + INVISIBLE):
                 continue  # an empty record, or blank lines between records
-            title = (number, line)
+            title = (number, glued_title(line) or line)  # a file that starts with a glued one too
             continue
         title_number, title_line = title
         title = None
@@ -153,6 +178,8 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
         else:
             current = RawRecord(title_number, title_line, None,
                                 problem=f"expected a metadata line ('- Your Highlight …'), found {line!r}")
+    if glued is not None and current is not None:  # the last line: no record follows it
+        _append(current, glued[1])
     if title is not None:
         # A file cut after a title line (the device unplugged while writing): the record is lost.
         if pending is not None:
@@ -163,6 +190,13 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
         yield pending
     if current is not None:
         yield current
+
+
+def _append(record: RawRecord, line: str) -> None:
+    record.body.append(line)
+    record.chars += len(line)
+    if record.chars > CLIPPING_LIMIT_CHARS:
+        _drop_body(record)
 
 
 def _drop_body(record: RawRecord) -> None:
