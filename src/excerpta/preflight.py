@@ -19,6 +19,7 @@ from excerpta import registry
 from excerpta.adapters import Adapter, InputProbe, Reader, Writer, option_flag
 from excerpta.errors import InputError, UserError
 from excerpta.folder_inputs import FolderFile, FolderInput, named, nested, other_files, reads_in_folder
+from excerpta.input_files import EMPTY_INPUT
 from excerpta.locks import staging_list
 from excerpta.output import OutputSink
 from excerpta.output_records import Manifest, Witness
@@ -52,7 +53,8 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
     and a file given and found in a folder given is read as given (see :func:`_read_once`).
     ``leave_out``: the run's outputs, never one of its inputs.
 
-    Raises UserError for a missing input, an unknown/unrecognisable format (a folder that
+    Raises UserError for an empty input (``""``: :data:`~excerpta.input_files.EMPTY_INPUT`), a
+    missing input, an unknown/unrecognisable format (a folder that
     neither the reader ``from_format`` names nor any file in it is of) or an invalid option
     value (named as ``typed`` says, see :meth:`Adapter.from_options`), so a bad command fails
     before it reads or writes anything.
@@ -69,6 +71,8 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
 
     settled: list[ResolvedInput | FolderInput] = []
     for source in inputs:
+        if not source.strip():
+            raise InputError(EMPTY_INPUT)
         probe = InputProbe.of(source)
         if named_cls is not None and probe.path is None and not source.endswith(":"):
             raise InputError(f"{source}: {probe.missing}")
