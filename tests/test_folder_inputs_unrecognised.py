@@ -1,9 +1,13 @@
-"""The files of a folder input that no reader recognises: named, never skipped without a word."""
+"""The files of a folder input that no reader recognises: named, never skipped without a word,
+and a folder with nothing to read refused for what it is (empty, or holding nothing readable),
+not as a format ``--from`` would name."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+import pytest
 
 from paths import CORPUS, EXAMPLES
 
@@ -75,3 +79,26 @@ def test_a_vaults_own_notes_and_attachments_stay_silent(run_cli, tmp_path):
     result = run_cli("convert", vault, "--to", "json", "--out", tmp_path / "v.json")
     assert result.exit_code == 0, result.output
     assert "warning" not in result.output
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({}, "an empty folder"),
+    ({".DS_Store": "x", "sub/.hidden.txt": "x"}, "an empty folder"),
+    ({"notes.txt": "milk\n"}, "no file in it that a reader recognises (notes.txt)"),
+    ({"notes.txt": "milk\n", "cover.jpg": E_BOOK},
+     "no file in it that a reader recognises (cover.jpg, notes.txt)"),
+])
+def test_a_folder_with_nothing_to_read_is_refused_for_what_it_holds_not_for_a_format(
+        run_cli, tmp_path, files, message):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, content in files.items():
+        (folder / name).parent.mkdir(exist_ok=True)
+        if isinstance(content, bytes):
+            (folder / name).write_bytes(content)
+        else:
+            (folder / name).write_text(content)
+    result = run_cli("convert", folder, "--to", "json", "--out", tmp_path / "j.json")
+    assert result.exit_code == 2, result.output
+    assert result.output == f"excerpta: error: {folder}: {message}\n"
+    assert "--from" not in result.output

@@ -103,6 +103,11 @@ def survey(folder: Path, reader: type[Reader] | None, *,
     return FolderSurvey(found, unrecognised)
 
 
+def is_empty(folder: Path) -> bool:
+    """Whether ``folder`` holds no file a folder input reads (hidden ones are not)."""
+    return next(_files_under(folder), None) is None
+
+
 def _within(real: Path, outputs: set[Path]) -> bool:
     return real in outputs or not outputs.isdisjoint(real.parents)
 

@@ -21,6 +21,7 @@ from excerpta.errors import InputError, UserError
 from excerpta.folder_inputs import (
     FolderFile,
     FolderInput,
+    is_empty,
     named,
     nested,
     reads_in_folder,
@@ -64,7 +65,7 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
 
     Raises UserError for an empty input (``""``: :data:`~excerpta.input_files.EMPTY_INPUT`), a
     missing input, an unknown/unrecognisable format (a folder that neither the reader
-    ``from_format`` names nor any file in it is of) or an invalid option
+    ``from_format`` names nor any file in it is of: an empty folder is said to be one) or an invalid option
     value (named as ``typed`` says, see :meth:`Adapter.from_options`), so a bad command fails
     before it reads or writes anything.
     """
@@ -115,7 +116,12 @@ def _settle_folder(probe: InputProbe, path: Path, named_cls: type[Reader] | None
     files = survey(path, folder_cls, leave_out=leave_out)
     found = files.found
     if folder_cls is None and named_cls is None and not found:
-        registry.detect_reader(probe)  # raises: nothing in it is recognised
+        # Not "unrecognised input format; name it with --from": no --from reads nothing.
+        if files.unrecognised:
+            raise InputError(f"{source}: no file in it that a reader recognises "
+                             f"({named(files.unrecognised, path)})")
+        raise InputError(f"{source}: " + ("an empty folder" if is_empty(path)
+                                          else "no file in it that a reader recognises"))
     if folder_cls is None and named_cls is not None and not any(
             named_cls in file.readers for file in found):
         if not registry.reads_folders(named_cls):
