@@ -64,6 +64,9 @@ def test_a_valid_file_loads(tmp_path):
     (('"/data/state.sqlite"', '"/data/\\u0000state.sqlite"'), "state: a path cannot hold a zero byte"),
     (('"examples/library.json"', '"examples/library.json\\u0000"'),
      "jobs[0].source.input: a path cannot hold a zero byte"),
+    (('"examples/library.json"', '""'),  # an unset variable where a template filled it in
+     "jobs[0].source.input: an empty input path (an unset shell variable?)"),
+    (('"examples/library.json"', '" "'), "jobs[0].source.input: an empty input path"),
     (('state =', '[readwise]\ntoken_file = "t\\u0000"\nstate ='),
      "readwise.token_file: a path cannot hold a zero byte"),
 ])

@@ -3,6 +3,7 @@ wrong format, an --out that is not a file (or folder) excerpta can write."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -27,6 +28,16 @@ def test_an_input_nothing_of_which_reads_as_the_named_format_leaves_the_output_a
                             "skipped; line 1: expected a metadata line")
     assert error.endswith("is --from right?")
     assert out.read_bytes() == written
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_an_empty_input_path_is_refused_not_read_as_the_current_folder(run_cli, tmp_path, monkeypatch, empty):
+    shutil.copy(EXAMPLES / "My Clippings.txt", tmp_path)
+    monkeypatch.chdir(tmp_path)  # what Path("") would read: clippings and older outputs alike
+    result = run_cli("convert", empty, "--to", "json", "--out", "out.json")
+    assert result.exit_code == 2
+    assert result.output == "excerpta: error: an empty input path (an unset shell variable?)\n"
+    assert not (tmp_path / "out.json").exists()
 
 
 def test_a_wrong_format_merges_none_of_the_run_s_inputs_into_the_state(run_cli, tmp_path):

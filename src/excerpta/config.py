@@ -30,6 +30,7 @@ from excerpta.adapters import InputProbe
 from excerpta.clients.readwise_settings import check_api_url
 from excerpta.crontab import cron_trigger
 from excerpta.errors import ConfigError, ExcerptaError
+from excerpta.input_files import EMPTY_INPUT
 from excerpta.preflight import check_options_apply
 from excerpta.validation import describe
 
@@ -52,9 +53,16 @@ def _without_nul(path: Any) -> Any:
     return path
 
 
+def _not_blank(text: str) -> str:
+    # As on the command line: "" would be read as the folder the job runs in.
+    if not text.strip():
+        raise ValueError(EMPTY_INPUT)
+    return text
+
+
 # A path of the file (a str for an input, which may also be a URL or "-").
 FilePath = Annotated[Path, AfterValidator(_without_nul)]
-InputPath = Annotated[str, AfterValidator(_without_nul)]
+InputPath = Annotated[str, AfterValidator(_without_nul), AfterValidator(_not_blank)]
 
 
 class _Section(BaseModel):

@@ -9,7 +9,9 @@ are not opened here, as every built-in reader says from the path). Every other f
 hidden files and folders left out and links to folders not followed, is probed as if it had
 been given on the command line (:func:`excerpta.registry.best_readers`), but for binary
 files (images, PDFs: NULs and bytes that are not UTF-8), which no reader of a folder's other
-files is asked about. What becomes of the files found is :mod:`excerpta.preflight`'s to say;
+files is asked about. The files no reader recognises are kept too, to be named
+(:attr:`FolderSurvey.unrecognised`): none is left out without a word. What becomes of the
+files found is :mod:`excerpta.preflight`'s to say;
 :func:`nested` says which folders given are read with another one given that holds them.
 """
 
@@ -31,19 +33,41 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NAMED_FILES = 5  # a message names this many files of a folder, then says how many more
+# The extensions of the files excerpta's readers read: a file with one that no reader
+# recognises was most likely meant to be read (a damaged clippings file, another application's
+# CSV). Others (a Kindle's e-books and .sdr sidecars, a vault's attachments) were not.
+READABLE_SUFFIXES = frozenset({".txt", ".html", ".htm", ".xhtml", ".csv", ".tsv", ".json", ".jsonl",
+                               ".ndjson", ".md", ".markdown"})
 
 
 @dataclass(frozen=True)
 class FolderFile:
     """A file of a folder input that its reader does not read, and the readers most sure they
-    read it (several: a tie, which only ``--from`` settles)."""
+    read it (several: a tie, which only ``--from`` settles; none: no reader recognises it)."""
 
     path: Path
     readers: tuple[type[Reader], ...]
 
     def name_in(self, folder: Path) -> str:
-        """Its path inside ``folder`` and its readers: ``2019/data.csv (readwise-csv)``."""
-        return f"{self.path.relative_to(folder)} ({' or '.join(cls.name for cls in self.readers)})"
+        """Its path inside ``folder`` and its readers: ``2019/data.csv (readwise-csv)``; the path
+        alone if it has none."""
+        name = str(self.path.relative_to(folder))
+        return f"{name} ({' or '.join(cls.name for cls in self.readers)})" if self.readers else name
+
+    @property
+    def meant_to_be_read(self) -> bool:
+        """Whether its extension is one of the files excerpta reads (READABLE_SUFFIXES)."""
+        return self.path.suffix.lower() in READABLE_SUFFIXES
+
+
+@dataclass(frozen=True)
+class FolderSurvey:
+    """The files under a folder input that its reader does not read: ``found``, those some
+    reader recognises (see other_files); ``unrecognised``, those none does, binary ones
+    included (not asked), each with no readers."""
+
+    found: list[FolderFile]
+    unrecognised: list[FolderFile]
 
 
 def other_files(folder: Path, reader: type[Reader] | None, *,
@@ -51,8 +75,16 @@ def other_files(folder: Path, reader: type[Reader] | None, *,
     """The files under ``folder`` that ``reader`` (``None``: no reader recognises the folder
     itself) does not read but some reader recognises, depth first, by name. ``leave_out``:
     this run's outputs (files, or folders), never read as its inputs."""
+    return survey(folder, reader, leave_out=leave_out).found
+
+
+def survey(folder: Path, reader: type[Reader] | None, *,
+           leave_out: Sequence[Path] = ()) -> FolderSurvey:
+    """The files under ``folder`` that ``reader`` does not read, recognised or not (see
+    other_files); a file that cannot be opened is in neither (said with -vv)."""
     outputs = {out.resolve() for out in leave_out}
     found = []
+    unrecognised = []
     for path in _files_under(folder):
         if outputs and _within(path.resolve(), outputs):
             continue
@@ -66,11 +98,14 @@ def other_files(folder: Path, reader: type[Reader] | None, *,
         except OSError as err:  # an unreadable file is no one's to claim; said with -vv
             log.debug("%s: not probed (%s)", path, err.strerror or err)
             continue
-        if _is_binary(head):
-            continue
-        if best := registry.best_readers(probe):
-            found.append(FolderFile(path, tuple(best)))
-    return found
+        best = [] if _is_binary(head) else registry.best_readers(probe)
+        (found if best else unrecognised).append(FolderFile(path, tuple(best)))
+    return FolderSurvey(found, unrecognised)
+
+
+def is_empty(folder: Path) -> bool:
+    """Whether ``folder`` holds no file a folder input reads (hidden ones are not)."""
+    return next(_files_under(folder), None) is None
 
 
 def _within(real: Path, outputs: set[Path]) -> bool:
@@ -145,13 +180,14 @@ def reads_all(outer_reader: type[Reader], outer: Path, inner_reader: type[Reader
 @dataclass(frozen=True, eq=False)
 class FolderInput:
     """A folder input settled before anything is read: ``reader`` reads it (``None``: no
-    reader's, only its files are read), ``found`` are its other files (see other_files);
-    ``where``: its resolved path."""
+    reader's, only its files are read), ``found`` are its other files (see other_files),
+    ``unrecognised`` those no reader recognises (see survey); ``where``: its resolved path."""
 
     source: str
     path: Path
     reader: type[Reader] | None
     found: list[FolderFile]
+    unrecognised: list[FolderFile]
     where: Path
 
 

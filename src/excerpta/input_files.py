@@ -13,6 +13,9 @@ from typing import TextIO
 from excerpta.errors import InputError
 from excerpta.wide_text import NUL_SAMPLE_BYTES, encoding_of
 
+# An input given as "" (or blanks): ``Path("")`` is the current folder, which would be read
+# whole, older outputs and all; it is most often a shell variable that was never set.
+EMPTY_INPUT = "an empty input path (an unset shell variable?)"
 SCAN_BYTES = 1 << 20  # what the check of a whole file's encoding decodes at a time
 # A well-formed UTF-8 sequence of two to four bytes. 8-bit text (Windows-1252) almost never
 # holds one: ``é`` is a lone 0xE9 there, while UTF-8 writes it 0xC3 0xA9 (``Ã©`` in cp1252).

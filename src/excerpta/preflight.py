@@ -18,7 +18,16 @@ from typing import Any
 from excerpta import registry
 from excerpta.adapters import Adapter, InputProbe, Reader, Writer, option_flag
 from excerpta.errors import InputError, UserError
-from excerpta.folder_inputs import FolderFile, FolderInput, named, nested, other_files, reads_in_folder
+from excerpta.folder_inputs import (
+    FolderFile,
+    FolderInput,
+    is_empty,
+    named,
+    nested,
+    reads_in_folder,
+    survey,
+)
+from excerpta.input_files import EMPTY_INPUT
 from excerpta.locks import staging_list
 from excerpta.output import OutputSink
 from excerpta.output_records import Manifest, Witness
@@ -47,13 +56,16 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
     that a reader recognises is read by that reader as an input of its own, right after the
     folder, in name order; one several readers are equally sure of is named in a warning and
     not read. With ``from_format``, only the files of that format are read, and the others are
-    named in one warning. Each file is read once and counted once: a folder given again, or
+    named in one warning. The files no reader recognises are named in one line: a warning for
+    those whose extension says they were meant to be read (a damaged ``.txt``), else said with
+    ``-v`` (e-books, images). Each file is read once and counted once: a folder given again, or
     under another folder given, is read with it (see :func:`~excerpta.folder_inputs.nested`),
     and a file given and found in a folder given is read as given (see :func:`_read_once`).
     ``leave_out``: the run's outputs, never one of its inputs.
 
-    Raises UserError for a missing input, an unknown/unrecognisable format (a folder that
-    neither the reader ``from_format`` names nor any file in it is of) or an invalid option
+    Raises UserError for an empty input (``""``: :data:`~excerpta.input_files.EMPTY_INPUT`), a
+    missing input, an unknown/unrecognisable format (a folder that neither the reader
+    ``from_format`` names nor any file in it is of: an empty folder is said to be one) or an invalid option
     value (named as ``typed`` says, see :meth:`Adapter.from_options`), so a bad command fails
     before it reads or writes anything.
     """
@@ -69,6 +81,8 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
 
     settled: list[ResolvedInput | FolderInput] = []
     for source in inputs:
+        if not source.strip():
+            raise InputError(EMPTY_INPUT)
         probe = InputProbe.of(source)
         if named_cls is not None and probe.path is None and not source.endswith(":"):
             raise InputError(f"{source}: {probe.missing}")
@@ -89,6 +103,7 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
             if each not in within:  # else its other files are those of the folder holding it
                 resolved.extend(ResolvedInput(str(file.path), reader_of(file.readers[0]), each.source)
                                 for file in _read_alone(each.source, each.path, each.found, named_cls))
+                _name_unrecognised(each.source, each.path, each.unrecognised)
     return _read_once(resolved)
 
 
@@ -98,9 +113,15 @@ def _settle_folder(probe: InputProbe, path: Path, named_cls: type[Reader] | None
     UserError as :func:`resolve_inputs` says."""
     source = probe.source
     folder_cls = _folder_reader(probe, named_cls)
-    found = other_files(path, folder_cls, leave_out=leave_out)
+    files = survey(path, folder_cls, leave_out=leave_out)
+    found = files.found
     if folder_cls is None and named_cls is None and not found:
-        registry.detect_reader(probe)  # raises: nothing in it is recognised
+        # Not "unrecognised input format; name it with --from": no --from reads nothing.
+        if files.unrecognised:
+            raise InputError(f"{source}: no file in it that a reader recognises "
+                             f"({named(files.unrecognised, path)})")
+        raise InputError(f"{source}: " + ("an empty folder" if is_empty(path)
+                                          else "no file in it that a reader recognises"))
     if folder_cls is None and named_cls is not None and not any(
             named_cls in file.readers for file in found):
         if not registry.reads_folders(named_cls):
@@ -109,8 +130,8 @@ def _settle_folder(probe: InputProbe, path: Path, named_cls: type[Reader] | None
                              f"file in it (--from {named_cls.name}){its_files}")
         # Its folder mode says what it expected (no My Clippings.txt on a Kindle's drive).
         folder_cls = named_cls
-        found = other_files(path, folder_cls, leave_out=leave_out)
-    return FolderInput(source, path, folder_cls, found, path.resolve())
+        files = survey(path, folder_cls, leave_out=leave_out)
+    return FolderInput(source, path, folder_cls, files.found, files.unrecognised, path.resolve())
 
 
 def _read_alone(source: str, folder: Path, found: Sequence[FolderFile],
@@ -135,6 +156,19 @@ def _read_alone(source: str, folder: Path, found: Sequence[FolderFile],
         log.info("%s: read besides, each as an input of its own: %s", source,
                  named(alone, folder, every=True))
     return alone
+
+
+def _name_unrecognised(source: str, folder: Path, files: Sequence[FolderFile]) -> None:
+    """Name the files of ``folder`` (the input ``source``) that no reader recognises: a warning
+    for those whose extension says they were meant to be read, the others with -v."""
+    meant = [file for file in files if file.meant_to_be_read]
+    if meant:
+        log.warning("%s: %d file(s) in this folder not read, as no reader recognises them: %s; "
+                    "give one as an input of its own to learn why", source, len(meant),
+                    named(meant, folder))
+    if others := [file for file in files if not file.meant_to_be_read]:
+        log.info("%s: %d file(s) in this folder not read, of no format excerpta reads: %s",
+                 source, len(others), named(others, folder))
 
 
 def _folder_reader(probe: InputProbe, named_cls: type[Reader] | None) -> type[Reader] | None:

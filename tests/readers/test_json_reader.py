@@ -144,6 +144,27 @@ def test_json_and_jsonl_are_recognised_by_content(tmp_path):
     assert detect_reader(InputProbe.of(str(EXAMPLES / "library.json"))) is JsonReader
 
 
+@pytest.mark.parametrize("name", ["empty.jsonl", "empty.NDJSON"])
+@pytest.mark.parametrize("content", [b"", b"\n\n", b"\xef\xbb\xbf"])
+def test_an_empty_jsonl_file_is_recognised_by_its_extension_and_read_as_empty(
+        run_cli, tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert detect_reader(InputProbe.of(str(path))) is JsonLinesReader
+    result = run_cli("convert", path, "--to", "json", "--out", tmp_path / "out.json")
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "out.json").read_text())["documents"] == []
+
+
+@pytest.mark.parametrize("name", ["empty.json", "empty.csv", "empty.txt"])
+def test_an_empty_file_whose_extension_does_not_say_one_reader_stays_unrecognised(tmp_path, name):
+    # An empty .json is not JSON (json and readwise-json alike refuse it); a .csv or .txt
+    # could be any of several formats.
+    (tmp_path / name).write_bytes(b"")
+    with pytest.raises(UnknownFormatError, match="unrecognised input format; name it with --from"):
+        detect_reader(InputProbe.of(str(tmp_path / name)))
+
+
 def test_our_json_wins_detection_even_when_its_text_mentions_readwise_keys(tmp_path):
     path = tmp_path / "library.json"
     document = {"id": "d", "title": "T", "summary": '"user_book_id": 1, "nextPageCursor": 2'}

@@ -100,6 +100,10 @@ class JsonLinesReader(Reader):
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
         first_line = probe.text_head.lstrip().split("\n", 1)[0]
+        if not probe.is_dir and not first_line and probe.suffix in (".jsonl", ".ndjson"):
+            # Empty (or blank) yet named as ours alone: an empty input is no error. An empty
+            # .json is not (not JSON at all, and json or readwise-json's alike).
+            return 10
         if probe.is_dir or not first_line.startswith("{"):
             return 0
         if '"document"' in first_line:
