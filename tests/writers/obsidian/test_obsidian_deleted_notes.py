@@ -166,3 +166,26 @@ def test_starting_over_is_decided_before_the_run_writes_into_the_folder(vault, s
     outcomes = sync([fresh, *library]).outcomes
     assert sorted((o.path.name, o.action) for o in outcomes) == [
         ("A Week on the Concord.md", "create"), ("Civil Disobedience.md", "create"), ("Walden.md", "create")]
+
+
+@pytest.mark.parametrize("whole_book", [False, True])
+def test_a_highlight_deleted_from_its_note_stays_deleted_when_upstream_deletes_and_restores_it(
+        vault, sync, books, whole_book):
+    # Readwise deletes a book (or the highlight) and later restores it: a block the user had
+    # deleted from the note before is still the user's deletion, not a new highlight.
+    book = books(3)
+    sync([book])
+    note = vault / NOTE
+    text = note.read_text(encoding="utf-8")
+    note.write_text("".join(line for line in text.splitlines(keepends=True) if "^hl-readwise-2" not in line),
+                    encoding="utf-8")
+    sync([book])
+    gone = [h.model_copy(update={"is_deleted": True}) if whole_book or h.id == "readwise-2" else h
+            for h in book.highlights]
+    sync([book.model_copy(update={"highlights": gone})])
+    restored = sync([book])
+    text = note.read_text(encoding="utf-8")
+    assert "^hl-readwise-2" not in text
+    assert "^hl-readwise-1" in text  # the others are back
+    assert "^hl-readwise-3" in text
+    assert [o.action for o in restored.outcomes] == (["update"] if whole_book else ["unchanged"])

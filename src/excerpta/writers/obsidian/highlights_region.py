@@ -164,9 +164,9 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
                      and not same_but_link_targets(part, blocks[ident]))
         where |= dict.fromkeys(ids, len(out))
         out.append(part)
-    # A block of ours the user deleted stays deleted (an unlisted one too: it may come back).
-    remembered |= {ident: digest for ident, digest in written.items()
-                   if ident not in present and (ident in blocks or ident in unlisted)}
+    # A block of ours the user deleted stays deleted: one unlisted or deleted upstream too, as
+    # it may come back (a book Readwise restores); one we removed was in the note, not this.
+    remembered |= {ident: digest for ident, digest in written.items() if ident not in present}
     new = [(ident, block) for ident, block in live if ident not in present and ident not in written]
     remembered |= block_digests(dict(new))
     body = with_new(out, where, placing, new, headings, located)
