@@ -226,3 +226,38 @@ def test_a_file_the_machine_refuses_is_told_alike_on_screen_and_in_the_run_log(r
     assert "Errno" not in told
     assert told.startswith(str(tmp_path / "a-file"))
     assert f"  error: {told}" in run_cli("status", "-c", config).output.splitlines()
+
+
+def test_two_jobs_sharing_one_vault_write_one_note_per_book_with_both_sources(run_cli, tmp_path, clippings):
+    # Two devices' clippings into one vault: the jobs share the writer (format, out and options
+    # alike), so each writes the one library there and finds the other's notes its own.
+    vault, second = tmp_path / "vault", tmp_path / "second.txt"
+    second.write_text(NEW_RECORD, encoding="utf-8")
+    shared = f'[[jobs.writers]]\nformat = "obsidian"\nout = "{vault}"\n'
+    config = write_config(tmp_path,
+                          f'[[jobs]]\nname = "kindle"\n[jobs.source]\ninput = "{clippings}"\n{shared}',
+                          f'[[jobs]]\nname = "second"\n[jobs.source]\ninput = "{second}"\n{shared}')
+    assert run_cli("config", "check", config).exit_code == 0
+    first = run_cli("sync", "-c", config)
+    assert first.exit_code == 0, first.output
+    walden = vault / "Books" / "Walden.md"
+    assert len(notes(vault)) == 12  # one note per book
+    assert walden.read_text(encoding="utf-8").count(" ^hl-") == 2  # with both sources' highlights
+    written = notes(vault)
+    again = run_cli("sync", "-c", config)
+    assert again.output.count("nothing changed") == 2
+    assert notes(vault) == written
+    with second.open("a", encoding="utf-8") as file:
+        moby_dick = "Moby-Dick; or, The Whale (Melville, Herman)"
+        file.write(NEW_RECORD.replace("Walden (Thoreau, Henry David)", moby_dick)
+                   .replace("3001-3002", "10-11").replace("give me truth", "call me Ishmael"))
+    assert run_cli("sync", "-c", config, "second").exit_code == 0
+    moby = "Books/Moby-Dick; or, The Whale.md"
+    assert "call me Ishmael" in (vault / moby).read_text(encoding="utf-8")
+    assert [path for path, mtime in notes(vault).items() if mtime != written[path]] == [moby]
+    # a writer of the same out with other options is two writers fighting over it
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        f'out = "{vault}"\n', f'out = "{vault}"\noptions = {{ flat = true }}\n', 1), encoding="utf-8")
+    refused = run_cli("config", "check", config)
+    assert refused.exit_code == 2
+    assert "jobs[0].writers[0] and jobs[1].writers[0] both write" in refused.output

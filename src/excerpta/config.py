@@ -182,23 +182,38 @@ def _check_adapters(config: Config) -> None:
 def _check_outputs(config: Config) -> None:
     """Two writers (of one job or of two) writing one path would overwrite each other; two of
     one format, one writing inside the other's folder, would each take the other's files for
-    its own past (a vault and a folder of it)."""
-    seen: list[tuple[str, str, str, Path]] = []  # (real path, where, format, out as written)
+    its own past (a vault and a folder of it). Two jobs may share one writer (format, out and
+    options alike): both write the state's one library there, each after reading its source
+    (Kindle and Readwise into one vault), so each finds what the other wrote as its own."""
+    seen: list[tuple[str, str, str, Path, object]] = []  # (real path, where, format, out, how)
     for index, job in enumerate(config.jobs):
         for number, writer in enumerate(job.writers):
             where = f"jobs[{index}].writers[{number}]"
             target = _real(writer.out, f"{where}: out")
-            for other, other_where, other_format, other_out in seen:
+            how = _written_as(writer)
+            for other, other_where, other_format, other_out, other_how in seen:
+                if target == other and how == other_how and not other_where.startswith(f"jobs[{index}]."):
+                    continue  # one writer, shared by two jobs
                 if target == other:
                     raise ConfigError(f"{other_where} and {where} both write {writer.out}: they "
-                                      "would overwrite each other; give each its own out")
+                                      "would overwrite each other; give each its own out (two jobs "
+                                      "may share one writer: the same format and options)")
                 if writer.format == other_format and (_inside(target, other) or _inside(other, target)):
                     inner, outer = ((writer.out, other_out) if _inside(target, other)
                                     else (other_out, writer.out))
                     raise ConfigError(f"{other_where} and {where} both write {writer.format}, {inner} inside "
                                       f"{outer}: each would take the other's files for its own; "
                                       "give them folders side by side")
-            seen.append((target, where, writer.format, writer.out))
+            seen.append((target, where, writer.format, writer.out, how))
+
+
+def _written_as(writer: WriterConfig) -> object:
+    """How ``writer`` writes: its format and options (defaults filled in; as given where the
+    format is unknown, which the check of options reports)."""
+    try:
+        return writer.format, registry.writer(writer.format).from_options(writer.options).options
+    except ExcerptaError:
+        return writer.format, writer.options
 
 
 def _check_sources(config: Config) -> None:
