@@ -153,11 +153,32 @@ def test_a_writer_that_fails_leaves_the_others_written_and_the_job_failed(run_cl
         'format = "obsidian"\n', f'format = "obsidian"\noptions = {{ templates = "{templates}" }}\n'))
     result = run_cli("sync", "-c", config)
     assert result.exit_code == 2
-    assert result.output == ("excerpta: error: job kindle: template highlight.md.jinja, line 1: "
-                             "integer division or modulo by zero\n")
+    # what the other writers wrote is said, then the failure
+    assert result.output.splitlines()[-1] == ("excerpta: error: job kindle: template highlight.md.jinja, "
+                                              "line 1: integer division or modulo by zero")
+    assert f"create {tmp_path / 'kindle.json'} (" in result.output
     assert len(texts(tmp_path / "kindle.json")) == 12  # written after the one that failed
     assert not (tmp_path / "vault").exists()
     assert runs(tmp_path / "state.sqlite") == [("kindle", "failed")]
+    status = run_cli("status", "-c", config).output
+    assert ", failed, 1 file(s) written, 0 left alone, 0 record(s) skipped\n  error: template " in status
+
+
+def test_a_writer_whose_out_cannot_be_written_leaves_the_others_written(run_cli, tmp_path, clippings):
+    # A folder where the json file goes: refused for that writer alone, as a failing writer is.
+    (tmp_path / "kindle.json").mkdir()
+    config = write_config(tmp_path, kindle_job(tmp_path))
+    result = run_cli("sync", "-c", config)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (f"excerpta: error: job kindle: {tmp_path / 'kindle.json'}: "
+                                              "is a folder; json writes one file (give a file name)")
+    assert len(notes(tmp_path / "vault" / "kindle")) == 12
+    assert runs(tmp_path / "state.sqlite") == [("kindle", "failed")]
+    (tmp_path / "kindle.json").rmdir()
+    fixed = run_cli("sync", "-c", config)
+    assert fixed.exit_code == 0, fixed.output
+    assert "outputs: 1 new" in fixed.output  # the json; the notes were written
+    assert len(texts(tmp_path / "kindle.json")) == 12
 
 
 def test_a_run_kept_out_by_another_writing_its_output_is_logged(run_cli, tmp_path, clippings):
@@ -222,7 +243,7 @@ def test_a_file_the_machine_refuses_is_told_alike_on_screen_and_in_the_run_log(r
         f'out = "{tmp_path / "kindle.json"}"', f'out = "{tmp_path / "a-file" / "kindle.json"}"'))
     result = run_cli("sync", "-c", config)
     assert result.exit_code == 74
-    told = result.output.removeprefix("excerpta: error: job kindle: ").rstrip("\n")
+    told = result.output.splitlines()[-1].removeprefix("excerpta: error: job kindle: ")
     assert "Errno" not in told
     assert told.startswith(str(tmp_path / "a-file"))
     assert f"  error: {told}" in run_cli("status", "-c", config).output.splitlines()

@@ -73,21 +73,27 @@ def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | N
             dry_run: bool = False, on_problem: Callable[[RecordProblem], None] | None = None,
             ) -> ConvertReport:
     """Run ``job`` once into ``state`` (its library, manifest, cursors and run log; a dry
-    run's copy of it with ``dry_run``). Raises as :func:`~excerpta.pipeline.convert` does;
-    the run log records how the run ended, under the job's name."""
-    try:
-        outputs = []
-        for writer in job.writers:
-            cls = registry.writer(writer.format)
+    run's copy of it with ``dry_run``). A writer that fails, or cannot write its ``out`` (a
+    folder where a file goes), does not stop the others: the report's ``failure`` says it
+    (see :func:`~excerpta.pipeline.run_once`). Raises as :func:`~excerpta.pipeline.convert`
+    does for a bad source, or when no writer can write its ``out``; the run log records how
+    the run ended, under the job's name."""
+    outputs, unwritable = [], []
+    for writer in job.writers:
+        cls = registry.writer(writer.format)
+        try:
             outputs.append(Output(cls.from_options(writer.options), output_target(cls, writer.out)))
-    except UserError as err:  # an output the writer cannot write (a folder where a file goes)
-        _log_failed(state, job.name, err, dry_run)
-        raise
+        except UserError as err:
+            unwritable.append(err)
+    if not outputs:
+        _log_failed(state, job.name, unwritable[0], dry_run)
+        raise unwritable[0]
     try:
         with readwise_environment(readwise or ReadwiseConfig()):
             return run_once([job.source.input], outputs, run_name=job.name, library=state, state=state,
                             from_format=job.source.format, options=dict(job.source.options),
-                            dry_run=dry_run, on_problem=on_problem, persistent_library=True)
+                            dry_run=dry_run, on_problem=on_problem, persistent_library=True,
+                            failed_outputs=unwritable)
     except OutputBusyError as err:  # another run writing an output: raised before the run is logged
         _log_failed(state, job.name, err, dry_run)
         raise

@@ -18,6 +18,7 @@ from typing import Any
 from excerpta import registry
 from excerpta.adapters import Reader, ReadState, RecordProblem, Writer
 from excerpta.errors import InputError, interrupted, said
+from excerpta.hold_back import empty_pulls, nothing_selected
 from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output_records import Manifest
@@ -134,11 +135,14 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
     writer_cls = registry.writer(to)
     target = output_target(writer_cls, out)
     writer = writer_cls.from_options(options or {}, typed)
-    return run_once(inputs, [Output(writer, target)], run_name=CONVERT_JOB, library=library,
-                    state=state, from_format=from_format, options=options, typed=typed,
-                    force=force, dry_run=dry_run, selection=selection, on_document=on_document,
-                    on_problem=on_problem, witnesses=witnesses,
-                    persistent_library=persistent_library)
+    report = run_once(inputs, [Output(writer, target)], run_name=CONVERT_JOB, library=library,
+                      state=state, from_format=from_format, options=options, typed=typed,
+                      force=force, dry_run=dry_run, selection=selection, on_document=on_document,
+                      on_problem=on_problem, witnesses=witnesses,
+                      persistent_library=persistent_library)
+    if report.failure is not None:  # its one output: nothing was written
+        raise report.failure
+    return report
 
 
 def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
@@ -148,13 +152,17 @@ def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
              on_document: DocumentCallback | None = None,
              on_problem: Callable[[RecordProblem], None] | None = None,
              witnesses: Sequence[Manifest] = (),
-             persistent_library: bool | None = None) -> ConvertReport:
+             persistent_library: bool | None = None,
+             failed_outputs: Sequence[Exception] = ()) -> ConvertReport:
     """:func:`convert` into several ``outputs`` at once (a sync job's writers): the inputs are
     read and merged once, then each output is written in turn, its records committed once its
     files are on disk, and the read cursors with the last output's records. An output that
-    fails does not stop the others; the first failure is raised once they are written, and
-    the cursors stay where they were, so the next run reads it all again (the outputs
-    written then find nothing changed). ``run_name`` names the run in the run log.
+    fails does not stop the others: the report's ``failure`` is the first (the run is logged
+    as failed, with what the others wrote), and the cursors stay where they were, so the next
+    run reads it all again (the outputs written then find nothing changed). So do
+    ``failed_outputs``, those the caller could not set up (a folder where a file goes): they
+    are the first failures. A bad input or command is raised, nothing written.
+    ``run_name`` names the run in the run log.
     ``options`` are the readers' (and, for :func:`convert`, the writer's too). Output records
     and read cursors are the library's, whatever the run's name: a scheduled job and a
     ``convert --state`` writing one output share its history. Every output's lock is held
@@ -173,7 +181,8 @@ def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
                                  from_format=from_format, options=options or {}, typed=typed,
                                  force=force, dry_run=dry_run, persistent_library=persistent,
                                  selection=selection or Selection(), on_document=on_document,
-                                 on_problem=on_problem, witnesses=witnesses)
+                                 on_problem=on_problem, witnesses=witnesses,
+                                 failure=next(iter(failed_outputs), None))
         except BaseException as err:  # the run log never keeps a run "running" for good
             if run_id is not None:
                 with suppress(Exception):  # the error that ended the run is the one to tell
@@ -181,8 +190,9 @@ def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
                                      said(err))
             raise
         if run_id is not None:
-            status = "partial" if report.exit_code else "ok"
-            state.finish_run(run_id, status, report.counts())
+            status = "failed" if report.failure else "partial" if report.exit_code else "ok"
+            state.finish_run(run_id, status, report.counts(),
+                             None if report.failure is None else said(report.failure))
         return report
 
 
@@ -192,7 +202,7 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                 dry_run: bool, persistent_library: bool, selection: Selection,
                 on_document: DocumentCallback | None,
                 on_problem: Callable[[RecordProblem], None] | None,
-                witnesses: Sequence[Manifest]) -> ConvertReport:
+                witnesses: Sequence[Manifest], failure: Exception | None) -> ConvertReport:
     manifest = TakeOver(state, witnesses) if witnesses else None
     sinks = [make_sink(type(output.writer), output.out, job=CONVERT_JOB, manifest=manifest or state,
                        force=force, dry_run=dry_run, witnesses=witnesses,
@@ -204,7 +214,7 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                                   leave_out=[output.out for output in outputs])
         check_options_apply(options, [*(each.reader for each in resolved),
                                       *(output.writer for output in outputs)], typed)
-        report = ConvertReport()
+        report = ConvertReport(failure=failure)
         cursors = []
         reads: list[_Input] = []
         for path, reader, found_in in ((r.path, r.reader, r.found_in) for r in resolved):
@@ -239,29 +249,29 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                 if read_state.next_cursor is not None and library is state:
                     cursors.append((CONVERT_JOB, _cursor_key(source, reader), read_state.next_cursor))
         report.library_counts = library.counts()
-        held_back = None if persistent_library or force else _empty_pulls(reads)
-        failed: Exception | None = None
+        held_back = None if persistent_library or force else empty_pulls(
+            [(source, read_state) for source, reader, read_state, _, tally, _ in reads
+             if reader.remote and not tally.documents])
         for number, (output, sink) in enumerate(zip(outputs, sinks, strict=True), 1):
             report.left_out = report.selected = 0  # counted again by each output: the same ones
             try:
                 with sink:  # files appear together once the writer is done; none if it fails
                     output.writer.write(_selected(library.documents(), selection, report), sink)
-                    reason = held_back or (None if force else _nothing_selected(selection, report))
+                    reason = held_back or (None if force else nothing_selected(selection, report))
                     if reason is not None and sink.hold_back(reason):
                         report.held_back = reason
-            except Exception as err:  # the other outputs are still written; raised below
+            except Exception as err:  # the other outputs are still written
                 if interrupted(err):  # a Ctrl-C a library wrapped stops the run at once
                     raise
-                failed = failed or err
+                report.failure = report.failure or err
                 continue
             report.outcomes += sink.outcomes
             if not dry_run:  # the cursors with the last records, once every output is on disk
                 records = sink.pending_records()
                 if manifest is not None:
                     records += manifest.carried_over(sink.records(), records, sink.prefix)
-                state.commit_outputs(records, cursors if number == len(outputs) and not failed else [])
-        if failed is not None:
-            raise failed
+                state.commit_outputs(records, cursors if number == len(outputs) and not report.failure
+                                     else [])
     return report
 
 
@@ -276,34 +286,6 @@ def _source_of(reader: Reader) -> str:
     Kindle's clippings and notebook (the readers whose copies :mod:`excerpta.store.resaves`
     matches, under ids derived alike) are one source."""
     return KINDLE if reader.resaves else reader.name
-
-
-def _empty_pulls(reads: Iterable[_Input]) -> str | None:
-    """Why outputs are to be left as they were, or None: a network input (a Readwise pull)
-    yielded no document. Without ``--state`` an output holds only what its run read, so a
-    glitch of the server (an empty answer, records that cannot be read) would replace a good
-    export with an empty one; the sink holds back its files when they would replace others
-    (:meth:`~excerpta.output.OutputSink.hold_back`), and ``--force`` writes them."""
-    empty = [(source, state) for source, reader, state, _, tally, _ in reads
-             if reader.remote and not tally.documents]
-    if not empty:
-        return None
-    sources = ", ".join(source for source, _ in empty)
-    skipped = sum(len(state.problems) for _, state in empty)
-    what = f"nothing readable ({skipped} record(s) skipped)" if skipped else "nothing (no document)"
-    return (f"left as it was: {sources} returned {what}, and without --state writing would drop "
-            "everything it gave before (--force writes it)")
-
-
-def _nothing_selected(selection: Selection, report: ConvertReport) -> str | None:
-    """Why outputs are to be left as they were, or None: ``selection`` gave the writer none of
-    the library's documents (``--tag`` misspelt), and a single-file output holding the last
-    run's selection would be emptied; the sink holds back its files when they would replace
-    others, and ``--force`` writes them (see :func:`_empty_pulls`)."""
-    if report.selected or not report.left_out:
-        return None
-    return (f"left as it was: {selection} selects none of the library's {report.left_out} "
-            "document(s), and writing would empty it (--force writes it)")
 
 
 def _selected(documents: Iterable[Document], selection: Selection,

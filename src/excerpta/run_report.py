@@ -21,7 +21,9 @@ class ConvertReport:
     library_counts: dict[str, int] = field(default_factory=dict)
     left_out: int = 0  # documents the selection did not give the writer
     selected: int = 0  # documents it gave the writer
-    held_back: str | None = None  # why outputs were left as they were (pipeline._empty_pulls, …)
+    # The first output that failed (the others were written; the cursors were not committed).
+    failure: Exception | None = None
+    held_back: str | None = None  # why outputs were left as they were (see excerpta.hold_back)
 
     @property
     def conflicts(self) -> list[WriteOutcome]:

@@ -60,6 +60,13 @@ def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_r
     finally:
         if state is not None:
             state.close()
+    if report.failure is not None:  # a writer failed; the others' files are on disk: said first
+        if not settings.quiet and report.outcomes:
+            click.echo(f"job {job.name}:", err=True)
+            print_report(report, dry_run=dry_run, quiet=False, verbose=settings.verbose, kept_library=True)
+        message, code = failure(report.failure, verbose=settings.verbose)
+        echo_error(f"job {job.name}: {message}")
+        return max(code, report.exit_code)
     if settings.quiet:
         return report.exit_code
     if brief and not report.exit_code and all(o.action == "unchanged" for o in report.outcomes):

@@ -1,0 +1,36 @@
+"""When a run leaves its outputs as they were: the reasons a sink holds back files that would
+replace existing ones (:meth:`~excerpta.output.OutputSink.hold_back`), each a warning naming
+the file and the run partial; ``--force`` writes them. A first run, with nothing to replace,
+still writes its outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from excerpta.adapters import ReadState
+from excerpta.run_report import ConvertReport
+from excerpta.selection import Selection
+
+
+def empty_pulls(empty: Sequence[tuple[str, ReadState]]) -> str | None:
+    """Why outputs are to be left as they were, or None: the network inputs ``empty`` (a
+    Readwise pull; by name, with the state of their read) yielded no document. Without
+    ``--state`` an output holds only what its run read, so a glitch of the server (an empty
+    answer, records that cannot be read) would replace a good export with an empty one."""
+    if not empty:
+        return None
+    sources = ", ".join(source for source, _ in empty)
+    skipped = sum(len(state.problems) for _, state in empty)
+    what = f"nothing readable ({skipped} record(s) skipped)" if skipped else "nothing (no document)"
+    return (f"left as it was: {sources} returned {what}, and without --state writing would drop "
+            "everything it gave before (--force writes it)")
+
+
+def nothing_selected(selection: Selection, report: ConvertReport) -> str | None:
+    """Why outputs are to be left as they were, or None: ``selection`` gave the writer none of
+    the library's documents (``--tag`` misspelt; ``report`` counted them), and a single-file
+    output holding the last run's selection would be emptied."""
+    if report.selected or not report.left_out:
+        return None
+    return (f"left as it was: {selection} selects none of the library's {report.left_out} "
+            "document(s), and writing would empty it (--force writes it)")
