@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from excerpta.disk import file_sha256
+from excerpta.disk import file_sha256, make_folder
 from excerpta.output_batch import StagedBatch, StagedFile
 from excerpta.output_folder import LINKED_OUTSIDE, OutputFolder
 from excerpta.output_records import Manifest, OutputRecord, WriteOutcome
@@ -117,6 +117,8 @@ class OutputSink(OutputFolder):
             for other in self.witnesses)
         allowed = ours or self.force or (replaces is not None and replaces == on_disk)
         if self.dry_run:
+            if not into.parent.is_dir():  # what writing would find in the way
+                make_folder(into.parent, into, make=False)
             digest, size = _digest_chunks(_as_chunks(content))
             outcome = self._decide(target, digest, size, on_disk, allowed, record)
         else:
