@@ -10,6 +10,7 @@ import pytest
 from excerpta.disk import SYNCFS_MIN_FILES
 from excerpta.errors import WriteConflictError
 from excerpta.output import OutputSink, file_sha256
+from excerpta.run_report import ConvertReport
 
 
 def _sink(root: Path, state, **kwargs) -> OutputSink:
@@ -317,3 +318,18 @@ def test_a_folder_that_links_to_another_folder_of_the_output_is_written_through(
     assert (out / "Archive" / "a.md").read_bytes() == b"one"
     assert _write_and_commit(out, state, "Books/a.md", b"two") == "update"
     assert (out / "Archive" / "a.md").read_bytes() == b"two"
+
+
+def test_a_file_left_as_it_was_with_changes_it_could_not_take_is_left_alone(tmp_path, state):
+    # A note whose markers or front matter are broken: the writer hands back its bytes as they
+    # are, changes unwritten (pending). Not "unchanged": the run left it alone, and says so.
+    out = tmp_path / "out"
+    assert _write_and_commit(out, state, "a.md", b"one") == "create"
+    sink = _sink(out, state)
+    outcome = sink.write("a.md", b"one", key="k", reason="highlights markers removed", pending=True)
+    assert (outcome.action, outcome.reason, outcome.pending) == (
+        "conflict", "highlights markers removed", True)
+    assert sink.conflicts == [outcome]
+    report = ConvertReport(outcomes=sink.outcomes)
+    assert (report.exit_code, report.counts()["conflicts"]) == (1, 1)
+    assert [record.key for record in sink.pending_records()] == ["k"]  # its memo is kept as before

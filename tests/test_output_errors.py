@@ -68,3 +68,35 @@ def test_an_output_in_a_folder_that_takes_no_files_is_one_line_naming_it(run_cli
     result = run_cli("convert", EXAMPLES / "library.json", "--to", "json", "--out", "/proc/x.json")
     assert result.exit_code == 74
     assert result.output == "excerpta: error: /proc/x.json: No such file or directory (writing it)\n"
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_file_where_a_folder_of_the_output_should_be_is_named_with_what_was_being_done(
+        tmp_path, state, dry_run):
+    (tmp_path / "afile").touch()
+    sink = OutputSink(tmp_path / "afile" / "vault", "job", "obsidian", manifest=state, dry_run=dry_run)
+    with pytest.raises(NotADirectoryError) as err:
+        sink.write("Books/Walden.md", b"a note")
+    assert err.value.filename == str(tmp_path / "afile")  # the file standing in the way, not the note
+    assert err.value.strerror == (f"a file, not a folder (making the folder {tmp_path}/afile/vault/Books "
+                                  "to write Walden.md)")
+
+
+@pytest.mark.parametrize(("to", "out", "folder"), [("json", "afile/x.json", "afile"),
+                                                   ("obsidian", "afile/vault", "afile/vault/Books")])
+def test_an_output_under_a_file_is_one_line_naming_that_file(run_cli, tmp_path, to, out, folder):
+    (tmp_path / "afile").touch()
+    result = run_cli("convert", EXAMPLES / "library.json", "--to", to, "--out", tmp_path / out)
+    assert result.exit_code == 74
+    assert result.output.startswith(f"excerpta: error: {tmp_path}/afile: a file, not a folder (making "
+                                    f"the folder {tmp_path}/{folder}")
+    assert len(result.output.splitlines()) == 1
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_an_output_folder_that_cannot_be_made_is_one_line_saying_so(run_cli):
+    result = run_cli("convert", EXAMPLES / "library.json", "--to", "obsidian", "--out", "/proc/vault")
+    assert result.exit_code == 74
+    assert result.output.startswith("excerpta: error: /proc/vault: No such file or directory (making the "
+                                    "folder /proc/vault/")
+    assert len(result.output.splitlines()) == 1

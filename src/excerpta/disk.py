@@ -11,7 +11,8 @@ temporary files behind, hidden (a leading dot: Obsidian and file managers do not
 
 An error writing, flushing or renaming a temporary file is re-raised naming the file the user
 asked for, not the temporary one (:func:`naming`): ``x.json: No space left on device (writing
-it)``, with the errno kept.
+it)``, with the errno kept; so is one making a file's folder (:func:`make_folder`), which names
+the file standing where a folder should be rather than a path under it.
 """
 
 from __future__ import annotations
@@ -43,13 +44,14 @@ _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def file_sha256(path: Path, dir_fd: int | None = None) -> str | None:
-    """SHA-256 of a file's bytes, or None if there is no such file. ``dir_fd``: its folder open
-    (``path`` is then taken there by its name)."""
+    """SHA-256 of a file's bytes, or None if there is no such file (nor can be: a file stands
+    where one of its folders should, which :func:`make_folder` names). ``dir_fd``: its folder
+    open (``path`` is then taken there by its name)."""
     # os.open/os.read, not open(): a buffered file object costs five more system calls, and
     # a run asks this of every note it writes.
     try:
         fd = os.open(_in(path, dir_fd), os.O_RDONLY | _O_BINARY, dir_fd=dir_fd)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     digest = hashlib.sha256()
     try:
@@ -76,6 +78,36 @@ def naming(err: OSError, path: Path, doing: str) -> OSError:
     error that named our temporary file, or nothing (a bare write or fsync)."""
     strerror = err.strerror or str(err)
     return OSError(err.errno, f"{strerror} ({doing})", str(path))
+
+
+def make_folder(folder: Path, for_file: Path, *, make: bool = True) -> None:
+    """Create ``folder`` and its parents, to write ``for_file`` into (``make`` False: only check
+    that no file stands where one of them should be, creating nothing: a dry run).
+
+    Raises NotADirectoryError naming the file that stands where a folder should be, not a path
+    under it (``…/notes.txt: a file, not a folder (making the folder …/notes.txt/vault/Books to
+    write Walden.md)``), and OSError naming what could not be made (permissions, a folder that
+    takes no files) and what for, as :func:`naming` does.
+    """
+    doing = f"making the folder {folder} to write {for_file.name}"
+    blocker: Path | None = None
+    try:
+        if make:
+            folder.mkdir(parents=True, exist_ok=True)
+        else:
+            blocker = _file_in_the_way(folder)
+    except (FileExistsError, NotADirectoryError) as err:
+        blocker = _file_in_the_way(folder)
+        if blocker is None:  # (a link to nowhere, say)
+            raise naming(err, folder, doing) from err
+    except OSError as err:
+        raise naming(err, Path(err.filename or folder), doing) from err
+    if blocker is not None:
+        raise NotADirectoryError(errno.ENOTDIR, f"a file, not a folder ({doing})", str(blocker))
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    return next((path for path in (folder, *folder.parents) if path.exists() and not path.is_dir()), None)
 
 
 def write_temp(target: Path, chunks: Iterable[bytes], dir_fd: int | None = None) -> TempFile:

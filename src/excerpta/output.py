@@ -9,7 +9,9 @@ like vdirsyncer does with etags:
 * the caller read it and merged the user's text (``replaces=`` the hash it read, and the file
   still has that hash): ``update`` it;
 * otherwise (the user edited it, or we never wrote it): ``conflict``, the file is left alone
-  and the clash reported, unless the sink was made with ``force=True``.
+  and the clash reported, unless the sink was made with ``force=True``;
+* the caller could not bring it up to date and hands back what it holds (``pending``, see
+  :meth:`OutputSink.write`): ``conflict`` too, left alone with the caller's reason.
 
 Writes go to a temporary file in the same folder; :meth:`OutputSink.finish` then flushes the
 batch to disk, renames each over its target and fsyncs the folders, so a crash leaves the old
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from excerpta.disk import file_sha256
+from excerpta.disk import file_sha256, make_folder
 from excerpta.output_batch import StagedBatch, StagedFile
 from excerpta.output_folder import LINKED_OUTSIDE, OutputFolder
 from excerpta.output_records import Manifest, OutputRecord, WriteOutcome
@@ -95,7 +97,10 @@ class OutputSink(OutputFolder):
         ``reason`` explains a create/update/unchanged outcome to the user (e.g. "adopted a note
         written by the Readwise plugin"); a conflict keeps its own reason. ``memo`` is kept in
         the file's record for the writer's next run (:attr:`OutputRecord.memo`). ``pending``:
-        the content leaves out some of what the file should show (see :meth:`skip`).
+        the content leaves out some of what the file should show (see :meth:`skip`); if it is
+        what the file holds already (the writer could take none of the changes, as in a note
+        whose markers were removed), the file is reported left alone (``conflict``), not
+        ``unchanged``, with ``reason``.
         """
         target = self.resolve(relative)
         if self._paths.outside(target):
@@ -112,6 +117,8 @@ class OutputSink(OutputFolder):
             for other in self.witnesses)
         allowed = ours or self.force or (replaces is not None and replaces == on_disk)
         if self.dry_run:
+            if not into.parent.is_dir():  # what writing would find in the way
+                make_folder(into.parent, into, make=False)
             digest, size = _digest_chunks(_as_chunks(content))
             outcome = self._decide(target, digest, size, on_disk, allowed, record)
         else:
@@ -128,6 +135,8 @@ class OutputSink(OutputFolder):
                 ))
         if outcome.action != "conflict" and (reason is not None or pending):
             outcome = replace(outcome, reason=reason or outcome.reason, pending=pending)
+        if pending and outcome.action == "unchanged":  # its record is kept all the same
+            outcome = replace(outcome, action="conflict")
         self.outcomes.append(outcome)
         return outcome
 
@@ -221,7 +230,7 @@ class OutputSink(OutputFolder):
 
     @property
     def conflicts(self) -> list[WriteOutcome]:
-        """Outcomes of files left alone because they were not ours to overwrite."""
+        """Outcomes of files left alone: not ours to overwrite, or unable to take the changes."""
         return [o for o in self.outcomes if o.action == "conflict"]
 
 

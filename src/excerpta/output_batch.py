@@ -36,6 +36,7 @@ from excerpta.disk import (
     file_sha256,
     flush_to_disk,
     fsync_dir,
+    make_folder,
     naming,
     remove_file,
     sweep_temporary_files,
@@ -83,7 +84,7 @@ class StagedBatch:
         """
         first = into.parent not in self._folders
         if first:
-            into.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(into.parent, into)
             self._folders.add(into.parent)
             self._list(into.parent)
         with self.paths.open_folder(into.parent) as folder:

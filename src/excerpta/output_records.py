@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal, Protocol
 
+# "conflict": left alone (not ours to overwrite, or it could not take the changes), reported.
 Action = Literal["create", "update", "unchanged", "conflict", "skip"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from paths import EXAMPLES
 
@@ -39,8 +40,8 @@ def test_a_note_left_alone_with_upstream_changes_unwritten_makes_the_run_partial
 
     assert result.exit_code == 1
     assert f"{unreadable} (0 bytes): not UTF-8 text" in result.output
-    assert f"{unmarked} " in result.output
-    assert "highlights markers removed" in result.output
+    # Its bytes stay as they were: left alone, not "unchanged".
+    assert f"not overwritten: {unmarked}: highlights markers removed; highlights not updated" in result.output
     assert "Added upstream." not in unmarked.read_text(encoding="utf-8")
     # The next run still has those changes to deliver, so it says so again ...
     assert _convert(run_cli, tmp_path, changed).exit_code == 1
@@ -83,9 +84,29 @@ def test_a_note_whose_front_matter_aliases_repeat_too_much_keeps_it_as_broken_ya
     assert result.exit_code == 1
     assert (f"{bombed} ({bombed.stat().st_size} bytes): front matter not read (line 6: its "
             "aliases (*name) repeat more than 100,000 characters); left as it is") in result.output
-    assert f"{broken} ({broken.stat().st_size} bytes): front matter is not valid YAML; left as it is" \
-        in result.output
+    assert (f"{broken} ({broken.stat().st_size} bytes): front matter is not valid YAML (line 4: "
+            "expected ',' or ']', but got '<scalar>'); left as it is") in result.output
     for note in (bombed, broken, *others):
         text = note.read_text(encoding="utf-8")
         assert "Added upstream." in text
         assert note not in fronts or text.split("\n---\n")[0] == fronts[note]
+
+
+def test_a_note_left_as_it_was_because_it_could_not_take_the_run_counts_as_left_alone(run_cli, tmp_path):
+    # No upstream change: the notes' bytes stay as they were, which is not "unchanged" when
+    # excerpta could not bring them up to date (the README: such a note counts as left alone).
+    assert _convert(run_cli, tmp_path, LIBRARY).exit_code == 0
+    broken, unmarked, *_ = _notes(tmp_path)
+    text = broken.read_text(encoding="utf-8")
+    broken.write_text(text.replace("\n---\n", "\nrating: [unclosed\n---\n", 1), encoding="utf-8")
+    line = text.split("\n---\n")[0].count("\n") + 2  # the line added, counted from the note's first
+    marked = unmarked.read_text(encoding="utf-8")
+    unmarked.write_text(re.sub(r"%% excerpta:end highlights \w* ?%%\n", "", marked), encoding="utf-8")
+
+    result = _convert(run_cli, tmp_path, LIBRARY)
+
+    assert result.exit_code == 1
+    assert (f"not overwritten: {broken}: front matter is not valid YAML (line {line}: expected ',' or "
+            "']', but got the end of the front matter); left as it is") in result.output
+    assert f"not overwritten: {unmarked}: highlights markers removed; highlights not updated" in result.output
+    assert "outputs: 2 left alone\n" in result.output

@@ -133,7 +133,9 @@ class SplitNote:
 
     ``properties`` is the parsed front matter; None when there is none or it is not a valid
     YAML mapping (``broken`` tells the two apart; ``problem`` says why, with the line in the
-    note, when it is known: ``"line 4: its aliases (*name) repeat more than 100,000 characters"``).
+    note, when it is known: ``"front matter is not valid YAML (line 8: mapping values are not
+    allowed here)"``, ``"front matter not read (line 4: its aliases (*name) repeat more than
+    100,000 characters)"``).
     """
 
     front_matter: str
@@ -170,14 +172,29 @@ def split_note(text: str) -> SplitNote:
         parsed = safe_load(text[start:closing.start()])
     except AliasGrowthError as err:  # read, its values would fill the memory (billion laughs)
         line = text.count("\n", 0, start) + err.line
-        return SplitNote(block, None, body, broken=True, problem=f"line {line}: {err.problem}")
-    except yaml.YAMLError:
-        return SplitNote(block, None, body, broken=True)
+        return SplitNote(block, None, body, broken=True,
+                         problem=f"front matter not read (line {line}: {err.problem})")
+    except yaml.YAMLError as err:
+        return SplitNote(block, None, body, broken=True, problem=_not_valid(err, text.count("\n", 0, start)))
     if parsed is None:
         parsed = {}
     if not isinstance(parsed, dict):
         return SplitNote(block, None, body, broken=True)
     return SplitNote(block, parsed, body)
+
+
+def _not_valid(err: yaml.YAMLError, lines_before: int) -> str:
+    """What is wrong with front matter PyYAML rejected with ``err``, its line counted from the
+    note's first (``lines_before``: the lines above the front matter's content)."""
+    if not isinstance(err, yaml.MarkedYAMLError) or err.problem_mark is None:
+        return "front matter is not valid YAML"
+    mark, complaint = err.problem_mark, err.problem or "cannot be read"
+    if "end of stream" in complaint or "<stream end>" in complaint:
+        # Where what is never closed was opened ("[" with no "]"), not the fence below it.
+        mark = err.context_mark or mark
+        complaint = complaint.replace("'<stream end>'", "the end of the front matter").replace(
+            "end of stream", "end of the front matter")
+    return f"front matter is not valid YAML (line {lines_before + mark.line + 1}: {complaint})"
 
 
 def note_id(text: str) -> str | None:

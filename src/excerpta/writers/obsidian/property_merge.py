@@ -72,8 +72,8 @@ def merge_properties(existing: SplitNote, ours: dict[str, Any], managed: set[str
     A byte order mark and CRLF line ends of the front matter are kept.
     """
     if existing.broken:
-        problem = f"front matter not read ({existing.problem}); left as it is" if existing.problem else None
-        return MergedProperties(existing.front_matter, problem or NOT_VALID)
+        problem = f"{existing.problem}; left as it is" if existing.problem else NOT_VALID
+        return MergedProperties(existing.front_matter, problem)
     block, current, previous = existing.front_matter, existing.properties or {}, previous or {}
     fences = find_fences(block)
     if fences is None or fences[1] is None:  # no front matter yet (perhaps a BOM)
