@@ -84,6 +84,29 @@ def test_an_out_that_is_not_a_file_excerpta_can_write_is_refused_before_reading(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(("to", "name", "warned"), [
+    ("anki", "deck.json", "writing anki to a name that ends as json files do (its files end in .apkg)"),
+    ("csv", "rows.apkg", "writing csv to a name that ends as anki files do (its files end in .csv)"),
+    ("csv", "rows.txt", None),  # no writer's: a name of the user's choosing
+    ("json", "library.JSON", None),
+])
+def test_an_out_named_as_another_writers_files_is_questioned_and_still_written(run_cli, tmp_path, to, name,
+                                                                               warned):
+    out = tmp_path / name
+    result = run_cli("convert", SAMPLE, "--to", to, "--out", out)
+    assert result.exit_code == 0
+    assert out.exists()
+    said = [line for line in result.output.splitlines() if "warning" in line]
+    assert said == ([f"excerpta: warning: {out}: {warned}"] if warned else [])
+    config = tmp_path / "excerpta.toml"
+    config.write_text(f'[[jobs]]\nname = "j"\n[jobs.source]\ninput = "{SAMPLE}"\n'
+                      f'[[jobs.writers]]\nformat = "{to}"\nout = "{out}"\n', encoding="utf-8")
+    checked = run_cli("config", "check", config)
+    assert checked.exit_code == 0
+    assert [line.split(": ", 2)[-1] for line in checked.output.splitlines() if "warning" in line] == (
+        [f"{out}: {warned}"] if warned else [])
+
+
 def test_a_trailing_slash_names_the_folder_of_a_folder_writer(run_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run_cli("convert", SAMPLE, "--to", "obsidian", "--out", "vault/").exit_code == 0

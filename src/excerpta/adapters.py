@@ -301,6 +301,9 @@ class Writer(Adapter):
 
     kind = "writer"
     target: ClassVar[Literal["file", "folder"]] = "file"
+    # The file name endings its files go by (a file writer's), to question an --out ending as
+    # another writer's files do (a deck written to "x.json").
+    suffixes: ClassVar[tuple[str, ...]] = ()
 
     def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
         """Render ``documents`` into ``sink``; see the module docstring for the contract."""

@@ -8,6 +8,7 @@ output's lock (:mod:`excerpta.locks`); :func:`convert` is it with one output.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, suppress
@@ -23,7 +24,13 @@ from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output_records import Manifest
 from excerpta.pipes import named_as_given, spooled_pipes
-from excerpta.preflight import check_options_apply, make_sink, output_target, resolve_inputs
+from excerpta.preflight import (
+    check_options_apply,
+    foreign_suffix,
+    make_sink,
+    output_target,
+    resolve_inputs,
+)
 from excerpta.run_report import ConvertReport
 from excerpta.selection import Selection
 from excerpta.spool import spooled
@@ -31,6 +38,7 @@ from excerpta.store import LibraryStore, MergeRules
 from excerpta.store.candidates import KINDLE
 from excerpta.store.witness import TakeOver
 
+log = logging.getLogger(__name__)
 CONVERT_JOB = "convert"
 _LINE = re.compile(r":(\d+): ")
 DocumentCallback = Callable[[Document], None]
@@ -134,6 +142,8 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
     """
     writer_cls = registry.writer(to)
     target = output_target(writer_cls, out)
+    if (odd := foreign_suffix(writer_cls, target)) is not None:
+        log.warning("%s", odd)
     writer = writer_cls.from_options(options or {}, typed)
     report = run_once(inputs, [Output(writer, target)], run_name=CONVERT_JOB, library=library,
                       state=state, from_format=from_format, options=options, typed=typed,

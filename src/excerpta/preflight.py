@@ -276,6 +276,19 @@ def output_target(writer: type[Writer], out: str | Path) -> Path:
     return path
 
 
+def foreign_suffix(writer: type[Writer], out: Path) -> str | None:
+    """A warning when ``out``'s name ends as another writer's files do and not as ``writer``'s
+    (``--to anki --out x.json``: read back, it would be taken for JSON and refused), else None."""
+    suffix = out.suffix.lower()
+    if writer.target != "file" or not suffix or suffix in writer.suffixes:
+        return None
+    others = [cls.name for cls in registry.writers().values() if suffix in cls.suffixes]
+    if not others:
+        return None
+    usual = f" (its files end in {', '.join(writer.suffixes)})" if writer.suffixes else ""
+    return f"{out}: writing {writer.name} to a name that ends as {others[0]} files do{usual}"
+
+
 def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: Manifest,
               force: bool, dry_run: bool, persistent_library: bool,
               witnesses: Sequence[Witness] = ()) -> OutputSink:

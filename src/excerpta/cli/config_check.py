@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
 
+from excerpta import registry
 from excerpta.cli.app import cli, global_options
 from excerpta.config import load_config
 from excerpta.jobs import chosen_jobs, default_config_path
+from excerpta.preflight import foreign_suffix
+
+log = logging.getLogger(__name__)
 
 
 @cli.group()
@@ -31,3 +36,6 @@ def check(path: Path | None) -> None:
         when = job.schedule or "manual"
         targets = ", ".join(f"{w.format} → {w.out}" for w in job.writers)
         click.echo(f"  {job.name}: {job.source.input} → {targets} ({when})")
+        for writer in job.writers:
+            if (odd := foreign_suffix(registry.writer(writer.format), writer.out.expanduser())) is not None:
+                log.warning("%s", odd)

@@ -44,6 +44,7 @@ class JsonWriter(Writer):
     """Writes the whole library as one ``json`` file."""
 
     name = "json"
+    suffixes = (".json",)
     description = "excerpta's canonical JSON: one document {schema_version, documents[...]}"
 
     def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
@@ -54,6 +55,7 @@ class JsonLinesWriter(Writer):
     """Writes the whole library as one ``jsonl`` file."""
 
     name = "jsonl"
+    suffixes = (".jsonl", ".ndjson")
     description = "excerpta's JSON Lines: one highlight per line, its document under 'document'"
 
     def write(self, documents: Iterable[Document], sink: OutputSink) -> None:

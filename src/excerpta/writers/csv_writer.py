@@ -181,6 +181,7 @@ class CsvWriter(Writer):
     """Writes the whole library as one CSV file in the chosen profile."""
 
     name = "csv"
+    suffixes = (".csv",)
     description = "CSV, one row per highlight; profiles spreadsheet (default), full, readwise"
     options_model = CsvOptions
     options: CsvOptions

@@ -113,6 +113,7 @@ class AnkiWriter(Writer):
     """Writes the whole library as one ``.apkg`` deck package."""
 
     name = "anki"
+    suffixes = (".apkg",)
     description = "Anki deck package (.apkg): which-book, cloze and Q&A cards that update on re-import"
     options_model = AnkiOptions
     options: AnkiOptions
