@@ -142,8 +142,7 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
                 if split is None:
                     current.body.append(line)
                 else:
-                    title_line = current.body.pop()
-                    current.body.pop()
+                    title_line = _cut_title(current.body)
                     if pending is not None:
                         yield pending
                     pending = None
@@ -237,8 +236,32 @@ def body_starts_record(body: list[str], line: str) -> bool:
 
 
 def _starts_record(body: list[str]) -> bool:
-    # A title-like line right after a blank line: only then can a dashed line be a lost record start.
-    return len(body) >= 2 and bool(body[-1].strip()) and not body[-2].strip()
+    # A title-like line after the blank line that follows a metadata line: only then can a
+    # dashed line be a lost record start (the separator before it deleted, with or without
+    # the line it stood on, or damaged).
+    return len(body) >= 2 and bool(body[-1].strip())
+
+
+def _cut_title(body: list[str]) -> str:
+    """The title line of a record whose separator was lost, taken off the end of the ``body``
+    before it (which :func:`_starts_record` saw), with what is left of that separator: blank
+    lines, a row of ``=`` one too long or too short. A title glued after its byte-order mark
+    to the text the file was trimmed in (``Call me Ishmael.\ufeffDie Verwandlung (Kafka)``: the
+    device writes one before each title) leaves that text in the body."""
+    title = body.pop()
+    glued_at = title.rfind("\ufeff")
+    if glued_at > 0 and title[:glued_at].strip(_PADDING):
+        body.append(title[:glued_at])
+        title = title[glued_at:]
+    while body and (not body[-1].strip(_PADDING) or _equals_row(body[-1])):
+        body.pop()
+    return title
+
+
+def _equals_row(line: str) -> bool:
+    # A separator someone damaged by hand (9 or 11 "=" instead of 10).
+    row = line.strip(_PADDING)
+    return 5 <= len(row) <= 20 and not row.strip("=")
 
 
 def _try_metadata(line: str) -> Metadata | None:
