@@ -97,6 +97,51 @@ def test_a_heading_whose_number_cannot_be_read_is_reported_with_its_line_and_the
     assert "Traceback" not in result.output
 
 
+def test_text_whose_heading_was_deleted_is_reported_with_its_line_never_read_into_another_entry(
+        run_cli, tmp_path):
+    # Trimming an export by hand can delete an entry's heading and leave its noteText.
+    original = KRYSTOFL.read_text(encoding="utf-8")
+    [whole], _ = read(KRYSTOFL)
+    note_1855 = '<div class="noteHeading">\nNote -  Location 1855\n</div>\n'
+    highlight_1445 = ('<div class="noteHeading">\nHighlight (<span class="highlight_yellow">yellow'
+                      '</span>) -  Location 1445\n</div>\n')
+    for deleted, line, starts in ((note_1855, 188, "So many Hollywood"),
+                                  (highlight_1445, 161, "Good writing")):
+        trimmed = tmp_path / "trimmed.html"
+        trimmed.write_text(original.replace(deleted, ""), encoding="utf-8")
+        [document], state = read(trimmed)
+        [problem] = state.problems
+        assert problem.where == line
+        assert problem.reason.startswith(
+            f"text without a heading of its own (was its heading deleted?): '{starts}")
+        assert problem.reason.endswith("…'")
+        by_location = {h.location: h for h in document.highlights}
+        assert by_location.keys() == {h.location for h in whole.highlights}
+        for highlight in whole.highlights:  # the others as before; no text moved between entries
+            if highlight.location not in (1445, 1855):
+                assert by_location[highlight.location] == highlight
+        result = run_cli("convert", trimmed, "--to", "json", "--out", tmp_path / "o.json")
+        assert result.exit_code == 1
+        assert f"{trimmed}:{line}: text without a heading" in result.output
+    # 1855 keeps its passage and loses the note; 1445's note, its highlight gone, is its own.
+    assert (by_location[1445].text, by_location[1445].note) == (
+        "", "Yes! Write what you want, and don't try to impress anyone.")
+    assert by_location[592].text == whole.highlights[1].text
+
+
+def test_text_after_a_section_heading_or_before_any_heading_is_reported_not_taken_in(tmp_path):
+    # An empty one after an entry's text holds nothing to lose: not reported.
+    page = (HEAD + '<div class="noteText">Before any heading.</div>\n' + entry("Highlight - Location 5")
+            + '<div class="sectionHeading">Part Two</div>\n<div class="noteText">Orphan.</div>\n'
+            + entry("Highlight - Location 9", "After.") + '<div class="noteText"> </div>' + TAIL)
+    document, state = read_page(tmp_path, page)
+    assert [(h.location, h.text, h.chapter) for h in document.highlights] == [
+        (5, "Text.", None), (9, "After.", "Part Two")]
+    assert [(p.where, p.reason) for p in state.problems] == [
+        (2, "text without a heading of its own (was its heading deleted?): 'Before any heading.'"),
+        (6, "text without a heading of its own (was its heading deleted?): 'Orphan.'")]
+
+
 def test_a_folder_keeps_reading_past_an_export_that_is_not_readable_html(run_cli, tmp_path):
     folder = tmp_path / "exports"
     folder.mkdir()

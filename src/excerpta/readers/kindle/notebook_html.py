@@ -22,8 +22,8 @@ A heading is read by :mod:`.notebook_headings`, in English or Japanese wording o
 language whose words it does not know, by its shape; one warning per file says how many entries
 were read so. The file is UTF-8 (UTF-16 once re-saved, with or without a byte order mark); bytes
 that are not are read as U+FFFD and reported, as in ``My Clippings.txt``. An entry whose heading
-cannot be read, or that the end of a file cut short (see
-:mod:`.notebook_parser`), is reported with its line and skipped.
+cannot be read, or that the end of a file cut short, and text with no heading of its own (its
+heading deleted: see :mod:`.notebook_parser`) are reported with their line and skipped.
 
 Ids follow the ``kindle`` reader's scheme, so the same book exported both ways agrees.
 """
@@ -233,8 +233,17 @@ def reach(start: int, text: str) -> int:
 def _headed(entries: list[Entry], source: str,
             state: ReadState) -> Iterator[tuple[Entry, Heading | None, str]]:
     # Each entry with its heading read, and its text; an unreadable one is reported (heading None).
-    for number, entry in enumerate(entries, start=1):
+    number = 0  # counts headings: text without one is no entry of the export
+    for entry in entries:
         text = body_text(entry.text)
+        if entry.headless:  # an empty one says nothing: nothing is lost
+            if text:
+                shown = squash(text) if len(text) <= 40 else f"{squash(text[:40])}…"
+                state.report(source, entry.line, f"text without a heading of its own (was its "
+                             f"heading deleted?): {shown!r}")
+                yield entry, None, text
+            continue
+        number += 1
         try:
             if entry.cut_short:
                 raise HeadingError("cut short by the end of the file (its text is incomplete)")

@@ -8,6 +8,10 @@ class='noteText'>…</h3>``), "the end of its element" is any end tag of an elem
 not open itself: the field's own, a wrong one, or an enclosing one (``</body>``). Text outside
 the fields (a footer, an app's added line) and script or style contents are never kept.
 
+A ``noteText`` is the text of the ``noteHeading`` closed just before it. One after any other
+field (another entry's text, a ``sectionHeading``: its heading was deleted, say by trimming the
+file) is an :class:`Entry` of its own marked ``headless``, never more of another entry's text.
+
 A file that ends before ``</body>`` or ``</html>`` is :attr:`NotebookParser.cut_short`, and an
 entry whose field was still open there (or whose heading was the last field) is marked
 ``cut_short``: its text may be incomplete.
@@ -40,7 +44,7 @@ MAX_OPEN_ELEMENTS = 256
 @dataclass
 class Entry:
     """One entry of the notebook: its heading, highlight colour, section and text parts,
-    and the line its heading starts on."""
+    and the line its heading starts on (a ``headless`` one's: its text's)."""
 
     heading: str
     colour: str | None
@@ -48,6 +52,7 @@ class Entry:
     line: int = 0
     text: list[str] = field(default_factory=list)
     cut_short: bool = False
+    headless: bool = False  # text with no heading of its own
 
 
 class NotebookParser(HTMLParser):
@@ -81,6 +86,8 @@ class NotebookParser(HTMLParser):
             self._current = match
             if match == "noteHeading":
                 self.entries.append(Entry("", None, self.section, self.getpos()[0]))
+            elif match == "noteText" and self._last != "noteHeading":
+                self.entries.append(Entry("", None, self.section, self.getpos()[0], headless=True))
             return
         if self._current is None:
             return
