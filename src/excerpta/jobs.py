@@ -34,8 +34,8 @@ from excerpta.clients.readwise_settings import (
 )
 from excerpta.config import Config, JobConfig, ReadwiseConfig
 from excerpta.errors import ExcerptaError, OutputBusyError, StateBusyError, UserError
+from excerpta.output_targets import output_target
 from excerpta.pipeline import Output, run_once
-from excerpta.preflight import output_target
 from excerpta.run_report import ConvertReport
 from excerpta.store import LibraryStore, default_state_path
 

@@ -64,7 +64,7 @@ class OutputSink(OutputFolder):
     document, as when Readwise merges two books). False: it holds this run's inputs only (no
     ``--state``), so a highlight missing from them says nothing; a writer that merges into what
     it wrote before (obsidian) keeps it, while a file export holds exactly the inputs. Its
-    default (True) serves sinks made directly (tests); :func:`~excerpta.preflight.make_sink`,
+    default (True) serves sinks made directly (tests); :func:`~excerpta.output_targets.make_sink`,
     through which runs make theirs, requires it.
     """
 

@@ -23,14 +23,9 @@ from excerpta.hold_back import empty_pulls, nothing_selected
 from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output_records import Manifest
+from excerpta.output_targets import foreign_suffix, make_sink, output_target
 from excerpta.pipes import named_as_given, spooled_pipes
-from excerpta.preflight import (
-    check_options_apply,
-    foreign_suffix,
-    make_sink,
-    output_target,
-    resolve_inputs,
-)
+from excerpta.preflight import check_options_apply, resolve_inputs
 from excerpta.run_report import ConvertReport
 from excerpta.selection import Selection
 from excerpta.spool import spooled
@@ -47,7 +42,7 @@ DocumentCallback = Callable[[Document], None]
 @dataclass(frozen=True)
 class Output:
     """One output of a run: its writer, configured, and where it writes (``out`` as
-    :func:`~excerpta.preflight.output_target` settled it)."""
+    :func:`~excerpta.output_targets.output_target` settled it)."""
 
     writer: Writer
     out: Path

@@ -13,7 +13,7 @@ from excerpta import registry
 from excerpta.adapters import ReadState
 from excerpta.identity import document_id, highlight_id
 from excerpta.model import Document, Highlight
-from excerpta.preflight import make_sink
+from excerpta.output_targets import make_sink
 from excerpta.readers.canonical_json import JsonReader
 from excerpta.store import open_store
 

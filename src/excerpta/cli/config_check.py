@@ -11,7 +11,7 @@ from excerpta import registry
 from excerpta.cli.app import cli, global_options
 from excerpta.config import load_config
 from excerpta.jobs import chosen_jobs, default_config_path
-from excerpta.preflight import foreign_suffix
+from excerpta.output_targets import foreign_suffix
 
 log = logging.getLogger(__name__)
 
