@@ -1,12 +1,20 @@
 """readwise-md on notes the Readwise plugin wrote and the user then added to, and on the labels
 and covers Readwise writes: what a user writes under a highlight stays theirs and leaves the
-highlight's text, note, location and id as they were."""
+highlight's text, note, location and id as they were; and on the edits of Obsidian users that
+change its layout (a highlight's bullet deleted)."""
 
 from __future__ import annotations
+
+import logging
 
 from readwise_md_reading import read, write_note
 
 from excerpta.model import Document, LocationType
+
+from paths import CORPUS
+
+LUCAS = CORPUS / "readwise" / "obsidian-official" / "lucasheriques-brain" / "Readwise"
+SYSTEMS = LUCAS / "Articles" / "When Systems Collide.md"
 
 KINDLE = "https://readwise.io/to_kindle?action=open&asin=B0TEST&location="
 HEAD = ("# Book\n\n![rw-book-cover](COVER)\n\n## Metadata\n- Author: [[Ann]]\n- Full Title: Book\n\n"
@@ -78,3 +86,30 @@ def test_note_and_tags_nested_two_spaces_after_the_texts_end_are_the_highlights(
     ]))
     assert [(h.text, h.note, h.tags, h.location) for h in _read_one(note).highlights] == [
         ("One.", "a note", ["t"], 47), ("Two:\n- Note: the book's own line\nends here", None, [], 48)]
+
+
+# What Obsidian leaves when a highlight's bullet line is deleted and its note line is not.
+def test_a_second_note_under_one_highlight_is_not_read_and_is_reported(tmp_path, caplog):
+    note_lines = SYSTEMS.read_text(encoding="utf-8").split("\n")
+    deleted = next(index for index, line in enumerate(note_lines) if line.startswith("- And so with"))
+    path = write_note(tmp_path / "When Systems Collide.md",
+                      "\n".join(note_lines[:deleted] + note_lines[deleted + 1:]))
+    with caplog.at_level(logging.WARNING, logger="excerpta"):
+        document = _read_one(path)
+    [original, _] = _read_one(SYSTEMS).highlights
+    assert document.highlights == [original]  # its own note, not the orphan
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{path}: a second Note: under one highlight (line {deleted + 1}), not read: "
+        "was its highlight deleted?"]
+
+
+def test_the_lines_of_a_second_note_are_not_read_either(tmp_path, caplog):
+    note = write_note(tmp_path / "Book.md", "---\ntitle: Book\n---\n" + _note([
+        f"- One. ([Location 47]({KINDLE}47))", "    - Note: mine", "    - Note: orphan",
+        "      more orphan", f"- Two. ([Location 48]({KINDLE}48))", "  - **Note:** two", "  - Note: again"]))
+    with caplog.at_level(logging.WARNING, logger="excerpta"):
+        document = _read_one(note)
+    assert [(h.text, h.note) for h in document.highlights] == [("One.", "mine"), ("Two.", "two")]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{note}: a second Note: under one highlight (line {line}), not read: was its highlight deleted?"
+        for line in (15, 19)]

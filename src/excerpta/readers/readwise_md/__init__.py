@@ -90,7 +90,15 @@ def read_note(path: Path, root: Path | None = None) -> Document:
         if not is_readwise_note(parse_note_body(text)):
             raise NotAReadwiseNote(str(path)) from None
         raise NoteProblem(err.line, err.reason) from None
-    return build_document(parse_note_body(body), front, path, path.parent if root is None else root)
+    parsed = parse_note_body(body)
+    document = build_document(parsed, front, path, path.parent if root is None else root)
+    front_lines = text.count("\n") - body.count("\n")  # the front matter's, before the body's
+    for line in parsed.second_notes:
+        # A warning, as for the other lines the reader leaves out (a user's nested item, an
+        # embed it cannot follow): the highlight it was under is most likely deleted on purpose.
+        log.warning("%s: a second Note: under one highlight (line %d), not read: was its "
+                    "highlight deleted?", path, front_lines + line)
+    return document
 
 
 def iter_note_paths(folder: Path) -> Iterator[Path]:
