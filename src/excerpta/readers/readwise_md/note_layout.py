@@ -14,8 +14,14 @@ Both layouts Readwise writes are read, with ``##`` or ``###`` headings:
 
 A heading below the ``Highlights`` heading's level names the chapter of the bullets under it
 (our obsidian writer's ``### Chapter`` headings), an empty one (``###``) says they have none; a
-heading at that level or above ends the section. In a note our obsidian writer wrote, the
-highlights end with its managed region: the user's text below is not read as highlights.
+heading at that level or above ends the section. A heading the user renamed, that starts with
+the word Highlights (``## Highlights ✅``, ``## Highlights (edited)``), opens the section too,
+except where a chapter's heading goes. In a note our obsidian writer wrote, the highlights end
+with its managed region: the user's text below is not read as highlights.
+
+The bullets may be numbered (``1. text``), as Obsidian converts a list: when a note's first
+highlight item is numbered, its numbered items are bullets; beside ``- `` bullets, a numbered
+list is the user's (a template's highlight text may go on with one, unindented).
 
 This module only finds the parts (:func:`parse_note_body`); :mod:`.note` makes the model.
 Sub-bullets other than ``Note``/``Tags`` (a user's own) are not Readwise data and are left out,
@@ -55,6 +61,7 @@ OTHER_SUB_BULLET = re.compile(r"^(?: {4}|\t)[-*]\s")
 # An item nested in a highlight's, beside its Note/Tags sub-bullets: the user's, if not one.
 NESTED_ITEM = re.compile(r"^ {2,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 BULLET = re.compile(r"^[-*](?:\s(?P<text>.*))?$")
+NUMBERED_BULLET = re.compile(r"^(?P<marker>\d{1,9}[.)])(?:[ \t](?P<text>.*))?$")
 # An Obsidian comment on a line of its own, e.g. the ``%% excerpta:begin header %%`` markers
 # our obsidian writer puts around its managed regions: it ends whatever value came before.
 COMMENT_LINE = re.compile(r"^\s*%%.*%%\s*$")
@@ -66,6 +73,7 @@ THEMATIC_BREAK = re.compile(r"^(?!-[ \t]+-+[ \t]*$)(?:(?:-\s*){3,}|(?:\*\s*){3,}
 METADATA_TITLES = {"metadata"}
 HIGHLIGHTS_TITLES = {"highlights"}
 NEW_HIGHLIGHTS_PREFIX = "new highlights added"
+RENAMED_HIGHLIGHTS = re.compile(r"highlights(?!\w)", re.IGNORECASE)  # "Highlights ✅"
 
 
 @dataclass
@@ -81,9 +89,14 @@ class NoteBody:
     second_notes: list[int] = field(default_factory=list)  # body lines of Note items not read
 
 
-def _is_highlights_heading(text: str) -> bool:
+def _is_highlights_heading(text: str, chapter_level: bool) -> bool:
+    """Whether a heading with ``text`` opens a highlights section; at ``chapter_level`` (below
+    the highlights heading's level, in its section) only the plugin's own headings do: a
+    chapter may be called "Highlights of the Season"."""
     folded = text.casefold()
-    return folded in HIGHLIGHTS_TITLES or folded.startswith(NEW_HIGHLIGHTS_PREFIX)
+    if folded in HIGHLIGHTS_TITLES or folded.startswith(NEW_HIGHLIGHTS_PREFIX):
+        return True
+    return not chapter_level and RENAMED_HIGHLIGHTS.match(text) is not None
 
 
 class _HighlightCollector:
@@ -96,6 +109,8 @@ class _HighlightCollector:
         self.target: list[str] | None = None  # where continuation lines go (text, note, nowhere)
         self.blank_lines = 0
         self.chapter: str | None = None  # of the bullets from here on
+        self.numbered = False  # whether numbered items are the bullets (the first one was)
+        self.indent = len(CONTINUATION_INDENT)  # of the current text's further lines
         self.quotes = QuoteCollector()  # the highlights, if a template wrote them as quotes
 
     def close(self) -> None:
@@ -120,10 +135,11 @@ class _HighlightCollector:
             return
         if THEMATIC_BREAK.match(line):
             self.close()  # a template's separator between highlights
-        elif bullet := BULLET.match(line):
+        elif (bullet := BULLET.match(line)) or (bullet := self._numbered_bullet(line)):
             self.current = HighlightBlock([bullet.group("text") or ""], chapter=self.chapter)
             self.blocks.append(self.current)
             self.target = self.current.text_lines
+            self.indent = max(len(CONTINUATION_INDENT), len(bullet.groupdict().get("marker") or "") + 1)
         elif self.current is None:
             return
         elif (sub := SUB_BULLET.match(line)) or (
@@ -137,13 +153,22 @@ class _HighlightCollector:
         elif self._is_users_line(self.current, line):
             self.target = None
         elif line.startswith(CONTINUATION_INDENT):
-            continuation = line[2:] if self.target is self.current.text_lines else line.strip()
+            text = self.target is self.current.text_lines
+            continuation = _dedent(line, self.indent) if text else line.strip()
             self.target.extend([""] * min(blanks, 1) + [continuation])  # Markdown shows one blank line
         elif blanks:
             self.target = None  # unindented text after a blank line is the user's, not Readwise's
         else:
             self.target.append(line)
 
+    def _numbered_bullet(self, line: str) -> re.Match[str] | None:
+        """``line`` as a numbered bullet, if numbered items are the bullets: the note's first
+        highlight item is one (beside ``- `` bullets, a numbered list is the user's)."""
+        if not self.numbered and self.blocks:
+            return None
+        bullet = NUMBERED_BULLET.match(line)
+        self.numbered = self.numbered or bullet is not None
+        return bullet
 
     def _is_users_line(self, block: HighlightBlock, line: str) -> bool:
         """Whether ``line``, which the text or note of ``block`` would take, is the user's: an
@@ -175,6 +200,12 @@ class _HighlightCollector:
         return block.note_lines
 
 
+def _dedent(line: str, indent: int) -> str:
+    """``line`` without up to ``indent`` leading spaces (a numbered item's text goes on three
+    or four spaces in, a bullet's two)."""
+    return line[min(indent, len(line) - len(line.lstrip(" "))):]
+
+
 def _text_ended(block: HighlightBlock) -> bool:
     """Whether the text of ``block`` has ended: with a block id (``^hl-…``, ``^rw…``) or a
     location link, which come after the highlight's own lines."""
@@ -203,7 +234,7 @@ def parse_note_body(body: str) -> NoteBody:
             collector.close()
             if level == 1 and text and note.title is None and section == "preamble":
                 note.title = text
-            elif _is_highlights_heading(text):
+            elif _is_highlights_heading(text, section == "highlights" and level > highlights_level):
                 section, note.has_highlights, highlights_level = "highlights", True, level
                 collector.chapter = None
             elif section == "highlights" and level > highlights_level:
