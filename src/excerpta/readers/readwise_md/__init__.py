@@ -8,7 +8,10 @@ pasted Kindle clippings is no ``kindle`` input); a single file that is not one, 
 holding none, is an InputError. A note that cannot be read (broken front matter, not UTF-8)
 is reported with its line and skipped, and the other notes are read. A ``.md`` that is no
 regular file (a device, a named pipe, a link to one) is left out with a warning, and a note
-larger than :data:`~.note_file.MAX_NOTE_BYTES` is reported (see :mod:`.note_file`).
+larger than :data:`~.note_file.MAX_NOTE_BYTES` is reported (see :mod:`.note_file`). A warning
+names a note an edit left partly unread: one reading no highlight though list items in it end
+with location links (a heading renamed), or a second ``Note:`` under one highlight (a deleted
+highlight's, not read).
 
 A note our obsidian writer gave highlights notes of their own embeds them (see :mod:`.embeds`):
 an embedded note is read only from inside the folder given as input (for one note, its folder).
@@ -41,6 +44,7 @@ from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
 from excerpta.errors import InputError
 from excerpta.model import Document, Highlight
 from excerpta.readers.readwise_md.front_matter import FrontMatterError, split_front_matter
+from excerpta.readers.readwise_md.location_links import count_linked_items
 from excerpta.readers.readwise_md.note import NotAReadwiseNote, build_document, is_readwise_note
 from excerpta.readers.readwise_md.note_file import UnreadableNoteFile, is_special, read_note_file
 from excerpta.readers.readwise_md.note_layout import parse_note_body
@@ -90,7 +94,26 @@ def read_note(path: Path, root: Path | None = None) -> Document:
         if not is_readwise_note(parse_note_body(text)):
             raise NotAReadwiseNote(str(path)) from None
         raise NoteProblem(err.line, err.reason) from None
-    return build_document(parse_note_body(body), front, path, path.parent if root is None else root)
+    parsed = parse_note_body(body)
+    try:
+        document = build_document(parsed, front, path, path.parent if root is None else root)
+    except NotAReadwiseNote:
+        if parsed.has_metadata and (linked := count_linked_items(body)):
+            log.warning("%s: a Metadata list and %d list item(s) ending with a Readwise location "
+                        "link, but no 'Highlights' heading: not read as a Readwise note", path, linked)
+        raise
+    if not document.highlights and (linked := count_linked_items(body)):
+        # A heading renamed, the bullets made "+ " or indented: all would go, and nothing said.
+        log.warning("%s: no highlight read, but %d list item(s) end with a Readwise location link: "
+                    "is the 'Highlights' heading renamed, or the list not made of '- ' bullets?",
+                    path, linked)
+    front_lines = text.count("\n") - body.count("\n")  # the front matter's, before the body's
+    for line in parsed.second_notes:
+        # A warning, as for the other lines the reader leaves out (a user's nested item, an
+        # embed it cannot follow): the highlight it was under is most likely deleted on purpose.
+        log.warning("%s: a second Note: under one highlight (line %d), not read: was its "
+                    "highlight deleted?", path, front_lines + line)
+    return document
 
 
 def iter_note_paths(folder: Path) -> Iterator[Path]:

@@ -37,6 +37,7 @@ TWEET_PATH = re.compile(r"^/[^/]+/status(?:es)?/(?P<id>\d+)")
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a Markdown backslash escape: shows its character
 LABEL_PARTS = re.compile(r"(?P<kind>\S+)\s(?P<value>.*)")  # "Page xii 3": "Page", "xii 3"
 INTEGER = re.compile(r"-?[0-9]{1,18}")  # within a 64-bit integer, as the stores keep one
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])[ \t]")  # a list item's line, nested or not
 TWITTER_HOSTS = {"twitter.com", "x.com", "mobile.twitter.com", "www.twitter.com", "www.x.com"}
 
 
@@ -66,6 +67,13 @@ def split_location_link(text: str, unescaped: Callable[[str], str] | None = None
     label = match.group("label")
     link = interpret(label if unescaped is None else unescaped(label), url)
     return text[: match.start()], link
+
+
+def count_linked_items(body: str) -> int:
+    """How many list items of ``body`` (any marker, any indent) end with a location link: the
+    highlights a note holds, whether or not its layout lets them be read."""
+    return sum(1 for line in body.split("\n")
+               if LIST_ITEM.match(line) and split_location_link(line.rstrip())[1] is not None)
 
 
 def parse_clock(value: str) -> int:

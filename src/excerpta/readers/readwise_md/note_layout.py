@@ -14,8 +14,14 @@ Both layouts Readwise writes are read, with ``##`` or ``###`` headings:
 
 A heading below the ``Highlights`` heading's level names the chapter of the bullets under it
 (our obsidian writer's ``### Chapter`` headings), an empty one (``###``) says they have none; a
-heading at that level or above ends the section. In a note our obsidian writer wrote, the
-highlights end with its managed region: the user's text below is not read as highlights.
+heading at that level or above ends the section. A heading the user renamed, that starts with
+the word Highlights (``## Highlights ✅``, ``## Highlights (edited)``), opens the section too,
+except where a chapter's heading goes. In a note our obsidian writer wrote, the highlights end
+with its managed region: the user's text below is not read as highlights.
+
+The bullets may be numbered (``1. text``), as Obsidian converts a list: when a note's first
+highlight item is numbered, its numbered items are bullets; beside ``- `` bullets, a numbered
+list is the user's (a template's highlight text may go on with one, unindented).
 
 This module only finds the parts (:func:`parse_note_body`); :mod:`.note` makes the model.
 Sub-bullets other than ``Note``/``Tags`` (a user's own) are not Readwise data and are left out,
@@ -32,7 +38,8 @@ import re
 from dataclasses import dataclass, field
 
 from excerpta.location_labels import TRAILING_LABEL, TRAILING_LINK
-from excerpta.readers.readwise_md.note_parts import BLOCK_ID, LIST_ITEM, HighlightBlock
+from excerpta.readers.readwise_md.metadata_list import CONTINUATION_INDENT, MetadataCollector
+from excerpta.readers.readwise_md.note_parts import BLOCK_ID, HighlightBlock
 from excerpta.readers.readwise_md.quote_blocks import QuoteCollector
 
 # An empty heading (``###``) is one too: our obsidian writer ends a chapter's section so.
@@ -40,9 +47,6 @@ HEADING = re.compile(r"^(?P<level>#{1,6})(?:\s+(?P<text>.*?))?\s*$")
 # The cover image: its URL up to the line's last ")", so one with parentheses is read whole
 # (``a_(1).jpg``, as the plugin and our obsidian writer write one that pairs them).
 COVER = re.compile(r"^!\[[^\]]*\]\((?P<url>\S+)\)\s*$")
-META_LINE = re.compile(
-    r"^[-*]\s+(?:\*\*)?(?P<key>[A-Za-z][A-Za-z ]{0,30}?)(?::\*\*|\*\*:|:)\s?(?P<value>.*)$"
-)
 SUB_BULLET = re.compile(
     r"^(?: {4}|\t)[-*]\s+(?:\*\*)?(?P<key>Note|Tags)(?::\*\*|\*\*:|:)\s?(?P<value>.*)$", re.IGNORECASE
 )
@@ -57,6 +61,7 @@ OTHER_SUB_BULLET = re.compile(r"^(?: {4}|\t)[-*]\s")
 # An item nested in a highlight's, beside its Note/Tags sub-bullets: the user's, if not one.
 NESTED_ITEM = re.compile(r"^ {2,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 BULLET = re.compile(r"^[-*](?:\s(?P<text>.*))?$")
+NUMBERED_BULLET = re.compile(r"^(?P<marker>\d{1,9}[.)])(?:[ \t](?P<text>.*))?$")
 # An Obsidian comment on a line of its own, e.g. the ``%% excerpta:begin header %%`` markers
 # our obsidian writer puts around its managed regions: it ends whatever value came before.
 COMMENT_LINE = re.compile(r"^\s*%%.*%%\s*$")
@@ -65,11 +70,10 @@ OUR_HIGHLIGHTS_BEGIN = re.compile(r"^%% excerpta:begin highlights %%\s*$")
 # A template's separator between highlights; "- --" (no space between the last hyphens) is no
 # one's separator but the bullet of a highlight that starts with "--", as the plugin writes it.
 THEMATIC_BREAK = re.compile(r"^(?!-[ \t]+-+[ \t]*$)(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
-CONTINUATION_INDENT = "  "
 METADATA_TITLES = {"metadata"}
 HIGHLIGHTS_TITLES = {"highlights"}
 NEW_HIGHLIGHTS_PREFIX = "new highlights added"
-MULTILINE_KEYS = {"summary", "document note"}  # metadata values that may run over several lines
+RENAMED_HIGHLIGHTS = re.compile(r"highlights(?!\w)", re.IGNORECASE)  # "Highlights ✅"
 
 
 @dataclass
@@ -82,22 +86,31 @@ class NoteBody:
     has_metadata: bool = False
     has_highlights: bool = False
     highlights: list[HighlightBlock] = field(default_factory=list)
+    second_notes: list[int] = field(default_factory=list)  # body lines of Note items not read
 
 
-def _is_highlights_heading(text: str) -> bool:
+def _is_highlights_heading(text: str, chapter_level: bool) -> bool:
+    """Whether a heading with ``text`` opens a highlights section; at ``chapter_level`` (below
+    the highlights heading's level, in its section) only the plugin's own headings do: a
+    chapter may be called "Highlights of the Season"."""
     folded = text.casefold()
-    return folded in HIGHLIGHTS_TITLES or folded.startswith(NEW_HIGHLIGHTS_PREFIX)
+    if folded in HIGHLIGHTS_TITLES or folded.startswith(NEW_HIGHLIGHTS_PREFIX):
+        return True
+    return not chapter_level and RENAMED_HIGHLIGHTS.match(text) is not None
 
 
 class _HighlightCollector:
     """Groups the lines of a highlights section into :class:`HighlightBlock` objects."""
 
-    def __init__(self, blocks: list[HighlightBlock]) -> None:
+    def __init__(self, blocks: list[HighlightBlock], second_notes: list[int] | None = None) -> None:
         self.blocks = blocks
+        self.second_notes = [] if second_notes is None else second_notes
         self.current: HighlightBlock | None = None
         self.target: list[str] | None = None  # where continuation lines go (text, note, nowhere)
         self.blank_lines = 0
         self.chapter: str | None = None  # of the bullets from here on
+        self.numbered = False  # whether numbered items are the bullets (the first one was)
+        self.indent = len(CONTINUATION_INDENT)  # of the current text's further lines
         self.quotes = QuoteCollector()  # the highlights, if a template wrote them as quotes
 
     def close(self) -> None:
@@ -112,8 +125,8 @@ class _HighlightCollector:
         if not self.blocks:
             self.blocks.extend(self.quotes.blocks)
 
-    def add(self, line: str) -> None:
-        """Take the next line of a highlights section."""
+    def add(self, line: str, number: int = 0) -> None:
+        """Take the next line of a highlights section, line ``number`` of the body."""
         if not line.strip():
             self.blank_lines += 1
             return
@@ -122,15 +135,17 @@ class _HighlightCollector:
             return
         if THEMATIC_BREAK.match(line):
             self.close()  # a template's separator between highlights
-        elif bullet := BULLET.match(line):
+        elif (bullet := BULLET.match(line)) or (bullet := self._numbered_bullet(line)):
             self.current = HighlightBlock([bullet.group("text") or ""], chapter=self.chapter)
             self.blocks.append(self.current)
             self.target = self.current.text_lines
+            self.indent = max(len(CONTINUATION_INDENT), len(bullet.groupdict().get("marker") or "") + 1)
         elif self.current is None:
             return
         elif (sub := SUB_BULLET.match(line)) or (
                 (sub := NESTED_SUB_BULLET.match(line)) and _text_ended(self.current)):
-            self.target = _add_sub_bullet(self.current, sub.group("key").casefold(), sub.group("value"))
+            self.target = self._add_sub_bullet(self.current, sub.group("key").casefold(),
+                                              sub.group("value"), number)
         elif OTHER_SUB_BULLET.match(line):
             self.target = None
         elif self.target is None:
@@ -138,13 +153,22 @@ class _HighlightCollector:
         elif self._is_users_line(self.current, line):
             self.target = None
         elif line.startswith(CONTINUATION_INDENT):
-            continuation = line[2:] if self.target is self.current.text_lines else line.strip()
+            text = self.target is self.current.text_lines
+            continuation = _dedent(line, self.indent) if text else line.strip()
             self.target.extend([""] * min(blanks, 1) + [continuation])  # Markdown shows one blank line
         elif blanks:
             self.target = None  # unindented text after a blank line is the user's, not Readwise's
         else:
             self.target.append(line)
 
+    def _numbered_bullet(self, line: str) -> re.Match[str] | None:
+        """``line`` as a numbered bullet, if numbered items are the bullets: the note's first
+        highlight item is one (beside ``- `` bullets, a numbered list is the user's)."""
+        if not self.numbered and self.blocks:
+            return None
+        bullet = NUMBERED_BULLET.match(line)
+        self.numbered = self.numbered or bullet is not None
+        return bullet
 
     def _is_users_line(self, block: HighlightBlock, line: str) -> bool:
         """Whether ``line``, which the text or note of ``block`` would take, is the user's: an
@@ -157,6 +181,30 @@ class _HighlightCollector:
             return True
         return NESTED_ITEM.match(line) is not None and _text_ended(block)
 
+    def _add_sub_bullet(self, block: HighlightBlock, key: str, value: str,
+                        number: int) -> list[str] | None:
+        """Record a ``Note``/``Tags`` sub-bullet of ``block``, at body line
+        ``number``; returns where its continuation lines go.
+
+        A second ``Note`` is not read (the first is the highlight's), and its line is kept in
+        ``second_notes``: it is what Obsidian leaves of a highlight whose bullet line the user
+        deleted, and read, it would replace the note of the highlight above.
+        """
+        if key != "note":
+            block.tags = value
+            return None
+        if block.note_lines is not None:
+            self.second_notes.append(number)
+            return None
+        block.note_lines = [value]
+        return block.note_lines
+
+
+def _dedent(line: str, indent: int) -> str:
+    """``line`` without up to ``indent`` leading spaces (a numbered item's text goes on three
+    or four spaces in, a bullet's two)."""
+    return line[min(indent, len(line) - len(line.lstrip(" "))):]
+
 
 def _text_ended(block: HighlightBlock) -> bool:
     """Whether the text of ``block`` has ended: with a block id (``^hl-…``, ``^rw…``) or a
@@ -165,23 +213,14 @@ def _text_ended(block: HighlightBlock) -> bool:
     return (BLOCK_ID.search(last) or TRAILING_LINK.search(last) or TRAILING_LABEL.search(last)) is not None
 
 
-def _add_sub_bullet(block: HighlightBlock, key: str, value: str) -> list[str] | None:
-    """Record a ``Note``/``Tags`` sub-bullet; returns where its continuation lines go."""
-    if key == "note":
-        block.note_lines = [value]
-        return block.note_lines
-    block.tags = value
-    return None
-
-
 def parse_note_body(body: str) -> NoteBody:
     """Find the title, cover, metadata and highlight bullets of a note body (no front matter)."""
     note = NoteBody()
     section = "preamble"
-    metadata = _MetadataCollector(note.metadata)
-    collector = _HighlightCollector(note.highlights)
+    metadata = MetadataCollector(note.metadata)
+    collector = _HighlightCollector(note.highlights, note.second_notes)
     highlights_level = 0  # of the heading that opened the highlights section
-    for line in body.split("\n"):
+    for number, line in enumerate(body.split("\n"), 1):
         if COMMENT_LINE.match(line):
             metadata.drop_held()
             collector.close()
@@ -195,7 +234,7 @@ def parse_note_body(body: str) -> NoteBody:
             collector.close()
             if level == 1 and text and note.title is None and section == "preamble":
                 note.title = text
-            elif _is_highlights_heading(text):
+            elif _is_highlights_heading(text, section == "highlights" and level > highlights_level):
                 section, note.has_highlights, highlights_level = "highlights", True, level
                 collector.chapter = None
             elif section == "highlights" and level > highlights_level:
@@ -210,68 +249,12 @@ def parse_note_body(body: str) -> NoteBody:
         elif section == "metadata":
             metadata.add(line)
         elif section == "highlights":
-            collector.add(line)
+            collector.add(line, number)
     metadata.keep_held()
     collector.finish()
     for key, value in note.metadata.items():
         note.metadata[key] = value.strip()
     return note
-
-
-class _MetadataCollector:
-    """Reads the ``- Key: value`` lines of a ``Metadata`` section into ``metadata``.
-
-    Only a ``Summary`` or ``Document Note`` runs over several lines (Readwise's export writes
-    them raw, our obsidian writer with a two-space indent, dropped here); the other values
-    (title, author, URL: the document's id is made of them) are one line, and text below
-    them is the user's. Unindented paragraphs after a blank line continue a value up to the
-    next item or heading (Readwise's export writes a summary's paragraphs flush left, as the
-    last item too), one blank line between two: a ``- Key:`` item goes on with the list, any
-    other list item is the user's and ends the value. A comment line ends it too, without the
-    paragraphs held: our obsidian writer ends its header region so, and indents a value's
-    paragraphs, so flush-left ones in its notes are the user's.
-    """
-
-    def __init__(self, metadata: dict[str, str]) -> None:
-        self.metadata = metadata
-        self.key: str | None = None  # of the value that further lines may continue
-        self.held: list[str] = []  # lines from a blank line on, until we know whose they are
-
-    def drop_held(self) -> None:
-        """End the list, dropping the held lines: at a comment line, they were the user's."""
-        self.key, self.held = None, []
-
-    def keep_held(self) -> None:
-        """End the list, keeping the held paragraphs as the value's: at a heading, a list item
-        of the user's or the end of the note."""
-        self._continue(self.held)
-        self.drop_held()
-
-    def add(self, line: str) -> None:
-        """Take the next line of a ``Metadata`` section."""
-        if match := META_LINE.match(line):
-            self._continue(self.held)
-            key = match.group("key").strip().casefold()
-            self.metadata.setdefault(key, match.group("value"))
-            self.key, self.held = (key if key in MULTILINE_KEYS else None), []
-        elif LIST_ITEM.match(line):
-            self.keep_held()
-        elif self.key is None:
-            return
-        elif line.startswith(CONTINUATION_INDENT):
-            self._continue([*self.held, line.removeprefix(CONTINUATION_INDENT)])
-            self.held = []
-        elif self.held or not line.strip():
-            self.held.append(line)
-        else:
-            self._continue([line])  # a lazy continuation line, as Markdown reads one
-
-    def _continue(self, lines: list[str]) -> None:
-        if lines and self.key is not None and self.key in self.metadata:
-            # Blank lines as one empty line: one paragraph break, as Markdown shows it.
-            kept = [line if line.strip() else "" for line in lines]
-            kept = [line for index, line in enumerate(kept) if line or index == 0 or kept[index - 1]]
-            self.metadata[self.key] += "\n" + "\n".join(kept)
 
 
 def region_highlights(body: str) -> list[HighlightBlock]:
