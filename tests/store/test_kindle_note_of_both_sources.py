@@ -114,3 +114,21 @@ def test_a_lone_note_that_repeats_its_highlights_note_in_one_file_stays_read_int
         assert [(h.location, h.note, h.is_deleted) for h in book.highlights] == [
             (500, NOTE, False), (503, NOTE, False)]
     store.close()
+
+
+@pytest.mark.parametrize("later", ["a note past the end", "the highlight's note"])
+def test_a_note_the_clippings_alone_give_twice_on_different_days_is_kept_twice(run_cli, tmp_path, later):
+    # "important" on a highlight and again past its end, typed on the Kindle: two notes, as the
+    # file read in one go has them, whichever was read into the library first.
+    highlight, on_it, past_it = (clipping("标注", "500-505", 1, SHORT), clipping("笔记", "505", 2, NOTE),
+                                 clipping("笔记", "508", 3, NOTE))
+    first, second = ((highlight + on_it, past_it) if later == "a note past the end"
+                     else (highlight + past_it, on_it))
+    clippings, state = tmp_path / "My Clippings.txt", ("--state", tmp_path / "state.sqlite")
+    clippings.write_text(first, encoding="utf-8")
+    live_highlights(run_cli, tmp_path / "first.json", *state, "convert", clippings)
+    with clippings.open("a", encoding="utf-8") as file:
+        file.write(second)
+    grown = live_highlights(run_cli, tmp_path / "grown.json", *state, "convert", clippings)
+    assert grown == [(500, SHORT[:4], NOTE), (508, "", NOTE)]
+    assert grown == live_highlights(run_cli, tmp_path / "once.json", "convert", clippings)

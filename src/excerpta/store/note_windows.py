@@ -9,6 +9,11 @@ reckons the end by the text's script and attaches a note within that reach (or, 
 markup, keeps alone a note the clippings attach at the end). :class:`~.resaves.ResavedCopies`
 takes a lone note of one input whose text a highlight's note from another holds, in that
 highlight's window (:meth:`NoteWindows.owners`), for that note given twice, not a second one.
+
+Only where one of the two is the notebook's (:func:`_timeless`): the export gives no times, a
+clipping gives each note its own. Two notes of one text that the clippings alone give (typed
+twice: "important" on a highlight and again past its end) are both kept, in one file or in
+two files read on different days.
 """
 
 from __future__ import annotations
@@ -64,7 +69,8 @@ def repeats_a_note(note: Highlight, windows: NoteWindows, highlights: Positions,
     holds its text (:func:`~.copies.holds`), starting where :meth:`NoteWindows.owners` says."""
     if not numbered(note) or not note.note:
         return False
-    return any(start == at and holds(stored(rowid).note or "", note.note)
+    return any(start == at and holds((owner := stored(rowid)).note or "", note.note)
+               and (_timeless(note) or _timeless(owner))
                for at in windows.owners(note.location)  # type: ignore[arg-type]
                for start, _, rowid in highlights.near(LocationType.LOCATION, at, at))
 
@@ -83,6 +89,14 @@ def repeated_notes(highlights: Iterable[Highlight], windows: NoteWindows, lone_n
         for _, _, rowid in lone_notes.near(LocationType.LOCATION, start, sys.maxsize if end is None else end):
             if rowid not in taken and rowid not in repeated:
                 note = stored(rowid)
-                if note.note and holds(highlight.note, note.note):
+                if (note.note and holds(highlight.note, note.note)
+                        and (_timeless(note) or _timeless(highlight))):
                     repeated[rowid] = note
     return repeated
+
+
+def _timeless(copy: Highlight) -> bool:
+    """Whether the note of ``copy`` (a lone note, or a highlight's) has no time of its own, as
+    the notebook export gives it: a clipping dates a lone note, and a highlight whose note was
+    typed after it takes that time as ``updated_at``."""
+    return (copy.highlighted_at if not normalize_text(copy.text) else copy.updated_at) is None
