@@ -128,6 +128,13 @@ def test_a_highlights_heading_with_words_after_it_is_read(tmp_path, caplog, head
     assert caplog.records == []
 
 
+@pytest.mark.parametrize("heading", ["## Highlights from our book club", "## Highlights: part 2"])
+def test_a_section_of_the_users_named_highlights_of_something_is_not_read(tmp_path, heading):
+    note = write_note(tmp_path / "Book.md", _note([f"- One. ([Location 47]({KINDLE}47))", "", heading,
+                                                   "- what Ann said", "- what Bob said"]))
+    assert [h.text for h in _read_one(note).highlights] == ["One."]
+
+
 def test_highlights_turned_into_a_numbered_list_are_read(tmp_path):
     lines = AFTER_RESYNC.read_text(encoding="utf-8").split("\n")
     numbered = [f"{index + 1}. {line[2:]}" if line.startswith("- ") and index > 9 else line

@@ -73,7 +73,9 @@ THEMATIC_BREAK = re.compile(r"^(?!-[ \t]+-+[ \t]*$)(?:(?:-\s*){3,}|(?:\*\s*){3,}
 METADATA_TITLES = {"metadata"}
 HIGHLIGHTS_TITLES = {"highlights"}
 NEW_HIGHLIGHTS_PREFIX = "new highlights added"
-RENAMED_HIGHLIGHTS = re.compile(r"highlights(?!\w)", re.IGNORECASE)  # "Highlights ✅"
+# "Highlights ✅", "Highlights (edited)": the word, then no other word but in brackets; not
+# "Highlights from our book club", a section of the user's own.
+RENAMED_HIGHLIGHTS = re.compile(r"highlights(?:[^\w(\[]|\([^)]*\)|\[[^\]]*\])*$", re.IGNORECASE)
 
 
 @dataclass
