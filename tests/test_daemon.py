@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ from excerpta.config import JobConfig, ScheduleConfig
 from excerpta.daemon import Daemon, Timetable, first_run
 from excerpta.errors import UserError
 from excerpta.locks import daemon_lock
+from excerpta.store import open_store
 from job_configs import CLIPPINGS, NEW_RECORD, kindle_job, logged_runs, wait_until, write_config
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -189,6 +191,33 @@ def test_sighup_reads_the_configuration_again_and_a_bad_one_changes_nothing(tmp_
     assert refused.endswith("; the daemon goes on with the jobs it had")
     assert err.splitlines()[-1] == "excerpta: daemon stopped"
     assert logged_runs(state) == [("kindle", "ok"), ("added", "ok")]
+
+
+def test_a_sighup_while_the_daemon_starts_is_a_reload_not_its_end(tmp_path):
+    # Another run holds the state, so the daemon waits to read its run log: a SIGHUP then (say
+    # `systemctl reload` right after start) must not end it, as SIGHUP's default would.
+    (tmp_path / "temp").mkdir()
+    shutil.copyfile(CLIPPINGS, tmp_path / "clip.txt")
+    config = write_config(tmp_path, kindle_job(tmp_path, schedule='schedule = { every = "1h" }'))
+    state = tmp_path / "state.sqlite"
+    open_store(state).close()
+    holder = sqlite3.connect(state, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    daemon = _daemon(config, tmp_path)
+    try:
+        time.sleep(1.5)
+        daemon.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        assert daemon.poll() is None
+        holder.execute("ROLLBACK")
+        wait_until(lambda: ("kindle", "ok") in logged_runs(state))
+        time.sleep(1.5)  # the configuration read again, once the run in progress has ended
+    finally:
+        holder.close()
+        daemon.send_signal(signal.SIGTERM)
+        _, err = daemon.communicate(timeout=30)
+    assert daemon.returncode == 0, err
+    assert f"excerpta: {config}: configuration read again" in err
 
 
 def test_a_stop_in_the_middle_of_a_run_interrupts_it_safely(tmp_path):

@@ -134,25 +134,39 @@ def daemon_command(settings: Settings, config_path: Path | None) -> None:
     configuration again once the run in progress ends (a file with an error is reported
     and the daemon goes on with the jobs it had).
     """
-    path, config = _load(config_path)
-    state = state_path(config, settings.state)
-    say = (lambda line: None) if settings.quiet else (lambda line: click.echo(line, err=True))
-    with daemon_lock(state):  # before anything is said or run
-        daemon = _scheduled(path, config, settings, say)
-        _say_schedule(daemon, config, say)
-        hangup = getattr(signal, "SIGHUP", None)  # not on Windows
-        before = signal.signal(hangup, lambda _signal, _frame: daemon.request_reload()) if hangup else None
-        try:
-            daemon.serve()
-            while daemon.stopped_by is None and daemon.reload_requested:
-                daemon = _reloaded(path, daemon, state, settings, say)
+    daemon: Daemon | None = None
+    early_hangup = False  # before the daemon was made: it reads the configuration again at once
+
+    def hung_up(_signal: int, _frame: object) -> None:
+        nonlocal early_hangup
+        if daemon is None:
+            early_hangup = True
+        else:
+            daemon.request_reload()
+
+    # Caught from the start: SIGHUP's default would end the process, which a service manager
+    # takes for a clean exit and does not restart (opening the state may wait 30 s).
+    hangup = getattr(signal, "SIGHUP", None)  # not on Windows
+    before = signal.signal(hangup, hung_up) if hangup else None
+    try:
+        path, config = _load(config_path)
+        state = state_path(config, settings.state)
+        say = (lambda line: None) if settings.quiet else (lambda line: click.echo(line, err=True))
+        with daemon_lock(state):  # before anything is said or run
+            daemon = _scheduled(path, config, settings, say)
+            _say_schedule(daemon, config, say)
+            daemon.reload_requested = early_hangup
+            try:
                 daemon.serve()
-        except KeyboardInterrupt:
-            pass  # a stop while the configuration was read again: nothing was running
-        finally:
-            if hangup:
-                signal.signal(hangup, before or signal.SIG_DFL)
-    say("excerpta: daemon stopped")
+                while daemon.stopped_by is None and daemon.reload_requested:
+                    daemon = _reloaded(path, daemon, state, settings, say)
+                    daemon.serve()
+            except KeyboardInterrupt:
+                pass  # a stop while the configuration was read again: nothing was running
+        say("excerpta: daemon stopped")
+    finally:
+        if hangup:
+            signal.signal(hangup, before or signal.SIG_DFL)
 
 
 def _scheduled(path: Path, config: Config, settings: Settings, say: Callable[[str], None]) -> Daemon:
