@@ -202,6 +202,7 @@ def test_a_sighup_while_the_daemon_starts_is_a_reload_not_its_end(tmp_path):
     state = tmp_path / "state.sqlite"
     open_store(state).close()
     holder = sqlite3.connect(state, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")  # readers wait too, even in WAL mode
     holder.execute("BEGIN EXCLUSIVE")
     daemon = _daemon(config, tmp_path)
     try:
@@ -210,6 +211,7 @@ def test_a_sighup_while_the_daemon_starts_is_a_reload_not_its_end(tmp_path):
         time.sleep(0.5)
         assert daemon.poll() is None
         holder.execute("ROLLBACK")
+        holder.close()  # (its lock is kept until then)
         wait_until(lambda: ("kindle", "ok") in logged_runs(state))
         time.sleep(1.5)  # the configuration read again, once the run in progress has ended
     finally:
