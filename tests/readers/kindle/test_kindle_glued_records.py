@@ -132,3 +132,11 @@ def test_a_separator_damaged_by_hand_still_separates(tmp_path, row, after):
     whole = read_path(EXAMPLES / "My Clippings.txt")
     assert _highlights(read) == _highlights(whole)
     assert read.problems == []
+
+
+def test_a_note_line_starting_with_a_separator_before_a_dashed_line_stays_as_typed(tmp_path):
+    typed = f"Todo list\n{SEP}Ideas\n- buy the sequel"
+    meta = META.replace("Highlight", "Note")
+    text = f"Walden (Thoreau, Henry David)\n{meta}\n\n{typed}\n{SEP}\n"
+    [highlight] = read_text(tmp_path, text).highlights()
+    assert highlight.note == typed

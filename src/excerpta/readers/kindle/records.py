@@ -11,12 +11,13 @@ of lines, and a separator line of ten ``=``. What real files add (reference §1.
   metadata line confirms the separator; so is a lone line before the next separator. After a
   highlight nothing is glued back: a damaged record must not vanish into the passage before it
   (it is reported), and a title line at the end of the file is a record cut short (reported);
-* separators stripped by another tool: a body line that parses as a metadata line right after a
-  title-like line that follows a blank line starts a new record;
+* separators stripped by another tool or deleted by hand (with or without the line they stood
+  on), or damaged (9 or 11 ``=``): a body line that parses as a metadata line (a date and all)
+  right after a title-like line starts a new record (:func:`_cut_title`);
 * a record glued to the separator before it (``==========Walden (Thoreau)``): the file ended in a
   separator without its line break (an editor trimmed it) when the device appended. Such a line
-  followed by a metadata line is a separator and a title line (:func:`glued_title`); followed
-  by anything else, it is a line of the record it is in.
+  followed by a metadata line that parses is a separator and a title line
+  (:func:`glued_title`); followed by anything else, it is a line of the record it is in.
 
 Nothing here raises for bad content: a record whose metadata line cannot be read is returned
 with ``metadata`` unset and ``problem`` saying why, for the reader to report. So is a record
@@ -121,7 +122,7 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
             assert current is not None
             glued_number, glued_line = glued
             glued = None
-            if looks_like_metadata(line):  # the separator closed ``current``; a title line follows
+            if looks_like_metadata(line) and _try_metadata(line) is not None:  # a record follows
                 if pending is not None:
                     yield pending
                 pending, current = current, None
@@ -236,9 +237,9 @@ def body_starts_record(body: list[str], line: str) -> bool:
 
 
 def _starts_record(body: list[str]) -> bool:
-    # A title-like line after the blank line that follows a metadata line: only then can a
-    # dashed line be a lost record start (the separator before it deleted, with or without
-    # the line it stood on, or damaged).
+    # A title-like line (not blank), after at least the blank line that follows a metadata
+    # line: only then can a dashed line be a lost record start (its separator deleted, with or
+    # without the line it stood on, or damaged). The dashed line must then parse, date and all.
     return len(body) >= 2 and bool(body[-1].strip())
 
 
