@@ -193,6 +193,22 @@ def test_sighup_reads_the_configuration_again_and_a_bad_one_changes_nothing(tmp_
     assert logged_runs(state) == [("kindle", "ok"), ("added", "ok")]
 
 
+def test_a_configuration_that_cannot_be_read_again_leaves_the_daemon_as_it_was(tmp_path, capsys):
+    from excerpta.cli.app import Settings
+    from excerpta.cli.jobs import _reloaded
+
+    config = write_config(tmp_path, kindle_job(tmp_path, schedule='schedule = { every = "1h" }'))
+    daemon = Daemon([_job("a")], lambda job: None, {}, zone=UTC)
+    daemon.reload_requested = True
+    config.write_text("[[jobs]\n", encoding="utf-8")
+    said: list[str] = []
+    assert _reloaded(config, daemon, tmp_path / "state.sqlite", Settings(), said.append) is daemon
+    assert not daemon.reload_requested  # serving again goes on with the jobs it had
+    assert [job.name for job in daemon.jobs] == ["a"]
+    assert said == []
+    assert "configuration not read again: " in capsys.readouterr().err
+
+
 def test_a_sighup_while_the_daemon_starts_is_a_reload_not_its_end(tmp_path):
     # Another run holds the state, so the daemon waits to read its run log: a SIGHUP then (say
     # `systemctl reload` right after start) must not end it, as SIGHUP's default would.

@@ -107,7 +107,12 @@ def test_a_selection_of_nothing_does_not_empty_an_output_it_would_replace(run_cl
     # a first run has nothing to lose: the empty output is written
     fresh = tmp_path / f"fresh.{writer}"
     assert run_cli("convert", LIBRARY, "--to", writer, "--out", fresh, "--category", "tweets").exit_code == 0
-    assert fresh.exists()
+    if writer == "json":
+        assert json.loads(fresh.read_text(encoding="utf-8"))["documents"] == []
+    elif writer == "csv":
+        assert len(fresh.read_text(encoding="utf-8-sig").splitlines()) == 1  # its header alone
+    else:
+        assert fresh.stat().st_size > 0
 
 
 def test_a_selection_says_itself_as_options():

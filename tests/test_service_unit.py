@@ -61,7 +61,6 @@ def test_the_service_unit_starts_reloads_and_stops_the_daemon(unit, tmp_path):
         daemon.send_signal(signal.SIGTERM)  # systemd's default stop
         _, err = daemon.communicate(timeout=30)
     assert daemon.returncode == 0, err  # Restart=on-failure: a stop is not restarted
-    assert service["Restart"] == "on-failure"
 
     config.write_text("[[jobs]\n", encoding="utf-8")
     invalid = subprocess.run(start, capture_output=True, text=True, env=environment, timeout=60)

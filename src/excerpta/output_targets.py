@@ -62,7 +62,7 @@ def foreign_suffix(writer: type[Writer], out: Path) -> str | None:
     if not others:
         return None
     usual = f" (its files end in {', '.join(writer.suffixes)})" if writer.suffixes else ""
-    return f"{out}: writing {writer.name} to a name that ends as {others[0]} files do{usual}"
+    return f"{out.absolute()}: writing {writer.name} to a name that ends as {others[0]} files do{usual}"
 
 
 def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: Manifest,

@@ -2,7 +2,8 @@
 
 ``status`` reads the newest run of each job and the daemon works out when a job is next due
 from it, so the log is what survives a restart. It keeps the :data:`RUNS_KEPT` newest runs of
-each job: a daemon running a job every 15 minutes starts 35,000 runs a year.
+each job: a daemon running a job every 15 minutes starts 35,000 runs a year. (A job no longer
+run keeps its last ones; each start trims its own job's.)
 """
 
 from __future__ import annotations

@@ -84,8 +84,10 @@ def test_a_note_whose_front_matter_aliases_repeat_too_much_keeps_it_as_broken_ya
     assert result.exit_code == 1
     assert (f"{bombed} ({bombed.stat().st_size} bytes): front matter not read (line 6: its "
             "aliases (*name) repeat more than 100,000 characters); left as it is") in result.output
+    # the "[" opened on line 3 (title), found unclosed at the key of line 4: both lines said
     assert (f"{broken} ({broken.stat().st_size} bytes): front matter is not valid YAML (line 4: "
-            "expected ',' or ']', but got '<scalar>'); left as it is") in result.output
+            "expected ',' or ']', but got '<scalar>'; a flow sequence opened on line 3); left as it is"
+            ) in result.output
     for note in (bombed, broken, *others):
         text = note.read_text(encoding="utf-8")
         assert "Added upstream." in text

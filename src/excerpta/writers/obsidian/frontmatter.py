@@ -194,6 +194,10 @@ def _not_valid(err: yaml.YAMLError, lines_before: int) -> str:
         mark = err.context_mark or mark
         complaint = complaint.replace("'<stream end>'", "the end of the front matter").replace(
             "end of stream", "end of the front matter")
+    elif err.context_mark is not None and err.context and err.context_mark.line < mark.line:
+        # An unclosed "[" is found at the next line's key: say the line it was opened on too.
+        opened = err.context.removeprefix("while parsing ")
+        complaint = f"{complaint}; {opened} opened on line {lines_before + err.context_mark.line + 1}"
     return f"front matter is not valid YAML (line {lines_before + mark.line + 1}: {complaint})"
 
 
