@@ -37,7 +37,7 @@ TWEET_PATH = re.compile(r"^/[^/]+/status(?:es)?/(?P<id>\d+)")
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a Markdown backslash escape: shows its character
 LABEL_PARTS = re.compile(r"(?P<kind>\S+)\s(?P<value>.*)")  # "Page xii 3": "Page", "xii 3"
 INTEGER = re.compile(r"-?[0-9]{1,18}")  # within a 64-bit integer, as the stores keep one
-LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])[ \t]")  # a list item's line, nested or not
+ANY_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])[ \t]")  # a list item's line, nested or not
 TWITTER_HOSTS = {"twitter.com", "x.com", "mobile.twitter.com", "www.twitter.com", "www.x.com"}
 
 
@@ -73,7 +73,7 @@ def count_linked_items(body: str) -> int:
     """How many list items of ``body`` (any marker, any indent) end with a location link: the
     highlights a note holds, whether or not its layout lets them be read."""
     return sum(1 for line in body.split("\n")
-               if LIST_ITEM.match(line) and split_location_link(line.rstrip())[1] is not None)
+               if ANY_LIST_ITEM.match(line) and split_location_link(line.rstrip())[1] is not None)
 
 
 def parse_clock(value: str) -> int:
