@@ -117,7 +117,13 @@ def test_a_dry_run_writes_nothing_and_creates_no_state(run_cli, tmp_path, clippi
     config = write_config(tmp_path, kindle_job(tmp_path))
     result = run_cli("sync", "-c", config, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "would create" in result.output
+    lines = result.stdout.splitlines()  # the job's name with its outcomes, as convert prints them
+    assert lines[0] == "job kindle:"
+    assert all(line.startswith("would create ") for line in lines[1:])
+    assert len(lines) == 14
+    quiet = run_cli("-q", "sync", "-c", config, "--dry-run")
+    assert quiet.stdout.splitlines() == lines  # -q: no summary, what would change still said
+    assert quiet.stderr == ""
     assert not (tmp_path / "vault").exists()
     assert not (tmp_path / "state.sqlite").exists()
 

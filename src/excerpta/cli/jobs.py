@@ -62,19 +62,19 @@ def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_r
             state.close()
     if report.failure is not None:  # a writer failed; the others' files are on disk: said first
         if not settings.quiet and report.outcomes:
-            click.echo(f"job {job.name}:", err=True)
+            click.echo(f"job {job.name}:", err=not dry_run)  # with its outcomes: a dry run's are on stdout
             print_report(report, dry_run=dry_run, quiet=False, verbose=settings.verbose, kept_library=True)
         message, code = failure(report.failure, verbose=settings.verbose)
         echo_error(f"job {job.name}: {message}")
         return max(code, report.exit_code)
-    if settings.quiet:
+    if settings.quiet and not dry_run:  # a dry run's outcomes are what it was asked for
         return report.exit_code
     if brief and not report.exit_code and all(o.action == "unchanged" for o in report.outcomes):
         counts = report.library_counts
         click.echo(f"job {job.name}: nothing changed ({counts.get('documents', 0)} documents, "
                    f"{counts.get('highlights', 0)} highlights)", err=True)
         return 0
-    click.echo(f"job {job.name}:", err=True)
+    click.echo(f"job {job.name}:", err=not dry_run)  # with its outcomes: a dry run's are on stdout
     print_report(report, dry_run=dry_run, quiet=settings.quiet, verbose=settings.verbose,
                  kept_library=True)
     return report.exit_code
