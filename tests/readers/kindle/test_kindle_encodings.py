@@ -33,3 +33,17 @@ def test_a_nul_here_and_there_does_not_make_a_utf8_file_utf16(tmp_path):
     damaged.write_bytes(original[:200] + b"\0" + original[200:])
     assert [(h.location, h.text.replace("\0", "")) for h in read_path(damaged).highlights()] == [
         (h.location, h.text) for h in read_corpus("hadynz_simple.txt").highlights()]
+
+
+@pytest.mark.parametrize("name", ["fyodor_pt_br_crlf_bom.txt", "samueldg_bilingual_en_gb_es.txt",
+                                  "katrinleinweber_de_um_uhr_NO_SEPARATORS.txt"])
+def test_a_file_re_saved_as_windows_1252_keeps_every_records_page_and_location(tmp_path, name):
+    # Its accented words read as U+FFFD ("p\ufffdgina 467 | posi\ufffd\ufffdo 6607-6609"): the
+    # page and location are still told apart by their fields.
+    path = tmp_path / name
+    path.write_bytes((CLIPPINGS / name).read_text(encoding="utf-8").encode("cp1252", errors="replace"))
+
+    def places(read) -> list[tuple[object, ...]]:
+        return sorted((h.location, h.end_location, h.page) for h in read.highlights())
+
+    assert places(read_path(path)) == places(read_corpus(name))

@@ -257,6 +257,11 @@ def _positions(head: str) -> tuple[tuple[Position, Position] | None, tuple[int, 
         leftovers = _BARE_RANGE_RE.findall(head)
         if len(leftovers) == 1:
             location = _int_range(*leftovers[0])
+        elif len(leftovers) == 2 and [len(_BARE_RANGE_RE.findall(f)) for f in head.split("|")] == [1, 1]:
+            # One in each field, in words no locale has (a file re-saved in another encoding:
+            # "p\ufffdgina 467 | posi\ufffd\ufffdo 6607-6609"): a Kindle puts the page first.
+            (first, first_end), (second, second_end) = leftovers
+            page, location = _page_range(first, first_end or None), _int_range(second, second_end)
     return page, location
 
 
