@@ -155,7 +155,7 @@ def daemon_command(settings: Settings, config_path: Path | None) -> None:
         with daemon_lock(state):  # before anything is said or run
             daemon = _scheduled(path, config, settings, say)
             _say_schedule(daemon, config, say)
-            daemon.reload_requested = early_hangup
+            daemon.reload_requested |= early_hangup
             try:
                 daemon.serve()
                 while daemon.stopped_by is None and daemon.reload_requested:
