@@ -5,11 +5,13 @@ change its layout (a highlight's bullet deleted, a heading renamed, a numbered l
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import pytest
 from readwise_md_reading import read, write_note
 
+from excerpta.errors import InputError
 from excerpta.model import Document, LocationType
 
 from paths import CORPUS
@@ -133,6 +135,27 @@ def test_a_section_of_the_users_named_highlights_of_something_is_not_read(tmp_pa
     note = write_note(tmp_path / "Book.md", _note([f"- One. ([Location 47]({KINDLE}47))", "", heading,
                                                    "- what Ann said", "- what Bob said"]))
     assert [h.text for h in _read_one(note).highlights] == ["One."]
+
+
+@pytest.mark.parametrize("indent", ["  ", "    ", "\t"])
+def test_a_highlight_indented_by_hand_is_the_users_item_and_said(tmp_path, caplog, indent):
+    note = write_note(tmp_path / "Book.md", _note([f"- One. ([Location 47]({KINDLE}47))",
+                                                   f"{indent}- Two. ([Location 48]({KINDLE}48))",
+                                                   "  - my own thought"]))
+    with caplog.at_level(logging.WARNING, logger="excerpta"):
+        assert [h.text for h in _read_one(note).highlights] == ["One."]
+    line = HEAD.count("\n") + 2
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{note}: an item nested under a highlight ends with a location link (line {line}), read as "
+        "yours, not as a highlight: was a highlight indented?"]
+
+
+def test_the_plugins_own_notes_say_nothing_of_nested_items(caplog):
+    with caplog.at_level(logging.WARNING, logger="excerpta"):
+        for path in sorted((CORPUS / "readwise").rglob("*.md")):
+            with contextlib.suppress(InputError):  # a file of the corpus that is no note
+                read(path)
+    assert not [r for r in caplog.records if "nested under a highlight" in r.getMessage()]
 
 
 def test_highlights_turned_into_a_numbered_list_are_read(tmp_path):

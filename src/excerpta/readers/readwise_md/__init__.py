@@ -113,6 +113,9 @@ def read_note(path: Path, root: Path | None = None) -> Document:
         # embed it cannot follow): the highlight it was under is most likely deleted on purpose.
         log.warning("%s: a second Note: under one highlight (line %d), not read: was its "
                     "highlight deleted?", path, front_lines + line)
+    for line in parsed.nested_links:
+        log.warning("%s: an item nested under a highlight ends with a location link (line %d), "
+                    "read as yours, not as a highlight: was a highlight indented?", path, front_lines + line)
     return document
 
 

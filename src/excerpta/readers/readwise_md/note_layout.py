@@ -89,6 +89,9 @@ class NoteBody:
     has_highlights: bool = False
     highlights: list[HighlightBlock] = field(default_factory=list)
     second_notes: list[int] = field(default_factory=list)  # body lines of Note items not read
+    # Body lines of items nested under a highlight, the user's, that end with a location link:
+    # a highlight indented by hand (Tab in Obsidian), not read, and said.
+    nested_links: list[int] = field(default_factory=list)
 
 
 def _is_highlights_heading(text: str, chapter_level: bool) -> bool:
@@ -104,9 +107,11 @@ def _is_highlights_heading(text: str, chapter_level: bool) -> bool:
 class _HighlightCollector:
     """Groups the lines of a highlights section into :class:`HighlightBlock` objects."""
 
-    def __init__(self, blocks: list[HighlightBlock], second_notes: list[int] | None = None) -> None:
+    def __init__(self, blocks: list[HighlightBlock], second_notes: list[int] | None = None,
+                 nested_links: list[int] | None = None) -> None:
         self.blocks = blocks
         self.second_notes = [] if second_notes is None else second_notes
+        self.nested_links = [] if nested_links is None else nested_links
         self.current: HighlightBlock | None = None
         self.target: list[str] | None = None  # where continuation lines go (text, note, nowhere)
         self.blank_lines = 0
@@ -149,11 +154,12 @@ class _HighlightCollector:
             self.target = self._add_sub_bullet(self.current, sub.group("key").casefold(),
                                               sub.group("value"), number)
         elif OTHER_SUB_BULLET.match(line):
-            self.target = None
+            self._users_item(line, number)
         elif self.target is None:
-            return
+            if NESTED_ITEM.match(line):
+                self._users_item(line, number)
         elif self._is_users_line(self.current, line):
-            self.target = None
+            self._users_item(line, number)
         elif line.startswith(CONTINUATION_INDENT):
             text = self.target is self.current.text_lines
             continuation = _dedent(line, self.indent) if text else line.strip()
@@ -162,6 +168,14 @@ class _HighlightCollector:
             self.target = None  # unindented text after a blank line is the user's, not Readwise's
         else:
             self.target.append(line)
+
+    def _users_item(self, line: str, number: int) -> None:
+        # A line of the user's under a highlight: not read; kept in ``nested_links`` when it is
+        # an item ending with a location link, as an indented highlight's does.
+        self.target = None
+        if (TRAILING_LINK.search(line.rstrip()) is not None
+                and (OTHER_SUB_BULLET.match(line) or NESTED_ITEM.match(line))):
+            self.nested_links.append(number)
 
     def _numbered_bullet(self, line: str) -> re.Match[str] | None:
         """``line`` as a numbered bullet, if numbered items are the bullets: the note's first
@@ -220,7 +234,7 @@ def parse_note_body(body: str) -> NoteBody:
     note = NoteBody()
     section = "preamble"
     metadata = MetadataCollector(note.metadata)
-    collector = _HighlightCollector(note.highlights, note.second_notes)
+    collector = _HighlightCollector(note.highlights, note.second_notes, note.nested_links)
     highlights_level = 0  # of the heading that opened the highlights section
     for number, line in enumerate(body.split("\n"), 1):
         if COMMENT_LINE.match(line):
