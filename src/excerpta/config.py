@@ -185,14 +185,14 @@ def _check_outputs(config: Config) -> None:
     its own past (a vault and a folder of it). Two jobs may share one writer (format, out and
     options alike): both write the state's one library there, each after reading its source
     (Kindle and Readwise into one vault), so each finds what the other wrote as its own."""
-    seen: list[tuple[str, str, str, Path, object]] = []  # (real path, where, format, out, how)
+    seen: list[tuple[str, str, str, Path, object, int]] = []  # (real path, where, format, out, how, job)
     for index, job in enumerate(config.jobs):
         for number, writer in enumerate(job.writers):
             where = f"jobs[{index}].writers[{number}]"
             target = _real(writer.out, f"{where}: out")
             how = _written_as(writer)
-            for other, other_where, other_format, other_out, other_how in seen:
-                if target == other and how == other_how and not other_where.startswith(f"jobs[{index}]."):
+            for other, other_where, other_format, other_out, other_how, other_job in seen:
+                if target == other and how == other_how and other_job != index:
                     continue  # one writer, shared by two jobs
                 if target == other:
                     raise ConfigError(f"{other_where} and {where} both write {writer.out}: they "
@@ -204,7 +204,7 @@ def _check_outputs(config: Config) -> None:
                     raise ConfigError(f"{other_where} and {where} both write {writer.format}, {inner} inside "
                                       f"{outer}: each would take the other's files for its own; "
                                       "give them folders side by side")
-            seen.append((target, where, writer.format, writer.out, how))
+            seen.append((target, where, writer.format, writer.out, how, index))
 
 
 def _written_as(writer: WriterConfig) -> object:

@@ -34,7 +34,8 @@ A lone note (typed on the device for a highlight of an earlier file) folds into 
 highlight whose range holds it, else into a stored lone note at its place, and a highlight new to
 the library claims a stored lone note in its range: the rules are :mod:`excerpta.store.notes`'s.
 A lone note one input gives and a highlight's note from another holds, in that highlight's
-window (:mod:`.note_windows`), is that note given twice: deleted, whichever came first.
+window, one of the two the notebook export's (:mod:`.note_windows`), is that note given twice:
+deleted, whichever came first.
 
 Only highlights the library held before the merge began are candidates (those of the same input
 were already matched by its reader), and not those the input has given itself, under their ids,
@@ -151,7 +152,7 @@ class ResavedCopies:
         # (to drop). Notes fold in input order, so the last one's text is the note kept. A stored
         # lone note this document gives itself, by id, is folded into there.
         candidates = self._of_document(document.id)
-        windows = self._windows(document)
+        windows: NoteWindows | None = None  # made once a note finds no place: most never need it
         folded: dict[int, tuple[int, Highlight]] = {}  # by rowid: its place, as folded so far
         for number, highlight in enumerate(document.highlights):
             copy = held.get(highlight.id)
@@ -166,6 +167,7 @@ class ResavedCopies:
                 rowid, fold = same_place(note, self._lone_notes(document.id), self._taken, folded,
                                          self._given), later_note
                 if rowid is None:
+                    windows = windows or self._windows(document)
                     if repeats_a_note(note, windows, candidates, partial(self._stored, "rowid")):
                         changed[number] = note.model_copy(update={"is_deleted": True})
                     continue
