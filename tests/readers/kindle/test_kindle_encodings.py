@@ -37,13 +37,19 @@ def test_a_nul_here_and_there_does_not_make_a_utf8_file_utf16(tmp_path):
 
 @pytest.mark.parametrize("name", ["fyodor_pt_br_crlf_bom.txt", "samueldg_bilingual_en_gb_es.txt",
                                   "katrinleinweber_de_um_uhr_NO_SEPARATORS.txt"])
-def test_a_file_re_saved_as_windows_1252_keeps_every_records_page_and_location(tmp_path, name):
-    # Its accented words read as U+FFFD ("p\ufffdgina 467 | posi\ufffd\ufffdo 6607-6609"): the
-    # page and location are still told apart by their fields.
+def test_a_file_re_saved_as_windows_1252_reads_as_the_original(tmp_path, name):
+    # Every accented letter is a byte that is not UTF-8 ("p\xe1gina 467 | posi\xe7\xe3o"), read as
+    # Windows-1252: the same books, texts, places and dates (März, março) as the UTF-8 file.
     path = tmp_path / name
-    path.write_bytes((CLIPPINGS / name).read_text(encoding="utf-8").encode("cp1252", errors="replace"))
+    text = (CLIPPINGS / name).read_text(encoding="utf-8").replace("\ufeff", "")  # "ANSI" has no BOM
+    path.write_bytes(text.encode("cp1252"))
 
-    def places(read) -> list[tuple[object, ...]]:
-        return sorted((h.location, h.end_location, h.page) for h in read.highlights())
+    def content(read) -> list[tuple[object, ...]]:
+        return sorted((d.id, d.title, d.author, h.id, h.text, h.note, h.location, h.end_location, h.page,
+                       h.highlighted_at) for d in read.documents for h in d.highlights)
 
-    assert places(read_path(path)) == places(read_corpus(name))
+    read = read_path(path)
+    assert content(read) == content(read_corpus(name))
+    [problem] = read.problems
+    assert problem.reason.endswith("not UTF-8, read as Windows-1252 (the first is this line): "
+                                   "re-save the file as UTF-8")

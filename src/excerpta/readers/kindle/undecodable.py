@@ -1,12 +1,16 @@
-"""Bytes a clippings file holds that its encoding cannot decode: read as U+FFFD, and counted.
+"""Bytes a clippings file holds that its encoding cannot decode: read as Windows-1252 (UTF-16:
+as U+FFFD), and counted.
 
 ``My Clippings.txt`` is UTF-8 (UTF-16 once re-saved as "Unicode" by Notepad); one re-saved by an
-old editor as Windows-1252 or Latin-1 is not, and its accented letters cannot be decoded. The
-reader reads on and says where (:func:`report_undecodable`: read in part), streaming: the file
-is decoded with the :data:`MARK_ERRORS` handler, which leaves a lone surrogate (no strict
-decoding ever yields one) in place of each undecodable run, and :class:`MarkedText` turns the
-marks into U+FFFD while it counts the lines that held one. The notebook HTML reader does the
-same.
+old editor as Windows-1252 or Latin-1 is not, and its accented letters are not UTF-8. Such a file
+is often appended to by the Kindle afterwards, in UTF-8: so each undecodable byte, not the whole
+file, is read as Windows-1252 (``M\xe4rz`` is ``März``, as the editor meant it), while the UTF-8
+around it is read as UTF-8. A run that is the start of a UTF-8 sequence cut short (a lead byte
+and its continuation bytes, too few) is damage, not Windows-1252: U+FFFD. The reader reads on
+and says where (:func:`report_undecodable`: read in part), streaming: the file is decoded with
+the :data:`MARK_ERRORS` handler, which puts a lone surrogate (no strict decoding ever yields one)
+before the text it gives each undecodable run, and :class:`MarkedText` drops the marks while it
+counts the lines that held one. The notebook HTML reader does the same.
 """
 
 from __future__ import annotations
@@ -20,12 +24,22 @@ from excerpta.adapters import ReadState
 MARK_ERRORS = "excerpta-mark-undecodable"  # the ``errors`` name to open the file with
 REPLACEMENT = "\ufffd"
 _MARK = "\udcfd"
+_UTF8 = {"utf-8", "utf8", "utf-8-sig"}
 
 
 def _mark(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeDecodeError):
         raise error
-    return _MARK, error.end
+    run = error.object[error.start:error.end]
+    if error.encoding.replace("_", "-").lower() not in _UTF8 or _cut_sequence(run):
+        return _MARK + REPLACEMENT, error.end
+    return _MARK + bytes(run).decode("cp1252", errors="replace"), error.end  # 5 bytes it has no letter for
+
+
+def _cut_sequence(run: bytes) -> bool:
+    # A lead byte and continuation bytes, too few: what a cut UTF-8 sequence leaves. A lone
+    # byte is Windows-1252's (é is 0xE9, a lead byte, and the next letter no continuation).
+    return len(run) > 1 and 0xC2 <= run[0] <= 0xF4 and all(0x80 <= b <= 0xBF for b in run[1:])
 
 
 codecs.register_error(MARK_ERRORS, _mark)  # idempotent: the same handler under the same name
@@ -33,8 +47,9 @@ codecs.register_error(MARK_ERRORS, _mark)  # idempotent: the same handler under 
 
 class MarkedText(io.TextIOBase):
     """Reads a text handle opened with ``errors=MARK_ERRORS`` and universal newlines: the same
-    text, with U+FFFD for each undecodable run. ``lines`` counts the lines that held one and
-    ``first_line`` is the first of them (1-based; None while there is none)."""
+    text, each undecodable run read as the handler reads it (without its mark). ``lines``
+    counts the lines that held one and ``first_line`` is the first of them (1-based; None while
+    there is none)."""
 
     def __init__(self, handle: TextIO) -> None:
         super().__init__()
@@ -74,7 +89,7 @@ class MarkedText(io.TextIOBase):
                     self._counted = number
                     if self.first_line is None:
                         self.first_line = number
-            text = text.replace(_MARK, REPLACEMENT)
+            text = text.replace(_MARK, "")
         self._newlines += text.count("\n")
         return text
 
@@ -83,6 +98,7 @@ def report_undecodable(text: MarkedText, encoding: str, source: str, state: Read
     """Report to ``state`` the lines of ``source`` (read through ``text``, in ``encoding``) that
     held bytes ``encoding`` cannot decode, once, at the first of them; nothing if none did."""
     if text.lines:
+        read_as = "Windows-1252" if encoding.replace("_", "-").lower() in _UTF8 else repr(REPLACEMENT)
         state.report(source, text.first_line, f"{text.lines} line(s) hold bytes that are not "
-                     f"{encoding.upper()}, read as {REPLACEMENT!r} (the first is this line): "
+                     f"{encoding.upper()}, read as {read_as} (the first is this line): "
                      "re-save the file as UTF-8", kept=True)
