@@ -151,6 +151,14 @@ class OutputSink(OutputFolder):
         self.outcomes.append(outcome)
         return outcome
 
+    def leave(self, relative: str, reason: str) -> WriteOutcome:
+        """Report that the file at ``relative``, which had changes to take, was left alone
+        because it could not take them (it cannot be read, or is not text the writer can
+        update): a ``conflict``, as a file the user edited, which makes the run partial."""
+        outcome = WriteOutcome(self.resolve(relative), "conflict", 0, reason, pending=True)
+        self.outcomes.append(outcome)
+        return outcome
+
     def remember(self, key: str, relative: str, memo: str | None) -> None:
         """Keep the record of ``key``'s file, at ``relative`` now, with ``memo`` for the
         writer's next run, although the file was not written (say the user deleted it and the

@@ -100,7 +100,7 @@ def test_a_note_of_ours_whose_excerpta_id_was_removed_is_left_alone_not_adopted(
     note.write_text(mine.replace(bullet + "\n", bullet + "\n    - my thought\n"))
     before = note.read_bytes()
     sink = sync_forgetting(library)
-    assert [(o.action, o.pending) for o in sink.outcomes] == [("skip", True)]
+    assert [(o.action, o.pending) for o in sink.outcomes] == [("conflict", True)]
     assert f"put back 'excerpta-id: {library[0].id}'" in sink.outcomes[0].reason
     assert note.read_bytes() == before  # never a second set of regions, nor a duplicate note
     assert sorted(p.name for p in vault.rglob("*.md")) == ["Mindset.md"]

@@ -39,10 +39,12 @@ def test_a_note_left_alone_with_upstream_changes_unwritten_makes_the_run_partial
     result = _convert(run_cli, tmp_path, changed)
 
     assert result.exit_code == 1
-    assert f"{unreadable} (0 bytes): not UTF-8 text" in result.output
+    # Both left alone, as a note the user edited: said so, and counted so.
+    assert f"not overwritten: {unreadable}: not UTF-8 text; left as it is" in result.output
     # Its bytes stay as they were: left alone, not "unchanged".
     assert f"not overwritten: {unmarked}: highlights markers removed; highlights not updated" in result.output
     assert "Added upstream." not in unmarked.read_text(encoding="utf-8")
+    assert re.search(r"^outputs: \d+ changed, 2 left alone$", result.output, re.MULTILINE)
     # The next run still has those changes to deliver, so it says so again ...
     assert _convert(run_cli, tmp_path, changed).exit_code == 1
     # ... and once the marker is back, the highlight arrives: it was never taken as delivered.

@@ -461,7 +461,7 @@ def test_removing_the_markers_leaves_the_note_alone_and_says_so(vault, sync, boo
     (vault / NOTE).write_text(text)
     sink = sync([book.model_copy(update={"title": "Changed"})])
     assert _read(vault) == text
-    assert sink.outcomes[0].action == "skip"
+    assert sink.outcomes[0].action == "conflict"
     assert "markers were removed" in sink.outcomes[0].reason
 
 

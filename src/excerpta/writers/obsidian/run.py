@@ -241,19 +241,19 @@ class WriteRun:
         try:
             raw = (self.root / relative).read_bytes()
         except OSError as err:
-            self.sink.skip(relative, f"cannot be read ({err.strerror}); left as it is", pending=True)
+            self.sink.leave(relative, f"cannot be read ({err.strerror}); left as it is")
             return None
         try:
             return raw, raw.decode("utf-8")
         except UnicodeDecodeError:
-            self.sink.skip(relative, "not UTF-8 text; left as it is", pending=True)
+            self.sink.leave(relative, "not UTF-8 text; left as it is")
             return None
 
     def _write_merged(self, document: Document, relative: str, raw: bytes, result: NoteText,
                       source_hash: str) -> None:
         reason = "; ".join(result.messages) or None
         if result.text is None:
-            self.sink.skip(relative, reason or "left as it is", pending=True)
+            self.sink.leave(relative, reason or "left as it is")
             return
         # A note that could not take all of the document is not recorded as showing it, so
         # the next run tries again (and says so again) instead of taking it as current.
