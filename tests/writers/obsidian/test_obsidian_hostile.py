@@ -10,6 +10,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
 from excerpta.markdown_safety import restore
 from excerpta.model import Category, Document, Highlight, LocationType
@@ -105,6 +106,21 @@ def test_front_matter_of_hostile_notes_reads_back_to_the_same_values(vault, sync
         assert re.fullmatch(r"\[\[[^\[\]|#^:]+(?:\|[^\[\]|]+)?\]\]", link), link
         target, _, shown = link[2:-2].partition("|")
         assert (shown or target) == " ".join(re.sub(r"[\[\]]", "", one_line).replace("|", " ").split())
+
+
+# Plain in YAML 1.1 (PyYAML's), numbers or booleans to a YAML 1.2 reader such as Obsidian's, or
+# the other way round; then strings of each of those kinds of character.
+OTHER_TYPES = ["1e3", "1E-3", ".5", "+12", "1_000", "0o17", "0x1F", "0b101", "y", "N", "yes", "Off", "~",
+               "null", "NaN", ".inf", "-.Inf", "12:30", "2024-01-01", "1984", "1.5", "-1", "true",
+               "1e3 🚀", "0o17\u2028", "y <% x %>"]
+
+
+@pytest.mark.parametrize("value", OTHER_TYPES)
+def test_front_matter_reads_back_as_strings_in_a_yaml_1_2_reader_too(value):
+    properties = {"excerpta-id": "d1", "title": value, "aliases": [value, "plain"]}
+    text = dump_properties(properties)[4:-4]
+    assert YAML(typ="safe", pure=True).load(text) == properties
+    assert yaml.safe_load(text) == properties
 
 
 @pytest.mark.parametrize(("author", "written"), [("|", None), ("[[ ]]", None), ("#^", ["#^"])])

@@ -5,12 +5,13 @@ wrapping, Unicode as is, date-times as ``2024-05-01T10:30:05`` (Obsidian's "Date
 no zone, read as the reader's local time; so a date-time is written as the wall-clock time of
 its own zone, which the template variables give in the display zone, see :mod:`.variables`),
 every string that YAML would read as something else quoted by the
-emitter (``yes``, ``null``, ``@x``, ``- y``, ``[[Link]]``). ``excerpta-id`` is always the first
-property: it is how a renamed or moved note is found again. A string holding ``<%`` is
-written double-quoted with the ``<`` escaped (``"\\x3C% …"``: the same value to any YAML reader),
-as Templater, which runs ``<% … %>`` in a new note when "trigger on new file creation" is on,
-reads the file, front matter included (:mod:`excerpta.markdown_safety` does the same for the
-body).
+emitter (``yes``, ``null``, ``@x``, ``- y``, ``[[Link]]``), and so is every string that a YAML
+1.2 reader (Obsidian's) would read as a number where YAML 1.1 does not (``1e3``, ``0o17``).
+``excerpta-id`` is always the first property: it is how a renamed or moved note is found
+again. A string holding ``<%`` is written double-quoted with the ``<`` escaped (``"\\x3C% …"``:
+the same value to any YAML reader), as Templater, which runs ``<% … %>`` in a new note when
+"trigger on new file creation" is on, reads the file, front matter included
+(:mod:`excerpta.markdown_safety` does the same for the body).
 
 On re-sync (:mod:`.property_merge`), properties are compared as parsed values, never as bytes:
 our properties are updated in place, every line of the user's is kept byte for byte, and so is
@@ -47,11 +48,19 @@ def _represent_moment(dumper: yaml.SafeDumper, value: date) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", as_written(value))
 
 
+# Strings a YAML 1.2 reader (Obsidian's, js-yaml) takes for numbers (1e3, 0o17) where PyYAML's
+# YAML 1.1 resolver sees strings, so its emitter would write them plain; and YAML 1.1's y and n
+# booleans. Quoted: the same string to every reader. (What PyYAML itself resolves, it quotes.)
+_OTHER_TYPE_ELSEWHERE = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|[yYnN]")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     # PyYAML writes NEL and the Unicode line/paragraph separators raw in single-quoted or plain
     # scalars, where a reader folds them into spaces; double quotes escape them (\N, \L, \P).
     # "<%" is double-quoted too, so that dump_properties can escape it (TEMPLATER_OPEN).
-    style = '"' if TEMPLATER_OPEN in value or any(char in value for char in "\x85\u2028\u2029") else None
+    style = '"' if TEMPLATER_OPEN in value or any(char in value for char in "\x85\u2028\u2029") else (
+        "'" if _OTHER_TYPE_ELSEWHERE.fullmatch(value) else None)
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -102,7 +111,8 @@ def _dump_with_libyaml(properties: dict[str, Any]) -> str | None:
         items = [_moment(item) for item in (value if isinstance(value, list) else [value])]
         for item in [key, *items]:
             if isinstance(item, str) and not (_LINE_BREAKS.isdisjoint(item) and _in_bmp(item)
-                                              and TEMPLATER_OPEN not in item):
+                                              and TEMPLATER_OPEN not in item
+                                              and not _OTHER_TYPE_ELSEWHERE.fullmatch(item)):
                 return None
             if not isinstance(item, _SIMPLE) and type(item) not in (date, datetime):
                 return None
