@@ -176,3 +176,27 @@ def test_a_kindle_notebooks_full_title_and_a_readwise_notes_short_one_are_one_bo
 def test_main_titles_are_before_a_subtitle_or_without_a_trailing_parenthesised_part(title, forms):
     assert main_titles(title) == forms
 
+
+
+@pytest.mark.parametrize("names", [("C Primer Plus", "C++ Primer Plus"), ("C in Depth", "C# in Depth"),
+                                   ("F Sharp Basics", "F# Sharp Basics")])
+def test_titles_apart_by_a_plus_or_a_sharp_are_two_books_in_one_file_or_two(library, tmp_path, names):
+    plain, marked = names
+    one = library(clippings(tmp_path / "one", (plain, 100, HUNTERS), (marked, 200, WHEAT),
+                            author="Prata, Stephen"))
+    assert sorted((d["title"], [h["text"] for h in d["highlights"]]) for d in one) == [
+        (plain, [HUNTERS]), (marked, [WHEAT])]
+    # Another source's spelling of the author still joins each to its own book.
+    two = library(clippings(tmp_path / "two", (marked, 300, GOSSIP), author="Stephen Prata"))
+    assert sorted((d["title"], len(d["highlights"])) for d in two) == [(plain, 1), (marked, 2)]
+
+
+def test_a_readwise_csv_of_c_cpp_and_csharp_books_by_one_author_gives_three_documents(library, tmp_path):
+    path = tmp_path / "readwise-data.csv"
+    books = [("C", 1, HUNTERS), ("C++", 2, WHEAT), ("C#", 3, GOSSIP)]
+    path.write_text("Highlight,Book Title,Book Author,Amazon Book ID,Note,Color,Tags,Location Type,Location,"
+                    "Highlighted at,Document tags\n"
+                    + "".join(f'"{text}",{title},Ann Author,,,,,location,{at},2021-03-03 20:12:00+00:00,\n'
+                              for title, at, text in books), encoding="utf-8")
+    documents = library(path)
+    assert sorted(d["title"] for d in documents) == ["C", "C#", "C++"]

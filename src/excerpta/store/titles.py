@@ -23,6 +23,9 @@ from excerpta.model import Document, Highlight, PlaceholderDocument
 from excerpta.store.positions import Positions
 
 _WORD = re.compile(r"\w+")
+# A name's words keep the "+" and "#" that follow them: "C++ Primer Plus" and "C Primer Plus"
+# (or "C# in Depth" and "C in Depth") by one author are two books, not one spelt two ways.
+_NAME_WORD = re.compile(r"\w+[+#]*")
 _SUBTITLE = re.compile(r":\s|\s[-–—]\s")
 _TRAILING_PART = re.compile(r"\s*\([^()]*\)\s*$")
 EVIDENCE_WORDS = 3  # a passage of fewer words ("Love.") says nothing of which book it is in
@@ -44,11 +47,11 @@ def main_titles(title: str | None) -> list[str]:
     parenthesised part, then the part before its first subtitle separator; none that has no
     word or the same words as the title."""
     full = normalize_text(title)  # NFKC: full-width parentheses and colons are ASCII ones
-    words = _WORD.findall(full)
+    words = _NAME_WORD.findall(full)
     forms: list[str] = []
     shorter = _TRAILING_PART.sub("", full)
     for form in (shorter, _SUBTITLE.split(shorter, maxsplit=1)[0]):
-        found = _WORD.findall(form)
+        found = _NAME_WORD.findall(form)
         if found and found != words and form not in forms:
             forms.append(form)
     return forms
@@ -57,7 +60,7 @@ def main_titles(title: str | None) -> list[str]:
 def is_main_title_of(short: str | None, title: str | None) -> bool:
     """Whether ``short`` has the words of one of ``title``'s main titles."""
     words = _words(short)
-    return any(_WORD.findall(form) == words for form in main_titles(title))
+    return any(_NAME_WORD.findall(form) == words for form in main_titles(title))
 
 
 class TitleIndex:
@@ -76,7 +79,7 @@ class TitleIndex:
         self._same.setdefault(key, []).append(document_id)
         self._titled.setdefault(key[0], []).append((document_id, key[1]))
         for form in main_titles(title):
-            self._main.setdefault((" ".join(_WORD.findall(form)), key[1]), []).append(document_id)
+            self._main.setdefault((" ".join(_NAME_WORD.findall(form)), key[1]), []).append(document_id)
 
     def same(self, key: Key) -> list[str]:
         """The documents of identity key ``key``."""
@@ -96,7 +99,7 @@ class TitleIndex:
             return []
         found = list(self._main.get(key, ()))
         for form in main_titles(title):
-            found += self._same.get((" ".join(_WORD.findall(form)), key[1]), ())
+            found += self._same.get((" ".join(_NAME_WORD.findall(form)), key[1]), ())
         return list(dict.fromkeys(found))
 
 
@@ -162,7 +165,7 @@ def _says_no_more(name: str, value: Any, stored: Any) -> bool:
 
 
 def _words(text: str | None) -> list[str]:
-    return _WORD.findall(normalize_text(text))
+    return _NAME_WORD.findall(normalize_text(text))
 
 
 def author_words(author: str | None) -> list[str]:
