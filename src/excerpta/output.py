@@ -72,6 +72,9 @@ class OutputSink(OutputFolder):
     dry_run: bool = False
     staging_list: Path | None = None
     persistent_library: bool = True
+    # What a file written without a source_hash of its own was rendered from: a one-file
+    # writer's whole output (see excerpta.unchanged_outputs).
+    rendered_from: str | None = None
     outcomes: list[WriteOutcome] = field(default_factory=list)
     _pending: list[OutputRecord] = field(default_factory=list)
     _staged: StagedBatch = field(init=False, repr=False)
@@ -130,7 +133,8 @@ class OutputSink(OutputFolder):
             outcome, digest, stat = staged
             if outcome.action != "conflict":
                 self._pending.append(OutputRecord(
-                    str(target), self.job, self.writer, key, digest, source_hash, datetime.now(UTC),
+                    str(target), self.job, self.writer, key, digest,
+                    self.rendered_from if source_hash is None else source_hash, datetime.now(UTC),
                     stat.st_size if stat else None, stat.st_mtime_ns if stat else None, memo,
                 ))
         if outcome.action != "conflict" and (reason is not None or pending):

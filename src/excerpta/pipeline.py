@@ -32,6 +32,7 @@ from excerpta.spool import spooled
 from excerpta.store import LibraryStore, MergeRules
 from excerpta.store.candidates import KINDLE
 from excerpta.store.witness import TakeOver
+from excerpta.unchanged_outputs import fingerprint, left_as_written
 
 log = logging.getLogger(__name__)
 CONVERT_JOB = "convert"
@@ -259,12 +260,18 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
              if reader.remote and not tally.documents])
         for number, (output, sink) in enumerate(zip(outputs, sinks, strict=True), 1):
             report.left_out = report.selected = 0  # counted again by each output: the same ones
+            # Rendered only if what it shows changed (excerpta.unchanged_outputs).
+            one_file = (output.writer.target == "file" and library is state and persistent_library
+                        and not force and selection == Selection())
             try:
                 with sink:  # files appear together once the writer is done; none if it fails
-                    output.writer.write(_selected(library.documents(), selection, report), sink)
-                    reason = held_back or (None if force else nothing_selected(selection, report))
-                    if reason is not None and sink.hold_back(reason):
-                        report.held_back = reason
+                    if one_file and left_as_written(sink, fingerprint(output.writer, library)):
+                        report.selected = report.library_counts["documents"]  # all: no selection
+                    else:
+                        output.writer.write(_selected(library.documents(), selection, report), sink)
+                        reason = held_back or (None if force else nothing_selected(selection, report))
+                        if reason is not None and sink.hold_back(reason):
+                            report.held_back = reason
             except Exception as err:  # the other outputs are still written
                 if interrupted(err):  # a Ctrl-C a library wrapped stops the run at once
                     raise

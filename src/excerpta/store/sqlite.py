@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -232,6 +233,18 @@ class SQLiteStore:
             docs = db.execute("SELECT count(*) FROM documents").fetchone()[0]
             highlights = db.execute("SELECT count(*) FROM highlights").fetchone()[0]
         return {"documents": int(docs), "highlights": int(highlights)}
+
+    def fingerprint(self) -> str:
+        """A digest of the library as :meth:`documents` yields it: each document's and each of
+        its highlights' id and content hash, in that order. The same while nothing in it
+        changed, read without loading a document (see :mod:`excerpta.unchanged_outputs`)."""
+        digest = hashlib.sha256()
+        with self._reading() as db:
+            for row in db.execute(
+                    "SELECT d.id, d.content_hash, h.id, h.content_hash FROM documents d "
+                    "LEFT JOIN highlights h ON h.document_id = d.id ORDER BY d.rowid, h.rowid"):
+                digest.update("\0".join(map(str, row)).encode() + b"\n")
+        return digest.hexdigest()
 
     # -- cursors and outputs -----------------------------------------------------------------
 
