@@ -268,6 +268,11 @@ def test_a_stop_in_the_middle_of_a_run_interrupts_it_safely(tmp_path):
     assert list((tmp_path / "temp").iterdir()) == []
     assert not (tmp_path / "kindle.json").exists()
     assert not (tmp_path / "vault").exists()
+    # A run that was stopped is no run to count the schedule from: due now, not in an hour.
+    status = subprocess.run([sys.executable, "-m", "excerpta", "status", "-c", str(config)],
+                            capture_output=True, text=True, timeout=60, check=True)
+    assert ", interrupted" in status.stdout
+    assert status.stdout.splitlines()[-1] == "  due: now"
 
 
 def test_a_second_daemon_of_one_state_is_refused(run_cli, tmp_path):

@@ -103,16 +103,30 @@ def sync_command(settings: Settings, config_path: Path | None, names: tuple[str,
         click.get_current_context().exit(max(codes))
 
 
-def _last_runs(config: Config, settings: Settings) -> dict[str, RunRecord]:
-    """Each job's last logged run, by job name (none: never ran, or no state yet)."""
+def _last_runs(config: Config, settings: Settings, *, scheduled: bool = False) -> dict[str, RunRecord]:
+    """Each job's last logged run, by job name (none: never ran, or no state yet).
+
+    ``scheduled``: the last one a schedule counts from, which is not one that was interrupted
+    (SIGTERM, Ctrl-C: it committed nothing, so a daemon started again runs the job when it
+    would have without it, not an interval after the stop)."""
     path = state_path(config, settings.state)
     if not path.exists():
         return {}
     state = open_store(path)
     try:
-        return {job.name: runs[0] for job in config.jobs if (runs := state.runs(job.name, limit=1))}
+        last = {}
+        for job in config.jobs:
+            runs = state.runs(job.name, limit=RUN_LOG_LOOKED_AT if scheduled else 1)
+            if scheduled:
+                runs = [run for run in runs if run.status != "interrupted"]
+            if runs:
+                last[job.name] = runs[0]
+        return last
     finally:
         state.close()
+
+
+RUN_LOG_LOOKED_AT = 100  # a hundred stops in a row: as if the job never ran
 
 
 def _when(moment: datetime | None) -> str:
@@ -178,7 +192,7 @@ def _scheduled(path: Path, config: Config, settings: Settings, say: Callable[[st
         _run_and_report(job, config, settings, brief=True)
         say(f"job {job.name}: next run {_when(daemon.next_run(job))}")
 
-    last = {name: run.started_at for name, run in _last_runs(config, settings).items()}
+    last = {name: run.started_at for name, run in _last_runs(config, settings, scheduled=True).items()}
     daemon = Daemon(jobs, run, last)
     return daemon
 
@@ -223,7 +237,7 @@ def status_command(settings: Settings, config_path: Path | None) -> None:
     """Show each job's schedule, its last run (when, how it ended, what it wrote, its error)
     and when it is next due, from the state's run log."""
     path, config = _load(config_path)
-    last_runs = _last_runs(config, settings)
+    last_runs, counted_from = _last_runs(config, settings), _last_runs(config, settings, scheduled=True)
     zone = local_zone()
     now = datetime.now(zone)
     for job in chosen_jobs(config, (), config_path=path):
@@ -240,5 +254,6 @@ def status_command(settings: Settings, config_path: Path | None) -> None:
             if last.error:
                 click.echo(f"  error: {last.error}")
         if job.schedule is not None:
-            due = first_run(job.schedule, last.started_at if last else None, now, zone)
+            base = counted_from.get(job.name)
+            due = first_run(job.schedule, base.started_at if base else None, now, zone)
             click.echo(f"  due: {'now' if due <= now else _when(due)}")
