@@ -13,6 +13,7 @@ import pytest
 
 from excerpta import registry
 from excerpta.cli import cli
+from excerpta.cli.app import Terminated, failure
 from excerpta.errors import interrupted
 from excerpta.model import library_json_schema
 
@@ -124,6 +125,26 @@ def test_a_ctrl_c_a_library_wrapped_is_still_an_interruption(dump):
         dump()
     assert not isinstance(caught.value, KeyboardInterrupt)
     assert interrupted(caught.value)
+
+
+class _TerminatedSerializing(pydantic.BaseModel):
+    value: int
+
+    @pydantic.field_serializer("value")
+    def _serialize(self, value: int) -> int:
+        raise Terminated  # SIGTERM, as its handler raises it
+
+
+def test_a_sigterm_a_library_wrapped_ends_as_terminated_not_as_an_internal_error():
+    # A crash audit saw `internal error: PydanticSerializationError: ... Terminated` (exit 70).
+    for dump in (_TerminatedSerializing(value=1).model_dump_json, _TerminatedSerializing(value=1).model_dump):
+        with pytest.raises(Exception) as caught:  # noqa: PT011 - whatever pydantic wraps it in
+            dump()
+        assert not isinstance(caught.value, KeyboardInterrupt)
+        assert failure(caught.value, verbose=0) == ("terminated", 143)
+    with pytest.raises(Exception) as caught:  # noqa: PT011
+        _InterruptedSerializing(value=1).model_dump_json()
+    assert failure(caught.value, verbose=0) == ("interrupted", 130)
 
 
 def test_a_bug_that_names_a_ctrl_c_is_not_taken_for_one():

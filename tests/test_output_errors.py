@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,30 @@ def test_a_file_that_cannot_be_made_is_named_as_the_user_asked_for_it(tmp_path):
         write_temp(target, [b"{}"])
     assert err.value.filename == str(target)
     assert err.value.strerror == "No such file or directory (writing it)"
+
+
+@pytest.mark.parametrize("in_folder", [False, True])
+def test_a_stop_that_lands_as_the_temporary_file_is_made_leaves_no_file(tmp_path, monkeypatch, in_folder):
+    # SIGTERM raises KeyboardInterrupt as a call returns: here, the os.open that made the file
+    # (the crash audit found empty ".x.md.<hex>.tmp" files left by 7 of 30 stops).
+    made = os.open
+
+    def open_then_stopped(path, flags, *args, **kwargs):
+        fd = made(path, flags, *args, **kwargs)
+        if flags & os.O_CREAT:
+            os.close(fd)
+            raise KeyboardInterrupt
+        return fd
+
+    monkeypatch.setattr(os, "open", open_then_stopped)
+    folder = made(tmp_path, os.O_RDONLY) if in_folder else None
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write_temp(tmp_path / "x.md", [b"text"], folder)
+    finally:
+        if folder is not None:
+            os.close(folder)
+    assert list(tmp_path.iterdir()) == []
 
 
 # A file size limit refuses os.write the way a full disk does (EFBIG rather than ENOSPC), and

@@ -41,6 +41,7 @@ STALE_AFTER_SECONDS = 3600  # older than any run: not a concurrent run's (one wr
 _TEMPORARY_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")  # what write_temp names them
 _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY | _O_NOFOLLOW
 
 
 def file_sha256(path: Path, dir_fd: int | None = None) -> str | None:
@@ -119,19 +120,23 @@ def write_temp(target: Path, chunks: Iterable[bytes], dir_fd: int | None = None)
     Raises OSError naming ``target`` (see :func:`naming`) if the file cannot be made or
     written; an error ``chunks`` raises propagates as it is.
     """
-    for _ in range(100):
-        path = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
-        try:
-            fd = os.open(_in(path, dir_fd), os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY | _O_NOFOLLOW,
-                         0o666, dir_fd=dir_fd)
-            break
-        except FileExistsError:
-            continue
-        except OSError as err:
-            raise naming(err, target, "writing it") from err
-    else:
-        raise FileExistsError(errno.EEXIST, "no free temporary name beside it", str(target))
+    # One try from before the file is made to the TempFile that names it: a KeyboardInterrupt
+    # (Ctrl-C, or SIGTERM, which raises it) lands as a call returns, and one landing right after
+    # os.open made the file, or as TempFile is made, must still remove it.
+    made: Path | None = None  # the file to remove on error: possibly made
     try:
+        for _ in range(100):
+            made = path = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
+            try:
+                fd = os.open(_in(path, dir_fd), _NEW_FILE, 0o666, dir_fd=dir_fd)
+                break
+            except FileExistsError:  # another's: never removed
+                made = None
+            except OSError as err:
+                made = None
+                raise naming(err, target, "writing it") from err
+        else:
+            raise FileExistsError(errno.EEXIST, "no free temporary name beside it", str(target))
         digest, size = hashlib.sha256(), 0
         try:
             for chunk in chunks:
@@ -149,10 +154,12 @@ def write_temp(target: Path, chunks: Iterable[bytes], dir_fd: int | None = None)
                 os.close(fd)
             except OSError as err:  # NFS and FUSE report a failed write-back here
                 raise naming(err, target, "writing it") from err
+        written = TempFile(path, digest.hexdigest(), size, stat)
     except BaseException:
-        remove_file(path, dir_fd)
+        if made is not None:
+            remove_file(made, dir_fd)
         raise
-    return TempFile(path, digest.hexdigest(), size, stat)
+    return written
 
 
 class Sweep(NamedTuple):

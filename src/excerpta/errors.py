@@ -27,7 +27,8 @@ import re
 
 from pydantic_core import PydanticSerializationError
 
-_WRAPPED_INTERRUPT = re.compile(r"(?:^|: )KeyboardInterrupt: ")  # how pydantic-core names one
+# How pydantic-core names one: KeyboardInterrupt, or the CLI's Terminated (SIGTERM).
+_WRAPPED_INTERRUPT = re.compile(r"(?:^|: )(KeyboardInterrupt|Terminated): ")
 
 
 class ExcerptaError(Exception):
@@ -92,16 +93,23 @@ def interrupted(err: BaseException) -> bool:
     """Whether ``err`` stands for a KeyboardInterrupt that a library caught and wrapped: one
     in its chain of causes (pydantic's ``model_dump`` keeps it as the ``__cause__``), or a
     serializer's that pydantic reports by name only."""
+    return interruption(err) is not None
+
+
+def interruption(err: BaseException) -> str | None:
+    """The class name of the KeyboardInterrupt ``err`` stands for (``KeyboardInterrupt``, or
+    ``Terminated`` for SIGTERM), as :func:`interrupted` finds it; None if none."""
     seen: BaseException | None = err
     while seen is not None:
         if isinstance(seen, KeyboardInterrupt):
-            return True
+            return type(seen).__name__
         # model_dump_json keeps no link to the serializer's exception, only "<type>: <message>"
         # at the end of its own (pydantic-core issue #828): that is all there is to go by.
-        if isinstance(seen, PydanticSerializationError) and _WRAPPED_INTERRUPT.search(str(seen)):
-            return True
+        if isinstance(seen, PydanticSerializationError) and (
+                named := _WRAPPED_INTERRUPT.search(str(seen))) is not None:
+            return named.group(1)
         seen = seen.__cause__ or seen.__context__
-    return False
+    return None
 
 
 def said(err: BaseException) -> str:

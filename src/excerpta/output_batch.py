@@ -92,9 +92,9 @@ class StagedBatch:
                 return None
             if first and (swept := sweep_temporary_files(into.parent, dir_fd=folder.fd).removed):
                 log.info("%s: removed %d temporary file(s) an interrupted run left", into.parent, swept)
-            temp = write_temp(into, chunks, folder.fd)
-            staged = False
-            try:
+            temp, staged = None, False
+            try:  # from the call on: a Ctrl-C or SIGTERM as it returns still removes its file
+                temp = write_temp(into, chunks, folder.fd)
                 outcome = decide(temp.sha256, temp.size)
                 stat: os.stat_result | None = temp.stat
                 if outcome.action in ("create", "update"):
@@ -112,7 +112,7 @@ class StagedBatch:
                     stat = _stat_or_none(target)
                 return outcome, temp.sha256, stat
             finally:
-                if not staged:
+                if not staged and temp is not None:
                     remove_file(temp.path, folder.fd)
 
     def _list(self, folder: Path) -> None:

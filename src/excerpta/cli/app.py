@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from excerpta import __version__
-from excerpta.errors import ExcerptaError, interrupted, said
+from excerpta.errors import ExcerptaError, interruption, said
 from excerpta.store import STATE_ENV
 
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in excerpta, not the user's fault
@@ -63,8 +63,11 @@ class ExcerptaGroup(click.Group):
 def failure(err: Exception, *, verbose: int) -> tuple[str, int]:
     """The one line and the exit code that report ``err`` (its traceback logged under ``-v``):
     the CLI's boundary, and each job's in ``sync`` and the daemon, which go on with the next."""
-    if not isinstance(err, ExcerptaError | OSError) and interrupted(err):
-        return "interrupted", INTERRUPTED_EXIT  # Ctrl-C a library wrapped (pydantic's serializer)
+    stop = None if isinstance(err, ExcerptaError | OSError) else interruption(err)
+    if stop == Terminated.__name__:  # SIGTERM or Ctrl-C a library wrapped (pydantic's serializer)
+        return "terminated", TERMINATED_EXIT
+    if stop is not None:
+        return "interrupted", INTERRUPTED_EXIT
     if verbose:
         logging.getLogger("excerpta").exception("traceback")
     if isinstance(err, ExcerptaError):
