@@ -30,7 +30,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -154,6 +157,26 @@ class OutputSink(OutputFolder):
         outcome = WriteOutcome(self.resolve(relative), "skip", 0, reason, pending)
         self.outcomes.append(outcome)
         return outcome
+
+    @contextmanager
+    def scratch_folder(self) -> Iterator[Path]:
+        """A private folder for the writer's work files (a deck's collection), removed after.
+
+        Beside the output's lock, in excerpta's state folder, not in the shared temporary
+        folder: the files hold the user's highlights, and a run killed outright (``kill -9``)
+        cannot remove them; the next run into the output, which holds the lock too, does
+        first. A dry run, which takes no lock, gets a temporary folder of its own."""
+        if self.dry_run or self.staging_list is None:
+            with tempfile.TemporaryDirectory(prefix="excerpta-") as folder:
+                yield Path(folder)
+            return
+        folder = self.staging_list.with_suffix(".scratch")
+        shutil.rmtree(folder, ignore_errors=True)  # a killed run's
+        folder.mkdir(mode=0o700, parents=True)
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def leave(self, relative: str, reason: str) -> WriteOutcome:
         """Report that the file at ``relative``, which had changes to take, was left alone

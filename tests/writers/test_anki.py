@@ -8,6 +8,7 @@ import zipfile
 import genanki
 import pytest
 
+from excerpta.locks import lock_folder, staging_list
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.anki.cards import note_fields, note_guid
 from excerpta.writers.anki.clozes import MAX_NESTING, Cloze, card_numbers, parse_clozes
@@ -52,6 +53,22 @@ def test_unchanged_library_leaves_the_deck_file_untouched(run_cli, tmp_path):
     assert second.exit_code == 0
     assert f"unchanged {out}" in second.output
     assert (out.read_bytes(), out.stat().st_mtime_ns) == before
+
+
+def test_the_work_files_a_killed_run_left_are_removed_by_the_next(run_cli, tmp_path):
+    # A deck is built in a folder beside the output's lock (excerpta's state folder, not the
+    # shared temporary one): a run killed outright leaves its collection there, the highlights
+    # in it, and the next run into the output, holding the lock, removes it.
+    out = tmp_path / "deck.apkg"
+    lock_folder()  # made, as by the killed run
+    left = staging_list(out).with_suffix(".scratch")
+    left.mkdir(parents=True)
+    (left / "collection.anki2").write_bytes(b"a killed run's collection")
+    result = run_cli("--state", tmp_path / "state.sqlite", "convert", EXAMPLES / "library.json",
+                     "--to", "anki", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert not left.exists()
+    assert zipfile.ZipFile(out).namelist()
 
 
 def test_deck_package_is_a_legacy_apkg_with_fixed_entry_dates(run_cli, tmp_path):

@@ -28,7 +28,6 @@ import hashlib
 import itertools
 import logging
 import re
-import tempfile
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -157,7 +156,7 @@ class AnkiWriter(Writer):
         """Write the deck, each note's time settled against the deck at ``--out`` if excerpta
         wrote exactly that file (:meth:`~excerpta.output.OutputSink.holds_what_excerpta_wrote`):
         a file it did not write, a zip bomb say, is never unpacked, ``--force`` or not."""
-        with tempfile.TemporaryDirectory(prefix="excerpta-anki-") as folder:
+        with sink.scratch_folder() as folder:
             package = sink.resolve(sink.file_name)
             previous: dict[str, PreviousNote] = {}
             if sink.holds_what_excerpta_wrote(sink.file_name):
