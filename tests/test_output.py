@@ -254,13 +254,18 @@ def test_a_later_run_removes_what_a_killed_one_left_in_folders_it_has_no_reason_
     killed.write("Books/a.md", b"two", key="k", source_hash="s2")  # staged, never published
     [litter] = [p for p in (out / "Books").iterdir() if p.name.endswith(".tmp")]
     assert listing.read_text(encoding="utf-8").splitlines() == [str((out / "Books").resolve())]
-    later = _sink(out, state, staging_list=listing)
-    later.finish()  # an hour is not over yet: a run could still be writing it
-    assert litter.exists()
-    assert listing.exists()
-    os.utime(litter, (litter.stat().st_mtime - 7200,) * 2)
+    # Another output's, in the same folder: it may be being written (within the hour).
+    other = _sink(out, state, staging_list=tmp_path / "state" / "other.staging")
+    other.write("Books/b.md", b"its", key="b", source_hash="s")
+    [its] = [p for p in (out / "Books").iterdir() if p.name.endswith(".tmp") and p != litter]
+    # The output's own, the next run removes at once: it holds the output's lock.
     _sink(out, state, staging_list=listing).finish()
     assert not litter.exists()
+    assert its.exists()
+    assert listing.exists()  # still listed: another's is left there
+    os.utime(its, (its.stat().st_mtime - 7200,) * 2)
+    _sink(out, state, staging_list=listing).finish()
+    assert not its.exists()  # an hour old: no run writes it any more
     assert not listing.exists()  # nothing left to sweep
     assert (out / "Books" / "a.md").read_bytes() == b"one"
 

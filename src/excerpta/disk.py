@@ -111,11 +111,14 @@ def _file_in_the_way(folder: Path) -> Path | None:
     return next((path for path in (folder, *folder.parents) if path.exists() and not path.is_dir()), None)
 
 
-def write_temp(target: Path, chunks: Iterable[bytes], dir_fd: int | None = None) -> TempFile:
+def write_temp(target: Path, chunks: Iterable[bytes], dir_fd: int | None = None,
+               owner: str | None = None) -> TempFile:
     """Write ``chunks`` into a new hidden file beside ``target`` (``.<name>.<random>.tmp``: the
     same folder, so renaming it over ``target`` is atomic), with a new file's permissions (the
     umask applies). The caller renames or removes it; on error it is removed here. ``dir_fd``:
-    the folder open, to make the file in (whatever its path names by then).
+    the folder open, to make the file in (whatever its path names by then). ``owner`` (8
+    hexadecimal digits: the output's, see :func:`sweep_temporary_files`) goes in the name too,
+    ``.<name>.<owner>.<random>.tmp``.
 
     Raises OSError naming ``target`` (see :func:`naming`) if the file cannot be made or
     written; an error ``chunks`` raises propagates as it is.
@@ -124,9 +127,10 @@ def write_temp(target: Path, chunks: Iterable[bytes], dir_fd: int | None = None)
     # (Ctrl-C, or SIGTERM, which raises it) lands as a call returns, and one landing right after
     # os.open made the file, or as TempFile is made, must still remove it.
     made: Path | None = None  # the file to remove on error: possibly made
+    owned = "" if owner is None else f"{owner}."
     try:
         for _ in range(100):
-            made = path = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
+            made = path = target.with_name(f".{target.name}.{owned}{os.urandom(4).hex()}.tmp")
             try:
                 fd = os.open(_in(path, dir_fd), _NEW_FILE, 0o666, dir_fd=dir_fd)
                 break
@@ -170,14 +174,18 @@ class Sweep(NamedTuple):
 
 
 def sweep_temporary_files(folder: Path, older_than: float = STALE_AFTER_SECONDS,
-                          dir_fd: int | None = None) -> Sweep:
+                          dir_fd: int | None = None, owner: str | None = None) -> Sweep:
     """Remove from ``folder`` (``dir_fd``: that folder open, as the caller checked it) the
     temporary files :func:`write_temp` made more than ``older_than`` seconds ago (left by a run
     that was killed), and count those left. Only regular files named as :func:`write_temp` names
     them: no other file is touched, a link named so is neither followed nor removed (nor
-    counted), and a file that cannot be removed is left."""
+    counted), and a file that cannot be removed is left. ``owner``: the caller's mark (as given
+    to :func:`write_temp`), whose files are removed whatever their age: the caller holds the
+    lock of the output they were written for and has none of its own there (another output's,
+    in the same folder, may be being written)."""
     removed = left = 0
     cutoff = time.time() - older_than
+    mine = f".{owner}"  # before ".<random>.tmp" (13 characters)
     try:
         with os.scandir(folder if dir_fd is None else dir_fd) as found:
             entries = list(found)
@@ -189,7 +197,8 @@ def sweep_temporary_files(folder: Path, older_than: float = STALE_AFTER_SECONDS,
         try:
             if not entry.is_file(follow_symlinks=False):
                 continue
-            if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+            if (owner is not None and entry.name[-22:-13] == mine) or (
+                    entry.stat(follow_symlinks=False).st_mtime < cutoff):
                 os.unlink(entry.path if dir_fd is None else entry.name, dir_fd=dir_fd)
                 removed += 1
                 continue

@@ -20,11 +20,15 @@ A run killed while staging leaves temporary files in folders a later run may hav
 to write into (their notes were already current). So each folder is listed in the output's
 *staging list* (a file in excerpta's state folder, see :func:`~excerpta.locks.staging_list`)
 before the first file is staged there, and :meth:`StagedBatch.sweep_listed` sweeps every
-folder listed when a run has published, dropping from the list those left clean.
+folder listed when a run has published, dropping from the list those left clean. The
+temporary files carry the output's mark (:attr:`StagedBatch.owner`, from its lock): a run,
+holding the lock, removes the output's own at once, and another's (a file of another output
+in the same folder, which may be being written) once it is an hour old.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -90,11 +94,12 @@ class StagedBatch:
         with self.paths.open_folder(into.parent) as folder:
             if not folder.inside:
                 return None
-            if first and (swept := sweep_temporary_files(into.parent, dir_fd=folder.fd).removed):
+            if first and (swept := sweep_temporary_files(into.parent, dir_fd=folder.fd,
+                                                         owner=self.owner).removed):
                 log.info("%s: removed %d temporary file(s) an interrupted run left", into.parent, swept)
             temp, staged = None, False
             try:  # from the call on: a Ctrl-C or SIGTERM as it returns still removes its file
-                temp = write_temp(into, chunks, folder.fd)
+                temp = write_temp(into, chunks, folder.fd, self.owner)
                 outcome = decide(temp.sha256, temp.size)
                 stat: os.stat_result | None = temp.stat
                 if outcome.action in ("create", "update"):
@@ -114,6 +119,12 @@ class StagedBatch:
             finally:
                 if not staged and temp is not None:
                     remove_file(temp.path, folder.fd)
+
+    @property
+    def owner(self) -> str | None:
+        """The mark of this output's temporary files (:func:`~excerpta.disk.write_temp`): its
+        lock's, which a run writing them holds; None in a dry run, which holds no lock."""
+        return None if self.listed_in is None else hashlib.sha256(bytes(self.listed_in)).hexdigest()[:8]
 
     def _list(self, folder: Path) -> None:
         """Add ``folder`` to the staging list, before a file is staged there."""
@@ -204,7 +215,7 @@ class StagedBatch:
         try:
             with self.paths.open_folder(folder) as opened:
                 if opened.inside:
-                    return sweep_temporary_files(folder, dir_fd=opened.fd)
+                    return sweep_temporary_files(folder, dir_fd=opened.fd, owner=self.owner)
         except OSError:  # gone, or no longer a folder
             return Sweep(0, 0)
         log.info("%s: now leads outside the output folder; not swept", folder)
