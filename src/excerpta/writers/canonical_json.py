@@ -1,8 +1,10 @@
 """Writers of excerpta's own formats, ``json`` and ``jsonl`` (see the readers' module).
 
 Both are lossless: every field, tombstones included, so ``read(write(x)) == x``. Output is
-deterministic (model field order, two-space indent for ``json``, UTF-8 unescaped), so the
-same library always gives the same bytes, streamed document by document.
+deterministic (model field order, two-space indent for ``json``, UTF-8 unescaped but for the
+Unicode line ends, NEL and the line and paragraph separators, in ``jsonl``: one record a line
+whatever splits them), so the same library always gives the same bytes, streamed document by
+document.
 """
 
 from __future__ import annotations
@@ -37,7 +39,16 @@ def render_jsonl(documents: Iterable[Document]) -> Iterator[bytes]:
         # splice the document in before each highlight object's closing brace
         lines = [f'{highlight.model_dump_json()[:-1]},"document":{fields}}}'
                  for highlight in document.highlights]
-        yield ("\n".join(lines) + "\n").encode()
+        text = "\n".join(lines) + "\n"
+        if not text.isascii():
+            # NEL and the line and paragraph separators are valid JSON unescaped, but end a
+            # line for Python's splitlines() and other Unicode-aware splitters: a record would
+            # be cut in two. Escaped, they are the same strings.
+            text = text.translate(_LINE_ENDS_ESCAPED)
+        yield text.encode()
+
+
+_LINE_ENDS_ESCAPED = {ord(char): f"\\u{ord(char):04x}" for char in "\x85\u2028\u2029"}
 
 
 class JsonWriter(Writer):
