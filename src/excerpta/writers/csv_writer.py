@@ -75,7 +75,8 @@ class CsvOptions(AdapterOptions):
     profile: Profile = Field(
         default=DEFAULT_PROFILE,
         description="Column profile: spreadsheet (default: full columns, BOM, formula-safe), "
-                    "full, or readwise",
+                    "full or readwise (both for programs: values as they are, so a cell such as "
+                    "=SUM(A1) is a formula if a spreadsheet opens the file)",
         json_schema_extra={"cli": "csv-profile"},
     )
 
