@@ -35,7 +35,7 @@ from excerpta.clients.readwise_settings import (
 from excerpta.config import Config, JobConfig, ReadwiseConfig
 from excerpta.errors import ExcerptaError, OutputBusyError, StateBusyError, UserError
 from excerpta.output_targets import output_target
-from excerpta.pipeline import Output, run_once
+from excerpta.pipeline import DocumentCallback, Output, run_once
 from excerpta.run_report import ConvertReport
 from excerpta.store import LibraryStore, default_state_path
 
@@ -71,7 +71,7 @@ def chosen_jobs(config: Config, names: Sequence[str], *, config_path: Path) -> l
 
 def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | None = None,
             dry_run: bool = False, on_problem: Callable[[RecordProblem], None] | None = None,
-            ) -> ConvertReport:
+            on_document: DocumentCallback | None = None) -> ConvertReport:
     """Run ``job`` once into ``state`` (its library, manifest, cursors and run log; a dry
     run's copy of it with ``dry_run``). A writer that fails, or cannot write its ``out`` (a
     folder where a file goes), does not stop the others: the report's ``failure`` says it
@@ -92,7 +92,8 @@ def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | N
         with readwise_environment(readwise or ReadwiseConfig()):
             return run_once([job.source.input], outputs, run_name=job.name, library=state, state=state,
                             from_format=job.source.format, options=dict(job.source.options),
-                            dry_run=dry_run, on_problem=on_problem, persistent_library=True,
+                            dry_run=dry_run, on_problem=on_problem, on_document=on_document,
+                            persistent_library=True,
                             failed_outputs=unwritable)
     except OutputBusyError as err:  # another run writing an output: raised before the run is logged
         _log_failed(state, job.name, err, dry_run)

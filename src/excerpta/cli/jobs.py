@@ -5,6 +5,7 @@ run once, run on their schedules, and how their runs went (:mod:`excerpta.jobs`,
 from __future__ import annotations
 
 import signal
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from excerpta.cli.app import (
     state_option,
 )
 from excerpta.cli.convert import echo_problem, print_report
+from excerpta.cli.progress import ReadProgress
 from excerpta.config import Config, JobConfig, load_config
 from excerpta.daemon import Daemon, first_run, local_zone
 from excerpta.errors import ConfigError
@@ -49,8 +51,10 @@ def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_r
     state = None
     try:
         state = open_store(state_path(config, settings.state), reads_only=dry_run)
-        report = run_job(job, state, readwise=config.readwise, dry_run=dry_run,
-                         on_problem=echo_problem(settings.quiet))
+        # In a terminal, a run that takes a while shows what it has read (not in the daemon's log).
+        with ReadProgress(enabled=sys.stderr.isatty() and not settings.quiet and not brief) as progress:
+            report = run_job(job, state, readwise=config.readwise, dry_run=dry_run,
+                             on_problem=echo_problem(settings.quiet), on_document=progress.advance)
     except Exception as err:  # each job is a boundary: the others still run
         message, code = failure(err, verbose=settings.verbose)
         if code == INTERRUPTED_EXIT:  # as the command's boundary says it: a stop, not a failure
