@@ -57,6 +57,12 @@ def test_invisible_characters_no_typed_link_holds_are_dropped_from_names(invisib
     assert sanitize_name(f"{invisible}Wal{invisible}den{invisible}") == "Walden"
 
 
+@pytest.mark.parametrize("joiner", ["\u200d", "\u200c"])
+def test_a_joiner_at_either_end_of_a_name_joins_nothing_and_is_dropped(joiner):
+    # (an interop audit's title "zero\u200bwidth\u200d\ufeff" gave "zerowidth\u200d.md")
+    assert sanitize_name(f"{joiner}zero\u200bwidth{joiner}\ufeff") == "zerowidth"
+
+
 def test_a_zero_width_non_joiner_a_word_needs_is_kept():
     word = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # Persian "I want"
     assert sanitize_name(word) == word

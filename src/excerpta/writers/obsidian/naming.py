@@ -94,7 +94,9 @@ def _shows(char: str) -> bool:
 
 
 def _trim(name: str) -> str:
-    return name.lstrip(" .\u00a0").rstrip(" .\u00a0")
+    # A zero-width (non-)joiner at an end joins nothing: an invisible character in the name.
+    edges = " .\u00a0\u200c\u200d"
+    return name.lstrip(edges).rstrip(edges)
 
 
 def _truncate_utf8(name: str, max_bytes: int) -> str:
