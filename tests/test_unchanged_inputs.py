@@ -5,6 +5,7 @@ written, is."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -54,6 +55,20 @@ def test_other_reader_options_read_it_again(convert, tmp_path):
     berlin = run("--timezone", "Europe/Berlin")
     assert NOT_READ not in berlin.output
     assert NOT_READ in run("--timezone", "Europe/Berlin").output
+
+
+def test_a_move_to_another_time_zone_reads_it_again(convert, tmp_path, monkeypatch):
+    # Device-local times are read in the machine's zone when no --timezone is given.
+    run, _ = convert
+    try:
+        for zone in ("UTC", "Asia/Tokyo"):
+            monkeypatch.setenv("TZ", zone)
+            time.tzset()
+            assert NOT_READ not in run().output
+        assert NOT_READ in run().output
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_a_file_with_problems_is_read_again_and_says_them_again(convert, tmp_path):

@@ -4,7 +4,8 @@ A sync job reads its whole ``My Clippings.txt`` or export every run and merges e
 into the library again: at 100,000 highlights, most of a no-change run. A run whose library is
 its state (``--state``, or a job's) therefore keeps, with the read cursors, the *mark* of each
 file it read cleanly (:func:`input_mark`: the SHA-256 of its bytes, the reader and its options,
-and excerpta's own code), committed once the outputs are on disk. A later run that finds the
+the machine's zone, which device-local times are read in, and excerpta's own code), committed
+once the outputs are on disk. A later run that finds the
 same mark skips the file: merging it again would change nothing, as a merge settles each
 highlight with what the library holds and never undoes what another source brought.
 
@@ -21,7 +22,7 @@ import stat
 from pathlib import Path
 
 from excerpta.adapters import Reader
-from excerpta.unchanged_outputs import code_digest
+from excerpta.unchanged_outputs import code_digest, local_zone_names
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def input_mark(path: str, reader: Reader) -> str | None:
     except OSError:
         return None
     return hashlib.sha256("\0".join((content.hexdigest(), reader.name, reader.options.model_dump_json(),
-                                     code_digest())).encode()).hexdigest()
+                                     local_zone_names(), code_digest())).encode()).hexdigest()
 
 
 def mark_key(source: str) -> str:

@@ -35,9 +35,14 @@ _PACKAGE = Path(__file__).resolve().parent
 
 def fingerprint(writer: Writer, library: LibraryStore) -> str:
     """What ``writer``'s one file rendered from ``library`` now would be rendered from."""
-    zone = "|".join((os.environ.get("TZ", ""), *time.tzname))
     return hashlib.sha256("\0".join((code_digest(), writer.name, writer.options.model_dump_json(),
-                                     zone, library.fingerprint())).encode()).hexdigest()
+                                     local_zone_names(), library.fingerprint())).encode()).hexdigest()
+
+
+def local_zone_names() -> str:
+    """The machine's zone as this process sees it (``TZ``, and the C library's names): what
+    a time shown, or read, in the local zone depends on."""
+    return "|".join((os.environ.get("TZ", ""), *time.tzname))
 
 
 def left_as_written(sink: OutputSink, rendered_from: str) -> bool:
