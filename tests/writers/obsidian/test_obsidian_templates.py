@@ -246,6 +246,9 @@ def test_a_template_can_import_a_macro_from_another(tmp_path, vault, sync, books
     ("1984", "y1984"),
     ("a\u2e2fb", "a-b"),  # a letter to Python, in a punctuation block to Obsidian
     ("क, ि", "क-ि"),  # a mark amid separators is kept, the separators one "-"
+    ("../../x", "x"),  # no empty level of a nested tag (it was "/-/x")
+    ('=HYPERLINK("http://evil","x")', "HYPERLINK-http/evil-x"),
+    ("/", ""),
 ])
 def test_tag_filter_keeps_letters_with_their_combining_marks(value, tag):
     assert as_tag(value) == tag

@@ -113,9 +113,12 @@ def _blank_none(value: object) -> object:
 
 def as_tag(value: object) -> str:
     """An Obsidian tag: NFC, letters, digits, combining marks, ``_``, ``/`` and ``-`` kept, any
-    other run of characters (spaces, punctuation) one ``-``; no ``#``, at least one non-digit."""
+    other run of characters (spaces, punctuation) one ``-``; no ``#``, no empty level of a
+    nested tag, at least one non-digit."""
     tag = unicodedata.normalize("NFC", str(value).strip().lstrip("#"))
-    tag = _TAG_INVALID.sub(_tag_separator, tag).strip("-")
+    tag = _TAG_INVALID.sub(_tag_separator, tag)
+    # Each level of a nested tag ("a/b") a name: no empty one ("../../x" is "x", not "/-/x").
+    tag = "/".join(level for level in (part.strip("-") for part in tag.split("/")) if level)
     if tag.isdigit():
         tag = "y" + tag
     return tag
