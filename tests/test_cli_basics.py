@@ -13,7 +13,7 @@ import pytest
 
 from excerpta import registry
 from excerpta.cli import cli
-from excerpta.cli.app import Terminated, failure
+from excerpta.cli.app import Terminated, failure, raise_if_stopped
 from excerpta.errors import interrupted
 from excerpta.model import library_json_schema
 
@@ -145,6 +145,21 @@ def test_a_sigterm_a_library_wrapped_ends_as_terminated_not_as_an_internal_error
     with pytest.raises(Exception) as caught:  # noqa: PT011
         _InterruptedSerializing(value=1).model_dump_json()
     assert failure(caught.value, verbose=0) == ("interrupted", 130)
+
+
+@pytest.mark.parametrize(("model", "stop"), [(_TerminatedSerializing, Terminated),
+                                             (_InterruptedSerializing, KeyboardInterrupt)])
+def test_a_stop_a_library_wrapped_ends_every_job_of_a_sync(model, stop):
+    # sync's boundary around each job goes on with the next after a failure, never a stop.
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - whatever pydantic wraps it in
+        model(value=1).model_dump_json()
+    with pytest.raises(stop) as raised:
+        raise_if_stopped(caught.value)
+    assert type(raised.value) is stop
+    raise_if_stopped(ValueError("KeyboardInterrupt"))  # a bug naming one: not a stop
+    with pytest.raises(pydantic_core.PydanticSerializationError) as bug:
+        _FailingSerializing(value=1).model_dump_json()
+    raise_if_stopped(bug.value)
 
 
 def test_a_bug_that_names_a_ctrl_c_is_not_taken_for_one():

@@ -125,3 +125,18 @@ def test_an_output_folder_that_cannot_be_made_is_one_line_saying_so(run_cli):
     assert result.output.startswith("excerpta: error: /proc/vault: No such file or directory (making the "
                                     "folder /proc/vault/")
     assert len(result.output.splitlines()) == 1
+
+
+@pytest.mark.parametrize("to", ["json", "csv"])
+def test_an_output_whose_name_takes_all_255_bytes_is_written_through_a_temporary_file_that_fits(
+        run_cli, tmp_path, to):
+    # The temporary file beside it, ".<name>.<mark>.<random>.tmp", holds only as much of the
+    # name as fits (a run with a state marks it with its output's lock: 9 bytes more).
+    name = "長" * 83 + f".{to}"  # 249 + 4 or 5 bytes
+    assert 252 <= len(name.encode()) <= 255
+    for state in ([], ["--state", tmp_path / "state.sqlite"]):
+        result = run_cli(*state, "convert", EXAMPLES / "library.json", "--to", to,
+                         "--out", tmp_path / name, "--force")
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name).stat().st_size > 100
+    assert not [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")]

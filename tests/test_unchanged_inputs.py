@@ -37,7 +37,7 @@ def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(convert, tmp_p
     again = run()
     assert again.exit_code == 0
     assert f"{clip}: {NOT_READ}" in again.output
-    assert "read 1 input(s); library: 12 documents, 12 highlights" in again.output
+    assert "1 input(s) unchanged since last read; library: 12 documents, 12 highlights" in again.output
     with clip.open("a", encoding="utf-8") as appended:
         appended.write(NEW_RECORD)
     grown = run()
@@ -93,3 +93,70 @@ def test_a_file_whose_outputs_were_not_all_written_is_read_again(convert, tmp_pa
     assert written.exit_code == 0
     assert NOT_READ not in written.output
     assert len(_texts(tmp_path / "out.json")) == 12
+
+
+@pytest.fixture
+def two_copies(run_cli, tmp_path):
+    """Two JSON exports holding one highlight in two wordings (no update times: the input
+    merged last settles it), and a run converting both, or the ones given, into a state."""
+    run_cli("convert", CLIPPINGS, "--to", "json", "--out", tmp_path / "first.json")
+    first = json.loads((tmp_path / "first.json").read_text(encoding="utf-8"))
+    for highlight in (h for d in first["documents"] for h in d["highlights"]):
+        highlight["text"] = "SECOND " + highlight["text"]
+    (tmp_path / "second.json").write_text(json.dumps(first), encoding="utf-8")
+
+    def run(*inputs: str, state: str = "state.sqlite", out: str = "out.json"):
+        return run_cli("-v", "--state", tmp_path / state, "convert",
+                       *(tmp_path / each for each in inputs), "--to", "json", "--out", tmp_path / out)
+
+    return run
+
+
+def test_when_one_input_changed_every_input_is_read_again(two_copies, tmp_path):
+    run = two_copies
+    assert run("first.json", "second.json").exit_code == 0
+    assert all(text.startswith("SECOND ") for text in _texts(tmp_path / "out.json"))
+    assert NOT_READ in run("first.json", "second.json").output
+    # A change in the first: reading it alone would let its wording win over the second's.
+    first = json.loads((tmp_path / "first.json").read_text(encoding="utf-8"))
+    first["documents"][0]["title"] += " (revised)"
+    (tmp_path / "first.json").write_text(json.dumps(first), encoding="utf-8")
+    again = run("first.json", "second.json")
+    assert NOT_READ not in again.output
+    fresh = run("first.json", "second.json", state="fresh.sqlite", out="fresh.json")
+    assert fresh.exit_code == again.exit_code == 0
+    assert _texts(tmp_path / "out.json") == _texts(tmp_path / "fresh.json")
+    assert all(text.startswith("SECOND ") for text in _texts(tmp_path / "out.json"))
+
+
+def test_a_library_another_run_changed_has_its_inputs_read_again(two_copies, tmp_path):
+    # Two jobs sharing a state: what one merged since, the other's inputs settle again.
+    run = two_copies
+    assert run("first.json", "second.json").exit_code == 0
+    assert run("first.json", out="other.json").exit_code == 0
+    assert not any(text.startswith("SECOND ") for text in _texts(tmp_path / "other.json"))
+    both = run("first.json", "second.json")
+    assert NOT_READ not in both.output
+    assert all(text.startswith("SECOND ") for text in _texts(tmp_path / "out.json"))
+    assert NOT_READ in run("first.json", "second.json").output
+
+
+def test_force_reads_every_input_again(convert):
+    run, _ = convert
+    assert run().exit_code == 0
+    forced = run("--force")
+    assert forced.exit_code == 0
+    assert NOT_READ not in forced.output
+
+
+def test_a_note_that_may_embed_others_is_always_read(run_cli, tmp_path):
+    # readwise-md: a note's highlights may be embeds of other notes (the obsidian writer's
+    # atomic option), whose changes the note's own bytes do not show.
+    vault = tmp_path / "vault"
+    assert run_cli("convert", CLIPPINGS, "--to", "obsidian", "--out", vault).exit_code == 0
+    note = next(vault.rglob("*.md"))
+    for _ in range(2):
+        result = run_cli("-v", "--state", tmp_path / "state.sqlite", "convert", note, "--from",
+                         "readwise-md", "--to", "json", "--out", tmp_path / "out.json")
+        assert result.exit_code == 0, result.output
+        assert NOT_READ not in result.output

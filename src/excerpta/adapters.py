@@ -270,6 +270,9 @@ class Reader(Adapter):
     # excerpta.store.unify); only an id the library holds as an alias is looked up (see
     # excerpta.store.aliased).
     library_ids: ClassVar[bool] = False
+    # All it reads from a file given by name is that file's bytes (not a note that embeds
+    # others): a run may skip reading it while they are unchanged (see excerpta.unchanged_inputs).
+    self_contained: ClassVar[bool] = False
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:

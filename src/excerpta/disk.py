@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 FSYNC_THREADS = 8
 SYNCFS_MIN_FILES = 32  # below this, fsync each file: syncfs would also flush other programs' data
 _CHUNK = 1 << 20
+NAME_MAX_BYTES = 255  # the longest file name ext4 takes, in UTF-8 bytes
 STALE_AFTER_SECONDS = 3600  # older than any run: not a concurrent run's (one writing a folder inside ours)
 _TEMPORARY_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")  # what write_temp names them
 _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
@@ -113,9 +114,10 @@ def _file_in_the_way(folder: Path) -> Path | None:
 
 def write_temp(target: Path, chunks: Iterable[bytes], dir_fd: int | None = None,
                owner: str | None = None) -> TempFile:
-    """Write ``chunks`` into a new hidden file beside ``target`` (``.<name>.<random>.tmp``: the
-    same folder, so renaming it over ``target`` is atomic), with a new file's permissions (the
-    umask applies). The caller renames or removes it; on error it is removed here. ``dir_fd``:
+    """Write ``chunks`` into a new hidden file beside ``target`` (``.<name>.<random>.tmp``, the
+    name cut to fit in 255 bytes; in the same folder, so renaming it over ``target`` is
+    atomic), with a new file's permissions (the umask applies). The caller renames or removes
+    it; on error it is removed here. ``dir_fd``:
     the folder open, to make the file in (whatever its path names by then). ``owner`` (8
     hexadecimal digits: the output's, see :func:`sweep_temporary_files`) goes in the name too,
     ``.<name>.<owner>.<random>.tmp``.
@@ -130,7 +132,7 @@ def write_temp(target: Path, chunks: Iterable[bytes], dir_fd: int | None = None,
     owned = "" if owner is None else f"{owner}."
     try:
         for _ in range(100):
-            made = path = target.with_name(f".{target.name}.{owned}{os.urandom(4).hex()}.tmp")
+            made = path = target.with_name(_temporary_name(target.name, f".{owned}{os.urandom(4).hex()}.tmp"))
             try:
                 fd = os.open(_in(path, dir_fd), _NEW_FILE, 0o666, dir_fd=dir_fd)
                 break
@@ -164,6 +166,14 @@ def write_temp(target: Path, chunks: Iterable[bytes], dir_fd: int | None = None,
             remove_file(made, dir_fd)
         raise
     return written
+
+
+def _temporary_name(name: str, tail: str) -> str:
+    """``.<name><tail>``, with ``name`` cut (at a character) so that it fits in the 255 bytes a
+    file name may have (ext4; APFS and NTFS count characters, never more than UTF-8 bytes): a
+    target whose name fits has a temporary file whose name does."""
+    room = NAME_MAX_BYTES - len(".") - len(tail.encode())
+    return f".{name.encode()[:room].decode('utf-8', 'ignore')}{tail}"
 
 
 class Sweep(NamedTuple):

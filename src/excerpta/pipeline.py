@@ -32,7 +32,7 @@ from excerpta.spool import spooled
 from excerpta.store import LibraryStore, MergeRules
 from excerpta.store.candidates import KINDLE
 from excerpta.store.witness import TakeOver
-from excerpta.unchanged_inputs import input_mark, mark_key, unchanged
+from excerpta.unchanged_inputs import inputs_mark, kept_mark, mark_key, unchanged
 from excerpta.unchanged_outputs import fingerprint, left_as_written
 
 log = logging.getLogger(__name__)
@@ -57,9 +57,9 @@ class _Tally:
     documents: int = 0
 
 
-# An input being read: its name, reader, read state, documents, tally, whether it was found
-# in a folder input, and its mark (excerpta.unchanged_inputs; None: not kept).
-_Input = tuple[str, Reader, ReadState, Iterator[Document], _Tally, bool, str | None]
+# An input being read: its name, reader, read state, documents, tally, and whether it was
+# found in a folder input.
+_Input = tuple[str, Reader, ReadState, Iterator[Document], _Tally, bool]
 
 
 def _read(source: str, reader: Reader, state: ReadState, on_document: DocumentCallback | None,
@@ -224,14 +224,16 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
         report = ConvertReport(failure=failure)
         cursors = []
         reads: list[_Input] = []
+        named = [(given.get(r.path, r.path), r.path, r.reader) for r in resolved]
+        # Files the library took cleanly as they are now are not read again (excerpta.unchanged_inputs).
+        mark = (inputs_mark(named) if library is state and persistent_library and not force
+                and all(r.found_in is None for r in resolved) else None)
+        sources = [source for source, _, _ in named]
+        if unchanged(sources, mark, library, library.cursor(CONVERT_JOB, mark_key(sources))):
+            report.inputs.extend((source, reader.name) for source, _, reader in named)
+            report.unread, resolved = True, []
         for path, reader, found_in in ((r.path, r.reader, r.found_in) for r in resolved):
             source = given.get(path, path) if found_in is None else path
-            # A file the library took cleanly as it is now is not read again (excerpta.unchanged_inputs).
-            mark = (input_mark(path, reader) if library is state and persistent_library
-                    and found_in is None and not reader.remote else None)
-            if unchanged(source, mark, library.cursor(CONVERT_JOB, mark_key(source))):
-                report.inputs.append((source, reader.name))
-                continue
             read_state = ReadState(cursor=library.cursor(CONVERT_JOB, _cursor_key(source, reader)),
                                    on_problem=on_problem, source_names={path: source})
             tally = _Tally()
@@ -239,7 +241,7 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
             documents = read(path, reader, read_state, on_document, tally)  # read while merged...
             if reader.remote:  # ...but a network source now, outside the transaction
                 documents = spools.enter_context(spooled(documents))
-            reads.append((source, reader, read_state, documents, tally, found_in is not None, mark))
+            reads.append((source, reader, read_state, documents, tally, found_in is not None))
         # Every input's merges in one transaction: a run that cannot read one of its inputs
         # (after others were read) or is interrupted merges none of them. Merges stream into
         # it; SQLite spills to its journal, not to memory. The writing is left out of it, as
@@ -247,7 +249,7 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
         # seconds): should the writer fail, the library holds what was read, and the cursors,
         # committed with the output records below, still point before it.
         with library.transaction():
-            for source, reader, read_state, documents, tally, found, mark in reads:
+            for source, reader, read_state, documents, tally, found in reads:
                 report.merged.add(library.merge(documents, MergeRules(
                     keep=reader.unknown_when_empty, keep_document=reader.document_unknown_when_empty,
                     left_out=read_state.left_out, document_left_out=read_state.document_left_out,
@@ -261,11 +263,13 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                 report.inputs.append((source, reader.name))
                 if read_state.next_cursor is not None and library is state:
                     cursors.append((CONVERT_JOB, _cursor_key(source, reader), read_state.next_cursor))
-                if mark is not None and tally.documents and not read_state.problems:
-                    cursors.append((CONVERT_JOB, mark_key(source), mark))
+            if mark is not None and all(tally.documents and not read_state.problems
+                                        for _, _, read_state, _, tally, _ in reads):
+                # The library as these merges left it, before another run changes it.
+                cursors.append((CONVERT_JOB, mark_key(sources), kept_mark(mark, library)))
         report.library_counts = library.counts()
         held_back = None if persistent_library or force else empty_pulls(
-            [(source, read_state) for source, reader, read_state, _, tally, _, _ in reads
+            [(source, read_state) for source, reader, read_state, _, tally, _ in reads
              if reader.remote and not tally.documents])
         for number, (output, sink) in enumerate(zip(outputs, sinks, strict=True), 1):
             report.left_out = report.selected = 0  # counted again by each output: the same ones

@@ -15,6 +15,7 @@ class ConvertReport:
     """What a conversion read, merged and wrote. ``exit_code``: 0 ok, 1 partial."""
 
     inputs: list[tuple[str, str]] = field(default_factory=list)  # (input, reader name)
+    unread: bool = False  # the inputs were not read: unchanged (see excerpta.unchanged_inputs)
     merged: MergeStats = field(default_factory=MergeStats)
     problems: list[RecordProblem] = field(default_factory=list)
     outcomes: list[WriteOutcome] = field(default_factory=list)

@@ -29,6 +29,7 @@ from excerpta.adapters import Writer
 from excerpta.output import OutputSink
 from excerpta.output_records import WriteOutcome
 from excerpta.store.base import LibraryStore
+from excerpta.zones import machine_zone
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -40,9 +41,10 @@ def fingerprint(writer: Writer, library: LibraryStore) -> str:
 
 
 def local_zone_names() -> str:
-    """The machine's zone as this process sees it (``TZ``, and the C library's names): what
-    a time shown, or read, in the local zone depends on."""
-    return "|".join((os.environ.get("TZ", ""), *time.tzname))
+    """The machine's zone as this process sees it (``TZ``, its IANA name, and the C library's
+    names): what a time shown, or read, in the local zone depends on."""
+    zone = machine_zone()
+    return "|".join((os.environ.get("TZ", ""), zone.key if zone else "", *time.tzname))
 
 
 def left_as_written(sink: OutputSink, rendered_from: str) -> bool:

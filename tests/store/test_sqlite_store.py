@@ -127,6 +127,31 @@ def test_a_failed_transaction_saves_nothing(store):
     assert store.cursor("j", "s") is None
 
 
+def test_the_fingerprint_follows_every_merge_here_or_by_another_process(store, tmp_path):
+    store.merge([_doc(H1)])
+    first = store.fingerprint()
+    assert store.fingerprint() == first  # nothing merged since
+    store.merge([_doc(H1)])
+    assert store.fingerprint() == first  # merged, but the same rows
+    other = open_store(tmp_path / "state.sqlite")
+    try:
+        other.merge([_doc(H1, H2)])
+        assert other.fingerprint() == store.fingerprint() != first
+    finally:
+        other.close()
+    edited = store.fingerprint()
+
+    def crash_before_commit() -> None:
+        with store.transaction():
+            store.merge([_doc(H1.model_copy(update={"text": "Simplify."}), H2)])
+            assert store.fingerprint() != edited
+            raise RuntimeError("crash before commit")
+
+    with pytest.raises(RuntimeError):
+        crash_before_commit()
+    assert store.fingerprint() == edited  # rolled back: as if never merged
+
+
 def test_a_database_that_cannot_be_written_is_a_state_error_naming_it(store, tmp_path):
     # What a read-only file or folder gives (root, as in CI, may write through file modes,
     # so SQLite's own switch stands in for them).

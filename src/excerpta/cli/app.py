@@ -60,6 +60,17 @@ class ExcerptaGroup(click.Group):
             ctx.exit(code)
 
 
+def raise_if_stopped(err: Exception) -> None:
+    """Raise the stop ``err`` stands for (a Ctrl-C or SIGTERM a library wrapped in its own
+    exception), as a KeyboardInterrupt or :class:`Terminated`, from ``err``; else nothing.
+    For a boundary that goes on after a failure (each job of ``sync``): a stop ends them all."""
+    stop = None if isinstance(err, ExcerptaError | OSError) else interruption(err)
+    if stop == Terminated.__name__:
+        raise Terminated from err
+    if stop is not None:
+        raise KeyboardInterrupt from err
+
+
 def failure(err: Exception, *, verbose: int) -> tuple[str, int]:
     """The one line and the exit code that report ``err`` (its traceback logged under ``-v``):
     the CLI's boundary, and each job's in ``sync`` and the daemon, which go on with the next."""

@@ -97,7 +97,8 @@ def print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose: 
     readers = (f" ({', '.join(f'{count} {name}' for name, count in by_reader)})"
                if len(by_reader) > 1 else "")
     click.echo(
-        f"read {len(report.inputs)} input(s){readers}{'; library' if kept_library else ''}: "
+        f"{'' if report.unread else 'read '}{len(report.inputs)} input(s){readers}"
+        f"{' unchanged since last read' if report.unread else ''}{'; library' if kept_library else ''}: "
         f"{counts.get('documents', 0)} documents, "
         f"{counts.get('highlights', 0)} highlights; {len(report.problems) - in_part} record(s) skipped"
         f"{partly}{selected}",

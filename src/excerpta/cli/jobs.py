@@ -13,12 +13,12 @@ from pathlib import Path
 import click
 
 from excerpta.cli.app import (
-    INTERRUPTED_EXIT,
     Settings,
     cli,
     echo_error,
     failure,
     global_options,
+    raise_if_stopped,
     state_option,
 )
 from excerpta.cli.convert import echo_problem, print_report
@@ -56,9 +56,8 @@ def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_r
             report = run_job(job, state, readwise=config.readwise, dry_run=dry_run,
                              on_problem=echo_problem(settings.quiet), on_document=progress.advance)
     except Exception as err:  # each job is a boundary: the others still run
+        raise_if_stopped(err)  # as the command's boundary says it: a stop, not a failure
         message, code = failure(err, verbose=settings.verbose)
-        if code == INTERRUPTED_EXIT:  # as the command's boundary says it: a stop, not a failure
-            raise KeyboardInterrupt from err
         echo_error(f"job {job.name}: {message}")
         return code
     finally:
@@ -221,9 +220,8 @@ def _reloaded(path: Path, daemon: Daemon, state: Path, settings: Settings,
                               "restart the daemon to move to another state")
         reloaded = _scheduled(path, config, settings, say)
     except Exception as err:  # as a job is, a reload is a boundary: the daemon goes on
-        message, code = failure(err, verbose=settings.verbose)
-        if code == INTERRUPTED_EXIT:
-            raise KeyboardInterrupt from err
+        raise_if_stopped(err)
+        message, _ = failure(err, verbose=settings.verbose)
         echo_error(f"configuration not read again: {message}; the daemon goes on with the jobs it had")
         return daemon
     say(f"excerpta: {path}: configuration read again")

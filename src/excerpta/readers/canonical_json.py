@@ -42,6 +42,7 @@ class JsonReader(Reader):
     """Reads the nested ``json`` format."""
 
     name = "json"
+    self_contained = True
     description = "excerpta's canonical JSON: one document {schema_version, documents[...]}"
     library_ids = True
 
@@ -94,6 +95,7 @@ class JsonLinesReader(Reader):
     """Reads the ``jsonl`` format, streaming line by line."""
 
     name = "jsonl"
+    self_contained = True
     description = "excerpta's JSON Lines: one highlight per line, its document under 'document'"
     library_ids = True
 

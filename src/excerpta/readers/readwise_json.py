@@ -63,6 +63,7 @@ class ReadwiseJsonReader(Reader):
     """Reads saved Readwise API v2 responses (export pages above all)."""
 
     name = "readwise-json"
+    self_contained = True
     description = "Readwise API v2 /export/ pages saved as JSON (a file, a list of pages, or a folder)"
     options_model = ReadwiseOptions
     options: ReadwiseOptions

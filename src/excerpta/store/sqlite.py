@@ -54,6 +54,9 @@ class SQLiteStore:
         """
         self.path = str(path)
         self._timeout = timeout
+        # The last fingerprint, and when it was taken (see fingerprint).
+        self._merges = 0
+        self._fingerprinted: tuple[tuple[int, int], str] | None = None
         if self.path != ":memory:":
             state_file.make_folder(self.path)
         try:
@@ -118,6 +121,7 @@ class SQLiteStore:
         try:
             yield self._db
         except BaseException as err:
+            self._fingerprinted = None  # may have been taken of what is rolled back
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             if isinstance(err, sqlite3.DatabaseError):  # locked, read-only, full, damaged
@@ -126,6 +130,7 @@ class SQLiteStore:
         try:
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as err:
+            self._fingerprinted = None
             if self._db.in_transaction:  # SQLite may have rolled back already (an I/O error)
                 self._db.execute("ROLLBACK")
             raise self._unwritable(err) from None
@@ -180,6 +185,7 @@ class SQLiteStore:
         """Upsert documents and their highlights, then delete those of the ``deleted``
         documents; see :class:`excerpta.store.base.LibraryStore`."""
         stats, rules, rows = MergeStats(), rules or MergeRules(), state_file.StoredRows(self.path)
+        self._merges += 1
         with self.transaction() as db:
             # Ids another source gave: matched (see .unify), or, for a read of the library's
             # ids (our JSON), those the library holds as aliases looked up (see .aliased).
@@ -237,14 +243,20 @@ class SQLiteStore:
     def fingerprint(self) -> str:
         """A digest of the library as :meth:`documents` yields it: each document's and each of
         its highlights' id and content hash, in that order. The same while nothing in it
-        changed, read without loading a document (see :mod:`excerpta.unchanged_outputs`)."""
-        digest = hashlib.sha256()
+        changed, read without loading a document (see :mod:`excerpta.unchanged_outputs`), and
+        taken again only once a merge, here or by another connection, may have changed it."""
         with self._reading() as db:
+            # data_version: another connection committed since (a merge, or any other write).
+            taken = (db.execute("PRAGMA data_version").fetchone()[0], self._merges)
+            if self._fingerprinted is not None and self._fingerprinted[0] == taken:
+                return self._fingerprinted[1]
+            digest = hashlib.sha256()
             for row in db.execute(
                     "SELECT d.id, d.content_hash, h.id, h.content_hash FROM documents d "
                     "LEFT JOIN highlights h ON h.document_id = d.id ORDER BY d.rowid, h.rowid"):
                 digest.update("\0".join(map(str, row)).encode() + b"\n")
-        return digest.hexdigest()
+        self._fingerprinted = (taken, digest.hexdigest())
+        return self._fingerprinted[1]
 
     # -- cursors and outputs -----------------------------------------------------------------
 

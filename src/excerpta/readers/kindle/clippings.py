@@ -82,6 +82,7 @@ class KindleClippingsReader(Reader):
     """Reads ``My Clippings.txt``; see the module docstring."""
 
     name = "kindle"
+    self_contained = True
     description = "Kindle 'My Clippings.txt' (every language and firmware generation)"
     options_model = KindleClippingsOptions
     options: KindleClippingsOptions

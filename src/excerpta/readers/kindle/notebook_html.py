@@ -85,6 +85,7 @@ class KindleNotebookReader(Reader):
     """Reads a Kindle app notebook export; see the module docstring."""
 
     name = "kindle-html"
+    self_contained = True
     description = ("Kindle app 'Export notebook' HTML (title, authors, chapters, colours, "
                    "page/location, notes)")
     resaves = True  # its id comes from the final text, the clippings' from the first copy's

@@ -203,6 +203,7 @@ class ReadwiseCsvReader(Reader):
     """Reads Readwise's CSV export (9 or 11 columns) and its CSV import format."""
 
     name = "readwise-csv"
+    self_contained = True
     description = "Readwise CSV export (readwise-data.csv) or Readwise bulk-import CSV"
     # What no variant carries (a chapter, a range, a document's source…); what one file does
     # not say besides, by its columns, is told per highlight and document (see .unsaid).

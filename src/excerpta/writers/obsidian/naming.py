@@ -39,9 +39,10 @@ from excerpta.model import Category
 MAX_NAME_BYTES = 120
 NOTE_SUFFIX = ".md"
 # The longest a stem of max_bytes becomes: "_" after a device name, a clash's " <32 hex>"
-# (NameAllocator.allocate), ".md", and beside the note its temporary file, ".<name>.<8 hex>.tmp"
-# (excerpta.disk.write_temp). All of it must fit in 255 bytes (ext4; APFS and NTFS count
-# characters, never more than UTF-8 bytes).
+# (NameAllocator.allocate), ".md", and room to spare for its temporary file, ".<name>.<8 hex>.tmp"
+# (excerpta.disk.write_temp, which cuts the name it holds to fit: with the output's mark in it
+# too, nine bytes more). All of it must fit in 255 bytes (ext4; APFS and NTFS count characters,
+# never more than UTF-8 bytes).
 NAME_BYTES_ADDED = len("_") + len(" ") + 32 + len(NOTE_SUFFIX) + len("..01234567.tmp")
 LONGEST_MAX_NAME_BYTES = 255 - NAME_BYTES_ADDED
 UNTITLED = "Untitled"
