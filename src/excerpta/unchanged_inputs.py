@@ -3,9 +3,9 @@
 A sync job reads its whole ``My Clippings.txt`` or export every run and merges every record
 into the library again: at 100,000 highlights, most of a no-change run. A run whose library is
 its state (``--state``, or a job's) therefore keeps, with its read cursors, the *mark* of its
-inputs (:func:`inputs_mark`: for each, the SHA-256 of its bytes, the reader and its options,
-the machine's zone, which device-local times are read in, and excerpta's own code) together
-with the library's fingerprint once they were merged
+inputs (:func:`inputs_mark`: for each, the SHA-256 of its bytes, the reader and its options;
+the machine's zone, which device-local times are read in; excerpta's code and libraries),
+together with the library's fingerprint once they were merged
 (:meth:`~excerpta.store.base.LibraryStore.fingerprint`), committed once the outputs are on
 disk. A later run of the same inputs that finds the same mark and the library as that run
 left it skips reading them all: merging the same records into the library they made changes

@@ -6,9 +6,9 @@ same bytes again. So a run whose library is its state (``--state``, or a job's) 
 each such file the fingerprint of what it was rendered from (:func:`fingerprint`): the
 library's rows (:meth:`~excerpta.store.base.LibraryStore.fingerprint`: each document's and
 highlight's id and content hash, in order), the writer and its options, the zone the machine
-shows local times in, and excerpta's own code (so an upgrade renders every such file again,
-once). A later run of the same fingerprint that finds the file as it was written (the same
-size and modification time, else the same SHA-256:
+shows local times in, and excerpta's own code and its libraries' versions (so an upgrade
+renders every such file again, once). A later run of the same fingerprint that finds the
+file as it was written (the same size and modification time, else the same SHA-256:
 :meth:`~excerpta.output_folder.OutputFolder.is_current`) reports it unchanged and renders
 nothing (:func:`left_as_written`).
 
@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import time
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from excerpta.adapters import Writer
@@ -32,6 +34,9 @@ from excerpta.store.base import LibraryStore
 from excerpta.zones import machine_zone
 
 _PACKAGE = Path(__file__).resolve().parent
+# Libraries whose upgrade may change what a reader reads or a writer writes (a YAML emitter's
+# quoting, a deck's packaging, a zone's rules).
+_LIBRARIES = ("pydantic", "python-frontmatter", "PyYAML", "Jinja2", "genanki", "tzdata")
 
 
 def fingerprint(writer: Writer, library: LibraryStore) -> str:
@@ -68,8 +73,14 @@ def _size(path: Path) -> int:
 
 @cache
 def code_digest() -> str:
-    """A digest of the files of the installed ``excerpta`` package (its code and templates)."""
-    digest = hashlib.sha256()
+    """A digest of the files of the installed ``excerpta`` package (its code and templates),
+    of the versions of the libraries what it reads and writes goes through, and of Python's."""
+    digest = hashlib.sha256(sys.version.encode())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"\0{name}={version(name)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"\0{name}".encode())
     for path in sorted(_PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + path.read_bytes())

@@ -8,7 +8,8 @@ A note's file name must work on Windows, macOS and Linux and inside Obsidian lin
   bidirectional controls (U+202E would show ``‮gpj.exe`` as ``exe.jpg``; the note's text
   keeps them), and the invisible characters a typed link never holds (U+FEFF, the BOM of a
   template saved "UTF-8 with BOM", zero-width space, word joiner, soft hyphen; not the
-  zero-width joiners, which Persian, Indic scripts and emoji need); newlines and tabs become
+  zero-width joiners, which Persian, Indic scripts and emoji need, but at either end of the
+  name, where they join nothing); newlines and tabs become
   spaces, and ``%%`` (a comment in a link) one ``%``;
 * no leading dot (a hidden file) or whitespace, no trailing dot or space (Windows drops them);
 * a Windows device name (``CON``, ``nul``, ``COM1``…), alone or before an extension (Windows
