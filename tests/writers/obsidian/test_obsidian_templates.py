@@ -249,6 +249,9 @@ def test_a_template_can_import_a_macro_from_another(tmp_path, vault, sync, books
     ("../../x", "x"),  # no empty level of a nested tag (it was "/-/x")
     ('=HYPERLINK("http://evil","x")', "HYPERLINK-http/evil-x"),
     ("/", ""),
+    ("emoji 🐍📚", "emoji-🐍📚"),  # Obsidian takes emoji in a tag (the audit saw "emoji")
+    ("👨\u200d👩\u200d👧 family", "👨👩👧-family"),  # no joiner (Obsidian refuses U+200D), no "-" between
+    ("☕️ break", "☕️-break"),  # U+FE0F, a variation selector, kept with its emoji
 ])
 def test_tag_filter_keeps_letters_with_their_combining_marks(value, tag):
     assert as_tag(value) == tag
@@ -287,10 +290,20 @@ def test_a_value_that_would_break_a_link_gives_one_working_link_showing_the_valu
 
 
 def test_an_ordinary_value_is_linked_as_the_readwise_plugin_links_it(vault, sync, books):
-    sync([books(1, author="Henry David Thoreau, Jr.", tags=["AC/DC", "two words"])])
+    sync([books(1, author="Henry David Thoreau, Jr.", tags=["R&D", "two words", "📚"])])
     text = _note(vault)
     assert "- Author: [[Henry David Thoreau, Jr.]]\n" in text
-    assert "- Document Tags: [[AC/DC]] [[two words]]\n" in text
+    assert "- Document Tags: [[R&D]] [[two words]] [[📚]]\n" in text
+
+
+def test_a_value_no_note_could_be_named_links_to_the_name_it_would_have(vault, sync, books):
+    # The Readwise plugin writes [[AC/DC]]: a link to a note "DC" in a folder "AC" (interop audit).
+    sync([books(1, author="<b>Smith</b>", tags=["AC/DC", "what?", 'say "hi"', "a\\b*"])])
+    text = _note(vault)
+    assert "- Author: [[bSmithb|&lt;b>Smith&lt;/b>]]\n" in text
+    assert '- Document Tags: [[ACDC|AC/DC]] [[what|what?]] [[say hi|say "hi"]] [[ab|a\\b*]]\n' in text
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["author"] == ["[[bSmithb|<b>Smith</b>]]"]
 
 
 def test_a_pasted_template_linking_a_value_by_hand_gets_the_same_working_link(tmp_path, vault, sync, books):

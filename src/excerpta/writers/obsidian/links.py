@@ -11,8 +11,9 @@ Wikilinks: Obsidian says a link target holding ``# | ^ : %% [[ ]]`` "may not wor
 ``Smith]] and [[Jones | Co #2`` pasted into ``[[…]]`` makes two broken links. The ``wikilink``
 filter (``{{ author | wikilink }}``, ``{{ document_link | wikilink(title) }}``):
 
-* a value without any of those characters (or a line break) is the target as it is, as the
-  Readwise plugin writes it (``[[Henry David Thoreau]]``);
+* a value without any of those characters, a line break, or a character no file name holds
+  (``/ \\ < > * ? "``: ``[[AC/DC]]`` would link to a note ``DC`` in a folder ``AC``) is the
+  target as it is, as the Readwise plugin writes it (``[[Henry David Thoreau]]``);
 * any other value gets the target a note of that name could have: the portable file name
   excerpta gives notes (:func:`.naming.sanitize_name`, spaces collapsed), and the value as
   display text after ``|``, on one line, without the ``[`` and ``]`` that would end the link
@@ -39,7 +40,9 @@ from excerpta.writers.obsidian.naming import UNTITLED, sanitize_name
 
 # Room for ".md" and a clash suffix within the 255 bytes a file name may have.
 LINK_TARGET_BYTES = 240
-_LINK_BREAKING = re.compile(r"[\[\]|#^:\r\n]|%%")
+# What breaks a link, or makes its target no note's name: "/" a folder, "\\" one on Windows,
+# and what no file name holds ("< > * ? \"": the name of the note it should find has none).
+_LINK_BREAKING = re.compile(r"[\[\]|#^:\r\n/\\<>*?\"]|%%")
 _BRACKETS = re.compile(r"[\[\]]+")
 _SPACES = re.compile(r"\s+")
 # "[[{{ expression }}]]" and "[[{{ target }}|{{ display }}]]" as a template spells them (not

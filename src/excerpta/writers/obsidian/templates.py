@@ -89,9 +89,14 @@ HIGHLIGHT_NOTE: Roles = {
 }
 TEMPLATE_FILES = tuple(dict.fromkeys(name for roles in (DOCUMENT_NOTE, HIGHLIGHT_NOTE)
                                      for name in roles.values() if name is not None))
-# Not in a tag: what is neither a word character, "/" nor "-" (but combining marks, which \w
-# leaves out: see as_tag), and the punctuation blocks Obsidian refuses (\w has U+2E2F in one).
-_TAG_INVALID = re.compile(r"(?:[^\w/-]|[\u2000-\u206f\u2e00-\u2e7f])+")
+# Not in a tag: what is neither a word character, "/", "-" nor an emoji (Obsidian takes them:
+# the symbol blocks of emoji), but combining marks, which \w leaves out (see as_tag); and the
+# punctuation blocks Obsidian refuses (\w has U+2E2F in one).
+_TAG_INVALID = re.compile(r"(?:[^\w/\-\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]"
+                          r"|[\u2000-\u206f\u2e00-\u2e7f])+")
+# Joiners, which Obsidian refuses in a tag (U+200C, U+200D): dropped, the rest kept together
+# (a family emoji its people side by side, not cut by "-").
+_TAG_JOINERS = re.compile("[\u200c\u200d]")
 _TAG_DASHES = re.compile(r"-{2,}")
 
 
@@ -112,10 +117,10 @@ def _blank_none(value: object) -> object:
 
 
 def as_tag(value: object) -> str:
-    """An Obsidian tag: NFC, letters, digits, combining marks, ``_``, ``/`` and ``-`` kept, any
-    other run of characters (spaces, punctuation) one ``-``; no ``#``, no empty level of a
-    nested tag, at least one non-digit."""
-    tag = unicodedata.normalize("NFC", str(value).strip().lstrip("#"))
+    """An Obsidian tag: NFC, letters, digits, combining marks, emoji, ``_``, ``/`` and ``-``
+    kept, joiners dropped, any other run of characters (spaces, punctuation) one ``-``; no
+    ``#``, no empty level of a nested tag, at least one non-digit."""
+    tag = _TAG_JOINERS.sub("", unicodedata.normalize("NFC", str(value).strip().lstrip("#")))
     tag = _TAG_INVALID.sub(_tag_separator, tag)
     # Each level of a nested tag ("a/b") a name: no empty one ("../../x" is "x", not "/-/x").
     tag = "/".join(level for level in (part.strip("-") for part in tag.split("/")) if level)

@@ -39,10 +39,11 @@ from excerpta.writers.obsidian.run import WriteRun
 from excerpta.writers.obsidian.templates import HIGHLIGHT_NOTE, NoteTemplates
 
 # Bump when the rendering code changes what it writes, so every note is re-rendered once.
-RENDER_VERSION = "obsidian-5"  # 2: source text made inert, a highlight's lines stripped; 3: dates
+RENDER_VERSION = "obsidian-6"  # 2: source text made inert, a highlight's lines stripped; 3: dates
 # in the display zone, not UTC; 4: a paragraph break in a text or note kept as a blank line; 5: an
 # empty heading ends a chapter before highlights of none, a text ending as a location label
-# ("(Page 9)") escaped
+# ("(Page 9)") escaped; 6: emoji kept in tags, a wikilink to a value holding "/" or a character
+# no file name holds given a note name as its target
 
 
 class ObsidianWriter(Writer):
