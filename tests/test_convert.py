@@ -77,6 +77,24 @@ def test_a_dry_run_lists_what_would_change_and_unchanged_files_only_as_a_run_wou
     assert quiet.output.splitlines() == [f"would create {changed} (675 bytes)"]  # -q: what would change
 
 
+def test_a_dry_run_of_many_files_lists_the_first_twenty_and_says_how_many_more(run_cli, tmp_path):
+    # A first sync's dry run would print 5,000 lines (scale audit): -v lists them all.
+    documents = [{"id": f"d{n}", "title": f"Book {n:02}", "highlights": [{"id": f"h{n}", "text": "x"}]}
+                 for n in range(30)]
+    (tmp_path / "library.json").write_text(json.dumps({"schema_version": 1, "documents": documents}),
+                                           encoding="utf-8")
+    args = ("convert", tmp_path / "library.json", "--to", "obsidian", "--out", tmp_path / "v", "--dry-run")
+    for quiet in ([], ["-q"]):
+        lines = run_cli(*quiet, *args).stdout.splitlines()
+        assert [line.split("/")[-1].split(" (")[0] for line in lines[:20]] == [
+            f"Book {n:02}.md" for n in range(20)]
+        assert lines[20:] == ["… and 10 more (-v lists every one)"]
+    every = run_cli("-v", *args).stdout.splitlines()
+    assert len(every) == 30
+    assert all(line.startswith("would create ") for line in every)
+    assert not (tmp_path / "v").exists()
+
+
 def _bad_inputs(tmp_path):
     malformed = tmp_path / "malformed.json"
     malformed.write_text('{"schema_version": 1, "documents": [{"id": ')

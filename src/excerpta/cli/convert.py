@@ -15,6 +15,7 @@ from excerpta.adapters import RecordProblem, option_flag
 from excerpta.cli.app import Settings, cli, global_options, state_option
 from excerpta.cli.progress import ReadProgress
 from excerpta.errors import UserError
+from excerpta.output import WriteOutcome
 from excerpta.pipeline import convert
 from excerpta.run_report import ConvertReport
 from excerpta.selection import Selection
@@ -68,24 +69,36 @@ _SUMMARY_WORDS = {"create": "new", "update": "changed", "unchanged": "unchanged"
                   "skip": "skipped", "conflict": "left alone"}
 
 
+def _held_back(outcome: WriteOutcome, report: ConvertReport) -> bool:
+    return outcome.action == "skip" and report.held_back is not None and outcome.reason == report.held_back
+
+
 def print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose: int,
                   kept_library: bool) -> None:
     """Print the outcomes and a summary. ``kept_library``: the library is the --state's, which
     holds earlier runs' documents too, so its counts are not what this run read."""
     list_all = verbose > 0 or len(report.outcomes) <= LIST_ALL_OUTCOMES_UP_TO
+    # A dry run lists what would change: the first of many only (a first sync: 5,000 notes).
+    would = 0 if not dry_run else sum(1 for outcome in report.outcomes if outcome.action not in (
+        "unchanged", "conflict") and not _held_back(outcome, report))
+    listing = would if verbose or would <= LIST_ALL_OUTCOMES_UP_TO else LIST_ALL_OUTCOMES_UP_TO
     for outcome in report.outcomes:
         if outcome.action == "conflict":
             click.secho(f"excerpta: not overwritten: {outcome.path}: {outcome.reason}",
                         fg="red", err=True)
-        elif outcome.action == "skip" and report.held_back and outcome.reason == report.held_back:
+        elif _held_back(outcome, report):
             click.secho(f"excerpta: warning: {outcome.path}: {outcome.reason}", fg="yellow", err=True)
-        elif dry_run and outcome.action != "unchanged":  # what the dry run was asked for: always
-            click.echo(f"would {outcome}")
+        elif dry_run and outcome.action != "unchanged":  # what the dry run was asked for
+            if listing > 0:
+                click.echo(f"would {outcome}")
+            listing -= 1
         elif dry_run:  # as a run lists them
             if not quiet and (list_all or outcome.reason):
                 click.echo(str(outcome))
         elif not quiet and (list_all or outcome.reason):
             click.echo(str(outcome), err=True)
+    if listing < 0:  # on standard output with the list, even with -q
+        click.echo(f"… and {-listing} more (-v lists every one)")
     if quiet:
         return
     counts = report.library_counts
