@@ -47,7 +47,12 @@ def test_a_cut_utf8_sequence_or_a_byte_windows_1252_has_no_letter_for_is_a_repla
     data = HIGHLIGHT.encode("cp1252").replace(b"the woods", b"the \xe2\x80 woods \x81 caf\xe9")
     read = read_text(tmp_path, data)
     assert [h.text for h in read.highlights()] == ["I went to the \ufffd woods \ufffd café."]
-    assert read.problems[0].reason.startswith("1 line(s) hold bytes that are not UTF-8")
+    assert read.problems[0].reason == (
+        "1 line(s) hold bytes that are not UTF-8, read as Windows-1252, '\ufffd' where a UTF-8 sequence "
+        "is cut short (the first is this line): re-save the file as UTF-8")
+    only_cut = read_text(tmp_path, HIGHLIGHT.encode().replace(b"the woods", b"the \xe2\x80 woods"))
+    assert only_cut.problems[0].reason.startswith(
+        "1 line(s) hold bytes that are not UTF-8, read as '\ufffd' where a UTF-8 sequence is cut short (")
 
 
 def test_a_valid_replacement_character_is_no_problem(tmp_path):

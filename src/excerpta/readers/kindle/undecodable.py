@@ -23,7 +23,9 @@ from excerpta.adapters import ReadState
 
 MARK_ERRORS = "excerpta-mark-undecodable"  # the ``errors`` name to open the file with
 REPLACEMENT = "\ufffd"
-_MARK = "\udcfd"
+_MARK = "\udcfd"  # before a run read as Windows-1252
+_CUT = "\udcfe"  # before a run read as U+FFFD (damage, or not UTF-8)
+_MARKS = (_MARK, _CUT)
 _UTF8 = {"utf-8", "utf8", "utf-8-sig"}
 
 
@@ -32,7 +34,7 @@ def _mark(error: UnicodeError) -> tuple[str, int]:
         raise error
     run = error.object[error.start:error.end]
     if error.encoding.replace("_", "-").lower() not in _UTF8 or _cut_sequence(run):
-        return _MARK + REPLACEMENT, error.end
+        return _CUT + REPLACEMENT, error.end
     return _MARK + bytes(run).decode("cp1252", errors="replace"), error.end  # 5 bytes it has no letter for
 
 
@@ -49,13 +51,15 @@ class MarkedText(io.TextIOBase):
     """Reads a text handle opened with ``errors=MARK_ERRORS`` and universal newlines: the same
     text, each undecodable run read as the handler reads it (without its mark). ``lines``
     counts the lines that held one and ``first_line`` is the first of them (1-based; None while
-    there is none)."""
+    there is none); ``as_1252`` and ``replaced`` say whether a run was read as Windows-1252 and
+    as U+FFFD."""
 
     def __init__(self, handle: TextIO) -> None:
         super().__init__()
         self.handle = handle
         self.lines = 0
         self.first_line: int | None = None
+        self.as_1252 = self.replaced = False
         self._newlines = 0  # newlines read since the start of the file
         self._counted = 0  # the last line counted: a line cut by two reads counts once
 
@@ -81,15 +85,17 @@ class MarkedText(io.TextIOBase):
         return self.handle.seek(0)
 
     def _unmarked(self, text: str) -> str:
-        if _MARK in text:
+        if _MARK in text or _CUT in text:
+            self.as_1252 = self.as_1252 or _MARK in text
+            self.replaced = self.replaced or _CUT in text
             for offset, line in enumerate(text.split("\n")):
                 number = self._newlines + offset + 1
-                if _MARK in line and number > self._counted:
+                if any(mark in line for mark in _MARKS) and number > self._counted:
                     self.lines += 1
                     self._counted = number
                     if self.first_line is None:
                         self.first_line = number
-            text = text.replace(_MARK, "")
+            text = text.replace(_MARK, "").replace(_CUT, "")
         self._newlines += text.count("\n")
         return text
 
@@ -98,7 +104,15 @@ def report_undecodable(text: MarkedText, encoding: str, source: str, state: Read
     """Report to ``state`` the lines of ``source`` (read through ``text``, in ``encoding``) that
     held bytes ``encoding`` cannot decode, once, at the first of them; nothing if none did."""
     if text.lines:
-        read_as = "Windows-1252" if encoding.replace("_", "-").lower() in _UTF8 else repr(REPLACEMENT)
         state.report(source, text.first_line, f"{text.lines} line(s) hold bytes that are not "
-                     f"{encoding.upper()}, read as {read_as} (the first is this line): "
-                     "re-save the file as UTF-8", kept=True)
+                     f"{encoding.upper()}, read as {_read_as(text, encoding)} (the first is this "
+                     "line): re-save the file as UTF-8", kept=True)
+
+
+def _read_as(text: MarkedText, encoding: str) -> str:
+    if encoding.replace("_", "-").lower() not in _UTF8:
+        return repr(REPLACEMENT)
+    cut = f"{REPLACEMENT!r} where a UTF-8 sequence is cut short"
+    if not text.as_1252:
+        return cut
+    return f"Windows-1252, {cut}" if text.replaced else "Windows-1252"
