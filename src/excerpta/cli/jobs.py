@@ -106,25 +106,25 @@ def sync_command(settings: Settings, config_path: Path | None, names: tuple[str,
         click.get_current_context().exit(max(codes))
 
 
-def _last_runs(config: Config, settings: Settings, *, scheduled: bool = False) -> dict[str, RunRecord]:
-    """Each job's last logged run, by job name (none: never ran, or no state yet).
-
-    ``scheduled``: the last one a schedule counts from, which is not one that was interrupted
+def _last_runs(config: Config, settings: Settings) -> tuple[dict[str, RunRecord], dict[str, RunRecord]]:
+    """Each job's last logged run, and the last one its schedule counts from, by job name
+    (none: never ran, or no state yet). A schedule counts from no run that was interrupted
     (SIGTERM, Ctrl-C: it committed nothing, so a daemon started again runs the job when it
     would have without it, not an interval after the stop)."""
     path = state_path(config, settings.state)
     if not path.exists():
-        return {}
+        return {}, {}
     state = open_store(path)
     try:
-        last = {}
+        last, counted_from = {}, {}
         for job in config.jobs:
-            runs = state.runs(job.name, limit=RUN_LOG_LOOKED_AT if scheduled else 1)
-            if scheduled:
-                runs = [run for run in runs if run.status != "interrupted"]
+            runs = state.runs(job.name, limit=RUN_LOG_LOOKED_AT)
             if runs:
                 last[job.name] = runs[0]
-        return last
+            scheduled = next((run for run in runs if run.status != "interrupted"), None)
+            if scheduled is not None:
+                counted_from[job.name] = scheduled
+        return last, counted_from
     finally:
         state.close()
 
@@ -195,7 +195,7 @@ def _scheduled(path: Path, config: Config, settings: Settings, say: Callable[[st
         _run_and_report(job, config, settings, brief=True)
         say(f"job {job.name}: next run {_when(daemon.next_run(job))}")
 
-    last = {name: run.started_at for name, run in _last_runs(config, settings, scheduled=True).items()}
+    last = {name: run.started_at for name, run in _last_runs(config, settings)[1].items()}
     daemon = Daemon(jobs, run, last)
     return daemon
 
@@ -239,7 +239,7 @@ def status_command(settings: Settings, config_path: Path | None) -> None:
     """Show each job's schedule, its last run (when, how it ended, what it wrote, its error)
     and when it is next due, from the state's run log."""
     path, config = _load(config_path)
-    last_runs, counted_from = _last_runs(config, settings), _last_runs(config, settings, scheduled=True)
+    last_runs, counted_from = _last_runs(config, settings)
     zone = local_zone()
     now = datetime.now(zone)
     for job in chosen_jobs(config, (), config_path=path):
