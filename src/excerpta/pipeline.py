@@ -9,7 +9,6 @@ output's lock (:mod:`excerpta.locks`); :func:`convert` is it with one output.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
@@ -18,8 +17,9 @@ from typing import Any
 
 from excerpta import registry
 from excerpta.adapters import Reader, ReadState, RecordProblem, Writer
-from excerpta.errors import InputError, interrupted, said
+from excerpta.errors import interrupted, said
 from excerpta.hold_back import empty_pulls, nothing_selected
+from excerpta.input_reads import DocumentCallback, Tally, check_something_read, read, read_found
 from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output_records import Manifest
@@ -37,8 +37,6 @@ from excerpta.unchanged_outputs import fingerprint, left_as_written
 
 log = logging.getLogger(__name__)
 CONVERT_JOB = "convert"
-_LINE = re.compile(r":(\d+): ")
-DocumentCallback = Callable[[Document], None]
 
 
 @dataclass(frozen=True)
@@ -50,60 +48,9 @@ class Output:
     out: Path
 
 
-@dataclass
-class _Tally:
-    """How many documents a reader yielded for one input."""
-
-    documents: int = 0
-
-
 # An input being read: its name, reader, read state, documents, tally, and whether it was
 # found in a folder input.
-_Input = tuple[str, Reader, ReadState, Iterator[Document], _Tally, bool]
-
-
-def _read(source: str, reader: Reader, state: ReadState, on_document: DocumentCallback | None,
-          tally: _Tally) -> Iterator[Document]:
-    for document in reader.read(source, state):
-        tally.documents += 1
-        if on_document is not None:
-            on_document(document)
-        yield document
-
-
-def _read_found(source: str, reader: Reader, state: ReadState, on_document: DocumentCallback | None,
-                tally: _Tally) -> Iterator[Document]:
-    # A file found in a folder input, not given itself: as for one file of a folder a reader
-    # reads, failing to read it is reported (the run partial) and the others are still read.
-    try:
-        yield from _read(source, reader, state, on_document, tally)
-    except InputError as err:  # "<source>: why" or "<source>:<line>: why"
-        said = str(err).removeprefix(source)
-        line = _LINE.match(said)
-        state.report(source, int(line[1]) if line else None,
-                     said[line.end():] if line else said.removeprefix(": "))
-    except OSError as err:
-        state.report(source, None, f"cannot be read: {err.strerror or err}")
-
-
-def check_something_read(source: str, reader: Reader, state: ReadState, documents: int, *,
-                         named: bool) -> None:
-    """Raise InputError when ``reader`` yielded no document (``documents`` is 0) from ``source``
-    yet reported problems (a record skipped, or read in part: a file of NUL bytes): the input
-    is not in its format (a wrong ``--from``) or holds nothing readable, and writing or merging
-    an empty library would empty outputs the user had. An empty input without problems passes.
-    ``named``: the user chose the reader (``--from``) rather than detection. Not for a network
-    reader (``Reader.remote``): an incremental pull whose only change is malformed is partial,
-    as its source is not a file that could be of the wrong format."""
-    skipped = state.problems
-    if documents or not skipped:
-        return
-    first = skipped[0]
-    where = (f"line {first.where}: " if isinstance(first.where, int)
-             else f"{first.where}: " if first.where else "")
-    hint = "is --from right?" if named else f"give --from if it is not {reader.name}"
-    raise InputError(f"{source}: nothing could be read as {reader.name} ({len(skipped)} record(s) "
-                     f"skipped; {where}{first.reason}); {hint}")
+_Input = tuple[str, Reader, ReadState, Iterator[Document], Tally, bool]
 
 
 def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: LibraryStore,
@@ -236,9 +183,9 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
             source = given.get(path, path) if found_in is None else path
             read_state = ReadState(cursor=library.cursor(CONVERT_JOB, _cursor_key(source, reader)),
                                    on_problem=on_problem, source_names={path: source})
-            tally = _Tally()
-            read = _read if found_in is None else _read_found
-            documents = read(path, reader, read_state, on_document, tally)  # read while merged...
+            tally = Tally()
+            reading = read if found_in is None else read_found
+            documents = reading(path, reader, read_state, on_document, tally)  # read while merged...
             if reader.remote:  # ...but a network source now, outside the transaction
                 documents = spools.enter_context(spooled(documents))
             reads.append((source, reader, read_state, documents, tally, found_in is not None))
