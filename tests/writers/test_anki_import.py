@@ -174,6 +174,42 @@ def test_deleted_highlights_are_not_exported_and_are_listed_with_v(run_cli, tmp_
     assert [n["HighlightId"] for n in notes_by_type(collection)[BOOK]] == ["kept"]
 
 
+def test_a_highlight_deleted_after_anki_got_it_is_tagged_there_keeping_its_reviews(
+        run_cli, tmp_path, collection):
+    # Anki never deletes a note on import: tagged, the user finds it (Anki audit: cards of
+    # deleted highlights stayed scheduled with nothing to find them by).
+    deck = tmp_path / "deck.apkg"
+    both = [Highlight(id="kept", text="kept", highlighted_at=at(1)),
+            Highlight(id="gone", text="gone **now**", highlighted_at=at(1))]
+    convert(run_cli, write_library(tmp_path / "v1.json", Document(id="d1", title="Walden", highlights=both)),
+            deck)
+    import_package(collection, deck)
+    card = note_for(collection, "gone").cards()[0]
+    card.start_timer()
+    collection.sched.answerCard(card, 3)
+    deleted = [both[0], both[1].model_copy(update={"is_deleted": True, "updated_at": at(2)})]
+    v2 = write_library(tmp_path / "v2.json", Document(id="d1", title="Walden", highlights=deleted))
+    result = run_cli("-v", "convert", v2, "--to", "anki", "--out", deck)
+    assert "tagged excerpta::deleted (deleted): Walden: gone" in result.output
+    log = import_package(collection, deck)
+    assert (len(log.updated), len(log.new)) == (2, 0)  # its book and cloze notes
+    assert note_for(collection, "gone").tags == ["excerpta::deleted"]
+    assert note_for(collection, "gone", CLOZE).tags == ["excerpta::deleted"]
+    assert collection.get_card(card.id).reps == 1
+    assert note_for(collection, "kept").tags == []
+    written = deck.read_bytes()
+    convert(run_cli, v2, deck)
+    assert deck.read_bytes() == written  # the same library, the same deck
+    # Never a note Anki was never given: a deck written afresh leaves it out.
+    fresh = convert(run_cli, v2, tmp_path / "fresh.apkg")
+    other = Collection(str(tmp_path / "other.anki2"))
+    try:
+        import_package(other, fresh)
+        assert [n["HighlightId"] for n in notes_by_type(other)[BOOK]] == ["kept"]
+    finally:
+        other.close()
+
+
 def test_a_note_without_highlighted_text_is_listed_with_v_unless_it_is_a_qa_note(
         run_cli, tmp_path, collection):
     document = Document(id="d1", title="Walden", highlights=[

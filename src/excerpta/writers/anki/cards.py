@@ -4,6 +4,9 @@
 * ``cloze``: only when the user marked what to hide (see :mod:`.markup`);
 * ``qa``: only when the note starts with ``.qa`` and holds a question and its answer.
 
+A deleted highlight's notes are exported only if the previous deck held them, tagged
+``excerpta::deleted`` (:func:`deleted_notes`).
+
 Each note's GUID is ``genanki.guid_for("excerpta", <design>, <highlight id>)``: stable across
 exports, so re-importing updates the note in place (review history kept), and distinct per
 design, so a highlight's cloze and Q&A notes live side by side. Its modification time is the
@@ -132,6 +135,24 @@ def note_fields(document: Document, highlight: Highlight, design: Design,
     question, answer = qa
     return _fields(**common, Text=render_text(highlight.text), Question=escape_html(question),
                    Answer=escape_html(answer))
+
+
+DELETED_TAG = "excerpta::deleted"
+
+
+def deleted_notes(document: Document, highlight: Highlight, designs: Iterable[Design],
+                  note_types: dict[Design, genanki.Model],
+                  previous: Mapping[str, PreviousNote] | None) -> Iterator[HighlightNote]:
+    """The notes of ``highlight``, deleted upstream, that the previous deck held, tagged
+    :data:`DELETED_TAG`: Anki never deletes a note on import, so the user finds them there
+    (``tag:excerpta::deleted``) to delete or suspend. None that Anki was never given."""
+    if not previous:
+        return
+    live = highlight.model_copy(update={"is_deleted": False})
+    for note in notes_for(document, live, designs, note_types, previous=previous):
+        if note.guid in previous:
+            note.tags = [*note.tags, DELETED_TAG]
+            yield note
 
 
 def notes_for(document: Document, highlight: Highlight, designs: Iterable[Design],

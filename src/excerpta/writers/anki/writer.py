@@ -12,10 +12,11 @@ Options (``--anki-deck``, ``--anki-cards``, ``--anki-subdecks``):
 
 A note whose content changed since the deck last written at the same path gets a newer
 modification time even when its highlight's time did not move (see :mod:`.history`), so
-re-importing brings every change. Deleted highlights are not exported, nor is a note made
-without highlighted text unless it is a ``.qa`` note with a question and an answer (every other
-card shows the highlight); each is logged at ``-v``. Anki never deletes a note on import, so a
-highlight deleted upstream stays in the user's collection until they delete it.
+re-importing brings every change. Anki never deletes a note on import, so a highlight deleted
+upstream stays in the user's collection until they delete it: its notes the previous deck held
+are exported tagged ``excerpta::deleted`` (for the user to find), others not at all. Nor is a
+note made without highlighted text unless it is a ``.qa`` note with a question and an answer
+(every other card shows the highlight); each is logged at ``-v``.
 Decks are matched by name in Anki, and only for cards it adds: notes the user moved to another
 deck stay there, and a renamed document or a new ``deck``/``subdecks`` value leaves existing
 cards where they are. Anki also takes the package's tags for a note it updates, replacing its
@@ -42,7 +43,7 @@ from excerpta.controls import without_controls
 from excerpta.model import Document
 from excerpta.ordering import reading_order
 from excerpta.output import OutputSink
-from excerpta.writers.anki.cards import HighlightNote, notes_for
+from excerpta.writers.anki.cards import DELETED_TAG, HighlightNote, deleted_notes, notes_for
 from excerpta.writers.anki.history import PreviousNote, read_previous_notes, settle_mtime
 from excerpta.writers.anki.note_types import (
     DESIGNS,
@@ -139,8 +140,11 @@ class AnkiWriter(Writer):
                     subdecks[key] = genanki.Deck(deck_id_for(name), name)
                 deck = subdecks[key]
             for highlight in reading_order(document.highlights):
-                if highlight.is_deleted:
-                    log.info("anki: not exported (deleted): %s: %s", document.title, highlight.id)
+                if highlight.is_deleted:  # tagged if Anki has its notes, else left out
+                    tagged = list(deleted_notes(document, highlight, options.cards, note_types, previous))
+                    log.info("anki: %s (deleted): %s: %s", f"tagged {DELETED_TAG}" if tagged
+                             else "not exported", document.title, highlight.id)
+                    yield from ((deck, note) for note in tagged)
                     continue
                 made = 0
                 for note in notes_for(document, highlight, options.cards, note_types,
