@@ -200,3 +200,14 @@ def test_a_readwise_csv_of_c_cpp_and_csharp_books_by_one_author_gives_three_docu
                               for title, at, text in books), encoding="utf-8")
     documents = library(path)
     assert sorted(d["title"] for d in documents) == ["C", "C#", "C++"]
+
+
+@pytest.mark.parametrize("changed", ["Pride & Prejudice", "Pride und Prejudice"])
+def test_a_title_line_that_spells_and_as_an_ampersand_is_the_same_book(library, tmp_path, changed):
+    # Amazon's metadata changed the Kindle's title line: before, a second document, and every
+    # highlight a second Anki card (Anki audit).
+    first = library(clippings(tmp_path / "a", ("Pride and Prejudice", 100, HUNTERS), author="Austen, Jane"))
+    again = library(clippings(tmp_path / "b", (changed, 100, HUNTERS), (changed, 200, WHEAT),
+                              author="Austen, Jane"))
+    assert [(d["id"], d["title"]) for d in again] == [(first[0]["id"], "Pride and Prejudice")]
+    assert sorted(h["text"] for h in again[0]["highlights"]) == sorted([HUNTERS, WHEAT])

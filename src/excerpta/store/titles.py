@@ -31,11 +31,15 @@ _TRAILING_PART = re.compile(r"\s*\([^()]*\)\s*$")
 EVIDENCE_WORDS = 3  # a passage of fewer words ("Love.") says nothing of which book it is in
 NAMING_FIELDS = ("title", "author")  # what the source that names a joined document gives
 Key = tuple[str, str]
-_NAME_JOINERS = frozenset({"and"})  # folded; "&" is no word, so it is never one already
+# The word that joins names ("Pride and Prejudice", "Heath, Chip and Heath, Dan"), folded:
+# left out of a name's words, as "&" is (no word), so "Pride & Prejudice" is the same title
+# (a Kindle's title line as the store changed it).
+_NAME_JOINERS = frozenset({"and", "und", "et"})
 
 
 def identity_key(title: str | None, author: str | None) -> Key | None:
-    """The title's words in order and the author's in any, folded; None without a title."""
+    """The title's words in order and the author's in any, folded, without the word that
+    joins names (``and``: ``&`` is none); None without a title."""
     words = _words(title)
     if not words:
         return None
@@ -47,11 +51,11 @@ def main_titles(title: str | None) -> list[str]:
     parenthesised part, then the part before its first subtitle separator; none that has no
     word or the same words as the title."""
     full = normalize_text(title)  # NFKC: full-width parentheses and colons are ASCII ones
-    words = _NAME_WORD.findall(full)
+    words = _form_words(full)
     forms: list[str] = []
     shorter = _TRAILING_PART.sub("", full)
     for form in (shorter, _SUBTITLE.split(shorter, maxsplit=1)[0]):
-        found = _NAME_WORD.findall(form)
+        found = _form_words(form)
         if found and found != words and form not in forms:
             forms.append(form)
     return forms
@@ -60,7 +64,7 @@ def main_titles(title: str | None) -> list[str]:
 def is_main_title_of(short: str | None, title: str | None) -> bool:
     """Whether ``short`` has the words of one of ``title``'s main titles."""
     words = _words(short)
-    return any(_NAME_WORD.findall(form) == words for form in main_titles(title))
+    return any(_form_words(form) == words for form in main_titles(title))
 
 
 class TitleIndex:
@@ -79,7 +83,7 @@ class TitleIndex:
         self._same.setdefault(key, []).append(document_id)
         self._titled.setdefault(key[0], []).append((document_id, key[1]))
         for form in main_titles(title):
-            self._main.setdefault((" ".join(_NAME_WORD.findall(form)), key[1]), []).append(document_id)
+            self._main.setdefault((" ".join(_form_words(form)), key[1]), []).append(document_id)
 
     def same(self, key: Key) -> list[str]:
         """The documents of identity key ``key``."""
@@ -99,7 +103,7 @@ class TitleIndex:
             return []
         found = list(self._main.get(key, ()))
         for form in main_titles(title):
-            found += self._same.get((" ".join(_NAME_WORD.findall(form)), key[1]), ())
+            found += self._same.get((" ".join(_form_words(form)), key[1]), ())
         return list(dict.fromkeys(found))
 
 
@@ -165,10 +169,16 @@ def _says_no_more(name: str, value: Any, stored: Any) -> bool:
 
 
 def _words(text: str | None) -> list[str]:
-    return _NAME_WORD.findall(normalize_text(text))
+    return _form_words(normalize_text(text))
+
+
+def _form_words(folded: str) -> list[str]:
+    """The words of a name already folded (:func:`~excerpta.identity.normalize_text`), but
+    the word that joins names."""
+    return [word for word in _NAME_WORD.findall(folded) if word not in _NAME_JOINERS]
 
 
 def author_words(author: str | None) -> list[str]:
     """The words of ``author`` in sorted order, without the word that joins names: Kindle
     writes ``Heath, Chip; Heath, Dan`` where Readwise writes ``Chip Heath and Dan Heath``."""
-    return sorted(word for word in _words(author) if word not in _NAME_JOINERS)
+    return sorted(_words(author))

@@ -10,8 +10,9 @@ Anki cards. For a read whose reader derives its ids (``MergeRules.unify``; our o
 are the library's, only its aliases looked up, :mod:`.aliased`), :class:`SameAcrossSources` matches:
 
 * a document whose id the library does not hold with the stored document of the same
-  identity key (title and author words, case, accents of width and punctuation folded, but
-  not a word's trailing ``+`` or ``#``: ``C++`` is not ``C``; the author's words in any order:
+  identity key (title and author words, case, accents of width and punctuation folded, and
+  the word ``and`` as ``&`` is, none; but not a word's trailing ``+`` or ``#``: ``C++`` is not
+  ``C``; the author's words in any order:
   ``Thoreau, Henry David`` is ``Henry David Thoreau``), unless
   both come from the same source that names documents itself (two Readwise books are two
   books, even of one title) or both have URLs and they differ. One with the same URL is
