@@ -165,9 +165,12 @@ class AnkiWriter(Writer):
             previous: dict[str, PreviousNote] = {}
             if sink.holds_what_excerpta_wrote(sink.file_name):
                 previous = read_previous_notes(package, Path(folder))
-            elif package.exists():
-                log.info("anki: %s not read: no state records excerpta writing it as it is; "
-                         "note times start afresh", package)
+            elif package.exists() or sink.previous("") is not None:
+                # Said at once: a cloze card's history may move to another word, and a change
+                # that is not a highlight's own (a renamed book) may never reach Anki.
+                log.warning("anki: %s is %s: cloze numbers and note times start afresh (keep the "
+                            "deck excerpta wrote there after importing it)", package,
+                            "not the deck excerpta last wrote there" if package.exists() else "gone")
             now = int(time.time())
 
             def settled() -> Iterator[tuple[genanki.Deck, HighlightNote]]:
