@@ -346,3 +346,30 @@ def test_a_books_item_without_a_summary_key_keeps_the_summary_an_export_page_gav
         state.close()
     assert (document.title, document.source) == ("New title", "reader")
     assert (document.summary, document.document_note) == ("What it says.", "Mine.")
+
+
+def test_a_page_whose_highlights_lack_fields_blanks_nothing_the_library_holds(run_cli, tmp_path):
+    # A page a proxy cut short (Readwise audit): text null, note and tags missing. Before,
+    # the library, its notes and JSON backups got the highlights blank, exit 0.
+    page = json.loads(PAGE1.read_text(encoding="utf-8"))
+    state, out = tmp_path / "state.sqlite", tmp_path / "out.json"
+    (tmp_path / "full.json").write_text(json.dumps(page), encoding="utf-8")
+    full = run_cli("--state", state, "convert", tmp_path / "full.json", "--to", "json", "--out", out)
+    assert full.exit_code == 0
+    before = {h["id"]: h for d in json.loads(out.read_text())["documents"] for h in d["highlights"]}
+    noted = next(dict(h) for book in page["results"] for h in book["highlights"]
+                 if h.get("note") and h.get("tags"))
+    for book in page["results"]:
+        for raw in book["highlights"]:
+            raw.pop("note", None)
+            raw.pop("tags", None)
+            raw["updated_at"] = "2030-01-01T00:00:00Z"
+    page["results"][0]["highlights"][0]["text"] = None
+    (tmp_path / "cut.json").write_text(json.dumps(page), encoding="utf-8")
+    result = run_cli("--state", state, "convert", tmp_path / "cut.json", "--to", "json", "--out", out)
+    assert result.exit_code == 1  # partial: the highlight without text skipped, said
+    assert 'highlight without text (expected "text": a string)' in result.output
+    after = {h["id"]: h for d in json.loads(out.read_text())["documents"] for h in d["highlights"]}
+    assert {i: (h["text"], h["note"], h["tags"]) for i, h in after.items()} == {
+        i: (h["text"], h["note"], h["tags"]) for i, h in before.items()}
+    assert after[f"readwise-{noted['id']}"]["note"] == noted["note"]

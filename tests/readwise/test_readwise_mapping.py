@@ -30,8 +30,13 @@ def book(**fields):
             "highlights": [], **fields}
 
 
+# Every key the export gives a highlight: one it leaves out, the highlight does not say.
+SAID = {"note": None, "tags": [], "is_favorite": False, "color": None, "location": None,
+        "location_type": None, "end_location": None, "url": None, "highlighted_at": None, "updated_at": None}
+
+
 def highlight(n=1, **fields):
-    return {"id": n, "text": f"text {n}", "book_id": 42, **fields}
+    return {"id": n, "text": f"text {n}", "book_id": 42, **SAID, **fields}
 
 
 def mapped(record, **options):
@@ -117,12 +122,32 @@ def test_an_external_id_of_another_source_is_kept_under_that_source():
     assert document.highlights[0].external_ids == {"readwise": "1", "snipd": "5f1a"}
 
 
-def test_empty_strings_become_null_and_a_null_text_becomes_empty():
-    record = book(author="", document_note="", highlights=[highlight(text=None, note="", color="")])
+def test_empty_strings_become_null_and_a_deleted_highlights_null_text_becomes_empty():
+    record = book(author="", document_note="", highlights=[
+        highlight(text="", note="", color=""), highlight(2, text=None, is_deleted=True)])
     document, _ = mapped(record)
     assert (document.author, document.document_note) == (None, None)
-    only = document.highlights[0]
-    assert (only.text, only.note, only.color) == ("", None, None)
+    assert [(h.text, h.note, h.color, h.is_deleted) for h in document.highlights] == [
+        ("", None, None, False), ("", None, None, True)]
+
+
+@pytest.mark.parametrize("text", [None, "missing"])
+def test_a_live_highlight_without_text_is_reported_and_not_merged(text):
+    # A page a proxy cut short blanked highlights in the library and notes (Readwise audit).
+    sent = highlight(2, text=text)
+    if text == "missing":
+        del sent["text"]
+    document, problems = mapped(book(highlights=[highlight(1), sent]))
+    assert [h.id for h in document.highlights] == ["readwise-1"]
+    assert problems == [("highlights[1]", 'highlight without text (expected "text": a string)')]
+
+
+def test_the_fields_a_highlight_holds_no_key_for_are_told_for_the_merge_to_keep():
+    left_out = []
+    bare = {"id": 1, "text": "t", "location": 3}  # no note, tags, favourite...
+    book_to_document(book(highlights=[bare]), lambda where, reason: None,
+                     leave_out=lambda *told: left_out.append(told))
+    assert left_out == [("readwise-1", frozenset(SAID) - {"location"})]
 
 
 def test_a_bad_highlight_is_reported_and_the_others_kept():

@@ -98,7 +98,7 @@ def test_an_old_csv_never_brings_back_tags_removed_in_readwise_since(run_cli, tm
         "source": "kindle", "book_tags": [], "highlights": [{
             "id": 70, "text": TEXT, "location": 100, "location_type": "location", "note": "",
             "color": "yellow", "highlighted_at": "2023-01-02T10:00:00Z",
-            "updated_at": "2023-06-01T00:00:00Z", "tags": []}]}]}), encoding="utf-8")
+            "updated_at": "2023-06-01T00:00:00Z", "tags": [], "is_favorite": False}]}]}), encoding="utf-8")
     for number, runs in enumerate(([(csv,), (pulled,), (csv,)], [(pulled,), (csv,)])):
         highlight = converted(run_cli, tmp_path / f"order {number}", *runs)
         assert (highlight["tags"], highlight["note"], highlight["is_favorite"]) == ([], None, False)

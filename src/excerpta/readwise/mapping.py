@@ -121,7 +121,8 @@ def highlight_fields(raw: Mapping[str, Any], *, source: str | None, book_deleted
                      keep_discarded: bool = False) -> dict[str, Any]:
     """The canonical fields of one Readwise highlight (not yet validated).
 
-    Raises RecordError when the highlight has no id (an integer or a non-empty string).
+    Raises RecordError when the highlight has no id (an integer or a non-empty string), or,
+    live, no text.
     """
     own_id = readwise_id(raw.get("id"))
     if own_id is None:
@@ -129,9 +130,12 @@ def highlight_fields(raw: Mapping[str, Any], *, source: str | None, book_deleted
     deleted = bool(raw.get("is_deleted")) or book_deleted
     if raw.get("is_discard") and not keep_discarded:
         deleted = True
+    text = raw.get("text")
+    if text is None and not deleted:  # a page cut short, not an empty highlight: never merged
+        raise RecordError('highlight without text (expected "text": a string)')
     return {
         "id": source_id(NAMESPACE, own_id),
-        "text": raw.get("text") if raw.get("text") is not None else "",
+        "text": "" if text is None else text,
         "note": raw.get("note"),
         "location": _position(raw.get("location")),
         "location_type": _choice(raw.get("location_type"), _LOCATION_TYPES, None),
@@ -145,6 +149,20 @@ def highlight_fields(raw: Mapping[str, Any], *, source: str | None, book_deleted
         "is_deleted": deleted,
         "external_ids": _external_ids(own_id, raw.get("external_id"), source),
     }
+
+
+# The keys each Highlight field is read from: a highlight holding none of them does not say
+# that field (a page a proxy cut short), so the library keeps its note, tags, favourite...
+_HIGHLIGHT_KEYS = {
+    "note": ("note",), "tags": ("tags",), "is_favorite": ("is_favorite",), "color": ("color",),
+    "location": ("location",), "location_type": ("location_type",), "end_location": ("end_location",),
+    "url": ("url",), "highlighted_at": ("highlighted_at",), "updated_at": ("updated_at", "updated"),
+}
+
+
+def unsaid_highlight_fields(raw: Mapping[str, Any]) -> frozenset[str]:
+    """The Highlight fields ``raw`` holds no key for, so does not say (see ``_HIGHLIGHT_KEYS``)."""
+    return frozenset(name for name, keys in _HIGHLIGHT_KEYS.items() if not any(key in raw for key in keys))
 
 
 # The keys each Document field is read from: a record holding none of them (a ``/books/``
@@ -226,7 +244,8 @@ def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
     A highlight that cannot be kept is reported as ``report("highlights[i]", reason)`` and
     left out; one kept without some fields (see :func:`validate_highlight`) is reported as
     ``report_kept("highlights[i]", reason)`` (default: ``report``) and, given ``leave_out``
-    (a reader passes ``ReadState.leave_out``), told as ``leave_out(highlight id, fields)``.
+    (a reader passes ``ReadState.leave_out``), told as ``leave_out(highlight id, fields)``,
+    with the fields it holds no key for (:func:`unsaid_highlight_fields`).
     Given ``delete_document`` (``ReadState.delete_document``), every mapped book is told as
     ``delete_document(document id, deleted)``: deleted when its ``is_deleted`` is ``true``
     (JSON's true alone: the same rule marks the highlights it lists deleted).
@@ -262,8 +281,9 @@ def book_to_document(book: Mapping[str, Any], report: ProblemReporter, *,
             continue
         if left_out is not None:
             (report_kept or report)(where, left_out.reason)
-            if leave_out is not None:
-                leave_out(highlight.id, left_out.fields)
+        unsaid = unsaid_highlight_fields(raw) | (left_out.fields if left_out is not None else frozenset())
+        if leave_out is not None and unsaid:
+            leave_out(highlight.id, unsaid)
         highlights.append(highlight)
     document.highlights = highlights
     if leave_out_document is not None and (unsaid := unsaid_document_fields(book)):
