@@ -138,3 +138,33 @@ def test_a_token_file_the_configuration_names_is_named_as_its_key(
     monkeypatch.setenv("READWISE_TOKEN_FILE", str(missing))  # set by the user: named so
     result = run_cli("sync", "-c", config)
     assert result.output == f"{said}READWISE_TOKEN_FILE={missing}: no such file\n"
+
+
+def test_a_token_pasted_as_the_token_file_is_never_repeated_and_config_check_says_so(
+        run_cli, tmp_path, fake_readwise, monkeypatch):
+    # Readwise audit: the token went into the message, `status` and the run log for good.
+    server = fake_readwise(highlights=10, per_book=10)
+    monkeypatch.delenv("READWISE_TOKEN")
+    config = write_config(tmp_path, readwise=f'[readwise]\nbase_url = "{server.url}"\n'
+                                             f'token_file = "{server.token}"\n')
+    monkeypatch.chdir(tmp_path)  # where a relative token_file is looked for
+    looks_like_one = ("[readwise] token_file: no such file, and its value looks like a token itself "
+                      "(not repeated here): put the token in READWISE_TOKEN, or in a file and give that "
+                      "file's path")
+    checked = run_cli("config", "check", config)
+    assert checked.exit_code == 0  # a token file may be made later: said, not refused
+    assert f"excerpta: warning: {looks_like_one}\n" in checked.output
+    synced = run_cli("sync", "-c", config)
+    assert synced.exit_code == 2
+    assert synced.output == f"excerpta: error: job readwise-to-vault: {looks_like_one}\n"
+    assert server.token not in run_cli("status", "-c", config).output
+    state = open_store(tmp_path / "state.sqlite")
+    try:
+        assert [run.error for run in state.runs()] == [looks_like_one]
+    finally:
+        state.close()
+    monkeypatch.setenv("READWISE_TOKEN_FILE", server.token)
+    assert server.token not in run_cli("readwise", "check").output
+    monkeypatch.setenv("READWISE_TOKEN", server.token)  # the file is not read then: check passes
+    monkeypatch.delenv("READWISE_TOKEN_FILE")
+    assert "warning" not in run_cli("config", "check", config).output

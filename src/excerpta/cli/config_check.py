@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import click
 
 from excerpta import registry
 from excerpta.cli.app import cli, global_options
+from excerpta.clients.readwise_settings import TOKEN_ENV, TOKEN_FILE_ENV, named_as, token_from_file
 from excerpta.config import load_config
+from excerpta.errors import ConfigError
 from excerpta.jobs import chosen_jobs, default_config_path
 from excerpta.output_targets import foreign_suffix
 
@@ -31,6 +34,14 @@ def check(path: Path | None) -> None:
     path = path or default_config_path()
     loaded = load_config(path)
     chosen_jobs(loaded, (), config_path=path)  # a file without jobs: what sync would refuse
+    token_file = loaded.readwise.token_file
+    if token_file is not None and not os.environ.get(TOKEN_ENV, "").strip() and any(
+            job.source.input.strip().lower().startswith("readwise:") for job in loaded.jobs):
+        try:  # what a sync would fail on, said (the file may be made later: not refused)
+            with named_as({TOKEN_FILE_ENV: "[readwise] token_file"}):
+                token_from_file(str(token_file.expanduser()))
+        except ConfigError as err:
+            log.warning("%s", err)
     click.echo(f"{path}: ok, {len(loaded.jobs)} job(s)")
     for job in loaded.jobs:
         when = job.schedule or "manual"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import re
 import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -73,7 +74,7 @@ class ReadwiseSettings(BaseModel):
         token = env.get(TOKEN_ENV, "").strip()
         origin = TOKEN_ENV
         if not token:
-            token = _token_from_file(env.get(TOKEN_FILE_ENV, ""))
+            token = token_from_file(env.get(TOKEN_FILE_ENV, ""))
             origin = f"{_setting(TOKEN_FILE_ENV, env.get(TOKEN_FILE_ENV, ''))}: the file"
         if not token:
             raise ConfigError(f"no Readwise token: set {TOKEN_ENV} or {TOKEN_FILE_ENV} "
@@ -175,7 +176,14 @@ def _setting(variable: str, value: str) -> str:
     return f"{variable}={value}" if named is None else f"{named} {value}"
 
 
-def _token_from_file(name: str) -> str:
+# A token pasted where its file's path goes: one word of letters and digits, as long as one.
+_TOKEN_LIKE = re.compile(r"[A-Za-z0-9_-]{20,}")
+
+
+def token_from_file(name: str) -> str:
+    """The token in the file named ``name`` (stripped; "" for no name). Raises ConfigError
+    naming the setting when there is no such file or it cannot be read; a name that looks like
+    a token itself is not repeated (it would reach the run log and the daemon's journal)."""
     if not name.strip():
         return ""
     path = Path(name).expanduser()
@@ -183,6 +191,11 @@ def _token_from_file(name: str) -> str:
         mode = path.stat().st_mode
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
+        if _TOKEN_LIKE.fullmatch(name.strip()):
+            setting = (_NAMED_AS.get() or {}).get(TOKEN_FILE_ENV, TOKEN_FILE_ENV)
+            raise ConfigError(f"{setting}: no such file, and its value looks like a token itself (not "
+                              f"repeated here): put the token in {TOKEN_ENV}, or in a file and give "
+                              "that file's path") from None
         raise ConfigError(f"{_setting(TOKEN_FILE_ENV, name)}: no such file") from None
     except (OSError, UnicodeDecodeError) as err:
         reason = err.strerror if isinstance(err, OSError) else "not UTF-8 text"
