@@ -16,6 +16,7 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     ("37", 37.0), (" 0 ", 0.0), ("Wed, 25 Nov 2026 12:01:30 GMT", 90.0),
     ("Wed, 25 Nov 2026 11:00:00 GMT", 0.0), ("soon", None), ("", None), (None, None), ("-5", None),
     ("\u00b2", None), ("\u0663", None), ("1\u00b2", None),
+    ("1.5", 1.5), ("1.2.3", None), (".", None),  # a fraction, as the server meant it (was 60 s)
 ])
 def test_retry_after_is_delta_seconds_or_an_http_date(value, seconds):
     assert parse_retry_after(value, NOW) == seconds

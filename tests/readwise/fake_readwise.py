@@ -33,7 +33,7 @@ WORDS = ("reading", "habit", "system", "memory", "attention", "craft", "river", 
 class Fault:
     """What to do instead of answering one export request normally."""
 
-    kind: str  # "status", "slow", "drop", "malformed"
+    kind: str  # "status", "slow", "drop", "malformed", "page"
     status: int = 500
     headers: tuple[tuple[str, str], ...] = ()
     seconds: float = 0.0
@@ -57,6 +57,11 @@ class Fault:
     @classmethod
     def malformed(cls) -> Fault:
         return cls("malformed")
+
+    @classmethod
+    def web_page(cls) -> Fault:
+        """A proxy's or captive portal's HTML page, HTTP 200."""
+        return cls("page", 200, (("Content-Type", "text/html; charset=utf-8"),))
 
 
 @dataclass(frozen=True)
@@ -260,6 +265,8 @@ def _handler_for(fake: FakeReadwise) -> type[BaseHTTPRequestHandler]:
                 self._send(fault.status, b'{"detail": "fault"}', fault.headers)
             elif fault.kind == "malformed":
                 self._send(200, b'{"count": 3, "nextPageCursor": 1, "results": [{"user_book_')
+            elif fault.kind == "page":
+                self._send(200, b"<html><body>Service temporarily unavailable</body></html>", fault.headers)
             else:  # "drop": close the connection without a word
                 self.close_connection = True
 
@@ -271,7 +278,8 @@ def _handler_for(fake: FakeReadwise) -> type[BaseHTTPRequestHandler]:
                     self.send_response_only(status)
                 for name, value in headers:
                     self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
+                if not any(name.lower() == "content-type" for name, _ in headers):
+                    self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -42,6 +42,31 @@ def test_a_transient_fault_mid_pull_is_retried_and_nothing_is_lost(server, fault
     assert clock.sleeps == [0.5]
 
 
+def test_a_web_page_mid_pull_is_retried_but_one_as_the_first_answer_names_the_url(server):
+    # A proxy's page after pages of JSON (Readwise audit: it stopped the pull, blaming the URL).
+    clock = FakeClock()
+    server.inject(Fault.web_page(), at=2)
+    with client_for(server, clock) as client:
+        assert sorted(pull_ids(client)) == sorted(server.highlight_ids())
+    assert clock.sleeps == [0.5]
+    server.inject(Fault.web_page(), at=len(server.export_requests) + 1)
+    with client_for(server, FakeClock()) as client, pytest.raises(FatalSourceError) as caught:
+        pull_ids(client)
+    assert "a web page (HTML), not JSON: is READWISE_API_URL the Readwise API?" in str(caught.value)
+
+
+def test_a_long_wait_is_said_without_v_and_a_retry_too(server, caplog):
+    # Readwise audit: 60 s of a silent terminal after a 429 without Retry-After.
+    server.inject(Fault.rate_limit("garbage"), at=2)
+    server.inject(Fault.server_error(503), at=4)
+    with caplog.at_level("WARNING", logger="excerpta"), client_for(server, FakeClock()) as client:
+        assert len(pull_ids(client)) == 400
+    said = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert len(said) == 2
+    assert said[0].startswith("Readwise asked to wait (HTTP 429 on /api/v2/export/): waiting 63 s, until ")
+    assert said[1] == "Readwise GET /api/v2/export/ failed (HTTP 503): retry 1 in 0.5 s"
+
+
 def test_a_slow_response_times_out_and_is_retried(server):
     clock = FakeClock()
     server.inject(Fault.slow(2.0), at=1)

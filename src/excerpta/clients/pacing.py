@@ -81,8 +81,8 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isascii() and value.isdigit():  # str.isdigit() alone takes "²", "٣"
-        return float(value)
+    if value.isascii() and value.replace(".", "", 1).isdigit():  # str.isdigit() alone takes "²", "٣"
+        return float(value)  # delta-seconds; "1.5", outside RFC 9110, as the server meant it
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -29,7 +29,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -60,6 +60,7 @@ EXPORT_PATH = "/api/v2/export/"
 MAX_IDS_PER_REQUEST = 100  # longer ids= lists risk HTTP 414 (reference: readwise.md §1.4)
 WRITE_TIMEOUT = 30.0
 POOL_TIMEOUT = 10.0
+SAID_WAIT_S = 5.0  # a wait Readwise asks for this long or longer is a warning, not a -v line
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ class ReadwiseClient:
         self._sleep = sleep or InterruptibleSleep()
         self.waited = 0.0  # seconds spent waiting (retries and pacing), for reports
         self.requests = 0
+        self._answered = False  # a JSON answer came: the URL is the API's
         timeout = httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
                                 write=WRITE_TIMEOUT, pool=POOL_TIMEOUT)
         self._http = httpx.Client(
@@ -189,7 +191,10 @@ class ReadwiseClient:
                                                f"({rate_limited} × HTTP 429); try again later")
                 delay = self.policy.rate_limited_wait(response.headers.get("Retry-After"), self._now(),
                                                       self._rand(), self.policy.wait_budget - self.waited)
-                log.info("Readwise rate limit (HTTP 429) on %s: waiting %.1f s", path, delay)
+                # Said without -v when it is long enough to look like a hang (the default: 60 s).
+                log.log(logging.WARNING if delay >= SAID_WAIT_S else logging.INFO,
+                        "Readwise asked to wait (HTTP 429 on %s): waiting %.0f s, until %s UTC", path,
+                        delay, f"{self._now() + timedelta(seconds=delay):%H:%M:%S}")
                 self._wait(delay, "Retry-After")
                 continue
             if status in (401, 403):
@@ -208,11 +213,17 @@ class ReadwiseClient:
                 raise FatalSourceError(self._redirect_message(path, response))
             if parse is None:
                 return response, None
+            if media_type(response) == "text/html" and self._answered:  # a proxy's page mid-pull
+                failures += 1
+                self._after_failure(path, failures, "a web page (HTML), not JSON")
+                continue
             if media_type(response) == "text/html":
                 raise FatalSourceError(f"unexpected answer to GET {path} at {self.api_url}: a web page "
                                        f"(HTML), not JSON: is {API_URL_ENV} the Readwise API?")
             try:
-                return response, parse(response)
+                parsed = parse(response)
+                self._answered = True
+                return response, parsed
             except Malformed as err:
                 failures += 1
                 self._after_failure(path, failures, str(err))
@@ -239,7 +250,7 @@ class ReadwiseClient:
             raise RetriableSourceError(f"Readwise GET {path} at {self.api_url} failed {times} "
                                        f"(last: {what}); {self.policy.then}")
         delay = self.policy.backoff(failures, self._rand())
-        log.info("Readwise GET %s failed (%s): retry %d in %.2f s", path, what, failures, delay)
+        log.warning("Readwise GET %s failed (%s): retry %d in %.1f s", path, what, failures, delay)
         self._wait(delay, "backoff")
 
     def _wait(self, seconds: float, why: str) -> None:
