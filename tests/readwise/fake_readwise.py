@@ -125,6 +125,7 @@ class FakeReadwise:
     delivered: Counter[int] = field(default_factory=Counter)
     book_updated: dict[int, datetime] = field(default_factory=dict)  # book-level changes
     hidden: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # of deleted books
+    listless: set[int] = field(default_factory=set)  # books sent without their "highlights" key
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -222,7 +223,10 @@ class FakeReadwise:
                 continue
             if results and size + len(highlights) > self.page_size:
                 return {"count": len(results), "nextPageCursor": book_id, "results": results}
-            results.append({**self.books[book_id], "highlights": [dict(h) for h in highlights]})
+            entry = {**self.books[book_id], "highlights": [dict(h) for h in highlights]}
+            if book_id in self.listless:
+                del entry["highlights"]
+            results.append(entry)
             size += len(highlights)
         return {"count": len(results), "nextPageCursor": None, "results": results}
 

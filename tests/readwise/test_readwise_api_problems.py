@@ -129,3 +129,24 @@ def test_an_incremental_pull_whose_only_change_is_a_broken_book_is_partial_not_r
     assert report.exit_code == 1
     assert [p.reason for p in report.problems] == ["book without user_book_id"]
     assert out.read_bytes() == written
+
+
+def test_a_changed_book_sent_without_its_highlights_is_skipped_and_pulled_again_next_run(fake_readwise):
+    # Readwise audit: not reported, and the cursor moved past the edit until the weekly full pull.
+    server = fake_readwise(highlights=10, per_book=5)
+    book_id = sorted(server.books)[0]
+    edited = server.books[book_id]["highlights"][0]["id"]
+    server.edit_highlight(edited, text="edited upstream")
+    server.listless.add(book_id)
+    state = incremental_state(server)
+    documents = list(ReadwiseReader().read("readwise:", state))
+    assert f"readwise-{book_id}" not in {d.id for d in documents}
+    assert [(p.reason, p.kept) for p in state.problems] == [
+        ('a book without its highlights (expected "highlights": a list)', False)]
+    assert state.next_cursor is None  # the last cursor stays: the next run asks again
+    server.listless.clear()
+    again = incremental_state(server)
+    texts = {h.id: h.text for d in ReadwiseReader().read("readwise:", again) for h in d.highlights}
+    assert texts[f"readwise-{edited}"] == "edited upstream"
+    assert again.problems == []
+    assert again.next_cursor is not None

@@ -373,3 +373,24 @@ def test_a_page_whose_highlights_lack_fields_blanks_nothing_the_library_holds(ru
     assert {i: (h["text"], h["note"], h["tags"]) for i, h in after.items()} == {
         i: (h["text"], h["note"], h["tags"]) for i, h in before.items()}
     assert after[f"readwise-{noted['id']}"]["note"] == noted["note"]
+
+
+def test_a_book_a_page_gives_without_its_title_keeps_the_title_the_library_holds(run_cli, tmp_path):
+    # Readwise audit: renamed "Readwise book <id>" in the library and its note, exit 0.
+    page = json.loads(PAGE1.read_text(encoding="utf-8"))
+    state, out = tmp_path / "state.sqlite", tmp_path / "out.json"
+    (tmp_path / "full.json").write_text(json.dumps(page), encoding="utf-8")
+    full = run_cli("--state", state, "convert", tmp_path / "full.json", "--to", "json", "--out", out)
+    assert full.exit_code == 0
+    titles = [d["title"] for d in json.loads(out.read_text())["documents"]]
+    for book in page["results"]:
+        for key in ("title", "readable_title", "author"):
+            book.pop(key, None)
+    (tmp_path / "cut.json").write_text(json.dumps(page), encoding="utf-8")
+    cut = run_cli("--state", state, "convert", tmp_path / "cut.json", "--to", "json", "--out", out)
+    assert cut.exit_code == 0
+    assert [d["title"] for d in json.loads(out.read_text())["documents"]] == titles
+    fresh = run_cli("convert", tmp_path / "cut.json", "--to", "json", "--out", tmp_path / "fresh.json")
+    assert fresh.exit_code == 0  # a book never seen: the placeholder, as before
+    assert [d["title"] for d in json.loads((tmp_path / "fresh.json").read_text())["documents"]] == [
+        f"Readwise book {book['user_book_id']}" for book in page["results"]]

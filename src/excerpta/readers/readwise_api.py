@@ -15,10 +15,12 @@ reaches no incremental pull. So a full pull is made again once the last one is o
 ``full_export_days`` (default 7; 0: never by age), as the reference recommends.
 
 The cursor (``ReadState.next_cursor``, see :mod:`excerpta.readwise.cursor`) is set only when
-the pull completed; the reader never saves it: the caller commits it together with the
-outputs it covers. A cursor that cannot be read, or was made against another API URL, another
-account (token) or other mapping options (``keep_discarded``), means a full pull (a full pull
-never loses data; a wrong incremental one could); so does one without ``full_at``.
+the pull completed, and an incremental pull that skipped a record (a book without its
+highlights, a highlight without text) leaves the last one; the reader never saves it: the
+caller commits it together with the outputs it covers. A cursor that cannot be read, or was
+made against another API URL, another account (token) or other mapping options
+(``keep_discarded``), means a full pull (a full pull never loses data; a wrong incremental
+one could); so does one without ``full_at``.
 
 Where the next pull starts: the start of this one on the server's clock (its ``Date``
 header) minus :data:`SAFETY_MARGIN`. A server (or proxy) that sends no ``Date`` leaves our own
@@ -115,6 +117,12 @@ class ReadwiseReader(Reader):
         with ReadwiseClient(settings, sleep=InterruptibleSleep(self.stop)) as client:
             pull = _Pull(client, source, state, options.keep_discarded, self.now())
             yield from pull.run(cursor.updated_after if cursor is not None else None)
+        skipped = sum(not problem.kept for problem in state.problems)  # not those read in part
+        if cursor is not None and skipped:
+            # What it skipped would be past the cursor for good (until the weekly full pull):
+            # the next run pulls this window again, and says its problems again.
+            log.warning("Readwise: %d record(s) skipped; the next run pulls these changes again", skipped)
+            return
         updated_after = pull.resume_point(cursor.updated_after if cursor is not None else None)
         if updated_after is None:
             log.warning("Readwise sent no Date header and no highlight: no cursor saved, the next "
@@ -197,6 +205,10 @@ class _Pull:
                        problems: list[RecordProblem] = problems) -> None:
                 problems.append(RecordProblem(self.source, f"{where}.{inner}", reason, kept))
 
+            if isinstance(book, Mapping) and "highlights" not in book:  # the export always lists them
+                self.state.report(self.source, where, 'a book without its highlights (expected "highlights": '
+                                  "a list)")
+                continue
             try:
                 document = book_to_document(book, report, keep_discarded=self.keep_discarded,
                                             report_kept=functools.partial(report, kept=True),

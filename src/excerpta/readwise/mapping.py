@@ -168,6 +168,7 @@ def unsaid_highlight_fields(raw: Mapping[str, Any]) -> frozenset[str]:
 # The keys each Document field is read from: a record holding none of them (a ``/books/``
 # item has no ``summary``) does not say that field.
 _DOCUMENT_KEYS = {
+    "title": ("title", "readable_title"),  # without either, a placeholder only a new book keeps
     "readable_title": ("readable_title",), "author": ("author",), "category": ("category",),
     "source": ("source",),
     "url": ("source_url", "unique_url"), "cover_image_url": ("cover_image_url",), "asin": ("asin",),

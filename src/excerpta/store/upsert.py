@@ -44,7 +44,8 @@ def upsert_document(db: sqlite3.Connection, document: Document, stats: MergeStat
     row = db.execute("SELECT content_hash FROM documents WHERE id = ?", (document.id,)).fetchone()
     if row is not None and row[0] != digest:
         unsaid = rules.document_left_out.get(document.id, frozenset())
-        data, digest = _kept_document(db, rows, document.id, data, digest, rules.keep_document | unsaid)
+        data, digest = _kept_document(db, rows, document.id, data, digest,
+                                      rules.keep_document | unsaid, unsaid)
     if row is None:
         db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", (document.id, data, digest, now))
         stats.documents_added += 1
@@ -112,13 +113,14 @@ def delete_highlights_of(db: sqlite3.Connection, doc_id: str, stats: MergeStats,
 
 
 def _kept_document(db: sqlite3.Connection, rows: StoredRows, doc_id: str, data: str, digest: str,
-                   keep: frozenset[str]) -> tuple[str, str]:
+                   keep: frozenset[str], unsaid: frozenset[str]) -> tuple[str, str]:
     """The JSON of a stored document's incoming copy (``data``, hashed ``digest``) with the
-    stored value of each ``keep`` field it leaves empty, and its hash."""
+    stored value of each ``keep`` field it leaves empty, and of each ``unsaid`` field whatever
+    it holds (a placeholder title, a default category: the read did not say them), and its hash."""
     if not keep:
         return data, digest
     stored = db.execute("SELECT data FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
-    kept = _kept(rows, "documents", doc_id, data, keep, rows.fields("documents", doc_id, stored))
+    kept = _kept(rows, "documents", doc_id, data, keep, rows.fields("documents", doc_id, stored), unsaid)
     return (data, digest) if kept is data else (kept, _sha256(kept))
 
 
@@ -134,13 +136,13 @@ def _updated_at(rows: StoredRows, highlight_id: str, stored: dict[str, Any]) -> 
 
 
 def _kept(rows: StoredRows, table: str, row_id: str, data: str, keep: frozenset[str],
-          stored: dict[str, Any]) -> str:
+          stored: dict[str, Any], unsaid: frozenset[str] = frozenset()) -> str:
     """``data`` (the JSON of a highlight, or of a Document without highlights, as ``table``
     holds) with the stored value (of row ``row_id``, whose fields are ``stored``) of each
-    ``keep`` field it leaves empty; ``data`` itself when none is filled."""
+    ``keep`` field it leaves empty, and of each ``unsaid`` one; ``data`` itself when none is filled."""
     incoming = json.loads(data)
     filled = {name: stored[name] for name in keep
-              if not is_empty(stored.get(name)) and is_empty(incoming.get(name))}
+              if not is_empty(stored.get(name)) and (name in unsaid or is_empty(incoming.get(name)))}
     if not filled:
         return data
     model = Highlight if table == "highlights" else Document
