@@ -272,6 +272,7 @@ def test_a_stop_in_the_middle_of_a_run_interrupts_it_safely(tmp_path):
     status = subprocess.run([sys.executable, "-m", "excerpta", "status", "-c", str(config)],
                             capture_output=True, text=True, timeout=60, check=True)
     assert ", interrupted" in status.stdout
+    assert "  error: stopped by SIGTERM\n" in status.stdout  # not "Terminated" (Readwise audit)
     assert status.stdout.splitlines()[-1] == "  due: now"
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from excerpta import registry
 from excerpta.adapters import Reader, ReadState, RecordProblem, Writer
-from excerpta.errors import interrupted, said
+from excerpta.errors import interrupted, interruption, said
 from excerpta.hold_back import empty_pulls, nothing_selected
 from excerpta.input_reads import DocumentCallback, Tally, check_something_read, read, read_found
 from excerpta.locks import output_lock
@@ -37,6 +37,8 @@ from excerpta.unchanged_outputs import fingerprint, left_as_written
 
 log = logging.getLogger(__name__)
 CONVERT_JOB = "convert"
+# What ``status`` says of a run a stop ended (errors.interruption names it).
+_STOPPED_BY = {"KeyboardInterrupt": "stopped by Ctrl-C (SIGINT)", "Terminated": "stopped by SIGTERM"}
 
 
 @dataclass(frozen=True)
@@ -139,9 +141,10 @@ def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
                                  failure=next(iter(failed_outputs), None))
         except BaseException as err:  # the run log never keeps a run "running" for good
             if run_id is not None:
+                stop = interruption(err)
                 with suppress(Exception):  # the error that ended the run is the one to tell
-                    state.finish_run(run_id, "interrupted" if interrupted(err) else "failed", {},
-                                     said(err))
+                    state.finish_run(run_id, "interrupted" if stop else "failed", {},
+                                     said(err) if stop is None else _STOPPED_BY.get(stop, stop))
             raise
         if run_id is not None:
             status = "failed" if report.failure else "partial" if report.exit_code else "ok"

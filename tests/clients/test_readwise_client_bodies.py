@@ -34,7 +34,8 @@ def test_an_undecodable_body_every_time_ends_in_a_retriable_error_naming_it(rout
         pull(make_client())
     assert str(caught.value) == (
         "Readwise GET /api/v2/export/ at https://readwise.test failed 6 times (last: a body that "
-        "does not decode as its Content-Encoding says); the next run will retry")
+        "does not decode as its Content-Encoding says); run it again later (a scheduled job tries again "
+        "at its next run)")
     assert route.call_count == 6
 
 

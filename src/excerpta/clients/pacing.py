@@ -44,7 +44,7 @@ class RetryPolicy:
     retry_after_jitter: float = 0.1  # up to +10 % so many clients do not return in lockstep
     max_rate_limited: int = 10
     wait_budget: float = 15 * 60.0
-    then: str = "the next run will retry"
+    then: str = "run it again later (a scheduled job tries again at its next run)"
 
     def backoff(self, failures: int, rand: float) -> float:
         """Full-jitter exponential backoff after the ``failures``-th failure (1-based):

@@ -187,7 +187,7 @@ class ReadwiseClient:
             if status == 429:
                 rate_limited += 1
                 if rate_limited > self.policy.max_rate_limited:
-                    raise RetriableSourceError(f"Readwise kept rate-limiting GET {path} "
+                    raise RetriableSourceError(f"Readwise rate-limited GET {path} "
                                                f"({rate_limited} × HTTP 429); try again later")
                 delay = self.policy.rate_limited_wait(response.headers.get("Retry-After"), self._now(),
                                                       self._rand(), self.policy.wait_budget - self.waited)
