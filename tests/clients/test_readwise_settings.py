@@ -27,6 +27,27 @@ def test_a_token_file_is_read_and_stripped(tmp_path):
     assert settings.token.get_secret_value() == TOKEN
 
 
+@pytest.mark.parametrize("saved", [f"\ufeff{TOKEN}\r\n", f"Token {TOKEN}\n", f"token  {TOKEN}"],
+                         ids=["notepad-bom", "header-copied", "lower-case"])
+def test_a_token_saved_with_a_bom_or_copied_with_its_token_prefix_is_the_token(tmp_path, saved):
+    # Readwise audit: refused as "smart quotes or spaces pasted?".
+    token_file = tmp_path / "token"
+    token_file.write_text(saved, encoding="utf-8")
+    token_file.chmod(0o600)
+    for environ in ({"READWISE_TOKEN_FILE": str(token_file)}, {"READWISE_TOKEN": saved}):
+        assert ReadwiseSettings.from_env(environ).token.get_secret_value() == TOKEN
+
+
+def test_an_empty_token_file_says_so(tmp_path):
+    token_file = tmp_path / "token"
+    token_file.write_text("\n", encoding="utf-8")
+    token_file.chmod(0o600)
+    with pytest.raises(ConfigError) as caught:
+        ReadwiseSettings.from_env({"READWISE_TOKEN_FILE": str(token_file)})
+    assert str(caught.value).startswith(f"READWISE_TOKEN_FILE={token_file}: the file is empty (put the "
+                                        "token in it")
+
+
 def test_a_token_file_others_can_read_is_warned_about(tmp_path, caplog):
     token_file = tmp_path / "token"
     token_file.write_text(TOKEN)

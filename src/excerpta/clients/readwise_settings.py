@@ -71,7 +71,7 @@ class ReadwiseSettings(BaseModel):
         file cannot be read, or a value is invalid; the message names the variable to fix.
         """
         env = os.environ if environ is None else environ
-        token = env.get(TOKEN_ENV, "").strip()
+        token = _bare(env.get(TOKEN_ENV, ""))
         origin = TOKEN_ENV
         if not token:
             token = token_from_file(env.get(TOKEN_FILE_ENV, ""))
@@ -202,4 +202,14 @@ def token_from_file(name: str) -> str:
         raise ConfigError(f"{_setting(TOKEN_FILE_ENV, name)}: cannot read ({reason})") from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         log.warning("%s: readable by other users; chmod 600 it", path)
-    return text.strip()
+    if not _bare(text):
+        raise ConfigError(f"{_setting(TOKEN_FILE_ENV, name)}: the file is empty (put the token in it; "
+                          f"get one at {TOKEN_PAGE})")
+    return _bare(text)
+
+
+def _bare(token: str) -> str:
+    """``token`` as typed or saved, without what comes with it: surrounding blanks, the BOM an
+    editor saves ("UTF-8 with BOM"), the ``Token `` of a copied Authorization header."""
+    token = token.strip().removeprefix("\ufeff").strip()
+    return token[len("token "):].strip() if token[:6].lower() == "token " else token
