@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -383,3 +384,22 @@ def test_a_record_read_in_part_is_told_apart_from_a_skipped_one(run_cli, tmp_pat
     assert f"read in part {path}:2: Date '6/22/2026 10:34'" in result.output
     assert f"skipped {path}:3: " in result.output
     assert "1 highlights; 1 record(s) skipped, 1 read in part" in result.output
+
+
+def test_a_bulk_import_csvs_edited_cell_reaches_the_library_an_emptied_one_keeps_it(run_cli, tmp_path):
+    # Review: a filled cell of a column that may be left empty ("not given") is the user's
+    # edit; only an empty one keeps the library's value.
+    state, out, path = tmp_path / "state.sqlite", tmp_path / "out.json", tmp_path / "import.csv"
+
+    def tags_after(cell: str) -> list[str]:
+        path.write_text(f'Highlight,Title,Author,Document tags,URL\n"A passage worth keeping here",Walden,'
+                        f'Thoreau,{cell},{"https://example.org/w" if cell else ""}\n', encoding="utf-8")
+        result = run_cli("--state", state, "convert", path, "--from", "readwise-csv", "--to", "json",
+                         "--out", out)
+        assert result.exit_code == 0, result.output
+        [document] = json.loads(out.read_text(encoding="utf-8"))["documents"]
+        return document["tags"], document["url"]
+
+    assert tags_after("nature") == (["nature"], "https://example.org/w")
+    assert tags_after("philosophy") == (["philosophy"], "https://example.org/w")
+    assert tags_after("") == (["philosophy"], "https://example.org/w")

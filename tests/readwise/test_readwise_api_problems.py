@@ -150,3 +150,19 @@ def test_a_changed_book_sent_without_its_highlights_is_skipped_and_pulled_again_
     assert texts[f"readwise-{edited}"] == "edited upstream"
     assert again.problems == []
     assert again.next_cursor is not None
+
+
+def test_skipped_records_hold_the_cursor_back_for_a_day_not_for_ever(fake_readwise):
+    # Review: a record Readwise keeps sending malformed held it for good (full_export_days 0).
+    server = fake_readwise(highlights=10, per_book=5)
+    book_id = sorted(server.books)[0]
+    server.edit_highlight(server.books[book_id]["highlights"][0]["id"], text="edited upstream")
+    server.listless.add(book_id)
+    now = datetime.now(UTC)
+    held = ReadState(cursor=cursor_for(server, now - timedelta(hours=23), now))
+    list(ReadwiseReader().read("readwise:", held))
+    assert held.next_cursor is None
+    moved_on = ReadState(cursor=cursor_for(server, now - timedelta(hours=25), now))
+    list(ReadwiseReader().read("readwise:", moved_on))
+    assert [p.kept for p in moved_on.problems] == [False]  # still said
+    assert moved_on.next_cursor is not None

@@ -348,10 +348,12 @@ def test_a_books_item_without_a_summary_key_keeps_the_summary_an_export_page_gav
     assert (document.summary, document.document_note) == ("What it says.", "Mine.")
 
 
-def _full_then_cut(run_cli, tmp_path, cut):
-    """PAGE1 converted into a state, then PAGE1 as ``cut`` changes it: the documents of the
-    first output, the second run's result, and the documents of the second output."""
+def _full_then_cut(run_cli, tmp_path, cut, first=None):
+    """PAGE1 (as ``first`` changes it) converted into a state, then as ``cut`` changes it too:
+    the documents of the first output, the second run's result, the documents of the second."""
     page = json.loads(PAGE1.read_text(encoding="utf-8"))
+    if first is not None:
+        first(page)
     state, out = tmp_path / "state.sqlite", tmp_path / "out.json"
     (tmp_path / "full.json").write_text(json.dumps(page), encoding="utf-8")
     full = run_cli("--state", state, "convert", tmp_path / "full.json", "--to", "json", "--out", out)
@@ -399,3 +401,27 @@ def test_a_book_a_page_gives_without_its_title_keeps_the_title_the_library_holds
     assert fresh.exit_code == 0  # a book never seen: the placeholder, as before
     assert [d["title"] for d in json.loads((tmp_path / "fresh.json").read_text())["documents"]] == [
         f"Readwise book {d['id'].removeprefix('readwise-')}" for d in before]
+
+
+def test_a_page_without_the_deleted_flag_or_with_a_null_title_undoes_nothing(run_cli, tmp_path):
+    # Review: a highlight without "is_deleted" came back live; "title": null renamed the book.
+    def delete(page):
+        page["results"][0]["highlights"][0]["is_deleted"] = True
+
+    def cut(page):
+        book = page["results"][0]
+        book["title"] = None
+        book.pop("readable_title", None)
+        for raw in book["highlights"]:
+            raw.pop("is_deleted", None)
+            raw.pop("updated_at", None)
+
+    before, result, after = _full_then_cut(run_cli, tmp_path, cut, first=delete)
+    assert result.exit_code == 0
+    assert after[0]["title"] == before[0]["title"] == "An Example Book: With a Long Subtitle"
+
+    def deleted(documents):
+        return [h["is_deleted"] for h in documents[0]["highlights"]]
+
+    assert deleted(after) == deleted(before)
+    assert True in deleted(after)

@@ -32,7 +32,8 @@ def book(**fields):
 
 # Every key the export gives a highlight: one it leaves out, the highlight does not say.
 SAID = {"note": None, "tags": [], "is_favorite": False, "color": None, "location": None,
-        "location_type": None, "end_location": None, "url": None, "highlighted_at": None, "updated_at": None}
+        "location_type": None, "end_location": None, "url": None, "highlighted_at": None, "updated_at": None,
+        "is_deleted": False}
 
 
 def highlight(n=1, **fields):

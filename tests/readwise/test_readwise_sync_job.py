@@ -163,8 +163,11 @@ def test_a_token_pasted_as_the_token_file_is_never_repeated_and_config_check_say
         assert [run.error for run in state.runs()] == [looks_like_one]
     finally:
         state.close()
-    monkeypatch.setenv("READWISE_TOKEN_FILE", server.token)
-    assert server.token not in run_cli("readwise", "check").output
+    for pasted in (server.token, f"Token {server.token}", f"'{server.token}'"):  # as copied (review)
+        monkeypatch.setenv("READWISE_TOKEN_FILE", pasted)
+        checked = run_cli("readwise", "check").output
+        assert "looks like a token itself" in checked
+        assert server.token not in checked
     monkeypatch.setenv("READWISE_TOKEN", server.token)  # the file is not read then: check passes
     monkeypatch.delenv("READWISE_TOKEN_FILE")
     assert "warning" not in run_cli("config", "check", config).output

@@ -191,7 +191,8 @@ def token_from_file(name: str) -> str:
         mode = path.stat().st_mode
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        if _TOKEN_LIKE.fullmatch(name.strip()):
+        # (as pasted: with its "Token " prefix, quotes, or a typed "\n" too)
+        if _TOKEN_LIKE.fullmatch(_bare(name.strip().strip("'\"").removesuffix("\\n"))):
             setting = (_NAMED_AS.get() or {}).get(TOKEN_FILE_ENV, TOKEN_FILE_ENV)
             raise ConfigError(f"{setting}: no such file, and its value looks like a token itself (not "
                               f"repeated here): put the token in {TOKEN_ENV}, or in a file and give "

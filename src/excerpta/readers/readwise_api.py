@@ -16,7 +16,8 @@ reaches no incremental pull. So a full pull is made again once the last one is o
 
 The cursor (``ReadState.next_cursor``, see :mod:`excerpta.readwise.cursor`) is set only when
 the pull completed, and an incremental pull that skipped a record (a book without its
-highlights, a highlight without text) leaves the last one; the reader never saves it: the
+highlights, a highlight without text) leaves the last one, while it is less than
+:data:`HELD_AT_MOST` old; the reader never saves it: the
 caller commits it together with the outputs it covers. A cursor that cannot be read, or was
 made against another API URL, another account (token) or other mapping options
 (``keep_discarded``), means a full pull (a full pull never loses data; a wrong incremental
@@ -118,9 +119,10 @@ class ReadwiseReader(Reader):
             pull = _Pull(client, source, state, options.keep_discarded, self.now())
             yield from pull.run(cursor.updated_after if cursor is not None else None)
         skipped = sum(not problem.kept for problem in state.problems)  # not those read in part
-        if cursor is not None and skipped:
-            # What it skipped would be past the cursor for good (until the weekly full pull):
-            # the next run pulls this window again, and says its problems again.
+        if cursor is not None and skipped and pull.started_at - cursor.updated_after < HELD_AT_MOST:
+            # What it skipped would be past the cursor for good (until the next full pull):
+            # the next run pulls this window again, and says its problems again; for a day,
+            # as a record Readwise keeps sending so would hold it for ever.
             log.warning("Readwise: %d record(s) skipped; the next run pulls these changes again", skipped)
             return
         updated_after = pull.resume_point(cursor.updated_after if cursor is not None else None)
@@ -131,6 +133,9 @@ class ReadwiseReader(Reader):
         full_at = pull.started_at if cursor is None else cursor.full_at
         state.next_cursor = ReadwiseCursor(updated_after, settings.api_url, full_at,
                                            account_fingerprint(token), mapping).dumps()
+
+
+HELD_AT_MOST = timedelta(days=1)  # how long skipped records hold the incremental cursor back
 
 
 def _full_pull_due(full_at: datetime | None, days: int, now: datetime) -> bool:

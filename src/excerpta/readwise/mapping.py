@@ -157,6 +157,7 @@ _HIGHLIGHT_KEYS = {
     "note": ("note",), "tags": ("tags",), "is_favorite": ("is_favorite",), "color": ("color",),
     "location": ("location",), "location_type": ("location_type",), "end_location": ("end_location",),
     "url": ("url",), "highlighted_at": ("highlighted_at",), "updated_at": ("updated_at", "updated"),
+    "is_deleted": ("is_deleted",),  # never a deletion undone by a page without the flag
 }
 
 
@@ -177,8 +178,12 @@ _DOCUMENT_KEYS = {
 
 
 def unsaid_document_fields(book: Mapping[str, Any]) -> frozenset[str]:
-    """The Document fields ``book`` holds no key for, so does not say (see ``_DOCUMENT_KEYS``)."""
-    return frozenset(name for name, keys in _DOCUMENT_KEYS.items() if not any(key in book for key in keys))
+    """The Document fields ``book`` holds no key for, so does not say (see ``_DOCUMENT_KEYS``);
+    its title also when every key of it is null or empty (the placeholder is no title)."""
+    unsaid = {name for name, keys in _DOCUMENT_KEYS.items() if not any(key in book for key in keys)}
+    if not any(book.get(key) for key in _DOCUMENT_KEYS["title"]):
+        unsaid.add("title")
+    return frozenset(unsaid)
 
 
 def document_fields(book: Mapping[str, Any]) -> dict[str, Any]:

@@ -45,7 +45,7 @@ def upsert_document(db: sqlite3.Connection, document: Document, stats: MergeStat
     if row is not None and row[0] != digest:
         unsaid = rules.document_left_out.get(document.id, frozenset())
         data, digest = _kept_document(db, rows, document.id, data, digest,
-                                      rules.keep_document | unsaid, unsaid)
+                                      rules.keep_document | unsaid, unsaid & _DEFAULTED)
     if row is None:
         db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", (document.id, data, digest, now))
         stats.documents_added += 1
@@ -112,11 +112,18 @@ def delete_highlights_of(db: sqlite3.Connection, doc_id: str, stats: MergeStats,
         stats.changed_document_ids.add(doc_id)
 
 
+# Document fields a read that does not say them still fills (a Readwise book without its
+# title: a placeholder; without its category: "other"): such a value is no value, and the
+# library keeps its own. Any other unsaid field is kept only where the read leaves it empty
+# (a bulk-import CSV's empty cell: "not given"; a filled one is the user's edit).
+_DEFAULTED = frozenset({"title", "category"})
+
+
 def _kept_document(db: sqlite3.Connection, rows: StoredRows, doc_id: str, data: str, digest: str,
                    keep: frozenset[str], unsaid: frozenset[str]) -> tuple[str, str]:
     """The JSON of a stored document's incoming copy (``data``, hashed ``digest``) with the
     stored value of each ``keep`` field it leaves empty, and of each ``unsaid`` field whatever
-    it holds (a placeholder title, a default category: the read did not say them), and its hash."""
+    it holds (see :data:`_DEFAULTED`), and its hash."""
     if not keep:
         return data, digest
     stored = db.execute("SELECT data FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]

@@ -252,6 +252,9 @@ def test_a_template_can_import_a_macro_from_another(tmp_path, vault, sync, books
     ("emoji 🐍📚", "emoji-🐍📚"),  # Obsidian takes emoji in a tag (the audit saw "emoji")
     ("👨\u200d👩\u200d👧 family", "👨👩👧-family"),  # no joiner (Obsidian refuses U+200D), no "-" between
     ("☕️ break", "☕️-break"),  # U+FE0F, a variation selector, kept with its emoji
+    ("⌚ ⏳ ▶ ↔ ™", "⌚-⏳-▶-↔-™"),  # emoji outside the emoji blocks (review)
+    ("\u203c\ufe0f", ""),  # "‼" is punctuation to Obsidian: its selector is not left alone
+    ("‼\ufe0f wow", "wow"),
 ])
 def test_tag_filter_keeps_letters_with_their_combining_marks(value, tag):
     assert as_tag(value) == tag

@@ -92,8 +92,11 @@ TEMPLATE_FILES = tuple(dict.fromkeys(name for roles in (DOCUMENT_NOTE, HIGHLIGHT
 # Not in a tag: what is neither a word character, "/", "-" nor an emoji (Obsidian takes them:
 # the symbol blocks of emoji), but combining marks, which \w leaves out (see as_tag); and the
 # punctuation blocks Obsidian refuses (\w has U+2E2F in one).
-_TAG_INVALID = re.compile(r"(?:[^\w/\-\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]"
+_TAG_INVALID = re.compile(r"(?:[^\w/\-\u2100-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff"
+                          r"\u3030\u303d\u3297\u3299\U0001f000-\U0001faff]"
                           r"|[\u2000-\u206f\u2e00-\u2e7f])+")
+# An emoji's variation selector (U+FE0F, a mark, so kept) left alone where its symbol was not.
+_LONE_SELECTOR = re.compile("(^|[-/])\ufe0f+")
 # Joiners, which Obsidian refuses in a tag (U+200C, U+200D): dropped, the rest kept together
 # (a family emoji its people side by side, not cut by "-").
 _TAG_JOINERS = re.compile("[\u200c\u200d]")
@@ -121,7 +124,7 @@ def as_tag(value: object) -> str:
     kept, joiners dropped, any other run of characters (spaces, punctuation) one ``-``; no
     ``#``, no empty level of a nested tag, at least one non-digit."""
     tag = _TAG_JOINERS.sub("", unicodedata.normalize("NFC", str(value).strip().lstrip("#")))
-    tag = _TAG_INVALID.sub(_tag_separator, tag)
+    tag = _LONE_SELECTOR.sub(r"\1", _TAG_INVALID.sub(_tag_separator, tag))
     # Each level of a nested tag ("a/b") a name: no empty one ("../../x" is "x", not "/-/x").
     tag = "/".join(level for level in (part.strip("-") for part in tag.split("/")) if level)
     if tag.isdigit():
