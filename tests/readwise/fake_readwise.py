@@ -33,7 +33,7 @@ WORDS = ("reading", "habit", "system", "memory", "attention", "craft", "river", 
 class Fault:
     """What to do instead of answering one export request normally."""
 
-    kind: str  # "status", "slow", "drop", "malformed", "page"
+    kind: str  # "status", "slow", "trickle", "drop", "malformed", "page"
     status: int = 500
     headers: tuple[tuple[str, str], ...] = ()
     seconds: float = 0.0
@@ -57,6 +57,11 @@ class Fault:
     @classmethod
     def malformed(cls) -> Fault:
         return cls("malformed")
+
+    @classmethod
+    def trickle(cls, seconds: float) -> Fault:
+        """The page's body in ten pieces, ``seconds`` apart: every read in time, the whole not."""
+        return cls("trickle", seconds=seconds)
 
     @classmethod
     def web_page(cls) -> Fault:
@@ -252,15 +257,16 @@ def _handler_for(fake: FakeReadwise) -> type[BaseHTTPRequestHandler]:
                 self._send(204, b"")
             elif url.path != "/api/v2/export/":
                 self._send(404, b'{"detail": "Not found."}')
-            elif fault is not None and fault.kind != "slow":
+            elif fault is not None and fault.kind not in ("slow", "trickle"):
                 self._fault(fault)
             else:
-                if fault is not None:
+                if fault is not None and fault.kind == "slow":
                     time.sleep(fault.seconds)
                 with fake._lock:
                     body = fake.export_page(params)
                 payload = json.dumps(body).encode()
-                self._send(200, payload)
+                self._send(200, payload, pause=fault.seconds if fault is not None and fault.kind == "trickle"
+                           else 0.0)
                 with fake._lock:
                     fake.delivered.update(h["id"] for b in body["results"] for h in b["highlights"])
 
@@ -274,7 +280,8 @@ def _handler_for(fake: FakeReadwise) -> type[BaseHTTPRequestHandler]:
             else:  # "drop": close the connection without a word
                 self.close_connection = True
 
-        def _send(self, status: int, body: bytes, headers: tuple[tuple[str, str], ...] = ()) -> None:
+        def _send(self, status: int, body: bytes, headers: tuple[tuple[str, str], ...] = (),
+                  pause: float = 0.0) -> None:
             try:
                 if fake.send_date:
                     self.send_response(status)  # with Server and Date headers
@@ -286,7 +293,13 @@ def _handler_for(fake: FakeReadwise) -> type[BaseHTTPRequestHandler]:
                     self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if not pause:
+                    self.wfile.write(body)
+                step = max(1, len(body) // 10)
+                for start in range(0, len(body), step) if pause else ():
+                    self.wfile.write(body[start:start + step])
+                    self.wfile.flush()
+                    time.sleep(pause)
             except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
                 self.close_connection = True
 

@@ -6,6 +6,8 @@ the 0.5 s read timeout.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from clients.fake_clock import FakeClock
@@ -40,6 +42,19 @@ def test_a_transient_fault_mid_pull_is_retried_and_nothing_is_lost(server, fault
     pages = server.pages_needed()
     assert len(server.export_requests) == pages + 1
     assert clock.sleeps == [0.5]
+
+
+def test_an_answer_trickling_in_past_its_deadline_is_retried(server):
+    # Readwise audit: each read within the read timeout, the whole page 150 s (and no end in
+    # principle: a daemon's job held).
+    clock = FakeClock()
+    server.inject(Fault.trickle(0.5), at=2)  # ten pieces, 0.5 s apart: 5 s for the page
+    with client_for(server, clock, read_timeout=1.0, answer_deadline=0.5) as client:
+        started = time.monotonic()
+        assert sorted(pull_ids(client)) == sorted(server.highlight_ids())
+        assert time.monotonic() - started < 4.0  # given up at the deadline, not read to the end
+    assert clock.sleeps == [0.5]  # one retry
+    assert len(server.export_requests) == server.pages_needed() + 1
 
 
 def test_a_web_page_mid_pull_is_retried_but_one_as_the_first_answer_names_the_url(server):

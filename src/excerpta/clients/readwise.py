@@ -95,6 +95,7 @@ class ReadwiseClient:
         self.waited = 0.0  # seconds spent waiting (retries and pacing), for reports
         self.requests = 0
         self._answered = False  # a JSON answer came: the URL is the API's
+        self.answer_deadline = settings.answer_deadline
         timeout = httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
                                 write=WRITE_TIMEOUT, pool=POOL_TIMEOUT)
         self._http = httpx.Client(
@@ -172,7 +173,7 @@ class ReadwiseClient:
             self._wait(self.budget.reserve(self._clock()), "pacing")
             self.requests += 1
             try:
-                response = self._http.get(path, params=params)
+                response = self._get(path, params)
             except httpx.TransportError as err:  # connection errors, timeouts, dropped connections
                 failures += 1
                 self._after_failure(path, failures, transport_problem(err))
@@ -227,6 +228,23 @@ class ReadwiseClient:
             except Malformed as err:
                 failures += 1
                 self._after_failure(path, failures, str(err))
+
+    def _get(self, path: str, params: dict[str, str]) -> httpx.Response:
+        """GET ``path``, its whole (decoded) body read within :attr:`answer_deadline` seconds;
+        a slower answer raises httpx.ReadTimeout, retried as a timeout is."""
+        with self._http.stream("GET", path, params=params) as streamed:
+            deadline = time.monotonic() + self.answer_deadline
+            body = bytearray()
+            for chunk in streamed.iter_bytes():
+                body += chunk
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout(f"no whole answer within {self.answer_deadline:g} s",
+                                            request=streamed.request)
+        # The body is decoded already: the headers no longer say how it was sent.
+        headers = [(name, value) for name, value in streamed.headers.multi_items()
+                   if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        return httpx.Response(streamed.status_code, headers=headers, content=bytes(body),
+                              request=streamed.request)
 
     def _redirect_message(self, path: str, response: httpx.Response) -> str:
         """What to do about a redirect: the URL to use instead when the target is recognisable."""

@@ -32,6 +32,7 @@ DEFAULT_API_URL = "https://readwise.io"
 API_PREFIX = "/api/v2"  # of every endpoint's path, added by the client
 TOKEN_PAGE = "https://readwise.io/access_token"
 DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_ANSWER_DEADLINE = 300.0
 DEFAULT_READ_TIMEOUT = 60.0  # export pages can be large
 BAD_TOKEN = ("holds characters a token cannot (smart quotes or spaces pasted?): "
              "a token is printable ASCII")
@@ -48,6 +49,9 @@ class ReadwiseSettings(BaseModel):
     api_url: str = DEFAULT_API_URL
     connect_timeout: float = Field(default=DEFAULT_CONNECT_TIMEOUT, gt=0)
     read_timeout: float = Field(default=DEFAULT_READ_TIMEOUT, gt=0)
+    # A whole answer, however slowly it trickles in (read_timeout is per read: a server
+    # sending a byte a minute would hold a run, or a daemon's job, without end).
+    answer_deadline: float = Field(default=DEFAULT_ANSWER_DEADLINE, gt=0)
 
     @field_validator("token")
     @classmethod
