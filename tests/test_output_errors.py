@@ -140,3 +140,13 @@ def test_an_output_whose_name_takes_all_255_bytes_is_written_through_a_temporary
         assert result.exit_code == 0, result.output
         assert (tmp_path / name).stat().st_size > 100
     assert not [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")]
+
+
+def test_a_target_the_file_system_named_undecodably_gets_a_temporary_file_too(tmp_path):
+    # A name of bytes that are no UTF-8 (read back with surrogate escapes): cutting it to fit
+    # once failed on encoding it (review).
+    target = tmp_path / os.fsdecode(b"caf\xe9 " + "長".encode() * 90 + b".json")
+    temp = write_temp(target, [b"{}"])
+    assert temp.path.parent == tmp_path
+    assert len(os.fsencode(temp.path.name)) <= 255
+    assert temp.path.read_bytes() == b"{}"

@@ -173,7 +173,9 @@ def _temporary_name(name: str, tail: str) -> str:
     file name may have (ext4; APFS and NTFS count characters, never more than UTF-8 bytes): a
     target whose name fits has a temporary file whose name does."""
     room = NAME_MAX_BYTES - len(".") - len(tail.encode())
-    return f".{name.encode()[:room].decode('utf-8', 'ignore')}{tail}"
+    # os.fsencode: a name the file system gave undecodable (surrogate escapes) is its bytes;
+    # what is no UTF-8 is left out, as any name will do that is unique and ends so.
+    return f".{os.fsencode(name)[:room].decode('utf-8', 'ignore') or 'x'}{tail}"
 
 
 class Sweep(NamedTuple):
