@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import click
 
 from excerpta import registry
 from excerpta.cli.app import cli, global_options
-from excerpta.clients.readwise_settings import TOKEN_ENV, TOKEN_FILE_ENV, named_as, token_from_file
+from excerpta.clients.readwise_settings import ReadwiseSettings
 from excerpta.config import load_config
 from excerpta.errors import ConfigError
-from excerpta.jobs import chosen_jobs, default_config_path
+from excerpta.jobs import chosen_jobs, default_config_path, readwise_environment
 from excerpta.output_targets import foreign_suffix
+from excerpta.readers.readwise_api import INPUT as READWISE_INPUT
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +34,10 @@ def check(path: Path | None) -> None:
     path = path or default_config_path()
     loaded = load_config(path)
     chosen_jobs(loaded, (), config_path=path)  # a file without jobs: what sync would refuse
-    token_file = loaded.readwise.token_file
-    if token_file is not None and not os.environ.get(TOKEN_ENV, "").strip() and any(
-            job.source.input.strip().lower().startswith("readwise:") for job in loaded.jobs):
-        try:  # what a sync would fail on, said (the file may be made later: not refused)
-            with named_as({TOKEN_FILE_ENV: "[readwise] token_file"}):
-                token_from_file(str(token_file.expanduser()))
+    if any(job.source.input.strip().lower() == READWISE_INPUT for job in loaded.jobs):
+        try:  # the token a sync would fail to find, said (the file may be made later: not refused)
+            with readwise_environment(loaded.readwise):
+                ReadwiseSettings.from_env()
         except ConfigError as err:
             log.warning("%s", err)
     click.echo(f"{path}: ok, {len(loaded.jobs)} job(s)")

@@ -95,7 +95,7 @@ class ReadwiseClient:
         self.waited = 0.0  # seconds spent waiting (retries and pacing), for reports
         self.requests = 0
         self._answered = False  # a JSON answer came: the URL is the API's
-        self.answer_deadline = settings.answer_deadline
+        self._answer_deadline = settings.answer_deadline
         timeout = httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
                                 write=WRITE_TIMEOUT, pool=POOL_TIMEOUT)
         self._http = httpx.Client(
@@ -214,13 +214,13 @@ class ReadwiseClient:
                 raise FatalSourceError(self._redirect_message(path, response))
             if parse is None:
                 return response, None
-            if media_type(response) == "text/html" and self._answered:  # a proxy's page mid-pull
-                failures += 1
+            if media_type(response) == "text/html":
+                if not self._answered:  # the first answer: the URL is not the API's
+                    raise FatalSourceError(f"unexpected answer to GET {path} at {self.api_url}: a web "
+                                           f"page (HTML), not JSON: is {API_URL_ENV} the Readwise API?")
+                failures += 1  # a proxy's page mid-pull
                 self._after_failure(path, failures, "a web page (HTML), not JSON")
                 continue
-            if media_type(response) == "text/html":
-                raise FatalSourceError(f"unexpected answer to GET {path} at {self.api_url}: a web page "
-                                       f"(HTML), not JSON: is {API_URL_ENV} the Readwise API?")
             try:
                 parsed = parse(response)
                 self._answered = True
@@ -230,15 +230,16 @@ class ReadwiseClient:
                 self._after_failure(path, failures, str(err))
 
     def _get(self, path: str, params: dict[str, str]) -> httpx.Response:
-        """GET ``path``, its whole (decoded) body read within :attr:`answer_deadline` seconds;
-        a slower answer raises httpx.ReadTimeout, retried as a timeout is."""
+        """GET ``path``, its whole (decoded) body read within the settings' ``answer_deadline``
+        seconds; a slower answer raises httpx.ReadTimeout, retried as a timeout is."""
         with self._http.stream("GET", path, params=params) as streamed:
-            deadline = time.monotonic() + self.answer_deadline
+            # Real time, not the injected clock: it is the socket's time that runs out.
+            deadline = time.monotonic() + self._answer_deadline
             body = bytearray()
             for chunk in streamed.iter_bytes():
                 body += chunk
                 if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout(f"no whole answer within {self.answer_deadline:g} s",
+                    raise httpx.ReadTimeout(f"no whole answer within {self._answer_deadline:g} s",
                                             request=streamed.request)
         # The body is decoded already: the headers no longer say how it was sent.
         headers = [(name, value) for name, value in streamed.headers.multi_items()

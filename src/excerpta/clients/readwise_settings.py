@@ -78,7 +78,7 @@ class ReadwiseSettings(BaseModel):
         token = _bare(env.get(TOKEN_ENV, ""))
         origin = TOKEN_ENV
         if not token:
-            token = token_from_file(env.get(TOKEN_FILE_ENV, ""))
+            token = _token_from_file(env.get(TOKEN_FILE_ENV, ""))
             origin = f"{_setting(TOKEN_FILE_ENV, env.get(TOKEN_FILE_ENV, ''))}: the file"
         if not token:
             raise ConfigError(f"no Readwise token: set {TOKEN_ENV} or {TOKEN_FILE_ENV} "
@@ -184,7 +184,7 @@ def _setting(variable: str, value: str) -> str:
 _TOKEN_LIKE = re.compile(r"[A-Za-z0-9_-]{20,}")
 
 
-def token_from_file(name: str) -> str:
+def _token_from_file(name: str) -> str:
     """The token in the file named ``name`` (stripped; "" for no name). Raises ConfigError
     naming the setting when there is no such file or it cannot be read; a name that looks like
     a token itself is not repeated (it would reach the run log and the daemon's journal)."""

@@ -17,11 +17,10 @@ reaches no incremental pull. So a full pull is made again once the last one is o
 The cursor (``ReadState.next_cursor``, see :mod:`excerpta.readwise.cursor`) is set only when
 the pull completed, and an incremental pull that skipped a record (a book without its
 highlights, a highlight without text) leaves the last one, while it is less than
-:data:`HELD_AT_MOST` old; the reader never saves it: the
-caller commits it together with the outputs it covers. A cursor that cannot be read, or was
-made against another API URL, another account (token) or other mapping options
-(``keep_discarded``), means a full pull (a full pull never loses data; a wrong incremental
-one could); so does one without ``full_at``.
+:data:`HELD_AT_MOST` old; the reader never saves it: the caller commits it together with
+the outputs it covers. A cursor that cannot be read, or was made against another API URL,
+another account (token) or other mapping options (``keep_discarded``), means a full pull (a
+full pull never loses data; a wrong incremental one could); so does one without ``full_at``.
 
 Where the next pull starts: the start of this one on the server's clock (its ``Date``
 header) minus :data:`SAFETY_MARGIN`. A server (or proxy) that sends no ``Date`` leaves our own

@@ -169,7 +169,6 @@ def unsaid_highlight_fields(raw: Mapping[str, Any]) -> frozenset[str]:
 # The keys each Document field is read from: a record holding none of them (a ``/books/``
 # item has no ``summary``) does not say that field.
 _DOCUMENT_KEYS = {
-    "title": ("title", "readable_title"),  # without either, a placeholder only a new book keeps
     "readable_title": ("readable_title",), "author": ("author",), "category": ("category",),
     "source": ("source",),
     "url": ("source_url", "unique_url"), "cover_image_url": ("cover_image_url",), "asin": ("asin",),
@@ -178,10 +177,11 @@ _DOCUMENT_KEYS = {
 
 
 def unsaid_document_fields(book: Mapping[str, Any]) -> frozenset[str]:
-    """The Document fields ``book`` holds no key for, so does not say (see ``_DOCUMENT_KEYS``);
-    its title also when every key of it is null or empty (the placeholder is no title)."""
+    """The Document fields ``book`` holds no key for, so does not say (see ``_DOCUMENT_KEYS``),
+    and its title when it gives none (no key, or null or empty: the placeholder
+    :func:`document_fields` puts instead is no title, and only a new book keeps it)."""
     unsaid = {name for name, keys in _DOCUMENT_KEYS.items() if not any(key in book for key in keys)}
-    if not any(book.get(key) for key in _DOCUMENT_KEYS["title"]):
+    if not (book.get("title") or book.get("readable_title")):
         unsaid.add("title")
     return frozenset(unsaid)
 

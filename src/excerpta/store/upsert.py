@@ -120,14 +120,14 @@ _DEFAULTED = frozenset({"title", "category"})
 
 
 def _kept_document(db: sqlite3.Connection, rows: StoredRows, doc_id: str, data: str, digest: str,
-                   keep: frozenset[str], unsaid: frozenset[str]) -> tuple[str, str]:
+                   keep: frozenset[str], defaulted: frozenset[str]) -> tuple[str, str]:
     """The JSON of a stored document's incoming copy (``data``, hashed ``digest``) with the
-    stored value of each ``keep`` field it leaves empty, and of each ``unsaid`` field whatever
+    stored value of each ``keep`` field it leaves empty, and of each ``defaulted`` one whatever
     it holds (see :data:`_DEFAULTED`), and its hash."""
     if not keep:
         return data, digest
     stored = db.execute("SELECT data FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
-    kept = _kept(rows, "documents", doc_id, data, keep, rows.fields("documents", doc_id, stored), unsaid)
+    kept = _kept(rows, "documents", doc_id, data, keep, rows.fields("documents", doc_id, stored), defaulted)
     return (data, digest) if kept is data else (kept, _sha256(kept))
 
 
@@ -143,13 +143,14 @@ def _updated_at(rows: StoredRows, highlight_id: str, stored: dict[str, Any]) -> 
 
 
 def _kept(rows: StoredRows, table: str, row_id: str, data: str, keep: frozenset[str],
-          stored: dict[str, Any], unsaid: frozenset[str] = frozenset()) -> str:
+          stored: dict[str, Any], defaulted: frozenset[str] = frozenset()) -> str:
     """``data`` (the JSON of a highlight, or of a Document without highlights, as ``table``
     holds) with the stored value (of row ``row_id``, whose fields are ``stored``) of each
-    ``keep`` field it leaves empty, and of each ``unsaid`` one; ``data`` itself when none is filled."""
+    ``keep`` field it leaves empty, and of each ``defaulted`` one; ``data`` itself when none
+    is filled."""
     incoming = json.loads(data)
     filled = {name: stored[name] for name in keep
-              if not is_empty(stored.get(name)) and (name in unsaid or is_empty(incoming.get(name)))}
+              if not is_empty(stored.get(name)) and (name in defaulted or is_empty(incoming.get(name)))}
     if not filled:
         return data
     model = Highlight if table == "highlights" else Document

@@ -151,7 +151,7 @@ def deleted_notes(document: Document, highlight: Highlight, designs: Iterable[De
     live = highlight.model_copy(update={"is_deleted": False})
     for note in notes_for(document, live, designs, note_types, previous=previous):
         if note.guid in previous:
-            note.tags = [*note.tags, DELETED_TAG]
+            note.tags = anki_tags([*note.tags, DELETED_TAG])
             yield note
 
 

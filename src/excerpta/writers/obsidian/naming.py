@@ -35,6 +35,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from excerpta.disk import NAME_MAX_BYTES
 from excerpta.model import Category
 
 MAX_NAME_BYTES = 120
@@ -45,7 +46,7 @@ NOTE_SUFFIX = ".md"
 # too, nine bytes more). All of it must fit in 255 bytes (ext4; APFS and NTFS count characters,
 # never more than UTF-8 bytes).
 NAME_BYTES_ADDED = len("_") + len(" ") + 32 + len(NOTE_SUFFIX) + len("..01234567.tmp")
-LONGEST_MAX_NAME_BYTES = 255 - NAME_BYTES_ADDED
+LONGEST_MAX_NAME_BYTES = NAME_MAX_BYTES - NAME_BYTES_ADDED
 UNTITLED = "Untitled"
 CATEGORY_FOLDERS: dict[Category | None, str] = {
     Category.BOOKS: "Books",
