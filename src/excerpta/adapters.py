@@ -73,8 +73,10 @@ class RecordProblem:
     kept: bool = False
 
     def __str__(self) -> str:
+        # ``file:12: …``, ``file: page 1 results[0]: …``; ``readwise: page 1 …`` (a source
+        # spelt with its own colon)
         location = f":{self.where}" if isinstance(self.where, int) else (
-            f": {self.where}" if self.where else ""
+            f"{'' if self.source.endswith(':') else ':'} {self.where}" if self.where else ""
         )
         return f"{self.source}{location}: {self.reason}"
 
@@ -98,6 +100,9 @@ class ReadState:
     ``document_left_out``: document id -> the document fields this read does not say of it (a
     column its CSV header lacks, a key its record lacks, see :meth:`leave_out_document`): the
     merge keeps the library's value of each, as ``left_out`` does for a highlight.
+    ``cut_short``: the source ended before all it said it holds (a Readwise export whose pages
+    listed fewer books than they counted): without ``--state`` the run's outputs are left as
+    they were (:mod:`excerpta.hold_back`).
     """
 
     cursor: str | None = None
@@ -108,6 +113,7 @@ class ReadState:
     left_out: dict[str, frozenset[str]] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
     document_left_out: dict[str, frozenset[str]] = field(default_factory=dict)
+    cut_short: bool = False
 
     def report(self, source: str, where: str | int | None, reason: str, *, kept: bool = False) -> None:
         """Record that one record of ``source`` at ``where`` was skipped for ``reason`` (``kept``:

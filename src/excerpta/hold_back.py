@@ -12,18 +12,25 @@ from excerpta.run_report import ConvertReport
 from excerpta.selection import Selection
 
 
-def empty_pulls(empty: Sequence[tuple[str, ReadState]]) -> str | None:
-    """Why outputs are to be left as they were, or None: the network inputs ``empty`` (a
-    Readwise pull; by name, with the state of their read) yielded no document. Without
-    ``--state`` an output holds only what its run read, so a glitch of the server (an empty
-    answer, records that cannot be read) would replace a good export with an empty one."""
-    if not empty:
-        return None
-    sources = ", ".join(source for source, _ in empty)
-    skipped = sum(len(state.problems) for _, state in empty)
-    what = f"nothing readable ({skipped} record(s) skipped)" if skipped else "nothing (no document)"
-    return (f"left as it was: {sources} returned {what}, and without --state writing would drop "
-            "everything it gave before (--force writes it)")
+def short_pulls(pulls: Sequence[tuple[str, ReadState, int]]) -> str | None:
+    """Why outputs are to be left as they were, or None: of the network inputs ``pulls`` (a
+    Readwise pull; by name, with the state of their read and how many documents it yielded),
+    one yielded no document, or ended before all it counted (``ReadState.cut_short``).
+    Without ``--state`` an output holds only what its run read, so a glitch of the server (an
+    empty answer, records that cannot be read, a last page that came early) would replace a
+    good export with an empty or a partial one."""
+    empty = [(source, state) for source, state, documents in pulls if not documents]
+    if empty:
+        sources = ", ".join(source for source, _ in empty)
+        skipped = sum(len(state.problems) for _, state in empty)
+        what = f"nothing readable ({skipped} record(s) skipped)" if skipped else "nothing (no document)"
+        return (f"left as it was: {sources} returned {what}, and without --state writing would "
+                "drop everything it gave before (--force writes it)")
+    short = ", ".join(source for source, state, _ in pulls if state.cut_short)
+    if short:
+        return (f"left as it was: {short} ended before the last book it counted, and without "
+                "--state writing would drop the books it did not send (--force writes it)")
+    return None
 
 
 def nothing_selected(selection: Selection, report: ConvertReport) -> str | None:

@@ -18,7 +18,7 @@ from typing import Any
 from excerpta import registry
 from excerpta.adapters import Reader, ReadState, RecordProblem, Writer
 from excerpta.errors import interrupted, interruption, said
-from excerpta.hold_back import empty_pulls, nothing_selected
+from excerpta.hold_back import nothing_selected, short_pulls
 from excerpta.input_reads import DocumentCallback, Tally, check_something_read, read, read_found
 from excerpta.locks import output_lock
 from excerpta.model import Document
@@ -218,9 +218,9 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                 # The library as these merges left it, before another run changes it.
                 cursors.append((CONVERT_JOB, mark_key(sources), kept_mark(mark, library)))
         report.library_counts = library.counts()
-        held_back = None if persistent_library or force else empty_pulls(
-            [(source, read_state) for source, reader, read_state, _, tally, _ in reads
-             if reader.remote and not tally.documents])
+        held_back = None if persistent_library or force else short_pulls(
+            [(source, read_state, tally.documents) for source, reader, read_state, _, tally, _ in reads
+             if reader.remote])
         for number, (output, sink) in enumerate(zip(outputs, sinks, strict=True), 1):
             report.left_out = report.selected = 0  # counted again by each output: the same ones
             # Rendered only if what it shows changed (excerpta.unchanged_outputs).

@@ -212,10 +212,9 @@ class FakeReadwise:
         wanted = {int(i) for i in params["ids"].split(",")} if "ids" in params else None
         deleted_too = params.get("includeDeleted") == "true"
         start = int(params.get("pageCursor", 0))
-        results: list[dict[str, Any]] = []
-        size = 0
+        listed: list[tuple[int, list[dict[str, Any]]]] = []  # every page's books, in order
         for book_id in sorted(self.books):
-            if book_id < start or (wanted is not None and book_id not in wanted):
+            if wanted is not None and book_id not in wanted:
                 continue
             if self.books[book_id]["is_deleted"] and not deleted_too:
                 continue
@@ -226,14 +225,22 @@ class FakeReadwise:
             ]
             if not highlights and since is not None and self.book_updated.get(book_id, since) <= since:
                 continue
+            listed.append((book_id, highlights))
+        # "count" is the number of books of the whole export, every page alike (the corpus's
+        # synthetic pages: 3 on a page of 2 and on the next of 1).
+        results: list[dict[str, Any]] = []
+        size = 0
+        for book_id, highlights in listed:
+            if book_id < start:
+                continue
             if results and size + len(highlights) > self.page_size:
-                return {"count": len(results), "nextPageCursor": book_id, "results": results}
+                return {"count": len(listed), "nextPageCursor": book_id, "results": results}
             entry = {**self.books[book_id], "highlights": [dict(h) for h in highlights]}
             if book_id in self.listless:
                 del entry["highlights"]
             results.append(entry)
             size += len(highlights)
-        return {"count": len(results), "nextPageCursor": None, "results": results}
+        return {"count": len(listed), "nextPageCursor": None, "results": results}
 
 
 def _handler_for(fake: FakeReadwise) -> type[BaseHTTPRequestHandler]:

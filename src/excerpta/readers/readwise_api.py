@@ -15,12 +15,15 @@ reaches no incremental pull. So a full pull is made again once the last one is o
 ``full_export_days`` (default 7; 0: never by age), as the reference recommends.
 
 The cursor (``ReadState.next_cursor``, see :mod:`excerpta.readwise.cursor`) is set only when
-the pull completed, and an incremental pull that skipped a record (a book without its
-highlights, a highlight without text) leaves the last one, while it is less than
-:data:`HELD_AT_MOST` old; the reader never saves it: the caller commits it together with
-the outputs it covers. A cursor that cannot be read, or was made against another API URL,
-another account (token) or other mapping options (``keep_discarded``), means a full pull (a
-full pull never loses data; a wrong incremental one could); so does one without ``full_at``.
+the pull completed; the reader never saves it: the caller commits it together with the
+outputs it covers. An incremental pull that skipped a record (a book without its highlights,
+a highlight without text) leaves the last one, while it is less than :data:`HELD_AT_MOST`
+old. A pull whose pages listed fewer books than they counted (``count``: the server ended it
+early) is reported as a problem and marks the read ``cut_short`` (without ``--state`` its
+outputs are left as they were); when it was a full pull, no cursor is set. A cursor that
+cannot be read, or was made against another API URL, another account (token) or other
+mapping options (``keep_discarded``), means a full pull (a full pull never loses data; a
+wrong incremental one could); so does one without ``full_at``.
 
 Where the next pull starts: the start of this one on the server's clock (its ``Date``
 header) minus :data:`SAFETY_MARGIN`. A server (or proxy) that sends no ``Date`` leaves our own
@@ -117,12 +120,16 @@ class ReadwiseReader(Reader):
         with ReadwiseClient(settings, sleep=InterruptibleSleep(self.stop)) as client:
             pull = _Pull(client, source, state, options.keep_discarded, self.now())
             yield from pull.run(cursor.updated_after if cursor is not None else None)
+        state.cut_short = pull.cut_short
         skipped = sum(not problem.kept for problem in state.problems)  # not those read in part
         if cursor is not None and skipped and pull.started_at - cursor.updated_after < HELD_AT_MOST:
             # What it skipped would be past the cursor for good (until the next full pull):
             # the next run pulls this window again, and says its problems again; for a day,
             # as a record Readwise keeps sending so would hold it for ever.
             log.warning("Readwise: %d record(s) skipped; the next run pulls these changes again", skipped)
+            return
+        if cursor is None and pull.cut_short:  # a cursor would leave the rest for the next full pull
+            log.warning("Readwise: no cursor saved; the next run pulls everything again")
             return
         updated_after = pull.resume_point(cursor.updated_after if cursor is not None else None)
         if updated_after is None:
@@ -154,11 +161,16 @@ class _Pull:
         self._dated = False
         self._newest: datetime | None = None  # the newest highlight updated_at seen
         self._pages = 0
+        self.cut_short = False  # the export listed fewer books than its pages counted
+
 
     def run(self, since: datetime | None) -> Iterator[Document]:
         """Yield every document of the pull (incremental pages first, then whole books)."""
         completed: set[str] = set()
+        listed, counted = 0, None
         for page in self.client.export(updated_after=since, include_deleted=True):
+            listed += len(page.results)
+            counted = _fewer(counted, page.count)
             changed = []
             # An incremental page's books come again whole: their highlights' problems are
             # reported from the whole copy, once; held here in case a book does not come.
@@ -179,6 +191,10 @@ class _Pull:
                         yield document
             for problems in held.values():
                 self._report(problems)
+        if counted is not None and listed < counted:
+            self.cut_short = True
+            self.state.report(self.source, "export", f"the export ended after {listed} of the "
+                              f"{counted} book(s) it counted (the rest not sent)")
 
     def resume_point(self, previous: datetime | None) -> datetime | None:
         """Where the next incremental pull starts (``previous``: where this one started);
@@ -239,6 +255,14 @@ class _Pull:
             stamp = _timestamp(raw.get("updated_at") if isinstance(raw, Mapping) else None)
             if stamp is not None and (self._newest is None or stamp > self._newest):
                 self._newest = stamp
+
+
+def _fewer(counted: int | None, count: Any) -> int | None:
+    """The smaller of ``counted`` and a page's ``count``: the books of the whole export (every
+    page says it; books deleted while a pull runs can lower it, so the lowest is kept)."""
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        return counted
+    return count if counted is None else min(counted, count)
 
 
 def _timestamp(value: Any) -> datetime | None:
