@@ -275,7 +275,8 @@ def _handler_for(fake: FakeReadwise) -> type[BaseHTTPRequestHandler]:
                 self._send(200, payload, pause=fault.seconds if fault is not None and fault.kind == "trickle"
                            else 0.0)
                 with fake._lock:
-                    fake.delivered.update(h["id"] for b in body["results"] for h in b["highlights"])
+                    fake.delivered.update(h["id"] for b in body["results"] if isinstance(b, dict)
+                                          for h in b.get("highlights") or ())  # listless too
 
         def _fault(self, fault: Fault) -> None:
             if fault.kind == "status":

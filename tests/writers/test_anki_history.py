@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from excerpta.model import Document, Highlight, Library
-from excerpta.writers.anki.history import UNPACKED_FLOOR, UNPACKED_RATIO, read_previous_notes
+from excerpta.writers.anki.history import UNPACKED_FLOOR, UNPACKED_RATIO, notes_in_memo, read_previous_notes
+from excerpta.writers.anki.note_types import FIELD_INDEX
 
 from paths import EXAMPLES
 
@@ -97,33 +98,84 @@ def test_a_deck_excerpta_did_not_write_at_out_is_never_read_even_when_forced(run
     forced = _convert(run_cli, library, deck, "--state", state, force=True)
     assert forced[0] == 0
     # Said without -v (Anki audit): a cloze card's history may move to another word.
-    assert f"anki: {deck} is not the deck excerpta last wrote there: cloze numbers and note times " \
-           "start afresh" in forced[1]
+    assert f"anki: {deck} is not the deck excerpta last wrote there, and the state does not record " \
+           "what it held: cloze numbers and note times start afresh" in forced[1]
     assert _notes(deck, tmp_path / "new") == _notes(written, tmp_path / "first")
 
 
-def test_a_deck_gone_from_out_since_excerpta_wrote_it_is_said(run_cli, tmp_path):
+def _cloze_texts(deck: Path, scratch: Path) -> list[str]:
+    """The Text field of each cloze note of the ``.apkg`` at ``deck``."""
+    with zipfile.ZipFile(deck) as package:
+        package.extract("collection.anki2", scratch)
+    with sqlite3.connect(scratch / "collection.anki2") as db:
+        texts = [fields.split("\x1f")[FIELD_INDEX["Text"]] for (fields,) in db.execute(
+            "SELECT flds FROM notes") if "{{c" in fields]
+    db.close()
+    return texts
+
+
+@pytest.mark.parametrize("state", ["--state", "the default state"])
+def test_a_deck_deleted_after_its_import_is_known_from_the_state(run_cli, tmp_path, state):
+    # Deleting the .apkg once Anki has it is natural: cloze numbers and note times still
+    # follow what Anki holds, from the deck's record in the state.
+    deck, library = tmp_path / "deck.apkg", tmp_path / "library.json"
+    options = ["--state", tmp_path / "st.sqlite"] if state == "--state" else []
+    life = Highlight(id="h1", text="The cost of a thing is **life**.",
+                     highlighted_at=datetime(2024, 6, 1, tzinfo=UTC))
+    walden = Document(id="d1", title="Walden", highlights=[life])
+    library.write_text(Library(documents=[walden]).model_dump_json(), encoding="utf-8")
+    assert _convert(run_cli, library, deck, *options)[0] == 0
+    first = _notes(deck, tmp_path / "first")
+    deck.unlink()
+    # An earlier word bolded, the book renamed: "life" keeps c1, and every note is dated
+    # newer than Anki's copy, so the import takes the new title.
+    walden = walden.model_copy(update={"title": "Walden; or, Life in the Woods", "highlights": [
+        life.model_copy(update={"text": "The **cost** of a thing is **life**."})]})
+    library.write_text(Library(documents=[walden]).model_dump_json(), encoding="utf-8")
+    code, output = _convert(run_cli, library, deck, *options)
+    assert code == 0, output
+    assert "start afresh" not in output
+    assert _cloze_texts(deck, tmp_path / "second") == ["The {{c2::cost}} of a thing is {{c1::life}}."]
+    second = _notes(deck, tmp_path / "second")
+    assert second.keys() == first.keys()
+    assert all(second[guid] > first[guid] for guid in first)
+
+
+def test_a_deck_gone_from_out_without_its_memo_in_the_state_is_said(run_cli, tmp_path):
+    # A state from before the memo was kept: the numbers start afresh, said without -v.
     state, deck = tmp_path / "st.sqlite", tmp_path / "deck.apkg"
     assert _convert(run_cli, EXAMPLES / "library.json", deck, "--state", state)[0] == 0
+    with sqlite3.connect(state) as db:
+        assert db.execute("UPDATE outputs SET memo = NULL WHERE writer = 'anki'").rowcount == 1
+    db.close()
     deck.rename(tmp_path / "imported.apkg")
     code, output = _convert(run_cli, EXAMPLES / "library.json", deck, "--state", state)
     assert code == 0
-    assert f"anki: {deck} is gone: cloze numbers and note times start afresh" in output
+    assert (f"anki: {deck} is gone, and the state does not record what it held: cloze numbers and "
+            "note times start afresh") in output
     assert "start afresh" not in _convert(run_cli, EXAMPLES / "library.json", deck, "--state", state)[1]
 
 
-def test_the_deck_last_written_is_read_by_a_run_given_state_later(run_cli, tmp_path):
-    # The default state vouches for the deck its runs wrote: a change that is not the
-    # highlight's own (a renamed book) still dates its notes newer, so Anki takes them.
-    deck = tmp_path / "deck.apkg"
-    walden = Document(id="d1", title="Walden", highlights=[
-        Highlight(id="h1", text="Simplify.", highlighted_at=datetime(2024, 6, 1, tzinfo=UTC))])
-    library = tmp_path / "library.json"
-    library.write_text(Library(documents=[walden]).model_dump_json(), encoding="utf-8")
-    assert _convert(run_cli, library, deck)[0] == 0
-    [first] = _notes(deck, tmp_path / "first").values()
-    retitled = walden.model_copy(update={"title": "Walden; or, Life in the Woods"})
-    library.write_text(Library(documents=[retitled]).model_dump_json(), encoding="utf-8")
-    assert _convert(run_cli, library, deck, "--state", tmp_path / "st.sqlite")[0] == 0
-    [second] = _notes(deck, tmp_path / "second").values()
-    assert second > first
+def test_the_memo_holds_what_reading_the_deck_back_gives(run_cli, tmp_path):
+    state, deck, library = tmp_path / "st.sqlite", tmp_path / "deck.apkg", tmp_path / "library.json"
+    documents = [Document(id=f"d{n}", title=f"Book {n}", highlights=[
+        Highlight(id=f"h{n}", text=f"A **bold** word and ==a mark== in book {n}."),
+        Highlight(id=f"p{n}", text=f"Plain {n}.", tags=["t"])]) for n in range(3)]
+    library.write_text(Library(documents=documents).model_dump_json(), encoding="utf-8")
+    for _ in range(2):  # the second deck settled against the first
+        assert _convert(run_cli, library, deck, "--state", state)[0] == 0
+    with sqlite3.connect(state) as db:
+        [(memo,)] = db.execute("SELECT memo FROM outputs WHERE writer = 'anki'")
+    db.close()
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    remembered = notes_in_memo(memo)
+    assert remembered == read_previous_notes(deck, scratch)
+    assert len(remembered) == 9  # a book note per highlight, a cloze note of each marked one
+    assert sorted(note.hidden for note in remembered.values() if note.hidden) == [
+        (("bold", 1), ("a mark", 2))] * 3
+
+
+@pytest.mark.parametrize("memo", ["anki-notes-1:@@@", "anki-notes-1:" + "0" * 10, "anki-notes-9:x", ""])
+def test_a_memo_that_cannot_be_read_is_no_memo(memo):
+    assert notes_in_memo(memo) is None

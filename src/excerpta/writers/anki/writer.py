@@ -44,7 +44,15 @@ from excerpta.model import Document
 from excerpta.ordering import reading_order
 from excerpta.output import OutputSink
 from excerpta.writers.anki.cards import DELETED_TAG, HighlightNote, deleted_notes, notes_for
-from excerpta.writers.anki.history import PreviousNote, read_previous_notes, settle_mtime
+from excerpta.writers.anki.history import (
+    NotesMemo,
+    PreviousNote,
+    as_written,
+    note_digest,
+    notes_in_memo,
+    read_previous_notes,
+    settle_mtime,
+)
 from excerpta.writers.anki.note_types import (
     DESIGNS,
     NOTE_TYPES_CHANGED_AT,
@@ -157,29 +165,41 @@ class AnkiWriter(Writer):
                              document.title, highlight.id)
 
     def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
-        """Write the deck, each note's time settled against the deck at ``--out`` if excerpta
-        wrote exactly that file (:meth:`~excerpta.output.OutputSink.holds_what_excerpta_wrote`):
-        a file it did not write, a zip bomb say, is never unpacked, ``--force`` or not."""
+        """Write the deck, each note's time settled against what the deck excerpta last wrote at
+        ``--out`` held: read from that deck when the file holds exactly the bytes excerpta
+        wrote (:meth:`~excerpta.output.OutputSink.holds_what_excerpta_wrote`; a file it did not
+        write, a zip bomb say, is never unpacked, ``--force`` or not), else from its record's
+        memo (:class:`.history.NotesMemo`), which this run's record keeps in turn."""
         with sink.scratch_folder() as folder:
             package = sink.resolve(sink.file_name)
+            record = sink.previous("")
+            remembered = notes_in_memo(record.memo) if record is not None else None
             previous: dict[str, PreviousNote] = {}
             if sink.holds_what_excerpta_wrote(sink.file_name):
                 previous = read_previous_notes(package, Path(folder))
-            elif package.exists() or sink.previous("") is not None:
+            elif remembered is not None:
+                previous = remembered
+                log.info("anki: %s is %s; what it held is known from the state", package,
+                         "not the deck excerpta last wrote there" if package.exists() else "gone")
+            elif package.exists() or record is not None:
                 # Said at once: a cloze card's history may move to another word, and a change
                 # that is not a highlight's own (a renamed book) may never reach Anki.
-                log.warning("anki: %s is %s: cloze numbers and note times start afresh (keep the "
-                            "deck excerpta wrote there after importing it)", package,
+                log.warning("anki: %s is %s, and the state does not record what it held: cloze "
+                            "numbers and note times start afresh", package,
                             "not the deck excerpta last wrote there" if package.exists() else "gone")
             now = int(time.time())
+            memo = NotesMemo()
 
             def settled() -> Iterator[tuple[genanki.Deck, HighlightNote]]:
                 for deck, note in self.placed_notes(documents, previous):
-                    note.mtime = settle_mtime(note, note.mtime, previous.get(note.guid), now)
+                    fields, tags = list(note.fields), list(note.tags)
+                    digest = note_digest(fields, tags)
+                    note.mtime = settle_mtime(note, note.mtime, previous.get(note.guid), now, digest)
+                    memo.add(note.guid, as_written(fields, tags, note.mtime, digest))
                     yield deck, note
 
             collection, package = Path(folder, "collection.anki2"), Path(folder, "deck.apkg")
             count = build_collection(collection, settled(), NOTE_TYPES_CHANGED_AT)
             zip_package(collection, package)
             log.info("anki: %d notes in deck %r", count, self.options.deck)
-            sink.write(sink.file_name, read_chunks(package))
+            sink.write(sink.file_name, read_chunks(package), memo=memo.memo())
