@@ -28,7 +28,7 @@ class OutputRecord:
     written_at: datetime
     size: int | None = None  # the file's size and mtime as written (None: not recorded)
     mtime_ns: int | None = None
-    memo: str | None = None  # what the writer asked to remember about the file (its format)
+    memo: str | None = None  # what the writer asked to remember of the file (a note's format, a deck's notes)
 
 
 class Witness(Protocol):
