@@ -94,3 +94,8 @@ def test_a_run_into_a_locked_output_stops_at_once_even_while_the_state_is_busy(r
     finally:
         busy.execute("ROLLBACK")
         busy.close()
+
+
+def test_one_output_typed_in_another_case_or_unicode_form_has_one_lock(tmp_path):
+    # One folder on macOS, Windows or an exFAT stick: two runs into it must not overlap.
+    assert lock_path(tmp_path / "Vault" / "Café") == lock_path(tmp_path / "VAULT" / "Cafe\u0301")

@@ -26,6 +26,7 @@ from filelock import FileLock, Timeout
 from platformdirs import user_state_path
 
 from excerpta.errors import OutputBusyError
+from excerpta.output_records import folded
 
 LOCKS_FOLDER = "locks"
 
@@ -49,7 +50,9 @@ def lock_folder(*, make: bool = True) -> Path:
 def lock_path(out: Path, *, make: bool = True) -> Path:
     """The lock file of output ``out`` (a file or a folder; need not exist yet); ``make``: create
     its folder (:func:`lock_folder`)."""
-    resolved = os.path.normcase(str(out.expanduser().resolve()))
+    # Folded: on a file system that ignores case or Unicode form (macOS, Windows, exFAT),
+    # ``Vault`` and ``vault`` are one output (elsewhere two outputs may share a lock).
+    resolved = folded(os.path.normcase(str(out.expanduser().resolve())))
     return lock_folder(make=make) / f"{hashlib.sha256(resolved.encode('utf-8')).hexdigest()[:24]}.lock"
 
 

@@ -34,6 +34,7 @@ class OutputFolder:
     # them records writing there is ours too; excerpta wrote exactly what is there.
     witnesses: tuple[Witness, ...] = ()
     _records: dict[str, OutputRecord] | None = field(default=None, init=False, repr=False)
+    _respelt: dict[str, OutputRecord] | None = field(default=None, init=False, repr=False)  # by path
     _paths: OutputPaths = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -65,6 +66,14 @@ class OutputFolder:
             self._records = ({} if self.manifest is None else records_of_output(
                 self.manifest.output_history(self.job, self.writer), self.prefix))
         return self._records
+
+    def respelt_at(self, target: Path) -> OutputRecord | None:
+        """This output's record of the file at ``target`` made under another spelling of the
+        output's path (:class:`~excerpta.output_records.Respelling`), which the manifest,
+        asked for ``target`` as spelt now, does not give; else None."""
+        if self._respelt is None:
+            self._respelt = {record.path: record for record in self.records().values()}
+        return self._respelt.get(str(target))
 
     def previous(self, key: str) -> OutputRecord | None:
         """The record of what we last wrote for ``key`` (e.g. a document id), if any."""
@@ -108,6 +117,8 @@ class OutputFolder:
         target = self.resolve(relative)
         records = [seen for state in (self.manifest, *self.witnesses)
                    if state is not None and (seen := state.output_at(str(target))) is not None]
+        if not records and (respelt := self.respelt_at(target)) is not None:
+            records = [respelt]
         if not records or self._paths.outside(target):
             return False
         try:

@@ -5,8 +5,9 @@ past (:func:`records_of_output`), and what happened to a file."""
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Literal, Protocol
@@ -70,14 +71,58 @@ def records_of_output(history: Mapping[str, Sequence[OutputRecord]], prefix: str
             gone[folder] = not os.path.lexists(folder)
         return gone[folder]
 
+    respelt = Respelling(prefix)
     chosen: dict[str, OutputRecord] = {}
     for key, records in history.items():
-        here = [record for record in records if record.path.startswith(prefix)]
+        here = [record for record in records if record.path.startswith(prefix)] or [
+            other for record in records if (other := respelt(record)) is not None]
         if here:
             chosen[key] = here[-1]
         elif moved := [record for record in records if folder_gone(record.path)]:
             chosen[key] = moved[-1]
     return chosen
+
+
+def folded(path: str) -> str:
+    """``path`` as a file system that ignores case and Unicode form compares it."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+class Respelling:
+    """Records of the output at ``prefix`` (see :func:`records_of_output`) made under another
+    spelling of its path: on a file system that takes ``Vault`` and ``vault``, or a name in
+    NFC and NFD, for one (macOS, Windows, an exFAT stick), ``--out`` typed otherwise than
+    when they were made. Such a record is the output's, at its path spelt as now, when its
+    path is the output's but for case and Unicode form and the file system says its root
+    (the output's folder, or a one-file output's file) is the output's own, as it is."""
+
+    def __init__(self, prefix: str) -> None:
+        self.root = prefix[:-1] if prefix.endswith(os.sep) and len(prefix) > 1 else prefix
+        self.one_file = not prefix.endswith(os.sep)
+        self._depth = len(Path(self.root).parts)
+        self._folded = folded(self.root)
+        self._same: dict[str, bool] = {}  # by the root as a record spells it
+
+    def __call__(self, record: OutputRecord) -> OutputRecord | None:
+        """``record`` at its path spelt as now, when it is this output's under another
+        spelling; else None."""
+        if not folded(record.path).startswith(self._folded):  # most records: another output's
+            return None
+        parts = Path(record.path).parts
+        # a one-file output's own path; a folder output's files, in it or in its subfolders
+        if len(parts) != self._depth if self.one_file else len(parts) <= self._depth:
+            return None
+        root = str(Path(*parts[:self._depth]))
+        if root == self.root or folded(root) != self._folded:
+            return None
+        if root not in self._same:
+            try:
+                self._same[root] = os.path.samefile(root, self.root)
+            except OSError:  # either is gone: nothing says they are one
+                self._same[root] = False
+        if not self._same[root]:
+            return None
+        return replace(record, path=self.root + record.path[len(root):])
 
 
 @dataclass(frozen=True)
