@@ -228,3 +228,20 @@ def test_a_plugin_note_without_full_title_is_adopted_by_its_heading_the_readable
     assert text.count("%% excerpta:begin header %%\n") == 1
     assert "# Mindset\n" in text
     assert "- Full Title: Mindset: The New Psychology of Success\n" in text
+
+
+@pytest.mark.parametrize("copy", ["The Map of Mathematics (Laptop's conflicted copy 2026-01-02).md",
+                                  "The Map of Mathematics 2.md", "The Map of Mathematics (1).md",
+                                  "The Map of Mathematics - Copy.md"])
+def test_of_a_plugin_note_and_its_copy_the_original_is_adopted(plugin_vault, sync, library, caplog, copy):
+    # A sync tool's conflict copy (or a copy made in Finder, Drive, Explorer) sorts first; the
+    # note the user keeps is the one with the plain name (portability audit).
+    original = plugin_vault / "Articles" / "The Map of Mathematics.md"
+    shutil.copyfile(original, plugin_vault / "Articles" / copy)
+    copied = (plugin_vault / "Articles" / copy).read_bytes()
+    sink = sync([d for d in library if d.title == "The Map of Mathematics"])
+    assert [(o.path.name, o.action) for o in sink.outcomes] == [("The Map of Mathematics.md", "update")]
+    assert "%% excerpta:begin highlights %%\n" in original.read_text()
+    assert (plugin_vault / "Articles" / copy).read_bytes() == copied
+    assert f"Articles/{copy}" in caplog.text
+    assert "Articles/The Map of Mathematics.md is adopted" in caplog.text

@@ -23,12 +23,12 @@ def test_the_index_tells_our_notes_plugin_notes_and_the_users_own_apart(tmp_path
     (tmp_path / ".obsidian" / "hidden.md").write_text("---\nexcerpta-id: d777\n---\n")
     index = VaultIndex.scan(tmp_path)
     assert index.by_id == {"d123": ["Moved/Deep/renamed.md"]}
-    # Both plugin notes carry the same key; the first in the sorted walk keeps it ("W" < "b").
-    assert index.by_plugin_key == {"title:walden\x1fhenry david thoreau": "Walden.md"}
+    # Both plugin notes carry the same key, in the sorted walk's order ("W" < "b").
+    assert index.by_plugin_key == {"title:walden\x1fhenry david thoreau": ["Walden.md", "broken.md"]}
     (tmp_path / "Moved" / "broken.md").write_text((tmp_path / "broken.md").read_text())
     broken_only = VaultIndex.scan(tmp_path / "Moved")
     # Front matter that is not valid YAML hides no plugin note: found by its title and author.
-    assert broken_only.by_plugin_key == {"title:walden\x1fhenry david thoreau": "broken.md"}
+    assert broken_only.by_plugin_key == {"title:walden\x1fhenry david thoreau": ["broken.md"]}
 
 
 def test_note_id_reads_only_the_front_matter_and_note_body_drops_it_unparsed():
@@ -111,8 +111,11 @@ def test_of_notes_with_one_id_the_original_is_the_one_not_named_as_a_copy_wherev
     # Copies by other tools, and a title that ends in a number.
     copies = ["Books/Walden (1).md", "Books/Walden - Copy (2).md", "Books/walden copy 2.md",
               "Books/Walden (Ann's conflicted copy 2024-01-02).md",
-              "Books/Walden.sync-conflict-20240101-101010-ABCDEFG.md"]
+              "Books/Walden.sync-conflict-20240101-101010-ABCDEFG.md", "Books/Walden-DESKTOP-7H2K.md"]
     assert the_original([*copies, "Z/Walden.md"], "Books/Walden.md", "Walden.md") == "Z/Walden.md"
+    # OneDrive's copy of a note the user renamed (portability audit): the renamed one is ours.
+    assert the_original(["Books/Dune - Frank Herbert.md", "Books/Dune-DESKTOP-7H2K.md"], "Books/Dune.md",
+                        "Dune.md") == "Books/Dune - Frank Herbert.md"
     catch = ["Books/Catch 22 1.md", "Done/Catch 22.md"]
     assert the_original(catch, "Books/Catch 22.md") == "Done/Catch 22.md"
 

@@ -136,8 +136,7 @@ class WriteRun:
             plan = _Plan("skip", recorded)
         elif recorded is not None:
             plan = _Plan("create", recorded)
-        elif adopt and self.options.adopt and (
-                plugin := self.vault.of().find_plugin_note(document_keys(document))) is not None:
+        elif adopt and self.options.adopt and (plugin := self._plugin_note(document, renderer)) is not None:
             plan = _Plan("adopt", plugin)
         else:
             plan = _Plan("create", self._new_name(document, renderer))
@@ -200,6 +199,19 @@ class WriteRun:
         log.warning("%s: %d notes carry its excerpta-id (%s); %s is updated, the others are left as "
                     "they are (a copy? delete its excerpta-id line to make it yours)",
                     document.title, len(found), ", ".join(found), chosen)
+        return chosen
+
+    def _plugin_note(self, document: Document, renderer: NoteRenderer) -> str | None:
+        """The note the Readwise plugin wrote of ``document``, to adopt; of several (a sync
+        tool's conflict copy, a copy made in Finder), the original (:func:`.vault.the_original`),
+        and the others are said."""
+        found = self.vault.of().find_plugin_notes(document_keys(document))
+        if len(found) <= 1:
+            return found[0] if found else None
+        chosen = the_original(found, renderer.place(document) + NOTE_SUFFIX)
+        log.warning("%s: %d notes written by the Readwise plugin match it (%s); %s is adopted, the "
+                    "others are left as they are (copies?)", document.title, len(found), ", ".join(found),
+                    chosen)
         return chosen
 
     def _new_name(self, document: Document, renderer: NoteRenderer) -> str:

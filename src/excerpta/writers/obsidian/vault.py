@@ -37,7 +37,7 @@ class VaultIndex:
 
     root: Path
     by_id: dict[str, list[str]] = field(default_factory=dict)  # in walk order
-    by_plugin_key: dict[str, str] = field(default_factory=dict)
+    by_plugin_key: dict[str, list[str]] = field(default_factory=dict)
     claimed: set[str] = field(default_factory=set)
 
     @classmethod
@@ -81,20 +81,21 @@ class VaultIndex:
         note = read_plugin_note(note_body(head))
         if note is not None:
             for key in plugin_keys(note):
-                self.by_plugin_key.setdefault(key, relative)
+                self.by_plugin_key.setdefault(key, []).append(relative)
 
     def find_id(self, document_id: str) -> list[str]:
         """The notes whose ``excerpta-id`` is ``document_id`` and that no document claimed this
         run, in walk order (usually one)."""
         return [path for path in self.by_id.get(document_id, ()) if fold_name(path) not in self.claimed]
 
-    def find_plugin_note(self, keys: list[str]) -> str | None:
-        """The first unclaimed plugin note found by one of ``keys`` (best key first)."""
+    def find_plugin_notes(self, keys: list[str]) -> list[str]:
+        """The unclaimed plugin notes found by the first of ``keys`` (best key first) that
+        finds any, in walk order (usually one; a sync tool's conflict copy makes two)."""
         for key in keys:
-            path = self.by_plugin_key.get(key)
-            if path is not None and fold_name(path) not in self.claimed:
-                return path
-        return None
+            found = [path for path in self.by_plugin_key.get(key, ()) if fold_name(path) not in self.claimed]
+            if found:
+                return found
+        return []
 
 
 class VaultIndexes:
@@ -128,9 +129,10 @@ class VaultIndexes:
 
 # What a copy's name adds to its original's: Obsidian's "Make a copy" and iCloud (" 1"), macOS
 # (" copy", " copy 2"), Windows (" - Copy", " - Copy (2)"), browsers and Drive (" (1)"), sync
-# tools' conflict copies (".sync-conflict-…", " (conflicted copy …)", " (… conflict …)").
+# tools' conflict copies (".sync-conflict-…", " (conflicted copy …)", " (… conflict …)", and
+# OneDrive's "-<computer name>", at most 15 letters, digits and hyphens).
 _COPY_SUFFIX = re.compile(r"(?: \d+| \(\d+\)| copy(?: \d+)?| - copy(?: \(\d+\))?| \([^()]*conflict[^()]*\)"
-                          r"|\.sync-conflict-.*)+", re.IGNORECASE)
+                          r"|\.sync-conflict-.*|-[a-z0-9][a-z0-9-]{0,14})+", re.IGNORECASE)
 
 
 def the_original(found: list[str], expected: str, recorded: str | None = None,
