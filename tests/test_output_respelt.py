@@ -23,3 +23,4 @@ def test_a_file_output_typed_in_another_case_is_updated(run_cli, tmp_path):
 
     assert result.exit_code == 0, result.output
     assert f"update {folder / 'lib.jsonl'}" in result.output
+

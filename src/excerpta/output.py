@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -39,7 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from excerpta.disk import file_sha256, make_folder
-from excerpta.output_batch import StagedBatch, StagedFile
+from excerpta.output_batch import LeftAlone, StagedBatch, StagedFile
 from excerpta.output_folder import LINKED_OUTSIDE, OutputFolder
 from excerpta.output_records import Manifest, OutputRecord, WriteOutcome
 
@@ -221,6 +222,9 @@ class OutputSink(OutputFolder):
                    f"exists and the state {self.manifest.path} has no record of excerpta writing it"
                    if self.manifest is not None else "exists and no state records excerpta writing it")
             return WriteOutcome(target, "conflict", size, f"{why}; left alone (--force overwrites)")
+        if on_disk is not None and not self.force and _read_only(target):
+            # The user's "do not touch" (Windows would refuse to replace it anyway).
+            return WriteOutcome(target, "conflict", size, "read-only; left alone (--force overwrites)")
         return WriteOutcome(target, "create" if on_disk is None else "update", size)
 
     def __enter__(self) -> OutputSink:
@@ -248,11 +252,12 @@ class OutputSink(OutputFolder):
         self._staged.publish(self._left_alone)
         self._staged.sweep_listed()
 
-    def _left_alone(self, item: StagedFile, linked_outside: bool) -> None:
+    def _left_alone(self, item: StagedFile, why: LeftAlone) -> None:
         outcome = self.outcomes[item.outcome_index]
         self.outcomes[item.outcome_index] = (
-            replace(outcome, action="skip", reason=LINKED_OUTSIDE, pending=True) if linked_outside else
-            replace(outcome, action="conflict", reason="changed while excerpta was writing; left alone"))
+            replace(outcome, action="skip", reason=LINKED_OUTSIDE, pending=True) if why == "linked outside"
+            else replace(outcome, action="conflict", reason="changed while excerpta was writing; left alone")
+            if why == "changed" else replace(outcome, action="conflict", reason=f"{why}; left alone"))
         self._pending = [record for record in self._pending if record.path != str(item.target)]
 
     def pending_records(self) -> list[OutputRecord]:
@@ -267,6 +272,14 @@ class OutputSink(OutputFolder):
     def conflicts(self) -> list[WriteOutcome]:
         """Outcomes of files left alone: not ours to overwrite, or unable to take the changes."""
         return [o for o in self.outcomes if o.action == "conflict"]
+
+
+def _read_only(path: Path) -> bool:
+    """Whether the file at ``path`` (followed if a link) has no write permission for its owner."""
+    try:
+        return not os.stat(path).st_mode & stat.S_IWUSR
+    except OSError:
+        return False
 
 
 def _digest_chunks(chunks: Iterable[bytes]) -> tuple[str, int]:

@@ -28,6 +28,7 @@ in the same folder, which may be being written) once it is an hour old.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -50,6 +51,13 @@ from excerpta.output_paths import OpenFolder, OutputPaths
 from excerpta.output_records import WriteOutcome
 
 log = logging.getLogger(__name__)
+
+
+# Why publishing left a file alone: its folder now leads outside the output, the user saved
+# it meanwhile, or the file system refused to replace it (the reason, as "cannot be replaced
+# (Operation not permitted)": a file made immutable, or on Windows one held open).
+LeftAlone = str
+_REFUSALS = frozenset({errno.EPERM, errno.EACCES, errno.EBUSY, errno.ETXTBSY})
 
 
 @dataclass(frozen=True)
@@ -148,13 +156,14 @@ class StagedBatch:
             except OSError:  # its folder is gone: nothing to remove
                 pass
 
-    def publish(self, left_alone: Callable[[StagedFile, bool], None]) -> None:
+    def publish(self, left_alone: Callable[[StagedFile, LeftAlone], None]) -> None:
         """Make every staged file durable and visible, as one batch (see the module docstring).
 
-        A target whose bytes changed since its write was decided, or whose folder was swapped
-        meanwhile, is not replaced: its temporary file is removed (if still there) and
-        ``left_alone`` told, with whether the folder now leads outside the output. On failure
-        no temporary file is left, and the error propagates.
+        A target whose bytes changed since its write was decided, whose folder was swapped
+        meanwhile, or that the file system refuses to replace (permission, a file in use) is
+        not replaced: its temporary file is removed (if still there) and ``left_alone`` told
+        why (``"linked outside"``, ``"changed"``, or the refusal); the others are. On any other
+        failure no temporary file is left, and the error propagates.
         """
         files, self._files = self._files, []
         if not files:
@@ -222,22 +231,30 @@ class StagedBatch:
         return Sweep(0, 0)
 
 
-def _replace(staged: StagedFile, folder: OpenFolder, left_alone: Callable[[StagedFile, bool], None]) -> bool:
+def _replace(staged: StagedFile, folder: OpenFolder, left_alone: Callable[[StagedFile, LeftAlone], None],
+             ) -> bool:
     """Rename ``staged``'s temporary file over its target in ``folder`` (open, so neither can be
-    redirected), unless the target changed or the folder is not the one the file was made in;
-    returns whether it did. Raises OSError naming the target."""
+    redirected), unless the target changed, the folder is not the one the file was made in or
+    the file system refuses; returns whether it did. Raises OSError naming the target."""
     try:
         # The user may have saved the file since we decided (a long run, an open editor):
         # compare again right before replacing, as vdirsyncer does with etags.
         if not folder.inside or not _holds(folder, staged):
             _remove_if_ours(staged, folder)
-            left_alone(staged, not folder.inside)
+            left_alone(staged, "changed" if folder.inside else "linked outside")
         elif file_sha256(staged.target, folder.fd) != staged.on_disk:
             remove_file(staged.temp, folder.fd)
-            left_alone(staged, False)
+            left_alone(staged, "changed")
         else:
-            os.replace(folder.name(staged.temp), folder.name(staged.target),
-                       src_dir_fd=folder.fd, dst_dir_fd=folder.fd)
+            try:
+                os.replace(folder.name(staged.temp), folder.name(staged.target),
+                           src_dir_fd=folder.fd, dst_dir_fd=folder.fd)
+            except OSError as err:
+                if err.errno not in _REFUSALS or staged.on_disk is None:  # a new file: the folder's
+                    raise
+                remove_file(staged.temp, folder.fd)  # one note the user locked stops no other
+                left_alone(staged, f"cannot be replaced ({err.strerror or err})")
+                return False
             return True
     except OSError as err:  # it named our temporary file (or nothing)
         raise naming(err, staged.target, "replacing it") from err
