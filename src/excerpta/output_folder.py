@@ -12,7 +12,7 @@ from stat import S_ISREG
 
 from excerpta.disk import file_sha256
 from excerpta.output_paths import OutputPaths
-from excerpta.output_records import Manifest, OutputRecord, Witness, records_of_output
+from excerpta.output_records import Manifest, OutputRecord, Respelling, Witness, records_of_output
 
 LINKED_OUTSIDE = "a link to a file outside the output folder; left as it is"
 
@@ -34,7 +34,7 @@ class OutputFolder:
     # them records writing there is ours too; excerpta wrote exactly what is there.
     witnesses: tuple[Witness, ...] = ()
     _records: dict[str, OutputRecord] | None = field(default=None, init=False, repr=False)
-    _respelt: dict[str, OutputRecord] | None = field(default=None, init=False, repr=False)  # by path
+    _respelt: Respelling | None = field(default=None, init=False, repr=False)
     _paths: OutputPaths = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -63,17 +63,20 @@ class OutputFolder:
         sink (which serves one run) never needs to ask the manifest twice.
         """
         if self._records is None:
-            self._records = ({} if self.manifest is None else records_of_output(
-                self.manifest.output_history(self.job, self.writer), self.prefix))
+            if self.manifest is None:
+                self._records = {}
+            else:
+                self._respelt = Respelling(self.prefix)
+                self._records = records_of_output(self.manifest.output_history(self.job, self.writer),
+                                                  self.prefix, self._respelt)
         return self._records
 
     def respelt_at(self, target: Path) -> OutputRecord | None:
         """This output's record of the file at ``target`` made under another spelling of the
         output's path (:class:`~excerpta.output_records.Respelling`), which the manifest,
         asked for ``target`` as spelt now, does not give; else None."""
-        if self._respelt is None:
-            self._respelt = {record.path: record for record in self.records().values()}
-        return self._respelt.get(str(target))
+        self.records()
+        return None if self._respelt is None else self._respelt.found.get(str(target))
 
     def previous(self, key: str) -> OutputRecord | None:
         """The record of what we last wrote for ``key`` (e.g. a document id), if any."""

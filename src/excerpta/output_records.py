@@ -48,7 +48,8 @@ class Manifest(Witness, Protocol):
     def output_history(self, job: str, writer: str) -> dict[str, list[OutputRecord]]: ...
 
 
-def records_of_output(history: Mapping[str, Sequence[OutputRecord]], prefix: str) -> dict[str, OutputRecord]:
+def records_of_output(history: Mapping[str, Sequence[OutputRecord]], prefix: str,
+                      respelt: Respelling | None = None) -> dict[str, OutputRecord]:
     """Of each key's records (``history``, oldest first: one state may serve several outputs,
     two vaults, two decks), the one that is the past of the output at ``prefix`` (its folder
     with a trailing separator, or a one-file output's path); a key with none is left out.
@@ -61,7 +62,8 @@ def records_of_output(history: Mapping[str, Sequence[OutputRecord]], prefix: str
     may then serve this one, for the memo of a note found by its id; a writer following a
     moved folder checks the output's own folder.) The one
     rule for every writer; a writer following a moved folder still checks that the folder the
-    output was in is gone (:mod:`excerpta.writers.obsidian.moved`).
+    output was in is gone (:mod:`excerpta.writers.obsidian.moved`). Records made under
+    another spelling of ``prefix`` count as under it (``respelt``, see :class:`Respelling`).
     """
     gone: dict[str, bool] = {}  # by folder: the records of a moved output share a few
 
@@ -71,7 +73,7 @@ def records_of_output(history: Mapping[str, Sequence[OutputRecord]], prefix: str
             gone[folder] = not os.path.lexists(folder)
         return gone[folder]
 
-    respelt = Respelling(prefix)
+    respelt = respelt or Respelling(prefix)
     chosen: dict[str, OutputRecord] = {}
     for key, records in history.items():
         here = [record for record in records if record.path.startswith(prefix)] or [
@@ -102,6 +104,7 @@ class Respelling:
         self._depth = len(Path(self.root).parts)
         self._folded = folded(self.root)
         self._same: dict[str, bool] = {}  # by the root as a record spells it
+        self.found: dict[str, OutputRecord] = {}  # the records respelt, by their path as now
 
     def __call__(self, record: OutputRecord) -> OutputRecord | None:
         """``record`` at its path spelt as now, when it is this output's under another
@@ -122,7 +125,9 @@ class Respelling:
                 self._same[root] = False
         if not self._same[root]:
             return None
-        return replace(record, path=self.root + record.path[len(root):])
+        respelt = replace(record, path=self.root + record.path[len(root):])
+        self.found[respelt.path] = respelt
+        return respelt
 
 
 @dataclass(frozen=True)
