@@ -31,12 +31,14 @@ path component.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from pathlib import Path
 
 from excerpta.disk import NAME_MAX_BYTES
 from excerpta.model import Category
+from excerpta.output_records import folded
 
 MAX_NAME_BYTES = 120
 NOTE_SUFFIX = ".md"
@@ -117,9 +119,7 @@ def _truncate_utf8(name: str, max_bytes: int) -> str:
     return name[:cut]
 
 
-def fold_name(name: str) -> str:
-    """The form two names are compared in: NFC, case-folded (as macOS and Windows compare)."""
-    return unicodedata.normalize("NFC", name).casefold()
+fold_name = folded  # the form two names are compared in: NFC, case-folded (as macOS and Windows compare)
 
 
 def short_hash(value: str, length: int = 8) -> str:
@@ -143,6 +143,7 @@ class NameAllocator:
         self.root = root
         self._taken: set[str] = {fold_name(path) for path in reserved or ()}
         self._listed: set[str] = set()
+        self._spelt: dict[str, str] = {}  # folder as rendered -> as on disk (see _on_disk)
 
     def reserve(self, relative: str) -> None:
         """Mark ``relative`` (a POSIX path under root) as used."""
@@ -150,7 +151,9 @@ class NameAllocator:
 
     def allocate(self, folder: str, stem: str, document_id: str) -> str:
         """A free relative path ``folder/stem.md`` (or with the document's short hash appended),
-        reserved before it is returned. Deterministic for the same inputs and disk state."""
+        reserved before it is returned, in ``folder`` as spelt on disk (:meth:`_on_disk`).
+        Deterministic for the same inputs and disk state."""
+        folder = self._on_disk(folder)
         self._list_folder(folder)
         candidates = [stem, f"{stem} {short_hash(document_id)}", f"{stem} {short_hash(document_id, 32)}"]
         for candidate in candidates:
@@ -159,6 +162,26 @@ class NameAllocator:
                 self.reserve(relative)
                 return relative
         raise RuntimeError(f"no free note name for document {document_id}")  # 128-bit hash clash
+
+    def _on_disk(self, folder: str) -> str:
+        """``folder`` (POSIX, under root) with each part that is not on disk but is there in
+        another case or Unicode form (``books`` the user renamed, ``Café`` synced in NFD) spelt
+        as there: a new note goes beside the others, not into a twin folder that a machine
+        taking both for one would make a conflict of."""
+        if folder not in self._spelt:
+            parts, here = [], self.root
+            for part in folder.split("/") if folder else ():
+                if not (here / part).is_dir():
+                    try:
+                        spellings = sorted(entry.name for entry in os.scandir(here)
+                                           if fold_name(entry.name) == fold_name(part) and entry.is_dir())
+                    except OSError:  # not made yet: nor are the folders in it
+                        spellings = []
+                    part = spellings[0] if spellings else part
+                parts.append(part)
+                here = here / part
+            self._spelt[folder] = "/".join(parts)
+        return self._spelt[folder]
 
     def _list_folder(self, folder: str) -> None:
         if folder in self._listed:
