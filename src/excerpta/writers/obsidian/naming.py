@@ -31,6 +31,7 @@ path component.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import unicodedata
@@ -39,6 +40,8 @@ from pathlib import Path
 from excerpta.disk import NAME_MAX_BYTES
 from excerpta.model import Category
 from excerpta.output_records import folded
+
+log = logging.getLogger(__name__)
 
 MAX_NAME_BYTES = 120
 NOTE_SUFFIX = ".md"
@@ -135,6 +138,15 @@ def block_id(highlight_id: str) -> str:
     return BLOCK_ID_PREFIX + short_hash(highlight_id, 20)
 
 
+ICLOUD_PLACEHOLDER = re.compile(r"\.(.+\.md)\.icloud", re.IGNORECASE)  # ".Walden.md.icloud"
+
+
+def in_icloud(note: Path) -> bool:
+    """Whether ``note``, not on disk, is in iCloud: "Optimize Mac Storage" evicted it, leaving
+    a placeholder ``.NAME.icloud`` beside where it was."""
+    return note.with_name(f".{note.name}.icloud").exists()
+
+
 class NameAllocator:
     """Hands out note paths under ``root`` that clash with nothing: files already on disk,
     paths recorded for other documents, and paths handed out earlier in this run."""
@@ -192,3 +204,8 @@ class NameAllocator:
             return
         for entry in path.iterdir():
             self.reserve(f"{folder}/{entry.name}" if folder else entry.name)
+            if (evicted := ICLOUD_PLACEHOLDER.fullmatch(entry.name)) is not None:
+                # Its note comes back under its own name once downloaded: never ours to take.
+                self.reserve(f"{folder}/{evicted[1]}" if folder else evicted[1])
+                log.warning("%s: a note iCloud has not downloaded; excerpta can neither read nor "
+                            "update it (keep the vault downloaded)", entry)

@@ -17,7 +17,7 @@ from excerpta.output import LINKED_OUTSIDE, OutputSink
 from excerpta.writers.obsidian.adoption import document_keys
 from excerpta.writers.obsidian.atomic import HighlightNoteRenderer, highlight_document, link_target
 from excerpta.writers.obsidian.moved import FolderMoves
-from excerpta.writers.obsidian.naming import NOTE_SUFFIX, NameAllocator, fold_name
+from excerpta.writers.obsidian.naming import NOTE_SUFFIX, NameAllocator, fold_name, in_icloud
 from excerpta.writers.obsidian.note import NoteMemo, NoteText, adopt_note, merge_note, new_note
 from excerpta.writers.obsidian.render import NoteRenderer
 from excerpta.writers.obsidian.vault import VaultIndexes, known_notes, still_as_written, the_original
@@ -35,7 +35,7 @@ class _Plan:
     user deleted it), leave it ``gone`` (deleted, as the last run found, and its document
     unchanged since) or nothing (``none``: nothing to show, no note)."""
 
-    action: Literal["merge", "adopt", "create", "skip", "gone", "none"]
+    action: Literal["merge", "adopt", "create", "skip", "gone", "none", "offline"]
     relative: str | None = None
     moved_from: str | None = None
 
@@ -120,6 +120,8 @@ class WriteRun:
         recorded = self._relative(record.path) if record is not None else None
         if recorded is not None and (self.root / recorded).is_file():
             plan = _Plan("merge", recorded)
+        elif recorded is not None and in_icloud(self.root / recorded):
+            plan = _Plan("offline", recorded)  # evicted by iCloud: there, but not to be read
         elif recorded is not None and record is not None and self._still_deleted(document, record.memo):
             # Not looked for again (a vault scan) until its document changes: a note the user
             # moved, not deleted, is found then.
@@ -153,6 +155,8 @@ class WriteRun:
         elif plan.action == "gone":
             log.info("%s: its note was deleted from the vault; not re-created (--recreate-deleted)",
                      document.title)
+        elif plan.action == "offline" and relative is not None:
+            self.sink.skip(relative, "in iCloud, not downloaded; left alone until it is", pending=True)
         elif plan.action == "skip" and relative is not None:
             self.sink.skip(relative, "deleted from the vault; not re-created (--recreate-deleted)")
             # Said once: the next runs leave it gone without a word (see plan()).
