@@ -4,6 +4,7 @@ file, isolated per test by XDG_STATE_HOME)."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from excerpta.cli import cli
 
@@ -47,9 +48,17 @@ def test_flat_option_puts_every_note_in_the_output_folder(run_cli, tmp_path):
     assert _notes(vault) == ["Faust Eine Tragödie.md", "Meditations.md", "Self-Reliance.md", "Walden.md"]
 
 
+def _writable_copy(source: Path, target: Path) -> None:
+    """``source`` (in the read-only corpus) copied as a user's vault is: writable (a
+    read-only note is left alone)."""
+    shutil.copytree(source, target, copy_function=shutil.copyfile)
+    for folder in [target, *(path for path in target.rglob("*") if path.is_dir())]:
+        folder.chmod(0o755)
+
+
 def test_dry_run_over_a_readwise_plugin_folder_shows_the_adoptions(run_cli, tmp_path):
     vault = tmp_path / "Readwise"
-    shutil.copytree(LUCAS, vault)
+    _writable_copy(LUCAS, vault)
     before = {p: p.read_bytes() for p in vault.rglob("*.md")}
     result = run_cli("convert", LUCAS, "--from", "readwise-md", "--to", "obsidian", "--out", vault,
                      "--dry-run")
@@ -63,7 +72,7 @@ def test_dry_run_over_a_readwise_plugin_folder_shows_the_adoptions(run_cli, tmp_
 
 def test_convert_adopts_plugin_notes_instead_of_duplicating_them(run_cli, tmp_path):
     vault = tmp_path / "Readwise"
-    shutil.copytree(LUCAS, vault)
+    _writable_copy(LUCAS, vault)
     before = _notes(vault)
     result = run_cli("convert", LUCAS, "--from", "readwise-md", "--to", "obsidian", "--out", vault)
     assert result.exit_code == 0, result.output
