@@ -127,3 +127,12 @@ def test_an_unknown_category_fails_before_anything_is_written(run_cli, tmp_path)
     assert "--category 'novels': expected one of books, articles, tweets, podcasts, supplementals, other" \
         in result.output
     assert not (tmp_path / "x.json").exists()
+
+
+def test_a_selection_of_nothing_on_a_first_run_is_warned_of(run_cli, tmp_path):
+    # Nothing to leave as it was, but the typo must not pass unseen (README audit).
+    out = tmp_path / "new.csv"
+    result = run_cli("convert", EXAMPLES / "library.json", "--to", "csv", "--out", out, "--tag", "filosophy")
+    assert result.exit_code == 0
+    assert f"excerpta: warning: {out}: --tag filosophy selects none of the library's 4 document(s)\n" \
+        in result.output

@@ -33,6 +33,19 @@ def short_pulls(pulls: Sequence[tuple[str, ReadState, int]]) -> str | None:
     return None
 
 
+def nothing_read(reads: Sequence[tuple[str, int]]) -> str | None:
+    """Why outputs are to be left as they were, or None: of the run's inputs (``reads``: each
+    by name, with how many documents it gave), one gave no document, as a ``My Clippings.txt``
+    emptied on the Kindle does. Without ``--state`` an output holds only what its run read, so
+    writing would drop everything it gave before (an output that would not change, as when it
+    gave nothing before either, is not held back)."""
+    empty = [source for source, documents in reads if not documents]
+    if not empty:
+        return None
+    return (f"left as it was: {', '.join(empty)} gave no document, and without --state writing "
+            "would drop everything it gave before (--force writes it)")
+
+
 def nothing_selected(selection: Selection, report: ConvertReport) -> str | None:
     """Why outputs are to be left as they were, or None: ``selection`` gave the writer none of
     the library's documents (``--tag`` misspelt; ``report`` counted them), and a single-file

@@ -185,6 +185,19 @@ def test_full_profile_keeps_deleted_highlights_and_documents_without_highlights(
     assert second["highlight_id"] == second["highlight_text"] == ""
 
 
+def test_spreadsheet_profile_leaves_out_deleted_highlights_and_books_deleted_whole():
+    # For people (README audit): the spreadsheet of a --state library showed every highlight
+    # deleted upstream; `full` keeps them, flagged, for programs.
+    book = _document(_highlight("h1", "kept"), _highlight("h2", "gone", is_deleted=True))
+    deleted_book = Document(id="d3", title="Deleted", highlights=[_highlight("h3", "x", is_deleted=True)])
+    empty = Document(id="d2", title="Nothing highlighted")
+    rows = [dict(zip(FULL_COLUMNS, row, strict=True))
+            for row in _rows(_render([book, deleted_book, empty], "spreadsheet"), "utf-8-sig")[1:]]
+    assert [(row["document_title"], row["highlight_text"]) for row in rows] == [
+        ("A Book", "kept"), ("Nothing highlighted", "")]
+    assert {row["highlight_is_deleted"] for row in rows} == {"false", ""}
+
+
 def test_readwise_profile_writes_dates_as_readwise_import_reads_them_in_utc():
     # Readwise's bulk import takes "YYYY-MM-DD HH:MM:SS" as UTC (reference/readwise.md §3.2).
     berlin = timezone(timedelta(hours=1))

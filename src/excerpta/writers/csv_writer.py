@@ -3,7 +3,8 @@
 Profiles (``--csv-profile``):
 
 ``spreadsheet`` (the default)
-    The ``full`` columns, written for people who double-click the file: a UTF-8 byte order
+    The ``full`` columns, written for people who double-click the file: deleted highlights
+    left out (as is a document whose highlights were all deleted), a UTF-8 byte order
     mark (so Excel does not read it as the ANSI code page) and every cell that a spreadsheet
     would evaluate as a formula (first character ``=``, ``+``, ``-``, ``@``, tab or carriage
     return) prefixed with ``'``, as OWASP recommends against CSV injection (CWE-1236). This
@@ -115,6 +116,14 @@ def full_rows(document: Document) -> Iterator[Row]:
         yield document_cells + [format_cell(getattr(highlight, name)) for name in HIGHLIGHT_FIELDS]
 
 
+def spreadsheet_rows(document: Document) -> Iterator[Row]:
+    """The ``full`` rows of ``document`` for people: deleted highlights left out, and with them
+    a document of only deleted ones (a book deleted upstream); one without any is one row."""
+    live = [highlight for highlight in document.highlights if not highlight.is_deleted]
+    if live or not document.highlights:
+        yield from full_rows(document.model_copy(update={"highlights": live}))
+
+
 def _exported_to_readwise(document: Document, highlight: Highlight) -> bool:
     if highlight.is_deleted:
         log.info("csv readwise: not exported (deleted): %s: %s", document.title, highlight.id)
@@ -150,7 +159,7 @@ class ProfileSpec:
 
 
 PROFILES: dict[str, ProfileSpec] = {
-    "spreadsheet": ProfileSpec(FULL_COLUMNS, full_rows, for_spreadsheets=True),
+    "spreadsheet": ProfileSpec(FULL_COLUMNS, spreadsheet_rows, for_spreadsheets=True),
     "full": ProfileSpec(FULL_COLUMNS, full_rows, for_spreadsheets=False),
     "readwise": ProfileSpec(READWISE_COLUMNS, readwise_rows, for_spreadsheets=False),
 }
