@@ -176,7 +176,7 @@ def test_convert_help_lists_every_exit_code_the_readme_lists(run_cli):
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     paragraph = readme.split("Exit codes:", 1)[1].split("\n\n", 1)[0]
     codes = re.findall(r"`(\d+)`", paragraph)
-    assert codes == ["0", "1", "2", "3", "70", "74", "75", "130", "143"]
+    assert codes == ["0", "1", "2", "3", "70", "74", "75", "130", "141", "143"]
     help_text = " ".join(run_cli("convert", "--help").output.split())
     for code in codes:
         assert re.search(rf"\b{code} [a-z]", help_text), code

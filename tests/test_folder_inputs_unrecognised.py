@@ -32,7 +32,8 @@ def test_a_damaged_clippings_file_in_a_folder_is_named_in_one_warning(run_cli, t
     assert result.exit_code == 0, result.output
     assert result.output.count("warning") == 1
     assert (f"excerpta: warning: {folder}: 1 file(s) in this folder not read, as no reader recognises "
-            "them: My Clippings 2023.txt; give one as an input of its own to learn why") in result.output
+            "them: My Clippings 2023.txt; give one as an input with --from FORMAT to see what stops "
+            "it") in result.output
     assert sum(len(d["highlights"]) for d in json.loads((tmp_path / "j.json").read_text())["documents"]) == 12
 
 

@@ -152,3 +152,18 @@ def test_a_run_sigterm_stops_unwinds_as_ctrl_c_does_and_leaves_nothing(tmp_path)
     assert (run.returncode, err.decode()) == (143, "excerpta: error: terminated\n")
     assert list(temp.iterdir()) == []
     assert not (tmp_path / "x.json").exists()
+
+
+@pytest.mark.parametrize("command", [["formats"], ["schema"], [
+    "convert", str(EXAMPLES / "library.json"), "--to", "json", "--out", "x.json", "--dry-run"]])
+def test_output_into_a_pipe_nobody_reads_ends_quietly(tmp_path, command):
+    # `excerpta formats | head -1`: once the reader is gone, nothing to say and no traceback
+    # (README audit: "excerpta: error: Broken pipe", exit 74).
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before a line is written: every write fails
+    try:
+        run = subprocess.run([sys.executable, "-m", "excerpta", *command], stdout=write,
+                             stderr=subprocess.PIPE, cwd=tmp_path, timeout=120, check=False)
+    finally:
+        os.close(write)
+    assert (run.returncode, run.stderr.decode()) == (141, "")

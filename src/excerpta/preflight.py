@@ -159,7 +159,7 @@ def _name_unrecognised(source: str, folder: Path, files: Sequence[FolderFile]) -
     meant = [file for file in files if file.meant_to_be_read]
     if meant:
         log.warning("%s: %d file(s) in this folder not read, as no reader recognises them: %s; "
-                    "give one as an input of its own to learn why", source, len(meant),
+                    "give one as an input with --from FORMAT to see what stops it", source, len(meant),
                     named(meant, folder))
     if others := [file for file in files if not file.meant_to_be_read]:
         log.info("%s: %d file(s) in this folder not read, of no format excerpta reads: %s",

@@ -3,7 +3,9 @@ one clear line (with the traceback under ``-v``) and an exit code."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import signal
 import sys
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in excerpta, not the user's fault
 IO_ERROR_EXIT = 74  # EX_IOERR: a file or folder could not be read or written
 TERMINATED_EXIT = 128 + signal.SIGTERM  # as a shell reports a process SIGTERM ended
 INTERRUPTED_EXIT = 130  # as a shell reports Ctrl-C
+BROKEN_PIPE_EXIT = 128 + 13  # as a shell reports SIGPIPE: what read our output stopped (`| head`)
 
 
 class Terminated(KeyboardInterrupt):
@@ -53,6 +56,9 @@ class ExcerptaGroup(click.Group):
         except KeyboardInterrupt as err:
             echo_error("terminated" if isinstance(err, Terminated) else "interrupted")
             ctx.exit(TERMINATED_EXIT if isinstance(err, Terminated) else INTERRUPTED_EXIT)
+        except BrokenPipeError:  # `excerpta status | head`: nobody reads what more we would say
+            _stop_writing()
+            ctx.exit(BROKEN_PIPE_EXIT)
         except Exception as err:  # the boundary: a bug must still end in one line
             settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
             message, code = failure(err, verbose=settings.verbose)
@@ -60,10 +66,23 @@ class ExcerptaGroup(click.Group):
             ctx.exit(code)
 
 
+def _stop_writing() -> None:
+    """Point standard output and error at the null device: what Python flushes at exit (and
+    any last line) would otherwise fail on the closed pipe again."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # not a real file (a test's capture)
+            os.dup2(null, stream.fileno())
+    os.close(null)
+
+
 def raise_if_stopped(err: Exception) -> None:
     """Raise the stop ``err`` stands for (a Ctrl-C or SIGTERM a library wrapped in its own
     exception), as a KeyboardInterrupt or :class:`Terminated`, from ``err``; else nothing.
-    For a boundary that goes on after a failure (each job of ``sync``): a stop ends them all."""
+    A closed output pipe is raised as it is. For a boundary that goes on after a failure
+    (each job of ``sync``): a stop ends them all."""
+    if isinstance(err, BrokenPipeError):
+        raise err
     stop = None if isinstance(err, ExcerptaError | OSError) else interruption(err)
     if stop == Terminated.__name__:
         raise Terminated from err
@@ -150,7 +169,7 @@ def _given_state(ctx: click.Context, _param: click.Parameter, value: Path | None
 def state_option(command: Any) -> Any:
     """Also accept ``--state`` after the name of a command that uses it (``excerpta convert …
     --state lib.sqlite``), as the README writes ``convert --state``."""
-    return click.option("--state", type=click.Path(dir_okay=False, path_type=Path), expose_value=False,
+    return click.option("--state", type=click.Path(path_type=Path), expose_value=False,
                         callback=_given_state, help="State database (same as the global --state).")(command)
 
 
@@ -158,7 +177,7 @@ def state_option(command: Any) -> Any:
 @click.version_option(__version__, "--version", prog_name="excerpta")
 @click.option("-v", "--verbose", count=True, help="More detail: -v info and tracebacks, -vv debug.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
-@click.option("--state", type=click.Path(dir_okay=False, path_type=Path), envvar=STATE_ENV,
+@click.option("--state", type=click.Path(path_type=Path), envvar=STATE_ENV,
               help=f"State database (library, cursors, outputs). Env: {STATE_ENV}.")
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, quiet: bool, state: Path | None) -> None:

@@ -137,8 +137,9 @@ def print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose: 
 @click.option("--dry-run", is_flag=True,
               help="Read and render, print what would be written, write nothing.")
 @click.option("--force", is_flag=True,
-              help="Overwrite output files excerpta did not write or that were edited; without "
-                   "--state, write outputs even when a Readwise pull brought nothing.")
+              help="Overwrite output files excerpta did not write, edited or read-only (an Obsidian "
+                   "note's own text is always kept); without --state, write outputs even when an "
+                   "input gave nothing.")
 @click.option("-O", "--option", "raw_options", multiple=True, metavar="NAME=VALUE",
               help="Set any reader or writer option (repeatable).")
 @click.option("--tag", "tags", multiple=True, metavar="TAG",
@@ -164,8 +165,8 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
     Exit codes: 0 ok, 1 partial (records skipped or outputs left alone, each reported), 2 bad
     input, command or state database, 3 the source failed (network, token), 70 internal
     error, 74 the machine refused a file or folder (permissions, a full disk), 75 another run
-    is writing the same output or holds the state, 130 interrupted (Ctrl-C), 143 terminated
-    (SIGTERM).
+    is writing the same output or holds the state, 130 interrupted (Ctrl-C), 141 what read the
+    output stopped reading (| head), 143 terminated (SIGTERM).
     """
     flags = {param.name: param.opts[0] for param in click.get_current_context().command.params}
     options: dict[str, Any] = {k: v for k, v in flag_options.items() if v is not None}

@@ -82,6 +82,9 @@ def open_error(path: str, err: sqlite3.DatabaseError) -> StateError:
     """The error to report when the database ``path`` cannot be opened: a folder we may not
     write is named as the cause, rather than the database."""
     folder = os.path.dirname(os.path.abspath(os.path.expanduser(path)))
+    if os.path.isdir(os.path.expanduser(path)):
+        return StateError(f"{path}: a folder; the state is a database file (give a file name, "
+                          f"such as {os.path.join(path, 'excerpta.sqlite')})")
     if ("readonly" in str(err) or "unable to open" in str(err)) and not _writable_folder(path):
         if not os.path.exists(path):
             return StateError(f"{path}: the state database cannot be created there: folder {folder} "

@@ -118,7 +118,8 @@ def test_title_without_metadata_line_is_reported(tmp_path, broken):
 def test_title_without_metadata_line_is_reported_where_no_record_precedes_it(tmp_path):
     read = read_text(tmp_path, f"Lonely title\nnot a metadata line\n{SEP}\n" + HIGHLIGHT)
     assert [(p.where, p.reason) for p in read.problems] == [
-        (1, "expected a metadata line ('- Your Highlight …'), found 'not a metadata line'")]
+        (1, "expected a metadata line ('- Your Highlight …') after this title line, found "
+            "'not a metadata line'")]
     assert len(read.highlights()) == 1
 
 

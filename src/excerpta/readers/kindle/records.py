@@ -177,7 +177,8 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
             yield RawRecord(title_number, title_line, None, problem="a title line with no metadata line")
         else:
             current = RawRecord(title_number, title_line, None,
-                                problem=f"expected a metadata line ('- Your Highlight …'), found {line!r}")
+                                problem="expected a metadata line ('- Your Highlight …') after this title "
+                                        f"line, found {line!r}")
     if glued is not None and current is not None:  # the last line: no record follows it
         _append(current, glued[1])
     if title is not None:

@@ -131,8 +131,9 @@ def merge_note(existing: str, document: Document, renderer: NoteRenderer, *, pol
     split = split_note(existing)
     regions = find_regions(split.body)
     if not regions:
-        return NoteText(None, ["excerpta's region markers were removed; note left as it is"], previous,
-                        held=True)
+        return NoteText(None, ["excerpta's region markers were removed; note left as it is (put them "
+                               "back, or delete the note and run once with --recreate-deleted)"],
+                        previous, held=True)
     highlights = regions.get("highlights")
     present = block_ids(highlights.body) if highlights is not None else set()
     rendered = renderer.render(document, strike=present if keep_struck else ())
