@@ -14,6 +14,7 @@ from excerpta.errors import StateError
 from excerpta.model import Document, Highlight
 from excerpta.store import MergeRules, open_store
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from excerpta.store.state_file import open_error
 
 from paths import EXAMPLES
 
@@ -151,3 +152,12 @@ def test_a_state_given_as_a_folder_is_one_line_naming_a_file_to_give(run_cli, tm
     assert result.exit_code == 2
     assert result.output == (f"excerpta: error: {tmp_path}: a folder; the state is a database file (give "
                              f"a file name, such as {tmp_path / 'excerpta.sqlite'})\n")
+
+
+def test_a_file_system_sqlite_cannot_use_is_named_as_the_cause(tmp_path):
+    # A FAT or exFAT stick through FUSE, a network share: WAL's shared memory fails there
+    # (portability audit: "not a usable excerpta state database (disk I/O error)" blamed the file).
+    error = open_error(str(tmp_path / "state.sqlite"), sqlite3.OperationalError("disk I/O error"))
+    assert str(error) == (f"{tmp_path / 'state.sqlite'}: the state database cannot be used on this file "
+                          "system (disk I/O error): SQLite needs a local disk (not a FAT or exFAT stick, "
+                          "nor a network share); --state or EXCERPTA_STATE picks another")

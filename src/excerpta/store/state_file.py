@@ -92,6 +92,10 @@ def open_error(path: str, err: sqlite3.DatabaseError) -> StateError:
         return StateError(f"{path}: folder {folder} is read-only and SQLite writes the state "
                           f"database's -wal and -shm files beside it; {_PICK_ANOTHER} (a --dry-run "
                           "reads it as it is)")
+    if "disk I/O error" in str(err):  # SQLite's WAL needs memory it shares through the file system
+        return StateError(f"{path}: the state database cannot be used on this file system ({err}): "
+                          "SQLite needs a local disk (not a FAT or exFAT stick, nor a network share); "
+                          f"{_PICK_ANOTHER}")
     return StateError(f"{path}: not a usable excerpta state database ({err})")
 
 
