@@ -1,7 +1,8 @@
 """A one-file output typed in another case (``Sync/lib.jsonl`` for ``SYNC/lib.jsonl``: one file
-on macOS, Windows or an exFAT stick) is the file excerpta wrote, updated, not refused as
-unknown (portability audit). As in tests/writers/obsidian/test_obsidian_respelt_vault.py,
-a link stands for the case-insensitive file system."""
+on macOS, Windows or an exFAT stick), or in a folder that moved, is the file excerpta wrote,
+updated, not refused as unknown (portability audit). As in
+tests/writers/obsidian/test_obsidian_respelt_vault.py, a link stands for the
+case-insensitive file system."""
 
 from __future__ import annotations
 
@@ -24,3 +25,20 @@ def test_a_file_output_typed_in_another_case_is_updated(run_cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"update {folder / 'lib.jsonl'}" in result.output
 
+
+
+def test_a_file_output_whose_folder_moved_is_updated_not_refused(run_cli, tmp_path):
+    # A synced folder at another path (another machine sharing the state, a renamed folder):
+    # the file holds what excerpta wrote where it was (portability audit).
+    state, before, after = tmp_path / "st.sqlite", tmp_path / "A" / "Dropbox", tmp_path / "B" / "Dropbox"
+    before.mkdir(parents=True)
+    library = EXAMPLES / "library.json"
+    assert run_cli("convert", library, "--to", "jsonl", "--out", before / "lib.jsonl",
+                   "--state", state).exit_code == 0
+    (tmp_path / "A").rename(tmp_path / "B")
+
+    result = run_cli("convert", library, EXAMPLES / "My Clippings.txt", "--to", "jsonl",
+                     "--out", after / "lib.jsonl", "--state", state)
+
+    assert result.exit_code == 0, result.output
+    assert f"update {after / 'lib.jsonl'}" in result.output

@@ -117,7 +117,7 @@ class OutputSink(OutputFolder):
             into = Path(os.path.realpath(target))
         on_disk = file_sha256(target)
         # A new file needs no record: one query less per note of a first run.
-        record = (self.manifest.output_at(str(target)) or self.respelt_at(target)
+        record = (self.manifest.output_at(str(target)) or self.recorded_at(target, key)
                   if self.manifest is not None and on_disk is not None else None)
         ours = on_disk is None or (record is not None and record.hash == on_disk) or any(
             (seen := other.output_at(str(target))) is not None and seen.hash == on_disk

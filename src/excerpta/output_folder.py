@@ -71,12 +71,18 @@ class OutputFolder:
                                                   self.prefix, self._respelt)
         return self._records
 
-    def respelt_at(self, target: Path) -> OutputRecord | None:
-        """This output's record of the file at ``target`` made under another spelling of the
-        output's path (:class:`~excerpta.output_records.Respelling`), which the manifest,
-        asked for ``target`` as spelt now, does not give; else None."""
+    def recorded_at(self, target: Path, key: str = "") -> OutputRecord | None:
+        """This output's record of the file at ``target`` that the manifest, asked for that
+        path, does not give: made under another spelling of the output's path
+        (:class:`~excerpta.output_records.Respelling`), or, for a one-file output, ``key``'s
+        where the output was before its folder was moved (a synced folder at another path on
+        another machine; :func:`~excerpta.output_records.records_of_output`); else None."""
         self.records()
-        return None if self._respelt is None else self._respelt.found.get(str(target))
+        found = None if self._respelt is None else self._respelt.found.get(str(target))
+        if found is None and self.file_name and (moved := self.previous(key)) is not None \
+                and moved.path != str(target):  # (one at this path is a witness's: not moved)
+            found = moved
+        return found
 
     def previous(self, key: str) -> OutputRecord | None:
         """The record of what we last wrote for ``key`` (e.g. a document id), if any."""
@@ -120,8 +126,8 @@ class OutputFolder:
         target = self.resolve(relative)
         records = [seen for state in (self.manifest, *self.witnesses)
                    if state is not None and (seen := state.output_at(str(target))) is not None]
-        if not records and (respelt := self.respelt_at(target)) is not None:
-            records = [respelt]
+        if not records and (recorded := self.recorded_at(target)) is not None:
+            records = [recorded]
         if not records or self._paths.outside(target):
             return False
         try:
