@@ -3,6 +3,7 @@ file, isolated per test by XDG_STATE_HOME)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -170,3 +171,17 @@ def test_a_run_given_state_after_runs_without_it_keeps_the_user_s_deletions(run_
     assert "^hl-ha934d3cdecd4a6a01063" not in walden.read_text()
     assert "^hl-h613ae2b42e540db89f82" in walden.read_text()
     assert not (vault / "Books" / "Meditations.md").exists()
+
+
+def test_a_run_whose_state_never_wrote_the_vault_says_deletions_may_come_back(run_cli, tmp_path):
+    # README audit: a plain convert into a vault a --state run (or a sync job) keeps brought
+    # back highlights deleted from its notes, and said nothing.
+    vault = tmp_path / "vault"
+    assert run_cli("convert", LIBRARY, "--to", "obsidian", "--out", vault,
+                   "--state", tmp_path / "st.sqlite").exit_code == 0
+    result = run_cli("convert", LIBRARY, "--to", "obsidian", "--out", vault)
+    assert result.exit_code == 0, result.output
+    assert re.search(rf"excerpta: warning: {re.escape(str(vault))}: 4 note\(s\) excerpta wrote are not "
+                     r"in this state's records \([^)]+\.md, …\): written under another --state",
+                     result.output)
+    assert "warning" not in run_cli("convert", LIBRARY, "--to", "obsidian", "--out", vault).output

@@ -52,6 +52,7 @@ class WriteRun:
         self.vault = VaultIndexes(self.root, lambda: known_notes(sink.records().values()))
         self.moves = FolderMoves(self._prefix, sink.records, self.vault.of)
         self.placed: dict[str, _Plan] = {}  # what plan() decided, by note key
+        self.unrecorded: list[str] = []  # notes excerpta wrote that this state has no record of
         recorded = [self._relative(record.path) for record in sink.records().values()]
         self.names = NameAllocator(self.root, {path for path in recorded if path is not None})
         # Before this run writes anything into the folder (see _recreating).
@@ -227,6 +228,8 @@ class WriteRun:
         if existing is None:
             return
         raw, text = existing
+        if self.sink.previous(document.id) is None:
+            self.unrecorded.append(relative)
         result = merge_note(text, document, renderer, policy=self.options.sync_policy,
                             keep_struck=self.options.deleted_highlights == "strike",
                             previous=self._memo(document.id),
@@ -277,6 +280,17 @@ class WriteRun:
                         source_hash=None if result.held else source_hash,
                         replaces=hashlib.sha256(raw).hexdigest(), reason=reason,
                         memo=result.memo.to_json(), pending=result.held)
+
+
+    def say_unrecorded(self) -> None:
+        """Warn, once a run, of the notes excerpta wrote that this state has no record of: only
+        the state that wrote them knows what the user deleted from them (README audit)."""
+        if self.unrecorded:
+            log.warning("%s: %d note(s) excerpta wrote are not in this state's records (%s%s): "
+                        "written under another --state, or before this one was lost; highlights "
+                        "you deleted from them may come back (run with the state that wrote them)",
+                        self.root, len(self.unrecorded), self.unrecorded[0],
+                        ", …" if len(self.unrecorded) > 1 else "")
 
 
 def _empty_or_gone(folder: Path) -> bool:

@@ -97,3 +97,4 @@ class ObsidianWriter(Writer):
             source_hash = self.source_hash(document)
             if not run.is_current(document, source_hash):
                 run.write_document(document, source_hash, self.renderer)
+        run.say_unrecorded()
