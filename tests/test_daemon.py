@@ -209,6 +209,13 @@ def test_a_configuration_that_cannot_be_read_again_leaves_the_daemon_as_it_was(t
     assert "configuration not read again: " in capsys.readouterr().err
 
 
+def _catches(pid: int, signum: int) -> bool:
+    """Whether process ``pid`` has a handler for ``signum`` (Linux: SigCgt in its status)."""
+    status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    caught = int(re.search(r"^SigCgt:\s*([0-9a-f]+)$", status, re.MULTILINE)[1], 16)
+    return bool(caught >> (signum - 1) & 1)
+
+
 def test_a_sighup_while_the_daemon_starts_is_a_reload_not_its_end(tmp_path):
     # Another run holds the state, so the daemon waits to read its run log: a SIGHUP then (say
     # `systemctl reload` right after start) must not end it, as SIGHUP's default would.
@@ -222,7 +229,10 @@ def test_a_sighup_while_the_daemon_starts_is_a_reload_not_its_end(tmp_path):
     holder.execute("BEGIN EXCLUSIVE")
     daemon = _daemon(config, tmp_path)
     try:
-        time.sleep(1.5)
+        # Once its handler is set (a loaded machine starts Python slowly), as systemd's reload
+        # would come after the start it waited for.
+        wait_until(lambda: _catches(daemon.pid, signal.SIGHUP))
+        time.sleep(0.5)
         daemon.send_signal(signal.SIGHUP)
         time.sleep(0.5)
         assert daemon.poll() is None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from excerpta.adapters import ReadState
+from excerpta.adapters import Reader, ReadState
 from excerpta.run_report import ConvertReport
 from excerpta.selection import Selection
 
@@ -34,16 +34,24 @@ def short_pulls(pulls: Sequence[tuple[str, ReadState, int]]) -> str | None:
 
 
 def nothing_read(reads: Sequence[tuple[str, int]]) -> str | None:
-    """Why outputs are to be left as they were, or None: of the run's inputs (``reads``: each
-    by name, with how many documents it gave), one gave no document, as a ``My Clippings.txt``
+    """Why outputs are to be left as they were, or None: the run's inputs (``reads``: each by
+    name, with how many documents it gave) gave no document at all, as a ``My Clippings.txt``
     emptied on the Kindle does. Without ``--state`` an output holds only what its run read, so
-    writing would drop everything it gave before (an output that would not change, as when it
-    gave nothing before either, is not held back)."""
-    empty = [source for source, documents in reads if not documents]
-    if not empty:
+    writing would empty a good export. (One empty input among others is no reason: it may
+    never have given anything, and holding back would stop what the others bring.)"""
+    if not reads or any(documents for _, documents in reads):
         return None
-    return (f"left as it was: {', '.join(empty)} gave no document, and without --state writing "
-            "would drop everything it gave before (--force writes it)")
+    return (f"left as it was: {', '.join(source for source, _ in reads)} gave no document, and "
+            "without --state writing would empty it (--force writes it)")
+
+
+def lost_inputs(reads: Sequence[tuple[str, Reader, ReadState, int]]) -> str | None:
+    """Why a run without ``--state`` leaves its file outputs as they were, or None: of the
+    inputs (``reads``: by name, with their reader, the state of their read and how many
+    documents each gave), a Readwise pull that was empty or cut short (:func:`short_pulls`),
+    or no document from any (:func:`nothing_read`)."""
+    pulls = [(source, state, documents) for source, reader, state, documents in reads if reader.remote]
+    return short_pulls(pulls) or nothing_read([(source, documents) for source, _, _, documents in reads])
 
 
 def nothing_selected(selection: Selection, report: ConvertReport) -> str | None:

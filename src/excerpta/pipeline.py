@@ -18,7 +18,7 @@ from typing import Any
 from excerpta import registry
 from excerpta.adapters import Reader, ReadState, RecordProblem, Writer
 from excerpta.errors import interrupted, interruption, said
-from excerpta.hold_back import nothing_read, nothing_selected, short_pulls
+from excerpta.hold_back import lost_inputs, nothing_selected
 from excerpta.input_reads import DocumentCallback, Tally, check_something_read, read, read_found
 from excerpta.locks import output_lock
 from excerpta.model import Document
@@ -218,9 +218,10 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                 # The library as these merges left it, before another run changes it.
                 cursors.append((CONVERT_JOB, mark_key(sources), kept_mark(mark, library)))
         report.library_counts = library.counts()
-        held_back = None if persistent_library or force else short_pulls(
-            [(source, read_state, tally.documents) for source, reader, read_state, _, tally, _ in reads
-             if reader.remote]) or nothing_read([(source, tally.documents) for source, *_, tally, _ in reads])
+        # Only a file output holds what the run read alone: a note keeps what an input omits.
+        held_back = None if persistent_library or force else lost_inputs(
+            [(source, reader, read_state, tally.documents)
+             for source, reader, read_state, _, tally, _ in reads])
         for number, (output, sink) in enumerate(zip(outputs, sinks, strict=True), 1):
             report.left_out = report.selected = 0  # counted again by each output: the same ones
             # Rendered only if what it shows changed (excerpta.unchanged_outputs).
@@ -232,10 +233,11 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                         report.selected = report.library_counts["documents"]  # all: no selection
                     else:
                         output.writer.write(_selected(library.documents(), selection, report), sink)
-                        reason = held_back or (None if force else nothing_selected(selection, report))
+                        reason = ((held_back if output.writer.target == "file" else None)
+                                  or (None if force else nothing_selected(selection, report)))
                         if reason is not None and sink.hold_back(reason):
                             report.held_back = reason
-                        elif report.left_out and not report.selected:  # a first run: nothing to keep
+                        elif report.left_out and not report.selected:  # nothing there to keep
                             log.warning("%s: %s selects none of the library's %d document(s)",
                                         output.out, selection, report.left_out)
             except Exception as err:  # the other outputs are still written

@@ -19,11 +19,11 @@ the pull completed; the reader never saves it: the caller commits it together wi
 outputs it covers. An incremental pull that skipped a record (a book without its highlights,
 a highlight without text) leaves the last one, while it is less than :data:`HELD_AT_MOST`
 old. A pull whose pages listed fewer books than they counted (``count``: the server ended it
-early) is reported as a problem and marks the read ``cut_short`` (without ``--state`` its
-outputs are left as they were); when it was a full pull, no cursor is set. A cursor that
-cannot be read, or was made against another API URL, another account (token) or other
-mapping options (``keep_discarded``), means a full pull (a full pull never loses data; a
-wrong incremental one could); so does one without ``full_at``.
+early, if ``count`` means what the corpus's pages show: the books of the whole export) is
+warned of and marks the read ``cut_short``: without ``--state`` its outputs are left as they
+were. A cursor that cannot be read, or was made against another API URL, another account
+(token) or other mapping options (``keep_discarded``), means a full pull (a full pull never
+loses data; a wrong incremental one could); so does one without ``full_at``.
 
 Where the next pull starts: the start of this one on the server's clock (its ``Date``
 header) minus :data:`SAFETY_MARGIN`. A server (or proxy) that sends no ``Date`` leaves our own
@@ -128,9 +128,6 @@ class ReadwiseReader(Reader):
             # as a record Readwise keeps sending so would hold it for ever.
             log.warning("Readwise: %d record(s) skipped; the next run pulls these changes again", skipped)
             return
-        if cursor is None and pull.cut_short:  # a cursor would leave the rest for the next full pull
-            log.warning("Readwise: no cursor saved; the next run pulls everything again")
-            return
         updated_after = pull.resume_point(cursor.updated_after if cursor is not None else None)
         if updated_after is None:
             log.warning("Readwise sent no Date header and no highlight: no cursor saved, the next "
@@ -163,7 +160,6 @@ class _Pull:
         self._pages = 0
         self.cut_short = False  # the export listed fewer books than its pages counted
 
-
     def run(self, since: datetime | None) -> Iterator[Document]:
         """Yield every document of the pull (incremental pages first, then whole books)."""
         completed: set[str] = set()
@@ -192,9 +188,11 @@ class _Pull:
             for problems in held.values():
                 self._report(problems)
         if counted is not None and listed < counted:
+            # A warning, not a skipped record: what `count` means is not documented, and a
+            # library (--state) loses nothing by it; without --state the outputs are kept.
             self.cut_short = True
-            self.state.report(self.source, "export", f"the export ended after {listed} of the "
-                              f"{counted} book(s) it counted (the rest not sent)")
+            log.warning("Readwise: the export ended after %d of the %d book(s) it counted; the "
+                        "next full pull (or --full-export) asks for the rest", listed, counted)
 
     def resume_point(self, previous: datetime | None) -> datetime | None:
         """Where the next incremental pull starts (``previous``: where this one started);
