@@ -6,6 +6,10 @@ case-insensitive file system."""
 
 from __future__ import annotations
 
+import pytest
+
+from excerpta.model import Library
+
 from paths import EXAMPLES
 
 
@@ -42,3 +46,20 @@ def test_a_file_output_whose_folder_moved_is_updated_not_refused(run_cli, tmp_pa
 
     assert result.exit_code == 0, result.output
     assert f"update {after / 'lib.jsonl'}" in result.output
+
+
+@pytest.mark.parametrize(("to", "name"), [("json", "Lib.json"), ("anki", "Deck.apkg")])
+def test_a_file_output_typed_both_ways_by_turns_is_always_the_file_excerpta_wrote(run_cli, tmp_path,
+                                                                                 to, name):
+    # Review: a cron job's `Lib.json` and a hand-typed `lib.json` by turns; the older
+    # spelling's record, out of date, made the third run a false "changed since" clash.
+    library, out = tmp_path / "library.json", tmp_path / name
+    other = out.with_name(name.lower())
+    other.symlink_to(out)  # the same file, as a case-insensitive file system has it
+    kept = Library.model_validate_json((EXAMPLES / "library.json").read_text(encoding="utf-8"))
+    for number, typed in enumerate([out, other, out, other]):
+        kept.documents[0].title += f" {number}"  # a change each run
+        library.write_text(kept.model_dump_json(), encoding="utf-8")
+        result = run_cli("convert", library, "--to", to, "--out", typed)
+        assert result.exit_code == 0, result.output
+        assert "start afresh" not in result.output  # the deck's notes known each time

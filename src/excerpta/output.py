@@ -116,9 +116,12 @@ class OutputSink(OutputFolder):
         if target.is_symlink():  # (renaming over it would leave two diverging copies)
             into = Path(os.path.realpath(target))
         on_disk = file_sha256(target)
-        # A new file needs no record: one query less per note of a first run.
-        record = (self.manifest.output_at(str(target)) or self.recorded_at(target, key)
-                  if self.manifest is not None and on_disk is not None else None)
+        # A new file needs no record: one query less per note of a first run. Of the records
+        # under this spelling of its path and another (typed by turns), either may be the last.
+        records = [] if self.manifest is None or on_disk is None else [
+            found for found in (self.manifest.output_at(str(target)), self.recorded_at(target, key))
+            if found is not None]
+        record = next((found for found in records if found.hash == on_disk), records[0] if records else None)
         ours = on_disk is None or (record is not None and record.hash == on_disk) or any(
             (seen := other.output_at(str(target))) is not None and seen.hash == on_disk
             for other in self.witnesses)

@@ -126,8 +126,8 @@ class OutputFolder:
         target = self.resolve(relative)
         records = [seen for state in (self.manifest, *self.witnesses)
                    if state is not None and (seen := state.output_at(str(target))) is not None]
-        if not records and (recorded := self.recorded_at(target)) is not None:
-            records = [recorded]
+        if (recorded := self.recorded_at(target)) is not None:  # (its path spelt otherwise)
+            records.append(recorded)
         if not records or self._paths.outside(target):
             return False
         try:

@@ -76,10 +76,10 @@ def records_of_output(history: Mapping[str, Sequence[OutputRecord]], prefix: str
     respelt = respelt or Respelling(prefix)
     chosen: dict[str, OutputRecord] = {}
     for key, records in history.items():
-        here = [record for record in records if record.path.startswith(prefix)] or [
-            other for record in records if (other := respelt(record)) is not None]
-        if here:
-            chosen[key] = here[-1]
+        # (records are oldest first; one under each spelling: the later of the two)
+        here = [record if record.path.startswith(prefix) else respelt(record) for record in records]
+        if mine := [record for record in here if record is not None]:
+            chosen[key] = max(mine, key=lambda record: record.written_at.timestamp())
         elif moved := [record for record in records if folder_gone(record.path)]:
             chosen[key] = moved[-1]
     return chosen
