@@ -18,3 +18,4 @@ def test_a_read_only_output_is_left_alone_unless_forced(run_cli, tmp_path):
     assert out.read_bytes() == before
     assert run_cli("convert", *both, "--to", "jsonl", "--out", out, "--force").exit_code == 0
     assert out.read_bytes() != before
+    assert out.stat().st_mode & 0o777 == 0o444  # still yours to unlock

@@ -40,7 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from excerpta.disk import file_sha256, make_folder
-from excerpta.output_batch import LeftAlone, StagedBatch, StagedFile
+from excerpta.output_batch import LEFT_CHANGED, LEFT_LINKED, LeftAlone, StagedBatch, StagedFile
 from excerpta.output_folder import LINKED_OUTSIDE, OutputFolder
 from excerpta.output_records import Manifest, OutputRecord, WriteOutcome
 
@@ -257,10 +257,14 @@ class OutputSink(OutputFolder):
 
     def _left_alone(self, item: StagedFile, why: LeftAlone) -> None:
         outcome = self.outcomes[item.outcome_index]
-        self.outcomes[item.outcome_index] = (
-            replace(outcome, action="skip", reason=LINKED_OUTSIDE, pending=True) if why == "linked outside"
-            else replace(outcome, action="conflict", reason="changed while excerpta was writing; left alone")
-            if why == "changed" else replace(outcome, action="conflict", reason=f"{why}; left alone"))
+        if why == LEFT_LINKED:
+            outcome = replace(outcome, action="skip", reason=LINKED_OUTSIDE, pending=True)
+        elif why == LEFT_CHANGED:
+            outcome = replace(outcome, action="conflict",
+                              reason="changed while excerpta was writing; left alone")
+        else:  # the file system's refusal, said as it is
+            outcome = replace(outcome, action="conflict", reason=f"{why}; left alone")
+        self.outcomes[item.outcome_index] = outcome
         self._pending = [record for record in self._pending if record.path != str(item.target)]
 
     def pending_records(self) -> list[OutputRecord]:

@@ -53,10 +53,12 @@ from excerpta.output_records import WriteOutcome
 log = logging.getLogger(__name__)
 
 
-# Why publishing left a file alone: its folder now leads outside the output, the user saved
-# it meanwhile, or the file system refused to replace it (the reason, as "cannot be replaced
-# (Operation not permitted)": a file made immutable, or on Windows one held open).
+# Why publishing left a file alone: its folder now leads outside the output (LEFT_LINKED),
+# the user saved it meanwhile (LEFT_CHANGED), or the file system refused to replace it (what
+# it said, as "cannot be replaced (Operation not permitted)": a file made immutable, or on
+# Windows one held open).
 LeftAlone = str
+LEFT_LINKED, LEFT_CHANGED = "linked outside", "changed"
 _REFUSALS = frozenset({errno.EPERM, errno.EACCES, errno.EBUSY, errno.ETXTBSY})
 
 
@@ -162,7 +164,7 @@ class StagedBatch:
         A target whose bytes changed since its write was decided, whose folder was swapped
         meanwhile, or that the file system refuses to replace (permission, a file in use) is
         not replaced: its temporary file is removed (if still there) and ``left_alone`` told
-        why (``"linked outside"``, ``"changed"``, or the refusal); the others are. On any other
+        why (:data:`LEFT_LINKED`, :data:`LEFT_CHANGED`, or the refusal); the others are. On any other
         failure no temporary file is left, and the error propagates.
         """
         files, self._files = self._files, []
@@ -241,10 +243,10 @@ def _replace(staged: StagedFile, folder: OpenFolder, left_alone: Callable[[Stage
         # compare again right before replacing, as vdirsyncer does with etags.
         if not folder.inside or not _holds(folder, staged):
             _remove_if_ours(staged, folder)
-            left_alone(staged, "changed" if folder.inside else "linked outside")
+            left_alone(staged, LEFT_CHANGED if folder.inside else LEFT_LINKED)
         elif file_sha256(staged.target, folder.fd) != staged.on_disk:
             remove_file(staged.temp, folder.fd)
-            left_alone(staged, "changed")
+            left_alone(staged, LEFT_CHANGED)
         else:
             try:
                 os.replace(folder.name(staged.temp), folder.name(staged.target),

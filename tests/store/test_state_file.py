@@ -145,10 +145,12 @@ def test_a_dry_run_of_a_state_not_made_yet_makes_neither_it_nor_its_folder(tmp_p
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_state_given_as_a_folder_is_one_line_naming_a_file_to_give(run_cli, tmp_path):
-    # README audit: Click's three-line usage error before; the database is a file in it.
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_a_state_given_as_a_folder_is_one_line_naming_a_file_to_give(run_cli, tmp_path, dry_run):
+    # README audit: Click's three-line usage error before; the database is a file in it (and
+    # a dry run, which opens no database, must not take the folder silently).
     result = run_cli("convert", EXAMPLES / "library.json", "--to", "json", "--out", tmp_path / "x.json",
-                     "--state", tmp_path)
+                     "--state", tmp_path, *dry_run)
     assert result.exit_code == 2
     assert result.output == (f"excerpta: error: {tmp_path}: a folder; the state is a database file (give "
                              f"a file name, such as {tmp_path / 'excerpta.sqlite'})\n")

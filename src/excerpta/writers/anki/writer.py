@@ -173,11 +173,10 @@ class AnkiWriter(Writer):
         with sink.scratch_folder() as folder:
             package = sink.resolve(sink.file_name)
             record = sink.previous("")
-            remembered = notes_in_memo(record.memo) if record is not None else None
             previous: dict[str, PreviousNote] = {}
             if sink.holds_what_excerpta_wrote(sink.file_name):
                 previous = read_previous_notes(package, Path(folder))
-            elif remembered is not None:
+            elif (remembered := notes_in_memo(record.memo if record is not None else None)) is not None:
                 previous = remembered
                 log.info("anki: %s is %s; what it held is known from the state", package,
                          "not the deck excerpta last wrote there" if package.exists() else "gone")

@@ -189,7 +189,9 @@ class NameAllocator:
                                            if fold_name(entry.name) == fold_name(part) and entry.is_dir())
                     except OSError:  # not made yet: nor are the folders in it
                         spellings = []
-                    part = spellings[0] if spellings else part
+                    if spellings:
+                        log.info("%s: new notes go into %s, as it is spelt there", here / part, spellings[0])
+                        part = spellings[0]
                 parts.append(part)
                 here = here / part
             self._spelt[folder] = "/".join(parts)

@@ -129,10 +129,11 @@ class VaultIndexes:
 
 # What a copy's name adds to its original's: Obsidian's "Make a copy" and iCloud (" 1"), macOS
 # (" copy", " copy 2"), Windows (" - Copy", " - Copy (2)"), browsers and Drive (" (1)"), sync
-# tools' conflict copies (".sync-conflict-…", " (conflicted copy …)", " (… conflict …)", and
-# OneDrive's "-<computer name>", at most 15 letters, digits and hyphens).
+# tools' conflict copies (".sync-conflict-…", " (conflicted copy …)", " (… conflict …)"). Not
+# OneDrive's "-<computer name>": told apart from a hyphenated title ("Self-Reliance") by
+# nothing in the name.
 _COPY_SUFFIX = re.compile(r"(?: \d+| \(\d+\)| copy(?: \d+)?| - copy(?: \(\d+\))?| \([^()]*conflict[^()]*\)"
-                          r"|\.sync-conflict-.*|-[a-z0-9][a-z0-9-]{0,14})+", re.IGNORECASE)
+                          r"|\.sync-conflict-.*)+", re.IGNORECASE)
 
 
 def the_original(found: list[str], expected: str, recorded: str | None = None,
