@@ -103,31 +103,38 @@ class Respelling:
         self.one_file = not prefix.endswith(os.sep)
         self._depth = len(Path(self.root).parts)
         self._folded = folded(self.root)
-        self._same: dict[str, bool] = {}  # by the root as a record spells it
+        self._roots: dict[str, str | None] = {}  # a record's folder -> the root it spells, if ours
         self.found: dict[str, OutputRecord] = {}  # the records respelt, by their path as now
 
     def __call__(self, record: OutputRecord) -> OutputRecord | None:
         """``record`` at its path spelt as now, when it is this output's under another
-        spelling; else None."""
-        if not folded(record.path).startswith(self._folded):  # most records: another output's
-            return None
-        parts = Path(record.path).parts
-        # a one-file output's own path; a folder output's files, in it or in its subfolders
-        if len(parts) != self._depth if self.one_file else len(parts) <= self._depth:
-            return None
-        root = str(Path(*parts[:self._depth]))
-        if root == self.root or folded(root) != self._folded:
-            return None
-        if root not in self._same:
-            try:
-                self._same[root] = os.path.samefile(root, self.root)
-            except OSError:  # either is gone: nothing says they are one
-                self._same[root] = False
-        if not self._same[root]:
+        spelling; else None. Decided once per folder of the records (a vault has few)."""
+        # A one-file output's own path; a folder output's files, in it or in its subfolders.
+        where = record.path if self.one_file else os.path.dirname(record.path)
+        if where not in self._roots:
+            self._roots[where] = self._root_spelt_in(where)
+        root = self._roots[where]
+        if root is None:
             return None
         respelt = replace(record, path=self.root + record.path[len(root):])
         self.found[respelt.path] = respelt
         return respelt
+
+    def _root_spelt_in(self, where: str) -> str | None:
+        """The output's root as ``where`` (a path in it, or the one-file output's) spells it,
+        when that is another spelling of it the file system takes for it; else None."""
+        if not folded(where).startswith(self._folded):  # most: another output's
+            return None
+        parts = Path(where).parts
+        if len(parts) < self._depth or (self.one_file and len(parts) != self._depth):
+            return None
+        root = str(Path(*parts[:self._depth]))
+        if root == self.root or folded(root) != self._folded:
+            return None
+        try:
+            return root if os.path.samefile(root, self.root) else None
+        except OSError:  # either is gone: nothing says they are one
+            return None
 
 
 @dataclass(frozen=True)
