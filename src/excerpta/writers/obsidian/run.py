@@ -33,7 +33,8 @@ class _Plan:
     """What to do with a document's note: ``merge`` it where it is (found again if
     ``moved_from`` is set), ``adopt`` a Readwise-plugin note, ``create`` it, ``skip`` it (the
     user deleted it), leave it ``gone`` (deleted, as the last run found, and its document
-    unchanged since) or nothing (``none``: nothing to show, no note)."""
+    unchanged since) or ``offline`` (in iCloud, not downloaded), or nothing (``none``:
+    nothing to show, no note)."""
 
     action: Literal["merge", "adopt", "create", "skip", "gone", "none", "offline"]
     relative: str | None = None
