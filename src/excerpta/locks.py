@@ -26,7 +26,7 @@ from filelock import FileLock, Timeout
 from platformdirs import user_state_path
 
 from excerpta.errors import OutputBusyError
-from excerpta.output_records import folded
+from excerpta.spelling import folded
 
 LOCKS_FOLDER = "locks"
 

@@ -5,12 +5,13 @@ past (:func:`records_of_output`), and what happened to a file."""
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Literal, Protocol
+
+from excerpta.spelling import folded
 
 # "conflict": left alone (not ours to overwrite, or it could not take the changes), reported.
 Action = Literal["create", "update", "unchanged", "conflict", "skip"]
@@ -83,11 +84,6 @@ def records_of_output(history: Mapping[str, Sequence[OutputRecord]], prefix: str
         elif moved := [record for record in records if folder_gone(record.path)]:
             chosen[key] = moved[-1]
     return chosen
-
-
-def folded(path: str) -> str:
-    """``path`` as a file system that ignores case and Unicode form compares it."""
-    return unicodedata.normalize("NFC", path).casefold()
 
 
 class Respelling:

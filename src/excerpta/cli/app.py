@@ -17,7 +17,6 @@ import click
 from excerpta import __version__
 from excerpta.errors import ExcerptaError, interruption, said
 from excerpta.store import STATE_ENV
-from excerpta.store.state_file import folder_given
 
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in excerpta, not the user's fault
 IO_ERROR_EXIT = 74  # EX_IOERR: a file or folder could not be read or written
@@ -164,15 +163,7 @@ def global_options(command: Any) -> Any:
 
 def _given_state(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
     if value is not None:
-        _settings(ctx).state = _state_file(value)
-
-
-def _state_file(path: Path) -> Path:
-    """``path`` as ``--state``; a folder is refused (a dry run, which opens no database, would
-    take it silently)."""
-    if path.expanduser().is_dir():
-        raise folder_given(str(path))
-    return path
+        _settings(ctx).state = value
 
 
 def state_option(command: Any) -> Any:
@@ -196,7 +187,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, state: Path | None) -> No
     Obsidian notes, CSV or Anki decks from it.
     """
     _configure_logging(verbose, quiet)
-    ctx.obj = Settings(verbose=verbose, quiet=quiet, state=None if state is None else _state_file(state))
+    ctx.obj = Settings(verbose=verbose, quiet=quiet, state=state)
 
 
 def main() -> None:

@@ -31,13 +31,22 @@ from excerpta.output_records import OutputRecord
 _PICK_ANOTHER = "--state or EXCERPTA_STATE picks another"
 
 
+def folder_given(path: str) -> StateError:
+    """The error for a state database path that names a folder."""
+    return StateError(f"{path}: a folder; the state is a database file (give a file name, such as "
+                      f"{os.path.join(path, 'excerpta.sqlite')})")
+
+
 def make_folder(path: str, *, make: bool = True) -> None:
     """Create the folder of the state database ``path`` and its parents (``make`` False: only
     check that nothing stands in the way, creating nothing: a dry run).
 
-    Raises NotADirectoryError naming the regular file that stands where a folder should be,
-    and OSError when the folder cannot be made (permissions).
+    Raises StateError when ``path`` itself is a folder, NotADirectoryError naming the regular
+    file that stands where a folder should be, and OSError when the folder cannot be made
+    (permissions).
     """
+    if os.path.isdir(os.path.expanduser(path)):
+        raise folder_given(path)
     folder = Path(path).expanduser().parent
     try:
         if make:
@@ -78,18 +87,10 @@ def open_read_only(path: str, timeout: float) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
 
 
-def folder_given(path: str) -> StateError:
-    """The error for a state database path that names a folder."""
-    return StateError(f"{path}: a folder; the state is a database file (give a file name, such as "
-                      f"{os.path.join(path, 'excerpta.sqlite')})")
-
-
 def open_error(path: str, err: sqlite3.DatabaseError) -> StateError:
     """The error to report when the database ``path`` cannot be opened: a folder we may not
     write is named as the cause, rather than the database."""
     folder = os.path.dirname(os.path.abspath(os.path.expanduser(path)))
-    if os.path.isdir(os.path.expanduser(path)):
-        return folder_given(path)
     if ("readonly" in str(err) or "unable to open" in str(err)) and not _writable_folder(path):
         if not os.path.exists(path):
             return StateError(f"{path}: the state database cannot be created there: folder {folder} "

@@ -14,24 +14,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from excerpta.spelling import entry_spelt
+
 CLIPPINGS_FILE = "My Clippings.txt"  # on the device: documents/My Clippings.txt
 
 
 def clippings_in(folder: Path) -> Path | None:
     """The ``My Clippings.txt`` of a Kindle mounted at ``folder``: in the folder itself or in its
     ``documents`` folder (names compared without case, as the device's FAT file system does)."""
-    found = _entry(folder, CLIPPINGS_FILE, folder=False)
-    if found is None and (documents := _entry(folder, "documents", folder=True)) is not None:
-        found = _entry(documents, CLIPPINGS_FILE, folder=False)
+    found = entry_spelt(folder, CLIPPINGS_FILE, folder=False)
+    if found is None and (documents := entry_spelt(folder, "documents", folder=True)) is not None:
+        found = entry_spelt(documents, CLIPPINGS_FILE, folder=False)
     return found
-
-
-def _entry(parent: Path, name: str, *, folder: bool) -> Path | None:
-    try:
-        entries = sorted(parent.iterdir())
-    except OSError:
-        return None
-    for entry in entries:
-        if entry.name.casefold() == name.casefold() and (entry.is_dir() if folder else entry.is_file()):
-            return entry
-    return None

@@ -32,14 +32,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import unicodedata
 from pathlib import Path
 
 from excerpta.disk import NAME_MAX_BYTES
 from excerpta.model import Category
-from excerpta.output_records import folded
+from excerpta.spelling import entry_spelt, folded
 
 log = logging.getLogger(__name__)
 
@@ -183,15 +182,9 @@ class NameAllocator:
         if folder not in self._spelt:
             parts, here = [], self.root
             for part in folder.split("/") if folder else ():
-                if not (here / part).is_dir():
-                    try:
-                        spellings = sorted(entry.name for entry in os.scandir(here)
-                                           if fold_name(entry.name) == fold_name(part) and entry.is_dir())
-                    except OSError:  # not made yet: nor are the folders in it
-                        spellings = []
-                    if spellings:
-                        log.info("%s: new notes go into %s, as it is spelt there", here / part, spellings[0])
-                        part = spellings[0]
+                if not (here / part).is_dir() and (spelt := entry_spelt(here, part, folder=True)) is not None:
+                    log.info("%s: new notes go into %s, as it is spelt there", here / part, spelt.name)
+                    part = spelt.name
                 parts.append(part)
                 here = here / part
             self._spelt[folder] = "/".join(parts)
