@@ -125,6 +125,27 @@ def test_a_users_own_file_is_never_taken(tmp_path):
     assert allocator.allocate("Books", "Dune", "doc-a") != "Books/Dune.md"
 
 
+def test_a_note_named_beside_a_users_file_of_the_books_name_says_why(tmp_path, caplog):
+    (tmp_path / "Books").mkdir()
+    (tmp_path / "Books" / "Dune.md").write_text("my own thoughts on Dune")
+    allocator = NameAllocator(tmp_path)
+    relative = allocator.allocate("Books", "Dune", "doc-a")
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert str(tmp_path / "Books" / "Dune.md") in warning
+    assert "no record of" in warning
+    assert relative in warning
+
+
+def test_no_word_when_the_name_is_taken_by_another_book_or_a_recorded_note(tmp_path, caplog):
+    (tmp_path / "Books").mkdir()
+    (tmp_path / "Books" / "Emma.md").write_text("excerpta wrote this one")
+    allocator = NameAllocator(tmp_path, {"Books/Emma.md"})
+    allocator.allocate("Books", "Dune", "doc-a")
+    assert allocator.allocate("Books", "Dune", "doc-b") != "Books/Dune.md"  # same title, another book
+    assert allocator.allocate("Books", "Emma", "doc-c") != "Books/Emma.md"
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
+
+
 def test_block_ids_keep_simple_ids_and_hash_others():
     assert block_id("readwise-123") == "hl-readwise-123"
     assert block_id("ha934d3cdecd4a6a01063") == "hl-ha934d3cdecd4a6a01063"

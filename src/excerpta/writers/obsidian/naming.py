@@ -154,6 +154,7 @@ class NameAllocator:
         self.root = root
         self._taken: set[str] = {fold_name(path) for path in reserved or ()}
         self._listed: set[str] = set()
+        self._unrecorded: set[str] = set()  # files found on disk that no record names
         self._spelt: dict[str, str] = {}  # folder as rendered -> as on disk (see _on_disk)
 
     def reserve(self, relative: str) -> None:
@@ -167,10 +168,17 @@ class NameAllocator:
         folder = self._on_disk(folder)
         self._list_folder(folder)
         candidates = [stem, f"{stem} {short_hash(document_id)}", f"{stem} {short_hash(document_id, 32)}"]
-        for candidate in candidates:
-            relative = f"{folder}/{candidate}{NOTE_SUFFIX}" if folder else f"{candidate}{NOTE_SUFFIX}"
+        paths = [f"{folder}/{candidate}{NOTE_SUFFIX}" if folder else f"{candidate}{NOTE_SUFFIX}"
+                 for candidate in candidates]
+        for relative in paths:
             if fold_name(relative) not in self._taken:
                 self.reserve(relative)
+                if relative != paths[0] and fold_name(paths[0]) in self._unrecorded:
+                    # Else the user wonders why the book's note is not the one they made, or
+                    # not named as the book: a file excerpta did not write is never taken over.
+                    log.warning("%s: a file excerpta has no record of (yours?); %s's highlights go to "
+                                "%s (either may be renamed: excerpta finds its notes by their "
+                                "excerpta-id)", self.root / paths[0], stem, relative)
                 return relative
         raise RuntimeError(f"no free note name for document {document_id}")  # 128-bit hash clash
 
@@ -198,7 +206,10 @@ class NameAllocator:
         if not path.is_dir():
             return
         for entry in path.iterdir():
-            self.reserve(f"{folder}/{entry.name}" if folder else entry.name)
+            name = f"{folder}/{entry.name}" if folder else entry.name
+            if fold_name(name) not in self._taken:
+                self._unrecorded.add(fold_name(name))
+            self.reserve(name)
             if (evicted := ICLOUD_PLACEHOLDER.fullmatch(entry.name)) is not None:
                 # Its note comes back under its own name once downloaded: never ours to take.
                 self.reserve(f"{folder}/{evicted[1]}" if folder else evicted[1])
