@@ -36,39 +36,46 @@ def test_a_valid_file_loads(tmp_path):
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (('format = "jsonl"', 'format = "docx"'), "jobs[0].writers[0]: unknown output format 'docx'"),
-    (('every = "1h"', 'every = "soon"'), "jobs[0].schedule.every: expected a duration"),
+    (('format = "jsonl"', 'format = "docx"'),
+     "jobs[0].writers[0] (job \"backup\", line 7): unknown output format 'docx'"),
+    (('every = "1h"', 'every = "soon"'),
+     "jobs[0].schedule.every (job \"backup\", line 5): expected a duration"),
     (('every = "1h"', 'every = "1h", cron = "* * * * *"'), "give exactly one of 'every' or 'cron'"),
-    (('name = "backup"', 'name = "has space"'), "jobs[0].name: string should match pattern"),
-    (('state =', 'stat ='), "stat: unknown field"),
+    (('name = "backup"', 'name = "has space"'),
+     "jobs[0].name (job \"has space\", line 4): string should match pattern"),
+    (('state =', 'stat ='), "stat (line 2): unknown field"),
     (('out = "/data/x.jsonl"', 'out = "/data/x.jsonl", options = { colour = 1 }'),
-     "jobs[0].writers[0]: option 'colour' does not apply to jsonl"),
+     "jobs[0].writers[0] (job \"backup\", line 7): option 'colour' does not apply to jsonl"),
     (('[[jobs]]', '[[jobs]'), "invalid TOML"),
     (('every = "1h"', 'cron = "daily please"'),
-     'jobs[0].schedule.cron: expected 5 crontab fields (minute hour day month weekday) '
-     'like "0 6 * * *", got \'daily please\''),
+     'jobs[0].schedule.cron (job "backup", line 5): expected 5 crontab fields (minute hour day month '
+     'weekday) like "0 6 * * *", got \'daily please\''),
     (('every = "1h"', 'cron = "not a cron at all"'),  # five fields: what is wrong with them
-     'jobs[0].schedule.cron: got \'not a cron at all\': invalid month name "at"'),
+     'jobs[0].schedule.cron (job "backup", line 5): got \'not a cron at all\': invalid month name "at"'),
     (('every = "1h"', 'cron = "0 25 * * *"'), "the last value (25) is higher than the maximum value (23)"),
     (('every = "1h"', 'cron = "0 6 * *"'), "wrong number of fields; got 4, expected 5"),
     (('state =', '[readwise]\nbase_url = "not a url"\nstate ='),
-     "readwise.base_url: not a valid http(s) url: it must start with https://"),
+     "readwise.base_url (line 3): not a valid http(s) url: it must start with https://"),
     (('state =', '[readwise]\nbase_url = "http://[::1"\nstate ='),
-     "readwise.base_url: not a valid http(s) url"),
+     "readwise.base_url (line 3): not a valid http(s) url"),
     (('input = "examples/library.json"', 'input = "readwise:", options = { bogus = 1 }'),
-     'jobs[0].source: options need a format: add format = "readwise" (detected from readwise: now)'),
+     'jobs[0].source (job "backup", line 6): options need a format: add format = "readwise" (detected from '
+     'readwise: now)'),
     (('input = "examples/library.json"', 'input = "/nonexistent/x.json", options = { bogus = 1 }'),
-     'jobs[0].source: options need a format: add format = "…" (see `excerpta formats`)'),
+     'jobs[0].source (job "backup", line 6): options need a format: add format = "…" '
+     '(see `excerpta formats`)'),
     (('out = "/data/x.jsonl"', 'out = "/data/x\\u0000.jsonl"'),
-     "jobs[0].writers[0].out: a path cannot hold a zero byte (\\u0000)"),
-    (('"/data/state.sqlite"', '"/data/\\u0000state.sqlite"'), "state: a path cannot hold a zero byte"),
+     "jobs[0].writers[0].out (job \"backup\", line 7): a path cannot hold a zero byte (\\u0000)"),
+    (('"/data/state.sqlite"', '"/data/\\u0000state.sqlite"'),
+     "state (line 2): a path cannot hold a zero byte"),
     (('"examples/library.json"', '"examples/library.json\\u0000"'),
-     "jobs[0].source.input: a path cannot hold a zero byte"),
+     "jobs[0].source.input (job \"backup\", line 6): a path cannot hold a zero byte"),
     (('"examples/library.json"', '""'),  # an unset variable where a template filled it in
-     "jobs[0].source.input: an empty input path (an unset shell variable?)"),
-    (('"examples/library.json"', '" "'), "jobs[0].source.input: an empty input path"),
+     "jobs[0].source.input (job \"backup\", line 6): an empty input path (an unset shell variable?)"),
+    (('"examples/library.json"', '" "'),
+     "jobs[0].source.input (job \"backup\", line 6): an empty input path"),
     (('state =', '[readwise]\ntoken_file = "t\\u0000"\nstate ='),
-     "readwise.token_file: a path cannot hold a zero byte"),
+     "readwise.token_file (line 3): a path cannot hold a zero byte"),
 ])
 def test_mistakes_are_one_line_naming_the_key(tmp_path, change, message):
     path = _write(tmp_path, GOOD.replace(*change))
@@ -143,9 +150,12 @@ def test_the_example_configuration_is_valid():
 
 
 @pytest.mark.parametrize(("old", "new", "first", "second"), [
-    ('out = "/data/kindle.csv"', 'out = "/data/kindle.json"', "jobs[1].writers[0]", "jobs[1].writers[1]"),
-    ('out = "/data/kindle.csv"', 'out = "/data/../data/highlights.apkg"', "jobs[0].writers[1]",
-     "jobs[1].writers[1]"),
+    ('out = "/data/kindle.csv"', 'out = "/data/kindle.json"',
+     'jobs[1].writers[0] (job "kindle-backup", line 71)',
+     'jobs[1].writers[1] (job "kindle-backup", line 75)'),
+    ('out = "/data/kindle.csv"', 'out = "/data/../data/highlights.apkg"',
+     'jobs[0].writers[1] (job "readwise-to-vault", line 52)',
+     'jobs[1].writers[1] (job "kindle-backup", line 75)'),
 ])
 def test_two_writers_writing_one_path_are_refused_naming_both(run_cli, tmp_path, old, new, first, second):
     example = (REPO / "config" / "excerpta.example.toml").read_text(encoding="utf-8")
@@ -165,7 +175,8 @@ def test_two_writers_of_one_format_one_inside_the_other_are_refused(run_cli, tmp
                         '[[jobs.writers]]\nformat = "obsidian"\nout = "/vault/Readwise/Kindle"\n')
     result = run_cli("config", "check", _write(tmp_path, nested))
     assert result.exit_code == 2
-    assert result.output.endswith("jobs[0].writers[0] and jobs[2].writers[0] both write obsidian, "
+    assert result.output.endswith('jobs[0].writers[0] (job "readwise-to-vault", line 38) and '
+                                  'jobs[2].writers[0] (job "inner", line 87) both write obsidian, '
                                   "/vault/Readwise/Kindle inside /vault/Readwise: each would take the "
                                   "other's files for its own; give them folders side by side\n")
     beside = example.replace('out = "/data/kindle.json"', 'out = "/vault/Readwise/kindle.json"')
@@ -180,4 +191,5 @@ def test_one_folder_spelled_through_a_link_is_one_output(run_cli, tmp_path):
               .replace('out = "/data/kindle.csv"', f'out = "{tmp_path}/alias/k.json"'))
     result = run_cli("config", "check", _write(tmp_path, linked))
     assert result.exit_code == 2
-    assert "jobs[1].writers[0] and jobs[1].writers[1] both write" in result.output
+    assert ('jobs[1].writers[0] (job "kindle-backup", line 71) and jobs[1].writers[1] '
+            '(job "kindle-backup", line 75) both write') in result.output

@@ -206,7 +206,8 @@ def test_jobs_reading_one_input_with_other_options_are_refused(run_cli, tmp_path
     result = run_cli("config", "check", config)
     assert result.exit_code == 2
     assert result.output == (
-        f"excerpta: error: {config}: jobs[0].source and jobs[1].source both read {tmp_path / 'clip.txt'} but "
+        f'excerpta: error: {config}: jobs[0].source (job "tokyo", line 5) and jobs[1].source '
+        f"(job \"ny\", line 18) both read {tmp_path / 'clip.txt'} but "
         "with another format or options: they share one library and read cursor, so each would undo the "
         "other's; give them the same, or make one job of both with all the writers\n")
     assert run_cli("sync", "-c", config).exit_code == 2
@@ -232,14 +233,16 @@ def test_the_readwise_api_however_spelled_is_one_input(run_cli, tmp_path):
     config = write_config(tmp_path, plain, other)
     result = run_cli("config", "check", config)
     assert result.exit_code == 2
-    assert "jobs[0].source and jobs[1].source both read  Readwise: but with another format" in result.output
+    assert ('jobs[0].source (job "a", line 4) and jobs[1].source (job "b", line 12) both read  Readwise: but '
+            "with another format") in result.output
 
 
 def test_an_input_in_the_home_of_no_user_is_one_line(run_cli, tmp_path):
     config = write_config(tmp_path, kindle_job(tmp_path, source=Path("~no_such_user_here/clip.txt")))
     result = run_cli("config", "check", config)
     assert result.exit_code == 2
-    assert result.output == (f"excerpta: error: {config}: jobs[0].source: input ~no_such_user_here/clip.txt: "
+    assert result.output == (f'excerpta: error: {config}: jobs[0].source (job "kindle", line 5): input '
+                             "~no_such_user_here/clip.txt: "
                              "no such user's home folder\n")
 
 
@@ -287,4 +290,5 @@ def test_two_jobs_sharing_one_vault_write_one_note_per_book_with_both_sources(ru
         f'out = "{vault}"\n', f'out = "{vault}"\noptions = {{ flat = true }}\n', 1), encoding="utf-8")
     refused = run_cli("config", "check", config)
     assert refused.exit_code == 2
-    assert "jobs[0].writers[0] and jobs[1].writers[0] both write" in refused.output
+    assert ('jobs[0].writers[0] (job "kindle", line 6) and jobs[1].writers[0] (job "second", line 14) '
+            'both write') in refused.output

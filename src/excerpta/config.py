@@ -28,6 +28,7 @@ from pydantic import (
 from excerpta import registry
 from excerpta.adapters import InputProbe
 from excerpta.clients.readwise_settings import check_api_url
+from excerpta.config_places import placed
 from excerpta.crontab import cron_trigger
 from excerpta.errors import ConfigError, ExcerptaError
 from excerpta.input_files import EMPTY_INPUT
@@ -270,7 +271,8 @@ def _format_hint(source: str) -> str:
     return f': add format = "{name}" (detected from {source} now)'
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    """The text of the file at ``path`` and what it parses to."""
     try:
         data = path.expanduser().read_bytes()
     except FileNotFoundError:
@@ -284,7 +286,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: line {line}: not UTF-8 text (byte 0x{data[err.start]:02x} at "
                           f"offset {err.start}); save the file as UTF-8") from None
     try:
-        return tomllib.loads(text)
+        return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: invalid TOML: {err}") from None
     except RecursionError:  # tomllib parses arrays and tables by recursion
@@ -293,15 +295,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def load_config(path: Path) -> Config:
     """Read and validate the TOML file at ``path``; raises ConfigError naming file and key."""
-    raw = _read_toml(path)
+    text, raw = _read_toml(path)
     try:
         config = Config.model_validate(raw)
     except ValidationError as err:
-        raise ConfigError(f"{path}: {describe(err)}") from None
+        raise ConfigError(f"{path}: {placed(describe(err), text, raw)}") from None
     try:
         _check_adapters(config)
         _check_outputs(config)
         _check_sources(config)
     except ExcerptaError as err:
-        raise ConfigError(f"{path}: {err}") from None
+        raise ConfigError(f"{path}: {placed(str(err), text, raw)}") from None
     return config
