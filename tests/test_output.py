@@ -46,7 +46,7 @@ def test_a_file_the_user_edited_after_we_wrote_it_is_left_alone(tmp_path, state)
     sink = _sink(tmp_path, state)
     outcome = sink.write("a.json", b"ours, v2")
     assert outcome.action == "conflict"
-    assert "changed since excerpta wrote it" in (outcome.reason or "")
+    assert f"changed since excerpta wrote it, as the state {state.path} records" in (outcome.reason or "")
     assert (tmp_path / "a.json").read_bytes() == b"ours, edited by hand"
     assert sink.pending_records() == []
 

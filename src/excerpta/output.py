@@ -221,7 +221,10 @@ class OutputSink(OutputFolder):
         if on_disk == digest:
             return WriteOutcome(target, "unchanged", size)
         if not allowed:
-            why = ("changed since excerpta wrote it" if record is not None else
+            # The state is named: a file written under another --state is "changed" in this one.
+            why = (f"changed since excerpta wrote it, as the state {self.manifest.path} records"
+                   if record is not None and self.manifest is not None else
+                   "changed since excerpta wrote it" if record is not None else
                    f"exists and the state {self.manifest.path} has no record of excerpta writing it"
                    if self.manifest is not None else "exists and no state records excerpta writing it")
             return WriteOutcome(target, "conflict", size, f"{why}; left alone (--force overwrites)")
