@@ -176,9 +176,10 @@ class NameAllocator:
                 if relative != paths[0] and fold_name(paths[0]) in self._unrecorded:
                     # Else the user wonders why the book's note is not the one they made, or
                     # not named as the book: a file excerpta did not write is never taken over.
-                    log.warning("%s: a file excerpta has no record of (yours?); %s's highlights go to "
-                                "%s (either may be renamed: excerpta finds its notes by their "
-                                "excerpta-id)", self.root / paths[0], stem, relative)
+                    log.warning("%s: a file this state has no record of (yours, or excerpta's "
+                                "under another state or a lost one); %s's highlights go to %s (either "
+                                "may be renamed: excerpta finds its notes by their excerpta-id)",
+                                self.root / paths[0], stem, relative)
                 return relative
         raise RuntimeError(f"no free note name for document {document_id}")  # 128-bit hash clash
 

@@ -289,7 +289,8 @@ class WriteRun:
         if self.unrecorded:
             log.warning("%s: %d note(s) excerpta wrote are not in this state's records (%s%s): "
                         "written under another --state, or before this one was lost; highlights "
-                        "you deleted from them may come back (run with the state that wrote them)",
+                        "you deleted from them may come back, and notes you deleted are written "
+                        "again (run with the state that wrote them)",
                         self.root, len(self.unrecorded), self.unrecorded[0],
                         ", …" if len(self.unrecorded) > 1 else "")
 
