@@ -292,3 +292,33 @@ def test_two_jobs_sharing_one_vault_write_one_note_per_book_with_both_sources(ru
     assert refused.exit_code == 2
     assert ('jobs[0].writers[0] (job "kindle", line 6) and jobs[1].writers[0] (job "second", line 14) '
             'both write') in refused.output
+
+
+def test_sync_takes_the_way_out_its_messages_name(run_cli, tmp_path, clippings):
+    # Long-lived-use audit: a job's CSV or JSON saved from a spreadsheet was left alone with
+    # "(--force overwrites)" on every run, and a deleted note's skip said "--recreate-deleted":
+    # sync had neither flag, so the daemon's outputs went stale for good.
+    config = write_config(tmp_path, kindle_job(tmp_path))
+    assert run_cli("sync", "-c", config).exit_code == 0
+    backup, walden = tmp_path / "kindle.json", tmp_path / "vault" / "kindle" / "Books" / "Walden.md"
+    backup.write_text('{"edited": "in a spreadsheet"}', encoding="utf-8")
+    walden.unlink()
+    with clippings.open("a", encoding="utf-8") as file:
+        file.write(NEW_RECORD)
+
+    refused = run_cli("sync", "-c", config)
+    assert refused.exit_code == 1
+    assert "changed since excerpta wrote it" in refused.output
+    assert "(--force overwrites)" in refused.output
+    assert "(--recreate-deleted)" in refused.output
+    assert "edited" in backup.read_text(encoding="utf-8")
+    assert not walden.exists()
+
+    forced = run_cli("sync", "-c", config, "--force", "--recreate-deleted")
+    assert forced.exit_code == 0, forced.output
+    assert any("give me truth" in text for text in texts(backup))
+    assert "give me truth" in walden.read_text(encoding="utf-8")
+    # for that run only: the next leaves a new edit alone again
+    backup.write_text("{}", encoding="utf-8")
+    assert run_cli("sync", "-c", config).exit_code == 1
+    assert backup.read_text(encoding="utf-8") == "{}"

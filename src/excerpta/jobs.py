@@ -70,19 +70,24 @@ def chosen_jobs(config: Config, names: Sequence[str], *, config_path: Path) -> l
 
 
 def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | None = None,
-            dry_run: bool = False, on_problem: Callable[[RecordProblem], None] | None = None,
+            dry_run: bool = False, force: bool = False, recreate_deleted: bool = False,
+            on_problem: Callable[[RecordProblem], None] | None = None,
             on_document: DocumentCallback | None = None) -> ConvertReport:
     """Run ``job`` once into ``state`` (its library, manifest, cursors and run log; a dry
     run's copy of it with ``dry_run``). A writer that fails, or cannot write its ``out`` (a
     folder where a file goes), does not stop the others: the report's ``failure`` says it
     (see :func:`~excerpta.pipeline.run_once`). Raises as :func:`~excerpta.pipeline.convert`
     does for a bad source, or when no writer can write its ``out``; the run log records how
-    the run ended, under the job's name."""
+    the run ended, under the job's name. ``force`` and ``recreate_deleted``: as `convert`'s
+    flags, for this run (the second for each writer that has the option)."""
     outputs, unwritable = [], []
     for writer in job.writers:
         cls = registry.writer(writer.format)
+        options = dict(writer.options)
+        if recreate_deleted and "recreate_deleted" in cls.options_model.model_fields:
+            options["recreate_deleted"] = True
         try:
-            outputs.append(Output(cls.from_options(writer.options), output_target(cls, writer.out)))
+            outputs.append(Output(cls.from_options(options), output_target(cls, writer.out)))
         except UserError as err:
             unwritable.append(err)
     if not outputs:
@@ -92,8 +97,8 @@ def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | N
         with readwise_environment(readwise or ReadwiseConfig()):
             return run_once([job.source.input], outputs, run_name=job.name, library=state, state=state,
                             from_format=job.source.format, options=dict(job.source.options),
-                            dry_run=dry_run, on_problem=on_problem, on_document=on_document,
-                            persistent_library=True,
+                            force=force, dry_run=dry_run, on_problem=on_problem,
+                            on_document=on_document, persistent_library=True,
                             failed_outputs=unwritable)
     except OutputBusyError as err:  # another run writing an output: raised before the run is logged
         _log_failed(state, job.name, err, dry_run)

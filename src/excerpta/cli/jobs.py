@@ -43,7 +43,7 @@ def _load(config_path: Path | None) -> tuple[Path, Config]:
 
 
 def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_run: bool = False,
-                    brief: bool = False) -> int:
+                    brief: bool = False, force: bool = False, recreate_deleted: bool = False) -> int:
     """Run ``job`` once and print how it went; returns its exit code. A job that fails is
     reported in one line naming it, and the next job still runs; a stop (Ctrl-C, SIGTERM)
     is not caught, even one a library wrapped. ``brief``: a run that changed nothing and
@@ -53,8 +53,9 @@ def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_r
         state = open_store(state_path(config, settings.state), reads_only=dry_run)
         # In a terminal, a run that takes a while shows what it has read (not in the daemon's log).
         with ReadProgress(enabled=sys.stderr.isatty() and not settings.quiet and not brief) as progress:
-            report = run_job(job, state, readwise=config.readwise, dry_run=dry_run,
-                             on_problem=echo_problem(settings.quiet), on_document=progress.advance)
+            report = run_job(job, state, readwise=config.readwise, dry_run=dry_run, force=force,
+                             recreate_deleted=recreate_deleted, on_problem=echo_problem(settings.quiet),
+                             on_document=progress.advance)
     except Exception as err:  # each job is a boundary: the others still run
         raise_if_stopped(err)  # as the command's boundary says it: a stop, not a failure
         message, code = failure(err, verbose=settings.verbose)
@@ -89,8 +90,16 @@ def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_r
 @config_option
 @click.argument("names", nargs=-1, metavar="[JOB]...")
 @click.option("--dry-run", is_flag=True, help="Read and render, print what would be written, write nothing.")
+# For this run, as convert's: the way out its messages name ("--force overwrites"), which a
+# daemon's user takes with `sync --force JOB`.
+@click.option("--force", is_flag=True,
+              help="This run: overwrite output files excerpta did not write, edited or read-only (an "
+                   "Obsidian note's own text is always kept).")
+@click.option("--recreate-deleted", is_flag=True,
+              help="This run: write again the Obsidian notes you deleted.")
 @click.pass_obj
-def sync_command(settings: Settings, config_path: Path | None, names: tuple[str, ...], dry_run: bool) -> None:
+def sync_command(settings: Settings, config_path: Path | None, names: tuple[str, ...], dry_run: bool,
+                 force: bool, recreate_deleted: bool) -> None:
     """Run the configuration's jobs once now (all of them, or each JOB named), in order.
 
     Each reads its source from where its last run stopped (a Readwise pull asks only for
@@ -100,7 +109,8 @@ def sync_command(settings: Settings, config_path: Path | None, names: tuple[str,
     75 another run is writing an output).
     """
     path, config = _load(config_path)
-    codes = [_run_and_report(job, config, settings, dry_run=dry_run)
+    codes = [_run_and_report(job, config, settings, dry_run=dry_run, force=force,
+                             recreate_deleted=recreate_deleted)
              for job in chosen_jobs(config, names, config_path=path)]
     if max(codes):
         click.get_current_context().exit(max(codes))
