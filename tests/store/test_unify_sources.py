@@ -153,6 +153,28 @@ def test_a_passage_highlighted_again_on_the_kindle_after_its_deletion_is_a_new_h
     assert highlights(documents) == [(LONG, None, True), (LONG, None, False)]
 
 
+@pytest.mark.parametrize("cleared", [False, True], ids=["grown", "cleared"])
+def test_a_passage_read_from_the_kindle_deleted_in_readwise_then_highlighted_again_is_a_new_highlight(
+        library, tmp_path, cleared):
+    # Long-lived-use audit: with the Kindle read first, the highlight's id is the Kindle's, the
+    # one its later copy gets too (same book, place and text; the reader keeps the later date),
+    # so the passage highlighted again never came back.
+    first = ("Highlight", "100-101", "Monday, January 2, 2023 10:00:00 AM", LONG)
+    again = ("Highlight", "100-101", "Saturday, April 1, 2023 10:00:00 AM", LONG)
+    library(clippings(tmp_path, "Frank Herbert", first))
+    assert highlights(library(deleted_in_readwise(tmp_path, LONG), source="readwise-json")) == [
+        (LONG, None, True)]
+    assert highlights(library(clippings(tmp_path, "Frank Herbert", first))) == [(LONG, None, True)]
+    grown = clippings(tmp_path, "Frank Herbert", *([again] if cleared else [first, again]))
+    documents = library(grown)
+    assert highlights(documents) == [(LONG, None, True), (LONG, None, False)]
+    assert highlights(library(grown)) == highlights(documents)  # read again: the same two
+    ids = [h["id"] for h in documents[0]["highlights"]]
+    assert [h["id"] for h in library(grown)[0]["highlights"]] == ids
+    # the old copy read again stays the deleted one
+    assert highlights(library(clippings(tmp_path, "Frank Herbert", first))) == highlights(documents)
+
+
 @pytest.mark.parametrize("order", ["KDM", "KMD", "DKM", "DMK", "MKD", "MDK"])
 def test_a_readwise_deletion_of_a_shorter_highlight_never_deletes_the_longer_one_whatever_the_order(
         library, tmp_path, order):

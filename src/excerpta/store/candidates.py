@@ -45,6 +45,22 @@ def extended(stored: Highlight, incoming: Highlight) -> bool:
         and same_passage(stored_text, text)
 
 
+def again_after_deletion(stored: Highlight, incoming: Highlight) -> bool:
+    """Whether the live ``incoming`` copy of the deleted ``stored`` one was highlighted after
+    the deletion (its ``updated_at``, else its ``highlighted_at``): the passage highlighted
+    again, a new highlight (:func:`again_id`), though the source gives it the deleted one's id
+    (a Kindle's: its book, place and text)."""
+    return stored.is_deleted and not incoming.is_deleted and \
+        later(incoming.highlighted_at, stored.updated_at or stored.highlighted_at)
+
+
+def again_id(incoming: Highlight) -> str:
+    """The id of ``incoming`` highlighted again after the deletion of the highlight its id
+    names (:func:`again_after_deletion`): the same on every read of it."""
+    moment = incoming.highlighted_at.isoformat() if incoming.highlighted_at is not None else ""
+    return highlight_id(incoming.id, "highlighted again", moment)
+
+
 def apart_id(incoming: Highlight) -> str:
     """The id of ``incoming``'s own copy where the stored one its id holds was extended
     (:func:`extended`) and a copy of that text took it (:mod:`.unify`): found there next."""

@@ -90,7 +90,16 @@ from excerpta.store.aliases_table import (
     remember,
     sources_of,
 )
-from excerpta.store.candidates import KINDLE, Candidates, apart_id, extended, rows_of, source_of
+from excerpta.store.candidates import (
+    KINDLE,
+    Candidates,
+    again_after_deletion,
+    again_id,
+    apart_id,
+    extended,
+    rows_of,
+    source_of,
+)
 from excerpta.store.copies import settled
 from excerpta.store.state_file import StoredRows
 from excerpta.store.titles import NAMING_FIELDS, TitleIndex, identity_key, names_kept, shares_a_passage
@@ -237,6 +246,12 @@ class SameAcrossSources:
             if stored is None:
                 alias = library_id(self._db, HIGHLIGHT, highlight.id)
                 stored = None if alias is None or alias in given else self._stored(alias)
+            if stored is not None and again_after_deletion(stored, highlight):
+                stored = self._stored(again := again_id(highlight))
+                if stored is None:  # first read: a new highlight, under its own id
+                    known[number] = highlight.model_copy(update={"id": again})
+                    renamed[again] = highlight.id
+                    continue
             if stored is not None and extended(stored, highlight) and apart.get(number) is None:
                 held[number] = stored  # settled with it below, unless a copy of its text takes it
                 continue
