@@ -12,6 +12,7 @@ Every request is recorded, and every highlight delivered in a 200 export respons
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import threading
@@ -33,7 +34,7 @@ WORDS = ("reading", "habit", "system", "memory", "attention", "craft", "river", 
 class Fault:
     """What to do instead of answering one export request normally."""
 
-    kind: str  # "status", "slow", "trickle", "drop", "malformed", "page"
+    kind: str  # "status", "slow", "trickle", "drop", "malformed", "page", "bomb"
     status: int = 500
     headers: tuple[tuple[str, str], ...] = ()
     seconds: float = 0.0
@@ -62,6 +63,11 @@ class Fault:
     def trickle(cls, seconds: float) -> Fault:
         """The page's body in ten pieces, ``seconds`` apart: every read in time, the whole not."""
         return cls("trickle", seconds=seconds)
+
+    @classmethod
+    def gzip_bomb(cls, inflated: int) -> Fault:
+        """A small gzip body (HTTP 200) that inflates to ``inflated`` bytes of spaces."""
+        return cls("bomb", 200, (("Content-Encoding", "gzip"),), seconds=inflated)
 
     @classmethod
     def web_page(cls) -> Fault:
@@ -283,6 +289,8 @@ def _handler_for(fake: FakeReadwise) -> type[BaseHTTPRequestHandler]:
                 self._send(fault.status, b'{"detail": "fault"}', fault.headers)
             elif fault.kind == "malformed":
                 self._send(200, b'{"count": 3, "nextPageCursor": 1, "results": [{"user_book_')
+            elif fault.kind == "bomb":
+                self._send(200, gzip.compress(b" " * int(fault.seconds), compresslevel=9), fault.headers)
             elif fault.kind == "page":
                 self._send(200, b"<html><body>Service temporarily unavailable</body></html>", fault.headers)
             else:  # "drop": close the connection without a word

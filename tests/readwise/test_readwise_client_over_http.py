@@ -57,6 +57,18 @@ def test_an_answer_trickling_in_past_its_deadline_is_retried(server):
     assert len(server.export_requests) == server.pages_needed() + 1
 
 
+def test_an_answer_larger_than_the_limit_decoded_stops_the_pull_without_a_retry(server):
+    # Security audit: a 2 MB gzip body inflating to 2 GiB took 6.4 GB of memory, six times.
+    clock = FakeClock()
+    server.inject(Fault.gzip_bomb(8 << 20), at=2)  # 8 KiB on the wire
+    with client_for(server, clock, answer_limit=1 << 20) as client, pytest.raises(FatalSourceError) as caught:
+        pull_ids(client)
+    assert "answer to GET /api/v2/export/ at" in str(caught.value)
+    assert "is larger than 1 MiB" in str(caught.value)
+    assert len(server.export_requests) == 2
+    assert clock.sleeps == []
+
+
 def test_a_web_page_mid_pull_is_retried_but_one_as_the_first_answer_names_the_url(server):
     # A proxy's page after pages of JSON (Readwise audit: it stopped the pull, blaming the URL).
     clock = FakeClock()

@@ -96,6 +96,7 @@ class ReadwiseClient:
         self.requests = 0
         self._answered = False  # a JSON answer came: the URL is the API's
         self._answer_deadline = settings.answer_deadline
+        self._answer_limit = settings.answer_limit
         timeout = httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
                                 write=WRITE_TIMEOUT, pool=POOL_TIMEOUT)
         self._http = httpx.Client(
@@ -231,13 +232,20 @@ class ReadwiseClient:
 
     def _get(self, path: str, params: dict[str, str]) -> httpx.Response:
         """GET ``path``, its whole (decoded) body read within the settings' ``answer_deadline``
-        seconds; a slower answer raises httpx.ReadTimeout, retried as a timeout is."""
+        seconds; a slower answer raises httpx.ReadTimeout, retried as a timeout is. A body
+        larger than ``answer_limit`` bytes, decoded, raises FatalSourceError: the same answer
+        again would be as large."""
         with self._http.stream("GET", path, params=params) as streamed:
             # Real time, not the injected clock: it is the socket's time that runs out.
             deadline = time.monotonic() + self._answer_deadline
             body = bytearray()
             for chunk in streamed.iter_bytes():
                 body += chunk
+                if len(body) > self._answer_limit:
+                    raise FatalSourceError(
+                        f"Readwise's answer to GET {path} at {self.api_url} is larger than "
+                        f"{self._answer_limit >> 20} MiB (an export page is a few MB); stopped: is "
+                        f"{API_URL_ENV} the Readwise API?")
                 if time.monotonic() > deadline:
                     raise httpx.ReadTimeout(f"no whole answer within {self._answer_deadline:g} s",
                                             request=streamed.request)

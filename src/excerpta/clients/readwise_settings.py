@@ -34,6 +34,9 @@ TOKEN_PAGE = "https://readwise.io/access_token"
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_ANSWER_DEADLINE = 300.0
 DEFAULT_READ_TIMEOUT = 60.0  # export pages can be large
+# Of one answer, decoded: a real export page is a few MB; a server (or proxy) sending without
+# end, or a small gzip body inflating to gigabytes, must not take the machine's memory.
+DEFAULT_ANSWER_LIMIT = 256 << 20
 BAD_TOKEN = ("holds characters a token cannot (smart quotes or spaces pasted?): "
              "a token is printable ASCII")
 
@@ -52,6 +55,7 @@ class ReadwiseSettings(BaseModel):
     # A whole answer, however slowly it trickles in (read_timeout is per read: a server
     # sending a byte a minute would hold a run, or a daemon's job, without end).
     answer_deadline: float = Field(default=DEFAULT_ANSWER_DEADLINE, gt=0)
+    answer_limit: int = Field(default=DEFAULT_ANSWER_LIMIT, gt=0)  # bytes, decoded
 
     @field_validator("token")
     @classmethod
