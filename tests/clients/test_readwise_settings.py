@@ -114,12 +114,18 @@ _USERINFO = ("READWISE_API_URL is a URL with a user name or password (user:passw
 _QUERY = ("READWISE_API_URL is a URL with a query or fragment (?… or #…) in it: give only the scheme, "
           "host and port (a secret there would be shown in messages)")
 
+_IN_PATH = ("READWISE_API_URL is a URL with what looks like a token in its path: give only the scheme, host "
+            "and port; the token goes in READWISE_TOKEN or a token file")
+
 
 @pytest.mark.parametrize(("url", "message"), [
     ("https://user:hunter2@readwise.io", _USERINFO), ("https://user@readwise.io", _USERINFO),
     ("https://:hunter2@readwise.io", _USERINFO), ("http://user:hunter2@127.0.0.1:9", _USERINFO),
     ("https://readwise.io/?token=hunter2", _QUERY), ("http://127.0.0.1:9/?token=hunter2", _QUERY),
     ("https://readwise.io#hunter2", _QUERY), ("https://readwise.io/api?", _QUERY),
+    # the token pasted into the path (security audit): shown in every message naming the URL
+    ("https://readwise.io/hunter2hunter2hunter2hunter2", _IN_PATH),
+    ("http://127.0.0.1:9/api/v2/hunter2hunter2hunter2hunter2/", _IN_PATH),
 ])
 def test_a_url_with_a_secret_in_it_is_refused_without_echoing_it(url, message):
     # A user:password@, a query or a fragment: whatever secret is there stays out of messages.

@@ -8,6 +8,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from excerpta.pipeline import CONVERT_JOB
 from excerpta.store import open_store
 
@@ -171,3 +173,27 @@ def test_a_token_pasted_as_the_token_file_is_never_repeated_and_config_check_say
     monkeypatch.setenv("READWISE_TOKEN", server.token)  # the file is not read then: check passes
     monkeypatch.delenv("READWISE_TOKEN_FILE")
     assert "warning" not in run_cli("config", "check", config).output
+
+
+@pytest.mark.parametrize("pasted", ["Bearer {token}", "{token}.", "{token}/", "~/{token}", "token:{token}",
+                                    "tok/good/{token}"])
+def test_a_token_pasted_with_more_around_it_as_the_token_file_is_never_repeated(
+        run_cli, tmp_path, fake_readwise, monkeypatch, pasted):
+    # Security audit: only a value that was the token alone was hidden; "Bearer <token>" went
+    # into the message, `status` and the run log.
+    server = fake_readwise(highlights=10, per_book=10)
+    monkeypatch.delenv("READWISE_TOKEN")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tok").write_text("a file where a folder is looked for", encoding="utf-8")
+    value = pasted.format(token=server.token)
+    config = write_config(tmp_path, readwise=f'[readwise]\nbase_url = "{server.url}"\n'
+                                             f'token_file = "{value}"\n')
+    checked = run_cli("config", "check", config)
+    synced = run_cli("sync", "-c", config)
+    assert synced.exit_code == 2
+    # (a trailing "/" is gone once the configuration reads it as a path: the token alone)
+    assert f"{len(server.token)} characters hidden: a token?" in synced.output \
+        or "looks like a token itself" in synced.output
+    for said in (checked.output, synced.output, run_cli("status", "-c", config).output):
+        assert server.token not in said
+    assert server.token.encode() not in (tmp_path / "state.sqlite").read_bytes()

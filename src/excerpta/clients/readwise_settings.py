@@ -132,6 +132,9 @@ def check_api_url(value: str) -> str:
     if url.scheme == "http" and not _is_loopback(url.host):
         raise ValueError("http:// to a host other than this machine: the token would travel in "
                          "clear text; use https:// (http:// is for a local server only)")
+    if _TOKEN_RUN.search(url.path):  # shown in every message naming the URL
+        raise ValueError("a URL with what looks like a token in its path: give only the scheme, "
+                         "host and port; the token goes in READWISE_TOKEN or a token file")
     if API_PREFIX + "/" in url.path:  # an endpoint's URL (…/api/v2/export/) pasted whole
         raise ValueError(f"a URL with a path after {API_PREFIX}: give the part before {API_PREFIX} "
                          f"(such as {DEFAULT_API_URL})")
@@ -186,6 +189,15 @@ def _setting(variable: str, value: str) -> str:
 
 # A token pasted where its file's path goes: one word of letters and digits, as long as one.
 _TOKEN_LIKE = re.compile(r"[A-Za-z0-9_-]{20,}")
+# Such a word, with four letters and four digits in it at least, inside a longer value
+# (`Bearer <token>`, the token with a "." or "/" after it): a file or folder name seldom is one.
+_TOKEN_RUN = re.compile(r"(?=(?:[A-Za-z_-]*[0-9]){4})(?=(?:[0-9_-]*[A-Za-z]){4})[A-Za-z0-9_-]{20,}")
+
+
+def _shown(name: str) -> str:
+    """The token file's name ``name`` as messages show it: a word in it that may be the token
+    pasted there is hidden (the message reaches the run log and the daemon's journal)."""
+    return _TOKEN_RUN.sub(lambda word: f"[{len(word.group())} characters hidden: a token?]", name)
 
 
 def _token_from_file(name: str) -> str:
@@ -205,15 +217,15 @@ def _token_from_file(name: str) -> str:
             raise ConfigError(f"{setting}: no such file, and its value looks like a token itself (not "
                               f"repeated here): put the token in {TOKEN_ENV}, or in a file and give "
                               "that file's path") from None
-        raise ConfigError(f"{_setting(TOKEN_FILE_ENV, name)}: no such file") from None
+        raise ConfigError(f"{_setting(TOKEN_FILE_ENV, _shown(name))}: no such file") from None
     except (OSError, UnicodeDecodeError) as err:
         reason = err.strerror if isinstance(err, OSError) else "not UTF-8 text"
-        raise ConfigError(f"{_setting(TOKEN_FILE_ENV, name)}: cannot read ({reason})") from None
+        raise ConfigError(f"{_setting(TOKEN_FILE_ENV, _shown(name))}: cannot read ({reason})") from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         log.warning("%s: readable by other users; chmod 600 it", path)
     if not _bare(text):
-        raise ConfigError(f"{_setting(TOKEN_FILE_ENV, name)}: the file is empty (put the token in it; "
-                          f"get one at {TOKEN_PAGE})")
+        raise ConfigError(f"{_setting(TOKEN_FILE_ENV, _shown(name))}: the file is empty (put the token "
+                          f"in it; get one at {TOKEN_PAGE})")
     return _bare(text)
 
 
