@@ -34,6 +34,24 @@ def test_create_then_unchanged_then_update(tmp_path, state):
     assert (out / "a.json").read_bytes() == b"two"
 
 
+def test_a_private_file_s_new_content_is_never_readable_by_others_while_it_is_written(tmp_path, state):
+    # Security audit: the temporary file was made with a new file's permissions (0644) and
+    # given the target's 0600 only before the rename: 1.9 s for a 40 MB JSON.
+    _write_and_commit(tmp_path, state, "a.json", b"ours")
+    (tmp_path / "a.json").chmod(0o600)
+    modes: list[int] = []
+
+    def chunks():
+        yield b"secret "
+        modes.extend(path.stat().st_mode & 0o777 for path in tmp_path.glob(".a.json*.tmp"))
+        yield b"notes"
+
+    assert _write_and_commit(tmp_path, state, "a.json", chunks()) == "update"
+    assert modes == [0o600]
+    assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "a.json").read_bytes() == b"secret notes"
+
+
 def test_a_file_we_did_not_write_is_left_alone(tmp_path, state):
     (tmp_path / "a.json").write_bytes(b"the user's own file")
     assert _write_and_commit(tmp_path, state, "a.json", b"ours") == "conflict"

@@ -113,11 +113,13 @@ def _file_in_the_way(folder: Path) -> Path | None:
 
 
 def write_temp(target: Path, chunks: Iterable[bytes], dir_fd: int | None = None,
-               owner: str | None = None) -> TempFile:
+               owner: str | None = None, mode: int = 0o666) -> TempFile:
     """Write ``chunks`` into a new hidden file beside ``target`` (``.<name>.<random>.tmp``, the
     name cut to fit in 255 bytes; in the same folder, so renaming it over ``target`` is
-    atomic), with a new file's permissions (the umask applies). The caller renames or removes
-    it; on error it is removed here. ``dir_fd``:
+    atomic), made with permissions ``mode`` (the umask applies: a new file's by default; the
+    file it replaces gives its own, so a private file's content is never readable by others
+    while it is written). The caller renames or removes it; on error it is removed here.
+    ``dir_fd``:
     the folder open, to make the file in (whatever its path names by then). ``owner`` (8
     hexadecimal digits: the output's, see :func:`sweep_temporary_files`) goes in the name too,
     ``.<name>.<owner>.<random>.tmp``.
@@ -134,7 +136,7 @@ def write_temp(target: Path, chunks: Iterable[bytes], dir_fd: int | None = None,
         for _ in range(100):
             made = path = target.with_name(_temporary_name(target.name, f".{owned}{os.urandom(4).hex()}.tmp"))
             try:
-                fd = os.open(_in(path, dir_fd), _NEW_FILE, 0o666, dir_fd=dir_fd)
+                fd = os.open(_in(path, dir_fd), _NEW_FILE, mode, dir_fd=dir_fd)
                 break
             except FileExistsError:  # another's: never removed
                 made = None

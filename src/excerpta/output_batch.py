@@ -109,11 +109,12 @@ class StagedBatch:
                 log.info("%s: removed %d temporary file(s) an interrupted run left", into.parent, swept)
             temp, staged = None, False
             try:  # from the call on: a Ctrl-C or SIGTERM as it returns still removes its file
-                temp = write_temp(into, chunks, folder.fd, self.owner)
+                found = _stat_or_none(into, folder) if on_disk is not None else None
+                made_as = found.st_mode & 0o777 if found is not None else 0o666
+                temp = write_temp(into, chunks, folder.fd, self.owner, made_as)
                 outcome = decide(temp.sha256, temp.size)
                 stat: os.stat_result | None = temp.stat
                 if outcome.action in ("create", "update"):
-                    found = _stat_or_none(into, folder) if on_disk is not None else None
                     mode = found.st_mode & 0o777 if found is not None else None
                     if mode is not None and mode != temp.stat.st_mode & 0o777:
                         try:  # keep the user's permissions; changes the ctime only
