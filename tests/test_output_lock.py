@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
+
+import pytest
 
 from excerpta.locks import lock_folder, lock_path, output_lock
 
@@ -74,6 +79,45 @@ def test_a_state_folder_that_cannot_be_made_falls_back_to_a_temporary_one(run_cl
     assert blocker not in folder.parents
     with output_lock(tmp_path / "out.json"):
         assert lock_path(tmp_path / "out.json").parent == folder
+
+
+@pytest.mark.parametrize("planted", ["open to all", "a link"])
+def test_a_temporary_lock_folder_another_could_write_to_is_refused(run_cli, tmp_path, monkeypatch, planted):
+    # Security audit: the fallback's name is predictable; another user who made it first could
+    # plant links in it for a run to write through (its staging list), or remove held locks.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the state folder would go")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    shared = tmp_path / "tmp" / f"excerpta-{getpass.getuser()}"
+    if planted == "a link":
+        (tmp_path / "elsewhere").mkdir(mode=0o700)
+        (tmp_path / "tmp").mkdir()
+        shared.symlink_to(tmp_path / "elsewhere")
+    else:
+        shared.mkdir(parents=True)
+        shared.chmod(0o777)
+    result = run_cli("--state", tmp_path / "st.sqlite", "convert", EXAMPLES / "library.json", "--to", "json",
+                     "--out", tmp_path / "out.json")
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"excerpta: error: {shared}: not a folder of yours that others "
+                                    "cannot write to; excerpta keeps no locks there")
+    assert not (tmp_path / "out.json").exists()
+    assert list((tmp_path / "elsewhere").iterdir() if planted == "a link" else shared.iterdir()) == []
+
+
+def test_a_temporary_lock_folder_is_made_private(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the state folder would go")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    before = os.umask(0)
+    try:
+        folder = lock_folder()
+    finally:
+        os.umask(before)
+    assert folder.parent.stat().st_mode & 0o777 == 0o700
+    assert folder.stat().st_mode & 0o777 == 0o700
 
 
 def test_a_run_into_a_locked_output_stops_at_once_even_while_the_state_is_busy(run_cli, tmp_path):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from platformdirs import user_state_path
 
-from excerpta.errors import OutputBusyError
+from excerpta.errors import OutputBusyError, StateError
 from excerpta.spelling import folded
 
 LOCKS_FOLDER = "locks"
@@ -43,8 +44,26 @@ def lock_folder(*, make: bool = True) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         folder = fallback
-        folder.mkdir(parents=True, exist_ok=True)
+        _private(folder.parent)
+        folder.mkdir(mode=0o700, exist_ok=True)
     return folder
+
+
+def _private(folder: Path) -> None:
+    """Make ``folder`` (in the shared temporary folder) readable and writable by this user
+    alone, or check that it is: its name is predictable, and another user who made it first
+    could plant links in it for a run to write through, or remove a lock a run holds. Raises
+    StateError where it is not so."""
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        found = folder.lstat()
+    except OSError as err:
+        raise StateError(f"{folder}: cannot make the folder of excerpta's locks ({err.strerror})") from None
+    mine = not hasattr(os, "getuid") or found.st_uid == os.getuid()
+    if not stat.S_ISDIR(found.st_mode) or not mine or found.st_mode & 0o022:
+        raise StateError(f"{folder}: not a folder of yours that others cannot write to; excerpta keeps "
+                         "no locks there (remove it, or make your state folder writable: "
+                         f"{user_state_path('excerpta', appauthor=False)})")
 
 
 def lock_path(out: Path, *, make: bool = True) -> Path:
