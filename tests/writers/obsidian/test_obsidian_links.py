@@ -50,15 +50,28 @@ def test_a_url_is_one_link_and_reads_back_as_written(vault, sync, url, written):
     text = _note(vault, sync, document)
     assert_inert_note(text)
     body = note_body(text)
-    assert link_targets(body) == [written] * 3  # the cover and each "View Highlight", nothing else
+    web = written.startswith("http")  # only a web URL is a cover embed (see below)
+    assert link_targets(body) == [written] * (3 if web else 2)  # the cover and each "View Highlight"
     assert [t.tag for t in tokens(body) if t.type == "heading_open"] == ["h1", "h2", "h2"]  # the template's
     assert f"- First. ([View Highlight]({written})) ^hl-h1\n" in body  # the block id on its highlight
     assert f"\n- URL: {written}\n" in body
     assert yaml.safe_load(text.split("---\n")[1])["url"] == written
     assert unquote(written) == unquote(url.strip(" "))  # the same URL
     back = read_note(next(vault.rglob("*.md")))
-    assert (back.url, back.cover_image_url) == (written, written)
+    assert (back.url, back.cover_image_url) == (written, written if web else None)
     assert [(h.text, h.url) for h in back.highlights] == [("First.", written), ("Second.", written)]
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "file://host/share/x.png", "app://local/etc/passwd",
+                                 "obsidian://advanced-uri?vault=v&eval=alert(1)", "kindle://book/B0"])
+def test_only_a_web_url_is_a_cover_image_fetched_when_the_note_is_shown(vault, sync, url):
+    # Security audit: an article's og:image (its page's author's to choose) as a file: share
+    # or an obsidian:// command, embedded, was fetched with no click. A link asks for one.
+    document = Document(id="d1", title="Cover", category=Category.ARTICLES, url=url, cover_image_url=url,
+                        highlights=[Highlight(id="h1", text="First.")])
+    text = _note(vault, sync, document)
+    assert "rw-book-cover" not in text
+    assert f"\n- URL: {url}\n" in text
 
 
 def test_a_url_with_paired_parentheses_is_written_as_it_is(vault, sync):

@@ -72,6 +72,14 @@ _WEB_WITH_HOST = re.compile(r"https?://[^/?#]", re.IGNORECASE)
 _LABEL_ENDING = re.compile(r"[\\\[\]()]")  # escaped in a label: it would end the link or the label
 
 
+def image_url(value: str) -> str:
+    """``value`` as :func:`link_url` gives it, if it is a web (``http(s)``) URL, else ``""``:
+    an image embed is fetched when the note is shown, no click asked (a ``file:`` URL, an
+    ``obsidian://`` command, a share on another machine, from an article's ``og:image``)."""
+    url = link_url(value)
+    return url if _WEB_WITH_HOST.match(url) else ""
+
+
 def link_url(value: str) -> str:
     """``value`` (:func:`.variables.printable` text) as one inert link destination, or ``""``:
 

@@ -40,7 +40,8 @@ else this machine's zone), so the ``date`` filter and the front matter (which Ob
 as local time) show the time the user's clock showed. The URLs (``url``, ``image_url``,
 ``highlight_location_url``, ``highlight_url``) are each one link destination, ``""`` when they
 would run code once clicked (``javascript:``, ``vbscript:``, ``data:``) or are no absolute URL
-(:func:`.links.link_url`). ``highlight_location`` is the label as it is (``Page xii]``): in a
+(:func:`.links.link_url`); ``image_url``, which the default header embeds, only a web URL
+(:func:`.links.image_url`). ``highlight_location`` is the label as it is (``Page xii]``): in a
 link text (``[{{ highlight_location }}](…)``, read as the ``link_label`` filter) or in the
 default template's ``({{ highlight_location | link_label }})`` its brackets, parentheses and
 backslashes are escaped (:func:`.links.link_label`).
@@ -59,7 +60,7 @@ from excerpta.markdown_safety import ListItemText
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.obsidian.blocks import ITEM_INDENT
 from excerpta.writers.obsidian.dates import format_date
-from excerpta.writers.obsidian.links import link_url
+from excerpta.writers.obsidian.links import image_url, link_url
 from excerpta.writers.obsidian.naming import block_id
 
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
@@ -179,7 +180,7 @@ def document_variables(document: Document, zone: tzinfo | None = None) -> dict[s
         "category": document.category.value if document.category else "",
         "source": unbroken(document.source),
         "url": link_url(printable(document.url)),
-        "image_url": link_url(printable(document.cover_image_url)),
+        "image_url": image_url(printable(document.cover_image_url)),
         "asin": unbroken(document.asin),
         "document_tags": _unbroken_list(document.tags),
         "document_note": continued(document.document_note, ITEM_INDENT),
