@@ -163,3 +163,20 @@ def test_a_file_system_sqlite_cannot_use_is_named_as_the_cause(tmp_path):
     assert str(error) == (f"{tmp_path / 'state.sqlite'}: the state database cannot be used on this file "
                           "system (disk I/O error): SQLite needs a local disk (not a FAT or exFAT stick, "
                           "nor a network share); --state or EXCERPTA_STATE picks another")
+
+
+def test_a_new_state_is_readable_by_its_user_alone_and_an_old_one_keeps_its_permissions(tmp_path):
+    # Security audit: it holds the whole library, private notes included, and was 0644.
+    new, old = tmp_path / "new.sqlite", tmp_path / "old.sqlite"
+    _library(new)
+    assert new.stat().st_mode & 0o777 == 0o600
+    store = open_store(new)
+    store.merge([Document(id="d2", title="Emma", highlights=[Highlight(id="h2", text="Badly done.")])])
+    journals = [path for path in tmp_path.iterdir() if path.name.startswith("new.sqlite-")]
+    assert journals  # (WAL: beside it while open)
+    assert {path.stat().st_mode & 0o777 for path in journals} == {0o600}
+    store.close()
+    _library(old)
+    old.chmod(0o640)  # the user's choice
+    _library(old)
+    assert old.stat().st_mode & 0o777 == 0o640

@@ -59,6 +59,7 @@ class SQLiteStore:
         self._fingerprinted: tuple[tuple[int, int], str] | None = None
         if self.path != ":memory:":
             state_file.make_folder(self.path)
+            state_file.make_private(self.path)
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
             self._open()

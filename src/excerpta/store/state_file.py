@@ -18,6 +18,7 @@ import errno
 import json
 import os
 import sqlite3
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,6 +58,14 @@ def make_folder(path: str, *, make: bool = True) -> None:
         blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
         raise NotADirectoryError(errno.ENOTDIR, "a file, not a folder: the state database cannot be "
                                  f"made under it ({_PICK_ANOTHER})", str(blocker)) from None
+
+
+def make_private(path: str) -> None:
+    """Create the state database ``path``, if there is none, readable and writable by this
+    user alone (SQLite gives its journal files the same permissions): it holds the whole
+    library, private notes included. One there already keeps its permissions."""
+    with suppress(OSError):  # there already; or SQLite says why, as for any state it cannot open
+        os.close(os.open(os.path.expanduser(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def copy_into(target: sqlite3.Connection, path: str, timeout: float) -> bool:
