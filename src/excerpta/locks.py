@@ -59,8 +59,9 @@ def _private(folder: Path) -> None:
         found = folder.lstat()
     except OSError as err:
         raise StateError(f"{folder}: cannot make the folder of excerpta's locks ({err.strerror})") from None
-    mine = not hasattr(os, "getuid") or found.st_uid == os.getuid()
-    if not stat.S_ISDIR(found.st_mode) or not mine or found.st_mode & 0o022:
+    if os.name == "nt":  # a temporary folder of the user's own; no POSIX owner or mode to check
+        return
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o022:
         raise StateError(f"{folder}: not a folder of yours that others cannot write to; excerpta keeps "
                          "no locks there (remove it, or make your state folder writable: "
                          f"{user_state_path('excerpta', appauthor=False)})")
