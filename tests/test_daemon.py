@@ -20,7 +20,7 @@ import pytest
 from excerpta.config import JobConfig, ScheduleConfig
 from excerpta.daemon import Daemon, Timetable, first_run
 from excerpta.errors import UserError
-from excerpta.locks import daemon_lock
+from excerpta.locks import daemon_lock, output_lock
 from excerpta.store import open_store
 from job_configs import CLIPPINGS, NEW_RECORD, kindle_job, logged_runs, wait_until, write_config
 
@@ -284,6 +284,50 @@ def test_a_stop_in_the_middle_of_a_run_interrupts_it_safely(tmp_path):
     assert ", interrupted" in status.stdout
     assert "  error: stopped by SIGTERM\n" in status.stdout  # not "Terminated" (Readwise audit)
     assert status.stdout.splitlines()[-1] == "  due: now"
+
+
+def test_a_run_whose_daemon_was_killed_is_read_as_interrupted_and_runs_again_at_start(tmp_path):
+    # Daemon audit: after SIGKILL (the OOM killer, systemd's stop timeout, a power cut) the run
+    # stayed "running" in `status` for good, and a restarted daemon counted its schedule from
+    # it: a daily job put off a day.
+    (tmp_path / "temp").mkdir()
+    fifo = tmp_path / "clip.fifo"
+    os.mkfifo(fifo)
+    config = write_config(tmp_path, kindle_job(tmp_path, source=fifo, schedule='schedule = { every = "1h" }'))
+    daemon = _daemon(config, tmp_path)
+    writer = os.open(fifo, os.O_WRONLY)  # waits for the daemon's run to open it
+    try:
+        os.write(writer, CLIPPINGS.read_bytes()[:300])
+        wait_until(lambda: logged_runs(tmp_path / "state.sqlite") == [("kindle", "running")])
+        daemon.kill()
+        daemon.communicate(timeout=30)
+    finally:
+        os.close(writer)
+    assert logged_runs(tmp_path / "state.sqlite") == [("kindle", "running")]  # as SIGKILL leaves it
+
+    def status() -> list[str]:
+        return subprocess.run([sys.executable, "-m", "excerpta", "status", "-c", str(config)],
+                              capture_output=True, text=True, timeout=60, check=True).stdout.splitlines()
+
+    # while another run holds the job's output, it may be that run: still running
+    with output_lock(tmp_path / "kindle.json"):
+        held = status()
+    assert held[1].endswith(", running")
+    assert held[-1] != "  due: now"
+    killed = status()
+    assert killed[1].endswith(", interrupted")
+    assert killed[2] == "  error: its process ended without a word (killed?); the run committed nothing more"
+    assert killed[-1] == "  due: now"
+
+    fifo.unlink()
+    shutil.copyfile(CLIPPINGS, fifo)  # the Kindle back: a file where the pipe was
+    daemon = _daemon(config, tmp_path)
+    try:
+        wait_until(lambda: ("kindle", "ok") in logged_runs(tmp_path / "state.sqlite"))
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        daemon.communicate(timeout=30)
+    assert (tmp_path / "kindle.json").exists()
 
 
 def test_a_second_daemon_of_one_state_is_refused(run_cli, tmp_path):

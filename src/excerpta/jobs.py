@@ -34,6 +34,7 @@ from excerpta.clients.readwise_settings import (
 )
 from excerpta.config import Config, JobConfig, ReadwiseConfig
 from excerpta.errors import ExcerptaError, OutputBusyError, StateBusyError, UserError
+from excerpta.locks import output_in_use
 from excerpta.output_targets import output_target
 from excerpta.pipeline import DocumentCallback, Output, run_once
 from excerpta.run_report import ConvertReport
@@ -103,6 +104,24 @@ def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | N
     except OutputBusyError as err:  # another run writing an output: raised before the run is logged
         _log_failed(state, job.name, err, dry_run)
         raise
+
+
+# How a run logged as running reads once no process runs it (killed: SIGKILL, the OOM killer,
+# a power cut); like a stopped one, it committed nothing after its last output's records.
+ENDED_UNSAID = "its process ended without a word (killed?); the run committed nothing more"
+
+
+def in_progress(job: JobConfig) -> bool:
+    """Whether a run of ``job`` may be in progress now: one holds an output's lock (a run
+    holds all of them throughout), or an output cannot be told (its ``out`` unusable)."""
+    for writer in job.writers:
+        try:
+            out = output_target(registry.writer(writer.format), writer.out)
+        except UserError:
+            return True
+        if output_in_use(out):
+            return True
+    return False
 
 
 def _log_failed(state: LibraryStore, name: str, err: ExcerptaError, dry_run: bool) -> None:

@@ -94,6 +94,21 @@ def output_lock(out: Path) -> Iterator[None]:
         yield
 
 
+def output_in_use(out: Path) -> bool:
+    """Whether a run holds the lock of output ``out`` now (tried at once, never waited for:
+    a run that starts meanwhile may find it busy that instant, as it would with another)."""
+    path = lock_path(out, make=False)
+    if not path.exists():
+        return False  # never locked here, or not since the lock folder was made
+    lock = FileLock(path, timeout=0)
+    try:
+        lock.acquire()
+    except (Timeout, OSError):  # held; or not to be known: as held
+        return True
+    lock.release()
+    return False
+
+
 @contextmanager
 def daemon_lock(state: Path) -> Iterator[None]:
     """Hold the lock of the daemon of state database ``state`` for the ``with`` block: two

@@ -4,6 +4,7 @@ run once, run on their schedules, and how their runs went (:mod:`excerpta.jobs`,
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import sys
 from collections.abc import Callable
@@ -26,7 +27,15 @@ from excerpta.cli.progress import ReadProgress
 from excerpta.config import Config, JobConfig, load_config
 from excerpta.daemon import Daemon, first_run, local_zone
 from excerpta.errors import ConfigError
-from excerpta.jobs import CONFIG_ENV, chosen_jobs, default_config_path, run_job, state_path
+from excerpta.jobs import (
+    CONFIG_ENV,
+    ENDED_UNSAID,
+    chosen_jobs,
+    default_config_path,
+    in_progress,
+    run_job,
+    state_path,
+)
 from excerpta.locks import daemon_lock
 from excerpta.store import RunRecord, open_store
 
@@ -120,7 +129,8 @@ def _last_runs(config: Config, settings: Settings) -> tuple[dict[str, RunRecord]
     """Each job's last logged run, and the last one its schedule counts from, by job name
     (none: never ran, or no state yet). A schedule counts from no run that was interrupted
     (SIGTERM, Ctrl-C: it committed nothing, so a daemon started again runs the job when it
-    would have without it, not an interval after the stop)."""
+    would have without it, not an interval after the stop), nor from one logged as running
+    that no process runs (:func:`~excerpta.jobs.in_progress`): read as interrupted."""
     path = state_path(config, settings.state)
     if not path.exists():
         return {}, {}
@@ -129,6 +139,9 @@ def _last_runs(config: Config, settings: Settings) -> tuple[dict[str, RunRecord]
         last, counted_from = {}, {}
         for job in config.jobs:
             runs = state.runs(job.name, limit=RUN_LOG_LOOKED_AT)
+            if any(run.status == "running" for run in runs) and not in_progress(job):
+                runs = [dataclasses.replace(run, status="interrupted", error=ENDED_UNSAID)
+                        if run.status == "running" else run for run in runs]
             if runs:
                 last[job.name] = runs[0]
             scheduled = next((run for run in runs if run.status != "interrupted"), None)
