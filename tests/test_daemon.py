@@ -345,7 +345,9 @@ def test_a_time_zone_the_machine_does_not_know_is_one_line(tmp_path):
     run = subprocess.run([sys.executable, "-m", "excerpta", "daemon", "-c", str(config)],
                          capture_output=True, text=True, timeout=60, env={**os.environ, "TZ": "Mars/Olympus"})
     assert run.returncode == 2
-    assert run.stderr.startswith("excerpta: error: the machine's time zone is unknown (")
+    assert run.stderr.startswith("excerpta: error: the machine's time zone is unknown (TZ=Mars/Olympus names "
+                                 "no zone this machine knows): ")
+    assert run.stderr.count("\n") == 1
     assert run.stderr.endswith("set TZ to a zone such as Europe/Berlin (in Docker: docker run -e "
                                "TZ=Europe/Berlin …)\n")
 

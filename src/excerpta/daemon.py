@@ -31,6 +31,7 @@ Times are in the machine's local zone (``TZ``) unless given one.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -53,9 +54,12 @@ def local_zone() -> tzinfo:
     raises ConfigError naming ``TZ`` when that names no zone the machine knows."""
     try:
         return get_localzone()
-    except (ZoneInfoNotFoundError, ValueError, LookupError) as err:
-        raise ConfigError(f"the machine's time zone is unknown ({err}): set TZ to a zone such as "
-                          "Europe/Berlin (in Docker: docker run -e TZ=Europe/Berlin …)") from None
+    except (ZoneInfoNotFoundError, ValueError, LookupError):
+        # (tzlocal's own words are a repr with a line break in it: not for a one-line message)
+        named = f"TZ={os.environ['TZ']}" if os.environ.get("TZ") else "the system's setting"
+        raise ConfigError(f"the machine's time zone is unknown ({named} names no zone this machine "
+                          "knows): set TZ to a zone such as Europe/Berlin (in Docker: docker run -e "
+                          "TZ=Europe/Berlin …)") from None
 
 
 class Timetable:
