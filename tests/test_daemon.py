@@ -273,7 +273,9 @@ def test_a_stop_in_the_middle_of_a_run_interrupts_it_safely(tmp_path):
             daemon.kill()
             print(daemon.communicate()[1])
     assert daemon.returncode == 0, err
-    assert err.splitlines()[-1] == "excerpta: daemon stopped"
+    assert err.splitlines()[-2:] == [
+        "job kindle: interrupted (nothing half-written); it runs at once when the daemon starts again",
+        "excerpta: daemon stopped"]
     assert logged_runs(tmp_path / "state.sqlite") == [("kindle", "interrupted")]
     assert list((tmp_path / "temp").iterdir()) == []
     assert not (tmp_path / "kindle.json").exists()

@@ -132,6 +132,7 @@ class Daemon:
                             "or { cron = \"0 6 * * *\" } (`excerpta sync` runs jobs once)")
         self._run = run
         self.stopped_by: KeyboardInterrupt | None = None
+        self.running: str | None = None  # the job whose run is in progress (a stop cut short)
         self.reload_requested = False
         start = now or datetime.now(UTC)
         self.first: dict[str, datetime] = {}
@@ -179,4 +180,6 @@ class Daemon:
             # Worked out first, so ``run`` can tell it (next_run); the times that pass while
             # the job runs make one late run after it.
             self._due[job.name] = self._timetables[job.name].after(max(moment, datetime.now(UTC)))
+            self.running = job.name
             self._run(job)
+            self.running = None

@@ -203,6 +203,9 @@ def daemon_command(settings: Settings, config_path: Path | None) -> None:
                     daemon.serve()
             except KeyboardInterrupt:
                 pass  # a stop while the configuration was read again: nothing was running
+            if daemon.stopped_by is not None and daemon.running is not None:
+                say(f"job {daemon.running}: interrupted (nothing half-written); it runs at once "
+                    "when the daemon starts again")
         say("excerpta: daemon stopped")
     finally:
         if hangup:
