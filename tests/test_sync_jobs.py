@@ -322,3 +322,19 @@ def test_sync_takes_the_way_out_its_messages_name(run_cli, tmp_path, clippings):
     backup.write_text("{}", encoding="utf-8")
     assert run_cli("sync", "-c", config).exit_code == 1
     assert backup.read_text(encoding="utf-8") == "{}"
+
+
+def test_what_a_job_logs_while_it_runs_names_the_job(run_cli, tmp_path, clippings):
+    # Daemon audit: a Readwise job's retry warnings named no job; in a journal of several jobs
+    # nothing told whose they were.
+    config = write_config(tmp_path, kindle_job(tmp_path))
+    books = tmp_path / "vault" / "kindle" / "Books"
+    books.mkdir(parents=True)
+    (books / "Walden.md").write_text("my own thoughts on Walden", encoding="utf-8")
+    result = run_cli("sync", "-c", config)
+    assert result.exit_code == 0, result.output
+    [warning] = [line for line in result.output.splitlines() if "warning" in line]
+    assert warning.startswith(f"excerpta: warning: job kindle: {books / 'Walden.md'}: a file this state has "
+                              "no record of")
+    failed = run_cli("sync", "-c", write_config(tmp_path, kindle_job(tmp_path, source=tmp_path / "gone.txt")))
+    assert f"excerpta: error: job kindle: {tmp_path / 'gone.txt'}" in failed.output  # named once

@@ -130,7 +130,7 @@ def _log_failed(state: LibraryStore, name: str, err: ExcerptaError, dry_run: boo
     without it, and a dry run logs nothing."""
     if not dry_run:
         with suppress(StateBusyError):
-            state.finish_run(state.start_run(name), "failed", {}, str(err))
+            state.log_ended_run(name, "failed", str(err))
 
 
 @contextmanager

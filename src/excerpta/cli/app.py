@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,18 +109,26 @@ def failure(err: Exception, *, verbose: int) -> tuple[str, int]:
     return f"internal error: {type(err).__name__}: {err}{hint}", INTERNAL_ERROR_EXIT
 
 
+# The job whose run is in progress (sync, daemon): its name leads each line logged meanwhile,
+# so that a journal of several jobs tells whose a retry or a warning is.
+RUNNING_JOB: ContextVar[str | None] = ContextVar("RUNNING_JOB", default=None)
+
+
 class _LogFormatter(logging.Formatter):
-    """``excerpta: warning: …``, like the error lines; under ``-v`` the level as logging
-    spells it and the logger's name (``DEBUG excerpta.clients.readwise: …``), to tell where
-    each line of a detailed run comes from."""
+    """``excerpta: warning: …``, like the error lines (``excerpta: warning: job kindle: …``
+    while a job runs); under ``-v`` the level as logging spells it and the logger's name
+    (``DEBUG excerpta.clients.readwise: …``), to tell where each line of a detailed run comes
+    from."""
 
     def __init__(self, *, detailed: bool) -> None:
-        super().__init__("%(levelname)s %(name)s: %(message)s" if detailed
-                         else "excerpta: %(level)s: %(message)s")
+        super().__init__("%(levelname)s %(name)s: %(job)s%(message)s" if detailed
+                         else "excerpta: %(level)s: %(job)s%(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
         # The record is shared by every handler: the lower-case level goes on a copy.
-        copy = logging.makeLogRecord({**record.__dict__, "level": record.levelname.lower()})
+        job = RUNNING_JOB.get()
+        copy = logging.makeLogRecord({**record.__dict__, "level": record.levelname.lower(),
+                                      "job": f"job {job}: " if job else ""})
         return super().format(copy)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from excerpta.cli.app import (
+    RUNNING_JOB,
     Settings,
     cli,
     echo_error,
@@ -58,6 +59,7 @@ def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_r
     is not caught, even one a library wrapped. ``brief``: a run that changed nothing and
     skipped nothing is one line."""
     state = None
+    naming = RUNNING_JOB.set(job.name)
     try:
         state = open_store(state_path(config, settings.state), reads_only=dry_run)
         # In a terminal, a run that takes a while shows what it has read (not in the daemon's log).
@@ -71,6 +73,7 @@ def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_r
         echo_error(f"job {job.name}: {message}")
         return code
     finally:
+        RUNNING_JOB.reset(naming)
         if state is not None:
             state.close()
     if report.failure is not None:  # a writer failed; the others' files are on disk: said first

@@ -313,6 +313,13 @@ class SQLiteStore:
         with self.transaction() as db:
             run_log.finish(db, run_id, _now(), status, counts, error)
 
+    def log_ended_run(self, job: str, status: str, error: str | None = None) -> None:
+        """Log a run of ``job`` that ended as it began (``status``, ``error``, no counts), in
+        one transaction: a stop in between never leaves it logged as running."""
+        with self.transaction() as db:
+            now = _now()
+            run_log.finish(db, run_log.start(db, job, now), now, status, {}, error)
+
     def runs(self, job: str | None = None, *, limit: int = -1) -> list[RunRecord]:
         """Logged runs, newest first (of one job, or all; the ``limit`` newest, -1: all)."""
         with self._reading() as db:
