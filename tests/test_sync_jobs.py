@@ -194,9 +194,16 @@ def test_a_run_kept_out_by_another_writing_its_output_is_logged(run_cli, tmp_pat
     assert busy.exit_code == 75
     assert busy.output == (f"excerpta: error: job kindle: {tmp_path / 'kindle.json'}: another excerpta "
                            "run is writing this output; try again when it has finished\n")
-    assert runs(tmp_path / "state.sqlite") == [("kindle", "failed")]
-    assert "  error: " in run_cli("status", "-c", config).output
+    # Daemon audit: logged as failed, it was a run to count the schedule from; it did nothing.
+    assert runs(tmp_path / "state.sqlite") == [("kindle", "busy")]
     assert not (tmp_path / "vault").exists()
+    scheduled = config.read_text(encoding="utf-8").replace('name = "kindle"\n',
+                                                           'name = "kindle"\nschedule = { every = "1h" }\n')
+    config.write_text(scheduled, encoding="utf-8")
+    status = run_cli("status", "-c", config).output.splitlines()
+    assert status[1].endswith(", busy")
+    assert status[2].startswith("  error: ")
+    assert status[-1] == "  due: now"  # never ran: due at once, not an hour after the refusal
 
 
 def test_jobs_reading_one_input_with_other_options_are_refused(run_cli, tmp_path, clippings):

@@ -126,11 +126,12 @@ def in_progress(job: JobConfig) -> bool:
 
 def _log_failed(state: LibraryStore, name: str, err: ExcerptaError, dry_run: bool) -> None:
     """Log a run of job ``name`` that ``err`` ended before it began, so `status` and the
-    daemon's first run know of every run tried; a state busy too (past its timeout) goes
-    without it, and a dry run logs nothing."""
+    daemon's first run know of every run tried: ``busy`` where another run was writing an
+    output (it did nothing: no run to count a schedule from), else ``failed``; a state busy
+    too (past its timeout) goes without it, and a dry run logs nothing."""
     if not dry_run:
         with suppress(StateBusyError):
-            state.log_ended_run(name, "failed", str(err))
+            state.log_ended_run(name, "busy" if isinstance(err, OutputBusyError) else "failed", str(err))
 
 
 @contextmanager

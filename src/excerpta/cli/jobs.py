@@ -132,8 +132,9 @@ def _last_runs(config: Config, settings: Settings) -> tuple[dict[str, RunRecord]
     """Each job's last logged run, and the last one its schedule counts from, by job name
     (none: never ran, or no state yet). A schedule counts from no run that was interrupted
     (SIGTERM, Ctrl-C: it committed nothing, so a daemon started again runs the job when it
-    would have without it, not an interval after the stop), nor from one logged as running
-    that no process runs (:func:`~excerpta.jobs.in_progress`): read as interrupted."""
+    would have without it, not an interval after the stop), nor from one kept out by another
+    run writing an output (``busy``), nor from one logged as running that no process runs
+    (:func:`~excerpta.jobs.in_progress`): read as interrupted."""
     path = state_path(config, settings.state)
     if not path.exists():
         return {}, {}
@@ -147,7 +148,7 @@ def _last_runs(config: Config, settings: Settings) -> tuple[dict[str, RunRecord]
                         if run.status == "running" else run for run in runs]
             if runs:
                 last[job.name] = runs[0]
-            scheduled = next((run for run in runs if run.status != "interrupted"), None)
+            scheduled = next((run for run in runs if run.status not in NOT_COUNTED), None)
             if scheduled is not None:
                 counted_from[job.name] = scheduled
         return last, counted_from
@@ -156,6 +157,8 @@ def _last_runs(config: Config, settings: Settings) -> tuple[dict[str, RunRecord]
 
 
 RUN_LOG_LOOKED_AT = 100  # a hundred stops in a row: as if the job never ran
+# Runs that committed nothing: stopped, or kept out by another run writing an output.
+NOT_COUNTED = frozenset({"interrupted", "busy"})
 
 
 def _when(moment: datetime | None) -> str:
