@@ -11,6 +11,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -248,10 +250,10 @@ def test_a_sighup_while_the_daemon_starts_is_a_reload_not_its_end(tmp_path):
     assert f"excerpta: {config}: configuration read again" in err
 
 
-def test_a_stop_in_the_middle_of_a_run_interrupts_it_safely(tmp_path):
-    # The job reads a named pipe that has given part of a file and stays open: the run is
-    # under way when SIGTERM comes. It is unwound as Ctrl-C unwinds convert: logged as
-    # interrupted, its copy of the pipe removed, no output, and the daemon ends cleanly.
+@contextmanager
+def _daemon_mid_run(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
+    """A daemon whose job is under way: it reads a named pipe that has given part of a file
+    and stays open (closed on exit, the daemon killed if it is still running then)."""
     (tmp_path / "temp").mkdir()
     fifo = tmp_path / "clip.fifo"
     os.mkfifo(fifo)
@@ -261,17 +263,24 @@ def test_a_stop_in_the_middle_of_a_run_interrupts_it_safely(tmp_path):
     try:
         os.write(writer, CLIPPINGS.read_bytes()[:300])
         wait_until(lambda: any((tmp_path / "temp").iterdir()))  # copying the pipe
+        yield config, daemon
+    finally:
+        os.close(writer)
+        if daemon.poll() is None:
+            daemon.kill()
+            print(daemon.communicate()[1])
+
+
+def test_a_stop_in_the_middle_of_a_run_interrupts_it_safely(tmp_path):
+    # The run is under way when SIGTERM comes. It is unwound as Ctrl-C unwinds convert: logged
+    # as interrupted, its copy of the pipe removed, no output, and the daemon ends cleanly.
+    with _daemon_mid_run(tmp_path) as (config, daemon):
         # ...and waiting for more: a signal that came just before that read began would not
         # interrupt it (a race of CPython's), and it never returns here.
         time.sleep(0.5)
         assert logged_runs(tmp_path / "state.sqlite") == [("kindle", "running")]
         daemon.send_signal(signal.SIGTERM)
         _, err = daemon.communicate(timeout=30)
-    finally:
-        os.close(writer)
-        if daemon.poll() is None:
-            daemon.kill()
-            print(daemon.communicate()[1])
     assert daemon.returncode == 0, err
     assert err.splitlines()[-2:] == [
         "job kindle: interrupted (nothing half-written); it runs at once when the daemon starts again",
@@ -292,19 +301,10 @@ def test_a_run_whose_daemon_was_killed_is_read_as_interrupted_and_runs_again_at_
     # Daemon audit: after SIGKILL (the OOM killer, systemd's stop timeout, a power cut) the run
     # stayed "running" in `status` for good, and a restarted daemon counted its schedule from
     # it: a daily job put off a day.
-    (tmp_path / "temp").mkdir()
-    fifo = tmp_path / "clip.fifo"
-    os.mkfifo(fifo)
-    config = write_config(tmp_path, kindle_job(tmp_path, source=fifo, schedule='schedule = { every = "1h" }'))
-    daemon = _daemon(config, tmp_path)
-    writer = os.open(fifo, os.O_WRONLY)  # waits for the daemon's run to open it
-    try:
-        os.write(writer, CLIPPINGS.read_bytes()[:300])
+    with _daemon_mid_run(tmp_path) as (config, daemon):
         wait_until(lambda: logged_runs(tmp_path / "state.sqlite") == [("kindle", "running")])
         daemon.kill()
         daemon.communicate(timeout=30)
-    finally:
-        os.close(writer)
     assert logged_runs(tmp_path / "state.sqlite") == [("kindle", "running")]  # as SIGKILL leaves it
 
     def status() -> list[str]:
@@ -321,6 +321,7 @@ def test_a_run_whose_daemon_was_killed_is_read_as_interrupted_and_runs_again_at_
     assert killed[2] == "  error: its process ended without a word (killed?); the run committed nothing more"
     assert killed[-1] == "  due: now"
 
+    fifo = tmp_path / "clip.fifo"
     fifo.unlink()
     shutil.copyfile(CLIPPINGS, fifo)  # the Kindle back: a file where the pipe was
     daemon = _daemon(config, tmp_path)
