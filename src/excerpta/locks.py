@@ -100,13 +100,11 @@ def output_in_use(out: Path) -> bool:
     path = lock_path(out, make=False)
     if not path.exists():
         return False  # never locked here, or not since the lock folder was made
-    lock = FileLock(path, timeout=0)
     try:
-        lock.acquire()
-    except (Timeout, OSError):  # held; or not to be known: as held
+        with _held(path, "in use"):
+            return False
+    except (OutputBusyError, OSError):  # held; or not to be known: as held
         return True
-    lock.release()
-    return False
 
 
 @contextmanager

@@ -222,11 +222,13 @@ class OutputSink(OutputFolder):
             return WriteOutcome(target, "unchanged", size)
         if not allowed:
             # The state is named: a file written under another --state is "changed" in this one.
-            why = (f"changed since excerpta wrote it, as the state {self.manifest.path} records"
-                   if record is not None and self.manifest is not None else
-                   "changed since excerpta wrote it" if record is not None else
-                   f"exists and the state {self.manifest.path} has no record of excerpta writing it"
-                   if self.manifest is not None else "exists and no state records excerpta writing it")
+            state = None if self.manifest is None else self.manifest.path
+            if record is not None:
+                why = "changed since excerpta wrote it" + (f", as the state {state} records" if state else "")
+            elif state is not None:
+                why = f"exists and the state {state} has no record of excerpta writing it"
+            else:
+                why = "exists and no state records excerpta writing it"
             return WriteOutcome(target, "conflict", size, f"{why}; left alone (--force overwrites)")
         if on_disk is not None and not self.force and _read_only(target):
             # The user's "do not touch" (Windows would refuse to replace it anyway).

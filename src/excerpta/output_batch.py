@@ -110,13 +110,12 @@ class StagedBatch:
             temp, staged = None, False
             try:  # from the call on: a Ctrl-C or SIGTERM as it returns still removes its file
                 found = _stat_or_none(into, folder) if on_disk is not None else None
-                made_as = found.st_mode & 0o777 if found is not None else 0o666
-                temp = write_temp(into, chunks, folder.fd, self.owner, made_as)
+                mode = found.st_mode & 0o777 if found is not None else None  # the user's, kept
+                temp = write_temp(into, chunks, folder.fd, self.owner, 0o666 if mode is None else mode)
                 outcome = decide(temp.sha256, temp.size)
                 stat: os.stat_result | None = temp.stat
                 if outcome.action in ("create", "update"):
-                    mode = found.st_mode & 0o777 if found is not None else None
-                    if mode is not None and mode != temp.stat.st_mode & 0o777:
+                    if mode is not None and mode != temp.stat.st_mode & 0o777:  # (the umask took some)
                         try:  # keep the user's permissions; changes the ctime only
                             os.chmod(folder.name(temp.path), mode, dir_fd=folder.fd)
                         except OSError as err:
