@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from excerpta import registry
-from excerpta.adapters import RecordProblem, option_flag
+from excerpta.adapters import option_flag
 from excerpta.cli.app import Settings, cli, global_options, state_option
-from excerpta.cli.progress import ReadProgress
+from excerpta.cli.progress import ProblemEcho, ReadProgress
 from excerpta.errors import UserError
 from excerpta.output import WriteOutcome
 from excerpta.pipeline import convert
@@ -52,16 +51,6 @@ def _parse_option(values: tuple[str, ...]) -> dict[str, str]:
             raise UserError(f"--option {value!r}: expected NAME=VALUE")
         parsed[name.strip().replace("-", "_")] = setting
     return parsed
-
-
-def echo_problem(quiet: bool) -> Callable[[RecordProblem], None]:
-    """The callback that prints each record problem as a run reports it (none with ``quiet``)."""
-
-    def echo(problem: RecordProblem) -> None:
-        if not quiet:
-            click.secho(f"{'read in part' if problem.kept else 'skipped'} {problem}", fg="yellow", err=True)
-
-    return echo
 
 
 LIST_ALL_OUTCOMES_UP_TO = 20  # beyond this, only outcomes with something to say are listed
@@ -185,13 +174,16 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
         # Without --state the library lives for this run only: convert outputs exactly its
         # inputs (but for what an Obsidian note showed before, see OutputSink).
         library = state if explicit_state else open_store(":memory:")
+        problems = ProblemEcho(quiet=settings.quiet, verbose=settings.verbose)
         with ReadProgress(enabled=sys.stderr.isatty() and not settings.quiet) as progress:
-            report = convert(list(inputs), to=to, out=out, library=library, state=state,
-                             from_format=from_format, options=options, typed=typed, force=force,
-                             dry_run=dry_run, selection=selection, on_document=progress.advance,
-                             on_problem=echo_problem(settings.quiet),
-                             witnesses=() if witness is None else (witness,),
-                             persistent_library=explicit_state is not None)
+            try:
+                report = convert(list(inputs), to=to, out=out, library=library, state=state,
+                                 from_format=from_format, options=options, typed=typed, force=force,
+                                 dry_run=dry_run, selection=selection, on_document=progress.advance,
+                                 on_problem=problems, witnesses=() if witness is None else (witness,),
+                                 persistent_library=explicit_state is not None)
+            finally:  # before the error a read of nothing but problems ends with
+                problems.finish()
     finally:
         if library is not state:
             library.close()

@@ -23,8 +23,8 @@ from excerpta.cli.app import (
     raise_if_stopped,
     state_option,
 )
-from excerpta.cli.convert import echo_problem, print_report
-from excerpta.cli.progress import ReadProgress
+from excerpta.cli.convert import print_report
+from excerpta.cli.progress import ProblemEcho, ReadProgress
 from excerpta.config import Config, JobConfig, load_config
 from excerpta.daemon import Daemon, first_run, local_zone
 from excerpta.errors import ConfigError
@@ -63,10 +63,14 @@ def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_r
     try:
         state = open_store(state_path(config, settings.state), reads_only=dry_run)
         # In a terminal, a run that takes a while shows what it has read (not in the daemon's log).
+        problems = ProblemEcho(quiet=settings.quiet, verbose=settings.verbose)
         with ReadProgress(enabled=sys.stderr.isatty() and not settings.quiet and not brief) as progress:
-            report = run_job(job, state, readwise=config.readwise, dry_run=dry_run, force=force,
-                             recreate_deleted=recreate_deleted, on_problem=echo_problem(settings.quiet),
-                             on_document=progress.advance)
+            try:
+                report = run_job(job, state, readwise=config.readwise, dry_run=dry_run, force=force,
+                                 recreate_deleted=recreate_deleted, on_problem=problems,
+                                 on_document=progress.advance)
+            finally:  # before the job's error, if it ends with one
+                problems.finish()
     except Exception as err:  # each job is a boundary: the others still run
         raise_if_stopped(err)  # as the command's boundary says it: a stop, not a failure
         message, code = failure(err, verbose=settings.verbose)

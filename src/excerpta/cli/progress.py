@@ -1,16 +1,49 @@
-"""A progress display for reads that take more than a moment; silent when not a TTY."""
+"""What a run shows as it reads: a progress display for reads that take more than a moment
+(silent when not a TTY), and each record problem as it is reported."""
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from types import TracebackType
 
+import click
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from excerpta.adapters import RecordProblem
 from excerpta.model import Document
 
 SHOW_AFTER_SECONDS = 0.5  # a quick conversion never flashes a bar
+# A damaged file can report every one of its records: the first few say what is wrong, and
+# thousands of lines would bury the summary (and a daemon's log). -v lists every one.
+LIST_PROBLEMS_PER_INPUT_UP_TO = 20
+
+
+class ProblemEcho:
+    """The ``on_problem`` callback of a run: prints each record problem as it is reported, up
+    to :data:`LIST_PROBLEMS_PER_INPUT_UP_TO` of each input (every one with ``verbose``, none
+    with ``quiet``); :meth:`finish` then says how many more each input had."""
+
+    def __init__(self, *, quiet: bool, verbose: int) -> None:
+        self.quiet = quiet
+        self.verbose = verbose
+        self.per_input: Counter[str] = Counter()
+
+    def __call__(self, problem: RecordProblem) -> None:
+        self.per_input[problem.source] += 1
+        listed = self.verbose or self.per_input[problem.source] <= LIST_PROBLEMS_PER_INPUT_UP_TO
+        if listed and not self.quiet:
+            click.secho(f"{'read in part' if problem.kept else 'skipped'} {problem}", fg="yellow", err=True)
+
+    def finish(self) -> None:
+        """Say, for each input whose problems were not all listed, how many were not."""
+        if self.quiet or self.verbose:
+            return
+        for source, count in self.per_input.items():
+            if count > LIST_PROBLEMS_PER_INPUT_UP_TO:
+                click.secho(f"… and {count - LIST_PROBLEMS_PER_INPUT_UP_TO} more record problem(s) in "
+                            f"{source} (-v lists every one)", fg="yellow", err=True)
 
 
 class ReadProgress:
