@@ -255,6 +255,35 @@ def test_a_cursor_seen_twice_is_a_pagination_loop_error_not_a_hang(router, make_
     assert route.call_count == 3
 
 
+def counted_page(first, books, counted, cursor):
+    return httpx.Response(200, json={"count": counted, "nextPageCursor": cursor,
+                                     "results": [book(n) for n in range(first, first + books)]})
+
+
+def test_new_cursors_on_and_on_stop_once_far_more_books_came_than_counted(router, make_client):
+    # Every page brings 100 new books and a new cursor, while counting 200 in all: endless.
+    route = router.get(EXPORT).mock(side_effect=lambda request: counted_page(
+        int(request.url.params.get("pageCursor", 0)), 100, 200,
+        int(request.url.params.get("pageCursor", 0)) + 100))
+    with pytest.raises(FatalSourceError) as caught:
+        pull(make_client())
+    # 2 x 200 + 1000 = 1400 books are allowed; the 15th page (1500 books) still asks for more.
+    assert route.call_count == 15
+    assert str(caught.value) == (f"Readwise export at {make_client().api_url} sent 1500 books in 15 "
+                                 "pages, far more than the 200 its first page counted, and still asks "
+                                 "for more; stopped instead of paging on")
+
+
+@pytest.mark.parametrize("counts", [[3000] * 3, [500] * 3, [None, 5, 5], ["3000", 1, 1]],
+                         ids=["as counted", "within the margin until its end", "no count at first",
+                              "no usable count"])
+def test_a_pull_that_ends_is_followed_to_its_end(router, make_client, counts):
+    # 3,000 books in three pages; counting 500, the second page's 2,000 are 2 x 500 + 1000.
+    router.get(EXPORT).mock(side_effect=[counted_page(1000 * n, 1000, count, None if n == 2 else n + 1)
+                                         for n, count in enumerate(counts)])
+    assert len(pull(make_client())) == 3000
+
+
 def test_client_side_budget_keeps_every_minute_under_240_requests(router, make_client, clock):
     sent_at = []
 

@@ -14,7 +14,8 @@ Failure handling, per request (see :mod:`excerpta.clients.pacing` for the number
 * 401/403: :class:`~excerpta.errors.FatalSourceError` naming the fix; other 4xx: fatal too;
 * a redirect (3xx), an HTML page, or an auth check answered with anything but 204: fatal, as
   the API URL is not the Readwise API (a redirect names where it points: use that URL);
-* a page cursor seen twice (a pagination loop): FatalSourceError instead of a hang;
+* a page cursor seen twice (a pagination loop), or far more books than the export counted
+  with still more pages to come: FatalSourceError instead of a hang (:mod:`.paging`);
 * every request first takes a slot of the client-side :class:`RateBudget` (< 240/min).
 
 All waits go through the injected ``sleep`` (default: interruptible by a ``threading.Event``),
@@ -36,6 +37,7 @@ import httpx
 
 from excerpta import __version__
 from excerpta.clients.pacing import InterruptibleSleep, RateBudget, RetryPolicy
+from excerpta.clients.paging import PageGuard
 from excerpta.clients.readwise_settings import (
     API_URL_ENV,
     DEFAULT_API_URL,
@@ -150,21 +152,18 @@ class ReadwiseClient:
             yield from self._pages({**params, "ids": ",".join(chunk)})
 
     def _pages(self, params: dict[str, str]) -> Iterator[ExportPage]:
-        seen: set[str] = set()
+        guard = PageGuard(self.api_url)
         cursor: int | str | None = None
         while True:
             page_params = params if cursor is None else {**params, "pageCursor": str(cursor)}
             response, data = self._request(EXPORT_PATH, page_params, parse=export_body)
             page = ExportPage(results=data["results"], next_cursor=data.get("nextPageCursor"),
                               count=data.get("count"), server_date=date_header(response))
+            guard.check(len(page.results), page.count, page.next_cursor)
             yield page
             cursor = page.next_cursor
             if cursor is None or cursor == "":
                 return
-            if str(cursor) in seen:
-                raise FatalSourceError(f"Readwise export returned page cursor {cursor} twice "
-                                       "(a pagination loop); stopped instead of looping")
-            seen.add(str(cursor))
 
     def _request(self, path: str, params: dict[str, str],
                  parse: Callable[[httpx.Response], Any] | None = None) -> tuple[httpx.Response, Any]:

@@ -46,6 +46,7 @@ from pydantic import Field
 
 from excerpta.adapters import InputProbe, Reader, ReadState, RecordProblem
 from excerpta.clients.pacing import InterruptibleSleep
+from excerpta.clients.paging import usable_count
 from excerpta.clients.readwise import ExportPage, ReadwiseClient
 from excerpta.clients.readwise_settings import ReadwiseSettings
 from excerpta.errors import InputError
@@ -258,7 +259,8 @@ class _Pull:
 def _fewer(counted: int | None, count: Any) -> int | None:
     """The smaller of ``counted`` and a page's ``count``: the books of the whole export (every
     page says it; books deleted while a pull runs can lower it, so the lowest is kept)."""
-    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+    count = usable_count(count)
+    if count is None:
         return counted
     return count if counted is None else min(counted, count)
 
