@@ -82,7 +82,7 @@ def test_a_document_whose_own_fields_fail_is_skipped_and_named_by_its_own_error(
 
 
 @pytest.mark.parametrize("other_app", [
-    CORPUS / "hypothesis" / "SYNTHETIC_api_search_response.json",
+    CORPUS / "readwise" / "reader-api-v3" / "scarvy-documents.json",
     CORPUS / "readwise" / "synthetic" / "v2-highlights-create.request.synthetic.json",
 ])
 def test_another_apps_json_object_is_unrecognised_not_a_broken_library(run_cli, tmp_path, other_app):
