@@ -46,6 +46,18 @@ def test_a_debug_run_through_faults_never_shows_the_token(run_cli, fake_readwise
     assert all(r.authorized for r in server.requests)
 
 
+def test_a_cookie_the_server_sets_is_not_shown_by_a_debug_run(run_cli, fake_readwise, tmp_path):
+    # A session cookie is as good as a password; httpcore's trace logs every response header.
+    cookie = "sessionid=c00kieSECRET9f3a"
+    server = fake_readwise(highlights=20, page_size=10, token=SECRET)
+    server.inject(Fault("status", 429, (("Retry-After", "0"), ("Set-Cookie", cookie))), at=1)
+    result = run_cli("-vv", "--state", tmp_path / "s.sqlite", "convert", "readwise:", "--to", "json",
+                     "--out", tmp_path / "out.json")
+    assert result.exit_code == 0, result.output
+    assert "receive_response_headers" in result.stderr  # the trace was on
+    assert "c00kieSECRET" not in result.stderr + result.stdout
+
+
 def test_a_rejected_token_is_not_echoed_in_the_error(run_cli, fake_readwise, monkeypatch, tmp_path):
     fake_readwise(highlights=1)
     monkeypatch.setenv("READWISE_TOKEN", SECRET)

@@ -118,7 +118,8 @@ class _LogFormatter(logging.Formatter):
     """``excerpta: warning: …``, like the error lines (``excerpta: warning: job kindle: …``
     while a job runs); under ``-v`` the level as logging spells it and the logger's name
     (``DEBUG excerpta.clients.readwise: …``), to tell where each line of a detailed run comes
-    from."""
+    from. httpcore's trace (``-vv``) is shown without the headers it lists: a response's
+    ``Set-Cookie`` can hold a session, as good as a password."""
 
     def __init__(self, *, detailed: bool) -> None:
         super().__init__("%(levelname)s %(name)s: %(job)s%(message)s" if detailed
@@ -127,9 +128,11 @@ class _LogFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         # The record is shared by every handler: the lower-case level goes on a copy.
         job = RUNNING_JOB.get()
-        copy = logging.makeLogRecord({**record.__dict__, "level": record.levelname.lower(),
-                                      "job": f"job {job}: " if job else ""})
-        return super().format(copy)
+        fields = {**record.__dict__, "level": record.levelname.lower(), "job": f"job {job}: " if job else ""}
+        if record.name.startswith("httpcore") and "_headers.complete" in (message := record.getMessage()):
+            # "receive_response_headers.complete return_value=(b'HTTP/1.1', 200, b'OK', [headers])"
+            fields.update(msg=f"{message.partition(' ')[0]} (headers not shown)", args=())
+        return super().format(logging.makeLogRecord(fields))
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:
