@@ -157,3 +157,28 @@ def test_it_converts_to_obsidian_notes(run_cli, tmp_path):
     note = (vault / "Articles" / "On Reading.md").read_text(encoding="utf-8")
     assert "- Reading is to the mind what exercise is to the body. ([View Highlight](https://hyp.is/" in note
     assert "    - Note: Classic quote; check attribution." in note
+
+
+def test_a_value_of_the_wrong_type_is_reported_and_left_out_never_dropped_silently(tmp_path):
+    good = rows()[0]
+    odd = {**copy.deepcopy(good), "id": "Odd", "text": 5, "tags": "x"}
+    odd["target"][0]["selector"][1]["start"] = "abc"
+    nested = copy.deepcopy(good)
+    nested["id"] = "Nested"
+    nested["target"][0]["selector"][2]["exact"] = {"a": 1}
+    path = write(tmp_path, "odd.json", {"total": 3, "rows": [good, odd, nested]})
+    [document], state = read(path)
+    kept = {h.id: h for h in document.highlights}
+    assert sorted(kept) == ["hypothesis-Odd", "hypothesis-SyntheticId0000000001"]
+    odd_read = kept["hypothesis-Odd"]
+    quote = good["target"][0]["selector"][2]["exact"]
+    assert (odd_read.text, odd_read.note, odd_read.location, odd_read.tags) == (quote, None, None, [])
+    assert [(str(p), p.kept) for p in state.problems] == [
+        (f"{path}: rows[1]: text: expected a string; read without it", True),
+        (f"{path}: rows[1]: TextPositionSelector: expected whole-number offsets, start <= end; "
+         "read without it", True),
+        (f"{path}: rows[1]: tags: expected a list of strings; read without it", True),
+        (f"{path}: rows[2]: TextQuoteSelector.exact: expected a string (the highlighted text)", False),
+    ]
+    assert state.left_out == {"hypothesis-Odd": frozenset(
+        {"note", "location", "end_location", "location_type", "tags"})}

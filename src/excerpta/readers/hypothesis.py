@@ -207,6 +207,25 @@ def _document(record: Mapping[str, Any]) -> Document:
                     external_ids={f"{NAMESPACE}_uri": uri})
 
 
+class _Unsaid:
+    """The values of one annotation that are there but of the wrong type: each is reported
+    (read in part) and its highlight field left out, so a library keeps the value it holds."""
+
+    def __init__(self) -> None:
+        self.wrong: list[tuple[str, str, tuple[str, ...]]] = []  # (where in the record, expected, fields)
+
+    def text(self, value: Any, where: str, field: str) -> str | None:
+        if value is not None and not isinstance(value, str):
+            self.wrong.append((where, "a string", (field,)))
+            return None
+        return _text(value)
+
+    def report(self, source: str, where: str, state: ReadState, highlight: str) -> None:
+        for inner, expected, fields in self.wrong:
+            state.report(source, where, f"{inner}: expected {expected}; read without it", kept=True)
+            state.leave_out(highlight, fields)
+
+
 def _annotation(source: str, where: str, record: Mapping[str, Any],
                 state: ReadState) -> tuple[Document, Highlight]:
     own_id = _text(record.get("id"))
@@ -216,28 +235,41 @@ def _annotation(source: str, where: str, record: Mapping[str, Any],
     highlight = source_id(NAMESPACE, own_id)
     selectors = _selectors(record)
     quote = selectors.get("TextQuoteSelector", {}).get("exact")
+    if quote is not None and not isinstance(quote, str):
+        raise _RecordError("TextQuoteSelector.exact: expected a string (the highlighted text)")
+    unsaid = _Unsaid()
+    note = unsaid.text(record.get("text"), "text", "note")
+    if quote is None or not quote.strip():
+        quote = ""
+        if note is None:
+            raise _RecordError("neither highlighted text nor a note")
     position = selectors.get("TextPositionSelector", {})
     start, end = position.get("start"), position.get("end")
-    offsets = type(start) is int and type(end) is int
-    if not isinstance(quote, str) or not quote.strip():
-        quote = ""
-        if _text(record.get("text")) is None:
-            raise _RecordError("neither highlighted text nor a note")
+    offsets = type(start) is int and type(end) is int and 0 <= start <= end
+    if position and not offsets:
+        unsaid.wrong.append(("TextPositionSelector", "whole-number offsets, start <= end",
+                             ("location", "end_location", "location_type")))
+    tags = record.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        unsaid.wrong.append(("tags", "a list of strings", ("tags",)))
+        tags = []
     links = record.get("links") if isinstance(record.get("links"), Mapping) else {}
-    tags = record.get("tags") if isinstance(record.get("tags"), list) else []
     try:
-        return document, Highlight(
-            id=highlight, text=quote, note=_text(record.get("text")),
+        made = Highlight(
+            id=highlight, text=quote, note=note,
             location=start if offsets else None, end_location=end if offsets else None,
             location_type=LocationType.OFFSET if offsets else None,
-            page=_text(selectors.get("PageSelector", {}).get("label")),
-            chapter=_text(selectors.get("EPUBContentSelector", {}).get("title")),
+            page=unsaid.text(selectors.get("PageSelector", {}).get("label"), "PageSelector.label", "page"),
+            chapter=unsaid.text(selectors.get("EPUBContentSelector", {}).get("title"),
+                                "EPUBContentSelector.title", "chapter"),
             highlighted_at=_when(source, where, record, "created", state, highlight),
             updated_at=_when(source, where, record, "updated", state, highlight),
             url=_text(links.get("incontext")) or _text(links.get("html")),
-            tags=[tag.strip() for tag in tags if _text(tag)], external_ids={NAMESPACE: own_id})
+            tags=[tag.strip() for tag in tags if tag.strip()], external_ids={NAMESPACE: own_id})
     except ValidationError as err:
         raise _RecordError(describe(err)) from None
+    unsaid.report(source, where, state, highlight)
+    return document, made
 
 
 def _reading_order(highlight: Highlight) -> tuple[int, int, str]:
