@@ -295,19 +295,19 @@ def test_every_location_label_and_tag_sub_bullet(tmp_path):
     assert paragraphs.text == "First paragraph\ncontinued"
 
 
-def test_broken_front_matter_is_reported_and_the_other_notes_are_read(tmp_path):
+def test_broken_front_matter_is_reported_and_the_note_read_from_its_body(tmp_path):
     body = "## Metadata\n- Author: [[A]]\n\n## Highlights\n- Text ([Location 5](https://readwise.io/to_kindle?asin=X&location=5))\n"
     write_note(tmp_path / "Books" / "Good.md", "# Good\n" + body)
     broken = write_note(tmp_path / "Books" / "Broken.md", "---\ntitle: [unclosed\nauthor: x\n---\n" + body)
     write_note(tmp_path / "My own note.md", "# Ideas\n- not from Readwise\n")
     documents, state = read(tmp_path)
-    assert [d.title for d in documents] == ["Good"]
+    assert [d.title for d in documents] == ["Broken", "Good"]  # read from its body, titled by its name
     [problem] = state.problems
-    assert problem.source == str(broken)
+    assert (problem.source, problem.kept) == (str(broken), True)
     assert problem.reason.startswith("broken YAML front matter")
-    with pytest.raises(InputError, match=r"Broken\.md:\d+: broken YAML front matter") as info:
-        read(broken)
-    assert "\n" not in str(info.value)
+    [document], state = read(broken)
+    assert [h.text for h in document.highlights] == ["Text"]
+    assert "\n" not in str(state.problems[0])
 
 
 def test_the_users_text_below_the_metadata_list_is_no_part_of_a_value_and_keeps_the_id(tmp_path):

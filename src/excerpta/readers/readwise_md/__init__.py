@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
@@ -67,11 +67,17 @@ class NoteProblem(ValueError):
         self.reason = reason
 
 
-def read_note(path: Path, root: Path | None = None) -> Document:
+def read_note(path: Path, root: Path | None = None,
+              read_in_part: Callable[[int | None, str], None] | None = None) -> Document:
     """The Document of the note at ``path``; the notes it embeds are read from inside ``root``
     (the folder given as input; by default the note's own folder).
 
     Raises NotAReadwiseNote if it has no Readwise layout, NoteProblem if it cannot be read.
+    Front matter that is not YAML (a template's unquoted ``title: {{title}}`` meeting a title
+    with ``: `` in it, an author ``@handle``) does not lose the note: its body says all a
+    Readwise note holds, so it is read without the front matter, and ``read_in_part`` is told
+    the line and why (a note whose front matter never closes is a NoteProblem: where its
+    body starts cannot be told).
     """
     try:
         raw = read_note_file(path)
@@ -88,12 +94,15 @@ def read_note(path: Path, root: Path | None = None) -> Document:
             raise NoteProblem(None, "not UTF-8 text")
         raise NotAReadwiseNote(str(path))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    broken: FrontMatterError | None = None
     try:
         front, body = split_front_matter(text)
     except FrontMatterError as err:
         if not is_readwise_note(parse_note_body(text)):
             raise NotAReadwiseNote(str(path)) from None
-        raise NoteProblem(err.line, err.reason) from None
+        if err.body is None:
+            raise NoteProblem(err.line, err.reason) from None
+        front, body, broken = {}, err.body, err
     parsed = parse_note_body(body)
     try:
         document = build_document(parsed, front, path, path.parent if root is None else root)
@@ -107,6 +116,8 @@ def read_note(path: Path, root: Path | None = None) -> Document:
         log.warning("%s: no highlight read, but %d list item(s) end with a Readwise location link: "
                     "is the 'Highlights' heading renamed, or the list not made of '- ' bullets?",
                     path, linked)
+    if broken is not None and read_in_part is not None:
+        read_in_part(broken.line, f"{broken.reason}; read from the note's body without it")
     front_lines = text.count("\n") - body.count("\n")  # the front matter's, before the body's
     for line in parsed.second_notes:
         # A warning, as for the other lines the reader leaves out (a user's nested item, an
@@ -192,7 +203,8 @@ class ReadwiseMarkdownReader(Reader):
         if not path.is_file():
             raise InputError(f"{source}: no such file or folder")
         try:
-            yield read_note(path)
+            yield read_note(path, read_in_part=lambda line, reason: state.report(
+                source, line, reason, kept=True))
         except NotAReadwiseNote:
             raise InputError(
                 f"{source}: not a Readwise note (expected a 'Highlights' section and 'Metadata' lines)"
@@ -209,7 +221,8 @@ class ReadwiseMarkdownReader(Reader):
                             path)
                 continue
             try:
-                document = read_note(path, folder)
+                document = read_note(path, folder, lambda line, reason, note=str(path): state.report(
+                    note, line, reason, kept=True))
             except NotAReadwiseNote:
                 continue
             except NoteProblem as err:

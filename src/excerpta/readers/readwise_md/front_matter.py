@@ -29,12 +29,14 @@ MAX_TEXT_DEPTH = 8  # list nesting as_text follows; a template writes two at mos
 
 
 class FrontMatterError(ValueError):
-    """Front matter that cannot be read; ``line`` is where (1-based, in the whole file)."""
+    """Front matter that cannot be read; ``line`` is where (1-based, in the whole file).
+    ``body``: the rest of the note, when the front matter's end is known (its closing fence)."""
 
-    def __init__(self, line: int, reason: str) -> None:
+    def __init__(self, line: int, reason: str, body: str | None = None) -> None:
         super().__init__(reason)
         self.line = line
         self.reason = reason
+        self.body = body
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -55,24 +57,25 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     else:
         raise FrontMatterError(1, "front matter opened with '---' is never closed")
     block = "\n".join(lines[1:index])
+    body = "\n".join(lines[index + 1:])
     try:
         data = safe_load(block)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(err, "problem", None) or "invalid YAML"
-        raise FrontMatterError(line, f"broken YAML front matter: {problem}") from None
+        raise FrontMatterError(line, f"broken YAML front matter: {problem}", body) from None
     except RecursionError:
-        raise FrontMatterError(2, "broken YAML front matter: nested too deeply") from None
+        raise FrontMatterError(2, "broken YAML front matter: nested too deeply", body) from None
     except (ValueError, OverflowError) as err:
         line = _unconstructible_line(block) + 1
-        raise FrontMatterError(line, f"broken YAML front matter: {err}") from None
+        raise FrontMatterError(line, f"broken YAML front matter: {err}", body) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise FrontMatterError(2, "front matter is not a set of 'key: value' lines")
+        raise FrontMatterError(2, "front matter is not a set of 'key: value' lines", body)
     fields = {str(key).strip().casefold(): value for key, value in data.items()}
-    return fields, "\n".join(lines[index + 1:])
+    return fields, body
 
 
 def _unconstructible_line(block: str) -> int:
