@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from excerpta import registry
 from excerpta.adapters import InputProbe
+from excerpta.disk import naming
 from excerpta.wide_text import NUL_SAMPLE_BYTES, wide_encoding
 
 if TYPE_CHECKING:
@@ -61,13 +62,40 @@ class FolderFile:
 
 
 @dataclass(frozen=True)
+class RefusedEntry:
+    """A file or subfolder under a folder input that the machine would not let us open or
+    list, and why, in its words (``reason``: ``Permission denied``)."""
+
+    path: Path
+    reason: str
+    is_folder: bool
+
+    def name_in(self, folder: Path) -> str:
+        """Its path inside ``folder`` and why: ``a.json (Permission denied)``, ``sub/ (…)``."""
+        return f"{self.path.relative_to(folder)}{'/' if self.is_folder else ''} ({self.reason})"
+
+    @property
+    def meant_to_be_read(self) -> bool:
+        """Whether it may hold what excerpta reads: a subfolder, or a file whose extension is
+        one excerpta reads (an unreadable e-book or image is no loss)."""
+        return self.is_folder or self.path.suffix.lower() in READABLE_SUFFIXES
+
+    @property
+    def problem(self) -> str:
+        """Why it was skipped, as a run reports a found file it failed to read."""
+        return f"cannot be read: {self.reason}{' (listing the folder)' if self.is_folder else ''}"
+
+
+@dataclass(frozen=True)
 class FolderSurvey:
     """The files under a folder input that its reader does not read: ``found``, those some
     reader recognises (see other_files); ``unrecognised``, those none does, binary ones
-    included (not asked), each with no readers."""
+    included (not asked), each with no readers; ``refused``, the files that could not be
+    opened and the subfolders that could not be listed (what they hold is unknown)."""
 
     found: list[FolderFile]
     unrecognised: list[FolderFile]
+    refused: list[RefusedEntry]
 
 
 def other_files(folder: Path, reader: type[Reader] | None, *,
@@ -81,38 +109,58 @@ def other_files(folder: Path, reader: type[Reader] | None, *,
 def survey(folder: Path, reader: type[Reader] | None, *,
            leave_out: Sequence[Path] = ()) -> FolderSurvey:
     """The files under ``folder`` that ``reader`` does not read, recognised or not (see
-    other_files); a file that cannot be opened is in neither (said with -vv)."""
+    other_files), and those under it the machine refused (a file ``reader`` reads is its to
+    report)."""
     outputs = {out.resolve() for out in leave_out}
     found = []
     unrecognised = []
-    for path in _files_under(folder):
+    refused = []
+    for entry in _entries_under(folder):
+        path = entry.path if isinstance(entry, RefusedEntry) else entry
         if outputs and _within(path.resolve(), outputs):
+            continue
+        if isinstance(entry, RefusedEntry) and entry.is_folder:
+            refused.append(entry)
             continue
         probe = InputProbe.of_file(path)
         # Asked first: the built-in readers decide from the path alone, so the notes of a
         # vault its reader reads are never opened here.
         if reader is not None and reads_in_folder(reader, folder, probe):
             continue
+        if isinstance(entry, RefusedEntry):
+            refused.append(entry)
+            continue
         try:
             head = probe.head
-        except OSError as err:  # an unreadable file is no one's to claim; said with -vv
-            log.debug("%s: not probed (%s)", path, err.strerror or err)
+        except OSError as err:
+            refused.append(RefusedEntry(path, err.strerror or str(err), is_folder=False))
             continue
         best = [] if _is_binary(head) else registry.best_readers(probe)
         (found if best else unrecognised).append(FolderFile(path, tuple(best)))
-    return FolderSurvey(found, unrecognised)
+    return FolderSurvey(found, unrecognised, refused)
+
+
+def check_listable(folder: Path, source: str) -> None:
+    """Raise OSError when ``folder`` (the input ``source``) cannot be listed, naming it and
+    what was being done (``<source>: Permission denied (listing the folder)``): the machine
+    refused it, which is not an empty folder."""
+    try:
+        with os.scandir(folder):
+            pass
+    except OSError as err:
+        raise naming(err, Path(source), "listing the folder") from err
 
 
 def is_empty(folder: Path) -> bool:
     """Whether ``folder`` holds no file a folder input reads (hidden ones are not)."""
-    return next(_files_under(folder), None) is None
+    return next(_entries_under(folder), None) is None
 
 
 def _within(real: Path, outputs: set[Path]) -> bool:
     return real in outputs or not outputs.isdisjoint(real.parents)
 
 
-def named(files: Sequence[FolderFile], folder: Path, *, every: bool = False) -> str:
+def named(files: Sequence[FolderFile] | Sequence[RefusedEntry], folder: Path, *, every: bool = False) -> str:
     """``files`` of ``folder`` for a one-line message: the first few, then how many more
     (``every``: all of them)."""
     shown = files if every else files[:NAMED_FILES]
@@ -122,13 +170,37 @@ def named(files: Sequence[FolderFile], folder: Path, *, every: bool = False) -> 
 
 
 def _files_under(folder: Path) -> Iterator[Path]:
-    # os.walk does not follow links to folders: a link back up never loops.
-    for root, dirs, files in os.walk(folder):
+    return (entry for entry in _entries_under(folder) if not isinstance(entry, RefusedEntry))
+
+
+def _entries_under(folder: Path) -> Iterator[Path | RefusedEntry]:
+    # The files under ``folder``, and what the machine refused: a subfolder it would not list,
+    # a file in a folder we may list but not enter. os.walk does not follow links to folders:
+    # a link back up never loops.
+    unlisted: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=unlisted.append):
+        yield from _unlisted(unlisted)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(root) / name
-            if not name.startswith(".") and path.is_file():  # not a pipe, which would block
+            if name.startswith("."):
+                continue
+            try:
+                regular = path.is_file()  # not a pipe, which would block
+            except OSError as err:
+                yield RefusedEntry(path, err.strerror or str(err), is_folder=False)
+                continue
+            if regular:
                 yield path
+    yield from _unlisted(unlisted)
+
+
+def _unlisted(errors: list[OSError]) -> Iterator[RefusedEntry]:
+    # The subfolders os.walk failed to list since it last gave a folder (it names each in
+    # ``filename``), taken from ``errors``.
+    while errors:
+        err = errors.pop(0)
+        yield RefusedEntry(Path(err.filename), err.strerror or str(err), is_folder=True)
 
 
 def _is_binary(head: bytes) -> bool:
@@ -181,13 +253,15 @@ def reads_all(outer_reader: type[Reader], outer: Path, inner_reader: type[Reader
 class FolderInput:
     """A folder input settled before anything is read: ``reader`` reads it (``None``: no
     reader's, only its files are read), ``found`` are its other files (see other_files),
-    ``unrecognised`` those no reader recognises (see survey); ``where``: its resolved path."""
+    ``unrecognised`` those no reader recognises and ``refused`` what the machine refused (see
+    survey); ``where``: its resolved path."""
 
     source: str
     path: Path
     reader: type[Reader] | None
     found: list[FolderFile]
     unrecognised: list[FolderFile]
+    refused: list[RefusedEntry]
     where: Path
 
 

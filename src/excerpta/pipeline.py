@@ -76,8 +76,9 @@ def convert(inputs: Sequence[str], *, to: str, out: str | Path, library: Library
     ``typed`` says how each of ``options`` was given on the command line, for error messages
     (``{"deck": "--anki-deck", "flat": "-O flat"}``).
     A folder input holding files of several formats is read by each of their readers (see
-    :func:`~excerpta.preflight.resolve_inputs`); a file found in it that cannot be read is
-    reported (the run partial), as one file of a folder a reader reads is.
+    :func:`~excerpta.preflight.resolve_inputs`); a file found in it that cannot be read, or a
+    subfolder that cannot be listed, is reported (the run partial), as one file of a folder a
+    reader reads is.
     ``dry_run`` reads and renders but writes nothing. A pipe input (``-`` for standard input,
     ``/dev/stdin``) is read once into a temporary copy, detected and read from there
     (:mod:`excerpta.pipes`). Raises UserError (nothing written) for a bad command or an unreadable input.
@@ -167,11 +168,16 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
     with spooled_pipes(inputs) as readable, named_as_given(readable), ExitStack() as spools:
         paths = [readable[source] for source in inputs]
         given = dict(zip(paths, inputs, strict=True))
-        resolved = resolve_inputs(paths, from_format, options, typed,
-                                  leave_out=[output.out for output in outputs])
+        settled = resolve_inputs(paths, from_format, options, typed,
+                                 leave_out=[output.out for output in outputs])
+        resolved = settled.inputs
         check_options_apply(options, [*(each.reader for each in resolved),
                                       *(output.writer for output in outputs)], typed)
         report = ConvertReport(failure=failure)
+        for problem in settled.refused:  # a file of a folder input it may not open: partial
+            report.problems.append(problem)
+            if on_problem is not None:
+                on_problem(problem)
         cursors = []
         reads: list[_Input] = []
         named = [(given.get(r.path, r.path), r.path, r.reader) for r in resolved]

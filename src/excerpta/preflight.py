@@ -7,18 +7,22 @@ Each raises UserError for a bad command, so a conversion (or a configured job, w
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from excerpta import registry
-from excerpta.adapters import Adapter, InputProbe, Reader, option_flag
+from excerpta.adapters import Adapter, InputProbe, Reader, RecordProblem, option_flag
 from excerpta.errors import InputError, UserError
 from excerpta.folder_inputs import (
     FolderFile,
     FolderInput,
+    RefusedEntry,
+    check_listable,
     is_empty,
     named,
     nested,
@@ -41,9 +45,19 @@ class ResolvedInput:
     found_in: str | None = None
 
 
+@dataclass(frozen=True)
+class ResolvedInputs:
+    """What :func:`resolve_inputs` settled: the ``inputs`` to read, in order, and ``refused``,
+    the files and subfolders of folder inputs the machine would not let us open or list, each
+    a problem for the run to report (the run partial), as a found file it fails to read is."""
+
+    inputs: list[ResolvedInput]
+    refused: list[RecordProblem]
+
+
 def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict[str, Any],
                    typed: Mapping[str, str] | None = None, *,
-                   leave_out: Sequence[Path] = ()) -> list[ResolvedInput]:
+                   leave_out: Sequence[Path] = ()) -> ResolvedInputs:
     """Pick (and configure) the reader of every input before anything is read.
 
     A folder is read by the reader detection gives it (with ``from_format``, by that reader if
@@ -56,13 +70,16 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
     ``-v`` (e-books, images). Each file is read once and counted once: a folder given again, or
     under another folder given, is read with it (see :func:`~excerpta.folder_inputs.nested`),
     and a file given and found in a folder given is read as given (see :func:`_read_once`).
+    A file in a folder that cannot be opened, or a subfolder that cannot be listed, is
+    ``refused`` (one of no format excerpta reads, an e-book, is named with ``-v`` instead).
     ``leave_out``: the run's outputs, never one of its inputs.
 
     Raises UserError for an empty input (``""``: :data:`~excerpta.input_files.EMPTY_INPUT`), a
     missing input, an unknown/unrecognisable format (a folder that neither the reader
     ``from_format`` names nor any file in it is of: an empty folder is said to be one) or an invalid option
     value (named as ``typed`` says, see :meth:`Adapter.from_options`), so a bad command fails
-    before it reads or writes anything.
+    before it reads or writes anything. Raises OSError (the machine refused) for a folder that
+    cannot be listed, and for one with nothing else to read than files it cannot open.
     """
     if not inputs:
         raise UserError("no input given")
@@ -87,6 +104,7 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
             settled.append(_settle_folder(probe, probe.path, named_cls, leave_out))
     read_with, within = nested([each for each in settled if isinstance(each, FolderInput)])
     resolved = []
+    refused: list[RecordProblem] = []
     for each in settled:
         if isinstance(each, ResolvedInput):
             resolved.append(each)
@@ -99,19 +117,25 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
                 resolved.extend(ResolvedInput(str(file.path), reader_of(file.readers[0]), each.source)
                                 for file in _read_alone(each.source, each.path, each.found, named_cls))
                 _name_unrecognised(each.source, each.path, each.unrecognised)
-    return _read_once(resolved)
+                refused += _refused_problems(each.source, each.path, each.refused)
+    return ResolvedInputs(_read_once(resolved), refused)
 
 
 def _settle_folder(probe: InputProbe, path: Path, named_cls: type[Reader] | None,
                    leave_out: Sequence[Path]) -> FolderInput:
     """The folder input ``probe`` (at ``path``): its reader and its other files; raises
-    UserError as :func:`resolve_inputs` says."""
+    UserError or OSError as :func:`resolve_inputs` says."""
     source = probe.source
+    check_listable(path, source)
     folder_cls = _folder_reader(probe, named_cls)
     files = survey(path, folder_cls, leave_out=leave_out)
     found = files.found
     if folder_cls is None and named_cls is None and not found:
         # Not "unrecognised input format; name it with --from": no --from reads nothing.
+        if files.refused:
+            others = f"; no reader recognises the others ({named(files.unrecognised, path)})" \
+                if files.unrecognised else ""
+            raise _refusal(source, path, files.refused, "nothing in it could be read: ", others)
         if files.unrecognised:
             raise InputError(f"{source}: no file in it that a reader recognises "
                              f"({named(files.unrecognised, path)})")
@@ -121,12 +145,25 @@ def _settle_folder(probe: InputProbe, path: Path, named_cls: type[Reader] | None
             named_cls in file.readers for file in found):
         if not registry.reads_folders(named_cls):
             its_files = f"; its files: {named(found, path)}" if found else ""
+            if files.refused:
+                raise _refusal(source, path, files.refused, f"{named_cls.name} reads neither this folder "
+                               f"nor any file in it that could be opened (--from {named_cls.name}); "
+                               "cannot be read: ", its_files)
             raise InputError(f"{source}: {named_cls.name} reads neither this folder nor any "
                              f"file in it (--from {named_cls.name}){its_files}")
         # Its folder mode says what it expected (no My Clippings.txt on a Kindle's drive).
         folder_cls = named_cls
         files = survey(path, folder_cls, leave_out=leave_out)
-    return FolderInput(source, path, folder_cls, files.found, files.unrecognised, path.resolve())
+    return FolderInput(source, path, folder_cls, files.found, files.unrecognised, files.refused,
+                       path.resolve())
+
+
+def _refusal(source: str, folder: Path, refused: Sequence[RefusedEntry], before: str,
+             after: str = "") -> OSError:
+    """The OSError (exit 74) refusing the folder input ``source`` (at ``folder``), which holds
+    nothing else to read than ``refused``, named between ``before`` and ``after``."""
+    denied = {entry.reason for entry in refused} == {os.strerror(errno.EACCES)}
+    return OSError(errno.EACCES if denied else None, f"{before}{named(refused, folder)}{after}", source)
 
 
 def _read_alone(source: str, folder: Path, found: Sequence[FolderFile],
@@ -164,6 +201,17 @@ def _name_unrecognised(source: str, folder: Path, files: Sequence[FolderFile]) -
     if others := [file for file in files if not file.meant_to_be_read]:
         log.info("%s: %d file(s) in this folder not read, of no format excerpta reads: %s",
                  source, len(others), named(others, folder))
+
+
+def _refused_problems(source: str, folder: Path, refused: Sequence[RefusedEntry]) -> list[RecordProblem]:
+    """The problems reporting the files and subfolders of ``folder`` (the input ``source``)
+    that the machine refused, each on its own; those of no format excerpta reads (an e-book,
+    an image) are named with -v instead, as they are when they can be read."""
+    if others := [entry for entry in refused if not entry.meant_to_be_read]:
+        log.info("%s: %d file(s) in this folder not read, of no format excerpta reads and not "
+                 "readable: %s", source, len(others), named(others, folder))
+    return [RecordProblem(str(entry.path), None, entry.problem)
+            for entry in refused if entry.meant_to_be_read]
 
 
 def _folder_reader(probe: InputProbe, named_cls: type[Reader] | None) -> type[Reader] | None:
