@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from excerpta.config import load_config, parse_duration
+from excerpta.daemon import first_run
 from excerpta.errors import ConfigError
 
 from paths import REPO
@@ -41,6 +42,12 @@ def test_a_valid_file_loads(tmp_path):
     (('every = "1h"', 'every = "soon"'),
      "jobs[0].schedule.every (job \"backup\", line 5): expected a duration"),
     (('every = "1h"', 'every = "1h", cron = "* * * * *"'), "give exactly one of 'every' or 'cron'"),
+    (('every = "1h"', 'every = "99999999999999999999d"'),
+     "jobs[0].schedule.every (job \"backup\", line 5): '99999999999999999999d' is too long: the longest "
+     "is 36500d (100 years)"),
+    (('every = "1h"', 'every = "99999999999999s"'), "'99999999999999s' is too long: the longest is 36500d"),
+    (('every = "1h"', 'every = "36501d"'), "'36501d' is too long: the longest is 36500d"),
+    (('every = "1h"', f'every = "{"9" * 5000}m"'), "is too long: the longest is 36500d"),
     (('name = "backup"', 'name = "has space"'),
      "jobs[0].name (job \"has space\", line 4): string should match pattern"),
     (('state =', 'stat ='), "stat (line 2): unknown field"),
@@ -83,6 +90,25 @@ def test_mistakes_are_one_line_naming_the_key(tmp_path, change, message):
         load_config(path)
     assert str(caught.value).startswith(f"{path}: ")
     assert message in str(caught.value)
+
+
+def test_the_longest_every_is_one_the_daemon_can_count_with(tmp_path):
+    config = load_config(_write(tmp_path, GOOD.replace('every = "1h"', 'every = "0036500d"')))
+    [job] = config.jobs
+    assert job.schedule is not None
+    assert parse_duration(job.schedule.every or "") == timedelta(days=36500)
+    last = datetime(2026, 11, 27, tzinfo=UTC)
+    assert first_run(job.schedule, last, last, UTC) == last + timedelta(days=36500)
+
+
+def test_an_every_too_long_is_a_user_error_in_each_command_reading_the_file(run_cli, tmp_path):
+    path = _write(tmp_path, GOOD.replace('every = "1h"', 'every = "9999999999d"'))
+    for command in (("config", "check", path), ("sync", "-c", path), ("status", "-c", path),
+                    ("daemon", "-c", path)):
+        result = run_cli(*command)
+        assert (result.exit_code, result.output) == (2, (
+            f"excerpta: error: {path}: jobs[0].schedule.every (job \"backup\", line 5): '9999999999d' "
+            "is too long: the longest is 36500d (100 years)\n")), command
 
 
 def test_a_base_url_ending_in_api_v2_loses_it(tmp_path):

@@ -36,15 +36,26 @@ from excerpta.preflight import check_options_apply
 from excerpta.validation import describe
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# The longest ``every``: the daemon adds it to a run's start, and a date past the year 9999
+# cannot be told; a job that waits longer is one to run by hand.
+LONGEST_EVERY_DAYS = 36500
 
 
 def parse_duration(text: str) -> timedelta:
-    """``"90s"``, ``"15m"``, ``"1h"``, ``"1d"`` → timedelta; raises ValueError otherwise."""
+    """``"90s"``, ``"15m"``, ``"1h"``, ``"1d"`` → timedelta; raises ValueError for anything else,
+    for none (``0m``) and for one longer than :data:`LONGEST_EVERY_DAYS` days."""
     match = _DURATION.match(text)
-    if match is None or int(match.group(1)) == 0:
+    if match is None:
         raise ValueError(f"expected a duration like 15m, 1h or 1d, got {text!r}")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    digits, unit = match.group(1), match.group(2)
+    # Counted before int() reads them: it refuses more than 4,300 digits.
+    seconds = None if len(digits.lstrip("0")) > 20 else int(digits) * _SECONDS[unit]
+    if seconds == 0:
+        raise ValueError(f"expected a duration like 15m, 1h or 1d, got {text!r}")
+    if seconds is None or seconds > LONGEST_EVERY_DAYS * _SECONDS["d"]:
+        raise ValueError(f"{text.strip()!r} is too long: the longest is {LONGEST_EVERY_DAYS}d (100 years)")
+    return timedelta(seconds=seconds)
 
 
 def _without_nul(path: Any) -> Any:
