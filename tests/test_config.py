@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -62,9 +63,9 @@ def test_a_valid_file_loads(tmp_path):
     (('every = "1h"', 'cron = "0 25 * * *"'), "the last value (25) is higher than the maximum value (23)"),
     (('every = "1h"', 'cron = "0 6 * *"'), "wrong number of fields; got 4, expected 5"),
     (('state =', '[readwise]\nbase_url = "not a url"\nstate ='),
-     "readwise.base_url (line 3): not a valid http(s) url: it must start with https://"),
+     "readwise.base_url (line 3): not a valid http(s) URL: it must start with https://"),
     (('state =', '[readwise]\nbase_url = "http://[::1"\nstate ='),
-     "readwise.base_url (line 3): not a valid http(s) url"),
+     "readwise.base_url (line 3): not a valid http(s) URL"),
     (('input = "examples/library.json"', 'input = "readwise:", options = { bogus = 1 }'),
      'jobs[0].source (job "backup", line 6): options need a format: add format = "readwise" (detected from '
      'readwise: now)'),
@@ -83,6 +84,16 @@ def test_a_valid_file_loads(tmp_path):
      "jobs[0].source.input (job \"backup\", line 6): an empty input path"),
     (('state =', '[readwise]\ntoken_file = "t\\u0000"\nstate ='),
      "readwise.token_file (line 3): a path cannot hold a zero byte"),
+    (('out = "/data/x.jsonl"', 'out = "/data/Out/"'),  # pathlib would drop the slash: a file "Out"
+     'jobs[0].writers[0].out (job "backup", line 7): /data/Out/: names a folder; give a file name '
+     "(jsonl writes one file)"),
+    (('"/data/state.sqlite"', "5"), "state (line 2): expected a path as a string"),
+    (('out = "/data/x.jsonl"', "out = 5"),
+     'jobs[0].writers[0].out (job "backup", line 7): expected a path as a string'),
+    (('format = "jsonl", out = "/data/x.jsonl"',
+      'format = "obsidian", out = "/data/v", options = { templates = 5 }'),
+     'jobs[0].writers[0] (job "backup", line 7): obsidian option templates: expected a path as a string, '
+     "got 5"),
 ])
 def test_mistakes_are_one_line_naming_the_key(tmp_path, change, message):
     path = _write(tmp_path, GOOD.replace(*change))
@@ -109,6 +120,12 @@ def test_an_every_too_long_is_a_user_error_in_each_command_reading_the_file(run_
         assert (result.exit_code, result.output) == (2, (
             f"excerpta: error: {path}: jobs[0].schedule.every (job \"backup\", line 5): '9999999999d' "
             "is too long: the longest is 36500d (100 years)\n")), command
+
+
+def test_a_folder_writers_out_may_end_in_a_slash(tmp_path):
+    config = load_config(_write(tmp_path, GOOD.replace('format = "jsonl", out = "/data/x.jsonl"',
+                                                       'format = "obsidian", out = "/data/Vault/"')))
+    assert config.jobs[0].writers[0].out == Path("/data/Vault")
 
 
 def test_a_base_url_ending_in_api_v2_loses_it(tmp_path):

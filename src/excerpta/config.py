@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -32,6 +33,7 @@ from excerpta.config_places import placed
 from excerpta.crontab import cron_trigger
 from excerpta.errors import ConfigError, ExcerptaError
 from excerpta.input_files import EMPTY_INPUT
+from excerpta.output_targets import named_as_folder
 from excerpta.preflight import check_options_apply
 from excerpta.validation import describe
 
@@ -96,6 +98,19 @@ class WriterConfig(_Section):
     out: FilePath
     options: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("out", mode="before")
+    @classmethod
+    def _not_a_folder_for_a_file(cls, value: Any, info: ValidationInfo) -> Any:
+        # Checked as written: the Path the job gets has lost the slash of "out/", and the
+        # one file written there would take the name of the folder meant.
+        try:
+            writer = registry.writer(info.data["format"]) if isinstance(value, str) else None
+        except (KeyError, ExcerptaError):  # no format, or an unknown one: said as such
+            writer = None
+        if writer is not None and (refusal := named_as_folder(writer, value)) is not None:
+            raise ValueError(refusal)
+        return value
+
 
 class ScheduleConfig(_Section):
     """When the daemon runs a job: ``every = "1h"`` or ``cron = "0 6 * * *"`` (not both)."""
@@ -119,7 +134,8 @@ class ScheduleConfig(_Section):
             except ValueError as err:
                 shape = ("" if len(value.split()) == 5 else
                          "expected 5 crontab fields (minute hour day month weekday) like \"0 6 * * *\", ")
-                raise ValueError(f"{shape}got {value!r}: {err}") from None
+                why = str(err)  # APScheduler's sentence, after ours
+                raise ValueError(f"{shape}got {value!r}: {why[:1].lower()}{why[1:]}") from None
             if trigger.get_next_fire_time(None, datetime(2000, 1, 1, tzinfo=UTC)) is None:
                 raise ValueError(f"{value!r} names no day that comes (such as 31 February)")
         return value
