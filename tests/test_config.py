@@ -148,6 +148,16 @@ def test_a_file_that_is_not_utf8_names_the_line_and_byte(run_cli, tmp_path):
                              "save the file as UTF-8\n")
 
 
+def test_a_file_starting_with_a_utf8_byte_order_mark_is_read(run_cli, tmp_path):
+    path = tmp_path / "notepad.toml"  # as Windows Notepad saves UTF-8
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.lstrip().encode())
+    assert load_config(path).jobs[0].name == "backup"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.lstrip().replace("every", "evry").encode())
+    result = run_cli("config", "check", path)  # its lines counted as before
+    assert result.output == (f"excerpta: error: {path}: jobs[0].schedule.evry (job \"backup\", line 4): "
+                             "unknown field\n")
+
+
 def test_toml_nested_too_deeply_is_a_user_error(run_cli, tmp_path):
     path = _write(tmp_path, "a = " + "[" * 100_000 + "]" * 100_000)
     result = run_cli("config", "check", path)
