@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from excerpta.config import load_config, parse_duration
+from excerpta.daemon import first_run
 from excerpta.errors import ConfigError
 
 from paths import REPO
@@ -41,6 +43,12 @@ def test_a_valid_file_loads(tmp_path):
     (('every = "1h"', 'every = "soon"'),
      "jobs[0].schedule.every (job \"backup\", line 5): expected a duration"),
     (('every = "1h"', 'every = "1h", cron = "* * * * *"'), "give exactly one of 'every' or 'cron'"),
+    (('every = "1h"', 'every = "99999999999999999999d"'),
+     "jobs[0].schedule.every (job \"backup\", line 5): '99999999999999999999d' is too long: the longest "
+     "is 36500d (100 years)"),
+    (('every = "1h"', 'every = "99999999999999s"'), "'99999999999999s' is too long: the longest is 36500d"),
+    (('every = "1h"', 'every = "36501d"'), "'36501d' is too long: the longest is 36500d"),
+    (('every = "1h"', f'every = "{"9" * 5000}m"'), "is too long: the longest is 36500d"),
     (('name = "backup"', 'name = "has space"'),
      "jobs[0].name (job \"has space\", line 4): string should match pattern"),
     (('state =', 'stat ='), "stat (line 2): unknown field"),
@@ -55,9 +63,9 @@ def test_a_valid_file_loads(tmp_path):
     (('every = "1h"', 'cron = "0 25 * * *"'), "the last value (25) is higher than the maximum value (23)"),
     (('every = "1h"', 'cron = "0 6 * *"'), "wrong number of fields; got 4, expected 5"),
     (('state =', '[readwise]\nbase_url = "not a url"\nstate ='),
-     "readwise.base_url (line 3): not a valid http(s) url: it must start with https://"),
+     "readwise.base_url (line 3): not a valid http(s) URL: it must start with https://"),
     (('state =', '[readwise]\nbase_url = "http://[::1"\nstate ='),
-     "readwise.base_url (line 3): not a valid http(s) url"),
+     "readwise.base_url (line 3): not a valid http(s) URL"),
     (('input = "examples/library.json"', 'input = "readwise:", options = { bogus = 1 }'),
      'jobs[0].source (job "backup", line 6): options need a format: add format = "readwise" (detected from '
      'readwise: now)'),
@@ -76,6 +84,16 @@ def test_a_valid_file_loads(tmp_path):
      "jobs[0].source.input (job \"backup\", line 6): an empty input path"),
     (('state =', '[readwise]\ntoken_file = "t\\u0000"\nstate ='),
      "readwise.token_file (line 3): a path cannot hold a zero byte"),
+    (('out = "/data/x.jsonl"', 'out = "/data/Out/"'),  # pathlib would drop the slash: a file "Out"
+     'jobs[0].writers[0].out (job "backup", line 7): /data/Out/: names a folder; give a file name '
+     "(jsonl writes one file)"),
+    (('"/data/state.sqlite"', "5"), "state (line 2): expected a path as a string"),
+    (('out = "/data/x.jsonl"', "out = 5"),
+     'jobs[0].writers[0].out (job "backup", line 7): expected a path as a string'),
+    (('format = "jsonl", out = "/data/x.jsonl"',
+      'format = "obsidian", out = "/data/v", options = { templates = 5 }'),
+     'jobs[0].writers[0] (job "backup", line 7): obsidian option templates: expected a path as a string, '
+     "got 5"),
 ])
 def test_mistakes_are_one_line_naming_the_key(tmp_path, change, message):
     path = _write(tmp_path, GOOD.replace(*change))
@@ -83,6 +101,31 @@ def test_mistakes_are_one_line_naming_the_key(tmp_path, change, message):
         load_config(path)
     assert str(caught.value).startswith(f"{path}: ")
     assert message in str(caught.value)
+
+
+def test_the_longest_every_is_one_the_daemon_can_count_with(tmp_path):
+    config = load_config(_write(tmp_path, GOOD.replace('every = "1h"', 'every = "0036500d"')))
+    [job] = config.jobs
+    assert job.schedule is not None
+    assert parse_duration(job.schedule.every or "") == timedelta(days=36500)
+    last = datetime(2026, 11, 27, tzinfo=UTC)
+    assert first_run(job.schedule, last, last, UTC) == last + timedelta(days=36500)
+
+
+def test_an_every_too_long_is_a_user_error_in_each_command_reading_the_file(run_cli, tmp_path):
+    path = _write(tmp_path, GOOD.replace('every = "1h"', 'every = "9999999999d"'))
+    for command in (("config", "check", path), ("sync", "-c", path), ("status", "-c", path),
+                    ("daemon", "-c", path)):
+        result = run_cli(*command)
+        assert (result.exit_code, result.output) == (2, (
+            f"excerpta: error: {path}: jobs[0].schedule.every (job \"backup\", line 5): '9999999999d' "
+            "is too long: the longest is 36500d (100 years)\n")), command
+
+
+def test_a_folder_writers_out_may_end_in_a_slash(tmp_path):
+    config = load_config(_write(tmp_path, GOOD.replace('format = "jsonl", out = "/data/x.jsonl"',
+                                                       'format = "obsidian", out = "/data/Vault/"')))
+    assert config.jobs[0].writers[0].out == Path("/data/Vault")
 
 
 def test_a_base_url_ending_in_api_v2_loses_it(tmp_path):
@@ -103,6 +146,16 @@ def test_a_file_that_is_not_utf8_names_the_line_and_byte(run_cli, tmp_path):
     assert result.exit_code == 2
     assert result.output == (f"excerpta: error: {path}: line 2: not UTF-8 text (byte 0xe9 at offset 19); "
                              "save the file as UTF-8\n")
+
+
+def test_a_file_starting_with_a_utf8_byte_order_mark_is_read(run_cli, tmp_path):
+    path = tmp_path / "notepad.toml"  # as Windows Notepad saves UTF-8
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.lstrip().encode())
+    assert load_config(path).jobs[0].name == "backup"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.lstrip().replace("every", "evry").encode())
+    result = run_cli("config", "check", path)  # its lines counted as before
+    assert result.output == (f"excerpta: error: {path}: jobs[0].schedule.evry (job \"backup\", line 4): "
+                             "unknown field\n")
 
 
 def test_toml_nested_too_deeply_is_a_user_error(run_cli, tmp_path):

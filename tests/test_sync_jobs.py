@@ -187,6 +187,38 @@ def test_a_writer_whose_out_cannot_be_written_leaves_the_others_written(run_cli,
     assert len(texts(tmp_path / "kindle.json")) == 12
 
 
+def test_a_file_writers_out_ending_in_a_slash_is_refused_before_anything_is_written(run_cli, tmp_path,
+                                                                                    clippings):
+    # "out/" names the folder meant: a json file of that name would stand in its way.
+    job = kindle_job(tmp_path).replace(f'out = "{tmp_path / "kindle.json"}"', f'out = "{tmp_path / "out"}/"')
+    config = write_config(tmp_path, job)
+    error = (f"excerpta: error: {config}: jobs[0].writers[1].out (job \"kindle\", line 12): "
+             f"{tmp_path / 'out'}/: names a folder; give a file name (json writes one file)\n")
+    for command in ("config", "check", config), ("sync", "-c", config):
+        result = run_cli(*command)
+        assert (result.exit_code, result.output) == (2, error), command
+    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "vault").exists()
+
+
+@pytest.mark.parametrize(("source_format", "hint"), [
+    ('format = "readwise-csv"\n', 'is format = "readwise-csv" in the job\'s source right?'),
+    ("", 'add format = "…" to the job\'s source if it is not readwise-csv'),  # detected
+])
+def test_a_job_whose_input_gives_nothing_names_the_key_to_change_not_a_flag(run_cli, tmp_path, source_format,
+                                                                            hint):
+    export = tmp_path / "export.csv"  # sync has no --from: the job's source names the format
+    export.write_text("Highlight,Book Title,Book Author,Amazon Book ID,Note,Color,Tags,Location Type,"
+                      "Location,Highlighted at,Document tags\na,B,C\nb,B,C,,\n", encoding="utf-8")
+    job = kindle_job(tmp_path, source=export).replace("[jobs.source]\n", f"[jobs.source]\n{source_format}")
+    result = run_cli("sync", "-c", write_config(tmp_path, job))
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        f"excerpta: error: job kindle: {export}: nothing could be read as readwise-csv (2 record(s) skipped; "
+        f"line 2: expected 11 fields, found 3); {hint}")
+    assert not (tmp_path / "kindle.json").exists()
+
+
 def test_a_run_kept_out_by_another_writing_its_output_is_logged(run_cli, tmp_path, clippings):
     config = write_config(tmp_path, kindle_job(tmp_path))
     with output_lock(tmp_path / "kindle.json"):

@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -32,19 +33,31 @@ from excerpta.config_places import placed
 from excerpta.crontab import cron_trigger
 from excerpta.errors import ConfigError, ExcerptaError
 from excerpta.input_files import EMPTY_INPUT
+from excerpta.output_targets import named_as_folder
 from excerpta.preflight import check_options_apply
 from excerpta.validation import describe
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# The longest ``every``: the daemon adds it to a run's start, and a date past the year 9999
+# cannot be told; a job that waits longer is one to run by hand.
+LONGEST_EVERY_DAYS = 36500
 
 
 def parse_duration(text: str) -> timedelta:
-    """``"90s"``, ``"15m"``, ``"1h"``, ``"1d"`` → timedelta; raises ValueError otherwise."""
+    """``"90s"``, ``"15m"``, ``"1h"``, ``"1d"`` → timedelta; raises ValueError for anything else,
+    for none (``0m``) and for one longer than :data:`LONGEST_EVERY_DAYS` days."""
     match = _DURATION.match(text)
-    if match is None or int(match.group(1)) == 0:
+    if match is None:
         raise ValueError(f"expected a duration like 15m, 1h or 1d, got {text!r}")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    digits, unit = match.group(1), match.group(2)
+    # Counted before int() reads them: it refuses more than 4,300 digits.
+    seconds = None if len(digits.lstrip("0")) > 20 else int(digits) * _SECONDS[unit]
+    if seconds == 0:
+        raise ValueError(f"expected a duration like 15m, 1h or 1d, got {text!r}")
+    if seconds is None or seconds > LONGEST_EVERY_DAYS * _SECONDS["d"]:
+        raise ValueError(f"{text.strip()!r} is too long: the longest is {LONGEST_EVERY_DAYS}d (100 years)")
+    return timedelta(seconds=seconds)
 
 
 def _without_nul(path: Any) -> Any:
@@ -85,6 +98,19 @@ class WriterConfig(_Section):
     out: FilePath
     options: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("out", mode="before")
+    @classmethod
+    def _not_a_folder_for_a_file(cls, value: Any, info: ValidationInfo) -> Any:
+        # Checked as written: the Path the job gets has lost the slash of "out/", and the
+        # one file written there would take the name of the folder meant.
+        try:
+            writer = registry.writer(info.data["format"]) if isinstance(value, str) else None
+        except (KeyError, ExcerptaError):  # no format, or an unknown one: said as such
+            writer = None
+        if writer is not None and (refusal := named_as_folder(writer, value)) is not None:
+            raise ValueError(refusal)
+        return value
+
 
 class ScheduleConfig(_Section):
     """When the daemon runs a job: ``every = "1h"`` or ``cron = "0 6 * * *"`` (not both)."""
@@ -108,7 +134,8 @@ class ScheduleConfig(_Section):
             except ValueError as err:
                 shape = ("" if len(value.split()) == 5 else
                          "expected 5 crontab fields (minute hour day month weekday) like \"0 6 * * *\", ")
-                raise ValueError(f"{shape}got {value!r}: {err}") from None
+                why = str(err)  # APScheduler's sentence, after ours
+                raise ValueError(f"{shape}got {value!r}: {why[:1].lower()}{why[1:]}") from None
             if trigger.get_next_fire_time(None, datetime(2000, 1, 1, tzinfo=UTC)) is None:
                 raise ValueError(f"{value!r} names no day that comes (such as 31 February)")
         return value
@@ -279,8 +306,8 @@ def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
         raise ConfigError(f"{path}: no such configuration file") from None
     except OSError as err:
         raise ConfigError(f"{path}: cannot read ({err.strerror})") from None
-    try:
-        text = data.decode("utf-8")
+    try:  # a byte order mark (Notepad writes one) is no TOML, and says nothing: left out
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         raise ConfigError(f"{path}: line {line}: not UTF-8 text (byte 0x{data[err.start]:02x} at "

@@ -15,6 +15,22 @@ from excerpta.model import Document
 _LINE = re.compile(r":(\d+): ")
 DocumentCallback = Callable[[Document], None]
 
+@dataclass(frozen=True)
+class FormatChoice:
+    """Where the user names an input's format, for the hint of :func:`check_something_read`:
+    ``named`` when they named it, ``detected`` when detection chose it, each with ``{reader}``
+    for the reader's name."""
+
+    named: str
+    detected: str
+
+
+FROM_FLAG = FormatChoice("is --from right?", "give --from if it is not {reader}")
+# A sync job has no --from: its source's format is a key of the configuration file.
+JOB_FORMAT = FormatChoice('is format = "{reader}" in the job\'s source right?',
+                          'add format = "…" to the job\'s source if it is not {reader}')
+
+
 @dataclass
 class Tally:
     """How many documents a reader yielded for one input."""
@@ -50,12 +66,13 @@ def read_found(source: str, reader: Reader, state: ReadState, on_document: Docum
 
 
 def check_something_read(source: str, reader: Reader, state: ReadState, documents: int, *,
-                         named: bool) -> None:
+                         named: bool, choice: FormatChoice = FROM_FLAG) -> None:
     """Raise InputError when ``reader`` yielded no document (``documents`` is 0) from ``source``
     yet reported problems (a record skipped, or read in part: a file of NUL bytes): the input
     is not in its format (a wrong ``--from``) or holds nothing readable, and writing or merging
     an empty library would empty outputs the user had. An empty input without problems passes.
-    ``named``: the user chose the reader (``--from``) rather than detection. Not for a network
+    ``named``: the user chose the reader (``--from``) rather than detection; ``choice``: where
+    they choose it, for the hint that ends the message. Not for a network
     reader (``Reader.remote``): an incremental pull whose only change is malformed is partial,
     as its source is not a file that could be of the wrong format."""
     skipped = state.problems
@@ -64,7 +81,7 @@ def check_something_read(source: str, reader: Reader, state: ReadState, document
     first = skipped[0]
     where = (f"line {first.where}: " if isinstance(first.where, int)
              else f"{first.where}: " if first.where else "")
-    hint = "is --from right?" if named else f"give --from if it is not {reader.name}"
+    hint = (choice.named if named else choice.detected).format(reader=reader.name)
     raise InputError(f"{source}: nothing could be read as {reader.name} ({len(skipped)} record(s) "
                      f"skipped; {where}{first.reason}); {hint}")
 

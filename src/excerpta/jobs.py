@@ -34,6 +34,7 @@ from excerpta.clients.readwise_settings import (
 )
 from excerpta.config import Config, JobConfig, ReadwiseConfig
 from excerpta.errors import ExcerptaError, OutputBusyError, StateBusyError, UserError
+from excerpta.input_reads import JOB_FORMAT
 from excerpta.locks import output_in_use
 from excerpta.output_targets import output_target
 from excerpta.pipeline import DocumentCallback, Output, run_once
@@ -100,7 +101,7 @@ def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | N
                             from_format=job.source.format, options=dict(job.source.options),
                             force=force, dry_run=dry_run, on_problem=on_problem,
                             on_document=on_document, persistent_library=True,
-                            failed_outputs=unwritable)
+                            failed_outputs=unwritable, format_choice=JOB_FORMAT)
     except OutputBusyError as err:  # another run writing an output: raised before the run is logged
         _log_failed(state, job.name, err, dry_run)
         raise

@@ -30,8 +30,8 @@ def output_target(writer: type[Writer], out: str | Path) -> Path:
         raise UserError(f"--out is empty; give a {noun} name")
     if text == "-":
         raise UserError(f"--out -: writing to standard output is not supported; give a {noun} name")
-    if writer.target == "file" and text.endswith(("/", os.sep)):
-        raise UserError(f"{text}: names a folder; give a file name ({writer.name} writes one file)")
+    if (refusal := named_as_folder(writer, text)) is not None:
+        raise UserError(refusal)
     try:
         path = Path(text).expanduser()
     except RuntimeError:  # "~someone" who is no user here
@@ -50,6 +50,14 @@ def output_target(writer: type[Writer], out: str | Path) -> Path:
     elif not stat.S_ISREG(mode):
         raise UserError(f"{path}: not a regular file ({writer.name} writes one file)")
     return path
+
+
+def named_as_folder(writer: type[Writer], out: str) -> str | None:
+    """Why ``out`` (as typed, before a ``Path`` drops its trailing slash) cannot be the file
+    ``writer`` writes, if it names a folder (``out/``), for a file writer; else None."""
+    if writer.target == "file" and out.endswith(("/", os.sep)):
+        return f"{out}: names a folder; give a file name ({writer.name} writes one file)"
+    return None
 
 
 def foreign_suffix(writer: type[Writer], out: Path) -> str | None:

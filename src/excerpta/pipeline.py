@@ -19,7 +19,15 @@ from excerpta import registry
 from excerpta.adapters import Reader, ReadState, RecordProblem, Writer
 from excerpta.errors import interrupted, interruption, said
 from excerpta.hold_back import lost_inputs, nothing_selected
-from excerpta.input_reads import DocumentCallback, Tally, check_something_read, read, read_found
+from excerpta.input_reads import (
+    FROM_FLAG,
+    DocumentCallback,
+    FormatChoice,
+    Tally,
+    check_something_read,
+    read,
+    read_found,
+)
 from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output_records import Manifest
@@ -110,7 +118,8 @@ def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
              on_problem: Callable[[RecordProblem], None] | None = None,
              witnesses: Sequence[Manifest] = (),
              persistent_library: bool | None = None,
-             failed_outputs: Sequence[Exception] = ()) -> ConvertReport:
+             failed_outputs: Sequence[Exception] = (),
+             format_choice: FormatChoice = FROM_FLAG) -> ConvertReport:
     """:func:`convert` into several ``outputs`` at once (a sync job's writers): the inputs are
     read and merged once, then each output is written in turn, its records committed once its
     files are on disk, and the read cursors with the last output's records. An output that
@@ -119,7 +128,9 @@ def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
     run reads it all again (the outputs written then find nothing changed). So do
     ``failed_outputs``, those the caller could not set up (a folder where a file goes): they
     are the first failures. A bad input or command is raised, nothing written.
-    ``run_name`` names the run in the run log.
+    ``run_name`` names the run in the run log; ``format_choice``, where the user names an
+    input's format (``--from``; a sync job's source ``format``), for the hint of an input
+    that gave nothing (see :func:`~excerpta.input_reads.check_something_read`).
     ``options`` are the readers' (and, for :func:`convert`, the writer's too). Output records
     and read cursors are the library's, whatever the run's name: a scheduled job and a
     ``convert --state`` writing one output share its history. Every output's lock is held
@@ -139,7 +150,7 @@ def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
                                  force=force, dry_run=dry_run, persistent_library=persistent,
                                  selection=selection or Selection(), on_document=on_document,
                                  on_problem=on_problem, witnesses=witnesses,
-                                 failure=next(iter(failed_outputs), None))
+                                 failure=next(iter(failed_outputs), None), format_choice=format_choice)
         except BaseException as err:  # the run log never keeps a run "running" for good
             if run_id is not None:
                 stop = interruption(err)
@@ -160,7 +171,8 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                 dry_run: bool, persistent_library: bool, selection: Selection,
                 on_document: DocumentCallback | None,
                 on_problem: Callable[[RecordProblem], None] | None,
-                witnesses: Sequence[Manifest], failure: Exception | None) -> ConvertReport:
+                witnesses: Sequence[Manifest], failure: Exception | None,
+                format_choice: FormatChoice) -> ConvertReport:
     manifest = TakeOver(state, witnesses) if witnesses else None
     sinks = [make_sink(type(output.writer), output.out, job=CONVERT_JOB, manifest=manifest or state,
                        force=force, dry_run=dry_run, witnesses=witnesses,
@@ -214,7 +226,7 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                 # Raised inside the transaction: no input of the run is merged, nothing written.
                 if not reader.remote and not found:  # a found file's problems are reported
                     check_something_read(source, reader, read_state, tally.documents,
-                                         named=from_format is not None)
+                                         named=from_format is not None, choice=format_choice)
                 report.problems.extend(read_state.problems)
                 report.inputs.append((source, reader.name))
                 if read_state.next_cursor is not None and library is state:

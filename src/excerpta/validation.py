@@ -25,14 +25,20 @@ _SHORT_MESSAGES = {
     "enum": "not one of the allowed values",
     "literal_error": "not one of the allowed values",
     "string_too_short": "must not be empty",
+    "path_type": "expected a path as a string",
 }
 
 
 def _message(error: ErrorDetails) -> str:
     """The problem of one error: a short wording, else pydantic's message less its
-    "Value error, " (it says only that a validator raised; the validator's words follow)."""
+    "Value error, " (it says only that a validator raised; the validator's words follow),
+    its first letter in lower case (it follows a location). The rest is kept as it is: it
+    may quote what was given (a path, a pattern)."""
     short = _SHORT_MESSAGES.get(error["type"])
-    return short or str(error["msg"]).removeprefix("Value error, ").lower()
+    if short:
+        return short
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return message[:1].lower() + message[1:]
 
 
 def _option_message(error: ErrorDetails) -> str:
@@ -44,7 +50,8 @@ def _option_message(error: ErrorDetails) -> str:
         least = ctx["min_length"]
         return "needs at least one value" if least == 1 else f"needs at least {least} values"
     short = _SHORT_MESSAGES.get(error["type"], "")
-    if short.startswith("expected ") and isinstance(error["input"], str):
+    # pydantic's words for a path of another type name a class: "<class 'pathlib.Path'>"
+    if short.startswith("expected ") and (isinstance(error["input"], str) or error["type"] == "path_type"):
         return f"{short}, got {error['input']!r}"
     return str(error["msg"]).removeprefix("Value error, ")
 
