@@ -90,7 +90,10 @@ class AppleBooksReader(Reader):
         if f"CREATE TABLE {ANNOTATION_TABLE}".encode() in head:
             return 95
         # Its schema past the bytes probed: the name Books gives it.
-        return 80 if is_database_name(probe.path.name, ANNOTATION_PREFIX) else 0
+        if is_database_name(probe.path.name, ANNOTATION_PREFIX):
+            return 80
+        # Books' library database given alone: reading it says which file to give instead.
+        return 30 if f"CREATE TABLE {LIBRARY_TABLE}".encode() in head else 0
 
     @classmethod
     def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:

@@ -120,11 +120,13 @@ def core_data_time(value: object) -> datetime | None:
     None for NULL. Raises ValueError for a value that is no finite number in range."""
     if value is None:
         return None
-    if isinstance(value, bytes | str):
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    if isinstance(value, str):
         try:  # a number SQLite kept as text: '728625901.5'
             value = float(value)
         except ValueError:
-            raise ValueError(f"not a number: {value!r}") from None
+            raise ValueError(f"not a number: {value[:40]!r}") from None
     if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
         raise ValueError(f"not a finite number: {value!r}")
     try:
