@@ -144,17 +144,26 @@ def test_ids_are_the_same_on_every_read_and_when_a_highlight_is_added(tmp_path):
     assert first["Passage 3."].startswith("h")  # no uuid: a hash of book, location and text
 
 
-def test_a_row_without_a_book_or_with_undecodable_text_is_reported_and_the_others_kept(tmp_path):
-    rows = [annotation(1), annotation(2, asset=None), annotation(3, text=b"caf\xe9"), annotation(4)]
+def test_a_row_without_a_book_or_with_an_undecodable_id_is_reported_and_the_others_kept(tmp_path):
+    rows = [annotation(1), annotation(2, asset=None), annotation(3, uuid=b"\xff"), annotation(4)]
     state = ReadState()
     documents = read(documents_folder(tmp_path, rows, [book("ASSET1", "A Book")]), state)
     assert [h.text for h in documents[0].highlights] == ["Passage 1.", "Passage 4."]
     path = tmp_path / "Documents" / "AEAnnotation" / ANNOTATIONS.name
     assert [str(problem) for problem in state.problems] == [
         f"{path}: ZAEANNOTATION Z_PK 2: no ZANNOTATIONASSETID: the book it belongs to is unknown; skipped",
-        f"{path}: ZAEANNOTATION Z_PK 3: ZANNOTATIONSELECTEDTEXT: bytes that are not UTF-8 (b'caf\\xe9'); "
-        "skipped",
+        f"{path}: ZAEANNOTATION Z_PK 3: ZANNOTATIONUUID: bytes that are not UTF-8 (b'\\xff'); skipped",
     ]
+
+
+def test_text_that_is_not_utf8_is_read_with_replacement_characters_and_reported(tmp_path):
+    rows = [annotation(1, text=b"caf\xe9", chapter=b"Chapitre \xe9t\xe9")]
+    state = ReadState()
+    highlight = read(documents_folder(tmp_path, rows, [book("ASSET1", "A Book")]), state)[0].highlights[0]
+    assert (highlight.text, highlight.chapter) == ("caf\ufffd", "Chapitre \ufffdt\ufffd")
+    assert [(p.where, p.reason, p.kept) for p in state.problems] == [
+        ("ZAEANNOTATION Z_PK 1", "ZANNOTATIONSELECTEDTEXT, ZFUTUREPROOFING5: bytes that are not UTF-8, "
+         "read as U+FFFD", True)]
 
 
 def test_a_date_that_is_no_timestamp_is_reported_and_the_highlight_kept_without_it(tmp_path):
@@ -206,7 +215,7 @@ def test_any_row_values_are_read_or_refused_as_a_record_error(values):
         message = str(err)
     else:
         return
-    assert "ZANNOTATION" in message  # names the column
+    assert message.startswith(("ZANNOTATIONASSETID", "no ZANNOTATIONASSETID", "ZANNOTATIONUUID"))
     assert "\n" not in message
 
 

@@ -13,10 +13,10 @@ Given Books' library database alone, the error says to give the annotation file 
 The databases are opened read-only and never changed, what Books has not yet checkpointed from
 its ``-wal`` file included (see :mod:`.database`). What is read and left out, and how a row
 maps to a highlight, is in :mod:`.annotations`; one document per book, its highlights in
-reading order. A row that cannot be read (no book, text that is not UTF-8) is reported with its
+reading order. A row that cannot be read (no book, an id that is not UTF-8) is reported with its
 ``Z_PK`` and skipped; a date that is not a Core Data timestamp is reported and the highlight
-kept without it. A file that is no SQLite database, or lacks the table or a needed column, is
-an InputError naming it.
+kept without it, and text that is not UTF-8 is reported and read with U+FFFD. A file that is
+no SQLite database, or lacks the table or a needed column, is an InputError naming it.
 
 Ids come from Books' own: a document is ``applebooks-<asset id>``, a highlight
 ``applebooks-<ZANNOTATIONUUID>`` (a row without a uuid: a hash of its book, location and text),
@@ -215,6 +215,9 @@ def _document(asset: str, annotations: list[Annotation], book: Book | None, seen
                          f"({annotation.uuid}); skipped")
             continue
         seen.add(ident)
+        if annotation.garbled:
+            state.report(source, where, f"{', '.join(annotation.garbled)}: bytes that are not UTF-8, "
+                         "read as U+FFFD", kept=True)
         if annotation.bad_dates:
             state.report(source, where, "; ".join(reason for _, reason in annotation.bad_dates)
                          + ": read without it", kept=True)

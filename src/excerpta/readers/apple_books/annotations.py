@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from excerpta.readers.apple_books.database import text_of
+from excerpta.readers.apple_books.database import lenient_text_of, text_of
 
 ANNOTATION_TABLE = "ZAEANNOTATION"
 HIGHLIGHT_TYPE = 2  # 1: bookmark, 3: last-read position
@@ -63,6 +63,7 @@ class Annotation:
     range_start: int | None
     # The date fields that did not parse (left out), each with its column and why.
     bad_dates: tuple[tuple[str, str], ...] = ()
+    garbled: tuple[str, ...] = ()  # the text columns read with U+FFFD for bytes not UTF-8
 
     @property
     def order(self) -> tuple[int, int, tuple[int, ...], int]:
@@ -84,15 +85,16 @@ def select_statement(present: set[str]) -> str:
 def parse_row(values: tuple[Any, ...]) -> Annotation | None:
     """The row ``values`` (in :func:`select_statement`'s order) as an Annotation; None for one
     with neither text nor note (nothing to keep). Raises RecordError for a row without a book
-    or whose text cannot be read; a date that does not parse is left out
-    (``Annotation.bad_dates``), not an error."""
+    or id cannot be read. A date that does not parse is left out (``Annotation.bad_dates``),
+    and text that is not UTF-8 read with U+FFFD (``Annotation.garbled``), not errors."""
     (row, asset, selected, note, location, style, _underline, range_start, created, modified,
      uuid, chapter) = values
     asset_id = (_text(asset, "ZANNOTATIONASSETID") or "").strip()
     if not asset_id:
         raise RecordError("no ZANNOTATIONASSETID: the book it belongs to is unknown")
-    text = _text(selected, "ZANNOTATIONSELECTEDTEXT") or ""
-    note_text = _text(note, "ZANNOTATIONNOTE")
+    garbled: list[str] = []
+    text = _lenient(selected, "ZANNOTATIONSELECTEDTEXT", garbled) or ""
+    note_text = _lenient(note, "ZANNOTATIONNOTE", garbled)
     if not text.strip() and not (note_text or "").strip():
         return None
     bad = []
@@ -106,13 +108,13 @@ def parse_row(values: tuple[Any, ...]) -> Annotation | None:
             bad.append((name, f"{column} {err}"))
     return Annotation(
         row=row, asset=asset_id, text=text.strip(), note=(note_text or "").strip() or None,
-        location=_stripped(location, "ZANNOTATIONLOCATION"),
-        chapter=_stripped(chapter, CHAPTER_COLUMN),
+        location=_stripped(_lenient(location, "ZANNOTATIONLOCATION", garbled)),
+        chapter=_stripped(_lenient(chapter, CHAPTER_COLUMN, garbled)),
         colour=COLOURS.get(style) if type(style) is int else None,
         created=dates[0], modified=dates[1],
-        uuid=_stripped(uuid, "ZANNOTATIONUUID"),
+        uuid=_stripped(_text(uuid, "ZANNOTATIONUUID")),
         range_start=range_start if type(range_start) is int else None,
-        bad_dates=tuple(bad))
+        bad_dates=tuple(bad), garbled=tuple(garbled))
 
 
 def core_data_time(value: object) -> datetime | None:
@@ -153,6 +155,15 @@ def _text(value: object, column: str) -> str | None:
         raise RecordError(f"{column}: {err}") from None
 
 
-def _stripped(value: object, column: str) -> str | None:
-    text = _text(value, column)
+def _lenient(value: object, column: str, garbled: list[str]) -> str | None:
+    # Text that is not UTF-8 read with U+FFFD, its column noted: a passage shown damaged
+    # beats one lost.
+    try:
+        return text_of(value)
+    except ValueError:
+        garbled.append(column)
+        return lenient_text_of(value)
+
+
+def _stripped(text: str | None) -> str | None:
     return text.strip() or None if text is not None else None
