@@ -29,6 +29,8 @@ READER_SAMPLES: dict[str, list[Path]] = {
                     *sorted(VAULT.glob("Readwise/*/*.md"))],
     "kindle": [EXAMPLES / "My Clippings.txt", *sorted((CORPUS / "kindle_clippings").glob("*.txt"))],
     "kindle-html": sorted((CORPUS / "kindle_notebook_html").glob("*.html")),
+    "apple-books": [CORPUS / "apple_books" / "SYNTHETIC" / "AEAnnotation_v10312011_1727_local.sqlite",
+                    CORPUS / "apple_books" / "SYNTHETIC"],
 }
 NETWORK_READERS = {"readwise"}  # tested end to end against tests/readwise/fake_readwise.py
 

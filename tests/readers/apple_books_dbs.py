@@ -65,7 +65,7 @@ def make_database(path: Path, sample: Path, table: str, rows: list[dict[str, Any
             for column in drop:
                 statement = statement.replace(f", {column} VARCHAR", "").replace(f", {column} INTEGER", "")
             db.execute(statement)
-        insert_rows(db, table, rows)
+        insert_rows(db, table, [{k: v for k, v in row.items() if k not in drop} for row in rows])
         db.commit()
     finally:
         db.close()
