@@ -141,9 +141,20 @@ def test_the_library_database_alone_says_which_file_to_give(tmp_path):
 
 def test_a_folder_without_an_annotation_database_is_refused_saying_where_it_looked(tmp_path):
     make_library(tmp_path / "BKLibrary" / LIBRARY.name, BOOKS)
-    with pytest.raises(InputError, match=r"no Apple Books annotation database \(AEAnnotation\*\.sqlite\) in "
-                                         r"this folder, nor in AEAnnotation/, Documents/AEAnnotation/"):
+    with pytest.raises(InputError, match=r"no Apple Books annotation database \(AEAnnotation\*\.sqlite\) "
+                                         r"in this folder, nor in AEAnnotation/, Documents/AEAnnotation/"
+                                         r".*under it$"):
         read(tmp_path)
+
+
+def test_books_library_folder_given_is_refused_naming_the_folder_to_give(run_cli, tmp_path):
+    library = make_library(tmp_path / "BKLibrary" / LIBRARY.name, BOOKS).parent
+    result = run_cli("convert", library, "--to", "json", "--out", tmp_path / "out.json")
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"excerpta: error: {library}: no Apple Books annotation database (AEAnnotation*.sqlite) in this "
+        "folder, nor in AEAnnotation/, Documents/AEAnnotation/ or Data/Documents/AEAnnotation/ under it: "
+        "it holds Books' library database (titles only); give the folder above it, Books' Documents folder"]
 
 
 @pytest.mark.parametrize(("content", "reason"), [

@@ -49,10 +49,12 @@ from excerpta.readers.apple_books.library import LIBRARY_TABLE, Book, read_books
 from excerpta.readers.apple_books.places import (
     ANNOTATION_PREFIX,
     LIBRARY_FOLDER,
+    LIBRARY_PREFIX,
     SQLITE_HEADER,
     annotation_databases,
     annotation_folders,
     child_spelt,
+    databases_in,
     is_companion_name,
     is_database_name,
     library_databases,
@@ -83,7 +85,10 @@ class AppleBooksReader(Reader):
         if probe.path is None:
             return 0
         if probe.is_dir:
-            return 70 if annotation_databases(probe.path) else 0
+            if annotation_databases(probe.path):
+                return 70
+            # Books' BKLibrary folder given: reading it says which folder to give instead.
+            return 30 if databases_in(probe.path, LIBRARY_PREFIX) else 0
         head = probe.head
         if not head.startswith(SQLITE_HEADER):
             return 0
@@ -115,9 +120,11 @@ class AppleBooksReader(Reader):
             return
         found = annotation_databases(folder)
         if not found:
+            hint = (": it holds Books' library database (titles only); give the folder above it, "
+                    "Books' Documents folder" if databases_in(folder, LIBRARY_PREFIX) else "")
             raise InputError(f"{source}: no Apple Books annotation database ({ANNOTATION_PREFIX}*.sqlite) "
                              "in this folder, nor in AEAnnotation/, Documents/AEAnnotation/ or "
-                             "Data/Documents/AEAnnotation/ under it")
+                             f"Data/Documents/AEAnnotation/ under it{hint}")
         if len(found) == 1:
             yield from self._read_database(found[0], str(found[0]), state)
             return
