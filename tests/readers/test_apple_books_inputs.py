@@ -280,3 +280,28 @@ def test_several_annotation_databases_in_a_folder_are_each_read_and_a_broken_one
     assert titles(tmp_path, state) == [("Moby-Dick", 2)]
     assert [str(p) for p in state.problems] == [
         f"{tmp_path / 'AEAnnotation_b_local.sqlite'}: an empty file, not an Apple Books annotation database"]
+
+
+def test_a_file_macos_refuses_is_one_line_naming_full_disk_access(tmp_path, monkeypatch):
+    path = make_annotations(tmp_path / ANNOTATIONS.name, ROWS)
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(1, "Operation not permitted", str(self))
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(InputError) as caught:
+        read(path)
+    assert str(caught.value) == (
+        f"{path}: cannot be read (Operation not permitted); macOS lets a program read Books' files only "
+        "with Full Disk Access (System Settings > Privacy & Security > Full Disk Access: add your terminal)")
+
+
+def test_a_folder_macos_refuses_to_list_is_not_called_empty(tmp_path, monkeypatch):
+    documents = documents_folder(tmp_path, ROWS, BOOKS)
+
+    def refuse(path):
+        raise PermissionError(1, "Operation not permitted", str(path))
+
+    monkeypatch.setattr("excerpta.readers.apple_books.places.os.scandir", refuse)
+    with pytest.raises(InputError, match=r": cannot be read \(Operation not permitted\); macOS lets"):
+        read(documents)

@@ -59,6 +59,7 @@ from excerpta.readers.apple_books.places import (
     is_database_name,
     library_databases,
     library_places,
+    refusal,
 )
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,9 @@ NAMESPACE = "applebooks"  # of ids and external_ids: applebooks-<asset id>, appl
 SOURCE = "ibooks"  # the reading platform, as Readwise names Apple Books
 PLACEHOLDER_TITLE = "Apple Books asset {}"
 BOOKS_URL = "ibooks://assetid/{}"  # opens the book in Books; "#<epubcfi>" opens it there
+# What macOS answers a program reading Books' container without Full Disk Access: EPERM.
+PRIVACY_HINT = ("; macOS lets a program read Books' files only with Full Disk Access (System "
+                "Settings > Privacy & Security > Full Disk Access: add your terminal)")
 
 
 class AppleBooksReader(Reader):
@@ -120,6 +124,9 @@ class AppleBooksReader(Reader):
             return
         found = annotation_databases(folder)
         if not found:
+            if (refused := refusal(folder)) is not None:
+                raise InputError(f"{source}: cannot be read ({refused.strerror or refused})"
+                                 + (PRIVACY_HINT if isinstance(refused, PermissionError) else ""))
             hint = (": it holds Books' library database (titles only); give the folder above it, "
                     "Books' Documents folder" if databases_in(folder, LIBRARY_PREFIX) else "")
             raise InputError(f"{source}: no Apple Books annotation database ({ANNOTATION_PREFIX}*.sqlite) "
@@ -135,7 +142,13 @@ class AppleBooksReader(Reader):
                 state.report(str(path), None, str(err).removeprefix(f"{path}: "))
 
     def _read_database(self, path: Path, source: str, state: ReadState) -> Iterator[Document]:
-        if path.stat().st_size == 0:
+        try:
+            with path.open("rb") as handle:
+                empty = not handle.read(1)
+        except OSError as err:
+            raise InputError(f"{source}: cannot be read ({err.strerror or err})"
+                             + (PRIVACY_HINT if isinstance(err, PermissionError) else "")) from None
+        if empty:
             raise InputError(f"{source}: an empty file, not an Apple Books annotation database")
         with opened(path, source) as db:
             present = _annotation_columns(db, source)

@@ -97,6 +97,18 @@ def annotation_databases(folder: Path) -> list[Path]:
     return []
 
 
+def refusal(folder: Path) -> OSError | None:
+    """Why ``folder``, or one of its :func:`annotation_folders`, cannot be listed (macOS
+    refuses Books' container to a program without Full Disk Access); None if all can be."""
+    for place in [folder, *annotation_folders(folder)]:
+        try:
+            with os.scandir(place):
+                pass
+        except OSError as err:
+            return err
+    return None
+
+
 def library_databases(annotations: Path) -> list[Path]:
     """The library databases that go with the annotation database ``annotations``: beside it,
     else in ``../BKLibrary`` (Books' own layout); none when neither holds one."""
