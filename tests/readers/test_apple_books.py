@@ -207,7 +207,7 @@ _VALUE = st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=20), 
 
 
 @settings(max_examples=300)
-@given(values=st.tuples(st.integers(), *[_VALUE] * 11))
+@given(values=st.tuples(st.integers(), *[_VALUE] * 10))
 def test_any_row_values_are_read_or_refused_as_a_record_error(values):
     try:
         parse_row(values)

@@ -9,11 +9,12 @@ Mapping: ``ZANNOTATIONSELECTEDTEXT`` the text, ``ZANNOTATIONNOTE`` the note,
 ``ZANNOTATIONLOCATION`` (an ``epubcfi(…)``) the location, as it is (no location type: it is
 none of the model's counts), and the ``ibooks://assetid/<asset>#<cfi>`` link that opens Books
 there the url; ``ZFUTUREPROOFING5`` the chapter where the column exists and holds one;
-``ZANNOTATIONSTYLE`` the colour (:data:`COLOURS`; 0 is Books' underline, any other style
-underlined with ``ZANNOTATIONISUNDERLINE`` keeps its colour); ``ZANNOTATIONCREATIONDATE`` /
-``ZANNOTATIONMODIFICATIONDATE`` (Core Data: seconds since 2001-01-01 UTC) ``highlighted_at`` /
-``updated_at``; ``ZANNOTATIONUUID`` the id. ``ZANNOTATIONREPRESENTATIVETEXT`` (the sentence
-around the selection) is not read: the model has no place for context.
+``ZANNOTATIONSTYLE`` the colour (:data:`COLOURS`; 0 is Books' underline, and a colour
+underlined, ``ZANNOTATIONISUNDERLINE`` 1, keeps its colour, so that flag is not read);
+``ZANNOTATIONCREATIONDATE`` / ``ZANNOTATIONMODIFICATIONDATE`` (Core Data: seconds since
+2001-01-01 UTC) ``highlighted_at`` / ``updated_at``; ``ZANNOTATIONUUID`` the id.
+``ZANNOTATIONREPRESENTATIVETEXT`` (the sentence around the selection) is not read: the model
+has no place for context.
 Order within a book: ``ZPLLOCATIONRANGESTART``, then the CFI's numbers, then the row.
 """
 
@@ -34,9 +35,8 @@ CORE_DATA_EPOCH = datetime(2001, 1, 1, tzinfo=UTC)
 NEEDED = ("Z_PK", "ZANNOTATIONASSETID", "ZANNOTATIONSELECTEDTEXT", "ZANNOTATIONTYPE",
           "ZANNOTATIONDELETED")
 # Read where the database has them (NULL where not): Books added columns over the years.
-OPTIONAL = ("ZANNOTATIONNOTE", "ZANNOTATIONLOCATION", "ZANNOTATIONSTYLE", "ZANNOTATIONISUNDERLINE",
-            "ZPLLOCATIONRANGESTART", "ZANNOTATIONCREATIONDATE", "ZANNOTATIONMODIFICATIONDATE",
-            "ZANNOTATIONUUID", "ZFUTUREPROOFING5")
+OPTIONAL = ("ZANNOTATIONNOTE", "ZANNOTATIONLOCATION", "ZANNOTATIONSTYLE", "ZPLLOCATIONRANGESTART",
+            "ZANNOTATIONCREATIONDATE", "ZANNOTATIONMODIFICATIONDATE", "ZANNOTATIONUUID", "ZFUTUREPROOFING5")
 CHAPTER_COLUMN = "ZFUTUREPROOFING5"
 _CFI_ASSERTION = re.compile(r"\[(?:\^.|[^\]])*\]")  # [chapter01]: an id, not a position
 _NUMBER = re.compile(r"\d+")
@@ -85,10 +85,9 @@ def select_statement(present: set[str]) -> str:
 def parse_row(values: tuple[Any, ...]) -> Annotation | None:
     """The row ``values`` (in :func:`select_statement`'s order) as an Annotation; None for one
     with neither text nor note (nothing to keep). Raises RecordError for a row without a book
-    or id cannot be read. A date that does not parse is left out (``Annotation.bad_dates``),
+    or whose book or id cannot be read. A date that does not parse is left out (``Annotation.bad_dates``),
     and text that is not UTF-8 read with U+FFFD (``Annotation.garbled``), not errors."""
-    (row, asset, selected, note, location, style, _underline, range_start, created, modified,
-     uuid, chapter) = values
+    row, asset, selected, note, location, style, range_start, created, modified, uuid, chapter = values
     asset_id = (_text(asset, "ZANNOTATIONASSETID") or "").strip()
     if not asset_id:
         raise RecordError("no ZANNOTATIONASSETID: the book it belongs to is unknown")
