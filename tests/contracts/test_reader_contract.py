@@ -30,6 +30,8 @@ READER_SAMPLES: dict[str, list[Path]] = {
     "kindle": [EXAMPLES / "My Clippings.txt", *sorted((CORPUS / "kindle_clippings").glob("*.txt"))],
     "kindle-html": sorted((CORPUS / "kindle_notebook_html").glob("*.html")),
     "hypothesis": sorted((CORPUS / "hypothesis").glob("*.json")),
+    "apple-books": [CORPUS / "apple_books" / "SYNTHETIC" / "AEAnnotation_v10312011_1727_local.sqlite",
+                    CORPUS / "apple_books" / "SYNTHETIC"],
 }
 NETWORK_READERS = {"readwise"}  # tested end to end against tests/readwise/fake_readwise.py
 

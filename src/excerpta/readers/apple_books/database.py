@@ -1,0 +1,111 @@
+"""Opening one of Books' SQLite databases for reading, without changing it.
+
+Books keeps its databases open, in WAL mode: what it saved last may still be in the
+``-wal`` file beside the database, not in the database itself. So a database is opened
+read-only through SQLite (``mode=ro``), which reads the ``-wal`` as Books left it, never
+checkpoints it into the database, and never deletes it (an ``immutable`` open would miss it).
+Where a ``-wal`` file lies beside the database without its ``-shm`` index (a copy of the
+folder that left it out), SQLite would make that index beside the user's files to read the
+log: the database and its log are copied into a temporary folder and the copy is read
+instead. Text is read as bytes and decoded here, so a value that is not UTF-8 is one bad
+record (:func:`text_of`), not a failed query.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from excerpta.errors import InputError
+
+BUSY_TIMEOUT_SECONDS = 5.0  # Books writing in rollback-journal mode holds a lock this long at most
+
+
+class UndecodableValue(ValueError):
+    """A text column holding bytes that are not UTF-8."""
+
+
+@contextmanager
+def opened(path: Path, source: str) -> Iterator[sqlite3.Connection]:
+    """``path`` opened read-only, ``-wal`` content included (see the module docstring); text
+    comes back as bytes (:func:`text_of` decodes it). Raises InputError naming ``source`` if
+    it is no SQLite database or cannot be opened."""
+    log_file, index_file = Path(f"{path}-wal"), Path(f"{path}-shm")
+    if log_file.is_file() and not index_file.exists():
+        with tempfile.TemporaryDirectory(prefix="excerpta-books-") as folder:
+            copy = Path(folder) / path.name
+            try:
+                shutil.copyfile(path, copy)
+                shutil.copyfile(log_file, Path(f"{copy}-wal"))
+            except OSError as err:
+                raise InputError(f"{source}: cannot be copied to read its -wal file "
+                                 f"({err.strerror or err})") from None
+            with _connection(copy, source) as db:
+                yield db
+        return
+    with _connection(path, source) as db:
+        yield db
+
+
+@contextmanager
+def _connection(path: Path, source: str) -> Iterator[sqlite3.Connection]:
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                             timeout=BUSY_TIMEOUT_SECONDS)
+    except sqlite3.Error as err:
+        raise InputError(f"{source}: cannot be opened as an SQLite database ({err})") from None
+    try:
+        db.text_factory = bytes
+        try:
+            db.execute("PRAGMA query_only = 1")
+        except sqlite3.Error as err:
+            raise InputError(f"{source}: cannot be opened as an SQLite database ({err})") from None
+        yield db
+    finally:
+        db.close()
+
+
+def tables(db: sqlite3.Connection, source: str) -> set[str]:
+    """The names of the tables of ``db``; raises InputError if ``db`` is no SQLite database
+    (a corrupt header, another kind of file) or is damaged where its schema is."""
+    try:
+        rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    except sqlite3.DatabaseError as err:
+        raise InputError(f"{source}: not a readable SQLite database ({err})") from None
+    return {text_of(name) or "" for (name,) in rows}
+
+
+def columns(db: sqlite3.Connection, table: str, source: str) -> set[str]:
+    """The column names of ``table`` (which exists) in ``db``; InputError if they cannot be read."""
+    try:
+        rows = db.execute(f'PRAGMA table_info("{table}")').fetchall()
+    except sqlite3.DatabaseError as err:
+        raise InputError(f"{source}: table {table} cannot be read ({err})") from None
+    return {text_of(row[1]) or "" for row in rows}
+
+
+def text_of(value: object) -> str | None:
+    """A text column's value as text: bytes decoded as UTF-8 (raises UndecodableValue if they
+    are not), a number as its digits, NULL as None. Not stripped."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UndecodableValue(f"bytes that are not UTF-8 ({value[:24]!r})") from None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def lenient_text_of(value: object) -> str | None:
+    """As :func:`text_of`, but bytes that are not UTF-8 are read as U+FFFD (a title shown
+    damaged beats none)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return text_of(value)
