@@ -116,7 +116,7 @@ def parse_row(row: BookmarkRow, has_color: bool) -> Parsed:
         progress = as_progress(row.chapter_progress)
     except ValueProblem as err:
         progress = None
-        problems.append(f"{err}: placed by its date")
+        problems.append(f"{err}: placed after the other highlights of its chapter")
     highlight = Highlight(
         id=source_id(NAMESPACE, ident),
         text=text,
