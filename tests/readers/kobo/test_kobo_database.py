@@ -89,7 +89,7 @@ def test_a_hot_journal_is_rolled_back_in_a_copy_never_in_the_devices_file(tmp_pa
     writer.execute("ROLLBACK")
     writer.close()
     before = fingerprint(device)
-    (document,), state = read(device / "KoboReader.sqlite")
+    (document,), _state = read(device / "KoboReader.sqlite")
     assert [h.text for h in document.highlights] == ["Committed."]
     assert fingerprint(device) == before
 
