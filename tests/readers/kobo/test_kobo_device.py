@@ -64,14 +64,11 @@ def test_names_in_any_case_as_on_the_devices_fat_file_system(tmp_path):
     assert KoboReader.recognize(InputProbe.of(str(tmp_path))) == 0  # not searched deeper
 
 
-def test_the_kobo_folder_reads_the_database_and_the_files_sqlite_keeps_beside_it(tmp_path):
+def test_the_kobo_folder_reads_its_database_and_leaves_its_other_files_to_other_readers(tmp_path):
     database = _device(tmp_path / "drive")
     folder = database.parent
-    for end in ("", "-wal", "-shm", "-journal"):
-        name = f"KoboReader.sqlite{end}"
-        assert KoboReader.reads_in_folder(folder, InputProbe.of_file(folder / name))
+    assert KoboReader.reads_in_folder(folder, InputProbe.of_file(database))
     assert not KoboReader.reads_in_folder(folder, InputProbe.of_file(folder / "version"))
-    assert not KoboReader.reads_in_folder(folder, InputProbe.of_file(folder / "BookReader.sqlite"))
 
 
 def test_a_folder_without_the_database_is_refused_with_from_kobo(run_cli, tmp_path):
@@ -80,7 +77,7 @@ def test_a_folder_without_the_database_is_refused_with_from_kobo(run_cli, tmp_pa
     result = run_cli("convert", tmp_path / "drive", "--from", "kobo", "--to", "json",
                      "--out", tmp_path / "x.json")
     assert result.exit_code == 2
-    assert "no KoboReader.sqlite in this folder or in its .kobo folder" in result.output
+    assert "kobo reads neither this folder nor any file in it (--from kobo)" in result.output
 
 
 def test_convert_to_json_reads_every_book_and_leaves_the_database_alone(run_cli, tmp_path):

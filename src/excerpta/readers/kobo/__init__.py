@@ -96,13 +96,6 @@ class KoboReader(Reader):
             return 0
         return 95 if has_kobo_tables(probe.path) else 0
 
-    @classmethod
-    def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:
-        # The database and the files SQLite keeps beside it: parts of it, never inputs.
-        database = database_in(folder)
-        return database is not None and probe.path is not None and probe.path in {
-            database, *(database.with_name(database.name + end) for end in ("-wal", "-shm", "-journal"))}
-
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         folder = Path(source).expanduser()
         if folder.is_dir():  # the device's drive, or its .kobo folder
