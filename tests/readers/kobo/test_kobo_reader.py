@@ -91,12 +91,13 @@ def test_dogears_and_markups_are_left_out_without_a_report(tmp_path, caplog):
         bookmark("b", None, Type="dogear"),
         bookmark("c", "Drawn over.", Type="markup"),
         bookmark("d", None, Type=None),  # firmware before Type: a dogear is a row without text
+        bookmark("e", None, Hidden="true"),  # deleted, and nothing a library could hold of it
     ])
     with caplog.at_level(logging.INFO, logger="excerpta.readers.kobo"):
         documents, state = read(path)
     assert [h.text for d in documents for h in d.highlights] == ["Kept."]
     assert state.problems == []
-    assert "2 dogear(s), 1 markup(s)" in caplog.text
+    assert "2 dogear(s), 1 empty deleted row(s), 1 markup(s)" in caplog.text
 
 
 def test_text_loses_the_whitespace_around_a_selection_and_keeps_the_line_breaks_inside(tmp_path):

@@ -36,7 +36,6 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
 
@@ -69,7 +68,6 @@ log = logging.getLogger(__name__)
 DATABASE_FILE = "KoboReader.sqlite"
 DEVICE_FOLDER = ".kobo"
 _TOKEN = re.compile(r"[A-Za-z0-9._-]+")  # an id usable as it is (a store book's UUID)
-_EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 class KoboReader(Reader):
@@ -124,7 +122,7 @@ def _documents(rows: sqlite3.Cursor, books: dict[str, Book], has_color: bool, so
     read = 0
     try:
         for volume, group in groupby(map(_as_row, rows), key=lambda row: as_text(row.volume_id) or ""):
-            parsed: list[tuple[Parsed, int | None, str | None, int]] = []
+            parsed: list[Parsed] = []
             book = books.get(volume) or Book(volume)
             for row in group:
                 try:
@@ -139,11 +137,11 @@ def _documents(rows: sqlite3.Cursor, books: dict[str, Book], has_color: bool, so
                     state.report(source, row.where(), problem, kept=True)
                 if found.left_out:
                     state.leave_out(found.highlight.id, found.left_out)
-                section = book.section_of(found.content_id)
-                parsed.append((found, section.volume_index if section else None,
-                               section.title if section else None, row.rowid))
+                if (section := book.section_of(found.content_id)) is not None:
+                    found.chapter, found.volume_index = section.title, section.volume_index
+                parsed.append(found)
             if not volume:
-                for found, *_ in parsed:
+                for found in parsed:
                     state.report(source, f"Bookmark {found.highlight.external_ids[NAMESPACE]}",
                                  "skipped: no VolumeID (the book it is in)")
                 continue
@@ -160,14 +158,9 @@ def _documents(rows: sqlite3.Cursor, books: dict[str, Book], has_color: bool, so
                  ", ".join(f"{count} {kind}(s)" for kind, count in sorted(left_out.items())))
 
 
-def _document(book: Book, parsed: list[tuple[Parsed, int | None, str | None, int]],
-              source: str) -> Document:
-    parsed.sort(key=lambda item: (
-        item[1] is None, item[1] or 0,
-        item[0].progress is None, item[0].progress or 0.0,
-        item[0].created is None, item[0].created or _EARLIEST, item[3]))
-    highlights = [found.highlight.model_copy(update={"location": order, "chapter": chapter})
-                  for order, (found, _, chapter, _) in enumerate(parsed, start=1)]
+def _document(book: Book, parsed: list[Parsed], source: str) -> Document:
+    highlights = [found.highlight.model_copy(update={"location": order, "chapter": found.chapter})
+                  for order, found in enumerate(sorted(parsed, key=Parsed.order_key), start=1)]
     title = book.shown_title()
     if not book.listed:
         log.warning("%s: book %s has no row in the content table (no longer on the device?): read as "

@@ -16,7 +16,7 @@ holds it marks it deleted too (its Anki card tagged, its Obsidian line struck th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from excerpta.identity import source_id
@@ -38,6 +38,7 @@ LEFT_OUT_TYPES = frozenset({"dogear", "markup"})
 # highlighter colours in the order its menu shows them. The reference lists the mapping as not
 # verified against a real device; an index outside it is kept as its number.
 COLORS = {0: "yellow", 1: "pink", 2: "blue", 3: "green"}
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
 # The Bookmark columns read, in BookmarkRow's order (then rowid): those every firmware has, and
 # those only some have (probed, NULL where missing: see database.Columns).
 BOOKMARK_REQUIRED = ("BookmarkID", "VolumeID", "ContentID", "Text", "Annotation", "DateCreated")
@@ -78,15 +79,25 @@ class Skipped(Exception):
 
 @dataclass
 class Parsed:
-    """A row read as a highlight (its ``location`` set once the book is in order), with what
-    orders it in its book and the problems of fields it was read without."""
+    """A row read as a highlight (its ``location`` and ``chapter`` set once its book is in
+    order), with what orders it in its book and the problems of fields it was read without."""
 
     highlight: Highlight
     content_id: str
     progress: float | None
     created: datetime | None
+    rowid: int
     problems: list[str]
     left_out: set[str]
+    chapter: str | None = None
+    volume_index: int | None = None  # its chapter's place in the book
+
+    def order_key(self) -> tuple[object, ...]:
+        """Reading order: chapter (``VolumeIndex``), ``ChapterProgress``, ``DateCreated``;
+        what is unknown after what is known, then the row's order in the table."""
+        return (self.volume_index is None, self.volume_index or 0,
+                self.progress is None, self.progress or 0.0,
+                self.created is None, self.created or _EARLIEST, self.rowid)
 
 
 def parse_row(row: BookmarkRow, has_color: bool) -> Parsed:
@@ -103,6 +114,8 @@ def parse_row(row: BookmarkRow, has_color: bool) -> Parsed:
     if kind in LEFT_OUT_TYPES or (not kind and not text):
         raise Skipped(kind or "dogear", reported=False)
     if not text and not note:
+        if is_true(row.hidden):  # deleted, and nothing to delete in a library
+            raise Skipped("empty deleted row", reported=False)
         raise Skipped(f"a {kind or 'highlight'} without text or annotation", reported=True)
     if kind and kind not in READ_TYPES:
         problems.append(f"Type {kind!r} is not one excerpta knows (highlight, note): read as a highlight")
@@ -128,7 +141,7 @@ def parse_row(row: BookmarkRow, has_color: bool) -> Parsed:
         is_deleted=is_true(row.hidden),
         external_ids={NAMESPACE: ident},
     )
-    return Parsed(highlight, as_text(row.content_id) or "", progress, created, problems, left_out)
+    return Parsed(highlight, as_text(row.content_id) or "", progress, created, row.rowid, problems, left_out)
 
 
 def _date(value: object, column: str, field_name: str, problems: list[str],
