@@ -124,3 +124,19 @@ def test_a_damaged_database_is_one_line_and_exit_code_2(run_cli, tmp_path):
     assert result.exit_code == 2
     assert str(path) in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_highlight_deleted_on_the_device_since_the_last_run_is_deleted_in_the_library(run_cli, tmp_path):
+    path = make_database(tmp_path / "KoboReader.sqlite",
+                         [bookmark("kept", "Kept."), bookmark("gone", "Gone.")])
+    state, out = tmp_path / "state.sqlite", tmp_path / "out.json"
+    assert run_cli("convert", path, "--to", "json", "--out", out, "--state", state).exit_code == 0
+    connection = sqlite3.connect(path)
+    connection.execute("UPDATE Bookmark SET Hidden = 'true' WHERE BookmarkID = 'gone'")
+    connection.commit()
+    connection.close()
+    result = run_cli("convert", path, "--to", "json", "--out", out, "--state", state)
+    assert result.exit_code == 0, result.output
+    (document,) = json.loads(out.read_text())["documents"]
+    assert [(h["text"], h["is_deleted"]) for h in document["highlights"]] == [
+        ("Kept.", False), ("Gone.", True)]
