@@ -8,10 +8,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from kobo_databases import COLOR_DB, bookmark, fingerprint, insert, make_database, read, real_schema
+from kobo_databases import BOOK, COLOR_DB, bookmark, fingerprint, insert, make_database, read, real_schema
 
+from excerpta.adapters import ReadState
 from excerpta.errors import InputError
-from excerpta.readers.kobo import database
+from excerpta.readers.kobo import _documents, database
 
 
 def test_reading_the_corpus_database_leaves_its_bytes_and_its_folder_as_they_were(tmp_path):
@@ -175,3 +176,21 @@ def test_a_database_without_bookmarks_gives_no_document_and_no_problem(tmp_path)
     documents, state = read(path)
     assert documents == []
     assert state.problems == []
+
+
+def _rows_then_damage(books: int):
+    for number in range(books):
+        yield (f"b{number}".encode(), f"{BOOK}{number}".encode(), b"c", b"Text.", None,
+               b"2024-11-18T17:43:44Z", 0.0, b"false", b"highlight", 0, None, number + 1)
+    raise sqlite3.DatabaseError("database disk image is malformed")
+
+
+def test_damage_met_after_a_book_was_read_is_reported_and_the_books_read_are_kept():
+    state = ReadState()
+    documents = list(_documents(_rows_then_damage(2), {}, True, "KoboReader.sqlite", state))
+    assert [d.highlights[0].id for d in documents] == ["kobo-b0"]  # the second book's group was cut
+    assert [(p.where, p.reason) for p in state.problems] == [
+        ("Bookmark", "damaged after 1 book(s) were read (database disk image is malformed): the rest "
+                     "was not read")]
+    with pytest.raises(InputError, match=r"^KoboReader\.sqlite: damaged \(database disk image is malformed"):
+        list(_documents(_rows_then_damage(0), {}, True, "KoboReader.sqlite", ReadState()))
