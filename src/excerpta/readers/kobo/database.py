@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from excerpta.errors import InputError
+from excerpta.readers.kobo.text import as_text
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 EXPECTED = "expected a Kobo KoboReader.sqlite"
@@ -43,7 +44,7 @@ class Columns:
     def __init__(self, connection: sqlite3.Connection, table: str, source: str,
                  required: tuple[str, ...], optional: tuple[str, ...]) -> None:
         rows = connection.execute(f"PRAGMA table_info({table})").fetchall()
-        self.names = {_text(row[1]).casefold() for row in rows}
+        self.names = {(as_text(row[1]) or "").casefold() for row in rows}
         if not self.names:
             raise InputError(f"{source}: no {table} table ({EXPECTED}; is it another SQLite file?)")
         missing = [name for name in required if name.casefold() not in self.names]
@@ -182,7 +183,3 @@ def _stamps(path: Path) -> tuple[tuple[int, int], ...]:
         else:
             stamps.append((stat.st_size, stat.st_mtime_ns))
     return tuple(stamps)
-
-
-def _text(value: object) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
