@@ -32,6 +32,7 @@ READER_SAMPLES: dict[str, list[Path]] = {
     "hypothesis": sorted((CORPUS / "hypothesis").glob("*.json")),
     "apple-books": [CORPUS / "apple_books" / "SYNTHETIC" / "AEAnnotation_v10312011_1727_local.sqlite",
                     CORPUS / "apple_books" / "SYNTHETIC"],
+    "kobo": sorted((CORPUS / "kobo").glob("*.sqlite")),
 }
 NETWORK_READERS = {"readwise"}  # tested end to end against tests/readwise/fake_readwise.py
 

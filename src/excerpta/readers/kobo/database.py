@@ -1,0 +1,185 @@
+"""Opening a Kobo's ``KoboReader.sqlite`` without changing anything beside it, and the columns
+its firmware has.
+
+The database may sit on the mounted device (``/media/$USER/KOBOeReader/.kobo``), where calibre
+may be writing to it too. Reading must leave every file of it as it was:
+
+* a database in rollback-journal mode (what the corpus and most firmware show) is opened in
+  place with ``mode=ro``: SQLite takes a shared lock, reads, and writes nothing;
+* a database in WAL mode, or one with a ``-wal`` or ``-journal`` file holding bytes beside it,
+  is copied first (with those files) into a private temporary folder, and the copy is opened.
+  ``mode=ro`` in place would create a ``-shm`` file next to it on the device, and
+  ``immutable=1`` would ignore the ``-wal`` file, and with it every highlight made since the
+  device last checkpointed (tested: a table made in the WAL is not even seen); a hot journal
+  is rolled back in the copy, never in the device's file. The copy holds the whole database
+  (its ``user`` table too) and is deleted when the read ends.
+
+Nothing here reads the ``user`` table (e-mail, tokens) or any other table but ``Bookmark``,
+``content`` and, where there is one, ``DbVersion``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from excerpta.errors import InputError
+from excerpta.readers.kobo.text import as_text
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+EXPECTED = "expected a Kobo KoboReader.sqlite"
+BUSY_TIMEOUT_SECONDS = 5.0  # a calibre write lasts well under this
+SNAPSHOT_TRIES = 3  # copies retried while the database changes under the copy
+SIBLINGS = ("-wal", "-journal")  # what may hold content the main file does not
+
+
+class Columns:
+    """The columns a table has, and a SELECT list naming the optional ones it lacks as NULL
+    (an older firmware's ``Bookmark`` has no ``Color``, one before ~2015 no ``Type``)."""
+
+    def __init__(self, connection: sqlite3.Connection, table: str, source: str,
+                 required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+        rows = connection.execute(f"PRAGMA table_info({table})").fetchall()
+        self.names = {(as_text(row[1]) or "").casefold() for row in rows}
+        if not self.names:
+            raise InputError(f"{source}: no {table} table ({EXPECTED}; is it another SQLite file?)")
+        missing = [name for name in required if name.casefold() not in self.names]
+        if missing:
+            raise InputError(f"{source}: table {table} has no column {', '.join(missing)} "
+                             f"({EXPECTED} written by Kobo firmware)")
+        self.table = table
+        self.selected = (*required, *optional)
+
+    def has(self, name: str) -> bool:
+        """Whether the table has column ``name`` (SQLite compares names without case)."""
+        return name.casefold() in self.names
+
+    def select_list(self, alias: str) -> str:
+        """``b.BookmarkID, …, NULL AS Color``: every required and optional column, in order."""
+        return ", ".join(f"{alias}.{name}" if self.has(name) else f"NULL AS {name}"
+                         for name in self.selected)
+
+
+def is_sqlite(head: bytes) -> bool:
+    """Whether ``head`` (a file's first bytes) starts as an SQLite 3 database does."""
+    return head.startswith(SQLITE_MAGIC)
+
+
+def has_kobo_tables(path: Path) -> bool:
+    """Whether the SQLite file ``path`` has the ``Bookmark`` and ``content`` tables. Opened with
+    ``immutable=1``: nothing is created beside it, and the schema of a device's database is in
+    its main file (its tables are made when the device is set up). False if it cannot be read."""
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        try:
+            rows = connection.execute(
+                "SELECT lower(name) FROM sqlite_master WHERE type = 'table' "
+                "AND lower(name) IN ('bookmark', 'content')").fetchall()
+        finally:
+            connection.close()
+    except (sqlite3.Error, OSError, ValueError):
+        return False
+    return len(rows) == 2
+
+
+@contextmanager
+def open_database(path: Path, source: str) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to the Kobo database ``path`` (see the module docstring), whose
+    text comes back as ``bytes`` (decoded by the caller, so one row's bad UTF-8 is that row's
+    problem). Raises InputError for a file that is no SQLite database, an empty one, one locked
+    by another program past BUSY_TIMEOUT_SECONDS, or one that cannot be copied."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(100)
+    except OSError as err:
+        raise InputError(f"{source}: cannot be read: {err.strerror or err}") from None
+    if not head:
+        raise InputError(f"{source}: an empty file (0 bytes), not a database ({EXPECTED})")
+    if not is_sqlite(head):
+        raise InputError(f"{source}: not an SQLite database ({EXPECTED})")
+    if _needs_snapshot(path, head):
+        with tempfile.TemporaryDirectory(prefix="excerpta-kobo-") as folder:
+            copy = _snapshot(path, Path(folder), source)
+            with _connected(copy.as_uri(), source) as connection:
+                yield connection
+        return
+    with _connected(f"{path.resolve().as_uri()}?mode=ro", source) as connection:
+        yield connection
+
+
+def database_error(source: str, err: sqlite3.Error) -> InputError:
+    """The one-line InputError of an SQLite error that stops a whole read."""
+    reason = str(err) or type(err).__name__
+    if "locked" in reason or "busy" in reason:
+        return InputError(f"{source}: locked by another program writing to it (calibre?); try again "
+                          "once it is done")
+    if "not a database" in reason or "malformed" in reason:
+        return InputError(f"{source}: damaged ({reason}); {EXPECTED}")
+    return InputError(f"{source}: cannot be read as a database ({reason}); {EXPECTED}")
+
+
+@contextmanager
+def _connected(uri: str, source: str) -> Iterator[sqlite3.Connection]:
+    try:
+        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    except sqlite3.Error as err:
+        raise database_error(source, err) from None
+    connection.text_factory = bytes
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def _needs_snapshot(path: Path, head: bytes) -> bool:
+    # Bytes 18 and 19 of the header are the write and read format versions: 2 is WAL.
+    in_wal_mode = len(head) >= 20 and 2 in (head[18], head[19])
+    return in_wal_mode or any(_size(_sibling(path, suffix)) for suffix in SIBLINGS)
+
+
+def _snapshot(path: Path, folder: Path, source: str) -> Path:
+    """Copy the database and its ``-wal``/``-journal`` files into ``folder``; the copy of the
+    database. Retried while the files change during the copy (a writer checkpointing)."""
+    copy = folder / path.name
+    for _ in range(SNAPSHOT_TRIES):
+        before = _stamps(path)
+        try:
+            for suffix in ("", *SIBLINGS):
+                original, target = _sibling(path, suffix), _sibling(copy, suffix)
+                target.unlink(missing_ok=True)
+                if suffix == "" or _size(original):
+                    shutil.copyfile(original, target)
+        except OSError as err:
+            raise InputError(f"{source}: cannot be copied to read it safely "
+                             f"({err.strerror or err})") from None
+        if _stamps(path) == before:
+            return copy
+    raise InputError(f"{source}: kept changing while it was read (another program is writing to it: "
+                     "calibre?); try again once it is done")
+
+
+def _sibling(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _stamps(path: Path) -> tuple[tuple[int, int], ...]:
+    stamps = []
+    for suffix in ("", *SIBLINGS):
+        try:
+            stat = _sibling(path, suffix).stat()
+        except OSError:
+            stamps.append((-1, -1))
+        else:
+            stamps.append((stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
