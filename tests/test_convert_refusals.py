@@ -226,3 +226,25 @@ def test_an_input_that_cannot_be_reached_says_why_not_that_it_is_missing(run_cli
         result = run_cli("convert", tmp_path / source, *named, "--to", "json", "--out", tmp_path / "o.json")
         assert result.exit_code == 2
         assert result.output == f"excerpta: error: {tmp_path / source}: {reason}\n"
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_an_out_that_is_one_of_the_inputs_is_refused_even_with_force(run_cli, tmp_path, force):
+    export = tmp_path / "export.csv"
+    shutil.copyfile(CORPUS / "readwise" / "csv-export" / "dpastoor-readwise-data.2019.excerpt.csv", export)
+    before = export.read_bytes()
+    (tmp_path / "link.csv").symlink_to(export)
+    result = run_cli("convert", export, "--to", "csv", "--out", tmp_path / "link.csv", *force)
+    assert result.exit_code == 2
+    assert result.output == (f"excerpta: error: {export}: is also this run's output; write to another "
+                             "file (an output never replaces an input)\n")
+    assert export.read_bytes() == before
+
+
+def test_an_out_that_is_a_symbolic_link_loop_is_one_line(run_cli, tmp_path):
+    (tmp_path / "a.json").symlink_to(tmp_path / "b.json")
+    (tmp_path / "b.json").symlink_to(tmp_path / "a.json")
+    result = run_cli("convert", SAMPLE, "--to", "json", "--out", tmp_path / "a.json")
+    assert result.exit_code == 2
+    assert result.output == (f"excerpta: error: {tmp_path / 'a.json'}: a symbolic link that loops (too many "
+                             "levels of symbolic links)\n")

@@ -6,6 +6,7 @@ reads or writes anything."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Sequence
@@ -22,8 +23,9 @@ from excerpta.output_records import Manifest, Witness
 def output_target(writer: type[Writer], out: str | Path) -> Path:
     """``out`` (``--out`` as typed) as the path ``writer`` writes, checked before anything is
     read. Raises UserError for an empty name, ``-``, a trailing slash on a file writer's name,
-    and an existing target of the wrong kind: a folder or a device (``/dev/zero`` would be
-    hashed forever) for a file writer, a file or a device for a folder writer."""
+    a symbolic link that loops, and an existing target of the wrong kind: a folder or a device
+    (``/dev/zero`` would be hashed forever) for a file writer, a file or a device for a folder
+    writer."""
     text = os.fspath(out)
     noun = "file" if writer.target == "file" else "folder"
     if not text.strip():
@@ -38,7 +40,10 @@ def output_target(writer: type[Writer], out: str | Path) -> Path:
         raise UserError(f"{text}: no such user's home folder") from None
     try:
         mode = path.stat().st_mode
-    except OSError:  # not there yet (or not reachable): the sink creates it or says why not
+    except OSError as err:  # not there yet (or not reachable): the sink creates it or says why not
+        if err.errno == errno.ELOOP:  # but nothing can be made where links lead round in a circle
+            raise UserError(f"{path}: a symbolic link that loops (too many levels of symbolic "
+                            "links)") from None
         return path
     if writer.target == "folder":
         if stat.S_ISREG(mode):

@@ -72,7 +72,8 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
     and a file given and found in a folder given is read as given (see :func:`_read_once`).
     A file in a folder that cannot be opened, or a subfolder that cannot be listed, is
     ``refused`` (one of no format excerpta reads, an e-book, is named with ``-v`` instead).
-    ``leave_out``: the run's outputs, never one of its inputs.
+    ``leave_out``: the run's outputs, never one of its inputs (a file given as an input that is
+    one of them is a UserError).
 
     Raises UserError for an empty input (``""``: :data:`~excerpta.input_files.EMPTY_INPUT`), a
     missing input, an unknown/unrecognisable format (a folder that neither the reader
@@ -98,6 +99,10 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
         probe = InputProbe.of(source)
         if named_cls is not None and probe.path is None and not source.endswith(":"):
             raise InputError(f"{source}: {probe.missing}")
+        if probe.path is not None and not probe.is_dir and _is_an_output(probe.path, leave_out):
+            # Even with --force: what it would write is what was read from the file it replaces.
+            raise UserError(f"{source}: is also this run's output; write to another file "
+                            "(an output never replaces an input)")
         if not probe.is_dir or probe.path is None:
             settled.append(ResolvedInput(source, reader_of(named_cls or registry.detect_reader(probe))))
         else:
@@ -119,6 +124,13 @@ def resolve_inputs(inputs: Sequence[str], from_format: str | None, options: dict
                 _name_unrecognised(each.source, each.path, each.unrecognised)
                 refused += _refused_problems(each.source, each.path, each.refused)
     return ResolvedInputs(_read_once(resolved), refused)
+
+
+def _is_an_output(path: Path, outputs: Sequence[Path]) -> bool:
+    try:
+        return any(path.samefile(out) for out in outputs if out.exists())
+    except OSError:  # one that cannot be looked at is no file of this run's
+        return False
 
 
 def _settle_folder(probe: InputProbe, path: Path, named_cls: type[Reader] | None,
