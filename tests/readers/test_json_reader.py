@@ -224,6 +224,31 @@ def test_a_highlight_id_used_twice_is_reported_and_the_first_kept(tmp_path):
         "each highlight needs its own id"]
 
 
+def test_a_document_id_used_twice_is_reported_and_the_first_kept(run_cli, tmp_path):
+    # Merged, Walden's highlights went under Meditations' title and Walden was gone, exit 0.
+    library = json.loads((EXAMPLES / "library.json").read_text(encoding="utf-8"))
+    first, second = library["documents"][:2]
+    second["id"] = first["id"]
+    path = tmp_path / "lib.json"
+    path.write_text(json.dumps(library), encoding="utf-8")
+    documents, state = _read(JsonReader(), path)
+    assert [d.title for d in documents if d.id == first["id"]] == [first["title"]]
+    assert len(documents) == len(library["documents"]) - 1
+    assert [str(p) for p in state.problems] == [
+        f"{path}: documents[1].id: {first['id']!r} is documents[0]'s id too (the first kept)"]
+    result = run_cli("convert", path, "--to", "json", "--out", tmp_path / "out.json")
+    assert result.exit_code == 1
+
+
+def test_a_jsonl_line_cut_short_is_reported_at_its_own_end(tmp_path):
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"document": {"id": "d", "title": "T"}, "id": "h1", "text": "a"}\n'
+                    '{"id": "x", "text": \n', encoding="utf-8")
+    documents, state = _read(JsonLinesReader(), path)
+    assert [h.id for d in documents for h in d.highlights] == ["h1"]
+    assert [str(p) for p in state.problems] == [f"{path}:2: malformed JSON: Expecting value at column 21"]
+
+
 def test_a_jsonl_line_reusing_a_highlight_id_is_reported_with_its_line(tmp_path):
     path = tmp_path / "lib.jsonl"
     lines = [{"document": {"id": "A", "title": "A"}, "id": "h1", "text": "in A"},

@@ -75,9 +75,15 @@ class JsonReader(Reader):
         if unknown:
             raise InputError(f"{source}: unknown top-level field {unknown[0]!r}")
         seen: dict[str, str] = {}  # highlight id -> its document's id
+        places: dict[str, int] = {}  # document id -> its index in "documents"
         for index, raw in enumerate(data["documents"]):
             document = _validate_document(source, index, raw, state)
             if document is None:
+                continue
+            if (first := places.setdefault(document.id, index)) != index:
+                # Merged, the second would take the first's title and fields: one book gone.
+                state.report(source, f"documents[{index}].id", f"{document.id!r} is documents[{first}]'s "
+                             "id too (the first kept)")
                 continue
             kept = []
             for number, highlight in enumerate(document.highlights):
@@ -226,7 +232,8 @@ def _numbered_lines(source: str, path: Path, state: ReadState) -> Iterator[tuple
 def _parse_line(source: str, number: int, line: str,
                 state: ReadState) -> tuple[Document, Highlight | None] | None:
     try:
-        raw = json_load.loads(line)
+        # Without its line end: a line cut short is then wrong at its own end, not on a next line.
+        raw = json_load.loads(line.rstrip("\r\n"))
     except json_load.JsonTextError as err:
         state.report(source, number, err.in_line())  # the line is the file's, not the text's
         return None
