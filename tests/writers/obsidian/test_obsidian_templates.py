@@ -280,6 +280,20 @@ def test_document_tags_in_any_script_reach_the_tags_property_whole(tmp_path):
     sync_once(vault, tmp_path / "state.sqlite", [book])
     text = (vault / "Books" / "Walden.md").read_text(encoding="utf-8")
     assert yaml.safe_load(text.split("---\n")[1])["tags"] == ["हिन्दी", "தமிழ்", "café"]
+
+
+def test_tags_that_become_one_obsidian_tag_are_listed_once(tmp_path):
+    # Obsidian compares tags without case; "R&D" and "R-D" are both the tag R-D.
+    vault = tmp_path / "vault"
+    book = Document(id="d1", title="Walden", category=Category.BOOKS,
+                    highlights=[Highlight(id="h1", text="x", tags=["a b", "a-b", "A B"])],
+                    tags=["History", "history", "R&D", "R-D", "a b", "a-b"])
+    sync_once(vault, tmp_path / "state.sqlite", [book], atomic=True)
+    text = (vault / "Books" / "Walden.md").read_text(encoding="utf-8")
+    assert yaml.safe_load(text.split("---\n")[1])["tags"] == ["History", "R-D", "a-b"]
+    [highlight_note] = [p for p in vault.rglob("*.md") if p.name != "Walden.md"]
+    front = yaml.safe_load(highlight_note.read_text(encoding="utf-8").split("---\n")[1])
+    assert front["tags"] == ["a-b"]
 def test_a_value_that_would_break_a_link_gives_one_working_link_showing_the_value(vault, sync, books):
     book = books(1, author="Smith]] and [[Jones | Co #2", tags=["x]]y", "plain"])
     book.highlights[0].tags = ["a]]b", "c|d", "re: work"]
