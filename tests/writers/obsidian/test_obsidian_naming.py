@@ -97,6 +97,18 @@ def test_cut_never_separates_a_letter_from_its_combining_accent():
     assert name == "q\u0301" * 3
 
 
+@pytest.mark.parametrize(("title", "kept"), [
+    ("c" * 116 + "\U0001F1EB\U0001F1F7", "c" * 116),  # 🇫🇷 does not fit: not a lone 🇫
+    ("c" * 112 + "\U0001F1EB\U0001F1F7\U0001F1E9\U0001F1EA", "c" * 112 + "\U0001F1EB\U0001F1F7"),
+    ("b" * 100 + "\U0001F468\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466", "b" * 100),  # a family of four
+    ("a" * 117 + "\U0001F44D\U0001F3FD", "a" * 117),  # a thumbs-up keeps its skin tone
+    ("a" * 114 + "\u2764\ufe0f", "a" * 114 + "\u2764\ufe0f"),  # 120 bytes: fits whole
+    ("a" * 115 + "\u2764\ufe0f", "a" * 115),  # its variation selector never left off
+])
+def test_cut_never_splits_an_emoji_sequence_or_a_flag(title, kept):
+    assert sanitize_name(title, max_bytes=120) == kept
+
+
 def test_names_differing_only_by_case_or_unicode_form_clash(tmp_path):
     allocator = NameAllocator(tmp_path)
     first = allocator.allocate("Books", "Dune", "doc-a")

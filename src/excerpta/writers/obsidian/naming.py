@@ -115,10 +115,31 @@ def _truncate_utf8(name: str, max_bytes: int) -> str:
         if size > max_bytes:
             break
         cut = index + 1
-    # Never leave a base character without the combining marks that follow it.
-    while 0 < cut < len(name) and unicodedata.combining(name[cut]):
+    # Never cut inside what shows as one character: a base and its combining marks, an emoji
+    # and its modifiers or ZWJ sequence (a family of four is not cut to three), a flag's pair.
+    while 0 < cut < len(name) and (_extends(name[cut]) or name[cut - 1] == _ZWJ):
         cut -= 1
+    if 0 < cut < len(name) and _is_regional(name[cut]):
+        pairs = len(name[:cut]) - len(name[:cut].rstrip(_REGIONAL))
+        cut -= pairs % 2  # the first of a flag's two letters, left alone
     return name[:cut]
+
+
+_ZWJ = "\u200d"
+_REGIONAL = "".join(map(chr, range(0x1F1E6, 0x1F200)))  # the letters two of which make a flag
+
+
+def _is_regional(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def _extends(char: str) -> bool:
+    """Whether ``char`` belongs to the character before it: a combining mark, a zero-width
+    joiner, a variation selector, a skin-tone modifier or a tag character (subdivision flags)."""
+    code = ord(char)
+    return (bool(unicodedata.combining(char)) or unicodedata.category(char) == "Me" or char == _ZWJ
+            or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F
+            or 0xE0100 <= code <= 0xE01EF)
 
 
 fold_name = folded  # the form two names are compared in: NFC, case-folded (as macOS and Windows compare)
