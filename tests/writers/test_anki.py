@@ -174,9 +174,14 @@ def test_text_without_marks_gives_no_cloze():
     assert cloze_text("plain", "an ordinary note") is None
 
 
-def test_cloze_note_hides_the_first_occurrence_of_each_term_and_ignores_missing_ones():
+def test_cloze_note_hides_every_occurrence_of_each_term_under_one_number_and_ignores_missing_ones():
+    # Hiding only the first "cat" left the answer showing on its own card (reference audit 6).
     assert cloze_text("The cat sat on the cat mat.", ".cloze cat; dog; MAT") == \
-        "The {{c1::cat}} sat on the cat {{c2::mat}}."
+        "The {{c1::cat}} sat on the {{c1::cat}} {{c2::mat}}."
+    assert cloze_text("Case Mitochondria MITOCHONDRIA", ".cloze mitochondria") == \
+        "Case {{c1::Mitochondria}} {{c1::MITOCHONDRIA}}"
+    assert cloze_text("a cat and a dog and a cat", ".cloze dog; cat") == \
+        "a {{c2::cat}} and a {{c1::dog}} and a {{c2::cat}}"
     assert cloze_text("Nothing to hide.", ".cloze absent") is None
 
 
@@ -192,7 +197,8 @@ def test_cloze_terms_are_numbered_in_the_order_the_note_lists_them():
     # (the common case) keep these numbers.
     ("Entropy always increases.", ".cloze increases", "Entropy always {{c1::increases}}."),
     ("Entropy always increases.", ".cloze Entropy; increases", "{{c1::Entropy}} always {{c2::increases}}."),
-    ("The cat sat on the cat mat.", ".cloze cat; dog; MAT", "The {{c1::cat}} sat on the cat {{c2::mat}}."),
+    ("The cat sat on the cat mat.", ".cloze cat; dog; MAT",
+     "The {{c1::cat}} sat on the {{c1::cat}} {{c2::mat}}."),
     ("a b c", ".cloze a; a b; b; c", "{{c1::a}} {{c2::b}} {{c3::c}}"),
 ])
 def test_terms_listed_in_text_order_keep_the_numbers_earlier_versions_gave(text, note, numbered):

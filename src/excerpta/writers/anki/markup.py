@@ -12,9 +12,11 @@ Marks the user can make to ask for a cloze card (the first kind present wins, in
 * ``{{c1::…}}`` already in the highlight text: kept as written (numbering, hints and nesting
   included, read as Anki reads them: see :mod:`.clozes`);
 * ``**bold**`` or ``==mark==`` spans (Reader, Markdown), numbered ``c1``, ``c2``… in text order;
-* a note starting with ``.cloze`` followed by ``;``-separated terms: the first occurrence of
-  each term in the text is hidden, numbered ``c1``, ``c2``… in the order the note lists the
-  terms (terms not found, or overlapping an earlier one, are skipped).
+* a note starting with ``.cloze`` followed by ``;``-separated terms: every occurrence of each
+  term in the text (in any case) is hidden, all under one number (one card: a word left
+  showing elsewhere would give the answer away), numbered ``c1``, ``c2``… in the order the
+  note lists the terms (terms not found, and occurrences overlapping an earlier term's, are
+  skipped).
 
 Each cloze number is a card in Anki, with its review history, so numbers stay with their text
 as the user marks more: a term appended to a ``.cloze`` note takes the next number by the rule
@@ -156,25 +158,30 @@ class _Hidden:
     start: int
     end: int
     content: str
+    group: int  # the spans of one group are one cloze number (one card)
 
 
 def _term_spans(text: str, terms: Iterable[str]) -> list[_Hidden]:
-    """The first occurrence of each term, in the order of ``terms``, skipping any not found or
-    overlapping an earlier one."""
+    """Every occurrence of each term, a group per term in the order of ``terms``, skipping
+    those overlapping an earlier span. Occurrences are found in any case, except in a text
+    whose case-folding changes its length (``ß``), where only the term as written is."""
     spans: list[_Hidden] = []
     folded = text.casefold()
-    for term in terms:
-        position = text.find(term)
-        if position < 0 and len(folded) == len(text):
-            position = folded.find(term.casefold())
-        end = position + len(term)
-        if position >= 0 and not any(s.start < end and position < s.end for s in spans):
-            spans.append(_Hidden(position, end, text[position:end]))
+    haystack = folded if len(folded) == len(text) else text
+    for group, term in enumerate(terms):
+        needle = term.casefold() if haystack is folded else term
+        position = haystack.find(needle)
+        while position >= 0 and needle:
+            end = position + len(needle)
+            if not any(s.start < end and position < s.end for s in spans):
+                spans.append(_Hidden(position, end, text[position:end], group))
+            position = haystack.find(needle, end)
     return spans
 
 
 def _mark_spans(text: str) -> list[_Hidden]:
-    return [_Hidden(m.start(), m.end(), m["bold"] or m["mark"]) for m in _MARK.finditer(text)]
+    return [_Hidden(m.start(), m.end(), m["bold"] or m["mark"], index)
+            for index, m in enumerate(_MARK.finditer(text))]
 
 
 def _numbers(contents: list[str], earlier: Sequence[tuple[str, int]]) -> list[int]:
@@ -197,13 +204,16 @@ def _numbers(contents: list[str], earlier: Sequence[tuple[str, int]]) -> list[in
 
 
 def _hide_spans(text: str, spans: list[_Hidden], earlier: Sequence[tuple[str, int]]) -> str:
-    contents = [_escape_cloze_content(span.content) for span in spans]
-    numbered = sorted(zip(spans, contents, _numbers([without_controls(c) for c in contents], earlier),
-                          strict=True), key=lambda item: item[0].start)
+    firsts: dict[int, _Hidden] = {}
+    for span in spans:
+        firsts.setdefault(span.group, span)
+    # A group is numbered by its first span's text, as a single span is.
+    contents = [without_controls(_escape_cloze_content(span.content)) for span in firsts.values()]
+    numbers = dict(zip(firsts, _numbers(contents, earlier), strict=True))
     parts, last = [], 0
-    for span, content, number in numbered:
+    for span in sorted(spans, key=lambda span: span.start):
         parts.append(_escape_outside(text[last:span.start], "hide"))
-        parts.append(f"{{{{c{number}::{content}}}}}")
+        parts.append(f"{{{{c{numbers[span.group]}::{_escape_cloze_content(span.content)}}}}}")
         last = span.end
     parts.append(_escape_outside(text[last:], "hide"))
     return "".join(parts)
