@@ -29,6 +29,7 @@ READER_SAMPLES: dict[str, list[Path]] = {
                     *sorted(VAULT.glob("Readwise/*/*.md"))],
     "kindle": [EXAMPLES / "My Clippings.txt", *sorted((CORPUS / "kindle_clippings").glob("*.txt"))],
     "kindle-html": sorted((CORPUS / "kindle_notebook_html").glob("*.html")),
+    "koreader": sorted((CORPUS / "koreader").glob("*.lua")),
 }
 NETWORK_READERS = {"readwise"}  # tested end to end against tests/readwise/fake_readwise.py
 

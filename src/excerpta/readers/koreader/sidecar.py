@@ -1,0 +1,134 @@
+"""One parsed KOReader sidecar as a Document: the book, and its annotations as highlights.
+
+The book: ``doc_props`` (``title``; ``authors``, one a line, joined with ``"; "``;
+``description`` as the summary; ``identifiers``, one a line, for an ISBN and an ASIN), else the
+statistics plugin's ``stats`` copy of them, else the book's file name; ``summary.note`` (the
+review written on KOReader's book status page) as the document note. Its id is
+``koreader-<partial_md5_checksum>`` (KOReader's own id of the file, also ``stats.md5``), which
+stays when the book is renamed or moved; a sidecar without one falls back to title and author
+(:func:`excerpta.identity.document_id`).
+
+A highlight's id derives from its document, its start (an xpointer, or a PDF page and point,
+see :mod:`.annotations`) and its text: the same file read again, or after more highlights were
+made, gives the same ids, and so does the same book's sidecar after KOReader moved it to the
+2024 schema (the move keeps text and position). Its location is the page KOReader showed it
+on (``location_type`` page), its ``page`` the publisher's page label where the book has them.
+Not kept: the highlight style (``drawer``: lighten, underscore, …), ``pos1`` (the end is an
+xpointer, not a page), the book's ``keywords`` (the publisher's subjects, not the user's tags).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, tzinfo
+from typing import Any
+
+from excerpta.adapters import ReadState
+from excerpta.identity import document_id, highlight_id, source_id
+from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readers.koreader.annotations import Annotation, annotations_of
+from excerpta.readers.koreader.dates import DateError, parse_datetime
+from excerpta.readers.koreader.lua_table import LuaTable
+
+SOURCE = "koreader"
+_ISBN = re.compile(r"(?:urn:)?isbn:\s*([0-9Xx-]{10,17})", re.IGNORECASE)
+_ASIN = re.compile(r"(?:mobi-asin|amazon|asin):\s*([A-Z0-9]{10})", re.IGNORECASE)
+
+
+def document_of(sidecar: LuaTable, source: str, state: ReadState, zone: tzinfo | None,
+                file_title: str) -> Document | None:
+    """The Document of a parsed sidecar read from ``source``, with its highlights in reading
+    order; None if it has none (a book opened, never highlighted). ``zone``: see
+    :func:`~excerpta.readers.koreader.dates.parse_datetime`; ``file_title``: the title of a book
+    whose sidecar names none (its file's name). Problems are reported to ``state``."""
+    props = _table(sidecar.get("doc_props"))
+    stats = _table(sidecar.get("stats"))
+    title = _text(props.get("title")) or _text(stats.get("title")) or _file_title(sidecar) or file_title
+    author = _authors(props.get("authors")) or _authors(stats.get("authors"))
+    checksum = _text(sidecar.get("partial_md5_checksum")) or _text(stats.get("md5"))
+    doc_id = source_id(SOURCE, checksum.lower()) if checksum else document_id(title, author)
+
+    def report(where: str, reason: str, kept: bool) -> None:
+        state.report(source, where, reason, kept=kept)
+
+    highlights: list[Highlight] = []
+    taken: set[str] = set()
+    for annotation in annotations_of(sidecar, report):
+        highlight = _highlight(annotation, doc_id, taken, source, state, zone)
+        if highlight is not None:
+            highlights.append(highlight)
+    if not highlights:
+        return None
+    identifiers = _text(props.get("identifiers")) or ""
+    isbns = {match.replace("-", "").upper() for match in _ISBN.findall(identifiers)}
+    asin = _ASIN.search(identifiers)
+    external_ids = {SOURCE: checksum.lower()} if checksum else {}
+    if len(isbns) == 1:
+        external_ids["isbn"] = isbns.pop()
+    return Document(
+        id=doc_id, title=title, author=author, category=Category.BOOKS, source=SOURCE,
+        asin=asin.group(1).upper() if asin else None, summary=_text(props.get("description")),
+        document_note=_text(_table(sidecar.get("summary")).get("note")),
+        external_ids=external_ids, highlights=highlights)
+
+
+def _highlight(annotation: Annotation, doc_id: str, taken: set[str], source: str, state: ReadState,
+               zone: tzinfo | None) -> Highlight | None:
+    # Two highlights of one passage at one place (made twice) are told apart by their time.
+    key = annotation.position
+    highlight_key = highlight_id(doc_id, annotation.text, key)
+    if highlight_key in taken:
+        highlight_key = highlight_id(doc_id, annotation.text, f"{key} @ {annotation.created}")
+        if highlight_key in taken:
+            state.report(source, annotation.where, "the same highlight as an earlier one (same place, "
+                                                   "text and time); the first is kept")
+            return None
+    taken.add(highlight_key)
+    highlighted_at = _date(annotation, annotation.created, "datetime", highlight_key, "highlighted_at",
+                           source, state, zone)
+    updated_at = _date(annotation, annotation.updated, "datetime_updated", highlight_key, "updated_at",
+                       source, state, zone)
+    page = annotation.page_number
+    return Highlight(
+        id=highlight_key, text=annotation.text, note=annotation.note,
+        location=page, location_type=LocationType.PAGE if page is not None else None,
+        page=annotation.page_label, chapter=annotation.chapter, color=annotation.color,
+        highlighted_at=highlighted_at, updated_at=updated_at)
+
+
+def _date(annotation: Annotation, value: Any, name: str, highlight_key: str, field: str, source: str,
+          state: ReadState, zone: tzinfo | None) -> datetime | None:
+    try:
+        return parse_datetime(value, zone)
+    except DateError as err:
+        state.report(source, annotation.where, f"{name}: {err}; read without it", kept=True)
+        state.leave_out(highlight_key, {field})
+        return None
+
+
+def _file_title(sidecar: LuaTable) -> str | None:
+    path = _text(sidecar.get("doc_path"))
+    if path is None:
+        return None
+    name = re.split(r"[/\\]", path)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
+    return stem.strip() or None
+
+
+def _authors(value: Any) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or None
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _table(value: Any) -> LuaTable:
+    return value if isinstance(value, dict) else {}
