@@ -165,4 +165,4 @@ def load_sidecar(path: Path, source: str) -> LuaTable:
     return sidecar
 
 
-__all__ = ["KOReaderReader", "load_sidecar"]
+__all__ = ["KOReaderOptions", "KOReaderReader", "load_sidecar"]

@@ -43,7 +43,7 @@ _ESCAPE = re.compile(rb"\\(?:(\r\n|\n\r|\n|\r)|(\d{1,3})|x([0-9a-fA-F]{2})|z\s*|
                      re.S)
 _SIMPLE_ESCAPES = {b"a": b"\a", b"b": b"\b", b"f": b"\f", b"n": b"\n", b"r": b"\r", b"t": b"\t",
                    b"v": b"\v", b"\\": b"\\", b'"': b'"', b"'": b"'"}
-_MAX_INTEGER_DIGITS = 18  # below 2**63
+_MAX_INTEGER_DIGITS = 19  # 2**63 has 19 digits
 _HUGE = re.compile(rb"math\s*\.\s*huge\b")
 _WORDS: dict[bytes, Any] = {b"true": True, b"false": False, b"nil": None}
 
@@ -277,5 +277,6 @@ def _number(token: bytes) -> int | float:
             return float.fromhex(text)
         return int(text, 16) & 0xFFFF_FFFF_FFFF_FFFF  # Lua wraps hexadecimal integers around
     if any(mark in text for mark in ".eE") or len(text) > _MAX_INTEGER_DIGITS:
-        return float(text)  # Lua 5.3+ reads an integer too large for 64 bits as a float
-    return int(text)
+        return float(text)
+    number = int(text)
+    return number if number < 2**63 else float(number)  # Lua 5.3+: too large for 64 bits, a float

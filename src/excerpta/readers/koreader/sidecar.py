@@ -53,8 +53,9 @@ def document_of(sidecar: LuaTable, source: str, state: ReadState, zone: tzinfo |
 
     highlights: list[Highlight] = []
     taken: set[str] = set()
+    repeats: set[tuple[Any, ...]] = set()  # (place, text, time) of each highlight read
     for annotation in annotations_of(sidecar, report):
-        highlight = _highlight(annotation, doc_id, taken, source, state, zone)
+        highlight = _highlight(annotation, doc_id, taken, repeats, source, state, zone)
         if highlight is not None:
             highlights.append(highlight)
     if not highlights:
@@ -72,17 +73,19 @@ def document_of(sidecar: LuaTable, source: str, state: ReadState, zone: tzinfo |
         external_ids=external_ids, highlights=highlights)
 
 
-def _highlight(annotation: Annotation, doc_id: str, taken: set[str], source: str, state: ReadState,
-               zone: tzinfo | None) -> Highlight | None:
-    # Two highlights of one passage at one place (made twice) are told apart by their time.
+def _highlight(annotation: Annotation, doc_id: str, taken: set[str], repeats: set[tuple[Any, ...]],
+               source: str, state: ReadState, zone: tzinfo | None) -> Highlight | None:
+    # Two highlights of one passage at one place (made twice) are told apart by their time; the
+    # same one twice (place, text and time) is one.
     key = annotation.position
     highlight_key = highlight_id(doc_id, annotation.text, key)
     if highlight_key in taken:
         highlight_key = highlight_id(doc_id, annotation.text, f"{key} @ {annotation.created}")
-        if highlight_key in taken:
+        if highlight_key in taken or (key, annotation.text, str(annotation.created)) in repeats:
             state.report(source, annotation.where, "the same highlight as an earlier one (same place, "
                                                    "text and time); the first is kept")
             return None
+    repeats.add((key, annotation.text, str(annotation.created)))
     taken.add(highlight_key)
     highlighted_at = _date(annotation, annotation.created, "datetime", highlight_key, "highlighted_at",
                            source, state, zone)
