@@ -76,4 +76,5 @@ def test_the_ids_stay_when_koreader_moves_a_sidecar_to_the_2024_schema(tmp_path)
 def test_a_highlight_id_derives_from_the_book_its_start_and_its_text():
     (document,), _ = read(CURRENT)
     first = document.highlights[0]
-    assert first.id == highlight_id(document.id, first.text, "/body/DocFragment[11]/body/div/section/p[7]/text().0")
+    start = "/body/DocFragment[11]/body/div/section/p[7]/text().0"
+    assert first.id == highlight_id(document.id, first.text, start)

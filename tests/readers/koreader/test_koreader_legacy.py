@@ -27,7 +27,7 @@ def _sidecar(highlight: dict[int, Any], bookmarks: dict[int, Any]) -> dict[str, 
             "partial_md5_checksum": "feedfacefeedfacefeedfacefeedface"}
 
 
-def test_auto_text_and_an_unedited_text_are_no_notes_and_a_bookmark_without_its_highlight_is_skipped(tmp_path):
+def test_auto_text_and_unedited_text_are_no_notes_and_a_bookmark_without_its_highlight_is_skipped(tmp_path):
     call = _passage("Call me Ishmael.", 1, 0, "2022-05-01 09:00:00")
     grim = _passage("a damp, drizzly November in my soul", 3, 40, "2022-05-01 09:05:00")
     pistol = _passage("pistol and ball", 3, 200, "2022-05-01 09:06:00")

@@ -3,7 +3,7 @@ ids stable as highlights are added, records that cannot be read reported and the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from koreader_sidecars import annotation, book, problems, read, write_sidecar
 
@@ -35,7 +35,8 @@ def test_every_field_a_sidecar_has_is_mapped(tmp_path):
 
 
 def test_a_page_label_of_digits_is_a_number_and_a_roman_one_text(tmp_path):
-    path = write_sidecar(tmp_path, book([annotation("a", 1, pageref="123"), annotation("b", 2, pageref="ix")]))
+    labelled = [annotation("a", 1, pageref="123"), annotation("b", 2, pageref="ix")]
+    path = write_sidecar(tmp_path, book(labelled))
     (document,), _ = read(path)
     assert [h.page for h in document.highlights] == [123, "ix"]
 
@@ -121,14 +122,16 @@ def test_the_same_passage_highlighted_twice_at_one_place_is_two_highlights_told_
 
 def test_a_record_that_cannot_be_read_is_reported_with_its_path_in_the_table_and_the_others_kept(tmp_path):
     path = write_sidecar(tmp_path, book([
-        annotation("Kept.", 1), "not a table", annotation("", 3), annotation("Bad date.", 4, when="yesterday"),
+        annotation("Kept.", 1), "not a table", annotation("", 3),
+        annotation("Bad date.", 4, when="yesterday"),
         annotation("Bad chapter.", 5, chapter={"x": 1}, pageno="five"), annotation("Also kept.", 6)]))
     (document,), state = read(path)
     assert [h.text for h in document.highlights] == ["Kept.", "Bad date.", "Bad chapter.", "Also kept."]
     bad_date = document.highlights[1]
     assert bad_date.highlighted_at is None
     assert state.left_out == {bad_date.id: frozenset({"highlighted_at"})}
-    assert document.highlights[2].chapter is None and document.highlights[2].location is None
+    assert document.highlights[2].chapter is None
+    assert document.highlights[2].location is None
     assert problems(state) == [f"{path}: {reason}" for reason in [
         "annotations[2]: expected a table, found a string",
         "annotations[3]: a highlight without text",
@@ -143,8 +146,8 @@ def test_a_day_that_does_not_exist_is_reported_and_the_highlight_kept(tmp_path):
     path = write_sidecar(tmp_path, book([annotation("x", 1, when="2023-02-30 10:00:00")]))
     (document,), state = read(path)
     assert document.highlights[0].highlighted_at is None
-    assert problems(state) == [f"{path}: annotations[1]: datetime: '2023-02-30 10:00:00': day is out of range "
-                               "for month; read without it"]
+    assert problems(state) == [f"{path}: annotations[1]: datetime: '2023-02-30 10:00:00': day is out of "
+                               "range for month; read without it"]
 
 
 def test_device_times_are_read_in_the_timezone_option_with_its_daylight_saving(tmp_path):
@@ -154,7 +157,7 @@ def test_device_times_are_read_in_the_timezone_option_with_its_daylight_saving(t
     (document,), _ = read(path, timezone="Europe/Berlin")
     offsets = [h.highlighted_at.utcoffset() for h in document.highlights]
     assert offsets == [timedelta(hours=1), timedelta(hours=2), timedelta(hours=1)]
-    assert document.highlights[1].highlighted_at == datetime(2024, 7, 15, 10, tzinfo=timezone.utc)
+    assert document.highlights[1].highlighted_at == datetime(2024, 7, 15, 10, tzinfo=UTC)
 
 
 def test_without_the_option_times_are_in_this_machines_zone(tmp_path, monkeypatch):
