@@ -38,6 +38,8 @@ _SHORT_STRING = {
                       + quote + rb"\\\r\n]*)*)" + quote)
     for quote in (b'"', b"'")
 }
+_PLAIN_KEY = re.compile(rb'\[(?:"([^"\\\r\n]*)"|(-?\d{1,18}))\][ \t]*=[ \t]*')
+_PLAIN_SEPARATOR = re.compile(rb"[,;][ \t\r\n]*")
 _LONG_OPEN = re.compile(rb"\[(=*)\[")
 _ESCAPE = re.compile(rb"\\(?:(\r\n|\n\r|\n|\r)|(\d{1,3})|x([0-9a-fA-F]{2})|z\s*|u\{([0-9a-fA-F]{1,8})\}|(.))",
                      re.S)
@@ -116,13 +118,22 @@ class _Parser:
         self.pos += 1  # the "{"
         table: LuaTable = {}
         index = 0
+        data = self.data
         while True:
             self.skip()
             if self.at(b"}"):
                 self.pos += 1
                 return table
             key: Any
-            if self.at(b"[") and not _LONG_OPEN.match(self.data, self.pos):
+            # The fast path: a key as dump.lua writes it, ``["name"] = `` or ``[12] = ``.
+            if (plain := _PLAIN_KEY.match(data, self.pos)) is not None:
+                name, number = plain.groups()
+                key = name.decode("utf-8", errors="replace") if name is not None else int(number)
+                self.pos = plain.end()
+                if data[self.pos:self.pos + 1] in b" \t\r\n\f\v-":  # a line break or comment first
+                    self.skip()
+                value = self.value(depth)
+            elif self.at(b"[") and not _LONG_OPEN.match(data, self.pos):
                 self.pos += 1
                 self.skip()
                 start = self.pos
@@ -147,6 +158,9 @@ class _Parser:
                 value = self.value(depth)
             if value is not None:
                 table[key] = value
+            if (separator := _PLAIN_SEPARATOR.match(data, self.pos)) is not None:
+                self.pos = separator.end()
+                continue
             self.skip()
             if self.at(b",") or self.at(b";"):
                 self.pos += 1
