@@ -28,17 +28,17 @@ def test_every_field_a_sidecar_has_is_mapped(tmp_path):
     (highlight,) = document.highlights
     assert highlight.text == "Simplify, simplify."
     assert highlight.note == "a note\nover two lines"
-    assert (highlight.location, highlight.location_type, highlight.page) == (4, LocationType.PAGE, "xii")
+    assert (highlight.location, highlight.location_type, highlight.page) == ("xii", LocationType.PAGE, None)
     assert (highlight.chapter, highlight.color) == ("Where I Lived", "red")
     assert highlight.highlighted_at == datetime(2024, 3, 1, 10, tzinfo=UTC)
     assert highlight.updated_at == datetime(2024, 3, 2, 8, tzinfo=UTC)
 
 
-def test_a_page_label_of_digits_is_a_number_and_a_roman_one_text(tmp_path):
-    labelled = [annotation("a", 1, pageref="123"), annotation("b", 2, pageref="ix")]
+def test_the_books_page_label_is_the_location_where_it_has_them_a_number_when_of_digits(tmp_path):
+    labelled = [annotation("a", 1, pageref="123"), annotation("b", 2, pageref="ix"), annotation("c", 3)]
     path = write_sidecar(tmp_path, book(labelled))
     (document,), _ = read(path)
-    assert [h.page for h in document.highlights] == [123, "ix"]
+    assert [h.location for h in document.highlights] == [123, "ix", 3]
 
 
 def test_ids_stay_when_highlights_are_added_before_and_after_and_a_note_is_edited(tmp_path):

@@ -36,8 +36,9 @@ class Annotation:
     """One highlight or lone note of a sidecar, either schema, before it becomes a Highlight.
 
     ``position``: where it starts, for its id (an xpointer, ``"p12 x103 y240"`` on a PDF's
-    page, ``"bookmark <page>"`` for a lone note); ``page_number``: the page KOReader showed it
-    on; ``page_label``: the publisher's page (``pageref``); dates as the sidecar spells them."""
+    page, ``"bookmark <page>"`` for a lone note); ``page``: its page as KOReader's exporter gives
+    it, the book's own page label (``pageref``: ``"xii"``, ``"41"``) where the book has them,
+    else the page KOReader showed it on; dates as the sidecar spells them."""
 
     where: str
     text: str
@@ -47,8 +48,7 @@ class Annotation:
     created: Any
     updated: Any
     position: str | None
-    page_number: int | None
-    page_label: int | str | None
+    page: int | str | None
 
 
 def annotations_of(sidecar: LuaTable, report: Report) -> Iterator[Annotation]:
@@ -72,9 +72,10 @@ def _current(annotations: LuaTable, report: Report) -> Iterator[Annotation]:
             continue
         fields = _Fields(entry, where, report)
         note, page = fields.text("note"), entry.get("page")
-        if "pos0" not in entry:  # a bookmark: its text is KOReader's, only a note is the user's
+        # A bookmark has neither (its text is KOReader's, only a note is the user's).
+        if "pos0" not in entry and "drawer" not in entry:
             if note:
-                yield _lone_note(fields, where, note, page, fields.integer("pageno"))
+                yield _lone_note(fields, where, note, page, _page(fields, page))
             continue
         text = fields.text("text")
         if not text and not note:
@@ -82,8 +83,7 @@ def _current(annotations: LuaTable, report: Report) -> Iterator[Annotation]:
             continue
         yield Annotation(where, text or "", note, fields.text("chapter"), fields.text("color"),
                          entry.get("datetime"), entry.get("datetime_updated"),
-                         _position(entry.get("pos0"), page), _page_number(fields, page),
-                         fields.label("pageref"))
+                         _position(entry.get("pos0"), page), _page(fields, page))
 
 
 def _legacy(highlights: Any, bookmarks: Any, report: Report) -> list[Annotation]:
@@ -108,7 +108,7 @@ def _legacy(highlights: Any, bookmarks: Any, report: Report) -> list[Annotation]
             continue
         annotation = Annotation(where, text or "", note, fields.text("chapter"), fields.text("color"),
                                 entry.get("datetime"), None, _position(entry.get("pos0"), page),
-                                page, None)
+                                page)
         found.append(((page, _order_within_page(entry.get("pos0")), str(entry.get("datetime"))), annotation))
     for index, mark in plain:
         note = _user_note(mark)
@@ -157,10 +157,10 @@ def _user_note(mark: LuaTable) -> str | None:
     return text
 
 
-def _lone_note(fields: _Fields, where: str, note: str, page: Any, number: int | None) -> Annotation:
+def _lone_note(fields: _Fields, where: str, note: str, page: Any, number: int | str | None) -> Annotation:
     position = f"bookmark {_position(None, page) or ''}".strip()
     return Annotation(where, "", note, fields.text("chapter"), None, fields.entry.get("datetime"),
-                      fields.entry.get("datetime_updated"), position, number, None)
+                      fields.entry.get("datetime_updated"), position, number)
 
 
 def _position(pos0: Any, page: Any) -> str | None:
@@ -182,8 +182,12 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
 
 
-def _page_number(fields: _Fields, page: Any) -> int | None:
-    # ``pageno`` is the page KOReader showed; a PDF's ``page`` is its page already.
+def _page(fields: _Fields, page: Any) -> int | str | None:
+    # As KOReader's exporter: the book's page label, else the page shown (``pageno``); a PDF's
+    # ``page`` is its page already.
+    label = fields.label("pageref")
+    if label is not None:
+        return label
     number = fields.integer("pageno")
     return number if number is not None else (page if type(page) is int else None)
 

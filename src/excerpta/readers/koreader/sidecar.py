@@ -11,8 +11,10 @@ stays when the book is renamed or moved; a sidecar without one falls back to tit
 A highlight's id derives from its document, its start (an xpointer, or a PDF page and point,
 see :mod:`.annotations`) and its text: the same file read again, or after more highlights were
 made, gives the same ids, and so does the same book's sidecar after KOReader moved it to the
-2024 schema (the move keeps text and position). Its location is the page KOReader showed it
-on (``location_type`` page), its ``page`` the publisher's page label where the book has them.
+2024 schema (the move keeps text and position). Its location (``location_type`` page) is the
+page KOReader's exporter gives: the book's own page label where it has them (``pageref``, a
+number or ``"xii"``), else the page KOReader showed it on (``pageno``, which changes with the
+layout).
 Not kept: the highlight style (``drawer``: lighten, underscore, …), ``pos1`` (the end is an
 xpointer, not a page), the book's ``keywords`` (the publisher's subjects, not the user's tags).
 """
@@ -91,11 +93,11 @@ def _highlight(annotation: Annotation, doc_id: str, taken: set[str], repeats: se
                            source, state, zone)
     updated_at = _date(annotation, annotation.updated, "datetime_updated", highlight_key, "updated_at",
                        source, state, zone)
-    page = annotation.page_number
+    page = annotation.page
     return Highlight(
         id=highlight_key, text=annotation.text, note=annotation.note,
         location=page, location_type=LocationType.PAGE if page is not None else None,
-        page=annotation.page_label, chapter=annotation.chapter, color=annotation.color,
+        chapter=annotation.chapter, color=annotation.color,
         highlighted_at=highlighted_at, updated_at=updated_at)
 
 
