@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from koreader_sidecars import annotation, book, problems, read, write_sidecar
+from koreader_sidecars import annotation, book, problems, read, sidecar_text, write_sidecar
 
 from excerpta.identity import document_id
 from excerpta.model import LocationType
@@ -171,3 +171,34 @@ def test_without_the_option_times_are_in_this_machines_zone(tmp_path, monkeypatc
         monkeypatch.setenv("TZ", "UTC")
         time.tzset()
     assert document.highlights[0].highlighted_at == datetime(2024, 7, 15, 16, tzinfo=UTC)
+
+
+def test_book_information_edited_in_koreader_is_read_over_the_books_own_and_keeps_its_id(tmp_path):
+    path = write_sidecar(tmp_path, book([annotation("Simplify.", 4)]))
+    (own,), _ = read(path)
+    path.with_name("custom_metadata.lua").write_text(sidecar_text({
+        "custom_props": {"title": "Walden; or, Life in the Woods", "authors": "H. D. Thoreau"},
+        "doc_props": {"title": "Walden", "authors": "Henry David Thoreau"}}))
+    (edited,), state = read(path)
+    assert problems(state) == []
+    assert (edited.title, edited.author) == ("Walden; or, Life in the Woods", "H. D. Thoreau")
+    assert edited.id == own.id
+    assert [h.id for h in edited.highlights] == [h.id for h in own.highlights]
+
+
+def test_book_information_that_cannot_be_read_is_reported_and_the_books_own_read(tmp_path):
+    path = write_sidecar(tmp_path, book([annotation("Simplify.", 4)]))
+    custom = path.with_name("custom_metadata.lua")
+    custom.write_text('return {\n    ["custom_props"] = {\n')
+    (document,), state = read(path)
+    assert document.title == "Walden"
+    assert problems(state) == [f"{custom}: not KOReader's book information: line 3: the file ends inside "
+                               "a table; the book's own title and authors are read"]
+    assert state.problems[0].kept
+
+
+def test_an_entry_with_a_highlight_style_but_no_position_is_a_highlight(tmp_path):
+    entry = {"drawer": "underscore", "text": "Placed by page only.", "page": 12,
+             "datetime": "2024-03-01 10:00:00"}
+    (document,), _ = read(write_sidecar(tmp_path, book([entry])))
+    assert [(h.text, h.location) for h in document.highlights] == [("Placed by page only.", 12)]

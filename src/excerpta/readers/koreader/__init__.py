@@ -9,7 +9,10 @@ list of KOReader 2024 and later, and the ``highlight`` + ``bookmarks`` tables be
 Given a file, that sidecar; given a folder (an e-reader's drive, a books folder, one ``.sdr``
 folder, KOReader's ``docsettings``), every sidecar under it (:mod:`.places`), each read on its
 own: one that cannot be read is reported and the others are still read. The backup copies
-KOReader keeps beside a sidecar (``.lua.old``) are not read.
+KOReader keeps beside a sidecar (``.lua.old``) are not read. The book information the user
+edited in KOReader (``custom_metadata.lua`` beside the sidecar: ``custom_props``) is read over
+the book's own, as KOReader shows and exports it; one that cannot be read is reported, and the
+book's own is read.
 
 Times are the device's wall clock; ``--timezone`` (default: this machine's zone) makes them
 aware (:mod:`.dates`). A record that cannot be read (an annotation that is no table, a
@@ -39,6 +42,7 @@ from excerpta.readers.koreader.dates import device_zone
 from excerpta.readers.koreader.lua_table import LuaSyntaxError, LuaTable, parse_lua_table
 from excerpta.readers.koreader.places import (
     RECOGNISE_FOLDERS,
+    custom_metadata_of,
     is_koreader_file_name,
     is_sidecar_name,
     sidecars_in,
@@ -74,7 +78,8 @@ class KOReaderReader(Reader):
     description = "KOReader sidecar files (book.sdr/metadata.epub.lua), 2024 and older schemas"
     options_model = KOReaderOptions
     options: KOReaderOptions
-    self_contained = True
+    # Not self-contained: custom_metadata.lua beside a sidecar changes its book's title.
+    self_contained = False
     # A highlight extended or trimmed on the device is saved again under a new id (text and start
     # change): merging matches it with the library's copy (see excerpta.store.resaves).
     resaves = True
@@ -133,21 +138,50 @@ class KOReaderReader(Reader):
 
 def _read_sidecar(path: Path, source: str, state: ReadState, zone: tzinfo | None) -> Iterator[Document]:
     sidecar = load_sidecar(path, source)
-    document = document_of(sidecar, source, state, zone, title_from_path(path))
+    document = document_of(sidecar, source, state, zone, title_from_path(path), _custom_props(path, state))
     if document is not None:
         yield document
+
+
+def _custom_props(sidecar: Path, state: ReadState) -> LuaTable:
+    """The book information the user edited, from ``custom_metadata.lua`` beside ``sidecar``;
+    one that cannot be read is reported (the book's own information is read)."""
+    path = custom_metadata_of(sidecar)
+    if path is None:
+        return {}
+    try:
+        custom = load_lua_file(path, str(path), "KOReader's book information")
+    except InputError as err:
+        reason = str(err).removeprefix(f"{path}: ")
+    except OSError as err:
+        reason = f"cannot be read: {err.strerror or err}"
+    else:
+        props = custom.get("custom_props")
+        return props if isinstance(props, dict) else {}
+    state.report(str(path), None, f"{reason}; the book's own title and authors are read", kept=True)
+    return {}
 
 
 def load_sidecar(path: Path, source: str) -> LuaTable:
     """The parsed sidecar at ``path`` (named ``source`` in messages); raises InputError for a
     file too large, empty, not text, not a Lua table literal, or a table with no book in it."""
+    sidecar = load_lua_file(path, source)
+    if not has_annotations(sidecar) and not any(key in sidecar for key in _BOOK_KEYS):
+        raise InputError(f"{source}: a Lua table without a KOReader book in it "
+                         "(expected doc_props, annotations or highlight)")
+    return sidecar
+
+
+def load_lua_file(path: Path, source: str, what: str = "a KOReader sidecar") -> LuaTable:
+    """The table a file KOReader wrote holds (``return { … }``); raises InputError for a file
+    too large, empty, not text or not a Lua table literal (a message saying it is not ``what``)."""
     size = path.stat().st_size
     if size > MAX_SIDECAR_BYTES:
-        raise InputError(f"{source}: {size / 2**20:.0f} MB is far more than a KOReader sidecar holds "
+        raise InputError(f"{source}: {size / 2**20:.0f} MB is far more than {what} holds "
                          f"(at most {MAX_SIDECAR_BYTES // 2**20} MB read); is it the right file?")
     data = path.read_bytes()
     if not data.strip():
-        raise InputError(f"{source}: an empty file, not a KOReader sidecar (expected 'return {{ … }}')")
+        raise InputError(f"{source}: an empty file, not {what} (expected 'return {{ … }}')")
     encoding = encoding_of(data)
     if encoding != "utf-8":  # re-saved as "Unicode" by an editor; KOReader writes UTF-8
         try:
@@ -156,13 +190,9 @@ def load_sidecar(path: Path, source: str) -> LuaTable:
             raise InputError(f"{source}: not {encoding} text throughout ({err.reason})") from None
     data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        sidecar = parse_lua_table(data)
+        return parse_lua_table(data)
     except LuaSyntaxError as err:
-        raise InputError(f"{source}: not a KOReader sidecar: {err}") from None
-    if not has_annotations(sidecar) and not any(key in sidecar for key in _BOOK_KEYS):
-        raise InputError(f"{source}: a Lua table without a KOReader book in it "
-                         "(expected doc_props, annotations or highlight)")
-    return sidecar
+        raise InputError(f"{source}: not {what}: {err}") from None
 
 
 __all__ = ["KOReaderOptions", "KOReaderReader", "load_sidecar"]

@@ -20,12 +20,13 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from excerpta.spelling import folded
+from excerpta.spelling import entry_spelt, folded
 
 _SIDECAR_NAME = re.compile(r"metadata\.[^/\\]+\.lua")
 _KOREADER_FILE_NAME = re.compile(r"(?:metadata\.[^/\\]+\.lua|custom_metadata\.lua)(?:\.old)?")
 KOBO_KOREADER = (".adds", "koreader")  # KOReader's own folder on a Kobo's drive, hidden
 SETTINGS_FOLDERS = ("docsettings", "hashdocsettings")
+CUSTOM_METADATA = "custom_metadata.lua"  # the book information the user edited, beside a sidecar
 RECOGNISE_FOLDERS = 10_000  # folders looked into to recognise a folder: a home folder is not walked
 
 
@@ -55,6 +56,11 @@ def sidecars_in(folder: Path, *, folder_limit: int | None = None) -> Iterator[Pa
                 path = Path(root) / name
                 if is_sidecar_name(name) and path.is_file():
                     yield path
+
+
+def custom_metadata_of(sidecar: Path) -> Path | None:
+    """The book information the user edited in KOReader beside ``sidecar``, if any."""
+    return entry_spelt(sidecar.parent, CUSTOM_METADATA, folder=False)
 
 
 def _kobo_settings(folder: Path) -> list[Path]:

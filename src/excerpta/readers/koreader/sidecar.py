@@ -1,11 +1,12 @@
 """One parsed KOReader sidecar as a Document: the book, and its annotations as highlights.
 
-The book: ``doc_props`` (``title``; ``authors``, one a line, joined with ``"; "``;
-``description`` as the summary; ``identifiers``, one a line, for an ISBN and an ASIN), else the
-statistics plugin's ``stats`` copy of them, else the book's file name; ``summary.note`` (the
-review written on KOReader's book status page) as the document note. Its id is
-``koreader-<partial_md5_checksum>`` (KOReader's own id of the file, also ``stats.md5``), which
-stays when the book is renamed or moved; a sidecar without one falls back to title and author
+The book: ``doc_props`` with what the user edited in KOReader (``custom_props``) over it
+(``title``; ``authors``, one a line, joined with ``"; "``; ``description`` as the summary;
+``identifiers``, one a line, for an ISBN and an ASIN), else the statistics plugin's ``stats``
+copy of them, else the book's file name; ``summary.note`` (the review written on KOReader's
+book status page) as the document note. Its id is ``koreader-<partial_md5_checksum>``
+(KOReader's own id of the file, also ``stats.md5``), which stays when the book is renamed or
+moved; a sidecar without one falls back to title and author
 (:func:`excerpta.identity.document_id`).
 
 A highlight's id derives from its document, its start (an xpointer, or a PDF page and point,
@@ -38,12 +39,13 @@ _ASIN = re.compile(r"(?:mobi-asin|amazon|asin):\s*([A-Z0-9]{10})", re.IGNORECASE
 
 
 def document_of(sidecar: LuaTable, source: str, state: ReadState, zone: tzinfo | None,
-                file_title: str) -> Document | None:
+                file_title: str, custom_props: LuaTable | None = None) -> Document | None:
     """The Document of a parsed sidecar read from ``source``, with its highlights in reading
     order; None if it has none (a book opened, never highlighted). ``zone``: see
     :func:`~excerpta.readers.koreader.dates.parse_datetime`; ``file_title``: the title of a book
-    whose sidecar names none (its file's name). Problems are reported to ``state``."""
-    props = _table(sidecar.get("doc_props"))
+    whose sidecar names none (its file's name); ``custom_props``: the book information the user
+    edited in KOReader, read over ``doc_props``. Problems are reported to ``state``."""
+    props = {**_table(sidecar.get("doc_props")), **(custom_props or {})}
     stats = _table(sidecar.get("stats"))
     title = _text(props.get("title")) or _text(stats.get("title")) or _file_title(sidecar) or file_title
     author = _authors(props.get("authors")) or _authors(stats.get("authors"))
