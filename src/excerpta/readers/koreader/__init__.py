@@ -21,6 +21,9 @@ skipped; a date that does not parse is reported and the highlight read without i
 is not a Lua table literal (a damaged sidecar, an empty file) is an InputError naming its line.
 A sidecar is read whole: KOReader's are kilobytes; one over :data:`MAX_SIDECAR_BYTES` is
 refused.
+
+KOReader's JSON export (its exporter plugin's "Json" target) is read too, from a file
+(:mod:`.exported_json`): the same books as their sidecars, but under other ids.
 """
 
 from __future__ import annotations
@@ -33,12 +36,14 @@ from pathlib import Path
 
 from pydantic import Field
 
+from excerpta import json_load
 from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, fields_but
 from excerpta.errors import InputError
 from excerpta.input_files import input_file
 from excerpta.model import Document, Highlight
 from excerpta.readers.koreader.annotations import has_annotations
 from excerpta.readers.koreader.dates import device_zone
+from excerpta.readers.koreader.exported_json import export_documents, looks_exported
 from excerpta.readers.koreader.lua_table import LuaSyntaxError, LuaTable, parse_lua_table
 from excerpta.readers.koreader.places import (
     RECOGNISE_FOLDERS,
@@ -103,6 +108,8 @@ class KOReaderReader(Reader):
         if is_koreader_file_name(name) and not is_sidecar_name(name):
             return 0  # a backup, or the user's book information: not read (see .places)
         head = probe.text_head
+        if looks_exported(head):
+            return 90
         if not _LUA_TABLE_START.match(head):
             # A sidecar KOReader left empty (a crash while saving) is still one to report.
             return 30 if is_sidecar_name(name) and not head.strip() else 0
@@ -121,7 +128,10 @@ class KOReaderReader(Reader):
         folder = Path(source).expanduser()
         if not folder.is_dir():
             path = input_file(source)
-            yield from _read_sidecar(path, source, state, zone)
+            if looks_exported(InputProbe.of(str(path)).text_head):
+                yield from _read_export(path, source, state)
+            else:
+                yield from _read_sidecar(path, source, state, zone)
             return
         found = False
         for path in sidecars_in(folder):
@@ -141,6 +151,18 @@ def _read_sidecar(path: Path, source: str, state: ReadState, zone: tzinfo | None
     document = document_of(sidecar, source, state, zone, title_from_path(path), _custom_props(path, state))
     if document is not None:
         yield document
+
+
+def _read_export(path: Path, source: str, state: ReadState) -> Iterator[Document]:
+    size = path.stat().st_size
+    if size > MAX_SIDECAR_BYTES:
+        raise InputError(f"{source}: {size / 2**20:.0f} MB is far more than a KOReader export holds "
+                         f"(at most {MAX_SIDECAR_BYTES // 2**20} MB read); is it the right file?")
+    data = json_load.load_file(path, source)
+    try:
+        yield from export_documents(data, source, state)
+    except ValueError as err:
+        raise InputError(f"{source}: {err}") from None
 
 
 def _custom_props(sidecar: Path, state: ReadState) -> LuaTable:

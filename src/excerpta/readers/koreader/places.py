@@ -68,6 +68,14 @@ def _kobo_settings(folder: Path) -> list[Path]:
     return [koreader / name for name in SETTINGS_FOLDERS if (koreader / name).is_dir()]
 
 
+def title_from_book_path(book: str) -> str | None:
+    """The title a book's path gives (``/mnt/us/books/Walden.v2.epub`` -> ``Walden.v2``), as
+    the sidecar's ``doc_path`` and the export's ``file`` spell it (``/`` or ``\\``)."""
+    name = re.split(r"[/\\]", book.strip())[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
+    return stem.strip() or None
+
+
 def title_from_path(path: Path) -> str:
     """A title for a book whose sidecar names none: its ``.sdr`` folder's name without ``.sdr``
     and the book's extension (``Walden.epub.sdr`` -> ``Walden``), else the sidecar's name."""

@@ -32,6 +32,7 @@ from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.koreader.annotations import Annotation, annotations_of
 from excerpta.readers.koreader.dates import DateError, parse_datetime
 from excerpta.readers.koreader.lua_table import LuaTable
+from excerpta.readers.koreader.places import title_from_book_path
 
 SOURCE = "koreader"
 _ISBN = re.compile(r"(?:urn:)?isbn:\s*([0-9Xx-]{10,17})", re.IGNORECASE)
@@ -47,9 +48,10 @@ def document_of(sidecar: LuaTable, source: str, state: ReadState, zone: tzinfo |
     edited in KOReader, read over ``doc_props``. Problems are reported to ``state``."""
     props = {**_table(sidecar.get("doc_props")), **(custom_props or {})}
     stats = _table(sidecar.get("stats"))
-    title = _text(props.get("title")) or _text(stats.get("title")) or _file_title(sidecar) or file_title
-    author = _authors(props.get("authors")) or _authors(stats.get("authors"))
-    checksum = _text(sidecar.get("partial_md5_checksum")) or _text(stats.get("md5"))
+    title = (plain_text(props.get("title")) or plain_text(stats.get("title"))
+             or _book_title(sidecar.get("doc_path")) or file_title)
+    author = joined_authors(props.get("authors")) or joined_authors(stats.get("authors"))
+    checksum = plain_text(sidecar.get("partial_md5_checksum")) or plain_text(stats.get("md5"))
     doc_id = source_id(SOURCE, checksum.lower()) if checksum else document_id(title, author)
 
     def report(where: str, reason: str, kept: bool) -> None:
@@ -64,7 +66,7 @@ def document_of(sidecar: LuaTable, source: str, state: ReadState, zone: tzinfo |
             highlights.append(highlight)
     if not highlights:
         return None
-    identifiers = _text(props.get("identifiers")) or ""
+    identifiers = plain_text(props.get("identifiers")) or ""
     isbns = {match.replace("-", "").upper() for match in _ISBN.findall(identifiers)}
     asin = _ASIN.search(identifiers)
     external_ids = {SOURCE: checksum.lower()} if checksum else {}
@@ -72,8 +74,8 @@ def document_of(sidecar: LuaTable, source: str, state: ReadState, zone: tzinfo |
         external_ids["isbn"] = isbns.pop()
     return Document(
         id=doc_id, title=title, author=author, category=Category.BOOKS, source=SOURCE,
-        asin=asin.group(1).upper() if asin else None, summary=_text(props.get("description")),
-        document_note=_text(_table(sidecar.get("summary")).get("note")),
+        asin=asin.group(1).upper() if asin else None, summary=plain_text(props.get("description")),
+        document_note=plain_text(_table(sidecar.get("summary")).get("note")),
         external_ids=external_ids, highlights=highlights)
 
 
@@ -113,23 +115,20 @@ def _date(annotation: Annotation, value: Any, name: str, highlight_key: str, fie
         return None
 
 
-def _file_title(sidecar: LuaTable) -> str | None:
-    path = _text(sidecar.get("doc_path"))
-    if path is None:
-        return None
-    name = re.split(r"[/\\]", path)[-1]
-    stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
-    return stem.strip() or None
-
-
-def _authors(value: Any) -> str | None:
-    text = _text(value)
+def joined_authors(value: Any) -> str | None:
+    """KOReader's authors, one a line, joined with ``"; "``; None for none."""
+    text = plain_text(value)
     if text is None:
         return None
     return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or None
 
 
-def _text(value: Any) -> str | None:
+def _book_title(value: Any) -> str | None:
+    return title_from_book_path(value) if isinstance(value, str) else None
+
+
+def plain_text(value: Any) -> str | None:
+    """A string value stripped (None if blank), a number as text, anything else None."""
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, int | float) and not isinstance(value, bool):
