@@ -4,6 +4,7 @@ the file and its line, never with a traceback."""
 from __future__ import annotations
 
 import codecs
+import os
 import shutil
 
 import pytest
@@ -96,3 +97,21 @@ def test_a_file_far_larger_than_a_sidecar_is_refused_unread(tmp_path, monkeypatc
 def test_a_missing_file_is_a_user_error(tmp_path):
     with pytest.raises(InputError, match="no such file or directory"):
         read(tmp_path / "metadata.epub.lua")
+
+
+def test_a_sidecar_that_cannot_be_opened_is_a_user_error(tmp_path):
+    path = write_sidecar(tmp_path, book([annotation("x", 1)]))
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):
+            pytest.skip("running as a user who reads any file")
+        with pytest.raises(InputError, match=rf"^{path}: cannot be read: Permission denied$"):
+            read(path)
+    finally:
+        path.chmod(0o644)
+
+
+def test_a_title_that_normalises_to_nothing_gives_way_to_the_file_name(tmp_path):
+    (document,), _ = read(write_sidecar(tmp_path, {"doc_props": {"title": "\ufeff"},
+                                                   "annotations": [annotation("x", 1)]}, book="Notes.epub"))
+    assert document.title == "Notes"

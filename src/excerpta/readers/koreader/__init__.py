@@ -80,7 +80,8 @@ class KOReaderReader(Reader):
     """Reads KOReader sidecars; see the module docstring."""
 
     name = "koreader"
-    description = "KOReader sidecar files (book.sdr/metadata.epub.lua), 2024 and older schemas"
+    description = ("KOReader sidecar files (book.sdr/metadata.epub.lua), 2024 and older schemas, "
+                   "and its JSON export")
     options_model = KOReaderOptions
     options: KOReaderOptions
     # Not self-contained: custom_metadata.lua beside a sidecar changes its book's title.
@@ -128,10 +129,12 @@ class KOReaderReader(Reader):
         folder = Path(source).expanduser()
         if not folder.is_dir():
             path = input_file(source)
-            if looks_exported(InputProbe.of(str(path)).text_head):
-                yield from _read_export(path, source, state)
-            else:
-                yield from _read_sidecar(path, source, state, zone)
+            try:
+                exported = looks_exported(InputProbe.of(str(path)).text_head)
+            except OSError as err:
+                raise InputError(f"{source}: cannot be read: {err.strerror or err}") from None
+            yield from (_read_export(path, source, state) if exported
+                        else _read_sidecar(path, source, state, zone))
             return
         found = False
         for path in sidecars_in(folder):
@@ -154,10 +157,7 @@ def _read_sidecar(path: Path, source: str, state: ReadState, zone: tzinfo | None
 
 
 def _read_export(path: Path, source: str, state: ReadState) -> Iterator[Document]:
-    size = path.stat().st_size
-    if size > MAX_SIDECAR_BYTES:
-        raise InputError(f"{source}: {size / 2**20:.0f} MB is far more than a KOReader export holds "
-                         f"(at most {MAX_SIDECAR_BYTES // 2**20} MB read); is it the right file?")
+    _check_size(path, source, "a KOReader export")
     data = json_load.load_file(path, source)
     try:
         yield from export_documents(data, source, state)
@@ -194,14 +194,24 @@ def load_sidecar(path: Path, source: str) -> LuaTable:
     return sidecar
 
 
-def load_lua_file(path: Path, source: str, what: str = "a KOReader sidecar") -> LuaTable:
-    """The table a file KOReader wrote holds (``return { … }``); raises InputError for a file
-    too large, empty, not text or not a Lua table literal (a message saying it is not ``what``)."""
-    size = path.stat().st_size
+def _check_size(path: Path, source: str, what: str) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise InputError(f"{source}: cannot be read: {err.strerror or err}") from None
     if size > MAX_SIDECAR_BYTES:
         raise InputError(f"{source}: {size / 2**20:.0f} MB is far more than {what} holds "
                          f"(at most {MAX_SIDECAR_BYTES // 2**20} MB read); is it the right file?")
-    data = path.read_bytes()
+
+
+def load_lua_file(path: Path, source: str, what: str = "a KOReader sidecar") -> LuaTable:
+    """The table a file KOReader wrote holds (``return { … }``); raises InputError for a file
+    too large, empty, not text or not a Lua table literal (a message saying it is not ``what``)."""
+    _check_size(path, source, what)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{source}: cannot be read: {err.strerror or err}") from None
     if not data.strip():
         raise InputError(f"{source}: an empty file, not {what} (expected 'return {{ … }}')")
     encoding = encoding_of(data)

@@ -52,7 +52,11 @@ def document_of(sidecar: LuaTable, source: str, state: ReadState, zone: tzinfo |
              or _book_title(sidecar.get("doc_path")) or file_title)
     author = joined_authors(props.get("authors")) or joined_authors(stats.get("authors"))
     checksum = plain_text(sidecar.get("partial_md5_checksum")) or plain_text(stats.get("md5"))
-    doc_id = source_id(SOURCE, checksum.lower()) if checksum else document_id(title, author)
+    try:
+        doc_id = source_id(SOURCE, checksum.lower()) if checksum else document_id(title, author)
+    except ValueError:  # a title of nothing but marks that normalise away (a lone BOM)
+        title = file_title
+        doc_id = document_id(title, author)
 
     def report(where: str, reason: str, kept: bool) -> None:
         state.report(source, where, reason, kept=kept)
