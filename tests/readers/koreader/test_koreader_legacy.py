@@ -85,3 +85,14 @@ def test_records_of_the_wrong_shape_are_reported_by_their_path_in_the_table(tmp_
     assert problems(state) == [f"{path}: bookmarks[1]: expected a table, found a string",
                                f"{path}: highlight[12][2]: expected a table, found a number",
                                f"{path}: highlight[13]: expected a table, found a string"]
+
+
+def test_a_time_of_the_wrong_type_is_reported_and_joins_nothing(tmp_path):
+    odd = _passage("Call me Ishmael.", 1, 0, "2022-05-01 09:00:00") | {"datetime": {"not": "a time"}}
+    sidecar = _sidecar({12: {1: odd}}, {1: _mark(odd, "a note")})
+    path = write_sidecar(tmp_path, sidecar)
+    (document,), state = read(path)
+    assert [(h.text, h.note, h.highlighted_at) for h in document.highlights] == [
+        ("Call me Ishmael.", "a note", None)]
+    assert problems(state) == [f"{path}: highlight[12][1]: datetime: a table where a date was expected; "
+                               "read without it"]

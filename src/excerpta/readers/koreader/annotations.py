@@ -87,13 +87,13 @@ def _current(annotations: LuaTable, report: Report) -> Iterator[Annotation]:
 
 
 def _legacy(highlights: Any, bookmarks: Any, report: Report) -> list[Annotation]:
-    marks: dict[Any, list[tuple[int, LuaTable]]] = {}
+    marks: dict[str, list[tuple[int, LuaTable]]] = {}  # by their time, as the sidecar spells it
     plain: list[tuple[int, LuaTable]] = []
     for index, mark in _numbered(bookmarks if isinstance(bookmarks, dict) else {}):
         if not isinstance(mark, dict):
             report(f"bookmarks[{index}]", f"expected a table, found {_kind(mark)}", False)
         elif mark.get("highlighted"):
-            marks.setdefault(mark.get("datetime"), []).append((index, mark))
+            marks.setdefault(repr(mark.get("datetime")), []).append((index, mark))
         else:
             plain.append((index, mark))
     found: list[tuple[tuple[Any, ...], Annotation]] = []
@@ -101,7 +101,7 @@ def _legacy(highlights: Any, bookmarks: Any, report: Report) -> list[Annotation]
         where = f"highlight[{page}][{index}]"
         fields = _Fields(entry, where, report)
         text = fields.text("text")
-        mark = _claim(marks.get(entry.get("datetime"), []), entry.get("pos0"))
+        mark = _claim(marks.get(repr(entry.get("datetime")), []), entry.get("pos0"))
         note = _user_note(mark) if mark is not None else None
         if not text and not note:
             report(where, "a highlight without text", False)

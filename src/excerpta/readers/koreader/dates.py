@@ -36,7 +36,8 @@ def parse_datetime(value: object, zone: tzinfo | None) -> datetime | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise DateError(f"a {type(value).__name__} where a date was expected")
+        kind = "table" if isinstance(value, dict) else "boolean" if isinstance(value, bool) else "number"
+        raise DateError(f"a {kind} where a date was expected")
     match = _DATETIME.fullmatch(value.strip())
     if match is None:
         raise DateError(f"{value[:40]!r} is not a date (expected YYYY-MM-DD HH:MM:SS)")
