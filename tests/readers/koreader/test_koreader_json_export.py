@@ -7,6 +7,8 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from koreader_sidecars import problems, read
 
 from excerpta import registry
@@ -85,3 +87,30 @@ def test_other_json_is_not_recognised_as_an_export(tmp_path):
     path = _write(tmp_path, {"schema_version": 1, "documents": []}, "library.json")
     assert registry.detect_reader(InputProbe.of(str(path))).name == "json"
     assert registry.reader("koreader").recognize(InputProbe.of(str(path))) == 0
+
+
+_JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(),
+                          st.text(max_size=10))
+_JSON_VALUES = st.recursive(_JSON_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)), max_leaves=10)
+_ENTRY = st.dictionaries(st.sampled_from(["sort", "page", "time", "text", "note", "chapter", "color"]),
+                         _JSON_VALUES, max_size=7)
+_BOOK = st.fixed_dictionaries({"entries": st.lists(st.one_of(_ENTRY, _JSON_VALUES), max_size=4)}, optional={
+    "title": _JSON_VALUES, "author": _JSON_VALUES, "file": _JSON_VALUES, "created_on": st.integers()})
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(export=st.one_of(_BOOK, st.fixed_dictionaries({
+    "created_on": st.integers(), "documents": st.lists(st.one_of(_BOOK, _JSON_VALUES))})))
+def test_an_export_of_any_shape_gives_documents_and_problems_never_a_crash(tmp_path, export):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export, allow_nan=True))
+    try:
+        documents, _ = read(path)
+    except InputError as err:
+        message = str(err)
+    else:
+        ids = [h.id for d in documents for h in d.highlights]
+        assert len(ids) == len(set(ids))
+        return
+    assert message.startswith(str(path))
