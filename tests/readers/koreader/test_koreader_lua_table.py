@@ -57,7 +57,7 @@ def test_sparse_integer_keys_in_any_order_nested_tables_and_nil_values():
 
 @pytest.mark.parametrize(("literal", "number"), [
     (b"42", 42), (b"-7", -7), (b"1.5e3", 1500.0), (b".5", 0.5), (b"0x10", 16), (b"0x1p4", 16.0),
-    (b"math.huge", math.inf), (b"-math.huge", -math.inf), (b"1/0", math.inf),
+    (b"math.huge", math.inf), (b"-math.huge", -math.inf), (b"1/0", math.inf), (b"0x1p99999", math.inf),
     (b"123456789012345678901234567890", 1.2345678901234568e29),  # too large for an integer
 ])
 def test_numbers_as_lua_reads_them(literal, number):
@@ -122,3 +122,9 @@ def test_any_bytes_give_a_table_or_a_one_line_syntax_error(data):
         return
     assert "\n" not in message
     assert message.startswith("line ")
+
+
+def test_an_unclosed_long_comment_is_an_error_found_in_one_pass():
+    with pytest.raises(LuaSyntaxError, match=r"^line 2: a long comment that is never closed"):
+        parse_lua_table(b"return {\n --[[ " + b"--[[\n" * 100_000)
+    assert parse_lua_table(b"--[==[ a ]] ]==] return { 1 } --[[ c ]]") == {1: 1}

@@ -28,7 +28,7 @@ from typing import Any
 MAX_DEPTH = 100
 LuaTable = dict[Any, Any]  # keys: str, int, float, bool; values: those, None never, or LuaTable
 
-_SKIP = re.compile(rb"(?:\s+|--\[(=*)\[.*?\]\1\]|--[^\r\n]*)*", re.S)
+_BLANKS = re.compile(rb"\s*")
 _NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(rb"0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?"
                      rb"|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
@@ -92,9 +92,9 @@ class _Parser:
         raise LuaSyntaxError(self.data.count(b"\n", 0, where) + 1, reason)
 
     def skip(self) -> None:
-        match = _SKIP.match(self.data, self.pos)
-        if match is not None:
-            self.pos = match.end()
+        """Past blanks and comments. A long comment is found with one search, and one that is
+        never closed is an error (as in Lua): a file of unclosed ones never costs n² steps."""
+        self.pos = _after_space(self.data, self.pos, self)
 
     def at(self, token: bytes) -> bool:
         return self.data.startswith(token, self.pos)
@@ -279,16 +279,35 @@ class _Parser:
         return body.decode("utf-8", errors="replace")
 
 
-def _after_space(data: bytes, pos: int) -> int:
-    match = _SKIP.match(data, pos)
-    return match.end() if match is not None else pos
+def _after_space(data: bytes, pos: int, parser: _Parser | None = None) -> int:
+    # Where the blanks and comments from ``pos`` end; an unclosed long comment: the parser's
+    # error, else (a look-ahead) the end of the data.
+    while True:
+        blanks = _BLANKS.match(data, pos)
+        pos = blanks.end() if blanks is not None else pos
+        if not data.startswith(b"--", pos):
+            return pos
+        opening = _LONG_OPEN.match(data, pos + 2)
+        if opening is None:
+            end = data.find(b"\n", pos)
+            pos = len(data) if end < 0 else end + 1
+            continue
+        end = data.find(b"]" + opening.group(1) + b"]", opening.end())
+        if end < 0:
+            if parser is not None:
+                parser.fail("a long comment that is never closed", pos)
+            return len(data)
+        pos = end + len(opening.group(1)) + 2
 
 
 def _number(token: bytes) -> int | float:
     text = token.decode("ascii")
     if text[:2] in ("0x", "0X"):
         if any(mark in text for mark in ".pP"):
-            return float.fromhex(text)
+            try:
+                return float.fromhex(text)
+            except OverflowError:  # 0x1p99999: Lua's is inf
+                return math.inf
         return int(text, 16) & 0xFFFF_FFFF_FFFF_FFFF  # Lua wraps hexadecimal integers around
     if any(mark in text for mark in ".eE") or len(text) > _MAX_INTEGER_DIGITS:
         return float(text)
