@@ -48,6 +48,7 @@ def test_a_one_book_export_maps_every_field(tmp_path):
         "The mass of men lead lives of quiet desperation.", None, 12, LocationType.PAGE, "Economy", "yellow")
     assert first.highlighted_at == datetime(2024, 3, 1, 10, tzinfo=UTC)
     assert (second.note, second.location) == ("one for solitude", "xii")
+    assert state.document_left_out == {document.id: frozenset({"document_note"})}
 
 
 def test_a_several_book_export_reads_each_book_and_ids_stay_as_entries_are_added(tmp_path):

@@ -75,6 +75,8 @@ def _document(book: dict[str, Any], where: str, source: str, state: ReadState) -
             highlights.append(highlight)
     if not highlights:
         return None
+    # The export has no place for the review note a sidecar gives: it takes none away.
+    state.leave_out_document(doc_id, {"document_note"})
     return Document(id=doc_id, title=title, author=author, category=Category.BOOKS, source=SOURCE,
                     highlights=highlights)
 
