@@ -33,6 +33,7 @@ READER_SAMPLES: dict[str, list[Path]] = {
     "apple-books": [CORPUS / "apple_books" / "SYNTHETIC" / "AEAnnotation_v10312011_1727_local.sqlite",
                     CORPUS / "apple_books" / "SYNTHETIC"],
     "kobo": sorted((CORPUS / "kobo").glob("*.sqlite")),
+    "koreader": sorted((CORPUS / "koreader").glob("*.lua")),
 }
 NETWORK_READERS = {"readwise"}  # tested end to end against tests/readwise/fake_readwise.py
 
