@@ -3,22 +3,18 @@ cannot be listed is refused for what it is (exit 74), never called empty; a file
 cannot be opened, or a subfolder that cannot be listed, is reported and the run is partial
 (exit 1), the rest read; a folder holding nothing else says so.
 
-The files are made unreadable with ``chmod``. Root reads them all the same (CAP_DAC_OVERRIDE):
-as root (CI), excerpta runs in a process that ``setpriv`` has taken those capabilities from,
-so the tests see what a user sees; only where that cannot be done is a test skipped."""
+The files are made unreadable with ``chmod``, and the CLI run as a user would run it (see
+:mod:`as_a_user`: as root, without the capabilities that read them all the same)."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from as_a_user import Ran, cli_as_a_user, unreadable_to_the_cli
 
 from paths import CORPUS, EXAMPLES
 
@@ -28,44 +24,10 @@ READWISE_NOTE = CORPUS / "readwise/obsidian-official/lucasheriques-brain/Readwis
 LIBRARY = EXAMPLES / "library.json"
 
 
-# What lets root read and list whatever the mode says (and change any file's mode).
-AS_A_USER = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
-
-
-@dataclass(frozen=True)
-class Ran:
-    """What a run printed (standard output and error, as one) and its exit code."""
-
-    output: str
-    exit_code: int
-
-
-def _as_root() -> bool:
-    return hasattr(os, "geteuid") and os.geteuid() == 0
-
-
 @pytest.fixture
-def run_cli(run_cli: Callable) -> Callable[..., object]:
-    """The CLI as a user runs it: in-process, but for root, in a process without the
-    capabilities that read what a file's mode forbids."""
-    if not _as_root():
-        return run_cli
-
-    def run(*args: str | Path) -> Ran:
-        done = subprocess.run([*AS_A_USER, sys.executable, "-m", "excerpta", *map(str, args)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
-        return Ran(done.stdout, done.returncode)
-
-    return run
-
-
-def _unreadable_to_the_cli(path: Path) -> bool:
-    if not _as_root():
-        return not os.access(path, os.R_OK)
-    if shutil.which("setpriv") is None:
-        return False
-    probe = [*AS_A_USER, "test", "-r", str(path)]
-    return subprocess.run(probe, capture_output=True, check=False).returncode == 1
+def run_cli() -> Callable[..., Ran]:
+    """The CLI as a user runs it (see :mod:`as_a_user`)."""
+    return cli_as_a_user()
 
 
 @pytest.fixture
@@ -78,7 +40,7 @@ def refuse() -> Iterator:
     def make_unreadable(path: Path) -> Path:
         refused.append((path, path.stat().st_mode))
         path.chmod(0)
-        if not _unreadable_to_the_cli(path):
+        if not unreadable_to_the_cli(path):
             pytest.skip("the CLI reads a file at mode 000 here (root, and setpriv cannot drop "
                         "CAP_DAC_OVERRIDE)")
         return path
