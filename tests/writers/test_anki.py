@@ -312,6 +312,11 @@ def test_tags_lose_whitespace_and_case_insensitive_duplicates():
         "Behavioral_Economics", "x", "books", "a_b"]
 
 
+def test_a_tag_hierarchy_loses_its_empty_levels_which_anki_would_name_blank():
+    assert anki_tags(["::lead", "trail::", "a::::b", "::", "topic::sub", "c:d", "lead"]) == [
+        "lead", "trail", "a::b", "topic::sub", "c:d"]
+
+
 def _note(text: str, tags: list[str]) -> genanki.Note:
     return genanki.Note(model=genanki.BASIC_MODEL, fields=[text, "back"], tags=tags)
 

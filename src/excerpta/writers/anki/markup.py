@@ -287,12 +287,14 @@ def safe_link(url: str | None) -> str:
 
 def anki_tags(tags: Iterable[str]) -> list[str]:
     """Anki-safe tags: whitespace runs become ``_``, other control characters dropped
-    (:func:`~excerpta.controls.without_controls`), empty ones dropped, duplicates (Anki
-    compares tags case-insensitively) kept once, first spelling wins, order kept."""
+    (:func:`~excerpta.controls.without_controls`), empty levels of a ``::`` hierarchy dropped
+    (Anki would name them ``blank``: ``::lead`` is ``lead``), empty tags dropped, duplicates
+    (Anki compares tags case-insensitively) kept once, first spelling wins, order kept."""
     seen: set[str] = set()
     result = []
     for tag in tags:
         safe = _TAG_SPACE.sub("_", without_controls(tag).strip())
+        safe = "::".join(level for level in safe.split("::") if level.strip(":"))
         if safe and safe.casefold() not in seen:
             seen.add(safe.casefold())
             result.append(safe)
