@@ -131,6 +131,20 @@ def test_spreadsheet_profile_writes_no_nul_or_other_control_character_and_full_k
     assert dict(zip(header, row, strict=True))["highlight_text"] == dirty
 
 
+def test_spreadsheet_profile_cuts_a_cell_to_what_excel_holds_and_says_so_full_keeps_it(caplog):
+    long_text, emoji_note = "A" * 40_000, "\U0001F600" * 20_000  # 40,000 UTF-16 units each
+    document = _document(_highlight("h1", long_text, note=emoji_note), _highlight("h2", "short"))
+    header, first, second = _rows(_render([document], "spreadsheet"), "utf-8-sig")
+    cells = dict(zip(header, first, strict=True))
+    assert cells["highlight_text"] == "A" * 32_766 + "…"
+    assert cells["highlight_note"] == "\U0001F600" * 16_383 + "…"  # never half of an emoji
+    assert len(cells["highlight_note"].encode("utf-16-le")) // 2 == 32_767
+    assert dict(zip(header, second, strict=True))["highlight_text"] == "short"
+    assert "2 cell(s) longer than a spreadsheet cell holds (32767 characters) cut" in caplog.text
+    header, first, _ = _rows(_render([document], "full"))
+    assert dict(zip(header, first, strict=True))["highlight_text"] == long_text
+
+
 def test_cells_starting_with_a_formula_character_only_later_are_not_escaped():
     document = _document(_highlight("h1", "1 + 1 = 2, said nobody @ noon"))
     _, row = _rows(_render([document], "spreadsheet"), "utf-8-sig")

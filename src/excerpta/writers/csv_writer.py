@@ -66,6 +66,8 @@ FULL_COLUMNS = (
 )
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 UTF8_BOM = "\ufeff"
+CELL_LIMIT = 32_767  # characters (UTF-16 units) an Excel cell holds
+CUT_MARK = "…"
 
 Row = list[str]
 
@@ -103,8 +105,19 @@ def neutralize_formula(cell: str) -> str:
 def spreadsheet_cell(cell: str) -> str:
     """``cell`` as the ``spreadsheet`` profile writes it: the separators U+001C-001F as a space,
     the other control characters but tab, line feed and carriage return (NUL, ESC, DEL, C1)
-    dropped, then a formula neutralized (:func:`neutralize_formula`): ``"\\0=1"`` is ``'=1``."""
+    dropped, then a formula neutralized (:func:`neutralize_formula`): ``"\\0=1"`` is ``'=1``.
+    :func:`fit_cell` then cuts it to what a spreadsheet cell holds."""
     return neutralize_formula(without_controls(cell))
+
+
+def fit_cell(cell: str) -> str:
+    """``cell`` cut to :data:`CELL_LIMIT` UTF-16 units (what Excel counts), ending in ``…``
+    when cut (Excel cuts a longer cell on opening, or spills it into the next rows); ``cell``
+    itself when it fits."""
+    if len(cell) <= CELL_LIMIT // 2 or len(cell.encode("utf-16-le")) // 2 <= CELL_LIMIT:
+        return cell
+    kept = cell.encode("utf-16-le")[: (CELL_LIMIT - 1) * 2].decode("utf-16-le", errors="ignore")
+    return kept + CUT_MARK
 
 
 def full_rows(document: Document) -> Iterator[Row]:
@@ -181,10 +194,18 @@ def render_csv(documents: Iterable[Document], profile: Profile = DEFAULT_PROFILE
         buffer.write(UTF8_BOM)
     table.writerow(spec.header)
     yield flush()
+    cut = 0
     for document in documents:
         for row in spec.rows(document):
-            table.writerow([spreadsheet_cell(c) for c in row] if spec.for_spreadsheets else row)
+            if spec.for_spreadsheets:
+                cells = [spreadsheet_cell(c) for c in row]
+                row = [fit_cell(c) for c in cells]
+                cut += sum(fitted is not cell for fitted, cell in zip(row, cells, strict=True))
+            table.writerow(row)
         yield flush()
+    if cut:
+        log.warning("csv: %d cell(s) longer than a spreadsheet cell holds (%d characters) cut, "
+                    "ending in …; the full profile keeps them whole", cut, CELL_LIMIT)
 
 
 class CsvWriter(Writer):
