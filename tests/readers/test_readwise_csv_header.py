@@ -130,20 +130,21 @@ def test_a_csv_with_a_byte_undefined_in_windows_1252_is_refused_naming_its_line(
 
 
 @pytest.mark.parametrize("across", [False, True])
-def test_utf8_with_one_stray_byte_is_refused_not_read_as_windows_1252(tmp_path, across):
-    """Read as cp1252, its UTF-8 text would turn to mojibake and every id would change: a
-    second copy of each book in the library. ``across``: its only UTF-8 ``é`` is cut by the
-    end of the check's first block."""
+def test_utf8_with_one_stray_byte_reads_that_byte_alone_as_windows_1252(tmp_path, across):
+    """Read all as cp1252, its UTF-8 text would turn to mojibake and every id would change (a
+    second copy of each book in the library); refused, one pasted row lost all the others. So
+    the stray byte alone is read as cp1252 and its line reported. ``across``: its only UTF-8
+    ``é`` is cut by the end of the encoding check's first block."""
     path = tmp_path / "mostly.csv"
     head = "Highlight,Title\n"
     pad = "x" * (SCAN_BYTES - len(head) - 1) if across else "caf"
     path.write_bytes((head + pad + "\u00e9,Les Miserables\n").encode() + b"na\xefve,B\n")
     assert not across or path.read_bytes()[SCAN_BYTES - 1:SCAN_BYTES + 1] == "\u00e9".encode()
-    with pytest.raises(InputError) as caught:
-        _read(path)
-    assert str(caught.value) == (f"{path}:3: not UTF-8 throughout (byte 0xEF), though UTF-8 elsewhere, "
-                                 "so not read as Windows-1252 either (expected a Readwise CSV): "
-                                 "re-save it as UTF-8")
+    documents, state = _read(path)
+    assert [h.text for d in documents for h in d.highlights] == [pad + "\u00e9", "na\u00efve"]
+    assert [(str(p), p.kept) for p in state.problems] == [
+        (f"{path}:3: 1 line(s) hold bytes that are not UTF-8, read as Windows-1252 (the first is this "
+         "line): re-save the file as UTF-8", True)]
 
 
 def test_a_csv_that_starts_as_utf8_with_its_mark_and_is_not_is_refused(tmp_path):

@@ -9,11 +9,9 @@ Columns are found by their header name, never by position or by guessing from th
 Header names match case-insensitively, in any order; unknown columns are ignored and any
 column but ``Highlight`` may be missing. A file without a ``Highlight`` column, or whose header
 names a field twice, is an InputError; one delimited by ``;`` or tab (a spreadsheet's re-save)
-is read as such (see :mod:`.header`). The file is UTF-8, or UTF-16/32 with a byte order mark,
-or UTF-16 without one (told by its NULs, see :mod:`excerpta.wide_text`), or Windows-1252 (an
-Excel re-save): a file without a byte order mark that is not UTF-8 throughout is read as
-such, with a warning, when it decodes as such and holds no UTF-8 sequence of several bytes (the
-same text gives the same ids); UTF-8 with a stray byte is refused naming its line.
+is read as such (see :mod:`.header`). The file is UTF-8, UTF-16/32 or Windows-1252 (an
+Excel re-save), told by its bytes; a UTF-8 file's few stray bytes are read as Windows-1252
+and their lines reported (see :mod:`.text`).
 
 A row that cannot be parsed (wrong number of fields, a cell over 64 MiB,
 nothing highlighted) is reported with its line number and skipped. A date that is not ISO
@@ -51,7 +49,7 @@ from itertools import chain
 from excerpta import identity
 from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
 from excerpta.errors import InputError
-from excerpta.input_files import MixedText, UndecodableText, input_file, open_text
+from excerpta.input_files import input_file
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.readwise_csv.dates import DateError, UnreadableDates, parse_timestamp
 from excerpta.readers.readwise_csv.header import (
@@ -62,14 +60,13 @@ from excerpta.readers.readwise_csv.header import (
     split_line,
 )
 from excerpta.readers.readwise_csv.repeats import RepeatedRows
+from excerpta.readers.readwise_csv.text import csv_lines
 from excerpta.readers.readwise_csv.unsaid import SAID_DOCUMENT, SAID_HIGHLIGHT, unsaid_fields
 
 log = logging.getLogger(__name__)
 DATE_FIELDS = frozenset({"highlighted_at"})  # what an unreadable date leaves out
 QUOTES_TITLE = "Quotes"  # where Readwise files highlights imported without a title
 FAVORITE_TAG = "favorite"
-# What Excel re-saves a CSV as on a Western Windows: a file that is not UTF-8 is read as it.
-EXCEL_ENCODING = "cp1252"
 TWITTER_AUTHOR_SUFFIX = " on Twitter"
 # The csv module refuses a cell over 128 KiB by default, and a highlighted chapter or a long
 # note is more; past this, a cell is reported as its row's problem (and still held in memory).
@@ -225,28 +222,9 @@ class ReadwiseCsvReader(Reader):
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = input_file(source)
         allow_large_cells()
-        try:
-            handle = open_text(path, default="utf-8-sig", errors="strict", newline="",
-                               fallback=EXCEL_ENCODING)
-        except MixedText as err:
-            raise InputError(f"{source}:{err.line}: not UTF-8 throughout (byte 0x{err.byte:02X}), though "
-                             "UTF-8 elsewhere, so not read as Windows-1252 either (expected a Readwise "
-                             "CSV): re-save it as UTF-8") from None
-        except UndecodableText as err:
-            raise InputError(f"{source}:{err.line}: not UTF-8 text, nor UTF-16, nor Windows-1252 "
-                             f"(byte 0x{err.byte:02X} is none of them; expected a Readwise CSV): "
-                             "re-save it as UTF-8") from None
-        with handle:
-            if handle.encoding == EXCEL_ENCODING:
-                # Named as given: a pipe is read from a copy (see ReadState.source_names).
-                log.warning("%s: not UTF-8; read as Windows-1252", state.source_names.get(source, source))
-            try:
-                first = handle.readline()
-                yield from self._read_rows(source, chain([first], handle), header_delimiter(first), state)
-            except UnicodeDecodeError:  # its first bytes said UTF-8 (a BOM) or UTF-16
-                encoding = "UTF-8" if handle.encoding == "utf-8-sig" else handle.encoding.upper()
-                raise InputError(f"{source}: not valid {encoding} text, though it starts as such "
-                                 "(expected a Readwise CSV): re-save it as UTF-8") from None
+        with csv_lines(path, source, state) as lines:
+            first = next(lines, "")
+            yield from self._read_rows(source, chain([first], lines), header_delimiter(first), state)
 
     def _read_rows(self, source: str, lines: Iterable[str], delimiter: str,
                    state: ReadState) -> Iterator[Document]:
