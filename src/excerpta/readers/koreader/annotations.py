@@ -138,8 +138,9 @@ def _claim(marks: list[tuple[int, LuaTable]], pos0: Any) -> LuaTable | None:
     # The bookmark of that second at the same place, else the first of that second left.
     for candidates in ([m for m in marks if m[1].get("pos0") == pos0], marks):
         if candidates:
-            marks.remove(candidates[0])
-            return candidates[0][1]
+            first = candidates[0]  # taken before the removal: ``candidates`` may be ``marks``
+            marks.remove(first)
+            return first[1]
     return None
 
 
