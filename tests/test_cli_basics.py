@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 
 import click
 import pydantic
@@ -208,6 +210,28 @@ def _cut_short_notebook(tmp_path):
     cut = tmp_path / "cut.html"
     cut.write_text(html[: html.rindex("</body>")], encoding="utf-8")
     return cut
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["convert", "x.json", "--out", "o.json"],
+     "convert: missing option '--to' (excerpta convert --help tells every option)"),
+    (["convert", "--to", "json", "--out", "o.json"],
+     "convert: missing argument 'INPUT...' (excerpta convert --help tells every option)"),
+    (["frobnicate"], "no such command 'frobnicate' (excerpta --help lists the commands)"),
+    (["config", "check", "--nope"],
+     "config check: no such option '--nope' (excerpta config check --help tells every option)"),
+])
+def test_a_usage_mistake_is_one_line_naming_the_help_to_read(args, said):
+    # click says it in four lines (usage, a hint, a blank line, the error); as a user runs it:
+    done = subprocess.run([sys.executable, "-m", "excerpta", *args], capture_output=True, text=True,
+                          check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", f"excerpta: error: {said}\n")
+
+
+def test_the_command_alone_still_shows_the_help():
+    done = subprocess.run([sys.executable, "-m", "excerpta"], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.startswith("Usage: excerpta [OPTIONS] COMMAND [ARGS]...")
 
 
 def test_warnings_read_like_the_error_lines_and_keep_level_and_logger_with_verbose(run_cli, tmp_path):

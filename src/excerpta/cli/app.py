@@ -46,8 +46,33 @@ def echo_error(message: str) -> None:
     click.secho(f"excerpta: error: {message}", fg="red", err=True)
 
 
+# Click 8.2 and later: a group given no command shows its help through this error.
+_NO_ARGS_IS_HELP: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpError", type(
+    "NeverRaised", (click.UsageError,), {}))
+
+
 class ExcerptaGroup(click.Group):
-    """A click group whose ``invoke`` is the CLI's error boundary."""
+    """A click group whose ``invoke`` is the CLI's error boundary, and whose ``main`` says a
+    usage mistake in one line, as every other error (click's own says it in four)."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except _NO_ARGS_IS_HELP as err:  # `excerpta` alone: the help, as click shows it
+            err.show()
+            sys.exit(err.exit_code)
+        except click.UsageError as err:
+            echo_error(usage_line(err))
+            sys.exit(err.exit_code)
+        except click.ClickException as err:
+            err.show()
+            sys.exit(err.exit_code)
+        except click.Abort:
+            echo_error("aborted")
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)  # an exit code, as ctx.exit(code) gives
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -65,6 +90,19 @@ class ExcerptaGroup(click.Group):
             message, code = failure(err, verbose=settings.verbose)
             echo_error(message)
             ctx.exit(code)
+
+
+def usage_line(err: click.UsageError) -> str:
+    """``convert: missing option '--to' (excerpta convert --help tells every option)``."""
+    message = err.format_message().rstrip(".")
+    message = message[:1].lower() + message[1:]
+    if err.ctx is None:
+        return message
+    path = err.ctx.command_path
+    command = path.partition(" ")[2]
+    if not command:
+        return f"{message} ({path} --help lists the commands)"
+    return f"{command}: {message} ({path} --help tells every option)"
 
 
 def _stop_writing() -> None:
