@@ -460,7 +460,34 @@ def test_a_readwise_note_that_is_not_utf8_is_reported_and_other_files_are_skippe
     (tmp_path / "Shopping list.md").write_bytes("- crème fraîche\n".encode("latin-1"))
     documents, state = read(tmp_path)
     assert [d.title for d in documents] == ["Mindset"]
-    assert [(Path(p.source).name, p.reason) for p in state.problems] == [("Latin-1.md", "not UTF-8 text")]
+    text = (BOOKS / "Mindset.md").read_text()
+    first = next(index for index, char in enumerate(text) if not char.isascii())
+    line, byte = text[:first].count("\n") + 1, text[first].encode("latin-1")[0]
+    assert [(Path(p.source).name, p.where, p.reason) for p in state.problems] == [
+        ("Latin-1.md", line, f"not UTF-8 text (byte 0x{byte:02X}): re-save the note as UTF-8")]
+
+
+def test_a_note_holding_a_nul_byte_is_reported_at_its_line(tmp_path):
+    text = (BOOKS / "Mindset.md").read_text()
+    bullet = text.index("\n- ", text.index("## Highlights")) + 3  # a highlight's first letter
+    damaged = write_note(tmp_path / "Books" / "Damaged.md", text[:bullet] + "\x00" + text[bullet:])
+    write_note(tmp_path / "Books" / "Mindset.md", text)
+    documents, state = read(tmp_path)
+    assert [d.title for d in documents] == ["Mindset"]
+    line = text[:bullet].count("\n") + 1
+    assert [(p.source, p.where, p.reason) for p in state.problems] == [
+        (str(damaged), line, "holds a NUL byte, which no text holds (a damaged file?)")]
+
+
+@pytest.mark.parametrize("encoded", [lambda text: text.encode("utf-16"),
+                                     lambda text: text.replace("\n", "\r").encode()],
+                         ids=["utf-16 with its byte order mark", "old Mac line ends"])
+def test_a_note_saved_as_utf16_or_with_cr_line_ends_reads_the_same(tmp_path, encoded):
+    note = tmp_path / "Books" / FIRST_SYNC.name
+    note.parent.mkdir()
+    note.write_bytes(encoded(FIRST_SYNC.read_text(encoding="utf-8")))
+    assert read_one(note) == read_one(FIRST_SYNC)
+    assert ReadwiseMarkdownReader.recognize(InputProbe.of(str(note))) == 90
 
 
 _LINE = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40).map(

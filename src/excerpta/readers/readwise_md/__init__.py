@@ -46,7 +46,13 @@ from excerpta.model import Document, Highlight
 from excerpta.readers.readwise_md.front_matter import FrontMatterError, split_front_matter
 from excerpta.readers.readwise_md.location_links import count_linked_items
 from excerpta.readers.readwise_md.note import NotAReadwiseNote, build_document, is_readwise_note
-from excerpta.readers.readwise_md.note_file import UnreadableNoteFile, is_special, read_note_file
+from excerpta.readers.readwise_md.note_file import (
+    UndecodableNote,
+    UnreadableNoteFile,
+    is_special,
+    note_text,
+    read_note_file,
+)
 from excerpta.readers.readwise_md.note_layout import parse_note_body
 
 log = logging.getLogger(__name__)
@@ -86,14 +92,11 @@ def read_note(path: Path, root: Path | None = None,
     except UnreadableNoteFile as err:
         raise NoteProblem(None, str(err)) from None
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = None
-    if text is None or "\x00" in text:
-        if looks_like_readwise_note(raw.decode("utf-8", errors="replace")):
-            raise NoteProblem(None, "not UTF-8 text")
-        raise NotAReadwiseNote(str(path))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = note_text(raw)
+    except UndecodableNote as err:
+        if looks_like_readwise_note(raw.decode("utf-8", errors="replace").replace("\r", "\n")):
+            raise NoteProblem(err.line, err.reason) from None
+        raise NotAReadwiseNote(str(path)) from None
     broken: FrontMatterError | None = None
     try:
         front, body = split_front_matter(text)
@@ -173,7 +176,8 @@ class ReadwiseMarkdownReader(Reader):
         if not probe.is_dir:
             if probe.suffix != NOTE_SUFFIX:
                 return 0
-            return 90 if looks_like_readwise_note(probe.text_head.replace("\r\n", "\n")) else 0
+            head = probe.text_head.replace("\r\n", "\n").replace("\r", "\n")
+            return 90 if looks_like_readwise_note(head) else 0
         for root in _probe_roots(probe.path):
             for count, path in enumerate(iter_note_paths(root)):
                 if count >= PROBE_NOTES:
@@ -182,7 +186,7 @@ class ReadwiseMarkdownReader(Reader):
                     continue  # opening a named pipe would wait for a writer
                 try:
                     with path.open("r", encoding="utf-8", errors="replace") as handle:
-                        head = handle.read(PROBE_CHARS).replace("\r\n", "\n")
+                        head = handle.read(PROBE_CHARS).replace("\r\n", "\n").replace("\r", "\n")
                 except OSError:
                     continue
                 if looks_like_readwise_note(head):

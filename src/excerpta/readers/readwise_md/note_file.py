@@ -3,11 +3,13 @@
 A folder may hold anything named ``*.md``: a link to ``/dev/zero`` would be read until memory
 runs out, a named pipe would wait for a writer forever. Such a file is never opened by a
 folder read (:func:`is_special`), and :func:`read_note_file` checks what it opened, without
-waiting on a pipe, before it reads at most :data:`MAX_NOTE_BYTES`.
+waiting on a pipe, before it reads at most :data:`MAX_NOTE_BYTES`; :func:`note_text` decodes
+what it read.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 from pathlib import Path
@@ -52,3 +54,32 @@ def read_note_file(path: Path) -> bytes:
 def _too_large(size: int) -> UnreadableNoteFile:
     return UnreadableNoteFile(f"{size / 2**20:.0f} MB is far more than a note holds (at most "
                               f"{MAX_NOTE_BYTES // 2**20} MB read); is it the right file?")
+
+
+class UndecodableNote(ValueError):
+    """A note's bytes that are not text of its encoding: ``line`` (from 1) holds the first."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
+def note_text(raw: bytes) -> str:
+    """The text of a note's bytes, its line ends made ``\\n``: UTF-8 (a byte order mark
+    dropped), or UTF-16 with its byte order mark (Notepad's "Unicode"). Raises UndecodableNote
+    for bytes that are not, or a NUL (a damaged file: no text holds one), naming the line."""
+    utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    try:
+        text = raw.decode("utf-16" if utf16 else "utf-8-sig")
+    except UnicodeDecodeError as err:
+        if utf16:
+            line = raw[:err.start].decode("utf-16", errors="replace").count("\n") + 1
+            raise UndecodableNote(line, "not UTF-16 text throughout, though it starts as such") from None
+        line = raw[:err.start].count(b"\n") + 1
+        raise UndecodableNote(line, f"not UTF-8 text (byte 0x{raw[err.start]:02X}): re-save the note "
+                                    "as UTF-8") from None
+    if (nul := text.find("\x00")) >= 0:
+        line = text[:nul].replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+        raise UndecodableNote(line, "holds a NUL byte, which no text holds (a damaged file?)")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
