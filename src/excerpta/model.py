@@ -52,10 +52,17 @@ def _empty_to_none(value: Any) -> Any:
     return value
 
 
+def _position(value: Any) -> Any:
+    # JSON's true is no position (pydantic would take it for 1).
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number or a text, not true or false")
+    return _empty_to_none(value)
+
+
 OptionalText = Annotated[str | None, BeforeValidator(_empty_to_none)]
 # A position is an integer where the source numbers positions; a string only where it does
 # not (roman page numbers such as "xii").
-Position = Annotated[int | str | None, BeforeValidator(_empty_to_none)]
+Position = Annotated[int | str | None, BeforeValidator(_position)]
 Timestamp = Annotated[AwareDatetime | None, BeforeValidator(_empty_to_none)]
 
 

@@ -240,6 +240,18 @@ def test_a_document_id_used_twice_is_reported_and_the_first_kept(run_cli, tmp_pa
     assert result.exit_code == 1
 
 
+@pytest.mark.parametrize("field", ["location", "end_location", "page"])
+def test_true_or_false_is_no_position(tmp_path, field):
+    # Pydantic's lax mode would have read true as the position 1.
+    path = tmp_path / "lib.json"
+    path.write_text(json.dumps(_library(_document("A", **{field: True}))), encoding="utf-8")
+    documents, state = _read(JsonReader(), path)
+    assert [d.highlights for d in documents] == [[]]
+    assert [str(p) for p in state.problems] == [
+        f"{path}: documents[0].highlights[0].{field}: expected a whole number or a text, not true or false "
+        "(document 'Title A': this highlight skipped, the document and its other highlights kept)"]
+
+
 def test_a_jsonl_line_cut_short_is_reported_at_its_own_end(tmp_path):
     path = tmp_path / "cut.jsonl"
     path.write_text('{"document": {"id": "d", "title": "T"}, "id": "h1", "text": "a"}\n'
