@@ -181,7 +181,8 @@ def test_a_file_the_folders_reader_reads_is_not_read_again_when_given_too(run_cl
         result = run_cli("convert", *inputs, "--to", "json", "--out", tmp_path / "v.json")
         assert result.exit_code == 1, result.output
         assert "read 1 input(s): 1 documents, 1 highlights; 1 record(s) skipped" in result.output
-        assert result.output.count(f"skipped {broken}: not UTF-8 text") == 1
+        assert result.output.count(f"skipped {broken}:") == 1
+        assert ": not UTF-8 text (byte 0xFF)" in result.output
 
 
 def test_the_notes_a_vaults_reader_reads_are_not_opened_to_find_its_other_files(tmp_path, monkeypatch):

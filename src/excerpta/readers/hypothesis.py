@@ -29,16 +29,16 @@ import logging
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from excerpta import json_load
-from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
+from excerpta.adapters import ReadState, fields_but
 from excerpta.errors import InputError
 from excerpta.identity import document_id, source_id
 from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readers.json_files import JsonFilesReader, has_key
 from excerpta.validation import describe
 
 NAMESPACE = "hypothesis"
@@ -51,20 +51,16 @@ _CONTAINER_KEYS = ('"rows"', '"annotations"')
 log = logging.getLogger(__name__)
 
 
-def _has_key(head: str, key: str) -> bool:
-    return re.search(re.escape(key) + r"\s*:", head) is not None
-
-
 def _probe_score(head: str) -> int:
     if not head.lstrip().startswith(("{", "[")) or not _USER.search(head):
         return 0
-    if all(_has_key(head, key) for key in _ANNOTATION_KEYS):
+    if all(has_key(head, key) for key in _ANNOTATION_KEYS):
         return 95  # above jsonl's claim on a one-line file whose first line holds "document"
     # The first annotation may start past the head (a long export header): its container.
-    return 70 if any(_has_key(head, key) for key in _CONTAINER_KEYS) else 0
+    return 70 if any(has_key(head, key) for key in _CONTAINER_KEYS) else 0
 
 
-class HypothesisReader(Reader):
+class HypothesisReader(JsonFilesReader):
     """Reads Hypothesis annotations saved as JSON (API search answers, the client's export)."""
 
     name = "hypothesis"
@@ -74,39 +70,10 @@ class HypothesisReader(Reader):
     document_unknown_when_empty = fields_but(Document, "title", "url", "category", "source", "external_ids")
 
     @classmethod
-    def recognize(cls, probe: InputProbe) -> int:
-        if probe.is_dir and probe.path is not None:
-            try:
-                for path in sorted(probe.path.glob("*.json"))[:5]:
-                    with path.open("rb") as handle:
-                        if _probe_score(handle.read(4096).decode("utf-8", errors="replace")):
-                            return 60
-            except OSError:  # an unreadable folder is not ours to claim; reading will say why
-                return 0
-            return 0
-        return _probe_score(probe.text_head)
+    def probe_score(cls, head: str) -> int:
+        return _probe_score(head)
 
-    @classmethod
-    def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:
-        return probe.path is not None and probe.path.parent == folder and probe.path.match("*.json")
-
-    def read(self, source: str, state: ReadState) -> Iterator[Document]:
-        path = Path(source).expanduser()
-        if path.is_dir():
-            files = sorted(p for p in path.glob("*.json") if p.is_file())
-            if not files:
-                raise InputError(f"{source}: no *.json files in this folder")
-            for file in files:
-                try:
-                    yield from self._read_file(str(file), state)
-                except InputError as err:
-                    state.report(str(file), None, str(err).removeprefix(f"{file}: "))
-            return
-        if not path.exists():
-            raise InputError(f"{source}: no such file")
-        yield from self._read_file(source, state)
-
-    def _read_file(self, source: str, state: ReadState) -> Iterator[Document]:
+    def read_file(self, source: str, state: ReadState) -> Iterator[Document]:
         records = list(_records(json_load.load_file(source, source)))
         if not records:
             raise InputError(f"{source}: expected Hypothesis annotations (an /api/search answer "

@@ -18,17 +18,16 @@ InputError; in a folder such a file is reported and the other files are read.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from excerpta import json_load
-from excerpta.adapters import InputProbe, Reader, ReadState
+from excerpta.adapters import ReadState
 from excerpta.errors import InputError
 from excerpta.model import Document, Highlight, PlaceholderDocument
+from excerpta.readers.json_files import JsonFilesReader, has_key
 from excerpta.readwise.mapping import (
     PLACEHOLDER_TITLE,
     UNKNOWN_WHEN_EMPTY,
@@ -41,25 +40,19 @@ from excerpta.validation import describe
 
 PROBE_MARKERS = ('"nextPageCursor"', '"user_book_id"')  # export pages and their items
 WEAK_PROBE_MARKERS = ('"highlights_url"', '"location_type"')  # /books/ and /highlights/ items
-FOLDER_PROBE_FILES = 5  # how many *.json files of a folder auto-detection looks into
-
-
-def _has_key(head: str, *keys: str) -> bool:
-    # A marker counts as an object key (followed by a colon), not as text inside a value.
-    return any(re.search(re.escape(key) + r"\s*:", head) for key in keys)
 
 
 def _probe_score(head: str) -> int:
     if not head.lstrip().startswith(("{", "[")):
         return 0
-    if _has_key(head, *PROBE_MARKERS):
+    if has_key(head, *PROBE_MARKERS):
         return 90
-    if _has_key(head, '"book_id"') and _has_key(head, *WEAK_PROBE_MARKERS):
+    if has_key(head, '"book_id"') and has_key(head, *WEAK_PROBE_MARKERS):
         return 70
-    return 70 if _has_key(head, '"highlights_url"') and _has_key(head, '"num_highlights"') else 0
+    return 70 if has_key(head, '"highlights_url"') and has_key(head, '"num_highlights"') else 0
 
 
-class ReadwiseJsonReader(Reader):
+class ReadwiseJsonReader(JsonFilesReader):
     """Reads saved Readwise API v2 responses (export pages above all)."""
 
     name = "readwise-json"
@@ -70,40 +63,10 @@ class ReadwiseJsonReader(Reader):
     unknown_when_empty = UNKNOWN_WHEN_EMPTY  # see Reader
 
     @classmethod
-    def recognize(cls, probe: InputProbe) -> int:
-        if probe.is_dir and probe.path is not None:
-            try:
-                for path in sorted(probe.path.glob("*.json"))[:FOLDER_PROBE_FILES]:
-                    with path.open("rb") as handle:
-                        if _probe_score(handle.read(4096).decode("utf-8", errors="replace")):
-                            return 60
-            except OSError:  # an unreadable folder is not ours to claim; reading will say why
-                return 0
-            return 0
-        return _probe_score(probe.text_head)
+    def probe_score(cls, head: str) -> int:
+        return _probe_score(head)
 
-    @classmethod
-    def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:
-        # Every *.json directly in it: a page is read, any other JSON reported.
-        return probe.path is not None and probe.path.parent == folder and probe.path.match("*.json")
-
-    def read(self, source: str, state: ReadState) -> Iterator[Document]:
-        path = Path(source).expanduser()
-        if path.is_dir():
-            files = sorted(p for p in path.glob("*.json") if p.is_file())
-            if not files:
-                raise InputError(f"{source}: no *.json files in this folder")
-            for file in files:
-                try:
-                    yield from self._read_file(str(file), state)
-                except InputError as err:
-                    state.report(str(file), None, str(err).removeprefix(f"{file}: "))
-            return
-        if not path.exists():
-            raise InputError(f"{source}: no such file")
-        yield from self._read_file(source, state)
-
-    def _read_file(self, source: str, state: ReadState) -> Iterator[Document]:
+    def read_file(self, source: str, state: ReadState) -> Iterator[Document]:
         data = json_load.load_file(source, source)
         records = list(_records(data))
         if not records:
