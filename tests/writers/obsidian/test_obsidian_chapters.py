@@ -7,7 +7,7 @@ import json
 import re
 
 from excerpta.model import Highlight, LocationType
-from excerpta.ordering import reading_order
+from excerpta.ordering import cfi_key, reading_order
 from excerpta.writers.obsidian.region import find_regions
 
 from .conftest import template_folder
@@ -196,3 +196,18 @@ def test_reading_order_sorts_each_kind_of_location_among_its_places_and_keeps_th
         "l10", "none", "p2", "l10b", "xii", "p9", "l20", "l30"]
     in_order = highlights[3:4] + highlights[6:7]
     assert reading_order(in_order) is in_order  # nothing to sort: the same list
+
+
+def test_reading_order_sorts_epub_positions_as_apple_books_keeps_them():
+    # Apple Books' location is an EPUB CFI: with a state, a highlight added later in the book
+    # was listed last (after its chapter's others, under a second heading of it).
+    def at(ident: str, location: str | None) -> Highlight:
+        return Highlight(id=ident, text=ident, location=location)
+
+    highlights = [at("ch1", "epubcfi(/6/14[ch1]!/4/2/10/1:0)"), at("ch2", "epubcfi(/6/16!/4/2/2/1:0)"),
+                  at("none", None), at("ch1-later", "epubcfi(/6/14[ch1]!/4/2/12,/1:0,/1:20)"),
+                  at("ch1-same-para", "epubcfi(/6/14!/4/2/10/1:5)"), at("page", "xii")]
+    assert [h.id for h in reading_order(highlights)] == [
+        "ch1", "ch1-same-para", "none", "ch1-later", "ch2", "page"]
+    assert cfi_key("epubcfi(/6/4!/4/2,/1:0,/1:20)") == (6, 4, 4, 2, 1, 0)
+    assert cfi_key("xii") is None
