@@ -105,7 +105,7 @@ def test_a_bad_record_is_reported_and_the_others_kept(tmp_path):
 
 
 @pytest.mark.parametrize(("content", "said"), [
-    ('{"total": 0, "rows": []}', "expected Hypothesis annotations"),
+    ('{"total": 0, "hits": []}', "expected Hypothesis annotations"),
     ("[1, 2", "h.json:1: malformed JSON"),
 ])
 def test_a_file_with_no_annotation_is_one_error(tmp_path, content, said):
@@ -113,6 +113,16 @@ def test_a_file_with_no_annotation_is_one_error(tmp_path, content, said):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=said):
         read(path)
+
+
+@pytest.mark.parametrize("content", ['{"total": 0, "rows": []}', '[{"total": 5, "rows": []}]',
+                                     '{"export_date": "2024-04-01", "annotations": []}'])
+def test_an_empty_page_reads_as_nothing_not_as_an_error(tmp_path, content):
+    # A search that found nothing, or the last page of a pagination saved with the others.
+    path = tmp_path / "h.json"
+    path.write_text(content, encoding="utf-8")
+    assert read(path)[0] == []
+    assert read(path)[1].problems == []
 
 
 def test_it_is_recognised_by_content_and_not_taken_for_readwise(tmp_path):

@@ -74,8 +74,12 @@ class HypothesisReader(JsonFilesReader):
         return _probe_score(head)
 
     def read_file(self, source: str, state: ReadState) -> Iterator[Document]:
-        records = list(_records(json_load.load_file(source, source)))
-        if not records:
+        data = json_load.load_file(source, source)
+        records = list(_records(data))
+        # An empty page (a search that found nothing, the last page of a pagination) holds
+        # nothing to read, and is no error; JSON holding no page and no annotation is.
+        if not records and not (_is_page(data) or (isinstance(data, list) and data
+                                and all(_is_page(item) for item in data))):
             raise InputError(f"{source}: expected Hypothesis annotations (an /api/search answer "
                              'with "rows", or an export with "annotations")')
         documents: dict[str, Document] = {}
