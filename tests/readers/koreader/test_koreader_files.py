@@ -88,6 +88,18 @@ def test_a_sidecar_re_saved_as_utf16_or_with_a_byte_order_mark_reads_the_same(tm
         assert read(tmp_path / name)[0] == expected
 
 
+def test_bytes_that_are_not_utf8_are_read_as_replacement_characters_and_reported(tmp_path):
+    path = write_sidecar(tmp_path, book([annotation("Ma\u00f1ana", 1), annotation("plain", 2)]))
+    data = path.read_bytes()
+    path.write_bytes(data.replace("\u00f1".encode(), b"\xf1"))  # as a Latin-1 editor re-saves it
+    line = data[:data.index("\u00f1".encode())].count(b"\n") + 1
+    (document,), state = read(path)
+    assert [h.text for h in document.highlights] == ["Ma\ufffdana", "plain"]
+    assert [(p.where, p.reason, p.kept) for p in state.problems] == [
+        (line, "bytes that are not UTF-8 (the first: 0xF1) read as '\ufffd': re-save the file as UTF-8",
+         True)]
+
+
 def test_a_file_far_larger_than_a_sidecar_is_refused_unread(tmp_path, monkeypatch):
     monkeypatch.setattr(koreader, "MAX_SIDECAR_BYTES", 1000)
     with pytest.raises(InputError, match=r"is far more than a KOReader sidecar holds \(at most 0 MB read\)"):

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import tzinfo
 from pathlib import Path
 
@@ -57,6 +57,7 @@ from excerpta.readers.koreader.sidecar import document_of
 from excerpta.wide_text import encoding_of
 from excerpta.zones import ZoneName
 
+Undecodable = Callable[[int, int], None]  # told (line, byte) of the first byte that is not UTF-8
 MAX_SIDECAR_BYTES = 64 * 2**20  # the largest seen hold thousands of highlights in a few MB
 # Keys of KOReader's sidecars, as dump.lua writes them: two of them make a Lua table one.
 _SIDECAR_KEYS = ('["annotations"]', '["highlight"]', '["bookmarks"]', '["doc_props"]',
@@ -150,7 +151,11 @@ class KOReaderReader(Reader):
 
 
 def _read_sidecar(path: Path, source: str, state: ReadState, zone: tzinfo | None) -> Iterator[Document]:
-    sidecar = load_sidecar(path, source)
+    def undecodable(line: int, byte: int) -> None:
+        state.report(source, line, f"bytes that are not UTF-8 (the first: 0x{byte:02X}) read as "
+                     "'\ufffd': re-save the file as UTF-8", kept=True)
+
+    sidecar = load_sidecar(path, source, undecodable)
     document = document_of(sidecar, source, state, zone, title_from_path(path), _custom_props(path, state))
     if document is not None:
         yield document
@@ -184,10 +189,12 @@ def _custom_props(sidecar: Path, state: ReadState) -> LuaTable:
     return {}
 
 
-def load_sidecar(path: Path, source: str) -> LuaTable:
+def load_sidecar(path: Path, source: str, undecodable: Undecodable | None = None) -> LuaTable:
     """The parsed sidecar at ``path`` (named ``source`` in messages); raises InputError for a
-    file too large, empty, not text, not a Lua table literal, or a table with no book in it."""
-    sidecar = load_lua_file(path, source)
+    file too large, empty, not text, not a Lua table literal, or a table with no book in it.
+    ``undecodable`` is told the line and first byte of a UTF-8 file that is not UTF-8
+    throughout (its strings read with U+FFFD there)."""
+    sidecar = load_lua_file(path, source, undecodable=undecodable)
     if not has_annotations(sidecar) and not any(key in sidecar for key in _BOOK_KEYS):
         raise InputError(f"{source}: a Lua table without a KOReader book in it "
                          "(expected doc_props, annotations or highlight)")
@@ -204,9 +211,11 @@ def _check_size(path: Path, source: str, what: str) -> None:
                          f"(at most {MAX_SIDECAR_BYTES // 2**20} MB read); is it the right file?")
 
 
-def load_lua_file(path: Path, source: str, what: str = "a KOReader sidecar") -> LuaTable:
+def load_lua_file(path: Path, source: str, what: str = "a KOReader sidecar", *,
+                  undecodable: Undecodable | None = None) -> LuaTable:
     """The table a file KOReader wrote holds (``return { … }``); raises InputError for a file
-    too large, empty, not text or not a Lua table literal (a message saying it is not ``what``)."""
+    too large, empty, not text or not a Lua table literal (a message saying it is not ``what``).
+    ``undecodable``: see :func:`load_sidecar`."""
     _check_size(path, source, what)
     try:
         data = path.read_bytes()
@@ -221,6 +230,11 @@ def load_lua_file(path: Path, source: str, what: str = "a KOReader sidecar") -> 
         except UnicodeError as err:
             raise InputError(f"{source}: not {encoding} text throughout ({err.reason})") from None
     data = data.removeprefix(codecs.BOM_UTF8)
+    if undecodable is not None and encoding == "utf-8":
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as err:  # the parser reads such bytes as U+FFFD: said once
+            undecodable(data[:err.start].count(b"\n") + 1, data[err.start])
     try:
         return parse_lua_table(data)
     except LuaSyntaxError as err:
