@@ -279,6 +279,10 @@ class Reader(Adapter):
     # All it reads from a file given by name is that file's bytes (not a note that embeds
     # others): a run may skip reading it while they are unchanged (see excerpta.unchanged_inputs).
     self_contained: ClassVar[bool] = False
+    # Hidden folders (paths below a folder input, ``/``-separated) that hold this format's files:
+    # a folder input's other files are looked for there too, as in its visible folders (a Kobo
+    # drive, read by ``kobo``, holds KOReader's settings in ``.adds/koreader``).
+    hidden_places: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:

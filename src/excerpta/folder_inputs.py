@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -175,8 +176,18 @@ def _files_under(folder: Path) -> Iterator[Path]:
 
 def _entries_under(folder: Path) -> Iterator[Path | RefusedEntry]:
     # The files under ``folder``, and what the machine refused: a subfolder it would not list,
-    # a file in a folder we may list but not enter. os.walk does not follow links to folders:
-    # a link back up never loops.
+    # a file in a folder we may list but not enter. Hidden files and folders are left out, but
+    # for the hidden places readers name (KOReader's settings on a Kobo: .adds/koreader/…).
+    yield from _walk(folder)
+    for place in registry.hidden_places():
+        with suppress(OSError):  # a folder that cannot be entered: the walk above said so
+            if not (hidden := folder / place).is_dir():
+                continue
+            yield from _walk(hidden)
+
+
+def _walk(folder: Path) -> Iterator[Path | RefusedEntry]:
+    # os.walk does not follow links to folders: a link back up never loops.
     unlisted: list[OSError] = []
     for root, dirs, files in os.walk(folder, onerror=unlisted.append):
         yield from _unlisted(unlisted)

@@ -49,6 +49,11 @@ def load_builtins() -> None:
         entry_point.load()
 
 
+def hidden_places() -> list[str]:
+    """The hidden folders every reader names (see ``Reader.hidden_places``), sorted."""
+    return sorted({place for cls in readers().values() for place in cls.hidden_places})
+
+
 def readers() -> dict[str, type[Reader]]:
     """Every reader by name, sorted."""
     load_builtins()

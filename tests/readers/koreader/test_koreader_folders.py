@@ -120,3 +120,23 @@ def test_a_damaged_sidecar_given_alone_exits_2_with_one_line(tmp_path, run_cli):
     assert result.exit_code == 2
     assert f"{path}: an empty file, not a KOReader sidecar" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_kobo_drive_reads_the_kobos_highlights_and_koreaders_settings_sidecars(run_cli, tmp_path):
+    # The kobo reader takes the drive (its database); KOReader's sidecars in the hidden
+    # .adds/koreader were left out without a word (new-readers audit 2).
+    drive = tmp_path / "KOBOeReader"
+    (drive / ".kobo").mkdir(parents=True)
+    kobo = CORPUS / "kobo" / "SYNTHETIC_KoboReader_v174_nocolor.sqlite"
+    shutil.copyfile(kobo, drive / ".kobo" / "KoboReader.sqlite")
+    settings = drive / ".adds" / "koreader" / "docsettings" / "mnt" / "onboard" / "Walden.epub.sdr"
+    settings.mkdir(parents=True)
+    shutil.copyfile(CURRENT, settings / "metadata.epub.lua")
+    (drive / ".adds" / "koreader" / "settings.reader.lua").write_text('return {["font_size"] = 22}')
+    assert registry.detect_reader(InputProbe.of(str(drive))).name == "kobo"
+    out = tmp_path / "out.json"
+    result = run_cli("convert", drive, "--to", "json", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "(1 koreader, 1 kobo)" in result.output or "(1 kobo, 1 koreader)" in result.output
+    sources = {d["source"] for d in json.loads(out.read_text(encoding="utf-8"))["documents"]}
+    assert sources == {"kobo", "koreader"}

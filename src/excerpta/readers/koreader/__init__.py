@@ -46,7 +46,9 @@ from excerpta.readers.koreader.dates import device_zone
 from excerpta.readers.koreader.exported_json import export_documents, looks_exported
 from excerpta.readers.koreader.lua_table import LuaSyntaxError, LuaTable, parse_lua_table
 from excerpta.readers.koreader.places import (
+    KOBO_KOREADER,
     RECOGNISE_FOLDERS,
+    SETTINGS_FOLDERS,
     custom_metadata_of,
     is_koreader_file_name,
     is_sidecar_name,
@@ -90,6 +92,8 @@ class KOReaderReader(Reader):
     # A highlight extended or trimmed on the device is saved again under a new id (text and start
     # change): merging matches it with the library's copy (see excerpta.store.resaves).
     resaves = True
+    # A Kobo's drive is the kobo reader's: KOReader's settings on it are found all the same.
+    hidden_places = tuple("/".join((*KOBO_KOREADER, name)) for name in SETTINGS_FOLDERS)
     # A sidecar holds every annotation of its book as it now is: text, note, page, chapter and
     # date are said (an empty note is a note removed). Colours exist since 2024, page labels only
     # in some books, an edit time only after an edit: their absence takes nothing back.
