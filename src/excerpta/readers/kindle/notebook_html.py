@@ -23,7 +23,10 @@ language whose words it does not know, by its shape; one warning per file says h
 were read so. The file is UTF-8 (UTF-16 once re-saved, with or without a byte order mark); bytes
 that are not are read as U+FFFD and reported, as in ``My Clippings.txt``. An entry whose heading
 cannot be read, or that the end of a file cut short, and text with no heading of its own (its
-heading deleted: see :mod:`.notebook_parser`) are reported with their line and skipped.
+heading deleted: see :mod:`.notebook_parser`) are reported with their line and skipped. A file
+whose every entry was skipped gives no document (nothing of it was read, so the run refuses it
+rather than replace the book's highlights with none); one with a title and no entry at all gives
+the book with no highlights.
 
 Ids follow the ``kindle`` reader's scheme, so the same book exported both ways agrees.
 """
@@ -214,6 +217,10 @@ class KindleNotebookReader(Reader):
             log.warning("%s: %d entr(y/ies) in a Kindle wording excerpta does not know were read by "
                         "their shape (coloured: a highlight, text only: its note, neither: a bookmark)",
                         source, by_shape)
+        if not highlights and any(heading is None for _, heading, _ in entries):
+            # Its entries all skipped (reported): the title alone is no record read, and a book of
+            # no highlights would replace a good copy of it (see input_reads.check_something_read).
+            return
         yield Document(id=doc_id, title=title, author=author, category=Category.BOOKS, source="kindle",
                        highlights=highlights)
 
