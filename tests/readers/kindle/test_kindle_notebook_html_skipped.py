@@ -25,6 +25,14 @@ TAIL = "</div></body></html>\n"
 _HEADING = re.compile(r'<div class="noteHeading">.*?</div>\n', re.DOTALL)
 
 
+def entry(heading: str, text: str | None = "Text.", colour: str = "yellow") -> str:
+    """One entry of a notebook page; ``text=None`` for a heading alone (a bookmark)."""
+    span = f'(<span class="highlight_{colour}">{colour}</span>) ' if colour else ""
+    kind, _, rest = heading.partition(" - ")
+    page = f'<div class="noteHeading">{kind} {span}- {rest}</div>\n'
+    return page + ("" if text is None else f'<div class="noteText">{text}</div>\n')
+
+
 def read(path: Path, *, bookmarks: bool = False) -> tuple[list[Document], ReadState]:
     state = ReadState()
     reader = KindleNotebookReader(KindleNotebookOptions(kindle_bookmarks=bookmarks))
@@ -89,3 +97,42 @@ def test_in_a_folder_an_export_whose_every_entry_is_skipped_is_reported_and_the_
     result = run_cli("convert", folder, "--to", "json", "--out", tmp_path / "books.json")
     assert result.exit_code == 1
     assert len(json.loads((tmp_path / "books.json").read_text())["documents"]) == 2
+
+
+def test_a_highlight_whose_text_was_deleted_is_reported_with_its_line_and_skipped(run_cli, tmp_path):
+    # The audit's heading_no_text.html: the noteText after "Location 592" removed.
+    original = KRYSTOFL.read_text(encoding="utf-8")
+    [whole], _ = read(KRYSTOFL)
+    start = original.index("Location 592")
+    text_start = original.index('<div class="noteText">', start)
+    path = tmp_path / "n.html"
+    path.write_text(original[:text_start] + original[original.index("</div>", text_start) + 7:],
+                    encoding="utf-8")
+    [document], state = read(path)
+    assert [(p.where, p.reason, p.kept) for p in state.problems] == [
+        (152, "entry 2, heading 'Highlight (yellow) - Location 592': a highlight without text "
+              "(was its text deleted?)", False)]
+    assert [h for h in document.highlights if h.location != 592] == [
+        h for h in whole.highlights if h.location != 592]
+    assert all(h.text for h in document.highlights)
+    result = run_cli("convert", path, "--to", "json", "--out", tmp_path / "o.json")
+    assert result.exit_code == 1
+    assert f"skipped {path}:152: entry 2, heading" in result.output
+
+
+def test_a_highlight_or_note_whose_heading_has_no_position_is_read_in_part(tmp_path):
+    page = (HEAD + entry("Highlight - Location 5") + entry("Highlight - ", "No place.")
+            + entry("Note - ", "A note of no place.", colour="") + entry("Bookmark - ", None, colour="")
+            + entry("Highlight - Chapter 2 > ", "Chapter only.") + TAIL)
+    path = tmp_path / "n.html"
+    path.write_text(page, encoding="utf-8")
+    [document], state = read(path, bookmarks=True)
+    assert [(h.text, h.note, h.location, h.chapter) for h in document.highlights] == [
+        ("Text.", None, 5, None), ("No place.", None, None, None), ("", "A note of no place.", None, None),
+        ("", None, None, None), ("Chapter only.", None, None, "Chapter 2")]
+    assert [(p.where, p.reason, p.kept) for p in state.problems] == [
+        (4, "entry 2, heading 'Highlight (yellow) -': no page or location; read without one", True),
+        (6, "entry 3, heading 'Note -': no page or location; read without one", True),
+        (9, "entry 5, heading 'Highlight (yellow) - Chapter 2 >': no page or location; read without one",
+         True)]
+
