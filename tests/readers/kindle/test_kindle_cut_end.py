@@ -38,6 +38,18 @@ def test_a_file_ending_inside_its_last_record_reads_it_and_reports_it_maybe_cut(
     assert result.exit_code == 1
 
 
+@pytest.mark.parametrize("cut", range(1, len(SEPARATOR)))
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_file_cut_inside_its_last_separator_keeps_no_part_of_it_in_the_text(tmp_path, cut, newline):
+    text, title_line = _second_record()
+    whole = read_text(tmp_path, text + b"\n" + SEPARATOR.encode() + b"\n").highlights()
+    cut_text = (text + b"\n" + SEPARATOR[:cut].encode()).replace(b"\n", newline.encode())
+    read = read_text(tmp_path, cut_text)
+    assert [(p.where, p.kept) for p in read.problems] == [(title_line, True)]
+    assert [h.text for h in read.highlights()] == [h.text for h in whole]
+    assert not read.highlights()[1].text.endswith("=")
+
+
 @pytest.mark.parametrize("tail", [b"", b"\n", b"\r\n\r\n  \n"])
 def test_a_file_ending_with_a_separator_with_or_without_a_line_break_is_complete(tmp_path, tail):
     text, _ = _second_record()

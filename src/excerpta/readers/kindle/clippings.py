@@ -17,7 +17,9 @@ edited on the device replaces its first version; ``updated_at`` is the time of t
 or copy, when later than the highlight's.
 
 Timestamps are device-local wall clock; the ``timezone`` option (default: this machine's zone)
-makes them aware. A record that cannot be parsed is reported with its line number and skipped.
+makes them aware. A record that cannot be parsed is reported with its line number and skipped;
+one whose date or position cannot be read is read without it and reported as read in part (the
+merge keeps a date or page the library has: they are ``unknown_when_empty``).
 Records in a wording no locale knows are read by their shape (see
 :mod:`~excerpta.readers.kindle.metadata`; an empty one is a bookmark), and one warning per file
 says how many.
@@ -208,6 +210,8 @@ def _clippings(batches: Iterable[list[Regular | RawRecord]], source: str, state:
                 continue
             by_shape += clipping.by_shape
             clippings.append(clipping)
+            if record.metadata.unread is not None:  # never on the fast path: its lines read whole
+                state.report(source, record.line_number, record.metadata.unread, kept=True)
         yield clippings
     if by_shape and warn:
         log.warning("%s: %d record(s) in a Kindle wording excerpta does not know were read by their "

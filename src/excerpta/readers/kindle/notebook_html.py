@@ -22,8 +22,12 @@ A heading is read by :mod:`.notebook_headings`, in English or Japanese wording o
 language whose words it does not know, by its shape; one warning per file says how many entries
 were read so. The file is UTF-8 (UTF-16 once re-saved, with or without a byte order mark); bytes
 that are not are read as U+FFFD and reported, as in ``My Clippings.txt``. An entry whose heading
-cannot be read, or that the end of a file cut short, and text with no heading of its own (its
-heading deleted: see :mod:`.notebook_parser`) are reported with their line and skipped.
+cannot be read, or that the end of a file cut short, a highlight without text, and text with no
+heading of its own (its heading deleted: see :mod:`.notebook_parser`) are reported with their line
+and skipped; a highlight or note whose heading has neither page nor location is read without one
+and reported as read in part. A file whose every entry was skipped gives no document (nothing of
+it was read, so the run refuses it rather than replace the book's highlights with none); one with
+a title and no entry at all gives the book with no highlights.
 
 Ids follow the ``kindle`` reader's scheme, so the same book exported both ways agrees.
 """
@@ -214,6 +218,10 @@ class KindleNotebookReader(Reader):
             log.warning("%s: %d entr(y/ies) in a Kindle wording excerpta does not know were read by "
                         "their shape (coloured: a highlight, text only: its note, neither: a bookmark)",
                         source, by_shape)
+        if not highlights and any(heading is None for _, heading, _ in entries):
+            # Its entries all skipped (reported): the title alone is no record read, and a book of
+            # no highlights would replace a good copy of it (see input_reads.check_something_read).
+            return
         yield Document(id=doc_id, title=title, author=author, category=Category.BOOKS, source="kindle",
                        highlights=highlights)
 
@@ -245,13 +253,22 @@ def _headed(entries: list[Entry], source: str,
                 yield entry, None, text
             continue
         number += 1
+        said = f"entry {number}, heading {entry.heading!r}"
         try:
             if entry.cut_short:
                 raise HeadingError("cut short by the end of the file (its text is incomplete)")
-            yield entry, parse_heading(entry, text), text
+            heading = parse_heading(entry, text)
         except HeadingError as err:
-            state.report(source, entry.line, f"entry {number}, heading {entry.heading!r}: {err}")
+            state.report(source, entry.line, f"{said}: {err}")
             yield entry, None, text
+            continue
+        if heading.kind == "highlight" and not text:  # a bookmark has none, an empty note says nothing
+            state.report(source, entry.line, f"{said}: a highlight without text (was its text deleted?)")
+            yield entry, None, text
+            continue
+        if heading.location_type is None and (heading.kind == "highlight" or text):
+            state.report(source, entry.line, f"{said}: no page or location; read without one", kept=True)
+        yield entry, heading, text
 
 
 def _next_starts(entries: list[tuple[Entry, Heading | None, str]]) -> list[float]:

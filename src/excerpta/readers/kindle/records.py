@@ -4,7 +4,8 @@ A record is ``<title (author)>``, a metadata line, an optional blank line, a bod
 of lines, and a separator line of ten ``=``. What real files add (reference §1.1-1.3):
 
 * a BOM before any line, CRLF with bare LF inside notes, lone CR (universal newlines fold them);
-* a file that starts with a separator or blank lines; a last record without a separator;
+* a file that starts with a separator or blank lines; a last record without a separator, or with
+  the start of one (``===``: the file was cut while the device wrote it), which is dropped;
 * a separator line typed *inside* a note: a "record" after a note's separator whose second
   line is no metadata line, not even a damaged one (:func:`starts_record`), is glued back onto
   the note (calibre's rule), so records are held back one step until the next record's
@@ -190,7 +191,15 @@ def iter_records(lines: Iterable[str]) -> Iterator[RawRecord]:
     if pending is not None:
         yield pending
     if current is not None:
+        _drop_cut_separator(current)
         yield current
+
+
+def _drop_cut_separator(record: RawRecord) -> None:
+    # The last record, which no separator closed: a file cut while the Kindle wrote that
+    # separator ends in a row of fewer than ten "=", which is not the passage's (nor the note's).
+    if record.body and (row := record.body[-1].strip(_PADDING)) and SEPARATOR.startswith(row):
+        record.body.pop()
 
 
 def _append(record: RawRecord, line: str) -> None:
