@@ -16,7 +16,9 @@ maps to a highlight, is in :mod:`.annotations`; one document per book, its highl
 reading order. A row that cannot be read (no book, an id that is not UTF-8) is reported with its
 ``Z_PK`` and skipped; a date that is not a Core Data timestamp is reported and the highlight
 kept without it, and text that is not UTF-8 is reported and read with U+FFFD. A file that is
-no SQLite database, or lacks the table or a needed column, is an InputError naming it.
+no SQLite database, lacks the table or a needed column, is shorter than its header says (an
+interrupted copy), or is damaged so that no highlight can be read, is an InputError naming it;
+damage beside highlights that were read is reported (read in part).
 
 Ids come from Books' own: a document is ``applebooks-<asset id>``, a highlight
 ``applebooks-<ZANNOTATIONUUID>`` (a row without a uuid: a hash of its book, location and text),
@@ -44,7 +46,7 @@ from excerpta.readers.apple_books.annotations import (
     parse_row,
     select_statement,
 )
-from excerpta.readers.apple_books.database import columns, opened, tables
+from excerpta.readers.apple_books.database import columns, damage, opened, tables
 from excerpta.readers.apple_books.library import LIBRARY_TABLE, Book, read_books
 from excerpta.readers.apple_books.places import (
     ANNOTATION_PREFIX,
@@ -160,7 +162,7 @@ class AppleBooksReader(Reader):
             books = read_books(libraries, state)
             unlisted: set[str] = set()
             seen: set[str] = set()  # highlight ids given: a uuid twice is a damaged row
-            for asset, annotations in _by_book(db, present, source, state):
+            for asset, annotations in _by_book(db, present, damage(db, source), source, state):
                 if libraries and asset not in books:
                     unlisted.add(asset)
                 yield _document(asset, annotations, books.get(asset), seen, source, state)
@@ -187,13 +189,17 @@ def _annotation_columns(db: sqlite3.Connection, source: str) -> set[str]:
     return present
 
 
-def _by_book(db: sqlite3.Connection, present: set[str], source: str,
+def _by_book(db: sqlite3.Connection, present: set[str], damaged: str | None, source: str,
              state: ReadState) -> Iterator[tuple[str, list[Annotation]]]:
     # The highlight rows, book by book (the query orders them so). A row that cannot be read
     # is reported; a table damaged partway is reported where it breaks, what came before kept.
+    # ``damaged``: what SQLite's check found wrong, where a lost page reads as rows of NULLs
+    # (left out as no highlight) rather than an error. A damaged database that gives no
+    # highlight is an InputError: it must never read as one that holds none.
     asset: str | None = None
     annotations: list[Annotation] = []
     last: int | None = None
+    given = False
     try:
         for values in db.execute(select_statement(present)):
             last = values[0]
@@ -206,14 +212,20 @@ def _by_book(db: sqlite3.Connection, present: set[str], source: str,
                 continue  # neither text nor note: nothing to keep
             if annotation.asset != asset and annotations:
                 yield asset or "", annotations
-                annotations = []
+                given, annotations = True, []
             asset = annotation.asset
             annotations.append(annotation)
     except sqlite3.DatabaseError as err:
-        if last is None:
+        if last is None or not (given or annotations):
             raise InputError(f"{source}: table {ANNOTATION_TABLE} cannot be read ({err})") from None
         state.report(source, f"{ANNOTATION_TABLE} after Z_PK {last}",
                      f"damaged ({err}): the rows after it were not read")
+    else:
+        if damaged is not None and not (given or annotations):
+            raise InputError(f"{source}: damaged ({damaged}); no highlight could be read from it")
+        if damaged is not None:
+            state.report(source, ANNOTATION_TABLE, f"damaged ({damaged}): highlights in its damaged "
+                         "pages may be missing", kept=True)
     if annotations:
         yield asset or "", annotations
 

@@ -7,12 +7,15 @@ checkpoints it into the database, and never deletes it (an ``immutable`` open wo
 Where a ``-wal`` file lies beside the database without its ``-shm`` index (a copy of the
 folder that left it out), SQLite would make that index beside the user's files to read the
 log: the database and its log are copied into a temporary folder and the copy is read
-instead. Text is read as bytes and decoded here, so a value that is not UTF-8 is one bad
-record (:func:`text_of`), not a failed query.
+instead. A file shorter than its header says (an interrupted copy, whose missing pages SQLite
+would read as rows of NULLs) is refused before it is opened; :func:`damage` asks SQLite whether
+the pages of an opened one hold together. Text is read as bytes and decoded here, so a value
+that is not UTF-8 is one bad record (:func:`text_of`), not a failed query.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -21,8 +24,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from excerpta.errors import InputError
+from excerpta.readers.sqlite_snapshot import HEADER_SIZE, cut_short
 
 BUSY_TIMEOUT_SECONDS = 5.0  # Books writing in rollback-journal mode holds a lock this long at most
+_DAMAGE_ERRORS = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR_SHORT_READ")  # what damage raises
 
 
 class UndecodableValue(ValueError):
@@ -33,8 +38,9 @@ class UndecodableValue(ValueError):
 def opened(path: Path, source: str) -> Iterator[sqlite3.Connection]:
     """``path`` opened read-only, ``-wal`` content included (see the module docstring); text
     comes back as bytes (:func:`text_of` decodes it). Raises InputError naming ``source`` if
-    it is no SQLite database or cannot be opened."""
+    it is no SQLite database, cannot be opened, or is cut short."""
     log_file, index_file = Path(f"{path}-wal"), Path(f"{path}-shm")
+    _refuse_cut_short(path, source, log_file)
     if log_file.is_file() and not index_file.exists():
         with tempfile.TemporaryDirectory(prefix="excerpta-books-") as folder:
             copy = Path(folder) / path.name
@@ -49,6 +55,37 @@ def opened(path: Path, source: str) -> Iterator[sqlite3.Connection]:
         return
     with _connection(path, source) as db:
         yield db
+
+
+def _refuse_cut_short(path: Path, source: str, log_file: Path) -> None:
+    # Pages in a -wal file may stand for the ones the file lacks (a checkpoint interrupted).
+    try:
+        with path.open("rb") as handle:
+            head, size = handle.read(HEADER_SIZE), os.fstat(handle.fileno()).st_size
+        if log_file.is_file() and log_file.stat().st_size:
+            return
+    except OSError as err:
+        raise InputError(f"{source}: cannot be read ({err.strerror or err})") from None
+    if (missing := cut_short(head, size)) is not None:
+        raise InputError(f"{source}: cut short: {missing}, as an interrupted copy leaves a file; "
+                         "copy it again")
+
+
+def damage(db: sqlite3.Connection, source: str) -> str | None:
+    """The first problem SQLite's ``quick_check`` finds in ``db``'s pages (rows where a page
+    was lost read as NULLs, a page that is not one), None if none. It reads every page once,
+    a fraction of a second for a library of 50,000 highlights. Raises InputError naming
+    ``source`` if the check cannot run for another reason (locked by Books past the timeout)."""
+    try:
+        rows = db.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.DatabaseError as err:
+        if (getattr(err, "sqlite_errorname", "") or "").startswith(_DAMAGE_ERRORS):
+            return str(err)
+        raise InputError(f"{source}: cannot be read ({err})") from None
+    # One problem, on one line: without the "*** in database main ***" line naming the schema.
+    found = [line.strip() for (value,) in rows for line in (lenient_text_of(value) or "").splitlines()
+             if line.strip() and not line.startswith("***")]
+    return None if found == ["ok"] else "; ".join(found) or "quick_check gave no answer"
 
 
 @contextmanager
