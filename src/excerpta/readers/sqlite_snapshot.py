@@ -1,5 +1,14 @@
-"""What reading another program's SQLite database (a Kobo's, Apple Books') takes: its header
-read, and whether the file was cut short.
+"""What reading another program's SQLite database (a Kobo's, Apple Books') without touching
+the files beside it takes: its header read, a private copy, and whether the file was cut short.
+
+SQLite opening a database in place with ``mode=ro`` makes files beside it when it lacks them:
+the ``-wal`` and ``-shm`` files of a database in WAL mode (and a read-only folder then refuses
+the open altogether); a hot ``-journal`` cannot be rolled back read-only. ``immutable=1`` would
+make nothing, but would not read the ``-wal`` file, and with it what the program saved last.
+So a reader copies such a database, with its ``-wal`` and ``-journal`` files, into a private
+temporary folder (:func:`snapshot`) and reads the copy; when the read ends the copy is deleted.
+Which databases need it is each reader's rule (:func:`in_wal_mode`, :func:`file_size` and
+:func:`sibling` say what it looks at).
 
 A copy interrupted partway (a file cut short) still opens: SQLite reads the missing pages as
 zeros, and a table's rows come back empty, not as an error. :func:`cut_short` tells such a file
@@ -8,8 +17,18 @@ by its header, which gives its page size and page count.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from excerpta.errors import InputError
+
 HEADER_SIZE = 100  # bytes: an SQLite file's header, on its first page
 SQLITE_MAGIC = b"SQLite format 3\x00"
+SIBLINGS = ("-wal", "-journal")  # what may hold content the main file does not
+SNAPSHOT_TRIES = 3  # copies retried while the database changes under the copy
 
 
 def in_wal_mode(head: bytes) -> bool:
@@ -38,3 +57,57 @@ def cut_short(head: bytes, size: int) -> str | None:
     if size >= pages * page_size:
         return None
     return f"{size} bytes where its header says {pages * page_size} ({pages} pages of {page_size})"
+
+
+def sibling(path: Path, suffix: str) -> Path:
+    """The file SQLite keeps beside ``path`` with ``suffix`` (``-wal``, ``-shm``, ``-journal``)."""
+    return path.with_name(path.name + suffix)
+
+
+def file_size(path: Path) -> int:
+    """The size of ``path`` in bytes; 0 for a file that is not there or cannot be looked at."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+@contextmanager
+def snapshot(path: Path, source: str, *, prefix: str, writer: str) -> Iterator[Path]:
+    """A copy of the database ``path`` and its ``-wal``/``-journal`` files (those holding bytes)
+    in a private temporary folder named from ``prefix``, deleted when the block ends. The copy
+    is taken again while the files change during it (a writer checkpointing). Raises InputError
+    naming ``source`` if they cannot be copied or keep changing (``writer`` names who writes
+    them in that message: ``"calibre?"``)."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        yield _copied(path, Path(folder) / path.name, source, writer)
+
+
+def _copied(path: Path, copy: Path, source: str, writer: str) -> Path:
+    for _ in range(SNAPSHOT_TRIES):
+        before = _stamps(path)
+        try:
+            for suffix in ("", *SIBLINGS):
+                original, target = sibling(path, suffix), sibling(copy, suffix)
+                target.unlink(missing_ok=True)
+                if suffix == "" or file_size(original):
+                    shutil.copyfile(original, target)
+        except OSError as err:
+            raise InputError(f"{source}: cannot be copied to read it safely "
+                             f"({err.strerror or err})") from None
+        if _stamps(path) == before:
+            return copy
+    raise InputError(f"{source}: kept changing while it was read (another program is writing to it: "
+                     f"{writer}); try again once it is done")
+
+
+def _stamps(path: Path) -> tuple[tuple[int, int], ...]:
+    stamps = []
+    for suffix in ("", *SIBLINGS):
+        try:
+            stat = sibling(path, suffix).stat()
+        except OSError:
+            stamps.append((-1, -1))
+        else:
+            stamps.append((stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
