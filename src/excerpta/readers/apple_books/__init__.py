@@ -206,7 +206,8 @@ def _by_book(db: sqlite3.Connection, present: set[str], damaged: str | None, sou
             try:
                 annotation = parse_row(values)
             except RecordError as err:
-                state.report(source, f"{ANNOTATION_TABLE} Z_PK {last}", f"{err}; skipped")
+                if values[-1] != 1:  # a deleted row that cannot be read deletes nothing: left out
+                    state.report(source, f"{ANNOTATION_TABLE} Z_PK {last}", f"{err}; skipped")
                 continue
             if annotation is None:
                 continue  # neither text nor note: nothing to keep
@@ -236,12 +237,13 @@ def _document(asset: str, annotations: list[Annotation], book: Book | None, seen
     doc_id = source_id(NAMESPACE, asset)
     url = BOOKS_URL.format(quote(asset, safe=""))
     highlights = []
+    idents = {annotation.row: _highlight_key(doc_id, annotation) for annotation in annotations}
+    live = {idents[annotation.row] for annotation in annotations if not annotation.deleted}
     for annotation in sorted(annotations, key=lambda annotation: annotation.order):
         where = f"{ANNOTATION_TABLE} Z_PK {annotation.row}"
-        if annotation.uuid:
-            ident = source_id(NAMESPACE, annotation.uuid)
-        else:
-            ident = highlight_id(doc_id, annotation.text, annotation.location)
+        ident = idents[annotation.row]
+        if annotation.deleted and (ident in live or ident in seen):
+            continue  # the same passage highlighted again (no uuid): the live row says it is there
         if ident in seen:
             state.report(source, where, f"the same ZANNOTATIONUUID as an earlier row "
                          f"({annotation.uuid}); skipped")
@@ -259,6 +261,7 @@ def _document(asset: str, annotations: list[Annotation], book: Book | None, seen
             chapter=annotation.chapter, color=annotation.colour, highlighted_at=annotation.created,
             updated_at=annotation.modified,
             url=f"{url}#{annotation.location}" if annotation.location else url,
+            is_deleted=annotation.deleted,
             external_ids={NAMESPACE: annotation.uuid} if annotation.uuid else {}))
     fields = {"id": doc_id, "category": Category.BOOKS, "source": SOURCE, "url": url,
               "external_ids": {NAMESPACE: asset}, "highlights": highlights}
@@ -269,3 +272,10 @@ def _document(asset: str, annotations: list[Annotation], book: Book | None, seen
         state.leave_out_document(doc_id, ["title"])
     return Document(title=book.title or PLACEHOLDER_TITLE.format(asset), author=book.author,
                     summary=book.description, **fields)
+
+
+def _highlight_key(doc_id: str, annotation: Annotation) -> str:
+    # Books' uuid; a row without one: a hash of its book, text and location.
+    if annotation.uuid:
+        return source_id(NAMESPACE, annotation.uuid)
+    return highlight_id(doc_id, annotation.text, annotation.location)
