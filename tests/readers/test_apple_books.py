@@ -29,15 +29,17 @@ from excerpta.model import PlaceholderDocument
 from excerpta.readers.apple_books.annotations import RecordError, cfi_numbers, core_data_time, parse_row
 
 
-def test_the_corpus_gives_each_book_its_title_author_and_live_highlights():
+def test_the_corpus_gives_each_book_its_title_author_and_highlights_the_deleted_one_as_deleted():
     documents = read(SAMPLES)
     assert [(d.id, d.title, d.author, len(d.highlights)) for d in documents] == [
         ("applebooks-1123581321", "Moby-Dick", "Herman Melville", 1),
-        ("applebooks-7F1C3E2A9B8D4C6E5F4A3B2C1D0E9F8A", "Pride and Prejudice", "Jane Austen", 2),
+        ("applebooks-7F1C3E2A9B8D4C6E5F4A3B2C1D0E9F8A", "Pride and Prejudice", "Jane Austen", 3),
         ("applebooks-C0FFEE00C0FFEE00C0FFEE00C0FFEE00", "A Sample PDF", None, 1),
     ]
+    deleted = [(h.id, h.text) for d in documents for h in d.highlights if h.is_deleted]
+    assert deleted == [("applebooks-00000000-0000-4000-8000-000000000003",
+                        "deleted highlight (ZANNOTATIONDELETED=1)")]  # Books keeps it, flagged
     texts = [h.text for d in documents for h in d.highlights]
-    assert "deleted highlight (ZANNOTATIONDELETED=1)" not in texts  # the deleted row
     assert "" not in texts  # the type-3 last-read position
     assert all(d.source == "ibooks" and d.category == "books" for d in documents)
 
@@ -69,6 +71,7 @@ def test_the_corpus_styles_give_colours_and_underline():
         "Mr. Bennet was among the earliest of those who waited on Mr. Bingley.": "green",
         "Call me Ishmael.": "underline",
         "Purple style": "purple",
+        "deleted highlight (ZANNOTATIONDELETED=1)": "pink",
     }
 
 
@@ -99,15 +102,63 @@ def test_highlights_come_in_range_start_order_then_by_their_cfi(tmp_path):
     assert [h.text for h in documents[0].highlights] == ["first", "second", "third", "last, without a range"]
 
 
-def test_deleted_rows_positions_bookmarks_and_empty_rows_are_left_out_a_lone_note_kept(tmp_path):
+def test_positions_bookmarks_and_empty_rows_are_left_out_a_lone_note_kept_a_deleted_row_deleted(tmp_path):
     rows = [annotation(1, text="kept"), annotation(2, deleted=1, text="deleted"),
             annotation(3, type=3, text=None, location="epubcfi(/6/14!/4/1:0)"),
             annotation(4, type=1, text="a bookmark"), annotation(5, text="  ", note=None),
             annotation(6, text=None, note="a note on nothing selected"),
-            annotation(7, deleted=None, text="NULL")]
-    documents = read(documents_folder(tmp_path, rows, [book("ASSET1", "A Book")]))
-    assert [(h.text, h.note) for h in documents[0].highlights] == [
-        ("kept", None), ("", "a note on nothing selected"), ("NULL", None)]
+            annotation(7, deleted=None, text="NULL"),
+            annotation(8, deleted=1, text=None, note=None),
+            annotation(9, deleted=1, type=1, text="a deleted bookmark")]
+    state = ReadState()
+    documents = read(documents_folder(tmp_path, rows, [book("ASSET1", "A Book")]), state)
+    assert [(h.text, h.note, h.is_deleted) for h in documents[0].highlights] == [
+        ("kept", None, False), ("deleted", None, True), ("", "a note on nothing selected", False),
+        ("NULL", None, False)]
+    assert state.problems == []
+
+
+def test_a_deleted_row_that_cannot_be_read_is_left_out_unreported(tmp_path):
+    rows = [annotation(1, text="kept"), annotation(2, deleted=1, asset=None),
+            annotation(3, deleted=1, uuid=b"\xff\xfe")]
+    state = ReadState()
+    documents = read(documents_folder(tmp_path, rows, [book("ASSET1", "A Book")]), state)
+    assert [(h.text, h.is_deleted) for h in documents[0].highlights] == [("kept", False)]
+    assert state.problems == []
+
+
+def test_a_passage_deleted_and_highlighted_again_without_uuids_is_one_live_highlight(tmp_path):
+    rows = [annotation(1, deleted=1, uuid=None, text="again", location="epubcfi(/6/4!/4/2/1,:0,:5)"),
+            annotation(2, uuid=None, text="again", location="epubcfi(/6/4!/4/2/1,:0,:5)")]
+    state = ReadState()
+    documents = read(documents_folder(tmp_path, rows, [book("ASSET1", "A Book")]), state)
+    assert [(h.text, h.is_deleted) for h in documents[0].highlights] == [("again", False)]
+    assert state.problems == []
+
+
+def test_a_highlight_deleted_in_books_since_the_last_run_is_deleted_in_the_library_and_vault(
+        run_cli, tmp_path):
+    documents = documents_folder(tmp_path, [annotation(1, text="Kept."), annotation(2, text="Gone.")],
+                                 [book("ASSET1", "A Book")])
+    path = documents / "AEAnnotation" / ANNOTATIONS.name
+    state, out, vault = tmp_path / "state.sqlite", tmp_path / "out.json", tmp_path / "vault"
+    for target, output in (("json", out), ("obsidian", vault)):
+        assert run_cli("convert", documents, "--to", target, "--out", output, "--state", state).exit_code == 0
+    assert "Gone." in next(vault.rglob("A Book.md")).read_text()
+    books = sqlite3.connect(path)  # what Books does on delete: the row stays, flagged
+    books.execute("UPDATE ZAEANNOTATION SET ZANNOTATIONDELETED = 1, ZANNOTATIONMODIFICATIONDATE = ? "
+                  "WHERE Z_PK = 2", (EPOCH_2024 + 100,))
+    books.commit()
+    books.close()
+    for target, output in (("json", out), ("obsidian", vault)):
+        result = run_cli("convert", documents, "--to", target, "--out", output, "--state", state)
+        assert result.exit_code == 0, result.output
+    (document,) = json.loads(out.read_text())["documents"]
+    assert [(h["text"], h["is_deleted"]) for h in document["highlights"]] == [
+        ("Kept.", False), ("Gone.", True)]
+    note = next(vault.rglob("A Book.md")).read_text()
+    assert "Kept." in note
+    assert "Gone." not in note
 
 
 def test_chapter_comes_from_futureproofing5_and_is_none_when_empty(tmp_path):
@@ -207,7 +258,7 @@ _VALUE = st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=20), 
 
 
 @settings(max_examples=300)
-@given(values=st.tuples(st.integers(), *[_VALUE] * 10))
+@given(values=st.tuples(st.integers(), *[_VALUE] * 10, st.sampled_from([0, 1])))
 def test_any_row_values_are_read_or_refused_as_a_record_error(values):
     try:
         parse_row(values)
@@ -230,15 +281,17 @@ def test_convert_to_json_through_the_cli(run_cli, tmp_path):
     result = run_cli("convert", SAMPLES, "--to", "json", "--out", out)
     assert result.exit_code == 0, result.output
     library = json.loads(out.read_text())
-    assert [(d["title"], [h["text"] for h in d["highlights"]]) for d in library["documents"]] == [
-        ("Moby-Dick", ["Call me Ishmael."]),
+    assert [(d["title"], [(h["text"], h["is_deleted"]) for h in d["highlights"]])
+            for d in library["documents"]] == [
+        ("Moby-Dick", [("Call me Ishmael.", False)]),
         ("Pride and Prejudice", [
-            "It is a truth universally acknowledged, that a single man in possession of a good fortune, "
-            "must be in want of a wife.",
-            "Mr. Bennet was among the earliest of those who waited on Mr. Bingley."]),
-        ("A Sample PDF", ["Purple style"]),
+            ("It is a truth universally acknowledged, that a single man in possession of a good fortune, "
+             "must be in want of a wife.", False),
+            ("Mr. Bennet was among the earliest of those who waited on Mr. Bingley.", False),
+            ("deleted highlight (ZANNOTATIONDELETED=1)", True)]),
+        ("A Sample PDF", [("Purple style", False)]),
     ]
-    assert "3 documents, 4 highlights" in result.output
+    assert "3 documents, 5 highlights" in result.output
 
 
 def test_convert_to_obsidian_through_the_cli_links_each_highlight_to_books(run_cli, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -242,6 +243,30 @@ def test_a_wal_file_copied_without_its_shm_index_is_read_from_a_copy_leaving_the
     assert [h.text for h in read(copied / ANNOTATIONS.name)[0].highlights] == [
         "Passage 1.", "Only in the WAL so far."]
     assert (sorted(copied.iterdir()), _fingerprints(copied)) == before  # no -shm made beside them
+
+
+@pytest.mark.parametrize("left", [(), ("-shm",)], ids=["neither", "shm-alone"])
+def test_a_wal_mode_database_without_its_wal_file_is_read_from_a_copy_making_no_file_beside(tmp_path, left):
+    # Books closed cleanly (its -wal checkpointed and deleted), or a backup: the header still says WAL.
+    path = make_annotations(tmp_path / "copied" / ANNOTATIONS.name, [annotation(1)], wal=True)
+    assert sorted(p.name for p in path.parent.iterdir()) == [ANNOTATIONS.name]
+    for suffix in left:
+        Path(f"{path}{suffix}").write_bytes(b"\0" * 32768)
+    before = sorted(path.parent.iterdir()), _fingerprints(path.parent)
+    assert [h.text for h in read(path)[0].highlights] == ["Passage 1."]
+    assert (sorted(path.parent.iterdir()), _fingerprints(path.parent)) == before
+
+
+def test_a_wal_mode_database_in_a_read_only_folder_is_read(tmp_path):
+    path = make_annotations(tmp_path / "snapshot" / ANNOTATIONS.name, [annotation(1)], wal=True)
+    path.parent.chmod(0o555)
+    try:
+        if os.access(path.parent, os.W_OK):
+            pytest.skip("this process may write into a folder made read-only (root)")
+        assert [h.text for h in read(path)[0].highlights] == ["Passage 1."]
+        assert sorted(p.name for p in path.parent.iterdir()) == [ANNOTATIONS.name]
+    finally:
+        path.parent.chmod(0o755)
 
 
 def test_a_folder_reads_the_databases_and_their_companions_and_nothing_else(tmp_path):

@@ -16,7 +16,9 @@ maps to a highlight, is in :mod:`.annotations`; one document per book, its highl
 reading order. A row that cannot be read (no book, an id that is not UTF-8) is reported with its
 ``Z_PK`` and skipped; a date that is not a Core Data timestamp is reported and the highlight
 kept without it, and text that is not UTF-8 is reported and read with U+FFFD. A file that is
-no SQLite database, or lacks the table or a needed column, is an InputError naming it.
+no SQLite database, lacks the table or a needed column, is shorter than its header says (an
+interrupted copy), or is damaged so that no highlight can be read, is an InputError naming it;
+damage beside highlights that were read is reported (read in part).
 
 Ids come from Books' own: a document is ``applebooks-<asset id>``, a highlight
 ``applebooks-<ZANNOTATIONUUID>`` (a row without a uuid: a hash of its book, location and text),
@@ -44,7 +46,7 @@ from excerpta.readers.apple_books.annotations import (
     parse_row,
     select_statement,
 )
-from excerpta.readers.apple_books.database import columns, opened, tables
+from excerpta.readers.apple_books.database import columns, damage, opened, tables
 from excerpta.readers.apple_books.library import LIBRARY_TABLE, Book, read_books
 from excerpta.readers.apple_books.places import (
     ANNOTATION_PREFIX,
@@ -160,7 +162,7 @@ class AppleBooksReader(Reader):
             books = read_books(libraries, state)
             unlisted: set[str] = set()
             seen: set[str] = set()  # highlight ids given: a uuid twice is a damaged row
-            for asset, annotations in _by_book(db, present, source, state):
+            for asset, annotations in _by_book(db, present, damage(db, source), source, state):
                 if libraries and asset not in books:
                     unlisted.add(asset)
                 yield _document(asset, annotations, books.get(asset), seen, source, state)
@@ -187,33 +189,44 @@ def _annotation_columns(db: sqlite3.Connection, source: str) -> set[str]:
     return present
 
 
-def _by_book(db: sqlite3.Connection, present: set[str], source: str,
+def _by_book(db: sqlite3.Connection, present: set[str], damaged: str | None, source: str,
              state: ReadState) -> Iterator[tuple[str, list[Annotation]]]:
     # The highlight rows, book by book (the query orders them so). A row that cannot be read
     # is reported; a table damaged partway is reported where it breaks, what came before kept.
+    # ``damaged``: what SQLite's check found wrong, where a lost page reads as rows of NULLs
+    # (left out as no highlight) rather than an error. A damaged database that gives no
+    # highlight is an InputError: it must never read as one that holds none.
     asset: str | None = None
     annotations: list[Annotation] = []
     last: int | None = None
+    given = False
     try:
         for values in db.execute(select_statement(present)):
             last = values[0]
             try:
                 annotation = parse_row(values)
             except RecordError as err:
-                state.report(source, f"{ANNOTATION_TABLE} Z_PK {last}", f"{err}; skipped")
+                if values[-1] != 1:  # a deleted row that cannot be read deletes nothing: left out
+                    state.report(source, f"{ANNOTATION_TABLE} Z_PK {last}", f"{err}; skipped")
                 continue
             if annotation is None:
                 continue  # neither text nor note: nothing to keep
             if annotation.asset != asset and annotations:
                 yield asset or "", annotations
-                annotations = []
+                given, annotations = True, []
             asset = annotation.asset
             annotations.append(annotation)
     except sqlite3.DatabaseError as err:
-        if last is None:
+        if last is None or not (given or annotations):
             raise InputError(f"{source}: table {ANNOTATION_TABLE} cannot be read ({err})") from None
         state.report(source, f"{ANNOTATION_TABLE} after Z_PK {last}",
                      f"damaged ({err}): the rows after it were not read")
+    else:
+        if damaged is not None and not (given or annotations):
+            raise InputError(f"{source}: damaged ({damaged}); no highlight could be read from it")
+        if damaged is not None:
+            state.report(source, ANNOTATION_TABLE, f"damaged ({damaged}): highlights in its damaged "
+                         "pages may be missing", kept=True)
     if annotations:
         yield asset or "", annotations
 
@@ -224,12 +237,13 @@ def _document(asset: str, annotations: list[Annotation], book: Book | None, seen
     doc_id = source_id(NAMESPACE, asset)
     url = BOOKS_URL.format(quote(asset, safe=""))
     highlights = []
+    idents = {annotation.row: _highlight_key(doc_id, annotation) for annotation in annotations}
+    live = {idents[annotation.row] for annotation in annotations if not annotation.deleted}
     for annotation in sorted(annotations, key=lambda annotation: annotation.order):
         where = f"{ANNOTATION_TABLE} Z_PK {annotation.row}"
-        if annotation.uuid:
-            ident = source_id(NAMESPACE, annotation.uuid)
-        else:
-            ident = highlight_id(doc_id, annotation.text, annotation.location)
+        ident = idents[annotation.row]
+        if annotation.deleted and (ident in live or ident in seen):
+            continue  # the same passage highlighted again (no uuid): the live row says it is there
         if ident in seen:
             state.report(source, where, f"the same ZANNOTATIONUUID as an earlier row "
                          f"({annotation.uuid}); skipped")
@@ -247,6 +261,7 @@ def _document(asset: str, annotations: list[Annotation], book: Book | None, seen
             chapter=annotation.chapter, color=annotation.colour, highlighted_at=annotation.created,
             updated_at=annotation.modified,
             url=f"{url}#{annotation.location}" if annotation.location else url,
+            is_deleted=annotation.deleted,
             external_ids={NAMESPACE: annotation.uuid} if annotation.uuid else {}))
     fields = {"id": doc_id, "category": Category.BOOKS, "source": SOURCE, "url": url,
               "external_ids": {NAMESPACE: asset}, "highlights": highlights}
@@ -257,3 +272,10 @@ def _document(asset: str, annotations: list[Annotation], book: Book | None, seen
         state.leave_out_document(doc_id, ["title"])
     return Document(title=book.title or PLACEHOLDER_TITLE.format(asset), author=book.author,
                     summary=book.description, **fields)
+
+
+def _highlight_key(doc_id: str, annotation: Annotation) -> str:
+    # Books' uuid; a row without one: a hash of its book, text and location.
+    if annotation.uuid:
+        return source_id(NAMESPACE, annotation.uuid)
+    return highlight_id(doc_id, annotation.text, annotation.location)

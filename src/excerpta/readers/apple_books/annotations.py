@@ -1,9 +1,11 @@
 """Books' annotation database (``AEAnnotation*.sqlite``): its rows as highlights.
 
 Table ``ZAEANNOTATION``, one row per annotation. Read: ``ZANNOTATIONTYPE`` 2 (a highlight,
-with or without a note) and ``ZANNOTATIONDELETED`` not 1. Left out: deleted rows (Books keeps
-them, flagged, to sync the deletion), type 3 (the last-read position, one per book, no text)
-and every other type (bookmarks), and a highlight with neither text nor note.
+with or without a note). ``ZANNOTATIONDELETED`` 1 marks a highlight deleted in Books (which
+keeps the row, flagged, to sync the deletion): it is read as a deleted highlight
+(``is_deleted``), so a library that holds it marks it deleted too. Left out: type 3 (the
+last-read position, one per book, no text) and every other type (bookmarks), a highlight with
+neither text nor note, and a deleted row that cannot be read (nothing a library could match).
 
 Mapping: ``ZANNOTATIONSELECTEDTEXT`` the text, ``ZANNOTATIONNOTE`` the note,
 ``ZANNOTATIONLOCATION`` (an ``epubcfi(…)``) the location, as it is (no location type: it is
@@ -12,7 +14,8 @@ there the url; ``ZFUTUREPROOFING5`` the chapter where the column exists and hold
 ``ZANNOTATIONSTYLE`` the colour (:data:`COLOURS`; 0 is Books' underline, and a colour
 underlined, ``ZANNOTATIONISUNDERLINE`` 1, keeps its colour, so that flag is not read);
 ``ZANNOTATIONCREATIONDATE`` / ``ZANNOTATIONMODIFICATIONDATE`` (Core Data: seconds since
-2001-01-01 UTC) ``highlighted_at`` / ``updated_at``; ``ZANNOTATIONUUID`` the id.
+2001-01-01 UTC) ``highlighted_at`` / ``updated_at``; ``ZANNOTATIONUUID`` the id;
+``ZANNOTATIONDELETED`` 1 ``is_deleted``.
 ``ZANNOTATIONREPRESENTATIVETEXT`` (the sentence around the selection) is not read: the model
 has no place for context.
 Order within a book: ``ZPLLOCATIONRANGESTART``, then the CFI's numbers, then the row.
@@ -61,6 +64,7 @@ class Annotation:
     modified: datetime | None
     uuid: str | None
     range_start: int | None
+    deleted: bool = False  # ZANNOTATIONDELETED 1: deleted in Books
     # The date fields that did not parse (left out), each with its column and why.
     bad_dates: tuple[tuple[str, str], ...] = ()
     garbled: tuple[str, ...] = ()  # the text columns read with U+FFFD for bytes not UTF-8
@@ -73,11 +77,12 @@ class Annotation:
 
 
 def select_statement(present: set[str]) -> str:
-    """The query of every highlight row, by book and range start, reading the
-    :data:`OPTIONAL` columns ``present`` holds (NULL for the others)."""
-    wanted = ", ".join([*NEEDED[:3], *(name if name in present else "NULL" for name in OPTIONAL)])
+    """The query of every highlight row, deleted ones included, by book and range start, reading
+    the :data:`OPTIONAL` columns ``present`` holds (NULL for the others), then whether the row
+    is deleted."""
+    wanted = ", ".join([*NEEDED[:3], *(name if name in present else "NULL" for name in OPTIONAL),
+                        "coalesce(ZANNOTATIONDELETED, 0) = 1"])
     return (f"SELECT {wanted} FROM {ANNOTATION_TABLE} WHERE ZANNOTATIONTYPE = {HIGHLIGHT_TYPE} "
-            "AND coalesce(ZANNOTATIONDELETED, 0) != 1 "
             "ORDER BY ZANNOTATIONASSETID, "
             + ("ZPLLOCATIONRANGESTART, " if "ZPLLOCATIONRANGESTART" in present else "") + "Z_PK")
 
@@ -87,7 +92,8 @@ def parse_row(values: tuple[Any, ...]) -> Annotation | None:
     with neither text nor note (nothing to keep). Raises RecordError for a row without a book
     or whose book or id cannot be read. A date that does not parse is left out (``Annotation.bad_dates``),
     and text that is not UTF-8 read with U+FFFD (``Annotation.garbled``), not errors."""
-    row, asset, selected, note, location, style, range_start, created, modified, uuid, chapter = values
+    (row, asset, selected, note, location, style, range_start, created, modified, uuid, chapter,
+     deleted) = values
     asset_id = (_text(asset, "ZANNOTATIONASSETID") or "").strip()
     if not asset_id:
         raise RecordError("no ZANNOTATIONASSETID: the book it belongs to is unknown")
@@ -112,7 +118,7 @@ def parse_row(values: tuple[Any, ...]) -> Annotation | None:
         colour=COLOURS.get(style) if type(style) is int else None,
         created=dates[0], modified=dates[1],
         uuid=_stripped(_text(uuid, "ZANNOTATIONUUID")),
-        range_start=range_start if type(range_start) is int else None,
+        range_start=range_start if type(range_start) is int else None, deleted=deleted == 1,
         bad_dates=tuple(bad), garbled=tuple(garbled))
 
 

@@ -7,8 +7,8 @@ document's summary where the column exists). Only ``ZASSETID`` and ``ZTITLE`` ar
 others are read where a version of Books has them.
 
 The library only names books: a library that cannot be read loses no highlight, so its
-problems are reported as read in part (the books then get placeholder titles, see
-:mod:`excerpta.readers.apple_books`), never raised.
+problems (a file cut short or damaged included) are reported as read in part (the books then
+get placeholder titles, see :mod:`excerpta.readers.apple_books`), never raised.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from excerpta.adapters import ReadState
 from excerpta.errors import InputError
-from excerpta.readers.apple_books.database import columns, lenient_text_of, opened, tables, text_of
+from excerpta.readers.apple_books.database import columns, damage, lenient_text_of, opened, tables, text_of
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,9 @@ def _books_of(db: sqlite3.Connection, source: str, state: ReadState) -> list[tup
     if LIBRARY_TABLE not in tables(db, source):
         raise InputError(f"{source}: no {LIBRARY_TABLE} table (not Apple Books' library database)")
     present = columns(db, LIBRARY_TABLE, source)
+    if (damaged := damage(db, source)) is not None:  # lost pages read as rows of NULLs, not errors
+        state.report(source, LIBRARY_TABLE, f"damaged ({damaged}): titles in its damaged pages may be "
+                     "missing (placeholders naming the asset id)", kept=True)
     if missing := [name for name in _NEEDED if name not in present]:
         raise InputError(f"{source}: table {LIBRARY_TABLE} lacks column(s) {', '.join(missing)}")
     wanted = [*_NEEDED, *(name if name in present else "NULL" for name in _OPTIONAL)]

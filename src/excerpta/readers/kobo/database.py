@@ -12,7 +12,8 @@ may be writing to it too. Reading must leave every file of it as it was:
   ``immutable=1`` would ignore the ``-wal`` file, and with it every highlight made since the
   device last checkpointed (tested: a table made in the WAL is not even seen); a hot journal
   is rolled back in the copy, never in the device's file. The copy holds the whole database
-  (its ``user`` table too) and is deleted when the read ends.
+  (its ``user`` table too) and is deleted when the read ends (:mod:`excerpta.readers.sqlite_snapshot`,
+  which the apple-books reader uses too).
 
 Nothing here reads the ``user`` table (e-mail, tokens) or any other table but ``Bookmark``,
 ``content`` and, where there is one, ``DbVersion``.
@@ -20,21 +21,18 @@ Nothing here reads the ``user`` table (e-mail, tokens) or any other table but ``
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from excerpta.errors import InputError
 from excerpta.readers.kobo.text import as_text
+from excerpta.readers.sqlite_snapshot import SIBLINGS, file_size, in_wal_mode, sibling, snapshot
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 EXPECTED = "expected a Kobo KoboReader.sqlite"
 BUSY_TIMEOUT_SECONDS = 5.0  # a calibre write lasts well under this
-SNAPSHOT_TRIES = 3  # copies retried while the database changes under the copy
-SIBLINGS = ("-wal", "-journal")  # what may hold content the main file does not
 
 
 class Columns:
@@ -102,10 +100,9 @@ def open_database(path: Path, source: str) -> Iterator[sqlite3.Connection]:
     if not is_sqlite(head):
         raise InputError(f"{source}: not an SQLite database ({EXPECTED})")
     if _needs_snapshot(path, head):
-        with tempfile.TemporaryDirectory(prefix="excerpta-kobo-") as folder:
-            copy = _snapshot(path, Path(folder), source)
-            with _connected(copy.as_uri(), source) as connection:
-                yield connection
+        with (snapshot(path, source, prefix="excerpta-kobo-", writer="calibre?") as copy,
+              _connected(copy.as_uri(), source) as connection):
+            yield connection
         return
     with _connected(f"{path.resolve().as_uri()}?mode=ro", source) as connection:
         yield connection
@@ -136,50 +133,4 @@ def _connected(uri: str, source: str) -> Iterator[sqlite3.Connection]:
 
 
 def _needs_snapshot(path: Path, head: bytes) -> bool:
-    # Bytes 18 and 19 of the header are the write and read format versions: 2 is WAL.
-    in_wal_mode = len(head) >= 20 and 2 in (head[18], head[19])
-    return in_wal_mode or any(_size(_sibling(path, suffix)) for suffix in SIBLINGS)
-
-
-def _snapshot(path: Path, folder: Path, source: str) -> Path:
-    """Copy the database and its ``-wal``/``-journal`` files into ``folder``; the copy of the
-    database. Retried while the files change during the copy (a writer checkpointing)."""
-    copy = folder / path.name
-    for _ in range(SNAPSHOT_TRIES):
-        before = _stamps(path)
-        try:
-            for suffix in ("", *SIBLINGS):
-                original, target = _sibling(path, suffix), _sibling(copy, suffix)
-                target.unlink(missing_ok=True)
-                if suffix == "" or _size(original):
-                    shutil.copyfile(original, target)
-        except OSError as err:
-            raise InputError(f"{source}: cannot be copied to read it safely "
-                             f"({err.strerror or err})") from None
-        if _stamps(path) == before:
-            return copy
-    raise InputError(f"{source}: kept changing while it was read (another program is writing to it: "
-                     "calibre?); try again once it is done")
-
-
-def _sibling(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _stamps(path: Path) -> tuple[tuple[int, int], ...]:
-    stamps = []
-    for suffix in ("", *SIBLINGS):
-        try:
-            stat = _sibling(path, suffix).stat()
-        except OSError:
-            stamps.append((-1, -1))
-        else:
-            stamps.append((stat.st_size, stat.st_mtime_ns))
-    return tuple(stamps)
+    return in_wal_mode(head) or any(file_size(sibling(path, suffix)) for suffix in SIBLINGS)
