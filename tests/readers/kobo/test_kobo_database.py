@@ -135,12 +135,17 @@ def test_a_damaged_database_is_refused_in_one_line(tmp_path):
     assert "\n" not in message
 
 
-def test_a_database_cut_short_keeps_no_traceback(tmp_path):
+@pytest.mark.parametrize("kept", [5000, -1, -4096])
+def test_a_database_cut_short_is_refused_as_such(tmp_path, kept):
+    # Cut by a page or two, it read every highlight on the pages left, and lost the others
+    # without a word (new-readers audit, after apple-books' same finding).
+    data = COLOR_DB.read_bytes()
     path = tmp_path / "KoboReader.sqlite"
-    path.write_bytes(COLOR_DB.read_bytes()[:5000])  # the schema page and part of the next
+    path.write_bytes(data[:kept])
     with pytest.raises(InputError) as caught:
         read(path)
-    assert str(caught.value).startswith(f"{path}: damaged (")
+    size = len(data[:kept])
+    assert str(caught.value).startswith(f"{path}: cut short: {size} bytes where its header says {len(data)} ")
 
 
 def test_another_sqlite_database_is_refused_naming_the_missing_table(tmp_path):

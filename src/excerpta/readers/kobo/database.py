@@ -21,6 +21,7 @@ Nothing here reads the ``user`` table (e-mail, tokens) or any other table but ``
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from excerpta.errors import InputError
 from excerpta.readers.kobo.text import as_text
-from excerpta.readers.sqlite_snapshot import SIBLINGS, file_size, in_wal_mode, sibling, snapshot
+from excerpta.readers.sqlite_snapshot import SIBLINGS, cut_short, file_size, in_wal_mode, sibling, snapshot
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 EXPECTED = "expected a Kobo KoboReader.sqlite"
@@ -88,17 +89,22 @@ def has_kobo_tables(path: Path) -> bool:
 def open_database(path: Path, source: str) -> Iterator[sqlite3.Connection]:
     """A read-only connection to the Kobo database ``path`` (see the module docstring), whose
     text comes back as ``bytes`` (decoded by the caller, so one row's bad UTF-8 is that row's
-    problem). Raises InputError for a file that is no SQLite database, an empty one, one locked
+    problem). Raises InputError for a file that is no SQLite database, an empty one, one shorter
+    than its header says (missing pages read as no rows: highlights lost unsaid), one locked
     by another program past BUSY_TIMEOUT_SECONDS, or one that cannot be copied."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(100)
+            head, size = handle.read(100), os.fstat(handle.fileno()).st_size
     except OSError as err:
         raise InputError(f"{source}: cannot be read: {err.strerror or err}") from None
     if not head:
         raise InputError(f"{source}: an empty file (0 bytes), not a database ({EXPECTED})")
     if not is_sqlite(head):
         raise InputError(f"{source}: not an SQLite database ({EXPECTED})")
+    # Pages in a non-empty -wal file may stand for those it lacks (a checkpoint interrupted).
+    if not file_size(sibling(path, "-wal")) and (missing := cut_short(head, size)) is not None:
+        raise InputError(f"{source}: cut short: {missing}, as an interrupted copy (or a device "
+                         "unplugged mid-write) leaves a file; copy it again")
     if _needs_snapshot(path, head):
         with (snapshot(path, source, prefix="excerpta-kobo-", writer="calibre?") as copy,
               _connected(copy.as_uri(), source) as connection):
