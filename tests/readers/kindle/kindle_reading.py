@@ -12,6 +12,7 @@ from excerpta.adapters import ReadState
 from excerpta.model import Document, Highlight
 from excerpta.readers.kindle.clippings import KindleClippingsOptions, KindleClippingsReader
 from excerpta.readers.kindle.locales import LOCALES
+from excerpta.readers.kindle.notebook_html import KindleNotebookOptions, KindleNotebookReader
 
 from paths import CORPUS
 
@@ -82,3 +83,24 @@ def read_text(tmp_path: Path, text: str | bytes, **options: object) -> Read:
     path = tmp_path / "My Clippings.txt"
     path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
     return read_path(path, **options)
+
+
+# A notebook export's page, written here: its head and tail, and entries between them.
+NOTEBOOK_HEAD = ('<html><body><div class="bodyContainer"><div class="bookTitle">Der Prozess</div>'
+                 '<div class="authors">Kafka, Franz</div><hr/>\n')
+NOTEBOOK_TAIL = "</div></body></html>\n"
+
+
+def notebook_entry(heading: str, text: str | None = "Text.", colour: str = "yellow") -> str:
+    """One entry of a notebook page; ``text=None`` for a heading alone (a bookmark)."""
+    span = f'(<span class="highlight_{colour}">{colour}</span>) ' if colour else ""
+    kind, _, rest = heading.partition(" - ")
+    page = f'<div class="noteHeading">{kind} {span}- {rest}</div>\n'
+    return page + ("" if text is None else f'<div class="noteText">{text}</div>\n')
+
+
+def read_notebook(path: Path, *, bookmarks: bool = False) -> tuple[list[Document], ReadState]:
+    """What the ``kindle-html`` reader reads of ``path``, and the read's state (its problems)."""
+    state = ReadState()
+    reader = KindleNotebookReader(KindleNotebookOptions(kindle_bookmarks=bookmarks))
+    return list(reader.read(str(path), state)), state

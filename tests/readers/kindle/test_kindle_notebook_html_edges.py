@@ -12,30 +12,16 @@ import logging
 from pathlib import Path
 
 import pytest
+from kindle_reading import NOTEBOOK_HEAD as HEAD
+from kindle_reading import NOTEBOOK_TAIL as TAIL
 from kindle_reading import NOTEBOOKS
+from kindle_reading import notebook_entry as entry
+from kindle_reading import read_notebook as read
 
 from excerpta.adapters import ReadState
 from excerpta.model import Document, LocationType
-from excerpta.readers.kindle.notebook_html import KindleNotebookOptions, KindleNotebookReader
 
-HEAD = ('<html><body><div class="bodyContainer"><div class="bookTitle">Der Prozess</div>'
-        '<div class="authors">Kafka, Franz</div><hr/>\n')
-TAIL = "</div></body></html>\n"
 KRYSTOFL = NOTEBOOKS / "krystofl_example_notebook_en.html"
-
-
-def entry(heading: str, text: str | None = "Text.", colour: str = "yellow") -> str:
-    """One entry of a notebook page; ``text=None`` for a heading alone (a bookmark)."""
-    span = f'(<span class="highlight_{colour}">{colour}</span>) ' if colour else ""
-    kind, _, rest = heading.partition(" - ")
-    page = f'<div class="noteHeading">{kind} {span}- {rest}</div>\n'
-    return page + ("" if text is None else f'<div class="noteText">{text}</div>\n')
-
-
-def read(path: Path, *, bookmarks: bool = False) -> tuple[list[Document], ReadState]:
-    state = ReadState()
-    reader = KindleNotebookReader(KindleNotebookOptions(kindle_bookmarks=bookmarks))
-    return list(reader.read(str(path), state)), state
 
 
 def read_page(tmp_path: Path, page: str, **options: bool) -> tuple[Document, ReadState]:

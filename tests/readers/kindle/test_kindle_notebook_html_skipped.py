@@ -12,31 +12,14 @@ import json
 import re
 from pathlib import Path
 
+from kindle_reading import NOTEBOOK_HEAD as HEAD
+from kindle_reading import NOTEBOOK_TAIL as TAIL
 from kindle_reading import NOTEBOOKS
-
-from excerpta.adapters import ReadState
-from excerpta.model import Document
-from excerpta.readers.kindle.notebook_html import KindleNotebookOptions, KindleNotebookReader
+from kindle_reading import notebook_entry as entry
+from kindle_reading import read_notebook as read
 
 KRYSTOFL = NOTEBOOKS / "krystofl_example_notebook_en.html"
-HEAD = ('<html><body><div class="bodyContainer"><div class="bookTitle">Der Prozess</div>'
-        '<div class="authors">Kafka, Franz</div><hr/>\n')
-TAIL = "</div></body></html>\n"
 _HEADING = re.compile(r'<div class="noteHeading">.*?</div>\n', re.DOTALL)
-
-
-def entry(heading: str, text: str | None = "Text.", colour: str = "yellow") -> str:
-    """One entry of a notebook page; ``text=None`` for a heading alone (a bookmark)."""
-    span = f'(<span class="highlight_{colour}">{colour}</span>) ' if colour else ""
-    kind, _, rest = heading.partition(" - ")
-    page = f'<div class="noteHeading">{kind} {span}- {rest}</div>\n'
-    return page + ("" if text is None else f'<div class="noteText">{text}</div>\n')
-
-
-def read(path: Path, *, bookmarks: bool = False) -> tuple[list[Document], ReadState]:
-    state = ReadState()
-    reader = KindleNotebookReader(KindleNotebookOptions(kindle_bookmarks=bookmarks))
-    return list(reader.read(str(path), state)), state
 
 
 def without_headings(folder: Path) -> Path:
