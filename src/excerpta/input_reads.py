@@ -15,6 +15,7 @@ from excerpta.model import Document
 _LINE = re.compile(r":(\d+): ")
 DocumentCallback = Callable[[Document], None]
 
+
 @dataclass(frozen=True)
 class FormatChoice:
     """Where the user names an input's format, for the hint of :func:`check_something_read`:

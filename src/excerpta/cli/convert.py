@@ -182,7 +182,7 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
                                  dry_run=dry_run, selection=selection, on_document=progress.advance,
                                  on_problem=problems, witnesses=() if witness is None else (witness,),
                                  persistent_library=explicit_state is not None)
-            finally:  # before the error a read of nothing but problems ends with
+            finally:  # said before the error that an input of nothing but problems ends in
                 problems.finish()
     finally:
         if library is not state:
