@@ -330,3 +330,23 @@ def test_a_folder_macos_refuses_to_list_is_not_called_empty(tmp_path, monkeypatc
     monkeypatch.setattr("excerpta.readers.apple_books.places.os.scandir", refuse)
     with pytest.raises(InputError, match=r": cannot be read \(Operation not permitted\); macOS lets"):
         read(documents)
+
+
+def test_a_hot_journal_is_rolled_back_in_a_copy_and_the_folder_left_alone(tmp_path):
+    # A database in rollback mode cut off mid-write (Books killed): the copy must be opened
+    # writable for SQLite to roll the journal back (read-only, it refused the whole file).
+    work = tmp_path / "writer"
+    path = make_annotations(work / ANNOTATIONS.name, [annotation(1)])
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA cache_size=1")  # spill the transaction's pages into the file
+    writer.execute("BEGIN")
+    insert_rows(writer, "ZAEANNOTATION", [annotation(n, text="x" * 500) for n in range(2, 200)])
+    device = tmp_path / "device"
+    device.mkdir()
+    for name in (ANNOTATIONS.name, f"{ANNOTATIONS.name}-journal"):
+        shutil.copyfile(work / name, device / name)
+    writer.execute("ROLLBACK")
+    writer.close()
+    before = _fingerprints(device)
+    assert [h.text for d in read(device / ANNOTATIONS.name) for h in d.highlights] == ["Passage 1."]
+    assert _fingerprints(device) == before

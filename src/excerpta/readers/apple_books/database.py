@@ -42,8 +42,9 @@ def opened(path: Path, source: str) -> Iterator[sqlite3.Connection]:
     database, cannot be read, opened or copied, or is cut short."""
     head = _head(path, source)
     if _needs_copy(path, head):
+        # The private copy is opened writable: SQLite must roll a hot journal back in it.
         with (snapshot(path, source, prefix="excerpta-books-", writer="Books?") as copy,
-              _connection(copy, source) as db):
+              _connection(copy, source, writable=True) as db):
             yield db
         return
     with _connection(path, source) as db:
@@ -92,9 +93,10 @@ def damage(db: sqlite3.Connection, source: str) -> str | None:
 
 
 @contextmanager
-def _connection(path: Path, source: str) -> Iterator[sqlite3.Connection]:
+def _connection(path: Path, source: str, *, writable: bool = False) -> Iterator[sqlite3.Connection]:
+    # ``writable``: a private copy only; queries are kept read-only all the same (query_only).
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+        db = sqlite3.connect(f"{path.resolve().as_uri()}{'' if writable else '?mode=ro'}", uri=True,
                              timeout=BUSY_TIMEOUT_SECONDS)
     except sqlite3.Error as err:
         raise InputError(f"{source}: cannot be opened as an SQLite database ({err})") from None
