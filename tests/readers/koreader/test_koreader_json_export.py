@@ -115,3 +115,14 @@ def test_an_export_of_any_shape_gives_documents_and_problems_never_a_crash(tmp_p
         assert len(ids) == len(set(ids))
         return
     assert message.startswith(str(path))
+
+
+def test_a_book_whose_title_is_nothing_an_id_keeps_takes_its_file_name_and_the_others_are_read(tmp_path):
+    # A title of a lone byte order mark failed the whole export (every other book lost).
+    lone_mark = {**_WALDEN, "title": "\ufeff", "file": "/mnt/onboard/Cape Cod.epub"}
+    nameless = {**_WALDEN, "title": "\ufeff", "file": None}
+    path = _write(tmp_path, {"created_on": 1709400000, "version": "v2024.04",
+                             "documents": [lone_mark, _WALDEN, nameless]}, name="all.json")
+    documents, state = read(path)
+    assert [d.title for d in documents] == ["Cape Cod", "Walden"]
+    assert problems(state) == [f"{path}: documents[2]: a book without a title or file name"]

@@ -43,7 +43,7 @@ from excerpta.input_files import input_file
 from excerpta.model import Document, Highlight
 from excerpta.readers.koreader.annotations import has_annotations
 from excerpta.readers.koreader.dates import device_zone
-from excerpta.readers.koreader.exported_json import export_documents, looks_exported
+from excerpta.readers.koreader.exported_json import NotAnExport, export_documents, looks_exported
 from excerpta.readers.koreader.lua_table import LuaSyntaxError, LuaTable, parse_lua_table
 from excerpta.readers.koreader.places import (
     KOBO_KOREADER,
@@ -170,7 +170,7 @@ def _read_export(path: Path, source: str, state: ReadState) -> Iterator[Document
     data = json_load.load_file(path, source)
     try:
         yield from export_documents(data, source, state)
-    except ValueError as err:
+    except NotAnExport as err:
         raise InputError(f"{source}: {err}") from None
 
 

@@ -37,17 +37,21 @@ def looks_exported(head: str) -> bool:
             and _ENTRY_KEYS.search(head) is not None)
 
 
+class NotAnExport(ValueError):
+    """JSON of another shape than KOReader's export; the message says what was expected."""
+
+
 def export_documents(data: Any, source: str, state: ReadState) -> Iterator[Document]:
     """The books of a parsed export, each with its highlights in the export's order (by page),
-    books without one left out. Raises ValueError (its reason) for JSON of another shape."""
+    books without one left out. Raises NotAnExport for JSON of another shape."""
     if not isinstance(data, dict):
-        raise ValueError("expected a JSON object (KOReader's export)")
+        raise NotAnExport("expected a JSON object (KOReader's export)")
     if isinstance(data.get("documents"), list):
         books = [(f"documents[{index}]", book) for index, book in enumerate(data["documents"])]
     elif isinstance(data.get("entries"), list):
         books = [("", data)]
     else:
-        raise ValueError('expected "entries" or "documents" (KOReader\'s export)')
+        raise NotAnExport('expected "entries" or "documents" (KOReader\'s export)')
     for where, book in books:
         if not isinstance(book, dict) or not isinstance(book.get("entries", []), list):
             state.report(source, where, "expected a book with a list of entries")
@@ -59,12 +63,19 @@ def export_documents(data: Any, source: str, state: ReadState) -> Iterator[Docum
 
 def _document(book: dict[str, Any], where: str, source: str, state: ReadState) -> Document | None:
     file = book.get("file")
-    title = plain_text(book.get("title")) or (title_from_book_path(file) if isinstance(file, str) else None)
-    if title is None:
+    author = joined_authors(book.get("author"))
+    # A title of nothing but what an id leaves out (a lone byte order mark) gives way to the
+    # file's name, as a sidecar's does.
+    titles = (plain_text(book.get("title")), title_from_book_path(file) if isinstance(file, str) else None)
+    for title in filter(None, titles):
+        try:
+            doc_id = document_id(title, author)
+        except ValueError:
+            continue
+        break
+    else:
         state.report(source, where or None, "a book without a title or file name")
         return None
-    author = joined_authors(book.get("author"))
-    doc_id = document_id(title, author)
     highlights: list[Highlight] = []
     taken: set[str] = set()
     for index, entry in enumerate(book.get("entries", [])):
