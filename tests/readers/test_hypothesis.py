@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -192,3 +194,15 @@ def test_a_value_of_the_wrong_type_is_reported_and_left_out_never_dropped_silent
     ]
     assert state.left_out == {"hypothesis-Odd": frozenset(
         {"note", "location", "end_location", "location_type", "tags"})}
+
+
+def test_a_named_pipe_among_a_folders_json_files_is_never_opened(tmp_path):
+    # Detection opened the folder's first *.json files, a pipe too: it waited for a writer forever.
+    os.mkfifo(tmp_path / "a.json")
+    write(tmp_path, "b.json", json.loads(SEARCH.read_text(encoding="utf-8")))
+    found: list[int] = []
+    folder = InputProbe.of(str(tmp_path))
+    probe = threading.Thread(target=lambda: found.append(HypothesisReader.recognize(folder)), daemon=True)
+    probe.start()
+    probe.join(timeout=10)
+    assert found == [60]

@@ -44,7 +44,9 @@ class JsonFilesReader(Reader):
     def recognize(cls, probe: InputProbe) -> int:
         if probe.is_dir and probe.path is not None:
             try:
-                for path in sorted(probe.path.glob("*.json"))[:FOLDER_PROBE_FILES]:
+                # Regular files only: opening a named pipe would wait for a writer forever.
+                files = sorted(path for path in probe.path.glob("*.json") if path.is_file())
+                for path in files[:FOLDER_PROBE_FILES]:
                     with path.open("rb") as handle:
                         if cls.probe_score(handle.read(PROBE_BYTES).decode("utf-8", errors="replace")):
                             return FOLDER_SCORE
