@@ -233,6 +233,27 @@ def test_bad_rows_are_reported_and_the_others_kept(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("progress", ["nan", "inf", "-inf"])
+def test_a_progress_that_is_no_finite_number_is_reported_and_placed_after_the_others(tmp_path, progress):
+    # nan compared with nothing: its highlight sat between others of its chapter (review 5).
+    path = make_database(tmp_path / "KoboReader.sqlite", [
+        bookmark("late", "At 0.9.", ChapterProgress=0.9),
+        bookmark("odd", "Nowhere.", ChapterProgress=progress),
+        bookmark("early", "At 0.1.", ChapterProgress=0.1)])
+    (document,), state = read(path)
+    assert [h.text for h in document.highlights] == ["At 0.1.", "At 0.9.", "Nowhere."]
+    assert [(p.where, p.kept) for p in state.problems] == [("Bookmark odd", True)]
+
+
+def test_a_bookmark_without_a_content_id_is_in_no_chapter(tmp_path):
+    # Every section's id starts with "": it was put in the book's first chapter (review 4).
+    path = make_database(tmp_path / "KoboReader.sqlite", [
+        bookmark("in-1", "In chapter one.", ChapterProgress=0.5), bookmark("none", "Nowhere.", ContentID="")])
+    (document,), _ = read(path)
+    assert [(h.text, h.chapter) for h in document.highlights] == [
+        ("In chapter one.", "Chapter 1"), ("Nowhere.", None)]
+
+
 def test_a_row_without_a_volume_id_is_reported(tmp_path):
     path = make_database(tmp_path / "KoboReader.sqlite",
                          [bookmark("a", "Kept."), bookmark("b", "Lost.", volume="")])

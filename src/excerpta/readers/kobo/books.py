@@ -50,7 +50,10 @@ class Book:
     sections: dict[str, Section] = field(default_factory=dict)
 
     def section_of(self, content_id: str) -> Section | None:
-        """The section a bookmark with ``content_id`` is in (see the module docstring)."""
+        """The section a bookmark with ``content_id`` is in (see the module docstring); None
+        for an empty id (every section's id starts with it: it says none)."""
+        if not content_id:
+            return None
         if (exact := self.sections.get(content_id)) is not None:
             return exact
         starts = [s for s in self.sections.values() if content_id.startswith(s.content_id)]

@@ -5,6 +5,7 @@ row's problem, not an exception that stops the read."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 NO_DATE = "0000-00-00"  # how Kobo's defaults spell "never"
@@ -51,14 +52,18 @@ def as_int(value: object) -> int | None:
 
 def as_progress(value: object) -> float | None:
     """``ChapterProgress`` (0 to 1 within a chapter), None if NULL; raises ValueProblem for a
-    value that is no number."""
-    if value is None or isinstance(value, int | float):
-        return None if value is None else float(value)
-    text = as_text(value) or ""
+    value that is no number, or no finite one (``nan`` sorts nowhere: it would misplace its
+    chapter's highlights)."""
+    if value is None:
+        return None
+    text = None if isinstance(value, int | float) else (as_text(value) or "")
     try:
-        return float(text)
+        progress = float(value if text is None else text)
     except ValueError:
-        raise ValueProblem(f"ChapterProgress {text[:40]!r} is not a number") from None
+        progress = math.nan
+    if not math.isfinite(progress):
+        raise ValueProblem(f"ChapterProgress {(str(value) if text is None else text)[:40]!r} is not a number")
+    return progress
 
 
 def is_true(value: object) -> bool:
