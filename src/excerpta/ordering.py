@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from excerpta.model import Highlight
@@ -24,13 +24,24 @@ def cfi_key(location: object) -> tuple[int, ...] | None:
     return tuple(int(step) for step in _CFI_STEP.findall(start))
 
 
-def _key(highlight: Highlight) -> tuple[object, Any] | None:
-    # Which highlights sort together, and by what: whole numbers of one location type (a Kindle
-    # location is not a page), or EPUB positions (Apple Books keeps a CFI, no number).
+EPUB_POSITION = "epubcfi"  # the group of highlights sorted by their EPUB CFI
+
+
+def sort_group(highlight: Highlight) -> Hashable | None:
+    """Which highlights ``highlight`` is sorted among (see :func:`reading_order`): those with a
+    whole-number location of its location type (a Kindle location is not a page), or those
+    at an EPUB CFI (:data:`EPUB_POSITION`); None for one that keeps its place."""
+    if type(highlight.location) is int:
+        return highlight.location_type
+    return EPUB_POSITION if cfi_key(highlight.location) is not None else None
+
+
+def _key(highlight: Highlight) -> tuple[Hashable, Any] | None:
+    # Its group and where it sorts in it.
     if type(highlight.location) is int:
         return highlight.location_type, highlight.location
     cfi = cfi_key(highlight.location)
-    return None if cfi is None else ("epubcfi", cfi)
+    return None if cfi is None else (EPUB_POSITION, cfi)
 
 
 def reading_order(highlights: Sequence[Highlight]) -> Sequence[Highlight]:
@@ -39,7 +50,7 @@ def reading_order(highlights: Sequence[Highlight]) -> Sequence[Highlight]:
     an EPUB CFI by it; the others keep their places, and equal locations their order. A state
     database lists a highlight added later after the others; a file in reading order comes
     back as it is."""
-    places: dict[object, list[tuple[int, Any]]] = {}  # group -> (index, sort key) of each
+    places: dict[Hashable, list[tuple[int, Any]]] = {}  # group -> (index, sort key) of each
     for index, highlight in enumerate(highlights):
         if (key := _key(highlight)) is not None:
             places.setdefault(key[0], []).append((index, key[1]))

@@ -13,6 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.ordering import cfi_key
 
 from .conftest import SyncRunner, sync_once, template_folder
 
@@ -62,6 +63,16 @@ def test_a_new_highlight_keeps_location_order_among_pages_and_locations(vault, s
     assert [i for i in order if i.startswith("L")] == ["L50", "L60", "L100", "L300"]
     assert [i for i in order if i.startswith("P")] == ["P5", "P7", "P9"]
     assert order == ["L50", "L60", "L100", "P5", "P7", "L300", "P9"]
+
+
+def test_a_new_highlight_at_an_epub_position_keeps_its_order_in_an_edited_note(vault, sync):
+    # Apple Books keeps an EPUB CFI, no number: a highlight added later went to the note's end.
+    def at(ident: str, path: str) -> Highlight:
+        return Highlight(id=ident, text=f"Text {ident}.", location=f"epubcfi({path})", chapter="Chapter 1")
+
+    old = [at("c10", "/6/8!/4/2/10,:0,:9"), at("c30", "/6/8!/4/2/30,:0,:9")]
+    region = _resync(vault, sync, old, [*old, at("c20", "/6/8!/4/2/20,:0,:9"), at("c5", "/6/8!/4/2/5,:0,:9")])
+    assert _order(region) == ["Chapter 1", "c5", "c10", "c20", "c30"]
 
 
 def test_where_location_order_allows_it_a_new_highlight_goes_where_a_fresh_render_puts_it(vault, sync):
@@ -122,7 +133,7 @@ def test_a_new_highlight_is_never_put_inside_a_callout_the_user_edited(tmp_path,
     assert _order(after) == ["n50", "a", "n150", "b", "n250", "c"]
 
 
-KINDS = {"L": LOCATION, "P": PAGE, "-": None}
+KINDS = {"L": LOCATION, "P": PAGE, "-": None, "E": None}  # E: an EPUB position (Apple Books' CFI)
 PLACED = st.lists(st.tuples(st.sampled_from(sorted(KINDS)), st.integers(1, 9)), max_size=5)
 
 
@@ -130,9 +141,11 @@ PLACED = st.lists(st.tuples(st.sampled_from(sorted(KINDS)), st.integers(1, 9)), 
 @given(old=PLACED.filter(bool), added=PLACED.filter(bool), edited=st.integers(0, 4))
 @example(old=[("L", 2), ("-", 1)], added=[("L", 1), ("L", 1)], edited=0)  # found by it, before the fix
 @example(old=[("L", 5), ("P", 3), ("L", 8)], added=[("L", 2), ("P", 1), ("L", 3)], edited=1)
+@example(old=[("E", 2), ("-", 1)], added=[("E", 1), ("E", 1)], edited=0)
 def test_new_highlights_keep_each_kind_of_location_in_order(old, added, edited):
     def highlights(prefix: str, places: list[tuple[str, int]]) -> list[Highlight]:
-        return [_at(f"{prefix}{n}", at if KINDS[kind] else None, KINDS[kind])
+        return [Highlight(id=f"{prefix}{n}", text=f"Text {prefix}{n}.", location=f"epubcfi(/6/{2 * at}!/4/2)")
+                if kind == "E" else _at(f"{prefix}{n}", at if KINDS[kind] else None, KINDS[kind])
                 for n, (kind, at) in enumerate(places)]
 
     with tempfile.TemporaryDirectory() as folder:
@@ -153,3 +166,5 @@ def test_new_highlights_keep_each_kind_of_location_in_order(old, added, edited):
     for kind in (LOCATION, PAGE):
         located = [where[ident][1] for ident in order if where[ident][0] is kind]
         assert located == sorted(located), (kind, order)
+    epub = [cfi_key(where[ident][1]) for ident in order if cfi_key(where[ident][1]) is not None]
+    assert epub == sorted(epub), order

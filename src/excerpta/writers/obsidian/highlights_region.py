@@ -37,10 +37,9 @@ gets a blank line on either side, so it does not run into its neighbours.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import replace
 
-from excerpta.model import LocationType
 from excerpta.writers.obsidian.blocks import BLOCK_START, as_part, split_parts
 from excerpta.writers.obsidian.merge3 import same_but_link_targets
 from excerpta.writers.obsidian.placement import with_new
@@ -64,7 +63,7 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
                       live: list[tuple[str, str]], policy: Policy,
                       written: dict[str, str] | None = None,
                       headings: dict[str, str] | None = None,
-                      located: dict[str, LocationType | None] | None = None,
+                      located: dict[str, Hashable] | None = None,
                       unlisted: Collection[str] = (), order: Sequence[str] | None = None,
                       persistent_library: bool = False) -> RegionUpdate:
     """The highlights region after a re-sync under ``policy`` (see the module docstring).
@@ -117,7 +116,7 @@ def _as_written(region: Region) -> dict[str, str]:
 
 def _add_new(region: Region, parts: list[str], where: dict[str, int], live: list[tuple[str, str]],
              placing: Sequence[str], policy: Policy, written: dict[str, str] | None,
-             headings: dict[str, str], located: dict[str, LocationType | None]) -> RegionUpdate:
+             headings: dict[str, str], located: dict[str, Hashable]) -> RegionUpdate:
     """``append-only``, or ``merge`` without the digests: the region with only the highlights
     never written to it added (placed among ``placing``, see :func:`_merge`)."""
     known = written or {}
@@ -136,7 +135,7 @@ def _add_new(region: Region, parts: list[str], where: dict[str, int], live: list
 
 def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[tuple[str, str]],
            placing: Sequence[str], written: dict[str, str], headings: dict[str, str],
-           located: dict[str, LocationType | None], unlisted: set[str]) -> RegionUpdate:
+           located: dict[str, Hashable], unlisted: set[str]) -> RegionUpdate:
     """A region block by block (see the module docstring): hand-edited, or as written but
     holding blocks of ``unlisted`` highlights, kept. ``placing``: the block ids of ``live`` and
     of the kept blocks, in reading order, to place new blocks among."""

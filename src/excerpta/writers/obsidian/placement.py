@@ -20,9 +20,8 @@ a highlight added later can change which places the others hold. So:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
-from excerpta.model import LocationType
 from excerpta.writers.obsidian.blocks import BLOCK_START, ends_block
 from excerpta.writers.obsidian.render import is_chapter_end
 
@@ -100,7 +99,7 @@ class _Layout:
 
 def with_new(parts: list[str], where: dict[str, int], order: Sequence[str],
              new: list[tuple[str, str]], headings: dict[str, str],
-             located: dict[str, LocationType | None]) -> str:
+             located: dict[str, Hashable]) -> str:
     """The body of ``parts`` with the ``new`` blocks placed (see the module docstring).
 
     ``where`` is the part holding each block id, ``order`` the block id of every live
@@ -116,7 +115,7 @@ def with_new(parts: list[str], where: dict[str, int], order: Sequence[str],
     slots: dict[Slot, list[str]] = {}  # what goes in each slot, in order
     at_end: list[str] = []  # the note has no block at all
     slot: Slot | None = None  # where a block after the last live highlight met goes
-    last_of_kind: dict[LocationType | None, Slot] = {}  # likewise, per kind of location
+    last_of_kind: dict[Hashable, Slot] = {}  # likewise, per kind of location
     chapter: str | None = None  # the heading of the chapter of the last live highlight met
     for ident in order:
         chapter = headings.get(ident, chapter)
@@ -156,11 +155,11 @@ def with_new(parts: list[str], where: dict[str, int], order: Sequence[str],
     return "\n".join(out)
 
 
-def _next_of_kind(order: Sequence[str], where: dict[str, int], located: dict[str, LocationType | None],
+def _next_of_kind(order: Sequence[str], where: dict[str, int], located: dict[str, Hashable],
                   layout: _Layout) -> dict[str, Slot]:
     """For each located highlight not in the note, the slot right before the block of the next
     live highlight with the same kind of location that is in the note."""
-    nearest: dict[LocationType | None, Slot] = {}
+    nearest: dict[Hashable, Slot] = {}
     following: dict[str, Slot] = {}
     for ident in reversed(order):
         if ident not in located:

@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
 import jinja2
 
-from excerpta.model import Document, Highlight, LocationType
-from excerpta.ordering import reading_order
+from excerpta.model import Document, Highlight
+from excerpta.ordering import reading_order, sort_group
 from excerpta.writers.obsidian.blocks import BLOCK_START, ITEM_INDENT, ITEM_PARAGRAPH
 from excerpta.writers.obsidian.frontmatter import ID_PROPERTY, with_id
 from excerpta.writers.obsidian.naming import CATEGORY_FOLDERS, MAX_NAME_BYTES, block_id, sanitize_name
@@ -82,11 +82,12 @@ def text_size(document: Document) -> int:
         len(highlight.text) + len(highlight.note or "") for highlight in document.highlights)
 
 
-def location_kinds(highlights: Iterable[Highlight]) -> dict[str, LocationType | None]:
+def location_kinds(highlights: Iterable[Highlight]) -> dict[str, Hashable]:
     """The kind of location each highlight :func:`reading_order` sorts (one with a numeric
-    location) is sorted among, by block id."""
-    return {block_id(highlight.id): highlight.location_type for highlight in highlights
-            if type(highlight.location) is int}
+    location, or at an EPUB CFI) is sorted among (:func:`~excerpta.ordering.sort_group`), by
+    block id."""
+    return {block_id(highlight.id): group for highlight in highlights
+            if (group := sort_group(highlight)) is not None}
 
 
 def _place_block_id(block: str, ident: str) -> str:

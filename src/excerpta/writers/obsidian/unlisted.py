@@ -21,10 +21,11 @@ ones among the live ones by it.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from excerpta.model import Document, Highlight, LocationType
+from excerpta.ordering import EPUB_POSITION, sort_group
 from excerpta.writers.obsidian.naming import block_id
 
 Place = tuple[LocationType | None, int]  # kind of location, location
@@ -60,7 +61,7 @@ def as_place(remembered: object) -> Place | None:
 
 
 def placement(document: Document, live: Sequence[tuple[str, str]], kept: Iterable[str],
-              remembered: Mapping[str, object]) -> tuple[list[str], dict[str, LocationType | None]]:
+              remembered: Mapping[str, object]) -> tuple[list[str], dict[str, Hashable]]:
     """What new highlights are placed by in a note that keeps the blocks of ``kept`` (unlisted
     highlights): the block ids of ``live`` (the live highlights' blocks, in reading order) with
     each of ``kept`` whose place the memo ``remembered`` among them (:func:`reading_order_with`),
@@ -69,7 +70,10 @@ def placement(document: Document, live: Sequence[tuple[str, str]], kept: Iterabl
     places: dict[str, Place] = {block_id(highlight.id): (highlight.location_type, highlight.location)
                                 for highlight in document.highlights if type(highlight.location) is int}
     known = {ident: place for ident in kept if (place := as_place(remembered.get(ident))) is not None}
-    located = {ident: kind for ident, (kind, _) in (places | known).items()}
+    located: dict[str, Hashable] = {ident: kind for ident, (kind, _) in (places | known).items()}
+    # Highlights at an EPUB CFI are placed among their kind too (kept ones are not remembered).
+    located |= {block_id(highlight.id): EPUB_POSITION for highlight in document.highlights
+                if sort_group(highlight) == EPUB_POSITION}
     return reading_order_with([ident for ident, _ in live], places, known), located
 
 
