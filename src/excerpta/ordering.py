@@ -9,7 +9,7 @@ from typing import Any
 from excerpta.model import Highlight
 
 _CFI = re.compile(r"epubcfi\((?P<path>[^)]*)\)\s*$", re.IGNORECASE)
-_CFI_ASSERTION = re.compile(r"\[[^\]]*\]")  # ``[chap01]``: an id, no part of the position
+_CFI_ASSERTION = re.compile(r"\[(?:\^.|[^\]])*\]")  # ``[chap01]`` (``^]`` escaped): an id, not a place
 _CFI_STEP = re.compile(r"[/:](\d+)")
 
 

@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 from excerpta.adapters import ReadState
 from excerpta.errors import InputError
 from excerpta.model import PlaceholderDocument
-from excerpta.readers.apple_books.annotations import RecordError, cfi_numbers, core_data_time, parse_row
+from excerpta.ordering import cfi_key
+from excerpta.readers.apple_books.annotations import RecordError, core_data_time, parse_row
 
 
 def test_the_corpus_gives_each_book_its_title_author_and_highlights_the_deleted_one_as_deleted():
@@ -248,10 +249,11 @@ def test_core_data_time_counts_seconds_from_2001_in_utc():
             core_data_time(bad)
 
 
-def test_cfi_numbers_order_positions_by_their_steps_not_their_assertions():
-    assert cfi_numbers("epubcfi(/6/10[chapter02]!/4/6/1,:12,:80)") == (6, 10, 4, 6, 1, 12)
-    assert cfi_numbers("epubcfi(/6/14[ch2]!/4/1:0)") < cfi_numbers("epubcfi(/6/14[ch1]!/4/3:0)")
-    assert cfi_numbers(None) == ()
+def test_cfi_keys_order_positions_by_their_steps_not_their_assertions():
+    assert cfi_key("epubcfi(/6/10[chapter02]!/4/6/1,:12,:80)") == (6, 10, 4, 6, 1, 12)
+    assert cfi_key("epubcfi(/6/14[ch2]!/4/1:0)") < cfi_key("epubcfi(/6/14[ch1]!/4/3:0)")
+    assert cfi_key("epubcfi(/6/14[a^]b]!/4/1:0)") == (6, 14, 4, 1, 0)  # an escaped bracket in an id
+    assert cfi_key(None) is None
 
 
 _VALUE = st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=20), st.binary(max_size=20))

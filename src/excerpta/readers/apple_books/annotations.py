@@ -24,11 +24,11 @@ Order within a book: ``ZPLLOCATIONRANGESTART``, then the CFI's numbers, then the
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from excerpta.ordering import cfi_key
 from excerpta.readers.apple_books.database import lenient_text_of, text_of
 
 ANNOTATION_TABLE = "ZAEANNOTATION"
@@ -41,8 +41,6 @@ NEEDED = ("Z_PK", "ZANNOTATIONASSETID", "ZANNOTATIONSELECTEDTEXT", "ZANNOTATIONT
 OPTIONAL = ("ZANNOTATIONNOTE", "ZANNOTATIONLOCATION", "ZANNOTATIONSTYLE", "ZPLLOCATIONRANGESTART",
             "ZANNOTATIONCREATIONDATE", "ZANNOTATIONMODIFICATIONDATE", "ZANNOTATIONUUID", "ZFUTUREPROOFING5")
 CHAPTER_COLUMN = "ZFUTUREPROOFING5"
-_CFI_ASSERTION = re.compile(r"\[(?:\^.|[^\]])*\]")  # [chapter01]: an id, not a position
-_NUMBER = re.compile(r"\d+")
 
 
 class RecordError(ValueError):
@@ -73,7 +71,7 @@ class Annotation:
     def order(self) -> tuple[int, int, tuple[int, ...], int]:
         """Its place in its book: range start (rows without one last), CFI, row."""
         start = self.range_start
-        return (0 if start is not None else 1, start or 0, cfi_numbers(self.location), self.row)
+        return (0 if start is not None else 1, start or 0, cfi_key(self.location) or (), self.row)
 
 
 def select_statement(present: set[str]) -> str:
@@ -140,17 +138,6 @@ def core_data_time(value: object) -> datetime | None:
         return CORE_DATA_EPOCH + timedelta(seconds=value)
     except OverflowError:
         raise ValueError(f"out of range: {value!r}") from None
-
-
-def cfi_numbers(cfi: str | None) -> tuple[int, ...]:
-    """The numbers of an ``epubcfi(…)`` position (steps and offsets; assertions such as
-    ``[chapter01]`` left out; of a range, its start), to order positions that share a range
-    start; ``()`` for none."""
-    if not cfi:
-        return ()
-    body = cfi.strip().removeprefix("epubcfi(").removesuffix(")")
-    parts = _CFI_ASSERTION.sub("", body).split(",")
-    return tuple(int(number) for number in _NUMBER.findall("".join(parts[:2])))
 
 
 def _text(value: object, column: str) -> str | None:
