@@ -244,6 +244,7 @@ def _annotation(source: str, where: str, record: Mapping[str, Any],
 
 
 def _reading_order(highlight: Highlight) -> tuple[int, int, str]:
-    # A page note (no offset) first, then the page's highlights in text order.
+    # A page note (no offset) first, then the page's highlights in text order; equal places
+    # by creation time.
     start = highlight.location if isinstance(highlight.location, int) else -1
     return (start, int(highlight.highlighted_at.timestamp()) if highlight.highlighted_at else 0, highlight.id)

@@ -57,7 +57,8 @@ class JsonFilesReader(Reader):
 
     @classmethod
     def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:
-        # Every *.json directly in it: a file of ours is read, any other JSON reported.
+        # Every *.json directly in it: a file of ours is read, any other JSON reported (a
+        # folder mixing two readers' JSON files is read file by file, or with --from each).
         return probe.path is not None and probe.path.parent == folder and probe.path.match("*.json")
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:

@@ -10,8 +10,9 @@ library that knows the book keeps its title), with one warning saying where it l
 the library does not list (removed from Books, its highlights kept) gets the same placeholder.
 Given Books' library database alone, the error says to give the annotation file or the folder.
 
-The databases are opened read-only and never changed, what Books has not yet checkpointed from
-its ``-wal`` file included (see :mod:`.database`). What is read and left out, and how a row
+The databases are opened read-only, their data never changed (but for SQLite's shared-memory
+index ``-shm``, which every reader of a WAL database marks, Books too), what Books has not yet
+checkpointed from its ``-wal`` file included (see :mod:`.database`). What is read and left out, and how a row
 maps to a highlight, is in :mod:`.annotations`; one document per book, its highlights in
 reading order. A row that cannot be read (no book, an id that is not UTF-8) is reported with its
 ``Z_PK`` and skipped; a date that is not a Core Data timestamp is reported and the highlight

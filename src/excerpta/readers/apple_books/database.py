@@ -8,7 +8,9 @@ Where SQLite would make a file beside the user's database to read it (a database
 without its ``-wal`` or ``-shm`` file: a copy of the folder that left them out, a backup made
 after Books checkpointed; or a hot ``-journal``), and where a read-only disk would refuse it
 for that, the database and its ``-wal``/``-journal`` are copied into a private temporary folder
-and the copy is read instead (:mod:`excerpta.readers.sqlite_snapshot`). A file shorter than its
+and the copy is read instead (:mod:`excerpta.readers.sqlite_snapshot`), opened writable so
+that SQLite can roll a hot journal back there. Read in place, a WAL database's ``-shm`` index
+is marked as by any reader. A file shorter than its
 header says (an interrupted copy, whose missing pages SQLite would read as rows of NULLs) is
 refused before it is opened; :func:`damage` asks SQLite whether the pages of an opened one hold
 together. Text is read as bytes and decoded here, so a value that is not UTF-8 is one bad

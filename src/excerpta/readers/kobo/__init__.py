@@ -24,8 +24,10 @@ added.
 A row that cannot be read (no BookmarkID, nothing highlighted) is reported and skipped, one
 with a date that does not parse read without it (reported); a file that is not such a
 database, is empty or damaged, lacks a table or a column every firmware has, or stays locked
-by another program is an InputError naming it. Damage met after the first books were read is
-reported, and the books read so far are kept.
+by another program, or is shorter than its header says (an interrupted copy) is an InputError
+naming it. Damage SQLite meets after the first books were read is reported, and the books read
+so far are kept; a lost page in the middle of a file of its full length is not looked for
+(SQLite reads it as no rows).
 """
 
 from __future__ import annotations

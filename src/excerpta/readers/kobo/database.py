@@ -50,7 +50,6 @@ class Columns:
         if missing:
             raise InputError(f"{source}: table {table} has no column {', '.join(missing)} "
                              f"({EXPECTED} written by Kobo firmware)")
-        self.table = table
         self.selected = (*required, *optional)
 
     def has(self, name: str) -> bool:
