@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -24,6 +23,7 @@ from apple_books_dbs import (
     read,
 )
 
+from as_a_user import as_root, cli_as_a_user, unreadable_to_the_cli
 from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import InputError
@@ -258,15 +258,28 @@ def test_a_wal_mode_database_without_its_wal_file_is_read_from_a_copy_making_no_
 
 
 def test_a_wal_mode_database_in_a_read_only_folder_is_read(tmp_path):
+    # As a user runs it (root writes into a read-only folder all the same: see as_a_user).
     path = make_annotations(tmp_path / "snapshot" / ANNOTATIONS.name, [annotation(1)], wal=True)
     path.parent.chmod(0o555)
     try:
-        if os.access(path.parent, os.W_OK):
-            pytest.skip("this process may write into a folder made read-only (root)")
-        assert [h.text for h in read(path)[0].highlights] == ["Passage 1."]
+        if as_root() and not unreadable_to_the_cli(_unreadable(tmp_path)):
+            pytest.skip("the CLI writes into a folder made read-only here (root, and setpriv cannot "
+                        "drop CAP_DAC_OVERRIDE)")
+        out = tmp_path / "out.json"
+        result = cli_as_a_user()("convert", path, "--from", "apple-books", "--to", "json", "--out", out)
+        assert result.exit_code == 0, result.output
+        assert "Passage 1." in out.read_text(encoding="utf-8")
         assert sorted(p.name for p in path.parent.iterdir()) == [ANNOTATIONS.name]
     finally:
         path.parent.chmod(0o755)
+
+
+def _unreadable(folder: Path) -> Path:
+    # A file at mode 000, to ask whether the CLI run as a user is refused what a mode forbids.
+    probe = folder / "probe"
+    probe.write_bytes(b"")
+    probe.chmod(0)
+    return probe
 
 
 def test_a_folder_reads_the_databases_and_their_companions_and_nothing_else(tmp_path):
