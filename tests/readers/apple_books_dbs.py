@@ -10,6 +10,7 @@ from typing import Any
 from excerpta import registry
 from excerpta.adapters import ReadState
 from excerpta.model import Document
+from sqlite_rows import insert_rows
 
 from paths import CORPUS
 
@@ -70,13 +71,6 @@ def make_database(path: Path, sample: Path, table: str, rows: list[dict[str, Any
     finally:
         db.close()
     return path
-
-
-def insert_rows(db: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts of column values) into ``table``."""
-    for row in rows:
-        names = ", ".join(row)
-        db.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
 
 
 def make_annotations(path: Path, rows: list[dict[str, Any]], **options: Any) -> Path:

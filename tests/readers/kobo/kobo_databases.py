@@ -12,6 +12,7 @@ from typing import Any
 from excerpta.adapters import ReadState
 from excerpta.model import Document
 from excerpta.readers.kobo import KoboReader
+from sqlite_rows import insert_rows as insert
 
 from paths import CORPUS
 
@@ -80,12 +81,7 @@ def make_database(path: Path, bookmarks: Iterable[Mapping[str, Any]] = (),
     return path
 
 
-def insert(connection: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
-    """Insert ``rows`` (column -> value) into ``table``."""
-    for row in rows:
-        names = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
-        connection.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(row.values()))
+
 
 
 def read(path: Path | str) -> tuple[list[Document], ReadState]:
