@@ -181,17 +181,22 @@ def test_a_file_cut_after_the_title_line_that_follows_a_note_reports_it(tmp_path
     assert [p.reason for p in read.problems] == ["a title line with no metadata line"]
 
 
-@pytest.mark.parametrize("meta", [
-    "- Your Highlight on page 5 | Location 80-82 | Added on Monday, July 4, 99999999999999999999 9:15:00 AM",
-    "- Your Highlight on page 5 | Location 80-" + "9" * 5000 + " | Added on Monday, July 4, 1845 9:15:00 AM",
-    "- Your Highlight on page " + "9" * 30 + " | Location 80-82 | Added on Monday, July 4, 1845 9:15:00 AM",
+@pytest.mark.parametrize(("meta", "kept"), [
+    # A year no calendar has: the record is read without its date (read in part).
+    ("- Your Highlight on page 5 | Location 80-82 | Added on Monday, July 4, 99999999999999999999 9:15:00 AM",
+     True),
+    ("- Your Highlight on page 5 | Location 80-" + "9" * 5000 + " | Added on Monday, July 4, 1845 9:15:00 AM",
+     False),
+    ("- Your Highlight on page " + "9" * 30 + " | Location 80-82 | Added on Monday, July 4, 1845 9:15:00 AM",
+     False),
 ])
-def test_a_number_too_large_is_reported_and_the_other_records_read(tmp_path, meta):
+def test_a_number_too_large_is_reported_and_the_other_records_read(tmp_path, meta, kept):
     read = read_text(tmp_path, HIGHLIGHT + record("Walden (Thoreau, Henry David)", meta, "huge") + NOTE)
     [problem] = read.problems
-    assert problem.where == 6
+    assert (problem.where, problem.kept) == (6, kept)
     assert len(problem.reason) < 200
-    assert [h.note for h in read.highlights()] == ["Deliberately!"]
+    assert sorted(h.text for h in read.highlights()) == sorted(
+        ["I went to the woods because I wished to live deliberately.", *(["huge"] if kept else [])])
     assert KindleClippingsReader.recognize(InputProbe.of(str(tmp_path / "My Clippings.txt"))) == 90
 
 

@@ -157,9 +157,13 @@ def test_the_shape_rule_on_every_real_metadata_line_with_its_kind_phrase_erased(
     assert counts == {(N, N): 30, (H, H): 176, (H, N): 17}
 
 
-def test_impossible_day_is_an_error():
-    with pytest.raises(MetadataError, match="impossible date"):
-        parse_metadata("- Your Note on page 3 | Added on Monday, February 31, 2020 9:15:00 AM")
+def test_an_impossible_day_is_read_without_it_and_said():
+    # A hand edit's 31 February skipped the whole record; a date that is not understood was
+    # already read without it: the record (its text, its page) is kept and the date reported.
+    metadata = parse_metadata("- Your Note on page 3 | Added on Monday, February 31, 2020 9:15:00 AM")
+    assert (metadata.page, metadata.when) == ((3, 3), None)
+    assert metadata.unread == ("impossible date 'Added on Monday, February 31, 2020 9:15:00 AM' (day is "
+                               "out of range for month); read without it")
 
 
 def test_line_without_a_date_has_no_timestamp():

@@ -235,11 +235,11 @@ def parse_metadata_generally(line: str) -> Metadata:
         unread.append(f"{'position' if left_out == 1 else 'positions'} {', '.join(map(repr, negative))} "
                       f"{'is' if left_out == 1 else 'are'} negative")
     page, location = _positions(head)
-    when = _date(date_field, locale) if date_field else None
+    when, why = _date(date_field, locale) if date_field else (None, None)
     if when is None and date_field:
         left_out += 1
-        unread.append(f"date {shortened(date_field.strip())!r} not understood "
-                      "(expected a day, a month, a year and a time)")
+        unread.append(why or f"date {shortened(date_field.strip())!r} not understood "
+                             "(expected a day, a month, a year and a time)")
     said = f"{'; '.join(unread)}; read without {'it' if left_out == 1 else 'them'}" if unread else None
     return Metadata(kind, locale, page, location, when, said)
 
@@ -273,7 +273,9 @@ def _by_shape(head: str, date_field: str) -> Metadata | None:
     if page is None and location is None:
         return None
     kind = ClippingKind.HIGHLIGHT if _RANGE_SHAPE_RE.search(head) else ClippingKind.NOTE
-    return Metadata(kind, UNKNOWN_LOCALE, page, location, _date(date_field, None))
+    when, why = _date(date_field, None)
+    unread = None if why is None else f"{why}; read without it"
+    return Metadata(kind, UNKNOWN_LOCALE, page, location, when, unread)
 
 
 def _positions(head: str) -> tuple[tuple[Position, Position] | None, tuple[int, int] | None]:
@@ -328,8 +330,10 @@ def _page_range(start_text: str, end_text: str | None) -> tuple[Position, Positi
     return start, (end_text.lower() if end_text else start)
 
 
-def _date(field: str, locale: str | None) -> datetime | None:
+def _date(field: str, locale: str | None) -> tuple[datetime | None, str | None]:
+    """The date ``field`` says, or None with why, when it names one that cannot be (31
+    February, 25 o'clock: a hand edit); (None, None) for a field that names no date."""
     try:
-        return parse_date(field, locale)
+        return parse_date(field, locale), None
     except ImpossibleDate as err:
-        raise MetadataError(f"impossible date {shortened(field.strip())!r}: {shortened(str(err))}") from None
+        return None, f"impossible date {shortened(field.strip())!r} ({shortened(str(err))})"
