@@ -1,13 +1,15 @@
 """Time zones by IANA name: the ``--timezone`` option's, and this machine's.
 
-``My Clippings.txt`` stores wall-clock times without a zone (the Kindle reader makes them
-aware in the device's zone) and Obsidian reads a date-time property as wall-clock time (the
-obsidian writer shows dates in one zone): both take ``--timezone``, else this machine's zone.
+``My Clippings.txt`` and KOReader store wall-clock times without a zone (their readers make
+them aware in the device's zone, :func:`wall_time`) and Obsidian reads a date-time property
+as wall-clock time (the obsidian writer shows dates in one zone): all take ``--timezone``,
+else this machine's zone.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta, tzinfo
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -46,3 +48,23 @@ def machine_zone() -> ZoneInfo | None:
         return zone_named(name) if name else None
     except ValueError:
         return None
+
+
+def wall_time(when: datetime, zone: tzinfo | None) -> datetime | None:
+    """The naive wall-clock time ``when`` (a device's clock) made aware in ``zone``, else in
+    this machine's zone with its daylight-saving rules at that date; None for a date the C
+    library cannot place. A time the clocks skipped (02:30 as they go forward) reads in the
+    offset before the change, as zoneinfo has it (the device's clock had not moved yet)."""
+    if zone is not None:
+        return when.replace(tzinfo=zone)
+    try:
+        local = when.astimezone()
+        if local.replace(tzinfo=None) == when:
+            return local
+        # In a gap astimezone moves the time (to 01:30 or 03:30): of the offsets either side,
+        # the smaller is the one before the clocks went forward.
+        after = when.replace(fold=1).astimezone()
+    except (OverflowError, OSError, ValueError):
+        return None
+    before = min(local, after, key=lambda moment: moment.utcoffset() or timedelta(0))
+    return when.replace(tzinfo=before.tzinfo)

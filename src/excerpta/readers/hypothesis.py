@@ -51,15 +51,6 @@ _CONTAINER_KEYS = ('"rows"', '"annotations"')
 log = logging.getLogger(__name__)
 
 
-def _probe_score(head: str) -> int:
-    if not head.lstrip().startswith(("{", "[")) or not _USER.search(head):
-        return 0
-    if all(has_key(head, key) for key in _ANNOTATION_KEYS):
-        return 95  # above jsonl's claim on a one-line file whose first line holds "document"
-    # The first annotation may start past the head (a long export header): its container.
-    return 70 if any(has_key(head, key) for key in _CONTAINER_KEYS) else 0
-
-
 class HypothesisReader(JsonFilesReader):
     """Reads Hypothesis annotations saved as JSON (API search answers, the client's export)."""
 
@@ -71,7 +62,12 @@ class HypothesisReader(JsonFilesReader):
 
     @classmethod
     def probe_score(cls, head: str) -> int:
-        return _probe_score(head)
+        if not head.lstrip().startswith(("{", "[")) or not _USER.search(head):
+            return 0
+        if all(has_key(head, key) for key in _ANNOTATION_KEYS):
+            return 95  # above jsonl's claim on a one-line file whose first line holds "document"
+        # The first annotation may start past the head (a long export header): its container.
+        return 70 if any(has_key(head, key) for key in _CONTAINER_KEYS) else 0
 
     def read_file(self, source: str, state: ReadState) -> Iterator[Document]:
         data = json_load.load_file(source, source)

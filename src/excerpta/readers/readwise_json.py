@@ -42,16 +42,6 @@ PROBE_MARKERS = ('"nextPageCursor"', '"user_book_id"')  # export pages and their
 WEAK_PROBE_MARKERS = ('"highlights_url"', '"location_type"')  # /books/ and /highlights/ items
 
 
-def _probe_score(head: str) -> int:
-    if not head.lstrip().startswith(("{", "[")):
-        return 0
-    if has_key(head, *PROBE_MARKERS):
-        return 90
-    if has_key(head, '"book_id"') and has_key(head, *WEAK_PROBE_MARKERS):
-        return 70
-    return 70 if has_key(head, '"highlights_url"') and has_key(head, '"num_highlights"') else 0
-
-
 class ReadwiseJsonReader(JsonFilesReader):
     """Reads saved Readwise API v2 responses (export pages above all)."""
 
@@ -64,7 +54,13 @@ class ReadwiseJsonReader(JsonFilesReader):
 
     @classmethod
     def probe_score(cls, head: str) -> int:
-        return _probe_score(head)
+        if not head.lstrip().startswith(("{", "[")):
+            return 0
+        if has_key(head, *PROBE_MARKERS):
+            return 90
+        if has_key(head, '"book_id"') and has_key(head, *WEAK_PROBE_MARKERS):
+            return 70
+        return 70 if has_key(head, '"highlights_url"') and has_key(head, '"num_highlights"') else 0
 
     def read_file(self, source: str, state: ReadState) -> Iterator[Document]:
         data = json_load.load_file(source, source)

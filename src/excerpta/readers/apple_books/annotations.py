@@ -158,4 +158,4 @@ def _lenient(value: object, column: str, garbled: list[str]) -> str | None:
 
 
 def _stripped(text: str | None) -> str | None:
-    return text.strip() or None if text is not None else None
+    return (text or "").strip() or None

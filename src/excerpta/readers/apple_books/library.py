@@ -87,5 +87,4 @@ def _books_of(db: sqlite3.Connection, source: str, state: ReadState) -> list[tup
 
 
 def _clean(value: object) -> str | None:
-    text = lenient_text_of(value)
-    return text.strip() or None if text is not None else None
+    return (lenient_text_of(value) or "").strip() or None

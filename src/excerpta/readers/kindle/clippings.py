@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from functools import lru_cache
 from io import TextIOBase
 from pathlib import Path
@@ -56,7 +56,7 @@ from excerpta.readers.kindle.metadata import (
 )
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
 from excerpta.readers.kindle.undecodable import MARK_ERRORS, report_undecodable
-from excerpta.zones import ZoneName, zone_named
+from excerpta.zones import ZoneName, wall_time, zone_named
 
 log = logging.getLogger(__name__)
 
@@ -274,24 +274,11 @@ def _body_text(text: str) -> tuple[str, bool]:
 
 
 def _localize(when: datetime | None, zone: tzinfo | None) -> datetime | None:
-    # A wall time in ``zone``, else in the machine's zone (with its daylight-saving rules at that
-    # date). One the clocks skipped (02:30 as they go forward) reads in the offset before the
-    # change, as zoneinfo has it (the device's clock had not moved yet): one instant either way.
+    # A naive wall time made aware (see excerpta.zones.wall_time); an aware one (a line that
+    # names its zone) as it is.
     if when is None or when.tzinfo is not None:
         return when
-    if zone is not None:
-        return when.replace(tzinfo=zone)
-    try:
-        local = when.astimezone()
-        if local.replace(tzinfo=None) == when:
-            return local
-        # In a gap astimezone moves the time (to 01:30 or 03:30): of the offsets either side,
-        # the smaller is the one before the clocks went forward.
-        after = when.replace(fold=1).astimezone()
-        before = min(local, after, key=lambda moment: moment.utcoffset() or timedelta(0))
-        return when.replace(tzinfo=before.tzinfo)
-    except (OverflowError, OSError, ValueError):
-        return None
+    return wall_time(when, zone)
 
 
 def _metadata_locale(line: str) -> str | None:

@@ -116,5 +116,4 @@ def load_books(connection: sqlite3.Connection, source: str) -> dict[str, Book]:
 
 
 def _clean(value: object) -> str | None:
-    text = as_text(value)
-    return text.strip() or None if text is not None else None
+    return (as_text(value) or "").strip() or None

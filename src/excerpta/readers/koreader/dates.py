@@ -11,9 +11,9 @@ have it.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
-from excerpta.zones import machine_zone, zone_named
+from excerpta.zones import machine_zone, wall_time, zone_named
 
 _DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
 
@@ -49,19 +49,10 @@ def parse_datetime(value: object, zone: tzinfo | None) -> datetime | None:
 
 
 def localize(when: datetime, zone: tzinfo | None) -> datetime:
-    """The naive wall time ``when`` made aware in ``zone``, else in this machine's zone (with
-    its daylight-saving rules at that date, as the C library gives them)."""
-    if zone is not None:
-        return when.replace(tzinfo=zone)
-    try:
-        local = when.astimezone()
-    except (OverflowError, OSError, ValueError):  # a year the C library cannot place
+    """The naive wall time ``when`` made aware in ``zone``, else in this machine's zone (see
+    :func:`excerpta.zones.wall_time`); raises DateError for a date it cannot place."""
+    local = wall_time(when, zone)
+    if local is None:  # a year the C library cannot place
         raise DateError(f"{when:%Y-%m-%d %H:%M:%S} cannot be placed in this machine's time zone "
-                        "(give --timezone)") from None
-    if local.replace(tzinfo=None) == when:
-        return local
-    # In a gap astimezone moves the time: of the offsets either side, the one before the change
-    # (the smaller, as the clocks go forward) is the device's, whose clock had not moved yet.
-    after = when.replace(fold=1).astimezone()
-    before = min(local, after, key=lambda moment: moment.utcoffset() or timedelta(0))
-    return when.replace(tzinfo=before.tzinfo)
+                        "(give --timezone)")
+    return local

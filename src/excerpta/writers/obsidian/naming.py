@@ -106,6 +106,10 @@ def _trim(name: str) -> str:
     return name.lstrip(edges).rstrip(edges)
 
 
+_ZWJ = "\u200d"
+_REGIONAL = "".join(map(chr, range(0x1F1E6, 0x1F200)))  # the letters two of which make a flag
+
+
 def _truncate_utf8(name: str, max_bytes: int) -> str:
     if len(name.encode("utf-8")) <= max_bytes:
         return name
@@ -123,10 +127,6 @@ def _truncate_utf8(name: str, max_bytes: int) -> str:
         pairs = len(name[:cut]) - len(name[:cut].rstrip(_REGIONAL))
         cut -= pairs % 2  # the first of a flag's two letters, left alone
     return name[:cut]
-
-
-_ZWJ = "\u200d"
-_REGIONAL = "".join(map(chr, range(0x1F1E6, 0x1F200)))  # the letters two of which make a flag
 
 
 def _is_regional(char: str) -> bool:
