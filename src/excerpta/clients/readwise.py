@@ -1,7 +1,8 @@
 """A small client of the Readwise API v2: it knows HTTP and the API, not our model.
 
 ``check_auth()`` validates the token; ``export(...)`` yields the pages of ``/api/v2/export/``
-as plain dicts (the mapping to the canonical model is :mod:`excerpta.readwise.mapping`).
+as plain dicts (the mapping to the canonical model is :mod:`excerpta.readwise.mapping`);
+``create_highlights(...)`` posts highlights to ``/api/v2/highlights/`` (the ``readwise`` writer).
 
 Failure handling, per request (see :mod:`excerpta.clients.pacing` for the numbers):
 
@@ -11,7 +12,10 @@ Failure handling, per request (see :mod:`excerpta.clients.pacing` for the number
   ``results`` and ``nextPageCursor``, or not the gzip/deflate its ``Content-Encoding`` says):
   exponential backoff with full jitter, at most ``max_attempts`` tries, then
   :class:`~excerpta.errors.RetriableSourceError`;
-* 401/403: :class:`~excerpta.errors.FatalSourceError` naming the fix; other 4xx: fatal too;
+* 401/403: :class:`~excerpta.errors.FatalSourceError` naming the fix; 400 to a POST:
+  :class:`Rejected` (a FatalSourceError) with what the server said of the body; other 4xx:
+  fatal too. A POST is retried as a GET is: creating highlights is idempotent (a highlight
+  posted twice with its ``highlight_url`` is updated, not duplicated);
 * a redirect (3xx), an HTML page, or an auth check answered with anything but 204: fatal, as
   the API URL is not the Readwise API (a redirect names where it points: use that URL);
 * a page cursor seen twice (a pagination loop), or far more books than the export counted
@@ -48,10 +52,12 @@ from excerpta.clients.readwise_settings import (
 )
 from excerpta.clients.responses import (
     Malformed,
+    created_books,
     date_header,
     export_body,
     loggable,
     media_type,
+    redirect_message,
     shown_url,
     transport_problem,
 )
@@ -59,6 +65,8 @@ from excerpta.errors import FatalSourceError, RetriableSourceError
 
 AUTH_PATH = "/api/v2/auth/"
 EXPORT_PATH = "/api/v2/export/"
+HIGHLIGHTS_PATH = "/api/v2/highlights/"
+SAID_OF_REJECTION = 300  # characters of a 400 answer's body a message shows
 MAX_IDS_PER_REQUEST = 100  # longer ids= lists risk HTTP 414 (reference: readwise.md §1.4)
 WRITE_TIMEOUT = 30.0
 POOL_TIMEOUT = 10.0
@@ -75,6 +83,10 @@ class ExportPage:
     next_cursor: int | str | None
     count: int | None
     server_date: datetime | None
+
+
+class Rejected(FatalSourceError):
+    """Readwise refused a request's body (HTTP 400): sending it again would fail again."""
 
 
 def _system_now() -> datetime:
@@ -151,6 +163,14 @@ class ReadwiseClient:
             chunk = wanted[start:start + MAX_IDS_PER_REQUEST]
             yield from self._pages({**params, "ids": ",".join(chunk)})
 
+    def create_highlights(self, highlights: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``POST /api/v2/highlights/`` with ``highlights`` (the API's CREATE fields); returns
+        the books the answer lists. Raises :class:`Rejected` for a body Readwise refuses (a
+        field too long), else the errors listed in the module docstring."""
+        _, books = self._request(HIGHLIGHTS_PATH, {}, parse=created_books,
+                                 body={"highlights": list(highlights)})
+        return books
+
     def _pages(self, params: dict[str, str]) -> Iterator[ExportPage]:
         guard = PageGuard(self.api_url)
         cursor: int | str | None = None
@@ -166,29 +186,31 @@ class ReadwiseClient:
                 return
 
     def _request(self, path: str, params: dict[str, str],
-                 parse: Callable[[httpx.Response], Any] | None = None) -> tuple[httpx.Response, Any]:
+                 parse: Callable[[httpx.Response], Any] | None = None,
+                 body: dict[str, Any] | None = None) -> tuple[httpx.Response, Any]:
+        method = "GET" if body is None else "POST"
         failures = 0
         rate_limited = 0
         while True:
             self._wait(self.budget.reserve(self._clock()), "pacing")
             self.requests += 1
             try:
-                response = self._get(path, params)
+                response = self._send(method, path, params, body)
             except httpx.TransportError as err:  # connection errors, timeouts, dropped connections
                 failures += 1
-                self._after_failure(path, failures, transport_problem(err))
+                self._after_failure(method, path, failures, transport_problem(err))
                 continue
             except httpx.DecodingError:  # a body that is not the gzip/deflate it claims: malformed
                 failures += 1
-                self._after_failure(path, failures, "a body that does not decode as its "
-                                                    "Content-Encoding says")
+                self._after_failure(method, path, failures, "a body that does not decode as its "
+                                                            "Content-Encoding says")
                 continue
             status = response.status_code
-            log.debug("GET %s %s → %d", path, loggable(params), status)
+            log.debug("%s %s %s → %d", method, path, loggable(params), status)
             if status == 429:
                 rate_limited += 1
                 if rate_limited > self.policy.max_rate_limited:
-                    raise RetriableSourceError(f"Readwise rate-limited GET {path} "
+                    raise RetriableSourceError(f"Readwise rate-limited {method} {path} "
                                                f"({rate_limited} × HTTP 429); try again later")
                 delay = self.policy.rate_limited_wait(response.headers.get("Retry-After"), self._now(),
                                                       self._rand(), self.policy.wait_budget - self.waited)
@@ -204,22 +226,25 @@ class ReadwiseClient:
                                        f"or {TOKEN_FILE_ENV}")
             if status >= 500:
                 failures += 1
-                self._after_failure(path, failures, f"HTTP {status}")
+                self._after_failure(method, path, failures, f"HTTP {status}")
                 continue
+            if status == 400 and body is not None:
+                said = response.text.strip().replace("\n", " ")[:SAID_OF_REJECTION]
+                raise Rejected(f"Readwise refused POST {path} (HTTP 400): {said or 'no reason given'}")
             if status >= 400:
                 hint = f": is {API_URL_ENV} the Readwise API ({DEFAULT_API_URL})?" if status == 404 else ""
-                raise FatalSourceError(f"Readwise answered HTTP {status} to GET "
+                raise FatalSourceError(f"Readwise answered HTTP {status} to {method} "
                                        f"{shown_url(response.request.url)}{hint}")
             if status >= 300:
-                raise FatalSourceError(self._redirect_message(path, response))
+                raise FatalSourceError(redirect_message(self.api_url, method, path, response))
             if parse is None:
                 return response, None
             if media_type(response) == "text/html":
                 if not self._answered:  # the first answer: the URL is not the API's
-                    raise FatalSourceError(f"unexpected answer to GET {path} at {self.api_url}: a web "
+                    raise FatalSourceError(f"unexpected answer to {method} {path} at {self.api_url}: a web "
                                            f"page (HTML), not JSON: is {API_URL_ENV} the Readwise API?")
                 failures += 1  # a proxy's page mid-pull
-                self._after_failure(path, failures, "a web page (HTML), not JSON")
+                self._after_failure(method, path, failures, "a web page (HTML), not JSON")
                 continue
             try:
                 parsed = parse(response)
@@ -227,14 +252,15 @@ class ReadwiseClient:
                 return response, parsed
             except Malformed as err:
                 failures += 1
-                self._after_failure(path, failures, str(err))
+                self._after_failure(method, path, failures, str(err))
 
-    def _get(self, path: str, params: dict[str, str]) -> httpx.Response:
-        """GET ``path``, its whole (decoded) body read within the settings' ``answer_deadline``
-        seconds; a slower answer raises httpx.ReadTimeout, retried as a timeout is. A body
-        larger than ``answer_limit`` bytes, decoded, raises FatalSourceError: the same answer
-        again would be as large."""
-        with self._http.stream("GET", path, params=params) as streamed:
+    def _send(self, method: str, path: str, params: dict[str, str],
+              body: dict[str, Any] | None) -> httpx.Response:
+        """``method`` ``path`` (with the JSON ``body``, if any), its whole (decoded) body read
+        within the settings' ``answer_deadline`` seconds; a slower answer raises
+        httpx.ReadTimeout, retried as a timeout is. A body larger than ``answer_limit`` bytes,
+        decoded, raises FatalSourceError: the same answer again would be as large."""
+        with self._http.stream(method, path, params=params, json=body) as streamed:
             # Real time, not the injected clock: it is the socket's time that runs out.
             deadline = time.monotonic() + self._answer_deadline
             body = bytearray()
@@ -242,7 +268,7 @@ class ReadwiseClient:
                 body += chunk
                 if len(body) > self._answer_limit:
                     raise FatalSourceError(
-                        f"Readwise's answer to GET {path} at {self.api_url} is larger than "
+                        f"Readwise's answer to {method} {path} at {self.api_url} is larger than "
                         f"{self._answer_limit >> 20} MiB (an export page is a few MB); stopped: is "
                         f"{API_URL_ENV} the Readwise API?")
                 if time.monotonic() > deadline:
@@ -254,29 +280,13 @@ class ReadwiseClient:
         return httpx.Response(streamed.status_code, headers=headers, content=bytes(body),
                               request=streamed.request)
 
-    def _redirect_message(self, path: str, response: httpx.Response) -> str:
-        """What to do about a redirect: the URL to use instead when the target is recognisable."""
-        status = response.status_code
-        start = f"GET {path} at {self.api_url} is redirected (HTTP {status})"
-        location = response.headers.get("Location", "")
-        try:
-            target = response.url.join(location).copy_with(query=None, fragment=None)
-        except (httpx.InvalidURL, UnicodeError):
-            target = None
-        if not location or target is None:
-            return f"{start} without a valid target: is {API_URL_ENV} the Readwise API?"
-        if target.path.endswith(path):
-            base = str(target.copy_with(path=target.path[:-len(path)] or "/")).rstrip("/")
-            return f"{start} to {str(target)[:200]}: set {API_URL_ENV} to {base[:200]}"
-        return f"{start} to {str(target)[:200]}: is {API_URL_ENV} the Readwise API?"
-
-    def _after_failure(self, path: str, failures: int, what: str) -> None:
+    def _after_failure(self, method: str, path: str, failures: int, what: str) -> None:
         if failures >= self.policy.max_attempts:
             times = "once" if failures == 1 else f"{failures} times"
-            raise RetriableSourceError(f"Readwise GET {path} at {self.api_url} failed {times} "
+            raise RetriableSourceError(f"Readwise {method} {path} at {self.api_url} failed {times} "
                                        f"(last: {what}); {self.policy.then}")
         delay = self.policy.backoff(failures, self._rand())
-        log.warning("Readwise GET %s failed (%s): retry %d in %.1f s", path, what, failures, delay)
+        log.warning("Readwise %s %s failed (%s): retry %d in %.1f s", method, path, what, failures, delay)
         self._wait(delay, "backoff")
 
     def _wait(self, seconds: float, why: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from excerpta import json_load
+from excerpta.clients.readwise_settings import API_URL_ENV
 
 
 class Malformed(ValueError):
@@ -31,6 +32,17 @@ def export_body(response: httpx.Response) -> dict[str, Any]:
     cursor = data["nextPageCursor"]
     if cursor is not None and (isinstance(cursor, bool) or not isinstance(cursor, int | str)):
         raise Malformed('"nextPageCursor" neither a number, a string nor null')
+    return data
+
+
+def created_books(response: httpx.Response) -> list[dict[str, Any]]:
+    """The books of an answer to ``POST /api/v2/highlights/``: a JSON list of objects."""
+    try:
+        data = json_load.loads(response.content)
+    except (json_load.JsonTextError, UnicodeDecodeError) as err:
+        raise Malformed(str(err) if isinstance(err, json_load.JsonTextError) else "malformed JSON") from None
+    if not isinstance(data, list) or not all(isinstance(book, dict) for book in data):
+        raise Malformed("JSON that is not a list of books")
     return data
 
 
@@ -56,6 +68,24 @@ def loggable(params: dict[str, str]) -> str:
     if "ids" in shown and len(shown["ids"]) > 40:
         shown["ids"] = f"<{shown['ids'].count(',') + 1} ids>"
     return " ".join(f"{k}={v}" for k, v in shown.items())
+
+
+def redirect_message(api_url: str, method: str, path: str, response: httpx.Response) -> str:
+    """What to do about a redirect of ``method`` ``path`` at ``api_url``: the URL to use
+    instead when the target is recognisable."""
+    status = response.status_code
+    start = f"{method} {path} at {api_url} is redirected (HTTP {status})"
+    location = response.headers.get("Location", "")
+    try:
+        target = response.url.join(location).copy_with(query=None, fragment=None)
+    except (httpx.InvalidURL, UnicodeError):
+        target = None
+    if not location or target is None:
+        return f"{start} without a valid target: is {API_URL_ENV} the Readwise API?"
+    if target.path.endswith(path):
+        base = str(target.copy_with(path=target.path[:-len(path)] or "/")).rstrip("/")
+        return f"{start} to {str(target)[:200]}: set {API_URL_ENV} to {base[:200]}"
+    return f"{start} to {str(target)[:200]}: is {API_URL_ENV} the Readwise API?"
 
 
 def shown_url(url: httpx.URL) -> str:
