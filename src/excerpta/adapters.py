@@ -307,13 +307,16 @@ class Reader(Adapter):
 
 
 class Writer(Adapter):
-    """Renders canonical documents into files.
+    """Renders canonical documents into files, or sends them to a service.
 
-    ``target`` says what ``--out`` names: one ``"file"`` or a ``"folder"`` of files.
+    ``target`` says what ``--out`` names: one ``"file"``, a ``"folder"`` of files, or a
+    ``"remote"`` service, named by ``--out`` as the writer's ``remote_name`` (``readwise:``);
+    a remote writer is handed a :class:`~excerpta.remote_sink.RemoteSink`, not an OutputSink.
     """
 
     kind = "writer"
-    target: ClassVar[Literal["file", "folder"]] = "file"
+    target: ClassVar[Literal["file", "folder", "remote"]] = "file"
+    remote_name: ClassVar[str] = ""  # a remote writer's --out (``readwise:``)
     # The file name endings its files go by (a file writer's), to question an --out ending as
     # another writer's files do (a deck written to "x.json").
     suffixes: ClassVar[tuple[str, ...]] = ()

@@ -18,15 +18,23 @@ from excerpta.errors import UserError
 from excerpta.locks import staging_list
 from excerpta.output import OutputSink
 from excerpta.output_records import Manifest, Witness
+from excerpta.remote_sink import RemoteSink, remote_root
 
 
 def output_target(writer: type[Writer], out: str | Path) -> Path:
     """``out`` (``--out`` as typed) as the path ``writer`` writes, checked before anything is
-    read. Raises UserError for an empty name, ``-``, a trailing slash on a file writer's name,
+    read; a remote writer's ``out`` must be its ``remote_name`` (``readwise:``), and is then
+    the folder of excerpta's state naming that output (:func:`~excerpta.remote_sink.remote_root`).
+    Raises UserError for an empty name, ``-``, a trailing slash on a file writer's name,
     a symbolic link that loops, and an existing target of the wrong kind: a folder or a device
     (``/dev/zero`` would be hashed forever) for a file writer, a file or a device for a folder
     writer."""
     text = os.fspath(out)
+    if writer.target == "remote":
+        if text.strip().lower() != writer.remote_name:
+            raise UserError(f"--out {text}: {writer.name} sends to a service, not a file; "
+                            f"give --out {writer.remote_name}")
+        return remote_root(writer.name)
     noun = "file" if writer.target == "file" else "folder"
     if not text.strip():
         raise UserError(f"--out is empty; give a {noun} name")
@@ -80,14 +88,19 @@ def foreign_suffix(writer: type[Writer], out: Path) -> str | None:
 
 def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: Manifest,
               force: bool, dry_run: bool, persistent_library: bool,
-              witnesses: Sequence[Witness] = ()) -> OutputSink:
-    """The sink for ``writer`` writing to ``out`` (a file or a folder, as the writer says);
+              witnesses: Sequence[Witness] = ()) -> OutputSink | RemoteSink:
+    """The sink for ``writer`` writing to ``out`` (a file or a folder, as the writer says; a
+    :class:`~excerpta.remote_sink.RemoteSink` for a writer sending to a service);
     ``witnesses`` and ``persistent_library``: see :class:`~excerpta.output.OutputSink`. The
     latter has no default here: each caller (convert, a sync job) says what its library is,
     as its wrong value makes a highlight missing from the input count as moved, or kept.
     Raises UserError for an ``out`` the writer cannot write (see :func:`output_target`, which
     :func:`~excerpta.pipeline.convert` and :func:`~excerpta.jobs.run_job` call first, before
     they take the output's lock: settling it again here costs a ``stat``)."""
+    if writer.target == "remote":  # (``out`` as output_target settled it, or as typed)
+        root = out if Path(out) == remote_root(writer.name) else output_target(writer, out)
+        return RemoteSink(Path(root), job, writer.name, manifest=manifest, label=writer.remote_name,
+                          force=force, dry_run=dry_run)
     out = output_target(writer, out)
     if writer.target == "folder":
         return OutputSink(out, job, writer.name, manifest=manifest, force=force, dry_run=dry_run,

@@ -34,6 +34,7 @@ from excerpta.output_records import Manifest
 from excerpta.output_targets import foreign_suffix, make_sink, output_target
 from excerpta.pipes import named_as_given, spooled_pipes
 from excerpta.preflight import check_options_apply, resolve_inputs
+from excerpta.remote_sink import RemoteSink
 from excerpta.run_report import ConvertReport
 from excerpta.selection import Selection
 from excerpta.spool import spooled
@@ -262,6 +263,10 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                 if interrupted(err):  # a Ctrl-C a library wrapped stops the run at once
                     raise
                 report.failure = report.failure or err
+                if isinstance(sink, RemoteSink):  # what the service took before is there
+                    report.outcomes += sink.outcomes
+                    if not dry_run:
+                        state.commit_outputs(sink.pending_records())
                 continue
             report.outcomes += sink.outcomes
             if not dry_run:  # the cursors with the last records, once every output is on disk

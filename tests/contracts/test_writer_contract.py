@@ -1,6 +1,9 @@
-"""Every registered writer passes these: deterministic, idempotent, atomic, inside its folder.
+"""Every registered writer of files passes these: deterministic, idempotent, atomic, inside
+its folder.
 
-A new writer gets these tests by registering itself; nothing here names a format.
+A new writer gets these tests by registering itself; nothing here names a format. A writer
+sending to a service (``target = "remote"``) writes no file: its own tests run it against a
+fake of the service (``tests/readwise/test_readwise_writer.py``).
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(params=sorted(registry.writers()))
+@pytest.fixture(params=sorted(name for name, cls in registry.writers().items() if cls.target != "remote"))
 def writer_name(request) -> str:
     return request.param
 

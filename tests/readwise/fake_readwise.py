@@ -1,6 +1,7 @@
 """A fake Readwise API v2 on 127.0.0.1: a real HTTP server in a thread, for end-to-end tests.
 
-Serves ``GET /api/v2/auth/`` and ``GET /api/v2/export/`` over a generated library of any size
+Serves ``GET /api/v2/auth/``, ``GET /api/v2/export/`` and ``POST /api/v2/highlights/`` over a
+generated library of any size
 with the real API's behaviour: cursor pagination (``nextPageCursor`` is the next book's id,
 an integer, as observed), ``updatedAfter`` (only highlights changed since, in their books),
 ``ids`` (every highlight of those books), ``includeDeleted`` (tombstones; a book deleted as
@@ -8,6 +9,13 @@ a whole comes ``is_deleted`` without highlights, see :meth:`FakeReadwise.delete_
 ``Authorization: Token …`` check (401 otherwise). Faults are scheduled per export request
 number: 429 with ``Retry-After``, 5xx, slow responses, dropped connections, malformed JSON.
 Every request is recorded, and every highlight delivered in a 200 export response counted.
+
+``POST /api/v2/highlights/`` behaves as the reference (readwise.md §1.7) says the real one
+does: the documented limits checked (HTTP 400 naming the field otherwise), a highlight posted
+again with its ``highlight_url`` updated in place, one without it with the (title, author,
+text, source_url) of one already there left as it is, each new highlight put in the book of its
+title, author and category (made if need be) and served by the export from then on. Its
+faults are scheduled by POST number (:meth:`FakeReadwise.inject_post`).
 """
 
 from __future__ import annotations
@@ -137,6 +145,8 @@ class FakeReadwise:
     book_updated: dict[int, datetime] = field(default_factory=dict)  # book-level changes
     hidden: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # of deleted books
     listless: set[int] = field(default_factory=set)  # books sent without their "highlights" key
+    post_faults: dict[int, Fault] = field(default_factory=dict)
+    posted: list[dict[str, Any]] = field(default_factory=list)  # every highlight of a 200 POST
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -170,6 +180,62 @@ class FakeReadwise:
         """Answer export request number ``at`` (1-based; default: the next one) with ``fault``."""
         with self._lock:
             self.faults[at if at is not None else len(self.export_requests) + 1] = fault
+
+    @property
+    def post_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.method == "POST"]
+
+    def inject_post(self, fault: Fault, at: int | None = None) -> None:
+        """Answer POST number ``at`` (1-based; default: the next one) with ``fault``."""
+        with self._lock:
+            self.post_faults[at if at is not None else len(self.post_requests) + 1] = fault
+
+    def create(self, highlights: list[Any]) -> tuple[int, dict[str, Any] | list[Any]]:
+        """Apply one POST's ``highlights`` as the real API does: (status, answer)."""
+        errors = [_refusal(h) for h in highlights]
+        if any(errors):
+            return 400, {"highlights": errors}
+        touched: dict[int, list[int]] = {}
+        for fields in highlights:
+            book = self._book_for(fields)
+            existing = [h for b in self.books.values() for h in b["highlights"] if fields.get(
+                "highlight_url") and h.get("url") == fields["highlight_url"]]
+            if not existing and not fields.get("highlight_url"):  # the 4-tuple dedupe
+                existing = [h for h in book["highlights"] if h["text"] == fields["text"]]
+            stamp = datetime.now(UTC).isoformat()
+            values = {"text": fields["text"], "note": fields.get("note") or "",
+                      "location": fields.get("location"), "updated_at": stamp,
+                      "location_type": fields.get("location_type", "order"),
+                      "highlighted_at": fields.get("highlighted_at"), "url": fields.get("highlight_url")}
+            if existing:
+                existing[0].update(values)
+                touched.setdefault(book["user_book_id"], []).append(existing[0]["id"])
+                continue
+            ids = [h["id"] for b in self.books.values() for h in b["highlights"]]
+            new = {"id": max(ids, default=900_000_000) + 1, "is_deleted": False, "color": "yellow",
+                   "created_at": stamp, "external_id": None, "end_location": None,
+                   "book_id": book["user_book_id"], "tags": [], "is_favorite": False,
+                   "is_discard": False, **values}
+            book["highlights"].append(new)
+            touched.setdefault(book["user_book_id"], []).append(new["id"])
+        self.posted.extend(highlights)
+        return 200, [{"id": book_id, "title": self.books[book_id]["title"], "modified_highlights": ids}
+                     for book_id, ids in touched.items()]
+
+    def _book_for(self, fields: dict[str, Any]) -> dict[str, Any]:
+        title = fields.get("title") or "Quotes"
+        category = fields.get("category") or ("articles" if fields.get("source_url") else "books")
+        for book in self.books.values():
+            if (book["title"], book["author"], book["category"]) == (title, fields.get("author"), category):
+                return book
+        book_id = max(self.books, default=10_000_000) + 1
+        self.books[book_id] = {
+            "user_book_id": book_id, "is_deleted": False, "title": title, "readable_title": title,
+            "author": fields.get("author"), "source": fields.get("source_type"), "category": category,
+            "cover_image_url": fields.get("image_url"), "unique_url": None, "book_tags": [],
+            "document_note": None, "summary": None, "readwise_url": f"https://readwise.io/bookreview/{book_id}",
+            "source_url": fields.get("source_url"), "external_id": None, "asin": None, "highlights": []}
+        return self.books[book_id]
 
     def _highlight(self, highlight_id: int) -> dict[str, Any]:
         for book in self.books.values():
@@ -249,6 +315,23 @@ class FakeReadwise:
         return {"count": len(listed), "nextPageCursor": None, "results": results}
 
 
+_LIMITS = {"text": 8191, "note": 8191, "title": 511, "author": 1024, "image_url": 2047,
+           "source_url": 2047, "highlight_url": 4095}
+
+
+def _refusal(fields: Any) -> dict[str, list[str]]:
+    """What the API says of one posted highlight's fields ({} when it takes them)."""
+    if not isinstance(fields, dict):
+        return {"non_field_errors": ["Invalid data."]}
+    said = {name: [f"Ensure this field has no more than {limit} characters."]
+            for name, limit in _LIMITS.items() if len(str(fields.get(name) or "")) > limit}
+    if not fields.get("text"):
+        said["text"] = ["This field is required."]
+    if fields.get("location_type", "order") not in ("page", "order", "time_offset"):
+        said["location_type"] = [f'"{fields["location_type"]}" is not a valid choice.']
+    return said
+
+
 def _handler_for(fake: FakeReadwise) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -283,6 +366,29 @@ def _handler_for(fake: FakeReadwise) -> type[BaseHTTPRequestHandler]:
                 with fake._lock:
                     fake.delivered.update(h["id"] for b in body["results"] if isinstance(b, dict)
                                           for h in b.get("highlights") or ())  # listless too
+
+        def do_POST(self) -> None:
+            url = urlsplit(self.path)
+            authorized = self.headers.get("Authorization") == f"Token {fake.token}"
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            with fake._lock:
+                fake.requests.append(RecordedRequest("POST", url.path, {}, authorized))
+                fault = fake.post_faults.pop(len(fake.post_requests), None)
+            if not authorized:
+                self._send(401, b'{"detail": "Invalid token."}')
+            elif url.path != "/api/v2/highlights/":
+                self._send(404, b'{"detail": "Not found."}')
+            elif fault is not None:
+                self._fault(fault)
+            else:
+                try:
+                    highlights = json.loads(body)["highlights"]
+                except (ValueError, KeyError, TypeError):
+                    self._send(400, b'{"detail": "JSON parse error"}')
+                    return
+                with fake._lock:
+                    status, answer = fake.create(highlights if isinstance(highlights, list) else [highlights])
+                self._send(status, json.dumps(answer).encode())
 
         def _fault(self, fault: Fault) -> None:
             if fault.kind == "status":

@@ -1,0 +1,218 @@
+"""Writer ``readwise`` end to end: the CLI sending highlights to a fake Readwise on 127.0.0.1,
+which keeps them as the real API does (updates by highlight_url) and exports them back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from excerpta.store import open_store
+
+from .conftest import read_jsonl
+from .fake_readwise import Fault
+from paths import EXAMPLES
+
+CLIPPINGS = EXAMPLES / "My Clippings.txt"
+
+
+def send(run_cli, state: Path, *inputs: str | Path, extra: tuple[str, ...] = ()):
+    return run_cli("--state", state, "convert", *inputs, "--to", "readwise", "--out", "readwise:", *extra)
+
+
+def library_file(path: Path, documents: int, per_document: int, **highlight: object) -> Path:
+    """A canonical JSON library of ``documents`` books of ``per_document`` highlights each."""
+    path.write_text(json.dumps({"schema_version": 1, "documents": [
+        {"id": f"doc-{d}", "title": f"Book {d}", "author": f"Author {d}", "category": "books",
+         "highlights": [{"id": f"h-{d}-{h}", "text": f"Passage {h} of book {d}.", "location": h * 10,
+                         "location_type": "location", **highlight} for h in range(per_document)]}
+        for d in range(documents)]}), encoding="utf-8")
+    return path
+
+
+def posted_books(server) -> dict[str, list[dict]]:
+    return {book["title"]: book["highlights"] for book in server.books.values()}
+
+
+def test_the_example_clippings_arrive_once_each_and_come_back_through_the_export(
+        run_cli, fake_readwise, tmp_path):
+    server = fake_readwise(highlights=0)
+    state = tmp_path / "state.sqlite"
+    result = send(run_cli, state, CLIPPINGS)
+    assert result.exit_code == 0, result.output
+    assert "12 new" in result.output
+    assert len(server.post_requests) == 1  # 12 highlights: one request
+    books = posted_books(server)
+    assert len(books) == 12
+    assert all(len(highlights) == 1 for highlights in books.values())
+    walden = server.posted[[p["title"] for p in server.posted].index("Walden")]
+    assert walden["author"] == "Thoreau, Henry David"  # as the clippings file says it
+    assert walden["category"] == "books"
+    assert walden["source_type"] == "excerpta"
+    assert walden["location_type"] == "order"
+    assert isinstance(walden["location"], int)
+    assert walden["highlight_url"].startswith("excerpta://highlight/")
+    assert walden["highlighted_at"].endswith("+00:00")
+    # Pulled back from Readwise: the same texts, under the same titles.
+    out = tmp_path / "back.jsonl"
+    pulled = run_cli("convert", "readwise:", "--to", "jsonl", "--out", out)
+    assert pulled.exit_code == 0, pulled.output
+    back, _ = read_jsonl(out)
+    assert sorted(h["text"] for h in back.values()) == sorted(p["text"] for p in server.posted)
+
+
+def test_a_second_run_sends_nothing_and_an_edit_is_sent_again_in_place(run_cli, fake_readwise, tmp_path):
+    server = fake_readwise(highlights=0)
+    state, library = tmp_path / "state.sqlite", library_file(tmp_path / "lib.json", 3, 4)
+    assert send(run_cli, state, library).exit_code == 0
+    first = list(server.posted)
+    assert len(first) == 12
+    again = send(run_cli, state, library, extra=("--force",))  # read again: nothing new to send
+    assert again.exit_code == 0, again.output
+    assert len(server.post_requests) == 2
+    assert len(server.posted) == 24
+    assert sum(len(h) for h in posted_books(server).values()) == 12  # updated in place
+    unchanged = send(run_cli, state, library_file(library, 3, 4))  # same content, new mtime
+    assert unchanged.exit_code == 0, unchanged.output
+    assert len(server.post_requests) == 2
+    data = json.loads(library.read_text(encoding="utf-8"))
+    data["documents"][1]["highlights"][2]["text"] = "Passage 2 of book 1, as re-read."
+    data["documents"][2]["highlights"].append({"id": "h-2-new", "text": "A new passage.", "location": 99})
+    library.write_text(json.dumps(data), encoding="utf-8")
+    edited = send(run_cli, state, library)
+    assert edited.exit_code == 0, edited.output
+    assert len(server.post_requests) == 3
+    assert [p["text"] for p in server.posted[24:]] == ["Passage 2 of book 1, as re-read.", "A new passage."]
+    assert server.posted[24]["highlight_url"] == first[6]["highlight_url"]
+    book_1 = posted_books(server)["Book 1"]
+    assert len(book_1) == 4
+    assert "Passage 2 of book 1, as re-read." in [h["text"] for h in book_1]
+    assert len(posted_books(server)["Book 2"]) == 5
+
+
+def test_a_large_library_goes_in_batches_and_a_refused_document_is_reported_alone(
+        run_cli, fake_readwise, tmp_path):
+    server = fake_readwise(highlights=0)
+    state, library = tmp_path / "state.sqlite", library_file(tmp_path / "lib.json", 6, 90)
+    server.inject_post(Fault.server_error(400), at=1)  # the first batch (two books) refused,
+    server.inject_post(Fault.server_error(400), at=3)  # then the second book alone
+    result = send(run_cli, state, library)
+    assert result.exit_code == 1, result.output
+    assert "Book 1" in result.output
+    assert "HTTP 400" in result.output
+    sent = {p["title"] for p in server.posted}
+    assert sent == {"Book 0", "Book 2", "Book 3", "Book 4", "Book 5"}
+    # Books 0+1 (refused), 0 alone, 1 alone (refused), 2+3, 4+5: 200 highlights a request at most.
+    assert len(server.post_requests) == 5
+    assert len(server.posted) == 5 * 90
+    retry = send(run_cli, state, library)
+    assert retry.exit_code == 0, retry.output
+    assert {p["title"] for p in server.posted[450:]} == {"Book 1"}
+    assert len(server.posted) == 540
+
+
+def test_a_rejected_token_mid_run_keeps_the_record_of_what_went_before(run_cli, fake_readwise, tmp_path):
+    server = fake_readwise(highlights=0)
+    state, library = tmp_path / "state.sqlite", library_file(tmp_path / "lib.json", 4, 150)
+    server.inject_post(Fault.server_error(401), at=2)
+    result = send(run_cli, state, library)
+    assert result.exit_code == 3, result.output
+    assert "rejected the token" in result.output
+    assert server.token not in result.output
+    assert len(server.posted) == 150
+    resumed = send(run_cli, state, library)
+    assert resumed.exit_code == 0, resumed.output
+    assert len(server.posted) == 600  # the other three books only
+    assert {p["title"] for p in server.posted[150:]} == {"Book 1", "Book 2", "Book 3"}
+
+
+def test_what_came_from_readwise_is_not_sent_back(run_cli, fake_readwise, tmp_path):
+    server = fake_readwise(highlights=30)
+    state = tmp_path / "state.sqlite"
+    pulled = run_cli("--state", state, "convert", "readwise:", "--to", "jsonl", "--out", tmp_path / "x.jsonl")
+    assert pulled.exit_code == 0, pulled.output
+    result = send(run_cli, state, CLIPPINGS)
+    assert result.exit_code == 0, result.output
+    assert len(server.posted) == 12  # the clippings; none of the 30 pulled highlights
+    assert not any(p["title"].startswith("Fake ") for p in server.posted)
+
+
+def test_fields_are_fitted_to_readwise_limits_with_a_warning(run_cli, fake_readwise, tmp_path):
+    server = fake_readwise(highlights=0)
+    library = tmp_path / "lib.json"
+    library.write_text(json.dumps({"schema_version": 1, "documents": [{
+        "id": "d", "title": "T" * 600, "author": "A", "category": "supplementals",
+        "url": "https://example.org/a", "cover_image_url": "data:image/png;base64,AAAA",
+        "highlights": [
+            {"id": "long", "text": "x" * 9000, "note": "my note", "tags": ["idea", "two words"],
+             "is_favorite": True, "location": "xii", "location_type": "page"},
+            {"id": "gone", "text": "deleted one", "is_deleted": True},
+            {"id": "lone", "text": "", "note": "a note alone"},
+            {"id": "page", "text": "on a page", "location": 12, "location_type": "page",
+             "url": "https://hyp.is/abc/example.org/a"}]}]}), encoding="utf-8")
+    result = send(run_cli, tmp_path / "state.sqlite", library, extra=())
+    assert result.exit_code == 0, result.output
+    assert "1 text(s) longer than Readwise takes cut" in result.output
+    assert "1 image_url(s) Readwise cannot take left out" in result.output
+    long, page = server.posted
+    assert len(long["text"]) == 8191
+    assert long["text"].endswith("…")
+    assert len(long["title"]) == 511
+    assert long["note"] == "my note\n.idea .favorite"
+    assert "location" not in long
+    assert "image_url" not in long
+    assert long["category"] == "articles"
+    assert long["source_url"] == "https://example.org/a"
+    assert page["location"] == 12
+    assert page["location_type"] == "page"
+    assert page["highlight_url"] == "https://hyp.is/abc/example.org/a"
+
+
+def test_dry_run_sends_nothing_and_out_must_name_readwise(run_cli, fake_readwise, tmp_path):
+    server = fake_readwise(highlights=0)
+    dry = send(run_cli, tmp_path / "state.sqlite", CLIPPINGS, extra=("--dry-run",))
+    assert dry.exit_code == 0, dry.output
+    assert "would create readwise: Walden" in dry.output
+    assert not server.post_requests
+    wrong = run_cli("convert", CLIPPINGS, "--to", "readwise", "--out", tmp_path / "x")
+    assert wrong.exit_code == 2
+    assert "give --out readwise:" in wrong.output
+    assert len(wrong.output.strip().splitlines()) == 1
+
+
+def test_without_a_token_the_error_says_how_to_give_one(run_cli, tmp_path):
+    result = run_cli("convert", CLIPPINGS, "--to", "readwise", "--out", "readwise:")
+    assert result.exit_code == 2, result.output
+    assert "READWISE_TOKEN" in result.output
+
+
+def test_another_account_gets_everything_and_the_token_is_never_written(run_cli, fake_readwise,
+                                                                        tmp_path, monkeypatch):
+    first = fake_readwise(highlights=0)
+    state = tmp_path / "state.sqlite"
+    assert send(run_cli, state, CLIPPINGS, extra=("-vv",)).exit_code == 0
+    monkeypatch.setenv("READWISE_TOKEN", "another_account_token_1234")
+    first.token = "another_account_token_1234"
+    again = send(run_cli, state, CLIPPINGS, extra=("--force",))
+    assert again.exit_code == 0, again.output
+    assert len(first.posted) == 24
+    store = open_store(state)
+    try:
+        memos = [r.memo for r in store.outputs_for("convert", "readwise").values()]
+    finally:
+        store.close()
+    assert len(memos) == 12
+    raw = state.read_bytes()
+    assert b"fake_readwise_token" not in raw
+    assert b"another_account_token" not in raw
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_server_error_is_retried(run_cli, fake_readwise, tmp_path, status):
+    server = fake_readwise(highlights=0)
+    server.inject_post(Fault.server_error(status), at=1)
+    result = send(run_cli, tmp_path / "state.sqlite", CLIPPINGS)
+    assert result.exit_code == 0, result.output
+    assert len(server.post_requests) == 2
+    assert len(server.posted) == 12
