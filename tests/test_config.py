@@ -199,7 +199,8 @@ def test_a_missing_file_is_a_user_error(run_cli, tmp_path):
 def test_the_example_configuration_is_valid():
     config = load_config(REPO / "config" / "excerpta.example.toml")
     assert [job.name for job in config.jobs] == ["readwise-to-vault", "kindle-backup"]
-    assert [w.format for job in config.jobs for w in job.writers] == ["obsidian", "anki", "json", "csv"]
+    assert [w.format for job in config.jobs for w in job.writers] == ["obsidian", "anki", "json", "csv",
+                                                                      "readwise"]
 
 
 @pytest.mark.parametrize(("old", "new", "first", "second"), [
@@ -229,7 +230,7 @@ def test_two_writers_of_one_format_one_inside_the_other_are_refused(run_cli, tmp
     result = run_cli("config", "check", _write(tmp_path, nested))
     assert result.exit_code == 2
     assert result.output.endswith('jobs[0].writers[0] (job "readwise-to-vault", line 38) and '
-                                  'jobs[2].writers[0] (job "inner", line 87) both write obsidian, '
+                                  'jobs[2].writers[0] (job "inner", line 94) both write obsidian, '
                                   "/vault/Readwise/Kindle inside /vault/Readwise: each would take the "
                                   "other's files for its own; give them folders side by side\n")
     beside = example.replace('out = "/data/kindle.json"', 'out = "/vault/Readwise/kindle.json"')

@@ -146,6 +146,10 @@ class FakeReadwise:
     hidden: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # of deleted books
     listless: set[int] = field(default_factory=set)  # books sent without their "highlights" key
     post_faults: dict[int, Fault] = field(default_factory=dict)
+    _by_url: dict[str, dict[str, Any]] = field(default_factory=dict)  # posted highlights' URLs
+    _books_by_key: dict[tuple[Any, ...], int] = field(default_factory=dict)  # (title, author, category)
+    _next_id: int = 900_000_001
+    _indexed: bool = False
     posted: list[dict[str, Any]] = field(default_factory=list)  # every highlight of a 200 POST
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -196,10 +200,15 @@ class FakeReadwise:
         if any(errors):
             return 400, {"highlights": errors}
         touched: dict[int, list[int]] = {}
+        if not self._indexed:  # the generated library's highlights, once
+            self._indexed = True
+            self._by_url = {h["url"]: h for b in self.books.values() for h in b["highlights"] if h.get("url")}
+            self._next_id = max((h["id"] for b in self.books.values() for h in b["highlights"]),
+                                default=900_000_000) + 1
         for fields in highlights:
             book = self._book_for(fields)
-            existing = [h for b in self.books.values() for h in b["highlights"] if fields.get(
-                "highlight_url") and h.get("url") == fields["highlight_url"]]
+            known = self._by_url.get(fields.get("highlight_url") or "")
+            existing = [known] if known is not None else []
             if not existing and not fields.get("highlight_url"):  # the 4-tuple dedupe
                 existing = [h for h in book["highlights"] if h["text"] == fields["text"]]
             stamp = datetime.now(UTC).isoformat()
@@ -211,12 +220,14 @@ class FakeReadwise:
                 existing[0].update(values)
                 touched.setdefault(book["user_book_id"], []).append(existing[0]["id"])
                 continue
-            ids = [h["id"] for b in self.books.values() for h in b["highlights"]]
-            new = {"id": max(ids, default=900_000_000) + 1, "is_deleted": False, "color": "yellow",
+            new = {"id": self._next_id, "is_deleted": False, "color": "yellow",
                    "created_at": stamp, "external_id": None, "end_location": None,
                    "book_id": book["user_book_id"], "tags": [], "is_favorite": False,
                    "is_discard": False, **values}
             book["highlights"].append(new)
+            self._next_id += 1
+            if new["url"]:
+                self._by_url[new["url"]] = new
             touched.setdefault(book["user_book_id"], []).append(new["id"])
         self.posted.extend(highlights)
         return 200, [{"id": book_id, "title": self.books[book_id]["title"], "modified_highlights": ids}
@@ -225,10 +236,11 @@ class FakeReadwise:
     def _book_for(self, fields: dict[str, Any]) -> dict[str, Any]:
         title = fields.get("title") or "Quotes"
         category = fields.get("category") or ("articles" if fields.get("source_url") else "books")
-        for book in self.books.values():
-            if (book["title"], book["author"], book["category"]) == (title, fields.get("author"), category):
-                return book
+        key = (title, fields.get("author"), category)
+        if key in self._books_by_key and self._books_by_key[key] in self.books:
+            return self.books[self._books_by_key[key]]
         book_id = max(self.books, default=10_000_000) + 1
+        self._books_by_key[key] = book_id
         self.books[book_id] = {
             "user_book_id": book_id, "is_deleted": False, "title": title, "readable_title": title,
             "author": fields.get("author"), "source": fields.get("source_type"), "category": category,

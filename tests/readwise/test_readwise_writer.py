@@ -94,7 +94,7 @@ def test_a_second_run_sends_nothing_and_an_edit_is_sent_again_in_place(run_cli, 
 def test_a_large_library_goes_in_batches_and_a_refused_document_is_reported_alone(
         run_cli, fake_readwise, tmp_path):
     server = fake_readwise(highlights=0)
-    state, library = tmp_path / "state.sqlite", library_file(tmp_path / "lib.json", 6, 90)
+    state, library = tmp_path / "state.sqlite", library_file(tmp_path / "lib.json", 6, 200)
     server.inject_post(Fault.server_error(400), at=1)  # the first batch (two books) refused,
     server.inject_post(Fault.server_error(400), at=3)  # then the second book alone
     result = send(run_cli, state, library)
@@ -103,13 +103,13 @@ def test_a_large_library_goes_in_batches_and_a_refused_document_is_reported_alon
     assert "HTTP 400" in result.output
     sent = {p["title"] for p in server.posted}
     assert sent == {"Book 0", "Book 2", "Book 3", "Book 4", "Book 5"}
-    # Books 0+1 (refused), 0 alone, 1 alone (refused), 2+3, 4+5: 200 highlights a request at most.
+    # Books 0+1 (refused), 0 alone, 1 alone (refused), 2+3, 4+5: 500 highlights a request at most.
     assert len(server.post_requests) == 5
-    assert len(server.posted) == 5 * 90
+    assert len(server.posted) == 5 * 200
     retry = send(run_cli, state, library)
     assert retry.exit_code == 0, retry.output
-    assert {p["title"] for p in server.posted[450:]} == {"Book 1"}
-    assert len(server.posted) == 540
+    assert {p["title"] for p in server.posted[1000:]} == {"Book 1"}
+    assert len(server.posted) == 1200
 
 
 def test_a_rejected_token_mid_run_keeps_the_record_of_what_went_before(run_cli, fake_readwise, tmp_path):
@@ -120,11 +120,11 @@ def test_a_rejected_token_mid_run_keeps_the_record_of_what_went_before(run_cli, 
     assert result.exit_code == 3, result.output
     assert "rejected the token" in result.output
     assert server.token not in result.output
-    assert len(server.posted) == 150
+    assert len(server.posted) == 450  # books 0-2 in the first request; book 3's refused
     resumed = send(run_cli, state, library)
     assert resumed.exit_code == 0, resumed.output
-    assert len(server.posted) == 600  # the other three books only
-    assert {p["title"] for p in server.posted[150:]} == {"Book 1", "Book 2", "Book 3"}
+    assert len(server.posted) == 600  # the last book only
+    assert {p["title"] for p in server.posted[450:]} == {"Book 3"}
 
 
 def test_what_came_from_readwise_is_not_sent_back(run_cli, fake_readwise, tmp_path):
@@ -167,6 +167,15 @@ def test_fields_are_fitted_to_readwise_limits_with_a_warning(run_cli, fake_readw
     assert page["location"] == 12
     assert page["location_type"] == "page"
     assert page["highlight_url"] == "https://hyp.is/abc/example.org/a"
+
+
+def test_without_state_the_default_state_remembers_what_was_sent(run_cli, fake_readwise):
+    server = fake_readwise(highlights=0)
+    for _ in range(2):
+        result = run_cli("convert", CLIPPINGS, "--to", "readwise", "--out", "readwise:")
+        assert result.exit_code == 0, result.output
+    assert len(server.post_requests) == 1
+    assert "12 unchanged" in result.output
 
 
 def test_dry_run_sends_nothing_and_out_must_name_readwise(run_cli, fake_readwise, tmp_path):
@@ -216,3 +225,54 @@ def test_a_server_error_is_retried(run_cli, fake_readwise, tmp_path, status):
     assert result.exit_code == 0, result.output
     assert len(server.post_requests) == 2
     assert len(server.posted) == 12
+
+
+def test_a_sync_job_sends_a_kindle_file_and_the_next_run_sends_only_what_was_added(
+        run_cli, fake_readwise, tmp_path, monkeypatch):
+    server = fake_readwise(highlights=0)
+    monkeypatch.delenv("READWISE_TOKEN")  # the configuration's token file instead
+    (tmp_path / "token").write_text(server.token + "\n", encoding="utf-8")
+    (tmp_path / "token").chmod(0o600)
+    clippings = tmp_path / "My Clippings.txt"
+    clippings.write_bytes(CLIPPINGS.read_bytes())
+    config = tmp_path / "excerpta.toml"
+    config.write_text(
+        f'state = "{tmp_path / "state.sqlite"}"\n[readwise]\ntoken_file = "{tmp_path / "token"}"\n'
+        f'[[jobs]]\nname = "kindle-to-readwise"\nschedule = {{ every = "1h" }}\n'
+        f'[jobs.source]\ninput = "{clippings}"\n'
+        '[[jobs.writers]]\nformat = "readwise"\nout = "readwise:"\n'
+        f'[[jobs.writers]]\nformat = "json"\nout = "{tmp_path / "library.json"}"\n', encoding="utf-8")
+    first = run_cli("sync", "-c", config)
+    assert first.exit_code == 0, first.output
+    assert len(server.posted) == 12
+    with clippings.open("a", encoding="utf-8") as handle:
+        handle.write("Walden (Thoreau, Henry David)\r\n- Your Highlight on page 3 | Location 400-401 | "
+                     "Added on Monday, 3 March 2025 10:00:00\r\n\r\nSimplify, simplify.\r\n==========\r\n")
+    second = run_cli("sync", "-c", config)
+    assert second.exit_code == 0, second.output
+    assert [p["text"] for p in server.posted[12:]] == ["Simplify, simplify."]
+    assert len(posted_books(server)["Walden"]) == 2
+    assert run_cli("sync", "-c", config).exit_code == 0
+    assert len(server.posted) == 13
+
+
+def test_config_check_warns_of_a_missing_token_for_a_readwise_writer(run_cli, tmp_path):
+    config = tmp_path / "excerpta.toml"
+    config.write_text(f'[readwise]\ntoken_file = "{tmp_path / "nope"}"\n[[jobs]]\nname = "k"\n'
+                      f'[jobs.source]\ninput = "{CLIPPINGS}"\n'
+                      '[[jobs.writers]]\nformat = "readwise"\nout = "readwise:"\n', encoding="utf-8")
+    result = run_cli("config", "check", config)
+    assert result.exit_code == 0, result.output
+    assert f"token_file {tmp_path / 'nope'}: no such file" in result.output
+    assert "k: " in result.output
+    assert "readwise → readwise:" in result.output
+
+
+def test_long_highlights_go_in_requests_under_a_megabyte(run_cli, fake_readwise, tmp_path):
+    server = fake_readwise(highlights=0)
+    library = library_file(tmp_path / "lib.json", 1, 300, text="長" * 4000)  # 12 kB each as UTF-8
+    result = send(run_cli, tmp_path / "state.sqlite", library)
+    assert result.exit_code == 0, result.output
+    assert len(server.posted) == 300
+    assert len(server.post_requests) == 4  # 85 of them fit in 1 MiB
+    assert len(posted_books(server)["Book 0"]) == 300

@@ -34,7 +34,9 @@ def check(path: Path | None) -> None:
     path = path or default_config_path()
     loaded = load_config(path)
     chosen_jobs(loaded, (), config_path=path)  # a file without jobs: what sync would refuse
-    if any(job.source.input.strip().lower() == READWISE_INPUT for job in loaded.jobs):
+    if any(job.source.input.strip().lower() == READWISE_INPUT
+           or any(registry.writer(w.format).remote_name == READWISE_INPUT for w in job.writers)
+           for job in loaded.jobs):
         try:  # the token a sync would fail to find, said (the file may be made later: not refused)
             with readwise_environment(loaded.readwise):
                 ReadwiseSettings.from_env()

@@ -29,6 +29,7 @@ injectable, so tests use respx or a local fake server and never sleep for real.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time
@@ -260,7 +261,10 @@ class ReadwiseClient:
         within the settings' ``answer_deadline`` seconds; a slower answer raises
         httpx.ReadTimeout, retried as a timeout is. A body larger than ``answer_limit`` bytes,
         decoded, raises FatalSourceError: the same answer again would be as large."""
-        with self._http.stream(method, path, params=params, json=body) as streamed:
+        # UTF-8 as it is, not httpx's \uXXXX escapes: a CJK highlight is half the bytes.
+        content = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+        headers = None if body is None else {"Content-Type": "application/json"}
+        with self._http.stream(method, path, params=params, content=content, headers=headers) as streamed:
             # Real time, not the injected clock: it is the socket's time that runs out.
             deadline = time.monotonic() + self._answer_deadline
             body = bytearray()

@@ -131,7 +131,8 @@ def highlight_fields(highlight: Highlight, link: str, fitting: Fitting) -> dict[
     return fields
 
 
-def digest(fields: dict[str, Any]) -> str:
-    """A short hash of one highlight's fields as sent: what the writer compares next run."""
-    text = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+def digest(fields: dict[str, Any]) -> tuple[str, int]:
+    """A short hash of one highlight's fields as sent (what the writer compares next run),
+    and their size as JSON in bytes."""
+    data = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:32], len(data)
