@@ -48,17 +48,23 @@ class RemoteSink(OutputFolder):
         """How an outcome names the document ``title`` (``readwise: Walden``)."""
         return Path(f"{self.label} {title}")
 
-    def sent(self, key: str, title: str, *, size: int, digest: str, memo: str, created: bool,
-             reason: str | None = None) -> WriteOutcome:
+    def sent(self, key: str, title: str, *, size: int, digest: str, source_hash: str, memo: str,
+             created: bool, reason: str | None = None) -> WriteOutcome:
         """Report that document ``key`` was sent (``size`` bytes of highlights), or in a dry
-        run would be, and keep its record: ``digest`` of what the service now holds of it,
-        ``memo`` for the writer's next run. ``created``: the service had none of it before."""
+        run would be, and keep its record (see :meth:`remember`). ``created``: the service had
+        none of it before."""
         outcome = WriteOutcome(self.shown(title), "create" if created else "update", size, reason)
         self.outcomes.append(outcome)
+        self.remember(key, digest=digest, source_hash=source_hash, memo=memo)
+        return outcome
+
+    def remember(self, key: str, *, digest: str, source_hash: str, memo: str) -> None:
+        """Keep the record of document ``key``, reporting nothing: ``digest`` of what the
+        service holds of it, ``source_hash`` of what that was made from, ``memo`` for the
+        writer's next run. Nothing is kept in a dry run."""
         if not self.dry_run:
             self._pending.append(OutputRecord(str(self.resolve(key)), self.job, self.writer, key,
-                                              digest, None, datetime.now(UTC), memo=memo))
-        return outcome
+                                              digest, source_hash, datetime.now(UTC), memo=memo))
 
     def unchanged(self, title: str) -> WriteOutcome:
         """Report that a document had nothing to send (its record stays as it is)."""

@@ -136,6 +136,12 @@ def test_what_came_from_readwise_is_not_sent_back(run_cli, fake_readwise, tmp_pa
     assert result.exit_code == 0, result.output
     assert len(server.posted) == 12  # the clippings; none of the 30 pulled highlights
     assert not any(p["title"].startswith("Fake ") for p in server.posted)
+    assert "outputs: 12 new" in result.output
+    again = send(run_cli, state, CLIPPINGS, extra=("-v",))
+    assert again.exit_code == 0, again.output
+    assert "outputs: 12 unchanged" in again.output  # the Readwise books are not listed
+    assert "Fake" not in again.output
+    assert len(server.post_requests) == 1
 
 
 def test_fields_are_fitted_to_readwise_limits_with_a_warning(run_cli, fake_readwise, tmp_path):

@@ -8,9 +8,10 @@ client (:mod:`excerpta.clients.readwise`).
 
 Only what changed is sent: the record of each document (:class:`~excerpta.remote_sink.RemoteSink`)
 keeps, per highlight, a hash of the fields sent and the ``highlight_url`` used, for this
-account and API URL (another token or URL starts afresh). A highlight whose fields are as
-sent is not sent again; one edited since is sent again under the same ``highlight_url``, so
-Readwise updates it in place. ``--force`` sends everything again (updates, no duplicates).
+account and API URL (another token or URL starts afresh; :mod:`.memo`). A document as it was
+when sent is skipped whole; of one that changed, a highlight whose fields are as sent is not
+sent again, and one edited since is sent again under the same ``highlight_url``, so Readwise
+updates it in place. ``--force`` sends everything again (updates, no duplicates).
 
 Not sent: highlights that came from Readwise (they are there already: a highlight or document
 with a ``readwise`` id), deleted ones, and ones without text (a note alone; Readwise requires
@@ -26,7 +27,6 @@ before is recorded all the same (see :func:`~excerpta.pipeline.run_once`).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections import Counter
 from collections.abc import Iterable
@@ -37,9 +37,8 @@ from excerpta.adapters import Writer
 from excerpta.clients.readwise import ReadwiseClient, Rejected
 from excerpta.clients.readwise_settings import ReadwiseSettings
 from excerpta.model import Document
-from excerpta.output_records import OutputRecord
-from excerpta.readwise.cursor import account_fingerprint, same_account
 from excerpta.remote_sink import RemoteSink
+from excerpta.writers.readwise.memo import Planned, account_of, sent_before, source_hash
 from excerpta.writers.readwise.payload import (
     Fitting,
     digest,
@@ -59,22 +58,6 @@ READWISE_ID = "readwise"
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Planned:
-    """One document's changes to send, and its record's memo once they are sent."""
-
-    key: str
-    title: str
-    created: bool
-    send: list[dict[str, Any]] = field(default_factory=list)
-    sizes: list[int] = field(default_factory=list)  # of each of ``send`` as JSON
-    sent: dict[str, list[str]] = field(default_factory=dict)  # highlight id -> [digest, link]
-
-    def memo(self, account: str, api_url: str) -> str:
-        return json.dumps({"account": account, "api_url": api_url, "highlights": self.sent},
-                          sort_keys=True, separators=(",", ":"))
-
-
 class ReadwiseWriter(Writer):
     """Sends highlights to Readwise; see the module docstring."""
 
@@ -85,77 +68,107 @@ class ReadwiseWriter(Writer):
 
     def write(self, documents: Iterable[Document], sink: RemoteSink) -> None:  # type: ignore[override]
         settings = ReadwiseSettings.from_env()
-        token = settings.token.get_secret_value()
-        self._account, self._api_url = account_fingerprint(token), settings.api_url
-        fitting, skipped = Fitting(), Counter[str]()
-        batch: list[Planned] = []
+        account = account_of(sink.records(), settings.token.get_secret_value())
         with ReadwiseClient(settings) as client:
+            run = _Run(sink, client, account, settings.api_url)
             for document in documents:
-                planned = self._plan(document, sink, token, fitting, skipped)
-                if planned is None:
-                    continue
-                if not planned.send:
-                    sink.unchanged(planned.title)
-                    continue
-                if batch and not _fits([*batch, planned]):
-                    self._flush(client, batch, sink)
-                    batch = []
-                batch.append(planned)
-            self._flush(client, batch, sink)
-        for phrase in fitting.said():
+                run.add(document)
+            run.flush()
+        for phrase in run.fitting.said():
             log.warning("readwise: %s", phrase)
-        for why, count in sorted(skipped.items()):
+        for why, count in sorted(run.skipped.items()):
             log.info("readwise: %d highlight(s) not sent: %s", count, why)
 
-    def _plan(self, document: Document, sink: RemoteSink, token: str, fitting: Fitting,
-              skipped: Counter[str]) -> Planned | None:
-        """What of ``document`` to send; None when it has nothing Readwise should get (all of
-        it came from Readwise, or was deleted) and was never sent."""
-        before = None if sink.force else _sent_before(sink.previous(document.id), token, self._api_url)
-        planned = Planned(document.id, document.title, created=before is None, sent=dict(before or {}))
-        shared = document_fields(document, fitting)
+
+@dataclass
+class _Run:
+    """One run of the writer: documents planned into batches, batches sent and recorded."""
+
+    sink: RemoteSink
+    client: ReadwiseClient
+    account: str
+    api_url: str
+    fitting: Fitting = field(default_factory=Fitting)
+    skipped: Counter[str] = field(default_factory=Counter)
+    batch: list[Planned] = field(default_factory=list)
+
+    def add(self, document: Document) -> None:
+        """Plan ``document`` and queue its changes, sending the batch once it is full."""
+        record = self.sink.previous(document.id)
+        hashed = source_hash(document, self.account, self.api_url)
+        if record is not None and record.source_hash == hashed and not self.sink.force:
+            if record.hash != NOTHING_SENT:
+                self.sink.unchanged(document.title)
+            return
+        planned = self.plan(document, hashed, sent_before(record, self.account, self.api_url))
+        if not planned.send:  # what changed is nothing Readwise gets (a deleted highlight)
+            memo = planned.memo(self.account, self.api_url)
+            if planned.sent:
+                self.sink.unchanged(document.title)
+            self.sink.remember(planned.key, digest=_hash(memo) if planned.sent else NOTHING_SENT,
+                               source_hash=hashed, memo=memo)
+            return
+        if self.batch and not _fits([*self.batch, planned]):
+            self.flush()
+        self.batch.append(planned)
+
+    def plan(self, document: Document, hashed: str, before: dict[str, list[str]] | None) -> Planned:
+        """What of ``document`` to send, given what was sent of it ``before``."""
+        planned = Planned(document.id, document.title, hashed, created=not before, sent=dict(before or {}))
+        shared = document_fields(document, self.fitting)
         links = own_links(document)
         from_readwise = READWISE_ID in document.external_ids
         for highlight in document.highlights:
             if from_readwise or READWISE_ID in highlight.external_ids:
-                skipped["they came from Readwise"] += 1
+                self.skipped["they came from Readwise"] += 1
             elif highlight.is_deleted:
-                skipped["deleted"] += 1
+                self.skipped["deleted"] += 1
             elif not highlight.text.strip():
-                skipped["no highlighted text (a note alone)"] += 1
+                self.skipped["no highlighted text (a note alone)"] += 1
             else:
                 old = planned.sent.get(highlight.id)
                 link = old[1] if old else highlight_url(highlight, links)
-                fields = {**shared, **highlight_fields(highlight, link, fitting)}
-                hashed, size = digest(fields)
-                if old is None or old[0] != hashed:
+                fields = {**shared, **highlight_fields(highlight, link, self.fitting)}
+                fields_hash, size = digest(fields)
+                if old is None or old[0] != fields_hash or self.sink.force:
                     planned.send.append(fields)
                     planned.sizes.append(size)
-                    planned.sent[highlight.id] = [hashed, link]
-        return None if before is None and not planned.send else planned
+                    planned.sent[highlight.id] = [fields_hash, link]
+        return planned
 
-    def _flush(self, client: ReadwiseClient, batch: list[Planned], sink: RemoteSink) -> None:
-        """Send ``batch`` in one request (a document past :data:`BATCH` highlights or
-        :data:`BATCH_BYTES` in several), and record each document sent; a refused request is
-        sent again document by document, a document refused alone reported."""
+    def flush(self, batch: list[Planned] | None = None) -> None:
+        """Send the queued batch (or ``batch``) in one request (a document past :data:`BATCH`
+        highlights or :data:`BATCH_BYTES` in several), and record each document sent; a
+        refused request is sent again document by document, a document refused alone reported."""
+        if batch is None:
+            batch, self.batch = self.batch, []
         if not batch:
             return
         try:
-            if not sink.dry_run:
+            if not self.sink.dry_run:
                 for request in _requests(batch):
-                    client.create_highlights(request)
+                    self.client.create_highlights(request)
         except Rejected as err:
             if len(batch) > 1:
                 for planned in batch:
-                    self._flush(client, [planned], sink)
+                    self.flush([planned])
                 return
-            sink.refused(batch[0].title, f"{err}; its changes are sent again next run")
+            self.sink.refused(batch[0].title, f"{err}; its changes are sent again next run")
             return
         for planned in batch:
-            memo = planned.memo(self._account, self._api_url)
-            sink.sent(planned.key, planned.title, size=sum(planned.sizes), created=planned.created, memo=memo,
-                      digest=hashlib.sha256(memo.encode("utf-8")).hexdigest(),
-                      reason=f"{len(planned.send)} highlight(s)")
+            memo = planned.memo(self.account, self.api_url)
+            self.sink.sent(planned.key, planned.title, size=sum(planned.sizes), created=planned.created,
+                           memo=memo, digest=_hash(memo),
+                           source_hash=planned.source_hash, reason=f"{len(planned.send)} highlight(s)")
+
+
+# The record's hash of a document with nothing sent to Readwise (all of it came from
+# Readwise, or was deleted): skipped without a word while it stays so.
+NOTHING_SENT = "nothing sent"
+
+
+def _hash(memo: str) -> str:
+    return hashlib.sha256(memo.encode("utf-8")).hexdigest()
 
 
 def _fits(batch: list[Planned]) -> bool:
@@ -177,23 +190,3 @@ def _requests(batch: list[Planned]) -> list[list[dict[str, Any]]]:
             requests[-1].append(fields)
             used += size
     return requests
-
-
-def _sent_before(record: OutputRecord | None, token: str, api_url: str) -> dict[str, list[str]] | None:
-    """What the record says was sent of a document to this account at ``api_url`` (highlight
-    id -> [digest, highlight_url]); None if nothing was (no record, another account or URL,
-    or a memo that does not read)."""
-    if record is None or not record.memo:
-        return None
-    try:
-        memo = json.loads(record.memo)
-    except ValueError:
-        return None
-    if not isinstance(memo, dict) or memo.get("api_url") != api_url \
-            or not same_account(memo.get("account"), token):
-        return None
-    sent = memo.get("highlights")
-    if not isinstance(sent, dict):
-        return None
-    return {key: value for key, value in sent.items()
-            if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)}
