@@ -33,7 +33,7 @@ from excerpta.config_places import placed
 from excerpta.crontab import cron_trigger
 from excerpta.errors import ConfigError, ExcerptaError
 from excerpta.input_files import EMPTY_INPUT
-from excerpta.output_targets import named_as_folder
+from excerpta.output_targets import named_as_folder, service_mismatch
 from excerpta.preflight import check_options_apply
 from excerpta.validation import describe
 
@@ -107,7 +107,8 @@ class WriterConfig(_Section):
             writer = registry.writer(info.data["format"]) if isinstance(value, str) else None
         except (KeyError, ExcerptaError):  # no format, or an unknown one: said as such
             writer = None
-        if writer is not None and (refusal := named_as_folder(writer, value)) is not None:
+        if writer is not None and ((refusal := service_mismatch(writer, value)) is not None
+                                   or (refusal := named_as_folder(writer, value)) is not None):
             raise ValueError(refusal)
         return value
 

@@ -19,6 +19,7 @@ from excerpta.locks import staging_list
 from excerpta.output import OutputSink
 from excerpta.output_records import Manifest, Witness
 from excerpta.remote_sink import RemoteSink, remote_root
+from excerpta.store import LibraryStore
 
 
 def output_target(writer: type[Writer], out: str | Path) -> Path:
@@ -30,10 +31,9 @@ def output_target(writer: type[Writer], out: str | Path) -> Path:
     (``/dev/zero`` would be hashed forever) for a file writer, a file or a device for a folder
     writer."""
     text = os.fspath(out)
+    if (refusal := service_mismatch(writer, text)) is not None:
+        raise UserError(f"--out {refusal}")
     if writer.target == "remote":
-        if text.strip().lower() != writer.remote_name:
-            raise UserError(f"--out {text}: {writer.name} sends to a service, not a file; "
-                            f"give --out {writer.remote_name}")
         return remote_root(writer.name)
     noun = "file" if writer.target == "file" else "folder"
     if not text.strip():
@@ -65,6 +65,22 @@ def output_target(writer: type[Writer], out: str | Path) -> Path:
     return path
 
 
+def service_mismatch(writer: type[Writer], out: str) -> str | None:
+    """Why ``out`` (as typed) cannot be where ``writer`` writes, if one of them is a service:
+    a remote writer's ``out`` is its ``remote_name`` (``readwise:``), which no other writer's
+    is; else None."""
+    spelled = out.strip().lower()
+    if writer.target == "remote":
+        if spelled == writer.remote_name:
+            return None
+        return f"{out}: {writer.name} sends to a service, not a file; give {writer.remote_name}"
+    services = {cls.remote_name: cls.name for cls in registry.writers().values() if cls.remote_name}
+    if spelled in services:
+        noun = "file" if writer.target == "file" else "folder"
+        return f"{out}: names a service (the {services[spelled]} format's); {writer.name} writes a {noun}"
+    return None
+
+
 def named_as_folder(writer: type[Writer], out: str) -> str | None:
     """Why ``out`` (as typed, before a ``Path`` drops its trailing slash) cannot be the file
     ``writer`` writes, if it names a folder (``out/``), for a file writer; else None."""
@@ -88,10 +104,12 @@ def foreign_suffix(writer: type[Writer], out: Path) -> str | None:
 
 def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: Manifest,
               force: bool, dry_run: bool, persistent_library: bool,
-              witnesses: Sequence[Witness] = ()) -> OutputSink | RemoteSink:
+              witnesses: Sequence[Witness] = (),
+              library: LibraryStore | None = None) -> OutputSink | RemoteSink:
     """The sink for ``writer`` writing to ``out`` (a file or a folder, as the writer says; a
     :class:`~excerpta.remote_sink.RemoteSink` for a writer sending to a service);
-    ``witnesses`` and ``persistent_library``: see :class:`~excerpta.output.OutputSink`. The
+    ``witnesses`` and ``persistent_library``: see :class:`~excerpta.output.OutputSink`;
+    ``library``: what a remote writer renders from, asked which sources gave a highlight. The
     latter has no default here: each caller (convert, a sync job) says what its library is,
     as its wrong value makes a highlight missing from the input count as moved, or kept.
     Raises UserError for an ``out`` the writer cannot write (see :func:`output_target`, which
@@ -100,7 +118,8 @@ def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: Mani
     if writer.target == "remote":  # (``out`` as output_target settled it, or as typed)
         root = out if Path(out) == remote_root(writer.name) else output_target(writer, out)
         return RemoteSink(Path(root), job, writer.name, manifest=manifest, label=writer.remote_name,
-                          force=force, dry_run=dry_run)
+                          force=force, dry_run=dry_run,
+                          **({} if library is None else {"highlight_sources": library.highlight_sources}))
     out = output_target(writer, out)
     if writer.target == "folder":
         return OutputSink(out, job, writer.name, manifest=manifest, force=force, dry_run=dry_run,

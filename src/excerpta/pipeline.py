@@ -177,7 +177,7 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
     manifest = TakeOver(state, witnesses) if witnesses else None
     sinks = [make_sink(type(output.writer), output.out, job=CONVERT_JOB, manifest=manifest or state,
                        force=force, dry_run=dry_run, witnesses=witnesses,
-                       persistent_library=persistent_library) for output in outputs]
+                       persistent_library=persistent_library, library=library) for output in outputs]
     with spooled_pipes(inputs) as readable, named_as_given(readable), ExitStack() as spools:
         paths = [readable[source] for source in inputs]
         given = dict(zip(paths, inputs, strict=True))
@@ -259,14 +259,14 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                         elif report.left_out and not report.selected:  # nothing there to keep
                             log.warning("%s: %s selects none of the library's %d document(s)",
                                         output.out, selection, report.left_out)
-            except Exception as err:  # the other outputs are still written
-                if interrupted(err):  # a Ctrl-C a library wrapped stops the run at once
-                    raise
-                report.failure = report.failure or err
+            except BaseException as err:  # the other outputs are still written
                 if isinstance(sink, RemoteSink):  # what the service took before is there
                     report.outcomes += sink.outcomes
-                    if not dry_run:
+                    if not dry_run:  # whatever stopped the writer, Ctrl-C too (no cursor)
                         state.commit_outputs(sink.pending_records())
+                if not isinstance(err, Exception) or interrupted(err):  # a stop ends the run at once
+                    raise
+                report.failure = report.failure or err
                 continue
             report.outcomes += sink.outcomes
             if not dry_run:  # the cursors with the last records, once every output is on disk

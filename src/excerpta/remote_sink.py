@@ -15,6 +15,8 @@ A dry run sends nothing and keeps no record; it reports what would be sent.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +43,8 @@ class RemoteSink(OutputFolder):
     label: str = ""
     force: bool = False
     dry_run: bool = False
+    # The library's sources of each highlight of a document (LibraryStore.highlight_sources).
+    highlight_sources: Callable[[str], dict[str, frozenset[str]]] = field(default=lambda _: {}, repr=False)
     outcomes: list[WriteOutcome] = field(default_factory=list)
     _pending: list[OutputRecord] = field(default_factory=list)
 
@@ -63,7 +67,9 @@ class RemoteSink(OutputFolder):
         service holds of it, ``source_hash`` of what that was made from, ``memo`` for the
         writer's next run. Nothing is kept in a dry run."""
         if not self.dry_run:
-            self._pending.append(OutputRecord(str(self.resolve(key)), self.job, self.writer, key,
+            # Named by a hash of the key: a document id is any text ("..", "a/b").
+            name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+            self._pending.append(OutputRecord(str(self.root / name), self.job, self.writer, key,
                                               digest, source_hash, datetime.now(UTC), memo=memo))
 
     def unchanged(self, title: str) -> WriteOutcome:

@@ -11,7 +11,8 @@ number: 429 with ``Retry-After``, 5xx, slow responses, dropped connections, malf
 Every request is recorded, and every highlight delivered in a 200 export response counted.
 
 ``POST /api/v2/highlights/`` behaves as the reference (readwise.md §1.7) says the real one
-does: the documented limits checked (HTTP 400 naming the field otherwise), a highlight posted
+does: the documented limits checked (HTTP 400 naming the field otherwise), the note's leading
+inline tags (``.tag``) taken as tags, a highlight posted
 again with its ``highlight_url`` updated in place, one without it with the (title, author,
 text, source_url) of one already there left as it is, each new highlight put in the book of its
 title, author and category (made if need be) and served by the export from then on. Its
@@ -146,6 +147,7 @@ class FakeReadwise:
     hidden: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # of deleted books
     listless: set[int] = field(default_factory=set)  # books sent without their "highlights" key
     post_faults: dict[int, Fault] = field(default_factory=dict)
+    refuse: str | None = None  # a highlight whose text holds this is refused (HTTP 400)
     _by_url: dict[str, dict[str, Any]] = field(default_factory=dict)  # posted highlights' URLs
     _books_by_key: dict[tuple[Any, ...], int] = field(default_factory=dict)  # (title, author, category)
     _next_id: int = 900_000_001
@@ -196,7 +198,8 @@ class FakeReadwise:
 
     def create(self, highlights: list[Any]) -> tuple[int, dict[str, Any] | list[Any]]:
         """Apply one POST's ``highlights`` as the real API does: (status, answer)."""
-        errors = [_refusal(h) for h in highlights]
+        errors = [_refusal(h) or ({"text": ["Refused by the test."]} if self.refuse and isinstance(h, dict)
+                                  and self.refuse in str(h.get("text")) else {}) for h in highlights]
         if any(errors):
             return 400, {"highlights": errors}
         touched: dict[int, list[int]] = {}
@@ -212,7 +215,9 @@ class FakeReadwise:
             if not existing and not fields.get("highlight_url"):  # the 4-tuple dedupe
                 existing = [h for h in book["highlights"] if h["text"] == fields["text"]]
             stamp = datetime.now(UTC).isoformat()
-            values = {"text": fields["text"], "note": fields.get("note") or "",
+            note, tags = _inline_tags(fields.get("note") or "")
+            values = {"text": fields["text"], "note": note, "is_favorite": "favorite" in tags,
+                      "tags": [{"id": n + 1, "name": tag} for n, tag in enumerate(tags)],
                       "location": fields.get("location"), "updated_at": stamp,
                       "location_type": fields.get("location_type", "order"),
                       "highlighted_at": fields.get("highlighted_at"), "url": fields.get("highlight_url")}
@@ -222,8 +227,7 @@ class FakeReadwise:
                 continue
             new = {"id": self._next_id, "is_deleted": False, "color": "yellow",
                    "created_at": stamp, "external_id": None, "end_location": None,
-                   "book_id": book["user_book_id"], "tags": [], "is_favorite": False,
-                   "is_discard": False, **values}
+                   "book_id": book["user_book_id"], "is_discard": False, **values}
             book["highlights"].append(new)
             self._next_id += 1
             if new["url"]:
@@ -325,6 +329,16 @@ class FakeReadwise:
             results.append(entry)
             size += len(highlights)
         return {"count": len(listed), "nextPageCursor": None, "results": results}
+
+
+def _inline_tags(note: str) -> tuple[str, list[str]]:
+    """A posted note's leading inline tags (``.tag`` words) as tags, and the note without
+    them, as Readwise takes them (``.favorite`` also marks the highlight a favourite)."""
+    words = note.split(" ")
+    tags = []
+    while words and words[0].startswith(".") and len(words[0]) > 1 and "\n" not in words[0]:
+        tags.append(words.pop(0)[1:])
+    return " ".join(words), tags
 
 
 _LIMITS = {"text": 8191, "note": 8191, "title": 511, "author": 1024, "image_url": 2047,

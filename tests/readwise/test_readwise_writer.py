@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
 import pytest
+import respx
 
 from excerpta.store import open_store
 
 from .conftest import read_jsonl
 from .fake_readwise import Fault
-from paths import EXAMPLES
+from paths import CORPUS, EXAMPLES
 
 CLIPPINGS = EXAMPLES / "My Clippings.txt"
 
@@ -91,24 +93,33 @@ def test_a_second_run_sends_nothing_and_an_edit_is_sent_again_in_place(run_cli, 
     assert len(posted_books(server)["Book 2"]) == 5
 
 
-def test_a_large_library_goes_in_batches_and_a_refused_document_is_reported_alone(
+def test_a_large_library_goes_in_batches_and_a_refused_highlight_is_reported_alone(
         run_cli, fake_readwise, tmp_path):
     server = fake_readwise(highlights=0)
     state, library = tmp_path / "state.sqlite", library_file(tmp_path / "lib.json", 6, 200)
-    server.inject_post(Fault.server_error(400), at=1)  # the first batch (two books) refused,
-    server.inject_post(Fault.server_error(400), at=3)  # then the second book alone
+    data = json.loads(library.read_text(encoding="utf-8"))
+    data["documents"][1]["highlights"][150]["text"] = "A passage Readwise refuses."
+    library.write_text(json.dumps(data), encoding="utf-8")
+    server.refuse = "Readwise refuses"
     result = send(run_cli, state, library)
     assert result.exit_code == 1, result.output
-    assert "Book 1" in result.output
-    assert "HTTP 400" in result.output
-    sent = {p["title"] for p in server.posted}
-    assert sent == {"Book 0", "Book 2", "Book 3", "Book 4", "Book 5"}
-    # Books 0+1 (refused), 0 alone, 1 alone (refused), 2+3, 4+5: 500 highlights a request at most.
-    assert len(server.post_requests) == 5
-    assert len(server.posted) == 5 * 200
+    assert "not overwritten: readwise: Book 1: 1 highlight(s) refused" in result.output
+    assert "Refused by the test." in result.output
+    assert len(server.posted) == 1199  # all but the one, which its book's others went without
+    assert len(posted_books(server)["Book 1"]) == 199
+    # Books 0+1 (400 highlights) refused, then two halves a halving down to the refused
+    # highlight (8 halvings), then books 2+3 and 4+5.
+    assert len(server.post_requests) == 1 + 2 * 8 + 2
     retry = send(run_cli, state, library)
-    assert retry.exit_code == 0, retry.output
-    assert {p["title"] for p in server.posted[1000:]} == {"Book 1"}
+    assert retry.exit_code == 1, retry.output
+    assert [p["text"] for p in server.posted[1199:]] == []  # the refused one tried alone again
+    assert "1 highlight(s) refused" in retry.output
+    server.refuse = None
+    fixed = send(run_cli, state, library)
+    assert fixed.exit_code == 0, fixed.output
+    assert [p["text"] for p in server.posted[1199:]] == ["A passage Readwise refuses."]
+    again = send(run_cli, state, library)
+    assert again.exit_code == 0, again.output
     assert len(server.posted) == 1200
 
 
@@ -165,14 +176,14 @@ def test_fields_are_fitted_to_readwise_limits_with_a_warning(run_cli, fake_readw
     assert len(long["text"]) == 8191
     assert long["text"].endswith("…")
     assert len(long["title"]) == 511
-    assert long["note"] == "my note\n.idea .favorite"
+    assert long["note"] == ".idea .favorite my note"  # Readwise's inline tags first
     assert "location" not in long
     assert "image_url" not in long
     assert long["category"] == "articles"
     assert long["source_url"] == "https://example.org/a"
     assert page["location"] == 12
     assert page["location_type"] == "page"
-    assert page["highlight_url"] == "https://hyp.is/abc/example.org/a"
+    assert page["highlight_url"] == "https://hyp.is/abc/example.org/a#excerpta-page"  # its own, still opening
 
 
 def test_without_state_the_default_state_remembers_what_was_sent(run_cli, fake_readwise):
@@ -192,7 +203,7 @@ def test_dry_run_sends_nothing_and_out_must_name_readwise(run_cli, fake_readwise
     assert not server.post_requests
     wrong = run_cli("convert", CLIPPINGS, "--to", "readwise", "--out", tmp_path / "x")
     assert wrong.exit_code == 2
-    assert "give --out readwise:" in wrong.output
+    assert "readwise sends to a service, not a file; give readwise:" in wrong.output
     assert len(wrong.output.strip().splitlines()) == 1
 
 
@@ -282,3 +293,110 @@ def test_long_highlights_go_in_requests_under_a_megabyte(run_cli, fake_readwise,
     assert len(server.posted) == 300
     assert len(server.post_requests) == 4  # 85 of them fit in 1 MiB
     assert len(posted_books(server)["Book 0"]) == 300
+
+
+def test_a_stop_mid_send_keeps_the_record_of_what_went_before(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("READWISE_TOKEN", "tok_stop_mid_send_0123456789")
+    monkeypatch.setenv("READWISE_API_URL", "https://readwise.test")
+    library = library_file(tmp_path / "lib.json", 4, 150)
+    received: list[list[str]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        titles = sorted({h["title"] for h in json.loads(request.content)["highlights"]})
+        if len(received) == 1 and stop:  # Ctrl-C while the second request is on its way
+            raise KeyboardInterrupt
+        received.append(titles)
+        return httpx.Response(200, json=[])
+
+    with respx.mock(assert_all_called=False) as mock:
+        mock.post("https://readwise.test/api/v2/highlights/").mock(side_effect=answer)
+        stop = True
+        stopped = send(run_cli, tmp_path / "state.sqlite", library)
+        assert stopped.exit_code == 130, stopped.output
+        assert received == [["Book 0", "Book 1", "Book 2"]]
+        stop = False
+        resumed = send(run_cli, tmp_path / "state.sqlite", library)
+    assert resumed.exit_code == 0, resumed.output
+    assert received == [["Book 0", "Book 1", "Book 2"], ["Book 3"]]  # the rest only
+
+
+def test_a_new_highlight_of_a_book_readwise_also_holds_is_sent(run_cli, fake_readwise, tmp_path):
+    server = fake_readwise(highlights=0)
+    state, clippings = tmp_path / "state.sqlite", tmp_path / "My Clippings.txt"
+    clippings.write_bytes(CLIPPINGS.read_bytes())
+    assert send(run_cli, state, clippings).exit_code == 0
+    # The same books pulled back from Readwise into the library: one book from two sources.
+    pulled = run_cli("--state", state, "convert", "readwise:", "--to", "jsonl", "--out", tmp_path / "x.jsonl")
+    assert pulled.exit_code == 0, pulled.output
+    with clippings.open("a", encoding="utf-8") as handle:
+        handle.write("Walden (Thoreau, Henry David)\r\n- Your Highlight on page 3 | Location 400-401 | "
+                     "Added on Monday, 3 March 2025 10:00:00\r\n\r\nSimplify, simplify.\r\n==========\r\n")
+    result = send(run_cli, state, clippings)
+    assert result.exit_code == 0, result.output
+    assert [p["text"] for p in server.posted[12:]] == ["Simplify, simplify."]
+    assert len(posted_books(server)["Walden"]) == 2
+
+
+@pytest.mark.parametrize("export", [
+    "readwise/csv-export/steshinss-readwise-data.2026.csv",
+    "readwise/markdown-export/steshinss/Readwise",
+    "readwise/obsidian-official/jimbrig-vault/Readwise",
+])
+def test_readwise_own_exports_are_not_sent_back(run_cli, fake_readwise, tmp_path, export):
+    server = fake_readwise(highlights=0)
+    result = send(run_cli, tmp_path / "state.sqlite", CORPUS / export, extra=("-v",))
+    assert result.exit_code in (0, 1), result.output  # (an export's own damaged records: read in part)
+    assert not server.post_requests
+    assert "not sent: they came from Readwise" in result.output
+
+
+def test_any_document_id_is_recorded_and_a_removed_note_is_sent_as_removed(run_cli, fake_readwise, tmp_path):
+    server = fake_readwise(highlights=0)
+    state, library = tmp_path / "state.sqlite", tmp_path / "lib.json"
+    documents = [{"id": doc_id, "title": f"Title {n}", "highlights": [
+        {"id": f"h{n}", "text": f"Passage {n}.", "note": "a thought"}]}
+        for n, doc_id in enumerate([".", "../../escape", "a/b"])]
+    library.write_text(json.dumps({"schema_version": 1, "documents": documents}), encoding="utf-8")
+    first = send(run_cli, state, library)
+    assert first.exit_code == 0, first.output
+    assert send(run_cli, state, library).exit_code == 0
+    assert len(server.post_requests) == 1  # all three recorded: nothing sent again
+    documents[1]["highlights"][0]["note"] = None
+    library.write_text(json.dumps({"schema_version": 1, "documents": documents}), encoding="utf-8")
+    assert send(run_cli, state, library).exit_code == 0
+    assert server.posted[3:] == [{**server.posted[1], "note": ""}]
+    assert posted_books(server)["Title 1"][0]["note"] == ""
+
+
+def test_config_check_refuses_a_file_for_readwise_and_readwise_for_a_file(run_cli, tmp_path):
+    cases = (("readwise", "/tmp/readwise.json", "readwise sends to a service, not a file; give readwise:"),
+             ("json", "readwise:", "names a service (the readwise format's); json writes a file"))
+    for writer, out, said in cases:
+        config = tmp_path / f"{writer}.toml"
+        config.write_text(f'[[jobs]]\nname = "k"\n[jobs.source]\ninput = "{CLIPPINGS}"\n'
+                          f'[[jobs.writers]]\nformat = "{writer}"\nout = "{out}"\n', encoding="utf-8")
+        result = run_cli("config", "check", config)
+        assert result.exit_code == 2, result.output
+        assert result.output == (f'excerpta: error: {config}: jobs[0].writers[0].out (job "k", line 7): '
+                                 f"{out}: {said}\n")
+    refused = run_cli("convert", CLIPPINGS, "--to", "json", "--out", "readwise:")
+    assert refused.exit_code == 2
+    assert "--out readwise:: names a service" in refused.output
+
+
+def test_tags_sent_inline_come_back_as_tags(run_cli, fake_readwise, tmp_path):
+    server = fake_readwise(highlights=0)
+    library = tmp_path / "lib.json"
+    highlights = [
+        {"id": "h", "text": "Tagged.", "note": "my note", "tags": ["idea", "later"], "is_favorite": True},
+        {"id": "i", "text": "Plain.", "tags": ["idea"]}]
+    library.write_text(json.dumps({"schema_version": 1, "documents": [
+        {"id": "d", "title": "T", "highlights": highlights}]}), encoding="utf-8")
+    assert send(run_cli, tmp_path / "state.sqlite", library).exit_code == 0
+    assert [p["note"] for p in server.posted] == [".idea .later .favorite my note", ".idea"]
+    out = tmp_path / "back.jsonl"
+    assert run_cli("convert", "readwise:", "--to", "jsonl", "--out", out).exit_code == 0
+    back = {h["text"]: h for h in read_jsonl(out)[0].values()}
+    assert (back["Tagged."]["note"], back["Tagged."]["tags"], back["Tagged."]["is_favorite"]) == (
+        "my note", ["idea", "later", "favorite"], True)
+    assert (back["Plain."]["note"], back["Plain."]["tags"]) == (None, ["idea"])

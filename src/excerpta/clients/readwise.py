@@ -12,8 +12,8 @@ Failure handling, per request (see :mod:`excerpta.clients.pacing` for the number
   ``results`` and ``nextPageCursor``, or not the gzip/deflate its ``Content-Encoding`` says):
   exponential backoff with full jitter, at most ``max_attempts`` tries, then
   :class:`~excerpta.errors.RetriableSourceError`;
-* 401/403: :class:`~excerpta.errors.FatalSourceError` naming the fix; 400 to a POST:
-  :class:`Rejected` (a FatalSourceError) with what the server said of the body; other 4xx:
+* 401/403: :class:`~excerpta.errors.FatalSourceError` naming the fix; 400, 413 or 422 to a
+  POST: :class:`Rejected` (a FatalSourceError) with what the server said of the body; other 4xx:
   fatal too. A POST is retried as a GET is: creating highlights is idempotent (a highlight
   posted twice with its ``highlight_url`` is updated, not duplicated);
 * a redirect (3xx), an HTML page, or an auth check answered with anything but 204: fatal, as
@@ -67,7 +67,8 @@ from excerpta.errors import FatalSourceError, RetriableSourceError
 AUTH_PATH = "/api/v2/auth/"
 EXPORT_PATH = "/api/v2/export/"
 HIGHLIGHTS_PATH = "/api/v2/highlights/"
-SAID_OF_REJECTION = 300  # characters of a 400 answer's body a message shows
+SAID_OF_REJECTION = 300  # characters of a refusal's body a message shows
+REFUSALS = (400, 413, 422)  # a POST's body refused: invalid, too large, unprocessable
 MAX_IDS_PER_REQUEST = 100  # longer ids= lists risk HTTP 414 (reference: readwise.md §1.4)
 WRITE_TIMEOUT = 30.0
 POOL_TIMEOUT = 10.0
@@ -87,7 +88,8 @@ class ExportPage:
 
 
 class Rejected(FatalSourceError):
-    """Readwise refused a request's body (HTTP 400): sending it again would fail again."""
+    """Readwise refused a request's body (HTTP 400, 413 or 422): sending it again would fail
+    again; a part of it may pass."""
 
 
 def _system_now() -> datetime:
@@ -229,9 +231,9 @@ class ReadwiseClient:
                 failures += 1
                 self._after_failure(method, path, failures, f"HTTP {status}")
                 continue
-            if status == 400 and body is not None:
+            if status in REFUSALS and body is not None:
                 said = response.text.strip().replace("\n", " ")[:SAID_OF_REJECTION]
-                raise Rejected(f"Readwise refused POST {path} (HTTP 400): {said or 'no reason given'}")
+                raise Rejected(f"Readwise refused POST {path} (HTTP {status}): {said or 'no reason given'}")
             if status >= 400:
                 hint = f": is {API_URL_ENV} the Readwise API ({DEFAULT_API_URL})?" if status == 404 else ""
                 raise FatalSourceError(f"Readwise answered HTTP {status} to {method} "
@@ -261,16 +263,18 @@ class ReadwiseClient:
         within the settings' ``answer_deadline`` seconds; a slower answer raises
         httpx.ReadTimeout, retried as a timeout is. A body larger than ``answer_limit`` bytes,
         decoded, raises FatalSourceError: the same answer again would be as large."""
-        # UTF-8 as it is, not httpx's \uXXXX escapes: a CJK highlight is half the bytes.
-        content = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+        # UTF-8 as it is, not httpx's \uXXXX escapes (a CJK highlight is half the bytes), and
+        # compact, as the readwise writer measures its requests.
+        content = None if body is None else json.dumps(
+            body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         headers = None if body is None else {"Content-Type": "application/json"}
         with self._http.stream(method, path, params=params, content=content, headers=headers) as streamed:
             # Real time, not the injected clock: it is the socket's time that runs out.
             deadline = time.monotonic() + self._answer_deadline
-            body = bytearray()
+            received = bytearray()
             for chunk in streamed.iter_bytes():
-                body += chunk
-                if len(body) > self._answer_limit:
+                received += chunk
+                if len(received) > self._answer_limit:
                     raise FatalSourceError(
                         f"Readwise's answer to {method} {path} at {self.api_url} is larger than "
                         f"{self._answer_limit >> 20} MiB (an export page is a few MB); stopped: is "
@@ -281,7 +285,7 @@ class ReadwiseClient:
         # The body is decoded already: the headers no longer say how it was sent.
         headers = [(name, value) for name, value in streamed.headers.multi_items()
                    if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
-        return httpx.Response(streamed.status_code, headers=headers, content=bytes(body),
+        return httpx.Response(streamed.status_code, headers=headers, content=bytes(received),
                               request=streamed.request)
 
     def _after_failure(self, method: str, path: str, failures: int, what: str) -> None:

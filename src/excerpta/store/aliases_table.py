@@ -97,6 +97,26 @@ def named_by(db: sqlite3.Connection, document_id: str, source: str | None) -> fr
         source_of(row_id) == source or (alias is not None and source_of(alias) == source)))
 
 
+def sources_by_highlight(db: sqlite3.Connection, document_id: str) -> dict[str, frozenset[str]]:
+    """Each highlight of the library's document ``document_id`` (its id) with the sources
+    known to have given it: the one its id or an alias names, those recorded (kind ``given``),
+    and, for a document one source alone read, that source. Empty sets for a library that
+    recorded none (written before sources were)."""
+    readers = {alias.split(" ", 1)[0] for (alias,) in db.execute(
+        "SELECT alias FROM aliases WHERE kind = ? AND id = ?", (READER, document_id))}
+    found: dict[str, set[str]] = {}
+    for row_id, kind, alias in db.execute(
+            "SELECT h.id, a.kind, a.alias FROM highlights h LEFT JOIN aliases a ON a.kind IN (?, ?) "
+            "AND a.id = h.id WHERE h.document_id = ?", (HIGHLIGHT, GIVEN, document_id)):
+        sources = found.setdefault(row_id, set())
+        named = [source_of(row_id), *([source_of(alias)] if kind == HIGHLIGHT else []),
+                 *([alias.split(" ", 1)[0]] if kind == GIVEN else [])]
+        sources.update(source for source in named if source is not None)
+        if len(readers) == 1:  # read from one source alone: it gave every highlight
+            sources.update(readers)
+    return {row_id: frozenset(sources) for row_id, sources in found.items()}
+
+
 def sources_of(db: sqlite3.Connection, document_id: str) -> set[str | None]:
     """The sources of the library's document ``document_id``'s id and aliases (None: one
     deriving its ids)."""

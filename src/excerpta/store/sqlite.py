@@ -16,6 +16,7 @@ from excerpta.model import Document
 from excerpta.output_records import OutputRecord
 from excerpta.store import run_log, state_file
 from excerpta.store.aliased import AliasedIds
+from excerpta.store.aliases_table import sources_by_highlight
 from excerpta.store.base import MergeRules, MergeStats, Renamed, RunRecord
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from excerpta.store.resaves import ResavedCopies
@@ -233,6 +234,12 @@ class SQLiteStore:
                     highlight_ids.append(highlight_id)
         if current_id is not None:
             yield state_file.document_of(self.path, current_id, fields, highlights, highlight_ids)
+
+    def highlight_sources(self, document_id: str) -> dict[str, frozenset[str]]:
+        """The sources known to have given each highlight of document ``document_id``
+        (:func:`~excerpta.store.aliases_table.sources_by_highlight`)."""
+        with self._reading() as db:
+            return sources_by_highlight(db, document_id)
 
     def counts(self) -> dict[str, int]:
         """How many documents and highlights the library holds."""

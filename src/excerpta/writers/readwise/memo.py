@@ -29,17 +29,34 @@ Sent = dict[str, list[str]]  # highlight id -> [hash of the fields sent, highlig
 
 @dataclass
 class Planned:
-    """One document's changes to send, and its record once they are sent."""
+    """One document's changes to send (``send``: highlight id, fields, their size as JSON in
+    bytes), what was sent of it ``before``, and what will have been once they are (``sent``)."""
 
     key: str
     title: str
     source_hash: str
-    created: bool
-    send: list[dict[str, Any]] = field(default_factory=list)
-    sizes: list[int] = field(default_factory=list)  # of each of ``send`` as JSON, in bytes
+    before: Sent
+    send: list[tuple[str, dict[str, Any], int]] = field(default_factory=list)
     sent: Sent = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.sent = dict(self.before)
+
+    @property
+    def size(self) -> int:
+        return sum(size for _, _, size in self.send)
+
+    def refused(self, highlight_ids: set[str]) -> None:
+        """Take back these highlights, which Readwise refused: as they were before."""
+        self.send = [item for item in self.send if item[0] not in highlight_ids]
+        for highlight_id in highlight_ids:
+            if highlight_id in self.before:
+                self.sent[highlight_id] = self.before[highlight_id]
+            else:
+                self.sent.pop(highlight_id, None)
+
     def memo(self, account: str, api_url: str) -> str:
+        """The record's memo (see the module docstring)."""
         return json.dumps({"account": account, "api_url": api_url, "highlights": self.sent},
                           sort_keys=True, separators=(",", ":"))
 

@@ -13,14 +13,16 @@ order keep their order as ``order``; a position that is not a number is left out
 then placing the highlight by the order it is sent in) and ``highlight_url``.
 
 ``highlight_url`` is what makes sending again safe: Readwise updates the highlight of that URL
-in place instead of adding one. It is the highlight's own ``http(s)`` link (a Hypothesis
-in-context link) when no other highlight of its document has the same, else
+in place instead of adding one, so it must be the highlight's alone and never change. It is
+the highlight's own ``http(s)`` link (a Hypothesis in-context link) with its id as the fragment
+(``…#excerpta-<id>``: the link still opens the passage, and no other highlight has it), else
 ``excerpta://highlight/<id>``; the writer keeps the one it used and reuses it forever.
 
-Tags go into the note as Readwise's inline tags (``.tag``; a favourite is ``.favorite``), which
-Readwise takes as tags; a tag with a space cannot be written so and is left out (counted).
-Not sent, as the CREATE has no field for them: the colour, ``end_location``, the chapter,
-document tags, the document note and summary.
+The note is always sent, empty when there is none, so a note removed here is removed there.
+Tags go first in it as Readwise's inline tags (``.tag``, as Readwise's own integrations send
+them; a favourite is ``.favorite``); a tag with a space cannot be written so and is left out
+(counted). Not sent, as the CREATE has no field for them: the colour, ``end_location``, the
+chapter, document tags, the document note and summary.
 """
 
 from __future__ import annotations
@@ -95,17 +97,12 @@ def document_fields(document: Document, fitting: Fitting) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def own_links(document: Document) -> set[str]:
-    """The highlights' own ``http(s)`` links that only one highlight of ``document`` has."""
-    counts = Counter(h.url for h in document.highlights
-                     if h.url and h.url.lower().startswith(("http://", "https://")))
-    return {url for url, count in counts.items() if count == 1 and len(url) <= HIGHLIGHT_URL_LIMIT}
-
-
-def highlight_url(highlight: Highlight, unique_links: set[str]) -> str:
+def highlight_url(highlight: Highlight) -> str:
     """The ``highlight_url`` a highlight is first sent with (see the module docstring)."""
-    if highlight.url in unique_links:
-        return highlight.url
+    url, mark = highlight.url, f"#excerpta-{highlight.id}"
+    if url and url.lower().startswith(("http://", "https://")) and "#" not in url \
+            and len(url) + len(mark) <= HIGHLIGHT_URL_LIMIT:
+        return url + mark
     return OWN_SCHEME + highlight.id
 
 
@@ -120,9 +117,8 @@ def highlight_fields(highlight: Highlight, link: str, fitting: Fitting) -> dict[
             inline.append("." + tag)
         else:
             fitting.dropped["tag"] += 1
-    note = "\n".join(part for part in (highlight.note, " ".join(inline)) if part)
-    if note:
-        fields["note"] = fit(note, TEXT_LIMIT, "note", fitting)
+    fields["note"] = fit(" ".join([*inline, *([highlight.note] if highlight.note else [])]),
+                         TEXT_LIMIT, "note", fitting)
     if isinstance(highlight.location, int) and highlight.location >= 0:
         fields["location"] = highlight.location
         fields["location_type"] = _LOCATION_TYPES.get(highlight.location_type, "order")

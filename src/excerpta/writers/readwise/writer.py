@@ -13,15 +13,18 @@ when sent is skipped whole; of one that changed, a highlight whose fields are as
 sent again, and one edited since is sent again under the same ``highlight_url``, so Readwise
 updates it in place. ``--force`` sends everything again (updates, no duplicates).
 
-Not sent: highlights that came from Readwise (they are there already: a highlight or document
-with a ``readwise`` id), deleted ones, and ones without text (a note alone; Readwise requires
-text), each counted in a ``-v`` line. Nothing is ever deleted or edited in Readwise but by
-sending a highlight again: a highlight deleted here stays there.
+Not sent: highlights that came from Readwise and were never sent by this writer (they are
+there already: the library says a Readwise source gave them, :data:`READWISE_SOURCES`, or
+they carry a Readwise or Reader id), deleted ones, and ones without text (a note alone;
+Readwise requires text), each counted in a ``-v`` line. A highlight of the same book that
+came from elsewhere (a new Kindle highlight of a book Readwise has) is sent. Nothing is ever
+deleted in Readwise but by sending a highlight again: a highlight deleted here stays there.
 
-A request Readwise refuses (HTTP 400) is sent again document by document, so one document's
-refusal is reported (its changes left for the next run, the run partial) and the others go.
-A rejected token, or Readwise unreachable past the retries, fails the writer: what was sent
-before is recorded all the same (see :func:`~excerpta.pipeline.run_once`).
+A request Readwise refuses (HTTP 400, 413, 422) is halved until the highlights it refuses
+stand alone: each is reported with its book (left for the next run, the run partial) and the
+others go. A rejected token, or Readwise unreachable past the retries, fails the writer; what
+was sent before, even when a stop (Ctrl-C, SIGTERM) ends the run, is recorded all the same
+(see :func:`~excerpta.pipeline.run_once`).
 """
 
 from __future__ import annotations
@@ -36,24 +39,29 @@ from typing import Any
 from excerpta.adapters import Writer
 from excerpta.clients.readwise import ReadwiseClient, Rejected
 from excerpta.clients.readwise_settings import ReadwiseSettings
-from excerpta.model import Document
+from excerpta.model import Document, Highlight
 from excerpta.remote_sink import RemoteSink
-from excerpta.writers.readwise.memo import Planned, account_of, sent_before, source_hash
+from excerpta.writers.readwise.memo import Planned, Sent, account_of, sent_before, source_hash
 from excerpta.writers.readwise.payload import (
     Fitting,
     digest,
     document_fields,
     highlight_fields,
     highlight_url,
-    own_links,
 )
 
-# Per request: Readwise documents no limit; these keep a request under a megabyte (proxies
-# refuse larger bodies) and a 100,000-highlight first run to ~200 requests, under a minute
-# of the client's pacing below Readwise's 240 requests a minute.
+# Per request: Readwise documents no limit; these keep a request under a mebibyte (proxies
+# refuse larger bodies, nginx by default) and a 100,000-highlight first run to ~200 requests,
+# under a minute of the client's pacing below Readwise's 240 requests a minute.
 BATCH = 500  # highlights
-BATCH_BYTES = 1 << 20  # of JSON
-READWISE_ID = "readwise"
+BATCH_BYTES = 1_000_000  # of compact JSON, the envelope's few bytes a highlight besides
+# The library's sources that are Readwise's: its API and saved pages (ids ``readwise-…``),
+# its CSV export and its Markdown notes, and Reader's ids.
+READWISE_SOURCES = frozenset({"readwise", "readwise-csv", "readwise-md", "reader"})
+READWISE_IDS = ("readwise", "reader")  # keys of a highlight's external_ids
+# The record's hash of a document with nothing sent to Readwise (all of it came from
+# Readwise, or was deleted): skipped without a word while it stays so.
+NOTHING_SENT = "nothing sent"
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +75,10 @@ class ReadwiseWriter(Writer):
     description = "Readwise account (--out readwise:): highlights sent through its API, only what changed"
 
     def write(self, documents: Iterable[Document], sink: RemoteSink) -> None:  # type: ignore[override]
+        """Send what changed of ``documents`` and record it in ``sink`` (a remote writer gets a
+        RemoteSink). Raises ConfigError without a token, FatalSourceError for a rejected one
+        or an answer that is not the API's, RetriableSourceError when Readwise stays
+        unreachable; what was sent before is in ``sink`` then."""
         settings = ReadwiseSettings.from_env()
         account = account_of(sink.records(), settings.token.get_secret_value())
         with ReadwiseClient(settings) as client:
@@ -100,7 +112,7 @@ class _Run:
             if record.hash != NOTHING_SENT:
                 self.sink.unchanged(document.title)
             return
-        planned = self.plan(document, hashed, sent_before(record, self.account, self.api_url))
+        planned = self.plan(document, hashed, sent_before(record, self.account, self.api_url) or {})
         if not planned.send:  # what changed is nothing Readwise gets (a deleted highlight)
             memo = planned.memo(self.account, self.api_url)
             if planned.sent:
@@ -112,81 +124,90 @@ class _Run:
             self.flush()
         self.batch.append(planned)
 
-    def plan(self, document: Document, hashed: str, before: dict[str, list[str]] | None) -> Planned:
+    def plan(self, document: Document, hashed: str, before: Sent) -> Planned:
         """What of ``document`` to send, given what was sent of it ``before``."""
-        planned = Planned(document.id, document.title, hashed, created=not before, sent=dict(before or {}))
+        planned = Planned(document.id, document.title, hashed, before)
         shared = document_fields(document, self.fitting)
-        links = own_links(document)
-        from_readwise = READWISE_ID in document.external_ids
+        sources = self.sink.highlight_sources(document.id)
         for highlight in document.highlights:
-            if from_readwise or READWISE_ID in highlight.external_ids:
+            old = before.get(highlight.id)
+            if old is None and _from_readwise(highlight, sources.get(highlight.id, frozenset())):
                 self.skipped["they came from Readwise"] += 1
             elif highlight.is_deleted:
                 self.skipped["deleted"] += 1
             elif not highlight.text.strip():
                 self.skipped["no highlighted text (a note alone)"] += 1
             else:
-                old = planned.sent.get(highlight.id)
-                link = old[1] if old else highlight_url(highlight, links)
+                link = old[1] if old else highlight_url(highlight)
                 fields = {**shared, **highlight_fields(highlight, link, self.fitting)}
                 fields_hash, size = digest(fields)
                 if old is None or old[0] != fields_hash or self.sink.force:
-                    planned.send.append(fields)
-                    planned.sizes.append(size)
+                    planned.send.append((highlight.id, fields, size))
                     planned.sent[highlight.id] = [fields_hash, link]
         return planned
 
-    def flush(self, batch: list[Planned] | None = None) -> None:
-        """Send the queued batch (or ``batch``) in one request (a document past :data:`BATCH`
-        highlights or :data:`BATCH_BYTES` in several), and record each document sent; a
-        refused request is sent again document by document, a document refused alone reported."""
-        if batch is None:
-            batch, self.batch = self.batch, []
-        if not batch:
-            return
-        try:
-            if not self.sink.dry_run:
-                for request in _requests(batch):
-                    self.client.create_highlights(request)
-        except Rejected as err:
-            if len(batch) > 1:
-                for planned in batch:
-                    self.flush([planned])
-                return
-            self.sink.refused(batch[0].title, f"{err}; its changes are sent again next run")
-            return
+    def flush(self) -> None:
+        """Send the queued batch in requests of at most :data:`BATCH` highlights and
+        :data:`BATCH_BYTES`, and record each document sent; of a refused request, the
+        highlights refused alone are reported and taken back, the others recorded."""
+        batch, self.batch = self.batch, []
+        refused: dict[str, str] = {}  # highlight id -> why
+        if not self.sink.dry_run:
+            for request in _requests(batch):
+                refused.update(self._post(request))
         for planned in batch:
-            memo = planned.memo(self.account, self.api_url)
-            self.sink.sent(planned.key, planned.title, size=sum(planned.sizes), created=planned.created,
-                           memo=memo, digest=_hash(memo),
-                           source_hash=planned.source_hash, reason=f"{len(planned.send)} highlight(s)")
+            mine = {highlight_id: refused[highlight_id] for highlight_id, _, _ in planned.send
+                    if highlight_id in refused}
+            if mine:
+                planned.refused(set(mine))
+                self.sink.refused(planned.title, f"{len(mine)} highlight(s) refused, sent again next "
+                                                 f"run: {next(iter(mine.values()))}")
+            if planned.send:
+                memo = planned.memo(self.account, self.api_url)
+                # With a highlight refused, the document is not as sent: planned again next run.
+                self.sink.sent(planned.key, planned.title, size=planned.size, created=not planned.before,
+                               memo=memo, digest=_hash(memo), source_hash="" if mine else planned.source_hash,
+                               reason=f"{len(planned.send)} highlight(s)")
+
+    def _post(self, request: list[tuple[str, dict[str, Any]]]) -> dict[str, str]:
+        """Send ``request``; the highlights Readwise refused (id -> why), a refused request
+        halved until each refused highlight stands alone."""
+        try:
+            self.client.create_highlights([fields for _, fields in request])
+            return {}
+        except Rejected as err:
+            if len(request) == 1:
+                return {request[0][0]: str(err)}
+        middle = len(request) // 2
+        return {**self._post(request[:middle]), **self._post(request[middle:])}
 
 
-# The record's hash of a document with nothing sent to Readwise (all of it came from
-# Readwise, or was deleted): skipped without a word while it stays so.
-NOTHING_SENT = "nothing sent"
+def _from_readwise(highlight: Highlight, sources: frozenset[str]) -> bool:
+    """Whether ``highlight`` came from Readwise: a Readwise source gave it, or it has a
+    Readwise or Reader id."""
+    return bool(sources & READWISE_SOURCES) or any(key in highlight.external_ids for key in READWISE_IDS)
 
 
 def _hash(memo: str) -> str:
+    """The record's hash of what Readwise holds of a document: its memo's."""
     return hashlib.sha256(memo.encode("utf-8")).hexdigest()
 
 
 def _fits(batch: list[Planned]) -> bool:
     """Whether ``batch`` goes in one request."""
-    return (sum(len(p.send) for p in batch) <= BATCH
-            and sum(size for p in batch for size in p.sizes) <= BATCH_BYTES)
+    return (sum(len(p.send) for p in batch) <= BATCH and sum(p.size for p in batch) <= BATCH_BYTES)
 
 
-def _requests(batch: list[Planned]) -> list[list[dict[str, Any]]]:
-    """``batch``'s highlights cut into requests of at most :data:`BATCH` highlights and
-    :data:`BATCH_BYTES` (a highlight larger alone is a request of its own)."""
-    requests: list[list[dict[str, Any]]] = [[]]
+def _requests(batch: list[Planned]) -> list[list[tuple[str, dict[str, Any]]]]:
+    """``batch``'s highlights (id, fields) cut into requests of at most :data:`BATCH`
+    highlights and :data:`BATCH_BYTES` (a highlight larger alone is a request of its own)."""
+    requests: list[list[tuple[str, dict[str, Any]]]] = [[]]
     used = 0
     for planned in batch:
-        for fields, size in zip(planned.send, planned.sizes, strict=True):
+        for highlight_id, fields, size in planned.send:
             if requests[-1] and (len(requests[-1]) == BATCH or used + size > BATCH_BYTES):
                 requests.append([])
                 used = 0
-            requests[-1].append(fields)
+            requests[-1].append((highlight_id, fields))
             used += size
-    return requests
+    return [request for request in requests if request]
