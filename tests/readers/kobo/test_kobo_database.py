@@ -12,7 +12,7 @@ from kobo_databases import BOOK, COLOR_DB, bookmark, fingerprint, insert, make_d
 
 from excerpta.adapters import ReadState
 from excerpta.errors import InputError
-from excerpta.readers.kobo import _documents, database
+from excerpta.readers.kobo import _as_row, _documents, database
 
 
 def test_reading_the_corpus_database_leaves_its_bytes_and_its_folder_as_they_were(tmp_path):
@@ -190,12 +190,14 @@ def _rows_then_damage(books: int):
     raise sqlite3.DatabaseError("database disk image is malformed")
 
 
-def test_damage_met_after_a_book_was_read_is_reported_and_the_books_read_are_kept():
-    state = ReadState()
-    documents = list(_documents(_rows_then_damage(2), {}, True, "KoboReader.sqlite", state))
+def test_damage_met_after_a_book_was_given_leaves_it_done_and_reports_nothing_of_the_cut_book():
+    # The reader then reads the database again around the damage, skipping the books done
+    # (tests/readers/kobo/test_kobo_damaged_pages.py).
+    state, done = ReadState(), set()
+    given = _documents(map(_as_row, _rows_then_damage(2)), {}, True, "KoboReader.sqlite", state, done)
+    documents = [next(given)]
+    with pytest.raises(sqlite3.DatabaseError, match="malformed"):
+        next(given)
     assert [d.highlights[0].id for d in documents] == ["kobo-b0"]  # the second book's group was cut
-    assert [(p.where, p.reason) for p in state.problems] == [
-        ("Bookmark", "damaged after 1 book(s) were read (database disk image is malformed): the rest "
-                     "was not read")]
-    with pytest.raises(InputError, match=r"^KoboReader\.sqlite: damaged \(database disk image is malformed"):
-        list(_documents(_rows_then_damage(0), {}, True, "KoboReader.sqlite", ReadState()))
+    assert done == {f"{BOOK}0"}
+    assert state.problems == []

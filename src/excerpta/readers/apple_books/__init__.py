@@ -19,7 +19,12 @@ reading order. A row that cannot be read (no book, an id that is not UTF-8) is r
 kept without it, and text that is not UTF-8 is reported and read with U+FFFD. A file that is
 no SQLite database, lacks the table or a needed column, is shorter than its header says (an
 interrupted copy), or is damaged so that no highlight can be read, is an InputError naming it;
-damage beside highlights that were read is reported (read in part).
+damage beside highlights that were read is reported (read in part). Where SQLite meets a
+damaged page amid the table, it is read again around it, a rowid range at a time (see
+:func:`~excerpta.readers.sqlite_snapshot.read_around_damage`): the highlights before and after
+the damage are read, one problem says how many rows (at most) could not be, and their
+highlights are simply not in the read, never deletions (a deleted row without a uuid, whose
+live copy may be among those lost, is left out too).
 
 Ids come from Books' own: a document is ``applebooks-<asset id>``, a highlight
 ``applebooks-<ZANNOTATIONUUID>`` (a row without a uuid: a hash of its book, location and text),
@@ -30,8 +35,9 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
@@ -45,9 +51,10 @@ from excerpta.readers.apple_books.annotations import (
     Annotation,
     RecordError,
     parse_row,
+    salvaged_rows,
     select_statement,
 )
-from excerpta.readers.apple_books.database import columns, damage, opened, tables
+from excerpta.readers.apple_books.database import columns, damage, lenient_text_of, opened, tables
 from excerpta.readers.apple_books.library import LIBRARY_TABLE, Book, read_books
 from excerpta.readers.apple_books.places import (
     ANNOTATION_PREFIX,
@@ -64,6 +71,7 @@ from excerpta.readers.apple_books.places import (
     library_places,
     refusal,
 )
+from excerpta.readers.sqlite_snapshot import is_damage
 
 log = logging.getLogger(__name__)
 
@@ -163,10 +171,10 @@ class AppleBooksReader(Reader):
             books = read_books(libraries, state)
             unlisted: set[str] = set()
             seen: set[str] = set()  # highlight ids given: a uuid twice is a damaged row
-            for asset, annotations in _by_book(db, present, damage(db, source), source, state):
+            for asset, annotations, partial in _by_book(db, present, damage(db, source), source, state):
                 if libraries and asset not in books:
                     unlisted.add(asset)
-                yield _document(asset, annotations, books.get(asset), seen, source, state)
+                yield _document(asset, annotations, books.get(asset), seen, source, state, partial)
         if unlisted:
             log.warning("%s: %d book(s) with highlights are not in the library database (removed "
                         "from Books?), titled by their asset id: %s", source, len(unlisted),
@@ -191,50 +199,76 @@ def _annotation_columns(db: sqlite3.Connection, source: str) -> set[str]:
 
 
 def _by_book(db: sqlite3.Connection, present: set[str], damaged: str | None, source: str,
-             state: ReadState) -> Iterator[tuple[str, list[Annotation]]]:
-    # The highlight rows, book by book (the query orders them so). A row that cannot be read
-    # is reported; a table damaged partway is reported where it breaks, what came before kept.
-    # ``damaged``: what SQLite's check found wrong, where a lost page reads as rows of NULLs
-    # (left out as no highlight) rather than an error. A damaged database that gives no
-    # highlight is an InputError: it must never read as one that holds none.
-    asset: str | None = None
-    annotations: list[Annotation] = []
-    last: int | None = None
-    given = False
+             state: ReadState) -> Iterator[tuple[str, list[Annotation], bool]]:
+    # The highlight rows, book by book (the query orders them so), and whether the table was
+    # read in part. A row that cannot be read is reported. Where SQLite meets a damaged page,
+    # the table is read again around it (the books given so far left out) and what could not
+    # be read reported. ``damaged``: what SQLite's check found wrong, where a lost page reads
+    # as rows of NULLs (left out as no highlight) rather than an error. A damaged database
+    # that gives no highlight is an InputError: it must never read as one that holds none.
+    given: set[str] = set()
+    reported: set[int] = set()  # the Z_PK of rows reported: not again when read again
     try:
-        for values in db.execute(select_statement(present)):
-            last = values[0]
-            try:
-                annotation = parse_row(values)
-            except RecordError as err:
-                if values[-1] != 1:  # a deleted row that cannot be read deletes nothing: left out
-                    state.report(source, f"{ANNOTATION_TABLE} Z_PK {last}", f"{err}; skipped")
-                continue
-            if annotation is None:
-                continue  # neither text nor note: nothing to keep
-            if annotation.asset != asset and annotations:
-                yield asset or "", annotations
-                given, annotations = True, []
-            asset = annotation.asset
-            annotations.append(annotation)
+        yield from _books_of(db.execute(select_statement(present)), given, reported, source, state)
     except sqlite3.DatabaseError as err:
-        if last is None or not (given or annotations):
+        if not is_damage(err):
             raise InputError(f"{source}: table {ANNOTATION_TABLE} cannot be read ({err})") from None
-        state.report(source, f"{ANNOTATION_TABLE} after Z_PK {last}",
-                     f"damaged ({err}): the rows after it were not read")
     else:
-        if damaged is not None and not (given or annotations):
+        if damaged is not None and not given:
             raise InputError(f"{source}: damaged ({damaged}); no highlight could be read from it")
         if damaged is not None:
             state.report(source, ANNOTATION_TABLE, f"damaged ({damaged}): highlights in its damaged "
                          "pages may be missing", kept=True)
+        return
+    rows, salvage = salvaged_rows(db, present)
+    rows.sort(key=lambda values: (_asset_order(values[1]), values[0]))
+    books = list(_books_of(rows, given, reported, source, state, partial=True))
+    if not given:
+        raise InputError(f"{source}: damaged ({salvage.error}); no highlight could be read from it")
+    if salvage.gaps:
+        state.report(source, ANNOTATION_TABLE, f"damaged ({salvage.error}): {salvage.unread()} could not "
+                     f"be read, the {len(salvage.rows)} others were; highlights on them are left out")
+    yield from books
+
+
+def _books_of(rows: Iterable[tuple[Any, ...]], given: set[str], reported: set[int], source: str,
+              state: ReadState, *, partial: bool = False) -> Iterator[tuple[str, list[Annotation], bool]]:
+    # The rows (ordered by book) of the books not in ``given`` as (asset, annotations,
+    # ``partial``), each added to ``given`` once yielded; rows that cannot be read reported
+    # (their Z_PK added to ``reported``) unless they already were.
+    asset: str | None = None
+    annotations: list[Annotation] = []
+    for values in rows:
+        try:
+            annotation = parse_row(values)
+        except RecordError as err:
+            # A deleted row that cannot be read deletes nothing: left out.
+            if values[-1] != 1 and values[0] not in reported:
+                reported.add(values[0])
+                state.report(source, f"{ANNOTATION_TABLE} Z_PK {values[0]}", f"{err}; skipped")
+            continue
+        if annotation is None or annotation.asset in given:
+            continue  # neither text nor note (nothing to keep), or its book given already
+        if annotation.asset != asset and annotations:
+            given.add(asset or "")
+            yield asset or "", annotations, partial
+            annotations = []
+        asset = annotation.asset
+        annotations.append(annotation)
     if annotations:
-        yield asset or "", annotations
+        given.add(asset or "")
+        yield asset or "", annotations, partial
+
+
+def _asset_order(value: object) -> str:
+    # A row's book as the salvaged rows are grouped by (any value SQLite gave, as text).
+    return lenient_text_of(value) or ""
 
 
 def _document(asset: str, annotations: list[Annotation], book: Book | None, seen: set[str],
-              source: str, state: ReadState) -> Document:
-    # One book's document, its highlights in reading order; ``seen``: the ids given so far.
+              source: str, state: ReadState, partial: bool) -> Document:
+    # One book's document, its highlights in reading order; ``seen``: the ids given so far;
+    # ``partial``: its table was read in part.
     doc_id = source_id(NAMESPACE, asset)
     url = BOOKS_URL.format(quote(asset, safe=""))
     highlights = []
@@ -243,8 +277,10 @@ def _document(asset: str, annotations: list[Annotation], book: Book | None, seen
     for annotation in sorted(annotations, key=lambda annotation: annotation.order):
         where = f"{ANNOTATION_TABLE} Z_PK {annotation.row}"
         ident = idents[annotation.row]
-        if annotation.deleted and (ident in live or ident in seen):
-            continue  # the same passage highlighted again (no uuid): the live row says it is there
+        if annotation.deleted and (ident in live or ident in seen or (partial and not annotation.uuid)):
+            # The same passage highlighted again (no uuid): the live row says it is there; in a
+            # table read in part, that row may be among those lost.
+            continue
         if ident in seen:
             state.report(source, where, f"the same ZANNOTATIONUUID as an earlier row "
                          f"({annotation.uuid}); skipped")

@@ -24,12 +24,14 @@ Order within a book: ``ZPLLOCATIONRANGESTART``, then the CFI's numbers, then the
 from __future__ import annotations
 
 import math
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from excerpta.ordering import cfi_key
 from excerpta.readers.apple_books.database import lenient_text_of, text_of
+from excerpta.readers.sqlite_snapshot import Salvage, read_around_damage
 
 ANNOTATION_TABLE = "ZAEANNOTATION"
 HIGHLIGHT_TYPE = 2  # 1: bookmark, 3: last-read position
@@ -78,11 +80,22 @@ def select_statement(present: set[str]) -> str:
     """The query of every highlight row, deleted ones included, by book and range start, reading
     the :data:`OPTIONAL` columns ``present`` holds (NULL for the others), then whether the row
     is deleted."""
-    wanted = ", ".join([*NEEDED[:3], *(name if name in present else "NULL" for name in OPTIONAL),
-                        "coalesce(ZANNOTATIONDELETED, 0) = 1"])
-    return (f"SELECT {wanted} FROM {ANNOTATION_TABLE} WHERE ZANNOTATIONTYPE = {HIGHLIGHT_TYPE} "
+    return (f"SELECT {_selected(present)} FROM {ANNOTATION_TABLE} WHERE ZANNOTATIONTYPE = {HIGHLIGHT_TYPE} "
             "ORDER BY ZANNOTATIONASSETID, "
             + ("ZPLLOCATIONRANGESTART, " if "ZPLLOCATIONRANGESTART" in present else "") + "Z_PK")
+
+
+def salvaged_rows(db: sqlite3.Connection, present: set[str]) -> tuple[list[tuple[Any, ...]], Salvage]:
+    """The highlight rows (as :func:`select_statement` gives them, in ``Z_PK`` order) SQLite can
+    still read from a table it found damaged (see
+    :func:`~excerpta.readers.sqlite_snapshot.read_around_damage`), and what could not be read."""
+    salvage = read_around_damage(db, ANNOTATION_TABLE, f"{_selected(present)}, ZANNOTATIONTYPE")
+    return [row[:-2] for row in salvage.rows if row[-2] == HIGHLIGHT_TYPE], salvage
+
+
+def _selected(present: set[str]) -> str:
+    return ", ".join([*NEEDED[:3], *(name if name in present else "NULL" for name in OPTIONAL),
+                      "coalesce(ZANNOTATIONDELETED, 0) = 1"])
 
 
 def parse_row(values: tuple[Any, ...]) -> Annotation | None:

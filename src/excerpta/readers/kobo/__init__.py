@@ -23,11 +23,17 @@ added.
 
 A row that cannot be read (no BookmarkID, nothing highlighted) is reported and skipped, one
 with a date that does not parse read without it (reported); a file that is not such a
-database, is empty or damaged, lacks a table or a column every firmware has, or stays locked
-by another program, or is shorter than its header says (an interrupted copy) is an InputError
-naming it. Damage SQLite meets after the first books were read is reported, and the books read
-so far are kept; a lost page in the middle of a file of its full length is not looked for
-(SQLite reads it as no rows).
+database, is empty, lacks a table or a column every firmware has, or stays locked by another
+program, or is shorter than its header says (an interrupted copy) is an InputError naming it.
+
+Damaged pages (Kobo databases are known for it): where SQLite meets one, the tables are read
+again around it, a rowid range at a time (:func:`~excerpta.readers.sqlite_snapshot.read_around_damage`),
+so every highlight before and after the damage is read, and one problem says how many
+``Bookmark`` rows (at most) could not be; their highlights are simply not in the read, never
+deletions. Books already given by then are not given again. ``content`` damaged too: books and
+chapters whose rows are lost are read without them (the book titled by its file, its title and
+author left to what a library holds), reported. A database where no highlight can be read at
+all stays an InputError.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ import logging
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import groupby
 from pathlib import Path
 
@@ -46,7 +52,7 @@ from excerpta.errors import InputError
 from excerpta.identity import source_id
 from excerpta.input_files import input_file
 from excerpta.model import Category, Document, Highlight
-from excerpta.readers.kobo.books import Book, load_books
+from excerpta.readers.kobo.books import Book, content_columns, load_books, salvage_books
 from excerpta.readers.kobo.database import (
     Columns,
     database_error,
@@ -64,6 +70,7 @@ from excerpta.readers.kobo.records import (
     parse_row,
 )
 from excerpta.readers.kobo.text import as_text
+from excerpta.readers.sqlite_snapshot import is_damage, read_around_damage
 from excerpta.spelling import entry_spelt
 
 log = logging.getLogger(__name__)
@@ -108,53 +115,80 @@ class KoboReader(Reader):
             path = input_file(source)
         with open_database(path, source) as connection:
             try:
-                books = load_books(connection, source)
+                content = content_columns(connection, source)
                 columns = Columns(connection, "Bookmark", source, BOOKMARK_REQUIRED, BOOKMARK_OPTIONAL)
-                rows = connection.execute(f"SELECT {columns.select_list('b')}, b.rowid FROM Bookmark b "
-                                          "ORDER BY b.VolumeID, b.rowid")
             except sqlite3.Error as err:
                 raise database_error(source, err) from None
-            yield from _documents(rows, books, columns.has("Color"), source, state)
+            done: set[str] = set()  # the books given
+            try:
+                books = load_books(connection, content)
+                rows = connection.execute(f"SELECT {columns.select_list('b')}, b.rowid FROM Bookmark b "
+                                          "ORDER BY b.VolumeID, b.rowid")
+                yield from _documents(map(_as_row, rows), books, columns.has("Color"), source, state, done)
+            except sqlite3.Error as err:
+                if not is_damage(err):
+                    raise database_error(source, err) from None
+                yield from _salvaged(connection, columns, content, source, state, done)
 
 
-def _documents(rows: sqlite3.Cursor, books: dict[str, Book], has_color: bool, source: str,
-               state: ReadState) -> Iterator[Document]:
-    """The books of ``rows`` (Bookmark rows ordered by VolumeID), one Document each."""
+def _salvaged(connection: sqlite3.Connection, columns: Columns, content: Columns, source: str,
+              state: ReadState, done: set[str]) -> Iterator[Document]:
+    """The books not in ``done`` of a database whose pages SQLite found damaged, read around
+    the damage (see the module docstring). Raises InputError if no highlight can be read."""
+    bookmarks = read_around_damage(connection, "Bookmark", columns.select_list("Bookmark"))
+    rows = sorted(map(_as_row, bookmarks.rows), key=lambda row: (as_text(row.volume_id) or "", row.rowid))
+    books, titles = salvage_books(connection, content, {as_text(row.volume_id) or "" for row in rows})
+    pending = [row for row in rows if (as_text(row.volume_id) or "") not in done]
+    salvaged = list(_documents(pending, books, columns.has("Color"), source, state, done))
+    if bookmarks.gaps and not done - {""}:
+        raise InputError(f"{source}: damaged ({bookmarks.error or titles.error}); no highlight could be "
+                         "read from it")
+    if bookmarks.gaps:
+        state.report(source, "Bookmark", f"damaged ({bookmarks.error}): {bookmarks.unread()} could not "
+                     f"be read, the {len(bookmarks.rows)} others were; highlights on them are left out")
+    if titles.gaps:
+        state.report(source, "content", f"damaged ({titles.error}): {titles.unread()} could not be read; "
+                     "books and chapters on them are read without their titles", kept=True)
+        for document in salvaged:
+            if not books.get(document.external_ids[NAMESPACE], Book("")).listed:
+                state.leave_out_document(document.id, ["title", "author"])
+    yield from salvaged
+
+
+def _documents(rows: Iterable[BookmarkRow], books: dict[str, Book], has_color: bool, source: str,
+               state: ReadState, done: set[str]) -> Iterator[Document]:
+    """The books of ``rows`` (Bookmark rows ordered by VolumeID), one Document each; each
+    book's VolumeID is added to ``done`` once it is given (rows without one: once reported).
+    A book's rows are all read before any is reported: damage met amid them reports none."""
     left_out: Counter[str] = Counter()
-    read = 0
-    try:
-        for volume, group in groupby(map(_as_row, rows), key=lambda row: as_text(row.volume_id) or ""):
-            parsed: list[Parsed] = []
-            book = books.get(volume) or Book(volume)
-            for row in group:
-                try:
-                    found = parse_row(row, has_color)
-                except Skipped as skipped:
-                    if skipped.reported:
-                        state.report(source, row.where(), f"skipped: {skipped}")
-                    else:
-                        left_out[skipped.kind] += 1
-                    continue
-                for problem in found.problems:
-                    state.report(source, row.where(), problem, kept=True)
-                if found.left_out:
-                    state.leave_out(found.highlight.id, found.left_out)
-                if (section := book.section_of(found.content_id)) is not None:
-                    found.chapter, found.volume_index = section.title, section.volume_index
-                parsed.append(found)
-            if not volume:
-                for found in parsed:
-                    state.report(source, f"Bookmark {found.highlight.external_ids[NAMESPACE]}",
-                                 "skipped: no VolumeID (the book it is in)")
+    for volume, group in groupby(rows, key=lambda row: as_text(row.volume_id) or ""):
+        book_rows = list(group)
+        parsed: list[Parsed] = []
+        book = books.get(volume) or Book(volume)
+        for row in book_rows:
+            try:
+                found = parse_row(row, has_color)
+            except Skipped as skipped:
+                if skipped.reported:
+                    state.report(source, row.where(), f"skipped: {skipped}")
+                else:
+                    left_out[skipped.kind] += 1
                 continue
-            if parsed:
-                read += 1
-                yield _document(book, parsed, source)
-    except sqlite3.Error as err:
-        if not read:
-            raise database_error(source, err) from None
-        state.report(source, "Bookmark", f"damaged after {read} book(s) were read ({err}): the rest "
-                     "was not read")
+            for problem in found.problems:
+                state.report(source, row.where(), problem, kept=True)
+            if found.left_out:
+                state.leave_out(found.highlight.id, found.left_out)
+            if (section := book.section_of(found.content_id)) is not None:
+                found.chapter, found.volume_index = section.title, section.volume_index
+            parsed.append(found)
+        if not volume:
+            for found in parsed:
+                state.report(source, f"Bookmark {found.highlight.external_ids[NAMESPACE]}",
+                             "skipped: no VolumeID (the book it is in)")
+            done.add(volume)
+        elif parsed:
+            done.add(volume)
+            yield _document(book, parsed, source)
     if left_out:
         log.info("%s: left out, as no highlights: %s", source,
                  ", ".join(f"{count} {kind}(s)" for kind, count in sorted(left_out.items())))

@@ -16,12 +16,14 @@ section without a title names no chapter but still places the bookmark in the bo
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 from excerpta.readers.kobo.database import Columns
 from excerpta.readers.kobo.text import as_int, as_text
+from excerpta.readers.sqlite_snapshot import Salvage, read_around_damage
 
 BOOK_CONTENT_TYPE = "6"
 SIDELOADED_PREFIX = "file://"
@@ -86,18 +88,37 @@ def file_title(volume_id: str) -> str:
     return name or volume_id
 
 
-def load_books(connection: sqlite3.Connection, source: str) -> dict[str, Book]:
+def content_columns(connection: sqlite3.Connection, source: str) -> Columns:
+    """The ``content`` columns read; raises InputError when it lacks what every firmware has."""
+    return Columns(connection, "content", source, ("ContentID", "ContentType", "Title"),
+                   ("BookID", "BookTitle", "Attribution", "VolumeIndex", "ISBN"))
+
+
+def load_books(connection: sqlite3.Connection, columns: Columns) -> dict[str, Book]:
     """The books that have bookmarks, by ``VolumeID``, with their sections: one pass over
-    ``content`` (its rows of other books are not kept). Raises InputError (through Columns)
-    when ``content`` lacks what every firmware has."""
-    columns = Columns(connection, "content", source,
-                      ("ContentID", "ContentType", "Title"),
-                      ("BookID", "BookTitle", "Attribution", "VolumeIndex", "ISBN"))
+    ``content`` (its rows of other books are not kept). Raises ``sqlite3.Error`` where either
+    table cannot be read (see :func:`salvage_books`)."""
     wanted = "SELECT DISTINCT VolumeID FROM Bookmark"
     book_of = "c.BookID" if columns.has("BookID") else "NULL"
     rows = connection.execute(
         f"SELECT {columns.select_list('c')} FROM content c "
         f"WHERE c.ContentID IN ({wanted}) OR {book_of} IN ({wanted})")
+    return _books_of(rows)
+
+
+def salvage_books(connection: sqlite3.Connection, columns: Columns,
+                  volumes: set[str]) -> tuple[dict[str, Book], Salvage]:
+    """As :func:`load_books` for the books ``volumes``, from a damaged database: every
+    ``content`` row SQLite can still read (see :func:`~excerpta.readers.sqlite_snapshot.read_around_damage`),
+    and what could not be read."""
+    salvage = read_around_damage(connection, "content", columns.select_list("content"))
+    rows = (row[:-1] for row in salvage.rows
+            if as_text(row[0]) in volumes or as_text(row[3]) in volumes)
+    return _books_of(rows), salvage
+
+
+def _books_of(rows: Iterable[tuple[object, ...]]) -> dict[str, Book]:
+    # ``content`` rows (in Columns.select_list's order) as books and their sections.
     books: dict[str, Book] = {}
     for content_id, content_type, title, book_id, book_title, author, volume_index, isbn in rows:
         content_id, book_id = as_text(content_id), as_text(book_id)
