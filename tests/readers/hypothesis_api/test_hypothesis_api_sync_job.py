@@ -32,3 +32,9 @@ def test_a_job_pulls_everything_then_only_what_changed(run_cli, fake_hypothesis,
     assert "a note written later" in vault_text(tmp_path)
     assert len(server.searches) == asked + 1
     assert "search_after" in server.searches[-1].params
+
+
+def test_config_check_warns_of_a_missing_hypothesis_token(run_cli, tmp_path):
+    result = run_cli("config", "check", write_config(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "no Hypothesis token: set HYPOTHESIS_TOKEN or HYPOTHESIS_TOKEN_FILE" in result.stderr
