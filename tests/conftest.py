@@ -25,10 +25,11 @@ if os.environ.get("CI"):
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No test sees the user's state, token or Readwise URL (httpx's conftest does the same),
+    """No test sees the user's state, tokens or API URLs (httpx's conftest does the same),
     nor the machine's time zone: dates default to it (Kindle clocks, Obsidian's display), and
     the expected values are written for UTC."""
-    for name in ("EXCERPTA_STATE", "READWISE_TOKEN", "READWISE_TOKEN_FILE", "READWISE_API_URL"):
+    for name in ("EXCERPTA_STATE", "READWISE_TOKEN", "READWISE_TOKEN_FILE", "READWISE_API_URL",
+                 "HYPOTHESIS_TOKEN", "HYPOTHESIS_TOKEN_FILE", "HYPOTHESIS_API_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))
     monkeypatch.setenv("TZ", "UTC")

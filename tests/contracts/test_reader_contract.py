@@ -35,7 +35,7 @@ READER_SAMPLES: dict[str, list[Path]] = {
     "kobo": sorted((CORPUS / "kobo").glob("*.sqlite")),
     "koreader": sorted((CORPUS / "koreader").glob("*.lua")),
 }
-NETWORK_READERS = {"readwise"}  # tested end to end against tests/readwise/fake_readwise.py
+NETWORK_READERS = {"readwise", "hypothesis-api"}  # tested end to end against their fake servers
 
 
 def test_every_reader_has_samples_or_is_a_network_reader():

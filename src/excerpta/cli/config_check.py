@@ -9,11 +9,13 @@ import click
 
 from excerpta import registry
 from excerpta.cli.app import cli, global_options
+from excerpta.clients.hypothesis import HypothesisSettings
 from excerpta.clients.readwise_settings import ReadwiseSettings
 from excerpta.config import load_config
 from excerpta.errors import ConfigError
 from excerpta.jobs import chosen_jobs, default_config_path, readwise_environment
 from excerpta.output_targets import foreign_suffix
+from excerpta.readers.hypothesis_api import INPUT as HYPOTHESIS_INPUT
 from excerpta.readers.readwise_api import INPUT as READWISE_INPUT
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,11 @@ def check(path: Path | None) -> None:
         try:  # the token a sync would fail to find, said (the file may be made later: not refused)
             with readwise_environment(loaded.readwise):
                 ReadwiseSettings.from_env()
+        except ConfigError as err:
+            log.warning("%s", err)
+    if any(job.source.input.strip().lower() == HYPOTHESIS_INPUT for job in loaded.jobs):
+        try:  # the same for a Hypothesis job's token
+            HypothesisSettings.from_env()
         except ConfigError as err:
             log.warning("%s", err)
     click.echo(f"{path}: ok, {len(loaded.jobs)} job(s)")

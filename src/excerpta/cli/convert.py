@@ -146,10 +146,10 @@ def convert_command(settings: Settings, inputs: tuple[str, ...], to: str, out: s
                     categories: tuple[str, ...], **flag_options: Any) -> None:
     """Convert INPUT files into one output format.
 
-    Reads every INPUT (files, folders, `-` for standard input, or `readwise:`), merges them
-    into one library and writes it as FORMAT to --out. A file excerpta did not write, or one edited since, is
-    never overwritten (unless --force). Reader and writer options, with their flags: `excerpta
-    formats NAME`.
+    Reads every INPUT (files, folders, `-` for standard input, `readwise:` or `hypothesis:`),
+    merges them into one library and writes it as FORMAT to --out. A file excerpta did not
+    write, or one edited since, is never overwritten (unless --force). Reader and writer
+    options, with their flags: `excerpta formats NAME`.
 
     Exit codes: 0 ok, 1 partial (records skipped or outputs left alone, each reported), 2 bad
     input, command or state database, 3 the source failed (network, token), 70 internal

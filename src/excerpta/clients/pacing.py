@@ -1,10 +1,11 @@
-"""How the Readwise client waits: retry delays, the client-side rate budget, interruptible sleep.
+"""How the API clients wait: retry delays, the client-side rate budget, interruptible sleep.
 
 Pure policy, no HTTP: :class:`RetryPolicy` says how long to wait after a 429 (the server's
 ``Retry-After``, seconds or HTTP-date) or a transient failure (exponential backoff with full
-jitter), :class:`RateBudget` keeps the request rate under Readwise's 240 requests/minute, and
-:class:`InterruptibleSleep` is the default sleep: a ``threading.Event`` wait that a shutting
-down daemon cuts short. Why our own loop and not a retry library: ``../shared/reference/
+jitter), :class:`RateBudget` keeps the request rate under a service's limit (by default
+Readwise's 240 requests/minute), and :class:`InterruptibleSleep` is the default sleep: a
+``threading.Event`` wait that a shutting down daemon cuts short. Messages name the service
+(``service``, default ``"Readwise"``). Why our own loop and not a retry library: ``../shared/reference/
 reliability.md`` §2.3 (httpx-retries defaults to no backoff, stamina's 45 s budget is shorter
 than one ``Retry-After: 60``, and both end in an uninterruptible ``time.sleep``).
 """
@@ -52,7 +53,7 @@ class RetryPolicy:
         return rand * min(self.backoff_cap, self.backoff_base * 2 ** (failures - 1))
 
     def rate_limited_wait(self, retry_after: str | None, now: datetime, rand: float,
-                          remaining: float = math.inf) -> float:
+                          remaining: float = math.inf, service: str = "Readwise") -> float:
         """Seconds to wait after a 429: ``Retry-After`` plus up to 10 % jitter, the jitter never
         past ``remaining`` (what is left of the wait budget); 60 s when the header is unusable.
 
@@ -67,7 +68,7 @@ class RetryPolicy:
                      else f"{max(0.0, remaining):.0f} s left of its {self.wait_budget:.0f} s budget")
             until = (now + timedelta(seconds=math.ceil(seconds))).astimezone(UTC)
             raise RetriableSourceError(
-                f"Readwise is rate-limiting (HTTP 429) and asked to wait {math.ceil(seconds)} s, "
+                f"{service} is rate-limiting (HTTP 429) and asked to wait {math.ceil(seconds)} s, "
                 f"until {until:%Y-%m-%d %H:%M:%S} UTC, longer than excerpta waits "
                 f"({limit}); run again after that")
         return min(seconds * (1 + self.retry_after_jitter * rand), remaining)
@@ -97,21 +98,23 @@ class RateBudget:
     """A token bucket: ``burst`` requests at once, then ``per_minute`` spread evenly.
 
     In any 60-second window at most ``burst + per_minute`` requests go out, which must stay
-    under Readwise's limit (checked on construction).
+    under ``limit_per_minute``, the service's limit (checked on construction; default
+    Readwise's; None for a service that documents none).
     """
 
     # A full pull of ~50k highlights (~50 pages) fits in the burst; longer pulls settle at
     # 175/min. Any 60 s window holds at most 235 requests, under Readwise's 240.
     per_minute: float = 175.0
     burst: int = 60
+    limit_per_minute: float | None = READWISE_REQUESTS_PER_MINUTE
     _tokens: float = field(default=-1.0, init=False)
     _last: float | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         if self.per_minute <= 0 or self.burst < 1:
             raise ValueError("a rate budget needs a positive rate and a burst of at least 1")
-        if self.burst + self.per_minute >= READWISE_REQUESTS_PER_MINUTE:
-            raise ValueError(f"burst + per_minute must stay under {READWISE_REQUESTS_PER_MINUTE}")
+        if self.limit_per_minute is not None and self.burst + self.per_minute >= self.limit_per_minute:
+            raise ValueError(f"burst + per_minute must stay under {self.limit_per_minute:g}")
         self._tokens = float(self.burst)
 
     def reserve(self, now: float) -> float:
@@ -127,9 +130,10 @@ class RateBudget:
 class InterruptibleSleep:
     """``sleep(seconds)`` that returns early, raising WaitInterrupted, once ``stop`` is set."""
 
-    def __init__(self, stop: threading.Event | None = None) -> None:
+    def __init__(self, stop: threading.Event | None = None, service: str = "Readwise") -> None:
         self.stop = stop if stop is not None else threading.Event()
+        self.service = service
 
     def __call__(self, seconds: float) -> None:
         if self.stop.wait(max(0.0, seconds)):
-            raise WaitInterrupted("stopped while waiting to retry Readwise; the next run starts over")
+            raise WaitInterrupted(f"stopped while waiting to retry {self.service}; the next run starts over")

@@ -4,26 +4,29 @@
 systemd credential); ``READWISE_API_URL`` (default ``https://readwise.io``, a local fake
 server in tests). The token is a ``SecretStr`` from here to the ``Authorization`` header and
 ``hide_input_in_errors`` keeps it out of validation errors: it never reaches a log line, a
-message, a repr or a file.
+message, a repr or a file. How is generic (:mod:`excerpta.clients.api_settings`); this
+module names Readwise's variables and URLs.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import logging
-import os
-import re
-import stat
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
-from pathlib import Path
+from typing import ClassVar
 
-import httpx
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from excerpta.clients import api_settings
+from excerpta.clients.api_settings import (
+    BAD_TOKEN,
+    DEFAULT_ANSWER_DEADLINE,
+    DEFAULT_ANSWER_LIMIT,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    ApiSettings,
+    Service,
+    named_as,
+)
 
-from excerpta.errors import ConfigError
-from excerpta.validation import describe
+__all__ = ["API_PREFIX", "API_URL_ENV", "BAD_TOKEN", "DEFAULT_ANSWER_DEADLINE", "DEFAULT_ANSWER_LIMIT",
+           "DEFAULT_API_URL", "DEFAULT_CONNECT_TIMEOUT", "DEFAULT_READ_TIMEOUT", "READWISE", "TOKEN_ENV",
+           "TOKEN_FILE_ENV", "TOKEN_PAGE", "ReadwiseSettings", "check_api_url", "named_as"]
 
 TOKEN_ENV = "READWISE_TOKEN"
 TOKEN_FILE_ENV = "READWISE_TOKEN_FILE"
@@ -31,206 +34,17 @@ API_URL_ENV = "READWISE_API_URL"
 DEFAULT_API_URL = "https://readwise.io"
 API_PREFIX = "/api/v2"  # of every endpoint's path, added by the client
 TOKEN_PAGE = "https://readwise.io/access_token"
-DEFAULT_CONNECT_TIMEOUT = 10.0
-DEFAULT_ANSWER_DEADLINE = 300.0
-DEFAULT_READ_TIMEOUT = 60.0  # export pages can be large
-# Of one answer, decoded: a real export page is a few MB; a server (or proxy) sending without
-# end, or a small gzip body inflating to gigabytes, must not take the machine's memory.
-DEFAULT_ANSWER_LIMIT = 256 << 20
-BAD_TOKEN = ("holds characters a token cannot (smart quotes or spaces pasted?): "
-             "a token is printable ASCII")
-
-log = logging.getLogger(__name__)
+READWISE = Service(name="Readwise", token_env=TOKEN_ENV, token_file_env=TOKEN_FILE_ENV,
+                   api_url_env=API_URL_ENV, default_api_url=DEFAULT_API_URL, token_page=TOKEN_PAGE,
+                   api_prefix=API_PREFIX, auth_scheme="Token")
 
 
-class ReadwiseSettings(BaseModel):
+class ReadwiseSettings(ApiSettings):
     """Connection settings of :class:`~excerpta.clients.readwise.ReadwiseClient`."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
-
-    token: SecretStr = Field(min_length=8, max_length=200)
-    api_url: str = DEFAULT_API_URL
-    connect_timeout: float = Field(default=DEFAULT_CONNECT_TIMEOUT, gt=0)
-    read_timeout: float = Field(default=DEFAULT_READ_TIMEOUT, gt=0)
-    # A whole answer, however slowly it trickles in (read_timeout is per read: a server
-    # sending a byte a minute would hold a run, or a daemon's job, without end).
-    answer_deadline: float = Field(default=DEFAULT_ANSWER_DEADLINE, gt=0)
-    answer_limit: int = Field(default=DEFAULT_ANSWER_LIMIT, gt=0)  # bytes, decoded
-
-    @field_validator("token")
-    @classmethod
-    def _printable_token(cls, value: SecretStr) -> SecretStr:
-        # It goes into an HTTP header, which takes ASCII only: smart quotes or a non-breaking
-        # space pasted with it would otherwise fail deep inside httpx.
-        if not all("!" <= ch <= "~" for ch in value.get_secret_value()):
-            raise ValueError(BAD_TOKEN)
-        return value
-
-    @field_validator("api_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        return check_api_url(value)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: float) -> ReadwiseSettings:
-        """Settings from ``environ`` (default ``os.environ``); ``overrides`` set timeouts.
-
-        Raises ConfigError (without the token in it) when no token is configured, the token
-        file cannot be read, or a value is invalid; the message names the variable to fix.
-        """
-        env = os.environ if environ is None else environ
-        token = _bare(env.get(TOKEN_ENV, ""))
-        origin = TOKEN_ENV
-        if not token:
-            token = _token_from_file(env.get(TOKEN_FILE_ENV, ""))
-            origin = f"{_setting(TOKEN_FILE_ENV, env.get(TOKEN_FILE_ENV, ''))}: the file"
-        if not token:
-            raise ConfigError(f"no Readwise token: set {TOKEN_ENV} or {TOKEN_FILE_ENV} "
-                              f"(get a token at {TOKEN_PAGE})")
-        try:
-            return cls(token=SecretStr(token), api_url=env.get(API_URL_ENV) or DEFAULT_API_URL,
-                       **overrides)
-        except ValidationError as err:
-            field = err.errors(include_url=False)[0]["loc"][0]
-            if field == "token":
-                raise ConfigError(f"{origin} {_token_problem(err)}") from None
-            if field == "api_url":
-                raise ConfigError(f"{API_URL_ENV} is {_first_message(err)}") from None
-            raise ConfigError(f"Readwise settings: {describe(err)}") from None
+    service: ClassVar[Service] = READWISE
 
 
 def check_api_url(value: str) -> str:
-    """``value`` without surrounding blanks, trailing slashes and a trailing ``/api/v2``.
-
-    Readwise's docs write URLs with ``/api/v2``, which the client adds to each path itself.
-
-    Raises ValueError (a message that never repeats the URL, which may hold a password) unless
-    it is an http(s) URL with a host and a valid port, as httpx will need it, without a user
-    name or password, a query or a fragment, and ``http://`` only to this machine
-    (``localhost``, 127.0.0.0/8, ``::1``).
-    """
-    value = value.strip().rstrip("/")
-    if not value.lower().startswith(("https://", "http://")):
-        raise ValueError("not a valid http(s) URL: it must start with https:// "
-                         "(or http:// for a local server)")
-    try:
-        url = httpx.URL(value)
-        valid = bool(url.host) and (url.port is None or 0 < url.port < 65536)
-    except (httpx.InvalidURL, UnicodeError):
-        valid = False
-    if not valid:
-        raise ValueError("not a valid http(s) URL")
-    # It would be sent as Basic auth next to the token and shown in messages and the cursor.
-    if url.userinfo:
-        raise ValueError("a URL with a user name or password (user:password@) in it: remove it, "
-                         "the token is the only credential Readwise takes")
-    # A base URL has no use for them, and a "?token=…" would be shown in every message naming it.
-    if "?" in value or "#" in value:
-        raise ValueError("a URL with a query or fragment (?… or #…) in it: give only the scheme, "
-                         "host and port (a secret there would be shown in messages)")
-    # The token goes in a header of every request: over plain http only to this machine.
-    if url.scheme == "http" and not _is_loopback(url.host):
-        raise ValueError("http:// to a host other than this machine: the token would travel in "
-                         "clear text; use https:// (http:// is for a local server only)")
-    if _TOKEN_RUN.search(url.path):  # shown in every message naming the URL
-        raise ValueError("a URL with what looks like a token in its path: give only the scheme, "
-                         "host and port; the token goes in READWISE_TOKEN or a token file")
-    if API_PREFIX + "/" in url.path:  # an endpoint's URL (…/api/v2/export/) pasted whole
-        raise ValueError(f"a URL with a path after {API_PREFIX}: give the part before {API_PREFIX} "
-                         f"(such as {DEFAULT_API_URL})")
-    return value.removesuffix(API_PREFIX).rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ``::1``)."""
-    if host.lower().rstrip(".") == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:  # a host name
-        return False
-
-
-def _first_message(err: ValidationError) -> str:
-    # Never the input: for the token it is the secret (hide_input_in_errors covers str(err) only).
-    return str(err.errors(include_url=False)[0]["msg"]).removeprefix("Value error, ")
-
-
-def _token_problem(err: ValidationError) -> str:
-    kind = err.errors(include_url=False)[0]["type"]
-    if kind in ("too_short", "string_too_short"):
-        return "is too short to be a Readwise token"
-    if kind in ("too_long", "string_too_long"):
-        return "is too long to be a Readwise token"
-    return _first_message(err)
-
-
-# How messages name a variable whose value came from elsewhere (the configuration file's
-# [readwise] table, see excerpta.jobs), while a job runs: the user set that, not the variable.
-_NAMED_AS: ContextVar[Mapping[str, str] | None] = ContextVar("readwise_settings_named_as", default=None)
-
-
-@contextmanager
-def named_as(names: Mapping[str, str]) -> Iterator[None]:
-    """Within the ``with`` block, messages call each variable of ``names`` by its value there
-    (``{"READWISE_TOKEN_FILE": "[readwise] token_file"}``)."""
-    reset = _NAMED_AS.set(names)
-    try:
-        yield
-    finally:
-        _NAMED_AS.reset(reset)
-
-
-def _setting(variable: str, value: str) -> str:
-    """``READWISE_TOKEN_FILE=/x``, or ``[readwise] token_file /x`` where it came from there."""
-    named = (_NAMED_AS.get() or {}).get(variable)
-    return f"{variable}={value}" if named is None else f"{named} {value}"
-
-
-# A token pasted where its file's path goes: one word of letters and digits, as long as one.
-_TOKEN_LIKE = re.compile(r"[A-Za-z0-9_-]{20,}")
-# Such a word, with four letters and four digits in it at least, inside a longer value
-# (`Bearer <token>`, the token with a "." or "/" after it): a file or folder name seldom is one.
-_TOKEN_RUN = re.compile(r"(?=(?:[A-Za-z_-]*[0-9]){4})(?=(?:[0-9_-]*[A-Za-z]){4})[A-Za-z0-9_-]{20,}")
-
-
-def _shown(name: str) -> str:
-    """The token file's name ``name`` as messages show it: a word in it that may be the token
-    pasted there is hidden (the message reaches the run log and the daemon's journal)."""
-    return _TOKEN_RUN.sub(lambda word: f"[{len(word.group())} characters hidden: a token?]", name)
-
-
-def _token_from_file(name: str) -> str:
-    """The token in the file named ``name`` (stripped; "" for no name). Raises ConfigError
-    naming the setting when there is no such file or it cannot be read; a name that looks like
-    a token itself is not repeated (it would reach the run log and the daemon's journal)."""
-    if not name.strip():
-        return ""
-    path = Path(name).expanduser()
-    try:
-        mode = path.stat().st_mode
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        # (as pasted: with its "Token " prefix, quotes, or a typed "\n" too)
-        if _TOKEN_LIKE.fullmatch(_bare(name.strip().strip("'\"").removesuffix("\\n"))):
-            setting = (_NAMED_AS.get() or {}).get(TOKEN_FILE_ENV, TOKEN_FILE_ENV)
-            raise ConfigError(f"{setting}: no such file, and its value looks like a token itself (not "
-                              f"repeated here): put the token in {TOKEN_ENV}, or in a file and give "
-                              "that file's path") from None
-        raise ConfigError(f"{_setting(TOKEN_FILE_ENV, _shown(name))}: no such file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        reason = err.strerror if isinstance(err, OSError) else "not UTF-8 text"
-        raise ConfigError(f"{_setting(TOKEN_FILE_ENV, _shown(name))}: cannot read ({reason})") from None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        log.warning("%s: readable by other users; chmod 600 it", path)
-    if not _bare(text):
-        raise ConfigError(f"{_setting(TOKEN_FILE_ENV, _shown(name))}: the file is empty (put the token "
-                          f"in it; get one at {TOKEN_PAGE})")
-    return _bare(text)
-
-
-def _bare(token: str) -> str:
-    """``token`` as typed or saved, without what comes with it: surrounding blanks, the BOM an
-    editor saves ("UTF-8 with BOM"), the ``Token `` of a copied Authorization header."""
-    token = token.strip().removeprefix("\ufeff").strip()
-    return token[len("token "):].strip() if token[:6].lower() == "token " else token
+    """A Readwise API URL as the client uses it; see :func:`excerpta.clients.api_settings.check_api_url`."""
+    return api_settings.check_api_url(value, READWISE)

@@ -1,6 +1,6 @@
-"""Reading a Readwise API response for :mod:`excerpta.clients.readwise`: the export envelope
-checked, its headers, and the few words a log line or message shows of a request or failure
-(never the token, which travels in a header)."""
+"""Reading an API response for the clients (:mod:`excerpta.clients.api_client`): a JSON body
+(Readwise's export envelope checked), its headers, and the few words a log line or message
+shows of a request or failure (never the token, which travels in a header)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,24 @@ from typing import Any
 import httpx
 
 from excerpta import json_load
-from excerpta.clients.readwise_settings import API_URL_ENV
+from excerpta.clients.api_settings import Service
 
 
 class Malformed(ValueError):
     """A 2xx response whose body is not the JSON the API promises."""
 
 
-def export_body(response: httpx.Response) -> dict[str, Any]:
+def json_body(response: httpx.Response) -> Any:
+    """The JSON of ``response``'s body; Malformed if it is not JSON."""
     try:  # json_load: a huge number or deep nesting is malformed too, a lone surrogate repaired
-        data = json_load.loads(response.content)
+        return json_load.loads(response.content)
     except (json_load.JsonTextError, UnicodeDecodeError) as err:
         raise Malformed(str(err) if isinstance(err, json_load.JsonTextError) else "malformed JSON") from None
+
+
+def export_body(response: httpx.Response) -> dict[str, Any]:
+    """A Readwise export page: ``results`` (a list) and ``nextPageCursor``; else Malformed."""
+    data = json_body(response)
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise Malformed('JSON without a "results" list')
     # The envelope always has the key (null on the last page, reference §1.4): without it a
@@ -37,10 +43,7 @@ def export_body(response: httpx.Response) -> dict[str, Any]:
 
 def created_books(response: httpx.Response) -> list[dict[str, Any]]:
     """The books of an answer to ``POST /api/v2/highlights/``: a JSON list of objects."""
-    try:
-        data = json_load.loads(response.content)
-    except (json_load.JsonTextError, UnicodeDecodeError) as err:
-        raise Malformed(str(err) if isinstance(err, json_load.JsonTextError) else "malformed JSON") from None
+    data = json_body(response)
     if not isinstance(data, list) or not all(isinstance(book, dict) for book in data):
         raise Malformed("JSON that is not a list of books")
     return data
@@ -70,9 +73,11 @@ def loggable(params: dict[str, str]) -> str:
     return " ".join(f"{k}={v}" for k, v in shown.items())
 
 
-def redirect_message(api_url: str, method: str, path: str, response: httpx.Response) -> str:
-    """What to do about a redirect of ``method`` ``path`` at ``api_url``: the URL to use
-    instead when the target is recognisable."""
+def redirect_message(api_url: str, method: str, path: str, response: httpx.Response,
+                     service: Service) -> str:
+    """What to do about a redirect of ``method`` ``path`` at ``api_url`` (``service``'s): the
+    URL to use instead when the target is recognisable."""
+    api_url_env, named = service.api_url_env, f"the {service.name} API"
     status = response.status_code
     start = f"{method} {path} at {api_url} is redirected (HTTP {status})"
     location = response.headers.get("Location", "")
@@ -81,11 +86,11 @@ def redirect_message(api_url: str, method: str, path: str, response: httpx.Respo
     except (httpx.InvalidURL, UnicodeError):
         target = None
     if not location or target is None:
-        return f"{start} without a valid target: is {API_URL_ENV} the Readwise API?"
+        return f"{start} without a valid target: is {api_url_env} {named}?"
     if target.path.endswith(path):
         base = str(target.copy_with(path=target.path[:-len(path)] or "/")).rstrip("/")
-        return f"{start} to {str(target)[:200]}: set {API_URL_ENV} to {base[:200]}"
-    return f"{start} to {str(target)[:200]}: is {API_URL_ENV} the Readwise API?"
+        return f"{start} to {str(target)[:200]}: set {api_url_env} to {base[:200]}"
+    return f"{start} to {str(target)[:200]}: is {api_url_env} {named}?"
 
 
 def shown_url(url: httpx.URL) -> str:

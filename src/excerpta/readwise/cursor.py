@@ -12,46 +12,26 @@ means a full pull, one without ``full_at`` a full pull unless ``full_export_days
      "full_at": "<ISO 8601 UTC: start of the last full pull>",
      "account": "<salt>:<fingerprint>", "mapping": {"keep_discarded": false}}
 
-The account is never the token: it is ``HMAC-SHA256(key=salt, token)`` truncated to 64 bits,
-with a random 64-bit salt made for each cursor (so the same token gives different values in
-different state files and nothing there can be matched against a list of known tokens).
+The account is never the token: it is a salted fingerprint of it
+(:mod:`excerpta.account_fingerprint`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from excerpta.account_fingerprint import account_fingerprint, same_account
+
+__all__ = ["CURSOR_VERSION", "ReadwiseCursor", "account_fingerprint", "same_account"]
+
 CURSOR_VERSION = 1
-FINGERPRINT_HEX = 16  # 64 bits of the HMAC: enough to tell accounts apart, too few to be a token
-SALT_BYTES = 8
 
 log = logging.getLogger(__name__)
-
-
-def account_fingerprint(token: str, salt: str | None = None) -> str:
-    """``"<salt>:<hmac>"`` for ``token``: a new random salt unless one is given."""
-    salt = salt if salt is not None else secrets.token_hex(SALT_BYTES)
-    digest = hmac.new(salt.encode("ascii"), token.encode("utf-8"), hashlib.sha256).hexdigest()
-    return f"{salt}:{digest[:FINGERPRINT_HEX]}"
-
-
-def same_account(fingerprint: str | None, token: str) -> bool:
-    """True when ``fingerprint`` (from :func:`account_fingerprint`) was made from ``token``;
-    False for None or a value that is not such a fingerprint."""
-    if not isinstance(fingerprint, str):
-        return False
-    salt, colon, _ = fingerprint.partition(":")
-    if not colon or not fingerprint.isascii():
-        return False
-    return hmac.compare_digest(account_fingerprint(token, salt), fingerprint)
 
 
 @dataclass(frozen=True)
