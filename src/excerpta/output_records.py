@@ -135,14 +135,17 @@ class Respelling:
 
 @dataclass(frozen=True)
 class WriteOutcome:
-    """What happened (or, in a dry run, would happen) to one output file."""
+    """What happened (or, in a dry run, would happen) to one output file, or to one document
+    sent to a service (``sent``: ``path`` names it, ``size`` is the bytes sent)."""
 
     path: Path
     action: Action
     size: int
     reason: str | None = None
     pending: bool = False  # left alone with changes for it unwritten: the run is partial
+    sent: bool = False
 
     def __str__(self) -> str:
-        text = f"{self.action} {self.path} ({self.size} bytes)"
+        size = "" if self.sent and not self.size else f" ({self.size} bytes{' sent' if self.sent else ''})"
+        text = f"{self.action} {self.path}{size}"
         return f"{text}: {self.reason}" if self.reason else text

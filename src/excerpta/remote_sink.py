@@ -57,7 +57,7 @@ class RemoteSink(OutputFolder):
         """Report that document ``key`` was sent (``size`` bytes of highlights), or in a dry
         run would be, and keep its record (see :meth:`remember`). ``created``: the service had
         none of it before."""
-        outcome = WriteOutcome(self.shown(title), "create" if created else "update", size, reason)
+        outcome = WriteOutcome(self.shown(title), "create" if created else "update", size, reason, sent=True)
         self.outcomes.append(outcome)
         self.remember(key, digest=digest, source_hash=source_hash, memo=memo)
         return outcome
@@ -74,14 +74,14 @@ class RemoteSink(OutputFolder):
 
     def unchanged(self, title: str) -> WriteOutcome:
         """Report that a document had nothing to send (its record stays as it is)."""
-        outcome = WriteOutcome(self.shown(title), "unchanged", 0)
+        outcome = WriteOutcome(self.shown(title), "unchanged", 0, sent=True)
         self.outcomes.append(outcome)
         return outcome
 
     def refused(self, title: str, reason: str) -> WriteOutcome:
         """Report that a document's changes could not be sent (the service refused them): left
         for the next run, which makes this one partial."""
-        outcome = WriteOutcome(self.shown(title), "conflict", 0, reason, pending=True)
+        outcome = WriteOutcome(self.shown(title), "conflict", 0, reason, pending=True, sent=True)
         self.outcomes.append(outcome)
         return outcome
 

@@ -44,6 +44,8 @@ def test_the_example_clippings_arrive_once_each_and_come_back_through_the_export
     result = send(run_cli, state, CLIPPINGS)
     assert result.exit_code == 0, result.output
     assert "12 new" in result.output
+    assert "create readwise: Walden (" in result.output
+    assert " bytes sent): 1 highlight(s)" in result.output
     assert len(server.post_requests) == 1  # 12 highlights: one request
     books = posted_books(server)
     assert len(books) == 12
@@ -103,7 +105,7 @@ def test_a_large_library_goes_in_batches_and_a_refused_highlight_is_reported_alo
     server.refuse = "Readwise refuses"
     result = send(run_cli, state, library)
     assert result.exit_code == 1, result.output
-    assert "not overwritten: readwise: Book 1: 1 highlight(s) refused" in result.output
+    assert "not sent: readwise: Book 1: 1 highlight(s) refused" in result.output
     assert "Refused by the test." in result.output
     assert len(server.posted) == 1199  # all but the one, which its book's others went without
     assert len(posted_books(server)["Book 1"]) == 199
@@ -193,6 +195,7 @@ def test_without_state_the_default_state_remembers_what_was_sent(run_cli, fake_r
         assert result.exit_code == 0, result.output
     assert len(server.post_requests) == 1
     assert "12 unchanged" in result.output
+    assert "unchanged readwise: Walden\n" in result.output  # no "(0 bytes)": nothing was sent
 
 
 def test_dry_run_sends_nothing_and_out_must_name_readwise(run_cli, fake_readwise, tmp_path):

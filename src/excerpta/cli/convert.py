@@ -73,8 +73,8 @@ def print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose: 
     listing = would if verbose or would <= LIST_ALL_OUTCOMES_UP_TO else LIST_ALL_OUTCOMES_UP_TO
     for outcome in report.outcomes:
         if outcome.action == "conflict":
-            click.secho(f"excerpta: not overwritten: {outcome.path}: {outcome.reason}",
-                        fg="red", err=True)
+            click.secho(f"excerpta: {'not sent' if outcome.sent else 'not overwritten'}: {outcome.path}: "
+                        f"{outcome.reason}", fg="red", err=True)
         elif _held_back(outcome, report):
             click.secho(f"excerpta: warning: {outcome.path}: {outcome.reason}", fg="yellow", err=True)
         elif dry_run and outcome.action != "unchanged":  # what the dry run was asked for
