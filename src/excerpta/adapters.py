@@ -101,8 +101,9 @@ class ReadState:
     column its CSV header lacks, a key its record lacks, see :meth:`leave_out_document`): the
     merge keeps the library's value of each, as ``left_out`` does for a highlight.
     ``cut_short``: the source ended before all it said it holds (a Readwise export whose pages
-    listed fewer books than they counted): without ``--state`` the run's outputs are left as
-    they were (:mod:`excerpta.hold_back`).
+    listed fewer books than they counted), or could be read only in part (a damaged database
+    read around its damage): without ``--state`` the run's outputs are left as they were
+    (:mod:`excerpta.hold_back`).
     """
 
     cursor: str | None = None

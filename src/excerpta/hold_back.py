@@ -28,8 +28,20 @@ def short_pulls(pulls: Sequence[tuple[str, ReadState, int]]) -> str | None:
                 "drop everything it gave before (--force writes it)")
     short = ", ".join(source for source, state, _ in pulls if state.cut_short)
     if short:
-        return (f"left as it was: {short} ended before the last book it counted, and without "
-                "--state writing would drop the books it did not send (--force writes it)")
+        return (f"left as it was: {short} ended before all it counted, and without --state "
+                "writing would drop what it did not send (--force writes it)")
+    return None
+
+
+def damaged_reads(reads: Sequence[tuple[str, ReadState]]) -> str | None:
+    """Why outputs are to be left as they were, or None: of the local inputs ``reads`` (by
+    name, with the state of their read), one could be read only in part (``cut_short``: a
+    damaged database read around its damage). Without ``--state`` writing would replace a good
+    export with one lacking what the damage hides."""
+    damaged = ", ".join(source for source, state in reads if state.cut_short)
+    if damaged:
+        return (f"left as it was: {damaged} could be read only in part (damaged), and without "
+                "--state writing would drop what it could not read (--force writes it)")
     return None
 
 
@@ -48,10 +60,13 @@ def nothing_read(reads: Sequence[tuple[str, int]]) -> str | None:
 def lost_inputs(reads: Sequence[tuple[str, Reader, ReadState, int]]) -> str | None:
     """Why a run without ``--state`` leaves its file outputs as they were, or None: of the
     inputs (``reads``: by name, with their reader, the state of their read and how many
-    documents each gave), a Readwise pull that was empty or cut short (:func:`short_pulls`),
-    or no document from any (:func:`nothing_read`)."""
+    documents each gave), a network pull that was empty or cut short (:func:`short_pulls`), a
+    local input read only in part (:func:`damaged_reads`), or no document from any
+    (:func:`nothing_read`)."""
     pulls = [(source, state, documents) for source, reader, state, documents in reads if reader.remote]
-    return short_pulls(pulls) or nothing_read([(source, documents) for source, _, _, documents in reads])
+    local = [(source, state) for source, reader, state, _ in reads if not reader.remote]
+    return (short_pulls(pulls) or damaged_reads(local)
+            or nothing_read([(source, documents) for source, _, _, documents in reads]))
 
 
 def nothing_selected(selection: Selection, report: ConvertReport) -> str | None:

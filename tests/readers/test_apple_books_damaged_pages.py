@@ -75,3 +75,19 @@ def test_a_deleted_row_without_uuid_is_no_deletion_when_its_live_copy_may_be_los
     documents = read(path, ReadState())
     assert 121 not in numbers(documents)
     assert numbers(documents) == set(range(1, 121)) - lost
+
+
+def test_without_state_a_damaged_read_leaves_a_good_export_as_it_was(run_cli, tmp_path):
+    healthy = tmp_path / "healthy"
+    healthy.mkdir()
+    make_annotations(healthy / ANNOTATIONS.name, rows())
+    shutil.copy(LIBRARY, healthy)
+    out = tmp_path / "out.json"
+    assert run_cli("convert", healthy, "--to", "json", "--out", out).exit_code == 0
+    good = out.read_bytes()
+    (tmp_path / "damaged").mkdir()
+    damaged(tmp_path / "damaged")
+    result = run_cli("convert", tmp_path / "damaged", "--to", "json", "--out", out)
+    assert result.exit_code == 1, result.output
+    assert out.read_bytes() == good
+    assert "could be read only in part (damaged), and without --state writing would drop" in result.output

@@ -20,8 +20,8 @@ from excerpta.readers.readwise_api import ReadwiseReader
 
 from .conftest import cursor_for, read_jsonl
 
-WARNING = ("left as it was: readwise: ended before the last book it counted, and without --state "
-           "writing would drop the books it did not send (--force writes it)")
+WARNING = ("left as it was: readwise: ended before all it counted, and without --state "
+           "writing would drop what it did not send (--force writes it)")
 
 
 def warning(server) -> str:

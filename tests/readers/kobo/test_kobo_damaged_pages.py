@@ -121,3 +121,52 @@ def test_a_damaged_content_page_leaves_titles_out_not_highlights(tmp_path):
     untitled = [d for d in documents if d.title not in ("Pride and Prejudice", "Alice in Wonderland")]
     assert untitled, f"the books' rows were not on the damaged page: {titles}"
     assert all(state.document_left_out[d.id] == {"title", "author"} for d in untitled)
+
+
+def test_without_state_a_damaged_read_leaves_a_good_export_as_it_was(run_cli, tmp_path):
+    (tmp_path / "healthy").mkdir()
+    healthy = make_database(tmp_path / "healthy" / "KoboReader.sqlite", rows(), content())
+    out = tmp_path / "out.json"
+    assert run_cli("convert", healthy, "--to", "json", "--out", out).exit_code == 0
+    good = out.read_bytes()
+    path, _ = damaged(tmp_path)
+    result = run_cli("convert", path, "--to", "json", "--out", out)
+    assert result.exit_code == 1, result.output
+    assert out.read_bytes() == good
+    assert (f"left as it was: {path} could be read only in part (damaged), and without --state writing "
+            "would drop what it could not read (--force writes it)") in result.output
+    forced = run_cli("convert", path, "--to", "json", "--out", out, "--force")
+    assert forced.exit_code == 1, forced.output
+    assert out.read_bytes() != good
+
+
+def test_with_rows_lost_the_others_keep_the_places_the_library_gave_them(run_cli, tmp_path):
+    (tmp_path / "healthy").mkdir()
+    healthy = make_database(tmp_path / "healthy" / "KoboReader.sqlite", rows(), content())
+    state, out = tmp_path / "state.sqlite", tmp_path / "out.json"
+    assert run_cli("convert", healthy, "--to", "json", "--out", out, "--state", state).exit_code == 0
+
+    def places() -> dict[int, int]:
+        return {int(h["text"].split()[1]): h["location"] for d in json.loads(out.read_text())["documents"]
+                for h in d["highlights"]}
+
+    before = places()
+    path, _ = damaged(tmp_path)
+    assert run_cli("convert", path, "--to", "json", "--out", out, "--state", state).exit_code == 1
+    assert places() == before  # a highlight's rank among the rows read is not its place
+
+
+def test_a_text_of_nul_bytes_is_a_damaged_row_and_the_library_keeps_its_text(run_cli, tmp_path):
+    (tmp_path / "healthy").mkdir()
+    healthy = make_database(tmp_path / "healthy" / "KoboReader.sqlite", rows(10), content())
+    state, out = tmp_path / "state.sqlite", tmp_path / "out.json"
+    assert run_cli("convert", healthy, "--to", "json", "--out", out, "--state", state).exit_code == 0
+    lost_page = rows(10)
+    lost_page[4]["Text"] = passage(4)[:100] + "\x00" * 300  # a zeroed overflow page reads so
+    path = make_database(tmp_path / "KoboReader.sqlite", lost_page, content())
+    result = run_cli("convert", path, "--to", "json", "--out", out, "--state", state)
+    assert result.exit_code == 1, result.output
+    assert "Bookmark b004: skipped: damaged (NUL bytes where its text was" in result.output
+    library = [h["text"] for d in json.loads(out.read_text())["documents"] for h in d["highlights"]]
+    assert passage(4) in library
+    assert not any("\x00" in text for text in library)

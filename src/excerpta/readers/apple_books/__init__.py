@@ -217,6 +217,7 @@ def _by_book(db: sqlite3.Connection, present: set[str], damaged: str | None, sou
         if damaged is not None and not given:
             raise InputError(f"{source}: damaged ({damaged}); no highlight could be read from it")
         if damaged is not None:
+            state.cut_short = True  # a file output keeps what it held (excerpta.hold_back)
             state.report(source, ANNOTATION_TABLE, f"damaged ({damaged}): highlights in its damaged "
                          "pages may be missing", kept=True)
         return
@@ -226,6 +227,7 @@ def _by_book(db: sqlite3.Connection, present: set[str], damaged: str | None, sou
     if not given:
         raise InputError(f"{source}: damaged ({salvage.error}); no highlight could be read from it")
     if salvage.gaps:
+        state.cut_short = True
         state.report(source, ANNOTATION_TABLE, f"damaged ({salvage.error}): {salvage.unread()} could not "
                      f"be read, the {len(salvage.rows)} others were; highlights on them are left out")
     yield from books

@@ -144,8 +144,16 @@ def _salvaged(connection: sqlite3.Connection, columns: Columns, content: Columns
         raise InputError(f"{source}: damaged ({bookmarks.error or titles.error}); no highlight could be "
                          "read from it")
     if bookmarks.gaps:
+        state.cut_short = True  # a file output keeps what it held (excerpta.hold_back)
         state.report(source, "Bookmark", f"damaged ({bookmarks.error}): {bookmarks.unread()} could not "
                      f"be read, the {len(bookmarks.rows)} others were; highlights on them are left out")
+        # A highlight's location is its rank among its book's rows read: with rows lost, the
+        # ranks of the others are not theirs. Left out, so the library keeps those it holds.
+        for document in salvaged:
+            document.highlights = [h.model_copy(update={"location": None, "location_type": None})
+                                   for h in document.highlights]
+            for highlight in document.highlights:
+                state.leave_out(highlight.id, ["location", "location_type"])
     if titles.gaps:
         state.report(source, "content", f"damaged ({titles.error}): {titles.unread()} could not be read; "
                      "books and chapters on them are read without their titles", kept=True)
@@ -169,6 +177,7 @@ def _documents(rows: Iterable[BookmarkRow], books: dict[str, Book], has_color: b
             try:
                 found = parse_row(row, has_color)
             except Skipped as skipped:
+                state.cut_short = state.cut_short or skipped.damaged  # outputs keep what it held
                 if skipped.reported:
                     state.report(source, row.where(), f"skipped: {skipped}")
                 else:

@@ -69,12 +69,13 @@ class BookmarkRow(NamedTuple):
 
 class Skipped(Exception):
     """A row that is no highlight; ``reported``: say so (a damaged row), else it is one of the
-    kinds left out by design (a dogear)."""
+    kinds left out by design (a dogear). ``damaged``: the database lost part of it."""
 
-    def __init__(self, reason: str, *, reported: bool) -> None:
+    def __init__(self, reason: str, *, reported: bool, damaged: bool = False) -> None:
         super().__init__(reason)
         self.kind = reason
         self.reported = reported
+        self.damaged = damaged
 
 
 @dataclass
@@ -107,6 +108,11 @@ def parse_row(row: BookmarkRow, has_color: bool) -> Parsed:
     ident = (as_text(row.bookmark_id) or "").strip()
     if not ident:
         raise Skipped("no BookmarkID", reported=True)
+    # NUL bytes in a value are a page of it lost (a zeroed overflow page SQLite reads without
+    # an error), never what the device wrote: the row is damaged, and the library keeps its copy.
+    if any("\x00" in (as_text(value) or "") for value in (row.text, row.annotation, row.type)):
+        raise Skipped("damaged (NUL bytes where its text was: a page of the database lost)",
+                      reported=True, damaged=True)
     kind = (as_text(row.type) or "").strip().casefold()
     text = (as_text(row.text) or "").strip()
     note = (as_text(row.annotation) or "").strip() or None
