@@ -18,8 +18,9 @@ What the API does, from its source (hypothesis/h ``h/search/query.py``, ``h/sess
   ``updated`` of the last row (compared in whole milliseconds, strictly after). Rows updated
   in the same millisecond as a page's last would be skipped, so the next page starts one
   millisecond earlier: that row comes again (the caller drops a row it has already seen) and
-  none is lost. Should a whole page share one millisecond, the next starts after it, with a
-  warning;
+  none is lost. Should a whole page share one millisecond, the next starts after it (noted
+  in ``crowded``: the search API pages no further within one millisecond), which the
+  reader reports;
 * a page of fewer rows than asked for is the last; ``total`` counts every row the search
   matches, whatever ``search_after`` says: the :class:`~excerpta.clients.paging.PageGuard`
   stops a server that pages far past it or sends the same ``search_after`` twice.
@@ -117,6 +118,12 @@ class HypothesisClient(ApiClient):
     def default_budget(cls) -> RateBudget:
         return RateBudget(per_minute=PER_MINUTE, burst=BURST, limit_per_minute=None)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The update times (whole milliseconds) past which a search went on although more
+        # annotations than a page holds share them: any more of those may be missing.
+        self.crowded: list[datetime] = []
+
     def userid(self) -> str:
         """The account of the token (``acct:name@authority``), from ``GET /api/profile``.
 
@@ -160,7 +167,6 @@ class HypothesisClient(ApiClient):
                                    '"updated" time to page on; stopped')
         last = last.replace(microsecond=last.microsecond // 1000 * 1000)  # the index keeps milliseconds
         if after is not None and last - OVERLAP <= after:
-            log.warning("Hypothesis: %d annotations share the update time %s; any more of that "
-                        "millisecond may be missed", len(rows), _stamp(last))
+            self.crowded.append(last)  # the reader reports it and keeps its cursor before it
             return last
         return last - OVERLAP

@@ -94,25 +94,32 @@ class HypothesisApiReader(Reader):
         token = settings.token.get_secret_value()
         filters = {"group": self.options.group}
         cursor = None if self.options.full_export else HypothesisCursor.parse(state.cursor)
-        mismatch = cursor.mismatch(settings.api_url, token, filters) if cursor is not None else None
-        if mismatch is not None:
-            log.warning("Hypothesis cursor %s; pulling every annotation", mismatch)
-            cursor = None
-        since = cursor.updated_after if cursor is not None else None
         pull = _Pull(source, state)
         with HypothesisClient(settings, sleep=InterruptibleSleep(self.stop, "Hypothesis")) as client:
-            user = client.userid()
+            user = client.userid()  # a token not accepted stops here, before anything is said
+            mismatch = cursor.mismatch(settings.api_url, token, filters) if cursor is not None else None
+            if mismatch is not None:
+                log.warning("Hypothesis cursor %s; pulling every annotation", mismatch)
+                cursor = None
+            since = cursor.updated_after if cursor is not None else None
             log.info("Hypothesis: annotations of %s%s%s", user, f" in group {self.options.group}"
                      if self.options.group else "", f" updated after {since:%Y-%m-%d %H:%M:%S %Z}"
                      if since is not None else "")
             for page in client.search(user, updated_after=since, group=self.options.group):
                 yield from pull.documents(page)
+            crowded = client.crowded
+        for when in crowded:  # the search API pages no further within one millisecond
+            state.report(source, "search", f"more annotations than a page of 200 share the update time "
+                         f"{when.isoformat(timespec='milliseconds')}: Hypothesis's search pages no "
+                         "further within one millisecond, so those past the first 200 cannot be read "
+                         "(said again each run, which asks from before it)")
         if pull.replies:
             log.info("%s %s", source, replies_said(pull.replies))
         if since is None and pull.counted is not None and len(pull.seen) < pull.counted:
             state.cut_short = True
-            log.warning("Hypothesis: the search ended after %d of the %d annotation(s) it counted; "
-                        "the next full pull (--full-export) asks for the rest", len(pull.seen), pull.counted)
+            log.warning("Hypothesis: the search ended after %d of the %d annotation(s) it counted%s",
+                        len(pull.seen), pull.counted, "" if crowded else
+                        "; the next full pull (--full-export) asks for the rest")
         if pull.newest is None:
             if since is None:
                 log.info("Hypothesis: no annotation yet; the next run asks for everything again")
@@ -122,6 +129,8 @@ class HypothesisApiReader(Reader):
             updated_after = pull.newest - SAFETY_MARGIN
             if since is not None:
                 updated_after = max(updated_after, since)
+            if crowded:  # never past a millisecond whose annotations may be missing
+                updated_after = min(updated_after, min(crowded) - timedelta(milliseconds=1))
         state.next_cursor = HypothesisCursor(updated_after, settings.api_url, account_fingerprint(token),
                                              filters).dumps()
 
@@ -154,7 +163,8 @@ class _Pull:
                 if key in self.seen:  # the overlap of two pages (see excerpta.clients.hypothesis)
                     continue
                 self.seen.add(key)
-            records.append((f"page {self._pages} rows[{index}]", row))
+            named = isinstance(row, Mapping) and isinstance(row.get("id"), str) and row["id"].strip()
+            records.append((f"annotation {row['id']}" if named else f"page {self._pages} rows[{index}]", row))
         documents, replies = annotations_to_documents(self.source, records, self.state)
         self.replies += replies
         return documents

@@ -125,6 +125,28 @@ def test_annotations_updated_in_one_millisecond_across_a_page_boundary_all_arriv
     assert set(read_jsonl(out)[0]) == {f"hypothesis-{i}" for i in server.annotation_ids()}
 
 
+def test_more_annotations_in_one_millisecond_than_a_page_are_reported_and_asked_for_again(
+        run_cli, fake_hypothesis, tmp_path):
+    server = fake_hypothesis(annotations=600)
+    rows = sorted(server.rows, key=lambda r: r["updated"])
+    crowded = rows[100]["updated"]
+    for row in rows[100:350]:  # 250 in one millisecond: more than a page of 200
+        row["updated"] = crowded
+    state, out = tmp_path / "state.sqlite", tmp_path / "out.jsonl"
+    first = convert(run_cli, state, out)
+    assert first.exit_code == 1, first.output
+    when = datetime.fromisoformat(crowded).isoformat(timespec="milliseconds")
+    assert (f"hypothesis: search: more annotations than a page of 200 share the update time {when}: "
+            "Hypothesis's search pages no further within one millisecond") in first.output
+    assert "--full-export" not in first.output  # it could not bring them either
+    assert saved_cursor(state).updated_after < datetime.fromisoformat(crowded)
+    asked = len(server.searches)
+    again = convert(run_cli, state, out)
+    assert again.exit_code == 1, again.output
+    first_asked = datetime.fromisoformat(server.searches[asked].params["search_after"])
+    assert first_asked < datetime.fromisoformat(crowded)  # asked from before it again
+
+
 def test_a_server_that_ignores_search_after_is_stopped_not_followed(run_cli, fake_hypothesis, tmp_path):
     fake_hypothesis(annotations=450, ignore_search_after=True)
     out = tmp_path / "out.jsonl"

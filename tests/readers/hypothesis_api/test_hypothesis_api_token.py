@@ -100,3 +100,13 @@ def test_config_errors_reprs_and_headers_hide_the_token(monkeypatch):
             assert SECRET not in text
     finally:
         client.close()
+
+
+def test_a_rejected_token_after_a_good_one_says_only_that(run_cli, fake_hypothesis, monkeypatch, tmp_path):
+    fake_hypothesis(annotations=10)
+    assert convert(run_cli, tmp_path).exit_code == 0  # a cursor made with the good token
+    monkeypatch.setenv("HYPOTHESIS_TOKEN", SECRET)
+    result = convert(run_cli, tmp_path)
+    assert result.exit_code == 3
+    assert result.output.count("\n") == 1, result.output  # the error, not a word of the old cursor
+    assert "did not accept the token" in result.output
