@@ -69,7 +69,7 @@ class RemoteSink(OutputFolder):
         if not self.dry_run:
             # Named by a hash of the key: a document id is any text ("..", "a/b").
             name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-            self._pending.append(OutputRecord(str(self.root / name), self.job, self.writer, key,
+            self._pending.append(OutputRecord(str(self.resolve(name)), self.job, self.writer, key,
                                               digest, source_hash, datetime.now(UTC), memo=memo))
 
     def unchanged(self, title: str) -> WriteOutcome:
