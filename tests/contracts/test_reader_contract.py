@@ -34,6 +34,7 @@ READER_SAMPLES: dict[str, list[Path]] = {
                     CORPUS / "apple_books" / "SYNTHETIC"],
     "kobo": sorted((CORPUS / "kobo").glob("*.sqlite")),
     "koreader": sorted((CORPUS / "koreader").glob("*.lua")),
+    "tolino": [EXAMPLES / "tolino_notes.txt"],
 }
 NETWORK_READERS = {"readwise", "hypothesis-api"}  # tested end to end against their fake servers
 
