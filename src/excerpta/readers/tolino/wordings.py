@@ -8,10 +8,11 @@ may mix languages; the kind comes from the kind phrase, the day order from the d
 Real files put a no-break space between some words (``Markierung\\xa0auf Seite``): any run of
 whitespace matches a space here.
 
-Where the wordings come from (public parsers and the sample files they ship, see the README's
-Tolino section): English and German from real files; Spanish, French, Italian and Dutch as two
-parsers list them. Spanish ``Marcadores en la página`` is a bookmark (the record shows the
-page's first 200 characters, cut mid-word, as bookmarks do), ``Selección`` a highlight.
+Where the wordings come from (public parsers of the file and the device files they ship as
+samples): English and German from real files; Spanish from a real file's records; French,
+Italian and Dutch as two parsers list them (no real file seen). Spanish ``Marcadores en la
+página`` is a bookmark (the record shows the page's first 200 characters, cut mid-word, as
+bookmarks do), ``Selección`` a highlight.
 ``Ihr Lesezeichen`` and ``Mi marcador`` are older firmware's bookmarks.
 """
 
