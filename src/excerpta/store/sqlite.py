@@ -1,23 +1,24 @@
-"""The embedded state store: one SQLite file in WAL mode (see :mod:`excerpta.store`)."""
+"""The embedded state store: one SQLite file in WAL mode (see :mod:`excerpta.store`); its
+transactions and reads, their errors naming the database, are :mod:`.connection`'s."""
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from excerpta.errors import StateBusyError, StateError
+from excerpta.errors import StateError
 from excerpta.model import Document
 from excerpta.output_records import OutputRecord
 from excerpta.store import run_log, state_file
 from excerpta.store.aliased import AliasedIds
 from excerpta.store.aliases_table import sources_by_highlight
 from excerpta.store.base import MergeRules, MergeStats, Renamed, RunRecord
+from excerpta.store.connection import StateConnection, is_busy
 from excerpta.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from excerpta.store.resaves import ResavedCopies
 from excerpta.store.state_file import OUTPUT_COLUMNS, output_record
@@ -27,18 +28,11 @@ from excerpta.store.upsert import delete_highlights_of, upsert_document
 LOCK_TIMEOUT_S = 30.0  # how long to wait for another process holding the database
 
 
-def _busy(err: sqlite3.DatabaseError) -> bool:
-    """Whether ``err`` says another connection held the database past our timeout (a
-    temporary state, unlike a damaged or read-only database)."""
-    return isinstance(err, sqlite3.OperationalError) and (
-        "locked" in str(err) or "busy" in str(err))
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-class SQLiteStore:
+class SQLiteStore(StateConnection):
     """Library, cursors, output manifest and run log in one SQLite database.
 
     ``path`` may be ``":memory:"`` for a library that lives only as long as the process
@@ -65,7 +59,7 @@ class SQLiteStore:
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
             self._open()
         except sqlite3.DatabaseError as err:
-            if _busy(err):
+            if is_busy(err):
                 raise self._busy_error() from None
             raise state_file.open_error(self.path, err) from None
 
@@ -83,7 +77,7 @@ class SQLiteStore:
                 copy._migrate()
         except sqlite3.DatabaseError as err:
             copy.close()
-            raise (copy._busy_error() if _busy(err) else state_file.open_error(copy.path, err)) from None
+            raise (copy._busy_error() if is_busy(err) else state_file.open_error(copy.path, err)) from None
         except BaseException:
             copy.close()
             raise
@@ -101,65 +95,12 @@ class SQLiteStore:
     def __repr__(self) -> str:
         return f"SQLiteStore({self.path!r})"
 
+    def _transaction_failed(self) -> None:
+        self._fingerprinted = None  # may have been taken of what is rolled back
+
     def close(self) -> None:
         """Close the database; the store cannot be used afterwards."""
         self._db.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: everything inside commits together or not at all. One opened
-        inside another joins it (a merge inside a run's transaction commits with the run).
-
-        Raises StateError, naming the database, when it cannot be written (a read-only file or
-        folder, a full disk, another process holding it for longer than the timeout).
-        """
-        if self._db.in_transaction:
-            yield self._db
-            return
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.DatabaseError as err:
-            raise self._unwritable(err) from None
-        try:
-            yield self._db
-        except BaseException as err:
-            self._fingerprinted = None  # may have been taken of what is rolled back
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-            if isinstance(err, sqlite3.DatabaseError):  # locked, read-only, full, damaged
-                raise self._unwritable(err) from None
-            raise
-        try:
-            self._db.execute("COMMIT")
-        except sqlite3.DatabaseError as err:
-            self._fingerprinted = None
-            if self._db.in_transaction:  # SQLite may have rolled back already (an I/O error)
-                self._db.execute("ROLLBACK")
-            raise self._unwritable(err) from None
-
-    def _busy_error(self) -> StateBusyError:
-        return StateBusyError(f"state database {self.path} is in use by another excerpta run "
-                              f"(waited {self._timeout:g} s); try again when it has finished")
-
-    def _unwritable(self, err: sqlite3.DatabaseError) -> StateError:
-        if _busy(err):
-            return self._busy_error()
-        return StateError(f"state database {self.path} cannot be used ({err}); "
-                          "--state or EXCERPTA_STATE picks another")
-
-    @contextmanager
-    def _reading(self) -> Iterator[sqlite3.Connection]:
-        """The connection, for reads: a database that cannot be read (damaged pages, a lock
-        outlasting the timeout) raises StateError naming it, as :meth:`transaction` does."""
-        try:
-            yield self._db
-        except sqlite3.ProgrammingError:  # a closed store or a malformed query: our bug
-            raise
-        except sqlite3.DatabaseError as err:
-            if _busy(err):
-                raise self._busy_error() from None
-            raise StateError(f"state database {self.path} cannot be read ({err}); "
-                             "--state or EXCERPTA_STATE picks another") from None
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]

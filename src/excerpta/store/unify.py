@@ -25,7 +25,8 @@ are the library's, only its aliases looked up, :mod:`.aliased`), :class:`SameAcr
   (:func:`~excerpta.store.titles.shares_a_passage`): a volume and its series' title sharing
   none stay two books. A document without an author (a Kindle notebook of a personal
   document), or one whose title the library holds only without an author, joins the single
-  document of its title, whatever its author, on the same evidence; never one of several;
+  document of its title, whatever its author, on the same evidence; never one of several
+  (:class:`~excerpta.store.document_finder.DocumentFinder`);
 * a document is held from several sources when it has an alias, or when the library holds it
   under the id the incoming copy has from another source (Kindle clippings, a Readwise CSV
   and a Readwise note spelling title and author alike derive one id; the source of each
@@ -76,7 +77,6 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from excerpta.identity import normalize_url
 from excerpta.model import Document, Highlight
 from excerpta.store.aliases_table import (
     DOCUMENT,
@@ -101,8 +101,9 @@ from excerpta.store.candidates import (
     source_of,
 )
 from excerpta.store.copies import settled
+from excerpta.store.document_finder import DocumentFinder
 from excerpta.store.state_file import StoredRows
-from excerpta.store.titles import NAMING_FIELDS, TitleIndex, identity_key, names_kept, shares_a_passage
+from excerpta.store.titles import NAMING_FIELDS, names_kept
 
 
 class SameAcrossSources:
@@ -114,7 +115,7 @@ class SameAcrossSources:
         Kindle's clippings and notebook, which :mod:`.resaves` matches, are one); None: not
         known, a document held under its id is matched only if it has an alias."""
         self._db, self._rows, self._reader = db, rows, reader
-        self._titles: TitleIndex | None = None  # stored documents by name, built once
+        self._documents = DocumentFinder(db)  # stored documents by name and URL
         self._claimed: set[str] = set()  # stored highlights matched in this merge
 
     def match(self, document: Document) -> Matched:
@@ -126,9 +127,9 @@ class SameAcrossSources:
                 return Matched(document, {}, unified=False)
             target, renamed = document.id, {}
         else:
-            target = library_id(self._db, DOCUMENT, document.id) or self._find_document(document)
+            target = library_id(self._db, DOCUMENT, document.id) or self._documents.find(document)
             if target is None:
-                self._register(document)
+                self._documents.register(document)
                 self._read_elsewhere(document.id, document.id)
                 return Matched(document, {}, unified=False)
             self._read_elsewhere(target, document.id)
@@ -160,74 +161,6 @@ class SameAcrossSources:
         if self._reader is None:
             return False
         return record_reader(self._db, document_id, source_of(incoming_id) or self._reader)
-
-    def _index(self) -> TitleIndex:
-        if self._titles is None:
-            self._titles = TitleIndex()
-            for row_id, title, author in self._db.execute(
-                    "SELECT id, json_extract(data, '$.title'), json_extract(data, '$.author') "
-                    "FROM documents ORDER BY rowid"):
-                self._titles.add(row_id, title, author)
-        return self._titles
-
-    def _register(self, document: Document) -> None:
-        # A document stored under its own id in this merge: a later input's copy may match it.
-        if self._titles is not None:
-            self._titles.add(document.id, document.title, document.author)
-
-    def _find_document(self, document: Document) -> str | None:
-        key = identity_key(document.title, document.author)
-        if key is None:
-            return None
-        candidates = self._index().same(key)
-        related = not candidates  # then one title the other's main title: one book if they share a passage
-        if related:
-            candidates = self._index().related(document.title, document.author)
-        fitting, same_url = self._fitting(document, candidates)
-        if related and len(fitting) == 1 and not self._shares_a_passage(fitting[0], document):
-            return None
-        # Without an author, only the same URL (or a passage shared, below) says it is the same document.
-        found = fitting[0] if len(fitting) == 1 and (key[1] or same_url) else None
-        if found is None and (not key[1] or not candidates):
-            found = self._titled(document, bool(key[1]))
-        if found is not None:
-            remember(self._db, DOCUMENT, document.id, found)
-        return found
-
-    def _titled(self, document: Document, authored: bool) -> str | None:
-        """The single document of ``document``'s title, where one of the two has no author (a
-        Kindle notebook of a personal document), if it may be this one (:meth:`_fitting`) and
-        they share a passage; None where the library holds several of that title."""
-        titled = self._index().titled(document.title)
-        if len(titled) != 1 or (authored and titled[0][1]):
-            return None
-        fitting, _ = self._fitting(document, [titled[0][0]])
-        return fitting[0] if fitting and self._shares_a_passage(fitting[0], document) else None
-
-    def _shares_a_passage(self, target: str, document: Document) -> bool:
-        live = (row[1:5] for row in rows_of(self._db, target) if row[5] is None)  # not deleted
-        return shares_a_passage(live, document.highlights)
-
-    def _fitting(self, document: Document, candidates: list[str]) -> tuple[list[str], bool]:
-        """Of the ``candidates``, the one of ``document``'s URL (and True), else those it may be
-        (and False): not named by its source too (two documents it named itself), without
-        another URL."""
-        source, url = source_of(document.id), normalize_url(document.url) if document.url else None
-        fitting: list[str] = []
-        for candidate in candidates:
-            if source is not None and source in sources_of(self._db, candidate):
-                continue
-            stored_url = self._url(candidate)
-            if url is not None and stored_url == url:
-                return [candidate], True
-            if url is None or stored_url is None:
-                fitting.append(candidate)
-        return fitting, False
-
-    def _url(self, document_id: str) -> str | None:
-        (url,) = self._db.execute("SELECT json_extract(data, '$.url') FROM documents WHERE id = ?",
-                                  (document_id,)).fetchone()
-        return normalize_url(url) if url else None
 
     def _matched_highlights(self, target: str, highlights: list[Highlight], renamed: dict[str, str],
                             source: str | None) -> list[Highlight]:

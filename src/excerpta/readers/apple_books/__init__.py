@@ -13,7 +13,8 @@ Given Books' library database alone, the error says to give the annotation file 
 The databases are opened read-only, their data never changed (but for SQLite's shared-memory
 index ``-shm``, which every reader of a WAL database marks, Books too), what Books has not yet
 checkpointed from its ``-wal`` file included (see :mod:`.database`). What is read and left out, and how a row
-maps to a highlight, is in :mod:`.annotations`; one document per book, its highlights in
+maps to a highlight, is in :mod:`.annotations`, the table read book by book in
+:mod:`.annotation_table`; one document per book, its highlights in
 reading order. A row that cannot be read (no book, an id that is not UTF-8) is reported with its
 ``Z_PK`` and skipped; a date that is not a Core Data timestamp is reported and the highlight
 kept without it, and text that is not UTF-8 is reported and read with U+FFFD. A file that is
@@ -34,10 +35,8 @@ so they survive edits, re-reads and new highlights.
 from __future__ import annotations
 
 import logging
-import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
@@ -45,16 +44,9 @@ from excerpta.errors import InputError
 from excerpta.identity import highlight_id, source_id
 from excerpta.input_files import input_file
 from excerpta.model import Category, Document, Highlight, PlaceholderDocument
-from excerpta.readers.apple_books.annotations import (
-    ANNOTATION_TABLE,
-    NEEDED,
-    Annotation,
-    RecordError,
-    parse_row,
-    salvaged_rows,
-    select_statement,
-)
-from excerpta.readers.apple_books.database import columns, damage, lenient_text_of, opened, tables
+from excerpta.readers.apple_books.annotation_table import annotation_columns, annotations_by_book
+from excerpta.readers.apple_books.annotations import ANNOTATION_TABLE, Annotation
+from excerpta.readers.apple_books.database import damage, opened
 from excerpta.readers.apple_books.library import LIBRARY_TABLE, Book, read_books
 from excerpta.readers.apple_books.places import (
     ANNOTATION_PREFIX,
@@ -71,7 +63,6 @@ from excerpta.readers.apple_books.places import (
     library_places,
     refusal,
 )
-from excerpta.readers.sqlite_snapshot import is_damage
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +153,7 @@ class AppleBooksReader(Reader):
         if empty:
             raise InputError(f"{source}: an empty file, not an Apple Books annotation database")
         with opened(path, source) as db:
-            present = _annotation_columns(db, source)
+            present = annotation_columns(db, source)
             libraries = library_databases(path)
             if not libraries:
                 log.warning("%s: no Apple Books library database (BKLibrary*.sqlite) in %s: books are "
@@ -171,7 +162,8 @@ class AppleBooksReader(Reader):
             books = read_books(libraries, state)
             unlisted: set[str] = set()
             seen: set[str] = set()  # highlight ids given: a uuid twice is a damaged row
-            for asset, annotations, partial in _by_book(db, present, damage(db, source), source, state):
+            by_book = annotations_by_book(db, present, damage(db, source), source, state)
+            for asset, annotations, partial in by_book:
                 if libraries and asset not in books:
                     unlisted.add(asset)
                 yield _document(asset, annotations, books.get(asset), seen, source, state, partial)
@@ -179,92 +171,6 @@ class AppleBooksReader(Reader):
             log.warning("%s: %d book(s) with highlights are not in the library database (removed "
                         "from Books?), titled by their asset id: %s", source, len(unlisted),
                         ", ".join(sorted(unlisted)[:5]) + (", …" if len(unlisted) > 5 else ""))
-
-
-def _annotation_columns(db: sqlite3.Connection, source: str) -> set[str]:
-    # The columns of the annotation table; InputError if this is no annotation database.
-    names = tables(db, source)
-    if ANNOTATION_TABLE not in names:
-        if LIBRARY_TABLE in names:
-            raise InputError(f"{source}: Apple Books' library database (titles only), not its "
-                             f"annotations: give the {ANNOTATION_PREFIX}*.sqlite file (in the "
-                             "AEAnnotation folder beside BKLibrary), or Books' Documents folder")
-        raise InputError(f"{source}: no {ANNOTATION_TABLE} table: not an Apple Books annotation "
-                         f"database ({ANNOTATION_PREFIX}*.sqlite)")
-    present = columns(db, ANNOTATION_TABLE, source)
-    if missing := [name for name in NEEDED if name not in present]:
-        raise InputError(f"{source}: table {ANNOTATION_TABLE} lacks column(s) {', '.join(missing)}: "
-                         "not an Apple Books annotation database excerpta can read")
-    return present
-
-
-def _by_book(db: sqlite3.Connection, present: set[str], damaged: str | None, source: str,
-             state: ReadState) -> Iterator[tuple[str, list[Annotation], bool]]:
-    # The highlight rows, book by book (the query orders them so), and whether the table was
-    # read in part. A row that cannot be read is reported. Where SQLite meets a damaged page,
-    # the table is read again around it (the books given so far left out) and what could not
-    # be read reported. ``damaged``: what SQLite's check found wrong, where a lost page reads
-    # as rows of NULLs (left out as no highlight) rather than an error. A damaged database
-    # that gives no highlight is an InputError: it must never read as one that holds none.
-    given: set[str] = set()
-    reported: set[int] = set()  # the Z_PK of rows reported: not again when read again
-    try:
-        yield from _books_of(db.execute(select_statement(present)), given, reported, source, state)
-    except sqlite3.DatabaseError as err:
-        if not is_damage(err):
-            raise InputError(f"{source}: table {ANNOTATION_TABLE} cannot be read ({err})") from None
-    else:
-        if damaged is not None and not given:
-            raise InputError(f"{source}: damaged ({damaged}); no highlight could be read from it")
-        if damaged is not None:
-            state.cut_short = True  # a file output keeps what it held (excerpta.hold_back)
-            state.report(source, ANNOTATION_TABLE, f"damaged ({damaged}): highlights in its damaged "
-                         "pages may be missing", kept=True)
-        return
-    rows, salvage = salvaged_rows(db, present)
-    rows.sort(key=lambda values: (_asset_order(values[1]), values[0]))
-    books = list(_books_of(rows, given, reported, source, state, partial=True))
-    if not given:
-        raise InputError(f"{source}: damaged ({salvage.error}); no highlight could be read from it")
-    if salvage.gaps:
-        state.cut_short = True
-        state.report(source, ANNOTATION_TABLE, f"damaged ({salvage.error}): {salvage.unread()} could not "
-                     f"be read, the {len(salvage.rows)} others were; highlights on them are left out")
-    yield from books
-
-
-def _books_of(rows: Iterable[tuple[Any, ...]], given: set[str], reported: set[int], source: str,
-              state: ReadState, *, partial: bool = False) -> Iterator[tuple[str, list[Annotation], bool]]:
-    # The rows (ordered by book) of the books not in ``given`` as (asset, annotations,
-    # ``partial``), each added to ``given`` once yielded; rows that cannot be read reported
-    # (their Z_PK added to ``reported``) unless they already were.
-    asset: str | None = None
-    annotations: list[Annotation] = []
-    for values in rows:
-        try:
-            annotation = parse_row(values)
-        except RecordError as err:
-            # A deleted row that cannot be read deletes nothing: left out.
-            if values[-1] != 1 and values[0] not in reported:
-                reported.add(values[0])
-                state.report(source, f"{ANNOTATION_TABLE} Z_PK {values[0]}", f"{err}; skipped")
-            continue
-        if annotation is None or annotation.asset in given:
-            continue  # neither text nor note (nothing to keep), or its book given already
-        if annotation.asset != asset and annotations:
-            given.add(asset or "")
-            yield asset or "", annotations, partial
-            annotations = []
-        asset = annotation.asset
-        annotations.append(annotation)
-    if annotations:
-        given.add(asset or "")
-        yield asset or "", annotations, partial
-
-
-def _asset_order(value: object) -> str:
-    # A row's book as the salvaged rows are grouped by (any value SQLite gave, as text).
-    return lenient_text_of(value) or ""
 
 
 def _document(asset: str, annotations: list[Annotation], book: Book | None, seen: set[str],

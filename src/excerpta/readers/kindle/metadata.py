@@ -5,7 +5,7 @@ and its relatives in every language and firmware generation (see
 :mod:`excerpta.readers.kindle.locales`). The grammar is structural, after calibre and hadynz:
 the last ``|`` field is the date, the kind is the locale phrase found in the rest, the page and
 the location are the numbers after the locale's page and location words, and a lone leftover
-number is the location.
+number is the location (the fields are read by :mod:`.metadata_fields`).
 
 A line in a wording no locale knows (a Kindle language no real file has shown us) is read by
 its shape when it has one: ``|``-separated fields with positions, and a time in the last. A
@@ -32,22 +32,32 @@ from excerpta.readers.kindle.dates import (
     HALVES,
     MONTHS,
     TIME_RE,
-    ImpossibleDate,
     MachineZoneDays,
-    parse_date,
 )
 from excerpta.readers.kindle.locales import (
     FAST_LINE_PATTERNS,
     LOCALES,
-    LOCATION_WORDS,
     MAX_POSITION_DIGITS,
-    PAGE_SUFFIX_WORDS,
-    PAGE_WORDS,
     RANGE_SEPARATORS,
     ClippingKind,
 )
+from excerpta.readers.kindle.metadata_fields import (
+    BARE_RANGE_RE,
+    NEGATIVE_RE,
+    MetadataError,
+    Position,
+    int_range,
+    maybe_signed,
+    page_range,
+    read_date,
+    read_positions,
+    shortened,
+)
 
-Position = int | str  # a roman page number ("xii") stays a string
+__all__ = ["DIGIT", "UNKNOWN_LOCALE", "FastFields", "Metadata", "MetadataError", "Position",
+           "looks_like_metadata", "names_a_record", "parse_fast", "parse_metadata",
+           "parse_metadata_generally", "shortened"]
+
 UNKNOWN_LOCALE = "und"  # BCP 47 "undetermined": a record read by its shape
 
 
@@ -65,37 +75,12 @@ class Metadata:
     unread: str | None = None
 
 
-class MetadataError(ValueError):
-    """The line is not a clippings metadata line; ``str()`` says why, for the problem report."""
-
-
-def shortened(text: str, limit: int = 80) -> str:
-    """``text`` cut to ``limit`` characters (with an ellipsis), for a one-line problem report."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 _PHRASE_KINDS = {
     phrase: (locale.tag, kind) for locale in LOCALES for phrase, kind in locale.phrases.items()
 }
 _KIND_RE = re.compile(
     "|".join(re.escape(p) for p in sorted(_PHRASE_KINDS, key=len, reverse=True)), re.IGNORECASE
 )
-_RANGE = r"(?:\s*(?:" + "|".join(re.escape(s) for s in RANGE_SEPARATORS) + r")\s*({num}))?"
-_NUMBER = r"\d+(?:[,.]\d{3})*"
-_PAGE_NUMBER = r"\d+|[ivxlcdm]+\b"
-_LOCATION_RE = re.compile(
-    r"(?:" + "|".join(LOCATION_WORDS) + r")\s*(" + _NUMBER + ")" + _RANGE.format(num=_NUMBER),
-    re.IGNORECASE,
-)
-_PAGE_RE = re.compile(
-    r"(?:" + "|".join(PAGE_WORDS) + r")\s*(" + _PAGE_NUMBER + ")" + _RANGE.format(num=_PAGE_NUMBER),
-    re.IGNORECASE,
-)
-_PAGE_SUFFIX_RE = re.compile(r"(\d+)(?:\s*-\s*(\d+))?\s*(?:" + "|".join(PAGE_SUFFIX_WORDS) + ")")
-_BARE_RANGE_RE = re.compile(r"(\d+)" + _RANGE.format(num=r"\d+"))
-# A page or location word before a minus sign: no book has one (the line was edited by hand).
-_NEGATIVE_RE = re.compile(r"(?:" + "|".join(PAGE_WORDS + LOCATION_WORDS) + r")\s*([-−]\s*" + _NUMBER
-                          + r"(?:\s*[-–]\s*-?\s*" + _NUMBER + ")?)", re.IGNORECASE)
 _RANGE_SHAPE_RE = re.compile(r"\d\s*(?:" + "|".join(re.escape(s) for s in RANGE_SEPARATORS) + r")\s*\d")
 _LEADING_DASHES = "-–—‐ \t\ufeff\u200b\u200c\u200d"
 _FAST_GROUPS = ("kind", "page", "start", "end", "day", "month", "year", "hour", "minute", "second", "half")
@@ -201,7 +186,7 @@ def parse_fast(line: str, zone: tzinfo | MachineZoneDays | None = None) -> FastF
         else:
             end = int(end_text)
             if end < start:
-                start, end = _int_range(start_text, end_text)
+                start, end = int_range(start_text, end_text)
         return kind, fast.locale, page, start, end, when
     return None
 
@@ -230,12 +215,12 @@ def parse_metadata_generally(line: str) -> Metadata:
     locale, kind = _PHRASE_KINDS[kind_match.group(0).lower()]
     unread: list[str] = []
     left_out = 0
-    if _maybe_signed(head) and (negative := _NEGATIVE_RE.findall(head)):  # no leftover number then
-        head, left_out = _NEGATIVE_RE.sub(" ", head), len(negative)
+    if maybe_signed(head) and (negative := NEGATIVE_RE.findall(head)):  # no leftover number then
+        head, left_out = NEGATIVE_RE.sub(" ", head), len(negative)
         unread.append(f"{'position' if left_out == 1 else 'positions'} {', '.join(map(repr, negative))} "
                       f"{'is' if left_out == 1 else 'are'} negative")
-    page, location = _positions(head)
-    when, why = _date(date_field, locale) if date_field else (None, None)
+    page, location = read_positions(head)
+    when, why = read_date(date_field, locale) if date_field else (None, None)
     if when is None and date_field:
         left_out += 1
         unread.append(why or f"date {shortened(date_field.strip())!r} not understood "
@@ -244,96 +229,22 @@ def parse_metadata_generally(line: str) -> Metadata:
     return Metadata(kind, locale, page, location, when, said)
 
 
-def _maybe_signed(head: str) -> bool:
-    # Whether a minus may stand in ``head``: a hyphen after no digit (a range's follows one).
-    # Runs for every line the fast paths do not read, at a thirtieth of _NEGATIVE_RE's cost.
-    if "−" in head:
-        return True
-    at = head.find("-")
-    while at >= 0:
-        if at == 0 or not head[at - 1].isdigit():
-            return True
-        at = head.find("-", at + 1)
-    return False
-
-
 def _by_shape(head: str, date_field: str) -> Metadata | None:
     """A line in an unknown wording, read by its shape (see the module docstring); None if it
     has none (no positions, or no time in its date field)."""
     if not head or TIME_RE.search(date_field) is None:
         return None
-    page, location = _positions(head)
+    page, location = read_positions(head)
     if page is None and location is None:
-        numbered = [found[0] for found in map(_BARE_RANGE_RE.findall, head.split("|")) if len(found) == 1]
+        numbered = [found[0] for found in map(BARE_RANGE_RE.findall, head.split("|")) if len(found) == 1]
         if len(numbered) == 2:
             (page_start, page_end), (start, end) = numbered
-            page, location = _page_range(page_start, page_end or None), _int_range(start, end)
+            page, location = page_range(page_start, page_end or None), int_range(start, end)
         elif len(numbered) == 1:
-            location = _int_range(*numbered[0])
+            location = int_range(*numbered[0])
     if page is None and location is None:
         return None
     kind = ClippingKind.HIGHLIGHT if _RANGE_SHAPE_RE.search(head) else ClippingKind.NOTE
-    when, why = _date(date_field, None)
+    when, why = read_date(date_field, None)
     unread = None if why is None else f"{why}; read without it"
     return Metadata(kind, UNKNOWN_LOCALE, page, location, when, unread)
-
-
-def _positions(head: str) -> tuple[tuple[Position, Position] | None, tuple[int, int] | None]:
-    location = None
-    match = _LOCATION_RE.search(head)
-    if match:
-        location = _int_range(match.group(1), match.group(2))
-        head = head[: match.start()] + " " + head[match.end():]
-    page = None
-    match = _PAGE_RE.search(head) or _PAGE_SUFFIX_RE.search(head)
-    if match:
-        page = _page_range(match.group(1), match.group(2))
-        head = head[: match.start()] + " " + head[match.end():]
-    if location is None and page is None:
-        # Old or unknown wordings: one leftover number (range) is the location (calibre's rule).
-        leftovers = _BARE_RANGE_RE.findall(head)
-        if len(leftovers) == 1:
-            location = _int_range(*leftovers[0])
-        elif len(leftovers) == 2 and [len(_BARE_RANGE_RE.findall(f)) for f in head.split("|")] == [1, 1]:
-            # One in each field, in words no locale has (a file re-saved in another encoding:
-            # "p\ufffdgina 467 | posi\ufffd\ufffdo 6607-6609"): a Kindle puts the page first.
-            (first, first_end), (second, second_end) = leftovers
-            page, location = _page_range(first, first_end or None), _int_range(second, second_end)
-    return page, location
-
-
-def _int_range(start_text: str, end_text: str | None) -> tuple[int, int]:
-    start = _position(start_text)
-    if not end_text:
-        return start, start
-    end = _position(end_text)
-    if end < start and len(end_text) < len(start_text):
-        # 2009 firmware abbreviates the end: 5444-45 is 5444-5445, 1998-02 is 1998-2002.
-        scale = 10 ** len(end_text)
-        end = start - start % scale + end
-        if end < start:
-            end += scale
-    return start, end
-
-
-def _position(text: str) -> int:
-    digits = text.replace(",", "").replace(".", "")
-    if len(digits) > MAX_POSITION_DIGITS:
-        raise MetadataError(f"position {shortened(text, 24)!r} is too large for a page or a location")
-    return int(digits)
-
-
-def _page_range(start_text: str, end_text: str | None) -> tuple[Position, Position]:
-    if start_text.isdigit() and (end_text is None or end_text.isdigit()):
-        return _int_range(start_text, end_text)
-    start = start_text.lower()
-    return start, (end_text.lower() if end_text else start)
-
-
-def _date(field: str, locale: str | None) -> tuple[datetime | None, str | None]:
-    """The date ``field`` says, or None with why, when it names one that cannot be (31
-    February, 25 o'clock: a hand edit); (None, None) for a field that names no date."""
-    try:
-        return parse_date(field, locale), None
-    except ImpossibleDate as err:
-        return None, f"impossible date {shortened(field.strip())!r} ({shortened(str(err))})"

@@ -13,7 +13,7 @@ is missing; its ``page`` is kept beside its location. A ``Note`` entry that foll
 of its section (after that highlight's other notes and any bookmarks) is that highlight's note
 when its location is at or after the highlight's start, not past the next highlight's start
 (two highlights may start in one location), and within the reach of the highlight's text (the
-notebook shows only a highlight's start; its note sits at its end: see :func:`reach`, by the
+notebook shows only a highlight's start; its note sits at its end: see :mod:`.notebook_notes`, by the
 characters' script); any other note is kept as a highlight of its own with empty ``text`` (one
 of no text is dropped). Bookmarks (heading only) are dropped unless ``kindle_bookmarks`` is set.
 The export has no timestamps.
@@ -35,10 +35,7 @@ Ids follow the ``kindle`` reader's scheme, so the same book exported both ways a
 from __future__ import annotations
 
 import logging
-import math
-import re
 from collections.abc import Iterator
-from fractions import Fraction
 from pathlib import Path
 
 from pydantic import Field
@@ -49,6 +46,7 @@ from excerpta.identity import document_id, highlight_id
 from excerpta.input_files import input_file, open_text
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readers.kindle.notebook_headings import Heading, HeadingError, parse_heading
+from excerpta.readers.kindle.notebook_notes import following_starts, reach
 from excerpta.readers.kindle.notebook_parser import (
     MAX_OPEN_ELEMENTS,
     Entry,
@@ -60,17 +58,8 @@ from excerpta.readers.kindle.undecodable import MARK_ERRORS, MarkedText, report_
 
 log = logging.getLogger(__name__)
 
-# A Kindle location is about 150 bytes of the book, markup included. A note sits at its
-# highlight's end, which the export does not show: a note at most this far on is taken for the
-# highlight's; one farther away is a note of its own, as My Clippings.txt, which knows the end,
-# keeps it, so the two sources agree. The fewest characters a location holds, by the bytes a
-# character takes in UTF-8: English and most Latin text 1 (real clippings hold 47 or more a
-# location, mostly 90 to 150), accented Latin, Greek, Cyrillic, Hebrew and Arabic 2, CJK, kana,
-# Hangul, Indic and Thai 3 (25 to 50 in real clippings, fewer where markup is dense: ruby).
-CHARS_PER_LOCATION_BY_WIDTH = {1: 40, 2: 20, 3: 10}
-REACH_SLACK = 3  # locations: a short highlight across a location boundary ends one further on
-_TWO_BYTES = re.compile("[\u0080-\u07ff]")
-_THREE_BYTES_OR_MORE = re.compile("[^\u0000-\u07ff]")
+__all__ = ["MAX_EXPORT_BYTES", "KindleNotebookOptions", "KindleNotebookReader", "notebooks_in", "reach"]
+
 # The largest exports seen are a few MB (thousands of highlights); a file far larger is not one.
 MAX_EXPORT_BYTES = 100 * 2**20
 
@@ -170,7 +159,7 @@ class KindleNotebookReader(Reader):
             log.warning("%s:%d: elements nested more than %d deep (no export does that); their text "
                         "is read, their structure not", source, parser.too_deep, MAX_OPEN_ELEMENTS)
         entries = list(_headed(parser.entries, source, state))
-        next_starts = _next_starts(entries)
+        next_starts = following_starts(entries)
         highlights: list[Highlight] = []
         # The last highlight, its section, and the last location its note can be at.
         previous: tuple[Highlight, str | None, int] | None = None
@@ -226,19 +215,6 @@ class KindleNotebookReader(Reader):
                        highlights=highlights)
 
 
-def reach(start: int, text: str) -> int:
-    """The last location a highlight of ``text`` starting at ``start`` may end at (where its
-    note sits): each character fills a location's share by its UTF-8 width, at
-    :data:`CHARS_PER_LOCATION_BY_WIDTH` (so a Chinese passage reaches four times as far as an
-    English one of as many characters), and :data:`REACH_SLACK` more."""
-    two = len(_TWO_BYTES.findall(text))
-    more = len(_THREE_BYTES_OR_MORE.findall(text))
-    by_width = {1: len(text) - two - more, 2: two, 3: more}
-    locations = sum(Fraction(count, CHARS_PER_LOCATION_BY_WIDTH[width])
-                    for width, count in by_width.items())
-    return start + math.floor(locations) + REACH_SLACK
-
-
 def _headed(entries: list[Entry], source: str,
             state: ReadState) -> Iterator[tuple[Entry, Heading | None, str]]:
     # Each entry with its heading read, and its text; an unreadable one is reported (heading None).
@@ -269,21 +245,6 @@ def _headed(entries: list[Entry], source: str,
         if heading.location_type is None and (heading.kind == "highlight" or text):
             state.report(source, entry.line, f"{said}: no page or location; read without one", kept=True)
         yield entry, heading, text
-
-
-def _next_starts(entries: list[tuple[Entry, Heading | None, str]]) -> list[float]:
-    # For each entry, the start of the first (coloured) highlight after it: a note listed
-    # before it is not that one's (a note follows its highlight), so a note past that start is
-    # not the previous one's either; one at it is (two highlights may start in one location).
-    # Infinite where none follows.
-    starts: list[float] = [math.inf] * len(entries)
-    following = math.inf
-    for number in range(len(entries) - 1, -1, -1):
-        starts[number] = following
-        heading = entries[number][1]
-        if heading is not None and heading.kind == "highlight" and isinstance(heading.location, int):
-            following = heading.location
-    return starts
 
 
 def notebooks_in(folder: Path) -> Iterator[Path]:
