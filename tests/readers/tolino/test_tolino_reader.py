@@ -294,6 +294,45 @@ def test_an_empty_notes_file_is_recognised_by_its_name_only_with_a_separator(tmp
     assert TolinoNotesReader.recognize(InputProbe.of(str(notes))) == 0
 
 
+def test_a_notes_file_emptied_on_the_device_reads_as_nothing_not_as_unrecognised(tmp_path, run_cli):
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"\xef\xbb\xbf\r\n")
+    assert registry.detect_reader(InputProbe.of(str(notes))).name == "tolino"
+    result = run_cli("convert", notes, "--to", "json", "--out", tmp_path / "x.json")
+    assert result.exit_code == 0, result.output
+    assert "0 documents, 0 highlights" in result.output
+
+
+def test_a_record_cut_short_with_the_next_appended_to_it_is_reported_and_the_next_read(tmp_path):
+    text = notes_text(
+        record(WALDEN, f'Highlight on page 88: "{DELIBERATELY}"', date="Added on 03/14/2024 | 21:05"),
+        [WALDEN, 'Highlight on page 91: "Our life is frittered away by det'],  # cut: no date, no separator
+        record(WALDEN, 'Highlight on page 92: "Simplify, simplify."', date="Added on 03/17/2024 | 9:00"),
+        record(WALDEN, 'Highlight on page 93: "Time is but the stream I go a-fishing in."',
+               date="Added on 03/17/2024 | 9:05"),
+    )
+    read = read_text(tmp_path, text, timezone="UTC")
+    assert [(h.location, h.text) for h in read.highlights()] == [
+        (88, DELIBERATELY), (92, "Simplify, simplify."), (93, "Time is but the stream I go a-fishing in.")]
+    assert [(p.where, p.reason) for p in read.problems] == [
+        (7, "a record cut short (the next one follows it without a separator)")]
+
+
+def test_a_note_edited_far_after_its_highlight_finds_it_whatever_was_read_between(tmp_path):
+    passage = ['""Come on!', '"Be honest," he said."']  # a passage of dialogue, in its quotes
+    filler = [record(WALDEN, f'Highlight on page {1000 + n}: "Filler passage {n}."',
+                     date="Added on 03/14/2024 | 21:05") for n in range(1100)]  # past a batch of 1,024
+    text = notes_text(
+        record(WALDEN, f"Highlight on page 42: {passage[0]}", passage[1], date="Added on 03/14/2024 | 21:00"),
+        record(WALDEN, "Note on page 42: first thought", *passage, date="Added on 03/14/2024 | 21:01"),
+        *filler,
+        record(WALDEN, "Note on page 42: second thought", *passage, date="Changed on 03/16/2024 | 8:00"),
+    )
+    read = read_text(tmp_path, text, timezone="UTC")
+    [on_42] = [h for h in read.highlights() if h.location == 42]
+    assert (on_42.text, on_42.note) == ('"Come on!\n"Be honest," he said.', "second thought")
+
+
 def test_convert_needs_no_from_and_takes_the_reader_flags(tmp_path, run_cli):
     source = tmp_path / "notes.txt"
     source.write_text(notes_text(

@@ -41,6 +41,7 @@ from excerpta.readers.tolino.records import (
     note_splits,
     parse_record,
     quoted,
+    unglued,
 )
 from excerpta.readers.tolino.wordings import RecordKind, is_date_line, is_place_line
 from excerpta.zones import ZoneName, wall_time, zone_named
@@ -93,7 +94,10 @@ class TolinoNotesReader(Reader):
         dates = any(is_date_line(line) for line in lines)
         if places and dates:
             return 90 if separators else 60
-        return 30 if separators and probe.path.name.casefold() == NOTES_FILE else 0
+        named = probe.path.name.casefold() == NOTES_FILE
+        if named and not probe.text_head.strip("\ufeff\x00 \t\r\n"):
+            return 20  # emptied on the device: nothing to read, which is no error
+        return 30 if separators and named else 0
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = input_file(source)
@@ -110,7 +114,7 @@ def read_notes(handle: TextIO, source: str, state: ReadState, *, zone: tzinfo | 
     highlight again in a later one (a note edited after it was yielded): the library merges
     them by id."""
     held = _Held()
-    for raw in iter_raw_records(handle):
+    for raw in (part for whole in iter_raw_records(handle) for part in unglued(whole)):
         try:
             record = parse_record(raw)
         except RecordError as err:
@@ -168,6 +172,9 @@ class _Held:
     def __init__(self) -> None:
         self.books: dict[str, Document] = {}
         self.entries: dict[str, dict[str, _Entry]] = {}  # book id -> highlight id -> entry
+        # Every highlight read, yielded or not: a note edited far after its highlight still
+        # finds it (its split, and so its id, must not depend on where a batch ended).
+        self.seen: set[tuple[str, str]] = set()
 
     def __len__(self) -> int:
         return sum(map(len, self.entries.values()))
@@ -175,13 +182,15 @@ class _Held:
     def add(self, book: Document, entry: _Entry) -> None:
         self.books[book.id] = book
         entries = self.entries.setdefault(book.id, {})
+        self.seen.add((book.id, entry.id))
         if entry.id in entries:
             entries[entry.id].absorb(entry)
         else:
             entries[entry.id] = entry
 
     def holds(self, book_id: str, highlight: str) -> bool:
-        return highlight in self.entries.get(book_id, {})
+        """Whether highlight ``highlight`` of book ``book_id`` was read before in this file."""
+        return (book_id, highlight) in self.seen
 
     def flush(self) -> Iterator[Document]:
         for book_id, entries in self.entries.items():

@@ -19,7 +19,8 @@ unless the reader knows a highlight of that passage (see :func:`note_splits`). T
 says when (``Changed on`` once a note was edited).
 
 :func:`iter_raw_records` cuts lines into records at the separator lines, with bounded memory (a
-line or a record too long for any real record is cut and its record reported);
+line or a record too long for any real record is cut and its record reported), and
+:func:`unglued` where a record starts inside another (one cut short, the next appended to it);
 :func:`parse_record` reads one.
 """
 
@@ -30,7 +31,14 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from excerpta.readers.kindle.records import split_title_author
-from excerpta.readers.tolino.wordings import Place, Stamp, parse_place, parse_stamp
+from excerpta.readers.tolino.wordings import (
+    Place,
+    Stamp,
+    is_date_line,
+    is_place_line,
+    parse_place,
+    parse_stamp,
+)
 
 SEPARATOR = "-" * 35
 LINE_LIMIT = 256 * 1024  # characters: a line longer than that is damage (NUL padding), not a passage
@@ -112,6 +120,23 @@ def iter_raw_records(handle: TextIO) -> Iterator[RawRecord]:
         lines.append(line)
     if lines:
         yield RawRecord(first, lines, damage)
+
+
+def unglued(raw: RawRecord) -> Iterator[RawRecord]:
+    """``raw`` cut where another record starts inside it (a title line, then a place line):
+    the device appends its next record straight after one it did not finish writing (a file
+    cut short, then written on), without a separator. A part that does not end in a date line
+    is cut short: its ``damage`` says so."""
+    lines, first = raw.lines, raw.line
+    start = 0
+    for index in range(2, len(lines)):
+        if is_place_line(lines[index]) and lines[index - 1].strip() and index - 1 > start:
+            part = lines[start:index - 1]
+            whole = len(part) >= 3 and is_date_line(part[-1])
+            yield RawRecord(first + start, part, raw.damage or ("" if whole else
+                            "a record cut short (the next one follows it without a separator)"))
+            start = index - 1
+    yield RawRecord(first + start, lines[start:], raw.damage) if start else raw
 
 
 def parse_record(raw: RawRecord) -> Record:
