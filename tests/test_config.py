@@ -196,11 +196,18 @@ def test_a_missing_file_is_a_user_error(run_cli, tmp_path):
     assert result.output == f"excerpta: error: {tmp_path / 'nope.toml'}: no such configuration file\n"
 
 
+def test_the_example_readwise_writer_uncommented_is_valid(tmp_path):
+    example = (REPO / "config" / "excerpta.example.toml").read_text(encoding="utf-8")
+    block = '# [[jobs.writers]]\n# format = "readwise"\n# out = "readwise:"\n'
+    assert block in example
+    path = _write(tmp_path, example.replace(block, block.replace("# ", "")))
+    assert [w.format for w in load_config(path).jobs[1].writers] == ["json", "csv", "readwise"]
+
+
 def test_the_example_configuration_is_valid():
     config = load_config(REPO / "config" / "excerpta.example.toml")
     assert [job.name for job in config.jobs] == ["readwise-to-vault", "kindle-backup"]
-    assert [w.format for job in config.jobs for w in job.writers] == ["obsidian", "anki", "json", "csv",
-                                                                      "readwise"]
+    assert [w.format for job in config.jobs for w in job.writers] == ["obsidian", "anki", "json", "csv"]
 
 
 @pytest.mark.parametrize(("old", "new", "first", "second"), [

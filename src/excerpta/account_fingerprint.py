@@ -1,10 +1,12 @@
-"""Which account a saved cursor was made for, without the token: a salted fingerprint.
+"""Which account a saved cursor or output record was made for, without the token: a salted
+fingerprint.
 
 A cursor of a network source (Readwise, Hypothesis) serves an incremental pull only of the
-account it was made with; it records :func:`account_fingerprint` of the token, never the
-token: ``HMAC-SHA256(key=salt, token)`` truncated to 64 bits, with a random 64-bit salt made
-for each cursor (so the same token gives different values in different state files and
-nothing there can be matched against a list of known tokens).
+account it was made with, and the ``readwise`` writer's records say what one account holds;
+each records :func:`account_fingerprint` of the token, never the token: ``HMAC-SHA256(key=salt,
+token)`` truncated to 64 bits, with a random 64-bit salt made for each cursor, and one shared
+by a state's ``readwise`` records (so the same token gives different values in different
+state files and nothing there can be matched against a list of known tokens).
 """
 
 from __future__ import annotations

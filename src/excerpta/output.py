@@ -272,6 +272,11 @@ class OutputSink(OutputFolder):
         self.outcomes[item.outcome_index] = outcome
         self._pending = [record for record in self._pending if record.path != str(item.target)]
 
+    def left_after_failure(self) -> tuple[list[WriteOutcome], list[OutputRecord]]:
+        """What stays of a run whose writer failed: nothing, as its files were never published
+        (see :meth:`discard`). (A sink whose writes land at once says otherwise.)"""
+        return [], []
+
     def pending_records(self) -> list[OutputRecord]:
         """Records of the files written so far, for the caller to commit to the manifest.
 

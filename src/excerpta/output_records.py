@@ -136,7 +136,8 @@ class Respelling:
 @dataclass(frozen=True)
 class WriteOutcome:
     """What happened (or, in a dry run, would happen) to one output file, or to one document
-    sent to a service (``sent``: ``path`` names it, ``size`` is the bytes sent)."""
+    sent to a service (``sent``: ``path`` names it, ``size`` is the bytes of what is sent, none
+    for one with nothing to send)."""
 
     path: Path
     action: Action
@@ -146,6 +147,6 @@ class WriteOutcome:
     sent: bool = False
 
     def __str__(self) -> str:
-        size = "" if self.sent and not self.size else f" ({self.size} bytes{' sent' if self.sent else ''})"
+        size = "" if self.sent and not self.size else f" ({self.size} bytes)"
         text = f"{self.action} {self.path}{size}"
         return f"{text}: {self.reason}" if self.reason else text

@@ -77,7 +77,7 @@ def service_mismatch(writer: type[Writer], out: str) -> str | None:
     services = {cls.remote_name: cls.name for cls in registry.writers().values() if cls.remote_name}
     if spelled in services:
         noun = "file" if writer.target == "file" else "folder"
-        return f"{out}: names a service (the {services[spelled]} format's); {writer.name} writes a {noun}"
+        return f"{out} names a service (the {services[spelled]} format's); {writer.name} writes a {noun}"
     return None
 
 
@@ -117,9 +117,10 @@ def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: Mani
     they take the output's lock: settling it again here costs a ``stat``)."""
     if writer.target == "remote":  # (``out`` as output_target settled it, or as typed)
         root = out if Path(out) == remote_root(writer.name) else output_target(writer, out)
+        if library is None:  # a caller's mistake: the writer must know what came from where
+            raise ValueError(f"the {writer.name} writer's sink needs the library it sends from")
         return RemoteSink(Path(root), job, writer.name, manifest=manifest, label=writer.remote_name,
-                          force=force, dry_run=dry_run,
-                          **({} if library is None else {"highlight_sources": library.highlight_sources}))
+                          force=force, dry_run=dry_run, highlight_sources=library.highlight_sources)
     out = output_target(writer, out)
     if writer.target == "folder":
         return OutputSink(out, job, writer.name, manifest=manifest, force=force, dry_run=dry_run,

@@ -34,7 +34,6 @@ from excerpta.output_records import Manifest
 from excerpta.output_targets import foreign_suffix, make_sink, output_target
 from excerpta.pipes import named_as_given, spooled_pipes
 from excerpta.preflight import check_options_apply, resolve_inputs
-from excerpta.remote_sink import RemoteSink
 from excerpta.run_report import ConvertReport
 from excerpta.selection import Selection
 from excerpta.spool import spooled
@@ -260,10 +259,12 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                             log.warning("%s: %s selects none of the library's %d document(s)",
                                         output.out, selection, report.left_out)
             except BaseException as err:  # the other outputs are still written
-                if isinstance(sink, RemoteSink):  # what the service took before is there
-                    report.outcomes += sink.outcomes
-                    if not dry_run:  # whatever stopped the writer, Ctrl-C too (no cursor)
-                        state.commit_outputs(sink.pending_records())
+                # Whatever stopped the writer (Ctrl-C too): what it made that stays is recorded,
+                # without the cursors (a file output's files were never published: nothing).
+                outcomes, records = sink.left_after_failure()
+                report.outcomes += outcomes
+                if records and not dry_run:
+                    state.commit_outputs(records)
                 if not isinstance(err, Exception) or interrupted(err):  # a stop ends the run at once
                     raise
                 report.failure = report.failure or err

@@ -6,9 +6,11 @@ document, the record of what the service accepted: the same :class:`OutputRecord
 writer leaves, keyed by document id, whose ``memo`` the writer reads back next run to send
 only what changed. The records sit under a folder of excerpta's own state (``root``, see
 :func:`remote_root`) that no file is ever written to; it names the output for its lock and
-its records. As with files, a record is only *pending* until the caller commits it with the
-run's cursors (:meth:`RemoteSink.pending_records`); a run that dies after sending and before
-that commit sends the same again next run, which the writer makes harmless (an update in place).
+its records. A record is *pending* until the caller commits it: with the run's cursors when
+the writer ends well (:meth:`RemoteSink.pending_records`), without them when it fails or is
+stopped (:meth:`RemoteSink.left_after_failure`: what the service took is there). Only a
+killed process sends the same again next run, which the writer makes harmless (an update in
+place).
 
 A dry run sends nothing and keeps no record; it reports what would be sent.
 """
@@ -43,8 +45,9 @@ class RemoteSink(OutputFolder):
     label: str = ""
     force: bool = False
     dry_run: bool = False
-    # The library's sources of each highlight of a document (LibraryStore.highlight_sources).
-    highlight_sources: Callable[[str], dict[str, frozenset[str]]] = field(default=lambda _: {}, repr=False)
+    # The library's sources of each highlight of a document (LibraryStore.highlight_sources):
+    # required, as without it nothing would be known to come from Readwise.
+    highlight_sources: Callable[[str], dict[str, frozenset[str]]] = field(kw_only=True, repr=False)
     outcomes: list[WriteOutcome] = field(default_factory=list)
     _pending: list[OutputRecord] = field(default_factory=list)
 
@@ -94,6 +97,11 @@ class RemoteSink(OutputFolder):
 
     def __exit__(self, *exc: object) -> None:
         """Nothing to publish or drop: what was sent is there."""
+
+    def left_after_failure(self) -> tuple[list[WriteOutcome], list[OutputRecord]]:
+        """What stays of a run whose writer failed or was stopped: what the service took
+        before, its outcomes and records (committed without the cursors)."""
+        return list(self.outcomes), self.pending_records()
 
     def pending_records(self) -> list[OutputRecord]:
         """Records of the documents sent so far, for the caller to commit to the manifest."""

@@ -45,7 +45,7 @@ def test_the_example_clippings_arrive_once_each_and_come_back_through_the_export
     assert result.exit_code == 0, result.output
     assert "12 new" in result.output
     assert "create readwise: Walden (" in result.output
-    assert " bytes sent): 1 highlight(s)" in result.output
+    assert " bytes): 1 highlight(s)" in result.output
     assert len(server.post_requests) == 1  # 12 highlights: one request
     books = posted_books(server)
     assert len(books) == 12
@@ -372,8 +372,8 @@ def test_any_document_id_is_recorded_and_a_removed_note_is_sent_as_removed(run_c
 
 
 def test_config_check_refuses_a_file_for_readwise_and_readwise_for_a_file(run_cli, tmp_path):
-    cases = (("readwise", "/tmp/readwise.json", "readwise sends to a service, not a file; give readwise:"),
-             ("json", "readwise:", "names a service (the readwise format's); json writes a file"))
+    cases = (("readwise", "/tmp/readwise.json", ": readwise sends to a service, not a file; give readwise:"),
+             ("json", "readwise:", " names a service (the readwise format's); json writes a file"))
     for writer, out, said in cases:
         config = tmp_path / f"{writer}.toml"
         config.write_text(f'[[jobs]]\nname = "k"\n[jobs.source]\ninput = "{CLIPPINGS}"\n'
@@ -381,10 +381,10 @@ def test_config_check_refuses_a_file_for_readwise_and_readwise_for_a_file(run_cl
         result = run_cli("config", "check", config)
         assert result.exit_code == 2, result.output
         assert result.output == (f'excerpta: error: {config}: jobs[0].writers[0].out (job "k", line 7): '
-                                 f"{out}: {said}\n")
+                                 f"{out}{said}\n")
     refused = run_cli("convert", CLIPPINGS, "--to", "json", "--out", "readwise:")
     assert refused.exit_code == 2
-    assert "--out readwise:: names a service" in refused.output
+    assert "--out readwise: names a service" in refused.output
 
 
 def test_tags_sent_inline_come_back_as_tags(run_cli, fake_readwise, tmp_path):

@@ -13,20 +13,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 from excerpta.clients import api_settings
-from excerpta.clients.api_settings import (
-    BAD_TOKEN,
-    DEFAULT_ANSWER_DEADLINE,
-    DEFAULT_ANSWER_LIMIT,
-    DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_READ_TIMEOUT,
-    ApiSettings,
-    Service,
-    named_as,
-)
+from excerpta.clients.api_settings import ApiSettings, Service, named_as
 
-__all__ = ["API_PREFIX", "API_URL_ENV", "BAD_TOKEN", "DEFAULT_ANSWER_DEADLINE", "DEFAULT_ANSWER_LIMIT",
-           "DEFAULT_API_URL", "DEFAULT_CONNECT_TIMEOUT", "DEFAULT_READ_TIMEOUT", "READWISE", "TOKEN_ENV",
-           "TOKEN_FILE_ENV", "TOKEN_PAGE", "ReadwiseSettings", "check_api_url", "named_as"]
+__all__ = ["API_PREFIX", "API_URL_ENV", "DEFAULT_API_URL", "READWISE", "TOKEN_ENV", "TOKEN_FILE_ENV",
+           "TOKEN_PAGE", "ReadwiseSettings", "check_api_url", "named_as"]
 
 TOKEN_ENV = "READWISE_TOKEN"
 TOKEN_FILE_ENV = "READWISE_TOKEN_FILE"

@@ -37,7 +37,13 @@ from pydantic import Field
 
 from excerpta.account_fingerprint import account_fingerprint
 from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, fields_but
-from excerpta.clients.hypothesis import HypothesisClient, HypothesisSettings, SearchPage, updated_of
+from excerpta.clients.hypothesis import (
+    PAGE_LIMIT,
+    HypothesisClient,
+    HypothesisSettings,
+    SearchPage,
+    updated_of,
+)
 from excerpta.clients.pacing import InterruptibleSleep
 from excerpta.clients.paging import usable_count
 from excerpta.errors import InputError
@@ -68,7 +74,8 @@ class HypothesisApiOptions(AdapterOptions):
 class HypothesisApiReader(Reader):
     """Reads ``hypothesis:`` through the Hypothesis API.
 
-    ``stop`` is a ``threading.Event``: a daemon sets it to cut retry waits short.
+    ``stop`` is a ``threading.Event`` that cuts retry waits short once set (nothing sets it
+    yet: a stop reaches a run as KeyboardInterrupt, which interrupts a wait as well).
     """
 
     name = "hypothesis-api"
@@ -109,10 +116,10 @@ class HypothesisApiReader(Reader):
                 yield from pull.documents(page)
             crowded = client.crowded
         for when in crowded:  # the search API pages no further within one millisecond
-            state.report(source, "search", f"more annotations than a page of 200 share the update time "
-                         f"{when.isoformat(timespec='milliseconds')}: Hypothesis's search pages no "
-                         "further within one millisecond, so those past the first 200 cannot be read "
-                         "(said again each run, which asks from before it)")
+            state.report(source, "search", f"more annotations than a page of {PAGE_LIMIT} share the "
+                         f"update time {when.isoformat(timespec='milliseconds')}: Hypothesis's search "
+                         f"pages no further within one millisecond, so those past the first {PAGE_LIMIT} "
+                         "cannot be read (said again each run, which asks from before it)")
         if pull.replies:
             log.info("%s %s", source, replies_said(pull.replies))
         if since is None and pull.counted is not None and len(pull.seen) < pull.counted:

@@ -82,7 +82,8 @@ class ReadwiseApiOptions(ReadwiseOptions):
 class ReadwiseReader(Reader):
     """Reads ``readwise:`` through the Readwise API v2 export.
 
-    ``stop`` is a ``threading.Event``: a daemon sets it to cut retry waits short. ``now`` is
+    ``stop`` is a ``threading.Event`` that cuts retry waits short once set (nothing sets it
+    yet: a stop reaches a run as KeyboardInterrupt, which interrupts a wait as well). ``now`` is
     the wall clock (tests set a skewed one).
     """
 

@@ -45,6 +45,12 @@ def damaged(tmp_path, name="KoboReader.sqlite"):
     return path, lost
 
 
+def places_in(out) -> dict[str, int]:
+    """The location of each highlight of a json output, by its text."""
+    documents = json.loads(out.read_text())["documents"]
+    return {h["text"]: h["location"] for d in documents for h in d["highlights"]}
+
+
 def texts(documents) -> set[int]:
     return {int(h.text.split()[1]) for d in documents for h in d.highlights}
 
@@ -161,6 +167,7 @@ def test_a_text_of_nul_bytes_is_a_damaged_row_and_the_library_keeps_its_text(run
     healthy = make_database(tmp_path / "healthy" / "KoboReader.sqlite", rows(10), content())
     state, out = tmp_path / "state.sqlite", tmp_path / "out.json"
     assert run_cli("convert", healthy, "--to", "json", "--out", out, "--state", state).exit_code == 0
+    before = places_in(out)
     lost_page = rows(10)
     lost_page[4]["Text"] = passage(4)[:100] + "\x00" * 300  # a zeroed overflow page reads so
     path = make_database(tmp_path / "KoboReader.sqlite", lost_page, content())
@@ -170,3 +177,4 @@ def test_a_text_of_nul_bytes_is_a_damaged_row_and_the_library_keeps_its_text(run
     library = [h["text"] for d in json.loads(out.read_text())["documents"] for h in d["highlights"]]
     assert passage(4) in library
     assert not any("\x00" in text for text in library)
+    assert places_in(out) == before  # none moved up a place

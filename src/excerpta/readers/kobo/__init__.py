@@ -147,13 +147,7 @@ def _salvaged(connection: sqlite3.Connection, columns: Columns, content: Columns
         state.cut_short = True  # a file output keeps what it held (excerpta.hold_back)
         state.report(source, "Bookmark", f"damaged ({bookmarks.error}): {bookmarks.unread()} could not "
                      f"be read, the {len(bookmarks.rows)} others were; highlights on them are left out")
-        # A highlight's location is its rank among its book's rows read: with rows lost, the
-        # ranks of the others are not theirs. Left out, so the library keeps those it holds.
-        for document in salvaged:
-            document.highlights = [h.model_copy(update={"location": None, "location_type": None})
-                                   for h in document.highlights]
-            for highlight in document.highlights:
-                state.leave_out(highlight.id, ["location", "location_type"])
+        salvaged = [unplaced(document, state) for document in salvaged]
     if titles.gaps:
         state.report(source, "content", f"damaged ({titles.error}): {titles.unread()} could not be read; "
                      "books and chapters on them are read without their titles", kept=True)
@@ -161,6 +155,16 @@ def _salvaged(connection: sqlite3.Connection, columns: Columns, content: Columns
             if not books.get(document.external_ids[NAMESPACE], Book("")).listed:
                 state.leave_out_document(document.id, ["title", "author"])
     yield from salvaged
+
+
+def unplaced(document: Document, state: ReadState) -> Document:
+    """``document`` without its highlights' locations, told to ``state`` as left out: a
+    location is a rank among the book's rows read, and with rows of it lost, the ranks of the
+    others are not their places; the library keeps the places it holds."""
+    for highlight in document.highlights:
+        state.leave_out(highlight.id, ["location", "location_type"])
+    return document.model_copy(update={"highlights": [
+        h.model_copy(update={"location": None, "location_type": None}) for h in document.highlights]})
 
 
 def _documents(rows: Iterable[BookmarkRow], books: dict[str, Book], has_color: bool, source: str,
@@ -173,10 +177,12 @@ def _documents(rows: Iterable[BookmarkRow], books: dict[str, Book], has_color: b
         book_rows = list(group)
         parsed: list[Parsed] = []
         book = books.get(volume) or Book(volume)
+        damaged = False  # a row of it lost: the others' ranks are not their places
         for row in book_rows:
             try:
                 found = parse_row(row, has_color)
             except Skipped as skipped:
+                damaged = damaged or skipped.damaged
                 state.cut_short = state.cut_short or skipped.damaged  # outputs keep what it held
                 if skipped.reported:
                     state.report(source, row.where(), f"skipped: {skipped}")
@@ -197,7 +203,8 @@ def _documents(rows: Iterable[BookmarkRow], books: dict[str, Book], has_color: b
             done.add(volume)
         elif parsed:
             done.add(volume)
-            yield _document(book, parsed, source)
+            document = _document(book, parsed, source)
+            yield unplaced(document, state) if damaged else document
     if left_out:
         log.info("%s: left out, as no highlights: %s", source,
                  ", ".join(f"{count} {kind}(s)" for kind, count in sorted(left_out.items())))

@@ -4,14 +4,16 @@ The device keeps one ``notes.txt`` in the root of its drive, next to the books, 
 record to it for each highlight, note and bookmark (grammar: :mod:`.records`, wordings:
 :mod:`.wordings`). Read streaming: records are parsed one at a time and at most
 :data:`HELD_LIMIT` highlights wait to be yielded, in per-book Documents of at most
-:data:`BATCH_LIMIT`.
+:data:`BATCH_LIMIT`; the ids of every highlight read are kept (a note edited far later still
+finds its highlight), not the highlights.
 
 Notes: a note record holds the passage it is about, so the note belongs to the highlight of that
 book, page and passage: both have one id (:mod:`excerpta.identity`: book, first page, passage)
 and the library merges them; a later record of it (``Changed on``: the note edited) gives the
 note as it is now and ``updated_at``. A note record whose text may split in several ways
 (quotes opening lines) takes the split whose passage is a highlight already read on that page.
-A note without a passage is kept as a lone note (empty text); bookmarks are dropped unless
+A note without a passage is kept as a lone note (empty text; its id holds its text, so such a
+note edited on the device reads as another note beside the first); bookmarks are dropped unless
 ``tolino_bookmarks``. Ids depend on nothing but the records, so reading again, or after the
 device appended records, gives the same ids.
 
@@ -64,7 +66,7 @@ class TolinoOptions(AdapterOptions):
     )
     tolino_bookmarks: bool = Field(
         default=False,
-        description="keep Tolino bookmarks as empty highlights (dropped by default)",
+        description="Keep Tolino bookmarks as empty highlights (dropped by default)",
         json_schema_extra={"cli": "tolino-bookmarks"},
     )
 

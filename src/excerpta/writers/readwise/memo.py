@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from excerpta.account_fingerprint import account_fingerprint, same_account
 from excerpta.identity import content_hash
 from excerpta.model import Document
 from excerpta.output_records import OutputRecord
-from excerpta.readwise.cursor import account_fingerprint, same_account
 
 # Changed whenever payload.py maps a field otherwise: every document is then sent again.
 FIELDS_VERSION = "1"

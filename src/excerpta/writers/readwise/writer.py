@@ -18,13 +18,14 @@ there already: the library says a Readwise source gave them, :data:`READWISE_SOU
 they carry a Readwise or Reader id), deleted ones, and ones without text (a note alone;
 Readwise requires text), each counted in a ``-v`` line. A highlight of the same book that
 came from elsewhere (a new Kindle highlight of a book Readwise has) is sent. Nothing is ever
-deleted in Readwise but by sending a highlight again: a highlight deleted here stays there.
+deleted in Readwise: a highlight deleted here stays there (a removed note is sent as an
+empty note).
 
 A request Readwise refuses (HTTP 400, 413, 422) is halved until the highlights it refuses
 stand alone: each is reported with its book (left for the next run, the run partial) and the
 others go. A rejected token, or Readwise unreachable past the retries, fails the writer; what
 was sent before, even when a stop (Ctrl-C, SIGTERM) ends the run, is recorded all the same
-(see :func:`~excerpta.pipeline.run_once`).
+(:meth:`~excerpta.remote_sink.RemoteSink.left_after_failure`).
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ from excerpta.writers.readwise.payload import (
 # refuse larger bodies, nginx by default) and a 100,000-highlight first run to ~200 requests,
 # under a minute of the client's pacing below Readwise's 240 requests a minute.
 BATCH = 500  # highlights
-BATCH_BYTES = 1_000_000  # of compact JSON, the envelope's few bytes a highlight besides
+# The highlights' compact JSON; the envelope and commas add about a byte a highlight, still
+# under a mebibyte.
+BATCH_BYTES = 1_000_000
 # The library's sources that are Readwise's: its API and saved pages (ids ``readwise-…``),
 # its CSV export and its Markdown notes, and Reader's ids.
 READWISE_SOURCES = frozenset({"readwise", "readwise-csv", "readwise-md", "reader"})
