@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the fake servers' shared part
 sys.path.insert(0, str(ROOT / "tests" / "readers"))
 sys.path.insert(0, str(ROOT / "src"))
 

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from excerpta.readwise.cursor import ReadwiseCursor, account_fingerprint
+from local_server import serving
 
 from .fake_readwise import FakeReadwise
 
@@ -15,18 +16,7 @@ from .fake_readwise import FakeReadwise
 @pytest.fixture
 def fake_readwise(monkeypatch):
     """``fake_readwise(highlights=N, ...)`` starts a fake server and points READWISE_* at it."""
-    servers = []
-
-    def start(**kwargs) -> FakeReadwise:
-        server = FakeReadwise(**kwargs).__enter__()
-        servers.append(server)
-        monkeypatch.setenv("READWISE_TOKEN", server.token)
-        monkeypatch.setenv("READWISE_API_URL", server.url)
-        return server
-
-    yield start
-    for server in servers:
-        server.__exit__(None, None, None)
+    yield from serving(monkeypatch, FakeReadwise, token_env="READWISE_TOKEN", url_env="READWISE_API_URL")
 
 
 def read_jsonl(path):

@@ -29,9 +29,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from local_server import LocalServer
 
 FAKE_TOKEN = "fake_readwise_token_8f3a9c2e71d4b605"
 BASE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
@@ -131,7 +133,7 @@ def generate_library(highlights: int, *, per_book: int = 40, seed: int = 7) -> d
 
 
 @dataclass
-class FakeReadwise:
+class FakeReadwise(LocalServer):
     """The server and its data. Use as a context manager; ``url`` is its base URL."""
 
     highlights: int = 100
@@ -158,22 +160,7 @@ class FakeReadwise:
     def __post_init__(self) -> None:
         if not self.books:
             self.books = generate_library(self.highlights, per_book=self.per_book)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-
-    def __enter__(self) -> FakeReadwise:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        self.serve(_handler_for(self))
 
     @property
     def export_requests(self) -> list[RecordedRequest]:

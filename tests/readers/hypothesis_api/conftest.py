@@ -6,24 +6,16 @@ import json
 
 import pytest
 
+from local_server import serving
+
 from .fake_hypothesis import FakeHypothesis
 
 
 @pytest.fixture
 def fake_hypothesis(monkeypatch):
     """``fake_hypothesis(annotations=N, ...)`` starts a fake server and points HYPOTHESIS_* at it."""
-    servers = []
-
-    def start(**kwargs) -> FakeHypothesis:
-        server = FakeHypothesis(**kwargs).__enter__()
-        servers.append(server)
-        monkeypatch.setenv("HYPOTHESIS_TOKEN", server.token)
-        monkeypatch.setenv("HYPOTHESIS_API_URL", server.url)
-        return server
-
-    yield start
-    for server in servers:
-        server.__exit__(None, None, None)
+    yield from serving(monkeypatch, FakeHypothesis, token_env="HYPOTHESIS_TOKEN",
+                       url_env="HYPOTHESIS_API_URL")
 
 
 def read_jsonl(path):

@@ -18,9 +18,11 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from local_server import LocalServer
 
 FAKE_TOKEN = "6879-fakeHypothesisToken0a1b2c3d4e5f"
 USER = "acct:fake_reader@hypothes.is"
@@ -77,7 +79,7 @@ def generate(count: int, *, replies: int = 0, seed: int = 3) -> list[dict[str, A
 
 
 @dataclass
-class FakeHypothesis:
+class FakeHypothesis(LocalServer):
     """The server and its data. Use as a context manager; ``url`` is its base URL."""
 
     annotations: int = 100
@@ -94,22 +96,7 @@ class FakeHypothesis:
     def __post_init__(self) -> None:
         if not self.rows:
             self.rows = generate(self.annotations, replies=self.replies)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-
-    def __enter__(self) -> FakeHypothesis:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        self.serve(_handler_for(self))
 
     @property
     def searches(self) -> list[RecordedRequest]:
