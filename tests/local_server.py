@@ -16,6 +16,16 @@ from typing import Any, Self, TypeVar
 import pytest
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler for the fakes: HTTP/1.1 (connections kept open, as a real API's), and
+    nothing logged to the test output."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 class LocalServer:
     """A threaded HTTP server on 127.0.0.1, on a port of the system's choosing."""
 

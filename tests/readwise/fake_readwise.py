@@ -33,7 +33,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from local_server import LocalServer
+from local_server import LocalServer, QuietHandler
 
 FAKE_TOKEN = "fake_readwise_token_8f3a9c2e71d4b605"
 BASE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
@@ -346,12 +346,7 @@ def _refusal(fields: Any) -> dict[str, list[str]]:
 
 
 def _handler_for(fake: FakeReadwise) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet test output
-            pass
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             url = urlsplit(self.path)
             params = {k: v[-1] for k, v in parse_qs(url.query).items()}

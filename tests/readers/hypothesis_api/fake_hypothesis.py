@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from local_server import LocalServer
+from local_server import LocalServer, QuietHandler
 
 FAKE_TOKEN = "6879-fakeHypothesisToken0a1b2c3d4e5f"
 USER = "acct:fake_reader@hypothes.is"
@@ -145,12 +145,7 @@ class FakeHypothesis(LocalServer):
 
 
 def _handler_for(fake: FakeHypothesis) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet test output
-            pass
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             url = urlsplit(self.path)
             params = {k: v[-1] for k, v in parse_qs(url.query).items()}
