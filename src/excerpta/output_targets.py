@@ -109,9 +109,9 @@ def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: Mani
     """The sink for ``writer`` writing to ``out`` (a file or a folder, as the writer says; a
     :class:`~excerpta.remote_sink.RemoteSink` for a writer sending to a service);
     ``witnesses`` and ``persistent_library``: see :class:`~excerpta.output.OutputSink`;
-    ``library``: what a remote writer renders from, asked which sources gave a highlight. The
-    latter has no default here: each caller (convert, a sync job) says what its library is,
-    as its wrong value makes a highlight missing from the input count as moved, or kept.
+    ``library``: what a remote writer renders from, asked which sources gave a highlight.
+    ``persistent_library`` has no default here: each caller (convert, a sync job) says what its
+    library is, as its wrong value makes a highlight missing from the input count as moved, or kept.
     Raises UserError for an ``out`` the writer cannot write (see :func:`output_target`, which
     :func:`~excerpta.pipeline.convert` and :func:`~excerpta.jobs.run_job` call first, before
     they take the output's lock: settling it again here costs a ``stat``)."""

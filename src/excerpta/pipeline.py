@@ -9,7 +9,7 @@ output's lock (:mod:`excerpta.locks`); :func:`convert` is it with one output.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -250,7 +250,7 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                     if one_file and left_as_written(sink, fingerprint(output.writer, library)):
                         report.selected = report.library_counts["documents"]  # all: no selection
                     else:
-                        output.writer.write(_selected(library.documents(), selection, report), sink)
+                        output.writer.write(report.selecting(library.documents(), selection), sink)
                         reason = ((held_back if output.writer.target == "file" else None)
                                   or (None if force else nothing_selected(selection, report)))
                         if reason is not None and sink.hold_back(reason):
@@ -264,7 +264,11 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                 outcomes, records = sink.left_after_failure()
                 report.outcomes += outcomes
                 if records and not dry_run:
-                    state.commit_outputs(records)
+                    try:
+                        state.commit_outputs(records)
+                    except Exception as lost:  # the error that stopped the writer is the one to tell
+                        log.warning("%s: what was sent could not be recorded (%s); the next run sends "
+                                    "it again", output.out, said(lost))
                 if not isinstance(err, Exception) or interrupted(err):  # a stop ends the run at once
                     raise
                 report.failure = report.failure or err
@@ -291,13 +295,3 @@ def _source_of(reader: Reader) -> str:
     matches, under ids derived alike) are one source."""
     return KINDLE if reader.resaves else reader.name
 
-
-def _selected(documents: Iterable[Document], selection: Selection,
-              report: ConvertReport) -> Iterator[Document]:
-    """The ``documents`` that ``selection`` selects, counting them and the others in ``report``."""
-    for document in documents:
-        if selection.selects(document):
-            report.selected += 1
-            yield document
-        else:
-            report.left_out += 1

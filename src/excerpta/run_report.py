@@ -3,10 +3,13 @@ job return, the CLI prints and the run log keeps the figures of."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from excerpta.adapters import RecordProblem
+from excerpta.model import Document
 from excerpta.output import WriteOutcome
+from excerpta.selection import Selection
 from excerpta.store import MergeStats
 
 
@@ -41,3 +44,13 @@ class ConvertReport:
         written = sum(1 for o in self.outcomes if o.action in ("create", "update"))
         return {**self.library_counts, "left_out": self.left_out, "skipped_records": len(self.problems),
                 "files_written": written, "conflicts": len(self.conflicts)}
+
+    def selecting(self, documents: Iterable[Document], selection: Selection) -> Iterator[Document]:
+        """The ``documents`` that ``selection`` selects, counting them (``selected``) and the
+        others (``left_out``)."""
+        for document in documents:
+            if selection.selects(document):
+                self.selected += 1
+                yield document
+            else:
+                self.left_out += 1
