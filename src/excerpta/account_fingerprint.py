@@ -7,6 +7,8 @@ each records :func:`account_fingerprint` of the token, never the token: ``HMAC-S
 token)`` truncated to 64 bits, with a random 64-bit salt made for each cursor, and one shared
 by a state's ``readwise`` records (so the same token gives different values in different
 state files and nothing there can be matched against a list of known tokens).
+:func:`made_elsewhere` says why a network source's cursor cannot serve a pull (another API URL,
+account or options).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
+from typing import Any
 
 FINGERPRINT_HEX = 16  # 64 bits of the HMAC: enough to tell accounts apart, too few to be a token
 SALT_BYTES = 8
@@ -35,3 +39,22 @@ def same_account(fingerprint: str | None, token: str) -> bool:
     if not colon or not fingerprint.isascii():
         return False
     return hmac.compare_digest(account_fingerprint(token, salt), fingerprint)
+
+
+def made_elsewhere(made_at: str, made_by: str | None, made_with: Mapping[str, Any] | None, *,
+                   api_url: str, token: str, options: Mapping[str, Any]) -> str | None:
+    """Why a cursor made against ``made_at`` for the account ``made_by`` (a fingerprint) with
+    ``made_with`` (options or filters; None: not recorded) cannot serve a pull with these
+    settings, the first difference said as ``"was made …"``; None when it can."""
+    if made_at != api_url:
+        return f"was made against {made_at}"
+    if made_by is None:
+        return "does not record its account"
+    if not same_account(made_by, token):
+        return "was made with another token (account)"
+    if made_with is None:
+        return "does not record its options"
+    if dict(made_with) != dict(options):
+        changed = sorted(k for k in {*made_with, *options} if made_with.get(k) != options.get(k))
+        return f"was made with other options ({', '.join(changed)})"
+    return None

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from excerpta.account_fingerprint import same_account
+from excerpta.account_fingerprint import made_elsewhere
 
 CURSOR_VERSION = 1
 
@@ -41,14 +41,8 @@ class HypothesisCursor:
 
     def mismatch(self, api_url: str, token: str, filters: Mapping[str, Any]) -> str | None:
         """Why this cursor cannot serve an incremental pull with these settings, or None."""
-        if self.api_url != api_url:
-            return f"was made against {self.api_url}"
-        if not same_account(self.account, token):
-            return "was made with another token (account)"
-        if dict(self.filters) != dict(filters):
-            changed = sorted(k for k in {*self.filters, *filters} if self.filters.get(k) != filters.get(k))
-            return f"was made with other options ({', '.join(changed)})"
-        return None
+        return made_elsewhere(self.api_url, self.account, self.filters, api_url=api_url, token=token,
+                              options=filters)
 
     def dumps(self) -> str:
         """The cursor as the JSON string saved in the state."""

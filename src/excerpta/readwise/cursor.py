@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from excerpta.account_fingerprint import account_fingerprint, same_account
+from excerpta.account_fingerprint import account_fingerprint, made_elsewhere, same_account
 
 __all__ = ["CURSOR_VERSION", "ReadwiseCursor", "account_fingerprint", "same_account"]
 
@@ -46,18 +46,8 @@ class ReadwiseCursor:
 
     def mismatch(self, api_url: str, token: str, mapping: Mapping[str, Any]) -> str | None:
         """Why this cursor cannot serve an incremental pull with these settings, or None."""
-        if self.api_url != api_url:
-            return f"was made against {self.api_url}"
-        if self.account is None:
-            return "does not record its account"
-        if not same_account(self.account, token):
-            return "was made with another token (account)"
-        if self.mapping is None:
-            return "does not record its options"
-        if dict(self.mapping) != dict(mapping):
-            changed = sorted(k for k in {*self.mapping, *mapping} if self.mapping.get(k) != mapping.get(k))
-            return f"was made with other options ({', '.join(changed)})"
-        return None
+        return made_elsewhere(self.api_url, self.account, self.mapping, api_url=api_url, token=token,
+                              options=mapping)
 
     def dumps(self) -> str:
         """The cursor as the JSON string saved in the state."""

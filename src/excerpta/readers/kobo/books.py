@@ -113,8 +113,11 @@ def salvage_books(connection: sqlite3.Connection, columns: Columns,
     and what could not be read."""
     salvage = read_around_damage(connection, "content", columns.select_list("content"))
     rows = (row[:-1] for row in salvage.rows
-            if as_text(row[0]) in volumes or as_text(row[3]) in volumes)
+            if as_text(row[_CONTENT_ID]) in volumes or as_text(row[_BOOK_ID]) in volumes)
     return _books_of(rows), salvage
+
+
+_CONTENT_ID, _BOOK_ID = 0, 3  # their places in a content row (Columns.select_list; _books_of)
 
 
 def _books_of(rows: Iterable[tuple[object, ...]]) -> dict[str, Book]:
