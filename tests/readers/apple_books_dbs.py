@@ -100,22 +100,3 @@ def read(source: Path | str, state: ReadState | None = None) -> list[Document]:
 def highlights_of(documents: list[Document]) -> dict[str, Any]:
     """Every highlight read, by its text."""
     return {highlight.text: highlight for document in documents for highlight in document.highlights}
-
-
-def zero_page_amid(path: Path, marker: str) -> set[int]:
-    """Zero the middle leaf page of ZAEANNOTATION in ``path``, as a damaged disk leaves one, and
-    say which rows it held: the numbers ``n`` whose ``f"{marker}{n:03d}"`` is in its bytes."""
-    db = sqlite3.connect(path)
-    try:
-        pages = [page for (page,) in db.execute(
-            "SELECT pageno FROM dbstat WHERE name = 'ZAEANNOTATION' AND pagetype = 'leaf' ORDER BY path")]
-        (size,) = db.execute("PRAGMA page_size").fetchone()
-    finally:
-        db.close()
-    assert len(pages) >= 3, "too few rows to damage a page amid others"
-    data = bytearray(path.read_bytes())
-    start = (pages[len(pages) // 2] - 1) * size
-    page = bytes(data[start:start + size])
-    data[start:start + size] = bytes(size)
-    path.write_bytes(bytes(data))
-    return {n for n in range(1000) if f"{marker}{n:03d}".encode() in page}

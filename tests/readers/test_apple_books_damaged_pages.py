@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 import shutil
 
-from apple_books_dbs import ANNOTATIONS, LIBRARY, annotation, make_annotations, read, zero_page_amid
+from apple_books_dbs import ANNOTATIONS, LIBRARY, annotation, make_annotations, read
 
 from excerpta.adapters import ReadState
+from sqlite_rows import zero_page_amid
 
 FILLER = " Call me Ishmael." * 20  # ~340 bytes: about 11 rows a page
 DELETED = {7, 90}  # deleted in Books: one before the damaged page, one after it
@@ -24,7 +25,7 @@ def rows(count: int = 120) -> list[dict[str, object]]:
 def damaged(folder, rows_given=None):
     path = make_annotations(folder / ANNOTATIONS.name, rows_given or rows())
     shutil.copy(LIBRARY, folder)
-    lost = zero_page_amid(path, "Passage ")
+    lost = zero_page_amid(path, "ZAEANNOTATION", "Passage ")
     assert lost
     assert 7 < min(lost) <= max(lost) < 90  # the damage between the deleted rows
     return path, lost

@@ -94,24 +94,3 @@ def fingerprint(folder: Path) -> dict[str, str]:
     """Every file in ``folder`` (names and SHA-256): what a read must leave as it was."""
     return {entry.name: hashlib.sha256(entry.read_bytes()).hexdigest()
             for entry in sorted(folder.iterdir()) if entry.is_file()}
-
-
-def zero_page_amid(path: Path, table: str, marker: str) -> set[str]:
-    """Zero the middle leaf page of ``table`` in the database ``path``, as a damaged card
-    leaves one, and say which rows it held: the ``marker``-numbered values (``Passage 042``:
-    ``marker`` ``"Passage "``, three digits) found in its bytes."""
-    connection = sqlite3.connect(path)
-    try:
-        pages = [page for (page,) in connection.execute(
-            "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY path", (table,))]
-        (size,) = connection.execute("PRAGMA page_size").fetchone()
-    finally:
-        connection.close()
-    assert len(pages) >= 3, "too few rows to damage a page amid others"
-    data = bytearray(path.read_bytes())
-    start = (pages[len(pages) // 2] - 1) * size
-    page = bytes(data[start:start + size])
-    held = {f"{marker}{n:03d}" for n in range(1000) if f"{marker}{n:03d}".encode() in page}
-    data[start:start + size] = bytes(size)
-    path.write_bytes(bytes(data))
-    return held

@@ -9,9 +9,10 @@ import json
 import sqlite3
 
 import pytest
-from kobo_databases import BOOK, STORE_BOOK, book_rows, bookmark, make_database, read, zero_page_amid
+from kobo_databases import BOOK, STORE_BOOK, book_rows, bookmark, make_database, read
 
 from excerpta.errors import InputError
+from sqlite_rows import zero_page_amid
 
 FILLER = " It is a truth universally acknowledged." * 8  # ~320 bytes: about 11 rows a page
 HIDDEN = {7, 70}  # deleted on the device: one before the damaged page, one after it
@@ -39,7 +40,7 @@ def damaged(tmp_path, name="KoboReader.sqlite"):
     """A database of :func:`rows` whose middle Bookmark page is zeroed, and the numbers of the
     rows that page held."""
     path = make_database(tmp_path / name, rows(), content())
-    lost = {int(marker.split()[1]) for marker in zero_page_amid(path, "Bookmark", "Passage ")}
+    lost = zero_page_amid(path, "Bookmark", "Passage ")
     assert lost
     assert 7 < min(lost) <= max(lost) < 70  # the damage between the hidden rows
     return path, lost
