@@ -197,14 +197,14 @@ def test_sighup_reads_the_configuration_again_and_a_bad_one_changes_nothing(tmp_
 
 def test_a_configuration_that_cannot_be_read_again_leaves_the_daemon_as_it_was(tmp_path, capsys):
     from excerpta.cli.app import Settings
-    from excerpta.cli.jobs import _reloaded
+    from excerpta.cli.daemon import _reloaded
 
     config = write_config(tmp_path, kindle_job(tmp_path, schedule='schedule = { every = "1h" }'))
     daemon = Daemon([_job("a")], lambda job: None, {}, zone=UTC)
     daemon.reload_requested = True
     config.write_text("[[jobs]\n", encoding="utf-8")
     said: list[str] = []
-    assert _reloaded(config, daemon, tmp_path / "state.sqlite", Settings(), said.append) is daemon
+    assert _reloaded(config, daemon, tmp_path / "state.sqlite", Settings(), said.append, None, None) is daemon
     assert not daemon.reload_requested  # serving again goes on with the jobs it had
     assert [job.name for job in daemon.jobs] == ["a"]
     assert said == []

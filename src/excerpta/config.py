@@ -32,6 +32,7 @@ from excerpta.config_checks import check_adapters, check_outputs, check_sources
 from excerpta.config_places import placed
 from excerpta.crontab import cron_trigger
 from excerpta.errors import ConfigError, ExcerptaError
+from excerpta.ingest.settings import DEFAULT_LISTEN, parse_listen
 from excerpta.input_files import EMPTY_INPUT
 from excerpta.output_targets import named_as_folder, service_mismatch
 from excerpta.validation import describe
@@ -172,11 +173,27 @@ class ReadwiseConfig(_Section):
         return check_api_url(value)
 
 
+class IngestConfig(_Section):
+    """The ``[ingest]`` table: the daemon serves the ingest endpoint (see
+    :mod:`excerpta.ingest.settings`) when the configuration has it."""
+
+    listen: str = DEFAULT_LISTEN
+    token_file: FilePath | None = None
+    inbox: FilePath | None = None
+
+    @field_validator("listen")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        parse_listen(value)
+        return value.strip()
+
+
 class Config(_Section):
     """The whole configuration file."""
 
     state: FilePath | None = None
     readwise: ReadwiseConfig = Field(default_factory=ReadwiseConfig)
+    ingest: IngestConfig | None = None  # the daemon serves the ingest endpoint when it is there
     jobs: list[JobConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -21,6 +21,9 @@ too) included, and would carry on.
   night) is one time.
 * **A failing run does not stop the daemon**: the caller's ``run`` reports it, and the job
   runs again at its next time.
+* **Woken jobs.** :meth:`Daemon.wake` (called from another thread: the ingest endpoint, when
+  highlights came) makes jobs due a few seconds later; such a job may have no schedule, and
+  then runs at start and when woken only. Wakes that come close together give one run.
 * **A reload waits for the runs due.** :meth:`Daemon.request_reload` (SIGHUP) makes
   :meth:`~Daemon.serve` return once the jobs due have run, never in the middle of one; the
   caller then starts a daemon of the configuration read again, whose first runs come from
@@ -32,8 +35,9 @@ Times are in the machine's local zone (``TZ``) unless given one.
 from __future__ import annotations
 
 import os
+import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfoNotFoundError
 
@@ -115,22 +119,27 @@ def first_run(schedule: ScheduleConfig, last: datetime | None, now: datetime, zo
 
 
 class Daemon:
-    """Runs ``jobs`` (those with a schedule) with ``run`` until stopped.
+    """Runs ``jobs`` (those with a schedule, and those named in ``wakeable``) with ``run`` until
+    stopped.
 
     ``run(job)`` runs one job and reports how it went; it must not raise but for a stop
     (KeyboardInterrupt, which SIGTERM raises too), which ends :meth:`serve`. ``last_runs``:
-    when each job's last logged run started, by name (missing: never).
+    when each job's last logged run started, by name (missing: never). ``wakeable``: the jobs
+    :meth:`wake` may make due (a daemon with one goes on waiting for a wake while no schedule
+    is due).
     """
 
     def __init__(self, jobs: Sequence[JobConfig], run: Callable[[JobConfig], None],
                  last_runs: Mapping[str, datetime], *, zone: tzinfo | None = None,
-                 now: datetime | None = None) -> None:
+                 now: datetime | None = None, wakeable: Collection[str] = ()) -> None:
         self.zone = zone or local_zone()
-        self.jobs = [job for job in jobs if job.schedule is not None]
+        self.wakeable = frozenset(wakeable)
+        self.jobs = [job for job in jobs if job.schedule is not None or job.name in self.wakeable]
         if not self.jobs:
             raise UserError("no job has a schedule: give a job schedule = { every = \"1h\" } "
                             "or { cron = \"0 6 * * *\" } (`excerpta sync` runs jobs once)")
         self._run = run
+        self._lock = threading.Lock()  # over _due: wake() comes from another thread
         self.stopped_by: KeyboardInterrupt | None = None
         self.running: str | None = None  # the job whose run is in progress (a stop cut short)
         self.reload_requested = False
@@ -139,14 +148,26 @@ class Daemon:
         self._timetables: dict[str, Timetable] = {}
         self._due: dict[str, datetime | None] = {}
         for job in self.jobs:
-            assert job.schedule is not None
+            if job.schedule is None:  # woken only: at start, for what came while it was down
+                self.first[job.name] = self._due[job.name] = start.astimezone(UTC)
+                continue
             self.first[job.name] = self._due[job.name] = first_run(
                 job.schedule, last_runs.get(job.name), start, self.zone)
             self._timetables[job.name] = Timetable(job.schedule, self.first[job.name], self.zone)
 
     def next_run(self, job: JobConfig) -> datetime | None:
-        """When ``job`` is next due, in UTC (None: never again)."""
-        return self._due[job.name]
+        """When ``job`` is next due, in UTC (None: never again, or when woken)."""
+        with self._lock:
+            return self._due[job.name]
+
+    def wake(self, names: Collection[str], after: timedelta) -> None:
+        """Make the jobs ``names`` (those of them that are :attr:`wakeable`) due ``after`` from
+        now, unless due sooner (safe from any thread)."""
+        when = datetime.now(UTC) + after
+        with self._lock:
+            for name in self.wakeable.intersection(names):
+                due = self._due.get(name)
+                self._due[name] = when if due is None else min(due, when)
 
     def request_reload(self) -> None:
         """Make :meth:`serve` return once the jobs due now have run (safe in a signal handler)."""
@@ -161,10 +182,11 @@ class Daemon:
                 self._run_due()
                 if self.reload_requested:  # asked for in a run: before the next wait
                     return
-                waiting = [due for due in self._due.values() if due is not None]
-                if not waiting:
+                with self._lock:
+                    waiting = [due for due in self._due.values() if due is not None]
+                if not waiting and not self.wakeable:
                     return  # every job's schedule has ended
-                seconds = (min(waiting) - datetime.now(UTC)).total_seconds()
+                seconds = (min(waiting) - datetime.now(UTC)).total_seconds() if waiting else WAKE_SECONDS
                 time.sleep(min(max(seconds, 0), WAKE_SECONDS))
         except KeyboardInterrupt as err:
             self.stopped_by = err
@@ -173,13 +195,16 @@ class Daemon:
         """Run every job that is due, earliest first (the file's order among equals), each once
         however many of its times have passed, and work out its next time."""
         now = datetime.now(UTC)
-        due = sorted((moment, number) for number, job in enumerate(self.jobs)
-                     if (moment := self._due[job.name]) is not None and moment <= now)
+        with self._lock:
+            due = sorted((moment, number) for number, job in enumerate(self.jobs)
+                         if (moment := self._due[job.name]) is not None and moment <= now)
         for moment, number in due:
             job = self.jobs[number]
             # Worked out first, so ``run`` can tell it (next_run); the times that pass while
-            # the job runs make one late run after it.
-            self._due[job.name] = self._timetables[job.name].after(max(moment, datetime.now(UTC)))
+            # the job runs make one late run after it, as does a wake while it runs.
+            timetable = self._timetables.get(job.name)
+            with self._lock:
+                self._due[job.name] = timetable.after(max(moment, datetime.now(UTC))) if timetable else None
             self.running = job.name
             self._run(job)
             self.running = None

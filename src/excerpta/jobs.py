@@ -11,7 +11,8 @@ state, not to the job's name (which names its runs in the run log): a job and a
 same source share its cursor, each writer still writing all that its output lacks.
 
 The configuration's ``[readwise]`` table stands in for the environment variables a user did
-not set (``READWISE_API_URL``, ``READWISE_TOKEN_FILE``), while a job runs.
+not set (``READWISE_API_URL``, ``READWISE_TOKEN_FILE``), while a job runs; so does its
+``[ingest] inbox`` for ``EXCERPTA_INBOX`` (the file a job's ``inbox:`` reads).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from excerpta.clients.readwise_settings import (
 )
 from excerpta.config import Config, JobConfig, ReadwiseConfig
 from excerpta.errors import ExcerptaError, OutputBusyError, StateBusyError, UserError
+from excerpta.ingest.inbox import INBOX_ENV
 from excerpta.input_reads import JOB_FORMAT
 from excerpta.locks import output_in_use
 from excerpta.output_targets import output_target
@@ -42,7 +44,8 @@ from excerpta.run_report import ConvertReport
 from excerpta.store import LibraryStore, default_state_path
 
 CONFIG_ENV = "EXCERPTA_CONFIG"
-_CONFIG_KEYS = {API_URL_ENV: "[readwise] base_url", TOKEN_FILE_ENV: "[readwise] token_file"}
+_CONFIG_KEYS = {API_URL_ENV: "[readwise] base_url", TOKEN_FILE_ENV: "[readwise] token_file",
+                INBOX_ENV: "[ingest] inbox"}
 
 
 def default_config_path() -> Path:
@@ -72,7 +75,8 @@ def chosen_jobs(config: Config, names: Sequence[str], *, config_path: Path) -> l
 
 
 def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | None = None,
-            dry_run: bool = False, force: bool = False, recreate_deleted: bool = False,
+            inbox: Path | None = None, dry_run: bool = False, force: bool = False,
+            recreate_deleted: bool = False,
             on_problem: Callable[[RecordProblem], None] | None = None,
             on_document: DocumentCallback | None = None) -> ConvertReport:
     """Run ``job`` once into ``state`` (its library, manifest, cursors and run log; a dry
@@ -81,7 +85,8 @@ def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | N
     (see :func:`~excerpta.pipeline.run_once`). Raises as :func:`~excerpta.pipeline.convert`
     does for a bad source, or when no writer can write its ``out``; the run log records how
     the run ended, under the job's name. ``force`` and ``recreate_deleted``: as `convert`'s
-    flags, for this run (the second for each writer that has the option)."""
+    flags, for this run (the second for each writer that has the option). ``inbox``: the
+    configuration's ``[ingest] inbox``."""
     outputs, unwritable = [], []
     for writer in job.writers:
         cls = registry.writer(writer.format)
@@ -96,7 +101,7 @@ def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | N
         _log_failed(state, job.name, unwritable[0], dry_run)
         raise unwritable[0]
     try:
-        with readwise_environment(readwise or ReadwiseConfig()):
+        with readwise_environment(readwise or ReadwiseConfig(), inbox):
             return run_once([job.source.input], outputs, run_name=job.name, library=state, state=state,
                             from_format=job.source.format, options=dict(job.source.options),
                             force=force, dry_run=dry_run, on_problem=on_problem,
@@ -136,11 +141,14 @@ def _log_failed(state: LibraryStore, name: str, err: ExcerptaError, dry_run: boo
 
 
 @contextmanager
-def readwise_environment(readwise: ReadwiseConfig) -> Iterator[None]:
-    """``readwise``'s settings as the environment variables the Readwise client reads, for the
-    ``with`` block, where the user set none: the environment wins, as for every option (a
-    ``READWISE_TOKEN`` wins over the token file). Messages name them as the file's keys."""
+def readwise_environment(readwise: ReadwiseConfig, inbox: Path | None = None) -> Iterator[None]:
+    """``readwise``'s settings as the environment variables the Readwise client reads, and
+    ``inbox`` as ``EXCERPTA_INBOX``, for the ``with`` block, where the user set none: the
+    environment wins, as for every option (a ``READWISE_TOKEN`` wins over the token file).
+    Messages name them as the file's keys."""
     defaults = {}
+    if inbox is not None:
+        defaults[INBOX_ENV] = str(inbox.expanduser())
     if readwise.base_url != DEFAULT_API_URL:
         defaults[API_URL_ENV] = readwise.base_url
     if readwise.token_file is not None and not os.environ.get(TOKEN_ENV, "").strip():

@@ -6,7 +6,7 @@ has its own module that registers itself on the group.
 
 from __future__ import annotations
 
-from excerpta.cli import config_check, convert, info, jobs, readwise  # noqa: F401 - registers commands
+from excerpta.cli import config_check, convert, daemon, info, ingest, jobs, readwise  # noqa: F401 - registers commands
 from excerpta.cli.app import cli, main
 
 __all__ = ["cli", "main"]

@@ -1,13 +1,10 @@
-"""``excerpta sync``, ``excerpta daemon`` and ``excerpta status``: the configuration's jobs,
-run once, run on their schedules, and how their runs went (:mod:`excerpta.jobs`,
-:mod:`excerpta.daemon`)."""
+"""``excerpta sync`` and ``excerpta status``: the configuration's jobs run once, and how their
+runs went (:mod:`excerpta.jobs`); ``excerpta daemon`` is :mod:`excerpta.cli.daemon`."""
 
 from __future__ import annotations
 
 import dataclasses
-import signal
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -26,8 +23,7 @@ from excerpta.cli.app import (
 from excerpta.cli.convert import print_report
 from excerpta.cli.progress import ProblemEcho, ReadProgress
 from excerpta.config import Config, JobConfig, load_config
-from excerpta.daemon import Daemon, first_run, local_zone
-from excerpta.errors import ConfigError
+from excerpta.daemon import first_run, local_zone
 from excerpta.jobs import (
     CONFIG_ENV,
     ENDED_UNSAID,
@@ -37,7 +33,6 @@ from excerpta.jobs import (
     run_job,
     state_path,
 )
-from excerpta.locks import daemon_lock
 from excerpta.store import RunRecord, open_store
 
 config_option = click.option(
@@ -66,8 +61,9 @@ def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_r
         problems = ProblemEcho(quiet=settings.quiet, verbose=settings.verbose)
         with ReadProgress(enabled=sys.stderr.isatty() and not settings.quiet and not brief) as progress:
             try:
-                report = run_job(job, state, readwise=config.readwise, dry_run=dry_run, force=force,
-                                 recreate_deleted=recreate_deleted, on_problem=problems,
+                report = run_job(job, state, readwise=config.readwise,
+                                 inbox=config.ingest.inbox if config.ingest else None, dry_run=dry_run,
+                                 force=force, recreate_deleted=recreate_deleted, on_problem=problems,
                                  on_document=progress.advance)
             finally:  # before the job's error, if it ends with one
                 problems.finish()
@@ -167,103 +163,6 @@ NOT_COUNTED = frozenset({"interrupted", "busy"})
 
 def _when(moment: datetime | None) -> str:
     return "never" if moment is None else moment.astimezone().isoformat(" ", "seconds")
-
-
-@cli.command("daemon")
-@global_options
-@state_option
-@config_option
-@click.pass_obj
-def daemon_command(settings: Settings, config_path: Path | None) -> None:
-    """Run each scheduled job of the configuration on its schedule, until stopped.
-
-    Jobs run one at a time. A job that never ran, or whose time came while the daemon was
-    not running, runs at start. A failing run is reported and the job runs again at its
-    next time. SIGTERM or Ctrl-C stops the daemon (exit code 0): a running job is
-    interrupted safely (nothing half-written; its next run redoes it). SIGHUP reads the
-    configuration again once the run in progress ends (a file with an error is reported
-    and the daemon goes on with the jobs it had).
-    """
-    daemon: Daemon | None = None
-    early_hangup = False  # before the daemon was made: it reads the configuration again at once
-
-    def hung_up(_signal: int, _frame: object) -> None:
-        nonlocal early_hangup
-        if daemon is None:
-            early_hangup = True
-        else:
-            daemon.request_reload()
-
-    # Caught from the start: SIGHUP's default would end the process, which a service manager
-    # takes for a clean exit and does not restart (opening the state may wait 30 s).
-    hangup = getattr(signal, "SIGHUP", None)  # not on Windows
-    before = signal.signal(hangup, hung_up) if hangup else None
-    try:
-        path, config = _load(config_path)
-        state = state_path(config, settings.state)
-        say = (lambda line: None) if settings.quiet else (lambda line: click.echo(line, err=True))
-        with daemon_lock(state):  # before anything is said or run
-            daemon = _scheduled(path, config, settings, say)
-            _say_schedule(daemon, config, say)
-            daemon.reload_requested |= early_hangup
-            try:
-                daemon.serve()
-                while daemon.stopped_by is None and daemon.reload_requested:
-                    daemon = _reloaded(path, daemon, state, settings, say)
-                    daemon.serve()
-            except KeyboardInterrupt:
-                pass  # a stop while the configuration was read again: nothing was running
-            if daemon.stopped_by is not None and daemon.running is not None:
-                say(f"job {daemon.running}: interrupted (nothing half-written); it runs at once "
-                    "when the daemon starts again")
-        say("excerpta: daemon stopped")
-    finally:
-        if hangup:
-            signal.signal(hangup, before or signal.SIG_DFL)
-
-
-def _scheduled(path: Path, config: Config, settings: Settings, say: Callable[[str], None]) -> Daemon:
-    """A daemon of ``config``'s scheduled jobs, their first runs worked out from the run log;
-    raises UserError for a configuration without jobs, or without a scheduled one."""
-    jobs = chosen_jobs(config, (), config_path=path)
-
-    def run(job: JobConfig) -> None:
-        _run_and_report(job, config, settings, brief=True)
-        say(f"job {job.name}: next run {_when(daemon.next_run(job))}")
-
-    last = {name: run.started_at for name, run in _last_runs(config, settings)[1].items()}
-    daemon = Daemon(jobs, run, last)
-    return daemon
-
-
-def _say_schedule(daemon: Daemon, config: Config, say: Callable[[str], None]) -> None:
-    for job in daemon.jobs:
-        say(f"job {job.name}: {job.schedule}, first run {_when(daemon.first[job.name])}")
-    unscheduled = [job.name for job in config.jobs if job.schedule is None]
-    if unscheduled:
-        say(f"not scheduled (run by `excerpta sync`): {', '.join(unscheduled)}")
-
-
-def _reloaded(path: Path, daemon: Daemon, state: Path, settings: Settings,
-              say: Callable[[str], None]) -> Daemon:
-    """A daemon of the configuration at ``path`` read again (SIGHUP), or ``daemon`` itself,
-    to go on as it was, when that file cannot be used (reported in one line)."""
-    daemon.reload_requested = False
-    try:
-        config = load_config(path)
-        if state_path(config, settings.state) != state:  # the lock we hold is that state's
-            raise ConfigError(f"{path}: state is now {state_path(config, settings.state)}; "
-                              "restart the daemon to move to another state")
-        reloaded = _scheduled(path, config, settings, say)
-    except Exception as err:  # as a job is, a reload is a boundary: the daemon goes on
-        raise_if_stopped(err)
-        message, _ = failure(err, verbose=settings.verbose)
-        echo_error(f"configuration not read again: {message}; the daemon goes on with the jobs it had")
-        return daemon
-    say(f"excerpta: {path}: configuration read again")
-    _say_schedule(reloaded, config, say)
-    reloaded.reload_requested = daemon.reload_requested  # a SIGHUP that came while reading
-    return reloaded
 
 
 @cli.command("status")

@@ -96,14 +96,7 @@ class ApiSettings(BaseModel):
         """
         service = cls.service
         env = os.environ if environ is None else environ
-        token = _bare(env.get(service.token_env, ""), service)
-        origin = service.token_env
-        if not token:
-            token = _token_from_file(env.get(service.token_file_env, ""), service)
-            origin = f"{_setting(service.token_file_env, env.get(service.token_file_env, ''))}: the file"
-        if not token:
-            raise ConfigError(f"no {service.name} token: set {service.token_env} or {service.token_file_env} "
-                              f"(get a token at {service.token_page})")
+        token, origin = read_token(service, env)
         try:
             api_url = env.get(service.api_url_env) or service.default_api_url
             return cls(token=SecretStr(token), api_url=api_url, **overrides)
@@ -114,6 +107,22 @@ class ApiSettings(BaseModel):
             if field == "api_url":
                 raise ConfigError(f"{service.api_url_env} is {_first_message(err)}") from None
             raise ConfigError(f"{service.name} settings: {describe(err)}") from None
+
+
+def read_token(service: Service, env: Mapping[str, str]) -> tuple[str, str]:
+    """The token ``env`` gives ``service`` (``<SERVICE>_TOKEN``, else the file named by
+    ``<SERVICE>_TOKEN_FILE``) as typed or saved, without a copied ``Token `` prefix, and where it
+    came from, for messages. Raises ConfigError naming the variable when there is none or its
+    file cannot be read."""
+    token = _bare(env.get(service.token_env, ""), service)
+    origin = service.token_env
+    if not token:
+        token = _token_from_file(env.get(service.token_file_env, ""), service)
+        origin = f"{_setting(service.token_file_env, env.get(service.token_file_env, ''))}: the file"
+    if not token:
+        raise ConfigError(f"no {service.name} token: set {service.token_env} or {service.token_file_env} "
+                          f"(get a token at {service.token_page})")
+    return token, origin
 
 
 def check_api_url(value: str, service: Service) -> str:

@@ -1,0 +1,174 @@
+"""The inbox: every highlight the ingest endpoint took, one JSON line each, in the order taken.
+
+A file of JSON Lines: the first line says what the file is (``{"excerpta_inbox": 1}``), each
+other is one highlight as :mod:`excerpta.ingest.payload` checked it, with when it came
+(``"at"``) and from where (``"via"``: the app's ``source_type``)::
+
+    {"at": "2026-11-27T13:00:05Z", "via": "moonreader", "highlight": {"text": "…", …}}
+
+The server appends; the ``inbox`` reader replays it (a later line of the same highlight
+replaces an earlier one, as Readwise updates a highlight posted again). The file only grows:
+nothing is ever rewritten, so a reader and the server never need to agree on more than "a
+line is whole once its newline is written".
+
+* **Durable before answered.** A request's lines are written with one ``write`` (appends of
+  one process are serialised by a lock, and the kernel appends one ``write`` whole) and
+  synced to disk before the app hears 200; an app that hears anything else sends again.
+* **A crash mid-write** leaves a last line without its newline: :meth:`Inbox.repair` (called
+  when a server starts, before it takes anything) cuts it off, as its request was never
+  answered 200. A reader takes a last line without its newline for one being written, and
+  leaves it for the next read.
+* **Private.** The file (``0600``) and a folder made for it (``0700``) are the user's alone:
+  highlights and notes are private text.
+
+Where it is: ``EXCERPTA_INBOX``, else ``inbox.jsonl`` in excerpta's state folder (beside the
+default state database). The ``inbox`` reader's input ``inbox:`` names that file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_state_path
+
+from excerpta.errors import StateError
+
+INBOX_ENV = "EXCERPTA_INBOX"
+INBOX_FILE_NAME = "inbox.jsonl"
+HEADER = {"excerpta_inbox": 1}
+HEADER_LINE = json.dumps(HEADER).encode() + b"\n"
+
+log = logging.getLogger(__name__)
+
+
+def default_inbox_path(environ: Mapping[str, str] | None = None, configured: Path | None = None) -> Path:
+    """The inbox ``inbox:`` names: ``$EXCERPTA_INBOX`` if set (the environment wins, as for
+    every setting), else ``configured`` (``[ingest] inbox``), else ``inbox.jsonl`` in the
+    user's state folder (``~/.local/state/excerpta`` on Linux)."""
+    env = os.environ if environ is None else environ
+    override = env.get(INBOX_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    if configured is not None:
+        return configured.expanduser()
+    return user_state_path("excerpta", appauthor=False) / INBOX_FILE_NAME
+
+
+class Inbox:
+    """The inbox file at ``path``, appended to by one process's threads at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.expanduser()
+        self._lock = threading.Lock()
+
+    def repair(self) -> int:
+        """Make the file an inbox ready to append to: created (with its header) if missing,
+        a last line cut short by a crash cut off. Returns the bytes cut off. Raises
+        StateError when the file cannot be made or is not an inbox."""
+        with self._lock:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                with open(self.path, "ab+") as handle:
+                    os.chmod(self.path, 0o600)
+                    size = handle.seek(0, os.SEEK_END)
+                    if size == 0:
+                        handle.write(HEADER_LINE)
+                        _sync(handle, self.path.parent)
+                        return 0
+                    handle.seek(0)
+                    if handle.readline() != HEADER_LINE:
+                        raise StateError(f"{self.path}: not an excerpta inbox (its first line is not "
+                                         f"{HEADER_LINE.decode().strip()}); give another file")
+                    cut = _torn_tail(handle, size)
+                    if cut:
+                        handle.truncate(size - cut)
+                        _sync(handle, None)
+                        log.warning("%s: the last %d byte(s) were a highlight cut short by a crash "
+                                    "(never answered as taken): removed", self.path, cut)
+                    return cut
+            except OSError as err:
+                raise StateError(f"{self.path}: cannot use as the inbox ({err.strerror})") from None
+
+    def append(self, highlights: Sequence[dict[str, Any]], *, at: str, via: str | None) -> None:
+        """Append ``highlights`` (checked by :func:`~excerpta.ingest.payload.check_body`) and
+        sync them to disk before returning. Raises StateError if they cannot be written."""
+        data = b"".join(
+            json.dumps({"at": at, "via": via, "highlight": highlight}, ensure_ascii=False,
+                       separators=(",", ":")).encode("utf-8") + b"\n"
+            for highlight in highlights)
+        with self._lock:
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                try:
+                    if os.fstat(fd).st_size == 0:  # removed since the server started
+                        data = HEADER_LINE + data
+                    _write_all(fd, data)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError as err:
+                raise StateError(f"{self.path}: cannot write to the inbox ({err.strerror})") from None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    # One write, but for the rare short one (a signal): the rest follows it.
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _torn_tail(handle: Any, size: int) -> int:
+    """How many bytes at the end of the file follow its last newline."""
+    step = 1 << 16
+    end = size
+    while end > 0:
+        start = max(0, end - step)
+        handle.seek(start)
+        chunk = handle.read(end - start)
+        newline = chunk.rfind(b"\n")
+        if newline >= 0:
+            return size - (start + newline + 1)
+        end = start
+    return size
+
+
+def _sync(handle: Any, folder: Path | None) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())
+    if folder is not None and hasattr(os, "O_DIRECTORY"):  # the new file's name, too
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def inbox_lines(path: Path, *, start: int = 0, line: int = 1) -> Iterator[tuple[int, bytes, int]]:
+    """``(line number, line, offset after it)`` of each whole line after the header, from the
+    byte ``start`` (the start of line ``line``) on; a last line without its newline is being
+    written: left for the next read. Raises OSError as ``open`` does, and ValueError when
+    read from the start and the first line is not the inbox's header."""
+    with open(path, "rb") as handle:
+        position = start
+        if start == 0:
+            first = handle.readline()
+            if not first:
+                return
+            if first != HEADER_LINE:
+                raise ValueError("not an excerpta inbox (its first line is not "
+                                 f"{HEADER_LINE.decode().strip()})")
+            position, line = len(first), 2
+        else:
+            handle.seek(start)
+        for raw in handle:
+            if not raw.endswith(b"\n"):
+                return
+            position += len(raw)
+            yield line, raw, position
+            line += 1

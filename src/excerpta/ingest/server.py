@@ -1,0 +1,248 @@
+"""The ingest endpoint: an HTTP server that takes highlights as Readwise's API takes them, so an
+app that sends highlights to Readwise (Moon+ Reader's "Readwise" sharing, which lets the user
+give the URL; excerpta's own ``readwise`` writer with ``READWISE_API_URL``) can send them here.
+
+* ``GET /api/v2/auth/`` answers 204 for the token, as Readwise's token check does.
+* ``POST /api/v2/highlights/`` (also without the slash, or at ``/``, where an app is given the
+  bare address) takes ``{"highlights": [...]}`` (:mod:`excerpta.ingest.payload`), appends them
+  to the inbox, synced to disk (:mod:`excerpta.ingest.inbox`), and only then answers 200 with
+  the books they went to, in the shape Readwise answers (ids are numbers made from the book's
+  and highlights' identities: stable, but no Readwise ids).
+* Every request needs ``Authorization: Token <token>`` (``Bearer`` is taken too): 401 without
+  it. A body that is refused is 400 with what is wrong, nothing kept; one larger than
+  ``max_body`` is 413, without reading it. The answer says nothing of the library.
+
+Each request is served on its own thread (a slow phone never holds up another), with a
+:data:`SOCKET_TIMEOUT` on every read so a connection that stops sending is dropped. The log
+has one line per request taken or refused, naming the client address, never the token or a
+highlight's text. The server speaks plain HTTP: on a network, put a TLS proxy in front of it
+(the token would otherwise travel in clear text, which is warned of at start).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import socket
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from excerpta.errors import ExcerptaError, StateError
+from excerpta.ingest.inbox import Inbox
+from excerpta.ingest.payload import Checked, PayloadError, check_body
+from excerpta.ingest.settings import IngestSettings, is_loopback
+
+SOCKET_TIMEOUT = 30.0
+AUTH_PATHS = frozenset({"/api/v2/auth", "/api/v2/auth/"})
+HIGHLIGHT_PATHS = frozenset({"/", "/api/v2/highlights", "/api/v2/highlights/"})
+_SCHEMES = ("token ", "bearer ")
+
+log = logging.getLogger(__name__)
+
+
+class IngestServer(ThreadingHTTPServer):
+    """The endpoint of ``settings``, bound when made (raises StateError if the address is in
+    use or cannot be bound); :meth:`start` serves it on a thread, :meth:`stop` ends it.
+    ``on_taken(count)`` is called (on the request's thread) after highlights were kept."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, settings: IngestSettings, on_taken: Callable[[int], None] | None = None) -> None:
+        self.settings = settings
+        self.inbox = Inbox(settings.inbox)
+        self.on_taken = on_taken
+        self._thread: threading.Thread | None = None
+        self.address_family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+        self.inbox.repair()
+        try:
+            super().__init__((settings.host, settings.port), IngestHandler)
+        except OSError as err:
+            raise StateError(f"cannot listen on {settings.host}:{settings.port} ({err.strerror}): "
+                             "another program (or another excerpta) is using it? give another "
+                             "port with --listen or [ingest] listen") from None
+
+    @property
+    def url(self) -> str:
+        """The base URL it answers at (with the port bound, when 0 was asked for)."""
+        host, port = self.server_address[:2]
+        shown = f"[{host}]" if ":" in str(host) else str(host)
+        return f"http://{shown}:{port}"
+
+    def start(self) -> None:
+        """Serve on a background thread until :meth:`stop`."""
+        if not is_loopback(self.settings.host):
+            log.warning("the ingest endpoint listens on %s: other machines of the network can reach "
+                        "it, and its token travels in clear text over http (put a TLS proxy in "
+                        "front of it outside a home network)", self.settings.host)
+        self._thread = threading.Thread(target=self.serve_forever, name="excerpta-ingest", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving and close the socket (requests being answered finish first)."""
+        if self._thread is not None:
+            self.shutdown()
+            self._thread.join()
+            self._thread = None
+        self.server_close()
+
+
+class IngestHandler(BaseHTTPRequestHandler):
+    """One request to the endpoint; see the module docstring."""
+
+    server: IngestServer
+    protocol_version = "HTTP/1.1"  # keep-alive: every answer says its length
+    server_version = "excerpta-ingest"
+    sys_version = ""
+    timeout = SOCKET_TIMEOUT
+
+    def do_GET(self) -> None:
+        if self._path() not in AUTH_PATHS:
+            self._answer(404, {"detail": "Not found."})
+        elif self._authorized():
+            self._answer(204, None)
+
+    def do_POST(self) -> None:
+        if self._path() not in HIGHLIGHT_PATHS:
+            self._answer(404, {"detail": "Not found."}, close=True)  # its body unread
+            return
+        if not self._authorized():
+            return
+        body = self._body()
+        if body is None:
+            return
+        try:
+            checked = check_body(body)
+        except PayloadError as err:
+            log.warning("ingest: refused a request from %s: %s", self._client(), err)
+            self._answer(400, err.answer)
+            return
+        self._keep(checked)
+
+    def do_PUT(self) -> None:
+        self._answer(405, {"detail": "Method not allowed."}, close=True)
+
+    do_DELETE = do_PATCH = do_PUT
+
+    def _keep(self, checked: Checked) -> None:
+        via = next((h["source_type"] for h in checked.highlights if h.get("source_type")), None)
+        now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        try:
+            if checked.highlights:
+                self.server.inbox.append(checked.highlights, at=now, via=via)
+        except ExcerptaError as err:  # a full disk: the app keeps them and sends again
+            log.error("ingest: %s", err)
+            self._answer(503, {"detail": "The highlights could not be saved; send them again later."})
+            return
+        for index, name, why in checked.left_out:
+            log.warning("ingest: highlight %d from %s: %s left out (%s)", index + 1, self._client(),
+                        name, why)
+        log.info("ingest: took %d highlight(s) from %s (%s)", len(checked.highlights), self._client(),
+                 via or "no source_type")
+        self._answer(200, books_answer(checked.highlights, now))
+        if checked.highlights and self.server.on_taken is not None:
+            self.server.on_taken(len(checked.highlights))
+
+    def _path(self) -> str:
+        return urlsplit(self.path).path or "/"
+
+    def _client(self) -> str:
+        return str(self.client_address[0])
+
+    def _authorized(self) -> bool:
+        given = self.headers.get("Authorization", "")
+        scheme = next((s for s in _SCHEMES if given[:len(s)].lower() == s), None)
+        if scheme is not None and self.server.settings.accepts(given[len(scheme):].strip()):
+            return True
+        log.warning("ingest: refused a request from %s: %s", self._client(),
+                    "no token" if not given else "a wrong token")
+        self._answer(401, {"detail": "Authentication credentials were not provided." if not given
+                           else "Invalid token."}, close=True)
+        return False
+
+    def _body(self) -> bytes | None:
+        """The request's body (None: answered already, refused)."""
+        limit = self.server.settings.max_body
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._chunked(limit)
+        length = self.headers.get("Content-Length")
+        if length is None or not length.strip().isdigit():
+            self._answer(411, {"detail": "A Content-Length is required."}, close=True)
+            return None
+        if int(length) > limit:
+            self._too_large(limit)
+            return None
+        return self.rfile.read(int(length))
+
+    def _chunked(self, limit: int) -> bytes | None:
+        parts: list[bytes] = []
+        size = 0
+        while True:
+            line = self.rfile.readline(1024).split(b";")[0].strip()
+            try:
+                chunk = int(line, 16)
+            except ValueError:
+                self._answer(400, {"detail": "Malformed chunked body."}, close=True)
+                return None
+            size += chunk
+            if size > limit:
+                self._too_large(limit)
+                return None
+            if chunk == 0:
+                while self.rfile.readline(1024).strip():  # trailer fields, then the last CRLF
+                    pass
+                return b"".join(parts)
+            parts.append(self.rfile.read(chunk))
+            self.rfile.readline(16)
+
+    def _too_large(self, limit: int) -> None:
+        log.warning("ingest: refused a request from %s: larger than %d MB", self._client(), limit >> 20)
+        self._answer(413, {"detail": f"Request larger than {limit >> 20} MB: send fewer highlights at once."},
+                     close=True)
+
+    def _answer(self, status: int, payload: Any, *, close: bool = False) -> None:
+        data = b"" if payload is None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        if payload is not None:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        if close:  # the body of the request may be unread: the connection cannot go on
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:  # (http.server's names)
+        log.debug("ingest: %s %s", self._client(), format % args)
+
+
+def number_of(*parts: str | None) -> int:
+    """A stable positive number (below 2^48, as JavaScript counts exactly) for an identity."""
+    digest = hashlib.blake2b("\x1f".join(part or "" for part in parts).encode("utf-8"), digest_size=6)
+    return int.from_bytes(digest.digest(), "big")
+
+
+def books_answer(highlights: list[dict[str, Any]], now: str) -> list[dict[str, Any]]:
+    """Readwise's answer to a CREATE: the books the highlights went to, each with the ids of
+    those it took (``modified_highlights``)."""
+    books: dict[int, dict[str, Any]] = {}
+    for highlight in highlights:
+        given = highlight.get
+        title = given("title") or "Quotes"
+        category = given("category") or ("articles" if given("source_url") else "books")
+        book_id = number_of(title, given("author"), category, given("source_url"))
+        book = books.setdefault(book_id, {
+            "id": book_id, "title": title, "author": given("author"), "category": category,
+            "source": given("source_type"), "num_highlights": 0, "last_highlight_at": None,
+            "updated": now, "cover_image_url": given("image_url"), "highlights_url": "",
+            "source_url": given("source_url"), "modified_highlights": []})
+        book["num_highlights"] += 1
+        book["last_highlight_at"] = max(filter(None, (book["last_highlight_at"], given("highlighted_at"))),
+                                        default=None)
+        book["modified_highlights"].append(number_of(given("highlight_url") or given("text"), str(book_id)))
+    return list(books.values())

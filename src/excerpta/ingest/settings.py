@@ -1,0 +1,129 @@
+"""Where the ingest endpoint listens, the token it takes and the inbox it writes.
+
+The ``[ingest]`` table of the configuration (:class:`IngestConfig`), or the ``excerpta ingest
+serve`` options, say where it listens (``listen = "127.0.0.1:8765"``: this machine only,
+the default; ``0.0.0.0:8765`` for a phone on the same network) and which inbox it writes.
+
+The token is never in the configuration file: ``EXCERPTA_INGEST_TOKEN`` (the token itself),
+else the file ``EXCERPTA_INGEST_TOKEN_FILE`` names, else ``[ingest] token_file``, else
+``ingest-token`` in excerpta's configuration folder, where ``excerpta ingest token`` saves a
+new one. A token of fewer than :data:`MIN_TOKEN_LENGTH` characters is refused: the endpoint
+may listen on a network, and the token is all that keeps others' highlights out of the
+user's notes. It stays a ``SecretStr``: never in a log line, a message or a repr.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_config_path
+from pydantic import SecretStr
+
+from excerpta.clients.api_settings import Service, named_as, read_token
+from excerpta.errors import ConfigError
+from excerpta.ingest.inbox import default_inbox_path
+
+TOKEN_ENV = "EXCERPTA_INGEST_TOKEN"
+TOKEN_FILE_ENV = "EXCERPTA_INGEST_TOKEN_FILE"
+TOKEN_FILE_NAME = "ingest-token"
+DEFAULT_LISTEN = "127.0.0.1:8765"
+MIN_TOKEN_LENGTH = 16
+MAX_TOKEN_LENGTH = 200
+SERVICE = Service(name="excerpta ingest", token_env=TOKEN_ENV, token_file_env=TOKEN_FILE_ENV,
+                  api_url_env="", default_api_url="", token_page="`excerpta ingest token`",
+                  api_prefix="/api/v2", auth_scheme="Token")
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """``host:port`` (``[::1]:8765`` for an IPv6 address) as a host and a port (0: any free
+    one); raises ValueError saying what is expected."""
+    text = value.strip()
+    host, colon, port = text.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]") if host.startswith("[") else host
+    if not colon or not host or not port.isdigit() or not port.isascii() or int(port) > 65535:
+        raise ValueError(f"expected host:port such as {DEFAULT_LISTEN} (or 0.0.0.0:8765 for other "
+                         f"machines of your network), got {value!r}")
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise ValueError(f"{host!r} is no IPv6 address (write one as [::1]:8765)") from None
+    return host, int(port)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """What a server needs: where to listen, the token, the inbox, the largest body taken."""
+
+    host: str
+    port: int
+    token: SecretStr
+    inbox: Path
+    max_body: int = 32 << 20
+
+    def accepts(self, given: str) -> bool:
+        """Whether ``given`` is the token (in constant time: no timing tells its prefix)."""
+        return hmac.compare_digest(given.encode("utf-8", "replace"),
+                                   self.token.get_secret_value().encode())
+
+
+def default_token_file() -> Path:
+    """Where ``excerpta ingest token`` saves a token: ``ingest-token`` in the config folder."""
+    return user_config_path("excerpta", appauthor=False) / TOKEN_FILE_NAME
+
+
+def load_settings(*, listen: str | None = None, inbox: Path | None = None,
+                  configured_listen: str = DEFAULT_LISTEN, token_file: Path | None = None,
+                  configured_inbox: Path | None = None,
+                  environ: Mapping[str, str] | None = None) -> IngestSettings:
+    """Settings from the configuration's ``[ingest]`` table (``configured_listen``,
+    ``token_file``, ``configured_inbox``) and the environment, ``listen``/``inbox`` given on
+    the command line overriding them; raises ConfigError naming what to fix (never showing the
+    token)."""
+    env = dict(os.environ if environ is None else environ)
+    names: dict[str, str] = {}
+    if not env.get(TOKEN_ENV, "").strip() and not env.get(TOKEN_FILE_ENV, "").strip():
+        if token_file is not None:
+            env[TOKEN_FILE_ENV] = str(token_file.expanduser())
+            names[TOKEN_FILE_ENV] = "[ingest] token_file"
+        elif default_token_file().is_file():
+            env[TOKEN_FILE_ENV] = str(default_token_file())
+        else:
+            raise ConfigError(f"no ingest token: run `excerpta ingest token` to make one (saved in "
+                              f"{default_token_file()}), or set {TOKEN_ENV} or {TOKEN_FILE_ENV}")
+    with named_as(names):
+        token, origin = read_token(SERVICE, env)
+    if not all("!" <= character <= "~" for character in token):
+        raise ConfigError(f"{origin} holds characters a token cannot (smart quotes or spaces "
+                          "pasted?): a token is printable ASCII")
+    if not MIN_TOKEN_LENGTH <= len(token) <= MAX_TOKEN_LENGTH:
+        raise ConfigError(f"{origin} is {len(token)} characters long: an ingest token has "
+                          f"{MIN_TOKEN_LENGTH} to {MAX_TOKEN_LENGTH} (`excerpta ingest token` makes one)")
+    try:
+        host, port = parse_listen(listen if listen is not None else configured_listen)
+    except ValueError as err:
+        raise ConfigError(f"{'--listen' if listen is not None else '[ingest] listen'}: {err}") from None
+    where = inbox or default_inbox_path(env, configured_inbox)
+    return IngestSettings(host=host, port=port, token=SecretStr(token), inbox=where.expanduser())
+
+
+def new_token() -> str:
+    """A new random token: 24 characters of letters, digits, ``-`` and ``_`` (144 bits),
+    short enough to type on a phone."""
+    return secrets.token_urlsafe(18)
