@@ -29,9 +29,11 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyt
     nor the machine's time zone: dates default to it (Kindle clocks, Obsidian's display), and
     the expected values are written for UTC."""
     for name in ("EXCERPTA_STATE", "READWISE_TOKEN", "READWISE_TOKEN_FILE", "READWISE_API_URL",
-                 "HYPOTHESIS_TOKEN", "HYPOTHESIS_TOKEN_FILE", "HYPOTHESIS_API_URL"):
+                 "HYPOTHESIS_TOKEN", "HYPOTHESIS_TOKEN_FILE", "HYPOTHESIS_API_URL",
+                 "EXCERPTA_INGEST_TOKEN", "EXCERPTA_INGEST_TOKEN_FILE", "EXCERPTA_INBOX"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
 
