@@ -63,8 +63,11 @@ def to_document(posted: Mapping[str, Any]) -> tuple[Document, frozenset[str]]:
 
 
 def to_highlight(document_id: str, posted: Mapping[str, Any]) -> tuple[Highlight, frozenset[str]]:
-    """The highlight posted, in the document ``document_id``, and the fields it does not say."""
+    """The highlight posted, in the document ``document_id``, and the fields it does not say;
+    raises ValueError for one without text or note (the endpoint never keeps one)."""
     text = posted.get("text") or ""
+    if not text.strip() and not (posted.get("note") or "").strip():
+        raise ValueError("a highlight without text or note")
     link = posted.get("highlight_url") or None
     note, tags = inline_tags(posted.get("note") or "")
     location = posted.get("location")

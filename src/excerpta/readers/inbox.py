@@ -113,7 +113,10 @@ def _take(source: str, number: int, raw: bytes, state: ReadState, documents: dic
     if held_document is None:
         documents[document.id] = _Held(document, document_unsaid)
     else:
-        held_document.model = _merged(held_document.model, document, document_unsaid)
+        # The book keeps the spelling it came with, as Readwise's does; what else is sent anew wins.
+        spelling = {"title": held_document.model.title, "author": held_document.model.author}
+        merged = _merged(held_document.model, document, document_unsaid)
+        held_document.model = merged.model_copy(update=spelling)
         held_document.unsaid &= document_unsaid
     before = highlights.get(highlight.id)
     if before is not None:
