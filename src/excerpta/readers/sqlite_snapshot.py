@@ -18,8 +18,13 @@ A page damaged in the middle of a file of its full length (zeroed, overwritten) 
 raise ``database disk image is malformed`` when a query reaches it, and a query that sorts
 (the readers' ``ORDER BY``) reaches every page before giving its first row. :func:`read_around_damage`
 reads such a table again in rowid order, a range at a time: where a range fails, it probes
-rowids forward (doubling steps, then halving) for the first one SQLite can reach again, so the
-rows after the damage are read too, and says which rowids it could not read (:class:`Salvage`).
+rowids forward for the first one SQLite can reach again, so the rows after the damage are read
+too, and says which rowids it could not read (:class:`Salvage`). It probes rowid by rowid for
+``FINE_PROBES`` rowids, so a healthy page between two damaged ones is read however few rows it
+holds; damage spanning more rowids than that is crossed by doubling steps, then halving back,
+and a healthy page narrower than such a step may be crossed with it (its rows counted among
+those not read). Every rowid of a wide gap could be probed only at a cost without bound (a
+rowid is a 64-bit number), so that much is left to chance.
 A reader turns to it only once its own query has failed (:func:`is_damage`): a healthy database
 is read as before.
 """
@@ -43,6 +48,8 @@ SIBLINGS = ("-wal", "-journal")  # what may hold content the main file does not
 SNAPSHOT_TRIES = 3  # copies retried while the database changes under the copy
 DAMAGE_ERRORS = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR")  # what SQLite raises on damage
 ROWID_BATCH = 1000  # rows a ranged read asks for at once
+# Rowids probed one by one past damage (~12 µs each) before the probing steps widen.
+FINE_PROBES = 4096
 LOWEST_ROWID, HIGHEST_ROWID = -(2**63), 2**63 - 1
 
 
@@ -233,9 +240,15 @@ def read_around_damage(db: sqlite3.Connection, table: str, columns: str, *,
 
 def _resume_after(db: sqlite3.Connection, table: str, first_bad: int) -> int | None:
     # Where reading resumes past damage SQLite meets seeking ``first_bad`` (None: nowhere).
-    # Seeks into a damaged page fail and seeks past it succeed: double the step until one
-    # succeeds, then halve the distance back to the last that failed.
-    bad, step = first_bad, 1
+    # Seeks into a damaged page fail and seeks past it succeed. Rowid by rowid first: a
+    # healthy page between two damaged ones may hold a single row, and a step wider than its
+    # rowids would cross it into the next damage unseen.
+    for rowid in range(first_bad + 1, min(first_bad + FINE_PROBES, HIGHEST_ROWID) + 1):
+        if _probe(db, table, rowid)[0]:
+            return rowid
+    # Damage wider than that: double the step until a seek succeeds, then halve the distance
+    # back to the last that failed (healthy pages crossed so are counted in the gap).
+    bad, step = min(first_bad + FINE_PROBES, HIGHEST_ROWID), 1
     while True:
         if bad == HIGHEST_ROWID:
             return None
