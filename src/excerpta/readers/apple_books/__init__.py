@@ -22,10 +22,12 @@ no SQLite database, lacks the table or a needed column, is shorter than its head
 interrupted copy), or is damaged so that no highlight can be read, is an InputError naming it;
 damage beside highlights that were read is reported (read in part). Where SQLite meets a
 damaged page amid the table, it is read again around it, a rowid range at a time (see
-:func:`~excerpta.readers.sqlite_snapshot.read_around_damage`): the highlights before and after
+:func:`~excerpta.readers.sqlite_damage.read_around_damage`): the highlights before and after
 the damage are read, one problem says how many rows (at most) could not be, and their
 highlights are simply not in the read, never deletions (a deleted row without a uuid, whose
-live copy may be among those lost, is left out too).
+live copy may be among those lost, is left out too). SQLite's I/O error in either database
+(the machine failing to read it: a disk failing, a network volume gone) is no damage: the
+read stops with an InputIOError saying to read it again.
 
 Ids come from Books' own: a document is ``applebooks-<asset id>``, a highlight
 ``applebooks-<ZANNOTATIONUUID>`` (a row without a uuid: a hash of its book, location and text),
@@ -40,7 +42,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
-from excerpta.errors import InputError
+from excerpta.errors import InputError, InputIOError
 from excerpta.identity import highlight_id, source_id
 from excerpta.input_files import input_file
 from excerpta.model import Category, Document, Highlight, PlaceholderDocument
@@ -140,6 +142,8 @@ class AppleBooksReader(Reader):
         for path in found:  # one that cannot be read never loses the others
             try:
                 yield from self._read_database(path, str(path), state)
+            except InputIOError:
+                raise  # the machine failing to read: the whole read is to be made again
             except InputError as err:
                 state.report(str(path), None, str(err).removeprefix(f"{path}: "))
 

@@ -8,7 +8,9 @@ others are read where a version of Books has them.
 
 The library only names books: a library that cannot be read loses no highlight, so its
 problems (a file cut short or damaged included) are reported as read in part (the books then
-get placeholder titles, see :mod:`excerpta.readers.apple_books`), never raised.
+get placeholder titles, see :mod:`excerpta.readers.apple_books`), never raised; but for the
+machine failing to read it (SQLite's I/O error), which stops the read as it would the
+annotation database's.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from excerpta.adapters import ReadState
-from excerpta.errors import InputError
+from excerpta.errors import InputError, InputIOError
 from excerpta.readers.apple_books.database import columns, damage, lenient_text_of, opened, tables, text_of
+from excerpta.readers.sqlite_damage import read_failure
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +44,16 @@ class Book:
 def read_books(paths: list[Path], state: ReadState) -> dict[str, Book]:
     """The books of the library databases ``paths`` by asset id (the first database naming an
     asset wins). A database that cannot be read, or a row without an asset id, is reported
-    (read in part: highlights keep their placeholder titles) and the rest read."""
+    (read in part: highlights keep their placeholder titles) and the rest read; SQLite's I/O
+    error (the machine failing to read it) is raised, an InputIOError."""
     books: dict[str, Book] = {}
     for path in paths:
         try:
             with opened(path, str(path)) as db:
                 for asset, book in _books_of(db, str(path), state):
                     books.setdefault(asset, book)
+        except InputIOError:
+            raise  # the machine failing to read it: no damage, and the read stops
         except InputError as err:
             state.report(str(path), None, f"{str(err).removeprefix(f'{path}: ')}; its books' titles are "
                          "left out (placeholders naming the asset id)", kept=True)
@@ -69,7 +75,8 @@ def _books_of(db: sqlite3.Connection, source: str, state: ReadState) -> list[tup
                           if "Z_PK" in present else
                           f"SELECT NULL, {', '.join(wanted)} FROM {LIBRARY_TABLE}").fetchall()
     except sqlite3.DatabaseError as err:
-        raise InputError(f"{source}: table {LIBRARY_TABLE} cannot be read ({err})") from None
+        raise read_failure(source, err) or InputError(
+            f"{source}: table {LIBRARY_TABLE} cannot be read ({err})") from None
     found = []
     for key, asset, title, author, description in rows:
         try:

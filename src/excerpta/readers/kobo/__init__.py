@@ -27,13 +27,14 @@ database, is empty, lacks a table or a column every firmware has, or stays locke
 program, or is shorter than its header says (an interrupted copy) is an InputError naming it.
 
 Damaged pages (Kobo databases are known for it): where SQLite meets one, the tables are read
-again around it, a rowid range at a time (:func:`~excerpta.readers.sqlite_snapshot.read_around_damage`),
+again around it, a rowid range at a time (:func:`~excerpta.readers.sqlite_damage.read_around_damage`),
 so every highlight before and after the damage is read, and one problem says how many
 ``Bookmark`` rows (at most) could not be; their highlights are simply not in the read, never
 deletions. Books already given by then are not given again. ``content`` damaged too: books and
 chapters whose rows are lost are read without them (the book titled by its file, its title and
 author left to what a library holds), reported. A database where no highlight can be read at
-all stays an InputError.
+all stays an InputError. SQLite's I/O error (the machine failing to read the file: the device
+unplugged mid-read) is no damage: the read stops with an InputIOError saying to read it again.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ from excerpta.readers.kobo.records import (
     parse_row,
 )
 from excerpta.readers.kobo.text import as_text
-from excerpta.readers.sqlite_snapshot import is_damage, read_around_damage
+from excerpta.readers.sqlite_damage import is_damage, read_around_damage
 from excerpta.spelling import entry_spelt
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,10 @@ class KoboReader(Reader):
             except sqlite3.Error as err:
                 if not is_damage(err):
                     raise database_error(source, err) from None
-                yield from _salvaged(connection, columns, content, source, state, done)
+                try:
+                    yield from _salvaged(connection, columns, content, source, state, done)
+                except sqlite3.Error as again:  # a lock, or the machine failing, met reading around
+                    raise database_error(source, again) from None
 
 
 def _salvaged(connection: sqlite3.Connection, columns: Columns, content: Columns, source: str,

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 
 from excerpta.readers.kobo.database import Columns
 from excerpta.readers.kobo.text import as_int, as_text
-from excerpta.readers.sqlite_snapshot import Salvage, read_around_damage
+from excerpta.readers.sqlite_damage import Salvage, read_around_damage
 
 BOOK_CONTENT_TYPE = "6"
 SIDELOADED_PREFIX = "file://"
@@ -109,7 +109,7 @@ def load_books(connection: sqlite3.Connection, columns: Columns) -> dict[str, Bo
 def salvage_books(connection: sqlite3.Connection, columns: Columns,
                   volumes: set[str]) -> tuple[dict[str, Book], Salvage]:
     """As :func:`load_books` for the books ``volumes``, from a damaged database: every
-    ``content`` row SQLite can still read (see :func:`~excerpta.readers.sqlite_snapshot.read_around_damage`),
+    ``content`` row SQLite can still read (see :func:`~excerpta.readers.sqlite_damage.read_around_damage`),
     and what could not be read."""
     salvage = read_around_damage(connection, "content", columns.select_list("content"))
     rows = (row[:-1] for row in salvage.rows

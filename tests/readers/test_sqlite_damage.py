@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from excerpta.readers.sqlite_snapshot import Gap, read_around_damage
+from excerpta.readers.sqlite_damage import Gap, read_around_damage
 
 PAGE = 4096
 
