@@ -71,7 +71,7 @@ from excerpta.readers.kobo.records import (
     parse_row,
 )
 from excerpta.readers.kobo.text import as_text
-from excerpta.readers.sqlite_damage import is_damage, read_around_damage
+from excerpta.readers.sqlite_damage import Salvage, is_damage, read_around_damage
 from excerpta.spelling import entry_spelt
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,8 @@ def _salvaged(connection: sqlite3.Connection, columns: Columns, content: Columns
     rows = sorted(map(_as_row, bookmarks.rows), key=lambda row: (as_text(row.volume_id) or "", row.rowid))
     books, titles = salvage_books(connection, content, {as_text(row.volume_id) or "" for row in rows})
     pending = [row for row in rows if (as_text(row.volume_id) or "") not in done]
-    salvaged = list(_documents(pending, books, columns.has("Color"), source, state, done))
+    salvaged = list(_documents(pending, books, columns.has("Color"), source, state, done,
+                               rows_lost=bool(titles.gaps)))
     if bookmarks.gaps and not done - {""}:
         raise InputError(f"{source}: damaged ({bookmarks.error or titles.error}); no highlight could be "
                          "read from it")
@@ -153,12 +154,23 @@ def _salvaged(connection: sqlite3.Connection, columns: Columns, content: Columns
                      f"be read, the {len(bookmarks.rows)} others were; highlights on them are left out")
         salvaged = [unplaced(document, state) for document in salvaged]
     if titles.gaps:
-        state.report(source, "content", f"damaged ({titles.error}): {titles.unread()} could not be read; "
-                     "books and chapters on them are read without their titles", kept=True)
-        for document in salvaged:
-            if not books.get(document.external_ids[NAMESPACE], Book("")).listed:
-                state.leave_out_document(document.id, ["title", "author"])
+        _report_lost_titles(salvaged, books, titles, source, state)
     yield from salvaged
+
+
+def _report_lost_titles(documents: list[Document], books: dict[str, Book], titles: Salvage, source: str,
+                        state: ReadState) -> None:
+    # ``content`` read around damage: one line for it, naming the books read without their row
+    # (it may be among those lost: never called "no longer on the device"), whose title and
+    # author are left to what the library holds.
+    untitled = [document for document in documents
+                if not books.get(document.external_ids[NAMESPACE], Book("")).listed]
+    for document in untitled:
+        state.leave_out_document(document.id, ["title", "author"])
+    named = ", ".join(repr(document.title) for document in untitled[:5]) + (", …" if untitled[5:] else "")
+    without = f" ({len(untitled)} book(s) without their row, read as {named})" if untitled else ""
+    state.report(source, "content", f"damaged ({titles.error}): {titles.unread()} could not be read; "
+                 f"books and chapters on them are read without their titles{without}", kept=True)
 
 
 def unplaced(document: Document, state: ReadState) -> Document:
@@ -172,10 +184,12 @@ def unplaced(document: Document, state: ReadState) -> Document:
 
 
 def _documents(rows: Iterable[BookmarkRow], books: dict[str, Book], has_color: bool, source: str,
-               state: ReadState, done: set[str]) -> Iterator[Document]:
+               state: ReadState, done: set[str], *, rows_lost: bool = False) -> Iterator[Document]:
     """The books of ``rows`` (Bookmark rows ordered by VolumeID), one Document each; each
     book's VolumeID is added to ``done`` once it is given (rows without one: once reported).
-    A book's rows are all read before any is reported: damage met amid them reports none."""
+    A book's rows are all read before any is reported: damage met amid them reports none.
+    A book without its ``content`` row is warned of as no longer on the device, unless
+    ``rows_lost`` (``content`` was read around damage: the caller says what was lost)."""
     left_out: Counter[str] = Counter()
     for volume, group in groupby(rows, key=lambda row: as_text(row.volume_id) or ""):
         book_rows = list(group)
@@ -207,18 +221,18 @@ def _documents(rows: Iterable[BookmarkRow], books: dict[str, Book], has_color: b
             done.add(volume)
         elif parsed:
             done.add(volume)
-            document = _document(book, parsed, source)
+            document = _document(book, parsed, source, warn_unlisted=not rows_lost)
             yield unplaced(document, state) if damaged else document
     if left_out:
         log.info("%s: left out, as no highlights: %s", source,
                  ", ".join(f"{count} {kind}(s)" for kind, count in sorted(left_out.items())))
 
 
-def _document(book: Book, parsed: list[Parsed], source: str) -> Document:
+def _document(book: Book, parsed: list[Parsed], source: str, *, warn_unlisted: bool) -> Document:
     highlights = [found.highlight.model_copy(update={"location": order, "chapter": found.chapter})
                   for order, found in enumerate(sorted(parsed, key=Parsed.order_key), start=1)]
     title = book.shown_title()
-    if not book.listed:
+    if not book.listed and warn_unlisted:
         log.warning("%s: book %s has no row in the content table (no longer on the device?): read as "
                     "%r, without its author", source, book.volume_id, title)
     external_ids = {NAMESPACE: book.volume_id} | ({"isbn": book.isbn} if book.isbn else {})

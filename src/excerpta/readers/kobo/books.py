@@ -112,12 +112,10 @@ def salvage_books(connection: sqlite3.Connection, columns: Columns,
     ``content`` row SQLite can still read (see :func:`~excerpta.readers.sqlite_damage.read_around_damage`),
     and what could not be read."""
     salvage = read_around_damage(connection, "content", columns.select_list("content"))
+    content_id, book_id = columns.selected.index("ContentID"), columns.selected.index("BookID")
     rows = (row[:-1] for row in salvage.rows
-            if as_text(row[_CONTENT_ID]) in volumes or as_text(row[_BOOK_ID]) in volumes)
+            if as_text(row[content_id]) in volumes or as_text(row[book_id]) in volumes)
     return _books_of(rows), salvage
-
-
-_CONTENT_ID, _BOOK_ID = 0, 3  # their places in a content row (Columns.select_list; _books_of)
 
 
 def _books_of(rows: Iterable[tuple[object, ...]]) -> dict[str, Book]:
