@@ -7,7 +7,8 @@ folder with both files side by side (see :mod:`.places`). The library database i
 the annotation database or in ``../BKLibrary``; without it (the annotation file copied alone)
 the highlights are still read, each book titled ``Apple Books asset <id>`` (a placeholder: a
 library that knows the book keeps its title), with one warning saying where it looked. A book
-the library does not list (removed from Books, its highlights kept) gets the same placeholder.
+the library does not list (removed from Books, its highlights kept; or its row on a damaged page
+of the library, read around the damage as the annotation table is) gets the same placeholder.
 Given Books' library database alone, the error says to give the annotation file or the folder.
 
 The databases are opened read-only, their data never changed (but for SQLite's shared-memory
@@ -163,18 +164,21 @@ class AppleBooksReader(Reader):
                 log.warning("%s: no Apple Books library database (BKLibrary*.sqlite) in %s: books are "
                             "titled by their asset id (%s); give Books' Documents folder to read titles",
                             source, library_places(path), PLACEHOLDER_TITLE.format("…"))
-            books = read_books(libraries, state)
+            library = read_books(libraries, state)
             unlisted: set[str] = set()
             seen: set[str] = set()  # highlight ids given: a uuid twice is a damaged row
             by_book = annotations_by_book(db, present, damage(db, source), source, state)
             for asset, annotations, partial in by_book:
-                if libraries and asset not in books:
+                if libraries and asset not in library.books:
                     unlisted.add(asset)
-                yield _document(asset, annotations, books.get(asset), seen, source, state, partial)
+                yield _document(asset, annotations, library.books.get(asset), seen, source, state, partial)
         if unlisted:
-            log.warning("%s: %d book(s) with highlights are not in the library database (removed "
-                        "from Books?), titled by their asset id: %s", source, len(unlisted),
-                        ", ".join(sorted(unlisted)[:5]) + (", …" if len(unlisted) > 5 else ""))
+            # Where the library lost rows to damage, a book it does not name may be on them.
+            why = ("not among the library rows read (on its damaged pages?)" if library.rows_lost
+                   else "not in the library database (removed from Books?)")
+            named = ", ".join(sorted(unlisted)[:5]) + (", …" if len(unlisted) > 5 else "")
+            log.warning("%s: %d book(s) with highlights are %s, titled by their asset id: %s", source,
+                        len(unlisted), why, named)
 
 
 def _document(asset: str, annotations: list[Annotation], book: Book | None, seen: set[str],
