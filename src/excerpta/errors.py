@@ -49,7 +49,7 @@ class InputError(UserError):
 
 class InputIOError(InputError):
     """The machine failed reading an input partway (SQLite's I/O error: a Kobo unplugged
-    mid-read, a failing disk): no fault of the file, and nothing of it is taken; reading it
+    mid-read, a failing disk): no fault of the file, never read around as damage; reading it
     again may succeed."""
 
     exit_code = 74  # EX_IOERR, as the CLI gives an OSError: the machine refused the file

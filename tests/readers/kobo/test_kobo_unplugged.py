@@ -5,8 +5,7 @@ partial read nor a read around damage, and nothing is merged or written."""
 from __future__ import annotations
 
 import pytest
-from kobo_databases import STORE_BOOK, make_database, read
-from test_kobo_damaged_pages import content, rows
+from kobo_databases import BOOK, STORE_BOOK, book_rows, bookmark, make_database, read
 
 from excerpta.errors import InputIOError
 from excerpta.store.sqlite import SQLiteStore
@@ -15,6 +14,17 @@ from sqlite_rows import unplugged
 NAME = "KoboReader.sqlite"
 FAILED = ("could not be read (disk I/O error: the device removed mid-read, or its disk failing?); "
           "read it again")
+
+
+def rows(count: int = 60) -> list[dict[str, object]]:
+    """``count`` highlights, every third in a second book (read first: its VolumeID sorts first)."""
+    return [bookmark(f"b{n:03d}", f"Passage {n:03d}", volume=STORE_BOOK if n % 3 == 0 else BOOK,
+                     content=f"{STORE_BOOK}!!ch1" if n % 3 == 0 else None) for n in range(count)]
+
+
+def content() -> list[dict[str, object]]:
+    return book_rows() + book_rows(STORE_BOOK, "Alice in Wonderland", "Lewis Carroll",
+                                   chapters=(("!!ch1", "Down the Rabbit-Hole", 0),))
 
 
 def rows_read(monkeypatch, path) -> int:
