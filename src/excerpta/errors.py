@@ -5,6 +5,8 @@ Only the CLI and the daemon turn these into messages; everything else raises the
     ExcerptaError
     ├── UserError                 bad input, bad config, unknown format: one line, exit code 2
     │   ├── InputError            an input file cannot be read at all (missing, malformed)
+    │   │   └── InputIOError      the machine failed reading it (an I/O error: a device removed
+    │   │                         mid-read): exit code 74, as an OSError; read it again
     │   ├── UnknownFormatError    a --from/--to name no adapter has, or an unrecognised input
     │   └── ConfigError           an invalid configuration file or option
     ├── SourceError               talking to a remote source failed
@@ -43,6 +45,14 @@ class UserError(ExcerptaError):
 
 class InputError(UserError):
     """An input cannot be read at all (missing file, malformed JSON, wrong schema version)."""
+
+
+class InputIOError(InputError):
+    """The machine failed reading an input partway (SQLite's I/O error: a Kobo unplugged
+    mid-read, a failing disk): no fault of the file, never read around as damage; reading it
+    again may succeed."""
+
+    exit_code = 74  # EX_IOERR, as the CLI gives an OSError: the machine refused the file
 
 
 class UnknownFormatError(UserError):

@@ -1,5 +1,6 @@
 """What reading another program's SQLite database (a Kobo's, Apple Books') without touching
 the files beside it takes: its header read, a private copy, and whether the file was cut short.
+A table damaged amid its pages is read around the damage in :mod:`excerpta.readers.sqlite_damage`.
 
 SQLite opening a database in place with ``mode=ro`` makes files beside it when it lacks them:
 the ``-wal`` and ``-shm`` files of a database in WAL mode (and a read-only folder then refuses
@@ -13,27 +14,15 @@ Which databases need it is each reader's rule (:func:`in_wal_mode`, :func:`file_
 A copy interrupted partway (a file cut short) still opens: SQLite reads the missing pages as
 zeros, and a table's rows come back empty, not as an error. :func:`cut_short` tells such a file
 by its header, which gives its page size and page count.
-
-A page damaged in the middle of a file of its full length (zeroed, overwritten) makes SQLite
-raise ``database disk image is malformed`` when a query reaches it, and a query that sorts
-(the readers' ``ORDER BY``) reaches every page before giving its first row. :func:`read_around_damage`
-reads such a table again in rowid order, a range at a time: where a range fails, it probes
-rowids forward (doubling steps, then halving) for the first one SQLite can reach again, so the
-rows after the damage are read too, and says which rowids it could not read (:class:`Salvage`).
-A reader turns to it only once its own query has failed (:func:`is_damage`): a healthy database
-is read as before.
 """
 
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from excerpta.errors import InputError
 
@@ -41,9 +30,6 @@ HEADER_SIZE = 100  # bytes: an SQLite file's header, on its first page
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIBLINGS = ("-wal", "-journal")  # what may hold content the main file does not
 SNAPSHOT_TRIES = 3  # copies retried while the database changes under the copy
-DAMAGE_ERRORS = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR")  # what SQLite raises on damage
-ROWID_BATCH = 1000  # rows a ranged read asks for at once
-LOWEST_ROWID, HIGHEST_ROWID = -(2**63), 2**63 - 1
 
 
 def in_wal_mode(head: bytes) -> bool:
@@ -126,151 +112,3 @@ def _stamps(path: Path) -> tuple[tuple[int, int], ...]:
         else:
             stamps.append((stat.st_size, stat.st_mtime_ns))
     return tuple(stamps)
-
-
-def is_damage(err: sqlite3.Error) -> bool:
-    """Whether ``err`` is SQLite meeting a damaged page (or a file that is no database), not a
-    lock, a busy writer or a query's mistake."""
-    return (getattr(err, "sqlite_errorname", "") or "").startswith(DAMAGE_ERRORS)
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Rowids a ranged read could not reach: those after ``after`` (None: from the table's
-    start) and before ``before`` (the next rowid read, or one past the table's last; None:
-    the table's last rowid could not be read either)."""
-
-    after: int | None
-    before: int | None
-
-    def most(self) -> int | None:
-        """How many rows the gap can hold at most (rowids are unique, from 1 where none was
-        read before it; some may have been deleted); None where its end is not known."""
-        if self.before is None:
-            return None
-        return max(self.before - (self.after or 0) - 1, 0)
-
-    def __str__(self) -> str:
-        if self.before is None:
-            return "every rowid" if self.after is None else f"rowids after {self.after}"
-        first, end = (self.after or 0) + 1, self.before - 1
-        return f"rowid {first}" if first == end else f"rowids {first} to {end}"
-
-
-@dataclass
-class Salvage:
-    """What :func:`read_around_damage` read: ``rows`` (each ending in its rowid), the
-    ``gaps`` it could not read, and the first damage SQLite reported (``error``)."""
-
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-    gaps: list[Gap] = field(default_factory=list)
-    error: str = ""
-
-    def unread(self) -> str:
-        """What could not be read, for a problem's line: ``"at most 8 rows (rowids 154 to
-        161)"``; ``"rows (rowids after 305)"`` where a gap's end is not known."""
-        counts = [gap.most() for gap in self.gaps]
-        where = ", ".join(map(str, self.gaps))
-        if None in counts:
-            return f"rows ({where})"
-        total = sum(count or 0 for count in counts)
-        return f"at most {total} row{'' if total == 1 else 's'} ({where})"
-
-
-def read_around_damage(db: sqlite3.Connection, table: str, columns: str, *,
-                       batch: int = ROWID_BATCH) -> Salvage:
-    """Every row of ``table`` (a rowid table) SQLite can still read, as ``SELECT {columns},
-    rowid`` gives it, in rowid order, read ``batch`` rows at a time; the rowids it could not
-    reach are its gaps (see the module docstring). Raises ``sqlite3.Error`` for a failure that
-    is not damage (:func:`is_damage`: a lock)."""
-    query = f"SELECT {columns}, rowid FROM {table} WHERE rowid >= ? ORDER BY rowid LIMIT ?"
-    salvage = Salvage()
-    start: int | None = LOWEST_ROWID
-    last: int | None = None  # the last rowid read
-    broken = False  # damage met since the last row read: the next row read ends a gap
-
-    def keep(row: tuple[Any, ...]) -> None:
-        nonlocal last, broken
-        if broken:
-            salvage.gaps.append(Gap(last, row[-1]))
-        salvage.rows.append(row)
-        last, broken = row[-1], False
-
-    while start is not None:
-        read = 0
-        try:
-            for row in db.execute(query, (start, batch)):
-                keep(row)
-                read += 1
-        except sqlite3.DatabaseError as err:
-            if not is_damage(err):
-                raise
-            salvage.error = salvage.error or str(err)
-            first = last + 1 if read else start
-            reachable, found = _probe(db, table, first)
-            if not reachable:
-                broken, start = True, _resume_after(db, table, first)
-                continue
-            if found is None:
-                break
-            # SQLite steps a row ahead of the one Python is given: the row at ``found`` may be
-            # whole, and the damage past it. Read alone, it is kept, or is what is damaged.
-            try:
-                row = db.execute(query, (found, 1)).fetchone()
-            except sqlite3.DatabaseError as err:
-                if not is_damage(err):
-                    raise
-                broken = True
-            else:
-                keep(row)
-            start = None if found == HIGHEST_ROWID else found + 1
-            continue
-        start = None if read < batch or last == HIGHEST_ROWID else last + 1
-    if broken:
-        salvage.gaps.append(Gap(last, _past_last(db, table)))
-    return salvage
-
-
-def _resume_after(db: sqlite3.Connection, table: str, first_bad: int) -> int | None:
-    # Where reading resumes past damage SQLite meets seeking ``first_bad`` (None: nowhere).
-    # Seeks into a damaged page fail and seeks past it succeed: double the step until one
-    # succeeds, then halve the distance back to the last that failed.
-    bad, step = first_bad, 1
-    while True:
-        if bad == HIGHEST_ROWID:
-            return None
-        good = min(bad + step, HIGHEST_ROWID)
-        if _probe(db, table, good)[0]:
-            break
-        bad, step = good, step * 2
-    while good - bad > 1:
-        middle = (bad + good) // 2
-        if _probe(db, table, middle)[0]:
-            good = middle
-        else:
-            bad = middle
-    return good
-
-
-def _past_last(db: sqlite3.Connection, table: str) -> int | None:
-    # One past the table's last rowid; None if that cannot be read either.
-    try:
-        (highest,) = db.execute(f"SELECT max(rowid) FROM {table}").fetchone()
-    except sqlite3.DatabaseError as err:
-        if not is_damage(err):
-            raise
-        return None
-    return None if highest is None else highest + 1
-
-
-def _probe(db: sqlite3.Connection, table: str, rowid: int) -> tuple[bool, int | None]:
-    # Whether SQLite can seek to ``rowid`` without meeting damage, and the first rowid from
-    # there on (None: none).
-    try:
-        row = db.execute(f"SELECT rowid FROM {table} WHERE rowid >= ? ORDER BY rowid LIMIT 1",
-                         (rowid,)).fetchone()
-    except sqlite3.DatabaseError as err:
-        if not is_damage(err):
-            raise
-        return False, None
-    return True, None if row is None else row[0]

@@ -113,21 +113,44 @@ def test_a_database_whose_bookmarks_cannot_be_read_at_all_stays_exit_2(run_cli, 
     assert "Traceback" not in result.output
 
 
-def test_a_damaged_content_page_leaves_titles_out_not_highlights(tmp_path):
+def content_damaged(tmp_path):
+    """A database whose ``content`` page holding the two books' rows is zeroed."""
     others = [{"ContentID": f"file:///mnt/onboard/other{n:03d}.epub", "ContentType": "6", "MimeType": "x",
                "Title": f"Other {n:03d}{FILLER}", "___UserID": ""} for n in range(60)]
     path = make_database(tmp_path / "KoboReader.sqlite", rows(30), others[:30] + content() + others[30:])
     zero_page_amid(path, "content", "Other ")
+    return path
+
+
+def test_a_damaged_content_page_leaves_titles_out_not_highlights(tmp_path):
+    path = content_damaged(tmp_path)
     documents, state = read(path)
     assert texts(documents) == set(range(30))
     assert [(p.where, p.kept) for p in state.problems] == [("content", True)]
     assert state.problems[0].reason.startswith(f"damaged ({MALFORMED}): at most ")
-    assert state.problems[0].reason.endswith("could not be read; books and chapters on them are read "
-                                             "without their titles")
     titles = {d.title for d in documents}
     untitled = [d for d in documents if d.title not in ("Pride and Prejudice", "Alice in Wonderland")]
     assert untitled, f"the books' rows were not on the damaged page: {titles}"
     assert all(state.document_left_out[d.id] == {"title", "author"} for d in untitled)
+
+
+def test_a_book_whose_row_the_damage_took_is_never_said_no_longer_on_the_device(tmp_path, caplog):
+    path = content_damaged(tmp_path)
+    documents, state = read(path)
+    assert "no longer on the device" not in caplog.text
+    untitled = sorted(d.title for d in documents)
+    assert untitled == [STORE_BOOK, "Pride and Prejudice - Jane Austen"]  # both rows were on the page
+    assert state.problems[0].reason.endswith(
+        "could not be read; books and chapters on them are read without their titles (2 book(s) without "
+        f"their row, read as {STORE_BOOK!r}, 'Pride and Prejudice - Jane Austen')")
+
+
+def test_a_book_without_its_row_in_a_healthy_database_is_said_no_longer_on_the_device(tmp_path, caplog):
+    path = make_database(tmp_path / "KoboReader.sqlite", rows(30), book_rows())
+    documents, state = read(path)
+    assert {d.title for d in documents} == {"Pride and Prejudice", STORE_BOOK}
+    assert not state.problems
+    assert f"book {STORE_BOOK} has no row in the content table (no longer on the device?)" in caplog.text
 
 
 def test_without_state_a_damaged_read_leaves_a_good_export_as_it_was(run_cli, tmp_path):

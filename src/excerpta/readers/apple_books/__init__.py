@@ -7,7 +7,8 @@ folder with both files side by side (see :mod:`.places`). The library database i
 the annotation database or in ``../BKLibrary``; without it (the annotation file copied alone)
 the highlights are still read, each book titled ``Apple Books asset <id>`` (a placeholder: a
 library that knows the book keeps its title), with one warning saying where it looked. A book
-the library does not list (removed from Books, its highlights kept) gets the same placeholder.
+the library does not list (removed from Books, its highlights kept; or its row on a damaged page
+of the library, read around the damage as the annotation table is) gets the same placeholder.
 Given Books' library database alone, the error says to give the annotation file or the folder.
 
 The databases are opened read-only, their data never changed (but for SQLite's shared-memory
@@ -22,10 +23,12 @@ no SQLite database, lacks the table or a needed column, is shorter than its head
 interrupted copy), or is damaged so that no highlight can be read, is an InputError naming it;
 damage beside highlights that were read is reported (read in part). Where SQLite meets a
 damaged page amid the table, it is read again around it, a rowid range at a time (see
-:func:`~excerpta.readers.sqlite_snapshot.read_around_damage`): the highlights before and after
+:func:`~excerpta.readers.sqlite_damage.read_around_damage`): the highlights before and after
 the damage are read, one problem says how many rows (at most) could not be, and their
 highlights are simply not in the read, never deletions (a deleted row without a uuid, whose
-live copy may be among those lost, is left out too).
+live copy may be among those lost, is left out too). SQLite's I/O error in either database
+(the machine failing to read it: a disk failing, a network volume gone) is no damage: the
+read stops with an InputIOError saying to read it again.
 
 Ids come from Books' own: a document is ``applebooks-<asset id>``, a highlight
 ``applebooks-<ZANNOTATIONUUID>`` (a row without a uuid: a hash of its book, location and text),
@@ -40,7 +43,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
-from excerpta.errors import InputError
+from excerpta.errors import InputError, InputIOError
 from excerpta.identity import highlight_id, source_id
 from excerpta.input_files import input_file
 from excerpta.model import Category, Document, Highlight, PlaceholderDocument
@@ -140,6 +143,8 @@ class AppleBooksReader(Reader):
         for path in found:  # one that cannot be read never loses the others
             try:
                 yield from self._read_database(path, str(path), state)
+            except InputIOError:
+                raise  # the machine failing to read: the whole read is to be made again
             except InputError as err:
                 state.report(str(path), None, str(err).removeprefix(f"{path}: "))
 
@@ -159,18 +164,21 @@ class AppleBooksReader(Reader):
                 log.warning("%s: no Apple Books library database (BKLibrary*.sqlite) in %s: books are "
                             "titled by their asset id (%s); give Books' Documents folder to read titles",
                             source, library_places(path), PLACEHOLDER_TITLE.format("…"))
-            books = read_books(libraries, state)
+            library = read_books(libraries, state)
             unlisted: set[str] = set()
             seen: set[str] = set()  # highlight ids given: a uuid twice is a damaged row
             by_book = annotations_by_book(db, present, damage(db, source), source, state)
             for asset, annotations, partial in by_book:
-                if libraries and asset not in books:
+                if libraries and asset not in library.books:
                     unlisted.add(asset)
-                yield _document(asset, annotations, books.get(asset), seen, source, state, partial)
+                yield _document(asset, annotations, library.books.get(asset), seen, source, state, partial)
         if unlisted:
-            log.warning("%s: %d book(s) with highlights are not in the library database (removed "
-                        "from Books?), titled by their asset id: %s", source, len(unlisted),
-                        ", ".join(sorted(unlisted)[:5]) + (", …" if len(unlisted) > 5 else ""))
+            # Where the library lost rows to damage, a book it does not name may be on them.
+            why = ("not among the library rows read (on its damaged pages?)" if library.rows_lost
+                   else "not in the library database (removed from Books?)")
+            named = ", ".join(sorted(unlisted)[:5]) + (", …" if len(unlisted) > 5 else "")
+            log.warning("%s: %d book(s) with highlights are %s, titled by their asset id: %s", source,
+                        len(unlisted), why, named)
 
 
 def _document(asset: str, annotations: list[Annotation], book: Book | None, seen: set[str],

@@ -7,7 +7,8 @@ needed column. ``annotations_by_book`` yields each book once, as (asset id, its 
 :class:`~.annotations.Annotation`, whether the table was read in part); a row that cannot be
 read is reported with its ``Z_PK`` and skipped, damage beside highlights that were read is
 reported (``ReadState.cut_short`` set), and a damaged table that gives no highlight is an
-InputError. How a row becomes an ``Annotation`` is :mod:`.annotations`'.
+InputError; SQLite's I/O error, no damage, an InputIOError. How a row becomes an
+``Annotation`` is :mod:`.annotations`'.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from excerpta.readers.apple_books.annotations import (
 from excerpta.readers.apple_books.database import columns, lenient_text_of, tables
 from excerpta.readers.apple_books.library import LIBRARY_TABLE
 from excerpta.readers.apple_books.places import ANNOTATION_PREFIX
-from excerpta.readers.sqlite_snapshot import is_damage
+from excerpta.readers.sqlite_damage import is_damage, read_failure
 
 
 def annotation_columns(db: sqlite3.Connection, source: str) -> set[str]:
@@ -65,7 +66,8 @@ def annotations_by_book(db: sqlite3.Connection, present: set[str], damaged: str 
         yield from _books_of(db.execute(select_statement(present)), given, reported, source, state)
     except sqlite3.DatabaseError as err:
         if not is_damage(err):
-            raise InputError(f"{source}: table {ANNOTATION_TABLE} cannot be read ({err})") from None
+            raise read_failure(source, err) or InputError(
+                f"{source}: table {ANNOTATION_TABLE} cannot be read ({err})") from None
     else:
         if damaged is not None and not given:
             raise InputError(f"{source}: damaged ({damaged}); no highlight could be read from it")
@@ -74,7 +76,11 @@ def annotations_by_book(db: sqlite3.Connection, present: set[str], damaged: str 
             state.report(source, ANNOTATION_TABLE, f"damaged ({damaged}): highlights in its damaged "
                          "pages may be missing", kept=True)
         return
-    rows, salvage = salvaged_rows(db, present)
+    try:
+        rows, salvage = salvaged_rows(db, present)
+    except sqlite3.DatabaseError as err:  # a lock, or the machine failing, met reading around
+        raise read_failure(source, err) or InputError(
+            f"{source}: table {ANNOTATION_TABLE} cannot be read ({err})") from None
     rows.sort(key=lambda values: (_asset_order(values[1]), values[0]))
     books = list(_books_of(rows, given, reported, source, state, partial=True))
     if not given:

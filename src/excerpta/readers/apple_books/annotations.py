@@ -31,7 +31,7 @@ from typing import Any
 
 from excerpta.ordering import cfi_key
 from excerpta.readers.apple_books.database import lenient_text_of, text_of
-from excerpta.readers.sqlite_snapshot import Salvage, read_around_damage
+from excerpta.readers.sqlite_damage import Salvage, read_around_damage
 
 ANNOTATION_TABLE = "ZAEANNOTATION"
 HIGHLIGHT_TYPE = 2  # 1: bookmark, 3: last-read position
@@ -88,7 +88,7 @@ def select_statement(present: set[str]) -> str:
 def salvaged_rows(db: sqlite3.Connection, present: set[str]) -> tuple[list[tuple[Any, ...]], Salvage]:
     """The highlight rows (as :func:`select_statement` gives them, in ``Z_PK`` order) SQLite can
     still read from a table it found damaged (see
-    :func:`~excerpta.readers.sqlite_snapshot.read_around_damage`), and what could not be read."""
+    :func:`~excerpta.readers.sqlite_damage.read_around_damage`), and what could not be read."""
     salvage = read_around_damage(db, ANNOTATION_TABLE, f"{_selected(present)}, ZANNOTATIONTYPE")
     return [row[:-2] for row in salvage.rows if row[-2] == HIGHLIGHT_TYPE], salvage
 

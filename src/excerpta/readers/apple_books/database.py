@@ -26,10 +26,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from excerpta.errors import InputError
+from excerpta.readers.sqlite_damage import is_damage, read_failure
 from excerpta.readers.sqlite_snapshot import HEADER_SIZE, cut_short, file_size, in_wal_mode, sibling, snapshot
 
 BUSY_TIMEOUT_SECONDS = 5.0  # Books writing in rollback-journal mode holds a lock this long at most
-_DAMAGE_ERRORS = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR_SHORT_READ")  # what damage raises
 
 
 class UndecodableValue(ValueError):
@@ -81,13 +81,14 @@ def damage(db: sqlite3.Connection, source: str) -> str | None:
     """The first problem SQLite's ``quick_check`` finds in ``db``'s pages (rows where a page
     was lost read as NULLs, a page that is not one), None if none. It reads every page once,
     a fraction of a second for a library of 50,000 highlights. Raises InputError naming
-    ``source`` if the check cannot run for another reason (locked by Books past the timeout)."""
+    ``source`` if the check cannot run for another reason (locked by Books past the timeout;
+    InputIOError: the machine failing to read it)."""
     try:
         rows = db.execute("PRAGMA quick_check(1)").fetchall()
     except sqlite3.DatabaseError as err:
-        if (getattr(err, "sqlite_errorname", "") or "").startswith(_DAMAGE_ERRORS):
+        if is_damage(err):
             return str(err)
-        raise InputError(f"{source}: cannot be read ({err})") from None
+        raise read_failure(source, err) or InputError(f"{source}: cannot be read ({err})") from None
     # One problem, on one line: without the "*** in database main ***" line naming the schema.
     found = [line.strip() for (value,) in rows for line in (lenient_text_of(value) or "").splitlines()
              if line.strip() and not line.startswith("***")]
@@ -101,13 +102,15 @@ def _connection(path: Path, source: str, *, writable: bool = False) -> Iterator[
         db = sqlite3.connect(f"{path.resolve().as_uri()}{'' if writable else '?mode=ro'}", uri=True,
                              timeout=BUSY_TIMEOUT_SECONDS)
     except sqlite3.Error as err:
-        raise InputError(f"{source}: cannot be opened as an SQLite database ({err})") from None
+        raise read_failure(source, err) or InputError(
+            f"{source}: cannot be opened as an SQLite database ({err})") from None
     try:
         db.text_factory = bytes
         try:
             db.execute("PRAGMA query_only = 1")
         except sqlite3.Error as err:
-            raise InputError(f"{source}: cannot be opened as an SQLite database ({err})") from None
+            raise read_failure(source, err) or InputError(
+                f"{source}: cannot be opened as an SQLite database ({err})") from None
         yield db
     finally:
         db.close()
@@ -115,11 +118,13 @@ def _connection(path: Path, source: str, *, writable: bool = False) -> Iterator[
 
 def tables(db: sqlite3.Connection, source: str) -> set[str]:
     """The names of the tables of ``db``; raises InputError if ``db`` is no SQLite database
-    (a corrupt header, another kind of file) or is damaged where its schema is."""
+    (a corrupt header, another kind of file) or is damaged where its schema is (InputIOError:
+    the machine failing to read it)."""
     try:
         rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
     except sqlite3.DatabaseError as err:
-        raise InputError(f"{source}: not a readable SQLite database ({err})") from None
+        raise read_failure(source, err) or InputError(
+            f"{source}: not a readable SQLite database ({err})") from None
     return {text_of(name) or "" for (name,) in rows}
 
 
@@ -128,7 +133,8 @@ def columns(db: sqlite3.Connection, table: str, source: str) -> set[str]:
     try:
         rows = db.execute(f'PRAGMA table_info("{table}")').fetchall()
     except sqlite3.DatabaseError as err:
-        raise InputError(f"{source}: table {table} cannot be read ({err})") from None
+        raise read_failure(source, err) or InputError(
+            f"{source}: table {table} cannot be read ({err})") from None
     return {text_of(row[1]) or "" for row in rows}
 
 

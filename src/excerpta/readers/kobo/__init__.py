@@ -27,13 +27,14 @@ database, is empty, lacks a table or a column every firmware has, or stays locke
 program, or is shorter than its header says (an interrupted copy) is an InputError naming it.
 
 Damaged pages (Kobo databases are known for it): where SQLite meets one, the tables are read
-again around it, a rowid range at a time (:func:`~excerpta.readers.sqlite_snapshot.read_around_damage`),
+again around it, a rowid range at a time (:func:`~excerpta.readers.sqlite_damage.read_around_damage`),
 so every highlight before and after the damage is read, and one problem says how many
 ``Bookmark`` rows (at most) could not be; their highlights are simply not in the read, never
 deletions. Books already given by then are not given again. ``content`` damaged too: books and
 chapters whose rows are lost are read without them (the book titled by its file, its title and
 author left to what a library holds), reported. A database where no highlight can be read at
-all stays an InputError.
+all stays an InputError. SQLite's I/O error (the machine failing to read the file: the device
+unplugged mid-read) is no damage: the read stops with an InputIOError saying to read it again.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ from excerpta.readers.kobo.records import (
     parse_row,
 )
 from excerpta.readers.kobo.text import as_text
-from excerpta.readers.sqlite_snapshot import is_damage, read_around_damage
+from excerpta.readers.sqlite_damage import Salvage, is_damage, read_around_damage
 from excerpta.spelling import entry_spelt
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,10 @@ class KoboReader(Reader):
             except sqlite3.Error as err:
                 if not is_damage(err):
                     raise database_error(source, err) from None
-                yield from _salvaged(connection, columns, content, source, state, done)
+                try:
+                    yield from _salvaged(connection, columns, content, source, state, done)
+                except sqlite3.Error as again:  # a lock, or the machine failing, met reading around
+                    raise database_error(source, again) from None
 
 
 def _salvaged(connection: sqlite3.Connection, columns: Columns, content: Columns, source: str,
@@ -139,7 +143,8 @@ def _salvaged(connection: sqlite3.Connection, columns: Columns, content: Columns
     rows = sorted(map(_as_row, bookmarks.rows), key=lambda row: (as_text(row.volume_id) or "", row.rowid))
     books, titles = salvage_books(connection, content, {as_text(row.volume_id) or "" for row in rows})
     pending = [row for row in rows if (as_text(row.volume_id) or "") not in done]
-    salvaged = list(_documents(pending, books, columns.has("Color"), source, state, done))
+    salvaged = list(_documents(pending, books, columns.has("Color"), source, state, done,
+                               rows_lost=bool(titles.gaps)))
     if bookmarks.gaps and not done - {""}:
         raise InputError(f"{source}: damaged ({bookmarks.error or titles.error}); no highlight could be "
                          "read from it")
@@ -149,12 +154,23 @@ def _salvaged(connection: sqlite3.Connection, columns: Columns, content: Columns
                      f"be read, the {len(bookmarks.rows)} others were; highlights on them are left out")
         salvaged = [unplaced(document, state) for document in salvaged]
     if titles.gaps:
-        state.report(source, "content", f"damaged ({titles.error}): {titles.unread()} could not be read; "
-                     "books and chapters on them are read without their titles", kept=True)
-        for document in salvaged:
-            if not books.get(document.external_ids[NAMESPACE], Book("")).listed:
-                state.leave_out_document(document.id, ["title", "author"])
+        _report_lost_titles(salvaged, books, titles, source, state)
     yield from salvaged
+
+
+def _report_lost_titles(documents: list[Document], books: dict[str, Book], titles: Salvage, source: str,
+                        state: ReadState) -> None:
+    # ``content`` read around damage: one line for it, naming the books read without their row
+    # (it may be among those lost: never called "no longer on the device"), whose title and
+    # author are left to what the library holds.
+    untitled = [document for document in documents
+                if not books.get(document.external_ids[NAMESPACE], Book("")).listed]
+    for document in untitled:
+        state.leave_out_document(document.id, ["title", "author"])
+    named = ", ".join(repr(document.title) for document in untitled[:5]) + (", …" if untitled[5:] else "")
+    without = f" ({len(untitled)} book(s) without their row, read as {named})" if untitled else ""
+    state.report(source, "content", f"damaged ({titles.error}): {titles.unread()} could not be read; "
+                 f"books and chapters on them are read without their titles{without}", kept=True)
 
 
 def unplaced(document: Document, state: ReadState) -> Document:
@@ -168,10 +184,12 @@ def unplaced(document: Document, state: ReadState) -> Document:
 
 
 def _documents(rows: Iterable[BookmarkRow], books: dict[str, Book], has_color: bool, source: str,
-               state: ReadState, done: set[str]) -> Iterator[Document]:
+               state: ReadState, done: set[str], *, rows_lost: bool = False) -> Iterator[Document]:
     """The books of ``rows`` (Bookmark rows ordered by VolumeID), one Document each; each
     book's VolumeID is added to ``done`` once it is given (rows without one: once reported).
-    A book's rows are all read before any is reported: damage met amid them reports none."""
+    A book's rows are all read before any is reported: damage met amid them reports none.
+    A book without its ``content`` row is warned of as no longer on the device, unless
+    ``rows_lost`` (``content`` was read around damage: the caller says what was lost)."""
     left_out: Counter[str] = Counter()
     for volume, group in groupby(rows, key=lambda row: as_text(row.volume_id) or ""):
         book_rows = list(group)
@@ -203,18 +221,18 @@ def _documents(rows: Iterable[BookmarkRow], books: dict[str, Book], has_color: b
             done.add(volume)
         elif parsed:
             done.add(volume)
-            document = _document(book, parsed, source)
+            document = _document(book, parsed, source, warn_unlisted=not rows_lost)
             yield unplaced(document, state) if damaged else document
     if left_out:
         log.info("%s: left out, as no highlights: %s", source,
                  ", ".join(f"{count} {kind}(s)" for kind, count in sorted(left_out.items())))
 
 
-def _document(book: Book, parsed: list[Parsed], source: str) -> Document:
+def _document(book: Book, parsed: list[Parsed], source: str, *, warn_unlisted: bool) -> Document:
     highlights = [found.highlight.model_copy(update={"location": order, "chapter": found.chapter})
                   for order, found in enumerate(sorted(parsed, key=Parsed.order_key), start=1)]
     title = book.shown_title()
-    if not book.listed:
+    if not book.listed and warn_unlisted:
         log.warning("%s: book %s has no row in the content table (no longer on the device?): read as "
                     "%r, without its author", source, book.volume_id, title)
     external_ids = {NAMESPACE: book.volume_id} | ({"isbn": book.isbn} if book.isbn else {})

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 
 from excerpta.readers.kobo.database import Columns
 from excerpta.readers.kobo.text import as_int, as_text
-from excerpta.readers.sqlite_snapshot import Salvage, read_around_damage
+from excerpta.readers.sqlite_damage import Salvage, read_around_damage
 
 BOOK_CONTENT_TYPE = "6"
 SIDELOADED_PREFIX = "file://"
@@ -109,15 +109,13 @@ def load_books(connection: sqlite3.Connection, columns: Columns) -> dict[str, Bo
 def salvage_books(connection: sqlite3.Connection, columns: Columns,
                   volumes: set[str]) -> tuple[dict[str, Book], Salvage]:
     """As :func:`load_books` for the books ``volumes``, from a damaged database: every
-    ``content`` row SQLite can still read (see :func:`~excerpta.readers.sqlite_snapshot.read_around_damage`),
+    ``content`` row SQLite can still read (see :func:`~excerpta.readers.sqlite_damage.read_around_damage`),
     and what could not be read."""
     salvage = read_around_damage(connection, "content", columns.select_list("content"))
+    content_id, book_id = columns.selected.index("ContentID"), columns.selected.index("BookID")
     rows = (row[:-1] for row in salvage.rows
-            if as_text(row[_CONTENT_ID]) in volumes or as_text(row[_BOOK_ID]) in volumes)
+            if as_text(row[content_id]) in volumes or as_text(row[book_id]) in volumes)
     return _books_of(rows), salvage
-
-
-_CONTENT_ID, _BOOK_ID = 0, 3  # their places in a content row (Columns.select_list; _books_of)
 
 
 def _books_of(rows: Iterable[tuple[object, ...]]) -> dict[str, Book]:

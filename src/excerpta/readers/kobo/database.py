@@ -29,6 +29,7 @@ from pathlib import Path
 
 from excerpta.errors import InputError
 from excerpta.readers.kobo.text import as_text
+from excerpta.readers.sqlite_damage import read_failure
 from excerpta.readers.sqlite_snapshot import SIBLINGS, cut_short, file_size, in_wal_mode, sibling, snapshot
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -114,7 +115,10 @@ def open_database(path: Path, source: str) -> Iterator[sqlite3.Connection]:
 
 
 def database_error(source: str, err: sqlite3.Error) -> InputError:
-    """The one-line InputError of an SQLite error that stops a whole read."""
+    """The one-line InputError of an SQLite error that stops a whole read (InputIOError for
+    SQLite's I/O error: :func:`~excerpta.readers.sqlite_damage.read_failure`)."""
+    if (failed := read_failure(source, err)) is not None:
+        return failed
     reason = str(err) or type(err).__name__
     if "locked" in reason or "busy" in reason:
         return InputError(f"{source}: locked by another program writing to it (calibre?); try again "

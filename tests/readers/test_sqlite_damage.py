@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from excerpta.readers.sqlite_snapshot import Gap, read_around_damage
+from excerpta.readers.sqlite_damage import Gap, read_around_damage
 
 PAGE = 4096
 
@@ -67,3 +67,24 @@ def test_damage_at_the_tables_end_is_a_gap_of_unknown_end(tmp_path):
     assert [row[-1] for row in salvage.rows] == list(range(1, last + 1))
     assert salvage.gaps == [Gap(last, None)]
     assert salvage.unread() == f"rows (rowids after {last})"
+
+
+def test_a_healthy_page_between_two_damaged_ones_is_read_however_few_rows_it_holds(tmp_path):
+    # 40 small rows a page, then a page of four large ones between two damaged pages of small
+    # rows: a probe stepping past the first damaged page's 40 rowids would cross the 4.
+    values = [f"<{n:03d}>" + ("y" * 1900 if n in (121, 122) else "x" * 90) for n in range(1, 300)]
+    path = table_with(tmp_path / "db.sqlite", values)
+    data, leaves = path.read_bytes(), pages_of(path, "leaf")
+    held = [{n for n in range(1, 300) if f"<{n:03d}>".encode() in data[(page - 1) * PAGE:page * PAGE]}
+            for page in leaves]
+    middle = next(i for i, rows in enumerate(held) if 121 in rows)
+    before, healthy, after = held[middle - 1], held[middle], held[middle + 1]
+    assert len(healthy) < len(before) / 4  # narrow, between wide ones
+    assert len(after) > 8
+    zero(path, leaves[middle - 1])
+    zero(path, leaves[middle + 1])
+    salvage = read(path)
+    assert {row[-1] for row in salvage.rows} == set(range(1, 300)) - before - after
+    assert salvage.gaps == [Gap(min(before) - 1, min(healthy)), Gap(max(healthy), max(after) + 1)]
+    assert salvage.unread() == (f"at most {len(before) + len(after)} rows (rowids {min(before)} to "
+                                f"{max(before)}, rowids {min(after)} to {max(after)})")
