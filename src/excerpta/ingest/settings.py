@@ -45,11 +45,14 @@ def parse_listen(value: str) -> tuple[str, int]:
     one); raises ValueError saying what is expected."""
     text = value.strip()
     host, colon, port = text.rpartition(":")
-    host = host.removeprefix("[").removesuffix("]") if host.startswith("[") else host
-    if not colon or not host or not port.isdigit() or not port.isascii() or int(port) > 65535:
+    bracketed = host.startswith("[") and host.endswith("]") and len(host) > 2
+    if bracketed:
+        host = host[1:-1]
+    if not colon or not host or not port.isdigit() or not port.isascii() or int(port) > 65535 \
+            or (":" in host) != bracketed or "[" in host or "]" in host:
         raise ValueError(f"expected host:port such as {DEFAULT_LISTEN} (or 0.0.0.0:8765 for other "
-                         f"machines of your network), got {value!r}")
-    if ":" in host:
+                         f"machines of your network; an IPv6 address as [::1]:8765), got {value!r}")
+    if bracketed:
         try:
             ipaddress.IPv6Address(host)
         except ValueError:
