@@ -69,7 +69,7 @@ NOTHING_SENT = "nothing sent"
 log = logging.getLogger(__name__)
 
 
-class ReadwiseWriter(Writer):
+class ReadwiseWriter(Writer[RemoteSink]):
     """Sends highlights to Readwise; see the module docstring."""
 
     name = "readwise"
@@ -77,7 +77,7 @@ class ReadwiseWriter(Writer):
     remote_name = "readwise:"
     description = "Readwise account (--out readwise:): highlights sent through its API, only what changed"
 
-    def write(self, documents: Iterable[Document], sink: RemoteSink) -> None:  # type: ignore[override]
+    def write(self, documents: Iterable[Document], sink: RemoteSink) -> None:
         """Send what changed of ``documents`` and record it in ``sink`` (a remote writer gets a
         RemoteSink). Raises ConfigError without a token, FatalSourceError for a rejected one
         or an answer that is not the API's, RetriableSourceError when Readwise stays
