@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
@@ -43,6 +43,9 @@ from excerpta.read_state import ReadState, RecordProblem
 from excerpta.sink import Sink
 from excerpta.validation import describe_option
 from excerpta.wide_text import encoding_of
+
+if TYPE_CHECKING:  # (httpx, which it imports, is only for the adapters that talk to a service)
+    from excerpta.clients.api_settings import ApiSettings
 
 __all__ = ["PROBE_BYTES", "Adapter", "AdapterOptions", "InputProbe", "NoOptions", "ReadState", "Reader",
            "RecordProblem", "Writer", "fields_but", "option_flag"]
@@ -144,9 +147,18 @@ class Adapter:
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     options_model: ClassVar[type[AdapterOptions]] = NoOptions
+    # An adapter that talks to a service (an API): how its token and URL are set, and its name
+    # (``api_settings.service.name``) in what a run reports; None for files.
+    api_settings: ClassVar[type[ApiSettings] | None] = None
 
     def __init__(self, options: AdapterOptions | None = None) -> None:
         self.options = options if options is not None else self.options_model()
+
+    @classmethod
+    def service_name(cls) -> str:
+        """The service this adapter talks to as reports name it (its settings' ``Readwise``;
+        its own name if it has none)."""
+        return cls.api_settings.service.name if cls.api_settings is not None else cls.name
 
     @classmethod
     def from_options(cls, values: dict[str, Any], typed: Mapping[str, str] | None = None) -> Adapter:

@@ -82,6 +82,7 @@ class HypothesisApiReader(Reader):
     name = "hypothesis-api"
     description = "Hypothesis API (input `hypothesis:`): your annotations, all, then what changed"
     remote = True
+    api_settings = HypothesisSettings
     options_model = HypothesisApiOptions
     options: HypothesisApiOptions
     unknown_when_empty = fields_but(Highlight, *SAID_HIGHLIGHT)

@@ -90,6 +90,7 @@ class ReadwiseReader(Reader):
     name = "readwise"
     description = "Readwise API v2 (input `readwise:`): full export, then incremental with deletions"
     remote = True
+    api_settings = ReadwiseSettings
     options_model = ReadwiseApiOptions
     options: ReadwiseApiOptions
     unknown_when_empty = UNKNOWN_WHEN_EMPTY  # see Reader

@@ -75,6 +75,7 @@ class ReadwiseWriter(Writer[RemoteSink]):
     name = "readwise"
     target = "remote"
     remote_name = "readwise:"
+    api_settings = ReadwiseSettings
     description = "Readwise account (--out readwise:): highlights sent through its API, only what changed"
 
     def write(self, documents: Iterable[Document], sink: RemoteSink) -> None:
@@ -164,11 +165,12 @@ class _Run:
             if mine:
                 planned.refused(set(mine))
                 self.sink.refused(planned.title, f"{len(mine)} highlight(s) refused, sent again next "
-                                                 f"run: {next(iter(mine.values()))}")
+                                                 f"run: {next(iter(mine.values()))}", highlights=len(mine))
             if planned.send:
                 memo = planned.memo(self.account, self.api_url)
                 # With a highlight refused, the document is not as sent: planned again next run.
-                self.sink.sent(planned.key, planned.title, size=planned.size, created=not planned.before,
+                self.sink.sent(planned.key, planned.title, size=planned.size, highlights=len(planned.send),
+                               created=not planned.before,
                                memo=memo, digest=_hash(memo), source_hash="" if mine else planned.source_hash,
                                reason=f"{len(planned.send)} highlight(s)")
 
