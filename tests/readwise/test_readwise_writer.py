@@ -212,11 +212,59 @@ def test_dry_run_sends_nothing_and_out_must_name_readwise(run_cli, fake_readwise
     dry = send(run_cli, tmp_path / "state.sqlite", CLIPPINGS, extra=("--dry-run",))
     assert dry.exit_code == 0, dry.output
     assert "would create readwise: Walden" in dry.output
-    assert not server.post_requests
+    assert "Readwise (dry run, nothing sent): 12 documents to send (12 highlights)" in dry.output
+    assert not server.requests  # no request of any kind: not even the token's check
     wrong = run_cli("convert", CLIPPINGS, "--to", "readwise", "--out", tmp_path / "x")
     assert wrong.exit_code == 2
     assert "readwise sends to a service, not a file; give readwise:" in wrong.output
     assert len(wrong.output.strip().splitlines()) == 1
+
+
+def test_a_dry_run_with_a_token_plans_for_its_account_offline(run_cli, fake_readwise, tmp_path):
+    server = fake_readwise(highlights=0)
+    state, library = tmp_path / "state.sqlite", library_file(tmp_path / "lib.json", 3, 4)
+    assert send(run_cli, state, library).exit_code == 0
+    asked = len(server.requests)
+    data = json.loads(library.read_text(encoding="utf-8"))
+    data["documents"][1]["highlights"][2]["text"] = "Passage 2 of book 1, as re-read."
+    library.write_text(json.dumps(data), encoding="utf-8")
+    dry = send(run_cli, state, library, extra=("--dry-run",))
+    assert dry.exit_code == 0, dry.output
+    assert "would update readwise: Book 1 (" in dry.output
+    assert dry.output.endswith("Readwise (dry run, nothing sent): 1 document to send (1 highlight), "
+                               "2 documents unchanged since sent\n")
+    assert "token" not in dry.output
+    assert len(server.requests) == asked  # offline: the records say what the account has
+    server.token = "another_account_token_1234"  # (accepted, were a request made)
+    another = send(run_cli, state, library, extra=("--dry-run",))
+    assert another.exit_code == 0, another.output
+    assert len(server.requests) == asked
+
+
+def test_a_dry_run_without_a_token_plans_a_first_send_and_says_so(run_cli, fake_readwise, tmp_path,
+                                                                  monkeypatch):
+    server = fake_readwise(highlights=30)
+    state = tmp_path / "state.sqlite"
+    pulled = run_cli("--state", state, "convert", "readwise:", "--to", "jsonl", "--out", tmp_path / "x.jsonl")
+    assert pulled.exit_code == 0, pulled.output
+    assert send(run_cli, state, CLIPPINGS).exit_code == 0  # sent once to the fake's account
+    asked = len(server.requests)
+    monkeypatch.delenv("READWISE_TOKEN")
+    dry = send(run_cli, state, CLIPPINGS, extra=("--dry-run",))
+    assert dry.exit_code == 0, dry.output
+    # Every highlight not from Readwise, as to an account never sent to: the 12 sent already
+    # too, as which account's records apply cannot be told; none of the 30 pulled.
+    assert dry.output.count("would create readwise: ") == 12
+    assert "Fake" not in dry.output
+    assert ("warning: readwise: dry run without a token (READWISE_TOKEN or READWISE_TOKEN_FILE): what a "
+            "first send to an account would be, everything that did not come from Readwise; which of it "
+            "an account has already been sent cannot be told without its token") in dry.output
+    assert dry.output.endswith("Readwise (dry run, nothing sent): 12 documents to send (12 highlights)\n")
+    assert len(server.requests) == asked
+    monkeypatch.setenv("READWISE_TOKEN_FILE", str(tmp_path / "nope"))  # given, and unreadable: an error
+    broken = send(run_cli, state, CLIPPINGS, extra=("--dry-run",))
+    assert broken.exit_code == 2, broken.output
+    assert f"READWISE_TOKEN_FILE={tmp_path / 'nope'}: no such file" in broken.output
 
 
 def test_without_a_token_the_error_says_how_to_give_one(run_cli, tmp_path):
