@@ -23,7 +23,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from excerpta.adapters import ReadState  # noqa: E402
-from excerpta.clients.pacing import RateBudget  # noqa: E402
 from excerpta.clients.readwise import ReadwiseClient  # noqa: E402
 from excerpta.clients.readwise_settings import ReadwiseSettings  # noqa: E402
 from excerpta.pipeline import convert  # noqa: E402
@@ -35,7 +34,7 @@ from readwise.fake_readwise import FakeReadwise  # noqa: E402
 
 def pacing_floor(requests: int) -> float:
     """Seconds the default rate budget must spread ``requests`` over (burst, then the rate)."""
-    budget = RateBudget()
+    budget = ReadwiseClient.default_budget()
     return max(0, requests - budget.burst) * 60.0 / budget.per_minute
 
 
@@ -97,8 +96,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print(f"  convert     : {f['convert_seconds']:6.2f} s, {f['convert_requests']:.0f} requests "
           f"(reader + merge into SQLite + jsonl write)")
     print(f"  the rate budget (<240/min) forces at least {f['pacing_floor_seconds']:.2f} s of waiting "
-          f"for {math.ceil(f['floor_pages'])} requests (burst {RateBudget().burst}, "
-          f"{RateBudget().per_minute:.0f}/min)")
+          f"for {math.ceil(f['floor_pages'])} requests (burst {ReadwiseClient.default_budget().burst}, "
+          f"{ReadwiseClient.default_budget().per_minute:.0f}/min)")
     print(f"  incremental run after no change: {f['incremental_seconds']:.2f} s, "
           f"{f['incremental_requests']:.0f} request(s)")
     return f

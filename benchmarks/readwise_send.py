@@ -55,7 +55,7 @@ def library(path: Path, highlights: int, documents: int, edited: int = 0) -> Pat
 
 
 def pacing_floor(requests: int) -> float:
-    budget = RateBudget()
+    budget = client_module.ReadwiseClient.default_budget()
     return max(0, requests - budget.burst) * 60.0 / budget.per_minute
 
 

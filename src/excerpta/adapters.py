@@ -19,7 +19,10 @@ Writer contract
     ``write(documents, sink)`` renders every document it is given and hands the bytes to the
     :class:`~excerpta.output.OutputSink`, which writes atomically, never overwrites a file we
     did not write, and skips files whose bytes did not change. Rendering the same library twice
-    gives byte-identical output.
+    gives byte-identical output. A writer sending to a service hands each document's changes
+    to the service itself and reports them to a :class:`~excerpta.remote_sink.RemoteSink`.
+    Either sink is a :class:`~excerpta.sink.Sink`; a writer names the one it takes as its base
+    class's parameter (``Writer[OutputSink]``).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
@@ -37,16 +40,18 @@ from excerpta.errors import ConfigError
 from excerpta.input_files import why_unreachable
 from excerpta.model import Document
 from excerpta.read_state import ReadState, RecordProblem
+from excerpta.sink import Sink
 from excerpta.validation import describe_option
 from excerpta.wide_text import encoding_of
 
-if TYPE_CHECKING:
-    from excerpta.output import OutputSink
+if TYPE_CHECKING:  # (httpx, which it imports, is only for the adapters that talk to a service)
+    from excerpta.clients.api_settings import ApiSettings
 
 __all__ = ["PROBE_BYTES", "Adapter", "AdapterOptions", "InputProbe", "NoOptions", "ReadState", "Reader",
            "RecordProblem", "Writer", "fields_but", "option_flag"]
 
 PROBE_BYTES = 64 * 1024
+SinkT = TypeVar("SinkT", bound=Sink)  # the sink a writer takes (see Writer)
 
 
 class AdapterOptions(BaseModel):
@@ -142,9 +147,18 @@ class Adapter:
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     options_model: ClassVar[type[AdapterOptions]] = NoOptions
+    # An adapter that talks to a service (an API): how its token and URL are set, and its name
+    # (``api_settings.service.name``) in what a run reports; None for files.
+    api_settings: ClassVar[type[ApiSettings] | None] = None
 
     def __init__(self, options: AdapterOptions | None = None) -> None:
         self.options = options if options is not None else self.options_model()
+
+    @classmethod
+    def service_name(cls) -> str:
+        """The service this adapter talks to as reports name it (its settings' ``Readwise``;
+        its own name if it has none)."""
+        return cls.api_settings.service.name if cls.api_settings is not None else cls.name
 
     @classmethod
     def from_options(cls, values: dict[str, Any], typed: Mapping[str, str] | None = None) -> Adapter:
@@ -226,12 +240,14 @@ class Reader(Adapter):
         raise NotImplementedError
 
 
-class Writer(Adapter):
+class Writer(Adapter, Generic[SinkT]):
     """Renders canonical documents into files, or sends them to a service.
 
     ``target`` says what ``--out`` names: one ``"file"``, a ``"folder"`` of files, or a
-    ``"remote"`` service, named by ``--out`` as the writer's ``remote_name`` (``readwise:``);
-    a remote writer is handed a :class:`~excerpta.remote_sink.RemoteSink`, not an OutputSink.
+    ``"remote"`` service, named by ``--out`` as the writer's ``remote_name`` (``readwise:``).
+    It decides the sink the writer is handed, which the writer names as this class's
+    parameter: a file or folder writer is a ``Writer[OutputSink]``, a remote one a
+    ``Writer[RemoteSink]`` (see :mod:`excerpta.sink`).
     """
 
     kind = "writer"
@@ -241,6 +257,6 @@ class Writer(Adapter):
     # another writer's files do (a deck written to "x.json").
     suffixes: ClassVar[tuple[str, ...]] = ()
 
-    def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
+    def write(self, documents: Iterable[Document], sink: SinkT) -> None:
         """Render ``documents`` into ``sink``; see the module docstring for the contract."""
         raise NotImplementedError

@@ -136,15 +136,22 @@ class Respelling:
 @dataclass(frozen=True)
 class WriteOutcome:
     """What happened (or, in a dry run, would happen) to one output file, or to one document
-    sent to a service (``sent``: ``path`` names it, ``size`` is the bytes of what is sent, none
-    for one with nothing to send)."""
+    sent to a service (``service`` names it, as ``Readwise``; ``path`` names the document,
+    ``size`` is the bytes of what is sent, none for one with nothing to send, and
+    ``highlights`` how many of its highlights were sent, or refused)."""
 
     path: Path
     action: Action
     size: int
     reason: str | None = None
     pending: bool = False  # left alone with changes for it unwritten: the run is partial
-    sent: bool = False
+    service: str = ""
+    highlights: int = 0
+
+    @property
+    def sent(self) -> bool:
+        """Whether this is a document sent to a service, not a file."""
+        return bool(self.service)
 
     def __str__(self) -> str:
         size = "" if self.sent and not self.size else f" ({self.size} bytes)"

@@ -120,7 +120,8 @@ def make_sink(writer: type[Writer], out: str | Path, *, job: str, manifest: Mani
         if library is None:  # a caller's mistake: the writer must know what came from where
             raise ValueError(f"the {writer.name} writer's sink needs the library it sends from")
         return RemoteSink(Path(root), job, writer.name, manifest=manifest, label=writer.remote_name,
-                          force=force, dry_run=dry_run, highlight_sources=library.highlight_sources)
+                          service=writer.service_name(), force=force, dry_run=dry_run,
+                          highlight_sources=library.highlight_sources)
     out = output_target(writer, out)
     if writer.target == "folder":
         return OutputSink(out, job, writer.name, manifest=manifest, force=force, dry_run=dry_run,

@@ -240,6 +240,7 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
         held_back = None if persistent_library or force else lost_inputs(
             [(source, reader, read_state, tally.documents)
              for source, reader, read_state, _, tally, _ in reads])
+        report.writers = [output.writer for output in outputs]
         for number, (output, sink) in enumerate(zip(outputs, sinks, strict=True), 1):
             report.left_out = report.selected = 0  # counted again by each output: the same ones
             # Rendered only if what it shows changed (excerpta.unchanged_outputs).

@@ -39,10 +39,11 @@ def remote_root(service: str) -> Path:
 @dataclass
 class RemoteSink(OutputFolder):
     """The records and outcomes of one remote writer's run for one job; see the module
-    docstring. ``label`` shows the service in outcomes (``readwise:``); ``force``: the writer
-    is to send everything again, whatever the records say."""
+    docstring. ``label`` shows the service in outcomes (``readwise:``), ``service`` names it
+    (``Readwise``); ``force``: the writer is to send everything again, whatever the records say."""
 
     label: str = ""
+    service: str = ""
     force: bool = False
     dry_run: bool = False
     # The library's sources of each highlight of a document (LibraryStore.highlight_sources):
@@ -55,12 +56,13 @@ class RemoteSink(OutputFolder):
         """How an outcome names the document ``title`` (``readwise: Walden``)."""
         return Path(f"{self.label} {title}")
 
-    def sent(self, key: str, title: str, *, size: int, digest: str, source_hash: str, memo: str,
-             created: bool, reason: str | None = None) -> WriteOutcome:
-        """Report that document ``key`` was sent (``size`` bytes of highlights), or in a dry
-        run would be, and keep its record (see :meth:`remember`). ``created``: the service had
-        none of it before."""
-        outcome = WriteOutcome(self.shown(title), "create" if created else "update", size, reason, sent=True)
+    def sent(self, key: str, title: str, *, size: int, highlights: int, digest: str, source_hash: str,
+             memo: str, created: bool, reason: str | None = None) -> WriteOutcome:
+        """Report that ``highlights`` highlights of document ``key`` were sent (``size`` bytes),
+        or in a dry run would be, and keep its record (see :meth:`remember`). ``created``: the
+        service had none of it before."""
+        outcome = WriteOutcome(self.shown(title), "create" if created else "update", size, reason,
+                               service=self.service, highlights=highlights)
         self.outcomes.append(outcome)
         self.remember(key, digest=digest, source_hash=source_hash, memo=memo)
         return outcome
@@ -77,14 +79,15 @@ class RemoteSink(OutputFolder):
 
     def unchanged(self, title: str) -> WriteOutcome:
         """Report that a document had nothing to send (its record stays as it is)."""
-        outcome = WriteOutcome(self.shown(title), "unchanged", 0, sent=True)
+        outcome = WriteOutcome(self.shown(title), "unchanged", 0, service=self.service)
         self.outcomes.append(outcome)
         return outcome
 
-    def refused(self, title: str, reason: str) -> WriteOutcome:
-        """Report that a document's changes could not be sent (the service refused them): left
-        for the next run, which makes this one partial."""
-        outcome = WriteOutcome(self.shown(title), "conflict", 0, reason, pending=True, sent=True)
+    def refused(self, title: str, reason: str, *, highlights: int) -> WriteOutcome:
+        """Report that ``highlights`` of a document's changes could not be sent (the service
+        refused them): left for the next run, which makes this one partial."""
+        outcome = WriteOutcome(self.shown(title), "conflict", 0, reason, pending=True, service=self.service,
+                               highlights=highlights)
         self.outcomes.append(outcome)
         return outcome
 

@@ -8,16 +8,20 @@ fake of the service (``tests/readwise/test_readwise_writer.py``).
 
 from __future__ import annotations
 
+import typing
 from pathlib import Path
 
 import pytest
 
 from excerpta import registry
-from excerpta.adapters import ReadState
+from excerpta.adapters import ReadState, Writer
 from excerpta.identity import document_id, highlight_id
 from excerpta.model import Document, Highlight
+from excerpta.output import OutputSink
 from excerpta.output_targets import make_sink
 from excerpta.readers.canonical_json import JsonReader
+from excerpta.remote_sink import RemoteSink
+from excerpta.sink import Sink
 from excerpta.store import open_store
 
 from paths import EXAMPLES
@@ -96,3 +100,23 @@ def test_the_same_library_renders_to_the_same_bytes_anywhere(writer_name, tmp_pa
 
 def test_every_writer_has_a_description(writer_name):
     assert registry.writer(writer_name).description.strip()
+
+
+@pytest.mark.parametrize("name", sorted(registry.writers()))
+def test_every_writer_names_the_sink_its_target_hands_it(name, tmp_path):
+    """A writer's base class names the sink it takes (``Writer[OutputSink]``), which is the
+    sink its target makes (a Sink), and its write takes that sink: no narrowing of the base."""
+    writer_cls = registry.writer(name)
+    (taken,) = {arg for base in getattr(writer_cls, "__orig_bases__", ())
+                if typing.get_origin(base) is Writer for arg in typing.get_args(base)}
+    assert taken is (RemoteSink if writer_cls.target == "remote" else OutputSink)
+    assert typing.get_type_hints(writer_cls.write)["sink"] is taken
+    state = open_store(tmp_path / "state.sqlite")
+    try:
+        out = writer_cls.remote_name if writer_cls.target == "remote" else tmp_path / "out"
+        sink = make_sink(writer_cls, out, job="contract", manifest=state, force=False, dry_run=True,
+                         persistent_library=True, library=state)
+    finally:
+        state.close()
+    assert type(sink) is taken
+    assert isinstance(sink, Sink)

@@ -10,6 +10,9 @@ import httpx
 import pytest
 import respx
 
+from excerpta.cli.app import Settings
+from excerpta.cli.jobs import _run_and_report
+from excerpta.config import load_config
 from excerpta.store import open_store
 
 from .conftest import read_jsonl
@@ -43,7 +46,8 @@ def test_the_example_clippings_arrive_once_each_and_come_back_through_the_export
     state = tmp_path / "state.sqlite"
     result = send(run_cli, state, CLIPPINGS)
     assert result.exit_code == 0, result.output
-    assert "12 new" in result.output
+    assert result.output.endswith("Readwise: 12 documents sent (12 highlights)\n")
+    assert "outputs:" not in result.output  # no file was written
     assert "create readwise: Walden (" in result.output
     assert " bytes): 1 highlight(s)" in result.output
     assert len(server.post_requests) == 1  # 12 highlights: one request
@@ -107,6 +111,8 @@ def test_a_large_library_goes_in_batches_and_a_refused_highlight_is_reported_alo
     assert result.exit_code == 1, result.output
     assert "not sent: readwise: Book 1: 1 highlight(s) refused" in result.output
     assert "Refused by the test." in result.output
+    assert result.output.endswith("Readwise: 6 documents sent (1199 highlights); 1 highlight of 1 document "
+                                  "refused, sent again next run\n")
     assert len(server.posted) == 1199  # all but the one, which its book's others went without
     assert len(posted_books(server)["Book 1"]) == 199
     # Books 0+1 (400 highlights) refused, then two halves a halving down to the refused
@@ -116,6 +122,8 @@ def test_a_large_library_goes_in_batches_and_a_refused_highlight_is_reported_alo
     assert retry.exit_code == 1, retry.output
     assert [p["text"] for p in server.posted[1199:]] == []  # the refused one tried alone again
     assert "1 highlight(s) refused" in retry.output
+    assert retry.output.endswith("Readwise: nothing sent (5 documents unchanged since sent); 1 highlight "
+                                 "of 1 document refused, sent again next run\n")
     server.refuse = None
     fixed = send(run_cli, state, library)
     assert fixed.exit_code == 0, fixed.output
@@ -149,10 +157,11 @@ def test_what_came_from_readwise_is_not_sent_back(run_cli, fake_readwise, tmp_pa
     assert result.exit_code == 0, result.output
     assert len(server.posted) == 12  # the clippings; none of the 30 pulled highlights
     assert not any(p["title"].startswith("Fake ") for p in server.posted)
-    assert "outputs: 12 new" in result.output
+    assert "Readwise: 12 documents sent (12 highlights)" in result.output
     again = send(run_cli, state, CLIPPINGS, extra=("-v",))
     assert again.exit_code == 0, again.output
-    assert "outputs: 12 unchanged" in again.output  # the Readwise books are not listed
+    # the Readwise books are not listed, nor counted
+    assert "Readwise: nothing to send (12 documents unchanged since sent)" in again.output
     assert "Fake" not in again.output
     assert len(server.post_requests) == 1
 
@@ -194,7 +203,7 @@ def test_without_state_the_default_state_remembers_what_was_sent(run_cli, fake_r
         result = run_cli("convert", CLIPPINGS, "--to", "readwise", "--out", "readwise:")
         assert result.exit_code == 0, result.output
     assert len(server.post_requests) == 1
-    assert "12 unchanged" in result.output
+    assert "nothing to send (12 documents unchanged since sent)" in result.output
     assert "unchanged readwise: Walden\n" in result.output  # no "(0 bytes)": nothing was sent
 
 
@@ -203,11 +212,59 @@ def test_dry_run_sends_nothing_and_out_must_name_readwise(run_cli, fake_readwise
     dry = send(run_cli, tmp_path / "state.sqlite", CLIPPINGS, extra=("--dry-run",))
     assert dry.exit_code == 0, dry.output
     assert "would create readwise: Walden" in dry.output
-    assert not server.post_requests
+    assert "Readwise (dry run, nothing sent): 12 documents to send (12 highlights)" in dry.output
+    assert not server.requests  # no request of any kind: not even the token's check
     wrong = run_cli("convert", CLIPPINGS, "--to", "readwise", "--out", tmp_path / "x")
     assert wrong.exit_code == 2
     assert "readwise sends to a service, not a file; give readwise:" in wrong.output
     assert len(wrong.output.strip().splitlines()) == 1
+
+
+def test_a_dry_run_with_a_token_plans_for_its_account_offline(run_cli, fake_readwise, tmp_path):
+    server = fake_readwise(highlights=0)
+    state, library = tmp_path / "state.sqlite", library_file(tmp_path / "lib.json", 3, 4)
+    assert send(run_cli, state, library).exit_code == 0
+    asked = len(server.requests)
+    data = json.loads(library.read_text(encoding="utf-8"))
+    data["documents"][1]["highlights"][2]["text"] = "Passage 2 of book 1, as re-read."
+    library.write_text(json.dumps(data), encoding="utf-8")
+    dry = send(run_cli, state, library, extra=("--dry-run",))
+    assert dry.exit_code == 0, dry.output
+    assert "would update readwise: Book 1 (" in dry.output
+    assert dry.output.endswith("Readwise (dry run, nothing sent): 1 document to send (1 highlight), "
+                               "2 documents unchanged since sent\n")
+    assert "token" not in dry.output
+    assert len(server.requests) == asked  # offline: the records say what the account has
+    server.token = "another_account_token_1234"  # (accepted, were a request made)
+    another = send(run_cli, state, library, extra=("--dry-run",))
+    assert another.exit_code == 0, another.output
+    assert len(server.requests) == asked
+
+
+def test_a_dry_run_without_a_token_plans_a_first_send_and_says_so(run_cli, fake_readwise, tmp_path,
+                                                                  monkeypatch):
+    server = fake_readwise(highlights=30)
+    state = tmp_path / "state.sqlite"
+    pulled = run_cli("--state", state, "convert", "readwise:", "--to", "jsonl", "--out", tmp_path / "x.jsonl")
+    assert pulled.exit_code == 0, pulled.output
+    assert send(run_cli, state, CLIPPINGS).exit_code == 0  # sent once to the fake's account
+    asked = len(server.requests)
+    monkeypatch.delenv("READWISE_TOKEN")
+    dry = send(run_cli, state, CLIPPINGS, extra=("--dry-run",))
+    assert dry.exit_code == 0, dry.output
+    # Every highlight not from Readwise, as to an account never sent to: the 12 sent already
+    # too, as which account's records apply cannot be told; none of the 30 pulled.
+    assert dry.output.count("would create readwise: ") == 12
+    assert "Fake" not in dry.output
+    assert ("warning: readwise: dry run without a token (READWISE_TOKEN or READWISE_TOKEN_FILE): what a "
+            "first send to an account would be, everything that did not come from Readwise; which of it "
+            "an account has already been sent cannot be told without its token") in dry.output
+    assert dry.output.endswith("Readwise (dry run, nothing sent): 12 documents to send (12 highlights)\n")
+    assert len(server.requests) == asked
+    monkeypatch.setenv("READWISE_TOKEN_FILE", str(tmp_path / "nope"))  # given, and unreadable: an error
+    broken = send(run_cli, state, CLIPPINGS, extra=("--dry-run",))
+    assert broken.exit_code == 2, broken.output
+    assert f"READWISE_TOKEN_FILE={tmp_path / 'nope'}: no such file" in broken.output
 
 
 def test_without_a_token_the_error_says_how_to_give_one(run_cli, tmp_path):
@@ -248,7 +305,7 @@ def test_a_server_error_is_retried(run_cli, fake_readwise, tmp_path, status):
 
 
 def test_a_sync_job_sends_a_kindle_file_and_the_next_run_sends_only_what_was_added(
-        run_cli, fake_readwise, tmp_path, monkeypatch):
+        run_cli, fake_readwise, tmp_path, monkeypatch, capsys):
     server = fake_readwise(highlights=0)
     monkeypatch.delenv("READWISE_TOKEN")  # the configuration's token file instead
     (tmp_path / "token").write_text(server.token + "\n", encoding="utf-8")
@@ -265,6 +322,11 @@ def test_a_sync_job_sends_a_kindle_file_and_the_next_run_sends_only_what_was_add
     first = run_cli("sync", "-c", config)
     assert first.exit_code == 0, first.output
     assert len(server.posted) == 12
+    # Each writer's outcomes in its own terms: the file's as files, the sends as sends.
+    assert first.output.endswith("outputs: 1 new\nReadwise: 12 documents sent (12 highlights)\n")
+    status = run_cli("status", "-c", config).output.splitlines()
+    assert status[1].endswith(", ok, 1 file(s) written, 0 left alone, 12 documents sent to Readwise "
+                              "(12 highlights), 0 record(s) skipped")
     with clippings.open("a", encoding="utf-8") as handle:
         handle.write("Walden (Thoreau, Henry David)\r\n- Your Highlight on page 3 | Location 400-401 | "
                      "Added on Monday, 3 March 2025 10:00:00\r\n\r\nSimplify, simplify.\r\n==========\r\n")
@@ -272,8 +334,18 @@ def test_a_sync_job_sends_a_kindle_file_and_the_next_run_sends_only_what_was_add
     assert second.exit_code == 0, second.output
     assert [p["text"] for p in server.posted[12:]] == ["Simplify, simplify."]
     assert len(posted_books(server)["Walden"]) == 2
+    assert second.output.endswith("outputs: 1 changed\nReadwise: 1 document sent (1 highlight), "
+                                  "11 documents unchanged since sent\n")
     assert run_cli("sync", "-c", config).exit_code == 0
     assert len(server.posted) == 13
+    status = run_cli("status", "-c", config).output.splitlines()
+    assert status[1].endswith(", ok, 0 file(s) written, 0 left alone, 0 documents sent to Readwise "
+                              "(0 highlights), 0 record(s) skipped")
+    # As the daemon says a run that changed nothing.
+    loaded = load_config(config)
+    assert _run_and_report(loaded.jobs[0], loaded, Settings(), brief=True) == 0
+    assert capsys.readouterr().err == ("job kindle-to-readwise: nothing changed, nothing to send to Readwise "
+                                       "(12 documents, 13 highlights)\n")
 
 
 def test_config_check_warns_of_a_missing_token_for_a_readwise_writer(run_cli, tmp_path):

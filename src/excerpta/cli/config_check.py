@@ -8,15 +8,13 @@ from pathlib import Path
 import click
 
 from excerpta import registry
+from excerpta.adapters import InputProbe
 from excerpta.cli.app import cli, global_options
-from excerpta.clients.hypothesis import HypothesisSettings
-from excerpta.clients.readwise_settings import ReadwiseSettings
-from excerpta.config import load_config
+from excerpta.clients.api_settings import ApiSettings
+from excerpta.config import Config, load_config
 from excerpta.errors import ConfigError
 from excerpta.jobs import chosen_jobs, default_config_path, readwise_environment
 from excerpta.output_targets import foreign_suffix
-from excerpta.readers.hypothesis_api import INPUT as HYPOTHESIS_INPUT
-from excerpta.readers.readwise_api import INPUT as READWISE_INPUT
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +34,10 @@ def check(path: Path | None) -> None:
     path = path or default_config_path()
     loaded = load_config(path)
     chosen_jobs(loaded, (), config_path=path)  # a file without jobs: what sync would refuse
-    if any(job.source.input.strip().lower() == READWISE_INPUT
-           or any(registry.writer(w.format).remote_name == READWISE_INPUT for w in job.writers)
-           for job in loaded.jobs):
+    for settings in _services_of(loaded):
         try:  # the token a sync would fail to find, said (the file may be made later: not refused)
-            with readwise_environment(loaded.readwise):
-                ReadwiseSettings.from_env()
-        except ConfigError as err:
-            log.warning("%s", err)
-    if any(job.source.input.strip().lower() == HYPOTHESIS_INPUT for job in loaded.jobs):
-        try:  # the same for a Hypothesis job's token
-            HypothesisSettings.from_env()
+            with readwise_environment(loaded.readwise):  # (a [readwise] table's; for the others, nothing)
+                settings.from_env()
         except ConfigError as err:
             log.warning("%s", err)
     click.echo(f"{path}: ok, {len(loaded.jobs)} job(s)")
@@ -57,3 +48,18 @@ def check(path: Path | None) -> None:
         for writer in job.writers:
             if (odd := foreign_suffix(registry.writer(writer.format), writer.out.expanduser())) is not None:
                 log.warning("%s", odd)
+
+
+def _services_of(loaded: Config) -> list[type[ApiSettings]]:
+    """The settings of every service ``loaded``'s jobs talk to, as their adapters declare them
+    (``api_settings``): an API reader recognising a job's input by its name (``readwise:``),
+    a writer sending to one; each once, in the order the jobs first name them."""
+    readers = [cls for cls in registry.readers().values() if cls.api_settings is not None]
+    found: dict[type[ApiSettings], None] = {}
+    for job in loaded.jobs:
+        named = InputProbe(job.source.input, None, False, b"")  # by its name alone: no file opened
+        for cls in [*(reader for reader in readers if registry.score(reader, named) > 0),
+                    *(registry.writer(writer.format) for writer in job.writers)]:
+            if cls.api_settings is not None:
+                found[cls.api_settings] = None
+    return list(found)

@@ -16,7 +16,7 @@ from excerpta.cli.progress import ProblemEcho, ReadProgress
 from excerpta.errors import UserError
 from excerpta.output import WriteOutcome
 from excerpta.pipeline import convert
-from excerpta.run_report import ConvertReport
+from excerpta.run_report import ConvertReport, counted
 from excerpta.selection import Selection
 from excerpta.store import default_state_path, open_store
 from excerpta.store.witness import StateWitness
@@ -106,11 +106,37 @@ def print_report(report: ConvertReport, *, dry_run: bool, quiet: bool, verbose: 
         f"{partly}{selected}",
         err=True,
     )
-    tally = Counter(outcome.action for outcome in report.outcomes)
-    files = ", ".join(f"{tally[action]} {word}" for action, word in _SUMMARY_WORDS.items()
-                      if tally[action])
-    label = "outputs (dry run, nothing written)" if dry_run else "outputs"
-    click.echo(f"{label}: {files or 'nothing changed'}", err=True)
+    if report.writes_files:
+        tally = Counter(outcome.action for outcome in report.outcomes if not outcome.sent)
+        files = ", ".join(f"{tally[action]} {word}" for action, word in _SUMMARY_WORDS.items()
+                          if tally[action])
+        label = "outputs (dry run, nothing written)" if dry_run else "outputs"
+        click.echo(f"{label}: {files or 'nothing changed'}", err=True)
+    for service in report.services:
+        label = f"{service} (dry run, nothing sent)" if dry_run else service
+        sent = [outcome for outcome in report.outcomes if outcome.service == service]
+        click.echo(f"{label}: {said_of_sending(sent, dry_run=dry_run)}", err=True)
+
+
+def said_of_sending(outcomes: list[WriteOutcome], *, dry_run: bool) -> str:
+    """What a remote writer's ``outcomes`` (of one service) come to, in its terms: documents
+    and highlights sent (in a dry run, to send), documents unchanged since sent, highlights
+    refused; "nothing to send" when nothing was (or would be)."""
+    sent = [outcome for outcome in outcomes if outcome.action in ("create", "update")]
+    unchanged = sum(1 for outcome in outcomes if outcome.action == "unchanged")
+    refused = [outcome for outcome in outcomes if outcome.action == "conflict"]
+    if sent:
+        said = (f"{counted(len(sent), 'document')} {'to send' if dry_run else 'sent'} "
+                f"({counted(sum(outcome.highlights for outcome in sent), 'highlight')})")
+    else:
+        said = "nothing to send" if not refused else "nothing sent"
+    if unchanged:
+        unsent = f"{counted(unchanged, 'document')} unchanged since sent"
+        said += f", {unsent}" if sent else f" ({unsent})"
+    if refused:
+        said += (f"; {counted(sum(outcome.highlights for outcome in refused), 'highlight')} of "
+                 f"{counted(len(refused), 'document')} refused, sent again next run")
+    return said
 
 
 @cli.command("convert")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from excerpta import registry
 from excerpta.cli.app import (
     RUNNING_JOB,
     Settings,
@@ -33,6 +34,7 @@ from excerpta.jobs import (
     run_job,
     state_path,
 )
+from excerpta.run_report import said_of_counts
 from excerpta.store import RunRecord, open_store
 
 config_option = click.option(
@@ -87,7 +89,8 @@ def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_r
         return report.exit_code
     if brief and not report.exit_code and all(o.action == "unchanged" for o in report.outcomes):
         counts = report.library_counts
-        click.echo(f"job {job.name}: nothing changed ({counts.get('documents', 0)} documents, "
+        sending = "".join(f", nothing to send to {service}" for service in report.services)
+        click.echo(f"job {job.name}: nothing changed{sending} ({counts.get('documents', 0)} documents, "
                    f"{counts.get('highlights', 0)} highlights)", err=True)
         return 0
     click.echo(f"job {job.name}:", err=not dry_run)  # with its outcomes: a dry run's are on stdout
@@ -183,14 +186,13 @@ def status_command(settings: Settings, config_path: Path | None) -> None:
         if last is None:
             click.echo("  last run: never")
         else:
-            counts = last.counts
-            written = (f", {counts.get('files_written', 0)} file(s) written, "
-                       f"{counts.get('conflicts', 0)} left alone, "
-                       f"{counts.get('skipped_records', 0)} record(s) skipped") if counts else ""
-            click.echo(f"  last run: {_when(last.started_at)}, {last.status}{written}")
+            writers = [registry.writer(writer.format) for writer in job.writers]
+            said = "".join(f", {part}" for part in said_of_counts(last.counts, writers))
+            click.echo(f"  last run: {_when(last.started_at)}, {last.status}{said}")
             if last.error:
                 click.echo(f"  error: {last.error}")
         if job.schedule is not None:
             base = counted_from.get(job.name)
             due = first_run(job.schedule, base.started_at if base else None, now, zone)
             click.echo(f"  due: {'now' if due <= now else _when(due)}")
+

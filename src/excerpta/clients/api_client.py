@@ -64,8 +64,9 @@ def _system_now() -> datetime:
 class ApiClient:
     """One API over httpx; use as a context manager or call :meth:`close`.
 
-    A subclass sets :attr:`service` and may set :attr:`answer_said` (what an answer's size
-    usually is, for the message refusing a larger one).
+    A subclass sets :attr:`service` and :meth:`default_budget` (nothing here is any one
+    service's), and may set :attr:`answer_said` (what an answer's size usually is, for the
+    message refusing a larger one).
     """
 
     service: ClassVar[Service]
@@ -96,8 +97,9 @@ class ApiClient:
 
     @classmethod
     def default_budget(cls) -> RateBudget:
-        """The rate budget of a client made without one (default: Readwise's)."""
-        return RateBudget()
+        """The rate budget of a client made without one: the service's, which each subclass
+        states (a service's limit is its own; none is assumed)."""
+        raise NotImplementedError(f"{cls.__name__} states its service's rate budget")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.api_url!r})"

@@ -88,6 +88,13 @@ class ApiSettings(BaseModel):
         return check_api_url(value or cls.service.default_api_url, cls.service)
 
     @classmethod
+    def token_given(cls, environ: Mapping[str, str] | None = None) -> bool:
+        """Whether a token is given at all, in its variable or as a token file (``environ``,
+        default ``os.environ``): not whether it can be read, nor whether it is accepted."""
+        env = os.environ if environ is None else environ
+        return any(env.get(name, "").strip() for name in (cls.service.token_env, cls.service.token_file_env))
+
+    @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: float) -> Self:
         """Settings from ``environ`` (default ``os.environ``); ``overrides`` set timeouts.
 

@@ -2,12 +2,13 @@
 
 Pure policy, no HTTP: :class:`RetryPolicy` says how long to wait after a 429 (the server's
 ``Retry-After``, seconds or HTTP-date) or a transient failure (exponential backoff with full
-jitter), :class:`RateBudget` keeps the request rate under a service's limit (by default
-Readwise's 240 requests/minute), and :class:`InterruptibleSleep` is the default sleep: a
-``threading.Event`` wait that a shutting down daemon cuts short. Messages name the service
-(``service``, default ``"Readwise"``). Why our own loop and not a retry library: ``../shared/reference/
-reliability.md`` §2.3 (httpx-retries defaults to no backoff, stamina's 45 s budget is shorter
-than one ``Retry-After: 60``, and both end in an uninterruptible ``time.sleep``).
+jitter), :class:`RateBudget` keeps the request rate under a service's limit, and
+:class:`InterruptibleSleep` is the default sleep: a ``threading.Event`` wait that a shutting
+down daemon cuts short. Nothing here is any one service's: each client states its own budget
+and the name its messages use (``service``; "the service" when a caller names none). Why our
+own loop and not a retry library: ``../shared/reference/reliability.md`` §2.3 (httpx-retries
+defaults to no backoff, stamina's 45 s budget is shorter than one ``Retry-After: 60``, and
+both end in an uninterruptible ``time.sleep``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from email.utils import parsedate_to_datetime
 
 from excerpta.errors import RetriableSourceError
 
-READWISE_REQUESTS_PER_MINUTE = 240  # documented limit of /api/v2/export/ per token
+UNNAMED_SERVICE = "the service"  # how a message names a service its caller did not name
+# RateBudget's field defaults: the numbers of its first user (Readwise, 240 requests/minute),
+# kept for code that builds one bare; no client relies on them (each states its own).
+DEFAULT_PER_MINUTE = 175.0
+DEFAULT_BURST = 60
+DEFAULT_LIMIT_PER_MINUTE = 240
 
 
 class WaitInterrupted(RetriableSourceError):
@@ -53,7 +59,7 @@ class RetryPolicy:
         return rand * min(self.backoff_cap, self.backoff_base * 2 ** (failures - 1))
 
     def rate_limited_wait(self, retry_after: str | None, now: datetime, rand: float,
-                          remaining: float = math.inf, service: str = "Readwise") -> float:
+                          remaining: float = math.inf, service: str = UNNAMED_SERVICE) -> float:
         """Seconds to wait after a 429: ``Retry-After`` plus up to 10 % jitter, the jitter never
         past ``remaining`` (what is left of the wait budget); 60 s when the header is unusable.
 
@@ -98,15 +104,14 @@ class RateBudget:
     """A token bucket: ``burst`` requests at once, then ``per_minute`` spread evenly.
 
     In any 60-second window at most ``burst + per_minute`` requests go out, which must stay
-    under ``limit_per_minute``, the service's limit (checked on construction; default
-    Readwise's; None for a service that documents none).
+    under ``limit_per_minute``, the service's limit (checked on construction; None for a
+    service that documents none). A client states all three (its ``default_budget``); the
+    field defaults are only for a budget built bare (see :data:`DEFAULT_PER_MINUTE`).
     """
 
-    # A full pull of ~50k highlights (~50 pages) fits in the burst; longer pulls settle at
-    # 175/min. Any 60 s window holds at most 235 requests, under Readwise's 240.
-    per_minute: float = 175.0
-    burst: int = 60
-    limit_per_minute: float | None = READWISE_REQUESTS_PER_MINUTE
+    per_minute: float = DEFAULT_PER_MINUTE
+    burst: int = DEFAULT_BURST
+    limit_per_minute: float | None = DEFAULT_LIMIT_PER_MINUTE
     _tokens: float = field(default=-1.0, init=False)
     _last: float | None = field(default=None, init=False)
 
@@ -130,7 +135,7 @@ class RateBudget:
 class InterruptibleSleep:
     """``sleep(seconds)`` that returns early, raising WaitInterrupted, once ``stop`` is set."""
 
-    def __init__(self, stop: threading.Event | None = None, service: str = "Readwise") -> None:
+    def __init__(self, stop: threading.Event | None = None, service: str = UNNAMED_SERVICE) -> None:
         self.stop = stop if stop is not None else threading.Event()
         self.service = service
 

@@ -32,11 +32,11 @@ def usable_count(count: Any) -> int | None:
 
 class PageGuard:
     """Follows one paginated result (one set of filters) page by page: :meth:`check` each page
-    before using it. ``what`` names the result, ``items`` its items and ``cursor`` what names
-    the next page, in messages."""
+    before using it. ``what`` names the result (``"Readwise export"``), ``items`` its items
+    (``"books"``) and ``cursor`` what names the next page (``"page cursor"``), in messages:
+    each client says them, as only it knows its API's words."""
 
-    def __init__(self, api_url: str, what: str = "Readwise export", items: str = "books",
-                 cursor: str = "page cursor") -> None:
+    def __init__(self, api_url: str, what: str, items: str, cursor: str) -> None:
         self.api_url = api_url
         self.what, self.items, self.cursor_name = what, items, cursor
         self.cursors: set[str] = set()

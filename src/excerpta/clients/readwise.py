@@ -42,6 +42,11 @@ HIGHLIGHTS_PATH = "/api/v2/highlights/"
 SAID_OF_REJECTION = 300  # characters of a refusal's body a message shows
 REFUSALS = (400, 413, 422)  # a POST's body refused: invalid, too large, unprocessable
 MAX_IDS_PER_REQUEST = 100  # longer ids= lists risk HTTP 414 (reference: readwise.md §1.4)
+REQUESTS_PER_MINUTE = 240  # Readwise's documented limit of /api/v2/export/ per token
+# A full pull of ~50k highlights (~50 pages) fits in the burst; longer pulls settle at 175/min.
+# Any 60 s window holds at most 235 requests, under the 240.
+BURST = 60
+PER_MINUTE = 175.0
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,7 @@ class ReadwiseClient(ApiClient):
     @classmethod
     def default_budget(cls) -> RateBudget:
         # Looked up in this module at each call: benchmarks/readwise_send.py swaps in an unpaced one.
-        return RateBudget()
+        return RateBudget(per_minute=PER_MINUTE, burst=BURST, limit_per_minute=REQUESTS_PER_MINUTE)
 
     def check_auth(self) -> None:
         """One ``GET /api/v2/auth/``: returns if the token is accepted (204, and only 204).
@@ -110,7 +115,7 @@ class ReadwiseClient(ApiClient):
         return books
 
     def _pages(self, params: dict[str, str]) -> Iterator[ExportPage]:
-        guard = PageGuard(self.api_url)
+        guard = PageGuard(self.api_url, "Readwise export", "books", "page cursor")
         cursor: int | str | None = None
         while True:
             page_params = params if cursor is None else {**params, "pageCursor": str(cursor)}

@@ -38,6 +38,7 @@ from pydantic import Field
 from excerpta.account_fingerprint import account_fingerprint
 from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, fields_but
 from excerpta.clients.hypothesis import (
+    HYPOTHESIS,
     PAGE_LIMIT,
     HypothesisClient,
     HypothesisSettings,
@@ -81,6 +82,7 @@ class HypothesisApiReader(Reader):
     name = "hypothesis-api"
     description = "Hypothesis API (input `hypothesis:`): your annotations, all, then what changed"
     remote = True
+    api_settings = HypothesisSettings
     options_model = HypothesisApiOptions
     options: HypothesisApiOptions
     unknown_when_empty = fields_but(Highlight, *SAID_HIGHLIGHT)
@@ -102,7 +104,7 @@ class HypothesisApiReader(Reader):
         filters = {"group": self.options.group}
         cursor = None if self.options.full_export else HypothesisCursor.parse(state.cursor)
         pull = _Pull(source, state)
-        with HypothesisClient(settings, sleep=InterruptibleSleep(self.stop, "Hypothesis")) as client:
+        with HypothesisClient(settings, sleep=InterruptibleSleep(self.stop, HYPOTHESIS.name)) as client:
             user = client.userid()  # a token not accepted stops here, before anything is said
             mismatch = cursor.mismatch(settings.api_url, token, filters) if cursor is not None else None
             if mismatch is not None:

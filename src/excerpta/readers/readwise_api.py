@@ -48,7 +48,7 @@ from excerpta.adapters import InputProbe, Reader, ReadState, RecordProblem
 from excerpta.clients.pacing import InterruptibleSleep
 from excerpta.clients.paging import usable_count
 from excerpta.clients.readwise import ExportPage, ReadwiseClient
-from excerpta.clients.readwise_settings import ReadwiseSettings
+from excerpta.clients.readwise_settings import READWISE, ReadwiseSettings
 from excerpta.errors import InputError
 from excerpta.model import Document
 from excerpta.readwise.cursor import ReadwiseCursor, account_fingerprint
@@ -90,6 +90,7 @@ class ReadwiseReader(Reader):
     name = "readwise"
     description = "Readwise API v2 (input `readwise:`): full export, then incremental with deletions"
     remote = True
+    api_settings = ReadwiseSettings
     options_model = ReadwiseApiOptions
     options: ReadwiseApiOptions
     unknown_when_empty = UNKNOWN_WHEN_EMPTY  # see Reader
@@ -119,7 +120,7 @@ class ReadwiseReader(Reader):
             log.info("last full Readwise pull %s; doing a full pull to catch book-level edits",
                      f"on {cursor.full_at:%Y-%m-%d}" if cursor.full_at else "not recorded")
             cursor = None
-        with ReadwiseClient(settings, sleep=InterruptibleSleep(self.stop)) as client:
+        with ReadwiseClient(settings, sleep=InterruptibleSleep(self.stop, READWISE.name)) as client:
             pull = _Pull(client, source, state, options.keep_discarded, self.now())
             yield from pull.run(cursor.updated_after if cursor is not None else None)
         state.cut_short = pull.cut_short

@@ -51,7 +51,7 @@ def render_jsonl(documents: Iterable[Document]) -> Iterator[bytes]:
 _LINE_ENDS_ESCAPED = {ord(char): f"\\u{ord(char):04x}" for char in "\x85\u2028\u2029"}
 
 
-class JsonWriter(Writer):
+class JsonWriter(Writer[OutputSink]):
     """Writes the whole library as one ``json`` file."""
 
     name = "json"
@@ -62,7 +62,7 @@ class JsonWriter(Writer):
         sink.write(sink.file_name, render_json(documents))
 
 
-class JsonLinesWriter(Writer):
+class JsonLinesWriter(Writer[OutputSink]):
     """Writes the whole library as one ``jsonl`` file."""
 
     name = "jsonl"

@@ -208,7 +208,7 @@ def render_csv(documents: Iterable[Document], profile: Profile = DEFAULT_PROFILE
                     "ending in …; the full profile keeps them whole", cut, CELL_LIMIT)
 
 
-class CsvWriter(Writer):
+class CsvWriter(Writer[OutputSink]):
     """Writes the whole library as one CSV file in the chosen profile."""
 
     name = "csv"

@@ -117,7 +117,7 @@ def deck_id_for(name: str) -> int:
     return (1 << 30) + digest % (1 << 30)
 
 
-class AnkiWriter(Writer):
+class AnkiWriter(Writer[OutputSink]):
     """Writes the whole library as one ``.apkg`` deck package."""
 
     name = "anki"

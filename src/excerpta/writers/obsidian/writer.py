@@ -46,7 +46,7 @@ RENDER_VERSION = "obsidian-6"  # 2: source text made inert, a highlight's lines 
 # no file name holds given a note name as its target
 
 
-class ObsidianWriter(Writer):
+class ObsidianWriter(Writer[OutputSink]):
     """Writes Readwise-compatible Obsidian notes that never destroy what the user wrote."""
 
     name = "obsidian"

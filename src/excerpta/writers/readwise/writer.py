@@ -39,7 +39,7 @@ from typing import Any
 
 from excerpta.adapters import Writer
 from excerpta.clients.readwise import ReadwiseClient, Rejected
-from excerpta.clients.readwise_settings import ReadwiseSettings
+from excerpta.clients.readwise_settings import READWISE, ReadwiseSettings
 from excerpta.model import Document, Highlight
 from excerpta.remote_sink import RemoteSink
 from excerpta.writers.readwise.memo import Planned, Sent, account_of, sent_before, source_hash
@@ -69,30 +69,48 @@ NOTHING_SENT = "nothing sent"
 log = logging.getLogger(__name__)
 
 
-class ReadwiseWriter(Writer):
+class ReadwiseWriter(Writer[RemoteSink]):
     """Sends highlights to Readwise; see the module docstring."""
 
     name = "readwise"
     target = "remote"
     remote_name = "readwise:"
+    api_settings = ReadwiseSettings
     description = "Readwise account (--out readwise:): highlights sent through its API, only what changed"
 
-    def write(self, documents: Iterable[Document], sink: RemoteSink) -> None:  # type: ignore[override]
+    def write(self, documents: Iterable[Document], sink: RemoteSink) -> None:
         """Send what changed of ``documents`` and record it in ``sink`` (a remote writer gets a
-        RemoteSink). Raises ConfigError without a token, FatalSourceError for a rejected one
+        RemoteSink). Raises ConfigError without a token (a dry run goes without one, see the
+        module docstring) or with one that cannot be read, FatalSourceError for a rejected one
         or an answer that is not the API's, RetriableSourceError when Readwise stays
         unreachable; what was sent before is in ``sink`` then."""
-        settings = ReadwiseSettings.from_env()
-        account = account_of(sink.records(), settings.token.get_secret_value())
-        with ReadwiseClient(settings) as client:
-            run = _Run(sink, client, account, settings.api_url)
-            for document in documents:
-                run.add(document)
-            run.flush()
+        if sink.dry_run:  # no client at all: a dry run makes no request
+            run = self._plan(sink)
+            run.add_all(documents)
+        else:
+            settings = ReadwiseSettings.from_env()
+            account = account_of(sink.records(), settings.token.get_secret_value())
+            with ReadwiseClient(settings) as client:
+                run = _Run(sink, client, account, settings.api_url)
+                run.add_all(documents)
         for phrase in run.fitting.said():
             log.warning("readwise: %s", phrase)
         for why, count in sorted(run.skipped.items()):
             log.info("readwise: %d highlight(s) not sent: %s", count, why)
+
+    @staticmethod
+    def _plan(sink: RemoteSink) -> _Run:
+        """A dry run's planning, offline: for the token's account when a token is given (its
+        records say what it has), else as a first send to an account (said in a warning)."""
+        if not ReadwiseSettings.token_given():
+            log.warning("readwise: dry run without a token (%s or %s): what a first send to an account "
+                        "would be, everything that did not come from Readwise; which of it an account "
+                        "has already been sent cannot be told without its token",
+                        READWISE.token_env, READWISE.token_file_env)
+            return _Run(sink, None, None, "")
+        settings = ReadwiseSettings.from_env()  # a token given but unreadable: as a run says it
+        return _Run(sink, None, account_of(sink.records(), settings.token.get_secret_value()),
+                    settings.api_url)
 
 
 @dataclass
@@ -100,15 +118,24 @@ class _Run:
     """One run of the writer: documents planned into batches, batches sent and recorded."""
 
     sink: RemoteSink
-    client: ReadwiseClient
-    account: str
+    client: ReadwiseClient | None  # None: a dry run, which sends nothing
+    account: str | None  # None: a dry run without a token, for an account of no records
     api_url: str
     fitting: Fitting = field(default_factory=Fitting)
     skipped: Counter[str] = field(default_factory=Counter)
     batch: list[Planned] = field(default_factory=list)
 
+    def add_all(self, documents: Iterable[Document]) -> None:
+        """Plan, queue and send every document's changes (see :meth:`add`), then the last batch."""
+        for document in documents:
+            self.add(document)
+        self.flush()
+
     def add(self, document: Document) -> None:
         """Plan ``document`` and queue its changes, sending the batch once it is full."""
+        if self.account is None:  # no account known: as if nothing of it was sent
+            self.queue(self.plan(document, "", {}))
+            return
         record = self.sink.previous(document.id)
         hashed = source_hash(document, self.account, self.api_url)
         if record is not None and record.source_hash == hashed and not self.sink.force:
@@ -122,6 +149,12 @@ class _Run:
                 self.sink.unchanged(document.title)
             self.sink.remember(planned.key, digest=_hash(memo) if planned.sent else NOTHING_SENT,
                                source_hash=hashed, memo=memo)
+            return
+        self.queue(planned)
+
+    def queue(self, planned: Planned) -> None:
+        """Queue ``planned`` (if it has anything to send), sending the batch first if it is full."""
+        if not planned.send:
             return
         if self.batch and not _fits([*self.batch, planned]):
             self.flush()
@@ -155,34 +188,35 @@ class _Run:
         highlights refused alone are reported and taken back, the others recorded."""
         batch, self.batch = self.batch, []
         refused: dict[str, str] = {}  # highlight id -> why
-        if not self.sink.dry_run:
+        if self.client is not None:
             for request in _requests(batch):
-                refused.update(self._post(request))
+                refused.update(self._post(self.client, request))
         for planned in batch:
             mine = {highlight_id: refused[highlight_id] for highlight_id, _, _ in planned.send
                     if highlight_id in refused}
             if mine:
                 planned.refused(set(mine))
                 self.sink.refused(planned.title, f"{len(mine)} highlight(s) refused, sent again next "
-                                                 f"run: {next(iter(mine.values()))}")
+                                                 f"run: {next(iter(mine.values()))}", highlights=len(mine))
             if planned.send:
-                memo = planned.memo(self.account, self.api_url)
+                memo = planned.memo(self.account or "", self.api_url)
                 # With a highlight refused, the document is not as sent: planned again next run.
-                self.sink.sent(planned.key, planned.title, size=planned.size, created=not planned.before,
+                self.sink.sent(planned.key, planned.title, size=planned.size, highlights=len(planned.send),
+                               created=not planned.before,
                                memo=memo, digest=_hash(memo), source_hash="" if mine else planned.source_hash,
                                reason=f"{len(planned.send)} highlight(s)")
 
-    def _post(self, request: list[tuple[str, dict[str, Any]]]) -> dict[str, str]:
+    def _post(self, client: ReadwiseClient, request: list[tuple[str, dict[str, Any]]]) -> dict[str, str]:
         """Send ``request``; the highlights Readwise refused (id -> why), a refused request
         halved until each refused highlight stands alone."""
         try:
-            self.client.create_highlights([fields for _, fields in request])
+            client.create_highlights([fields for _, fields in request])
             return {}
         except Rejected as err:
             if len(request) == 1:
                 return {request[0][0]: str(err)}
         middle = len(request) // 2
-        return {**self._post(request[:middle]), **self._post(request[middle:])}
+        return {**self._post(client, request[:middle]), **self._post(client, request[middle:])}
 
 
 def _from_readwise(highlight: Highlight, sources: frozenset[str]) -> bool:
