@@ -35,6 +35,7 @@ READER_SAMPLES: dict[str, list[Path]] = {
     "kobo": sorted((CORPUS / "kobo").glob("*.sqlite")),
     "koreader": sorted((CORPUS / "koreader").glob("*.lua")),
     "tolino": [EXAMPLES / "tolino_notes.txt"],
+    "moonreader": [EXAMPLES / "moonreader_backup.mrpro"],
 }
 NETWORK_READERS = {"readwise", "hypothesis-api"}  # tested end to end against their fake servers
 
