@@ -47,7 +47,8 @@ def book(**fields: Any) -> dict[str, Any]:
 
 def make_database(path: Path, notes: list[dict[str, Any]], books: list[dict[str, Any]] | None = None,
                   *, with_books_table: bool = True) -> Path:
-    """``path`` made a Moon+ mrbooks.db holding ``notes`` (in that order) and ``books``."""
+    """``path`` made (anew) a Moon+ mrbooks.db holding ``notes`` (in that order) and ``books``."""
+    path.unlink(missing_ok=True)
     with sqlite3.connect(path) as db:
         db.execute(NOTES_TABLE)
         if with_books_table:
