@@ -13,6 +13,7 @@ yellow of other tools' fixtures (``-256``, ``0xFFFFFF00``) ``yellow``.
 from __future__ import annotations
 
 import colorsys
+from functools import lru_cache
 
 # Upper bounds of hue ranges (degrees) and their names; past the last, red again.
 _HUES = ((15.0, "red"), (40.0, "orange"), (70.0, "yellow"), (165.0, "green"), (255.0, "blue"),
@@ -21,6 +22,7 @@ MIN_SATURATION = 0.15  # below: a grey, kept as its hex value
 MIN_VALUE = 0.25  # below: too dark to call by a hue
 
 
+@lru_cache(maxsize=1024)  # a library holds a handful of colours, named once each
 def colour_name(value: int) -> str:
     """The name of the ARGB colour ``value`` (signed or unsigned 32 bits; higher bits
     ignored), or ``#rrggbb`` for a grey (see the module docstring)."""

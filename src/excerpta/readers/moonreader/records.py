@@ -99,7 +99,8 @@ def parse_row(row: NoteRow, document_id: str, *, keep_bookmarks: bool, pdf: bool
     text = (as_text(row.original) or "").strip()
     note = (as_text(row.note) or "").strip() or None
     problems: list[str] = []
-    if row.is_bookmark():
+    bookmark = row.is_bookmark()
+    if bookmark:
         if not keep_bookmarks:
             raise Skipped("bookmark", reported=False)
         text, note = "", (as_text(row.bookmark) or "").strip()
@@ -122,11 +123,11 @@ def parse_row(row: NoteRow, document_id: str, *, keep_bookmarks: bool, pdf: bool
     where = ".".join(str(number) if number is not None else (as_text(value) or "").strip()
                      for number, value in zip(places, (row.chapter, row.split, row.position), strict=True))
     highlight = Highlight(
-        id=highlight_id(document_id, text if not row.is_bookmark() else f"bookmark {note}", where),
+        id=highlight_id(document_id, text if not bookmark else f"bookmark {note}", where),
         text=text,
         note=note,
         location_type=LocationType.ORDER,
-        color=_colour(row.colour) if not row.is_bookmark() else None,
+        color=_colour(row.colour) if not bookmark else None,
         highlighted_at=when,
     )
     return Parsed(highlight, (*order, when is None, when or _EARLIEST, row.rowid), problems, left_out)
