@@ -1,5 +1,5 @@
 """Benchmark of the readers of e-reader and annotation exports: ``kobo``, ``koreader``,
-``apple-books`` and ``hypothesis``, each on a synthetic library of ``--highlights`` highlights
+``apple-books``, ``hypothesis`` and ``moonreader``, each on a synthetic library of ``--highlights`` highlights
 in books of ``--per-book`` (built on the shared corpus's own schemas).
 
 Prints, per reader, the fastest of ``--repeat`` full reads (every document validated, as a
@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -136,9 +137,46 @@ def make_hypothesis(folder: Path, highlights: int, per_book: int) -> Path:
     return path
 
 
+# Moon+ Reader's notes table, as its BookDb creates it (version 7 of its schema).
+MOON_NOTES = ("CREATE TABLE notes (_id integer primary key autoincrement, book text, filename text, "
+              "lowerFilename text, lastChapter NUMERIC, lastSplitIndex NUMERIC, lastPosition NUMERIC, "
+              "highlightLength NUMERIC, highlightColor NUMERIC, time NUMERIC, bookmark text, note text, "
+              "original text, underline NUMERIC, strikethrough NUMERIC, bak text)")
+MOON_BOOKS = "CREATE TABLE books (_id integer primary key autoincrement, book text, filename text, " \
+             "lowerFilename text, author text)"
+
+
+def make_moonreader(folder: Path, highlights: int, per_book: int) -> Path:
+    database = folder / "mrbooks.db"
+    db = sqlite3.connect(database)
+    db.execute(MOON_NOTES)
+    db.execute(MOON_BOOKS)
+    for b in range(-(-highlights // per_book)):
+        file = f"/storage/emulated/0/Books/Book {b}.epub"
+        db.execute("INSERT INTO books (book, filename, lowerFilename, author) VALUES (?, ?, ?, ?)",
+                   (f"Book {b}", file, file.lower(), f"Author {b % 97}"))
+    db.executemany("INSERT INTO notes (book, filename, lowerFilename, lastChapter, lastSplitIndex, "
+                   "lastPosition, highlightLength, highlightColor, time, bookmark, note, original, "
+                   "underline, strikethrough, bak) "
+                   "VALUES (?, ?, ?, ?, 0, ?, 60, -256, ?, '', ?, ?, 0, 0, '0')",
+                   [(f"Book {n // per_book}", f"/storage/emulated/0/Books/Book {n // per_book}.epub",
+                     f"/storage/emulated/0/books/book {n // per_book}.epub", (n % per_book) // 10,
+                     100 * (n % per_book), 1_709_294_400_000 + n, "a note" if n % 5 == 0 else "", _text(n))
+                    for n in range(highlights)])
+    db.commit()
+    db.close()
+    path = folder / "backup.mrpro"
+    package = "com.flyersoft.moonreaderp"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{package}/_names.list", f"/data/data/{package}/databases/mrbooks.db\n")
+        archive.write(database, f"{package}/1.tag")
+    database.unlink()
+    return path
+
+
 MAKERS: dict[str, Callable[[Path, int, int], Path]] = {
     "kobo": make_kobo, "koreader": make_koreader, "apple-books": make_apple_books,
-    "hypothesis": make_hypothesis}
+    "hypothesis": make_hypothesis, "moonreader": make_moonreader}
 
 
 def time_read(name: str, source: Path, repeat: int) -> tuple[float, int]:

@@ -36,6 +36,7 @@ READER_SAMPLES: dict[str, list[Path]] = {
     "koreader": sorted((CORPUS / "koreader").glob("*.lua")),
     "tolino": [EXAMPLES / "tolino_notes.txt"],
     "inbox": [EXAMPLES / "inbox.jsonl"],
+    "moonreader": [EXAMPLES / "moonreader_backup.mrpro"],
 }
 NETWORK_READERS = {"readwise", "hypothesis-api"}  # tested end to end against their fake servers
 

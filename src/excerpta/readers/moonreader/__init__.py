@@ -1,0 +1,140 @@
+"""Reader ``moonreader``: Moon+ Reader (Android) backups: the ``.mrpro``/``.mrstd`` file, the
+folder it unzips to, or the ``mrbooks.db`` database in it.
+
+What is read
+    One Document per book (see :mod:`.books`: title, author, ``source`` ``moonreader``, the
+    book's file on the phone as ``external_ids["moonreader"]``), its highlights and notes in
+    reading order (``location`` their rank, ``location_type`` ``order``), each with its note,
+    colour name (:mod:`.colours`) and date (UTC). Bookmarks are left out unless
+    ``--moonreader-bookmarks``. Rows that give no highlight are reported and skipped
+    (:mod:`.records`); the run is then partial (exit 1).
+
+What is not (the database has no place for it, or the model none)
+    Chapter titles (the database holds a chapter's index only), underline, strikethrough and
+    squiggly styles, reading statistics, the books' descriptions and covers. Highlights deleted
+    on the phone are not in the backup at all: a ``--state`` library keeps them.
+
+Verified from public code (read for facts, none copied):
+
+* the ``notes`` and ``books`` schema, that bookmarks are rows with a non-empty ``bookmark``,
+  highlights rows with ``highlightLength > 0``, notes rows with a non-empty ``note``, the
+  reading order (``lastChapter, lastSplitIndex, lastPosition``; ``lastPosition`` first for PDFs),
+  the ``#@#`` sort tag of titles, that re-saving a book's notes deletes and re-inserts its rows
+  (new ``_id``, ``time`` set anew), and the default colours: Moon+'s decompiled
+  ``com.flyersoft.books.BookDb`` and ``A`` (public decompilations on GitHub);
+* ``_names.list`` line *N* naming ``N.tag`` in the ``com.flyersoft.moonreaderp`` folder, the
+  database's line ending in ``/databases/mrbooks.db``: the calibre Annotations plugin's Moon+
+  reader (``MoonReaderApp``, GPL), ``ecntu/moonwise`` (``import.py``, ``README.md``),
+  ``MrLokans/book-highlights-manager`` (``internal/moonreader/backup.go``), which agree;
+* ``time`` in milliseconds since 1970 and ``highlightColor`` a signed ARGB int (``-256`` for
+  yellow): the same three, and the calibre plugin's join of ``notes`` to ``books`` on the file
+  for the author.
+
+Not verified (no real backup at hand): whether the free app's folder is
+``com.flyersoft.moonreader`` (assumed, as ``moonwise`` writes; both are accepted); whether a
+catalogue may hold blank lines (one Dart importer drops them before counting; we count every
+line, as the three above do); whether Android's WAL mode ever leaves a ``mrbooks.db-wal`` in a
+backup (copied beside the database when the catalogue lists one); what ``lastPosition`` counts
+in a PDF. Live sync (Moon+'s "Readwise" sharing to a custom URL) is not this reader's: it is
+being built separately as an ingest endpoint.
+
+Failures: an input that is no backup, a zip without ``mrbooks.db``, a file that is no SQLite
+database, a damaged archive, a database cut short or without a ``notes`` table is an InputError
+naming it (exit 2). A database with damaged pages is read around them (the rows lost reported,
+exit 1); see :mod:`.backup` for how a zip is read safely.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import Field
+
+from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, fields_but
+from excerpta.input_files import input_file
+from excerpta.model import Document, Highlight
+from excerpta.readers.moonreader.backup import (
+    PACKAGE_PREFIX,
+    ZIP_MAGIC,
+    database_copy,
+    is_backup_archive,
+    package_folder_in,
+)
+from excerpta.readers.moonreader.books import read_books
+from excerpta.readers.moonreader.database import (
+    database_error,
+    has_notes_table,
+    opened,
+    read_shelf,
+)
+from excerpta.readers.sqlite_snapshot import SQLITE_MAGIC
+
+
+class MoonReaderOptions(AdapterOptions):
+    """Options of the ``moonreader`` reader."""
+
+    moonreader_bookmarks: bool = Field(
+        default=False,
+        description="Keep Moon+ Reader bookmarks as empty highlights, their name as the note "
+                    "(dropped by default)",
+        json_schema_extra={"cli": "moonreader-bookmarks"},
+    )
+
+
+class MoonReaderReader(Reader):
+    """Reads a Moon+ Reader backup; see the module docstring."""
+
+    name = "moonreader"
+    description = ("Moon+ Reader (Android) backup .mrpro/.mrstd, its unzipped folder, or mrbooks.db "
+                   "(titles, authors, notes, colours, dates)")
+    options_model = MoonReaderOptions
+    options: MoonReaderOptions
+    # A bare mrbooks.db is read with the -wal/-journal files beside it, which may change while
+    # its bytes do not.
+    self_contained = False
+    # No chapter titles, pages, ranges, URLs or tags; a colour only where the row has one.
+    unknown_when_empty = fields_but(Highlight, "text", "note", "location", "location_type",
+                                    "highlighted_at", "is_deleted")
+    # An author only where the books table lists the book.
+    document_unknown_when_empty = fields_but(Document, "title", "category", "source", "external_ids")
+
+    @classmethod
+    def recognize(cls, probe: InputProbe) -> int:
+        if probe.path is None:
+            return 0
+        if probe.is_dir:
+            return 80 if package_folder_in(probe.path) is not None else 0
+        if probe.head.startswith(ZIP_MAGIC):
+            return 95 if is_backup_archive(probe.path) else 0
+        if probe.head.startswith(SQLITE_MAGIC):
+            return 95 if has_notes_table(probe.path) else 0
+        return 0
+
+    @classmethod
+    def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:
+        # Every file of the backup's package folder (its .tag files are e-books, covers and
+        # settings as much as the database): none is another reader's input.
+        if probe.path is None:
+            return False
+        try:
+            parts = probe.path.relative_to(folder).parts[:-1]
+        except ValueError:
+            return False
+        return folder.name.startswith(PACKAGE_PREFIX) or any(p.startswith(PACKAGE_PREFIX) for p in parts)
+
+    def read(self, source: str, state: ReadState) -> Iterator[Document]:
+        path = Path(source).expanduser()
+        if not path.is_dir():
+            path = input_file(source)
+        with database_copy(path, source) as copy, opened(copy, source) as connection:
+            try:
+                shelf = read_shelf(connection)
+            except sqlite3.Error as err:
+                raise database_error(source, err) from None
+            if shelf.lost:
+                state.report(source, "books", f"{shelf.lost}; those books are read without their "
+                             "author, titled by their notes", kept=True)
+            yield from read_books(connection, shelf, source, state,
+                                  keep_bookmarks=self.options.moonreader_bookmarks)
