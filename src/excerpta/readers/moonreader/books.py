@@ -28,7 +28,7 @@ from excerpta.readers.kobo import unplaced
 from excerpta.readers.kobo.text import as_text
 from excerpta.readers.moonreader.database import NoteColumns, Shelf, database_error, without_sort_tag
 from excerpta.readers.moonreader.records import NoteRow, Parsed, Skipped, parse_row
-from excerpta.readers.sqlite_snapshot import is_damage, read_around_damage
+from excerpta.readers.sqlite_damage import is_damage, read_around_damage
 
 log = logging.getLogger(__name__)
 NAMESPACE = "moonreader"

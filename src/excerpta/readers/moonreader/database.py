@@ -25,15 +25,8 @@ from pathlib import Path
 
 from excerpta.errors import InputError
 from excerpta.readers.kobo.text import as_text
-from excerpta.readers.sqlite_snapshot import (
-    HEADER_SIZE,
-    SQLITE_MAGIC,
-    cut_short,
-    file_size,
-    is_damage,
-    read_around_damage,
-    sibling,
-)
+from excerpta.readers.sqlite_damage import is_damage, read_around_damage, read_failure
+from excerpta.readers.sqlite_snapshot import HEADER_SIZE, SQLITE_MAGIC, cut_short, file_size, sibling
 
 EXPECTED = "expected Moon+ Reader's mrbooks.db, or a .mrpro/.mrstd backup holding it"
 # The notes columns read, in NoteRow's order (then rowid): those every Moon+ database since
@@ -73,7 +66,10 @@ def opened(path: Path, source: str) -> Iterator[sqlite3.Connection]:
 
 
 def database_error(source: str, err: sqlite3.Error) -> InputError:
-    """The one-line InputError of an SQLite error that stops a whole read."""
+    """The one-line InputError of an SQLite error that stops a whole read (InputIOError for
+    SQLite's I/O error: :func:`~excerpta.readers.sqlite_damage.read_failure`)."""
+    if (failed := read_failure(source, err)) is not None:
+        return failed
     reason = str(err) or type(err).__name__
     if is_damage(err) or "malformed" in reason or "not a database" in reason:
         return InputError(f"{source}: the database is damaged ({reason}); {EXPECTED}")
