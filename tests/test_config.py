@@ -204,6 +204,17 @@ def test_the_example_readwise_writer_uncommented_is_valid(tmp_path):
     assert [w.format for w in load_config(path).jobs[1].writers] == ["json", "csv", "readwise"]
 
 
+def test_the_example_ingest_table_and_job_uncommented_are_valid(tmp_path):
+    example = (REPO / "config" / "excerpta.example.toml").read_text(encoding="utf-8")
+    start = example.index("# [ingest]\n")
+    block = example[start:]
+    uncommented = "\n".join(line.removeprefix("# ").removeprefix("#") for line in block.splitlines())
+    config = load_config(_write(tmp_path, example[:start] + uncommented))
+    assert config.ingest is not None
+    assert (config.ingest.listen, config.ingest.inbox) == ("127.0.0.1:8765", Path("/data/inbox.jsonl"))
+    assert [(job.name, job.source.input, job.schedule) for job in config.jobs][2] == ("phone", "inbox:", None)
+
+
 def test_the_example_configuration_is_valid():
     config = load_config(REPO / "config" / "excerpta.example.toml")
     assert [job.name for job in config.jobs] == ["readwise-to-vault", "kindle-backup"]
@@ -237,7 +248,7 @@ def test_two_writers_of_one_format_one_inside_the_other_are_refused(run_cli, tmp
     result = run_cli("config", "check", _write(tmp_path, nested))
     assert result.exit_code == 2
     assert result.output.endswith('jobs[0].writers[0] (job "readwise-to-vault", line 38) and '
-                                  'jobs[2].writers[0] (job "inner", line 94) both write obsidian, '
+                                  'jobs[2].writers[0] (job "inner", line 114) both write obsidian, '
                                   "/vault/Readwise/Kindle inside /vault/Readwise: each would take the "
                                   "other's files for its own; give them folders side by side\n")
     beside = example.replace('out = "/data/kindle.json"', 'out = "/vault/Readwise/kindle.json"')
