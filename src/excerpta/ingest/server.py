@@ -100,6 +100,9 @@ class IngestHandler(BaseHTTPRequestHandler):
     server_version = "excerpta-ingest"
     sys_version = ""
     timeout = SOCKET_TIMEOUT
+    # The headers and the body go out in two writes: without TCP_NODELAY the body waits for the
+    # client's delayed ACK of the headers, 40 ms a request (measured: 22 requests/s, not 500).
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         if self._path() not in AUTH_PATHS:
