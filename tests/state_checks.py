@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from excerpta.store.sqlite import SQLiteStore
+
 
 def try_writing(path: Path) -> str:
     """Take the state's write lock at once, as another run's first write would, and let it go:
@@ -18,3 +20,12 @@ def try_writing(path: Path) -> str:
         return str(err)
     finally:
         other.close()
+
+
+def library_in(state: Path) -> list[str]:
+    """The documents of the ``--state`` library ``state``, as JSON, in a stable order."""
+    store = SQLiteStore(state)
+    try:
+        return sorted(document.model_dump_json() for document in store.documents())
+    finally:
+        store.close()

@@ -9,8 +9,8 @@ import pytest
 from apple_books_dbs import ANNOTATIONS, LIBRARY, annotation, book, documents_folder, read
 
 from excerpta.errors import InputIOError
-from excerpta.store.sqlite import SQLiteStore
 from sqlite_rows import unplugged
+from state_checks import library_in
 
 FAILED = ("could not be read (disk I/O error: the device removed mid-read, or its disk failing?); "
           "read it again")
@@ -39,13 +39,6 @@ def test_an_io_error_anywhere_in_either_database_stops_the_read(tmp_path, monkey
     failed = next(documents.rglob(name))
     assert str(caught.value) == f"{failed}: {FAILED}"
 
-
-def library_in(state) -> list[str]:
-    store = SQLiteStore(state)
-    try:
-        return sorted(document.model_dump_json() for document in store.documents())
-    finally:
-        store.close()
 
 
 def test_a_failing_disk_is_exit_74_and_neither_merged_nor_written(run_cli, tmp_path, monkeypatch):

@@ -8,8 +8,8 @@ import pytest
 from kobo_databases import BOOK, STORE_BOOK, book_rows, bookmark, make_database, read
 
 from excerpta.errors import InputIOError
-from excerpta.store.sqlite import SQLiteStore
 from sqlite_rows import unplugged
+from state_checks import library_in
 
 NAME = "KoboReader.sqlite"
 FAILED = ("could not be read (disk I/O error: the device removed mid-read, or its disk failing?); "
@@ -43,14 +43,6 @@ def test_an_io_error_anywhere_in_the_read_stops_it_and_says_to_read_it_again(tmp
         read(path)
     assert str(caught.value) == f"{path}: {FAILED}"
 
-
-def library_in(state) -> list[str]:
-    """The documents of the ``--state`` library ``state``, as JSON."""
-    store = SQLiteStore(state)
-    try:
-        return sorted(document.model_dump_json() for document in store.documents())
-    finally:
-        store.close()
 
 
 def test_an_unplugged_kobo_is_exit_74_and_neither_merged_nor_written(run_cli, tmp_path, monkeypatch):
