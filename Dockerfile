@@ -1,6 +1,8 @@
 # excerpta: the sync daemon in a container.
 #   docker build -t excerpta .
 #   docker run -v ./config:/config:ro -v excerpta-data:/data -e READWISE_TOKEN -e TZ=Europe/Berlin excerpta
+# With an [ingest] table listening on 0.0.0.0:8765, add -p 8765:8765 -e EXCERPTA_INGEST_TOKEN
+# (the inbox is on the /data volume too).
 # The state (unless the configuration names one) and the locks that keep two runs from
 # writing one output live on the /data volume, so a `docker run … excerpta sync` beside the
 # daemon's container takes turns with it.
@@ -22,6 +24,8 @@ RUN pip install . && rm -rf /opt/excerpta/src
 
 USER excerpta
 VOLUME ["/data"]
+# The ingest endpoint, when the configuration has [ingest] listen = "0.0.0.0:8765".
+EXPOSE 8765
 # The daemon runs the mounted configuration's jobs on their schedules; `docker stop` sends
 # SIGTERM, which it handles (exit 0). `excerpta sync` and `excerpta status` read the same file.
 ENV EXCERPTA_CONFIG=/config/excerpta.toml
