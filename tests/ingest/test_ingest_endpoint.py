@@ -80,6 +80,14 @@ def test_a_refused_request_keeps_nothing(endpoint, tmp_path):
     assert inbox_records(tmp_path / "inbox.jsonl") == []
 
 
+@pytest.mark.parametrize("path", ["/", "/api/v2/highlights/", "/api/v2/highlights"])
+def test_an_app_checking_the_url_it_was_given_gets_an_empty_list_for_the_token(endpoint, path):
+    listed = httpx.get(endpoint.url + path, headers=AUTH)
+    empty = {"count": 0, "next": None, "previous": None, "results": []}
+    assert (listed.status_code, listed.json()) == (200, empty)
+    assert httpx.get(endpoint.url + path).status_code == 401
+
+
 def test_other_paths_and_methods_are_refused(endpoint):
     assert httpx.get(endpoint.url + "/api/v2/export/", headers=AUTH).status_code == 404
     assert httpx.post(endpoint.url + "/api/v2/books/", headers=AUTH, json={}).status_code == 404

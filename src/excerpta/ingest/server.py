@@ -2,7 +2,8 @@
 app that sends highlights to Readwise (Moon+ Reader's "Readwise" sharing, which lets the user
 give the URL; excerpta's own ``readwise`` writer with ``READWISE_API_URL``) can send them here.
 
-* ``GET /api/v2/auth/`` answers 204 for the token, as Readwise's token check does.
+* ``GET /api/v2/auth/`` answers 204 for the token, as Readwise's token check does; a ``GET``
+  of the highlights' URL (an app checking the URL it was given) an empty highlight list.
 * ``POST /api/v2/highlights/`` (also without the slash, or at ``/``, where an app is given the
   bare address) takes ``{"highlights": [...]}`` (:mod:`excerpta.ingest.payload`), appends them
   to the inbox, synced to disk (:mod:`excerpta.ingest.inbox`), and only then answers 200 with
@@ -105,10 +106,15 @@ class IngestHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
-        if self._path() not in AUTH_PATHS:
+        path = self._path()
+        if path not in AUTH_PATHS and path not in HIGHLIGHT_PATHS:
             self._answer(404, {"detail": "Not found."})
-        elif self._authorized():
+        elif not self._authorized():
+            return
+        elif path in AUTH_PATHS:
             self._answer(204, None)
+        else:  # an app checking the URL it was given: Readwise's highlight LIST, with nothing in it
+            self._answer(200, {"count": 0, "next": None, "previous": None, "results": []})
 
     def do_POST(self) -> None:
         if self._path() not in HIGHLIGHT_PATHS:
