@@ -11,7 +11,7 @@ import pytest
 
 from excerpta.adapters import ReadState
 from excerpta.errors import InputError
-from excerpta.ingest.inbox import HEADER_LINE
+from excerpta.ingest.inbox import HEADER_LINE, inbox_summary
 from excerpta.model import Document
 from excerpta.readers.inbox import InboxReader
 
@@ -166,3 +166,13 @@ def test_a_file_that_is_no_inbox_is_refused(tmp_path):
     other.write_text('{"text": "t"}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"other.jsonl: not an excerpta inbox \(its first line is not"):
         read(other)
+
+
+def test_the_summary_counts_what_came_and_when_the_last_came(tmp_path):
+    inbox = write_inbox(tmp_path / "inbox.jsonl", {"text": "a"}, {"text": "b"}, torn=b'{"at": "2030')
+    assert inbox_summary(inbox) == (2, datetime(2026, 1, 1, tzinfo=UTC))
+    assert inbox_summary(tmp_path / "none.jsonl") == (0, None)
+    inbox.write_bytes(HEADER_LINE)
+    assert inbox_summary(inbox) == (0, None)
+    inbox.write_bytes(HEADER_LINE + b'{"at": "whenever", "highlight": {"text": "t"}}\n')
+    assert inbox_summary(inbox) == (1, None)

@@ -67,6 +67,10 @@ def test_the_daemon_serves_the_endpoint_and_syncs_what_comes(tmp_path):
         walden = tmp_path / "vault" / "Books" / "Walden.md"
         wait_until(lambda: walden.exists() and "Simplify, simplify." in walden.read_text(encoding="utf-8"))
         assert logged_runs(tmp_path / "state.sqlite") == [("phone", "ok"), ("phone", "ok")]
+        status = subprocess.run([sys.executable, "-m", "excerpta", "status", "-c", str(config)],
+                                capture_output=True, text=True, env=env)
+        assert status.stdout.splitlines()[-1].startswith(
+            f"ingest: 127.0.0.1:0, inbox {tmp_path / 'inbox.jsonl'}: 1 highlight(s) received, the last ")
     finally:
         daemon.send_signal(signal.SIGTERM)
         _, err = daemon.communicate(timeout=30)

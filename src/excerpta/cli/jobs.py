@@ -25,6 +25,7 @@ from excerpta.cli.convert import print_report
 from excerpta.cli.progress import ProblemEcho, ReadProgress
 from excerpta.config import Config, JobConfig, load_config
 from excerpta.daemon import first_run, local_zone
+from excerpta.ingest.inbox import default_inbox_path, inbox_summary
 from excerpta.jobs import (
     CONFIG_ENV,
     ENDED_UNSAID,
@@ -175,7 +176,8 @@ def _when(moment: datetime | None) -> str:
 @click.pass_obj
 def status_command(settings: Settings, config_path: Path | None) -> None:
     """Show each job's schedule, its last run (when, how it ended, what it wrote, its error)
-    and when it is next due, from the state's run log."""
+    and when it is next due, from the state's run log; with an [ingest] table, how many
+    highlights its inbox received and when the last came."""
     path, config = _load(config_path)
     last_runs, counted_from = _last_runs(config, settings)
     zone = local_zone()
@@ -195,4 +197,9 @@ def status_command(settings: Settings, config_path: Path | None) -> None:
             base = counted_from.get(job.name)
             due = first_run(job.schedule, base.started_at if base else None, now, zone)
             click.echo(f"  due: {'now' if due <= now else _when(due)}")
+    if config.ingest is not None:
+        inbox = default_inbox_path(configured=config.ingest.inbox)
+        count, last = inbox_summary(inbox)
+        click.echo(f"ingest: {config.ingest.listen}, inbox {inbox}: {count} highlight(s) received"
+                   + (f", the last {_when(last)}" if last else ""))
 

@@ -32,6 +32,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -172,3 +173,22 @@ def inbox_lines(path: Path, *, start: int = 0, line: int = 1) -> Iterator[tuple[
             position += len(raw)
             yield line, raw, position
             line += 1
+
+
+def inbox_summary(path: Path) -> tuple[int, datetime | None]:
+    """How many highlights the inbox at ``path`` holds (lines after the header, each sent again
+    counted again) and when the last came (its ``at``; None: none, or no such file)."""
+    try:
+        with open(path, "rb") as handle:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+            size = handle.seek(0, os.SEEK_END)
+            cut = _torn_tail(handle, size)
+            handle.seek(max(0, size - cut - (1 << 16)))
+            tail = handle.read(size - cut - handle.tell()).rstrip(b"\n").rpartition(b"\n")[2]
+    except OSError:
+        return 0, None
+    try:
+        last = datetime.fromisoformat(json.loads(tail)["at"]) if lines > 1 else None
+    except (ValueError, TypeError, KeyError):  # a line edited by hand: its time unknown
+        last = None
+    return max(lines - 1, 0), last
