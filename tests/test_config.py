@@ -204,10 +204,20 @@ def test_the_example_readwise_writer_uncommented_is_valid(tmp_path):
     assert [w.format for w in load_config(path).jobs[1].writers] == ["json", "csv", "readwise"]
 
 
+def test_the_example_hypothesis_table_uncommented_is_valid(tmp_path):
+    example = (REPO / "config" / "excerpta.example.toml").read_text(encoding="utf-8")
+    block = ('# [hypothesis]\n# base_url = "https://api.hypothes.is"\n'
+             '# token_file = "/config/hypothesis-token"\n')
+    assert block in example
+    config = load_config(_write(tmp_path, example.replace(block, block.replace("# ", ""))))
+    assert (config.hypothesis.base_url, config.hypothesis.token_file) == (
+        "https://api.hypothes.is", Path("/config/hypothesis-token"))
+
+
 def test_the_example_ingest_table_and_job_uncommented_are_valid(tmp_path):
     example = (REPO / "config" / "excerpta.example.toml").read_text(encoding="utf-8")
     start = example.index("# [ingest]\n")
-    block = example[start:]
+    block = example[start:example.index("\n\n# Hypothesis API settings")]
     uncommented = "\n".join(line.removeprefix("# ").removeprefix("#") for line in block.splitlines())
     config = load_config(_write(tmp_path, example[:start] + uncommented))
     assert config.ingest is not None
@@ -248,7 +258,7 @@ def test_two_writers_of_one_format_one_inside_the_other_are_refused(run_cli, tmp
     result = run_cli("config", "check", _write(tmp_path, nested))
     assert result.exit_code == 2
     assert result.output.endswith('jobs[0].writers[0] (job "readwise-to-vault", line 38) and '
-                                  'jobs[2].writers[0] (job "inner", line 114) both write obsidian, '
+                                  'jobs[2].writers[0] (job "inner", line 120) both write obsidian, '
                                   "/vault/Readwise/Kindle inside /vault/Readwise: each would take the "
                                   "other's files for its own; give them folders side by side\n")
     beside = example.replace('out = "/data/kindle.json"', 'out = "/vault/Readwise/kindle.json"')

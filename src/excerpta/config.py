@@ -27,6 +27,9 @@ from pydantic import (
 )
 
 from excerpta import registry
+from excerpta.clients import api_settings
+from excerpta.clients.hypothesis import DEFAULT_API_URL as HYPOTHESIS_API_URL
+from excerpta.clients.hypothesis import HYPOTHESIS
 from excerpta.clients.readwise_settings import check_api_url
 from excerpta.config_checks import check_adapters, check_outputs, check_sources
 from excerpta.config_places import placed
@@ -173,6 +176,18 @@ class ReadwiseConfig(_Section):
         return check_api_url(value)
 
 
+class HypothesisConfig(_Section):
+    """Hypothesis API settings (the ``hypothesis:`` input); the token is never written here."""
+
+    base_url: str = HYPOTHESIS_API_URL
+    token_file: FilePath | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        return api_settings.check_api_url(value, HYPOTHESIS)
+
+
 class IngestConfig(_Section):
     """The ``[ingest]`` table: the daemon serves the ingest endpoint (see
     :mod:`excerpta.ingest.settings`) when the configuration has it."""
@@ -193,6 +208,7 @@ class Config(_Section):
 
     state: FilePath | None = None
     readwise: ReadwiseConfig = Field(default_factory=ReadwiseConfig)
+    hypothesis: HypothesisConfig = Field(default_factory=HypothesisConfig)
     ingest: IngestConfig | None = None  # the daemon serves the ingest endpoint when it is there
     jobs: list[JobConfig] = Field(default_factory=list)
 

@@ -11,8 +11,9 @@ state, not to the job's name (which names its runs in the run log): a job and a
 same source share its cursor, each writer still writing all that its output lacks.
 
 The configuration's ``[readwise]`` table stands in for the environment variables a user did
-not set (``READWISE_API_URL``, ``READWISE_TOKEN_FILE``), while a job runs; so does its
-``[ingest] inbox`` for ``EXCERPTA_INBOX`` (the file a job's ``inbox:`` reads).
+not set (``READWISE_API_URL``, ``READWISE_TOKEN_FILE``), while a job runs; so do its
+``[hypothesis]`` table (``HYPOTHESIS_API_URL``, ``HYPOTHESIS_TOKEN_FILE``) and its
+``[ingest] inbox`` (``EXCERPTA_INBOX``, the file a job's ``inbox:`` reads).
 """
 
 from __future__ import annotations
@@ -26,14 +27,16 @@ from platformdirs import user_config_path
 
 from excerpta import registry
 from excerpta.adapters import RecordProblem
+from excerpta.clients.hypothesis import DEFAULT_API_URL as HYPOTHESIS_API_URL
+from excerpta.clients.hypothesis import HYPOTHESIS
 from excerpta.clients.readwise_settings import (
     API_URL_ENV,
     DEFAULT_API_URL,
-    TOKEN_ENV,
+    READWISE,
     TOKEN_FILE_ENV,
     named_as,
 )
-from excerpta.config import Config, JobConfig, ReadwiseConfig
+from excerpta.config import Config, JobConfig
 from excerpta.errors import ExcerptaError, OutputBusyError, StateBusyError, UserError
 from excerpta.ingest.inbox import INBOX_ENV
 from excerpta.input_reads import JOB_FORMAT
@@ -45,7 +48,8 @@ from excerpta.store import LibraryStore, default_state_path
 
 CONFIG_ENV = "EXCERPTA_CONFIG"
 _CONFIG_KEYS = {API_URL_ENV: "[readwise] base_url", TOKEN_FILE_ENV: "[readwise] token_file",
-                INBOX_ENV: "[ingest] inbox"}
+                HYPOTHESIS.api_url_env: "[hypothesis] base_url",
+                HYPOTHESIS.token_file_env: "[hypothesis] token_file", INBOX_ENV: "[ingest] inbox"}
 
 
 def default_config_path() -> Path:
@@ -74,9 +78,8 @@ def chosen_jobs(config: Config, names: Sequence[str], *, config_path: Path) -> l
     return [by_name[name] for name in dict.fromkeys(names)] if names else list(config.jobs)
 
 
-def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | None = None,
-            inbox: Path | None = None, dry_run: bool = False, force: bool = False,
-            recreate_deleted: bool = False,
+def run_job(job: JobConfig, state: LibraryStore, *, config: Config | None = None,
+            dry_run: bool = False, force: bool = False, recreate_deleted: bool = False,
             on_problem: Callable[[RecordProblem], None] | None = None,
             on_document: DocumentCallback | None = None) -> ConvertReport:
     """Run ``job`` once into ``state`` (its library, manifest, cursors and run log; a dry
@@ -85,8 +88,9 @@ def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | N
     (see :func:`~excerpta.pipeline.run_once`). Raises as :func:`~excerpta.pipeline.convert`
     does for a bad source, or when no writer can write its ``out``; the run log records how
     the run ended, under the job's name. ``force`` and ``recreate_deleted``: as `convert`'s
-    flags, for this run (the second for each writer that has the option). ``inbox``: the
-    configuration's ``[ingest] inbox``."""
+    flags, for this run (the second for each writer that has the option). ``config``: the
+    configuration the job is of, whose service tables stand in for unset environment
+    variables (:func:`service_environment`)."""
     outputs, unwritable = [], []
     for writer in job.writers:
         cls = registry.writer(writer.format)
@@ -101,7 +105,7 @@ def run_job(job: JobConfig, state: LibraryStore, *, readwise: ReadwiseConfig | N
         _log_failed(state, job.name, unwritable[0], dry_run)
         raise unwritable[0]
     try:
-        with readwise_environment(readwise or ReadwiseConfig(), inbox):
+        with service_environment(config or Config()):
             return run_once([job.source.input], outputs, run_name=job.name, library=state, state=state,
                             from_format=job.source.format, options=dict(job.source.options),
                             force=force, dry_run=dry_run, on_problem=on_problem,
@@ -141,18 +145,20 @@ def _log_failed(state: LibraryStore, name: str, err: ExcerptaError, dry_run: boo
 
 
 @contextmanager
-def readwise_environment(readwise: ReadwiseConfig, inbox: Path | None = None) -> Iterator[None]:
-    """``readwise``'s settings as the environment variables the Readwise client reads, and
-    ``inbox`` as ``EXCERPTA_INBOX``, for the ``with`` block, where the user set none: the
-    environment wins, as for every option (a ``READWISE_TOKEN`` wins over the token file).
-    Messages name them as the file's keys."""
+def service_environment(config: Config) -> Iterator[None]:
+    """``config``'s ``[readwise]`` and ``[hypothesis]`` tables as the environment variables
+    their clients read, and ``[ingest] inbox`` as ``EXCERPTA_INBOX``, for the ``with`` block,
+    where the user set none: the environment wins, as for every option (a ``READWISE_TOKEN``
+    wins over the token file). Messages name them as the file's keys."""
     defaults = {}
-    if inbox is not None:
-        defaults[INBOX_ENV] = str(inbox.expanduser())
-    if readwise.base_url != DEFAULT_API_URL:
-        defaults[API_URL_ENV] = readwise.base_url
-    if readwise.token_file is not None and not os.environ.get(TOKEN_ENV, "").strip():
-        defaults[TOKEN_FILE_ENV] = str(readwise.token_file.expanduser())
+    if config.ingest is not None and config.ingest.inbox is not None:
+        defaults[INBOX_ENV] = str(config.ingest.inbox.expanduser())
+    for table, service, default_url in ((config.readwise, READWISE, DEFAULT_API_URL),
+                                        (config.hypothesis, HYPOTHESIS, HYPOTHESIS_API_URL)):
+        if table.base_url != default_url:
+            defaults[service.api_url_env] = table.base_url
+        if table.token_file is not None and not os.environ.get(service.token_env, "").strip():
+            defaults[service.token_file_env] = str(table.token_file.expanduser())
     added = {name: value for name, value in defaults.items() if not os.environ.get(name)}
     os.environ.update(added)
     try:

@@ -13,7 +13,7 @@ from excerpta.cli.app import cli, global_options
 from excerpta.clients.api_settings import ApiSettings
 from excerpta.config import Config, load_config
 from excerpta.errors import ConfigError
-from excerpta.jobs import chosen_jobs, default_config_path, readwise_environment
+from excerpta.jobs import chosen_jobs, default_config_path, service_environment
 from excerpta.output_targets import foreign_suffix
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def check(path: Path | None) -> None:
     chosen_jobs(loaded, (), config_path=path)  # a file without jobs: what sync would refuse
     for settings in _services_of(loaded):
         try:  # the token a sync would fail to find, said (the file may be made later: not refused)
-            with readwise_environment(loaded.readwise):  # (a [readwise] table's; for the others, nothing)
+            with service_environment(loaded):  # ([readwise], [hypothesis]: what a job would use)
                 settings.from_env()
         except ConfigError as err:
             log.warning("%s", err)

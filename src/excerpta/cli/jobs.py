@@ -64,8 +64,7 @@ def _run_and_report(job: JobConfig, config: Config, settings: Settings, *, dry_r
         problems = ProblemEcho(quiet=settings.quiet, verbose=settings.verbose)
         with ReadProgress(enabled=sys.stderr.isatty() and not settings.quiet and not brief) as progress:
             try:
-                report = run_job(job, state, readwise=config.readwise,
-                                 inbox=config.ingest.inbox if config.ingest else None, dry_run=dry_run,
+                report = run_job(job, state, config=config, dry_run=dry_run,
                                  force=force, recreate_deleted=recreate_deleted, on_problem=problems,
                                  on_document=progress.advance)
             finally:  # before the job's error, if it ends with one
