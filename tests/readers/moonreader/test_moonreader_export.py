@@ -19,10 +19,13 @@ from moonreader_exports import (
     write_export,
 )
 
-from excerpta.adapters import ReadState
+from excerpta import registry
+from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import InputError
 from excerpta.identity import highlight_id
 from excerpta.readers.moonreader import MoonReaderExportReader, MoonReaderOptions, MoonReaderReader
+
+from paths import EXAMPLES
 
 
 def read(path, *, bookmarks=False, reader=MoonReaderExportReader):
@@ -201,3 +204,12 @@ def test_a_file_without_the_header_is_refused_in_one_line(tmp_path, content, why
     message = str(caught.value)
     assert message.startswith(f"{path}: not a Moon+ Reader highlight export ({why}")
     assert "\n" not in message
+
+
+def test_it_is_recognised_by_its_header_and_claims_no_other_format_s_file(tmp_path):
+    named_otherwise = write_export(tmp_path / "export.txt", export_text([walden()]))
+    assert MoonReaderExportReader.recognize(InputProbe.of(str(named_otherwise))) == 95
+    assert registry.detect_reader(InputProbe.of(str(named_otherwise))).name == "moonreader-export"
+    for sample in sorted(EXAMPLES.iterdir()):
+        if sample.suffix != ".mrexpt":
+            assert MoonReaderExportReader.recognize(InputProbe.of(str(sample))) == 0, sample.name
