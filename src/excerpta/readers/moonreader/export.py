@@ -146,7 +146,10 @@ def read_export(handle: TextIO, source: str, state: ReadState, *,
     if deletions:
         log.info("%s: left out %d record(s) marked *DELETED* (deletions Moon+ passes on; "
                  "nothing is deleted)", source, deletions)
-    yield from documents_of_rows(chain.from_iterable(books.values()), source, state,
+    # In the order the backup reads a book's rows (``ORDER BY …, book, rowid``): where one
+    # passage was saved twice, the same copy wins (books._documents).
+    ordered = (sorted(rows, key=lambda row: (row.book, row.rowid)) for rows in books.values())
+    yield from documents_of_rows(chain.from_iterable(ordered), source, state,
                                  keep_bookmarks=keep_bookmarks)
 
 

@@ -22,6 +22,8 @@ ends a record early only where a number belongs (``lastChapter`` …) or where a
 (an ``_id`` and six numbers at their places) follows it: a record cut short, reported, as is one
 with more lines than 16 (blank lines after the 16th are tolerated). Lines are read one at a
 time, at most :data:`MAX_LINE_CHARS` characters held; a longer one makes its record damaged.
+Lines between the header and the first ``#`` (one converter writes its first record without
+one; Moon+ never does) are reported and skipped, never guessed into a record.
 """
 
 from __future__ import annotations
