@@ -37,6 +37,7 @@ READER_SAMPLES: dict[str, list[Path]] = {
     "tolino": [EXAMPLES / "tolino_notes.txt"],
     "inbox": [EXAMPLES / "inbox.jsonl"],
     "moonreader": [EXAMPLES / "moonreader_backup.mrpro"],
+    "moonreader-export": [EXAMPLES / "moonreader_export.mrexpt"],
 }
 NETWORK_READERS = {"readwise", "hypothesis-api"}  # tested end to end against their fake servers
 

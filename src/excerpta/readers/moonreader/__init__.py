@@ -1,5 +1,7 @@
 """Reader ``moonreader``: Moon+ Reader (Android) backups: the ``.mrpro``/``.mrstd`` file, the
-folder it unzips to, or the ``mrbooks.db`` database in it.
+folder it unzips to, or the ``mrbooks.db`` database in it. Importing the package also registers
+``moonreader-export`` (:mod:`.export`), the per-book ``.mrexpt`` export, read into the same
+highlights with the same ids.
 
 What is read
     One Document per book (see :mod:`.books`: title, author, ``source`` ``moonreader``, the
@@ -50,9 +52,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from pydantic import Field
-
-from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, fields_but
+from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
 from excerpta.input_files import input_file
 from excerpta.model import Document, Highlight
 from excerpta.readers.moonreader.backup import (
@@ -69,18 +69,10 @@ from excerpta.readers.moonreader.database import (
     opened,
     read_shelf,
 )
+from excerpta.readers.moonreader.options import MoonReaderOptions
 from excerpta.readers.sqlite_snapshot import SQLITE_MAGIC
 
-
-class MoonReaderOptions(AdapterOptions):
-    """Options of the ``moonreader`` reader."""
-
-    moonreader_bookmarks: bool = Field(
-        default=False,
-        description="Keep Moon+ Reader bookmarks as empty highlights, their name as the note "
-                    "(dropped by default)",
-        json_schema_extra={"cli": "moonreader-bookmarks"},
-    )
+__all__ = ["MoonReaderExportReader", "MoonReaderOptions", "MoonReaderReader"]
 
 
 class MoonReaderReader(Reader):
@@ -138,3 +130,7 @@ class MoonReaderReader(Reader):
                              "author, titled by their notes", kept=True)
             yield from read_books(connection, shelf, source, state,
                                   keep_bookmarks=self.options.moonreader_bookmarks)
+
+
+# Registers the second reader, of the per-book export (it reuses this reader's row mapping).
+from excerpta.readers.moonreader.export import MoonReaderExportReader  # noqa: E402

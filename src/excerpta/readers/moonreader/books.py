@@ -68,6 +68,15 @@ def read_books(connection: sqlite3.Connection, shelf: Shelf, source: str, state:
         yield from salvaged
 
 
+def documents_of_rows(rows: Iterable[NoteRow], source: str, state: ReadState, *,
+                      keep_bookmarks: bool, shelf: Shelf | None = None) -> Iterator[Document]:
+    """The books of ``rows`` read as :func:`read_books` reads a database's (the same Documents
+    and ids for the same rows), the rows of one book next to each other; ``shelf`` the titles
+    and authors known (none: titled by the rows). For rows read from elsewhere than a
+    database: a ``.mrexpt`` export (:mod:`.export`)."""
+    yield from _documents(rows, shelf or Shelf({}), source, state, keep_bookmarks, set())
+
+
 def book_key(row: NoteRow) -> str:
     """The book a row is in: its file, lower-cased, else ``\\x00`` and its title folded."""
     return row.file_key() or "\x00" + normalize_text(as_text(row.book))

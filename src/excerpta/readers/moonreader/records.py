@@ -38,7 +38,9 @@ _UNKNOWN = (1, 0)  # a position that is not a number sorts after every one that 
 
 
 class NoteRow(NamedTuple):
-    """A ``notes`` row as SQLite gives it (text as bytes), its ``_id`` and its rowid."""
+    """A ``notes`` row as SQLite gives it (text as bytes), its ``_id`` and its rowid; read from
+    a ``.mrexpt`` export (:mod:`.export_format`), its values as bytes too, its rowid the
+    record's rank in the file (Moon+ writes rows in rowid order) and ``line`` where it starts."""
 
     book: object
     filename: object
@@ -53,10 +55,14 @@ class NoteRow(NamedTuple):
     original: object
     note_id: object
     rowid: int
+    line: int | None = None
 
     def where(self) -> str:
-        """How a problem names the row: ``notes _id 17``, else by its rowid."""
+        """How a problem names the row: ``notes _id 17``, else by its rowid; in an export,
+        ``line 40 (notes _id 17)``."""
         ident = as_int(self.note_id)
+        if self.line is not None:
+            return f"line {self.line}" + (f" (notes _id {ident})" if ident is not None else "")
         return f"notes _id {ident}" if ident is not None else f"notes rowid {self.rowid}"
 
     def file_key(self) -> str:
