@@ -12,6 +12,7 @@ import pytest
 from excerpta.adapters import ReadState
 from excerpta.errors import InputError
 from excerpta.ingest.inbox import HEADER_LINE, inbox_summary
+from excerpta.ingest.mapping import inline_tags
 from excerpta.model import Document
 from excerpta.readers.inbox import InboxReader
 
@@ -83,7 +84,9 @@ def test_fields_never_sent_are_left_to_the_library(tmp_path):
     [highlight] = document.highlights
     assert state.left_out[highlight.id] == {"note", "tags", "is_favorite", "highlighted_at", "chapter",
                                             "color", "url"}
-    assert state.document_left_out[document.id] == {"category", "source", "cover_image_url"}
+    # the title and author name the book: a library that holds it keeps the spelling it has
+    assert state.document_left_out[document.id] == {"category", "source", "cover_image_url",
+                                                    "title", "author"}
 
 
 def test_identity_is_readwise_s_the_highlight_url_else_title_author_text_and_url(tmp_path):
@@ -94,7 +97,8 @@ def test_identity_is_readwise_s_the_highlight_url_else_title_author_text_and_url
         {"text": "same", "title": "Book", "author": "Someone else"},  # another book
         {"text": "first words", "title": "Book", "author": "A", "highlight_url": "https://app.test/h/7"},
         {"text": "edited words", "title": "Book", "author": "A", "highlight_url": "https://app.test/h/7"},
-        {"text": "linked", "title": "Book", "author": "A", "highlight_url": "https://site.test/p#excerpta-h123"})
+        {"text": "linked", "title": "Book", "author": "A", "highlight_url": "https://site.test/p#excerpta-h123",
+         "source_type": "excerpta"})
     documents = read(inbox)
     assert [(d.title, d.author, [h.text for h in d.highlights]) for d in documents] == [
         ("Book", "A", ["same", "edited words", "linked"]), ("Book", "Someone else", ["same"])]
@@ -112,7 +116,6 @@ def test_a_highlight_sent_again_under_another_title_moves_there(tmp_path):
         ("Draft title", ["u"]), ("Final title", ["t"])]
 
 
-NOT_WRITTEN_BY_IT = "not a highlight the ingest endpoint wrote"
 ONE_TWO = ({"text": "one", "title": "B"}, {"text": "two", "title": "B"})
 
 
@@ -122,9 +125,12 @@ def test_a_second_read_with_the_cursor_reads_only_what_came_since(tmp_path):
     assert [h.text for d in read(inbox, first) for h in d.highlights] == ["one", "two"]
     assert read(inbox, ReadState(cursor=first.next_cursor)) == []
     append(inbox, {"text": "three", "title": "B"}, {"text": "bad"}, {"nothing": "here"})
+    with inbox.open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
     second = ReadState(cursor=first.next_cursor)
     assert [h.text for d in read(inbox, second) for h in d.highlights] == ["three", "bad"]
-    assert [(p.where, p.reason) for p in second.problems] == [(6, NOT_WRITTEN_BY_IT)]
+    assert [(p.where, p.reason) for p in second.problems] == [
+        (6, "a highlight without text or note"), (7, "not a highlight the ingest endpoint wrote")]
     assert read(inbox, ReadState(cursor=second.next_cursor)) == []
 
 
@@ -176,3 +182,39 @@ def test_the_summary_counts_what_came_and_when_the_last_came(tmp_path):
     assert inbox_summary(inbox) == (0, None)
     inbox.write_bytes(HEADER_LINE + b'{"at": "whenever", "highlight": {"text": "t"}}\n')
     assert inbox_summary(inbox) == (1, None)
+
+
+def test_an_id_in_a_link_is_excerpta_s_only_when_excerpta_sent_it(tmp_path):
+    link = "excerpta://highlight/hkindle0001"
+    inbox = write_inbox(tmp_path / "inbox.jsonl", {"text": "a", "title": "B", "highlight_url": link},
+                        {"text": "b", "title": "B", "highlight_url": link + "2", "source_type": "excerpta"})
+    first, second = read(inbox)[0].highlights
+    assert first.id.startswith("url-")  # another app cannot name (and so overwrite) a library's highlight
+    assert first.url == link
+    assert (second.id, second.url) == ("hkindle00012", None)
+
+
+def test_lone_notes_of_one_book_are_each_kept(tmp_path):
+    inbox = write_inbox(tmp_path / "inbox.jsonl", {"text": "", "note": "first thought", "title": "B"},
+                        {"note": "second thought", "title": "B"})
+    assert [h.note for d in read(inbox) for h in d.highlights] == ["first thought", "second thought"]
+
+
+def test_a_highlight_without_a_date_is_dated_when_it_came(tmp_path):
+    inbox = write_inbox(tmp_path / "inbox.jsonl", {"text": "t", "title": "B"})  # as Moon+ sends it
+    state = ReadState()
+    [document] = read(inbox, state)
+    assert document.highlights[0].highlighted_at == datetime(2026, 1, 1, tzinfo=UTC)
+    assert "highlighted_at" in state.left_out[document.highlights[0].id]  # a library's date stays
+    append(inbox, {"text": "t", "title": "B"})  # sent again later: the first arrival stays
+    assert read(inbox)[0].highlights[0].highlighted_at == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("note", "tags", "left"), [
+    (".idea .favorite worth rereading", ["idea", "favorite"], "worth rereading"),
+    ("...and then it ended", [], "...and then it ended"),
+    (".5 mg is the dose", [], ".5 mg is the dose"),
+    (".to-read .c++ later", ["to-read", "c++"], "later"),
+])
+def test_only_words_that_are_tags_are_taken_from_a_note(note, tags, left):
+    assert inline_tags(note) == (left, tags)

@@ -8,7 +8,11 @@ import logging
 import os
 import socket
 import stat
+import struct
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -16,6 +20,7 @@ import pytest
 from ingest_helpers import AUTH, TOKEN, settings_for
 
 from excerpta.errors import StateError
+from excerpta.ingest.connections import ConnectionGuard
 from excerpta.ingest.inbox import HEADER_LINE
 from excerpta.ingest.server import IngestServer
 
@@ -197,3 +202,91 @@ def test_an_inbox_that_cannot_be_written_is_503_and_the_app_sends_again(endpoint
     answer = httpx.post(endpoint.url + "/", headers=AUTH, json={"highlights": [{"text": "t"}]})
     assert answer.status_code == 503
     assert "cannot write to the inbox (Is a directory)" in caplog.text
+
+
+def test_a_second_server_on_one_inbox_is_refused_and_one_failing_on_its_port_leaves_it(endpoint, tmp_path):
+    with pytest.raises(StateError, match=r"another excerpta .* is serving this inbox"):
+        IngestServer(settings_for(tmp_path / "inbox.jsonl"))
+    assert post(endpoint, "first") == 200
+    with (tmp_path / "inbox.jsonl").open("ab") as inbox:  # a line being written, as another's append
+        inbox.write(b'{"at": "2026-01-01T00:00:00Z", "via": null, "highl')
+    with pytest.raises(StateError, match="cannot listen on"):
+        IngestServer(settings_for(tmp_path / "inbox.jsonl", port=endpoint.server_address[1]))
+    assert (tmp_path / "inbox.jsonl").read_bytes().endswith(b'"highl')  # not cut as a crash's
+
+
+def test_a_write_the_disk_cut_short_is_undone_and_the_app_s_retry_lands_whole(tmp_path):
+    # RLIMIT_FSIZE stands in for a full disk (a write cut short, then refused), in a process of its own.
+    script = f"""
+import json, resource, signal, sys
+from pathlib import Path
+import httpx
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from ingest_helpers import AUTH, settings_for
+from excerpta.ingest.server import IngestServer
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+inbox = Path({str(tmp_path / "inbox.jsonl")!r})
+server = IngestServer(settings_for(inbox))
+server.start()
+post = lambda *texts: httpx.post(server.url + "/", headers=AUTH,
+                                 json={{"highlights": [{{"text": t}} for t in texts]}}).status_code
+print(post("first"))
+soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+resource.setrlimit(resource.RLIMIT_FSIZE, (inbox.stat().st_size + 40, hard))
+print(post("second " + "x" * 200))
+resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+print(post("second " + "x" * 200, "third"))
+server.stop()
+"""
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert ran.stdout.split() == ["200", "503", "200"], ran.stderr
+    texts = [r["highlight"]["text"].split()[0] for r in inbox_records(tmp_path / "inbox.jsonl")]
+    assert texts == ["first", "second", "third"]
+
+
+def test_a_blank_title_is_no_title(endpoint, tmp_path):
+    body = {"highlights": [{"text": "t", "title": "   ", "author": "\t"}]}
+    assert httpx.post(endpoint.url + "/", headers=AUTH, json=body).status_code == 200
+    kept = inbox_records(tmp_path / "inbox.jsonl")[0]["highlight"]
+    assert kept == {"text": "t", "title": None, "author": None}
+
+
+def test_a_negative_chunk_size_or_a_length_that_is_no_number_is_refused(endpoint):
+    host, port = endpoint.server_address[:2]
+    head = f"POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Token {TOKEN}\r\n"
+    for request in (head + "Transfer-Encoding: chunked\r\n\r\n-1\r\n" + "x" * 5000,
+                    head + "Content-Length: \u00b2\r\n\r\n"):
+        with socket.create_connection((host, port), timeout=10) as connection:
+            connection.sendall(request.encode("latin-1"))
+            assert connection.recv(100).split(b" ")[1] in (b"400", b"411")
+
+
+def test_a_client_going_away_is_no_error_in_the_log(endpoint, caplog, capsys):
+    host, port = endpoint.server_address[:2]
+    with caplog.at_level(logging.INFO), socket.create_connection((host, port), timeout=10) as connection:
+        connection.sendall(f"POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Token {TOKEN}\r\n"
+                           "Content-Length: 100\r\n\r\n{".encode())
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # a reset
+    assert post(endpoint, "after") == 200
+    assert "Traceback" not in capsys.readouterr().err
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+def test_connections_past_the_limit_are_refused_and_idle_ones_shut(tmp_path):
+    server = IngestServer(settings_for(tmp_path / "inbox.jsonl"))
+    server.guard = ConnectionGuard(limit=2, idle=1.0)
+    server.start()
+    host, port = server.server_address[:2]
+    try:
+        idle = [socket.create_connection((host, port), timeout=10) for _ in range(2)]
+        time.sleep(0.3)
+        with socket.create_connection((host, port), timeout=10) as third:
+            assert third.recv(100).startswith(b"HTTP/1.1 503 ")
+        for connection in idle:  # a byte now and then does not keep it: shut within a second or two
+            connection.sendall(b"P")
+        assert all(connection.recv(100) == b"" for connection in idle)
+        assert post(server, "after") == 200  # their slots are free again
+    finally:
+        for connection in idle:
+            connection.close()
+        server.stop()

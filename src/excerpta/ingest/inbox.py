@@ -14,10 +14,13 @@ line is whole once its newline is written".
 * **Durable before answered.** A request's lines are written with one ``write`` (appends of
   one process are serialised by a lock, and the kernel appends one ``write`` whole) and
   synced to disk before the app hears 200; an app that hears anything else sends again.
-* **A crash mid-write** leaves a last line without its newline: :meth:`Inbox.repair` (called
-  when a server starts, before it takes anything) cuts it off, as its request was never
-  answered 200. A reader takes a last line without its newline for one being written, and
-  leaves it for the next read.
+* **One server at a time** appends (:meth:`Inbox.take`: a lock file beside the inbox, held
+  while the server runs): a second would take the first's half-written line for one a crash
+  left, and cut it off.
+* **A crash mid-write** leaves a last line without its newline: :meth:`Inbox.take` (when a
+  server starts) cuts it off, as its request was never answered 200; so does a write the disk
+  cut short (full), at once, before the app sends again. A reader takes a last line without
+  its newline for one being written, and leaves it for the next read.
 * **Private.** The file (``0600``) and a folder made for it (``0700``) are the user's alone:
   highlights and notes are private text.
 
@@ -32,10 +35,12 @@ import logging
 import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
 from platformdirs import user_state_path
 
 from excerpta.errors import StateError
@@ -62,19 +67,45 @@ def default_inbox_path(environ: Mapping[str, str] | None = None, configured: Pat
 
 
 class Inbox:
-    """The inbox file at ``path``, appended to by one process's threads at a time."""
+    """The inbox file at ``path``, appended to by one server at a time: :meth:`take` it first
+    (a lock beside it, held until :meth:`release`), then :meth:`append` from any thread."""
 
     def __init__(self, path: Path) -> None:
         self.path = path.expanduser()
         self._lock = threading.Lock()
+        self._held: FileLock | None = None
 
-    def repair(self) -> int:
-        """Make the file an inbox ready to append to: created (with its header) if missing,
-        a last line cut short by a crash cut off. Returns the bytes cut off. Raises
-        StateError when the file cannot be made or is not an inbox."""
+    def take(self) -> int:
+        """Hold the inbox for this server (the lock file ``<inbox>.lock`` beside it: a second
+        server, the daemon's or another ``ingest serve``, would cut off what this one appends
+        as a line torn by a crash) and make it ready to append to: created with its header if
+        missing, a last line cut short by a crash cut off. Returns the bytes cut off. Raises
+        StateError when another server holds it, or the file cannot be made or is no inbox."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            held = FileLock(str(self.path) + ".lock", timeout=0)
+            held.acquire()
+        except Timeout:
+            raise StateError(f"{self.path}: another excerpta (the daemon, or `excerpta ingest serve`) "
+                             "is serving this inbox: stop it, or give another inbox") from None
+        except OSError as err:
+            raise StateError(f"{self.path}: cannot use as the inbox ({err.strerror})") from None
+        self._held = held
+        try:
+            return self._repair()
+        except BaseException:
+            self.release()
+            raise
+
+    def release(self) -> None:
+        """Let another server take the inbox."""
+        if self._held is not None:
+            self._held.release()
+            self._held = None
+
+    def _repair(self) -> int:
         with self._lock:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 with open(self.path, "ab+") as handle:
                     os.chmod(self.path, 0o600)
                     size = handle.seek(0, os.SEEK_END)
@@ -86,10 +117,8 @@ class Inbox:
                     if handle.readline() != HEADER_LINE:
                         raise StateError(f"{self.path}: not an excerpta inbox (its first line is not "
                                          f"{HEADER_LINE.decode().strip()}); give another file")
-                    cut = _torn_tail(handle, size)
+                    cut = _cut_torn_tail(handle, size)
                     if cut:
-                        handle.truncate(size - cut)
-                        _sync(handle, None)
                         log.warning("%s: the last %d byte(s) were a highlight cut short by a crash "
                                     "(never answered as taken): removed", self.path, cut)
                     return cut
@@ -98,23 +127,32 @@ class Inbox:
 
     def append(self, highlights: Sequence[dict[str, Any]], *, at: str, via: str | None) -> None:
         """Append ``highlights`` (checked by :func:`~excerpta.ingest.payload.check_body`) and
-        sync them to disk before returning. Raises StateError if they cannot be written."""
+        sync them to disk before returning. Raises StateError if they cannot be written, with
+        the file as it was before (a write cut short by a full disk is cut off again: the app
+        sends them again, and that must not be glued to half a line)."""
         data = b"".join(
             json.dumps({"at": at, "via": via, "highlight": highlight}, ensure_ascii=False,
                        separators=(",", ":")).encode("utf-8") + b"\n"
             for highlight in highlights)
         with self._lock:
             try:
-                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-                try:
-                    if os.fstat(fd).st_size == 0:  # removed since the server started
-                        data = HEADER_LINE + data
-                    _write_all(fd, data)
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
+                handle = open(self.path, "ab+")  # noqa: SIM115 (closed below, after the sync)
             except OSError as err:
                 raise StateError(f"{self.path}: cannot write to the inbox ({err.strerror})") from None
+            with handle:
+                size = handle.seek(0, os.SEEK_END)
+                try:
+                    os.chmod(self.path, 0o600)
+                    size -= _cut_torn_tail(handle, size) if size else 0
+                    _write_all(handle.fileno(), (HEADER_LINE if size == 0 else b"") + data)
+                    os.fsync(handle.fileno())
+                    if size == 0:  # made again (removed since the server started): its name too
+                        _sync(handle, self.path.parent)
+                except OSError as err:
+                    with suppress(OSError):
+                        handle.truncate(size)
+                        os.fsync(handle.fileno())
+                    raise StateError(f"{self.path}: cannot write to the inbox ({err.strerror})") from None
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -122,6 +160,17 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def _cut_torn_tail(handle: Any, size: int) -> int:
+    """Cut off (and sync) what follows the file's last newline; returns how many bytes."""
+    cut = _torn_tail(handle, size)
+    if cut:
+        handle.truncate(size - cut)
+        handle.flush()
+        os.fsync(handle.fileno())
+    handle.seek(0, os.SEEK_END)
+    return cut
 
 
 def _torn_tail(handle: Any, size: int) -> int:

@@ -7,13 +7,16 @@ has one (updated in place), else by its (title, author, text, source_url). So he
 * the document's id is :func:`~excerpta.identity.document_id` of its URL, else its title and
   author (no title: Readwise's ``"Quotes"``, or the URL);
 * the highlight's id is made from its ``highlight_url``, else from its document and text
-  (:func:`~excerpta.identity.highlight_id` without a position), so an app sending a
-  highlight again updates it and never adds a second one. A ``highlight_url`` excerpta's own
-  ``readwise`` writer made (``excerpta://highlight/<id>``, or a link ending ``#excerpta-<id>``)
-  gives back the id it was sent with: a library sent from one machine to another keeps its
-  ids;
-* the note's leading inline tags (``.tag``, as Readwise reads them) are the highlight's tags,
-  ``.favorite`` marks a favourite;
+  (:func:`~excerpta.identity.highlight_id` without a position; a lone note, which Readwise
+  refuses and excerpta keeps, by its note), so an app sending a highlight again updates it and
+  never adds a second one. (Readwise leaves one sent again without ``highlight_url`` as it
+  was; here what it sends anew wins.) A ``highlight_url`` excerpta's own ``readwise`` writer
+  made (``excerpta://highlight/<id>``, or a link ending ``#excerpta-<id>``, sent with the
+  ``source_type`` ``excerpta``) gives back the id it was sent with: a library sent from one
+  machine to another keeps its ids;
+* the note's leading inline tags (``.tag``, as Readwise reads them; not ``...`` nor ``.5``)
+  are the highlight's tags, ``.favorite`` marks a favourite;
+* without a ``highlighted_at`` (Moon+ Reader sends none), the date is when it arrived;
 * a field the app did not send at all is *not said*: the library keeps what it holds of it
   (an app that sends a highlight again without its note does not remove the note). Sent
   empty (``""`` or ``null``), it is removed.
@@ -32,8 +35,11 @@ from excerpta.model import Category, Document, Highlight, LocationType
 
 QUOTES_TITLE = "Quotes"
 OWN_SCHEME = "excerpta://highlight/"
+OWN_SOURCE = "excerpta"  # the source_type excerpta's readwise writer sends
+_INLINE_TAG = re.compile(r"\.(?![\d.,]+$)\w\S*")
 _OWN_MARK = re.compile(r"#excerpta-(?P<id>[A-Za-z0-9][A-Za-z0-9_.:-]*)$")
 _FAVORITE = "favorite"
+_SPELLING = frozenset({"title", "author"})
 
 # Which canonical fields each posted field says (a field not posted: those left out).
 HIGHLIGHT_FIELDS: Mapping[str, tuple[str, ...]] = {
@@ -50,38 +56,57 @@ SAID_DOCUMENT = ("title", "author", "url", *(name for names in DOCUMENT_FIELDS.v
 
 def to_document(posted: Mapping[str, Any]) -> tuple[Document, frozenset[str]]:
     """The document (without highlights) a posted highlight goes to, and the document fields
-    this post does not say."""
-    url = posted.get("source_url") or None
-    title = posted.get("title") or url or QUOTES_TITLE
-    author = posted.get("author") or None
+    this post does not say: those it did not send, and its title and author (they name the
+    book, found by them once made: it keeps the spelling it came with, as Readwise's does)."""
+    url = _given(posted, "source_url")
+    title = _given(posted, "title") or url or QUOTES_TITLE
+    author = _given(posted, "author")
     category = posted.get("category") or ("articles" if url else "books")
     document = Document(
         id=identity.document_id(title, author, url), title=title, author=author,
         category=Category(category), url=url, source=posted.get("source_type") or None,
         cover_image_url=posted.get("image_url") or None)
-    return document, _unsaid(posted, DOCUMENT_FIELDS)
+    return document, _unsaid(posted, DOCUMENT_FIELDS) | _SPELLING
 
 
-def to_highlight(document_id: str, posted: Mapping[str, Any]) -> tuple[Highlight, frozenset[str]]:
+def to_highlight(document_id: str, posted: Mapping[str, Any],
+                 arrived: str | None = None) -> tuple[Highlight, frozenset[str]]:
     """The highlight posted, in the document ``document_id``, and the fields it does not say;
-    raises ValueError for one without text or note (the endpoint never keeps one)."""
+    raises ValueError for one without text or note (the endpoint never keeps one). Without a
+    ``highlighted_at``, its date is when it ``arrived`` (Moon+ Reader sends none, and sends a
+    highlight as it is made), a value the library keeps when it holds one."""
     text = posted.get("text") or ""
-    if not text.strip() and not (posted.get("note") or "").strip():
+    raw_note = _given(posted, "note") or ""
+    if not text.strip() and not raw_note:
         raise ValueError("a highlight without text or note")
-    link = posted.get("highlight_url") or None
-    note, tags = inline_tags(posted.get("note") or "")
+    link = _given(posted, "highlight_url")
+    note, tags = inline_tags(raw_note)
     location = posted.get("location")
     kind = posted.get("location_type") or "order"
-    own, url = own_id(link) if link else (None, None)
+    # Only excerpta's own writer names ids: another app's link that looks like one is a link.
+    own, url = own_id(link) if link and posted.get("source_type") == OWN_SOURCE else (None, link)
+    moment = posted.get("highlighted_at") or ("highlighted_at" not in posted and arrived) or None
     highlight = Highlight(
-        id=own or (_url_id(link) if link else identity.highlight_id(document_id, text)),
+        id=own or (_url_id(link) if link else _derived_id(document_id, text, raw_note)),
         text=text, note=note or None,
         tags=[tag for tag in dict.fromkeys(tags) if tag != _FAVORITE], is_favorite=_FAVORITE in tags,
         location=location, location_type=LocationType(kind) if location is not None else None,
-        chapter=posted.get("chapter") or None, color=posted.get("color") or None,
-        highlighted_at=datetime.fromisoformat(moment) if (moment := posted.get("highlighted_at")) else None,
-        url=url)
+        chapter=_given(posted, "chapter"), color=_given(posted, "color"),
+        highlighted_at=datetime.fromisoformat(moment) if moment else None, url=url)
     return highlight, _unsaid(posted, HIGHLIGHT_FIELDS)
+
+
+def _derived_id(document_id: str, text: str, note: str) -> str:
+    """Readwise's identity of a highlight without ``highlight_url``: its book and text; a
+    lone note (no text: Readwise refuses one, excerpta keeps it) by its note."""
+    return identity.highlight_id(document_id, text) if text.strip() else \
+        identity.highlight_id(document_id, note, "note")
+
+
+def _given(posted: Mapping[str, Any], name: str) -> str | None:
+    """A text field as posted, None for none or a blank one (an inbox written by hand)."""
+    value = posted.get(name)
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def own_id(link: str) -> tuple[str | None, str | None]:
@@ -99,10 +124,12 @@ def _url_id(link: str) -> str:
 
 
 def inline_tags(note: str) -> tuple[str, list[str]]:
-    """The note without its leading inline tags (``.tag`` words), and those tags."""
+    """The note without its leading inline tags, and those tags: ``.tag`` words, a word
+    character after the dot and not a number (``...and then`` and ``.5 mg`` are a note's
+    words, not tags)."""
     words = note.split(" ")
     tags = []
-    while words and words[0].startswith(".") and len(words[0]) > 1 and "\n" not in words[0]:
+    while words and _INLINE_TAG.fullmatch(words[0]):
         tags.append(words.pop(0)[1:])
     return " ".join(words), tags
 

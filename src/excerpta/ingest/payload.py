@@ -22,6 +22,7 @@ an app sends whole); the body's size is the server's limit.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Callable
@@ -98,7 +99,8 @@ def _check_highlight(item: Any, index: int, left_out: list[tuple[int, str, str]]
             continue
         value = item[name]
         if value is None or isinstance(value, str):
-            highlight[name] = value or None
+            # Blank is empty ("   " is no title: it would name no book), but text keeps its spaces.
+            highlight[name] = value if value and value.strip() else None
         elif name in ("text", "note"):  # the highlight itself: refused, not silently emptied
             return {name: ["Not a valid string."]}, None
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -177,3 +179,30 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
 _WHY = {"category": f"not one of {', '.join(sorted(CATEGORIES))}",
         "location_type": f"not one of {', '.join(sorted(LOCATION_TYPES))}",
         "location": "not a whole number", "highlighted_at": "not an ISO 8601 date"}
+
+
+def number_of(*parts: str | None) -> int:
+    """A stable positive number (below 2^48, as JavaScript counts exactly) for an identity."""
+    digest = hashlib.blake2b("\x1f".join(part or "" for part in parts).encode("utf-8"), digest_size=6)
+    return int.from_bytes(digest.digest(), "big")
+
+
+def books_answer(highlights: list[dict[str, Any]], now: str) -> list[dict[str, Any]]:
+    """Readwise's answer to a CREATE: the books the highlights went to, each with the ids of
+    those it took (``modified_highlights``)."""
+    books: dict[int, dict[str, Any]] = {}
+    for highlight in highlights:
+        given = highlight.get
+        title = given("title") or "Quotes"
+        category = given("category") or ("articles" if given("source_url") else "books")
+        book_id = number_of(title, given("author"), category, given("source_url"))
+        book = books.setdefault(book_id, {
+            "id": book_id, "title": title, "author": given("author"), "category": category,
+            "source": given("source_type"), "num_highlights": 0, "last_highlight_at": None,
+            "updated": now, "cover_image_url": given("image_url"), "highlights_url": "",
+            "source_url": given("source_url"), "modified_highlights": []})
+        book["num_highlights"] += 1
+        book["last_highlight_at"] = max(filter(None, (book["last_highlight_at"], given("highlighted_at"))),
+                                        default=None)
+        book["modified_highlights"].append(number_of(given("highlight_url") or given("text"), str(book_id)))
+    return list(books.values())

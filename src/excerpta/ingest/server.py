@@ -22,26 +22,30 @@ highlight's text. The server speaks plain HTTP: on a network, put a TLS proxy in
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
+import re
 import socket
+import sys
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 from excerpta.errors import ExcerptaError, StateError
+from excerpta.ingest.connections import MAX_CONNECTIONS, ConnectionGuard, RefusalLog
 from excerpta.ingest.inbox import Inbox
-from excerpta.ingest.payload import Checked, PayloadError, check_body
+from excerpta.ingest.payload import Checked, PayloadError, books_answer, check_body
 from excerpta.ingest.settings import IngestSettings, is_loopback
 
 SOCKET_TIMEOUT = 30.0
 AUTH_PATHS = frozenset({"/api/v2/auth", "/api/v2/auth/"})
 HIGHLIGHT_PATHS = frozenset({"/", "/api/v2/highlights", "/api/v2/highlights/"})
 _SCHEMES = ("token ", "bearer ")
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,8}")
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +62,21 @@ class IngestServer(ThreadingHTTPServer):
         self.settings = settings
         self.inbox = Inbox(settings.inbox)
         self.on_taken = on_taken
+        self.guard = ConnectionGuard()
+        self.refusals = RefusalLog()
         self._thread: threading.Thread | None = None
         self.address_family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
-        self.inbox.repair()
         try:
             super().__init__((settings.host, settings.port), IngestHandler)
         except OSError as err:
             raise StateError(f"cannot listen on {settings.host}:{settings.port} ({err.strerror}): "
                              "another program (or another excerpta) is using it? give another "
                              "port with --listen or [ingest] listen") from None
+        try:  # once bound: a start that fails on its port never touches the inbox
+            self.inbox.take()
+        except BaseException:
+            self.server_close()
+            raise
 
     @property
     def url(self) -> str:
@@ -85,12 +95,44 @@ class IngestServer(ThreadingHTTPServer):
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop serving and close the socket (requests being answered finish first)."""
+        """Stop serving, close the socket and let the inbox go. A request being answered on
+        its thread may be cut off: it was not answered 200 unless its highlights are on disk."""
         if self._thread is not None:
             self.shutdown()
             self._thread.join()
             self._thread = None
         self.server_close()
+        self.inbox.release()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.guard.admit(request):  # all slots taken: refused before a byte is read
+            with suppress(OSError):
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                                b"Connection: close\r\n\r\n")
+            self.refusals.refused(str(client_address[0]), f"{MAX_CONNECTIONS} connections open already")
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.guard.leave(request)
+
+    def service_actions(self) -> None:
+        self.guard.shut_idle()  # serve_forever calls this twice a second
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # One line, never a traceback in the daemon's journal (that with -vv): a phone leaving
+        # the Wi-Fi mid-request is no error of ours.
+        kind, error, _ = sys.exc_info()
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            log.debug("ingest: %s went away (%s)", client_address[0], error)
+            return
+        log.error("ingest: a request from %s failed: %s: %s", client_address[0],
+                  kind.__name__ if kind else "error", error)
+        log.debug("ingest: the failure", exc_info=True)
 
 
 class IngestHandler(BaseHTTPRequestHandler):
@@ -128,7 +170,7 @@ class IngestHandler(BaseHTTPRequestHandler):
         try:
             checked = check_body(body)
         except PayloadError as err:
-            log.warning("ingest: refused a request from %s: %s", self._client(), err)
+            self.server.refusals.refused(self._client(), str(err))
             self._answer(400, err.answer)
             return
         self._keep(checked)
@@ -168,8 +210,7 @@ class IngestHandler(BaseHTTPRequestHandler):
         scheme = next((s for s in _SCHEMES if given[:len(s)].lower() == s), None)
         if scheme is not None and self.server.settings.accepts(given[len(scheme):].strip()):
             return True
-        log.warning("ingest: refused a request from %s: %s", self._client(),
-                    "no token" if not given else "a wrong token")
+        self.server.refusals.refused(self._client(), "no token" if not given else "a wrong token")
         self._answer(401, {"detail": "Authentication credentials were not provided." if not given
                            else "Invalid token."}, close=True)
         return False
@@ -180,7 +221,7 @@ class IngestHandler(BaseHTTPRequestHandler):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return self._chunked(limit)
         length = self.headers.get("Content-Length")
-        if length is None or not length.strip().isdigit():
+        if length is None or not length.strip().isascii() or not length.strip().isdigit():
             self._answer(411, {"detail": "A Content-Length is required."}, close=True)
             return None
         if int(length) > limit:
@@ -193,11 +234,10 @@ class IngestHandler(BaseHTTPRequestHandler):
         size = 0
         while True:
             line = self.rfile.readline(1024).split(b";")[0].strip()
-            try:
-                chunk = int(line, 16)
-            except ValueError:
+            if not _CHUNK_SIZE.fullmatch(line):  # never "-1", which would read to the end
                 self._answer(400, {"detail": "Malformed chunked body."}, close=True)
                 return None
+            chunk = int(line, 16)
             size += chunk
             if size > limit:
                 self._too_large(limit)
@@ -207,10 +247,12 @@ class IngestHandler(BaseHTTPRequestHandler):
                     pass
                 return b"".join(parts)
             parts.append(self.rfile.read(chunk))
-            self.rfile.readline(16)
+            if self.rfile.readline(16) != b"\r\n":
+                self._answer(400, {"detail": "Malformed chunked body."}, close=True)
+                return None
 
     def _too_large(self, limit: int) -> None:
-        log.warning("ingest: refused a request from %s: larger than %d MB", self._client(), limit >> 20)
+        self.server.refusals.refused(self._client(), f"larger than {limit >> 20} MB")
         self._answer(413, {"detail": f"Request larger than {limit >> 20} MB: send fewer highlights at once."},
                      close=True)
 
@@ -225,33 +267,7 @@ class IngestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
         self.end_headers()
         self.wfile.write(data)
+        self.server.guard.answered(self.connection)
 
     def log_message(self, format: str, *args: Any) -> None:  # (http.server's names)
         log.debug("ingest: %s %s", self._client(), format % args)
-
-
-def number_of(*parts: str | None) -> int:
-    """A stable positive number (below 2^48, as JavaScript counts exactly) for an identity."""
-    digest = hashlib.blake2b("\x1f".join(part or "" for part in parts).encode("utf-8"), digest_size=6)
-    return int.from_bytes(digest.digest(), "big")
-
-
-def books_answer(highlights: list[dict[str, Any]], now: str) -> list[dict[str, Any]]:
-    """Readwise's answer to a CREATE: the books the highlights went to, each with the ids of
-    those it took (``modified_highlights``)."""
-    books: dict[int, dict[str, Any]] = {}
-    for highlight in highlights:
-        given = highlight.get
-        title = given("title") or "Quotes"
-        category = given("category") or ("articles" if given("source_url") else "books")
-        book_id = number_of(title, given("author"), category, given("source_url"))
-        book = books.setdefault(book_id, {
-            "id": book_id, "title": title, "author": given("author"), "category": category,
-            "source": given("source_type"), "num_highlights": 0, "last_highlight_at": None,
-            "updated": now, "cover_image_url": given("image_url"), "highlights_url": "",
-            "source_url": given("source_url"), "modified_highlights": []})
-        book["num_highlights"] += 1
-        book["last_highlight_at"] = max(filter(None, (book["last_highlight_at"], given("highlighted_at"))),
-                                        default=None)
-        book["modified_highlights"].append(number_of(given("highlight_url") or given("text"), str(book_id)))
-    return list(books.values())

@@ -22,6 +22,7 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -101,22 +102,22 @@ def _take(source: str, number: int, raw: bytes, state: ReadState, documents: dic
           highlights: dict[str, tuple[str, _Held]]) -> None:
     """Fold the inbox line ``raw`` (line ``number``) into what was read before it."""
     try:
-        posted = json.loads(raw)["highlight"]
+        record = json.loads(raw)
+        posted = record["highlight"]
         document, document_unsaid = to_document(posted)
-        highlight, unsaid = to_highlight(document.id, posted)
+        highlight, unsaid = to_highlight(document.id, posted, _arrived(record.get("at")))
+    except ValidationError as err:
+        state.report(source, number, describe(err))
+        return
     except (ValueError, KeyError, TypeError, AttributeError) as err:
-        why = (describe(err) if isinstance(err, ValidationError)
-               else "not a highlight the ingest endpoint wrote")
-        state.report(source, number, why)
+        state.report(source, number, str(err) if type(err) is ValueError and not isinstance(
+            err, json.JSONDecodeError) else "not a highlight the ingest endpoint wrote")
         return
     held_document = documents.get(document.id)
     if held_document is None:
         documents[document.id] = _Held(document, document_unsaid)
-    else:
-        # The book keeps the spelling it came with, as Readwise's does; what else is sent anew wins.
-        spelling = {"title": held_document.model.title, "author": held_document.model.author}
-        merged = _merged(held_document.model, document, document_unsaid)
-        held_document.model = merged.model_copy(update=spelling)
+    else:  # what it does not say (its spelling among them) as the first line said it
+        held_document.model = _merged(held_document.model, document, document_unsaid)
         held_document.unsaid &= document_unsaid
     before = highlights.get(highlight.id)
     if before is not None:
@@ -126,6 +127,14 @@ def _take(source: str, number: int, raw: bytes, state: ReadState, documents: dic
         documents[previous_document].members.pop(highlight.id, None)  # moved, or placed again last
     highlights[highlight.id] = (document.id, _Held(highlight, unsaid))
     documents[document.id].members[highlight.id] = None
+
+
+def _arrived(at: Any) -> str | None:
+    """The line's ``at`` if it is an ISO 8601 time (a line edited by hand may hold anything)."""
+    try:
+        return at if isinstance(at, str) and datetime.fromisoformat(at).tzinfo is not None else None
+    except ValueError:
+        return None
 
 
 def _merged(earlier: Any, later: Any, unsaid: frozenset[str]) -> Any:
