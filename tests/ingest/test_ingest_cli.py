@@ -18,7 +18,7 @@ from ingest_helpers import TOKEN, settings_for
 from pydantic import SecretStr
 
 from excerpta.ingest.server import IngestServer
-from excerpta.ingest.settings import default_token_file
+from excerpta.ingest.settings import default_token_file, load_settings
 
 from paths import EXAMPLES
 
@@ -34,7 +34,7 @@ def test_a_token_is_made_once_kept_private_and_shown_again(run_cli):
     assert run_cli("ingest", "token").stdout.strip() == token
     renewed = run_cli("ingest", "token", "--new")
     assert renewed.stdout.strip() not in ("", token)
-    assert "the old token no longer works" in renewed.stderr
+    assert "the endpoint now refuses the old token" in renewed.stderr
 
 
 def test_a_token_from_the_environment_is_not_shown_or_replaced(run_cli, monkeypatch):
@@ -134,3 +134,32 @@ def test_the_token_s_secret_never_reaches_a_repr():
     settings = settings_for(Path("inbox.jsonl"), token=SecretStr(TOKEN))
     assert TOKEN not in repr(settings)
     assert TOKEN not in str(settings)
+
+
+def test_the_token_of_the_ingest_table_s_file_is_the_one_shown_made_and_taken(run_cli, tmp_path):
+    token_file = tmp_path / "secrets" / "ingest-token"
+    config = tmp_path / "excerpta.toml"
+    config.write_text(f'[ingest]\ntoken_file = "{token_file}"\ninbox = "{tmp_path / "inbox.jsonl"}"\n',
+                      encoding="utf-8")
+    made = run_cli("ingest", "token", "-c", config)
+    assert made.exit_code == 0, made.output
+    token = made.stdout.strip()
+    assert token_file.read_text(encoding="utf-8") == token + "\n"
+    assert stat.S_IMODE(token_file.parent.stat().st_mode) == 0o700
+    assert not default_token_file().exists()
+    assert run_cli("ingest", "token", "-c", config).stdout.strip() == token
+    table_settings = load_settings(token_file=token_file, configured_inbox=tmp_path / "inbox.jsonl",
+                                   configured_listen="127.0.0.1:0")
+    server = IngestServer(table_settings)
+    server.start()
+    try:
+        auth = server.url + "/api/v2/auth/"
+        assert httpx.get(auth, headers={"Authorization": f"Token {token}"}).status_code == 204
+        renewed = run_cli("ingest", "token", "-c", config, "--new").stdout.strip()
+        # taken at once, without a restart, and the old one refused
+        assert httpx.get(auth, headers={"Authorization": f"Token {renewed}"}).status_code == 204
+        assert httpx.get(auth, headers={"Authorization": f"Token {token}"}).status_code == 401
+        token_file.write_text("short\n", encoding="utf-8")  # no token: the one before is still taken
+        assert httpx.get(auth, headers={"Authorization": f"Token {renewed}"}).status_code == 204
+    finally:
+        server.stop()

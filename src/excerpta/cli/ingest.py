@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import click
@@ -69,11 +71,14 @@ def ingest() -> None:
     """The ingest endpoint: apps send highlights here as they send them to Readwise."""
 
 
+config_option = click.option(
+    "-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), envvar=CONFIG_ENV,
+    default=None, help=f"Configuration file whose [ingest] table to use (Env: {CONFIG_ENV}); optional.")
+
+
 @ingest.command("serve")
 @global_options
-@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              envvar=CONFIG_ENV, default=None,
-              help=f"Configuration file whose [ingest] table to use (Env: {CONFIG_ENV}); optional.")
+@config_option
 @click.option("--listen", metavar="HOST:PORT", default=None,
               help="Where to listen (default 127.0.0.1:8765, this machine only; 0.0.0.0:8765 for "
                    "the phones of your network).")
@@ -89,9 +94,7 @@ def serve_command(settings: Settings, config_path: Path | None, listen: str | No
     (`excerpta convert inbox: --to obsidian --out vault`), or let `excerpta daemon` serve
     the endpoint and run the jobs reading it as highlights come. Ctrl-C or SIGTERM stops it.
     """
-    path = config_path or default_config_path()
-    table = load_config(path).ingest if config_path or path.is_file() else None
-    endpoint = _endpoint(table or IngestConfig(), listen, inbox)
+    endpoint = _endpoint(_table(config_path), listen, inbox)
     endpoint.start()
     if not settings.quiet:
         for line in describe_endpoint(endpoint):
@@ -116,7 +119,8 @@ def describe_endpoint(endpoint: IngestServer) -> list[str]:
         reachable = _network_address() if str(host) in ("0.0.0.0", "::") else str(host)
         if reachable:
             lines.append(f"  from a phone: http://{reachable}:{port}/api/v2/highlights/")
-    lines.append("  token: `excerpta ingest token` shows it; stop with Ctrl-C")
+    shows = "`excerpta ingest token` shows it" if endpoint.settings.token_file else f"from {TOKEN_ENV}"
+    lines.append(f"  token: {shows}; stop with Ctrl-C")
     return lines
 
 
@@ -132,33 +136,60 @@ def _network_address() -> str | None:
 
 
 @ingest.command("token")
+@config_option
 @click.option("--new", "make_new", is_flag=True,
-              help="Replace the saved token with a new one (apps sending with the old one are refused).")
-def token_command(make_new: bool) -> None:
+              help="Replace the saved token with a new one (the endpoint takes it at once, and "
+                   "refuses the old one).")
+def token_command(config_path: Path | None, make_new: bool) -> None:
     """Print the ingest endpoint's token, making and saving one first if there is none.
 
-    The token is saved in ingest-token in excerpta's configuration folder (readable by you
-    only). EXCERPTA_INGEST_TOKEN or EXCERPTA_INGEST_TOKEN_FILE, when set, are used instead
-    and never changed here. Give the token to the app (Moon+ Reader: its Readwise "Token").
+    The token is saved in the configuration's [ingest] token_file, else in ingest-token in
+    excerpta's configuration folder (readable by you only). EXCERPTA_INGEST_TOKEN or
+    EXCERPTA_INGEST_TOKEN_FILE, when set, are used instead and never changed here. Give the
+    token to the app (Moon+ Reader: its Readwise "Token").
     """
     if os.environ.get(TOKEN_ENV, "").strip() or os.environ.get(TOKEN_FILE_ENV, "").strip():
         raise ConfigError(f"the token is set by {TOKEN_ENV} or {TOKEN_FILE_ENV}: see or change it there")
-    path = default_token_file()
+    table = _table(config_path)
+    path = (table.token_file.expanduser() if table.token_file else None) or default_token_file()
     if path.is_file() and not make_new:
-        click.echo(load_settings(configured_listen="127.0.0.1:0").token.get_secret_value())
+        settings = load_settings(configured_listen="127.0.0.1:0", token_file=table.token_file)
+        click.echo(settings.token.get_secret_value())
         return
     token = new_token()
+    _save(path, token + "\n")
+    click.echo(token)
+    replaced = " (the endpoint now refuses the old token)" if make_new else ""
+    click.echo(f"excerpta: saved in {path}{replaced}", err=True)
+
+
+def _table(config_path: Path | None) -> IngestConfig:
+    """The ``[ingest]`` table of the configuration given, or of the default one if it is there."""
+    path = config_path or default_config_path()
+    return (load_config(path).ingest if config_path or path.is_file() else None) or IngestConfig()
+
+
+def _save(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, readable by the user alone (a fresh temporary
+    file beside it, synced, renamed over it, the folder synced)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".new")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(token + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(temporary)
+            raise
+        if hasattr(os, "O_DIRECTORY"):
+            folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
     except OSError as err:
         raise StateError(f"{path}: cannot save the token ({err.strerror})") from None
-    click.echo(token)
-    click.echo(f"excerpta: saved in {path}" + (" (the old token no longer works)" if make_new else ""),
-               err=True)

@@ -121,7 +121,7 @@ def read_token(service: Service, env: Mapping[str, str]) -> tuple[str, str]:
     ``<SERVICE>_TOKEN_FILE``) as typed or saved, without a copied ``Token `` prefix, and where it
     came from, for messages. Raises ConfigError naming the variable when there is none or its
     file cannot be read."""
-    token = _bare(env.get(service.token_env, ""), service)
+    token = bare_token(env.get(service.token_env, ""), service)
     origin = service.token_env
     if not token:
         token = _token_from_file(env.get(service.token_file_env, ""), service)
@@ -246,7 +246,7 @@ def _token_from_file(name: str, service: Service) -> str:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         # (as pasted: with its "Token " prefix, quotes, or a typed "\n" too)
-        if _TOKEN_LIKE.fullmatch(_bare(name.strip().strip("'\"").removesuffix("\\n"), service)):
+        if _TOKEN_LIKE.fullmatch(bare_token(name.strip().strip("'\"").removesuffix("\\n"), service)):
             setting = (_NAMED_AS.get() or {}).get(variable, variable)
             raise ConfigError(f"{setting}: no such file, and its value looks like a token itself (not "
                               f"repeated here): put the token in {service.token_env}, or in a file and "
@@ -257,13 +257,13 @@ def _token_from_file(name: str, service: Service) -> str:
         raise ConfigError(f"{_setting(variable, _shown(name))}: cannot read ({reason})") from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         log.warning("%s: readable by other users; chmod 600 it", path)
-    if not _bare(text, service):
+    if not bare_token(text, service):
         raise ConfigError(f"{_setting(variable, _shown(name))}: the file is empty (put the token "
                           f"in it; get one at {service.token_page})")
-    return _bare(text, service)
+    return bare_token(text, service)
 
 
-def _bare(token: str, service: Service) -> str:
+def bare_token(token: str, service: Service) -> str:
     """``token`` as typed or saved, without what comes with it: surrounding blanks, the BOM an
     editor saves ("UTF-8 with BOM"), the ``Token `` (``Bearer ``) of a copied Authorization
     header."""

@@ -39,7 +39,7 @@ from excerpta.errors import ExcerptaError, StateError
 from excerpta.ingest.connections import MAX_CONNECTIONS, ConnectionGuard, RefusalLog
 from excerpta.ingest.inbox import Inbox
 from excerpta.ingest.payload import Checked, PayloadError, books_answer, check_body
-from excerpta.ingest.settings import IngestSettings, is_loopback
+from excerpta.ingest.settings import IngestSettings, TokenKeeper, is_loopback
 
 SOCKET_TIMEOUT = 30.0
 AUTH_PATHS = frozenset({"/api/v2/auth", "/api/v2/auth/"})
@@ -62,6 +62,7 @@ class IngestServer(ThreadingHTTPServer):
         self.settings = settings
         self.inbox = Inbox(settings.inbox)
         self.on_taken = on_taken
+        self.token = TokenKeeper(settings)
         self.guard = ConnectionGuard()
         self.refusals = RefusalLog()
         self._thread: threading.Thread | None = None
@@ -208,7 +209,7 @@ class IngestHandler(BaseHTTPRequestHandler):
     def _authorized(self) -> bool:
         given = self.headers.get("Authorization", "")
         scheme = next((s for s in _SCHEMES if given[:len(s)].lower() == s), None)
-        if scheme is not None and self.server.settings.accepts(given[len(scheme):].strip()):
+        if scheme is not None and self.server.token.accepts(given[len(scheme):].strip()):
             return True
         self.server.refusals.refused(self._client(), "no token" if not given else "a wrong token")
         self._answer(401, {"detail": "Authentication credentials were not provided." if not given

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 import os
 import secrets
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,7 @@ from pathlib import Path
 from platformdirs import user_config_path
 from pydantic import SecretStr
 
-from excerpta.clients.api_settings import Service, named_as, read_token
+from excerpta.clients.api_settings import Service, bare_token, named_as, read_token
 from excerpta.errors import ConfigError
 from excerpta.ingest.inbox import default_inbox_path
 
@@ -35,6 +37,7 @@ TOKEN_FILE_NAME = "ingest-token"
 DEFAULT_LISTEN = "127.0.0.1:8765"
 MIN_TOKEN_LENGTH = 16
 MAX_TOKEN_LENGTH = 200
+log = logging.getLogger(__name__)
 SERVICE = Service(name="excerpta ingest", token_env=TOKEN_ENV, token_file_env=TOKEN_FILE_ENV,
                   api_url_env="", default_api_url="", token_page="`excerpta ingest token`",
                   api_prefix="/api/v2", auth_scheme="Token")
@@ -79,11 +82,57 @@ class IngestSettings:
     token: SecretStr
     inbox: Path
     max_body: int = 32 << 20
+    token_file: Path | None = None  # where the token was read from (None: the environment)
+
+
+class TokenKeeper:
+    """The token a server takes: ``settings``'s, read again from its file when that changes
+    (``excerpta ingest token --new`` takes effect at once: the old token is refused from the
+    next request on, without a restart). A file changed into no valid token keeps the one
+    before, with a warning."""
+
+    def __init__(self, settings: IngestSettings) -> None:
+        self._token = settings.token
+        self._file = settings.token_file
+        self._stamp = _stamp(self._file)
+        self._lock = threading.Lock()
 
     def accepts(self, given: str) -> bool:
         """Whether ``given`` is the token (in constant time: no timing tells its prefix)."""
-        return hmac.compare_digest(given.encode("utf-8", "replace"),
-                                   self.token.get_secret_value().encode())
+        if self._file is not None and (stamp := _stamp(self._file)) != self._stamp:
+            self._reread(stamp)
+        return hmac.compare_digest(given.encode("utf-8", "replace"), self._token.get_secret_value().encode())
+
+    def _reread(self, stamp: tuple[int, int] | None) -> None:
+        with self._lock:
+            self._stamp = stamp
+            assert self._file is not None
+            try:
+                text = self._file.read_text(encoding="utf-8")
+                self._token = SecretStr(checked_token(bare_token(text, SERVICE), f"{self._file}: the file"))
+            except (OSError, UnicodeDecodeError, ConfigError) as err:
+                log.warning("ingest: the token file changed and holds no token now (%s); the token "
+                            "read before is still taken", err if isinstance(err, ConfigError) else
+                            getattr(err, "strerror", None) or "not UTF-8 text")
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    try:
+        found = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size) if found is not None else None
+
+
+def checked_token(token: str, origin: str) -> str:
+    """``token`` if it can be an ingest token; raises ConfigError naming ``origin`` otherwise."""
+    if not all("!" <= character <= "~" for character in token):
+        raise ConfigError(f"{origin} holds characters a token cannot (smart quotes or spaces "
+                          "pasted?): a token is printable ASCII")
+    if not MIN_TOKEN_LENGTH <= len(token) <= MAX_TOKEN_LENGTH:
+        raise ConfigError(f"{origin} is {len(token)} characters long: an ingest token has "
+                          f"{MIN_TOKEN_LENGTH} to {MAX_TOKEN_LENGTH} (`excerpta ingest token` makes one)")
+    return token
 
 
 def default_token_file() -> Path:
@@ -112,18 +161,15 @@ def load_settings(*, listen: str | None = None, inbox: Path | None = None,
                               f"{default_token_file()}), or set {TOKEN_ENV} or {TOKEN_FILE_ENV}")
     with named_as(names):
         token, origin = read_token(SERVICE, env)
-    if not all("!" <= character <= "~" for character in token):
-        raise ConfigError(f"{origin} holds characters a token cannot (smart quotes or spaces "
-                          "pasted?): a token is printable ASCII")
-    if not MIN_TOKEN_LENGTH <= len(token) <= MAX_TOKEN_LENGTH:
-        raise ConfigError(f"{origin} is {len(token)} characters long: an ingest token has "
-                          f"{MIN_TOKEN_LENGTH} to {MAX_TOKEN_LENGTH} (`excerpta ingest token` makes one)")
+    checked_token(token, origin)
+    from_file = None if env.get(TOKEN_ENV, "").strip() else Path(env[TOKEN_FILE_ENV]).expanduser()
     try:
         host, port = parse_listen(listen if listen is not None else configured_listen)
     except ValueError as err:
         raise ConfigError(f"{'--listen' if listen is not None else '[ingest] listen'}: {err}") from None
     where = inbox or default_inbox_path(env, configured_inbox)
-    return IngestSettings(host=host, port=port, token=SecretStr(token), inbox=where.expanduser())
+    return IngestSettings(host=host, port=port, token=SecretStr(token), inbox=where.expanduser(),
+                          token_file=from_file)
 
 
 def new_token() -> str:
