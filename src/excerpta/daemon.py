@@ -139,7 +139,8 @@ class Daemon:
             raise UserError("no job has a schedule: give a job schedule = { every = \"1h\" } "
                             "or { cron = \"0 6 * * *\" } (`excerpta sync` runs jobs once)")
         self._run = run
-        self._lock = threading.Lock()  # over _due: wake() comes from another thread
+        self._lock = threading.Lock()  # over _due and woken: wake() comes from another thread
+        self.woken: set[str] = set()  # jobs woken whose run has not begun (a reload carries them)
         self.stopped_by: KeyboardInterrupt | None = None
         self.running: str | None = None  # the job whose run is in progress (a stop cut short)
         self.reload_requested = False
@@ -168,6 +169,7 @@ class Daemon:
             for name in self.wakeable.intersection(names):
                 due = self._due.get(name)
                 self._due[name] = when if due is None else min(due, when)
+                self.woken.add(name)
 
     def request_reload(self) -> None:
         """Make :meth:`serve` return once the jobs due now have run (safe in a signal handler)."""
@@ -205,6 +207,7 @@ class Daemon:
             timetable = self._timetables.get(job.name)
             with self._lock:
                 self._due[job.name] = timetable.after(max(moment, datetime.now(UTC))) if timetable else None
+                self.woken.discard(job.name)
             self.running = job.name
             self._run(job)
             self.running = None

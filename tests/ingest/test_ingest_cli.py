@@ -10,6 +10,7 @@ import signal
 import stat
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -101,7 +102,8 @@ def test_serve_takes_highlights_until_sigterm_and_convert_reads_them(tmp_path):
     assert (document["title"], [h["chapter"] for h in document["highlights"]]) == ("Walden", ["Economy"])
 
 
-def test_a_library_sent_by_the_readwise_writer_arrives_whole_with_its_ids(run_cli, tmp_path, monkeypatch):
+def test_a_library_sent_by_the_readwise_writer_arrives_with_its_ids_notes_dates_and_places(run_cli, tmp_path,
+                                                                                          monkeypatch):
     inbox = tmp_path / "inbox.jsonl"
     server = IngestServer(settings_for(inbox))
     server.start()
@@ -126,6 +128,11 @@ def test_a_library_sent_by_the_readwise_writer_arrives_whole_with_its_ids(run_cl
                 for d in documents for h in d["highlights"]}
 
     assert highlights(received) == highlights(direct)
+    positions = lambda path: {h["id"]: (h["location"], h["tags"], h["is_favorite"])  # noqa: E731
+                              for d in json.loads(path.read_text(encoding="utf-8"))["documents"]
+                              for h in d["highlights"]}
+    # a Kindle location arrives as Readwise's "order" position (the CREATE has no location type for it)
+    assert positions(received) == positions(direct)
     assert len(highlights(direct)) > 10
     assert len(inbox.read_text(encoding="utf-8").splitlines()) - 1 == len(highlights(direct))  # sent once
 
@@ -163,3 +170,36 @@ def test_the_token_of_the_ingest_table_s_file_is_the_one_shown_made_and_taken(ru
         assert httpx.get(auth, headers={"Authorization": f"Token {renewed}"}).status_code == 204
     finally:
         server.stop()
+
+
+def test_what_moon_reader_sends_arrives_with_its_chapter_note_and_arrival_date(run_cli, endpoint, tmp_path):
+    # The body Moon+ Reader's "Readwise" sharing posts to the URL typed (as public receivers
+    # of it read it): no date, no source_type, no location.
+    moon = {"highlights": [{"title": "Walden", "author": "Henry David Thoreau", "chapter": "Economy",
+                            "text": "The mass of men lead lives of quiet desperation.",
+                            "note": "still true"}]}
+    before = datetime.now(UTC).replace(microsecond=0)
+    sent = httpx.post(endpoint.url + "/", json=moon, headers={"Authorization": f"Token {TOKEN}"})
+    assert sent.status_code == 200
+    out = tmp_path / "out.json"
+    assert run_cli("convert", tmp_path / "inbox.jsonl", "--to", "json", "--out", out).exit_code == 0
+    [document] = json.loads(out.read_text(encoding="utf-8"))["documents"]
+    [highlight] = document["highlights"]
+    assert (document["title"], document["author"], highlight["chapter"], highlight["note"]) == (
+        "Walden", "Henry David Thoreau", "Economy", "still true")
+    assert datetime.fromisoformat(highlight["highlighted_at"]) >= before
+
+
+def test_a_book_keeps_the_spelling_of_its_title_across_reads(run_cli, tmp_path):
+    inbox, state, out = tmp_path / "inbox.jsonl", tmp_path / "state.sqlite", tmp_path / "out.json"
+    line = '{{"at": "2026-01-01T00:00:00Z", "via": null, "highlight": {}}}\n'
+    inbox.write_text('{"excerpta_inbox": 1}\n' + line.format(json.dumps(
+        {"text": "one", "title": "The Book", "author": "Ann Author"})), encoding="utf-8")
+    assert run_cli("convert", inbox, "--to", "json", "--out", out, "--state", state).exit_code == 0
+    with inbox.open("a", encoding="utf-8") as handle:
+        handle.write(line.format(json.dumps({"text": "two", "title": "the book", "author": "ann author"})))
+    assert run_cli("convert", inbox, "--to", "json", "--out", out, "--state", state).exit_code == 0
+    [document] = json.loads(out.read_text(encoding="utf-8"))["documents"]
+    # the title as the book came (a note's name, its header); the author as last sent
+    assert (document["title"], document["author"], [h["text"] for h in document["highlights"]]) == (
+        "The Book", "ann author", ["one", "two"])

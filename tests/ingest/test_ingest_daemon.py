@@ -36,8 +36,10 @@ def test_a_woken_job_runs_once_for_wakes_close_together_and_waits_for_the_next()
     daemon.wake({"inbox"}, timedelta(seconds=30))  # a later wake does not put off the first
     assert daemon.next_run(daemon.jobs[0]) == woken
     daemon.wake({"inbox"}, timedelta(0))
+    assert daemon.woken == {"inbox"}  # what a reload carries to the daemon of the file read again
     daemon._run_due()
     assert ran == ["inbox", "inbox"]
+    assert daemon.woken == set()
 
 
 def test_the_daemon_serves_the_endpoint_and_syncs_what_comes(tmp_path):
@@ -69,8 +71,9 @@ def test_the_daemon_serves_the_endpoint_and_syncs_what_comes(tmp_path):
         assert logged_runs(tmp_path / "state.sqlite") == [("phone", "ok"), ("phone", "ok")]
         status = subprocess.run([sys.executable, "-m", "excerpta", "status", "-c", str(config)],
                                 capture_output=True, text=True, env=env)
+        inbox = tmp_path / "inbox.jsonl"
         assert status.stdout.splitlines()[-1].startswith(
-            f"ingest: 127.0.0.1:0, inbox {tmp_path / 'inbox.jsonl'}: 1 highlight(s) received, the last ")
+            f"ingest: 127.0.0.1:0, inbox {inbox}: 1 highlight(s) received in all, the last ")
     finally:
         daemon.send_signal(signal.SIGTERM)
         _, err = daemon.communicate(timeout=30)

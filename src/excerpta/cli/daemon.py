@@ -152,6 +152,7 @@ def _reloaded(path: Path, daemon: Daemon, state: Path, settings: Settings,
         message, _ = failure(err, verbose=settings.verbose)
         echo_error(f"configuration not read again: {message}; the daemon goes on with the jobs it had")
         return daemon
+    reloaded.wake(daemon.woken, SETTLE)  # highlights that came before or while it was read
     say(f"excerpta: {path}: configuration read again")
     if config.ingest != served:
         say("ingest: the [ingest] table changed: restart the daemon to serve it so; the endpoint "

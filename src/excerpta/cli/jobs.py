@@ -199,6 +199,6 @@ def status_command(settings: Settings, config_path: Path | None) -> None:
     if config.ingest is not None:
         inbox = default_inbox_path(configured=config.ingest.inbox)
         count, last = inbox_summary(inbox)
-        click.echo(f"ingest: {config.ingest.listen}, inbox {inbox}: {count} highlight(s) received"
+        click.echo(f"ingest: {config.ingest.listen}, inbox {inbox}: {count} highlight(s) received in all"
                    + (f", the last {_when(last)}" if last else ""))
 

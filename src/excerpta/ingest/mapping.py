@@ -57,7 +57,8 @@ SAID_DOCUMENT = ("title", "author", "url", *(name for names in DOCUMENT_FIELDS.v
 def to_document(posted: Mapping[str, Any]) -> tuple[Document, frozenset[str]]:
     """The document (without highlights) a posted highlight goes to, and the document fields
     this post does not say: those it did not send, and its title and author (they name the
-    book, found by them once made: it keeps the spelling it came with, as Readwise's does)."""
+    book, found by them once made: its title keeps the spelling it came with, as Readwise's
+    does; the library takes an author spelt otherwise)."""
     url = _given(posted, "source_url")
     title = _given(posted, "title") or url or QUOTES_TITLE
     author = _given(posted, "author")

@@ -7,7 +7,7 @@ object with ``text`` (or, lacking it, a ``note``) and any of Readwise's other CR
 ``location``, ``location_type``, ``highlighted_at``, ``highlight_url``; besides them ``chapter``
 (Moon+ Reader sends it) and ``color`` (Readwise's UPDATE field). Other keys are ignored.
 
-Checked as Readwise checks a request, all or nothing: a highlight that is no object, or has
+Refused as Readwise refuses a request, all or nothing: a highlight that is no object, or has
 neither text nor note, or a body that is not such JSON, refuses the whole request
 (:class:`PayloadError`, answered 400 with what is wrong with each highlight), so a client that
 splits a refused request to find the culprit, as excerpta's own ``readwise`` writer does,
