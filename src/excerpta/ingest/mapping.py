@@ -54,6 +54,24 @@ SAID_HIGHLIGHT = ("text", *(name for names in HIGHLIGHT_FIELDS.values() for name
 SAID_DOCUMENT = ("title", "author", "url", *(name for names in DOCUMENT_FIELDS.values() for name in names))
 
 
+DOCUMENT_KEYS = ("title", "author", "source_url", *DOCUMENT_FIELDS)  # the posted fields of its book
+
+
+def identities(posted: Mapping[str, Any]) -> tuple[str, str]:
+    """The ids of the document and the highlight ``posted`` makes (:func:`to_document` and
+    :func:`to_highlight` give them the same), without making either: raises ValueError for a
+    highlight without text or note."""
+    url = _given(posted, "source_url")
+    title = _given(posted, "title") or url or QUOTES_TITLE
+    document_id = identity.document_id(title, _given(posted, "author"), url)
+    text, note = posted.get("text") or "", _given(posted, "note") or ""
+    if not isinstance(text, str) or (not text.strip() and not note):
+        raise ValueError("a highlight without text or note")
+    link = _given(posted, "highlight_url")
+    own = own_id(link)[0] if link and posted.get("source_type") == OWN_SOURCE else None
+    return document_id, own or (_url_id(link) if link else _derived_id(document_id, text, note))
+
+
 def to_document(posted: Mapping[str, Any]) -> tuple[Document, frozenset[str]]:
     """The document (without highlights) a posted highlight goes to, and the document fields
     this post does not say: those it did not send, and its title and author (they name the

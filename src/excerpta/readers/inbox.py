@@ -24,14 +24,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 
 from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
 from excerpta.errors import InputError
 from excerpta.ingest.inbox import HEADER_LINE, default_inbox_path, inbox_lines
-from excerpta.ingest.mapping import SAID_DOCUMENT, SAID_HIGHLIGHT, to_document, to_highlight
+from excerpta.ingest.mapping import (
+    DOCUMENT_KEYS,
+    SAID_DOCUMENT,
+    SAID_HIGHLIGHT,
+    identities,
+    to_document,
+    to_highlight,
+)
 from excerpta.model import Document, Highlight
 from excerpta.ordering import reading_order
 from excerpta.validation import describe
@@ -43,12 +50,12 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class _Held:
-    """A document or highlight as the lines read so far say it, and the fields none said."""
+class _Lines:
+    """Where a highlight's lines are (byte offset, line number and the document it puts the
+    highlight in, of each, in order), and the document its last line puts it in."""
 
-    model: Any
-    unsaid: frozenset[str]
-    members: dict[str, None] = field(default_factory=dict)  # a document's highlight ids, in order
+    document_id: str
+    lines: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 class InboxReader(Reader):
@@ -74,59 +81,83 @@ class InboxReader(Reader):
             log.info("%s: %s holds nothing yet (nothing was sent to the ingest endpoint)", source, path)
             return
         offset, line = _resume(path, state.cursor)
-        documents: dict[str, _Held] = {}
-        highlights: dict[str, tuple[str, _Held]] = {}
+        # Two passes, so memory holds where each highlight's lines are, not the highlights: an
+        # inbox a whole library was sent to (100,000 highlights) is read in bounded memory.
+        books: dict[str, dict[str, None]] = {}  # document id -> its highlights' ids, in order
+        found: dict[str, _Lines] = {}
         try:
             for number, raw, after in inbox_lines(path, start=offset, line=line):
+                _index(source, number, raw, after - len(raw), state, books, found)
                 offset, line = after, number + 1
-                _take(source, number, raw, state, documents, highlights)
+            with open(path, "rb") as handle:
+                for document_id, members in books.items():
+                    if members:
+                        yield from _document(source, handle, document_id, members, found, state)
         except ValueError as err:  # its first line
             raise InputError(f"{source}: {err}") from None
         except OSError as err:
             raise InputError(f"{source}: cannot read {path} ({err.strerror})") from None
-        for document_id, held in documents.items():
-            if not held.members:
-                continue
-            if held.unsaid:
-                state.leave_out_document(document_id, held.unsaid)
-            members = [highlights[member][1] for member in held.members]
-            for member in members:
-                if member.unsaid:
-                    state.leave_out(member.model.id, member.unsaid)
-            ordered = reading_order([member.model for member in members])
-            yield held.model.model_copy(update={"highlights": list(ordered)})
         state.next_cursor = json.dumps({"offset": offset, "line": line, "tail": _tail_hash(path, offset)})
 
 
-def _take(source: str, number: int, raw: bytes, state: ReadState, documents: dict[str, _Held],
-          highlights: dict[str, tuple[str, _Held]]) -> None:
-    """Fold the inbox line ``raw`` (line ``number``) into what was read before it."""
+def _index(source: str, number: int, raw: bytes, start: int, state: ReadState,
+           books: dict[str, dict[str, None]], found: dict[str, _Lines]) -> None:
+    """Note where the inbox line ``raw`` (line ``number``, at byte ``start``) is, under the
+    highlight it is a sending of; a line that is none is reported."""
     try:
-        record = json.loads(raw)
-        posted = record["highlight"]
-        document, document_unsaid = to_document(posted)
-        highlight, unsaid = to_highlight(document.id, posted, _arrived(record.get("at")))
-    except ValidationError as err:
-        state.report(source, number, describe(err))
-        return
+        document_id, highlight_id = identities(json.loads(raw)["highlight"])
     except (ValueError, KeyError, TypeError, AttributeError) as err:
-        state.report(source, number, str(err) if type(err) is ValueError and not isinstance(
-            err, json.JSONDecodeError) else "not a highlight the ingest endpoint wrote")
+        state.report(source, number, str(err) if type(err) is ValueError
+                     else "not a highlight the ingest endpoint wrote")
         return
-    held_document = documents.get(document.id)
-    if held_document is None:
-        documents[document.id] = _Held(document, document_unsaid)
-    else:  # what it does not say (its spelling among them) as the first line said it
-        held_document.model = _merged(held_document.model, document, document_unsaid)
-        held_document.unsaid &= document_unsaid
-    before = highlights.get(highlight.id)
-    if before is not None:
-        previous_document, held = before
-        highlight = _merged(held.model, highlight, unsaid)
-        unsaid &= held.unsaid
-        documents[previous_document].members.pop(highlight.id, None)  # moved, or placed again last
-    highlights[highlight.id] = (document.id, _Held(highlight, unsaid))
-    documents[document.id].members[highlight.id] = None
+    before = found.get(highlight_id)
+    if before is None:
+        before = found[highlight_id] = _Lines(document_id)
+    else:  # sent again: placed again last (in its book, or in the one it moved to)
+        books[before.document_id].pop(highlight_id, None)
+        before.document_id = document_id
+    before.lines.append((start, number, document_id))
+    books.setdefault(document_id, {})[highlight_id] = None
+
+
+def _document(source: str, handle: BinaryIO, document_id: str, members: dict[str, None],
+              found: dict[str, _Lines], state: ReadState) -> Iterator[Document]:
+    """The document ``document_id`` with its highlights ``members``, each made of its lines
+    (what a later line sends replaces an earlier's, what it does not send is kept), the
+    document of its highlights' lines in the order they came; none if no highlight is left."""
+    book: list[tuple[int, dict[str, Any]]] = []
+    highlights = []
+    for member in members:
+        posted: dict[str, Any] = {}
+        arrived = None
+        for start, number, put_in in found[member].lines:
+            handle.seek(start)
+            record = json.loads(handle.readline())
+            posted.update(record["highlight"])
+            arrived = arrived or _arrived(record.get("at"))
+            if put_in == document_id:  # not what it said of a book it left
+                book.append((number, record["highlight"]))
+        try:
+            highlight, unsaid = to_highlight(document_id, posted, arrived)
+        except (ValidationError, ValueError) as err:  # a line edited by hand
+            state.report(source, number, describe(err) if isinstance(err, ValidationError) else str(err))
+            continue
+        if unsaid:
+            state.leave_out(highlight.id, unsaid)
+        highlights.append(highlight)
+    said: dict[str, Any] = {}
+    for _, posted in sorted(book, key=lambda each: each[0]):
+        # The book's spelling as its first line gave it; what else a line sends anew wins.
+        said.update({key: posted[key] for key in DOCUMENT_KEYS
+                     if key in posted and not (key in ("title", "author") and key in said)})
+    try:
+        document, unsaid = to_document(said)
+    except ValidationError as err:
+        state.report(source, book[-1][0], describe(err))
+        return
+    if highlights:
+        state.leave_out_document(document.id, unsaid)
+        yield document.model_copy(update={"highlights": list(reading_order(highlights))})
 
 
 def _arrived(at: Any) -> str | None:
@@ -135,11 +166,6 @@ def _arrived(at: Any) -> str | None:
         return at if isinstance(at, str) and datetime.fromisoformat(at).tzinfo is not None else None
     except ValueError:
         return None
-
-
-def _merged(earlier: Any, later: Any, unsaid: frozenset[str]) -> Any:
-    """``later``, with the fields it does not say taken from ``earlier``."""
-    return later.model_copy(update={name: getattr(earlier, name) for name in unsaid}) if unsaid else later
 
 
 def _resume(path: Path, cursor: str | None) -> tuple[int, int]:
