@@ -47,10 +47,11 @@ class InputError(UserError):
     """An input cannot be read at all (missing file, malformed JSON, wrong schema version)."""
 
 
-class InputIOError(InputError):
+class InputIOError(ExcerptaError):
     """The machine failed reading an input partway (SQLite's I/O error: a Kobo unplugged
     mid-read, a failing disk): no fault of the file, never read around as damage; reading it
-    again may succeed."""
+    again may succeed. No InputError: where one bad input is reported and the others read (a
+    folder's files), this stops the whole read, nothing of it merged."""
 
     exit_code = 74  # EX_IOERR, as the CLI gives an OSError: the machine refused the file
 

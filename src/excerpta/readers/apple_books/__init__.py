@@ -43,7 +43,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
-from excerpta.errors import InputError, InputIOError
+from excerpta.errors import InputError
 from excerpta.identity import highlight_id, source_id
 from excerpta.input_files import input_file
 from excerpta.model import Category, Document, Highlight, PlaceholderDocument
@@ -143,9 +143,7 @@ class AppleBooksReader(Reader):
         for path in found:  # one that cannot be read never loses the others
             try:
                 yield from self._read_database(path, str(path), state)
-            except InputIOError:
-                raise  # the machine failing to read: the whole read is to be made again
-            except InputError as err:
+            except InputError as err:  # (an InputIOError, the machine failing, stops the read)
                 state.report(str(path), None, str(err).removeprefix(f"{path}: "))
 
     def _read_database(self, path: Path, source: str, state: ReadState) -> Iterator[Document]:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from excerpta.adapters import ReadState
-from excerpta.errors import InputError, InputIOError
+from excerpta.errors import InputError
 from excerpta.readers.apple_books.database import columns, damage, lenient_text_of, opened, tables, text_of
 from excerpta.readers.sqlite_damage import is_damage, read_around_damage, read_failure
 
@@ -67,9 +67,7 @@ def read_books(paths: list[Path], state: ReadState) -> Library:
             with opened(path, str(path)) as db:
                 for asset, book in _books_of(db, str(path), state, library):
                     library.books.setdefault(asset, book)
-        except InputIOError:
-            raise  # the machine failing to read it: no damage, and the read stops
-        except InputError as err:
+        except InputError as err:  # (an InputIOError, the machine failing, stops the read)
             state.report(str(path), None, f"{str(err).removeprefix(f'{path}: ')}; its books' titles are "
                          "left out (placeholders naming the asset id)", kept=True)
     return library

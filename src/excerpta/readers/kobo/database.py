@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from excerpta.errors import InputError
+from excerpta.errors import InputError, InputIOError
 from excerpta.readers.kobo.text import as_text
 from excerpta.readers.sqlite_damage import read_failure
 from excerpta.readers.sqlite_snapshot import SIBLINGS, cut_short, file_size, in_wal_mode, sibling, snapshot
@@ -114,7 +114,7 @@ def open_database(path: Path, source: str) -> Iterator[sqlite3.Connection]:
         yield connection
 
 
-def database_error(source: str, err: sqlite3.Error) -> InputError:
+def database_error(source: str, err: sqlite3.Error) -> InputError | InputIOError:
     """The one-line InputError of an SQLite error that stops a whole read (InputIOError for
     SQLite's I/O error: :func:`~excerpta.readers.sqlite_damage.read_failure`)."""
     if (failed := read_failure(source, err)) is not None:
