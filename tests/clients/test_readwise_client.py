@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from excerpta.clients.pacing import InterruptibleSleep, RateBudget, RetryPolicy, WaitInterrupted
+from excerpta.clients.pacing import InterruptibleSleep, RetryPolicy, WaitInterrupted
+from excerpta.clients.readwise import ReadwiseClient
 from excerpta.errors import FatalSourceError, RetriableSourceError
 
 from .conftest import TOKEN
@@ -296,7 +297,7 @@ def test_client_side_budget_keeps_every_minute_under_240_requests(router, make_c
     assert len(pull(make_client())) == 600
     busiest = max(sum(1 for t in sent_at if start <= t < start + 60) for start in sent_at)
     assert busiest < 240
-    burst = RateBudget().burst
+    burst = ReadwiseClient.default_budget().burst  # the budget a Readwise client paces by
     assert sent_at[:burst] == [0.0] * burst  # a burst first, then paced
     assert sent_at[burst] > 0.0
 

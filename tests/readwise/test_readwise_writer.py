@@ -220,7 +220,7 @@ def test_dry_run_sends_nothing_and_out_must_name_readwise(run_cli, fake_readwise
     assert len(wrong.output.strip().splitlines()) == 1
 
 
-def test_a_dry_run_with_a_token_plans_for_its_account_offline(run_cli, fake_readwise, tmp_path):
+def test_a_dry_run_with_a_token_plans_for_its_account_offline(run_cli, fake_readwise, tmp_path, monkeypatch):
     server = fake_readwise(highlights=0)
     state, library = tmp_path / "state.sqlite", library_file(tmp_path / "lib.json", 3, 4)
     assert send(run_cli, state, library).exit_code == 0
@@ -235,9 +235,11 @@ def test_a_dry_run_with_a_token_plans_for_its_account_offline(run_cli, fake_read
                                "2 documents unchanged since sent\n")
     assert "token" not in dry.output
     assert len(server.requests) == asked  # offline: the records say what the account has
-    server.token = "another_account_token_1234"  # (accepted, were a request made)
+    monkeypatch.setenv("READWISE_TOKEN", "another_account_token_1234")  # another account: nothing sent to it
     another = send(run_cli, state, library, extra=("--dry-run",))
     assert another.exit_code == 0, another.output
+    assert another.output.count("would create readwise: ") == 3
+    assert another.output.endswith("Readwise (dry run, nothing sent): 3 documents to send (12 highlights)\n")
     assert len(server.requests) == asked
 
 
