@@ -50,6 +50,8 @@ def test_dates_in_the_shapes_apps_send_are_read_as_utc(value, expected):
 @pytest.mark.parametrize(("field", "value", "why"), [
     ("location", "page ten", "not a whole number"),
     ("location", 1.5, "not a whole number"),
+    ("location", "--5", "not a whole number"),
+    ("location", "\u0665", "not a whole number"),  # a digit, but no ASCII one
     ("location", True, "not a whole number"),
     ("location", 2**70, "not a whole number"),
     ("category", "poems", "not one of articles, books, podcasts, supplementals, tweets"),

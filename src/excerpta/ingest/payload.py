@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ TEXT_FIELDS = ("text", "note", "title", "author", "image_url", "source_url", "so
                "highlight_url", "chapter", "color")
 CATEGORIES = frozenset({"books", "articles", "tweets", "podcasts", "supplementals"})
 LOCATION_TYPES = frozenset({"page", "order", "time_offset", "location", "offset"})
+_DIGITS = re.compile(r"-?[0-9]{1,19}")
 _MILLISECONDS = 10**11  # an epoch number above this is in ms: 10^11 s is the year 5138
 
 
@@ -132,7 +134,7 @@ def _choice(value: Any, allowed: frozenset[str]) -> str | None:
 
 
 def _location(value: Any) -> int | None:
-    """A whole number (as a number or digits), else None (left out when one was given)."""
+    """A whole number (as a number or ASCII digits, one sign at most), else :data:`_UNFIT`."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -141,7 +143,7 @@ def _location(value: Any) -> int | None:
         number = value
     elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
         number = int(value)
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit() and value.strip().isascii():
+    elif isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         number = int(value.strip())
     else:
         number = None

@@ -13,11 +13,13 @@ give the URL; excerpta's own ``readwise`` writer with ``READWISE_API_URL``) can 
   it. A body that is refused is 400 with what is wrong, nothing kept; one larger than
   ``max_body`` is 413, without reading it. The answer says nothing of the library.
 
-Each request is served on its own thread (a slow phone never holds up another), with a
-:data:`SOCKET_TIMEOUT` on every read so a connection that stops sending is dropped. The log
-has one line per request taken or refused, naming the client address, never the token or a
-highlight's text. The server speaks plain HTTP: on a network, put a TLS proxy in front of it
-(the token would otherwise travel in clear text, which is warned of at start).
+Each connection is served on its own thread (a slow phone never holds up another), at most
+32 at once and none idle past 60 seconds (:mod:`excerpta.ingest.connections`), with a
+:data:`SOCKET_TIMEOUT` on every read. The inbox is held by this server alone while it runs. The
+log has one line per request taken, and refusals once a minute per address, naming the client
+address, never the token or a highlight's text; a client going away mid-request is no error.
+The server speaks plain HTTP: on a network, put a TLS proxy in front of it (the token would
+otherwise travel in clear text, which is warned of at start).
 """
 
 from __future__ import annotations
