@@ -275,3 +275,10 @@ def test_one_folder_spelled_through_a_link_is_one_output(run_cli, tmp_path):
     assert result.exit_code == 2
     assert ('jobs[1].writers[0] (job "kindle-backup", line 71) and jobs[1].writers[1] '
             '(job "kindle-backup", line 75) both write') in result.output
+
+
+def test_config_check_warns_of_an_ingest_table_without_a_token(run_cli, tmp_path):
+    config = _write(tmp_path, GOOD + '[ingest]\nlisten = "127.0.0.1:8765"\n')
+    result = run_cli("config", "check", config)
+    assert result.exit_code == 0, result.output
+    assert "[ingest]: no ingest token: run `excerpta ingest token` to make one" in result.stderr

@@ -13,6 +13,7 @@ from excerpta.cli.app import cli, global_options
 from excerpta.clients.api_settings import ApiSettings
 from excerpta.config import Config, load_config
 from excerpta.errors import ConfigError
+from excerpta.ingest.settings import load_settings
 from excerpta.jobs import chosen_jobs, default_config_path, service_environment
 from excerpta.output_targets import foreign_suffix
 
@@ -40,6 +41,12 @@ def check(path: Path | None) -> None:
                 settings.from_env()
         except ConfigError as err:
             log.warning("%s", err)
+    if (table := loaded.ingest) is not None:
+        try:  # the token the daemon would not find to serve the endpoint, said as a sync's is
+            load_settings(configured_listen=table.listen, token_file=table.token_file,
+                          configured_inbox=table.inbox)
+        except ConfigError as err:
+            log.warning("[ingest]: %s", err)
     click.echo(f"{path}: ok, {len(loaded.jobs)} job(s)")
     for job in loaded.jobs:
         when = job.schedule or "manual"
