@@ -191,3 +191,12 @@ def test_any_catalogue_and_any_cut_of_a_backup_are_read_or_refused_never_a_crash
         return
     assert message.startswith(str(archive))
     assert "\n" not in message
+
+
+def test_a_damaged_database_whose_readable_rows_give_no_highlight_is_refused(tmp_path):
+    rows = [note(original="", highlightLength=0, bookmark=f"Passage {n:03d} " + "x" * 300, lastPosition=n)
+            for n in range(60)]
+    database = make_database(tmp_path / "mrbooks.db", rows)
+    assert zero_page_amid(database, "notes", "Passage ")
+    assert "the database is damaged" in refusal(database)
+    assert "no highlight could be read from it" in refusal(database)

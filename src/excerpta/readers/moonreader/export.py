@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
@@ -63,7 +63,7 @@ from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
 from excerpta.errors import InputError, InputIOError
 from excerpta.input_files import input_file
 from excerpta.model import Document, Highlight
-from excerpta.readers.moonreader.books import book_key, documents_of_rows
+from excerpta.readers.moonreader.books import documents_of_rows
 from excerpta.readers.moonreader.export_format import (
     HEADER_LINES,
     BadRecord,
@@ -133,7 +133,7 @@ def read_export(handle: TextIO, source: str, state: ReadState, *,
     problem = "a line too long" if any(cut for _, cut in head) else header_problem(texts)
     if problem is not None:
         raise InputError(f"{source}: not a Moon+ Reader highlight export ({problem}); {EXPECTED}")
-    books: dict[str, list[NoteRow]] = {}
+    rows: list[NoteRow] = []
     deletions = 0
     for record in iter_records(lines, HEADER_LINES + 1):
         if isinstance(record, BadRecord):
@@ -142,15 +142,13 @@ def read_export(handle: TextIO, source: str, state: ReadState, *,
         elif record.deleted:
             deletions += 1
         else:
-            books.setdefault(book_key(record.row), []).append(record.row)
+            rows.append(record.row)
     if deletions:
-        log.info("%s: left out %d record(s) marked *DELETED* (deletions Moon+ passes on; "
-                 "nothing is deleted)", source, deletions)
-    # In the order the backup reads a book's rows (``ORDER BY …, book, rowid``): where one
-    # passage was saved twice, the same copy wins (books._documents).
-    ordered = (sorted(rows, key=lambda row: (row.book, row.rowid)) for rows in books.values())
-    yield from documents_of_rows(chain.from_iterable(ordered), source, state,
-                                 keep_bookmarks=keep_bookmarks)
+        # Said without -v where they are all the file holds: it gives nothing, and says why.
+        log.log(logging.INFO if rows else logging.WARNING, "%s: left out %d record(s) marked "
+                "*DELETED* (deletions Moon+ passes on; nothing is deleted)", source, deletions)
+    # In the file's order, the rowid order Moon+ writes them in: as the backup reads them.
+    yield from documents_of_rows(rows, source, state, keep_bookmarks=keep_bookmarks)
 
 
 def _opened(path: Path) -> TextIO:
