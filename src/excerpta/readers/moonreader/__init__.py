@@ -56,11 +56,13 @@ from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
 from excerpta.input_files import input_file
 from excerpta.model import Document, Highlight
 from excerpta.readers.moonreader.backup import (
-    PACKAGE_PREFIX,
+    BACKUP_SUFFIXES,
     ZIP_MAGIC,
     database_copy,
+    in_package_folder,
     is_backup_archive,
     package_folder_in,
+    package_folders_in,
 )
 from excerpta.readers.moonreader.books import read_books
 from excerpta.readers.moonreader.database import (
@@ -91,6 +93,8 @@ class MoonReaderReader(Reader):
                                     "highlighted_at", "is_deleted")
     # An author only where the books table lists the book.
     document_unknown_when_empty = fields_but(Document, "title", "category", "source", "external_ids")
+    # Moon+'s dated backups, and a database, kept in a folder: probed there though binary.
+    binary_suffixes = (*BACKUP_SUFFIXES, ".db")
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
@@ -98,28 +102,41 @@ class MoonReaderReader(Reader):
             return 0
         if probe.is_dir:
             return 80 if package_folder_in(probe.path) is not None else 0
-        if probe.head.startswith(ZIP_MAGIC):
-            return 95 if is_backup_archive(probe.path) else 0
+        if probe.head.startswith(ZIP_MAGIC) and is_backup_archive(probe.path):
+            return 95
         if probe.head.startswith(SQLITE_MAGIC):
             return 95 if has_notes_table(probe.path) else 0
-        return 0
+        # Named as Moon+ names a backup, but no readable one (cut short, damaged): read, to be
+        # refused with the reason rather than left unrecognised (as moonreader-export does).
+        return 10 if probe.suffix in BACKUP_SUFFIXES else 0
 
     @classmethod
     def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:
-        # Every file of the backup's package folder (its .tag files are e-books, covers and
-        # settings as much as the database): none is another reader's input.
+        # Every file of the package folders read (their .tag files are e-books, covers and
+        # settings as much as the database): none is another reader's input. Only those: a
+        # file beside them (a .mrpro backup) is read as an input of its own.
         if probe.path is None:
             return False
         try:
-            parts = probe.path.relative_to(folder).parts[:-1]
+            return in_package_folder(folder, probe.path)
         except ValueError:
             return False
-        return folder.name.startswith(PACKAGE_PREFIX) or any(p.startswith(PACKAGE_PREFIX) for p in parts)
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = Path(source).expanduser()
         if not path.is_dir():
-            path = input_file(source)
+            yield from self._read_backup(input_file(source), source, state)
+            return
+        packages = package_folders_in(path)
+        if len(packages) <= 1:  # none: database_copy refuses it, naming what it looked for
+            yield from self._read_backup(packages[0] if packages else path, source, state)
+            return
+        # Several backups (the free and the Pro app's, an older one): each read, each named in
+        # what is reported of it; a book in several gives the same ids in each.
+        for package in packages:
+            yield from self._read_backup(package, str(Path(source) / package.relative_to(path)), state)
+
+    def _read_backup(self, path: Path, source: str, state: ReadState) -> Iterator[Document]:
         with database_copy(path, source) as copy, opened(copy, source) as connection:
             try:
                 shelf = read_shelf(connection)
