@@ -55,15 +55,7 @@ from pathlib import Path
 from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
 from excerpta.input_files import input_file
 from excerpta.model import Document, Highlight
-from excerpta.readers.moonreader.backup import (
-    BACKUP_SUFFIXES,
-    ZIP_MAGIC,
-    database_copy,
-    in_package_folder,
-    is_backup_archive,
-    package_folder_in,
-    package_folders_in,
-)
+from excerpta.readers.moonreader.backup import BACKUP_SUFFIXES, ZIP_MAGIC, database_copy, is_backup_archive
 from excerpta.readers.moonreader.books import read_books
 from excerpta.readers.moonreader.database import (
     database_error,
@@ -72,6 +64,7 @@ from excerpta.readers.moonreader.database import (
     read_shelf,
 )
 from excerpta.readers.moonreader.options import MoonReaderOptions
+from excerpta.readers.moonreader.packages import in_package_folder, package_folder_in, package_folders_in
 from excerpta.readers.sqlite_snapshot import SQLITE_MAGIC
 
 __all__ = ["MoonReaderExportReader", "MoonReaderOptions", "MoonReaderReader"]

@@ -9,7 +9,7 @@ from 1) is ``N.tag``. The line of the database ends in ``/databases/mrbooks.db``
 folder, unzipped, may be given instead, or the database itself (:class:`Place` says which).
 
 A folder given may hold several package folders (the free and the Pro app's side by side, an
-older backup unzipped a level deeper): each is read (:func:`package_folders_in`), the same
+older backup unzipped a level deeper): each is read (:mod:`.packages` finds them), the same
 book giving the same ids in each.
 
 Zip archives are never extracted by their members' names: only the catalogue (at most
@@ -25,7 +25,6 @@ the machine's, an OSError (exit 74) saying so, never blamed on the backup.
 from __future__ import annotations
 
 import errno
-import os
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -35,17 +34,15 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from excerpta.errors import InputError
+from excerpta.readers.moonreader.packages import CATALOGUE, PACKAGE_PREFIX, package_folder_in
 from excerpta.readers.sqlite_snapshot import SIBLINGS
 
-PACKAGE_PREFIX = "com.flyersoft.moonreader"  # ``…reader`` (free) and ``…readerp`` (Pro)
-CATALOGUE = "_names.list"
 DATABASE = "mrbooks.db"
 BACKUP_SUFFIXES = (".mrpro", ".mrstd")
 MAX_CATALOGUE_BYTES = 8 << 20  # a line per backed-up file: thousands of books fit in far less
 # The database and its -wal/-journal together: 100,000 highlights make a database of well
 # under 200 MB.
 MAX_DATABASE_BYTES = 1 << 30
-PACKAGE_DEPTH = 3  # how many folders down a folder input is searched for package folders
 _CHUNK = 1 << 20
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -98,62 +95,6 @@ def is_backup_archive(path: Path) -> bool:
             return bool(package_folders(archive.namelist()))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         return False
-
-
-def package_folder_in(folder: Path) -> Path | None:
-    """The unzipped package folder given as ``folder`` (it holds ``_names.list``), or the first
-    one directly inside it (the folder the backup was unzipped into); None if neither."""
-    if is_package_folder(folder):
-        return folder
-    try:
-        children = sorted(child for child in folder.iterdir() if child.name.startswith(PACKAGE_PREFIX))
-    except OSError:
-        return None
-    return next((child for child in children if (child / CATALOGUE).is_file()), None)
-
-
-def is_package_folder(folder: Path) -> bool:
-    """Whether ``folder`` is an unzipped package folder: named ``com.flyersoft.moonreader…``,
-    holding ``_names.list``."""
-    return folder.name.startswith(PACKAGE_PREFIX) and (folder / CATALOGUE).is_file()
-
-
-def package_folders_in(folder: Path) -> list[Path]:
-    """Every package folder a folder input reads, by path: ``folder`` itself if it is one,
-    else those under it, at most :data:`PACKAGE_DEPTH` folders down (hidden folders left out,
-    a package folder not looked into). Folders that cannot be listed are passed over."""
-    if is_package_folder(folder):
-        return [folder]
-    found: list[Path] = []
-    level = [folder]
-    for _ in range(PACKAGE_DEPTH):
-        below: list[Path] = []
-        for parent in level:
-            try:
-                with os.scandir(parent) as entries:
-                    children = [Path(entry.path) for entry in entries
-                                if not entry.name.startswith(".") and entry.is_dir()]
-            except OSError:
-                continue
-            for child in children:
-                (found if is_package_folder(child) else below).append(child)
-        level = below
-    return sorted(found)
-
-
-def in_package_folder(folder: Path, path: Path) -> bool:
-    """Whether the file ``path`` under ``folder`` lies in one of the package folders
-    :func:`package_folders_in` gives for it (told from its path and the catalogues beside the
-    folders on it, the file unopened)."""
-    if is_package_folder(folder):
-        return True
-    parts = path.relative_to(folder).parts[:-1]
-    for depth, part in enumerate(parts[:PACKAGE_DEPTH]):
-        if part.startswith("."):
-            return False
-        if is_package_folder(folder.joinpath(*parts[: depth + 1])):
-            return True
-    return False
 
 
 @contextmanager
