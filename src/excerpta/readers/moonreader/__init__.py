@@ -24,13 +24,24 @@ Verified from public code (read for facts, none copied):
   the ``#@#`` sort tag of titles, that re-saving a book's notes deletes and re-inserts its rows
   (new ``_id``, ``time`` set anew), and the default colours: Moon+'s decompiled
   ``com.flyersoft.books.BookDb`` and ``A`` (public decompilations on GitHub);
-* ``_names.list`` line *N* naming ``N.tag`` in the ``com.flyersoft.moonreaderp`` folder, the
-  database's line ending in ``/databases/mrbooks.db``: the calibre Annotations plugin's Moon+
-  reader (``MoonReaderApp``, GPL), ``ecntu/moonwise`` (``import.py``, ``README.md``),
-  ``MrLokans/book-highlights-manager`` (``internal/moonreader/backup.go``), which agree;
-* ``time`` in milliseconds since 1970 and ``highlightColor`` a signed ARGB int (``-256`` for
-  yellow): the same three, and the calibre plugin's join of ``notes`` to ``books`` on the file
-  for the author.
+* ``_names.list`` line *N* naming ``N.tag``, and a line naming the database: the calibre
+  Annotations plugin's Moon+ reader (``MoonReaderApp``, GPL) looks for the substring
+  ``com.flyersoft.moonreaderp/databases/mrbooks.db`` (the Pro app's only);
+  ``ecntu/moonwise`` (``import.py``, ``README.md``) for a line ending in ``mrbooks.db``;
+  ``MrLokans/book-highlights-manager`` (``internal/moonreader/backup.go``, its package
+  constant ``com.flyersoft.moonreader``) for one containing ``mrbooks.db`` (which would take
+  a ``mrbooks.db-journal`` listed first). They differ: this reader takes the line whose file
+  is named ``mrbooks.db`` exactly, one in a ``databases`` folder first, in either package;
+* ``time`` in milliseconds since 1970 and ``highlightColor`` an ARGB int: the calibre plugin
+  ("integer values of ARGB style colors"), ``moonwise`` (``& 0xFFFFFF``), and the calibre
+  plugin's join of ``notes`` to ``books`` on the file for the author. ``-256`` as yellow is
+  only in ``book-highlights-manager``'s made-up test rows; the 16 values, headers and notes
+  of a real export (``AB1908/obsidian-moon-reader``, :mod:`.export`) hold ``-11184811``
+  (``0xFF555555``, a grey: kept as ``#555555``).
+
+The decompiled Moon+ sources named above are public but were not in the code searched when
+this was reviewed: what is said from them (bookmark and highlight rows, the reading order,
+re-saving, the default colours) is as read then, not checked again.
 
 Not verified (no real backup at hand): whether the free app's folder is
 ``com.flyersoft.moonreader`` (assumed, as ``moonwise`` writes; both are accepted); whether a

@@ -11,6 +11,14 @@ What is read
     ``books`` table: a title edited on the shelf, and the author, come from a backup only; the
     library keeps an author it holds).
 
+Two books whose files share a name: a backup tells them apart (:mod:`.books`: their ids
+come from their whole paths where a name is shared), an export cannot, as it holds one
+book's rows and its id must be the one a backup gives while the name is unique. So two
+exports of different books whose files have one name (``Download/book.epub``,
+``Books/Other/book.epub``) give one Document id: read into one output or library, their
+highlights are filed under one book. Read such exports apart (separate outputs), or read
+the backup.
+
 What is not
     Records marked ``*DELETED*`` (deletions Moon+ passes on when it syncs): left out, never
     taken as the deletion of a highlight (Moon+'s own import deletes the book's note written at
