@@ -217,6 +217,10 @@ class Reader(Adapter):
     # a folder input's other files are looked for there too, as in its visible folders (a Kobo
     # drive, read by ``kobo``, holds KOReader's settings in ``.adds/koreader``).
     hidden_places: ClassVar[tuple[str, ...]] = ()
+    # Suffixes (lower case, with the dot) of binary files this reader reads: a folder input's
+    # binary files are probed only where a reader names their suffix (``.mrpro``), as images
+    # and PDFs are not worth asking every reader about (see excerpta.folder_inputs).
+    binary_suffixes: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:

@@ -9,7 +9,8 @@ are not opened here, as every built-in reader says from the path). Every other f
 hidden files and folders left out and links to folders not followed, is probed as if it had
 been given on the command line (:func:`excerpta.registry.best_readers`), but for binary
 files (images, PDFs: NULs and bytes that are not UTF-8), which no reader of a folder's other
-files is asked about. The files no reader recognises are kept too, to be named
+files is asked about unless a reader names their suffix (``Reader.binary_suffixes``: Moon+
+Reader's ``.mrpro`` backups, its ``mrbooks.db``). The files no reader recognises are kept too, to be named
 (:attr:`FolderSurvey.unrecognised`): none is left out without a word. What becomes of the
 files found is :mod:`excerpta.preflight`'s to say;
 :func:`nested` says which folders given are read with another one given that holds them.
@@ -116,6 +117,7 @@ def survey(folder: Path, reader: type[Reader] | None, *,
     found = []
     unrecognised = []
     refused = []
+    binary_read = registry.binary_suffixes()
     for entry in _entries_under(folder):
         path = entry.path if isinstance(entry, RefusedEntry) else entry
         if outputs and _within(path.resolve(), outputs):
@@ -136,7 +138,8 @@ def survey(folder: Path, reader: type[Reader] | None, *,
         except OSError as err:
             refused.append(RefusedEntry(path, err.strerror or str(err), is_folder=False))
             continue
-        best = [] if _is_binary(head) else registry.best_readers(probe)
+        asked = probe.suffix in binary_read or not _is_binary(head)
+        best = registry.best_readers(probe) if asked else []
         (found if best else unrecognised).append(FolderFile(path, tuple(best)))
     return FolderSurvey(found, unrecognised, refused)
 

@@ -54,6 +54,11 @@ def hidden_places() -> list[str]:
     return sorted({place for cls in readers().values() for place in cls.hidden_places})
 
 
+def binary_suffixes() -> frozenset[str]:
+    """The suffixes of binary files some reader reads (see ``Reader.binary_suffixes``)."""
+    return frozenset(suffix for cls in readers().values() for suffix in cls.binary_suffixes)
+
+
 def readers() -> dict[str, type[Reader]]:
     """Every reader by name, sorted."""
     load_builtins()

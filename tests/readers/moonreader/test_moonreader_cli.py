@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import pathlib
+import tempfile
 
-from moonreader_backups import BLUE, backup_of, book, make_backup, note
+from moonreader_backups import BLUE, backup_of, book, make_backup, make_database, note
 
 from paths import EXAMPLES
 
@@ -74,3 +76,44 @@ def test_formats_lists_the_reader_and_its_option(run_cli):
     assert "moonreader" in result.output
     assert "Moon+ Reader" in result.output
     assert "--moonreader-bookmarks" in run_cli("formats", "moonreader").output
+
+
+def test_no_room_in_the_temporary_folder_is_the_machines_refusal(run_cli, tmp_path, monkeypatch):
+    archive = backup_of(tmp_path, [note()])
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    real_open = pathlib.Path.open
+
+    def full_disk(self, mode="r", *args, **kwargs):  # the kernel's own ENOSPC: /dev/full
+        if mode == "wb" and temporary in self.parents:
+            return real_open(pathlib.Path("/dev/full"), mode, *args, **kwargs)
+        return real_open(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "open", full_disk)
+    result = run_cli("convert", archive, "--to", "json", "--out", tmp_path / "x.json")
+    assert result.exit_code == 74, result.output
+    assert f"{temporary}: no room in the temporary folder" in result.output
+    assert "cannot be read" not in result.output
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_a_folder_of_dated_backups_and_one_holding_mrbooks_db_are_read(run_cli, tmp_path):
+    backups = tmp_path / "Backup"
+    backups.mkdir()
+    backup_of(backups, [note(original="early")], name="2024-01-01.mrpro")
+    backup_of(backups, [note(original="early"), note(original="later", lastPosition=900)],
+              name="2024-03-01.mrpro")
+    for path in backups.glob("*.db"):
+        path.rename(tmp_path / path.name)  # backup_of's database, kept out of the folder
+    out = tmp_path / "x.json"
+    result = run_cli("convert", backups, "--to", "json", "--out", out)
+    assert result.exit_code == 0, result.output
+    (document,) = json.loads(out.read_text(encoding="utf-8"))["documents"]  # one phone: merged
+    assert [h["text"] for h in document["highlights"]] == ["early", "later"]
+    databases = tmp_path / "db"
+    databases.mkdir()
+    make_database(databases / "mrbooks.db", [note(original="from mrbooks.db")])
+    result = run_cli("convert", databases, "--to", "json", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "from mrbooks.db" in out.read_text(encoding="utf-8")

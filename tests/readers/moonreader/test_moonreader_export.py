@@ -63,8 +63,8 @@ def test_an_export_gives_the_ids_its_backup_gives_for_the_same_rows(tmp_path, bo
                    lastChapter=2, lastPosition=0),
             walden(original="Twice", lastChapter=5), walden(original="Twice", note="kept", lastChapter=5),
             walden(original="Same place, other text", lastChapter=5),
-            # one passage saved twice under two titles, both with a note: the backup keeps the
-            # copy its "ORDER BY book, rowid" gives first, and so must the export
+            # one passage saved twice under two titles, both with a note: one highlight keeping
+            # both notes, in the order written (the same time here: then by rowid), in both
             walden(book="Walden.epub", original="Saved twice", note="first", lastChapter=6),
             walden(original="Saved twice", note="second", lastChapter=6)]
     backup = backup_of(tmp_path, rows, [book()])
@@ -74,6 +74,8 @@ def test_an_export_gives_the_ids_its_backup_gives_for_the_same_rows(tmp_path, bo
     assert export_state.problems == backup_state.problems == []
     assert shown(from_export) == shown(from_backup)
     assert len(shown(from_export)) == (6 if bookmarks else 5)  # twins are one highlight
+    saved_twice = [h.note for d in from_export for h in d.highlights if h.text == "Saved twice"]
+    assert saved_twice == ["first\n\nsecond"]
 
 
 def test_notes_that_are_a_hash_sign_are_values_not_separators(tmp_path):
@@ -217,3 +219,11 @@ def test_it_is_recognised_by_its_header_and_claims_no_other_format_s_file(tmp_pa
     for sample in sorted(EXAMPLES.iterdir()):
         if sample.suffix != ".mrexpt":
             assert MoonReaderExportReader.recognize(InputProbe.of(str(sample))) == 0, sample.name
+
+
+def test_an_export_of_only_deleted_records_says_so_without_verbose(tmp_path, caplog):
+    path = write_export(tmp_path / "Walden.mrexpt", HEADER + deleted_record(1709294400000))
+    documents, state = read(path)
+    assert (documents, state.problems) == ([], [])
+    (record,) = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert "left out 1 record(s) marked *DELETED*" in record.getMessage()

@@ -69,8 +69,11 @@ def test_a_bare_database_is_recognised_by_its_notes_table_and_other_files_are_no
         archive.writestr("omnivore/_names.list", "mrbooks.db\n")
     not_zip = tmp_path / "fake.mrpro"
     not_zip.write_text("PK but no zip", encoding="utf-8")
-    for path in (other_db, other_zip, not_zip, tmp_path):
+    for path in (other_db, other_zip, tmp_path):
         assert MoonReaderReader.recognize(InputProbe.of(str(path))) == 0, path
+    # named as a backup: read at the lowest score, to be refused with the reason
+    assert MoonReaderReader.recognize(InputProbe.of(str(not_zip))) == 10
+    assert "not a readable zip archive" in refusal(not_zip)
 
 
 def test_the_package_folders_files_are_the_readers_and_no_other_readers(tmp_path):
@@ -118,6 +121,7 @@ def test_a_database_cut_short_is_refused(tmp_path):
 def test_a_zip_cut_short_is_refused_as_an_incomplete_backup(tmp_path):
     archive = backup_of(tmp_path, [note()])
     archive.write_bytes(archive.read_bytes()[:-40])  # its central directory lost
+    assert registry.detect_reader(InputProbe.of(str(archive))).name == "moonreader"
     assert "not a readable zip archive" in refusal(archive)
 
 
@@ -191,3 +195,67 @@ def test_any_catalogue_and_any_cut_of_a_backup_are_read_or_refused_never_a_crash
         return
     assert message.startswith(str(archive))
     assert "\n" not in message
+
+
+def test_a_damaged_database_whose_readable_rows_give_no_highlight_is_refused(tmp_path):
+    rows = [note(original="", highlightLength=0, bookmark=f"Passage {n:03d} " + "x" * 300, lastPosition=n)
+            for n in range(60)]
+    database = make_database(tmp_path / "mrbooks.db", rows)
+    assert zero_page_amid(database, "notes", "Passage ")
+    assert "the database is damaged" in refusal(database)
+    assert "no highlight could be read from it" in refusal(database)
+
+
+def _package_folders(tmp_path):
+    # The free and the Pro app's backups unzipped side by side, an older one a level deeper,
+    # and one too deep to be looked for.
+    folder = tmp_path / "phone"
+    for name, package, where in (("pro", PACKAGE, "."), ("free", "com.flyersoft.moonreader", "."),
+                                 ("old", PACKAGE, "older"), ("deep", PACKAGE, "a/b/c")):
+        database = make_database(tmp_path / f"{name}.db", [note(original=f"from {name}")]).read_bytes()
+        archive = make_backup(tmp_path / f"{name}.mrpro", database, package=package)
+        _unzipped(archive, folder / where)
+    return folder
+
+
+def test_every_package_folder_of_a_folder_is_read_and_only_their_files_claimed(tmp_path):
+    folder = _package_folders(tmp_path)
+    documents, state = read(folder)
+    assert sorted(h.text for d in documents for h in d.highlights) == ["from free", "from old", "from pro"]
+    assert len({d.id for d in documents}) == 1  # one book: the same id from each backup
+    assert state.problems == []
+    claimed = {str(path.relative_to(folder)) for path in folder.rglob("*.tag")
+               if MoonReaderReader.reads_in_folder(folder, InputProbe.of_file(path))}
+    assert {name.split("/")[0] for name in claimed} == {PACKAGE, "com.flyersoft.moonreader", "older"}
+    too_deep = InputProbe.of_file(folder / "a/b/c" / PACKAGE / "2.tag")
+    assert not MoonReaderReader.reads_in_folder(folder, too_deep)
+
+
+def test_what_is_reported_of_one_of_several_package_folders_names_it(tmp_path):
+    folder = _package_folders(tmp_path)
+    make_backup(folder / "older" / PACKAGE / "2.tag", None)  # not a database: refused, named
+    message = refusal(folder)
+    assert message.startswith(f"{folder}/older/{PACKAGE}: not an SQLite database")
+
+
+def test_a_database_and_its_journal_share_one_bound_and_a_member_too_large_is_never_opened(
+        tmp_path, monkeypatch):
+    rows = [note(original="x" * 2000, lastPosition=n) for n in range(20)]
+    data = make_database(tmp_path / "db", rows).read_bytes()
+    catalogue = ["/data/data/x/shared_prefs/p.xml", "/data/data/x/databases/mrbooks.db",
+                 "/data/data/x/databases/mrbooks.db-journal"]
+    journal = make_backup(tmp_path / "j.mrpro", data, catalogue=catalogue, tags={3: b"\0" * 200})
+    too_large = make_backup(tmp_path / "b.mrpro", data)
+    monkeypatch.setattr(backup, "MAX_DATABASE_BYTES", len(data) + 100)  # each fits, not both
+    assert "larger than 0 MB (with the files copied beside it)" in refusal(journal)
+    opened = []
+    real_open = zipfile.ZipFile.open
+
+    def spied(self, name, *args, **kwargs):
+        opened.append(getattr(name, "filename", name))
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", spied)
+    monkeypatch.setattr(backup, "MAX_DATABASE_BYTES", len(data) - 1)
+    assert "more than a Moon+ database holds" in refusal(too_large)
+    assert opened == [f"{PACKAGE}/_names.list"]  # the database's member refused by its declared size

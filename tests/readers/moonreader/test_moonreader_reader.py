@@ -186,3 +186,74 @@ def test_a_row_with_neither_file_nor_title_is_reported(tmp_path):
     assert [h.text for d in documents for h in d.highlights] == ["I went to the woods"]
     assert [str(p) for p in state.problems] == [
         f"{path}: notes _id 2: skipped: no book title and no file name"]
+
+
+def test_a_passage_saved_twice_with_two_notes_keeps_both_once_each_in_the_order_written(tmp_path):
+    rows = [note(note="second thought", time=1709294400002), note(note="first thought", time=1709294400001),
+            note(note="first thought", time=1709294400003), note(time=1709294400000)]
+    (document,), state = read(backup_of(tmp_path, rows))
+    (highlight,) = document.highlights
+    assert highlight.note == "first thought\n\nsecond thought"
+    assert highlight.highlighted_at == datetime(2024, 3, 1, 12, 0, 0, 1000, tzinfo=UTC)  # the first noted
+    assert state.problems == []  # a merge loses nothing
+
+
+def test_two_books_whose_files_share_a_name_are_two_documents_and_a_unique_name_keeps_its_id(tmp_path):
+    rows = [note(book="Book A", filename="/sdcard/Download/book.epub", original="passage of A"),
+            note(book="Book B", filename="/sdcard/Books/Other/BOOK.epub", original="passage of B"),
+            note()]
+    documents, state = read(backup_of(tmp_path, rows, name="both.mrpro"))
+    assert state.problems == []
+    by_title = {d.title: d for d in documents}
+    assert {t: [h.text for h in d.highlights] for t, d in by_title.items()} == {
+        "Book A": ["passage of A"], "Book B": ["passage of B"], "Walden": ["I went to the woods"]}
+    assert len({d.id for d in documents}) == 3
+    (alone,), _ = read(backup_of(tmp_path, [note(filename="/elsewhere/Walden.epub")], name="alone.mrpro"))
+    assert by_title["Walden"].id == alone.id  # its name is still unique: the id a move keeps
+
+
+def test_files_the_id_cannot_tell_apart_are_one_book_and_reported_naming_both(tmp_path):
+    # "ß" and "ss" fold alike (identity.normalize_text), though lower() keeps them apart.
+    rows = [note(filename="/a/Straße.epub", original="one"), note(filename="/a/STRASSE.epub", original="two")]
+    path = backup_of(tmp_path, rows)
+    (document,), state = read(path)
+    assert [h.text for h in document.highlights] == ["one", "two"]
+    (problem,) = state.problems
+    assert "'/a/Straße.epub' and '/a/STRASSE.epub' cannot be told apart" in str(problem)
+    assert problem.kept
+
+
+def test_a_row_with_a_bookmark_name_and_a_passage_or_a_note_is_a_highlight(tmp_path):
+    rows = [note(original="Highlighted text", note="My note", bookmark="Chapter 1", lastPosition=5),
+            note(original="", highlightLength=0, note="A thought", bookmark="Chapter 2", lastPosition=7),
+            note(original="page text", highlightLength=0, bookmark="(4.4%) Economy", lastPosition=9),
+            note(original="null bookmark", bookmark="null", lastPosition=11)]
+    (document,), state = read(backup_of(tmp_path, rows))
+    assert [(h.text, h.note) for h in document.highlights] == [
+        ("Highlighted text", "My note"), ("", "A thought"), ("null bookmark", None)]
+    assert state.problems == []  # the third is a bookmark: a passage of no length, no note
+
+
+def test_a_backup_whose_every_row_is_left_out_says_so_without_verbose(tmp_path, caplog):
+    rows = [note(original="", highlightLength=0, bookmark="Economy")]
+    documents, _ = read(backup_of(tmp_path, rows))
+    assert documents == []
+    (record,) = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert "every row read was left out (1 bookmark(s)); --moonreader-bookmarks keeps" in record.getMessage()
+
+
+@pytest.mark.parametrize("rows", [
+    # SQLite's lower() folds ASCII only: "Ü" and "ü" sorted apart, another book between them
+    [note(book="Über", filename="/sdcard/Über.epub", lastChapter=1, original="one"),
+     note(book="Other", filename="/sdcard/Üother.epub", original="other book"),
+     note(book="Über", filename="/sdcard/über.epub", lastChapter=2, original="two")],
+    # NULL and '' file names sort apart, and titles in binary order (Foo < Goo < foo)
+    [note(book="Foo", filename=None, lastChapter=1, original="one"),
+     note(book="Goo", filename="", original="other book"),
+     note(book="foo", filename="", lastChapter=2, original="two")],
+])
+def test_the_rows_of_one_book_are_one_document_however_sqlite_would_sort_them(tmp_path, rows):
+    documents, _ = read(backup_of(tmp_path, rows))
+    assert len(documents) == len({d.id for d in documents}) == 2
+    (book_of_two,) = [d for d in documents if len(d.highlights) == 2]
+    assert [(h.text, h.location) for h in book_of_two.highlights] == [("one", 1), ("two", 2)]

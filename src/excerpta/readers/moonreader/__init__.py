@@ -24,13 +24,24 @@ Verified from public code (read for facts, none copied):
   the ``#@#`` sort tag of titles, that re-saving a book's notes deletes and re-inserts its rows
   (new ``_id``, ``time`` set anew), and the default colours: Moon+'s decompiled
   ``com.flyersoft.books.BookDb`` and ``A`` (public decompilations on GitHub);
-* ``_names.list`` line *N* naming ``N.tag`` in the ``com.flyersoft.moonreaderp`` folder, the
-  database's line ending in ``/databases/mrbooks.db``: the calibre Annotations plugin's Moon+
-  reader (``MoonReaderApp``, GPL), ``ecntu/moonwise`` (``import.py``, ``README.md``),
-  ``MrLokans/book-highlights-manager`` (``internal/moonreader/backup.go``), which agree;
-* ``time`` in milliseconds since 1970 and ``highlightColor`` a signed ARGB int (``-256`` for
-  yellow): the same three, and the calibre plugin's join of ``notes`` to ``books`` on the file
-  for the author.
+* ``_names.list`` line *N* naming ``N.tag``, and a line naming the database: the calibre
+  Annotations plugin's Moon+ reader (``MoonReaderApp``, GPL) looks for the substring
+  ``com.flyersoft.moonreaderp/databases/mrbooks.db`` (the Pro app's only);
+  ``ecntu/moonwise`` (``import.py``, ``README.md``) for a line ending in ``mrbooks.db``;
+  ``MrLokans/book-highlights-manager`` (``internal/moonreader/backup.go``, its package
+  constant ``com.flyersoft.moonreader``) for one containing ``mrbooks.db`` (which would take
+  a ``mrbooks.db-journal`` listed first). They differ: this reader takes the line whose file
+  is named ``mrbooks.db`` exactly, one in a ``databases`` folder first, in either package;
+* ``time`` in milliseconds since 1970 and ``highlightColor`` an ARGB int: the calibre plugin
+  ("integer values of ARGB style colors"), ``moonwise`` (``& 0xFFFFFF``), and the calibre
+  plugin's join of ``notes`` to ``books`` on the file for the author. ``-256`` as yellow is
+  only in ``book-highlights-manager``'s made-up test rows; the 16 values, headers and notes
+  of a real export (``AB1908/obsidian-moon-reader``, :mod:`.export`) hold ``-11184811``
+  (``0xFF555555``, a grey: kept as ``#555555``).
+
+The decompiled Moon+ sources named above are public but were not in the code searched when
+this was reviewed: what is said from them (bookmark and highlight rows, the reading order,
+re-saving, the default colours) is as read then, not checked again.
 
 Not verified (no real backup at hand): whether the free app's folder is
 ``com.flyersoft.moonreader`` (assumed, as ``moonwise`` writes; both are accepted); whether a
@@ -55,13 +66,7 @@ from pathlib import Path
 from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
 from excerpta.input_files import input_file
 from excerpta.model import Document, Highlight
-from excerpta.readers.moonreader.backup import (
-    PACKAGE_PREFIX,
-    ZIP_MAGIC,
-    database_copy,
-    is_backup_archive,
-    package_folder_in,
-)
+from excerpta.readers.moonreader.backup import BACKUP_SUFFIXES, ZIP_MAGIC, database_copy, is_backup_archive
 from excerpta.readers.moonreader.books import read_books
 from excerpta.readers.moonreader.database import (
     database_error,
@@ -70,6 +75,7 @@ from excerpta.readers.moonreader.database import (
     read_shelf,
 )
 from excerpta.readers.moonreader.options import MoonReaderOptions
+from excerpta.readers.moonreader.packages import in_package_folder, package_folder_in, package_folders_in
 from excerpta.readers.sqlite_snapshot import SQLITE_MAGIC
 
 __all__ = ["MoonReaderExportReader", "MoonReaderOptions", "MoonReaderReader"]
@@ -91,6 +97,8 @@ class MoonReaderReader(Reader):
                                     "highlighted_at", "is_deleted")
     # An author only where the books table lists the book.
     document_unknown_when_empty = fields_but(Document, "title", "category", "source", "external_ids")
+    # Moon+'s dated backups, and a database, kept in a folder: probed there though binary.
+    binary_suffixes = (*BACKUP_SUFFIXES, ".db")
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
@@ -98,28 +106,41 @@ class MoonReaderReader(Reader):
             return 0
         if probe.is_dir:
             return 80 if package_folder_in(probe.path) is not None else 0
-        if probe.head.startswith(ZIP_MAGIC):
-            return 95 if is_backup_archive(probe.path) else 0
+        if probe.head.startswith(ZIP_MAGIC) and is_backup_archive(probe.path):
+            return 95
         if probe.head.startswith(SQLITE_MAGIC):
             return 95 if has_notes_table(probe.path) else 0
-        return 0
+        # Named as Moon+ names a backup, but no readable one (cut short, damaged): read, to be
+        # refused with the reason rather than left unrecognised (as moonreader-export does).
+        return 10 if probe.suffix in BACKUP_SUFFIXES else 0
 
     @classmethod
     def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:
-        # Every file of the backup's package folder (its .tag files are e-books, covers and
-        # settings as much as the database): none is another reader's input.
+        # Every file of the package folders read (their .tag files are e-books, covers and
+        # settings as much as the database): none is another reader's input. Only those: a
+        # file beside them (a .mrpro backup) is read as an input of its own.
         if probe.path is None:
             return False
         try:
-            parts = probe.path.relative_to(folder).parts[:-1]
+            return in_package_folder(folder, probe.path)
         except ValueError:
             return False
-        return folder.name.startswith(PACKAGE_PREFIX) or any(p.startswith(PACKAGE_PREFIX) for p in parts)
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = Path(source).expanduser()
         if not path.is_dir():
-            path = input_file(source)
+            yield from self._read_backup(input_file(source), source, state)
+            return
+        packages = package_folders_in(path)
+        if len(packages) <= 1:  # none: database_copy refuses it, naming what it looked for
+            yield from self._read_backup(packages[0] if packages else path, source, state)
+            return
+        # Several backups (the free and the Pro app's, an older one): each read, each named in
+        # what is reported of it; a book in several gives the same ids in each.
+        for package in packages:
+            yield from self._read_backup(package, str(Path(source) / package.relative_to(path)), state)
+
+    def _read_backup(self, path: Path, source: str, state: ReadState) -> Iterator[Document]:
         with database_copy(path, source) as copy, opened(copy, source) as connection:
             try:
                 shelf = read_shelf(connection)

@@ -8,15 +8,23 @@ and a catalogue, ``_names.list``: one line per file, its path on the phone; line
 from 1) is ``N.tag``. The line of the database ends in ``/databases/mrbooks.db``. The same
 folder, unzipped, may be given instead, or the database itself (:class:`Place` says which).
 
+A folder given may hold several package folders (the free and the Pro app's side by side, an
+older backup unzipped a level deeper): each is read (:mod:`.packages` finds them), the same
+book giving the same ids in each.
+
 Zip archives are never extracted by their members' names: only the catalogue (at most
-:data:`MAX_CATALOGUE_BYTES`) is read into memory, and the database's member is streamed into a
-file this module names, in a temporary folder of its own, and stops past
-:data:`MAX_DATABASE_BYTES` however small the archive says the member is (a zip bomb). Every
-failure is an InputError naming the input as the user gave it.
+:data:`MAX_CATALOGUE_BYTES`) is read into memory, and the database's members (``mrbooks.db``
+and its ``-wal``/``-journal``) are streamed into files this module names, in a temporary
+folder of its own. Together they may hold at most :data:`MAX_DATABASE_BYTES`: a member that
+says it holds more is refused before a byte is written, and the copy stops past the bound
+however little the archive says it holds (a zip bomb). Every failure of the input is an
+InputError naming it as the user gave it; a failure writing the private copy (a full disk) is
+the machine's, an OSError (exit 74) saying so, never blamed on the backup.
 """
 
 from __future__ import annotations
 
+import errno
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -26,14 +34,15 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from excerpta.errors import InputError
+from excerpta.readers.moonreader.packages import CATALOGUE, PACKAGE_PREFIX, package_folder_in
 from excerpta.readers.sqlite_snapshot import SIBLINGS
 
-PACKAGE_PREFIX = "com.flyersoft.moonreader"  # ``…reader`` (free) and ``…readerp`` (Pro)
-CATALOGUE = "_names.list"
 DATABASE = "mrbooks.db"
 BACKUP_SUFFIXES = (".mrpro", ".mrstd")
 MAX_CATALOGUE_BYTES = 8 << 20  # a line per backed-up file: thousands of books fit in far less
-MAX_DATABASE_BYTES = 2 << 30  # 100,000 highlights make a database of well under 200 MB
+# The database and its -wal/-journal together: 100,000 highlights make a database of well
+# under 200 MB.
+MAX_DATABASE_BYTES = 1 << 30
 _CHUNK = 1 << 20
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -88,18 +97,6 @@ def is_backup_archive(path: Path) -> bool:
         return False
 
 
-def package_folder_in(folder: Path) -> Path | None:
-    """The unzipped package folder given as ``folder`` (it holds ``_names.list``), or the one
-    inside it (the folder the backup was unzipped into); None if neither."""
-    if (folder / CATALOGUE).is_file() and folder.name.startswith(PACKAGE_PREFIX):
-        return folder
-    try:
-        children = sorted(child for child in folder.iterdir() if child.name.startswith(PACKAGE_PREFIX))
-    except OSError:
-        return None
-    return next((child for child in children if (child / CATALOGUE).is_file()), None)
-
-
 @contextmanager
 def database_copy(path: Path, source: str) -> Iterator[Path]:
     """A private copy of the ``mrbooks.db`` of ``path`` (a backup archive, an unzipped package
@@ -142,12 +139,17 @@ def _copy_from_archive(path: Path, target: Path, source: str) -> None:
             if tags.database not in members:
                 raise InputError(f"{source}: its catalogue names {tags.database} for {DATABASE}, "
                                  "which the archive does not hold (an incomplete backup?)")
-            for suffix, tag in {"": tags.database, **tags.siblings}.items():
-                copy = target.with_name(target.name + suffix)
-                if tag in members:
-                    with archive.open(tag) as handle, copy.open("wb") as out:
-                        _stream(handle, out, f"{source}: {DATABASE}{suffix} ({tag})")
-    except InputError:
+            copied = {suffix: tag for suffix, tag in {"": tags.database, **tags.siblings}.items()
+                      if tag in members}
+            budget = _Budget()
+            for suffix, tag in copied.items():  # a zip bomb refused before a byte is written
+                budget.expect(archive.getinfo(tag).file_size, f"{source}: {DATABASE}{suffix} ({tag})")
+            budget = _Budget()
+            for suffix, tag in copied.items():
+                with archive.open(tag) as handle:
+                    _stream(handle, target.with_name(target.name + suffix),
+                            f"{source}: {DATABASE}{suffix} ({tag})", budget)
+    except (InputError, TemporaryCopyError):
         raise
     except RuntimeError as err:  # an encrypted member, asked for without a password
         raise InputError(f"{source}: cannot be unzipped ({err})") from None
@@ -176,27 +178,69 @@ def _copy_from_folder(folder: Path, target: Path, source: str) -> None:
     if not (package / tags.database).is_file():
         raise InputError(f"{source}: {package.name}/{CATALOGUE} names {tags.database} for {DATABASE}, "
                          "which is not there (an incomplete copy?)")
+    budget = _Budget()
     for suffix, tag in {"": tags.database, **tags.siblings}.items():
         if (package / tag).is_file():
-            _copy_file(package / tag, target.with_name(target.name + suffix), f"{source}: {tag}")
+            _copy_file(package / tag, target.with_name(target.name + suffix), f"{source}: {tag}", budget)
 
 
-def _copy_file(original: Path, target: Path, source: str) -> None:
+def _copy_file(original: Path, target: Path, source: str, budget: _Budget | None = None) -> None:
     try:
-        with original.open("rb") as handle, target.open("wb") as out:
-            _stream(handle, out, source)
+        with original.open("rb") as handle:
+            _stream(handle, target, source, budget or _Budget())
+    except TemporaryCopyError:
+        raise
     except OSError as err:
         raise InputError(f"{source}: cannot be read ({err.strerror or err})") from None
 
 
-def _stream(handle: IO[bytes], out: IO[bytes], what: str) -> None:
-    copied = 0
-    while chunk := handle.read(_CHUNK):
-        copied += len(chunk)
-        if copied > MAX_DATABASE_BYTES:
-            raise InputError(f"{what}: larger than {MAX_DATABASE_BYTES >> 20} MB, more than a "
-                             "Moon+ database holds; not read")
-        out.write(chunk)
+class TemporaryCopyError(OSError):
+    """Writing the private copy failed (``ENOSPC``: no room in the temporary folder): the
+    machine refused, not the backup's fault; the CLI gives it exit 74, as any OSError."""
+
+
+class _Budget:
+    """What may still be copied of :data:`MAX_DATABASE_BYTES`, across the database and the
+    ``-wal``/``-journal`` files copied with it."""
+
+    def __init__(self) -> None:
+        self.left = MAX_DATABASE_BYTES
+
+    def expect(self, size: int, what: str) -> None:
+        """Take ``size`` bytes (a member's declared size, or a chunk copied) from what is
+        left; raises InputError naming ``what`` past the bound."""
+        self.left -= size
+        if self.left < 0:
+            raise InputError(f"{what}: larger than {MAX_DATABASE_BYTES >> 20} MB (with the files "
+                             "copied beside it), more than a Moon+ database holds; not read")
+
+
+def _stream(handle: IO[bytes], target: Path, what: str, budget: _Budget) -> None:
+    # Reading ``handle`` fails as the input does (the caller says so); writing ``target`` as
+    # the temporary folder does.
+    try:
+        out = target.open("wb")
+    except OSError as err:
+        raise _temporary_failure(err, what) from None
+    try:
+        while chunk := handle.read(_CHUNK):
+            budget.expect(len(chunk), what)
+            try:
+                out.write(chunk)
+            except OSError as err:
+                raise _temporary_failure(err, what) from None
+    finally:
+        try:
+            out.close()
+        except OSError as err:
+            raise _temporary_failure(err, what) from None
+
+
+def _temporary_failure(err: OSError, what: str) -> TemporaryCopyError:
+    folder = tempfile.gettempdir()
+    reason = "no room in the temporary folder" if err.errno == errno.ENOSPC else (err.strerror or str(err))
+    return TemporaryCopyError(err.errno, f"{reason} (copying {what} to read it; the temporary folder "
+                              "is TMPDIR's)", folder)
 
 
 def _bounded(handle: IO[bytes], limit: int, what: str) -> bytes:

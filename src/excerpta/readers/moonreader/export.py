@@ -11,6 +11,14 @@ What is read
     ``books`` table: a title edited on the shelf, and the author, come from a backup only; the
     library keeps an author it holds).
 
+Two books whose files share a name: a backup tells them apart (:mod:`.books`: their ids
+come from their whole paths where a name is shared), an export cannot, as it holds one
+book's rows and its id must be the one a backup gives while the name is unique. So two
+exports of different books whose files have one name (``Download/book.epub``,
+``Books/Other/book.epub``) give one Document id: read into one output or library, their
+highlights are filed under one book. Read such exports apart (separate outputs), or read
+the backup.
+
 What is not
     Records marked ``*DELETED*`` (deletions Moon+ passes on when it syncs): left out, never
     taken as the deletion of a highlight (Moon+'s own import deletes the book's note written at
@@ -55,7 +63,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
@@ -63,7 +71,7 @@ from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
 from excerpta.errors import InputError, InputIOError
 from excerpta.input_files import input_file
 from excerpta.model import Document, Highlight
-from excerpta.readers.moonreader.books import book_key, documents_of_rows
+from excerpta.readers.moonreader.books import documents_of_rows
 from excerpta.readers.moonreader.export_format import (
     HEADER_LINES,
     BadRecord,
@@ -133,7 +141,7 @@ def read_export(handle: TextIO, source: str, state: ReadState, *,
     problem = "a line too long" if any(cut for _, cut in head) else header_problem(texts)
     if problem is not None:
         raise InputError(f"{source}: not a Moon+ Reader highlight export ({problem}); {EXPECTED}")
-    books: dict[str, list[NoteRow]] = {}
+    rows: list[NoteRow] = []
     deletions = 0
     for record in iter_records(lines, HEADER_LINES + 1):
         if isinstance(record, BadRecord):
@@ -142,15 +150,13 @@ def read_export(handle: TextIO, source: str, state: ReadState, *,
         elif record.deleted:
             deletions += 1
         else:
-            books.setdefault(book_key(record.row), []).append(record.row)
+            rows.append(record.row)
     if deletions:
-        log.info("%s: left out %d record(s) marked *DELETED* (deletions Moon+ passes on; "
-                 "nothing is deleted)", source, deletions)
-    # In the order the backup reads a book's rows (``ORDER BY …, book, rowid``): where one
-    # passage was saved twice, the same copy wins (books._documents).
-    ordered = (sorted(rows, key=lambda row: (row.book, row.rowid)) for rows in books.values())
-    yield from documents_of_rows(chain.from_iterable(ordered), source, state,
-                                 keep_bookmarks=keep_bookmarks)
+        # Said without -v where they are all the file holds: it gives nothing, and says why.
+        log.log(logging.INFO if rows else logging.WARNING, "%s: left out %d record(s) marked "
+                "*DELETED* (deletions Moon+ passes on; nothing is deleted)", source, deletions)
+    # In the file's order, the rowid order Moon+ writes them in: as the backup reads them.
+    yield from documents_of_rows(rows, source, state, keep_bookmarks=keep_bookmarks)
 
 
 def _opened(path: Path) -> TextIO:

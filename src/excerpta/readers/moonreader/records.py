@@ -2,11 +2,14 @@
 
 The table holds highlights, notes and bookmarks alike (Moon+'s own queries tell them apart):
 
+* a **highlight** has its passage in ``original`` and ``highlightLength`` > 0 (or no
+  number there); a **note** is a highlight whose ``note`` is not empty (Moon+ keeps one row
+  for both), or a row with a note and no passage (a lone note);
 * a **bookmark** is a row whose ``bookmark`` column is not empty (it holds the bookmark's
-  name); it has no highlighted text. Left out unless asked for (``--moonreader-bookmarks``),
-  then read as an empty highlight whose note is that name;
-* a **highlight** has its passage in ``original`` and ``highlightLength`` > 0; a **note** is a
-  highlight whose ``note`` is not empty (Moon+ keeps one row for both);
+  name) and that is neither: no passage (``original`` empty or ``highlightLength`` <= 0) and
+  no note. Left out unless asked for (``--moonreader-bookmarks``), then read as an empty
+  highlight whose note is that name. A row with a bookmark name *and* a passage or a note is
+  a highlight (other tools write such rows; a name is no reason to lose a passage);
 * a row with neither text, note nor bookmark name is reported and skipped; so is one whose
   text holds NUL bytes (a page of the database lost, never what Moon+ wrote).
 
@@ -70,8 +73,16 @@ class NoteRow(NamedTuple):
         return (as_text(self.filename) or "").strip().lower()
 
     def is_bookmark(self) -> bool:
-        """Whether the row is a bookmark (its ``bookmark`` column names it)."""
-        return bool((as_text(self.bookmark) or "").strip())
+        """Whether the row is a bookmark: its ``bookmark`` column names it, and it has no
+        highlighted passage (see :meth:`has_passage`) and no note."""
+        return (bool((as_text(self.bookmark) or "").strip()) and not self.has_passage()
+                and not (as_text(self.note) or "").strip())
+
+    def has_passage(self) -> bool:
+        """Whether the row highlights a passage: text in ``original`` and a ``highlightLength``
+        that is not a number <= 0."""
+        length = as_int(self.length)
+        return bool((as_text(self.original) or "").strip()) and (length is None or length > 0)
 
 
 class Skipped(Exception):
@@ -93,6 +104,12 @@ class Parsed:
     order: tuple[object, ...]
     problems: list[str] = field(default_factory=list)
     left_out: set[str] = field(default_factory=set)
+
+    @property
+    def written(self) -> tuple[object, ...]:
+        """What orders the copies of one passage by when they were written: undated last,
+        then the date, then the rowid (the end of ``order``)."""
+        return self.order[-3:]
 
 
 def parse_row(row: NoteRow, document_id: str, *, keep_bookmarks: bool, pdf: bool) -> Parsed:
