@@ -52,8 +52,6 @@ DOCUMENT_FIELDS: Mapping[str, tuple[str, ...]] = {
 }
 SAID_HIGHLIGHT = ("text", *(name for names in HIGHLIGHT_FIELDS.values() for name in names))
 SAID_DOCUMENT = ("title", "author", "url", *(name for names in DOCUMENT_FIELDS.values() for name in names))
-
-
 DOCUMENT_KEYS = ("title", "author", "source_url", *DOCUMENT_FIELDS)  # the posted fields of its book
 
 
@@ -61,15 +59,27 @@ def identities(posted: Mapping[str, Any]) -> tuple[str, str]:
     """The ids of the document and the highlight ``posted`` makes (:func:`to_document` and
     :func:`to_highlight` give them the same), without making either: raises ValueError for a
     highlight without text or note."""
+    document_id = identity.document_id(*_book(posted))
+    return document_id, _highlight_identity(document_id, posted)[0]
+
+
+def _book(posted: Mapping[str, Any]) -> tuple[str, str | None, str | None]:
+    """The title, author and URL of the book ``posted`` goes to (no title: the URL, else
+    Readwise's ``"Quotes"``)."""
     url = _given(posted, "source_url")
-    title = _given(posted, "title") or url or QUOTES_TITLE
-    document_id = identity.document_id(title, _given(posted, "author"), url)
+    return _given(posted, "title") or url or QUOTES_TITLE, _given(posted, "author"), url
+
+
+def _highlight_identity(document_id: str, posted: Mapping[str, Any]) -> tuple[str, str | None]:
+    """The id of the highlight ``posted`` (in ``document_id``) and its own link; raises
+    ValueError for one without text or note."""
     text, note = posted.get("text") or "", _given(posted, "note") or ""
     if not isinstance(text, str) or (not text.strip() and not note):
         raise ValueError("a highlight without text or note")
     link = _given(posted, "highlight_url")
-    own = own_id(link)[0] if link and posted.get("source_type") == OWN_SOURCE else None
-    return document_id, own or (_url_id(link) if link else _derived_id(document_id, text, note))
+    # Only excerpta's own writer names ids: another app's link that looks like one is a link.
+    own, url = own_id(link) if link and posted.get("source_type") == OWN_SOURCE else (None, link)
+    return own or (_url_id(link) if link else _derived_id(document_id, text, note)), url
 
 
 def to_document(posted: Mapping[str, Any]) -> tuple[Document, frozenset[str]]:
@@ -77,9 +87,7 @@ def to_document(posted: Mapping[str, Any]) -> tuple[Document, frozenset[str]]:
     this post does not say: those it did not send, and its title and author (they name the
     book, found by them once made: its title keeps the spelling it came with, as Readwise's
     does; the library takes an author spelt otherwise)."""
-    url = _given(posted, "source_url")
-    title = _given(posted, "title") or url or QUOTES_TITLE
-    author = _given(posted, "author")
+    title, author, url = _book(posted)
     category = posted.get("category") or ("articles" if url else "books")
     document = Document(
         id=identity.document_id(title, author, url), title=title, author=author,
@@ -94,20 +102,13 @@ def to_highlight(document_id: str, posted: Mapping[str, Any],
     raises ValueError for one without text or note (the endpoint never keeps one). Without a
     ``highlighted_at``, its date is when it ``arrived`` (Moon+ Reader sends none, and sends a
     highlight as it is made), a value the library keeps when it holds one."""
-    text = posted.get("text") or ""
-    raw_note = _given(posted, "note") or ""
-    if not text.strip() and not raw_note:
-        raise ValueError("a highlight without text or note")
-    link = _given(posted, "highlight_url")
-    note, tags = inline_tags(raw_note)
+    highlight_id, url = _highlight_identity(document_id, posted)
+    note, tags = inline_tags(_given(posted, "note") or "")
     location = posted.get("location")
     kind = posted.get("location_type") or "order"
-    # Only excerpta's own writer names ids: another app's link that looks like one is a link.
-    own, url = own_id(link) if link and posted.get("source_type") == OWN_SOURCE else (None, link)
     moment = posted.get("highlighted_at") or ("highlighted_at" not in posted and arrived) or None
     highlight = Highlight(
-        id=own or (_url_id(link) if link else _derived_id(document_id, text, raw_note)),
-        text=text, note=note or None,
+        id=highlight_id, text=posted.get("text") or "", note=note or None,
         tags=[tag for tag in dict.fromkeys(tags) if tag != _FAVORITE], is_favorite=_FAVORITE in tags,
         location=location, location_type=LocationType(kind) if location is not None else None,
         chapter=_given(posted, "chapter"), color=_given(posted, "color"),
