@@ -30,14 +30,11 @@ from excerpta.jobs import CONFIG_ENV, default_config_path
 from excerpta.readers.inbox import INPUT
 
 
-def endpoint_of(config: Config, *, listen: str | None = None,
-                inbox: Path | None = None) -> IngestServer | None:
-    """The endpoint ``config``'s ``[ingest]`` table asks for (``listen``/``inbox`` overriding
-    it), bound but not started; None without the table. Raises ConfigError (no token, a bad
-    address) or StateError (the address in use, an inbox that cannot be written)."""
-    if config.ingest is None:
-        return None
-    return _endpoint(config.ingest, listen, inbox)
+def endpoint_of(config: Config) -> IngestServer | None:
+    """The endpoint ``config``'s ``[ingest]`` table asks for, bound but not started; None
+    without the table. Raises ConfigError (no token, a bad address) or StateError (the address
+    in use, an inbox that cannot be written or that another server holds)."""
+    return None if config.ingest is None else _endpoint(config.ingest, None, None)
 
 
 def _endpoint(table: IngestConfig, listen: str | None, inbox: Path | None) -> IngestServer:
