@@ -63,9 +63,9 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
+from excerpta.adapters import InputProbe, Reader, ReadState
 from excerpta.input_files import input_file
-from excerpta.model import Document, Highlight
+from excerpta.model import Document
 from excerpta.readers.moonreader.backup import BACKUP_SUFFIXES, ZIP_MAGIC, database_copy, is_backup_archive
 from excerpta.readers.moonreader.books import read_books
 from excerpta.readers.moonreader.database import (
@@ -74,7 +74,11 @@ from excerpta.readers.moonreader.database import (
     opened,
     read_shelf,
 )
-from excerpta.readers.moonreader.options import MoonReaderOptions
+from excerpta.readers.moonreader.options import (
+    DOCUMENT_UNKNOWN_WHEN_EMPTY,
+    UNKNOWN_WHEN_EMPTY,
+    MoonReaderOptions,
+)
 from excerpta.readers.moonreader.packages import in_package_folder, package_folder_in, package_folders_in
 from excerpta.readers.sqlite_snapshot import SQLITE_MAGIC
 
@@ -92,11 +96,8 @@ class MoonReaderReader(Reader):
     # A bare mrbooks.db is read with the -wal/-journal files beside it, which may change while
     # its bytes do not.
     self_contained = False
-    # No chapter titles, pages, ranges, URLs or tags; a colour only where the row has one.
-    unknown_when_empty = fields_but(Highlight, "text", "note", "location", "location_type",
-                                    "highlighted_at", "is_deleted")
-    # An author only where the books table lists the book.
-    document_unknown_when_empty = fields_but(Document, "title", "category", "source", "external_ids")
+    unknown_when_empty = UNKNOWN_WHEN_EMPTY
+    document_unknown_when_empty = DOCUMENT_UNKNOWN_WHEN_EMPTY
     # Moon+'s dated backups, and a database, kept in a folder: probed there though binary.
     binary_suffixes = (*BACKUP_SUFFIXES, ".db")
 

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from excerpta.errors import InputError
+from excerpta.errors import InputError, InputIOError
 from excerpta.readers.kobo.text import as_text
 from excerpta.readers.sqlite_damage import is_damage, read_around_damage, read_failure
 from excerpta.readers.sqlite_snapshot import HEADER_SIZE, SQLITE_MAGIC, cut_short, file_size, sibling
@@ -65,7 +65,7 @@ def opened(path: Path, source: str) -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
-def database_error(source: str, err: sqlite3.Error) -> InputError:
+def database_error(source: str, err: sqlite3.Error) -> InputError | InputIOError:
     """The one-line InputError of an SQLite error that stops a whole read (InputIOError for
     SQLite's I/O error: :func:`~excerpta.readers.sqlite_damage.read_failure`)."""
     if (failed := read_failure(source, err)) is not None:

@@ -67,10 +67,10 @@ from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
-from excerpta.adapters import InputProbe, Reader, ReadState, fields_but
+from excerpta.adapters import InputProbe, Reader, ReadState
 from excerpta.errors import InputError, InputIOError
 from excerpta.input_files import input_file
-from excerpta.model import Document, Highlight
+from excerpta.model import Document
 from excerpta.readers.moonreader.books import documents_of_rows
 from excerpta.readers.moonreader.export_format import (
     HEADER_LINES,
@@ -79,7 +79,11 @@ from excerpta.readers.moonreader.export_format import (
     iter_lines,
     iter_records,
 )
-from excerpta.readers.moonreader.options import MoonReaderOptions
+from excerpta.readers.moonreader.options import (
+    DOCUMENT_UNKNOWN_WHEN_EMPTY,
+    UNKNOWN_WHEN_EMPTY,
+    MoonReaderOptions,
+)
 from excerpta.readers.moonreader.records import NoteRow
 from excerpta.wide_text import NUL_SAMPLE_BYTES, encoding_of
 
@@ -97,9 +101,8 @@ class MoonReaderExportReader(Reader):
     options_model = MoonReaderOptions
     options: MoonReaderOptions
     self_contained = True
-    unknown_when_empty = fields_but(Highlight, "text", "note", "location", "location_type",
-                                    "highlighted_at", "is_deleted")
-    document_unknown_when_empty = fields_but(Document, "title", "category", "source", "external_ids")
+    unknown_when_empty = UNKNOWN_WHEN_EMPTY
+    document_unknown_when_empty = DOCUMENT_UNKNOWN_WHEN_EMPTY
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
