@@ -64,7 +64,14 @@ class Unplugged:
 def unplugged(monkeypatch: Any, name: str, after: int) -> Unplugged:
     """Make ``sqlite3.connect`` open every file whose path holds ``name`` on an
     :class:`Unplugged` device that fails after ``after`` rows (other databases, the state's,
-    are opened as ever); the device, to ask how many rows it gave."""
+    are opened as ever); the device, to ask how many rows it gave.
+
+    Its limits: only ``execute``, ``cursor``, iteration, ``fetchone`` and ``fetchall`` fail
+    (code reading through ``fetchmany``, ``executemany``, ``executescript``, ``backup``, or a
+    ``connect`` imported before the patch, escapes it), and a statement fails before it is
+    prepared as well as at a row (SQLite's EIO comes at a step). Calling it twice in one test
+    stacks the devices (the first's connect is the second's): count rows in a
+    ``monkeypatch.context()`` of their own."""
     device = Unplugged(after)
     connect = sqlite3.connect
 
