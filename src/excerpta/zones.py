@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 
 def zone_named(name: str) -> ZoneInfo:
@@ -32,6 +32,10 @@ def _known(name: str) -> str:
 
 # An option naming a zone (``--timezone``), checked when the options are read.
 ZoneName = Annotated[str, AfterValidator(_known)]
+# The ``--timezone`` option of a reader of device-local times (Kindle, KOReader, Tolino).
+DeviceZone = Annotated[ZoneName | None, Field(
+    description="IANA time zone the device clock was set to (default: this machine's zone)",
+    json_schema_extra={"cli": "timezone"})]
 
 
 def machine_zone() -> ZoneInfo | None:

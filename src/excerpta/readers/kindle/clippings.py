@@ -56,7 +56,7 @@ from excerpta.readers.kindle.metadata import (
 )
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
 from excerpta.readers.kindle.undecodable import MARK_ERRORS, report_undecodable
-from excerpta.zones import ZoneName, wall_time, zone_named
+from excerpta.zones import DeviceZone, wall_time, zone_named
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +68,7 @@ _BOOKMARK = ClippingKind.BOOKMARK
 class KindleClippingsOptions(AdapterOptions):
     """Options of the ``kindle`` reader."""
 
-    timezone: ZoneName | None = Field(
-        default=None,
-        description="IANA time zone the device clock was set to (default: this machine's zone)",
-        json_schema_extra={"cli": "timezone"},
-    )
+    timezone: DeviceZone = None
     kindle_bookmarks: bool = Field(
         default=False,
         description="keep Kindle bookmarks as empty highlights (dropped by default)",

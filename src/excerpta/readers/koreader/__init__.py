@@ -34,8 +34,6 @@ from collections.abc import Callable, Iterator
 from datetime import tzinfo
 from pathlib import Path
 
-from pydantic import Field
-
 from excerpta import json_load
 from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, fields_but
 from excerpta.errors import InputError
@@ -57,7 +55,7 @@ from excerpta.readers.koreader.places import (
 )
 from excerpta.readers.koreader.sidecar import document_of
 from excerpta.wide_text import encoding_of
-from excerpta.zones import ZoneName
+from excerpta.zones import DeviceZone
 
 Undecodable = Callable[[int, int], None]  # told (line, byte) of the first byte that is not UTF-8
 MAX_SIDECAR_BYTES = 64 * 2**20  # the largest seen hold thousands of highlights in a few MB
@@ -72,11 +70,7 @@ _BOOK_KEYS = ("doc_props", "partial_md5_checksum", "stats", "doc_path")
 class KOReaderOptions(AdapterOptions):
     """Options of the ``koreader`` reader."""
 
-    timezone: ZoneName | None = Field(
-        default=None,
-        description="IANA time zone the device clock was set to (default: this machine's zone)",
-        json_schema_extra={"cli": "timezone"},
-    )
+    timezone: DeviceZone = None
 
 
 class KOReaderReader(Reader):

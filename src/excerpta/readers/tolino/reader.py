@@ -46,7 +46,7 @@ from excerpta.readers.tolino.records import (
     unglued,
 )
 from excerpta.readers.tolino.wordings import RecordKind, is_date_line, is_place_line
-from excerpta.zones import ZoneName, wall_time, zone_named
+from excerpta.zones import DeviceZone, wall_time, zone_named
 
 SOURCE = "tolino"
 NOTES_FILE = "notes.txt"
@@ -59,11 +59,7 @@ _PROBE_LINES = 400
 class TolinoOptions(AdapterOptions):
     """Options of the ``tolino`` reader."""
 
-    timezone: ZoneName | None = Field(
-        default=None,
-        description="IANA time zone the device clock was set to (default: this machine's zone)",
-        json_schema_extra={"cli": "timezone"},
-    )
+    timezone: DeviceZone = None
     tolino_bookmarks: bool = Field(
         default=False,
         description="Keep Tolino bookmarks as empty highlights (dropped by default)",
