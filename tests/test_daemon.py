@@ -370,6 +370,26 @@ def test_a_crontab_weekday_counts_from_sunday(cron, weekdays):
     assert days == weekdays
 
 
+@pytest.mark.parametrize(("cron", "runs"), [
+    # both day fields restricted: a day matching either, as every crontab runs it
+    ("0 6 13 * 5", ["2026-11-27", "2026-12-04", "2026-12-11", "2026-12-13", "2026-12-18"]),
+    ("0 6 1 * 1", ["2026-11-30", "2026-12-01", "2026-12-07", "2026-12-14"]),
+    ("0 6 1,15 * sat", ["2026-11-28", "2026-12-01", "2026-12-05", "2026-12-12"]),
+    # one of them begins with "*": days matching both
+    ("0 6 */10 * 5", ["2026-12-11", "2027-01-01"]),  # 1st, 11th, … a Friday
+    ("0 6 13 * *", ["2026-12-13", "2027-01-13"]),
+    ("0 6 * * 5", ["2026-11-27", "2026-12-04"]),
+])
+def test_a_crontab_with_day_and_weekday_runs_on_either_as_cron_does(cron, runs):
+    # APScheduler 3 alone runs "0 6 13 * 5" only on a Friday the 13th (2027-08-13 next).
+    timetable = Timetable(ScheduleConfig(cron=cron), at("2026-11-26 00:00"), BERLIN)
+    moment, got = at("2026-11-26 00:00"), []
+    for _ in runs:
+        moment = timetable.after(moment)
+        got.append(moment.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M"))
+    assert got == [f"{day} 06:00" for day in runs]
+
+
 @pytest.mark.parametrize(("cron", "message"), [
     ("0 0 31 2 *", "'0 0 31 2 *' names no day that comes (such as 31 February)"),
     ("0 6 * * 8", "weekday '8': expected 0-7 (0 and 7 are Sunday)"),

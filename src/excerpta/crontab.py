@@ -1,9 +1,16 @@
-"""Crontab schedules as APScheduler 3 reads them, with a crontab's weekdays.
+"""Crontab schedules as APScheduler 3 reads them, with a crontab's weekdays and days.
 
-APScheduler 3's ``CronTrigger.from_crontab`` takes a numbered weekday as its own
-``day_of_week``, which counts from Monday (0): a crontab's ``0 6 * * 0`` (Sundays) would run
-on Mondays and ``1-5`` Tuesday to Saturday, and its ``7`` (Sunday too) would be refused.
-:func:`cron_trigger` gives the weekday field to it by name instead.
+APScheduler 3's ``CronTrigger.from_crontab`` differs from a crontab in two ways that
+:func:`cron_trigger` makes up for:
+
+* it takes a numbered weekday as its own ``day_of_week``, which counts from Monday (0): a
+  crontab's ``0 6 * * 0`` (Sundays) would run on Mondays and ``1-5`` Tuesday to Saturday, and
+  its ``7`` (Sunday too) would be refused. The weekday field is given to it by name instead;
+* it runs only on days that match both the day of the month and the weekday, where every
+  crontab (POSIX, Vixie cron, cronie) runs on days matching either when both are restricted
+  (neither begins with ``*``): ``0 6 13 * 5`` is the 13th and every Friday, not the Fridays
+  that are the 13th, some months apart. Such a crontab is two triggers, one per field, and
+  runs at the earlier of their times.
 """
 
 from __future__ import annotations
@@ -11,20 +18,27 @@ from __future__ import annotations
 import re
 from datetime import tzinfo
 
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 _WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # a crontab's 0-6 (and 7: Sunday)
 _WEEKDAY_ITEM = re.compile(r"^(?:(\*)|(\d+)(?:-(\d+))?)(?:/(\d+))?$")
 
 
-def cron_trigger(crontab: str, zone: tzinfo) -> CronTrigger:
-    """APScheduler's trigger of a 5-field ``crontab`` in ``zone``; raises ValueError for one it
-    cannot read. APScheduler 3 counts numbered weekdays from Monday (0), where a crontab
-    counts them from Sunday (0 or 7): its weekday field is given by name."""
+def cron_trigger(crontab: str, zone: tzinfo) -> BaseTrigger:
+    """APScheduler's trigger of a 5-field ``crontab`` in ``zone``, due when the crontab is (see
+    the module docstring); raises ValueError for one it cannot read."""
     fields = crontab.split()
-    if len(fields) == 5:
-        fields[4] = ",".join(_weekday_names(item) for item in fields[4].split(","))
-    return CronTrigger.from_crontab(" ".join(fields), timezone=zone)
+    if len(fields) != 5:
+        return CronTrigger.from_crontab(crontab, timezone=zone)  # its error names the shape
+    either = not fields[2].startswith("*") and not fields[4].startswith("*")  # as cron reads it
+    fields[4] = ",".join(_weekday_names(item) for item in fields[4].split(","))
+    if not either:
+        return CronTrigger.from_crontab(" ".join(fields), timezone=zone)
+    by_day = CronTrigger.from_crontab(" ".join([*fields[:4], "*"]), timezone=zone)
+    by_weekday = CronTrigger.from_crontab(" ".join([*fields[:2], "*", *fields[3:]]), timezone=zone)
+    return OrTrigger([by_day, by_weekday])
 
 
 def _weekday_names(item: str) -> str:
