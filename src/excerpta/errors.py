@@ -94,6 +94,13 @@ class StateError(ExcerptaError):
     """The state database cannot be used (written by a newer excerpta, or damaged)."""
 
 
+class StateIOError(StateError):
+    """The machine failed the state database (its disk full, or an I/O error): no fault of the
+    database, and the same run may succeed once there is room; what the run did is rolled back."""
+
+    exit_code = 74  # EX_IOERR, as the machine refusing any other file
+
+
 class StateBusyError(StateError):
     """Another process held the state database for longer than we wait; nothing changed."""
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from excerpta.errors import StateBusyError, StateError
+from excerpta.errors import StateBusyError, StateError, StateIOError
 from excerpta.model import Document, Highlight, PlaceholderDocument
 from excerpta.output import OutputRecord, OutputSink
 from excerpta.store import MergeRules, SQLiteStore, open_store
@@ -163,6 +163,23 @@ def test_a_database_that_cannot_be_written_is_a_state_error_naming_it(store, tmp
     assert list(store.documents()) == []  # nothing half-saved, and the store still works
     store.merge([_doc(H1)])
     assert list(store.documents()) == [_doc(H1)]
+
+
+def test_a_full_disk_under_the_state_is_the_machines_refusal_not_a_bad_state(store, tmp_path):
+    # Audit M2: exit 2 with "--state … picks another", the shipped unit's "do not retry" code,
+    # where the fix is room on the disk. SQLite's page limit fails a write as a full disk does.
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count = {pages}")
+    many = [Highlight(id=f"h{i}", text=f"passage {i} " + "x" * 2000) for i in range(50)]
+    with pytest.raises(StateIOError) as err:
+        store.merge([_doc(*many)])
+    assert err.value.exit_code == 74
+    assert str(err.value) == (f"state database {tmp_path / 'state.sqlite'} cannot be written: the disk "
+                              "it is on is full (database or disk is full); make room there and run again")
+    store._db.execute(f"PRAGMA max_page_count = {pages * 100}")
+    assert list(store.documents()) == []  # nothing half-saved, and the store works once there is room
+    store.merge([_doc(*many)])
+    assert len(next(iter(store.documents())).highlights) == 50
 
 
 def test_migrations_are_named_and_recorded(tmp_path):

@@ -165,6 +165,19 @@ def test_a_file_system_sqlite_cannot_use_is_named_as_the_cause(tmp_path):
                           "nor a network share); --state or EXCERPTA_STATE picks another")
 
 
+def test_a_state_that_cannot_be_made_on_a_full_disk_says_so(tmp_path):
+    # SQLite's page limit fails the first write as a full disk does: exit 74, not "not usable".
+    path = tmp_path / "state.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA max_page_count = 1")
+    with pytest.raises(sqlite3.OperationalError) as full:
+        db.executescript("CREATE TABLE a (x); CREATE TABLE b (y);")
+    error = open_error(str(path), full.value)
+    assert (type(error).__name__, error.exit_code) == ("StateIOError", 74)
+    assert str(error) == (f"state database {path} cannot be written: the disk it is on is full "
+                          "(database or disk is full); make room there and run again")
+
+
 def test_a_new_state_is_readable_by_its_user_alone_and_an_old_one_keeps_its_permissions(tmp_path):
     # Security audit: it holds the whole library, private notes included, and was 0644.
     new, old = tmp_path / "new.sqlite", tmp_path / "old.sqlite"

@@ -5,7 +5,8 @@ naming the database: the transactions and reads of :class:`~excerpta.store.sqlit
 ``_db`` (the connection, in autocommit mode, so that transactions are ours) and ``_timeout``
 (how long SQLite waits for another connection's lock). :meth:`StateConnection.transaction`
 commits everything inside it together or nothing; a database that cannot be written (read-only,
-full, damaged) raises StateError, one held by another run past the timeout
+damaged) raises StateError, one on a full disk or failing it :class:`~excerpta.errors.StateIOError`
+(exit 74, :func:`machine_failed`), one held by another run past the timeout
 :class:`~excerpta.errors.StateBusyError` (exit 75, :func:`is_busy`); reads go through
 :meth:`StateConnection._reading`, which says the same of a database that cannot be read. A
 subclass keeping anything read from the database drops it in :meth:`~StateConnection._transaction_failed`.
@@ -17,7 +18,10 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from excerpta.errors import StateBusyError, StateError
+from excerpta.errors import StateBusyError, StateError, StateIOError
+
+_SQLITE_IOERR, _SQLITE_FULL = 10, 13  # primary result codes (the low byte of an extended one)
+_SQLITE_IOERR_SHORT_READ = 522  # a file cut short: damage, as a reader of a device's database counts it
 
 
 def is_busy(err: sqlite3.DatabaseError) -> bool:
@@ -25,6 +29,27 @@ def is_busy(err: sqlite3.DatabaseError) -> bool:
     temporary state, unlike a damaged or read-only database)."""
     return isinstance(err, sqlite3.OperationalError) and (
         "locked" in str(err) or "busy" in str(err))
+
+
+def disk_full(err: sqlite3.DatabaseError) -> bool:
+    """Whether ``err`` is SQLite's "database or disk is full"."""
+    return getattr(err, "sqlite_errorcode", 0) & 0xFF == _SQLITE_FULL
+
+
+def machine_failed(err: sqlite3.DatabaseError) -> bool:
+    """Whether ``err`` is the machine failing the database (its disk full, an I/O error), not
+    the database being damaged, read-only or busy."""
+    code = getattr(err, "sqlite_errorcode", 0)
+    return code & 0xFF in (_SQLITE_IOERR, _SQLITE_FULL) and code != _SQLITE_IOERR_SHORT_READ
+
+
+def machine_error(path: str, err: sqlite3.DatabaseError) -> StateIOError:
+    """The error naming the state database ``path`` for ``err``, one :func:`machine_failed`."""
+    if disk_full(err):
+        return StateIOError(f"state database {path} cannot be written: the disk it is on is full "
+                            f"({err}); make room there and run again")
+    return StateIOError(f"state database {path}: the machine failed reading or writing it ({err}); "
+                        "run again (a disk failing?)")
 
 
 class StateConnection:
@@ -78,6 +103,8 @@ class StateConnection:
     def _unwritable(self, err: sqlite3.DatabaseError) -> StateError:
         if is_busy(err):
             return self._busy_error()
+        if machine_failed(err):
+            return machine_error(self.path, err)
         return StateError(f"state database {self.path} cannot be used ({err}); "
                           "--state or EXCERPTA_STATE picks another")
 
@@ -92,5 +119,7 @@ class StateConnection:
         except sqlite3.DatabaseError as err:
             if is_busy(err):
                 raise self._busy_error() from None
+            if machine_failed(err):
+                raise machine_error(self.path, err) from None
             raise StateError(f"state database {self.path} cannot be read ({err}); "
                              "--state or EXCERPTA_STATE picks another") from None

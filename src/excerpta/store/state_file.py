@@ -28,6 +28,7 @@ import pydantic
 from excerpta.errors import StateError
 from excerpta.model import Document
 from excerpta.output_records import OutputRecord
+from excerpta.store.connection import disk_full, machine_error
 
 _PICK_ANOTHER = "--state or EXCERPTA_STATE picks another"
 
@@ -98,7 +99,7 @@ def open_read_only(path: str, timeout: float) -> sqlite3.Connection:
 
 def open_error(path: str, err: sqlite3.DatabaseError) -> StateError:
     """The error to report when the database ``path`` cannot be opened: a folder we may not
-    write is named as the cause, rather than the database."""
+    write is named as the cause, rather than the database; a full disk is a StateIOError."""
     folder = os.path.dirname(os.path.abspath(os.path.expanduser(path)))
     if ("readonly" in str(err) or "unable to open" in str(err)) and not _writable_folder(path):
         if not os.path.exists(path):
@@ -107,6 +108,8 @@ def open_error(path: str, err: sqlite3.DatabaseError) -> StateError:
         return StateError(f"{path}: folder {folder} is read-only and SQLite writes the state "
                           f"database's -wal and -shm files beside it; {_PICK_ANOTHER} (a --dry-run "
                           "reads it as it is)")
+    if disk_full(err):
+        return machine_error(path, err)
     if "disk I/O error" in str(err):  # SQLite's WAL needs memory it shares through the file system
         return StateError(f"{path}: the state database cannot be used on this file system ({err}): "
                           "SQLite needs a local disk (not a FAT or exFAT stick, nor a network share); "
