@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from excerpta.cli.progress import ReadProgress
+from excerpta.model import Document, Highlight
 from job_configs import CLIPPINGS, kindle_job, write_config
 
 
@@ -80,3 +82,12 @@ def test_piped_or_quiet_a_run_shows_no_progress(tmp_path):
     feeding.join()
     assert code == 0
     assert "reading:" not in seen
+
+
+def test_a_document_read_in_parts_counts_once():
+    # Audit L1: the Kindle reader yields a book once per highlight, and the display said
+    # "36000 documents" for a 1500-book file whose summary then said 1500.
+    progress = ReadProgress(enabled=False)
+    for book, highlight in [("walden", "a"), ("walden", "b"), ("emma", "c"), ("walden", "d")]:
+        progress.advance(Document(id=book, title=book, highlights=[Highlight(id=highlight, text=highlight)]))
+    assert (progress.documents, progress.highlights) == (2, 4)

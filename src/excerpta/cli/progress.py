@@ -48,12 +48,13 @@ class ProblemEcho:
 
 class ReadProgress:
     """Counts documents and highlights as they are read; shows them on stderr once the read
-    has taken longer than :data:`SHOW_AFTER_SECONDS`. ``advance`` is the reader callback."""
+    has taken longer than :data:`SHOW_AFTER_SECONDS`. ``advance`` is the reader callback.
+    A document a reader yields in parts (the Kindle reader: one per highlight) counts once."""
 
     def __init__(self, *, enabled: bool) -> None:
         self.enabled = enabled
-        self.documents = 0
         self.highlights = 0
+        self._document_ids: set[str] = set()
         self._started = time.monotonic()
         self._progress: Progress | None = None
         self._task: int | None = None
@@ -67,9 +68,14 @@ class ReadProgress:
         if self._progress is not None:
             self._progress.stop()
 
+    @property
+    def documents(self) -> int:
+        """How many documents were read (each once, however many parts it came in)."""
+        return len(self._document_ids)
+
     def advance(self, document: Document) -> None:
         """Count ``document``; start or refresh the display when it is due."""
-        self.documents += 1
+        self._document_ids.add(document.id)
         self.highlights += len(document.highlights)
         if not self.enabled:
             return
