@@ -1,5 +1,5 @@
-"""Files a run writes, on disk: temporary files beside their targets, file hashes, folders made
-and files removed.
+"""Files a run writes, on disk: temporary files beside their targets, hashes of files and of
+bytes to write, read-only files told, folders made and files removed.
 
 Used by :class:`~excerpta.output.OutputSink`, which writes a batch of temporary files, flushes
 them (:mod:`excerpta.disk_flush`), renames them over their targets and then fsyncs each folder.
@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_IWUSR
 from typing import NamedTuple
 
 _CHUNK = 1 << 20
@@ -52,6 +53,24 @@ def file_sha256(path: Path, dir_fd: int | None = None) -> str | None:
     finally:
         os.close(fd)
     return digest.hexdigest()
+
+
+def chunks_sha256(chunks: Iterable[bytes]) -> tuple[str, int]:
+    """SHA-256 and size of the bytes ``chunks`` hold: what :func:`write_temp` would record of
+    them, for a dry run, which writes nothing."""
+    digest, size = hashlib.sha256(), 0
+    for chunk in chunks:
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def is_read_only(path: Path) -> bool:
+    """Whether the file at ``path`` (followed if a link) has no write permission for its owner."""
+    try:
+        return not os.stat(path).st_mode & S_IWUSR
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
