@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from excerpta.disk import SYNCFS_MIN_FILES
+from excerpta.disk_flush import SYNCFS_MIN_FILES
 from excerpta.errors import WriteConflictError
 from excerpta.output import OutputSink, file_sha256
 from excerpta.run_report import ConvertReport

@@ -1,13 +1,11 @@
-"""Putting bytes on stable storage: temporary files, file hashes, fsync, and one ``syncfs`` for
-a large batch.
+"""Files a run writes, on disk: temporary files beside their targets, hashes of files and of
+bytes to write, read-only files told, folders made and files removed.
 
 Used by :class:`~excerpta.output.OutputSink`, which writes a batch of temporary files, flushes
-them with :func:`flush_to_disk`, renames them over their targets and then fsyncs each folder
-(:func:`fsync_dir`). A run killed before the renames (``kill -9``, a power cut) leaves its
-temporary files behind, hidden (a leading dot: Obsidian and file managers do not show them);
+them (:mod:`excerpta.disk_flush`), renames them over their targets and then fsyncs each folder.
+A run killed before the renames (``kill -9``, a power cut) leaves its temporary files behind,
+hidden (a leading dot: Obsidian and file managers do not show them);
 :func:`sweep_temporary_files` removes them from a folder the next run writes into.
-``syncfs`` (Linux) flushes a whole file system in one call: 5,000 notes take 0.04 s instead of
-0.33 s with an fsync each.
 
 An error writing, flushing or renaming a temporary file is re-raised naming the file the user
 asked for, not the temporary one (:func:`naming`): ``x.json: No space left on device (writing
@@ -18,24 +16,17 @@ the file standing where a folder should be rather than a path under it.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import hashlib
-import logging
 import os
 import re
-import sys
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_IWUSR
 from typing import NamedTuple
 
-log = logging.getLogger(__name__)
-
-FSYNC_THREADS = 8
-SYNCFS_MIN_FILES = 32  # below this, fsync each file: syncfs would also flush other programs' data
 _CHUNK = 1 << 20
 NAME_MAX_BYTES = 255  # the longest file name ext4 takes, in UTF-8 bytes
 STALE_AFTER_SECONDS = 3600  # older than any run: not a concurrent run's (one writing a folder inside ours)
@@ -62,6 +53,24 @@ def file_sha256(path: Path, dir_fd: int | None = None) -> str | None:
     finally:
         os.close(fd)
     return digest.hexdigest()
+
+
+def chunks_sha256(chunks: Iterable[bytes]) -> tuple[str, int]:
+    """SHA-256 and size of the bytes ``chunks`` hold: what :func:`write_temp` would record of
+    them, for a dry run, which writes nothing."""
+    digest, size = hashlib.sha256(), 0
+    for chunk in chunks:
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def is_read_only(path: Path) -> bool:
+    """Whether the file at ``path`` (followed if a link) has no write permission for its owner."""
+    try:
+        return not os.stat(path).st_mode & S_IWUSR
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -230,74 +239,3 @@ def remove_file(path: Path, dir_fd: int | None = None) -> None:
 
 def _in(path: Path, dir_fd: int | None) -> str | Path:
     return path if dir_fd is None else path.name
-
-
-def flush_to_disk(paths: list[Path]) -> None:
-    """Put the data of ``paths`` on stable storage: one ``syncfs`` per file system for a large
-    batch where the platform has it, else an fsync per file (in parallel, so the file system
-    commits them together). Raises OSError naming the file (or, for syncfs, the folder) that
-    failed."""
-    if len(paths) >= SYNCFS_MIN_FILES and _syncfs_all({path.parent for path in paths}):
-        return
-    with ThreadPoolExecutor(max_workers=FSYNC_THREADS) as pool:
-        list(pool.map(_fsync_file, paths))
-
-
-def _libc_syncfs() -> Callable[[int], int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return ctypes.CDLL(None, use_errno=True).syncfs  # type: ignore[no-any-return]
-    except (OSError, AttributeError):  # a libc without syncfs (before glibc 2.14, some musl)
-        return None
-
-
-_SYNCFS = _libc_syncfs()
-
-
-def _syncfs_all(folders: set[Path]) -> bool:
-    """``syncfs`` once for each file system holding one of ``folders``; False if unavailable.
-    Since Linux 5.8 syncfs reports write-back errors, which are raised as OSError."""
-    if _SYNCFS is None:
-        return False
-    done: set[int] = set()
-    for folder in folders:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            device = os.fstat(fd).st_dev
-            if device not in done:
-                if _SYNCFS(fd) != 0:
-                    error = ctypes.get_errno()
-                    raise OSError(error, os.strerror(error), str(folder))
-                done.add(device)
-        finally:
-            os.close(fd)
-    return True
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)  # flushes the file's data whichever descriptor wrote it
-    except OSError as err:  # os.fsync names no file
-        raise OSError(err.errno, err.strerror, str(path)) from err
-    finally:
-        os.close(fd)
-
-
-def fsync_dir(folder: Path) -> None:
-    """fsync ``folder``: a rename in it is only durable once the folder's entry is (POSIX only).
-    Raises OSError naming ``folder``."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except PermissionError:  # a folder one may write in but not list: its rename stands unflushed
-        log.debug("%s: cannot be opened to flush it to disk (not readable)", folder)
-        return
-    try:
-        os.fsync(fd)
-    except OSError as err:
-        raise naming(err, folder, "flushing the folder to disk") from err
-    finally:
-        os.close(fd)

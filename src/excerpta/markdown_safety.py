@@ -26,7 +26,8 @@ written as the source wrote it:
   fence, a query or a rule (then as in a highlight's text);
 * a backtick that does not open a code span closed on the same line, or opens one whose
   content starts with ``=`` or ``$=`` (a Dataview query), becomes ``&#96;``: what stays is
-  exactly the code spans of :func:`code_spans`, paired as any CommonMark parser pairs them;
+  exactly the code spans of :func:`~excerpta.markdown_code_spans.code_spans`, paired as any
+  CommonMark parser pairs them;
 * ``<%`` (Templater reads the file, not the Markdown) becomes ``&lt;%``, and the ``^`` of
   ``^hl-`` ``&#94;``, wherever they are;
 * outside code spans: ``%%`` becomes ``%&#37;``; ``<`` before a letter, ``/``, ``!`` or ``?``
@@ -61,10 +62,10 @@ excerpta did not write it decodes the same escapes, which is what Markdown shows
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from functools import lru_cache
+from collections.abc import Callable
 
 from excerpta.location_labels import label_end_escaped
+from excerpta.markdown_code_spans import code_spans
 
 # Where a line's content starts (indentation, block quote markers, list markers), and what it
 # must not start with: a fence, a query, a line of "-", "*" or "_" alone. A backslash goes
@@ -89,10 +90,6 @@ _LIST_LINE_HAZARD = re.compile(r"((?:[ \t]|>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t])
 _TILDES_END = re.compile(r"((?:[ \t]|>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)(\\*)(?=~{1,2}\Z)")
 _ESCAPED_TILDES_END = re.compile(_TILDES_END.pattern.replace(r"(\\*)", r"\\(\\*)", 1))
 TEMPLATER_OPEN = "<%"  # what Templater runs: escaped wherever it is, code and properties too
-
-_QUERY_AFTER = re.compile(r"[ \t\r\n]*\$?=")  # what follows a run that would open a query
-_RUN_OR_ESCAPE = re.compile(r"\\[\s\S]|`+")
-_LINE_END = re.compile(r"[\r\n]")
 
 # The one rule for a URL that runs code once clicked (see runs_code): its scheme, whatever its
 # case and the spaces and control characters in it (browsers ignore some; all of them are taken
@@ -181,34 +178,6 @@ def runs_code(url: str) -> bool:
     ``data:text/html`` one is a whole page), whatever its case and the spaces and control
     characters in it."""
     return _CODE_URL.match(_IGNORED.sub("", url)) is not None
-
-
-def code_spans(text: str) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of each inline code span of ``text``, as CommonMark pairs them: a run of
-    backticks (not escaped by a backslash) opens a span that the next run of the same length
-    closes; an opener without a closer is text.
-
-    Two differences, both to the safe side: a run followed by ``=`` or ``$=`` does not open a
-    span, and a span never crosses a line end (a line could start a block, an HTML block or a
-    fence, that ends the paragraph). :func:`defang` makes every backtick outside these spans
-    text, so a parser finds these spans and no others."""
-    position = 0
-    while (found := _RUN_OR_ESCAPE.search(text, position)) is not None:
-        position = found.end()
-        run = found.group()
-        if run[0] != "`" or _QUERY_AFTER.match(text, position):
-            continue
-        line_end = _LINE_END.search(text, position)
-        end = line_end.start() if line_end else len(text)
-        closer = _closer(len(run)).search(text, position, end)
-        if closer is not None:
-            yield found.start(), closer.end()
-            position = closer.end()
-
-
-@lru_cache(maxsize=16)
-def _closer(length: int) -> re.Pattern[str]:
-    return re.compile(rf"(?<!`)`{{{length}}}(?!`)")
 
 
 def _line_hazard(text: str) -> bool:

@@ -28,10 +28,8 @@ bytes on disk and records them as ``unchanged``.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -39,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from excerpta.disk import file_sha256, make_folder
+from excerpta.disk import chunks_sha256, file_sha256, is_read_only, make_folder
 from excerpta.output_batch import LEFT_CHANGED, LEFT_LINKED, LeftAlone, StagedBatch, StagedFile
 from excerpta.output_folder import LINKED_OUTSIDE, OutputFolder
 from excerpta.output_records import Manifest, OutputRecord, WriteOutcome
@@ -129,7 +127,7 @@ class OutputSink(OutputFolder):
         if self.dry_run:
             if not into.parent.is_dir():  # what writing would find in the way
                 make_folder(into.parent, into, make=False)
-            digest, size = _digest_chunks(_as_chunks(content))
+            digest, size = chunks_sha256(_as_chunks(content))
             outcome = self._decide(target, digest, size, on_disk, allowed, record)
         else:
             staged = self._staged.stage(
@@ -230,7 +228,7 @@ class OutputSink(OutputFolder):
             else:
                 why = "exists and no state records excerpta writing it"
             return WriteOutcome(target, "conflict", size, f"{why}; left alone (--force overwrites)")
-        if on_disk is not None and not self.force and _read_only(target):
+        if on_disk is not None and not self.force and is_read_only(target):
             # The user's "do not touch" (Windows would refuse to replace it anyway).
             return WriteOutcome(target, "conflict", size, "read-only; left alone (--force overwrites)")
         return WriteOutcome(target, "create" if on_disk is None else "update", size)
@@ -290,18 +288,3 @@ class OutputSink(OutputFolder):
         """Outcomes of files left alone: not ours to overwrite, or unable to take the changes."""
         return [o for o in self.outcomes if o.action == "conflict"]
 
-
-def _read_only(path: Path) -> bool:
-    """Whether the file at ``path`` (followed if a link) has no write permission for its owner."""
-    try:
-        return not os.stat(path).st_mode & stat.S_IWUSR
-    except OSError:
-        return False
-
-
-def _digest_chunks(chunks: Iterable[bytes]) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    for chunk in chunks:
-        digest.update(chunk)
-        size += len(chunk)
-    return digest.hexdigest(), size

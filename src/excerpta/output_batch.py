@@ -4,7 +4,7 @@ files beside their targets, made durable and visible together.
 :meth:`StagedBatch.stage` streams a file's bytes into a temporary file beside its target (in a
 folder it first writes into, removing the temporary files a killed run left there, see
 :func:`~excerpta.disk.sweep_temporary_files`) and keeps it if the sink decides to write it.
-:meth:`StagedBatch.publish` flushes the whole batch to disk (:func:`~excerpta.disk.flush_to_disk`:
+:meth:`StagedBatch.publish` flushes the whole batch to disk (:func:`~excerpta.disk_flush.flush_to_disk`:
 one ``syncfs`` per file system for a large batch), renames each file over its target and then
 fsyncs each folder once, so a crash leaves the old file or the new one, never half of one, and
 a run costs one journal commit rather than one per file. Right before a rename it compares the
@@ -39,14 +39,13 @@ from pathlib import Path
 from excerpta.disk import (
     Sweep,
     file_sha256,
-    flush_to_disk,
-    fsync_dir,
     make_folder,
     naming,
     remove_file,
     sweep_temporary_files,
     write_temp,
 )
+from excerpta.disk_flush import flush_to_disk, fsync_dir
 from excerpta.output_paths import OpenFolder, OutputPaths
 from excerpta.output_records import WriteOutcome
 
@@ -277,7 +276,7 @@ def _remove_if_ours(staged: StagedFile, folder: OpenFolder) -> None:
 
 
 def _flush_naming_targets(files: list[StagedFile]) -> None:
-    """:func:`~excerpta.disk.flush_to_disk` the temporary files of ``files``; an OSError names
+    """:func:`~excerpta.disk_flush.flush_to_disk` the temporary files of ``files``; an OSError names
     the target of the temporary file that failed (or the folder syncfs failed in)."""
     try:
         flush_to_disk([staged.temp for staged in files])

@@ -10,6 +10,7 @@ import pytest
 
 from excerpta.locks import lock_folder, staging_list
 from excerpta.model import Document, Highlight, LocationType
+from excerpta.writers.anki.action_notes import question_and_answer
 from excerpta.writers.anki.cards import note_fields, note_guid
 from excerpta.writers.anki.clozes import MAX_NESTING, Cloze, card_numbers, parse_clozes
 from excerpta.writers.anki.history import PreviousNote, note_digest, read_previous_notes, settle_mtime
@@ -18,7 +19,6 @@ from excerpta.writers.anki.markup import (
     cloze_text,
     describe_location,
     escape_html,
-    question_and_answer,
     render_text,
     safe_link,
 )

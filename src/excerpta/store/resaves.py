@@ -45,22 +45,21 @@ highlight comes in a Document no later than its re-saved copies; a stored highli
 only a later Document gives may first be matched by a re-saved copy in an earlier one, which
 takes its id (the two become one highlight). Each is matched at most once per merge (by the
 first incoming highlight to match it, in input order; of several candidates, one starting at
-the same position, else the first stored). Cost: one query per incoming Document for the ids it
-holds; for a document with a highlight whose id the library lacks, one over that document's
-rows (through the ``highlights_by_document`` index, in C with ``json_extract``), once per merge.
+the same position, else the first stored). Cost (the reads are :mod:`.held_highlights`'s): one
+query per incoming Document for the ids it holds; for a document with a highlight whose id the
+library lacks, one over that document's rows (through the ``highlights_by_document`` index, in
+C with ``json_extract``), once per merge.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
-from datetime import datetime
-from functools import lru_cache, partial
-from typing import Any
+from functools import partial
 
 from excerpta.identity import normalize_text, same_passage
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.store.copies import ahead, later
+from excerpta.store.held_highlights import HeldCopy, HeldHighlights
 from excerpta.store.note_windows import NoteWindows, numbered, repeated_notes, repeats_a_note
 from excerpta.store.notes import (
     claimant,
@@ -75,9 +74,6 @@ from excerpta.store.notes import (
 from excerpta.store.positions import Positions
 from excerpta.store.state_file import StoredRows
 
-_CHUNK = 500  # ids per query: under SQLite's smallest limit on bound parameters (999)
-_CACHED_ROWS = 100_000  # positions of stored highlights kept per merge (some 15 MB at most)
-
 
 class ResavedCopies:
     """Matches incoming highlights with the re-saved copies the library holds, inside the
@@ -85,21 +81,16 @@ class ResavedCopies:
     docstring."""
 
     def __init__(self, db: sqlite3.Connection, rows: StoredRows) -> None:
-        self._db, self._rows = db, rows
-        # Rows are never deleted, so rowid order is insertion order: this merge adds rows above.
-        self._before = int(db.execute("SELECT coalesce(max(rowid), 0) FROM highlights").fetchone()[0])
+        self._library = HeldHighlights(db, rows)
         # The rows (rowids) this merge was given (the input holds their ids itself) or matched
         # an incoming highlight with: no longer candidates.
         self._taken: set[int] = set()
         self._given: set[int] = set()  # those given, of the lone notes (see notes.same_place)
-        self._candidates: dict[str, Positions] = {}  # by document, as first needed
-        self._lone: dict[str, Positions] = {}  # the lone notes, likewise
-        self._cached = 0  # how many rows they hold
 
     def match(self, document: Document) -> Document:
         """``document`` with each highlight that is a re-saved copy of one the library holds
         given that one's id and the winning copy's text (the same object if nothing changes)."""
-        if not self._before or not document.highlights:
+        if not self._library.before or not document.highlights:
             return document
         held = self._held_texts([h.id for h in document.highlights])
         changed: dict[int, Highlight] = {}
@@ -116,10 +107,10 @@ class ResavedCopies:
             elif not normalize_text(highlight.text) and normalize_text(stored_copy.text or ""):
                 # A lone note whose id the highlight that claimed it took (see _claimed_note).
                 if highlight.note:
-                    changed[number] = with_note(self._stored("id", highlight.id), highlight)
+                    changed[number] = with_note(self._library.stored("id", highlight.id), highlight)
             elif stored_copy.text != highlight.text or later(stored_copy.highlighted_at,
                                                              highlight.highlighted_at):
-                stored = self._stored("id", highlight.id)
+                stored = self._library.stored("id", highlight.id)
                 merged = merged_copy(highlight, stored, stored_wins=not ahead(highlight, stored))
                 if merged is not highlight:
                     changed[number] = merged
@@ -127,7 +118,7 @@ class ResavedCopies:
                 changed[number] = highlight.model_copy(
                     update={"note": stored_copy.note, "updated_at": stored_copy.updated_at})
         if unknown:
-            candidates = self._of_document(document.id)
+            candidates = self._library.of_document(document.id)
             for number in unknown:
                 highlight = document.highlights[number]
                 stored = self._first_match(highlight, candidates)
@@ -146,12 +137,12 @@ class ResavedCopies:
         return document.model_copy(update={"highlights": highlights})
 
     def _fold_notes(self, document: Document, lone: list[int], changed: dict[int, Highlight],
-                    held: dict[str, _HeldCopy | None]) -> set[int]:
+                    held: dict[str, HeldCopy | None]) -> set[int]:
         # Folds the lone notes numbered ``lone`` into the stored highlights that claim them: the
         # first note of each such highlight is replaced by it in ``changed``; returns the others
         # (to drop). Notes fold in input order, so the last one's text is the note kept. A stored
         # lone note this document gives itself, by id, is folded into there.
-        candidates = self._of_document(document.id)
+        candidates = self._library.of_document(document.id)
         windows: NoteWindows | None = None  # made once a note finds no place: most never need it
         folded: dict[int, tuple[int, Highlight]] = {}  # by rowid: its place, as folded so far
         for number, highlight in enumerate(document.highlights):
@@ -164,14 +155,14 @@ class ResavedCopies:
             rowid = claimant(note, candidates, self._taken, folded)
             fold = with_note
             if rowid is None:
-                rowid, fold = same_place(note, self._lone_notes(document.id), self._taken, folded,
-                                         self._given), later_note
+                rowid, fold = same_place(note, self._library.lone_notes(document.id), self._taken,
+                                         folded, self._given), later_note
                 if rowid is None:
                     windows = windows or self._windows(document)
-                    if repeats_a_note(note, windows, candidates, partial(self._stored, "rowid")):
+                    if repeats_a_note(note, windows, candidates, partial(self._library.stored, "rowid")):
                         changed[number] = note.model_copy(update={"is_deleted": True})
                     continue
-            at, stored = folded.get(rowid) or (number, self._stored("rowid", rowid))
+            at, stored = folded.get(rowid) or (number, self._library.stored("rowid", rowid))
             if fold is later_note and not one_note(stored, note):
                 continue
             folded[rowid] = (at, fold(stored, note))
@@ -188,86 +179,37 @@ class ResavedCopies:
         # holds in its window (see .note_windows): deleted, given twice.
         if not any(h.note and numbered(h) for h in document.highlights):
             return []
-        lone_notes = self._lone_notes(document.id)
+        lone_notes = self._library.lone_notes(document.id)
         if not lone_notes.size:
             return []
         repeated = repeated_notes(document.highlights, self._windows(document), lone_notes,
-                                  self._taken, partial(self._stored, "rowid"))
+                                  self._taken, partial(self._library.stored, "rowid"))
         self._taken.update(repeated)
         return [note.model_copy(update={"is_deleted": True}) for note in repeated.values()]
 
     def _windows(self, document: Document) -> NoteWindows:
-        return NoteWindows(self._of_document(document.id).starts(LocationType.LOCATION), document.highlights)
+        starts = self._library.of_document(document.id).starts(LocationType.LOCATION)
+        return NoteWindows(starts, document.highlights)
 
     def _claimed_note(self, highlight: Highlight, document_id: str) -> Highlight | None:
         # The stored lone note ``highlight``, new to the library, claims (see notes.claimed_note),
         # taken: it is the highlight's now.
-        rowid = claimed_note(highlight, self._lone_notes(document_id), self._taken)
+        rowid = claimed_note(highlight, self._library.lone_notes(document_id), self._taken)
         if rowid is None:
             return None
         self._taken.add(rowid)
-        return self._stored("rowid", rowid)
+        return self._library.stored("rowid", rowid)
 
-    def _held_texts(self, ids: list[str]) -> dict[str, _HeldCopy | None]:
-        # Of ``ids``, those the library holds: the text and note of those held before this
-        # merge, None for those this merge wrote (the same input's: its reader decided them).
-        held: dict[str, _HeldCopy | None] = {}
-        before, taken = self._before, self._taken
-        for at in range(0, len(ids), _CHUNK):
-            chunk = ids[at:at + _CHUNK] if len(ids) > _CHUNK else ids
-            for row_id, rowid, text, note, *moments in self._json_query(_held_query(len(chunk)), chunk):
-                if rowid <= before:
-                    held[row_id] = _HeldCopy(rowid, text, note, *moments)
-                    taken.add(rowid)
-                    if not text and note is not None:
-                        self._given.add(rowid)
-                else:
-                    held[row_id] = None
+    def _held_texts(self, ids: list[str]) -> dict[str, HeldCopy | None]:
+        # Of ``ids``, those the library holds (see HeldHighlights.held), those held before this
+        # merge now taken; the lone notes among them given (see notes.same_place).
+        held = self._library.held(ids)
+        for copy in held.values():
+            if copy is not None:
+                self._taken.add(copy.rowid)
+                if not copy.text and copy.note is not None:
+                    self._given.add(copy.rowid)
         return held
-
-    def _stored(self, column: str, value: str | int) -> Highlight:
-        row_id, data = self._db.execute(f"SELECT id, data FROM highlights WHERE {column} = ?",
-                                        (value,)).fetchone()
-        return self._rows.model(Highlight, "highlights", row_id,
-                                self._rows.fields("highlights", row_id, data))
-
-    def _json_query(self, query: str, parameters: Iterable[Any]) -> list[tuple[Any, ...]]:
-        # The rows of ``query``, which reads highlights with ``json_extract``: one not holding
-        # JSON is named, as any read of a damaged row is (StoredRows).
-        try:
-            return self._db.execute(query, tuple(parameters)).fetchall()
-        except sqlite3.OperationalError as err:
-            raise self._rows.json_error(self._db, "highlights", err) from None
-
-    def _of_document(self, document_id: str) -> Positions:
-        # The live highlights of ``document_id`` held before this merge, with text, by position:
-        # read once per merge (a book comes in many Documents), as those this merge changes
-        # are in ``_taken`` and never looked at again.
-        candidates = self._candidates.get(document_id)
-        if candidates is None:
-            if self._cached > _CACHED_ROWS:
-                self._candidates.clear()
-                self._lone.clear()
-                self._cached = 0
-            candidates = self._candidates[document_id] = Positions(self._json_query(
-                "SELECT json_extract(data, '$.location_type'), json_extract(data, '$.location'), "
-                "json_extract(data, '$.end_location'), rowid FROM highlights "
-                "WHERE document_id = ? AND rowid <= ? AND NOT json_extract(data, '$.is_deleted') "
-                "AND json_extract(data, '$.text') != ''", (document_id, self._before)))
-            self._cached += candidates.size
-        return candidates
-
-    def _lone_notes(self, document_id: str) -> Positions:
-        # The live lone notes (empty text) of ``document_id`` held before this merge, by place.
-        notes = self._lone.get(document_id)
-        if notes is None:
-            notes = self._lone[document_id] = Positions(self._json_query(
-                "SELECT json_extract(data, '$.location_type'), json_extract(data, '$.location'), "
-                "NULL, rowid FROM highlights "
-                "WHERE document_id = ? AND rowid <= ? AND NOT json_extract(data, '$.is_deleted') "
-                "AND json_extract(data, '$.text') = '' AND json_extract(data, '$.note') IS NOT NULL",
-                (document_id, self._before)))
-        return notes
 
     def _first_match(self, highlight: Highlight, candidates: Positions) -> Highlight | None:
         start, end = highlight.location, highlight.end_location
@@ -275,29 +217,8 @@ class ResavedCopies:
                        for row in candidates.near(highlight.location_type, start, end)
                        if row[2] not in self._taken)
         for _, rowid in found:
-            stored = self._stored("rowid", rowid)
+            stored = self._library.stored("rowid", rowid)
             if same_passage(stored.text, highlight.text):
                 self._taken.add(rowid)
                 return stored
         return None
-
-
-@lru_cache(maxsize=64)
-def _held_query(count: int) -> str:
-    marks = ",".join("?" * count)
-    return ("SELECT id, rowid, json_extract(data, '$.text'), json_extract(data, '$.note'), "
-            "json_extract(data, '$.updated_at'), json_extract(data, '$.highlighted_at') "
-            f"FROM highlights WHERE id IN ({marks})")
-
-
-class _HeldCopy:
-    """What a merge needs of a highlight the library holds under an incoming highlight's id
-    while its text is the same: the note, when the highlight last changed and was saved."""
-
-    __slots__ = ("highlighted_at", "note", "rowid", "text", "updated_at")
-
-    def __init__(self, rowid: int, text: str | None, note: str | None, updated: str | None,
-                 highlighted: str | None) -> None:
-        self.rowid, self.text, self.note = rowid, text, note
-        self.updated_at = datetime.fromisoformat(updated) if updated else None
-        self.highlighted_at = datetime.fromisoformat(highlighted) if highlighted else None

@@ -41,57 +41,22 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from excerpta.identity import ranges_overlap, same_passage
-from excerpta.model import Document, LocationType
+from excerpta.model import LocationType
 from excerpta.readers.kindle.far_notes import LeftHighlights
 from excerpta.readers.kindle.locales import ClippingKind
 from excerpta.readers.kindle.metadata import Position
-from excerpta.readers.kindle.resaved import (
-    BUCKET,
-    IdSource,
-    LoneNotes,
-    PlaceKey,
-    id_source,
-    places,
-    replace_earlier_copy,
-)
+from excerpta.readers.kindle.resaved import BUCKET, LoneNotes, id_source, places, replace_earlier_copy
+from excerpta.readers.kindle.window_records import Clipping, NoteEntry, PlaceKey
 
 LOOKAROUND = 64
 REMEMBERED = 4096  # at most, highlights that left the window and are remembered (a few MB)
 _GENERATION = REMEMBERED // 2
 _PER_PLACE = 8  # highlights remembered per bucket (a book's, near one another: the latest)
 _NOTE, _HIGHLIGHT = ClippingKind.NOTE, ClippingKind.HIGHLIGHT
-NoteEntry = tuple[int, str, datetime | None, Position | None]  # record number, text, time, location
-
-
-@dataclass(slots=True)
-class Clipping:
-    """One parsed record, placed in its book. ``start``/``end`` count ``location_type`` units."""
-
-    index: int
-    book: Document  # its document, without highlights
-    kind: ClippingKind
-    location_type: LocationType | None
-    start: Position | None
-    end: Position | None
-    when: datetime | None
-    text: str
-    limit_only: bool = False  # the body was only the clipping-limit marker
-    # What the highlight's id derives from when it is not ``text`` and ``start``: those of the
-    # first copy a re-saved (extended, shortened) copy replaced, so the highlight keeps its id.
-    id_from: IdSource | None = None
-    by_shape: bool = False  # an unknown wording: kind told by its shape (see metadata.py)
-    page: Position | None = None  # the printed page, when a location is also given
-    notes: list[NoteEntry] = field(default_factory=list)
-    dropped: bool = False  # superseded highlight, or attached note
-    replaced_by: Clipping | None = None  # the later copy that superseded it
-    resaved_at: datetime | None = None  # the time of a later copy it outlived (an empty one)
-    # Its key in the window's index (not a note's), or its keys when its range spans buckets.
-    place: PlaceKey | list[PlaceKey] | None = None
 
 
 # The highlights that left the window at one place, each (start, end, id text, id start, text):

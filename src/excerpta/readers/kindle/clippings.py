@@ -41,7 +41,6 @@ from excerpta.errors import InputError
 from excerpta.identity import document_id
 from excerpta.input_files import input_file, open_text
 from excerpta.model import Category, Document, Highlight, LocationType
-from excerpta.readers.kindle.assembly import Clipping
 from excerpta.readers.kindle.blocks import Regular
 from excerpta.readers.kindle.damaged import BoundedText, record_batches, report_damage, report_unclosed_end
 from excerpta.readers.kindle.dates import MachineZoneDays
@@ -56,6 +55,7 @@ from excerpta.readers.kindle.metadata import (
 )
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
 from excerpta.readers.kindle.undecodable import MARK_ERRORS, report_undecodable
+from excerpta.readers.kindle.window_records import Clipping
 from excerpta.zones import DeviceZone, wall_time, zone_named
 
 log = logging.getLogger(__name__)

@@ -14,10 +14,11 @@ from typing import Any
 
 from excerpta.identity import highlight_id
 from excerpta.model import Document, LocationType
-from excerpta.readers.kindle.assembly import Clipping, ClippingWindow, NoteEntry
+from excerpta.readers.kindle.assembly import ClippingWindow
 from excerpta.readers.kindle.locales import ClippingKind
 from excerpta.readers.kindle.metadata import Position
 from excerpta.readers.kindle.resaved import earlier, id_source
+from excerpta.readers.kindle.window_records import Clipping, NoteEntry
 
 BATCH_LIMIT = 256  # highlights per yielded Document: a one-book file must not be held whole
 HELD_LIMIT = 1024  # highlights held back across books before they are yielded

@@ -7,22 +7,16 @@ are in :mod:`.assembly`'s docstring; the library applies the same across files, 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from excerpta.identity import ranges_overlap, same_passage
 from excerpta.model import LocationType
-from excerpta.readers.kindle.locales import ClippingKind
 from excerpta.readers.kindle.metadata import Position
-
-if TYPE_CHECKING:
-    from excerpta.readers.kindle.assembly import Clipping
+from excerpta.readers.kindle.window_records import Clipping, IdSource, PlaceKey
 
 # Copies are found by range through buckets of this many locations: a record is listed under
 # each bucket its range touches (most often one), at most _MAX_BUCKETS of them.
 BUCKET = 64
 _MAX_BUCKETS = 32
-PlaceKey = tuple[str, ClippingKind, LocationType | None, object]  # book, kind, type, bucket
-IdSource = tuple[str, Position | None]  # the text and start position a highlight's id derives from
 
 
 def id_source(clipping: Clipping) -> IdSource:

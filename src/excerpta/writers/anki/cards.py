@@ -2,7 +2,8 @@
 
 * ``book`` ("Which book?"): every live highlight that has text;
 * ``cloze``: only when the user marked what to hide (see :mod:`.markup`);
-* ``qa``: only when the note starts with ``.qa`` and holds a question and its answer.
+* ``qa``: only when the note starts with ``.qa`` and holds a question and its answer
+  (see :mod:`.action_notes`).
 
 A deleted highlight's notes are exported only if the previous deck held them, tagged
 ``excerpta::deleted`` (:func:`deleted_notes`).
@@ -33,6 +34,7 @@ import genanki
 
 from excerpta.controls import has_control, without_controls
 from excerpta.model import Document, Highlight
+from excerpta.writers.anki.action_notes import parse_action, question_and_answer
 from excerpta.writers.anki.clozes import card_numbers, parse_clozes
 from excerpta.writers.anki.history import PreviousNote
 from excerpta.writers.anki.markup import (
@@ -40,8 +42,6 @@ from excerpta.writers.anki.markup import (
     cloze_text,
     describe_location,
     escape_html,
-    parse_action,
-    question_and_answer,
     render_text,
     safe_link,
 )
@@ -101,6 +101,8 @@ def note_guid(design: Design, highlight_id: str) -> str:
 
 def _fields(**values: str) -> list[str]:
     # The one place every field passes: no control character reaches Anki (excerpta.controls).
+    # Anki keeps a note's fields in one column joined by U+001F, so one inside a field splits the
+    # note and Anki refuses the whole package; its import drops the other C0 controls and DEL.
     fields = [values.get(name, "") for name in FIELDS]
     return [without_controls(field) for field in fields] if has_control("".join(fields)) else fields
 

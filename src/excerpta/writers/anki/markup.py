@@ -1,4 +1,4 @@
-r"""Turning canonical text into Anki field HTML: escaping, marks, clozes, ``.qa`` notes, tags.
+r"""Turning canonical text into Anki field HTML: escaping, marks, clozes, locations, links, tags.
 
 Everything a user wrote is HTML-escaped (``<script>`` is stored as ``&lt;script&gt;`` and shows
 as text); the only markup in a field is what this module generates: ``<br>`` for line breaks,
@@ -12,11 +12,11 @@ Marks the user can make to ask for a cloze card (the first kind present wins, in
 * ``{{c1::…}}`` already in the highlight text: kept as written (numbering, hints and nesting
   included, read as Anki reads them: see :mod:`.clozes`);
 * ``**bold**`` or ``==mark==`` spans (Reader, Markdown), numbered ``c1``, ``c2``… in text order;
-* a note starting with ``.cloze`` followed by ``;``-separated terms: every occurrence of each
-  term in the text (in any case) is hidden, all under one number (one card: a word left
-  showing elsewhere would give the answer away), numbered ``c1``, ``c2``… in the order the
-  note lists the terms (terms not found, and occurrences overlapping an earlier term's, are
-  skipped).
+* a note starting with ``.cloze`` followed by ``;``-separated terms (:mod:`.action_notes`):
+  every occurrence of each term in the text (in any case) is hidden, all under one number
+  (one card: a word left showing elsewhere would give the answer away), numbered ``c1``,
+  ``c2``… in the order the note lists the terms (terms not found, and occurrences overlapping
+  an earlier term's, are skipped).
 
 Each cloze number is a card in Anki, with its review history, so numbers stay with their text
 as the user marks more: a term appended to a ``.cloze`` note takes the next number by the rule
@@ -31,10 +31,6 @@ stray ``}}``, a ``{{Title}}``) is written as an entity, so text from the source 
 closes a cloze; the other fields, which Anki shows as they are, keep them.
 
 No field holds a control character but tab and line breaks (:mod:`excerpta.controls`).
-
-A note starting with ``.qa`` (Readwise's action tag) is a question and answer: the question
-runs to the first ``?`` (inclusive), the answer is the rest. Without a question before that
-``?`` or an answer after it, the note is an ordinary one.
 """
 
 from __future__ import annotations
@@ -48,6 +44,7 @@ from typing import Literal
 
 from excerpta.controls import without_controls
 from excerpta.model import Highlight, LocationType
+from excerpta.writers.anki.action_notes import cloze_terms
 from excerpta.writers.anki.clozes import Cloze, card_numbers, cloze_plain_text, parse_clozes
 
 Mode = Literal["plain", "keep", "hide"]
@@ -58,9 +55,6 @@ _ANKI_TAG = re.compile(r"\[(?=sound:|anki:|latex\]|\$)", re.IGNORECASE)
 # MathJax typesets the card's text, where entities are already decoded: only a character between
 # the backslash and the bracket (U+2060 WORD JOINER: invisible) keeps it from reading a delimiter.
 _MATHJAX = re.compile(r"\\(?=[()[\]])")
-# Anki keeps a note's fields in one column joined by U+001F, so one inside a field splits the
-# note and Anki refuses the whole package; its import drops the other C0 controls and DEL.
-_ACTION = re.compile(r"^\s*\.(?P<tag>qa|cloze)(?:\s+|$)(?P<rest>.*)$", re.DOTALL | re.IGNORECASE)
 _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 _TAG_SPACE = re.compile(r"\s+")
 _LOCATION_LABELS = {LocationType.LOCATION: "Location", LocationType.PAGE: "Page",
@@ -226,39 +220,8 @@ def cloze_text(text: str, note: str | None, earlier: Sequence[tuple[str, int]] =
     parts = parse_clozes(text)
     if card_numbers(parts):
         return _render_parts(parts, "keep")
-    spans = _mark_spans(text)
-    if not spans:
-        action = parse_action(note)
-        if action is None or action.tag != "cloze":
-            return None
-        spans = _term_spans(text, (t.strip() for t in action.rest.split(";") if t.strip()))
+    spans = _mark_spans(text) or _term_spans(text, cloze_terms(note))
     return _hide_spans(text, spans, earlier) if spans else None
-
-
-@dataclass(frozen=True)
-class ActionNote:
-    """A note that is an instruction (``.qa …``, ``.cloze …``) rather than a comment."""
-
-    tag: str
-    rest: str
-
-
-def parse_action(note: str | None) -> ActionNote | None:
-    """The action a note starts with (``.qa``/``.cloze``), or ``None`` for an ordinary note."""
-    match = _ACTION.match(note or "")
-    return ActionNote(match["tag"].lower(), match["rest"].strip()) if match else None
-
-
-def question_and_answer(note: str | None) -> tuple[str, str] | None:
-    """(question, answer) of a ``.qa`` note, as plain text; ``None`` if it is not one (see the
-    module docstring)."""
-    action = parse_action(note)
-    if action is None or action.tag != "qa":
-        return None
-    question, mark, answer = action.rest.partition("?")
-    if not (question.strip() and mark and answer.strip()):
-        return None  # a card would ask nothing or answer nothing
-    return (question + mark).strip(), answer.strip()
 
 
 def describe_location(highlight: Highlight) -> str:

@@ -15,7 +15,7 @@ from excerpta.writers.obsidian.region import block_ids, region_digest
 
 BLOCK_START = re.compile(r"[-*+](?:[ \t]|$)")  # a top-level list item
 # The one definition of a list item's next paragraph: after a blank line, a line indented by
-# ITEM_INDENT spaces (what variables.continued writes for a highlight's text, the summary…).
+# ITEM_INDENT spaces (what variable_text.continued writes for a highlight's text, the summary…).
 ITEM_INDENT = 2
 ITEM_PARAGRAPH = re.compile(" " * ITEM_INDENT + r"(?! )\S")  # the item's own text goes on
 # A line continuing a list item after a blank line: its own next paragraph, or one of a

@@ -81,7 +81,7 @@ def image_url(value: str) -> str:
 
 
 def link_url(value: str) -> str:
-    """``value`` (:func:`.variables.printable` text) as one inert link destination, or ``""``:
+    """``value`` (:func:`.variable_text.printable` text) as one inert link destination, or ``""``:
 
     * spaces and C0 control characters at either end are dropped, as a browser drops them
       (other whitespace, a no-break space say, is part of the URL: encoded, as below);
@@ -116,7 +116,7 @@ def _percent_encoded(found: re.Match[str]) -> str:
 
 
 def link_label(value: object) -> object:
-    """``value`` (:func:`.variables.printable` text) as a link's text (the ``link_label``
+    """``value`` (:func:`.variable_text.printable` text) as a link's text (the ``link_label``
     filter): on one line (a line break as a space: a next line could start a heading), and
     ``[``, ``]``, ``(``, ``)`` and ``\\`` escaped with a backslash, which Markdown shows as the
     character and the ``readwise-md`` reader takes away (``Page 1](javascript:…)`` is one label,

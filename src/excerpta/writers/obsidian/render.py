@@ -35,11 +35,11 @@ from excerpta.writers.obsidian.naming import CATEGORY_FOLDERS, MAX_NAME_BYTES, b
 from excerpta.writers.obsidian.region import block_ids, guard_markers, render_region
 from excerpta.writers.obsidian.template_names import used_names
 from excerpta.writers.obsidian.templates import NoteTemplates
+from excerpta.writers.obsidian.variable_text import has_paragraph_break
 from excerpta.writers.obsidian.variables import (
     HIGHLIGHT_VARIABLES,
     TITLE_VARIABLES,
     document_variables,
-    has_paragraph_break,
     highlight_variables,
     joined_paragraphs,
     property_variables,

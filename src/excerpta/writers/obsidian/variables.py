@@ -29,22 +29,23 @@ The front matter sees the text of several lines without that indent (:func:`prop
 The labels (``source``, ``asin``, each tag of ``document_tags`` and ``highlight_tags``,
 ``highlight_location``, ``highlight_page``, ``highlight_color``) are each on one line, as
 ``title``, ``author`` and ``highlight_chapter`` are: a line break in one (a page label a source
-gave as text) would end the highlight's list item where a template writes it (:func:`unbroken`).
+gave as text) would end the highlight's list item where a template writes it
+(:func:`.variable_text.unbroken`).
 
-No text variable holds a control character but tab and line feed (:func:`printable`): a NUL
-makes a note binary to every program that reads it (the ``readwise-md`` reader included), and
-none of them shows as anything. The ids (``id``, ``book_id``, ``highlight_id``) are given as
-they are: they are identity, not text. The dates (``date``, ``last_highlighted_date``,
-``highlighted_at``, and ``time``) are in the display zone (the writer's ``timezone`` option,
-else this machine's zone), so the ``date`` filter and the front matter (which Obsidian reads
-as local time) show the time the user's clock showed. The URLs (``url``, ``image_url``,
-``highlight_location_url``, ``highlight_url``) are each one link destination, ``""`` when they
-would run code once clicked (``javascript:``, ``vbscript:``, ``data:``) or are no absolute URL
-(:func:`.links.link_url`); ``image_url``, which the default header embeds, only a web URL
-(:func:`.links.image_url`). ``highlight_location`` is the label as it is (``Page xii]``): in a
-link text (``[{{ highlight_location }}](…)``, read as the ``link_label`` filter) or in the
-default template's ``({{ highlight_location | link_label }})`` its brackets, parentheses and
-backslashes are escaped (:func:`.links.link_label`).
+No text variable holds a control character but tab and line feed
+(:func:`.variable_text.printable`): a NUL makes a note binary to every program that reads it
+(the ``readwise-md`` reader included), and none of them shows as anything. The ids (``id``,
+``book_id``, ``highlight_id``) are given as they are: they are identity, not text. The dates
+(``date``, ``last_highlighted_date``, ``highlighted_at``, and ``time``) are in the display zone
+(the writer's ``timezone`` option, else this machine's zone), so the ``date`` filter and the
+front matter (which Obsidian reads as local time) show the time the user's clock showed. The
+URLs (``url``, ``image_url``, ``highlight_location_url``, ``highlight_url``) are each one link
+destination, ``""`` when they would run code once clicked (``javascript:``, ``vbscript:``,
+``data:``) or are no absolute URL (:func:`.links.link_url`); ``image_url``, which the default
+header embeds, only a web URL (:func:`.links.image_url`). ``highlight_location`` is the label as
+it is (``Page xii]``): in a link text (``[{{ highlight_location }}](…)``, read as the
+``link_label`` filter) or in the default template's ``({{ highlight_location | link_label }})``
+its brackets, parentheses and backslashes are escaped (:func:`.links.link_label`).
 """
 
 from __future__ import annotations
@@ -55,21 +56,15 @@ from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import quote
 
-from excerpta.controls import without_controls
 from excerpta.markdown_safety import ListItemText
 from excerpta.model import Document, Highlight, LocationType
 from excerpta.writers.obsidian.blocks import ITEM_INDENT
 from excerpta.writers.obsidian.dates import format_date
 from excerpta.writers.obsidian.links import image_url, link_url
 from excerpta.writers.obsidian.naming import block_id
+from excerpta.writers.obsidian.variable_text import continued, one_line, printable, struck, unbroken
 
-_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
-_WHITESPACE = re.compile(r"\s+")
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line, and any after it
 _TWEET_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/status/", re.IGNORECASE)
-# What printable must change: a control character (excerpta.controls) or a line break.
-_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_BREAK_AND_SPACES = re.compile(r"[^\S\n]*\n\s*")  # a line break, and the white space around it
 NBSP = "\u00a0"  # Readwise writes "Location 47" with a no-break space
 _LOCATION, _PAGE, _TIME_OFFSET = LocationType.LOCATION, LocationType.PAGE, LocationType.TIME_OFFSET
 KINDLE_OPEN_URL = "https://readwise.io/to_kindle?action=open&asin={asin}&location={location}"
@@ -79,78 +74,16 @@ _INDENTED = {"highlight_text": ITEM_INDENT, "summary": ITEM_INDENT, "document_no
              "highlight_note": NOTE_INDENT}
 
 
-def one_line(value: str | None) -> str:
-    """``value`` on one line (titles, authors: Obsidian text properties are single-line),
-    :func:`printable`."""
-    return _WHITESPACE.sub(" ", printable(value)).strip() if value else ""
-
-
-def normalize_newlines(value: str | None) -> str:
-    """Every line break form (CRLF, CR, U+2028…) as ``\\n``; None as ``""``."""
-    return _LINE_BREAKS.sub("\n", value) if value else ""
-
-
-def printable(value: str | None) -> str:
-    """``value`` with line breaks normalized (:func:`normalize_newlines`) and no other control
-    character but tab: the separators U+001C-001F (whitespace to Python) become a space, the
-    others (NUL, ESC, DEL, C1…) are dropped; None as ``""``."""
-    if not value:
-        return ""
-    # One C scan clears most values; a no-break space (Readwise's "Location 47") needs the second.
-    if value.isprintable() or _CONTROL_OR_BREAK.search(value) is None:
-        return value
-    return without_controls(normalize_newlines(value))
-
-
-def unbroken(value: str | None) -> str:
-    """``value`` :func:`printable` and on one line: a line break, with the white space around
-    it, one space (other white space, a label's no-break space, kept); None as ``""``."""
-    text = printable(value)
-    return _BREAK_AND_SPACES.sub(" ", text).strip() if "\n" in text else text
-
-
 def _unbroken_list(values: list[str]) -> list[str]:
     return [unbroken(value) for value in values]
 
 
-def continued(value: str | None, indent: int, *, paragraphs: bool = True) -> str:
-    """Multi-line text as one Markdown list item: each line stripped and every line after the
-    first indented by ``indent``; a paragraph break (one or more blank or whitespace lines)
-    kept as one empty line, which makes the item loose, with a paragraph per paragraph, and
-    blank lines at either end dropped. (A line's own indent would not show, a paragraph's
-    lines lose it, and would make it look like a sub-bullet, ending the item's first paragraph
-    and with it the block id's place; Markdown shows no more than one blank line.)
-    ``paragraphs=False`` drops the blank lines instead, as Readwise does: what a quote or a
-    callout needs, which a blank line would end."""
-    if not value:
-        return ""
-    if value.isprintable():  # one C scan: no line break of any kind (most highlights)
-        return value.strip()
-    continuation = "\n" + " " * indent
-    parts = (continuation.join(line.strip() for line in paragraph.split("\n") if line.strip())
-             for paragraph in _PARAGRAPH_BREAK.split(printable(value)))
-    return (("\n" if paragraphs else "") + continuation).join(part for part in parts if part)
-
-
 def joined_paragraphs(document: Document) -> dict[str, str]:
     """The document variables of several paragraphs (``summary``, ``document_note``) with
-    their paragraphs joined (``paragraphs=False`` of :func:`continued`): for a template writing
-    them in a quote or a callout."""
+    their paragraphs joined (``paragraphs=False`` of :func:`.variable_text.continued`): for a
+    template writing them in a quote or a callout."""
     return {"summary": continued(document.summary, ITEM_INDENT, paragraphs=False),
             "document_note": continued(document.document_note, ITEM_INDENT, paragraphs=False)}
-
-
-def has_paragraph_break(value: str) -> bool:
-    """Whether ``value``, as :func:`continued` made it, holds a paragraph break (which it
-    writes as one empty line, and nothing else as one)."""
-    return "\n\n" in value
-
-
-def struck(value: str) -> str:
-    """``value`` struck through line by line (strikethrough does not cross lines), each line's
-    indent kept (a paragraph after a blank line stays in the list item only indented)."""
-    return "\n".join(f"{line[:len(line) - len(line.lstrip())]}~~{line.strip()}~~" if line.strip() else line
-                      for line in value.split("\n"))
 
 
 def in_zone(moment: datetime | None, zone: tzinfo | None) -> datetime | None:
@@ -260,10 +193,10 @@ def highlight_variables(document: Document, highlight: Highlight, base: dict[str
                         paragraphs: bool = True, names: Collection[str] | None = None) -> dict[str, Any]:
     """``base`` (the document variables) plus one highlight's variables, dates in ``zone``
     (None: this machine's); ``paragraphs``: whether text and note keep paragraph breaks
-    (see :func:`continued`). ``names``: the highlight variables to make besides the text,
-    note and chapter, which the renderer reads itself (None: all), for a template known to
-    use no other (see :func:`.template_names.used_names`): making each costs as much as
-    rendering it."""
+    (see :func:`.variable_text.continued`). ``names``: the highlight variables to make besides
+    the text, note and chapter, which the renderer reads itself (None: all), for a template
+    known to use no other (see :func:`.template_names.used_names`): making each costs as much
+    as rendering it."""
     made = _ALL if names is None else names
     text = continued(highlight.text, ITEM_INDENT, paragraphs=paragraphs)
     variables = {
