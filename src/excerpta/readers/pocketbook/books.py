@@ -11,7 +11,9 @@ added them (their OID); each book's notes in reading order (:mod:`.documents`).
 Items the device deleted (``State`` other than 0) are left out, not read as deletions: a library
 keeps the highlights it holds. Tags of an item ``Items`` does not list are reported (where
 ``Items`` was read whole); damage that lost rows is reported once per table, and the read is
-cut short (a file output is left as it was without ``--state``).
+cut short (a file output is left as it was without ``--state``). Where ``Tags`` lost rows, an
+item whose passage is lost is in that report, not one of its own, and every other item is read
+without saying its note or page (:data:`TORN_FIELDS`: a library keeps its own).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from excerpta.readers.pocketbook.marks import Skipped, is_in_use, parse_item
 from excerpta.readers.pocketbook.tables import Contents
 
 MAX_PARENTS = 64  # items followed up to a book; past that (or round a loop) there is none
+# What an item whose tags were read around damage may have lost, beside its passage.
+TORN_FIELDS = frozenset({"note", "location", "location_type", "end_location"})
 
 
 def documents_of(contents: Contents, source: str, state: ReadState, *,
@@ -40,6 +44,7 @@ def documents_of(contents: Contents, source: str, state: ReadState, *,
         state.cut_short = True  # a file output keeps what it held (excerpta.hold_back)
         state.report(source, table, f"{lost}; the notes on them are left out")
     tally: Counter[str] = Counter()
+    torn = "Tags" in contents.lost  # some tags of some items lost
     by_book: dict[int, list[Mark]] = {}
     for oid, tags in sorted(contents.marks.items()):
         where = f"Items OID {oid}"
@@ -54,6 +59,8 @@ def documents_of(contents: Contents, source: str, state: ReadState, *,
         if (book := _book_of(oid, contents)) is None:
             state.report(source, where, "skipped: the book it is in is not in the database (ParentID)")
             continue
+        if torn and "bm.quotation" not in tags:
+            continue  # its passage was on the damaged pages reported above
         try:
             parsed = parse_item(item, tags)
         except Skipped as skipped:
@@ -65,6 +72,8 @@ def documents_of(contents: Contents, source: str, state: ReadState, *,
             continue
         for problem in parsed.problems:
             state.report(source, where, problem, kept=True)
+        if torn:  # its note or anchor may have been on the damaged pages: the library keeps its own
+            parsed.mark.left_out |= TORN_FIELDS
         by_book.setdefault(book, []).append(parsed.mark)
     documents: list[Document] = []
     for book, marks in sorted(by_book.items()):
