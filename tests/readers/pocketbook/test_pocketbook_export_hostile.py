@@ -103,3 +103,10 @@ def test_a_broken_construct_after_the_notes_is_read_past_or_refused_in_one_line(
         message = str(err)
     assert not message or (message.startswith(str(path)) and "\n" not in message)
     assert [h.text for d in documents for h in d.highlights] in ([AUSTEN], [])
+
+
+def test_a_title_left_open_ends_where_the_notes_begin(tmp_path):
+    text = export_html([entry(AUSTEN, 1)]).replace("</title>", "", 1)
+    (document,), _ = read_export(write_export(tmp_path / "x.html", text))
+    assert (document.title, document.author) == ("Pride and Prejudice", "Jane Austen")
+    assert [h.text for h in document.highlights] == [AUSTEN]

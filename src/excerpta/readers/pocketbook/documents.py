@@ -16,9 +16,10 @@ Ids
 
 Bookmarks and lone notes
     A bookmark (``Bookmark`` as its passage) is left out unless ``keep_bookmarks`` (then an
-    empty highlight at its page, id of ``bookmark:<page>``). A bookmark with a note is the
-    user's words: kept whatever the option, as a lone note (empty text; id of its note and
-    ``note:<page>``, so such a note edited on the device reads as another note beside it).
+    empty highlight at its page, id of ``bookmark:<page>``). A bookmark with a note, or a note
+    without a passage, is the user's words: kept whatever the option, as a lone note (empty
+    text; id of its note and ``note:<page>``, so such a note edited on the device reads as
+    another note beside it).
 
 One passage marked twice on one page (one id): one highlight, the first in reading order,
 with the notes of both (each once, joined by a blank line), its earliest date and latest edit.

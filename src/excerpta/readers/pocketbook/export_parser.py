@@ -96,6 +96,7 @@ class ExportParser(HTMLParser):
             self._in_title = True
         elif tag == "div" and BLOCK_CLASS in classes:
             self._close_block()
+            self._in_title = False  # a <title> left open ends where the notes begin
             self._block = Block(self.getpos()[0], values.get("id") or None, classes)
             return
         part = next((name for name in PART_CLASSES if name in classes), None)
