@@ -196,3 +196,11 @@ def test_bytes_that_are_not_utf8_are_read_as_windows_1252_and_reported(tmp_path)
     assert document.highlights[0].text == "Café society"
     assert [(p.where, p.kept) for p in state.problems] == [(19, True)]  # the passage's line
     assert "not UTF-8" in state.problems[0].reason
+
+
+def test_a_bookmark_without_a_page_is_left_out_without_a_word(tmp_path):
+    path = write_export(tmp_path / "x.html", export_html([entry("Bookmark", None, colour="note"),
+                                                          entry(AUSTEN, 1)]))
+    (document,), state = read_export(path)
+    assert [h.text for h in document.highlights] == [AUSTEN]
+    assert state.problems == []

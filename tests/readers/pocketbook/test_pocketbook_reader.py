@@ -278,3 +278,12 @@ def test_one_passage_marked_twice_is_one_highlight_with_both_notes_and_the_first
     (highlight,) = document.highlights
     assert highlight.note == "Second thought.\n\nFirst thought."  # the earlier made first (same offset)
     assert highlight.highlighted_at == datetime.fromtimestamp(CREATED, UTC)
+
+
+def test_a_bookmark_without_a_page_is_left_out_without_a_word(tmp_path):
+    bare = note(3, "Bookmark", kind="bookmark", colour=None,
+                tags={"bm.quotation": '{"text": "Bookmark"}', "bm.book_mark": None})
+    path = make_database(tmp_path / "books.db", notes=[note(2, MASS), bare])
+    (document,), state = read_database(path)
+    assert [h.text for h in document.highlights] == [MASS]
+    assert state.problems == []

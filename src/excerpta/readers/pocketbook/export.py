@@ -205,7 +205,7 @@ def _mark(block: Block, source: str, state: ReadState, tally: Counter[str]) -> M
     left_out: frozenset[str] = frozenset()
     page_text = squash("".join(block.parts.get("bm-page", [])))
     pages = page_range(page_text) if page_text else None
-    if pages is None:
+    if pages is None and (text != BOOKMARK_TEXT or note):  # a bare bookmark is nothing to report
         said = f"page {page_text[:40]!r} is no page number" if page_text else "no page"
         state.report(source, block.line, f"{said}: read without one", kept=True)
         left_out = frozenset({"location", "location_type", "end_location"})

@@ -116,7 +116,7 @@ def parse_item(item: Item, tags: dict[str, Tag]) -> Parsed:
         book_mark, left_out = {}, left_out | {"highlighted_at"}
     start = anchor_of(_string(quotation.get("begin")) or _string(book_mark.get("anchor")))
     end = anchor_of(_string(quotation.get("end"))).page
-    if start.page is None:
+    if start.page is None and (not bookmark or note):  # a bare bookmark is nothing to report
         problems.append("no page in its position: read without one")
         left_out |= {"location", "location_type", "end_location"}
     created = _moment(book_mark.get("created"), "bm.book_mark created", problems, left_out)
