@@ -50,5 +50,5 @@ def test_a_clippings_file_with_cr_only_line_endings_is_detected_as_kindle(tmp_pa
 
 def test_the_readers_with_a_folder_mode_are_those_saying_which_files_of_a_folder_they_read():
     assert sorted(name for name, cls in registry.readers().items() if registry.reads_folders(cls)) == [
-        "apple-books", "hypothesis", "kindle", "kindle-html", "koreader", "moonreader", "readwise-json",
-        "readwise-md"]
+        "apple-books", "hypothesis", "kindle", "kindle-html", "koreader", "moonreader", "pocketbook",
+        "pocketbook-html", "readwise-json", "readwise-md"]

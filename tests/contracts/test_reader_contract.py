@@ -38,6 +38,8 @@ READER_SAMPLES: dict[str, list[Path]] = {
     "inbox": [EXAMPLES / "inbox.jsonl"],
     "moonreader": [EXAMPLES / "moonreader_backup.mrpro"],
     "moonreader-export": [EXAMPLES / "moonreader_export.mrexpt"],
+    "pocketbook": [EXAMPLES / "pocketbook_books.db"],
+    "pocketbook-html": [EXAMPLES / "pocketbook_notes.html"],
 }
 NETWORK_READERS = {"readwise", "hypothesis-api"}  # tested end to end against their fake servers
 
