@@ -11,7 +11,9 @@ block it wrote (``NoteMemo``):
   (:mod:`.unlisted`), merged block by block, every block taken as written;
 * ``merge``, region edited by hand: each block still exactly as written is updated (or removed
   when its highlight was deleted upstream); every block or line the user changed or added is
-  kept byte for byte; a block the user deleted is not put back. Without the digests (a note
+  kept byte for byte; a block the user deleted is not put back. A block exactly as it would be
+  written now is ours whatever the digests say (a run killed between writing the note and
+  committing its digests wrote it), and follows upstream from then on. Without the digests (a note
   written by an older excerpta, or one this state has no record of) nothing but new
   highlights is added, but to a region as written: its list-item blocks are all ours, each
   taken as written as it is;
@@ -154,6 +156,11 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
                 continue
             fresh = as_part(blocks[ident])
             part, updated = fresh, updated + (fresh != part)  # ours to update
+            remembered[ident] = region_digest(part)
+        elif ident is not None and ident in blocks and region_digest(part) == region_digest(blocks[ident]):
+            # As we would write it now, though the memo says otherwise: ours (a run killed after
+            # writing the note, before its state kept the new digests, must not freeze the block
+            # as the user's for good), or the user's change upstream made too: nothing to keep.
             remembered[ident] = region_digest(part)
         else:  # the user's (or no block): kept byte for byte
             remembered |= {found: written[found] for found in ids if found in written}
