@@ -29,17 +29,17 @@ bytes on disk and records them as ``unchanged``.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from excerpta.disk import chunks_sha256, file_sha256, is_read_only, make_folder
+from excerpta.locks import scratch_folder
 from excerpta.output_batch import LEFT_CHANGED, LEFT_LINKED, LeftAlone, StagedBatch, StagedFile
 from excerpta.output_folder import LINKED_OUTSIDE, OutputFolder
+from excerpta.output_published import PublishedList
 from excerpta.output_records import Manifest, OutputRecord, WriteOutcome
 
 __all__ = ["LINKED_OUTSIDE", "Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
@@ -80,10 +80,14 @@ class OutputSink(OutputFolder):
     outcomes: list[WriteOutcome] = field(default_factory=list)
     _pending: list[OutputRecord] = field(default_factory=list)
     _staged: StagedBatch = field(init=False, repr=False)
+    _published: PublishedList | None = field(init=False, repr=False)
+    _publishing: list[tuple[str, str]] = field(default_factory=list)  # (path, hash) staged
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self._staged = StagedBatch(self._paths, None if self.dry_run else self.staging_list)
+        self._published = (None if self.staging_list is None else
+                           PublishedList(self.staging_list.with_suffix(".published")))
 
     def write(
         self,
@@ -122,7 +126,8 @@ class OutputSink(OutputFolder):
         record = next((found for found in records if found.hash == on_disk), records[0] if records else None)
         ours = on_disk is None or (record is not None and record.hash == on_disk) or any(
             (seen := other.output_at(str(target))) is not None and seen.hash == on_disk
-            for other in self.witnesses)
+            for other in self.witnesses) or (
+            self._published is not None and self._published.holds(str(target), on_disk))
         allowed = ours or self.force or (replaces is not None and replaces == on_disk)
         if self.dry_run:
             if not into.parent.is_dir():  # what writing would find in the way
@@ -136,6 +141,8 @@ class OutputSink(OutputFolder):
             if staged is None:  # its folder was swapped for a link since the check above
                 return self.skip(relative, LINKED_OUTSIDE, pending=True)
             outcome, digest, stat = staged
+            if outcome.action in ("create", "update"):
+                self._publishing.append((str(target), digest))
             if outcome.action != "conflict":
                 self._pending.append(OutputRecord(
                     str(target), self.job, self.writer, key, digest,
@@ -160,25 +167,11 @@ class OutputSink(OutputFolder):
         self.outcomes.append(outcome)
         return outcome
 
-    @contextmanager
-    def scratch_folder(self) -> Iterator[Path]:
-        """A private folder for the writer's work files (a deck's collection), removed after.
-
-        Beside the output's lock, in excerpta's state folder, not in the shared temporary
-        folder: the files hold the user's highlights, and a run killed outright (``kill -9``)
-        cannot remove them; the next run into the output, which holds the lock too, does
-        first. A dry run, which takes no lock, gets a temporary folder of its own."""
-        if self.dry_run or self.staging_list is None:
-            with tempfile.TemporaryDirectory(prefix="excerpta-") as folder:
-                yield Path(folder)
-            return
-        folder = self.staging_list.with_suffix(".scratch")
-        shutil.rmtree(folder, ignore_errors=True)  # a killed run's
-        folder.mkdir(mode=0o700, parents=True)
-        try:
-            yield folder
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+    def scratch_folder(self) -> AbstractContextManager[Path]:
+        """A private folder for the writer's work files (a deck's collection), removed after:
+        beside the output's lock (:func:`~excerpta.locks.scratch_folder`; a dry run, which takes
+        no lock, gets a temporary folder of its own)."""
+        return scratch_folder(None if self.dry_run else self.staging_list)
 
     def leave(self, relative: str, reason: str) -> WriteOutcome:
         """Report that the file at ``relative``, which had changes to take, was left alone
@@ -254,9 +247,19 @@ class OutputSink(OutputFolder):
         write was decided is left alone and reported as a conflict; one whose folder was made a
         link to outside the output meanwhile is skipped as :data:`LINKED_OUTSIDE`. On failure no
         temporary file is left. Then the folders a killed run left temporary files in are swept.
+        Before the renames the files are listed as published (:mod:`excerpta.output_published`)
+        until :meth:`committed`.
         """
+        if self._published is not None and self._publishing:
+            self._published.record(self._publishing)
+        self._publishing = []
         self._staged.publish(self._left_alone)
         self._staged.sweep_listed()
+
+    def committed(self) -> None:
+        """Say that the state now records every file this run published (their list goes)."""
+        if self._published is not None and not self.dry_run:
+            self._published.clear()
 
     def _left_alone(self, item: StagedFile, why: LeftAlone) -> None:
         outcome = self.outcomes[item.outcome_index]

@@ -281,6 +281,7 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                     records += manifest.carried_over(sink.records(), records, sink.prefix)
                 state.commit_outputs(records, cursors if number == len(outputs) and not report.failure
                                      else [])
+                sink.committed()
     return report
 
 

@@ -101,6 +101,9 @@ class RemoteSink(OutputFolder):
     def __exit__(self, *exc: object) -> None:
         """Nothing to publish or drop: what was sent is there."""
 
+    def committed(self) -> None:
+        """Say that the state now records this run's sendings (nothing to do: they are its records)."""
+
     def left_after_failure(self) -> tuple[list[WriteOutcome], list[OutputRecord]]:
         """What stays of a run whose writer failed or was stopped: what the service took
         before, its outcomes and records (committed without the cursors)."""
