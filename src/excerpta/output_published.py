@@ -59,7 +59,7 @@ class PublishedList:
         entries.update(files)
         for path, digest in entries:
             self._left.setdefault(path, set()).add(digest)
-        lines = "".join(json.dumps({"path": path, "hash": digest}, ensure_ascii=False) + "\n"
+        lines = "".join(json.dumps({"path": path, "hash": digest}) + "\n"  # a path undecodable too
                         for path, digest in sorted(entries))
         fresh = self.path.with_suffix(".published-new")
         try:  # whole or not at all: the list of a run killed while writing it is the one before
