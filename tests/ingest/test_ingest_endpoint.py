@@ -69,6 +69,20 @@ def test_highlights_posted_are_on_disk_in_the_inbox_when_answered(endpoint, tmp_
     assert stat.S_IMODE(os.stat(tmp_path / "inbox.jsonl").st_mode) == 0o600
 
 
+def test_half_an_emoji_an_app_cut_is_taken_as_the_replacement_character(endpoint, tmp_path):
+    # Audit M3: a lone surrogate escape (a Java or JavaScript string cut mid-emoji) crashed the
+    # handler: no answer at all, so the app sent it again for ever and it never landed.
+    raw = (b'{"highlights": [{"text": "cut emoji \\ud83d", "title": "T \\udc00", '
+           b'"note": "\\ud83d\\ude00 whole"}]}')
+    answer = httpx.post(endpoint.url + "/api/v2/highlights/", content=raw,
+                        headers={**AUTH, "Content-Type": "application/json"})
+    assert answer.status_code == 200
+    assert answer.json()[0]["title"] == "T \ufffd"
+    [record] = inbox_records(tmp_path / "inbox.jsonl")
+    assert record["highlight"] == {"text": "cut emoji \ufffd", "title": "T \ufffd",
+                                   "note": "\U0001f600 whole"}
+
+
 @pytest.mark.parametrize("path", ["/api/v2/highlights", "/", "/api/v2/highlights/?x=1"])
 def test_apps_given_the_bare_address_or_no_slash_reach_the_same_endpoint(endpoint, tmp_path, path):
     assert post(endpoint, "t", path=path) == 200

@@ -23,13 +23,14 @@ an app sends whole); the body's size is the server's limit.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from excerpta.json_load import loads
 
 TEXT_FIELDS = ("text", "note", "title", "author", "image_url", "source_url", "source_type",
                "highlight_url", "chapter", "color")
@@ -62,7 +63,7 @@ class Checked:
 def check_body(body: bytes) -> Checked:
     """The highlights posted in ``body``; raises PayloadError when it is refused."""
     try:
-        data = json.loads(body)
+        data = loads(body)  # a lone surrogate (half an emoji an app cut) becomes U+FFFD
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise PayloadError("the body is not JSON",
                            {"detail": "JSON parse error: the body is not JSON."}) from None
