@@ -477,3 +477,24 @@ def test_tags_sent_inline_come_back_as_tags(run_cli, fake_readwise, tmp_path):
     assert (back["Tagged."]["note"], back["Tagged."]["tags"], back["Tagged."]["is_favorite"]) == (
         "my note", ["idea", "later", "favorite"], True)
     assert (back["Plain."]["note"], back["Plain."]["tags"]) == (None, ["idea"])
+
+
+def test_kindle_highlights_sent_and_pulled_back_into_one_state_keep_their_locations(
+        run_cli, fake_readwise, tmp_path):
+    # Audit M5: Readwise gives back a sent Kindle location as an "order", later dated, and
+    # the highlight_url as the highlight's url: "Location 1298" became "#1298" in every note
+    # and card, and a link to excerpta:// (which opens nothing) appeared.
+    fake_readwise(highlights=0)
+    state, before, after = tmp_path / "state.sqlite", tmp_path / "before.jsonl", tmp_path / "after.jsonl"
+    assert run_cli("--state", state, "convert", CLIPPINGS, "--to", "jsonl", "--out", before).exit_code == 0
+    assert send(run_cli, state, CLIPPINGS).exit_code == 0
+    pulled = run_cli("--state", state, "convert", "readwise:", "--to", "jsonl", "--out", after)
+    assert pulled.exit_code == 0, pulled.output
+    kindle, _ = read_jsonl(before)
+    merged, _ = read_jsonl(after)
+    assert merged.keys() == kindle.keys()  # one highlight each, as before
+    for key, highlight in merged.items():
+        assert (highlight.get("location"), highlight.get("location_type")) == (
+            kindle[key].get("location"), kindle[key].get("location_type")), highlight["text"]
+        assert not (highlight.get("url") or "").startswith("excerpta:")
+        assert "readwise" in highlight.get("external_ids", {})  # Readwise's copy did merge

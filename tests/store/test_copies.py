@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from excerpta.model import Highlight
+from excerpta.model import Highlight, LocationType
 from excerpta.store.copies import settled
 
 TEXT = "Fear is the mind-killer. Fear is the little-death that brings total obliteration."
@@ -155,7 +155,8 @@ _MOMENTS = st.sampled_from([None, datetime(2023, 1, 2, 10, tzinfo=UTC), datetime
                             datetime(2023, 1, 2, 12, tzinfo=timezone(timedelta(hours=2)))])
 copies = st.builds(
     Highlight, id=st.sampled_from(["h1", "readwise-7"]), text=st.sampled_from([SHORT, LONG]),
-    note=st.sampled_from([None, "kindle note", "csv note"]), location=st.sampled_from([None, 100]),
+    note=st.sampled_from([None, "kindle note", "csv note"]), location=st.sampled_from([None, 100, 7]),
+    location_type=st.sampled_from([None, LocationType.LOCATION, LocationType.ORDER, LocationType.PAGE]),
     end_location=st.sampled_from([None, 101]), page=st.sampled_from([None, 12]),
     color=st.sampled_from([None, "pink", "yellow"]), highlighted_at=_MOMENTS, updated_at=_MOMENTS,
     tags=st.sampled_from([[], ["t1"], ["t1", "t2"]]), is_favorite=st.booleans(), is_deleted=st.booleans(),
@@ -168,3 +169,21 @@ def test_settled_gives_one_result_whichever_copy_is_stored_and_which_incoming(on
     forth, back = settled(one, other), settled(other, one)
     assert (forth.id, back.id) == (other.id, one.id)
     assert forth.model_dump(exclude={"id"}) == back.model_dump(exclude={"id"})
+
+
+def test_an_order_readwise_gives_back_never_replaces_a_kindle_location():
+    # Audit M5: a Kindle location sent to Readwise comes back as an "order" with a later
+    # updated_at; winning, it turned "Location 100" into "#100" in every note and card.
+    saved = datetime(2023, 1, 2, 10, tzinfo=UTC)
+    kindle = Highlight(id="h1", text=SHORT, location=100, end_location=102,
+                       location_type=LocationType.LOCATION, highlighted_at=saved)
+    echoed = Highlight(id="readwise-7", text=SHORT, location=100, location_type=LocationType.ORDER,
+                       highlighted_at=saved, note="typed in Readwise",
+                       updated_at=datetime(2023, 3, 1, tzinfo=UTC), external_ids={"readwise": "7"})
+    for kept in (settled(echoed, kindle), settled(kindle, echoed)):
+        assert (kept.location, kept.end_location, kept.location_type) == (100, 102, LocationType.LOCATION)
+        assert kept.note == "typed in Readwise"  # the later copy's, as before
+    page = kindle.model_copy(update={"location": 12, "location_type": LocationType.PAGE})
+    assert settled(echoed, page).location_type is LocationType.PAGE
+    ordered = kindle.model_copy(update={"location_type": LocationType.ORDER, "location": 3})
+    assert settled(echoed, ordered).location == 100  # two orders: the winner's

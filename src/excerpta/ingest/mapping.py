@@ -32,12 +32,10 @@ from typing import Any
 
 from excerpta import identity
 from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readwise.own_links import OWN_SOURCE, own_id
 
 QUOTES_TITLE = "Quotes"
-OWN_SCHEME = "excerpta://highlight/"
-OWN_SOURCE = "excerpta"  # the source_type excerpta's readwise writer sends
 _INLINE_TAG = re.compile(r"\.(?![\d.,]+$)\w\S*")
-_OWN_MARK = re.compile(r"#excerpta-(?P<id>[A-Za-z0-9][A-Za-z0-9_.:-]*)$")
 _FAVORITE = "favorite"
 _SPELLING = frozenset({"title", "author"})
 
@@ -127,16 +125,6 @@ def _given(posted: Mapping[str, Any], name: str) -> str | None:
     """A text field as posted, None for none or a blank one (an inbox written by hand)."""
     value = posted.get(name)
     return value if isinstance(value, str) and value.strip() else None
-
-
-def own_id(link: str) -> tuple[str | None, str | None]:
-    """The id in a ``highlight_url`` excerpta's writer made (None: another's), and the
-    highlight's own link it holds (None for none)."""
-    if link.startswith(OWN_SCHEME) and len(link) > len(OWN_SCHEME):
-        return link[len(OWN_SCHEME):], None
-    if (mark := _OWN_MARK.search(link)) is not None:
-        return mark.group("id"), link[:mark.start()]
-    return None, link
 
 
 def _url_id(link: str) -> str:

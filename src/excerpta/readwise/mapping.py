@@ -54,6 +54,7 @@ from pydantic import ValidationError
 
 from excerpta.identity import source_id
 from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readwise.own_links import own_link
 from excerpta.readwise.records import NAMESPACE, RecordError, book_id_of, readwise_id
 from excerpta.validation import describe
 
@@ -143,7 +144,7 @@ def highlight_fields(raw: Mapping[str, Any], *, source: str | None, book_deleted
         "color": raw.get("color"),
         "highlighted_at": raw.get("highlighted_at"),
         "updated_at": raw.get("updated_at", raw.get("updated")),
-        "url": raw.get("url"),
+        "url": own_link(raw.get("url")),  # a highlight_url excerpta sent is no link
         "tags": _tag_names(raw.get("tags")),
         "is_favorite": bool(raw.get("is_favorite")),
         "is_deleted": deleted,

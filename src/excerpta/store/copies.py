@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from excerpta.model import Highlight
+from excerpta.model import Highlight, LocationType
 
 NOTE_SEPARATOR = "\n\n"  # as the Kindle reader joins the notes of one highlight
 # What an older copy gives a later one that lacks it: where the passage is.
@@ -43,6 +43,9 @@ def settled(incoming: Highlight, stored: Highlight) -> Highlight:
       of a Readwise CSV or note arrive whether it is read before or after
       ``My Clippings.txt``, and a Kindle note stays on a later-dated CSV copy without one.
 
+    A winner placed by an ``order`` (a position that only sorts) takes the other's position
+    of another kind (a Kindle location, a page), whatever it holds itself.
+
     Of two different notes the winner's stays: a Kindle note (typed at a known time) over an
     undated Readwise CSV's or note's, in either order, since nothing says the Readwise one is
     later. A winning incoming copy then merges as any does (the fields its reader never says
@@ -54,6 +57,11 @@ def settled(incoming: Highlight, stored: Highlight) -> Highlight:
     fill = _PLACES if records_removals(winner) else _FIELDS
     update: dict[str, Any] = {name: getattr(loser, name) for name in fill
                               if is_empty(getattr(winner, name)) and not is_empty(getattr(loser, name))}
+    if (winner.location_type is LocationType.ORDER and loser.location is not None
+            and loser.location_type not in (None, LocationType.ORDER)):
+        # An order only sorts: it is what Readwise gives back for a position sent without a
+        # kind, as excerpta's readwise writer sends a Kindle location. The other place says more.
+        update |= {"location": loser.location, "location_type": loser.location_type}
     external_ids = {**loser.external_ids, **winner.external_ids}
     if external_ids != winner.external_ids:
         update["external_ids"] = external_ids

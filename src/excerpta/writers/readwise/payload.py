@@ -34,14 +34,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readwise.own_links import OWN_SCHEME, OWN_SOURCE
 
 TEXT_LIMIT = 8191
 TITLE_LIMIT = 511
 AUTHOR_LIMIT = 1024
 URL_LIMIT = 2047
 HIGHLIGHT_URL_LIMIT = 4095
-SOURCE_TYPE = "excerpta"
-OWN_SCHEME = "excerpta://highlight/"
 CUT_MARK = "…"
 _CATEGORIES = {Category.BOOKS, Category.ARTICLES, Category.TWEETS, Category.PODCASTS}
 _LOCATION_TYPES = {LocationType.PAGE: "page", LocationType.TIME_OFFSET: "time_offset"}
@@ -90,7 +89,7 @@ def document_fields(document: Document, fitting: Fitting) -> dict[str, Any]:
         "title": fit(document.title, TITLE_LIMIT, "title", fitting),
         "author": fit(document.author, AUTHOR_LIMIT, "author", fitting),
         "category": str(category),
-        "source_type": SOURCE_TYPE,
+        "source_type": OWN_SOURCE,
         "source_url": url,
         "image_url": web_url(document.cover_image_url, URL_LIMIT, "image_url", fitting),
     }
