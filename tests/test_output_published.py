@@ -76,7 +76,7 @@ def test_a_list_cut_short_by_a_crash_is_read_as_far_as_it_goes(tmp_path, state):
     listed = staging_list(out).with_suffix(".published")
     lines = listed.read_text(encoding="utf-8").splitlines()
     listed.write_text(lines[0] + "\n" + lines[1][:20], encoding="utf-8")  # the second line torn
-    whole = Path(json.loads(lines[0])["path"]).name
+    whole = Path(json.loads(lines[0])[0]).name  # a record: its path first
     torn = ({"a.json", "b.json"} - {whole}).pop()
     assert _run(out, state, {"a.json": b"a3", "b.json": b"b3"}) == {whole: "update", torn: "conflict"}
 

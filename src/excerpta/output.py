@@ -22,8 +22,8 @@ during the run (:mod:`excerpta.output_paths`). In each folder it first writes in
 temporary files a killed run left there are removed (:func:`~excerpta.disk.sweep_temporary_files`).
 The records of what was written are only *pending* until the caller commits them (together
 with a cursor) through :meth:`OutputSink.pending_records`.
-If a run dies between writing a file and committing its record, the next run finds the same
-bytes on disk and records them as ``unchanged``.
+If a run dies between publishing its files and committing their records, the next run finds
+them, records and all, in the published list (:mod:`excerpta.output_published`).
 """
 
 from __future__ import annotations
@@ -81,13 +81,26 @@ class OutputSink(OutputFolder):
     _pending: list[OutputRecord] = field(default_factory=list)
     _staged: StagedBatch = field(init=False, repr=False)
     _published: PublishedList | None = field(init=False, repr=False)
-    _publishing: list[tuple[str, str]] = field(default_factory=list)  # (path, hash) staged
+    _publishing: list[OutputRecord] = field(default_factory=list)  # records of the files staged
+    _replayed: list[OutputRecord] = field(default_factory=list)  # see excerpta.output_published
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self._staged = StagedBatch(self._paths, None if self.dry_run else self.staging_list)
-        self._published = (None if self.staging_list is None else
-                           PublishedList(self.staging_list.with_suffix(".published")))
+        if self.staging_list is None:
+            self._published = None
+            return
+        self._published = PublishedList(self.staging_list.with_suffix(".published"))
+        self._replayed = self._published.replay(self.job, self.writer)
+        if not self.dry_run:  # the records a run killed before its commit left: committed with ours
+            self._pending.extend(self._replayed)
+
+    def records(self) -> dict[str, OutputRecord]:
+        """:meth:`OutputFolder.records <excerpta.output_folder.OutputFolder.records>`, with the
+        records a run killed before its commit left in place of the state's (:mod:`.output_published`)."""
+        if self._records is None:
+            self._records = {**super().records(), **{record.key: record for record in self._replayed}}
+        return self._records
 
     def write(
         self,
@@ -118,16 +131,7 @@ class OutputSink(OutputFolder):
         if target.is_symlink():  # (renaming over it would leave two diverging copies)
             into = Path(os.path.realpath(target))
         on_disk = file_sha256(target)
-        # A new file needs no record: one query less per note of a first run. Of the records
-        # under this spelling of its path and another (typed by turns), either may be the last.
-        records = [] if self.manifest is None or on_disk is None else [
-            found for found in (self.manifest.output_at(str(target)), self.recorded_at(target, key))
-            if found is not None]
-        record = next((found for found in records if found.hash == on_disk), records[0] if records else None)
-        ours = on_disk is None or (record is not None and record.hash == on_disk) or any(
-            (seen := other.output_at(str(target))) is not None and seen.hash == on_disk
-            for other in self.witnesses) or (
-            self._published is not None and self._published.holds(str(target), on_disk))
+        record, ours = self.last_written(target, key, on_disk)
         allowed = ours or self.force or (replaces is not None and replaces == on_disk)
         if self.dry_run:
             if not into.parent.is_dir():  # what writing would find in the way
@@ -141,14 +145,14 @@ class OutputSink(OutputFolder):
             if staged is None:  # its folder was swapped for a link since the check above
                 return self.skip(relative, LINKED_OUTSIDE, pending=True)
             outcome, digest, stat = staged
-            if outcome.action in ("create", "update"):
-                self._publishing.append((str(target), digest))
             if outcome.action != "conflict":
-                self._pending.append(OutputRecord(
+                self._pending.append(written := OutputRecord(
                     str(target), self.job, self.writer, key, digest,
                     self.rendered_from if source_hash is None else source_hash, datetime.now(UTC),
                     stat.st_size if stat else None, stat.st_mtime_ns if stat else None, memo,
                 ))
+                if outcome.action != "unchanged":
+                    self._publishing.append(written)
         if outcome.action != "conflict" and (reason is not None or pending):
             outcome = replace(outcome, reason=reason or outcome.reason, pending=pending)
         if pending and outcome.action == "unchanged":  # its record is kept all the same
@@ -255,6 +259,9 @@ class OutputSink(OutputFolder):
         self._publishing = []
         self._staged.publish(self._left_alone)
         self._staged.sweep_listed()
+
+    def published(self, path: str, digest: str) -> bool:  # see excerpta.output_published
+        return self._published is not None and self._published.holds(path, digest)
 
     def committed(self) -> None:
         """Say that the state now records every file this run published (their list goes)."""

@@ -84,6 +84,27 @@ class OutputFolder:
             found = moved
         return found
 
+    def last_written(self, target: Path, key: str, on_disk: str | None) -> tuple[OutputRecord | None, bool]:
+        """The record of what excerpta last wrote at ``target`` (for ``key``), and whether the
+        file there holds bytes excerpta wrote (``on_disk``: their hash; None, no file: anyone's
+        to make), as this state records, another state does (:attr:`witnesses`), or a run
+        published without committing their record (:meth:`published`)."""
+        # A new file needs no record: one query less per note of a first run. Of the records
+        # under this spelling of its path and another (typed by turns), either may be the last.
+        records = [] if self.manifest is None or on_disk is None else [
+            found for found in (self.manifest.output_at(str(target)), self.recorded_at(target, key))
+            if found is not None]
+        record = next((found for found in records if found.hash == on_disk), records[0] if records else None)
+        ours = on_disk is None or (record is not None and record.hash == on_disk) or any(
+            (seen := other.output_at(str(target))) is not None and seen.hash == on_disk
+            for other in self.witnesses) or self.published(str(target), on_disk)
+        return record, ours
+
+    def published(self, path: str, digest: str) -> bool:
+        """Whether a run published bytes of hash ``digest`` at ``path`` without committing their
+        record; never, but for a sink that keeps such a list (``OutputSink``)."""
+        return False
+
     def previous(self, key: str) -> OutputRecord | None:
         """The record of what we last wrote for ``key`` (e.g. a document id), if any."""
         return self.records().get(key)

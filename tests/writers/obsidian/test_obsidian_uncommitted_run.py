@@ -5,6 +5,7 @@ stayed frozen for good, and every later run said the user had changed it)."""
 
 from __future__ import annotations
 
+from excerpta.locks import staging_list
 from excerpta.output import OutputSink
 from excerpta.writers.obsidian import ObsidianWriter
 
@@ -19,8 +20,20 @@ def _with_note(book, text: str):
     return edited(book, highlights=highlights)
 
 
+def _run(vault, state, documents, *, killed: bool = False) -> OutputSink:
+    """A run as the CLI makes one (its sink keeping the output's staging list); ``killed``:
+    stopped once its notes are in place, before the state's commit (a kill -9 there)."""
+    with OutputSink(vault, "test", "obsidian", manifest=state, staging_list=staging_list(vault)) as sink:
+        ObsidianWriter.from_options({}).write(documents, sink)
+    if not killed:
+        state.commit_outputs(sink.pending_records())
+        sink.committed()
+    return sink
+
+
 def _killed_before_commit(vault, state, documents) -> None:
-    # What the CLI does up to the state's commit, which a kill -9 never lets happen.
+    # What the writer's sink does before the commit, without the list a run keeps (so only
+    # the note itself can say what is excerpta's).
     with OutputSink(vault, "test", "obsidian", manifest=state) as sink:
         ObsidianWriter.from_options({}).write(documents, sink)
 
@@ -45,4 +58,38 @@ def test_blocks_a_killed_run_wrote_keep_following_upstream_in_a_hand_edited_note
     assert "- Highlight number 3, my words." in after  # the user's block, still theirs
     last = sync([_with_note(book, "fourth thought")])
     assert "Note: fourth thought" in note.read_text(encoding="utf-8")
+    assert last.outcomes[0].reason == "highlights edited by hand: 1 updated, 0 removed, 0 added"
+
+
+def test_a_highlight_a_killed_run_removed_comes_back_when_restored_upstream(vault, state):
+    # Audit H1, second case: the killed run removed a highlight deleted upstream; with the
+    # note's old memo, its absence read as the user's deletion, and a restore never arrived.
+    book = kindle_book(3)
+    _run(vault, state, [book])
+    note = vault / NOTE
+    note.write_text(note.read_text(encoding="utf-8").replace("number 3.", "number 3, my words."),
+                    encoding="utf-8")
+    deleted = [*book.highlights[:1], book.highlights[1].model_copy(update={"is_deleted": True}),
+               book.highlights[2]]
+    _run(vault, state, [edited(book, highlights=deleted)], killed=True)
+    assert "Highlight number 2." not in note.read_text(encoding="utf-8")
+    restored = _run(vault, state, [book])
+    after = note.read_text(encoding="utf-8")
+    assert "Highlight number 2." in after
+    assert "- Highlight number 3, my words." in after
+    assert restored.outcomes[0].reason == "highlights edited by hand: 0 updated, 0 removed, 1 added"
+
+
+def test_a_killed_runs_note_updates_and_memo_are_taken_up_by_the_next_run(vault, state):
+    book = kindle_book(3)
+    _run(vault, state, [_with_note(book, "first thought")])
+    note = vault / NOTE
+    note.write_text(note.read_text(encoding="utf-8").replace("number 3.", "number 3, my words."),
+                    encoding="utf-8")
+    _run(vault, state, [_with_note(book, "second thought")], killed=True)
+    # Its record replayed, the note is current: not even read.
+    assert _run(vault, state, [_with_note(book, "second thought")]).outcomes == []
+    assert not staging_list(vault).with_suffix(".published").exists()
+    last = _run(vault, state, [_with_note(book, "third thought")])
+    assert "Note: third thought" in note.read_text(encoding="utf-8")
     assert last.outcomes[0].reason == "highlights edited by hand: 1 updated, 0 removed, 0 added"
