@@ -1,0 +1,155 @@
+"""A Play Books notes document's layout (:mod:`.layout`) made the canonical Document, its rows
+the Highlights (:func:`book_of`).
+
+Highlights listed twice
+    Since 2021 or so the document lists every highlight twice: under its colour in a first
+    section, and under its chapter in the next. A row seen again (the same cells' text) is one
+    highlight, read once; a section holding a row seen again later is such a listing by colour,
+    so its headings name no chapter. A highlight's chapter is the headings above its last
+    listing outside one (``Part One > Chapter 2`` where headings nest); its place among the
+    book's highlights is that listing's, which is reading order.
+
+Identity
+    The book's Play Books id (the ``id`` of its links into Play Books, kept as
+    ``external_ids["playbooks"]``) gives the document id ``playbooks-<id>``; a document without
+    such a link, ``document_id(title, author)``. A highlight's id comes from the document id,
+    its page and its text (:func:`excerpta.identity.highlight_id`), never from its row: a book
+    whose document gained highlights keeps the ids of the earlier ones, and so does a
+    highlight whose note was edited.
+
+Problems
+    A row that gives no highlight is reported (``row 7 (page 12): …``) and skipped, the others
+    read. A day that does not read (:mod:`.dates`) leaves its highlight undated, and the file's
+    first such row is reported once, as read in part, with their count. A field a row does not
+    say (a colour, a page, a day) is left to the library (``ReadState.leave_out``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from excerpta.adapters import ReadState
+from excerpta.identity import document_id, highlight_id, source_id
+from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readers.moonreader.colours import colour_name
+from excerpta.readers.play_books.dates import WORDINGS, day_start, parse_day
+from excerpta.readers.play_books.layout import Layout, PlacedRow
+from excerpta.readers.play_books.rows import Annotation, RowError, read_row, volume_id
+
+SOURCE = "playbooks"
+NAMESPACE = "playbooks"  # of document ids and external_ids: playbooks-<Play Books id>
+_PAGE_RANGE = re.compile(r"(\d+)\s*[-–—]\s*(\d+)")
+
+
+@dataclass
+class _Listing:
+    """A row as first met, and where it was listed last outside a listing by colour."""
+
+    row: PlacedRow
+    last: PlacedRow | None
+    order: int  # the position of its last listing, for reading order
+
+
+def book_of(layout: Layout, source: str, state: ReadState, *, zone: tzinfo | None,
+            where: str = "") -> Document | None:
+    """The Document of ``layout`` (a document read from ``source``); problems reported to
+    ``state``, each row named after ``where`` (``"Walden.html, "`` for a member of a zip, else
+    nothing). None when it had rows and none gave a highlight: nothing of it was read. The
+    layout must have a title."""
+    assert layout.title is not None
+    read: list[tuple[PlacedRow, Annotation, str | None]] = []
+    for listing in _listings(layout.rows):
+        try:
+            annotation = read_row(listing.row.cells)
+        except RowError as err:
+            state.report(source, f"{where}{_named(listing.row, None)}", f"{err}; skipped")
+            continue
+        chapter = " > ".join(listing.last.headings) if listing.last is not None else None
+        read.append((listing.row, annotation, chapter or None))
+    if layout.rows and not read:
+        return None
+    book = next((found for _, annotation, _ in read if annotation.link
+                 and (found := volume_id(annotation.link))), None)
+    doc_id = source_id(NAMESPACE, book) if book else document_id(layout.title, layout.author)
+    days = _UnreadDays()
+    highlights: dict[str, Highlight] = {}
+    for row, annotation, chapter in read:
+        highlight, left_out = _highlight(doc_id, annotation, chapter, zone)
+        if "highlighted_at" in left_out:
+            days.add(f"{where}{_named(row, annotation.page)}", annotation.day)
+        if left_out:
+            state.leave_out(highlight.id, left_out)
+        highlights.setdefault(highlight.id, highlight)
+    days.report(source, state)
+    return Document(id=doc_id, title=layout.title, author=layout.author, category=Category.BOOKS,
+                    source=SOURCE, external_ids={NAMESPACE: book} if book else {},
+                    highlights=list(highlights.values()))
+
+
+def _listings(rows: list[PlacedRow]) -> list[_Listing]:
+    # Each row once (by its cells' text), in the order of its last listing.
+    listed: dict[tuple[str, ...], list[PlacedRow]] = {}
+    for row in rows:
+        listed.setdefault(tuple(cell.text for cell in row.cells), []).append(row)
+    by_colour = {row.section for places in listed.values() for at, row in enumerate(places)
+                 if any(later.section != row.section for later in places[at + 1:])}
+    listings = []
+    for places in listed.values():
+        outside = [row for row in places if row.section not in by_colour]
+        listings.append(_Listing(places[0], outside[-1] if outside else None, places[-1].number))
+    return sorted(listings, key=lambda listing: listing.order)
+
+
+def _highlight(doc_id: str, annotation: Annotation, chapter: str | None,
+               zone: tzinfo | None) -> tuple[Highlight, set[str]]:
+    # The highlight of one annotation, and the fields it does not say.
+    left_out: set[str] = set()
+    location: int | str | None = None
+    end: int | None = None
+    if annotation.page is None:
+        left_out |= {"location", "location_type"}
+    elif annotation.page.isdigit():
+        location = int(annotation.page)
+    elif match := _PAGE_RANGE.fullmatch(annotation.page):
+        location, end = int(match.group(1)), int(match.group(2))
+    else:
+        location = annotation.page
+    when = None
+    if annotation.day is not None and (day := parse_day(annotation.day)) is not None:
+        when = day_start(day, zone)
+    if when is None:
+        left_out.add("highlighted_at")
+    colour = colour_name(0xFF000000 | int(annotation.fill, 16)) if annotation.fill else None
+    if colour is None:
+        left_out.add("color")
+    highlight = Highlight(
+        id=highlight_id(doc_id, annotation.text, location), text=annotation.text, note=annotation.note,
+        location=location, location_type=LocationType.PAGE if location is not None else None,
+        end_location=end, chapter=chapter, color=colour, highlighted_at=when, url=annotation.link)
+    return highlight, left_out
+
+
+def _named(row: PlacedRow, page: str | None) -> str:
+    return f"row {row.number}" + (f" (page {page})" if page else "")
+
+
+class _UnreadDays:
+    """The highlights of one document read without a day, reported once."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: tuple[str, str | None] | None = None
+
+    def add(self, where: str, day: str | None) -> None:
+        self.count += 1
+        self.first = self.first or (where, day)
+
+    def report(self, source: str, state: ReadState) -> None:
+        if self.first is None:
+            return
+        where, day = self.first
+        said = "no date" if day is None else f"date {day!r}, which is no date excerpta reads ({WORDINGS})"
+        read = "1 highlight" if self.count == 1 else f"{self.count} highlights"
+        state.report(source, where, f"{said}; {read} of this document read without a date", kept=True)
