@@ -38,6 +38,7 @@ READER_SAMPLES: dict[str, list[Path]] = {
     "inbox": [EXAMPLES / "inbox.jsonl"],
     "moonreader": [EXAMPLES / "moonreader_backup.mrpro"],
     "moonreader-export": [EXAMPLES / "moonreader_export.mrexpt"],
+    "play-books": [EXAMPLES / "play_books_walden.docx", EXAMPLES / "play_books_meditations.zip"],
 }
 NETWORK_READERS = {"readwise", "hypothesis-api"}  # tested end to end against their fake servers
 

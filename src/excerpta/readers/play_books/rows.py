@@ -4,8 +4,8 @@ Play Books writes each highlight as a table row of three cells: a colour swatch 
 the highlight (its passage, the note written on it if any, and the day it was made, each a
 paragraph of its own, blank paragraphs between), and the page, a link that opens the book
 there. Only the passage is set on a background of the highlight's colour, which tells it from
-the note; in a document without colours (one converted by another tool) the first paragraph
-is the passage. The day is always the last paragraph.
+the note; in a document without colours (one converted by another tool) the first of two or
+more paragraphs is the passage. The day is always the last paragraph.
 
 A row of more cells is read by its last two; the swatch cells' background colour stands for
 the highlight's where its text has none. Links are Google's redirect in the Web page download
@@ -64,8 +64,11 @@ def read_row(cells: list[Cell]) -> Annotation:
     if coloured:
         passage = coloured
         rest = [paragraph for paragraph in paragraphs if paragraph.fill is None]
-    else:
+    elif len(paragraphs) > 1:
         passage, rest = paragraphs[:1], paragraphs[1:]
+    else:  # its day alone, or a passage without one: no telling which
+        raise RowError(f"one paragraph, {_shown(paragraphs[0].text)}, and no coloured passage (expected "
+                       "the highlighted passage above its date)")
     day = rest[-1].text if rest else None
     note = "\n".join(paragraph.text for paragraph in rest[:-1]) or None
     text = "\n".join(paragraph.text for paragraph in passage)
