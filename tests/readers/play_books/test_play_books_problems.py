@@ -176,3 +176,15 @@ def test_tables_nested_past_the_bound_are_read_as_text_not_rows(tmp_path):
 def test_the_banner_alone_marks_a_document_without_highlights(tmp_path):
     read = read_file(word_file(tmp_path / "a.docx", notes_of(banner=BANNER)))
     assert (read.document.title, read.document.highlights, read.problems) == ("Walden", [], [])
+
+
+def test_a_zip_whose_pages_are_all_something_else_is_refused(tmp_path):
+    path = write_zip(tmp_path / "site.zip", {"a.html": "<p>A</p>", "b.html": "<p>B</p>"})
+    assert "no Google Play Books notes document among its pages (a.html, b.html)" in refusal(path)
+
+
+def test_an_author_play_books_calls_unknown_leaves_the_librarys(tmp_path):
+    notes = notes_of(("Preface", [GOOD]), author="Unknown")
+    read = read_file(word_file(tmp_path / "a.docx", notes))
+    assert read.document.author is None
+    assert read.state.document_left_out[read.document.id] == {"author"}

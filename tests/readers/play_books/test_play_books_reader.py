@@ -16,6 +16,7 @@ from play_books_docs import (
     web_page,
     web_page_zip,
     word_file,
+    write_zip,
 )
 from play_books_reading import read_file
 
@@ -161,3 +162,19 @@ def test_a_passage_over_several_paragraphs_keeps_its_line_breaks(tmp_path):
 def test_headings_before_any_chapter_leave_the_chapter_empty(tmp_path):
     notes = notes_of(("", [Row("Before any chapter.", pg="GBS.PA1")]))
     assert read_file(word_file(tmp_path / "a.docx", notes)).document.highlights[0].chapter is None
+
+
+def test_one_passage_highlighted_twice_on_a_page_is_one_highlight_with_both_notes(tmp_path):
+    twice = [Row("Simplify.", page="91", day="May 6, 2021", note="First thought.", pg="GBS.PA91"),
+             Row("Simplify.", page="91", day="May 5, 2021", note="Second thought.", pg="GBS.PA91")]
+    (highlight,) = read_file(word_file(tmp_path / "a.docx", notes_of(("Economy", twice)))).document.highlights
+    assert highlight.note == "First thought.\n\nSecond thought."
+    assert highlight.highlighted_at == datetime(2021, 5, 5, tzinfo=UTC)
+
+
+def test_a_zip_of_several_pages_reads_the_notes_and_leaves_the_others_out(tmp_path, caplog):
+    path = write_zip(tmp_path / "several.zip", {"Walden.html": web_page(NOTES),
+                                                "index.html": "<html><body><p>My books</p></body></html>"})
+    read = read_file(path)
+    assert read.document.title == "Walden"
+    assert "1 page(s) that are no Play Books notes document left out: index.html" in caplog.text

@@ -90,6 +90,8 @@ class PlayBooksReader(Reader):
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         path = input_file(source)
         zone = zone_named(self.options.timezone) if self.options.timezone else None
+        others: list[str] = []  # pages of a zip archive that are no notes document
+        found = False
         for notes in notes_documents(path, source):
             named = f"{source} ({notes.member})" if notes.member else source
             if notes.too_deep:
@@ -97,12 +99,21 @@ class PlayBooksReader(Reader):
                             "text is read, their rows not", named, MAX_TABLE_DEPTH)
             layout = read_layout(notes.blocks)
             if layout.title is None or not layout.marked:
-                raise InputError(_not_notes(named, layout))
-            where = f"{notes.member}, " if notes.member else ""
-            document = book_of(layout, source, state, zone=zone, where=where)
+                if notes.member is None:
+                    raise InputError(_not_notes(named, layout))
+                others.append(notes.member)
+                continue
+            found = True
+            document = book_of(layout, source, state, zone=zone,
+                               where=f"{notes.member}, " if notes.member else "")
             if document is not None:
                 yield document
-
+        if others and not found:
+            raise InputError(f"{source}: no Google Play Books notes document among its pages "
+                             f"({', '.join(others)})")
+        if others:
+            log.warning("%s: %d page(s) that are no Play Books notes document left out: %s", source,
+                        len(others), ", ".join(others))
 
 def _not_notes(named: str, layout: Layout) -> str:
     """Why the document ``named`` is refused as no Play Books notes document."""

@@ -15,7 +15,8 @@ Identity
     such a link, ``document_id(title, author)``. A highlight's id comes from the document id,
     its page and its text (:func:`excerpta.identity.highlight_id`), never from its row: a book
     whose document gained highlights keeps the ids of the earlier ones, and so does a
-    highlight whose note was edited.
+    highlight whose note was edited. The same passage highlighted twice on one page is one
+    highlight, with both notes (joined by a blank line) and the earlier day.
 
 Problems
     A row that gives no highlight is reported (``row 7 (page 12): …``) and skipped, the others
@@ -81,8 +82,13 @@ def book_of(layout: Layout, source: str, state: ReadState, *, zone: tzinfo | Non
             days.add(f"{where}{_named(row, annotation.page)}", annotation.day)
         if left_out:
             state.leave_out(highlight.id, left_out)
-        highlights.setdefault(highlight.id, highlight)
+        if (first := highlights.get(highlight.id)) is not None:
+            _take_in(first, highlight)
+        else:
+            highlights[highlight.id] = highlight
     days.report(source, state)
+    if layout.author is None:  # "Unknown", or no line for it: a library's author stays
+        state.leave_out_document(doc_id, {"author"})
     return Document(id=doc_id, title=layout.title, author=layout.author, category=Category.BOOKS,
                     source=SOURCE, external_ids={NAMESPACE: book} if book else {},
                     highlights=list(highlights.values()))
@@ -129,6 +135,15 @@ def _highlight(doc_id: str, annotation: Annotation, chapter: str | None,
         location=location, location_type=LocationType.PAGE if location is not None else None,
         end_location=end, chapter=chapter, color=colour, highlighted_at=when, url=annotation.link)
     return highlight, left_out
+
+
+def _take_in(first: Highlight, again: Highlight) -> None:
+    # The same passage highlighted twice on one page is one highlight: it keeps each note
+    # (once, in the order listed) and the earlier day.
+    notes = [note for note in (first.note, again.note) if note]
+    first.note = "\n\n".join(dict.fromkeys(notes)) or None
+    days = [day for day in (first.highlighted_at, again.highlighted_at) if day is not None]
+    first.highlighted_at = min(days) if days else None
 
 
 def _named(row: PlacedRow, page: str | None) -> str:
