@@ -96,7 +96,7 @@ def test_a_member_declaring_more_than_the_bound_is_refused_unopened(tmp_path, mo
 
     monkeypatch.setattr(zipfile.ZipFile, "open", spied)
     message = refusal(path)
-    assert "NotesfromWalden.html is larger than 0 MB, more than a Play Books notes document holds" in message
+    assert "NotesfromWalden.html is larger than 0 MB (with the parts read before it), more than" in message
     assert opened == []
 
 

@@ -9,11 +9,11 @@ What is read
     Play Books writes ``Unknown``), ``source`` ``playbooks``, its Play Books id as
     ``external_ids["playbooks"]``; one Highlight per annotation row (:mod:`.rows`): the
     passage, the note written on it, its colour named by hue as Moon+ Reader's are
-    (``yellow``, ``green``, ``blue``, ``red``…: :func:`excerpta.readers.moonreader.colours.
-    colour_name`), the chapter (the headings above it), the page (``location``, type ``page``;
-    a roman numeral kept as text), the link opening the book there (``url``), and the day it
-    was made (:mod:`.dates`: midnight starting that day in ``--timezone``, else this machine's
-    zone, as the document gives no time).
+    (``yellow``, ``green``, ``blue``, ``red``…; :mod:`excerpta.readers.moonreader.colours`), the
+    chapter (the headings above it), the page (``location``, type ``page``; a roman numeral
+    kept as text), the link opening the book there (``url``), and the day it was made
+    (:mod:`.dates`: midnight starting that day in ``--timezone``, else this machine's zone, as
+    the document gives no time).
 
 What is not
     The publisher, the cover image, the document's "last synced" day and its counts; bookmarks

@@ -50,6 +50,7 @@ STYLES = "word/styles.xml"
 _CHUNK = 1 << 20
 _MARKERS = (PLAY_BOOKS_LINK, *BANNERS)
 _DOCX_SCAN_BYTES = 1 << 20  # of document.xml, for the banner, when recognising
+_PROBED_PAGES = 8  # of a zip's pages, when recognising: a download holds one
 _T = TypeVar("_T")
 
 
@@ -85,7 +86,7 @@ def _archive_looks_like_notes(path: Path) -> bool:
                      if name in names]
             return any(marker.encode() in head for head in heads for marker in _MARKERS)
         return any(marker in _head(archive, name, PROBE_BYTES).decode("utf-8", "replace")
-                   for name in _html_members(archive) for marker in _MARKERS)
+                   for name in _html_members(archive)[:_PROBED_PAGES] for marker in _MARKERS)
 
 
 def _head(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
@@ -189,13 +190,16 @@ class _Budget:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.left = MAX_NOTES_BYTES
+        self.left = MAX_NOTES_BYTES  # of what is read
+        self.declared = MAX_NOTES_BYTES  # of what the members read say they hold
 
     def expect(self, size: int, what: str) -> None:
-        """Refuse a member declaring ``size`` bytes when the members together would be too large."""
-        if size > self.left:
-            raise InputError(f"{self.source}: {what} is larger than {MAX_NOTES_BYTES >> 20} MB, more "
-                             "than a Play Books notes document holds; not read")
+        """Take the ``size`` bytes the member ``what`` says it holds; InputError (before a byte
+        of it is read) when the members said so far hold more than the bound together."""
+        self.declared -= size
+        if self.declared < 0:
+            raise InputError(f"{self.source}: {what} is larger than {MAX_NOTES_BYTES >> 20} MB (with the "
+                             "parts read before it), more than a Play Books notes document holds; not read")
 
     def take(self, size: int, what: str) -> None:
         """Count ``size`` bytes read of ``what``; InputError past the bound."""
