@@ -2,8 +2,8 @@
 the Highlights (:func:`book_of`).
 
 Highlights listed twice
-    Since 2021 or so the document lists every highlight twice: under its colour in a first
-    section, and under its chapter in the next. A row seen again (the same cells' text) is one
+    Later documents list every highlight twice: under its colour in a first section, and
+    under its chapter in the next. A row seen again (the same cells' text) is one
     highlight, read once; a section holding a row seen again later is such a listing by colour,
     so its headings name no chapter. A highlight's chapter is the headings above its last
     listing outside one (``Part One > Chapter 2`` where headings nest); its place among the

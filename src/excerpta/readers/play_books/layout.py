@@ -4,11 +4,11 @@ headings, and the annotation rows under them (:func:`read_layout`).
 The document opens with a table: the cover image beside a cell holding the book's title (a
 heading), then its author and its publisher (paragraphs). A second table says the document is
 overwritten by Play Books (:data:`BANNERS`). Then come sections, each under a first-level
-heading: in documents of 2020 and before one, ``147 notes/highlights``; since then, first
-``Annotations by color`` (a heading per colour) and then ``All your annotations``. Under a
-section, second-level headings name chapters (or, in the colour section, colours), each
-followed by its annotations: a table row of three or more cells (see :mod:`.rows`), each
-wrapped in a table of one cell of its own.
+heading: in the documents of 2016 and 2020 seen, one, ``147 notes/highlights``; in later ones
+(public parsers' word), first ``Annotations by color`` (a heading per colour) and then ``All
+your annotations``. Under a section, second-level headings name chapters (or, in the colour
+section, colours), each followed by its annotations: a table row of three or more cells (see
+:mod:`.rows`), each wrapped in a table of one cell of its own.
 
 Nothing here depends on the words of a heading, which Play Books writes in the reader's
 language: sections are told apart by where a highlight appears again (see :mod:`.book`). A
