@@ -21,6 +21,8 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from play_books_pngs import PNG
+
 YELLOW, GREEN, BLUE, RED = "fde096", "c5e1a5", "93e3ed", "ffb8a1"
 BANNER = ("This document is overwritten when you make changes in Play Books.",
           "You should make a copy of this document before you edit it.")
@@ -37,6 +39,7 @@ class Row:
     note: str | None = None
     colour: str | None = YELLOW
     pg: str | None = None  # the link's pg (GBS.PA<page>); None: no link
+    swatch: bytes | None = None  # the swatch image (a PNG); None: a placeholder
 
 
 @dataclass
@@ -142,12 +145,14 @@ def write_zip(path: Path, members: dict[str, str | bytes]) -> Path:
     return path
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(40)
 
 
 def web_page_zip(path: Path, notes: Notes, *, name: str = "NotesfromWalden.html") -> Path:
-    """The Web page download (``.html, zipped``) of ``notes`` written to ``path``."""
-    return write_zip(path, {name: web_page(notes), "images/image1.png": PNG, "images/image2.png": PNG})
+    """The Web page download (``.html, zipped``) of ``notes`` written to ``path``: the page and
+    its images (``image1.png`` the cover, then one per row, as :func:`web_page` names them)."""
+    rows = [row for _, groups in notes.sections for _, group in groups for row in group]
+    images = {f"images/image{number}.png": row.swatch or PNG for number, row in enumerate(rows, start=2)}
+    return write_zip(path, {name: web_page(notes), "images/image1.png": PNG, **images})
 
 
 # ---------------------------------------------------------------- Drive API export (inline)
@@ -224,8 +229,17 @@ _IMAGE = ('<w:r><w:drawing><wp:inline '
           '</w:drawing></w:r>')
 
 
+def _picture(rid: str) -> str:
+    return ('<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+            'wordprocessing"><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+            '<a:graphicData><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+            f'<pic:blipFill><a:blip r:embed="{rid}"/></pic:blipFill></pic:pic></a:graphicData></a:graphic>'
+            '</wp:inline></w:drawing></w:r>')
+
+
 def word_document(notes: Notes) -> tuple[str, dict[str, str]]:
-    """``word/document.xml`` of ``notes``, and its hyperlink relationships (id -> target)."""
+    """``word/document.xml`` of ``notes``, and its relationships (id -> target): hyperlinks,
+    and each row's swatch picture (``media/swatch<n>.png``, where the row has one)."""
     links: dict[str, str] = {}
     header = _table(_paragraph(_IMAGE),
                     _paragraph(_run(notes.title, extra="<w:i/>"), style="Heading1")
@@ -248,7 +262,12 @@ def word_document(notes: Notes) -> tuple[str, dict[str, str]]:
                     rid = f"rId{len(links) + 10}"
                     links[rid] = link_target(row, notes.volume)
                     page = f'<w:hyperlink r:id="{rid}">{page}</w:hyperlink>'
-                body.append(_table(_paragraph() + _table(_paragraph(_IMAGE), middle, _paragraph(page))))
+                swatch = _IMAGE
+                if row.swatch is not None:
+                    rid = f"rId{len(links) + 10}"
+                    links[rid] = f"media/swatch{rid}.png"
+                    swatch = _picture(rid)
+                body.append(_table(_paragraph() + _table(_paragraph(swatch), middle, _paragraph(page))))
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{_W}" '
            f'xmlns:r="{_R}"><w:body>{"".join(body)}<w:sectPr/></w:body></w:document>')
     return xml, links
@@ -265,6 +284,10 @@ def word_file(path: Path, notes: Notes, *, document: str | None = None) -> Path:
     """The Word download (``.docx``) of ``notes`` written to ``path`` (``document``: another
     ``word/document.xml`` instead of the one of ``notes``)."""
     xml, links = word_document(notes)
+    swatches = [row.swatch for _, groups in notes.sections for _, group in groups for row in group
+                if row.swatch is not None]
+    media = {f"word/{target}": data for target, data in zip(
+        [target for target in links.values() if target.startswith("media/")], swatches, strict=True)}
     relationships = "".join(
         f'<Relationship Id="{rid}" Type="{_R}/hyperlink" Target="{escape(target)}" TargetMode="External"/>'
         for rid, target in links.items())
@@ -278,6 +301,7 @@ def word_file(path: Path, notes: Notes, *, document: str | None = None) -> Path:
                                         '"http://schemas.openxmlformats.org/package/2006/relationships">'
                                         f"{relationships}</Relationships>",
         "word/media/image1.png": PNG,
+        **media,
     })
 
 

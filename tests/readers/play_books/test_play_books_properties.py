@@ -10,11 +10,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from play_books_docs import BANNER, Row, notes_of, web_page, web_page_zip, word_file, write_zip
+from play_books_pngs import PNG_SIGNATURE, swatch_png
 from play_books_reading import Read, read_file
 
 from excerpta.adapters import InputProbe
 from excerpta.errors import InputError
 from excerpta.readers.play_books import PlayBooksReader
+from excerpta.readers.play_books.swatches import swatch_colour
 
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None,
                              suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -124,3 +126,12 @@ def test_the_page_of_a_generated_document_is_the_one_read(tmp_path):
     path = tmp_path / "a.html"
     path.write_text(web_page(notes_of(("Chapter", [Row("x", pg="GBS.PA1")]))), encoding="utf-8")
     assert PlayBooksReader.recognize(InputProbe.of(str(path))) == 90
+
+
+@PROPERTY_SETTINGS
+@given(tail=st.binary(max_size=400), cut=st.integers(0, 200))
+def test_any_bytes_as_a_swatch_give_a_colour_or_none_never_a_crash(tail, cut):
+    data = swatch_png((244, 143, 177))
+    for candidate in (tail, PNG_SIGNATURE + tail, data[:cut] + tail, data[:cut] + tail + data[cut:]):
+        colour = swatch_colour(candidate)
+        assert colour is None or len(colour) == 6

@@ -20,17 +20,34 @@ What is not
     (no document seen holds one). A highlight deleted in Play Books is gone from the next
     download: a ``--state`` library keeps its copy.
 
-Verified from public code and documents (read for facts, none copied; see the report of the
-change that added this reader): the header table, the banner, the ``N notes/highlights``
-section of 2020 documents and the ``Annotations by color`` / ``All your annotations``
-sections of later ones, rows of swatch, passage-note-day and page cells, the passage alone on
-a background colour (``#fde096``, ``#c5e1a5``, ``#93e3ed``, ``#ffb8a1``), the date wording
-``October 8, 2020``, links through Google's redirect in the Web page and the reader's URL
-with ``id`` and ``pg`` in the Word file. Not verified: documents in languages other than
-English (a Japanese day ``2024年5月1日`` and the Japanese and Italian banners are from one
-public parser's tests, not from a document), how a bookmark or a highlight whose text the
-publisher hides is written, and the Word download's markup (read by WordprocessingML's rules;
-no public Word download was readable as text).
+Verified from public documents and code (read for facts, none copied):
+
+* real English documents: ``t27/highlights-convert`` (``raw/Play Books Notes/*.html``, 2016
+  documents its author converted from the Word download with pandoc: the header table, the
+  banner, ``59 notes/highlights``, chapter headings, rows of swatch, passage and day, page;
+  days as ``March 2, 2016``); ``Otter-man/anki-cards-generator-for-play-books-notes``
+  (``tests/test_parser_files/test_note*.html``, 2020 documents as Drive's API exports them:
+  inline styles, the passage alone on ``#fde096``, ``#c5e1a5``, ``#93e3ed`` or ``#ffb8a1``,
+  links through Google's redirect to ``play.google.com/books/reader?…&id=…&pg=GBS.PA9…``, an
+  author ``Unknown``);
+* parsers: ``Stvad/google_books_highlight_extractor`` (``export_books.py``: the Web page
+  download's ``images/imageN.png`` swatches, cells of ``rowspan``/``colspan`` 1, a note between
+  blank paragraphs, days ``%B %d, %Y``); ``amagee/google-books-highlights-export``
+  (``google_books_highlights_export/notes.py``: a wrapping table per highlight);
+  ``briancherin/Google-Play-Books-Highlights-Quiz`` (``src/api/gdriveNotesHelper.js``: the note
+  the third of five paragraphs, the day the last); Otter-man's ``mnemocards/notegrabber.py``
+  (the Word download: highlight, note, day and page as ``w:t`` text, the colour's hex in the
+  table); and two parsers the code search found without naming their repository: one reading
+  ``Annotations by color`` before ``All your annotations``, one (Japanese) saying later
+  documents list each highlight twice, that the passage alone has a background colour, that
+  the Word download keeps links in its relationships, with Japanese and Italian banners and a
+  Japanese day in its tests.
+
+Not verified: documents in other languages than English (the Japanese day ``2024年5月1日`` and
+the Japanese and Italian banners are from that parser's tests, not a document), how a bookmark
+or a highlight whose text the publisher hides is written, a note of several lines, and the Word
+download's exact markup (read by WordprocessingML's rules: no public Word download was
+readable as text).
 
 Failures: an input that is no notes document (no title in a table at its top, or neither the
 banner nor a link into Play Books), a damaged or encrypted zip, a Word file whose XML is not
@@ -104,7 +121,7 @@ class PlayBooksReader(Reader):
                 others.append(notes.member)
                 continue
             found = True
-            document = book_of(layout, source, state, zone=zone,
+            document = book_of(layout, source, state, zone=zone, image=notes.image,
                                where=f"{notes.member}, " if notes.member else "")
             if document is not None:
                 yield document

@@ -5,7 +5,8 @@ page download, :mod:`.docx_blocks` for the Word one).
 
 Only what the notes document says through its shape is kept: a paragraph's text, its heading
 level, the background colour of its text (Play Books marks the highlighted passage so, and
-only it) and the links in it; a cell's own background colour. Fonts, sizes and images are not.
+only it) and the links in it; a cell's own background colour and the names of its images (a
+highlight's colour swatch). Fonts and sizes are not.
 
 The builder takes events in any order a damaged or hostile file may send them: a cell without
 a row, a row or cell never closed, an end with nothing open; each is read as the nearest
@@ -37,10 +38,12 @@ class Paragraph:
 
 @dataclass
 class Cell:
-    """A table cell: its blocks in order and its own background colour (hex, or None)."""
+    """A table cell: its blocks in order, its own background colour (hex, or None) and the
+    images in it (their names in the file: ``images/image3.png``, ``media/image3.png``)."""
 
     blocks: list[Paragraph | Table] = field(default_factory=list)
     fill: str | None = None
+    images: list[str] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -181,6 +184,11 @@ class BlockBuilder:
         """Give the open cell the background colour ``fill`` (a property read after it began)."""
         if self._tables and not self._ignored_tables and (cell := self._cells[-1]) is not None:
             cell.fill = fill
+
+    def add_image(self, name: str) -> None:
+        """An image in the open cell (none outside cells is kept: no swatch is)."""
+        if self._tables and not self._ignored_tables and (cell := self._cells[-1]) is not None:
+            cell.images.append(name)
 
     def end_cell(self) -> None:
         """End the open cell, if any."""

@@ -23,12 +23,17 @@ Problems
     read. A day that does not read (:mod:`.dates`) leaves its highlight undated, and the file's
     first such row is reported once, as read in part, with their count. A field a row does not
     say (a colour, a page, a day) is left to the library (``ReadState.leave_out``).
+
+Colours
+    A highlight's colour is its passage's background colour; where that has none, its swatch
+    image's (:mod:`.swatches`), where the input holds the image.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 
 from excerpta.adapters import ReadState
@@ -38,6 +43,7 @@ from excerpta.readers.moonreader.colours import colour_name
 from excerpta.readers.play_books.dates import WORDINGS, day_start, parse_day
 from excerpta.readers.play_books.layout import Layout, PlacedRow
 from excerpta.readers.play_books.rows import Annotation, RowError, read_row, volume_id
+from excerpta.readers.play_books.swatches import swatch_colour
 
 SOURCE = "playbooks"
 NAMESPACE = "playbooks"  # of document ids and external_ids: playbooks-<Play Books id>
@@ -53,12 +59,13 @@ class _Listing:
     order: int  # the position of its last listing, for reading order
 
 
-def book_of(layout: Layout, source: str, state: ReadState, *, zone: tzinfo | None,
-            where: str = "") -> Document | None:
+def book_of(layout: Layout, source: str, state: ReadState, *, zone: tzinfo | None, where: str = "",
+            image: Callable[[str], bytes | None] | None = None) -> Document | None:
     """The Document of ``layout`` (a document read from ``source``); problems reported to
     ``state``, each row named after ``where`` (``"Walden.html, "`` for a member of a zip, else
-    nothing). None when it had rows and none gave a highlight: nothing of it was read. The
-    layout must have a title."""
+    nothing); ``image`` gives the bytes of a swatch image by its name, where the input holds
+    them. None when it had rows and none gave a highlight: nothing of it was read. The layout
+    must have a title."""
     assert layout.title is not None
     read: list[tuple[PlacedRow, Annotation, str | None]] = []
     for listing in _listings(layout.rows):
@@ -76,7 +83,10 @@ def book_of(layout: Layout, source: str, state: ReadState, *, zone: tzinfo | Non
     doc_id = source_id(NAMESPACE, book) if book else document_id(layout.title, layout.author)
     days = _UnreadDays()
     highlights: dict[str, Highlight] = {}
+    swatches = _Swatches(image)
     for row, annotation, chapter in read:
+        if annotation.fill is None and annotation.swatch is not None:
+            annotation = replace(annotation, fill=swatches.colour(annotation.swatch))
         highlight, left_out = _highlight(doc_id, annotation, chapter, zone)
         if "highlighted_at" in left_out:
             days.add(f"{where}{_named(row, annotation.page)}", annotation.day)
@@ -135,6 +145,20 @@ def _highlight(doc_id: str, annotation: Annotation, chapter: str | None,
         location=location, location_type=LocationType.PAGE if location is not None else None,
         end_location=end, chapter=chapter, color=colour, highlighted_at=when, url=annotation.link)
     return highlight, left_out
+
+
+class _Swatches:
+    """The colours of a document's swatch images by name, each image decoded once."""
+
+    def __init__(self, image: Callable[[str], bytes | None] | None) -> None:
+        self.image = image
+        self.colours: dict[str, str | None] = {}
+
+    def colour(self, name: str) -> str | None:
+        if name not in self.colours:
+            data = self.image(name) if self.image is not None else None
+            self.colours[name] = swatch_colour(data) if data is not None else None
+        return self.colours[name]
 
 
 def _take_in(first: Highlight, again: Highlight) -> None:

@@ -9,8 +9,9 @@ writes one, and entities it declares could expand without bound. What is read: `
 heading when its style is ``Heading1``-``Heading6``, or one ``styles.xml`` names ``heading N``
 or gives an outline level), ``w:t`` text in ``w:r`` runs (the run's background colour its
 ``w:rPr/w:shd/@w:fill``, or a ``w:highlight``), ``w:tab`` as a space, ``w:br``/``w:cr`` as a
-line break, and ``w:hyperlink`` whose ``r:id`` names a relationship's target. Deleted text
-(``w:delText``), fields' codes and drawings are not text.
+line break, ``w:hyperlink`` whose ``r:id`` names a relationship's target, and a drawing's
+picture (``a:blip`` whose ``r:embed`` names it, ``media/image1.png``). Deleted text
+(``w:delText``) and fields' codes are not text.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _W = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
       "http://purl.oclc.org/ooxml/wordprocessingml/main")
 _R = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
       "http://purl.oclc.org/ooxml/officeDocument/relationships")
+_DRAWING = ("http://schemas.openxmlformats.org/drawingml/2006/main",
+            "http://purl.oclc.org/ooxml/drawingml/main")
 _SEP = "}"
 _HEADING_ID = re.compile(r"^heading ?([1-6])$", re.IGNORECASE)
 # Word's highlight palette (ST_HighlightColor), for a run marked with one instead of a shade.
@@ -130,6 +133,11 @@ class _DocumentReader:
     def start(self, name: str, attrs: dict[str, str]) -> None:
         tag = _local(name, _W)
         builder = self.builder
+        if tag is None:
+            if (_local(name, _DRAWING) == "blip" and (embedded := _attribute(attrs, "embed", _R))
+                    and (target := self.links.get(embedded))):
+                builder.add_image(target)
+            return
         if tag == "p":
             builder.begin_paragraph()
         elif tag == "pStyle":

@@ -41,6 +41,7 @@ from excerpta.wide_text import encoding_of
 
 # A notes document of thousands of highlights is a few MB; one far larger is no notes document.
 MAX_NOTES_BYTES = 100 << 20
+MAX_IMAGE_BYTES = 1 << 20  # of one swatch image read for its colour
 ZIP_MAGIC = b"PK\x03\x04"
 ZIP_SUFFIXES = (".zip", ".docx")
 HTML_SUFFIXES = (".html", ".htm")
@@ -54,14 +55,21 @@ _PROBED_PAGES = 8  # of a zip's pages, when recognising: a download holds one
 _T = TypeVar("_T")
 
 
+def _no_image(_: str) -> bytes | None:
+    return None
+
+
 @dataclass(frozen=True)
 class NotesDocument:
     """One notes document of an input: its ``member`` name in a zip archive (None: the input
-    itself), its blocks, and whether tables nested too deep were read as text."""
+    itself), its blocks, whether tables nested too deep were read as text, and ``image``,
+    which gives the bytes of an image it names (``images/image3.png``) where the input holds
+    it (None elsewhere: a page's ``images/`` folder beside it is not read)."""
 
     member: str | None
     blocks: list[Block]
     too_deep: bool
+    image: Callable[[str], bytes | None] = _no_image
 
 
 def looks_like_notes(probe: InputProbe) -> bool:
@@ -127,7 +135,8 @@ def _archive_documents(path: Path, source: str) -> Iterator[NotesDocument]:
             budget.expect(archive.getinfo(name).file_size, name)
         for name in members:
             blocks, parser = _parsed(archive, name, budget, lambda chunks: html_blocks(_decoded(chunks)))
-            yield NotesDocument(name if len(members) > 1 else None, blocks, parser.builder.too_deep)
+            yield NotesDocument(name if len(members) > 1 else None, blocks, parser.builder.too_deep,
+                                _Images(archive, name))
 
 
 def _docx_document(archive: zipfile.ZipFile, source: str, budget: _Budget) -> NotesDocument:
@@ -139,7 +148,7 @@ def _docx_document(archive: zipfile.ZipFile, source: str, budget: _Budget) -> No
     styles = _parsed(archive, STYLES, budget, heading_styles) if STYLES in names else {}
     blocks, builder = _parsed(archive, DOCUMENT, budget,
                               lambda chunks: docx_blocks(chunks, links, styles))
-    return NotesDocument(None, blocks, builder.too_deep)
+    return NotesDocument(None, blocks, builder.too_deep, _Images(archive, DOCUMENT))
 
 
 def _parsed(archive: zipfile.ZipFile, name: str, budget: _Budget,
@@ -183,6 +192,42 @@ def _archive(path: Path, source: str) -> Iterator[zipfile.ZipFile]:
         raise InputError(f"{source}: cannot be unzipped ({err or 'an unsupported compression'})") from None
     except OSError as err:
         raise InputError(f"{source}: cannot be read ({err.strerror or err})") from None
+
+
+class _Images:
+    """The images of a zip archive's notes document (the member ``beside``) by the names it
+    gives them, relative to its folder; at most :data:`MAX_IMAGE_BYTES` each (a swatch is a few
+    hundred bytes), any failure None. Each is read once."""
+
+    def __init__(self, archive: zipfile.ZipFile, beside: str) -> None:
+        self.archive = archive
+        self.folder = PurePosixPath(beside).parent
+        self.read: dict[str, bytes | None] = {}
+
+    def __call__(self, name: str) -> bytes | None:
+        if name not in self.read:
+            self.read[name] = self._bytes(name)
+        return self.read[name]
+
+    def _bytes(self, name: str) -> bytes | None:
+        parts: list[str] = []
+        for part in (self.folder / name).parts:  # "images/../images/a.png" as the zip names it
+            if part == "..":
+                if not parts:
+                    return None
+                parts.pop()
+            elif part not in (".", ""):
+                parts.append(part)
+        member = "/".join(parts)
+        try:
+            info = self.archive.getinfo(member)
+            if info.file_size > MAX_IMAGE_BYTES:
+                return None
+            with self.archive.open(info) as handle:
+                return handle.read(MAX_IMAGE_BYTES + 1)[:MAX_IMAGE_BYTES]
+        except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, ValueError, RuntimeError,
+                NotImplementedError, OSError):
+            return None
 
 
 class _Budget:

@@ -78,6 +78,10 @@ class NotesHTMLParser(HTMLParser):
             if len(self._hidden) < MAX_OPEN_INLINE:
                 self._hidden.append(tag)
             return
+        if tag == "img" and not self._hidden:
+            if src := dict(attrs).get("src"):
+                self.builder.add_image(src)
+            return
         if self._hidden or tag in _IGNORED:
             return
         builder = self.builder

@@ -7,8 +7,9 @@ there. Only the passage is set on a background of the highlight's colour, which 
 the note; in a document without colours (one converted by another tool) the first of two or
 more paragraphs is the passage. The day is always the last paragraph.
 
-A row of more cells is read by its last two; the swatch cells' background colour stands for
-the highlight's where its text has none. Links are Google's redirect in the Web page download
+A row of more cells is read by its last two; where the passage has no background colour, the
+swatch cells' background colour stands for the highlight's, else their image does (see
+:mod:`.swatches`). Links are Google's redirect in the Web page download
 (``https://www.google.com/url?q=<target>&sa=D&ust=…``, whose other parameters change with every
 download) and the target itself in the Word one: either gives the target
 (:func:`link_target`), and the book's Play Books id is its ``id`` parameter
@@ -34,7 +35,8 @@ class RowError(ValueError):
 @dataclass(frozen=True)
 class Annotation:
     """The fields of one row as written: the passage, the note, the day's text (None: no
-    paragraph holds it), the page label, the link's target and the colour (hex, or None)."""
+    paragraph holds it), the page label, the link's target, the colour (hex, or None) and the
+    swatch image's name (None: none)."""
 
     text: str
     note: str | None
@@ -42,6 +44,7 @@ class Annotation:
     page: str | None
     link: str | None
     fill: str | None
+    swatch: str | None = None
 
 
 def read_row(cells: list[Cell]) -> Annotation:
@@ -75,7 +78,8 @@ def read_row(cells: list[Cell]) -> Annotation:
     if not text:
         raise RowError("no highlighted text (expected the highlighted passage above its date)")
     fill = coloured[0].fill if coloured else next((cell.fill for cell in cells[:-2] if cell.fill), None)
-    return Annotation(text, note, day, page, link, fill)
+    swatch = next((image for cell in cells[:-2] for image in cell.images), None)
+    return Annotation(text, note, day, page, link, fill, swatch)
 
 
 def link_target(raw: str) -> str | None:
