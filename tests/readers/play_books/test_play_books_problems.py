@@ -188,3 +188,12 @@ def test_an_author_play_books_calls_unknown_leaves_the_librarys(tmp_path):
     read = read_file(word_file(tmp_path / "a.docx", notes))
     assert read.document.author is None
     assert read.state.document_left_out[read.document.id] == {"author"}
+
+
+def test_a_table_inside_a_rows_cell_is_read_as_that_cells_text(tmp_path):
+    html = web_page(notes_of(("Economy", [GOOD])))
+    nested = '<td class="c1" colspan="1" rowspan="1"><table><tr><td>note</td></tr></table>'
+    page = tmp_path / "a.html"
+    page.write_text(html.replace('<td class="c1" colspan="1" rowspan="1"><p class="c3"><span class="c21">',
+                                 nested + '<p class="c3"><span class="c21">', 1), encoding="utf-8")
+    assert read_file(page).texts() == [GOOD.text]

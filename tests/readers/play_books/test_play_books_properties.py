@@ -81,6 +81,27 @@ def test_pages_made_of_notes_pieces_never_crash_the_reader(tmp_path, pieces):
     read_or_refused(path)
 
 
+PARAGRAPHS = st.lists(st.sampled_from([
+    "<p>May 5, 2021</p>", '<p><span style="background-color:#fde096">Passage.</span></p>', "<p>Note.</p>",
+    '<p><a href="http://play.google.com/books/reader?id=ab&amp;pg=GBS.PA1">1</a></p>', "<h2>Chapter</h2>",
+    "<h1>Section</h1>", "<p></p>", '<img src="images/image2.png">', "<p>xii</p>", BANNER[0],
+]), max_size=4).map("".join)
+TABLES = st.recursive(PARAGRAPHS, lambda inner: st.lists(st.lists(inner, min_size=1, max_size=4), min_size=1,
+                                                         max_size=3).map(
+    lambda rows: "<table>" + "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>"
+                                     for row in rows) + "</table>"), max_leaves=24)
+
+
+@PROPERTY_SETTINGS
+@given(body=st.lists(TABLES, max_size=6).map("".join))
+def test_pages_of_any_nesting_of_notes_tables_never_crash_the_reader(tmp_path, body):
+    header = web_page(notes_of()).replace("</body></html>", "")
+    path = fresh(tmp_path, ".html")
+    path.write_text(header + body + "</body></html>", encoding="utf-8")
+    read = read_or_refused(path)
+    assert read is not None  # the header and banner make it a notes document, whatever follows
+
+
 WORD_PIECES = st.sampled_from([
     "<w:tbl>", "</w:tbl>", "<w:tr>", "</w:tr>", "<w:tc>", "</w:tc>", "<w:p>", "</w:p>", "<w:r>", "</w:r>",
     "<w:t>", "</w:t>", "<w:rPr>", "</w:rPr>", '<w:shd w:fill="FDE096"/>', '<w:shd w:fill="auto"/>',

@@ -10,6 +10,7 @@ from play_books_docs import (
     BLUE,
     GREEN,
     RED,
+    Notes,
     Row,
     api_page,
     notes_of,
@@ -178,3 +179,23 @@ def test_a_zip_of_several_pages_reads_the_notes_and_leaves_the_others_out(tmp_pa
     read = read_file(path)
     assert read.document.title == "Walden"
     assert "1 page(s) that are no Play Books notes document left out: index.html" in caplog.text
+
+
+def test_a_highlight_listed_by_colour_differently_than_by_chapter_is_still_one_with_its_chapter(tmp_path):
+    # Should the listing by colour ever drop the link, the rows differ but the passage and
+    # page are one highlight's: the chapter is still the chapter listing's.
+    by_colour = Row("Simplify.", page="91", colour=GREEN)
+    by_chapter = Row("Simplify.", page="91", colour=GREEN, pg="GBS.PA91")
+    alone = Row("Only by colour.", page="95", pg="GBS.PA95")
+    notes = Notes(sections=[("Annotations by color", [("Green", [by_colour]), ("Yellow", [alone])]),
+                            ("All your annotations", [("Where I Lived", [by_chapter])])])
+    highlights = read_file(word_file(tmp_path / "a.docx", notes)).document.highlights
+    assert [(h.text, h.chapter, h.color) for h in highlights] == [
+        ("Only by colour.", None, "yellow"), ("Simplify.", "Where I Lived", "green")]
+    assert highlights[1].url.endswith("pg=GBS.PA91")
+
+
+def test_three_listings_of_one_passage_keep_their_notes_in_the_order_listed(tmp_path):
+    rows = [Row("Simplify.", page="91", note=note, pg="GBS.PA91") for note in ("One.", "Two.", "Three.")]
+    (highlight,) = read_file(word_file(tmp_path / "a.docx", notes_of(("Economy", rows)))).document.highlights
+    assert highlight.note == "One.\n\nTwo.\n\nThree."

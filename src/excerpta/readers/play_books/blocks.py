@@ -55,6 +55,14 @@ class Cell:
         """The text of its paragraphs (nested tables' too), one per line."""
         return "\n".join(_texts(self.blocks))
 
+    @property
+    def signature(self) -> tuple[object, ...]:
+        """What tells it from another cell: its paragraphs' text, levels, colours and links,
+        its colour and its images (nested tables' text)."""
+        return (self.fill, *self.images, *((block.text, block.level, block.fill, *block.links)
+                                           if isinstance(block, Paragraph) else tuple(_texts([block]))
+                                           for block in self.blocks))
+
 
 @dataclass
 class Table:

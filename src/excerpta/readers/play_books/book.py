@@ -52,11 +52,13 @@ _PAGE_RANGE = re.compile(r"(\d+)\s*[-–—]\s*(\d+)")
 
 @dataclass
 class _Listing:
-    """A row as first met, and where it was listed last outside a listing by colour."""
+    """One listing of a highlight: its row, its annotation, and the highlight it gives with the
+    fields that row does not say."""
 
     row: PlacedRow
-    last: PlacedRow | None
-    order: int  # the position of its last listing, for reading order
+    annotation: Annotation
+    highlight: Highlight
+    left_out: set[str]
 
 
 def book_of(layout: Layout, source: str, state: ReadState, *, zone: tzinfo | None, where: str = "",
@@ -67,59 +69,76 @@ def book_of(layout: Layout, source: str, state: ReadState, *, zone: tzinfo | Non
     them. None when it had rows and none gave a highlight: nothing of it was read. The layout
     must have a title."""
     assert layout.title is not None
-    read: list[tuple[PlacedRow, Annotation, str | None]] = []
-    for listing in _listings(layout.rows):
-        try:
-            annotation = read_row(listing.row.cells)
-        except RowError as err:
-            state.report(source, f"{where}{_named(listing.row, None)}", f"{err}; skipped")
-            continue
-        chapter = " > ".join(listing.last.headings) if listing.last is not None else None
-        read.append((listing.row, annotation, chapter or None))
+    read = _annotations(layout.rows, source, state, where)
     if layout.rows and not read:
         return None
-    book = next((found for _, annotation, _ in read if annotation.link
+    book = next((found for _, annotation in read if annotation.link
                  and (found := volume_id(annotation.link))), None)
     doc_id = source_id(NAMESPACE, book) if book else document_id(layout.title, layout.author)
-    days = _UnreadDays()
-    highlights: dict[str, Highlight] = {}
     swatches = _Swatches(image)
-    for row, annotation, chapter in read:
+    listed: dict[str, list[_Listing]] = {}
+    for row, annotation in read:
         if annotation.fill is None and annotation.swatch is not None:
             annotation = replace(annotation, fill=swatches.colour(annotation.swatch))
-        highlight, left_out = _highlight(doc_id, annotation, chapter, zone)
+        highlight, left_out = _highlight(doc_id, annotation, zone)
+        listed.setdefault(highlight.id, []).append(_Listing(row, annotation, highlight, left_out))
+    by_colour = {listing.row.section for listings in listed.values() for at, listing in enumerate(listings)
+                 if any(later.row.section != listing.row.section for later in listings[at + 1:])}
+    days = _UnreadDays()
+    highlights = []
+    for listings in sorted(listed.values(), key=lambda listings: listings[-1].row.number):
+        highlight, left_out, last = _one(listings, by_colour)
         if "highlighted_at" in left_out:
-            days.add(f"{where}{_named(row, annotation.page)}", annotation.day)
+            days.add(f"{where}{_named(last.row, last.annotation.page)}", last.annotation.day)
         if left_out:
             state.leave_out(highlight.id, left_out)
-        if (first := highlights.get(highlight.id)) is not None:
-            _take_in(first, highlight)
-        else:
-            highlights[highlight.id] = highlight
+        highlights.append(highlight)
     days.report(source, state)
     if layout.author is None:  # "Unknown", or no line for it: a library's author stays
         state.leave_out_document(doc_id, {"author"})
     return Document(id=doc_id, title=layout.title, author=layout.author, category=Category.BOOKS,
-                    source=SOURCE, external_ids={NAMESPACE: book} if book else {},
-                    highlights=list(highlights.values()))
+                    source=SOURCE, external_ids={NAMESPACE: book} if book else {}, highlights=highlights)
 
 
-def _listings(rows: list[PlacedRow]) -> list[_Listing]:
-    # Each row once (by its cells' text), in the order of its last listing.
-    listed: dict[tuple[str, ...], list[PlacedRow]] = {}
+def _annotations(rows: list[PlacedRow], source: str, state: ReadState,
+                 where: str) -> list[tuple[PlacedRow, Annotation]]:
+    # Each listing's annotation; a row that gives none reported once, however often listed.
+    read: dict[tuple[object, ...], Annotation | None] = {}
+    annotations = []
     for row in rows:
-        listed.setdefault(tuple(cell.text for cell in row.cells), []).append(row)
-    by_colour = {row.section for places in listed.values() for at, row in enumerate(places)
-                 if any(later.section != row.section for later in places[at + 1:])}
-    listings = []
-    for places in listed.values():
-        outside = [row for row in places if row.section not in by_colour]
-        listings.append(_Listing(places[0], outside[-1] if outside else None, places[-1].number))
-    return sorted(listings, key=lambda listing: listing.order)
+        key = tuple(cell.signature for cell in row.cells)
+        if key not in read:
+            try:
+                read[key] = read_row(row.cells)
+            except RowError as err:
+                read[key] = None
+                state.report(source, f"{where}{_named(row, None)}", f"{err}; skipped")
+        if (annotation := read[key]) is not None:
+            annotations.append((row, annotation))
+    return annotations
 
 
-def _highlight(doc_id: str, annotation: Annotation, chapter: str | None,
-               zone: tzinfo | None) -> tuple[Highlight, set[str]]:
+def _one(listings: list[_Listing], by_colour: set[int]) -> tuple[Highlight, set[str], _Listing]:
+    # The highlight of one id's listings (the same passage on one page), that listing whose
+    # chapter and place it takes (the last outside a listing by colour), and the fields none of
+    # them says. It keeps each listing's note (once, joined by a blank line, in the order
+    # listed), the earliest day, and the first colour and link said.
+    outside = [listing for listing in listings if listing.row.section not in by_colour]
+    last = (outside or listings)[-1]
+    highlights = [listing.highlight for listing in listings]
+    days = [highlight.highlighted_at for highlight in highlights if highlight.highlighted_at is not None]
+    highlight = last.highlight.model_copy(update={
+        "chapter": " > ".join(last.row.headings) or None if outside else None,
+        "note": "\n\n".join(dict.fromkeys(h.note for h in highlights if h.note)) or None,
+        "highlighted_at": min(days) if days else None,
+        "color": next((h.color for h in [last.highlight, *highlights] if h.color), None),
+        "url": next((h.url for h in [last.highlight, *highlights] if h.url), None),
+    })
+    left_out = set.intersection(*(listing.left_out for listing in listings))
+    return highlight, left_out, last
+
+
+def _highlight(doc_id: str, annotation: Annotation, zone: tzinfo | None) -> tuple[Highlight, set[str]]:
     # The highlight of one annotation, and the fields it does not say.
     left_out: set[str] = set()
     location: int | str | None = None
@@ -143,7 +162,7 @@ def _highlight(doc_id: str, annotation: Annotation, chapter: str | None,
     highlight = Highlight(
         id=highlight_id(doc_id, annotation.text, location), text=annotation.text, note=annotation.note,
         location=location, location_type=LocationType.PAGE if location is not None else None,
-        end_location=end, chapter=chapter, color=colour, highlighted_at=when, url=annotation.link)
+        end_location=end, color=colour, highlighted_at=when, url=annotation.link)
     return highlight, left_out
 
 
@@ -159,15 +178,6 @@ class _Swatches:
             data = self.image(name) if self.image is not None else None
             self.colours[name] = swatch_colour(data) if data is not None else None
         return self.colours[name]
-
-
-def _take_in(first: Highlight, again: Highlight) -> None:
-    # The same passage highlighted twice on one page is one highlight: it keeps each note
-    # (once, in the order listed) and the earlier day.
-    notes = [note for note in (first.note, again.note) if note]
-    first.note = "\n\n".join(dict.fromkeys(notes)) or None
-    days = [day for day in (first.highlighted_at, again.highlighted_at) if day is not None]
-    first.highlighted_at = min(days) if days else None
 
 
 def _named(row: PlacedRow, page: str | None) -> str:
