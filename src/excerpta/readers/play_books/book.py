@@ -3,11 +3,12 @@ the Highlights (:func:`book_of`).
 
 Highlights listed twice
     Later documents list every highlight twice: under its colour in a first section, and
-    under its chapter in the next. A row seen again (the same cells' text) is one
-    highlight, read once; a section holding a row seen again later is such a listing by colour,
-    so its headings name no chapter. A highlight's chapter is the headings above its last
-    listing outside one (``Part One > Chapter 2`` where headings nest); its place among the
-    book's highlights is that listing's, which is reading order.
+    under its chapter in the next. The listings of one passage on one page are one highlight
+    (they have one id, see below); a section holding a highlight listed again in a later one
+    is such a listing by colour, so its headings name no chapter. A highlight's chapter is the
+    headings above its last listing outside one (``Part One > Chapter 2`` where headings
+    nest); its place among the book's highlights is that listing's, which is reading order.
+    A row listed again exactly is read once (a problem with it reported once).
 
 Identity
     The book's Play Books id (the ``id`` of its links into Play Books, kept as
@@ -15,8 +16,9 @@ Identity
     such a link, ``document_id(title, author)``. A highlight's id comes from the document id,
     its page and its text (:func:`excerpta.identity.highlight_id`), never from its row: a book
     whose document gained highlights keeps the ids of the earlier ones, and so does a
-    highlight whose note was edited. The same passage highlighted twice on one page is one
-    highlight, with both notes (joined by a blank line) and the earlier day.
+    highlight whose note was edited. So the same passage highlighted twice on one page is one
+    highlight, with each note (joined by a blank line, in the order listed), the earliest day,
+    and the first colour and link said.
 
 Problems
     A row that gives no highlight is reported (``row 7 (page 12): …``) and skipped, the others
