@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from xml.parsers import expat
 
 from excerpta.readers.play_books.blocks import Block, BlockBuilder
@@ -42,6 +43,7 @@ class DocxSyntaxError(ValueError):
     """Part of the Word file is not the XML it should be; the message says where."""
 
 
+@lru_cache(maxsize=1024)  # a document names a few dozen kinds of element, hundreds of thousands of times
 def _local(name: str, namespaces: tuple[str, ...]) -> str | None:
     # "uri}tag" -> "tag" when uri is one of namespaces, else None.
     uri, _, tag = name.rpartition(_SEP)
