@@ -1,9 +1,9 @@
 """Time zones by IANA name: the ``--timezone`` option's, and this machine's.
 
-``My Clippings.txt`` and KOReader store wall-clock times without a zone (their readers make
-them aware in the device's zone, :func:`wall_time`) and Obsidian reads a date-time property
-as wall-clock time (the obsidian writer shows dates in one zone): all take ``--timezone``,
-else this machine's zone.
+``My Clippings.txt`` and KOReader store wall-clock times without a zone and Play Books notes
+days without a time (their readers make them aware in the device's zone, :func:`wall_time`; a
+day at its midnight), and Obsidian reads a date-time property as wall-clock time (the obsidian
+writer shows dates in one zone): all take ``--timezone``, else this machine's zone.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def _known(name: str) -> str:
 
 # An option naming a zone (``--timezone``), checked when the options are read.
 ZoneName = Annotated[str, AfterValidator(_known)]
-# The ``--timezone`` option of a reader of device-local times (Kindle, KOReader, Tolino).
+# The ``--timezone`` option of a reader of device-local times (Kindle, KOReader, Tolino) or
+# days (Play Books, at their midnight).
 DeviceZone = Annotated[ZoneName | None, Field(
     description="IANA time zone the device clock was set to (default: this machine's zone)",
     json_schema_extra={"cli": "timezone"})]

@@ -40,6 +40,7 @@ READER_SAMPLES: dict[str, list[Path]] = {
     "moonreader-export": [EXAMPLES / "moonreader_export.mrexpt"],
     "pocketbook": [EXAMPLES / "pocketbook_books.db"],
     "pocketbook-html": [EXAMPLES / "pocketbook_notes.html"],
+    "play-books": [EXAMPLES / "play_books_walden.docx", EXAMPLES / "play_books_meditations.zip"],
 }
 NETWORK_READERS = {"readwise", "hypothesis-api"}  # tested end to end against their fake servers
 

@@ -104,8 +104,8 @@ def test_convert_help_tells_each_use_of_a_flag_shared_by_a_reader_and_a_writer(r
     help_text = " ".join(run_cli("convert", "--help").output.split())
     timezone = help_text.split("--timezone TEXT ")[1].split(" --")[0]
     assert timezone == ("IANA time zone the device clock was set to (default: this machine's zone) "
-                        "(reader kindle, reader koreader, reader tolino); IANA time zone the dates of notes "
-                        "are shown in (default: this machine's zone) (writer obsidian)")
+                        "(reader kindle, reader koreader, reader play-books, reader tolino); IANA time zone "
+                        "the dates of notes are shown in (default: this machine's zone) (writer obsidian)")
     assert help_text.count("keep Kindle bookmarks") == 1  # one use, of two readers: said once
 
 
