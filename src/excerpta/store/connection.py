@@ -43,11 +43,16 @@ def machine_failed(err: sqlite3.DatabaseError) -> bool:
     return code & 0xFF in (_SQLITE_IOERR, _SQLITE_FULL) and code != _SQLITE_IOERR_SHORT_READ
 
 
+def full_disk_error(path: str, err: sqlite3.DatabaseError) -> StateIOError:
+    """The error naming the state database ``path`` on a full disk, SQLite's ``err`` said."""
+    return StateIOError(f"state database {path} cannot be written: the disk it is on is full "
+                        f"({err}); make room there and run again")
+
+
 def machine_error(path: str, err: sqlite3.DatabaseError) -> StateIOError:
     """The error naming the state database ``path`` for ``err``, one :func:`machine_failed`."""
     if disk_full(err):
-        return StateIOError(f"state database {path} cannot be written: the disk it is on is full "
-                            f"({err}); make room there and run again")
+        return full_disk_error(path, err)
     return StateIOError(f"state database {path}: the machine failed reading or writing it ({err}); "
                         "run again (a disk failing?)")
 

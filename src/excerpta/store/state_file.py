@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import sqlite3
 from contextlib import suppress
 from datetime import datetime
@@ -28,9 +29,10 @@ import pydantic
 from excerpta.errors import StateError
 from excerpta.model import Document
 from excerpta.output_records import OutputRecord
-from excerpta.store.connection import disk_full, machine_error
+from excerpta.store.connection import disk_full, full_disk_error
 
 _PICK_ANOTHER = "--state or EXCERPTA_STATE picks another"
+FULL_BELOW = 1 << 20  # free bytes under which a disk counts as full
 
 
 def folder_given(path: str) -> StateError:
@@ -108,8 +110,9 @@ def open_error(path: str, err: sqlite3.DatabaseError) -> StateError:
         return StateError(f"{path}: folder {folder} is read-only and SQLite writes the state "
                           f"database's -wal and -shm files beside it; {_PICK_ANOTHER} (a --dry-run "
                           "reads it as it is)")
-    if disk_full(err):
-        return machine_error(path, err)
+    if disk_full(err) or ("disk I/O error" in str(err) and _no_room(folder)):
+        # (SQLite says a -shm file it could not make on a full disk is an I/O error)
+        return full_disk_error(path, err)
     if "disk I/O error" in str(err):  # SQLite's WAL needs memory it shares through the file system
         return StateError(f"{path}: the state database cannot be used on this file system ({err}): "
                           "SQLite needs a local disk (not a FAT or exFAT stick, nor a network share); "
@@ -222,6 +225,14 @@ def output_history(db: sqlite3.Connection, job: str, writer: str) -> dict[str, l
                           (job, writer)):
         history.setdefault(row[3], []).append(output_record(row))
     return history
+
+
+def _no_room(folder: str) -> bool:
+    """Whether the disk of ``folder`` is full (under a megabyte left: no room for SQLite's files)."""
+    try:
+        return shutil.disk_usage(folder).free < FULL_BELOW
+    except OSError:
+        return False
 
 
 def _writable_folder(path: str) -> bool:
