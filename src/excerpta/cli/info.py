@@ -10,7 +10,7 @@ from pydantic_core import PydanticUndefined
 
 from excerpta import registry
 from excerpta.adapters import Adapter, option_flag
-from excerpta.cli.app import cli
+from excerpta.cli.app import cli, global_options
 from excerpta.errors import UserError
 
 SCHEMA_RESOURCE = "library.schema.json"
@@ -22,6 +22,7 @@ def shipped_schema() -> str:
 
 
 @cli.command()
+@global_options
 @click.argument("name", required=False)
 def formats(name: str | None) -> None:
     """List every input and output format with a one-line description; with NAME, the
@@ -72,6 +73,7 @@ def _default(info: FieldInfo) -> str:
 
 
 @cli.command()
+@global_options
 def schema() -> None:
     """Print the JSON Schema of the canonical `json` format (schema_version 1)."""
     click.echo(shipped_schema(), nl=False)

@@ -133,6 +133,7 @@ def _network_address() -> str | None:
 
 
 @ingest.command("token")
+@global_options
 @config_option
 @click.option("--new", "make_new", is_flag=True,
               help="Replace the saved token with a new one (the endpoint takes it at once, and "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from excerpta.cli.app import cli
+from excerpta.cli.app import cli, global_options
 from excerpta.clients.pacing import RetryPolicy
 from excerpta.clients.readwise import ReadwiseClient
 from excerpta.clients.readwise_settings import API_URL_ENV, ReadwiseSettings
@@ -20,6 +20,7 @@ def readwise() -> None:
 
 
 @readwise.command()
+@global_options
 def check() -> None:
     """Check the Readwise token and API URL with one request.
 
