@@ -45,10 +45,10 @@ from excerpta.errors import InputError
 from excerpta.identity import document_id, highlight_id
 from excerpta.input_files import input_file, open_text
 from excerpta.model import Category, Document, Highlight, LocationType
+from excerpta.readers.html_exports import MAX_OPEN_ELEMENTS, exports_in, html_files, is_html_name
 from excerpta.readers.kindle.notebook_headings import Heading, HeadingError, parse_heading
 from excerpta.readers.kindle.notebook_notes import following_starts, reach
 from excerpta.readers.kindle.notebook_parser import (
-    MAX_OPEN_ELEMENTS,
     Entry,
     NotebookParser,
     body_text,
@@ -101,7 +101,7 @@ class KindleNotebookReader(Reader):
     @classmethod
     def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:
         # Every HTML file directly in it: an export is read, any other named in a warning.
-        return probe.path is not None and probe.path.parent == folder and _is_html_name(probe.path)
+        return probe.path is not None and probe.path.parent == folder and is_html_name(probe.path)
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         folder = Path(source).expanduser()
@@ -111,7 +111,7 @@ class KindleNotebookReader(Reader):
         # A folder of exports (one per book): one that cannot be read never loses the others.
         found = False
         others: list[str] = []  # HTML that is no export: a folder may hold other pages
-        for path in _html_files(folder):
+        for path in html_files(folder):
             try:
                 if not _is_notebook(InputProbe.of(str(path)).text_head):
                     others.append(path.name)
@@ -250,24 +250,7 @@ def _headed(entries: list[Entry], source: str,
 def notebooks_in(folder: Path) -> Iterator[Path]:
     """The notebook exports (``.html``/``.htm`` files that look like one) directly in
     ``folder``, by name; one that cannot be read is left out (reading the folder reports it)."""
-    for path in _html_files(folder):
-        try:
-            probe = InputProbe.of(str(path))
-        except OSError:
-            continue
-        if _is_notebook(probe.text_head):
-            yield path
-
-
-def _html_files(folder: Path) -> Iterator[Path]:
-    # The files directly in ``folder`` that may be exports, by name; hidden ones are not.
-    for path in sorted(folder.iterdir()):
-        if _is_html_name(path) and path.is_file():
-            yield path
-
-
-def _is_html_name(path: Path) -> bool:
-    return path.suffix.lower() in (".html", ".htm") and not path.name.startswith(".")
+    yield from exports_in(folder, _is_notebook)
 
 
 def _is_notebook(head: str) -> bool:

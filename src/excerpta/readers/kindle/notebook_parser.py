@@ -16,16 +16,18 @@ A file that ends before ``</body>`` or ``</html>`` is :attr:`NotebookParser.cut_
 entry whose field was still open there (or whose heading was the last field) is marked
 ``cut_short``: its text may be incomplete.
 
-Elements nested more than :data:`MAX_OPEN_ELEMENTS` deep inside a field are not tracked (their
-text is kept; :attr:`NotebookParser.too_deep` says where it began): each of their end tags
-closes one of them, so a file nested 200,000 deep reads in linear time and bounded memory.
+Elements nested more than :data:`~excerpta.readers.html_exports.MAX_OPEN_ELEMENTS` deep inside
+a field are not tracked (their text is kept; :attr:`NotebookParser.too_deep` says where it
+began): each of their end tags closes one of them, so a file nested 200,000 deep reads in
+linear time and bounded memory (:class:`~excerpta.readers.html_exports.BoundedNesting`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+
+from excerpta.readers.html_exports import BoundedNesting
 
 FIELD_CLASSES = frozenset({"notebookFor", "bookTitle", "authors", "citation", "sectionHeading",
                            "noteHeading", "noteText"})
@@ -38,7 +40,6 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
 _LINE_BREAKS = frozenset({"br", "p", "div", "li"})
 _HIDDEN = frozenset({"script", "style"})
 # Elements a field may have open at once; an export nests three or four (``<span>``, ``<b>``).
-MAX_OPEN_ELEMENTS = 256
 
 
 @dataclass
@@ -55,20 +56,17 @@ class Entry:
     headless: bool = False  # text with no heading of its own
 
 
-class NotebookParser(HTMLParser):
+class NotebookParser(BoundedNesting):
     """Collects the notebook's fields in document order (see the module docstring)."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.fields: dict[str, list[str]] = {"bookTitle": [], "authors": []}
         self.entries: list[Entry] = []
         self.section: str | None = None
         self.cut_short = True  # until </body> or </html> is seen
         self._current: str | None = None
         self._last: str | None = None  # the field closed last
-        self._opened: list[str] = []  # elements opened inside the current field
-        self._untracked = 0  # elements open past MAX_OPEN_ELEMENTS, whose end tags close them
-        self.too_deep: int | None = None  # the line elements first nested past MAX_OPEN_ELEMENTS
         self._buffer: list[str] = []
         self._hidden: str | None = None
 
@@ -135,22 +133,6 @@ class NotebookParser(HTMLParser):
                 or (self._current is None and self._last == "noteHeading")):
             self.entries[-1].cut_short = True
         self._close()
-
-    def _open(self, tag: str) -> None:
-        if len(self._opened) < MAX_OPEN_ELEMENTS:
-            self._opened.append(tag)
-            return
-        self._untracked += 1
-        if self.too_deep is None:
-            self.too_deep = self.getpos()[0]
-
-    def _innermost(self, tag: str) -> int | None:
-        # The index of the innermost open ``tag``, searched from the end without a copy: a
-        # well-nested end tag is found at once.
-        for index in range(len(self._opened) - 1, -1, -1):
-            if self._opened[index] == tag:
-                return index
-        return None
 
     def _close(self) -> None:
         current, text = self._current, "".join(self._buffer)

@@ -48,12 +48,12 @@ from excerpta.adapters import InputProbe, Reader, ReadState
 from excerpta.errors import InputError
 from excerpta.input_files import input_file, open_text
 from excerpta.model import Document
+from excerpta.readers import html_exports
 from excerpta.readers.kindle.undecodable import MARK_ERRORS, MarkedText, report_undecodable
 from excerpta.readers.pocketbook.colours import colour_of_classes
 from excerpta.readers.pocketbook.documents import Mark, book_document, tell
 from excerpta.readers.pocketbook.export_parser import (
     GENERATOR,
-    MAX_OPEN_ELEMENTS,
     Block,
     ExportParser,
     squash,
@@ -100,8 +100,8 @@ class PocketBookExportReader(Reader):
     @classmethod
     def reads_in_folder(cls, folder: Path, probe: InputProbe) -> bool:
         # The exports directly in it; any other file is another reader's to recognise.
-        return (probe.path is not None and probe.path.parent == folder and _is_html_name(probe.path)
-                and export_score(probe.text_head) > 0)
+        return (probe.path is not None and probe.path.parent == folder
+                and html_exports.is_html_name(probe.path) and export_score(probe.text_head) > 0)
 
     def read(self, source: str, state: ReadState) -> Iterator[Document]:
         folder = Path(source).expanduser()
@@ -109,7 +109,7 @@ class PocketBookExportReader(Reader):
             yield from self.read_export(input_file(source), source, state)
             return
         found = False
-        for path in _html_files(folder):
+        for path in html_exports.html_files(folder):
             try:  # one export that cannot be read never loses the others
                 if not export_score(InputProbe.of(str(path)).text_head):
                     continue
@@ -143,7 +143,8 @@ class PocketBookExportReader(Reader):
             log.warning("%s: ends before </body></html>: the file looks cut short", source)
         if parser.too_deep is not None:
             log.warning("%s:%d: elements nested more than %d deep (no export does that); their text "
-                        "is read, their structure not", source, parser.too_deep, MAX_OPEN_ELEMENTS)
+                        "is read, their structure not", source, parser.too_deep,
+                        html_exports.MAX_OPEN_ELEMENTS)
         tally: Counter[str] = Counter()
         marks = [mark for block in notes if (mark := _mark(block, source, state, tally)) is not None]
         document = book_document(title, _author(parser.blocks), marks, state,
@@ -228,21 +229,4 @@ def export_score(head: str) -> int:
 def exports_in(folder: Path) -> Iterator[Path]:
     """The exports (``.html``/``.htm`` files that look like one) directly in ``folder``, by
     name; one that cannot be read is left out (reading the folder reports it)."""
-    for path in _html_files(folder):
-        try:
-            head = InputProbe.of(str(path)).text_head
-        except OSError:
-            continue
-        if export_score(head):
-            yield path
-
-
-def _html_files(folder: Path) -> Iterator[Path]:
-    # The files directly in ``folder`` that may be exports, by name; hidden ones are not.
-    for path in sorted(folder.iterdir()):
-        if _is_html_name(path) and path.is_file():
-            yield path
-
-
-def _is_html_name(path: Path) -> bool:
-    return path.suffix.lower() in (".html", ".htm") and not path.name.startswith(".")
+    yield from html_exports.exports_in(folder, export_score)

@@ -16,9 +16,10 @@ of the element that opened it or where the next part starts; text outside parts 
 line) is the block's ``loose`` text, the ``h1``'s its ``heading``. Text in ``script`` and
 ``style`` is never kept; ``<br>`` and paragraph boundaries inside a part are line breaks.
 
-Elements nested more than :data:`MAX_OPEN_ELEMENTS` deep inside a block are not tracked (their
-text is kept; :attr:`ExportParser.too_deep` says where it began): each of their end tags closes
-one of them, so a file nested 200,000 deep reads in linear time and bounded memory. An
+Elements nested more than :data:`~excerpta.readers.html_exports.MAX_OPEN_ELEMENTS` deep inside
+a block are not tracked (their text is kept; :attr:`ExportParser.too_deep` says where it
+began): each of their end tags closes one of them, so a file nested 200,000 deep reads in
+linear time and bounded memory (:class:`~excerpta.readers.html_exports.BoundedNesting`). An
 attribute is kept only as long as a note's UUID or a class list can be
 (:data:`MAX_ATTRIBUTE_CHARS`); a longer one is no export's.
 """
@@ -27,12 +28,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+
+from excerpta.readers.html_exports import BoundedNesting
 
 GENERATOR = "PocketBook Bookmarks Export"
 BLOCK_CLASS = "bookmark"
 PART_CLASSES = ("bm-page", "bm-text", "bm-note", "bm-image")
-MAX_OPEN_ELEMENTS = 256  # an export nests three deep (div, div, p)
 MAX_ATTRIBUTE_CHARS = 256  # a UUID is 36 characters, a block's classes two words
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr"})
@@ -64,20 +65,17 @@ class Block:
         return body_text(self.parts.get(part, []))
 
 
-class ExportParser(HTMLParser):
+class ExportParser(BoundedNesting):
     """Collects an export's generator, title, headings and blocks (see the module docstring)."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.generator: str | None = None
         self.title: list[str] = []
         self.headings: list[str] = []  # every h1's text, in order
         self.blocks: list[Block] = []
         self.cut_short = True  # until </body> or </html> is seen
-        self.too_deep: int | None = None  # the line elements first nested past MAX_OPEN_ELEMENTS
         self._block: Block | None = None
-        self._opened: list[str] = []  # elements opened inside the current block
-        self._untracked = 0  # elements open past MAX_OPEN_ELEMENTS, whose end tags close them
         self._part: tuple[str, int] | None = None  # the part open, and where in _opened it began
         self._heading: int | None = None  # where in _opened the open h1 began (-1: outside a block)
         self._hidden: str | None = None
@@ -171,21 +169,6 @@ class ExportParser(HTMLParser):
         if self.cut_short and self._block is not None:
             self._block.cut_short = True
         self._close_block()
-
-    def _open(self, tag: str) -> None:
-        if len(self._opened) < MAX_OPEN_ELEMENTS:
-            self._opened.append(tag)
-            return
-        self._untracked += 1
-        if self.too_deep is None:
-            self.too_deep = self.getpos()[0]
-
-    def _innermost(self, tag: str) -> int | None:
-        # The index of the innermost open ``tag``, searched from the end without a copy.
-        for index in range(len(self._opened) - 1, -1, -1):
-            if self._opened[index] == tag:
-                return index
-        return None
 
     def _close_part(self) -> None:
         if self._part is not None and self._block is not None:
