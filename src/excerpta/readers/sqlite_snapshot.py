@@ -158,12 +158,12 @@ def _stamps(path: Path) -> tuple[tuple[int, int], ...]:
 @contextmanager
 def connected(database: str | Path, source: str, *, error: ErrorOf, timeout: float,
               guards: tuple[str, ...] = ()) -> Iterator[sqlite3.Connection]:
-    """SQLite's connection to ``database`` (a ``file:`` URI, or a path), waiting ``timeout``
-    seconds for a lock, its text coming back as ``bytes``, each of ``guards`` (pragmas) run on
-    it first; closed when the block ends. Raises ``error(source, err)`` (from None) for the
-    sqlite3.Error that opening it or running a guard raised."""
+    """SQLite's connection to ``database`` (a str is a ``file:`` URI, a Path a file opened as it
+    is: writable), waiting ``timeout`` seconds for a lock, its text coming back as ``bytes``,
+    each of ``guards`` (pragmas) run on it first; closed when the block ends. Raises
+    ``error(source, err)`` (from None) for the sqlite3.Error opening it or a guard raised."""
     try:
-        db = sqlite3.connect(database, uri=True, timeout=timeout)
+        db = sqlite3.connect(database, uri=isinstance(database, str), timeout=timeout)
     except sqlite3.Error as err:
         raise error(source, err) from None
     try:
