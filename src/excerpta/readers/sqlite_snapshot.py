@@ -9,8 +9,8 @@ the open altogether); a hot ``-journal`` cannot be rolled back read-only. ``immu
 make nothing, but would not read the ``-wal`` file, and with it what the program saved last.
 So a reader copies such a database, with its ``-wal`` and ``-journal`` files, into a private
 temporary folder (:func:`snapshot`) and reads the copy; when the read ends the copy is deleted.
-Which databases need it is each reader's rule (:func:`in_wal_mode`, :func:`file_size` and
-:func:`sibling` say what it looks at).
+Which databases need it is each reader's rule: a device's is :func:`needs_snapshot`, Books'
+its own (:func:`in_wal_mode`, :func:`file_size` and :func:`sibling` say what it looks at).
 
 A copy interrupted partway (a file cut short) still opens: SQLite reads the missing pages as
 zeros, and a table's rows come back empty, not as an error. :func:`cut_short` tells such a file
@@ -18,7 +18,8 @@ by its header, which gives its page size and page count (:func:`read_head`, then
 :func:`pages_missing`, which leaves alone a file whose ``-wal`` may hold the pages it lacks).
 
 :func:`connected` opens a database (in place or its copy) with text coming back as bytes,
-runs the pragmas a reader asks for on it (:data:`HARDENING_PRAGMAS`), and turns an
+runs the pragmas a reader asks for on it (the PocketBook reader all :data:`HARDENING_PRAGMAS`,
+Books ``query_only``, the Kobo and Moon+ readers none), and turns an
 sqlite3.Error opening it into the reader's own one-line error. :func:`opened_device_database`
 is the whole open of a device's database (Kobo, PocketBook): the header checked, then read in
 place with ``mode=ro`` or from a snapshot (:func:`needs_snapshot`). What differs between the
