@@ -1,6 +1,7 @@
-"""What reading another program's SQLite database (a Kobo's, Apple Books') without touching
-the files beside it takes: its header read, a private copy, and whether the file was cut short.
-A table damaged amid its pages is read around the damage in :mod:`excerpta.readers.sqlite_damage`.
+"""What reading another program's SQLite database (a Kobo's, a PocketBook's, Apple Books',
+Moon+ Reader's) without touching the files beside it takes: its header read, a private copy,
+whether the file was cut short, and the connection opened. A table damaged amid its pages is
+read around the damage in :mod:`excerpta.readers.sqlite_damage`.
 
 SQLite opening a database in place with ``mode=ro`` makes files beside it when it lacks them:
 the ``-wal`` and ``-shm`` files of a database in WAL mode (and a read-only folder then refuses
@@ -8,19 +9,31 @@ the open altogether); a hot ``-journal`` cannot be rolled back read-only. ``immu
 make nothing, but would not read the ``-wal`` file, and with it what the program saved last.
 So a reader copies such a database, with its ``-wal`` and ``-journal`` files, into a private
 temporary folder (:func:`snapshot`) and reads the copy; when the read ends the copy is deleted.
-Which databases need it is each reader's rule (:func:`in_wal_mode`, :func:`file_size` and
-:func:`sibling` say what it looks at).
+Which databases need it is each reader's rule: a device's is :func:`needs_snapshot`, Books'
+its own (:func:`in_wal_mode`, :func:`file_size` and :func:`sibling` say what it looks at).
 
 A copy interrupted partway (a file cut short) still opens: SQLite reads the missing pages as
 zeros, and a table's rows come back empty, not as an error. :func:`cut_short` tells such a file
-by its header, which gives its page size and page count.
+by its header, which gives its page size and page count (:func:`read_head`, then
+:func:`pages_missing`, which leaves alone a file whose ``-wal`` may hold the pages it lacks).
+
+:func:`connected` opens a database (in place or its copy) with text coming back as bytes,
+runs the pragmas a reader asks for on it (the PocketBook reader all :data:`HARDENING_PRAGMAS`,
+Books ``query_only``, the Kobo and Moon+ readers none), and turns an
+sqlite3.Error opening it into the reader's own one-line error. :func:`opened_device_database`
+is the whole open of a device's database (Kobo, PocketBook): the header checked, then read in
+place with ``mode=ro`` or from a snapshot (:func:`needs_snapshot`). What differs between the
+readers stays in them: the messages of an error met later (each reader's ``database_error``),
+Books' rule for a copy and its ``quick_check``, Moon+'s database copied out of a zip.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,6 +43,35 @@ HEADER_SIZE = 100  # bytes: an SQLite file's header, on its first page
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIBLINGS = ("-wal", "-journal")  # what may hold content the main file does not
 SNAPSHOT_TRIES = 3  # copies retried while the database changes under the copy
+# Queries read only, nothing the schema defines is run, each page's cells checked as read, no
+# memory map of a file another program (or a device unplugged) may change under it.
+HARDENING_PRAGMAS = ("PRAGMA query_only = 1", "PRAGMA trusted_schema = OFF",
+                     "PRAGMA cell_size_check = ON", "PRAGMA mmap_size = 0")
+
+ErrorOf = Callable[[str, sqlite3.Error], Exception]  # (source, err) -> the error to raise
+
+
+def read_head(path: Path) -> tuple[bytes, int]:
+    """The header of the file ``path`` (its first HEADER_SIZE bytes; fewer, or none, in a
+    shorter file) and its size in bytes, both of one open file. Raises OSError."""
+    with path.open("rb") as handle:
+        return handle.read(HEADER_SIZE), os.fstat(handle.fileno()).st_size
+
+
+def pages_missing(path: Path, head: bytes, size: int) -> str | None:
+    """What :func:`cut_short` finds missing from the database ``path`` (``head`` and ``size``
+    as :func:`read_head` gives them); None too where its ``-wal`` file holds bytes: pages there
+    may stand for those the main file lacks (a checkpoint interrupted)."""
+    if file_size(sibling(path, "-wal")):
+        return None
+    return cut_short(head, size)
+
+
+def needs_snapshot(path: Path, head: bytes) -> bool:
+    """Whether the database ``path`` (whose header is ``head``) is read from a :func:`snapshot`
+    by the rule of a device's database: it is in WAL mode, or a ``-wal`` or ``-journal`` file
+    beside it holds bytes (Books' rule, which reads in place beside a ``-shm``, is its own)."""
+    return in_wal_mode(head) or any(file_size(sibling(path, suffix)) for suffix in SIBLINGS)
 
 
 def in_wal_mode(head: bytes) -> bool:
@@ -112,3 +154,57 @@ def _stamps(path: Path) -> tuple[tuple[int, int], ...]:
         else:
             stamps.append((stat.st_size, stat.st_mtime_ns))
     return tuple(stamps)
+
+
+@contextmanager
+def connected(database: str | Path, source: str, *, error: ErrorOf, timeout: float,
+              guards: tuple[str, ...] = ()) -> Iterator[sqlite3.Connection]:
+    """SQLite's connection to ``database`` (a str is a ``file:`` URI, a Path a file opened as it
+    is: writable), waiting ``timeout`` seconds for a lock, its text coming back as ``bytes``,
+    each of ``guards`` (pragmas) run on it first; closed when the block ends. Raises
+    ``error(source, err)`` (from None) for the sqlite3.Error opening it or a guard raised."""
+    try:
+        db = sqlite3.connect(database, uri=isinstance(database, str), timeout=timeout)
+    except sqlite3.Error as err:
+        raise error(source, err) from None
+    try:
+        db.text_factory = bytes
+        try:
+            for guard in guards:
+                db.execute(guard)
+        except sqlite3.Error as err:
+            raise error(source, err) from None
+        yield db
+    finally:
+        db.close()
+
+
+@contextmanager
+def opened_device_database(path: Path, source: str, *, expected: str, prefix: str, writer: str,
+                           error: ErrorOf, timeout: float,
+                           guards: tuple[str, ...] = ()) -> Iterator[sqlite3.Connection]:
+    """The database ``path`` a device keeps, read without making or changing a file beside it:
+    opened in place with ``mode=ro``, or, where :func:`needs_snapshot`, its :func:`snapshot`
+    (``prefix``, ``writer``) opened writable, so that SQLite can roll a hot journal back in the
+    copy. :func:`connected` with ``error``, ``timeout`` and ``guards``. Raises InputError naming
+    ``source`` and what it should be (``expected``) for a file that cannot be read, is empty,
+    is no SQLite database or is cut short (:func:`pages_missing`), and :func:`snapshot`'s."""
+    try:
+        head, size = read_head(path)
+    except OSError as err:
+        raise InputError(f"{source}: cannot be read: {err.strerror or err}") from None
+    if not head:
+        raise InputError(f"{source}: an empty file (0 bytes), not a database ({expected})")
+    if not head.startswith(SQLITE_MAGIC):
+        raise InputError(f"{source}: not an SQLite database ({expected})")
+    if (missing := pages_missing(path, head, size)) is not None:
+        raise InputError(f"{source}: cut short: {missing}, as an interrupted copy (or a device "
+                         "unplugged mid-write) leaves a file; copy it again")
+    if needs_snapshot(path, head):
+        with (snapshot(path, source, prefix=prefix, writer=writer) as copy,
+              connected(copy.as_uri(), source, error=error, timeout=timeout, guards=guards) as db):
+            yield db
+        return
+    with connected(f"{path.resolve().as_uri()}?mode=ro", source, error=error, timeout=timeout,
+                   guards=guards) as db:
+        yield db

@@ -19,17 +19,25 @@ record (:func:`text_of`), not a failed query.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from excerpta.errors import InputError
 from excerpta.readers.sqlite_damage import is_damage, read_failure
-from excerpta.readers.sqlite_snapshot import HEADER_SIZE, cut_short, file_size, in_wal_mode, sibling, snapshot
+from excerpta.readers.sqlite_snapshot import (
+    connected,
+    file_size,
+    in_wal_mode,
+    pages_missing,
+    read_head,
+    sibling,
+    snapshot,
+)
 
 BUSY_TIMEOUT_SECONDS = 5.0  # Books writing in rollback-journal mode holds a lock this long at most
+GUARDS = ("PRAGMA query_only = 1",)  # run on every connection
 
 
 class UndecodableValue(ValueError):
@@ -57,11 +65,10 @@ def _head(path: Path, source: str) -> bytes:
     # The file's header; InputError if the file is shorter than it says (pages in a non-empty
     # -wal file may stand for the ones it lacks: a checkpoint interrupted).
     try:
-        with path.open("rb") as handle:
-            head, size = handle.read(HEADER_SIZE), os.fstat(handle.fileno()).st_size
+        head, size = read_head(path)
     except OSError as err:
         raise InputError(f"{source}: cannot be read ({err.strerror or err})") from None
-    if not file_size(sibling(path, "-wal")) and (missing := cut_short(head, size)) is not None:
+    if (missing := pages_missing(path, head, size)) is not None:
         raise InputError(f"{source}: cut short: {missing}, as an interrupted copy leaves a file; "
                          "copy it again")
     return head
@@ -95,25 +102,16 @@ def damage(db: sqlite3.Connection, source: str) -> str | None:
     return None if found == ["ok"] else "; ".join(found) or "quick_check gave no answer"
 
 
-@contextmanager
-def _connection(path: Path, source: str, *, writable: bool = False) -> Iterator[sqlite3.Connection]:
+def _connection(path: Path, source: str, *, writable: bool = False
+                ) -> AbstractContextManager[sqlite3.Connection]:
     # ``writable``: a private copy only; queries are kept read-only all the same (query_only).
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}{'' if writable else '?mode=ro'}", uri=True,
-                             timeout=BUSY_TIMEOUT_SECONDS)
-    except sqlite3.Error as err:
-        raise read_failure(source, err) or InputError(
-            f"{source}: cannot be opened as an SQLite database ({err})") from None
-    try:
-        db.text_factory = bytes
-        try:
-            db.execute("PRAGMA query_only = 1")
-        except sqlite3.Error as err:
-            raise read_failure(source, err) or InputError(
-                f"{source}: cannot be opened as an SQLite database ({err})") from None
-        yield db
-    finally:
-        db.close()
+    return connected(f"{path.resolve().as_uri()}{'' if writable else '?mode=ro'}", source,
+                     error=_open_error, timeout=BUSY_TIMEOUT_SECONDS, guards=GUARDS)
+
+
+def _open_error(source: str, err: sqlite3.Error) -> Exception:
+    return read_failure(source, err) or InputError(
+        f"{source}: cannot be opened as an SQLite database ({err})")
 
 
 def tables(db: sqlite3.Connection, source: str) -> set[str]:

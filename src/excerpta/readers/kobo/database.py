@@ -12,8 +12,9 @@ may be writing to it too. Reading must leave every file of it as it was:
   ``immutable=1`` would ignore the ``-wal`` file, and with it every highlight made since the
   device last checkpointed (tested: a table made in the WAL is not even seen); a hot journal
   is rolled back in the copy, never in the device's file. The copy holds the whole database
-  (its ``user`` table too) and is deleted when the read ends (:mod:`excerpta.readers.sqlite_snapshot`,
-  which the apple-books reader uses too).
+  (its ``user`` table too) and is deleted when the read ends. That open is
+  :func:`~excerpta.readers.sqlite_snapshot.opened_device_database`, which the pocketbook
+  reader uses too.
 
 Nothing here reads the ``user`` table (e-mail, tokens) or any other table but ``Bookmark``,
 ``content`` and, where there is one, ``DbVersion``.
@@ -21,7 +22,6 @@ Nothing here reads the ``user`` table (e-mail, tokens) or any other table but ``
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,9 +30,8 @@ from pathlib import Path
 from excerpta.errors import InputError, InputIOError
 from excerpta.readers.kobo.text import as_text
 from excerpta.readers.sqlite_damage import read_failure
-from excerpta.readers.sqlite_snapshot import SIBLINGS, cut_short, file_size, in_wal_mode, sibling, snapshot
+from excerpta.readers.sqlite_snapshot import SQLITE_MAGIC, opened_device_database
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 EXPECTED = "expected a Kobo KoboReader.sqlite"
 BUSY_TIMEOUT_SECONDS = 5.0  # a calibre write lasts well under this
 
@@ -92,25 +91,9 @@ def open_database(path: Path, source: str) -> Iterator[sqlite3.Connection]:
     problem). Raises InputError for a file that is no SQLite database, an empty one, one shorter
     than its header says (missing pages read as no rows: highlights lost unsaid), one locked
     by another program past BUSY_TIMEOUT_SECONDS, or one that cannot be copied."""
-    try:
-        with path.open("rb") as handle:
-            head, size = handle.read(100), os.fstat(handle.fileno()).st_size
-    except OSError as err:
-        raise InputError(f"{source}: cannot be read: {err.strerror or err}") from None
-    if not head:
-        raise InputError(f"{source}: an empty file (0 bytes), not a database ({EXPECTED})")
-    if not is_sqlite(head):
-        raise InputError(f"{source}: not an SQLite database ({EXPECTED})")
-    # Pages in a non-empty -wal file may stand for those it lacks (a checkpoint interrupted).
-    if not file_size(sibling(path, "-wal")) and (missing := cut_short(head, size)) is not None:
-        raise InputError(f"{source}: cut short: {missing}, as an interrupted copy (or a device "
-                         "unplugged mid-write) leaves a file; copy it again")
-    if _needs_snapshot(path, head):
-        with (snapshot(path, source, prefix="excerpta-kobo-", writer="calibre?") as copy,
-              _connected(copy.as_uri(), source) as connection):
-            yield connection
-        return
-    with _connected(f"{path.resolve().as_uri()}?mode=ro", source) as connection:
+    with opened_device_database(path, source, expected=EXPECTED, prefix="excerpta-kobo-",
+                                writer="calibre?", error=database_error,
+                                timeout=BUSY_TIMEOUT_SECONDS) as connection:
         yield connection
 
 
@@ -127,19 +110,3 @@ def database_error(source: str, err: sqlite3.Error) -> InputError | InputIOError
         return InputError(f"{source}: damaged ({reason}); {EXPECTED}")
     return InputError(f"{source}: cannot be read as a database ({reason}); {EXPECTED}")
 
-
-@contextmanager
-def _connected(uri: str, source: str) -> Iterator[sqlite3.Connection]:
-    try:
-        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
-    except sqlite3.Error as err:
-        raise database_error(source, err) from None
-    connection.text_factory = bytes
-    try:
-        yield connection
-    finally:
-        connection.close()
-
-
-def _needs_snapshot(path: Path, head: bytes) -> bool:
-    return in_wal_mode(head) or any(file_size(sibling(path, suffix)) for suffix in SIBLINGS)

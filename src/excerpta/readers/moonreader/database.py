@@ -16,7 +16,6 @@ Only those two tables are read. Text comes back as bytes, decoded per value
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from pathlib import Path
 from excerpta.errors import InputError, InputIOError
 from excerpta.readers.kobo.text import as_text
 from excerpta.readers.sqlite_damage import is_damage, read_around_damage, read_failure
-from excerpta.readers.sqlite_snapshot import HEADER_SIZE, SQLITE_MAGIC, cut_short, file_size, sibling
+from excerpta.readers.sqlite_snapshot import SQLITE_MAGIC, connected, pages_missing, read_head
 
 EXPECTED = "expected Moon+ Reader's mrbooks.db, or a .mrpro/.mrstd backup holding it"
 # The notes columns read, in NoteRow's order (then rowid): those every Moon+ database since
@@ -43,26 +42,18 @@ def opened(path: Path, source: str) -> Iterator[sqlite3.Connection]:
     journal back), text as bytes. Raises InputError naming ``source`` for an empty file, one
     that is no SQLite database, or one shorter than its header says."""
     try:
-        with path.open("rb") as handle:
-            head, size = handle.read(HEADER_SIZE), os.fstat(handle.fileno()).st_size
+        head, size = read_head(path)
     except OSError as err:
         raise InputError(f"{source}: cannot be read ({err.strerror or err})") from None
     if not head:
         raise InputError(f"{source}: an empty database (0 bytes); {EXPECTED}")
     if not head.startswith(SQLITE_MAGIC):
         raise InputError(f"{source}: not an SQLite database; {EXPECTED}")
-    if not file_size(sibling(path, "-wal")) and (missing := cut_short(head, size)) is not None:
+    if (missing := pages_missing(path, head, size)) is not None:
         raise InputError(f"{source}: the database is cut short: {missing}, as an interrupted copy "
                          "leaves it; make or copy the backup again")
-    try:
-        connection = sqlite3.connect(path, timeout=0)
-    except sqlite3.Error as err:
-        raise database_error(source, err) from None
-    connection.text_factory = bytes
-    try:
+    with connected(path, source, error=database_error, timeout=0) as connection:
         yield connection
-    finally:
-        connection.close()
 
 
 def database_error(source: str, err: sqlite3.Error) -> InputError | InputIOError:

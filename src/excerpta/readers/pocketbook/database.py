@@ -15,16 +15,17 @@ is a generic store of items and their tags::
 The firmware keeps it open while the device runs, in WAL mode: what it saved last may be in
 the ``-wal`` file beside it. As the Kobo reader does (:mod:`excerpta.readers.kobo.database`), a
 database in WAL mode, or with a ``-wal`` or ``-journal`` file holding bytes beside it, is
-copied with them into a private temporary folder and the copy is read
-(:mod:`excerpta.readers.sqlite_snapshot`); any other is opened in place with ``mode=ro``. Either
-way nothing beside the device's file is made or changed. The connection is read-only
-(``query_only``), runs nothing the schema defines (``trusted_schema`` off) and checks each
-page's cells as it reads them; text comes back as bytes, decoded per value by the reader.
+copied with them into a private temporary folder and the copy is read; any other is opened in
+place with ``mode=ro`` (both readers open it through
+:func:`~excerpta.readers.sqlite_snapshot.opened_device_database`). Either way nothing beside the
+device's file is made or changed. The connection is read-only (``query_only``), runs nothing the
+schema defines (``trusted_schema`` off) and checks each page's cells as it reads them
+(:data:`~excerpta.readers.sqlite_snapshot.HARDENING_PRAGMAS`); text comes back as bytes,
+decoded per value by the reader.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,22 +34,11 @@ from pathlib import Path
 from excerpta.errors import InputError, InputIOError
 from excerpta.readers.kobo.text import as_text
 from excerpta.readers.sqlite_damage import is_damage, read_failure
-from excerpta.readers.sqlite_snapshot import (
-    HEADER_SIZE,
-    SIBLINGS,
-    SQLITE_MAGIC,
-    cut_short,
-    file_size,
-    in_wal_mode,
-    sibling,
-    snapshot,
-)
+from excerpta.readers.sqlite_snapshot import HARDENING_PRAGMAS, opened_device_database
 
 EXPECTED = "expected a PocketBook's notes database, system/config/books.db"
 TABLES = ("items", "tags", "tagnames", "books")  # what tells the database (names without case)
 BUSY_TIMEOUT_SECONDS = 5.0
-_GUARDS = ("PRAGMA query_only = 1", "PRAGMA trusted_schema = OFF", "PRAGMA cell_size_check = ON",
-           "PRAGMA mmap_size = 0")
 
 
 class Columns:
@@ -96,25 +86,9 @@ def opened(path: Path, source: str) -> Iterator[sqlite3.Connection]:
     InputError naming ``source`` for a file that is empty, no SQLite database, shorter than
     its header says (its lost pages would read as no rows: notes lost unsaid), locked past
     BUSY_TIMEOUT_SECONDS, or that cannot be copied."""
-    try:
-        with path.open("rb") as handle:
-            head, size = handle.read(HEADER_SIZE), os.fstat(handle.fileno()).st_size
-    except OSError as err:
-        raise InputError(f"{source}: cannot be read: {err.strerror or err}") from None
-    if not head:
-        raise InputError(f"{source}: an empty file (0 bytes), not a database ({EXPECTED})")
-    if not head.startswith(SQLITE_MAGIC):
-        raise InputError(f"{source}: not an SQLite database ({EXPECTED})")
-    # Pages in a non-empty -wal file may stand for those it lacks (a checkpoint interrupted).
-    if not file_size(sibling(path, "-wal")) and (missing := cut_short(head, size)) is not None:
-        raise InputError(f"{source}: cut short: {missing}, as an interrupted copy (or a device "
-                         "unplugged mid-write) leaves a file; copy it again")
-    if in_wal_mode(head) or any(file_size(sibling(path, suffix)) for suffix in SIBLINGS):
-        with (snapshot(path, source, prefix="excerpta-pocketbook-", writer="the device?") as copy,
-              _connected(copy.as_uri(), source) as db):
-            yield db
-        return
-    with _connected(f"{path.resolve().as_uri()}?mode=ro", source) as db:
+    with opened_device_database(path, source, expected=EXPECTED, prefix="excerpta-pocketbook-",
+                                writer="the device?", error=database_error,
+                                timeout=BUSY_TIMEOUT_SECONDS, guards=HARDENING_PRAGMAS) as db:
         yield db
 
 
@@ -130,22 +104,3 @@ def database_error(source: str, err: sqlite3.Error) -> InputError | InputIOError
         return InputError(f"{source}: damaged ({reason}); {EXPECTED}")
     return InputError(f"{source}: cannot be read as a database ({reason}); {EXPECTED}")
 
-
-@contextmanager
-def _connected(uri: str, source: str) -> Iterator[sqlite3.Connection]:
-    # A private copy is opened writable (SQLite may roll a hot journal back in it); queries
-    # stay read-only all the same (query_only).
-    try:
-        db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
-    except sqlite3.Error as err:
-        raise database_error(source, err) from None
-    try:
-        db.text_factory = bytes
-        try:
-            for guard in _GUARDS:
-                db.execute(guard)
-        except sqlite3.Error as err:
-            raise database_error(source, err) from None
-        yield db
-    finally:
-        db.close()
