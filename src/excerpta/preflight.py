@@ -20,15 +20,14 @@ from excerpta.adapters import Adapter, InputProbe, Reader, RecordProblem, option
 from excerpta.errors import InputError, UserError
 from excerpta.folder_inputs import (
     FolderFile,
-    FolderInput,
     RefusedEntry,
     check_listable,
     is_empty,
     named,
-    nested,
     reads_in_folder,
     survey,
 )
+from excerpta.folder_nesting import FolderInput, nested
 from excerpta.input_files import EMPTY_INPUT
 
 log = logging.getLogger(__name__)
