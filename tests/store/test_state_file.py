@@ -193,6 +193,22 @@ def test_an_io_error_opening_a_state_on_a_full_disk_is_the_full_disk_not_the_fil
                           "(disk I/O error); make room there and run again")
 
 
+@pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="Linux's /sys: no one makes a folder")
+def test_a_default_state_folder_that_cannot_be_made_is_one_line_saying_how_to_pick_another(
+        run_cli, tmp_path, monkeypatch):
+    # Audit L3: a bare "…/state: Permission denied", exit 74, where --state in the same place
+    # said what and how (exit 2). /sys refuses a new folder even to root, as a read-only home
+    # refuses a user's.
+    monkeypatch.setenv("XDG_STATE_HOME", "/sys/excerpta-state-test")
+    result = run_cli("convert", EXAMPLES / "library.json", "--to", "json", "--out", tmp_path / "x.json")
+    assert result.exit_code == 2
+    assert result.output.startswith("excerpta: error: /sys/excerpta-state-test/excerpta/")
+    assert ": the state database cannot be created there: folder /sys/excerpta-state-test/excerpta " \
+           "cannot be made (" in result.output
+    assert result.output.endswith("); --state or EXCERPTA_STATE picks another\n")
+    assert result.output.count("\n") == 1
+
+
 def test_a_new_state_is_readable_by_its_user_alone_and_an_old_one_keeps_its_permissions(tmp_path):
     # Security audit: it holds the whole library, private notes included, and was 0644.
     new, old = tmp_path / "new.sqlite", tmp_path / "old.sqlite"

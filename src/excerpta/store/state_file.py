@@ -33,6 +33,8 @@ from excerpta.store.connection import disk_full, full_disk_error
 
 _PICK_ANOTHER = "--state or EXCERPTA_STATE picks another"
 FULL_BELOW = 1 << 20  # free bytes under which a disk counts as full
+# What making a folder fails with when the disk is full or failing, not the place refused.
+_MACHINE_FAILED = frozenset({errno.ENOSPC, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 
 def folder_given(path: str) -> StateError:
@@ -45,9 +47,9 @@ def make_folder(path: str, *, make: bool = True) -> None:
     """Create the folder of the state database ``path`` and its parents (``make`` False: only
     check that nothing stands in the way, creating nothing: a dry run).
 
-    Raises StateError when ``path`` itself is a folder, NotADirectoryError naming the regular
-    file that stands where a folder should be, and OSError when the folder cannot be made
-    (permissions).
+    Raises StateError when ``path`` itself is a folder or its folder cannot be made there
+    (permissions, a read-only file system), NotADirectoryError naming the regular file that
+    stands where a folder should be, and OSError when the disk is full or failing.
     """
     if os.path.isdir(os.path.expanduser(path)):
         raise folder_given(path)
@@ -61,6 +63,11 @@ def make_folder(path: str, *, make: bool = True) -> None:
         blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
         raise NotADirectoryError(errno.ENOTDIR, "a file, not a folder: the state database cannot be "
                                  f"made under it ({_PICK_ANOTHER})", str(blocker)) from None
+    except OSError as err:
+        if err.errno in _MACHINE_FAILED:
+            raise  # a full disk, a failing one: the machine's refusal (exit 74), said as it is
+        raise StateError(f"{path}: the state database cannot be created there: folder {folder} "
+                         f"cannot be made ({err.strerror}); {_PICK_ANOTHER}") from None
 
 
 def make_private(path: str) -> None:
