@@ -35,12 +35,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from excerpta.disk import chunks_sha256, file_sha256, is_read_only, make_folder
+from excerpta.disk import chunks_sha256, file_sha256, make_folder
 from excerpta.locks import scratch_folder
 from excerpta.output_batch import LEFT_CHANGED, LEFT_LINKED, LeftAlone, StagedBatch, StagedFile
 from excerpta.output_folder import LINKED_OUTSIDE, OutputFolder
-from excerpta.output_published import PublishedList
-from excerpta.output_records import Manifest, OutputRecord, WriteOutcome
+from excerpta.output_published import Listed, PublishedList
+from excerpta.output_records import Manifest, OutputRecord, WriteOutcome, decision
 
 __all__ = ["LINKED_OUTSIDE", "Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
 
@@ -81,8 +81,9 @@ class OutputSink(OutputFolder):
     _pending: list[OutputRecord] = field(default_factory=list)
     _staged: StagedBatch = field(init=False, repr=False)
     _published: PublishedList | None = field(init=False, repr=False)
-    _publishing: list[OutputRecord] = field(default_factory=list)  # records of the files staged
+    _publishing: list[Listed] = field(default_factory=list)  # the files staged
     _replayed: list[OutputRecord] = field(default_factory=list)  # see excerpta.output_published
+    _left: set[str] = field(default_factory=set)  # files publishing left alone
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -91,9 +92,7 @@ class OutputSink(OutputFolder):
             self._published = None
             return
         self._published = PublishedList(self.staging_list.with_suffix(".published"))
-        self._replayed = self._published.replay(self.job, self.writer)
-        if not self.dry_run:  # the records a run killed before its commit left: committed with ours
-            self._pending.extend(self._replayed)
+        self._replayed = self._published.replay(self.job, self.writer, self._state)
 
     def records(self) -> dict[str, OutputRecord]:
         """:meth:`OutputFolder.records <excerpta.output_folder.OutputFolder.records>`, with the
@@ -152,7 +151,7 @@ class OutputSink(OutputFolder):
                     stat.st_size if stat else None, stat.st_mtime_ns if stat else None, memo,
                 ))
                 if outcome.action != "unchanged":
-                    self._publishing.append(written)
+                    self._publishing.append(Listed(written, self._state, on_disk))
         if outcome.action != "conflict" and (reason is not None or pending):
             outcome = replace(outcome, reason=reason or outcome.reason, pending=pending)
         if pending and outcome.action == "unchanged":  # its record is kept all the same
@@ -213,22 +212,8 @@ class OutputSink(OutputFolder):
 
     def _decide(self, target: Path, digest: str, size: int, on_disk: str | None, allowed: bool,
                 record: OutputRecord | None) -> WriteOutcome:
-        if on_disk == digest:
-            return WriteOutcome(target, "unchanged", size)
-        if not allowed:
-            # The state is named: a file written under another --state is "changed" in this one.
-            state = None if self.manifest is None else self.manifest.path
-            if record is not None:
-                why = "changed since excerpta wrote it" + (f", as the state {state} records" if state else "")
-            elif state is not None:
-                why = f"exists and the state {state} has no record of excerpta writing it"
-            else:
-                why = "exists and no state records excerpta writing it"
-            return WriteOutcome(target, "conflict", size, f"{why}; left alone (--force overwrites)")
-        if on_disk is not None and not self.force and is_read_only(target):
-            # The user's "do not touch" (Windows would refuse to replace it anyway).
-            return WriteOutcome(target, "conflict", size, "read-only; left alone (--force overwrites)")
-        return WriteOutcome(target, "create" if on_disk is None else "update", size)
+        return decision(target, digest, size, on_disk, allowed=allowed, recorded=record is not None,
+                        state=None if self.manifest is None else self.manifest.path, force=self.force)
 
     def __enter__(self) -> OutputSink:
         return self
@@ -258,15 +243,22 @@ class OutputSink(OutputFolder):
             self._published.record(self._publishing)
         self._publishing = []
         self._staged.publish(self._left_alone)
+        if self._published is not None and self._left:
+            self._published.forget(self._left)  # never renamed: not ours to take as written
+        self._left = set()
         self._staged.sweep_listed()
 
     def published(self, path: str, digest: str) -> bool:  # see excerpta.output_published
         return self._published is not None and self._published.holds(path, digest)
 
     def committed(self) -> None:
-        """Say that the state now records every file this run published (their list goes)."""
+        """Say that the state now holds :meth:`pending_records` (what they list goes)."""
         if self._published is not None and not self.dry_run:
-            self._published.clear()
+            self._published.clear(self.job, self.writer, self._state)
+
+    @property
+    def _state(self) -> str:
+        return "" if self.manifest is None else str(self.manifest.path)
 
     def _left_alone(self, item: StagedFile, why: LeftAlone) -> None:
         outcome = self.outcomes[item.outcome_index]
@@ -279,6 +271,7 @@ class OutputSink(OutputFolder):
             outcome = replace(outcome, action="conflict", reason=f"{why}; left alone")
         self.outcomes[item.outcome_index] = outcome
         self._pending = [record for record in self._pending if record.path != str(item.target)]
+        self._left.add(str(item.target))
 
     def left_after_failure(self) -> tuple[list[WriteOutcome], list[OutputRecord]]:
         """What stays of a run whose writer failed: nothing, as its files were never published
@@ -291,7 +284,8 @@ class OutputSink(OutputFolder):
         Calls :meth:`finish` first: a record is only handed out once its file is on disk.
         """
         self.finish()
-        return list(self._pending)
+        # A killed run's records first: this run's own, later, supersede them (see output_published).
+        return [*([] if self.dry_run else self._replayed), *self._pending]
 
     @property
     def conflicts(self) -> list[WriteOutcome]:

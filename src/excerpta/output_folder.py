@@ -149,6 +149,8 @@ class OutputFolder:
                    if state is not None and (seen := state.output_at(str(target))) is not None]
         if (recorded := self.recorded_at(target)) is not None:  # (its path spelt otherwise)
             records.append(recorded)
+        # What a sink takes from a run killed before its commit (excerpta.output_published).
+        records += [seen for seen in self.records().values() if seen.path == str(target)]
         if not records or self._paths.outside(target):
             return False
         try:

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal, Protocol
 
+from excerpta.disk import is_read_only
 from excerpta.spelling import folded
 
 # "conflict": left alone (not ours to overwrite, or it could not take the changes), reported.
@@ -157,3 +158,26 @@ class WriteOutcome:
         size = "" if self.sent and not self.size else f" ({self.size} bytes)"
         text = f"{self.action} {self.path}{size}"
         return f"{text}: {self.reason}" if self.reason else text
+
+
+def decision(target: Path, digest: str, size: int, on_disk: str | None, *, allowed: bool,
+             recorded: bool, state: str | None, force: bool) -> WriteOutcome:
+    """What a sink does with new bytes (``digest``, ``size``) for ``target``, which holds
+    ``on_disk`` (None: no file): ``unchanged``; ``conflict`` when not ``allowed`` to replace it
+    (saying why: ``recorded`` in ``state`` or not) or it is read-only without ``force``; else
+    ``create`` or ``update`` (see :mod:`excerpta.output`)."""
+    if on_disk == digest:
+        return WriteOutcome(target, "unchanged", size)
+    if not allowed:
+        # The state is named: a file written under another --state is "changed" in this one.
+        if recorded:
+            why = "changed since excerpta wrote it" + (f", as the state {state} records" if state else "")
+        elif state is not None:
+            why = f"exists and the state {state} has no record of excerpta writing it"
+        else:
+            why = "exists and no state records excerpta writing it"
+        return WriteOutcome(target, "conflict", size, f"{why}; left alone (--force overwrites)")
+    if on_disk is not None and not force and is_read_only(target):
+        # The user's "do not touch" (Windows would refuse to replace it anyway).
+        return WriteOutcome(target, "conflict", size, "read-only; left alone (--force overwrites)")
+    return WriteOutcome(target, "create" if on_disk is None else "update", size)

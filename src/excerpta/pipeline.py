@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from excerpta import registry
 from excerpta.adapters import Reader, ReadState, RecordProblem, Writer
-from excerpta.errors import interrupted, interruption, said
+from excerpta.errors import interrupted, said
 from excerpta.hold_back import lost_inputs, nothing_selected
 from excerpta.input_reads import (
     FROM_FLAG,
@@ -39,14 +39,13 @@ from excerpta.selection import Selection
 from excerpta.spool import spooled
 from excerpta.store import LibraryStore, MergeRules
 from excerpta.store.candidates import KINDLE
+from excerpta.store.run_log import log_ended_by, signals_held
 from excerpta.store.witness import TakeOver
 from excerpta.unchanged_inputs import inputs_mark, kept_mark, mark_key, unchanged
 from excerpta.unchanged_outputs import fingerprint, left_as_written
 
 log = logging.getLogger(__name__)
 CONVERT_JOB = "convert"
-# What ``status`` says of a run a stop ended (errors.interruption names it).
-_STOPPED_BY = {"KeyboardInterrupt": "stopped by Ctrl-C (SIGINT)", "Terminated": "stopped by SIGTERM"}
 
 
 @dataclass(frozen=True)
@@ -143,8 +142,11 @@ def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
     with ExitStack() as locks:
         for out in [] if dry_run else sorted({output.out for output in outputs}):
             locks.enter_context(output_lock(out))
-        run_id = None if dry_run else state.start_run(run_name)
+        run_id = None
         try:
+            if not dry_run:
+                with signals_held():  # (a stop now is delivered once run_id is kept)
+                    run_id = state.start_run(run_name)
             report = _run_locked(inputs, outputs, library=library, state=state,
                                  from_format=from_format, options=options or {}, typed=typed,
                                  force=force, dry_run=dry_run, persistent_library=persistent,
@@ -153,15 +155,13 @@ def run_once(inputs: Sequence[str], outputs: Sequence[Output], *, run_name: str,
                                  failure=next(iter(failed_outputs), None), format_choice=format_choice)
         except BaseException as err:  # the run log never keeps a run "running" for good
             if run_id is not None:
-                stop = interruption(err)
-                with suppress(Exception):  # the error that ended the run is the one to tell
-                    state.finish_run(run_id, "interrupted" if stop else "failed", {},
-                                     said(err) if stop is None else _STOPPED_BY.get(stop, stop))
+                log_ended_by(state, run_id, err)
             raise
         if run_id is not None:
             status = "failed" if report.failure else "partial" if report.exit_code else "ok"
-            state.finish_run(run_id, status, report.counts(),
-                             None if report.failure is None else said(report.failure))
+            with signals_held():
+                state.finish_run(run_id, status, report.counts(),
+                                 None if report.failure is None else said(report.failure))
         return report
 
 

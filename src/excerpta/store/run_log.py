@@ -9,13 +9,20 @@ run keeps its last ones; each start trims its own job's.)
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import datetime
 
+from excerpta.errors import interruption, said
 from excerpta.store import state_file
-from excerpta.store.base import RunRecord
+from excerpta.store.base import LibraryStore, RunRecord
 
 RUNS_KEPT = 1000
+# What ``status`` says of a run a stop ended (errors.interruption names it).
+_STOPPED_BY = {"KeyboardInterrupt": "stopped by Ctrl-C (SIGINT)", "Terminated": "stopped by SIGTERM"}
 
 
 def start(db: sqlite3.Connection, job: str, now: str) -> int:
@@ -43,3 +50,28 @@ def runs(db: sqlite3.Connection, path: str, job: str | None, limit: int) -> list
     return [RunRecord(r[0], r[1], datetime.fromisoformat(r[2]),
                       datetime.fromisoformat(r[3]) if r[3] else None, r[4],
                       state_file.row_data(path, "runs", r[0], r[5]), r[6]) for r in rows]
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold off SIGINT and SIGTERM (delivered as the block ends) while a run's start or end is
+    written: a stop landing inside that write, or between it and the caller keeping its run id,
+    left the run "running" for good. Where signals cannot be held (Windows, a thread other than
+    the main one), nothing is held."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def log_ended_by(state: LibraryStore, run_id: int, err: BaseException) -> None:
+    """Log the run ``run_id`` as ended by ``err``: ``interrupted`` by a stop, else ``failed``.
+    Never raises (the error that ended the run is the one to tell)."""
+    stop = interruption(err)
+    with suppress(Exception), signals_held():
+        state.finish_run(run_id, "interrupted" if stop else "failed", {},
+                         said(err) if stop is None else _STOPPED_BY.get(stop, stop))

@@ -93,3 +93,25 @@ def test_a_killed_runs_note_updates_and_memo_are_taken_up_by_the_next_run(vault,
     last = _run(vault, state, [_with_note(book, "third thought")])
     assert "Note: third thought" in note.read_text(encoding="utf-8")
     assert last.outcomes[0].reason == "highlights edited by hand: 1 updated, 0 removed, 0 added"
+
+
+def test_a_note_touched_or_moved_after_a_killed_run_is_merged_by_what_that_run_wrote(vault, state):
+    # Review F1: a line added to the note (or the note moved) before the next run dropped the
+    # killed run's record, and its old memo froze the highlight it had updated.
+    book = kindle_book(3)
+    _run(vault, state, [_with_note(book, "first thought")])
+    note = vault / NOTE
+    note.write_text(note.read_text(encoding="utf-8").replace("number 3.", "number 3, my words."),
+                    encoding="utf-8")
+    _run(vault, state, [_with_note(book, "second thought")], killed=True)
+    moved = vault / "Moved" / "Walden.md"
+    moved.parent.mkdir()
+    note.rename(moved)
+    mine = moved.read_text(encoding="utf-8") + "\nA line of mine, after the kill.\n"
+    moved.write_text(mine, encoding="utf-8")
+    after = _run(vault, state, [_with_note(book, "third thought")])
+    text = moved.read_text(encoding="utf-8")
+    assert "Note: third thought" in text
+    assert "A line of mine, after the kill." in text
+    assert "- Highlight number 3, my words." in text
+    assert "you changed kept" not in (after.outcomes[0].reason or "")
