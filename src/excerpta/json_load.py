@@ -7,7 +7,8 @@ all three become :class:`JsonTextError`, never an internal error.
 
 A ``\\ud83d`` escape with no pair (an emoji cut in half by some tool) gives a string that
 cannot be written as UTF-8, so every lone surrogate in the result becomes U+FFFD, in keys and
-values; the rest of the text is kept. Only text holding such an escape is looked through.
+values; the rest of the text is kept. Only text holding such an escape is looked through (or,
+given as bytes, a surrogate's own UTF-8 bytes, or UTF-16 or UTF-32 text).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from excerpta.errors import InputError
 
 # A \uD800-\uDFFF escape, the only way JSON text can give a lone surrogate.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+# In bytes also: a surrogate encoded as UTF-8 (WTF-8, CESU-8), which json reads with
+# "surrogatepass", and any UTF-16 or UTF-32 text (NULs in its first bytes), whose escapes differ.
+_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]|\A[^\x00]{0,3}\x00")
 
 
 class JsonTextError(ValueError):

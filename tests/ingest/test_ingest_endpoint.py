@@ -83,6 +83,18 @@ def test_half_an_emoji_an_app_cut_is_taken_as_the_replacement_character(endpoint
                                    "note": "\U0001f600 whole"}
 
 
+@pytest.mark.parametrize("raw", [
+    b'{"highlights": [{"text": "raw \xed\xa0\xbd", "title": "T"}]}',  # WTF-8: a surrogate's own bytes
+    '{"highlights": [{"text": "raw \\ud83d", "title": "T"}]}'.encode("utf-16-le"),  # UTF-16
+])
+def test_half_an_emoji_in_any_encoding_json_reads_is_the_replacement_character(endpoint, tmp_path, raw):
+    # Review F6: these still crashed the request unanswered.
+    answer = httpx.post(endpoint.url + "/api/v2/highlights/", content=raw, headers=AUTH)
+    assert answer.status_code == 200
+    [record] = inbox_records(tmp_path / "inbox.jsonl")
+    assert record["highlight"] == {"text": "raw \ufffd", "title": "T"}
+
+
 @pytest.mark.parametrize("path", ["/api/v2/highlights", "/", "/api/v2/highlights/?x=1"])
 def test_apps_given_the_bare_address_or_no_slash_reach_the_same_endpoint(endpoint, tmp_path, path):
     assert post(endpoint, "t", path=path) == 200
