@@ -16,6 +16,7 @@ Only the CLI and the daemon turn these into messages; everything else raises the
     ├── OutputBusyError           another excerpta run is writing the same output (or another
     │                             daemon runs the same state's jobs): retry later
     └── StateError                the state database is unusable (newer schema, corrupt)
+        ├── StateIOError          its disk is full or failing (exit 74): make room, run again
         └── StateBusyError        another run held it past the timeout: retry later
 
 A single bad *record* is not an exception: readers report it as a :class:`RecordProblem`
