@@ -42,6 +42,7 @@ from excerpta.readers.readwise_md.front_matter import as_text
 from excerpta.readers.readwise_md.location_links import LocationLink, split_location_link
 from excerpta.readers.readwise_md.note_layout import NoteBody
 from excerpta.readers.readwise_md.note_parts import BLOCK_ID, HighlightBlock
+from excerpta.readwise import own_links
 
 WIKILINK = re.compile(r"\[\[(?P<target>[^\]|]+)(?:\|(?P<display>[^\]]*))?\]\]")
 HASHTAG = re.compile(r"(?:^|\s)#(?P<tag>[^\s#]+)")
@@ -167,7 +168,7 @@ def build_highlight(document_id: str, block: HighlightBlock,
         location=location,
         location_type=link.location_type if link else None,
         chapter=unescaped(block.chapter) if block.chapter else None,
-        url=unescaped(link.url) if link and link.url else None,
+        url=own_links.own_id(unescaped(link.url))[1] if link and link.url else None,  # a mark: no link
         tags=tags,
         is_favorite=FAVORITE_TAG in tags,
         external_ids=external_ids,

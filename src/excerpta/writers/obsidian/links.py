@@ -36,6 +36,7 @@ from jinja2.ext import Extension
 
 from excerpta.location_labels import LINK_DESTINATION
 from excerpta.markdown_safety import defang, runs_code
+from excerpta.readwise.own_links import OWN_SCHEME
 from excerpta.writers.obsidian.naming import UNTITLED, sanitize_name
 
 # Room for ".md" and a clash suffix within the 255 bytes a file name may have.
@@ -86,7 +87,8 @@ def link_url(value: str) -> str:
     * spaces and C0 control characters at either end are dropped, as a browser drops them
       (other whitespace, a no-break space say, is part of the URL: encoded, as below);
     * a URL that would run code once clicked (:func:`~excerpta.markdown_safety.runs_code`, also
-      when HTML entities spell it: Markdown decodes them in a link) is none;
+      when HTML entities spell it: Markdown decodes them in a link) is none, and so is
+      ``excerpta://highlight/…``, the mark a highlight sent to Readwise carries (it opens nothing);
     * whitespace, ``<``, ``>``, ``\\``, a backtick, ``"``, ``[`` and ``]`` (but the brackets of an
       IPv6 host) are percent-encoded, and so are ``(`` and ``)`` unless they pair one level deep;
     * what is then no absolute URL (a scheme: ``https``, ``kindle``, ``mailto``, ``obsidian``…;
@@ -94,8 +96,8 @@ def link_url(value: str) -> str:
     url = value.strip(_URL_ENDS)
     if _PLAIN_WEB.fullmatch(url):  # nearly every URL
         return url
-    if not url or runs_code(html.unescape(url)):
-        return ""
+    if not url or runs_code(html.unescape(url)) or url.lower().startswith(OWN_SCHEME):
+        return ""  # (excerpta's own mark of a highlight sent to Readwise opens nothing)
     if _NOT_IN_URL.search(url):
         host = _IPV6_HOST.match(url)
         if host is None:
