@@ -279,3 +279,13 @@ def test_state_is_also_taken_after_the_command_name_and_wins_over_the_global_one
     assert run_cli("sync", "-c", config, "--state", first).exit_code == 0
     assert "last run: " in run_cli("status", "-c", config, "--state", first).output
     assert run_cli("status", "-c", config, "--state", second).output.splitlines()[1] == "  last run: never"
+
+
+@pytest.mark.parametrize(("given", "meant"), [("readwise", "readwise:"), ("hypothesis", "hypothesis:"),
+                                              ("inbox", "inbox:")])
+def test_a_service_input_without_its_colon_says_how_to_write_it(run_cli, tmp_path, monkeypatch, given, meant):
+    monkeypatch.chdir(tmp_path)  # (no file of that name here)
+    result = run_cli("convert", given, "--to", "json", "--out", tmp_path / "x.json")
+    assert result.exit_code == 2
+    assert result.output == (f"excerpta: error: {given}: no such file or directory "
+                             f"(did you mean {meant}, with its colon?)\n")

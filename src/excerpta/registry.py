@@ -98,9 +98,18 @@ def detect_reader(probe: InputProbe) -> type[Reader]:
     found = detect_folder_reader(probe)
     if found is None:
         if probe.path is None and not probe.source.endswith(":"):
-            raise UnknownFormatError(f"{probe.source}: {probe.missing}")
+            raise UnknownFormatError(f"{probe.source}: {probe.missing}{_meant(probe)}")
         raise UnknownFormatError(f"{probe.source}: unrecognised input format; name it with --from")
     return found
+
+
+def _meant(probe: InputProbe) -> str:
+    """A hint for an input named as a service's without its colon (``readwise``: a missing
+    file, where ``readwise:`` reads the API), else nothing."""
+    spelled = probe.source.strip() + ":"
+    if ":" in probe.source or detect_folder_reader(type(probe).of(spelled)) is None:
+        return ""
+    return f" (did you mean {spelled.strip()}, with its colon?)"
 
 
 def detect_folder_reader(probe: InputProbe) -> type[Reader] | None:
