@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 
 import pytest
 
 from excerpta.store.run_log import signals_held
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="os.kill a POSIX signal")
 
 
 class Stopped(Exception):
@@ -36,4 +37,21 @@ def test_a_stop_during_the_write_is_delivered_after_it(state):
         assert len(written) == 1  # the start was kept, and the caller has its id
         assert [run.status for run in state.runs("job")] == ["running"]
     finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def test_a_stop_is_held_though_another_thread_would_take_it(state):
+    # The daemon's other threads (the ingest endpoint, fsyncs): a signal mask on the main thread
+    # alone let one of them take the signal, and the main thread was interrupted all the same.
+    before = signal.signal(signal.SIGTERM, _stop)
+    idle = threading.Event()
+    other = threading.Thread(target=idle.wait, daemon=True)
+    other.start()
+    try:
+        written: list[int] = []
+        with pytest.raises(Stopped):
+            _start_while_stopped(state, written)
+        assert len(written) == 1
+    finally:
+        idle.set()
         signal.signal(signal.SIGTERM, before)

@@ -54,18 +54,26 @@ def runs(db: sqlite3.Connection, path: str, job: str | None, limit: int) -> list
 
 @contextmanager
 def signals_held() -> Iterator[None]:
-    """Hold off SIGINT and SIGTERM (delivered as the block ends) while a run's start or end is
-    written: a stop landing inside that write, or between it and the caller keeping its run id,
-    left the run "running" for good. Where signals cannot be held (Windows, a thread other than
-    the main one), nothing is held."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    """Hold off SIGINT and SIGTERM while a run's start or end is written, then deliver them to
+    the handlers they had: a stop landing inside that write, or between it and the caller
+    keeping its run id, left the run "running" for good. (Handlers, not a signal mask: another
+    thread, as the daemon has, would take a masked signal and the main thread still be
+    interrupted.) Outside the main thread, where handlers cannot be set, nothing is held."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    caught: list[int] = []
+    before = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    held = [number for number, handler in before.items() if handler is not None]
+    for number in held:
+        signal.signal(number, lambda signum, frame: caught.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for number in held:
+            signal.signal(number, before[number])
+        for number in dict.fromkeys(caught):
+            signal.raise_signal(number)
 
 
 def log_ended_by(state: LibraryStore, run_id: int, err: BaseException) -> None:
