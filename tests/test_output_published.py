@@ -19,11 +19,15 @@ def _sink(out: Path, state, **kwargs) -> OutputSink:
     return OutputSink(out, "job", "json", manifest=state, staging_list=staging_list(out), **kwargs)
 
 
-def _run(out: Path, state, files: dict[str, bytes], *, commit: bool = True) -> dict[str, str]:
-    """One run writing ``files``; without ``commit``, killed once its files are on disk."""
+def _run(out: Path, state, files: dict[str, bytes], *, commit: bool = True,
+         hold: bool = False) -> dict[str, str]:
+    """One run writing ``files``; without ``commit``, killed once its files are on disk;
+    ``hold``: the run holds its files back (a --tag selecting nothing)."""
     sink = _sink(out, state)
     actions = {name: sink.write(name, content, key=name, source_hash=content.hex()).action
                for name, content in files.items()}
+    if hold:
+        sink.hold_back("left as it was: --tag x selects none of the library's documents")
     records = sink.pending_records()  # published: on disk
     if commit:
         state.commit_outputs(records)
@@ -100,47 +104,33 @@ def test_convert_after_a_run_killed_before_its_state_commit_updates_the_json(tmp
     assert json.loads(out.read_text(encoding="utf-8"))["documents"]
 
 
-def _runs(out: Path, state, files: dict[str, bytes], *, commit: bool = True,
-          hold: bool = False) -> dict[str, str]:
-    """As :func:`_run`; ``hold``: the run holds its files back (a --tag selecting nothing)."""
-    sink = _sink(out, state)
-    actions = {name: sink.write(name, content, key=name).action for name, content in files.items()}
-    if hold:
-        sink.hold_back("left as it was: --tag x selects none of the library's documents")
-    records = sink.pending_records()
-    if commit:
-        state.commit_outputs(records)
-        sink.committed()
-    return actions
-
-
 def test_a_run_held_back_after_a_kill_still_commits_the_killed_runs_records(tmp_path, state):
     # Review F2: the held-back run dropped them, then removed the list: refused until --force.
     out = tmp_path / "out"
-    _runs(out, state, {"x.json": b"one"})
-    _runs(out, state, {"x.json": b"two"}, commit=False)
-    _runs(out, state, {"x.json": b""}, hold=True)
+    _run(out, state, {"x.json": b"one"})
+    _run(out, state, {"x.json": b"two"}, commit=False)
+    _run(out, state, {"x.json": b""}, hold=True)
     assert (out / "x.json").read_bytes() == b"two"
-    assert _runs(out, state, {"x.json": b"three"}) == {"x.json": "update"}
+    assert _run(out, state, {"x.json": b"three"}) == {"x.json": "update"}
 
 
 def test_a_run_under_another_state_leaves_this_states_records_listed(tmp_path, state):
     # Review F3: another state's run took them into its own state and removed the list.
     out = tmp_path / "out"
-    _runs(out, state, {"x.json": b"one"})
-    _runs(out, state, {"x.json": b"two"}, commit=False)
+    _run(out, state, {"x.json": b"one"})
+    _run(out, state, {"x.json": b"two"}, commit=False)
     other = open_store(tmp_path / "other.sqlite")
     try:
-        assert _runs(out, other, {"x.json": b"two"}) == {"x.json": "unchanged"}
+        assert _run(out, other, {"x.json": b"two"}) == {"x.json": "unchanged"}
     finally:
         other.close()
-    assert _runs(out, state, {"x.json": b"three"}) == {"x.json": "update"}
+    assert _run(out, state, {"x.json": b"three"}) == {"x.json": "update"}
 
 
 def test_the_list_is_its_users_alone_and_a_file_never_renamed_is_not_taken_as_written(tmp_path, state):
     out = tmp_path / "out"
-    _runs(out, state, {"x.json": b"one"})
-    _runs(out, state, {"x.json": b"two"}, commit=False)
+    _run(out, state, {"x.json": b"one"})
+    _run(out, state, {"x.json": b"two"}, commit=False)
     listed = staging_list(out).with_suffix(".published")
     assert listed.stat().st_mode & 0o777 == 0o600  # note paths, headers, a deck's notes
     (out / "x.json").write_bytes(b"one")  # as if the rename never happened

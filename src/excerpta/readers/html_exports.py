@@ -11,6 +11,7 @@ from pathlib import Path
 from excerpta.adapters import InputProbe
 
 MAX_OPEN_ELEMENTS = 256  # an export nests a few deep; past this, a hostile file
+HIDDEN = frozenset({"script", "style"})  # elements whose text a page never shows
 
 
 def is_html_name(path: Path) -> bool:
@@ -41,13 +42,26 @@ class BoundedNesting(HTMLParser):
     """An HTML parser keeping the elements open inside the field it reads in ``_opened``, at
     most :data:`MAX_OPEN_ELEMENTS`: one nested deeper is counted in ``_untracked`` (its end tag
     closes it), and :attr:`too_deep` is the line where that first happened, so a file nested a
-    million deep is read in linear time, its text kept and its structure not."""
+    million deep is read in linear time, its text kept and its structure not. A subclass's
+    ``handle_starttag`` opens elements with ``_open`` (an empty-element tag is closed again
+    here; one of :data:`HIDDEN` is not read at all)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self._opened: list[str] = []  # elements opened inside the current field
         self._untracked = 0  # elements open past MAX_OPEN_ELEMENTS, whose end tags close them
         self.too_deep: int | None = None  # the line elements first nested past MAX_OPEN_ELEMENTS
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # <span/>: opened (as handle_starttag opens it) and closed at once.
+        if tag in HIDDEN:
+            return
+        opened = (len(self._opened), self._untracked)
+        self.handle_starttag(tag, attrs)
+        if self._untracked > opened[1]:
+            self._untracked -= 1
+        elif len(self._opened) > opened[0]:
+            self._opened.pop()
 
     def _open(self, tag: str) -> None:
         if len(self._opened) < MAX_OPEN_ELEMENTS:

@@ -80,13 +80,20 @@ def test_a_highlight_a_killed_run_removed_comes_back_when_restored_upstream(vaul
     assert restored.outcomes[0].reason == "highlights edited by hand: 0 updated, 0 removed, 1 added"
 
 
-def test_a_killed_runs_note_updates_and_memo_are_taken_up_by_the_next_run(vault, state):
+def _edited_then_killed(vault, state):
+    """A book's note written, edited by hand (its third highlight), then a run updating the
+    second highlight's note killed before its commit: the book and the note."""
     book = kindle_book(3)
     _run(vault, state, [_with_note(book, "first thought")])
     note = vault / NOTE
     note.write_text(note.read_text(encoding="utf-8").replace("number 3.", "number 3, my words."),
                     encoding="utf-8")
     _run(vault, state, [_with_note(book, "second thought")], killed=True)
+    return book, note
+
+
+def test_a_killed_runs_note_updates_and_memo_are_taken_up_by_the_next_run(vault, state):
+    book, note = _edited_then_killed(vault, state)
     # Its record replayed, the note is current: not even read.
     assert _run(vault, state, [_with_note(book, "second thought")]).outcomes == []
     assert not staging_list(vault).with_suffix(".published").exists()
@@ -98,12 +105,7 @@ def test_a_killed_runs_note_updates_and_memo_are_taken_up_by_the_next_run(vault,
 def test_a_note_touched_or_moved_after_a_killed_run_is_merged_by_what_that_run_wrote(vault, state):
     # Review F1: a line added to the note (or the note moved) before the next run dropped the
     # killed run's record, and its old memo froze the highlight it had updated.
-    book = kindle_book(3)
-    _run(vault, state, [_with_note(book, "first thought")])
-    note = vault / NOTE
-    note.write_text(note.read_text(encoding="utf-8").replace("number 3.", "number 3, my words."),
-                    encoding="utf-8")
-    _run(vault, state, [_with_note(book, "second thought")], killed=True)
+    book, note = _edited_then_killed(vault, state)
     moved = vault / "Moved" / "Walden.md"
     moved.parent.mkdir()
     note.rename(moved)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from excerpta.readers.html_exports import BoundedNesting
+from excerpta.readers.html_exports import HIDDEN, BoundedNesting
 
 FIELD_CLASSES = frozenset({"notebookFor", "bookTitle", "authors", "citation", "sectionHeading",
                            "noteHeading", "noteText"})
@@ -38,7 +38,6 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
                    "param", "source", "track", "wbr"})
 # Inside an entry's text these start a new line, as <br> does.
 _LINE_BREAKS = frozenset({"br", "p", "div", "li"})
-_HIDDEN = frozenset({"script", "style"})
 # Elements a field may have open at once; an export nests three or four (``<span>``, ``<b>``).
 
 
@@ -71,7 +70,7 @@ class NotebookParser(BoundedNesting):
         self._hidden: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN:
+        if tag in HIDDEN:
             self._hidden = tag
             return
         if tag == "hr":
@@ -97,15 +96,6 @@ class NotebookParser(BoundedNesting):
             colour = next((m.group(1) for c in classes if (m := _COLOUR_CLASS.match(c))), None)
             if colour:
                 self.entries[-1].colour = colour.lower()
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in _HIDDEN:
-            opened = (len(self._opened), self._untracked)
-            self.handle_starttag(tag, attrs)
-            if self._untracked > opened[1]:
-                self._untracked -= 1  # <span/>: opened and closed at once
-            elif len(self._opened) > opened[0]:
-                self._opened.pop()
 
     def handle_endtag(self, tag: str) -> None:
         if tag == self._hidden:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from excerpta.readers.html_exports import BoundedNesting
+from excerpta.readers.html_exports import HIDDEN, BoundedNesting
 
 GENERATOR = "PocketBook Bookmarks Export"
 BLOCK_CLASS = "bookmark"
@@ -38,7 +38,6 @@ MAX_ATTRIBUTE_CHARS = 256  # a UUID is 36 characters, a block's classes two word
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr"})
 _LINE_BREAKS = frozenset({"br", "p", "div", "li"})
-_HIDDEN = frozenset({"script", "style"})
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -83,7 +82,7 @@ class ExportParser(BoundedNesting):
         self._buffer: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN:
+        if tag in HIDDEN:
             self._hidden = tag
             return
         values = {name: value or "" for name, value in attrs if len(value or "") <= MAX_ATTRIBUTE_CHARS}
@@ -119,16 +118,6 @@ class ExportParser(BoundedNesting):
             self._buffer.append("\n")
         if tag not in _VOID:
             self._open(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN:
-            return
-        opened = (len(self._opened), self._untracked)
-        self.handle_starttag(tag, attrs)
-        if self._untracked > opened[1]:
-            self._untracked -= 1  # <span/>: opened and closed at once
-        elif len(self._opened) > opened[0]:
-            self._opened.pop()
 
     def handle_endtag(self, tag: str) -> None:
         if tag == self._hidden:
