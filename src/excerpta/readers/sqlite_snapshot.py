@@ -18,8 +18,8 @@ by its header, which gives its page size and page count (:func:`read_head`, then
 :func:`pages_missing`, which leaves alone a file whose ``-wal`` may hold the pages it lacks).
 
 :func:`connected` opens a database (in place or its copy) with text coming back as bytes,
-runs the pragmas a reader asks for on it (the PocketBook reader all :data:`HARDENING_PRAGMAS`,
-Books ``query_only``, the Kobo and Moon+ readers none), and turns an
+runs the pragmas a reader asks for on it (the Kobo, Moon+ and PocketBook readers all
+:data:`HARDENING_PRAGMAS`, Books ``query_only``), and turns an
 sqlite3.Error opening it into the reader's own one-line error. :func:`opened_device_database`
 is the whole open of a device's database (Kobo, PocketBook): the header checked, then read in
 place with ``mode=ro`` or from a snapshot (:func:`needs_snapshot`). What differs between the

@@ -201,3 +201,13 @@ def test_damage_met_after_a_book_was_given_leaves_it_done_and_reports_nothing_of
     assert [d.highlights[0].id for d in documents] == ["kobo-b0"]  # the second book's group was cut
     assert done == {f"{BOOK}0"}
     assert state.problems == []
+
+
+def test_the_database_is_opened_as_an_untrusted_file_is(tmp_path):
+    # Reliability reference 4.9: a device's database is a stranger's file: nothing in its
+    # schema runs, oversized cells are caught, nothing is mapped, and nothing is written.
+    path = make_database(tmp_path / "KoboReader.sqlite")
+    with database.open_database(path, str(path)) as db:
+        said = [db.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("query_only", "trusted_schema", "cell_size_check", "mmap_size")]
+    assert said == [1, 0, 1, 0]

@@ -17,6 +17,7 @@ from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import InputError
 from excerpta.readers.moonreader import MoonReaderReader, backup
+from excerpta.readers.moonreader.database import opened
 from sqlite_rows import zero_page_amid
 
 
@@ -257,3 +258,13 @@ def test_a_database_and_its_journal_share_one_bound_and_a_member_too_large_is_ne
     monkeypatch.setattr(backup, "MAX_DATABASE_BYTES", len(data) - 1)
     assert "more than a Moon+ database holds" in refusal(too_large)
     assert opened == [f"{PACKAGE}/_names.list"]  # the database's member refused by its declared size
+
+
+def test_the_copy_is_opened_as_an_untrusted_file_is(tmp_path):
+    # Reliability reference 4.9: a database from a backup is a stranger's file: nothing in its
+    # schema runs, oversized cells are caught, nothing is mapped, and nothing is written.
+    path = make_database(tmp_path / "mrbooks.db", [])
+    with opened(path, str(path)) as db:
+        said = [db.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("query_only", "trusted_schema", "cell_size_check", "mmap_size")]
+    assert said == [1, 0, 1, 0]

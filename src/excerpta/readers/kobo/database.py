@@ -30,7 +30,7 @@ from pathlib import Path
 from excerpta.errors import InputError, InputIOError
 from excerpta.readers.kobo.text import as_text
 from excerpta.readers.sqlite_damage import read_failure
-from excerpta.readers.sqlite_snapshot import SQLITE_MAGIC, opened_device_database
+from excerpta.readers.sqlite_snapshot import HARDENING_PRAGMAS, SQLITE_MAGIC, opened_device_database
 
 EXPECTED = "expected a Kobo KoboReader.sqlite"
 BUSY_TIMEOUT_SECONDS = 5.0  # a calibre write lasts well under this
@@ -93,7 +93,7 @@ def open_database(path: Path, source: str) -> Iterator[sqlite3.Connection]:
     by another program past BUSY_TIMEOUT_SECONDS, or one that cannot be copied."""
     with opened_device_database(path, source, expected=EXPECTED, prefix="excerpta-kobo-",
                                 writer="calibre?", error=database_error,
-                                timeout=BUSY_TIMEOUT_SECONDS) as connection:
+                                timeout=BUSY_TIMEOUT_SECONDS, guards=HARDENING_PRAGMAS) as connection:
         yield connection
 
 

@@ -25,7 +25,13 @@ from pathlib import Path
 from excerpta.errors import InputError, InputIOError
 from excerpta.readers.kobo.text import as_text
 from excerpta.readers.sqlite_damage import is_damage, read_around_damage, read_failure
-from excerpta.readers.sqlite_snapshot import SQLITE_MAGIC, connected, pages_missing, read_head
+from excerpta.readers.sqlite_snapshot import (
+    HARDENING_PRAGMAS,
+    SQLITE_MAGIC,
+    connected,
+    pages_missing,
+    read_head,
+)
 
 EXPECTED = "expected Moon+ Reader's mrbooks.db, or a .mrpro/.mrstd backup holding it"
 # The notes columns read, in NoteRow's order (then rowid): those every Moon+ database since
@@ -52,7 +58,7 @@ def opened(path: Path, source: str) -> Iterator[sqlite3.Connection]:
     if (missing := pages_missing(path, head, size)) is not None:
         raise InputError(f"{source}: the database is cut short: {missing}, as an interrupted copy "
                          "leaves it; make or copy the backup again")
-    with connected(path, source, error=database_error, timeout=0) as connection:
+    with connected(path, source, error=database_error, timeout=0, guards=HARDENING_PRAGMAS) as connection:
         yield connection
 
 
