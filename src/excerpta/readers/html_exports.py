@@ -1,6 +1,7 @@
 """What the readers of an app's HTML export (the Kindle notebook's, PocketBook's notes) share:
-the exports directly in a folder (:func:`exports_in`), and a parser's bounded record of the
-elements open inside the field it reads (:class:`BoundedNesting`)."""
+the exports directly in a folder (:func:`exports_in`), a parser's bounded record of the
+elements open inside the field it reads (:class:`BoundedNesting`), and an export fed to one
+(:func:`parse_export`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
-from excerpta.adapters import InputProbe
+from excerpta.adapters import InputProbe, ReadState
+from excerpta.errors import InputError
+from excerpta.input_files import open_text
+from excerpta.readers.undecodable import MARK_ERRORS, MarkedText, report_undecodable
 
 MAX_OPEN_ELEMENTS = 256  # an export nests a few deep; past this, a hostile file
 HIDDEN = frozenset({"script", "style"})  # elements whose text a page never shows
@@ -78,3 +82,20 @@ class BoundedNesting(HTMLParser):
             if self._opened[index] == tag:
                 return index
         return None
+
+
+def parse_export(parser: BoundedNesting, path: Path, source: str) -> Callable[[ReadState], None]:
+    """Feed the export at ``path`` to ``parser`` in 1 MB pieces (the parser keeps the fields it
+    wants, not the page): UTF-8 as the apps write it, or UTF-16 once re-saved; other bytes read
+    as the undecodable are (:mod:`excerpta.readers.undecodable`). Returns what reports those
+    bytes to a read's state, once the caller takes the file as an export. Raises InputError
+    naming ``source`` where ``html.parser`` refuses a malformed declaration."""
+    with open_text(path, errors=MARK_ERRORS) as raw_text:
+        handle = MarkedText(raw_text)
+        try:
+            while chunk := handle.read(1 << 20):
+                parser.feed(chunk)
+            parser.close()
+        except AssertionError as err:  # html.parser's way to refuse a malformed declaration
+            raise InputError(f"{source}: not readable as HTML (line {parser.getpos()[0]}: {err})") from None
+    return lambda state: report_undecodable(handle, raw_text.encoding, source, state)

@@ -8,7 +8,7 @@ import io
 
 from kindle_reading import read_text
 
-from excerpta.readers.kindle.undecodable import MARK_ERRORS, MarkedText
+from excerpta.readers.undecodable import MARK_ERRORS, MarkedText
 
 SEP = "=========="
 HIGHLIGHT = ("Walden (Thoreau, Henry David)\r\n- Your Highlight on page 5 | Location 70-72 | Added on "

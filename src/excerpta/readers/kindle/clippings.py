@@ -54,8 +54,8 @@ from excerpta.readers.kindle.metadata import (
     parse_metadata,
 )
 from excerpta.readers.kindle.records import SEPARATOR, RawRecord, iter_records, split_title_author
-from excerpta.readers.kindle.undecodable import MARK_ERRORS, report_undecodable
 from excerpta.readers.kindle.window_records import Clipping
+from excerpta.readers.undecodable import MARK_ERRORS, report_undecodable
 from excerpta.zones import DeviceZone, wall_time, zone_named
 
 log = logging.getLogger(__name__)

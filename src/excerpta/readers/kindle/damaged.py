@@ -24,13 +24,13 @@ from typing import TextIO
 from excerpta.adapters import ReadState
 from excerpta.readers.kindle.blocks import BLOCK_CHARS, Regular, iter_record_batches
 from excerpta.readers.kindle.records import CLIPPING_LIMIT_CHARS, SEPARATOR, RawRecord, is_separator
-from excerpta.readers.kindle.undecodable import MarkedText
+from excerpta.readers.undecodable import MarkedText
 
 CUT_LINE = "\udcfe"  # a lone surrogate: what strict decoding never yields
 
 
 class BoundedText(MarkedText):
-    """A :class:`~excerpta.readers.kindle.undecodable.MarkedText` read as whole lines without NUL
+    """A :class:`~excerpta.readers.undecodable.MarkedText` read as whole lines without NUL
     characters, each line at most ``limit`` characters or cut to :data:`CUT_LINE`.
     ``read(size)`` returns about ``size`` characters, ending at a line's end except at the end
     of the file.

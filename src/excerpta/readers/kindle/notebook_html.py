@@ -43,9 +43,15 @@ from pydantic import Field
 from excerpta.adapters import AdapterOptions, InputProbe, Reader, ReadState, fields_but
 from excerpta.errors import InputError
 from excerpta.identity import document_id, highlight_id
-from excerpta.input_files import input_file, open_text
+from excerpta.input_files import input_file
 from excerpta.model import Category, Document, Highlight, LocationType
-from excerpta.readers.html_exports import MAX_OPEN_ELEMENTS, exports_in, html_files, is_html_name
+from excerpta.readers.html_exports import (
+    MAX_OPEN_ELEMENTS,
+    exports_in,
+    html_files,
+    is_html_name,
+    parse_export,
+)
 from excerpta.readers.kindle.notebook_headings import Heading, HeadingError, parse_heading
 from excerpta.readers.kindle.notebook_notes import following_starts, reach
 from excerpta.readers.kindle.notebook_parser import (
@@ -54,7 +60,6 @@ from excerpta.readers.kindle.notebook_parser import (
     body_text,
     squash,
 )
-from excerpta.readers.kindle.undecodable import MARK_ERRORS, MarkedText, report_undecodable
 
 log = logging.getLogger(__name__)
 
@@ -136,21 +141,11 @@ class KindleNotebookReader(Reader):
             raise InputError(f"{source}: {size / 2**20:.0f} MB is far more than a Kindle notebook export "
                              f"holds (at most {MAX_EXPORT_BYTES // 2**20} MB read); is it the right file?")
         parser = NotebookParser()
-        # UTF-8 as the apps write it, or UTF-16 once re-saved; other bytes read as U+FFFD, reported.
-        with open_text(path, errors=MARK_ERRORS) as raw_text:
-            handle = MarkedText(raw_text)
-            try:
-                # In pieces: the parser keeps the fields it wants, not the whole page.
-                while chunk := handle.read(1 << 20):
-                    parser.feed(chunk)
-                parser.close()
-            except AssertionError as err:  # html.parser's way to refuse a malformed declaration
-                raise InputError(f"{source}: not readable as HTML (line {parser.getpos()[0]}: "
-                                 f"{err})") from None
+        report_bytes = parse_export(parser, path, source)
         title = " ".join(t for t in parser.fields["bookTitle"] if t)
         if not title:
             raise InputError(f"{source}: not a Kindle notebook export (no bookTitle element)")
-        report_undecodable(handle, raw_text.encoding, source, state)
+        report_bytes(state)
         author = "; ".join(a for a in parser.fields["authors"] if a) or None
         doc_id = document_id(title, author)
         if parser.cut_short:

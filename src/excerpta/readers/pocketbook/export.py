@@ -46,10 +46,9 @@ from pathlib import Path
 
 from excerpta.adapters import InputProbe, Reader, ReadState
 from excerpta.errors import InputError
-from excerpta.input_files import input_file, open_text
+from excerpta.input_files import input_file
 from excerpta.model import Document
 from excerpta.readers import html_exports
-from excerpta.readers.kindle.undecodable import MARK_ERRORS, MarkedText, report_undecodable
 from excerpta.readers.pocketbook.colours import colour_of_classes
 from excerpta.readers.pocketbook.documents import Mark, book_document, tell
 from excerpta.readers.pocketbook.export_parser import (
@@ -156,18 +155,9 @@ class PocketBookExportReader(Reader):
 
 
 def _parsed(path: Path, source: str, state: ReadState) -> ExportParser:
-    # The export parsed in pieces (the parser keeps the parts it wants, not the page); bytes
-    # that are not UTF-8 read as the kindle-html reader reads them, and reported.
+    # Bytes that are not UTF-8 read as the kindle-html reader reads them, and reported.
     parser = ExportParser()
-    with open_text(path, errors=MARK_ERRORS) as raw_text:
-        handle = MarkedText(raw_text)
-        try:
-            while chunk := handle.read(1 << 20):
-                parser.feed(chunk)
-            parser.close()
-        except AssertionError as err:  # html.parser's way to refuse a malformed declaration
-            raise InputError(f"{source}: not readable as HTML (line {parser.getpos()[0]}: {err})") from None
-    report_undecodable(handle, raw_text.encoding, source, state)
+    html_exports.parse_export(parser, path, source)(state)
     return parser
 
 

@@ -6,7 +6,7 @@ mark that is not UTF-8 throughout, decodes as Windows-1252 and holds no UTF-8 se
 several bytes, read as such with a warning: the same text gives the same ids). A UTF-8 file
 with a few stray bytes (a row pasted in from a Windows-1252 file) is read as UTF-8 but for
 those bytes, each read as Windows-1252, and their lines reported once (read in part, see
-:mod:`excerpta.readers.kindle.undecodable`): one such row never loses the others.
+:mod:`excerpta.readers.undecodable`): one such row never loses the others.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from excerpta.adapters import ReadState
 from excerpta.errors import InputError
 from excerpta.input_files import MixedText, UndecodableText, open_text
-from excerpta.readers.kindle.undecodable import MARK_ERRORS, MarkedText, report_undecodable
+from excerpta.readers.undecodable import MARK_ERRORS, MarkedText, report_undecodable
 
 log = logging.getLogger(__name__)
 # What Excel re-saves a CSV as on a Western Windows: a file that is not UTF-8 is read as it.

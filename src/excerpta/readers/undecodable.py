@@ -1,4 +1,4 @@
-"""Bytes a clippings file holds that its encoding cannot decode: read as Windows-1252 (UTF-16:
+"""Bytes a text input holds that its encoding cannot decode: read as Windows-1252 (UTF-16:
 as U+FFFD), and counted.
 
 ``My Clippings.txt`` is UTF-8 (UTF-16 once re-saved as "Unicode" by Notepad); one re-saved by an
@@ -10,7 +10,8 @@ and its continuation bytes, too few) is damage, not Windows-1252: U+FFFD. The re
 and says where (:func:`report_undecodable`: read in part), streaming: the file is decoded with
 the :data:`MARK_ERRORS` handler, which puts a lone surrogate (no strict decoding ever yields one)
 before the text it gives each undecodable run, and :class:`MarkedText` drops the marks while it
-counts the lines that held one. The notebook HTML reader does the same.
+counts the lines that held one. The Kindle notebook, PocketBook export and Readwise CSV readers
+do the same.
 """
 
 from __future__ import annotations
