@@ -35,6 +35,19 @@ FINE_PROBES = 4096
 LOWEST_ROWID, HIGHEST_ROWID = -(2**63), 2**63 - 1
 
 
+class Skipped(Exception):
+    """A device database's row (or item) that gives no highlight. ``str()`` is why, also its
+    ``kind`` where it is one of the kinds a reader leaves out by design (a bookmark, a drawing:
+    counted, not ``reported``); ``reported``: say so, one problem of the read; ``damaged``:
+    the database lost part of it."""
+
+    def __init__(self, reason: str, *, reported: bool, damaged: bool = False) -> None:
+        super().__init__(reason)
+        self.kind = reason
+        self.reported = reported
+        self.damaged = damaged
+
+
 def is_damage(err: sqlite3.Error) -> bool:
     """Whether ``err`` is SQLite meeting a damaged page (or a file that is no database), not a
     lock, a busy writer, a query's mistake or the machine failing to read (:func:`read_failure`)."""

@@ -30,6 +30,7 @@ from excerpta.readers.kobo.text import (
     is_true,
     is_utf8,
 )
+from excerpta.readers.sqlite_damage import Skipped
 
 NAMESPACE = "kobo"
 READ_TYPES = frozenset({"highlight", "note"})
@@ -65,17 +66,6 @@ class BookmarkRow(NamedTuple):
         """How a problem names the row: ``Bookmark <BookmarkID>``, else its rowid."""
         ident = (as_text(self.bookmark_id) or "").strip()
         return f"Bookmark {ident}" if ident else f"Bookmark rowid {self.rowid}"
-
-
-class Skipped(Exception):
-    """A row that is no highlight; ``reported``: say so (a damaged row), else it is one of the
-    kinds left out by design (a dogear). ``damaged``: the database lost part of it."""
-
-    def __init__(self, reason: str, *, reported: bool, damaged: bool = False) -> None:
-        super().__init__(reason)
-        self.kind = reason
-        self.reported = reported
-        self.damaged = damaged
 
 
 @dataclass

@@ -35,6 +35,7 @@ from excerpta.identity import highlight_id
 from excerpta.model import Highlight, LocationType
 from excerpta.readers.kobo.text import as_int, as_text, is_utf8
 from excerpta.readers.moonreader.colours import colour_name
+from excerpta.readers.sqlite_damage import Skipped
 
 MAX_MILLISECONDS = 253402300799999  # 9999-12-31T23:59:59.999Z: past it, no date
 _UNKNOWN = (1, 0)  # a position that is not a number sorts after every one that is
@@ -83,16 +84,6 @@ class NoteRow(NamedTuple):
         that is not a number <= 0."""
         length = as_int(self.length)
         return bool((as_text(self.original) or "").strip()) and (length is None or length > 0)
-
-
-class Skipped(Exception):
-    """A row that gives no highlight; ``reported``: say so, else it is left out by design (a
-    bookmark). ``damaged``: the database lost part of it."""
-
-    def __init__(self, reason: str, *, reported: bool, damaged: bool = False) -> None:
-        super().__init__(reason)
-        self.reported = reported
-        self.damaged = damaged
 
 
 @dataclass

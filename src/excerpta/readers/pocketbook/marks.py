@@ -36,6 +36,7 @@ from excerpta.readers.pocketbook.colours import colour_name
 from excerpta.readers.pocketbook.documents import Mark
 from excerpta.readers.pocketbook.export_parser import body_text
 from excerpta.readers.pocketbook.positions import anchor_of
+from excerpta.readers.sqlite_damage import Skipped
 
 READ_TYPES = frozenset({"highlight", "note", "bookmark"})
 BOOKMARK_TEXT, SNAPSHOT_TEXT = "Bookmark", "Snapshot"
@@ -59,17 +60,6 @@ class Item:
     state: object = 0
     time: object = None
     uuid: object = None
-
-
-class Skipped(Exception):
-    """An item that gives no highlight; ``reported``: say so, else it is one of the kinds left
-    out by design (a drawing, counted as ``kind``). ``damaged``: the database lost part of it."""
-
-    def __init__(self, reason: str, *, reported: bool, damaged: bool = False) -> None:
-        super().__init__(reason)
-        self.kind = reason
-        self.reported = reported
-        self.damaged = damaged
 
 
 @dataclass
