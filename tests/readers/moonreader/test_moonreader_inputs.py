@@ -16,9 +16,9 @@ from moonreader_backups import PACKAGE, backup_of, book, make_backup, make_datab
 from excerpta import registry
 from excerpta.adapters import InputProbe, ReadState
 from excerpta.errors import InputError
-from excerpta.readers.moonreader import MoonReaderReader, backup
-from excerpta.readers.moonreader.database import opened
+from excerpta.readers.moonreader import MoonReaderReader, backup, database
 from sqlite_rows import zero_page_amid
+from zip_members import opened_members
 
 
 def read(path):
@@ -247,14 +247,7 @@ def test_a_database_and_its_journal_share_one_bound_and_a_member_too_large_is_ne
     too_large = make_backup(tmp_path / "b.mrpro", data)
     monkeypatch.setattr(backup, "MAX_DATABASE_BYTES", len(data) + 100)  # each fits, not both
     assert "larger than 0 MB (with the files copied beside it)" in refusal(journal)
-    opened = []
-    real_open = zipfile.ZipFile.open
-
-    def spied(self, name, *args, **kwargs):
-        opened.append(getattr(name, "filename", name))
-        return real_open(self, name, *args, **kwargs)
-
-    monkeypatch.setattr(zipfile.ZipFile, "open", spied)
+    opened = opened_members(monkeypatch)
     monkeypatch.setattr(backup, "MAX_DATABASE_BYTES", len(data) - 1)
     assert "more than a Moon+ database holds" in refusal(too_large)
     assert opened == [f"{PACKAGE}/_names.list"]  # the database's member refused by its declared size
@@ -264,7 +257,7 @@ def test_the_copy_is_opened_as_an_untrusted_file_is(tmp_path):
     # Reliability reference 4.9: a database from a backup is a stranger's file: nothing in its
     # schema runs, oversized cells are caught, nothing is mapped, and nothing is written.
     path = make_database(tmp_path / "mrbooks.db", [])
-    with opened(path, str(path)) as db:
+    with database.opened(path, str(path)) as db:
         said = [db.execute(f"PRAGMA {name}").fetchone()[0]
                 for name in ("query_only", "trusted_schema", "cell_size_check", "mmap_size")]
     assert said == [1, 0, 1, 0]

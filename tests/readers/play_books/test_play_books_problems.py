@@ -3,8 +3,6 @@ row, the others read)."""
 
 from __future__ import annotations
 
-import zipfile
-
 import pytest
 from play_books_docs import (
     BANNER,
@@ -20,6 +18,7 @@ from play_books_reading import read_file
 
 from excerpta.errors import InputError
 from excerpta.readers.play_books import files
+from zip_members import opened_members
 
 from paths import CORPUS
 
@@ -87,14 +86,7 @@ def test_word_xml_declaring_entities_is_refused_before_they_expand(tmp_path):
 def test_a_member_declaring_more_than_the_bound_is_refused_unopened(tmp_path, monkeypatch):
     path = web_page_zip(tmp_path / "a.zip", notes_of(("Economy", [GOOD] * 50)))
     monkeypatch.setattr(files, "MAX_NOTES_BYTES", 4096)
-    opened = []
-    real_open = zipfile.ZipFile.open
-
-    def spied(self, name, *args, **kwargs):
-        opened.append(getattr(name, "filename", name))
-        return real_open(self, name, *args, **kwargs)
-
-    monkeypatch.setattr(zipfile.ZipFile, "open", spied)
+    opened = opened_members(monkeypatch)
     message = refusal(path)
     assert "NotesfromWalden.html is larger than 0 MB (with the parts read before it), more than" in message
     assert opened == []
