@@ -56,11 +56,10 @@ from excerpta.identity import source_id
 from excerpta.model import Category, Document, Highlight, LocationType
 from excerpta.readwise.own_links import own_link
 from excerpta.readwise.records import NAMESPACE, RecordError, book_id_of, readwise_id
+from excerpta.readwise.values import choice, external_ids, position, tag_names
 from excerpta.validation import describe
 
-EXTERNAL_FALLBACK_KEY = "external"  # key of a highlight's external_id when its book has no source
 PLACEHOLDER_TITLE = "Readwise book {}"  # a book Readwise gave no title (or we only know its id)
-MAX_LOCATION_DIGITS = 18  # a numeric-string location beyond this stays a string (SQLite int64)
 _CATEGORIES = {c.value for c in Category}
 # What validation may leave out of a highlight and still keep it: every field with a default.
 _DROPPABLE = frozenset(name for name, spec in Highlight.model_fields.items() if not spec.is_required())
@@ -78,44 +77,6 @@ class LeftOut(NamedTuple):
 
     fields: frozenset[str]
     reason: str  # the first problem, and every field left out
-
-
-def _choice(value: Any, allowed: set[str], unknown: Any) -> Any:
-    """``value`` if allowed, ``unknown`` for another string, None for nothing; a value of the
-    wrong JSON type stays as it is for validation to report (a list is not even hashable)."""
-    if not isinstance(value, str):
-        return value if value else None
-    return value if value in allowed else (unknown if value else None)
-
-
-def _tag_names(raw: Any) -> Any:
-    """The names of a tag list; a value that is not a list stays as it is for validation."""
-    if not raw:
-        return []
-    if not isinstance(raw, list):
-        return raw
-    names = []
-    for tag in raw:
-        name = tag.get("name") if isinstance(tag, Mapping) else tag
-        if isinstance(name, str) and name.strip():
-            names.append(name)
-    return names
-
-
-def _position(value: Any) -> Any:
-    """A location: a string of ASCII digits as a number (``"12"`` → 12), anything else as is."""
-    if isinstance(value, str):
-        digits = value.strip()
-        if digits.isascii() and digits.isdigit() and len(digits) <= MAX_LOCATION_DIGITS:
-            return int(digits)
-    return value
-
-
-def _external_ids(own_id: int | str, external_id: Any, source: Any) -> dict[str, str]:
-    ids = {NAMESPACE: str(own_id)}
-    if isinstance(external_id, str | int) and not isinstance(external_id, bool) and str(external_id):
-        ids[source if isinstance(source, str) and source else EXTERNAL_FALLBACK_KEY] = str(external_id)
-    return ids
 
 
 def highlight_fields(raw: Mapping[str, Any], *, source: str | None, book_deleted: bool = False,
@@ -138,17 +99,17 @@ def highlight_fields(raw: Mapping[str, Any], *, source: str | None, book_deleted
         "id": source_id(NAMESPACE, own_id),
         "text": "" if text is None else text,
         "note": raw.get("note"),
-        "location": _position(raw.get("location")),
-        "location_type": _choice(raw.get("location_type"), _LOCATION_TYPES, None),
-        "end_location": _position(raw.get("end_location")),
+        "location": position(raw.get("location")),
+        "location_type": choice(raw.get("location_type"), _LOCATION_TYPES, None),
+        "end_location": position(raw.get("end_location")),
         "color": raw.get("color"),
         "highlighted_at": raw.get("highlighted_at"),
         "updated_at": raw.get("updated_at", raw.get("updated")),
         "url": own_link(raw.get("url")),  # a highlight_url excerpta sent is no link
-        "tags": _tag_names(raw.get("tags")),
+        "tags": tag_names(raw.get("tags")),
         "is_favorite": bool(raw.get("is_favorite")),
         "is_deleted": deleted,
-        "external_ids": _external_ids(own_id, raw.get("external_id"), source),
+        "external_ids": external_ids(own_id, raw.get("external_id"), source),
     }
 
 
@@ -204,15 +165,15 @@ def document_fields(book: Mapping[str, Any]) -> dict[str, Any]:
         "title": title,
         "readable_title": readable,
         "author": book.get("author"),
-        "category": _choice(book.get("category"), _CATEGORIES, Category.OTHER),
+        "category": choice(book.get("category"), _CATEGORIES, Category.OTHER),
         "source": source,
         "url": book.get("source_url") or book.get("unique_url"),
         "cover_image_url": book.get("cover_image_url"),
         "asin": book.get("asin"),
-        "tags": _tag_names(book.get("book_tags", book.get("tags"))),
+        "tags": tag_names(book.get("book_tags", book.get("tags"))),
         "document_note": book.get("document_note"),
         "summary": book.get("summary"),
-        "external_ids": _external_ids(own_id, book.get("external_id"), source),
+        "external_ids": external_ids(own_id, book.get("external_id"), source),
     }
 
 
