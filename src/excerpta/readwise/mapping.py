@@ -20,9 +20,11 @@ Field by field (Readwise → canonical):
   ``unique_url``), ``cover_image_url``, ``asin``, ``tags`` = names of ``book_tags``,
   ``document_note``, ``summary``;
 * highlight ``id`` = ``readwise-<id>``; ``external_ids`` = ``{"readwise": id}`` plus
-  ``external_id`` under the book's ``source`` (the Reader highlight ULID for ``reader``);
+  ``external_id`` under the book's ``source`` (the Reader highlight ULID for ``reader``), and,
+  in a book excerpta's writer made (``source`` ``excerpta``), the library's id its ``url``
+  names under ``excerpta`` (:func:`~excerpta.readwise.own_links.sent_ids`);
   ``text``, ``note``, ``location``, ``location_type`` (unknown → ``None``), ``end_location``,
-  ``color``, ``highlighted_at``, ``updated_at``, ``url``, ``tags`` = tag names,
+  ``color``, ``highlighted_at``, ``updated_at``, ``url`` (never excerpta's mark), ``tags`` = tag names,
   ``is_favorite``, ``is_deleted``;
 * a highlight of a deleted book (``is_deleted`` on the book) is a tombstone too, and the book
   (only when ``is_deleted`` is ``true`` itself) is told to ``delete_document``: Readwise may
@@ -54,7 +56,7 @@ from pydantic import ValidationError
 
 from excerpta.identity import source_id
 from excerpta.model import Category, Document, Highlight, LocationType
-from excerpta.readwise.own_links import own_link
+from excerpta.readwise.own_links import own_link, sent_ids
 from excerpta.readwise.records import NAMESPACE, RecordError, book_id_of, readwise_id
 from excerpta.readwise.values import choice, external_ids, position, tag_names
 from excerpta.validation import describe
@@ -109,7 +111,8 @@ def highlight_fields(raw: Mapping[str, Any], *, source: str | None, book_deleted
         "tags": tag_names(raw.get("tags")),
         "is_favorite": bool(raw.get("is_favorite")),
         "is_deleted": deleted,
-        "external_ids": external_ids(own_id, raw.get("external_id"), source),
+        "external_ids": {**external_ids(own_id, raw.get("external_id"), source),
+                         **sent_ids(raw.get("url"), source)},
     }
 
 

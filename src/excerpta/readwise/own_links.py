@@ -4,12 +4,17 @@ the highlight's ``url``, and the ingest endpoint gets it as sent.
 The writer sends a highlight's own ``http(s)`` link with ``#excerpta-<id>`` after it, else
 ``excerpta://highlight/<id>`` (see :mod:`excerpta.writers.readwise.payload`): what makes
 sending again update the highlight in place. Read back, that is an identity, not a link: the
-``excerpta://`` one opens nothing, and the mark is no part of the page's address.
+``excerpta://`` one opens nothing, and the mark is no part of the page's address. The id it
+holds is the library's id of the highlight sent: read back into that library, Readwise's copy
+is that highlight even after an edit there (``external_ids["excerpta"]``, which the merge
+takes first).
 """
 
 from __future__ import annotations
 
 import re
+
+from excerpta.identity import SENT_ID_KEY
 
 OWN_SCHEME = "excerpta://highlight/"
 OWN_SOURCE = "excerpta"  # the source_type the writer sends
@@ -24,6 +29,16 @@ def own_id(link: str) -> tuple[str | None, str | None]:
     if (mark := _OWN_MARK.search(link)) is not None:
         return mark.group("id"), link[:mark.start()]
     return None, link
+
+
+def sent_ids(url: object, source: object) -> dict[str, str]:
+    """The ``external_ids`` entry of the id in a highlight's ``url`` when its Readwise book is
+    one excerpta's writer made (``source`` ``excerpta``), else none: another app's link that
+    looks like ours names no highlight of ours."""
+    if source != OWN_SOURCE or not isinstance(url, str):
+        return {}
+    sent = own_id(url)[0]
+    return {} if sent is None else {SENT_ID_KEY: sent}
 
 
 def own_link(url: object) -> object:

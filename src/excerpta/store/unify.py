@@ -9,6 +9,11 @@ column) and from its Readwise note (a URL), would be two documents and every hig
 Anki cards. For a read whose reader derives its ids (``MergeRules.unify``; our own JSON's ids
 are the library's, only its aliases looked up, :mod:`.aliased`), :class:`SameAcrossSources` matches:
 
+* a copy of what excerpta sent (a Readwise book its writer made: each highlight comes back
+  with the library's id it was sent as, ``external_ids["excerpta"]``,
+  :mod:`excerpta.readwise.own_links`) with the library's document holding those highlights
+  (when they name one), and each such highlight of the document matched with the one of that
+  id, whatever was edited there since (a title, a typo in the text), before any rule below;
 * a document whose id the library does not hold with the stored document of the same
   identity key (title and author words, case, accents of width and punctuation folded, and
   the word ``and`` as ``&`` is, none; but not a word's trailing ``+`` or ``#``: ``C++`` is not
@@ -73,10 +78,12 @@ side of one book, first match: 0.4-0.6 s; 100,000 in 1,000 books: 7-10 s, read a
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from excerpta.identity import SENT_ID_KEY
 from excerpta.model import Document, Highlight
 from excerpta.store.aliases_table import (
     DOCUMENT,
@@ -127,7 +134,8 @@ class SameAcrossSources:
                 return Matched(document, {}, unified=False)
             target, renamed = document.id, {}
         else:
-            target = library_id(self._db, DOCUMENT, document.id) or self._documents.find(document)
+            target = (library_id(self._db, DOCUMENT, document.id) or self._sent_document(document)
+                      or self._documents.find(document))
             if target is None:
                 self._documents.register(document)
                 self._read_elsewhere(document.id, document.id)
@@ -178,7 +186,11 @@ class SameAcrossSources:
             stored = own[number]
             if stored is None:
                 alias = library_id(self._db, HIGHLIGHT, highlight.id)
+                sent = self._sent_highlight(highlight, target) if alias is None else None
+                alias = alias or sent
                 stored = None if alias is None or alias in given else self._stored(alias)
+                if sent is not None and stored is not None:  # so its next read finds it by id
+                    remember(self._db, HIGHLIGHT, highlight.id, sent)
             if stored is not None and again_after_deletion(stored, highlight):
                 stored = self._stored(again := again_id(highlight))
                 if stored is None:  # first read: a new highlight, under its own id
@@ -227,6 +239,27 @@ class SameAcrossSources:
         if source is not None:  # so that its next copy of an overlapping passage is another highlight
             record_given(self._db, source, (h.id for h in matched))
         return matched
+
+    def _sent_document(self, document: Document) -> str | None:
+        """The library's document whose highlights excerpta sent as those of ``document`` (the
+        ids they came back with, ``external_ids["excerpta"]``); None when they name none, or
+        several (a Readwise book gathers the highlights sent of one title, author and kind)."""
+        sent = [h.external_ids[SENT_ID_KEY] for h in document.highlights if SENT_ID_KEY in h.external_ids]
+        if not sent:
+            return None
+        rows = self._db.execute("SELECT DISTINCT document_id FROM highlights WHERE id IN "
+                                "(SELECT value FROM json_each(?))", (json.dumps(sent),)).fetchall()
+        return rows[0][0] if len(rows) == 1 else None
+
+    def _sent_highlight(self, highlight: Highlight, target: str) -> str | None:
+        """The id of the library's highlight of ``target`` that excerpta sent as ``highlight``
+        (the id it came back with), None: none such."""
+        sent = highlight.external_ids.get(SENT_ID_KEY)
+        if sent is None or sent == highlight.id:
+            return None
+        row = self._db.execute("SELECT 1 FROM highlights WHERE id = ? AND document_id = ?",
+                               (sent, target)).fetchone()
+        return None if row is None else sent
 
     def _stored(self, highlight_id: str) -> Highlight | None:
         row = self._db.execute("SELECT data FROM highlights WHERE id = ?", (highlight_id,)).fetchone()

@@ -152,6 +152,10 @@ def build_highlight(document_id: str, block: HighlightBlock,
     tags = [unescaped(tag) for tag in split_tag_list(block.tags, shown=ours)]
     note = unescaped("\n".join(block.note_lines).strip()) if block.note_lines else None
     external_ids = dict(link.external_ids) if link else {}
+    # A highlight excerpta sent to Readwise links to the mark it was sent with: the library's id.
+    sent, url = own_links.own_id(unescaped(link.url)) if link and link.url else (None, None)
+    if sent is not None:
+        external_ids[identity.SENT_ID_KEY] = sent
     location = link.location if link else None
     if own_id is not None:
         highlight_id = own_id.group("id")
@@ -168,7 +172,7 @@ def build_highlight(document_id: str, block: HighlightBlock,
         location=location,
         location_type=link.location_type if link else None,
         chapter=unescaped(block.chapter) if block.chapter else None,
-        url=own_links.own_id(unescaped(link.url))[1] if link and link.url else None,  # a mark: no link
+        url=url,  # a mark: no link
         tags=tags,
         is_favorite=FAVORITE_TAG in tags,
         external_ids=external_ids,
