@@ -28,6 +28,7 @@ from filelock import FileLock, Timeout
 from platformdirs import user_state_path
 
 from excerpta.errors import OutputBusyError, StateError
+from excerpta.file_names import name_bytes
 from excerpta.spelling import folded
 
 LOCKS_FOLDER = "locks"
@@ -74,7 +75,8 @@ def lock_path(out: Path, *, make: bool = True) -> Path:
     # Folded: on a file system that ignores case or Unicode form (macOS, Windows, exFAT),
     # ``Vault`` and ``vault`` are one output (elsewhere two outputs may share a lock).
     resolved = folded(os.path.normcase(str(out.expanduser().resolve())))
-    return lock_folder(make=make) / f"{hashlib.sha256(resolved.encode('utf-8')).hexdigest()[:24]}.lock"
+    # Its bytes as the file system has them: a name that is not UTF-8 too (excerpta.file_names).
+    return lock_folder(make=make) / f"{hashlib.sha256(name_bytes(resolved)).hexdigest()[:24]}.lock"
 
 
 def staging_list(out: Path) -> Path:
