@@ -13,7 +13,7 @@ import pytest
 
 from excerpta.locks import daemon_lock, lock_path
 from excerpta.store import open_store
-from job_configs import CLIPPINGS, NEW_RECORD
+from job_configs import CLIPPINGS, NEW_RECORD, kindle_job, write_config
 
 LATIN1 = os.fsdecode(b"caf\xe9")  # 'caf\udce9'
 SHOWN = "caf\\xe9"  # as a message shows it
@@ -127,3 +127,28 @@ def test_the_state_keeps_a_path_named_in_latin1_apart_from_its_utf8_spelling(run
         store.close()
     # Read back as the paths written: the same file is the same record on every run.
     assert [record.path for record in history] == [str(out) for out in outs]
+
+
+def test_a_sync_job_whose_vault_holds_notes_named_in_latin1_indexes_and_updates_them(run_cli, tmp_path):
+    # The configuration's paths are UTF-8 (TOML is); the vault holds a note of the user's and
+    # one excerpta wrote that the user renamed, both named by a Latin-1 system.
+    clippings = tmp_path / "clip.txt"
+    shutil.copyfile(CLIPPINGS, clippings)
+    config = write_config(tmp_path, kindle_job(tmp_path, source=clippings))
+    vault = tmp_path / "vault" / "kindle"
+    assert run_cli("sync", "-c", config).exit_code == 0
+    mine = vault / f"{LATIN1} notes.md"
+    mine.write_bytes(b"---\nexcerpta-id: d-not-a-document\n---\nmy caf\xe9 notes\n")
+    renamed = vault / "Books" / f"{LATIN1}.md"
+    (vault / "Books" / "Walden.md").rename(renamed)
+    with clippings.open("a", encoding="utf-8") as handle:
+        handle.write(NEW_RECORD)
+    result = run_cli("sync", "-c", config)
+    assert result.exit_code == 0, result.output
+    assert "Rather than love, than money" in renamed.read_text(encoding="utf-8")
+    assert mine.read_bytes().endswith(b"my caf\xe9 notes\n")
+    again = run_cli("sync", "-c", config)
+    assert again.exit_code == 0, again.output
+    assert "1 input(s) unchanged since last read" in again.output
+    assert "outputs: 1 unchanged" in again.output  # the json; no note rewritten
+    assert "ok" in run_cli("status", "-c", config).output
