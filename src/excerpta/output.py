@@ -170,11 +170,11 @@ class OutputSink(OutputFolder):
         self.outcomes.append(outcome)
         return outcome
 
-    def scratch_folder(self) -> AbstractContextManager[Path]:
-        """A private folder for the writer's work files (a deck's collection), removed after:
-        beside the output's lock (:func:`~excerpta.scratch.scratch_folder`; a dry run, which takes
-        no lock, gets a temporary folder of its own)."""
-        return scratch_folder(None if self.dry_run else self.staging_list)
+    def scratch_folder(self, for_file: Path) -> AbstractContextManager[Path]:
+        """A private folder for the writer's work toward ``for_file`` (a deck's collection),
+        removed after, the machine refusing it told as ``for_file``: beside the output's lock
+        (:func:`~excerpta.scratch.scratch_folder`; a dry run gets a temporary folder)."""
+        return scratch_folder(None if self.dry_run else self.staging_list, for_file)
 
     def leave(self, relative: str, reason: str) -> WriteOutcome:
         """Report that the file at ``relative``, which had changes to take, was left alone
