@@ -5,6 +5,7 @@ the user (audit M4: a JSON, CSV or Anki file was then refused on every run until
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from excerpta.locks import staging_list
@@ -44,6 +45,17 @@ def test_a_file_a_killed_run_published_is_updated_by_the_next_run(tmp_path, stat
     assert (out / "x.json").read_bytes() == b"three"
     assert not staging_list(out).with_suffix(".published").exists()  # recorded: the list is gone
     assert _run(out, state, {"x.json": b"four"}) == {"x.json": "update"}
+
+
+def test_a_file_named_in_latin1_a_killed_run_published_is_updated_by_the_next_run(tmp_path, state):
+    # The list keeps the name as JSON's \udce9 escape, read back as the same name; the state,
+    # the lock and the staging list as its bytes (excerpta.file_names).
+    out, name = tmp_path / os.fsdecode(b"caf\xe9"), os.fsdecode(b"caf\xe9.json")
+    _run(out, state, {name: b"one"})
+    _run(out, state, {name: b"two"}, commit=False)
+    assert _run(out, state, {name: b"three"}) == {name: "update"}
+    assert (out / name).read_bytes() == b"three"
+    assert _run(out, state, {name: b"three"}) == {name: "unchanged"}
 
 
 def test_a_file_the_user_edited_after_a_killed_run_is_still_left_alone(tmp_path, state):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
-import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from filelock import FileLock, Timeout
 from platformdirs import user_state_path
 
 from excerpta.errors import OutputBusyError, StateError
+from excerpta.file_names import name_bytes
 from excerpta.spelling import folded
 
 LOCKS_FOLDER = "locks"
@@ -74,7 +74,8 @@ def lock_path(out: Path, *, make: bool = True) -> Path:
     # Folded: on a file system that ignores case or Unicode form (macOS, Windows, exFAT),
     # ``Vault`` and ``vault`` are one output (elsewhere two outputs may share a lock).
     resolved = folded(os.path.normcase(str(out.expanduser().resolve())))
-    return lock_folder(make=make) / f"{hashlib.sha256(resolved.encode('utf-8')).hexdigest()[:24]}.lock"
+    # Its bytes as the file system has them: a name that is not UTF-8 too (excerpta.file_names).
+    return lock_folder(make=make) / f"{hashlib.sha256(name_bytes(resolved)).hexdigest()[:24]}.lock"
 
 
 def staging_list(out: Path) -> Path:
@@ -82,26 +83,6 @@ def staging_list(out: Path) -> Path:
     :mod:`excerpta.output_batch`): beside its lock, never in the user's vault. Its folder is
     not made here: a run writing the list holds the lock (:func:`output_lock`), made with it."""
     return lock_path(out, make=False).with_suffix(".staging")
-
-
-@contextmanager
-def scratch_folder(staging: Path | None) -> Iterator[Path]:
-    """A private folder for a run's work files (a deck's collection), removed after: beside
-    the output's lock (``staging``, its :func:`staging_list`), in excerpta's state folder, not
-    in the shared temporary folder: the files hold the user's highlights, and a run killed
-    outright (``kill -9``) cannot remove them; the next run into the output, which holds the
-    lock too, does first. ``staging`` None (a dry run, which takes no lock): a temporary folder."""
-    if staging is None:
-        with tempfile.TemporaryDirectory(prefix="excerpta-") as made:
-            yield Path(made)
-        return
-    folder = staging.with_suffix(".scratch")
-    shutil.rmtree(folder, ignore_errors=True)  # a killed run's
-    folder.mkdir(mode=0o700, parents=True)
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager

@@ -36,11 +36,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from excerpta.disk import chunks_sha256, file_sha256, make_folder
-from excerpta.locks import scratch_folder
 from excerpta.output_batch import LEFT_CHANGED, LEFT_LINKED, LeftAlone, StagedBatch, StagedFile
 from excerpta.output_folder import LINKED_OUTSIDE, OutputFolder
 from excerpta.output_published import Listed, PublishedList
 from excerpta.output_records import Manifest, OutputRecord, WriteOutcome, decision
+from excerpta.scratch import scratch_folder
 
 __all__ = ["LINKED_OUTSIDE", "Manifest", "OutputRecord", "OutputSink", "WriteOutcome", "file_sha256"]
 
@@ -170,11 +170,11 @@ class OutputSink(OutputFolder):
         self.outcomes.append(outcome)
         return outcome
 
-    def scratch_folder(self) -> AbstractContextManager[Path]:
-        """A private folder for the writer's work files (a deck's collection), removed after:
-        beside the output's lock (:func:`~excerpta.locks.scratch_folder`; a dry run, which takes
-        no lock, gets a temporary folder of its own)."""
-        return scratch_folder(None if self.dry_run else self.staging_list)
+    def scratch_folder(self, for_file: Path) -> AbstractContextManager[Path]:
+        """A private folder for the writer's work toward ``for_file`` (a deck's collection),
+        removed after, the machine refusing it told as ``for_file``: beside the output's lock
+        (:func:`~excerpta.scratch.scratch_folder`; a dry run gets a temporary folder)."""
+        return scratch_folder(None if self.dry_run else self.staging_list, for_file)
 
     def leave(self, relative: str, reason: str) -> WriteOutcome:
         """Report that the file at ``relative``, which had changes to take, was left alone

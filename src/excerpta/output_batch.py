@@ -141,7 +141,8 @@ class StagedBatch:
             return
         self._sweep_due = True
         try:
-            with self.listed_in.open("a", encoding="utf-8") as listing:
+            # surrogateescape: a folder whose name is not UTF-8 is listed as its bytes, read back as it.
+            with self.listed_in.open("a", encoding="utf-8", errors="surrogateescape") as listing:
                 listing.write(f"{folder}\n")
         except OSError as err:  # costs only the clean-up after a killed run
             log.warning("cannot keep the staging list %s: %s", self.listed_in, err)
@@ -194,10 +195,11 @@ class StagedBatch:
             return  # (a sink finishes twice a run: on leaving its block, then for its records)
         self._sweep_due = False
         try:
-            listed = dict.fromkeys(self.listed_in.read_text(encoding="utf-8").splitlines())
+            listed = dict.fromkeys(self.listed_in.read_text(encoding="utf-8",
+                                                            errors="surrogateescape").splitlines())
         except FileNotFoundError:
             return
-        except (OSError, UnicodeDecodeError) as err:
+        except OSError as err:
             log.warning("cannot read the staging list %s: %s", self.listed_in, err)
             return
         left = []
@@ -211,7 +213,8 @@ class StagedBatch:
         try:
             if left:  # whole or not at all: a list cut short would leave litter unswept
                 kept = self.listed_in.with_suffix(".staging-new")
-                kept.write_text("".join(f"{name}\n" for name in left), encoding="utf-8")
+                kept.write_text("".join(f"{name}\n" for name in left), encoding="utf-8",
+                                errors="surrogateescape")
                 os.replace(kept, self.listed_in)
             else:
                 self.listed_in.unlink(missing_ok=True)

@@ -123,7 +123,9 @@ class PublishedList:
             # Only its user may read it (the notes' paths, their headers' memory, a deck's notes).
             with os.fdopen(os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w",
                            encoding="utf-8") as file:
-                file.write(lines)  # (JSON escapes: any path, any memo)
+                # \u escapes: any memo; a name that is not UTF-8 too, which json.loads reads back
+                # as it (this list only: the rest of a run keeps one by excerpta.file_names).
+                file.write(lines)
             flush_to_disk([fresh])
             os.replace(fresh, self.path)
             fsync_dir(self.path.parent)

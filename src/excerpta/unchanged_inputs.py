@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from excerpta.adapters import Reader
+from excerpta.file_names import name_bytes
 from excerpta.store.base import LibraryStore
 from excerpta.unchanged_outputs import code_digest, local_zone_names
 
@@ -53,7 +54,8 @@ def inputs_mark(inputs: Sequence[tuple[str, str, Reader]]) -> str | None:
         marks.append("\0".join((source, content, reader.name, reader.options.model_dump_json())))
     if not marks:
         return None
-    return hashlib.sha256("\n".join((*marks, local_zone_names(), code_digest())).encode()).hexdigest()
+    # name_bytes: an input's name that is not UTF-8 too, its bytes as the file system has them.
+    return hashlib.sha256(name_bytes("\n".join((*marks, local_zone_names(), code_digest())))).hexdigest()
 
 
 def _content_digest(path: str) -> str | None:

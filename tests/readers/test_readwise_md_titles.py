@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from readwise_md_reading import read, write_note
 
@@ -52,3 +54,10 @@ def test_a_file_name_of_another_template_or_cut_short_is_no_readable_title(tmp_p
     document = _read_one(write_note(tmp_path / "Books" / f"{stem}.md",
                                     BODY.replace("- Category:", full + "- Category:")))
     assert (document.title, document.readable_title) == (FULL, None)
+
+
+def test_a_note_without_a_title_named_in_latin1_is_titled_by_its_name_read_as_windows_1252(tmp_path):
+    # A note a Latin-1 system named (b"Caf\xe9.md"): "Café", as an undecodable byte of a note's
+    # text is read, never the lone surrogate Python gives it.
+    document = _read_one(write_note(tmp_path / "Books" / os.fsdecode(b"Caf\xe9.md"), BODY))
+    assert (document.title, document.readable_title) == ("Café", None)

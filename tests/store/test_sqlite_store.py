@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,6 +106,20 @@ def test_cursor_is_saved_only_with_the_outputs_it_covers(store, tmp_path):
     assert store.cursor("job", "readwise:") == "cursor-1"
     assert store.output_at(str(tmp_path / "x.json")) == record
     assert store.outputs_for("job", "json") == {"": record}
+
+
+def test_a_path_that_is_not_utf8_is_kept_as_its_bytes_and_read_back_as_the_same_path(store, tmp_path):
+    # b"caf\xe9" (a Latin-1 system's name): Python's 'caf\udce9', which SQLite takes as no text.
+    latin1, utf8 = str(tmp_path / os.fsdecode(b"caf\xe9.json")), str(tmp_path / "café.json")
+    records = [OutputRecord(path, "job", "json", key, "abc", None, datetime.now(UTC))
+               for path, key in ((latin1, Path(latin1).name), (utf8, "b"))]  # a key of its name too
+    store.commit_outputs(records, [("job", latin1, "cursor-1")])
+    assert [store.output_at(latin1), store.output_at(utf8)] == records
+    assert store.outputs_for("job", "json") == {Path(latin1).name: records[0], "b": records[1]}
+    assert (store.cursor("job", latin1), store.cursor("job", utf8)) == ("cursor-1", None)
+    with closing(sqlite3.connect(tmp_path / "state.sqlite")) as db:  # a valid name stays text
+        kept = db.execute("SELECT path, typeof(path) FROM outputs ORDER BY rowid").fetchall()
+    assert kept == [(os.fsencode(latin1), "blob"), (utf8, "text")]
 
 
 def test_a_writers_memo_is_kept_with_its_record_and_replaced_by_the_next(store, tmp_path):

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import html
+import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import genanki
 import pytest
@@ -69,6 +74,74 @@ def test_the_work_files_a_killed_run_left_are_removed_by_the_next(run_cli, tmp_p
     assert result.exit_code == 0, result.output
     assert not left.exists()
     assert zipfile.ZipFile(out).namelist()
+
+
+# The file size limit stands in for a full disk (a write refused), in a process of its own; a
+# deck of 1,000 highlights is built past it while the state's files stay under it.
+_CONVERT_UNDER_A_SIZE_LIMIT = """
+import resource, signal, sys
+from excerpta.cli.app import main
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # refused, not killed (as CPython sets it)
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), resource.RLIM_INFINITY))
+sys.argv = ["excerpta", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no RLIMIT_FSIZE")
+def test_no_room_to_build_a_deck_names_the_deck_and_excerptas_folder_not_the_work_file(tmp_path):
+    # Audit L2: "…/locks/<hash>.scratch: cannot build the deck there (disk I/O error)" named a
+    # file the user never chose, and not why.
+    clippings, deck = tmp_path / "clip.txt", tmp_path / "deck.apkg"
+    clippings.write_text("".join(
+        f"Title (Author)\n- Your Highlight on page 1 | Location 10-12 | Added on Monday, 1 January 2024 "
+        f"00:00:00\n\nsome text {n}\n==========\n" for n in range(1000)), encoding="utf-8")
+    src = Path(__file__).parents[2] / "src"
+    ran = subprocess.run([sys.executable, "-c", _CONVERT_UNDER_A_SIZE_LIMIT, "204800", "convert", clippings,
+                          "--to", "anki", "--out", deck], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(src)})
+    locks = Path(os.environ["XDG_STATE_HOME"]) / "excerpta" / "locks"
+    assert (ran.returncode, ran.stderr) == (74, (
+        f"excerpta: error: {deck}: File too large (preparing it in excerpta's working folder {locks}, "
+        "where a file reached this process's file size limit, 204800 bytes: raise it (ulimit -f) and "
+        "run again)\n"))
+    assert not deck.exists()
+    assert list(locks.glob("*.scratch")) == []
+
+
+# A build failing mid-statement (a page spilled past the limit) while the error is held: is the
+# collection still open? (On a full disk, its room would stay taken, and the run log after it
+# fail in its place.)
+_BUILD_UNDER_A_SIZE_LIMIT = """
+import os, resource, sys
+from contextlib import suppress
+from pathlib import Path
+from excerpta import registry
+from excerpta.model import Document, Highlight
+from excerpta.writers.anki.package import build_collection
+writer = registry.writer("anki").from_options({})
+documents = [Document(id="d", title="Book", highlights=[
+    Highlight(id=f"h{n}", text=f"passage {n} " * 10) for n in range(10_000)])]
+collection = Path(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (2_500_000, resource.RLIM_INFINITY))
+try:
+    build_collection(collection, writer.placed_notes(documents, {}), 0)
+except OSError as err:
+    held = []
+    for fd in os.listdir("/proc/self/fd"):
+        with suppress(OSError):  # (the listing's own)
+            held.append(os.readlink(f"/proc/self/fd/{fd}"))
+    print(err.errno, str(collection) in held)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux's /proc")
+def test_a_collection_that_cannot_be_built_is_closed_at_once(tmp_path):
+    src = Path(__file__).parents[2] / "src"
+    ran = subprocess.run([sys.executable, "-c", _BUILD_UNDER_A_SIZE_LIMIT, tmp_path / "collection.anki2"],
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(src)})
+    assert ran.stdout.split() == [str(errno.EIO), "False"], ran.stderr
 
 
 def test_deck_package_is_a_legacy_apkg_with_fixed_entry_dates(run_cli, tmp_path):
@@ -353,11 +426,11 @@ def test_a_zip_whose_collection_is_not_a_database_gives_no_history(tmp_path, cap
 
 
 def test_a_deck_sqlite_cannot_build_is_the_machine_refusing_a_folder_not_a_bug(tmp_path):
-    # The CLI turns an OSError into one line naming the folder (exit 74); a raw sqlite3
-    # error would be an internal error (exit 70).
+    # The CLI turns an OSError into one line (exit 74; excerpta.scratch names the deck for a
+    # collection in its work folder); a raw sqlite3 error would be an internal error (exit 70).
     from excerpta.writers.anki.package import build_collection
 
     where = tmp_path / "gone"
-    with pytest.raises(OSError, match="cannot build the deck there") as err:
+    with pytest.raises(OSError, match=r"cannot build the deck \(unable to open database file\)") as err:
         build_collection(where / "collection.anki2", [], 0)
-    assert err.value.filename == str(where)
+    assert err.value.filename == str(where / "collection.anki2")

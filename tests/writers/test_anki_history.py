@@ -4,6 +4,7 @@ Only a deck excerpta wrote at ``--out`` is read, and even that one as untrusted.
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
 import zipfile
@@ -31,6 +32,20 @@ def test_a_path_where_no_deck_can_be_gives_no_history_and_no_warning(tmp_path, c
     with caplog.at_level(logging.WARNING):
         assert read_previous_notes(package, scratch) == {}
     assert caplog.text == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_no_room_to_unpack_the_previous_deck_is_the_machines_refusal_not_an_unreadable_deck(tmp_path):
+    # The work folder's disk full, not the deck: the run stops, told as the deck's (excerpta.scratch),
+    # rather than a warning that the deck cannot be read and a deck whose note times start afresh.
+    deck, scratch = tmp_path / "deck.apkg", tmp_path / "scratch"
+    scratch.mkdir()
+    with zipfile.ZipFile(deck, "w") as archive:
+        archive.writestr("collection.anki2", b"x" * 100_000)
+    (scratch / "previous.anki2").symlink_to("/dev/full")  # the kernel's own "no space left"
+    with pytest.raises(OSError, match="No space left on device") as caught:
+        read_previous_notes(deck, scratch)
+    assert (caught.value.errno, caught.value.filename) == (errno.ENOSPC, str(scratch / "previous.anki2"))
 
 
 def test_a_collection_that_would_unpack_far_past_its_zip_size_is_not_unpacked(tmp_path, caplog):

@@ -17,6 +17,7 @@ import click
 
 from excerpta import __version__
 from excerpta.errors import ExcerptaError, interruption, said
+from excerpta.file_names import SHOWN_ERRORS
 from excerpta.store import STATE_ENV
 
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in excerpta, not the user's fault
@@ -237,7 +238,18 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, state: Path | None) -> No
     Obsidian notes, CSV or Anki decks from it.
     """
     _configure_logging(verbose, quiet)
+    _show_undecodable()
     ctx.obj = Settings(verbose=verbose, quiet=quiet, state=state)
+
+
+def _show_undecodable() -> None:
+    """Make standard output and error write a file name that is not UTF-8 with its undecodable
+    bytes escaped (``caf\\xe9.txt``, :data:`~excerpta.file_names.SHOWN_ERRORS`): every line
+    naming one, which a UTF-8 terminal's stream would otherwise refuse (and a C locale's print
+    as a byte no terminal shows)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):  # not a text file (a test's)
+            stream.reconfigure(errors=SHOWN_ERRORS)
 
 
 def main() -> None:

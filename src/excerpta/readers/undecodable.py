@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 from typing import TextIO
 
 from excerpta.adapters import ReadState
@@ -99,6 +100,20 @@ class MarkedText(io.TextIOBase):
             text = text.replace(_MARK, "").replace(_CUT, "")
         self._newlines += text.count("\n")
         return text
+
+
+def name_as_text(name: str) -> str:
+    """A file name as text a document may hold (a title): bytes of it that are not UTF-8 read
+    as a file's are (Windows-1252; a cut UTF-8 sequence U+FFFD), instead of the lone surrogates
+    Python gives them (:mod:`excerpta.file_names`), which no document can be written with:
+    ``Caf\\xe9.md``, named on a Latin-1 system, is ``Café``."""
+    if name.isascii():
+        return name
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", MARK_ERRORS).replace(_MARK, "").replace(_CUT, "")
+    return name
 
 
 def report_undecodable(text: MarkedText, encoding: str, source: str, state: ReadState) -> None:

@@ -17,6 +17,7 @@ from contextlib import contextmanager, suppress
 from datetime import datetime
 
 from excerpta.errors import interruption, said
+from excerpta.file_names import shown
 from excerpta.store import state_file
 from excerpta.store.base import LibraryStore, RunRecord
 
@@ -37,9 +38,10 @@ def start(db: sqlite3.Connection, job: str, now: str) -> int:
 
 def finish(db: sqlite3.Connection, run_id: int, now: str, status: str, counts: dict[str, int],
            error: str | None) -> None:
-    """Log how run ``run_id`` ended, at ``now``."""
+    """Log how run ``run_id`` ended, at ``now``; ``error`` as a message shows it (a file name
+    that is not UTF-8 escaped: :func:`~excerpta.file_names.shown`)."""
     db.execute("UPDATE runs SET finished_at = ?, status = ?, counts = ?, error = ? WHERE id = ?",
-               (now, status, json.dumps(counts), error, run_id))
+               (now, status, json.dumps(counts), None if error is None else shown(error), run_id))
 
 
 def runs(db: sqlite3.Connection, path: str, job: str | None, limit: int) -> list[RunRecord]:

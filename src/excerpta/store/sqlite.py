@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from excerpta.errors import StateError
+from excerpta.file_names import stored_name
 from excerpta.model import Document
 from excerpta.output_records import OutputRecord
 from excerpta.store import run_log, state_file
@@ -213,7 +214,7 @@ class SQLiteStore(StateConnection):
         """The saved cursor of ``source`` in ``job``, or None if it was never committed."""
         with self._reading() as db:
             row = db.execute("SELECT value FROM cursors WHERE job = ? AND source = ?",
-                             (job, source)).fetchone()
+                             (job, stored_name(source))).fetchone()
         return None if row is None else str(row[0])
 
     def commit_outputs(self, records: Iterable[OutputRecord],
@@ -223,16 +224,17 @@ class SQLiteStore(StateConnection):
         with self.transaction() as db:
             db.executemany(
                 f"INSERT OR REPLACE INTO outputs ({OUTPUT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(r.path, r.job, r.writer, r.key, r.hash, r.source_hash, r.written_at.isoformat(),
-                  r.size, r.mtime_ns, r.memo) for r in records],
+                [(stored_name(r.path), r.job, r.writer, stored_name(r.key), r.hash, r.source_hash,
+                  r.written_at.isoformat(), r.size, r.mtime_ns, r.memo) for r in records],
             )
             db.executemany("INSERT OR REPLACE INTO cursors VALUES (?, ?, ?, ?)",
-                           [(*cursor, _now()) for cursor in cursors])
+                           [(job, stored_name(source), value, _now()) for job, source, value in cursors])
 
     def output_at(self, path: str) -> OutputRecord | None:
         """What we last wrote at the absolute ``path``, if anything."""
         with self._reading() as db:
-            row = db.execute(f"SELECT {OUTPUT_COLUMNS} FROM outputs WHERE path = ?", (path,)).fetchone()
+            row = db.execute(f"SELECT {OUTPUT_COLUMNS} FROM outputs WHERE path = ?",
+                             (stored_name(path),)).fetchone()
         return None if row is None else output_record(row)
 
     def outputs_for(self, job: str, writer: str) -> dict[str, OutputRecord]:

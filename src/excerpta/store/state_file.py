@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import pydantic
 
 from excerpta.errors import StateError
+from excerpta.file_names import name_stored
 from excerpta.model import Document
 from excerpta.output_records import OutputRecord
 from excerpta.store.connection import disk_full, full_disk_error
@@ -220,7 +221,7 @@ OUTPUT_COLUMNS = "path, job, writer, key, hash, source_hash, written_at, size, m
 
 def output_record(row: tuple[Any, ...]) -> OutputRecord:
     """The record of an ``outputs`` row, its columns selected as :data:`OUTPUT_COLUMNS`."""
-    return OutputRecord(row[0], row[1], row[2], row[3], row[4], row[5],
+    return OutputRecord(name_stored(row[0]), row[1], row[2], name_stored(row[3]), row[4], row[5],
                         datetime.fromisoformat(row[6]), row[7], row[8], row[9])
 
 
@@ -230,7 +231,8 @@ def output_history(db: sqlite3.Connection, job: str, writer: str) -> dict[str, l
     history: dict[str, list[OutputRecord]] = {}
     for row in db.execute(f"SELECT {OUTPUT_COLUMNS} FROM outputs WHERE job = ? AND writer = ? ORDER BY rowid",
                           (job, writer)):
-        history.setdefault(row[3], []).append(output_record(row))
+        record = output_record(row)
+        history.setdefault(record.key, []).append(record)
     return history
 
 

@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from excerpta.file_names import stored_name
 from excerpta.output_records import Manifest, OutputRecord
 from excerpta.store.migrations import SCHEMA_VERSION
 from excerpta.store.state_file import OUTPUT_COLUMNS, open_read_only, output_history, output_record
@@ -60,7 +61,8 @@ class StateWitness:
         """What the state records writing at the absolute ``path``; None if nothing, or if it
         cannot be read now."""
         try:
-            row = self._db.execute(f"SELECT {OUTPUT_COLUMNS} FROM outputs WHERE path = ?", (path,)).fetchone()
+            row = self._db.execute(f"SELECT {OUTPUT_COLUMNS} FROM outputs WHERE path = ?",
+                                   (stored_name(path),)).fetchone()
             return None if row is None else output_record(row)
         except (sqlite3.Error, ValueError):  # ValueError: a damaged written_at
             return None

@@ -4,6 +4,7 @@ hashdocsettings trees, a Kobo's hidden ``.adds/koreader``, one ``.sdr`` folder; 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 from koreader_sidecars import CURRENT, LEGACY, annotation, book, problems, read, write_sidecar
@@ -140,3 +141,12 @@ def test_a_kobo_drive_reads_the_kobos_highlights_and_koreaders_settings_sidecars
     assert "(1 koreader, 1 kobo)" in result.output or "(1 kobo, 1 koreader)" in result.output
     sources = {d["source"] for d in json.loads(out.read_text(encoding="utf-8"))["documents"]}
     assert sources == {"kobo", "koreader"}
+
+
+def test_a_book_without_a_title_named_in_latin1_is_titled_by_its_name_read_as_windows_1252(tmp_path):
+    # A folder a Latin-1 system named (b"Caf\xe9.epub.sdr"): the title is "Café", never the
+    # lone surrogate Python gives the undecodable byte, which no document can be written with.
+    write_sidecar(tmp_path, {"annotations": [annotation("Simplify.", 3)]}, book=os.fsdecode(b"Caf\xe9.epub"))
+    documents, state = read(tmp_path)
+    assert problems(state) == []
+    assert [document.title for document in documents] == ["Café"]

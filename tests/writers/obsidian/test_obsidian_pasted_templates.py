@@ -4,6 +4,7 @@ split into files of macros, or with a name misspelled."""
 from __future__ import annotations
 
 import logging
+import os
 import re
 from datetime import UTC, datetime
 from importlib import resources
@@ -132,6 +133,22 @@ def test_a_file_of_macros_included_by_a_name_made_at_render_time_re_renders_the_
     sink = sync([books(1)], templates=templates)
     assert [outcome.action for outcome in sink.outcomes] == ["update"]
     assert "- Highlight number 1.? ^hl-readwise-1\n" in _note(vault)
+
+
+def test_a_file_named_in_latin1_beside_a_name_made_at_render_time_is_one_more_file_it_may_be(
+        tmp_path, vault, sync, books):
+    # b"caf\xe9.jinja", named by a Latin-1 system: hashed as its bytes with the others, no crash.
+    templates = template_folder(tmp_path, {
+        "highlight.md.jinja": "{% set name = 'macros.jinja' %}- {{ highlight_text }}{% include name %}\n",
+        "macros.jinja": "!",
+    })
+    latin1 = templates / os.fsdecode(b"caf\xe9.jinja")
+    latin1.write_text("?", encoding="utf-8")
+    sync([books(1)], templates=templates)
+    assert "- Highlight number 1.! ^hl-readwise-1\n" in _note(vault)
+    latin1.write_text("??", encoding="utf-8")  # a name made at render time might be it
+    sink = sync([books(1)], templates=templates)
+    assert [outcome.action for outcome in sink.outcomes] == ["unchanged"]
 
 
 def test_a_file_of_macros_that_cannot_be_compiled_is_its_error_naming_its_line(tmp_path, sync, books):

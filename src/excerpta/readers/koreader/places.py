@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from excerpta.readers.undecodable import name_as_text
 from excerpta.spelling import entry_spelt, folded
 
 _SIDECAR_NAME = re.compile(r"metadata\.[^/\\]+\.lua")
@@ -78,10 +79,11 @@ def title_from_book_path(book: str) -> str | None:
 
 def title_from_path(path: Path) -> str:
     """A title for a book whose sidecar names none: its ``.sdr`` folder's name without ``.sdr``
-    and the book's extension (``Walden.epub.sdr`` -> ``Walden``), else the sidecar's name."""
-    folder = path.parent.name
+    and the book's extension (``Walden.epub.sdr`` -> ``Walden``), else the sidecar's name
+    (bytes that are not UTF-8 read as :func:`~excerpta.readers.undecodable.name_as_text` reads them)."""
+    folder, name = name_as_text(path.parent.name), name_as_text(path.name)
     if folded(folder).endswith(".sdr") and len(folder) > 4:
         book = folder[:-4]
         stem, dot, _ = book.rpartition(".")
-        return (stem if dot and stem.strip() else book).strip() or path.name
-    return path.name
+        return (stem if dot and stem.strip() else book).strip() or name
+    return name

@@ -42,6 +42,7 @@ from excerpta.readers.readwise_md.front_matter import as_text
 from excerpta.readers.readwise_md.location_links import LocationLink, split_location_link
 from excerpta.readers.readwise_md.note_layout import NoteBody
 from excerpta.readers.readwise_md.note_parts import BLOCK_ID, HighlightBlock
+from excerpta.readers.undecodable import name_as_text
 from excerpta.readwise import own_links
 
 WIKILINK = re.compile(r"\[\[(?P<target>[^\]|]+)(?:\|(?P<display>[^\]]*))?\]\]")
@@ -196,7 +197,8 @@ def build_document(body: NoteBody, front: dict[str, Any], path: Path, root: Path
     # apart (restoring a link's target alone would take a line-start escape off "\```").
     meta = {key: unescaped(value) for key, value in body.metadata.items()}
     heading = unescaped(body.title or "").strip()
-    title = (meta.get("full title") or heading or _front(front, "title") or path.stem).strip()
+    stem = name_as_text(path.stem)  # (a note named on a Latin-1 system)
+    title = (meta.get("full title") or heading or _front(front, "title") or stem).strip()
     ours = own_id is not None
     author = (unwikilink(meta.get("author"), shown=ours)
               or unwikilink(_front(front, "author"), shown=ours))
@@ -223,7 +225,7 @@ def build_document(body: NoteBody, front: dict[str, Any], path: Path, root: Path
     return Document(
         id=document_id,
         title=title,
-        readable_title=readable_title(heading, path.stem, title),
+        readable_title=readable_title(heading, stem, title),
         author=author,
         category=category,
         source=_front(front, "source") or link_source,

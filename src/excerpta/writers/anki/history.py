@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 _FIELD_SEPARATOR = "\x1f"  # how Anki stores a note's fields in one column
 _TEXT = FIELD_INDEX["Text"]
 _NO_FILE = frozenset({errno.ENAMETOOLONG, errno.ELOOP})
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})  # a write's refusals: reading gives none
 # A collection is SQLite pages, which deflate about 3 to 15 times (empty pages of a small deck
 # the most); a zip bomb, a thousand times. Any collection may take UNPACKED_FLOOR.
 UNPACKED_RATIO = 64
@@ -143,13 +144,16 @@ def unpacked_limit(package_size: int) -> int:
 
 def read_previous_notes(package: Path, scratch: Path) -> dict[str, PreviousNote]:
     """Every note of the ``.apkg`` at ``package`` by GUID, or ``{}`` if there is none or it cannot
-    be read as a deck (logged). ``scratch`` is a folder the collection may be unpacked into."""
+    be read as a deck (logged). ``scratch`` is a folder the collection may be unpacked into; no
+    room there (a full disk, a size limit) raises OSError naming the unpacked copy."""
     collection = scratch / "previous.anki2"
     try:
         with zipfile.ZipFile(package) as archive:
             _unpack(archive, collection, unpacked_limit(package.stat().st_size))
         return _notes_in(collection)
     except OSError as err:
+        if err.errno in _NO_ROOM:  # for the unpacked copy, in excerpta's folder: the run cannot go on
+            raise OSError(err.errno, err.strerror, str(collection)) from err
         # No file there (a path through a file, a name too long…): writing the deck will say
         # what is wrong with the path; a file that is there but unreadable is worth a word.
         if not isinstance(err, FileNotFoundError | NotADirectoryError | IsADirectoryError) \

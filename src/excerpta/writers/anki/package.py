@@ -39,9 +39,10 @@ from genanki.apkg_schema import APKG_SCHEMA
 from excerpta.writers.anki.cards import HighlightNote
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
-# SQLite's primary result codes for the machine refusing a file: SQLITE_PERM, SQLITE_READONLY,
-# SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOLFS (ENOSPC, EIO, EACCES, EROFS).
-_MACHINE_REFUSED = frozenset({3, 8, 10, 13, 14, 22})
+# SQLite's primary result codes for the machine refusing a file (SQLITE_PERM, SQLITE_READONLY,
+# SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOLFS), as the errno each stands for.
+_MACHINE_REFUSED = {3: errno.EPERM, 8: errno.EROFS, 10: errno.EIO, 13: errno.ENOSPC, 14: errno.EIO,
+                    22: errno.EFBIG}
 _CHUNK = 1 << 20
 _LONG_RUN = 8  # ids past the wanted one after which the next search for it starts at the last
 
@@ -87,22 +88,28 @@ def build_collection(path: Path, placed_notes: Iterable[tuple[genanki.Deck, High
     that have none (notes carry their own modification and creation times, see
     :class:`.cards.HighlightNote`; ids: the module docstring). Decks are
     recorded in the order they are first used. The machine refusing the file (a full disk, a
-    folder that cannot be written) is an OSError naming its folder, as any other file's.
+    folder that cannot be written) is an OSError naming it, as any other file's, its errno the
+    one SQLite's error stands for (ENOSPC for "database or disk is full"; EIO when none does).
     """
     try:
         return _build(path, placed_notes, timestamp)
     except sqlite3.OperationalError as err:
-        if err.sqlite_errorcode & 0xFF not in _MACHINE_REFUSED:
+        code = _MACHINE_REFUSED.get(err.sqlite_errorcode & 0xFF)
+        if code is None:
             raise  # a mistake in our SQL: a bug, not the machine
-        raise OSError(errno.EIO, f"cannot build the deck there ({err})", str(path.parent)) from err
+        raise OSError(code, f"cannot build the deck ({err})", str(path)) from err
 
 
 def _build(path: Path, placed_notes: Iterable[tuple[genanki.Deck, HighlightNote]],
            timestamp: int) -> int:
     decks: dict[int, genanki.Deck] = {}
     count = 0
-    with closing(sqlite3.connect(path)) as connection:
-        cursor = connection.cursor()
+    # The cursor closed too: a statement a failure left open would keep the file open (its
+    # room on the disk taken) for as long as the error is held.
+    with closing(sqlite3.connect(path)) as connection, closing(connection.cursor()) as cursor:
+        # No rollback journal: a collection that fails is thrown away whole, never rolled back
+        # (and, not truncated by a rollback, shows how far it got: scratch.refused).
+        connection.execute("PRAGMA journal_mode = OFF")
         cursor.executescript(APKG_SCHEMA)
         cursor.executescript(APKG_COL)
         note_ids, card_ids = FreeIds(connection, "notes"), FreeIds(connection, "cards")
@@ -120,7 +127,15 @@ def _build(path: Path, placed_notes: Iterable[tuple[genanki.Deck, HighlightNote]
 
 
 def zip_package(collection: Path, target: Path) -> None:
-    """Zip ``collection`` into an ``.apkg`` at ``target`` with fixed entry dates."""
+    """Zip ``collection`` into an ``.apkg`` at ``target`` with fixed entry dates. An OSError
+    names ``target`` (a write's names no file)."""
+    try:
+        _zip(collection, target)
+    except OSError as err:
+        raise err if err.filename is not None else OSError(err.errno, err.strerror, str(target)) from err
+
+
+def _zip(collection: Path, target: Path) -> None:
     with zipfile.ZipFile(target, "w") as package:
         for name, source in (("collection.anki2", collection), ("media", None)):
             entry = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)

@@ -170,8 +170,8 @@ class AnkiWriter(Writer[OutputSink]):
         wrote (:meth:`~excerpta.output.OutputSink.holds_what_excerpta_wrote`; a file it did not
         write, a zip bomb say, is never unpacked, ``--force`` or not), else from its record's
         memo (:class:`.history.NotesMemo`), which this run's record keeps in turn."""
-        with sink.scratch_folder() as folder:
-            package = sink.resolve(sink.file_name)
+        package = sink.resolve(sink.file_name)
+        with sink.scratch_folder(package) as folder:
             record = sink.previous("")
             previous: dict[str, PreviousNote] = {}
             if sink.holds_what_excerpta_wrote(sink.file_name):

@@ -60,6 +60,7 @@ from typing import Any
 import jinja2
 from jinja2.runtime import new_context
 
+from excerpta.file_names import name_bytes
 from excerpta.markdown_safety import ListItemText, defang, escape_edges
 from excerpta.writers.obsidian.dates import format_date, pluralize
 from excerpta.writers.obsidian.links import SafeWikilinks, Verbatim, wikilink
@@ -227,8 +228,8 @@ class NoteTemplates:
         for helper in helpers:  # a change to one re-renders the notes too
             digest.update(helper.encode() + b"\0" + sources[helper].encode("utf-8") + b"\0")
         if computed and folder is not None:  # a file named at render time: any one it may include
-            for relative, content in folder_files(folder):
-                digest.update(relative.encode() + b"\0" + content + b"\0")
+            for relative, content in folder_files(folder):  # (a name that is not UTF-8 too)
+                digest.update(name_bytes(relative) + b"\0" + content + b"\0")
         frontmatter = roles["frontmatter"] or ""
         return cls(
             **compiled,
