@@ -377,3 +377,15 @@ def test_what_a_job_logs_while_it_runs_names_the_job(run_cli, tmp_path, clipping
                               "no record of")
     failed = run_cli("sync", "-c", write_config(tmp_path, kindle_job(tmp_path, source=tmp_path / "gone.txt")))
     assert f"excerpta: error: job kindle: {tmp_path / 'gone.txt'}" in failed.output  # named once
+
+
+
+def test_with_v_a_failing_writers_traceback_is_its_errors(run_cli, tmp_path, clippings):
+    # A job reports its writer's failure after the except block: the traceback logged was
+    # "NoneType: None".
+    (tmp_path / "kindle.json").mkdir()
+    result = run_cli("sync", "-v", "-c", write_config(tmp_path, kindle_job(tmp_path)))
+    assert result.exit_code == 2
+    assert "NoneType: None" not in result.output
+    assert "Traceback (most recent call last):" in result.output
+    assert "excerpta.errors.UserError: " in result.output

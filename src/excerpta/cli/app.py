@@ -139,7 +139,8 @@ def failure(err: Exception, *, verbose: int) -> tuple[str, int]:
     if stop is not None:
         return "interrupted", INTERRUPTED_EXIT
     if verbose:
-        logging.getLogger("excerpta").exception("traceback")
+        # err's own: a job reports a writer's failure after its except block has ended.
+        logging.getLogger("excerpta").error("traceback", exc_info=err)
     if isinstance(err, ExcerptaError):
         return str(err), err.exit_code
     if isinstance(err, OSError):  # the machine refused (permissions, a full disk): not a bug
