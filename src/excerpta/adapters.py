@@ -205,6 +205,10 @@ class Reader(Adapter):
     # Its highlights may be re-saved copies (a selection extended or shortened) of ones the
     # library holds under another id: merging matches them (see excerpta.store.resaves).
     resaves: ClassVar[bool] = False
+    # Its ids derive from a highlight's text and a document's names, and it lists each
+    # highlight as its source has it now: one edited there (a Readwise CSV export's) comes with
+    # new ids, which merging matches with the library's copy (see excerpta.store.edited_copies).
+    edited_copies: ClassVar[bool] = False
     # Its ids are the library's own (excerpta's JSON): never matched with the documents and
     # highlights another source gave under other ids, as a reader's derived ids are (see
     # excerpta.store.unify); only an id the library holds as an alias is looked up (see

@@ -221,7 +221,7 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
                 report.merged.add(library.merge(documents, MergeRules(
                     keep=reader.unknown_when_empty, keep_document=reader.document_unknown_when_empty,
                     left_out=read_state.left_out, document_left_out=read_state.document_left_out,
-                    deleted=read_state.deleted, resaves=reader.resaves,
+                    deleted=read_state.deleted, resaves=reader.resaves, edited=reader.edited_copies,
                     unify=not reader.library_ids, reader=_source_of(reader))))
                 # Raised inside the transaction: no input of the run is merged, nothing written.
                 if not reader.remote and not found:  # a found file's problems are reported

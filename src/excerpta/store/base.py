@@ -59,12 +59,14 @@ class MergeRules:
     ``document_left_out``: by highlight/document id, the fields this read did not say (a
     ``ReadState``'s, filled while the documents are consumed); ``deleted``: the documents its
     source deleted as a whole; ``resaves``: whether its highlights may be re-saved copies of
-    the library's (``Reader.resaves``); ``unify``: whether its documents and highlights may be
-    ones another source gave the library under other ids (a reader that derives its ids, not
-    ``Reader.library_ids``, whose aliased ids are only looked up; see :mod:`excerpta.store.unify`
-    and :mod:`excerpta.store.aliased`); ``reader``: for ``unify``, the
-    source read (a reader's name; None: not known), so that a document held under the id it
-    derives and read from another source is matched as one held from several.
+    the library's (``Reader.resaves``); ``edited``: whether its highlights and documents edited
+    at their source come with new ids (``Reader.edited_copies``), for ``unify``; ``unify``:
+    whether its documents and highlights may be ones another source gave the library under
+    other ids (a reader that derives its ids, not ``Reader.library_ids``, whose aliased ids
+    are only looked up; see :mod:`excerpta.store.unify` and :mod:`excerpta.store.aliased`);
+    ``reader``: for ``unify``, the source read (a reader's name; None: not known), so that a
+    document held under the id it derives and read from another source is matched as one held
+    from several.
     """
 
     keep: frozenset[str] = frozenset()
@@ -73,6 +75,7 @@ class MergeRules:
     document_left_out: Mapping[str, frozenset[str]] = field(default_factory=dict)
     deleted: Collection[str] = frozenset()
     resaves: bool = False
+    edited: bool = False
     unify: bool = False
     reader: str | None = None
 

@@ -23,7 +23,7 @@ _CONTENT = tuple(name for name in Highlight.model_fields if name != "id")
 _READWISE_IDS = frozenset({"readwise", "reader"})
 
 
-def settled(incoming: Highlight, stored: Highlight) -> Highlight:
+def settled(incoming: Highlight, stored: Highlight, *, edited: bool = False) -> Highlight:
     """The highlight a unified document keeps, under the ``stored`` copy's id, of it and
     ``incoming`` (the same highlight, from another source perhaps), with the external ids of
     both; every other field is the same whichever of the two is stored and which incoming.
@@ -49,8 +49,13 @@ def settled(incoming: Highlight, stored: Highlight) -> Highlight:
     Of two different notes the winner's stays: a Kindle note (typed at a known time) over an
     undated Readwise CSV's or note's, in either order, since nothing says the Readwise one is
     later. A winning incoming copy then merges as any does (the fields its reader never says
-    keep the stored values): already filled here."""
-    if ahead(incoming, stored):
+    keep the stored values): already filled here.
+
+    ``edited``: ``incoming`` is ``stored`` as its source now lists it, edited there
+    (:mod:`.edited_copies`): it wins unless ``stored`` changed later (by those times), as
+    of two as recent the copy with the edit is the later."""
+    incoming_wins = not _changed_later(stored, incoming) if edited else ahead(incoming, stored)
+    if incoming_wins:
         winner, loser = incoming, stored
     else:
         winner, loser = stored, incoming
@@ -99,6 +104,12 @@ def records_removals(highlight: Highlight) -> bool:
     merge keeps the loser's external ids too: a Kindle copy merged with a Readwise one (whose
     tags it kept) then counts as Readwise's, which only narrows what it takes later."""
     return highlight.updated_at is not None and not _READWISE_IDS.isdisjoint(highlight.external_ids)
+
+
+def _changed_later(one: Highlight, other: Highlight) -> bool:
+    """Whether ``one`` changed after ``other`` (:func:`ahead`'s times alone)."""
+    first, second = _moment(one), _moment(other)
+    return later(first, second) or (first is not None and second is None)
 
 
 def _moment(highlight: Highlight) -> datetime | None:

@@ -133,7 +133,8 @@ class SQLiteStore(StateConnection):
         with self.transaction() as db:
             # Ids another source gave: matched (see .unify), or, for a read of the library's
             # ids (our JSON), those the library holds as aliases looked up (see .aliased).
-            same = SameAcrossSources(db, rows, rules.reader) if rules.unify else AliasedIds(db, rows)
+            same = SameAcrossSources(db, rows, rules.reader, edited=rules.edited) if rules.unify \
+                else AliasedIds(db, rows)
             copies = ResavedCopies(db, rows) if rules.resaves else None  # see excerpta.store.resaves
             for document in documents:
                 document_rules = rules

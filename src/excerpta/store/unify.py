@@ -9,11 +9,13 @@ column) and from its Readwise note (a URL), would be two documents and every hig
 Anki cards. For a read whose reader derives its ids (``MergeRules.unify``; our own JSON's ids
 are the library's, only its aliases looked up, :mod:`.aliased`), :class:`SameAcrossSources` matches:
 
-* a copy of what excerpta sent (a Readwise book its writer made: each highlight comes back
-  with the library's id it was sent as, ``external_ids["excerpta"]``,
-  :mod:`excerpta.readwise.own_links`) with the library's document holding those highlights
-  (when they name one), and each such highlight of the document matched with the one of that
-  id, whatever was edited there since (a title, a typo in the text), before any rule below;
+* a copy of what excerpta sent (a Readwise book its writer made) with the library's document
+  and highlights it was sent as, whatever was edited there since, before any rule below
+  (:mod:`.sent_copies`); for a reader whose copies edited at their source get new ids (the
+  Readwise CSV), a document found by no rule below with the one holding an exact copy of one
+  of its highlights, and a highlight found by no id with the one it is an edited copy of
+  (same place, most of its text), before the passage rules (:mod:`.edited_copies`), in a
+  document held from that source alone too;
 * a document whose id the library does not hold with the stored document of the same
   identity key (title and author words, case, accents of width and punctuation folded, and
   the word ``and`` as ``&`` is, none; but not a word's trailing ``+`` or ``#``: ``C++`` is not
@@ -78,12 +80,11 @@ side of one book, first match: 0.4-0.6 s; 100,000 in 1,000 books: 7-10 s, read a
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from excerpta.identity import SENT_ID_KEY
 from excerpta.model import Document, Highlight
 from excerpta.store.aliases_table import (
     DOCUMENT,
@@ -109,6 +110,8 @@ from excerpta.store.candidates import (
 )
 from excerpta.store.copies import settled
 from excerpta.store.document_finder import DocumentFinder
+from excerpta.store.edited_copies import EditedCopies
+from excerpta.store.sent_copies import sent_document, sent_highlight
 from excerpta.store.state_file import StoredRows
 from excerpta.store.titles import NAMING_FIELDS, names_kept
 
@@ -117,11 +120,14 @@ class SameAcrossSources:
     """Matches incoming documents and highlights with those another source gave, inside the
     caller's transaction on ``db``; see the module docstring."""
 
-    def __init__(self, db: sqlite3.Connection, rows: StoredRows, reader: str | None = None) -> None:
+    def __init__(self, db: sqlite3.Connection, rows: StoredRows, reader: str | None = None, *,
+                 edited: bool = False) -> None:
         """``reader``: the name of the source the merged documents are read from (the
         Kindle's clippings and notebook, which :mod:`.resaves` matches, are one); None: not
-        known, a document held under its id is matched only if it has an alias."""
-        self._db, self._rows, self._reader = db, rows, reader
+        known, a document held under its id is matched only if it has an alias. ``edited``:
+        the reader's copies edited at their source get new ids (``Reader.edited_copies``),
+        found as :mod:`.edited_copies` says."""
+        self._db, self._rows, self._reader, self._edits = db, rows, reader, EditedCopies(db, edited)
         self._documents = DocumentFinder(db)  # stored documents by name and URL
         self._claimed: set[str] = set()  # stored highlights matched in this merge
 
@@ -131,11 +137,11 @@ class SameAcrossSources:
         if self._held(document.id):
             elsewhere = self._read_elsewhere(document.id, document.id)
             if not (elsewhere or is_unified(self._db, document.id)):
-                return Matched(document, {}, unified=False)
+                return Matched(*self._edits.in_place(document), unified=False)
             target, renamed = document.id, {}
         else:
-            target = (library_id(self._db, DOCUMENT, document.id) or self._sent_document(document)
-                      or self._documents.find(document))
+            target = (library_id(self._db, DOCUMENT, document.id) or sent_document(self._db, document)
+                      or self._documents.find(document) or self._edits.document_of(document))
             if target is None:
                 self._documents.register(document)
                 self._read_elsewhere(document.id, document.id)
@@ -186,7 +192,7 @@ class SameAcrossSources:
             stored = own[number]
             if stored is None:
                 alias = library_id(self._db, HIGHLIGHT, highlight.id)
-                sent = self._sent_highlight(highlight, target) if alias is None else None
+                sent = sent_highlight(self._db, highlight, target) if alias is None else None
                 alias = alias or sent
                 stored = None if alias is None or alias in given else self._stored(alias)
                 if sent is not None and stored is not None:  # so its next read finds it by id
@@ -209,11 +215,11 @@ class SameAcrossSources:
                     renamed[stored.id] = highlight.id
                     given.add(stored.id)
         taken: set[str | None] = set()
+        held_ids = {stored.id for stored in held.values()}
         if unknown:
             # The Kindle's own copies of one highlight may have other ids (its clippings and its
             # notebook spell an author apart), and its second highlight of a passage is a
             # re-save (:mod:`.resaves`): any stored highlight may be its copy.
-            held_ids = {stored.id for stored in held.values()}
             candidates = Candidates(rows_of(self._db, target), (given - held_ids) | self._claimed,
                                     givers(self._db, target), None if source == KINDLE else source)
             found = candidates.take_all([highlights[number] for number in unknown], held_ids)
@@ -225,6 +231,9 @@ class SameAcrossSources:
                     remember(self._db, HIGHLIGHT, highlight.id, stored_id)
                     renamed[stored_id] = highlight.id
                     known[number] = settled(highlight, self._stored(stored_id))  # type: ignore[arg-type]
+        if unknown and self._edits.active:  # its own copy edited, which the passage rules skip
+            self._edited(target, highlights, [n for n in unknown if n not in known], known, renamed,
+                         given | held_ids | self._claimed)
         for number, stored in held.items():
             highlight = highlights[number]
             if stored.id in taken and own[number] is None:
@@ -240,26 +249,25 @@ class SameAcrossSources:
             record_given(self._db, source, (h.id for h in matched))
         return matched
 
-    def _sent_document(self, document: Document) -> str | None:
-        """The library's document whose highlights excerpta sent as those of ``document`` (the
-        ids they came back with, ``external_ids["excerpta"]``); None when they name none, or
-        several (a Readwise book gathers the highlights sent of one title, author and kind)."""
-        sent = [h.external_ids[SENT_ID_KEY] for h in document.highlights if SENT_ID_KEY in h.external_ids]
-        if not sent:
-            return None
-        rows = self._db.execute("SELECT DISTINCT document_id FROM highlights WHERE id IN "
-                                "(SELECT value FROM json_each(?))", (json.dumps(sent),)).fetchall()
-        return rows[0][0] if len(rows) == 1 else None
-
-    def _sent_highlight(self, highlight: Highlight, target: str) -> str | None:
-        """The id of the library's highlight of ``target`` that excerpta sent as ``highlight``
-        (the id it came back with), None: none such."""
-        sent = highlight.external_ids.get(SENT_ID_KEY)
-        if sent is None or sent == highlight.id:
-            return None
-        row = self._db.execute("SELECT 1 FROM highlights WHERE id = ? AND document_id = ?",
-                               (sent, target)).fetchone()
-        return None if row is None else sent
+    def _edited(self, target: str, highlights: list[Highlight], unknown: list[int],
+                known: dict[int, Highlight], renamed: dict[str, str], listed: set[str]) -> None:
+        """Each of the ``unknown`` highlights that is an edited copy of one of the library's
+        document ``target`` (:mod:`.edited_copies`), none of ``listed``, joins ``known``,
+        settled with it as its source's later copy: its edit, which the source does not date
+        (a CSV), dated now, so that another source's copy read again never undoes it."""
+        found = self._edits.copies_of(target, [highlights[number] for number in unknown], listed)
+        for number, stored_id in zip(unknown, found, strict=True):
+            highlight = highlights[number]
+            stored = None if stored_id is None else self._stored(stored_id)
+            if stored is None:
+                continue
+            self._claimed.add(stored.id)
+            remember(self._db, HIGHLIGHT, highlight.id, stored.id)  # so its next read finds it by id
+            renamed[stored.id] = highlight.id
+            copy = settled(highlight, stored, edited=True)
+            if copy.text != stored.text and copy.updated_at is None:
+                copy = copy.model_copy(update={"updated_at": datetime.now(UTC)})
+            known[number] = copy
 
     def _stored(self, highlight_id: str) -> Highlight | None:
         row = self._db.execute("SELECT data FROM highlights WHERE id = ?", (highlight_id,)).fetchone()

@@ -206,6 +206,8 @@ class ReadwiseCsvReader(Reader):
     # not say besides, by its columns, is told per highlight and document (see .unsaid).
     unknown_when_empty = fields_but(Highlight, *SAID_HIGHLIGHT)
     document_unknown_when_empty = fields_but(Document, *SAID_DOCUMENT)
+    # An export lists each highlight as Readwise has it now: one edited there has a new id.
+    edited_copies = True
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
