@@ -86,3 +86,23 @@ def test_of_two_alike_at_one_place_neither_is_taken(library, tmp_path):
     edited = FIXED.replace("a strength", "strength")
     after = highlights(library(export(tmp_path, (edited, 100, "00"), (SECOND, 200, "01"))))
     assert len(after) == 4
+
+
+def test_a_readwise_note_read_again_after_a_typo_fixed_keeps_its_highlight(library, tmp_path):
+    # The plugin's default note links a Kindle highlight to its location, not to its Readwise id.
+    note = tmp_path / "vault" / "Books" / "Managing Humans.md"
+    note.parent.mkdir(parents=True)
+
+    def write(text: str) -> Path:
+        note.write_text(
+            "# Managing Humans\n\n## Metadata\n- Author: [[Michael Lopp]]\n- Full Title: Managing Humans\n"
+            "- Category: #books\n\n## Highlights\n"
+            f"- {text} ([Location 100](https://readwise.io/to_kindle?action=open&asin=B0&location=100))\n"
+            f"- {SECOND} ([Location 200](https://readwise.io/to_kindle?action=open&asin=B0&location=200))\n",
+            encoding="utf-8")
+        return tmp_path / "vault"
+
+    before = highlights(library(write(TYPO), source="readwise-md"))
+    after = highlights(library(write(FIXED), source="readwise-md"))
+    assert after.keys() == before.keys()
+    assert sorted(h["text"] for h in after.values()) == sorted([FIXED, SECOND])

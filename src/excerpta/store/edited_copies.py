@@ -3,8 +3,9 @@ Readwise CSV export, whose text was edited in Readwise (a typo fixed), and a boo
 or title was (a name corrected), the library's ids instead of a second highlight or book.
 
 A reader that derives its ids from what it reads and declares ``Reader.edited_copies`` (the
-Readwise CSV: its rows carry no Readwise ids) gives an edited highlight a new id (its text
-changed), and every highlight of an edited book new ids (its document's id changed). What
+Readwise CSV, whose rows carry no Readwise ids; Readwise notes, whose links may name none)
+gives an edited highlight a new id (its text changed), and every highlight of an edited book
+new ids (its document's id changed). What
 Readwise lists with each highlight still tells the copy: where it is (``location``), when it
 was made (``highlighted_at``, to the second), and most of its text. For such a read,
 :class:`~excerpta.store.unify.SameAcrossSources` asks :class:`EditedCopies`:

@@ -168,6 +168,9 @@ class ReadwiseMarkdownReader(Reader):
     unknown_when_empty = fields_but(Highlight, "text", "note", "location", "location_type",
                                     "tags", "is_favorite")
     document_unknown_when_empty = fields_but(Document, "title", "author")
+    # A note lists its highlights as they are now: one edited in Readwise or in the note, without
+    # a Readwise id in its link, comes with a new id (see excerpta.store.edited_copies).
+    edited_copies = True
 
     @classmethod
     def recognize(cls, probe: InputProbe) -> int:
