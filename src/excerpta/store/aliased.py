@@ -12,7 +12,7 @@ title or author compared):
 
 * a document id the library does not hold as its own but as an alias takes the library's id;
   its title and author are merged as another source's copy's are
-  (:func:`~excerpta.store.unify.joined_names`);
+  (:func:`~excerpta.store.matched.joined_names`);
 * a highlight id likewise, whichever document the read puts it in (as one of the library's
   own ids would be: in the read's document, moved there if the library holds it in another);
   it is settled with the stored copy as another source's copy is
@@ -39,8 +39,8 @@ from typing import Any, TypeVar
 from excerpta.model import Document, Highlight
 from excerpta.store.aliases_table import DOCUMENT, HIGHLIGHT
 from excerpta.store.copies import is_empty, later, settled
+from excerpta.store.matched import Matched, joined_names
 from excerpta.store.state_file import StoredRows
-from excerpta.store.unify import Matched, joined_names
 
 _Model = TypeVar("_Model", Document, Highlight)
 

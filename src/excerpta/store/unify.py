@@ -81,7 +81,6 @@ side of one book, first match: 0.4-0.6 s; 100,000 in 1,000 books: 7-10 s, read a
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -96,7 +95,6 @@ from excerpta.store.aliases_table import (
     record_given,
     record_reader,
     remember,
-    sources_of,
 )
 from excerpta.store.candidates import (
     KINDLE,
@@ -111,9 +109,9 @@ from excerpta.store.candidates import (
 from excerpta.store.copies import settled
 from excerpta.store.document_finder import DocumentFinder
 from excerpta.store.edited_copies import EditedCopies
+from excerpta.store.matched import Matched, joined_names
 from excerpta.store.sent_copies import sent_document, sent_highlight
 from excerpta.store.state_file import StoredRows
-from excerpta.store.titles import NAMING_FIELDS, names_kept
 
 
 class SameAcrossSources:
@@ -275,25 +273,3 @@ class SameAcrossSources:
             return None
         return self._rows.model(Highlight, "highlights", highlight_id,
                                 self._rows.fields("highlights", highlight_id, row[0]))
-
-
-def joined_names(db: sqlite3.Connection, target: str, document: Document) -> dict[str, Any]:
-    """Of the naming fields of ``document``, another source's copy of the library's document
-    ``target``, the stored values that stay (:func:`~excerpta.store.titles.names_kept`)."""
-    stored = db.execute("SELECT " + ", ".join(f"json_extract(data, '$.{name}')" for name in NAMING_FIELDS)
-                        + " FROM documents WHERE id = ?", (target,)).fetchone()
-    source = source_of(document.id)
-    others = sources_of(db, target) - {source}
-    return names_kept(document, dict(zip(NAMING_FIELDS, stored, strict=True)), source is not None,
-                      any(other is not None for other in others))
-
-
-@dataclass(frozen=True)
-class Matched:
-    """What :meth:`SameAcrossSources.match` made of an incoming document: the document to
-    merge; ``renamed``, the library's id -> the incoming one, of each id it changed;
-    ``unified``: the library holds the document from several sources."""
-
-    document: Document
-    renamed: dict[str, str]
-    unified: bool
