@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from excerpta.writers.obsidian.frontmatter import SplitNote, as_written, dump_properties, find_fences
+from excerpta.writers.obsidian.frontmatter import SplitNote, dump_properties, find_fences
+from excerpta.writers.obsidian.property_lists import users_items
 from excerpta.yaml_load import safe_load
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
@@ -117,7 +117,7 @@ def _merged(current: dict[Any, Any], ours: dict[str, Any], managed: set[str],
         if key not in managed:
             merged[key] = value
         elif isinstance(ours.get(key), list) or (key not in ours and isinstance(value, list)):
-            added = _users_items(value, ours.get(key, []), previous.get(key, []))
+            added = users_items(value, ours.get(key, []), previous.get(key, []))
             if key in ours or added:
                 merged[key] = ours.get(key, []) + added
         elif key in ours:
@@ -185,18 +185,6 @@ def _emit(properties: dict[str, Any], newline: str) -> str:
     """``properties`` as the lines of a front matter (no fences), with ``newline`` ends."""
     text = dump_properties(properties)[4:-4]
     return text if newline == "\n" else text.replace("\n", newline)
-
-
-def _users_items(value: Any, ours: list[Any], previous: list[Any]) -> list[Any]:
-    """The items of the note's ``value`` (a list, or one item) that excerpta did not write."""
-    written = {_comparable(item) for item in [*ours, *previous]}
-    items = value if isinstance(value, list) else [] if value is None else [value]
-    return [item for item in items if _comparable(item) not in written]
-
-
-def _comparable(item: Any) -> Any:
-    item = as_written(item)
-    return item if isinstance(item, Hashable) else repr(item)
 
 
 def _equal(a: Any, b: Any) -> bool:
