@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from excerpta.writers.obsidian.frontmatter import SplitNote, as_written, dump_properties, find_fences
+from excerpta.writers.obsidian.frontmatter import SplitNote, dump_properties, find_fences
+from excerpta.writers.obsidian.property_lists import holds_list, merged_list
 from excerpta.yaml_load import safe_load
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
@@ -65,7 +65,10 @@ def merge_properties(existing: SplitNote, ours: dict[str, Any], managed: set[str
     A list property (``tags``, ``author``…) is ours followed by the items the user added: an
     item in the note that is neither ours now nor was in ``previous`` (the lists we wrote last
     time, :func:`.frontmatter.owned_lists`; None when unknown, so every such item counts as the
-    user's) is kept, so a tag the user added survives while one removed upstream goes.
+    user's) is kept, so a tag the user added survives while one removed upstream goes. Items are
+    read and compared as Obsidian does (``#Nature`` is the tag ``nature``), and a list the note
+    holds as one string (``tags: nature reading``, as a formatter writes it) stays one, in its
+    style (see :mod:`.property_lists`).
     Front matter that is not valid YAML (or whose aliases repeat too much to be read, see
     :mod:`excerpta.yaml_load`), or cannot be changed without writing the user's properties
     again (see the module docstring), is kept as it is, with a message saying so.
@@ -116,10 +119,10 @@ def _merged(current: dict[Any, Any], ours: dict[str, Any], managed: set[str],
     for key, value in current.items():
         if key not in managed:
             merged[key] = value
-        elif isinstance(ours.get(key), list) or (key not in ours and isinstance(value, list)):
-            added = _users_items(value, ours.get(key, []), previous.get(key, []))
-            if key in ours or added:
-                merged[key] = ours.get(key, []) + added
+        elif isinstance(ours.get(key), list) or (key not in ours and holds_list(key, value, key in previous)):
+            items = merged_list(key, value, ours.get(key), previous.get(key, []))
+            if items is not None:
+                merged[key] = items
         elif key in ours:
             merged[key] = ours[key]
     for key, value in ours.items():
@@ -185,18 +188,6 @@ def _emit(properties: dict[str, Any], newline: str) -> str:
     """``properties`` as the lines of a front matter (no fences), with ``newline`` ends."""
     text = dump_properties(properties)[4:-4]
     return text if newline == "\n" else text.replace("\n", newline)
-
-
-def _users_items(value: Any, ours: list[Any], previous: list[Any]) -> list[Any]:
-    """The items of the note's ``value`` (a list, or one item) that excerpta did not write."""
-    written = {_comparable(item) for item in [*ours, *previous]}
-    items = value if isinstance(value, list) else [] if value is None else [value]
-    return [item for item in items if _comparable(item) not in written]
-
-
-def _comparable(item: Any) -> Any:
-    item = as_written(item)
-    return item if isinstance(item, Hashable) else repr(item)
 
 
 def _equal(a: Any, b: Any) -> bool:
