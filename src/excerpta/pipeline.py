@@ -11,14 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from excerpta import registry
-from excerpta.adapters import Reader, ReadState, RecordProblem, Writer
-from excerpta.errors import interrupted, said
-from excerpta.hold_back import lost_inputs, nothing_selected
+from excerpta.adapters import Reader, ReadState, RecordProblem
+from excerpta.errors import said
+from excerpta.hold_back import lost_inputs
 from excerpta.input_reads import (
     FROM_FLAG,
     DocumentCallback,
@@ -32,6 +31,7 @@ from excerpta.locks import output_lock
 from excerpta.model import Document
 from excerpta.output_records import Manifest
 from excerpta.output_targets import foreign_suffix, make_sink, output_target
+from excerpta.pipeline_writes import Output, write_outputs
 from excerpta.pipes import named_as_given, spooled_pipes
 from excerpta.preflight import check_options_apply, resolve_inputs
 from excerpta.run_report import ConvertReport
@@ -42,19 +42,9 @@ from excerpta.store.candidates import KINDLE
 from excerpta.store.run_log import log_ended_by, signals_held
 from excerpta.store.witness import TakeOver
 from excerpta.unchanged_inputs import inputs_mark, kept_mark, mark_key, unchanged
-from excerpta.unchanged_outputs import fingerprint, left_as_written
 
 log = logging.getLogger(__name__)
 CONVERT_JOB = "convert"
-
-
-@dataclass(frozen=True)
-class Output:
-    """One output of a run: its writer, configured, and where it writes (``out`` as
-    :func:`~excerpta.output_targets.output_target` settled it)."""
-
-    writer: Writer
-    out: Path
 
 
 # An input being read: its name, reader, read state, documents, tally, and whether it was
@@ -241,47 +231,9 @@ def _run_locked(inputs: Sequence[str], outputs: Sequence[Output], *,
             [(source, reader, read_state, tally.documents)
              for source, reader, read_state, _, tally, _ in reads])
         report.writers = [output.writer for output in outputs]
-        for number, (output, sink) in enumerate(zip(outputs, sinks, strict=True), 1):
-            report.left_out = report.selected = 0  # counted again by each output: the same ones
-            # Rendered only if what it shows changed (excerpta.unchanged_outputs).
-            one_file = (output.writer.target == "file" and library is state and persistent_library
-                        and not force and selection == Selection())
-            try:
-                with sink:  # files appear together once the writer is done; none if it fails
-                    if one_file and left_as_written(sink, fingerprint(output.writer, library)):
-                        report.selected = report.library_counts["documents"]  # all: no selection
-                    else:
-                        output.writer.write(report.selecting(library.documents(), selection), sink)
-                        reason = ((held_back if output.writer.target == "file" else None)
-                                  or (None if force else nothing_selected(selection, report)))
-                        if reason is not None and sink.hold_back(reason):
-                            report.held_back = reason
-                        elif report.left_out and not report.selected:  # nothing there to keep
-                            log.warning("%s: %s selects none of the library's %d document(s)",
-                                        output.out, selection, report.left_out)
-            except BaseException as err:  # the other outputs are still written
-                # Whatever stopped the writer (Ctrl-C too): what it made that stays is recorded,
-                # without the cursors (a file output's files were never published: nothing).
-                outcomes, records = sink.left_after_failure()
-                report.outcomes += outcomes
-                if records and not dry_run:
-                    try:
-                        state.commit_outputs(records)
-                    except Exception as lost:  # the error that stopped the writer is the one to tell
-                        log.warning("%s: what was sent could not be recorded (%s); the next run sends "
-                                    "it again", output.out, said(lost))
-                if not isinstance(err, Exception) or interrupted(err):  # a stop ends the run at once
-                    raise
-                report.failure = report.failure or err
-                continue
-            report.outcomes += sink.outcomes
-            if not dry_run:  # the cursors with the last records, once every output is on disk
-                records = sink.pending_records()
-                if manifest is not None:
-                    records += manifest.carried_over(sink.records(), records, sink.prefix)
-                state.commit_outputs(records, cursors if number == len(outputs) and not report.failure
-                                     else [])
-                sink.committed()
+        write_outputs(outputs, sinks, report, library=library, state=state, selection=selection,
+                      force=force, dry_run=dry_run, persistent_library=persistent_library,
+                      held_back=held_back, manifest=manifest, cursors=cursors)
     return report
 
 
