@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from excerpta.writers.obsidian.list_style import ListStyle, canonical_lines, canonical_text
 from excerpta.writers.obsidian.region import digest_matches, region_digest
 
+from .conftest import LIST_FORMATTERS
+
 # A highlight as the default templates write it: text going on, a paragraph, tags, a note.
 BLOCK = ("- First line of the highlight\n"
          "  its second line\n"
@@ -24,34 +26,13 @@ BLOCK = ("- First line of the highlight\n"
          "      on two lines")
 
 
-def _asterisks(text: str) -> str:  # Obsidian Linter, "unordered list style: asterisk"
-    return re.sub(r"(?m)^([ \t]*)- ", r"\1* ", text)
-
-
-def _pluses(text: str) -> str:
-    return re.sub(r"(?m)^([ \t]*)- ", r"\1+ ", text)
-
-
-def _spaced(text: str) -> str:  # markdownlint MD030 / remark's "-   text"
-    return re.sub(r"(?m)^([ \t]*)- ", r"\1-   ", text)
-
-
-def _tabs(text: str) -> str:  # Obsidian's "indent using tabs": a tab per 4 leading spaces
-    return re.sub(r"(?m)^((?:    )+)", lambda m: "\t" * (len(m.group(1)) // 4), text)
-
-
 def _two_space_nesting(text: str) -> str:  # Prettier: a sub-item at its parent's text column
     return re.sub(r"(?m)^    ", "  ", text)
 
 
-def _mixed(text: str) -> str:  # asterisks on top, "+" under them indented by a tab, spaced
-    return _asterisks(re.sub(r"(?m)^    - ", "\t+   ", text))
-
-
 FORMATTERS: dict[str, Callable[[str], str]] = {
-    "asterisks": _asterisks, "pluses": _pluses, "spaced": _spaced, "tabs": _tabs,
-    "two-space nesting": _two_space_nesting, "mixed": _mixed,
-    "asterisks and tabs": lambda text: _tabs(_asterisks(text)),
+    **LIST_FORMATTERS, "two-space nesting": _two_space_nesting,
+    "asterisks and tabs": lambda text: LIST_FORMATTERS["tabs"](LIST_FORMATTERS["asterisks"](text)),
     "CRLF": lambda text: text.replace("\n", "\r\n"),
 }
 
