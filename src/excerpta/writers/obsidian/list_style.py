@@ -23,15 +23,13 @@ of the canonical form.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 TAB_SIZE = 4  # columns to the next tab stop (Obsidian's default)
 NESTED_INDENT = 4  # how much deeper excerpta indents a nested item (Readwise's "    - Note:")
 MARKER = "- "  # excerpta's list marker, and what an item's text after it is indented by
-_INDENT = re.compile(r"[ \t]*")
-_ITEM = re.compile(r"([-*+])([ \t]*)")
+_MARKERS = "-*+"
 
 
 class ListLine(NamedTuple):
@@ -59,19 +57,19 @@ def read_lines(lines: list[str]) -> list[ListLine]:
     open_items: list[int] = []  # the marker column of each item a next line may be inside
     base = ""
     for line in lines:
-        indent = _INDENT.match(line).group()  # type: ignore[union-attr]  # (matches any line)
-        rest = line[len(indent):]
-        if not rest.strip():
+        rest = line.lstrip(" \t")
+        indent = line[:len(line) - len(rest)]
+        if not rest or rest.isspace():
             read.append(ListLine(None, False, indent, "", "", rest))
             continue
         column = _columns(indent)
         while open_items and open_items[-1] >= column:
             open_items.pop()
-        item = _ITEM.match(rest)
-        if item is not None and (item.group(2) or item.end() == len(rest)):
+        if rest[0] in _MARKERS and (len(rest) == 1 or rest[1] in " \t"):
+            text = rest[1:].lstrip(" \t")
             base = base if open_items else indent
-            read.append(ListLine(len(open_items), True, indent, item.group(1), item.group(2),
-                                 rest[item.end():], base))
+            gap = rest[1:len(rest) - len(text)]
+            read.append(ListLine(len(open_items), True, indent, rest[0], gap, text, base))
             open_items.append(column)
         elif open_items:
             read.append(ListLine(len(open_items) - 1, False, indent, "", "", rest, base))
@@ -101,6 +99,8 @@ def canonical_text(text: str) -> str:
 
 
 def _columns(indent: str) -> int:
+    if "\t" not in indent:
+        return len(indent)
     column = 0
     for char in indent:
         column += TAB_SIZE - column % TAB_SIZE if char == "\t" else 1
