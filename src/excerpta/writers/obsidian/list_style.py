@@ -45,11 +45,6 @@ class ListLine(NamedTuple):
     text: str
     base: str = ""
 
-    @property
-    def prefix(self) -> str:
-        """What comes before ``text``: the indent, and an item's marker and gap."""
-        return self.indent + self.marker + self.gap
-
 
 def read_lines(lines: list[str]) -> list[ListLine]:
     """``lines`` read as nested lists (see the module docstring), one :class:`ListLine` each."""
