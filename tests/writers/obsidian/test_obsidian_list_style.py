@@ -95,9 +95,14 @@ def test_a_depth_the_note_does_not_show_takes_the_nearest_marker_and_the_notes_t
     assert ListStyle.of("+ a").restyle("- b\n    - note\n      text") == "+ b\n    + note\n      text"
 
 
-def test_excerptas_own_style_is_left_alone():
-    assert ListStyle.of(BLOCK).is_excerpta
+def test_lines_written_as_the_note_writes_them_are_left_alone():
+    assert ListStyle.of(BLOCK).restyle(BLOCK) == BLOCK
     assert ListStyle.of("# Walden\n\nA paragraph.").restyle(BLOCK) == BLOCK
+    # A template of the user's that writes two sub-items of one depth in two ways.
+    template = "* a ^hl-1\n    + Tags: t\n    - Note: n"
+    assert ListStyle.of(template).restyle(template.replace("a", "b")) == template.replace("a", "b")
+    # A note of that template which a formatter made excerpta's style: the template's lines in it.
+    assert ListStyle.of(BLOCK).restyle(template) == "- a ^hl-1\n    - Tags: t\n    - Note: n"
 
 
 @st.composite

@@ -206,8 +206,6 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
 def _in_note_style(fresh_body: str, region: Region, style: ListStyle) -> str:
     """``fresh_body`` with each block in the list style of its block in ``region`` (see
     :func:`_in_style_of`), the other lines in the note's (``style``)."""
-    if style.is_excerpta:
-        return fresh_body
     parts, where = split_parts(region.lines_body.split("\n"))
     out: list[str] = []
     for fresh in split_parts(fresh_body.split("\n"))[0]:

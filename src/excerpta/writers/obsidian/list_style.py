@@ -119,13 +119,17 @@ class ListStyle:
 
     @classmethod
     def of(cls, text: str) -> ListStyle:
-        """The style of the lists in ``text`` (an item without text tells no gap: not read)."""
+        """The style of the lists in ``text``."""
+        return cls._of_lines(read_lines(text.split("\n")))
+
+    @classmethod
+    def _of_lines(cls, lines: list[ListLine]) -> ListStyle:
         items: dict[int, tuple[str, str, str]] = {}
         texts: dict[int, str] = {}
-        for line in read_lines(text.split("\n")):
+        for line in lines:
             if line.depth is None:
                 continue
-            if line.item and line.text.strip():
+            if line.item and line.text.strip():  # (an item without text tells no gap)
                 items.setdefault(line.depth, (line.indent, line.marker, line.gap))
             elif not line.item:
                 texts.setdefault(line.depth, line.indent)
@@ -135,41 +139,47 @@ class ListStyle:
         """This style, with ``other``'s for the depths it does not show."""
         return ListStyle(other.items | self.items, other.texts | self.texts)
 
-    @property
-    def is_excerpta(self) -> bool:
-        """Whether this is excerpta's own style, as far as it shows."""
-        return all(marker + gap == MARKER for _, marker, gap in self.items.values()) and all(
-            _columns(indent) == NESTED_INDENT * depth and " " * len(indent) == indent
-            for depth, (indent, _, _) in self.items.items() if depth) and all(
-            indent == " " * (NESTED_INDENT * depth + len(MARKER)) for depth, indent in self.texts.items())
-
     def restyle(self, text: str) -> str:
-        """``text`` (excerpta's rendering) with its lists written in this style: each line as
-        this style has a line of its depth and kind; of a depth it does not show, an item takes
-        the marker and gap of the nearest depth it shows, and its indent (a text line's too)
-        is the line's own, in tabs if this style indents with tabs. ``text`` as it is when this
-        is excerpta's style, or when the restyled lines would not read as the same lists."""
-        if self.is_excerpta:
-            return text
+        """``text`` (excerpta's rendering) with its lists written in this style, where it
+        writes them otherwise (:meth:`ListStyle.of` ``text``): each line as this style has a
+        line of its depth and kind. Of a depth this style does not show, an item takes the
+        marker and gap of the nearest depth it shows (if that depth is restyled), and its
+        indent, a text line's too, is the line's own, in tabs if this style indents with
+        tabs. ``text`` as it is when the restyled lines would not read as the same lists."""
         lines = read_lines(text.split("\n"))
-        restyled = "\n".join(self._restyled(line) for line in lines)
+        own = ListStyle._of_lines(lines)
+        if own.items.items() <= self.items.items() and own.texts.items() <= self.texts.items():
+            return text  # written in this style (the common case: both are excerpta's)
+        restyled = "\n".join(self._restyled(line, own) for line in lines)
         if canonical_lines(restyled.split("\n")) != [canonical_line(line) for line in lines]:
             return text  # (a style whose indents nest otherwise than excerpta's)
         return restyled
 
-    def _restyled(self, line: ListLine) -> str:
+    def _restyled(self, line: ListLine, own: ListStyle) -> str:
         if line.depth is None:
             return line.indent + line.text
         if not line.item:
-            return self.texts.get(line.depth, self._own_indent(line.indent)) + line.text
-        indent, marker, gap = self.items.get(line.depth) or (self._own_indent(line.indent),
-                                                              *self._nearest(line.depth, line))
+            known = self.texts.get(line.depth)
+            if known is None:
+                return self._own_indent(line.indent) + line.text
+            return (line.indent if known == own.texts.get(line.depth) else known) + line.text
+        known_item = self.items.get(line.depth)
+        if known_item == own.items.get(line.depth):
+            return line.indent + line.marker + line.gap + line.text  # this depth as this style has it
+        if known_item is None:
+            indent, (marker, gap) = self._own_indent(line.indent), self._nearest(line.depth, line, own)
+        else:
+            indent, marker, gap = known_item
         return indent + marker + (gap + line.text if line.text else "")
 
-    def _nearest(self, depth: int, line: ListLine) -> tuple[str, str]:
+    def _nearest(self, depth: int, line: ListLine, own: ListStyle) -> tuple[str, str]:
+        """The marker and gap for ``line``, an item of a ``depth`` this style does not show:
+        the nearest shown depth's, if this style writes that depth otherwise than ``own``."""
         if not self.items:
             return line.marker, line.gap
         nearest = min(self.items, key=lambda known: (abs(known - depth), known))
+        if self.items[nearest] == own.items.get(nearest):
+            return line.marker, line.gap
         return self.items[nearest][1], self.items[nearest][2]
 
     def _own_indent(self, indent: str) -> str:
