@@ -179,11 +179,11 @@ def update_header(region: Region, fresh_body: str, policy: Policy,
         return RegionUpdate(region.text)  # nothing changed upstream: not even re-rendered
     if policy == "overwrite":
         return RegionUpdate(render_region(region.name, fresh_body))
-    styled = ListStyle.of(region.lines_body).restyle(fresh_body)  # in the note's list style
-    if policy == "merge" and region.pristine:
-        return RegionUpdate(render_region(region.name, styled))
     if policy != "merge":
         return RegionUpdate(kept_region(region), applied=False)
+    styled = ListStyle.of(region.lines_body).restyle(fresh_body)  # in the note's list style
+    if region.pristine:
+        return RegionUpdate(render_region(region.name, styled))
     merged = None if base is None else merge_lines(
         base.split("\n"), styled.split("\n"), region.lines_body.split("\n"))
     if merged is None:
