@@ -128,3 +128,15 @@ def test_text_in_excerptas_style_keeps_the_digest_older_versions_recorded(body):
     assert region_digest(body) == _legacy_digest(body)
     for formatter in FORMATTERS.values():
         assert digest_matches(formatter(body), _legacy_digest(body))
+
+
+_ANY_LINE = st.text(alphabet=st.sampled_from([" ", "\t", "-", "*", "+", "a", "1", ".", "#"]), max_size=8)
+
+
+@settings(max_examples=500, deadline=None)
+@given(lines=st.lists(_ANY_LINE, max_size=10), note=st.lists(_ANY_LINE, max_size=10))
+def test_whatever_the_lines_the_canonical_form_is_stable_and_restyling_keeps_it(lines, note):
+    once = canonical_lines(lines)
+    assert canonical_lines(once) == once
+    text = "\n".join(lines)
+    assert canonical_text(ListStyle.of("\n".join(note)).restyle(text)) == canonical_text(text)
