@@ -78,6 +78,16 @@ def _touched_later(book: Document) -> Document:
     return edited(book, highlights=highlights)
 
 
+def _assert_left_alone(note: Path, sync, documents: list[Document]) -> None:
+    """Syncing each of ``documents`` in turn (nothing in the note to change) writes nothing."""
+    before = note.read_bytes()
+    os.utime(note, (1_000_000, 1_000_000))
+    for document in documents:
+        assert _written(sync([document])) == []
+    assert note.stat().st_mtime == 1_000_000
+    assert note.read_bytes() == before
+
+
 @pytest.mark.parametrize("inside", [False, True], ids=["text-around", "lines-inside-regions"])
 @pytest.mark.parametrize("formatter", LIST_FORMATTERS)
 def test_a_restyled_note_takes_upstream_edits_in_its_own_style_and_then_rests(
@@ -87,6 +97,7 @@ def test_a_restyled_note_takes_upstream_edits_in_its_own_style_and_then_rests(
     note = vault / NOTE
     mine = formatted(_with_user_text(note.read_text(encoding="utf-8"), inside), formatter)
     note.write_text(mine, encoding="utf-8")
+    _assert_left_alone(note, sync, [book, _touched_later(book), _touched_later(book)])
 
     upstream = _upstream(book)
     sink = sync([upstream])
@@ -105,12 +116,7 @@ def test_a_restyled_note_takes_upstream_edits_in_its_own_style_and_then_rests(
         assert reason is None
         assert after == expected  # hashes and all: the regions are as excerpta wrote them
 
-    # Nothing changes upstream: the note is left alone, merged again or not.
-    os.utime(note, (1_000_000, 1_000_000))
-    for document in (upstream, _touched_later(upstream), _touched_later(upstream)):
-        assert _written(sync([document])) == []
-    assert note.stat().st_mtime == 1_000_000
-    assert note.read_text(encoding="utf-8") == after
+    _assert_left_alone(note, sync, [upstream, _touched_later(upstream), _touched_later(upstream)])
 
 
 @pytest.mark.parametrize("formatter", ["asterisks", "tabs", "mixed"])
@@ -198,9 +204,7 @@ def test_notes_of_a_template_in_another_style_an_older_excerpta_wrote_still_foll
     mine = note.read_text(encoding="utf-8").replace("^hl-readwise-1\n", "^hl-readwise-1\n\nMy aside.\n\n")
     note.write_text(mine, encoding="utf-8")
 
-    os.utime(note, (1_000_000, 1_000_000))
-    assert _written(sync([_touched_later(book)], templates=templates)) == []
-    assert note.stat().st_mtime == 1_000_000
+    _assert_left_alone(note, lambda documents: sync(documents, templates=templates), [_touched_later(book)])
 
     first = edited(book, highlights=[book.highlights[0].model_copy(update={"text": "One, edited."}),
                                      *book.highlights[1:]])
