@@ -4,6 +4,7 @@ small canonical documents built by code."""
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -144,3 +145,29 @@ def template_folder(tmp_path: Path, files: dict[str, str]) -> Path:
     for name, source in files.items():
         (folder / name).write_text(source, encoding="utf-8")
     return folder
+
+
+def _asterisks(text: str) -> str:  # Obsidian Linter, "unordered list style: asterisk"
+    return re.sub(r"(?m)^([ \t]*)- ", r"\1* ", text)
+
+
+def _tabs(text: str) -> str:  # Obsidian's "indent using tabs": a tab per 4 leading spaces
+    return re.sub(r"(?m)^((?:    )+)", lambda m: "\t" * (len(m.group(1)) // 4), text)
+
+
+# What formatters do to the lists of a note's body on save, changing not a word.
+LIST_FORMATTERS: dict[str, Callable[[str], str]] = {
+    "asterisks": _asterisks,
+    "pluses": lambda text: re.sub(r"(?m)^([ \t]*)- ", r"\1+ ", text),
+    "spaced": lambda text: re.sub(r"(?m)^([ \t]*)- +", r"\1-   ", text),  # markdownlint MD030, remark
+    "tabs": _tabs,
+    # Asterisks on top, "+" under them indented by a tab, spaced.
+    "mixed": lambda text: _asterisks(re.sub(r"(?m)^    - ", "\t+   ", text)),
+}
+
+
+def formatted(text: str, formatter: str) -> str:
+    """A note's ``text`` as ``formatter`` (of :data:`LIST_FORMATTERS`) saves it: its body's
+    lists restyled, its front matter (YAML, whose lists are no Markdown) as it was."""
+    front, body = text.split("\n---\n", 1)
+    return front + "\n---\n" + LIST_FORMATTERS[formatter](body)

@@ -65,6 +65,23 @@ def test_a_link_obsidian_pointed_elsewhere_is_the_users_and_the_other_changes_st
     assert not same_but_link_targets("[[a#^hl-1]]", "[[a#^hl-2]]")
 
 
+def test_lines_a_formatter_restyled_are_no_change_and_stay_as_it_left_them():
+    # Obsidian Linter made the bullets asterisks, and the user added a line: upstream's new
+    # title still arrives (in the note's style, as the caller gives it), every other line is
+    # the user's, byte for byte.
+    theirs = ["# Walden", "", "## Metadata", "*   Author: [[T]]", "*   Full Title: Walden",
+              "*   Category: #books", "*   Status: reading", ""]
+    ours = ["# Walden, new", *BASE[1:4], "*   Full Title: Walden, new", *BASE[5:]]
+    assert merge_lines(BASE, ours, theirs) == [
+        "# Walden, new", "", "## Metadata", "*   Author: [[T]]", "*   Full Title: Walden, new",
+        "*   Category: #books", "*   Status: reading", ""]
+    # Indents too: a sub-item indented with a tab is the one excerpta indented with spaces.
+    nested = ["- Summary: one", "    - more", "- URL: x"]
+    merged = merge_lines(nested, ["- Summary: two", "    - more", "- URL: x"],
+                         ["- Summary: one", "\t- more", "- URL: y"])
+    assert merged == ["- Summary: two", "\t- more", "- URL: y"]
+
+
 lines = st.lists(st.sampled_from(["a", "b", "c", "d", "", "- x", "- y"]), max_size=8)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from excerpta.writers.obsidian.region import block_ids, region_digest
+from excerpta.writers.obsidian.region import block_ids, digest_matches
 
 BLOCK_START = re.compile(r"[-*+](?:[ \t]|$)")  # a top-level list item
 # The one definition of a list item's next paragraph: after a blank line, a line indented by
@@ -78,7 +78,7 @@ def _written_paragraph(lines: list[str], index: int, written: dict[str, str]) ->
         if len(ids) > 1 or ident not in written:
             return None
         while True:
-            if lines[end - 1].strip() and region_digest("\n".join(lines[index:end])) == written[ident]:
+            if lines[end - 1].strip() and digest_matches("\n".join(lines[index:end]), written[ident]):
                 return end
             if end == len(lines) or _ends_region_block(lines[end]):
                 return None

@@ -9,7 +9,7 @@ block it wrote (``NoteMemo``):
 
 * ``merge``, region as written: re-rendered whole, or, when it shows highlights kept as below
   (:mod:`.unlisted`), merged block by block, every block taken as written;
-* ``merge``, region edited by hand: each block still exactly as written is updated (or removed
+* ``merge``, region edited by hand: each block still as written is updated (or removed
   when its highlight was deleted upstream); every block or line the user changed or added is
   kept byte for byte; a block the user deleted is not put back. A block exactly as it would be
   written now is ours whatever the digests say (a run killed between writing the note and
@@ -25,6 +25,11 @@ block it wrote (``NoteMemo``):
 * ``append-only``: only highlights never written to the note are added;
 * ``overwrite``: re-rendered whole, exactly as the library has it (without ``--state``: this
   run's inputs).
+
+"As written" is as excerpta wrote it but for line ends, trailing whitespace and list style (a
+formatter's ``*`` bullets, ``-   `` spacing, tab indents: :mod:`.list_style`). Under ``merge``
+a block updated keeps its own list style and a new one takes the note's (its first list
+items'), so the formatter finds nothing to change back; ``overwrite`` writes excerpta's.
 
 A new highlight goes right after the block of the highlight before it in the document's
 reading order (the Kindle plugin's neighbour rule), or before the first block when none before
@@ -43,6 +48,7 @@ from collections.abc import Collection, Hashable, Sequence
 from dataclasses import replace
 
 from excerpta.writers.obsidian.blocks import BLOCK_START, as_part, split_parts
+from excerpta.writers.obsidian.list_style import ListStyle, canonical_text
 from excerpta.writers.obsidian.merge3 import same_but_link_targets
 from excerpta.writers.obsidian.placement import with_new
 from excerpta.writers.obsidian.region import (
@@ -50,6 +56,7 @@ from excerpta.writers.obsidian.region import (
     Region,
     RegionUpdate,
     block_ids,
+    digest_matches,
     kept_region,
     region_digest,
     render_region,
@@ -85,8 +92,12 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
         # Nothing changed upstream: not even re-rendered (see region.Region.holds).
         return RegionUpdate(region.text, written=block_digests(blocks))
     shown = len(block_ids(region.body) & set(unlisted)) if unlisted else 0
-    if policy == "overwrite" or (policy == "merge" and region.pristine and not shown):
+    if policy == "overwrite":
         return RegionUpdate(render_region(region.name, fresh_body), written=block_digests(blocks))
+    style = ListStyle.of(region.lines_body)
+    if policy == "merge" and region.pristine and not shown:
+        return RegionUpdate(render_region(region.name, _in_note_style(fresh_body, region, style)),
+                            written=block_digests(blocks))
     if policy == "merge" and written is None and region.pristine:
         # Exactly as we wrote it, with blocks the library does not list: every block is ours,
         # so merged block by block (upstream edits and deletions apply, the unlisted stay).
@@ -94,9 +105,11 @@ def update_highlights(region: Region, fresh_body: str, blocks: dict[str, str],
     parts, where = split_parts(region.lines_body.split("\n"), written)
     placing = [ident for ident, _ in live] if order is None else order
     if policy == "merge" and written is not None:
-        update = _merge(region, parts, blocks, live, placing, written, headings, located or {}, set(unlisted))
+        update = _merge(region, parts, blocks, live, placing, written, headings, located or {}, set(unlisted),
+                        style)
     else:
-        update = _add_new(region, parts, where, live, placing, policy, written, headings, located or {})
+        update = _add_new(region, parts, where, live, placing, policy, written, headings, located or {},
+                          style)
     if not shown or policy != "merge":
         return update
     said = f"{shown} highlight{'s' if shown > 1 else ''} " + (
@@ -118,11 +131,13 @@ def _as_written(region: Region) -> dict[str, str]:
 
 def _add_new(region: Region, parts: list[str], where: dict[str, int], live: list[tuple[str, str]],
              placing: Sequence[str], policy: Policy, written: dict[str, str] | None,
-             headings: dict[str, str], located: dict[str, Hashable]) -> RegionUpdate:
+             headings: dict[str, str], located: dict[str, Hashable], style: ListStyle) -> RegionUpdate:
     """``append-only``, or ``merge`` without the digests: the region with only the highlights
-    never written to it added (placed among ``placing``, see :func:`_merge`)."""
+    never written to it added, in the note's list ``style`` (placed among ``placing``, see
+    :func:`_merge`)."""
     known = written or {}
-    new = [(ident, block) for ident, block in live if ident not in where and ident not in known]
+    new = [(ident, style.restyle(block)) for ident, block in live
+           if ident not in where and ident not in known]
     if not new:
         text = kept_region(region)
     else:  # a region as written stays so, with the new blocks in it
@@ -137,10 +152,11 @@ def _add_new(region: Region, parts: list[str], where: dict[str, int], live: list
 
 def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[tuple[str, str]],
            placing: Sequence[str], written: dict[str, str], headings: dict[str, str],
-           located: dict[str, Hashable], unlisted: set[str]) -> RegionUpdate:
+           located: dict[str, Hashable], unlisted: set[str], style: ListStyle) -> RegionUpdate:
     """A region block by block (see the module docstring): hand-edited, or as written but
     holding blocks of ``unlisted`` highlights, kept. ``placing``: the block ids of ``live`` and
-    of the kept blocks, in reading order, to place new blocks among."""
+    of the kept blocks, in reading order, to place new blocks among. A block updated keeps its
+    list style, a new one takes the note's (``style``)."""
     out: list[str] = []
     where: dict[str, int] = {}
     remembered: dict[str, str] = {}
@@ -150,11 +166,11 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
         ids = block_ids(part)
         present |= ids
         ident = next(iter(ids)) if len(ids) == 1 else None
-        if ident is not None and written.get(ident) == region_digest(part) and ident not in unlisted:
+        if ident in written and ident not in unlisted and digest_matches(part, written[ident]):
             if ident not in blocks:
                 removed += 1  # as we wrote it, deleted upstream
                 continue
-            fresh = as_part(blocks[ident])
+            fresh = _in_style_of(as_part(blocks[ident]), part, style)
             part, updated = fresh, updated + (fresh != part)  # ours to update
             remembered[ident] = region_digest(part)
         elif ident is not None and ident in blocks and region_digest(part) == region_digest(blocks[ident]):
@@ -166,14 +182,16 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
             remembered |= {found: written[found] for found in ids if found in written}
             # An upstream change to a highlight the user changed too: held back, say so (not
             # when the two differ only in link targets: Obsidian followed a renamed note).
-            held += (ident in written and ident in blocks and region_digest(blocks[ident]) != written[ident]
-                     and not same_but_link_targets(part, blocks[ident]))
+            held += (ident in written and ident in blocks
+                     and not digest_matches(blocks[ident], written[ident])
+                     and not same_but_link_targets(canonical_text(part), canonical_text(blocks[ident])))
         where |= dict.fromkeys(ids, len(out))
         out.append(part)
     # A block of ours the user deleted stays deleted: one unlisted or deleted upstream too, as
     # it may come back (a book Readwise restores); one we removed was in the note, not this.
     remembered |= {ident: digest for ident, digest in written.items() if ident not in present}
-    new = [(ident, block) for ident, block in live if ident not in present and ident not in written]
+    new = [(ident, style.restyle(block)) for ident, block in live
+           if ident not in present and ident not in written]
     remembered |= block_digests(dict(new))
     body = with_new(out, where, placing, new, headings, located)
     if region.pristine:  # as written, kept blocks and all: it stays so, under a new hash
@@ -183,3 +201,27 @@ def _merge(region: Region, parts: list[str], blocks: dict[str, str], live: list[
         message = f"highlights edited by hand: {updated} updated, {removed} removed, {len(new)} added"
         message += f"; {held} you changed kept as you wrote them, not as changed upstream" if held else ""
     return RegionUpdate(kept_region(region, body), message, remembered)
+
+
+def _in_note_style(fresh_body: str, region: Region, style: ListStyle) -> str:
+    """``fresh_body`` with each block in the list style of its block in ``region`` (see
+    :func:`_in_style_of`), the other lines in the note's (``style``)."""
+    parts, where = split_parts(region.lines_body.split("\n"))
+    out: list[str] = []
+    for fresh in split_parts(fresh_body.split("\n"))[0]:
+        ids = block_ids(fresh)
+        ident = next(iter(ids)) if len(ids) == 1 else None
+        out.append(_in_style_of(fresh, parts[where[ident]] if ident is not None and ident in where else None,
+                                style))
+    return "\n".join(out)
+
+
+def _in_style_of(fresh: str, part: str | None, style: ListStyle) -> str:
+    """A block as excerpta renders it (``fresh``) in the list style of the block the note has
+    (``part``; None: none), or the note's (``style``) where that shows none; ``part`` itself
+    when it is ``fresh`` but for style, trailing whitespace and line ends."""
+    if part is None:
+        return style.restyle(fresh)
+    if region_digest(part) == region_digest(fresh):
+        return part
+    return ListStyle.of(part).over(style).restyle(fresh)

@@ -12,22 +12,26 @@ view)::
     - I went to the woods… ([Location 1337](…)) ^hl-ha934d3cdecd4a6a01063
     %% excerpta:end highlights 9c1d…  %%
 
-The end line carries a hash of the region as excerpta wrote it. Everything outside the
-regions is the user's and is never touched. On re-sync, per region:
+The end line carries a hash of the region as excerpta wrote it, blind to line ends, trailing
+whitespace and list style (:func:`region_digest`): a formatter's ``*`` bullets, ``-   ``
+spacing or tab indents are no edit. Everything outside the regions is the user's and is never
+touched. On re-sync, per region:
 
-* ``merge`` (default): a region whose hash still matches is re-rendered (edited highlights
+* ``merge`` (default): a region whose hash still matches is re-rendered, in the note's list
+  style (:mod:`.list_style`: a formatter finds nothing to change again) (edited highlights
   change in place, new ones appear, deleted ones go, or stay struck through); a header the
   user edited gets a three-way merge of lines (:mod:`.merge3`) against the header as excerpta
   last wrote it (kept per note), applied only where the user and excerpta changed different
   lines, else left as it is (reported); a highlights region the user edited is merged block
   by block (:mod:`.highlights_region`);
 * ``append-only``: only highlights never written to the note before are added;
-* ``overwrite``: regions are re-rendered even if edited by hand (text outside them is
-  still kept).
+* ``overwrite``: regions are re-rendered, in excerpta's style, even if edited by hand (text
+  outside them is still kept).
 
 A region whose markers the user deleted is not put back (reported). A region whose fresh
 rendering has the hash it was written with (nothing changed upstream) is left byte for byte as
-it is, so a note an editor saved with CRLF line endings or a linter trimmed is not rewritten.
+it is, so a note an editor saved with CRLF line endings, a linter trimmed or a formatter
+restyled is not rewritten.
 What excerpta writes into a region takes the region's line endings (a CRLF note stays CRLF).
 """
 
@@ -38,6 +42,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from excerpta.writers.obsidian.list_style import ListStyle, canonical_lines
 from excerpta.writers.obsidian.merge3 import merge_lines
 
 Policy = Literal["merge", "append-only", "overwrite"]
@@ -53,16 +58,36 @@ _REGION = re.compile(
 )
 _BLOCK_ID = re.compile(r"\^(hl-[A-Za-z0-9-]+)(?=\s|$)")
 _LONE_LF = re.compile(r"(?<!\r)\n")
+_PLAIN_LINE = re.compile(r"- \S|[^-*+\s]")  # a line starting as excerpta's list items do, or as none does
 
 
 def region_digest(body: str) -> str:
-    """The hash the end marker records: 16 hex digits of SHA-256 of the body with CRLF as LF,
-    trailing whitespace of each line and blank lines at either end left out, so an editor or
-    linter that trims lines or changes line endings does not make the region look hand-edited."""
-    if "\n" in body or "\r" in body or body[-1:].isspace():
-        body = "\n".join(line.rstrip() for line in body.replace("\r\n", "\n").split("\n"))
-    # else: one line with nothing to trim, as most highlight blocks are
-    return hashlib.sha256(body.strip("\n").encode("utf-8")).hexdigest()[:16]
+    """The hash the end marker records (and a note's memo, of each highlight block): 16 hex
+    digits of SHA-256 of the body with CRLF as LF, trailing whitespace of each line and blank
+    lines at either end left out, and its lists in excerpta's own style
+    (:func:`.list_style.canonical_lines`), so an editor or linter that trims lines, changes
+    line endings or restyles lists does not make the region look hand-edited. For a body
+    written in that style (what the default templates write) it is the hash excerpta recorded
+    before it read list styles; see :func:`digest_matches` for the others."""
+    if "\n" in body or "\r" in body or body[-1:].isspace() or not _PLAIN_LINE.match(body):
+        body = "\n".join(canonical_lines(body.replace("\r\n", "\n").split("\n")))
+    # else: one line with nothing to trim and excerpta's marker or none, as most highlight blocks are
+    return _sha256_16(body.strip("\n"))
+
+
+def digest_matches(body: str, digest: str) -> bool:
+    """Whether ``digest`` (an end marker's, a memo's) is the hash of ``body`` as it stands, style
+    aside: its :func:`region_digest`, or the hash earlier versions of excerpta recorded, of
+    the body with only line ends and trailing whitespace left out (a note written in another
+    list style by an older excerpta, never rewritten since, still compares equal)."""
+    if region_digest(body) == digest:
+        return True
+    lines = [line.rstrip() for line in body.replace("\r\n", "\n").split("\n")]
+    return _sha256_16("\n".join(lines).strip("\n")) == digest
+
+
+def _sha256_16(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def render_region(name: str, body: str) -> str:
@@ -96,8 +121,9 @@ class Region:
 
     @property
     def pristine(self) -> bool:
-        """True if the region still holds exactly what excerpta wrote."""
-        return region_digest(self.body) == self.digest
+        """True if the region still holds what excerpta wrote, but for line ends, trailing
+        whitespace and list style (:func:`digest_matches`)."""
+        return digest_matches(self.body, self.digest)
 
     @property
     def newline(self) -> str:
@@ -112,8 +138,8 @@ class Region:
 
     def holds(self, fresh_body: str) -> bool:
         """True if the region is as excerpta wrote it and ``fresh_body`` has the same hash:
-        re-rendering would change nothing but line endings or trailing whitespace."""
-        return self.pristine and region_digest(fresh_body) == self.digest
+        re-rendering would change nothing but line endings, trailing whitespace or list style."""
+        return self.pristine and digest_matches(fresh_body, self.digest)
 
 
 def find_regions(text: str) -> dict[str, Region]:
@@ -151,12 +177,15 @@ def update_header(region: Region, fresh_body: str, policy: Policy,
     wrote it (None: not known). ``applied`` says whether ``fresh_body`` went in."""
     if policy != "append-only" and region.holds(fresh_body):
         return RegionUpdate(region.text)  # nothing changed upstream: not even re-rendered
-    if policy == "overwrite" or (policy == "merge" and region.pristine):
+    if policy == "overwrite":
         return RegionUpdate(render_region(region.name, fresh_body))
     if policy != "merge":
         return RegionUpdate(kept_region(region), applied=False)
+    styled = ListStyle.of(region.lines_body).restyle(fresh_body)  # in the note's list style
+    if region.pristine:
+        return RegionUpdate(render_region(region.name, styled))
     merged = None if base is None else merge_lines(
-        base.split("\n"), fresh_body.split("\n"), region.lines_body.split("\n"))
+        base.split("\n"), styled.split("\n"), region.lines_body.split("\n"))
     if merged is None:
         return RegionUpdate(kept_region(region), "header edited by hand; left as it is", applied=False)
     body = "\n".join(merged)
