@@ -102,6 +102,7 @@ class EditedCopies:
         document), taken for this merge; None where there is none, or several."""
         if not self.active or not highlights:
             return [None] * len(highlights)
+        listed = set(listed)  # (a read's list: looked up once per stored row)
         at: _Places = {}
         for stored_id, text, kind, location, when in self._db.execute(
                 "SELECT id, json_extract(data, '$.text'), json_extract(data, '$.location_type'), "
