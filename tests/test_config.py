@@ -233,11 +233,11 @@ def test_the_example_configuration_is_valid():
 
 @pytest.mark.parametrize(("old", "new", "first", "second"), [
     ('out = "/data/kindle.csv"', 'out = "/data/kindle.json"',
-     'jobs[1].writers[0] (job "kindle-backup", line 71)',
-     'jobs[1].writers[1] (job "kindle-backup", line 75)'),
+     'jobs[1].writers[0] (job "kindle-backup", line 72)',
+     'jobs[1].writers[1] (job "kindle-backup", line 76)'),
     ('out = "/data/kindle.csv"', 'out = "/data/../data/highlights.apkg"',
-     'jobs[0].writers[1] (job "readwise-to-vault", line 52)',
-     'jobs[1].writers[1] (job "kindle-backup", line 75)'),
+     'jobs[0].writers[1] (job "readwise-to-vault", line 53)',
+     'jobs[1].writers[1] (job "kindle-backup", line 76)'),
 ])
 def test_two_writers_writing_one_path_are_refused_naming_both(run_cli, tmp_path, old, new, first, second):
     example = (REPO / "config" / "excerpta.example.toml").read_text(encoding="utf-8")
@@ -257,8 +257,8 @@ def test_two_writers_of_one_format_one_inside_the_other_are_refused(run_cli, tmp
                         '[[jobs.writers]]\nformat = "obsidian"\nout = "/vault/Readwise/Kindle"\n')
     result = run_cli("config", "check", _write(tmp_path, nested))
     assert result.exit_code == 2
-    assert result.output.endswith('jobs[0].writers[0] (job "readwise-to-vault", line 38) and '
-                                  'jobs[2].writers[0] (job "inner", line 120) both write obsidian, '
+    assert result.output.endswith('jobs[0].writers[0] (job "readwise-to-vault", line 39) and '
+                                  'jobs[2].writers[0] (job "inner", line 121) both write obsidian, '
                                   "/vault/Readwise/Kindle inside /vault/Readwise: each would take the "
                                   "other's files for its own; give them folders side by side\n")
     beside = example.replace('out = "/data/kindle.json"', 'out = "/vault/Readwise/kindle.json"')
@@ -273,8 +273,8 @@ def test_one_folder_spelled_through_a_link_is_one_output(run_cli, tmp_path):
               .replace('out = "/data/kindle.csv"', f'out = "{tmp_path}/alias/k.json"'))
     result = run_cli("config", "check", _write(tmp_path, linked))
     assert result.exit_code == 2
-    assert ('jobs[1].writers[0] (job "kindle-backup", line 71) and jobs[1].writers[1] '
-            '(job "kindle-backup", line 75) both write') in result.output
+    assert ('jobs[1].writers[0] (job "kindle-backup", line 72) and jobs[1].writers[1] '
+            '(job "kindle-backup", line 76) both write') in result.output
 
 
 def test_config_check_warns_of_an_ingest_table_without_a_token(run_cli, tmp_path):
