@@ -190,6 +190,25 @@ def test_config_check_refuses_a_file_without_jobs_and_reads_the_file_sync_reads(
     assert result.output.startswith(f"{tmp_path / 'excerpta.toml'}: ok, 1 job(s)\n")
 
 
+def test_config_check_takes_the_file_with_c_as_sync_does(run_cli, tmp_path, monkeypatch):
+    # Audit s22 L5: "no such option '-c'" for `config check -c FILE`.
+    path = _write(tmp_path, GOOD)
+    expected = run_cli("config", "check", path).output
+    for option in ("-c", "--config"):
+        result = run_cli("config", "check", option, path)
+        assert (result.exit_code, result.output) == (0, expected)
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("config", "check", "-c", path, "./excerpta.toml").exit_code == 0  # one file
+    other = tmp_path / "other.toml"
+    other.write_text(GOOD, encoding="utf-8")
+    refused = run_cli("config", "check", "-c", path, other)
+    assert refused.exit_code == 2
+    assert refused.output.startswith(f"excerpta: error: config check: -c/--config {path} and PATH {other} "
+                                     "name two files: give one (")
+    monkeypatch.setenv("EXCERPTA_CONFIG", str(path))  # the default's, not a second name
+    assert run_cli("config", "check", other).output.startswith(f"{other}: ok")
+
+
 def test_a_missing_file_is_a_user_error(run_cli, tmp_path):
     result = run_cli("config", "check", tmp_path / "nope.toml")
     assert result.exit_code == 2
