@@ -190,6 +190,25 @@ def test_config_check_refuses_a_file_without_jobs_and_reads_the_file_sync_reads(
     assert result.output.startswith(f"{tmp_path / 'excerpta.toml'}: ok, 1 job(s)\n")
 
 
+def test_config_check_takes_the_file_with_c_as_sync_does(run_cli, tmp_path, monkeypatch):
+    # Audit s22 L5: "no such option '-c'" for `config check -c FILE`.
+    path = _write(tmp_path, GOOD)
+    expected = run_cli("config", "check", path).output
+    for option in ("-c", "--config"):
+        result = run_cli("config", "check", option, path)
+        assert (result.exit_code, result.output) == (0, expected)
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("config", "check", "-c", path, "./excerpta.toml").exit_code == 0  # one file
+    other = tmp_path / "other.toml"
+    other.write_text(GOOD, encoding="utf-8")
+    refused = run_cli("config", "check", "-c", path, other)
+    assert refused.exit_code == 2
+    assert refused.output.startswith(f"excerpta: error: config check: -c/--config {path} and PATH {other} "
+                                     "name two files: give one (")
+    monkeypatch.setenv("EXCERPTA_CONFIG", str(path))  # the default's, not a second name
+    assert run_cli("config", "check", other).output.startswith(f"{other}: ok")
+
+
 def test_a_missing_file_is_a_user_error(run_cli, tmp_path):
     result = run_cli("config", "check", tmp_path / "nope.toml")
     assert result.exit_code == 2
@@ -233,11 +252,11 @@ def test_the_example_configuration_is_valid():
 
 @pytest.mark.parametrize(("old", "new", "first", "second"), [
     ('out = "/data/kindle.csv"', 'out = "/data/kindle.json"',
-     'jobs[1].writers[0] (job "kindle-backup", line 71)',
-     'jobs[1].writers[1] (job "kindle-backup", line 75)'),
+     'jobs[1].writers[0] (job "kindle-backup", line 72)',
+     'jobs[1].writers[1] (job "kindle-backup", line 76)'),
     ('out = "/data/kindle.csv"', 'out = "/data/../data/highlights.apkg"',
-     'jobs[0].writers[1] (job "readwise-to-vault", line 52)',
-     'jobs[1].writers[1] (job "kindle-backup", line 75)'),
+     'jobs[0].writers[1] (job "readwise-to-vault", line 53)',
+     'jobs[1].writers[1] (job "kindle-backup", line 76)'),
 ])
 def test_two_writers_writing_one_path_are_refused_naming_both(run_cli, tmp_path, old, new, first, second):
     example = (REPO / "config" / "excerpta.example.toml").read_text(encoding="utf-8")
@@ -257,8 +276,8 @@ def test_two_writers_of_one_format_one_inside_the_other_are_refused(run_cli, tmp
                         '[[jobs.writers]]\nformat = "obsidian"\nout = "/vault/Readwise/Kindle"\n')
     result = run_cli("config", "check", _write(tmp_path, nested))
     assert result.exit_code == 2
-    assert result.output.endswith('jobs[0].writers[0] (job "readwise-to-vault", line 38) and '
-                                  'jobs[2].writers[0] (job "inner", line 120) both write obsidian, '
+    assert result.output.endswith('jobs[0].writers[0] (job "readwise-to-vault", line 39) and '
+                                  'jobs[2].writers[0] (job "inner", line 121) both write obsidian, '
                                   "/vault/Readwise/Kindle inside /vault/Readwise: each would take the "
                                   "other's files for its own; give them folders side by side\n")
     beside = example.replace('out = "/data/kindle.json"', 'out = "/vault/Readwise/kindle.json"')
@@ -273,8 +292,8 @@ def test_one_folder_spelled_through_a_link_is_one_output(run_cli, tmp_path):
               .replace('out = "/data/kindle.csv"', f'out = "{tmp_path}/alias/k.json"'))
     result = run_cli("config", "check", _write(tmp_path, linked))
     assert result.exit_code == 2
-    assert ('jobs[1].writers[0] (job "kindle-backup", line 71) and jobs[1].writers[1] '
-            '(job "kindle-backup", line 75) both write') in result.output
+    assert ('jobs[1].writers[0] (job "kindle-backup", line 72) and jobs[1].writers[1] '
+            '(job "kindle-backup", line 76) both write') in result.output
 
 
 def test_config_check_warns_of_an_ingest_table_without_a_token(run_cli, tmp_path):

@@ -233,9 +233,30 @@ def test_a_run_kept_out_by_another_writing_its_output_is_logged(run_cli, tmp_pat
                                                            'name = "kindle"\nschedule = { every = "1h" }\n')
     config.write_text(scheduled, encoding="utf-8")
     status = run_cli("status", "-c", config).output.splitlines()
-    assert status[1].endswith(", busy")
-    assert status[2].startswith("  error: ")
+    assert status[1] == "  last run: never"  # tried, but it did nothing
+    assert status[2].startswith("  kept out: ")
+    assert status[2].endswith(f", busy: {tmp_path / 'kindle.json'}: another excerpta run is writing this "
+                              "output; try again when it has finished")
     assert status[-1] == "  due: now"  # never ran: due at once, not an hour after the refusal
+
+
+def test_status_shows_the_run_that_worked_not_a_later_one_kept_out_by_it(run_cli, tmp_path, clippings):
+    # Audit s22 L3: a manual sync kept out while the daemon's run wrote was shown as the last
+    # run, with its error, and the run that wrote every file was hidden.
+    config = write_config(tmp_path, kindle_job(tmp_path, schedule='schedule = { every = "1h" }'))
+    assert run_cli("sync", "-c", config).exit_code == 0
+    ok = run_cli("status", "-c", config).output.splitlines()
+    assert ok[1].endswith(", ok, 13 file(s) written, 0 left alone, 0 record(s) skipped")
+    for _ in range(2):
+        with output_lock(tmp_path / "kindle.json"):
+            assert run_cli("sync", "-c", config).exit_code == 75
+    status = run_cli("status", "-c", config).output.splitlines()
+    assert status[:2] == ok[:2]
+    assert status[2].startswith("  kept out later: 2 runs, the last ")
+    assert status[2].endswith(f", busy: {tmp_path / 'kindle.json'}: another excerpta run is writing "
+                              "this output; try again when it has finished")
+    assert status[3:] == ok[2:]  # due as before: an hour after the run that worked
+    assert len(status) == 4
 
 
 def test_jobs_reading_one_input_with_other_options_are_refused(run_cli, tmp_path, clippings):

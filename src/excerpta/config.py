@@ -3,7 +3,8 @@
 ``config/excerpta.example.toml`` documents every key. Secrets never live here: the Readwise
 token comes from ``READWISE_TOKEN`` or a token file named by ``readwise.token_file``.
 :func:`load_config` validates everything (including format names and option values against
-the adapters' option models, and what jobs share: :mod:`excerpta.config_checks`) and raises
+the adapters' option models, and what jobs share: :mod:`excerpta.config_checks`), with the
+environment variables of its paths expanded (:mod:`excerpta.config_variables`), and raises
 ConfigError with one line naming file and key.
 """
 
@@ -33,6 +34,7 @@ from excerpta.clients.hypothesis import HYPOTHESIS
 from excerpta.clients.readwise_settings import check_api_url
 from excerpta.config_checks import check_adapters, check_outputs, check_sources
 from excerpta.config_places import placed
+from excerpta.config_variables import expand_paths
 from excerpta.crontab import cron_trigger
 from excerpta.errors import ConfigError, ExcerptaError
 from excerpta.ingest.settings import DEFAULT_LISTEN, parse_listen
@@ -247,7 +249,9 @@ def load_config(path: Path) -> Config:
     """Read and validate the TOML file at ``path``; raises ConfigError naming file and key."""
     text, raw = _read_toml(path)
     try:
-        config = Config.model_validate(raw)
+        config = Config.model_validate(expand_paths(raw))
+    except ConfigError as err:
+        raise ConfigError(f"{path}: {placed(str(err), text, raw)}") from None
     except ValidationError as err:
         raise ConfigError(f"{path}: {placed(describe(err), text, raw)}") from None
     try:

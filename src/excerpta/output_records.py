@@ -155,7 +155,9 @@ class WriteOutcome:
         return bool(self.service)
 
     def __str__(self) -> str:
-        size = "" if self.sent and not self.size else f" ({self.size} bytes)"
+        """``update path (123 bytes): reason``; no size for a skip (nothing is written) nor for a
+        document with nothing sent."""
+        size = "" if self.action == "skip" or (self.sent and not self.size) else f" ({self.size} bytes)"
         text = f"{self.action} {self.path}{size}"
         return f"{text}: {self.reason}" if self.reason else text
 

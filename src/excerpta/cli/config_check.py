@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import click
@@ -27,12 +28,19 @@ def config() -> None:
 
 @config.command()
 @global_options
+# As `sync`, `daemon` and `status` take it (a script swapping one command for another); the
+# environment's file is the default's, never a second name to tell from PATH.
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Configuration file to check, as PATH (the option sync, daemon and "
+                                 "status take).")
 @click.argument("path", type=click.Path(path_type=Path), required=False)
-def check(path: Path | None) -> None:
-    """Validate PATH (default: the file `sync` and `daemon` read, EXCERPTA_CONFIG or excerpta.toml
-    in your configuration folder) and list its jobs; exit code 2 with one line naming the bad
-    key, or saying it has no job to run."""
-    path = path or default_config_path()
+def check(path: Path | None, config_path: Path | None) -> None:
+    """Validate PATH (or -c/--config FILE; default: the file `sync` and `daemon` read,
+    EXCERPTA_CONFIG or excerpta.toml in your configuration folder) and list its jobs; exit code
+    2 with one line naming the bad key, or saying it has no job to run."""
+    if path is not None and config_path is not None and not _same_file(path, config_path):
+        raise click.UsageError(f"-c/--config {config_path} and PATH {path} name two files: give one")
+    path = path or config_path or default_config_path()
     loaded = load_config(path)
     chosen_jobs(loaded, (), config_path=path)  # a file without jobs: what sync would refuse
     for settings in _services_of(loaded):
@@ -55,6 +63,14 @@ def check(path: Path | None) -> None:
         for writer in job.writers:
             if (odd := foreign_suffix(registry.writer(writer.format), writer.out.expanduser())) is not None:
                 log.warning("%s", odd)
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    """Whether ``one`` and ``other`` name one file, however spelled (``./a.toml``, a link)."""
+    try:
+        return os.path.samefile(one.expanduser(), other.expanduser())
+    except (OSError, RuntimeError):  # one is not there (said when it is read): as spelled
+        return os.path.abspath(one.expanduser()) == os.path.abspath(other.expanduser())
 
 
 def _services_of(loaded: Config) -> list[type[ApiSettings]]:

@@ -111,7 +111,8 @@ def _scheduled(path: Path, config: Config, settings: Settings, say: Callable[[st
         _run_and_report(job, config, settings, brief=True)
         say(f"job {job.name}: next run {_when(daemon.next_run(job))}")
 
-    last = {name: run.started_at for name, run in _last_runs(config, settings)[1].items()}
+    last = {name: runs.counted_from.started_at for name, runs in _last_runs(config, settings).items()
+            if runs.counted_from is not None}
     daemon = Daemon(jobs, run, last, wakeable=inbox_jobs(config, endpoint.inbox.path) if endpoint else ())
     return daemon
 

@@ -131,30 +131,41 @@ def sync_command(settings: Settings, config_path: Path | None, names: tuple[str,
         click.get_current_context().exit(max(codes))
 
 
-def _last_runs(config: Config, settings: Settings) -> tuple[dict[str, RunRecord], dict[str, RunRecord]]:
-    """Each job's last logged run, and the last one its schedule counts from, by job name
-    (none: never ran, or no state yet). A schedule counts from no run that was interrupted
-    (SIGTERM, Ctrl-C: it committed nothing, so a daemon started again runs the job when it
-    would have without it, not an interval after the stop), nor from one kept out by another
-    run writing an output (``busy``), nor from one logged as running that no process runs
-    (:func:`~excerpta.jobs.in_progress`): read as interrupted."""
+@dataclasses.dataclass
+class _JobRuns:
+    """What ``status`` says of a job's runs: the last one that was tried (``shown``: not one
+    kept out by another run writing an output, ``busy``, which did nothing), the runs kept so
+    out since it began (newest first), and the run its schedule counts from."""
+
+    shown: RunRecord | None = None
+    kept_out: list[RunRecord] = dataclasses.field(default_factory=list)
+    counted_from: RunRecord | None = None
+
+
+def _last_runs(config: Config, settings: Settings) -> dict[str, _JobRuns]:
+    """Each job's runs as ``status`` tells them, by job name (none: never ran, or no state
+    yet). A schedule counts from no run that was interrupted (SIGTERM, Ctrl-C: it committed
+    nothing, so a daemon started again runs the job when it would have without it, not an
+    interval after the stop), nor from one kept out by another run writing an output
+    (``busy``), nor from one logged as running that no process runs
+    (:func:`~excerpta.jobs.in_progress`): read as interrupted. A ``busy`` run is not shown as
+    the last: a manual ``sync`` kept out while the daemon's run wrote would hide that run."""
     path = state_path(config, settings.state)
     if not path.exists():
-        return {}, {}
+        return {}
     state = open_store(path)
     try:
-        last, counted_from = {}, {}
+        found = {}
         for job in config.jobs:
             runs = state.runs(job.name, limit=RUN_LOG_LOOKED_AT)
             if any(run.status == "running" for run in runs) and not in_progress(job):
                 runs = [dataclasses.replace(run, status="interrupted", error=ENDED_UNSAID)
                         if run.status == "running" else run for run in runs]
-            if runs:
-                last[job.name] = runs[0]
-            scheduled = next((run for run in runs if run.status not in NOT_COUNTED), None)
-            if scheduled is not None:
-                counted_from[job.name] = scheduled
-        return last, counted_from
+            shown = next((index for index, run in enumerate(runs) if run.status != "busy"), len(runs))
+            found[job.name] = _JobRuns(
+                shown=runs[shown] if shown < len(runs) else None, kept_out=runs[:shown],
+                counted_from=next((run for run in runs if run.status not in NOT_COUNTED), None))
+        return found
     finally:
         state.close()
 
@@ -168,21 +179,32 @@ def _when(moment: datetime | None) -> str:
     return "never" if moment is None else moment.astimezone().isoformat(" ", "seconds")
 
 
+def _kept_out(runs: list[RunRecord], *, later: bool) -> str:
+    """One line for the runs (newest first) that another run writing an output kept out,
+    ``later`` than the run shown as the last."""
+    newest = runs[0]
+    tries = "" if len(runs) == 1 else f"{len(runs)} runs, the last "
+    because = f": {newest.error}" if newest.error else ""
+    return f"kept out{' later' if later else ''}: {tries}{_when(newest.started_at)}, busy{because}"
+
+
 @cli.command("status")
 @global_options
 @state_option
 @config_option
 @click.pass_obj
 def status_command(settings: Settings, config_path: Path | None) -> None:
-    """Show each job's schedule, its last run (when, how it ended, what it wrote, its error)
-    and when it is next due, from the state's run log; with an [ingest] table, how many
+    """Show each job's schedule, its last run (when, how it ended, what it wrote, its error;
+    runs kept out since by another run writing an output on a line of their own) and when it
+    is next due, from the state's run log; with an [ingest] table, how many
     highlights its inbox received and when the last came."""
     path, config = _load(config_path)
-    last_runs, counted_from = _last_runs(config, settings)
+    job_runs = _last_runs(config, settings)
     zone = local_zone()
     now = datetime.now(zone)
     for job in chosen_jobs(config, (), config_path=path):
-        last = last_runs.get(job.name)
+        runs = job_runs.get(job.name, _JobRuns())
+        last = runs.shown
         click.echo(f"{job.name}: {job.schedule or 'not scheduled'}")
         if last is None:
             click.echo("  last run: never")
@@ -192,8 +214,10 @@ def status_command(settings: Settings, config_path: Path | None) -> None:
             click.echo(f"  last run: {_when(last.started_at)}, {last.status}{said}")
             if last.error:
                 click.echo(f"  error: {last.error}")
+        if runs.kept_out:
+            click.echo(f"  {_kept_out(runs.kept_out, later=last is not None)}")
         if job.schedule is not None:
-            base = counted_from.get(job.name)
+            base = runs.counted_from
             due = first_run(job.schedule, base.started_at if base else None, now, zone)
             click.echo(f"  due: {'now' if due <= now else _when(due)}")
     if config.ingest is not None:

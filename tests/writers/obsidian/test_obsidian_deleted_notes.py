@@ -9,12 +9,12 @@ from collections.abc import Callable
 
 import pytest
 
-from excerpta.model import Highlight, LocationType
+from excerpta.model import Highlight, Library, LocationType
 
 from .conftest import kindle_book, sync_once
 
 NOTE = "Books/Walden.md"
-SKIPPED = "deleted from the vault; not re-created (--recreate-deleted)"
+SKIPPED = "not found in the output folder (deleted, or moved out of it); not re-created (--recreate-deleted)"
 
 
 @pytest.fixture
@@ -86,6 +86,22 @@ def test_a_deleted_note_is_said_again_once_when_its_document_changes_and_recreat
     assert _said(sync([edited])) == []
     sync([edited], recreate_deleted=True)
     assert "# Walden (edited)" in (vault / NOTE).read_text()
+
+
+def test_a_note_moved_out_of_the_output_folder_is_said_not_found_there_not_deleted(run_cli, tmp_path):
+    # Audit s22 L4: "deleted from the vault (0 bytes)" for a note moved to the vault's root,
+    # where excerpta does not look (it is found again once moved back).
+    vault, state = tmp_path / "vault", tmp_path / "state.sqlite"
+    output, library = vault / "Readwise", tmp_path / "library.json"
+    convert = ("convert", library, "--to", "obsidian", "--out", output, "--state", state)
+    library.write_text(Library(documents=[kindle_book(2)]).model_dump_json(), encoding="utf-8")
+    assert run_cli(*convert).exit_code == 0
+    (output / NOTE).rename(vault / "Walden.md")
+    result = run_cli(*convert)
+    assert result.exit_code == 0, result.output
+    assert f"skip {output / NOTE}: {SKIPPED}\n" in result.output
+    assert (vault / "Walden.md").is_file()
+    assert not (output / NOTE).exists()
 
 
 def test_a_deleted_highlight_note_is_said_once_and_its_highlight_stays_shown_in_full(vault, sync, books,

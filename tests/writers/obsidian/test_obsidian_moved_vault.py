@@ -76,7 +76,8 @@ def test_a_note_deleted_before_the_vault_folder_moved_is_not_recreated_unless_as
     sink = sync_once(after, state, [*_library(), new])
 
     assert [(o.path, o.action, o.reason) for o in sink.outcomes] == [
-        (after / NOTE, "skip", "deleted from the vault; not re-created (--recreate-deleted)"),
+        (after / NOTE, "skip", "not found in the output folder (deleted, or moved out of it); not "
+                               "re-created (--recreate-deleted)"),
         (after / "Books/Civil Disobedience.md", "unchanged", None),
         (after / "Books/Cape Cod.md", "create", None)]  # a new document is still written
     assert not (after / NOTE).exists()

@@ -34,7 +34,7 @@ def test_a_vault_typed_in_another_case_keeps_deleted_notes_and_highlights_delete
     note = typed / "Books" / "Walden.md"
     note.write_text("".join(line for line in note.read_text(encoding="utf-8").splitlines(keepends=True)
                             if "Highlight number 2." not in line), encoding="utf-8")
-    sync_once(typed, state, [walden, emma])  # "deleted from the vault; not re-created"
+    sync_once(typed, state, [walden, emma])  # "not found in the output folder (deleted, or moved out of it)"
     _, vault = _respelt(tmp_path, "VAULT")
 
     sink = sync_once(vault, state, [walden, emma])

@@ -307,7 +307,8 @@ def test_a_note_the_user_deleted_is_not_recreated_unless_asked(vault, sync, book
     sink = sync([book.model_copy(update={"title": "Walden (edited)"})])
     assert not (vault / NOTE).exists()
     assert [(o.action, o.reason) for o in sink.outcomes] == [
-        ("skip", "deleted from the vault; not re-created (--recreate-deleted)")]
+        ("skip", "not found in the output folder (deleted, or moved out of it); not re-created "
+                 "(--recreate-deleted)")]
     sync([book.model_copy(update={"title": "Walden (edited)"})], recreate_deleted=True)
     assert "# Walden (edited)" in _read(vault)
 

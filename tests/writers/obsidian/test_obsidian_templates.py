@@ -154,6 +154,16 @@ def test_a_missing_templates_folder_is_a_user_error(tmp_path):
         ObsidianWriter.from_options({"templates": str(tmp_path / "nope")})
 
 
+def test_a_templates_folder_under_the_home_folder_may_be_named_with_a_tilde(tmp_path, monkeypatch):
+    # As a configuration file gives it (no shell to expand it): "~/…" did not exist.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    template_folder(tmp_path, {"highlight.md.jinja": "- {{ highlight_text }}!"})
+    writer = ObsidianWriter.from_options({"templates": "~/templates"})
+    assert writer.options.templates == tmp_path / "templates"
+    with pytest.raises(ConfigError, match="no such user's home folder"):
+        ObsidianWriter.from_options({"templates": "~no-such-user-here/templates"})
+
+
 def test_location_labels_follow_readwise(vault, sync, books):
     podcast = books(0, id="p", title="Episode", category=Category.PODCASTS, asin=None, highlights=[
         Highlight(id="t", text="Said aloud.", location=101, location_type=LocationType.TIME_OFFSET,

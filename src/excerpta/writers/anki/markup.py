@@ -7,16 +7,20 @@ Anki's own syntax in the text shows as written too: the ``[`` of ``[sound:…]``
 ``[latex]``, ``[$]`` and ``[$$]`` is an entity, and a word joiner (U+2060, invisible) follows the
 backslash of ``\(``, ``\)``, ``\[`` and ``\]``, which MathJax would otherwise typeset.
 
-Marks the user can make to ask for a cloze card (the first kind present wins, in this order):
+Marks the user can make to ask for a cloze card:
 
 * ``{{c1::…}}`` already in the highlight text: kept as written (numbering, hints and nesting
-  included, read as Anki reads them: see :mod:`.clozes`);
-* ``**bold**`` or ``==mark==`` spans (Reader, Markdown), numbered ``c1``, ``c2``… in text order;
-* a note starting with ``.cloze`` followed by ``;``-separated terms (:mod:`.action_notes`):
-  every occurrence of each term in the text (in any case) is hidden, all under one number
-  (one card: a word left showing elsewhere would give the answer away), numbered ``c1``,
-  ``c2``… in the order the note lists the terms (terms not found, and occurrences overlapping
-  an earlier term's, are skipped).
+  included, read as Anki reads them: see :mod:`.clozes`). The card is then the user's alone:
+  bold and mark spans show as such, and a ``.cloze`` note is not used
+  (:func:`cloze_note_unused`), as a number given to its terms could be one the user writes
+  next, which would take over that term's card and its review history;
+* otherwise ``**bold**`` and ``==mark==`` spans (Reader, Markdown), numbered ``c1``, ``c2``… in
+  text order, and the terms of a note starting with ``.cloze`` followed by ``;``-separated
+  terms (:mod:`.action_notes`), numbered after the spans in the order the note lists them.
+  Every occurrence of a term in the text (in any case) is hidden, all under one number (one
+  card: a word left showing elsewhere would give the answer away); a term that is a span's
+  text (in any case) takes that span's number, for the same reason. Terms not found, and
+  occurrences overlapping a span or an earlier term's, are skipped.
 
 Each cloze number is a card in Anki, with its review history, so numbers stay with their text
 as the user marks more: a term appended to a ``.cloze`` note takes the next number by the rule
@@ -155,15 +159,21 @@ class _Hidden:
     group: int  # the spans of one group are one cloze number (one card)
 
 
-def _term_spans(text: str, terms: Iterable[str]) -> list[_Hidden]:
-    """Every occurrence of each term, a group per term in the order of ``terms``, skipping
-    those overlapping an earlier span. Occurrences are found in any case, except in a text
-    whose case-folding changes its length (``ß``), where only the term as written is."""
-    spans: list[_Hidden] = []
+def _term_spans(text: str, terms: Iterable[str], marked: Sequence[_Hidden] = ()) -> list[_Hidden]:
+    """The ``marked`` spans, then every occurrence of each term not overlapping a span before
+    it: a group per term in the order of ``terms`` (after the marks' groups), but a term that
+    is a mark's text joins that mark's group. Occurrences are found in any case, except in a
+    text whose case-folding changes its length (``ß``), where only the term as written is."""
+    spans = list(marked)
     folded = text.casefold()
     haystack = folded if len(folded) == len(text) else text
-    for group, term in enumerate(terms):
+    marks_by_text = {span.content.casefold(): span.group for span in reversed(marked)}  # the first wins
+    groups = itertools.count(max((span.group for span in marked), default=-1) + 1)
+    for term in terms:
         needle = term.casefold() if haystack is folded else term
+        group = marks_by_text.get(term.casefold())
+        if group is None:
+            group = next(groups)
         position = haystack.find(needle)
         while position >= 0 and needle:
             end = position + len(needle)
@@ -220,8 +230,14 @@ def cloze_text(text: str, note: str | None, earlier: Sequence[tuple[str, int]] =
     parts = parse_clozes(text)
     if card_numbers(parts):
         return _render_parts(parts, "keep")
-    spans = _mark_spans(text) or _term_spans(text, cloze_terms(note))
+    spans = _term_spans(text, cloze_terms(note), _mark_spans(text))
     return _hide_spans(text, spans, earlier) if spans else None
+
+
+def cloze_note_unused(text: str, note: str | None) -> bool:
+    """Whether ``note`` is a ``.cloze`` note naming terms that the cloze card does not use, as
+    ``text`` holds clozes of the user's own (see the module docstring)."""
+    return bool(cloze_terms(note)) and bool(card_numbers(parse_clozes(text)))
 
 
 def describe_location(highlight: Highlight) -> str:

@@ -16,7 +16,9 @@ re-importing brings every change. Anki never deletes a note on import, so a high
 upstream stays in the user's collection until they delete it: its notes the previous deck held
 are exported tagged ``excerpta::deleted`` (for the user to find), others not at all. Nor is a
 note made without highlighted text unless it is a ``.qa`` note with a question and an answer
-(every other card shows the highlight); each is logged at ``-v``.
+(every other card shows the highlight); each is logged at ``-v``. A ``.cloze`` note on a highlight
+holding clozes of the user's own is not used (:mod:`.markup`): each is logged at ``-v``, and a
+run that has any warns once.
 Decks are matched by name in Anki, and only for cards it adds: notes the user moved to another
 deck stay there, and a renamed document or a new ``deck``/``subdecks`` value leaves existing
 cards where they are. Anki also takes the package's tags for a note it updates, replacing its
@@ -53,6 +55,7 @@ from excerpta.writers.anki.history import (
     read_previous_notes,
     settle_mtime,
 )
+from excerpta.writers.anki.markup import cloze_note_unused
 from excerpta.writers.anki.note_types import (
     DESIGNS,
     NOTE_TYPES_CHANGED_AT,
@@ -139,6 +142,7 @@ class AnkiWriter(Writer[OutputSink]):
         # One deck per name as Anki compares them: two ids for one name and Anki would rename
         # the second deck ("WALDEN_"). The id stays that of the first spelling's own name.
         subdecks: dict[str, genanki.Deck] = {}
+        unused_cloze_notes = 0
         for document in documents:
             deck = root
             if options.subdecks:
@@ -163,6 +167,13 @@ class AnkiWriter(Writer[OutputSink]):
                     log.info("anki: not exported (a note without highlighted text; only a .qa note "
                              "with a question and an answer makes a card of it): %s: %s",
                              document.title, highlight.id)
+                if "cloze" in options.cards and cloze_note_unused(highlight.text, highlight.note):
+                    unused_cloze_notes += 1
+                    log.info("anki: .cloze note not used (the highlight holds its own {{c1::…}} "
+                             "clozes, which alone make its cloze card): %s: %s", document.title, highlight.id)
+        if unused_cloze_notes:
+            log.warning("anki: %d .cloze note(s) not used: their highlights hold their own {{c1::…}} "
+                        "clozes, which alone make the cloze card (-v names them)", unused_cloze_notes)
 
     def write(self, documents: Iterable[Document], sink: OutputSink) -> None:
         """Write the deck, each note's time settled against what the deck excerpta last wrote at

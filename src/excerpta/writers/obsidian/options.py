@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from excerpta.adapters import AdapterOptions
 from excerpta.writers.obsidian.naming import LONGEST_MAX_NAME_BYTES, MAX_NAME_BYTES
@@ -42,6 +42,17 @@ class ObsidianOptions(AdapterOptions):
     timezone: ZoneName | None = Field(
         default=None, json_schema_extra={"cli": "timezone"},
         description="IANA time zone the dates of notes are shown in (default: this machine's zone)")
+
+    @field_validator("templates")
+    @classmethod
+    def _home_expanded(cls, folder: Path | None) -> Path | None:
+        # A configuration file's "~/templates": a shell expands one given on the command line.
+        if folder is None:
+            return None
+        try:
+            return folder.expanduser()
+        except RuntimeError:
+            raise ValueError(f"{folder}: no such user's home folder") from None
 
     def display_zone(self) -> ZoneInfo | None:
         """The zone dates are shown in: the ``timezone`` option's, else this machine's (None

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Why a note excerpta wrote is not re-created where it was.
+NOT_FOUND = ("not found in the output folder (deleted, or moved out of it); not re-created "
+             "(--recreate-deleted)")
+
 
 class WriteRun:
     """The state of one ``write`` call: its plans (names handed out, the vault index once
@@ -79,12 +83,12 @@ class WriteRun:
         if plan.action == "none":
             log.info("%s: no highlights to show; no note created", document.title)
         elif plan.action == "gone":
-            log.info("%s: its note was deleted from the vault; not re-created (--recreate-deleted)",
-                     document.title)
+            log.info("%s: its note is not in the output folder (deleted, or moved out of it); not "
+                     "re-created (--recreate-deleted)", document.title)
         elif plan.action == "offline" and relative is not None:
             self.sink.skip(relative, "in iCloud, not downloaded; left alone until it is", pending=True)
         elif plan.action == "skip" and relative is not None:
-            self.sink.skip(relative, "deleted from the vault; not re-created (--recreate-deleted)")
+            self.sink.skip(relative, NOT_FOUND)  # only the output folder is looked in
             # Said once: the next runs leave it gone without a word (see plan()).
             gone = dataclasses.replace(self._memo(document.id), deleted=self.writer.source_hash(document))
             self.sink.remember(document.id, relative, gone.to_json())
