@@ -29,7 +29,7 @@ _ASCII_WHITESPACE = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"  # what str.isspace() find
 ID_DIGEST_BYTES = 10  # 80 bits: no collision in any library a person can read
 # The ``external_ids`` key of the library's id that a copy came back with from a place excerpta
 # sent it to (a highlight sent to Readwise, read back from its highlight_url): the merge takes
-# it for that highlight, whatever else changed there (:mod:`excerpta.store.unify`).
+# it for that highlight, whatever else changed there (:mod:`excerpta.store.sent_copies`).
 SENT_ID_KEY = "excerpta"
 
 

@@ -13,9 +13,9 @@ are the library's, only its aliases looked up, :mod:`.aliased`), :class:`SameAcr
   and highlights it was sent as, whatever was edited there since, before any rule below
   (:mod:`.sent_copies`); for a reader whose copies edited at their source get new ids (the
   Readwise CSV), a document found by no rule below with the one holding an exact copy of one
-  of its highlights, and a highlight found by no id with the one it is an edited copy of
-  (same place, most of its text), before the passage rules (:mod:`.edited_copies`), in a
-  document held from that source alone too;
+  of its highlights, and a highlight found by no id nor passage with the one it is an edited
+  copy of (same place, most of its text: the passage rules skip a source's own copies),
+  :mod:`.edited_copies`, in a document held from that source alone too;
 * a document whose id the library does not hold with the stored document of the same
   identity key (title and author words, case, accents of width and punctuation folded, and
   the word ``and`` as ``&`` is, none; but not a word's trailing ``+`` or ``#``: ``C++`` is not
