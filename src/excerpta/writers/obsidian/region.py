@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from excerpta.writers.obsidian.list_style import ListStyle, canonical_lines
@@ -119,7 +120,7 @@ class Region:
     digest: str
     text: str  # the whole region as it stands in the note, marker lines included
 
-    @property
+    @cached_property  # asked up to four times a merge, and a book's region is long
     def pristine(self) -> bool:
         """True if the region still holds what excerpta wrote, but for line ends, trailing
         whitespace and list style (:func:`digest_matches`)."""
